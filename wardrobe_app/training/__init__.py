@@ -1,0 +1,1 @@
+"""Training and evaluation (no Qt; never imported when the app starts)."""

@@ -1,0 +1,81 @@
+"""The CCP data set: photos, fine labels mapped to garment classes, a resized cache."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from ..vision.model_folder import GARMENT_CLASSES, SEED_CLASSES
+
+
+def class_names_for(num_classes: int) -> list[str]:
+    if num_classes == 4:
+        return list(GARMENT_CLASSES)
+    if num_classes == 3:
+        return list(SEED_CLASSES)
+    raise ValueError("--classes must be 3 (seed: background, top, bottom) or 4 (with one-piece)")
+
+
+def label_lookup(data_dir: Path, num_classes: int = 4) -> np.ndarray:
+    """A 256-entry table mapping CCP's fine label values to garment class indices.
+
+    In the seed's 3-class set a one-piece counts as a top: it is worn on the upper body
+    and the seed had no class of its own for it.
+    """
+    meta = json.loads((data_dir / "labels.json").read_text(encoding="utf-8"))
+    classes = list(meta["garment_classes"])
+    table = np.zeros(256, dtype=np.uint8)
+    for index, name in enumerate(meta["labels"]):
+        garment = meta["garment_of_label"][name]
+        value = classes.index(garment)
+        if num_classes == 3 and garment == "one-piece":
+            value = classes.index("top")
+        table[index] = value
+    return table
+
+
+def read_split(data_dir: Path, split: str | Path) -> list[str]:
+    path = Path(split)
+    if not path.is_absolute() and not path.exists():
+        path = data_dir / split
+    return [line.strip() for line in path.read_text().splitlines() if line.strip()]
+
+
+def load_pair(data_dir: Path, stem: str, table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """RGB photo and garment-class label map at the photo's own size."""
+    bgr = cv2.imread(str(data_dir / "images" / f"{stem}.jpg"), cv2.IMREAD_COLOR)
+    labels = cv2.imread(str(data_dir / "labels" / f"{stem}.png"), cv2.IMREAD_UNCHANGED)
+    if bgr is None or labels is None:
+        raise FileNotFoundError(f"CCP sample {stem} is missing or unreadable in {data_dir}")
+    return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), table[labels]
+
+
+def load_resized(
+    data_dir: Path,
+    stems: list[str],
+    size: tuple[int, int],
+    num_classes: int,
+    cache_dir: Path | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """All photos and labels of ``stems`` resized to ``size`` (h, w), cached as .npz."""
+    key = hashlib.sha1(f"{data_dir.resolve()}|{','.join(stems)}|{size}|{num_classes}".encode())
+    cache = cache_dir / f"ccp_{size[0]}x{size[1]}_{key.hexdigest()[:12]}.npz" if cache_dir else None
+    if cache is not None and cache.exists():
+        with np.load(cache) as data:
+            return data["images"], data["labels"]
+    table = label_lookup(data_dir, num_classes)
+    h, w = size
+    images = np.empty((len(stems), h, w, 3), np.uint8)
+    labels = np.empty((len(stems), h, w), np.uint8)
+    for i, stem in enumerate(stems):
+        rgb, lab = load_pair(data_dir, stem, table)
+        images[i] = cv2.resize(rgb, (w, h), interpolation=cv2.INTER_AREA)
+        labels[i] = cv2.resize(lab, (w, h), interpolation=cv2.INTER_NEAREST)
+    if cache is not None:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        np.savez(cache, images=images, labels=labels)
+    return images, labels

@@ -1,0 +1,264 @@
+"""Train a segmenter on CCP: ``wardrobe-cli train``.
+
+torchvision references style: plain ``train_one_epoch`` / ``evaluate`` functions, a
+confusion-matrix IoU, resumable checkpoints (model, optimiser, scheduler, epoch, args),
+a CSV log and a PNG of the curves. The best epoch is written as a model folder.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+from torch.utils.data import DataLoader, Dataset
+from torchvision import tv_tensors
+
+from ..vision.model_folder import ModelConfig, build_model, load_model, save_model
+from .augment import eval_transform, train_transform
+from .ccp import class_names_for, load_resized, read_split
+from .losses import CrossEntropyDice, class_weights
+from .metrics import ConfusionMatrix
+
+
+@dataclass
+class TrainArgs:
+    data: str
+    out: str
+    architecture: str = "lite-unet"
+    width: int = 16
+    batch_norm: bool = True
+    size: tuple[int, int] = (384, 256)
+    crop: tuple[int, int] = (288, 192)
+    epochs: int = 30
+    batch: int = 8
+    lr: float = 2e-3
+    encoder_lr_scale: float = 0.3
+    weight_decay: float = 1e-4
+    classes: int = 4
+    resume: bool = False
+    init: str | None = None
+    device: str = "auto"
+    pretrained: bool = True
+    threads: int = 0
+    seed: int = 0
+
+
+class ArrayDataset(Dataset[tuple[torch.Tensor, torch.Tensor]]):
+    def __init__(self, images: np.ndarray, labels: np.ndarray, transform: Any) -> None:
+        self.images, self.labels, self.transform = images, labels, transform
+
+    def __len__(self) -> int:
+        return len(self.images)
+
+    def __getitem__(self, i: int) -> tuple[torch.Tensor, torch.Tensor]:
+        image = tv_tensors.Image(torch.from_numpy(self.images[i]).permute(2, 0, 1))
+        mask = tv_tensors.Mask(torch.from_numpy(self.labels[i]))
+        image, mask = self.transform(image, mask)
+        return image.as_subclass(torch.Tensor), mask.as_subclass(torch.Tensor)
+
+
+def resolve_device(name: str) -> torch.device:
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if name == "cuda" and not torch.cuda.is_available():
+        raise RuntimeError("--device cuda was asked for but no CUDA device is available")
+    return torch.device(name)
+
+
+def train_one_epoch(
+    model: nn.Module,
+    loader: DataLoader[Any],
+    criterion: nn.Module,
+    optimizer: torch.optim.Optimizer,
+    scheduler: torch.optim.lr_scheduler.LRScheduler,
+    device: torch.device,
+) -> float:
+    model.train()
+    total, count = 0.0, 0
+    for images, masks in loader:
+        images, masks = images.to(device, non_blocking=True), masks.to(device, non_blocking=True)
+        loss = criterion(model(images), masks)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        scheduler.step()
+        total += loss.item() * len(images)
+        count += len(images)
+    return total / max(count, 1)
+
+
+@torch.inference_mode()
+def evaluate(
+    model: nn.Module, loader: DataLoader[Any], num_classes: int, device: torch.device
+) -> ConfusionMatrix:
+    model.eval()
+    cm = ConfusionMatrix(num_classes)
+    for images, masks in loader:
+        pred = model(images.to(device)).argmax(1).cpu().numpy()
+        cm.update(masks.numpy(), pred)
+    return cm
+
+
+def _param_groups(model: nn.Module, lr: float, encoder_scale: float) -> list[dict[str, Any]]:
+    encoder = getattr(model, "encoder", None)
+    if encoder is None:
+        return [{"params": list(model.parameters()), "lr": lr}]
+    enc_ids = {id(p) for p in encoder.parameters()}
+    rest = [p for p in model.parameters() if id(p) not in enc_ids]
+    return [
+        {"params": list(encoder.parameters()), "lr": lr * encoder_scale},
+        {"params": rest, "lr": lr},
+    ]
+
+
+def _plot(log_path: Path, png_path: Path) -> None:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:  # plotting is a convenience; the CSV has everything
+        return
+    with log_path.open() as f:
+        rows = list(csv.DictReader(f))
+    if not rows:
+        return
+    epochs = [int(r["epoch"]) for r in rows]
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
+    ax1.plot(epochs, [float(r["train_loss"]) for r in rows])
+    ax1.set_title("train loss")
+    ax1.set_xlabel("epoch")
+    for key in [k for k in rows[0] if k.startswith("iou_") or k == "mean_garment_iou"]:
+        ax2.plot(epochs, [float(r[key]) for r in rows], label=key)
+    ax2.set_title("val IoU")
+    ax2.set_xlabel("epoch")
+    ax2.legend()
+    fig.tight_layout()
+    fig.savefig(png_path, dpi=80)
+    plt.close(fig)
+
+
+def model_config_for(args: TrainArgs) -> ModelConfig:
+    return ModelConfig(
+        architecture=args.architecture,
+        class_names=class_names_for(args.classes),
+        width=args.width,
+        batch_norm=args.batch_norm if args.architecture == "unet" else False,
+        input_size=list(args.size),
+        mean=[0.5, 0.5, 0.5],
+        std=[0.5, 0.5, 0.5],
+    )
+
+
+def train(args: TrainArgs, log: Any = print) -> dict[str, Any]:
+    torch.manual_seed(args.seed)
+    np.random.seed(args.seed)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    device = resolve_device(args.device)
+    data_dir, out = Path(args.data), Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    cache_dir = out.parent / "cache"
+    config = model_config_for(args)
+
+    train_stems = read_split(data_dir, "train.txt")
+    val_stems = read_split(data_dir, "val.txt")
+    size = tuple(args.size)
+    tr_images, tr_labels = load_resized(data_dir, train_stems, size, args.classes, cache_dir)  # type: ignore[arg-type]
+    va_images, va_labels = load_resized(data_dir, val_stems, size, args.classes, cache_dir)  # type: ignore[arg-type]
+    log(f"train {len(tr_images)} / val {len(va_images)} photos at {size[0]}x{size[1]} on {device}")
+
+    train_loader = DataLoader(
+        ArrayDataset(tr_images, tr_labels, train_transform(tuple(args.crop), config.mean, config.std)),
+        batch_size=args.batch, shuffle=True, drop_last=True, num_workers=0,
+    )
+    val_loader = DataLoader(
+        ArrayDataset(va_images, va_labels, eval_transform(config.mean, config.std)),
+        batch_size=8, num_workers=0,
+    )
+
+    if args.init:
+        model, init_config = load_model(args.init)
+        if init_config.class_names != config.class_names or init_config.architecture != config.architecture:
+            raise RuntimeError(f"--init {args.init} is a different network from the one asked for")
+        log(f"warm start from {args.init}")
+    else:
+        model = build_model(config)
+        if args.pretrained and args.architecture == "lite-unet":
+            model.encoder.load_imagenet()  # type: ignore[union-attr,operator]
+    model.to(device)
+
+    criterion = CrossEntropyDice(class_weights(tr_labels, args.classes)).to(device)
+    optimizer = torch.optim.AdamW(
+        _param_groups(model, args.lr, args.encoder_lr_scale), weight_decay=args.weight_decay
+    )
+    steps = args.epochs * len(train_loader)
+    warmup = min(len(train_loader), steps // 10)
+
+    def lr_lambda(step: int) -> float:  # linear warm-up, then cosine to 2% of the peak
+        if step < warmup:
+            return (step + 1) / warmup
+        progress = (step - warmup) / max(1, steps - warmup)
+        return 0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * progress))
+
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_lambda)
+    start_epoch, best = 0, -1.0
+    checkpoint_path = out / "checkpoint.pt"
+    if args.resume and checkpoint_path.exists():
+        ckpt = torch.load(checkpoint_path, map_location="cpu", weights_only=True)
+        model.load_state_dict(ckpt["model"])
+        optimizer.load_state_dict(ckpt["optimizer"])
+        scheduler.load_state_dict(ckpt["scheduler"])
+        start_epoch, best = int(ckpt["epoch"]) + 1, float(ckpt["best"])
+        log(f"resumed at epoch {start_epoch} (best mean IoU {best:.4f})")
+
+    log_path = out / "log.csv"
+    names = config.class_names
+    fields = ["epoch", "train_loss", *[f"iou_{n}" for n in names], "mean_garment_iou", "pixel_accuracy", "seconds"]
+    if start_epoch == 0 or not log_path.exists():
+        with log_path.open("w", newline="") as f:
+            csv.writer(f).writerow(fields)
+
+    summary: dict[str, Any] = {}
+    for epoch in range(start_epoch, args.epochs):
+        t0 = time.time()
+        loss = train_one_epoch(model, train_loader, criterion, optimizer, scheduler, device)
+        summary = evaluate(model, val_loader, args.classes, device).summary(names)
+        seconds = time.time() - t0
+        ious: dict[str, float] = summary["iou"]  # type: ignore[assignment]
+        mean_iou = float(summary["mean_garment_iou"] or 0.0)
+        with log_path.open("a", newline="") as f:
+            csv.writer(f).writerow(
+                [epoch, f"{loss:.4f}", *[ious[n] for n in names], mean_iou, summary["pixel_accuracy"], f"{seconds:.0f}"]
+            )
+        log(f"epoch {epoch + 1}/{args.epochs} loss {loss:.4f} val IoU {ious} mean {mean_iou:.4f} ({seconds:.0f}s)")
+        if mean_iou > best:
+            best = mean_iou
+            config.training = {
+                "data": "CCP (Clothing Co-Parsing, Apache-2.0), train.txt",
+                "args": {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(args).items()},
+                "epoch": epoch + 1,
+            }
+            config.metrics = {"split": "val.txt", "resolution": list(args.size), **summary}
+            save_model(model, config, out / "best")
+        torch.save(
+            {
+                "model": model.state_dict(),
+                "optimizer": optimizer.state_dict(),
+                "scheduler": scheduler.state_dict(),
+                "epoch": epoch,
+                "best": best,
+                "args": {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(args).items()},
+            },
+            checkpoint_path.with_suffix(".tmp"),
+        )
+        checkpoint_path.with_suffix(".tmp").replace(checkpoint_path)
+        _plot(log_path, out / "curves.png")
+    return {"best_mean_garment_iou": best, "last": summary, "model": str(out / "best")}

@@ -1,0 +1,1 @@
+"""Computer vision: networks, segmentation, garment extraction, embeddings (no Qt)."""

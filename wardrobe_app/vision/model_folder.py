@@ -1,0 +1,156 @@
+"""Self-describing model folders: ``config.json`` beside ``weights.pt``.
+
+The network is rebuilt from the config and the weights are loaded with
+``weights_only=True`` (never unpickling arbitrary objects). Any missing, truncated or
+mismatched folder raises one :class:`ModelFolderError` that says what is wrong.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import torch
+from torch import nn
+
+from .lite_unet import LiteUNet
+from .unet import UNet
+
+CONFIG_FILE = "config.json"
+WEIGHTS_FILE = "weights.pt"
+FORMAT_VERSION = 1
+ARCHITECTURES = ("unet", "lite-unet")
+GARMENT_CLASSES = ("background", "top", "bottom", "one-piece")
+SEED_CLASSES = ("background", "top", "bottom")
+
+
+class ModelFolderError(RuntimeError):
+    """A model folder that cannot be used, with the reason."""
+
+
+@dataclass
+class ModelConfig:
+    architecture: str = "lite-unet"
+    class_names: list[str] = field(default_factory=lambda: list(GARMENT_CLASSES))
+    width: int = 64  # seed UNet only
+    batch_norm: bool = False  # seed UNet only
+    dropout: float = 0.0  # seed UNet only
+    decoder_channels: list[int] = field(default_factory=lambda: [128, 64, 48, 32])
+    input_size: list[int] = field(default_factory=lambda: [384, 256])  # working (height, width)
+    mean: list[float] = field(default_factory=lambda: [0.5, 0.5, 0.5])
+    std: list[float] = field(default_factory=lambda: [0.5, 0.5, 0.5])
+    name: str = "segmenter"
+    training: dict[str, Any] = field(default_factory=dict)
+    metrics: dict[str, Any] = field(default_factory=dict)
+    format_version: int = FORMAT_VERSION
+
+    @property
+    def num_classes(self) -> int:
+        return len(self.class_names)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ModelConfig:
+        known = set(cls.__dataclass_fields__)
+        unknown = set(data) - known
+        if unknown:
+            raise ModelFolderError(f"config.json has unknown keys: {sorted(unknown)}")
+        config = cls(**data)
+        if config.architecture not in ARCHITECTURES:
+            raise ModelFolderError(
+                f"config.json names architecture {config.architecture!r}; "
+                f"known: {', '.join(ARCHITECTURES)}"
+            )
+        if config.format_version > FORMAT_VERSION:
+            raise ModelFolderError(
+                f"model folder format {config.format_version} is newer than this app "
+                f"understands ({FORMAT_VERSION}); update Wardrobe"
+            )
+        return config
+
+
+def build_model(config: ModelConfig) -> nn.Module:
+    """The untrained network a config describes."""
+    if config.architecture == "unet":
+        return UNet(
+            width=config.width,
+            num_classes=config.num_classes,
+            batch_norm=config.batch_norm,
+            dropout=config.dropout,
+        )
+    return LiteUNet(num_classes=config.num_classes, decoder_channels=tuple(config.decoder_channels))
+
+
+def read_config(folder: str | os.PathLike[str]) -> ModelConfig:
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ModelFolderError(f"model folder {folder} does not exist")
+    path = folder / CONFIG_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ModelFolderError(f"model folder {folder} has no {CONFIG_FILE}") from exc
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ModelFolderError(f"{path} is not valid JSON ({exc})") from exc
+    if not isinstance(data, dict):
+        raise ModelFolderError(f"{path} must hold a JSON object")
+    try:
+        return ModelConfig.from_dict(data)
+    except TypeError as exc:
+        raise ModelFolderError(f"{path} is malformed: {exc}") from exc
+
+
+def load_model(folder: str | os.PathLike[str]) -> tuple[nn.Module, ModelConfig]:
+    """Rebuild the network of a model folder and load its weights (CPU, eval mode)."""
+    folder = Path(folder)
+    config = read_config(folder)
+    weights = folder / WEIGHTS_FILE
+    if not weights.is_file():
+        raise ModelFolderError(f"model folder {folder} has no {WEIGHTS_FILE}")
+    try:
+        state = torch.load(weights, map_location="cpu", weights_only=True)
+    except Exception as exc:  # torch raises several types for a damaged file
+        raise ModelFolderError(f"{weights} cannot be read (truncated or corrupt?): {exc}") from exc
+    model = build_model(config)
+    if not isinstance(state, dict):
+        raise ModelFolderError(f"{weights} does not hold a state dict")
+    state = {k: v.float() if v.is_floating_point() else v for k, v in state.items()}
+    try:
+        model.load_state_dict(state, strict=True)
+    except RuntimeError as exc:
+        raise ModelFolderError(
+            f"{weights} does not match the network in {CONFIG_FILE} "
+            f"({config.architecture}, {config.num_classes} classes): {str(exc)[:300]}"
+        ) from exc
+    model.eval()
+    return model, config
+
+
+def _atomic_write(path: Path, write: Any) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def save_model(
+    model: nn.Module, config: ModelConfig, folder: str | os.PathLike[str], half: bool = True
+) -> Path:
+    """Write a model folder; ``half`` stores float weights as fp16 to keep the repo lean."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    state = {
+        k: (v.detach().half() if half and v.is_floating_point() else v.detach()).cpu().contiguous()
+        for k, v in model.state_dict().items()
+    }
+    _atomic_write(folder / WEIGHTS_FILE, lambda tmp: torch.save(state, tmp))
+    text = json.dumps(asdict(config), indent=2) + "\n"
+    _atomic_write(folder / CONFIG_FILE, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+    return folder
