@@ -1,0 +1,47 @@
+"""``wardrobe-cli``: the command-line face of the service layer.
+
+Each command module exposes ``register(subparsers)``, adding its sub-command with a
+``func(args) -> int`` default. Heavy imports (torch, SQLAlchemy) happen inside the
+commands so that ``--help`` stays instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from .. import __version__, paths
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from . import core_commands, model_commands
+
+    parser = argparse.ArgumentParser(
+        prog="wardrobe-cli", description="Wardrobe: find, file and match the garments in your photos."
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        help=f"wardrobe data folder (default: ${paths.ENV_HOME} or the platform's user data folder)",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    model_commands.register(sub)
+    core_commands.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.data_dir:
+        paths.set_data_home(args.data_dir)
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
