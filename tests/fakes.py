@@ -1,0 +1,147 @@
+"""Test doubles shared by unit, integration and subprocess tests (no torch).
+
+``FakeAnalyser`` implements ``types.Analyser``: it reads the photo with ``load_image``
+(so bad files fail exactly as in real life), labels fixed blocks of the photo (top: the
+upper middle, bottom: the lower middle; an "item" photo: one centred block) and embeds
+cut-outs as colour histograms. A nearly uniform photo has no garment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from wardrobe_app.types import Category, DetectedGarment, KindChoice, PhotoAnalysis, PhotoKind
+from wardrobe_app.vision.image_io import load_image
+
+MAX_SIDE = 1024
+
+_garment_from_mask: Callable[..., DetectedGarment | None] | None
+try:
+    from wardrobe_app.vision.garments import garment_from_mask as _garment_from_mask
+except ImportError:  # pragma: no cover - the vision helpers not written yet
+    _garment_from_mask = None
+
+
+def _manual_garment(rgb: np.ndarray, mask: np.ndarray, category: Category) -> DetectedGarment:
+    from wardrobe_app.types import Colour
+
+    ys, xs = np.nonzero(mask)
+    box = (int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1)
+    x0, y0, x1, y1 = box
+    cut = np.zeros((y1 - y0, x1 - x0, 4), np.uint8)
+    crop = mask[y0:y1, x0:x1]
+    cut[..., :3] = np.where(crop[..., None], rgb[y0:y1, x0:x1], 0)
+    cut[..., 3] = crop * 255
+    mean = rgb[mask].mean(axis=0).astype(int)
+    colour = Colour("grey", "#{:02x}{:02x}{:02x}".format(*mean), 1.0)
+    return DetectedGarment(category=category, mask=mask, box=box, cutout=cut, colours=[colour])
+
+
+def make_garment(rgb: np.ndarray, mask: np.ndarray, category: Category) -> DetectedGarment | None:
+    if _garment_from_mask is not None:
+        return _garment_from_mask(rgb, mask, category)
+    return _manual_garment(rgb, mask, category)
+
+
+class FakeAnalyser:
+    """Deterministic, fast stand-in for ``vision.pipeline.PhotoAnalyser``."""
+
+    device = "cpu"
+
+    def __init__(self, version: str = "fake-1", permute: bool = False) -> None:
+        self.embedder_version = version
+        self.dim = 32
+        self.permute = permute  # a "new embedder": same information, other layout
+        self.analysed: list[Path] = []
+        self.embedded = 0
+
+    def describe(self) -> str:
+        return f"fake analyser {self.embedder_version}"
+
+    def analyse(self, path: Path, kind: KindChoice = "auto") -> PhotoAnalysis:
+        rgb = load_image(path)
+        scale = MAX_SIDE / max(rgb.shape[:2])
+        if scale < 1:
+            step = int(np.ceil(1 / scale))
+            rgb = np.ascontiguousarray(rgb[::step, ::step])
+        self.analysed.append(Path(path))
+        h, w = rgb.shape[:2]
+        chosen: PhotoKind
+        chosen = ("item" if "item" in Path(path).stem else "outfit") if kind == "auto" else kind
+        labels = np.zeros((h, w), np.uint8)
+        garments: list[DetectedGarment] = []
+        message = ""
+        if float(rgb.std()) < 2.0:
+            message = "no garment found"
+        else:
+            if chosen == "outfit":
+                labels[int(h * 0.15) : int(h * 0.5), int(w * 0.25) : int(w * 0.75)] = 1
+                labels[int(h * 0.55) : int(h * 0.9), int(w * 0.3) : int(w * 0.7)] = 2
+                parts: list[tuple[int, Category]] = [(1, "top"), (2, "bottom")]
+            else:
+                labels[int(h * 0.2) : int(h * 0.8), int(w * 0.2) : int(w * 0.8)] = 3
+                parts = [(3, "one-piece")]
+            for label, category in parts:
+                g = make_garment(rgb, labels == label, category)
+                if g is not None:
+                    garments.append(g)
+            if garments:
+                vectors = self.embed_cutouts([g.cutout for g in garments])
+                for g, v in zip(garments, vectors, strict=True):
+                    g.vector = v
+        return PhotoAnalysis(
+            path=Path(path),
+            rgb=rgb,
+            kind=chosen,
+            labels=labels,
+            garments=garments,
+            message=message,
+        )
+
+    def embed_cutouts(self, cutouts: list[np.ndarray]) -> np.ndarray:
+        out = np.zeros((len(cutouts), self.dim), np.float32)
+        for i, cut in enumerate(cutouts):
+            px = cut[cut[..., 3] > 0][:, :3].astype(np.int64) if cut.shape[2] == 4 else cut
+            px = px.reshape(-1, 3)
+            if len(px):
+                bins = (px[:, 0] // 64) * 8 + (px[:, 1] // 64) * 2 + px[:, 2] // 128
+                hist = np.bincount(bins, minlength=self.dim).astype(np.float32)
+            else:
+                hist = np.zeros(self.dim, np.float32)
+            hist += 1e-3
+            if self.permute:
+                hist = hist[::-1].copy()
+            out[i] = hist / np.linalg.norm(hist)
+        self.embedded += len(cutouts)
+        return out
+
+
+def make_fake() -> FakeAnalyser:
+    """Factory for ``WARDROBE_ANALYSER=fakes:make_fake``."""
+    return FakeAnalyser()
+
+
+def make_photo(
+    path: Path, seed: int, size: tuple[int, int] = (240, 320), *, mode: str = "RGB", **save: object
+) -> Path:
+    """A synthetic outfit photo: a background, a top block and a bottom block in random
+    colours with a little noise; ``size`` is (width, height)."""
+    rng = np.random.default_rng(seed)
+    w, h = size
+    colours = rng.integers(0, 256, size=(3, 3))
+    rgb = np.empty((h, w, 3), np.uint8)
+    rgb[:] = colours[0]
+    rgb[int(h * 0.1) : int(h * 0.52), int(w * 0.2) : int(w * 0.8)] = colours[1]
+    rgb[int(h * 0.52) : int(h * 0.95), int(w * 0.25) : int(w * 0.75)] = colours[2]
+    noise = rng.integers(-12, 13, size=rgb.shape)
+    rgb = np.clip(rgb.astype(np.int16) + noise, 0, 255).astype(np.uint8)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    image = Image.fromarray(rgb)
+    if mode != "RGB":
+        image = image.convert(mode)
+    image.save(path, **save)  # type: ignore[arg-type]
+    return path

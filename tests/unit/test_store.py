@@ -1,0 +1,268 @@
+"""The store on its own: schema via migrations, PRAGMAs, files, start-up cleanup."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sqlalchemy import inspect, select
+from sqlalchemy.exc import IntegrityError
+
+from wardrobe_app import paths
+from wardrobe_app.store import FileStore, Garment, Photo, Store, encode_png, read_png
+from wardrobe_app.store.database import head_revision
+
+
+def _photo(store: Store, sha: str = "a" * 64, n_garments: int = 1) -> tuple[int, list[int]]:
+    files = store.files
+    photo_rel, _ = files.put_bytes(sha.encode(), ".jpg")
+    with store.Session.begin() as s:
+        photo = Photo(
+            sha256=sha,
+            file_path=photo_rel,
+            width=10,
+            height=10,
+            original_width=10,
+            original_height=10,
+            kind="outfit",
+            source_path="/x.jpg",
+        )
+        for i in range(n_garments):
+            rels = [files.put_bytes(f"{sha}-{i}-{part}".encode(), ".png")[0] for part in "mct"]
+            g = Garment(
+                category="top",
+                area=5,
+                mask_path=rels[0],
+                cutout_path=rels[1],
+                thumbnail_path=rels[2],
+                box_x0=0,
+                box_y0=0,
+                box_x1=2,
+                box_y1=2,
+            )
+            g.set_vector(np.ones(4, np.float32), "v1")
+            photo.garments.append(g)
+        s.add(photo)
+        s.flush()
+        return photo.id, [g.id for g in photo.garments]
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    s = Store(tmp_path / "home")
+    yield s
+    s.close()
+
+
+def test_migrations_create_schema(store: Store) -> None:
+    insp = inspect(store.engine)
+    assert {"photos", "garments", "alembic_version"} <= set(insp.get_table_names())
+    cols = {c["name"] for c in insp.get_columns("garments")}
+    assert {
+        "photo_id",
+        "category",
+        "fine_type",
+        "colours",
+        "area",
+        "mask_path",
+        "cutout_path",
+        "thumbnail_path",
+        "name",
+        "tags",
+        "notes",
+        "favourite",
+        "created_at",
+        "updated_at",
+        "deleted_at",
+        "vector",
+        "vector_version",
+        "box_x0",
+        "box_y1",
+    } <= cols
+    photo_cols = {c["name"] for c in insp.get_columns("photos")}
+    assert {
+        "sha256",
+        "file_path",
+        "width",
+        "height",
+        "kind",
+        "source_path",
+        "imported_at",
+        "labels_path",
+    } <= photo_cols
+    indexed = {tuple(ix["column_names"]) for ix in insp.get_indexes("garments")}
+    assert ("category",) in indexed and ("created_at",) in indexed
+    fks = insp.get_foreign_keys("garments")
+    assert fks[0]["referred_table"] == "photos" and fks[0]["options"]["ondelete"] == "CASCADE"
+    with sqlite3.connect(paths.database_path(store.home)) as raw:
+        assert (
+            raw.execute("select version_num from alembic_version").fetchone()[0] == head_revision()
+        )
+
+
+def test_models_match_migrations(store: Store) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from wardrobe_app.store import Base
+
+    with store.engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+
+
+def test_pragmas_on_every_connection(store: Store) -> None:
+    conns = [store.engine.connect() for _ in range(3)]  # distinct pooled connections
+    try:
+        for conn in conns:
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    finally:
+        for conn in conns:
+            conn.close()
+
+
+def test_reopen_is_idempotent(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    Store(home).close()
+    s = Store(home)
+    try:
+        _pid, _ = _photo(s)
+        assert s.verify().ok
+    finally:
+        s.close()
+
+
+def test_foreign_keys_enforced_and_cascade(store: Store) -> None:
+    pid, _gids = _photo(store, n_garments=2)
+    with pytest.raises(IntegrityError), store.Session.begin() as s:
+        s.add(
+            Garment(
+                photo_id=pid + 100,
+                category="top",
+                area=1,
+                mask_path="m",
+                cutout_path="c",
+                thumbnail_path="t",
+                box_x0=0,
+                box_y0=0,
+                box_x1=1,
+                box_y1=1,
+            )
+        )
+    with store.Session.begin() as s:
+        s.delete(s.get(Photo, pid))
+    with store.session() as s:
+        assert s.scalars(select(Garment)).all() == []
+
+
+def test_category_check_constraint(store: Store) -> None:
+    pid, _ = _photo(store)
+    with pytest.raises(IntegrityError), store.Session.begin() as s:
+        s.add(
+            Garment(
+                photo_id=pid,
+                category="shoes",
+                area=1,
+                mask_path="m",
+                cutout_path="c",
+                thumbnail_path="t",
+                box_x0=0,
+                box_y0=0,
+                box_x1=1,
+                box_y1=1,
+            )
+        )
+
+
+def test_datetimes_are_aware_utc(store: Store) -> None:
+    _pid, gids = _photo(store)
+    with store.session() as s:
+        g = s.get(Garment, gids[0])
+        assert g is not None and g.created_at.tzinfo is not None
+        assert abs((datetime.now(UTC) - g.created_at).total_seconds()) < 60
+
+
+def test_filestore_content_addressed(tmp_path: Path) -> None:
+    fs = FileStore(tmp_path)
+    rel, new = fs.put_bytes(b"hello", ".png")
+    assert new and rel.startswith("files/") and rel.endswith(".png")
+    assert fs.abspath(rel).read_bytes() == b"hello"
+    assert fs.put_bytes(b"hello", ".png") == (rel, False)
+    src = tmp_path / "src.jpg"
+    src.write_bytes(b"photo bytes")
+    from wardrobe_app.store import sha256_file
+
+    prel, _ = fs.put_file(src, sha256_file(src), ".jpg")
+    assert fs.abspath(prel).read_bytes() == b"photo bytes"
+    assert sha256_file(src) in prel
+    assert fs.temp_files() == []
+    assert set(fs.all_files()) == {rel, prel}
+
+
+def test_png_roundtrip(tmp_path: Path) -> None:
+    fs = FileStore(tmp_path)
+    rgba = np.random.default_rng(0).integers(0, 256, (7, 5, 4), dtype=np.uint8)
+    mask = np.zeros((6, 4), bool)
+    mask[1:3, 2] = True
+    rel_a, _ = fs.put_png(rgba)
+    rel_m, _ = fs.put_png(mask)
+    assert np.array_equal(read_png(fs.abspath(rel_a)), rgba)
+    assert np.array_equal(read_png(fs.abspath(rel_m)) > 0, mask)
+    assert encode_png(rgba) == encode_png(rgba.copy())
+
+
+def test_sweep_removes_temp_and_unreferenced(tmp_path: Path) -> None:
+    fs = FileStore(tmp_path)
+    keep, _ = fs.put_bytes(b"keep", ".png")
+    _drop, _ = fs.put_bytes(b"drop", ".png")
+    (fs.incoming / "x.part").write_bytes(b"half")
+    assert fs.sweep({keep}) == 2
+    assert fs.all_files() == [keep] and fs.temp_files() == []
+
+
+def test_startup_cleanup_purges_soft_deleted_and_orphans(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    s = Store(home)
+    pid, gids = _photo(s, "a" * 64, n_garments=2)
+    _pid2, gids2 = _photo(s, "b" * 64, n_garments=1)
+    with s.Session.begin() as sess:
+        sess.get(Garment, gids[0]).deleted_at = datetime.now(UTC)  # type: ignore[union-attr]
+        sess.get(Garment, gids2[0]).deleted_at = datetime.now(UTC)  # type: ignore[union-attr]
+    orphan, _ = s.files.put_bytes(b"orphan", ".png")
+    (s.files.incoming / "leftover.part").write_bytes(b"x")
+    s.close()
+
+    s = Store(home)
+    try:
+        rep = s.cleanup_report
+        assert rep.ran and rep.purged_garments == 2 and rep.purged_photos == 1
+        with s.session() as sess:
+            assert sorted(sess.scalars(select(Garment.id))) == [gids[1]]
+            assert list(sess.scalars(select(Photo.id))) == [pid]
+        assert not s.files.abspath(orphan).exists()
+        assert s.verify().ok, s.verify()
+    finally:
+        s.close()
+
+
+def test_cleanup_skipped_while_open_elsewhere(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    first = Store(home)
+    try:
+        orphan, _ = first.files.put_bytes(b"in flight", ".png")
+        second = Store(home)
+        try:
+            assert not second.cleanup_report.ran
+            assert second.files.abspath(orphan).exists()
+        finally:
+            second.close()
+    finally:
+        first.close()
+    third = Store(home)
+    try:
+        assert third.cleanup_report.ran and not third.files.abspath(orphan).exists()
+    finally:
+        third.close()

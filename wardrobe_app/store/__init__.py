@@ -1,0 +1,20 @@
+"""Storage: SQLite (SQLAlchemy 2 ORM, Alembic migrations) + content-addressed image files."""
+
+from __future__ import annotations
+
+from .files import FileStore, encode_png, read_png, sha256_file
+from .models import Base, Garment, Photo
+from .store import CleanupReport, Store, VerifyReport
+
+__all__ = [
+    "Base",
+    "CleanupReport",
+    "FileStore",
+    "Garment",
+    "Photo",
+    "Store",
+    "VerifyReport",
+    "encode_png",
+    "read_png",
+    "sha256_file",
+]

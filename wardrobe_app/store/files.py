@@ -1,0 +1,187 @@
+"""Content-addressed image files under ``<home>/files``.
+
+Every file is named by the SHA-256 of its bytes (``files/ab/abcdef….png``), written to a
+temporary file in ``files/.incoming`` first, flushed to disk and renamed into place with
+:func:`os.replace`, so a reader (or a crash) never sees half a file under a final name.
+Files that no database row references are removed by :meth:`FileStore.sweep` at start-up.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import shutil
+import uuid
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+FILES = "files"
+INCOMING = ".incoming"
+_CHUNK = 1 << 20
+PNG_LEVEL = 3  # zlib level: small enough files, quick to write
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def encode_png(image: np.ndarray) -> bytes:
+    """PNG bytes of a gray (H, W), bool mask, RGB or RGBA uint8 array."""
+    arr = image
+    if arr.dtype == bool:
+        arr = arr.astype(np.uint8) * 255
+    if arr.dtype != np.uint8:
+        raise ValueError(f"cannot store {arr.dtype} image as PNG")
+    if arr.ndim == 3 and arr.shape[2] == 3:
+        arr = cv2.cvtColor(arr, cv2.COLOR_RGB2BGR)
+    elif arr.ndim == 3 and arr.shape[2] == 4:
+        arr = cv2.cvtColor(arr, cv2.COLOR_RGBA2BGRA)
+    elif arr.ndim != 2:
+        raise ValueError(f"cannot store image of shape {arr.shape} as PNG")
+    ok, buf = cv2.imencode(
+        ".png", np.ascontiguousarray(arr), [cv2.IMWRITE_PNG_COMPRESSION, PNG_LEVEL]
+    )
+    if not ok:
+        raise OSError("PNG encoding failed")
+    return buf.tobytes()
+
+
+def read_png(path: Path) -> np.ndarray:
+    """A stored PNG as gray (H, W), RGB or RGBA uint8 (channel order as written)."""
+    data = np.fromfile(str(path), dtype=np.uint8)
+    arr = cv2.imdecode(data, cv2.IMREAD_UNCHANGED)
+    if arr is None:
+        raise OSError(f"{path}: unreadable PNG")
+    if arr.ndim == 3 and arr.shape[2] == 3:
+        arr = cv2.cvtColor(arr, cv2.COLOR_BGR2RGB)
+    elif arr.ndim == 3 and arr.shape[2] == 4:
+        arr = cv2.cvtColor(arr, cv2.COLOR_BGRA2RGBA)
+    return np.ascontiguousarray(arr)
+
+
+class FileStore:
+    """The ``files`` folder of one data home. Paths handed out are relative to the home."""
+
+    def __init__(self, home: Path, *, fsync: bool = True) -> None:
+        self.home = Path(home)
+        self.root = self.home / FILES
+        self.incoming = self.root / INCOMING
+        self.fsync = fsync
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.incoming.mkdir(exist_ok=True)
+
+    # -- names -------------------------------------------------------------------------
+    def relpath_for(self, digest: str, suffix: str) -> str:
+        return f"{FILES}/{digest[:2]}/{digest}{suffix.lower()}"
+
+    def abspath(self, rel: str) -> Path:
+        return self.home / rel
+
+    # -- writing -----------------------------------------------------------------------
+    @contextlib.contextmanager
+    def _temp(self) -> Iterator[tuple[Path, int]]:
+        tmp = self.incoming / f"{uuid.uuid4().hex}.part"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        try:
+            yield tmp, fd
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise
+
+    def _commit(self, tmp: Path, fd: int, rel: str) -> None:
+        if self.fsync:
+            os.fsync(fd)
+        os.close(fd)
+        dest = self.abspath(rel)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(tmp, dest)
+
+    def put_bytes(self, data: bytes, suffix: str) -> tuple[str, bool]:
+        """Store ``data``; returns (relative path, whether a new file was written)."""
+        digest = hashlib.sha256(data).hexdigest()
+        rel = self.relpath_for(digest, suffix)
+        if self.abspath(rel).is_file():
+            return rel, False
+        with self._temp() as (tmp, fd):
+            view = memoryview(data)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+            self._commit(tmp, fd, rel)
+        return rel, True
+
+    def put_file(self, src: Path, digest: str, suffix: str) -> tuple[str, bool]:
+        """Copy ``src`` (whose SHA-256 is ``digest``) in; returns (relative path, new?)."""
+        rel = self.relpath_for(digest, suffix)
+        if self.abspath(rel).is_file():
+            return rel, False
+        with self._temp() as (tmp, fd), open(src, "rb") as fh:
+            with os.fdopen(os.dup(fd), "wb", closefd=True) as out:
+                shutil.copyfileobj(fh, out, _CHUNK)
+            self._commit(tmp, fd, rel)
+        return rel, True
+
+    def put_png(self, image: np.ndarray) -> tuple[str, bool]:
+        return self.put_bytes(encode_png(image), ".png")
+
+    def remove(self, rels: Iterable[str]) -> None:
+        for rel in rels:
+            with contextlib.suppress(FileNotFoundError):
+                self.abspath(rel).unlink()
+
+    # -- start-up cleanup --------------------------------------------------------------
+    def all_files(self) -> list[str]:
+        """Every stored file (relative paths), temporary ones excluded."""
+        found: list[str] = []
+        for shard in sorted(self.root.iterdir()):
+            if shard.name == INCOMING or not shard.is_dir():
+                continue
+            for entry in shard.iterdir():
+                found.append(f"{FILES}/{shard.name}/{entry.name}")
+        return found
+
+    def temp_files(self) -> list[Path]:
+        return sorted(self.incoming.iterdir()) if self.incoming.is_dir() else []
+
+    def sweep(self, referenced: set[str]) -> int:
+        """Delete temporary files and files no row references; returns how many went."""
+        removed = 0
+        for tmp in self.temp_files():
+            with contextlib.suppress(OSError):
+                if tmp.is_dir():
+                    shutil.rmtree(tmp)
+                else:
+                    tmp.unlink()
+                removed += 1
+        for shard in self.root.iterdir():
+            if shard.name == INCOMING:
+                continue
+            if not shard.is_dir():  # a stray file directly under files/
+                with contextlib.suppress(OSError):
+                    shard.unlink()
+                    removed += 1
+                continue
+            for entry in shard.iterdir():
+                rel = f"{FILES}/{shard.name}/{entry.name}"
+                if rel in referenced:
+                    continue
+                with contextlib.suppress(OSError):
+                    if entry.is_dir():
+                        shutil.rmtree(entry)
+                    else:
+                        entry.unlink()
+                    removed += 1
+            with contextlib.suppress(OSError):
+                shard.rmdir()  # only succeeds when empty
+        return removed

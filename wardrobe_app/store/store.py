@@ -1,0 +1,195 @@
+"""The store: SQLite database + content-addressed files of one data home.
+
+Opening a store migrates the schema and, when no other process has the same home open,
+cleans up after interrupted work: temporary files, soft-deleted garments (purged for
+good) and files that no row references. Import order elsewhere guarantees that this is
+all that a crash can leave behind: files are written (temp + rename) before the rows
+that reference them are committed in one transaction.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from sqlalchemy import delete, func, select, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from .. import paths
+from .database import make_engine, migrate
+from .files import FileStore
+from .models import Garment, Photo
+
+log = logging.getLogger(__name__)
+LOCK_FILE = ".wardrobe.lock"
+
+try:  # POSIX
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: single instance assumed
+    fcntl = None  # type: ignore[assignment]
+
+
+class HomeLock:
+    """Who else has this data home open? (``flock``: released by the OS if a process dies.)
+
+    Every open store holds a shared lock; start-up cleanup runs only when an exclusive
+    lock can be taken, i.e. when no other live process could be half-way through an import.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fh: IO[bytes] | None = open(path, "a+b")  # noqa: SIM115 - held open
+
+    def try_exclusive(self) -> bool:
+        if fcntl is None or self._fh is None:
+            return True
+        try:
+            fcntl.flock(self._fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return False
+        return True
+
+    def shared(self) -> None:
+        if fcntl is not None and self._fh is not None:
+            fcntl.flock(self._fh.fileno(), fcntl.LOCK_SH)
+
+    def release(self) -> None:
+        if self._fh is not None:
+            with contextlib.suppress(OSError):
+                if fcntl is not None:
+                    fcntl.flock(self._fh.fileno(), fcntl.LOCK_UN)
+            self._fh.close()
+            self._fh = None
+
+
+@dataclass
+class CleanupReport:
+    ran: bool = False
+    purged_garments: int = 0
+    purged_photos: int = 0
+    removed_files: int = 0
+
+    def __str__(self) -> str:
+        if not self.ran:
+            return "cleanup skipped (the wardrobe is open elsewhere)"
+        return (
+            f"purged {self.purged_garments} deleted garment(s), {self.purged_photos} photo(s); "
+            f"removed {self.removed_files} leftover file(s)"
+        )
+
+
+@dataclass
+class VerifyReport:
+    integrity: str = "ok"
+    foreign_key_violations: int = 0
+    missing_files: list[str] = field(default_factory=list)
+    unreferenced_files: list[str] = field(default_factory=list)
+    temp_files: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return (
+            self.integrity == "ok"
+            and not self.foreign_key_violations
+            and not self.missing_files
+            and not self.unreferenced_files
+            and not self.temp_files
+        )
+
+
+class Store:
+    """Database engine, session factory and file store of one data home."""
+
+    def __init__(self, home: Path, *, cleanup: bool = True, fsync: bool = True) -> None:
+        self.home = Path(home)
+        self.home.mkdir(parents=True, exist_ok=True)
+        self.files = FileStore(self.home, fsync=fsync)
+        self._lock = HomeLock(self.home / LOCK_FILE)
+        exclusive = self._lock.try_exclusive()
+        self.engine = make_engine(paths.database_path(self.home))
+        try:
+            migrate(self.engine)
+            self.Session = sessionmaker(self.engine, expire_on_commit=False)
+            self.cleanup_report = CleanupReport()
+            if exclusive and cleanup:
+                self.cleanup_report = self.cleanup()
+                log.info("%s", self.cleanup_report)
+        except BaseException:
+            self.engine.dispose()
+            self._lock.release()
+            raise
+        self._lock.shared()
+
+    def session(self) -> Session:
+        return self.Session()
+
+    def close(self) -> None:
+        self.engine.dispose()
+        self._lock.release()
+
+    # -- maintenance -------------------------------------------------------------------
+    def referenced_files(self, session: Session) -> set[str]:
+        refs: set[str] = set()
+        for file_path, labels_path in session.execute(select(Photo.file_path, Photo.labels_path)):
+            refs.add(file_path)
+            if labels_path:
+                refs.add(labels_path)
+        for row in session.execute(
+            select(Garment.mask_path, Garment.cutout_path, Garment.thumbnail_path)
+        ):
+            refs.update(row)
+        return refs
+
+    def purge_deleted(self, session: Session) -> tuple[int, int]:
+        """Delete soft-deleted garments (and photos left with none); (garments, photos)."""
+        photo_ids = set(
+            session.scalars(select(Garment.photo_id).where(Garment.deleted_at.is_not(None)))
+        )
+        if not photo_ids:
+            return 0, 0
+        n_garments = session.execute(
+            delete(Garment).where(Garment.deleted_at.is_not(None))
+        ).rowcount  # type: ignore[attr-defined]
+        emptied = [
+            pid
+            for pid in photo_ids
+            if not session.scalar(select(func.count()).where(Garment.photo_id == pid))
+        ]
+        n_photos = 0
+        if emptied:
+            n_photos = session.execute(delete(Photo).where(Photo.id.in_(emptied))).rowcount  # type: ignore[attr-defined]
+        return int(n_garments or 0), int(n_photos or 0)
+
+    def cleanup(self) -> CleanupReport:
+        """Purge soft-deleted garments, then remove temp and unreferenced files."""
+        report = CleanupReport(ran=True)
+        with self.Session.begin() as session:
+            report.purged_garments, report.purged_photos = self.purge_deleted(session)
+        with self.Session() as session:
+            refs = self.referenced_files(session)
+        report.removed_files = self.files.sweep(refs)
+        return report
+
+    def verify(self) -> VerifyReport:
+        """Consistency check of database and files (used by tests and ``doctor`` tools)."""
+        report = VerifyReport()
+        with self.engine.connect() as conn:
+            report.integrity = str(conn.exec_driver_sql("PRAGMA integrity_check").scalar())
+            report.foreign_key_violations = len(
+                conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            )
+        with self.Session() as session:
+            refs = self.referenced_files(session)
+        stored = set(self.files.all_files())
+        report.missing_files = sorted(r for r in refs if not self.files.abspath(r).is_file())
+        report.unreferenced_files = sorted(stored - refs)
+        report.temp_files = [os.fspath(p) for p in self.files.temp_files()]
+        return report
+
+    def pragma(self, name: str) -> object:
+        with self.engine.connect() as conn:
+            return conn.execute(text(f"PRAGMA {name}")).scalar()
