@@ -1,0 +1,110 @@
+"""Foreground of an item photo (one garment laid flat or hung) with OpenCV's GrabCut.
+
+GrabCut runs on a small copy for speed; the mask is scaled back up with smooth edges.
+It starts from a hint (what a segmenter found) or, without one, from the assumption
+that the garment fills the middle of the frame and the frame's edge is background.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from wardrobe_app.vision.garments import fill_holes
+
+# No hint: the middle of the frame inside these margins is probably the garment.
+CENTRE_MARGIN = 0.08
+# A band this fraction of the shorter side along the frame's edge is definitely background
+# (people frame their clothes with a little bed or floor around them).
+BORDER_BAND = 0.03
+# Components at least this fraction of the largest are kept (a pair of socks, two shoes).
+KEEP_FRACTION = 0.3
+# Opening kernel radius as a fraction of the work image's shorter side.
+OPEN_FRACTION = 0.01
+# Results outside these fractions of the frame mean GrabCut failed: use the first guess.
+MIN_FRACTION, MAX_FRACTION = 0.01, 0.97
+
+
+def _initial_mask(shape: tuple[int, int], hint: np.ndarray | None) -> np.ndarray:
+    """GrabCut's starting labels at work size."""
+    h, w = shape
+    init = np.full((h, w), cv2.GC_PR_BGD, dtype=np.uint8)
+    if hint is None:
+        my, mx = round(CENTRE_MARGIN * h), round(CENTRE_MARGIN * w)
+        init[my : h - my, mx : w - mx] = cv2.GC_PR_FGD
+        guess = init == cv2.GC_PR_FGD
+    else:
+        guess = cv2.resize(hint.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST) > 0
+        init[guess] = cv2.GC_PR_FGD
+    band = max(1, round(BORDER_BAND * min(h, w)))
+    edge = np.ones((h, w), dtype=bool)
+    edge[band:-band, band:-band] = False
+    # A hinted garment running off the frame keeps its edge pixels as probable foreground.
+    init[edge & ~guess if hint is not None else edge] = cv2.GC_BGD
+    return init
+
+
+def _keep_main(mask: np.ndarray) -> np.ndarray:
+    """Thin lines cut off (floor seams, hanger wires), then the largest component plus
+    those of comparable size, holes filled."""
+    side = 2 * max(1, round(OPEN_FRACTION * min(mask.shape))) + 1
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (side, side))
+    opened = cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN, kernel)
+    count, comp, stats, _ = cv2.connectedComponentsWithStats(opened, connectivity=8)
+    if count <= 1:
+        return np.zeros(mask.shape, dtype=bool)
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    keep = np.flatnonzero(areas >= KEEP_FRACTION * areas.max()) + 1
+    return fill_holes(np.isin(comp, keep))
+
+
+def _plausible(mask: np.ndarray) -> bool:
+    return MIN_FRACTION <= float(mask.mean()) <= MAX_FRACTION
+
+
+def item_foreground(
+    rgb: np.ndarray,
+    hint: np.ndarray | None = None,
+    iterations: int = 3,
+    work_size: int = 192,
+) -> np.ndarray:
+    """Bool mask (the photo's size) of the garment in an item photo.
+
+    ``hint`` is a bool mask of probable foreground at the photo's size (e.g. a
+    segmenter's garment pixels). GrabCut is run on a copy whose longest side is
+    ``work_size`` (the defaults take ~80 ms for a 400 x 533 photo and lose little against
+    a larger, slower run); if it comes back empty or covering the whole frame, the starting
+    guess is returned instead.
+    """
+    if rgb.ndim != 3 or rgb.shape[2] != 3:
+        raise ValueError(f"expected an (H, W, 3) RGB image, got shape {rgb.shape}")
+    if hint is not None and hint.shape != rgb.shape[:2]:
+        raise ValueError(f"hint shape {hint.shape} does not match photo {rgb.shape[:2]}")
+    if hint is not None and not hint.any():  # an empty hint says nothing: use the centre
+        hint = None
+    height, width = rgb.shape[:2]
+    scale = min(1.0, work_size / max(height, width))
+    size = (max(8, round(width * scale)), max(8, round(height * scale)))
+    small = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
+
+    init = _initial_mask((size[1], size[0]), None if hint is None else hint.astype(bool))
+    guess = np.isin(init, (cv2.GC_FGD, cv2.GC_PR_FGD))
+    result = guess
+    if guess.any() and not guess.all():
+        labels = init.copy()
+        bgd = np.zeros((1, 65), np.float64)
+        fgd = np.zeros((1, 65), np.float64)
+        cv2.setRNGSeed(0)  # GrabCut's GMM initialisation draws random numbers
+        try:
+            cv2.grabCut(small, labels, (0, 0, 0, 0), bgd, fgd, iterations, cv2.GC_INIT_WITH_MASK)
+            found = _keep_main(np.isin(labels, (cv2.GC_FGD, cv2.GC_PR_FGD)))
+            if _plausible(found):
+                result = found
+        except cv2.error:  # e.g. a flat image: one GMM gets no distinct samples
+            pass
+
+    if hint is not None and result is guess:
+        return hint.astype(bool).copy()
+    # Interpolate the mask as a float and threshold it, so the edges are not blocky.
+    up = cv2.resize(result.astype(np.float32), (width, height), interpolation=cv2.INTER_LINEAR)
+    return np.asarray(up >= 0.5)
