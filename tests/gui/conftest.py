@@ -1,0 +1,147 @@
+"""GUI test fixtures (pytest-qt, offscreen).
+
+* ``QT_QPA_PLATFORM=offscreen`` is set before anything imports Qt.
+* One session-wide QApplication (pytest-qt's ``qapp``), styled like the real app.
+* Each test gets a fresh temporary home (``WARDROBE_HOME``) and its own QSettings folder.
+* Qt warnings fail the test (``QtWarningMsg`` and worse, captured by pytest-qt's qtlog).
+* Teardown closes windows and shuts down every TaskRunner (cancels and waits for workers).
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+os.environ.setdefault("QT_SCALE_FACTOR", "1")
+
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, QtMsgType
+from PySide6.QtWidgets import QApplication
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from fakes import FakeAnalyser  # noqa: E402
+
+from wardrobe_app import paths  # noqa: E402
+from wardrobe_app.types import KindChoice, PhotoAnalysis  # noqa: E402
+
+CCP_IMAGES = paths.SHARED_DATA_DIR / "ccp" / "images"
+
+# Messages the offscreen platform prints that say nothing about the app.
+HARMLESS_QT_MESSAGES = (
+    "This plugin does not support propagateSizeHints()",
+    "This plugin does not support raise()",
+    "This plugin does not support grabbing the keyboard",
+    "QFont::setPointSizeF: Point size <= 0",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if Path(str(item.fspath)).is_relative_to(here):
+            item.add_marker(pytest.mark.gui)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def styled_app(qapp: QApplication) -> QApplication:
+    from wardrobe_app.ui.app import init_application
+
+    return init_application()
+
+
+@pytest.fixture(autouse=True)
+def temp_settings(tmp_path: Path, home: Path) -> Iterator[Path]:
+    """QSettings in a temporary folder (INI), so no test touches the user's settings."""
+    folder = tmp_path / "settings"
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    yield folder
+
+
+@pytest.fixture(autouse=True)
+def fail_on_qt_warnings(request: pytest.FixtureRequest, qtlog: object) -> Iterator[None]:
+    yield
+    records = getattr(qtlog, "records", [])
+    bad = [r for r in records
+           if r.type in (QtMsgType.QtWarningMsg, QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg)
+           and not any(h in r.message for h in HARMLESS_QT_MESSAGES)]
+    if bad:
+        pytest.fail("Qt warnings:\n" + "\n".join(f"  {r.type_name}: {r.message}" for r in bad))
+
+
+@pytest.fixture(autouse=True)
+def shutdown_workers() -> Iterator[None]:
+    """Whatever a test leaves running is cancelled and waited for."""
+    yield
+    from wardrobe_app.ui.workers import TaskRunner
+
+    for runner in list(TaskRunner.instances):
+        assert runner.shutdown(15_000), "a worker did not stop within 15 s"
+    QApplication.processEvents()
+
+
+class SlowAnalyser(FakeAnalyser):
+    """The fake analyser, taking ``delay`` seconds per photo (like a real model on CPU)."""
+
+    def __init__(self, delay: float = 0.2) -> None:
+        super().__init__()
+        self.delay = delay
+
+    def analyse(self, path: Path, kind: KindChoice = "auto") -> PhotoAnalysis:
+        time.sleep(self.delay)
+        return super().analyse(path, kind)
+
+
+@pytest.fixture
+def make_app(home: Path, qtbot: object) -> Iterator[Callable[..., object]]:
+    """``make_app(analyser=None, review=False)``: the real window on ``home`` with a fake
+    analyser; closed, its workers shut down and the wardrobe closed at teardown."""
+    from wardrobe_app.ui.app import AppParts, build
+    from wardrobe_app.ui.errors import ErrorReporter
+    from wardrobe_app.ui.settings import AppSettings
+
+    made: list[AppParts] = []
+
+    def make(analyser: object | None = None, review: bool = False, show: bool = True,
+             load_model: bool = True) -> AppParts:
+        settings = AppSettings()
+        settings.review_before_saving = review
+        reporter = ErrorReporter(paths.log_path(home))
+        reporter.show_dialogs = False
+        parts = build(home, settings, analyser=analyser or FakeAnalyser(),  # type: ignore[arg-type]
+                      reporter=reporter, background_index=False)
+        made.append(parts)
+        if show:
+            parts.window.show()
+        if load_model:
+            parts.session.load_model()
+        return parts
+
+    yield make
+    for parts in made:
+        parts.window.close()
+        parts.close()
+        parts.reporter.close_dialogs()
+        parts.window.deleteLater()
+    QApplication.processEvents()
+
+
+@pytest.fixture
+def ccp_photos() -> Callable[[int], list[Path]]:
+    """``ccp_photos(n)``: the first n photos of the CCP dataset (skips when absent)."""
+
+    def pick(n: int) -> list[Path]:
+        if not CCP_IMAGES.is_dir():
+            pytest.skip("../shared/data/ccp not present")
+        found = sorted(CCP_IMAGES.glob("*.jpg"))[:n]
+        if len(found) < n:
+            pytest.skip("../shared/data/ccp has too few photos")
+        return found
+
+    return pick

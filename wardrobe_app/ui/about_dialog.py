@@ -1,0 +1,97 @@
+"""About: version, the model cards and the credits for the data the models learnt from."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import __version__, paths
+from .icons import app_icon
+
+CREDITS = """\
+## Data credits
+
+The models were trained on:
+
+* **Clothing Co-Parsing (CCP) dataset**: Wei Yang, Ping Luo, Liang Lin,
+  *Clothing Co-Parsing by Joint Image Segmentation and Labeling*, CVPR 2014.
+  Licensed under the Apache License 2.0.
+* **Clothing dataset** by Alexey Grigorev, released into the public domain (CC0).
+
+## Software
+
+Wardrobe is built with Python, PySide6 (Qt for Python, LGPL-3.0), PyTorch, NumPy,
+OpenCV, Pillow, SQLAlchemy and Annoy.
+
+Wardrobe is free software under the Apache License 2.0. Everything runs on this
+computer: your photos never leave it.
+"""
+
+
+def model_cards() -> list[tuple[str, str]]:
+    """(title, markdown) of every model card shipped in resources/models."""
+    cards = []
+    for folder, title in ((paths.DEFAULT_SEGMENTER, "Segmenter"),
+                          (paths.DEFAULT_EMBEDDER, "Embedder")):
+        card = folder / "MODEL.md"
+        if card.exists():
+            try:
+                cards.append((title, card.read_text(encoding="utf-8")))
+            except OSError:
+                continue
+    return cards
+
+
+class AboutDialog(QDialog):
+    def __init__(self, model_description: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("aboutDialog")
+        self.setWindowTitle("About Wardrobe")
+        self.resize(720, 620)
+        icon = QLabel(self)
+        icon.setPixmap(app_icon().pixmap(72, 72))
+        title = QLabel(
+            f"<h2 style='margin:0'>Wardrobe {__version__}</h2>"
+            "<p>Finds the garments in your photos, files them and finds similar items."
+            "</p>" + (f"<p><small>{model_description}</small></p>" if model_description else ""),
+            self)
+        title.setWordWrap(True)
+        title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        head = QHBoxLayout()
+        head.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
+        head.addSpacing(10)
+        head.addWidget(title, 1)
+
+        self.tabs = QTabWidget(self)
+        credits = QTextBrowser(self)
+        credits.setObjectName("credits")
+        credits.setOpenExternalLinks(True)
+        credits.setMarkdown(CREDITS)
+        self.tabs.addTab(credits, "Credits")
+        cards = model_cards()
+        for name, text in cards:
+            browser = QTextBrowser(self)
+            browser.setObjectName(f"modelCard{name}")
+            browser.setOpenExternalLinks(True)
+            browser.setMarkdown(text)
+            self.tabs.addTab(browser, f"{name} model card")
+        if not cards:
+            none = QTextBrowser(self)
+            none.setMarkdown("No model card was found in `resources/models/`.")
+            self.tabs.addTab(none, "Model card")
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(head)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(buttons)

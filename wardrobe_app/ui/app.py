@@ -1,0 +1,128 @@
+"""``wardrobe`` / ``python -m wardrobe_app``: start the desktop app."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import cast
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from .. import __version__, paths
+from ..types import Analyser
+from .errors import ErrorReporter, setup_logging
+from .icons import APP_ID, app_icon
+from .main_window import MainWindow
+from .model_loader import LazyAnalyser
+from .session import WardrobeSession
+from .settings import APPLICATION, ORGANIZATION, AppSettings
+from .theme import apply_theme, follow_system_scheme
+from .workers import TaskRunner
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class AppParts:
+    """Everything one window needs; ``close()`` releases it in order."""
+
+    session: WardrobeSession
+    window: MainWindow
+    reporter: ErrorReporter
+    runner: TaskRunner
+
+    def close(self) -> None:
+        self.runner.shutdown(15_000)
+        self.session.wardrobe.close()
+
+
+def init_application(argv: Sequence[str] | None = None) -> QApplication:
+    """The one QApplication, styled; reused when it exists (tests, screenshots)."""
+    QCoreApplication.setOrganizationName(ORGANIZATION)
+    QCoreApplication.setApplicationName(APPLICATION)
+    QCoreApplication.setApplicationVersion(__version__)
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(list(argv) if argv is not None else sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationDisplayName("Wardrobe")
+    app.setDesktopFileName(APP_ID)
+    app.setWindowIcon(app_icon())
+    apply_theme(app)
+    follow_system_scheme(app)
+    return app
+
+
+def build(home: Path, settings: AppSettings, analyser: Analyser | None = None,
+          reporter: ErrorReporter | None = None, background_index: bool = True) -> AppParts:
+    """Open the wardrobe at ``home`` and build the main window (not shown yet)."""
+    from ..service import ENV_ANALYSER, Wardrobe
+
+    runner = TaskRunner()
+    if reporter is None:
+        reporter = ErrorReporter(paths.log_path(home))
+    runner.errorOccurred.connect(reporter.report)
+    loader: LazyAnalyser | None = None
+    if analyser is None and not os.environ.get(ENV_ANALYSER):
+        loader = LazyAnalyser(settings.device)
+        analyser = cast(Analyser, loader)
+    wardrobe = Wardrobe(home, analyser, background_index=background_index)
+    session = WardrobeSession(wardrobe, runner, loader)
+    window = MainWindow(session, settings, reporter)
+    return AppParts(session, window, reporter, runner)
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="wardrobe", description="Wardrobe desktop app")
+    parser.add_argument("--data-dir", help=f"wardrobe data folder (default: ${paths.ENV_HOME} "
+                        "or the platform's user data folder)")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    args, _qt_args = parser.parse_known_args(list(argv))
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = parse_args(argv)
+    app = init_application([sys.argv[0], *argv])
+    settings = AppSettings()
+    if args.data_dir:
+        paths.set_data_home(args.data_dir)
+    elif settings.data_dir is not None and paths.ENV_HOME not in os.environ:
+        paths.set_data_home(settings.data_dir)
+    try:
+        home = paths.data_home()
+    except OSError as exc:
+        QMessageBox.critical(None, "Wardrobe", f"Cannot create the data folder:\n{exc}")
+        return 1
+    setup_logging(paths.log_path(home))
+    reporter = ErrorReporter(paths.log_path(home))
+    reporter.install()
+    log.info("Wardrobe %s starting on %s", __version__, home)
+    try:
+        parts = build(home, settings, reporter=reporter)
+    except Exception as exc:
+        log.exception("cannot open the wardrobe at %s", home)
+        QMessageBox.critical(None, "Wardrobe",
+                             f"Cannot open the wardrobe in {home}:\n\n{exc}\n\n"
+                             f"Details are in {paths.log_path(home)}.")
+        reporter.uninstall()
+        return 1
+    parts.window.show()
+    parts.session.load_model()
+    try:
+        code = app.exec()
+    finally:
+        parts.close()
+        reporter.uninstall()
+    return int(code)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,199 @@
+"""The grid of garments with its filter bar. Listings run off the GUI thread; a newer
+request supersedes an older one still running."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QListView,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..types import GarmentFilter, GarmentRecord
+from .empty_state import EmptyState
+from .filter_bar import FilterBar
+from .garment_delegate import GarmentDelegate
+from .garment_model import GarmentListModel, GarmentRoles
+from .session import WardrobeSession
+from .thumbnails import ThumbnailCache
+from .workers import Queue, WorkerContext
+
+
+@dataclass
+class Listing:
+    generation: int
+    records: list[GarmentRecord]
+    total: int
+    colours: list[tuple[str, str]]
+    fine_types: list[str]
+
+
+def _colour_hex(name: str, records: list[GarmentRecord]) -> str:
+    try:
+        from ..vision.colours import palette_hex
+
+        return palette_hex(name)
+    except Exception:
+        for rec in records:
+            for c in rec.colours:
+                if c.name == name:
+                    return c.hex
+    return "#888888"
+
+
+class GarmentGrid(QListView):
+    """The grid: icon mode, uniform cells, batched layout for large wardrobes."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("garmentGrid")
+        self.setViewMode(QListView.ViewMode.IconMode)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setMovement(QListView.Movement.Static)
+        self.setUniformItemSizes(True)
+        self.setLayoutMode(QListView.LayoutMode.Batched)
+        self.setBatchSize(400)
+        self.setSpacing(4)
+        self.setWrapping(True)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.verticalScrollBar().setSingleStep(24)
+        self.setMouseTracking(True)
+        self.setFrameShape(QListView.Shape.NoFrame)
+        self.setContentsMargins(8, 8, 8, 8)
+
+
+class BrowsePage(QWidget):
+    garmentActivated = Signal(object)  # GarmentRecord
+    selectionChanged = Signal(int)  # number selected
+    listed = Signal(int, int)  # shown, total
+
+    def __init__(self, session: WardrobeSession, thumbnails: ThumbnailCache,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.thumbnails = thumbnails
+        self._generation = 0
+        self._shown_generation = 0
+        self.total = 0
+
+        self.filter_bar = FilterBar(self)
+        self.filter_bar.filterChanged.connect(self._filter_changed)
+        self.model = GarmentListModel(thumbnails, self)
+        self.grid = GarmentGrid(self)
+        self.delegate = GarmentDelegate(148, self.grid)
+        self.grid.setItemDelegate(self.delegate)
+        self.grid.setModel(self.model)
+        self.grid.activated.connect(self._activated)
+        self.grid.selectionModel().selectionChanged.connect(
+            lambda *_: self.selectionChanged.emit(len(self.selected_ids())))
+
+        self.no_match = EmptyState("No garments match", "Try fewer filters or another search.",
+                                   parent=self, art_size=110)
+        self.no_match.setObjectName("noMatch")
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self.grid)
+        self.stack.addWidget(self.no_match)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.filter_bar)
+        layout.addWidget(self.stack, 1)
+
+    # --- listing -----------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Re-run the current filter (after imports, edits, deletes)."""
+        self._generation += 1
+        gen = self._generation
+        flt = self.filter_bar.current_filter()
+        wardrobe = self.session.wardrobe
+
+        def job(ctx: WorkerContext) -> Listing:
+            records = wardrobe.list_garments(flt)
+            ctx.check_cancelled()
+            total = wardrobe.count()
+            names = wardrobe.colour_names()
+            colours = [(n, _colour_hex(n, records)) for n in _palette_order(names)]
+            return Listing(gen, records, total, colours, wardrobe.fine_types())
+
+        self.session.runner.start(job, queue=Queue.READ, title="Listing garments",
+                                  on_result=self._listed)
+
+    def is_current(self) -> bool:
+        """True when the grid shows the answer to the latest request."""
+        return self._shown_generation == self._generation
+
+    @Slot(object)
+    def _filter_changed(self, _flt: GarmentFilter) -> None:
+        self.refresh()
+
+    @Slot(object)
+    def _listed(self, listing: Listing) -> None:
+        if listing.generation != self._generation:
+            return  # superseded
+        selected = set(self.selected_ids())
+        current = self.grid.currentIndex().data(GarmentRoles.Id)
+        self.model.set_records(listing.records)
+        self.total = listing.total
+        self.filter_bar.set_colours(listing.colours)
+        self.filter_bar.set_fine_types(listing.fine_types)
+        self.filter_bar.set_count(len(listing.records), listing.total)
+        self.stack.setCurrentWidget(self.grid if listing.records else self.no_match)
+        self._restore_selection(selected, current)
+        self._shown_generation = listing.generation
+        self.listed.emit(len(listing.records), listing.total)
+
+    def _restore_selection(self, ids: set[int], current: object) -> None:
+        sel = self.grid.selectionModel()
+        flags = QItemSelectionModel.SelectionFlag.Select
+        for row, rec in enumerate(self.model.records()):
+            if rec.id in ids:
+                sel.select(self.model.index(row, 0), flags)
+            if rec.id == current:
+                sel.setCurrentIndex(self.model.index(row, 0),
+                                    QItemSelectionModel.SelectionFlag.NoUpdate)
+        if not self.grid.currentIndex().isValid() and self.model.rowCount() > 0:
+            sel.setCurrentIndex(self.model.index(0, 0), QItemSelectionModel.SelectionFlag.NoUpdate)
+
+    # --- selection ---------------------------------------------------------------------
+    def selected_ids(self) -> list[int]:
+        rows = sorted(i.row() for i in self.grid.selectionModel().selectedIndexes())
+        return [self.model.record(r).id for r in rows if r < self.model.rowCount()]
+
+    def select_id(self, garment_id: int) -> None:
+        row = self.model.row_of(garment_id)
+        if row >= 0:
+            idx = self.model.index(row, 0)
+            self.grid.selectionModel().setCurrentIndex(
+                idx, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+            self.grid.scrollTo(idx)
+
+    def update_record(self, record: GarmentRecord) -> None:
+        self.model.replace_record(record)
+
+    @Slot(QModelIndex)
+    def _activated(self, index: QModelIndex) -> None:
+        record = index.data(GarmentRoles.Record)
+        if record is not None:
+            self.garmentActivated.emit(record)
+
+    def sizeHint(self) -> QSize:
+        return QSize(1100, 700)
+
+    def focus_grid(self) -> None:
+        self.grid.setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+def _palette_order(names: list[str]) -> list[str]:
+    try:
+        from ..vision.colours import PALETTE_NAMES
+    except Exception:
+        return sorted(names)
+    order = {n: i for i, n in enumerate(PALETTE_NAMES)}
+    return sorted(names, key=lambda n: (order.get(n, len(order)), n))

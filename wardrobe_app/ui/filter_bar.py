@@ -1,0 +1,222 @@
+"""The browse filters: free text, category and colour chips, fine type, favourites and
+sorting. Emits a :class:`GarmentFilter` whenever something changes (text debounced)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSizePolicy,
+    QStyle,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..types import CATEGORIES, GarmentFilter
+from .icons import dot_icon, heart_icon, standard
+from .theme import CATEGORY_COLOURS, category_label
+
+CHIP_STYLE = """
+QToolButton[chip="true"] {
+    border: 1px solid palette(mid); border-radius: 12px; padding: 3px 10px 3px 8px;
+    background: palette(base);
+}
+QToolButton[chip="true"]:hover { border-color: palette(highlight); }
+QToolButton[chip="true"]:checked {
+    background: palette(highlight); color: palette(highlighted-text);
+    border-color: palette(highlight);
+}
+"""
+
+SORTS: tuple[tuple[str, str], ...] = (("date", "Newest first"), ("date-asc", "Oldest first"),
+                                      ("colour", "Colour"), ("category", "Category"))
+
+
+def make_chip(text: str, parent: QWidget | None = None) -> QToolButton:
+    chip = QToolButton(parent)
+    chip.setText(text)
+    chip.setCheckable(True)
+    chip.setProperty("chip", True)
+    chip.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+    chip.setIconSize(QSize(12, 12))
+    chip.setCursor(Qt.CursorShape.PointingHandCursor)
+    return chip
+
+
+class FilterBar(QWidget):
+    filterChanged = Signal(object)  # GarmentFilter
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("filterBar")
+        self.setStyleSheet(CHIP_STYLE)
+        self._emitting = True
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(250)
+        self._debounce.timeout.connect(self._emit)
+
+        self.search = QLineEdit(self)
+        self.search.setObjectName("search")
+        self.search.setPlaceholderText("Search names, tags and notes   (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.addAction(standard(QStyle.StandardPixmap.SP_FileDialogContentsView),
+                              QLineEdit.ActionPosition.LeadingPosition)
+        self.search.setMinimumWidth(260)
+        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        self.search.returnPressed.connect(self._emit_now)
+
+        self.category_chips: dict[str, QToolButton] = {}
+        for cat in CATEGORIES:
+            chip = make_chip(category_label(cat), self)
+            chip.setIcon(dot_icon(CATEGORY_COLOURS[cat], 12))
+            chip.setObjectName(f"chip-{cat}")
+            chip.toggled.connect(self._emit_now)
+            self.category_chips[cat] = chip
+
+        self.fine_type = QComboBox(self)
+        self.fine_type.setObjectName("fineType")
+        self.fine_type.setToolTip("Fine type")
+        self.fine_type.addItem("All types", "")
+        self.fine_type.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.fine_type.currentIndexChanged.connect(self._emit_now)
+
+        self.favourites = make_chip("Favourites", self)
+        self.favourites.setObjectName("chip-favourites")
+        self.favourites.setIcon(heart_icon(True))
+        self.favourites.toggled.connect(self._emit_now)
+
+        self.sort = QComboBox(self)
+        self.sort.setObjectName("sort")
+        self.sort.setToolTip("Sort by")
+        for key, label in SORTS:
+            self.sort.addItem(label, key)
+        self.sort.currentIndexChanged.connect(self._emit_now)
+
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("countLabel")
+        self.count_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+
+        top = QHBoxLayout()
+        top.setSpacing(8)
+        top.addWidget(self.search, 3)
+        top.addSpacing(6)
+        for chip in self.category_chips.values():
+            top.addWidget(chip)
+        top.addWidget(self.favourites)
+        top.addSpacing(6)
+        top.addWidget(self.fine_type)
+        top.addStretch(1)
+        sort_label = QLabel("Sort:", self)
+        top.addWidget(sort_label)
+        top.addWidget(self.sort)
+
+        self.colour_row = QHBoxLayout()
+        self.colour_row.setSpacing(6)
+        self.colour_title = QLabel("Colours:", self)
+        self.colour_row.addWidget(self.colour_title)
+        self._colour_end = 1
+        self.colour_row.addStretch(1)
+        self.colour_row.addWidget(self.count_label)
+        self.colour_chips: dict[str, QToolButton] = {}
+        self._colour_group = QButtonGroup(self)
+        self._colour_group.setExclusive(False)
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(12, 10, 12, 6)
+        outer.setSpacing(8)
+        outer.addLayout(top)
+        outer.addLayout(self.colour_row)
+
+    # --- contents ----------------------------------------------------------------------
+    def set_colours(self, colours: Sequence[tuple[str, str]]) -> None:
+        """(name, #hex) of the colours present; checked chips stay checked."""
+        checked = {name for name, chip in self.colour_chips.items() if chip.isChecked()}
+        for chip in self.colour_chips.values():
+            self._colour_group.removeButton(chip)
+            self.colour_row.removeWidget(chip)
+            chip.deleteLater()
+        self.colour_chips = {}
+        names = [name for name, _ in colours]
+        wanted = list(colours) + [(n, "#888888") for n in sorted(checked - set(names))]
+        for pos, (name, hex_colour) in enumerate(wanted):
+            chip = make_chip(name, self)
+            chip.setObjectName(f"colour-{name}")
+            chip.setIcon(dot_icon(hex_colour, 12))
+            chip.blockSignals(True)
+            chip.setChecked(name in checked)
+            chip.blockSignals(False)
+            chip.toggled.connect(self._emit_now)
+            self._colour_group.addButton(chip)
+            self.colour_row.insertWidget(1 + pos, chip)
+            self.colour_chips[name] = chip
+        self.colour_title.setVisible(bool(wanted))
+
+    def set_fine_types(self, fine_types: Sequence[str]) -> None:
+        current = self.fine_type.currentData()
+        self.fine_type.blockSignals(True)
+        self.fine_type.clear()
+        self.fine_type.addItem("All types", "")
+        for name in fine_types:
+            self.fine_type.addItem(name.capitalize(), name)
+        pos = self.fine_type.findData(current)
+        self.fine_type.setCurrentIndex(max(0, pos))
+        self.fine_type.blockSignals(False)
+        self.fine_type.setVisible(bool(fine_types))
+
+    def set_count(self, shown: int, total: int) -> None:
+        if shown == total:
+            self.count_label.setText(f"{total} garment{'s' if total != 1 else ''}")
+        else:
+            self.count_label.setText(f"{shown} of {total} garments")
+
+    # --- state -------------------------------------------------------------------------
+    def current_filter(self) -> GarmentFilter:
+        sort_key = str(self.sort.currentData() or "date")
+        descending = sort_key != "date-asc"
+        sort = "date" if sort_key.startswith("date") else sort_key
+        fine = str(self.fine_type.currentData() or "")
+        return GarmentFilter(
+            categories={c for c, chip in self.category_chips.items() if chip.isChecked()},
+            colours={c for c, chip in self.colour_chips.items() if chip.isChecked()},
+            fine_types={fine} if fine else set(),
+            favourites_only=self.favourites.isChecked(),
+            text=self.search.text().strip(),
+            sort=sort,  # type: ignore[arg-type]
+            descending=descending if sort == "date" else False,
+        )
+
+    def is_filtering(self) -> bool:
+        f = self.current_filter()
+        return bool(f.categories or f.colours or f.fine_types or f.favourites_only or f.text)
+
+    def clear(self) -> None:
+        self._emitting = False
+        self.search.clear()
+        for chip in [*self.category_chips.values(), *self.colour_chips.values(),
+                     self.favourites]:
+            chip.setChecked(False)
+        self.fine_type.setCurrentIndex(0)
+        self._emitting = True
+        self._emit_now()
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    @Slot()
+    def _emit_now(self) -> None:
+        self._debounce.stop()
+        self._emit()
+
+    @Slot()
+    def _emit(self) -> None:
+        if self._emitting:
+            self.filterChanged.emit(self.current_filter())

@@ -1,0 +1,140 @@
+"""Paints one garment as a card: cut-out, name, category marker, colours, favourite,
+and the similarity score where there is one."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen, QPixmap
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+
+from .garment_model import GarmentRoles
+from .icons import paint_heart
+from .theme import FAVOURITE, category_colour
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class GarmentDelegate(QStyledItemDelegate):
+    def __init__(self, thumb: int = 148, parent: QWidget | None = None,
+                 show_subtitle: bool = True) -> None:
+        super().__init__(parent)
+        self.thumb = thumb
+        self.pad = 10 if thumb >= 120 else 7
+        self.show_subtitle = show_subtitle
+
+    def thumb_size(self) -> QSize:
+        return QSize(self.thumb, self.thumb)
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        fm = QFontMetrics(option.font)
+        lines = 2 if self.show_subtitle else 1
+        text_h = fm.height() * lines + 6
+        return QSize(self.thumb + 2 * self.pad, self.thumb + 2 * self.pad + text_h)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        opt = option
+        rect: QRect = opt.rect
+        palette: QPalette = opt.palette
+        state = opt.state
+        selected = bool(state & QStyle.StateFlag.State_Selected)
+        hovered = bool(state & QStyle.StateFlag.State_MouseOver)
+        focused = bool(state & QStyle.StateFlag.State_HasFocus)
+
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        card = QRectF(rect).adjusted(3, 3, -3, -3)
+        base = palette.color(QPalette.ColorRole.Base)
+        highlight = palette.color(QPalette.ColorRole.Highlight)
+        border = palette.color(QPalette.ColorRole.Mid)
+        if selected:
+            fill = QColor(highlight)
+            fill.setAlpha(45)
+            painter.setBrush(base)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.drawRoundedRect(card, 10, 10)
+            painter.setBrush(fill)
+            painter.setPen(QPen(highlight, 2))
+        else:
+            painter.setBrush(base)
+            painter.setPen(QPen(highlight if (hovered or focused) else border, 1))
+        painter.drawRoundedRect(card, 10, 10)
+
+        # the cut-out (or a placeholder while it loads)
+        thumb_rect = QRect(rect.x() + self.pad, rect.y() + self.pad, self.thumb, self.thumb)
+        pm = index.data(Qt.ItemDataRole.DecorationRole)
+        if isinstance(pm, QPixmap) and not pm.isNull():
+            size = pm.size().scaled(thumb_rect.size(), Qt.AspectRatioMode.KeepAspectRatio)
+            if pm.width() <= thumb_rect.width() and pm.height() <= thumb_rect.height():
+                size = pm.size()
+            target = QRect(0, 0, size.width(), size.height())
+            target.moveCenter(thumb_rect.center())
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+            painter.drawPixmap(target, pm)
+        else:
+            ph = QColor(palette.color(QPalette.ColorRole.Text))
+            ph.setAlpha(18)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(ph)
+            painter.drawRoundedRect(QRectF(thumb_rect).adjusted(6, 6, -6, -6), 8, 8)
+            if isinstance(pm, QPixmap):  # loaded but unreadable
+                painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+                painter.drawText(thumb_rect, Qt.AlignmentFlag.AlignCenter, "no image")
+
+        category = index.data(GarmentRoles.Category) or ""
+        # favourite heart, top right
+        if index.data(GarmentRoles.Favourite):
+            s = 18 if self.thumb >= 120 else 14
+            paint_heart(painter, QRectF(thumb_rect.right() - s, thumb_rect.top() + 2, s, s),
+                        True, QColor(FAVOURITE))
+        # similarity score badge, top left
+        score = index.data(GarmentRoles.Score)
+        if score is not None:
+            self._badge(painter, thumb_rect, f"{max(0.0, float(score)):.0%}", highlight)
+
+        # text: name (bold) and the category line with its colour marker
+        fm = QFontMetrics(opt.font)
+        y = thumb_rect.bottom() + 6
+        text_rect = QRect(rect.x() + self.pad, y, rect.width() - 2 * self.pad, fm.height())
+        name_font = QFont(opt.font)
+        name_font.setWeight(QFont.Weight.DemiBold)
+        painter.setFont(name_font)
+        painter.setPen(palette.color(QPalette.ColorRole.Text))
+        name = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        painter.drawText(text_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         QFontMetrics(name_font).elidedText(name, Qt.TextElideMode.ElideRight,
+                                                            text_rect.width()))
+        if self.show_subtitle:
+            line = text_rect.translated(0, fm.height() + 2)
+            dot = QRectF(line.x(), line.center().y() - 4, 8, 8)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(category_colour(category))
+            painter.drawEllipse(dot)
+            colours = index.data(GarmentRoles.Colours) or []
+            swatch_w = min(len(colours), 3) * 11
+            sub_rect = line.adjusted(14, 0, -swatch_w - 2, 0)
+            painter.setFont(opt.font)
+            painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+            painter.drawText(sub_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                             fm.elidedText(str(index.data(GarmentRoles.Subtitle) or ""),
+                                           Qt.TextElideMode.ElideRight, sub_rect.width()))
+            x = line.right() - swatch_w + 2
+            for colour in colours[:3]:
+                painter.setPen(QPen(palette.color(QPalette.ColorRole.Mid), 1))
+                painter.setBrush(QColor(colour.hex))
+                painter.drawEllipse(QRectF(x, line.center().y() - 4.5, 9, 9))
+                x += 11
+        painter.restore()
+
+    def _badge(self, painter: QPainter, thumb_rect: QRect, text: str, colour: QColor) -> None:
+        font = QFont(painter.font())
+        font.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
+        font.setWeight(QFont.Weight.Bold)
+        fm = QFontMetrics(font)
+        w, h = fm.horizontalAdvance(text) + 10, fm.height() + 2
+        badge = QRectF(thumb_rect.left(), thumb_rect.top(), w, h)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(colour)
+        painter.drawRoundedRect(badge, h / 2, h / 2)
+        painter.setFont(font)
+        painter.setPen(QColor("#ffffff"))
+        painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, text)

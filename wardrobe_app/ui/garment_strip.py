@@ -1,0 +1,91 @@
+"""A one-row, horizontally scrolling strip of garment cards (similar items, worn with,
+matches), with a message in place of the strip when it is empty."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QModelIndex, QSize, Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QLabel,
+    QListView,
+    QStackedWidget,
+    QStyleOptionViewItem,
+    QWidget,
+)
+
+from ..types import GarmentRecord
+from .garment_delegate import GarmentDelegate
+from .garment_model import GarmentListModel, GarmentRoles
+from .thumbnails import ThumbnailCache
+
+
+class GarmentStrip(QStackedWidget):
+    garmentClicked = Signal(int)
+
+    def __init__(self, thumbnails: ThumbnailCache | None, thumb: int = 108,
+                 empty_text: str = "Nothing here", parent: QWidget | None = None,
+                 show_subtitle: bool = True) -> None:
+        super().__init__(parent)
+        self.model = GarmentListModel(thumbnails, self)
+        self.view = QListView(self)
+        self.view.setObjectName("stripView")
+        self.view.setViewMode(QListView.ViewMode.IconMode)
+        self.view.setFlow(QListView.Flow.LeftToRight)
+        self.view.setWrapping(False)
+        self.view.setUniformItemSizes(True)
+        self.view.setMovement(QListView.Movement.Static)
+        self.view.setResizeMode(QListView.ResizeMode.Adjust)
+        self.view.setSpacing(2)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.view.setMouseTracking(True)
+        self.view.setFrameShape(QListView.Shape.NoFrame)
+        self.view.viewport().setAutoFillBackground(False)
+        self.delegate = GarmentDelegate(thumb, self.view, show_subtitle=show_subtitle)
+        self.view.setItemDelegate(self.delegate)
+        self.view.setModel(self.model)
+        self.view.clicked.connect(self._clicked)
+        self.view.activated.connect(self._clicked)
+        self.empty = QLabel(empty_text, self)
+        self.empty.setObjectName("stripEmpty")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        self.addWidget(self.view)
+        self.addWidget(self.empty)
+        cell = self.delegate.sizeHint(_option(self.view), QModelIndex())
+        self._height = cell.height() + self.view.horizontalScrollBar().sizeHint().height() + 10
+        self.setFixedHeight(self._height)
+        self.setCurrentWidget(self.empty)
+
+    def sizeHint(self) -> QSize:
+        return QSize(600, self._height)
+
+    def set_records(self, records: Sequence[GarmentRecord],
+                    scores: Sequence[float] | None = None) -> None:
+        self.model.set_records(records, scores)
+        self.setCurrentWidget(self.view if records else self.empty)
+
+    def set_message(self, text: str) -> None:
+        """Show ``text`` instead of the strip (loading, empty, error)."""
+        self.model.set_records([])
+        self.empty.setText(text)
+        self.setCurrentWidget(self.empty)
+
+    def ids(self) -> list[int]:
+        return [r.id for r in self.model.records()]
+
+    @Slot(QModelIndex)
+    def _clicked(self, index: QModelIndex) -> None:
+        gid = index.data(GarmentRoles.Id)
+        if gid is not None:
+            self.garmentClicked.emit(int(gid))
+
+
+def _option(view: QListView) -> QStyleOptionViewItem:
+    opt = QStyleOptionViewItem()
+    opt.initFrom(view)
+    opt.font = view.font()
+    return opt

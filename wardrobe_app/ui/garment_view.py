@@ -1,0 +1,463 @@
+"""One garment: the large cut-out, the original photo with a mask-overlay toggle, its
+editable details (saved as you type), the similar items and what it was worn with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QFont, QImage, QKeySequence, QPalette, QShortcut
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QStyle,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..types import CATEGORIES, GarmentRecord, SimilarHit
+from .garment_model import display_name
+from .garment_strip import GarmentStrip
+from .icons import dot_icon, heart_icon, standard
+from .image_view import ImageView
+from .imaging import load_scaled, preview_pair
+from .session import WardrobeSession
+from .settings import AppSettings
+from .theme import CATEGORY_COLOURS, category_label
+from .thumbnails import ThumbnailCache
+from .workers import ErrorInfo, Queue, WorkerContext
+
+SIMILAR_K = 12
+BIG = QSize(900, 900)
+
+
+@dataclass
+class GarmentImages:
+    garment_id: int
+    cutout: QImage
+    photo: QImage | None
+    overlay: QImage | None
+
+
+def _load_images(ctx: WorkerContext, session: WardrobeSession,
+                 record: GarmentRecord) -> GarmentImages:
+    cutout = load_scaled(record.cutout_path, BIG)
+    photo: QImage | None = None
+    overlay: QImage | None = None
+    ctx.check_cancelled()
+    try:
+        from ..vision.image_io import load_image
+
+        rgb = load_image(record.photo_path)
+        labels = session.wardrobe.photo_labels(record.id)
+        if labels is not None and labels.shape[:2] != rgb.shape[:2]:
+            import cv2
+
+            labels = cv2.resize(labels, (rgb.shape[1], rgb.shape[0]),
+                                interpolation=cv2.INTER_NEAREST)
+        highlight = _mask(record.mask_path, rgb.shape[:2])
+        if labels is None:
+            labels = np.zeros(rgb.shape[:2], np.uint8)
+            if highlight is not None:
+                labels[highlight] = 1 + CATEGORIES.index(record.category)
+        photo, overlay = preview_pair(rgb, labels, max_side=1200, highlight=highlight)
+    except Exception:  # the original photo is missing or unreadable: show the cut-out only
+        photo = overlay = None
+    return GarmentImages(record.id, cutout, photo, overlay)
+
+
+def _mask(path: Path, shape: tuple[int, ...]) -> np.ndarray | None:
+    try:
+        from PIL import Image
+
+        with Image.open(path) as im:
+            mask = np.asarray(im.convert("L")) > 127
+    except Exception:
+        return None
+    if mask.shape != tuple(shape[:2]):
+        import cv2
+
+        mask = cv2.resize(mask.astype(np.uint8), (shape[1], shape[0]),
+                          interpolation=cv2.INTER_NEAREST) > 0
+    return mask
+
+
+class GarmentView(QWidget):
+    back = Signal()
+    openGarment = Signal(int)
+    deleteRequested = Signal(list)
+    edited = Signal(object)  # GarmentRecord after a save
+
+    def __init__(self, session: WardrobeSession, thumbnails: ThumbnailCache,
+                 settings: AppSettings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("garmentView")
+        self.session = session
+        self.settings = settings
+        self.record: GarmentRecord | None = None
+        self.images: GarmentImages | None = None
+        self._loading = False
+        self._save_timer = QTimer(self)
+        self._save_timer.setSingleShot(True)
+        self._save_timer.setInterval(500)
+        self._save_timer.timeout.connect(self.save_now)
+        self._pending_save = False
+
+        # header
+        self.back_button = QToolButton(self)
+        self.back_button.setObjectName("backButton")
+        self.back_button.setIcon(standard(QStyle.StandardPixmap.SP_ArrowBack))
+        self.back_button.setText("All garments")
+        self.back_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.back_button.setAutoRaise(True)
+        self.back_button.setToolTip("Back to the grid (Esc)")
+        self.back_button.clicked.connect(self._go_back)
+        self.title = QLabel(self)
+        self.title.setObjectName("garmentTitle")
+        tf = QFont(self.title.font())
+        tf.setPointSizeF(tf.pointSizeF() * 1.5)
+        tf.setWeight(QFont.Weight.DemiBold)
+        self.title.setFont(tf)
+        self.favourite = QPushButton(heart_icon(False), "Favourite", self)
+        self.favourite.setObjectName("favouriteButton")
+        self.favourite.setCheckable(True)
+        self.favourite.toggled.connect(self._favourite_toggled)
+        self.delete_button = QPushButton(standard(QStyle.StandardPixmap.SP_TrashIcon),
+                                         "Delete", self)
+        self.delete_button.setObjectName("deleteButton")
+        self.delete_button.clicked.connect(self._delete)
+        header = QHBoxLayout()
+        header.addWidget(self.back_button)
+        header.addSpacing(8)
+        header.addWidget(self.title, 1)
+        header.addWidget(self.favourite)
+        header.addWidget(self.delete_button)
+
+        # picture: cut-out or photo (+ mask overlay)
+        self.cutout_mode = QToolButton(self)
+        self.cutout_mode.setText("Cut-out")
+        self.photo_mode = QToolButton(self)
+        self.photo_mode.setText("Original photo")
+        self.photo_mode.setObjectName("photoMode")
+        for b in (self.cutout_mode, self.photo_mode):
+            b.setCheckable(True)
+            b.setProperty("chip", True)
+        self.cutout_mode.setChecked(True)
+        group = QButtonGroup(self)
+        group.addButton(self.cutout_mode)
+        group.addButton(self.photo_mode)
+        group.setExclusive(True)
+        self.cutout_mode.toggled.connect(self._show_picture)
+        self.overlay_toggle = QCheckBox("Show mask", self)
+        self.overlay_toggle.setObjectName("overlayToggle")
+        self.overlay_toggle.setChecked(True)
+        self.overlay_toggle.toggled.connect(self._show_picture)
+        self.picture = ImageView(self, placeholder="Loading…", min_size=QSize(320, 320))
+        self.picture.setObjectName("picture")
+        modes = QHBoxLayout()
+        modes.addWidget(self.cutout_mode)
+        modes.addWidget(self.photo_mode)
+        modes.addStretch(1)
+        modes.addWidget(self.overlay_toggle)
+        left = QVBoxLayout()
+        left.addLayout(modes)
+        left.addWidget(self.picture, 1)
+
+        # details form
+        self.name_edit = QLineEdit(self)
+        self.name_edit.setObjectName("nameEdit")
+        self.category_combo = QComboBox(self)
+        self.category_combo.setObjectName("categoryCombo")
+        for cat in CATEGORIES:
+            self.category_combo.addItem(dot_icon(CATEGORY_COLOURS[cat]), category_label(cat), cat)
+        self.type_edit = QLineEdit(self)
+        self.type_edit.setObjectName("typeEdit")
+        self.type_edit.setPlaceholderText("e.g. t-shirt, jeans, dress")
+        self.tags_edit = QLineEdit(self)
+        self.tags_edit.setObjectName("tagsEdit")
+        self.tags_edit.setPlaceholderText("comma separated, e.g. summer, work")
+        self.notes_edit = QPlainTextEdit(self)
+        self.notes_edit.setObjectName("notesEdit")
+        self.notes_edit.setPlaceholderText("Where it's from, size, care…")
+        self.notes_edit.setFixedHeight(84)
+        self.colours_label = QLabel(self)
+        self.colours_label.setObjectName("coloursLabel")
+        self.colours_label.setTextFormat(Qt.TextFormat.RichText)
+        self.added_label = QLabel(self)
+        self.saved_label = QLabel(self)
+        self.saved_label.setObjectName("savedLabel")
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        form.setHorizontalSpacing(12)
+        form.setVerticalSpacing(8)
+        form.addRow("Name", self.name_edit)
+        form.addRow("Category", self.category_combo)
+        form.addRow("Type", self.type_edit)
+        form.addRow("Tags", self.tags_edit)
+        form.addRow("Notes", self.notes_edit)
+        form.addRow("Colours", self.colours_label)
+        form.addRow("Added", self.added_label)
+        for edit in (self.name_edit, self.type_edit, self.tags_edit):
+            edit.textEdited.connect(self._schedule_save)
+            edit.editingFinished.connect(self._save_if_pending)
+        self.notes_edit.textChanged.connect(self._notes_changed)
+        self.category_combo.activated.connect(self._category_changed)
+
+        self.worn_with = GarmentStrip(None, thumb=84, parent=self, show_subtitle=False,
+                                      empty_text="Not worn with anything else in your photos")
+        self.worn_with.setObjectName("wornWith")
+        self.worn_with.garmentClicked.connect(self.openGarment)
+        right = QVBoxLayout()
+        right.addLayout(form)
+        right.addWidget(self.saved_label, 0, Qt.AlignmentFlag.AlignRight)
+        right.addSpacing(6)
+        right.addWidget(_section("Worn with", self))
+        right.addWidget(self.worn_with)
+        right.addStretch(1)
+        details = QFrame(self)
+        details.setLayout(right)
+        details.setMinimumWidth(380)
+        details.setMaximumWidth(520)
+
+        top = QHBoxLayout()
+        top.setSpacing(18)
+        top.addLayout(left, 3)
+        top.addWidget(details, 2)
+
+        # similar items
+        self.any_category = QCheckBox("Any category", self)
+        self.any_category.setObjectName("anyCategory")
+        self.any_category.setToolTip("Also show similar garments of other categories")
+        self.any_category.setChecked(settings.similar_any_category)
+        self.any_category.toggled.connect(self._any_category_toggled)
+        sim_header = QHBoxLayout()
+        sim_header.addWidget(_section("Similar items", self))
+        sim_header.addStretch(1)
+        sim_header.addWidget(self.any_category)
+        self.similar = GarmentStrip(None, thumb=110, parent=self,
+                                    empty_text="Nothing similar yet")
+        self.similar.setObjectName("similarStrip")
+        self.similar.garmentClicked.connect(self.openGarment)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 10, 16, 12)
+        layout.setSpacing(10)
+        layout.addLayout(header)
+        layout.addLayout(top, 1)
+        layout.addLayout(sim_header)
+        layout.addWidget(self.similar)
+
+        self.set_thumbnails(thumbnails)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self._go_back,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Back), self, self._go_back,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+    def set_thumbnails(self, thumbnails: ThumbnailCache) -> None:
+        for strip in (self.similar, self.worn_with):
+            strip.model.thumbnails = thumbnails
+            thumbnails.loaded.connect(strip.model._thumbnail_loaded)
+
+    # --- showing a garment -------------------------------------------------------------
+    def show_garment(self, record: GarmentRecord) -> None:
+        self.save_now()
+        self.record = record
+        self.images = None
+        self._fill(record)
+        self.picture.set_image(None)
+        self.picture.set_placeholder("Loading…")
+        self.cutout_mode.setChecked(True)
+        self.photo_mode.setEnabled(False)
+        self.overlay_toggle.setEnabled(False)
+        runner = self.session.runner
+        runner.start(partial(_load_images, session=self.session, record=record),
+                     queue=Queue.READ, title="Loading the garment's pictures",
+                     on_result=self._images_loaded)
+        self.refresh_related()
+
+    def refresh_related(self) -> None:
+        record = self.record
+        if record is None:
+            return
+        self.similar.set_message("Finding similar items…")
+        self.worn_with.set_message("…")
+        same = not self.any_category.isChecked()
+        wardrobe = self.session.wardrobe
+        gid = record.id
+
+        def similar(ctx: WorkerContext) -> tuple[int, list[SimilarHit]]:
+            return gid, wardrobe.similar(gid, k=SIMILAR_K, same_category=same)
+
+        def worn_with(ctx: WorkerContext) -> tuple[int, list[GarmentRecord]]:
+            return gid, wardrobe.worn_with(gid)
+
+        self.session.runner.start(
+            similar, queue=Queue.READ, title="Finding similar items",
+            on_result=self._similar_loaded, on_error=self._similar_failed)
+        self.session.runner.start(
+            worn_with, queue=Queue.READ,
+            title="Finding what it was worn with", on_result=self._worn_loaded)
+
+    def _fill(self, record: GarmentRecord) -> None:
+        self._loading = True
+        self.title.setText(display_name(record))
+        self.name_edit.setText(record.name)
+        self.name_edit.setPlaceholderText(display_name(record))
+        self.category_combo.setCurrentIndex(max(0, self.category_combo.findData(record.category)))
+        self.type_edit.setText(record.fine_type or "")
+        self.tags_edit.setText(", ".join(record.tags))
+        self.notes_edit.setPlainText(record.notes)
+        self.favourite.setChecked(record.favourite)
+        self.favourite.setIcon(heart_icon(record.favourite))
+        muted = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
+        swatches = " ".join(
+            f'<span style="color:{c.hex}; font-size:15pt;">●</span> {c.name} '
+            f'<span style="color:{muted}">{c.share:.0%}</span>&nbsp;&nbsp;'
+            for c in record.colours[:4])
+        self.colours_label.setText(swatches or "—")
+        self.added_label.setText(record.created_at.strftime("%d %B %Y, %H:%M"))
+        self.saved_label.setText("")
+        self._loading = False
+
+    @Slot(object)
+    def _images_loaded(self, images: GarmentImages) -> None:
+        if self.record is None or images.garment_id != self.record.id:
+            return  # the user moved on
+        self.images = images
+        has_photo = images.photo is not None
+        self.photo_mode.setEnabled(has_photo)
+        self.photo_mode.setToolTip("" if has_photo else "The original photo is missing")
+        self._show_picture()
+
+    @Slot()
+    def _show_picture(self) -> None:
+        images = self.images
+        photo_mode = self.photo_mode.isChecked()
+        self.overlay_toggle.setEnabled(photo_mode and images is not None
+                                       and images.overlay is not None)
+        if images is None:
+            return
+        if photo_mode and images.photo is not None:
+            use_overlay = self.overlay_toggle.isChecked() and images.overlay is not None
+            self.picture.set_image(images.overlay if use_overlay else images.photo)
+        else:
+            self.picture.set_image(images.cutout)
+            if images.cutout.isNull():
+                self.picture.set_placeholder("The cut-out file is missing")
+
+    @Slot(object)
+    def _similar_loaded(self, result: tuple[int, list[SimilarHit]]) -> None:
+        gid, hits = result
+        if self.record is None or gid != self.record.id:
+            return
+        if not hits:
+            self.similar.set_message("Nothing similar in your wardrobe yet")
+            return
+        self.similar.set_records([h.garment for h in hits], [h.score for h in hits])
+
+    @Slot(object)
+    def _similar_failed(self, info: ErrorInfo) -> None:
+        self.similar.set_message(f"Could not find similar items: {info.message}")
+
+    @Slot(object)
+    def _worn_loaded(self, result: tuple[int, list[GarmentRecord]]) -> None:
+        gid, records = result
+        if self.record is None or gid != self.record.id:
+            return
+        if records:
+            self.worn_with.set_records(records)
+        else:
+            self.worn_with.set_message("Not worn with anything else in your photos")
+
+    @Slot(bool)
+    def _any_category_toggled(self, on: bool) -> None:
+        self.settings.similar_any_category = on
+        self.refresh_related()
+
+    # --- editing -----------------------------------------------------------------------
+    @Slot()
+    def _schedule_save(self) -> None:
+        if self._loading or self.record is None:
+            return
+        self._pending_save = True
+        self.saved_label.setText("Editing…")
+        self._save_timer.start()
+
+    @Slot()
+    def _notes_changed(self) -> None:
+        self._schedule_save()
+
+    @Slot()
+    def _save_if_pending(self) -> None:
+        if self._pending_save:
+            self.save_now()
+
+    @Slot(int)
+    def _category_changed(self, _index: int) -> None:
+        self._schedule_save()
+        self.save_now()
+
+    @Slot(bool)
+    def _favourite_toggled(self, on: bool) -> None:
+        self.favourite.setIcon(heart_icon(on))
+        if not self._loading:
+            self._schedule_save()
+            self.save_now()
+
+    @Slot()
+    def save_now(self) -> None:
+        """Write the edited fields now (also when leaving the page)."""
+        self._save_timer.stop()
+        record = self.record
+        if not self._pending_save or record is None:
+            return
+        self._pending_save = False
+        tags = [t.strip() for t in self.tags_edit.text().split(",") if t.strip()]
+        try:
+            updated = self.session.wardrobe.update_garment(
+                record.id, name=self.name_edit.text(),
+                category=str(self.category_combo.currentData()),
+                fine_type=self.type_edit.text(), tags=tags,
+                notes=self.notes_edit.toPlainText(), favourite=self.favourite.isChecked())
+        except KeyError:
+            self.saved_label.setText("This garment was deleted")
+            return
+        category_changed = updated.category != record.category
+        self.record = updated
+        self.title.setText(display_name(updated))
+        self.name_edit.setPlaceholderText(display_name(updated))
+        self.saved_label.setText("Saved")
+        self.edited.emit(updated)
+        if category_changed:
+            self.refresh_related()
+
+    @Slot()
+    def _go_back(self) -> None:
+        self.save_now()
+        self.back.emit()
+
+    @Slot()
+    def _delete(self) -> None:
+        if self.record is not None:
+            self.deleteRequested.emit([self.record.id])
+
+
+def _section(text: str, parent: QWidget) -> QLabel:
+    label = QLabel(text, parent)
+    font = QFont(label.font())
+    font.setWeight(QFont.Weight.DemiBold)
+    font.setPointSizeF(font.pointSizeF() * 1.1)
+    label.setFont(font)
+    return label

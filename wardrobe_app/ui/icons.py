@@ -1,0 +1,120 @@
+"""Icons: the app icon from resources/icons, the style's standard icons, and a few
+simple drawn ones (category dots, colour swatches, the favourite heart)."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
+from PySide6.QtWidgets import QApplication, QStyle
+
+from .. import paths
+
+ICON_DIR = paths.RESOURCES_DIR / "icons"
+APP_ID = "io.github.wardrobe.Wardrobe"
+
+
+def app_icon() -> QIcon:
+    icon = QIcon()
+    for name in (f"{APP_ID}.svg", f"{APP_ID}.png", f"{APP_ID}-128.png", f"{APP_ID}-64.png",
+                 f"{APP_ID}-48.png"):
+        path = ICON_DIR / name
+        if path.exists():
+            icon.addFile(str(path))
+    return icon
+
+
+def standard(pixmap: QStyle.StandardPixmap) -> QIcon:
+    style = QApplication.style()
+    return style.standardIcon(pixmap)
+
+
+def _canvas(size: int) -> tuple[QPixmap, QPainter]:
+    ratio = 2.0
+    pm = QPixmap(int(size * ratio), int(size * ratio))
+    pm.setDevicePixelRatio(ratio)
+    pm.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pm)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    return pm, painter
+
+
+def dot_icon(colour: str, size: int = 14, ring: str | None = None) -> QIcon:
+    """A filled circle: a category marker or a colour swatch."""
+    pm, p = _canvas(size)
+    c = QColor(colour)
+    border = QColor(ring) if ring else c.darker(140)
+    p.setPen(QPen(border, 1.2))
+    p.setBrush(QBrush(c))
+    p.drawEllipse(QRectF(1.5, 1.5, size - 3, size - 3))
+    p.end()
+    return QIcon(pm)
+
+
+def heart_path(rect: QRectF) -> QPainterPath:
+    x, y, w, h = rect.x(), rect.y(), rect.width(), rect.height()
+    path = QPainterPath()
+    path.moveTo(QPointF(x + w / 2, y + h * 0.92))
+    path.cubicTo(QPointF(x - w * 0.1, y + h * 0.5), QPointF(x + w * 0.1, y - h * 0.05),
+                 QPointF(x + w / 2, y + h * 0.25))
+    path.cubicTo(QPointF(x + w * 0.9, y - h * 0.05), QPointF(x + w * 1.1, y + h * 0.5),
+                 QPointF(x + w / 2, y + h * 0.92))
+    return path
+
+
+def paint_heart(painter: QPainter, rect: QRectF, filled: bool, colour: QColor) -> None:
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QPen(colour, 1.6))
+    painter.setBrush(QBrush(colour) if filled else Qt.BrushStyle.NoBrush)
+    painter.drawPath(heart_path(rect))
+    painter.restore()
+
+
+@cache
+def heart_icon(filled: bool = True, colour: str = "#e0245e", size: int = 16) -> QIcon:
+    pm, p = _canvas(size)
+    paint_heart(p, QRectF(2, 2.5, size - 4, size - 4), filled, QColor(colour))
+    p.end()
+    return QIcon(pm)
+
+
+def empty_state_pixmap(size: int, colour: QColor) -> QPixmap:
+    """A large hanger drawn in one colour, for empty pages."""
+    pm, p = _canvas(size)
+    pen = QPen(colour, size * 0.045, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
+               Qt.PenJoinStyle.RoundJoin)
+    p.setPen(pen)
+    p.setBrush(Qt.BrushStyle.NoBrush)
+    s = float(size)
+    hook = QPainterPath()
+    hook.moveTo(QPointF(s * 0.5, s * 0.40))
+    hook.lineTo(QPointF(s * 0.5, s * 0.32))
+    hook.arcTo(QRectF(s * 0.42, s * 0.16, s * 0.16, s * 0.16), -90, 270)
+    p.drawPath(hook)
+    body = QPainterPath()
+    body.moveTo(QPointF(s * 0.5, s * 0.40))
+    body.lineTo(QPointF(s * 0.1, s * 0.68))
+    body.quadTo(QPointF(s * 0.06, s * 0.74), QPointF(s * 0.14, s * 0.74))
+    body.lineTo(QPointF(s * 0.86, s * 0.74))
+    body.quadTo(QPointF(s * 0.94, s * 0.74), QPointF(s * 0.9, s * 0.68))
+    body.closeSubpath()
+    p.drawPath(body)
+    p.end()
+    return pm
+
+
+def placeholder_pixmap(size: QSize, colour: QColor) -> QPixmap:
+    """Shown in a grid cell until its thumbnail has loaded."""
+    pm = QPixmap(size)
+    pm.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pm)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    c = QColor(colour)
+    c.setAlpha(40)
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(c)
+    p.drawRoundedRect(QRectF(pm.rect()).adjusted(8, 8, -8, -8), 10, 10)
+    p.end()
+    return pm

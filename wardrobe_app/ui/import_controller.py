@@ -1,0 +1,304 @@
+"""One import from start to report.
+
+Without review: ``Wardrobe.import_paths`` runs on the model queue, reporting progress and
+checking the cancel flag between photos.
+
+With review: photos are analysed one by one on the model queue (saving nothing) and
+stream into the :class:`ReviewDialog`; each decision is saved on the write queue with
+``Wardrobe.save_analysis(analysis, keep=...)``. The analysis pauses while a few photos
+wait for review, so a big folder never piles up in memory.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable, Sequence
+from functools import partial
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtWidgets import QWidget
+
+from ..types import ImportReport, ImportResult
+from ..vision.image_io import ImageLoadError, is_image_path
+from .import_report import ImportSummary
+from .review_dialog import ReviewDialog, ReviewItem
+from .session import WardrobeSession
+from .workers import ErrorInfo, Queue, Worker, WorkerContext
+
+log = logging.getLogger(__name__)
+
+REVIEW_BACKLOG = 3  # photos analysed ahead of the one under review
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Files as given (any suffix: a bad file is reported, not skipped) and the image
+    files inside folders, recursively, in a stable order."""
+    out: list[Path] = []
+    seen: set[Path] = set()
+    for path in paths:
+        path = Path(path)
+        found = (sorted(p for p in path.rglob("*") if p.is_file() and is_image_path(p))
+                 if path.is_dir() else [path])
+        for p in found:
+            if p not in seen:
+                seen.add(p)
+                out.append(p)
+    return out
+
+
+class ImportController(QObject):
+    started = Signal(int)  # number of paths given
+    progress = Signal(int, int, str)  # done, total, current file name
+    finished = Signal(object)  # ImportSummary
+    reviewOpened = Signal(object)  # ReviewDialog
+
+    def __init__(self, session: WardrobeSession, parent_widget: QWidget | None = None) -> None:
+        super().__init__(parent_widget)
+        self.session = session
+        self.parent_widget = parent_widget
+        self.worker: Worker | None = None
+        self.dialog: ReviewDialog | None = None
+        self.summary = ImportSummary()
+        self._saves = 0
+        self._analysis_running = False
+        self._auto_accept = False
+        self._review = False
+        self._backlog = 0
+        self._cond = threading.Condition()
+        self._running = False
+        self._stopped = False
+        self._total = 0
+        self._skipped = 0
+
+    def busy(self) -> bool:
+        return self._running
+
+    # --- start / cancel ----------------------------------------------------------------
+    def start(self, paths: Sequence[Path], review: bool) -> bool:
+        if self.busy() or not paths:
+            return False
+        self.summary = ImportSummary()
+        self._review = review
+        self._auto_accept = False
+        self._backlog = 0
+        self._total = self._skipped = 0
+        self._stopped = False
+        self._analysis_running = True
+        self._running = True
+        self.started.emit(len(paths))
+        runner = self.session.runner
+        if review:
+            self.dialog = ReviewDialog(self.parent_widget)
+            self.dialog.decided.connect(self._decided)
+            self.dialog.acceptAllRequested.connect(self._accept_all)
+            self.dialog.stopRequested.connect(self._stop_from_review)
+            self.dialog.finished.connect(self._dialog_closed)
+            self.worker = runner.start(
+                partial(self._analyse_job, paths=list(paths)), queue=Queue.MODEL,
+                title="Analysing photos", on_progress=self._on_progress,
+                on_partial=self._on_partial, on_error=self._on_error,
+                on_finished=self._analysis_finished)
+            self.dialog.open()
+            self.reviewOpened.emit(self.dialog)
+        else:
+            self.worker = runner.start(
+                partial(self._import_job, paths=list(paths)), queue=Queue.MODEL,
+                title="Importing photos", on_progress=self._on_progress,
+                on_result=self._imported, on_error=self._on_error,
+                on_finished=self._analysis_finished)
+        return True
+
+    def cancel(self) -> None:
+        """Stop analysing; photos already analysed can still be reviewed."""
+        if self.worker is not None:
+            self.worker.cancel()
+        with self._cond:
+            self._cond.notify_all()
+
+    # --- without review ----------------------------------------------------------------
+    def _import_job(self, ctx: WorkerContext, paths: list[Path]) -> ImportReport:
+        def progress(done: int, total: int, current: Path) -> None:
+            ctx.progress(done, total, Path(current).name)
+
+        return self.session.wardrobe.import_paths(paths, progress=progress,
+                                                  is_cancelled=ctx.is_cancelled)
+
+    @Slot(object)
+    def _imported(self, report: ImportReport) -> None:
+        for result in report.results:
+            self._count_result(result)
+
+    # --- with review -------------------------------------------------------------------
+    def _analyse_job(self, ctx: WorkerContext, paths: list[Path]) -> None:
+        wardrobe = self.session.wardrobe
+        files = expand_paths(paths)
+        ctx.partial(("total", len(files)))
+        for i, path in enumerate(files):
+            with self._cond:  # wait while enough photos are waiting for review
+                while (self._backlog >= REVIEW_BACKLOG and not self._auto_accept
+                       and not ctx.is_cancelled()):
+                    self._cond.wait(0.2)
+            if ctx.is_cancelled():
+                ctx.partial(("cancelled", len(files) - i))
+                break
+            ctx.progress(i, len(files), path.name)
+            try:
+                if wardrobe.find_duplicate(path) is not None:
+                    ctx.partial(("duplicate", path))
+                    continue
+                analysis = wardrobe.analyse(path)
+                item = ReviewItem.build(analysis)
+            except ImageLoadError as exc:
+                ctx.partial(("failed", path, str(exc)))
+                continue
+            except Exception as exc:  # a bug or a broken model: list it, log the trace
+                log.exception("analysing %s failed", path)
+                ctx.partial(("failed", path, f"{type(exc).__name__}: {exc}"))
+                continue
+            with self._cond:
+                self._backlog += 1
+            ctx.partial(("analysed", item))
+        else:
+            ctx.progress(len(files), len(files), "")
+
+    @Slot(object)
+    def _on_partial(self, message: tuple[object, ...]) -> None:
+        kind = message[0]
+        dialog = self.dialog
+        if kind == "total":
+            self._total = int(message[1])  # type: ignore[call-overload]
+            if dialog is not None:
+                dialog.set_expected(self._total)
+        elif kind == "duplicate":
+            self.summary.duplicates.append(Path(message[1]))  # type: ignore[arg-type]
+            self._skip_one()
+        elif kind == "failed":
+            self.summary.failed.append((Path(message[1]), str(message[2])))  # type: ignore[arg-type]
+            self._skip_one()
+        elif kind == "cancelled":
+            self.summary.cancelled += int(message[1])  # type: ignore[call-overload]
+        elif kind == "analysed":
+            item = message[1]
+            assert isinstance(item, ReviewItem)
+            if self._stopped:
+                self.summary.cancelled += 1
+            elif self._auto_accept or dialog is None:
+                self._release_backlog()
+                self._decided(item, list(range(len(item.analysis.garments))) or None,
+                              from_dialog=False)
+            else:
+                dialog.add_item(item)
+
+    def _skip_one(self) -> None:
+        self._skipped += 1
+        if self.dialog is not None:
+            self.dialog.set_expected(self._total - self._skipped)
+
+    def _release_backlog(self) -> None:
+        with self._cond:
+            self._backlog = max(0, self._backlog - 1)
+            self._cond.notify_all()
+
+    @Slot(object, object)
+    def _decided(self, item: ReviewItem, keep: list[int] | None,
+                 from_dialog: bool = True) -> None:
+        if from_dialog:
+            self._release_backlog()
+        analysis = item.analysis
+        if not analysis.garments:
+            self.summary.no_garment.append((analysis.path, analysis.message or "no garment found"))
+            return
+        if keep is None:
+            self.summary.discarded += 1
+            return
+        self._saves += 1
+        wardrobe, kept = self.session.wardrobe, list(keep)
+
+        def save(ctx: WorkerContext) -> ImportResult:
+            return wardrobe.save_analysis(analysis, keep=kept)
+
+        self.session.runner.start(
+            save, queue=Queue.WRITE, title=f"Saving {analysis.path.name}",
+            on_result=self._saved, on_error=self._on_error, on_finished=self._save_finished)
+
+    @Slot(object)
+    def _saved(self, result: ImportResult) -> None:
+        self._count_result(result)
+        self.session.notify_changed()
+
+    @Slot()
+    def _save_finished(self) -> None:
+        self._saves -= 1
+        self._maybe_finish()
+
+    @Slot()
+    def _accept_all(self) -> None:
+        with self._cond:
+            self._auto_accept = True
+            self._cond.notify_all()
+
+    @Slot()
+    def _stop_from_review(self) -> None:
+        self._stopped = True
+        if self.dialog is not None:
+            self.summary.cancelled += self.dialog.pending()
+        self.cancel()
+
+    @Slot(int)
+    def _dialog_closed(self, _code: int) -> None:
+        dialog = self.dialog
+        self.dialog = None
+        if dialog is not None:
+            dialog.deleteLater()
+        with self._cond:
+            self._backlog = 0
+            self._auto_accept = True  # nothing left to review: analysed photos save at once
+            self._cond.notify_all()
+        self._maybe_finish()
+
+    # --- shared ------------------------------------------------------------------------
+    @Slot(int, int, str)
+    def _on_progress(self, done: int, total: int, current: str) -> None:
+        self.progress.emit(done, total, current)
+        if self.dialog is not None:
+            self.dialog.set_progress(done, total)
+
+    @Slot(object)
+    def _on_error(self, info: ErrorInfo) -> None:
+        self.summary.failed.append((Path(info.title), f"{info.exc_type}: {info.message}"))
+
+    @Slot()
+    def _analysis_finished(self) -> None:
+        self._analysis_running = False
+        self.worker = None
+        if self.dialog is not None:
+            self.dialog.set_analysis_done()
+        if not self._review:
+            self.session.notify_changed()
+        self._maybe_finish()
+
+    def _maybe_finish(self) -> None:
+        if (not self._running or self._analysis_running or self._saves > 0
+                or self.dialog is not None):
+            return
+        self._running = False
+        summary = self.summary
+        self.summary = ImportSummary()
+        self.finished.emit(summary)
+
+    def _count_result(self, result: ImportResult) -> None:
+        s = self.summary
+        if result.status == "imported":
+            if result.garments:
+                s.photos += 1
+                s.garments += len(result.garments)
+            else:
+                s.no_garment.append((result.path, result.message or "no garment found"))
+        elif result.status == "duplicate":
+            s.duplicates.append(result.path)
+        elif result.status == "failed":
+            s.failed.append((result.path, result.error or "unknown error"))
+        elif result.status == "cancelled":
+            s.cancelled += 1

@@ -1,0 +1,99 @@
+"""The end of an import: what was filed, and each file that failed with its reason."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QStyle,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .icons import standard
+
+
+@dataclass
+class ImportSummary:
+    photos: int = 0  # photos saved
+    garments: int = 0  # garments saved
+    duplicates: list[Path] = field(default_factory=list)
+    failed: list[tuple[Path, str]] = field(default_factory=list)
+    discarded: int = 0  # photos the user discarded in the review
+    cancelled: int = 0  # photos never analysed or never reviewed
+    no_garment: list[tuple[Path, str]] = field(default_factory=list)
+
+    def headline(self) -> str:
+        parts = [f"Imported {self.photos} photo{'s' if self.photos != 1 else ''} "
+                 f"({self.garments} garment{'s' if self.garments != 1 else ''})"]
+        if self.duplicates:
+            parts.append(f"{len(self.duplicates)} already in the wardrobe")
+        if self.no_garment:
+            parts.append(f"{len(self.no_garment)} without garments")
+        if self.discarded:
+            parts.append(f"{self.discarded} discarded")
+        if self.failed:
+            parts.append(f"{len(self.failed)} failed")
+        if self.cancelled:
+            parts.append(f"{self.cancelled} cancelled")
+        return ", ".join(parts)
+
+    def needs_report(self) -> bool:
+        return bool(self.failed or self.no_garment)
+
+
+class ImportReportDialog(QDialog):
+    def __init__(self, summary: ImportSummary, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Import finished")
+        self.resize(720, 380)
+        headline = QLabel(f"<b>{summary.headline()}.</b>", self)
+        headline.setWordWrap(True)
+        explain = QLabel("These files were not added to the wardrobe:", self)
+        self.tree = QTreeWidget(self)
+        self.tree.setObjectName("failedFiles")
+        self.tree.setHeaderLabels(["File", "Reason"])
+        self.tree.setRootIsDecorated(False)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        warn = standard(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        info = standard(QStyle.StandardPixmap.SP_MessageBoxInformation)
+        for path, reason in summary.failed:
+            item = QTreeWidgetItem([path.name, _short_reason(path, reason)])
+            item.setIcon(0, warn)
+            item.setToolTip(0, str(path))
+            item.setToolTip(1, reason)
+            self.tree.addTopLevelItem(item)
+        for path, reason in summary.no_garment:
+            item = QTreeWidgetItem([path.name, reason or "no garment found"])
+            item.setIcon(0, info)
+            item.setToolTip(0, str(path))
+            self.tree.addTopLevelItem(item)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        buttons.accepted.connect(self.accept)
+        layout = QVBoxLayout(self)
+        layout.addWidget(headline)
+        layout.addWidget(explain)
+        layout.addWidget(self.tree, 1)
+        layout.addWidget(buttons, 0, Qt.AlignmentFlag.AlignRight)
+
+    def reasons(self) -> list[tuple[str, str]]:
+        items = [self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount())]
+        return [(item.text(0), item.text(1)) for item in items if item is not None]
+
+
+def _short_reason(path: Path, reason: str) -> str:
+    """Error messages start with the path; the table already shows the file."""
+    for prefix in (f"{path}: ", f"{path.name}: "):
+        if reason.startswith(prefix):
+            return reason[len(prefix):]
+    return reason

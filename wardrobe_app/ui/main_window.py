@@ -1,0 +1,529 @@
+"""The main window: menus and toolbar, the empty / grid / garment pages, drag and drop,
+the status bar (model, device, count, import progress, undo)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt, QTimer, Slot
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QKeySequence,
+    QUndoCommand,
+    QUndoStack,
+)
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QStyle,
+    QToolBar,
+    QWidget,
+)
+
+from ..types import GarmentRecord
+from .about_dialog import AboutDialog
+from .browse_page import BrowsePage
+from .empty_state import EmptyState
+from .errors import ErrorReporter
+from .garment_view import GarmentView
+from .icons import app_icon, standard
+from .import_controller import ImportController
+from .import_report import ImportReportDialog, ImportSummary
+from .own_this_dialog import IMAGE_FILTER, OwnThisDialog
+from .progress_panel import ProgressPanel
+from .session import WardrobeSession
+from .settings import AppSettings
+from .settings_dialog import SettingsDialog
+from .thumbnails import ThumbnailCache
+from .workers import Queue, WorkerContext
+
+UNDO_NOTICE_MS = 12_000
+
+
+class DeleteCommand(QUndoCommand):
+    """Soft-deletes garments; undo restores them (``Wardrobe.undo_delete``)."""
+
+    def __init__(self, window: MainWindow, ids: Sequence[int]) -> None:
+        n = len(ids)
+        super().__init__(f"Delete {n} garment{'s' if n != 1 else ''}")
+        self.window = window
+        self.ids = list(ids)
+        self.deleted: list[int] = []
+
+    def redo(self) -> None:
+        self.deleted = self.window.session.wardrobe.delete_garments(self.ids)
+        self.window.session.notify_changed()
+
+    def undo(self) -> None:
+        self.window.session.wardrobe.undo_delete(self.deleted)
+        self.window.session.notify_changed()
+
+
+class UndoNotice(QWidget):
+    """ "Deleted 3 garments  [Undo]" in the status bar for a few seconds."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.label = QLabel(self)
+        self.button = QPushButton("Undo", self)
+        self.button.setObjectName("undoNotice")
+        self.button.setIcon(standard(QStyle.StandardPixmap.SP_ArrowBack))
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 0, 4, 0)
+        layout.addWidget(self.label)
+        layout.addWidget(self.button)
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.timeout.connect(self.hide)
+        self.hide()
+
+    def show_message(self, text: str) -> None:
+        self.label.setText(text)
+        self.show()
+        self.timer.start(UNDO_NOTICE_MS)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, session: WardrobeSession, settings: AppSettings,
+                 reporter: ErrorReporter | None = None) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.session = session
+        self.settings = settings
+        self.reporter = reporter
+        if reporter is not None:
+            reporter.parent_widget = self
+        self.setWindowTitle("Wardrobe")
+        self.setWindowIcon(app_icon())
+        self.setAcceptDrops(True)
+        self.resize(1320, 860)
+        self.undo_stack = QUndoStack(self)
+        self.thumbnails = ThumbnailCache(session.runner, QSize(148, 148), parent=self)
+        self.importer = ImportController(session, self)
+        self.last_summary: ImportSummary | None = None
+        self.report_dialog: ImportReportDialog | None = None
+        self._make_actions()
+        self._make_pages()
+        self._make_menus()
+        self._make_status_bar()
+        self._connect()
+        geometry, state = settings.window_state()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is not None:
+            self.restoreState(state)
+        self._count = -1
+        self.refresh()
+
+    # --- construction ------------------------------------------------------------------
+    def _action(self, name: str, text: str, slot: Callable[[], object],
+                shortcut: str | QKeySequence.StandardKey | list[QKeySequence] | None = None,
+                icon: QStyle.StandardPixmap | None = None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        if shortcut is not None:
+            if isinstance(shortcut, list):
+                action.setShortcuts(shortcut)
+            else:
+                action.setShortcut(QKeySequence(shortcut))
+        if icon is not None:
+            action.setIcon(standard(icon))
+        if tip:
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        self.actions_[name] = action
+        return action
+
+    def _make_actions(self) -> None:
+        self.actions_: dict[str, QAction] = {}
+        sp = QStyle.StandardPixmap
+        self._action("import_photos", "&Import photos…", self.choose_photos, "Ctrl+I",
+                     sp.SP_DialogOpenButton, "Add photos to the wardrobe (Ctrl+I)")
+        self._action("import_folder", "Import &folder…", self.choose_folder, "Ctrl+Shift+I",
+                     sp.SP_DirOpenIcon, "Add every photo in a folder (Ctrl+Shift+I)")
+        self._action("own_this", "Do I already &own this?…", self.open_own_this, "Ctrl+O",
+                     sp.SP_FileDialogContentsView,
+                     "Check a photo against your wardrobe without saving it (Ctrl+O)")
+        self._action("export", "&Export…", self.export, None, sp.SP_DialogSaveButton,
+                     "Export the cut-outs and a CSV list")
+        self._action("settings", "&Settings…", self.open_settings,
+                     QKeySequence.StandardKey.Preferences, sp.SP_FileDialogDetailedView)
+        self._action("quit", "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        undo = self.undo_stack.createUndoAction(self, "&Undo")
+        undo.setObjectName("undo")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        undo.setIcon(standard(sp.SP_ArrowBack))
+        self.addAction(undo)
+        self.actions_["undo"] = undo
+        redo = self.undo_stack.createRedoAction(self, "&Redo")
+        redo.setObjectName("redo")
+        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        self.addAction(redo)
+        self.actions_["redo"] = redo
+        self._action("delete", "&Delete", self.delete_selected, QKeySequence.StandardKey.Delete,
+                     sp.SP_TrashIcon, "Delete the selected garments (Del)")
+        self._action("find", "&Find", self.focus_search, QKeySequence.StandardKey.Find)
+        self._action("select_all", "Select &all", self.select_all,
+                     QKeySequence.StandardKey.SelectAll)
+        self._action("open", "&Open garment", self.open_current, None)
+        self._action("back", "&Back to all garments", self.show_browse,
+                     [QKeySequence(QKeySequence.StandardKey.Back)], sp.SP_ArrowBack)
+        self._action("about", "&About Wardrobe", self.open_about, None)
+        self.actions_["delete"].setEnabled(False)
+
+    def _make_pages(self) -> None:
+        self.empty_page = EmptyState(
+            "Your wardrobe is empty",
+            "Drop photos here or press Ctrl+I.\nWardrobe finds the tops, bottoms and one-pieces "
+            "in them and files each one.",
+            [self.actions_["import_photos"], self.actions_["import_folder"]], self)
+        self.empty_page.setObjectName("emptyPage")
+        self.browse = BrowsePage(self.session, self.thumbnails, self)
+        self.garment_view = GarmentView(self.session, self.thumbnails, self.settings, self)
+        self.pages = QStackedWidget(self)
+        self.pages.addWidget(self.empty_page)
+        self.pages.addWidget(self.browse)
+        self.pages.addWidget(self.garment_view)
+        self.setCentralWidget(self.pages)
+
+        toolbar = QToolBar("Main", self)
+        toolbar.setObjectName("mainToolBar")
+        toolbar.setMovable(False)
+        toolbar.setIconSize(QSize(20, 20))
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for name in ("import_photos", "import_folder", "own_this"):
+            toolbar.addAction(self.actions_[name])
+        toolbar.addSeparator()
+        toolbar.addAction(self.actions_["delete"])
+        toolbar.addAction(self.actions_["undo"])
+        spacer = QWidget(toolbar)
+        spacer.setSizePolicy(spacer.sizePolicy().Policy.Expanding,
+                             spacer.sizePolicy().Policy.Preferred)
+        toolbar.addWidget(spacer)
+        toolbar.addAction(self.actions_["settings"])
+        self.addToolBar(toolbar)
+
+    def _make_menus(self) -> None:
+        bar = self.menuBar()
+        a = self.actions_
+        file_menu = bar.addMenu("&File")
+        for name in ("import_photos", "import_folder", "own_this"):
+            file_menu.addAction(a[name])
+        file_menu.addSeparator()
+        file_menu.addAction(a["export"])
+        file_menu.addSeparator()
+        file_menu.addAction(a["settings"])
+        file_menu.addSeparator()
+        file_menu.addAction(a["quit"])
+        edit = bar.addMenu("&Edit")
+        edit.addAction(a["undo"])
+        edit.addAction(a["redo"])
+        edit.addSeparator()
+        edit.addAction(a["select_all"])
+        edit.addAction(a["delete"])
+        edit.addSeparator()
+        edit.addAction(a["find"])
+        view = bar.addMenu("&View")
+        view.addAction(a["back"])
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(a["about"])
+
+    def _make_status_bar(self) -> None:
+        status = self.statusBar()
+        self.undo_notice = UndoNotice(status)
+        self.undo_notice.button.clicked.connect(self.undo_last)
+        status.addWidget(self.undo_notice)
+        self.progress = ProgressPanel(status)
+        self.progress.cancelRequested.connect(self.importer.cancel)
+        status.addPermanentWidget(self.progress)
+        self.model_label = QLabel(self.session.model_status, status)
+        self.model_label.setObjectName("modelLabel")
+        self.count_label = QLabel(status)
+        self.count_label.setObjectName("countLabel")
+        status.addPermanentWidget(self.model_label)
+        status.addPermanentWidget(_separator(status))
+        status.addPermanentWidget(self.count_label)
+
+    def _connect(self) -> None:
+        s = self.session
+        s.changed.connect(self.refresh)
+        s.modelStatusChanged.connect(self._model_status)
+        self.browse.garmentActivated.connect(self.open_garment)
+        self.browse.selectionChanged.connect(self._selection_changed)
+        self.browse.listed.connect(self._listed)
+        self.garment_view.back.connect(self.show_browse)
+        self.garment_view.openGarment.connect(self.open_garment_id)
+        self.garment_view.deleteRequested.connect(self.delete_ids)
+        self.garment_view.edited.connect(self._garment_edited)
+        self.importer.started.connect(self._import_started)
+        self.importer.progress.connect(self.progress.set_progress)
+        self.importer.finished.connect(self._import_finished)
+        self.pages.currentChanged.connect(lambda _i: self._update_actions())
+
+    # --- pages -------------------------------------------------------------------------
+    @Slot()
+    def refresh(self) -> None:
+        """The garments changed: re-list them and pick the right page."""
+        self._count = self.session.count()
+        self._show_count()
+        if self._count == 0 and self.pages.currentWidget() is not self.garment_view:
+            self.pages.setCurrentWidget(self.empty_page)
+        elif self.pages.currentWidget() is self.empty_page:
+            self.pages.setCurrentWidget(self.browse)
+        if self.pages.currentWidget() is self.garment_view:
+            record = self.garment_view.record
+            if record is not None and not self._exists(record.id):
+                self.show_browse()
+        self.browse.refresh()
+
+    def _exists(self, garment_id: int) -> bool:
+        try:
+            self.session.wardrobe.garment(garment_id)
+        except KeyError:
+            return False
+        return True
+
+    def _show_count(self) -> None:
+        n = max(self._count, 0)
+        self.count_label.setText(f"{n} garment{'s' if n != 1 else ''}")
+
+    @Slot(int, int)
+    def _listed(self, _shown: int, total: int) -> None:
+        self._count = total
+        self._show_count()
+
+    @Slot()
+    def show_browse(self) -> None:
+        if self.pages.currentWidget() is self.garment_view:
+            self.garment_view.save_now()
+            current = self.garment_view.record
+            if current is not None:
+                self.browse.select_id(current.id)
+        self.pages.setCurrentWidget(self.browse if self._count != 0 else self.empty_page)
+        self.browse.focus_grid()
+
+    @Slot(object)
+    def open_garment(self, record: GarmentRecord) -> None:
+        self.garment_view.show_garment(record)
+        self.pages.setCurrentWidget(self.garment_view)
+
+    @Slot(int)
+    def open_garment_id(self, garment_id: int) -> None:
+        try:
+            record = self.session.wardrobe.garment(garment_id)
+        except KeyError:
+            self.statusBar().showMessage("That garment is no longer in the wardrobe", 5000)
+            return
+        self.open_garment(record)
+
+    @Slot()
+    def open_current(self) -> None:
+        index = self.browse.grid.currentIndex()
+        if index.isValid():
+            self.browse._activated(index)
+
+    @Slot(object)
+    def _garment_edited(self, record: GarmentRecord) -> None:
+        self.browse.update_record(record)
+
+    @Slot()
+    def focus_search(self) -> None:
+        if self.pages.currentWidget() is not self.browse and self._count > 0:
+            self.show_browse()
+        self.browse.filter_bar.focus_search()
+
+    @Slot()
+    def select_all(self) -> None:
+        if self.pages.currentWidget() is self.browse:
+            self.browse.grid.selectAll()
+
+    @Slot(int)
+    def _selection_changed(self, _n: int) -> None:
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        page = self.pages.currentWidget()
+        can_delete = (page is self.garment_view and self.garment_view.record is not None) or (
+            page is self.browse and bool(self.browse.selected_ids()))
+        self.actions_["delete"].setEnabled(can_delete)
+        self.actions_["back"].setEnabled(page is self.garment_view)
+
+    @Slot(str)
+    def _model_status(self, text: str) -> None:
+        self.model_label.setText(text)
+        self.model_label.setToolTip(text)
+
+    # --- import ------------------------------------------------------------------------
+    @Slot()
+    def choose_photos(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(self, "Import photos",
+                                                self.settings.last_folder, IMAGE_FILTER)
+        if files:
+            self.settings.last_folder = str(Path(files[0]).parent)
+            self.import_paths([Path(f) for f in files])
+
+    @Slot()
+    def choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Import a folder of photos",
+                                                  self.settings.last_folder)
+        if folder:
+            self.settings.last_folder = folder
+            self.import_paths([Path(folder)])
+
+    def import_paths(self, paths: Sequence[Path], review: bool | None = None) -> bool:
+        """Start importing; False when an import is already running."""
+        if self.importer.busy():
+            self.statusBar().showMessage("An import is already running", 5000)
+            return False
+        if review is None:
+            review = self.settings.review_before_saving
+        return self.importer.start(list(paths), review)
+
+    @Slot(int)
+    def _import_started(self, n: int) -> None:
+        self.progress.begin(f"Preparing {n} item{'s' if n != 1 else ''}…")
+        for name in ("import_photos", "import_folder"):
+            self.actions_[name].setEnabled(False)
+
+    @Slot(object)
+    def _import_finished(self, summary: ImportSummary) -> None:
+        self.progress.end()
+        for name in ("import_photos", "import_folder"):
+            self.actions_[name].setEnabled(True)
+        self.last_summary = summary
+        self.statusBar().showMessage(summary.headline(), 10_000)
+        self.refresh()
+        if summary.needs_report():
+            self.report_dialog = ImportReportDialog(summary, self)
+            self.report_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self.report_dialog.destroyed.connect(self._report_closed)
+            self.report_dialog.open()
+
+    @Slot()
+    def _report_closed(self) -> None:
+        self.report_dialog = None
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.import_paths(paths)
+
+    # --- delete / undo -----------------------------------------------------------------
+    @Slot()
+    def delete_selected(self) -> None:
+        if self.pages.currentWidget() is self.garment_view and self.garment_view.record:
+            self.delete_ids([self.garment_view.record.id])
+        elif self.pages.currentWidget() is self.browse:
+            self.delete_ids(self.browse.selected_ids())
+
+    def confirm_delete(self, n: int) -> bool:
+        answer = QMessageBox.question(
+            self, "Delete garments",
+            f"Delete {n} garment{'s' if n != 1 else ''} from the wardrobe?\n"
+            "You can undo this with Ctrl+Z.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Yes)
+        return answer == QMessageBox.StandardButton.Yes
+
+    @Slot(list)
+    def delete_ids(self, ids: list[int]) -> None:
+        if not ids or not self.confirm_delete(len(ids)):
+            return
+        was_viewing = self.pages.currentWidget() is self.garment_view
+        command = DeleteCommand(self, ids)
+        self.undo_stack.push(command)  # runs redo(): the delete
+        n = len(command.deleted)
+        self.undo_notice.show_message(f"Deleted {n} garment{'s' if n != 1 else ''}")
+        if was_viewing:
+            self.pages.setCurrentWidget(self.browse if self._count else self.empty_page)
+
+    @Slot()
+    def undo_last(self) -> None:
+        if self.undo_stack.canUndo():
+            self.undo_stack.undo()
+        self.undo_notice.hide()
+
+    # --- dialogs -----------------------------------------------------------------------
+    @Slot()
+    def open_own_this(self) -> OwnThisDialog:
+        dialog = OwnThisDialog(self.session, self.thumbnails, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.openGarment.connect(self.open_garment_id)
+        dialog.open()
+        self.own_this_dialog = dialog
+        return dialog
+
+    @Slot()
+    def open_settings(self) -> SettingsDialog:
+        dialog = SettingsDialog(self.settings, self.session, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.restartNeeded.connect(self._restart_needed)
+        dialog.open()
+        return dialog
+
+    @Slot(str)
+    def _restart_needed(self, what: str) -> None:
+        self.statusBar().showMessage(f"Restart Wardrobe to use {what}", 10_000)
+
+    @Slot()
+    def open_about(self) -> AboutDialog:
+        dialog = AboutDialog(self.session.model_status, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    @Slot()
+    def export(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Export the wardrobe to")
+        if not folder:
+            return
+        self.statusBar().showMessage("Exporting…")
+        wardrobe, target = self.session.wardrobe, Path(folder)
+
+        def export(ctx: WorkerContext) -> Path:
+            return wardrobe.export(target)
+
+        self.session.runner.start(export, queue=Queue.READ, title="Exporting the wardrobe",
+                                  on_result=self._exported)
+
+    @Slot(object)
+    def _exported(self, csv_path: object) -> None:
+        self.statusBar().showMessage(f"Exported to {csv_path}", 10_000)
+
+    # --- shutdown ----------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.garment_view.save_now()
+        if self.importer.busy():
+            self.importer.cancel()
+        self.settings.save_window_state(self.saveGeometry(), self.saveState())
+        self.session.runner.shutdown(15_000)
+        super().closeEvent(event)
+
+
+def _separator(parent: QWidget) -> QLabel:
+    label = QLabel("·", parent)
+    label.setContentsMargins(4, 0, 4, 0)
+    return label

@@ -1,0 +1,229 @@
+""""Do I already own this?": analyse a photo that is not in the wardrobe and show, for
+each garment found, the most similar garments you own. Saves nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Signal, Slot
+from PySide6.QtGui import QFont, QImage
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..types import DetectedGarment, PhotoAnalysis, SimilarHit
+from ..vision.image_io import ImageLoadError
+from .garment_strip import GarmentStrip
+from .icons import dot_icon, standard
+from .image_view import ImageView
+from .imaging import fit_image, preview_pair, rgb_to_qimage
+from .session import WardrobeSession
+from .theme import CATEGORY_COLOURS, category_label
+from .thumbnails import ThumbnailCache
+from .workers import ErrorInfo, Queue, WorkerContext
+
+MATCHES = 8
+LIKELY_OWNED = 0.9  # a best score at least this high reads as "you probably own it"
+IMAGE_FILTER = "Photos (*.jpg *.jpeg *.png *.webp *.bmp *.tif *.tiff *.gif)"
+
+
+@dataclass
+class OwnThisResult:
+    path: Path
+    analysis: PhotoAnalysis
+    hits: list[list[SimilarHit]]
+    overlay: QImage
+    cutouts: list[QImage]
+
+
+def verdict(hits: list[SimilarHit]) -> str:
+    if not hits:
+        return "Nothing like it in your wardrobe: it would be new."
+    best = max(h.score for h in hits)
+    if best >= LIKELY_OWNED:
+        return f"You probably own this already (closest match {best:.0%})."
+    if best >= 0.75:
+        return f"You own something similar (closest match {best:.0%})."
+    return f"Nothing very close (closest match {best:.0%})."
+
+
+class MatchRow(QFrame):
+    def __init__(self, garment: DetectedGarment, cutout: QImage, hits: list[SimilarHit],
+                 thumbnails: ThumbnailCache, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        picture = ImageView(self, framed=False, min_size=QSize(130, 130))
+        picture.setFixedSize(140, 150)
+        picture.set_image(cutout)
+        cat = QLabel(self)
+        cat.setPixmap(dot_icon(CATEGORY_COLOURS[garment.category], 12).pixmap(12, 12))
+        kind = (garment.fine_type or category_label(garment.category)).capitalize()
+        title = QLabel(f"<b>{kind}</b> · {category_label(garment.category)}", self)
+        self.verdict = QLabel(verdict(hits), self)
+        self.verdict.setObjectName("verdict")
+        self.strip = GarmentStrip(thumbnails, thumb=104, parent=self,
+                                  empty_text="No garment of this category in your wardrobe yet")
+        self.strip.setObjectName("matchStrip")
+        self.strip.set_records([h.garment for h in hits], [h.score for h in hits])
+        head = QHBoxLayout()
+        head.addWidget(cat)
+        head.addWidget(title)
+        head.addSpacing(10)
+        head.addWidget(self.verdict, 1)
+        right = QVBoxLayout()
+        right.addLayout(head)
+        right.addWidget(self.strip)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addWidget(picture)
+        layout.addLayout(right, 1)
+
+
+class OwnThisDialog(QDialog):
+    openGarment = Signal(int)
+    analysed = Signal(object)  # OwnThisResult
+
+    def __init__(self, session: WardrobeSession, thumbnails: ThumbnailCache,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("ownThisDialog")
+        self.setWindowTitle("Do I already own this?")
+        self.resize(1180, 760)
+        self.session = session
+        self.thumbnails = thumbnails
+        self.result_: OwnThisResult | None = None
+        self.rows: list[MatchRow] = []
+        self._busy = False
+
+        intro = QLabel("Choose a photo of something you are thinking of buying (or a friend's "
+                       "outfit). Wardrobe finds the garments in it and shows what you already "
+                       "own that looks like them. Nothing is saved.", self)
+        intro.setWordWrap(True)
+        self.choose_button = QPushButton(standard(QStyle.StandardPixmap.SP_DialogOpenButton),
+                                         "Choose photo…", self)
+        self.choose_button.setObjectName("choosePhoto")
+        self.choose_button.clicked.connect(self.choose)
+        self.status = QLabel(self)
+        self.status.setObjectName("ownStatus")
+        top = QHBoxLayout()
+        top.addWidget(self.choose_button)
+        top.addWidget(self.status, 1)
+
+        self.photo = ImageView(self, placeholder="No photo chosen yet", min_size=QSize(300, 300))
+        self.photo.setMaximumWidth(420)
+        self.results = QWidget(self)
+        self.results_layout = QVBoxLayout(self.results)
+        self.results_layout.setContentsMargins(0, 0, 0, 0)
+        self.results_layout.setSpacing(10)
+        self.results_layout.addStretch(1)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(self.results)
+        body = QHBoxLayout()
+        body.setSpacing(16)
+        body.addWidget(self.photo, 2)
+        body.addWidget(scroll, 5)
+
+        close = QPushButton("Close", self)
+        close.clicked.connect(self.accept)
+        bottom = QHBoxLayout()
+        bottom.addStretch(1)
+        bottom.addWidget(close)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 14, 18, 14)
+        layout.setSpacing(12)
+        title = QLabel("Do I already own this?", self)
+        tf = QFont(title.font())
+        tf.setPointSizeF(tf.pointSizeF() * 1.4)
+        tf.setWeight(QFont.Weight.DemiBold)
+        title.setFont(tf)
+        layout.addWidget(title)
+        layout.addWidget(intro)
+        layout.addLayout(top)
+        layout.addLayout(body, 1)
+        layout.addLayout(bottom)
+
+    @Slot()
+    def choose(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Choose a photo", "", IMAGE_FILTER)
+        if path:
+            self.analyse_photo(Path(path))
+
+    def analyse_photo(self, path: Path) -> None:
+        if self._busy:
+            return
+        self._busy = True
+        self.choose_button.setEnabled(False)
+        self.status.setText(f"Looking at {path.name}…")
+        self._clear()
+        self.photo.set_image(None)
+        self.photo.set_placeholder("Analysing…")
+        self.session.runner.start(partial(self._job, path=path), queue=Queue.MODEL,
+                                  title="Do I already own this?", on_result=self._done,
+                                  on_error=self._failed, on_finished=self._finished)
+
+    def _job(self, ctx: WorkerContext, path: Path) -> OwnThisResult | str:
+        try:
+            analysis, hits = self.session.wardrobe.similar_to_photo(path, k=MATCHES)
+        except ImageLoadError as exc:  # a bad file is an answer, not a crash
+            return str(exc)
+        _photo, overlay = preview_pair(analysis.rgb, analysis.labels, max_side=900)
+        box = QSize(280, 300)
+        cutouts = [fit_image(rgb_to_qimage(g.cutout), box) for g in analysis.garments]
+        return OwnThisResult(path, analysis, hits, overlay, cutouts)
+
+    @Slot(object)
+    def _done(self, result: OwnThisResult | str) -> None:
+        if isinstance(result, str):
+            self.status.setText(f"Could not read the photo: {result}")
+            self.photo.set_placeholder("Not a photo Wardrobe can read")
+            return
+        self.result_ = result
+        self.photo.set_image(result.overlay)
+        garments = result.analysis.garments
+        if not garments:
+            note = result.analysis.message or "no garment found"
+            self.status.setText(f"{result.path.name}: {note}.")
+        else:
+            self.status.setText(f"{result.path.name}: {len(garments)} garment"
+                                f"{'s' if len(garments) != 1 else ''} found.")
+        for garment, cutout, hits in zip(garments, result.cutouts, result.hits, strict=True):
+            row = MatchRow(garment, cutout, hits, self.thumbnails, self.results)
+            row.strip.garmentClicked.connect(self._open)
+            self.rows.append(row)
+            self.results_layout.insertWidget(self.results_layout.count() - 1, row)
+        self.analysed.emit(result)
+
+    @Slot(object)
+    def _failed(self, info: ErrorInfo) -> None:
+        self.status.setText(f"Could not analyse the photo: {info.message}")
+        self.photo.set_placeholder("Could not analyse this photo")
+
+    @Slot()
+    def _finished(self) -> None:
+        self._busy = False
+        self.choose_button.setEnabled(True)
+
+    def _clear(self) -> None:
+        for row in self.rows:
+            self.results_layout.removeWidget(row)
+            row.deleteLater()
+        self.rows = []
+
+    @Slot(int)
+    def _open(self, garment_id: int) -> None:
+        self.openGarment.emit(garment_id)
+        self.accept()

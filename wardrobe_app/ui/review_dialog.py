@@ -1,0 +1,373 @@
+"""Review before saving: each analysed photo with its mask overlay and the garments
+found; the user unticks garments, corrects categories, discards the photo or accepts
+everything. Photos arrive one by one while the analysis goes on."""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QSize, Qt, Signal, Slot
+from PySide6.QtGui import QCloseEvent, QFont, QImage, QKeySequence, QPixmap, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..types import CATEGORIES, PhotoAnalysis
+from .icons import dot_icon, standard
+from .image_view import ImageView
+from .imaging import fit_image, preview_pair, rgb_to_qimage
+from .theme import CATEGORY_COLOURS, category_label
+
+CUTOUT_SIDE = 132
+
+
+@dataclass
+class ReviewItem:
+    """One analysed photo with its previews (made in the worker, off the GUI thread)."""
+
+    analysis: PhotoAnalysis
+    photo: QImage
+    overlay: QImage
+    cutouts: list[QImage] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, analysis: PhotoAnalysis) -> ReviewItem:
+        photo, overlay = preview_pair(analysis.rgb, analysis.labels, max_side=1000)
+        box = QSize(CUTOUT_SIDE * 2, CUTOUT_SIDE * 2)
+        cutouts = [fit_image(rgb_to_qimage(g.cutout), box) for g in analysis.garments]
+        return cls(analysis, photo, overlay, cutouts)
+
+
+class GarmentRow(QFrame):
+    """One garment found: keep or not, its cut-out, its category and colours."""
+
+    def __init__(self, index: int, item: ReviewItem, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        garment = item.analysis.garments[index]
+        self.index = index
+        self.setObjectName(f"garmentRow{index}")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.keep = QCheckBox("Keep", self)
+        self.keep.setObjectName("keep")
+        self.keep.setChecked(True)
+        cut = ImageView(self, framed=False, min_size=QSize(CUTOUT_SIDE, CUTOUT_SIDE))
+        cut.setFixedSize(CUTOUT_SIDE, CUTOUT_SIDE)
+        if index < len(item.cutouts):
+            cut.set_image(item.cutouts[index])
+        self.cutout = cut
+        self.category = QComboBox(self)
+        self.category.setObjectName("category")
+        for cat in CATEGORIES:
+            self.category.addItem(dot_icon(CATEGORY_COLOURS[cat]), category_label(cat), cat)
+        self.category.setCurrentIndex(max(0, self.category.findData(garment.category)))
+        details = QVBoxLayout()
+        details.setSpacing(6)
+        details.addWidget(self.keep)
+        details.addWidget(self.category)
+        kind = garment.fine_type or category_label(garment.category)
+        info = QLabel(f"{kind.capitalize()} · {garment.confidence:.0%} sure", self)
+        info.setObjectName("fineType")
+        details.addWidget(info)
+        swatches = QHBoxLayout()
+        swatches.setSpacing(4)
+        for colour in garment.colours[:4]:
+            sw = QLabel(self)
+            sw.setPixmap(dot_icon(colour.hex, 14).pixmap(14, 14))
+            sw.setToolTip(f"{colour.name} ({colour.share:.0%})")
+            swatches.addWidget(sw)
+        names = ", ".join(c.name for c in garment.colours[:3])
+        swatches.addWidget(QLabel(names, self))
+        swatches.addStretch(1)
+        details.addLayout(swatches)
+        details.addStretch(1)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addWidget(cut)
+        layout.addLayout(details, 1)
+        self.keep.toggled.connect(lambda on: cut.setEnabled(on))
+
+    def chosen_category(self) -> str:
+        return str(self.category.currentData())
+
+
+class ReviewDialog(QDialog):
+    """Signals each decision; the caller saves. ``keep`` is None for a discarded photo."""
+
+    decided = Signal(object, object)  # ReviewItem, list[int] | None
+    acceptAllRequested = Signal()
+    stopRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("reviewDialog")
+        self.setWindowTitle("Review the garments found")
+        self.resize(1120, 720)
+        self._queue: deque[ReviewItem] = deque()
+        self.current: ReviewItem | None = None
+        self.rows: list[GarmentRow] = []
+        self.reviewed = 0
+        self.analysis_done = False
+        self.expected = 0
+        self.analysed = 0
+        self.analysed_files = 0
+        self.total_files = 0
+        self._stopped = False
+
+        self.header = QLabel(self)
+        self.header.setObjectName("reviewHeader")
+        hf = QFont(self.header.font())
+        hf.setPointSizeF(hf.pointSizeF() * 1.25)
+        hf.setWeight(QFont.Weight.DemiBold)
+        self.header.setFont(hf)
+        self.subheader = QLabel(self)
+        self.subheader.setObjectName("reviewSubheader")
+
+        self.photo = ImageView(self, placeholder="Analysing the next photo…")
+        self.photo.setMinimumSize(QSize(420, 420))
+        self.overlay_toggle = QCheckBox("Show the garments found", self)
+        self.overlay_toggle.setObjectName("overlayToggle")
+        self.overlay_toggle.setChecked(True)
+        self.overlay_toggle.toggled.connect(self._show_photo)
+        legend = QHBoxLayout()
+        legend.addWidget(self.overlay_toggle)
+        legend.addStretch(1)
+        for cat in CATEGORIES:
+            dot = QLabel(self)
+            dot.setPixmap(dot_icon(CATEGORY_COLOURS[cat], 12).pixmap(12, 12))
+            legend.addWidget(dot)
+            legend.addWidget(QLabel(category_label(cat), self))
+            legend.addSpacing(6)
+
+        left = QVBoxLayout()
+        left.addWidget(self.photo, 1)
+        left.addLayout(legend)
+
+        self.garment_box = QWidget(self)
+        self.garment_layout = QVBoxLayout(self.garment_box)
+        self.garment_layout.setContentsMargins(0, 0, 0, 0)
+        self.garment_layout.setSpacing(8)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(self.garment_box)
+        scroll.setMinimumWidth(380)
+        scroll.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+        self.found_label = QLabel(self)
+        self.found_label.setObjectName("foundLabel")
+        self.found_label.setWordWrap(True)
+        right = QVBoxLayout()
+        right.addWidget(self.found_label)
+        right.addWidget(scroll, 1)
+
+        body = QHBoxLayout()
+        body.setSpacing(16)
+        body.addLayout(left, 3)
+        body.addLayout(right, 2)
+
+        self.stop_button = QPushButton("Stop import", self)
+        self.stop_button.setObjectName("stopImport")
+        self.stop_button.setToolTip("Discard this and the remaining photos")
+        self.discard_button = QPushButton(standard(QStyle.StandardPixmap.SP_TrashIcon),
+                                          "Discard photo", self)
+        self.discard_button.setObjectName("discardPhoto")
+        self.accept_all_button = QPushButton("Accept all", self)
+        self.accept_all_button.setObjectName("acceptAll")
+        self.accept_all_button.setToolTip(
+            "Save this photo as ticked and every remaining photo with all its garments")
+        self.save_button = QPushButton(standard(QStyle.StandardPixmap.SP_DialogApplyButton),
+                                       "Save and next", self)
+        self.save_button.setObjectName("savePhoto")
+        self.save_button.setDefault(True)
+        self.stop_button.clicked.connect(self.stop)
+        self.discard_button.clicked.connect(self.discard_current)
+        self.accept_all_button.clicked.connect(self.accept_all)
+        self.save_button.clicked.connect(self.save_current)
+        QShortcut(QKeySequence(Qt.Key.Key_Delete), self, self.discard_current)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.stop_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.discard_button)
+        buttons.addWidget(self.accept_all_button)
+        buttons.addWidget(self.save_button)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 14, 18, 14)
+        layout.setSpacing(10)
+        layout.addWidget(self.header)
+        layout.addWidget(self.subheader)
+        layout.addLayout(body, 1)
+        layout.addLayout(buttons)
+        self._refresh()
+
+    # --- feeding -----------------------------------------------------------------------
+    def set_expected(self, total: int) -> None:
+        """How many photos will reach the review (files that failed are not counted)."""
+        self.expected = total
+        self._refresh_header()
+
+    def set_progress(self, done: int, total: int) -> None:
+        self.analysed_files, self.total_files = done, total
+        self._refresh_header()
+
+    @Slot(object)
+    def add_item(self, item: ReviewItem) -> None:
+        self.analysed += 1
+        self._queue.append(item)
+        if self.current is None:
+            self._next()
+        else:
+            self._refresh_header()
+
+    def set_analysis_done(self) -> None:
+        self.analysis_done = True
+        if self.current is None and not self._queue:
+            self.accept()
+        else:
+            self._refresh_header()
+
+    def pending(self) -> int:
+        return len(self._queue) + (1 if self.current is not None else 0)
+
+    # --- decisions ---------------------------------------------------------------------
+    def kept_indices(self) -> list[int]:
+        return [row.index for row in self.rows if row.keep.isChecked()]
+
+    def _apply_edits(self) -> None:
+        if self.current is None:
+            return
+        for row in self.rows:
+            self.current.analysis.garments[row.index].category = row.chosen_category()  # type: ignore[assignment]
+
+    @Slot()
+    def save_current(self) -> None:
+        if self.current is None:
+            return
+        self._apply_edits()
+        item, keep = self.current, self.kept_indices()
+        self.current = None
+        self.reviewed += 1
+        # nothing ticked is a discard: no photo without garments in the wardrobe
+        self.decided.emit(item, keep if keep else None)
+        self._next()
+
+    @Slot()
+    def discard_current(self) -> None:
+        if self.current is None:
+            return
+        item = self.current
+        self.current = None
+        self.reviewed += 1
+        self.decided.emit(item, None)
+        self._next()
+
+    @Slot()
+    def accept_all(self) -> None:
+        """Save the current photo as ticked and all the others in full, now and later."""
+        self.save_current()
+        while self._queue:
+            item = self._queue.popleft()
+            self.reviewed += 1
+            self.decided.emit(item, list(range(len(item.analysis.garments))) or None)
+        self.acceptAllRequested.emit()
+        self.accept()
+
+    @Slot()
+    def stop(self) -> None:
+        self._stopped = True
+        self.stopRequested.emit()
+        self.reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._stopped and self.result() != QDialog.DialogCode.Accepted:
+            self._stopped = True
+            self.stopRequested.emit()
+        super().closeEvent(event)
+
+    def reject(self) -> None:
+        if not self._stopped:
+            self._stopped = True
+            self.stopRequested.emit()
+        super().reject()
+
+    # --- display -----------------------------------------------------------------------
+    def _next(self) -> None:
+        self.current = self._queue.popleft() if self._queue else None
+        if self.current is None and self.analysis_done:
+            self.accept()
+            return
+        self._refresh()
+
+    def _clear_rows(self) -> None:
+        for row in self.rows:
+            self.garment_layout.removeWidget(row)
+            row.deleteLater()
+        self.rows = []
+        while self.garment_layout.count():
+            taken = self.garment_layout.takeAt(0)
+            widget = taken.widget() if taken is not None else None
+            if widget is not None:
+                widget.deleteLater()
+
+    def _refresh(self) -> None:
+        self._clear_rows()
+        item = self.current
+        has = item is not None
+        for button in (self.save_button, self.discard_button, self.accept_all_button):
+            button.setEnabled(has)
+        if item is None:
+            self.photo.set_image(None)
+            self.photo.set_placeholder("Analysing the next photo…")
+            self.found_label.setText("")
+            self._refresh_header()
+            return
+        garments = item.analysis.garments
+        for i in range(len(garments)):
+            row = GarmentRow(i, item, self.garment_box)
+            self.rows.append(row)
+            self.garment_layout.addWidget(row)
+        self.garment_layout.addStretch(1)
+        if garments:
+            self.found_label.setText(
+                f"<b>{len(garments)} garment{'s' if len(garments) != 1 else ''} found</b> "
+                f"({item.analysis.kind} photo). Untick what you don't want to keep.")
+        else:
+            note = item.analysis.message or "no garment found"
+            self.found_label.setText(f"<b>Nothing to keep:</b> {note}.")
+        self._show_photo()
+        self._refresh_header()
+        self.save_button.setFocus()
+
+    @Slot()
+    def _show_photo(self) -> None:
+        if self.current is None:
+            return
+        image = self.current.overlay if self.overlay_toggle.isChecked() else self.current.photo
+        self.photo.set_image(QPixmap.fromImage(image))
+
+    def _refresh_header(self) -> None:
+        position = self.reviewed + (1 if self.current is not None else 0)
+        total = self.expected or (self.reviewed + self.pending())
+        if self.current is not None:
+            self.header.setText(f"Photo {position} of {total}: {self.current.analysis.path.name}")
+        else:
+            self.header.setText("Waiting for the next photo…")
+        waiting = len(self._queue)
+        parts = []
+        if waiting:
+            parts.append(f"{waiting} more ready to review")
+        if not self.analysis_done and self.total_files:
+            shown = min(self.analysed_files + 1, self.total_files)
+            parts.append(f"analysing photo {shown} of {self.total_files}")
+        self.subheader.setText(" · ".join(parts))

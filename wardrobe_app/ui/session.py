@@ -1,0 +1,66 @@
+"""The open wardrobe as the GUI sees it: the service, the task runner, the model's
+state, and one signal for "the garments changed" that every view listens to."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from .model_loader import LazyAnalyser
+from .workers import ErrorInfo, Queue, TaskRunner, WorkerContext
+
+if TYPE_CHECKING:
+    from ..service import Wardrobe
+
+
+class WardrobeSession(QObject):
+    changed = Signal()  # garments added, edited, deleted or restored
+    modelStatusChanged = Signal(str)
+    modelReady = Signal()
+
+    def __init__(self, wardrobe: Wardrobe, runner: TaskRunner,
+                 loader: LazyAnalyser | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.wardrobe = wardrobe
+        self.runner = runner
+        self.loader = loader  # when the GUI built the analyser itself
+        self.model_status = "Model not loaded"
+        self.model_loaded = False
+
+    @property
+    def home(self) -> str:
+        return str(self.wardrobe.home)
+
+    def load_model(self) -> None:
+        """Load the analyser in the background (model queue: imports wait behind it)."""
+        self._set_status("Loading model…")
+        self.runner.start(self._load_model, queue=Queue.MODEL, title="Loading the model",
+                          on_result=self._model_loaded, on_error=self._model_failed)
+
+    def _load_model(self, ctx: WorkerContext) -> str:
+        if self.loader is not None:
+            # outside the service's lock: the GUI keeps editing while the model loads
+            self.loader.load()
+        analyser = self.wardrobe.analyser  # re-embeds vectors of an older embedder, if any
+        return str(analyser.describe())
+
+    @Slot(object)
+    def _model_loaded(self, description: object) -> None:
+        self.model_loaded = True
+        self._set_status(str(description))
+        self.modelReady.emit()
+
+    @Slot(object)
+    def _model_failed(self, info: ErrorInfo) -> None:
+        self._set_status(f"Model failed to load: {info.message}")
+
+    def _set_status(self, text: str) -> None:
+        self.model_status = text
+        self.modelStatusChanged.emit(text)
+
+    def count(self) -> int:
+        return int(self.wardrobe.count())
+
+    def notify_changed(self) -> None:
+        self.changed.emit()

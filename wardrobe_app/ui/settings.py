@@ -1,0 +1,85 @@
+"""The user's preferences (QSettings), typed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from PySide6.QtCore import QByteArray, QSettings
+
+DeviceChoice = Literal["auto", "cpu", "cuda"]
+DEVICE_CHOICES: tuple[DeviceChoice, ...] = ("auto", "cpu", "cuda")
+ORGANIZATION = "Wardrobe"
+APPLICATION = "Wardrobe"
+
+
+class AppSettings:
+    """Reads and writes the preferences; each property is one key."""
+
+    def __init__(self, settings: QSettings | None = None) -> None:
+        self._s = settings if settings is not None else QSettings(ORGANIZATION, APPLICATION)
+
+    @property
+    def qsettings(self) -> QSettings:
+        return self._s
+
+    def _bool(self, key: str, default: bool) -> bool:
+        value = self._s.value(key, default)
+        if isinstance(value, str):
+            return value.lower() in ("1", "true", "yes")
+        return bool(value)
+
+    @property
+    def review_before_saving(self) -> bool:
+        return self._bool("import/review", True)
+
+    @review_before_saving.setter
+    def review_before_saving(self, on: bool) -> None:
+        self._s.setValue("import/review", bool(on))
+
+    @property
+    def device(self) -> DeviceChoice:
+        value = str(self._s.value("model/device", "auto"))
+        return value if value in DEVICE_CHOICES else "auto"
+
+    @device.setter
+    def device(self, choice: DeviceChoice) -> None:
+        self._s.setValue("model/device", choice)
+
+    @property
+    def data_dir(self) -> Path | None:
+        value = self._s.value("data/dir", "")
+        return Path(str(value)) if value else None
+
+    @data_dir.setter
+    def data_dir(self, path: Path | None) -> None:
+        self._s.setValue("data/dir", str(path) if path else "")
+
+    @property
+    def similar_any_category(self) -> bool:
+        return self._bool("browse/similarAnyCategory", False)
+
+    @similar_any_category.setter
+    def similar_any_category(self, on: bool) -> None:
+        self._s.setValue("browse/similarAnyCategory", bool(on))
+
+    @property
+    def last_folder(self) -> str:
+        return str(self._s.value("import/lastFolder", ""))
+
+    @last_folder.setter
+    def last_folder(self, folder: str) -> None:
+        self._s.setValue("import/lastFolder", folder)
+
+    def window_state(self) -> tuple[QByteArray | None, QByteArray | None]:
+        geometry = self._s.value("window/geometry")
+        state = self._s.value("window/state")
+        return (geometry if isinstance(geometry, QByteArray) else None,
+                state if isinstance(state, QByteArray) else None)
+
+    def save_window_state(self, geometry: QByteArray, state: QByteArray) -> None:
+        self._s.setValue("window/geometry", geometry)
+        self._s.setValue("window/state", state)
+
+    def sync(self) -> None:
+        self._s.sync()

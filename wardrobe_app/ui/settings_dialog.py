@@ -1,0 +1,146 @@
+"""Preferences: the device the model runs on (with what torch detected), the data
+folder and the review step."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import paths
+from .model_loader import detect_devices
+from .session import WardrobeSession
+from .settings import DEVICE_CHOICES, AppSettings
+from .workers import Queue
+
+DEVICE_LABELS = {"auto": "Automatic (CUDA when available)", "cpu": "CPU", "cuda": "CUDA (GPU)"}
+
+
+class SettingsDialog(QDialog):
+    settingsChanged = Signal()
+    restartNeeded = Signal(str)
+
+    def __init__(self, settings: AppSettings, session: WardrobeSession | None,
+                 parent: QWidget | None = None, detect: bool = True) -> None:
+        super().__init__(parent)
+        self.setObjectName("settingsDialog")
+        self.setWindowTitle("Settings")
+        self.setMinimumWidth(560)
+        self.settings = settings
+        self.session = session
+
+        # model
+        self.device = QComboBox(self)
+        self.device.setObjectName("device")
+        for choice in DEVICE_CHOICES:
+            self.device.addItem(DEVICE_LABELS[choice], choice)
+        self.device.setCurrentIndex(max(0, self.device.findData(settings.device)))
+        self.detected = QLabel("Detecting devices…", self)
+        self.detected.setObjectName("detected")
+        self.detected.setWordWrap(True)
+        self.current = QLabel(session.model_status if session is not None else "", self)
+        self.current.setWordWrap(True)
+        model_box = QGroupBox("Model", self)
+        mf = QFormLayout(model_box)
+        mf.addRow("Run on", self.device)
+        mf.addRow("Detected", self.detected)
+        mf.addRow("Now", self.current)
+
+        # data
+        home = settings.data_dir or (Path(session.home) if session is not None
+                                     else paths.data_home())
+        self.data_dir = QLineEdit(str(home), self)
+        self.data_dir.setObjectName("dataDir")
+        browse = QPushButton("Browse…", self)
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout()
+        row.addWidget(self.data_dir, 1)
+        row.addWidget(browse)
+        note = QLabel(f"The log is written to {paths.log_path(Path(home))}.", self)
+        note.setWordWrap(True)
+        note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        data_box = QGroupBox("Data folder", self)
+        dl = QVBoxLayout(data_box)
+        dl.addLayout(row)
+        dl.addWidget(note)
+        if paths.ENV_HOME in os.environ:
+            env = QLabel(f"${paths.ENV_HOME} is set and takes precedence.", self)
+            dl.addWidget(env)
+
+        # import
+        self.review = QCheckBox("Review the garments found before saving them", self)
+        self.review.setObjectName("review")
+        self.review.setChecked(settings.review_before_saving)
+        import_box = QGroupBox("Import", self)
+        il = QVBoxLayout(import_box)
+        il.addWidget(self.review)
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.setSpacing(12)
+        layout.addWidget(model_box)
+        layout.addWidget(data_box)
+        layout.addWidget(import_box)
+        layout.addStretch(1)
+        layout.addWidget(buttons)
+
+        if detect and session is not None:
+            session.runner.start(lambda ctx: detect_devices(), queue=Queue.READ,
+                                 title="Detecting devices", on_result=self._detected)
+        elif not detect:
+            self.detected.setText("—")
+
+    @Slot(object)
+    def _detected(self, found: list[str]) -> None:
+        self.detected.setText("\n".join(found))
+        has_cuda = any(f.startswith("CUDA ") for f in found)
+        item = self.device.model().item(self.device.findData("cuda"))  # type: ignore[attr-defined]
+        if item is not None and not has_cuda:
+            item.setToolTip("torch found no CUDA device")
+
+    @Slot()
+    def _browse(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Wardrobe data folder",
+                                                  self.data_dir.text())
+        if folder:
+            self.data_dir.setText(folder)
+
+    def accept(self) -> None:
+        s = self.settings
+        changes: list[str] = []
+        device = str(self.device.currentData())
+        if device != s.device:
+            s.device = device  # type: ignore[assignment]
+            changes.append("the model device")
+        folder = Path(self.data_dir.text().strip()).expanduser() if self.data_dir.text().strip() \
+            else None
+        current = s.data_dir or (Path(self.session.home) if self.session is not None else None)
+        if folder != current:
+            s.data_dir = folder
+            changes.append("the data folder")
+        s.review_before_saving = self.review.isChecked()
+        s.sync()
+        self.settingsChanged.emit()
+        if changes:
+            self.restartNeeded.emit(" and ".join(changes))
+        super().accept()

@@ -1,0 +1,99 @@
+"""Look and feel: the Fusion style with light and dark palettes that follow the system,
+and the colours that mark each garment category."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication, QStyleFactory
+
+CATEGORY_COLOURS: dict[str, str] = {
+    "top": "#3b82f6",  # blue
+    "bottom": "#f59e0b",  # amber
+    "one-piece": "#a855f7",  # purple
+}
+CATEGORY_LABELS: dict[str, str] = {"top": "Top", "bottom": "Bottom", "one-piece": "One-piece"}
+# Overlay colour per label-map value (0 = background: transparent).
+LABEL_COLOURS: dict[int, str] = {1: CATEGORY_COLOURS["top"], 2: CATEGORY_COLOURS["bottom"],
+                                 3: CATEGORY_COLOURS["one-piece"]}
+ACCENT = "#2f7d6d"
+FAVOURITE = "#e0245e"
+
+
+def category_colour(category: str) -> QColor:
+    return QColor(CATEGORY_COLOURS.get(category, "#808080"))
+
+
+def category_label(category: str) -> str:
+    return CATEGORY_LABELS.get(category, category.capitalize())
+
+
+def is_dark() -> bool:
+    hints = QGuiApplication.styleHints()
+    return bool(hints.colorScheme() == Qt.ColorScheme.Dark)
+
+
+def light_palette() -> QPalette:
+    p = QPalette()
+    window, base, text = QColor("#f4f4f2"), QColor("#ffffff"), QColor("#1f2328")
+    p.setColor(QPalette.ColorRole.Window, window)
+    p.setColor(QPalette.ColorRole.WindowText, text)
+    p.setColor(QPalette.ColorRole.Base, base)
+    p.setColor(QPalette.ColorRole.AlternateBase, QColor("#ecebe8"))
+    p.setColor(QPalette.ColorRole.ToolTipBase, base)
+    p.setColor(QPalette.ColorRole.ToolTipText, text)
+    p.setColor(QPalette.ColorRole.PlaceholderText, QColor("#8a8f96"))
+    p.setColor(QPalette.ColorRole.Text, text)
+    p.setColor(QPalette.ColorRole.Button, QColor("#e9e8e4"))
+    p.setColor(QPalette.ColorRole.ButtonText, text)
+    p.setColor(QPalette.ColorRole.BrightText, QColor("#d1242f"))
+    p.setColor(QPalette.ColorRole.Highlight, QColor(ACCENT))
+    p.setColor(QPalette.ColorRole.HighlightedText, QColor("#ffffff"))
+    p.setColor(QPalette.ColorRole.Link, QColor(ACCENT))
+    p.setColor(QPalette.ColorRole.Mid, QColor("#c9c7c2"))
+    p.setColor(QPalette.ColorRole.Midlight, QColor("#dedcd8"))
+    p.setColor(QPalette.ColorRole.Dark, QColor("#a09e99"))
+    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText,
+                 QPalette.ColorRole.ButtonText):
+        p.setColor(QPalette.ColorGroup.Disabled, role, QColor("#9a9ea5"))
+    return p
+
+
+def dark_palette() -> QPalette:
+    p = QPalette()
+    window, base, text = QColor("#202124"), QColor("#17181a"), QColor("#e8eaed")
+    p.setColor(QPalette.ColorRole.Window, window)
+    p.setColor(QPalette.ColorRole.WindowText, text)
+    p.setColor(QPalette.ColorRole.Base, base)
+    p.setColor(QPalette.ColorRole.AlternateBase, QColor("#2a2b2e"))
+    p.setColor(QPalette.ColorRole.ToolTipBase, QColor("#2a2b2e"))
+    p.setColor(QPalette.ColorRole.ToolTipText, text)
+    p.setColor(QPalette.ColorRole.PlaceholderText, QColor("#80868b"))
+    p.setColor(QPalette.ColorRole.Text, text)
+    p.setColor(QPalette.ColorRole.Button, QColor("#303134"))
+    p.setColor(QPalette.ColorRole.ButtonText, text)
+    p.setColor(QPalette.ColorRole.BrightText, QColor("#ff6b6b"))
+    p.setColor(QPalette.ColorRole.Highlight, QColor("#3aa58f"))
+    p.setColor(QPalette.ColorRole.HighlightedText, QColor("#ffffff"))
+    p.setColor(QPalette.ColorRole.Link, QColor("#5cc3ad"))
+    p.setColor(QPalette.ColorRole.Mid, QColor("#44464a"))
+    p.setColor(QPalette.ColorRole.Midlight, QColor("#3a3b3e"))
+    p.setColor(QPalette.ColorRole.Dark, QColor("#111214"))
+    p.setColor(QPalette.ColorRole.Light, QColor("#505256"))
+    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText,
+                 QPalette.ColorRole.ButtonText):
+        p.setColor(QPalette.ColorGroup.Disabled, role, QColor("#6b6f75"))
+    return p
+
+
+def apply_theme(app: QApplication) -> None:
+    """Fusion everywhere; the palette follows the system's light or dark scheme."""
+    style = QStyleFactory.create("Fusion")
+    if style is not None:
+        app.setStyle(style)
+    app.setPalette(dark_palette() if is_dark() else light_palette())
+
+
+def follow_system_scheme(app: QApplication) -> None:
+    """Re-apply the palette whenever the system switches between light and dark."""
+    app.styleHints().colorSchemeChanged.connect(lambda _scheme: apply_theme(app))
