@@ -66,8 +66,8 @@ def load_image(path: str | os.PathLike[str]) -> np.ndarray:
                         f"{path}: {width}x{height} is too large (over {MAX_PIXELS // 1_000_000} MP)"
                     )
                 image.load()
-                image = ImageOps.exif_transpose(image) or image
-                rgb = _to_rgb(image)
+                rotated: Image.Image = ImageOps.exif_transpose(image) or image
+                rgb = _to_rgb(rotated)
     except ImageLoadError:
         raise
     except UnidentifiedImageError as exc:

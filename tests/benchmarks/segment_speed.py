@@ -1,0 +1,79 @@
+"""Latency of the shipped segmenter on CCP photos vs the seed-width UNet at 256x256.
+
+    python tests/benchmarks/segment_speed.py [--repeats 30] [--photos 10]
+
+The shipped segmenter is timed end to end on 550x825 CCP photos, already decoded, model
+loaded (resize, network, upsampled probabilities, argmax at the photo's size). The seed
+UNet (width 64, 3 classes) is timed on a 256x256 input in the same run, same threads.
+The last line is ``shipped_ms=<float> seed_ms=<float> speedup=<float>``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from wardrobe_app import paths  # noqa: E402
+from wardrobe_app.vision.image_io import load_image  # noqa: E402
+from wardrobe_app.vision.segmenter import Segmenter  # noqa: E402
+from wardrobe_app.vision.unet import UNet  # noqa: E402
+
+
+def median_ms(fn: object, repeats: int, warmup: int = 3) -> float:
+    for _ in range(warmup):
+        fn()  # type: ignore[operator]
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()  # type: ignore[operator]
+        times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=30)
+    parser.add_argument("--photos", type=int, default=10)
+    parser.add_argument("--model", type=Path, default=paths.DEFAULT_SEGMENTER)
+    args = parser.parse_args()
+
+    ccp = paths.SHARED_DATA_DIR / "ccp"
+    if ccp.exists():
+        stems = (ccp / "val.txt").read_text().split()[: args.photos]
+        photos = [load_image(ccp / "images" / f"{s}.jpg") for s in stems]
+        source = f"{len(photos)} CCP val photos"
+    else:
+        rng = np.random.default_rng(0)
+        photos = [rng.integers(0, 255, (825, 550, 3), dtype=np.uint8) for _ in range(args.photos)]
+        source = f"{len(photos)} random 550x825 images (../shared/data/ccp not present)"
+    segmenter = Segmenter(args.model, device="cpu")
+    print(f"threads={torch.get_num_threads()} shipped={segmenter.describe()} photos: {source}")
+    print(f"photo size {photos[0].shape[1]}x{photos[0].shape[0]}, working size {segmenter.config.input_size}")
+
+    counter = iter(range(10**9))
+    shipped = median_ms(lambda: segmenter.segment(photos[next(counter) % len(photos)]), args.repeats)
+
+    seed = UNet(width=64, num_classes=3).eval()
+    x = torch.rand(1, 3, 256, 256)
+
+    def run_seed() -> None:
+        with torch.inference_mode():
+            seed(x).softmax(1).argmax(1)
+
+    seed_ms = median_ms(run_seed, max(5, args.repeats // 3), warmup=1)
+    print(f"shipped segmenter, 550x825 photo end to end: median {shipped:.1f} ms")
+    print(f"seed UNet width 64 at 256x256 (network + softmax + argmax): median {seed_ms:.1f} ms")
+    print(f"shipped_ms={shipped:.1f} seed_ms={seed_ms:.1f} speedup={seed_ms / shipped:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,110 @@
+"""Every kind of photo a person might drop on the app: read right, or a clear error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image
+
+from wardrobe_app.vision.image_io import ImageLoadError, load_image
+
+
+def save_rgb(path: Path, h: int = 40, w: int = 30) -> np.ndarray:
+    rng = np.random.default_rng(0)
+    arr = rng.integers(0, 255, (h, w, 3), dtype=np.uint8)
+    Image.fromarray(arr).save(path)
+    return arr
+
+
+def test_png_round_trip(tmp_path: Path) -> None:
+    arr = save_rgb(tmp_path / "a.png")
+    out = load_image(tmp_path / "a.png")
+    assert out.dtype == np.uint8 and out.shape == (40, 30, 3)
+    assert np.array_equal(out, arr)
+
+
+def test_exif_rotation_is_honoured(tmp_path: Path) -> None:
+    arr = np.zeros((20, 60, 3), np.uint8)
+    arr[:, :10] = 255  # a white stripe on the left edge
+    image = Image.fromarray(arr)
+    exif = image.getexif()
+    exif[0x0112] = 6  # rotate 90 degrees clockwise to display
+    image.save(tmp_path / "r.jpg", exif=exif, quality=95)
+    out = load_image(tmp_path / "r.jpg")
+    assert out.shape == (60, 20, 3)
+    assert out[:10].mean() > 200 and out[-10:].mean() < 50  # the stripe is now on top
+
+
+@pytest.mark.parametrize(
+    "mode", ["L", "RGBA", "P", "CMYK", "LA"],
+)
+def test_modes_become_rgb(tmp_path: Path, mode: str) -> None:
+    image = Image.fromarray(np.full((16, 16, 3), 120, np.uint8)).convert(mode)
+    suffix = ".jpg" if mode == "CMYK" else ".png"
+    image.save(tmp_path / f"m{suffix}")
+    out = load_image(tmp_path / f"m{suffix}")
+    assert out.shape == (16, 16, 3) and out.dtype == np.uint8
+
+
+def test_transparent_png_composites_on_white(tmp_path: Path) -> None:
+    rgba = np.zeros((8, 8, 4), np.uint8)
+    rgba[..., 0] = 255
+    rgba[:4, :, 3] = 255  # top half opaque red, bottom half transparent
+    Image.fromarray(rgba, "RGBA").save(tmp_path / "t.png")
+    out = load_image(tmp_path / "t.png")
+    assert tuple(out[0, 0]) == (255, 0, 0)
+    assert tuple(out[7, 7]) == (255, 255, 255)
+
+
+def test_sixteen_bit_png(tmp_path: Path) -> None:
+    ramp = np.linspace(0, 65535, 64 * 64).reshape(64, 64).astype(np.uint16)
+    cv2.imwrite(str(tmp_path / "g16.png"), ramp)
+    out = load_image(tmp_path / "g16.png")
+    assert out.shape == (64, 64, 3)
+    assert out[0, 0, 0] == 0 and out[-1, -1, 0] == 255
+    rgb16 = np.dstack([ramp, ramp // 2, ramp // 4])
+    cv2.imwrite(str(tmp_path / "c16.png"), rgb16)
+    assert load_image(tmp_path / "c16.png").shape == (64, 64, 3)
+
+
+@pytest.mark.parametrize(
+    "name,content,message",
+    [
+        ("empty.jpg", b"", "empty file"),
+        ("noise.jpg", bytes(range(256)) * 8, "not an image"),
+        ("notes.png", b"shopping list: socks\n", "not an image"),
+    ],
+)
+def test_bad_files_raise_clear_errors(tmp_path: Path, name: str, content: bytes, message: str) -> None:
+    (tmp_path / name).write_bytes(content)
+    with pytest.raises(ImageLoadError, match=message):
+        load_image(tmp_path / name)
+
+
+def test_truncated_jpeg(tmp_path: Path) -> None:
+    rng = np.random.default_rng(1)
+    Image.fromarray(rng.integers(0, 255, (200, 200, 3), dtype=np.uint8)).save(tmp_path / "full.jpg")
+    data = (tmp_path / "full.jpg").read_bytes()
+    (tmp_path / "half.jpg").write_bytes(data[: len(data) // 2])
+    with pytest.raises(ImageLoadError, match="damaged or truncated"):
+        load_image(tmp_path / "half.jpg")
+
+
+def test_missing_and_folder(tmp_path: Path) -> None:
+    with pytest.raises(ImageLoadError, match="no such file"):
+        load_image(tmp_path / "ghost.jpg")
+    with pytest.raises(ImageLoadError, match="folder"):
+        load_image(tmp_path)
+
+
+@pytest.mark.slow
+def test_very_large_photo_loads(tmp_path: Path) -> None:
+    big = np.zeros((9000, 12000, 3), np.uint8)
+    big[::2] = 200
+    cv2.imwrite(str(tmp_path / "big.jpg"), big)
+    del big
+    out = load_image(tmp_path / "big.jpg")
+    assert out.shape == (9000, 12000, 3)

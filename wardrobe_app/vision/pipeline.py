@@ -1,0 +1,128 @@
+"""One photo in, its garments out: load, segment, extract, classify, embed.
+
+``PhotoAnalyser`` implements the ``types.Analyser`` protocol that the service uses.
+Outfit photos (a person wearing clothes) take their garments from the segmenter; item
+photos (one garment laid flat or hung) take the garment's outline from GrabCut seeded by
+the segmenter and its category from a classifier, because a segmenter trained on worn
+outfits splits a lone garment into mixed classes.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import cv2
+import numpy as np
+import torch
+
+from ..types import CATEGORIES, DetectedGarment, KindChoice, PhotoAnalysis, PhotoKind
+from .colour_descriptor import colour_histogram
+from .embedder import Embedder, split_rgba
+from .garments import extract_garments, garment_from_mask
+from .grabcut import item_foreground
+from .image_io import load_image
+from .segmenter import Segmenter
+
+# Photos are analysed at most this large (long side); the original file is kept as is.
+MAX_ANALYSIS_SIDE = 2048
+# An item photo whose "other" probability wins (shoes, a hat, a landscape) yields nothing.
+NO_GARMENT_MESSAGE = "no garment found (is it shoes, a hat or something other than clothes?)"
+
+
+def cap_size(rgb: np.ndarray, max_side: int = MAX_ANALYSIS_SIDE) -> np.ndarray:
+    scale = max_side / max(rgb.shape[:2])
+    if scale >= 1:
+        return rgb
+    size = (max(1, round(rgb.shape[1] * scale)), max(1, round(rgb.shape[0] * scale)))
+    return cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
+
+
+class PhotoAnalyser:
+    def __init__(self, segmenter: Segmenter, embedder: Embedder) -> None:
+        self.segmenter = segmenter
+        self.embedder = embedder
+        # The models run one photo at a time, whichever thread asks (GUI workers, CLI).
+        self._lock = threading.RLock()
+
+    @classmethod
+    def default(
+        cls,
+        device: str = "auto",
+        segmenter_dir: str | os.PathLike[str] | None = None,
+        embedder_dir: str | os.PathLike[str] | None = None,
+    ) -> PhotoAnalyser:
+        return cls(Segmenter(segmenter_dir, device=device), Embedder(embedder_dir, device=device))
+
+    @property
+    def embedder_version(self) -> str:
+        return self.embedder.version
+
+    @property
+    def dim(self) -> int:
+        return self.embedder.dim
+
+    @property
+    def device(self) -> str:
+        return self.segmenter.device.type
+
+    def describe(self) -> str:
+        return self.segmenter.describe()
+
+    def analyse(self, path: Path, kind: KindChoice = "auto") -> PhotoAnalysis:
+        rgb = cap_size(load_image(path))
+        return self.analyse_rgb(rgb, Path(path), kind)
+
+    def analyse_rgb(self, rgb: np.ndarray, path: Path, kind: KindChoice = "auto") -> PhotoAnalysis:
+        with self._lock, torch.inference_mode():
+            probs = self.segmenter.probabilities(rgb)
+            labels = probs.argmax(0).astype(np.uint8)
+            chosen: PhotoKind
+            if kind == "auto":
+                chosen = "item" if self.embedder.item_probability(rgb) >= 0.5 else "outfit"
+            else:
+                chosen = kind
+            if chosen == "outfit":
+                garments = extract_garments(rgb, labels, probs)
+                message = "" if garments else "no garment found"
+                if garments:
+                    self._fill_vectors(garments)
+            else:
+                garments, message = self._item_garment(rgb, labels)
+        return PhotoAnalysis(path=path, rgb=rgb, kind=chosen, labels=labels, garments=garments, message=message)
+
+    def _item_garment(self, rgb: np.ndarray, labels: np.ndarray) -> tuple[list[DetectedGarment], str]:
+        found = labels > 0
+        hint = found if 0.02 <= found.mean() <= 0.95 else None
+        mask = item_foreground(rgb, hint)
+        features = self.embedder.features([(rgb, mask)])
+        probs, fine = self.embedder.classify_category(features)
+        best = int(probs[0].argmax())
+        if best == len(CATEGORIES):  # "other"
+            return [], NO_GARMENT_MESSAGE
+        garment = garment_from_mask(rgb, mask, CATEGORIES[best])
+        if garment is None:
+            return [], NO_GARMENT_MESSAGE
+        garment.confidence = float(probs[0, best])
+        garment.fine_type = fine[0]
+        # The item label map: the whole garment as its one class, for overlays.
+        labels[:] = 0
+        labels[garment.mask] = best + 1
+        self._fill_vectors([garment])
+        return [garment], ""
+
+    def _fill_vectors(self, garments: list[DetectedGarment]) -> None:
+        """Vectors from the cut-outs (as ``reindex`` will compute them) and a fine type."""
+        items = [split_rgba(g.cutout) for g in garments]
+        features = self.embedder.features(items)
+        colours = np.stack([colour_histogram(rgb, mask) for rgb, mask in items])
+        vectors = self.embedder.combine(features, colours)
+        _, fine = self.embedder.classify_category(features)
+        for garment, vector, fine_type in zip(garments, vectors, fine, strict=True):
+            garment.vector = vector
+            garment.fine_type = garment.fine_type or fine_type
+
+    def embed_cutouts(self, cutouts: list[np.ndarray]) -> np.ndarray:
+        with self._lock:
+            return self.embedder.embed([split_rgba(c) for c in cutouts])
