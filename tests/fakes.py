@@ -103,19 +103,24 @@ class FakeAnalyser:
         )
 
     def embed_cutouts(self, cutouts: list[np.ndarray]) -> np.ndarray:
+        """Per-channel 10-bin histograms of the opaque pixels + dark/bright shares (32-d),
+        offset so that scores spread over (0, 1], L2-normalised."""
         out = np.zeros((len(cutouts), self.dim), np.float32)
         for i, cut in enumerate(cutouts):
-            px = cut[cut[..., 3] > 0][:, :3].astype(np.int64) if cut.shape[2] == 4 else cut
-            px = px.reshape(-1, 3)
+            px = cut[cut[..., 3] > 0][:, :3] if cut.shape[2] == 4 else cut.reshape(-1, 3)
+            px = px.reshape(-1, 3).astype(np.int64)
+            vec = np.zeros(self.dim, np.float64)
             if len(px):
-                bins = (px[:, 0] // 64) * 8 + (px[:, 1] // 64) * 2 + px[:, 2] // 128
-                hist = np.bincount(bins, minlength=self.dim).astype(np.float32)
-            else:
-                hist = np.zeros(self.dim, np.float32)
-            hist += 1e-3
+                for c in range(3):
+                    vec[c * 10 : c * 10 + 10] = np.bincount(px[:, c] * 10 // 256, minlength=10)
+                grey = px.mean(axis=1)
+                vec[30] = (grey < 64).sum()
+                vec[31] = (grey > 192).sum()
+                vec /= len(px)
+            vec += 0.02
             if self.permute:
-                hist = hist[::-1].copy()
-            out[i] = hist / np.linalg.norm(hist)
+                vec = vec[::-1].copy()
+            out[i] = vec / np.linalg.norm(vec)
         self.embedded += len(cutouts)
         return out
 

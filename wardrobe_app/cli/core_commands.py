@@ -1,9 +1,335 @@
-"""Wardrobe commands: import, list, show, similar, similar-to, delete, export, reindex."""
+"""Wardrobe commands: import, list, show, similar, similar-to, delete, export, reindex.
+
+Machine-readable output (``--json``) is a contract other tools read: stdout then holds
+exactly one JSON document; progress bars and messages go to stderr.
+
+Tests swap the vision pipeline by setting ``wardrobe_app.service.ANALYSER_FACTORY`` (or
+``WARDROBE_ANALYSER=module:callable`` in a child process), or by monkeypatching
+:func:`open_wardrobe`.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..service import Wardrobe
+    from ..types import GarmentRecord, ImportReport, SimilarHit
+
+CATEGORY_CHOICES = ("top", "bottom", "one-piece")
+
+
+def open_wardrobe() -> Wardrobe:
+    """The wardrobe at the data folder (``--data-dir`` / WARDROBE_HOME); analyser lazy."""
+    from .. import paths
+    from ..service import Wardrobe
+
+    # A command is short-lived: index builds run in the foreground, once, at close.
+    return Wardrobe(paths.data_home(), background_index=False)
+
+
+def _emit_json(obj: Any) -> None:
+    json.dump(obj, sys.stdout, ensure_ascii=False)
+    sys.stdout.write("\n")
+    sys.stdout.flush()
+
+
+def _err(message: str) -> None:
+    print(f"wardrobe-cli: error: {message}", file=sys.stderr)
+
+
+def _key_error(exc: KeyError) -> str:
+    return str(exc.args[0]) if exc.args else str(exc)
+
+
+def _colours(record: GarmentRecord) -> list[dict[str, object]]:
+    return [c.to_dict() for c in record.colours]
+
+
+def _garment_summary(r: GarmentRecord) -> dict[str, Any]:
+    return {"id": r.id, "category": r.category, "area": r.area, "colours": _colours(r)}
+
+
+def _garment_dict(r: GarmentRecord) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "photo_id": r.photo_id,
+        "category": r.category,
+        "fine_type": r.fine_type,
+        "name": r.name,
+        "colours": _colours(r),
+        "tags": list(r.tags),
+        "notes": r.notes,
+        "favourite": r.favourite,
+        "area": r.area,
+        "box": list(r.box),
+        "cutout_path": str(r.cutout_path),
+        "thumbnail_path": str(r.thumbnail_path),
+        "mask_path": str(r.mask_path),
+        "photo_path": str(r.photo_path),
+        "created_at": r.created_at.isoformat(),
+        "updated_at": r.updated_at.isoformat(),
+    }
+
+
+def _hits(hits: list[SimilarHit]) -> list[dict[str, Any]]:
+    return [{"id": h.garment.id, "score": round(float(h.score), 6)} for h in hits]
+
+
+def _describe(r: GarmentRecord) -> str:
+    colours = ", ".join(c.name for c in r.colours[:3]) or "-"
+    label = r.name or r.fine_type or ""
+    return f"#{r.id:<5} {r.category:<9} {colours:<28} {label}".rstrip()
+
+
+# -- import -----------------------------------------------------------------------------
+def import_report_json(report: ImportReport) -> dict[str, list[dict[str, Any]]]:
+    """The ``import --json`` document."""
+    return {
+        "imported": [
+            {
+                "photo_id": int(r.photo_id or 0),
+                "path": str(r.path),
+                "kind": str(r.kind),
+                "garments": [_garment_summary(g) for g in r.garments],
+            }
+            for r in report.imported
+        ],
+        "duplicates": [
+            {"path": str(r.path), "photo_id": int(r.photo_id or 0)} for r in report.duplicates
+        ],
+        "failed": [{"path": str(r.path), "error": str(r.error or "")} for r in report.failed],
+    }
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    with open_wardrobe() as w:
+        files = w.expand_paths([Path(p) for p in args.paths])
+        if not files:
+            _err("no photos found in " + ", ".join(args.paths))
+            if args.json:
+                _emit_json({"imported": [], "duplicates": [], "failed": []})
+            return 1
+        with tqdm(total=len(files), unit="photo", file=sys.stderr, dynamic_ncols=True) as bar:
+
+            def progress(done: int, total: int, current: Path) -> None:
+                bar.n = done
+                bar.set_postfix_str(current.name[:30], refresh=False)
+                bar.refresh()
+
+            report = w.import_paths(files, kind=args.kind, progress=progress)
+    for r in report.imported:
+        if not r.garments:
+            print(f"{r.path}: {r.message or 'no garment found'}", file=sys.stderr)
+    if args.json:
+        _emit_json(import_report_json(report))
+    else:
+        n_garments = sum(len(r.garments) for r in report.imported)
+        print(
+            f"Imported {len(report.imported)} photo(s) with {n_garments} garment(s); "
+            f"{len(report.duplicates)} duplicate(s); {len(report.failed)} failed."
+        )
+        for r in report.imported:
+            found = ", ".join(f"#{g.id} {g.category}" for g in r.garments) or "no garment"
+            print(f"  {r.path} ({r.kind}): {found}")
+        for r in report.duplicates:
+            print(f"  {r.path}: already imported (photo {r.photo_id})")
+        for r in report.failed:
+            print(f"  FAILED {r.error}")
+    done = len(report.imported) + len(report.duplicates)
+    return 0 if done else 1
+
+
+# -- browse -----------------------------------------------------------------------------
+def _cmd_list(args: argparse.Namespace) -> int:
+    from ..types import GarmentFilter
+
+    flt = GarmentFilter(
+        categories=set(args.category or ()),
+        colours=set(args.colour or ()),
+        favourites_only=args.favourites,
+        text=args.text or "",
+        sort=args.sort,
+    )
+    with open_wardrobe() as w:
+        records = w.list_garments(flt)
+    if args.json:
+        _emit_json([_garment_dict(r) for r in records])
+    else:
+        for r in records:
+            print(_describe(r))
+        print(f"{len(records)} garment(s)", file=sys.stderr)
+    return 0
+
+
+def _cmd_show(args: argparse.Namespace) -> int:
+    with open_wardrobe() as w:
+        try:
+            r = w.garment(args.id)
+            worn = w.worn_with(args.id)
+        except KeyError as exc:
+            _err(_key_error(exc))
+            return 1
+    if args.json:
+        _emit_json(_garment_dict(r) | {"worn_with": [g.id for g in worn]})
+        return 0
+    colours = ", ".join(f"{c.name} {c.hex} ({c.share:.0%})" for c in r.colours) or "-"
+    rows = [
+        ("garment", f"#{r.id}"),
+        ("category", r.category + (f" ({r.fine_type})" if r.fine_type else "")),
+        ("name", r.name or "-"),
+        ("colours", colours),
+        ("tags", ", ".join(r.tags) or "-"),
+        ("favourite", "yes" if r.favourite else "no"),
+        ("notes", r.notes or "-"),
+        ("area", f"{r.area} px, box {r.box}"),
+        ("photo", f"#{r.photo_id} {r.photo_path}"),
+        ("cut-out", str(r.cutout_path)),
+        ("thumbnail", str(r.thumbnail_path)),
+        ("mask", str(r.mask_path)),
+        ("worn with", ", ".join(f"#{g.id} {g.category}" for g in worn) or "-"),
+        ("added", r.created_at.astimezone().strftime("%Y-%m-%d %H:%M")),
+    ]
+    for key, value in rows:
+        print(f"{key + ':':<11} {value}")
+    return 0
+
+
+# -- similar ----------------------------------------------------------------------------
+def _cmd_similar(args: argparse.Namespace) -> int:
+    with open_wardrobe() as w:
+        try:
+            found = w.similar_many(args.ids, k=args.k, same_category=not args.any_category)
+        except KeyError as exc:
+            _err(_key_error(exc))
+            return 1
+        if args.json:
+            _emit_json({str(gid): _hits(found[gid]) for gid in args.ids})
+            return 0
+        for gid in args.ids:
+            print(f"Similar to {_describe(w.garment(gid))}")
+            for h in found[gid]:
+                print(f"  {h.score:6.3f}  {_describe(h.garment)}")
+            if not found[gid]:
+                print("  (nothing similar yet)")
+    return 0
+
+
+def _cmd_similar_to(args: argparse.Namespace) -> int:
+    from ..vision.image_io import ImageLoadError
+
+    with open_wardrobe() as w:
+        try:
+            analysis, results = w.similar_to_photo(Path(args.photo), k=args.k, kind=args.kind)
+        except ImageLoadError as exc:
+            _err(str(exc))
+            return 1
+    if args.json:
+        _emit_json(
+            {
+                "path": str(args.photo),
+                "kind": analysis.kind,
+                "garments": [
+                    {
+                        "category": g.category,
+                        "area": g.area,
+                        "colours": [c.to_dict() for c in g.colours],
+                        "similar": _hits(hits),
+                    }
+                    for g, hits in zip(analysis.garments, results, strict=True)
+                ],
+            }
+        )
+        return 0
+    if not analysis.garments:
+        print(f"{args.photo}: {analysis.message or 'no garment found'}")
+    for g, hits in zip(analysis.garments, results, strict=True):
+        colours = ", ".join(c.name for c in g.colours[:3]) or "-"
+        print(f"{g.category} ({colours}):")
+        for h in hits:
+            print(f"  {h.score:6.3f}  {_describe(h.garment)}")
+        if not hits:
+            print("  (nothing similar in the wardrobe)")
+    return 0
+
+
+# -- edit / maintenance -----------------------------------------------------------------
+def _cmd_delete(args: argparse.Namespace) -> int:
+    with open_wardrobe() as w:
+        deleted = w.delete_garments(args.ids)
+    missing = sorted(set(args.ids) - set(deleted))
+    if deleted:
+        print(f"deleted {len(deleted)} garment(s): " + ", ".join(f"#{i}" for i in deleted))
+    if missing:
+        _err("no garment " + ", ".join(str(i) for i in missing))
+        return 1
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    with open_wardrobe() as w:
+        csv_path = w.export(Path(args.directory))
+        n = w.count()
+    print(f"exported {n} garment(s) to {csv_path.parent} ({csv_path.name} + cutouts/)")
+    return 0
+
+
+def _cmd_reindex(args: argparse.Namespace) -> int:
+    with open_wardrobe() as w:
+        n = w.reindex()
+        version = w.analyser.embedder_version
+    print(f"re-embedded {n} garment(s) with {version}")
+    return 0
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Filled in by the core issue."""
+    p = sub.add_parser("import", help="import photos (files or folders, recursive)")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--kind", choices=("auto", "outfit", "item"), default="auto")
+    p.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    p.set_defaults(func=_cmd_import)
+
+    p = sub.add_parser("similar", help="garments similar to stored garments")
+    p.add_argument("ids", nargs="+", type=int, metavar="ID")
+    p.add_argument("-k", type=int, default=10, help="results per garment (default 10)")
+    p.add_argument("--any-category", action="store_true", help="do not restrict to the category")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_cmd_similar)
+
+    p = sub.add_parser("similar-to", help="garments similar to those in a photo (not imported)")
+    p.add_argument("photo", metavar="PHOTO")
+    p.add_argument("-k", type=int, default=10)
+    p.add_argument("--kind", choices=("auto", "outfit", "item"), default="auto")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_cmd_similar_to)
+
+    p = sub.add_parser("list", help="list garments")
+    p.add_argument("--category", action="append", choices=CATEGORY_CHOICES)
+    p.add_argument("--colour", "--color", action="append", metavar="NAME")
+    p.add_argument("--favourites", action="store_true")
+    p.add_argument("--text", help="words in name, notes, tags, type or colours")
+    p.add_argument("--sort", choices=("date", "colour", "category"), default="date")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_cmd_list)
+
+    p = sub.add_parser("show", help="details of one garment")
+    p.add_argument("id", type=int, metavar="ID")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_cmd_show)
+
+    p = sub.add_parser("delete", help="delete garments (for good at the next start)")
+    p.add_argument("ids", nargs="+", type=int, metavar="ID")
+    p.set_defaults(func=_cmd_delete)
+
+    p = sub.add_parser("export", help="cut-outs (PNG) + wardrobe.csv into a folder")
+    p.add_argument("directory", metavar="DIR")
+    p.set_defaults(func=_cmd_export)
+
+    p = sub.add_parser("reindex", help="re-embed every garment and rebuild the index")
+    p.set_defaults(func=_cmd_reindex)

@@ -1,0 +1,239 @@
+"""``wardrobe-cli`` core commands in-process (fake analyser): output contracts, exit codes."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from fakes import FakeAnalyser, make_photo
+
+from wardrobe_app import service
+from wardrobe_app.cli import main
+
+TESTS_DIR = Path(__file__).resolve().parents[1]
+REPO_DIR = TESTS_DIR.parent
+
+Run = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def cli(home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
+    """``cli(*args) -> (exit status, stdout, stderr)`` against ``home``, fake analyser."""
+    monkeypatch.setattr(service, "ANALYSER_FACTORY", FakeAnalyser)
+
+    def run(*args: str) -> tuple[int, str, str]:
+        capsys.readouterr()
+        rc = main(["--data-dir", str(home), *args])
+        out, err = capsys.readouterr()
+        return rc, out, err
+
+    return run
+
+
+@pytest.fixture
+def batch(tmp_path: Path) -> dict[str, Path]:
+    d = tmp_path / "batch"
+    paths = {f"p{i}": make_photo(d / f"p{i}.jpg", i) for i in range(3)}
+    paths["nested"] = make_photo(d / "sub" / "nested.png", 10, format="PNG")
+    paths["copy"] = d / "sub" / "copy-of-p0.jpg"
+    paths["copy"].write_bytes(paths["p0"].read_bytes())
+    paths["bad"] = d / "broken.jpg"
+    paths["bad"].write_bytes(b"\xff\xd8\xff\xe0 definitely not a jpeg")
+    (d / "readme.txt").write_text("ignored: not an image suffix")
+    return paths
+
+
+def _check_garment(g: dict[str, object]) -> None:
+    assert set(g) == {"id", "category", "area", "colours"}
+    assert isinstance(g["id"], int) and isinstance(g["area"], int)
+    assert g["category"] in ("top", "bottom", "one-piece")
+    assert isinstance(g["colours"], list)
+    for c in g["colours"]:
+        assert isinstance(c, dict) and set(c) == {"name", "hex", "share"}
+
+
+def test_import_json_contract(cli: Run, batch: dict[str, Path]) -> None:
+    rc, out, err = cli("import", str(batch["p0"].parent), "--json")
+    assert rc == 0
+    doc = json.loads(out)  # stdout is exactly one JSON document
+    assert set(doc) == {"imported", "duplicates", "failed"}
+    assert len(doc["imported"]) == 4
+    for item in doc["imported"]:
+        assert set(item) == {"photo_id", "path", "kind", "garments"}
+        assert isinstance(item["photo_id"], int) and isinstance(item["path"], str)
+        assert item["kind"] in ("outfit", "item")
+        assert len(item["garments"]) == 2
+        for g in item["garments"]:
+            _check_garment(g)
+    assert doc["duplicates"] == [
+        {"path": str(batch["copy"]), "photo_id": doc["imported"][0]["photo_id"]}
+    ]
+    assert [set(f) for f in doc["failed"]] == [{"path", "error"}]
+    assert doc["failed"][0]["path"] == str(batch["bad"])
+    assert isinstance(doc["failed"][0]["error"], str) and doc["failed"][0]["error"]
+    assert "photo" in err  # the progress bar went to stderr
+
+    # again: all duplicates (+ the broken file): something done, so exit 0
+    rc, out, _ = cli("import", str(batch["p0"].parent), "--json")
+    doc = json.loads(out)
+    assert rc == 0 and doc["imported"] == [] and len(doc["duplicates"]) == 5
+    assert len(doc["failed"]) == 1
+
+
+def test_import_all_failed_exits_1(cli: Run, batch: dict[str, Path], tmp_path: Path) -> None:
+    rc, out, err = cli("import", str(batch["bad"]), str(tmp_path / "missing.jpg"), "--json")
+    assert rc == 1
+    doc = json.loads(out)
+    assert doc["imported"] == [] and doc["duplicates"] == []
+    assert [f["path"] for f in doc["failed"]] == [str(batch["bad"]), str(tmp_path / "missing.jpg")]
+    empty = tmp_path / "empty-folder"
+    empty.mkdir()
+    rc, out, err = cli("import", str(empty), "--json")
+    assert rc == 1 and json.loads(out) == {"imported": [], "duplicates": [], "failed": []}
+    assert "no photos" in err
+
+
+def test_import_no_garment_and_kind(cli: Run, tmp_path: Path) -> None:
+    from PIL import Image
+
+    blank = tmp_path / "blank.jpg"
+    Image.new("RGB", (100, 100), (128, 128, 128)).save(blank)
+    rc, out, err = cli("import", str(blank), "--json")
+    assert rc == 0
+    doc = json.loads(out)
+    assert doc["imported"][0]["garments"] == [] and doc["imported"][0]["kind"] == "outfit"
+    assert "no garment" in err
+    item = make_photo(tmp_path / "shirt.jpg", 5)
+    rc, out, _ = cli("import", str(item), "--kind", "item", "--json")
+    doc = json.loads(out)
+    assert doc["imported"][0]["kind"] == "item"
+    assert [g["category"] for g in doc["imported"][0]["garments"]] == ["one-piece"]
+
+
+def test_import_human_summary(cli: Run, batch: dict[str, Path]) -> None:
+    rc, out, _ = cli("import", str(batch["p0"]), str(batch["p1"]), str(batch["bad"]))
+    assert rc == 0
+    assert "Imported 2 photo(s) with 4 garment(s); 0 duplicate(s); 1 failed." in out
+    assert "FAILED" in out and str(batch["bad"]) in out
+
+
+def test_similar_json_contract(cli: Run, batch: dict[str, Path]) -> None:
+    cli("import", str(batch["p0"].parent), "--json")
+    rc, out, _ = cli("similar", "1", "2", "-k", "2", "--json")
+    assert rc == 0
+    doc = json.loads(out)
+    assert list(doc) == ["1", "2"]
+    for key, hits in doc.items():
+        assert len(hits) == 2
+        for h in hits:
+            assert set(h) == {"id", "score"}
+            assert isinstance(h["id"], int) and isinstance(h["score"], float)
+            assert h["id"] != int(key)
+        assert [h["score"] for h in hits] == sorted((h["score"] for h in hits), reverse=True)
+    rc, out, _ = cli("similar", "1", "--json")
+    same = json.loads(out)["1"]
+    assert len(same) == 3  # the other tops
+    rc, out, _ = cli("similar", "1", "--any-category", "--json")
+    assert len(json.loads(out)["1"]) == 7
+    rc, out, _ = cli("similar", "1")
+    assert rc == 0 and "Similar to #1" in out
+
+
+def test_similar_unknown_id(cli: Run, batch: dict[str, Path]) -> None:
+    cli("import", str(batch["p0"]), "--json")
+    rc, out, err = cli("similar", "1", "999", "--json")
+    assert rc != 0 and out == "" and "999" in err
+
+
+def test_similar_to_json(cli: Run, batch: dict[str, Path], tmp_path: Path) -> None:
+    cli("import", str(batch["p0"].parent), "--json")
+    files_before = sorted((Path(os.environ["WARDROBE_HOME"]) / "files").rglob("*"))
+    query = make_photo(tmp_path / "query.jpg", 77)
+    rc, out, _ = cli("similar-to", str(query), "-k", "3", "--json")
+    assert rc == 0
+    doc = json.loads(out)
+    assert doc["kind"] == "outfit" and len(doc["garments"]) == 2
+    for g in doc["garments"]:
+        assert len(g["similar"]) == 3 and {"id", "score"} == set(g["similar"][0])
+    assert sorted((Path(os.environ["WARDROBE_HOME"]) / "files").rglob("*")) == files_before
+    rc, _, err = cli("similar-to", str(batch["bad"]))
+    assert rc == 1 and "broken.jpg" in err
+
+
+def test_list_show_delete_export_reindex(cli: Run, batch: dict[str, Path], tmp_path: Path) -> None:
+    cli("import", str(batch["p0"].parent), "--json")
+    rc, out, _ = cli("list", "--json")
+    items = json.loads(out)
+    assert rc == 0 and len(items) == 8
+    assert {"id", "category", "colours", "tags", "cutout_path", "photo_path"} <= set(items[0])
+    rc, out, _ = cli("list", "--category", "bottom", "--json")
+    assert {i["category"] for i in json.loads(out)} == {"bottom"}
+    colour = items[0]["colours"][0]["name"]
+    rc, out, _ = cli("list", "--colour", colour, "--json")
+    assert all(colour in [c["name"] for c in i["colours"]] for i in json.loads(out))
+    rc, out, _ = cli("list")
+    assert rc == 0 and len(out.strip().splitlines()) == 8
+
+    rc, out, _ = cli("show", "1")
+    assert rc == 0 and "cut-out:" in out and "colours:" in out and "tags:" in out
+    assert ".png" in out and "worn with:" in out
+    rc, out, _ = cli("show", "1", "--json")
+    assert json.loads(out)["worn_with"] == [2]
+    rc, _, err = cli("show", "424242")
+    assert rc == 1 and "424242" in err
+
+    rc, out, err = cli("delete", "1", "2", "555")
+    assert rc == 1 and "555" in err and "deleted 2" in out
+    rc, out, _ = cli("list", "--json")
+    assert {i["id"] for i in json.loads(out)}.isdisjoint({1, 2})
+    rc, _, err = cli("similar", "1")
+    assert rc == 1
+
+    rc, out, _ = cli("export", str(tmp_path / "export"))
+    assert rc == 0
+    with open(tmp_path / "export" / "wardrobe.csv", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 6
+    assert all((tmp_path / "export" / r["cutout"]).is_file() for r in rows)
+
+    rc, out, _ = cli("reindex")
+    assert rc == 0 and "re-embedded 6" in out
+
+
+def test_cli_subprocess_uses_env_analyser_without_torch(
+    batch: dict[str, Path], tmp_path: Path
+) -> None:
+    """A separate process: WARDROBE_ANALYSER swaps the pipeline; torch is never imported."""
+    env = dict(os.environ)
+    env["WARDROBE_ANALYSER"] = "fakes:make_fake"
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO_DIR), str(TESTS_DIR)])
+    code = (
+        "import sys, json; from wardrobe_app.cli import main; "
+        "rc = main(sys.argv[1:]); "
+        "sys.stderr.write('TORCH=%s' % ('torch' in sys.modules)); sys.exit(rc)"
+    )
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            code,
+            "--data-dir",
+            str(tmp_path / "h"),
+            "import",
+            str(batch["p0"]),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert len(json.loads(proc.stdout)["imported"]) == 1
+    assert "TORCH=False" in proc.stderr

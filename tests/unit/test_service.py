@@ -1,0 +1,424 @@
+"""The service layer with the fake analyser: import, browse, edit, delete/undo, similar."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+from fakes import FakeAnalyser, make_photo
+from sqlalchemy import func, select
+
+from wardrobe_app import service
+from wardrobe_app.service import Wardrobe
+from wardrobe_app.store import Garment, Photo
+from wardrobe_app.types import GarmentFilter
+
+MakeWardrobe = Callable[..., Wardrobe]
+Photos = Callable[..., list[Path]]
+
+
+def _files(w: Wardrobe) -> set[str]:
+    return set(w.store.files.all_files())
+
+
+def _rows(w: Wardrobe) -> tuple[int, int]:
+    with w.store.session() as s:
+        return (
+            int(s.scalar(select(func.count(Photo.id))) or 0),
+            int(s.scalar(select(func.count(Garment.id))) or 0),
+        )
+
+
+def _live_vectors(w: Wardrobe) -> dict[int, tuple[str, np.ndarray]]:
+    with w.store.session() as s:
+        rows = list(s.scalars(select(Garment).where(Garment.deleted_at.is_(None))))
+    out = {}
+    for r in rows:
+        v = r.vector_array()
+        assert v is not None and r.vector_version == w.analyser.embedder_version
+        out[r.id] = (r.category, v / np.linalg.norm(v))
+    return out
+
+
+def brute_force(
+    live: dict[int, tuple[str, np.ndarray]], gid: int, k: int, same_category: bool = True
+) -> list[tuple[int, float]]:
+    """Exact cosine search over the database's live, current-version vectors."""
+    category, q = live[gid]
+    scored = [
+        (i, float(v @ q))
+        for i, (cat, v) in live.items()
+        if i != gid and (cat == category or not same_category)
+    ]
+    scored.sort(key=lambda t: (-t[1], t[0]))
+    return scored[:k]
+
+
+def assert_matches_brute_force(w: Wardrobe, k: int = 5) -> None:
+    """``similar`` returns what exact search returns (ids in order; where two scores tie
+    within float noise either order is right, so scores are compared too)."""
+    live = _live_vectors(w)
+    ids = [r.id for r in w.list_garments()]
+    assert ids and sorted(ids) == sorted(live)
+    for same in (True, False):
+        found = w.similar_many(ids, k, same_category=same)
+        for gid in ids:
+            exact_list = brute_force(live, gid, len(live), same)
+            expected, exact = exact_list[:k], dict(exact_list)
+            got = [(h.garment.id, h.score) for h in found[gid]]
+            assert len(got) == len(expected), (gid, same)
+            assert np.allclose([s for _, s in got], [s for _, s in expected], atol=1e-5)
+            assert len({i for i, _ in got}) == len(got)
+            for (i, score), (j, _) in zip(got, expected, strict=True):
+                assert i in exact and abs(exact[i] - score) < 1e-5, (gid, same, i)
+                assert i == j or abs(exact[i] - exact[j]) < 1e-5, (gid, same, got, expected)
+
+
+# -- import ---------------------------------------------------------------------------
+def test_import_photo_stores_rows_and_files(wardrobe: Wardrobe, photos: Photos) -> None:
+    (path,) = photos(1)
+    result = wardrobe.import_photo(path)
+    assert result.status == "imported" and result.kind == "outfit"
+    assert [g.category for g in result.garments] == ["top", "bottom"]
+    for g in result.garments:
+        assert g.photo_id == result.photo_id
+        for p in (g.cutout_path, g.thumbnail_path, g.mask_path, g.photo_path):
+            assert p.is_absolute() and p.is_file()
+            assert p.is_relative_to(wardrobe.home / "files")
+        assert g.area > 0 and g.colours
+        assert g.created_at.tzinfo is not None
+    assert result.garments[0].photo_path.read_bytes() == path.read_bytes()
+    assert wardrobe.count() == 2
+    assert wardrobe.verify().ok
+
+
+def test_duplicate_import_is_a_noop(wardrobe: Wardrobe, photos: Photos, tmp_path: Path) -> None:
+    (path,) = photos(1)
+    first = wardrobe.import_photo(path)
+    before_files, before_rows = _files(wardrobe), _rows(wardrobe)
+    copy = tmp_path / "elsewhere" / "same.jpg"
+    copy.parent.mkdir()
+    copy.write_bytes(path.read_bytes())
+    for p in (path, copy):
+        again = wardrobe.import_photo(p)
+        assert again.status == "duplicate" and again.photo_id == first.photo_id
+    assert wardrobe.find_duplicate(copy) == first.photo_id
+    assert _files(wardrobe) == before_files and _rows(wardrobe) == before_rows
+    report = wardrobe.import_paths([path, copy])
+    assert [r.status for r in report.results] == ["duplicate", "duplicate"]
+
+
+def test_import_paths_recursive_progress_and_cancel(
+    wardrobe: Wardrobe, photos: Photos, tmp_path: Path
+) -> None:
+    photos(3, folder="in")
+    photos(2, start=3, folder="in/sub/deeper")
+    (tmp_path / "in" / "notes.txt").write_text("not a photo")
+    (tmp_path / "in" / ".hidden").mkdir()
+    make_photo(tmp_path / "in" / ".hidden" / "x.jpg", 99)
+    calls: list[tuple[int, int, str]] = []
+    report = wardrobe.import_paths(
+        [tmp_path / "in"], progress=lambda d, t, p: calls.append((d, t, p.name))
+    )
+    assert len(report.imported) == 5 and not report.failed
+    assert calls[0][:2] == (0, 5) and calls[-1][:2] == (5, 5)
+
+    photos(4, start=10, folder="more")
+    seen: list[int] = []
+    report = wardrobe.import_paths(
+        [tmp_path / "more"],
+        progress=lambda d, t, p: seen.append(d),
+        is_cancelled=lambda: len(seen) >= 2,
+    )
+    assert [r.status for r in report.results] == ["imported"] * 2 + ["cancelled"] * 2
+
+
+def test_photo_without_garment_is_imported(wardrobe: Wardrobe, tmp_path: Path) -> None:
+    from PIL import Image
+
+    path = tmp_path / "blank.png"
+    Image.new("RGB", (120, 90), (200, 200, 200)).save(path)
+    result = wardrobe.import_photo(path)
+    assert result.status == "imported" and result.garments == [] and result.message
+    assert result.kind == "outfit"
+    with wardrobe.store.session() as s:
+        photo = s.get(Photo, result.photo_id)
+        assert photo is not None and photo.kind == "outfit" and photo.message
+    assert wardrobe.import_photo(path).status == "duplicate"
+    assert wardrobe.verify().ok
+
+
+def test_kind_choice_is_passed_and_recorded(wardrobe: Wardrobe, photos: Photos) -> None:
+    (path,) = photos(1)
+    result = wardrobe.import_photo(path, kind="item")
+    assert result.kind == "item" and [g.category for g in result.garments] == ["one-piece"]
+
+
+def test_save_analysis_keeps_selection_and_edits(wardrobe: Wardrobe, photos: Photos) -> None:
+    (path,) = photos(1)
+    analysis = wardrobe.analyse(path)
+    assert wardrobe.count() == 0  # analyse saves nothing
+    analysis.garments[1].category = "one-piece"
+    result = wardrobe.save_analysis(analysis, keep=[1])
+    assert [g.category for g in result.garments] == ["one-piece"]
+    assert wardrobe.count() == 1
+    assert wardrobe.save_analysis(analysis).status == "duplicate"
+    assert wardrobe.verify().ok
+
+
+def test_failed_save_leaves_nothing(
+    wardrobe: Wardrobe, photos: Photos, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (good, bad) = photos(2)
+    wardrobe.import_photo(good)
+    before_files, before_rows = _files(wardrobe), _rows(wardrobe)
+    real = wardrobe.store.files.put_png
+    calls = {"n": 0}
+
+    def flaky(image: np.ndarray) -> tuple[str, bool]:
+        calls["n"] += 1
+        if calls["n"] == 4:
+            raise OSError("disk full")
+        return real(image)
+
+    monkeypatch.setattr(wardrobe.store.files, "put_png", flaky)
+    result = wardrobe.import_photo(bad)
+    assert result.status == "failed" and "disk full" in (result.error or "")
+    assert _files(wardrobe) == before_files and _rows(wardrobe) == before_rows
+    assert wardrobe.verify().ok
+
+    monkeypatch.undo()
+    assert wardrobe.import_photo(bad).status == "imported"
+    assert wardrobe.verify().ok
+
+
+def test_failed_commit_leaves_nothing(
+    wardrobe: Wardrobe, photos: Photos, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (path,) = photos(1)
+    analysis = wardrobe.analyse(path)
+    analysis.garments[0].category = "shoes"  # type: ignore[assignment]
+    with pytest.raises(ValueError):
+        wardrobe.save_analysis(analysis)
+    analysis.garments[0].category = "top"
+    analysis.garments[0].box = (0, 0, None, 1)  # type: ignore[assignment]
+    with pytest.raises(Exception):  # noqa: B017 - any DB error
+        wardrobe.save_analysis(analysis)
+    assert _rows(wardrobe) == (0, 0) and _files(wardrobe) == set()
+    assert wardrobe.verify().ok
+
+
+# -- browse & edit --------------------------------------------------------------------
+def test_browse_filters_and_update(wardrobe: Wardrobe, photos: Photos) -> None:
+    wardrobe.import_paths(photos(4))
+    records = wardrobe.list_garments()
+    assert len(records) == 8 == wardrobe.count()
+    assert [r.id for r in records] == sorted((r.id for r in records), reverse=True)
+    tops = wardrobe.list_garments(GarmentFilter(categories={"top"}))
+    assert {r.category for r in tops} == {"top"} and len(tops) == 4
+
+    colour = records[0].colours[0].name
+    assert colour in wardrobe.colour_names()
+    by_colour = wardrobe.list_garments(GarmentFilter(colours={colour}))
+    assert by_colour and all(any(c.name == colour for c in r.colours) for r in by_colour)
+
+    gid = records[0].id
+    updated = wardrobe.update_garment(
+        gid,
+        name="Blue Shirt",
+        tags=["work", " work ", "", "Summer"],
+        notes="n",
+        favourite=True,
+        fine_type="shirt",
+        category="one-piece",
+    )
+    assert updated.name == "Blue Shirt" and updated.tags == ["work", "Summer"]
+    assert updated.category == "one-piece" and updated.fine_type == "shirt"
+    assert updated.favourite and updated.updated_at >= updated.created_at
+    assert wardrobe.fine_types() == ["shirt"]
+    assert [r.id for r in wardrobe.list_garments(GarmentFilter(favourites_only=True))] == [gid]
+    assert [r.id for r in wardrobe.list_garments(GarmentFilter(text="summer blue"))] == [gid]
+    assert [r.id for r in wardrobe.list_garments(GarmentFilter(fine_types={"shirt"}))] == [gid]
+    with pytest.raises(ValueError):
+        wardrobe.update_garment(gid, category="shoes")
+    with pytest.raises(KeyError):
+        wardrobe.update_garment(10_000, name="x")
+    with pytest.raises(KeyError):
+        wardrobe.garment(10_000)
+
+    by_cat = wardrobe.list_garments(GarmentFilter(sort="category", descending=False))
+    assert [r.category for r in by_cat] == sorted(r.category for r in by_cat)
+    assert len(wardrobe.list_garments(GarmentFilter(sort="colour"))) == 8
+
+
+def test_worn_with_and_labels(wardrobe: Wardrobe, photos: Photos) -> None:
+    result = wardrobe.import_photo(photos(1)[0])
+    top, bottom = result.garments
+    assert [g.id for g in wardrobe.worn_with(top.id)] == [bottom.id]
+    labels = wardrobe.photo_labels(top.id)
+    assert labels is not None and labels.dtype == np.uint8
+    assert set(np.unique(labels)) == {0, 1, 2}
+
+
+def test_export(wardrobe: Wardrobe, photos: Photos, tmp_path: Path) -> None:
+    wardrobe.import_paths(photos(2))
+    wardrobe.update_garment(1, name='Red, "quoted" top', tags=["a", "b"])
+    csv_path = wardrobe.export(tmp_path / "out")
+    with open(csv_path, newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [int(r["id"]) for r in rows] == [1, 2, 3, 4]
+    assert rows[0]["name"] == 'Red, "quoted" top' and rows[0]["tags"] == "a;b"
+    for r in rows:
+        assert (csv_path.parent / r["cutout"]).is_file()
+
+
+# -- delete / undo / purge ------------------------------------------------------------
+def test_delete_undo_and_purge_at_next_start(make_wardrobe: MakeWardrobe, photos: Photos) -> None:
+    w = make_wardrobe()
+    results = w.import_paths(photos(5)).imported
+    doomed = [g.id for g in results[0].garments]  # a whole photo's garments
+    one = results[1].garments[0].id
+    assert w.delete_garments([*doomed, one, 999]) == sorted([*doomed, one])
+    assert w.count() == 7
+    for hits in w.similar_many([g.id for g in w.list_garments()], 20, False).values():
+        assert not {h.garment.id for h in hits} & {*doomed, one}
+    with pytest.raises(KeyError):
+        w.similar(one)
+    w.undo_delete([one])
+    assert w.count() == 8
+    assert one in {h.garment.id for h in w.similar(results[1].garments[1].id, 20, False)}
+    assert_matches_brute_force(w)
+    # cut-outs, thumbnails and the photo are unique to the purged photo; its masks and
+    # label map are shared with the others (same geometry: same bytes, same file)
+    gone = {str(g.cutout_path.relative_to(w.home)) for g in results[0].garments}
+    gone |= {str(g.thumbnail_path.relative_to(w.home)) for g in results[0].garments}
+    gone.add(str(results[0].garments[0].photo_path.relative_to(w.home)))
+    shared = {str(g.mask_path.relative_to(w.home)) for g in results[0].garments}
+    w.close()
+
+    w2 = make_wardrobe()
+    assert w2.store.cleanup_report.purged_garments == 2
+    assert w2.store.cleanup_report.purged_photos == 1
+    assert w2.count() == 8 and _rows(w2) == (4, 8)
+    w2.undo_delete(doomed)  # nothing left to restore
+    assert w2.count() == 8
+    assert not gone & _files(w2) and shared <= _files(w2)
+    assert w2.verify().ok
+    assert_matches_brute_force(w2)
+    # the purged photo can be imported again
+    assert w2.import_photo(results[0].path).status == "imported"
+
+
+# -- similar --------------------------------------------------------------------------
+def test_similar_matches_exact_search_after_edits_and_restart(
+    make_wardrobe: MakeWardrobe, photos: Photos
+) -> None:
+    w = make_wardrobe()
+    assert w.similar_many([], 5) == {}
+    w.import_paths(photos(6))
+    assert_matches_brute_force(w)
+    w.import_paths(photos(4, start=6))
+    assert_matches_brute_force(w)
+    w.delete_garments([1, 4, 7])
+    assert_matches_brute_force(w)
+    w.close()
+    w = make_wardrobe()
+    assert_matches_brute_force(w)
+    w.import_paths(photos(2, start=20))
+    assert_matches_brute_force(w)
+
+
+def test_similar_with_background_index(make_wardrobe: MakeWardrobe, photos: Photos) -> None:
+    w = make_wardrobe(background_index=True)
+    w.import_paths(photos(5))
+    assert_matches_brute_force(w)
+    w.delete_garments([2])
+    assert_matches_brute_force(w)
+    w.close()
+    w = make_wardrobe(background_index=True)
+    assert_matches_brute_force(w)
+
+
+def test_similar_hits_exclude_query_and_respect_category(
+    wardrobe: Wardrobe, photos: Photos
+) -> None:
+    wardrobe.import_paths(photos(5))
+    for hit_list in wardrobe.similar_many([1, 2], k=3).values():
+        assert len(hit_list) == 3
+    hits = wardrobe.similar(1, k=10)
+    assert 1 not in {h.garment.id for h in hits}
+    assert {h.garment.category for h in hits} == {"top"} and len(hits) == 4
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    any_cat = wardrobe.similar(1, k=10, same_category=False)
+    assert len(any_cat) == 9
+    with pytest.raises(KeyError):
+        wardrobe.similar(12345)
+
+
+def test_similar_to_photo_saves_nothing(wardrobe: Wardrobe, photos: Photos) -> None:
+    wardrobe.import_paths(photos(4))
+    before_files, before_rows = _files(wardrobe), _rows(wardrobe)
+    (query,) = photos(1, start=50)
+    analysis, results = wardrobe.similar_to_photo(query, k=3)
+    assert [g.category for g in analysis.garments] == ["top", "bottom"]
+    assert [len(r) for r in results] == [3, 3]
+    for g, hits in zip(analysis.garments, results, strict=True):
+        assert {h.garment.category for h in hits} == {g.category}
+    # a stored photo finds its own garments first, with score 1
+    analysis, results = wardrobe.similar_to_photo(photos(1)[0], k=1)
+    assert [r[0].garment.id for r in results] == [1, 2]
+    assert results[0][0].score == pytest.approx(1.0, abs=1e-5)
+    assert _files(wardrobe) == before_files and _rows(wardrobe) == before_rows
+
+
+def test_new_embedder_version_reembeds(make_wardrobe: MakeWardrobe, photos: Photos) -> None:
+    w = make_wardrobe()
+    w.import_paths(photos(5))
+    w.delete_garments([3])
+    w.close()
+
+    new = FakeAnalyser(version="fake-2", permute=True)
+    w = make_wardrobe(analyser=new)
+    assert new.embedded == 0  # lazily, when the analyser is first used
+    assert w.analyser is new
+    assert new.embedded == 9  # the deleted garment went at start-up
+    with w.store.session() as s:
+        assert set(s.scalars(select(Garment.vector_version))) == {"fake-2"}
+    assert_matches_brute_force(w)
+    assert w.reindex() == 9 and new.embedded == 18
+    assert_matches_brute_force(w)
+
+
+def test_similar_loads_analyser_only_when_vectors_are_stale(
+    make_wardrobe: MakeWardrobe, photos: Photos, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    w = make_wardrobe()
+    w.import_paths(photos(3))
+    w.close()
+    made: list[FakeAnalyser] = []
+
+    def factory() -> FakeAnalyser:
+        made.append(FakeAnalyser())
+        return made[-1]
+
+    monkeypatch.setattr(service, "ANALYSER_FACTORY", factory)
+    w = Wardrobe(w.home, background_index=False)
+    try:
+        assert not w.analyser_loaded()
+        assert len(w.similar(1, 5)) == 2
+        assert not w.analyser_loaded() and not made  # stored vectors suffice
+        w.import_photo(photos(1, start=9)[0])
+        assert w.analyser_loaded() and len(made) == 1
+    finally:
+        w.close()
+
+
+def test_env_var_analyser_hook(home: Path, photos: Photos, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(service.ENV_ANALYSER, "fakes:make_fake")
+    with Wardrobe(background_index=False) as w:  # home from WARDROBE_HOME
+        assert w.home == home
+        assert isinstance(w.analyser, FakeAnalyser)
+        assert w.import_photo(photos(1)[0]).status == "imported"

@@ -1,0 +1,157 @@
+"""Bad and unusual photos through the service: each is imported or reported, never fatal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from fakes import FakeAnalyser, make_photo
+from PIL import Image
+
+from wardrobe_app import service
+from wardrobe_app.service import Wardrobe
+
+
+def _outfit_rgb(w: int, h: int, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    rgb = np.empty((h, w, 3), np.uint8)
+    rgb[:] = rng.integers(0, 256, 3)
+    rgb[int(h * 0.1) : int(h * 0.52), int(w * 0.2) : int(w * 0.8)] = rng.integers(0, 256, 3)
+    rgb[int(h * 0.52) : int(h * 0.95), int(w * 0.25) : int(w * 0.75)] = rng.integers(0, 256, 3)
+    return rgb
+
+
+@pytest.fixture
+def inputs(tmp_path: Path) -> dict[str, Path]:
+    d = tmp_path / "inputs"
+    d.mkdir()
+    good = make_photo(d / "good.jpg", 1)
+    paths = {"good": good}
+
+    paths["corrupt"] = d / "corrupt.jpg"
+    paths["corrupt"].write_bytes(np.random.default_rng(0).bytes(5000))
+    paths["truncated"] = d / "truncated.jpg"
+    whole = make_photo(tmp_path / "whole.jpg", 2, size=(400, 600)).read_bytes()
+    paths["truncated"].write_bytes(whole[: len(whole) // 2])
+    paths["empty"] = d / "empty.jpg"
+    paths["empty"].write_bytes(b"")
+    paths["text"] = d / "notes.png"
+    paths["text"].write_text("shopping list: socks\n" * 20)
+
+    paths["gray"] = make_photo(d / "gray.jpg", 3, mode="L")
+    paths["cmyk"] = make_photo(d / "cmyk.jpg", 4, mode="CMYK")
+    rgba = np.dstack([_outfit_rgb(200, 300, 5), np.full((300, 200), 255, np.uint8)])
+    rgba[:20, :, 3] = 0
+    paths["alpha"] = d / "alpha.png"
+    Image.fromarray(rgba, "RGBA").save(paths["alpha"])
+    gray16 = (cv2.cvtColor(_outfit_rgb(200, 300, 6), cv2.COLOR_RGB2GRAY).astype(np.uint16)) * 257
+    paths["png16"] = d / "deep.png"
+    assert cv2.imwrite(str(paths["png16"]), gray16)
+    bgr16 = cv2.cvtColor(_outfit_rgb(200, 300, 7), cv2.COLOR_RGB2BGR).astype(np.uint16) * 257
+    paths["png16rgb"] = d / "deep-colour.png"
+    assert cv2.imwrite(str(paths["png16rgb"]), bgr16)
+
+    # EXIF orientation 6: stored 300 wide x 200 high, shown 200 wide x 300 high
+    stored = np.ascontiguousarray(np.rot90(_outfit_rgb(200, 300, 8), k=1))
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    paths["rotated"] = d / "rotated.jpg"
+    Image.fromarray(stored).save(paths["rotated"], exif=exif.tobytes(), quality=92)
+    return paths
+
+
+FAILING = {
+    "corrupt": "not an image",
+    "truncated": "truncated",
+    "empty": "empty",
+    "text": "not an image",
+}
+
+
+def test_bad_and_unusual_inputs_in_one_batch(
+    wardrobe: Wardrobe, inputs: dict[str, Path], tmp_path: Path
+) -> None:
+    missing = tmp_path / "missing.jpg"
+    report = wardrobe.import_paths([*inputs.values(), missing, tmp_path / "inputs"])
+    by_name = {r.path.name: r for r in report.results}
+    assert len(report.results) == len(inputs) + 1  # the folder adds nothing new
+    for key, path in inputs.items():
+        r = by_name[path.name]
+        if key in FAILING:
+            assert r.status == "failed", key
+            assert FAILING[key] in (r.error or "").lower(), (key, r.error)
+            assert str(path) in (r.error or "")
+        else:
+            assert r.status == "imported", (key, r.error)
+            assert [g.category for g in r.garments] == ["top", "bottom"], key
+    assert by_name["missing.jpg"].status == "failed"
+    assert "no such file" in (by_name["missing.jpg"].error or "")
+    assert wardrobe.verify().ok
+    # the failures left nothing behind and can be retried later
+    assert all(r.photo_id is None for r in report.failed)
+
+
+def test_exif_rotation_is_honoured(wardrobe: Wardrobe, inputs: dict[str, Path]) -> None:
+    r = wardrobe.import_photo(inputs["rotated"])
+    assert r.status == "imported"
+    labels = wardrobe.photo_labels(r.garments[0].id)
+    assert labels is not None and labels.shape == (300, 200)
+    from wardrobe_app.store import Photo
+
+    with wardrobe.store.session() as s:
+        photo = s.get(Photo, r.photo_id)
+        assert photo is not None
+        assert (photo.original_width, photo.original_height) == (200, 300)
+
+
+def test_alpha_and_16bit_load_as_rgb(inputs: dict[str, Path]) -> None:
+    from wardrobe_app.vision.image_io import load_image
+
+    for key in ("alpha", "png16", "png16rgb", "gray", "cmyk"):
+        rgb = load_image(inputs[key])
+        assert rgb.dtype == np.uint8 and rgb.ndim == 3 and rgb.shape[2] == 3, key
+    assert (load_image(inputs["alpha"])[:20] == 255).all()  # transparent -> white
+
+
+def test_very_large_photo_is_downscaled_before_analysis(
+    wardrobe: Wardrobe, fake_analyser: FakeAnalyser, tmp_path: Path
+) -> None:
+    w, h = 12000, 9000
+    big = np.empty((h, w, 3), np.uint8)  # flat blocks: quick to make and to encode
+    big[:] = (40, 160, 90)
+    big[int(h * 0.1) : int(h * 0.52), int(w * 0.2) : int(w * 0.8)] = (200, 30, 30)
+    big[int(h * 0.52) : int(h * 0.95), int(w * 0.25) : int(w * 0.75)] = (20, 30, 200)
+    path = tmp_path / "huge.jpg"
+    assert cv2.imwrite(str(path), big, [cv2.IMWRITE_JPEG_QUALITY, 70])
+    del big
+    r = wardrobe.import_photo(path)
+    assert r.status == "imported", r.error
+    assert [g.category for g in r.garments] == ["top", "bottom"]
+    assert fake_analyser.analysed[-1] != path  # it saw the working copy
+    from wardrobe_app.store import Photo
+
+    with wardrobe.store.session() as s:
+        photo = s.get(Photo, r.photo_id)
+        assert photo is not None
+        assert (photo.original_width, photo.original_height) == (w, h)
+        assert max(photo.width, photo.height) <= service.WORK_MAX_SIDE
+    assert r.garments[0].photo_path.stat().st_size == path.stat().st_size  # original kept
+    assert wardrobe.verify().ok
+
+
+def test_analyser_crash_is_reported_not_raised(
+    wardrobe: Wardrobe,
+    fake_analyser: FakeAnalyser,
+    inputs: dict[str, Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def boom(path: Path, kind: str = "auto") -> None:
+        raise RuntimeError("CUDA out of memory")
+
+    monkeypatch.setattr(fake_analyser, "analyse", boom)
+    report = wardrobe.import_paths([inputs["good"], inputs["gray"]])
+    assert [r.status for r in report.results] == ["failed", "failed"]
+    assert "CUDA out of memory" in (report.failed[0].error or "")
+    assert wardrobe.count() == 0 and wardrobe.verify().ok

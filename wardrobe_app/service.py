@@ -1,0 +1,976 @@
+"""The service layer: the one API that the CLI and the GUI call (no Qt).
+
+``Wardrobe`` ties together the store (SQLite + content-addressed files), the vision
+pipeline (loaded lazily: seconds) and the similar-items index. See docs/SERVICE_API.md.
+
+Import is all or nothing: the photo's files are written first (temp name, renamed into
+place), then its rows are committed in one transaction, then the index is told. A crash
+in between leaves only files that no row references; the next start removes them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import dataclasses
+import importlib
+import logging
+import os
+import re
+import shutil
+import tempfile
+import threading
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+import numpy as np
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from . import paths
+from .store import Garment, Photo, Store, read_png, sha256_file
+from .types import (
+    CATEGORIES,
+    Analyser,
+    Category,
+    Colour,
+    DetectedGarment,
+    GarmentFilter,
+    GarmentRecord,
+    ImportReport,
+    ImportResult,
+    KindChoice,
+    PhotoAnalysis,
+    SimilarHit,
+)
+from .vision.image_io import IMAGE_SUFFIXES, MAX_PIXELS, ImageLoadError, is_image_path
+
+if TYPE_CHECKING:
+    from .search import SimilarIndex
+
+log = logging.getLogger(__name__)
+
+# Test / tool hook: when set, ``Wardrobe`` builds its analyser with this instead of the
+# real pipeline. The environment variable ``WARDROBE_ANALYSER=module:callable`` does the
+# same across processes.
+ANALYSER_FACTORY: Callable[[], Analyser] | None = None
+ENV_ANALYSER = "WARDROBE_ANALYSER"
+
+# Photos over this many pixels are analysed from a downscaled copy (long side
+# WORK_MAX_SIDE, the pipeline's own working cap); the original file is what is stored.
+WORK_MAX_PIXELS = 24_000_000
+WORK_MAX_SIDE = 2048
+THUMBNAIL_SIZE = 256
+EMBED_BATCH = 32
+CLOSE_WAIT_S = 10.0  # at close, how long to wait for a background index build
+NO_GARMENT = "no garment found"
+
+
+def default_analyser() -> Analyser:
+    """The analyser a ``Wardrobe`` without one uses: hook, env var, else the real pipeline."""
+    if ANALYSER_FACTORY is not None:
+        return ANALYSER_FACTORY()
+    spec = os.environ.get(ENV_ANALYSER)
+    if spec:
+        module_name, _, attr = spec.partition(":")
+        factory = getattr(importlib.import_module(module_name), attr or "default")
+        return cast(Analyser, factory())
+    from .vision.pipeline import PhotoAnalyser  # heavy: torch
+
+    return cast(Analyser, PhotoAnalyser.default(device="auto"))
+
+
+def _now() -> datetime:
+    from .store.models import utcnow
+
+    return utcnow()
+
+
+def _slug(text_: str, limit: int = 40) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", text_).strip("-").lower()[:limit]
+
+
+def _normalise_tags(tags: Sequence[str]) -> list[str]:
+    seen: dict[str, None] = {}
+    for tag in tags:
+        tag = str(tag).strip()
+        if tag and tag.lower() not in {t.lower() for t in seen}:
+            seen[tag] = None
+    return list(seen)
+
+
+def _thumbnail(cutout: np.ndarray) -> np.ndarray:
+    from .vision.garments import make_thumbnail
+
+    return make_thumbnail(cutout, THUMBNAIL_SIZE)
+
+
+@contextlib.contextmanager
+def working_copy(path: Path) -> Iterator[tuple[Path, tuple[int, int] | None]]:
+    """``(path to analyse, original (width, height) after EXIF rotation or None)``.
+
+    A very large photo (over WORK_MAX_PIXELS) is decoded at reduced size (JPEG DCT
+    scaling where possible), EXIF-rotated and written to a temporary BMP, so the heavy
+    work never sees 100 megapixels. Anything unreadable is passed through unchanged: the
+    analyser then reports it with its own clear ImageLoadError.
+    """
+    from PIL import Image, ImageOps
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            image = Image.open(path)
+        with image:
+            width, height = image.size
+            orientation = image.getexif().get(0x0112, 1)
+            original = (height, width) if orientation in (5, 6, 7, 8) else (width, height)
+            if width * height <= WORK_MAX_PIXELS or width * height > MAX_PIXELS:
+                big = None
+            else:
+                scale = WORK_MAX_SIDE / max(width, height)
+                image.draft("RGB", (max(1, int(width * scale)), max(1, int(height * scale))))
+                image.load()
+                big = ImageOps.exif_transpose(image) or image
+                big.thumbnail((WORK_MAX_SIDE, WORK_MAX_SIDE), Image.Resampling.LANCZOS)
+                from .vision.image_io import _to_rgb
+
+                small_rgb = _to_rgb(big)
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        yield path, None
+        return
+    if big is None:
+        yield path, original
+        return
+    import cv2
+
+    with tempfile.TemporaryDirectory(prefix="wardrobe-work-") as tmp:
+        work = Path(tmp) / "work.bmp"  # lossless and the quickest to write and read
+        bgr = cv2.cvtColor(small_rgb, cv2.COLOR_RGB2BGR)
+        if not cv2.imwrite(str(work), bgr):
+            raise ImageLoadError(f"{path}: could not prepare a working copy")
+        log.info("%s: %dx%d analysed at %dx%d", path, width, height, *small_rgb.shape[1::-1])
+        yield work, original
+
+
+class Wardrobe:
+    """One wardrobe (data folder): import, browse, edit, similar items, export."""
+
+    def __init__(
+        self,
+        home: Path | None = None,
+        analyser: Analyser | None = None,
+        *,
+        background_index: bool = True,
+    ) -> None:
+        self.home = Path(home) if home is not None else paths.data_home()
+        self.home.mkdir(parents=True, exist_ok=True)
+        self.store = Store(self.home)
+        self._analyser = analyser
+        self._analyser_synced = False
+        self._background_index = background_index
+        self._lock = threading.RLock()
+        self._index: SimilarIndex | None = None
+        self._index_dim: int | None = None
+        self._index_dirty = False
+        self._vector_version: str | None = self._stored_vector_version()
+        self._closed = False
+
+    # -- life cycle --------------------------------------------------------------------
+    def __enter__(self) -> Wardrobe:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            if self._index is not None:
+                with contextlib.suppress(Exception):
+                    self._persist_index()
+                with contextlib.suppress(Exception):
+                    self._index.close()
+                self._index = None
+            self.store.close()
+
+    @property
+    def analyser(self) -> Analyser:
+        """The vision pipeline, created on first use; a new embedder re-embeds the wardrobe."""
+        with self._lock:
+            if self._analyser is None:
+                self._analyser = default_analyser()
+            if not self._analyser_synced:
+                self._analyser_synced = True
+                self._sync_embedder(self._analyser)
+            return self._analyser
+
+    def analyser_loaded(self) -> bool:
+        return self._analyser is not None
+
+    # -- vectors & index ---------------------------------------------------------------
+    def _stored_vector_version(self) -> str | None:
+        with self.store.session() as s:
+            row = s.execute(
+                select(Garment.vector_version, func.count())
+                .where(Garment.vector.is_not(None))
+                .group_by(Garment.vector_version)
+                .order_by(func.count().desc())
+                .limit(1)
+            ).first()
+        return None if row is None else row[0]
+
+    def _stored_dim(self) -> int | None:
+        if self._vector_version is None:
+            return None
+        with self.store.session() as s:
+            size = s.scalar(
+                select(func.length(Garment.vector))
+                .where(Garment.vector_version == self._vector_version)
+                .limit(1)
+            )
+        return None if not size else int(size) // 4
+
+    def _sync_embedder(self, analyser: Analyser) -> None:
+        """Re-embed garments whose vectors came from another embedder version."""
+        version = analyser.embedder_version
+        with self.store.session() as s:
+            stale = list(
+                s.scalars(
+                    select(Garment.id).where(
+                        (Garment.vector_version != version)
+                        | Garment.vector_version.is_(None)
+                        | Garment.vector.is_(None)
+                    )
+                )
+            )
+        changed = version != self._vector_version
+        self._vector_version = version
+        if stale:
+            log.info("re-embedding %d garment(s) for embedder %s", len(stale), version)
+            self._embed_ids(analyser, stale)
+        if stale or changed or self._index_dim not in (None, analyser.dim):
+            self._reset_index(analyser.dim)
+
+    def _embed_ids(self, analyser: Analyser, ids: list[int]) -> int:
+        done = 0
+        for start in range(0, len(ids), EMBED_BATCH):
+            batch = ids[start : start + EMBED_BATCH]
+            with self.store.Session.begin() as s:
+                rows = list(s.scalars(select(Garment).where(Garment.id.in_(batch))))
+                cutouts, usable = [], []
+                for row in rows:
+                    try:
+                        cutout = read_png(self.store.files.abspath(row.cutout_path))
+                    except OSError as exc:
+                        log.warning("garment %d: cut-out unreadable (%s)", row.id, exc)
+                        row.set_vector(None, None)
+                        continue
+                    if cutout.ndim == 2:
+                        cutout = np.dstack([cutout] * 3 + [np.full_like(cutout, 255)])
+                    elif cutout.shape[2] == 3:
+                        cutout = np.dstack([cutout, np.full(cutout.shape[:2], 255, np.uint8)])
+                    cutouts.append(cutout)
+                    usable.append(row)
+                if cutouts:
+                    vectors = np.asarray(analyser.embed_cutouts(cutouts), dtype=np.float32)
+                    for row, vector in zip(usable, vectors, strict=True):
+                        row.set_vector(vector, analyser.embedder_version)
+                    done += len(usable)
+        return done
+
+    def _load_vectors(self) -> tuple[np.ndarray, np.ndarray]:
+        """All live garments' current-version vectors: the index's loader."""
+        version, dim = self._vector_version, self._index_dim
+        with self.store.session() as s:
+            rows = s.execute(
+                select(Garment.id, Garment.vector)
+                .where(
+                    Garment.deleted_at.is_(None),
+                    Garment.vector.is_not(None),
+                    Garment.vector_version == version,
+                )
+                .order_by(Garment.id)
+            ).all()
+        ids, vecs = [], []
+        for gid, blob in rows:
+            vec = np.frombuffer(cast(bytes, blob), dtype=np.float32)
+            if dim is None or vec.shape[0] == dim:
+                ids.append(gid)
+                vecs.append(vec)
+        if not ids:
+            return np.zeros(0, np.int64), np.zeros((0, dim or 0), np.float32)
+        return np.asarray(ids, np.int64), np.stack(vecs).astype(np.float32)
+
+    def _reset_index(self, dim: int) -> None:
+        """(Re)create the index for ``dim``; opening it reconciles it with the database
+        (a stored build of another size or with other vectors is rebuilt)."""
+        if self._index is not None:
+            with contextlib.suppress(Exception):
+                self._index.close()
+            self._index = None
+        self._index_dim = dim
+        self._index = self._new_index(dim)
+
+    def _new_index(self, dim: int) -> SimilarIndex:
+        from .search import SimilarIndex
+
+        index = SimilarIndex(
+            paths.index_dir(self.home), dim, self._load_vectors, background=self._background_index
+        )
+        index.open()
+        return index
+
+    def _get_index(self) -> SimilarIndex | None:
+        with self._lock:
+            if self._index is None:
+                dim = self._analyser.dim if self._analyser_synced and self._analyser else None
+                dim = dim or self._stored_dim()
+                if dim is None:
+                    return None
+                self._index_dim = dim
+                self._index = self._new_index(dim)
+            return self._index
+
+    def _index_add(self, ids: list[int], vectors: list[np.ndarray]) -> None:
+        if not ids:
+            return
+        try:
+            index = self._get_index()
+            if index is not None:
+                index.add(list(ids), np.stack(vectors).astype(np.float32))
+                self._index_dirty = True
+        except Exception:  # the database is the truth; a rebuild fixes the index
+            log.exception("similar-items index: add failed; rebuilding")
+            self._rebuild_index_quietly()
+
+    def _index_remove(self, ids: list[int]) -> None:
+        if not ids or self._index is None:
+            return
+        try:
+            self._index.remove(list(ids))
+            self._index_dirty = True
+        except Exception:
+            log.exception("similar-items index: remove failed; rebuilding")
+            self._rebuild_index_quietly()
+
+    def _persist_index(self) -> None:
+        """Leave a build on disk that covers this session's edits, so that the next
+        start maps it instead of rebuilding."""
+        if self._index is None or not self._index_dirty:
+            return
+        if self._background_index:
+            self._index.wait_idle(CLOSE_WAIT_S)
+        else:
+            self._index.rebuild(wait=True)
+        self._index_dirty = False
+
+    def _rebuild_index_quietly(self) -> None:
+        with contextlib.suppress(Exception):
+            if self._index is not None:
+                self._index.rebuild(wait=not self._background_index)
+
+    # -- import ------------------------------------------------------------------------
+    def analyse(self, path: Path, kind: KindChoice = "auto") -> PhotoAnalysis:
+        """Find the garments in a photo; saves nothing. Raises ImageLoadError."""
+        path = Path(path)
+        analyser = self.analyser
+        with working_copy(path) as (work, _original):
+            analysis = analyser.analyse(work, kind)
+        if analysis.path != path:
+            analysis = dataclasses.replace(analysis, path=path)
+        return analysis
+
+    def find_duplicate(self, path: Path) -> int | None:
+        """Id of the stored photo with the same content as ``path``, if any."""
+        return self._photo_by_sha(sha256_file(Path(path)))
+
+    def _photo_by_sha(self, sha: str) -> int | None:
+        with self.store.session() as s:
+            return s.scalar(select(Photo.id).where(Photo.sha256 == sha))
+
+    def save_analysis(
+        self, analysis: PhotoAnalysis, keep: Sequence[int] | None = None
+    ) -> ImportResult:
+        """Store an analysed photo and the garments ``keep`` selects (None = all)."""
+        path = Path(analysis.path)
+        try:
+            sha = sha256_file(path)
+        except OSError as exc:
+            return ImportResult(
+                path, "failed", error=f"{path}: cannot read ({exc.strerror or exc})"
+            )
+        garments = analysis.garments if keep is None else [analysis.garments[i] for i in keep]
+        return self._save(analysis, garments, sha)
+
+    def _save(
+        self, analysis: PhotoAnalysis, garments: list[DetectedGarment], sha: str
+    ) -> ImportResult:
+        path = Path(analysis.path)
+        for g in garments:
+            if g.category not in CATEGORIES:
+                raise ValueError(f"unknown category {g.category!r}")
+        analyser = self.analyser
+        missing = [g for g in garments if g.vector is None]
+        if missing:
+            vecs = analyser.embed_cutouts([g.cutout for g in missing])
+            for g, v in zip(missing, vecs, strict=True):
+                g.vector = np.asarray(v, np.float32)
+        version = analyser.embedder_version
+        original = _original_size(path) or (analysis.rgb.shape[1], analysis.rgb.shape[0])
+        files = self.store.files
+        with self._lock:
+            existing = self._photo_by_sha(sha)
+            if existing is not None:
+                return ImportResult(
+                    path, "duplicate", photo_id=existing, message="already imported"
+                )
+            created: list[str] = []
+
+            def put(rel_new: tuple[str, bool]) -> str:
+                rel, new = rel_new
+                if new:
+                    created.append(rel)
+                return rel
+
+            try:
+                suffix = path.suffix.lower() if path.suffix.lower() in IMAGE_SUFFIXES else ".img"
+                photo_rel = put(files.put_file(path, sha, suffix))
+                labels_rel = put(files.put_png(np.asarray(analysis.labels, np.uint8)))
+                garment_files = []
+                for g in garments:
+                    garment_files.append(
+                        (
+                            put(files.put_png(np.asarray(g.mask, bool))),
+                            put(files.put_png(g.cutout)),
+                            put(files.put_png(_thumbnail(g.cutout))),
+                        )
+                    )
+                now = _now()
+                with self.store.Session.begin() as s:
+                    photo = Photo(
+                        sha256=sha,
+                        file_path=photo_rel,
+                        width=int(analysis.labels.shape[1]),
+                        height=int(analysis.labels.shape[0]),
+                        original_width=int(original[0]),
+                        original_height=int(original[1]),
+                        kind=analysis.kind,
+                        source_path=str(path.resolve()),
+                        imported_at=now,
+                        labels_path=labels_rel,
+                        message=analysis.message or ("" if garments else NO_GARMENT),
+                    )
+                    s.add(photo)
+                    rows = []
+                    for g, (mask_rel, cut_rel, thumb_rel) in zip(
+                        garments, garment_files, strict=True
+                    ):
+                        row = Garment(
+                            category=g.category,
+                            fine_type=g.fine_type,
+                            colours=[c.to_dict() for c in g.colours],
+                            area=g.area,
+                            confidence=float(g.confidence),
+                            mask_path=mask_rel,
+                            cutout_path=cut_rel,
+                            thumbnail_path=thumb_rel,
+                            name="",
+                            tags=[],
+                            notes="",
+                            favourite=False,
+                            created_at=now,
+                            updated_at=now,
+                        )
+                        row.box = g.box
+                        row.set_vector(g.vector, version)
+                        photo.garments.append(row)
+                        rows.append(row)
+                    s.flush()
+                    records = [self._record(row, photo_rel) for row in rows]
+                    photo_id = photo.id
+            except BaseException:
+                self._discard_files(created)
+                raise
+            self._index_add(
+                [r.id for r in records], [np.asarray(g.vector, np.float32) for g in garments]
+            )
+        message = analysis.message or ("" if garments else NO_GARMENT)
+        return ImportResult(
+            path,
+            "imported",
+            photo_id=photo_id,
+            kind=analysis.kind,
+            garments=records,
+            message=message,
+        )
+
+    def _discard_files(self, rels: list[str]) -> None:
+        """Remove files written by a failed import, unless some row references them."""
+        if not rels:
+            return
+        try:
+            with self.store.session() as s:
+                refs = self.store.referenced_files(s)
+        except Exception:  # the start-up sweep will do it
+            return
+        self.store.files.remove(r for r in rels if r not in refs)
+
+    def import_photo(self, path: Path, kind: KindChoice = "auto") -> ImportResult:
+        """Duplicate check, analysis and save of one photo; never raises for a bad file."""
+        path = Path(path)
+        if path.is_dir():
+            return ImportResult(path, "failed", error=f"{path}: is a folder, not a photo")
+        try:
+            sha = sha256_file(path)
+        except FileNotFoundError:
+            return ImportResult(path, "failed", error=f"{path}: no such file")
+        except OSError as exc:
+            return ImportResult(
+                path, "failed", error=f"{path}: cannot read ({exc.strerror or exc})"
+            )
+        existing = self._photo_by_sha(sha)
+        if existing is not None:
+            return ImportResult(path, "duplicate", photo_id=existing, message="already imported")
+        try:
+            analysis = self.analyse(path, kind)
+            return self._save(analysis, analysis.garments, sha)
+        except ImageLoadError as exc:
+            return ImportResult(path, "failed", error=str(exc))
+        except MemoryError:
+            return ImportResult(path, "failed", error=f"{path}: out of memory analysing it")
+        except Exception as exc:
+            log.exception("import of %s failed", path)
+            return ImportResult(path, "failed", error=f"{path}: {type(exc).__name__}: {exc}")
+
+    def expand_paths(self, paths_: Sequence[Path]) -> list[Path]:
+        """Files as given, folders expanded recursively to their photos (hidden entries
+        and the wardrobe's own data folder skipped); order kept, repeats dropped."""
+        home = self.home.resolve()
+        out: dict[Path, None] = {}
+        for p in paths_:
+            p = Path(p)
+            if p.is_dir():
+                if p.resolve().is_relative_to(home):
+                    continue  # the wardrobe's own files
+                found: list[Path] = []
+                for root, dirs, names in os.walk(p):
+                    base = Path(root)
+                    dirs[:] = [
+                        d for d in dirs if not d.startswith(".") and (base / d).resolve() != home
+                    ]
+                    found.extend(
+                        base / n for n in names if not n.startswith(".") and is_image_path(Path(n))
+                    )
+                for f in sorted(found):
+                    out.setdefault(f, None)
+            else:
+                out.setdefault(p, None)
+        return list(out)
+
+    def import_paths(
+        self,
+        paths: Sequence[Path],
+        kind: KindChoice = "auto",
+        progress: Callable[[int, int, Path], None] | None = None,
+        is_cancelled: Callable[[], bool] | None = None,
+    ) -> ImportReport:
+        """Import files and folders; bad files are reported and the rest continue."""
+        files = self.expand_paths(paths)
+        report = ImportReport()
+        total = len(files)
+        for i, f in enumerate(files):
+            if is_cancelled is not None and is_cancelled():
+                report.results.extend(ImportResult(r, "cancelled") for r in files[i:])
+                break
+            if progress is not None:
+                progress(i, total, f)
+            report.results.append(self.import_photo(f, kind))
+        else:
+            if progress is not None and files:
+                progress(total, total, files[-1])
+        return report
+
+    # -- browse ------------------------------------------------------------------------
+    def _record(self, row: Garment, photo_rel: str) -> GarmentRecord:
+        abspath = self.store.files.abspath
+        category: Category = row.category  # type: ignore[assignment]
+        return GarmentRecord(
+            id=row.id,
+            photo_id=row.photo_id,
+            category=category,
+            fine_type=row.fine_type,
+            name=row.name,
+            tags=list(row.tags or []),
+            notes=row.notes,
+            favourite=bool(row.favourite),
+            colours=[
+                Colour(str(c.get("name", "")), str(c.get("hex", "")), float(c.get("share", 0)))
+                for c in (row.colours or [])
+            ],
+            box=row.box,
+            area=row.area,
+            cutout_path=abspath(row.cutout_path),
+            thumbnail_path=abspath(row.thumbnail_path),
+            mask_path=abspath(row.mask_path),
+            photo_path=abspath(photo_rel),
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+        )
+
+    def _records(
+        self, s: Session, ids: Sequence[int] | None = None, *, live: bool = True, stmt: Any = None
+    ) -> list[GarmentRecord]:
+        if stmt is None:
+            stmt = select(Garment, Photo.file_path).join(Photo)
+            if live:
+                stmt = stmt.where(Garment.deleted_at.is_(None))
+            if ids is not None:
+                stmt = stmt.where(Garment.id.in_(list(ids)))
+        return [self._record(row, photo_rel) for row, photo_rel in s.execute(stmt)]
+
+    def count(self) -> int:
+        with self.store.session() as s:
+            return int(
+                s.scalar(select(func.count(Garment.id)).where(Garment.deleted_at.is_(None))) or 0
+            )
+
+    def list_garments(self, flt: GarmentFilter | None = None) -> list[GarmentRecord]:
+        flt = flt or GarmentFilter()
+        stmt = select(Garment, Photo.file_path).join(Photo).where(Garment.deleted_at.is_(None))
+        if flt.categories:
+            stmt = stmt.where(Garment.category.in_(sorted(flt.categories)))
+        if flt.fine_types:
+            stmt = stmt.where(Garment.fine_type.in_(sorted(flt.fine_types)))
+        if flt.favourites_only:
+            stmt = stmt.where(Garment.favourite.is_(True))
+        order = Garment.created_at.desc() if flt.descending else Garment.created_at.asc()
+        tie = Garment.id.desc() if flt.descending else Garment.id.asc()
+        if flt.sort == "category":
+            stmt = stmt.order_by(Garment.category, order, tie)
+        else:
+            stmt = stmt.order_by(order, tie)
+        with self.store.session() as s:
+            records = self._records(s, stmt=stmt)
+        if flt.colours:
+            wanted = {c.lower() for c in flt.colours}
+            records = [r for r in records if any(c.name.lower() in wanted for c in r.colours)]
+        if flt.text.strip():
+            needles = flt.text.lower().split()
+            records = [r for r in records if all(n in _haystack(r) for n in needles)]
+        if flt.sort == "colour":
+            records.sort(key=lambda r: r.colours[0].name if r.colours else "~")
+        return records
+
+    def garment(self, garment_id: int) -> GarmentRecord:
+        with self.store.session() as s:
+            found = self._records(s, [int(garment_id)])
+        if not found:
+            raise KeyError(f"no garment {garment_id}")
+        return found[0]
+
+    def update_garment(
+        self,
+        garment_id: int,
+        *,
+        name: str | None = None,
+        category: str | None = None,
+        fine_type: str | None = None,
+        tags: list[str] | None = None,
+        notes: str | None = None,
+        favourite: bool | None = None,
+    ) -> GarmentRecord:
+        if category is not None and category not in CATEGORIES:
+            raise ValueError(f"category must be one of {', '.join(CATEGORIES)}, not {category!r}")
+        with self._lock, self.store.Session.begin() as s:
+            row = s.get(Garment, int(garment_id))
+            if row is None or row.deleted_at is not None:
+                raise KeyError(f"no garment {garment_id}")
+            if name is not None:
+                row.name = name.strip()
+            if category is not None:
+                row.category = category
+            if fine_type is not None:
+                row.fine_type = fine_type.strip() or None
+            if tags is not None:
+                row.tags = _normalise_tags(tags)
+            if notes is not None:
+                row.notes = notes
+            if favourite is not None:
+                row.favourite = bool(favourite)
+            row.updated_at = _now()
+        return self.garment(garment_id)
+
+    def delete_garments(self, ids: Sequence[int]) -> list[int]:
+        """Soft delete (undo-able until the next start); returns the ids deleted."""
+        wanted = [int(i) for i in ids]
+        with self._lock:
+            with self.store.Session.begin() as s:
+                rows = list(
+                    s.scalars(
+                        select(Garment).where(Garment.id.in_(wanted), Garment.deleted_at.is_(None))
+                    )
+                )
+                now = _now()
+                for row in rows:
+                    row.deleted_at = now
+                deleted = sorted(row.id for row in rows)
+            self._index_remove(deleted)
+        return deleted
+
+    def undo_delete(self, ids: Sequence[int]) -> None:
+        wanted = [int(i) for i in ids]
+        with self._lock:
+            with self.store.Session.begin() as s:
+                rows = list(
+                    s.scalars(
+                        select(Garment).where(
+                            Garment.id.in_(wanted), Garment.deleted_at.is_not(None)
+                        )
+                    )
+                )
+                restored: list[tuple[int, np.ndarray]] = []
+                for row in rows:
+                    row.deleted_at = None
+                    vec = row.vector_array()
+                    if vec is not None and row.vector_version == self._vector_version:
+                        restored.append((row.id, vec))
+            if self._index is None and rows:
+                self._get_index()  # first vectors of an empty wardrobe: built from the DB
+            elif restored:
+                self._index_add([i for i, _ in restored], [v for _, v in restored])
+
+    def colour_names(self) -> list[str]:
+        with self.store.session() as s:
+            names = s.scalars(
+                text(
+                    "SELECT DISTINCT json_extract(j.value, '$.name') FROM garments, "
+                    "json_each(garments.colours) AS j WHERE garments.deleted_at IS NULL"
+                )
+            )
+            return sorted(n for n in names if n)
+
+    def fine_types(self) -> list[str]:
+        with self.store.session() as s:
+            return sorted(
+                s.scalars(
+                    select(Garment.fine_type)
+                    .where(Garment.deleted_at.is_(None), Garment.fine_type.is_not(None))
+                    .distinct()
+                )
+            )
+
+    def worn_with(self, garment_id: int) -> list[GarmentRecord]:
+        with self.store.session() as s:
+            row = s.get(Garment, int(garment_id))
+            if row is None:
+                raise KeyError(f"no garment {garment_id}")
+            stmt = (
+                select(Garment, Photo.file_path)
+                .join(Photo)
+                .where(
+                    Garment.photo_id == row.photo_id,
+                    Garment.id != row.id,
+                    Garment.deleted_at.is_(None),
+                )
+                .order_by(Garment.id)
+            )
+            return self._records(s, stmt=stmt)
+
+    def photo_labels(self, garment_id: int) -> np.ndarray | None:
+        with self.store.session() as s:
+            row = s.get(Garment, int(garment_id))
+            if row is None:
+                raise KeyError(f"no garment {garment_id}")
+            rel = row.photo.labels_path
+        if not rel:
+            return None
+        try:
+            labels = read_png(self.store.files.abspath(rel))
+        except OSError:
+            return None
+        return labels if labels.ndim == 2 else labels[..., 0]
+
+    # -- similar items -----------------------------------------------------------------
+    def _category_ids(self, s: Session) -> dict[str, set[int]]:
+        out: dict[str, set[int]] = {c: set() for c in CATEGORIES}
+        for gid, cat in s.execute(
+            select(Garment.id, Garment.category).where(Garment.deleted_at.is_(None))
+        ):
+            out.setdefault(cat, set()).add(gid)
+        return out
+
+    def _hits(self, s: Session, pairs: list[tuple[int, float]]) -> list[SimilarHit]:
+        if not pairs:
+            return []
+        records = {r.id: r for r in self._records(s, [i for i, _ in pairs])}
+        return [SimilarHit(records[i], float(score)) for i, score in pairs if i in records]
+
+    def similar(self, garment_id: int, k: int = 10, same_category: bool = True) -> list[SimilarHit]:
+        return self.similar_many([garment_id], k, same_category)[int(garment_id)]
+
+    def similar_many(
+        self, ids: Sequence[int], k: int = 10, same_category: bool = True
+    ) -> dict[int, list[SimilarHit]]:
+        """Similar garments for each id (KeyError for an unknown or deleted id)."""
+        wanted = [int(i) for i in ids]
+        with self.store.session() as s:
+            rows = {
+                row.id: row
+                for row in s.scalars(
+                    select(Garment).where(Garment.id.in_(wanted), Garment.deleted_at.is_(None))
+                )
+            }
+        unknown = [i for i in wanted if i not in rows]
+        if unknown:
+            raise KeyError(f"no garment {', '.join(map(str, unknown))}")
+        if any(
+            row.vector is None or row.vector_version != self._vector_version
+            for row in rows.values()
+        ):
+            self.analyser  # noqa: B018 - loading it re-embeds stale vectors
+            with self.store.session() as s:
+                rows = {
+                    row.id: row for row in s.scalars(select(Garment).where(Garment.id.in_(wanted)))
+                }
+        out: dict[int, list[SimilarHit]] = {}
+        with self.store.session() as s:
+            groups = self._category_ids(s) if same_category else None
+            index = self._get_index()
+            for gid in wanted:
+                row = rows[gid]
+                vec = row.vector_array()
+                if index is None or vec is None:
+                    out[gid] = []
+                    continue
+                allowed = groups.get(row.category, set()) if groups is not None else None
+                pairs = index.query(vec, k, exclude=(gid,), allowed=allowed)
+                out[gid] = self._hits(s, pairs)
+        return out
+
+    def similar_to_photo(
+        self, path: Path, k: int = 10, kind: KindChoice = "auto"
+    ) -> tuple[PhotoAnalysis, list[list[SimilarHit]]]:
+        """Analyse a photo that is not imported and find similar garments for each of its
+        garments (same category); saves nothing."""
+        analysis = self.analyse(Path(path), kind)
+        results: list[list[SimilarHit]] = []
+        with self.store.session() as s:
+            groups = self._category_ids(s)
+            index = self._get_index()
+            for g in analysis.garments:
+                if index is None or g.vector is None:
+                    results.append([])
+                    continue
+                pairs = index.query(
+                    np.asarray(g.vector, np.float32), k, allowed=groups.get(g.category, set())
+                )
+                results.append(self._hits(s, pairs))
+        return analysis, results
+
+    def reindex(self) -> int:
+        """Re-embed every garment with the current embedder and rebuild the index."""
+        analyser = self.analyser
+        with self._lock:
+            with self.store.session() as s:
+                ids = list(s.scalars(select(Garment.id).order_by(Garment.id)))
+            count = self._embed_ids(analyser, ids)
+            self._vector_version = analyser.embedder_version
+            self._reset_index(analyser.dim)
+            if self._index is not None:
+                self._index.rebuild(wait=not self._background_index)
+        return count
+
+    # -- export ------------------------------------------------------------------------
+    def export(self, directory: Path) -> Path:
+        """Cut-outs (PNG) of every garment + wardrobe.csv into ``directory``."""
+        directory = Path(directory)
+        cutouts = directory / "cutouts"
+        cutouts.mkdir(parents=True, exist_ok=True)
+        records = self.list_garments(GarmentFilter(descending=False))
+        csv_path = directory / "wardrobe.csv"
+        fields = [
+            "id",
+            "photo_id",
+            "category",
+            "fine_type",
+            "name",
+            "colours",
+            "colour_hex",
+            "tags",
+            "notes",
+            "favourite",
+            "area",
+            "box",
+            "created_at",
+            "cutout",
+            "photo",
+        ]
+        tmp = csv_path.with_name(csv_path.name + ".part")
+        with open(tmp, "w", newline="", encoding="utf-8") as fh:
+            writer = csv.DictWriter(fh, fieldnames=fields)
+            writer.writeheader()
+            for r in records:
+                stem = "-".join(p for p in (f"{r.id:05d}", r.category, _slug(r.name)) if p)
+                name = f"{stem}.png"
+                shutil.copyfile(r.cutout_path, cutouts / name)
+                writer.writerow(
+                    {
+                        "id": r.id,
+                        "photo_id": r.photo_id,
+                        "category": r.category,
+                        "fine_type": r.fine_type or "",
+                        "name": r.name,
+                        "colours": ";".join(c.name for c in r.colours),
+                        "colour_hex": ";".join(c.hex for c in r.colours),
+                        "tags": ";".join(r.tags),
+                        "notes": r.notes,
+                        "favourite": int(r.favourite),
+                        "area": r.area,
+                        "box": " ".join(map(str, r.box)),
+                        "created_at": r.created_at.isoformat(),
+                        "cutout": f"cutouts/{name}",
+                        "photo": str(r.photo_path),
+                    }
+                )
+        os.replace(tmp, csv_path)
+        return csv_path
+
+    # -- maintenance -------------------------------------------------------------------
+    def verify(self) -> Any:
+        """Consistency report of database and files (``store.VerifyReport``)."""
+        return self.store.verify()
+
+    def stats(self) -> dict[str, int]:
+        """Counts: photos, live garments, and live garments per category."""
+        with self.store.session() as s:
+            photos = int(s.scalar(select(func.count(Photo.id))) or 0)
+            rows = s.execute(
+                select(Garment.category, func.count())
+                .where(Garment.deleted_at.is_(None))
+                .group_by(Garment.category)
+            ).all()
+        by_cat = {c: 0 for c in CATEGORIES} | {str(c): int(n) for c, n in rows}
+        return {"photos": photos, "garments": sum(by_cat.values()), **by_cat}
+
+
+def _haystack(r: GarmentRecord) -> str:
+    parts = [r.name, r.notes, r.category, r.fine_type or "", *r.tags, *(c.name for c in r.colours)]
+    return " ".join(parts).lower()
+
+
+def _original_size(path: Path) -> tuple[int, int] | None:
+    """The photo's (width, height) after EXIF rotation, from its header."""
+    from PIL import Image
+
+    try:
+        with Image.open(path) as image:
+            w, h = image.size
+            orientation = image.getexif().get(0x0112, 1)
+    except Exception:
+        return None
+    return (h, w) if orientation in (5, 6, 7, 8) else (w, h)
