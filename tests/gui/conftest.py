@@ -20,6 +20,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
+import wardrobe_app.ui  # noqa: F401  (first: applies the PySide6 work-around, see qt_compat)
 from PySide6.QtCore import QSettings, QtMsgType
 from PySide6.QtWidgets import QApplication
 

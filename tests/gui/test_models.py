@@ -1,0 +1,133 @@
+"""The Qt models, tested without a view (QAbstractItemModelTester), and the grid's
+laziness with a large wardrobe."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QPixmap
+from PySide6.QtTest import QAbstractItemModelTester
+
+from wardrobe_app.types import Colour, GarmentRecord
+from wardrobe_app.ui.browse_page import GarmentGrid
+from wardrobe_app.ui.garment_delegate import GarmentDelegate
+from wardrobe_app.ui.garment_model import GarmentListModel, GarmentRoles
+from wardrobe_app.ui.thumbnails import ThumbnailCache
+from wardrobe_app.ui.workers import TaskRunner
+
+CATS = ("top", "bottom", "one-piece")
+
+
+def record(i: int, thumb: Path) -> GarmentRecord:
+    now = datetime(2024, 1, 1)
+    return GarmentRecord(
+        id=i, photo_id=i // 2, category=CATS[i % 3], fine_type=None, name=f"g{i}" if i % 2 else "",
+        tags=["summer"] if i % 4 == 0 else [], notes="", favourite=i % 5 == 0,
+        colours=[Colour("blue", "#2850b4", 0.8)], box=(0, 0, 10, 10), area=100,
+        cutout_path=thumb, thumbnail_path=thumb, mask_path=thumb, photo_path=thumb,
+        created_at=now, updated_at=now)
+
+
+@pytest.fixture
+def thumb_files(tmp_path: Path) -> list[Path]:
+    out = []
+    for i in range(5):
+        p = tmp_path / f"thumb{i}.png"
+        rgba = np.zeros((60, 40, 4), np.uint8)
+        rgba[..., i % 3] = 200
+        rgba[..., 3] = 255
+        Image.fromarray(rgba).save(p)
+        out.append(p)
+    return out
+
+
+def test_model_contract_and_roles(qtbot, thumb_files):
+    model = GarmentListModel()
+    QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Fatal)
+    records = [record(i, thumb_files[i % 5]) for i in range(20)]
+    model.set_records(records)
+    assert model.rowCount() == 20
+    idx = model.index(3, 0)
+    assert idx.data(Qt.ItemDataRole.UserRole) is records[3]
+    assert idx.data(GarmentRoles.Record) is records[3]
+    assert idx.data(GarmentRoles.Id) == 3
+    assert idx.data(GarmentRoles.Category) == "top"
+    assert idx.data(Qt.ItemDataRole.DisplayRole) == "g3"
+    assert model.index(2, 0).data(Qt.ItemDataRole.DisplayRole) == "Blue one-piece"
+    assert idx.data(GarmentRoles.Score) is None
+    assert model.index(0, 0).data(GarmentRoles.Favourite) is True
+    assert "Tags: summer" in model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
+    assert b"record" in model.roleNames().values() or any(
+        bytes(v) == b"record" for v in model.roleNames().values())
+    # replace a record, then shrink and empty the model: the tester checks every signal
+    changed = record(3, thumb_files[0])
+    changed.name = "renamed"
+    model.replace_record(changed)
+    assert idx.data(Qt.ItemDataRole.DisplayRole) == "renamed"
+    model.set_records(records[:5], scores=[0.9, 0.8, 0.7, 0.6, 0.5])
+    assert model.index(1, 0).data(GarmentRoles.Score) == pytest.approx(0.8)
+    assert "Similarity: 80%" in model.index(1, 0).data(Qt.ItemDataRole.ToolTipRole)
+    model.set_records([])
+    assert model.rowCount() == 0
+    assert model.row_of(3) == -1
+
+
+def test_thumbnails_load_off_the_gui_thread_and_are_cached(qtbot, thumb_files):
+    runner = TaskRunner()
+    cache = ThumbnailCache(runner, QSize(30, 30))
+    model = GarmentListModel(cache)
+    QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Fatal)
+    model.set_records([record(i, thumb_files[i]) for i in range(3)])
+    idx = model.index(1, 0)
+    assert idx.data(Qt.ItemDataRole.DecorationRole) is None  # placeholder while loading
+    with qtbot.waitSignal(model.dataChanged, timeout=5000):
+        pass
+    qtbot.waitUntil(lambda: isinstance(idx.data(Qt.ItemDataRole.DecorationRole), QPixmap),
+                    timeout=5000)
+    pm = idx.data(Qt.ItemDataRole.DecorationRole)
+    assert not pm.isNull() and pm.width() <= 30 and pm.height() <= 30
+    requests = cache.requests
+    idx.data(Qt.ItemDataRole.DecorationRole)
+    assert cache.requests == requests  # cached: no second load
+    runner.shutdown()
+
+
+def test_broken_thumbnail_gets_a_null_pixmap_not_an_error(qtbot, tmp_path):
+    runner = TaskRunner()
+    cache = ThumbnailCache(runner, QSize(30, 30))
+    bad = tmp_path / "bad.png"
+    bad.write_bytes(b"not a png")
+    assert cache.get(bad) is None
+    qtbot.waitUntil(lambda: cache.peek(bad) is not None, timeout=5000)
+    assert cache.peek(bad).isNull()
+    runner.shutdown()
+
+
+def test_grid_with_10000_garments_loads_only_visible_thumbnails(qtbot, thumb_files, tmp_path):
+    # 10,000 records with distinct thumbnail paths (files need not exist for the laziness)
+    records = [record(i, tmp_path / f"t{i}.png") for i in range(10_000)]
+    runner = TaskRunner()
+    cache = ThumbnailCache(runner, QSize(148, 148))
+    model = GarmentListModel(cache)
+    grid = GarmentGrid()
+    grid.setItemDelegate(GarmentDelegate(148, grid))
+    grid.setModel(model)
+    grid.resize(1000, 700)
+    qtbot.addWidget(grid)
+    grid.show()
+    qtbot.waitExposed(grid)
+    model.set_records(records)
+    qtbot.wait(300)
+    assert grid.uniformItemSizes()
+    first = cache.requests
+    assert 0 < first < 200, f"{first} thumbnails requested for one screen"
+    grid.scrollToBottom()
+    qtbot.wait(300)
+    assert cache.requests - first < 200
+    assert model.rowCount() == 10_000
+    runner.shutdown()
