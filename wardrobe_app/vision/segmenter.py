@@ -62,7 +62,7 @@ class Segmenter:
 
     def _prepare(self, rgb: np.ndarray, size: tuple[int, int]) -> torch.Tensor:
         h, w = size
-        x = torch.from_numpy(np.ascontiguousarray(rgb)).to(self.device).permute(2, 0, 1)[None].float()
+        x = torch.from_numpy(np.require(rgb, requirements=["C", "W"])).to(self.device).permute(2, 0, 1)[None].float()
         x = F.interpolate(x, size=(h, w), mode="bilinear", antialias=True, align_corners=False)
         x = (x / 255.0 - self._mean) / self._std
         pad_h = (-h) % self.stride

@@ -1,0 +1,99 @@
+"""``wardrobe-cli segment`` and ``evaluate`` with a tiny model folder."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from wardrobe_app.cli import main
+from wardrobe_app.vision.model_folder import ModelConfig, build_model, save_model
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("tiny")
+    config = ModelConfig(architecture="unet", width=4, batch_norm=True, input_size=[64, 64])
+    torch.manual_seed(0)
+    save_model(build_model(config), config, folder)
+    return folder
+
+
+def write_photo(path: Path, h: int, w: int, exif_rotate: bool = False) -> None:
+    arr = np.random.default_rng(0).integers(0, 255, (h, w, 3), dtype=np.uint8)
+    image = Image.fromarray(arr)
+    if exif_rotate:
+        exif = image.getexif()
+        exif[0x0112] = 6
+        image.save(path, exif=exif)
+    else:
+        image.save(path)
+
+
+def test_segment_writes_label_maps_and_reports_bad_files(
+    tmp_path: Path, tiny_model: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_photo(tmp_path / "a.jpg", 90, 70)
+    write_photo(tmp_path / "rot.jpg", 40, 100, exif_rotate=True)
+    (tmp_path / "bad.jpg").write_bytes(b"definitely not a jpeg")
+    out = tmp_path / "out"
+    code = main(
+        ["segment", str(tmp_path / "a.jpg"), str(tmp_path / "bad.jpg"), str(tmp_path / "rot.jpg"),
+         "--out-dir", str(out), "--model", str(tiny_model), "--device", "cpu", "--overlay"]
+    )
+    assert code != 0  # one file failed
+    err = capsys.readouterr().err
+    assert str(tmp_path / "bad.jpg") in err
+    a = cv2.imread(str(out / "a.png"), cv2.IMREAD_UNCHANGED)
+    assert a.shape == (90, 70) and a.dtype == np.uint8 and a.max() <= 3
+    rot = cv2.imread(str(out / "rot.png"), cv2.IMREAD_UNCHANGED)
+    assert rot.shape == (100, 40)  # EXIF-rotated size
+    assert (out / "a_overlay.jpg").exists() and (out / "rot_overlay.jpg").exists()
+    assert not (out / "bad.png").exists()
+
+
+def test_segment_all_good_exits_zero(tmp_path: Path, tiny_model: Path) -> None:
+    write_photo(tmp_path / "b.png", 33, 47)
+    assert main(["segment", str(tmp_path / "b.png"), "--out-dir", str(tmp_path), "--model", str(tiny_model)]) == 0
+    assert cv2.imread(str(tmp_path / "b.png"), cv2.IMREAD_UNCHANGED).shape == (33, 47)
+
+
+def test_segment_with_a_broken_model_folder_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_photo(tmp_path / "c.jpg", 20, 20)
+    code = main(["segment", str(tmp_path / "c.jpg"), "--out-dir", str(tmp_path), "--model", str(tmp_path / "none")])
+    assert code == 2
+    assert "does not exist" in capsys.readouterr().err
+
+
+def test_evaluate_reports_iou_and_confusion(
+    tmp_path: Path, tiny_model: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "ccp"
+    (data / "images").mkdir(parents=True)
+    (data / "labels").mkdir()
+    labels = ["null", "skin", "t-shirt", "jeans", "dress"]
+    garment = {"null": "background", "skin": "background", "t-shirt": "top", "jeans": "bottom", "dress": "one-piece"}
+    (data / "labels.json").write_text(
+        json.dumps({"labels": labels, "garment_classes": ["background", "top", "bottom", "one-piece"],
+                    "garment_of_label": garment})
+    )
+    for stem in ("0001", "0002"):
+        write_photo(data / "images" / f"{stem}.jpg", 60, 40)
+        lab = np.zeros((60, 40), np.uint8)
+        lab[10:30] = 2
+        lab[30:50] = 3
+        cv2.imwrite(str(data / "labels" / f"{stem}.png"), lab)
+    (data / "val.txt").write_text("0001\n0002\n")
+    assert main(["evaluate", "--data", str(data), "--model", str(tiny_model), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert set(report["iou"]) == {"background", "top", "bottom", "one-piece"}
+    assert report["photos"] == 2
+    assert np.array(report["confusion"]).sum() == 2 * 60 * 40
+    assert 0.0 <= report["pixel_accuracy"] <= 1.0
