@@ -20,17 +20,17 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-
-import wardrobe_app.ui  # noqa: F401  (first: applies the PySide6 work-around, see qt_compat)
 from PySide6.QtCore import QSettings, QtMsgType
 from PySide6.QtWidgets import QApplication
 
+import wardrobe_app.ui  # noqa: F401  (first: applies the PySide6 work-around, see qt_compat)
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from fakes import FakeAnalyser  # noqa: E402
+from fakes import FakeAnalyser
 
-from wardrobe_app import paths  # noqa: E402
-from wardrobe_app.types import KindChoice, PhotoAnalysis  # noqa: E402
+from wardrobe_app import paths
+from wardrobe_app.types import KindChoice, PhotoAnalysis
 
 CCP_IMAGES = paths.SHARED_DATA_DIR / "ccp" / "images"
 

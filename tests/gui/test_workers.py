@@ -6,6 +6,7 @@ import threading
 import time
 
 import pytest
+
 from wardrobe_app.ui.workers import ErrorInfo, Queue, TaskRunner, WorkerContext
 
 

@@ -21,7 +21,7 @@ import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
@@ -143,7 +143,7 @@ class TaskRunner(QObject):
     errorOccurred = Signal(object)  # ErrorInfo from any worker: the one handler listens here
     activeChanged = Signal(int)
     # every runner alive, so that tests can shut them all down at teardown
-    instances: weakref.WeakSet[TaskRunner] = weakref.WeakSet()
+    instances: ClassVar[weakref.WeakSet[TaskRunner]] = weakref.WeakSet()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)

@@ -1,0 +1,143 @@
+"""'Do I already own this?', settings, and the error handler."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+
+import pytest
+
+from wardrobe_app import paths
+from wardrobe_app.ui.errors import ErrorReporter, setup_logging
+from wardrobe_app.ui.garment_model import GarmentRoles
+from wardrobe_app.ui.settings import AppSettings
+from wardrobe_app.ui.settings_dialog import SettingsDialog
+
+
+def test_own_this_shows_matches_and_saves_nothing(make_app, qtbot, photos, tmp_path):
+    parts = make_app()
+    w = parts.window
+    with qtbot.waitSignal(w.importer.finished, timeout=20_000):
+        w.import_paths(photos(5))
+    count = parts.session.count()
+    dialog = w.open_own_this()
+    assert dialog.isVisible()
+    candidate = photos(1, start=42, folder="shop")[0]
+    with qtbot.waitSignal(dialog.analysed, timeout=10_000) as done:
+        dialog.analyse_photo(candidate)
+    result = done.args[0]
+    assert len(result.analysis.garments) == 2
+    assert len(dialog.rows) == 2
+    for row, garment in zip(dialog.rows, result.analysis.garments, strict=True):
+        recs = row.strip.model.records()
+        assert recs and {r.category for r in recs} == {garment.category}
+        assert row.strip.model.index(0, 0).data(GarmentRoles.Score) is not None
+        assert "match" in row.verdict.text() or "new" in row.verdict.text()
+    assert parts.session.count() == count  # nothing saved
+    assert parts.session.wardrobe.find_duplicate(candidate) is None
+    # an imported photo is found as its own best match
+    with qtbot.waitSignal(dialog.analysed, timeout=10_000) as again:
+        dialog.analyse_photo(photos(1, start=0)[0])
+    best = again.args[0].hits[0][0]
+    assert best.score > 0.99
+    assert "probably own this" in dialog.rows[0].verdict.text()
+    # clicking a match opens it in the main window
+    target = dialog.rows[0].strip.model.record(0)
+    dialog.rows[0].strip.garmentClicked.emit(target.id)
+    assert w.pages.currentWidget() is w.garment_view
+    assert w.garment_view.record.id == target.id
+
+
+def test_own_this_with_a_bad_file_says_so(make_app, qtbot, tmp_path):
+    parts = make_app()
+    dialog = parts.window.open_own_this()
+    bad = tmp_path / "bad.jpg"
+    bad.write_text("nope")
+    dialog.analyse_photo(bad)
+    qtbot.waitUntil(lambda: "Could not read" in dialog.status.text(), timeout=10_000)
+    assert parts.reporter.errors == []  # an expected failure, not a crash
+    dialog.close()
+
+
+def test_settings_dialog_saves_preferences(make_app, qtbot, tmp_path, monkeypatch):
+    parts = make_app()
+    monkeypatch.setattr("wardrobe_app.ui.settings_dialog.detect_devices",
+                        lambda: ["CPU", "CUDA 0: Fake GPU (8 GB)"])
+    settings = AppSettings()
+    dialog = SettingsDialog(settings, parts.session, parts.window)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: "Fake GPU" in dialog.detected.text(), timeout=5000)
+    assert dialog.device.currentData() == "auto"
+    dialog.device.setCurrentIndex(dialog.device.findData("cpu"))
+    dialog.review.setChecked(True)
+    dialog.data_dir.setText(str(tmp_path / "elsewhere"))
+    with qtbot.waitSignal(dialog.restartNeeded) as restart:
+        dialog.accept()
+    assert "device" in restart.args[0] and "data folder" in restart.args[0]
+    again = AppSettings()
+    assert again.device == "cpu"
+    assert again.review_before_saving is True
+    assert again.data_dir == tmp_path / "elsewhere"
+
+
+def test_detect_devices_reports_cpu():
+    from wardrobe_app.ui.model_loader import detect_devices
+
+    found = detect_devices()
+    assert found[0].startswith("CPU")
+
+
+def test_worker_errors_and_uncaught_exceptions_reach_the_one_handler(make_app, qtbot, home):
+    parts = make_app()
+    setup_logging(paths.log_path(home))
+    reporter = parts.reporter
+    # a worker error
+    def job(ctx):
+        raise ValueError("worker went wrong")
+
+    parts.runner.start(job, title="Testing errors")
+    qtbot.waitUntil(lambda: len(reporter.errors) == 1, timeout=5000)
+    assert reporter.errors[0].title == "Testing errors"
+    # sys.excepthook and threading.excepthook
+    reporter.install()
+    try:
+        try:
+            raise RuntimeError("gui thread went wrong")
+        except RuntimeError:
+            sys.excepthook(*sys.exc_info())
+
+        def boom() -> None:
+            raise KeyError("thread went wrong")
+
+        t = threading.Thread(target=boom, name="worker-x")
+        t.start()
+        t.join()
+    finally:
+        reporter.uninstall()
+    qtbot.waitUntil(lambda: len(reporter.errors) == 3, timeout=5000)
+    assert "gui thread went wrong" in reporter.errors[1].message
+    assert "worker-x" in reporter.errors[2].title
+    log = paths.log_path(home).read_text()
+    assert "worker went wrong" in log and "gui thread went wrong" in log
+    assert "thread went wrong" in log
+
+
+def test_error_dialog_is_shown(qtbot, tmp_path):
+    reporter = ErrorReporter(tmp_path / "w.log")
+    with qtbot.waitSignal(reporter.errorShown, timeout=5000):
+        reporter.report_exception(ValueError("shown to the user"))
+    assert len(reporter._open) == 1
+    box = reporter._open[0]
+    assert "shown to the user" in box.text()
+    assert "ValueError" in box.detailedText()
+    reporter.close_dialogs()
+
+
+@pytest.mark.parametrize("module", ["wardrobe_app.service", "wardrobe_app.cli",
+                                    "wardrobe_app.types", "wardrobe_app.store"])
+def test_core_does_not_import_qt(module):
+    code = f"import sys, {module}; print(any(m.startswith('PySide6') for m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120, check=True)
+    assert out.stdout.strip() == "False"

@@ -1,0 +1,330 @@
+"""The main window driven like a user would: start, import, browse, filter, open, delete."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from pathlib import Path
+
+from conftest import SlowAnalyser
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
+from PySide6.QtGui import QDropEvent
+
+from wardrobe_app.types import GarmentFilter
+from wardrobe_app.ui.garment_model import GarmentRoles
+
+
+def import_and_wait(qtbot, window, files, timeout=20_000, review=False):
+    with qtbot.waitSignal(window.importer.finished, timeout=timeout) as blocker:
+        assert window.import_paths(files, review=review)
+    return blocker.args[0]
+
+
+def wait_listed(qtbot, window, rows, timeout=5000):
+    qtbot.waitUntil(lambda: window.browse.is_current()
+                    and window.browse.model.rowCount() == rows, timeout=timeout)
+
+
+def test_first_run_shows_the_empty_state_and_the_model(make_app, qtbot, home):
+    parts = make_app()
+    w = parts.window
+    assert w.isVisible()
+    assert w.pages.currentWidget() is w.empty_page
+    assert "Drop photos here or press Ctrl+I" in w.empty_page.hint.text()
+    assert (home / "wardrobe.sqlite3").exists()  # an empty wardrobe was created
+    qtbot.waitUntil(lambda: parts.session.model_loaded, timeout=5000)
+    assert w.model_label.text() == "fake analyser fake-1"
+    assert w.count_label.text() == "0 garments"
+    assert w.actions_["import_photos"].shortcut().toString() == "Ctrl+I"
+
+
+def test_import_fills_the_grid_and_status_bar(make_app, qtbot, photos):
+    parts = make_app()
+    w = parts.window
+    summary = import_and_wait(qtbot, w, photos(3))
+    assert (summary.photos, summary.garments, summary.failed) == (3, 6, [])
+    wait_listed(qtbot, w, 6)
+    assert w.pages.currentWidget() is w.browse
+    assert w.count_label.text() == "6 garments"
+    assert "Imported 3 photos (6 garments)" in w.statusBar().currentMessage()
+    rec = w.browse.model.index(0, 0).data(Qt.ItemDataRole.UserRole)
+    assert rec.cutout_path.exists()
+    # importing the same photos again finds duplicates, not new garments
+    summary = import_and_wait(qtbot, w, photos(3))
+    assert len(summary.duplicates) == 3 and summary.photos == 0
+    assert parts.session.count() == 6
+
+
+def test_failed_files_are_listed_with_reasons(make_app, qtbot, photos, tmp_path):
+    parts = make_app()
+    w = parts.window
+    bad = tmp_path / "in" / "notes.jpg"
+    bad.parent.mkdir(parents=True, exist_ok=True)
+    bad.write_text("not a photo")
+    empty = tmp_path / "in" / "empty.png"
+    empty.write_bytes(b"")
+    summary = import_and_wait(qtbot, w, [*photos(2), bad, empty])
+    assert summary.photos == 2
+    failed = {p.name: reason for p, reason in summary.failed}
+    assert set(failed) == {"notes.jpg", "empty.png"}
+    assert "0 bytes" in failed["empty.png"]
+    qtbot.waitUntil(lambda: w.report_dialog is not None and w.report_dialog.isVisible())
+    reasons = dict(w.report_dialog.reasons())
+    assert set(reasons) == {"notes.jpg", "empty.png"}
+    assert all(reasons.values())
+    w.report_dialog.close()
+
+
+def test_drop_photos_onto_the_window_imports_them(make_app, qtbot, photos):
+    parts = make_app()
+    w = parts.window
+    files = photos(2)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(f)) for f in files])
+    event = QDropEvent(QPointF(200, 200), Qt.DropAction.CopyAction, mime,
+                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    with qtbot.waitSignal(w.importer.finished, timeout=20_000):
+        w.dropEvent(event)
+    wait_listed(qtbot, w, 4)
+
+
+def test_filters_narrow_the_grid(make_app, qtbot, photos):
+    parts = make_app()
+    w = parts.window
+    import_and_wait(qtbot, w, photos(4))
+    wait_listed(qtbot, w, 8)
+    bar = w.browse.filter_bar
+    bar.category_chips["top"].click()
+    wait_listed(qtbot, w, 4)
+    assert {w.browse.model.record(r).category for r in range(4)} == {"top"}
+    assert bar.count_label.text() == "4 of 8 garments"
+    bar.category_chips["top"].click()
+    wait_listed(qtbot, w, 8)
+    # name a garment and find it by free text (Ctrl+F focuses the search box)
+    gid = w.browse.model.record(0).id
+    parts.session.wardrobe.update_garment(gid, name="Linen shirt", tags=["holiday"])
+    parts.session.notify_changed()
+    wait_listed(qtbot, w, 8)
+    w.actions_["find"].trigger()
+    assert bar.search.hasFocus() or not w.isActiveWindow()
+    qtbot.keyClicks(bar.search, "holiday")
+    wait_listed(qtbot, w, 1)
+    assert w.browse.model.record(0).id == gid
+    bar.search.clear()
+    wait_listed(qtbot, w, 8)
+    # colour chips come from the wardrobe; ticking one filters by it
+    assert bar.colour_chips
+    name = next(iter(bar.colour_chips))
+    expected = len(parts.session.wardrobe.list_garments(GarmentFilter(colours={name})))
+    bar.colour_chips[name].click()
+    wait_listed(qtbot, w, expected)
+    bar.clear()
+    wait_listed(qtbot, w, 8)
+    # favourites only
+    parts.session.wardrobe.update_garment(gid, favourite=True)
+    parts.session.notify_changed()
+    bar.favourites.click()
+    wait_listed(qtbot, w, 1)
+    bar.favourites.click()
+    # sorting by category groups them
+    bar.sort.setCurrentIndex(bar.sort.findData("category"))
+    wait_listed(qtbot, w, 8)
+    cats = [w.browse.model.record(r).category for r in range(8)]
+    assert cats == sorted(cats)
+    # a filter that matches nothing shows the "no match" page
+    qtbot.keyClicks(bar.search, "zzzz-nothing")
+    wait_listed(qtbot, w, 0)
+    assert w.browse.stack.currentWidget() is w.browse.no_match
+
+
+def test_open_a_garment_edit_it_and_follow_a_similar_item(make_app, qtbot, photos):
+    parts = make_app()
+    w = parts.window
+    import_and_wait(qtbot, w, photos(8))
+    wait_listed(qtbot, w, 16)
+    grid = w.browse.grid
+    grid.setFocus()
+    grid.setCurrentIndex(w.browse.model.index(2, 0))
+    qtbot.keyClick(grid, Qt.Key.Key_Right)  # arrows move in the grid
+    assert grid.currentIndex().row() == 3
+    qtbot.keyClick(grid, Qt.Key.Key_Return)  # Enter opens the garment
+    view = w.garment_view
+    assert w.pages.currentWidget() is view
+    record = w.browse.model.record(3)
+    assert view.record.id == record.id
+    qtbot.waitUntil(lambda: view.images is not None, timeout=5000)
+    assert view.picture.has_image()
+    # the photo with the mask overlay, and without
+    view.photo_mode.click()
+    assert view.overlay_toggle.isEnabled()
+    with_overlay = view.picture.pixmap().toImage()
+    view.overlay_toggle.setChecked(False)
+    assert view.picture.pixmap().toImage() != with_overlay
+    # the similar strip: up to 12 garments of the same category, with scores
+    qtbot.waitUntil(lambda: view.similar.model.rowCount() > 0, timeout=5000)
+    hits = view.similar.model.records()
+    assert 0 < len(hits) <= 12 and record.id not in {h.id for h in hits}
+    assert {h.category for h in hits} == {record.category}
+    assert view.similar.model.index(0, 0).data(GarmentRoles.Score) is not None
+    view.any_category.setChecked(True)
+    qtbot.waitUntil(lambda: len({h.category for h in view.similar.model.records()}) == 2,
+                    timeout=5000)
+    # worn with: the other garment of the same photo
+    qtbot.waitUntil(lambda: view.worn_with.model.rowCount() == 1, timeout=5000)
+    assert view.worn_with.model.record(0).photo_id == record.photo_id
+    # edits are saved through update_garment
+    view.name_edit.setFocus()
+    qtbot.keyClicks(view.name_edit, "Blue tee")
+    view.tags_edit.setText("summer, casual")
+    view.tags_edit.textEdited.emit("summer, casual")
+    view.favourite.click()
+    view.save_now()
+    stored = parts.session.wardrobe.garment(record.id)
+    assert stored.name == "Blue tee" and stored.tags == ["summer", "casual"] and stored.favourite
+    # clicking a similar item navigates to it
+    target = view.similar.model.record(0)
+    view.similar.garmentClicked.emit(target.id)
+    assert view.record.id == target.id
+    # Escape goes back to the grid, with the garment selected
+    w.actions_["back"].trigger()
+    assert w.pages.currentWidget() is w.browse
+    qtbot.waitUntil(lambda: w.browse.is_current(), timeout=5000)
+    assert any(w.browse.model.record(r).name == "Blue tee"
+               for r in range(w.browse.model.rowCount()))
+
+
+def test_delete_with_confirmation_and_undo(make_app, qtbot, photos, monkeypatch):
+    parts = make_app()
+    w = parts.window
+    import_and_wait(qtbot, w, photos(2))
+    wait_listed(qtbot, w, 4)
+    asked: list[int] = []
+
+    def confirm(n: int) -> bool:
+        asked.append(n)
+        return len(asked) > 1  # say "Cancel" the first time
+
+    monkeypatch.setattr(w, "confirm_delete", confirm)
+    grid = w.browse.grid
+    grid.setFocus()
+    grid.selectionModel().select(w.browse.model.index(0, 0),
+                                 grid.selectionModel().SelectionFlag.Select)
+    grid.selectionModel().select(w.browse.model.index(1, 0),
+                                 grid.selectionModel().SelectionFlag.Select)
+    assert w.actions_["delete"].isEnabled()
+    doomed = w.browse.selected_ids()
+    w.actions_["delete"].trigger()  # Cancel
+    assert parts.session.count() == 4
+    qtbot.keyClick(grid, Qt.Key.Key_Delete)  # the Del key, confirmed
+    assert asked == [2, 2]
+    assert parts.session.count() == 2
+    wait_listed(qtbot, w, 2)
+    assert not set(doomed) & {r.id for r in w.browse.model.records()}
+    assert w.undo_notice.isVisible() and "Deleted 2 garments" in w.undo_notice.label.text()
+    assert w.actions_["undo"].isEnabled()
+    w.undo_notice.button.click()  # Undo from the status bar
+    assert parts.session.count() == 4
+    wait_listed(qtbot, w, 4)
+    assert not w.undo_notice.isVisible()
+    # and from the Edit menu (Ctrl+Z) after deleting from the garment view
+    w.open_garment(w.browse.model.record(0))
+    victim = w.garment_view.record.id
+    w.garment_view.delete_button.click()
+    assert w.pages.currentWidget() is w.browse
+    assert parts.session.count() == 3
+    w.actions_["undo"].trigger()
+    assert parts.session.count() == 4
+    assert parts.session.wardrobe.garment(victim).id == victim
+    # deleting everything shows the empty state again
+    monkeypatch.setattr(w, "confirm_delete", lambda n: True)
+    wait_listed(qtbot, w, 4)
+    w.browse.grid.selectAll()
+    w.delete_selected()
+    assert w.pages.currentWidget() is w.empty_page
+
+
+def test_event_loop_keeps_turning_during_an_import(make_app, qtbot, photos):
+    parts = make_app(analyser=SlowAnalyser(delay=0.15))
+    w = parts.window
+    qtbot.waitUntil(lambda: parts.session.model_loaded, timeout=5000)
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.setInterval(20)
+    timer.timeout.connect(lambda: ticks.append(time.monotonic()))
+    timer.start()
+    files = photos(6)
+    start = time.monotonic()
+    progress: list[tuple[int, int, str]] = []
+    w.importer.progress.connect(lambda d, t, c: progress.append((d, t, c)))
+    import_and_wait(qtbot, w, files)
+    elapsed = time.monotonic() - start
+    timer.stop()
+    assert elapsed > 0.8  # the import really took a while...
+    assert len(ticks) > elapsed / 0.02 * 0.4  # ...and the GUI thread kept ticking
+    gaps = [b - a for a, b in itertools.pairwise(ticks)]
+    assert max(gaps) < 0.5, f"the event loop stalled for {max(gaps):.2f} s"
+    assert progress[0][:2] == (0, 6) and progress[0][2] == files[0].name
+    assert w.progress.isHidden()
+
+
+def test_cancel_an_import_half_way_leaves_a_consistent_wardrobe(make_app, qtbot, photos):
+    parts = make_app(analyser=SlowAnalyser(delay=0.2))
+    w = parts.window
+    files = photos(10)
+    with qtbot.waitSignal(w.importer.finished, timeout=30_000) as blocker:
+        w.import_paths(files)
+        qtbot.waitUntil(lambda: w.progress.isVisible()
+                        and w.progress.bar.value() >= 3, timeout=10_000)
+        assert "of 10" in w.progress.label.text()
+        w.progress.cancel_button.click()
+    summary = blocker.args[0]
+    assert 3 <= summary.photos < 10
+    assert summary.cancelled == 10 - summary.photos
+    wardrobe = parts.session.wardrobe
+    records = wardrobe.list_garments()
+    assert len(records) == 2 * summary.photos == wardrobe.count()
+    for rec in records:  # every stored garment is complete
+        assert rec.cutout_path.exists() and rec.thumbnail_path.exists()
+        assert rec.photo_path.exists()
+    wait_listed(qtbot, w, len(records))
+    # the rest can be imported afterwards
+    summary2 = import_and_wait(qtbot, w, files, timeout=30_000)
+    assert summary2.photos == 10 - summary.photos
+    assert len(summary2.duplicates) == summary.photos
+
+
+def test_status_bar_keyboard_and_about(make_app, qtbot):
+    parts = make_app()
+    w = parts.window
+    assert w.actions_["delete"].shortcut().toString() == "Del"
+    assert w.actions_["find"].shortcut().toString() == "Ctrl+F"
+    dialog = w.open_about()
+    texts = dialog.findChild(type(dialog.tabs.widget(0)), "credits").toPlainText()
+    assert "Yang" in texts and "CVPR 2014" in texts and "Apache" in texts
+    assert "Alexey Grigorev" in texts and "CC0" in texts
+    dialog.close()
+
+
+def test_window_state_is_saved(make_app, qtbot):
+    parts = make_app()
+    w = parts.window
+    w.resize(900, 650)
+    w.close()
+    geometry, _state = parts.window.settings.window_state()
+    assert geometry is not None
+
+
+def test_grid_point_helpers_are_sane(make_app, qtbot, photos):
+    """Clicking a card selects it (the delegate's cell covers the grid's cell)."""
+    parts = make_app()
+    w = parts.window
+    import_and_wait(qtbot, w, photos(1))
+    wait_listed(qtbot, w, 2)
+    grid = w.browse.grid
+    rect = grid.visualRect(w.browse.model.index(1, 0))
+    qtbot.mouseClick(grid.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert w.browse.selected_ids() == [w.browse.model.record(1).id]
+    qtbot.mouseDClick(grid.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert w.pages.currentWidget() is w.garment_view
+    assert isinstance(rect.center(), QPoint)
+    assert Path(w.garment_view.record.cutout_path).exists()

@@ -1,0 +1,142 @@
+"""Review before saving: tick, re-categorise, discard, accept all, stop."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import SlowAnalyser
+from PySide6.QtCore import Qt
+
+from wardrobe_app.ui.review_dialog import ReviewDialog
+
+
+def start_review(qtbot, window, files) -> ReviewDialog:
+    with qtbot.waitSignal(window.importer.reviewOpened, timeout=5000) as opened:
+        assert window.import_paths(files, review=True)
+    dialog = opened.args[0]
+    qtbot.waitUntil(lambda: dialog.current is not None, timeout=10_000)
+    return dialog
+
+
+def test_review_shows_photo_overlay_and_garments(make_app, qtbot, photos):
+    parts = make_app(review=True)
+    w = parts.window
+    dialog = start_review(qtbot, w, photos(2))
+    assert dialog.isVisible()
+    assert len(dialog.rows) == 2
+    assert {r.chosen_category() for r in dialog.rows} == {"top", "bottom"}
+    assert all(r.keep.isChecked() for r in dialog.rows)
+    assert dialog.photo.has_image()
+    assert "Photo 1 of 2" in dialog.header.text()
+    with_overlay = dialog.photo.pixmap().toImage()
+    dialog.overlay_toggle.setChecked(False)
+    assert dialog.photo.pixmap().toImage() != with_overlay
+    # nothing is saved while reviewing
+    assert parts.session.count() == 0
+    dialog.stop()
+
+
+def test_untick_recategorise_discard_and_save(make_app, qtbot, photos):
+    parts = make_app(review=True)
+    w = parts.window
+    files = photos(3)
+    dialog = start_review(qtbot, w, files)
+    with qtbot.waitSignal(w.importer.finished, timeout=20_000) as done:
+        # photo 1: keep only the top, filed as a one-piece
+        top_row = next(r for r in dialog.rows if r.chosen_category() == "top")
+        bottom_row = next(r for r in dialog.rows if r.chosen_category() == "bottom")
+        bottom_row.keep.setChecked(False)
+        top_row.category.setCurrentIndex(top_row.category.findData("one-piece"))
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        # photo 2: discard
+        qtbot.waitUntil(lambda: dialog.current is not None
+                        and dialog.current.analysis.path == files[1], timeout=10_000)
+        dialog.discard_button.click()
+        # photo 3: keep everything
+        qtbot.waitUntil(lambda: dialog.current is not None
+                        and dialog.current.analysis.path == files[2], timeout=10_000)
+        dialog.save_button.click()
+    summary = done.args[0]
+    assert (summary.photos, summary.garments, summary.discarded) == (2, 3, 1)
+    assert w.importer.dialog is None  # closed (and deleted)
+    garments = parts.session.wardrobe.list_garments()
+    assert sorted(g.category for g in garments) == ["bottom", "one-piece", "top"]
+    assert parts.session.wardrobe.find_duplicate(files[1]) is None  # discarded: not stored
+    qtbot.waitUntil(lambda: w.browse.is_current() and w.browse.model.rowCount() == 3)
+
+
+def test_accept_all_saves_the_rest_including_photos_still_analysing(make_app, qtbot, photos):
+    parts = make_app(analyser=SlowAnalyser(delay=0.1), review=True)
+    w = parts.window
+    files = photos(5)
+    dialog = start_review(qtbot, w, files)
+    with qtbot.waitSignal(w.importer.finished, timeout=30_000) as done:
+        dialog.rows[0].keep.setChecked(False)  # the current photo as ticked
+        dialog.accept_all_button.click()
+    summary = done.args[0]
+    assert summary.photos == 5
+    assert summary.garments == 9
+    assert parts.session.count() == 9
+
+
+def test_stop_discards_unreviewed_photos(make_app, qtbot, photos):
+    parts = make_app(analyser=SlowAnalyser(delay=0.1), review=True)
+    w = parts.window
+    dialog = start_review(qtbot, w, photos(6))
+    with qtbot.waitSignal(w.importer.finished, timeout=30_000) as done:
+        dialog.save_button.click()
+        qtbot.waitUntil(lambda: dialog.reviewed == 1)
+        dialog.stop_button.click()
+    summary = done.args[0]
+    assert summary.photos == 1
+    assert summary.photos + summary.cancelled + summary.discarded == 6
+    assert parts.session.count() == 2
+
+
+@pytest.mark.parametrize("closing", ["escape", "close"])
+def test_closing_the_review_stops_the_import(make_app, qtbot, photos, closing):
+    parts = make_app(review=True)
+    w = parts.window
+    dialog = start_review(qtbot, w, photos(2))
+    with qtbot.waitSignal(w.importer.finished, timeout=20_000):
+        if closing == "escape":
+            qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+        else:
+            dialog.close()
+    assert parts.session.count() == 0
+    assert not w.importer.busy()
+
+
+def test_review_setting_decides_the_flow(make_app, qtbot, photos):
+    parts = make_app(review=True)
+    w = parts.window
+    assert w.settings.review_before_saving
+    with qtbot.waitSignal(w.importer.reviewOpened, timeout=5000) as opened:
+        w.import_paths(photos(1))  # review=None: from the settings
+    dialog = opened.args[0]
+    with qtbot.waitSignal(w.importer.finished, timeout=20_000):
+        qtbot.waitUntil(lambda: dialog.current is not None, timeout=10_000)
+        dialog.save_button.click()
+    w.settings.review_before_saving = False
+    with qtbot.waitSignal(w.importer.finished, timeout=20_000):
+        w.import_paths(photos(1, start=1))
+    assert parts.session.count() == 4
+
+
+def test_photo_without_garments_is_reported(make_app, qtbot, tmp_path):
+    import numpy as np
+    from PIL import Image
+
+    parts = make_app(review=True)
+    w = parts.window
+    plain = tmp_path / "plain.png"
+    Image.fromarray(np.full((80, 60, 3), 128, np.uint8)).save(plain)
+    dialog = start_review(qtbot, w, [plain])
+    assert dialog.rows == []
+    assert "no garment found" in dialog.found_label.text()
+    with qtbot.waitSignal(w.importer.finished, timeout=20_000) as done:
+        dialog.save_button.click()
+    summary = done.args[0]
+    assert [p.name for p, _ in summary.no_garment] == ["plain.png"]
+    assert parts.session.count() == 0
+    qtbot.waitUntil(lambda: w.report_dialog is not None)
+    w.report_dialog.close()
