@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -60,7 +61,8 @@ def test_own_this_with_a_bad_file_says_so(make_app, qtbot, tmp_path):
     dialog.close()
 
 
-def test_settings_dialog_saves_preferences(make_app, qtbot, tmp_path, monkeypatch):
+def test_settings_dialog_saves_preferences(make_app, qtbot, tmp_path, monkeypatch,
+                                           temp_settings):
     parts = make_app()
     monkeypatch.setattr("wardrobe_app.ui.settings_dialog.detect_devices",
                         lambda: ["CPU", "CUDA 0: Fake GPU (8 GB)"])
@@ -76,6 +78,7 @@ def test_settings_dialog_saves_preferences(make_app, qtbot, tmp_path, monkeypatc
         dialog.accept()
     assert "device" in restart.args[0] and "data folder" in restart.args[0]
     again = AppSettings()
+    assert Path(again.qsettings.fileName()).is_relative_to(temp_settings)
     assert again.device == "cpu"
     assert again.review_before_saving is True
     assert again.data_dir == tmp_path / "elsewhere"

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -20,20 +19,9 @@ from PySide6.QtWidgets import (
 )
 
 from ..types import CATEGORIES, GarmentFilter
+from .flow_layout import FlowLayout
 from .icons import dot_icon, heart_icon, standard
 from .theme import CATEGORY_COLOURS, category_label
-
-CHIP_STYLE = """
-QToolButton[chip="true"] {
-    border: 1px solid palette(mid); border-radius: 12px; padding: 3px 10px 3px 8px;
-    background: palette(base);
-}
-QToolButton[chip="true"]:hover { border-color: palette(highlight); }
-QToolButton[chip="true"]:checked {
-    background: palette(highlight); color: palette(highlighted-text);
-    border-color: palette(highlight);
-}
-"""
 
 SORTS: tuple[tuple[str, str], ...] = (("date", "Newest first"), ("date-asc", "Oldest first"),
                                       ("colour", "Colour"), ("category", "Category"))
@@ -56,8 +44,8 @@ class FilterBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("filterBar")
-        self.setStyleSheet(CHIP_STYLE)
         self._emitting = True
+        self._shown_colours: list[tuple[str, str]] = []
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(250)
@@ -114,39 +102,39 @@ class FilterBar(QWidget):
         top.addSpacing(6)
         top.addWidget(self.fine_type)
         top.addStretch(1)
-        sort_label = QLabel("Sort:", self)
-        top.addWidget(sort_label)
+        top.addWidget(self.count_label)
+        top.addSpacing(10)
+        top.addWidget(QLabel("Sort:", self))
         top.addWidget(self.sort)
 
-        self.colour_row = QHBoxLayout()
-        self.colour_row.setSpacing(6)
         self.colour_title = QLabel("Colours:", self)
-        self.colour_row.addWidget(self.colour_title)
-        self._colour_end = 1
-        self.colour_row.addStretch(1)
-        self.colour_row.addWidget(self.count_label)
+        self.colour_box = QWidget(self)
+        self.colour_flow = FlowLayout(self.colour_box, spacing=6)
+        colours = QHBoxLayout()
+        colours.setSpacing(8)
+        colours.addWidget(self.colour_title, 0, Qt.AlignmentFlag.AlignTop)
+        colours.addWidget(self.colour_box, 1)
         self.colour_chips: dict[str, QToolButton] = {}
-        self._colour_group = QButtonGroup(self)
-        self._colour_group.setExclusive(False)
 
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(12, 10, 12, 6)
+        outer.setContentsMargins(12, 10, 12, 8)
         outer.setSpacing(8)
         outer.addLayout(top)
-        outer.addLayout(self.colour_row)
+        outer.addLayout(colours)
 
     # --- contents ----------------------------------------------------------------------
     def set_colours(self, colours: Sequence[tuple[str, str]]) -> None:
         """(name, #hex) of the colours present; checked chips stay checked."""
         checked = {name for name, chip in self.colour_chips.items() if chip.isChecked()}
+        wanted = list(colours) + [(n, "#888888") for n in sorted(checked - {c for c, _ in colours})]
+        if [(n, h) for n, h in wanted] == self._shown_colours:
+            return  # unchanged: keep the widgets (and the focus)
+        self._shown_colours = list(wanted)
         for chip in self.colour_chips.values():
-            self._colour_group.removeButton(chip)
-            self.colour_row.removeWidget(chip)
+            self.colour_flow.removeWidget(chip)
             chip.deleteLater()
         self.colour_chips = {}
-        names = [name for name, _ in colours]
-        wanted = list(colours) + [(n, "#888888") for n in sorted(checked - set(names))]
-        for pos, (name, hex_colour) in enumerate(wanted):
+        for name, hex_colour in wanted:
             chip = make_chip(name, self)
             chip.setObjectName(f"colour-{name}")
             chip.setIcon(dot_icon(hex_colour, 12))
@@ -154,10 +142,11 @@ class FilterBar(QWidget):
             chip.setChecked(name in checked)
             chip.blockSignals(False)
             chip.toggled.connect(self._emit_now)
-            self._colour_group.addButton(chip)
-            self.colour_row.insertWidget(1 + pos, chip)
+            self.colour_flow.addWidget(chip)
             self.colour_chips[name] = chip
         self.colour_title.setVisible(bool(wanted))
+        self.colour_box.setVisible(bool(wanted))
+        self.colour_flow.invalidate()
 
     def set_fine_types(self, fine_types: Sequence[str]) -> None:
         current = self.fine_type.currentData()

@@ -68,8 +68,11 @@ class MatchRow(QFrame):
         picture.set_image(cutout)
         cat = QLabel(self)
         cat.setPixmap(dot_icon(CATEGORY_COLOURS[garment.category], 12).pixmap(12, 12))
-        kind = (garment.fine_type or category_label(garment.category)).capitalize()
-        title = QLabel(f"<b>{kind}</b> · {category_label(garment.category)}", self)
+        cat_name = category_label(garment.category)
+        title_text = f"<b>{cat_name}</b>"
+        if garment.fine_type:
+            title_text = f"<b>{garment.fine_type.capitalize()}</b> · {cat_name}"
+        title = QLabel(title_text, self)
         self.verdict = QLabel(verdict(hits), self)
         self.verdict.setObjectName("verdict")
         self.strip = GarmentStrip(thumbnails, thumb=104, parent=self,

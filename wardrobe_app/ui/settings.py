@@ -17,7 +17,11 @@ class AppSettings:
     """Reads and writes the preferences; each property is one key."""
 
     def __init__(self, settings: QSettings | None = None) -> None:
-        self._s = settings if settings is not None else QSettings(ORGANIZATION, APPLICATION)
+        if settings is None:
+            # the default format (tests and screenshots point it at a temporary folder)
+            settings = QSettings(QSettings.defaultFormat(), QSettings.Scope.UserScope,
+                                 ORGANIZATION, APPLICATION)
+        self._s = settings
 
     @property
     def qsettings(self) -> QSettings:

@@ -17,6 +17,20 @@ CATEGORY_LABELS: dict[str, str] = {"top": "Top", "bottom": "Bottom", "one-piece"
 LABEL_COLOURS: dict[int, str] = {1: CATEGORY_COLOURS["top"], 2: CATEGORY_COLOURS["bottom"],
                                  3: CATEGORY_COLOURS["one-piece"]}
 ACCENT = "#2f7d6d"
+
+# Rounded, checkable "chips" (filters, view switches): QToolButtons with chip=true.
+CHIP_STYLE = """
+QToolButton[chip="true"] {
+    border: 1px solid palette(mid); border-radius: 12px; padding: 3px 10px 3px 8px;
+    background: palette(base);
+}
+QToolButton[chip="true"]:hover { border-color: palette(highlight); }
+QToolButton[chip="true"]:checked {
+    background: palette(highlight); color: palette(highlighted-text);
+    border-color: palette(highlight);
+}
+QToolButton[chip="true"]:disabled { color: palette(placeholder-text); }
+"""
 FAVOURITE = "#e0245e"
 
 
