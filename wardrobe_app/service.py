@@ -22,6 +22,7 @@ import tempfile
 import threading
 import warnings
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -522,7 +523,25 @@ class Wardrobe:
 
     def import_photo(self, path: Path, kind: KindChoice = "auto") -> ImportResult:
         """Duplicate check, analysis and save of one photo; never raises for a bad file."""
-        path = Path(path)
+        step = self._analyse_for_import(Path(path), kind)
+        if isinstance(step, ImportResult):
+            return step
+        return self._save_for_import(*step)
+
+    @staticmethod
+    def _failure(path: Path, exc: Exception) -> ImportResult:
+        if isinstance(exc, ImageLoadError):
+            return ImportResult(path, "failed", error=str(exc))
+        if isinstance(exc, MemoryError):
+            return ImportResult(path, "failed", error=f"{path}: out of memory analysing it")
+        log.error("import of %s failed", path, exc_info=exc)
+        return ImportResult(path, "failed", error=f"{path}: {type(exc).__name__}: {exc}")
+
+    def _analyse_for_import(
+        self, path: Path, kind: KindChoice
+    ) -> tuple[PhotoAnalysis, str] | ImportResult:
+        """(analysis, sha256) of a photo to save, or the result when there is nothing to
+        save (failed, duplicate)."""
         if path.is_dir():
             return ImportResult(path, "failed", error=f"{path}: is a folder, not a photo")
         try:
@@ -537,15 +556,15 @@ class Wardrobe:
         if existing is not None:
             return ImportResult(path, "duplicate", photo_id=existing, message="already imported")
         try:
-            analysis = self.analyse(path, kind)
-            return self._save(analysis, analysis.garments, sha)
-        except ImageLoadError as exc:
-            return ImportResult(path, "failed", error=str(exc))
-        except MemoryError:
-            return ImportResult(path, "failed", error=f"{path}: out of memory analysing it")
+            return self.analyse(path, kind), sha
         except Exception as exc:
-            log.exception("import of %s failed", path)
-            return ImportResult(path, "failed", error=f"{path}: {type(exc).__name__}: {exc}")
+            return self._failure(path, exc)
+
+    def _save_for_import(self, analysis: PhotoAnalysis, sha: str) -> ImportResult:
+        try:
+            return self._save(analysis, analysis.garments, sha)
+        except Exception as exc:
+            return self._failure(Path(analysis.path), exc)
 
     def expand_paths(self, paths_: Sequence[Path]) -> list[Path]:
         """Files as given, folders expanded recursively to their photos (hidden entries
@@ -579,21 +598,36 @@ class Wardrobe:
         progress: Callable[[int, int, Path], None] | None = None,
         is_cancelled: Callable[[], bool] | None = None,
     ) -> ImportReport:
-        """Import files and folders; bad files are reported and the rest continue."""
+        """Import files and folders; bad files are reported and the rest continue.
+
+        Photo i is saved (PNG encoding, fsync, commit) on a worker thread while photo
+        i + 1 is analysed; at most one save is in flight.
+        """
         files = self.expand_paths(paths)
-        report = ImportReport()
         total = len(files)
-        for i, f in enumerate(files):
-            if is_cancelled is not None and is_cancelled():
-                report.results.extend(ImportResult(r, "cancelled") for r in files[i:])
-                break
-            if progress is not None:
-                progress(i, total, f)
-            report.results.append(self.import_photo(f, kind))
-        else:
-            if progress is not None and files:
-                progress(total, total, files[-1])
-        return report
+        slots: list[ImportResult | Future[ImportResult]] = []
+        with ThreadPoolExecutor(1, thread_name_prefix="wardrobe-save") as saver:
+            pending: Future[ImportResult] | None = None
+            for i, f in enumerate(files):
+                if is_cancelled is not None and is_cancelled():
+                    slots.extend(ImportResult(r, "cancelled") for r in files[i:])
+                    break
+                if progress is not None:
+                    progress(i, total, f)
+                step = self._analyse_for_import(f, kind)
+                if isinstance(step, ImportResult):
+                    slots.append(step)
+                    continue
+                if pending is not None:
+                    pending.result()
+                pending = saver.submit(self._save_for_import, *step)
+                slots.append(pending)
+            else:
+                if pending is not None:
+                    pending.result()
+                if progress is not None and files:
+                    progress(total, total, files[-1])
+        return ImportReport([s if isinstance(s, ImportResult) else s.result() for s in slots])
 
     # -- browse ------------------------------------------------------------------------
     def _record(self, row: Garment, photo_rel: str) -> GarmentRecord:

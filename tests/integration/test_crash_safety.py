@@ -105,23 +105,18 @@ def check_consistent(home: Path) -> int:
                 s.execute(select(Garment.photo_id, func.count()).group_by(Garment.photo_id)).all()
             )
             photo_ids = set(s.scalars(select(Photo.id)))
-            vectors = {
-                g.id: (g.category, g.vector_array())
-                for g in s.scalars(select(Garment).where(Garment.deleted_at.is_(None)))
-            }
+            vectors: dict[int, tuple[str, np.ndarray]] = {}
+            for g in s.scalars(select(Garment).where(Garment.deleted_at.is_(None))):
+                vec = g.vector_array()
+                assert vec is not None
+                vectors[g.id] = (g.category, vec / np.linalg.norm(vec))
         # every synthetic photo has two garments: a photo row never lacks its garments
         assert set(per_photo) == photo_ids and set(per_photo.values()) <= {2}
         # the index agrees with exact search over the database's vectors (a sample)
         for gid, (category, vec) in list(vectors.items())[::7]:
-            assert vec is not None
             hits = w.similar(gid, k=3)
             exact = sorted(
-                (
-                    -float(v @ vec / np.linalg.norm(v) / np.linalg.norm(vec)),  # type: ignore[operator]
-                    i,
-                )
-                for i, (c, v) in vectors.items()
-                if i != gid and c == category
+                (-float(v @ vec), i) for i, (c, v) in vectors.items() if i != gid and c == category
             )[:3]
             assert np.allclose([h.score for h in hits], [-s for s, _ in exact], atol=1e-5)
         return n_photos
