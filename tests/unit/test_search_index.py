@@ -1,0 +1,467 @@
+"""SimilarIndex: Annoy build + exact delta + tombstones, persistence and threading."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Collection, Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from wardrobe_app.search import SimilarIndex, storage
+
+DIM = 16
+BUILD_FILES = [("ids", "npy"), ("index", "ann"), ("vectors", "npy")]
+
+
+class FakeDB:
+    """Stands in for the garment table: the loader returns every current row."""
+
+    def __init__(self, dim: int = DIM) -> None:
+        self.dim = dim
+        self.rows: dict[int, np.ndarray] = {}
+        self.lock = threading.Lock()
+        self.loads = 0
+        self.after_snapshot: Callable[[], None] = lambda: None  # hook: block a rebuild
+
+    def put(self, ids: list[int], vectors: np.ndarray) -> None:
+        with self.lock:
+            for i, v in zip(ids, vectors, strict=True):
+                self.rows[i] = np.asarray(v, dtype=np.float32)
+
+    def delete(self, ids: list[int]) -> None:
+        with self.lock:
+            for i in ids:
+                self.rows.pop(i, None)
+
+    def loader(self) -> tuple[np.ndarray, np.ndarray]:
+        with self.lock:
+            self.loads += 1
+            ids = np.array(sorted(self.rows), dtype=np.int64)
+            vecs = np.array([self.rows[i] for i in ids.tolist()], dtype=np.float32)
+        self.after_snapshot()
+        return ids, vecs.reshape(-1, self.dim)
+
+
+def random_vectors(rng: np.random.Generator, n: int, dim: int = DIM) -> np.ndarray:
+    return rng.standard_normal((n, dim)).astype(np.float32)
+
+
+def exact(db: FakeDB, q: np.ndarray, k: int, exclude: Collection[int] = (),
+          allowed: Collection[int] | None = None) -> list[tuple[int, float]]:
+    """The reference answer: brute-force cosine, best first, ties by id."""
+    ids = [i for i in sorted(db.rows) if i not in exclude and (allowed is None or i in allowed)]
+    if not ids:
+        return []
+    m = np.array([db.rows[i] for i in ids], dtype=np.float32)
+    m /= np.linalg.norm(m, axis=1, keepdims=True)
+    s = m @ (q / np.linalg.norm(q)).astype(np.float32)
+    order = np.lexsort((np.array(ids), -s))[:k]
+    return [(ids[i], float(s[i])) for i in order]
+
+
+def assert_same(got: list[tuple[int, float]], want: list[tuple[int, float]]) -> None:
+    assert [i for i, _ in got] == [i for i, _ in want]
+    np.testing.assert_allclose([s for _, s in got], [s for _, s in want], atol=1e-5)
+
+
+def check_queries(index: SimilarIndex, db: FakeDB, rng: np.random.Generator, n: int = 15,
+                  **kw: object) -> None:
+    for _ in range(n):
+        q = random_vectors(rng, 1, db.dim)[0]
+        assert_same(index.query(q, 10, **kw), exact(db, q, 10, **kw))  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def rng() -> np.random.Generator:
+    return np.random.default_rng(1234)
+
+
+@pytest.fixture
+def db(rng: np.random.Generator) -> FakeDB:
+    d = FakeDB()
+    d.put(list(range(1, 301)), random_vectors(rng, 300))
+    return d
+
+
+@pytest.fixture
+def make(tmp_path: Path, db: FakeDB) -> Iterator[Callable[..., SimilarIndex]]:
+    """Open indexes on one directory (closed at teardown); kwargs go to SimilarIndex.
+    ``settle``: wait for the build that opening may start."""
+    made: list[SimilarIndex] = []
+
+    def _make(loader_db: FakeDB | None = None, settle: bool = True, **kw: object) -> SimilarIndex:
+        src = loader_db or db
+        kw.setdefault("background", False)
+        kw.setdefault("n_trees", 10)
+        index = SimilarIndex(tmp_path / "index", src.dim, src.loader, **kw)  # type: ignore[arg-type]
+        index.open()
+        made.append(index)
+        if settle:
+            assert index.wait_idle(timeout=10)
+        return index
+
+    yield _make
+    for index in made:
+        index.close()
+
+
+def annoy_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail the test if a query falls back to brute force over the build."""
+    def boom(*a: object, **k: object) -> None:
+        raise AssertionError("brute force used instead of Annoy")
+    monkeypatch.setattr(SimilarIndex, "_exact", staticmethod(boom))
+
+
+# ---- building and querying ---------------------------------------------------------------
+
+
+def test_fresh_index_matches_exact(make, db, rng) -> None:
+    index = make()
+    assert index.built_count == 300 and index.delta_count == 0
+    check_queries(index, db, rng)
+    assert sorted(p.name for p in (index.directory).iterdir()) == [
+        "ids-1.npy", "index-1.ann", "manifest.json", "vectors-1.npy"]
+
+
+def test_annoy_path_matches_exact(make, rng, monkeypatch) -> None:
+    big = FakeDB(dim=8)
+    big.put(list(range(2000)), random_vectors(rng, 2000, 8))
+    index = make(big, exact_below=0, n_trees=10, search_k=1000)
+    annoy_only(monkeypatch)
+    check_queries(index, big, rng, n=30)
+    q = random_vectors(rng, 1, 8)[0]
+    assert_same(index.query(q, 10, exclude={5, 6}), exact(big, q, 10, exclude={5, 6}))
+
+
+def test_delta_found_before_rebuild_then_built(make, db, rng) -> None:
+    index = make(background=True, rebuild_delay=60)  # no automatic rebuild in this test
+    new = random_vectors(rng, 20)
+    db.put(list(range(1000, 1020)), new)
+    index.add(list(range(1000, 1020)), new)
+    assert index.delta_count == 20 and index.built_count == 300
+    hit = index.query(new[3], 1)
+    assert hit[0][0] == 1003 and hit[0][1] == pytest.approx(1.0, abs=1e-5)
+    check_queries(index, db, rng)
+    index.rebuild(wait=True)
+    assert index.delta_count == 0 and index.built_count == 320
+    check_queries(index, db, rng)
+
+
+def test_add_schedules_background_rebuild(make, db, rng) -> None:
+    index = make(background=True, rebuild_delay=0.01)
+    new = random_vectors(rng, 5)
+    db.put([500, 501, 502, 503, 504], new)
+    index.add([500, 501, 502, 503, 504], new)
+    assert index.wait_idle(timeout=10)
+    assert index.delta_count == 0 and index.built_count == 305 and index.build_number == 2
+    check_queries(index, db, rng)
+
+
+def test_re_adding_an_id_replaces_its_vector(make, db, rng) -> None:
+    index = make()
+    v = random_vectors(rng, 1)
+    db.put([7], v)
+    index.add([7], v)
+    assert index.query(v[0], 1)[0][0] == 7
+    np.testing.assert_allclose(index.vector_of(7), v[0] / np.linalg.norm(v[0]), atol=1e-6)
+    check_queries(index, db, rng)
+
+
+def test_removed_are_never_returned(make, db, rng) -> None:
+    index = make(background=True, rebuild_delay=60)
+    q = random_vectors(rng, 1)[0]
+    top = [i for i, _ in index.query(q, 5)]
+    new = random_vectors(rng, 3)
+    db.put([900, 901, 902], new)
+    index.add([900, 901, 902], new)
+    gone = [*top, 901]
+    db.delete(gone)
+    index.remove(gone)
+    for when in ("tombstoned", "rebuilt"):
+        got = [i for i, _ in index.query(q, 300)]
+        assert not set(got) & set(gone), when
+        assert index.query(new[1], 1)[0][0] != 901
+        assert index.vector_of(top[0]) is None and index.vector_of(901) is None
+        check_queries(index, db, rng)
+        index.rebuild(wait=True)
+    assert index.built_count == 300 + 3 - 6
+
+
+def test_exclude_and_allowed(make, db, rng, monkeypatch) -> None:
+    index = make(background=True, rebuild_delay=60)
+    new = random_vectors(rng, 30)
+    db.put(list(range(2000, 2030)), new)  # in the delta: restrictions apply there too
+    index.add(list(range(2000, 2030)), new)
+    tops = {i for i in db.rows if i % 3 == 0}
+    few = {4, 8, 15, 16, 23, 42, 2001}
+    for allowed in (tops, few, {999_999}, set()):
+        check_queries(index, db, rng, n=5, allowed=allowed)
+        check_queries(index, db, rng, n=5, allowed=allowed, exclude={3, 6, 2001})
+    res = index.query(db.rows[42], 10, exclude=[42], allowed=few)
+    assert 42 not in {i for i, _ in res} and {i for i, _ in res} <= few
+
+
+def test_allowed_on_the_annoy_path(make, rng, monkeypatch) -> None:
+    big = FakeDB(dim=8)
+    big.put(list(range(4500)), random_vectors(rng, 4500, 8))
+    index = make(big, exact_below=0, n_trees=20, search_k=300)
+    third = {i for i in big.rows if i % 3 == 1}
+    with monkeypatch.context() as m:
+        annoy_only(m)  # a third of the items: Annoy, asked for about 3x the candidates
+        check_queries(index, big, rng, n=10, allowed=third, exclude={1, 4})
+    # Thirty allowed ids: brute force over them beats asking Annoy for 200x more.
+    check_queries(index, big, rng, n=5, allowed=set(range(0, 3000, 100)))
+
+
+def test_vector_of(make, db, rng) -> None:
+    index = make()
+    v = db.rows[10] / np.linalg.norm(db.rows[10])
+    np.testing.assert_allclose(index.vector_of(10), v, atol=1e-6)
+    assert index.vector_of(12345) is None
+
+
+def test_empty_database(make, rng) -> None:
+    empty = FakeDB()
+    index = make(empty)
+    assert index.query(random_vectors(rng, 1)[0]) == []
+    v = random_vectors(rng, 2)
+    empty.put([1, 2], v)
+    index.add([1, 2], v)
+    assert [i for i, _ in index.query(v[0])] == [1, 2]
+    index.rebuild()
+    assert index.built_count == 2 and [i for i, _ in index.query(v[0])] == [1, 2]
+
+
+def test_bad_input_and_lifecycle(tmp_path, db, rng) -> None:
+    index = SimilarIndex(tmp_path / "ix", DIM, db.loader, background=False)
+    with pytest.raises(RuntimeError):
+        index.query(random_vectors(rng, 1)[0])
+    index.open()
+    with pytest.raises(ValueError):
+        index.query(np.zeros(DIM + 1, dtype=np.float32))
+    with pytest.raises(ValueError):
+        index.add([1, 2], random_vectors(rng, 3))
+    index.close()
+    with pytest.raises(RuntimeError):
+        index.query(random_vectors(rng, 1)[0])
+
+
+# ---- persistence -------------------------------------------------------------------------
+
+
+def test_restart_maps_the_stored_build(make, db, rng) -> None:
+    first = make()
+    first.close()
+    loads = db.loads
+    again = make()
+    assert again.build_number == 1 and again.built_count == 300 and again.delta_count == 0
+    assert db.loads == loads + 1  # one read to reconcile, no rebuild
+    check_queries(again, db, rng)
+
+
+def test_restart_catches_up_on_unbuilt_edits(make, db, rng, monkeypatch) -> None:
+    first = make(background=True, rebuild_delay=60)
+    new = random_vectors(rng, 10)
+    db.put(list(range(700, 710)), new)
+    first.add(list(range(700, 710)), new)
+    db.delete([1, 2, 3])
+    first.remove([1, 2, 3])
+    changed = random_vectors(rng, 1)
+    db.put([50], changed)
+    first.add([50], changed)
+    first.close()  # before the rebuild: the edits only reached the database
+    release = threading.Event()
+    write_build = storage.write_build
+
+    def held_write_build(*a: object, **kw: object) -> None:
+        assert release.wait(10)
+        write_build(*a, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(storage, "write_build", held_write_build)
+    again = make(background=True, rebuild_delay=60, settle=False)
+    assert again.build_number == 1 and again.delta_count == 11  # 10 new + 1 changed
+    check_queries(again, db, rng)
+    assert again.query(changed[0], 1)[0][0] == 50
+    release.set()  # the catch-up build started by open() may go on
+    assert again.wait_idle(timeout=10)
+    assert again.build_number == 2 and again.delta_count == 0 and again.built_count == 307
+    check_queries(again, db, rng)
+
+
+def test_edits_while_open_reads_the_database_win(make, db, rng, tmp_path) -> None:
+    make().close()
+    old, newer = random_vectors(rng, 2)
+    db.put([50], old[None])  # changed since the build: open() will cover it from the loader
+    index: list[SimilarIndex] = []
+
+    def edit_meanwhile() -> None:  # after the loader's snapshot, before open() returns
+        db.after_snapshot = lambda: None
+        db.put([50], newer[None])
+        index[0].add([50], newer[None])
+        db.delete([60])
+        index[0].remove([60])
+
+    db.after_snapshot = edit_meanwhile
+    ix = SimilarIndex(tmp_path / "index", DIM, db.loader, background=False, n_trees=10)
+    index.append(ix)
+    ix.open()
+    try:
+        np.testing.assert_allclose(ix.vector_of(50), newer / np.linalg.norm(newer), atol=1e-6)
+        assert ix.vector_of(60) is None
+        check_queries(ix, db, rng)
+    finally:
+        ix.close()
+
+
+@pytest.mark.parametrize("target", ["index-1.ann", "ids-1.npy", "vectors-1.npy", "manifest.json"])
+@pytest.mark.parametrize("damage", ["garbage", "same-size garbage", "missing"])
+def test_damaged_files_are_rebuilt(make, db, rng, target, damage) -> None:
+    first = make()
+    first.close()
+    path = first.directory / target
+    if damage == "missing":
+        path.unlink()
+    else:
+        size = path.stat().st_size if damage == "same-size garbage" else 1234
+        path.write_bytes(np.random.default_rng(7).bytes(size))
+    again = make(background=True, settle=False)
+    check_queries(again, db, rng)  # exact over the loader's rows until the build lands
+    assert again.wait_idle(timeout=10)
+    assert again.built_count == 300
+    check_queries(again, db, rng)
+    # A manifest that can't be read takes build 1's files with it; else build 1 is replaced.
+    assert again.build_number == (1 if target == "manifest.json" else 2)
+    names = {p.name for p in again.directory.iterdir()}
+    assert names == {f"{s}-{again.build_number}.{e}" for s, e in BUILD_FILES} | {"manifest.json"}
+    build = again.build_number
+    again.close()
+    third = make(background=True, settle=False)  # the repaired build maps without a rebuild
+    assert third.build_number == build and third.built_count == 300
+
+
+def test_dimension_change_rebuilds(make, db, rng) -> None:
+    make().close()
+    small = FakeDB(dim=8)
+    small.put(list(range(50)), random_vectors(rng, 50, 8))
+    again = make(small)
+    assert again.build_number == 2 and again.built_count == 50
+    check_queries(again, small, rng)
+
+
+# ---- threads -----------------------------------------------------------------------------
+
+
+def test_edits_during_a_rebuild_are_kept(make, db, rng) -> None:
+    index = make(background=True, rebuild_delay=60)
+    in_loader, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        in_loader.set()
+        assert release.wait(10)
+
+    db.after_snapshot = hold
+    index.rebuild()
+    assert in_loader.wait(10)  # the rebuild has its snapshot and is blocked
+    db.after_snapshot = lambda: None
+    new = random_vectors(rng, 40)
+
+    def adder(part: int) -> None:
+        ids = list(range(5000 + part * 10, 5010 + part * 10))
+        db.put(ids, new[part * 10:part * 10 + 10])
+        index.add(ids, new[part * 10:part * 10 + 10])
+
+    threads = [threading.Thread(target=adder, args=(p,)) for p in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    db.delete([10, 11])
+    index.remove([10, 11])
+    check_queries(index, db, rng, n=5)
+    release.set()
+    index.rebuild(wait=True)  # the one blocked, then exactly one more
+    assert index.wait_idle(timeout=10)
+    assert index.built_count == 300 + 40 - 2 and index.delta_count == 0
+    check_queries(index, db, rng)
+
+
+def test_swap_keeps_edits_made_after_the_snapshot(make, db, rng) -> None:
+    index = make(background=True, rebuild_delay=60)
+    in_loader, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        in_loader.set()
+        assert release.wait(10)
+
+    db.after_snapshot = hold
+    index.rebuild()
+    assert in_loader.wait(10)
+    db.after_snapshot = lambda: None
+    new = random_vectors(rng, 5)
+    db.put(list(range(800, 805)), new)
+    index.add(list(range(800, 805)), new)
+    db.delete([20])
+    index.remove([20])
+    loads = db.loads
+    release.set()
+    # Wait for the blocked build only: the rebuild the edits asked for is 60 s away.
+    deadline = time.monotonic() + 10
+    while index.build_number < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert index.build_number == 2 and db.loads == loads
+    assert index.delta_count == 5 and index.vector_of(20) is None
+    check_queries(index, db, rng)
+
+
+def test_rebuild_requests_coalesce(make, db, rng) -> None:
+    index = make(background=True, rebuild_delay=60)
+    in_loader, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        in_loader.set()
+        assert release.wait(10)
+
+    db.after_snapshot = hold
+    loads = db.loads
+    index.rebuild()
+    assert in_loader.wait(10)
+    db.after_snapshot = lambda: None
+    for _ in range(5):
+        index.rebuild()
+    release.set()
+    assert index.wait_idle(timeout=10)
+    assert db.loads == loads + 2 and index.build_number == 3
+
+
+def test_queries_while_rebuilding(make, db, rng) -> None:
+    index = make(background=True, rebuild_delay=0)
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def reader() -> None:
+        r = np.random.default_rng(5)
+        try:
+            while not stop.is_set():
+                res = index.query(random_vectors(r, 1)[0], 10)
+                assert len(res) == 10
+        except BaseException as exc:
+            errors.append(exc)
+
+    readers = [threading.Thread(target=reader) for _ in range(2)]
+    for t in readers:
+        t.start()
+    for n in range(10):
+        v = random_vectors(rng, 3)
+        ids = [3000 + 3 * n, 3001 + 3 * n, 3002 + 3 * n]
+        db.put(ids, v)
+        index.add(ids, v)
+    assert index.wait_idle(timeout=10)
+    stop.set()
+    for t in readers:
+        t.join()
+    assert not errors
+    assert index.built_count + index.delta_count == 330
+    check_queries(index, db, rng)

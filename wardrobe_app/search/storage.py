@@ -1,0 +1,275 @@
+"""On-disk builds of the similarity index.
+
+A build ``b`` is three files, all written to temporary names and moved into place with
+``os.replace``:
+
+* ``index-b.ann``: the Annoy forest (metric 'angular'), item ``i`` = row ``i``;
+* ``ids-b.npy``: the garment id of each row, sorted ascending (so lookups are a bisection);
+* ``vectors-b.npy``: the unit float32 rows, memory-mapped for exact re-ranking.
+
+``manifest.json`` is replaced last and names the current build with sizes and CRC-32s, so
+a reader only ever sees a complete, matching set; anything that doesn't check out (missing,
+truncated, garbage, other dimension) is reported as :class:`IndexFileError` and the caller
+rebuilds. Older builds are deleted once a newer manifest is in place.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import uuid
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+import numpy as np
+from annoy import AnnoyIndex
+
+from .vectors import as_ids, normalise
+
+FORMAT = 1
+MANIFEST = "manifest.json"
+METRIC: Final = "angular"
+_BUILD_FILE = re.compile(r"^(index|ids|vectors)-(\d+)\.(ann|npy)$")
+_TMP_SUFFIX = ".tmp"
+_CHUNK = 1 << 22
+
+
+class IndexFileError(Exception):
+    """The persisted index is missing, corrupt or for another dimension."""
+
+
+class BuildCancelled(Exception):
+    """The index was closed while a build was running."""
+
+
+@dataclass(frozen=True)
+class Built:
+    """One immutable generation of the indexed set.
+
+    ``ann`` is None for an exact-only snapshot (before the first build finishes); then
+    ``build`` is 0 and every query is brute force over ``vectors``.
+    """
+
+    build: int
+    ids: np.ndarray  # int64 (N,), sorted, unique
+    vectors: np.ndarray  # float32 (N, dim), unit rows; a read-only memmap once on disk
+    ann: AnnoyIndex | None = None
+
+    @property
+    def count(self) -> int:
+        return int(self.ids.shape[0])
+
+    def rows_of(self, ids: np.ndarray) -> np.ndarray:
+        """Rows of those ``ids`` that are in this generation (others are dropped)."""
+        if self.count == 0 or ids.size == 0:
+            return np.zeros(0, dtype=np.int64)
+        pos = np.searchsorted(self.ids, ids)
+        pos[pos >= self.count] = 0
+        return pos[self.ids[pos] == ids].astype(np.int64)
+
+    def row_of(self, id_: int) -> int | None:
+        rows = self.rows_of(np.array([id_], dtype=np.int64))
+        return int(rows[0]) if rows.size else None
+
+
+def empty(dim: int) -> Built:
+    return Built(0, np.zeros(0, dtype=np.int64), np.zeros((0, dim), dtype=np.float32))
+
+
+def prepare(ids: np.ndarray, vectors: np.ndarray, dim: int) -> tuple[np.ndarray, np.ndarray]:
+    """Validate a loader snapshot: ids sorted and unique (last duplicate wins), rows unit."""
+    ids = as_ids(ids)
+    vecs = np.asarray(vectors)
+    if vecs.size == 0 and ids.size == 0:
+        return ids, np.zeros((0, dim), dtype=np.float32)
+    if vecs.ndim != 2 or vecs.shape != (ids.size, dim):
+        raise ValueError(f"loader returned {ids.size} ids and vectors of shape {vecs.shape}, "
+                         f"expected ({ids.size}, {dim})")
+    # Reverse first so np.unique's "first occurrence" is the caller's last one.
+    uniq, first_in_reversed = np.unique(ids[::-1], return_index=True)
+    rows = ids.size - 1 - first_in_reversed
+    return uniq, normalise(vecs[rows], dim)
+
+
+def snapshot(ids: np.ndarray, vectors: np.ndarray, dim: int) -> Built:
+    """An exact-only generation held in memory (no Annoy forest yet)."""
+    ids, vecs = prepare(ids, vectors, dim)
+    return Built(0, ids, vecs)
+
+
+def _crc(path: Path) -> int:
+    crc = 0
+    with path.open("rb") as f:
+        while chunk := f.read(_CHUNK):
+            crc = zlib.crc32(chunk, crc)
+    return crc
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _tmp(directory: Path, name: str) -> Path:
+    # Unique so a writer from a closed-but-still-building index can't collide with ours.
+    return directory / f"{name}.{uuid.uuid4().hex[:8]}{_TMP_SUFFIX}"
+
+
+def _place(tmp: Path, final: Path) -> dict[str, Any]:
+    """fsync, move into place, and describe the file for the manifest."""
+    _fsync(tmp)
+    info = {"file": final.name, "size": tmp.stat().st_size, "crc32": _crc(tmp)}
+    os.replace(tmp, final)
+    return info
+
+
+def _save_npy(directory: Path, name: str, array: np.ndarray) -> dict[str, Any]:
+    tmp = _tmp(directory, name)
+    try:
+        with tmp.open("wb") as f:
+            np.save(f, array, allow_pickle=False)
+        return _place(tmp, directory / name)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def read_manifest(directory: Path) -> dict[str, Any]:
+    try:
+        data = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise IndexFileError("no index has been built yet") from exc
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise IndexFileError(f"unreadable manifest: {exc}") from exc
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise IndexFileError("manifest of an unknown format")
+    return data
+
+
+def next_build_number(directory: Path) -> int:
+    """One more than any build named by the manifest or by a file in the folder."""
+    seen = [0]
+    with contextlib.suppress(IndexFileError):
+        seen.append(int(read_manifest(directory).get("build", 0)))
+    for path in directory.iterdir():
+        m = _BUILD_FILE.match(path.name)
+        if m:
+            seen.append(int(m.group(2)))
+    return max(seen) + 1
+
+
+def write_build(
+    directory: Path,
+    build: int,
+    ids: np.ndarray,
+    vectors: np.ndarray,
+    *,
+    n_trees: int,
+    n_jobs: int = 1,
+    stop: Callable[[], bool] = lambda: False,
+) -> None:
+    """Build the Annoy forest for prepared ``ids``/``vectors`` and publish it as ``build``.
+
+    ``stop`` is polled between the slow steps; when it turns true the build is abandoned
+    (raising :class:`BuildCancelled`) before the manifest is touched.
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    dim = int(vectors.shape[1])
+    files = {}
+    files["ids"] = _save_npy(directory, f"ids-{build}.npy", ids)
+    files["vectors"] = _save_npy(directory, f"vectors-{build}.npy", vectors)
+
+    ann = AnnoyIndex(dim, METRIC)
+    for row in range(ids.size):
+        ann.add_item(row, vectors[row])
+        if row % 4096 == 4095 and stop():
+            raise BuildCancelled
+    if stop():
+        raise BuildCancelled
+    ann.build(n_trees, n_jobs=n_jobs)  # releases the GIL, so queries keep running
+    tmp = _tmp(directory, f"index-{build}.ann")
+    try:
+        ann.save(str(tmp))
+        ann.unload()  # save() maps the temp file; let go before renaming it (Windows)
+        files["ann"] = _place(tmp, directory / f"index-{build}.ann")
+    finally:
+        tmp.unlink(missing_ok=True)
+    if stop():
+        raise BuildCancelled
+
+    manifest = {"format": FORMAT, "build": build, "dim": dim, "metric": METRIC,
+                "count": int(ids.size), "n_trees": n_trees, "files": files}
+    tmp = _tmp(directory, MANIFEST)
+    try:
+        tmp.write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+        _place(tmp, directory / MANIFEST)  # the commit point
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _checked(directory: Path, info: Any, expect_name: str) -> Path:
+    if not isinstance(info, dict) or info.get("file") != expect_name:
+        raise IndexFileError(f"manifest does not describe {expect_name}")
+    path = directory / expect_name
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise IndexFileError(f"{expect_name} is missing") from exc
+    # The CRC guards Annoy: it trusts node offsets blindly and can crash on garbage.
+    if size != info.get("size") or _crc(path) != info.get("crc32"):
+        raise IndexFileError(f"{expect_name} is corrupt")
+    return path
+
+
+def load_build(directory: Path, dim: int) -> Built:
+    """Map the build the manifest names, verifying every file; IndexFileError otherwise."""
+    manifest = read_manifest(directory)
+    try:
+        build, count = int(manifest["build"]), int(manifest["count"])
+        stored_dim, files = int(manifest["dim"]), manifest["files"]
+    except (KeyError, TypeError, ValueError) as exc:
+        raise IndexFileError(f"incomplete manifest: {exc}") from exc
+    if stored_dim != dim or manifest.get("metric") != METRIC:
+        raise IndexFileError(f"index is for dimension {stored_dim}, expected {dim}")
+    if not isinstance(files, dict):
+        raise IndexFileError("incomplete manifest")
+    ids_path = _checked(directory, files.get("ids"), f"ids-{build}.npy")
+    vec_path = _checked(directory, files.get("vectors"), f"vectors-{build}.npy")
+    ann_path = _checked(directory, files.get("ann"), f"index-{build}.ann")
+    try:
+        ids = np.load(ids_path, allow_pickle=False)
+        vectors = np.load(vec_path, mmap_mode="r", allow_pickle=False)
+    except (OSError, ValueError) as exc:
+        raise IndexFileError(f"unreadable arrays: {exc}") from exc
+    if (ids.dtype != np.int64 or ids.shape != (count,) or vectors.dtype != np.float32
+            or vectors.shape != (count, dim) or np.any(np.diff(ids) <= 0)):
+        raise IndexFileError("index arrays do not match the manifest")
+    ann = AnnoyIndex(dim, METRIC)
+    try:
+        ann.load(str(ann_path))  # mmap, no prefault
+    except OSError as exc:
+        raise IndexFileError(f"unreadable Annoy file: {exc}") from exc
+    if ann.get_n_items() != count:
+        ann.unload()
+        raise IndexFileError("Annoy file does not match the manifest")
+    return Built(build, ids, vectors, ann)
+
+
+def clean(directory: Path, keep: int | None) -> None:
+    """Delete other builds' files and stray temporaries (best effort: a file still mapped
+    on Windows can't be deleted yet; it goes next time)."""
+    if not directory.is_dir():
+        return
+    for path in directory.iterdir():
+        m = _BUILD_FILE.match(path.name)
+        stale = (m is not None and int(m.group(2)) != keep) or path.name.endswith(_TMP_SUFFIX)
+        if stale:
+            with contextlib.suppress(OSError):
+                path.unlink()
