@@ -6,10 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, Signal, Slot
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QListView,
     QStackedWidget,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
@@ -66,6 +68,26 @@ class GarmentGrid(QListView):
         self.setMouseTracking(True)
         self.setFrameShape(QListView.Shape.NoFrame)
         self.setContentsMargins(8, 8, 8, 8)
+        self._cell = QSize()
+
+    def set_cell_size(self, cell: QSize) -> None:
+        """The card size; the grid spreads the cards evenly over the width."""
+        self._cell = QSize(cell)
+        self._fit_columns()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        if not self._cell.isValid():
+            return
+        width = self.viewport().width() - 2
+        gap = 6
+        columns = max(1, width // (self._cell.width() + gap))
+        grid = QSize(max(self._cell.width() + gap, width // columns), self._cell.height() + gap)
+        if grid != self.gridSize():
+            self.setGridSize(grid)
 
 
 class BrowsePage(QWidget):
@@ -89,6 +111,10 @@ class BrowsePage(QWidget):
         self.delegate = GarmentDelegate(148, self.grid)
         self.grid.setItemDelegate(self.delegate)
         self.grid.setModel(self.model)
+        option = QStyleOptionViewItem()
+        option.initFrom(self.grid)
+        option.font = self.grid.font()
+        self.grid.set_cell_size(self.delegate.sizeHint(option, QModelIndex()))
         self.grid.activated.connect(self._activated)
         self.grid.selectionModel().selectionChanged.connect(
             lambda *_: self.selectionChanged.emit(len(self.selected_ids())))

@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QSizePolicy,
-    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from ..types import CATEGORIES, GarmentFilter
 from .flow_layout import FlowLayout
-from .icons import dot_icon, heart_icon, standard
+from .icons import dot_icon, heart_icon, line_icon
 from .theme import CATEGORY_COLOURS, category_label
 
 SORTS: tuple[tuple[str, str], ...] = (("date", "Newest first"), ("date-asc", "Oldest first"),
@@ -55,8 +55,9 @@ class FilterBar(QWidget):
         self.search.setObjectName("search")
         self.search.setPlaceholderText("Search names, tags and notes   (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
-        self.search.addAction(standard(QStyle.StandardPixmap.SP_FileDialogContentsView),
-                              QLineEdit.ActionPosition.LeadingPosition)
+        self.search.addAction(
+            line_icon("search", self.palette().color(QPalette.ColorRole.PlaceholderText), 16),
+            QLineEdit.ActionPosition.LeadingPosition)
         self.search.setMinimumWidth(260)
         self.search.textChanged.connect(lambda _t: self._debounce.start())
         self.search.returnPressed.connect(self._emit_now)

@@ -118,3 +118,82 @@ def placeholder_pixmap(size: QSize, colour: QColor) -> QPixmap:
     p.drawRoundedRect(QRectF(pm.rect()).adjusted(8, 8, -8, -8), 10, 10)
     p.end()
     return pm
+
+
+def _line_pen(colour: QColor, width: float) -> QPen:
+    return QPen(colour, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
+                Qt.PenJoinStyle.RoundJoin)
+
+
+def line_icon(name: str, colour: QColor, size: int = 20) -> QIcon:
+    """Simple line icons for the toolbar, drawn in the palette's text colour:
+    photos, folder, search, delete, undo, settings, back."""
+    pm, p = _canvas(size)
+    s = float(size)
+    p.setPen(_line_pen(colour, s * 0.085))
+    p.setBrush(Qt.BrushStyle.NoBrush)
+    if name == "photos":
+        p.drawRoundedRect(QRectF(s * 0.1, s * 0.2, s * 0.62, s * 0.55), s * 0.08, s * 0.08)
+        path = QPainterPath()
+        path.moveTo(s * 0.14, s * 0.68)
+        path.lineTo(s * 0.32, s * 0.48)
+        path.lineTo(s * 0.46, s * 0.6)
+        path.lineTo(s * 0.56, s * 0.52)
+        path.lineTo(s * 0.7, s * 0.66)
+        p.drawPath(path)
+        p.drawLine(QPointF(s * 0.8, s * 0.55), QPointF(s * 0.8, s * 0.9))
+        p.drawLine(QPointF(s * 0.63, s * 0.72), QPointF(s * 0.97, s * 0.72))
+    elif name == "folder":
+        path = QPainterPath()
+        path.moveTo(s * 0.1, s * 0.8)
+        path.lineTo(s * 0.1, s * 0.22)
+        path.lineTo(s * 0.38, s * 0.22)
+        path.lineTo(s * 0.46, s * 0.32)
+        path.lineTo(s * 0.9, s * 0.32)
+        path.lineTo(s * 0.9, s * 0.8)
+        path.closeSubpath()
+        p.drawPath(path)
+    elif name == "search":
+        p.drawEllipse(QRectF(s * 0.12, s * 0.12, s * 0.5, s * 0.5))
+        p.drawLine(QPointF(s * 0.55, s * 0.55), QPointF(s * 0.86, s * 0.86))
+    elif name == "delete":
+        p.drawLine(QPointF(s * 0.15, s * 0.25), QPointF(s * 0.85, s * 0.25))
+        p.drawLine(QPointF(s * 0.4, s * 0.25), QPointF(s * 0.42, s * 0.12))
+        p.drawLine(QPointF(s * 0.42, s * 0.12), QPointF(s * 0.58, s * 0.12))
+        p.drawLine(QPointF(s * 0.58, s * 0.12), QPointF(s * 0.6, s * 0.25))
+        path = QPainterPath()
+        path.moveTo(s * 0.24, s * 0.3)
+        path.lineTo(s * 0.3, s * 0.88)
+        path.lineTo(s * 0.7, s * 0.88)
+        path.lineTo(s * 0.76, s * 0.3)
+        p.drawPath(path)
+        p.drawLine(QPointF(s * 0.43, s * 0.42), QPointF(s * 0.44, s * 0.76))
+        p.drawLine(QPointF(s * 0.57, s * 0.42), QPointF(s * 0.56, s * 0.76))
+    elif name == "undo":
+        path = QPainterPath()
+        path.moveTo(s * 0.22, s * 0.42)
+        path.lineTo(s * 0.62, s * 0.42)
+        path.cubicTo(QPointF(s * 0.95, s * 0.42), QPointF(s * 0.95, s * 0.86),
+                     QPointF(s * 0.62, s * 0.86))
+        path.lineTo(s * 0.4, s * 0.86)
+        p.drawPath(path)
+        p.drawLine(QPointF(s * 0.22, s * 0.42), QPointF(s * 0.38, s * 0.26))
+        p.drawLine(QPointF(s * 0.22, s * 0.42), QPointF(s * 0.38, s * 0.58))
+    elif name == "settings":
+        import math
+
+        centre = QPointF(s / 2, s / 2)
+        for i in range(8):
+            a = i * math.pi / 4
+            p.drawLine(QPointF(centre.x() + math.cos(a) * s * 0.28,
+                               centre.y() + math.sin(a) * s * 0.28),
+                       QPointF(centre.x() + math.cos(a) * s * 0.42,
+                               centre.y() + math.sin(a) * s * 0.42))
+        p.drawEllipse(centre, s * 0.26, s * 0.26)
+        p.drawEllipse(centre, s * 0.09, s * 0.09)
+    elif name == "back":
+        p.drawLine(QPointF(s * 0.2, s * 0.5), QPointF(s * 0.82, s * 0.5))
+        p.drawLine(QPointF(s * 0.2, s * 0.5), QPointF(s * 0.45, s * 0.25))
+        p.drawLine(QPointF(s * 0.2, s * 0.5), QPointF(s * 0.45, s * 0.75))
+    p.end()
+    return QIcon(pm)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, QTimer, Slot
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Slot
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -14,6 +14,7 @@ from PySide6.QtGui import (
     QDragMoveEvent,
     QDropEvent,
     QKeySequence,
+    QPalette,
     QUndoCommand,
     QUndoStack,
 )
@@ -36,7 +37,7 @@ from .browse_page import BrowsePage
 from .empty_state import EmptyState
 from .errors import ErrorReporter
 from .garment_view import GarmentView
-from .icons import app_icon, standard
+from .icons import app_icon, line_icon, standard
 from .import_controller import ImportController
 from .import_report import ImportReportDialog, ImportSummary
 from .own_this_dialog import IMAGE_FILTER, OwnThisDialog
@@ -130,7 +131,7 @@ class MainWindow(QMainWindow):
     # --- construction ------------------------------------------------------------------
     def _action(self, name: str, text: str, slot: Callable[[], object],
                 shortcut: str | QKeySequence.StandardKey | list[QKeySequence] | None = None,
-                icon: QStyle.StandardPixmap | None = None, tip: str = "") -> QAction:
+                icon: str | None = None, tip: str = "") -> QAction:
         action = QAction(text, self)
         action.setObjectName(name)
         if shortcut is not None:
@@ -139,7 +140,7 @@ class MainWindow(QMainWindow):
             else:
                 action.setShortcut(QKeySequence(shortcut))
         if icon is not None:
-            action.setIcon(standard(icon))
+            action.setProperty("lineIcon", icon)
         if tip:
             action.setToolTip(tip)
             action.setStatusTip(tip)
@@ -150,23 +151,21 @@ class MainWindow(QMainWindow):
 
     def _make_actions(self) -> None:
         self.actions_: dict[str, QAction] = {}
-        sp = QStyle.StandardPixmap
         self._action("import_photos", "&Import photos…", self.choose_photos, "Ctrl+I",
-                     sp.SP_DialogOpenButton, "Add photos to the wardrobe (Ctrl+I)")
+                     "photos", "Add photos to the wardrobe (Ctrl+I)")
         self._action("import_folder", "Import &folder…", self.choose_folder, "Ctrl+Shift+I",
-                     sp.SP_DirOpenIcon, "Add every photo in a folder (Ctrl+Shift+I)")
+                     "folder", "Add every photo in a folder (Ctrl+Shift+I)")
         self._action("own_this", "Do I already &own this?…", self.open_own_this, "Ctrl+O",
-                     sp.SP_FileDialogContentsView,
-                     "Check a photo against your wardrobe without saving it (Ctrl+O)")
-        self._action("export", "&Export…", self.export, None, sp.SP_DialogSaveButton,
+                     "search", "Check a photo against your wardrobe without saving it (Ctrl+O)")
+        self._action("export", "&Export…", self.export, None, None,
                      "Export the cut-outs and a CSV list")
         self._action("settings", "&Settings…", self.open_settings,
-                     QKeySequence.StandardKey.Preferences, sp.SP_FileDialogDetailedView)
+                     QKeySequence.StandardKey.Preferences, "settings")
         self._action("quit", "&Quit", self.close, QKeySequence.StandardKey.Quit)
         undo = self.undo_stack.createUndoAction(self, "&Undo")
         undo.setObjectName("undo")
         undo.setShortcut(QKeySequence.StandardKey.Undo)
-        undo.setIcon(standard(sp.SP_ArrowBack))
+        undo.setProperty("lineIcon", "undo")
         self.addAction(undo)
         self.actions_["undo"] = undo
         redo = self.undo_stack.createRedoAction(self, "&Redo")
@@ -175,15 +174,29 @@ class MainWindow(QMainWindow):
         self.addAction(redo)
         self.actions_["redo"] = redo
         self._action("delete", "&Delete", self.delete_selected, QKeySequence.StandardKey.Delete,
-                     sp.SP_TrashIcon, "Delete the selected garments (Del)")
+                     "delete", "Delete the selected garments (Del)")
         self._action("find", "&Find", self.focus_search, QKeySequence.StandardKey.Find)
         self._action("select_all", "Select &all", self.select_all,
                      QKeySequence.StandardKey.SelectAll)
         self._action("open", "&Open garment", self.open_current, None)
         self._action("back", "&Back to all garments", self.show_browse,
-                     [QKeySequence(QKeySequence.StandardKey.Back)], sp.SP_ArrowBack)
+                     [QKeySequence(QKeySequence.StandardKey.Back)], "back")
         self._action("about", "&About Wardrobe", self.open_about, None)
         self.actions_["delete"].setEnabled(False)
+        self._paint_icons()
+
+    def _paint_icons(self) -> None:
+        """(Re)draw the line icons in the palette's text colour (light or dark)."""
+        colour = self.palette().color(QPalette.ColorRole.WindowText)
+        for action in self.actions_.values():
+            name = action.property("lineIcon")
+            if name:
+                action.setIcon(line_icon(str(name), colour))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "actions_"):
+            self._paint_icons()
 
     def _make_pages(self) -> None:
         self.empty_page = EmptyState(
