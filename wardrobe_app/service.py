@@ -176,8 +176,12 @@ class Wardrobe:
         self._index: SimilarIndex | None = None
         self._index_dim: int | None = None
         self._index_dirty = False
-        self._vector_version: str | None = self._stored_vector_version()
         self._closed = False
+        try:
+            self._vector_version: str | None = self._stored_vector_version()
+        except BaseException:
+            self.store.close()
+            raise
 
     # -- life cycle --------------------------------------------------------------------
     def __enter__(self) -> Wardrobe:
@@ -202,12 +206,15 @@ class Wardrobe:
     @property
     def analyser(self) -> Analyser:
         """The vision pipeline, created on first use; a new embedder re-embeds the wardrobe."""
+        ready = self._analyser
+        if ready is not None and self._analyser_synced:
+            return ready  # no lock: analysis must not wait for a save in progress
         with self._lock:
             if self._analyser is None:
                 self._analyser = default_analyser()
             if not self._analyser_synced:
-                self._analyser_synced = True
                 self._sync_embedder(self._analyser)
+                self._analyser_synced = True
             return self._analyser
 
     def analyser_loaded(self) -> bool:

@@ -422,3 +422,14 @@ def test_env_var_analyser_hook(home: Path, photos: Photos, monkeypatch: pytest.M
         assert w.home == home
         assert isinstance(w.analyser, FakeAnalyser)
         assert w.import_photo(photos(1)[0]).status == "imported"
+
+
+def test_empty_wardrobe(wardrobe: Wardrobe, photos: Photos, tmp_path: Path) -> None:
+    assert wardrobe.count() == 0 and wardrobe.list_garments() == []
+    assert wardrobe.colour_names() == [] and wardrobe.fine_types() == []
+    assert wardrobe.similar_many([], 3) == {}
+    analysis, results = wardrobe.similar_to_photo(photos(1)[0])
+    assert len(analysis.garments) == 2 and results == [[], []]
+    assert wardrobe.reindex() == 0
+    assert wardrobe.export(tmp_path / "out").read_text().startswith("id,")
+    assert wardrobe.stats() == {"photos": 0, "garments": 0, "top": 0, "bottom": 0, "one-piece": 0}
