@@ -145,9 +145,14 @@ class Analyser(Protocol):
     for a file that is not a usable photo; vectors of the returned garments are filled.
     """
 
-    embedder_version: str
-    dim: int
-    device: str
+    @property
+    def embedder_version(self) -> str: ...
+
+    @property
+    def dim(self) -> int: ...
+
+    @property
+    def device(self) -> str: ...
 
     def analyse(self, path: Path, kind: KindChoice = "auto") -> PhotoAnalysis: ...
 

@@ -57,10 +57,15 @@ def main() -> None:
         source = f"{len(photos)} random 550x825 images (../shared/data/ccp not present)"
     segmenter = Segmenter(args.model, device="cpu")
     print(f"threads={torch.get_num_threads()} shipped={segmenter.describe()} photos: {source}")
-    print(f"photo size {photos[0].shape[1]}x{photos[0].shape[0]}, working size {segmenter.config.input_size}")
+    print(
+        f"photo size {photos[0].shape[1]}x{photos[0].shape[0]}, "
+        f"working size {segmenter.config.input_size}"
+    )
 
     counter = iter(range(10**9))
-    shipped = median_ms(lambda: segmenter.segment(photos[next(counter) % len(photos)]), args.repeats)
+    shipped = median_ms(
+        lambda: segmenter.segment(photos[next(counter) % len(photos)]), args.repeats
+    )
 
     seed = UNet(width=64, num_classes=3).eval()
     x = torch.rand(1, 3, 256, 256)

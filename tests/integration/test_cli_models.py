@@ -43,8 +43,19 @@ def test_segment_writes_label_maps_and_reports_bad_files(
     (tmp_path / "bad.jpg").write_bytes(b"definitely not a jpeg")
     out = tmp_path / "out"
     code = main(
-        ["segment", str(tmp_path / "a.jpg"), str(tmp_path / "bad.jpg"), str(tmp_path / "rot.jpg"),
-         "--out-dir", str(out), "--model", str(tiny_model), "--device", "cpu", "--overlay"]
+        [
+            "segment",
+            str(tmp_path / "a.jpg"),
+            str(tmp_path / "bad.jpg"),
+            str(tmp_path / "rot.jpg"),
+            "--out-dir",
+            str(out),
+            "--model",
+            str(tiny_model),
+            "--device",
+            "cpu",
+            "--overlay",
+        ]
     )
     assert code != 0  # one file failed
     err = capsys.readouterr().err
@@ -59,7 +70,19 @@ def test_segment_writes_label_maps_and_reports_bad_files(
 
 def test_segment_all_good_exits_zero(tmp_path: Path, tiny_model: Path) -> None:
     write_photo(tmp_path / "b.png", 33, 47)
-    assert main(["segment", str(tmp_path / "b.png"), "--out-dir", str(tmp_path), "--model", str(tiny_model)]) == 0
+    assert (
+        main(
+            [
+                "segment",
+                str(tmp_path / "b.png"),
+                "--out-dir",
+                str(tmp_path),
+                "--model",
+                str(tiny_model),
+            ]
+        )
+        == 0
+    )
     assert cv2.imread(str(tmp_path / "b.png"), cv2.IMREAD_UNCHANGED).shape == (33, 47)
 
 
@@ -67,7 +90,16 @@ def test_segment_with_a_broken_model_folder_is_a_clear_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     write_photo(tmp_path / "c.jpg", 20, 20)
-    code = main(["segment", str(tmp_path / "c.jpg"), "--out-dir", str(tmp_path), "--model", str(tmp_path / "none")])
+    code = main(
+        [
+            "segment",
+            str(tmp_path / "c.jpg"),
+            "--out-dir",
+            str(tmp_path),
+            "--model",
+            str(tmp_path / "none"),
+        ]
+    )
     assert code == 2
     assert "does not exist" in capsys.readouterr().err
 
@@ -79,10 +111,21 @@ def test_evaluate_reports_iou_and_confusion(
     (data / "images").mkdir(parents=True)
     (data / "labels").mkdir()
     labels = ["null", "skin", "t-shirt", "jeans", "dress"]
-    garment = {"null": "background", "skin": "background", "t-shirt": "top", "jeans": "bottom", "dress": "one-piece"}
+    garment = {
+        "null": "background",
+        "skin": "background",
+        "t-shirt": "top",
+        "jeans": "bottom",
+        "dress": "one-piece",
+    }
     (data / "labels.json").write_text(
-        json.dumps({"labels": labels, "garment_classes": ["background", "top", "bottom", "one-piece"],
-                    "garment_of_label": garment})
+        json.dumps(
+            {
+                "labels": labels,
+                "garment_classes": ["background", "top", "bottom", "one-piece"],
+                "garment_of_label": garment,
+            }
+        )
     )
     for stem in ("0001", "0002"):
         write_photo(data / "images" / f"{stem}.jpg", 60, 40)

@@ -39,7 +39,8 @@ def test_exif_rotation_is_honoured(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "mode", ["L", "RGBA", "P", "CMYK", "LA"],
+    "mode",
+    ["L", "RGBA", "P", "CMYK", "LA"],
 )
 def test_modes_become_rgb(tmp_path: Path, mode: str) -> None:
     image = Image.fromarray(np.full((16, 16, 3), 120, np.uint8)).convert(mode)
@@ -78,7 +79,9 @@ def test_sixteen_bit_png(tmp_path: Path) -> None:
         ("notes.png", b"shopping list: socks\n", "not an image"),
     ],
 )
-def test_bad_files_raise_clear_errors(tmp_path: Path, name: str, content: bytes, message: str) -> None:
+def test_bad_files_raise_clear_errors(
+    tmp_path: Path, name: str, content: bytes, message: str
+) -> None:
     (tmp_path / name).write_bytes(content)
     with pytest.raises(ImageLoadError, match=message):
         load_image(tmp_path / name)

@@ -45,13 +45,13 @@ def test_missing_folder(tmp_path: Path) -> None:
 
 def test_missing_weights(folder: Path) -> None:
     (folder / "weights.pt").unlink()
-    with pytest.raises(ModelFolderError, match="no weights.pt"):
+    with pytest.raises(ModelFolderError, match=r"no weights\.pt"):
         load_model(folder)
 
 
 def test_missing_config(folder: Path) -> None:
     (folder / "config.json").unlink()
-    with pytest.raises(ModelFolderError, match="no config.json"):
+    with pytest.raises(ModelFolderError, match=r"no config\.json"):
         load_model(folder)
 
 

@@ -19,7 +19,9 @@ def test_seed_unet_has_the_keras_parameter_count() -> None:
 
 def test_seed_options_are_off_by_default() -> None:
     model = UNet(width=8, num_classes=3)
-    assert not any(isinstance(m, torch.nn.BatchNorm2d | torch.nn.Dropout2d) for m in model.modules())
+    assert not any(
+        isinstance(m, torch.nn.BatchNorm2d | torch.nn.Dropout2d) for m in model.modules()
+    )
     flagged = UNet(width=8, num_classes=3, batch_norm=True, dropout=0.2)
     assert any(isinstance(m, torch.nn.BatchNorm2d) for m in flagged.modules())
     assert any(isinstance(m, torch.nn.Dropout2d) for m in flagged.modules())

@@ -18,12 +18,13 @@ def build_parser() -> argparse.ArgumentParser:
     from . import core_commands, model_commands
 
     parser = argparse.ArgumentParser(
-        prog="wardrobe-cli", description="Wardrobe: find, file and match the garments in your photos."
+        prog="wardrobe-cli",
+        description="Wardrobe: find, file and match the garments in your photos.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument(
         "--data-dir",
-        help=f"wardrobe data folder (default: ${paths.ENV_HOME} or the platform's user data folder)",
+        help=f"wardrobe data folder (default: ${paths.ENV_HOME} or the user data folder)",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     model_commands.register(sub)

@@ -14,7 +14,9 @@ def _size(text: str) -> tuple[int, int]:
     try:
         values = [int(p) for p in parts]
     except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"size must look like 384x256 or 256, not {text!r}") from exc
+        raise argparse.ArgumentTypeError(
+            f"size must look like 384x256 or 256, not {text!r}"
+        ) from exc
     if len(values) == 1:
         values *= 2
     if len(values) != 2 or min(values) < 32 or any(v % 32 for v in values):
@@ -26,23 +28,46 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("segment", help="write a garment label map for each photo")
     p.add_argument("images", nargs="+", type=Path, metavar="IMAGE")
     p.add_argument("--out-dir", type=Path, required=True)
-    p.add_argument("--model", type=Path, default=None, help="model folder (default: the shipped one)")
+    p.add_argument(
+        "--model", type=Path, default=None, help="model folder (default: the shipped one)"
+    )
     p.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
-    p.add_argument("--overlay", action="store_true", help="also write <stem>_overlay.jpg to look at")
+    p.add_argument(
+        "--overlay", action="store_true", help="also write <stem>_overlay.jpg to look at"
+    )
     p.set_defaults(func=cmd_segment)
 
     t = sub.add_parser("train", help="train a segmenter on CCP")
-    t.add_argument("--data", type=Path, required=True, help="the CCP folder (images/, labels/, train.txt, val.txt)")
-    t.add_argument("--out", type=Path, required=True, help="run folder: checkpoint, log.csv, curves.png, best/")
+    t.add_argument(
+        "--data",
+        type=Path,
+        required=True,
+        help="the CCP folder (images/, labels/, train.txt, val.txt)",
+    )
+    t.add_argument(
+        "--out", type=Path, required=True, help="run folder: checkpoint, log.csv, curves.png, best/"
+    )
     t.add_argument("--arch", choices=["lite-unet", "unet"], default="lite-unet")
     t.add_argument("--width", type=int, default=16, help="seed UNet base width (64 = the seed)")
-    t.add_argument("--no-batch-norm", action="store_true", help="seed UNet without batch norm (as the seed)")
-    t.add_argument("--size", type=_size, default=(384, 256), help="working size HxW (default 384x256)")
-    t.add_argument("--crop", type=_size, default=(288, 192), help="training crop HxW (default 288x192)")
+    t.add_argument(
+        "--no-batch-norm", action="store_true", help="seed UNet without batch norm (as the seed)"
+    )
+    t.add_argument(
+        "--size", type=_size, default=(384, 256), help="working size HxW (default 384x256)"
+    )
+    t.add_argument(
+        "--crop", type=_size, default=(288, 192), help="training crop HxW (default 288x192)"
+    )
     t.add_argument("--epochs", type=int, default=24)
     t.add_argument("--batch", type=int, default=8)
     t.add_argument("--lr", type=float, default=2e-3)
-    t.add_argument("--classes", type=int, choices=[3, 4], default=4, help="4 with one-piece; 3 = the seed's set")
+    t.add_argument(
+        "--classes",
+        type=int,
+        choices=[3, 4],
+        default=4,
+        help="4 with one-piece; 3 = the seed's set",
+    )
     t.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pt")
     t.add_argument("--init", type=Path, default=None, help="warm-start from a model folder")
     t.add_argument("--no-pretrained", action="store_true", help="lite-unet: random encoder init")
@@ -75,7 +100,9 @@ def cmd_segment(args: argparse.Namespace) -> int:
         return 2
     args.out_dir.mkdir(parents=True, exist_ok=True)
     failures = 0
-    for path in tqdm(args.images, desc="segment", unit="photo", disable=len(args.images) < 2, file=sys.stderr):
+    for path in tqdm(
+        args.images, desc="segment", unit="photo", disable=len(args.images) < 2, file=sys.stderr
+    ):
         try:
             rgb = load_image(path)
         except ImageLoadError as exc:
@@ -86,7 +113,9 @@ def cmd_segment(args: argparse.Namespace) -> int:
         cv2.imwrite(str(args.out_dir / f"{path.stem}.png"), labels)
         if args.overlay:
             bgr = cv2.cvtColor(overlay(rgb, labels), cv2.COLOR_RGB2BGR)
-            cv2.imwrite(str(args.out_dir / f"{path.stem}_overlay.jpg"), bgr, [cv2.IMWRITE_JPEG_QUALITY, 90])
+            cv2.imwrite(
+                str(args.out_dir / f"{path.stem}_overlay.jpg"), bgr, [cv2.IMWRITE_JPEG_QUALITY, 90]
+            )
     if failures:
         print(f"{failures} of {len(args.images)} photos could not be read", file=sys.stderr)
     return 1 if failures else 0

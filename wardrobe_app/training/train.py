@@ -176,17 +176,28 @@ def train(args: TrainArgs, log: Any = print) -> dict[str, Any]:
     log(f"train {len(tr_images)} / val {len(va_images)} photos at {size[0]}x{size[1]} on {device}")
 
     train_loader = DataLoader(
-        ArrayDataset(tr_images, tr_labels, train_transform(tuple(args.crop), config.mean, config.std)),
-        batch_size=args.batch, shuffle=True, drop_last=True, num_workers=0,
+        ArrayDataset(
+            tr_images,
+            tr_labels,
+            train_transform((args.crop[0], args.crop[1]), config.mean, config.std),
+        ),
+        batch_size=args.batch,
+        shuffle=True,
+        drop_last=True,
+        num_workers=0,
     )
     val_loader = DataLoader(
         ArrayDataset(va_images, va_labels, eval_transform(config.mean, config.std)),
-        batch_size=8, num_workers=0,
+        batch_size=8,
+        num_workers=0,
     )
 
     if args.init:
         model, init_config = load_model(args.init)
-        if init_config.class_names != config.class_names or init_config.architecture != config.architecture:
+        if (
+            init_config.class_names != config.class_names
+            or init_config.architecture != config.architecture
+        ):
             raise RuntimeError(f"--init {args.init} is a different network from the one asked for")
         log(f"warm start from {args.init}")
     else:
@@ -221,7 +232,14 @@ def train(args: TrainArgs, log: Any = print) -> dict[str, Any]:
 
     log_path = out / "log.csv"
     names = config.class_names
-    fields = ["epoch", "train_loss", *[f"iou_{n}" for n in names], "mean_garment_iou", "pixel_accuracy", "seconds"]
+    fields = [
+        "epoch",
+        "train_loss",
+        *[f"iou_{n}" for n in names],
+        "mean_garment_iou",
+        "pixel_accuracy",
+        "seconds",
+    ]
     if start_epoch == 0 or not log_path.exists():
         with log_path.open("w", newline="") as f:
             csv.writer(f).writerow(fields)
@@ -233,17 +251,29 @@ def train(args: TrainArgs, log: Any = print) -> dict[str, Any]:
         summary = evaluate(model, val_loader, args.classes, device).summary(names)
         seconds = time.time() - t0
         ious: dict[str, float] = summary["iou"]  # type: ignore[assignment]
-        mean_iou = float(summary["mean_garment_iou"] or 0.0)
+        mean_iou = float(summary["mean_garment_iou"] or 0.0)  # type: ignore[arg-type]
         with log_path.open("a", newline="") as f:
             csv.writer(f).writerow(
-                [epoch, f"{loss:.4f}", *[ious[n] for n in names], mean_iou, summary["pixel_accuracy"], f"{seconds:.0f}"]
+                [
+                    epoch,
+                    f"{loss:.4f}",
+                    *[ious[n] for n in names],
+                    mean_iou,
+                    summary["pixel_accuracy"],
+                    f"{seconds:.0f}",
+                ]
             )
-        log(f"epoch {epoch + 1}/{args.epochs} loss {loss:.4f} val IoU {ious} mean {mean_iou:.4f} ({seconds:.0f}s)")
+        log(
+            f"epoch {epoch + 1}/{args.epochs} loss {loss:.4f} val IoU {ious} "
+            f"mean {mean_iou:.4f} ({seconds:.0f}s)"
+        )
         if mean_iou > best:
             best = mean_iou
             config.training = {
                 "data": "CCP (Clothing Co-Parsing, Apache-2.0), train.txt",
-                "args": {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(args).items()},
+                "args": {
+                    k: list(v) if isinstance(v, tuple) else v for k, v in asdict(args).items()
+                },
                 "epoch": epoch + 1,
             }
             config.metrics = {"split": "val.txt", "resolution": list(args.size), **summary}
@@ -255,7 +285,9 @@ def train(args: TrainArgs, log: Any = print) -> dict[str, Any]:
                 "scheduler": scheduler.state_dict(),
                 "epoch": epoch,
                 "best": best,
-                "args": {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(args).items()},
+                "args": {
+                    k: list(v) if isinstance(v, tuple) else v for k, v in asdict(args).items()
+                },
             },
             checkpoint_path.with_suffix(".tmp"),
         )

@@ -85,7 +85,9 @@ class EfficientNetLite0Encoder(nn.Module):
         for kernel, stride, expand, in_ch, out_ch, repeats in LITE0_STAGES:
             for i in range(repeats):
                 blocks.append(
-                    MBConv(kernel, stride if i == 0 else 1, expand, in_ch if i == 0 else out_ch, out_ch)
+                    MBConv(
+                        kernel, stride if i == 0 else 1, expand, in_ch if i == 0 else out_ch, out_ch
+                    )
                 )
         self._blocks = nn.ModuleList(blocks)
         self.act = nn.ReLU6(inplace=True)

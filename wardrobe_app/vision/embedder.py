@@ -58,7 +58,7 @@ def prepare_crop(rgb: np.ndarray, mask: np.ndarray, size: int) -> tuple[np.ndarr
     nh, nw = max(1, round(h * scale)), max(1, round(w * scale))
     interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
     rgb = cv2.resize(rgb, (nw, nh), interpolation=interp)
-    m = cv2.resize(m, (nw, nh), interpolation=cv2.INTER_LINEAR)
+    m = cv2.resize(m, (nw, nh), interpolation=cv2.INTER_LINEAR).astype(np.float32)
     out = np.full((size, size, 3), GREY, np.uint8)
     out_m = np.zeros((size, size), np.float32)
     top, left = (size - nh) // 2, (size - nw) // 2
@@ -72,22 +72,34 @@ def split_rgba(cutout: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 class Embedder:
-    def __init__(self, model_dir: str | os.PathLike[str] | None = None, device: str = "auto") -> None:
+    def __init__(
+        self, model_dir: str | os.PathLike[str] | None = None, device: str = "auto"
+    ) -> None:
         self.model_dir = Path(model_dir) if model_dir else paths.DEFAULT_EMBEDDER
         self.device = resolve_device(device)
         self.config = read_embedder_config(self.model_dir)
         self.backbone = Lite0Features()
-        self.heads = EmbedderHeads(self.config.dim, {k: len(v) for k, v in self.config.heads.items()})
+        self.heads = EmbedderHeads(
+            self.config.dim, {k: len(v) for k, v in self.config.heads.items()}
+        )
         weights = self.model_dir / WEIGHTS_FILE
         try:
             state = torch.load(weights, map_location="cpu", weights_only=True)
             state = {k: v.float() if v.is_floating_point() else v for k, v in state.items()}
-            self.backbone.load_state_dict({k[9:]: v for k, v in state.items() if k.startswith("backbone.")})
-            self.heads.load_state_dict({k[6:]: v for k, v in state.items() if k.startswith("heads.")})
+            self.backbone.load_state_dict(
+                {k[9:]: v for k, v in state.items() if k.startswith("backbone.")}
+            )
+            self.heads.load_state_dict(
+                {k[6:]: v for k, v in state.items() if k.startswith("heads.")}
+            )
         except FileNotFoundError as exc:
-            raise ModelFolderError(f"embedder folder {self.model_dir} has no {WEIGHTS_FILE}") from exc
+            raise ModelFolderError(
+                f"embedder folder {self.model_dir} has no {WEIGHTS_FILE}"
+            ) from exc
         except (RuntimeError, KeyError, OSError) as exc:
-            raise ModelFolderError(f"{weights} does not match {CONFIG_FILE} or is damaged: {exc}") from exc
+            raise ModelFolderError(
+                f"{weights} does not match {CONFIG_FILE} or is damaged: {exc}"
+            ) from exc
         self.backbone.to(self.device).eval()
         self.heads.to(self.device).eval()
         self._mean = torch.tensor(self.config.mean, device=self.device).view(1, 3, 1, 1)
@@ -101,17 +113,24 @@ class Embedder:
     def dim(self) -> int:
         return self.config.vector_dim
 
-    def _tensor(self, crops: list[tuple[np.ndarray, np.ndarray]]) -> tuple[torch.Tensor, torch.Tensor]:
+    def _tensor(
+        self, crops: list[tuple[np.ndarray, np.ndarray]]
+    ) -> tuple[torch.Tensor, torch.Tensor]:
         images = torch.from_numpy(np.stack([c[0] for c in crops])).to(self.device)
         masks = torch.from_numpy(np.stack([c[1] for c in crops])).to(self.device)
         x = (images.permute(0, 3, 1, 2).float() / 255.0 - self._mean) / self._std
         return x, masks[:, None]
 
     @torch.inference_mode()
-    def features(self, items: list[tuple[np.ndarray, np.ndarray]], whole: bool = False) -> torch.Tensor:
+    def features(
+        self, items: list[tuple[np.ndarray, np.ndarray]], whole: bool = False
+    ) -> torch.Tensor:
         """Pooled 1280-d features of (rgb, mask) pairs; ``whole`` pools the whole frame."""
         size = self.config.input_size
-        crops = [prepare_crop(rgb, np.ones(rgb.shape[:2], bool) if whole else mask, size) for rgb, mask in items]
+        crops = [
+            prepare_crop(rgb, np.ones(rgb.shape[:2], bool) if whole else mask, size)
+            for rgb, mask in items
+        ]
         x, m = self._tensor(crops)
         return self.backbone(x, None if whole else m)
 
@@ -163,7 +182,9 @@ def read_embedder_config(folder: Path) -> EmbedderConfig:
         raise ModelFolderError(f"{path} is malformed: {exc}") from exc
 
 
-def save_embedder(backbone: Lite0Features, heads: EmbedderHeads, config: EmbedderConfig, folder: Path) -> None:
+def save_embedder(
+    backbone: Lite0Features, heads: EmbedderHeads, config: EmbedderConfig, folder: Path
+) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     state = {f"backbone.{k}": v for k, v in backbone.state_dict().items()}
     state.update({f"heads.{k}": v for k, v in heads.state_dict().items()})

@@ -28,7 +28,9 @@ class Lite0Features(nn.Module):
         fmap = F.relu6(self._bn1(self._conv_head(fmap)))
         if mask is None:
             return fmap.mean((2, 3))
-        weights = F.adaptive_avg_pool2d(mask, fmap.shape[-2:])  # share of garment per cell
+        weights = F.adaptive_avg_pool2d(
+            mask, (fmap.shape[-2], fmap.shape[-1])
+        )  # share of garment per cell
         weights = weights / weights.sum((2, 3), keepdim=True).clamp_min(1e-6)
         return (fmap * weights).sum((2, 3))
 
@@ -42,7 +44,9 @@ class Lite0Features(nn.Module):
             {k: v for k, v in state.items() if k.startswith(("_conv_stem", "_bn0", "_blocks"))}
         )
         self._conv_head.load_state_dict({"weight": state["_conv_head.weight"]})
-        self._bn1.load_state_dict({k[len("_bn1.") :]: v for k, v in state.items() if k.startswith("_bn1.")})
+        self._bn1.load_state_dict(
+            {k[len("_bn1.") :]: v for k, v in state.items() if k.startswith("_bn1.")}
+        )
 
 
 class EmbedderHeads(nn.Module):

@@ -21,7 +21,9 @@ class DecoderBlock(nn.Module):
     def __init__(self, in_ch: int, skip_ch: int, out_ch: int) -> None:
         super().__init__()
         self.up = nn.ConvTranspose2d(in_ch, out_ch, 2, stride=2)
-        self.conv = nn.Sequential(_conv_bn_relu(out_ch + skip_ch, out_ch), _conv_bn_relu(out_ch, out_ch))
+        self.conv = nn.Sequential(
+            _conv_bn_relu(out_ch + skip_ch, out_ch), _conv_bn_relu(out_ch, out_ch)
+        )
 
     def forward(self, x: torch.Tensor, skip: torch.Tensor | None) -> torch.Tensor:
         x = self.up(x)

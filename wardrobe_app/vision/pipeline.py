@@ -90,9 +90,13 @@ class PhotoAnalyser:
                     self._fill_vectors(garments)
             else:
                 garments, message = self._item_garment(rgb, labels)
-        return PhotoAnalysis(path=path, rgb=rgb, kind=chosen, labels=labels, garments=garments, message=message)
+        return PhotoAnalysis(
+            path=path, rgb=rgb, kind=chosen, labels=labels, garments=garments, message=message
+        )
 
-    def _item_garment(self, rgb: np.ndarray, labels: np.ndarray) -> tuple[list[DetectedGarment], str]:
+    def _item_garment(
+        self, rgb: np.ndarray, labels: np.ndarray
+    ) -> tuple[list[DetectedGarment], str]:
         found = labels > 0
         hint = found if 0.02 <= found.mean() <= 0.95 else None
         mask = item_foreground(rgb, hint)

@@ -41,7 +41,9 @@ def fit_size(height: int, width: int, target: tuple[int, int], multiple: int) ->
 class Segmenter:
     """The UNet of a model folder on CPU or CUDA. Thread-safe for one caller at a time."""
 
-    def __init__(self, model_dir: str | os.PathLike[str] | None = None, device: str = "auto") -> None:
+    def __init__(
+        self, model_dir: str | os.PathLike[str] | None = None, device: str = "auto"
+    ) -> None:
         self.model_dir = Path(model_dir) if model_dir else paths.DEFAULT_SEGMENTER
         self.device = resolve_device(device)
         model, config = load_model(self.model_dir)
@@ -49,7 +51,9 @@ class Segmenter:
         self.stride = int(getattr(model, "stride", 32))
         # fp16 on CUDA: as accurate for argmax here, about twice as fast.
         self.half = self.device.type == "cuda"
-        self.model = model.to(self.device, dtype=torch.float16 if self.half else torch.float32).eval()
+        self.model = model.to(
+            self.device, dtype=torch.float16 if self.half else torch.float32
+        ).eval()
         self._mean = torch.tensor(config.mean, device=self.device).view(1, 3, 1, 1)
         self._std = torch.tensor(config.std, device=self.device).view(1, 3, 1, 1)
 
@@ -62,7 +66,12 @@ class Segmenter:
 
     def _prepare(self, rgb: np.ndarray, size: tuple[int, int]) -> torch.Tensor:
         h, w = size
-        x = torch.from_numpy(np.require(rgb, requirements=["C", "W"])).to(self.device).permute(2, 0, 1)[None].float()
+        x = (
+            torch.from_numpy(np.require(rgb, requirements=["C", "W"]))
+            .to(self.device)
+            .permute(2, 0, 1)[None]
+            .float()
+        )
         x = F.interpolate(x, size=(h, w), mode="bilinear", antialias=True, align_corners=False)
         x = (x / 255.0 - self._mean) / self._std
         pad_h = (-h) % self.stride
