@@ -32,7 +32,7 @@ from .garment_model import display_name
 from .garment_strip import GarmentStrip
 from .icons import dot_icon, heart_icon, standard
 from .image_view import ImageView
-from .imaging import load_scaled, preview_pair
+from .imaging import downscale, load_scaled, preview_pair
 from .session import WardrobeSession
 from .settings import AppSettings
 from .theme import CATEGORY_COLOURS, category_label
@@ -41,6 +41,7 @@ from .workers import ErrorInfo, Queue, WorkerContext
 
 SIMILAR_K = 12
 BIG = QSize(900, 900)
+PHOTO_SIDE = 1200
 
 
 @dataclass
@@ -60,19 +61,18 @@ def _load_images(ctx: WorkerContext, session: WardrobeSession,
     try:
         from ..vision.image_io import load_image
 
-        rgb = load_image(record.photo_path)
+        # masks and labels are at the analysed size: scale them to the preview
+        rgb = downscale(load_image(record.photo_path), PHOTO_SIDE)
+        ctx.check_cancelled()
         labels = session.wardrobe.photo_labels(record.id)
-        if labels is not None and labels.shape[:2] != rgb.shape[:2]:
-            import cv2
-
-            labels = cv2.resize(labels, (rgb.shape[1], rgb.shape[0]),
-                                interpolation=cv2.INTER_NEAREST)
+        if labels is not None:
+            labels = _resize_nearest(labels, rgb.shape[:2])
         highlight = _mask(record.mask_path, rgb.shape[:2])
         if labels is None:
             labels = np.zeros(rgb.shape[:2], np.uint8)
             if highlight is not None:
                 labels[highlight] = 1 + CATEGORIES.index(record.category)
-        photo, overlay = preview_pair(rgb, labels, max_side=1200, highlight=highlight)
+        photo, overlay = preview_pair(rgb, labels, max_side=PHOTO_SIDE, highlight=highlight)
     except Exception:  # the original photo is missing or unreadable: show the cut-out only
         photo = overlay = None
     return GarmentImages(record.id, cutout, photo, overlay)
@@ -86,12 +86,15 @@ def _mask(path: Path, shape: tuple[int, ...]) -> np.ndarray | None:
             mask = np.asarray(im.convert("L")) > 127
     except Exception:
         return None
-    if mask.shape != tuple(shape[:2]):
-        import cv2
+    return _resize_nearest(mask.astype(np.uint8), shape) > 0
 
-        mask = cv2.resize(mask.astype(np.uint8), (shape[1], shape[0]),
-                          interpolation=cv2.INTER_NEAREST) > 0
-    return mask
+
+def _resize_nearest(arr: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    if arr.shape[:2] == tuple(shape[:2]):
+        return arr
+    import cv2
+
+    return np.asarray(cv2.resize(arr, (shape[1], shape[0]), interpolation=cv2.INTER_NEAREST))
 
 
 class GarmentView(QWidget):

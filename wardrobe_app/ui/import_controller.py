@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
 
@@ -21,7 +21,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QWidget
 
 from ..types import ImportReport, ImportResult
-from ..vision.image_io import ImageLoadError, is_image_path
+from ..vision.image_io import ImageLoadError
 from .import_report import ImportSummary
 from .review_dialog import ReviewDialog, ReviewItem
 from .session import WardrobeSession
@@ -30,22 +30,6 @@ from .workers import ErrorInfo, Queue, Worker, WorkerContext
 log = logging.getLogger(__name__)
 
 REVIEW_BACKLOG = 3  # photos analysed ahead of the one under review
-
-
-def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """Files as given (any suffix: a bad file is reported, not skipped) and the image
-    files inside folders, recursively, in a stable order."""
-    out: list[Path] = []
-    seen: set[Path] = set()
-    for path in paths:
-        path = Path(path)
-        found = (sorted(p for p in path.rglob("*") if p.is_file() and is_image_path(p))
-                 if path.is_dir() else [path])
-        for p in found:
-            if p not in seen:
-                seen.add(p)
-                out.append(p)
-    return out
 
 
 class ImportController(QObject):
@@ -133,7 +117,7 @@ class ImportController(QObject):
     # --- with review -------------------------------------------------------------------
     def _analyse_job(self, ctx: WorkerContext, paths: list[Path]) -> None:
         wardrobe = self.session.wardrobe
-        files = expand_paths(paths)
+        files = wardrobe.expand_paths(paths)
         ctx.partial(("total", len(files)))
         for i, path in enumerate(files):
             with self._cond:  # wait while enough photos are waiting for review
