@@ -83,6 +83,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--data-dir", help=f"wardrobe data folder (default: ${paths.ENV_HOME} "
                         "or the platform's user data folder)")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("photos", nargs="*", type=Path,
+                        help="photos or folders to import after start (as from a file manager)")
     args, _qt_args = parser.parse_known_args(list(argv))
     return args
 
@@ -116,6 +118,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     parts.window.show()
     parts.session.load_model()
+    if args.photos:
+        parts.window.import_paths([p.expanduser().resolve() for p in args.photos])
     try:
         code = app.exec()
     finally:
