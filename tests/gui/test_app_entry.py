@@ -1,0 +1,63 @@
+"""The real entry point: ``main()`` opens the window on a fresh data folder."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from wardrobe_app.ui.app import main
+from wardrobe_app.ui.main_window import MainWindow
+from wardrobe_app.ui.settings import AppSettings
+
+
+def test_main_opens_an_empty_wardrobe_and_imports_given_photos(qtbot, tmp_path, monkeypatch,
+                                                               photos):
+    monkeypatch.setenv("WARDROBE_ANALYSER", "fakes:make_fake")
+    data = tmp_path / "data"
+    files = photos(2)
+    seen: dict[str, object] = {}
+    deadline = time.monotonic() + 30
+
+    def check() -> None:
+        windows = [w for w in QApplication.topLevelWidgets()
+                   if isinstance(w, MainWindow) and w.isVisible()]
+        if time.monotonic() > deadline:  # never hang the test run
+            seen["timeout"] = [w.session.model_status for w in windows]
+            for w in windows:
+                w.close()
+            return
+        if not windows:
+            QTimer.singleShot(50, check)
+            return
+        window = windows[0]
+        if window.importer.busy() or not window.session.model_loaded:
+            QTimer.singleShot(50, check)
+            return
+        seen["home"] = window.session.home
+        seen["count"] = window.session.count()
+        seen["status"] = window.model_label.text()
+        window.close()
+
+    AppSettings().review_before_saving = False
+    QTimer.singleShot(0, check)
+    assert main(["--data-dir", str(data), *map(str, files)]) == 0
+    assert "timeout" not in seen, seen
+    assert Path(str(seen["home"])) == data.resolve()
+    assert seen["count"] == 4
+    assert seen["status"] == "fake analyser fake-1"
+    assert (data / "wardrobe.sqlite3").exists()
+    assert (data / "wardrobe.log").exists()
+
+
+def test_python_m_wardrobe_app_version():
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    out = subprocess.run([sys.executable, "-m", "wardrobe_app", "--version"], env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("wardrobe 0.")
