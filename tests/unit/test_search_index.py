@@ -129,11 +129,38 @@ def test_fresh_index_matches_exact(make, db, rng) -> None:
 def test_annoy_path_matches_exact(make, rng, monkeypatch) -> None:
     big = FakeDB(dim=8)
     big.put(list(range(2000)), random_vectors(rng, 2000, 8))
-    index = make(big, exact_below=0, n_trees=10, search_k=1000)
+    index = make(big, exact_below=0, n_trees=10, search_k=1000, recall_target=None)
     annoy_only(monkeypatch)
     check_queries(index, big, rng, n=30)
     q = random_vectors(rng, 1, 8)[0]
     assert_same(index.query(q, 10, exclude={5, 6}), exact(big, q, 10, exclude={5, 6}))
+
+
+def test_search_k_is_calibrated_per_build(make, rng) -> None:
+    big = FakeDB(dim=12)
+    big.put(list(range(3000)), random_vectors(rng, 3000, 12))
+    index = make(big, exact_below=0, n_trees=10, search_k=20)  # far too little effort
+    tuned = index.search_k
+    assert tuned == 0 or tuned > 20  # raised, or brute force where Annoy can't get there
+    check_queries(index, big, rng, n=20)
+    index.close()
+    assert make(big, exact_below=0, n_trees=10, search_k=20).search_k == tuned  # stored
+
+
+def test_unreachable_recall_target_means_brute_force(make, rng, monkeypatch) -> None:
+    big = FakeDB(dim=8)
+    big.put(list(range(2000)), random_vectors(rng, 2000, 8))
+    index = make(big, exact_below=0, n_trees=10, search_k=100, recall_target=1.5)
+    assert index.search_k == 0
+    scans = []
+    exact_search = SimilarIndex._exact
+    monkeypatch.setattr(SimilarIndex, "_exact",
+                        staticmethod(lambda *a: scans.append(1) or exact_search(*a)))
+    check_queries(index, big, rng, n=5)
+    assert len(scans) == 5
+    # Brute force with a large ``allowed`` (scan, then filter the best) and a small one.
+    check_queries(index, big, rng, n=5, allowed={i for i in big.rows if i % 3}, exclude={1, 2})
+    check_queries(index, big, rng, n=5, allowed=set(range(0, 2000, 50)), exclude={50})
 
 
 def test_delta_found_before_rebuild_then_built(make, db, rng) -> None:
@@ -207,7 +234,7 @@ def test_exclude_and_allowed(make, db, rng, monkeypatch) -> None:
 def test_allowed_on_the_annoy_path(make, rng, monkeypatch) -> None:
     big = FakeDB(dim=8)
     big.put(list(range(4500)), random_vectors(rng, 4500, 8))
-    index = make(big, exact_below=0, n_trees=20, search_k=300)
+    index = make(big, exact_below=0, n_trees=20, search_k=300, recall_target=None)
     third = {i for i in big.rows if i % 3 == 1}
     with monkeypatch.context() as m:
         annoy_only(m)  # a third of the items: Annoy, asked for about 3x the candidates

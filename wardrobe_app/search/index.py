@@ -27,6 +27,7 @@ from types import TracebackType
 import numpy as np
 
 from . import storage
+from .calibrate import BRUTE_FORCE
 from .rebuilder import Rebuilder
 from .storage import Built, IndexFileError
 from .vectors import (
@@ -39,6 +40,7 @@ from .vectors import (
     id_array,
     merge,
     normalise,
+    outside,
 )
 
 log = logging.getLogger(__name__)
@@ -50,6 +52,7 @@ Loader = Callable[[], tuple[np.ndarray, np.ndarray]]
 # (50 trees needed 5000 nodes, ~1.4 ms, for the same; builds take ~35 s instead of ~15 s).
 DEFAULT_TREES = 80
 DEFAULT_SEARCH_K = 3000
+DEFAULT_RECALL_TARGET = 0.98
 # Below this many vectors brute force is as fast as Annoy and exact.
 DEFAULT_EXACT_BELOW = 5000
 # Annoy results requested per expected need (filtering is random-ish: leave margin), and
@@ -90,12 +93,15 @@ class SimilarIndex:
         n_trees: int = DEFAULT_TREES,
         background: bool = True,
         search_k: int = DEFAULT_SEARCH_K,
+        recall_target: float | None = DEFAULT_RECALL_TARGET,
         exact_below: int = DEFAULT_EXACT_BELOW,
         rebuild_delay: float = 1.0,
         build_jobs: int = 1,
         reconcile: bool = True,
     ) -> None:
-        """``search_k``: Annoy nodes inspected per 10 results (scaled for more).
+        """``search_k``: Annoy nodes inspected per 10 results (scaled for more); with a
+        ``recall_target`` only the starting point: each build raises it until a sample of
+        its own items reaches that recall@10, or falls back to brute force (calibrate.py).
         ``exact_below``: brute force instead of Annoy while the build is smaller.
         ``rebuild_delay``: seconds an edit waits for more edits before a rebuild starts
         (at least twice the last build's duration).
@@ -109,6 +115,7 @@ class SimilarIndex:
         self._loader = loader
         self._n_trees = n_trees
         self._search_k = search_k
+        self._recall_target = recall_target
         self._exact_below = exact_below
         self._rebuild_delay = rebuild_delay
         self._build_jobs = build_jobs
@@ -279,6 +286,8 @@ class SimilarIndex:
             build = storage.next_build_number(self.directory)
             try:
                 storage.write_build(self.directory, build, ids, vectors, n_trees=self._n_trees,
+                                    search_k=self._search_k,
+                                    recall_target=self._recall_target,
                                     n_jobs=self._build_jobs, stop=lambda: self._closed)
             except storage.BuildCancelled:
                 return
@@ -366,6 +375,11 @@ class SimilarIndex:
         return len(self._delta)
 
     @property
+    def search_k(self) -> int:
+        """The current build's calibrated Annoy effort per 10 results (0: brute force)."""
+        return self._base.search_k
+
+    @property
     def build_number(self) -> int:
         """Number of the build in use (0: none yet)."""
         return self._base.build
@@ -393,7 +407,7 @@ class SimilarIndex:
         ids = view.delta_ids
         if ids.size == 0:
             return []
-        keep = ~np.isin(ids, excl)
+        keep = outside(ids, excl)
         if allow is not None:
             keep &= contains(allow, ids)
         return best(ids[keep], cosine_scores(view.delta_vectors[keep], q), k)
@@ -403,7 +417,7 @@ class SimilarIndex:
         base = view.base
         if base.count == 0:
             return []
-        skip = np.union1d(view.shadow, excl)
+        skip = np.union1d(view.shadow, excl) if view.shadow.size else excl
         # Ids the answer may come from (allowed ids outside the build overestimate it).
         pool = base.count if allow is None else min(base.count, len(allow))
         if pool == 0:
@@ -411,15 +425,16 @@ class SimilarIndex:
         # Expected candidates needed so that k survive filtering: skipped ids take places,
         # and only a fraction pool/count of Annoy's answers is allowed.
         expected = (k + base.rows_of(skip).size) * base.count / pool
-        search_k = math.ceil(self._search_k * max(1.0, expected / 10))
+        search_k = math.ceil(base.search_k * max(1.0, expected / 10))
         # Asking Annoy for more results than expected is nearly free (its cost is search_k).
         n = min(base.count, math.ceil(expected * _SLACK) + 10)
         for _ in range(_ATTEMPTS):
-            if base.ann is None or base.count < self._exact_below or pool <= search_k:
-                break  # brute force over the pool is as cheap, and exact
+            if (base.ann is None or base.search_k == BRUTE_FORCE
+                    or base.count < self._exact_below or pool <= search_k):
+                break  # brute force over the pool is as cheap (or Annoy not good enough)
             found = np.asarray(base.ann.get_nns_by_vector(q.tolist(), n, search_k), np.int64)
             cand = base.ids[found]
-            keep = ~np.isin(cand, skip)
+            keep = outside(cand, skip)
             if allow is not None:
                 keep &= contains(allow, cand)
             if keep.sum() >= k or found.size >= base.count:
@@ -431,13 +446,26 @@ class SimilarIndex:
     @staticmethod
     def _exact(base: Built, q: np.ndarray, k: int, skip: np.ndarray,
                allow: IdSet | None) -> list[tuple[int, float]]:
-        if allow is None:
-            ids, scores = base.ids, cosine_scores(base.vectors, q)
-        else:
-            rows = np.unique(base.rows_of(id_array(allow)))  # sorted: memmap reads in order
+        if allow is not None and len(allow) * 4 < base.count:
+            # A small pool: score just its rows.
+            rows = np.unique(base.rows_of(id_array(allow)))  # sorted: reads pages in order
             ids, scores = base.ids[rows], cosine_scores(base.vectors[rows], q)
-        keep = ~np.isin(ids, skip)
-        return best(ids[keep], scores[keep], k)
+            keep = outside(ids, skip)
+            return best(ids[keep], scores[keep], k)
+        # Scan everything, then filter only the best-scoring ids, widening until k pass:
+        # testing every id against a large ``allowed`` would cost more than the scan.
+        scores = cosine_scores(base.vectors, q)
+        pool = base.count if allow is None else max(1, min(base.count, len(allow)))
+        m = min(base.count, math.ceil((k + skip.size) * base.count / pool * _SLACK) + 10)
+        while True:
+            top = np.argpartition(-scores, m - 1)[:m] if m < base.count else np.arange(m)
+            cand = base.ids[top]
+            keep = outside(cand, skip)
+            if allow is not None:
+                keep &= contains(allow, cand)
+            if keep.sum() >= k or m == base.count:
+                return best(cand[keep], scores[top][keep], k)
+            m = min(base.count, 4 * m)
 
 
 def _difference(built: Built, ids: np.ndarray, vectors: np.ndarray

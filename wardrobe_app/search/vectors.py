@@ -48,6 +48,15 @@ def id_array(ids: Collection[int]) -> np.ndarray:
 IdSet = set[int] | frozenset[int] | np.ndarray
 
 
+def outside(ids: np.ndarray, skip: np.ndarray) -> np.ndarray:
+    """Which ``ids`` are not in ``skip`` (usually empty or one id: skip np.isin then)."""
+    if skip.size == 0:
+        return np.ones(ids.shape, dtype=bool)
+    if skip.size == 1:
+        return ids != skip[0]
+    return ~np.isin(ids, skip)
+
+
 def contains(ids: IdSet, candidates: np.ndarray) -> np.ndarray:
     """Which ``candidates`` are in ``ids``: O(len(candidates)) for a set."""
     if isinstance(ids, np.ndarray):
