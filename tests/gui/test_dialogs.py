@@ -84,7 +84,8 @@ def test_settings_dialog_saves_preferences(make_app, qtbot, tmp_path, monkeypatc
     assert again.data_dir == tmp_path / "elsewhere"
 
 
-def test_detect_devices_reports_cpu():
+@pytest.mark.slow
+def test_detect_devices_reports_cpu():  # imports torch: seconds
     from wardrobe_app.ui.model_loader import detect_devices
 
     found = detect_devices()
@@ -137,10 +138,9 @@ def test_error_dialog_is_shown(qtbot, tmp_path):
     reporter.close_dialogs()
 
 
-@pytest.mark.parametrize("module", ["wardrobe_app.service", "wardrobe_app.cli",
-                                    "wardrobe_app.types", "wardrobe_app.store"])
-def test_core_does_not_import_qt(module):
-    code = f"import sys, {module}; print(any(m.startswith('PySide6') for m in sys.modules))"
+def test_core_does_not_import_qt():
+    modules = "wardrobe_app.service, wardrobe_app.cli, wardrobe_app.types, wardrobe_app.store"
+    code = f"import sys, {modules}; print(any(m.startswith('PySide6') for m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=120, check=True)
     assert out.stdout.strip() == "False"

@@ -119,7 +119,7 @@ class GarmentDelegate(QStyledItemDelegate):
                                            Qt.TextElideMode.ElideRight, sub_rect.width()))
             x = line.right() - swatch_w + 2
             for colour in colours[:3]:
-                painter.setPen(QPen(palette.color(QPalette.ColorRole.Mid), 1))
+                painter.setPen(QPen(palette.color(QPalette.ColorRole.PlaceholderText), 0.8))
                 painter.setBrush(QColor(colour.hex))
                 painter.drawEllipse(QRectF(x, line.center().y() - 4.5, 9, 9))
                 x += 11

@@ -44,7 +44,9 @@ def dot_icon(colour: str, size: int = 14, ring: str | None = None) -> QIcon:
     """A filled circle: a category marker or a colour swatch."""
     pm, p = _canvas(size)
     c = QColor(colour)
-    border = QColor(ring) if ring else c.darker(140)
+    # a grey ring keeps black and navy visible on a dark background
+    default_ring = QColor("#8a8f96") if c.lightness() < 70 else c.darker(140)
+    border = QColor(ring) if ring else default_ring
     p.setPen(QPen(border, 1.2))
     p.setBrush(QBrush(c))
     p.drawEllipse(QRectF(1.5, 1.5, size - 3, size - 3))
