@@ -144,3 +144,23 @@ def test_core_does_not_import_qt():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=120, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_model_that_fails_to_load_is_reported_not_fatal(make_app, qtbot, photos):
+    from wardrobe_app.ui.model_loader import LazyAnalyser
+
+    def broken(device: str):
+        raise FileNotFoundError("resources/models/segmenter/config.json is missing")
+
+    parts = make_app(analyser=LazyAnalyser("cpu", factory=broken))
+    w = parts.window
+    qtbot.waitUntil(lambda: parts.session.model_error is not None, timeout=5000)
+    assert "Model failed to load" in w.model_label.text()
+    assert parts.reporter.errors and "config.json" in parts.reporter.errors[0].message
+    with qtbot.waitSignal(w.importer.finished, timeout=20_000) as done:
+        w.import_paths(photos(2), review=False)
+    summary = done.args[0]
+    assert summary.photos == 0 and len(summary.failed) == 2
+    assert all("config.json" in reason for _, reason in summary.failed)
+    qtbot.waitUntil(lambda: w.report_dialog is not None)
+    w.report_dialog.close()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
@@ -30,6 +31,7 @@ from .workers import ErrorInfo, Queue, Worker, WorkerContext
 log = logging.getLogger(__name__)
 
 REVIEW_BACKLOG = 3  # photos analysed ahead of the one under review
+REFRESH_EVERY = 2.0  # seconds between grid refreshes during an import without review
 
 
 class ImportController(QObject):
@@ -53,6 +55,7 @@ class ImportController(QObject):
         self._cond = threading.Condition()
         self._running = False
         self._stopped = False
+        self._last_refresh = 0.0
         self._total = 0
         self._skipped = 0
 
@@ -201,7 +204,12 @@ class ImportController(QObject):
         wardrobe, kept = self.session.wardrobe, list(keep)
 
         def save(ctx: WorkerContext) -> ImportResult:
-            return wardrobe.save_analysis(analysis, keep=kept)
+            try:
+                return wardrobe.save_analysis(analysis, keep=kept)
+            except Exception as exc:  # listed with the file, like import_photo does
+                log.exception("saving %s failed", analysis.path)
+                return ImportResult(analysis.path, "failed",
+                                    error=f"{type(exc).__name__}: {exc}")
 
         self.session.runner.start(
             save, queue=Queue.WRITE, title=f"Saving {analysis.path.name}",
@@ -248,6 +256,12 @@ class ImportController(QObject):
         self.progress.emit(done, total, current)
         if self.dialog is not None:
             self.dialog.set_progress(done, total)
+        elif not self._review and done > 0:
+            # without review photos are saved as they go: let the grid show them
+            now = time.monotonic()
+            if now - self._last_refresh > REFRESH_EVERY:
+                self._last_refresh = now
+                self.session.notify_changed()
 
     @Slot(object)
     def _on_error(self, info: ErrorInfo) -> None:

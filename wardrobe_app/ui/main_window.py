@@ -404,6 +404,8 @@ class MainWindow(QMainWindow):
             return False
         if review is None:
             review = self.settings.review_before_saving
+        if self.session.model_error is not None:
+            self.session.load_model()  # try again: it runs before the import (model queue)
         return self.importer.start(list(paths), review)
 
     @Slot(int)

@@ -27,6 +27,8 @@ class WardrobeSession(QObject):
         self.loader = loader  # when the GUI built the analyser itself
         self.model_status = "Model not loaded"
         self.model_loaded = False
+        self.model_error: str | None = None
+        self._loading = False
 
     @property
     def home(self) -> str:
@@ -34,6 +36,10 @@ class WardrobeSession(QObject):
 
     def load_model(self) -> None:
         """Load the analyser in the background (model queue: imports wait behind it)."""
+        if self._loading or self.model_loaded:
+            return
+        self._loading = True
+        self.model_error = None
         self._set_status("Loading model…")
         self.runner.start(self._load_model, queue=Queue.MODEL, title="Loading the model",
                           on_result=self._model_loaded, on_error=self._model_failed)
@@ -47,12 +53,15 @@ class WardrobeSession(QObject):
 
     @Slot(object)
     def _model_loaded(self, description: object) -> None:
+        self._loading = False
         self.model_loaded = True
         self._set_status(str(description))
         self.modelReady.emit()
 
     @Slot(object)
     def _model_failed(self, info: ErrorInfo) -> None:
+        self._loading = False
+        self.model_error = info.message
         self._set_status(f"Model failed to load: {info.message}")
 
     def _set_status(self, text: str) -> None:
