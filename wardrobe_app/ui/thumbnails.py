@@ -26,7 +26,7 @@ DRAINERS = 2
 class ThumbnailCache(QObject):
     loaded = Signal(str)  # the path (as str) whose thumbnail is now cached
 
-    def __init__(self, runner: TaskRunner, size: QSize, capacity: int = 3000,
+    def __init__(self, runner: TaskRunner, size: QSize, capacity: int = 800,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.runner = runner
