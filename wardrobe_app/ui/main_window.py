@@ -379,6 +379,8 @@ class MainWindow(QMainWindow):
     def _model_status(self, text: str) -> None:
         self.model_label.setText(text)
         self.model_label.setToolTip(text)
+        # permanent status-bar widgets are not widened by a longer text on their own
+        self.model_label.setMinimumWidth(self.model_label.sizeHint().width())
 
     # --- import ------------------------------------------------------------------------
     @Slot()
