@@ -8,7 +8,7 @@ from pathlib import Path
 
 from conftest import SlowAnalyser
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
-from PySide6.QtGui import QDropEvent
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
 
 from wardrobe_app.types import GarmentFilter
 from wardrobe_app.ui.garment_model import GarmentRoles
@@ -81,10 +81,15 @@ def test_drop_photos_onto_the_window_imports_them(make_app, qtbot, photos):
     files = photos(2)
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(f)) for f in files])
+    enter = QDragEnterEvent(QPointF(200, 200), Qt.DropAction.CopyAction, mime,
+                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    w.dragEnterEvent(enter)
+    assert enter.isAccepted() and w.drop_overlay.isVisible()
     event = QDropEvent(QPointF(200, 200), Qt.DropAction.CopyAction, mime,
                        Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     with qtbot.waitSignal(w.importer.finished, timeout=20_000):
         w.dropEvent(event)
+    assert not w.drop_overlay.isVisible()
     wait_listed(qtbot, w, 4)
 
 

@@ -11,6 +11,7 @@ from PySide6.QtGui import (
     QAction,
     QCloseEvent,
     QDragEnterEvent,
+    QDragLeaveEvent,
     QDragMoveEvent,
     QDropEvent,
     QKeySequence,
@@ -34,6 +35,7 @@ from PySide6.QtWidgets import (
 from ..types import GarmentRecord
 from .about_dialog import AboutDialog
 from .browse_page import BrowsePage
+from .drop_overlay import DropOverlay
 from .empty_state import EmptyState
 from .errors import ErrorReporter
 from .garment_view import GarmentView
@@ -212,6 +214,7 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(self.browse)
         self.pages.addWidget(self.garment_view)
         self.setCentralWidget(self.pages)
+        self.drop_overlay = DropOverlay(self.pages)
 
         toolbar = QToolBar("Main", self)
         toolbar.setObjectName("mainToolBar")
@@ -437,14 +440,20 @@ class MainWindow(QMainWindow):
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
             event.acceptProposedAction()
+            self.drop_overlay.cover()
         else:
             event.ignore()
+
+    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
+        self.drop_overlay.hide()
+        super().dragLeaveEvent(event)
 
     def dragMoveEvent(self, event: QDragMoveEvent) -> None:
         if event.mimeData().hasUrls():
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
+        self.drop_overlay.hide()
         paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
         if paths:
             event.acceptProposedAction()
