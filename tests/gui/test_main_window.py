@@ -334,3 +334,36 @@ def test_grid_point_helpers_are_sane(make_app, qtbot, photos):
     assert w.pages.currentWidget() is w.garment_view
     assert isinstance(rect.center(), QPoint)
     assert Path(w.garment_view.record.cutout_path).exists()
+
+
+def test_import_actions_use_the_file_dialogs(make_app, qtbot, photos, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    parts = make_app()
+    w = parts.window
+    files = photos(2)
+    folder = photos(2, start=10, folder="more")[0].parent
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames",
+                        staticmethod(lambda *a, **k: ([str(f) for f in files], "")))
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory",
+                        staticmethod(lambda *a, **k: str(folder)))
+    with qtbot.waitSignal(w.importer.finished, timeout=20_000):
+        w.actions_["import_photos"].trigger()  # Ctrl+I
+    with qtbot.waitSignal(w.importer.finished, timeout=20_000) as done:
+        w.actions_["import_folder"].trigger()
+    assert done.args[0].photos == 2
+    assert parts.session.count() == 8
+    assert w.settings.last_folder == str(folder)
+
+
+def test_escape_in_the_garment_view_goes_back(make_app, qtbot, photos):
+    parts = make_app()
+    w = parts.window
+    import_and_wait(qtbot, w, photos(1))
+    wait_listed(qtbot, w, 2)
+    w.open_garment(w.browse.model.record(1))
+    w.activateWindow()
+    w.garment_view.name_edit.setFocus()
+    qtbot.keyClick(w.garment_view.name_edit, Qt.Key.Key_Escape)
+    assert w.pages.currentWidget() is w.browse
+    assert w.browse.selected_ids() == [w.browse.model.record(1).id]
