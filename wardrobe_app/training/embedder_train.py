@@ -165,7 +165,9 @@ def train_heads(args: argparse.Namespace) -> dict[str, Any]:
     cl_train = clothing["split"] == "train"
     cl_labels = sorted(set(clothing["label"][cl_train]) - set(VAGUE_LABELS))
     ccp_labels = sorted(set(ccp["fine"]))
-    heads = EmbedderHeads(args.dim, {"clothing": len(cl_labels), "ccp": len(ccp_labels)})
+    heads = EmbedderHeads(
+        args.dim, {"clothing": len(cl_labels), "ccp": len(ccp_labels)}, args.hidden
+    )
     opt = torch.optim.AdamW(heads.parameters(), lr=1e-3, weight_decay=1e-3)
 
     def tensor(a: np.ndarray) -> torch.Tensor:
@@ -210,7 +212,7 @@ def train_heads(args: argparse.Namespace) -> dict[str, Any]:
             * F.cross_entropy(
                 heads.heads["ccp"](heads.embed(x_ccp) * args.scale), y_ccp, label_smoothing=0.1
             )
-            + F.cross_entropy(heads.category(F.dropout(x_cat, 0.2)), y_cat)
+            + F.cross_entropy(heads.category(x_cat), y_cat)
             + F.cross_entropy(heads.kind(F.dropout(x_kind, 0.2)), y_kind, weight=kind_weight)
         )
         opt.zero_grad()
@@ -274,6 +276,7 @@ def train_heads(args: argparse.Namespace) -> dict[str, Any]:
     config = EmbedderConfig(
         version=args.version,
         dim=args.dim,
+        hidden=args.hidden,
         colour_weight=colour_weight,
         heads={"clothing": cl_labels, "ccp": ccp_labels},
         training={
@@ -301,6 +304,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--out", default="resources/models/embedder")
     p.add_argument("--cache", default="runs/cache")
     p.add_argument("--dim", type=int, default=128)
+    p.add_argument("--hidden", type=int, default=512)
     p.add_argument("--epochs", type=int, default=600)
     p.add_argument("--scale", type=float, default=16.0, help="cosine-softmax temperature")
     p.add_argument("--version", default="lite0-emb-1")

@@ -32,6 +32,7 @@ GREY = 128  # background of a cut-out as the network sees it (0 after normalisat
 class EmbedderConfig:
     version: str = "lite0-emb-1"
     dim: int = 128  # learned part
+    hidden: int = 512  # hidden layer of the projection and category head
     colour_weight: float = 0.5  # share of the colour histogram in the joint vector
     input_size: int = 224
     mean: list[float] = field(default_factory=lambda: [0.5, 0.5, 0.5])
@@ -80,7 +81,7 @@ class Embedder:
         self.config = read_embedder_config(self.model_dir)
         self.backbone = Lite0Features()
         self.heads = EmbedderHeads(
-            self.config.dim, {k: len(v) for k, v in self.config.heads.items()}
+            self.config.dim, {k: len(v) for k, v in self.config.heads.items()}, self.config.hidden
         )
         weights = self.model_dir / WEIGHTS_FILE
         try:

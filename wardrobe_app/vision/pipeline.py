@@ -97,9 +97,9 @@ class PhotoAnalyser:
     def _item_garment(
         self, rgb: np.ndarray, labels: np.ndarray
     ) -> tuple[list[DetectedGarment], str]:
-        found = labels > 0
-        hint = found if 0.02 <= found.mean() <= 0.95 else None
-        mask = item_foreground(rgb, hint)
+        # GrabCut from the frame alone: the segmenter, trained on worn outfits, finds half
+        # garments on item photos, and the category head was trained on these masks.
+        mask = item_foreground(rgb)
         features = self.embedder.features([(rgb, mask)])
         probs, fine = self.embedder.classify_category(features)
         best = int(probs[0].argmax())
