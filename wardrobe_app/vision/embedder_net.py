@@ -56,7 +56,11 @@ class EmbedderHeads(nn.Module):
         super().__init__()
         # One hidden layer: +0.07 P@10 on held-out senders over a linear projection.
         self.project = nn.Sequential(
-            nn.Dropout(0.2), nn.Linear(FEATURE_DIM, hidden), nn.ReLU(), nn.Dropout(0.2), nn.Linear(hidden, dim)
+            nn.Dropout(0.2),
+            nn.Linear(FEATURE_DIM, hidden),
+            nn.ReLU(),
+            nn.Dropout(0.2),
+            nn.Linear(hidden, dim),
         )
         self.heads = nn.ModuleDict({name: nn.Linear(dim, n) for name, n in head_sizes.items()})
         # Category and photo kind are read off the ImageNet features.
