@@ -155,6 +155,46 @@ def precision_at_k(
     return float(hits[query].mean())
 
 
+def fit_garment_gate(
+    heads: EmbedderHeads, clothing: dict[str, np.ndarray], size: int = 1024, percentile: float = 1.0
+) -> tuple[float, dict[str, float]]:
+    """Fill the gallery with train garment photos; the threshold passes 99% of val ones."""
+    garment = clothing["garment"] != "other"
+    pool = np.flatnonzero((clothing["split"] == "train") & garment)
+    chosen = np.random.default_rng(0).choice(pool, min(size, len(pool)), replace=False)
+    gallery = torch.from_numpy(clothing["features"][chosen])
+    heads.gallery = F.normalize(gallery, dim=1)
+    with torch.no_grad():
+        likeness = heads.garment_likeness(torch.from_numpy(clothing["features"])).numpy()
+    val = clothing["split"] == "val"
+    threshold = float(np.percentile(likeness[val & garment], percentile))
+    test = clothing["split"] == "test"
+    figures = {
+        "garment_threshold": round(threshold, 4),
+        "test_garment_photos_passed": round(
+            float((likeness[test & garment] >= threshold).mean()), 4
+        ),
+        "test_other_photos_rejected": round(
+            float((likeness[test & ~garment] < threshold).mean()), 4
+        ),
+    }
+    return threshold, figures
+
+
+def add_gate_to_folder(folder: Path, cache: Path) -> dict[str, float]:
+    """Fit the garment gate for an already trained embedder folder (heads unchanged)."""
+    from ..vision.embedder import Embedder
+
+    embedder = Embedder(folder, device="cpu")
+    clothing = dict(np.load(cache / "clothing_features.npz", allow_pickle=False))
+    threshold, figures = fit_garment_gate(embedder.heads, clothing)
+    embedder.config.gallery_size = len(embedder.heads.gallery)
+    embedder.config.garment_threshold = threshold
+    embedder.config.metrics.update(figures)
+    save_embedder(embedder.backbone, embedder.heads, embedder.config, folder)
+    return figures
+
+
 def train_heads(args: argparse.Namespace) -> dict[str, Any]:
     torch.manual_seed(0)
     extractor = FeatureExtractor()
@@ -271,12 +311,16 @@ def train_heads(args: argparse.Namespace) -> dict[str, Any]:
         figures["ccp_val_p10_by_fine_label"] = round(
             precision_at_k(ccp_vectors, ccp["fine"][ccp_val], np.ones(int(ccp_val.sum()), bool)), 4
         )
+    threshold, gate_figures = fit_garment_gate(heads, clothing)
+    figures.update(gate_figures)
     print(json.dumps(figures, indent=2), flush=True)
 
     config = EmbedderConfig(
         version=args.version,
         dim=args.dim,
         hidden=args.hidden,
+        gallery_size=len(heads.gallery),
+        garment_threshold=threshold,
         colour_weight=colour_weight,
         heads={"clothing": cl_labels, "ccp": ccp_labels},
         training={
@@ -308,7 +352,13 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--epochs", type=int, default=600)
     p.add_argument("--scale", type=float, default=16.0, help="cosine-softmax temperature")
     p.add_argument("--version", default="lite0-emb-1")
+    p.add_argument(
+        "--gate-only", action="store_true", help="only fit the garment gate of the --out folder"
+    )
     args = p.parse_args(argv)
+    if args.gate_only:
+        print(json.dumps(add_gate_to_folder(Path(args.out), Path(args.cache)), indent=2))
+        return
     args.argv = list(argv if argv is not None else sys.argv[1:])
     t0 = time.time()
     train_heads(args)

@@ -19,7 +19,7 @@ import torch
 
 from .. import paths
 from .colour_descriptor import COLOUR_DIM, colour_histogram
-from .embedder_net import EmbedderHeads, Lite0Features
+from .embedder_net import FEATURE_DIM, EmbedderHeads, Lite0Features
 from .model_folder import CONFIG_FILE, WEIGHTS_FILE, ModelFolderError, _atomic_write
 from .segmenter import resolve_device
 
@@ -33,6 +33,8 @@ class EmbedderConfig:
     version: str = "lite0-emb-1"
     dim: int = 128  # learned part
     hidden: int = 512  # hidden layer of the projection and category head
+    gallery_size: int = 0  # garment photos kept to tell garments from anything else
+    garment_threshold: float = 0.0  # least gallery likeness of a garment photo
     colour_weight: float = 0.5  # share of the colour histogram in the joint vector
     input_size: int = 224
     mean: list[float] = field(default_factory=lambda: [0.5, 0.5, 0.5])
@@ -81,12 +83,17 @@ class Embedder:
         self.config = read_embedder_config(self.model_dir)
         self.backbone = Lite0Features()
         self.heads = EmbedderHeads(
-            self.config.dim, {k: len(v) for k, v in self.config.heads.items()}, self.config.hidden
+            self.config.dim,
+            {k: len(v) for k, v in self.config.heads.items()},
+            self.config.hidden,
+            self.config.gallery_size,
         )
         weights = self.model_dir / WEIGHTS_FILE
         try:
             state = torch.load(weights, map_location="cpu", weights_only=True)
             state = {k: v.float() if v.is_floating_point() else v for k, v in state.items()}
+            # Folders written before the garment gate existed have no gallery.
+            state.setdefault("heads.gallery", torch.zeros(0, FEATURE_DIM))
             self.backbone.load_state_dict(
                 {k[9:]: v for k, v in state.items() if k.startswith("backbone.")}
             )
@@ -164,6 +171,12 @@ class Embedder:
             idx = self.heads.heads["clothing"](self.heads.embed(features)).argmax(1).cpu().numpy()
             fine = [names[i] for i in idx]
         return probs, fine
+
+    @torch.inference_mode()
+    def is_garment(self, features: torch.Tensor) -> np.ndarray:
+        """Whether each feature row looks like any known garment photo."""
+        likeness = self.heads.garment_likeness(features).cpu().numpy()
+        return likeness >= self.config.garment_threshold
 
     @torch.inference_mode()
     def item_probability(self, rgb: np.ndarray) -> float:

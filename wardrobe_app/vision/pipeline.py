@@ -76,19 +76,20 @@ class PhotoAnalyser:
 
     def analyse_rgb(self, rgb: np.ndarray, path: Path, kind: KindChoice = "auto") -> PhotoAnalysis:
         with self._lock, torch.inference_mode():
-            probs = self.segmenter.probabilities(rgb)
-            labels = probs.argmax(0).astype(np.uint8)
             chosen: PhotoKind
             if kind == "auto":
                 chosen = "item" if self.embedder.item_probability(rgb) >= 0.5 else "outfit"
             else:
                 chosen = kind
             if chosen == "outfit":
+                probs = self.segmenter.probabilities(rgb)
+                labels = probs.argmax(0).astype(np.uint8)
                 garments = extract_garments(rgb, labels, probs)
                 message = "" if garments else "no garment found"
                 if garments:
                     self._fill_vectors(garments)
             else:
+                labels = np.zeros(rgb.shape[:2], np.uint8)
                 garments, message = self._item_garment(rgb, labels)
         return PhotoAnalysis(
             path=path, rgb=rgb, kind=chosen, labels=labels, garments=garments, message=message
@@ -103,7 +104,7 @@ class PhotoAnalyser:
         features = self.embedder.features([(rgb, mask)])
         probs, fine = self.embedder.classify_category(features)
         best = int(probs[0].argmax())
-        if best == len(CATEGORIES):  # "other"
+        if best == len(CATEGORIES) or not self.embedder.is_garment(features)[0]:
             return [], NO_GARMENT_MESSAGE
         garment = garment_from_mask(rgb, mask, CATEGORIES[best])
         if garment is None:
@@ -111,7 +112,6 @@ class PhotoAnalyser:
         garment.confidence = float(probs[0, best])
         garment.fine_type = fine[0]
         # The item label map: the whole garment as its one class, for overlays.
-        labels[:] = 0
         labels[garment.mask] = best + 1
         self._fill_vectors([garment])
         return [garment], ""

@@ -1,0 +1,72 @@
+"""The shipped models end to end: outfit and item photos in, garments and vectors out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from wardrobe_app import paths
+from wardrobe_app.training.clothing import read_items
+
+pytestmark = [pytest.mark.slow]
+CCP = paths.SHARED_DATA_DIR / "ccp"
+CLOTHING = paths.SHARED_DATA_DIR / "clothing"
+
+
+@pytest.fixture(scope="module")
+def analyser():  # type: ignore[no-untyped-def]
+    from wardrobe_app.vision.pipeline import PhotoAnalyser
+
+    return PhotoAnalyser.default(device="cpu")
+
+
+def check_vectors(analysis, dim: int) -> None:  # type: ignore[no-untyped-def]
+    for g in analysis.garments:
+        assert g.vector is not None and g.vector.shape == (dim,)
+        assert abs(float(np.linalg.norm(g.vector)) - 1.0) < 1e-4
+        assert g.cutout.shape[2] == 4 and g.mask.shape == analysis.rgb.shape[:2]
+
+
+@pytest.mark.data
+def test_outfit_photo_auto(analyser) -> None:  # type: ignore[no-untyped-def]
+    if not CCP.exists():
+        pytest.skip("../shared/data/ccp not present")
+    stem = (CCP / "val.txt").read_text().split()[0]
+    analysis = analyser.analyse(CCP / "images" / f"{stem}.jpg", "auto")
+    assert analysis.kind == "outfit"
+    assert analysis.labels.shape == analysis.rgb.shape[:2]
+    assert 1 <= len(analysis.garments) <= 3
+    assert len({g.category for g in analysis.garments}) == len(analysis.garments)
+    check_vectors(analysis, analyser.dim)
+
+
+@pytest.mark.data
+def test_item_photos_get_their_category(analyser) -> None:  # type: ignore[no-untyped-def]
+    if not CLOTHING.exists():
+        pytest.skip("../shared/data/clothing not present")
+    items = read_items(CLOTHING)
+    picked = [next(i for i in items if i.label == label) for label in ("T-Shirt", "Pants", "Dress")]
+    right = 0
+    for item in picked:
+        analysis = analyser.analyse(item.path(CLOTHING), "auto")
+        assert analysis.kind == "item"
+        assert len(analysis.garments) <= 1
+        if analysis.garments and analysis.garments[0].category == item.garment:
+            right += 1
+        check_vectors(analysis, analyser.dim)
+    assert right >= 2
+
+
+def test_a_photo_without_clothes_yields_nothing(analyser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # A sky-to-grass landscape: no person, no garment.
+    h, w = 300, 400
+    sky = np.linspace([90, 150, 230], [200, 220, 250], h // 2).astype(np.uint8)
+    grass = np.linspace([60, 140, 50], [30, 90, 20], h - h // 2).astype(np.uint8)
+    image = np.concatenate([sky, grass])[:, None, :].repeat(w, axis=1)
+    Image.fromarray(image).save(tmp_path / "landscape.jpg")
+    analysis = analyser.analyse(tmp_path / "landscape.jpg", "item")
+    assert analysis.garments == []
+    assert "no garment" in analysis.message
