@@ -11,7 +11,12 @@ TMP=$(mktemp -d)
 mkdir -p "$TMP/config/Wardrobe"
 printf '[import]\nreview=false\n' > "$TMP/config/Wardrobe/Wardrobe.conf"
 
-XDG_CONFIG_HOME="$TMP/config" xvfb-run -a -s "-screen 0 1440x900x24" \
+DISPLAY_NUM=${DISPLAY_NUM:-97}
+Xvfb ":$DISPLAY_NUM" -screen 0 1440x900x24 -nolisten tcp > "$TMP/xvfb.out" 2>&1 &
+XVFB=$!
+trap 'kill "$XVFB" 2>/dev/null || true' EXIT
+sleep 1
+DISPLAY=":$DISPLAY_NUM" XDG_CONFIG_HOME="$TMP/config" \
     "$APP" --data-dir "$TMP/data" "$(realpath "$PHOTO")" > "$TMP/app.out" 2>&1 &
 PID=$!
 
