@@ -22,13 +22,14 @@ def test_main_opens_an_empty_wardrobe_and_imports_given_photos(qtbot, tmp_path, 
     data = tmp_path / "data"
     files = photos(2)
     seen: dict[str, object] = {}
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 90
 
     def check() -> None:
         windows = [w for w in QApplication.topLevelWidgets()
                    if isinstance(w, MainWindow) and w.isVisible()]
         if time.monotonic() > deadline:  # never hang the test run
-            seen["timeout"] = [w.session.model_status for w in windows]
+            seen["timeout"] = [(w.session.model_status, w.importer.busy(),
+                                w.progress.label.text()) for w in windows]
             for w in windows:
                 w.close()
             return

@@ -165,13 +165,23 @@ class BrowsePage(QWidget):
             return  # superseded
         selected = set(self.selected_ids())
         current = self.grid.currentIndex().data(GarmentRoles.Id)
-        self.model.set_records(listing.records)
+        scroll = self.grid.verticalScrollBar().value()
+        unchanged = listing.records == self.model.records()
+        if not unchanged:
+            self.model.set_records(listing.records)
         self.total = listing.total
         self.filter_bar.set_colours(listing.colours)
         self.filter_bar.set_fine_types(listing.fine_types)
         self.filter_bar.set_count(len(listing.records), listing.total)
         self.stack.setCurrentWidget(self.grid if listing.records else self.no_match)
-        self._restore_selection(selected, current)
+        if not unchanged:
+            # keep the user's place: restoring the current item must not scroll the grid
+            self.grid.setAutoScroll(False)
+            self._restore_selection(selected, current)
+            self.grid.setAutoScroll(True)
+            if scroll > 0:
+                self.grid.doItemsLayout()  # the batched layout would clamp the value
+                self.grid.verticalScrollBar().setValue(scroll)
         self._shown_generation = listing.generation
         self.listed.emit(len(listing.records), listing.total)
 
