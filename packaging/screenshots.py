@@ -32,8 +32,12 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--photos", type=Path, default=DEFAULT_PHOTOS, help="folder of photos")
     p.add_argument("--count", type=int, default=28, help="photos to import")
     p.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots")
-    p.add_argument("--analyser", choices=("auto", "real", "fake"), default="auto",
-                   help="auto: the real one when resources/models has a segmenter")
+    p.add_argument(
+        "--analyser",
+        choices=("auto", "real", "fake"),
+        default="auto",
+        help="auto: the real one when resources/models has a segmenter",
+    )
     p.add_argument("--device", default="auto", help="model device for the real analyser")
     p.add_argument("--size", default="1360x860", help="window size WxH")
     p.add_argument("--seed", type=int, default=7)
@@ -83,7 +87,8 @@ def main() -> int:
         print(f"saved {target.relative_to(REPO) if target.is_relative_to(REPO) else target}")
 
     use_real = args.analyser == "real" or (
-        args.analyser == "auto" and (paths.DEFAULT_SEGMENTER / "config.json").exists())
+        args.analyser == "auto" and (paths.DEFAULT_SEGMENTER / "config.json").exists()
+    )
     if use_real:
         analyser: object = LazyAnalyser(args.device)
     else:
@@ -105,8 +110,13 @@ def main() -> int:
     settings.review_before_saving = False
     reporter = ErrorReporter(paths.log_path())
     reporter.show_dialogs = False
-    parts = build(paths.data_home(), settings, analyser=analyser,  # type: ignore[arg-type]
-                  reporter=reporter, background_index=False)
+    parts = build(
+        paths.data_home(),
+        settings,
+        analyser=analyser,  # type: ignore[arg-type]
+        reporter=reporter,
+        background_index=False,
+    )
     window, session = parts.window, parts.session
     width, height = (int(v) for v in args.size.split("x"))
     window.resize(width, height)
@@ -138,8 +148,10 @@ def main() -> int:
     opened: list[object] = []
     window.importer.reviewOpened.connect(opened.append)
     window.import_paths([review_photo], review=True)
-    wait_until(lambda: bool(opened) and opened[0].current is not None,  # type: ignore[attr-defined]
-               what="the review")
+    wait_until(
+        lambda: bool(opened) and opened[0].current is not None,  # type: ignore[attr-defined]
+        what="the review",
+    )
     dialog = opened[0]
     dialog.resize(1180, 760)  # type: ignore[attr-defined]
     save(dialog, "review.png")  # type: ignore[arg-type]
@@ -148,16 +160,24 @@ def main() -> int:
 
     window.statusBar().clearMessage()
     # garment view: one that has similar items and was worn with something
-    best = max(records, key=lambda r: (len(wardrobe.worn_with(r.id)) > 0,
-                                       r.category == "top", r.area))
+    best = max(
+        records, key=lambda r: (len(wardrobe.worn_with(r.id)) > 0, r.category == "top", r.area)
+    )
     window.open_garment(wardrobe.garment(best.id))
     view = window.garment_view
     view.photo_mode.setChecked(True)
     wait_until(lambda: view.images is not None, what="the garment pictures")
     view._show_picture()
-    wait_until(lambda: view.similar.model.rowCount() > 0 or (view.similar.currentWidget()
-               is view.similar.empty and "Finding" not in view.similar.empty.text()),
-               what="similar items")
+    wait_until(
+        lambda: (
+            view.similar.model.rowCount() > 0
+            or (
+                view.similar.currentWidget() is view.similar.empty
+                and "Finding" not in view.similar.empty.text()
+            )
+        ),
+        what="similar items",
+    )
     wait_until(lambda: window.thumbnails.pending_count() == 0, 60, "thumbnails")
     save(window, "garment.png")
 

@@ -70,9 +70,12 @@ def temp_settings(tmp_path: Path, home: Path) -> Iterator[Path]:
 def fail_on_qt_warnings(request: pytest.FixtureRequest, qtlog: object) -> Iterator[None]:
     yield
     records = getattr(qtlog, "records", [])
-    bad = [r for r in records
-           if r.type in (QtMsgType.QtWarningMsg, QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg)
-           and not any(h in r.message for h in HARMLESS_QT_MESSAGES)]
+    bad = [
+        r
+        for r in records
+        if r.type in (QtMsgType.QtWarningMsg, QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg)
+        and not any(h in r.message for h in HARMLESS_QT_MESSAGES)
+    ]
     if bad:
         pytest.fail("Qt warnings:\n" + "\n".join(f"  {r.type_name}: {r.message}" for r in bad))
 
@@ -110,14 +113,23 @@ def make_app(home: Path, qtbot: object) -> Iterator[Callable[..., object]]:
 
     made: list[AppParts] = []
 
-    def make(analyser: object | None = None, review: bool = False, show: bool = True,
-             load_model: bool = True) -> AppParts:
+    def make(
+        analyser: object | None = None,
+        review: bool = False,
+        show: bool = True,
+        load_model: bool = True,
+    ) -> AppParts:
         settings = AppSettings()
         settings.review_before_saving = review
         reporter = ErrorReporter(paths.log_path(home))
         reporter.show_dialogs = False
-        parts = build(home, settings, analyser=analyser or FakeAnalyser(),  # type: ignore[arg-type]
-                      reporter=reporter, background_index=False)
+        parts = build(
+            home,
+            settings,
+            analyser=analyser or FakeAnalyser(),  # type: ignore[arg-type]
+            reporter=reporter,
+            background_index=False,
+        )
         made.append(parts)
         if show:
             parts.window.show()

@@ -16,8 +16,9 @@ from wardrobe_app.ui.main_window import MainWindow
 from wardrobe_app.ui.settings import AppSettings
 
 
-def test_main_opens_an_empty_wardrobe_and_imports_given_photos(qtbot, tmp_path, monkeypatch,
-                                                               photos):
+def test_main_opens_an_empty_wardrobe_and_imports_given_photos(
+    qtbot, tmp_path, monkeypatch, photos
+):
     monkeypatch.setenv("WARDROBE_ANALYSER", "fakes:make_fake")
     data = tmp_path / "data"
     files = photos(2)
@@ -25,11 +26,14 @@ def test_main_opens_an_empty_wardrobe_and_imports_given_photos(qtbot, tmp_path, 
     deadline = time.monotonic() + 90
 
     def check() -> None:
-        windows = [w for w in QApplication.topLevelWidgets()
-                   if isinstance(w, MainWindow) and w.isVisible()]
+        windows = [
+            w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()
+        ]
         if time.monotonic() > deadline:  # never hang the test run
-            seen["timeout"] = [(w.session.model_status, w.importer.busy(),
-                                w.progress.label.text()) for w in windows]
+            seen["timeout"] = [
+                (w.session.model_status, w.importer.busy(), w.progress.label.text())
+                for w in windows
+            ]
             for w in windows:
                 w.close()
             return
@@ -58,7 +62,12 @@ def test_main_opens_an_empty_wardrobe_and_imports_given_photos(qtbot, tmp_path, 
 
 def test_python_m_wardrobe_app_version():
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    out = subprocess.run([sys.executable, "-m", "wardrobe_app", "--version"], env=env,
-                         capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-m", "wardrobe_app", "--version"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith("wardrobe 0.")

@@ -61,11 +61,11 @@ def test_own_this_with_a_bad_file_says_so(make_app, qtbot, tmp_path):
     dialog.close()
 
 
-def test_settings_dialog_saves_preferences(make_app, qtbot, tmp_path, monkeypatch,
-                                           temp_settings):
+def test_settings_dialog_saves_preferences(make_app, qtbot, tmp_path, monkeypatch, temp_settings):
     parts = make_app()
-    monkeypatch.setattr("wardrobe_app.ui.settings_dialog.detect_devices",
-                        lambda: ["CPU", "CUDA 0: Fake GPU (8 GB)"])
+    monkeypatch.setattr(
+        "wardrobe_app.ui.settings_dialog.detect_devices", lambda: ["CPU", "CUDA 0: Fake GPU (8 GB)"]
+    )
     settings = AppSettings()
     dialog = SettingsDialog(settings, parts.session, parts.window)
     qtbot.addWidget(dialog)
@@ -96,6 +96,7 @@ def test_worker_errors_and_uncaught_exceptions_reach_the_one_handler(make_app, q
     parts = make_app()
     setup_logging(paths.log_path(home))
     reporter = parts.reporter
+
     # a worker error
     def job(ctx):
         raise ValueError("worker went wrong")
@@ -141,8 +142,9 @@ def test_error_dialog_is_shown(qtbot, tmp_path):
 def test_core_does_not_import_qt():
     modules = "wardrobe_app.service, wardrobe_app.cli, wardrobe_app.types, wardrobe_app.store"
     code = f"import sys, {modules}; print(any(m.startswith('PySide6') for m in sys.modules))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         timeout=120, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
     assert out.stdout.strip() == "False"
 
 

@@ -21,8 +21,10 @@ def import_and_wait(qtbot, window, files, timeout=20_000, review=False):
 
 
 def wait_listed(qtbot, window, rows, timeout=5000):
-    qtbot.waitUntil(lambda: window.browse.is_current()
-                    and window.browse.model.rowCount() == rows, timeout=timeout)
+    qtbot.waitUntil(
+        lambda: window.browse.is_current() and window.browse.model.rowCount() == rows,
+        timeout=timeout,
+    )
 
 
 def test_first_run_shows_the_empty_state_and_the_model(make_app, qtbot, home):
@@ -81,12 +83,22 @@ def test_drop_photos_onto_the_window_imports_them(make_app, qtbot, photos):
     files = photos(2)
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(f)) for f in files])
-    enter = QDragEnterEvent(QPointF(200, 200), Qt.DropAction.CopyAction, mime,
-                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    enter = QDragEnterEvent(
+        QPointF(200, 200),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     w.dragEnterEvent(enter)
     assert enter.isAccepted() and w.drop_overlay.isVisible()
-    event = QDropEvent(QPointF(200, 200), Qt.DropAction.CopyAction, mime,
-                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    event = QDropEvent(
+        QPointF(200, 200),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     with qtbot.waitSignal(w.importer.finished, timeout=20_000):
         w.dropEvent(event)
     assert not w.drop_overlay.isVisible()
@@ -172,8 +184,9 @@ def test_open_a_garment_edit_it_and_follow_a_similar_item(make_app, qtbot, photo
     assert {h.category for h in hits} == {record.category}
     assert view.similar.model.index(0, 0).data(GarmentRoles.Score) is not None
     view.any_category.setChecked(True)
-    qtbot.waitUntil(lambda: len({h.category for h in view.similar.model.records()}) == 2,
-                    timeout=5000)
+    qtbot.waitUntil(
+        lambda: len({h.category for h in view.similar.model.records()}) == 2, timeout=5000
+    )
     # worn with: the other garment of the same photo
     qtbot.waitUntil(lambda: view.worn_with.model.rowCount() == 1, timeout=5000)
     assert view.worn_with.model.record(0).photo_id == record.photo_id
@@ -194,8 +207,9 @@ def test_open_a_garment_edit_it_and_follow_a_similar_item(make_app, qtbot, photo
     w.actions_["back"].trigger()
     assert w.pages.currentWidget() is w.browse
     qtbot.waitUntil(lambda: w.browse.is_current(), timeout=5000)
-    assert any(w.browse.model.record(r).name == "Blue tee"
-               for r in range(w.browse.model.rowCount()))
+    assert any(
+        w.browse.model.record(r).name == "Blue tee" for r in range(w.browse.model.rowCount())
+    )
 
 
 def test_delete_with_confirmation_and_undo(make_app, qtbot, photos, monkeypatch):
@@ -212,10 +226,12 @@ def test_delete_with_confirmation_and_undo(make_app, qtbot, photos, monkeypatch)
     monkeypatch.setattr(w, "confirm_delete", confirm)
     grid = w.browse.grid
     grid.setFocus()
-    grid.selectionModel().select(w.browse.model.index(0, 0),
-                                 grid.selectionModel().SelectionFlag.Select)
-    grid.selectionModel().select(w.browse.model.index(1, 0),
-                                 grid.selectionModel().SelectionFlag.Select)
+    grid.selectionModel().select(
+        w.browse.model.index(0, 0), grid.selectionModel().SelectionFlag.Select
+    )
+    grid.selectionModel().select(
+        w.browse.model.index(1, 0), grid.selectionModel().SelectionFlag.Select
+    )
     assert w.actions_["delete"].isEnabled()
     doomed = w.browse.selected_ids()
     w.actions_["delete"].trigger()  # Cancel
@@ -279,8 +295,9 @@ def test_cancel_an_import_half_way_leaves_a_consistent_wardrobe(make_app, qtbot,
     files = photos(10)
     with qtbot.waitSignal(w.importer.finished, timeout=30_000) as blocker:
         w.import_paths(files)
-        qtbot.waitUntil(lambda: w.progress.isVisible()
-                        and w.progress.bar.value() >= 3, timeout=10_000)
+        qtbot.waitUntil(
+            lambda: w.progress.isVisible() and w.progress.bar.value() >= 3, timeout=10_000
+        )
         assert "of 10" in w.progress.label.text()
         w.progress.cancel_button.click()
     summary = blocker.args[0]
@@ -343,10 +360,12 @@ def test_import_actions_use_the_file_dialogs(make_app, qtbot, photos, monkeypatc
     w = parts.window
     files = photos(2)
     folder = photos(2, start=10, folder="more")[0].parent
-    monkeypatch.setattr(QFileDialog, "getOpenFileNames",
-                        staticmethod(lambda *a, **k: ([str(f) for f in files], "")))
-    monkeypatch.setattr(QFileDialog, "getExistingDirectory",
-                        staticmethod(lambda *a, **k: str(folder)))
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileNames", staticmethod(lambda *a, **k: ([str(f) for f in files], ""))
+    )
+    monkeypatch.setattr(
+        QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: str(folder))
+    )
     with qtbot.waitSignal(w.importer.finished, timeout=20_000):
         w.actions_["import_photos"].trigger()  # Ctrl+I
     with qtbot.waitSignal(w.importer.finished, timeout=20_000) as done:

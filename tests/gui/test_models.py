@@ -26,11 +26,24 @@ CATS = ("top", "bottom", "one-piece")
 def record(i: int, thumb: Path) -> GarmentRecord:
     now = datetime(2024, 1, 1)
     return GarmentRecord(
-        id=i, photo_id=i // 2, category=CATS[i % 3], fine_type=None, name=f"g{i}" if i % 2 else "",
-        tags=["summer"] if i % 4 == 0 else [], notes="", favourite=i % 5 == 0,
-        colours=[Colour("blue", "#2850b4", 0.8)], box=(0, 0, 10, 10), area=100,
-        cutout_path=thumb, thumbnail_path=thumb, mask_path=thumb, photo_path=thumb,
-        created_at=now, updated_at=now)
+        id=i,
+        photo_id=i // 2,
+        category=CATS[i % 3],
+        fine_type=None,
+        name=f"g{i}" if i % 2 else "",
+        tags=["summer"] if i % 4 == 0 else [],
+        notes="",
+        favourite=i % 5 == 0,
+        colours=[Colour("blue", "#2850b4", 0.8)],
+        box=(0, 0, 10, 10),
+        area=100,
+        cutout_path=thumb,
+        thumbnail_path=thumb,
+        mask_path=thumb,
+        photo_path=thumb,
+        created_at=now,
+        updated_at=now,
+    )
 
 
 @pytest.fixture
@@ -63,7 +76,8 @@ def test_model_contract_and_roles(qtbot, thumb_files):
     assert model.index(0, 0).data(GarmentRoles.Favourite) is True
     assert "Tags: summer" in model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
     assert b"record" in model.roleNames().values() or any(
-        bytes(v) == b"record" for v in model.roleNames().values())
+        bytes(v) == b"record" for v in model.roleNames().values()
+    )
     # replace a record, then shrink and empty the model: the tester checks every signal
     changed = record(3, thumb_files[0])
     changed.name = "renamed"
@@ -87,8 +101,9 @@ def test_thumbnails_load_off_the_gui_thread_and_are_cached(qtbot, thumb_files):
     assert idx.data(Qt.ItemDataRole.DecorationRole) is None  # placeholder while loading
     with qtbot.waitSignal(model.dataChanged, timeout=5000):
         pass
-    qtbot.waitUntil(lambda: isinstance(idx.data(Qt.ItemDataRole.DecorationRole), QPixmap),
-                    timeout=5000)
+    qtbot.waitUntil(
+        lambda: isinstance(idx.data(Qt.ItemDataRole.DecorationRole), QPixmap), timeout=5000
+    )
     pm = idx.data(Qt.ItemDataRole.DecorationRole)
     assert not pm.isNull() and pm.width() <= 30 and pm.height() <= 30
     requests = cache.requests

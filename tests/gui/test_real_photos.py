@@ -21,13 +21,16 @@ def test_import_real_photos_review_and_browse(make_app, qtbot, ccp_photos):
         dialog.accept_all_button.click()
     summary = done.args[0]
     assert summary.photos == 4 and not summary.failed
-    qtbot.waitUntil(lambda: w.browse.is_current()
-                    and w.browse.model.rowCount() == summary.garments, timeout=5000)
+    qtbot.waitUntil(
+        lambda: w.browse.is_current() and w.browse.model.rowCount() == summary.garments,
+        timeout=5000,
+    )
     # open one: pictures, similar items
     w.open_garment(w.browse.model.record(0))
     view = w.garment_view
-    qtbot.waitUntil(lambda: view.images is not None and view.images.photo is not None,
-                    timeout=10_000)
+    qtbot.waitUntil(
+        lambda: view.images is not None and view.images.photo is not None, timeout=10_000
+    )
     qtbot.waitUntil(lambda: view.similar.model.rowCount() > 0, timeout=10_000)
 
 

@@ -48,12 +48,16 @@ def test_untick_recategorise_discard_and_save(make_app, qtbot, photos):
         top_row.category.setCurrentIndex(top_row.category.findData("one-piece"))
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
         # photo 2: discard
-        qtbot.waitUntil(lambda: dialog.current is not None
-                        and dialog.current.analysis.path == files[1], timeout=10_000)
+        qtbot.waitUntil(
+            lambda: dialog.current is not None and dialog.current.analysis.path == files[1],
+            timeout=10_000,
+        )
         dialog.discard_button.click()
         # photo 3: keep everything
-        qtbot.waitUntil(lambda: dialog.current is not None
-                        and dialog.current.analysis.path == files[2], timeout=10_000)
+        qtbot.waitUntil(
+            lambda: dialog.current is not None and dialog.current.analysis.path == files[2],
+            timeout=10_000,
+        )
         dialog.save_button.click()
     summary = done.args[0]
     assert (summary.photos, summary.garments, summary.discarded) == (2, 3, 1)

@@ -30,10 +30,13 @@ def test_result_progress_and_partial_arrive_in_gui_thread(qtbot, runner):
     def on_progress(done, total, current):
         seen["progress"].append((done, total, current, threading.current_thread()))
 
-    worker = runner.start(job, on_progress=on_progress,
-                          on_partial=lambda v: seen["partial"].append(v),
-                          on_result=lambda v: seen["result"].append(v),
-                          on_finished=lambda: seen["finished"].append(True))
+    worker = runner.start(
+        job,
+        on_progress=on_progress,
+        on_partial=lambda v: seen["partial"].append(v),
+        on_result=lambda v: seen["result"].append(v),
+        on_finished=lambda: seen["finished"].append(True),
+    )
     qtbot.waitUntil(lambda: seen["finished"] == [True], timeout=5000)
     assert seen["result"] == ["done"]
     assert {p[3] for p in seen["progress"]} == {threading.main_thread()}

@@ -40,8 +40,10 @@ computer: your photos never leave it.
 def model_cards() -> list[tuple[str, str]]:
     """(title, markdown) of every model card shipped in resources/models."""
     cards = []
-    for folder, title in ((paths.DEFAULT_SEGMENTER, "Segmenter"),
-                          (paths.DEFAULT_EMBEDDER, "Embedder")):
+    for folder, title in (
+        (paths.DEFAULT_SEGMENTER, "Segmenter"),
+        (paths.DEFAULT_EMBEDDER, "Embedder"),
+    ):
         card = folder / "MODEL.md"
         if card.exists():
             try:
@@ -63,7 +65,8 @@ class AboutDialog(QDialog):
             f"<h2 style='margin:0'>Wardrobe {__version__}</h2>"
             "<p>Finds the garments in your photos, files them and finds similar items."
             "</p>" + (f"<p><small>{model_description}</small></p>" if model_description else ""),
-            self)
+            self,
+        )
         title.setWordWrap(True)
         title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         head = QHBoxLayout()

@@ -59,8 +59,13 @@ def init_application(argv: Sequence[str] | None = None) -> QApplication:
     return app
 
 
-def build(home: Path, settings: AppSettings, analyser: Analyser | None = None,
-          reporter: ErrorReporter | None = None, background_index: bool = True) -> AppParts:
+def build(
+    home: Path,
+    settings: AppSettings,
+    analyser: Analyser | None = None,
+    reporter: ErrorReporter | None = None,
+    background_index: bool = True,
+) -> AppParts:
     """Open the wardrobe at ``home`` and build the main window (not shown yet)."""
     from ..service import ENV_ANALYSER, Wardrobe
 
@@ -80,11 +85,18 @@ def build(home: Path, settings: AppSettings, analyser: Analyser | None = None,
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="wardrobe", description="Wardrobe desktop app")
-    parser.add_argument("--data-dir", help=f"wardrobe data folder (default: ${paths.ENV_HOME} "
-                        "or the platform's user data folder)")
+    parser.add_argument(
+        "--data-dir",
+        help=f"wardrobe data folder (default: ${paths.ENV_HOME} "
+        "or the platform's user data folder)",
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument("photos", nargs="*", type=Path,
-                        help="photos or folders to import after start (as from a file manager)")
+    parser.add_argument(
+        "photos",
+        nargs="*",
+        type=Path,
+        help="photos or folders to import after start (as from a file manager)",
+    )
     args, _qt_args = parser.parse_known_args(list(argv))
     return args
 
@@ -111,9 +123,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         parts = build(home, settings, reporter=reporter)
     except Exception as exc:
         log.exception("cannot open the wardrobe at %s", home)
-        QMessageBox.critical(None, "Wardrobe",
-                             f"Cannot open the wardrobe in {home}:\n\n{exc}\n\n"
-                             f"Details are in {paths.log_path(home)}.")
+        QMessageBox.critical(
+            None,
+            "Wardrobe",
+            f"Cannot open the wardrobe in {home}:\n\n{exc}\n\n"
+            f"Details are in {paths.log_path(home)}.",
+        )
         reporter.uninstall()
         return 1
     parts.window.show()

@@ -95,8 +95,9 @@ class BrowsePage(QWidget):
     selectionChanged = Signal(int)  # number selected
     listed = Signal(int, int)  # shown, total
 
-    def __init__(self, session: WardrobeSession, thumbnails: ThumbnailCache,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, session: WardrobeSession, thumbnails: ThumbnailCache, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.session = session
         self.thumbnails = thumbnails
@@ -117,10 +118,12 @@ class BrowsePage(QWidget):
         self.grid.set_cell_size(self.delegate.sizeHint(option, QModelIndex()))
         self.grid.activated.connect(self._activated)
         self.grid.selectionModel().selectionChanged.connect(
-            lambda *_: self.selectionChanged.emit(len(self.selected_ids())))
+            lambda *_: self.selectionChanged.emit(len(self.selected_ids()))
+        )
 
-        self.no_match = EmptyState("No garments match", "Try fewer filters or another search.",
-                                   parent=self, art_size=110)
+        self.no_match = EmptyState(
+            "No garments match", "Try fewer filters or another search.", parent=self, art_size=110
+        )
         self.no_match.setObjectName("noMatch")
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.grid)
@@ -148,8 +151,9 @@ class BrowsePage(QWidget):
             colours = [(n, _colour_hex(n, records)) for n in _palette_order(names)]
             return Listing(gen, records, total, colours, wardrobe.fine_types())
 
-        self.session.runner.start(job, queue=Queue.READ, title="Listing garments",
-                                  on_result=self._listed)
+        self.session.runner.start(
+            job, queue=Queue.READ, title="Listing garments", on_result=self._listed
+        )
 
     def is_current(self) -> bool:
         """True when the grid shows the answer to the latest request."""
@@ -192,8 +196,9 @@ class BrowsePage(QWidget):
             if rec.id in ids:
                 sel.select(self.model.index(row, 0), flags)
             if rec.id == current:
-                sel.setCurrentIndex(self.model.index(row, 0),
-                                    QItemSelectionModel.SelectionFlag.NoUpdate)
+                sel.setCurrentIndex(
+                    self.model.index(row, 0), QItemSelectionModel.SelectionFlag.NoUpdate
+                )
         if not self.grid.currentIndex().isValid() and self.model.rowCount() > 0:
             sel.setCurrentIndex(self.model.index(0, 0), QItemSelectionModel.SelectionFlag.NoUpdate)
 
@@ -207,7 +212,8 @@ class BrowsePage(QWidget):
         if row >= 0:
             idx = self.model.index(row, 0)
             self.grid.selectionModel().setCurrentIndex(
-                idx, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+                idx, QItemSelectionModel.SelectionFlag.ClearAndSelect
+            )
             self.grid.scrollTo(idx)
 
     def update_record(self, record: GarmentRecord) -> None:

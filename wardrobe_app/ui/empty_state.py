@@ -10,8 +10,14 @@ from .icons import empty_state_pixmap
 
 
 class EmptyState(QWidget):
-    def __init__(self, title: str, hint: str, actions: list[QAction] | None = None,
-                 parent: QWidget | None = None, art_size: int = 150) -> None:
+    def __init__(
+        self,
+        title: str,
+        hint: str,
+        actions: list[QAction] | None = None,
+        parent: QWidget | None = None,
+        art_size: int = 150,
+    ) -> None:
         super().__init__(parent)
         self.art = QLabel(self)
         self.art.setAlignment(Qt.AlignmentFlag.AlignCenter)

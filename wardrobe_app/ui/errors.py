@@ -33,8 +33,7 @@ def setup_logging(log_file: Path, level: int = logging.INFO) -> logging.Handler 
             return handler
     try:
         log_file.parent.mkdir(parents=True, exist_ok=True)
-        handler = RotatingFileHandler(log_file, maxBytes=1_000_000, backupCount=2,
-                                      encoding="utf-8")
+        handler = RotatingFileHandler(log_file, maxBytes=1_000_000, backupCount=2, encoding="utf-8")
     except OSError:
         return None
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
@@ -68,8 +67,9 @@ class ErrorReporter(QObject):
         sys.excepthook = self._old_sys_hook
         threading.excepthook = self._old_thread_hook
 
-    def _sys_hook(self, exc_type: type[BaseException], exc: BaseException,
-                  tb: TracebackType | None) -> None:
+    def _sys_hook(
+        self, exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None
+    ) -> None:
         if issubclass(exc_type, KeyboardInterrupt):
             QApplication.quit()
             return
@@ -82,8 +82,9 @@ class ErrorReporter(QObject):
         self.report_exception(args.exc_value, f"Unexpected error in {name}", args.exc_traceback)
 
     # --- reporting ---------------------------------------------------------------------
-    def report_exception(self, exc: BaseException, title: str = "Unexpected error",
-                         tb: TracebackType | None = None) -> ErrorInfo:
+    def report_exception(
+        self, exc: BaseException, title: str = "Unexpected error", tb: TracebackType | None = None
+    ) -> ErrorInfo:
         details = "".join(traceback.format_exception(type(exc), exc, tb or exc.__traceback__))
         info = ErrorInfo(title, type(exc).__name__, str(exc) or type(exc).__name__, details)
         self.report(info)
@@ -107,7 +108,8 @@ class ErrorReporter(QObject):
         box.setWindowTitle("Wardrobe: something went wrong")
         box.setText(f"<b>{info.title}</b><br>{_escape(info.message)}")
         box.setInformativeText(
-            f"Your wardrobe is safe. The details were written to<br><tt>{self.log_file}</tt>")
+            f"Your wardrobe is safe. The details were written to<br><tt>{self.log_file}</tt>"
+        )
         box.setDetailedText(info.details)
         box.setStandardButtons(QMessageBox.StandardButton.Close)
         box.finished.connect(lambda _r, b=box: self._open.remove(b) if b in self._open else None)

@@ -23,8 +23,12 @@ from .flow_layout import FlowLayout
 from .icons import dot_icon, heart_icon, line_icon
 from .theme import CATEGORY_COLOURS, category_label
 
-SORTS: tuple[tuple[str, str], ...] = (("date", "Newest first"), ("date-asc", "Oldest first"),
-                                      ("colour", "Colour"), ("category", "Category"))
+SORTS: tuple[tuple[str, str], ...] = (
+    ("date", "Newest first"),
+    ("date-asc", "Oldest first"),
+    ("colour", "Colour"),
+    ("category", "Category"),
+)
 
 
 def make_chip(text: str, parent: QWidget | None = None) -> QToolButton:
@@ -57,7 +61,8 @@ class FilterBar(QWidget):
         self.search.setClearButtonEnabled(True)
         self.search.addAction(
             line_icon("search", self.palette().color(QPalette.ColorRole.PlaceholderText), 16),
-            QLineEdit.ActionPosition.LeadingPosition)
+            QLineEdit.ActionPosition.LeadingPosition,
+        )
         self.search.setMinimumWidth(260)
         self.search.textChanged.connect(lambda _t: self._debounce.start())
         self.search.returnPressed.connect(self._emit_now)
@@ -190,8 +195,7 @@ class FilterBar(QWidget):
     def clear(self) -> None:
         self._emitting = False
         self.search.clear()
-        for chip in [*self.category_chips.values(), *self.colour_chips.values(),
-                     self.favourites]:
+        for chip in [*self.category_chips.values(), *self.colour_chips.values(), self.favourites]:
             chip.setChecked(False)
         self.fine_type.setCurrentIndex(0)
         self._emitting = True

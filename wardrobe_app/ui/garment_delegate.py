@@ -15,8 +15,9 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 class GarmentDelegate(QStyledItemDelegate):
-    def __init__(self, thumb: int = 148, parent: QWidget | None = None,
-                 show_subtitle: bool = True) -> None:
+    def __init__(
+        self, thumb: int = 148, parent: QWidget | None = None, show_subtitle: bool = True
+    ) -> None:
         super().__init__(parent)
         self.thumb = thumb
         self.pad = 10 if thumb >= 120 else 7
@@ -84,8 +85,12 @@ class GarmentDelegate(QStyledItemDelegate):
         # favourite heart, top right
         if index.data(GarmentRoles.Favourite):
             s = 18 if self.thumb >= 120 else 14
-            paint_heart(painter, QRectF(thumb_rect.right() - s, thumb_rect.top() + 2, s, s),
-                        True, QColor(FAVOURITE))
+            paint_heart(
+                painter,
+                QRectF(thumb_rect.right() - s, thumb_rect.top() + 2, s, s),
+                True,
+                QColor(FAVOURITE),
+            )
         # similarity score badge, top left
         score = index.data(GarmentRoles.Score)
         if score is not None:
@@ -100,9 +105,13 @@ class GarmentDelegate(QStyledItemDelegate):
         painter.setFont(name_font)
         painter.setPen(palette.color(QPalette.ColorRole.Text))
         name = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
-        painter.drawText(text_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         QFontMetrics(name_font).elidedText(name, Qt.TextElideMode.ElideRight,
-                                                            text_rect.width()))
+        painter.drawText(
+            text_rect,
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            QFontMetrics(name_font).elidedText(
+                name, Qt.TextElideMode.ElideRight, text_rect.width()
+            ),
+        )
         if self.show_subtitle:
             line = text_rect.translated(0, fm.height() + 2)
             dot = QRectF(line.x(), line.center().y() - 4, 8, 8)
@@ -114,9 +123,15 @@ class GarmentDelegate(QStyledItemDelegate):
             sub_rect = line.adjusted(14, 0, -swatch_w - 2, 0)
             painter.setFont(opt.font)
             painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
-            painter.drawText(sub_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                             fm.elidedText(str(index.data(GarmentRoles.Subtitle) or ""),
-                                           Qt.TextElideMode.ElideRight, sub_rect.width()))
+            painter.drawText(
+                sub_rect,
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                fm.elidedText(
+                    str(index.data(GarmentRoles.Subtitle) or ""),
+                    Qt.TextElideMode.ElideRight,
+                    sub_rect.width(),
+                ),
+            )
             x = line.right() - swatch_w + 2
             for colour in colours[:3]:
                 painter.setPen(QPen(palette.color(QPalette.ColorRole.PlaceholderText), 0.8))

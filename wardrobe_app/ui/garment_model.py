@@ -56,8 +56,9 @@ def subtitle(record: GarmentRecord) -> str:
 
 
 class GarmentListModel(QAbstractListModel):
-    def __init__(self, thumbnails: ThumbnailCache | None = None,
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self, thumbnails: ThumbnailCache | None = None, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self._records: list[GarmentRecord] = []
         self._scores: list[float | None] = []
@@ -67,8 +68,9 @@ class GarmentListModel(QAbstractListModel):
             thumbnails.loaded.connect(self._thumbnail_loaded)
 
     # --- contents ----------------------------------------------------------------------
-    def set_records(self, records: Sequence[GarmentRecord],
-                    scores: Sequence[float] | None = None) -> None:
+    def set_records(
+        self, records: Sequence[GarmentRecord], scores: Sequence[float] | None = None
+    ) -> None:
         self.beginResetModel()
         self._records = list(records)
         self._scores = list(scores) if scores is not None else [None] * len(self._records)

@@ -24,9 +24,14 @@ from .thumbnails import ThumbnailCache
 class GarmentStrip(QStackedWidget):
     garmentClicked = Signal(int)
 
-    def __init__(self, thumbnails: ThumbnailCache | None, thumb: int = 108,
-                 empty_text: str = "Nothing here", parent: QWidget | None = None,
-                 show_subtitle: bool = True) -> None:
+    def __init__(
+        self,
+        thumbnails: ThumbnailCache | None,
+        thumb: int = 108,
+        empty_text: str = "Nothing here",
+        parent: QWidget | None = None,
+        show_subtitle: bool = True,
+    ) -> None:
         super().__init__(parent)
         self.model = GarmentListModel(thumbnails, self)
         self.view = QListView(self)
@@ -63,8 +68,9 @@ class GarmentStrip(QStackedWidget):
     def sizeHint(self) -> QSize:
         return QSize(600, self._height)
 
-    def set_records(self, records: Sequence[GarmentRecord],
-                    scores: Sequence[float] | None = None) -> None:
+    def set_records(
+        self, records: Sequence[GarmentRecord], scores: Sequence[float] | None = None
+    ) -> None:
         self.model.set_records(records, scores)
         self.setCurrentWidget(self.view if records else self.empty)
 

@@ -52,8 +52,9 @@ class GarmentImages:
     overlay: QImage | None
 
 
-def _load_images(ctx: WorkerContext, session: WardrobeSession,
-                 record: GarmentRecord) -> GarmentImages:
+def _load_images(
+    ctx: WorkerContext, session: WardrobeSession, record: GarmentRecord
+) -> GarmentImages:
     cutout = load_scaled(record.cutout_path, BIG)
     photo: QImage | None = None
     overlay: QImage | None = None
@@ -103,8 +104,13 @@ class GarmentView(QWidget):
     deleteRequested = Signal(list)
     edited = Signal(object)  # GarmentRecord after a save
 
-    def __init__(self, session: WardrobeSession, thumbnails: ThumbnailCache,
-                 settings: AppSettings, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        session: WardrobeSession,
+        thumbnails: ThumbnailCache,
+        settings: AppSettings,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("garmentView")
         self.session = session
@@ -137,8 +143,9 @@ class GarmentView(QWidget):
         self.favourite.setObjectName("favouriteButton")
         self.favourite.setCheckable(True)
         self.favourite.toggled.connect(self._favourite_toggled)
-        self.delete_button = QPushButton(standard(QStyle.StandardPixmap.SP_TrashIcon),
-                                         "Delete", self)
+        self.delete_button = QPushButton(
+            standard(QStyle.StandardPixmap.SP_TrashIcon), "Delete", self
+        )
         self.delete_button.setObjectName("deleteButton")
         self.delete_button.clicked.connect(self._delete)
         header = QHBoxLayout()
@@ -218,8 +225,13 @@ class GarmentView(QWidget):
         self.notes_edit.textChanged.connect(self._notes_changed)
         self.category_combo.activated.connect(self._category_changed)
 
-        self.worn_with = GarmentStrip(None, thumb=84, parent=self, show_subtitle=False,
-                                      empty_text="Not worn with anything else in your photos")
+        self.worn_with = GarmentStrip(
+            None,
+            thumb=84,
+            parent=self,
+            show_subtitle=False,
+            empty_text="Not worn with anything else in your photos",
+        )
         self.worn_with.setObjectName("wornWith")
         self.worn_with.garmentClicked.connect(self.openGarment)
         right = QVBoxLayout()
@@ -249,8 +261,7 @@ class GarmentView(QWidget):
         sim_header.addWidget(_section("Similar items", self))
         sim_header.addStretch(1)
         sim_header.addWidget(self.any_category)
-        self.similar = GarmentStrip(None, thumb=110, parent=self,
-                                    empty_text="Nothing similar yet")
+        self.similar = GarmentStrip(None, thumb=110, parent=self, empty_text="Nothing similar yet")
         self.similar.setObjectName("similarStrip")
         self.similar.garmentClicked.connect(self.openGarment)
 
@@ -263,10 +274,18 @@ class GarmentView(QWidget):
         layout.addWidget(self.similar)
 
         self.set_thumbnails(thumbnails)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self._go_back,
-                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Back), self, self._go_back,
-                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(
+            QKeySequence(Qt.Key.Key_Escape),
+            self,
+            self._go_back,
+            context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
+        )
+        QShortcut(
+            QKeySequence(QKeySequence.StandardKey.Back),
+            self,
+            self._go_back,
+            context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
+        )
 
     def set_thumbnails(self, thumbnails: ThumbnailCache) -> None:
         for strip in (self.similar, self.worn_with):
@@ -285,9 +304,12 @@ class GarmentView(QWidget):
         self.photo_mode.setEnabled(False)
         self.overlay_toggle.setEnabled(False)
         runner = self.session.runner
-        runner.start(partial(_load_images, session=self.session, record=record),
-                     queue=Queue.READ, title="Loading the garment's pictures",
-                     on_result=self._images_loaded)
+        runner.start(
+            partial(_load_images, session=self.session, record=record),
+            queue=Queue.READ,
+            title="Loading the garment's pictures",
+            on_result=self._images_loaded,
+        )
         self.refresh_related()
 
     def refresh_related(self) -> None:
@@ -307,11 +329,18 @@ class GarmentView(QWidget):
             return gid, wardrobe.worn_with(gid)
 
         self.session.runner.start(
-            similar, queue=Queue.READ, title="Finding similar items",
-            on_result=self._similar_loaded, on_error=self._similar_failed)
+            similar,
+            queue=Queue.READ,
+            title="Finding similar items",
+            on_result=self._similar_loaded,
+            on_error=self._similar_failed,
+        )
         self.session.runner.start(
-            worn_with, queue=Queue.READ,
-            title="Finding what it was worn with", on_result=self._worn_loaded)
+            worn_with,
+            queue=Queue.READ,
+            title="Finding what it was worn with",
+            on_result=self._worn_loaded,
+        )
 
     def _fill(self, record: GarmentRecord) -> None:
         self._loading = True
@@ -328,7 +357,8 @@ class GarmentView(QWidget):
         swatches = " ".join(
             f'<span style="color:{c.hex}; font-size:15pt;">●</span> {c.name} '
             f'<span style="color:{muted}">{c.share:.0%}</span>&nbsp;&nbsp;'
-            for c in record.colours[:4])
+            for c in record.colours[:4]
+        )
         self.colours_label.setText(swatches or "—")
         self.added_label.setText(record.created_at.strftime("%d %B %Y, %H:%M"))
         self.saved_label.setText("")
@@ -348,8 +378,9 @@ class GarmentView(QWidget):
     def _show_picture(self) -> None:
         images = self.images
         photo_mode = self.photo_mode.isChecked()
-        self.overlay_toggle.setEnabled(photo_mode and images is not None
-                                       and images.overlay is not None)
+        self.overlay_toggle.setEnabled(
+            photo_mode and images is not None and images.overlay is not None
+        )
         if images is None:
             return
         if photo_mode and images.photo is not None:
@@ -430,10 +461,14 @@ class GarmentView(QWidget):
         tags = [t.strip() for t in self.tags_edit.text().split(",") if t.strip()]
         try:
             updated = self.session.wardrobe.update_garment(
-                record.id, name=self.name_edit.text(),
+                record.id,
+                name=self.name_edit.text(),
                 category=str(self.category_combo.currentData()),
-                fine_type=self.type_edit.text(), tags=tags,
-                notes=self.notes_edit.toPlainText(), favourite=self.favourite.isChecked())
+                fine_type=self.type_edit.text(),
+                tags=tags,
+                notes=self.notes_edit.toPlainText(),
+                favourite=self.favourite.isChecked(),
+            )
         except KeyError:
             self.saved_label.setText("This garment was deleted")
             return

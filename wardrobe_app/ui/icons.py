@@ -17,8 +17,13 @@ APP_ID = "io.github.wardrobe.Wardrobe"
 
 def app_icon() -> QIcon:
     icon = QIcon()
-    for name in (f"{APP_ID}.svg", f"{APP_ID}.png", f"{APP_ID}-128.png", f"{APP_ID}-64.png",
-                 f"{APP_ID}-48.png"):
+    for name in (
+        f"{APP_ID}.svg",
+        f"{APP_ID}.png",
+        f"{APP_ID}-128.png",
+        f"{APP_ID}-64.png",
+        f"{APP_ID}-48.png",
+    ):
         path = ICON_DIR / name
         if path.exists():
             icon.addFile(str(path))
@@ -58,10 +63,16 @@ def heart_path(rect: QRectF) -> QPainterPath:
     x, y, w, h = rect.x(), rect.y(), rect.width(), rect.height()
     path = QPainterPath()
     path.moveTo(QPointF(x + w / 2, y + h * 0.92))
-    path.cubicTo(QPointF(x - w * 0.1, y + h * 0.5), QPointF(x + w * 0.1, y - h * 0.05),
-                 QPointF(x + w / 2, y + h * 0.25))
-    path.cubicTo(QPointF(x + w * 0.9, y - h * 0.05), QPointF(x + w * 1.1, y + h * 0.5),
-                 QPointF(x + w / 2, y + h * 0.92))
+    path.cubicTo(
+        QPointF(x - w * 0.1, y + h * 0.5),
+        QPointF(x + w * 0.1, y - h * 0.05),
+        QPointF(x + w / 2, y + h * 0.25),
+    )
+    path.cubicTo(
+        QPointF(x + w * 0.9, y - h * 0.05),
+        QPointF(x + w * 1.1, y + h * 0.5),
+        QPointF(x + w / 2, y + h * 0.92),
+    )
     return path
 
 
@@ -85,8 +96,13 @@ def heart_icon(filled: bool = True, colour: str = "#e0245e", size: int = 16) -> 
 def empty_state_pixmap(size: int, colour: QColor) -> QPixmap:
     """A large hanger drawn in one colour, for empty pages."""
     pm, p = _canvas(size)
-    pen = QPen(colour, size * 0.045, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
-               Qt.PenJoinStyle.RoundJoin)
+    pen = QPen(
+        colour,
+        size * 0.045,
+        Qt.PenStyle.SolidLine,
+        Qt.PenCapStyle.RoundCap,
+        Qt.PenJoinStyle.RoundJoin,
+    )
     p.setPen(pen)
     p.setBrush(Qt.BrushStyle.NoBrush)
     s = float(size)
@@ -123,8 +139,9 @@ def placeholder_pixmap(size: QSize, colour: QColor) -> QPixmap:
 
 
 def _line_pen(colour: QColor, width: float) -> QPen:
-    return QPen(colour, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
-                Qt.PenJoinStyle.RoundJoin)
+    return QPen(
+        colour, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin
+    )
 
 
 def line_icon(name: str, colour: QColor, size: int = 20) -> QIcon:
@@ -175,8 +192,9 @@ def line_icon(name: str, colour: QColor, size: int = 20) -> QIcon:
         path = QPainterPath()
         path.moveTo(s * 0.22, s * 0.42)
         path.lineTo(s * 0.62, s * 0.42)
-        path.cubicTo(QPointF(s * 0.95, s * 0.42), QPointF(s * 0.95, s * 0.86),
-                     QPointF(s * 0.62, s * 0.86))
+        path.cubicTo(
+            QPointF(s * 0.95, s * 0.42), QPointF(s * 0.95, s * 0.86), QPointF(s * 0.62, s * 0.86)
+        )
         path.lineTo(s * 0.4, s * 0.86)
         p.drawPath(path)
         p.drawLine(QPointF(s * 0.22, s * 0.42), QPointF(s * 0.38, s * 0.26))
@@ -187,10 +205,10 @@ def line_icon(name: str, colour: QColor, size: int = 20) -> QIcon:
         centre = QPointF(s / 2, s / 2)
         for i in range(8):
             a = i * math.pi / 4
-            p.drawLine(QPointF(centre.x() + math.cos(a) * s * 0.28,
-                               centre.y() + math.sin(a) * s * 0.28),
-                       QPointF(centre.x() + math.cos(a) * s * 0.42,
-                               centre.y() + math.sin(a) * s * 0.42))
+            p.drawLine(
+                QPointF(centre.x() + math.cos(a) * s * 0.28, centre.y() + math.sin(a) * s * 0.28),
+                QPointF(centre.x() + math.cos(a) * s * 0.42, centre.y() + math.sin(a) * s * 0.42),
+            )
         p.drawEllipse(centre, s * 0.26, s * 0.26)
         p.drawEllipse(centre, s * 0.09, s * 0.09)
     elif name == "back":

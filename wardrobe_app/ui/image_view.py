@@ -8,8 +8,13 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 
 class ImageView(QWidget):
-    def __init__(self, parent: QWidget | None = None, placeholder: str = "",
-                 framed: bool = True, min_size: QSize | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        placeholder: str = "",
+        framed: bool = True,
+        min_size: QSize | None = None,
+    ) -> None:
         super().__init__(parent)
         self._pixmap: QPixmap | None = None
         self._placeholder = placeholder
@@ -50,8 +55,9 @@ class ImageView(QWidget):
         if self._pixmap is None:
             colour = QColor(self.palette().color(QPalette.ColorRole.PlaceholderText))
             p.setPen(colour)
-            p.drawText(inner, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
-                       self._placeholder)
+            p.drawText(
+                inner, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self._placeholder
+            )
             return
         size = self._pixmap.size()
         dpr = self._pixmap.devicePixelRatio()
@@ -60,9 +66,12 @@ class ImageView(QWidget):
         if logical.width() <= inner.width() and logical.height() <= inner.height():
             # never blow a small cut-out up by more than 2x: it only gets blurry
             fitted = logical.scaled(
-                QSize(min(inner.width(), logical.width() * 2),
-                      min(inner.height(), logical.height() * 2)),
-                Qt.AspectRatioMode.KeepAspectRatio)
+                QSize(
+                    min(inner.width(), logical.width() * 2),
+                    min(inner.height(), logical.height() * 2),
+                ),
+                Qt.AspectRatioMode.KeepAspectRatio,
+            )
         target = QRect(0, 0, fitted.width(), fitted.height())
         target.moveCenter(inner.center())
         p.drawPixmap(target, self._pixmap)

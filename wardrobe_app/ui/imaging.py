@@ -39,8 +39,12 @@ def downscale(arr: np.ndarray, max_side: int) -> np.ndarray:
     return arr[ys][:, xs]
 
 
-def overlay_rgb(rgb: np.ndarray, labels: np.ndarray, highlight: np.ndarray | None = None,
-                alpha: float = OVERLAY_ALPHA) -> np.ndarray:
+def overlay_rgb(
+    rgb: np.ndarray,
+    labels: np.ndarray,
+    highlight: np.ndarray | None = None,
+    alpha: float = OVERLAY_ALPHA,
+) -> np.ndarray:
     """The photo with each garment label tinted in its category colour.
 
     ``highlight`` (a bool mask at the same size) is tinted stronger and the rest of the
@@ -64,8 +68,9 @@ def overlay_rgb(rgb: np.ndarray, labels: np.ndarray, highlight: np.ndarray | Non
     return np.clip(out, 0, 255).astype(np.uint8)
 
 
-def preview_pair(rgb: np.ndarray, labels: np.ndarray, max_side: int = 1100,
-                 highlight: np.ndarray | None = None) -> tuple[QImage, QImage]:
+def preview_pair(
+    rgb: np.ndarray, labels: np.ndarray, max_side: int = 1100, highlight: np.ndarray | None = None
+) -> tuple[QImage, QImage]:
     """(photo, photo with overlay) shrunk for display; runs in a worker."""
     small = downscale(rgb, max_side)
     small_labels = downscale(labels, max_side)
@@ -84,13 +89,15 @@ def load_scaled(path: Path, box: QSize) -> QImage:
     if image.isNull():
         return image
     if image.width() > box.width() or image.height() > box.height():
-        image = image.scaled(box, Qt.AspectRatioMode.KeepAspectRatio,
-                             Qt.TransformationMode.SmoothTransformation)
+        image = image.scaled(
+            box, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+        )
     return image
 
 
 def fit_image(image: QImage, box: QSize) -> QImage:
     if image.isNull() or (image.width() <= box.width() and image.height() <= box.height()):
         return image
-    return image.scaled(box, Qt.AspectRatioMode.KeepAspectRatio,
-                        Qt.TransformationMode.SmoothTransformation)
+    return image.scaled(
+        box, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+    )

@@ -83,18 +83,26 @@ class ImportController(QObject):
             self.dialog.stopRequested.connect(self._stop_from_review)
             self.dialog.finished.connect(self._dialog_closed)
             self.worker = runner.start(
-                partial(self._analyse_job, paths=list(paths)), queue=Queue.MODEL,
-                title="Analysing photos", on_progress=self._on_progress,
-                on_partial=self._on_partial, on_error=self._on_error,
-                on_finished=self._analysis_finished)
+                partial(self._analyse_job, paths=list(paths)),
+                queue=Queue.MODEL,
+                title="Analysing photos",
+                on_progress=self._on_progress,
+                on_partial=self._on_partial,
+                on_error=self._on_error,
+                on_finished=self._analysis_finished,
+            )
             self.dialog.open()
             self.reviewOpened.emit(self.dialog)
         else:
             self.worker = runner.start(
-                partial(self._import_job, paths=list(paths)), queue=Queue.MODEL,
-                title="Importing photos", on_progress=self._on_progress,
-                on_result=self._imported, on_error=self._on_error,
-                on_finished=self._analysis_finished)
+                partial(self._import_job, paths=list(paths)),
+                queue=Queue.MODEL,
+                title="Importing photos",
+                on_progress=self._on_progress,
+                on_result=self._imported,
+                on_error=self._on_error,
+                on_finished=self._analysis_finished,
+            )
         return True
 
     def cancel(self) -> None:
@@ -109,8 +117,9 @@ class ImportController(QObject):
         def progress(done: int, total: int, current: Path) -> None:
             ctx.progress(done, total, Path(current).name)
 
-        return self.session.wardrobe.import_paths(paths, progress=progress,
-                                                  is_cancelled=ctx.is_cancelled)
+        return self.session.wardrobe.import_paths(
+            paths, progress=progress, is_cancelled=ctx.is_cancelled
+        )
 
     @Slot(object)
     def _imported(self, report: ImportReport) -> None:
@@ -124,8 +133,11 @@ class ImportController(QObject):
         ctx.partial(("total", len(files)))
         for i, path in enumerate(files):
             with self._cond:  # wait while enough photos are waiting for review
-                while (self._backlog >= REVIEW_BACKLOG and not self._auto_accept
-                       and not ctx.is_cancelled()):
+                while (
+                    self._backlog >= REVIEW_BACKLOG
+                    and not self._auto_accept
+                    and not ctx.is_cancelled()
+                ):
                     self._cond.wait(0.2)
             if ctx.is_cancelled():
                 ctx.partial(("cancelled", len(files) - i))
@@ -173,8 +185,9 @@ class ImportController(QObject):
                 self.summary.cancelled += 1
             elif self._auto_accept or dialog is None:
                 self._release_backlog()
-                self._decided(item, list(range(len(item.analysis.garments))) or None,
-                              from_dialog=False)
+                self._decided(
+                    item, list(range(len(item.analysis.garments))) or None, from_dialog=False
+                )
             else:
                 dialog.add_item(item)
 
@@ -189,8 +202,7 @@ class ImportController(QObject):
             self._cond.notify_all()
 
     @Slot(object, object)
-    def _decided(self, item: ReviewItem, keep: list[int] | None,
-                 from_dialog: bool = True) -> None:
+    def _decided(self, item: ReviewItem, keep: list[int] | None, from_dialog: bool = True) -> None:
         if from_dialog:
             self._release_backlog()
         analysis = item.analysis
@@ -208,12 +220,16 @@ class ImportController(QObject):
                 return wardrobe.save_analysis(analysis, keep=kept)
             except Exception as exc:  # listed with the file, like import_photo does
                 log.exception("saving %s failed", analysis.path)
-                return ImportResult(analysis.path, "failed",
-                                    error=f"{type(exc).__name__}: {exc}")
+                return ImportResult(analysis.path, "failed", error=f"{type(exc).__name__}: {exc}")
 
         self.session.runner.start(
-            save, queue=Queue.WRITE, title=f"Saving {analysis.path.name}",
-            on_result=self._saved, on_error=self._on_error, on_finished=self._save_finished)
+            save,
+            queue=Queue.WRITE,
+            title=f"Saving {analysis.path.name}",
+            on_result=self._saved,
+            on_error=self._on_error,
+            on_finished=self._save_finished,
+        )
 
     @Slot(object)
     def _saved(self, result: ImportResult) -> None:
@@ -278,8 +294,12 @@ class ImportController(QObject):
         self._maybe_finish()
 
     def _maybe_finish(self) -> None:
-        if (not self._running or self._analysis_running or self._saves > 0
-                or self.dialog is not None):
+        if (
+            not self._running
+            or self._analysis_running
+            or self._saves > 0
+            or self.dialog is not None
+        ):
             return
         self._running = False
         summary = self.summary

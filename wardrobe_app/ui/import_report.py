@@ -32,8 +32,10 @@ class ImportSummary:
     no_garment: list[tuple[Path, str]] = field(default_factory=list)
 
     def headline(self) -> str:
-        parts = [f"Imported {self.photos} photo{'s' if self.photos != 1 else ''} "
-                 f"({self.garments} garment{'s' if self.garments != 1 else ''})"]
+        parts = [
+            f"Imported {self.photos} photo{'s' if self.photos != 1 else ''} "
+            f"({self.garments} garment{'s' if self.garments != 1 else ''})"
+        ]
         if self.duplicates:
             parts.append(f"{len(self.duplicates)} already in the wardrobe")
         if self.no_garment:
@@ -95,5 +97,5 @@ def _short_reason(path: Path, reason: str) -> str:
     """Error messages start with the path; the table already shows the file."""
     for prefix in (f"{path}: ", f"{path.name}: "):
         if reason.startswith(prefix):
-            return reason[len(prefix):]
+            return reason[len(prefix) :]
     return reason

@@ -98,8 +98,9 @@ class UndoNotice(QWidget):
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, session: WardrobeSession, settings: AppSettings,
-                 reporter: ErrorReporter | None = None) -> None:
+    def __init__(
+        self, session: WardrobeSession, settings: AppSettings, reporter: ErrorReporter | None = None
+    ) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.session = session
@@ -131,9 +132,15 @@ class MainWindow(QMainWindow):
         self.refresh()
 
     # --- construction ------------------------------------------------------------------
-    def _action(self, name: str, text: str, slot: Callable[[], object],
-                shortcut: str | QKeySequence.StandardKey | list[QKeySequence] | None = None,
-                icon: str | None = None, tip: str = "") -> QAction:
+    def _action(
+        self,
+        name: str,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: str | QKeySequence.StandardKey | list[QKeySequence] | None = None,
+        icon: str | None = None,
+        tip: str = "",
+    ) -> QAction:
         action = QAction(text, self)
         action.setObjectName(name)
         if shortcut is not None:
@@ -153,16 +160,40 @@ class MainWindow(QMainWindow):
 
     def _make_actions(self) -> None:
         self.actions_: dict[str, QAction] = {}
-        self._action("import_photos", "&Import photos…", self.choose_photos, "Ctrl+I",
-                     "photos", "Add photos to the wardrobe (Ctrl+I)")
-        self._action("import_folder", "Import &folder…", self.choose_folder, "Ctrl+Shift+I",
-                     "folder", "Add every photo in a folder (Ctrl+Shift+I)")
-        self._action("own_this", "Do I already &own this?…", self.open_own_this, "Ctrl+O",
-                     "search", "Check a photo against your wardrobe without saving it (Ctrl+O)")
-        self._action("export", "&Export…", self.export, None, None,
-                     "Export the cut-outs and a CSV list")
-        self._action("settings", "&Settings…", self.open_settings,
-                     QKeySequence.StandardKey.Preferences, "settings")
+        self._action(
+            "import_photos",
+            "&Import photos…",
+            self.choose_photos,
+            "Ctrl+I",
+            "photos",
+            "Add photos to the wardrobe (Ctrl+I)",
+        )
+        self._action(
+            "import_folder",
+            "Import &folder…",
+            self.choose_folder,
+            "Ctrl+Shift+I",
+            "folder",
+            "Add every photo in a folder (Ctrl+Shift+I)",
+        )
+        self._action(
+            "own_this",
+            "Do I already &own this?…",
+            self.open_own_this,
+            "Ctrl+O",
+            "search",
+            "Check a photo against your wardrobe without saving it (Ctrl+O)",
+        )
+        self._action(
+            "export", "&Export…", self.export, None, None, "Export the cut-outs and a CSV list"
+        )
+        self._action(
+            "settings",
+            "&Settings…",
+            self.open_settings,
+            QKeySequence.StandardKey.Preferences,
+            "settings",
+        )
         self._action("quit", "&Quit", self.close, QKeySequence.StandardKey.Quit)
         undo = self.undo_stack.createUndoAction(self, "&Undo")
         undo.setObjectName("undo")
@@ -175,14 +206,26 @@ class MainWindow(QMainWindow):
         redo.setShortcut(QKeySequence.StandardKey.Redo)
         self.addAction(redo)
         self.actions_["redo"] = redo
-        self._action("delete", "&Delete", self.delete_selected, QKeySequence.StandardKey.Delete,
-                     "delete", "Delete the selected garments (Del)")
+        self._action(
+            "delete",
+            "&Delete",
+            self.delete_selected,
+            QKeySequence.StandardKey.Delete,
+            "delete",
+            "Delete the selected garments (Del)",
+        )
         self._action("find", "&Find", self.focus_search, QKeySequence.StandardKey.Find)
-        self._action("select_all", "Select &all", self.select_all,
-                     QKeySequence.StandardKey.SelectAll)
+        self._action(
+            "select_all", "Select &all", self.select_all, QKeySequence.StandardKey.SelectAll
+        )
         self._action("open", "&Open garment", self.open_current, None)
-        self._action("back", "&Back to all garments", self.show_browse,
-                     [QKeySequence(QKeySequence.StandardKey.Back)], "back")
+        self._action(
+            "back",
+            "&Back to all garments",
+            self.show_browse,
+            [QKeySequence(QKeySequence.StandardKey.Back)],
+            "back",
+        )
         self._action("about", "&About Wardrobe", self.open_about, None)
         self.actions_["delete"].setEnabled(False)
         self._paint_icons()
@@ -205,7 +248,9 @@ class MainWindow(QMainWindow):
             "Your wardrobe is empty",
             "Drop photos here or press Ctrl+I.\nWardrobe finds the tops, bottoms and one-pieces "
             "in them and files each one.",
-            [self.actions_["import_photos"], self.actions_["import_folder"]], self)
+            [self.actions_["import_photos"], self.actions_["import_folder"]],
+            self,
+        )
         self.empty_page.setObjectName("emptyPage")
         self.browse = BrowsePage(self.session, self.thumbnails, self)
         self.garment_view = GarmentView(self.session, self.thumbnails, self.settings, self)
@@ -227,8 +272,9 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.actions_["delete"])
         toolbar.addAction(self.actions_["undo"])
         spacer = QWidget(toolbar)
-        spacer.setSizePolicy(spacer.sizePolicy().Policy.Expanding,
-                             spacer.sizePolicy().Policy.Preferred)
+        spacer.setSizePolicy(
+            spacer.sizePolicy().Policy.Expanding, spacer.sizePolicy().Policy.Preferred
+        )
         toolbar.addWidget(spacer)
         toolbar.addAction(self.actions_["settings"])
         self.addToolBar(toolbar)
@@ -374,7 +420,8 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         page = self.pages.currentWidget()
         can_delete = (page is self.garment_view and self.garment_view.record is not None) or (
-            page is self.browse and bool(self.browse.selected_ids()))
+            page is self.browse and bool(self.browse.selected_ids())
+        )
         self.actions_["delete"].setEnabled(can_delete)
         self.actions_["back"].setEnabled(page is self.garment_view)
 
@@ -388,16 +435,18 @@ class MainWindow(QMainWindow):
     # --- import ------------------------------------------------------------------------
     @Slot()
     def choose_photos(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self, "Import photos",
-                                                self.settings.last_folder, IMAGE_FILTER)
+        files, _ = QFileDialog.getOpenFileNames(
+            self, "Import photos", self.settings.last_folder, IMAGE_FILTER
+        )
         if files:
             self.settings.last_folder = str(Path(files[0]).parent)
             self.import_paths([Path(f) for f in files])
 
     @Slot()
     def choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Import a folder of photos",
-                                                  self.settings.last_folder)
+        folder = QFileDialog.getExistingDirectory(
+            self, "Import a folder of photos", self.settings.last_folder
+        )
         if folder:
             self.settings.last_folder = folder
             self.import_paths([Path(folder)])
@@ -469,11 +518,13 @@ class MainWindow(QMainWindow):
 
     def confirm_delete(self, n: int) -> bool:
         answer = QMessageBox.question(
-            self, "Delete garments",
+            self,
+            "Delete garments",
             f"Delete {n} garment{'s' if n != 1 else ''} from the wardrobe?\n"
             "You can undo this with Ctrl+Z.",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Yes)
+            QMessageBox.StandardButton.Yes,
+        )
         return answer == QMessageBox.StandardButton.Yes
 
     @Slot(list)
@@ -534,8 +585,9 @@ class MainWindow(QMainWindow):
         def export(ctx: WorkerContext) -> Path:
             return wardrobe.export(target)
 
-        self.session.runner.start(export, queue=Queue.READ, title="Exporting the wardrobe",
-                                  on_result=self._exported)
+        self.session.runner.start(
+            export, queue=Queue.READ, title="Exporting the wardrobe", on_result=self._exported
+        )
 
     @Slot(object)
     def _exported(self, csv_path: object) -> None:

@@ -26,8 +26,9 @@ def default_factory(device: str) -> Analyser:
 class LazyAnalyser:
     """An :class:`Analyser` that builds the real one on first use (thread-safe)."""
 
-    def __init__(self, device: str = "auto",
-                 factory: Callable[[str], Analyser] = default_factory) -> None:
+    def __init__(
+        self, device: str = "auto", factory: Callable[[str], Analyser] = default_factory
+    ) -> None:
         self.requested_device = device
         self._factory = factory
         self._lock = threading.Lock()

@@ -1,4 +1,4 @@
-""""Do I already own this?": analyse a photo that is not in the wardrobe and show, for
+""" "Do I already own this?": analyse a photo that is not in the wardrobe and show, for
 each garment found, the most similar garments you own. Saves nothing."""
 
 from __future__ import annotations
@@ -59,8 +59,14 @@ def verdict(hits: list[SimilarHit]) -> str:
 
 
 class MatchRow(QFrame):
-    def __init__(self, garment: DetectedGarment, cutout: QImage, hits: list[SimilarHit],
-                 thumbnails: ThumbnailCache, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        garment: DetectedGarment,
+        cutout: QImage,
+        hits: list[SimilarHit],
+        thumbnails: ThumbnailCache,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setFrameShape(QFrame.Shape.StyledPanel)
         picture = ImageView(self, framed=False, min_size=QSize(130, 130))
@@ -75,8 +81,12 @@ class MatchRow(QFrame):
         title = QLabel(title_text, self)
         self.verdict = QLabel(verdict(hits), self)
         self.verdict.setObjectName("verdict")
-        self.strip = GarmentStrip(thumbnails, thumb=104, parent=self,
-                                  empty_text="No garment of this category in your wardrobe yet")
+        self.strip = GarmentStrip(
+            thumbnails,
+            thumb=104,
+            parent=self,
+            empty_text="No garment of this category in your wardrobe yet",
+        )
         self.strip.setObjectName("matchStrip")
         self.strip.set_records([h.garment for h in hits], [h.score for h in hits])
         head = QHBoxLayout()
@@ -97,8 +107,9 @@ class OwnThisDialog(QDialog):
     openGarment = Signal(int)
     analysed = Signal(object)  # OwnThisResult
 
-    def __init__(self, session: WardrobeSession, thumbnails: ThumbnailCache,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, session: WardrobeSession, thumbnails: ThumbnailCache, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("ownThisDialog")
         self.setWindowTitle("Do I already own this?")
@@ -109,12 +120,16 @@ class OwnThisDialog(QDialog):
         self.rows: list[MatchRow] = []
         self._busy = False
 
-        intro = QLabel("Choose a photo of something you are thinking of buying (or a friend's "
-                       "outfit). Wardrobe finds the garments in it and shows what you already "
-                       "own that looks like them. Nothing is saved.", self)
+        intro = QLabel(
+            "Choose a photo of something you are thinking of buying (or a friend's "
+            "outfit). Wardrobe finds the garments in it and shows what you already "
+            "own that looks like them. Nothing is saved.",
+            self,
+        )
         intro.setWordWrap(True)
-        self.choose_button = QPushButton(standard(QStyle.StandardPixmap.SP_DialogOpenButton),
-                                         "Choose photo…", self)
+        self.choose_button = QPushButton(
+            standard(QStyle.StandardPixmap.SP_DialogOpenButton), "Choose photo…", self
+        )
         self.choose_button.setObjectName("choosePhoto")
         self.choose_button.clicked.connect(self.choose)
         self.status = QLabel(self)
@@ -174,9 +189,14 @@ class OwnThisDialog(QDialog):
         self._clear()
         self.photo.set_image(None)
         self.photo.set_placeholder("Analysing…")
-        self.session.runner.start(partial(self._job, path=path), queue=Queue.MODEL,
-                                  title="Do I already own this?", on_result=self._done,
-                                  on_error=self._failed, on_finished=self._finished)
+        self.session.runner.start(
+            partial(self._job, path=path),
+            queue=Queue.MODEL,
+            title="Do I already own this?",
+            on_result=self._done,
+            on_error=self._failed,
+            on_finished=self._finished,
+        )
 
     def _job(self, ctx: WorkerContext, path: Path) -> OwnThisResult | str:
         try:
@@ -201,8 +221,10 @@ class OwnThisDialog(QDialog):
             note = result.analysis.message or "no garment found"
             self.status.setText(f"{result.path.name}: {note}.")
         else:
-            self.status.setText(f"{result.path.name}: {len(garments)} garment"
-                                f"{'s' if len(garments) != 1 else ''} found.")
+            self.status.setText(
+                f"{result.path.name}: {len(garments)} garment"
+                f"{'s' if len(garments) != 1 else ''} found."
+            )
         for garment, cutout, hits in zip(garments, result.cutouts, result.hits, strict=True):
             row = MatchRow(garment, cutout, hits, self.thumbnails, self.results)
             row.strip.garmentClicked.connect(self._open)

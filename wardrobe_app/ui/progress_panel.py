@@ -22,8 +22,9 @@ class ProgressPanel(QWidget):
         self.bar.setFixedWidth(180)
         self.bar.setTextVisible(True)
         self.bar.setFormat("%v / %m")
-        self.cancel_button = QPushButton(standard(QStyle.StandardPixmap.SP_DialogCancelButton),
-                                         "Cancel", self)
+        self.cancel_button = QPushButton(
+            standard(QStyle.StandardPixmap.SP_DialogCancelButton), "Cancel", self
+        )
         self.cancel_button.setObjectName("cancelImport")
         self.cancel_button.clicked.connect(self._cancel)
         layout = QHBoxLayout(self)
@@ -47,8 +48,9 @@ class ProgressPanel(QWidget):
         self.bar.setValue(min(done, max(total, 1)))
         verb = "Analysing" if done < total else "Finishing"
         shown = min(done + 1, total)
-        self.label.setText(f"{verb} {shown} of {total}: {current}" if current
-                           else f"{verb} {shown} of {total}")
+        self.label.setText(
+            f"{verb} {shown} of {total}: {current}" if current else f"{verb} {shown} of {total}"
+        )
 
     def set_text(self, text: str) -> None:
         self.label.setText(text)

@@ -179,15 +179,18 @@ class ReviewDialog(QDialog):
         self.stop_button = QPushButton("Stop import", self)
         self.stop_button.setObjectName("stopImport")
         self.stop_button.setToolTip("Discard this and the remaining photos")
-        self.discard_button = QPushButton(standard(QStyle.StandardPixmap.SP_TrashIcon),
-                                          "Discard photo", self)
+        self.discard_button = QPushButton(
+            standard(QStyle.StandardPixmap.SP_TrashIcon), "Discard photo", self
+        )
         self.discard_button.setObjectName("discardPhoto")
         self.accept_all_button = QPushButton("Accept all", self)
         self.accept_all_button.setObjectName("acceptAll")
         self.accept_all_button.setToolTip(
-            "Save this photo as ticked and every remaining photo with all its garments")
-        self.save_button = QPushButton(standard(QStyle.StandardPixmap.SP_DialogApplyButton),
-                                       "Save and next", self)
+            "Save this photo as ticked and every remaining photo with all its garments"
+        )
+        self.save_button = QPushButton(
+            standard(QStyle.StandardPixmap.SP_DialogApplyButton), "Save and next", self
+        )
         self.save_button.setObjectName("savePhoto")
         self.save_button.setDefault(True)
         self.stop_button.clicked.connect(self.stop)
@@ -341,7 +344,8 @@ class ReviewDialog(QDialog):
         if garments:
             self.found_label.setText(
                 f"<b>{len(garments)} garment{'s' if len(garments) != 1 else ''} found</b> "
-                f"({item.analysis.kind} photo). Untick what you don't want to keep.")
+                f"({item.analysis.kind} photo). Untick what you don't want to keep."
+            )
         else:
             note = item.analysis.message or "no garment found"
             self.found_label.setText(f"<b>Nothing to keep:</b> {note}.")

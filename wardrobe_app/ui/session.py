@@ -19,8 +19,13 @@ class WardrobeSession(QObject):
     modelStatusChanged = Signal(str)
     modelReady = Signal()
 
-    def __init__(self, wardrobe: Wardrobe, runner: TaskRunner,
-                 loader: LazyAnalyser | None = None, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        wardrobe: Wardrobe,
+        runner: TaskRunner,
+        loader: LazyAnalyser | None = None,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.wardrobe = wardrobe
         self.runner = runner
@@ -41,8 +46,13 @@ class WardrobeSession(QObject):
         self._loading = True
         self.model_error = None
         self._set_status("Loading model…")
-        self.runner.start(self._load_model, queue=Queue.MODEL, title="Loading the model",
-                          on_result=self._model_loaded, on_error=self._model_failed)
+        self.runner.start(
+            self._load_model,
+            queue=Queue.MODEL,
+            title="Loading the model",
+            on_result=self._model_loaded,
+            on_error=self._model_failed,
+        )
 
     def _load_model(self, ctx: WorkerContext) -> str:
         if self.loader is not None:

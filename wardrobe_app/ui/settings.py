@@ -19,8 +19,9 @@ class AppSettings:
     def __init__(self, settings: QSettings | None = None) -> None:
         if settings is None:
             # the default format (tests and screenshots point it at a temporary folder)
-            settings = QSettings(QSettings.defaultFormat(), QSettings.Scope.UserScope,
-                                 ORGANIZATION, APPLICATION)
+            settings = QSettings(
+                QSettings.defaultFormat(), QSettings.Scope.UserScope, ORGANIZATION, APPLICATION
+            )
         self._s = settings
 
     @property
@@ -78,8 +79,10 @@ class AppSettings:
     def window_state(self) -> tuple[QByteArray | None, QByteArray | None]:
         geometry = self._s.value("window/geometry")
         state = self._s.value("window/state")
-        return (geometry if isinstance(geometry, QByteArray) else None,
-                state if isinstance(state, QByteArray) else None)
+        return (
+            geometry if isinstance(geometry, QByteArray) else None,
+            state if isinstance(state, QByteArray) else None,
+        )
 
     def save_window_state(self, geometry: QByteArray, state: QByteArray) -> None:
         self._s.setValue("window/geometry", geometry)

@@ -36,8 +36,13 @@ class SettingsDialog(QDialog):
     settingsChanged = Signal()
     restartNeeded = Signal(str)
 
-    def __init__(self, settings: AppSettings, session: WardrobeSession | None,
-                 parent: QWidget | None = None, detect: bool = True) -> None:
+    def __init__(
+        self,
+        settings: AppSettings,
+        session: WardrobeSession | None,
+        parent: QWidget | None = None,
+        detect: bool = True,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("settingsDialog")
         self.setWindowTitle("Settings")
@@ -63,8 +68,9 @@ class SettingsDialog(QDialog):
         mf.addRow("Now", self.current)
 
         # data
-        home = settings.data_dir or (Path(session.home) if session is not None
-                                     else paths.data_home())
+        home = settings.data_dir or (
+            Path(session.home) if session is not None else paths.data_home()
+        )
         self.data_dir = QLineEdit(str(home), self)
         self.data_dir.setObjectName("dataDir")
         browse = QPushButton("Browse…", self)
@@ -91,8 +97,9 @@ class SettingsDialog(QDialog):
         il = QVBoxLayout(import_box)
         il.addWidget(self.review)
 
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
 
@@ -105,8 +112,12 @@ class SettingsDialog(QDialog):
         layout.addWidget(buttons)
 
         if detect and session is not None:
-            session.runner.start(lambda ctx: detect_devices(), queue=Queue.READ,
-                                 title="Detecting devices", on_result=self._detected)
+            session.runner.start(
+                lambda ctx: detect_devices(),
+                queue=Queue.READ,
+                title="Detecting devices",
+                on_result=self._detected,
+            )
         elif not detect:
             self.detected.setText("—")
 
@@ -120,8 +131,9 @@ class SettingsDialog(QDialog):
 
     @Slot()
     def _browse(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Wardrobe data folder",
-                                                  self.data_dir.text())
+        folder = QFileDialog.getExistingDirectory(
+            self, "Wardrobe data folder", self.data_dir.text()
+        )
         if folder:
             self.data_dir.setText(folder)
 
@@ -132,8 +144,11 @@ class SettingsDialog(QDialog):
         if device != s.device:
             s.device = device  # type: ignore[assignment]
             changes.append("the model device")
-        folder = Path(self.data_dir.text().strip()).expanduser() if self.data_dir.text().strip() \
+        folder = (
+            Path(self.data_dir.text().strip()).expanduser()
+            if self.data_dir.text().strip()
             else None
+        )
         current = s.data_dir or (Path(self.session.home) if self.session is not None else None)
         if folder != current:
             s.data_dir = folder

@@ -14,8 +14,11 @@ CATEGORY_COLOURS: dict[str, str] = {
 }
 CATEGORY_LABELS: dict[str, str] = {"top": "Top", "bottom": "Bottom", "one-piece": "One-piece"}
 # Overlay colour per label-map value (0 = background: transparent).
-LABEL_COLOURS: dict[int, str] = {1: CATEGORY_COLOURS["top"], 2: CATEGORY_COLOURS["bottom"],
-                                 3: CATEGORY_COLOURS["one-piece"]}
+LABEL_COLOURS: dict[int, str] = {
+    1: CATEGORY_COLOURS["top"],
+    2: CATEGORY_COLOURS["bottom"],
+    3: CATEGORY_COLOURS["one-piece"],
+}
 ACCENT = "#2f7d6d"
 
 # Rounded, checkable "chips" (filters, view switches): QToolButtons with chip=true.
@@ -67,8 +70,11 @@ def light_palette() -> QPalette:
     p.setColor(QPalette.ColorRole.Mid, QColor("#c9c7c2"))
     p.setColor(QPalette.ColorRole.Midlight, QColor("#dedcd8"))
     p.setColor(QPalette.ColorRole.Dark, QColor("#a09e99"))
-    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText,
-                 QPalette.ColorRole.ButtonText):
+    for role in (
+        QPalette.ColorRole.Text,
+        QPalette.ColorRole.WindowText,
+        QPalette.ColorRole.ButtonText,
+    ):
         p.setColor(QPalette.ColorGroup.Disabled, role, QColor("#9a9ea5"))
     return p
 
@@ -94,8 +100,11 @@ def dark_palette() -> QPalette:
     p.setColor(QPalette.ColorRole.Midlight, QColor("#3a3b3e"))
     p.setColor(QPalette.ColorRole.Dark, QColor("#111214"))
     p.setColor(QPalette.ColorRole.Light, QColor("#505256"))
-    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText,
-                 QPalette.ColorRole.ButtonText):
+    for role in (
+        QPalette.ColorRole.Text,
+        QPalette.ColorRole.WindowText,
+        QPalette.ColorRole.ButtonText,
+    ):
         p.setColor(QPalette.ColorGroup.Disabled, role, QColor("#6b6f75"))
     return p
 

@@ -26,8 +26,9 @@ DRAINERS = 2
 class ThumbnailCache(QObject):
     loaded = Signal(str)  # the path (as str) whose thumbnail is now cached
 
-    def __init__(self, runner: TaskRunner, size: QSize, capacity: int = 800,
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self, runner: TaskRunner, size: QSize, capacity: int = 800, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self.runner = runner
         self.size = QSize(size)
@@ -79,8 +80,12 @@ class ThumbnailCache(QObject):
                 self._drainers += 1
                 start = True
         if start:
-            self.runner.start(self._drain, queue=Queue.THUMBS, title="Loading thumbnails",
-                              on_partial=self._on_loaded)
+            self.runner.start(
+                self._drain,
+                queue=Queue.THUMBS,
+                title="Loading thumbnails",
+                on_partial=self._on_loaded,
+            )
 
     def _drain(self, ctx: WorkerContext) -> None:
         while True:
