@@ -36,9 +36,14 @@ class SameConv2d(nn.Conv2d):
     """Conv2d with TensorFlow's "same" padding (asymmetric for stride 2)."""
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        ih, iw = x.shape[-2:]
         kh, kw = self.kernel_size
         sh, sw = self.stride
+        if sh == sw == 1 and kh % 2 and kw % 2:
+            # Stride 1, odd kernel: "same" is symmetric, so the conv pads (no copy of x).
+            return F.conv2d(
+                x, self.weight, self.bias, 1, (kh // 2, kw // 2), self.dilation, self.groups
+            )
+        ih, iw = x.shape[-2:]
         pad_h = max((math.ceil(ih / sh) - 1) * sh + kh - ih, 0)
         pad_w = max((math.ceil(iw / sw) - 1) * sw + kw - iw, 0)
         if pad_h or pad_w:

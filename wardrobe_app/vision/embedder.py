@@ -109,7 +109,8 @@ class Embedder:
             raise ModelFolderError(
                 f"{weights} does not match {CONFIG_FILE} or is damaged: {exc}"
             ) from exc
-        self.backbone.to(self.device).eval()
+        # channels_last: oneDNN's fast convolution layout on CPU.
+        self.backbone.to(self.device, memory_format=torch.channels_last).eval()
         self.heads.to(self.device).eval()
         self._mean = torch.tensor(self.config.mean, device=self.device).view(1, 3, 1, 1)
         self._std = torch.tensor(self.config.std, device=self.device).view(1, 3, 1, 1)
@@ -128,11 +129,14 @@ class Embedder:
         images = torch.from_numpy(np.stack([c[0] for c in crops])).to(self.device)
         masks = torch.from_numpy(np.stack([c[1] for c in crops])).to(self.device)
         x = (images.permute(0, 3, 1, 2).float() / 255.0 - self._mean) / self._std
-        return x, masks[:, None]
+        return x.contiguous(memory_format=torch.channels_last), masks[:, None]
 
     @torch.inference_mode()
     def features(
-        self, items: list[tuple[np.ndarray, np.ndarray]], whole: bool = False
+        self,
+        items: list[tuple[np.ndarray, np.ndarray]],
+        whole: bool = False,
+        flip: bool | None = None,
     ) -> torch.Tensor:
         """Pooled 1280-d features of (rgb, mask) pairs; ``whole`` pools the whole frame."""
         size = self.config.input_size
@@ -141,7 +145,7 @@ class Embedder:
             for rgb, mask in items
         ]
         x, m = self._tensor(crops)
-        if not self.config.flip_average:
+        if not (self.config.flip_average if flip is None else flip):
             return self.backbone(x, None if whole else m)
         # The garment and its mirror image: a garment is the same either way round, and the
         # average is steadier (held-out item category 0.916 -> 0.922).
@@ -190,7 +194,9 @@ class Embedder:
     @torch.inference_mode()
     def item_probability(self, rgb: np.ndarray) -> float:
         """Probability that a photo shows a garment on its own rather than worn."""
-        feats = self.features([(rgb, np.ones(rgb.shape[:2], bool))], whole=True)
+        # One pass suffices here: outfit and item photos are told apart without errors
+        # on held-out photos (see the model card).
+        feats = self.features([(rgb, np.ones(rgb.shape[:2], bool))], whole=True, flip=False)
         return float(self.heads.kind(feats).softmax(1)[0, 1])
 
 
