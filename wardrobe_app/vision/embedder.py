@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,27 @@ from .segmenter import resolve_device
 
 CATEGORY_NAMES = ("top", "bottom", "one-piece", "other")
 KIND_NAMES = ("outfit", "item")
+# The clothing data set's labels by garment class (as its items.csv maps them).
+FINE_TYPE_CATEGORY = {
+    **dict.fromkeys(
+        [
+            "T-Shirt",
+            "Shirt",
+            "Top",
+            "Outwear",
+            "Body",
+            "Longsleeve",
+            "Undershirt",
+            "Polo",
+            "Blouse",
+            "Hoodie",
+            "Blazer",
+        ],
+        "top",
+    ),
+    **dict.fromkeys(["Shorts", "Pants", "Skirt"], "bottom"),
+    "Dress": "one-piece",
+}
 GREY = 128  # background of a cut-out as the network sees it (0 after normalisation)
 
 
@@ -110,7 +132,7 @@ class Embedder:
                 f"{weights} does not match {CONFIG_FILE} or is damaged: {exc}"
             ) from exc
         # channels_last: oneDNN's fast convolution layout on CPU.
-        self.backbone.to(self.device, memory_format=torch.channels_last).eval()
+        self.backbone.to(self.device).to(memory_format=torch.channels_last).eval()
         self.heads.to(self.device).eval()
         self._mean = torch.tensor(self.config.mean, device=self.device).view(1, 3, 1, 1)
         self._std = torch.tensor(self.config.std, device=self.device).view(1, 3, 1, 1)
@@ -175,14 +197,24 @@ class Embedder:
         return self.embed([split_rgba(c) for c in cutouts])
 
     @torch.inference_mode()
-    def classify_category(self, features: torch.Tensor) -> tuple[np.ndarray, list[str | None]]:
-        """Category probabilities (N, 4: top, bottom, one-piece, other) and a fine type."""
+    def classify_category(
+        self, features: torch.Tensor, categories: Sequence[str | None] | None = None
+    ) -> tuple[np.ndarray, list[str | None]]:
+        """Category probabilities (N, 4: top, bottom, one-piece, other) and a fine type.
+
+        The fine type is the likeliest clothing label of the garment's category (given,
+        e.g. by the segmenter, or else the likeliest category): a bottom is never "Dress".
+        """
         probs = self.heads.category(features).softmax(1).cpu().numpy()
         fine: list[str | None] = [None] * len(features)
         names = self.config.heads.get("clothing")
         if names:
-            idx = self.heads.heads["clothing"](self.heads.embed(features)).argmax(1).cpu().numpy()
-            fine = [names[i] for i in idx]
+            scores = self.heads.heads["clothing"](self.heads.embed(features)).cpu().numpy()
+            for i, row in enumerate(scores):
+                category = categories[i] if categories else None
+                category = category or CATEGORY_NAMES[int(probs[i, :3].argmax())]
+                allowed = [j for j, n in enumerate(names) if FINE_TYPE_CATEGORY.get(n) == category]
+                fine[i] = names[max(allowed, key=lambda j: row[j])] if allowed else None
         return probs, fine
 
     @torch.inference_mode()

@@ -122,7 +122,7 @@ class PhotoAnalyser:
         features = self.embedder.features(items)
         colours = np.stack([colour_histogram(rgb, mask) for rgb, mask in items])
         vectors = self.embedder.combine(features, colours)
-        _, fine = self.embedder.classify_category(features)
+        _, fine = self.embedder.classify_category(features, [g.category for g in garments])
         for garment, vector, fine_type in zip(garments, vectors, fine, strict=True):
             garment.vector = vector
             garment.fine_type = garment.fine_type or fine_type
