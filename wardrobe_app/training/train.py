@@ -21,6 +21,7 @@ from torch.utils.data import DataLoader, Dataset
 from torchvision import tv_tensors
 
 from ..vision.model_folder import ModelConfig, build_model, load_model, save_model
+from ..vision.segmenter import resolve_device
 from .augment import eval_transform, train_transform
 from .ccp import class_names_for, load_resized, read_split
 from .losses import CrossEntropyDice, class_weights
@@ -62,14 +63,6 @@ class ArrayDataset(Dataset[tuple[torch.Tensor, torch.Tensor]]):
         mask = tv_tensors.Mask(torch.from_numpy(self.labels[i]))
         image, mask = self.transform(image, mask)
         return image.as_subclass(torch.Tensor), mask.as_subclass(torch.Tensor)
-
-
-def resolve_device(name: str) -> torch.device:
-    if name == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if name == "cuda" and not torch.cuda.is_available():
-        raise RuntimeError("--device cuda was asked for but no CUDA device is available")
-    return torch.device(name)
 
 
 def train_one_epoch(
