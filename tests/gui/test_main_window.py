@@ -84,7 +84,7 @@ def test_drop_photos_onto_the_window_imports_them(make_app, qtbot, photos):
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(f)) for f in files])
     enter = QDragEnterEvent(
-        QPointF(200, 200),
+        QPoint(200, 200),  # Qt 6: drag-enter takes a QPoint, the drop a QPointF
         Qt.DropAction.CopyAction,
         mime,
         Qt.MouseButton.LeftButton,
