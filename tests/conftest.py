@@ -60,3 +60,62 @@ def photos(tmp_path: Path) -> Callable[..., list[Path]]:
         ]
 
     return make
+
+
+@pytest.fixture(scope="session")
+def tiny_model_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A narrow seed UNet (width 4) saved as a model folder: fast, untrained."""
+    import torch
+
+    from wardrobe_app.vision.model_folder import ModelConfig, build_model, save_model
+
+    folder = tmp_path_factory.mktemp("tiny-model")
+    config = ModelConfig(architecture="unet", width=4, batch_norm=True, input_size=[96, 64])
+    torch.manual_seed(0)
+    save_model(build_model(config), config, folder)
+    return folder
+
+
+@pytest.fixture()
+def tiny_ccp(tmp_path: Path) -> Path:
+    """A CCP-style folder: 6 photos of 96x64 (4 in train.txt, 2 in val.txt), labels.json."""
+    import json
+
+    import cv2
+    import numpy as np
+
+    data = tmp_path / "ccp"
+    (data / "images").mkdir(parents=True)
+    (data / "labels").mkdir()
+    names = ["null", "skin", "t-shirt", "jeans", "dress"]
+    garment = {
+        "null": "background",
+        "skin": "background",
+        "t-shirt": "top",
+        "jeans": "bottom",
+        "dress": "one-piece",
+    }
+    (data / "labels.json").write_text(
+        json.dumps(
+            {
+                "labels": names,
+                "garment_classes": ["background", "top", "bottom", "one-piece"],
+                "garment_of_label": garment,
+            }
+        )
+    )
+    rng = np.random.default_rng(0)
+    stems = [f"{i:04d}" for i in range(6)]
+    for i, stem in enumerate(stems):
+        image = rng.integers(0, 60, (96, 64, 3), dtype=np.uint8)
+        labels = np.zeros((96, 64), np.uint8)
+        labels[20:50, 16:48] = 2 if i % 2 else 4  # a t-shirt or a dress
+        labels[50:80, 20:44] = 3 if i % 2 else 4
+        image[labels == 2] = (200, 40, 40)
+        image[labels == 3] = (40, 40, 200)
+        image[labels == 4] = (40, 200, 40)
+        cv2.imwrite(str(data / "images" / f"{stem}.jpg"), image)
+        cv2.imwrite(str(data / "labels" / f"{stem}.png"), labels)
+    (data / "train.txt").write_text("\n".join(stems[:4]))
+    (data / "val.txt").write_text("\n".join(stems[4:]))
+    return data

@@ -8,20 +8,14 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-import torch
 from PIL import Image
 
 from wardrobe_app.cli import main
-from wardrobe_app.vision.model_folder import ModelConfig, build_model, save_model
 
 
-@pytest.fixture(scope="module")
-def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("tiny")
-    config = ModelConfig(architecture="unet", width=4, batch_norm=True, input_size=[64, 64])
-    torch.manual_seed(0)
-    save_model(build_model(config), config, folder)
-    return folder
+@pytest.fixture()
+def tiny_model(tiny_model_folder: Path) -> Path:
+    return tiny_model_folder
 
 
 def write_photo(path: Path, h: int, w: int, exif_rotate: bool = False) -> None:
@@ -105,38 +99,11 @@ def test_segment_with_a_broken_model_folder_is_a_clear_error(
 
 
 def test_evaluate_reports_iou_and_confusion(
-    tmp_path: Path, tiny_model: Path, capsys: pytest.CaptureFixture[str]
+    tiny_ccp: Path, tiny_model: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    data = tmp_path / "ccp"
-    (data / "images").mkdir(parents=True)
-    (data / "labels").mkdir()
-    labels = ["null", "skin", "t-shirt", "jeans", "dress"]
-    garment = {
-        "null": "background",
-        "skin": "background",
-        "t-shirt": "top",
-        "jeans": "bottom",
-        "dress": "one-piece",
-    }
-    (data / "labels.json").write_text(
-        json.dumps(
-            {
-                "labels": labels,
-                "garment_classes": ["background", "top", "bottom", "one-piece"],
-                "garment_of_label": garment,
-            }
-        )
-    )
-    for stem in ("0001", "0002"):
-        write_photo(data / "images" / f"{stem}.jpg", 60, 40)
-        lab = np.zeros((60, 40), np.uint8)
-        lab[10:30] = 2
-        lab[30:50] = 3
-        cv2.imwrite(str(data / "labels" / f"{stem}.png"), lab)
-    (data / "val.txt").write_text("0001\n0002\n")
-    assert main(["evaluate", "--data", str(data), "--model", str(tiny_model), "--json"]) == 0
+    assert main(["evaluate", "--data", str(tiny_ccp), "--model", str(tiny_model), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert set(report["iou"]) == {"background", "top", "bottom", "one-piece"}
-    assert report["photos"] == 2
-    assert np.array(report["confusion"]).sum() == 2 * 60 * 40
+    assert report["photos"] == 2  # val.txt
+    assert np.array(report["confusion"]).sum() == 2 * 96 * 64
     assert 0.0 <= report["pixel_accuracy"] <= 1.0

@@ -3,54 +3,10 @@
 from __future__ import annotations
 
 import csv
-import json
 from pathlib import Path
-
-import cv2
-import numpy as np
-import pytest
 
 from wardrobe_app.training.train import TrainArgs, train
 from wardrobe_app.vision.model_folder import load_model
-
-
-@pytest.fixture()
-def tiny_ccp(tmp_path: Path) -> Path:
-    data = tmp_path / "ccp"
-    (data / "images").mkdir(parents=True)
-    (data / "labels").mkdir()
-    names = ["null", "skin", "t-shirt", "jeans", "dress"]
-    garment = {
-        "null": "background",
-        "skin": "background",
-        "t-shirt": "top",
-        "jeans": "bottom",
-        "dress": "one-piece",
-    }
-    (data / "labels.json").write_text(
-        json.dumps(
-            {
-                "labels": names,
-                "garment_classes": ["background", "top", "bottom", "one-piece"],
-                "garment_of_label": garment,
-            }
-        )
-    )
-    rng = np.random.default_rng(0)
-    stems = [f"{i:04d}" for i in range(6)]
-    for i, stem in enumerate(stems):
-        image = rng.integers(0, 60, (96, 64, 3), dtype=np.uint8)
-        labels = np.zeros((96, 64), np.uint8)
-        labels[20:50, 16:48] = 2 if i % 2 else 4  # a t-shirt or a dress
-        labels[50:80, 20:44] = 3 if i % 2 else 4
-        image[labels == 2] = (200, 40, 40)
-        image[labels == 3] = (40, 40, 200)
-        image[labels == 4] = (40, 200, 40)
-        cv2.imwrite(str(data / "images" / f"{stem}.jpg"), image)
-        cv2.imwrite(str(data / "labels" / f"{stem}.png"), labels)
-    (data / "train.txt").write_text("\n".join(stems[:4]))
-    (data / "val.txt").write_text("\n".join(stems[4:]))
-    return data
 
 
 def args_for(data: Path, out: Path, epochs: int, resume: bool = False) -> TrainArgs:

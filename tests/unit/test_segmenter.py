@@ -9,19 +9,15 @@ import pytest
 import torch
 
 from wardrobe_app import paths
-from wardrobe_app.vision.model_folder import ModelConfig, ModelFolderError, build_model, save_model
+from wardrobe_app.vision.model_folder import ModelFolderError
 from wardrobe_app.vision.segmenter import Segmenter, fit_size, resolve_device
 
 CCP = paths.SHARED_DATA_DIR / "ccp"
 
 
-@pytest.fixture(scope="module")
-def tiny_segmenter(tmp_path_factory: pytest.TempPathFactory) -> Segmenter:
-    folder = tmp_path_factory.mktemp("model")
-    config = ModelConfig(architecture="unet", width=4, batch_norm=True, input_size=[96, 64])
-    torch.manual_seed(0)
-    save_model(build_model(config), config, folder)
-    return Segmenter(folder, device="cpu")
+@pytest.fixture()
+def tiny_segmenter(tiny_model_folder: Path) -> Segmenter:
+    return Segmenter(tiny_model_folder, device="cpu")
 
 
 @pytest.mark.parametrize("shape", [(825, 550), (101, 77), (37, 300), (64, 64), (1, 1)])
