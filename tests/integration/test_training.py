@@ -47,3 +47,26 @@ def test_seed_class_set_maps_one_piece_to_top(tiny_ccp: Path) -> None:
     four, three = label_lookup(tiny_ccp, 4), label_lookup(tiny_ccp, 3)
     assert four[4] == 3 and three[4] == 1  # dress: one-piece, or top in the seed's set
     assert four[3] == three[3] == 2
+
+
+def test_time_budget_stops_training_and_ends_the_schedule(tiny_ccp: Path, tmp_path: Path) -> None:
+    """A run sized in minutes (a lent GPU) stops when they are spent, with workers and AMP."""
+    out = tmp_path / "run"
+    args = args_for(tiny_ccp, out, epochs=50)
+    args.minutes, args.workers, args.amp = 1e-4, 1, True
+    train(args, log=lambda _: None)
+    with (out / "log.csv").open() as f:
+        rows = list(csv.DictReader(f))
+    assert [r["epoch"] for r in rows] == ["0"]
+
+
+def test_training_clock() -> None:
+    from wardrobe_app.training.train import TrainingClock
+
+    unlimited = TrainingClock(0.0)
+    unlimited.start()
+    assert unlimited.fraction() == 0.0 and not unlimited.spent()
+    tiny = TrainingClock(1e-9)
+    assert tiny.fraction() == 0.0  # not started yet
+    tiny.start()
+    assert tiny.spent()

@@ -73,6 +73,22 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     t.add_argument("--no-pretrained", action="store_true", help="lite-unet: random encoder init")
     t.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
     t.add_argument("--threads", type=int, default=0, help="CPU threads (0: torch's default)")
+    t.add_argument(
+        "--workers", type=int, default=0, help="data-loading processes (0: in the main one)"
+    )
+    t.add_argument("--amp", action="store_true", help="bfloat16 autocast (fast on recent GPUs)")
+    t.add_argument(
+        "--minutes",
+        type=float,
+        default=0.0,
+        help="wall-clock budget: the schedule follows it and training stops when it is spent",
+    )
+    t.add_argument(
+        "--encoder-weights",
+        type=Path,
+        default=None,
+        help="lite-unet: ImageNet Lite0 weights file (default: from the weights package)",
+    )
     t.set_defaults(func=cmd_train)
 
     e = sub.add_parser("evaluate", help="IoU per class, mean IoU, pixel accuracy, confusion matrix")
@@ -142,6 +158,10 @@ def cmd_train(args: argparse.Namespace) -> int:
             device=args.device,
             pretrained=not args.no_pretrained,
             threads=args.threads,
+            workers=args.workers,
+            amp=args.amp,
+            minutes=args.minutes,
+            encoder_weights=str(args.encoder_weights) if args.encoder_weights else None,
         ),
         log=lambda line: print(line, file=sys.stderr, flush=True),
     )

@@ -49,6 +49,10 @@ class TrainArgs:
     pretrained: bool = True
     threads: int = 0
     seed: int = 0
+    workers: int = 0
+    amp: bool = False
+    minutes: float = 0.0
+    encoder_weights: str | None = None
 
 
 class ArrayDataset(Dataset[tuple[torch.Tensor, torch.Tensor]]):
@@ -72,12 +76,16 @@ def train_one_epoch(
     optimizer: torch.optim.Optimizer,
     scheduler: torch.optim.lr_scheduler.LRScheduler,
     device: torch.device,
+    amp: bool = False,
 ) -> float:
     model.train()
     total, count = 0.0, 0
     for images, masks in loader:
         images, masks = images.to(device, non_blocking=True), masks.to(device, non_blocking=True)
-        loss = criterion(model(images), masks)
+        # bf16 autocast needs no loss scaling; the loss itself is computed in float32.
+        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=amp):
+            logits = model(images)
+        loss = criterion(logits.float(), masks)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
@@ -97,6 +105,29 @@ def evaluate(
         pred = model(images.to(device)).argmax(1).cpu().numpy()
         cm.update(masks.numpy(), pred)
     return cm
+
+
+class TrainingClock:
+    """A wall-clock budget: the schedule follows it and training stops when it is spent.
+
+    With a budget the cosine schedule runs on whichever is further along, steps or time,
+    so a run sized by minutes (a lent GPU) still ends at a low learning rate.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.started: float | None = None
+
+    def start(self) -> None:
+        self.started = time.monotonic()
+
+    def fraction(self) -> float:
+        if self.seconds <= 0 or self.started is None:
+            return 0.0
+        return (time.monotonic() - self.started) / self.seconds
+
+    def spent(self) -> bool:
+        return self.fraction() >= 1.0
 
 
 def _param_groups(model: nn.Module, lr: float, encoder_scale: float) -> list[dict[str, Any]]:
@@ -156,6 +187,8 @@ def train(args: TrainArgs, log: Any = print) -> dict[str, Any]:
     if args.threads:
         torch.set_num_threads(args.threads)
     device = resolve_device(args.device)
+    if device.type == "cuda":
+        torch.backends.cudnn.benchmark = True  # fixed crop and val sizes: tuned kernels pay off
     data_dir, out = Path(args.data), Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     cache_dir = out.parent / "cache"
@@ -177,7 +210,9 @@ def train(args: TrainArgs, log: Any = print) -> dict[str, Any]:
         batch_size=args.batch,
         shuffle=True,
         drop_last=True,
-        num_workers=0,
+        num_workers=args.workers,
+        persistent_workers=args.workers > 0,
+        pin_memory=device.type == "cuda",
     )
     val_loader = DataLoader(
         ArrayDataset(va_images, va_labels, eval_transform(config.mean, config.std)),
@@ -196,7 +231,7 @@ def train(args: TrainArgs, log: Any = print) -> dict[str, Any]:
     else:
         model = build_model(config)
         if args.pretrained and args.architecture == "lite-unet":
-            model.encoder.load_imagenet()  # type: ignore[union-attr,operator]
+            model.encoder.load_imagenet(args.encoder_weights)  # type: ignore[union-attr,operator]
     model.to(device)
 
     criterion = CrossEntropyDice(class_weights(tr_labels, args.classes)).to(device)
@@ -205,12 +240,13 @@ def train(args: TrainArgs, log: Any = print) -> dict[str, Any]:
     )
     steps = args.epochs * len(train_loader)
     warmup = min(len(train_loader), steps // 10)
+    clock = TrainingClock(args.minutes * 60.0)
 
     def lr_lambda(step: int) -> float:  # linear warm-up, then cosine to 2% of the peak
         if step < warmup:
             return (step + 1) / warmup
-        progress = (step - warmup) / max(1, steps - warmup)
-        return 0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * progress))
+        progress = max((step - warmup) / max(1, steps - warmup), clock.fraction())
+        return 0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * min(progress, 1.0)))
 
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_lambda)
     start_epoch, best = 0, -1.0
@@ -238,9 +274,15 @@ def train(args: TrainArgs, log: Any = print) -> dict[str, Any]:
             csv.writer(f).writerow(fields)
 
     summary: dict[str, Any] = {}
+    clock.start()
     for epoch in range(start_epoch, args.epochs):
+        if clock.spent():
+            log(f"time budget of {args.minutes} min spent after {epoch} epochs")
+            break
         t0 = time.time()
-        loss = train_one_epoch(model, train_loader, criterion, optimizer, scheduler, device)
+        loss = train_one_epoch(
+            model, train_loader, criterion, optimizer, scheduler, device, args.amp
+        )
         summary = evaluate(model, val_loader, args.classes, device).summary(names)
         seconds = time.time() - t0
         ious: dict[str, float] = summary["iou"]  # type: ignore[assignment]
