@@ -88,3 +88,31 @@ def test_weights_are_loaded_without_unpickling(folder: Path) -> None:
     torch.save({"x": Evil()}, folder / "weights.pt")
     with pytest.raises(ModelFolderError):
         load_model(folder)
+
+
+def test_batch_norm_statistics_beyond_fp16_survive_saving(tmp_path: Path) -> None:
+    """A running variance above fp16's 65504 once became inf and silenced its channel."""
+    config = tiny_config()
+    model = build_model(config)
+    bn = next(m for m in model.modules() if isinstance(m, torch.nn.BatchNorm2d))
+    bn.running_var.fill_(1e6)
+    first_conv = next(m for m in model.modules() if isinstance(m, torch.nn.Conv2d))
+    with torch.no_grad():
+        first_conv.weight[0, 0, 0, 0] = 1e5  # a weight out of fp16's range stays exact too
+    save_model(model, config, tmp_path / "m")
+    loaded, _ = load_model(tmp_path / "m")
+    state = loaded.state_dict()
+    assert all(torch.isfinite(v).all() for v in state.values() if v.is_floating_point())
+    name = next(n for n, m in model.named_modules() if m is bn) + ".running_var"
+    assert torch.equal(state[name], bn.running_var)
+    stored = torch.load(tmp_path / "m" / "weights.pt", weights_only=True)
+    assert any(v.dtype == torch.float16 for v in stored.values())  # the rest stays lean
+
+
+def test_non_finite_weights_are_refused(folder: Path) -> None:
+    state = torch.load(folder / "weights.pt", weights_only=True)
+    name = next(k for k, v in state.items() if k.endswith("running_var"))
+    state[name] = torch.full_like(state[name], float("inf"))
+    torch.save(state, folder / "weights.pt")
+    with pytest.raises(ModelFolderError, match="inf or NaN"):
+        load_model(folder)

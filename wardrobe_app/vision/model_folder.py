@@ -118,6 +118,9 @@ def load_model(folder: str | os.PathLike[str]) -> tuple[nn.Module, ModelConfig]:
     if not isinstance(state, dict):
         raise ModelFolderError(f"{weights} does not hold a state dict")
     state = {k: v.float() if v.is_floating_point() else v for k, v in state.items()}
+    broken = [k for k, v in state.items() if v.is_floating_point() and not torch.isfinite(v).all()]
+    if broken:
+        raise ModelFolderError(f"{weights} holds inf or NaN values (in {', '.join(broken[:3])})")
     try:
         model.load_state_dict(state, strict=True)
     except RuntimeError as exc:
@@ -140,15 +143,29 @@ def _atomic_write(path: Path, write: Any) -> None:
             os.unlink(tmp)
 
 
+_FULL_PRECISION_SUFFIXES = ("running_mean", "running_var")
+
+
+def _stored(name: str, tensor: torch.Tensor, half: bool) -> torch.Tensor:
+    if not half or not tensor.is_floating_point() or name.endswith(_FULL_PRECISION_SUFFIXES):
+        return tensor
+    if not torch.isfinite(tensor.half()).all():  # out of fp16's range: keep it exact
+        return tensor.float()
+    return tensor.half()
+
+
 def save_model(
     model: nn.Module, config: ModelConfig, folder: str | os.PathLike[str], half: bool = True
 ) -> Path:
-    """Write a model folder; ``half`` stores float weights as fp16 to keep the repo lean."""
+    """Write a model folder; ``half`` stores float weights as fp16 to keep the repo lean.
+
+    Batch-norm statistics stay float32: a running variance can pass fp16's 65504 and would
+    turn into inf, silencing its channel (it happened). They are a tiny part of the file.
+    """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     state = {
-        k: (v.detach().half() if half and v.is_floating_point() else v.detach()).cpu().contiguous()
-        for k, v in model.state_dict().items()
+        k: _stored(k, v.detach(), half).cpu().contiguous() for k, v in model.state_dict().items()
     }
     _atomic_write(folder / WEIGHTS_FILE, lambda tmp: torch.save(state, tmp))
     text = json.dumps(asdict(config), indent=2) + "\n"
