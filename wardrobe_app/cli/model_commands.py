@@ -89,7 +89,25 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         default=None,
         help="lite-unet: ImageNet Lite0 weights file (default: from the weights package)",
     )
+    t.add_argument(
+        "--pseudo",
+        type=Path,
+        default=None,
+        help="also train on a pseudo-label folder (wardrobe-cli pseudo-label)",
+    )
     t.set_defaults(func=cmd_train)
+
+    s = sub.add_parser(
+        "pseudo-label", help="label CCP's unlabeled photos with a model's confident pixels"
+    )
+    s.add_argument("--data", type=Path, required=True, help="the CCP folder (reads unlabeled/)")
+    s.add_argument("--out", type=Path, required=True, help="folder to write (CCP's layout)")
+    s.add_argument("--model", type=Path, default=None, help="teacher (default: the shipped one)")
+    s.add_argument(
+        "--threshold", type=float, default=0.9, help="least class probability kept (default 0.9)"
+    )
+    s.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
+    s.set_defaults(func=cmd_pseudo_label)
 
     e = sub.add_parser("evaluate", help="IoU per class, mean IoU, pixel accuracy, confusion matrix")
     e.add_argument("--data", type=Path, required=True, help="a CCP-style folder")
@@ -162,11 +180,41 @@ def cmd_train(args: argparse.Namespace) -> int:
             amp=args.amp,
             minutes=args.minutes,
             encoder_weights=str(args.encoder_weights) if args.encoder_weights else None,
+            pseudo=str(args.pseudo) if args.pseudo else None,
         ),
         log=lambda line: print(line, file=sys.stderr, flush=True),
     )
     print(json.dumps(result, indent=2, default=str))
     return 0
+
+
+def cmd_pseudo_label(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from ..training.pseudo import write_pseudo_labels
+    from ..vision.model_folder import ModelFolderError
+
+    photos = sorted((args.data / "unlabeled").glob("*.jpg"))
+    if not photos:
+        print(f"error: no photos in {args.data / 'unlabeled'}", file=sys.stderr)
+        return 2
+    with tqdm(total=len(photos), desc="pseudo-label", unit="photo", file=sys.stderr) as bar:
+        try:
+            manifest = write_pseudo_labels(
+                photos,
+                args.out,
+                args.model,
+                args.threshold,
+                args.device,
+                progress=lambda done, _total: bar.update(done - bar.n),
+            )
+        except (ModelFolderError, RuntimeError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+    for line in manifest["skipped"]:  # type: ignore[attr-defined]
+        print(f"error: {line}", file=sys.stderr)
+    print(json.dumps(manifest, indent=2))
+    return 1 if manifest["skipped"] else 0
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:

@@ -26,6 +26,7 @@ from .augment import eval_transform, train_transform
 from .ccp import class_names_for, load_resized, read_split
 from .losses import CrossEntropyDice, class_weights
 from .metrics import ConfusionMatrix
+from .pseudo import load_pseudo
 
 
 @dataclass
@@ -53,6 +54,7 @@ class TrainArgs:
     amp: bool = False
     minutes: float = 0.0
     encoder_weights: str | None = None
+    pseudo: str | None = None
 
 
 class ArrayDataset(Dataset[tuple[torch.Tensor, torch.Tensor]]):
@@ -199,6 +201,12 @@ def train(args: TrainArgs, log: Any = print) -> dict[str, Any]:
     size = tuple(args.size)
     tr_images, tr_labels = load_resized(data_dir, train_stems, size, args.classes, cache_dir)  # type: ignore[arg-type]
     va_images, va_labels = load_resized(data_dir, val_stems, size, args.classes, cache_dir)  # type: ignore[arg-type]
+    weights = class_weights(tr_labels, args.classes)  # from the true labels alone
+    if args.pseudo:
+        ps_images, ps_labels = load_pseudo(Path(args.pseudo), size, args.classes)  # type: ignore[arg-type]
+        tr_images = np.concatenate([tr_images, ps_images])
+        tr_labels = np.concatenate([tr_labels, ps_labels])
+        log(f"+ {len(ps_images)} pseudo-labelled photos from {args.pseudo}")
     log(f"train {len(tr_images)} / val {len(va_images)} photos at {size[0]}x{size[1]} on {device}")
 
     train_loader = DataLoader(
@@ -234,7 +242,7 @@ def train(args: TrainArgs, log: Any = print) -> dict[str, Any]:
             model.encoder.load_imagenet(args.encoder_weights)  # type: ignore[union-attr,operator]
     model.to(device)
 
-    criterion = CrossEntropyDice(class_weights(tr_labels, args.classes)).to(device)
+    criterion = CrossEntropyDice(weights).to(device)
     optimizer = torch.optim.AdamW(
         _param_groups(model, args.lr, args.encoder_lr_scale), weight_decay=args.weight_decay
     )

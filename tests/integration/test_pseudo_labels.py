@@ -1,0 +1,108 @@
+"""Pseudo-labels: written in CCP's layout, unsure pixels ignored by the loss, trainable."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+import torch
+
+from wardrobe_app.cli import main
+from wardrobe_app.training.losses import IGNORE_INDEX, CrossEntropyDice
+from wardrobe_app.training.pseudo import load_pseudo, write_pseudo_labels
+from wardrobe_app.training.train import TrainArgs, train
+
+
+@pytest.fixture()
+def unlabeled(tiny_ccp: Path) -> Path:
+    """tiny_ccp with an unlabeled/ folder: two of its photos and one corrupt file."""
+    folder = tiny_ccp / "unlabeled"
+    folder.mkdir()
+    for stem in ["0000", "0001"]:
+        shutil.copy(tiny_ccp / "images" / f"{stem}.jpg", folder / f"u{stem}.jpg")
+    (folder / "broken.jpg").write_bytes(b"not a jpeg")
+    return tiny_ccp
+
+
+def test_pseudo_labels_keep_confident_pixels_and_report_bad_photos(
+    unlabeled: Path, tiny_model_folder: Path, tmp_path: Path
+) -> None:
+    photos = sorted((unlabeled / "unlabeled").glob("*.jpg"))
+    manifest = write_pseudo_labels(photos, tmp_path / "p", tiny_model_folder, threshold=0.3)
+    assert manifest["photos"] == 2 and len(manifest["skipped"]) == 1  # type: ignore[arg-type]
+    assert "broken.jpg" in manifest["skipped"][0]  # type: ignore[index]
+    labels = cv2.imread(str(tmp_path / "p" / "labels" / "u0000.png"), cv2.IMREAD_UNCHANGED)
+    assert labels.shape == (96, 64)  # the model's working size
+    assert set(np.unique(labels)) <= {0, 1, 2, 3, IGNORE_INDEX}
+
+    # Nothing reaches a probability of 1.01: every pixel is left unlabelled.
+    good = unlabeled / "unlabeled" / "u0000.jpg"
+    write_pseudo_labels([good], tmp_path / "none", tiny_model_folder, threshold=1.01)
+    unsure = cv2.imread(str(tmp_path / "none" / "labels" / "u0000.png"), cv2.IMREAD_UNCHANGED)
+    assert (unsure == IGNORE_INDEX).all()
+
+    images, loaded = load_pseudo(tmp_path / "p", (48, 32), 4)
+    assert images.shape == (2, 48, 32, 3) and loaded.shape == (2, 48, 32)
+    with pytest.raises(ValueError, match="4-class"):
+        load_pseudo(tmp_path / "p", (48, 32), 3)
+
+
+def test_loss_ignores_unlabelled_pixels() -> None:
+    torch.manual_seed(0)
+    logits = torch.randn(2, 4, 8, 8, requires_grad=True)
+    target = torch.randint(0, 4, (2, 8, 8))
+    target[:, :4] = IGNORE_INDEX
+    criterion = CrossEntropyDice(torch.ones(4))
+    loss = criterion(logits, target)
+    changed = logits.detach().clone()
+    changed[:, :, :4] = torch.randn(2, 4, 4, 8) * 10  # only where the target is ignored
+    assert torch.allclose(criterion(changed, target), loss)
+    loss.backward()
+    assert logits.grad is not None and logits.grad[:, :, :4].abs().max() == 0
+
+    nothing = criterion(logits, torch.full_like(target, IGNORE_INDEX))
+    assert torch.isfinite(nothing) and nothing.item() == 0.0
+
+
+def test_cli_pseudo_label_then_train_on_it(
+    unlabeled: Path, tiny_model_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "pseudo"
+    args = ["pseudo-label", "--data", str(unlabeled), "--out", str(out)]
+    code = main([*args, "--model", str(tiny_model_folder), "--threshold", "0.3"])
+    assert code == 1  # the corrupt photo is reported, the others are written
+    captured = capsys.readouterr()
+    assert "broken.jpg" in captured.err
+    assert json.loads((out / "pseudo.json").read_text())["photos"] == 2
+
+    lines: list[str] = []
+    run = tmp_path / "run"
+    train(
+        TrainArgs(
+            data=str(unlabeled),
+            out=str(run),
+            architecture="unet",
+            width=4,
+            size=(96, 64),
+            crop=(64, 64),
+            epochs=1,
+            batch=2,
+            pretrained=False,
+            threads=1,
+            pseudo=str(out),
+        ),
+        log=lines.append,
+    )
+    assert any("2 pseudo-labelled photos" in line for line in lines)
+    assert any("train 6 /" in line for line in lines)  # 4 labelled + 2 pseudo
+    with (run / "log.csv").open() as f:
+        assert len(list(csv.DictReader(f))) == 1
+
+
+def test_cli_pseudo_label_without_unlabeled_photos(tiny_ccp: Path, tmp_path: Path) -> None:
+    assert main(["pseudo-label", "--data", str(tiny_ccp), "--out", str(tmp_path / "p")]) == 2
