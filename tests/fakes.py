@@ -10,12 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PIL import Image
 
 from wardrobe_app.types import Category, DetectedGarment, KindChoice, PhotoAnalysis, PhotoKind
 from wardrobe_app.vision.image_io import load_image
+
+if TYPE_CHECKING:
+    from wardrobe_app.training.train import TrainArgs
 
 MAX_SIDE = 1024
 
@@ -150,3 +154,24 @@ def make_photo(
         image = image.convert(mode)
     image.save(path, **save)  # type: ignore[arg-type]
     return path
+
+
+def tiny_train_args(data: Path, out: Path, epochs: int, **overrides: object) -> TrainArgs:
+    """A seed UNet of width 4 on 96x64 photos: a training run of seconds."""
+    from wardrobe_app.training.train import TrainArgs  # torch stays out of the module
+
+    args = TrainArgs(
+        data=str(data),
+        out=str(out),
+        architecture="unet",
+        width=4,
+        size=(96, 64),
+        crop=(64, 64),
+        epochs=epochs,
+        batch=2,
+        pretrained=False,
+        threads=1,
+    )
+    for name, value in overrides.items():
+        setattr(args, name, value)
+    return args

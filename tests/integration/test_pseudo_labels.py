@@ -11,11 +11,12 @@ import cv2
 import numpy as np
 import pytest
 import torch
+from fakes import tiny_train_args
 
 from wardrobe_app.cli import main
 from wardrobe_app.training.losses import IGNORE_INDEX, CrossEntropyDice
 from wardrobe_app.training.pseudo import load_pseudo, write_pseudo_labels
-from wardrobe_app.training.train import TrainArgs, train
+from wardrobe_app.training.train import train
 
 
 @pytest.fixture()
@@ -82,22 +83,7 @@ def test_cli_pseudo_label_then_train_on_it(
 
     lines: list[str] = []
     run = tmp_path / "run"
-    train(
-        TrainArgs(
-            data=str(unlabeled),
-            out=str(run),
-            architecture="unet",
-            width=4,
-            size=(96, 64),
-            crop=(64, 64),
-            epochs=1,
-            batch=2,
-            pretrained=False,
-            threads=1,
-            pseudo=str(out),
-        ),
-        log=lines.append,
-    )
+    train(tiny_train_args(unlabeled, run, 1, pseudo=str(out)), log=lines.append)
     assert any("2 pseudo-labelled photos" in line for line in lines)
     assert any("train 6 /" in line for line in lines)  # 4 labelled + 2 pseudo
     with (run / "log.csv").open() as f:

@@ -5,24 +5,14 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from fakes import tiny_train_args
+
 from wardrobe_app.training.train import TrainArgs, train
 from wardrobe_app.vision.model_folder import load_model
 
 
 def args_for(data: Path, out: Path, epochs: int, resume: bool = False) -> TrainArgs:
-    return TrainArgs(
-        data=str(data),
-        out=str(out),
-        architecture="unet",
-        width=4,
-        size=(96, 64),
-        crop=(64, 64),
-        epochs=epochs,
-        batch=2,
-        pretrained=False,
-        resume=resume,
-        threads=1,
-    )
+    return tiny_train_args(data, out, epochs, resume=resume)
 
 
 def test_train_writes_everything_and_resumes(tiny_ccp: Path, tmp_path: Path) -> None:
