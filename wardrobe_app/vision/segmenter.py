@@ -43,7 +43,10 @@ class Segmenter:
     """The UNet of a model folder on CPU or CUDA. Thread-safe for one caller at a time."""
 
     def __init__(
-        self, model_dir: str | os.PathLike[str] | None = None, device: str = "auto"
+        self,
+        model_dir: str | os.PathLike[str] | None = None,
+        device: str = "auto",
+        fold_bn: bool = True,
     ) -> None:
         self.model_dir = Path(model_dir) if model_dir else paths.DEFAULT_SEGMENTER
         self.device = resolve_device(device)
@@ -51,7 +54,8 @@ class Segmenter:
         self.config: ModelConfig = config
         self.stride = int(getattr(model, "stride", 32))
         # Batch norms folded into the convolutions: about a fifth faster on CPU.
-        model = fold_batch_norms(model, (torch.rand(1, 3, 2 * self.stride, 2 * self.stride),))
+        if fold_bn:
+            model = fold_batch_norms(model, (torch.rand(1, 3, 2 * self.stride, 2 * self.stride),))
         # fp16 on CUDA: as accurate for argmax here, about twice as fast.
         self.half = self.device.type == "cuda"
         # channels_last: oneDNN's fast convolution layout on CPU (76 -> 54 ms here).
