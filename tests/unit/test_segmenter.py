@@ -43,6 +43,19 @@ def test_batch_matches_single(tiny_segmenter: Segmenter) -> None:
         assert np.array_equal(labels, tiny_segmenter.segment(photo))
 
 
+def test_shipped_model_folded_matches_unfolded() -> None:
+    """Folding the batch norms is an inference speed-up, not a different model."""
+    if not paths.DEFAULT_SEGMENTER.exists():
+        pytest.skip("no shipped segmenter")
+    folded = Segmenter(device="cpu")
+    plain = Segmenter(device="cpu", fold_bn=False)
+    assert not any(isinstance(m, torch.nn.BatchNorm2d) for m in folded.model.modules())
+    assert any(isinstance(m, torch.nn.BatchNorm2d) for m in plain.model.modules())
+    rgb = np.random.default_rng(0).integers(0, 255, (200, 130, 3), dtype=np.uint8)
+    a, b = folded.probabilities(rgb), plain.probabilities(rgb)
+    assert np.abs(a - b).max() < 1e-3
+
+
 def test_rejects_non_rgb(tiny_segmenter: Segmenter) -> None:
     with pytest.raises(ValueError, match="RGB uint8"):
         tiny_segmenter.segment(np.zeros((10, 10), np.uint8))
