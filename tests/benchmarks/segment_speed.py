@@ -31,14 +31,7 @@ from wardrobe_app.vision.unet import UNet  # noqa: E402
 
 
 def median_ms(fn: object, repeats: int, warmup: int = 3) -> float:
-    for _ in range(warmup):
-        fn()  # type: ignore[operator]
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()  # type: ignore[operator]
-        times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times)
+    return interleaved_medians_ms([fn], repeats, warmup)[0]
 
 
 def interleaved_medians_ms(fns: list[object], repeats: int, warmup: int = 3) -> list[float]:

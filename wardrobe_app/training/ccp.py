@@ -60,14 +60,22 @@ def load_resized(
     size: tuple[int, int],
     num_classes: int,
     cache_dir: Path | None = None,
+    table: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """All photos and labels of ``stems`` resized to ``size`` (h, w), cached as .npz."""
+    """All photos and labels of ``stems`` resized to ``size`` (h, w), cached as .npz.
+
+    ``table`` maps stored label values to classes; by default CCP's fine labels through
+    ``labels.json`` (folders of garment classes, such as pseudo-labels, pass an identity).
+    """
     key = hashlib.sha1(f"{data_dir.resolve()}|{','.join(stems)}|{size}|{num_classes}".encode())
+    if table is not None:
+        key.update(table.tobytes())
     cache = cache_dir / f"ccp_{size[0]}x{size[1]}_{key.hexdigest()[:12]}.npz" if cache_dir else None
     if cache is not None and cache.exists():
         with np.load(cache) as data:
             return data["images"], data["labels"]
-    table = label_lookup(data_dir, num_classes)
+    if table is None:
+        table = label_lookup(data_dir, num_classes)
     h, w = size
     images = np.empty((len(stems), h, w, 3), np.uint8)
     labels = np.empty((len(stems), h, w), np.uint8)

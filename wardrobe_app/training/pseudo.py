@@ -1,7 +1,7 @@
 """Pseudo-labels for CCP's unlabeled photos: a trained segmenter's confident pixels.
 
 The labels are garment classes (0-3) at the segmenter's working size, with
-``IGNORE`` (255) where the model is unsure: training skips those pixels. Probabilities
+``IGNORE_INDEX`` (255) where the model is unsure: training skips those pixels. Probabilities
 are averaged over the photo and its mirror image, which makes them steadier than one pass.
 """
 
@@ -16,20 +16,19 @@ import numpy as np
 
 from ..vision.image_io import ImageLoadError, load_image
 from ..vision.segmenter import Segmenter
+from .ccp import load_resized, read_split
+from .losses import IGNORE_INDEX
 
-IGNORE = 255
 MANIFEST = "pseudo.json"
 
 
-def pseudo_label(segmenter: Segmenter, rgb: np.ndarray, threshold: float) -> np.ndarray:
-    """uint8 labels at the working size: the class where its probability >= threshold."""
-    h, w = (int(v) for v in segmenter.config.input_size)
-    photo = cv2.resize(rgb, (w, h), interpolation=cv2.INTER_AREA)  # as CCP's training cache
+def pseudo_label(segmenter: Segmenter, photo: np.ndarray, threshold: float) -> np.ndarray:
+    """uint8 labels for ``photo``: the class where its probability >= threshold."""
     probs = segmenter.probabilities(photo)
     probs += segmenter.probabilities(np.ascontiguousarray(photo[:, ::-1]))[:, :, ::-1]
     probs /= 2
     labels = probs.argmax(0).astype(np.uint8)
-    labels[probs.max(0) < threshold] = IGNORE
+    labels[probs.max(0) < threshold] = IGNORE_INDEX
     return labels
 
 
@@ -47,6 +46,7 @@ def write_pseudo_labels(
     unreadable photo is skipped and listed in the manifest.
     """
     segmenter = Segmenter(model, device=device)
+    h, w = (int(v) for v in segmenter.config.input_size)
     (out / "images").mkdir(parents=True, exist_ok=True)
     (out / "labels").mkdir(parents=True, exist_ok=True)
     stems, skipped = [], []
@@ -57,8 +57,8 @@ def write_pseudo_labels(
         except ImageLoadError as exc:
             skipped.append(f"{path}: {exc}")
             continue
-        labels = pseudo_label(segmenter, rgb, threshold)
-        photo = cv2.resize(rgb, labels.shape[::-1], interpolation=cv2.INTER_AREA)
+        photo = cv2.resize(rgb, (w, h), interpolation=cv2.INTER_AREA)  # as CCP's training cache
+        labels = pseudo_label(segmenter, photo, threshold)
         cv2.imwrite(
             str(out / "images" / f"{path.stem}.jpg"),
             cv2.cvtColor(photo, cv2.COLOR_RGB2BGR),
@@ -66,7 +66,7 @@ def write_pseudo_labels(
         )
         cv2.imwrite(str(out / "labels" / f"{path.stem}.png"), labels)
         stems.append(path.stem)
-        confident += float((labels != IGNORE).mean())
+        confident += float((labels != IGNORE_INDEX).mean())
         if progress:
             progress(i + 1, len(photos))
     manifest = {
@@ -74,7 +74,7 @@ def write_pseudo_labels(
         "model_name": segmenter.config.name,
         "threshold": threshold,
         "classes": segmenter.class_names,
-        "ignore": IGNORE,
+        "ignore": IGNORE_INDEX,
         "photos": len(stems),
         "confident_pixel_share": round(confident / max(len(stems), 1), 4),
         "skipped": skipped,
@@ -93,16 +93,6 @@ def load_pseudo(
         raise ValueError(
             f"{folder} holds {len(manifest['classes'])}-class pseudo-labels, not {num_classes}"
         )
-    stems = [s for s in (folder / "train.txt").read_text().split() if s]
-    h, w = size
-    images = np.empty((len(stems), h, w, 3), np.uint8)
-    labels = np.empty((len(stems), h, w), np.uint8)
-    for i, stem in enumerate(stems):
-        bgr = cv2.imread(str(folder / "images" / f"{stem}.jpg"), cv2.IMREAD_COLOR)
-        lab = cv2.imread(str(folder / "labels" / f"{stem}.png"), cv2.IMREAD_UNCHANGED)
-        if bgr is None or lab is None:
-            raise FileNotFoundError(f"pseudo-label sample {stem} is missing in {folder}")
-        rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
-        images[i] = cv2.resize(rgb, (w, h), interpolation=cv2.INTER_AREA)
-        labels[i] = cv2.resize(lab, (w, h), interpolation=cv2.INTER_NEAREST)
-    return images, labels
+    stems = read_split(folder, folder / "train.txt")
+    # The stored values are classes already (and IGNORE_INDEX): an identity table.
+    return load_resized(folder, stems, size, num_classes, table=np.arange(256, dtype=np.uint8))
