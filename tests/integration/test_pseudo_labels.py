@@ -34,7 +34,11 @@ def test_pseudo_labels_keep_confident_pixels_and_report_bad_photos(
     unlabeled: Path, tiny_model_folder: Path, tmp_path: Path
 ) -> None:
     photos = sorted((unlabeled / "unlabeled").glob("*.jpg"))
-    manifest = write_pseudo_labels(photos, tmp_path / "p", tiny_model_folder, threshold=0.3)
+    calls: list[tuple[int, int]] = []
+    manifest = write_pseudo_labels(
+        photos, tmp_path / "p", tiny_model_folder, 0.3, progress=lambda *a: calls.append(a)
+    )
+    assert calls == [(1, 3), (2, 3), (3, 3)]  # the corrupt photo counts as done too
     assert manifest["photos"] == 2 and len(manifest["skipped"]) == 1  # type: ignore[arg-type]
     assert "broken.jpg" in manifest["skipped"][0]  # type: ignore[index]
     labels = cv2.imread(str(tmp_path / "p" / "labels" / "u0000.png"), cv2.IMREAD_UNCHANGED)

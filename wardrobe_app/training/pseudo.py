@@ -51,24 +51,24 @@ def write_pseudo_labels(
     (out / "labels").mkdir(parents=True, exist_ok=True)
     stems, skipped = [], []
     confident = 0.0
-    for i, path in enumerate(photos):
+    for done, path in enumerate(photos, start=1):
         try:
             rgb = load_image(path)
-        except ImageLoadError as exc:
-            skipped.append(f"{path}: {exc}")
-            continue
-        photo = cv2.resize(rgb, (w, h), interpolation=cv2.INTER_AREA)  # as CCP's training cache
-        labels = pseudo_label(segmenter, photo, threshold)
-        cv2.imwrite(
-            str(out / "images" / f"{path.stem}.jpg"),
-            cv2.cvtColor(photo, cv2.COLOR_RGB2BGR),
-            [cv2.IMWRITE_JPEG_QUALITY, 95],
-        )
-        cv2.imwrite(str(out / "labels" / f"{path.stem}.png"), labels)
-        stems.append(path.stem)
-        confident += float((labels != IGNORE_INDEX).mean())
+        except ImageLoadError as exc:  # its message names the file
+            skipped.append(str(exc))
+        else:
+            photo = cv2.resize(rgb, (w, h), interpolation=cv2.INTER_AREA)  # as CCP's cache
+            labels = pseudo_label(segmenter, photo, threshold)
+            cv2.imwrite(
+                str(out / "images" / f"{path.stem}.jpg"),
+                cv2.cvtColor(photo, cv2.COLOR_RGB2BGR),
+                [cv2.IMWRITE_JPEG_QUALITY, 95],
+            )
+            cv2.imwrite(str(out / "labels" / f"{path.stem}.png"), labels)
+            stems.append(path.stem)
+            confident += float((labels != IGNORE_INDEX).mean())
         if progress:
-            progress(i + 1, len(photos))
+            progress(done, len(photos))
     manifest = {
         "model": str(segmenter.model_dir),
         "model_name": segmenter.config.name,
