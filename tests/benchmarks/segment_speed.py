@@ -1,12 +1,14 @@
 """Latency of the shipped segmenter on CCP photos vs the seed-width UNet at 256x256.
 
-    python tests/benchmarks/segment_speed.py [--repeats 30] [--photos 10]
+    python tests/benchmarks/segment_speed.py [--repeats 30] [--photos 10] [--encoders lite1,lite2]
 
 The shipped segmenter is timed end to end on 550x825 CCP photos, already decoded, model
 loaded (resize, network, upsampled probabilities, argmax at the photo's size). The seed
 UNet (width 64, 3 classes) is timed on a 256x256 input in the same run, same threads,
 and the shipped model with its batch norms left unfolded, interleaved with the folded
-one so that both see the same machine. The last line is
+one so that both see the same machine. The same network on the bigger Lite1 and Lite2
+encoders (random weights: latency does not depend on them) is interleaved too, for the
+latency budget of a bigger model. The last line is
 ``shipped_ms=<float> seed_ms=<float> speedup=<float>``.
 """
 
@@ -15,6 +17,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -26,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from wardrobe_app import paths  # noqa: E402
 from wardrobe_app.vision.image_io import load_image  # noqa: E402
+from wardrobe_app.vision.model_folder import build_model, read_config, save_model  # noqa: E402
 from wardrobe_app.vision.segmenter import Segmenter  # noqa: E402
 from wardrobe_app.vision.unet import UNet  # noqa: E402
 
@@ -48,11 +52,23 @@ def interleaved_medians_ms(fns: list[object], repeats: int, warmup: int = 3) -> 
     return [statistics.median(bucket) for bucket in times]
 
 
+def encoder_variant(model_dir: Path, encoder: str, folder: Path) -> Segmenter:
+    """The shipped model's network on another encoder, random weights, as a Segmenter."""
+    config = read_config(model_dir)
+    config.encoder = encoder
+    torch.manual_seed(0)
+    save_model(build_model(config), config, folder)
+    return Segmenter(folder, device="cpu")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=30)
     parser.add_argument("--photos", type=int, default=10)
     parser.add_argument("--model", type=Path, default=paths.DEFAULT_SEGMENTER)
+    parser.add_argument(
+        "--encoders", default="lite1,lite2", help="other Lite encoders to time (empty: none)"
+    )
     args = parser.parse_args()
 
     ccp = paths.SHARED_DATA_DIR / "ccp"
@@ -72,11 +88,14 @@ def main() -> None:
     )
 
     unfolded = Segmenter(args.model, device="cpu", fold_bn=False)
+    variants = [name for name in args.encoders.split(",") if name]
+    with tempfile.TemporaryDirectory() as tmp:
+        rivals = [encoder_variant(args.model, name, Path(tmp) / name) for name in variants]
     counter = iter(range(10**9))
-    shipped, unfolded_ms = interleaved_medians_ms(
+    shipped, unfolded_ms, *rival_ms = interleaved_medians_ms(
         [
-            lambda: segmenter.segment(photos[next(counter) % len(photos)]),
-            lambda: unfolded.segment(photos[next(counter) % len(photos)]),
+            lambda s=s: s.segment(photos[next(counter) % len(photos)])
+            for s in [segmenter, unfolded, *rivals]
         ],
         args.repeats,
     )
@@ -93,6 +112,8 @@ def main() -> None:
         f"batch norms unfolded: median {unfolded_ms:.1f} ms, "
         f"folded {shipped:.1f} ms (x{unfolded_ms / shipped:.2f} faster folded)"
     )
+    for name, ms in zip(variants, rival_ms, strict=True):
+        print(f"same UNet on a {name} encoder: median {ms:.1f} ms (x{ms / shipped:.2f} shipped)")
     print(f"shipped segmenter, 550x825 photo end to end: median {shipped:.1f} ms")
     print(f"seed UNet width 64 at 256x256 (network + softmax + argmax): median {seed_ms:.1f} ms")
     print(f"shipped_ms={shipped:.1f} seed_ms={seed_ms:.1f} speedup={seed_ms / shipped:.2f}")

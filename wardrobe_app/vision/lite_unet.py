@@ -1,4 +1,4 @@
-"""UNet decoder (transposed-conv up, skip concatenation) on an EfficientNet-Lite0 encoder."""
+"""UNet decoder (transposed-conv up, skip concatenation) on an EfficientNet-Lite encoder."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .efficientnet_lite import EfficientNetLite0Encoder
+from .efficientnet_lite import EfficientNetLiteEncoder
 
 
 def _conv_bn_relu(in_ch: int, out_ch: int) -> nn.Sequential:
@@ -41,10 +41,13 @@ class LiteUNet(nn.Module):
     """
 
     def __init__(
-        self, num_classes: int = 4, decoder_channels: tuple[int, ...] = (128, 64, 48, 32)
+        self,
+        num_classes: int = 4,
+        decoder_channels: tuple[int, ...] = (128, 64, 48, 32),
+        encoder: str = "lite0",
     ) -> None:
         super().__init__()
-        self.encoder = EfficientNetLite0Encoder()
+        self.encoder = EfficientNetLiteEncoder(encoder)
         skips = self.encoder.skip_channels  # strides 2, 4, 8, 16, 32
         in_ch = skips[-1]
         blocks = []

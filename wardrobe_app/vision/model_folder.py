@@ -17,6 +17,7 @@ from typing import Any
 import torch
 from torch import nn
 
+from .efficientnet_lite import ENCODERS
 from .lite_unet import LiteUNet
 from .unet import UNet
 
@@ -40,6 +41,7 @@ class ModelConfig:
     batch_norm: bool = False  # seed UNet only
     dropout: float = 0.0  # seed UNet only
     decoder_channels: list[int] = field(default_factory=lambda: [128, 64, 48, 32])
+    encoder: str = "lite0"  # lite-unet only: EfficientNet-Lite0, 1 or 2
     input_size: list[int] = field(default_factory=lambda: [384, 256])  # working (height, width)
     mean: list[float] = field(default_factory=lambda: [0.5, 0.5, 0.5])
     std: list[float] = field(default_factory=lambda: [0.5, 0.5, 0.5])
@@ -64,6 +66,10 @@ class ModelConfig:
                 f"config.json names architecture {config.architecture!r}; "
                 f"known: {', '.join(ARCHITECTURES)}"
             )
+        if config.encoder not in ENCODERS:
+            raise ModelFolderError(
+                f"config.json names encoder {config.encoder!r}; known: {', '.join(ENCODERS)}"
+            )
         if config.format_version > FORMAT_VERSION:
             raise ModelFolderError(
                 f"model folder format {config.format_version} is newer than this app "
@@ -81,7 +87,11 @@ def build_model(config: ModelConfig) -> nn.Module:
             batch_norm=config.batch_norm,
             dropout=config.dropout,
         )
-    return LiteUNet(num_classes=config.num_classes, decoder_channels=tuple(config.decoder_channels))
+    return LiteUNet(
+        num_classes=config.num_classes,
+        decoder_channels=tuple(config.decoder_channels),
+        encoder=config.encoder,
+    )
 
 
 def read_config(folder: str | os.PathLike[str]) -> ModelConfig:

@@ -1,0 +1,42 @@
+"""Write the ImageNet weights of EfficientNet-Lite encoders as small fp16 files to carry.
+
+    python tools/encoder_weights_fp16.py gpu --encoders lite1,lite2
+
+A lent GPU machine has torch but not the weights packages; `train --encoder-weights`
+reads these files. Only the encoder's tensors are kept (no classifier head), and the
+batch-norm statistics stay float32 (fp16 overflows on large running variances).
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import torch
+
+from wardrobe_app.vision.efficientnet_lite import imagenet_weights_path
+
+ENCODER_PREFIXES = ("_conv_stem", "_bn0", "_blocks")
+FULL_PRECISION = ("running_mean", "running_var")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("target", type=Path, help="folder to write <encoder>_imagenet_fp16.pth")
+    parser.add_argument("--encoders", default="lite0,lite1,lite2")
+    args = parser.parse_args()
+    args.target.mkdir(parents=True, exist_ok=True)
+    for variant in args.encoders.split(","):
+        state = torch.load(imagenet_weights_path(variant), map_location="cpu", weights_only=True)
+        small = {
+            k: v.half() if v.is_floating_point() and not k.endswith(FULL_PRECISION) else v
+            for k, v in state.items()
+            if k.startswith(ENCODER_PREFIXES)
+        }
+        path = args.target / f"{variant}_imagenet_fp16.pth"
+        torch.save(small, path)
+        print(f"{path}: {len(small)} tensors, {path.stat().st_size / 1e6:.1f} MB")
+
+
+if __name__ == "__main__":
+    main()
