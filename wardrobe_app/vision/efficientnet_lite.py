@@ -15,37 +15,46 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-# (kernel, stride, expand ratio, in, out, repeats) per stage. Lite1 is Lite0 deeper; Lite2
-# is deeper and wider (the "Lite" scaling keeps the 32-channel stem and 1280 head fixed).
-LITE_STAGES: dict[str, list[tuple[int, int, int, int, int, int]]] = {
-    "lite0": [
-        (3, 1, 1, 32, 16, 1),
-        (3, 2, 6, 16, 24, 2),
-        (5, 2, 6, 24, 40, 2),
-        (3, 2, 6, 40, 80, 3),
-        (5, 1, 6, 80, 112, 3),
-        (5, 2, 6, 112, 192, 4),
-        (3, 1, 6, 192, 320, 1),
-    ],
-    "lite1": [
-        (3, 1, 1, 32, 16, 1),
-        (3, 2, 6, 16, 24, 3),
-        (5, 2, 6, 24, 40, 3),
-        (3, 2, 6, 40, 80, 4),
-        (5, 1, 6, 80, 112, 4),
-        (5, 2, 6, 112, 192, 5),
-        (3, 1, 6, 192, 320, 1),
-    ],
-    "lite2": [
-        (3, 1, 1, 32, 16, 1),
-        (3, 2, 6, 16, 24, 3),
-        (5, 2, 6, 24, 48, 3),
-        (3, 2, 6, 48, 88, 4),
-        (5, 1, 6, 88, 120, 4),
-        (5, 2, 6, 120, 208, 5),
-        (3, 1, 6, 208, 352, 1),
-    ],
-}
+Stage = tuple[int, int, int, int, int, int]  # kernel, stride, expand ratio, in, out, repeats
+
+# EfficientNet-B0/Lite0, the base that Lite1 and Lite2 scale.
+LITE0_STAGES: list[Stage] = [
+    (3, 1, 1, 32, 16, 1),
+    (3, 2, 6, 16, 24, 2),
+    (5, 2, 6, 24, 40, 2),
+    (3, 2, 6, 40, 80, 3),
+    (5, 1, 6, 80, 112, 3),
+    (5, 2, 6, 112, 192, 4),
+    (3, 1, 6, 192, 320, 1),
+]
+# (width, depth) multipliers of each variant, as in the reference implementation.
+LITE_SCALING = {"lite0": (1.0, 1.0), "lite1": (1.0, 1.1), "lite2": (1.1, 1.2)}
+
+
+def _round_channels(channels: int, width: float, divisor: int = 8) -> int:
+    scaled = channels * width
+    rounded = max(divisor, int(scaled + divisor / 2) // divisor * divisor)
+    return rounded + divisor if rounded < 0.9 * scaled else rounded
+
+
+def scaled_stages(width: float, depth: float) -> list[Stage]:
+    """Lite scaling: channels rounded to multiples of 8, repeats rounded up, except that
+    the stem (32 channels) and the first and last stages keep their single block."""
+    last = len(LITE0_STAGES) - 1
+    return [
+        (
+            kernel,
+            stride,
+            expand,
+            32 if i == 0 else _round_channels(in_ch, width),
+            _round_channels(out_ch, width),
+            repeats if i in (0, last) else math.ceil(repeats * depth),
+        )
+        for i, (kernel, stride, expand, in_ch, out_ch, repeats) in enumerate(LITE0_STAGES)
+    ]
+
+
+LITE_STAGES = {name: scaled_stages(*scale) for name, scale in LITE_SCALING.items()}
 ENCODERS = tuple(LITE_STAGES)
 BN_EPS = 1e-3
 BN_MOMENTUM = 0.01
@@ -96,7 +105,7 @@ class MBConv(nn.Module):
         return y + x if self.residual else y
 
 
-def skip_blocks(stages: list[tuple[int, int, int, int, int, int]]) -> tuple[int, ...]:
+def skip_blocks(stages: list[Stage]) -> tuple[int, ...]:
     """Index of the last block at each output stride 2, 4, 8, 16, 32: the skip features.
 
     That is the block before each downsampling stage, and the very last block.
