@@ -107,3 +107,24 @@ def test_evaluate_reports_iou_and_confusion(
     assert report["photos"] == 2  # val.txt
     assert np.array(report["confusion"]).sum() == 2 * 96 * 64
     assert 0.0 <= report["pixel_accuracy"] <= 1.0
+    shown = sum(sum(counts.values()) for counts in report["garments"].values())
+    assert shown >= 2  # each val photo shows at least one garment
+
+
+def test_evaluate_writes_one_row_per_photo(
+    tiny_ccp: Path, tiny_model: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import csv
+
+    table = tmp_path / "photos.csv"
+    args = ["evaluate", "--data", str(tiny_ccp), "--model", str(tiny_model)]
+    assert main([*args, "--per-photo", str(table)]) == 0
+    assert "wrong_class" in capsys.readouterr().out  # the garment table is printed
+    with table.open() as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 2
+    for row in rows:
+        assert sum(int(row[f"{n}_true"]) for n in ("background", "top", "bottom", "one-piece")) == (
+            96 * 64
+        )
+        assert int(row["top_both"]) <= min(int(row["top_true"]), int(row["top_predicted"]))

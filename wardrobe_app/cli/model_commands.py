@@ -127,6 +127,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     e.add_argument("--model", type=Path, default=None)
     e.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
     e.add_argument("--json", action="store_true")
+    e.add_argument(
+        "--per-photo",
+        type=Path,
+        default=None,
+        metavar="CSV",
+        help="also write one row per photo: pixel counts per class and each garment's outcome",
+    )
     e.set_defaults(func=cmd_evaluate)
 
 
@@ -236,7 +243,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from ..vision.model_folder import ModelFolderError
 
     try:
-        report = evaluate_folder(args.data, args.split, args.model, args.device)
+        report = evaluate_folder(args.data, args.split, args.model, args.device, args.per_photo)
     except (ModelFolderError, FileNotFoundError, RuntimeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
