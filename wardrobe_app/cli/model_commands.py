@@ -107,6 +107,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         default=1.0,
         help="draw photos that show a one-piece this many times as often (default 1)",
     )
+    t.add_argument(
+        "--reframe",
+        type=float,
+        default=0.0,
+        metavar="P",
+        help="share of photos cut to a waist-up, legs-only or close framing (default 0)",
+    )
     t.set_defaults(func=cmd_train)
 
     s = sub.add_parser(
@@ -202,6 +209,7 @@ def cmd_train(args: argparse.Namespace) -> int:
             pseudo=str(args.pseudo) if args.pseudo else None,
             one_piece_boost=args.one_piece_boost,
             encoder=args.encoder,
+            reframe=args.reframe,
         ),
         log=lambda line: print(line, file=sys.stderr, flush=True),
     )

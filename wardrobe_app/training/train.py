@@ -57,6 +57,7 @@ class TrainArgs:
     pseudo: str | None = None
     one_piece_boost: float = 1.0
     encoder: str = "lite0"
+    reframe: float = 0.0
 
 
 def photo_sampling_weights(labels: np.ndarray, rare_class: int, boost: float) -> np.ndarray:
@@ -237,7 +238,7 @@ def train(args: TrainArgs, log: Any = print) -> dict[str, Any]:
         ArrayDataset(
             tr_images,
             tr_labels,
-            train_transform((args.crop[0], args.crop[1]), config.mean, config.std),
+            train_transform((args.crop[0], args.crop[1]), config.mean, config.std, args.reframe),
         ),
         batch_size=args.batch,
         shuffle=sampler is None,
