@@ -24,25 +24,51 @@ def test_reframe_off_is_the_identity() -> None:
     assert out_image is image and out_mask is mask
 
 
-def test_reframe_zooms_a_window_and_keeps_photo_and_labels_together() -> None:
+def test_zoom_in_fills_the_frame_and_keeps_photo_and_labels_together() -> None:
     torch.manual_seed(0)
     reframe = Reframe(1.0)
     seen_one_class = False
     for _ in range(40):
-        image, mask = reframe(*sample())
+        image, mask = reframe._zoom_in(*sample())
         assert image.shape == (3, 96, 64) and mask.shape == (96, 64)
         labelled = mask != IGNORE_INDEX
         # The window fills the frame's full height or full width, from the top left.
         assert labelled[0, 0] and (labelled[:, 0].all() or labelled[0, :].all())
-        # Every labelled pixel shows its class's grey (nearest labels, bilinear photo:
-        # only a seam row may blend the two).
-        grey = image[0][labelled].int()
-        classes = mask[labelled].int()
-        agree = ((classes == 1) & (grey <= 150)) | ((classes == 2) & (grey >= 150))
-        assert agree.float().mean() > 0.95
+        assert_photo_matches_labels(image, mask, labelled)
         assert (image[:, ~labelled] == 0).all()  # padding is black and unlabelled
-        seen_one_class |= len(classes.unique()) == 1  # a waist-up framing
+        seen_one_class |= len(mask[labelled].unique()) == 1  # a waist-up framing
     assert seen_one_class
+
+
+def test_zoom_out_puts_a_smaller_photo_on_a_plain_backdrop() -> None:
+    torch.manual_seed(0)
+    for _ in range(20):
+        image, mask = Reframe(1.0)._zoom_out(*sample())
+        garment = mask != 0
+        assert 0.45**2 * 0.9 < garment.float().mean() < 0.9**2 * 1.05  # shrunk, not cut
+        assert_photo_matches_labels(image, mask, garment)
+        backdrop = image[:, ~garment]
+        assert (backdrop == backdrop[:, :1]).all()  # one plain colour, labelled background
+
+
+def test_reframe_does_both() -> None:
+    torch.manual_seed(0)
+    kinds = set()
+    for _ in range(20):
+        _, mask = Reframe(1.0)(*sample())
+        kinds.add("in" if (mask == IGNORE_INDEX).any() else "out")
+    assert kinds == {"in", "out"}
+
+
+def assert_photo_matches_labels(
+    image: torch.Tensor, mask: torch.Tensor, where: torch.Tensor
+) -> None:
+    """Each labelled pixel shows its class's grey (nearest labels, smooth photo: only the
+    seam between the two may blend)."""
+    grey = image[0][where].int()
+    classes = mask[where].int()
+    agree = ((classes == 1) & (grey <= 150)) | ((classes == 2) & (grey >= 150))
+    assert agree.float().mean() > 0.93
 
 
 def test_train_transform_keeps_ignored_pixels_out_of_the_classes() -> None:

@@ -11,23 +11,36 @@ from .losses import IGNORE_INDEX
 
 
 class Reframe:
-    """With probability ``p``, a part of the photo as if it had been framed that way.
+    """With probability ``p``, the photo as if it had been framed another way.
 
-    CCP's photos are full-length portraits; people also take waist-up, legs-only and
-    close shots. A random window (at least ``min_height`` x ``min_width`` of the frame) is
-    cut out and scaled up, keeping its aspect, to fit the frame at the top left, as the
-    segmenter fits a photo to its working size. The rest of the frame is padding without
-    labels (the segmenter crops padding off), so it costs no loss either way.
+    CCP's photos are full-length portraits that fill the frame; people also take
+    waist-up, legs-only and close shots, and shops show a small figure on a plain studio
+    backdrop. Half the reframed photos zoom in: a random window (at least ``min_height``
+    x ``min_width`` of the frame, often from its top or bottom edge) is scaled up, keeping
+    its aspect, to fit the frame at the top left as the segmenter fits a photo; the rest
+    of the frame is padding without labels (the segmenter crops padding off). The other
+    half zoom out: the photo shrunk to ``min_shrink``-0.9 of its size somewhere on a
+    plain backdrop of a random colour, labelled background.
     """
 
-    def __init__(self, p: float, min_height: float = 0.4, min_width: float = 0.6) -> None:
+    def __init__(
+        self, p: float, min_height: float = 0.4, min_width: float = 0.6, min_shrink: float = 0.45
+    ) -> None:
         self.p, self.min_height, self.min_width = p, min_height, min_width
+        self.min_shrink = min_shrink
 
     def __call__(
         self, image: tv_tensors.Image, mask: tv_tensors.Mask
     ) -> tuple[tv_tensors.Image, tv_tensors.Mask]:
         if self.p <= 0 or torch.rand(()) >= self.p:
             return image, mask
+        if torch.rand(()) < 0.5:
+            return self._zoom_in(image, mask)
+        return self._zoom_out(image, mask)
+
+    def _zoom_in(
+        self, image: tv_tensors.Image, mask: tv_tensors.Mask
+    ) -> tuple[tv_tensors.Image, tv_tensors.Mask]:
         height, width = image.shape[-2:]
         h = int(height * torch.empty(()).uniform_(self.min_height, 1.0))
         w = int(width * torch.empty(()).uniform_(self.min_width, 1.0))
@@ -37,15 +50,40 @@ class Reframe:
         left = int(torch.randint(0, width - w + 1, ()))
         scale = min(height / h, width / w)
         size = (min(height, round(h * scale)), min(width, round(w * scale)))
-        window = image[None, :, top : top + h, left : left + w].float()
-        zoomed = F.interpolate(window, size=size, mode="bilinear", align_corners=False)
-        labels = mask[None, None, top : top + h, left : left + w].float()
-        zoomed_labels = F.interpolate(labels, size=size, mode="nearest")
+        window = image[:, top : top + h, left : left + w]
         out = torch.zeros_like(image)
-        out[:, : size[0], : size[1]] = zoomed[0].round().clamp(0, 255).to(image.dtype)
         out_mask = torch.full_like(mask, IGNORE_INDEX)
-        out_mask[: size[0], : size[1]] = zoomed_labels[0, 0].to(mask.dtype)
+        out[:, : size[0], : size[1]] = _resized_image(window, size)
+        out_mask[: size[0], : size[1]] = _resized_labels(mask[top : top + h, left : left + w], size)
         return tv_tensors.Image(out), tv_tensors.Mask(out_mask)
+
+    def _zoom_out(
+        self, image: tv_tensors.Image, mask: tv_tensors.Mask
+    ) -> tuple[tv_tensors.Image, tv_tensors.Mask]:
+        height, width = image.shape[-2:]
+        shrink = float(torch.empty(()).uniform_(self.min_shrink, 0.9))
+        size = (max(1, round(height * shrink)), max(1, round(width * shrink)))
+        top = int(torch.randint(0, height - size[0] + 1, ()))
+        left = int(torch.randint(0, width - size[1] + 1, ()))
+        backdrop = torch.randint(0, 256, (3, 1, 1), dtype=torch.uint8)
+        out = backdrop.expand_as(image).clone()
+        out_mask = torch.zeros_like(mask)
+        out[:, top : top + size[0], left : left + size[1]] = _resized_image(image, size)
+        out_mask[top : top + size[0], left : left + size[1]] = _resized_labels(mask, size)
+        return tv_tensors.Image(out), tv_tensors.Mask(out_mask)
+
+
+def _resized_image(image: torch.Tensor, size: tuple[int, int]) -> torch.Tensor:
+    resized = F.interpolate(
+        image[None].float(), size=size, mode="bilinear", align_corners=False, antialias=True
+    )
+    return resized[0].round().clamp(0, 255).to(image.dtype)
+
+
+def _resized_labels(labels: torch.Tensor, size: tuple[int, int]) -> torch.Tensor:
+    return F.interpolate(labels[None, None].float(), size=size, mode="nearest")[0, 0].to(
+        labels.dtype
+    )
 
 
 def train_transform(

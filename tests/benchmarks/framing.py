@@ -1,0 +1,104 @@
+"""Segmenter IoU on CCP val photos framed unlike CCP's full-length portraits.
+
+    python tests/benchmarks/framing.py [--model DIR ...] [--limit N]
+
+Other fashion sites and people's own photos are often waist-up, legs-only, closer, or a
+small figure on a studio background. Each val photo is cut or padded that way (labels
+alike) and segmented at its new size; IoU over the split per framing, for each model in
+the same run (default: the shipped one). The last line per model is
+``<name>: as_is=<mean> upper=<mean> lower=<mean> zoom=<mean> small=<mean> worst_ratio=<r>``
+(mean garment IoU; worst_ratio = the worst framing's mean over the whole photo's).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from wardrobe_app import paths  # noqa: E402
+from wardrobe_app.training.ccp import label_lookup, load_pair, read_split  # noqa: E402
+from wardrobe_app.training.metrics import ConfusionMatrix  # noqa: E402
+from wardrobe_app.vision.segmenter import Segmenter  # noqa: E402
+
+Pair = tuple[np.ndarray, np.ndarray]
+STUDIO_GREY = (245, 245, 245)
+
+
+def upper(rgb: np.ndarray, labels: np.ndarray) -> Pair:
+    """Waist-up: the top 55% of the photo."""
+    cut = int(labels.shape[0] * 0.55)
+    return rgb[:cut], labels[:cut]
+
+
+def lower(rgb: np.ndarray, labels: np.ndarray) -> Pair:
+    """Legs and lower body: the bottom 65%."""
+    cut = int(labels.shape[0] * 0.35)
+    return rgb[cut:], labels[cut:]
+
+
+def zoom(rgb: np.ndarray, labels: np.ndarray) -> Pair:
+    """Closer: the central two thirds each way."""
+    h, w = labels.shape
+    y, x = h // 6, w // 6
+    return rgb[y : h - y, x : w - x], labels[y : h - y, x : w - x]
+
+
+def small(rgb: np.ndarray, labels: np.ndarray) -> Pair:
+    """A smaller figure on a light studio background (frame 1.5x as tall, 2x as wide)."""
+    h, w = labels.shape
+    ph, pw = h // 4, w // 2
+    padded = cv2.copyMakeBorder(rgb, ph, ph, pw, pw, cv2.BORDER_CONSTANT, value=STUDIO_GREY)
+    return padded, cv2.copyMakeBorder(labels, ph, ph, pw, pw, cv2.BORDER_CONSTANT, value=0)
+
+
+FRAMINGS: dict[str, Callable[[np.ndarray, np.ndarray], Pair]] = {
+    "as_is": lambda rgb, labels: (rgb, labels),
+    "upper": upper,
+    "lower": lower,
+    "zoom": zoom,
+    "small": small,
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", type=Path, action="append", default=None)
+    parser.add_argument("--limit", type=int, default=0, help="first N val photos (0: all)")
+    args = parser.parse_args()
+    ccp = paths.SHARED_DATA_DIR / "ccp"
+    if not ccp.exists():
+        print(f"skipped: {ccp} is not present (CCP val photos and labels are needed)")
+        return
+    stems = read_split(ccp, "val.txt")[: args.limit or None]
+    table = label_lookup(ccp, 4)
+    pairs = [load_pair(ccp, stem, table) for stem in stems]
+    for model in args.model or [paths.DEFAULT_SEGMENTER]:
+        segmenter = Segmenter(model, device="cpu")
+        means: dict[str, float] = {}
+        for name, frame in FRAMINGS.items():
+            matrix = ConfusionMatrix(len(segmenter.class_names))
+            for rgb, labels in pairs:
+                photo, truth = frame(rgb, labels)
+                matrix.update(truth, segmenter.segment(np.ascontiguousarray(photo)))
+            iou = matrix.iou()
+            means[name] = float(np.nanmean(iou[1:]))
+            print(
+                f"{model} {name:<6} top {iou[1]:.3f} bottom {iou[2]:.3f} "
+                f"one-piece {iou[3]:.3f} mean {means[name]:.3f}",
+                flush=True,
+            )
+        worst = min(v for k, v in means.items() if k != "as_is") / means["as_is"]
+        figures = " ".join(f"{k}={v:.3f}" for k, v in means.items())
+        print(f"{segmenter.config.name} ({model}): {figures} worst_ratio={worst:.2f}")
+
+
+if __name__ == "__main__":
+    main()
