@@ -10,10 +10,12 @@ batch-norm statistics stay float32 (fp16 overflows on large running variances).
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 import torch
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from wardrobe_app.vision.efficientnet_lite import imagenet_weights_path
 
 ENCODER_PREFIXES = ("_conv_stem", "_bn0", "_blocks")

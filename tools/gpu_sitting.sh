@@ -22,9 +22,10 @@ python3 -c "import torch, torchvision; print('torch', torch.__version__, torchvi
 DATA=${DATA:-gpu/ccp}
 common=(--data "$DATA" --device "$DEVICE" $AMP --minutes "$MINUTES" --epochs 1000
         --threads 1 --workers "$WORKERS" --batch 16 $EXTRA)
-imagenet() { echo --encoder "$1" --encoder-weights "gpu/$1_imagenet_fp16.pth"; }
+lite1=(--encoder lite1 --encoder-weights gpu/lite1_imagenet_fp16.pth)
+lite2=(--encoder lite2 --encoder-weights gpu/lite2_imagenet_fp16.pth)
 limit=$(python3 -c "print(int($MINUTES * 60 + 90))")
-train() {  # name, then arguments
+run() {  # name, then arguments
     local name=$1; shift
     timeout "$limit" python3 -m wardrobe_app.cli train "${common[@]}" --out "$RUNS/$name/run" "$@" \
         >"$RUNS/$name.log" 2>&1
@@ -32,12 +33,15 @@ train() {  # name, then arguments
 }
 # Sitting 1 (Lite0 full/crop/warm, seed UNet) is in MODEL.md; the seed UNet lost (0.474
 # at 10x the latency). Sitting 2 tries the bigger encoders, which fit the latency budget.
-names=(lite2-full lite2-crop lite1-full warm-boost)
-# shellcheck disable=SC2046  # imagenet() prints several words on purpose
-train lite2-full --crop 384x256 --lr 2e-3 $(imagenet lite2) &
-train lite2-crop --crop 288x192 --lr 2e-3 $(imagenet lite2) &
-train lite1-full --crop 384x256 --lr 2e-3 $(imagenet lite1) &
-train warm-boost --crop 384x256 --lr 1e-3 --init resources/models/segmenter --one-piece-boost 2 &
+names=()
+train() {  # name, then arguments: runs in the background
+    names+=("$1")
+    run "$@" &
+}
+train lite2-full --crop 384x256 --lr 2e-3 "${lite2[@]}"
+train lite2-crop --crop 288x192 --lr 2e-3 "${lite2[@]}"
+train lite1-full --crop 384x256 --lr 2e-3 "${lite1[@]}"
+train warm-boost --crop 384x256 --lr 1e-3 --init resources/models/segmenter --one-piece-boost 2
 wait
 
 for name in "${names[@]}"; do

@@ -6,7 +6,7 @@ Other fashion sites and people's own photos are often waist-up, legs-only, close
 small figure on a studio background. Each val photo is cut or padded that way (labels
 alike) and segmented at its new size; IoU over the split per framing, for each model in
 the same run (default: the shipped one). The last line per model is
-``<name>: as_is=<mean> upper=<mean> lower=<mean> zoom=<mean> small=<mean> worst_ratio=<r>``
+``<name> (<folder>): as_is=<m> upper=<m> lower=<m> zoom=<m> small=<m> worst_ratio=<r>``
 (mean garment IoU; worst_ratio = the worst framing's mean over the whole photo's).
 """
 
@@ -78,10 +78,11 @@ def main() -> None:
         print(f"skipped: {ccp} is not present (CCP val photos and labels are needed)")
         return
     stems = read_split(ccp, "val.txt")[: args.limit or None]
-    table = label_lookup(ccp, 4)
-    pairs = [load_pair(ccp, stem, table) for stem in stems]
     for model in args.model or [paths.DEFAULT_SEGMENTER]:
         segmenter = Segmenter(model, device="cpu")
+        names = segmenter.class_names  # 3 (seed) or 4 classes
+        table = label_lookup(ccp, len(names))
+        pairs = [load_pair(ccp, stem, table) for stem in stems]
         means: dict[str, float] = {}
         for name, frame in FRAMINGS.items():
             matrix = ConfusionMatrix(len(segmenter.class_names))
@@ -90,11 +91,8 @@ def main() -> None:
                 matrix.update(truth, segmenter.segment(np.ascontiguousarray(photo)))
             iou = matrix.iou()
             means[name] = float(np.nanmean(iou[1:]))
-            print(
-                f"{model} {name:<6} top {iou[1]:.3f} bottom {iou[2]:.3f} "
-                f"one-piece {iou[3]:.3f} mean {means[name]:.3f}",
-                flush=True,
-            )
+            per_class = " ".join(f"{n} {v:.3f}" for n, v in zip(names[1:], iou[1:], strict=True))
+            print(f"{model} {name:<6} {per_class} mean {means[name]:.3f}", flush=True)
         worst = min(v for k, v in means.items() if k != "as_is") / means["as_is"]
         figures = " ".join(f"{k}={v:.3f}" for k, v in means.items())
         print(f"{segmenter.config.name} ({model}): {figures} worst_ratio={worst:.2f}")

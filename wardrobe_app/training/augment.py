@@ -17,8 +17,10 @@ class Reframe:
     waist-up, legs-only and close shots, and shops show a small figure on a plain studio
     backdrop. Half the reframed photos zoom in: a random window (at least ``min_height``
     x ``min_width`` of the frame, often from its top or bottom edge) is scaled up, keeping
-    its aspect, to fit the frame at the top left as the segmenter fits a photo; the rest
-    of the frame is padding without labels (the segmenter crops padding off). The other
+    its aspect, until it fills the frame's height or width (a photo of that framing fills
+    the segmenter's working size the same way); the rest of the frame is black and without
+    labels, so that it costs no loss (a batch needs one size; at inference there is no such
+    margin). The other
     half zoom out: the photo shrunk to ``min_shrink``-0.9 of its size somewhere on a
     plain backdrop of a random colour, labelled background.
     """
@@ -81,9 +83,9 @@ def _resized_image(image: torch.Tensor, size: tuple[int, int]) -> torch.Tensor:
 
 
 def _resized_labels(labels: torch.Tensor, size: tuple[int, int]) -> torch.Tensor:
-    return F.interpolate(labels[None, None].float(), size=size, mode="nearest")[0, 0].to(
-        labels.dtype
-    )
+    # nearest-exact samples at pixel centres, as the bilinear photo does: no half-pixel shift.
+    resized = F.interpolate(labels[None, None].float(), size=size, mode="nearest-exact")
+    return resized[0, 0].to(labels.dtype)
 
 
 def train_transform(

@@ -191,7 +191,7 @@ def model_config_for(args: TrainArgs) -> ModelConfig:
         class_names=class_names_for(args.classes),
         width=args.width,
         batch_norm=args.batch_norm if args.architecture == "unet" else False,
-        encoder=args.encoder,
+        encoder=args.encoder if args.architecture == "lite-unet" else "lite0",
         input_size=list(args.size),
         mean=[0.5, 0.5, 0.5],
         std=[0.5, 0.5, 0.5],
@@ -225,7 +225,9 @@ def train(args: TrainArgs, log: Any = print) -> dict[str, Any]:
     log(f"train {len(tr_images)} / val {len(va_images)} photos at {size[0]}x{size[1]} on {device}")
 
     sampler: WeightedRandomSampler | None = None
-    if args.one_piece_boost != 1.0 and "one-piece" in config.class_names:
+    if args.one_piece_boost != 1.0 and "one-piece" not in config.class_names:
+        log("--one-piece-boost ignored: this class set has no one-piece")
+    elif args.one_piece_boost != 1.0:
         weights_per_photo = photo_sampling_weights(
             tr_labels, config.class_names.index("one-piece"), args.one_piece_boost
         )

@@ -134,9 +134,12 @@ def load_model(folder: str | os.PathLike[str]) -> tuple[nn.Module, ModelConfig]:
     try:
         model.load_state_dict(state, strict=True)
     except RuntimeError as exc:
+        network = config.architecture
+        if network == "lite-unet":
+            network += f" on {config.encoder}"
         raise ModelFolderError(
             f"{weights} does not match the network in {CONFIG_FILE} "
-            f"({config.architecture}, {config.num_classes} classes): {str(exc)[:300]}"
+            f"({network}, {config.num_classes} classes): {str(exc)[:300]}"
         ) from exc
     model.eval()
     return model, config
