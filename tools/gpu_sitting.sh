@@ -41,7 +41,7 @@ train() {  # name, then arguments: runs in the background
 train lite2-full --crop 384x256 --lr 2e-3 "${lite2[@]}"
 train lite2-crop --crop 288x192 --lr 2e-3 "${lite2[@]}"
 train lite1-full --crop 384x256 --lr 2e-3 "${lite1[@]}"
-train warm-boost --crop 384x256 --lr 1e-3 --init resources/models/segmenter --one-piece-boost 2
+train warm-boost --crop 384x256 --lr 1e-3 --init resources/models/segmenter --one-piece-boost 2 --reframe 0.5
 wait
 
 for name in "${names[@]}"; do
