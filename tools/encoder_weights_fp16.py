@@ -4,7 +4,7 @@
 
 A lent GPU machine has torch but not the weights packages; `train --encoder-weights`
 reads these files. Only the encoder's tensors are kept (no classifier head), and the
-batch-norm statistics stay float32 (fp16 overflows on large running variances).
+batch-norm statistics stay float32, as in model folders (model_folder.stored_tensor).
 """
 
 from __future__ import annotations
@@ -16,10 +16,8 @@ from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from wardrobe_app.vision.efficientnet_lite import imagenet_weights_path
-
-ENCODER_PREFIXES = ("_conv_stem", "_bn0", "_blocks")
-FULL_PRECISION = ("running_mean", "running_var")
+from wardrobe_app.vision.efficientnet_lite import encoder_state, imagenet_weights_path
+from wardrobe_app.vision.model_folder import stored_tensor
 
 
 def main() -> None:
@@ -30,11 +28,7 @@ def main() -> None:
     args.target.mkdir(parents=True, exist_ok=True)
     for variant in args.encoders.split(","):
         state = torch.load(imagenet_weights_path(variant), map_location="cpu", weights_only=True)
-        small = {
-            k: v.half() if v.is_floating_point() and not k.endswith(FULL_PRECISION) else v
-            for k, v in state.items()
-            if k.startswith(ENCODER_PREFIXES)
-        }
+        small = {k: stored_tensor(k, v, half=True) for k, v in encoder_state(state).items()}
         path = args.target / f"{variant}_imagenet_fp16.pth"
         torch.save(small, path)
         print(f"{path}: {len(small)} tensors, {path.stat().st_size / 1e6:.1f} MB")

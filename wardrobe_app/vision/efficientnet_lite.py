@@ -127,6 +127,12 @@ def imagenet_weights_path(variant: str) -> str:
     return str(getattr(package, f"EfficientnetLite{number}ModelFile").get_model_file_path())
 
 
+def encoder_state(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    """The encoder's tensors of a whole-network ImageNet state dict (not the classifier
+    head: conv_head, bn1, fc)."""
+    return {k: v for k, v in state.items() if k.startswith(("_conv_stem", "_bn0", "_blocks"))}
+
+
 class EfficientNetLiteEncoder(nn.Module):
     """Returns the feature maps at strides 2, 4, 8, 16 and 32."""
 
@@ -170,6 +176,4 @@ class EfficientNetLiteEncoder(nn.Module):
         if path is None:
             path = imagenet_weights_path(self.variant)
         state = torch.load(path, map_location="cpu", weights_only=True)
-        # The classifier head (conv_head, bn1, fc) is not part of the encoder.
-        state = {k: v for k, v in state.items() if k.startswith(("_conv_stem", "_bn0", "_blocks"))}
-        self.load_state_dict(state, strict=True)
+        self.load_state_dict(encoder_state(state), strict=True)

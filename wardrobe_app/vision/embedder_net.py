@@ -13,6 +13,7 @@ from .efficientnet_lite import (
     BN_EPS,
     BN_MOMENTUM,
     EfficientNetLiteEncoder,
+    encoder_state,
     imagenet_weights_path,
 )
 
@@ -43,9 +44,7 @@ class Lite0Features(nn.Module):
         if path is None:
             path = imagenet_weights_path("lite0")
         state = torch.load(path, map_location="cpu", weights_only=True)
-        self.encoder.load_state_dict(
-            {k: v for k, v in state.items() if k.startswith(("_conv_stem", "_bn0", "_blocks"))}
-        )
+        self.encoder.load_state_dict(encoder_state(state))
         self._conv_head.load_state_dict({"weight": state["_conv_head.weight"]})
         self._bn1.load_state_dict(
             {k[len("_bn1.") :]: v for k, v in state.items() if k.startswith("_bn1.")}

@@ -159,7 +159,9 @@ def _atomic_write(path: Path, write: Any) -> None:
 _FULL_PRECISION_SUFFIXES = ("running_mean", "running_var")
 
 
-def _stored(name: str, tensor: torch.Tensor, half: bool) -> torch.Tensor:
+def stored_tensor(name: str, tensor: torch.Tensor, half: bool) -> torch.Tensor:
+    """``tensor`` as a weight file keeps it: fp16 when ``half``, except batch-norm
+    statistics and values out of fp16's range."""
     if not half or not tensor.is_floating_point() or name.endswith(_FULL_PRECISION_SUFFIXES):
         return tensor
     if not torch.isfinite(tensor.half()).all():  # out of fp16's range: keep it exact
@@ -178,7 +180,8 @@ def save_model(
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     state = {
-        k: _stored(k, v.detach(), half).cpu().contiguous() for k, v in model.state_dict().items()
+        k: stored_tensor(k, v.detach(), half).cpu().contiguous()
+        for k, v in model.state_dict().items()
     }
     _atomic_write(folder / WEIGHTS_FILE, lambda tmp: torch.save(state, tmp))
     text = json.dumps(asdict(config), indent=2) + "\n"
