@@ -110,3 +110,38 @@ def test_bigger_encoder_trains_and_warm_start_must_match_it(tiny_ccp: Path, tmp_
     again.init = str(out / "best")  # a Lite1 folder, but Lite0 asked for
     with pytest.raises(RuntimeError, match="different network"):
         train(again, log=lambda _: None)
+
+
+def test_context_module_is_added_to_a_warm_start_and_trained(
+    tiny_ccp: Path, tmp_path: Path
+) -> None:
+    import torch
+
+    plain = tiny_train_args(tiny_ccp, tmp_path / "plain", 1, architecture="lite-unet")
+    train(plain, log=lambda _: None)
+    base, _ = load_model(tmp_path / "plain" / "best")
+
+    with_context = tiny_train_args(tiny_ccp, tmp_path / "ctx", 1, architecture="lite-unet")
+    with_context.context, with_context.init = True, str(tmp_path / "plain" / "best")
+    from wardrobe_app.training.train import model_config_for, warm_start
+
+    start = warm_start(with_context.init, model_config_for(with_context)).eval()
+    x = torch.rand(1, 3, 96, 64)
+    with torch.inference_mode():  # the new module starts as the identity: an exact warm start
+        assert torch.equal(start(x), base(x))
+
+    train(with_context, log=lambda _: None)
+    model, config = load_model(tmp_path / "ctx" / "best")
+    assert config.context and model.context is not None  # type: ignore[union-attr]
+    trained_scale = model.context.scale.weight  # type: ignore[union-attr]
+    assert trained_scale.abs().sum() > 0  # the presence loss and the pixels reached it
+
+    # Taking the module away again is a different network, not a silent drop.
+    back = tiny_train_args(tiny_ccp, tmp_path / "back", 1, architecture="lite-unet")
+    back.init = str(tmp_path / "ctx" / "best")
+    with pytest.raises(RuntimeError, match="different network"):
+        train(back, log=lambda _: None)
+    seed = tiny_train_args(tiny_ccp, tmp_path / "seed", 1)
+    seed.context = True
+    with pytest.raises(ValueError, match="lite-unet"):
+        train(seed, log=lambda _: None)

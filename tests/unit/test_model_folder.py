@@ -98,6 +98,27 @@ def test_encoder_is_part_of_the_folder(tmp_path: Path) -> None:
         load_model(tmp_path / "m")
 
 
+def test_context_module_is_part_of_the_folder(tmp_path: Path) -> None:
+    config = ModelConfig(architecture="lite-unet", decoder_channels=[16, 8], context=True)
+    model = build_model(config).eval()
+    torch.nn.init.normal_(model.context.scale.weight)  # type: ignore[union-attr]
+    save_model(model, config, tmp_path / "m")
+    loaded, loaded_config = load_model(tmp_path / "m")
+    assert loaded_config.context
+    x = torch.rand(1, 3, 64, 64)
+    with torch.inference_mode():
+        logits, presence = loaded.forward_with_presence(x)  # type: ignore[operator]
+        assert presence.shape == (1, 3)  # top, bottom, one-piece
+        assert torch.allclose(logits, model(x), atol=1e-2)  # fp16 storage
+    # Folders from before the module existed read as without it.
+    data = json.loads((tmp_path / "m" / "config.json").read_text())
+    del data["context"]
+    assert not ModelConfig.from_dict(data).context
+    (tmp_path / "m" / "config.json").write_text(json.dumps(data))
+    with pytest.raises(ModelFolderError, match="does not match"):
+        load_model(tmp_path / "m")
+
+
 def test_weights_are_loaded_without_unpickling(folder: Path) -> None:
     # A pickle that would run code must be refused by weights_only loading.
     class Evil:

@@ -128,6 +128,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         metavar="P",
         help="share of photos cut to a waist-up, legs-only or close framing (default 0)",
     )
+    t.add_argument(
+        "--context",
+        action="store_true",
+        help="lite-unet: image-level context module with a garment-presence loss "
+        "(--init from a folder without one adds it)",
+    )
     t.set_defaults(func=cmd_train)
 
     s = sub.add_parser(
@@ -224,6 +230,7 @@ def cmd_train(args: argparse.Namespace) -> int:
             one_piece_boost=args.one_piece_boost,
             encoder=args.encoder,
             reframe=args.reframe,
+            context=args.context,
         ),
         log=lambda line: print(line, file=sys.stderr, flush=True),
     )

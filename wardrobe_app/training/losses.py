@@ -37,3 +37,31 @@ class CrossEntropyDice(nn.Module):
         denom = probs.sum(dims) + onehot.sum(dims)
         dice = 1 - (2 * inter + 1) / (denom + 1)
         return ce + self.dice_weight * dice[1:].mean()  # Dice over garment classes only
+
+
+def presence_targets(target: torch.Tensor, num_classes: int) -> torch.Tensor:
+    """(N, num_classes - 1) floats: 1 where the photo shows that garment class at all."""
+    flat = target.flatten(1)
+    return torch.stack([(flat == c).any(1) for c in range(1, num_classes)], dim=1).float()
+
+
+class PresenceLoss(nn.Module):
+    """Segmentation loss plus ``weight`` x a per-photo "which garments are here" loss.
+
+    EncNet's semantic-encoding loss (Zhang et al., CVPR 2018, weight 0.2 there): binary
+    cross-entropy per garment class on the context module's presence logits.
+    """
+
+    def __init__(self, pixel_loss: nn.Module, weight: float = 0.2) -> None:
+        super().__init__()
+        self.pixel_loss = pixel_loss
+        self.weight = weight
+
+    def forward(
+        self, logits: torch.Tensor, presence: torch.Tensor | None, target: torch.Tensor
+    ) -> torch.Tensor:
+        loss = self.pixel_loss(logits, target)
+        if presence is None:
+            return loss
+        wanted = presence_targets(target, logits.shape[1])
+        return loss + self.weight * F.binary_cross_entropy_with_logits(presence.float(), wanted)

@@ -24,7 +24,7 @@ from ..vision.model_folder import ModelConfig, build_model, load_model, save_mod
 from ..vision.segmenter import resolve_device
 from .augment import eval_transform, train_transform
 from .ccp import class_names_for, load_resized, read_split
-from .losses import CrossEntropyDice, class_weights
+from .losses import CrossEntropyDice, PresenceLoss, class_weights
 from .metrics import ConfusionMatrix
 from .pseudo import load_pseudo
 
@@ -58,6 +58,7 @@ class TrainArgs:
     one_piece_boost: float = 1.0
     encoder: str = "lite0"
     reframe: float = 0.0
+    context: bool = False
 
 
 def photo_sampling_weights(labels: np.ndarray, rare_class: int, boost: float) -> np.ndarray:
@@ -100,8 +101,8 @@ def train_one_epoch(
         images, masks = images.to(device, non_blocking=True), masks.to(device, non_blocking=True)
         # bf16 autocast needs no loss scaling; the loss itself is computed in float32.
         with torch.autocast(device.type, dtype=torch.bfloat16, enabled=amp):
-            logits = model(images)
-        loss = criterion(logits.float(), masks)
+            logits, presence = _forward(model, images)
+        loss = criterion(logits.float(), presence, masks)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
@@ -109,6 +110,13 @@ def train_one_epoch(
         total += loss.item() * len(images)
         count += len(images)
     return total / max(count, 1)
+
+
+def _forward(model: nn.Module, images: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
+    with_presence = getattr(model, "forward_with_presence", None)
+    if with_presence is None:  # the seed UNet
+        return model(images), None
+    return with_presence(images)
 
 
 @torch.inference_mode()
@@ -185,6 +193,28 @@ def _plot(log_path: Path, png_path: Path) -> None:
     plt.close(fig)
 
 
+def warm_start(folder: str, config: ModelConfig) -> nn.Module:
+    """The network ``config`` describes, with the weights of the model folder ``folder``.
+
+    The folder must hold the same network, except that a context module may be added:
+    it starts as the identity (see ``GlobalContext``), so the warm start is exact.
+    """
+    init_model, init_config = load_model(folder)
+    if (
+        init_config.class_names != config.class_names
+        or init_config.architecture != config.architecture
+        or (config.architecture == "lite-unet" and init_config.encoder != config.encoder)
+        or (init_config.context and not config.context)
+    ):
+        raise RuntimeError(f"--init {folder} is a different network from the one asked for")
+    model = build_model(config)
+    result = model.load_state_dict(init_model.state_dict(), strict=False)
+    missing = [k for k in result.missing_keys if not k.startswith("context.")]
+    if missing or result.unexpected_keys:  # cannot happen for folders that load
+        raise RuntimeError(f"--init {folder} does not fit: {missing or result.unexpected_keys}")
+    return model
+
+
 def model_config_for(args: TrainArgs) -> ModelConfig:
     return ModelConfig(
         architecture=args.architecture,
@@ -192,6 +222,7 @@ def model_config_for(args: TrainArgs) -> ModelConfig:
         width=args.width,
         batch_norm=args.batch_norm if args.architecture == "unet" else False,
         encoder=args.encoder if args.architecture == "lite-unet" else "lite0",
+        context=args.context and args.architecture == "lite-unet",
         input_size=list(args.size),
         mean=[0.5, 0.5, 0.5],
         std=[0.5, 0.5, 0.5],
@@ -256,14 +287,10 @@ def train(args: TrainArgs, log: Any = print) -> dict[str, Any]:
         num_workers=0,
     )
 
+    if args.context and args.architecture != "lite-unet":
+        raise ValueError("--context needs the lite-unet architecture")
     if args.init:
-        model, init_config = load_model(args.init)
-        if (
-            init_config.class_names != config.class_names
-            or init_config.architecture != config.architecture
-            or (config.architecture == "lite-unet" and init_config.encoder != config.encoder)
-        ):
-            raise RuntimeError(f"--init {args.init} is a different network from the one asked for")
+        model = warm_start(args.init, config)
         log(f"warm start from {args.init}")
     else:
         model = build_model(config)
@@ -271,7 +298,7 @@ def train(args: TrainArgs, log: Any = print) -> dict[str, Any]:
             model.encoder.load_imagenet(args.encoder_weights)  # type: ignore[union-attr,operator]
     model.to(device)
 
-    criterion = CrossEntropyDice(weights).to(device)
+    criterion = PresenceLoss(CrossEntropyDice(weights)).to(device)
     optimizer = torch.optim.AdamW(
         _param_groups(model, args.lr, args.encoder_lr_scale), weight_decay=args.weight_decay
     )

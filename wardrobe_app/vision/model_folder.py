@@ -42,6 +42,7 @@ class ModelConfig:
     dropout: float = 0.0  # seed UNet only
     decoder_channels: list[int] = field(default_factory=lambda: [128, 64, 48, 32])
     encoder: str = "lite0"  # lite-unet only: EfficientNet-Lite0, 1 or 2
+    context: bool = False  # lite-unet only: image-level context and presence head
     input_size: list[int] = field(default_factory=lambda: [384, 256])  # working (height, width)
     mean: list[float] = field(default_factory=lambda: [0.5, 0.5, 0.5])
     std: list[float] = field(default_factory=lambda: [0.5, 0.5, 0.5])
@@ -91,6 +92,7 @@ def build_model(config: ModelConfig) -> nn.Module:
         num_classes=config.num_classes,
         decoder_channels=tuple(config.decoder_channels),
         encoder=config.encoder,
+        context=config.context,
     )
 
 
