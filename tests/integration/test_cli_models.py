@@ -109,6 +109,20 @@ def test_evaluate_reports_iou_and_confusion(
     assert 0.0 <= report["pixel_accuracy"] <= 1.0
     shown = sum(sum(counts.values()) for counts in report["garments"].values())
     assert shown >= 2  # each val photo shows at least one garment
+    low, high = report["ci95"]["mean_garment_iou"]
+    assert low <= report["mean_garment_iou"] <= high
+
+
+def test_evaluate_against_another_model_reports_the_paired_difference(
+    tiny_ccp: Path, tiny_model: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["evaluate", "--data", str(tiny_ccp), "--model", str(tiny_model)]
+    assert main([*args, "--against", str(tiny_model), "--json"]) == 0
+    against = json.loads(capsys.readouterr().out)["against"]
+    assert against["difference"]["mean_garment_iou"]["difference"] == 0.0  # itself
+    assert set(against["iou"]) == {"background", "top", "bottom", "one-piece"}
+    assert main([*args, "--against", str(tiny_model)]) == 0
+    assert "paired bootstrap" in capsys.readouterr().out
 
 
 def test_evaluate_writes_one_row_per_photo(

@@ -155,6 +155,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     e.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
     e.add_argument("--json", action="store_true")
     e.add_argument(
+        "--against",
+        type=Path,
+        default=None,
+        metavar="MODEL",
+        help="also score this model folder on the same photos and report the paired "
+        "difference with a bootstrap interval (is a new model really better?)",
+    )
+    e.add_argument(
         "--per-photo",
         type=Path,
         default=None,
@@ -272,7 +280,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from ..vision.model_folder import ModelFolderError
 
     try:
-        report = evaluate_folder(args.data, args.split, args.model, args.device, args.per_photo)
+        report = evaluate_folder(
+            args.data, args.split, args.model, args.device, args.per_photo, args.against
+        )
     except (ModelFolderError, OSError, RuntimeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -6,11 +6,33 @@ import csv
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from tqdm import tqdm
 
 from ..vision.segmenter import Segmenter
 from .ccp import label_lookup, load_pair, read_split
-from .metrics import OUTCOMES, ConfusionMatrix, GarmentTally
+from .metrics import (
+    OUTCOMES,
+    ConfusionMatrix,
+    GarmentTally,
+    bootstrap_intervals,
+    paired_difference,
+)
+
+
+def photo_matrices(
+    segmenter: Segmenter, data: Path, stems: list[str], desc: str = "evaluate"
+) -> np.ndarray:
+    """(photos, C, C): one confusion matrix per photo, each photo at its own size."""
+    names = segmenter.class_names
+    table = label_lookup(data, len(names))
+    matrices = []
+    for stem in tqdm(stems, desc=desc, unit="photo", leave=False):
+        rgb, target = load_pair(data, stem, table)
+        photo = ConfusionMatrix(len(names))
+        photo.update(target, segmenter.segment(rgb))
+        matrices.append(photo.matrix)
+    return np.stack(matrices) if matrices else np.zeros((0, len(names), len(names)), np.int64)
 
 
 def evaluate_folder(
@@ -19,30 +41,31 @@ def evaluate_folder(
     model: str | Path | None = None,
     device: str = "auto",
     per_photo: str | Path | None = None,
+    against: str | Path | None = None,
 ) -> dict[str, Any]:
     """IoU and confusion over the split, and what became of each garment in each photo.
 
-    ``per_photo``: a CSV file to write, one row per photo (its pixel counts per class,
-    true, predicted and both, and each garment's outcome), for looking at the failures.
+    Every figure comes with a 95% bootstrap interval over photos. ``per_photo``: a CSV
+    file to write, one row per photo (its pixel counts per class, true, predicted and
+    both, and each garment's outcome), for looking at the failures. ``against``: another
+    model folder to compare with on the same photos (its figures and the paired
+    difference, this model minus that one).
     """
     data = Path(data)
     segmenter = Segmenter(model, device=device)
     names = segmenter.class_names
-    table = label_lookup(data, len(names))
     stems = read_split(data, split)
+    matrices = photo_matrices(segmenter, data, stems)
     cm = ConfusionMatrix(len(names))
     tally = GarmentTally(names)
     rows = []
-    for stem in tqdm(stems, desc="evaluate", unit="photo", leave=False):
-        rgb, target = load_pair(data, stem, table)
-        photo = ConfusionMatrix(len(names))
-        photo.update(target, segmenter.segment(rgb))
-        cm.matrix += photo.matrix
-        outcomes = tally.update(photo.matrix)
-        rows.append(_photo_row(stem, photo.matrix, names, outcomes))
+    for stem, matrix in zip(stems, matrices, strict=True):
+        cm.matrix += matrix
+        rows.append(_photo_row(stem, matrix, names, tally.update(matrix)))
     if per_photo is not None:
         _write_rows(Path(per_photo), rows)
     report = cm.summary(names)
+    report["ci95"] = bootstrap_intervals(matrices, names)
     report["garments"] = tally.counts
     report.update(
         {
@@ -52,6 +75,18 @@ def evaluate_folder(
             "classes": names,
         }
     )
+    if against is not None:
+        other = Segmenter(against, device=device)
+        if other.class_names != names:
+            raise RuntimeError(f"{against} has other classes ({other.class_names}) than {names}")
+        baseline = photo_matrices(other, data, stems, desc="evaluate --against")
+        total = ConfusionMatrix(len(names))
+        total.matrix = baseline.sum(0)
+        report["against"] = {
+            "model": str(other.model_dir),
+            **total.summary(names),
+            "difference": paired_difference(baseline, matrices, names),
+        }
     return report
 
 
@@ -83,9 +118,10 @@ def format_report(report: dict[str, Any]) -> str:
         "",
         "IoU per class:",
     ]
-    lines += [f"  {name:<11} {report['iou'][name]:.4f}" for name in names]
+    ci = report["ci95"]
+    lines += [f"  {name:<11} {report['iou'][name]:.4f}  {_span(ci['iou'][name])}" for name in names]
     lines += [
-        f"mean IoU (garments) {report['mean_garment_iou']:.4f}",
+        f"mean IoU (garments) {report['mean_garment_iou']:.4f}  {_span(ci['mean_garment_iou'])}",
         f"pixel accuracy      {report['pixel_accuracy']:.4f}",
         "",
         "confusion matrix (rows: truth, columns: prediction, pixels):",
@@ -101,4 +137,34 @@ def format_report(report: dict[str, Any]) -> str:
     for name, counts in report["garments"].items():
         cells = [sum(counts.values()), *(counts[o] for o in OUTCOMES)]
         lines.append(f"{name[:10]:>12}" + "".join(f"{v:>12}" for v in cells))
+    if "against" in report:
+        lines += ["", *_comparison_lines(report["against"], names)]
     return "\n".join(lines)
+
+
+def _span(interval: list[float]) -> str:
+    return f"(95% interval over photos {interval[0]:.4f} to {interval[1]:.4f})"
+
+
+def _comparison_lines(against: dict[str, Any], names: list[str]) -> list[str]:
+    difference = against["difference"]
+    lines = [
+        f"against {against['model']} on the same photos (this model minus that one,",
+        "paired bootstrap over photos):",
+        f"  {'':<11} {'that':>7} {'this-that':>10}   95% interval",
+    ]
+    for name in names:
+        d = difference["iou"][name]
+        low, high = d["ci"]
+        lines.append(
+            f"  {name:<11} {against['iou'][name]:>7.4f} {d['difference']:>+10.4f}"
+            f"   {low:+.4f} to {high:+.4f}"
+        )
+    d = difference["mean_garment_iou"]
+    low, high = d["ci"]
+    lines.append(
+        f"  {'mean':<11} {against['mean_garment_iou']:>7.4f} {d['difference']:>+10.4f}"
+        f"   {low:+.4f} to {high:+.4f}"
+    )
+    lines.append(f"  this model's mean higher in {difference['better_share']:.1%} of resamples")
+    return lines

@@ -1,0 +1,61 @@
+"""Bootstrap intervals over photos, and the paired comparison of two models."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from wardrobe_app.training.metrics import ConfusionMatrix, bootstrap_intervals, paired_difference
+
+NAMES = ["background", "top", "bottom", "one-piece"]
+
+
+def photo(right: int, wrong: int) -> np.ndarray:
+    """One photo's confusion matrix: ``right`` pixels of each garment, ``wrong`` swapped."""
+    m = np.diag([100, right, right, right]).astype(np.int64)
+    m[1, 2] = m[2, 3] = m[3, 1] = wrong
+    return m
+
+
+def test_identical_photos_give_a_point_interval() -> None:
+    matrices = np.stack([photo(50, 10)] * 20)
+    ci = bootstrap_intervals(matrices, NAMES, rounds=200)
+    low, high = ci["mean_garment_iou"]  # type: ignore[index]
+    assert low == high == pytest.approx(50 / 70, abs=1e-4)
+
+
+def test_interval_holds_the_figure_and_widens_with_fewer_photos() -> None:
+    rng = np.random.default_rng(1)
+    matrices = np.stack(
+        [photo(int(rng.integers(20, 90)), int(rng.integers(0, 40))) for _ in range(80)]
+    )
+    total = ConfusionMatrix(4)
+    total.matrix = matrices.sum(0)
+    point = float(np.mean(total.iou()[1:]))
+    low, high = bootstrap_intervals(matrices, NAMES)["mean_garment_iou"]  # type: ignore[misc]
+    assert low < point < high
+    few_low, few_high = bootstrap_intervals(matrices[:10], NAMES)["mean_garment_iou"]  # type: ignore[misc]
+    assert few_high - few_low > high - low
+
+
+def test_paired_difference_of_a_model_with_itself_is_exactly_zero() -> None:
+    rng = np.random.default_rng(2)
+    matrices = np.stack(
+        [photo(int(rng.integers(20, 90)), int(rng.integers(0, 40))) for _ in range(30)]
+    )
+    result = paired_difference(matrices, matrices, NAMES, rounds=300)
+    assert result["mean_garment_iou"] == {"difference": 0.0, "ci": [0.0, 0.0]}
+    assert result["better_share"] == 0.0
+
+
+def test_a_model_better_on_every_photo_is_surely_better() -> None:
+    rng = np.random.default_rng(3)
+    rights = rng.integers(20, 90, size=40)
+    baseline = np.stack([photo(int(r), 30) for r in rights])
+    candidate = np.stack([photo(int(r), 25) for r in rights])  # fewer swapped pixels each
+    result = paired_difference(baseline, candidate, NAMES, rounds=300)
+    mean = result["mean_garment_iou"]
+    assert mean["difference"] > 0 and mean["ci"][0] > 0  # type: ignore[index]
+    assert result["better_share"] == 1.0
+    with pytest.raises(ValueError, match="same photos"):
+        paired_difference(baseline, candidate[:-1], NAMES)
