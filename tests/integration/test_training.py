@@ -145,3 +145,22 @@ def test_context_module_is_added_to_a_warm_start_and_trained(
     seed.context = True
     with pytest.raises(ValueError, match="lite-unet"):
         train(seed, log=lambda _: None)
+
+
+def test_layered_tops_reach_the_training_photos(
+    tiny_ccp: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import wardrobe_app.training.train as training
+
+    calls: list[int] = []
+    real = training.LayeredTops.__call__
+
+    def counting(self: training.LayeredTops, index: int) -> object:
+        calls.append(index)
+        return real(self, index)
+
+    monkeypatch.setattr(training.LayeredTops, "__call__", counting)
+    lines: list[str] = []
+    train(tiny_train_args(tiny_ccp, tmp_path / "run", 1, layer_tops=1.0), log=lines.append)
+    assert any("top laid over the one-piece" in line for line in lines)
+    assert calls  # every training photo passes through it

@@ -129,6 +129,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="share of photos cut to a waist-up, legs-only or close framing (default 0)",
     )
     t.add_argument(
+        "--layer-tops",
+        type=_share,
+        default=0.0,
+        metavar="P",
+        help="share of one-piece photos given another photo's top over the dress "
+        "(synthetic 'dress under a cardigan'; default 0)",
+    )
+    t.add_argument(
         "--context",
         action="store_true",
         help="lite-unet: image-level context module with a garment-presence loss "
@@ -239,6 +247,7 @@ def cmd_train(args: argparse.Namespace) -> int:
             encoder=args.encoder,
             reframe=args.reframe,
             context=args.context,
+            layer_tops=args.layer_tops,
         ),
         log=lambda line: print(line, file=sys.stderr, flush=True),
     )

@@ -24,6 +24,7 @@ from ..vision.model_folder import ModelConfig, build_model, load_model, save_mod
 from ..vision.segmenter import resolve_device
 from .augment import eval_transform, train_transform
 from .ccp import class_names_for, load_resized, read_split
+from .layering import LayeredTops
 from .losses import CrossEntropyDice, PresenceLoss, class_weights
 from .metrics import ConfusionMatrix
 from .pseudo import load_pseudo
@@ -59,6 +60,7 @@ class TrainArgs:
     encoder: str = "lite0"
     reframe: float = 0.0
     context: bool = False
+    layer_tops: float = 0.0
 
 
 def photo_sampling_weights(labels: np.ndarray, rare_class: int, boost: float) -> np.ndarray:
@@ -73,15 +75,23 @@ def photo_sampling_weights(labels: np.ndarray, rare_class: int, boost: float) ->
 
 
 class ArrayDataset(Dataset[tuple[torch.Tensor, torch.Tensor]]):
-    def __init__(self, images: np.ndarray, labels: np.ndarray, transform: Any) -> None:
+    def __init__(
+        self,
+        images: np.ndarray,
+        labels: np.ndarray,
+        transform: Any,
+        layering: LayeredTops | None = None,
+    ) -> None:
         self.images, self.labels, self.transform = images, labels, transform
+        self.layering = layering
 
     def __len__(self) -> int:
         return len(self.images)
 
     def __getitem__(self, i: int) -> tuple[torch.Tensor, torch.Tensor]:
-        image = tv_tensors.Image(torch.from_numpy(self.images[i]).permute(2, 0, 1))
-        mask = tv_tensors.Mask(torch.from_numpy(self.labels[i]))
+        rgb, labels = self.layering(i) if self.layering else (self.images[i], self.labels[i])
+        image = tv_tensors.Image(torch.from_numpy(np.ascontiguousarray(rgb)).permute(2, 0, 1))
+        mask = tv_tensors.Mask(torch.from_numpy(np.ascontiguousarray(labels)))
         image, mask = self.transform(image, mask)
         return image.as_subclass(torch.Tensor), mask.as_subclass(torch.Tensor)
 
@@ -267,11 +277,18 @@ def train(args: TrainArgs, log: Any = print) -> dict[str, Any]:
             weights_per_photo.tolist(), num_samples=len(tr_images), replacement=True
         )
         log(f"photos with a one-piece drawn {args.one_piece_boost:g}x as often")
+    layering = None
+    if args.layer_tops and "one-piece" not in config.class_names:
+        log("--layer-tops ignored: this class set has no one-piece")
+    elif args.layer_tops:
+        layering = LayeredTops(tr_images, tr_labels, args.layer_tops, args.seed)
+        log(f"a top laid over the one-piece in {args.layer_tops:.0%} of the photos that show one")
     train_loader = DataLoader(
         ArrayDataset(
             tr_images,
             tr_labels,
             train_transform((args.crop[0], args.crop[1]), config.mean, config.std, args.reframe),
+            layering,
         ),
         batch_size=args.batch,
         shuffle=sampler is None,
