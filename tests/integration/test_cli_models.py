@@ -114,15 +114,40 @@ def test_evaluate_reports_iou_and_confusion(
 
 
 def test_evaluate_against_another_model_reports_the_paired_difference(
+    tiny_ccp: Path, tiny_model: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import torch
+
+    from wardrobe_app.vision.model_folder import load_model, save_model
+
+    # A model that calls everything background: no garment found, IoU 0 where one is shown.
+    blind, config = load_model(tiny_model)
+    with torch.no_grad():
+        for value in blind.state_dict().values():
+            if value.is_floating_point():
+                value.zero_()
+    save_model(blind, config, tmp_path / "blind")
+
+    args = ["evaluate", "--data", str(tiny_ccp), "--model", str(tiny_model), "--json"]
+    assert main([*args, "--against", str(tmp_path / "blind")]) == 0
+    report = json.loads(capsys.readouterr().out)
+    against = report["against"]
+    assert against["mean_garment_iou"] == 0.0
+    gain = against["difference"]["mean_garment_iou"]["difference"]  # this model minus that
+    assert gain == pytest.approx(report["mean_garment_iou"], abs=1e-3)
+
+    assert main([*args[:-1], "--against", str(tiny_model)]) == 0  # itself, as text
+    text = capsys.readouterr().out
+    assert "paired bootstrap" in text and "the same in 100.0%" in text
+
+
+def test_evaluate_an_empty_split_is_a_clear_error(
     tiny_ccp: Path, tiny_model: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    args = ["evaluate", "--data", str(tiny_ccp), "--model", str(tiny_model)]
-    assert main([*args, "--against", str(tiny_model), "--json"]) == 0
-    against = json.loads(capsys.readouterr().out)["against"]
-    assert against["difference"]["mean_garment_iou"]["difference"] == 0.0  # itself
-    assert set(against["iou"]) == {"background", "top", "bottom", "one-piece"}
-    assert main([*args, "--against", str(tiny_model)]) == 0
-    assert "paired bootstrap" in capsys.readouterr().out
+    (tiny_ccp / "none.txt").write_text("")
+    args = ["evaluate", "--data", str(tiny_ccp), "--model", str(tiny_model), "--split", "none.txt"]
+    assert main(args) == 2
+    assert "lists no photos" in capsys.readouterr().err
 
 
 def test_evaluate_writes_one_row_per_photo(

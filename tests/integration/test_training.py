@@ -150,17 +150,20 @@ def test_context_module_is_added_to_a_warm_start_and_trained(
 def test_layered_tops_reach_the_training_photos(
     tiny_ccp: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import numpy as np
+
     import wardrobe_app.training.train as training
 
-    calls: list[int] = []
+    changed: list[bool] = []
     real = training.LayeredTops.__call__
 
-    def counting(self: training.LayeredTops, index: int) -> object:
-        calls.append(index)
-        return real(self, index)
+    def counting(self: training.LayeredTops, index: int) -> tuple[np.ndarray, np.ndarray]:
+        image, labels = real(self, index)
+        changed.append(not np.array_equal(labels, self.labels[index]))
+        return image, labels
 
     monkeypatch.setattr(training.LayeredTops, "__call__", counting)
     lines: list[str] = []
     train(tiny_train_args(tiny_ccp, tmp_path / "run", 1, layer_tops=1.0), log=lines.append)
     assert any("top laid over the one-piece" in line for line in lines)
-    assert calls  # every training photo passes through it
+    assert len(changed) >= 4 and any(changed)  # every photo passes; dresses get a top

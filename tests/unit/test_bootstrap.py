@@ -59,3 +59,21 @@ def test_a_model_better_on_every_photo_is_surely_better() -> None:
     assert result["better_share"] == 1.0
     with pytest.raises(ValueError, match="same photos"):
         paired_difference(baseline, candidate[:-1], NAMES)
+
+
+def test_a_stray_pixel_of_a_class_no_photo_shows_is_no_gain_or_loss() -> None:
+    rng = np.random.default_rng(4)
+    clean = np.stack([photo(int(rng.integers(20, 90)), 5) for _ in range(30)])
+    clean[:, 3, :] = 0  # no photo shows a one-piece
+    clean[:, :, 3] = 0
+    stray = clean.copy()
+    stray[0, 0, 0] -= 1
+    stray[0, 0, 3] += 1  # one background pixel called one-piece
+    result = paired_difference(clean, stray, NAMES, rounds=300)
+    assert result["mean_garment_iou"] == {"difference": 0.0, "ci": [0.0, 0.0]}
+    assert result["tied_share"] == 1.0
+
+
+def test_no_photos_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match="no photos"):
+        bootstrap_intervals(np.zeros((0, 4, 4), np.int64), NAMES)

@@ -292,7 +292,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         report = evaluate_folder(
             args.data, args.split, args.model, args.device, args.per_photo, args.against
         )
-    except (ModelFolderError, OSError, RuntimeError) as exc:
+    except (ModelFolderError, OSError, RuntimeError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(json.dumps(report, indent=2) if args.json else format_report(report))

@@ -55,6 +55,8 @@ def evaluate_folder(
     segmenter = Segmenter(model, device=device)
     names = segmenter.class_names
     stems = read_split(data, split)
+    if not stems:
+        raise ValueError(f"{split} lists no photos")
     matrices = photo_matrices(segmenter, data, stems)
     cm = ConfusionMatrix(len(names))
     tally = GarmentTally(names)
@@ -166,5 +168,8 @@ def _comparison_lines(against: dict[str, Any], names: list[str]) -> list[str]:
         f"  {'mean':<11} {against['mean_garment_iou']:>7.4f} {d['difference']:>+10.4f}"
         f"   {low:+.4f} to {high:+.4f}"
     )
-    lines.append(f"  this model's mean higher in {difference['better_share']:.1%} of resamples")
+    share = f"  this model's mean higher in {difference['better_share']:.1%} of resamples"
+    if difference["tied_share"]:
+        share += f", the same in {difference['tied_share']:.1%}"
+    lines.append(share)
     return lines

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+import torch.utils.data
 
 TOP, ONE_PIECE = 1, 3
 MIN_PIXELS = 400  # at the working size: smaller garments are slivers, not donors
@@ -80,17 +81,28 @@ class LayeredTops:
     top from a random other photo laid over it (:func:`layer_top`)."""
 
     def __init__(self, images: np.ndarray, labels: np.ndarray, p: float, seed: int = 0) -> None:
-        self.images, self.labels, self.p = images, labels, p
+        self.images, self.labels, self.p, self.seed = images, labels, p, seed
         flat = labels.reshape(len(labels), -1)
         self.donors = np.flatnonzero((flat == TOP).sum(1) >= MIN_PIXELS)
-        self.rng = np.random.default_rng(seed)
+        self._rng = np.random.default_rng(seed)
+        self._worker_seed: int | None = None
+
+    def _generator(self) -> np.random.Generator:
+        # Each data-loader worker holds a copy of this object: seeded alike, they would all
+        # draw the same choices. Torch gives every worker (and every epoch) its own seed.
+        info = torch.utils.data.get_worker_info()
+        if info is not None and info.seed != self._worker_seed:
+            self._worker_seed = info.seed
+            self._rng = np.random.default_rng([self.seed, info.seed])
+        return self._rng
 
     def __call__(self, index: int) -> tuple[np.ndarray, np.ndarray]:
         image, labels = self.images[index], self.labels[index]
-        if len(self.donors) and self.rng.random() < self.p:
-            donor = int(self.rng.choice(self.donors))
-            if donor != index:
-                layered = layer_top(image, labels, self.images[donor], self.labels[donor], self.rng)
-                if layered is not None:
-                    return layered
+        rng = self._generator()
+        donors = self.donors[self.donors != index]
+        if len(donors) and rng.random() < self.p:
+            donor = int(rng.choice(donors))
+            layered = layer_top(image, labels, self.images[donor], self.labels[donor], rng)
+            if layered is not None:
+                return layered
         return image, labels

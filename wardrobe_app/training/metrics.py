@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -104,19 +105,28 @@ def _resampled_ious(photo_matrices: np.ndarray, draws: np.ndarray) -> tuple[np.n
     true = photo_matrices.sum(2).astype(np.float64)
     predicted = photo_matrices.sum(1).astype(np.float64)
     union = draws @ (true + predicted - inter)
+    shown = (draws @ true) > 0
+    # A class no photo of the resample shows has no IoU (not 0 for a stray pixel, not 1
+    # for silence): both would move the mean by chance, and differently for two models.
     with np.errstate(invalid="ignore", divide="ignore"):
-        iou = np.where(union > 0, (draws @ inter) / union, np.nan)
-    return iou, np.nanmean(iou[:, 1:], axis=1)
+        iou = np.where(shown & (union > 0), (draws @ inter) / union, np.nan)
+    with warnings.catch_warnings():  # a resample without any garment: NaN, said plainly
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return iou, np.nanmean(iou[:, 1:], axis=1)
 
 
 def _draws(photos: int, rounds: int, seed: int) -> np.ndarray:
+    if photos == 0:
+        raise ValueError("no photos to resample")
     rng = np.random.default_rng(seed)
     return rng.multinomial(photos, np.full(photos, 1.0 / photos), size=rounds).astype(np.float64)
 
 
 def _interval(values: np.ndarray, level: float) -> list[float]:
     tail = (1.0 - level) / 2 * 100
-    low, high = np.nanpercentile(values, [tail, 100 - tail], axis=0)
+    with warnings.catch_warnings():  # a class no photo shows: NaN, not a warning
+        warnings.simplefilter("ignore", RuntimeWarning)
+        low, high = np.nanpercentile(values, [tail, 100 - tail], axis=0)
     return [round(float(low), 4), round(float(high), 4)]
 
 
@@ -152,17 +162,19 @@ def paired_difference(
 
     Both models are scored on each resample, so the photo-to-photo spread (the hard
     photos are hard for both) cancels: far tighter than comparing two intervals.
-    ``better_share`` is the share of resamples where the candidate's garment mean is higher.
+    ``better_share`` is the share of resamples where the candidate's garment mean is
+    higher, ``tied_share`` where it is the same.
     """
     if baseline.shape != candidate.shape:
         raise ValueError("both models must be scored on the same photos")
     draws = _draws(len(baseline), rounds, seed)
     iou_a, mean_a = _resampled_ious(baseline, draws)
     iou_b, mean_b = _resampled_ious(candidate, draws)
-    point_a, point_b = ConfusionMatrix(len(class_names)), ConfusionMatrix(len(class_names))
-    point_a.matrix, point_b.matrix = baseline.sum(0), candidate.sum(0)
-    gain = point_b.iou() - point_a.iou()
-    mean_gain = np.nanmean(point_b.iou()[1:]) - np.nanmean(point_a.iou()[1:])
+    everyone = np.ones((1, len(baseline)))  # the whole split once: the point figures
+    point_a, point_mean_a = _resampled_ious(baseline, everyone)
+    point_b, point_mean_b = _resampled_ious(candidate, everyone)
+    gain = point_b[0] - point_a[0]
+    mean_gain = point_mean_b[0] - point_mean_a[0]
     return {
         "level": level,
         "rounds": rounds,
@@ -178,4 +190,5 @@ def paired_difference(
             "ci": _interval(mean_b - mean_a, level),
         },
         "better_share": round(float(np.mean(mean_b > mean_a)), 4),
+        "tied_share": round(float(np.mean(mean_b == mean_a)), 4),
     }

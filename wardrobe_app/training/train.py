@@ -240,6 +240,8 @@ def model_config_for(args: TrainArgs) -> ModelConfig:
 
 
 def train(args: TrainArgs, log: Any = print) -> dict[str, Any]:
+    if args.context and args.architecture != "lite-unet":
+        raise ValueError("--context needs the lite-unet architecture")
     torch.manual_seed(args.seed)
     np.random.seed(args.seed)
     if args.threads:
@@ -304,8 +306,6 @@ def train(args: TrainArgs, log: Any = print) -> dict[str, Any]:
         num_workers=0,
     )
 
-    if args.context and args.architecture != "lite-unet":
-        raise ValueError("--context needs the lite-unet architecture")
     if args.init:
         model = warm_start(args.init, config)
         log(f"warm start from {args.init}")
