@@ -35,18 +35,16 @@ def layer_top(
 ) -> tuple[np.ndarray, np.ndarray] | None:
     """The photo with the donor's top laid over its one-piece, or None where that does
     not make a plausible picture (no dress, no top, or the dress would be hidden)."""
-    if _box(labels == ONE_PIECE) is None:
-        return None
+    dress = labels == ONE_PIECE
+    worn = dress | (labels == TOP)
     top = _box(donor_labels == TOP)
-    clothing = _box((labels == ONE_PIECE) | (labels == TOP))
-    if top is None or clothing is None:
+    clothing = _box(worn)
+    if _box(dress) is None or top is None or clothing is None:
         return None
     ty0, ty1, tx0, tx1 = top
     cy0, cy1, _, _ = clothing
     # The shoulders: the upper fifth of the clothes gives where the top goes and how wide.
-    band = (labels[cy0 : cy0 + max(1, (cy1 - cy0) // 5)] == ONE_PIECE) | (
-        labels[cy0 : cy0 + max(1, (cy1 - cy0) // 5)] == TOP
-    )
+    band = worn[cy0 : cy0 + max(1, (cy1 - cy0) // 5)]
     xs = np.nonzero(band.any(0))[0]
     bx0, bx1 = int(xs.min()), int(xs.max()) + 1
     # A cardigan or jacket is as wide as the shoulders or a little wider.
@@ -69,7 +67,7 @@ def layer_top(
     region = cut[sy0 - y : sy1 - y, sx0 - x : sx1 - x]
     out_labels = labels.copy()
     out_labels[sy0:sy1, sx0:sx1][region] = TOP
-    if (out_labels == ONE_PIECE).sum() < MIN_VISIBLE * (labels == ONE_PIECE).sum():
+    if (out_labels == ONE_PIECE).sum() < MIN_VISIBLE * dress.sum():
         return None
     out_image = image.copy()
     out_image[sy0:sy1, sx0:sx1][region] = patch[sy0 - y : sy1 - y, sx0 - x : sx1 - x][region]
