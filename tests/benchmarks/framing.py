@@ -1,13 +1,15 @@
 """Segmenter IoU on CCP val photos framed unlike CCP's full-length portraits.
 
-    python tests/benchmarks/framing.py [--model DIR ...] [--limit N]
+    python tests/benchmarks/framing.py [--model DIR ...] [--limit N] [--single-pass]
 
 Other fashion sites and people's own photos are often waist-up, legs-only, closer, or a
 small figure on a studio background. Each val photo is cut or padded that way (labels
 alike) and segmented at its new size; IoU over the split per framing, for each model in
 the same run (default: the shipped one). The last line per model is
-``<name> (<folder>): as_is=<m> upper=<m> lower=<m> zoom=<m> small=<m> worst_ratio=<r>``
+``<name> (<folder>): as_is=<m> upper=<m> lower=<m> zoom=<m> small=<m> far=<m> worst_ratio=<r>``
 (mean garment IoU; worst_ratio = the worst framing's mean over the whole photo's).
+``--single-pass`` also runs each model without the zoomed second pass for small figures
+(``Segmenter(reframe=False)``) and prints the ratio zoomed / single pass per framing.
 """
 
 from __future__ import annotations
@@ -59,19 +61,46 @@ def small(rgb: np.ndarray, labels: np.ndarray) -> Pair:
     return padded, cv2.copyMakeBorder(labels, ph, ph, pw, pw, cv2.BORDER_CONSTANT, value=0)
 
 
+def far(rgb: np.ndarray, labels: np.ndarray) -> Pair:
+    """A figure across the room: half the frame's height, a third of its width."""
+    h, w = labels.shape
+    padded = cv2.copyMakeBorder(rgb, h // 2, h // 2, w, w, cv2.BORDER_CONSTANT, value=STUDIO_GREY)
+    return padded, cv2.copyMakeBorder(labels, h // 2, h // 2, w, w, cv2.BORDER_CONSTANT, value=0)
+
+
 FRAMINGS: dict[str, Callable[[np.ndarray, np.ndarray], Pair]] = {
     "as_is": lambda rgb, labels: (rgb, labels),
     "upper": upper,
     "lower": lower,
     "zoom": zoom,
     "small": small,
+    "far": far,
 }
+
+
+def score(segmenter: Segmenter, pairs: list[Pair], label: str) -> dict[str, float]:
+    """Mean garment IoU per framing, one line per framing as it goes."""
+    names = segmenter.class_names  # 3 (seed) or 4 classes
+    means: dict[str, float] = {}
+    for name, frame in FRAMINGS.items():
+        matrix = ConfusionMatrix(len(names))
+        for rgb, labels in pairs:
+            photo, truth = frame(rgb, labels)
+            matrix.update(truth, segmenter.segment(np.ascontiguousarray(photo)))
+        iou = matrix.iou()
+        means[name] = float(np.nanmean(iou[1:]))
+        per_class = " ".join(f"{n} {v:.3f}" for n, v in zip(names[1:], iou[1:], strict=True))
+        print(f"{label} {name:<6} {per_class} mean {means[name]:.3f}", flush=True)
+    return means
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, action="append", default=None)
     parser.add_argument("--limit", type=int, default=0, help="first N val photos (0: all)")
+    parser.add_argument(
+        "--single-pass", action="store_true", help="also without the zoomed second pass"
+    )
     args = parser.parse_args()
     ccp = paths.SHARED_DATA_DIR / "ccp"
     if not ccp.exists():
@@ -80,19 +109,15 @@ def main() -> None:
     stems = read_split(ccp, "val.txt")[: args.limit or None]
     for model in args.model or [paths.DEFAULT_SEGMENTER]:
         segmenter = Segmenter(model, device="cpu")
-        names = segmenter.class_names  # 3 (seed) or 4 classes
-        table = label_lookup(ccp, len(names))
+        table = label_lookup(ccp, len(segmenter.class_names))
         pairs = [load_pair(ccp, stem, table) for stem in stems]
-        means: dict[str, float] = {}
-        for name, frame in FRAMINGS.items():
-            matrix = ConfusionMatrix(len(segmenter.class_names))
-            for rgb, labels in pairs:
-                photo, truth = frame(rgb, labels)
-                matrix.update(truth, segmenter.segment(np.ascontiguousarray(photo)))
-            iou = matrix.iou()
-            means[name] = float(np.nanmean(iou[1:]))
-            per_class = " ".join(f"{n} {v:.3f}" for n, v in zip(names[1:], iou[1:], strict=True))
-            print(f"{model} {name:<6} {per_class} mean {means[name]:.3f}", flush=True)
+        single: dict[str, float] = {}
+        if args.single_pass:
+            single = score(Segmenter(model, device="cpu", reframe=False), pairs, f"{model} single")
+        means = score(segmenter, pairs, str(model))
+        if single:
+            ratios = " ".join(f"{k}={means[k] / single[k]:.3f}" for k in means)
+            print(f"zoomed/single_pass ({model}): {ratios}")
         worst = min(v for k, v in means.items() if k != "as_is") / means["as_is"]
         figures = " ".join(f"{k}={v:.3f}" for k, v in means.items())
         print(f"{segmenter.config.name} ({model}): {figures} worst_ratio={worst:.2f}")

@@ -203,3 +203,35 @@ def test_cli_encoder_choices_are_the_known_encoders() -> None:
     train_parser = sub.choices["train"]
     encoder = next(a for a in train_parser._actions if a.dest == "encoder")
     assert tuple(encoder.choices or ()) == ENCODERS
+
+
+def test_single_pass_turns_the_zoomed_second_look_off(
+    tmp_path: Path,
+    tiny_model: Path,
+    tiny_ccp: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import wardrobe_app.vision.segmenter as segmenter_module
+
+    looked: list[int] = []
+    real_box = segmenter_module.framing_box
+
+    def counting_box(*args, **kwargs):  # type: ignore[no-untyped-def]
+        looked.append(1)
+        return real_box(*args, **kwargs)
+
+    monkeypatch.setattr(segmenter_module, "framing_box", counting_box)
+    write_photo(tmp_path / "d.jpg", 60, 40)
+    segment = ["segment", str(tmp_path / "d.jpg"), "--out-dir", str(tmp_path / "o")]
+    assert main([*segment, "--model", str(tiny_model), "--single-pass"]) == 0
+    assert not looked
+    assert main([*segment, "--model", str(tiny_model)]) == 0
+    assert looked
+
+    evaluate = ["evaluate", "--data", str(tiny_ccp), "--model", str(tiny_model), "--json"]
+    capsys.readouterr()
+    assert main([*evaluate, "--single-pass"]) == 0
+    assert json.loads(capsys.readouterr().out)["zoom_passes"] == 0
+    assert main(evaluate) == 0
+    assert json.loads(capsys.readouterr().out)["zoom_passes"] == 2

@@ -38,6 +38,12 @@ def _size(text: str) -> tuple[int, int]:
     return values[0], values[1]
 
 
+SINGLE_PASS_HELP = (
+    "segment each photo once at the working size (by default a small figure is found, "
+    "then segmented again zoomed to fill the frame)"
+)
+
+
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("segment", help="write a garment label map for each photo")
     p.add_argument("images", nargs="+", type=Path, metavar="IMAGE")
@@ -49,6 +55,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--overlay", action="store_true", help="also write <stem>_overlay.jpg to look at"
     )
+    p.add_argument("--single-pass", action="store_true", help=SINGLE_PASS_HELP)
     p.set_defaults(func=cmd_segment)
 
     t = sub.add_parser("train", help="train a segmenter on CCP")
@@ -162,6 +169,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     e.add_argument("--model", type=Path, default=None)
     e.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
     e.add_argument("--json", action="store_true")
+    e.add_argument("--single-pass", action="store_true", help=SINGLE_PASS_HELP)
     e.add_argument(
         "--against",
         type=Path,
@@ -190,7 +198,7 @@ def cmd_segment(args: argparse.Namespace) -> int:
     from ..vision.segmenter import Segmenter
 
     try:
-        segmenter = Segmenter(args.model, device=args.device)
+        segmenter = Segmenter(args.model, device=args.device, reframe=not args.single_pass)
     except (ModelFolderError, RuntimeError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -290,7 +298,13 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
     try:
         report = evaluate_folder(
-            args.data, args.split, args.model, args.device, args.per_photo, args.against
+            args.data,
+            args.split,
+            args.model,
+            args.device,
+            args.per_photo,
+            args.against,
+            reframe=not args.single_pass,
         )
     except (ModelFolderError, OSError, RuntimeError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -42,6 +42,7 @@ def evaluate_folder(
     device: str = "auto",
     per_photo: str | Path | None = None,
     against: str | Path | None = None,
+    reframe: bool = True,
 ) -> dict[str, Any]:
     """IoU and confusion over the split, and what became of each garment in each photo.
 
@@ -49,10 +50,11 @@ def evaluate_folder(
     file to write, one row per photo (its pixel counts per class, true, predicted and
     both, and each garment's outcome), for looking at the failures. ``against``: another
     model folder to compare with on the same photos (its figures and the paired
-    difference, this model minus that one).
+    difference, this model minus that one). ``reframe``: False segments each photo in
+    one pass, without the zoomed second look at a small figure (both models alike).
     """
     data = Path(data)
-    segmenter = Segmenter(model, device=device)
+    segmenter = Segmenter(model, device=device, reframe=reframe)
     names = segmenter.class_names
     stems = read_split(data, split)
     if not stems:
@@ -74,11 +76,12 @@ def evaluate_folder(
             "model": str(segmenter.model_dir),
             "split": str(split),
             "photos": len(stems),
+            "zoom_passes": segmenter.zoom_passes if reframe else 0,
             "classes": names,
         }
     )
     if against is not None:
-        other = Segmenter(against, device=device)
+        other = Segmenter(against, device=device, reframe=reframe)
         if other.class_names != names:
             raise RuntimeError(f"{against} has other classes ({other.class_names}) than {names}")
         baseline = photo_matrices(other, data, stems, desc="evaluate --against")
@@ -117,6 +120,8 @@ def format_report(report: dict[str, Any]) -> str:
     names: list[str] = report["classes"]
     lines = [
         f"{report['photos']} photos of {report['split']}, model {report['model']}",
+        "zoomed second pass for small figures: "
+        + ("on" if report.get("zoom_passes") else "off (--single-pass)"),
         "",
         "IoU per class:",
     ]
