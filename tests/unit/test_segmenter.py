@@ -10,7 +10,7 @@ import torch
 
 from wardrobe_app import paths
 from wardrobe_app.vision.model_folder import ModelFolderError
-from wardrobe_app.vision.segmenter import Segmenter, fit_size, framing_box, resolve_device
+from wardrobe_app.vision.segmenter import Segmenter, resolve_device
 
 CCP = paths.SHARED_DATA_DIR / "ccp"
 
@@ -61,50 +61,17 @@ def test_rejects_non_rgb(tiny_segmenter: Segmenter) -> None:
         tiny_segmenter.segment(np.zeros((10, 10), np.uint8))
 
 
-def test_fit_size_keeps_aspect_and_orientation() -> None:
-    assert fit_size(825, 550, (384, 256), 32) == (384, 256)
-    assert fit_size(550, 825, (384, 256), 32) == (256, 384)  # landscape uses the transpose
-    h, w = fit_size(1000, 1000, (384, 256), 32)
-    assert h == w == 256
-
-
-def _background_with_garments(
-    shape: tuple[int, int], box: tuple[int, int, int, int]
+def _pass_with_garments(
+    shape: tuple[int, int], box: tuple[int, int, int, int], cls: int
 ) -> torch.Tensor:
-    """A first pass's background probability: garments (0.1) inside ``box``, 0.9 elsewhere."""
-    background = torch.full(shape, 0.9)
+    """A pass's probabilities (1, 4, *shape): class ``cls`` inside ``box``, background elsewhere."""
     y0, y1, x0, x1 = box
-    background[y0:y1, x0:x1] = 0.1
-    return background
-
-
-def test_framing_box_zooms_on_a_small_figure() -> None:
-    # Garments over rows 150-250 and columns 100-150 of a 384x256 first pass of a photo
-    # twice that size: the window holds them with room for head, legs and arms.
-    background = _background_with_garments((384, 256), (150, 250, 100, 150))
-    box = framing_box(background, (768, 512), (384, 256))
-    assert box is not None
-    y0, y1, x0, x1 = box
-    assert y0 < 300 and y1 > 500 and x0 < 200 and x1 > 300  # the garments, in photo pixels
-    assert y0 >= 200 and y1 <= 600 and x0 >= 100 and x1 <= 400  # and much less than the photo
-
-
-def test_framing_box_leaves_a_filled_frame_and_an_empty_photo_alone() -> None:
-    full_length = _background_with_garments((384, 256), (60, 330, 60, 200))  # CCP-like
-    assert framing_box(full_length, (825, 550), (384, 256)) is None
-    empty = torch.full((384, 256), 0.9)
-    assert framing_box(empty, (825, 550), (384, 256)) is None
-    # Legs-only: the garments run into the top edge; the figure is cut, not small.
-    cut_at_the_top = _background_with_garments((384, 256), (0, 150, 100, 150))
-    assert framing_box(cut_at_the_top, (825, 550), (384, 256)) is None
-
-
-def test_framing_box_ignores_stray_pixels() -> None:
-    background = _background_with_garments((384, 256), (150, 250, 100, 150))
-    background[0, 0] = background[383, 255] = 0.1  # two specks in opposite corners
-    assert framing_box(background, (384, 256), (384, 256)) == framing_box(
-        _background_with_garments((384, 256), (150, 250, 100, 150)), (384, 256), (384, 256)
-    )
+    probs = torch.zeros(1, 4, *shape)
+    probs[0, 0] = 0.9
+    probs[0, cls] = 0.1
+    probs[0, 0, y0:y1, x0:x1] = 0.1
+    probs[0, cls, y0:y1, x0:x1] = 0.9
+    return probs
 
 
 def test_small_figure_is_segmented_again_zoomed(
@@ -115,14 +82,10 @@ def test_small_figure_is_segmented_again_zoomed(
 
     def fake_forward(rgb: np.ndarray) -> torch.Tensor:
         seen.append(rgb.shape)
-        if len(seen) == 1:  # the whole photo: a small garment in the middle
-            probs = torch.zeros(1, 4, 96, 64)
-            probs[0, 0] = _background_with_garments((96, 64), (40, 60, 25, 40))
-            probs[0, 2] = 1 - probs[0, 0]  # called a bottom at first
-            return probs
-        probs = torch.zeros(1, 4, 48, 32)
-        probs[0, 1] = 1.0  # the zoomed pass: a top everywhere in its window
-        return probs
+        if len(seen) == 1:  # the whole photo: a small garment in the middle, called a bottom
+            return _pass_with_garments((96, 64), (40, 60, 25, 40), cls=2)
+        # The zoomed pass: a top, framed in its window as the window framed it.
+        return _pass_with_garments((48, 32), (10, 38, 9, 23), cls=1)
 
     monkeypatch.setattr(tiny_segmenter, "_forward", fake_forward)
     labels = tiny_segmenter.segment(np.zeros((300, 200, 3), np.uint8))
@@ -130,13 +93,34 @@ def test_small_figure_is_segmented_again_zoomed(
     assert labels.shape == (300, 200)
     assert labels[150, 100] == 1  # the window's verdict
     assert labels[5, 5] == 0 and labels[295, 195] == 0  # outside it, the first pass's
-    top_rows = np.flatnonzero((labels == 1).any(1))
-    assert top_rows[0] > 0 and top_rows[-1] < 299
+    assert not (labels == 2).any()
 
     seen.clear()
     tiny_segmenter.reframe = False
     labels = tiny_segmenter.segment(np.zeros((300, 200, 3), np.uint8))
     assert len(seen) == 1 and labels[150, 100] == 2
+
+
+def test_zoomed_window_grows_when_the_first_pass_found_half_the_figure(
+    tiny_segmenter: Segmenter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first pass saw only the top of a far figure; the closer look finds garments
+    running out of its window's bottom, so the next window reaches further down."""
+    windows: list[tuple[int, ...]] = []
+
+    def fake_forward(rgb: np.ndarray) -> torch.Tensor:
+        windows.append(rgb.shape)
+        if len(windows) == 1:
+            return _pass_with_garments((96, 96), (30, 40, 40, 50), cls=1)
+        return _pass_with_garments((48, 48), (5, 48, 20, 28), cls=3)  # to the bottom edge
+
+    monkeypatch.setattr(tiny_segmenter, "_forward", fake_forward)
+    labels = tiny_segmenter.segment(np.zeros((600, 600, 3), np.uint8))
+    assert len(windows) == 1 + tiny_segmenter.zoom_passes
+    assert windows[2][0] > windows[1][0]  # a taller window the second time
+    rows = np.flatnonzero((labels == 3).any(1))
+    first_window_bottom = 600 * (40 + 0.35 * 10) / 96
+    assert rows[-1] > first_window_bottom
 
 
 def test_device_choice() -> None:

@@ -1,4 +1,8 @@
-"""Inference: a model folder and a photo in, a uint8 label map at the photo's size out."""
+"""Inference: a model folder and a photo in, a uint8 label map at the photo's size out.
+
+A figure small in its photo is segmented again in a window that frames it as CCP's
+training photos do (``framing``).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,15 @@ import torch.nn.functional as F
 
 from .. import paths
 from .fold_bn import fold_batch_norms
+from .framing import (
+    CONVERGED_IOU,
+    ZOOM_PASSES,
+    box_iou,
+    fit_size,
+    frame_garments,
+    framing_box,
+    garment_box,
+)
 from .model_folder import ModelConfig, load_model
 
 
@@ -24,74 +37,6 @@ def resolve_device(name: str = "auto") -> torch.device:
     if name not in ("cpu", "cuda"):
         raise ValueError(f"device must be auto, cpu or cuda, not {name!r}")
     return torch.device(name)
-
-
-def fit_size(height: int, width: int, target: tuple[int, int], multiple: int) -> tuple[int, int]:
-    """Resize keeping aspect so the photo fits the working size; pad target is done later.
-
-    The working size is (h, w) for portrait photos; landscape photos use it transposed so
-    that the same pixel budget is spent either way.
-    """
-    scale = fit_scale(height, width, target)
-    return max(multiple, round(height * scale)), max(multiple, round(width * scale))
-
-
-# Margins around the garments' box, as fractions of its height and width: CCP's training
-# photos leave a median of 0.32 (head) and 0.27 (legs) of the garments' height above and
-# below them, and 0.77-0.91 of their width to each side.
-FRAME_MARGIN_TOP = 0.35
-FRAME_MARGIN_BOTTOM = 0.35
-FRAME_MARGIN_SIDE = 0.8
-# Zoom in only where it gains this much resolution (a full-length portrait gains ~1).
-MIN_ZOOM = 1.3
-# A tiny figure may need a second zoom: the first finds it only roughly.
-ZOOM_PASSES = 2
-# Garments this close to the top or bottom edge (share of the height) are cut by the
-# frame (legs-only, waist-up): zooming there cost IoU on CCP photos cut that way.
-EDGE_SHARE = 0.02
-# Fewer garment pixels than this share of the photo: nothing to frame.
-MIN_GARMENT_SHARE = 0.002
-
-
-def fit_scale(height: float, width: float, target: tuple[int, int]) -> float:
-    """The scale ``fit_size`` resizes a photo of this size by."""
-    th, tw = target
-    if (width > height) != (tw > th):
-        th, tw = tw, th
-    return min(th / height, tw / width)
-
-
-def framing_box(
-    background: torch.Tensor, photo_size: tuple[int, int], target: tuple[int, int]
-) -> tuple[int, int, int, int] | None:
-    """The photo window (y0, y1, x0, x1) that frames the garments as CCP's photos do.
-
-    ``background`` is the first pass's background probability at its working size. None
-    when nothing was found or the window would not be at least ``MIN_ZOOM`` times closer.
-    """
-    garment = background < 0.5
-    h, w = garment.shape
-    if int(garment.sum()) < MIN_GARMENT_SHARE * h * w:
-        return None
-    ys, xs = torch.nonzero(garment, as_tuple=True)
-    # Quantiles, not min and max: a few stray pixels must not stretch the box.
-    q = torch.tensor([0.005, 0.995], device=background.device)
-    gy0, gy1 = torch.quantile(ys.float(), q).tolist()
-    gx0, gx1 = torch.quantile(xs.float(), q).tolist()
-    gh, gw = gy1 - gy0 + 1, gx1 - gx0 + 1
-    if gy0 < EDGE_SHARE * h or gy1 > (1 - EDGE_SHARE) * h - 1:
-        return None  # cut by the frame's top or bottom: a close-up, not a small figure
-    y0 = max(0.0, gy0 - FRAME_MARGIN_TOP * gh)
-    y1 = min(float(h), gy1 + 1 + FRAME_MARGIN_BOTTOM * gh)
-    x0 = max(0.0, gx0 - FRAME_MARGIN_SIDE * gw)
-    x1 = min(float(w), gx1 + 1 + FRAME_MARGIN_SIDE * gw)
-    # The resolution gained: the window fills the working frame instead of the photo.
-    photo_h, photo_w = photo_size
-    sy, sx = photo_h / h, photo_w / w
-    win_h, win_w = (y1 - y0) * sy, (x1 - x0) * sx
-    if fit_scale(win_h, win_w, target) < MIN_ZOOM * fit_scale(photo_h, photo_w, target):
-        return None
-    return round(y0 * sy), round(y1 * sy), round(x0 * sx), round(x1 * sx)
 
 
 class Segmenter:
@@ -183,22 +128,34 @@ class Segmenter:
         return results
 
     def _framed(self, rgb: np.ndarray, out: tuple[int, int], zoom_passes: int) -> torch.Tensor:
-        """Probabilities (1, C, *out); a small figure is segmented again, zoomed to fill
-        the frame as in training, up to ``zoom_passes`` times."""
+        """Probabilities (1, C, *out). A small figure is segmented again in a window that
+        frames it as in training; the window is then re-framed from what that closer look
+        found (it may grow or shrink), up to ``zoom_passes`` zoomed passes in all."""
         height, width = rgb.shape[:2]
         work = self._forward(rgb)
         # Upsample the probabilities, not the labels: smooth edges at the photo's size.
         probs = F.interpolate(work, size=out, mode="bilinear", align_corners=False)
         box = framing_box(work[0, 0], (height, width), self.target) if zoom_passes else None
-        if box is not None:
+        if box is None:
+            return probs
+        for zoom in range(zoom_passes):
             y0, y1, x0, x1 = box
-            sy, sx = out[0] / height, out[1] / width
-            oy0, ox0 = round(y0 * sy), round(x0 * sx)
-            oy1, ox1 = max(round(y1 * sy), oy0 + 1), max(round(x1 * sx), ox0 + 1)
-            window = np.ascontiguousarray(rgb[y0:y1, x0:x1])
-            probs[:, :, oy0:oy1, ox0:ox1] = self._framed(
-                window, (oy1 - oy0, ox1 - ox0), zoom_passes - 1
-            )
+            zoomed = self._forward(np.ascontiguousarray(rgb[y0:y1, x0:x1]))
+            garments = garment_box(zoomed[0, 0])
+            if zoom == zoom_passes - 1 or garments is None:
+                break
+            scale = ((y1 - y0) / zoomed.shape[2], (x1 - x0) / zoomed.shape[3])
+            reframed = frame_garments(garments, scale, (y0, x0), (height, width))
+            if box_iou(reframed, box) >= CONVERGED_IOU:
+                break
+            box = reframed
+        y0, y1, x0, x1 = box
+        sy, sx = out[0] / height, out[1] / width
+        oy0, ox0 = round(y0 * sy), round(x0 * sx)
+        oy1, ox1 = max(round(y1 * sy), oy0 + 1), max(round(x1 * sx), ox0 + 1)
+        probs[:, :, oy0:oy1, ox0:ox1] = F.interpolate(
+            zoomed, size=(oy1 - oy0, ox1 - ox0), mode="bilinear", align_corners=False
+        )
         return probs
 
     def segment(self, rgb: np.ndarray) -> np.ndarray:
