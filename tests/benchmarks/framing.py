@@ -5,8 +5,8 @@
 Other fashion sites and people's own photos are often waist-up, legs-only, closer, or a
 small figure on a studio background. Each val photo is cut or padded that way (labels
 alike) and segmented at its new size; IoU over the split per framing, for each model in
-the same run (default: the shipped one). The last line per model is
-``<name> (<folder>): as_is=<m> upper=<m> lower=<m> zoom=<m> small=<m> far=<m> worst_ratio=<r>``
+the same run (default: the shipped one). The last line per model is ``<name> (<folder>):
+as_is=<m> upper=<m> lower=<m> zoom=<m> small=<m> far=<m> wide=<m> worst_ratio=<r>``
 (mean garment IoU; worst_ratio = the worst framing's mean over the whole photo's).
 ``--single-pass`` also runs each model without the zoomed second pass for small figures
 (``Segmenter(reframe=False)``) and prints the ratio zoomed / single pass per framing.
@@ -68,6 +68,13 @@ def far(rgb: np.ndarray, labels: np.ndarray) -> Pair:
     return padded, cv2.copyMakeBorder(labels, h // 2, h // 2, w, w, cv2.BORDER_CONSTANT, value=0)
 
 
+def wide(rgb: np.ndarray, labels: np.ndarray) -> Pair:
+    """A landscape photo: the full-height figure in the middle third, a plain wall beside."""
+    w = labels.shape[1]
+    padded = cv2.copyMakeBorder(rgb, 0, 0, w, w, cv2.BORDER_CONSTANT, value=STUDIO_GREY)
+    return padded, cv2.copyMakeBorder(labels, 0, 0, w, w, cv2.BORDER_CONSTANT, value=0)
+
+
 FRAMINGS: dict[str, Callable[[np.ndarray, np.ndarray], Pair]] = {
     "as_is": lambda rgb, labels: (rgb, labels),
     "upper": upper,
@@ -75,6 +82,7 @@ FRAMINGS: dict[str, Callable[[np.ndarray, np.ndarray], Pair]] = {
     "zoom": zoom,
     "small": small,
     "far": far,
+    "wide": wide,
 }
 
 

@@ -17,10 +17,12 @@ without that second look. The last line is
 from __future__ import annotations
 
 import argparse
+import itertools
 import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import cv2
@@ -53,6 +55,13 @@ def interleaved_medians_ms(fns: list[object], repeats: int, warmup: int = 3) -> 
             fn()  # type: ignore[operator]
             bucket.append((time.perf_counter() - t0) * 1000)
     return [statistics.median(bucket) for bucket in times]
+
+
+def cycling(segmenter: Segmenter, photos: list[np.ndarray]) -> Callable[[], object]:
+    """Segment the next photo on each call. Each timed variant has its own counter, so
+    all of them are timed on the same photos."""
+    turn = itertools.count()
+    return lambda: segmenter.segment(photos[next(turn) % len(photos)])
 
 
 def encoder_variant(model_dir: Path, encoder: str, folder: Path) -> Segmenter:
@@ -94,12 +103,8 @@ def main() -> None:
     variants = [name for name in args.encoders.split(",") if name]
     with tempfile.TemporaryDirectory() as tmp:
         rivals = [encoder_variant(args.model, name, Path(tmp) / name) for name in variants]
-    counter = iter(range(10**9))
     shipped, unfolded_ms, *rival_ms = interleaved_medians_ms(
-        [
-            lambda s=s: s.segment(photos[next(counter) % len(photos)])
-            for s in [segmenter, unfolded, *rivals]
-        ],
+        [cycling(s, photos) for s in [segmenter, unfolded, *rivals]],
         args.repeats,
     )
 
@@ -118,10 +123,7 @@ def main() -> None:
     ]
     single = Segmenter(args.model, device="cpu", reframe=False)
     zoomed_ms, single_ms = interleaved_medians_ms(
-        [
-            lambda s=s: s.segment(backdrop[next(counter) % len(backdrop)])
-            for s in [segmenter, single]
-        ],
+        [cycling(s, backdrop) for s in [segmenter, single]],
         args.repeats,
     )
 

@@ -231,7 +231,10 @@ def test_single_pass_turns_the_zoomed_second_look_off(
 
     evaluate = ["evaluate", "--data", str(tiny_ccp), "--model", str(tiny_model), "--json"]
     capsys.readouterr()
+    looked.clear()
     assert main([*evaluate, "--single-pass"]) == 0
     assert json.loads(capsys.readouterr().out)["zoom_passes"] == 0
+    assert not looked
     assert main(evaluate) == 0
     assert json.loads(capsys.readouterr().out)["zoom_passes"] > 0
+    assert looked

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from wardrobe_app.vision.framing import fit_size, framing_box
+from wardrobe_app.vision.framing import box_iou, fit_size, frame_garments, framing_box
 
 
 def test_fit_size_keeps_aspect_and_orientation() -> None:
@@ -62,3 +62,38 @@ def test_framing_box_ignores_a_false_garment_on_the_backdrop() -> None:
     assert framing_box(background, (384, 256), (384, 256)) == framing_box(
         _background_with_garments((384, 256), figure), (384, 256), (384, 256)
     )
+
+
+def test_framing_box_leaves_a_waist_up_shot_alone() -> None:
+    # Garments run out of the bottom edge: the figure is cut there, not small.
+    waist_up = _background_with_garments((384, 256), (200, 384, 100, 150))
+    assert framing_box(waist_up, (825, 550), (384, 256)) is None
+
+
+def test_framing_box_works_on_landscape_photos() -> None:
+    # A standing figure in a wide photo: the window is portrait and much narrower.
+    background = _background_with_garments((256, 384), (60, 200, 170, 215))
+    box = framing_box(background, (550, 825), (384, 256))
+    assert box is not None
+    y0, y1, x0, x1 = box
+    assert y1 - y0 > x1 - x0
+    assert x0 > 200 and x1 < 625
+
+
+def test_frame_garments_stays_inside_the_photo_and_is_never_empty() -> None:
+    # A pass's box at the very bottom of a window that reaches the photo's last row.
+    y0, y1, x0, x1 = frame_garments((31.0, 32.0, 0.0, 10.0), (3 / 32, 1.0), (97, 0), (100, 100))
+    assert 0 <= y0 < y1 <= 100 and 0 <= x0 < x1 <= 100
+
+
+def test_frame_garments_maps_a_pass_box_to_photo_pixels() -> None:
+    # A window at (100, 50) seen at half scale: the pass's box (10-30, 10-20) is photo
+    # rows 120-160 and columns 70-90, then the margins.
+    box = frame_garments((10.0, 30.0, 10.0, 20.0), (2.0, 2.0), (100, 50), (1000, 1000))
+    assert box == (round(120 - 0.35 * 40), round(160 + 0.35 * 40), 70 - 16, 90 + 16)
+
+
+def test_box_iou() -> None:
+    assert box_iou((0, 10, 0, 10), (0, 10, 0, 10)) == 1.0
+    assert box_iou((0, 10, 0, 10), (0, 10, 5, 15)) == 50 / 150
+    assert box_iou((0, 10, 0, 10), (20, 30, 20, 30)) == 0.0

@@ -92,7 +92,7 @@ def test_small_figure_is_segmented_again_zoomed(
     assert len(seen) == 2 and seen[1][0] < 300 and seen[1][1] < 200
     assert labels.shape == (300, 200)
     assert labels[150, 100] == 1  # the window's verdict
-    assert labels[5, 5] == 0 and labels[295, 195] == 0  # outside it, the first pass's
+    assert labels[5, 5] == 0 and labels[295, 195] == 0  # outside it, background
     assert not (labels == 2).any()
 
     seen.clear()
@@ -121,6 +121,82 @@ def test_zoomed_window_grows_when_the_first_pass_found_half_the_figure(
     rows = np.flatnonzero((labels == 3).any(1))
     first_window_bottom = 600 * (40 + 0.35 * 10) / 96
     assert rows[-1] > first_window_bottom
+
+
+def _scripted_passes(
+    segmenter: Segmenter, monkeypatch: pytest.MonkeyPatch, passes: list[torch.Tensor]
+) -> list[tuple[int, ...]]:
+    """Make the network answer ``passes`` in turn (the last one again after that); the
+    returned list fills with the shape of each photo or window it is shown."""
+    seen: list[tuple[int, ...]] = []
+
+    def fake_forward(rgb: np.ndarray) -> torch.Tensor:
+        seen.append(rgb.shape)
+        return passes[min(len(seen), len(passes)) - 1]
+
+    monkeypatch.setattr(segmenter, "_forward", fake_forward)
+    return seen
+
+
+SMALL_FIGURE = _pass_with_garments((96, 64), (40, 60, 25, 40), cls=2)
+FRAMED_TOP = _pass_with_garments((48, 32), (10, 38, 9, 23), cls=1)
+NOTHING = _pass_with_garments((48, 32), (0, 0, 0, 0), cls=1)
+
+
+def test_garment_specks_outside_the_window_become_background(
+    tiny_segmenter: Segmenter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = SMALL_FIGURE.clone()
+    first[0, 0, 90:93, 2:5], first[0, 3, 90:93, 2:5] = 0.1, 0.9  # a one-piece speck far off
+    _scripted_passes(tiny_segmenter, monkeypatch, [first, FRAMED_TOP])
+    labels = tiny_segmenter.segment(np.zeros((300, 200, 3), np.uint8))
+    assert not (labels == 3).any() and labels[150, 100] == 1
+    tiny_segmenter.reframe = False
+    _scripted_passes(tiny_segmenter, monkeypatch, [first])
+    assert (tiny_segmenter.segment(np.zeros((300, 200, 3), np.uint8)) == 3).any()
+
+
+def test_a_closer_look_that_finds_nothing_keeps_the_first_pass(
+    tiny_segmenter: Segmenter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen = _scripted_passes(tiny_segmenter, monkeypatch, [SMALL_FIGURE, NOTHING])
+    labels = tiny_segmenter.segment(np.zeros((300, 200, 3), np.uint8))
+    assert len(seen) == 2
+    assert labels[150, 100] == 2  # the first pass's bottom, not lost
+
+
+def test_a_later_look_that_finds_nothing_keeps_the_last_window(
+    tiny_segmenter: Segmenter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The first closer look finds a top in a corner of its window (so the window moves),
+    # the next finds nothing: the first closer look's answer stands.
+    corner_top = _pass_with_garments((48, 32), (2, 12, 2, 10), cls=1)
+    seen = _scripted_passes(tiny_segmenter, monkeypatch, [SMALL_FIGURE, corner_top, NOTHING])
+    labels = tiny_segmenter.segment(np.zeros((300, 200, 3), np.uint8))
+    assert len(seen) == 3
+    assert (labels == 1).any() and not (labels == 2).any()
+
+
+def test_closer_look_at_another_output_size_and_on_a_landscape_photo(
+    tiny_segmenter: Segmenter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window is pasted where it belongs at any output size, either orientation."""
+    wide_figure = _pass_with_garments((64, 96), (25, 40, 40, 55), cls=2)
+    landscape = np.zeros((200, 300, 3), np.uint8)
+    _scripted_passes(tiny_segmenter, monkeypatch, [wide_figure, FRAMED_TOP])
+    full = tiny_segmenter.segment(landscape)
+    _scripted_passes(tiny_segmenter, monkeypatch, [wide_figure, FRAMED_TOP])
+    half = tiny_segmenter.probabilities(landscape, out_size=(100, 150)).argmax(0)
+    assert full.shape == (200, 300) and half.shape == (100, 150)
+    for labels, scale in ((full, 1.0), (half, 0.5)):
+        rows = np.flatnonzero((labels == 1).any(1))
+        cols = np.flatnonzero((labels == 1).any(0))
+        # FRAMED_TOP's top fills rows 10-38 of 48 and columns 9-23 of 32 of the window.
+        ys, xs = np.flatnonzero((full == 1).any(1)), np.flatnonzero((full == 1).any(0))
+        assert abs(rows[0] - ys[0] * scale) <= 2 and abs(rows[-1] - ys[-1] * scale) <= 2
+        assert abs(cols[0] - xs[0] * scale) <= 2 and abs(cols[-1] - xs[-1] * scale) <= 2
+    # The window sits around the figure: the middle of the photo, not its corner.
+    assert 60 < ys.mean() < 140 and 110 < xs.mean() < 190
 
 
 def test_device_choice() -> None:

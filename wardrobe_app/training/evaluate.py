@@ -76,7 +76,7 @@ def evaluate_folder(
             "model": str(segmenter.model_dir),
             "split": str(split),
             "photos": len(stems),
-            "zoom_passes": segmenter.zoom_passes if reframe else 0,
+            "zoom_passes": segmenter.zoom_passes if segmenter.reframe else 0,
             "classes": names,
         }
     )

@@ -12,17 +12,6 @@ import torch
 
 from .garments import select_components
 
-
-def fit_size(height: int, width: int, target: tuple[int, int], multiple: int) -> tuple[int, int]:
-    """Resize keeping aspect so the photo fits the working size; pad target is done later.
-
-    The working size is (h, w) for portrait photos; landscape photos use it transposed so
-    that the same pixel budget is spent either way.
-    """
-    scale = fit_scale(height, width, target)
-    return max(multiple, round(height * scale)), max(multiple, round(width * scale))
-
-
 # Margins around the garments' box, as fractions of its height and width: CCP's training
 # photos leave a median of 0.32 (head) and 0.27 (legs) of the garments' height above and
 # below them, and 0.77-0.91 of their width to each side.
@@ -48,6 +37,17 @@ def fit_scale(height: float, width: float, target: tuple[int, int]) -> float:
     if (width > height) != (tw > th):
         th, tw = tw, th
     return min(th / height, tw / width)
+
+
+def fit_size(height: int, width: int, target: tuple[int, int], multiple: int) -> tuple[int, int]:
+    """The size to resize a photo to: keeping its aspect, within the working size (the
+    network's input is then padded up to a multiple of its stride).
+
+    The working size is (h, w) for portrait photos; landscape photos use it transposed so
+    that the same pixel budget is spent either way.
+    """
+    scale = fit_scale(height, width, target)
+    return max(multiple, round(height * scale)), max(multiple, round(width * scale))
 
 
 Box = tuple[int, int, int, int]  # (y0, y1, x0, x1), photo pixels, end exclusive
@@ -89,10 +89,12 @@ def frame_garments(
     gy0, gy1 = offset[0] + gy0 * sy, offset[0] + gy1 * sy
     gx0, gx1 = offset[1] + gx0 * sx, offset[1] + gx1 * sx
     gh, gw = gy1 - gy0, gx1 - gx0
-    y0 = max(0, round(gy0 - FRAME_MARGIN_TOP * gh))
-    y1 = min(photo_size[0], round(gy1 + FRAME_MARGIN_BOTTOM * gh))
-    x0 = max(0, round(gx0 - FRAME_MARGIN_SIDE * gw))
-    x1 = min(photo_size[1], round(gx1 + FRAME_MARGIN_SIDE * gw))
+    photo_h, photo_w = photo_size
+    # Clipped to the photo, and never empty (a pass's box at the photo's last row).
+    y0 = min(max(0, round(gy0 - FRAME_MARGIN_TOP * gh)), photo_h - 1)
+    y1 = min(photo_h, round(gy1 + FRAME_MARGIN_BOTTOM * gh))
+    x0 = min(max(0, round(gx0 - FRAME_MARGIN_SIDE * gw)), photo_w - 1)
+    x1 = min(photo_w, round(gx1 + FRAME_MARGIN_SIDE * gw))
     return y0, max(y1, y0 + 1), x0, max(x1, x0 + 1)
 
 
@@ -119,6 +121,7 @@ def framing_box(
 
 
 def box_iou(a: Box, b: Box) -> float:
+    """Intersection over union of two windows (0 when either is empty)."""
     inter_h = max(0, min(a[1], b[1]) - max(a[0], b[0]))
     inter_w = max(0, min(a[3], b[3]) - max(a[2], b[2]))
     inter = inter_h * inter_w

@@ -19,6 +19,7 @@ from .fold_bn import fold_batch_norms
 from .framing import (
     CONVERGED_IOU,
     ZOOM_PASSES,
+    Box,
     box_iou,
     fit_size,
     frame_garments,
@@ -138,21 +139,31 @@ class Segmenter:
         box = framing_box(work[0, 0], (height, width), self.target) if zoom_passes else None
         if box is None:
             return probs
+        shown: tuple[Box, torch.Tensor] | None = None  # the last window that held the figure
         for zoom in range(zoom_passes):
             y0, y1, x0, x1 = box
             zoomed = self._forward(np.ascontiguousarray(rgb[y0:y1, x0:x1]))
             garments = garment_box(zoomed[0, 0])
-            if zoom == zoom_passes - 1 or garments is None:
+            if garments is None:
+                break  # nothing there after all: keep what came before
+            shown = box, zoomed
+            if zoom == zoom_passes - 1:
                 break
             scale = ((y1 - y0) / zoomed.shape[2], (x1 - x0) / zoomed.shape[3])
             reframed = frame_garments(garments, scale, (y0, x0), (height, width))
             if box_iou(reframed, box) >= CONVERGED_IOU:
                 break
             box = reframed
-        y0, y1, x0, x1 = box
+        if shown is None:
+            return probs  # the closer look found nothing: the first pass stands
+        (y0, y1, x0, x1), zoomed = shown
         sy, sx = out[0] / height, out[1] / width
         oy0, ox0 = round(y0 * sy), round(x0 * sx)
         oy1, ox1 = max(round(y1 * sy), oy0 + 1), max(round(x1 * sx), ox0 + 1)
+        # One figure per photo, framed with room to spare: "garment" outside the window
+        # is the first pass's low-resolution mistake (a patch of backdrop), background.
+        probs.zero_()
+        probs[:, 0] = 1.0
         probs[:, :, oy0:oy1, ox0:ox1] = F.interpolate(
             zoomed, size=(oy1 - oy0, ox1 - ox0), mode="bilinear", align_corners=False
         )
