@@ -195,6 +195,10 @@ def test_closer_look_at_another_output_size_and_on_a_landscape_photo(
         ys, xs = np.flatnonzero((full == 1).any(1)), np.flatnonzero((full == 1).any(0))
         assert abs(rows[0] - ys[0] * scale) <= 2 and abs(rows[-1] - ys[-1] * scale) <= 2
         assert abs(cols[0] - xs[0] * scale) <= 2 and abs(cols[-1] - xs[-1] * scale) <= 2
+    seen = _scripted_passes(tiny_segmenter, monkeypatch, [wide_figure, FRAMED_TOP])
+    tiny = tiny_segmenter.probabilities(landscape, out_size=(1, 2))  # a thumbnail
+    assert len(seen) > 1
+    assert tiny.shape == (4, 1, 2) and np.allclose(tiny.sum(0), 1.0, atol=1e-4)
     # The window sits around the figure: the middle of the photo, not its corner.
     assert 60 < ys.mean() < 140 and 110 < xs.mean() < 190
 

@@ -158,7 +158,8 @@ class Segmenter:
             return probs  # the closer look found nothing: the first pass stands
         (y0, y1, x0, x1), zoomed = shown
         sy, sx = out[0] / height, out[1] / width
-        oy0, ox0 = round(y0 * sy), round(x0 * sx)
+        # Never empty, even at a tiny output size.
+        oy0, ox0 = min(round(y0 * sy), out[0] - 1), min(round(x0 * sx), out[1] - 1)
         oy1, ox1 = max(round(y1 * sy), oy0 + 1), max(round(x1 * sx), ox0 + 1)
         # One figure per photo, framed with room to spare: "garment" outside the window
         # is the first pass's low-resolution mistake (a patch of backdrop), background.
