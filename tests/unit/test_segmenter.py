@@ -96,7 +96,7 @@ def test_small_figure_is_segmented_again_zoomed(
     assert not (labels == 2).any()
 
     seen.clear()
-    tiny_segmenter.reframe = False
+    tiny_segmenter.zoom_passes = 0
     labels = tiny_segmenter.segment(np.zeros((300, 200, 3), np.uint8))
     assert len(seen) == 1 and labels[150, 100] == 2
 
@@ -151,7 +151,7 @@ def test_garment_specks_outside_the_window_become_background(
     _scripted_passes(tiny_segmenter, monkeypatch, [first, FRAMED_TOP])
     labels = tiny_segmenter.segment(np.zeros((300, 200, 3), np.uint8))
     assert not (labels == 3).any() and labels[150, 100] == 1
-    tiny_segmenter.reframe = False
+    tiny_segmenter.zoom_passes = 0
     _scripted_passes(tiny_segmenter, monkeypatch, [first])
     assert (tiny_segmenter.segment(np.zeros((300, 200, 3), np.uint8)) == 3).any()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,18 +22,21 @@ from .metrics import (
 
 
 def photo_matrices(
-    segmenter: Segmenter, data: Path, stems: list[str], desc: str = "evaluate"
-) -> np.ndarray:
-    """(photos, C, C): one confusion matrix per photo, each photo at its own size."""
-    names = segmenter.class_names
+    segmenters: Sequence[Segmenter], data: Path, stems: list[str]
+) -> list[np.ndarray]:
+    """For each segmenter, (photos, C, C): one confusion matrix per photo, each photo at
+    its own size. Each photo is read once, whatever the number of models."""
+    names = segmenters[0].class_names
     table = label_lookup(data, len(names))
-    matrices = []
-    for stem in tqdm(stems, desc=desc, unit="photo", leave=False):
+    matrices: list[list[np.ndarray]] = [[] for _ in segmenters]
+    for stem in tqdm(stems, desc="evaluate", unit="photo", leave=False):
         rgb, target = load_pair(data, stem, table)
-        photo = ConfusionMatrix(len(names))
-        photo.update(target, segmenter.segment(rgb))
-        matrices.append(photo.matrix)
-    return np.stack(matrices) if matrices else np.zeros((0, len(names), len(names)), np.int64)
+        for segmenter, rows in zip(segmenters, matrices, strict=True):
+            photo = ConfusionMatrix(len(names))
+            photo.update(target, segmenter.segment(rgb))
+            rows.append(photo.matrix)
+    empty = np.zeros((0, len(names), len(names)), np.int64)
+    return [np.stack(rows) if rows else empty for rows in matrices]
 
 
 def evaluate_folder(
@@ -59,7 +63,13 @@ def evaluate_folder(
     stems = read_split(data, split)
     if not stems:
         raise ValueError(f"{split} lists no photos")
-    matrices = photo_matrices(segmenter, data, stems)
+    models = [segmenter]
+    if against is not None:
+        other = Segmenter(against, device=device, reframe=reframe)
+        if other.class_names != names:
+            raise RuntimeError(f"{against} has other classes ({other.class_names}) than {names}")
+        models.append(other)
+    matrices, *baselines = photo_matrices(models, data, stems)
     cm = ConfusionMatrix(len(names))
     tally = GarmentTally(names)
     rows = []
@@ -76,19 +86,16 @@ def evaluate_folder(
             "model": str(segmenter.model_dir),
             "split": str(split),
             "photos": len(stems),
-            "zoom_passes": segmenter.zoom_passes if segmenter.reframe else 0,
+            "zoom_passes": segmenter.zoom_passes,
             "classes": names,
         }
     )
-    if against is not None:
-        other = Segmenter(against, device=device, reframe=reframe)
-        if other.class_names != names:
-            raise RuntimeError(f"{against} has other classes ({other.class_names}) than {names}")
-        baseline = photo_matrices(other, data, stems, desc="evaluate --against")
+    if baselines:
+        (baseline,) = baselines
         total = ConfusionMatrix(len(names))
         total.matrix = baseline.sum(0)
         report["against"] = {
-            "model": str(other.model_dir),
+            "model": str(models[1].model_dir),
             **total.summary(names),
             "difference": paired_difference(baseline, matrices, names),
         }

@@ -65,9 +65,9 @@ class Segmenter:
         self.model = model.to(self.device, dtype).to(memory_format=torch.channels_last).eval()
         self._mean = torch.tensor(config.mean, device=self.device).view(1, 3, 1, 1)
         self._std = torch.tensor(config.std, device=self.device).view(1, 3, 1, 1)
-        # A figure small in its photo is segmented a second time, zoomed (``framing_box``).
-        self.reframe = reframe
-        self.zoom_passes = ZOOM_PASSES
+        # A figure small in its photo is segmented again, closer (``framing_box``), in up
+        # to this many passes; 0 (``reframe=False``) looks once.
+        self.zoom_passes = ZOOM_PASSES if reframe else 0
 
     @property
     def target(self) -> tuple[int, int]:
@@ -124,11 +124,10 @@ class Segmenter:
             if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
                 raise ValueError(f"expected an RGB uint8 photo, got {rgb.dtype} {rgb.shape}")
             out = out_sizes[i] if out_sizes else (rgb.shape[0], rgb.shape[1])
-            passes = self.zoom_passes if self.reframe else 0
-            results.append(self._framed(rgb, out, passes)[0])
+            results.append(self._framed(rgb, out)[0])
         return results
 
-    def _framed(self, rgb: np.ndarray, out: tuple[int, int], zoom_passes: int) -> torch.Tensor:
+    def _framed(self, rgb: np.ndarray, out: tuple[int, int]) -> torch.Tensor:
         """Probabilities (1, C, *out). A small figure is segmented again in a window that
         frames it as in training; the window is then re-framed from what that closer look
         found (it may grow or shrink), up to ``zoom_passes`` zoomed passes in all."""
@@ -136,6 +135,7 @@ class Segmenter:
         work = self._forward(rgb)
         # Upsample the probabilities, not the labels: smooth edges at the photo's size.
         probs = F.interpolate(work, size=out, mode="bilinear", align_corners=False)
+        zoom_passes = self.zoom_passes
         box = framing_box(work[0, 0], (height, width), self.target) if zoom_passes else None
         if box is None:
             return probs
