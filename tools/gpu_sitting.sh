@@ -2,9 +2,11 @@
 # One sitting on a lent GPU: four segmenter variants trained side by side for MINUTES each.
 # Needs gpu/ (tools/shrink_ccp.py output, the Lite1/Lite2 ImageNet weights as fp16 encoder
 # state dicts, platformdirs), carried. Prepared on this machine with:
-#   python tools/shrink_ccp.py ../shared/data/ccp gpu/ccp --size 384x256
+#   python tools/shrink_ccp.py ../shared/data/ccp gpu/ccp --size 384x256 --quality 85
 #   python tools/encoder_weights_fp16.py gpu
 #   pip install --target gpu/site --no-deps platformdirs
+#   python tools/shrink_ccp.py runs/pseudo_c4 gpu/pseudo --size 384x256 --quality 85
+#   cp runs/pseudo_c4/pseudo.json gpu/pseudo/
 # Results come back through $OUT as one tar per variant.
 set -uo pipefail
 export PYTHONPATH="$PWD:$PWD/gpu/site" PYTHONUNBUFFERED=1
@@ -31,18 +33,23 @@ run() {  # name, then arguments
     echo "$name exit $?"
 }
 # Sitting 1 (Lite0 full/crop/warm, seed UNet) is in MODEL.md; the seed UNet lost (0.474
-# at 10x the latency). Sitting 2 tries Lite2, which fits the latency budget, with and
-# without the context module (added to a converged Lite0 on the CPU it did not help:
-# cycle 7 in MODEL.md; here it learns from the start).
+# at 10x the latency). Sitting 3 tries Lite2, which fits the latency budget: from ImageNet
+# on crops, the same with the 400 pseudo-labelled photos (gpu/pseudo: tools/shrink_ccp.py
+# on a pseudo-label folder, plus its pseudo.json), with the context module learnt from the
+# start (bolted onto a converged Lite0 on the CPU it did not help: cycle 7), and a
+# warm-started Lite0 run with cycle 5's recipe given many more epochs than a CPU can.
 names=()
 train() {  # name, then arguments: runs in the background
     names+=("$1")
     run "$@" &
 }
-train lite2-full --crop 384x256 --lr 2e-3 "${lite2[@]}"
-train lite2-crop --crop 288x192 --lr 2e-3 "${lite2[@]}"
-train lite2-context --crop 384x256 --lr 2e-3 "${lite2[@]}" --context
-train warm-boost --crop 384x256 --lr 1e-3 --init resources/models/segmenter --one-piece-boost 2 --reframe 0.5
+pseudo=(--pseudo gpu/pseudo)
+train lite2-crop --crop 288x192 --lr 2e-3 --one-piece-boost 2 "${lite2[@]}"
+train lite2-crop-pseudo --crop 288x192 --lr 2e-3 --one-piece-boost 2 --reframe 0.3 \
+    "${lite2[@]}" "${pseudo[@]}"
+train lite2-context-pseudo --crop 384x256 --lr 2e-3 --context "${lite2[@]}" "${pseudo[@]}"
+train warm-boost --crop 384x256 --lr 1e-3 --init resources/models/segmenter \
+    --one-piece-boost 2 --reframe 0.5 "${pseudo[@]}"
 wait
 
 for name in "${names[@]}"; do
