@@ -178,14 +178,18 @@ def test_train_options_reach_the_training_run(
     monkeypatch.setattr(training, "train", lambda args, log: seen.append(args) or {})
     argv = ["train", "--data", str(tmp_path), "--out", str(tmp_path / "run")]
     extra = ["--encoder", "lite2", "--one-piece-boost", "2.5", "--reframe", "0.4", "--context"]
-    extra += ["--layer-tops", "0.3"]
+    extra += ["--layer-tops", "0.3", "--distill-weight", "0.5"]
+    extra += ["--teacher", "t1", "--teacher", "t2"]
     assert main([*argv, *extra, "--pseudo", str(tmp_path / "p")]) == 0
     args = seen[0]
     assert (args.encoder, args.one_piece_boost, args.reframe) == ("lite2", 2.5, 0.4)
     assert args.context and not training.TrainArgs("d", "o").context
     assert args.layer_tops == 0.3
+    assert (args.teachers, args.distill_weight) == (["t1", "t2"], 0.5)
+    assert training.TrainArgs("d", "o").teachers == []
     assert args.pseudo == str(tmp_path / "p")
     bad_options = (["--reframe", "1.5"], ["--one-piece-boost", "0"], ["--layer-tops", "-1"])
+    bad_options += (["--distill-weight", "-1"],)
     for bad in (*bad_options, ["--encoder", "lite9"]):
         with pytest.raises(SystemExit):
             main([*argv, *bad])

@@ -167,3 +167,27 @@ def test_layered_tops_reach_the_training_photos(
     train(tiny_train_args(tiny_ccp, tmp_path / "run", 1, layer_tops=1.0), log=lines.append)
     assert any("top laid over the one-piece" in line for line in lines)
     assert len(changed) >= 4 and any(changed)  # every photo passes; dresses get a top
+
+
+def test_distillation_uses_the_teachers(tiny_ccp: Path, tmp_path: Path) -> None:
+    """With a teacher, the logged loss carries the distillation term on top of the labels'."""
+    teacher_run = tmp_path / "teacher"
+    train(args_for(tiny_ccp, teacher_run, epochs=1), log=lambda _: None)
+
+    def loss_of(run: Path, **overrides: object) -> tuple[float, list[str]]:
+        args = tiny_train_args(tiny_ccp, run, 1, init=str(teacher_run / "best"), **overrides)
+        lines: list[str] = []
+        train(args, log=lines.append)
+        with (run / "log.csv").open() as f:
+            return float(next(csv.DictReader(f))["train_loss"]), lines
+
+    plain, _ = loss_of(tmp_path / "plain")
+    distilled, lines = loss_of(
+        tmp_path / "distilled", teachers=[str(teacher_run / "best")] * 2, distill_weight=50.0
+    )
+    assert any("distilling the average of 2 teachers" in line for line in lines)
+    # The student starts as the teacher, so the KL term is small but not zero after the
+    # first step; weighted x50 it must show in the loss.
+    assert distilled > plain
+    _model, config = load_model(tmp_path / "distilled" / "best")
+    assert config.training["args"]["teachers"] == [str(teacher_run / "best")] * 2

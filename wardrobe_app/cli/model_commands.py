@@ -149,6 +149,21 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="lite-unet: image-level context module with a garment-presence loss "
         "(--init from a folder without one adds it)",
     )
+    t.add_argument(
+        "--teacher",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="MODEL",
+        help="distil from this model folder (repeat for an ensemble: their probabilities "
+        "are averaged)",
+    )
+    t.add_argument(
+        "--distill-weight",
+        type=_positive,
+        default=1.0,
+        help="weight of the distillation loss beside the label loss (default 1)",
+    )
     t.set_defaults(func=cmd_train)
 
     s = sub.add_parser(
@@ -256,6 +271,8 @@ def cmd_train(args: argparse.Namespace) -> int:
             reframe=args.reframe,
             context=args.context,
             layer_tops=args.layer_tops,
+            teachers=[str(folder) for folder in args.teacher],
+            distill_weight=args.distill_weight,
         ),
         log=lambda line: print(line, file=sys.stderr, flush=True),
     )

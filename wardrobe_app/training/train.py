@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import math
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ from ..vision.model_folder import ModelConfig, build_model, load_model, save_mod
 from ..vision.segmenter import resolve_device
 from .augment import eval_transform, train_transform
 from .ccp import class_names_for, load_resized, read_split
+from .distill import TeacherEnsemble, distillation_loss
 from .layering import LayeredTops
 from .losses import CrossEntropyDice, PresenceLoss, class_weights
 from .metrics import ConfusionMatrix
@@ -61,6 +62,8 @@ class TrainArgs:
     reframe: float = 0.0
     context: bool = False
     layer_tops: float = 0.0
+    teachers: list[str] = field(default_factory=list)
+    distill_weight: float = 1.0
 
 
 def photo_sampling_weights(labels: np.ndarray, rare_class: int, boost: float) -> np.ndarray:
@@ -104,6 +107,8 @@ def train_one_epoch(
     scheduler: torch.optim.lr_scheduler.LRScheduler,
     device: torch.device,
     amp: bool = False,
+    teacher: TeacherEnsemble | None = None,
+    distill_weight: float = 1.0,
 ) -> float:
     model.train()
     total, count = 0.0, 0
@@ -112,7 +117,10 @@ def train_one_epoch(
         # bf16 autocast needs no loss scaling; the loss itself is computed in float32.
         with torch.autocast(device.type, dtype=torch.bfloat16, enabled=amp):
             logits, presence = _forward(model, images)
+            target_probs = teacher(images) if teacher is not None else None
         loss = criterion(logits.float(), presence, masks)
+        if target_probs is not None:
+            loss = loss + distill_weight * distillation_loss(logits, target_probs)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
@@ -316,6 +324,10 @@ def train(args: TrainArgs, log: Any = print) -> dict[str, Any]:
     model.to(device)
 
     criterion = PresenceLoss(CrossEntropyDice(weights)).to(device)
+    teacher: TeacherEnsemble | None = None
+    if args.teachers:
+        teacher = TeacherEnsemble(args.teachers, config).to(device)
+        log(f"distilling the average of {len(args.teachers)} teachers (x{args.distill_weight:g})")
     optimizer = torch.optim.AdamW(
         _param_groups(model, args.lr, args.encoder_lr_scale), weight_decay=args.weight_decay
     )
@@ -362,7 +374,15 @@ def train(args: TrainArgs, log: Any = print) -> dict[str, Any]:
             break
         t0 = time.time()
         loss = train_one_epoch(
-            model, train_loader, criterion, optimizer, scheduler, device, args.amp
+            model,
+            train_loader,
+            criterion,
+            optimizer,
+            scheduler,
+            device,
+            args.amp,
+            teacher,
+            args.distill_weight,
         )
         summary = evaluate(model, val_loader, args.classes, device).summary(names)
         seconds = time.time() - t0
