@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
 # One sitting on a lent GPU: four segmenter variants trained side by side for MINUTES each.
-# Needs gpu/ (tools/shrink_ccp.py output, the Lite1/Lite2 ImageNet weights as fp16 encoder
-# state dicts, platformdirs), carried. Prepared on this machine with:
-#   python tools/shrink_ccp.py ../shared/data/ccp gpu/ccp --size 384x256 --quality 85
-#   python tools/encoder_weights_fp16.py gpu
-#   pip install --target gpu/site --no-deps platformdirs
-#   python tools/shrink_ccp.py runs/pseudo_c4 gpu/pseudo --size 384x256 --quality 85
+# SITTING=3 (Lite2 from ImageNet; in MODEL.md) or 4 (the default: distillation).
+# Needs gpu/, carried (the repo and it must stay under 64 MiB together). Prepared with:
+#   python tools/shrink_ccp.py ../shared/data/ccp gpu/ccp --size 384x256 --quality 75
+#   python tools/shrink_ccp.py runs/pseudo_c4 gpu/pseudo --size 384x256 --quality 75
 #   cp runs/pseudo_c4/pseudo.json gpu/pseudo/
+#   pip install --target gpu/site --no-deps platformdirs
+# and for sitting 3 the Lite2 ImageNet weights as an fp16 encoder state dict
+#   python tools/encoder_weights_fp16.py gpu
+# or for sitting 4 the teachers, sitting 3's best Lite0 and Lite2 (their pair scores 0.653)
+#   mkdir -p gpu/teachers && cp -r runs/gpu3/warm-boost/run/best gpu/teachers/lite0
+#   cp -r runs/gpu3/c2/best gpu/teachers/lite2
 # Results come back through $OUT as one tar per variant.
 set -uo pipefail
 export PYTHONPATH="$PWD:$PWD/gpu/site" PYTHONUNBUFFERED=1
 MINUTES=${MINUTES:-5.5}
+SITTING=${SITTING:-4}
 DEVICE=${DEVICE:-cuda}
 WORKERS=${WORKERS:-3}
 EXTRA=${EXTRA:-}
@@ -32,24 +37,36 @@ run() {  # name, then arguments
         >"$RUNS/$name.log" 2>&1
     echo "$name exit $?"
 }
-# Sitting 1 (Lite0 full/crop/warm, seed UNet) is in MODEL.md; the seed UNet lost (0.474
-# at 10x the latency). Sitting 3 tries Lite2, which fits the latency budget: from ImageNet
-# on crops, the same with the 400 pseudo-labelled photos (gpu/pseudo: tools/shrink_ccp.py
-# on a pseudo-label folder, plus its pseudo.json), with the context module learnt from the
-# start (bolted onto a converged Lite0 on the CPU it did not help: cycle 7), and a
-# warm-started Lite0 run with cycle 5's recipe given many more epochs than a CPU can.
 names=()
 train() {  # name, then arguments: runs in the background
     names+=("$1")
     run "$@" &
 }
 pseudo=(--pseudo gpu/pseudo)
-train lite2-crop --crop 288x192 --lr 2e-3 --one-piece-boost 2 "${lite2[@]}"
-train lite2-crop-pseudo --crop 288x192 --lr 2e-3 --one-piece-boost 2 --reframe 0.3 \
-    "${lite2[@]}" "${pseudo[@]}"
-train lite2-context-pseudo --crop 384x256 --lr 2e-3 --context "${lite2[@]}" "${pseudo[@]}"
-train warm-boost --crop 384x256 --lr 1e-3 --init resources/models/segmenter \
-    --one-piece-boost 2 --reframe 0.5 "${pseudo[@]}"
+# Sitting 1 (Lite0 full/crop/warm, seed UNet) is in MODEL.md; the seed UNet lost (0.474
+# at 10x the latency). Sitting 3 tries Lite2, which fits the latency budget: from ImageNet
+# on crops, the same with the 400 pseudo-labelled photos (gpu/pseudo: tools/shrink_ccp.py
+# on a pseudo-label folder, plus its pseudo.json), with the context module learnt from the
+# start (bolted onto a converged Lite0 on the CPU it did not help: cycle 7), and a
+# warm-started Lite0 run with cycle 5's recipe given many more epochs than a CPU can.
+if [ "$SITTING" = 3 ]; then
+    train lite2-crop --crop 288x192 --lr 2e-3 --one-piece-boost 2 "${lite2[@]}"
+    train lite2-crop-pseudo --crop 288x192 --lr 2e-3 --one-piece-boost 2 --reframe 0.3 \
+        "${lite2[@]}" "${pseudo[@]}"
+    train lite2-context-pseudo --crop 384x256 --lr 2e-3 --context "${lite2[@]}" "${pseudo[@]}"
+    train warm-boost --crop 384x256 --lr 1e-3 --init resources/models/segmenter \
+        --one-piece-boost 2 --reframe 0.5 "${pseudo[@]}"
+else
+    # Sitting 4: the Lite0 + Lite2 pair distilled into one network (cycle 9 did it on the
+    # CPU for 5 epochs and kept +0.001 to +0.004): into cycle 5, with a heavier
+    # distillation weight, with reframed photos, and into the Lite2 teacher itself.
+    teachers=(--teacher gpu/teachers/lite0 --teacher gpu/teachers/lite2 "${pseudo[@]}"
+              --crop 384x256 --lr 5e-4)
+    train distil-lite0 --init resources/models/segmenter "${teachers[@]}"
+    train distil-lite0-w3 --init resources/models/segmenter --distill-weight 3 "${teachers[@]}"
+    train distil-lite0-reframe --init resources/models/segmenter --reframe 0.3 "${teachers[@]}"
+    train distil-lite2 --encoder lite2 --init gpu/teachers/lite2 "${teachers[@]}"
+fi
 wait
 
 for name in "${names[@]}"; do
