@@ -118,7 +118,8 @@ def train_one_epoch(
         with torch.autocast(device.type, dtype=torch.bfloat16, enabled=amp):
             logits, presence = _forward(model, images)
             target_probs = teacher(images) if teacher is not None else None
-        loss = criterion(logits.float(), presence, masks)
+        logits = logits.float()
+        loss = criterion(logits, presence, masks)
         if target_probs is not None:
             loss = loss + distill_weight * distillation_loss(logits, target_probs)
         optimizer.zero_grad(set_to_none=True)

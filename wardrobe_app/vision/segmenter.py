@@ -133,21 +133,23 @@ class Segmenter:
         found (it may grow or shrink), up to ``zoom_passes`` zoomed passes in all."""
         height, width = rgb.shape[:2]
         work = self._forward(rgb)
-        # Upsample the probabilities, not the labels: smooth edges at the photo's size.
-        probs = F.interpolate(work, size=out, mode="bilinear", align_corners=False)
-        zoom_passes = self.zoom_passes
-        box = framing_box(work[0, 0], (height, width), self.target) if zoom_passes else None
+
+        def first_pass() -> torch.Tensor:
+            # Upsample the probabilities, not the labels: smooth edges at the photo's size.
+            return F.interpolate(work, size=out, mode="bilinear", align_corners=False)
+
+        box = framing_box(work[0, 0], (height, width), self.target) if self.zoom_passes else None
         if box is None:
-            return probs
+            return first_pass()
         shown: tuple[Box, torch.Tensor] | None = None  # the last window that held the figure
-        for zoom in range(zoom_passes):
+        for zoom in range(self.zoom_passes):
             y0, y1, x0, x1 = box
             zoomed = self._forward(np.ascontiguousarray(rgb[y0:y1, x0:x1]))
             garments = garment_box(zoomed[0, 0])
             if garments is None:
                 break  # nothing there after all: keep what came before
             shown = box, zoomed
-            if zoom == zoom_passes - 1:
+            if zoom == self.zoom_passes - 1:
                 break
             scale = ((y1 - y0) / zoomed.shape[2], (x1 - x0) / zoomed.shape[3])
             reframed = frame_garments(garments, scale, (y0, x0), (height, width))
@@ -155,7 +157,7 @@ class Segmenter:
                 break
             box = reframed
         if shown is None:
-            return probs  # the closer look found nothing: the first pass stands
+            return first_pass()  # the closer look found nothing: the first pass stands
         (y0, y1, x0, x1), zoomed = shown
         sy, sx = out[0] / height, out[1] / width
         # Never empty, even at a tiny output size.
@@ -163,7 +165,7 @@ class Segmenter:
         oy1, ox1 = max(round(y1 * sy), oy0 + 1), max(round(x1 * sx), ox0 + 1)
         # One figure per photo, framed with room to spare: "garment" outside the window
         # is the first pass's low-resolution mistake (a patch of backdrop), background.
-        probs.zero_()
+        probs = work.new_zeros((1, work.shape[1], *out))
         probs[:, 0] = 1.0
         probs[:, :, oy0:oy1, ox0:ox1] = F.interpolate(
             zoomed, size=(oy1 - oy0, ox1 - ox0), mode="bilinear", align_corners=False
