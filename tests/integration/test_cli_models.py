@@ -242,3 +242,15 @@ def test_single_pass_turns_the_zoomed_second_look_off(
     assert main(evaluate) == 0
     assert json.loads(capsys.readouterr().out)["zoom_passes"] > 0
     assert looked
+
+
+def test_train_reports_a_missing_teacher_in_one_line(
+    tiny_ccp: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["train", "--data", str(tiny_ccp), "--out", str(tmp_path / "run"), "--arch", "unet"]
+    argv += ["--width", "4", "--size", "96x64", "--crop", "64x64", "--epochs", "1"]
+    assert main([*argv, "--teacher", str(tmp_path / "nowhere"), "--threads", "1"]) == 2
+    err = capsys.readouterr().err
+    assert f"error: model folder {tmp_path / 'nowhere'} does not exist" in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "run" / "best").exists()

@@ -242,40 +242,45 @@ def cmd_segment(args: argparse.Namespace) -> int:
 
 def cmd_train(args: argparse.Namespace) -> int:
     from ..training.train import TrainArgs, train
+    from ..vision.model_folder import ModelFolderError
 
-    result = train(
-        TrainArgs(
-            data=str(args.data),
-            out=str(args.out),
-            architecture=args.arch,
-            width=args.width,
-            batch_norm=not args.no_batch_norm,
-            size=args.size,
-            crop=args.crop,
-            epochs=args.epochs,
-            batch=args.batch,
-            lr=args.lr,
-            classes=args.classes,
-            resume=args.resume,
-            init=str(args.init) if args.init else None,
-            device=args.device,
-            pretrained=not args.no_pretrained,
-            threads=args.threads,
-            workers=args.workers,
-            amp=args.amp,
-            minutes=args.minutes,
-            encoder_weights=str(args.encoder_weights) if args.encoder_weights else None,
-            pseudo=str(args.pseudo) if args.pseudo else None,
-            one_piece_boost=args.one_piece_boost,
-            encoder=args.encoder,
-            reframe=args.reframe,
-            context=args.context,
-            layer_tops=args.layer_tops,
-            teachers=[str(folder) for folder in args.teacher],
-            distill_weight=args.distill_weight,
-        ),
-        log=lambda line: print(line, file=sys.stderr, flush=True),
-    )
+    try:
+        result = train(
+            TrainArgs(
+                data=str(args.data),
+                out=str(args.out),
+                architecture=args.arch,
+                width=args.width,
+                batch_norm=not args.no_batch_norm,
+                size=args.size,
+                crop=args.crop,
+                epochs=args.epochs,
+                batch=args.batch,
+                lr=args.lr,
+                classes=args.classes,
+                resume=args.resume,
+                init=str(args.init) if args.init else None,
+                device=args.device,
+                pretrained=not args.no_pretrained,
+                threads=args.threads,
+                workers=args.workers,
+                amp=args.amp,
+                minutes=args.minutes,
+                encoder_weights=str(args.encoder_weights) if args.encoder_weights else None,
+                pseudo=str(args.pseudo) if args.pseudo else None,
+                one_piece_boost=args.one_piece_boost,
+                encoder=args.encoder,
+                reframe=args.reframe,
+                context=args.context,
+                layer_tops=args.layer_tops,
+                teachers=[str(folder) for folder in args.teacher],
+                distill_weight=args.distill_weight,
+            ),
+            log=lambda line: print(line, file=sys.stderr, flush=True),
+        )
+    except (ModelFolderError, OSError, ValueError) as exc:  # --init, --teacher, --data
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     print(json.dumps(result, indent=2, default=str))
     return 0
 
