@@ -6,7 +6,8 @@ The shipped segmenter is timed end to end on 550x825 CCP photos, already decoded
 loaded (resize, network, upsampled probabilities, argmax at the photo's size). The seed
 UNet (width 64, 3 classes) is timed on a 256x256 input in the same run, same threads,
 and the shipped model with its batch norms left unfolded, interleaved with the folded
-one so that both see the same machine. The same network on the bigger Lite1 and Lite2
+one so that both see the same machine. An ensemble is timed beside each of its members
+alone. The same network on the bigger Lite1 and Lite2
 encoders (random weights: latency does not depend on them) is interleaved too, for the
 latency budget of a bigger model. Then the same photos shrunk onto a studio backdrop
 (a small figure, which the segmenter finds and segments again zoomed), timed with and
@@ -33,8 +34,14 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from wardrobe_app import paths  # noqa: E402
+from wardrobe_app.vision.ensemble import ProbabilityAverage  # noqa: E402
 from wardrobe_app.vision.image_io import load_image  # noqa: E402
-from wardrobe_app.vision.model_folder import build_model, read_config, save_model  # noqa: E402
+from wardrobe_app.vision.model_folder import (  # noqa: E402
+    build_model,
+    load_model,
+    read_config,
+    save_model,
+)
 from wardrobe_app.vision.segmenter import Segmenter  # noqa: E402
 from wardrobe_app.vision.unet import UNet  # noqa: E402
 
@@ -65,12 +72,28 @@ def cycling(segmenter: Segmenter, photos: list[np.ndarray]) -> Callable[[], obje
 
 
 def encoder_variant(model_dir: Path, encoder: str, folder: Path) -> Segmenter:
-    """The shipped model's network on another encoder, random weights, as a Segmenter."""
+    """The shipped model's network (an ensemble's first member) on another encoder,
+    random weights, as a Segmenter."""
     config = read_config(model_dir)
+    if config.architecture == "ensemble":
+        config = config.member_configs()[0]
     config.encoder = encoder
     torch.manual_seed(0)
     save_model(build_model(config), config, folder)
     return Segmenter(folder, device="cpu")
+
+
+def ensemble_members(model_dir: Path, folder: Path) -> list[Segmenter]:
+    """Each member of an ensemble model folder as a Segmenter of its own (none for a
+    single network)."""
+    model, config = load_model(model_dir)
+    if not isinstance(model, ProbabilityAverage):
+        return []
+    members = config.member_configs()
+    return [
+        Segmenter(save_model(network, member, folder / str(i)), device="cpu")
+        for i, (network, member) in enumerate(zip(model.members, members, strict=True))
+    ]
 
 
 def main() -> None:
@@ -103,10 +126,12 @@ def main() -> None:
     variants = [name for name in args.encoders.split(",") if name]
     with tempfile.TemporaryDirectory() as tmp:
         rivals = [encoder_variant(args.model, name, Path(tmp) / name) for name in variants]
+        members = ensemble_members(args.model, Path(tmp) / "members")
     shipped, unfolded_ms, *rival_ms = interleaved_medians_ms(
-        [cycling(s, photos) for s in [segmenter, unfolded, *rivals]],
+        [cycling(s, photos) for s in [segmenter, unfolded, *rivals, *members]],
         args.repeats,
     )
+    rival_ms, member_ms = rival_ms[: len(rivals)], rival_ms[len(rivals) :]
 
     # A small figure: the framing benchmark's "small" (frame 1.5x as tall, 2x as wide).
     backdrop = [
@@ -141,6 +166,11 @@ def main() -> None:
     )
     for name, ms in zip(variants, rival_ms, strict=True):
         print(f"same UNet on a {name} encoder: median {ms:.1f} ms (x{ms / shipped:.2f} shipped)")
+    for member, ms in zip(members, member_ms, strict=True):
+        print(f"ensemble member {member.config.describe_network()} alone: median {ms:.1f} ms")
+    if members:
+        alone = sum(member_ms)
+        print(f"the ensemble costs x{shipped / alone:.2f} its members run one after the other")
     print(
         f"small figure on a backdrop ({backdrop[0].shape[1]}x{backdrop[0].shape[0]}): zoomed "
         f"{zoomed_ms:.1f} ms, single pass {single_ms:.1f} ms (x{zoomed_ms / single_ms:.2f})"

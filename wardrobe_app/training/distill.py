@@ -14,16 +14,15 @@ from pathlib import Path
 
 import torch
 import torch.nn.functional as F
-from torch import nn
 
+from ..vision.ensemble import ProbabilityAverage
 from ..vision.model_folder import ModelConfig, load_model
 
 
-class TeacherEnsemble(nn.Module):
+class TeacherEnsemble(ProbabilityAverage):
     """Frozen model folders whose softmax probabilities are averaged."""
 
     def __init__(self, folders: Sequence[str | Path], student: ModelConfig) -> None:
-        super().__init__()
         if not folders:
             raise ValueError("a teacher ensemble needs at least one model folder")
         members = []
@@ -38,15 +37,14 @@ class TeacherEnsemble(nn.Module):
             if config.mean != student.mean or config.std != student.std:
                 raise ValueError(f"teacher {folder} normalises its input differently")
             members.append(model.eval().requires_grad_(False))
-        self.members = nn.ModuleList(members)
+        super().__init__(members)
 
     def train(self, mode: bool = True) -> TeacherEnsemble:
         return super().train(False)  # always in eval mode: batch-norm statistics stay put
 
     @torch.no_grad()
     def forward(self, images: torch.Tensor) -> torch.Tensor:
-        probs = [member(images).float().softmax(1) for member in self.members]
-        return torch.stack(probs).mean(0)
+        return self.probabilities(images)
 
 
 def distillation_loss(logits: torch.Tensor, teacher_probs: torch.Tensor) -> torch.Tensor:

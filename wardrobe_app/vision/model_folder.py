@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,13 +19,14 @@ import torch
 from torch import nn
 
 from .efficientnet_lite import ENCODERS
+from .ensemble import ProbabilityAverage
 from .lite_unet import LiteUNet
 from .unet import UNet
 
 CONFIG_FILE = "config.json"
 WEIGHTS_FILE = "weights.pt"
 FORMAT_VERSION = 1
-ARCHITECTURES = ("unet", "lite-unet")
+ARCHITECTURES = ("unet", "lite-unet", "ensemble")
 GARMENT_CLASSES = ("background", "top", "bottom", "one-piece")
 SEED_CLASSES = ("background", "top", "bottom")
 
@@ -49,6 +51,8 @@ class ModelConfig:
     name: str = "segmenter"
     training: dict[str, Any] = field(default_factory=dict)
     metrics: dict[str, Any] = field(default_factory=dict)
+    # ensemble only: the config of each member network, averaged in probability.
+    members: list[dict[str, Any]] = field(default_factory=list)
     format_version: int = FORMAT_VERSION
 
     @property
@@ -76,11 +80,50 @@ class ModelConfig:
                 f"model folder format {config.format_version} is newer than this app "
                 f"understands ({FORMAT_VERSION}); update Wardrobe"
             )
+        if config.architecture == "ensemble":
+            config.member_configs()  # validates them
+        elif config.members:
+            raise ModelFolderError(f"config.json lists members, but {config.architecture} has none")
         return config
+
+    def member_configs(self) -> list[ModelConfig]:
+        """The members of an ensemble, each checked to read the same input and to
+        predict the same classes as the whole."""
+        if len(self.members) < 2:
+            raise ModelFolderError("config.json: an ensemble needs at least two members")
+        configs = []
+        for i, data in enumerate(self.members, start=1):
+            if not isinstance(data, dict):
+                raise ModelFolderError(f"config.json, member {i}: not a JSON object")
+            if data.get("architecture") == "ensemble":
+                raise ModelFolderError(f"config.json, member {i}: an ensemble cannot nest")
+            try:
+                member = ModelConfig.from_dict(data)
+            except (ModelFolderError, TypeError) as exc:
+                raise ModelFolderError(f"config.json, member {i}: {exc}") from exc
+            for key in ("class_names", "input_size", "mean", "std"):
+                if getattr(member, key) != getattr(self, key):
+                    raise ModelFolderError(
+                        f"config.json, member {i}: its {key} {getattr(member, key)} differs "
+                        f"from the ensemble's {getattr(self, key)}"
+                    )
+            configs.append(member)
+        return configs
+
+    def describe_network(self) -> str:
+        """E.g. "lite-unet on lite0", "ensemble of lite-unet on lite0 + lite-unet on lite2"."""
+        if self.architecture == "ensemble":
+            members = " + ".join(m.describe_network() for m in self.member_configs())
+            return f"ensemble of {members}"
+        if self.architecture == "lite-unet":
+            return f"lite-unet on {self.encoder}"
+        return self.architecture
 
 
 def build_model(config: ModelConfig) -> nn.Module:
     """The untrained network a config describes."""
+    if config.architecture == "ensemble":
+        return ProbabilityAverage([build_model(member) for member in config.member_configs()])
     if config.architecture == "unet":
         return UNet(
             width=config.width,
@@ -136,15 +179,39 @@ def load_model(folder: str | os.PathLike[str]) -> tuple[nn.Module, ModelConfig]:
     try:
         model.load_state_dict(state, strict=True)
     except RuntimeError as exc:
-        network = config.architecture
-        if network == "lite-unet":
-            network += f" on {config.encoder}"
         raise ModelFolderError(
             f"{weights} does not match the network in {CONFIG_FILE} "
-            f"({network}, {config.num_classes} classes): {str(exc)[:300]}"
+            f"({config.describe_network()}, {config.num_classes} classes): {str(exc)[:300]}"
         ) from exc
     model.eval()
     return model, config
+
+
+def ensemble_of(
+    folders: Sequence[str | os.PathLike[str]], name: str
+) -> tuple[ProbabilityAverage, ModelConfig]:
+    """The network and config of one model folder that averages several folders'
+    probabilities; ``save_model`` writes it. The members must read the same input and
+    predict the same classes."""
+    if len(folders) < 2:
+        raise ModelFolderError("an ensemble needs at least two model folders")
+    loaded = [load_model(folder) for folder in folders]
+    nested = [str(f) for f, (_, c) in zip(folders, loaded, strict=True) if c.members]
+    if nested:
+        raise ModelFolderError(f"{nested[0]} is an ensemble already: name its members instead")
+    first = loaded[0][1]
+    config = ModelConfig(
+        architecture="ensemble",
+        class_names=list(first.class_names),
+        input_size=list(first.input_size),
+        mean=list(first.mean),
+        std=list(first.std),
+        name=name,
+        training={"ensemble_of": [str(folder) for folder in folders]},
+        members=[asdict(member) for _, member in loaded],
+    )
+    config.member_configs()  # every member agrees with the first
+    return ProbabilityAverage([model for model, _ in loaded]), config
 
 
 def _atomic_write(path: Path, write: Any) -> None:

@@ -1,0 +1,157 @@
+"""Ensemble model folders: probabilities averaged, one folder, one clear error per misuse."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from wardrobe_app.vision.ensemble import ProbabilityAverage
+from wardrobe_app.vision.model_folder import (
+    ModelConfig,
+    ModelFolderError,
+    build_model,
+    ensemble_of,
+    load_model,
+    read_config,
+    save_model,
+)
+from wardrobe_app.vision.segmenter import Segmenter
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def tiny_folder(folder: Path, seed: int, **overrides: object) -> Path:
+    settings = {"architecture": "unet", "width": 4, "batch_norm": True, "input_size": [64, 64]}
+    settings.update(overrides)
+    config = ModelConfig(**settings)  # type: ignore[arg-type]
+    torch.manual_seed(seed)
+    model = build_model(config)
+    # Non-trivial batch-norm statistics, so that folding them is really exercised.
+    for module in model.modules():
+        if isinstance(module, torch.nn.BatchNorm2d):
+            module.running_mean.uniform_(-0.5, 0.5)  # type: ignore[union-attr]
+            module.running_var.uniform_(0.5, 2.0)  # type: ignore[union-attr]
+    return save_model(model, config, folder, half=False)
+
+
+@pytest.fixture()
+def members(tmp_path: Path) -> list[Path]:
+    return [tiny_folder(tmp_path / "a", 0), tiny_folder(tmp_path / "b", 1)]
+
+
+def test_softmax_of_the_output_is_the_members_mean_probability(members: list[Path]) -> None:
+    networks = [load_model(folder)[0] for folder in members]
+    ensemble = ProbabilityAverage(networks)
+    x = torch.rand(2, 3, 64, 64)
+    with torch.inference_mode():
+        expected = sum(net(x).softmax(1) for net in networks) / 2
+        assert torch.allclose(ensemble(x).softmax(1), expected, atol=1e-6)
+        assert torch.allclose(ensemble.probabilities(x), expected, atol=1e-6)
+        assert torch.isfinite(ensemble(x)).all()
+
+
+def test_an_ensemble_folder_round_trips_and_segments(members: list[Path], tmp_path: Path) -> None:
+    model, config = ensemble_of(members, "pair")
+    save_model(model, config, tmp_path / "pair", half=False)
+    loaded, read = load_model(tmp_path / "pair")
+    assert read.architecture == "ensemble" and read.name == "pair"
+    assert read.describe_network() == "ensemble of unet + unet"
+    assert read.training["ensemble_of"] == [str(folder) for folder in members]
+    x = torch.rand(1, 3, 64, 64)
+    with torch.inference_mode():
+        assert torch.allclose(loaded(x), model(x), atol=1e-6)
+    # The app's reader takes it as it is: batch norms folded, any photo size.
+    segmenter = Segmenter(tmp_path / "pair", device="cpu")
+    photo = np.random.default_rng(0).integers(0, 255, (71, 45, 3), dtype=np.uint8)
+    labels = segmenter.segment(photo)
+    assert labels.shape == (71, 45) and labels.dtype == np.uint8
+    singles = [Segmenter(folder, device="cpu").probabilities(photo) for folder in members]
+    assert np.allclose(segmenter.probabilities(photo), (singles[0] + singles[1]) / 2, atol=1e-4)
+
+
+def test_one_folder_is_not_an_ensemble(members: list[Path]) -> None:
+    with pytest.raises(ModelFolderError, match="at least two"):
+        ensemble_of(members[:1], "one")
+
+
+def test_members_of_other_classes_are_refused(members: list[Path], tmp_path: Path) -> None:
+    seed_classes = tiny_folder(tmp_path / "c", 2, class_names=["background", "top", "bottom"])
+    with pytest.raises(ModelFolderError, match="member 2: its class_names"):
+        ensemble_of([members[0], seed_classes], "mixed")
+
+
+def test_members_of_another_working_size_are_refused(members: list[Path], tmp_path: Path) -> None:
+    bigger = tiny_folder(tmp_path / "c", 2, input_size=[96, 64])
+    with pytest.raises(ModelFolderError, match="member 2: its input_size"):
+        ensemble_of([members[0], bigger], "mixed")
+
+
+def test_an_ensemble_does_not_nest(members: list[Path], tmp_path: Path) -> None:
+    model, config = ensemble_of(members, "pair")
+    save_model(model, config, tmp_path / "pair")
+    with pytest.raises(ModelFolderError, match="is an ensemble already"):
+        ensemble_of([tmp_path / "pair", members[0]], "nested")
+
+
+def edit_config(folder: Path, edit: object) -> None:
+    path = folder / "config.json"
+    data = json.loads(path.read_text())
+    edit(data)  # type: ignore[operator]
+    path.write_text(json.dumps(data))
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda d: d["members"].pop(), "at least two members"),
+        (lambda d: d["members"][1].update(depth=3), "member 2: config.json has unknown keys"),
+        (lambda d: d["members"].__setitem__(0, [1, 2]), "member 1: not a JSON object"),
+        (lambda d: d["members"][0].update(architecture="ensemble"), "cannot nest"),
+        (lambda d: d.update(architecture="unet"), "lists members, but unet has none"),
+    ],
+)
+def test_a_broken_ensemble_config_is_one_clear_error(
+    members: list[Path], tmp_path: Path, edit: object, message: str
+) -> None:
+    model, config = ensemble_of(members, "pair")
+    save_model(model, config, tmp_path / "pair")
+    edit_config(tmp_path / "pair", edit)
+    with pytest.raises(ModelFolderError, match=message):
+        read_config(tmp_path / "pair")
+
+
+def test_weights_of_another_ensemble_are_a_clear_mismatch(
+    members: list[Path], tmp_path: Path
+) -> None:
+    model, config = ensemble_of(members, "pair")
+    save_model(model, config, tmp_path / "pair")
+    edit_config(tmp_path / "pair", lambda d: d["members"][1].update(width=8))
+    with pytest.raises(ModelFolderError, match=r"does not match .*ensemble of unet \+ unet"):
+        load_model(tmp_path / "pair")
+
+
+def test_combine_models_tool_writes_a_folder_the_app_reads(
+    members: list[Path], tmp_path: Path
+) -> None:
+    out = tmp_path / "combined"
+    tool = ROOT / "tools" / "combine_models.py"
+    done = subprocess.run(
+        [sys.executable, str(tool), str(out), *map(str, members)], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert "ensemble of unet + unet" in done.stdout
+    assert read_config(out).name == "combined"
+    failed = subprocess.run(
+        [sys.executable, str(tool), str(tmp_path / "x"), str(members[0]), str(tmp_path / "nope")],
+        capture_output=True,
+        text=True,
+    )
+    assert failed.returncode == 2
+    assert failed.stderr.startswith("error:") and "does not exist" in failed.stderr
+    assert not (tmp_path / "x").exists()
