@@ -7,11 +7,12 @@ loaded (resize, network, upsampled probabilities, argmax at the photo's size). T
 UNet (width 64, 3 classes) is timed on a 256x256 input in the same run, same threads,
 and the shipped model with its batch norms left unfolded, interleaved with the folded
 one so that both see the same machine. An ensemble is timed beside each of its members
-alone. The same network on the bigger Lite1 and Lite2
-encoders (random weights: latency does not depend on them) is interleaved too, for the
-latency budget of a bigger model. Then the same photos shrunk onto a studio backdrop
-(a small figure, which the segmenter finds and segments again zoomed), timed with and
-without that second look. The last line is
+alone; a cascade (``consult_above``) runs its other members on some photos only, so its
+mean is printed beside the median, and how many passes consulted them. The same network
+on the bigger Lite1 and Lite2 encoders (random weights: latency does not depend on
+them) is interleaved too, for the latency budget of a bigger model. Then the same
+photos shrunk onto a studio backdrop (a small figure, which the segmenter finds and
+segments again zoomed), timed with and without that second look. The last line is
 ``shipped_ms=<float> seed_ms=<float> speedup=<float>``.
 """
 
@@ -50,8 +51,8 @@ def median_ms(fn: object, repeats: int, warmup: int = 3) -> float:
     return interleaved_medians_ms([fn], repeats, warmup)[0]
 
 
-def interleaved_medians_ms(fns: list[object], repeats: int, warmup: int = 3) -> list[float]:
-    """Median ms of each function, run in turn so that drifts in load hit them alike."""
+def interleaved_times_ms(fns: list[object], repeats: int, warmup: int = 3) -> list[list[float]]:
+    """Each function's times in ms, run in turn so that drifts in load hit them alike."""
     for _ in range(warmup):
         for fn in fns:
             fn()  # type: ignore[operator]
@@ -61,7 +62,22 @@ def interleaved_medians_ms(fns: list[object], repeats: int, warmup: int = 3) -> 
             t0 = time.perf_counter()
             fn()  # type: ignore[operator]
             bucket.append((time.perf_counter() - t0) * 1000)
-    return [statistics.median(bucket) for bucket in times]
+    return times
+
+
+def interleaved_medians_ms(fns: list[object], repeats: int, warmup: int = 3) -> list[float]:
+    return [statistics.median(t) for t in interleaved_times_ms(fns, repeats, warmup)]
+
+
+def consulted(segmenter: Segmenter) -> str:
+    """How often an ensemble ran its other members since the last call (counts reset);
+    empty for a single network."""
+    network = segmenter.model
+    if not isinstance(network, ProbabilityAverage):
+        return ""
+    share = f"{network.images_consulted} of {network.images_seen}"
+    network.reset_counts()
+    return f"; other members consulted on {share} network passes"
 
 
 def cycling(segmenter: Segmenter, photos: list[np.ndarray]) -> Callable[[], object]:
@@ -127,10 +143,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         rivals = [encoder_variant(args.model, name, Path(tmp) / name) for name in variants]
         members = ensemble_members(args.model, Path(tmp) / "members")
-    shipped, unfolded_ms, *rival_ms = interleaved_medians_ms(
+    consulted(segmenter)  # counts from here on
+    shipped_times, *other_times = interleaved_times_ms(
         [cycling(s, photos) for s in [segmenter, unfolded, *rivals, *members]],
         args.repeats,
     )
+    shipped = statistics.median(shipped_times)
+    shipped_line = f"mean {statistics.mean(shipped_times):.1f} ms{consulted(segmenter)}"
+    unfolded_ms, *rival_ms = [statistics.median(t) for t in other_times]
     rival_ms, member_ms = rival_ms[: len(rivals)], rival_ms[len(rivals) :]
 
     # A small figure: the framing benchmark's "small" (frame 1.5x as tall, 2x as wide).
@@ -151,6 +171,7 @@ def main() -> None:
         [cycling(s, backdrop) for s in [segmenter, single]],
         args.repeats,
     )
+    zoomed_line = consulted(segmenter)
 
     seed = UNet(width=64, num_classes=3).eval()
     x = torch.rand(1, 3, 256, 256)
@@ -173,9 +194,10 @@ def main() -> None:
         print(f"the ensemble costs x{shipped / alone:.2f} its members run one after the other")
     print(
         f"small figure on a backdrop ({backdrop[0].shape[1]}x{backdrop[0].shape[0]}): zoomed "
-        f"{zoomed_ms:.1f} ms, single pass {single_ms:.1f} ms (x{zoomed_ms / single_ms:.2f})"
+        f"{zoomed_ms:.1f} ms, single pass {single_ms:.1f} ms "
+        f"(x{zoomed_ms / single_ms:.2f}){zoomed_line}"
     )
-    print(f"shipped segmenter, 550x825 photo end to end: median {shipped:.1f} ms")
+    print(f"shipped segmenter, 550x825 photo end to end: median {shipped:.1f} ms, {shipped_line}")
     print(f"seed UNet width 64 at 256x256 (network + softmax + argmax): median {seed_ms:.1f} ms")
     print(f"shipped_ms={shipped:.1f} seed_ms={seed_ms:.1f} speedup={seed_ms / shipped:.2f}")
 

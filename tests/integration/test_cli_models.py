@@ -254,3 +254,42 @@ def test_train_reports_a_missing_teacher_in_one_line(
     assert f"error: model folder {tmp_path / 'nowhere'} does not exist" in err
     assert "Traceback" not in err
     assert not (tmp_path / "run" / "best").exists()
+
+
+def test_evaluate_record_keeps_the_figures_in_the_model_folder(
+    tiny_ccp: Path, tiny_model: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shutil
+
+    from wardrobe_app.vision.model_folder import load_model, read_config
+
+    model = tmp_path / "model"
+    shutil.copytree(tiny_model, model)
+    args = ["evaluate", "--data", str(tiny_ccp), "--model", str(model), "--json"]
+    assert main([*args, "--record"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    metrics = read_config(model).metrics
+    assert metrics["mean_garment_iou"] == report["mean_garment_iou"]
+    assert metrics["confusion"] == report["confusion"] and metrics["data"] == str(tiny_ccp)
+    assert "against" not in metrics
+    load_model(model)  # still a sound folder
+
+
+def test_evaluate_an_ensemble_says_how_often_it_ran_its_other_members(
+    tiny_ccp: Path, tiny_model: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from wardrobe_app.vision.model_folder import ensemble_of, save_model
+
+    pair, config = ensemble_of([tiny_model, tiny_model], "pair")
+    save_model(pair, config, tmp_path / "pair")
+    args = ["evaluate", "--data", str(tiny_ccp), "--model", str(tmp_path / "pair")]
+    assert main([*args, "--single-pass", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["ensemble"] == {
+        "members": 2,
+        "consult_above": 0.0,
+        "network_passes": 2,  # the two val photos, one pass each
+        "consulted": 2,
+    }
+    assert main([*args, "--single-pass"]) == 0
+    assert "ensemble of 2: the members after the first ran on 2 of 2" in capsys.readouterr().out

@@ -7,11 +7,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 import torch
 
-from wardrobe_app.vision.ensemble import ProbabilityAverage
+from wardrobe_app.vision.ensemble import ProbabilityAverage, garment_ambiguity
+from wardrobe_app.vision.framing import fit_size
+from wardrobe_app.vision.image_io import load_image
 from wardrobe_app.vision.model_folder import (
     ModelConfig,
     ModelFolderError,
@@ -113,7 +116,8 @@ def edit_config(folder: Path, edit: object) -> None:
         (lambda d: d["members"][1].update(depth=3), "member 2: config.json has unknown keys"),
         (lambda d: d["members"].__setitem__(0, [1, 2]), "member 1: not a JSON object"),
         (lambda d: d["members"][0].update(architecture="ensemble"), "cannot nest"),
-        (lambda d: d.update(architecture="unet"), "lists members, but unet has none"),
+        (lambda d: d.update(architecture="unet"), "lists members or consult_above, but unet"),
+        (lambda d: d.update(consult_above=1.0), r"consult_above must be in \[0, 1\)"),
     ],
 )
 def test_a_broken_ensemble_config_is_one_clear_error(
@@ -155,3 +159,81 @@ def test_combine_models_tool_writes_a_folder_the_app_reads(
     assert failed.returncode == 2
     assert failed.stderr.startswith("error:") and "does not exist" in failed.stderr
     assert not (tmp_path / "x").exists()
+
+
+def probs_of(*pixels: list[float]) -> torch.Tensor:
+    """(1, C, 1, n) probabilities from per-pixel class distributions."""
+    return torch.tensor(pixels, dtype=torch.float32).T[None, :, None, :]
+
+
+def test_garment_ambiguity_reads_the_margin_between_garment_classes() -> None:
+    sure = probs_of([0.0, 1.0, 0.0, 0.0], [0.0, 0.0, 0.0, 1.0], [1.0, 0.0, 0.0, 0.0])
+    coin_toss = probs_of([0.0, 0.0, 0.5, 0.5], [0.1, 0.0, 0.45, 0.45])
+    half = probs_of([0.0, 0.75, 0.25, 0.0])  # shares 0.75 / 0.25: margin 0.5
+    nothing = probs_of([0.9, 0.1, 0.0, 0.0])
+    values = garment_ambiguity(torch.cat([sure, coin_toss[..., :1].expand_as(sure)]))
+    assert values.tolist() == pytest.approx([0.0, 1.0])
+    assert garment_ambiguity(coin_toss).item() == pytest.approx(1.0)
+    assert garment_ambiguity(half).item() == pytest.approx(0.5)
+    assert garment_ambiguity(nothing).item() == 1.0  # nothing found is no reason to be sure
+    one_garment = torch.tensor([0.2, 0.8])[None, :, None, None]
+    assert garment_ambiguity(one_garment).item() == 0.0
+
+
+class FixedNet(torch.nn.Module):
+    """Returns the same log-probabilities for every image; counts the images it saw."""
+
+    def __init__(self, per_image: list[list[float]]) -> None:
+        super().__init__()
+        self.logits = torch.tensor(per_image).log()[:, :, None, None]
+        self.seen = 0
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        self.seen += len(x)
+        return self.logits[: len(x)].expand(len(x), -1, *x.shape[2:]).clone()
+
+
+def test_a_cascade_consults_the_others_only_where_the_first_is_unsure() -> None:
+    # Image 0: the first member is sure (a top); image 1: torn between bottom and one-piece.
+    first = FixedNet([[0.0, 1.0, 0.0, 0.0], [0.0, 0.0, 0.5, 0.5]])
+    second = FixedNet([[0.0, 0.0, 0.2, 0.8]])  # asked about image 1 alone: its first row
+    cascade = ProbabilityAverage([first, second], consult_above=0.5)
+    probs = cascade.probabilities(torch.zeros(2, 3, 4, 4))
+    assert second.seen == 1 and (cascade.images_seen, cascade.images_consulted) == (2, 1)
+    assert probs[0, :, 0, 0].tolist() == pytest.approx([0.0, 1.0, 0.0, 0.0])  # first's own
+    assert probs[1, :, 0, 0].tolist() == pytest.approx([0.0, 0.0, 0.35, 0.65])  # the mean
+    always = ProbabilityAverage([first, FixedNet([[1.0, 0, 0, 0], [1.0, 0, 0, 0]])])
+    always.probabilities(torch.zeros(2, 3, 4, 4))
+    assert always.images_consulted == 2
+
+
+def test_combine_models_tool_calibrates_a_cascade_on_a_photo_folder(
+    members: list[Path], tmp_path: Path
+) -> None:
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    rng = np.random.default_rng(0)
+    for i in range(5):
+        pixels = rng.integers(0, 255, (40 + 8 * i, 30, 3), dtype=np.uint8)
+        cv2.imwrite(str(photos / f"{i}.png"), pixels)
+    (photos / "broken.jpg").write_bytes(b"not a photo")
+    tool = ROOT / "tools" / "combine_models.py"
+    out = tmp_path / "cascade"
+    args = [sys.executable, str(tool), str(out), *map(str, members), "--consult-share", "0.4"]
+    refused = subprocess.run(args, capture_output=True, text=True)
+    assert refused.returncode == 2 and "needs --calibrate" in refused.stderr
+    done = subprocess.run([*args, "--calibrate", str(photos)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "broken.jpg" in done.stderr and "calibrated on 5 photos" in done.stdout
+    config = read_config(out)
+    assert config.training["consult_share"] == 0.4
+    # The threshold is the 60th percentile of the first member's ambiguity on those photos.
+    first = Segmenter(members[0], device="cpu", reframe=False)
+    values = []
+    for i in range(5):
+        rgb = load_image(photos / f"{i}.png")
+        size = fit_size(rgb.shape[0], rgb.shape[1], first.target, first.stride)
+        values.append(
+            float(garment_ambiguity(torch.from_numpy(first.probabilities(rgb, size))[None]))
+        )
+    assert config.consult_above == pytest.approx(float(np.quantile(values, 0.6)), abs=1e-6)

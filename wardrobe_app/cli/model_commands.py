@@ -194,6 +194,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "difference with a bootstrap interval (is a new model really better?)",
     )
     e.add_argument(
+        "--record",
+        action="store_true",
+        help="write these figures into the model folder's config.json (its metrics)",
+    )
+    e.add_argument(
         "--per-photo",
         type=Path,
         default=None,
@@ -315,7 +320,7 @@ def cmd_pseudo_label(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from ..training.evaluate import evaluate_folder, format_report
+    from ..training.evaluate import evaluate_folder, format_report, record_metrics
     from ..vision.model_folder import ModelFolderError
 
     try:
@@ -332,4 +337,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(json.dumps(report, indent=2) if args.json else format_report(report))
+    if args.record:
+        record_metrics(report)
+        print(f"figures recorded in {report['model']}/config.json", file=sys.stderr)
     return 0

@@ -10,6 +10,8 @@ from typing import Any
 import numpy as np
 from tqdm import tqdm
 
+from ..vision.ensemble import ProbabilityAverage
+from ..vision.model_folder import read_config, write_config
 from ..vision.segmenter import Segmenter
 from .ccp import label_lookup, load_pair, read_split
 from .metrics import (
@@ -84,12 +86,21 @@ def evaluate_folder(
     report.update(
         {
             "model": str(segmenter.model_dir),
+            "data": str(data),
             "split": str(split),
             "photos": len(stems),
             "zoom_passes": segmenter.zoom_passes,
             "classes": names,
         }
     )
+    network = segmenter.model
+    if isinstance(network, ProbabilityAverage):
+        report["ensemble"] = {
+            "members": len(network.members),
+            "consult_above": network.consult_above,
+            "network_passes": network.images_seen,
+            "consulted": network.images_consulted,
+        }
     if baselines:
         (baseline,) = baselines
         total = ConfusionMatrix(len(names))
@@ -123,15 +134,51 @@ def _write_rows(path: Path, rows: list[dict[str, Any]]) -> None:
         writer.writerows(rows)
 
 
+# What ``record_metrics`` keeps of a report (not the comparison with another model).
+RECORDED = (
+    "data",
+    "split",
+    "photos",
+    "zoom_passes",
+    "iou",
+    "mean_garment_iou",
+    "pixel_accuracy",
+    "confusion",
+    "garments",
+    "ci95",
+    "ensemble",
+)
+
+
+def record_metrics(report: dict[str, Any]) -> None:
+    """Write a report's figures into its model folder's config.json, as its metrics:
+    a model folder carries its own val figures."""
+    folder = Path(report["model"])
+    config = read_config(folder)
+    config.metrics = {key: report[key] for key in RECORDED if key in report}
+    config.metrics["resolution"] = "each photo's own size (wardrobe-cli evaluate)"
+    write_config(config, folder)
+
+
 def format_report(report: dict[str, Any]) -> str:
     names: list[str] = report["classes"]
     lines = [
         f"{report['photos']} photos of {report['split']}, model {report['model']}",
         "zoomed second pass for small figures: "
         + ("on" if report.get("zoom_passes") else "off (--single-pass)"),
-        "",
-        "IoU per class:",
     ]
+    if "ensemble" in report:
+        ensemble = report["ensemble"]
+        lines.append(
+            f"ensemble of {ensemble['members']}: the members after the first ran on "
+            f"{ensemble['consulted']} of {ensemble['network_passes']} network passes"
+            + (
+                f" (ambiguity above {ensemble['consult_above']:.4f})"
+                if ensemble["consult_above"]
+                else ""
+            )
+        )
+    lines += ["", "IoU per class:"]
     ci = report["ci95"]
     lines += [f"  {name:<11} {report['iou'][name]:.4f}  {_span(ci['iou'][name])}" for name in names]
     lines += [

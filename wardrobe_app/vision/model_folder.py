@@ -53,6 +53,9 @@ class ModelConfig:
     metrics: dict[str, Any] = field(default_factory=dict)
     # ensemble only: the config of each member network, averaged in probability.
     members: list[dict[str, Any]] = field(default_factory=list)
+    # ensemble only: consult the members after the first only on photos whose garment
+    # ambiguity under the first exceeds this (``ensemble.garment_ambiguity``); 0: always.
+    consult_above: float = 0.0
     format_version: int = FORMAT_VERSION
 
     @property
@@ -82,8 +85,15 @@ class ModelConfig:
             )
         if config.architecture == "ensemble":
             config.member_configs()  # validates them
-        elif config.members:
-            raise ModelFolderError(f"config.json lists members, but {config.architecture} has none")
+            if not 0.0 <= config.consult_above < 1.0:
+                raise ModelFolderError(
+                    f"config.json: consult_above must be in [0, 1), not {config.consult_above}"
+                )
+        elif config.members or config.consult_above:
+            raise ModelFolderError(
+                f"config.json lists members or consult_above, but {config.architecture} "
+                "is no ensemble"
+            )
         return config
 
     def member_configs(self) -> list[ModelConfig]:
@@ -123,7 +133,9 @@ class ModelConfig:
 def build_model(config: ModelConfig) -> nn.Module:
     """The untrained network a config describes."""
     if config.architecture == "ensemble":
-        return ProbabilityAverage([build_model(member) for member in config.member_configs()])
+        return ProbabilityAverage(
+            [build_model(member) for member in config.member_configs()], config.consult_above
+        )
     if config.architecture == "unet":
         return UNet(
             width=config.width,
@@ -188,11 +200,11 @@ def load_model(folder: str | os.PathLike[str]) -> tuple[nn.Module, ModelConfig]:
 
 
 def ensemble_of(
-    folders: Sequence[str | os.PathLike[str]], name: str
+    folders: Sequence[str | os.PathLike[str]], name: str, consult_above: float = 0.0
 ) -> tuple[ProbabilityAverage, ModelConfig]:
     """The network and config of one model folder that averages several folders'
     probabilities; ``save_model`` writes it. The members must read the same input and
-    predict the same classes."""
+    predict the same classes. ``consult_above``: see ``ProbabilityAverage``."""
     if len(folders) < 2:
         raise ModelFolderError("an ensemble needs at least two model folders")
     loaded = [load_model(folder) for folder in folders]
@@ -209,9 +221,10 @@ def ensemble_of(
         name=name,
         training={"ensemble_of": [str(folder) for folder in folders]},
         members=[asdict(member) for _, member in loaded],
+        consult_above=consult_above,
     )
     config.member_configs()  # every member agrees with the first
-    return ProbabilityAverage([model for model, _ in loaded]), config
+    return ProbabilityAverage([model for model, _ in loaded], consult_above), config
 
 
 def _atomic_write(path: Path, write: Any) -> None:
@@ -253,6 +266,12 @@ def save_model(
         for k, v in model.state_dict().items()
     }
     _atomic_write(folder / WEIGHTS_FILE, lambda tmp: torch.save(state, tmp))
-    text = json.dumps(asdict(config), indent=2) + "\n"
-    _atomic_write(folder / CONFIG_FILE, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+    write_config(config, folder)
     return folder
+
+
+def write_config(config: ModelConfig, folder: str | os.PathLike[str]) -> None:
+    """Replace a model folder's config.json in one step (never half-written)."""
+    text = json.dumps(asdict(config), indent=2) + "\n"
+    path = Path(folder) / CONFIG_FILE
+    _atomic_write(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))

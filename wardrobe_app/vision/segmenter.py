@@ -15,6 +15,7 @@ import torch
 import torch.nn.functional as F
 
 from .. import paths
+from .ensemble import ProbabilityAverage
 from .fold_bn import fold_batch_norms
 from .framing import (
     CONVERGED_IOU,
@@ -58,6 +59,8 @@ class Segmenter:
         # Batch norms folded into the convolutions: about a fifth faster on CPU.
         if fold_bn:
             model = fold_batch_norms(model, (torch.rand(1, 3, 2 * self.stride, 2 * self.stride),))
+        if isinstance(model, ProbabilityAverage):
+            model.reset_counts()  # count photos only, not the folding's check
         # fp16 on CUDA: as accurate for argmax here, about twice as fast.
         self.half = self.device.type == "cuda"
         # channels_last: oneDNN's fast convolution layout on CPU (76 -> 54 ms here).
