@@ -191,3 +191,33 @@ def test_distillation_uses_the_teachers(tiny_ccp: Path, tmp_path: Path) -> None:
     assert distilled > plain
     _model, config = load_model(tmp_path / "distilled" / "best")
     assert config.training["args"]["teachers"] == [str(teacher_run / "best")] * 2
+
+
+def test_warm_start_from_an_ensemble_takes_its_member_of_that_network(
+    tiny_ccp: Path, tmp_path: Path
+) -> None:
+    import torch
+
+    from wardrobe_app.training.train import model_config_for, warm_start
+    from wardrobe_app.vision.model_folder import build_model, ensemble_of, save_model
+
+    narrow = tiny_train_args(tiny_ccp, tmp_path / "narrow", 1)
+    wide = tiny_train_args(tiny_ccp, tmp_path / "wide", 1)
+    wide.width = 2 * narrow.width
+    folders = []
+    for i, args in enumerate((narrow, wide)):
+        torch.manual_seed(i)
+        config = model_config_for(args)
+        folders.append(save_model(build_model(config), config, tmp_path / f"member{i}"))
+    pair, config = ensemble_of(folders, "pair")
+    save_model(pair, config, tmp_path / "pair")
+
+    start = warm_start(str(tmp_path / "pair"), model_config_for(wide)).eval()
+    member, _ = load_model(folders[1])
+    x = torch.rand(1, 3, 96, 64)
+    with torch.inference_mode():
+        assert torch.equal(start(x), member(x))
+    wider = tiny_train_args(tiny_ccp, tmp_path / "wider", 1)
+    wider.width = 4 * narrow.width
+    with pytest.raises(RuntimeError, match="different network"):
+        warm_start(str(tmp_path / "pair"), model_config_for(wider))

@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from wardrobe_app.training.distill import TeacherEnsemble, distillation_loss
-from wardrobe_app.vision.model_folder import ModelConfig, build_model, save_model
+from wardrobe_app.vision.model_folder import ModelConfig, build_model, ensemble_of, save_model
 
 
 def _teacher(folder: Path, seed: int, config: ModelConfig) -> torch.nn.Module:
@@ -40,6 +40,19 @@ def test_ensemble_averages_member_probabilities(tmp_path: Path) -> None:
     ensemble.train()  # a training loop calling train() must not unfreeze batch norm
     assert not any(m.training for m in ensemble.modules())
     assert not any(p.requires_grad for p in ensemble.parameters())
+
+
+def test_a_cascade_folder_teaches_as_its_full_average(tmp_path: Path) -> None:
+    config = _tiny_config()
+    a = _teacher(tmp_path / "a", 1, config)
+    b = _teacher(tmp_path / "b", 2, config)
+    cascade, cascade_config = ensemble_of([tmp_path / "a", tmp_path / "b"], "c", 0.99)
+    save_model(cascade, cascade_config, tmp_path / "cascade", half=False)
+    teacher = TeacherEnsemble([tmp_path / "cascade"], config)
+    x = torch.randn(2, 3, 32, 32)
+    with torch.no_grad():
+        expected = (a(x).softmax(1) + b(x).softmax(1)) / 2
+    assert torch.allclose(teacher(x), expected, atol=1e-5)  # the second member ran on both
 
 
 def test_ensemble_refuses_teachers_that_read_or_label_differently(tmp_path: Path) -> None:

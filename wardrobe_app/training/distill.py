@@ -36,6 +36,8 @@ class TeacherEnsemble(ProbabilityAverage):
                 )
             if config.mean != student.mean or config.std != student.std:
                 raise ValueError(f"teacher {folder} normalises its input differently")
+            if isinstance(model, ProbabilityAverage):
+                model.consult_above = 0.0  # a cascade teaches as its full average
             members.append(model.eval().requires_grad_(False))
         super().__init__(members)
 

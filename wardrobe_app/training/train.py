@@ -20,6 +20,7 @@ from torch import nn
 from torch.utils.data import DataLoader, Dataset, WeightedRandomSampler
 from torchvision import tv_tensors
 
+from ..vision.ensemble import ProbabilityAverage
 from ..vision.model_folder import ModelConfig, build_model, load_model, save_model
 from ..vision.segmenter import resolve_device
 from .augment import eval_transform, train_transform
@@ -216,16 +217,31 @@ def warm_start(folder: str, config: ModelConfig) -> nn.Module:
     """The network ``config`` describes, with the weights of the model folder ``folder``.
 
     The folder must hold the same network, except that a context module may be added:
-    it starts as the identity (see ``GlobalContext``), so the warm start is exact.
+    it starts as the identity (see ``GlobalContext``), so the warm start is exact. From
+    an ensemble (the shipped cascade), its first member of that network is taken.
     """
     init_model, init_config = load_model(folder)
-    if (
-        init_config.class_names != config.class_names
-        or init_config.architecture != config.architecture
-        or (config.architecture == "lite-unet" and init_config.encoder != config.encoder)
-        or (init_config.context and not config.context)
-    ):
+    candidates = [(init_model, init_config)]
+    if isinstance(init_model, ProbabilityAverage):
+        candidates = list(zip(init_model.members, init_config.member_configs(), strict=True))
+
+    def same_network(other: ModelConfig) -> bool:
+        return (
+            other.class_names == config.class_names
+            and other.architecture == config.architecture
+            and (
+                other.encoder == config.encoder
+                and other.decoder_channels == config.decoder_channels
+                if config.architecture == "lite-unet"
+                else other.width == config.width and other.batch_norm == config.batch_norm
+            )
+            and (config.context or not other.context)
+        )
+
+    matching = [model for model, member in candidates if same_network(member)]
+    if not matching:
         raise RuntimeError(f"--init {folder} is a different network from the one asked for")
+    init_model = matching[0]
     model = build_model(config)
     result = model.load_state_dict(init_model.state_dict(), strict=False)
     missing = [k for k in result.missing_keys if not k.startswith("context.")]
