@@ -18,22 +18,25 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
-import torch
 
-from wardrobe_app.vision.ensemble import garment_ambiguity
-from wardrobe_app.vision.framing import fit_size
+from wardrobe_app.vision.ensemble import ProbabilityAverage
 from wardrobe_app.vision.image_io import ImageLoadError, is_image_path, load_image
 from wardrobe_app.vision.model_folder import ModelFolderError, ensemble_of, save_model
 from wardrobe_app.vision.segmenter import Segmenter
 
 
-def ambiguities(model: Path, photos: Path) -> np.ndarray:
-    """``garment_ambiguity`` of each readable photo in a folder under one model folder,
-    at its working size, one pass (as the ensemble's first member sees it)."""
-    segmenter = Segmenter(model, device="cpu", reframe=False)
+def ambiguities(ensemble: Path, photos: Path) -> np.ndarray:
+    """``garment_ambiguity`` of each readable photo in a folder, measured where the
+    ensemble folder's cascade measures it: its first member, as stored, on its first
+    pass (padding and all). So the threshold means the same here and at inference."""
+    segmenter = Segmenter(ensemble, device="cpu", reframe=False)
+    assert isinstance(segmenter.model, ProbabilityAverage)
+    probe = ProbabilityAverage([segmenter.model.members[0]], consult_above=0.5)  # any > 0
+    segmenter.model = probe
     values = []
     for path in sorted(p for p in photos.iterdir() if is_image_path(p)):
         try:
@@ -41,12 +44,28 @@ def ambiguities(model: Path, photos: Path) -> np.ndarray:
         except ImageLoadError as exc:
             print(f"skipped: {exc}", file=sys.stderr)
             continue
-        size = fit_size(rgb.shape[0], rgb.shape[1], segmenter.target, segmenter.stride)
-        probs = torch.from_numpy(segmenter.probabilities(rgb, size))[None]
-        values.append(float(garment_ambiguity(probs)[0]))
+        segmenter.probabilities(rgb)
+        assert probe.last_ambiguity is not None
+        values.append(float(probe.last_ambiguity[0]))
     if not values:
         raise ModelFolderError(f"{photos} holds no photo to calibrate on")
     return np.array(values)
+
+
+def threshold_for(values: np.ndarray, share: float) -> float:
+    """The ambiguity above which ``share`` of the calibration photos lie."""
+    threshold = float(np.quantile(values, 1.0 - share))
+    if threshold >= 1.0:
+        raise ModelFolderError(
+            "the first member found no garment on most calibration photos "
+            "(ambiguity 1): calibrate on photos of people in clothes"
+        )
+    if threshold <= 0.0:
+        raise ModelFolderError(
+            f"the first member is fully sure on more than {1 - share:.0%} of the calibration "
+            "photos (ambiguity 0): no threshold splits them as asked"
+        )
+    return threshold
 
 
 def main() -> int:
@@ -67,23 +86,23 @@ def main() -> int:
     if args.consult_share < 1.0 and args.calibrate is None:
         parser.error("--consult-share below 1 needs --calibrate PHOTO_FOLDER")
     try:
-        consult_above = 0.0
+        model, config = ensemble_of(args.folders, args.name or args.out.name)
         if args.consult_share < 1.0:
             if not args.calibrate.is_dir():
                 raise ModelFolderError(f"{args.calibrate} is not a folder of photos")
-            values = ambiguities(args.folders[0], args.calibrate)
-            consult_above = float(np.quantile(values, 1.0 - args.consult_share))
+            with tempfile.TemporaryDirectory() as scratch:
+                # Calibrated on the weights as the folder will store them (fp16).
+                values = ambiguities(save_model(model, config, scratch), args.calibrate)
+            model.consult_above = config.consult_above = threshold_for(values, args.consult_share)
+            config.training["consult_share"] = args.consult_share
+            config.training["calibrated_on"] = str(args.calibrate)
             print(
                 f"calibrated on {len(values)} photos: consult above ambiguity "
-                f"{consult_above:.4f} (median {np.median(values):.4f})"
+                f"{config.consult_above:.4f} (median {np.median(values):.4f})"
             )
-        model, config = ensemble_of(args.folders, args.name or args.out.name, consult_above)
     except ModelFolderError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    if args.calibrate is not None:
-        config.training["consult_share"] = args.consult_share
-        config.training["calibrated_on"] = str(args.calibrate)
     save_model(model, config, args.out)
     print(f"{args.out}: {config.describe_network()}")
     return 0

@@ -24,7 +24,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import cv2
@@ -47,25 +47,29 @@ from wardrobe_app.vision.segmenter import Segmenter  # noqa: E402
 from wardrobe_app.vision.unet import UNet  # noqa: E402
 
 
-def median_ms(fn: object, repeats: int, warmup: int = 3) -> float:
+def median_ms(fn: Callable[[], object], repeats: int, warmup: int = 3) -> float:
     return interleaved_medians_ms([fn], repeats, warmup)[0]
 
 
-def interleaved_times_ms(fns: list[object], repeats: int, warmup: int = 3) -> list[list[float]]:
+def interleaved_times_ms(
+    fns: Sequence[Callable[[], object]], repeats: int, warmup: int = 3
+) -> list[list[float]]:
     """Each function's times in ms, run in turn so that drifts in load hit them alike."""
     for _ in range(warmup):
         for fn in fns:
-            fn()  # type: ignore[operator]
+            fn()
     times: list[list[float]] = [[] for _ in fns]
     for _ in range(repeats):
         for fn, bucket in zip(fns, times, strict=True):
             t0 = time.perf_counter()
-            fn()  # type: ignore[operator]
+            fn()
             bucket.append((time.perf_counter() - t0) * 1000)
     return times
 
 
-def interleaved_medians_ms(fns: list[object], repeats: int, warmup: int = 3) -> list[float]:
+def interleaved_medians_ms(
+    fns: Sequence[Callable[[], object]], repeats: int, warmup: int = 3
+) -> list[float]:
     return [statistics.median(t) for t in interleaved_times_ms(fns, repeats, warmup)]
 
 
@@ -143,11 +147,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         rivals = [encoder_variant(args.model, name, Path(tmp) / name) for name in variants]
         members = ensemble_members(args.model, Path(tmp) / "members")
-    consulted(segmenter)  # counts from here on
-    shipped_times, *other_times = interleaved_times_ms(
-        [cycling(s, photos) for s in [segmenter, unfolded, *rivals, *members]],
-        args.repeats,
-    )
+    timed = [cycling(s, photos) for s in [segmenter, unfolded, *rivals, *members]]
+    for fn in timed * 3:  # warm-up, then count the timed passes only
+        fn()
+    consulted(segmenter)
+    shipped_times, *other_times = interleaved_times_ms(timed, args.repeats, warmup=0)
     shipped = statistics.median(shipped_times)
     shipped_line = f"mean {statistics.mean(shipped_times):.1f} ms{consulted(segmenter)}"
     unfolded_ms, *rival_ms = [statistics.median(t) for t in other_times]
@@ -167,10 +171,11 @@ def main() -> None:
         for p in photos
     ]
     single = Segmenter(args.model, device="cpu", reframe=False)
-    zoomed_ms, single_ms = interleaved_medians_ms(
-        [cycling(s, backdrop) for s in [segmenter, single]],
-        args.repeats,
-    )
+    timed = [cycling(s, backdrop) for s in [segmenter, single]]
+    for fn in timed * 3:
+        fn()
+    consulted(segmenter)
+    zoomed_ms, single_ms = interleaved_medians_ms(timed, args.repeats, warmup=0)
     zoomed_line = consulted(segmenter)
 
     seed = UNet(width=64, num_classes=3).eval()

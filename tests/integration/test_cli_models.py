@@ -275,6 +275,24 @@ def test_evaluate_record_keeps_the_figures_in_the_model_folder(
     load_model(model)  # still a sound folder
 
 
+def test_evaluate_record_into_a_folder_it_cannot_write_is_one_error_line(
+    tiny_ccp: Path,
+    tiny_model: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import wardrobe_app.training.evaluate as evaluate
+
+    def read_only(*_: object) -> None:
+        raise PermissionError(13, "Permission denied", str(tiny_model / "config.json"))
+
+    monkeypatch.setattr(evaluate, "write_config", read_only)
+    args = ["evaluate", "--data", str(tiny_ccp), "--model", str(tiny_model), "--record"]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "error: the figures could not be recorded" in err and "Permission denied" in err
+
+
 def test_evaluate_an_ensemble_says_how_often_it_ran_its_other_members(
     tiny_ccp: Path, tiny_model: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -9,6 +9,7 @@ import pytest
 import torch
 
 from wardrobe_app.training.distill import TeacherEnsemble, distillation_loss
+from wardrobe_app.vision.ensemble import ProbabilityAverage
 from wardrobe_app.vision.model_folder import ModelConfig, build_model, ensemble_of, save_model
 
 
@@ -49,6 +50,8 @@ def test_a_cascade_folder_teaches_as_its_full_average(tmp_path: Path) -> None:
     cascade, cascade_config = ensemble_of([tmp_path / "a", tmp_path / "b"], "c", 0.99)
     save_model(cascade, cascade_config, tmp_path / "cascade", half=False)
     teacher = TeacherEnsemble([tmp_path / "cascade"], config)
+    (nested,) = teacher.members
+    assert isinstance(nested, ProbabilityAverage) and nested.consult_above == 0.0
     x = torch.randn(2, 3, 32, 32)
     with torch.no_grad():
         expected = (a(x).softmax(1) + b(x).softmax(1)) / 2

@@ -13,7 +13,6 @@ import pytest
 import torch
 
 from wardrobe_app.vision.ensemble import ProbabilityAverage, garment_ambiguity
-from wardrobe_app.vision.framing import fit_size
 from wardrobe_app.vision.image_io import load_image
 from wardrobe_app.vision.model_folder import (
     ModelConfig,
@@ -225,15 +224,49 @@ def test_combine_models_tool_calibrates_a_cascade_on_a_photo_folder(
     done = subprocess.run([*args, "--calibrate", str(photos)], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "broken.jpg" in done.stderr and "calibrated on 5 photos" in done.stdout
-    config = read_config(out)
-    assert config.training["consult_share"] == 0.4
-    # The threshold is the 60th percentile of the first member's ambiguity on those photos.
-    first = Segmenter(members[0], device="cpu", reframe=False)
-    values = []
+    assert read_config(out).training["consult_share"] == 0.4
+    # On the photos it was calibrated on, the cascade consults on the share asked for.
+    cascade = Segmenter(out, device="cpu", reframe=False)
     for i in range(5):
-        rgb = load_image(photos / f"{i}.png")
-        size = fit_size(rgb.shape[0], rgb.shape[1], first.target, first.stride)
-        values.append(
-            float(garment_ambiguity(torch.from_numpy(first.probabilities(rgb, size))[None]))
-        )
-    assert config.consult_above == pytest.approx(float(np.quantile(values, 0.6)), abs=1e-6)
+        cascade.segment(load_image(photos / f"{i}.png"))
+    network = cascade.model
+    assert isinstance(network, ProbabilityAverage)
+    assert (network.images_seen, network.images_consulted) == (5, 2)
+
+
+def test_a_threshold_out_of_range_is_refused_before_anything_is_written(
+    members: list[Path],
+) -> None:
+    with pytest.raises(ModelFolderError, match=r"consult_above must be in \[0, 1\)"):
+        ensemble_of(members, "never", consult_above=1.0)
+
+
+def test_a_cascade_runs_in_half_precision_and_passes_gradients(members: list[Path]) -> None:
+    first = FixedNet([[0.0, 1.0, 0.0, 0.0], [0.0, 0.0, 0.5, 0.5]])
+    second = FixedNet([[0.0, 0.0, 0.2, 0.8]])
+    half = ProbabilityAverage([first.half(), second.half()], consult_above=0.5)
+    x = torch.zeros(2, 3, 4, 4, dtype=torch.float16).contiguous(memory_format=torch.channels_last)
+    probs = half.probabilities(x)
+    assert probs.dtype == torch.float32 and half.images_consulted == 1
+    assert probs[1, :, 0, 0].tolist() == pytest.approx([0.0, 0.0, 0.35, 0.65], abs=1e-3)
+    # Real networks with gradients on: the out-of-place mix lets backward() through.
+    networks = [load_model(folder)[0] for folder in members]
+    images = torch.rand(3, 3, 64, 64) * torch.tensor([0.2, 1.0, 5.0])[:, None, None, None]
+    with torch.no_grad():
+        ambiguity = garment_ambiguity(networks[0](images).softmax(1)).sort().values
+    cascade = ProbabilityAverage(networks, consult_above=float(ambiguity[1]))
+    cascade(images).sum().backward()
+    assert cascade.images_consulted == 1  # the most ambiguous of the three
+    assert all(p.grad is not None for net in networks for p in net.parameters())
+
+
+def test_model_folder_files_are_readable_by_others(members: list[Path], tmp_path: Path) -> None:
+    import stat
+
+    for name in ("weights.pt", "config.json"):
+        assert stat.S_IMODE((members[0] / name).stat().st_mode) == 0o644
+    (members[0] / "config.json").chmod(0o640)
+    model, config = load_model(members[0])
+    config.name = "renamed"
+    save_model(model, config, members[0])
+    assert stat.S_IMODE((members[0] / "config.json").stat().st_mode) == 0o640  # kept

@@ -338,6 +338,10 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         return 2
     print(json.dumps(report, indent=2) if args.json else format_report(report))
     if args.record:
-        record_metrics(report)
+        try:
+            record_metrics(report)
+        except (ModelFolderError, OSError) as exc:  # e.g. an installed, read-only folder
+            print(f"error: the figures could not be recorded: {exc}", file=sys.stderr)
+            return 2
         print(f"figures recorded in {report['model']}/config.json", file=sys.stderr)
     return 0

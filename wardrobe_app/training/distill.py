@@ -20,7 +20,8 @@ from ..vision.model_folder import ModelConfig, load_model
 
 
 class TeacherEnsemble(ProbabilityAverage):
-    """Frozen model folders whose softmax probabilities are averaged."""
+    """Frozen model folders whose softmax probabilities are averaged, each folder
+    weighing the same: an ensemble folder counts once, as the average of its members."""
 
     def __init__(self, folders: Sequence[str | Path], student: ModelConfig) -> None:
         if not folders:

@@ -21,7 +21,13 @@ from torch.utils.data import DataLoader, Dataset, WeightedRandomSampler
 from torchvision import tv_tensors
 
 from ..vision.ensemble import ProbabilityAverage
-from ..vision.model_folder import ModelConfig, build_model, load_model, save_model
+from ..vision.model_folder import (
+    ModelConfig,
+    ModelFolderError,
+    build_model,
+    load_model,
+    save_model,
+)
 from ..vision.segmenter import resolve_device
 from .augment import eval_transform, train_transform
 from .ccp import class_names_for, load_resized, read_split
@@ -240,7 +246,11 @@ def warm_start(folder: str, config: ModelConfig) -> nn.Module:
 
     matching = [model for model, member in candidates if same_network(member)]
     if not matching:
-        raise RuntimeError(f"--init {folder} is a different network from the one asked for")
+        held = " + ".join(member.describe_network() for _, member in candidates)
+        raise ModelFolderError(
+            f"--init {folder} is a different network from the one asked for "
+            f"({config.describe_network()}, {config.num_classes} classes): it holds {held}"
+        )
     init_model = matching[0]
     model = build_model(config)
     result = model.load_state_dict(init_model.state_dict(), strict=False)

@@ -68,6 +68,9 @@ class ProbabilityAverage(nn.Module):
         consulted (for reports: how much of the time the cascade costs two networks)."""
         self.images_seen = 0
         self.images_consulted = 0
+        # The first member's garment_ambiguity of the last batch (a cascade only): what
+        # the threshold was compared with, for calibrating it on the same code path.
+        self.last_ambiguity: torch.Tensor | None = None
 
     def probabilities(self, images: torch.Tensor) -> torch.Tensor:
         """(N, C, H, W) float32: the mean of the members' softmax probabilities (of the
@@ -76,15 +79,16 @@ class ProbabilityAverage(nn.Module):
         probs = first(images).float().softmax(1)
         consult = torch.ones(len(images), dtype=torch.bool, device=images.device)
         if self.consult_above > 0:
-            consult = garment_ambiguity(probs) > self.consult_above
+            self.last_ambiguity = garment_ambiguity(probs).detach()
+            consult = self.last_ambiguity > self.consult_above
         self.images_seen += len(images)
         if not others or not consult.any():
             return probs
         self.images_consulted += int(consult.sum())
         chosen = images if consult.all() else images[consult]
         total = probs[consult] + sum(member(chosen).float().softmax(1) for member in others)
-        probs[consult] = total / len(self.members)
-        return probs
+        # Out of place, so that gradients can still flow through a cascade.
+        return probs.index_put((consult,), total / len(self.members))
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:
         return self.probabilities(images).clamp_min(_FLOOR).log()

@@ -85,10 +85,7 @@ class ModelConfig:
             )
         if config.architecture == "ensemble":
             config.member_configs()  # validates them
-            if not 0.0 <= config.consult_above < 1.0:
-                raise ModelFolderError(
-                    f"config.json: consult_above must be in [0, 1), not {config.consult_above}"
-                )
+            check_consult_above(config.consult_above)
         elif config.members or config.consult_above:
             raise ModelFolderError(
                 f"config.json lists members or consult_above, but {config.architecture} "
@@ -128,6 +125,13 @@ class ModelConfig:
         if self.architecture == "lite-unet":
             return f"lite-unet on {self.encoder}"
         return self.architecture
+
+
+def check_consult_above(value: float) -> None:
+    """A cascade's threshold must leave the other members a chance: garment_ambiguity
+    lies in [0, 1], and 0 means "always consult"."""
+    if not 0.0 <= value < 1.0:
+        raise ModelFolderError(f"config.json: consult_above must be in [0, 1), not {value}")
 
 
 def build_model(config: ModelConfig) -> nn.Module:
@@ -207,6 +211,7 @@ def ensemble_of(
     predict the same classes. ``consult_above``: see ``ProbabilityAverage``."""
     if len(folders) < 2:
         raise ModelFolderError("an ensemble needs at least two model folders")
+    check_consult_above(consult_above)
     loaded = [load_model(folder) for folder in folders]
     nested = [str(f) for f, (_, c) in zip(folders, loaded, strict=True) if c.members]
     if nested:
@@ -231,6 +236,9 @@ def _atomic_write(path: Path, write: Any) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
     try:
+        # mkstemp's file is owner-only, but a model folder is read by whoever runs the
+        # app: keep the replaced file's mode, or the usual rw-r--r--.
+        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
         write(tmp)
         os.replace(tmp, path)
     finally:
