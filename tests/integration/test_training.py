@@ -185,7 +185,7 @@ def test_distillation_uses_the_teachers(tiny_ccp: Path, tmp_path: Path) -> None:
     distilled, lines = loss_of(
         tmp_path / "distilled", teachers=[str(teacher_run / "best")] * 2, distill_weight=50.0
     )
-    assert any("distilling the average of 2 teachers" in line for line in lines)
+    assert any("distilling the average of 2 teacher folders" in line for line in lines)
     # The student starts as the teacher, so the KL term is small but not zero after the
     # first step; weighted x50 it must show in the loss.
     assert distilled > plain

@@ -354,7 +354,11 @@ def train(args: TrainArgs, log: Any = print) -> dict[str, Any]:
     teacher: TeacherEnsemble | None = None
     if args.teachers:
         teacher = TeacherEnsemble(args.teachers, config).to(device)
-        log(f"distilling the average of {len(args.teachers)} teachers (x{args.distill_weight:g})")
+        teachers = len(args.teachers)
+        log(
+            f"distilling the average of {teachers} teacher folder{'s' if teachers > 1 else ''} "
+            f"(x{args.distill_weight:g})"
+        )
     optimizer = torch.optim.AdamW(
         _param_groups(model, args.lr, args.encoder_lr_scale), weight_decay=args.weight_decay
     )
