@@ -58,15 +58,15 @@ if [ "$SITTING" = 3 ]; then
 else
     # Sitting 4: the shipped cascade's pair (Lite0 + Lite2, averaged on every crop)
     # distilled into one network (cycle 9 did it on the CPU for 5 epochs and kept +0.001
-    # to +0.004): into its Lite0 member, with a heavier distillation weight, with reframed
-    # photos, and into its Lite2 member. --init from the cascade takes its member of the
-    # network asked for.
+    # to +0.004, still rising at its last epoch): into each member, with the usual and a
+    # heavier distillation weight. --init from the cascade takes its member of the network
+    # asked for.
     shipped=resources/models/segmenter
     teachers=(--teacher "$shipped" "${pseudo[@]}" --crop 384x256 --lr 5e-4)
     train distil-lite0 --init "$shipped" "${teachers[@]}"
     train distil-lite0-w3 --init "$shipped" --distill-weight 3 "${teachers[@]}"
-    train distil-lite0-reframe --init "$shipped" --reframe 0.3 "${teachers[@]}"
     train distil-lite2 --encoder lite2 --init "$shipped" "${teachers[@]}"
+    train distil-lite2-w3 --encoder lite2 --init "$shipped" --distill-weight 3 "${teachers[@]}"
 fi
 wait
 
