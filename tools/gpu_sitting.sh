@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One sitting on a lent GPU: four segmenter variants trained side by side for MINUTES each.
-# SITTING=3 (Lite2 from ImageNet; in MODEL.md) or 4 (the default: distillation).
+# SITTING=3 (Lite2 from ImageNet) or 4 (the default: the cascade distilled); both in MODEL.md.
 # Needs gpu/, carried (the repo and it must stay under 64 MiB together). Prepared with:
 #   python tools/shrink_ccp.py ../shared/data/ccp gpu/ccp --size 384x256 --quality 75
 #   python tools/shrink_ccp.py runs/pseudo_c4 gpu/pseudo --size 384x256 --quality 75
