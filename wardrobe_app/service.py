@@ -48,6 +48,7 @@ from .types import (
     SimilarHit,
 )
 from .vision.image_io import IMAGE_SUFFIXES, MAX_PIXELS, ImageLoadError, is_image_path
+from .vision.merge import merge_garments
 
 if TYPE_CHECKING:
     from .search import SimilarIndex
@@ -392,6 +393,13 @@ class Wardrobe:
         if analysis.path != path:
             analysis = dataclasses.replace(analysis, path=path)
         return analysis
+
+    def merge_garments(
+        self, analysis: PhotoAnalysis, indices: Sequence[int], category: Category
+    ) -> PhotoAnalysis:
+        """``analysis`` with the garments at ``indices`` made one garment of ``category``
+        (a dress found as a top and a bottom); saves nothing."""
+        return merge_garments(analysis, indices, category, self.analyser.embed_cutouts)
 
     def find_duplicate(self, path: Path) -> int | None:
         """Id of the stored photo with the same content as ``path``, if any."""

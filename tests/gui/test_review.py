@@ -1,10 +1,13 @@
-"""Review before saving: tick, re-categorise, discard, accept all, stop."""
+"""Review before saving: tick, re-categorise, merge, discard, accept all, stop."""
 
 from __future__ import annotations
+
+import dataclasses
 
 import pytest
 from conftest import SlowAnalyser
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 
 from wardrobe_app.ui.review_dialog import ReviewDialog
 
@@ -144,3 +147,51 @@ def test_photo_without_garments_is_reported(make_app, qtbot, tmp_path):
     assert parts.session.count() == 0
     qtbot.waitUntil(lambda: w.report_dialog is not None)
     w.report_dialog.close()
+
+
+def test_merge_ticked_garments_into_one_piece(make_app, qtbot, photos):
+    parts = make_app(analyser=SlowAnalyser(delay=0.05), review=True)
+    w = parts.window
+    dialog = start_review(qtbot, w, photos(2))
+    assert dialog.merge_button.isVisible() and dialog.merge_button.isEnabled()
+    first = dialog.current
+    areas = sum(g.area for g in first.analysis.garments)
+    overlay = first.overlay
+    with qtbot.waitSignal(dialog.mergeRequested, timeout=5000):
+        dialog.merge_button.menu().findChild(QAction, "mergeAs-one-piece").trigger()
+    assert not dialog.save_button.isEnabled()  # waits for the merge
+    qtbot.waitUntil(lambda: dialog.current is not first, timeout=10_000)
+    assert len(dialog.rows) == 1
+    assert dialog.rows[0].chosen_category() == "one-piece"
+    assert dialog.current.analysis.garments[0].area == areas
+    assert dialog.current.overlay != overlay  # the overlay shows the one-piece
+    assert dialog.save_button.isEnabled()
+    assert not dialog.merge_button.isEnabled()  # one garment: nothing left to merge
+    # one ticked garment is not enough: the next photo, bottom unticked
+    with qtbot.waitSignal(w.importer.finished, timeout=20_000) as done:
+        dialog.save_button.click()
+        qtbot.waitUntil(lambda: dialog.current is not None and dialog.reviewed == 1)
+        dialog.rows[1].keep.setChecked(False)
+        assert not dialog.merge_button.isEnabled()
+        dialog.merge_ticked("one-piece")  # ignored
+        assert len(dialog.rows) == 2
+        dialog.save_button.click()
+    assert done.args[0].garments == 2
+    stored = sorted(g.category for g in parts.session.wardrobe.list_garments())
+    assert stored == ["one-piece", "top"]
+
+
+def test_merge_keeps_what_was_unticked(make_app, qtbot, photos):
+    parts = make_app(review=True)
+    dialog = start_review(qtbot, parts.window, photos(1))
+    item = dialog.current
+    # a third garment (the top again, as if a scarf were found too), left unticked
+    item.analysis.garments.append(dataclasses.replace(item.analysis.garments[0]))
+    dialog._refresh()
+    dialog.rows[2].keep.setChecked(False)
+    dialog.merge_ticked("one-piece")
+    qtbot.waitUntil(lambda: dialog.current is not item, timeout=10_000)
+    garments = dialog.current.analysis.garments
+    kept = {garments[r.index].category: r.keep.isChecked() for r in dialog.rows}
+    assert kept == {"one-piece": True, "top": False}
+    dialog.stop()

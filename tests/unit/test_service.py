@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from wardrobe_app import service
 from wardrobe_app.service import Wardrobe
-from wardrobe_app.store import Garment, Photo
+from wardrobe_app.store import Garment, Photo, read_png
 from wardrobe_app.types import GarmentFilter
 
 MakeWardrobe = Callable[..., Wardrobe]
@@ -166,6 +166,25 @@ def test_save_analysis_keeps_selection_and_edits(wardrobe: Wardrobe, photos: Pho
     assert [g.category for g in result.garments] == ["one-piece"]
     assert wardrobe.count() == 1
     assert wardrobe.save_analysis(analysis).status == "duplicate"
+    assert wardrobe.verify().ok
+
+
+def test_merged_garments_are_saved_as_one(wardrobe: Wardrobe, photos: Photos) -> None:
+    (path,) = photos(1)
+    analysis = wardrobe.analyse(path)
+    parts = analysis.garments
+    assert [g.category for g in parts] == ["top", "bottom"]
+    merged = wardrobe.merge_garments(analysis, [0, 1], "one-piece")
+    assert wardrobe.count() == 0  # merging saves nothing
+    (dress,) = merged.garments
+    assert dress.area == parts[0].area + parts[1].area
+    result = wardrobe.save_analysis(merged)
+    (record,) = wardrobe.list_garments()
+    assert [g.category for g in result.garments] == [record.category] == ["one-piece"]
+    assert record.area == dress.area
+    mask = read_png(record.mask_path)
+    assert int(np.count_nonzero(mask)) == dress.area
+    assert set(_live_vectors(wardrobe)) == {record.id}  # embedded again, and stored
     assert wardrobe.verify().ok
 
 

@@ -17,11 +17,12 @@ import time
 from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QWidget
 
-from ..types import ImportReport, ImportResult
+from ..types import Category, ImportReport, ImportResult
 from ..vision.image_io import ImageLoadError
 from .import_report import ImportSummary
 from .review_dialog import ReviewDialog, ReviewItem
@@ -79,6 +80,7 @@ class ImportController(QObject):
         if review:
             self.dialog = ReviewDialog(self.parent_widget)
             self.dialog.decided.connect(self._decided)
+            self.dialog.mergeRequested.connect(self._merge)
             self.dialog.acceptAllRequested.connect(self._accept_all)
             self.dialog.stopRequested.connect(self._stop_from_review)
             self.dialog.finished.connect(self._dialog_closed)
@@ -230,6 +232,28 @@ class ImportController(QObject):
             on_error=self._on_error,
             on_finished=self._save_finished,
         )
+
+    @Slot(object, object, str)
+    def _merge(self, item: ReviewItem, indices: list[int], category: str) -> None:
+        wardrobe, chosen = self.session.wardrobe, cast(Category, category)
+
+        def merge(ctx: WorkerContext) -> tuple[ReviewItem, ReviewItem | None, str]:
+            try:
+                analysis = wardrobe.merge_garments(item.analysis, indices, chosen)
+                return item, ReviewItem.build(analysis), ""
+            except Exception as exc:  # said in the dialog; the photo stays as it was
+                log.exception("merging garments of %s failed", item.analysis.path)
+                return item, None, f"{type(exc).__name__}: {exc}"
+
+        # Not the model queue: the analysis of the next photos runs there, for minutes.
+        self.session.runner.start(
+            merge, queue=Queue.READ, title="Merging garments", on_result=self._merged
+        )
+
+    @Slot(object)
+    def _merged(self, result: tuple[ReviewItem, ReviewItem | None, str]) -> None:
+        if self.dialog is not None:
+            self.dialog.finish_merge(*result)
 
     @Slot(object)
     def _saved(self, result: ImportResult) -> None:

@@ -1,11 +1,13 @@
 """Review before saving: each analysed photo with its mask overlay and the garments
-found; the user unticks garments, corrects categories, discards the photo or accepts
-everything. Photos arrive one by one while the analysis goes on."""
+found; the user unticks garments, corrects categories, merges a garment found in parts
+(a dress split into a top and a bottom), discards the photo or accepts everything.
+Photos arrive one by one while the analysis goes on."""
 
 from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
+from functools import partial
 
 from PySide6.QtCore import QSize, Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QFont, QImage, QKeySequence, QPixmap, QShortcut
@@ -16,15 +18,17 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPushButton,
     QScrollArea,
     QSizePolicy,
     QStyle,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from ..types import CATEGORIES, PhotoAnalysis
+from ..types import CATEGORIES, DetectedGarment, PhotoAnalysis
 from .icons import dot_icon, standard
 from .image_view import ImageView
 from .imaging import fit_image, preview_pair, rgb_to_qimage
@@ -106,6 +110,7 @@ class ReviewDialog(QDialog):
     """Signals each decision; the caller saves. ``keep`` is None for a discarded photo."""
 
     decided = Signal(object, object)  # ReviewItem, list[int] | None
+    mergeRequested = Signal(object, object, str)  # ReviewItem, list[int], category
     acceptAllRequested = Signal()
     stopRequested = Signal()
 
@@ -124,6 +129,10 @@ class ReviewDialog(QDialog):
         self.analysed_files = 0
         self.total_files = 0
         self._stopped = False
+        # While a merge is computed the photo's buttons wait for it; what was unticked
+        # before stays unticked after.
+        self._merging = False
+        self._unticked: list[DetectedGarment] = []
 
         self.header = QLabel(self)
         self.header.setObjectName("reviewHeader")
@@ -167,9 +176,26 @@ class ReviewDialog(QDialog):
         self.found_label = QLabel(self)
         self.found_label.setObjectName("foundLabel")
         self.found_label.setWordWrap(True)
+        self.merge_button = QToolButton(self)
+        self.merge_button.setObjectName("mergeGarments")
+        self.merge_button.setText("Merge ticked into one")
+        self.merge_button.setToolTip(
+            "One garment found in parts, such as a dress taken for a top and a bottom?\n"
+            "Tick only its parts, then merge them into one garment."
+        )
+        self.merge_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        merge_menu = QMenu(self.merge_button)
+        for cat in ("one-piece", "top", "bottom"):
+            action = merge_menu.addAction(
+                dot_icon(CATEGORY_COLOURS[cat]), f"As a {category_label(cat).lower()}"
+            )
+            action.setObjectName(f"mergeAs-{cat}")
+            action.triggered.connect(partial(self.merge_ticked, cat))
+        self.merge_button.setMenu(merge_menu)
         right = QVBoxLayout()
         right.addWidget(self.found_label)
         right.addWidget(scroll, 1)
+        right.addWidget(self.merge_button, 0, Qt.AlignmentFlag.AlignLeft)
 
         body = QHBoxLayout()
         body.setSpacing(16)
@@ -247,6 +273,37 @@ class ReviewDialog(QDialog):
     def kept_indices(self) -> list[int]:
         return [row.index for row in self.rows if row.keep.isChecked()]
 
+    def merge_ticked(self, category: str) -> None:
+        """Ask for the ticked garments as one garment of ``category``; the controller
+        answers with ``finish_merge``."""
+        item, indices = self.current, self.kept_indices()
+        if item is None or self._merging or len(indices) < 2:
+            return
+        self._apply_edits()
+        garments = item.analysis.garments
+        self._unticked = [garments[row.index] for row in self.rows if not row.keep.isChecked()]
+        self._merging = True
+        self._update_buttons()
+        self.found_label.setText(f"Merging {len(indices)} garments…")
+        self.mergeRequested.emit(item, indices, category)
+
+    def finish_merge(self, old: ReviewItem, new: ReviewItem | None, error: str = "") -> None:
+        """Show the merged photo in place of ``old`` (or say why it could not be)."""
+        if old is not self.current:
+            return  # the dialog moved on or stopped meanwhile
+        self._merging = False
+        if new is not None:
+            self.current = new
+        self._refresh()
+        if new is None:
+            self.found_label.setText(f"<b>Could not merge:</b> {error}")
+        unticked = self._unticked
+        self._unticked = []
+        for row in self.rows:
+            garment = self.current.analysis.garments[row.index]
+            if any(garment is other for other in unticked):
+                row.keep.setChecked(False)
+
     def _apply_edits(self) -> None:
         if self.current is None:
             return
@@ -315,6 +372,7 @@ class ReviewDialog(QDialog):
     def _clear_rows(self) -> None:
         for row in self.rows:
             self.garment_layout.removeWidget(row)
+            row.hide()  # at once: deleteLater waits for the event loop
             row.deleteLater()
         self.rows = []
         while self.garment_layout.count():
@@ -323,12 +381,18 @@ class ReviewDialog(QDialog):
             if widget is not None:
                 widget.deleteLater()
 
+    def _update_buttons(self) -> None:
+        ready = self.current is not None and not self._merging
+        for button in (self.save_button, self.discard_button, self.accept_all_button):
+            button.setEnabled(ready)
+        self.merge_button.setEnabled(ready and len(self.kept_indices()) >= 2)
+        # only outfit photos can hold several garments
+        self.merge_button.setVisible(self.current is None or self.current.analysis.kind == "outfit")
+
     def _refresh(self) -> None:
         self._clear_rows()
         item = self.current
-        has = item is not None
-        for button in (self.save_button, self.discard_button, self.accept_all_button):
-            button.setEnabled(has)
+        self._update_buttons()
         if item is None:
             self.photo.set_image(None)
             self.photo.set_placeholder("Analysing the next photo…")
@@ -338,9 +402,11 @@ class ReviewDialog(QDialog):
         garments = item.analysis.garments
         for i in range(len(garments)):
             row = GarmentRow(i, item, self.garment_box)
+            row.keep.toggled.connect(self._update_buttons)
             self.rows.append(row)
             self.garment_layout.addWidget(row)
         self.garment_layout.addStretch(1)
+        self._update_buttons()
         if garments:
             self.found_label.setText(
                 f"<b>{len(garments)} garment{'s' if len(garments) != 1 else ''} found</b> "

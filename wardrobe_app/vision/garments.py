@@ -122,9 +122,11 @@ def make_cutout(rgb: np.ndarray, mask: np.ndarray, box: tuple[int, int, int, int
     return cutout
 
 
-def _garment(
+def garment_of_mask(
     rgb: np.ndarray, mask: np.ndarray, category: Category, confidence: float = 1.0
 ) -> DetectedGarment:
+    """A garment from a clean mask at the photo's size, as it is: its box, cut-out and
+    colours (``garment_from_mask`` cleans a rough mask first)."""
     box = tight_box(mask)
     return DetectedGarment(
         category=category,
@@ -199,7 +201,7 @@ def extract_garments(
             step = max(1, round(1 / scale))  # a strided sample gives the same mean
             sample = probabilities[:, ::step, ::step][:, mask[::step, ::step]]
             confidence = float(sample.max(axis=0).mean()) if sample.size else 0.0
-        garments.append(_garment(rgb, mask, category, confidence))
+        garments.append(garment_of_mask(rgb, mask, category, confidence))
     return sorted(garments, key=lambda g: -g.area)
 
 
@@ -222,7 +224,7 @@ def garment_from_mask(
     small = select_components(clean_mask(small), min_area)
     if not small.any():
         return None
-    return _garment(rgb, _to_size(small, full.shape), category)
+    return garment_of_mask(rgb, _to_size(small, full.shape), category)
 
 
 def make_thumbnail(cutout: np.ndarray, size: int = 256) -> np.ndarray:

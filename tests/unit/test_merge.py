@@ -1,0 +1,73 @@
+"""Merging garments found in parts (a dress split into a top and a bottom) into one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from wardrobe_app.types import PhotoAnalysis
+from wardrobe_app.vision.garments import garment_of_mask
+from wardrobe_app.vision.merge import merge_garments
+
+
+def _analysis() -> PhotoAnalysis:
+    """A dress found as a top (rows 10-39) and a bottom (rows 40-79), and a separate
+    small top (a scarf at the side, found as a third garment)."""
+    rng = np.random.default_rng(0)
+    rgb = rng.integers(0, 255, (100, 60, 3), dtype=np.uint8)
+    labels = np.zeros((100, 60), np.uint8)
+    labels[10:40, 15:45] = 1
+    labels[40:80, 15:45] = 2
+    labels[10:20, 50:58] = 1
+    upper = np.zeros((100, 60), bool)
+    upper[10:40, 15:45] = True
+    scarf = np.zeros((100, 60), bool)
+    scarf[10:20, 50:58] = True
+    garments = [
+        garment_of_mask(rgb, labels == 2, "bottom", confidence=0.7),
+        garment_of_mask(rgb, upper, "top", confidence=0.9),
+        garment_of_mask(rgb, scarf, "top", confidence=0.8),
+    ]
+    return PhotoAnalysis(Path("look.jpg"), rgb, "outfit", labels, garments)
+
+
+def _embed(cutouts: list[np.ndarray]) -> np.ndarray:
+    return np.array([[float(c.shape[0]), float(c.shape[1])] for c in cutouts], np.float32)
+
+
+def test_merged_parts_become_one_garment_of_the_chosen_class() -> None:
+    analysis = _analysis()
+    scarf = analysis.garments[2]
+    merged = merge_garments(analysis, [1, 0], "one-piece", _embed)
+    assert [g.category for g in merged.garments] == ["one-piece", "top"]
+    dress = merged.garments[0]
+    assert dress.area == 30 * 30 + 40 * 30
+    assert dress.mask[10:80, 15:45].all() and dress.mask.sum() == dress.area
+    assert dress.box == (15, 10, 45, 80)
+    assert dress.cutout.shape == (70, 30, 4)
+    assert dress.colours, "colours measured again over the whole garment"
+    np.testing.assert_array_equal(dress.vector, [70.0, 30.0])  # embedded again
+    assert dress.confidence == pytest.approx(0.7)  # no surer than its least sure part
+    assert merged.garments[1] is scarf  # untouched
+    # the label map follows, for overlays; the scarf keeps its class
+    assert (merged.labels[10:80, 15:45] == 3).all()
+    assert (merged.labels[10:20, 50:58] == 1).all()
+    # the analysis it came from is unchanged
+    assert len(analysis.garments) == 3 and (analysis.labels[40:80, 15:45] == 2).all()
+
+
+@pytest.mark.parametrize(
+    ("indices", "category", "error"),
+    [
+        ([1], "one-piece", ValueError),
+        ([1, 1], "one-piece", ValueError),
+        ([0, 3], "one-piece", IndexError),
+        ([-1, 0], "one-piece", IndexError),
+        ([0, 1], "shoes", ValueError),
+    ],
+)
+def test_bad_merges_are_refused(indices: list[int], category: str, error: type) -> None:
+    with pytest.raises(error):
+        merge_garments(_analysis(), indices, category, _embed)  # type: ignore[arg-type]

@@ -1,0 +1,46 @@
+"""Several garments found where there is one: a dress split at the waist into a top and
+a bottom, say (the segmenter's commonest mistake on one-pieces, see its MODEL.md). The
+review merges them back into one garment before anything is saved."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from wardrobe_app.types import CATEGORIES, LABEL_OF_CATEGORY, Category, PhotoAnalysis
+
+from .garments import garment_of_mask
+
+EmbedCutouts = Callable[[list[np.ndarray]], np.ndarray]
+
+
+def merge_garments(
+    analysis: PhotoAnalysis,
+    indices: Sequence[int],
+    category: Category,
+    embed_cutouts: EmbedCutouts,
+) -> PhotoAnalysis:
+    """A copy of ``analysis`` in which the garments at ``indices`` are one garment of
+    ``category``: the union of their masks, cut out, coloured and embedded again. The
+    label map follows, so overlays show it; the other garments are kept as they are."""
+    chosen = sorted(set(indices))
+    count = len(analysis.garments)
+    if len(chosen) < 2:
+        raise ValueError("merging needs two garments or more")
+    if chosen[0] < 0 or chosen[-1] >= count:
+        raise IndexError(f"garment indices {chosen} out of range for {count} garments")
+    if category not in CATEGORIES:
+        raise ValueError(f"category must be one of {', '.join(CATEGORIES)}, not {category!r}")
+    parts = [analysis.garments[i] for i in chosen]
+    union = np.logical_or.reduce([np.asarray(g.mask, bool) for g in parts])
+    merged = garment_of_mask(
+        analysis.rgb, union, category, confidence=min(g.confidence for g in parts)
+    )
+    merged.vector = np.asarray(embed_cutouts([merged.cutout]))[0]
+    labels = np.array(analysis.labels, np.uint8, copy=True)
+    labels[union] = LABEL_OF_CATEGORY[category]
+    rest = [g for i, g in enumerate(analysis.garments) if i not in chosen]
+    garments = sorted([*rest, merged], key=lambda g: -g.area)  # largest first, as found
+    return dataclasses.replace(analysis, labels=labels, garments=garments)
