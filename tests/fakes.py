@@ -128,6 +128,13 @@ class FakeAnalyser:
         self.embedded += len(cutouts)
         return out
 
+    def fill_vectors(self, garments: list[DetectedGarment]) -> None:
+        """Vectors as ``analyse`` gives them, and a fine type named after the category."""
+        vectors = self.embed_cutouts([g.cutout for g in garments])
+        for garment, vector in zip(garments, vectors, strict=True):
+            garment.vector = vector
+            garment.fine_type = garment.fine_type or f"fake {garment.category}"
+
 
 def make_fake() -> FakeAnalyser:
     """Factory for ``WARDROBE_ANALYSER=fakes:make_fake``."""

@@ -399,7 +399,7 @@ class Wardrobe:
     ) -> PhotoAnalysis:
         """``analysis`` with the garments at ``indices`` made one garment of ``category``
         (a dress found as a top and a bottom); saves nothing."""
-        return merge_garments(analysis, indices, category, self.analyser.embed_cutouts)
+        return merge_garments(analysis, indices, category, self.analyser.fill_vectors)
 
     def find_duplicate(self, path: Path) -> int | None:
         """Id of the stored photo with the same content as ``path``, if any."""

@@ -160,6 +160,11 @@ class Analyser(Protocol):
         """(N, dim) float32, L2-normalised rows, for RGBA cut-outs."""
         ...
 
+    def fill_vectors(self, garments: list[DetectedGarment]) -> None:
+        """Set each garment's vector, and its fine type where it has none, from its
+        cut-out and category (as ``analyse`` does; for a garment made by the user)."""
+        ...
+
     def describe(self) -> str:
         """One line for a status bar, e.g. "segmenter lite0-unet-v1 on CPU"."""
         ...

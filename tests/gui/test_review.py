@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import time
 
 import pytest
 from conftest import SlowAnalyser
@@ -194,4 +195,31 @@ def test_merge_keeps_what_was_unticked(make_app, qtbot, photos):
     garments = dialog.current.analysis.garments
     kept = {garments[r.index].category: r.keep.isChecked() for r in dialog.rows}
     assert kept == {"one-piece": True, "top": False}
+    dialog.stop()
+
+
+def test_photo_waits_for_a_merge_in_flight(make_app, qtbot, photos, monkeypatch):
+    parts = make_app(review=True)
+    wardrobe = parts.session.wardrobe
+    merge = wardrobe.merge_garments
+
+    def slow_merge(*args):
+        time.sleep(0.5)
+        return merge(*args)
+
+    monkeypatch.setattr(wardrobe, "merge_garments", slow_merge)
+    dialog = start_review(qtbot, parts.window, photos(2))
+    first = dialog.current
+    dialog.merge_ticked("one-piece")
+    # the Delete key, Save and Accept all wait; the rows cannot be edited meanwhile
+    qtbot.keyClick(dialog, Qt.Key.Key_Delete)
+    dialog.save_current()
+    dialog.accept_all()
+    assert dialog.current is first and dialog.reviewed == 0
+    assert not dialog.garment_box.isEnabled()
+    qtbot.waitUntil(lambda: dialog.current is not first, timeout=10_000)
+    assert [r.chosen_category() for r in dialog.rows] == ["one-piece"]
+    assert dialog.garment_box.isEnabled() and dialog.save_button.isEnabled()
+    dialog.discard_button.click()  # the photo can be decided again
+    assert dialog.reviewed == 1
     dialog.stop()

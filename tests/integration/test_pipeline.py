@@ -44,6 +44,27 @@ def test_outfit_photo_auto(analyser) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.data
+def test_fill_vectors_matches_analyse_and_types_a_merged_garment(analyser) -> None:  # type: ignore[no-untyped-def]
+    import dataclasses
+
+    from wardrobe_app.vision.merge import merge_garments
+
+    if not CCP.exists():
+        pytest.skip("../shared/data/ccp not present")
+    stem = (CCP / "val.txt").read_text().split()[0]
+    analysis = analyser.analyse(CCP / "images" / f"{stem}.jpg", "outfit")
+    again = [dataclasses.replace(g, vector=None) for g in analysis.garments]
+    analyser.fill_vectors(again)
+    for found, filled in zip(analysis.garments, again, strict=True):
+        np.testing.assert_allclose(filled.vector, found.vector, atol=1e-5)
+    assert len(analysis.garments) >= 2  # val's first photo: a top over a dress
+    merged = merge_garments(analysis, [0, 1], "one-piece", analyser.fill_vectors)
+    dress = next(g for g in merged.garments if g.category == "one-piece")
+    assert dress.fine_type  # typed as a one-piece by the embedder's head
+    check_vectors(merged, analyser.dim)
+
+
+@pytest.mark.data
 def test_item_photos_get_their_category(analyser) -> None:  # type: ignore[no-untyped-def]
     if not CLOTHING.exists():
         pytest.skip("../shared/data/clothing not present")

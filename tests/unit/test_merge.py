@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from wardrobe_app.types import PhotoAnalysis
+from wardrobe_app.types import DetectedGarment, PhotoAnalysis
 from wardrobe_app.vision.garments import garment_of_mask
 from wardrobe_app.vision.merge import merge_garments
 
@@ -33,14 +33,16 @@ def _analysis() -> PhotoAnalysis:
     return PhotoAnalysis(Path("look.jpg"), rgb, "outfit", labels, garments)
 
 
-def _embed(cutouts: list[np.ndarray]) -> np.ndarray:
-    return np.array([[float(c.shape[0]), float(c.shape[1])] for c in cutouts], np.float32)
+def _fill(garments: list[DetectedGarment]) -> None:
+    for garment in garments:
+        garment.vector = np.array(garment.cutout.shape[:2], np.float32)
+        garment.fine_type = garment.fine_type or f"a {garment.category}"
 
 
 def test_merged_parts_become_one_garment_of_the_chosen_class() -> None:
     analysis = _analysis()
     scarf = analysis.garments[2]
-    merged = merge_garments(analysis, [1, 0], "one-piece", _embed)
+    merged = merge_garments(analysis, [1, 0], "one-piece", _fill)
     assert [g.category for g in merged.garments] == ["one-piece", "top"]
     dress = merged.garments[0]
     assert dress.area == 30 * 30 + 40 * 30
@@ -49,6 +51,7 @@ def test_merged_parts_become_one_garment_of_the_chosen_class() -> None:
     assert dress.cutout.shape == (70, 30, 4)
     assert dress.colours, "colours measured again over the whole garment"
     np.testing.assert_array_equal(dress.vector, [70.0, 30.0])  # embedded again
+    assert dress.fine_type == "a one-piece"  # typed again, as the new category
     assert dress.confidence == pytest.approx(0.7)  # no surer than its least sure part
     assert merged.garments[1] is scarf  # untouched
     # the label map follows, for overlays; the scarf keeps its class
@@ -70,4 +73,4 @@ def test_merged_parts_become_one_garment_of_the_chosen_class() -> None:
 )
 def test_bad_merges_are_refused(indices: list[int], category: str, error: type) -> None:
     with pytest.raises(error):
-        merge_garments(_analysis(), indices, category, _embed)  # type: ignore[arg-type]
+        merge_garments(_analysis(), indices, category, _fill)  # type: ignore[arg-type]

@@ -182,6 +182,7 @@ def test_merged_garments_are_saved_as_one(wardrobe: Wardrobe, photos: Photos) ->
     (record,) = wardrobe.list_garments()
     assert [g.category for g in result.garments] == [record.category] == ["one-piece"]
     assert record.area == dress.area
+    assert record.fine_type == "fake one-piece"  # typed again as a one-piece
     mask = read_png(record.mask_path)
     assert int(np.count_nonzero(mask)) == dress.area
     assert set(_live_vectors(wardrobe)) == {record.id}  # embedded again, and stored

@@ -14,7 +14,7 @@ from typing import cast
 
 import numpy as np
 
-from ..types import Analyser, KindChoice, PhotoAnalysis
+from ..types import Analyser, DetectedGarment, KindChoice, PhotoAnalysis
 
 
 def default_factory(device: str) -> Analyser:
@@ -60,6 +60,9 @@ class LazyAnalyser:
 
     def embed_cutouts(self, cutouts: list[np.ndarray]) -> np.ndarray:
         return self.load().embed_cutouts(cutouts)
+
+    def fill_vectors(self, garments: list[DetectedGarment]) -> None:
+        self.load().fill_vectors(garments)
 
     def describe(self) -> str:
         return self.load().describe()

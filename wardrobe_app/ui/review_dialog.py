@@ -312,7 +312,7 @@ class ReviewDialog(QDialog):
 
     @Slot()
     def save_current(self) -> None:
-        if self.current is None:
+        if self.current is None or self._merging:
             return
         self._apply_edits()
         item, keep = self.current, self.kept_indices()
@@ -324,7 +324,7 @@ class ReviewDialog(QDialog):
 
     @Slot()
     def discard_current(self) -> None:
-        if self.current is None:
+        if self.current is None or self._merging:  # the Delete key too waits for a merge
             return
         item = self.current
         self.current = None
@@ -335,6 +335,8 @@ class ReviewDialog(QDialog):
     @Slot()
     def accept_all(self) -> None:
         """Save the current photo as ticked and all the others in full, now and later."""
+        if self._merging:
+            return
         self.save_current()
         while self._queue:
             item = self._queue.popleft()
@@ -386,6 +388,7 @@ class ReviewDialog(QDialog):
         for button in (self.save_button, self.discard_button, self.accept_all_button):
             button.setEnabled(ready)
         self.merge_button.setEnabled(ready and len(self.kept_indices()) >= 2)
+        self.garment_box.setEnabled(not self._merging)  # edits now would be lost
         # only outfit photos can hold several garments
         self.merge_button.setVisible(self.current is None or self.current.analysis.kind == "outfit")
 

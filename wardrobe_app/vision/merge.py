@@ -10,21 +10,29 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from wardrobe_app.types import CATEGORIES, LABEL_OF_CATEGORY, Category, PhotoAnalysis
+from wardrobe_app.types import (
+    CATEGORIES,
+    LABEL_OF_CATEGORY,
+    Category,
+    DetectedGarment,
+    PhotoAnalysis,
+)
 
 from .garments import garment_of_mask
 
-EmbedCutouts = Callable[[list[np.ndarray]], np.ndarray]
+# ``Analyser.fill_vectors``: a garment's vector and fine type from its cut-out and category
+FillVectors = Callable[[list[DetectedGarment]], None]
 
 
 def merge_garments(
     analysis: PhotoAnalysis,
     indices: Sequence[int],
     category: Category,
-    embed_cutouts: EmbedCutouts,
+    fill_vectors: FillVectors,
 ) -> PhotoAnalysis:
     """A copy of ``analysis`` in which the garments at ``indices`` are one garment of
-    ``category``: the union of their masks, cut out, coloured and embedded again. The
+    ``category``: the union of their masks, cut out, coloured, embedded and given a fine
+    type again. The
     label map follows, so overlays show it; the other garments are kept as they are."""
     chosen = sorted(set(indices))
     count = len(analysis.garments)
@@ -39,7 +47,7 @@ def merge_garments(
     merged = garment_of_mask(
         analysis.rgb, union, category, confidence=min(g.confidence for g in parts)
     )
-    merged.vector = np.asarray(embed_cutouts([merged.cutout]))[0]
+    fill_vectors([merged])
     labels = np.array(analysis.labels, np.uint8, copy=True)
     labels[union] = LABEL_OF_CATEGORY[category]
     rest = [g for i, g in enumerate(analysis.garments) if i not in chosen]

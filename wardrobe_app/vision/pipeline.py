@@ -127,6 +127,10 @@ class PhotoAnalyser:
             garment.vector = vector
             garment.fine_type = garment.fine_type or fine_type
 
+    def fill_vectors(self, garments: list[DetectedGarment]) -> None:
+        with self._lock, torch.inference_mode():
+            self._fill_vectors(garments)
+
     def embed_cutouts(self, cutouts: list[np.ndarray]) -> np.ndarray:
         with self._lock:
             return self.embedder.embed([split_rgba(c) for c in cutouts])
