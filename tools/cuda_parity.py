@@ -28,10 +28,7 @@ def variants(model: Path | None) -> dict[str, Segmenter]:
     found: dict[str, Segmenter] = {}
     if torch.cuda.is_available():
         found["cuda-fp16"] = Segmenter(model, device="cuda")
-        fp32 = Segmenter(model, device="cuda")
-        fp32.half = False
-        fp32.model = fp32.model.float()
-        found["cuda-fp32"] = fp32
+        found["cuda-fp32"] = Segmenter(model, device="cuda", half=False)
     found["cpu"] = Segmenter(model, device="cpu")
     return found
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import math
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -64,7 +65,9 @@ def report(runs: Sequence[Rows], names: Sequence[str], garment: str) -> list[str
     for label, rows in (("all photos", list(runs[0].values())), ("without those", rest)):
         ious = [pooled_iou(rows, g) for g in GARMENTS]
         figures = " ".join(f"{g} {v:.3f}" for g, v in zip(GARMENTS, ious, strict=True))
-        lines.append(f"{names[0]}, {label} ({len(rows)}): {figures} mean {sum(ious) / 3:.3f}")
+        present = [v for v in ious if not math.isnan(v)]  # as `evaluate`: absent classes out
+        mean = sum(present) / len(present) if present else float("nan")
+        lines.append(f"{names[0]}, {label} ({len(rows)}): {figures} mean {mean:.3f}")
     return lines
 
 

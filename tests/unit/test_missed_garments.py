@@ -87,3 +87,10 @@ def test_files_of_different_photos_are_refused(
     b = _write(tmp_path / "b.csv", {"p2": ((100, 100, 90), "found")})
     assert tool.main([str(a), str(b)]) == 1
     assert "different photos" in capsys.readouterr().err
+
+
+def test_a_class_in_no_photo_is_left_out_of_the_mean(tmp_path: Path) -> None:
+    tool = _tool()
+    rows = tool.read_rows(_write(tmp_path / "a.csv", {"p1": ((0, 0, 0), "")}))
+    lines = tool.report([rows], ["a"], "one-piece")
+    assert lines[-2].endswith("one-piece nan mean 1.000")  # top and bottom only

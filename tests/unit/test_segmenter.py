@@ -213,6 +213,17 @@ def test_device_choice() -> None:
         resolve_device("tpu")
 
 
+def test_precision_follows_the_device_unless_asked(tiny_model_folder: Path) -> None:
+    assert not Segmenter(tiny_model_folder, device="cpu").half
+    assert not Segmenter(tiny_model_folder, device="cpu", half=False).half
+    with pytest.raises(ValueError, match="CUDA"):
+        Segmenter(tiny_model_folder, device="cpu", half=True)
+    if torch.cuda.is_available():
+        assert Segmenter(tiny_model_folder, device="cuda").half
+        fp32 = Segmenter(tiny_model_folder, device="cuda", half=False)
+        assert not fp32.half and next(fp32.model.parameters()).dtype == torch.float32
+
+
 def test_missing_model_folder_is_one_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ModelFolderError, match="does not exist"):
         Segmenter(tmp_path / "missing")

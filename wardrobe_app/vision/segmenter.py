@@ -50,6 +50,7 @@ class Segmenter:
         device: str = "auto",
         fold_bn: bool = True,
         reframe: bool = True,
+        half: bool | None = None,
     ) -> None:
         self.model_dir = Path(model_dir) if model_dir else paths.DEFAULT_SEGMENTER
         self.device = resolve_device(device)
@@ -61,9 +62,11 @@ class Segmenter:
             model = fold_batch_norms(model, (torch.rand(1, 3, 2 * self.stride, 2 * self.stride),))
         if isinstance(model, ProbabilityAverage):
             model.reset_counts()  # count photos only, not the folding's check
-        # fp16 on CUDA: the same labels as fp32 on 99.99% of val pixels, half the memory
-        # (no faster one photo at a time on an H200: launch-bound; MODEL.md).
-        self.half = self.device.type == "cuda"
+        # fp16 on CUDA (``half=None``): the same labels as fp32 on 99.99% of val pixels,
+        # half the memory (no faster one photo at a time on an H200: launch-bound; MODEL.md).
+        self.half = self.device.type == "cuda" if half is None else half
+        if self.half and self.device.type != "cuda":
+            raise ValueError("half precision is for CUDA; the CPU runs float32")
         # channels_last: oneDNN's fast convolution layout on CPU (76 -> 54 ms here).
         dtype = torch.float16 if self.half else torch.float32
         self.model = model.to(self.device, dtype).to(memory_format=torch.channels_last).eval()
