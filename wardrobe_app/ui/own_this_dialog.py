@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..types import DetectedGarment, PhotoAnalysis, SimilarHit
-from ..vision.image_io import ImageLoadError
+from ..vision.image_io import IMAGE_SUFFIXES, ImageLoadError
 from .garment_strip import GarmentStrip
 from .icons import dot_icon, standard
 from .image_view import ImageView
@@ -35,7 +35,7 @@ from .workers import ErrorInfo, Queue, WorkerContext
 
 MATCHES = 8
 LIKELY_OWNED = 0.9  # a best score at least this high reads as "you probably own it"
-IMAGE_FILTER = "Photos (*.jpg *.jpeg *.png *.webp *.bmp *.tif *.tiff *.gif)"
+IMAGE_FILTER = f"Photos ({' '.join('*' + s for s in sorted(IMAGE_SUFFIXES))})"
 
 
 @dataclass

@@ -10,13 +10,21 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError, features
+from pillow_heif import register_heif_opener
+
+# HEIC/HEIF: what iPhones save photos as. libheif applies the file's own rotation on
+# decoding and pillow-heif then resets the EXIF orientation, so nothing turns twice.
+register_heif_opener()
 
 # Photos larger than this are refused rather than exhausting memory (a 12000x9000 photo,
 # 108 MP, still loads; Pillow's decompression-bomb guard is replaced by this clear limit).
 MAX_PIXELS = 200_000_000
 Image.MAX_IMAGE_PIXELS = None
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff", ".gif"}
+IMAGE_SUFFIXES |= {".heic", ".heif"}
+if features.check("avif"):  # Pillow 11.3 and newer, where built with libavif
+    IMAGE_SUFFIXES.add(".avif")
 
 
 class ImageLoadError(ValueError):
