@@ -64,20 +64,31 @@ def test_segment_writes_label_maps_and_reports_bad_files(
 
 def test_segment_all_good_exits_zero(tmp_path: Path, tiny_model: Path) -> None:
     write_photo(tmp_path / "b.png", 33, 47)
-    assert (
-        main(
-            [
-                "segment",
-                str(tmp_path / "b.png"),
-                "--out-dir",
-                str(tmp_path),
-                "--model",
-                str(tiny_model),
-            ]
-        )
-        == 0
-    )
-    assert cv2.imread(str(tmp_path / "b.png"), cv2.IMREAD_UNCHANGED).shape == (33, 47)
+    out = tmp_path / "masks"
+    args = ["segment", str(tmp_path / "b.png"), "--out-dir", str(out), "--model", str(tiny_model)]
+    assert main(args) == 0
+    assert cv2.imread(str(out / "b.png"), cv2.IMREAD_UNCHANGED).shape == (33, 47)
+
+
+def test_segment_never_overwrites_a_photo_or_another_photos_map(
+    tmp_path: Path, tiny_model: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "one").mkdir()
+    (tmp_path / "two").mkdir()
+    write_photo(tmp_path / "one" / "look.jpg", 30, 20)
+    write_photo(tmp_path / "two" / "look.png", 40, 20)  # the same stem, another photo
+    write_photo(tmp_path / "here.png", 25, 20)  # its map would be written over it
+    photo = (tmp_path / "here.png").read_bytes()
+    photos = [tmp_path / "one" / "look.jpg", tmp_path / "two" / "look.png", tmp_path / "here.png"]
+    photos.append(tmp_path / "one" / "look.jpg")  # the same file twice: done once, no error
+    args = ["segment", *map(str, photos), "--out-dir", str(tmp_path), "--model", str(tiny_model)]
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert f"{tmp_path / 'two' / 'look.png'}: {tmp_path / 'one' / 'look.jpg'} already wrote" in err
+    assert f"{tmp_path / 'here.png'}: its label map would overwrite the photo itself" in err
+    assert err.count("error:") == 2
+    assert cv2.imread(str(tmp_path / "look.png"), cv2.IMREAD_UNCHANGED).shape == (30, 20)
+    assert (tmp_path / "here.png").read_bytes() == photo  # untouched
 
 
 def test_segment_with_a_broken_model_folder_is_a_clear_error(

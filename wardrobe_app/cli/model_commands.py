@@ -224,9 +224,28 @@ def cmd_segment(args: argparse.Namespace) -> int:
         return 2
     args.out_dir.mkdir(parents=True, exist_ok=True)
     failures = 0
+    written: dict[str, Path] = {}  # output stem -> the photo that wrote it
     for path in tqdm(
         args.images, desc="segment", unit="photo", disable=len(args.images) < 2, file=sys.stderr
     ):
+        target = args.out_dir / f"{path.stem}.png"
+        if target.exists() and target.resolve() == path.resolve():
+            failures += 1
+            tqdm.write(
+                f"error: {path}: its label map would overwrite the photo itself; "
+                "choose another --out-dir",
+                file=sys.stderr,
+            )
+            continue
+        first = written.get(path.stem)
+        if first is not None:
+            if first.resolve() != path.resolve():  # not the same file given twice
+                failures += 1
+                tqdm.write(
+                    f"error: {path}: {first} already wrote {path.stem}.png; rename one of them",
+                    file=sys.stderr,
+                )
+            continue
         try:
             rgb = load_image(path)
         except ImageLoadError as exc:
@@ -234,7 +253,8 @@ def cmd_segment(args: argparse.Namespace) -> int:
             tqdm.write(f"error: {exc}", file=sys.stderr)
             continue
         labels = segmenter.segment(rgb)
-        cv2.imwrite(str(args.out_dir / f"{path.stem}.png"), labels)
+        cv2.imwrite(str(target), labels)
+        written[path.stem] = path
         if args.overlay:
             bgr = cv2.cvtColor(overlay(rgb, labels), cv2.COLOR_RGB2BGR)
             cv2.imwrite(
