@@ -25,10 +25,22 @@ def test_train_writes_everything_and_resumes(tiny_ccp: Path, tmp_path: Path) -> 
     assert config.metrics["split"] == "val.txt"
     assert 0.0 <= result["best_mean_garment_iou"] <= 1.0
 
+    # the same --out without --resume: refused before anything is overwritten
+    best_weights = (out / "best" / "weights.pt").read_bytes()
+    with pytest.raises(ValueError, match="already holds a training run"):
+        train(args_for(tiny_ccp, out, epochs=2), log=lambda _: None)
+    assert (out / "best" / "weights.pt").read_bytes() == best_weights
+
     train(args_for(tiny_ccp, out, epochs=2, resume=True), log=lambda _: None)
     with (out / "log.csv").open() as f:
         rows = list(csv.DictReader(f))
     assert [r["epoch"] for r in rows] == ["0", "1"]
+
+    lines: list[str] = []
+    fresh = tmp_path / "fresh"
+    train(args_for(tiny_ccp, fresh, epochs=1, resume=True), log=lines.append)
+    assert any("nothing to resume" in line for line in lines)
+    assert (fresh / "checkpoint.pt").exists()
     assert {"iou_top", "iou_one-piece", "mean_garment_iou"} <= set(rows[0])
 
 

@@ -285,6 +285,15 @@ def train(args: TrainArgs, log: Any = print) -> dict[str, Any]:
     if device.type == "cuda":
         torch.backends.cudnn.benchmark = True  # fixed crop and val sizes: tuned kernels pay off
     data_dir, out = Path(args.data), Path(args.out)
+    checkpoint_path = out / "checkpoint.pt"
+    if checkpoint_path.exists() and not args.resume:
+        # Starting over would overwrite its log and, epoch by epoch, its best model.
+        raise ValueError(
+            f"{out} already holds a training run ({checkpoint_path.name}); pass --resume to "
+            "go on with it, or choose another --out"
+        )
+    if args.resume and not checkpoint_path.exists():
+        log(f"no {checkpoint_path.name} in {out}: nothing to resume, starting from epoch 0")
     out.mkdir(parents=True, exist_ok=True)
     cache_dir = out.parent / "cache"
     config = model_config_for(args)
@@ -374,7 +383,6 @@ def train(args: TrainArgs, log: Any = print) -> dict[str, Any]:
 
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_lambda)
     start_epoch, best = 0, -1.0
-    checkpoint_path = out / "checkpoint.pt"
     if args.resume and checkpoint_path.exists():
         ckpt = torch.load(checkpoint_path, map_location="cpu", weights_only=True)
         model.load_state_dict(ckpt["model"])
