@@ -322,3 +322,61 @@ def test_evaluate_an_ensemble_says_how_often_it_ran_its_other_members(
     }
     assert main([*args, "--single-pass"]) == 0
     assert "ensemble of 2: the members after the first ran on 2 of 2" in capsys.readouterr().out
+
+
+def test_segment_replaces_its_own_outputs_but_no_other_file(
+    tmp_path: Path, tiny_model: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    photos, out = tmp_path / "photos", tmp_path / "out"
+    photos.mkdir()
+    for name in ("a.jpg", "b.jpg", "c.jpg"):
+        write_photo(photos / name, 30, 20)
+    run = ["--out-dir", str(out), "--model", str(tiny_model), "--overlay"]
+    assert main(["segment", str(photos / "a.jpg"), *run]) == 0
+    assert main(["segment", str(photos / "a.jpg"), *run]) == 0  # again: its own outputs
+    # someone else's files where b's and c's outputs would go
+    write_photo(out / "b.png", 30, 20)
+    write_photo(out / "c_overlay.jpg", 30, 20)
+    kept = {name: (out / name).read_bytes() for name in ("b.png", "c_overlay.jpg")}
+    capsys.readouterr()
+    assert main(["segment", str(photos / "b.jpg"), str(photos / "c.jpg"), *run]) == 1
+    err = capsys.readouterr().err
+    assert f"{out / 'b.png'} exists and is not a label map" in err
+    assert f"{out / 'c_overlay.jpg'} exists and is not an overlay of an earlier run" in err
+    assert "2 of 2 photos were not segmented" in err
+    assert {name: (out / name).read_bytes() for name in kept} == kept
+    assert not (out / "c.png").exists()
+
+
+def test_segment_reports_outputs_it_could_not_write(
+    tmp_path: Path,
+    tiny_model: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    write_photo(tmp_path / "d.jpg", 30, 20)
+    monkeypatch.setattr(cv2, "imwrite", lambda *args: False)  # a full disk, say
+    code = main(
+        [
+            "segment",
+            str(tmp_path / "d.jpg"),
+            "--out-dir",
+            str(tmp_path / "o"),
+            "--model",
+            str(tiny_model),
+        ]
+    )
+    assert code == 1
+    assert "could not write its outputs" in capsys.readouterr().err
+    (tmp_path / "file").write_text("x")
+    code = main(
+        [
+            "segment",
+            str(tmp_path / "d.jpg"),
+            "--out-dir",
+            str(tmp_path / "file"),
+            "--model",
+            str(tiny_model),
+        ]
+    )
+    assert code == 2 and "is a file, not a folder" in capsys.readouterr().err

@@ -208,6 +208,33 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     e.set_defaults(func=cmd_evaluate)
 
 
+def _is_label_map(path: Path) -> bool:
+    """A file ``segment`` wrote: one channel, uint8, values 0-3 (so it may be replaced)."""
+    import cv2
+
+    labels = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
+    return labels is not None and labels.ndim == 2 and labels.dtype == "uint8" and labels.max() <= 3
+
+
+def _segment_refusal(path: Path, out_dir: Path, overlay: bool, written: dict[str, Path]) -> str:
+    """Why ``path`` must not be segmented into ``out_dir`` ("" if it may): its outputs
+    would overwrite the photo itself, another photo's outputs from this run, or a file
+    that ``segment`` did not write."""
+    target = out_dir / f"{path.stem}.png"
+    if target.exists() and target.resolve() == path.resolve():
+        return "its label map would overwrite the photo itself; choose another --out-dir"
+    first = written.get(path.stem)
+    if first is not None:
+        return f"{first} already wrote {target.name}; rename one of them"
+    if target.exists() and not _is_label_map(target):
+        return f"{target} exists and is not a label map; choose another --out-dir"
+    shown = out_dir / f"{path.stem}_overlay.jpg"
+    if overlay and shown.exists() and not (target.exists() and _is_label_map(target)):
+        # an overlay is only replaced beside the label map of the same earlier run
+        return f"{shown} exists and is not an overlay of an earlier run; choose another --out-dir"
+    return ""
+
+
 def cmd_segment(args: argparse.Namespace) -> int:
     import cv2
     from tqdm import tqdm
@@ -222,29 +249,23 @@ def cmd_segment(args: argparse.Namespace) -> int:
     except (ModelFolderError, RuntimeError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    args.out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir: Path = args.out_dir
+    if out_dir.exists() and not out_dir.is_dir():
+        print(f"error: --out-dir {out_dir} is a file, not a folder", file=sys.stderr)
+        return 2
+    out_dir.mkdir(parents=True, exist_ok=True)
     failures = 0
     written: dict[str, Path] = {}  # output stem -> the photo that wrote it
     for path in tqdm(
         args.images, desc="segment", unit="photo", disable=len(args.images) < 2, file=sys.stderr
     ):
-        target = args.out_dir / f"{path.stem}.png"
-        if target.exists() and target.resolve() == path.resolve():
-            failures += 1
-            tqdm.write(
-                f"error: {path}: its label map would overwrite the photo itself; "
-                "choose another --out-dir",
-                file=sys.stderr,
-            )
-            continue
         first = written.get(path.stem)
-        if first is not None:
-            if first.resolve() != path.resolve():  # not the same file given twice
-                failures += 1
-                tqdm.write(
-                    f"error: {path}: {first} already wrote {path.stem}.png; rename one of them",
-                    file=sys.stderr,
-                )
+        if first is not None and first.resolve() == path.resolve():
+            continue  # the same file given twice: done once
+        refusal = _segment_refusal(path, out_dir, args.overlay, written)
+        if refusal:
+            failures += 1
+            tqdm.write(f"error: {path}: {refusal}", file=sys.stderr)
             continue
         try:
             rgb = load_image(path)
@@ -253,15 +274,19 @@ def cmd_segment(args: argparse.Namespace) -> int:
             tqdm.write(f"error: {exc}", file=sys.stderr)
             continue
         labels = segmenter.segment(rgb)
-        cv2.imwrite(str(target), labels)
-        written[path.stem] = path
-        if args.overlay:
+        target = out_dir / f"{path.stem}.png"
+        saved = cv2.imwrite(str(target), labels)
+        if saved and args.overlay:
             bgr = cv2.cvtColor(overlay(rgb, labels), cv2.COLOR_RGB2BGR)
-            cv2.imwrite(
-                str(args.out_dir / f"{path.stem}_overlay.jpg"), bgr, [cv2.IMWRITE_JPEG_QUALITY, 90]
-            )
+            shown = out_dir / f"{path.stem}_overlay.jpg"
+            saved = cv2.imwrite(str(shown), bgr, [cv2.IMWRITE_JPEG_QUALITY, 90])
+        if not saved:  # OpenCV only warns: a full disk or a folder not ours to write
+            failures += 1
+            tqdm.write(f"error: {path}: could not write its outputs in {out_dir}", file=sys.stderr)
+            continue
+        written[path.stem] = path
     if failures:
-        print(f"{failures} of {len(args.images)} photos could not be read", file=sys.stderr)
+        print(f"{failures} of {len(args.images)} photos were not segmented", file=sys.stderr)
     return 1 if failures else 0
 
 
