@@ -237,3 +237,52 @@ def test_cli_subprocess_uses_env_analyser_without_torch(
     assert proc.returncode == 0, proc.stderr
     assert len(json.loads(proc.stdout)["imported"]) == 1
     assert "TORCH=False" in proc.stderr
+
+
+def _usage_error(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    with pytest.raises(SystemExit) as stop:
+        main(argv)
+    assert stop.value.code == 2
+    return capsys.readouterr().err
+
+
+def test_bad_ids_counts_and_colours_are_usage_errors(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = ["--data-dir", str(home)]
+    assert "ids start at 1" in _usage_error([*data, "similar", "0"], capsys)
+    err = _usage_error([*data, "show", "99999999999999999999"], capsys)
+    assert "no garment has an id as large as" in err  # not an OverflowError from SQLite
+    assert "not a garment id: 'x'" in _usage_error([*data, "delete", "x"], capsys)
+    assert "must be at least 1" in _usage_error([*data, "similar", "3", "-k", "0"], capsys)
+    err = _usage_error([*data, "list", "--colour", "purpleish"], capsys)
+    assert "no colour 'purpleish'" in err and "light blue" in err
+
+
+def test_american_colour_spelling_finds_the_garments(cli: Run, batch: dict[str, Path]) -> None:
+    from wardrobe_app.cli.core_commands import colour_name
+
+    assert colour_name("Light  Blue") == "light blue" and colour_name("GRAY") == "grey"
+    cli("import", *(str(batch[f"p{i}"]) for i in range(3)))
+    _, listed, _ = cli("list", "--json")
+    name = json.loads(listed)[0]["colours"][0]["name"]  # a colour the wardrobe has
+    _, british, _ = cli("list", "--colour", name, "--json")
+    _, american, _ = cli("list", "--color", name.upper().replace("GREY", "GRAY"), "--json")
+    assert json.loads(british) and json.loads(american) == json.loads(british)
+
+
+def test_file_system_and_database_trouble_is_one_error_line(
+    cli: Run, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    a_file = tmp_path / "a-file"
+    a_file.write_text("not a folder")
+    rc, _, err = cli("export", str(a_file))
+    assert rc == 2 and err.startswith("wardrobe-cli: error: ") and "Traceback" not in err
+    assert "is a file, not a folder" in _usage_error(["--data-dir", str(a_file), "list"], capsys)
+    junk = tmp_path / "junk-home"
+    junk.mkdir()
+    (junk / "wardrobe.sqlite3").write_bytes(b"this is no database" * 100)
+    assert main(["--data-dir", str(junk), "list"]) == 2
+    err = capsys.readouterr().err
+    assert "is not a Wardrobe database it can open" in err
+    assert (junk / "wardrobe.sqlite3").read_bytes() == b"this is no database" * 100  # untouched

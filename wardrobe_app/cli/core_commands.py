@@ -21,6 +21,44 @@ if TYPE_CHECKING:
     from ..types import GarmentRecord, ImportReport, SimilarHit
 
 CATEGORY_CHOICES = ("top", "bottom", "one-piece")
+# SQLite's integers are 64-bit: a larger id is no garment, not an overflow.
+MAX_ID = 2**63 - 1
+
+
+def garment_id(text: str) -> int:
+    """argparse type: a garment id (a positive integer SQLite can hold)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a garment id: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"not a garment id: {text} (ids start at 1)")
+    if value > MAX_ID:
+        raise argparse.ArgumentTypeError(f"no garment has an id as large as {text}")
+    return value
+
+
+def positive_int(text: str) -> int:
+    """argparse type: a count of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def colour_name(text: str) -> str:
+    """argparse type: a palette colour name (American spellings taken too)."""
+    from ..vision.colours import PALETTE_NAMES
+
+    name = " ".join(text.lower().replace("gray", "grey").split())
+    if name not in PALETTE_NAMES:
+        raise argparse.ArgumentTypeError(
+            f"no colour {text!r}; the colours are: {', '.join(PALETTE_NAMES)}"
+        )
+    return name
 
 
 def open_wardrobe() -> Wardrobe:
@@ -296,22 +334,22 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(func=_cmd_import)
 
     p = sub.add_parser("similar", help="garments similar to stored garments")
-    p.add_argument("ids", nargs="+", type=int, metavar="ID")
-    p.add_argument("-k", type=int, default=10, help="results per garment (default 10)")
+    p.add_argument("ids", nargs="+", type=garment_id, metavar="ID")
+    p.add_argument("-k", type=positive_int, default=10, help="results per garment (default 10)")
     p.add_argument("--any-category", action="store_true", help="do not restrict to the category")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_cmd_similar)
 
     p = sub.add_parser("similar-to", help="garments similar to those in a photo (not imported)")
     p.add_argument("photo", metavar="PHOTO")
-    p.add_argument("-k", type=int, default=10)
+    p.add_argument("-k", type=positive_int, default=10)
     p.add_argument("--kind", choices=("auto", "outfit", "item"), default="auto")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_cmd_similar_to)
 
     p = sub.add_parser("list", help="list garments")
     p.add_argument("--category", action="append", choices=CATEGORY_CHOICES)
-    p.add_argument("--colour", "--color", action="append", metavar="NAME")
+    p.add_argument("--colour", "--color", action="append", type=colour_name, metavar="NAME")
     p.add_argument("--favourites", action="store_true")
     p.add_argument("--text", help="words in name, notes, tags, type or colours")
     p.add_argument("--sort", choices=("date", "colour", "category"), default="date")
@@ -319,12 +357,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(func=_cmd_list)
 
     p = sub.add_parser("show", help="details of one garment")
-    p.add_argument("id", type=int, metavar="ID")
+    p.add_argument("id", type=garment_id, metavar="ID")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_cmd_show)
 
     p = sub.add_parser("delete", help="delete garments (for good at the next start)")
-    p.add_argument("ids", nargs="+", type=int, metavar="ID")
+    p.add_argument("ids", nargs="+", type=garment_id, metavar="ID")
     p.set_defaults(func=_cmd_delete)
 
     p = sub.add_parser("export", help="cut-outs (PNG) + wardrobe.csv into a folder")
