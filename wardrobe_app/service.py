@@ -157,6 +157,13 @@ def working_copy(path: Path) -> Iterator[tuple[Path, tuple[int, int] | None]]:
         yield work, original
 
 
+@dataclasses.dataclass(frozen=True)
+class ExportResult:
+    csv_path: Path
+    garments: int  # rows written
+    missing_cutouts: list[int]  # garment ids whose cut-out file is gone (rows kept)
+
+
 class Wardrobe:
     """One wardrobe (data folder): import, browse, edit, similar items, export."""
 
@@ -935,8 +942,9 @@ class Wardrobe:
         return count
 
     # -- export ------------------------------------------------------------------------
-    def export(self, directory: Path) -> Path:
-        """Cut-outs (PNG) of every garment + wardrobe.csv into ``directory``."""
+    def export(self, directory: Path) -> ExportResult:
+        """Cut-outs (PNG) of every garment + wardrobe.csv into ``directory``. A garment
+        whose cut-out file is missing (see ``verify``) keeps its row, with no cut-out."""
         directory = Path(directory)
         cutouts = directory / "cutouts"
         cutouts.mkdir(parents=True, exist_ok=True)
@@ -960,13 +968,20 @@ class Wardrobe:
             "photo",
         ]
         tmp = csv_path.with_name(csv_path.name + ".part")
+        missing: list[int] = []
         with open(tmp, "w", newline="", encoding="utf-8") as fh:
             writer = csv.DictWriter(fh, fieldnames=fields)
             writer.writeheader()
             for r in records:
                 stem = "-".join(p for p in (f"{r.id:05d}", r.category, _slug(r.name)) if p)
                 name = f"{stem}.png"
-                shutil.copyfile(r.cutout_path, cutouts / name)
+                try:
+                    shutil.copyfile(r.cutout_path, cutouts / name)
+                except FileNotFoundError:
+                    if Path(r.cutout_path).exists():
+                        raise  # the target's folder went away: not this garment's fault
+                    missing.append(r.id)
+                    name = ""
                 writer.writerow(
                     {
                         "id": r.id,
@@ -982,12 +997,12 @@ class Wardrobe:
                         "area": r.area,
                         "box": " ".join(map(str, r.box)),
                         "created_at": r.created_at.isoformat(),
-                        "cutout": f"cutouts/{name}",
+                        "cutout": f"cutouts/{name}" if name else "",
                         "photo": str(r.photo_path),
                     }
                 )
         os.replace(tmp, csv_path)
-        return csv_path
+        return ExportResult(csv_path, len(records), missing)
 
     # -- maintenance -------------------------------------------------------------------
     def verify(self) -> Any:

@@ -286,3 +286,20 @@ def test_file_system_and_database_trouble_is_one_error_line(
     err = capsys.readouterr().err
     assert "is not a Wardrobe database it can open" in err
     assert (junk / "wardrobe.sqlite3").read_bytes() == b"this is no database" * 100  # untouched
+
+
+def test_verify_and_export_when_a_cut_out_file_is_lost(
+    cli: Run, batch: dict[str, Path], home: Path, tmp_path: Path
+) -> None:
+    cli("import", str(batch["p0"]), str(batch["p1"]))
+    rc, out, _ = cli("verify")
+    assert rc == 0 and "the wardrobe is consistent" in out
+    _, shown, _ = cli("show", "2", "--json")
+    Path(json.loads(shown)["cutout_path"]).unlink()
+    rc, out, _ = cli("verify", "--json")
+    doc = json.loads(out)
+    assert rc == 1 and doc["ok"] is False and len(doc["missing_files"]) == 1
+    rc, out, err = cli("export", str(tmp_path / "export"))
+    assert rc == 1 and "exported 4 garment(s)" in out and "#2 is missing" in err
+    with open(tmp_path / "export" / "wardrobe.csv", newline="", encoding="utf-8") as fh:
+        assert len(list(csv.DictReader(fh))) == 4

@@ -286,13 +286,25 @@ def test_worn_with_and_labels(wardrobe: Wardrobe, photos: Photos) -> None:
 def test_export(wardrobe: Wardrobe, photos: Photos, tmp_path: Path) -> None:
     wardrobe.import_paths(photos(2))
     wardrobe.update_garment(1, name='Red, "quoted" top', tags=["a", "b"])
-    csv_path = wardrobe.export(tmp_path / "out")
+    result = wardrobe.export(tmp_path / "out")
+    csv_path = result.csv_path
+    assert result.garments == 4 and result.missing_cutouts == []
     with open(csv_path, newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert [int(r["id"]) for r in rows] == [1, 2, 3, 4]
     assert rows[0]["name"] == 'Red, "quoted" top' and rows[0]["tags"] == "a;b"
     for r in rows:
         assert (csv_path.parent / r["cutout"]).is_file()
+
+    # a cut-out file lost (a disk error, a hand-edited data folder): the rest still goes out
+    wardrobe.garment(2).cutout_path.unlink()
+    result = wardrobe.export(tmp_path / "again")
+    assert result.garments == 4 and result.missing_cutouts == [2]
+    with open(result.csv_path, newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [int(r["id"]) for r in rows] == [1, 2, 3, 4] and rows[1]["cutout"] == ""
+    assert len(list((tmp_path / "again" / "cutouts").iterdir())) == 3
+    assert not list((tmp_path / "again").glob("*.part"))
 
 
 # -- delete / undo / purge ------------------------------------------------------------
@@ -451,5 +463,5 @@ def test_empty_wardrobe(wardrobe: Wardrobe, photos: Photos, tmp_path: Path) -> N
     analysis, results = wardrobe.similar_to_photo(photos(1)[0])
     assert len(analysis.garments) == 2 and results == [[], []]
     assert wardrobe.reindex() == 0
-    assert wardrobe.export(tmp_path / "out").read_text().startswith("id,")
+    assert wardrobe.export(tmp_path / "out").csv_path.read_text().startswith("id,")
     assert wardrobe.stats() == {"photos": 0, "garments": 0, "top": 0, "bottom": 0, "one-piece": 0}

@@ -1,4 +1,5 @@
-"""Wardrobe commands: import, list, show, similar, similar-to, delete, export, reindex.
+"""Wardrobe commands: import, list, show, similar, similar-to, delete, export, verify,
+reindex.
 
 Machine-readable output (``--json``) is a contract other tools read: stdout then holds
 exactly one JSON document; progress bars and messages go to stderr.
@@ -312,10 +313,39 @@ def _cmd_delete(args: argparse.Namespace) -> int:
 
 def _cmd_export(args: argparse.Namespace) -> int:
     with open_wardrobe() as w:
-        csv_path = w.export(Path(args.directory))
-        n = w.count()
-    print(f"exported {n} garment(s) to {csv_path.parent} ({csv_path.name} + cutouts/)")
+        result = w.export(Path(args.directory))
+    where = result.csv_path
+    print(f"exported {result.garments} garment(s) to {where.parent} ({where.name} + cutouts/)")
+    if result.missing_cutouts:
+        ids = ", ".join(f"#{i}" for i in result.missing_cutouts)
+        _err(f"the cut-out file of {ids} is missing: exported without it (see `verify`)")
+        return 1
     return 0
+
+
+def _cmd_verify(args: argparse.Namespace) -> int:
+    with open_wardrobe() as w:
+        report = w.verify()
+    problems = {
+        "database integrity": [] if report.integrity == "ok" else [report.integrity],
+        "broken references": [f"{report.foreign_key_violations} rows"]
+        if report.foreign_key_violations
+        else [],
+        "missing files": report.missing_files,
+        "files no garment uses": report.unreferenced_files,
+        "unfinished writes": report.temp_files,
+    }
+    if args.json:
+        _emit_json({"ok": report.ok} | {k.replace(" ", "_"): v for k, v in problems.items()})
+    else:
+        for what, found in problems.items():
+            print(f"{what}: {len(found) if found else 'none'}")
+            for item in found[:20]:
+                print(f"  {item}")
+            if len(found) > 20:
+                print(f"  ... and {len(found) - 20} more")
+        print("the wardrobe is consistent" if report.ok else "the wardrobe has problems")
+    return 0 if report.ok else 1
 
 
 def _cmd_reindex(args: argparse.Namespace) -> int:
@@ -368,6 +398,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("export", help="cut-outs (PNG) + wardrobe.csv into a folder")
     p.add_argument("directory", metavar="DIR")
     p.set_defaults(func=_cmd_export)
+
+    p = sub.add_parser("verify", help="check the database and its files (exit 1 on a problem)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_cmd_verify)
 
     p = sub.add_parser("reindex", help="re-embed every garment and rebuild the index")
     p.set_defaults(func=_cmd_reindex)

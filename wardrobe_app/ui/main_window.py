@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Slot
 from PySide6.QtGui import (
@@ -33,6 +34,9 @@ from PySide6.QtWidgets import (
 )
 
 from ..types import GarmentRecord
+
+if TYPE_CHECKING:
+    from ..service import ExportResult
 from .about_dialog import AboutDialog
 from .browse_page import BrowsePage
 from .drop_overlay import DropOverlay
@@ -582,7 +586,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Exporting…")
         wardrobe, target = self.session.wardrobe, Path(folder)
 
-        def export(ctx: WorkerContext) -> Path:
+        def export(ctx: WorkerContext) -> ExportResult:
             return wardrobe.export(target)
 
         self.session.runner.start(
@@ -590,8 +594,11 @@ class MainWindow(QMainWindow):
         )
 
     @Slot(object)
-    def _exported(self, csv_path: object) -> None:
-        self.statusBar().showMessage(f"Exported to {csv_path}", 10_000)
+    def _exported(self, result: ExportResult) -> None:
+        text = f"Exported {result.garments} garments to {result.csv_path.parent}"
+        if result.missing_cutouts:
+            text += f" ({len(result.missing_cutouts)} without a cut-out: its file is missing)"
+        self.statusBar().showMessage(text, 10_000)
 
     # --- shutdown ----------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
