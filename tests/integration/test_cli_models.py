@@ -284,6 +284,10 @@ def test_evaluate_record_keeps_the_figures_in_the_model_folder(
     assert metrics["confusion"] == report["confusion"] and metrics["data"] == str(tiny_ccp)
     assert "against" not in metrics
     load_model(model)  # still a sound folder
+    # recording again says what it replaces
+    assert main([*args, "--record"]) == 0
+    err = capsys.readouterr().err
+    assert f"in place of the figures it held: mean {report['mean_garment_iou']} on val.txt" in err
 
 
 def test_evaluate_record_into_a_folder_it_cannot_write_is_one_error_line(

@@ -384,9 +384,11 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     print(json.dumps(report, indent=2) if args.json else format_report(report))
     if args.record:
         try:
-            record_metrics(report)
+            replaced = record_metrics(report)
         except (ModelFolderError, OSError) as exc:  # e.g. an installed, read-only folder
             print(f"error: the figures could not be recorded: {exc}", file=sys.stderr)
             return 2
         print(f"figures recorded in {report['model']}/config.json", file=sys.stderr)
+        if replaced:
+            print(f"  in place of the figures it held: {replaced}", file=sys.stderr)
     return 0

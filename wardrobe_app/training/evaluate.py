@@ -150,14 +150,23 @@ RECORDED = (
 )
 
 
-def record_metrics(report: dict[str, Any]) -> None:
+def record_metrics(report: dict[str, Any]) -> str:
     """Write a report's figures into its model folder's config.json, as its metrics:
-    a model folder carries its own val figures."""
+    a model folder carries its own val figures. Returns what they replaced, in words
+    ("" for nothing), so that a run on another split does not replace them unseen."""
     folder = Path(report["model"])
     config = read_config(folder)
+    old = config.metrics or {}
+    replaced = ""
+    if "mean_garment_iou" in old:
+        replaced = (
+            f"mean {old['mean_garment_iou']} on {old.get('split', '?')} "
+            f"({old.get('photos', '?')} photos) from {old.get('data', '?')}"
+        )
     config.metrics = {key: report[key] for key in RECORDED if key in report}
     config.metrics["resolution"] = "each photo's own size (wardrobe-cli evaluate)"
     write_config(config, folder)
+    return replaced
 
 
 def format_report(report: dict[str, Any]) -> str:
