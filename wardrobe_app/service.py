@@ -589,8 +589,9 @@ class Wardrobe:
             return self._failure(Path(analysis.path), exc)
 
     def expand_paths(self, paths_: Sequence[Path]) -> list[Path]:
-        """Files as given, folders expanded recursively to their photos (hidden entries
-        and the wardrobe's own data folder skipped); order kept, repeats dropped."""
+        """Files as given, folders expanded recursively to their photos (hidden entries,
+        the wardrobe's own data folder and the cut-outs of its exports skipped); order
+        kept, repeats dropped."""
         home = self.home.resolve()
         out: dict[Path, None] = {}
         for p in paths_:
@@ -604,6 +605,8 @@ class Wardrobe:
                     dirs[:] = [
                         d for d in dirs if not d.startswith(".") and (base / d).resolve() != home
                     ]
+                    if "cutouts" in dirs and _is_export(base):
+                        dirs.remove("cutouts")  # garments already in a wardrobe, not photos
                     found.extend(
                         base / n for n in names if not n.startswith(".") and is_image_path(Path(n))
                     )
@@ -1020,6 +1023,15 @@ class Wardrobe:
             ).all()
         by_cat = {c: 0 for c in CATEGORIES} | {str(c): int(n) for c, n in rows}
         return {"photos": photos, "garments": sum(by_cat.values()), **by_cat}
+
+
+def _is_export(folder: Path) -> bool:
+    """Whether ``folder`` holds what ``Wardrobe.export`` writes (wardrobe.csv + cutouts/)."""
+    try:
+        with open(folder / "wardrobe.csv", encoding="utf-8") as fh:
+            return fh.readline().startswith("id,photo_id,category,")
+    except OSError:
+        return False
 
 
 def _haystack(r: GarmentRecord) -> str:

@@ -307,6 +307,17 @@ def test_export(wardrobe: Wardrobe, photos: Photos, tmp_path: Path) -> None:
     assert not list((tmp_path / "again").glob("*.part"))
 
 
+def test_importing_a_folder_skips_the_cut_outs_of_an_export_in_it(
+    wardrobe: Wardrobe, photos: Photos
+) -> None:
+    files = photos(2)
+    wardrobe.import_paths(files)
+    folder = files[0].parent
+    wardrobe.export(folder / "wardrobe-export")
+    assert (folder / "wardrobe-export" / "cutouts").is_dir()
+    assert wardrobe.expand_paths([folder]) == sorted(files)
+
+
 # -- delete / undo / purge ------------------------------------------------------------
 def test_delete_undo_and_purge_at_next_start(make_wardrobe: MakeWardrobe, photos: Photos) -> None:
     w = make_wardrobe()
