@@ -950,7 +950,9 @@ class Wardrobe:
         whose cut-out file is missing (see ``verify``) keeps its row, with no cut-out."""
         directory = Path(directory)
         cutouts = directory / "cutouts"
+        earlier_export = _is_export(directory)
         cutouts.mkdir(parents=True, exist_ok=True)
+        written: set[str] = set()
         records = self.list_garments(GarmentFilter(descending=False))
         csv_path = directory / "wardrobe.csv"
         fields = [
@@ -985,6 +987,7 @@ class Wardrobe:
                         raise  # the target's folder went away: not this garment's fault
                     missing.append(r.id)
                     name = ""
+                written.add(name)
                 writer.writerow(
                     {
                         "id": r.id,
@@ -1005,6 +1008,10 @@ class Wardrobe:
                     }
                 )
         os.replace(tmp, csv_path)
+        if earlier_export:  # exported here before: drop cut-outs of garments gone since
+            for old in cutouts.iterdir():
+                if _EXPORTED_CUTOUT.match(old.name) and old.name not in written:
+                    old.unlink(missing_ok=True)
         return ExportResult(csv_path, len(records), missing)
 
     # -- maintenance -------------------------------------------------------------------
@@ -1023,6 +1030,10 @@ class Wardrobe:
             ).all()
         by_cat = {c: 0 for c in CATEGORIES} | {str(c): int(n) for c, n in rows}
         return {"photos": photos, "garments": sum(by_cat.values()), **by_cat}
+
+
+# The names ``export`` gives cut-outs: the garment id, zero-padded, first.
+_EXPORTED_CUTOUT = re.compile(r"^\d{5,}-.+\.png$")
 
 
 def _is_export(folder: Path) -> bool:

@@ -306,6 +306,15 @@ def test_export(wardrobe: Wardrobe, photos: Photos, tmp_path: Path) -> None:
     assert len(list((tmp_path / "again" / "cutouts").iterdir())) == 3
     assert not list((tmp_path / "again").glob("*.part"))
 
+    # exported again into the same folder after a delete: its cut-out goes too, a file
+    # of the user's own stays
+    (tmp_path / "out" / "cutouts" / "notes.png").write_bytes(b"mine")
+    wardrobe.delete_garments([3])
+    result = wardrobe.export(tmp_path / "out")
+    names = sorted(p.name for p in (tmp_path / "out" / "cutouts").iterdir())
+    assert result.garments == 3 and len(names) == 2 + 1 and "notes.png" in names  # #2: lost
+    assert not any(name.startswith("00003-") for name in names)
+
 
 def test_importing_a_folder_skips_the_cut_outs_of_an_export_in_it(
     wardrobe: Wardrobe, photos: Photos
