@@ -26,14 +26,21 @@ CATEGORY_CHOICES = ("top", "bottom", "one-piece")
 MAX_ID = 2**63 - 1
 
 
-def garment_id(text: str) -> int:
-    """argparse type: a garment id (a positive integer SQLite can hold)."""
+def _at_least_one(text: str, not_a_number: str, too_small: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a garment id: {text!r}") from None
+        raise argparse.ArgumentTypeError(not_a_number) from None
     if value < 1:
-        raise argparse.ArgumentTypeError(f"not a garment id: {text} (ids start at 1)")
+        raise argparse.ArgumentTypeError(too_small)
+    return value
+
+
+def garment_id(text: str) -> int:
+    """argparse type: a garment id (a positive integer SQLite can hold)."""
+    value = _at_least_one(
+        text, f"not a garment id: {text!r}", f"not a garment id: {text} (ids start at 1)"
+    )
     if value > MAX_ID:
         raise argparse.ArgumentTypeError(f"no garment has an id as large as {text}")
     return value
@@ -41,13 +48,7 @@ def garment_id(text: str) -> int:
 
 def positive_int(text: str) -> int:
     """argparse type: a count of at least 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
-    return value
+    return _at_least_one(text, f"not a whole number: {text!r}", f"must be at least 1, not {text}")
 
 
 def colour_name(text: str) -> str:
