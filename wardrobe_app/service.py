@@ -475,7 +475,9 @@ class Wardrobe:
                     )
                 now = _now()
                 with self.store.Session.begin() as s:
+                    next_garment = self.store.next_id(s, Garment)
                     photo = Photo(
+                        id=self.store.next_id(s, Photo),
                         sha256=sha,
                         file_path=photo_rel,
                         width=int(analysis.labels.shape[1]),
@@ -489,11 +491,12 @@ class Wardrobe:
                         message=analysis.message or ("" if garments else NO_GARMENT),
                     )
                     s.add(photo)
-                    rows = []
+                    rows: list[Garment] = []
                     for g, (mask_rel, cut_rel, thumb_rel) in zip(
                         garments, garment_files, strict=True
                     ):
                         row = Garment(
+                            id=next_garment + len(rows),
                             category=g.category,
                             fine_type=g.fine_type,
                             colours=[c.to_dict() for c in g.colours],

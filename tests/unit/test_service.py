@@ -364,6 +364,22 @@ def test_delete_undo_and_purge_at_next_start(make_wardrobe: MakeWardrobe, photos
     assert w2.import_photo(results[0].path).status == "imported"
 
 
+def test_ids_of_purged_garments_are_never_given_again(
+    make_wardrobe: MakeWardrobe, photos: Photos
+) -> None:
+    w = make_wardrobe()
+    files = photos(3)
+    last = w.import_paths(files[:2]).imported[-1]  # photo 2, garments 3 and 4: the highest
+    assert last.photo_id == 2 and [g.id for g in last.garments] == [3, 4]
+    w.delete_garments([3, 4])
+    w.close()
+    w2 = make_wardrobe()  # purged at start: SQLite alone would hand out 2, 3 and 4 again
+    assert w2.store.cleanup_report.purged_photos == 1 and _rows(w2) == (1, 2)
+    again = w2.import_photo(files[2])
+    assert again.photo_id == 3 and [g.id for g in again.garments] == [5, 6]
+    assert w2.verify().ok
+
+
 # -- similar --------------------------------------------------------------------------
 def test_similar_matches_exact_search_after_edits_and_restart(
     make_wardrobe: MakeWardrobe, photos: Photos

@@ -267,3 +267,34 @@ def test_cleanup_skipped_while_open_elsewhere(tmp_path: Path) -> None:
         assert third.cleanup_report.ran and not third.files.abspath(orphan).exists()
     finally:
         third.close()
+
+
+def test_a_wardrobe_from_before_the_id_floor_is_migrated_and_keeps_its_rows(
+    tmp_path: Path,
+) -> None:
+    from alembic import command
+
+    from wardrobe_app.store.database import alembic_config, make_engine
+
+    home = tmp_path / "old"
+    home.mkdir()
+    engine = make_engine(paths.database_path(home))
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(conn), "0001_initial")  # a wardrobe of the first release
+    engine.dispose()
+    store = Store(home)
+    try:
+        photo_id, garment_ids = _photo(store, n_garments=2)
+        with store.Session.begin() as s:
+            s.get(Garment, garment_ids[1]).deleted_at = datetime.now(UTC)  # type: ignore[union-attr]
+            store.purge_deleted(s)
+            assert store.next_id(s, Garment) == garment_ids[1] + 1  # the purged id stays taken
+            assert store.next_id(s, Photo) == photo_id + 1
+        report = store.verify()  # (the purged garment's files wait for the next start)
+        assert report.integrity == "ok" and not report.foreign_key_violations
+    finally:
+        store.close()
+    with sqlite3.connect(paths.database_path(home)) as raw:
+        assert (
+            raw.execute("select version_num from alembic_version").fetchone()[0] == head_revision()
+        )

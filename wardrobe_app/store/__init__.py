@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .files import FileStore, encode_png, read_png, sha256_file
-from .models import Base, Garment, Photo
+from .models import Base, Garment, IdFloor, Photo
 from .store import CleanupReport, Store, VerifyReport
 
 __all__ = [
@@ -11,6 +11,7 @@ __all__ = [
     "CleanupReport",
     "FileStore",
     "Garment",
+    "IdFloor",
     "Photo",
     "Store",
     "VerifyReport",

@@ -144,3 +144,13 @@ class Garment(Base):
 
     def file_paths(self) -> list[str]:
         return [self.mask_path, self.cutout_path, self.thumbnail_path]
+
+
+class IdFloor(Base):
+    """The highest id ever deleted from a table, kept by a trigger (migration 0002), so
+    that an id is never given twice (``Store.next_id``)."""
+
+    __tablename__ = "id_floor"
+
+    name: Mapped[str] = mapped_column(String, primary_key=True)
+    last: Mapped[int] = mapped_column(Integer)

@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from .. import paths
 from .database import make_engine, migrate
 from .files import FileStore
-from .models import Garment, Photo
+from .models import Garment, IdFloor, Photo
 
 log = logging.getLogger(__name__)
 LOCK_FILE = ".wardrobe.lock"
@@ -143,6 +143,18 @@ class Store:
         ):
             refs.update(row)
         return refs
+
+    @staticmethod
+    def next_id(session: Session, model: type[Photo] | type[Garment]) -> int:
+        """The id for a new row of ``model``: above every id it holds and every id it
+        ever held (SQLite alone would give a purged garment's id to the next one)."""
+        table = model.__tablename__
+        # A write first: the transaction takes the write lock (waiting for another writer)
+        # before it reads, so two processes importing at once cannot pick the same id.
+        session.execute(insert(IdFloor).prefix_with("OR IGNORE").values(name=table, last=0))
+        highest = session.scalar(select(func.max(model.id))) or 0
+        deleted = session.scalar(select(IdFloor.last).where(IdFloor.name == table)) or 0
+        return max(highest, deleted) + 1
 
     def purge_deleted(self, session: Session) -> tuple[int, int]:
         """Delete soft-deleted garments (and photos left with none); (garments, photos)."""
