@@ -953,7 +953,7 @@ class Wardrobe:
         whose cut-out file is missing (see ``verify``) keeps its row, with no cut-out."""
         directory = Path(directory)
         cutouts = directory / "cutouts"
-        earlier_export = _is_export(directory)
+        listed_before = _exported_cutouts(directory)  # what an earlier export here wrote
         cutouts.mkdir(parents=True, exist_ok=True)
         written: set[str] = set()
         records = self.list_garments(GarmentFilter(descending=False))
@@ -989,7 +989,8 @@ class Wardrobe:
                     if Path(r.cutout_path).exists():
                         raise  # the target's folder went away: not this garment's fault
                     missing.append(r.id)
-                    name = ""
+                    if not (cutouts / name).is_file():  # an earlier export's copy is kept
+                        name = ""
                 written.add(name)
                 writer.writerow(
                     {
@@ -1011,10 +1012,10 @@ class Wardrobe:
                     }
                 )
         os.replace(tmp, csv_path)
-        if earlier_export:  # exported here before: drop cut-outs of garments gone since
-            for old in cutouts.iterdir():
-                if _EXPORTED_CUTOUT.match(old.name) and old.name not in written:
-                    old.unlink(missing_ok=True)
+        # Cut-outs an earlier export here listed, of garments deleted since (only those:
+        # anything else in the folder is not ours to remove).
+        for old in listed_before - written:
+            (cutouts / old).unlink(missing_ok=True)
         return ExportResult(csv_path, len(records), missing)
 
     # -- maintenance -------------------------------------------------------------------
@@ -1035,8 +1036,13 @@ class Wardrobe:
         return {"photos": photos, "garments": sum(by_cat.values()), **by_cat}
 
 
-# The names ``export`` gives cut-outs: the garment id, zero-padded, first.
-_EXPORTED_CUTOUT = re.compile(r"^\d{5,}-.+\.png$")
+def _exported_cutouts(folder: Path) -> set[str]:
+    """File names in ``folder/cutouts`` that the export in ``folder`` lists, if any."""
+    if not _is_export(folder):
+        return set()
+    with open(folder / "wardrobe.csv", newline="", encoding="utf-8") as fh:
+        listed = (row.get("cutout") or "" for row in csv.DictReader(fh))
+        return {Path(p).name for p in listed if p.startswith("cutouts/") and "/" not in p[8:]}
 
 
 def _is_export(folder: Path) -> bool:

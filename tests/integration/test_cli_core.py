@@ -303,3 +303,22 @@ def test_verify_and_export_when_a_cut_out_file_is_lost(
     assert rc == 1 and "exported 4 garment(s)" in out and "#2 is missing" in err
     with open(tmp_path / "export" / "wardrobe.csv", newline="", encoding="utf-8") as fh:
         assert len(list(csv.DictReader(fh))) == 4
+
+
+def test_a_busy_database_is_said_so_and_a_bug_keeps_its_traceback(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import sqlite3
+
+    from sqlalchemy import exc as sa_exc
+
+    from wardrobe_app.cli import _database_trouble
+
+    locked = sa_exc.OperationalError("DELETE", {}, sqlite3.OperationalError("database is locked"))
+    assert _database_trouble(locked) == 2
+    assert "the wardrobe is busy" in capsys.readouterr().err
+    bug = sa_exc.ProgrammingError("SELECT nonsense", {}, sqlite3.ProgrammingError("no such column"))
+    with pytest.raises(sa_exc.ProgrammingError):
+        _database_trouble(bug)
+    with pytest.raises(ZeroDivisionError):
+        _database_trouble(ZeroDivisionError("a bug"))

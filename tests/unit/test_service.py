@@ -306,14 +306,21 @@ def test_export(wardrobe: Wardrobe, photos: Photos, tmp_path: Path) -> None:
     assert len(list((tmp_path / "again" / "cutouts").iterdir())) == 3
     assert not list((tmp_path / "again").glob("*.part"))
 
-    # exported again into the same folder after a delete: its cut-out goes too, a file
-    # of the user's own stays
-    (tmp_path / "out" / "cutouts" / "notes.png").write_bytes(b"mine")
+    # exported again into the first folder after a delete: the deleted garment's cut-out
+    # goes; files of the user's own stay, even named like ours; and the copy an earlier
+    # export made of #2's (now lost) cut-out is kept, not swept as stale
+    mine = ["notes.png", "20240101-beach.png", "00007-top.png"]
+    for name in mine:
+        (tmp_path / "out" / "cutouts" / name).write_bytes(b"mine")
     wardrobe.delete_garments([3])
     result = wardrobe.export(tmp_path / "out")
     names = sorted(p.name for p in (tmp_path / "out" / "cutouts").iterdir())
-    assert result.garments == 3 and len(names) == 2 + 1 and "notes.png" in names  # #2: lost
+    assert result.garments == 3 and result.missing_cutouts == [2]
+    assert set(mine) <= set(names) and len(names) == 3 + len(mine)
     assert not any(name.startswith("00003-") for name in names)
+    with open(result.csv_path, newline="", encoding="utf-8") as fh:
+        kept = {int(r["id"]): r["cutout"] for r in csv.DictReader(fh)}
+    assert kept[2].startswith("cutouts/00002-") and (tmp_path / "out" / kept[2]).is_file()
 
 
 def test_importing_a_folder_skips_the_cut_outs_of_an_export_in_it(

@@ -290,6 +290,11 @@ def test_a_wardrobe_from_before_the_id_floor_is_migrated_and_keeps_its_rows(
             store.purge_deleted(s)
             assert store.next_id(s, Garment) == garment_ids[1] + 1  # the purged id stays taken
             assert store.next_id(s, Photo) == photo_id + 1
+            # the whole photo purged: its id, and its last garment's (by cascade), stay taken
+            s.get(Garment, garment_ids[0]).deleted_at = datetime.now(UTC)  # type: ignore[union-attr]
+            assert store.purge_deleted(s) == (1, 1)
+            assert store.next_id(s, Photo) == photo_id + 1
+            assert store.next_id(s, Garment) == garment_ids[1] + 1
         report = store.verify()  # (the purged garment's files wait for the next start)
         assert report.integrity == "ok" and not report.foreign_key_violations
     finally:
@@ -298,3 +303,5 @@ def test_a_wardrobe_from_before_the_id_floor_is_migrated_and_keeps_its_rows(
         assert (
             raw.execute("select version_num from alembic_version").fetchone()[0] == head_revision()
         )
+        triggers = raw.execute("select name from sqlite_master where type = 'trigger'")
+        assert {row[0] for row in triggers} == {"photos_id_floor", "garments_id_floor"}

@@ -50,17 +50,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"wardrobe-cli: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 2
     except Exception as exc:
-        from sqlalchemy.exc import DatabaseError  # loaded already by any command that got here
+        return _database_trouble(exc)
 
-        if not isinstance(exc, DatabaseError):
-            raise  # a bug: the traceback is what a report needs
-        database = paths.database_path()
+
+def _database_trouble(exc: Exception) -> int:
+    """An error line for a database file that is no database or is busy; anything else
+    (a bug) is raised again, since its traceback is what a report needs."""
+    import sqlite3
+
+    from sqlalchemy.exc import DBAPIError  # loaded already by any command that got here
+
+    orig = exc.orig if isinstance(exc, DBAPIError) else None
+    if type(orig) is sqlite3.DatabaseError:  # the exact class: not a database, or damaged
         print(
-            f"wardrobe-cli: error: {database} is not a Wardrobe database it can open "
-            f"({exc.orig or exc}); point --data-dir at another folder",
+            f"wardrobe-cli: error: {paths.database_path()} is not a Wardrobe database it can "
+            f"open ({orig}); point --data-dir at another folder",
             file=sys.stderr,
         )
         return 2
+    if isinstance(orig, sqlite3.OperationalError) and "locked" in str(orig):
+        print(
+            "wardrobe-cli: error: the wardrobe is busy (another program is writing to it); "
+            "try again in a moment",
+            file=sys.stderr,
+        )
+        return 2
+    raise exc
 
 
 if __name__ == "__main__":

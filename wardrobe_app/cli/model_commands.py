@@ -221,7 +221,7 @@ def _segment_refusal(path: Path, out_dir: Path, overlay: bool, written: dict[str
     would overwrite the photo itself, another photo's outputs from this run, or a file
     that ``segment`` did not write."""
     target = out_dir / f"{path.stem}.png"
-    if target.exists() and target.resolve() == path.resolve():
+    if target.exists() and path.exists() and target.samefile(path):  # links and case too
         return "its label map would overwrite the photo itself; choose another --out-dir"
     first = written.get(path.stem)
     if first is not None:

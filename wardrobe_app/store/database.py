@@ -27,8 +27,12 @@ def _on_connect(dbapi_connection: Any, connection_record: Any) -> None:
         cursor.close()
 
 
+# Connection.info key: the next transaction on it takes the write lock at once.
+IMMEDIATE = "wardrobe_begin_immediate"
+
+
 def _on_begin(conn: Connection) -> None:
-    conn.exec_driver_sql("BEGIN")
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get(IMMEDIATE) else "BEGIN")
 
 
 def make_engine(db_path: Path) -> Engine:
@@ -74,6 +78,13 @@ def migrate(engine: Engine) -> None:
         return
     from alembic import command
 
-    with engine.begin() as conn:
-        command.upgrade(alembic_config(conn), "head")
+    with engine.connect() as conn:
+        # The write lock before the revision is read: a second process opening the same
+        # old wardrobe waits for this one, then finds it migrated (Alembic reads again).
+        conn.info[IMMEDIATE] = True
+        try:
+            with conn.begin():
+                command.upgrade(alembic_config(conn), "head")
+        finally:
+            conn.info.pop(IMMEDIATE, None)  # the info outlives this use: pooled
     log.info("database migrated to %s", head)
