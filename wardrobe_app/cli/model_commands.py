@@ -216,11 +216,10 @@ def _is_label_map(path: Path) -> bool:
     return labels is not None and labels.ndim == 2 and labels.dtype == "uint8" and labels.max() <= 3
 
 
-def _segment_refusal(path: Path, out_dir: Path, overlay: bool, written: dict[str, Path]) -> str:
-    """Why ``path`` must not be segmented into ``out_dir`` ("" if it may): its outputs
-    would overwrite the photo itself, another photo's outputs from this run, or a file
-    that ``segment`` did not write."""
-    target = out_dir / f"{path.stem}.png"
+def _segment_refusal(path: Path, target: Path, shown: Path | None, written: dict[str, Path]) -> str:
+    """Why ``path`` must not be segmented into its label map ``target`` and overlay
+    ``shown`` ("" if it may): they would overwrite the photo itself, another photo's
+    outputs from this run, or a file that ``segment`` did not write."""
     if target.exists() and path.exists() and target.samefile(path):  # links and case too
         return "its label map would overwrite the photo itself; choose another --out-dir"
     first = written.get(path.stem)
@@ -228,8 +227,7 @@ def _segment_refusal(path: Path, out_dir: Path, overlay: bool, written: dict[str
         return f"{first} already wrote {target.name}; rename one of them"
     if target.exists() and not _is_label_map(target):
         return f"{target} exists and is not a label map; choose another --out-dir"
-    shown = out_dir / f"{path.stem}_overlay.jpg"
-    if overlay and shown.exists() and not (target.exists() and _is_label_map(target)):
+    if shown is not None and shown.exists() and not target.exists():
         # an overlay is only replaced beside the label map of the same earlier run
         return f"{shown} exists and is not an overlay of an earlier run; choose another --out-dir"
     return ""
@@ -262,7 +260,9 @@ def cmd_segment(args: argparse.Namespace) -> int:
         first = written.get(path.stem)
         if first is not None and first.resolve() == path.resolve():
             continue  # the same file given twice: done once
-        refusal = _segment_refusal(path, out_dir, args.overlay, written)
+        target = out_dir / f"{path.stem}.png"
+        shown = out_dir / f"{path.stem}_overlay.jpg" if args.overlay else None
+        refusal = _segment_refusal(path, target, shown, written)
         if refusal:
             failures += 1
             tqdm.write(f"error: {path}: {refusal}", file=sys.stderr)
@@ -274,11 +274,9 @@ def cmd_segment(args: argparse.Namespace) -> int:
             tqdm.write(f"error: {exc}", file=sys.stderr)
             continue
         labels = segmenter.segment(rgb)
-        target = out_dir / f"{path.stem}.png"
         saved = cv2.imwrite(str(target), labels)
-        if saved and args.overlay:
+        if saved and shown is not None:
             bgr = cv2.cvtColor(overlay(rgb, labels), cv2.COLOR_RGB2BGR)
-            shown = out_dir / f"{path.stem}_overlay.jpg"
             saved = cv2.imwrite(str(shown), bgr, [cv2.IMWRITE_JPEG_QUALITY, 90])
         if not saved:  # OpenCV only warns: a full disk or a folder not ours to write
             failures += 1

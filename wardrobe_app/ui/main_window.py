@@ -34,9 +34,6 @@ from PySide6.QtWidgets import (
 )
 
 from ..types import GarmentRecord
-
-if TYPE_CHECKING:
-    from ..service import ExportResult
 from .about_dialog import AboutDialog
 from .browse_page import BrowsePage
 from .drop_overlay import DropOverlay
@@ -54,6 +51,9 @@ from .settings_dialog import SettingsDialog
 from .theme import CHIP_STYLE
 from .thumbnails import ThumbnailCache
 from .workers import Queue, WorkerContext
+
+if TYPE_CHECKING:
+    from ..service import ExportResult
 
 UNDO_NOTICE_MS = 12_000
 

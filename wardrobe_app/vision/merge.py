@@ -32,8 +32,8 @@ def merge_garments(
 ) -> PhotoAnalysis:
     """A copy of ``analysis`` in which the garments at ``indices`` are one garment of
     ``category``: the union of their masks, cut out, coloured, embedded and given a fine
-    type again. The
-    label map follows, so overlays show it; the other garments are kept as they are."""
+    type again. The label map follows, so overlays show it; the other garments are kept
+    as they are."""
     chosen = sorted(set(indices))
     count = len(analysis.garments)
     if len(chosen) < 2:
