@@ -1,6 +1,6 @@
 """Segmenter IoU on CCP val photos framed unlike CCP's full-length portraits.
 
-    python tests/benchmarks/framing.py [--model DIR ...] [--limit N] [--single-pass]
+    python tests/benchmarks/framing.py [--model DIR ...] [--limit N] [--single-pass] [--raw-edges]
 
 Other fashion sites and people's own photos are often waist-up, legs-only, closer, or a
 small figure on a studio background. Each val photo is cut or padded that way (labels
@@ -11,7 +11,8 @@ model is ``<name> (<folder>): as_is=<m> upper=<m> ... studio_no_head=<m> worst_r
 (mean garment IoU; worst_ratio = the worst framing's mean over the whole photo's).
 ``--framings a,b`` runs only those. ``--single-pass`` also runs each model without the
 closer look at a small figure (``Segmenter(reframe=False)``) and prints the ratio
-closer look / single pass per framing.
+closer look / single pass per framing. ``--raw-edges`` likewise runs each model with its
+edges as upsampled (``Segmenter(refine_edges=False)``) and prints snapped / raw.
 """
 
 from __future__ import annotations
@@ -165,6 +166,7 @@ def main() -> None:
     parser.add_argument(
         "--single-pass", action="store_true", help="also without the zoomed second pass"
     )
+    parser.add_argument("--raw-edges", action="store_true", help="also with the edges as upsampled")
     parser.add_argument(
         "--framings", default="", help=f"comma-separated subset of {', '.join(FRAMINGS)}"
     )
@@ -186,10 +188,15 @@ def main() -> None:
         if args.single_pass:
             one_pass = Segmenter(model, device="cpu", reframe=False)
             single = score(one_pass, samples, f"{model} single", framings)
+        raw: dict[str, float] = {}
+        if args.raw_edges:
+            raw_edges = Segmenter(model, device="cpu", refine_edges=False)
+            raw = score(raw_edges, samples, f"{model} raw-edges", framings)
         means = score(segmenter, samples, str(model), framings)
-        if single:
-            ratios = " ".join(f"{k}={means[k] / single[k]:.3f}" for k in means)
-            print(f"closer_look/single_pass ({model}): {ratios}")
+        for title, baseline in (("closer_look/single_pass", single), ("snapped/raw_edges", raw)):
+            if baseline:
+                ratios = " ".join(f"{k}={means[k] / baseline[k]:.3f}" for k in means)
+                print(f"{title} ({model}): {ratios}")
         figures = " ".join(f"{k}={v:.3f}" for k, v in means.items())
         others = [v for k, v in means.items() if k != "as_is"]
         if "as_is" in means and others:

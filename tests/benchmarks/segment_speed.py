@@ -144,6 +144,7 @@ def main() -> None:
     )
 
     unfolded = Segmenter(args.model, device="cpu", fold_bn=False)
+    raw_edges = Segmenter(args.model, device="cpu", refine_edges=False)
     variants = [name for name in args.encoders.split(",") if name]
     with tempfile.TemporaryDirectory() as tmp:
         rivals = [encoder_variant(args.model, name, Path(tmp) / name) for name in variants]
@@ -154,14 +155,16 @@ def main() -> None:
         assert isinstance(every_photo.model, ProbabilityAverage)
         every_photo.model.consult_above = 0.0
         always.append(every_photo)
-    timed = [cycling(s, photos) for s in [segmenter, unfolded, *rivals, *members, *always]]
+    timed = [
+        cycling(s, photos) for s in [segmenter, unfolded, raw_edges, *rivals, *members, *always]
+    ]
     for fn in timed * 3:  # warm-up, then count the timed passes only
         fn()
     consulted(segmenter)
     shipped_times, *other_times = interleaved_times_ms(timed, args.repeats, warmup=0)
     shipped = statistics.median(shipped_times)
     shipped_line = f"mean {statistics.mean(shipped_times):.1f} ms{consulted(segmenter)}"
-    unfolded_ms, *rival_ms = [statistics.median(t) for t in other_times]
+    unfolded_ms, raw_ms, *rival_ms = [statistics.median(t) for t in other_times]
     rival_ms, member_ms = rival_ms[: len(rivals)], rival_ms[len(rivals) :]
     member_ms, always_ms = member_ms[: len(members)], member_ms[len(members) :]
 
@@ -197,6 +200,10 @@ def main() -> None:
     print(
         f"batch norms unfolded: median {unfolded_ms:.1f} ms, "
         f"folded {shipped:.1f} ms (x{unfolded_ms / shipped:.2f} faster folded)"
+    )
+    print(
+        f"edges as upsampled (--raw-edges): median {raw_ms:.1f} ms; snapped to the photo's "
+        f"{shipped:.1f} ms (x{shipped / raw_ms:.2f})"
     )
     for name, ms in zip(variants, rival_ms, strict=True):
         print(f"same UNet on a {name} encoder: median {ms:.1f} ms (x{ms / shipped:.2f} shipped)")

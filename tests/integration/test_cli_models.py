@@ -255,6 +255,41 @@ def test_single_pass_turns_the_zoomed_second_look_off(
     assert looked
 
 
+def test_raw_edges_keeps_the_upsampled_edges(
+    tmp_path: Path,
+    tiny_model: Path,
+    tiny_ccp: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from wardrobe_app.vision.edge_refine import EdgeRefinement
+
+    refined: list[int] = []
+    real_call = EdgeRefinement.__call__
+
+    def counting_call(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        refined.append(1)
+        return real_call(self, *args, **kwargs)
+
+    monkeypatch.setattr(EdgeRefinement, "__call__", counting_call)
+    write_photo(tmp_path / "d.jpg", 60, 40)
+    segment = ["segment", str(tmp_path / "d.jpg"), "--out-dir", str(tmp_path / "o")]
+    assert main([*segment, "--model", str(tiny_model), "--raw-edges"]) == 0
+    assert not refined
+    assert main([*segment, "--model", str(tiny_model)]) == 0
+    assert refined
+
+    evaluate = ["evaluate", "--data", str(tiny_ccp), "--model", str(tiny_model)]
+    capsys.readouterr()
+    refined.clear()
+    assert main([*evaluate, "--raw-edges", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["edges_refined"] is False
+    assert not refined
+    assert main(evaluate) == 0
+    assert "edges snapped to the photo's: on" in capsys.readouterr().out
+    assert refined
+
+
 def test_train_reports_a_missing_teacher_in_one_line(
     tiny_ccp: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -148,6 +148,9 @@ def test_garment_specks_outside_the_window_become_background(
 ) -> None:
     first = SMALL_FIGURE.clone()
     first[0, 0, 90:93, 2:5], first[0, 3, 90:93, 2:5] = 0.1, 0.9  # a one-piece speck far off
+    # On this flat photo the edge filter alone would blur a 3-pixel speck away: off, so
+    # that only the window decides.
+    tiny_segmenter.refine_edges = None
     _scripted_passes(tiny_segmenter, monkeypatch, [first, FRAMED_TOP])
     labels = tiny_segmenter.segment(np.zeros((300, 200, 3), np.uint8))
     assert not (labels == 3).any() and labels[150, 100] == 1
@@ -201,6 +204,29 @@ def test_closer_look_at_another_output_size_and_on_a_landscape_photo(
     assert tiny.shape == (4, 1, 2) and np.allclose(tiny.sum(0), 1.0, atol=1e-4)
     # The window sits around the figure: the middle of the photo, not its corner.
     assert 60 < ys.mean() < 140 and 110 < xs.mean() < 190
+
+
+def test_edges_follow_the_photo_unless_asked_raw(
+    tiny_segmenter: Segmenter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The network puts a top's edge at column 100 of 320, the photo's colour changes at
+    112: by default the label map follows the photo; ``refine_edges=False`` keeps 100."""
+    photo = np.zeros((480, 320, 3), np.uint8)
+    photo[:, :112] = (200, 40, 40)
+    photo[:, 112:] = (60, 90, 160)
+    tiny_segmenter.zoom_passes = 0
+    _scripted_passes(
+        tiny_segmenter, monkeypatch, [_pass_with_garments((48, 32), (0, 48, 0, 10), cls=1)]
+    )
+    snapped = tiny_segmenter.segment(photo)
+    tiny_segmenter.refine_edges = None
+    raw = tiny_segmenter.segment(photo)
+    for labels, edge in ((snapped, 112), (raw, 100)):
+        columns = np.flatnonzero((labels[100:380] == 1).all(0))
+        assert abs(columns.max() + 1 - edge) <= 2, (edge, columns.max())
+    assert (
+        Segmenter(tiny_segmenter.model_dir, device="cpu", refine_edges=False).refine_edges is None
+    )
 
 
 def test_device_choice() -> None:

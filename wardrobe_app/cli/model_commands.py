@@ -42,6 +42,10 @@ SINGLE_PASS_HELP = (
     "segment each photo once at the working size (by default a small figure is found, "
     "then segmented again zoomed to fill the frame)"
 )
+RAW_EDGES_HELP = (
+    "keep the network's edges as upsampled from its working size (by default they are "
+    "snapped to the photo's own with a colour-guided filter)"
+)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -56,6 +60,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--overlay", action="store_true", help="also write <stem>_overlay.jpg to look at"
     )
     p.add_argument("--single-pass", action="store_true", help=SINGLE_PASS_HELP)
+    p.add_argument("--raw-edges", action="store_true", help=RAW_EDGES_HELP)
     p.set_defaults(func=cmd_segment)
 
     t = sub.add_parser("train", help="train a segmenter on CCP")
@@ -185,6 +190,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     e.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
     e.add_argument("--json", action="store_true")
     e.add_argument("--single-pass", action="store_true", help=SINGLE_PASS_HELP)
+    e.add_argument("--raw-edges", action="store_true", help=RAW_EDGES_HELP)
     e.add_argument(
         "--against",
         type=Path,
@@ -243,7 +249,12 @@ def cmd_segment(args: argparse.Namespace) -> int:
     from ..vision.segmenter import Segmenter
 
     try:
-        segmenter = Segmenter(args.model, device=args.device, reframe=not args.single_pass)
+        segmenter = Segmenter(
+            args.model,
+            device=args.device,
+            reframe=not args.single_pass,
+            refine_edges=not args.raw_edges,
+        )
     except (ModelFolderError, RuntimeError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -375,6 +386,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             args.per_photo,
             args.against,
             reframe=not args.single_pass,
+            refine_edges=not args.raw_edges,
         )
     except (ModelFolderError, OSError, RuntimeError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)

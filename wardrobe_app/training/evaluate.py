@@ -49,6 +49,7 @@ def evaluate_folder(
     per_photo: str | Path | None = None,
     against: str | Path | None = None,
     reframe: bool = True,
+    refine_edges: bool = True,
 ) -> dict[str, Any]:
     """IoU and confusion over the split, and what became of each garment in each photo.
 
@@ -58,16 +59,17 @@ def evaluate_folder(
     model folder to compare with on the same photos (its figures and the paired
     difference, this model minus that one). ``reframe``: False segments each photo in
     one pass, without the zoomed second look at a small figure (both models alike).
+    ``refine_edges``: False keeps the network's upsampled edges (both models alike).
     """
     data = Path(data)
-    segmenter = Segmenter(model, device=device, reframe=reframe)
+    segmenter = Segmenter(model, device=device, reframe=reframe, refine_edges=refine_edges)
     names = segmenter.class_names
     stems = read_split(data, split)
     if not stems:
         raise ValueError(f"{split} lists no photos")
     models = [segmenter]
     if against is not None:
-        other = Segmenter(against, device=device, reframe=reframe)
+        other = Segmenter(against, device=device, reframe=reframe, refine_edges=refine_edges)
         if other.class_names != names:
             raise RuntimeError(f"{against} has other classes ({other.class_names}) than {names}")
         models.append(other)
@@ -90,6 +92,7 @@ def evaluate_folder(
             "split": str(split),
             "photos": len(stems),
             "zoom_passes": segmenter.zoom_passes,
+            "edges_refined": segmenter.refine_edges is not None,
             "classes": names,
         }
     )
@@ -140,6 +143,7 @@ RECORDED = (
     "split",
     "photos",
     "zoom_passes",
+    "edges_refined",
     "iou",
     "mean_garment_iou",
     "pixel_accuracy",
@@ -175,6 +179,8 @@ def format_report(report: dict[str, Any]) -> str:
         f"{report['photos']} photos of {report['split']}, model {report['model']}",
         "zoomed second pass for small figures: "
         + ("on" if report.get("zoom_passes") else "off (--single-pass)"),
+        "edges snapped to the photo's: "
+        + ("on" if report.get("edges_refined") else "off (--raw-edges)"),
     ]
     if "ensemble" in report:
         ensemble = report["ensemble"]

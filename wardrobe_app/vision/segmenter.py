@@ -15,6 +15,7 @@ import torch
 import torch.nn.functional as F
 
 from .. import paths
+from .edge_refine import EdgeRefinement
 from .ensemble import ProbabilityAverage
 from .fold_bn import fold_batch_norms
 from .framing import (
@@ -51,6 +52,7 @@ class Segmenter:
         fold_bn: bool = True,
         reframe: bool = True,
         half: bool | None = None,
+        refine_edges: bool = True,
     ) -> None:
         self.model_dir = Path(model_dir) if model_dir else paths.DEFAULT_SEGMENTER
         self.device = resolve_device(device)
@@ -75,6 +77,9 @@ class Segmenter:
         # A figure small in its photo is segmented again, closer (``framing_box``), in up
         # to this many passes; 0 (``reframe=False``) looks once.
         self.zoom_passes = ZOOM_PASSES if reframe else 0
+        # The network answers at a quarter of a CCP photo's resolution: its edges are
+        # snapped to the photo's own (``edge_refine``); False keeps them as upsampled.
+        self.refine_edges: EdgeRefinement | None = EdgeRefinement() if refine_edges else None
 
     @property
     def target(self) -> tuple[int, int]:
@@ -134,6 +139,19 @@ class Segmenter:
             results.append(self._framed(rgb, out)[0])
         return results
 
+    def _upsampled(self, rgb: np.ndarray, work: torch.Tensor, out: tuple[int, int]) -> torch.Tensor:
+        """A pass's probabilities ``work`` (1, C, h, w) on the photo (or window) ``rgb``,
+        brought to ``out``: upsampled (the probabilities, not the labels: smooth edges),
+        then their edges snapped to the photo's."""
+        if self.refine_edges is None:
+            return F.interpolate(work, size=out, mode="bilinear", align_corners=False)
+        guide = torch.from_numpy(np.require(rgb, requirements=["C", "W"])).to(self.device)
+        guide = guide.permute(2, 0, 1)[None].float() / 255.0
+        if guide.shape[-2:] != out:
+            mode = "area" if out[0] < guide.shape[2] else "bilinear"
+            guide = F.interpolate(guide, size=out, mode=mode)
+        return self.refine_edges(guide, work)
+
     def _framed(self, rgb: np.ndarray, out: tuple[int, int]) -> torch.Tensor:
         """Probabilities (1, C, *out). A small figure is segmented again in a window that
         frames it as in training; the window is then re-framed from what that closer look
@@ -142,8 +160,7 @@ class Segmenter:
         work = self._forward(rgb)
 
         def first_pass() -> torch.Tensor:
-            # Upsample the probabilities, not the labels: smooth edges at the photo's size.
-            return F.interpolate(work, size=out, mode="bilinear", align_corners=False)
+            return self._upsampled(rgb, work, out)
 
         box = framing_box(work[0, 0], (height, width), self.target) if self.zoom_passes else None
         if box is None:
@@ -174,8 +191,8 @@ class Segmenter:
         # is the first pass's low-resolution mistake (a patch of backdrop), background.
         probs = work.new_zeros((1, work.shape[1], *out))
         probs[:, 0] = 1.0
-        probs[:, :, oy0:oy1, ox0:ox1] = F.interpolate(
-            zoomed, size=(oy1 - oy0, ox1 - ox0), mode="bilinear", align_corners=False
+        probs[:, :, oy0:oy1, ox0:ox1] = self._upsampled(
+            np.ascontiguousarray(rgb[y0:y1, x0:x1]), zoomed, (oy1 - oy0, ox1 - ox0)
         )
         return probs
 
