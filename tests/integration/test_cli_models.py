@@ -137,6 +137,10 @@ def test_evaluate_against_another_model_reports_the_paired_difference(
         for value in blind.state_dict().values():
             if value.is_floating_point():
                 value.zero_()
+        # Background by a clear margin, not by the tie-break of four equal probabilities.
+        head = [m for m in blind.modules() if isinstance(m, torch.nn.Conv2d)][-1]
+        assert head.bias is not None and head.out_channels == 4
+        head.bias[0] = 5.0
     save_model(blind, config, tmp_path / "blind")
 
     args = ["evaluate", "--data", str(tiny_ccp), "--model", str(tiny_model), "--json"]

@@ -43,6 +43,15 @@ def test_batch_matches_single(tiny_segmenter: Segmenter) -> None:
         assert np.array_equal(labels, tiny_segmenter.segment(photo))
 
 
+def test_labels_and_probabilities_from_one_pass(tiny_segmenter: Segmenter) -> None:
+    rgb = np.random.default_rng(2).integers(0, 255, (70, 50, 3), dtype=np.uint8)
+    labels, probs = tiny_segmenter.labels_and_probabilities(rgb)
+    assert labels.dtype == np.uint8 and probs.dtype == np.float32
+    assert np.array_equal(labels, tiny_segmenter.segment(rgb))
+    assert np.allclose(probs, tiny_segmenter.probabilities(rgb))
+    assert np.array_equal(labels, probs.argmax(0))
+
+
 def test_shipped_model_folded_matches_unfolded() -> None:
     """Folding the batch norms is an inference speed-up, not a different model."""
     if not paths.DEFAULT_SEGMENTER.exists():

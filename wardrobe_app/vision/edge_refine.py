@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import cv2
 import torch
 import torch.nn.functional as F
 
@@ -50,20 +51,17 @@ class EdgeRefinement:
         height, width = guide.shape[-2:]
         h, w = probs.shape[-2:]
         grid = (min(-(-h // self.shrink), height), min(-(-w // self.shrink), width))
-        low_guide = F.interpolate(guide, size=grid, mode="area")
-        low_probs = F.interpolate(probs, size=grid, mode="area")
+        low_guide = _resize(guide[0], grid, area=True)
+        low_probs = _resize(probs[0, 1:], grid, area=True)
         # The fit is linear and each pixel's probabilities sum to 1, so the refined ones
         # do too: fit all classes but the first, and take the first as the rest of 1.
         fitted = probs.shape[1] - 1
-        a, b, edge = _coefficients(low_guide[0], low_probs[0, 1:], self.radius, self.eps)
+        a, b, edge = _coefficients(low_guide, low_probs, self.radius, self.eps)
         # Where the photo shows no colour edge to follow, the fit is a plain blur: keep
         # the network's own answer there instead (weight 1 - edge), so that a garment
         # the colour of its backdrop keeps its outline rather than shrinking.
         parts = [a * edge, b * edge, 1 - edge[None]] if self.keep_flat else [a, b]
-        coefficients = _box(torch.cat(parts), self.radius)[None]
-        coefficients = F.interpolate(
-            coefficients, size=(height, width), mode="bilinear", align_corners=False
-        )[0]
+        coefficients = _resize(_box(torch.cat(parts), self.radius), (height, width))
         refined = torch.empty(fitted + 1, height, width, dtype=guide.dtype, device=guide.device)
         garments = refined[1:]
         garments.copy_(coefficients[3 * fitted : 4 * fitted])  # b
@@ -72,16 +70,31 @@ class EdgeRefinement:
                 coefficients[channel * fitted : (channel + 1) * fitted], guide[0, channel]
             )
         if self.keep_flat:
-            network = F.interpolate(
-                probs[:, 1:], size=(height, width), mode="bilinear", align_corners=False
-            )
-            garments.addcmul_(network[0], coefficients[4 * fitted :])
+            network = _resize(probs[0, 1:], (height, width))
+            garments.addcmul_(network, coefficients[4 * fitted :])
         torch.sub(1, garments.sum(0), out=refined[0])
         # Linear fits overshoot a little at strong edges: clip, and sum to 1 again (the
         # argmax is unchanged by either).
         refined.clamp_(min=0)
         refined /= refined.sum(0, keepdim=True).clamp_(min=1e-6)
         return refined[None]
+
+
+def _resize(x: torch.Tensor, size: tuple[int, int], area: bool = False) -> torch.Tensor:
+    """(K, h, w) to (K, *size): bilinear (half-pixel centres), or area averaging."""
+    if x.device.type != "cpu":
+        if area:
+            return F.interpolate(x[None], size=size, mode="area")[0]
+        return F.interpolate(x[None], size=size, mode="bilinear", align_corners=False)[0]
+    # OpenCV, one channel at a time into the output: 3-4x faster than torch on CPU (a
+    # 16-channel upsample to 550x825 took 2.5 ms against 8.9 ms), the same values.
+    source = x.float().contiguous().numpy()
+    out = torch.empty((x.shape[0], *size), dtype=torch.float32)
+    target = out.numpy()
+    flag = cv2.INTER_AREA if area else cv2.INTER_LINEAR
+    for k in range(x.shape[0]):
+        cv2.resize(source[k], (size[1], size[0]), dst=target[k], interpolation=flag)
+    return out
 
 
 _UPPER = ((0, 0), (0, 1), (0, 2), (1, 1), (1, 2), (2, 2))

@@ -74,12 +74,15 @@ class EmbedderConfig:
 
 def prepare_crop(rgb: np.ndarray, mask: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
     """The garment on grey, cropped to its box, long side ``size``, padded square."""
-    ys, xs = np.nonzero(mask)
+    # The box from row and column reductions, and the grey backdrop by selection: the
+    # same crop as from np.nonzero and a float blend, several times faster on a photo.
+    ys, xs = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
     if len(ys):
-        y0, y1, x0, x1 = ys.min(), ys.max() + 1, xs.min(), xs.max() + 1
+        y0, y1, x0, x1 = ys[0], ys[-1] + 1, xs[0], xs[-1] + 1
         rgb, mask = rgb[y0:y1, x0:x1], mask[y0:y1, x0:x1]
     m = mask.astype(np.float32)
-    rgb = (rgb.astype(np.float32) * m[..., None] + GREY * (1 - m[..., None])).astype(np.uint8)
+    if not mask.all():  # a whole photo (or a garment filling its box) keeps every pixel
+        rgb = np.where(mask[..., None].astype(bool), rgb, np.uint8(GREY))
     h, w = m.shape
     scale = size / max(h, w)
     nh, nw = max(1, round(h * scale)), max(1, round(w * scale))

@@ -31,6 +31,11 @@ NEAR_FRACTION = 0.5
 MAX_HOLE_FRACTION = 0.05
 # Masks of bigger photos are chosen and cleaned at this longest side, then scaled back.
 WORK_SIDE = 1024
+# The largest radius of ``clean_mask``'s structuring element. A closing grows a mask by
+# at most that, then erodes: a box with twice that, and one more, of room around the
+# mask sees no border effect (``CLEAN_REACH``).
+MAX_CLEAN_RADIUS = 15
+CLEAN_REACH = 2 * MAX_CLEAN_RADIUS + 2
 # Inner feather of the cut-out's alpha edge, in pixels.
 FEATHER_PX = 2.0
 
@@ -64,7 +69,7 @@ def select_components(mask: np.ndarray, min_area: int) -> np.ndarray:
         if area >= max(min_area, KEEP_FRACTION * areas[largest])
         and (area >= 0.5 * areas[largest] or _box_gap(stats[i, :4], big_box) <= reach)
     ]
-    return np.isin(comp, keep)
+    return _members(comp, len(areas), keep)
 
 
 def fill_holes(mask: np.ndarray, max_fraction: float | None = None) -> np.ndarray:
@@ -80,7 +85,15 @@ def fill_holes(mask: np.ndarray, max_fraction: float | None = None) -> np.ndarra
         for i, area in enumerate(stats[:, cv2.CC_STAT_AREA])
         if i + 1 not in border and area <= limit
     ]
-    return mask | np.isin(comp, holes) if holes else mask.copy()
+    return mask | _members(comp, len(stats), holes) if holes else mask.copy()
+
+
+def _members(comp: np.ndarray, count: int, chosen: list[int]) -> np.ndarray:
+    """Where the component label image holds one of ``chosen``: a lookup table, several
+    times faster than ``np.isin`` on a photo-sized image."""
+    table = np.zeros(count + 1, dtype=bool)
+    table[chosen] = True
+    return table[comp]
 
 
 def clean_mask(mask: np.ndarray, max_hole_fraction: float | None = MAX_HOLE_FRACTION) -> np.ndarray:
@@ -92,7 +105,7 @@ def clean_mask(mask: np.ndarray, max_hole_fraction: float | None = MAX_HOLE_FRAC
     area = int(mask.sum())
     if area == 0:
         return mask.astype(bool)
-    size = int(np.clip(round(np.sqrt(area) * 0.02), 1, 15)) * 2 + 1
+    size = int(np.clip(round(np.sqrt(area) * 0.02), 1, MAX_CLEAN_RADIUS)) * 2 + 1
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
     m = mask.astype(np.uint8)
     opened = cv2.morphologyEx(m, cv2.MORPH_OPEN, kernel)
@@ -158,6 +171,22 @@ def _to_size(mask: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     return np.asarray(resized >= 0.5)
 
 
+def _clean_in_box(mask: np.ndarray, allowed: np.ndarray, min_area: int) -> np.ndarray:
+    """``clean_mask``, clipped to ``allowed``, then ``select_components`` again, worked in
+    the mask's box with room around it: the same result as on the whole photo (the
+    morphology reaches at most ``CLEAN_REACH`` pixels, and enclosed background is the
+    same in the box), for a fraction of the pixels."""
+    ys = np.flatnonzero(mask.any(axis=1))
+    xs = np.flatnonzero(mask.any(axis=0))
+    y0, y1 = max(0, ys[0] - CLEAN_REACH), min(mask.shape[0], ys[-1] + 1 + CLEAN_REACH)
+    x0, x1 = max(0, xs[0] - CLEAN_REACH), min(mask.shape[1], xs[-1] + 1 + CLEAN_REACH)
+    # Cleaning may close over a neighbouring garment; those pixels stay with it.
+    box = clean_mask(mask[y0:y1, x0:x1]) & allowed[y0:y1, x0:x1]
+    out = np.zeros(mask.shape, dtype=bool)
+    out[y0:y1, x0:x1] = select_components(box, min_area)  # the clip can leave slivers
+    return out
+
+
 def extract_garments(
     rgb: np.ndarray,
     labels: np.ndarray,
@@ -187,9 +216,7 @@ def extract_garments(
         mask = select_components(raw, min_area)
         if not mask.any():
             continue
-        # Cleaning may close over a neighbouring garment; those pixels stay with it.
-        mask = clean_mask(mask) & ((small == 0) | raw)
-        mask = select_components(mask, min_area)  # the clip can leave slivers
+        mask = _clean_in_box(mask, (small == 0) | raw, min_area)
         if not mask.any():
             continue
         if scale < 1:

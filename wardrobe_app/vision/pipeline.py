@@ -82,8 +82,7 @@ class PhotoAnalyser:
             else:
                 chosen = kind
             if chosen == "outfit":
-                probs = self.segmenter.probabilities(rgb)
-                labels = probs.argmax(0).astype(np.uint8)
+                labels, probs = self.segmenter.labels_and_probabilities(rgb)
                 garments = extract_garments(rgb, labels, probs)
                 message = "" if garments else "no garment found"
                 if garments:
