@@ -10,7 +10,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
+import wardrobe_app.vision.segmenter as segmenter_module
 from wardrobe_app.cli import main
+from wardrobe_app.vision.edge_refine import EdgeRefinement
 
 
 @pytest.fixture()
@@ -224,74 +226,54 @@ def test_cli_encoder_choices_are_the_known_encoders() -> None:
     assert tuple(encoder.choices or ()) == ENCODERS
 
 
-def test_single_pass_turns_the_zoomed_second_look_off(
+@pytest.mark.parametrize(
+    ("flag", "owner", "step", "report_key", "off"),
+    [
+        # The zoomed second look at a small figure starts by framing it.
+        ("--single-pass", segmenter_module, "framing_box", "zoom_passes", 0),
+        ("--raw-edges", EdgeRefinement, "__call__", "edges_refined", False),
+    ],
+)
+def test_a_flag_turns_an_inference_step_off(
+    flag: str,
+    owner: object,
+    step: str,
+    report_key: str,
+    off: object,
     tmp_path: Path,
     tiny_model: Path,
     tiny_ccp: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    import wardrobe_app.vision.segmenter as segmenter_module
+    """``segment`` and ``evaluate`` skip the step with the flag and run it without; the
+    report says which."""
+    real = getattr(owner, step)
+    ran: list[int] = []
 
-    looked: list[int] = []
-    real_box = segmenter_module.framing_box
+    def counting(*args: object, **kwargs: object) -> object:
+        ran.append(1)
+        return real(*args, **kwargs)
 
-    def counting_box(*args, **kwargs):  # type: ignore[no-untyped-def]
-        looked.append(1)
-        return real_box(*args, **kwargs)
-
-    monkeypatch.setattr(segmenter_module, "framing_box", counting_box)
+    monkeypatch.setattr(owner, step, counting)
     write_photo(tmp_path / "d.jpg", 60, 40)
     segment = ["segment", str(tmp_path / "d.jpg"), "--out-dir", str(tmp_path / "o")]
-    assert main([*segment, "--model", str(tiny_model), "--single-pass"]) == 0
-    assert not looked
+    assert main([*segment, "--model", str(tiny_model), flag]) == 0
+    assert not ran
     assert main([*segment, "--model", str(tiny_model)]) == 0
-    assert looked
-
-    evaluate = ["evaluate", "--data", str(tiny_ccp), "--model", str(tiny_model), "--json"]
-    capsys.readouterr()
-    looked.clear()
-    assert main([*evaluate, "--single-pass"]) == 0
-    assert json.loads(capsys.readouterr().out)["zoom_passes"] == 0
-    assert not looked
-    assert main(evaluate) == 0
-    assert json.loads(capsys.readouterr().out)["zoom_passes"] > 0
-    assert looked
-
-
-def test_raw_edges_keeps_the_upsampled_edges(
-    tmp_path: Path,
-    tiny_model: Path,
-    tiny_ccp: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    from wardrobe_app.vision.edge_refine import EdgeRefinement
-
-    refined: list[int] = []
-    real_call = EdgeRefinement.__call__
-
-    def counting_call(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        refined.append(1)
-        return real_call(self, *args, **kwargs)
-
-    monkeypatch.setattr(EdgeRefinement, "__call__", counting_call)
-    write_photo(tmp_path / "d.jpg", 60, 40)
-    segment = ["segment", str(tmp_path / "d.jpg"), "--out-dir", str(tmp_path / "o")]
-    assert main([*segment, "--model", str(tiny_model), "--raw-edges"]) == 0
-    assert not refined
-    assert main([*segment, "--model", str(tiny_model)]) == 0
-    assert refined
+    assert ran
 
     evaluate = ["evaluate", "--data", str(tiny_ccp), "--model", str(tiny_model)]
     capsys.readouterr()
-    refined.clear()
-    assert main([*evaluate, "--raw-edges", "--json"]) == 0
-    assert json.loads(capsys.readouterr().out)["edges_refined"] is False
-    assert not refined
-    assert main(evaluate) == 0
-    assert "edges snapped to the photo's: on" in capsys.readouterr().out
-    assert refined
+    ran.clear()
+    assert main([*evaluate, flag, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)[report_key] == off
+    assert main([*evaluate, flag]) == 0
+    assert f"off ({flag})" in capsys.readouterr().out
+    assert not ran
+    assert main([*evaluate, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)[report_key] not in (off, None)
+    assert ran
 
 
 def test_train_reports_a_missing_teacher_in_one_line(
