@@ -41,3 +41,12 @@ def test_a_whole_photo_is_the_photo_resized() -> None:
 def test_an_empty_mask_gives_grey() -> None:
     crop, crop_mask = prepare_crop(_photo(), np.zeros((300, 200), bool), 32)
     assert (crop == GREY).all() and (crop_mask == 0).all()
+
+
+def test_a_soft_mask_blends_the_garment_into_the_grey() -> None:
+    rgb = np.full((40, 40, 3), 228, np.uint8)
+    mask = np.full((40, 40), 0.5, np.float32)
+    crop, crop_mask = prepare_crop(rgb, mask, 40)
+    assert (crop == (228 + GREY) // 2).all() and np.allclose(crop_mask, 0.5)
+    binary = prepare_crop(rgb, (mask > 0).astype(np.uint8), 40)[0]
+    assert (binary == 228).all()  # a 0/1 mask of another type is a hard mask

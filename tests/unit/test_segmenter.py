@@ -159,7 +159,7 @@ def test_garment_specks_outside_the_window_become_background(
     first[0, 0, 90:93, 2:5], first[0, 3, 90:93, 2:5] = 0.1, 0.9  # a one-piece speck far off
     # On this flat photo the edge filter alone would blur a 3-pixel speck away: off, so
     # that only the window decides.
-    tiny_segmenter.refine_edges = None
+    tiny_segmenter.refine_edges = False
     _scripted_passes(tiny_segmenter, monkeypatch, [first, FRAMED_TOP])
     labels = tiny_segmenter.segment(np.zeros((300, 200, 3), np.uint8))
     assert not (labels == 3).any() and labels[150, 100] == 1
@@ -228,14 +228,39 @@ def test_edges_follow_the_photo_unless_asked_raw(
         tiny_segmenter, monkeypatch, [_pass_with_garments((48, 32), (0, 48, 0, 10), cls=1)]
     )
     snapped = tiny_segmenter.segment(photo)
-    tiny_segmenter.refine_edges = None
+    tiny_segmenter.refine_edges = False
     raw = tiny_segmenter.segment(photo)
     for labels, edge in ((snapped, 112), (raw, 100)):
         columns = np.flatnonzero((labels[100:380] == 1).all(0))
         assert abs(columns.max() + 1 - edge) <= 2, (edge, columns.max())
-    assert (
-        Segmenter(tiny_segmenter.model_dir, device="cpu", refine_edges=False).refine_edges is None
-    )
+    assert not Segmenter(tiny_segmenter.model_dir, device="cpu", refine_edges=False).refine_edges
+
+
+def test_a_big_photo_is_snapped_at_a_capped_size_then_upsampled(
+    tiny_segmenter: Segmenter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A phone photo's edges are snapped with the photo shrunk to REFINE_MAX_SIDE: the
+    filter's cost stays bounded, and the label map still has the photo's size."""
+    from wardrobe_app.vision import segmenter as segmenter_module
+    from wardrobe_app.vision.edge_refine import EdgeRefinement
+
+    guides: list[tuple[int, ...]] = []
+    real = EdgeRefinement.__call__
+
+    def recording(self: EdgeRefinement, guide: torch.Tensor, probs: torch.Tensor) -> torch.Tensor:
+        guides.append(tuple(guide.shape))
+        return real(self, guide, probs)
+
+    monkeypatch.setattr(EdgeRefinement, "__call__", recording)
+    tiny_segmenter.zoom_passes = 0
+    side = segmenter_module.REFINE_MAX_SIDE
+    big = np.random.default_rng(3).integers(0, 255, (2 * side, 3 * side // 2, 3), np.uint8)
+    labels = tiny_segmenter.segment(big)
+    assert labels.shape == big.shape[:2]
+    assert guides == [(1, 3, side, 3 * side // 4)]
+    small = big[:300, :200]
+    assert tiny_segmenter.segment(small).shape == (300, 200)
+    assert guides[-1] == (1, 3, 300, 200)  # at its own size
 
 
 def test_device_choice() -> None:

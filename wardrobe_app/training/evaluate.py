@@ -92,7 +92,7 @@ def evaluate_folder(
             "split": str(split),
             "photos": len(stems),
             "zoom_passes": segmenter.zoom_passes,
-            "edges_refined": segmenter.refine_edges is not None,
+            "edges_refined": segmenter.refine_edges,
             "classes": names,
         }
     )

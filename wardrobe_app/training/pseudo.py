@@ -45,7 +45,10 @@ def write_pseudo_labels(
     The photos are stored at the working size, so training reads them as they are; an
     unreadable photo is skipped and listed in the manifest.
     """
-    segmenter = Segmenter(model, device=device)
+    # Edges as upsampled: the labels are kept at the working size, where the edge filter
+    # has little to add, and it lowers confidences (fewer pixels over the threshold than
+    # the pseudo-label sets made so far were made with).
+    segmenter = Segmenter(model, device=device, refine_edges=False)
     h, w = (int(v) for v in segmenter.config.input_size)
     (out / "images").mkdir(parents=True, exist_ok=True)
     (out / "labels").mkdir(parents=True, exist_ok=True)

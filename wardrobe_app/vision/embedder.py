@@ -81,8 +81,10 @@ def prepare_crop(rgb: np.ndarray, mask: np.ndarray, size: int) -> tuple[np.ndarr
         y0, y1, x0, x1 = ys[0], ys[-1] + 1, xs[0], xs[-1] + 1
         rgb, mask = rgb[y0:y1, x0:x1], mask[y0:y1, x0:x1]
     m = mask.astype(np.float32)
-    if not mask.all():  # a whole photo (or a garment filling its box) keeps every pixel
-        rgb = np.where(mask[..., None].astype(bool), rgb, np.uint8(GREY))
+    if mask.dtype != bool:  # a soft mask: blended into the grey
+        rgb = (rgb.astype(np.float32) * m[..., None] + GREY * (1 - m[..., None])).astype(np.uint8)
+    elif not mask.all():  # a whole photo (or a garment filling its box) keeps every pixel
+        rgb = np.where(mask[..., None], rgb, np.uint8(GREY))
     h, w = m.shape
     scale = size / max(h, w)
     nh, nw = max(1, round(h * scale)), max(1, round(w * scale))
