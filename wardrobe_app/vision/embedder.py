@@ -48,6 +48,23 @@ FINE_TYPE_CATEGORY = {
     **dict.fromkeys(["Shorts", "Pants", "Skirt"], "bottom"),
     "Dress": "one-piece",
 }
+# The "ccp" head's labels (CCP's fine labels of worn garments) in the words of the
+# clothing labels, the types a user sees and filters by.
+CCP_FINE_TYPE = {
+    **dict.fromkeys(["jeans", "pants", "leggings"], "Pants"),
+    "skirt": "Skirt",
+    "shorts": "Shorts",
+    **dict.fromkeys(["dress", "romper"], "Dress"),
+    **dict.fromkeys(["coat", "jacket", "cape", "vest", "cardigan"], "Outwear"),
+    **dict.fromkeys(["blazer", "suit"], "Blazer"),
+    "blouse": "Blouse",
+    "shirt": "Shirt",
+    "t-shirt": "T-Shirt",
+    "top": "Top",
+    **dict.fromkeys(["hoodie", "sweatshirt"], "Hoodie"),
+    **dict.fromkeys(["sweater", "jumper"], "Longsleeve"),
+    "bodysuit": "Body",
+}
 GREY = 128  # background of a cut-out as the network sees it (0 after normalisation)
 
 
@@ -206,23 +223,33 @@ class Embedder:
 
     @torch.inference_mode()
     def classify_category(
-        self, features: torch.Tensor, categories: Sequence[str | None] | None = None
+        self,
+        features: torch.Tensor,
+        categories: Sequence[str | None] | None = None,
+        worn: bool = False,
     ) -> tuple[np.ndarray, list[str | None]]:
         """Category probabilities (N, 4: top, bottom, one-piece, other) and a fine type.
 
-        The fine type is the likeliest clothing label of the garment's category (given,
-        e.g. by the segmenter, or else the likeliest category): a bottom is never "Dress".
+        The fine type is the likeliest label of the garment's category (given, e.g. by
+        the segmenter, or else the likeliest category): a bottom is never "Dress".
+        ``worn``: the garments were cut from a photo of someone wearing them. Their type
+        then comes from the head trained on CCP's worn garments (named as the clothing
+        labels), right twice as often on CCP's val tops as the item photos' head (MODEL.md).
         """
         probs = self.heads.category(features).softmax(1).cpu().numpy()
         fine: list[str | None] = [None] * len(features)
-        names = self.config.heads.get("clothing")
+        head = "ccp" if worn and "ccp" in self.config.heads else "clothing"
+        names = self.config.heads.get(head)
         if names:
-            scores = self.heads.heads["clothing"](self.heads.embed(features)).cpu().numpy()
+            shown = [CCP_FINE_TYPE.get(n) for n in names] if head == "ccp" else list(names)
+            scores = self.heads.heads[head](self.heads.embed(features)).cpu().numpy()
             for i, row in enumerate(scores):
                 category = categories[i] if categories else None
                 category = category or CATEGORY_NAMES[int(probs[i, :3].argmax())]
-                allowed = [j for j, n in enumerate(names) if FINE_TYPE_CATEGORY.get(n) == category]
-                fine[i] = names[max(allowed, key=lambda j: row[j])] if allowed else None
+                allowed = [
+                    j for j, n in enumerate(shown) if n and FINE_TYPE_CATEGORY.get(n) == category
+                ]
+                fine[i] = shown[max(allowed, key=lambda j: row[j])] if allowed else None
         return probs, fine
 
     @torch.inference_mode()

@@ -116,12 +116,15 @@ class PhotoAnalyser:
         return [garment], ""
 
     def _fill_vectors(self, garments: list[DetectedGarment]) -> None:
-        """Vectors from the cut-outs (as ``reindex`` will compute them) and a fine type."""
+        """Vectors from the cut-outs (as ``reindex`` will compute them) and, where a
+        garment has none yet, a fine type: one cut from a worn outfit (an item photo's
+        garment is typed before, by the item photos' head)."""
         items = [split_rgba(g.cutout) for g in garments]
         features = self.embedder.features(items)
         colours = np.stack([colour_histogram(rgb, mask) for rgb, mask in items])
         vectors = self.embedder.combine(features, colours)
-        _, fine = self.embedder.classify_category(features, [g.category for g in garments])
+        categories = [g.category for g in garments]
+        _, fine = self.embedder.classify_category(features, categories, worn=True)
         for garment, vector, fine_type in zip(garments, vectors, fine, strict=True):
             garment.vector = vector
             garment.fine_type = garment.fine_type or fine_type
