@@ -1036,11 +1036,21 @@ class Wardrobe:
         return {"photos": photos, "garments": sum(by_cat.values()), **by_cat}
 
 
+# The first columns of the wardrobe.csv that ``Wardrobe.export`` writes.
+_EXPORT_HEADER = "id,photo_id,category,"
+
+
 def _exported_cutouts(folder: Path) -> set[str]:
-    """File names in ``folder/cutouts`` that the export in ``folder`` lists, if any."""
-    if not _is_export(folder):
+    """File names in ``folder/cutouts`` that the export in ``folder`` lists, if any (the
+    CSV read once: its header says whether it is an export)."""
+    try:
+        fh = open(folder / "wardrobe.csv", newline="", encoding="utf-8")  # noqa: SIM115 (closed below)
+    except OSError:
         return set()
-    with open(folder / "wardrobe.csv", newline="", encoding="utf-8") as fh:
+    with fh:
+        if not fh.readline().startswith(_EXPORT_HEADER):
+            return set()
+        fh.seek(0)
         listed = (row.get("cutout") or "" for row in csv.DictReader(fh))
         return {Path(p).name for p in listed if p.startswith("cutouts/") and "/" not in p[8:]}
 
@@ -1049,7 +1059,7 @@ def _is_export(folder: Path) -> bool:
     """Whether ``folder`` holds what ``Wardrobe.export`` writes (wardrobe.csv + cutouts/)."""
     try:
         with open(folder / "wardrobe.csv", encoding="utf-8") as fh:
-            return fh.readline().startswith("id,photo_id,category,")
+            return fh.readline().startswith(_EXPORT_HEADER)
     except OSError:
         return False
 

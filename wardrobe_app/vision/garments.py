@@ -176,10 +176,9 @@ def _clean_in_box(mask: np.ndarray, allowed: np.ndarray, min_area: int) -> np.nd
     the mask's box with room around it: the same result as on the whole photo (the
     morphology reaches at most ``CLEAN_REACH`` pixels, and enclosed background is the
     same in the box), for a fraction of the pixels."""
-    ys = np.flatnonzero(mask.any(axis=1))
-    xs = np.flatnonzero(mask.any(axis=0))
-    y0, y1 = max(0, ys[0] - CLEAN_REACH), min(mask.shape[0], ys[-1] + 1 + CLEAN_REACH)
-    x0, x1 = max(0, xs[0] - CLEAN_REACH), min(mask.shape[1], xs[-1] + 1 + CLEAN_REACH)
+    bx0, by0, bx1, by1 = tight_box(mask)
+    y0, y1 = max(0, by0 - CLEAN_REACH), min(mask.shape[0], by1 + CLEAN_REACH)
+    x0, x1 = max(0, bx0 - CLEAN_REACH), min(mask.shape[1], bx1 + CLEAN_REACH)
     # Cleaning may close over a neighbouring garment; those pixels stay with it.
     box = clean_mask(mask[y0:y1, x0:x1]) & allowed[y0:y1, x0:x1]
     out = np.zeros(mask.shape, dtype=bool)
