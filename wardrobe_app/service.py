@@ -104,6 +104,19 @@ def _normalise_tags(tags: Sequence[str]) -> list[str]:
     return list(seen)
 
 
+def _content_hash(path: Path) -> str:
+    """sha256 of a photo file, or ``ImageLoadError`` naming it (missing, a folder,
+    unreadable): the same words whether the import reviews or not."""
+    if path.is_dir():
+        raise ImageLoadError(f"{path}: is a folder, not a photo")
+    try:
+        return sha256_file(path)
+    except FileNotFoundError:
+        raise ImageLoadError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise ImageLoadError(f"{path}: cannot read ({exc.strerror or exc})") from None
+
+
 def _thumbnail(cutout: np.ndarray) -> np.ndarray:
     from .vision.garments import make_thumbnail
 
@@ -409,8 +422,11 @@ class Wardrobe:
         return merge_garments(analysis, indices, category, self.analyser.fill_vectors)
 
     def find_duplicate(self, path: Path) -> int | None:
-        """Id of the stored photo with the same content as ``path``, if any."""
-        return self._photo_by_sha(sha256_file(Path(path)))
+        """Id of the stored photo with the same content as ``path``, if any.
+
+        Raises ``ImageLoadError`` (a clear message naming the file) where it is missing,
+        a folder or unreadable."""
+        return self._photo_by_sha(_content_hash(Path(path)))
 
     def _photo_by_sha(self, sha: str) -> int | None:
         with self.store.session() as s:
@@ -567,16 +583,10 @@ class Wardrobe:
     ) -> tuple[PhotoAnalysis, str] | ImportResult:
         """(analysis, sha256) of a photo to save, or the result when there is nothing to
         save (failed, duplicate)."""
-        if path.is_dir():
-            return ImportResult(path, "failed", error=f"{path}: is a folder, not a photo")
         try:
-            sha = sha256_file(path)
-        except FileNotFoundError:
-            return ImportResult(path, "failed", error=f"{path}: no such file")
-        except OSError as exc:
-            return ImportResult(
-                path, "failed", error=f"{path}: cannot read ({exc.strerror or exc})"
-            )
+            sha = _content_hash(path)
+        except ImageLoadError as exc:
+            return ImportResult(path, "failed", error=str(exc))
         existing = self._photo_by_sha(sha)
         if existing is not None:
             return ImportResult(path, "duplicate", photo_id=existing, message="already imported")

@@ -150,6 +150,24 @@ def test_photo_without_garments_is_reported(make_app, qtbot, tmp_path):
     w.report_dialog.close()
 
 
+def test_missing_file_is_reported_in_plain_words(make_app, qtbot, photos, tmp_path):
+    # The duplicate check reads the file first: a file gone since it was chosen is
+    # "no such file", as without review, not a program error with a traceback.
+    parts = make_app(review=True)
+    w = parts.window
+    gone = tmp_path / "gone.jpg"
+    dialog = start_review(qtbot, w, [gone, *photos(1)])
+    with qtbot.waitSignal(w.importer.finished, timeout=20_000) as done:
+        dialog.save_button.click()
+    summary = done.args[0]
+    assert summary.photos == 1
+    [(path, reason)] = summary.failed
+    assert path == gone
+    assert reason == f"{gone}: no such file"
+    qtbot.waitUntil(lambda: w.report_dialog is not None)
+    w.report_dialog.close()
+
+
 def test_merge_ticked_garments_into_one_piece(make_app, qtbot, photos):
     parts = make_app(analyser=SlowAnalyser(delay=0.05), review=True)
     w = parts.window

@@ -280,12 +280,7 @@ class GarmentView(QWidget):
             self._go_back,
             context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
         )
-        QShortcut(
-            QKeySequence(QKeySequence.StandardKey.Back),
-            self,
-            self._go_back,
-            context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
-        )
+        # Back (Alt+Left) is the main window's action: a shortcut here too made it ambiguous.
 
     def set_thumbnails(self, thumbnails: ThumbnailCache) -> None:
         for strip in (self.similar, self.worn_with):
