@@ -213,6 +213,26 @@ def test_open_a_garment_edit_it_and_follow_a_similar_item(make_app, qtbot, photo
     )
 
 
+def test_a_garment_recategorised_in_its_view_leaves_the_filtered_grid(make_app, qtbot, photos):
+    parts = make_app()
+    w = parts.window
+    import_and_wait(qtbot, w, photos(2))
+    wait_listed(qtbot, w, 4)
+    bar = w.browse.filter_bar
+    bar.category_chips["bottom"].click()
+    wait_listed(qtbot, w, 2)
+    record = w.browse.model.record(0)
+    w.open_garment(record)
+    combo = w.garment_view.category_combo
+    combo.setCurrentIndex(combo.findData("top"))
+    combo.activated.emit(combo.currentIndex())
+    w.actions_["back"].trigger()
+    wait_listed(qtbot, w, 1)
+    assert w.browse.model.record(0).id != record.id
+    assert bar.count_label.text() == "1 of 4 garments"
+    assert parts.session.wardrobe.garment(record.id).category == "top"
+
+
 def test_delete_with_confirmation_and_undo(make_app, qtbot, photos, monkeypatch):
     parts = make_app()
     w = parts.window

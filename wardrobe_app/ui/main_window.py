@@ -133,6 +133,7 @@ class MainWindow(QMainWindow):
         if state is not None:
             self.restoreState(state)
         self._count = -1
+        self._listing_stale = False  # a garment was edited in its view since the last listing
         self.refresh()
 
     # --- construction ------------------------------------------------------------------
@@ -381,6 +382,9 @@ class MainWindow(QMainWindow):
                 self.browse.select_id(current.id)
         self.pages.setCurrentWidget(self.browse if self._count != 0 else self.empty_page)
         self.browse.focus_grid()
+        if self._listing_stale:
+            self._listing_stale = False
+            self.browse.refresh()
 
     @Slot(object)
     def open_garment(self, record: GarmentRecord) -> None:
@@ -405,6 +409,9 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _garment_edited(self, record: GarmentRecord) -> None:
         self.browse.update_record(record)
+        # A new category, colour or type may take it out of the filter (or add a type to
+        # the filter's list): listed again on the way back, not after every keystroke.
+        self._listing_stale = True
 
     @Slot()
     def focus_search(self) -> None:
