@@ -233,6 +233,31 @@ def test_a_garment_recategorised_in_its_view_leaves_the_filtered_grid(make_app, 
     assert parts.session.wardrobe.garment(record.id).category == "top"
 
 
+def test_the_window_fits_a_laptop_screen_and_a_long_type_keeps_the_search_box(
+    make_app, qtbot, photos
+):
+    # 1366x768 less a panel and the title bar: the garment page's form scrolls instead
+    # of setting the window's minimum height, and a long type the user typed does not
+    # widen the type filter (which squeezed the search box).
+    parts = make_app()
+    w = parts.window
+    import_and_wait(qtbot, w, photos(1))
+    wait_listed(qtbot, w, 2)
+    gid = w.browse.model.record(0).id
+    parts.session.wardrobe.update_garment(gid, fine_type="A very long type the user typed in")
+    parts.session.notify_changed()
+    bar = w.browse.filter_bar
+    qtbot.waitUntil(lambda: bar.fine_type.count() >= 2, timeout=5000)
+    w.open_garment(w.browse.model.record(0))
+    hint = w.minimumSizeHint()
+    assert hint.width() <= 1000 and hint.height() <= 680, hint
+    assert bar.fine_type.sizeHint().width() < 200
+    assert bar.fine_type.view().minimumWidth() > bar.fine_type.sizeHint().width()
+    assert bar.fine_type.itemText(bar.fine_type.findData("A very long type the user typed in")) == (
+        "A very long type the user typed in"
+    )
+
+
 def test_delete_with_confirmation_and_undo(make_app, qtbot, photos, monkeypatch):
     parts = make_app()
     w = parts.window

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from ..types import CATEGORIES, GarmentFilter
 from .flow_layout import FlowLayout
 from .icons import dot_icon, heart_icon, line_icon
-from .theme import CATEGORY_COLOURS, category_label
+from .theme import CATEGORY_COLOURS, category_label, type_label
 
 SORTS: tuple[tuple[str, str], ...] = (
     ("date", "Newest first"),
@@ -63,7 +63,7 @@ class FilterBar(QWidget):
             line_icon("search", self.palette().color(QPalette.ColorRole.PlaceholderText), 16),
             QLineEdit.ActionPosition.LeadingPosition,
         )
-        self.search.setMinimumWidth(260)
+        self.search.setMinimumWidth(180)
         self.search.textChanged.connect(lambda _t: self._debounce.start())
         self.search.returnPressed.connect(self._emit_now)
 
@@ -79,7 +79,12 @@ class FilterBar(QWidget):
         self.fine_type.setObjectName("fineType")
         self.fine_type.setToolTip("Fine type")
         self.fine_type.addItem("All types", "")
-        self.fine_type.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        # A fixed width: a long type the user typed must not squeeze the search box (the
+        # popup still shows it whole, see set_fine_types).
+        self.fine_type.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.fine_type.setMinimumContentsLength(10)
         self.fine_type.currentIndexChanged.connect(self._emit_now)
 
         self.favourites = make_chip("Favourites", self)
@@ -160,10 +165,15 @@ class FilterBar(QWidget):
         self.fine_type.clear()
         self.fine_type.addItem("All types", "")
         for name in fine_types:
-            self.fine_type.addItem(name.capitalize(), name)
+            self.fine_type.addItem(type_label(name), name)
         pos = self.fine_type.findData(current)
         self.fine_type.setCurrentIndex(max(0, pos))
         self.fine_type.blockSignals(False)
+        # The box keeps its width; its list is as wide as the longest type.
+        view = self.fine_type.view()
+        view.setMinimumWidth(
+            view.sizeHintForColumn(0) + view.verticalScrollBar().sizeHint().width()
+        )
         self.fine_type.setVisible(bool(fine_types))
 
     def set_count(self, shown: int, total: int) -> None:

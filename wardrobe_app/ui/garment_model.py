@@ -23,7 +23,7 @@ from PySide6.QtCore import (
 )
 
 from ..types import GarmentRecord
-from .theme import category_label
+from .theme import category_label, type_label
 from .thumbnails import ThumbnailCache
 
 Index = QModelIndex | QPersistentModelIndex
@@ -51,7 +51,7 @@ def display_name(record: GarmentRecord) -> str:
 def subtitle(record: GarmentRecord) -> str:
     parts = [category_label(record.category)]
     if record.fine_type:
-        parts.append(record.fine_type)
+        parts.append(type_label(record.fine_type))
     return " · ".join(parts)
 
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QStyle,
     QToolButton,
     QVBoxLayout,
@@ -174,7 +175,7 @@ class GarmentView(QWidget):
         self.overlay_toggle.setObjectName("overlayToggle")
         self.overlay_toggle.setChecked(True)
         self.overlay_toggle.toggled.connect(self._show_picture)
-        self.picture = ImageView(self, placeholder="Loading…", min_size=QSize(320, 320))
+        self.picture = ImageView(self, placeholder="Loading…", min_size=QSize(240, 240))
         self.picture.setObjectName("picture")
         modes = QHBoxLayout()
         modes.addWidget(self.cutout_mode)
@@ -243,13 +244,21 @@ class GarmentView(QWidget):
         right.addStretch(1)
         details = QFrame(self)
         details.setLayout(right)
-        details.setMinimumWidth(380)
-        details.setMaximumWidth(520)
+        # Scrolled where the window is short: the form and "worn with" must not set the
+        # window's minimum height (it has to fit a 1366x768 laptop screen).
+        details_scroll = QScrollArea(self)
+        details_scroll.setObjectName("detailsScroll")
+        details_scroll.setWidget(details)
+        details_scroll.setWidgetResizable(True)
+        details_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        details_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        details_scroll.setMinimumWidth(380)
+        details_scroll.setMaximumWidth(520)
 
         top = QHBoxLayout()
         top.setSpacing(18)
         top.addLayout(left, 3)
-        top.addWidget(details, 2)
+        top.addWidget(details_scroll, 2)
 
         # similar items
         self.any_category = QCheckBox("Any category", self)

@@ -45,6 +45,12 @@ def category_label(category: str) -> str:
     return CATEGORY_LABELS.get(category, category.capitalize())
 
 
+def type_label(fine_type: str) -> str:
+    """A fine type as shown everywhere: its first letter raised, the rest as stored
+    ("T-Shirt" stays "T-Shirt", a typed "jeans" reads "Jeans")."""
+    return fine_type[:1].upper() + fine_type[1:]
+
+
 def is_dark() -> bool:
     hints = QGuiApplication.styleHints()
     return bool(hints.colorScheme() == Qt.ColorScheme.Dark)
