@@ -399,6 +399,29 @@ def test_grid_point_helpers_are_sane(make_app, qtbot, photos):
     assert Path(w.garment_view.record.cutout_path).exists()
 
 
+@pytest.mark.parametrize("width", [1000, 1320, 1600])
+def test_grid_rows_are_full_width_without_a_scroll_bar(make_app, qtbot, photos, width):
+    # Qt wraps the cells as if the scroll bar were there; the cells used to be spread
+    # over the whole viewport, so the last column went to the next row and left a gap.
+    parts = make_app()
+    w = parts.window
+    import_and_wait(qtbot, w, photos(6))
+    wait_listed(qtbot, w, 12)
+    w.resize(width, 1000)
+    grid = w.browse.grid
+    qtbot.waitUntil(lambda: grid.viewport().width() > width - 100)
+    grid.doItemsLayout()
+    assert not grid.verticalScrollBar().isVisible()
+    first_row_y = grid.visualRect(w.browse.model.index(0, 0)).top()
+    in_first_row = sum(
+        grid.visualRect(w.browse.model.index(r, 0)).top() == first_row_y for r in range(12)
+    )
+    assert in_first_row == grid.columns() < 12
+    # the row fills the width: less than a card is left over
+    spare = grid.viewport().width() - in_first_row * grid.gridSize().width()
+    assert spare < grid.gridSize().width()
+
+
 def test_import_actions_use_the_file_dialogs(make_app, qtbot, photos, monkeypatch):
     from PySide6.QtWidgets import QFileDialog
 

@@ -11,6 +11,8 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QListView,
     QStackedWidget,
+    QStyle,
+    QStyleOption,
     QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
@@ -79,10 +81,33 @@ class GarmentGrid(QListView):
         super().resizeEvent(event)
         self._fit_columns()
 
+    def layout_width(self) -> int:
+        """The width Qt lays the cells out in (as QListViewPrivate::prepareItemsLayout)."""
+        width = self.maximumViewportSize().width()
+        style, bar = self.style(), self.verticalScrollBar()
+        if self.verticalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAsNeeded and not (
+            style.pixelMetric(QStyle.PixelMetric.PM_ScrollView_ScrollBarOverlap, None, bar)
+        ):
+            width -= style.pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, bar)
+            if style.styleHint(QStyle.StyleHint.SH_ScrollView_FrameOnlyAroundContents, None, self):
+                option = QStyleOption()
+                option.initFrom(self)
+                frame = style.pixelMetric(QStyle.PixelMetric.PM_DefaultFrameWidth, option, self)
+                width -= 2 * frame
+        return width
+
+    def columns(self) -> int:
+        """How many cards a row holds."""
+        grid = self.gridSize()
+        return max(1, (self.layout_width() - 2) // grid.width()) if grid.isValid() else 1
+
     def _fit_columns(self) -> None:
         if not self._cell.isValid():
             return
-        width = self.viewport().width() - 2
+        # The width Qt wraps the cells in: with the vertical scroll bar "as needed", its
+        # list view keeps room for the bar even while it is hidden. Spreading the cells
+        # over the whole viewport instead pushed the last column onto the next row.
+        width = self.layout_width() - 2
         gap = 6
         columns = max(1, width // (self._cell.width() + gap))
         grid = QSize(max(self._cell.width() + gap, width // columns), self._cell.height() + gap)
