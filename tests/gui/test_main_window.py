@@ -52,8 +52,12 @@ def test_import_fills_the_grid_and_status_bar(make_app, qtbot, photos):
     assert "Imported 3 photos (6 garments)" in w.statusBar().currentMessage()
     rec = w.browse.model.index(0, 0).data(Qt.ItemDataRole.UserRole)
     assert rec.cutout_path.exists()
-    # importing the same photos again finds duplicates, not new garments
-    summary = import_and_wait(qtbot, w, photos(3))
+    # importing the same photos again finds duplicates, not new garments; the last
+    # import's headline gives way to the new import's progress
+    with qtbot.waitSignal(w.importer.finished, timeout=20_000) as again:
+        assert w.import_paths(photos(3), review=False)
+        assert w.statusBar().currentMessage() == ""
+    summary = again.args[0]
     assert len(summary.duplicates) == 3 and summary.photos == 0
     assert parts.session.count() == 6
 
@@ -299,9 +303,11 @@ def test_delete_with_confirmation_and_undo(make_app, qtbot, photos, monkeypatch)
     w.garment_view.delete_button.click()
     assert w.pages.currentWidget() is w.browse
     assert parts.session.count() == 3
+    assert w.undo_notice.isVisible()
     w.actions_["undo"].trigger()
     assert parts.session.count() == 4
     assert parts.session.wardrobe.garment(victim).id == victim
+    assert not w.undo_notice.isVisible()  # its Undo is done: no stale offer to undo
     # deleting everything shows the empty state again
     monkeypatch.setattr(w, "confirm_delete", lambda n: True)
     wait_listed(qtbot, w, 4)

@@ -134,6 +134,7 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
         self._count = -1
         self._listing_stale = False  # a garment was edited in its view since the last listing
+        self._notice_index = 0  # the undo stack's index, to tell an undo from a push
         self.refresh()
 
     # --- construction ------------------------------------------------------------------
@@ -313,6 +314,8 @@ class MainWindow(QMainWindow):
         status = self.statusBar()
         self.undo_notice = UndoNotice(status)
         self.undo_notice.button.clicked.connect(self.undo_last)
+        # Undone by Ctrl+Z or the menu: the notice's offer is spent.
+        self.undo_stack.indexChanged.connect(self._undo_index_changed)
         status.addWidget(self.undo_notice)
         self.progress = ProgressPanel(status)
         self.progress.cancelRequested.connect(self.importer.cancel)
@@ -475,6 +478,7 @@ class MainWindow(QMainWindow):
 
     @Slot(int)
     def _import_started(self, n: int) -> None:
+        self.statusBar().clearMessage()  # the last import's headline would run into the progress
         self.progress.begin(f"Preparing {n} item{'s' if n != 1 else ''}…")
         for name in ("import_photos", "import_folder"):
             self.actions_[name].setEnabled(False)
@@ -555,6 +559,12 @@ class MainWindow(QMainWindow):
         if self.undo_stack.canUndo():
             self.undo_stack.undo()
         self.undo_notice.hide()
+
+    @Slot(int)
+    def _undo_index_changed(self, index: int) -> None:
+        if index < self._notice_index:
+            self.undo_notice.hide()
+        self._notice_index = index
 
     # --- dialogs -----------------------------------------------------------------------
     @Slot()
