@@ -91,6 +91,15 @@ def shutdown_workers() -> Iterator[None]:
     QApplication.processEvents()
 
 
+@pytest.fixture(autouse=True)
+def stop_review_without_asking(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Closing a review with photos left asks first (a modal question would hang an
+    offscreen test): answered yes, unless a test patches ``confirm_stop`` itself."""
+    from wardrobe_app.ui.review_dialog import ReviewDialog
+
+    monkeypatch.setattr(ReviewDialog, "confirm_stop", lambda self, left: True)
+
+
 class SlowAnalyser(FakeAnalyser):
     """The fake analyser, taking ``delay`` seconds per photo (like a real model on CPU)."""
 

@@ -49,7 +49,14 @@ def test_untick_recategorise_discard_and_save(make_app, qtbot, photos):
         top_row = next(r for r in dialog.rows if r.chosen_category() == "top")
         bottom_row = next(r for r in dialog.rows if r.chosen_category() == "bottom")
         bottom_row.keep.setChecked(False)
+        assert bottom_row.cutout.graphicsEffect().opacity() < 0.5  # unticked: faded
+        overlay = dialog.current.overlay
         top_row.category.setCurrentIndex(top_row.category.findData("one-piece"))
+        top_row.category.activated.emit(top_row.category.currentIndex())
+        # the overlay shows it in its new class, and the row no longer claims the model's
+        # type and certainty for it
+        assert dialog.current.overlay != overlay
+        assert top_row.info.text().endswith("your choice")
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
         # photo 2: discard
         qtbot.waitUntil(
@@ -101,10 +108,24 @@ def test_stop_discards_unreviewed_photos(make_app, qtbot, photos):
 
 
 @pytest.mark.parametrize("closing", ["escape", "close"])
-def test_closing_the_review_stops_the_import(make_app, qtbot, photos, closing):
+def test_closing_the_review_asks_then_stops_the_import(make_app, qtbot, photos, closing):
     parts = make_app(review=True)
     w = parts.window
     dialog = start_review(qtbot, w, photos(2))
+    asked: list[int] = []
+
+    def answer(left: int, yes: bool) -> bool:
+        asked.append(left)
+        return yes
+
+    # "No": an Esc by mistake loses nothing, the review goes on
+    dialog.confirm_stop = lambda left: answer(left, False)
+    if closing == "escape":
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    else:
+        dialog.close()
+    assert asked == [2] and dialog.isVisible() and w.importer.busy()
+    dialog.confirm_stop = lambda left: answer(left, True)
     with qtbot.waitSignal(w.importer.finished, timeout=20_000):
         if closing == "escape":
             qtbot.keyClick(dialog, Qt.Key.Key_Escape)
@@ -157,6 +178,7 @@ def test_missing_file_is_reported_in_plain_words(make_app, qtbot, photos, tmp_pa
     w = parts.window
     gone = tmp_path / "gone.jpg"
     dialog = start_review(qtbot, w, [gone, *photos(1)])
+    qtbot.waitUntil(lambda: "1 file skipped" in dialog.subheader.text())
     with qtbot.waitSignal(w.importer.finished, timeout=20_000) as done:
         dialog.save_button.click()
     summary = done.args[0]

@@ -9,7 +9,7 @@ import pytest
 
 from wardrobe_app.types import DetectedGarment, PhotoAnalysis
 from wardrobe_app.vision.garments import garment_of_mask
-from wardrobe_app.vision.merge import merge_garments
+from wardrobe_app.vision.merge import merge_garments, recategorise
 
 
 def _analysis() -> PhotoAnalysis:
@@ -74,3 +74,24 @@ def test_merged_parts_become_one_garment_of_the_chosen_class() -> None:
 def test_bad_merges_are_refused(indices: list[int], category: str, error: type) -> None:
     with pytest.raises(error):
         merge_garments(_analysis(), indices, category, _fill)  # type: ignore[arg-type]
+
+
+def test_recategorise_moves_the_labels_and_drops_a_type_of_another_category() -> None:
+    analysis = _analysis()
+    analysis.garments[0].fine_type = "Skirt"
+    analysis.garments[1].fine_type = "Blouse"
+    before = analysis.labels.copy()
+    as_dress = recategorise(analysis, 0, "one-piece")
+    assert as_dress.garments[0].category == "one-piece"
+    assert as_dress.garments[0].fine_type is None  # "Skirt" is not a one-piece's type
+    assert (as_dress.labels[analysis.garments[0].mask] == 3).all()
+    assert (as_dress.labels[~analysis.garments[0].mask] == before[~analysis.garments[0].mask]).all()
+    assert as_dress.garments[1:] == analysis.garments[1:]
+    # the original is untouched (the review may still show it)
+    assert (analysis.labels == before).all() and analysis.garments[0].category == "bottom"
+    # a type of the new category is kept; the same category is no change at all
+    analysis.garments[1].fine_type = "Skirt"
+    assert recategorise(analysis, 1, "bottom").garments[1].fine_type == "Skirt"
+    assert recategorise(analysis, 1, "top") is analysis
+    with pytest.raises(ValueError, match="category must be one of"):
+        recategorise(analysis, 1, "hat")  # type: ignore[arg-type]

@@ -196,7 +196,7 @@ class ImportController(QObject):
     def _skip_one(self) -> None:
         self._skipped += 1
         if self.dialog is not None:
-            self.dialog.set_expected(self._total - self._skipped)
+            self.dialog.set_expected(self._total - self._skipped, self._skipped)
 
     def _release_backlog(self) -> None:
         with self._cond:

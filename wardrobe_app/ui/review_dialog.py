@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, field
 from functools import partial
+from typing import cast
 
 from PySide6.QtCore import QSize, Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QFont, QImage, QKeySequence, QPixmap, QShortcut
@@ -16,25 +17,28 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFrame,
+    QGraphicsOpacityEffect,
     QHBoxLayout,
     QLabel,
     QMenu,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QSizePolicy,
     QStyle,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from ..types import CATEGORIES, DetectedGarment, PhotoAnalysis
+from ..types import CATEGORIES, Category, DetectedGarment, PhotoAnalysis
+from ..vision.merge import recategorise
 from .icons import dot_icon, standard
 from .image_view import ImageView
 from .imaging import fit_image, preview_pair, rgb_to_qimage
-from .theme import CATEGORY_COLOURS, category_label
+from .theme import CATEGORY_COLOURS, category_label, type_label
 
 CUTOUT_SIDE = 132
+OVERLAY_SIDE = 1000  # the photo's longest side as the review shows it
 
 
 @dataclass
@@ -48,7 +52,7 @@ class ReviewItem:
 
     @classmethod
     def build(cls, analysis: PhotoAnalysis) -> ReviewItem:
-        photo, overlay = preview_pair(analysis.rgb, analysis.labels, max_side=1000)
+        photo, overlay = preview_pair(analysis.rgb, analysis.labels, max_side=OVERLAY_SIDE)
         box = QSize(CUTOUT_SIDE * 2, CUTOUT_SIDE * 2)
         cutouts = [fit_image(rgb_to_qimage(g.cutout), box) for g in analysis.garments]
         return cls(analysis, photo, overlay, cutouts)
@@ -80,10 +84,10 @@ class GarmentRow(QFrame):
         details.setSpacing(6)
         details.addWidget(self.keep)
         details.addWidget(self.category)
-        kind = garment.fine_type or category_label(garment.category)
-        info = QLabel(f"{kind.capitalize()} · {garment.confidence:.0%} sure", self)
-        info.setObjectName("fineType")
-        details.addWidget(info)
+        self.info = QLabel(self)
+        self.info.setObjectName("fineType")
+        self.show_type(garment, chosen=False)
+        details.addWidget(self.info)
         swatches = QHBoxLayout()
         swatches.setSpacing(4)
         for colour in garment.colours[:4]:
@@ -100,10 +104,27 @@ class GarmentRow(QFrame):
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(cut)
         layout.addLayout(details, 1)
-        self.keep.toggled.connect(lambda on: cut.setEnabled(on))
+        # An unticked garment is faded, so what will be saved shows at a glance.
+        self._fade = QGraphicsOpacityEffect(cut)
+        self._fade.setOpacity(1.0)
+        cut.setGraphicsEffect(self._fade)
+        self.keep.toggled.connect(self._kept)
 
     def chosen_category(self) -> str:
         return str(self.category.currentData())
+
+    def show_type(self, garment: DetectedGarment, chosen: bool) -> None:
+        """The type and how sure the model is ("Blouse · 93% sure"); once the user has
+        chosen the category, "your choice" (with the type only where it still fits)."""
+        kind = type_label(garment.fine_type or category_label(garment.category))
+        sure = "your choice" if chosen else f"{garment.confidence:.0%} sure"
+        self.info.setText(f"{kind} · {sure}")
+
+    @Slot(bool)
+    def _kept(self, on: bool) -> None:
+        self.cutout.setEnabled(on)
+        self._fade.setOpacity(1.0 if on else 0.3)
+        self.info.setEnabled(on)
 
 
 class ReviewDialog(QDialog):
@@ -125,6 +146,7 @@ class ReviewDialog(QDialog):
         self.reviewed = 0
         self.analysis_done = False
         self.expected = 0
+        self.skipped = 0
         self.analysed = 0
         self.analysed_files = 0
         self.total_files = 0
@@ -176,14 +198,13 @@ class ReviewDialog(QDialog):
         self.found_label = QLabel(self)
         self.found_label.setObjectName("foundLabel")
         self.found_label.setWordWrap(True)
-        self.merge_button = QToolButton(self)
+        # A push button's menu arrow has room of its own (a tool button's overlapped the text).
+        self.merge_button = QPushButton("Merge ticked into one", self)
         self.merge_button.setObjectName("mergeGarments")
-        self.merge_button.setText("Merge ticked into one")
         self.merge_button.setToolTip(
             "One garment found in parts, such as a dress taken for a top and a bottom?\n"
             "Tick only its parts, then merge them into one garment."
         )
-        self.merge_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         merge_menu = QMenu(self.merge_button)
         for cat in ("one-piece", "top", "bottom"):
             action = merge_menu.addAction(
@@ -241,9 +262,11 @@ class ReviewDialog(QDialog):
         self._refresh()
 
     # --- feeding -----------------------------------------------------------------------
-    def set_expected(self, total: int) -> None:
-        """How many photos will reach the review (files that failed are not counted)."""
+    def set_expected(self, total: int, skipped: int = 0) -> None:
+        """How many photos will reach the review: the files found less the ``skipped``
+        ones (unreadable, or already in the wardrobe), which the subheader counts."""
         self.expected = total
+        self.skipped = skipped
         self._refresh_header()
 
     def set_progress(self, done: int, total: int) -> None:
@@ -305,10 +328,22 @@ class ReviewDialog(QDialog):
                 row.keep.setChecked(False)
 
     def _apply_edits(self) -> None:
-        if self.current is None:
+        """The categories chosen in the rows, into the photo's analysis (and its overlay)."""
+        item = self.current
+        if item is None:
             return
+        analysis = item.analysis
         for row in self.rows:
-            self.current.analysis.garments[row.index].category = row.chosen_category()  # type: ignore[assignment]
+            analysis = recategorise(analysis, row.index, cast(Category, row.chosen_category()))
+        if analysis is not item.analysis:
+            item.analysis = analysis
+            item.overlay = preview_pair(analysis.rgb, analysis.labels, max_side=OVERLAY_SIDE)[1]
+
+    def _category_chosen(self, row: GarmentRow, _index: int) -> None:
+        self._apply_edits()
+        if self.current is not None:
+            row.show_type(self.current.analysis.garments[row.index], chosen=True)
+        self._show_photo()
 
     @Slot()
     def save_current(self) -> None:
@@ -353,15 +388,37 @@ class ReviewDialog(QDialog):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self._stopped and self.result() != QDialog.DialogCode.Accepted:
+            if not self._may_stop():
+                event.ignore()
+                return
             self._stopped = True
             self.stopRequested.emit()
         super().closeEvent(event)
 
     def reject(self) -> None:
         if not self._stopped:
+            if not self._may_stop():
+                return  # Esc by mistake: the review goes on
             self._stopped = True
             self.stopRequested.emit()
         super().reject()
+
+    def _may_stop(self) -> bool:
+        """Esc or the window's close button stop the whole import: asked first where
+        photos would be lost (the Stop button says so on itself)."""
+        left = self.pending() + (0 if self.analysis_done else max(0, self.expected - self.analysed))
+        return left == 0 or self.confirm_stop(left)
+
+    def confirm_stop(self, left: int) -> bool:
+        answer = QMessageBox.question(
+            self,
+            "Stop the import?",
+            f"{left} photo{'s' if left != 1 else ''} not reviewed yet will not be saved.\n"
+            "The photos saved so far stay in the wardrobe.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     # --- display -----------------------------------------------------------------------
     def _next(self) -> None:
@@ -406,6 +463,7 @@ class ReviewDialog(QDialog):
         for i in range(len(garments)):
             row = GarmentRow(i, item, self.garment_box)
             row.keep.toggled.connect(self._update_buttons)
+            row.category.activated.connect(partial(self._category_chosen, row))
             self.rows.append(row)
             self.garment_layout.addWidget(row)
         self.garment_layout.addStretch(1)
@@ -442,5 +500,11 @@ class ReviewDialog(QDialog):
             parts.append(f"{waiting} more ready to review")
         if not self.analysis_done and self.total_files:
             shown = min(self.analysed_files + 1, self.total_files)
-            parts.append(f"analysing photo {shown} of {self.total_files}")
+            parts.append(f"analysing file {shown} of {self.total_files}")
+        if self.skipped:
+            # why "of N" went down: those files never reach the review
+            parts.append(
+                f"{self.skipped} file{'s' if self.skipped != 1 else ''} skipped "
+                "(already in the wardrobe or not readable, listed at the end)"
+            )
         self.subheader.setText(" · ".join(parts))

@@ -1,7 +1,8 @@
 """Several garments found where there is one: a dress split at the waist into a top and
 a bottom, say (the shipped segmenter splits 5 of the 29 one-pieces of CCP's val photos;
 see its MODEL.md). The review merges them back into one garment before anything is
-saved; a garment found whole in the wrong class only needs its category changed."""
+saved; a garment found whole in the wrong class only needs its category changed
+(``recategorise``)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from wardrobe_app.types import (
     PhotoAnalysis,
 )
 
+from .embedder import FINE_TYPE_CATEGORY
 from .garments import garment_of_mask
 
 # ``Analyser.fill_vectors``: a garment's vector and fine type from its cut-out and category
@@ -52,4 +54,24 @@ def merge_garments(
     labels[union] = LABEL_OF_CATEGORY[category]
     rest = [g for i, g in enumerate(analysis.garments) if i not in chosen]
     garments = sorted([*rest, merged], key=lambda g: -g.area)  # largest first, as found
+    return dataclasses.replace(analysis, labels=labels, garments=garments)
+
+
+def recategorise(analysis: PhotoAnalysis, index: int, category: Category) -> PhotoAnalysis:
+    """A copy of ``analysis`` in which garment ``index`` is of ``category``: the label
+    map follows (the overlays and the stored mask show it in its new class), and a fine
+    type of another category ("Outwear" for what is now a one-piece) is dropped rather
+    than saved against it."""
+    if category not in CATEGORIES:
+        raise ValueError(f"category must be one of {', '.join(CATEGORIES)}, not {category!r}")
+    garment = analysis.garments[index]
+    if garment.category == category:
+        return analysis
+    fine = garment.fine_type
+    if fine is not None and FINE_TYPE_CATEGORY.get(fine) != category:
+        fine = None
+    labels = np.array(analysis.labels, np.uint8, copy=True)
+    labels[np.asarray(garment.mask, bool)] = LABEL_OF_CATEGORY[category]
+    garments = list(analysis.garments)
+    garments[index] = dataclasses.replace(garment, category=category, fine_type=fine)
     return dataclasses.replace(analysis, labels=labels, garments=garments)
