@@ -82,6 +82,33 @@ def test_failed_files_are_listed_with_reasons(make_app, qtbot, photos, tmp_path)
     w.report_dialog.close()
 
 
+def test_report_keeps_reasons_readable_and_an_empty_folder_says_so(make_app, qtbot, tmp_path):
+    from wardrobe_app.ui.import_report import FILE_COLUMN_MAX, ImportReportDialog, ImportSummary
+
+    parts = make_app()
+    w = parts.window
+    empty = tmp_path / "nothing here"
+    empty.mkdir()
+    summary = import_and_wait(qtbot, w, [empty])
+    assert summary.headline().startswith("No photos found there")
+    assert "No photos found there" in w.statusBar().currentMessage()
+    # a long file name does not squeeze the reason out of sight; every reason has a tooltip
+    long_name = tmp_path / ("0f3c2d9e-" * 8 + ".jpg")
+    plain = tmp_path / "plain.png"
+    report = ImportReportDialog(
+        ImportSummary(
+            failed=[(long_name, f"{long_name}: truncated image, the file ends early")],
+            no_garment=[(plain, "no garment found: is it a photo of clothes?")],
+        ),
+        w,
+    )
+    qtbot.addWidget(report)
+    assert report.tree.columnWidth(0) <= FILE_COLUMN_MAX
+    for row in range(2):
+        item = report.tree.topLevelItem(row)
+        assert item.toolTip(1) and item.toolTip(1).endswith(item.text(1))
+
+
 def test_drop_photos_onto_the_window_imports_them(make_app, qtbot, photos):
     parts = make_app()
     w = parts.window

@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QHeaderView,
     QLabel,
     QStyle,
     QTreeWidget,
@@ -19,6 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from .icons import standard
+
+FILE_COLUMN_MAX = 280  # px, of the dialog's 720
 
 
 @dataclass
@@ -32,6 +33,15 @@ class ImportSummary:
     no_garment: list[tuple[Path, str]] = field(default_factory=list)
 
     def headline(self) -> str:
+        if not (
+            self.photos
+            or self.duplicates
+            or self.failed
+            or self.no_garment
+            or self.discarded
+            or self.cancelled
+        ):
+            return "No photos found there (Wardrobe reads JPEG, PNG, HEIC, WebP, TIFF and more)"
         parts = [
             f"Imported {self.photos} photo{'s' if self.photos != 1 else ''} "
             f"({self.garments} garment{'s' if self.garments != 1 else ''})"
@@ -65,7 +75,7 @@ class ImportReportDialog(QDialog):
         self.tree.setHeaderLabels(["File", "Reason"])
         self.tree.setRootIsDecorated(False)
         self.tree.setAlternatingRowColors(True)
-        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # long names keep both ends
         warn = standard(QStyle.StandardPixmap.SP_MessageBoxWarning)
         info = standard(QStyle.StandardPixmap.SP_MessageBoxInformation)
         for path, reason in summary.failed:
@@ -78,7 +88,11 @@ class ImportReportDialog(QDialog):
             item = QTreeWidgetItem([path.name, reason or "no garment found"])
             item.setIcon(0, info)
             item.setToolTip(0, str(path))
+            item.setToolTip(1, reason or "no garment found")
             self.tree.addTopLevelItem(item)
+        # The file column as wide as its names but at most ~40%: the reason is the news.
+        self.tree.resizeColumnToContents(0)
+        self.tree.setColumnWidth(0, min(self.tree.columnWidth(0), FILE_COLUMN_MAX))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         buttons.accepted.connect(self.accept)

@@ -81,7 +81,11 @@ def load_image(path: str | os.PathLike[str]) -> np.ndarray:
     except UnidentifiedImageError as exc:
         raise ImageLoadError(f"{path}: not an image file Wardrobe can read") from exc
     except (OSError, SyntaxError, ValueError) as exc:
-        raise ImageLoadError(f"{path}: damaged or truncated image ({exc})") from exc
+        if "truncated" in str(exc):  # Pillow's "image file is truncated (N bytes not processed)"
+            raise ImageLoadError(
+                f"{path}: truncated image, the file ends early (an unfinished download or copy?)"
+            ) from exc
+        raise ImageLoadError(f"{path}: damaged image ({exc})") from exc
     except MemoryError as exc:
         raise ImageLoadError(f"{path}: too large to load into memory") from exc
     if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.size == 0:
