@@ -71,6 +71,14 @@ CLOSE_WAIT_S = 10.0  # at close, how long to wait for a background index build
 NO_GARMENT = "no garment found"
 
 
+# The lowest similarity (cosine of garment vectors) worth showing a person as "similar"
+# (the GUI's strips; the CLI and the API list the k nearest unless asked). On 300 item
+# photos of held-out senders (`python tests/benchmarks/similarity_floor.py`), pairs of
+# the same label score a median 0.53, pairs of different labels -0.00 (95th percentile
+# 0.38); 0.2 keeps 70% of the first and 13% of the second. Below it, "0%" matches.
+SIMILAR_FLOOR = 0.2
+
+
 def default_analyser() -> Analyser:
     """The analyser a ``Wardrobe`` without one uses: hook, env var, else the real pipeline."""
     if ANALYSER_FACTORY is not None:
@@ -876,19 +884,34 @@ class Wardrobe:
             out.setdefault(cat, set()).add(gid)
         return out
 
-    def _hits(self, s: Session, pairs: list[tuple[int, float]]) -> list[SimilarHit]:
+    def _hits(
+        self, s: Session, pairs: list[tuple[int, float]], min_score: float | None = None
+    ) -> list[SimilarHit]:
+        if min_score is not None:
+            pairs = [(i, score) for i, score in pairs if score >= min_score]
         if not pairs:
             return []
         records = {r.id: r for r in self._records(s, [i for i, _ in pairs])}
         return [SimilarHit(records[i], float(score)) for i, score in pairs if i in records]
 
-    def similar(self, garment_id: int, k: int = 10, same_category: bool = True) -> list[SimilarHit]:
-        return self.similar_many([garment_id], k, same_category)[int(garment_id)]
+    def similar(
+        self,
+        garment_id: int,
+        k: int = 10,
+        same_category: bool = True,
+        min_score: float | None = None,
+    ) -> list[SimilarHit]:
+        return self.similar_many([garment_id], k, same_category, min_score)[int(garment_id)]
 
     def similar_many(
-        self, ids: Sequence[int], k: int = 10, same_category: bool = True
+        self,
+        ids: Sequence[int],
+        k: int = 10,
+        same_category: bool = True,
+        min_score: float | None = None,
     ) -> dict[int, list[SimilarHit]]:
-        """Similar garments for each id (KeyError for an unknown or deleted id)."""
+        """Similar garments for each id (KeyError for an unknown or deleted id): the ``k``
+        nearest, less those scoring under ``min_score`` (``SIMILAR_FLOOR`` for people)."""
         wanted = [int(i) for i in ids]
         with self.store.session() as s:
             rows = {
@@ -921,14 +944,18 @@ class Wardrobe:
                     continue
                 allowed = groups.get(row.category, set()) if groups is not None else None
                 pairs = index.query(vec, k, exclude=(gid,), allowed=allowed)
-                out[gid] = self._hits(s, pairs)
+                out[gid] = self._hits(s, pairs, min_score)
         return out
 
     def similar_to_photo(
-        self, path: Path, k: int = 10, kind: KindChoice = "auto"
+        self,
+        path: Path,
+        k: int = 10,
+        kind: KindChoice = "auto",
+        min_score: float | None = None,
     ) -> tuple[PhotoAnalysis, list[list[SimilarHit]]]:
         """Analyse a photo that is not imported and find similar garments for each of its
-        garments (same category); saves nothing."""
+        garments (same category, ``min_score`` as in ``similar_many``); saves nothing."""
         analysis = self.analyse(Path(path), kind)
         results: list[list[SimilarHit]] = []
         with self.store.session() as s:
@@ -941,7 +968,7 @@ class Wardrobe:
                 pairs = index.query(
                     np.asarray(g.vector, np.float32), k, allowed=groups.get(g.category, set())
                 )
-                results.append(self._hits(s, pairs))
+                results.append(self._hits(s, pairs, min_score))
         return analysis, results
 
     def reindex(self) -> int:

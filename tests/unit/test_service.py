@@ -429,6 +429,10 @@ def test_similar_hits_exclude_query_and_respect_category(
     assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
     any_cat = wardrobe.similar(1, k=10, same_category=False)
     assert len(any_cat) == 9
+    # a floor drops the weak matches, and only those, in the same order
+    floor = (any_cat[3].score + any_cat[4].score) / 2
+    kept = wardrobe.similar(1, k=10, same_category=False, min_score=floor)
+    assert [h.garment.id for h in kept] == [h.garment.id for h in any_cat[:4]]
     with pytest.raises(KeyError):
         wardrobe.similar(12345)
 

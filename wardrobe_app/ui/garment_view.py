@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..service import SIMILAR_FLOOR
 from ..types import CATEGORIES, GarmentRecord, SimilarHit
 from .garment_model import display_name
 from .garment_strip import GarmentStrip
@@ -327,7 +328,9 @@ class GarmentView(QWidget):
         gid = record.id
 
         def similar(ctx: WorkerContext) -> tuple[int, list[SimilarHit]]:
-            return gid, wardrobe.similar(gid, k=SIMILAR_K, same_category=same)
+            return gid, wardrobe.similar(
+                gid, k=SIMILAR_K, same_category=same, min_score=SIMILAR_FLOOR
+            )
 
         def worn_with(ctx: WorkerContext) -> tuple[int, list[GarmentRecord]]:
             return gid, wardrobe.worn_with(gid)

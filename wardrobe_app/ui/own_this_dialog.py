@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..service import SIMILAR_FLOOR
 from ..types import DetectedGarment, PhotoAnalysis, SimilarHit
 from ..vision.image_io import IMAGE_SUFFIXES, ImageLoadError
 from .garment_strip import GarmentStrip
@@ -200,7 +201,9 @@ class OwnThisDialog(QDialog):
 
     def _job(self, ctx: WorkerContext, path: Path) -> OwnThisResult | str:
         try:
-            analysis, hits = self.session.wardrobe.similar_to_photo(path, k=MATCHES)
+            analysis, hits = self.session.wardrobe.similar_to_photo(
+                path, k=MATCHES, min_score=SIMILAR_FLOOR
+            )
         except ImageLoadError as exc:  # a bad file is an answer, not a crash
             return str(exc)
         _photo, overlay = preview_pair(analysis.rgb, analysis.labels, max_side=900)
