@@ -47,6 +47,7 @@ from .types import (
     PhotoAnalysis,
     SimilarHit,
 )
+from .vision.colours import PALETTE_NAMES
 from .vision.image_io import IMAGE_SUFFIXES, MAX_PIXELS, ImageLoadError, is_image_path
 from .vision.merge import merge_garments
 
@@ -743,7 +744,16 @@ class Wardrobe:
             needles = flt.text.lower().split()
             records = [r for r in records if all(n in _haystack(r) for n in needles)]
         if flt.sort == "colour":
-            records.sort(key=lambda r: r.colours[0].name if r.colours else "~")
+            # In the colour chips' order (black, grey, white, ... round the colour wheel),
+            # not the alphabet's; garments without a colour last.
+            rank = {name: i for i, name in enumerate(PALETTE_NAMES)}
+            records.sort(
+                key=lambda r: (
+                    (rank.get(r.colours[0].name, len(rank)), r.colours[0].name)
+                    if r.colours
+                    else (len(rank) + 1, "")
+                )
+            )
         return records
 
     def garment(self, garment_id: int) -> GarmentRecord:

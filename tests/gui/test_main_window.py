@@ -39,6 +39,17 @@ def test_first_run_shows_the_empty_state_and_the_model(make_app, qtbot, home):
     assert w.model_label.text() == "fake analyser fake-1"
     assert w.count_label.text() == "0 garments"
     assert w.actions_["import_photos"].shortcut().toString() == "Ctrl+I"
+    assert "Ctrl+," in [k.toString() for k in w.actions_["settings"].shortcuts()]
+
+
+def test_empty_page_buttons_follow_their_actions(make_app, qtbot, photos):
+    parts = make_app(analyser=SlowAnalyser(delay=0.2))
+    w = parts.window
+    assert w.empty_page.buttons and all(b.isEnabled() for b in w.empty_page.buttons)
+    with qtbot.waitSignal(w.importer.finished, timeout=20_000):
+        assert w.import_paths(photos(2), review=False)
+        assert not any(b.isEnabled() for b in w.empty_page.buttons)  # as the toolbar's
+    assert all(b.isEnabled() for b in w.empty_page.buttons)
 
 
 def test_import_fills_the_grid_and_status_bar(make_app, qtbot, photos):

@@ -271,7 +271,13 @@ def test_browse_filters_and_update(wardrobe: Wardrobe, photos: Photos) -> None:
 
     by_cat = wardrobe.list_garments(GarmentFilter(sort="category", descending=False))
     assert [r.category for r in by_cat] == sorted(r.category for r in by_cat)
-    assert len(wardrobe.list_garments(GarmentFilter(sort="colour"))) == 8
+    by_colour = wardrobe.list_garments(GarmentFilter(sort="colour"))
+    assert len(by_colour) == 8
+    # in the colour chips' order (the palette's), not alphabetical
+    from wardrobe_app.vision.colours import PALETTE_NAMES
+
+    ranks = [PALETTE_NAMES.index(r.colours[0].name) for r in by_colour if r.colours]
+    assert ranks == sorted(ranks)
 
 
 def test_worn_with_and_labels(wardrobe: Wardrobe, photos: Photos) -> None:

@@ -44,6 +44,9 @@ class EmptyState(QWidget):
             button = QPushButton(action.icon(), action.text().replace("&", ""), self)
             button.setMinimumHeight(34)
             button.clicked.connect(action.trigger)
+            # disabled with its action (during an import), not a button that does nothing
+            button.setEnabled(action.isEnabled())
+            action.enabledChanged.connect(button.setEnabled)
             buttons.addWidget(button)
             self.buttons.append(button)
         buttons.addStretch(1)

@@ -197,7 +197,10 @@ class MainWindow(QMainWindow):
             "settings",
             "&Settings…",
             self.open_settings,
-            QKeySequence.StandardKey.Preferences,
+            # Preferences is no key at all on Linux desktops: Ctrl+, there, as many apps
+            [QKeySequence(QKeySequence.StandardKey.Preferences), QKeySequence("Ctrl+,")]
+            if QKeySequence.keyBindings(QKeySequence.StandardKey.Preferences)
+            else [QKeySequence("Ctrl+,")],
             "settings",
         )
         self._action("quit", "&Quit", self.close, QKeySequence.StandardKey.Quit)

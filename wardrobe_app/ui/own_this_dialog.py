@@ -135,6 +135,7 @@ class OwnThisDialog(QDialog):
         self.choose_button.clicked.connect(self.choose)
         self.status = QLabel(self)
         self.status.setObjectName("ownStatus")
+        self.status.setWordWrap(True)  # a long path or error must not widen the dialog
         top = QHBoxLayout()
         top.addWidget(self.choose_button)
         top.addWidget(self.status, 1)
