@@ -219,9 +219,29 @@ def test_sweep_removes_temp_and_unreferenced(tmp_path: Path) -> None:
     fs = FileStore(tmp_path)
     keep, _ = fs.put_bytes(b"keep", ".png")
     _drop, _ = fs.put_bytes(b"drop", ".png")
-    (fs.incoming / "x.part").write_bytes(b"half")
+    (fs.incoming / f"{'0' * 32}.part").write_bytes(b"half")
     assert fs.sweep({keep}) == 2
     assert fs.all_files() == [keep] and fs.temp_files() == []
+
+
+def test_sweep_never_touches_files_it_did_not_name(tmp_path: Path) -> None:
+    # A folder chosen as the data home may already hold a "files" folder of the user's
+    # own: the clean-up at every start deleted all of it.
+    fs = FileStore(tmp_path)
+    theirs = [
+        tmp_path / "files" / "2023" / "taxes.txt",
+        tmp_path / "files" / "resume.txt",
+        tmp_path / "files" / "ab" / "holiday.jpg",
+        tmp_path / "files" / "ab" / ("cd" + "0" * 62 + ".png"),  # a hash in the wrong shard
+        tmp_path / "files" / ".incoming" / "notes.part",
+    ]
+    for path in theirs:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("mine")
+    ours, _ = fs.put_bytes(b"unreferenced", ".png")
+    assert fs.all_files() == [ours]
+    assert fs.sweep(set()) == 1
+    assert all(path.read_text() == "mine" for path in theirs)
 
 
 def test_startup_cleanup_purges_soft_deleted_and_orphans(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import shutil
 import uuid
 from collections.abc import Iterable, Iterator
@@ -21,6 +22,11 @@ import numpy as np
 
 FILES = "files"
 INCOMING = ".incoming"
+# What this store writes, and so all that its clean-up may ever delete: files/<ab>/<sha256
+# starting ab>.<ext>, and <uuid>.part in .incoming. A folder chosen as a data home may
+# hold other files (a user's own); those are never touched.
+_STORED_NAME = re.compile(r"([0-9a-f]{2})[0-9a-f]{62}(\.[0-9a-z]+)?")
+_TEMP_NAME = re.compile(r"[0-9a-f]{32}\.part")
 _CHUNK = 1 << 20
 # PNG encoder settings per content, chosen for speed (import throughput) over size:
 # masks are 1-bit, label maps and images use zlib's run-length strategy.
@@ -150,45 +156,42 @@ class FileStore:
     # -- start-up cleanup --------------------------------------------------------------
     def all_files(self) -> list[str]:
         """Every stored file (relative paths), temporary ones excluded."""
-        found: list[str] = []
-        for shard in sorted(self.root.iterdir()):
-            if shard.name == INCOMING or not shard.is_dir():
-                continue
-            for entry in shard.iterdir():
-                found.append(f"{FILES}/{shard.name}/{entry.name}")
-        return found
+        return [rel for rel, _ in self._stored_entries()]
 
     def temp_files(self) -> list[Path]:
-        return sorted(self.incoming.iterdir()) if self.incoming.is_dir() else []
+        """Unfinished writes: this store's own temporary files in ``.incoming``."""
+        if not self.incoming.is_dir():
+            return []
+        return sorted(
+            p for p in self.incoming.iterdir() if _TEMP_NAME.fullmatch(p.name) and p.is_file()
+        )
+
+    def _stored_entries(self) -> Iterator[tuple[str, Path]]:
+        """(relative path, path) of each file named as this store names them."""
+        for shard in sorted(self.root.iterdir()):
+            if not (shard.is_dir() and re.fullmatch(r"[0-9a-f]{2}", shard.name)):
+                continue
+            for entry in sorted(shard.iterdir()):
+                named = _STORED_NAME.fullmatch(entry.name)
+                if named and named.group(1) == shard.name and entry.is_file():
+                    yield f"{FILES}/{shard.name}/{entry.name}", entry
 
     def sweep(self, referenced: set[str]) -> int:
-        """Delete temporary files and files no row references; returns how many went."""
+        """Delete this store's temporary files and the stored files no row references;
+        returns how many went. Files it did not name (see ``_STORED_NAME``) stay."""
         removed = 0
         for tmp in self.temp_files():
             with contextlib.suppress(OSError):
-                if tmp.is_dir():
-                    shutil.rmtree(tmp)
-                else:
-                    tmp.unlink()
+                tmp.unlink()
+                removed += 1
+        for rel, entry in list(self._stored_entries()):
+            if rel in referenced:
+                continue
+            with contextlib.suppress(OSError):
+                entry.unlink()
                 removed += 1
         for shard in self.root.iterdir():
-            if shard.name == INCOMING:
-                continue
-            if not shard.is_dir():  # a stray file directly under files/
+            if shard.is_dir() and shard.name != INCOMING:
                 with contextlib.suppress(OSError):
-                    shard.unlink()
-                    removed += 1
-                continue
-            for entry in shard.iterdir():
-                rel = f"{FILES}/{shard.name}/{entry.name}"
-                if rel in referenced:
-                    continue
-                with contextlib.suppress(OSError):
-                    if entry.is_dir():
-                        shutil.rmtree(entry)
-                    else:
-                        entry.unlink()
-                    removed += 1
-            with contextlib.suppress(OSError):
-                shard.rmdir()  # only succeeds when empty
+                    shard.rmdir()  # only succeeds when empty
         return removed
