@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import dataclasses
+import errno
 import importlib
 import logging
 import os
@@ -1000,6 +1001,7 @@ class Wardrobe:
         whose cut-out file is missing (see ``verify``) keeps its row, with no cut-out."""
         directory = Path(directory)
         cutouts = directory / "cutouts"
+        _check_export_target(directory)
         listed_before = _exported_cutouts(directory)  # what an earlier export here wrote
         cutouts.mkdir(parents=True, exist_ok=True)
         written: set[str] = set()
@@ -1085,6 +1087,28 @@ class Wardrobe:
 
 # The first columns of the wardrobe.csv that ``Wardrobe.export`` writes.
 _EXPORT_HEADER = "id,photo_id,category,"
+
+
+def _check_export_target(folder: Path) -> None:
+    """``FileExistsError`` where an export into ``folder`` would overwrite what is not an
+    earlier export's: a wardrobe.csv of the user's own, or files in a cutouts/ folder
+    that no export wrote. A folder holding an earlier export is refreshed in place."""
+    csv_path = folder / "wardrobe.csv"
+    if csv_path.exists():
+        if not _is_export(folder):
+            raise FileExistsError(
+                errno.EEXIST,
+                "exists and is not a Wardrobe export: choose an empty folder or move it",
+                str(csv_path),
+            )
+        return
+    cutouts = folder / "cutouts"
+    if cutouts.is_dir() and any(cutouts.iterdir()):
+        raise FileExistsError(
+            errno.EEXIST,
+            "holds files that no Wardrobe export wrote: choose an empty folder",
+            str(cutouts),
+        )
 
 
 def _exported_cutouts(folder: Path) -> set[str]:

@@ -509,3 +509,32 @@ def test_escape_or_back_in_the_garment_view_goes_back(make_app, qtbot, photos, k
     qtbot.keyClick(w.garment_view.name_edit, key[0], key[1])
     assert w.pages.currentWidget() is w.browse
     assert w.browse.selected_ids() == [w.browse.model.record(1).id]
+
+
+def test_export_from_the_menu_and_a_refused_folder(make_app, qtbot, photos, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    parts = make_app()
+    w = parts.window
+    import_and_wait(qtbot, w, photos(1))
+    wait_listed(qtbot, w, 2)
+    chosen = tmp_path / "export"
+    monkeypatch.setattr(
+        QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: str(chosen))
+    )
+    warnings: list[str] = []
+    monkeypatch.setattr(
+        QMessageBox, "warning", staticmethod(lambda _parent, _title, text: warnings.append(text))
+    )
+    w.actions_["export"].trigger()
+    qtbot.waitUntil(lambda: "Exported 2 garments" in w.statusBar().currentMessage(), timeout=5000)
+    assert (chosen / "wardrobe.csv").is_file()
+    # a folder with a wardrobe.csv of the user's own: refused in words, nothing written
+    chosen = tmp_path / "mine"
+    chosen.mkdir()
+    (chosen / "wardrobe.csv").write_text("rent,1000\n")
+    w.actions_["export"].trigger()
+    qtbot.waitUntil(lambda: bool(warnings), timeout=5000)
+    assert "is not a Wardrobe export" in warnings[0]
+    assert (chosen / "wardrobe.csv").read_text() == "rent,1000\n"
+    assert not (chosen / "cutouts").exists()

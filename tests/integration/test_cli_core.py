@@ -201,6 +201,11 @@ def test_list_show_delete_export_reindex(cli: Run, batch: dict[str, Path], tmp_p
         rows = list(csv.DictReader(fh))
     assert len(rows) == 6
     assert all((tmp_path / "export" / r["cutout"]).is_file() for r in rows)
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "wardrobe.csv").write_text("rent,1000\n")
+    rc, _, err = cli("export", str(tmp_path / "mine"))  # the user's own CSV: not overwritten
+    assert rc == 2 and "is not a Wardrobe export" in err and "mine/wardrobe.csv" in err
+    assert (tmp_path / "mine" / "wardrobe.csv").read_text() == "rent,1000\n"
 
     rc, out, _ = cli("reindex")
     assert rc == 0 and "re-embedded 6" in out

@@ -329,6 +329,23 @@ def test_export(wardrobe: Wardrobe, photos: Photos, tmp_path: Path) -> None:
     assert kept[2].startswith("cutouts/00002-") and (tmp_path / "out" / kept[2]).is_file()
 
 
+@pytest.mark.parametrize("theirs", ["wardrobe.csv", "cutouts/00001-top.png"])
+def test_export_refuses_to_overwrite_files_no_export_wrote(
+    wardrobe: Wardrobe, photos: Photos, tmp_path: Path, theirs: str
+) -> None:
+    wardrobe.import_paths(photos(1))
+    target = tmp_path / "mine"
+    (target / theirs).parent.mkdir(parents=True)
+    (target / theirs).write_text("rent,1000\n")
+    with pytest.raises(FileExistsError, match="choose an empty folder") as refused:
+        wardrobe.export(target)
+    assert refused.value.filename == str(target / theirs.split("/")[0])
+    assert (target / theirs).read_text() == "rent,1000\n"
+    assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*")) == sorted(
+        {theirs, *(["cutouts"] if "/" in theirs else [])}
+    )
+
+
 def test_importing_a_folder_skips_the_cut_outs_of_an_export_in_it(
     wardrobe: Wardrobe, photos: Photos
 ) -> None:

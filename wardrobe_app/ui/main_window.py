@@ -606,15 +606,23 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Exporting…")
         wardrobe, target = self.session.wardrobe, Path(folder)
 
-        def export(ctx: WorkerContext) -> ExportResult:
-            return wardrobe.export(target)
+        def export(ctx: WorkerContext) -> ExportResult | str:
+            try:
+                return wardrobe.export(target)
+            except OSError as exc:  # the folder: not writable, full, or not ours to overwrite
+                where = f"{exc.filename}: " if exc.filename else ""
+                return f"{where}{exc.strerror or exc}"
 
         self.session.runner.start(
             export, queue=Queue.READ, title="Exporting the wardrobe", on_result=self._exported
         )
 
     @Slot(object)
-    def _exported(self, result: ExportResult) -> None:
+    def _exported(self, result: ExportResult | str) -> None:
+        if isinstance(result, str):
+            self.statusBar().clearMessage()
+            QMessageBox.warning(self, "Export failed", f"Nothing was exported.\n\n{result}")
+            return
         text = f"Exported {result.garments} garments to {result.csv_path.parent}"
         if result.missing_cutouts:
             text += f" ({len(result.missing_cutouts)} without a cut-out: its file is missing)"
