@@ -264,6 +264,33 @@ def test_bad_ids_counts_and_colours_are_usage_errors(
     assert "no colour 'purpleish'" in err and "light blue" in err
 
 
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        # an unset "$DIR": "" would be the current folder, imported whole
+        (["import", ""], "empty path"),
+        (["similar-to", " "], "empty path"),
+        (["export", ""], "empty path"),
+        (["segment", "", "--out-dir", "out"], "empty path"),
+        (["train", "--data", "d", "--out", "o", "--epochs", "0"], "must be at least 1, not 0"),
+        (["train", "--data", "d", "--out", "o", "--width", "0"], "must be at least 1, not 0"),
+        (["train", "--data", "d", "--out", "o", "--batch", "x"], "not a whole number: 'x'"),
+        (["train", "--data", "d", "--out", "o", "--lr", "-1"], "must be above 0"),
+        (["pseudo-label", "--data", "d", "--out", "o", "--threshold", "2"], "at most 1"),
+        (["evaluate", "--data", ""], "empty path"),
+    ],
+)
+def test_bad_paths_and_numbers_are_usage_errors_before_any_work(
+    home: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    assert message in _usage_error(["--data-dir", str(home), *argv], capsys)
+
+
+def test_an_empty_data_dir_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    # not a silent fall-back to the default wardrobe
+    assert "empty path" in _usage_error(["--data-dir", "", "list"], capsys)
+
+
 def test_american_colour_spelling_finds_the_garments(cli: Run, batch: dict[str, Path]) -> None:
     from wardrobe_app.cli.core_commands import colour_name
 

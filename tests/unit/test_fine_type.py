@@ -7,7 +7,8 @@ import pytest
 import torch
 
 from wardrobe_app import paths
-from wardrobe_app.vision.embedder import CCP_FINE_TYPE, FINE_TYPE_CATEGORY, Embedder
+from wardrobe_app.vision.embedder import Embedder
+from wardrobe_app.vision.fine_types import CCP_FINE_TYPE, FINE_TYPE_CATEGORY
 
 
 class _Favours(torch.nn.Module):

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .. import __version__, paths
+from .arguments import path_arg
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -25,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument(
         "--data-dir",
+        type=path_arg,
         help=f"wardrobe data folder (default: ${paths.ENV_HOME} or the user data folder)",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")

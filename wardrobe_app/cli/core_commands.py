@@ -17,6 +17,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .arguments import path_arg
+
 if TYPE_CHECKING:
     from ..service import Wardrobe
     from ..types import GarmentRecord, ImportReport, SimilarHit
@@ -152,7 +154,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
     with open_wardrobe() as w:
         files = w.expand_paths([Path(p) for p in args.paths])
         if not files:
-            _err("no photos found in " + ", ".join(args.paths))
+            _err("no photos found in " + ", ".join(map(str, args.paths)))
             if args.json:
                 _emit_json({"imported": [], "duplicates": [], "failed": []})
             return 1
@@ -359,7 +361,7 @@ def _cmd_reindex(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("import", help="import photos (files or folders, recursive)")
-    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("paths", nargs="+", type=path_arg, metavar="PATH")
     p.add_argument("--kind", choices=("auto", "outfit", "item"), default="auto")
     p.add_argument("--json", action="store_true", help="one JSON object on stdout")
     p.set_defaults(func=_cmd_import)
@@ -372,7 +374,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(func=_cmd_similar)
 
     p = sub.add_parser("similar-to", help="garments similar to those in a photo (not imported)")
-    p.add_argument("photo", metavar="PHOTO")
+    p.add_argument("photo", type=path_arg, metavar="PHOTO")
     p.add_argument("-k", type=positive_int, default=10)
     p.add_argument("--kind", choices=("auto", "outfit", "item"), default="auto")
     p.add_argument("--json", action="store_true")
@@ -397,7 +399,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(func=_cmd_delete)
 
     p = sub.add_parser("export", help="cut-outs (PNG) + wardrobe.csv into a folder")
-    p.add_argument("directory", metavar="DIR")
+    p.add_argument("directory", type=path_arg, metavar="DIR")
     p.set_defaults(func=_cmd_export)
 
     p = sub.add_parser("verify", help="check the database and its files (exit 1 on a problem)")

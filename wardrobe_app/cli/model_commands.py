@@ -7,6 +7,8 @@ import json
 import sys
 from pathlib import Path
 
+from .arguments import path_arg, probability, whole
+
 
 def _positive(text: str) -> float:
     value = float(text)
@@ -50,10 +52,10 @@ RAW_EDGES_HELP = (
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("segment", help="write a garment label map for each photo")
-    p.add_argument("images", nargs="+", type=Path, metavar="IMAGE")
-    p.add_argument("--out-dir", type=Path, required=True)
+    p.add_argument("images", nargs="+", type=path_arg, metavar="IMAGE")
+    p.add_argument("--out-dir", type=path_arg, required=True)
     p.add_argument(
-        "--model", type=Path, default=None, help="model folder (default: the shipped one)"
+        "--model", type=path_arg, default=None, help="model folder (default: the shipped one)"
     )
     p.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
     p.add_argument(
@@ -66,15 +68,20 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     t = sub.add_parser("train", help="train a segmenter on CCP")
     t.add_argument(
         "--data",
-        type=Path,
+        type=path_arg,
         required=True,
         help="the CCP folder (images/, labels/, train.txt, val.txt)",
     )
     t.add_argument(
-        "--out", type=Path, required=True, help="run folder: checkpoint, log.csv, curves.png, best/"
+        "--out",
+        type=path_arg,
+        required=True,
+        help="run folder: checkpoint, log.csv, curves.png, best/",
     )
     t.add_argument("--arch", choices=["lite-unet", "unet"], default="lite-unet")
-    t.add_argument("--width", type=int, default=16, help="seed UNet base width (64 = the seed)")
+    t.add_argument(
+        "--width", type=whole(1), default=16, help="seed UNet base width (64 = the seed)"
+    )
     t.add_argument(
         "--encoder",
         choices=["lite0", "lite1", "lite2"],  # efficientnet_lite.ENCODERS (keeps torch out)
@@ -90,9 +97,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     t.add_argument(
         "--crop", type=_size, default=(288, 192), help="training crop HxW (default 288x192)"
     )
-    t.add_argument("--epochs", type=int, default=24)
-    t.add_argument("--batch", type=int, default=8)
-    t.add_argument("--lr", type=float, default=2e-3)
+    t.add_argument("--epochs", type=whole(1), default=24)
+    t.add_argument("--batch", type=whole(1), default=8)
+    t.add_argument("--lr", type=_positive, default=2e-3)
     t.add_argument(
         "--classes",
         type=int,
@@ -101,12 +108,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="4 with one-piece; 3 = the seed's set",
     )
     t.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pt")
-    t.add_argument("--init", type=Path, default=None, help="warm-start from a model folder")
+    t.add_argument("--init", type=path_arg, default=None, help="warm-start from a model folder")
     t.add_argument("--no-pretrained", action="store_true", help="lite-unet: random encoder init")
     t.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
-    t.add_argument("--threads", type=int, default=0, help="CPU threads (0: torch's default)")
+    t.add_argument("--threads", type=whole(0), default=0, help="CPU threads (0: torch's default)")
     t.add_argument(
-        "--workers", type=int, default=0, help="data-loading processes (0: in the main one)"
+        "--workers", type=whole(0), default=0, help="data-loading processes (0: in the main one)"
     )
     t.add_argument("--amp", action="store_true", help="bfloat16 autocast (fast on recent GPUs)")
     t.add_argument(
@@ -117,13 +124,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     t.add_argument(
         "--encoder-weights",
-        type=Path,
+        type=path_arg,
         default=None,
         help="lite-unet: ImageNet weights file of --encoder (default: from its package)",
     )
     t.add_argument(
         "--pseudo",
-        type=Path,
+        type=path_arg,
         default=None,
         help="also train on a pseudo-label folder (wardrobe-cli pseudo-label)",
     )
@@ -156,7 +163,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     t.add_argument(
         "--teacher",
-        type=Path,
+        type=path_arg,
         action="append",
         default=[],
         metavar="MODEL",
@@ -174,26 +181,31 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     s = sub.add_parser(
         "pseudo-label", help="label CCP's unlabeled photos with a model's confident pixels"
     )
-    s.add_argument("--data", type=Path, required=True, help="the CCP folder (reads unlabeled/)")
-    s.add_argument("--out", type=Path, required=True, help="folder to write (CCP's layout)")
-    s.add_argument("--model", type=Path, default=None, help="teacher (default: the shipped one)")
+    s.add_argument("--data", type=path_arg, required=True, help="the CCP folder (reads unlabeled/)")
+    s.add_argument("--out", type=path_arg, required=True, help="folder to write (CCP's layout)")
     s.add_argument(
-        "--threshold", type=float, default=0.9, help="least class probability kept (default 0.9)"
+        "--model", type=path_arg, default=None, help="teacher (default: the shipped one)"
+    )
+    s.add_argument(
+        "--threshold",
+        type=probability,
+        default=0.9,
+        help="least class probability kept (default 0.9)",
     )
     s.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
     s.set_defaults(func=cmd_pseudo_label)
 
     e = sub.add_parser("evaluate", help="IoU per class, mean IoU, pixel accuracy, confusion matrix")
-    e.add_argument("--data", type=Path, required=True, help="a CCP-style folder")
+    e.add_argument("--data", type=path_arg, required=True, help="a CCP-style folder")
     e.add_argument("--split", default="val.txt", help="file of stems (default val.txt)")
-    e.add_argument("--model", type=Path, default=None)
+    e.add_argument("--model", type=path_arg, default=None)
     e.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
     e.add_argument("--json", action="store_true")
     e.add_argument("--single-pass", action="store_true", help=SINGLE_PASS_HELP)
     e.add_argument("--raw-edges", action="store_true", help=RAW_EDGES_HELP)
     e.add_argument(
         "--against",
-        type=Path,
+        type=path_arg,
         default=None,
         metavar="MODEL",
         help="also score this model folder on the same photos and report the paired "
@@ -206,7 +218,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     e.add_argument(
         "--per-photo",
-        type=Path,
+        type=path_arg,
         default=None,
         metavar="CSV",
         help="also write one row per photo: pixel counts per class and each garment's outcome",

@@ -21,50 +21,13 @@ import torch
 from .. import paths
 from .colour_descriptor import COLOUR_DIM, colour_histogram
 from .embedder_net import FEATURE_DIM, EmbedderHeads, Lite0Features
+from .fine_types import CCP_FINE_TYPE, FINE_TYPE_CATEGORY
 from .fold_bn import fold_batch_norms
 from .model_folder import CONFIG_FILE, WEIGHTS_FILE, ModelFolderError, _atomic_write
 from .segmenter import resolve_device
 
 CATEGORY_NAMES = ("top", "bottom", "one-piece", "other")
 KIND_NAMES = ("outfit", "item")
-# The clothing data set's labels by garment class (as its items.csv maps them).
-FINE_TYPE_CATEGORY = {
-    **dict.fromkeys(
-        [
-            "T-Shirt",
-            "Shirt",
-            "Top",
-            "Outwear",
-            "Body",
-            "Longsleeve",
-            "Undershirt",
-            "Polo",
-            "Blouse",
-            "Hoodie",
-            "Blazer",
-        ],
-        "top",
-    ),
-    **dict.fromkeys(["Shorts", "Pants", "Skirt"], "bottom"),
-    "Dress": "one-piece",
-}
-# The "ccp" head's labels (CCP's fine labels of worn garments) in the words of the
-# clothing labels, the types a user sees and filters by.
-CCP_FINE_TYPE = {
-    **dict.fromkeys(["jeans", "pants", "leggings"], "Pants"),
-    "skirt": "Skirt",
-    "shorts": "Shorts",
-    **dict.fromkeys(["dress", "romper"], "Dress"),
-    **dict.fromkeys(["coat", "jacket", "cape", "vest", "cardigan"], "Outwear"),
-    **dict.fromkeys(["blazer", "suit"], "Blazer"),
-    "blouse": "Blouse",
-    "shirt": "Shirt",
-    "t-shirt": "T-Shirt",
-    "top": "Top",
-    **dict.fromkeys(["hoodie", "sweatshirt"], "Hoodie"),
-    **dict.fromkeys(["sweater", "jumper"], "Longsleeve"),
-    "bodysuit": "Body",
-}
 GREY = 128  # background of a cut-out as the network sees it (0 after normalisation)
 
 

@@ -19,7 +19,7 @@ from wardrobe_app.types import (
     PhotoAnalysis,
 )
 
-from .embedder import FINE_TYPE_CATEGORY
+from .fine_types import FINE_TYPE_CATEGORY
 from .garments import garment_of_mask
 
 # ``Analyser.fill_vectors``: a garment's vector and fine type from its cut-out and category

@@ -1,0 +1,43 @@
+"""argparse value types shared by the commands: a bad value is a usage error naming it,
+before any work starts (not a traceback, nor a run that silently does nothing)."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+
+
+def path_arg(text: str) -> Path:
+    """A path that is not empty: ``""`` (an unset shell variable) would mean the current
+    folder, and ``import ""`` imported everything under it."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("empty path (an unset variable in a script?)")
+    return Path(text)
+
+
+def whole(minimum: int) -> Callable[[str], int]:
+    """A whole number of at least ``minimum``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}, not {text}")
+        return value
+
+    parse.__name__ = f"whole number >= {minimum}"
+    return parse
+
+
+def probability(text: str) -> float:
+    """A probability in (0, 1]: a class probability threshold."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0.0 < value <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be above 0 and at most 1, not {text}")
+    return value
