@@ -318,6 +318,12 @@ def test_file_system_and_database_trouble_is_one_error_line(
     err = capsys.readouterr().err
     assert "is not a Wardrobe database it can open" in err
     assert (junk / "wardrobe.sqlite3").read_bytes() == b"this is no database" * 100  # untouched
+    # a folder where the database file should be: "unable to open" in words, no traceback
+    odd = tmp_path / "odd-home"
+    (odd / "wardrobe.sqlite3").mkdir(parents=True)
+    assert main(["--data-dir", str(odd), "list"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("wardrobe-cli: error: cannot use the database") and "Traceback" not in err
 
 
 def test_verify_and_export_when_a_cut_out_file_is_lost(

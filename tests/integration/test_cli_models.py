@@ -288,6 +288,26 @@ def test_train_reports_a_missing_teacher_in_one_line(
     assert not (tmp_path / "run" / "best").exists()
 
 
+def test_train_reports_bad_encoder_weights_and_a_missing_gpu_in_one_line(
+    tiny_ccp: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import torch
+
+    argv = ["train", "--data", str(tiny_ccp), "--out", str(tmp_path / "run")]
+    argv += ["--size", "96x64", "--crop", "64x64", "--epochs", "1", "--threads", "1"]
+    not_weights = tmp_path / "photo.jpg"
+    Image.fromarray(np.zeros((8, 8, 3), np.uint8)).save(not_weights)
+    assert main([*argv, "--encoder-weights", str(not_weights)]) == 2
+    err = capsys.readouterr().err
+    assert f"error: {not_weights}: not a weights file torch can read" in err
+    assert "Traceback" not in err
+    if not torch.cuda.is_available():
+        assert main([*argv, "--device", "cuda"]) == 2
+        err = capsys.readouterr().err
+        assert "error: CUDA was asked for" in err and "Traceback" not in err
+    assert not (tmp_path / "run" / "best").exists()
+
+
 def test_evaluate_record_keeps_the_figures_in_the_model_folder(
     tiny_ccp: Path, tiny_model: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

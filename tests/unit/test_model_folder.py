@@ -79,6 +79,40 @@ def test_bad_json_and_unknown_architecture(folder: Path) -> None:
         load_model(folder)
 
 
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("decoder_channels", "x", "decoder_channels should be a list"),
+        ("decoder_channels", [64, 0], "list of whole numbers above 0"),
+        ("input_size", [384], "two whole numbers"),
+        ("input_size", "384x256", "input_size should be a list"),
+        ("input_size", [384, 8], "of at least 32"),
+        ("std", [0, 0, 0], "three numbers above 0"),
+        ("mean", [0.5, "x", 0.5], "three numbers"),
+        ("width", "64", "width should be a whole number"),
+        ("width", 0, "at least 1"),
+        ("batch_norm", "yes", "true or false"),
+        ("class_names", ["background"], "two names or more"),
+    ],
+)
+def test_config_values_of_the_wrong_kind_are_named(
+    folder: Path, key: str, value: object, message: str
+) -> None:
+    # A hand-edited config.json crashed with a TypeError or IndexError at the first
+    # photo, or (std 0) answered background everywhere without a word.
+    config = json.loads((folder / "config.json").read_text())
+    config[key] = value
+    (folder / "config.json").write_text(json.dumps(config))
+    with pytest.raises(ModelFolderError, match=message):
+        load_model(folder)
+
+
+def test_weights_that_are_no_state_dict(folder: Path) -> None:
+    torch.save({"a": 1}, folder / "weights.pt")
+    with pytest.raises(ModelFolderError, match="does not hold a state dict"):
+        load_model(folder)
+
+
 def test_encoder_is_part_of_the_folder(tmp_path: Path) -> None:
     config = ModelConfig(architecture="lite-unet", encoder="lite2", decoder_channels=[16, 8])
     save_model(build_model(config), config, tmp_path / "m")

@@ -77,6 +77,16 @@ def _database_trouble(exc: Exception) -> int:
             file=sys.stderr,
         )
         return 2
+    # The file or its folder, not the program: read-only, a folder by the file's name,
+    # a full or failing disk.
+    trouble = ("readonly", "unable to open", "disk i/o", "disk is full", "not authorized")
+    if isinstance(orig, sqlite3.OperationalError) and any(t in str(orig).lower() for t in trouble):
+        print(
+            f"wardrobe-cli: error: cannot use the database {paths.database_path()} ({orig}); "
+            "check that it is a file you may write, or point --data-dir at another folder",
+            file=sys.stderr,
+        )
+        return 2
     raise exc
 
 

@@ -314,7 +314,13 @@ def cmd_segment(args: argparse.Namespace) -> int:
 def cmd_train(args: argparse.Namespace) -> int:
     from ..training.train import TrainArgs, train
     from ..vision.model_folder import ModelFolderError
+    from ..vision.segmenter import resolve_device
 
+    try:
+        resolve_device(args.device)  # before any data is read: CUDA asked for, none here
+    except RuntimeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     try:
         result = train(
             TrainArgs(

@@ -175,5 +175,16 @@ class EfficientNetLiteEncoder(nn.Module):
         """Load the ImageNet weights (training time only: needs the weights package)."""
         if path is None:
             path = imagenet_weights_path(self.variant)
-        state = torch.load(path, map_location="cpu", weights_only=True)
-        self.load_state_dict(encoder_state(state), strict=True)
+        try:  # a wrong file raises anything from KeyError to UnpicklingError
+            state = torch.load(path, map_location="cpu", weights_only=True)
+        except OSError:
+            raise
+        except Exception as exc:
+            raise ValueError(f"{path}: not a weights file torch can read ({exc})") from exc
+        try:
+            self.load_state_dict(encoder_state(state), strict=True)
+        except (RuntimeError, AttributeError, TypeError, KeyError) as exc:
+            raise ValueError(
+                f"{path} does not hold EfficientNet-{self.variant.capitalize()} weights: "
+                f"{str(exc)[:200]}"
+            ) from exc

@@ -8,6 +8,7 @@ mismatched folder raises one :class:`ModelFolderError` that says what is wrong.
 from __future__ import annotations
 
 import json
+import math
 import os
 import tempfile
 from collections.abc import Sequence
@@ -68,6 +69,7 @@ class ModelConfig:
         unknown = set(data) - known
         if unknown:
             raise ModelFolderError(f"config.json has unknown keys: {sorted(unknown)}")
+        _check_values(data)
         config = cls(**data)
         if config.architecture not in ARCHITECTURES:
             raise ModelFolderError(
@@ -174,6 +176,61 @@ def read_config(folder: str | os.PathLike[str]) -> ModelConfig:
         raise ModelFolderError(f"{path} is malformed: {exc}") from exc
 
 
+def _check_values(data: dict[str, Any]) -> None:
+    """A hand-edited or damaged config.json: each value of the type (and length) the
+    network is built from, or one clear error naming the key (not a TypeError later, nor
+    a model that quietly answers "background" everywhere, as a zero std did)."""
+    defaults = ModelConfig()
+
+    def bad(key: str, wanted: str) -> ModelFolderError:
+        return ModelFolderError(f"config.json: {key} should be {wanted}, not {data[key]!r}")
+
+    def is_number(v: object) -> bool:
+        return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+
+    for key, value in data.items():
+        default = getattr(defaults, key)
+        if isinstance(default, bool):
+            if not isinstance(value, bool):
+                raise bad(key, "true or false")
+        elif isinstance(default, int):
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise bad(key, "a whole number")
+        elif isinstance(default, float):
+            if not is_number(value):
+                raise bad(key, "a number")
+        elif isinstance(default, str | dict | list) and not isinstance(value, type(default)):
+            raise bad(key, f"a {type(default).__name__}")
+    shapes = {
+        "input_size": (2, "two whole numbers (height, width) of at least 32"),
+        "mean": (3, "three numbers (red, green, blue)"),
+        "std": (3, "three numbers above 0 (red, green, blue)"),
+    }
+    for key, (length, wanted) in shapes.items():
+        if key in data:
+            value = data[key]
+            if len(value) != length or not all(is_number(v) for v in value):
+                raise bad(key, wanted)
+    if "input_size" in data and not all(isinstance(v, int) and v >= 32 for v in data["input_size"]):
+        raise bad("input_size", shapes["input_size"][1])
+    if "std" in data and not all(v > 0 for v in data["std"]):
+        raise bad("std", shapes["std"][1])
+    if "decoder_channels" in data and not (
+        data["decoder_channels"]
+        and all(
+            isinstance(v, int) and not isinstance(v, bool) and v > 0
+            for v in data["decoder_channels"]
+        )
+    ):
+        raise bad("decoder_channels", "a list of whole numbers above 0")
+    if "width" in data and data["width"] < 1:
+        raise bad("width", "a whole number of at least 1")
+    if "class_names" in data and not (
+        len(data["class_names"]) >= 2 and all(isinstance(n, str) for n in data["class_names"])
+    ):
+        raise bad("class_names", "a list of two names or more")
+
+
 def load_model(folder: str | os.PathLike[str]) -> tuple[nn.Module, ModelConfig]:
     """Rebuild the network of a model folder and load its weights (CPU, eval mode)."""
     folder = Path(folder)
@@ -186,8 +243,10 @@ def load_model(folder: str | os.PathLike[str]) -> tuple[nn.Module, ModelConfig]:
     except Exception as exc:  # torch raises several types for a damaged file
         raise ModelFolderError(f"{weights} cannot be read (truncated or corrupt?): {exc}") from exc
     model = build_model(config)
-    if not isinstance(state, dict):
-        raise ModelFolderError(f"{weights} does not hold a state dict")
+    if not isinstance(state, dict) or not all(
+        isinstance(k, str) and isinstance(v, torch.Tensor) for k, v in state.items()
+    ):
+        raise ModelFolderError(f"{weights} does not hold a state dict (names to tensors)")
     state = {k: v.float() if v.is_floating_point() else v for k, v in state.items()}
     broken = [k for k, v in state.items() if v.is_floating_point() and not torch.isfinite(v).all()]
     if broken:
