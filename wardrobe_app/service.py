@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 from sqlalchemy import func, select, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from . import paths
@@ -307,7 +308,10 @@ class Wardrobe:
                         cutout = read_png(self.store.files.abspath(row.cutout_path))
                     except OSError as exc:
                         log.warning("garment %d: cut-out unreadable (%s)", row.id, exc)
-                        row.set_vector(None, None)
+                        # A vector of this embedder stays good (it still finds the garment
+                        # and is found); only one of another embedder's space must go.
+                        if row.vector_version != analyser.embedder_version:
+                            row.set_vector(None, None)
                         continue
                     if cutout.ndim == 2:
                         cutout = np.dstack([cutout] * 3 + [np.full_like(cutout, 255)])
@@ -545,6 +549,16 @@ class Wardrobe:
                     s.flush()
                     records = [self._record(row, photo_rel) for row in rows]
                     photo_id = photo.id
+            except IntegrityError as exc:
+                self._discard_files(created)
+                # Another process (the app beside the CLI) stored the same photo between
+                # the check above and this commit: a duplicate, not a failure.
+                existing = self._photo_by_sha(sha) if "sha256" in str(exc.orig) else None
+                if existing is None:
+                    raise
+                return ImportResult(
+                    path, "duplicate", photo_id=existing, message="already imported"
+                )
             except BaseException:
                 self._discard_files(created)
                 raise

@@ -494,6 +494,24 @@ def test_new_embedder_version_reembeds(make_wardrobe: MakeWardrobe, photos: Phot
     assert_matches_brute_force(w)
 
 
+def test_reindex_keeps_a_good_vector_whose_cut_out_file_is_lost(
+    make_wardrobe: MakeWardrobe, photos: Photos
+) -> None:
+    w = make_wardrobe()
+    w.import_paths(photos(3))
+    before = w.similar(2, k=3)
+    w.garment(2).cutout_path.unlink()
+    assert w.reindex() == 5  # the other five re-embedded
+    assert [h.garment.id for h in w.similar(2, k=3)] == [h.garment.id for h in before]
+    assert 2 in {h.garment.id for h in w.similar(4, k=3) + w.similar(6, k=3)}
+    w.close()
+    # with a new embedder, the old space's vector cannot stay: none, until it is readable
+    new = FakeAnalyser(version="fake-2", permute=True)
+    w = make_wardrobe(analyser=new)
+    w.analyser  # noqa: B018 - loading it re-embeds stale vectors
+    assert w.similar(2, k=3) == []
+
+
 def test_similar_loads_analyser_only_when_vectors_are_stale(
     make_wardrobe: MakeWardrobe, photos: Photos, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -535,3 +553,39 @@ def test_empty_wardrobe(wardrobe: Wardrobe, photos: Photos, tmp_path: Path) -> N
     assert wardrobe.reindex() == 0
     assert wardrobe.export(tmp_path / "out").csv_path.read_text().startswith("id,")
     assert wardrobe.stats() == {"photos": 0, "garments": 0, "top": 0, "bottom": 0, "one-piece": 0}
+
+
+def test_the_same_photo_saved_by_two_wardrobes_at_once_is_a_duplicate(
+    make_wardrobe: MakeWardrobe, photos: Photos, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The app and the CLI on one data folder: both pass the duplicate check before
+    # either commits. The loser used to report a FAILED import with a raw SQL message.
+    import threading
+    import time
+
+    from wardrobe_app.store import files as file_store
+
+    put_png = file_store.FileStore.put_png
+
+    def slow_put_png(self: file_store.FileStore, image: np.ndarray) -> tuple[str, bool]:
+        time.sleep(0.2)  # widens the window between the check and the commit
+        return put_png(self, image)
+
+    monkeypatch.setattr(file_store.FileStore, "put_png", slow_put_png)
+    first, second = make_wardrobe(), make_wardrobe()
+    (photo,) = photos(1)
+    results = {}
+    threads = [
+        threading.Thread(target=lambda w=w, n=n: results.__setitem__(n, w.import_photo(photo)))
+        for n, w in (("first", first), ("second", second))
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    statuses = sorted(r.status for r in results.values())
+    assert statuses == ["duplicate", "imported"], [r.error for r in results.values()]
+    winner = next(r for r in results.values() if r.status == "imported")
+    loser = next(r for r in results.values() if r.status == "duplicate")
+    assert loser.photo_id == winner.photo_id
+    assert first.verify().ok and first.count() == 2
