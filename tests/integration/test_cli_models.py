@@ -167,6 +167,23 @@ def test_evaluate_an_empty_split_is_a_clear_error(
     assert "lists no photos" in capsys.readouterr().err
 
 
+def test_evaluate_checks_its_inputs_before_the_work(
+    tiny_ccp: Path, tiny_model: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stems = (tiny_ccp / "val.txt").read_text().split()
+    (tiny_ccp / "typo.txt").write_text("\n".join([*stems, "9999"]))
+    args = ["evaluate", "--data", str(tiny_ccp), "--model", str(tiny_model)]
+    assert main([*args, "--split", "typo.txt"]) == 2
+    err = capsys.readouterr().err
+    assert "typo.txt names photos" in err and "9999" in err and "Traceback" not in err
+    assert main([*args, "--per-photo", str(tmp_path)]) == 2
+    assert "is a folder: name a CSV file" in capsys.readouterr().err
+    a_file = tmp_path / "model.jpg"
+    a_file.write_bytes(b"x")
+    assert main(["evaluate", "--data", str(tiny_ccp), "--model", str(a_file)]) == 2
+    assert "is a file; a model folder holds config.json" in capsys.readouterr().err
+
+
 def test_evaluate_writes_one_row_per_photo(
     tiny_ccp: Path, tiny_model: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -301,6 +318,10 @@ def test_train_reports_bad_encoder_weights_and_a_missing_gpu_in_one_line(
     err = capsys.readouterr().err
     assert f"error: {not_weights}: not a weights file torch can read" in err
     assert "Traceback" not in err
+    a_file = tmp_path / "a-file"
+    a_file.write_text("x")
+    assert main(["train", "--data", str(tiny_ccp), "--out", str(a_file)]) == 2
+    assert "is a file; name a folder for the run" in capsys.readouterr().err
     if not torch.cuda.is_available():
         assert main([*argv, "--device", "cuda"]) == 2
         err = capsys.readouterr().err

@@ -316,6 +316,9 @@ def cmd_train(args: argparse.Namespace) -> int:
     from ..vision.model_folder import ModelFolderError
     from ..vision.segmenter import resolve_device
 
+    if args.out.is_file():
+        print(f"error: --out {args.out} is a file; name a folder for the run", file=sys.stderr)
+        return 2
     try:
         resolve_device(args.device)  # before any data is read: CUDA asked for, none here
     except RuntimeError as exc:

@@ -62,11 +62,25 @@ def evaluate_folder(
     ``refine_edges``: False keeps the network's upsampled edges (both models alike).
     """
     data = Path(data)
-    segmenter = Segmenter(model, device=device, reframe=reframe, refine_edges=refine_edges)
-    names = segmenter.class_names
     stems = read_split(data, split)
     if not stems:
         raise ValueError(f"{split} lists no photos")
+    # Checked before the work, not after it (a long run lost to a typo).
+    missing = [
+        stem
+        for stem in stems
+        if not (data / "images" / f"{stem}.jpg").is_file()
+        or not (data / "labels" / f"{stem}.png").is_file()
+    ]
+    if missing:
+        shown = ", ".join(missing[:5]) + (
+            f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+        )
+        raise FileNotFoundError(f"{split} names photos {data} lacks (images/ or labels/): {shown}")
+    if per_photo is not None and Path(per_photo).is_dir():
+        raise IsADirectoryError(f"--per-photo {per_photo} is a folder: name a CSV file")
+    segmenter = Segmenter(model, device=device, reframe=reframe, refine_edges=refine_edges)
+    names = segmenter.class_names
     models = [segmenter]
     if against is not None:
         other = Segmenter(against, device=device, reframe=reframe, refine_edges=refine_edges)

@@ -159,6 +159,10 @@ def build_model(config: ModelConfig) -> nn.Module:
 
 def read_config(folder: str | os.PathLike[str]) -> ModelConfig:
     folder = Path(folder)
+    if folder.is_file():
+        raise ModelFolderError(
+            f"{folder} is a file; a model folder holds config.json and weights.pt"
+        )
     if not folder.is_dir():
         raise ModelFolderError(f"model folder {folder} does not exist")
     path = folder / CONFIG_FILE
