@@ -360,3 +360,19 @@ def test_a_busy_database_is_said_so_and_a_bug_keeps_its_traceback(
         _database_trouble(bug)
     with pytest.raises(ZeroDivisionError):
         _database_trouble(ZeroDivisionError("a bug"))
+
+
+def test_a_data_folder_it_may_not_write_is_said_so(
+    home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # (Root, as in CI, may write anywhere: the refusal is what a user's account meets.)
+    from wardrobe_app.cli import core_commands
+
+    def refuse() -> None:
+        raise PermissionError(13, "Permission denied", str(home / "files"))
+
+    monkeypatch.setattr(core_commands, "open_wardrobe", refuse)
+    assert main(["--data-dir", str(home), "list"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"wardrobe-cli: error: {home / 'files'}: Permission denied")
+    assert f"must be able to write in its data folder {home}" in err

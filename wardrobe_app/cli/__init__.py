@@ -49,7 +49,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except OSError as exc:  # a path that is a file, a folder not ours to write, a full disk
         where = f"{exc.filename}: " if exc.filename else ""
-        print(f"wardrobe-cli: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        hint = ""
+        home = paths.data_home()
+        in_home = isinstance(exc.filename, str) and Path(exc.filename).resolve().is_relative_to(
+            home.resolve()
+        )
+        if isinstance(exc, PermissionError) and in_home:
+            hint = f" (Wardrobe must be able to write in its data folder {home})"
+        print(f"wardrobe-cli: error: {where}{exc.strerror or exc}{hint}", file=sys.stderr)
         return 2
     except Exception as exc:
         return _database_trouble(exc)
