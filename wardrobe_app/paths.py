@@ -23,10 +23,15 @@ DEFAULT_EMBEDDER = MODELS_DIR / "embedder"
 SHARED_DATA_DIR = REPO_DIR.parent / "shared" / "data"
 
 
+def chosen_home() -> Path:
+    """The wardrobe's data folder as configured, without creating it."""
+    override = os.environ.get(ENV_HOME)
+    return Path(override).expanduser() if override else Path(platformdirs.user_data_dir(APP_NAME))
+
+
 def data_home() -> Path:
     """The wardrobe's data folder (created on first use)."""
-    override = os.environ.get(ENV_HOME)
-    home = Path(override).expanduser() if override else Path(platformdirs.user_data_dir(APP_NAME))
+    home = chosen_home()
     home.mkdir(parents=True, exist_ok=True)
     return home
 

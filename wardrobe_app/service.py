@@ -1040,7 +1040,7 @@ class Wardrobe:
         ]
         tmp = csv_path.with_name(csv_path.name + ".part")
         missing: list[int] = []
-        with open(tmp, "w", newline="", encoding="utf-8") as fh:
+        with _removed_on_error(tmp), open(tmp, "w", newline="", encoding="utf-8") as fh:
             writer = csv.DictWriter(fh, fieldnames=fields)
             writer.writeheader()
             for r in records:
@@ -1099,8 +1099,20 @@ class Wardrobe:
         return {"photos": photos, "garments": sum(by_cat.values()), **by_cat}
 
 
-# The first columns of the wardrobe.csv that ``Wardrobe.export`` writes.
+# The first columns of the wardrobe.csv that ``Wardrobe.export`` writes, and the names
+# it gives cut-outs ("00012-top-linen-shirt.png", see ``export``).
 _EXPORT_HEADER = "id,photo_id,category,"
+_EXPORT_CUTOUT = re.compile(rf"\d{{5,}}-({'|'.join(CATEGORIES)})(-[a-z0-9-]+)?\.png")
+
+
+@contextlib.contextmanager
+def _removed_on_error(path: Path) -> Iterator[None]:
+    """``path`` (a file being written) deleted if the block fails."""
+    try:
+        yield
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
 
 
 def _check_export_target(folder: Path) -> None:
@@ -1117,7 +1129,10 @@ def _check_export_target(folder: Path) -> None:
             )
         return
     cutouts = folder / "cutouts"
-    if cutouts.is_dir() and any(cutouts.iterdir()):
+    # An export stopped part-way (a full disk) leaves its cut-outs and no wardrobe.csv:
+    # named as exports name them, they are ours, and a retry may replace them.
+    listed = list(cutouts.iterdir()) if cutouts.is_dir() else []
+    if any(not _EXPORT_CUTOUT.fullmatch(p.name) for p in listed):
         raise FileExistsError(
             errno.EEXIST,
             "holds files that no Wardrobe export wrote: choose an empty folder",

@@ -538,3 +538,19 @@ def test_export_from_the_menu_and_a_refused_folder(make_app, qtbot, photos, tmp_
     assert "is not a Wardrobe export" in warnings[0]
     assert (chosen / "wardrobe.csv").read_text() == "rent,1000\n"
     assert not (chosen / "cutouts").exists()
+
+
+@pytest.mark.parametrize("platform_keys", [[], ["Ctrl+,"], ["Ctrl+;"]])
+def test_settings_keys_never_repeat_a_key(monkeypatch, platform_keys):
+    # macOS's Preferences key is Ctrl+, already: listed twice, Qt found it ambiguous.
+    from PySide6.QtGui import QKeySequence
+
+    from wardrobe_app.ui import main_window
+
+    monkeypatch.setattr(
+        main_window.QKeySequence,
+        "keyBindings",
+        staticmethod(lambda _key: [QKeySequence(k) for k in platform_keys]),
+    )
+    keys = [k.toString() for k in main_window._settings_keys()]
+    assert keys == list(dict.fromkeys([*platform_keys, "Ctrl+,"]))

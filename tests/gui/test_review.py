@@ -57,6 +57,16 @@ def test_untick_recategorise_discard_and_save(make_app, qtbot, photos):
         # type and certainty for it
         assert dialog.current.overlay != overlay
         assert top_row.info.text().endswith("your choice")
+        # changed and changed back: the model's type and the overlay come back
+        garment = dialog.current.analysis.garments[top_row.index]
+        fine_type = dialog.current.found.garments[top_row.index].fine_type
+        for category in ("top", "one-piece"):
+            top_row.category.setCurrentIndex(top_row.category.findData(category))
+            top_row.category.activated.emit(top_row.category.currentIndex())
+            if category == "top":
+                assert dialog.current.analysis.garments[top_row.index].fine_type == fine_type
+                assert dialog.current.overlay == overlay
+        assert garment.category == "one-piece"
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
         # photo 2: discard
         qtbot.waitUntil(

@@ -311,6 +311,10 @@ def test_file_system_and_database_trouble_is_one_error_line(
     rc, _, err = cli("export", str(a_file))
     assert rc == 2 and err.startswith("wardrobe-cli: error: ") and "Traceback" not in err
     assert "is a file, not a folder" in _usage_error(["--data-dir", str(a_file), "list"], capsys)
+    # a data folder that cannot be made: one line (the message's hint must not retry it)
+    assert main(["--data-dir", str(a_file / "sub"), "list"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"wardrobe-cli: error: {a_file / 'sub'}: ") and "Traceback" not in err
     junk = tmp_path / "junk-home"
     junk.mkdir()
     (junk / "wardrobe.sqlite3").write_bytes(b"this is no database" * 100)

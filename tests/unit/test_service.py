@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -329,7 +330,7 @@ def test_export(wardrobe: Wardrobe, photos: Photos, tmp_path: Path) -> None:
     assert kept[2].startswith("cutouts/00002-") and (tmp_path / "out" / kept[2]).is_file()
 
 
-@pytest.mark.parametrize("theirs", ["wardrobe.csv", "cutouts/00001-top.png"])
+@pytest.mark.parametrize("theirs", ["wardrobe.csv", "cutouts/holiday.png"])
 def test_export_refuses_to_overwrite_files_no_export_wrote(
     wardrobe: Wardrobe, photos: Photos, tmp_path: Path, theirs: str
 ) -> None:
@@ -344,6 +345,29 @@ def test_export_refuses_to_overwrite_files_no_export_wrote(
     assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*")) == sorted(
         {theirs, *(["cutouts"] if "/" in theirs else [])}
     )
+
+
+def test_an_export_stopped_part_way_can_be_run_again(
+    wardrobe: Wardrobe, photos: Photos, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wardrobe.import_paths(photos(2))
+    copy = shutil.copyfile
+    copied: list[str] = []
+
+    def copy_then_fail(src: Path, dst: Path) -> Path:
+        if copied:
+            raise OSError(28, "No space left on device", str(dst))
+        copied.append(str(dst))
+        return copy(src, dst)
+
+    monkeypatch.setattr(shutil, "copyfile", copy_then_fail)
+    with pytest.raises(OSError, match="No space left"):
+        wardrobe.export(tmp_path / "out")
+    left = sorted(p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*"))
+    assert left == ["cutouts", f"cutouts/{Path(copied[0]).name}"]  # no wardrobe.csv.part
+    monkeypatch.setattr(shutil, "copyfile", copy)
+    result = wardrobe.export(tmp_path / "out")  # its own cut-outs: not refused
+    assert result.garments == 4 and len(list((tmp_path / "out" / "cutouts").iterdir())) == 4
 
 
 def test_importing_a_folder_skips_the_cut_outs_of_an_export_in_it(

@@ -238,10 +238,13 @@ def test_sweep_never_touches_files_it_did_not_name(tmp_path: Path) -> None:
     for path in theirs:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("mine")
+    (tmp_path / "files" / "2024").mkdir()  # an empty folder of theirs
     ours, _ = fs.put_bytes(b"unreferenced", ".png")
     assert fs.all_files() == [ours]
     assert fs.sweep(set()) == 1
     assert all(path.read_text() == "mine" for path in theirs)
+    assert (tmp_path / "files" / "2024").is_dir()
+    assert not fs.abspath(ours).parent.exists()  # our emptied shard goes
 
 
 def test_startup_cleanup_purges_soft_deleted_and_orphans(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ commands so that ``--help`` stays instant.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -50,12 +51,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:  # a path that is a file, a folder not ours to write, a full disk
         where = f"{exc.filename}: " if exc.filename else ""
         hint = ""
-        home = paths.data_home()
-        in_home = isinstance(exc.filename, str) and Path(exc.filename).resolve().is_relative_to(
-            home.resolve()
-        )
-        if isinstance(exc, PermissionError) and in_home:
-            hint = f" (Wardrobe must be able to write in its data folder {home})"
+        home = paths.chosen_home()  # not data_home(): creating it may be what failed
+        if isinstance(exc, PermissionError) and isinstance(exc.filename, str):
+            with contextlib.suppress(OSError, ValueError):
+                if Path(exc.filename).resolve().is_relative_to(home.resolve()):
+                    hint = f" (Wardrobe must be able to write in its data folder {home})"
         print(f"wardrobe-cli: error: {where}{exc.strerror or exc}{hint}", file=sys.stderr)
         return 2
     except Exception as exc:

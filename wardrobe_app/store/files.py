@@ -191,7 +191,7 @@ class FileStore:
                 entry.unlink()
                 removed += 1
         for shard in self.root.iterdir():
-            if shard.is_dir() and shard.name != INCOMING:
+            if shard.is_dir() and re.fullmatch(r"[0-9a-f]{2}", shard.name):
                 with contextlib.suppress(OSError):
                     shard.rmdir()  # only succeeds when empty
         return removed

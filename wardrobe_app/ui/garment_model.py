@@ -43,9 +43,12 @@ class GarmentRoles(IntEnum):
 def display_name(record: GarmentRecord) -> str:
     if record.name:
         return record.name
-    kind = record.fine_type or category_label(record.category)
+    # "Navy T-Shirt", "Navy top": the type as spelled everywhere, a category in lower case
+    kind = type_label(record.fine_type) if record.fine_type else category_label(record.category)
+    if not record.fine_type:
+        kind = kind.lower()
     colour = record.colours[0].name if record.colours else ""
-    return f"{colour} {kind}".strip().capitalize()
+    return type_label(f"{colour} {kind}".strip())
 
 
 def subtitle(record: GarmentRecord) -> str:

@@ -197,10 +197,7 @@ class MainWindow(QMainWindow):
             "settings",
             "&Settings…",
             self.open_settings,
-            # Preferences is no key at all on Linux desktops: Ctrl+, there, as many apps
-            [QKeySequence(QKeySequence.StandardKey.Preferences), QKeySequence("Ctrl+,")]
-            if QKeySequence.keyBindings(QKeySequence.StandardKey.Preferences)
-            else [QKeySequence("Ctrl+,")],
+            _settings_keys(),
             "settings",
         )
         self._action("quit", "&Quit", self.close, QKeySequence.StandardKey.Quit)
@@ -621,7 +618,7 @@ class MainWindow(QMainWindow):
     def _exported(self, result: ExportResult | str) -> None:
         if isinstance(result, str):
             self.statusBar().clearMessage()
-            QMessageBox.warning(self, "Export failed", f"Nothing was exported.\n\n{result}")
+            QMessageBox.warning(self, "Export stopped", f"The export stopped:\n\n{result}")
             return
         text = f"Exported {result.garments} garments to {result.csv_path.parent}"
         if result.missing_cutouts:
@@ -636,6 +633,15 @@ class MainWindow(QMainWindow):
         self.settings.save_window_state(self.saveGeometry(), self.saveState())
         self.session.runner.shutdown(15_000)
         super().closeEvent(event)
+
+
+def _settings_keys() -> list[QKeySequence]:
+    """The platform's Preferences keys, and Ctrl+, where it has none (Linux desktops), as
+    many apps do; never the same key twice (macOS's is Ctrl+,: twice is ambiguous)."""
+    keys = list(QKeySequence.keyBindings(QKeySequence.StandardKey.Preferences))
+    if QKeySequence("Ctrl+,") not in keys:
+        keys.append(QKeySequence("Ctrl+,"))
+    return keys
 
 
 def _separator(parent: QWidget) -> QLabel:

@@ -30,7 +30,7 @@ from .icons import dot_icon, standard
 from .image_view import ImageView
 from .imaging import fit_image, preview_pair, rgb_to_qimage
 from .session import WardrobeSession
-from .theme import CATEGORY_COLOURS, category_label
+from .theme import CATEGORY_COLOURS, category_label, type_label
 from .thumbnails import ThumbnailCache
 from .workers import ErrorInfo, Queue, WorkerContext
 
@@ -78,7 +78,7 @@ class MatchRow(QFrame):
         cat_name = category_label(garment.category)
         title_text = f"<b>{cat_name}</b>"
         if garment.fine_type:
-            title_text = f"<b>{garment.fine_type.capitalize()}</b> · {cat_name}"
+            title_text = f"<b>{type_label(garment.fine_type)}</b> · {cat_name}"
         title = QLabel(title_text, self)
         self.verdict = QLabel(verdict(hits), self)
         self.verdict.setObjectName("verdict")
@@ -86,7 +86,8 @@ class MatchRow(QFrame):
             thumbnails,
             thumb=104,
             parent=self,
-            empty_text="No garment of this category in your wardrobe yet",
+            # matches under SIMILAR_FLOOR are not shown: "none" is not "no garment"
+            empty_text="Nothing of this category in your wardrobe comes close",
         )
         self.strip.setObjectName("matchStrip")
         self.strip.set_records([h.garment for h in hits], [h.score for h in hits])

@@ -49,13 +49,16 @@ class ReviewItem:
     photo: QImage
     overlay: QImage
     cutouts: list[QImage] = field(default_factory=list)
+    # The analysis as found (or merged): categories chosen in the review apply to it, so
+    # a category changed and changed back gets its fine type back.
+    found: PhotoAnalysis | None = None
 
     @classmethod
     def build(cls, analysis: PhotoAnalysis) -> ReviewItem:
         photo, overlay = preview_pair(analysis.rgb, analysis.labels, max_side=OVERLAY_SIDE)
         box = QSize(CUTOUT_SIDE * 2, CUTOUT_SIDE * 2)
         cutouts = [fit_image(rgb_to_qimage(g.cutout), box) for g in analysis.garments]
-        return cls(analysis, photo, overlay, cutouts)
+        return cls(analysis, photo, overlay, cutouts, found=analysis)
 
 
 class GarmentRow(QFrame):
@@ -332,7 +335,7 @@ class ReviewDialog(QDialog):
         item = self.current
         if item is None:
             return
-        analysis = item.analysis
+        analysis = item.found or item.analysis
         for row in self.rows:
             analysis = recategorise(analysis, row.index, cast(Category, row.chosen_category()))
         if analysis is not item.analysis:
