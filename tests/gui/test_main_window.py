@@ -554,3 +554,33 @@ def test_settings_keys_never_repeat_a_key(monkeypatch, platform_keys):
     )
     keys = [k.toString() for k in main_window._settings_keys()]
     assert keys == list(dict.fromkeys([*platform_keys, "Ctrl+,"]))
+
+
+def test_a_live_switch_to_dark_reaches_every_widget(make_app, qtbot, photos, monkeypatch):
+    # The window's own style sheet kept the light palette from its children: switched to
+    # dark while running, their text turned invisible on light boxes.
+    from PySide6.QtGui import QPalette
+    from PySide6.QtWidgets import QApplication
+
+    from wardrobe_app.ui import theme
+
+    parts = make_app()
+    w = parts.window
+    import_and_wait(qtbot, w, photos(1))
+    wait_listed(qtbot, w, 2)
+    w.open_garment(w.browse.model.record(0))
+    app = QApplication.instance()
+    dark_text = theme.dark_palette().color(QPalette.ColorRole.WindowText)
+    dark_base = theme.dark_palette().color(QPalette.ColorRole.Base)
+    try:
+        monkeypatch.setattr(theme, "is_dark", lambda: True)
+        theme.apply_theme(app)
+        qtbot.wait(50)
+        for label in (w.count_label, w.garment_view.title, w.browse.filter_bar.count_label):
+            assert label.palette().color(QPalette.ColorRole.WindowText) == dark_text
+        assert w.garment_view.name_edit.palette().color(QPalette.ColorRole.Base) == dark_base
+        chip = w.browse.filter_bar.category_chips["top"]
+        assert chip.palette().color(QPalette.ColorRole.Base) == dark_base
+    finally:
+        monkeypatch.setattr(theme, "is_dark", lambda: False)
+        theme.apply_theme(app)

@@ -48,7 +48,6 @@ from .progress_panel import ProgressPanel
 from .session import WardrobeSession
 from .settings import AppSettings
 from .settings_dialog import SettingsDialog
-from .theme import CHIP_STYLE
 from .thumbnails import ThumbnailCache
 from .workers import Queue, WorkerContext
 
@@ -115,7 +114,6 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Wardrobe")
         self.setWindowIcon(app_icon())
         self.setAcceptDrops(True)
-        self.setStyleSheet(CHIP_STYLE)
         self.resize(1320, 860)
         self.undo_stack = QUndoStack(self)
         self.thumbnails = ThumbnailCache(session.runner, QSize(148, 148), parent=self)

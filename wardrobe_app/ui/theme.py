@@ -87,11 +87,13 @@ def light_palette() -> QPalette:
 
 def dark_palette() -> QPalette:
     p = QPalette()
-    window, base, text = QColor("#202124"), QColor("#17181a"), QColor("#e8eaed")
+    # Base lighter than Window, as white is in the light palette: Fusion draws a check
+    # box as a Base square with a Window-derived outline, which vanished on #17181a.
+    window, base, text = QColor("#202124"), QColor("#36383d"), QColor("#e8eaed")
     p.setColor(QPalette.ColorRole.Window, window)
     p.setColor(QPalette.ColorRole.WindowText, text)
     p.setColor(QPalette.ColorRole.Base, base)
-    p.setColor(QPalette.ColorRole.AlternateBase, QColor("#2a2b2e"))
+    p.setColor(QPalette.ColorRole.AlternateBase, QColor("#3e4045"))
     p.setColor(QPalette.ColorRole.ToolTipBase, QColor("#2a2b2e"))
     p.setColor(QPalette.ColorRole.ToolTipText, text)
     p.setColor(QPalette.ColorRole.PlaceholderText, QColor("#80868b"))
@@ -121,6 +123,12 @@ def apply_theme(app: QApplication) -> None:
     if style is not None:
         app.setStyle(style)
     app.setPalette(dark_palette() if is_dark() else light_palette())
+    # On the application, not a window: a widget's style sheet stops the application's
+    # palette from reaching its children, so a live switch to dark left them light.
+    # Set anew each time (cleared first): the sheet's palette(...) colours are resolved
+    # when widgets are polished, and a live switch must re-polish them.
+    app.setStyleSheet("")
+    app.setStyleSheet(CHIP_STYLE)
 
 
 def follow_system_scheme(app: QApplication) -> None:
