@@ -584,3 +584,54 @@ def test_a_live_switch_to_dark_reaches_every_widget(make_app, qtbot, photos, mon
     finally:
         monkeypatch.setattr(theme, "is_dark", lambda: False)
         theme.apply_theme(app)
+
+
+def test_keyboard_flow_search_grid_delete_and_notes(make_app, qtbot, photos, monkeypatch):
+    parts = make_app()
+    w = parts.window
+    import_and_wait(qtbot, w, photos(4))
+    wait_listed(qtbot, w, 8)
+    w.activateWindow()
+    bar, grid = w.browse.filter_bar, w.browse.grid
+    # Esc clears the search, Down goes on to the grid
+    w.actions_["find"].trigger()
+    qtbot.keyClicks(bar.search, "zzzz")
+    wait_listed(qtbot, w, 0)
+    qtbot.keyClick(bar.search, Qt.Key.Key_Escape)
+    assert bar.search.text() == ""
+    wait_listed(qtbot, w, 8)
+    qtbot.keyClick(bar.search, Qt.Key.Key_Down)
+    assert grid.hasFocus() or not w.isActiveWindow()
+    # after a listing, the current card is selected: Del acts on it
+    assert w.browse.selected_ids() == [w.browse.model.record(grid.currentIndex().row()).id]
+    assert w.actions_["delete"].isEnabled()
+    # deleting keeps the keyboard's place: the next card becomes current, not the first
+    monkeypatch.setattr(w, "confirm_delete", lambda n: True)
+    grid.setCurrentIndex(w.browse.model.index(5, 0))
+    doomed = w.browse.model.record(5).id
+    w.delete_selected()
+    wait_listed(qtbot, w, 7)
+    assert doomed not in {r.id for r in w.browse.model.records()}
+    assert grid.currentIndex().row() == 5
+    assert w.browse.selected_ids() == [w.browse.model.record(5).id]
+    # the status bar's last message gives way to the undo notice
+    assert w.statusBar().currentMessage() == "" and w.undo_notice.isVisible()
+    # Tab leaves the notes instead of typing a tab into them
+    w.open_garment(w.browse.model.record(0))
+    notes = w.garment_view.notes_edit
+    notes.setFocus()
+    qtbot.keyClick(notes, Qt.Key.Key_Tab)
+    assert notes.toPlainText() == ""
+
+
+def test_colour_chips_come_before_the_grid_in_tab_order(make_app, qtbot, photos):
+    parts = make_app()
+    w = parts.window
+    import_and_wait(qtbot, w, photos(3))
+    wait_listed(qtbot, w, 6)
+    bar = w.browse.filter_bar
+    chips = list(bar.colour_chips.values())
+    assert chips
+    assert bar.sort.nextInFocusChain() is chips[0]
+    for a, b in itertools.pairwise(chips):
+        assert a.nextInFocusChain() is b

@@ -132,6 +132,7 @@ class BrowsePage(QWidget):
 
         self.filter_bar = FilterBar(self)
         self.filter_bar.filterChanged.connect(self._filter_changed)
+        self.filter_bar.resultsRequested.connect(self.focus_grid)
         self.model = GarmentListModel(thumbnails, self)
         self.grid = GarmentGrid(self)
         self.delegate = GarmentDelegate(148, self.grid)
@@ -194,6 +195,7 @@ class BrowsePage(QWidget):
             return  # superseded
         selected = set(self.selected_ids())
         current = self.grid.currentIndex().data(GarmentRoles.Id)
+        current_row = self.grid.currentIndex().row()
         scroll = self.grid.verticalScrollBar().value()
         unchanged = listing.records == self.model.records()
         if not unchanged:
@@ -206,15 +208,21 @@ class BrowsePage(QWidget):
         if not unchanged:
             # keep the user's place: restoring the current item must not scroll the grid
             self.grid.setAutoScroll(False)
-            self._restore_selection(selected, current)
+            self._restore_selection(selected, current, current_row)
             self.grid.setAutoScroll(True)
             if scroll > 0:
                 self.grid.doItemsLayout()  # the batched layout would clamp the value
                 self.grid.verticalScrollBar().setValue(scroll)
         self._shown_generation = listing.generation
+        # A model reset drops the selection without a signal: say what is selected now,
+        # so Delete is enabled only with something to delete.
+        self.selectionChanged.emit(len(self.selected_ids()))
         self.listed.emit(len(listing.records), listing.total)
 
-    def _restore_selection(self, ids: set[int], current: object) -> None:
+    def _restore_selection(self, ids: set[int], current: object, current_row: int) -> None:
+        """The selection and current card as they were; where the current card is gone
+        (deleted, filtered out), its neighbour at the same place takes over. The current
+        card is selected when nothing else is, so the keyboard (Del, Enter) acts on it."""
         sel = self.grid.selectionModel()
         flags = QItemSelectionModel.SelectionFlag.Select
         for row, rec in enumerate(self.model.records()):
@@ -224,8 +232,14 @@ class BrowsePage(QWidget):
                 sel.setCurrentIndex(
                     self.model.index(row, 0), QItemSelectionModel.SelectionFlag.NoUpdate
                 )
-        if not self.grid.currentIndex().isValid() and self.model.rowCount() > 0:
-            sel.setCurrentIndex(self.model.index(0, 0), QItemSelectionModel.SelectionFlag.NoUpdate)
+        rows = self.model.rowCount()
+        if not self.grid.currentIndex().isValid() and rows > 0:
+            row = min(max(current_row, 0), rows - 1)
+            sel.setCurrentIndex(
+                self.model.index(row, 0), QItemSelectionModel.SelectionFlag.NoUpdate
+            )
+        if not sel.hasSelection() and self.grid.currentIndex().isValid():
+            sel.select(self.grid.currentIndex(), flags)
 
     # --- selection ---------------------------------------------------------------------
     def selected_ids(self) -> list[int]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QPalette
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -44,6 +44,7 @@ def make_chip(text: str, parent: QWidget | None = None) -> QToolButton:
 
 class FilterBar(QWidget):
     filterChanged = Signal(object)  # GarmentFilter
+    resultsRequested = Signal()  # Down in the search box: on to the grid
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -65,6 +66,7 @@ class FilterBar(QWidget):
         )
         self.search.setMinimumWidth(180)
         self.search.textChanged.connect(lambda _t: self._debounce.start())
+        self.search.installEventFilter(self)  # Esc clears it, Down goes to the grid
         self.search.returnPressed.connect(self._emit_now)
 
         self.category_chips: dict[str, QToolButton] = {}
@@ -145,6 +147,7 @@ class FilterBar(QWidget):
             self.colour_flow.removeWidget(chip)
             chip.deleteLater()
         self.colour_chips = {}
+        previous: QWidget = self.sort
         for name, hex_colour in wanted:
             chip = make_chip(name, self)
             chip.setObjectName(f"colour-{name}")
@@ -154,6 +157,9 @@ class FilterBar(QWidget):
             chip.blockSignals(False)
             chip.toggled.connect(self._emit_now)
             self.colour_flow.addWidget(chip)
+            # Tab reaches the chips where they are drawn, before the grid below
+            QWidget.setTabOrder(previous, chip)
+            previous = chip
             self.colour_chips[name] = chip
         self.colour_title.setVisible(bool(wanted))
         self.colour_box.setVisible(bool(wanted))
@@ -214,6 +220,18 @@ class FilterBar(QWidget):
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.search and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            if event.key() == Qt.Key.Key_Escape and self.search.text():
+                self.search.clear()
+                self._emit_now()
+                return True
+            if event.key() == Qt.Key.Key_Down:
+                self.resultsRequested.emit()
+                return True
+        return super().eventFilter(watched, event)
 
     @Slot()
     def _emit_now(self) -> None:

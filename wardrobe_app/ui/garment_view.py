@@ -204,6 +204,7 @@ class GarmentView(QWidget):
         self.notes_edit.setObjectName("notesEdit")
         self.notes_edit.setPlaceholderText("Where it's from, size, care…")
         self.notes_edit.setFixedHeight(84)
+        self.notes_edit.setTabChangesFocus(True)  # Tab moves on, as in every other field
         self.colours_label = QLabel(self)
         self.colours_label.setObjectName("coloursLabel")
         self.colours_label.setTextFormat(Qt.TextFormat.RichText)
@@ -253,6 +254,7 @@ class GarmentView(QWidget):
         details_scroll.setWidgetResizable(True)
         details_scroll.setFrameShape(QFrame.Shape.NoFrame)
         details_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        details_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # no empty Tab stop
         details_scroll.setMinimumWidth(380)
         details_scroll.setMaximumWidth(520)
 

@@ -548,6 +548,7 @@ class MainWindow(QMainWindow):
         command = DeleteCommand(self, ids)
         self.undo_stack.push(command)  # runs redo(): the delete
         n = len(command.deleted)
+        self.statusBar().clearMessage()  # the notice would be drawn over it
         self.undo_notice.show_message(f"Deleted {n} garment{'s' if n != 1 else ''}")
         if was_viewing:
             self.pages.setCurrentWidget(self.browse if self._count else self.empty_page)
