@@ -692,9 +692,10 @@ class Wardrobe:
         return ImportReport([s if isinstance(s, ImportResult) else s.result() for s in slots])
 
     # -- browse ------------------------------------------------------------------------
-    def _record(self, row: Garment, photo_rel: str) -> GarmentRecord:
+    def _record(self, row: Any, photo_rel: str) -> GarmentRecord:
+        """A record of a Garment, or of a row of ``_RECORD_COLUMNS`` (the same names)."""
         abspath = self.store.files.abspath
-        category: Category = row.category  # type: ignore[assignment]
+        category: Category = row.category
         return GarmentRecord(
             id=row.id,
             photo_id=row.photo_id,
@@ -708,7 +709,7 @@ class Wardrobe:
                 Colour(str(c.get("name", "")), str(c.get("hex", "")), float(c.get("share", 0)))
                 for c in (row.colours or [])
             ],
-            box=row.box,
+            box=(row.box_x0, row.box_y0, row.box_x1, row.box_y1),
             area=row.area,
             cutout_path=abspath(row.cutout_path),
             thumbnail_path=abspath(row.thumbnail_path),
@@ -722,12 +723,12 @@ class Wardrobe:
         self, s: Session, ids: Sequence[int] | None = None, *, live: bool = True, stmt: Any = None
     ) -> list[GarmentRecord]:
         if stmt is None:
-            stmt = select(Garment, Photo.file_path).join(Photo)
+            stmt = _record_select()
             if live:
                 stmt = stmt.where(Garment.deleted_at.is_(None))
             if ids is not None:
                 stmt = stmt.where(Garment.id.in_(list(ids)))
-        return [self._record(row, photo_rel) for row, photo_rel in s.execute(stmt)]
+        return [self._record(row, row.file_path) for row in s.execute(stmt)]
 
     def count(self) -> int:
         with self.store.session() as s:
@@ -737,7 +738,7 @@ class Wardrobe:
 
     def list_garments(self, flt: GarmentFilter | None = None) -> list[GarmentRecord]:
         flt = flt or GarmentFilter()
-        stmt = select(Garment, Photo.file_path).join(Photo).where(Garment.deleted_at.is_(None))
+        stmt = _record_select().where(Garment.deleted_at.is_(None))
         if flt.categories:
             stmt = stmt.where(Garment.category.in_(sorted(flt.categories)))
         if flt.fine_types:
@@ -875,8 +876,7 @@ class Wardrobe:
             if row is None:
                 raise KeyError(f"no garment {garment_id}")
             stmt = (
-                select(Garment, Photo.file_path)
-                .join(Photo)
+                _record_select()
                 .where(
                     Garment.photo_id == row.photo_id,
                     Garment.id != row.id,
@@ -1097,6 +1097,13 @@ class Wardrobe:
             ).all()
         by_cat = {c: 0 for c in CATEGORIES} | {str(c): int(n) for c, n in rows}
         return {"photos": photos, "garments": sum(by_cat.values()), **by_cat}
+
+
+def _record_select() -> Any:
+    """The columns a GarmentRecord is made of, and its photo's file: rows, not ORM
+    objects, and no vector blob (listing 3000 garments: 50 ms against 75-150 ms)."""
+    columns = [c for c in Garment.__table__.columns if c.name not in ("vector",)]
+    return select(*columns, Photo.file_path).join(Photo, Photo.id == Garment.photo_id)
 
 
 # The first columns of the wardrobe.csv that ``Wardrobe.export`` writes, and the names
