@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from ..types import GarmentRecord
 from .about_dialog import AboutDialog
+from .ask import ask_yes
 from .browse_page import BrowsePage
 from .drop_overlay import DropOverlay
 from .empty_state import EmptyState
@@ -530,15 +531,13 @@ class MainWindow(QMainWindow):
             self.delete_ids(self.browse.selected_ids())
 
     def confirm_delete(self, n: int) -> bool:
-        answer = QMessageBox.question(
+        return ask_yes(
             self,
             "Delete garments",
             f"Delete {n} garment{'s' if n != 1 else ''} from the wardrobe?\n"
             "You can undo this with Ctrl+Z.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Yes,
+            yes_by_default=True,
         )
-        return answer == QMessageBox.StandardButton.Yes
 
     @Slot(list)
     def delete_ids(self, ids: list[int]) -> None:

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMenu,
-    QMessageBox,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -32,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from ..types import CATEGORIES, Category, DetectedGarment, PhotoAnalysis
 from ..vision.merge import recategorise
+from .ask import ask_yes
 from .icons import dot_icon, standard
 from .image_view import ImageView
 from .imaging import fit_image, preview_pair, rgb_to_qimage
@@ -413,15 +413,13 @@ class ReviewDialog(QDialog):
         return left == 0 or self.confirm_stop(left)
 
     def confirm_stop(self, left: int) -> bool:
-        answer = QMessageBox.question(
+        return ask_yes(
             self,
             "Stop the import?",
             f"{left} photo{'s' if left != 1 else ''} not reviewed yet will not be saved.\n"
             "The photos saved so far stay in the wardrobe.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
+            yes_by_default=False,
         )
-        return answer == QMessageBox.StandardButton.Yes
 
     # --- display -----------------------------------------------------------------------
     def _next(self) -> None:
