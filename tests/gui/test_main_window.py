@@ -600,9 +600,11 @@ def test_keyboard_flow_search_grid_delete_and_notes(make_app, qtbot, photos, mon
     qtbot.keyClick(bar.search, Qt.Key.Key_Escape)
     assert bar.search.text() == ""
     wait_listed(qtbot, w, 8)
+    # a listing selects nothing by itself (Delete stays off)...
+    assert w.browse.selected_ids() == [] and not w.actions_["delete"].isEnabled()
     qtbot.keyClick(bar.search, Qt.Key.Key_Down)
     assert grid.hasFocus() or not w.isActiveWindow()
-    # after a listing, the current card is selected: Del acts on it
+    # ...but the keyboard arriving in the grid selects the current card: Del acts on it
     assert w.browse.selected_ids() == [w.browse.model.record(grid.currentIndex().row()).id]
     assert w.actions_["delete"].isEnabled()
     # deleting keeps the keyboard's place: the next card becomes current, not the first

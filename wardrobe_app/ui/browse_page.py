@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, Signal, Slot
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QFocusEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QListView,
@@ -76,6 +76,22 @@ class GarmentGrid(QListView):
         """The card size; the grid spreads the cards evenly over the width."""
         self._cell = QSize(cell)
         self._fit_columns()
+
+    def select_current(self) -> None:
+        """Select the current card where nothing is selected: the focus frame alone on a
+        card left Del and Enter acting on nothing."""
+        sel = self.selectionModel()
+        if not sel.hasSelection() and self.currentIndex().isValid():
+            sel.select(self.currentIndex(), QItemSelectionModel.SelectionFlag.Select)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        if event.reason() in (
+            Qt.FocusReason.TabFocusReason,
+            Qt.FocusReason.BacktabFocusReason,
+            Qt.FocusReason.ShortcutFocusReason,
+        ):
+            self.select_current()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -221,8 +237,8 @@ class BrowsePage(QWidget):
 
     def _restore_selection(self, ids: set[int], current: object, current_row: int) -> None:
         """The selection and current card as they were; where the current card is gone
-        (deleted, filtered out), its neighbour at the same place takes over. The current
-        card is selected when nothing else is, so the keyboard (Del, Enter) acts on it."""
+        (deleted, filtered out), its neighbour at the same place takes over, selected if
+        the gone card was, so the keyboard (Del, Enter) acts on what it shows."""
         sel = self.grid.selectionModel()
         flags = QItemSelectionModel.SelectionFlag.Select
         for row, rec in enumerate(self.model.records()):
@@ -238,8 +254,8 @@ class BrowsePage(QWidget):
             sel.setCurrentIndex(
                 self.model.index(row, 0), QItemSelectionModel.SelectionFlag.NoUpdate
             )
-        if not sel.hasSelection() and self.grid.currentIndex().isValid():
-            sel.select(self.grid.currentIndex(), flags)
+        if ids and not sel.hasSelection():  # what was selected went (deleted, filtered)
+            self.grid.select_current()
 
     # --- selection ---------------------------------------------------------------------
     def selected_ids(self) -> list[int]:
@@ -269,6 +285,7 @@ class BrowsePage(QWidget):
 
     def focus_grid(self) -> None:
         self.grid.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.grid.select_current()
 
 
 def _palette_order(names: list[str]) -> list[str]:
