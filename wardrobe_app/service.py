@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -816,15 +816,12 @@ class Wardrobe:
         wanted = [int(i) for i in ids]
         with self._lock:
             with self.store.Session.begin() as s:
-                rows = list(
-                    s.scalars(
-                        select(Garment).where(Garment.id.in_(wanted), Garment.deleted_at.is_(None))
-                    )
-                )
-                now = _now()
-                for row in rows:
-                    row.deleted_at = now
-                deleted = sorted(row.id for row in rows)
+                # One UPDATE, not one per ORM object: 3000 garments took 0.8 s, in the
+                # GUI thread (the undo stack runs it there).
+                live = (Garment.id.in_(wanted), Garment.deleted_at.is_(None))
+                deleted = sorted(s.scalars(select(Garment.id).where(*live)))
+                if deleted:
+                    s.execute(update(Garment).where(*live).values(deleted_at=_now()))
             self._index_remove(deleted)
         return deleted
 
@@ -832,19 +829,17 @@ class Wardrobe:
         wanted = [int(i) for i in ids]
         with self._lock:
             with self.store.Session.begin() as s:
-                rows = list(
-                    s.scalars(
-                        select(Garment).where(
-                            Garment.id.in_(wanted), Garment.deleted_at.is_not(None)
-                        )
-                    )
-                )
-                restored: list[tuple[int, np.ndarray]] = []
-                for row in rows:
-                    row.deleted_at = None
-                    vec = row.vector_array()
-                    if vec is not None and row.vector_version == self._vector_version:
-                        restored.append((row.id, vec))
+                gone = (Garment.id.in_(wanted), Garment.deleted_at.is_not(None))
+                rows = s.execute(
+                    select(Garment.id, Garment.vector, Garment.vector_version).where(*gone)
+                ).all()
+                if rows:
+                    s.execute(update(Garment).where(*gone).values(deleted_at=None))
+                restored: list[tuple[int, np.ndarray]] = [
+                    (gid, np.frombuffer(blob, dtype=np.float32).copy())
+                    for gid, blob, version in rows
+                    if blob is not None and version == self._vector_version
+                ]
             if self._index is None and rows:
                 self._get_index()  # first vectors of an empty wardrobe: built from the DB
             elif restored:

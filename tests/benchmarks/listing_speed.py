@@ -1,13 +1,14 @@
-"""How fast the grid's listing is in a large wardrobe (what each filter change waits for).
+"""How fast the grid's listing, and deleting and undeleting all, are in a large wardrobe.
 
     python tests/benchmarks/listing_speed.py [--photos 1000]
 
 A temporary wardrobe gets N synthetic outfit photos (2 garments each) through the tests'
 fake analyser. Then, median of 15 each: ``list_garments`` unfiltered, by a colour, by a
 word, sorted by colour; and, as the baseline in the same run, the same rows fetched as
-ORM objects (how the listing read them before it selected columns). The last line is
-``garments=<n> list_ms=<f> colour_ms=<f> text_ms=<f> sort_colour_ms=<f>
-orm_rows_ms=<f> list_over_orm_rows=<ratio>``.
+ORM objects (how the listing read them before it selected columns). Then deleting every
+garment and undoing it (median of 5), against the same done one ORM object at a time as
+before (a GUI-thread freeze). The last line is ``garments=<n> list_ms=<f> ...
+list_over_orm_rows=<ratio> delete_undo_over_per_object=<ratio>``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,10 +36,10 @@ from wardrobe_app.types import GarmentFilter  # noqa: E402
 REPEATS = 15
 
 
-def median_ms(fn: Callable[[], object]) -> float:
+def median_ms(fn: Callable[[], object], repeats: int = REPEATS) -> float:
     fn()  # warm-up
     times = []
-    for _ in range(REPEATS):
+    for _ in range(repeats):
         start = time.perf_counter()
         fn()
         times.append((time.perf_counter() - start) * 1000)
@@ -71,13 +73,32 @@ def main() -> None:
                     s.execute(stmt).all()
 
             figures["orm_rows_ms"] = median_ms(orm_rows)
+            ids = [r.id for r in w.list_garments()]
+
+            def delete_and_undo() -> None:
+                w.delete_garments(ids)
+                w.undo_delete(ids)
+
+            def per_object_delete_and_undo() -> None:
+                for deleted in (True, False):
+                    with w.store.Session.begin() as s:
+                        stmt = select(Garment).where(Garment.id.in_(ids))
+                        for row in s.scalars(stmt):
+                            row.deleted_at = datetime.now() if deleted else None
+
+            figures["delete_undo_ms"] = median_ms(delete_and_undo, repeats=5)
+            figures["per_object_ms"] = median_ms(per_object_delete_and_undo, repeats=5)
         finally:
             w.close()
     for name, value in figures.items():
         print(f"{name:<16} {value:8.1f} ms")
     shown = " ".join(f"{k}={v:.1f}" for k, v in figures.items())
     ratio = figures["list_ms"] / figures["orm_rows_ms"]
-    print(f"garments={n} {shown} list_over_orm_rows={ratio:.2f}")
+    bulk = figures["delete_undo_ms"] / figures["per_object_ms"]
+    print(
+        f"garments={n} {shown} list_over_orm_rows={ratio:.2f} "
+        f"delete_undo_over_per_object={bulk:.2f}"
+    )
 
 
 if __name__ == "__main__":
