@@ -222,6 +222,12 @@ def test_train_options_reach_the_training_run(
     assert (args.teachers, args.distill_weight) == (["t1", "t2"], 0.5)
     assert training.TrainArgs("d", "o").teachers == []
     assert args.pseudo == str(tmp_path / "p")
+    # the seed UNet's options beyond the seed are off unless asked for
+    assert not args.batch_norm and args.dropout == 0.0
+    assert main([*argv, "--arch", "unet", "--batch-norm", "--dropout", "0.2"]) == 0
+    assert seen[-1].batch_norm and seen[-1].dropout == 0.2
+    config = training.model_config_for(seen[-1])
+    assert config.batch_norm and config.dropout == 0.2
     bad_options = (["--reframe", "1.5"], ["--one-piece-boost", "0"], ["--layer-tops", "-1"])
     bad_options += (["--distill-weight", "-1"],)
     for bad in (*bad_options, ["--encoder", "lite9"]):

@@ -89,7 +89,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="lite-unet: EfficientNet-Lite encoder (lite1/lite2 need their weights package)",
     )
     t.add_argument(
-        "--no-batch-norm", action="store_true", help="seed UNet without batch norm (as the seed)"
+        "--batch-norm",
+        action=argparse.BooleanOptionalAction,
+        default=False,
+        help="seed UNet: batch norm after each convolution (off, as in the seed, by default)",
+    )
+    t.add_argument(
+        "--dropout",
+        type=_share,
+        default=0.0,
+        metavar="P",
+        help="seed UNet: dropout at the bottleneck (default 0, as in the seed)",
     )
     t.add_argument(
         "--size", type=_size, default=(384, 256), help="working size HxW (default 384x256)"
@@ -331,7 +341,8 @@ def cmd_train(args: argparse.Namespace) -> int:
                 out=str(args.out),
                 architecture=args.arch,
                 width=args.width,
-                batch_norm=not args.no_batch_norm,
+                batch_norm=args.batch_norm,
+                dropout=args.dropout,
                 size=args.size,
                 crop=args.crop,
                 epochs=args.epochs,

@@ -44,7 +44,8 @@ class TrainArgs:
     out: str
     architecture: str = "lite-unet"
     width: int = 16
-    batch_norm: bool = True
+    batch_norm: bool = True  # the CLI's default is the seed's: off
+    dropout: float = 0.0  # seed UNet only: at the bottleneck
     size: tuple[int, int] = (384, 256)
     crop: tuple[int, int] = (288, 192)
     epochs: int = 30
@@ -239,7 +240,9 @@ def warm_start(folder: str, config: ModelConfig) -> nn.Module:
                 other.encoder == config.encoder
                 and other.decoder_channels == config.decoder_channels
                 if config.architecture == "lite-unet"
-                else other.width == config.width and other.batch_norm == config.batch_norm
+                else other.width == config.width
+                and other.batch_norm == config.batch_norm
+                and other.dropout == config.dropout
             )
             and (config.context or not other.context)
         )
@@ -266,6 +269,7 @@ def model_config_for(args: TrainArgs) -> ModelConfig:
         class_names=class_names_for(args.classes),
         width=args.width,
         batch_norm=args.batch_norm if args.architecture == "unet" else False,
+        dropout=args.dropout if args.architecture == "unet" else 0.0,
         encoder=args.encoder if args.architecture == "lite-unet" else "lite0",
         context=args.context and args.architecture == "lite-unet",
         input_size=list(args.size),
