@@ -71,3 +71,40 @@ def test_python_m_wardrobe_app_version():
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith("wardrobe 0.")
+
+
+def test_a_saved_data_folder_that_cannot_be_used_is_said_and_the_default_opens(
+    qtbot, tmp_path, monkeypatch
+):
+    # A file saved as the data folder stopped the app at every start with a traceback.
+    from PySide6.QtWidgets import QMessageBox
+
+    from wardrobe_app import paths
+
+    monkeypatch.setenv("WARDROBE_ANALYSER", "fakes:make_fake")
+    monkeypatch.delenv(paths.ENV_HOME, raising=False)
+    default = tmp_path / "default-home"
+    monkeypatch.setattr(paths.platformdirs, "user_data_dir", lambda _name: str(default))
+    a_file = tmp_path / "a-file"
+    a_file.write_text("not a folder")
+    AppSettings().data_dir = a_file
+    warned: list[str] = []
+    monkeypatch.setattr(
+        QMessageBox, "warning", staticmethod(lambda _p, _t, text: warned.append(text))
+    )
+    seen: dict[str, object] = {}
+
+    def close_when_open() -> None:
+        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+        visible = [w for w in windows if w.isVisible()]
+        if not visible:
+            QTimer.singleShot(50, close_when_open)
+            return
+        seen["home"] = visible[0].session.home
+        visible[0].close()
+
+    QTimer.singleShot(0, close_when_open)
+    assert main([]) == 0
+    assert warned and "is a file, not a folder" in warned[0]
+    assert Path(str(seen["home"])) == default
+    assert a_file.read_text() == "not a folder"

@@ -166,3 +166,32 @@ def test_a_model_that_fails_to_load_is_reported_not_fatal(make_app, qtbot, photo
     assert all("config.json" in reason for _, reason in summary.failed)
     qtbot.waitUntil(lambda: w.report_dialog is not None)
     w.report_dialog.close()
+
+
+@pytest.mark.parametrize(
+    ("entered", "problem"),
+    [("a-file", "is a file, not a folder"), ("relative/wardrobe", "is not a full path")],
+)
+def test_settings_refuse_a_data_folder_that_cannot_be_used(
+    make_app, qtbot, tmp_path, monkeypatch, entered, problem
+):
+    monkeypatch.setattr("wardrobe_app.ui.settings_dialog.detect_devices", lambda: ["CPU"])
+    (tmp_path / "a-file").write_text("x")
+    parts = make_app()
+    settings = AppSettings()
+    dialog = SettingsDialog(settings, parts.session, parts.window)
+    qtbot.addWidget(dialog)
+    # no CUDA found: the choice is not offered
+    qtbot.waitUntil(lambda: dialog.detected.text() == "CPU", timeout=5000)
+    cuda = dialog.device.model().item(dialog.device.findData("cuda"))
+    assert not cuda.isEnabled()
+    warned: list[str] = []
+    monkeypatch.setattr(
+        "wardrobe_app.ui.settings_dialog.QMessageBox.warning",
+        lambda _p, _t, text: warned.append(text),
+    )
+    dialog.data_dir.setText(str(tmp_path / entered) if entered == "a-file" else entered)
+    dialog.accept()
+    assert warned and problem in warned[0]
+    assert dialog.result() != dialog.DialogCode.Accepted
+    assert AppSettings().data_dir is None

@@ -106,11 +106,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     app = init_application([sys.argv[0], *argv])
     settings = AppSettings()
-    if args.data_dir:
-        paths.set_data_home(args.data_dir)
-    elif settings.data_dir is not None and paths.ENV_HOME not in os.environ:
-        paths.set_data_home(settings.data_dir)
     try:
+        if args.data_dir:
+            paths.set_data_home(args.data_dir)
+        elif settings.data_dir is not None and paths.ENV_HOME not in os.environ:
+            problem = paths.data_folder_problem(settings.data_dir)
+            if problem:  # saved by an older version, or the folder went: say so, go on
+                QMessageBox.warning(
+                    None,
+                    "Wardrobe",
+                    f"The data folder in Settings cannot be used:\n{problem}\n\n"
+                    f"Wardrobe opens the default one, {paths.chosen_home()}, instead.",
+                )
+            else:
+                paths.set_data_home(settings.data_dir)
         home = paths.data_home()
     except OSError as exc:
         QMessageBox.critical(None, "Wardrobe", f"Cannot create the data folder:\n{exc}")

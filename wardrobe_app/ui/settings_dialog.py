@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -127,7 +128,11 @@ class SettingsDialog(QDialog):
         has_cuda = any(f.startswith("CUDA ") for f in found)
         item = self.device.model().item(self.device.findData("cuda"))  # type: ignore[attr-defined]
         if item is not None and not has_cuda:
+            # Not offered: chosen, it failed every import after the restart.
             item.setToolTip("torch found no CUDA device")
+            item.setEnabled(False)
+            if self.device.currentData() == "cuda":
+                self.device.setCurrentIndex(self.device.findData("auto"))
 
     @Slot()
     def _browse(self) -> None:
@@ -144,13 +149,18 @@ class SettingsDialog(QDialog):
         if device != s.device:
             s.device = device  # type: ignore[assignment]
             changes.append("the model device")
-        folder = (
-            Path(self.data_dir.text().strip()).expanduser()
-            if self.data_dir.text().strip()
-            else None
-        )
+        text = self.data_dir.text().strip()
+        folder = Path(text).expanduser() if text else None
+        problem = paths.data_folder_problem(folder) if folder is not None else None
+        if problem:
+            # Saved, a bad folder stopped the app at every start.
+            QMessageBox.warning(self, "Data folder", problem)
+            self.data_dir.setFocus()
+            return
         current = s.data_dir or (Path(self.session.home) if self.session is not None else None)
-        if folder != current:
+        if folder is not None:
+            folder = folder.resolve()
+        if folder != (current.resolve() if current is not None else None):
             s.data_dir = folder
             changes.append("the data folder")
         s.review_before_saving = self.review.isChecked()
