@@ -93,11 +93,14 @@ def shutdown_workers() -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def stop_review_without_asking(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Closing a review with photos left asks first (a modal question would hang an
-    offscreen test): answered yes, unless a test patches ``confirm_stop`` itself."""
+    """Closing a review with photos left, or the window during an import, asks first (a
+    modal question would hang an offscreen test): answered yes, unless a test patches
+    ``confirm_stop`` / ``confirm_stop_import`` itself."""
+    from wardrobe_app.ui.main_window import MainWindow
     from wardrobe_app.ui.review_dialog import ReviewDialog
 
     monkeypatch.setattr(ReviewDialog, "confirm_stop", lambda self, left: True)
+    monkeypatch.setattr(MainWindow, "confirm_stop_import", lambda self: True)
 
 
 class SlowAnalyser(FakeAnalyser):

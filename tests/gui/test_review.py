@@ -273,3 +273,50 @@ def test_photo_waits_for_a_merge_in_flight(make_app, qtbot, photos, monkeypatch)
     dialog.discard_button.click()  # the photo can be decided again
     assert dialog.reviewed == 1
     dialog.stop()
+
+
+def test_closing_the_window_asks_first_and_keeps_what_was_accepted(
+    make_app, qtbot, photos, monkeypatch
+):
+    import time as _time
+
+    parts = make_app(review=True)
+    w = parts.window
+    wardrobe = parts.session.wardrobe
+    save = wardrobe.save_analysis
+
+    def slow_save(*args, **kwargs):
+        _time.sleep(0.3)  # the saves are still queued when the window closes
+        return save(*args, **kwargs)
+
+    monkeypatch.setattr(wardrobe, "save_analysis", slow_save)
+    files = photos(3)
+    dialog = start_review(qtbot, w, files)
+    qtbot.waitUntil(lambda: dialog.analysis_done, timeout=20_000)
+    # "No": the window stays and the review goes on
+    asked: list[int] = []
+    dialog.confirm_stop = lambda left: asked.append(left) or False
+    w.close()
+    assert asked == [3] and w.isVisible() and dialog.isVisible()
+    # accept everything, then close at once: nothing is left to ask about, and the
+    # queued saves finish before the workers stop
+    dialog.accept_all_button.click()
+    w.close()
+    assert not w.isVisible()
+    assert wardrobe.count() == 6
+    assert all(wardrobe.find_duplicate(f) is not None for f in files)
+
+
+def test_closing_the_window_during_an_import_asks_first(make_app, qtbot, photos):
+    parts = make_app(analyser=SlowAnalyser(delay=0.3))
+    w = parts.window
+    asked: list[bool] = []
+    w.confirm_stop_import = lambda: asked.append(True) or False
+    assert w.import_paths(photos(6), review=False)
+    qtbot.waitUntil(w.importer.busy, timeout=5000)
+    w.close()
+    assert asked == [True] and w.isVisible() and w.importer.busy()
+    w.confirm_stop_import = lambda: True
+    with qtbot.waitSignal(w.importer.finished, timeout=20_000):
+        w.close()
+    assert not w.isVisible()

@@ -63,6 +63,10 @@ class ImportController(QObject):
     def busy(self) -> bool:
         return self._running
 
+    def analysing(self) -> bool:
+        """Photos are still being read and segmented (not just the last saves)."""
+        return self._running and self._analysis_running
+
     # --- start / cancel ----------------------------------------------------------------
     def start(self, paths: Sequence[Path], review: bool) -> bool:
         if self.busy() or not paths:

@@ -625,12 +625,39 @@ class MainWindow(QMainWindow):
 
     # --- shutdown ----------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._may_close():
+            event.ignore()  # the user chose to keep importing
+            return
         self.garment_view.save_now()
+        dialog = self.importer.dialog
+        if dialog is not None:
+            dialog.stop()  # asked already (or nothing was left to lose)
         if self.importer.busy():
             self.importer.cancel()
+        # Photos already accepted (or imported) are saved before the workers go: a
+        # shutdown drops queued jobs, and a quick close after "Accept all" lost them.
+        self.session.runner.finish_queue(Queue.WRITE, 60_000)
         self.settings.save_window_state(self.saveGeometry(), self.saveState())
         self.session.runner.shutdown(15_000)
         super().closeEvent(event)
+
+    def _may_close(self) -> bool:
+        """Closing during an import stops it: asked first where photos would be lost."""
+        dialog = self.importer.dialog
+        if dialog is not None and dialog.isVisible():
+            return dialog.may_stop()
+        if self.importer.analysing():  # only saves left: they finish, nothing to ask
+            return self.confirm_stop_import()
+        return True
+
+    def confirm_stop_import(self) -> bool:
+        return ask_yes(
+            self,
+            "Stop the import?",
+            "Photos are still being imported. Those imported so far stay in the wardrobe; "
+            "the rest are not imported.",
+            yes_by_default=False,
+        )
 
 
 def _settings_keys() -> list[QKeySequence]:

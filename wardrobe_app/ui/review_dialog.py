@@ -376,8 +376,12 @@ class ReviewDialog(QDialog):
         if self._merging:
             return
         self.save_current()
-        while self._queue:
-            item = self._queue.popleft()
+        # save_current moved on to the next photo: it is one of "the others" too (it was
+        # dropped unsaved when the rest had been analysed already)
+        rest = ([self.current] if self.current is not None else []) + list(self._queue)
+        self.current = None
+        self._queue.clear()
+        for item in rest:
             self.reviewed += 1
             self.decided.emit(item, list(range(len(item.analysis.garments))) or None)
         self.acceptAllRequested.emit()
@@ -391,7 +395,7 @@ class ReviewDialog(QDialog):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self._stopped and self.result() != QDialog.DialogCode.Accepted:
-            if not self._may_stop():
+            if not self.may_stop():
                 event.ignore()
                 return
             self._stopped = True
@@ -400,13 +404,13 @@ class ReviewDialog(QDialog):
 
     def reject(self) -> None:
         if not self._stopped:
-            if not self._may_stop():
+            if not self.may_stop():
                 return  # Esc by mistake: the review goes on
             self._stopped = True
             self.stopRequested.emit()
         super().reject()
 
-    def _may_stop(self) -> bool:
+    def may_stop(self) -> bool:
         """Esc or the window's close button stop the whole import: asked first where
         photos would be lost (the Stop button says so on itself)."""
         left = self.pending() + (0 if self.analysis_done else max(0, self.expected - self.analysed))

@@ -220,6 +220,11 @@ class TaskRunner(QObject):
             ok = pool.waitForDone(msecs) and ok
         return ok
 
+    def finish_queue(self, queue: Queue, msecs: int = 10_000) -> bool:
+        """Block until ``queue`` has run every job it holds, queued ones included (the
+        saves of photos the user accepted, before a shutdown would drop them)."""
+        return self.pool(queue).waitForDone(msecs)
+
     def shutdown(self, msecs: int = 10_000) -> bool:
         """Cancel everything, drop queued jobs and wait for the running ones."""
         self._closed = True
