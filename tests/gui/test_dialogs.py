@@ -71,6 +71,8 @@ def test_settings_dialog_saves_preferences(make_app, qtbot, tmp_path, monkeypatc
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: "Fake GPU" in dialog.detected.text(), timeout=5000)
     assert dialog.device.currentData() == "auto"
+    parts.session.modelStatusChanged.emit("segmenter X on CPU")  # the model loaded meanwhile
+    assert dialog.current.text() == "segmenter X on CPU"
     dialog.device.setCurrentIndex(dialog.device.findData("cpu"))
     dialog.review.setChecked(True)
     dialog.data_dir.setText(str(tmp_path / "elsewhere"))

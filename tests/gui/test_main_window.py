@@ -146,6 +146,21 @@ def test_drop_photos_onto_the_window_imports_them(make_app, qtbot, photos):
         w.dropEvent(event)
     assert not w.drop_overlay.isVisible()
     wait_listed(qtbot, w, 4)
+    # a text file alone, or a web link, is refused at the door (no failed import after)
+    notes = files[0].parent / "notes.txt"
+    notes.write_text("not a photo")
+    for urls in ([QUrl.fromLocalFile(str(notes))], [QUrl("https://example.com/a.jpg")]):
+        mime = QMimeData()
+        mime.setUrls(urls)
+        enter = QDragEnterEvent(
+            QPoint(200, 200),
+            Qt.DropAction.CopyAction,
+            mime,
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier,
+        )
+        w.dragEnterEvent(enter)
+        assert not enter.isAccepted() and not w.drop_overlay.isVisible()
 
 
 def test_filters_narrow_the_grid(make_app, qtbot, photos):

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Slot
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, QUrl, Slot
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..types import GarmentRecord
+from ..vision.image_io import is_image_path
 from .about_dialog import AboutDialog
 from .ask import ask_yes
 from .browse_page import BrowsePage
@@ -501,7 +502,9 @@ class MainWindow(QMainWindow):
         self.report_dialog = None
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
+        # Photos and folders only: a text file or a web link is refused at the door, not
+        # reported as a failed import after the drop.
+        if _droppable(event.mimeData().urls()):
             event.acceptProposedAction()
             self.drop_overlay.cover()
         else:
@@ -517,7 +520,7 @@ class MainWindow(QMainWindow):
 
     def dropEvent(self, event: QDropEvent) -> None:
         self.drop_overlay.hide()
-        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        paths = _droppable(event.mimeData().urls())
         if paths:
             event.acceptProposedAction()
             self.import_paths(paths)
@@ -658,6 +661,12 @@ class MainWindow(QMainWindow):
             "the rest are not imported.",
             yes_by_default=False,
         )
+
+
+def _droppable(urls: list[QUrl]) -> list[Path]:
+    """The local photos and folders among dropped links."""
+    found = [Path(u.toLocalFile()) for u in urls if u.isLocalFile()]
+    return [p for p in found if p.is_dir() or is_image_path(p)]
 
 
 def _settings_keys() -> list[QKeySequence]:

@@ -61,6 +61,8 @@ class SettingsDialog(QDialog):
         self.detected.setObjectName("detected")
         self.detected.setWordWrap(True)
         self.current = QLabel(session.model_status if session is not None else "", self)
+        if session is not None:  # "Loading model..." turns into what was loaded
+            session.modelStatusChanged.connect(self.current.setText)
         self.current.setWordWrap(True)
         model_box = QGroupBox("Model", self)
         mf = QFormLayout(model_box)
