@@ -172,6 +172,7 @@ def tiny_train_args(data: Path, out: Path, epochs: int, **overrides: object) -> 
         out=str(out),
         architecture="unet",
         width=4,
+        batch_norm=True,  # trains in few steps
         size=(96, 64),
         crop=(64, 64),
         epochs=epochs,

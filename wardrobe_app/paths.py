@@ -39,21 +39,22 @@ def data_home() -> Path:
 def data_folder_problem(path: Path) -> str | None:
     """Why ``path`` cannot be a wardrobe's data folder, or None: it must be a full path
     (a relative one would follow the folder the app was started from), a folder or
-    nothing yet, one that can be made, and not inside another wardrobe's stored files."""
+    nothing yet, not inside another wardrobe's stored files, and writable (or creatable:
+    its nearest existing parent writable). Nothing is created by asking."""
     if not path.expanduser().is_absolute():
         return f"{path} is not a full path: give the whole path, starting at the root or ~"
-    path = path.expanduser().resolve()
-    if path.exists() and not path.is_dir():
-        return f"{path} is a file, not a folder"
-    for parent in path.parents:
-        if parent.name == "files" and (parent.parent / "wardrobe.sqlite3").is_file():
-            return f"{path} is inside the stored files of the wardrobe in {parent.parent}"
     try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        return f"{path} cannot be made: {exc.strerror or exc}"
-    if not os.access(path, os.W_OK):
-        return f"{path} is not a folder Wardrobe may write in"
+        path = path.expanduser().resolve()
+        if path.exists() and not path.is_dir():
+            return f"{path} is a file, not a folder"
+        for folder in (path, *path.parents):
+            if folder.name == "files" and (folder.parent / "wardrobe.sqlite3").is_file():
+                return f"{path} is inside the stored files of the wardrobe in {folder.parent}"
+        existing = next(p for p in (path, *path.parents) if p.exists())
+        if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
+            return f"{path} cannot be made or written: {existing} is not writable"
+    except OSError as exc:  # a parent that cannot be searched
+        return f"{path} cannot be used: {exc.strerror or exc}"
     return None
 
 

@@ -693,7 +693,7 @@ class Wardrobe:
 
     # -- browse ------------------------------------------------------------------------
     def _record(self, row: Any, photo_rel: str) -> GarmentRecord:
-        """A record of a Garment, or of a row of ``_RECORD_COLUMNS`` (the same names)."""
+        """A record of a Garment, or of a row of ``_record_select()`` (the same names)."""
         abspath = self.store.files.abspath
         category: Category = row.category
         return GarmentRecord(

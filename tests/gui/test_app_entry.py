@@ -107,4 +107,5 @@ def test_a_saved_data_folder_that_cannot_be_used_is_said_and_the_default_opens(
     assert main([]) == 0
     assert warned and "is a file, not a folder" in warned[0]
     assert Path(str(seen["home"])) == default
+    assert AppSettings().data_dir is None  # Settings shows the folder in use
     assert a_file.read_text() == "not a folder"

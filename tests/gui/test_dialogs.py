@@ -193,7 +193,9 @@ def test_settings_refuse_a_data_folder_that_cannot_be_used(
         lambda _p, _t, text: warned.append(text),
     )
     dialog.data_dir.setText(str(tmp_path / entered) if entered == "a-file" else entered)
+    dialog.device.setCurrentIndex(dialog.device.findData("cpu"))
     dialog.accept()
     assert warned and problem in warned[0]
     assert dialog.result() != dialog.DialogCode.Accepted
-    assert AppSettings().data_dir is None
+    # nothing saved, the device included
+    assert AppSettings().data_dir is None and AppSettings().device == "auto"

@@ -631,6 +631,17 @@ def test_keyboard_flow_search_grid_delete_and_notes(make_app, qtbot, photos, mon
     assert doomed not in {r.id for r in w.browse.model.records()}
     assert grid.currentIndex().row() == 5
     assert w.browse.selected_ids() == [w.browse.model.record(5).id]
+    # a filter that hides the selected card selects no other in its place
+    grid.setCurrentIndex(w.browse.model.index(0, 0))
+    hidden = w.browse.model.record(0)
+    other = next(c for c in ("top", "bottom") if c != hidden.category)
+    bar.category_chips[other].click()
+    qtbot.waitUntil(
+        lambda: w.browse.is_current() and hidden.id not in {r.id for r in w.browse.model.records()}
+    )
+    assert w.browse.selected_ids() == [] and not w.actions_["delete"].isEnabled()
+    bar.category_chips[other].click()
+    wait_listed(qtbot, w, 7)
     # the status bar's last message gives way to the undo notice
     assert w.statusBar().currentMessage() == "" and w.undo_notice.isVisible()
     # Tab leaves the notes instead of typing a tab into them

@@ -24,6 +24,13 @@ def _share(text: str) -> float:
     return value
 
 
+def _dropout(text: str) -> float:
+    value = _share(text)
+    if value >= 1.0:
+        raise argparse.ArgumentTypeError(f"must be under 1 (1 drops every channel), not {text}")
+    return value
+
+
 def _size(text: str) -> tuple[int, int]:
     """``384x256`` (height x width) or ``256`` (square)."""
     parts = text.lower().split("x")
@@ -96,7 +103,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     t.add_argument(
         "--dropout",
-        type=_share,
+        type=_dropout,
         default=0.0,
         metavar="P",
         help="seed UNet: dropout at the bottleneck (default 0, as in the seed)",

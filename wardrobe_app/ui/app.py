@@ -116,8 +116,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                     None,
                     "Wardrobe",
                     f"The data folder in Settings cannot be used:\n{problem}\n\n"
-                    f"Wardrobe opens the default one, {paths.chosen_home()}, instead.",
+                    f"Wardrobe opens the default one, {paths.chosen_home()}, instead, "
+                    "and Settings now shows that one.",
                 )
+                settings.data_dir = None  # Settings would refuse every change until edited
             else:
                 paths.set_data_home(settings.data_dir)
         home = paths.data_home()

@@ -145,6 +145,7 @@ class BrowsePage(QWidget):
         self._generation = 0
         self._shown_generation = 0
         self.total = 0
+        self._removal_expected = False
 
         self.filter_bar = FilterBar(self)
         self.filter_bar.filterChanged.connect(self._filter_changed)
@@ -197,6 +198,10 @@ class BrowsePage(QWidget):
             job, queue=Queue.READ, title="Listing garments", on_result=self._listed
         )
 
+    def expect_removal(self) -> None:
+        """The selected garments are about to be deleted (see ``_restore_selection``)."""
+        self._removal_expected = True
+
     def is_current(self) -> bool:
         """True when the grid shows the answer to the latest request."""
         return self._shown_generation == self._generation
@@ -237,8 +242,8 @@ class BrowsePage(QWidget):
 
     def _restore_selection(self, ids: set[int], current: object, current_row: int) -> None:
         """The selection and current card as they were; where the current card is gone
-        (deleted, filtered out), its neighbour at the same place takes over, selected if
-        the gone card was, so the keyboard (Del, Enter) acts on what it shows."""
+        (deleted, filtered out), its neighbour at the same place takes over, selected
+        after a delete of the selected cards, so the keyboard (Del, Enter) goes on there."""
         sel = self.grid.selectionModel()
         flags = QItemSelectionModel.SelectionFlag.Select
         for row, rec in enumerate(self.model.records()):
@@ -254,8 +259,9 @@ class BrowsePage(QWidget):
             sel.setCurrentIndex(
                 self.model.index(row, 0), QItemSelectionModel.SelectionFlag.NoUpdate
             )
-        if ids and not sel.hasSelection():  # what was selected went (deleted, filtered)
+        if self._removal_expected and ids and not sel.hasSelection():  # the selected went
             self.grid.select_current()
+        self._removal_expected = False
 
     # --- selection ---------------------------------------------------------------------
     def selected_ids(self) -> list[int]:

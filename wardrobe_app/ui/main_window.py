@@ -547,6 +547,7 @@ class MainWindow(QMainWindow):
         if not ids or not self.confirm_delete(len(ids)):
             return
         was_viewing = self.pages.currentWidget() is self.garment_view
+        self.browse.expect_removal()  # the next listing selects the deleted card's neighbour
         command = DeleteCommand(self, ids)
         self.undo_stack.push(command)  # runs redo(): the delete
         n = len(command.deleted)
@@ -639,6 +640,7 @@ class MainWindow(QMainWindow):
             self.importer.cancel()
         # Photos already accepted (or imported) are saved before the workers go: a
         # shutdown drops queued jobs, and a quick close after "Accept all" lost them.
+        self.hide()  # gone at once, not frozen unpainted while the last saves finish
         self.session.runner.finish_queue(Queue.WRITE, 60_000)
         self.settings.save_window_state(self.saveGeometry(), self.saveState())
         self.session.runner.shutdown(15_000)

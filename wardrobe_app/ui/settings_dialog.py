@@ -147,10 +147,6 @@ class SettingsDialog(QDialog):
     def accept(self) -> None:
         s = self.settings
         changes: list[str] = []
-        device = str(self.device.currentData())
-        if device != s.device:
-            s.device = device  # type: ignore[assignment]
-            changes.append("the model device")
         text = self.data_dir.text().strip()
         folder = Path(text).expanduser() if text else None
         problem = paths.data_folder_problem(folder) if folder is not None else None
@@ -162,6 +158,11 @@ class SettingsDialog(QDialog):
         current = s.data_dir or (Path(self.session.home) if self.session is not None else None)
         if folder is not None:
             folder = folder.resolve()
+        # Checked first, saved together: a refused folder left the device saved already.
+        device = str(self.device.currentData())
+        if device != s.device:
+            s.device = device  # type: ignore[assignment]
+            changes.append("the model device")
         if folder != (current.resolve() if current is not None else None):
             s.data_dir = folder
             changes.append("the data folder")
