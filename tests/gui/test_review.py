@@ -320,3 +320,23 @@ def test_closing_the_window_during_an_import_asks_first(make_app, qtbot, photos)
     with qtbot.waitSignal(w.importer.finished, timeout=20_000):
         w.close()
     assert not w.isVisible()
+
+
+def test_a_photo_taken_for_the_other_kind_is_analysed_again(make_app, qtbot, photos):
+    # A dark top on a dark bed read as "no garment found" (an item photo), or a flat-lay
+    # read as worn: the review lets the user say which kind of photo it is.
+    parts = make_app(review=True)
+    w = parts.window
+    dialog = start_review(qtbot, w, photos(1))
+    assert dialog.current.analysis.kind == "outfit" and len(dialog.rows) == 2
+    assert dialog.reanalyse_button.text() == "Analyse as one garment"
+    dialog.reanalyse_button.click()
+    assert not dialog.save_button.isEnabled()  # waits for the answer
+    qtbot.waitUntil(lambda: dialog.current.analysis.kind == "item", timeout=10_000)
+    assert len(dialog.rows) == 1 and dialog.save_button.isEnabled()
+    assert dialog.reanalyse_button.text() == "Analyse as an outfit photo"
+    with qtbot.waitSignal(w.importer.finished, timeout=20_000) as done:
+        dialog.save_button.click()
+    assert done.args[0].garments == 1
+    [garment] = parts.session.wardrobe.list_garments()
+    assert garment.photo_id and parts.session.wardrobe.stats()["photos"] == 1

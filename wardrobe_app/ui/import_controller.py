@@ -22,7 +22,7 @@ from typing import cast
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QWidget
 
-from ..types import Category, ImportReport, ImportResult
+from ..types import Category, ImportReport, ImportResult, KindChoice
 from ..vision.image_io import ImageLoadError
 from .import_report import ImportSummary
 from .review_dialog import ReviewDialog, ReviewItem
@@ -85,6 +85,7 @@ class ImportController(QObject):
             self.dialog = ReviewDialog(self.parent_widget)
             self.dialog.decided.connect(self._decided)
             self.dialog.mergeRequested.connect(self._merge)
+            self.dialog.reanalyseRequested.connect(self._reanalyse)
             self.dialog.acceptAllRequested.connect(self._accept_all)
             self.dialog.stopRequested.connect(self._stop_from_review)
             self.dialog.finished.connect(self._dialog_closed)
@@ -252,6 +253,22 @@ class ImportController(QObject):
         # Not the model queue: the analysis of the next photos runs there, for minutes.
         self.session.runner.start(
             merge, queue=Queue.READ, title="Merging garments", on_result=self._merged
+        )
+
+    @Slot(object, str)
+    def _reanalyse(self, item: ReviewItem, kind: str) -> None:
+        wardrobe, chosen = self.session.wardrobe, cast(KindChoice, kind)
+
+        def reanalyse(ctx: WorkerContext) -> tuple[ReviewItem, ReviewItem | None, str]:
+            try:
+                return item, ReviewItem.build(wardrobe.analyse(item.analysis.path, chosen)), ""
+            except Exception as exc:  # a file gone meanwhile: said in the dialog
+                log.exception("analysing %s again failed", item.analysis.path)
+                return item, None, str(exc)
+
+        # The analyser serialises its callers; this photo must not wait behind the rest.
+        self.session.runner.start(
+            reanalyse, queue=Queue.READ, title="Analysing again", on_result=self._merged
         )
 
     @Slot(object)

@@ -38,6 +38,7 @@ from .imaging import fit_image, preview_pair, rgb_to_qimage
 from .theme import CATEGORY_COLOURS, category_label, type_label
 
 CUTOUT_SIDE = 132
+KIND_WORDS = {"outfit": "an outfit photo", "item": "one garment"}
 OVERLAY_SIDE = 1000  # the photo's longest side as the review shows it
 
 
@@ -135,6 +136,7 @@ class ReviewDialog(QDialog):
 
     decided = Signal(object, object)  # ReviewItem, list[int] | None
     mergeRequested = Signal(object, object, str)  # ReviewItem, list[int], category
+    reanalyseRequested = Signal(object, str)  # ReviewItem, "outfit" or "item"
     acceptAllRequested = Signal()
     stopRequested = Signal()
 
@@ -216,10 +218,19 @@ class ReviewDialog(QDialog):
             action.setObjectName(f"mergeAs-{cat}")
             action.triggered.connect(partial(self.merge_ticked, cat))
         self.merge_button.setMenu(merge_menu)
+        # The photo taken for the other kind (a dark top on a dark bed read as "no
+        # garment", a flat-lay read as worn): analysed again as the user says it is.
+        self.reanalyse_button = QPushButton(self)
+        self.reanalyse_button.setObjectName("reanalyse")
+        self.reanalyse_button.clicked.connect(self.reanalyse_as_other_kind)
+        actions = QHBoxLayout()
+        actions.addWidget(self.merge_button)
+        actions.addWidget(self.reanalyse_button)
+        actions.addStretch(1)
         right = QVBoxLayout()
         right.addWidget(self.found_label)
         right.addWidget(scroll, 1)
-        right.addWidget(self.merge_button, 0, Qt.AlignmentFlag.AlignLeft)
+        right.addLayout(actions)
 
         body = QHBoxLayout()
         body.setSpacing(16)
@@ -313,8 +324,21 @@ class ReviewDialog(QDialog):
         self.found_label.setText(f"Merging {len(indices)} garments…")
         self.mergeRequested.emit(item, indices, category)
 
+    def reanalyse_as_other_kind(self) -> None:
+        """Ask for the photo analysed as the other kind; answered by ``finish_merge``."""
+        item = self.current
+        if item is None or self._merging:
+            return
+        other = "outfit" if item.analysis.kind == "item" else "item"
+        self._unticked = []
+        self._merging = True
+        self._update_buttons()
+        self.found_label.setText(f"Analysing it again as {KIND_WORDS[other]}…")
+        self.reanalyseRequested.emit(item, other)
+
     def finish_merge(self, old: ReviewItem, new: ReviewItem | None, error: str = "") -> None:
-        """Show the merged photo in place of ``old`` (or say why it could not be)."""
+        """Show the merged (or re-analysed) photo in place of ``old`` (or say why it
+        could not be)."""
         if old is not self.current:
             return  # the dialog moved on or stopped meanwhile
         self._merging = False
@@ -322,7 +346,7 @@ class ReviewDialog(QDialog):
             self.current = new
         self._refresh()
         if new is None:
-            self.found_label.setText(f"<b>Could not merge:</b> {error}")
+            self.found_label.setText(f"<b>Could not do it:</b> {error}")
         unticked = self._unticked
         self._unticked = []
         for row in self.rows:
@@ -453,6 +477,11 @@ class ReviewDialog(QDialog):
         self.garment_box.setEnabled(not self._merging)  # edits now would be lost
         # only outfit photos can hold several garments
         self.merge_button.setVisible(self.current is None or self.current.analysis.kind == "outfit")
+        self.reanalyse_button.setEnabled(ready)
+        self.reanalyse_button.setVisible(self.current is not None)
+        if self.current is not None:
+            other = "outfit" if self.current.analysis.kind == "item" else "item"
+            self.reanalyse_button.setText(f"Analyse as {KIND_WORDS[other]}")
 
     def _refresh(self) -> None:
         self._clear_rows()
