@@ -1,9 +1,12 @@
 """Latency of the shipped segmenter on CCP photos vs the seed-width UNet at 256x256.
 
-    python tests/benchmarks/segment_speed.py [--repeats 30] [--photos 10] [--encoders lite1,lite2]
+    python tests/benchmarks/segment_speed.py [--repeats 30] [--photos 10] [--model DIR]
+        [--encoders lite1,lite2]
 
 The shipped segmenter is timed end to end on 550x825 CCP photos, already decoded, model
-loaded (resize, network, upsampled probabilities, argmax at the photo's size). The seed
+loaded (resize, network, probabilities brought to the photo's size with their edges
+snapped to it, argmax); the same segmenter with its edges as upsampled (the edge step
+off) is timed interleaved with it. The seed
 UNet (width 64, 3 classes) is timed on a 256x256 input in the same run, same threads,
 and the shipped model with its batch norms left unfolded, interleaved with the folded
 one so that both see the same machine. An ensemble is timed beside each of its members

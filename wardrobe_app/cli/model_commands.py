@@ -1,4 +1,4 @@
-"""Model commands: ``segment``, ``train``, ``evaluate``."""
+"""Model commands: ``segment``, ``train``, ``pseudo-label``, ``evaluate``."""
 
 from __future__ import annotations
 
