@@ -28,6 +28,14 @@ def wait_listed(qtbot, window, rows, timeout=5000):
     )
 
 
+def app_with_photos(make_app, qtbot, photos, n):
+    """The window after importing ``n`` photos (two garments each), listed."""
+    parts = make_app()
+    import_and_wait(qtbot, parts.window, photos(n))
+    wait_listed(qtbot, parts.window, 2 * n)
+    return parts
+
+
 def test_first_run_shows_the_empty_state_and_the_model(make_app, qtbot, home):
     parts = make_app()
     w = parts.window
@@ -164,10 +172,8 @@ def test_drop_photos_onto_the_window_imports_them(make_app, qtbot, photos):
 
 
 def test_filters_narrow_the_grid(make_app, qtbot, photos):
-    parts = make_app()
+    parts = app_with_photos(make_app, qtbot, photos, 4)
     w = parts.window
-    import_and_wait(qtbot, w, photos(4))
-    wait_listed(qtbot, w, 8)
     bar = w.browse.filter_bar
     bar.category_chips["top"].click()
     wait_listed(qtbot, w, 4)
@@ -213,10 +219,8 @@ def test_filters_narrow_the_grid(make_app, qtbot, photos):
 
 
 def test_open_a_garment_edit_it_and_follow_a_similar_item(make_app, qtbot, photos):
-    parts = make_app()
+    parts = app_with_photos(make_app, qtbot, photos, 8)
     w = parts.window
-    import_and_wait(qtbot, w, photos(8))
-    wait_listed(qtbot, w, 16)
     grid = w.browse.grid
     grid.setFocus()
     grid.setCurrentIndex(w.browse.model.index(2, 0))
@@ -271,10 +275,8 @@ def test_open_a_garment_edit_it_and_follow_a_similar_item(make_app, qtbot, photo
 
 
 def test_a_garment_recategorised_in_its_view_leaves_the_filtered_grid(make_app, qtbot, photos):
-    parts = make_app()
+    parts = app_with_photos(make_app, qtbot, photos, 2)
     w = parts.window
-    import_and_wait(qtbot, w, photos(2))
-    wait_listed(qtbot, w, 4)
     bar = w.browse.filter_bar
     bar.category_chips["bottom"].click()
     wait_listed(qtbot, w, 2)
@@ -296,10 +298,8 @@ def test_the_window_fits_a_laptop_screen_and_a_long_type_keeps_the_search_box(
     # 1366x768 less a panel and the title bar: the garment page's form scrolls instead
     # of setting the window's minimum height, and a long type the user typed does not
     # widen the type filter (which squeezed the search box).
-    parts = make_app()
+    parts = app_with_photos(make_app, qtbot, photos, 1)
     w = parts.window
-    import_and_wait(qtbot, w, photos(1))
-    wait_listed(qtbot, w, 2)
     gid = w.browse.model.record(0).id
     parts.session.wardrobe.update_garment(gid, fine_type="A very long type the user typed in")
     parts.session.notify_changed()
@@ -316,10 +316,8 @@ def test_the_window_fits_a_laptop_screen_and_a_long_type_keeps_the_search_box(
 
 
 def test_delete_with_confirmation_and_undo(make_app, qtbot, photos, monkeypatch):
-    parts = make_app()
+    parts = app_with_photos(make_app, qtbot, photos, 2)
     w = parts.window
-    import_and_wait(qtbot, w, photos(2))
-    wait_listed(qtbot, w, 4)
     asked: list[int] = []
 
     def confirm(n: int) -> bool:
@@ -444,10 +442,8 @@ def test_window_state_is_saved(make_app, qtbot):
 
 def test_grid_point_helpers_are_sane(make_app, qtbot, photos):
     """Clicking a card selects it (the delegate's cell covers the grid's cell)."""
-    parts = make_app()
+    parts = app_with_photos(make_app, qtbot, photos, 1)
     w = parts.window
-    import_and_wait(qtbot, w, photos(1))
-    wait_listed(qtbot, w, 2)
     grid = w.browse.grid
     rect = grid.visualRect(w.browse.model.index(1, 0))
     qtbot.mouseClick(grid.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
@@ -462,10 +458,8 @@ def test_grid_point_helpers_are_sane(make_app, qtbot, photos):
 def test_grid_rows_are_full_width_without_a_scroll_bar(make_app, qtbot, photos, width):
     # Qt wraps the cells as if the scroll bar were there; the cells used to be spread
     # over the whole viewport, so the last column went to the next row and left a gap.
-    parts = make_app()
+    parts = app_with_photos(make_app, qtbot, photos, 6)
     w = parts.window
-    import_and_wait(qtbot, w, photos(6))
-    wait_listed(qtbot, w, 12)
     w.resize(width, 1000)
     grid = w.browse.grid
     qtbot.waitUntil(lambda: grid.viewport().width() > width - 100)
@@ -514,10 +508,8 @@ def test_import_actions_use_the_file_dialogs(make_app, qtbot, photos, monkeypatc
 def test_escape_or_back_in_the_garment_view_goes_back(make_app, qtbot, photos, key):
     # Alt+Left is the window's Back action alone: a second shortcut on the view made
     # it ambiguous, and Qt then did nothing.
-    parts = make_app()
+    parts = app_with_photos(make_app, qtbot, photos, 1)
     w = parts.window
-    import_and_wait(qtbot, w, photos(1))
-    wait_listed(qtbot, w, 2)
     w.open_garment(w.browse.model.record(1))
     w.activateWindow()
     w.garment_view.name_edit.setFocus()
@@ -529,10 +521,8 @@ def test_escape_or_back_in_the_garment_view_goes_back(make_app, qtbot, photos, k
 def test_export_from_the_menu_and_a_refused_folder(make_app, qtbot, photos, tmp_path, monkeypatch):
     from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-    parts = make_app()
+    parts = app_with_photos(make_app, qtbot, photos, 1)
     w = parts.window
-    import_and_wait(qtbot, w, photos(1))
-    wait_listed(qtbot, w, 2)
     chosen = tmp_path / "export"
     monkeypatch.setattr(
         QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: str(chosen))
@@ -579,10 +569,8 @@ def test_a_live_switch_to_dark_reaches_every_widget(make_app, qtbot, photos, mon
 
     from wardrobe_app.ui import theme
 
-    parts = make_app()
+    parts = app_with_photos(make_app, qtbot, photos, 1)
     w = parts.window
-    import_and_wait(qtbot, w, photos(1))
-    wait_listed(qtbot, w, 2)
     w.open_garment(w.browse.model.record(0))
     app = QApplication.instance()
     dark_text = theme.dark_palette().color(QPalette.ColorRole.WindowText)
@@ -602,10 +590,8 @@ def test_a_live_switch_to_dark_reaches_every_widget(make_app, qtbot, photos, mon
 
 
 def test_keyboard_flow_search_grid_delete_and_notes(make_app, qtbot, photos, monkeypatch):
-    parts = make_app()
+    parts = app_with_photos(make_app, qtbot, photos, 4)
     w = parts.window
-    import_and_wait(qtbot, w, photos(4))
-    wait_listed(qtbot, w, 8)
     w.activateWindow()
     bar, grid = w.browse.filter_bar, w.browse.grid
     # Esc clears the search, Down goes on to the grid
@@ -653,10 +639,8 @@ def test_keyboard_flow_search_grid_delete_and_notes(make_app, qtbot, photos, mon
 
 
 def test_colour_chips_come_before_the_grid_in_tab_order(make_app, qtbot, photos):
-    parts = make_app()
+    parts = app_with_photos(make_app, qtbot, photos, 3)
     w = parts.window
-    import_and_wait(qtbot, w, photos(3))
-    wait_listed(qtbot, w, 6)
     bar = w.browse.filter_bar
     chips = list(bar.colour_chips.values())
     assert chips
