@@ -647,3 +647,21 @@ def test_colour_chips_come_before_the_grid_in_tab_order(make_app, qtbot, photos)
     assert bar.sort.nextInFocusChain() is chips[0]
     for a, b in itertools.pairwise(chips):
         assert a.nextInFocusChain() is b
+
+
+def test_del_in_the_category_box_does_not_delete_the_garment(make_app, qtbot, photos, monkeypatch):
+    parts = app_with_photos(make_app, qtbot, photos, 1)
+    w = parts.window
+    asked: list[int] = []
+    monkeypatch.setattr(w, "confirm_delete", lambda n: asked.append(n) or True)
+    w.open_garment(w.browse.model.record(0))
+    w.activateWindow()
+    combo = w.garment_view.category_combo
+    combo.setFocus()
+    qtbot.keyClick(combo, Qt.Key.Key_Delete)
+    assert asked == [] and parts.session.count() == 2
+    # elsewhere on the page Del still deletes the garment (asked first)
+    w.garment_view.back_button.setFocus()
+    qtbot.keyClick(w.garment_view.back_button, Qt.Key.Key_Delete)
+    assert asked == [1] and parts.session.count() == 1
+    assert w.actions_["export"].shortcut().toString() == "Ctrl+E"

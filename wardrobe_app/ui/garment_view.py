@@ -8,8 +8,8 @@ from functools import partial
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QFont, QImage, QKeySequence, QPalette, QShortcut
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QFont, QImage, QKeyEvent, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -227,6 +227,9 @@ class GarmentView(QWidget):
             edit.editingFinished.connect(self._save_if_pending)
         self.notes_edit.textChanged.connect(self._notes_changed)
         self.category_combo.activated.connect(self._category_changed)
+        # Del in the category box is about the box (it ignores it), not the window's
+        # "delete this garment": claim the key before the shortcut sees it.
+        self.category_combo.installEventFilter(self)
 
         self.worn_with = GarmentStrip(
             None,
@@ -293,6 +296,16 @@ class GarmentView(QWidget):
             context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
         )
         # Back (Alt+Left) is the main window's action: a shortcut here too made it ambiguous.
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.category_combo
+            and event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
+        ):
+            event.accept()
+        return super().eventFilter(watched, event)
 
     def set_thumbnails(self, thumbnails: ThumbnailCache) -> None:
         for strip in (self.similar, self.worn_with):

@@ -191,7 +191,12 @@ class MainWindow(QMainWindow):
             "Check a photo against your wardrobe without saving it (Ctrl+O)",
         )
         self._action(
-            "export", "&Export…", self.export, None, None, "Export the cut-outs and a CSV list"
+            "export",
+            "&Export…",
+            self.export,
+            "Ctrl+E",
+            None,
+            "Export the cut-outs and a CSV list (Ctrl+E)",
         )
         self._action(
             "settings",
