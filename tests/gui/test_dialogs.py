@@ -76,6 +76,7 @@ def test_settings_dialog_saves_preferences(make_app, qtbot, tmp_path, monkeypatc
     dialog.device.setCurrentIndex(dialog.device.findData("cpu"))
     dialog.review.setChecked(True)
     dialog.data_dir.setText(str(tmp_path / "elsewhere"))
+    monkeypatch.delenv(paths.ENV_HOME)  # (the tests' home comes from it)
     with qtbot.waitSignal(dialog.restartNeeded) as restart:
         dialog.accept()
     assert "device" in restart.args[0] and "data folder" in restart.args[0]
@@ -184,7 +185,7 @@ def test_settings_refuse_a_data_folder_that_cannot_be_used(
     dialog = SettingsDialog(settings, parts.session, parts.window)
     qtbot.addWidget(dialog)
     # no CUDA found: the choice is not offered
-    qtbot.waitUntil(lambda: dialog.detected.text() == "CPU", timeout=5000)
+    qtbot.waitUntil(lambda: dialog.detected.text() == "CPU", timeout=15_000)
     cuda = dialog.device.model().item(dialog.device.findData("cuda"))
     assert not cuda.isEnabled()
     warned: list[str] = []
@@ -199,3 +200,18 @@ def test_settings_refuse_a_data_folder_that_cannot_be_used(
     assert dialog.result() != dialog.DialogCode.Accepted
     # nothing saved, the device included
     assert AppSettings().data_dir is None and AppSettings().device == "auto"
+
+
+def test_a_new_data_folder_promises_no_restart_while_the_variable_rules(
+    make_app, qtbot, tmp_path, monkeypatch
+):
+    # $WARDROBE_HOME (set here, as the tests' home) wins at every start: saved, the new
+    # folder is not what a restart would open, so no restart is promised for it.
+    monkeypatch.setattr("wardrobe_app.ui.settings_dialog.detect_devices", lambda: ["CPU"])
+    parts = make_app()
+    dialog = SettingsDialog(AppSettings(), parts.session, parts.window)
+    qtbot.addWidget(dialog)
+    dialog.data_dir.setText(str(tmp_path / "elsewhere"))
+    with qtbot.assertNotEmitted(dialog.restartNeeded):
+        dialog.accept()
+    assert AppSettings().data_dir == tmp_path / "elsewhere"

@@ -165,7 +165,9 @@ class SettingsDialog(QDialog):
             changes.append("the model device")
         if folder != (current.resolve() if current is not None else None):
             s.data_dir = folder
-            changes.append("the data folder")
+            # $WARDROBE_HOME wins at every start: a restart would not bring this folder
+            if paths.ENV_HOME not in os.environ:
+                changes.append("the data folder")
         s.review_before_saving = self.review.isChecked()
         s.sync()
         self.settingsChanged.emit()
