@@ -154,6 +154,20 @@ def test_drop_photos_onto_the_window_imports_them(make_app, qtbot, photos):
         w.dropEvent(event)
     assert not w.drop_overlay.isVisible()
     wait_listed(qtbot, w, 4)
+    # photos with a web link: the photos are imported, the link said to be left out
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(photos(1, start=5)[0])), QUrl("https://example.com/a")])
+    mixed = QDropEvent(
+        QPointF(200, 200),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    with qtbot.waitSignal(w.importer.finished, timeout=20_000):
+        w.dropEvent(mixed)
+        assert "1 dropped item left out" in w.statusBar().currentMessage()
+    wait_listed(qtbot, w, 6)
     # a text file alone, or a web link, is refused at the door (no failed import after)
     notes = files[0].parent / "notes.txt"
     notes.write_text("not a photo")

@@ -525,10 +525,18 @@ class MainWindow(QMainWindow):
 
     def dropEvent(self, event: QDropEvent) -> None:
         self.drop_overlay.hide()
-        paths = _droppable(event.mimeData().urls())
+        urls = event.mimeData().urls()
+        paths = _droppable(urls)
         if paths:
             event.acceptProposedAction()
             self.import_paths(paths)
+            left_out = len(urls) - len(paths)
+            if left_out:  # said, not silently dropped (a web link, a text file)
+                self.statusBar().showMessage(
+                    f"{left_out} dropped item{'s' if left_out != 1 else ''} left out: "
+                    "only photos and folders on this computer can be imported",
+                    10_000,
+                )
 
     # --- delete / undo -----------------------------------------------------------------
     @Slot()
