@@ -1010,8 +1010,7 @@ class Wardrobe:
         whose cut-out file is missing (see ``verify``) keeps its row, with no cut-out."""
         directory = Path(directory)
         cutouts = directory / "cutouts"
-        _check_export_target(directory)
-        listed_before = _exported_cutouts(directory)  # what an earlier export here wrote
+        listed_before = _earlier_export(directory)  # what an earlier export here wrote
         cutouts.mkdir(parents=True, exist_ok=True)
         written: set[str] = set()
         records = self.list_garments(GarmentFilter(descending=False))
@@ -1117,44 +1116,40 @@ def _removed_on_error(path: Path) -> Iterator[None]:
         raise
 
 
-def _check_export_target(folder: Path) -> None:
-    """``FileExistsError`` where an export into ``folder`` would overwrite what is not an
-    earlier export's: a wardrobe.csv of the user's own, or files in a cutouts/ folder
-    that no export wrote. A folder holding an earlier export is refreshed in place."""
+def _earlier_export(folder: Path) -> set[str]:
+    """File names in ``folder/cutouts`` that an earlier export in ``folder`` lists (the
+    CSV read once: its header says whether it is an export); empty where there is none.
+
+    ``FileExistsError`` where an export would overwrite what no export wrote: a
+    wardrobe.csv of the user's own, or files in a cutouts/ folder beside no CSV that are
+    not named as exports name them (an export stopped part-way leaves those: a retry may
+    replace them)."""
     csv_path = folder / "wardrobe.csv"
-    if csv_path.exists():
-        if not _is_export(folder):
+    refused = FileExistsError(
+        errno.EEXIST,
+        "exists and is not a Wardrobe export: choose an empty folder or move it",
+        str(csv_path),
+    )
+    try:
+        fh = open(csv_path, newline="", encoding="utf-8")  # noqa: SIM115 (closed below)
+    except FileNotFoundError:
+        cutouts = folder / "cutouts"
+        listed = list(cutouts.iterdir()) if cutouts.is_dir() else []
+        if any(not _EXPORT_CUTOUT.fullmatch(p.name) for p in listed):
             raise FileExistsError(
                 errno.EEXIST,
-                "exists and is not a Wardrobe export: choose an empty folder or move it",
-                str(csv_path),
-            )
-        return
-    cutouts = folder / "cutouts"
-    # An export stopped part-way (a full disk) leaves its cut-outs and no wardrobe.csv:
-    # named as exports name them, they are ours, and a retry may replace them.
-    listed = list(cutouts.iterdir()) if cutouts.is_dir() else []
-    if any(not _EXPORT_CUTOUT.fullmatch(p.name) for p in listed):
-        raise FileExistsError(
-            errno.EEXIST,
-            "holds files that no Wardrobe export wrote: choose an empty folder",
-            str(cutouts),
-        )
-
-
-def _exported_cutouts(folder: Path) -> set[str]:
-    """File names in ``folder/cutouts`` that the export in ``folder`` lists, if any (the
-    CSV read once: its header says whether it is an export)."""
-    try:
-        fh = open(folder / "wardrobe.csv", newline="", encoding="utf-8")  # noqa: SIM115 (closed below)
-    except OSError:
+                "holds files that no Wardrobe export wrote: choose an empty folder",
+                str(cutouts),
+            ) from None
         return set()
+    except OSError as exc:  # a folder by that name, or unreadable: no export either
+        raise refused from exc
     with fh:
         if not fh.readline().startswith(_EXPORT_HEADER):
-            return set()
+            raise refused
         fh.seek(0)
-        listed = (row.get("cutout") or "" for row in csv.DictReader(fh))
-        return {Path(p).name for p in listed if p.startswith("cutouts/") and "/" not in p[8:]}
+        listed_names = (row.get("cutout") or "" for row in csv.DictReader(fh))
+        return {Path(n).name for n in listed_names if n.startswith("cutouts/") and "/" not in n[8:]}
 
 
 def _is_export(folder: Path) -> bool:
