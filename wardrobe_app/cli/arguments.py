@@ -16,17 +16,27 @@ def path_arg(text: str) -> Path:
     return Path(text)
 
 
+def int_at_least(text: str, minimum: int, not_a_number: str, too_small: str) -> int:
+    """``text`` as a whole number of at least ``minimum``, or the usage error given."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(not_a_number) from None
+    if value < minimum:
+        raise argparse.ArgumentTypeError(too_small)
+    return value
+
+
 def whole(minimum: int) -> Callable[[str], int]:
     """A whole number of at least ``minimum``."""
 
     def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-        if value < minimum:
-            raise argparse.ArgumentTypeError(f"must be at least {minimum}, not {text}")
-        return value
+        return int_at_least(
+            text,
+            minimum,
+            f"not a whole number: {text!r}",
+            f"must be at least {minimum}, not {text}",
+        )
 
     parse.__name__ = f"whole number >= {minimum}"
     return parse

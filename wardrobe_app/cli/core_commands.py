@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .arguments import path_arg
+from .arguments import int_at_least, path_arg, whole
 
 if TYPE_CHECKING:
     from ..service import Wardrobe
@@ -28,29 +28,17 @@ CATEGORY_CHOICES = ("top", "bottom", "one-piece")
 MAX_ID = 2**63 - 1
 
 
-def _at_least_one(text: str, not_a_number: str, too_small: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(not_a_number) from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(too_small)
-    return value
-
-
 def garment_id(text: str) -> int:
     """argparse type: a garment id (a positive integer SQLite can hold)."""
-    value = _at_least_one(
-        text, f"not a garment id: {text!r}", f"not a garment id: {text} (ids start at 1)"
+    value = int_at_least(
+        text, 1, f"not a garment id: {text!r}", f"not a garment id: {text} (ids start at 1)"
     )
     if value > MAX_ID:
         raise argparse.ArgumentTypeError(f"no garment has an id as large as {text}")
     return value
 
 
-def positive_int(text: str) -> int:
-    """argparse type: a count of at least 1."""
-    return _at_least_one(text, f"not a whole number: {text!r}", f"must be at least 1, not {text}")
+positive_int = whole(1)  # argparse type: a count of at least 1
 
 
 def colour_name(text: str) -> str:
