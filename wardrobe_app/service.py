@@ -34,7 +34,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from . import paths
-from .store import Garment, Photo, Store, read_png, sha256_file
+from .store import Garment, Photo, Store, read_png, sha256_file, vector_from_blob
 from .types import (
     CATEGORIES,
     Analyser,
@@ -835,10 +835,11 @@ class Wardrobe:
                 ).all()
                 if rows:
                     s.execute(update(Garment).where(*gone).values(deleted_at=None))
-                restored: list[tuple[int, np.ndarray]] = [
-                    (gid, np.frombuffer(blob, dtype=np.float32).copy())
+                restored = [
+                    (gid, vec)
                     for gid, blob, version in rows
-                    if blob is not None and version == self._vector_version
+                    if version == self._vector_version
+                    and (vec := vector_from_blob(blob)) is not None
                 ]
             if self._index is None and rows:
                 self._get_index()  # first vectors of an empty wardrobe: built from the DB

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .files import FileStore, encode_png, read_png, sha256_file
-from .models import Base, Garment, IdFloor, Photo
+from .models import Base, Garment, IdFloor, Photo, vector_from_blob
 from .store import CleanupReport, Store, VerifyReport
 
 __all__ = [
@@ -18,4 +18,5 @@ __all__ = [
     "encode_png",
     "read_png",
     "sha256_file",
+    "vector_from_blob",
 ]

@@ -131,9 +131,7 @@ class Garment(Base):
         self.box_x0, self.box_y0, self.box_x1, self.box_y1 = (int(v) for v in box)
 
     def vector_array(self) -> np.ndarray | None:
-        if self.vector is None:
-            return None
-        return np.frombuffer(self.vector, dtype=np.float32).copy()
+        return vector_from_blob(self.vector)
 
     def set_vector(self, vector: np.ndarray | None, version: str | None) -> None:
         if vector is None:
@@ -154,3 +152,8 @@ class IdFloor(Base):
 
     name: Mapped[str] = mapped_column(String, primary_key=True)
     last: Mapped[int] = mapped_column(Integer)
+
+
+def vector_from_blob(blob: bytes | None) -> np.ndarray | None:
+    """A stored garment vector (``Garment.vector``, also read as a bare column)."""
+    return None if blob is None else np.frombuffer(blob, dtype=np.float32).copy()
