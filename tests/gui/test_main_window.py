@@ -128,42 +128,31 @@ def test_report_keeps_reasons_readable_and_an_empty_folder_says_so(make_app, qtb
         assert item.toolTip(1) and item.toolTip(1).endswith(item.text(1))
 
 
+def drag(urls: list[QUrl]) -> tuple[QDragEnterEvent, QDropEvent]:
+    """The drag-enter and drop events of these links over the window."""
+    mime = QMimeData()
+    mime.setUrls(urls)
+    args = (Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton)
+    # Qt 6: drag-enter takes a QPoint, the drop a QPointF
+    enter = QDragEnterEvent(QPoint(200, 200), *args, Qt.KeyboardModifier.NoModifier)
+    drop = QDropEvent(QPointF(200, 200), *args, Qt.KeyboardModifier.NoModifier)
+    drop.mime = mime  # kept alive with the events
+    return enter, drop
+
+
 def test_drop_photos_onto_the_window_imports_them(make_app, qtbot, photos):
     parts = make_app()
     w = parts.window
     files = photos(2)
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(f)) for f in files])
-    enter = QDragEnterEvent(
-        QPoint(200, 200),  # Qt 6: drag-enter takes a QPoint, the drop a QPointF
-        Qt.DropAction.CopyAction,
-        mime,
-        Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier,
-    )
+    enter, drop = drag([QUrl.fromLocalFile(str(f)) for f in files])
     w.dragEnterEvent(enter)
     assert enter.isAccepted() and w.drop_overlay.isVisible()
-    event = QDropEvent(
-        QPointF(200, 200),
-        Qt.DropAction.CopyAction,
-        mime,
-        Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier,
-    )
     with qtbot.waitSignal(w.importer.finished, timeout=20_000):
-        w.dropEvent(event)
+        w.dropEvent(drop)
     assert not w.drop_overlay.isVisible()
     wait_listed(qtbot, w, 4)
     # photos with a web link: the photos are imported, the link said to be left out
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(photos(1, start=5)[0])), QUrl("https://example.com/a")])
-    mixed = QDropEvent(
-        QPointF(200, 200),
-        Qt.DropAction.CopyAction,
-        mime,
-        Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier,
-    )
+    _, mixed = drag([QUrl.fromLocalFile(str(photos(1, start=5)[0])), QUrl("https://example.com/a")])
     with qtbot.waitSignal(w.importer.finished, timeout=20_000):
         w.dropEvent(mixed)
         assert "1 dropped item left out" in w.statusBar().currentMessage()
@@ -172,15 +161,7 @@ def test_drop_photos_onto_the_window_imports_them(make_app, qtbot, photos):
     notes = files[0].parent / "notes.txt"
     notes.write_text("not a photo")
     for urls in ([QUrl.fromLocalFile(str(notes))], [QUrl("https://example.com/a.jpg")]):
-        mime = QMimeData()
-        mime.setUrls(urls)
-        enter = QDragEnterEvent(
-            QPoint(200, 200),
-            Qt.DropAction.CopyAction,
-            mime,
-            Qt.MouseButton.LeftButton,
-            Qt.KeyboardModifier.NoModifier,
-        )
+        enter, _ = drag(urls)
         w.dragEnterEvent(enter)
         assert not enter.isAccepted() and not w.drop_overlay.isVisible()
 
