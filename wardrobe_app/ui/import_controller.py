@@ -252,7 +252,7 @@ class ImportController(QObject):
 
         # Not the model queue: the analysis of the next photos runs there, for minutes.
         self.session.runner.start(
-            merge, queue=Queue.READ, title="Merging garments", on_result=self._merged
+            merge, queue=Queue.READ, title="Merging garments", on_result=self._replaced
         )
 
     @Slot(object, str)
@@ -268,13 +268,13 @@ class ImportController(QObject):
 
         # The analyser serialises its callers; this photo must not wait behind the rest.
         self.session.runner.start(
-            reanalyse, queue=Queue.READ, title="Analysing again", on_result=self._merged
+            reanalyse, queue=Queue.READ, title="Analysing again", on_result=self._replaced
         )
 
     @Slot(object)
-    def _merged(self, result: tuple[ReviewItem, ReviewItem | None, str]) -> None:
+    def _replaced(self, result: tuple[ReviewItem, ReviewItem | None, str]) -> None:
         if self.dialog is not None:
-            self.dialog.finish_merge(*result)
+            self.dialog.replace_current(*result)
 
     @Slot(object)
     def _saved(self, result: ImportResult) -> None:

@@ -156,9 +156,9 @@ class ReviewDialog(QDialog):
         self.analysed_files = 0
         self.total_files = 0
         self._stopped = False
-        # While a merge is computed the photo's buttons wait for it; what was unticked
-        # before stays unticked after.
-        self._merging = False
+        # While the photo is merged or analysed again, its buttons wait for the answer;
+        # what was unticked before a merge stays unticked after.
+        self._replacing = False
         self._unticked: list[DetectedGarment] = []
 
         self.header = QLabel(self)
@@ -312,36 +312,36 @@ class ReviewDialog(QDialog):
 
     def merge_ticked(self, category: str) -> None:
         """Ask for the ticked garments as one garment of ``category``; the controller
-        answers with ``finish_merge``."""
+        answers with ``replace_current``."""
         item, indices = self.current, self.kept_indices()
-        if item is None or self._merging or len(indices) < 2:
+        if item is None or self._replacing or len(indices) < 2:
             return
         self._apply_edits()
         garments = item.analysis.garments
         self._unticked = [garments[row.index] for row in self.rows if not row.keep.isChecked()]
-        self._merging = True
+        self._replacing = True
         self._update_buttons()
         self.found_label.setText(f"Merging {len(indices)} garments…")
         self.mergeRequested.emit(item, indices, category)
 
     def reanalyse_as_other_kind(self) -> None:
-        """Ask for the photo analysed as the other kind; answered by ``finish_merge``."""
+        """Ask for the photo analysed as the other kind; answered by ``replace_current``."""
         item = self.current
-        if item is None or self._merging:
+        if item is None or self._replacing:
             return
-        other = "outfit" if item.analysis.kind == "item" else "item"
+        other = _other_kind(item)
         self._unticked = []
-        self._merging = True
+        self._replacing = True
         self._update_buttons()
         self.found_label.setText(f"Analysing it again as {KIND_WORDS[other]}…")
         self.reanalyseRequested.emit(item, other)
 
-    def finish_merge(self, old: ReviewItem, new: ReviewItem | None, error: str = "") -> None:
+    def replace_current(self, old: ReviewItem, new: ReviewItem | None, error: str = "") -> None:
         """Show the merged (or re-analysed) photo in place of ``old`` (or say why it
         could not be)."""
         if old is not self.current:
             return  # the dialog moved on or stopped meanwhile
-        self._merging = False
+        self._replacing = False
         if new is not None:
             self.current = new
         self._refresh()
@@ -374,7 +374,7 @@ class ReviewDialog(QDialog):
 
     @Slot()
     def save_current(self) -> None:
-        if self.current is None or self._merging:
+        if self.current is None or self._replacing:
             return
         self._apply_edits()
         item, keep = self.current, self.kept_indices()
@@ -386,7 +386,7 @@ class ReviewDialog(QDialog):
 
     @Slot()
     def discard_current(self) -> None:
-        if self.current is None or self._merging:  # the Delete key too waits for a merge
+        if self.current is None or self._replacing:  # the Delete key too waits for a merge
             return
         item = self.current
         self.current = None
@@ -397,7 +397,7 @@ class ReviewDialog(QDialog):
     @Slot()
     def accept_all(self) -> None:
         """Save the current photo as ticked and all the others in full, now and later."""
-        if self._merging:
+        if self._replacing:
             return
         self.save_current()
         # save_current moved on to the next photo: it is one of "the others" too (it was
@@ -470,18 +470,17 @@ class ReviewDialog(QDialog):
                 widget.deleteLater()
 
     def _update_buttons(self) -> None:
-        ready = self.current is not None and not self._merging
+        ready = self.current is not None and not self._replacing
         for button in (self.save_button, self.discard_button, self.accept_all_button):
             button.setEnabled(ready)
         self.merge_button.setEnabled(ready and len(self.kept_indices()) >= 2)
-        self.garment_box.setEnabled(not self._merging)  # edits now would be lost
+        self.garment_box.setEnabled(not self._replacing)  # edits now would be lost
         # only outfit photos can hold several garments
         self.merge_button.setVisible(self.current is None or self.current.analysis.kind == "outfit")
         self.reanalyse_button.setEnabled(ready)
         self.reanalyse_button.setVisible(self.current is not None)
         if self.current is not None:
-            other = "outfit" if self.current.analysis.kind == "item" else "item"
-            self.reanalyse_button.setText(f"Analyse as {KIND_WORDS[other]}")
+            self.reanalyse_button.setText(f"Analyse as {KIND_WORDS[_other_kind(self.current)]}")
 
     def _refresh(self) -> None:
         self._clear_rows()
@@ -542,3 +541,8 @@ class ReviewDialog(QDialog):
                 "(already in the wardrobe or not readable, listed at the end)"
             )
         self.subheader.setText(" · ".join(parts))
+
+
+def _other_kind(item: ReviewItem) -> str:
+    """The kind of photo this one was not analysed as."""
+    return "outfit" if item.analysis.kind == "item" else "item"
