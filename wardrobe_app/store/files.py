@@ -27,6 +27,7 @@ INCOMING = ".incoming"
 # hold other files (a user's own); those are never touched.
 _STORED_NAME = re.compile(r"([0-9a-f]{2})[0-9a-f]{62}(\.[0-9a-z]+)?")
 _TEMP_NAME = re.compile(r"[0-9a-f]{32}\.part")
+_SHARD_NAME = re.compile(r"[0-9a-f]{2}")
 _CHUNK = 1 << 20
 # PNG encoder settings per content, chosen for speed (import throughput) over size:
 # masks are 1-bit, label maps and images use zlib's run-length strategy.
@@ -175,7 +176,7 @@ class FileStore:
     def _stored_entries(self) -> Iterator[tuple[str, Path]]:
         """(relative path, path) of each file named as this store names them."""
         for shard in sorted(self.root.iterdir()):
-            if not (shard.is_dir() and re.fullmatch(r"[0-9a-f]{2}", shard.name)):
+            if not (shard.is_dir() and _SHARD_NAME.fullmatch(shard.name)):
                 continue
             for entry in sorted(shard.iterdir()):
                 named = _STORED_NAME.fullmatch(entry.name)
@@ -197,7 +198,7 @@ class FileStore:
                 entry.unlink()
                 removed += 1
         for shard in self.root.iterdir():
-            if shard.is_dir() and re.fullmatch(r"[0-9a-f]{2}", shard.name):
+            if shard.is_dir() and _SHARD_NAME.fullmatch(shard.name):
                 with contextlib.suppress(OSError):
                     shard.rmdir()  # only succeeds when empty
         return removed
