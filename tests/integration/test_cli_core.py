@@ -60,7 +60,7 @@ def _check_garment(g: dict[str, object]) -> None:
 
 def test_import_json_contract(cli: Run, batch: dict[str, Path]) -> None:
     rc, out, err = cli("import", str(batch["p0"].parent), "--json")
-    assert rc == 0
+    assert rc == 1  # the broken photo; the others were still imported
     doc = json.loads(out)  # stdout is exactly one JSON document
     assert set(doc) == {"imported", "duplicates", "failed"}
     assert len(doc["imported"]) == 4
@@ -79,11 +79,14 @@ def test_import_json_contract(cli: Run, batch: dict[str, Path]) -> None:
     assert isinstance(doc["failed"][0]["error"], str) and doc["failed"][0]["error"]
     assert "photo" in err  # the progress bar went to stderr
 
-    # again: all duplicates (+ the broken file): something done, so exit 0
+    # again: all duplicates (+ the broken file, still a failure)
     rc, out, _ = cli("import", str(batch["p0"].parent), "--json")
     doc = json.loads(out)
-    assert rc == 0 and doc["imported"] == [] and len(doc["duplicates"]) == 5
+    assert rc == 1 and doc["imported"] == [] and len(doc["duplicates"]) == 5
     assert len(doc["failed"]) == 1
+    # only duplicates: nothing went wrong
+    rc, out, _ = cli("import", str(batch["p0"]), str(batch["copy"]), "--json")
+    assert rc == 0 and len(json.loads(out)["duplicates"]) == 2
 
 
 def test_import_all_failed_exits_1(cli: Run, batch: dict[str, Path], tmp_path: Path) -> None:
@@ -118,7 +121,7 @@ def test_import_no_garment_and_kind(cli: Run, tmp_path: Path) -> None:
 
 def test_import_human_summary(cli: Run, batch: dict[str, Path]) -> None:
     rc, out, _ = cli("import", str(batch["p0"]), str(batch["p1"]), str(batch["bad"]))
-    assert rc == 0
+    assert rc == 1, "a failed photo shows in the exit status, after the others are done"
     assert "Imported 2 photo(s) with 4 garment(s); 0 duplicate(s); 1 failed." in out
     assert "FAILED" in out and str(batch["bad"]) in out
 

@@ -172,8 +172,9 @@ def _cmd_import(args: argparse.Namespace) -> int:
             print(f"  {r.path}: already imported (photo {r.photo_id})")
         for r in report.failed:
             print(f"  FAILED {r.error}")
-    done = len(report.imported) + len(report.duplicates)
-    return 0 if done else 1
+    # As `segment` does: every photo that could be read is imported, and a failure
+    # anywhere still shows in the exit status, so scripts can tell.
+    return 1 if report.failed or not (report.imported or report.duplicates) else 0
 
 
 # -- browse -----------------------------------------------------------------------------
@@ -348,7 +349,10 @@ def _cmd_reindex(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("import", help="import photos (files or folders, recursive)")
+    p = sub.add_parser(
+        "import",
+        help="import photos (files or folders, recursive); exit 1 if any photo failed",
+    )
     p.add_argument("paths", nargs="+", type=path_arg, metavar="PATH")
     p.add_argument("--kind", choices=("auto", "outfit", "item"), default="auto")
     p.add_argument("--json", action="store_true", help="one JSON object on stdout")
