@@ -300,7 +300,7 @@ class Wardrobe:
         done = 0
         for start in range(0, len(ids), EMBED_BATCH):
             batch = ids[start : start + EMBED_BATCH]
-            with self.store.Session.begin() as s:
+            with self.store.write_session() as s:
                 rows = list(s.scalars(select(Garment).where(Garment.id.in_(batch))))
                 cutouts, usable = [], []
                 for row in rows:
@@ -504,7 +504,7 @@ class Wardrobe:
                         )
                     )
                 now = _now()
-                with self.store.Session.begin() as s:
+                with self.store.write_session() as s:
                     next_garment = self.store.next_id(s, Garment)
                     photo = Photo(
                         id=self.store.next_id(s, Photo),
@@ -792,7 +792,7 @@ class Wardrobe:
     ) -> GarmentRecord:
         if category is not None and category not in CATEGORIES:
             raise ValueError(f"category must be one of {', '.join(CATEGORIES)}, not {category!r}")
-        with self._lock, self.store.Session.begin() as s:
+        with self._lock, self.store.write_session() as s:
             row = s.get(Garment, int(garment_id))
             if row is None or row.deleted_at is not None:
                 raise KeyError(f"no garment {garment_id}")
@@ -815,7 +815,7 @@ class Wardrobe:
         """Soft delete (undo-able until the next start); returns the ids deleted."""
         wanted = [int(i) for i in ids]
         with self._lock:
-            with self.store.Session.begin() as s:
+            with self.store.write_session() as s:
                 # One UPDATE, not one per ORM object: 3000 garments took 0.8 s, in the
                 # GUI thread (the undo stack runs it there).
                 live = (Garment.id.in_(wanted), Garment.deleted_at.is_(None))
@@ -828,7 +828,7 @@ class Wardrobe:
     def undo_delete(self, ids: Sequence[int]) -> None:
         wanted = [int(i) for i in ids]
         with self._lock:
-            with self.store.Session.begin() as s:
+            with self.store.write_session() as s:
                 gone = (Garment.id.in_(wanted), Garment.deleted_at.is_not(None))
                 rows = s.execute(
                     select(Garment.id, Garment.vector, Garment.vector_version).where(*gone)

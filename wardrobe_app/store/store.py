@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -20,7 +21,7 @@ from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from .. import paths
-from .database import make_engine, migrate
+from .database import IMMEDIATE, make_engine, migrate
 from .files import FileStore
 from .models import Garment, IdFloor, Photo
 
@@ -127,6 +128,20 @@ class Store:
     def session(self) -> Session:
         return self.Session()
 
+    @contextlib.contextmanager
+    def write_session(self) -> Iterator[Session]:
+        """A session in a transaction that holds the write lock from its first statement
+        (``BEGIN IMMEDIATE``), committed on leaving. A transaction that reads first and
+        writes later fails at once with "database is locked" when another process commits
+        in between; one that starts as the writer waits its turn (``busy_timeout``)."""
+        with self.engine.connect() as conn:
+            conn.info[IMMEDIATE] = True
+            try:
+                with self.Session(bind=conn) as session, session.begin():
+                    yield session
+            finally:
+                conn.info.pop(IMMEDIATE, None)  # the info outlives this use: pooled
+
     def close(self) -> None:
         self.engine.dispose()
         self._lock.release()
@@ -179,7 +194,7 @@ class Store:
     def cleanup(self) -> CleanupReport:
         """Purge soft-deleted garments, then remove temp and unreferenced files."""
         report = CleanupReport(ran=True)
-        with self.Session.begin() as session:
+        with self.write_session() as session:
             report.purged_garments, report.purged_photos = self.purge_deleted(session)
         with self.Session() as session:
             refs = self.referenced_files(session)
