@@ -287,6 +287,34 @@ def test_a_garment_recategorised_in_its_view_leaves_the_filtered_grid(make_app, 
     assert parts.session.wardrobe.garment(record.id).category == "top"
 
 
+def test_an_edit_that_could_not_be_saved_is_saved_on_leaving_the_page(
+    make_app, qtbot, photos, monkeypatch
+):
+    # The database busy (the CLI importing) used to lose the edit: it was no longer
+    # pending, so leaving the page did not try again.
+    from sqlalchemy.exc import OperationalError
+
+    parts = app_with_photos(make_app, qtbot, photos, 1)
+    w, wardrobe = parts.window, parts.session.wardrobe
+    record = w.browse.model.record(0)
+    w.open_garment(record)
+    view = w.garment_view
+    update = wardrobe.update_garment
+
+    def busy(*args, **kwargs):
+        raise OperationalError("UPDATE garments", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(wardrobe, "update_garment", busy)
+    view.name_edit.setText("Linen shirt")
+    view.name_edit.textEdited.emit("Linen shirt")
+    with pytest.raises(OperationalError):
+        view.save_now()
+    assert view.saved_label.text() == "Not saved yet"
+    monkeypatch.setattr(wardrobe, "update_garment", update)
+    w.actions_["back"].trigger()
+    assert wardrobe.garment(record.id).name == "Linen shirt"
+
+
 def test_the_window_fits_a_laptop_screen_and_a_long_type_keeps_the_search_box(
     make_app, qtbot, photos
 ):

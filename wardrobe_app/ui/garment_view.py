@@ -494,6 +494,12 @@ class GarmentView(QWidget):
         except KeyError:
             self.saved_label.setText("This garment was deleted")
             return
+        except Exception:
+            # Still pending: the fields keep the edit, and the next change or leaving
+            # the page tries again (the error itself is reported as usual).
+            self._pending_save = True
+            self.saved_label.setText("Not saved yet")
+            raise
         category_changed = updated.category != record.category
         self.record = updated
         self.title.setText(display_name(updated))
