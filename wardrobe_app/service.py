@@ -205,9 +205,13 @@ class Wardrobe:
         self._analyser_synced = False
         self._background_index = background_index
         self._lock = threading.RLock()
+        # Loading the analyser and re-embedding for a new embedder: minutes on a big
+        # wardrobe, so not under ``_lock``, which edits on the GUI thread take.
+        self._sync_lock = threading.Lock()
         self._index: SimilarIndex | None = None
         self._index_dim: int | None = None
         self._index_dirty = False
+        self._index_seen: tuple[object, ...] | None = None  # _vector_mark() it has caught up to
         self._closed = False
         try:
             self._vector_version: str | None = self._stored_vector_version()
@@ -223,7 +227,9 @@ class Wardrobe:
         self.close()
 
     def close(self) -> None:
-        with self._lock:
+        # After a re-embedding in progress (it needs the database); the order of the
+        # two locks is the one _sync_embedder takes them in.
+        with self._sync_lock, self._lock:
             if self._closed:
                 return
             self._closed = True
@@ -241,7 +247,7 @@ class Wardrobe:
         ready = self._analyser
         if ready is not None and self._analyser_synced:
             return ready  # no lock: analysis must not wait for a save in progress
-        with self._lock:
+        with self._sync_lock:
             if self._analyser is None:
                 self._analyser = default_analyser()
             if not self._analyser_synced:
@@ -294,36 +300,51 @@ class Wardrobe:
             log.info("re-embedding %d garment(s) for embedder %s", len(stale), version)
             self._embed_ids(analyser, stale)
         if stale or changed or self._index_dim not in (None, analyser.dim):
-            self._reset_index(analyser.dim)
+            with self._lock:
+                if not self._closed:
+                    self._reset_index(analyser.dim)
 
     def _embed_ids(self, analyser: Analyser, ids: list[int]) -> int:
         done = 0
+        version = analyser.embedder_version
         for start in range(0, len(ids), EMBED_BATCH):
             batch = ids[start : start + EMBED_BATCH]
+            with self.store.session() as s:
+                rows = s.execute(
+                    select(Garment.id, Garment.cutout_path, Garment.vector_version).where(
+                        Garment.id.in_(batch)
+                    )
+                ).all()
+            cutouts, usable, unusable = [], [], []
+            for gid, cutout_path, old_version in rows:
+                try:
+                    cutout = read_png(self.store.files.abspath(cutout_path))
+                except OSError as exc:
+                    log.warning("garment %d: cut-out unreadable (%s)", gid, exc)
+                    # A vector of this embedder stays good (it still finds the garment
+                    # and is found); only one of another embedder's space must go.
+                    if old_version != version:
+                        unusable.append(gid)
+                    continue
+                if cutout.ndim == 2:
+                    cutout = np.dstack([cutout] * 3 + [np.full_like(cutout, 255)])
+                elif cutout.shape[2] == 3:
+                    cutout = np.dstack([cutout, np.full(cutout.shape[:2], 255, np.uint8)])
+                cutouts.append(cutout)
+                usable.append(gid)
+            # The network runs outside any transaction: the write lock is held only for
+            # the writes, so edits elsewhere don't wait for a batch to be embedded.
+            vectors: np.ndarray = np.zeros((0, analyser.dim), np.float32)
+            if cutouts:
+                vectors = np.asarray(analyser.embed_cutouts(cutouts), np.float32)
             with self.store.write_session() as s:
-                rows = list(s.scalars(select(Garment).where(Garment.id.in_(batch))))
-                cutouts, usable = [], []
-                for row in rows:
-                    try:
-                        cutout = read_png(self.store.files.abspath(row.cutout_path))
-                    except OSError as exc:
-                        log.warning("garment %d: cut-out unreadable (%s)", row.id, exc)
-                        # A vector of this embedder stays good (it still finds the garment
-                        # and is found); only one of another embedder's space must go.
-                        if row.vector_version != analyser.embedder_version:
-                            row.set_vector(None, None)
-                        continue
-                    if cutout.ndim == 2:
-                        cutout = np.dstack([cutout] * 3 + [np.full_like(cutout, 255)])
-                    elif cutout.shape[2] == 3:
-                        cutout = np.dstack([cutout, np.full(cutout.shape[:2], 255, np.uint8)])
-                    cutouts.append(cutout)
-                    usable.append(row)
-                if cutouts:
-                    vectors = np.asarray(analyser.embed_cutouts(cutouts), dtype=np.float32)
-                    for row, vector in zip(usable, vectors, strict=True):
-                        row.set_vector(vector, analyser.embedder_version)
-                    done += len(usable)
+                for gid in unusable:
+                    if (row := s.get(Garment, gid)) is not None:
+                        row.set_vector(None, None)
+                for gid, vector in zip(usable, vectors, strict=True):
+                    if (row := s.get(Garment, gid)) is not None:
+                        row.set_vector(vector, version)
+                        done += 1
         return done
 
     def _load_vectors(self) -> tuple[np.ndarray, np.ndarray]:
@@ -359,9 +380,34 @@ class Wardrobe:
         self._index_dim = dim
         self._index = self._new_index(dim)
 
+    def _vector_mark(self) -> tuple[object, ...]:
+        """A cheap fingerprint of the rows ``_load_vectors`` returns: it changes when a
+        garment is added, deleted or restored, here or by another process."""
+        with self.store.session() as s:
+            row = s.execute(
+                select(func.count(), func.max(Garment.id), func.total(Garment.id)).where(
+                    Garment.deleted_at.is_(None),
+                    Garment.vector.is_not(None),
+                    Garment.vector_version == self._vector_version,
+                )
+            ).one()
+        return (self._vector_version, *row)
+
+    def _current_index(self) -> SimilarIndex | None:
+        """The index for a query, first caught up with garments another process (the CLI
+        beside the app) added, deleted or restored since this one last looked."""
+        index = self._get_index()
+        if index is not None:
+            mark = self._vector_mark()
+            if mark != self._index_seen:
+                self._index_seen = mark
+                index.refresh()
+        return index
+
     def _new_index(self, dim: int) -> SimilarIndex:
         from .search import SimilarIndex
 
+        self._index_seen = self._vector_mark()  # before open() reads the rows
         index = SimilarIndex(
             paths.index_dir(self.home), dim, self._load_vectors, background=self._background_index
         )
@@ -956,7 +1002,7 @@ class Wardrobe:
         out: dict[int, list[SimilarHit]] = {}
         with self.store.session() as s:
             groups = self._category_ids(s) if same_category else None
-            index = self._get_index()
+            index = self._current_index()
             for gid in wanted:
                 row = rows[gid]
                 vec = row.vector_array()
@@ -981,7 +1027,7 @@ class Wardrobe:
         results: list[list[SimilarHit]] = []
         with self.store.session() as s:
             groups = self._category_ids(s)
-            index = self._get_index()
+            index = self._current_index()
             for g in analysis.garments:
                 if index is None or g.vector is None:
                     results.append([])

@@ -505,3 +505,85 @@ def test_queries_while_rebuilding(make, db, rng) -> None:
     assert not errors
     assert index.built_count + index.delta_count == 330
     check_queries(index, db, rng)
+
+
+# ---- another process on the same database and folder ---------------------------------------
+
+
+def test_refresh_catches_up_with_changes_made_elsewhere(make, db, rng) -> None:
+    index = make()
+    index.remove([7])  # hidden here; then restored elsewhere (an undo in the other process)
+    new = random_vectors(rng, 4)
+    db.put([900, 901, 902, 903], new)  # imported elsewhere
+    db.delete([1, 2])  # deleted elsewhere
+    changed = random_vectors(rng, 1)
+    db.put([10], changed)  # re-embedded elsewhere
+    mine = random_vectors(rng, 1)
+    db.put([800], mine)
+    index.add([800], mine)  # added here, then deleted elsewhere
+    db.delete([800])
+    assert index.query(new[0], 1)[0][0] != 900  # not told: not found
+    index.refresh()
+    check_queries(index, db, rng)
+    assert index.query(new[0], 1)[0][0] == 900 and index.query(changed[0], 1)[0][0] == 10
+    assert index.vector_of(7) is not None and index.vector_of(800) is None
+    assert index.vector_of(1) is None
+    loads = db.loads
+    index.refresh()  # nothing new: nothing changes
+    assert db.loads == loads + 1 and index.delta_count == 6
+    index.rebuild()
+    assert index.delta_count == 0
+    check_queries(index, db, rng)
+
+
+def test_refresh_keeps_edits_made_here_after_its_snapshot(make, db, rng) -> None:
+    index = make()
+    newer = random_vectors(rng, 1)
+
+    def edit_meanwhile() -> None:  # after refresh() read the rows
+        db.after_snapshot = lambda: None
+        index.add([5], newer)  # the database will have it after this call returns
+        index.remove([6])
+
+    db.after_snapshot = edit_meanwhile
+    index.refresh()
+    np.testing.assert_allclose(index.vector_of(5), newer[0] / np.linalg.norm(newer), atol=1e-6)
+    assert index.vector_of(6) is None
+
+
+def test_two_indexes_building_in_one_folder_do_not_break_each_other(make, db, rng) -> None:
+    # The app and the CLI each rebuild; one used to delete the other's files mid-build.
+    first, second = make(), make()
+    errors: list[BaseException] = []
+
+    def rebuild_often(index: SimilarIndex) -> None:
+        try:
+            for _ in range(15):
+                index.rebuild()
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=rebuild_often, args=(ix,)) for ix in (first, second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    assert storage.load_build(first.directory, DIM).count == 300
+    check_queries(first, db, rng)
+    check_queries(second, db, rng)
+
+
+@pytest.mark.parametrize("value", [None, "../../etc", [3]])
+def test_a_manifest_whose_build_is_no_number_is_replaced(make, db, rng, value) -> None:
+    # It broke every later build: the wardrobe searched by brute force for good.
+    import json
+
+    first = make()
+    first.close()
+    path = first.directory / storage.MANIFEST
+    path.write_text(json.dumps({**json.loads(path.read_text()), "build": value}))
+    again = make()  # the unreadable manifest took build 1's files with it
+    assert again.build_number == 1 and again.built_count == 300
+    assert json.loads(path.read_text())["build"] == 1
+    check_queries(again, db, rng)

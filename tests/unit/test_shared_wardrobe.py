@@ -46,3 +46,72 @@ def test_edits_from_two_places_wait_for_each_other(
         ids[0]: "round 59",
         ids[1]: "round 59",
     }
+
+
+def test_similar_items_follow_imports_and_deletes_made_elsewhere(
+    make_wardrobe: MakeWardrobe, photos: Photos
+) -> None:
+    # The app's index only heard of its own edits: garments the CLI imported were never
+    # found until a restart, and those it deleted took places among the k results.
+    app, cli = make_wardrobe(), make_wardrobe()
+    app.import_paths(photos(3))
+    first = app.list_garments()[0].id
+    assert len(app.similar(first, k=10, same_category=False)) == 5
+    cli.import_paths(photos(2, start=3))
+    every = {r.id for r in cli.list_garments()}
+    assert len(every) == 10
+    found = {h.garment.id for h in app.similar(first, k=10, same_category=False)}
+    assert found == every - {first}
+    gone = sorted(found)[:3]
+    cli.delete_garments(gone)
+    hits = app.similar(first, k=5, same_category=False)
+    assert len(hits) == 5 and not {h.garment.id for h in hits} & set(gone)
+    cli.undo_delete(gone)
+    found = {h.garment.id for h in app.similar(first, k=10, same_category=False)}
+    assert set(gone) <= found
+
+
+def test_edits_do_not_wait_for_a_new_embedder_to_re_embed_the_wardrobe(
+    make_wardrobe: MakeWardrobe, photos: Photos
+) -> None:
+    # Re-embedding held the lock that edits take: the garment page froze on save for as
+    # long as the whole wardrobe took (12 s for 107 garments).
+    from fakes import FakeAnalyser
+
+    make_wardrobe().import_paths(photos(2))
+    new = FakeAnalyser(version="fake-2")
+    embedding, release = threading.Event(), threading.Event()
+    embed = new.embed_cutouts
+
+    def slow_embed(cutouts: list) -> object:
+        embedding.set()
+        assert release.wait(10)
+        return embed(cutouts)
+
+    new.embed_cutouts = slow_embed  # type: ignore[method-assign]
+    w = make_wardrobe(analyser=new)
+    gid = w.list_garments()[0].id
+    loader = threading.Thread(target=lambda: w.analyser)
+    loader.start()
+    try:
+        assert embedding.wait(10)
+        edit = threading.Thread(target=lambda: w.update_garment(gid, name="Saved meanwhile"))
+        edit.start()
+        edit.join(5)
+        assert not edit.is_alive(), "the edit waited for the re-embedding"
+        w.delete_garments([gid])
+        w.undo_delete([gid])
+    finally:
+        release.set()
+        loader.join(10)
+    assert w.garment(gid).name == "Saved meanwhile"
+    assert {r.vector_version for r in _vector_rows(w)} == {"fake-2"}
+
+
+def _vector_rows(w: Wardrobe) -> list:
+    from sqlalchemy import select
+
+    from wardrobe_app.store import Garment
+
+    with w.store.session() as s:
+        return list(s.scalars(select(Garment)))

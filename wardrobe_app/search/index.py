@@ -172,7 +172,9 @@ class SimilarIndex:
                 self._prefetched = (mark, ids, vectors)
             self._view = None
             self._opened = True
-        storage.clean(self.directory, keep=None if built is None else built.build)
+        with storage.exclusive(self.directory, wait=False) as mine:
+            if mine:  # else another process is building; its clean-up will do
+                storage.clean(self.directory, keep=None if built is None else built.build)
         if needs_build:
             self._start_build(initial=True)
 
@@ -232,6 +234,33 @@ class SimilarIndex:
             self._view = None
         self._schedule()
 
+    def refresh(self) -> None:
+        """Catch up with changes to the loader's rows that this index was not told of
+        (another process on the same database): rows it lacks or holds differently go in
+        the delta, ids it holds that are gone get tombstones. Edits made here meanwhile
+        win."""
+        with self._lock:
+            self._check_not_closed()
+            if not self._opened:
+                return
+            # An edit's seq, taken before the snapshot: a build snapshotted before it keeps
+            # what this covers, one snapshotted after holds it anyway.
+            self._seq += 1
+            mark = self._seq
+        ids, vectors = storage.prepare(*self._loader(), self.dim)
+        for _ in range(_ATTEMPTS):
+            with self._lock:
+                base, delta, tombs = self._base, dict(self._delta), set(self._tombs)
+            rows, gone = _behind(base, delta, tombs, ids, vectors)
+            with self._lock:
+                if self._closed:
+                    return
+                if self._base is not base:
+                    continue  # a build landed meanwhile: compare with it instead
+                self._cover(ids[rows], vectors[rows], gone, mark)
+                self._view = None
+            return
+
     # ---- rebuilds --------------------------------------------------------------------
 
     def rebuild(self, wait: bool = False) -> None:
@@ -283,25 +312,26 @@ class SimilarIndex:
                 mark, ids, vectors = prefetched
             else:
                 ids, vectors = storage.prepare(*self._loader(), self.dim)
-            build = storage.next_build_number(self.directory)
-            try:
-                storage.write_build(self.directory, build, ids, vectors, n_trees=self._n_trees,
-                                    search_k=self._search_k,
-                                    recall_target=self._recall_target,
-                                    n_jobs=self._build_jobs, stop=lambda: self._closed)
-            except storage.BuildCancelled:
-                return
-            new = storage.load_build(self.directory, self.dim)  # re-verify what we wrote
-            with self._lock:
-                if self._closed:
+            with storage.exclusive(self.directory):
+                build = storage.next_build_number(self.directory)
+                try:
+                    storage.write_build(self.directory, build, ids, vectors,
+                                        n_trees=self._n_trees, search_k=self._search_k,
+                                        recall_target=self._recall_target,
+                                        n_jobs=self._build_jobs, stop=lambda: self._closed)
+                except storage.BuildCancelled:
                     return
-                self._base = new
-                # Edits up to the snapshot are in the build; later ones must survive it.
-                self._delta = {i: e for i, e in self._delta.items() if e[1] > mark}
-                self._tombs = {i: s for i, s in self._tombs.items() if s > mark}
-                self._view = None
-                self._last_build_s = time.monotonic() - started
-            storage.clean(self.directory, keep=new.build)
+                new = storage.load_build(self.directory, self.dim)  # re-verify what we wrote
+                with self._lock:
+                    if self._closed:
+                        return
+                    self._base = new
+                    # Edits up to the snapshot are in the build; later ones must survive it.
+                    self._delta = {i: e for i, e in self._delta.items() if e[1] > mark}
+                    self._tombs = {i: s for i, s in self._tombs.items() if s > mark}
+                    self._view = None
+                    self._last_build_s = time.monotonic() - started
+                storage.clean(self.directory, keep=new.build)
             log.info("similar-items index build %d: %d vectors", new.build, new.count)
 
     def _cover(self, ids: np.ndarray, vectors: np.ndarray, gone: np.ndarray, seq: int) -> None:
@@ -314,8 +344,10 @@ class SimilarIndex:
         for id_, vec in zip(ids.tolist(), vectors, strict=True):
             if not newer(id_):
                 self._delta[id_] = (vec, seq)
+                self._tombs.pop(id_, None)
         for id_ in gone.tolist():
             if not newer(id_):
+                self._delta.pop(id_, None)
                 self._tombs[id_] = seq
         if ids.size or gone.size:
             log.info("similar-items index is behind the database: %d new or changed, %d gone",
@@ -482,3 +514,31 @@ def _difference(built: Built, ids: np.ndarray, vectors: np.ndarray
         diff = np.abs(vectors[sl][k] - built.vectors[rows[sl][k]]).max(axis=1, initial=0.0)
         changed[sl][np.flatnonzero(k)[diff > _CHANGED]] = True
     return np.flatnonzero(changed), built.ids[~np.isin(built.ids, ids)]
+
+
+def _behind(built: Built, delta: dict[int, tuple[np.ndarray, int]], tombs: Collection[int],
+            ids: np.ndarray, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """What an index (``built`` + ``delta`` - ``tombs``) lacks of a loader snapshot: rows
+    of the snapshot it lacks or holds differently, and ids it holds that the snapshot
+    doesn't."""
+    changed, gone = _difference(built, ids, vectors)
+    rows, gone_ids = set(changed.tolist()), set(gone.tolist()) - set(tombs)
+    count = ids.size
+
+    def row_of(id_: int) -> int | None:
+        row = int(np.searchsorted(ids, id_))
+        return row if row < count and ids[row] == id_ else None
+
+    for id_, (vec, _) in delta.items():  # the delta overrides the build
+        row = row_of(id_)
+        if row is None:
+            gone_ids.add(id_)
+        elif np.abs(vectors[row] - vec).max(initial=0.0) > _CHANGED:
+            rows.add(row)
+        else:
+            rows.discard(row)
+    for id_ in tombs:  # hidden here, but in the database again (an undo elsewhere)
+        row = row_of(id_)
+        if id_ not in delta and row is not None:
+            rows.add(row)
+    return np.array(sorted(rows), dtype=np.int64), np.array(sorted(gone_ids), dtype=np.int64)

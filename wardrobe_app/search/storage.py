@@ -21,7 +21,7 @@ import os
 import re
 import uuid
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -31,6 +31,11 @@ from annoy import AnnoyIndex
 
 from .calibrate import BRUTE_FORCE, tune_search_k
 from .vectors import as_ids, normalise
+
+try:  # POSIX
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: one process per wardrobe assumed
+    fcntl = None  # type: ignore[assignment]
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -106,6 +111,31 @@ def snapshot(ids: np.ndarray, vectors: np.ndarray, dim: int) -> Built:
     return Built(0, ids, vecs)
 
 
+@contextlib.contextmanager
+def exclusive(directory: Path, *, wait: bool = True) -> Iterator[bool]:
+    """The folder's build lock: one writer (build, then clean-up) at a time, across
+    processes. The app and the CLI on one wardrobe each build; without it, one deleted
+    the other's build in progress as stray files. Yields False, holding nothing, when
+    ``wait`` is False and another holds it. An ``flock`` on the folder itself (no lock
+    file to clean up), released by the OS if the process dies."""
+    if fcntl is None:
+        yield True
+        return
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
 def _crc(path: Path) -> int:
     crc = 0
     with path.open("rb") as f:
@@ -160,7 +190,9 @@ def read_manifest(directory: Path) -> dict[str, Any]:
 def next_build_number(directory: Path) -> int:
     """One more than any build named by the manifest or by a file in the folder."""
     seen = [0]
-    with contextlib.suppress(IndexFileError):
+    # A manifest whose build is no number (hand-edited, garbage) is no reason not to
+    # build: the new build replaces it.
+    with contextlib.suppress(IndexFileError, TypeError, ValueError):
         seen.append(int(read_manifest(directory).get("build", 0)))
     for path in directory.iterdir():
         m = _BUILD_FILE.match(path.name)
