@@ -1088,7 +1088,7 @@ class Wardrobe:
                 stem = "-".join(p for p in (f"{r.id:05d}", r.category, _slug(r.name)) if p)
                 name = f"{stem}.png"
                 try:
-                    shutil.copyfile(r.cutout_path, cutouts / name)
+                    _copy_whole(r.cutout_path, cutouts / name)
                 except FileNotFoundError:
                     if Path(r.cutout_path).exists():
                         raise  # the target's folder went away: not this garment's fault
@@ -1116,9 +1116,11 @@ class Wardrobe:
                     }
                 )
         os.replace(tmp, csv_path)
-        # Cut-outs an earlier export here listed, of garments deleted since (only those:
-        # anything else in the folder is not ours to remove).
-        for old in listed_before - written:
+        # Cut-outs an earlier export here listed (or an export stopped before its CSV
+        # wrote), of garments deleted since, and copies a stopped export left half-done.
+        # Only those: anything else in the folder is not ours to remove.
+        leftovers = {p.name for p in cutouts.glob("*.png.part") if _EXPORT_CUTOUT.fullmatch(p.name)}
+        for old in (listed_before - written) | leftovers:
             (cutouts / old).unlink(missing_ok=True)
         return ExportResult(csv_path, len(records), missing)
 
@@ -1150,7 +1152,17 @@ def _record_select() -> Any:
 # The first columns of the wardrobe.csv that ``Wardrobe.export`` writes, and the names
 # it gives cut-outs ("00012-top-linen-shirt.png", see ``export``).
 _EXPORT_HEADER = "id,photo_id,category,"
-_EXPORT_CUTOUT = re.compile(rf"\d{{5,}}-({'|'.join(CATEGORIES)})(-[a-z0-9-]+)?\.png")
+# A cut-out an export writes, or its temporary name while it is copied.
+_EXPORT_CUTOUT = re.compile(rf"\d{{5,}}-({'|'.join(CATEGORIES)})(-[a-z0-9-]+)?\.png(\.part)?")
+
+
+def _copy_whole(source: Path, target: Path) -> None:
+    """Copy to a temporary name, then rename: a copy stopped part-way (a kill, a full
+    disk) never leaves a truncated file where an earlier export's good one was."""
+    part = target.with_name(target.name + ".part")
+    with _removed_on_error(part):
+        shutil.copyfile(source, part)
+        os.replace(part, target)
 
 
 @contextlib.contextmanager
@@ -1188,7 +1200,7 @@ def _earlier_export(folder: Path) -> set[str]:
                 "holds files that no Wardrobe export wrote: choose an empty folder",
                 str(cutouts),
             ) from None
-        return set()
+        return {p.name for p in listed}  # an export stopped before its CSV wrote them
     except OSError as exc:  # a folder by that name, or unreadable: no export either
         raise refused from exc
     with fh:

@@ -364,10 +364,41 @@ def test_an_export_stopped_part_way_can_be_run_again(
     with pytest.raises(OSError, match="No space left"):
         wardrobe.export(tmp_path / "out")
     left = sorted(p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*"))
-    assert left == ["cutouts", f"cutouts/{Path(copied[0]).name}"]  # no wardrobe.csv.part
+    first = Path(copied[0]).name.removesuffix(".part")  # copied under a temporary name
+    assert left == ["cutouts", f"cutouts/{first}"]  # no wardrobe.csv.part
     monkeypatch.setattr(shutil, "copyfile", copy)
+    deleted = wardrobe.list_garments(GarmentFilter(descending=False))[0].id
+    assert first.startswith(f"{deleted:05d}-")
+    wardrobe.delete_garments([deleted])
     result = wardrobe.export(tmp_path / "out")  # its own cut-outs: not refused
-    assert result.garments == 4 and len(list((tmp_path / "out" / "cutouts").iterdir())) == 4
+    # and the cut-out of the garment deleted since is not left behind, unlisted
+    names = sorted(p.name for p in (tmp_path / "out" / "cutouts").iterdir())
+    assert result.garments == 3 and len(names) == 3 and first not in names
+
+
+def test_an_export_stopped_mid_copy_leaves_the_earlier_export_whole(
+    wardrobe: Wardrobe, photos: Photos, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Copying straight to the final name left a truncated cut-out in place of a good one.
+    wardrobe.import_paths(photos(2))
+    out = tmp_path / "out"
+    wardrobe.export(out)
+    before = {p.name: p.read_bytes() for p in (out / "cutouts").iterdir()}
+    copy = shutil.copyfile
+
+    def half_then_killed(src: Path, dst: Path) -> Path:
+        Path(dst).write_bytes(Path(src).read_bytes()[:100])
+        raise KeyboardInterrupt  # stands in for the process dying mid-copy
+
+    monkeypatch.setattr(shutil, "copyfile", half_then_killed)
+    with pytest.raises(KeyboardInterrupt):
+        wardrobe.export(out)
+    assert {p.name: p.read_bytes() for p in (out / "cutouts").iterdir()} == before
+    # a kill leaves the temporary copy: the next export takes it away
+    (out / "cutouts" / (next(iter(before)) + ".part")).write_bytes(b"half")
+    monkeypatch.setattr(shutil, "copyfile", copy)
+    wardrobe.export(out)
+    assert {p.name: p.read_bytes() for p in (out / "cutouts").iterdir()} == before
 
 
 def test_importing_a_folder_skips_the_cut_outs_of_an_export_in_it(
