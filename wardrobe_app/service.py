@@ -393,9 +393,26 @@ class Wardrobe:
             ).one()
         return (self._vector_version, *row)
 
+    def _mixed_vectors(self) -> bool:
+        """Whether live garments hold vectors of another embedder than the index's: a
+        re-embedding stopped part-way (a kill during ``reindex`` or after an upgrade).
+        The index holds one embedder's vectors; the others would go unfound."""
+        with self.store.session() as s:
+            other = s.scalar(
+                select(Garment.id)
+                .where(
+                    Garment.deleted_at.is_(None),
+                    Garment.vector_version != self._vector_version,
+                )
+                .limit(1)
+            )
+        return other is not None
+
     def _current_index(self) -> SimilarIndex | None:
         """The index for a query, first caught up with garments another process (the CLI
         beside the app) added, deleted or restored since this one last looked."""
+        if not self._analyser_synced and self._mixed_vectors():
+            self.analyser  # noqa: B018 - loading it re-embeds the others first
         index = self._get_index()
         if index is not None:
             mark = self._vector_mark()
@@ -429,10 +446,17 @@ class Wardrobe:
         if not ids:
             return
         try:
+            was_open = self._index is not None
             index = self._get_index()
-            if index is not None:
+            if index is None:
+                return
+            if was_open:
                 index.add(list(ids), np.stack(vectors).astype(np.float32))
                 self._index_dirty = True
+            elif self._background_index:
+                # Opened just now, after the commit: it read these rows and started a
+                # build with them. Adding them too built the whole index a second time.
+                self._index_dirty = True  # so that closing waits for that build
         except Exception:  # the database is the truth; a rebuild fixes the index
             log.exception("similar-items index: add failed; rebuilding")
             self._rebuild_index_quietly()

@@ -115,3 +115,43 @@ def _vector_rows(w: Wardrobe) -> list:
 
     with w.store.session() as s:
         return list(s.scalars(select(Garment)))
+
+
+def test_a_re_embedding_stopped_part_way_is_finished_before_similar_answers(
+    make_wardrobe: MakeWardrobe, photos: Photos
+) -> None:
+    # A kill during reindex leaves vectors of two embedders; the index holds one, and
+    # similar left the garments of the other out without a word.
+    from sqlalchemy import update
+
+    from wardrobe_app.store import Garment
+
+    w = make_wardrobe()
+    w.import_paths(photos(3))
+    ids = sorted(r.id for r in w.list_garments())
+    with w.store.write_session() as s:
+        s.execute(update(Garment).where(Garment.id > ids[3]).values(vector_version="older-0"))
+    w.close()
+    again = make_wardrobe()
+    hits = again.similar(ids[0], k=10, same_category=False)
+    assert sorted(h.garment.id for h in hits) == ids[1:]
+    assert {r.vector_version for r in _vector_rows(again)} == {"fake-1"}
+
+
+def test_an_import_into_a_closed_wardrobe_builds_the_index_once(
+    make_wardrobe: MakeWardrobe, photos: Photos, home: Path
+) -> None:
+    # The CLI's import opened the index after its commit (which reads the new rows and
+    # builds), then added them again, which built the whole index a second time.
+    import json
+
+    first = make_wardrobe()
+    first.import_paths(photos(2))
+    first.close()
+    manifest = home / "index" / "manifest.json"
+    before = json.loads(manifest.read_text())["build"]
+    cli = make_wardrobe(background_index=True)
+    cli.import_paths(photos(1, start=2))
+    cli.close()
+    after = json.loads(manifest.read_text())
+    assert after["build"] == before + 1 and after["count"] == 6
