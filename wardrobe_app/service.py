@@ -50,7 +50,13 @@ from .types import (
     SimilarHit,
 )
 from .vision.colours import PALETTE_NAMES
-from .vision.image_io import IMAGE_SUFFIXES, MAX_PIXELS, ImageLoadError, is_image_path
+from .vision.image_io import (
+    IMAGE_SUFFIXES,
+    MAX_PIXELS,
+    ImageLoadError,
+    exif_orientation,
+    is_image_path,
+)
 from .vision.merge import merge_garments
 
 if TYPE_CHECKING:
@@ -151,15 +157,17 @@ def working_copy(path: Path) -> Iterator[tuple[Path, tuple[int, int] | None]]:
             image = Image.open(path)
         with image:
             width, height = image.size
-            orientation = image.getexif().get(0x0112, 1)
+            orientation = exif_orientation(image)
             original = (height, width) if orientation in (5, 6, 7, 8) else (width, height)
             if width * height <= WORK_MAX_PIXELS or width * height > MAX_PIXELS:
-                big = None
+                big = None  # small enough as it is, or refused unread by the analyser
             else:
                 scale = WORK_MAX_SIDE / max(width, height)
                 image.draft("RGB", (max(1, int(width * scale)), max(1, int(height * scale))))
                 image.load()
                 big = ImageOps.exif_transpose(image) or image
+                if big.mode.startswith("I;16"):
+                    big = big.convert("I")  # older Pillows resample no 16-bit greyscale
                 big.thumbnail((WORK_MAX_SIDE, WORK_MAX_SIDE), Image.Resampling.LANCZOS)
                 from .vision.image_io import _to_rgb
 
@@ -585,7 +593,8 @@ class Wardrobe:
                         original_width=int(original[0]),
                         original_height=int(original[1]),
                         kind=analysis.kind,
-                        source_path=str(path.resolve()),
+                        # bytes that are not UTF-8 (an old camera's name) as \xe9
+                        source_path=os.fsencode(path.resolve()).decode("utf-8", "backslashreplace"),
                         imported_at=now,
                         labels_path=labels_rel,
                         message=analysis.message or ("" if garments else NO_GARMENT),
@@ -1256,7 +1265,7 @@ def _original_size(path: Path) -> tuple[int, int] | None:
     try:
         with Image.open(path) as image:
             w, h = image.size
-            orientation = image.getexif().get(0x0112, 1)
+            orientation = exif_orientation(image)
     except Exception:
         return None
     return (h, w) if orientation in (5, 6, 7, 8) else (w, h)

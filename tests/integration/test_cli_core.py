@@ -247,6 +247,34 @@ def test_cli_subprocess_uses_env_analyser_without_torch(
     assert "TORCH=False" in proc.stderr
 
 
+def test_a_photo_whose_name_is_not_utf8_is_imported(cli: Run, tmp_path: Path) -> None:
+    # Its path, stored as the photo's source, failed the save: "surrogates not allowed".
+    folder = tmp_path / "old-camera"
+    photo = make_photo(Path(os.fsdecode(os.fsencode(folder) + b"/caf\xe9.jpg")), 3)
+    rc, out, err = cli("import", str(folder))
+    assert rc == 0, out + err
+    assert "Imported 1 photo(s) with 2 garment(s)" in out and "caf\\udce9.jpg" in out
+    rc, out, _ = cli("import", str(photo), "--json")
+    assert rc == 0 and len(json.loads(out)["duplicates"]) == 1
+
+
+def test_a_reader_that_stops_early_is_no_error(batch: dict[str, Path], tmp_path: Path) -> None:
+    # `wardrobe-cli list | head -1`: "error: Broken pipe", or Python's own report at exit.
+    env = dict(os.environ)
+    env["WARDROBE_ANALYSER"] = "fakes:make_fake"
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO_DIR), str(TESTS_DIR)])
+    base = [sys.executable, "-m", "wardrobe_app.cli", "--data-dir", str(tmp_path / "h")]
+    subprocess.run([*base, "import", str(batch["p0"])], env=env, timeout=120, check=True)
+    proc = subprocess.Popen(
+        [*base, "list"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # before the command writes: its first line meets a closed pipe
+    err = proc.stderr.read().decode()
+    assert proc.wait(120) == 1
+    assert "Broken pipe" not in err and "Exception ignored" not in err, err
+
+
 def _usage_error(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
     with pytest.raises(SystemExit) as stop:
         main(argv)

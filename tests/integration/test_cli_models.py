@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import cv2
@@ -12,6 +13,7 @@ from PIL import Image
 
 import wardrobe_app.vision.segmenter as segmenter_module
 from wardrobe_app.cli import main
+from wardrobe_app.store import read_png
 from wardrobe_app.vision.edge_refine import EdgeRefinement
 
 
@@ -427,7 +429,12 @@ def test_segment_reports_outputs_it_could_not_write(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     write_photo(tmp_path / "d.jpg", 30, 20)
-    monkeypatch.setattr(cv2, "imwrite", lambda *args: False)  # a full disk, say
+    from wardrobe_app.vision import image_io
+
+    def full_disk(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(image_io, "write_image", full_disk)
     code = main(
         [
             "segment",
@@ -439,7 +446,7 @@ def test_segment_reports_outputs_it_could_not_write(
         ]
     )
     assert code == 1
-    assert "could not write its outputs" in capsys.readouterr().err
+    assert "could not write its outputs (No space left on device)" in capsys.readouterr().err
     (tmp_path / "file").write_text("x")
     code = main(
         [
@@ -452,3 +459,18 @@ def test_segment_reports_outputs_it_could_not_write(
         ]
     )
     assert code == 2 and "is a file, not a folder" in capsys.readouterr().err
+
+
+def test_segment_a_photo_whose_name_is_not_utf8(
+    tmp_path: Path, tiny_model: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # OpenCV's imwrite and imread crashed the whole process (a segmentation fault) on
+    # such a name, a photo from an old camera or another system's disk.
+    photo = Path(os.fsdecode(os.fsencode(tmp_path) + b"/caf\xe9.jpg"))
+    write_photo(photo, 30, 20)
+    args = ["segment", str(photo), "--out-dir", str(tmp_path / "o"), "--model", str(tiny_model)]
+    assert main([*args, "--overlay"]) == 0
+    target = Path(os.fsdecode(os.fsencode(tmp_path) + b"/o/caf\xe9.png"))
+    assert read_png(target).shape == (30, 20)
+    assert target.with_name(target.stem + "_overlay.jpg").is_file()
+    assert main(args) == 0  # its earlier label map is recognised, and replaced

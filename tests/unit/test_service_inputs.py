@@ -141,6 +141,41 @@ def test_very_large_photo_is_downscaled_before_analysis(
     assert wardrobe.verify().ok
 
 
+def test_a_png_too_large_to_analyse_is_refused_without_decoding_it(
+    wardrobe: Wardrobe, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Looking for EXIF in a PNG decoded it whole first: a 6 MB 40000x40000 PNG took
+    # 42 s and 6.6 GB only to be refused. (The limit is lowered to keep the test small.)
+    from PIL import PngImagePlugin
+
+    path = tmp_path / "bomb.png"
+    Image.new("L", (120, 100), 128).save(path)
+    monkeypatch.setattr(service, "MAX_PIXELS", 100 * 100)
+    decoded: list[object] = []
+    load = PngImagePlugin.PngImageFile.load
+
+    def spy(self: PngImagePlugin.PngImageFile) -> object:
+        decoded.append(self)
+        return load(self)
+
+    monkeypatch.setattr(PngImagePlugin.PngImageFile, "load", spy)
+    with service.working_copy(path) as (work, original):
+        assert work == path and original == (120, 100)
+    assert service._original_size(path) == (120, 100)
+    assert decoded == []
+
+
+def test_exif_orientation_of_a_png_is_read_from_its_header(tmp_path: Path) -> None:
+    from wardrobe_app.vision.image_io import exif_orientation
+
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    Image.new("RGB", (30, 20)).save(tmp_path / "turned.png", exif=exif)
+    Image.new("RGB", (30, 20)).save(tmp_path / "plain.png")
+    with Image.open(tmp_path / "turned.png") as turned, Image.open(tmp_path / "plain.png") as plain:
+        assert exif_orientation(turned) == 6 and exif_orientation(plain) == 1
+
+
 def test_analyser_crash_is_reported_not_raised(
     wardrobe: Wardrobe,
     fake_analyser: FakeAnalyser,

@@ -9,12 +9,18 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
+import os
+import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from .. import __version__, paths
 from .arguments import path_arg
+
+# Free space under which a database that cannot be written is put down to a full disk.
+DISK_FULL_BYTES = 1 << 20
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,6 +43,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        # A file name that is not valid UTF-8 (an old camera's, another system's disk)
+        # is printed with its odd bytes escaped instead of failing the command.
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -44,10 +55,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             if Path(args.data_dir).expanduser().is_file():
                 parser.error(f"--data-dir {args.data_dir} is a file, not a folder")
             paths.set_data_home(args.data_dir)
-        return int(args.func(args))
+        code = int(args.func(args))
+        sys.stdout.flush()  # here, where a closed pipe is handled, not at exit
+        return code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `wardrobe-cli list | head`: the reader has all it wants
+        # Python would report the pipe again when it flushes stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except OSError as exc:  # a path that is a file, a folder not ours to write, a full disk
         where = f"{exc.filename}: " if exc.filename else ""
         hint = ""
@@ -88,9 +105,14 @@ def _database_trouble(exc: Exception) -> int:
     # a full or failing disk.
     trouble = ("readonly", "unable to open", "disk i/o", "disk is full", "not authorized")
     if isinstance(orig, sqlite3.OperationalError) and any(t in str(orig).lower() for t in trouble):
+        advice = "check that it is a file you may write, or point --data-dir at another folder"
+        with contextlib.suppress(OSError):
+            if shutil.disk_usage(paths.chosen_home()).free < DISK_FULL_BYTES:
+                # SQLite says "disk I/O error" when it cannot grow its journal.
+                advice = "the disk it is on is full: make room, then try again"
         print(
             f"wardrobe-cli: error: cannot use the database {paths.database_path()} ({orig}); "
-            "check that it is a file you may write, or point --data-dir at another folder",
+            + advice,
             file=sys.stderr,
         )
         return 2

@@ -245,10 +245,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def _is_label_map(path: Path) -> bool:
     """A file ``segment`` wrote: one channel, uint8, values 0-3 (so it may be replaced)."""
-    import cv2
+    from ..store import read_png  # not cv2.imread: it crashes on a name not in UTF-8
 
-    labels = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
-    return labels is not None and labels.ndim == 2 and labels.dtype == "uint8" and labels.max() <= 3
+    try:
+        labels = read_png(path)
+    except OSError:
+        return False
+    return labels.ndim == 2 and labels.dtype == "uint8" and labels.max() <= 3
 
 
 def _segment_refusal(path: Path, target: Path, shown: Path | None, written: dict[str, Path]) -> str:
@@ -273,7 +276,7 @@ def cmd_segment(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from ..vision.garments import overlay
-    from ..vision.image_io import ImageLoadError, load_image
+    from ..vision.image_io import ImageLoadError, load_image, write_image
     from ..vision.model_folder import ModelFolderError
     from ..vision.segmenter import Segmenter
 
@@ -314,13 +317,15 @@ def cmd_segment(args: argparse.Namespace) -> int:
             tqdm.write(f"error: {exc}", file=sys.stderr)
             continue
         labels = segmenter.segment(rgb)
-        saved = cv2.imwrite(str(target), labels)
-        if saved and shown is not None:
-            bgr = cv2.cvtColor(overlay(rgb, labels), cv2.COLOR_RGB2BGR)
-            saved = cv2.imwrite(str(shown), bgr, [cv2.IMWRITE_JPEG_QUALITY, 90])
-        if not saved:  # OpenCV only warns: a full disk or a folder not ours to write
+        try:
+            write_image(target, labels)
+            if shown is not None:
+                bgr = cv2.cvtColor(overlay(rgb, labels), cv2.COLOR_RGB2BGR)
+                write_image(shown, bgr, [cv2.IMWRITE_JPEG_QUALITY, 90])
+        except OSError as exc:  # a full disk, a folder not ours to write
             failures += 1
-            tqdm.write(f"error: {path}: could not write its outputs in {out_dir}", file=sys.stderr)
+            reason = exc.strerror or str(exc)
+            tqdm.write(f"error: {path}: could not write its outputs ({reason})", file=sys.stderr)
             continue
         written[path.stem] = path
     if failures:

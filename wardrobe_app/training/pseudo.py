@@ -14,7 +14,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from ..vision.image_io import ImageLoadError, load_image
+from ..vision.image_io import ImageLoadError, load_image, write_image
 from ..vision.segmenter import Segmenter
 from .ccp import load_resized, read_split
 from .losses import IGNORE_INDEX
@@ -62,12 +62,12 @@ def write_pseudo_labels(
         else:
             photo = cv2.resize(rgb, (w, h), interpolation=cv2.INTER_AREA)  # as CCP's cache
             labels = pseudo_label(segmenter, photo, threshold)
-            cv2.imwrite(
-                str(out / "images" / f"{path.stem}.jpg"),
+            write_image(
+                out / "images" / f"{path.stem}.jpg",
                 cv2.cvtColor(photo, cv2.COLOR_RGB2BGR),
                 [cv2.IMWRITE_JPEG_QUALITY, 95],
             )
-            cv2.imwrite(str(out / "labels" / f"{path.stem}.png"), labels)
+            write_image(out / "labels" / f"{path.stem}.png", labels)
             stems.append(path.stem)
             confident += float((labels != IGNORE_INDEX).mean())
         if progress:

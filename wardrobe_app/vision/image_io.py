@@ -35,6 +35,35 @@ def is_image_path(path: Path) -> bool:
     return path.suffix.lower() in IMAGE_SUFFIXES
 
 
+def write_image(
+    path: str | os.PathLike[str], bgr: np.ndarray, params: list[int] | None = None
+) -> None:
+    """Encode ``bgr`` (or one channel) in the format of ``path``'s suffix and write it;
+    OSError if that fails. Not ``cv2.imwrite``: OpenCV crashes the process (a
+    segmentation fault) on a file name that is not valid UTF-8, and only warns when it
+    cannot write."""
+    import cv2
+
+    ok, buf = cv2.imencode(Path(path).suffix or ".png", bgr, params or [])
+    if not ok:
+        raise OSError(f"{path}: could not encode the image")
+    with open(path, "wb") as fh:
+        fh.write(buf.tobytes())
+
+
+def exif_orientation(image: Image.Image) -> int:
+    """The EXIF orientation (1-8) of an opened, not yet decoded image, from its header.
+
+    PNG's ``getexif()`` decodes the whole image to look for an eXIf chunk after the
+    pixels (42 s and 6.6 GB for a 6 MB 40000x40000 PNG, only to refuse it as too large);
+    the PNG specification (third edition) puts eXIf before them, where Pillow finds it
+    on opening."""
+    if image.format == "PNG" and "exif" not in image.info:
+        return 1
+    orientation = image.getexif().get(0x0112, 1)
+    return orientation if isinstance(orientation, int) else 1
+
+
 def _to_rgb(image: Image.Image) -> np.ndarray:
     mode = image.mode
     if mode in ("I;16", "I;16B", "I;16L", "I;16N", "I"):
