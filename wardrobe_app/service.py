@@ -56,6 +56,8 @@ from .vision.image_io import (
     ImageLoadError,
     exif_orientation,
     is_image_path,
+    load_image,
+    write_image,
 )
 from .vision.merge import merge_garments
 
@@ -149,8 +151,10 @@ def working_copy(path: Path) -> Iterator[tuple[Path, tuple[int, int] | None]]:
     work never sees 100 megapixels. Anything unreadable is passed through unchanged: the
     analyser then reports it with its own clear ImageLoadError.
     """
-    from PIL import Image, ImageOps
+    from PIL import Image
 
+    original: tuple[int, int] | None = None
+    small_rgb: np.ndarray | None = None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -158,33 +162,23 @@ def working_copy(path: Path) -> Iterator[tuple[Path, tuple[int, int] | None]]:
         with image:
             width, height = image.size
             orientation = exif_orientation(image)
-            original = (height, width) if orientation in (5, 6, 7, 8) else (width, height)
-            if width * height <= WORK_MAX_PIXELS or width * height > MAX_PIXELS:
-                big = None  # small enough as it is, or refused unread by the analyser
-            else:
-                scale = WORK_MAX_SIDE / max(width, height)
-                image.draft("RGB", (max(1, int(width * scale)), max(1, int(height * scale))))
-                image.load()
-                big = ImageOps.exif_transpose(image) or image
-                if big.mode.startswith("I;16"):
-                    big = big.convert("I")  # older Pillows resample no 16-bit greyscale
-                big.thumbnail((WORK_MAX_SIDE, WORK_MAX_SIDE), Image.Resampling.LANCZOS)
-                from .vision.image_io import _to_rgb
-
-                small_rgb = _to_rgb(big)
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        yield path, None
-        return
-    if big is None:
+        original = (height, width) if orientation in (5, 6, 7, 8) else (width, height)
+        # Small enough as it is, or refused (unread) by the analyser: passed through.
+        if WORK_MAX_PIXELS < width * height <= MAX_PIXELS:
+            small_rgb = load_image(path, max_side=WORK_MAX_SIDE)
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError, ImageLoadError):
+        original = None
+    if small_rgb is None:
         yield path, original
         return
     import cv2
 
     with tempfile.TemporaryDirectory(prefix="wardrobe-work-") as tmp:
         work = Path(tmp) / "work.bmp"  # lossless and the quickest to write and read
-        bgr = cv2.cvtColor(small_rgb, cv2.COLOR_RGB2BGR)
-        if not cv2.imwrite(str(work), bgr):
-            raise ImageLoadError(f"{path}: could not prepare a working copy")
+        try:
+            write_image(work, cv2.cvtColor(small_rgb, cv2.COLOR_RGB2BGR))
+        except OSError as exc:
+            raise ImageLoadError(f"{path}: could not prepare a working copy ({exc})") from exc
         log.info("%s: %dx%d analysed at %dx%d", path, width, height, *small_rgb.shape[1::-1])
         yield work, original
 

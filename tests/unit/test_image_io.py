@@ -113,6 +113,25 @@ def test_very_large_photo_loads(tmp_path: Path) -> None:
     assert out.shape == (9000, 12000, 3)
 
 
+@pytest.mark.parametrize("suffix", [".jpg", ".png"])
+def test_loaded_to_fit_a_side_and_turned(tmp_path: Path, suffix: str) -> None:
+    # The garment page and import's working copy decode big photos small: a JPEG at
+    # reduced size by the decoder, anything else shrunk after (16-bit grey too).
+    rgb = np.zeros((1200, 1600, 3), np.uint8)
+    rgb[:, :800] = (200, 40, 40)  # left half red: where it ends up tells the turn
+    image = Image.fromarray(rgb)
+    exif = image.getexif()
+    exif[0x0112] = 6  # shown turned 90 degrees clockwise: the red half on top
+    image.save(tmp_path / f"turned{suffix}", exif=exif)
+    small = load_image(tmp_path / f"turned{suffix}", max_side=400)
+    assert small.shape == (400, 300, 3)
+    assert small[:150, :, 0].mean() > 150 and small[250:, :, 0].mean() < 50
+    grey = tmp_path / "grey16.png"
+    Image.fromarray(np.full((900, 1200), 40000, np.uint16)).save(grey)
+    assert load_image(grey, max_side=300).shape == (225, 300, 3)
+    assert load_image(grey, max_side=3000).shape == (900, 1200, 3)  # never enlarged
+
+
 @pytest.mark.parametrize("suffix", [".heic", ".HEIC", ".avif"])
 def test_phone_formats_heic_and_avif(tmp_path: Path, suffix: str) -> None:
     """iPhones save HEIC; AVIF where this Pillow reads it (it is listed only then)."""

@@ -34,7 +34,7 @@ from .garment_model import display_name
 from .garment_strip import GarmentStrip
 from .icons import dot_icon, heart_icon, standard
 from .image_view import ImageView
-from .imaging import downscale, load_scaled, preview_pair
+from .imaging import load_scaled, preview_pair
 from .session import WardrobeSession
 from .settings import AppSettings
 from .theme import CATEGORY_COLOURS, category_label
@@ -65,7 +65,7 @@ def _load_images(
         from ..vision.image_io import load_image
 
         # masks and labels are at the analysed size: scale them to the preview
-        rgb = downscale(load_image(record.photo_path), PHOTO_SIDE)
+        rgb = load_image(record.photo_path, max_side=PHOTO_SIDE)  # a JPEG decoded small
         ctx.check_cancelled()
         labels = session.wardrobe.photo_labels(record.id)
         if labels is not None:
