@@ -31,6 +31,12 @@ MAX_ANALYSIS_SIDE = 2048
 NO_GARMENT_MESSAGE = "no garment found (is it shoes, a hat or something other than clothes?)"
 
 
+# A photo narrower than this on its short side (a thumbnail, a sliver) has no garment
+# to find: the networks' smallest feature maps would be under 2 pixels, and their
+# answers on it were confident nonsense (a 3x500 strip filed as a top).
+MIN_ANALYSIS_SIDE = 48
+
+
 def cap_size(rgb: np.ndarray, max_side: int = MAX_ANALYSIS_SIDE) -> np.ndarray:
     scale = max_side / max(rgb.shape[:2])
     if scale >= 1:
@@ -75,6 +81,17 @@ class PhotoAnalyser:
         return self.analyse_rgb(rgb, Path(path), kind)
 
     def analyse_rgb(self, rgb: np.ndarray, path: Path, kind: KindChoice = "auto") -> PhotoAnalysis:
+        height, width = rgb.shape[:2]
+        if min(height, width) < MIN_ANALYSIS_SIDE:
+            return PhotoAnalysis(
+                path=path,
+                rgb=rgb,
+                kind="item" if kind == "item" else "outfit",
+                labels=np.zeros((height, width), np.uint8),
+                garments=[],
+                message=f"no garment found: the photo is too small ({width}x{height} pixels; "
+                f"at least {MIN_ANALYSIS_SIDE} a side)",
+            )
         with self._lock, torch.inference_mode():
             chosen: PhotoKind
             if kind == "auto":
