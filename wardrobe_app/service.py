@@ -54,6 +54,7 @@ from .vision.image_io import (
     IMAGE_SUFFIXES,
     MAX_PIXELS,
     ImageLoadError,
+    check_image_file,
     exif_orientation,
     is_image_path,
     load_image,
@@ -493,6 +494,7 @@ class Wardrobe:
     def analyse(self, path: Path, kind: KindChoice = "auto") -> PhotoAnalysis:
         """Find the garments in a photo; saves nothing. Raises ImageLoadError."""
         path = Path(path)
+        check_image_file(path)  # before the models load: seconds, to then say "no such file"
         analyser = self.analyser
         with working_copy(path) as (work, _original):
             analysis = analyser.analyse(work, kind)

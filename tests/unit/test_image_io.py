@@ -103,6 +103,13 @@ def test_missing_and_folder(tmp_path: Path) -> None:
         load_image(tmp_path)
 
 
+def test_a_link_loop_says_what_is_wrong(tmp_path: Path) -> None:
+    loop = tmp_path / "loop.jpg"
+    loop.symlink_to(loop)
+    with pytest.raises(ImageLoadError, match=r"cannot read .*symbolic links"):
+        load_image(loop)
+
+
 @pytest.mark.slow
 def test_very_large_photo_loads(tmp_path: Path) -> None:
     big = np.zeros((9000, 12000, 3), np.uint8)

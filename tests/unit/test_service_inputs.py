@@ -190,3 +190,21 @@ def test_analyser_crash_is_reported_not_raised(
     assert [r.status for r in report.results] == ["failed", "failed"]
     assert "CUDA out of memory" in (report.failed[0].error or "")
     assert wardrobe.count() == 0 and wardrobe.verify().ok
+
+
+def test_a_photo_that_cannot_be_read_is_reported_before_the_models_load(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "Do I own this?" on a missing or broken file loaded the models (6-13 s) first.
+    from wardrobe_app.vision.image_io import ImageLoadError
+
+    def no_models() -> None:
+        raise AssertionError("the models were loaded")
+
+    monkeypatch.setattr(service, "default_analyser", no_models)
+    (tmp_path / "notes.jpg").write_text("not a photo")
+    with Wardrobe(home) as w:
+        with pytest.raises(ImageLoadError, match="no such file"):
+            w.similar_to_photo(tmp_path / "missing.jpg")
+        with pytest.raises(ImageLoadError, match="not an image file"):
+            w.similar_to_photo(tmp_path / "notes.jpg")

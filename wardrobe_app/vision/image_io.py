@@ -6,6 +6,7 @@ Bad input raises :class:`ImageLoadError` with a message a person can act on.
 from __future__ import annotations
 
 import os
+import stat
 import warnings
 from pathlib import Path
 
@@ -84,17 +85,41 @@ def _to_rgb(image: Image.Image) -> np.ndarray:
     return np.asarray(image.convert("RGB"))
 
 
+def _check_file(path: Path) -> None:
+    """ImageLoadError unless ``path`` is a file with something in it."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise ImageLoadError(f"{path}: no such file") from None
+    except OSError as exc:  # a link loop, a folder on the way that may not be searched
+        raise ImageLoadError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise ImageLoadError(f"{path}: is a folder, not a photo")
+    if st.st_size == 0:
+        raise ImageLoadError(f"{path}: empty file (0 bytes)")
+
+
+def check_image_file(path: str | os.PathLike[str]) -> None:
+    """The quick part of ``load_image``'s checks (the file and its header, no pixels):
+    for callers with slow work to do first, such as loading the models."""
+    path = Path(path)
+    _check_file(path)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            Image.open(path).close()
+    except UnidentifiedImageError as exc:
+        raise ImageLoadError(f"{path}: not an image file Wardrobe can read") from exc
+    except OSError as exc:
+        raise ImageLoadError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+
+
 def load_image(path: str | os.PathLike[str], max_side: int | None = None) -> np.ndarray:
     """The photo at ``path`` as an EXIF-rotated (H, W, 3) RGB uint8 array; with
     ``max_side``, shrunk to fit that (a JPEG decoded at reduced size: a 108 MP photo
     in a fraction of the time and memory)."""
     path = Path(path)
-    if not path.exists():
-        raise ImageLoadError(f"{path}: no such file")
-    if path.is_dir():
-        raise ImageLoadError(f"{path}: is a folder, not a photo")
-    if path.stat().st_size == 0:
-        raise ImageLoadError(f"{path}: empty file (0 bytes)")
+    _check_file(path)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
