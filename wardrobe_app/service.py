@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 
 from . import paths
 from .store import Garment, Photo, Store, read_png, sha256_file, vector_from_blob
+from .store.database import storage_trouble
 from .types import (
     CATEGORIES,
     Analyser,
@@ -674,6 +675,10 @@ class Wardrobe:
             return ImportResult(path, "failed", error=str(exc))
         if isinstance(exc, MemoryError):
             return ImportResult(path, "failed", error=f"{path}: out of memory analysing it")
+        trouble = storage_trouble(exc)
+        if trouble:  # not a bug: no traceback, and words instead of SQL
+            log.warning("import of %s failed: %s", path, exc)
+            return ImportResult(path, "failed", error=f"{path}: not saved: {trouble}")
         log.error("import of %s failed", path, exc_info=exc)
         return ImportResult(path, "failed", error=f"{path}: {type(exc).__name__}: {exc}")
 

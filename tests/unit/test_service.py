@@ -232,6 +232,43 @@ def test_failed_commit_leaves_nothing(
     assert wardrobe.verify().ok
 
 
+@pytest.mark.parametrize(
+    ("failure", "said"),
+    [
+        ("readonly", "not saved: the wardrobe's database is read-only"),
+        ("locked", "not saved: the wardrobe is busy"),
+        ("disk full", "not saved: the disk is full"),
+    ],
+)
+def test_a_save_the_storage_refused_says_why_in_words(
+    wardrobe: Wardrobe, photos: Photos, monkeypatch: pytest.MonkeyPatch, failure: str, said: str
+) -> None:
+    # It used to be raw SQL ("OperationalError: (sqlite3.OperationalError) attempt to
+    # write a readonly database [SQL: INSERT OR IGNORE INTO id_floor ...]") + a traceback.
+    import errno
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from wardrobe_app.store import files as file_store
+
+    def refuse(*args: object, **kwargs: object) -> object:
+        if failure == "disk full":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        message = {"readonly": "attempt to write a readonly database"}.get(failure, failure)
+        raise OperationalError("INSERT", {}, sqlite3.OperationalError(message))
+
+    target = "put_png" if failure == "disk full" else "next_id"
+    owner = file_store.FileStore if failure == "disk full" else type(wardrobe.store)
+    monkeypatch.setattr(owner, target, refuse)
+    (path,) = photos(1)
+    result = wardrobe.import_photo(path)
+    assert result.status == "failed" and result.error == f"{path}: {said}" + (
+        " (another program is writing to it)" if failure == "locked" else ""
+    )
+    assert _rows(wardrobe) == (0, 0) and _files(wardrobe) == set()
+
+
 # -- browse & edit --------------------------------------------------------------------
 def test_browse_filters_and_update(wardrobe: Wardrobe, photos: Photos) -> None:
     wardrobe.import_paths(photos(4))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,30 @@ IMMEDIATE = "wardrobe_begin_immediate"
 
 def _on_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get(IMMEDIATE) else "BEGIN")
+
+
+def storage_trouble(exc: BaseException) -> str | None:
+    """Why saving failed, in a few words, where the storage is the cause and not the
+    program (a full disk, a read-only or busy database); None otherwise."""
+    import sqlite3
+
+    from sqlalchemy.exc import DBAPIError
+
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        return "the disk is full"
+    orig = exc.orig if isinstance(exc, DBAPIError) else None
+    if not isinstance(orig, sqlite3.OperationalError):
+        return None
+    text = str(orig).lower()
+    if "locked" in text or "busy" in text:
+        return "the wardrobe is busy (another program is writing to it)"
+    if "full" in text:
+        return "the disk is full"
+    if "readonly" in text:
+        return "the wardrobe's database is read-only"
+    if "disk i/o" in text:
+        return "the wardrobe's database could not be written (a full or failing disk?)"
+    return None
 
 
 def make_engine(db_path: Path) -> Engine:
