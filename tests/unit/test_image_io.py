@@ -153,3 +153,11 @@ def test_phone_formats_heic_and_avif(tmp_path: Path, suffix: str) -> None:
     out = load_image(path)
     assert out.dtype == np.uint8 and out.shape == (48, 32, 3)
     assert np.abs(out.astype(int) - arr).mean() < 6
+
+
+@pytest.mark.parametrize("name", ["saved-from-a-browser.jfif", "old-camera.JPE"])
+def test_jpegs_by_their_other_names_are_photos(tmp_path: Path, name: str) -> None:
+    # A folder import passed over them without a word.
+    path = tmp_path / name
+    Image.new("RGB", (60, 40), (10, 120, 200)).save(path, format="JPEG")
+    assert is_image_path(path) and load_image(path).shape == (40, 60, 3)

@@ -23,6 +23,7 @@ register_heif_opener()
 MAX_PIXELS = 200_000_000
 Image.MAX_IMAGE_PIXELS = None
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff", ".gif"}
+IMAGE_SUFFIXES |= {".jfif", ".jpe"}  # JPEGs as some browsers and old cameras name them
 IMAGE_SUFFIXES |= {".heic", ".heif"}
 if features.check("avif"):  # Pillow 11.3 and newer, where built with libavif
     IMAGE_SUFFIXES.add(".avif")
