@@ -14,7 +14,29 @@ from pathlib import Path
 
 import torch
 
-from wardrobe_app.vision.model_folder import load_model, save_model
+from wardrobe_app.vision.model_folder import ModelConfig, load_model, save_model
+
+
+def _unlike(
+    config: ModelConfig,
+    state: dict[str, torch.Tensor],
+    other: ModelConfig,
+    other_state: dict[str, torch.Tensor],
+) -> str:
+    """Why two model folders are not one network to average ("" if they are)."""
+    if other.class_names != config.class_names:
+        return f"its classes are {other.class_names}, not {config.class_names}"
+    if other.input_size != config.input_size or (other.mean, other.std) != (
+        config.mean,
+        config.std,
+    ):
+        return "it works at another size or normalisation"
+    if other.describe_network() != config.describe_network():
+        return f"it is {other.describe_network()}, not {config.describe_network()}"
+    shapes = {name: tuple(t.shape) for name, t in state.items()}
+    if shapes != {name: tuple(t.shape) for name, t in other_state.items()}:
+        return "its weights have other names or shapes"
+    return ""
 
 
 def main() -> None:
@@ -25,6 +47,10 @@ def main() -> None:
     models = [load_model(folder) for folder in args.folders]
     model, config = models[0]
     states = [m.state_dict() for m, _ in models]
+    for folder, (_, other), state in zip(args.folders[1:], models[1:], states[1:], strict=True):
+        problem = _unlike(config, states[0], other, state)
+        if problem:
+            parser.error(f"{folder} cannot be averaged with {args.folders[0]}: {problem}")
     averaged = {}
     for name, value in states[0].items():
         if value.is_floating_point():

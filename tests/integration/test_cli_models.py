@@ -128,6 +128,34 @@ def test_evaluate_reports_iou_and_confusion(
     assert low <= report["mean_garment_iou"] <= high
 
 
+def test_evaluate_a_split_missing_a_class_writes_valid_json(
+    tiny_ccp: Path, tiny_model: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Photo 0000 shows a dress only: top and bottom have no IoU. Python wrote NaN, which
+    # is no JSON (jq and JavaScript refuse it); and a stray pixel made the figure 0
+    # while its interval said NaN.
+    (tiny_ccp / "dress.txt").write_text("0000\n")
+    args = ["evaluate", "--data", str(tiny_ccp), "--model", str(tiny_model)]
+    assert main([*args, "--split", "dress.txt", "--json"]) == 0
+    text = capsys.readouterr().out
+    report = json.loads(text, parse_constant=lambda name: pytest.fail(f"{name} in JSON"))
+    assert report["iou"]["top"] is None and report["iou"]["bottom"] is None
+    assert report["ci95"]["iou"]["top"] == [None, None]
+    assert main([*args, "--split", "dress.txt"]) == 0
+    assert "  top         n/a  (95% interval over photos n/a to n/a)" in capsys.readouterr().out
+
+
+def test_evaluate_a_label_map_of_another_size_is_a_clear_error(
+    tiny_ccp: Path, tiny_model: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    labels = tiny_ccp / "labels" / "0004.png"
+    half = cv2.imread(str(labels), cv2.IMREAD_UNCHANGED)[::2, ::2]
+    cv2.imwrite(str(labels), half)
+    assert main(["evaluate", "--data", str(tiny_ccp), "--model", str(tiny_model)]) == 2
+    err = capsys.readouterr().err
+    assert "labels/0004.png is 32x48, not one channel at its photo's 64x96" in err
+
+
 def test_evaluate_against_another_model_reports_the_paired_difference(
     tiny_ccp: Path, tiny_model: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

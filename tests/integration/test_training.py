@@ -233,3 +233,89 @@ def test_warm_start_from_an_ensemble_takes_its_member_of_that_network(
     wider.width = 4 * narrow.width
     with pytest.raises(RuntimeError, match="different network"):
         warm_start(str(tmp_path / "pair"), model_config_for(wider))
+
+
+def _rows_without_time(log_path: Path) -> list[dict[str, str]]:
+    with log_path.open() as f:
+        return [{k: v for k, v in row.items() if k != "seconds"} for row in csv.DictReader(f)]
+
+
+def test_a_run_stopped_and_resumed_is_the_run_not_stopped(tiny_ccp: Path, tmp_path: Path) -> None:
+    # A stop between an epoch's log row and its checkpoint left that row twice; and the
+    # random streams started over, so epoch 1 repeated epoch 0's shuffle and crops.
+    whole, parts = tmp_path / "whole", tmp_path / "parts"
+    train(args_for(tiny_ccp, whole, epochs=3), log=lambda _: None)
+
+    def stop_at_epoch_2(line: str) -> None:
+        if line.startswith("epoch 2/3"):
+            raise KeyboardInterrupt  # its row is written, its checkpoint is not
+
+    with pytest.raises(KeyboardInterrupt):
+        train(args_for(tiny_ccp, parts, epochs=3), log=stop_at_epoch_2)
+    assert [r["epoch"] for r in _rows_without_time(parts / "log.csv")] == ["0", "1"]
+    train(args_for(tiny_ccp, parts, epochs=3, resume=True), log=lambda _: None)
+    assert _rows_without_time(parts / "log.csv") == _rows_without_time(whole / "log.csv")
+
+
+def test_resuming_with_other_settings_is_refused(tiny_ccp: Path, tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    train(args_for(tiny_ccp, out, epochs=1), log=lambda _: None)
+    wider = tiny_train_args(tiny_ccp, out, 2, resume=True, width=8, lr=0.5)
+    with pytest.raises(ValueError, match=r"other settings \(width: 4 -> 8; lr: 0.002 -> 0.5\)"):
+        train(wider, log=lambda _: None)
+    longer = tiny_train_args(tiny_ccp, out, 2, resume=True, threads=2)  # where, not what
+    train(longer, log=lambda _: None)
+    assert [r["epoch"] for r in _rows_without_time(out / "log.csv")] == ["0", "1"]
+
+
+def test_a_damaged_checkpoint_is_a_clear_error(tiny_ccp: Path, tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    train(args_for(tiny_ccp, out, epochs=1), log=lambda _: None)
+    checkpoint = out / "checkpoint.pt"
+    checkpoint.write_bytes(checkpoint.read_bytes()[:1000])
+    with pytest.raises(ValueError, match=r"checkpoint\.pt cannot be read"):
+        train(args_for(tiny_ccp, out, epochs=2, resume=True), log=lambda _: None)
+    checkpoint.write_bytes(b"")
+    with pytest.raises(ValueError, match=r"checkpoint\.pt cannot be read"):
+        train(args_for(tiny_ccp, out, epochs=2, resume=True), log=lambda _: None)
+
+
+def test_a_time_budget_goes_on_when_a_run_is_resumed(tiny_ccp: Path, tmp_path: Path) -> None:
+    # Resumed, a --minutes run got its whole budget again and its learning rate went
+    # back up the schedule (which follows the time spent).
+    import torch
+
+    out = tmp_path / "run"
+    args = args_for(tiny_ccp, out, epochs=1)
+    args.minutes = 10.0
+    train(args, log=lambda _: None)
+    checkpoint = torch.load(out / "checkpoint.pt", weights_only=True)
+    assert 0 < checkpoint["seconds"] < 600
+    checkpoint["seconds"] = 600.0  # as if the first sitting had used the 10 minutes
+    torch.save(checkpoint, out / "checkpoint.pt")
+    again = args_for(tiny_ccp, out, epochs=5, resume=True)
+    again.minutes = 10.0
+    lines: list[str] = []
+    train(again, log=lines.append)
+    assert any("time budget of 10.0 min spent after 1 epochs" in line for line in lines)
+
+
+def test_a_folder_of_other_files_is_not_trained_into(tiny_ccp: Path, tmp_path: Path) -> None:
+    mine = tmp_path / "mine"
+    (mine / "best").mkdir(parents=True)
+    (mine / "log.csv").write_text("precious,data\n")
+    with pytest.raises(ValueError, match="not a training run's"):
+        train(args_for(tiny_ccp, mine, epochs=1), log=lambda _: None)
+    assert (mine / "log.csv").read_text() == "precious,data\n"
+
+
+def test_a_cache_cut_short_is_made_again(tiny_ccp: Path, tmp_path: Path) -> None:
+    from wardrobe_app.training.ccp import load_resized
+
+    cache = tmp_path / "cache"
+    images, labels = load_resized(tiny_ccp, ["0000", "0001"], (48, 32), 4, cache)
+    (written,) = cache.iterdir()
+    written.write_bytes(written.read_bytes()[:200])
+    again, again_labels = load_resized(tiny_ccp, ["0000", "0001"], (48, 32), 4, cache)
+    assert (again == images).all() and (again_labels == labels).all()
+    assert [p.name for p in cache.iterdir()] == [written.name]

@@ -77,3 +77,24 @@ def test_a_stray_pixel_of_a_class_no_photo_shows_is_no_gain_or_loss() -> None:
 def test_no_photos_is_a_clear_error() -> None:
     with pytest.raises(ValueError, match="no photos"):
         bootstrap_intervals(np.zeros((0, 4, 4), np.int64), NAMES)
+
+
+def test_a_class_no_pixel_truly_has_has_no_iou_in_the_figure_as_in_its_interval() -> None:
+    # A stray pixel of it made the figure 0 while the interval said NaN (no IoU).
+    matrices = np.stack([photo(50, 10)] * 5)
+    matrices[:, 3, :] = 0  # no photo shows a one-piece ...
+    matrices[0, 0, 0] -= 1
+    matrices[0, 0, 3] += 1  # ... but one background pixel is called one
+    total = ConfusionMatrix(4)
+    total.matrix = matrices.sum(0)
+    assert np.isnan(total.iou()[3])
+    assert total.summary(NAMES)["mean_garment_iou"] == pytest.approx(
+        np.mean(total.iou()[1:3]), abs=1e-4
+    )
+    assert (
+        bootstrap_intervals(matrices, NAMES, rounds=50)["iou"]["one-piece"]
+        == [  # type: ignore[index]
+            pytest.approx(np.nan, nan_ok=True)
+        ]
+        * 2
+    )

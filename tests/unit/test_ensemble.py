@@ -270,3 +270,32 @@ def test_model_folder_files_are_readable_by_others(members: list[Path], tmp_path
     config.name = "renamed"
     save_model(model, config, members[0])
     assert stat.S_IMODE((members[0] / "config.json").stat().st_mode) == 0o640  # kept
+
+
+def test_average_models_tool_averages_one_network_and_refuses_others(tmp_path: Path) -> None:
+    tool = ROOT / "tools" / "average_models.py"
+    a, b = tiny_folder(tmp_path / "a", 1), tiny_folder(tmp_path / "b", 2)
+    done = subprocess.run(
+        [sys.executable, str(tool), str(tmp_path / "soup"), str(a), str(b)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    soup, _ = load_model(tmp_path / "soup")
+    first, second = load_model(a)[0].state_dict(), load_model(b)[0].state_dict()
+    for name, value in soup.state_dict().items():
+        if value.is_floating_point():
+            assert torch.allclose(value, (first[name] + second[name]) / 2, atol=1e-3), name
+    # A 3-class model, or a wider one: a raw "stack expects each tensor to be equal size".
+    for other, said in (
+        (tiny_folder(tmp_path / "seed", 3, class_names=["background", "top", "bottom"]), "classes"),
+        (tiny_folder(tmp_path / "wide", 4, width=8), "shapes"),
+    ):
+        refused = subprocess.run(
+            [sys.executable, str(tool), str(tmp_path / "x"), str(a), str(other)],
+            capture_output=True,
+            text=True,
+        )
+        assert refused.returncode == 2 and "cannot be averaged" in refused.stderr
+        assert said in refused.stderr and "Traceback" not in refused.stderr
+        assert not (tmp_path / "x").exists()

@@ -83,7 +83,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--out",
         type=path_arg,
         required=True,
-        help="run folder: checkpoint, log.csv, curves.png, best/",
+        help="run folder: checkpoint, log.csv, curves.png, best/ (the photos resized to "
+        "--size are cached beside it, in OUT/../cache, for the next run)",
     )
     t.add_argument("--arch", choices=["lite-unet", "unet"], default="lite-unet")
     t.add_argument(
@@ -129,6 +130,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     t.add_argument("--no-pretrained", action="store_true", help="lite-unet: random encoder init")
     t.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
     t.add_argument("--threads", type=whole(0), default=0, help="CPU threads (0: torch's default)")
+    t.add_argument(
+        "--seed",
+        type=whole(0),
+        default=0,
+        help="random seed (default 0): the same seed and settings give the same run",
+    )
     t.add_argument(
         "--workers", type=whole(0), default=0, help="data-loading processes (0: in the main one)"
     )
@@ -366,6 +373,7 @@ def cmd_train(args: argparse.Namespace) -> int:
                 device=args.device,
                 pretrained=not args.no_pretrained,
                 threads=args.threads,
+                seed=args.seed,
                 workers=args.workers,
                 amp=args.amp,
                 minutes=args.minutes,
@@ -418,7 +426,7 @@ def cmd_pseudo_label(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from ..training.evaluate import evaluate_folder, format_report, record_metrics
+    from ..training.evaluate import evaluate_folder, format_report, json_safe, record_metrics
     from ..vision.model_folder import ModelFolderError
 
     try:
@@ -435,7 +443,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     except (ModelFolderError, OSError, RuntimeError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(json.dumps(report, indent=2) if args.json else format_report(report))
+    print(json.dumps(json_safe(report), indent=2) if args.json else format_report(report))
     if args.record:
         try:
             replaced = record_metrics(report)

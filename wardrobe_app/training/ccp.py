@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import zipfile
 from pathlib import Path
 
 import cv2
@@ -47,11 +49,27 @@ def read_split(data_dir: Path, split: str | Path) -> list[str]:
 
 def load_pair(data_dir: Path, stem: str, table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """RGB photo and garment-class label map at the photo's own size."""
-    bgr = cv2.imread(str(data_dir / "images" / f"{stem}.jpg"), cv2.IMREAD_COLOR)
-    labels = cv2.imread(str(data_dir / "labels" / f"{stem}.png"), cv2.IMREAD_UNCHANGED)
+    bgr = _read(data_dir / "images" / f"{stem}.jpg", cv2.IMREAD_COLOR)
+    labels = _read(data_dir / "labels" / f"{stem}.png", cv2.IMREAD_UNCHANGED)
     if bgr is None or labels is None:
         raise FileNotFoundError(f"CCP sample {stem} is missing or unreadable in {data_dir}")
+    if labels.ndim != 2 or labels.shape != bgr.shape[:2]:
+        # Scored or trained as it is, it would crash evaluate or be stretched silently.
+        found = "x".join(map(str, labels.shape[1::-1])) + ("" if labels.ndim == 2 else " RGB")
+        raise ValueError(
+            f"labels/{stem}.png is {found}, not one channel at its photo's "
+            f"{bgr.shape[1]}x{bgr.shape[0]}"
+        )
     return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), table[labels]
+
+
+def _read(path: Path, flags: int) -> np.ndarray | None:
+    """cv2.imread without its crash on a path that is not UTF-8 (None where unreadable)."""
+    try:
+        data = np.fromfile(path, dtype=np.uint8)
+    except OSError:
+        return None
+    return cv2.imdecode(data, flags) if data.size else None
 
 
 def load_resized(
@@ -67,15 +85,18 @@ def load_resized(
     ``table`` maps stored label values to classes; by default CCP's fine labels through
     ``labels.json`` (folders of garment classes, such as pseudo-labels, pass an identity).
     """
-    key = hashlib.sha1(f"{data_dir.resolve()}|{','.join(stems)}|{size}|{num_classes}".encode())
-    if table is not None:
-        key.update(table.tobytes())
-    cache = cache_dir / f"ccp_{size[0]}x{size[1]}_{key.hexdigest()[:12]}.npz" if cache_dir else None
-    if cache is not None and cache.exists():
-        with np.load(cache) as data:
-            return data["images"], data["labels"]
     if table is None:
         table = label_lookup(data_dir, num_classes)
+    # The mapping is part of the key: an edited labels.json is not served from the cache.
+    key = hashlib.sha1(f"{data_dir.resolve()}|{','.join(stems)}|{size}|{num_classes}".encode())
+    key.update(table.tobytes())
+    cache = cache_dir / f"ccp_{size[0]}x{size[1]}_{key.hexdigest()[:12]}.npz" if cache_dir else None
+    if cache is not None and cache.exists():
+        try:
+            with np.load(cache) as data:
+                return data["images"], data["labels"]
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+            cache.unlink(missing_ok=True)  # a write that was cut short: made again below
     h, w = size
     images = np.empty((len(stems), h, w, 3), np.uint8)
     labels = np.empty((len(stems), h, w), np.uint8)
@@ -85,5 +106,17 @@ def load_resized(
         labels[i] = cv2.resize(lab, (w, h), interpolation=cv2.INTER_NEAREST)
     if cache is not None:
         cache.parent.mkdir(parents=True, exist_ok=True)
-        np.savez(cache, images=images, labels=labels)
+        save_npz_whole(cache, images=images, labels=labels)
     return images, labels
+
+
+def save_npz_whole(path: Path, **arrays: np.ndarray) -> None:
+    """``np.savez`` to a temporary name, then renamed: a kill mid-write (hundreds of MB
+    for all of CCP) never leaves a broken cache that every later run trips over."""
+    part = path.with_name(f"{path.name}.{os.getpid()}.part")
+    try:
+        with open(part, "wb") as fh:
+            np.savez(fh, **arrays)  # type: ignore[arg-type]
+        os.replace(part, path)
+    finally:
+        part.unlink(missing_ok=True)

@@ -27,7 +27,7 @@ from ..vision.colour_descriptor import colour_histogram
 from ..vision.embedder import CATEGORY_NAMES, EmbedderConfig, prepare_crop, save_embedder
 from ..vision.embedder_net import EmbedderHeads, Lite0Features
 from ..vision.grabcut import item_foreground
-from .ccp import read_split
+from .ccp import read_split, save_npz_whole
 from .clothing import VAGUE_LABELS, read_items, sender_split
 
 MAX_SIDE = 512
@@ -98,7 +98,7 @@ def extract_clothing(root: Path, extractor: FeatureExtractor, cache: Path) -> di
         "fg_share": np.array(fg_share, np.float32),
     }
     cache.parent.mkdir(parents=True, exist_ok=True)
-    np.savez(cache, **data)  # type: ignore[arg-type]
+    save_npz_whole(cache, **data)
     return data
 
 
@@ -139,7 +139,7 @@ def extract_ccp(root: Path, extractor: FeatureExtractor, cache: Path) -> dict[st
     data["colours"] = np.stack(rows["colours"]).astype(np.float32)
     data["whole"] = np.concatenate(whole).astype(np.float32)
     cache.parent.mkdir(parents=True, exist_ok=True)
-    np.savez(cache, **data)  # type: ignore[arg-type]
+    save_npz_whole(cache, **data)
     return data
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -181,10 +182,29 @@ def record_metrics(report: dict[str, Any]) -> str:
             f"mean {old['mean_garment_iou']} on {old.get('split', '?')} "
             f"({old.get('photos', '?')} photos) from {old.get('data', '?')}"
         )
-    config.metrics = {key: report[key] for key in RECORDED if key in report}
+    config.metrics = json_safe({key: report[key] for key in RECORDED if key in report})
     config.metrics["resolution"] = "each photo's own size (wardrobe-cli evaluate)"
     write_config(config, folder)
     return replaced
+
+
+def json_safe(value: Any) -> Any:
+    """``value`` with NaN (a class no photo of the split shows) as None: JSON has no NaN,
+    and strict readers (jq, JavaScript) refuse Python's."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    return value
+
+
+def _num(value: float | None, spec: str = ".4f") -> str:
+    """A figure for the text report: "n/a" where the split gives none."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    return format(value, spec)
 
 
 def format_report(report: dict[str, Any]) -> str:
@@ -209,10 +229,12 @@ def format_report(report: dict[str, Any]) -> str:
         )
     lines += ["", "IoU per class:"]
     ci = report["ci95"]
-    lines += [f"  {name:<11} {report['iou'][name]:.4f}  {_span(ci['iou'][name])}" for name in names]
     lines += [
-        f"mean IoU (garments) {report['mean_garment_iou']:.4f}  {_span(ci['mean_garment_iou'])}",
-        f"pixel accuracy      {report['pixel_accuracy']:.4f}",
+        f"  {name:<11} {_num(report['iou'][name])}  {_span(ci['iou'][name])}" for name in names
+    ]
+    lines += [
+        f"mean IoU (garments) {_num(report['mean_garment_iou'])}  {_span(ci['mean_garment_iou'])}",
+        f"pixel accuracy      {_num(report['pixel_accuracy'])}",
         "",
         "confusion matrix (rows: truth, columns: prediction, pixels):",
         " " * 12 + "".join(f"{n[:10]:>12}" for n in names),
@@ -233,7 +255,7 @@ def format_report(report: dict[str, Any]) -> str:
 
 
 def _span(interval: list[float]) -> str:
-    return f"(95% interval over photos {interval[0]:.4f} to {interval[1]:.4f})"
+    return f"(95% interval over photos {_num(interval[0])} to {_num(interval[1])})"
 
 
 def _comparison_lines(against: dict[str, Any], names: list[str]) -> list[str]:

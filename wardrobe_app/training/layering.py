@@ -10,6 +10,8 @@ its one-piece label; the pasted pixels become top.
 
 from __future__ import annotations
 
+from typing import Any
+
 import cv2
 import numpy as np
 import torch.utils.data
@@ -93,6 +95,15 @@ class LayeredTops:
             self._worker_seed = info.seed
             self._rng = np.random.default_rng([self.seed, info.seed])
         return self._rng
+
+    @property
+    def rng_state(self) -> dict[str, Any]:
+        """The draws' state in the main process, for a checkpoint (workers reseed)."""
+        return dict(self._rng.bit_generator.state)
+
+    @rng_state.setter
+    def rng_state(self, state: dict[str, Any]) -> None:
+        self._rng.bit_generator.state = state
 
     def __call__(self, index: int) -> tuple[np.ndarray, np.ndarray]:
         image, labels = self.images[index], self.labels[index]

@@ -23,11 +23,14 @@ class ConfusionMatrix:
         self.matrix += np.bincount(idx, minlength=n * n).reshape(n, n)
 
     def iou(self) -> np.ndarray:
+        """IoU per class; NaN for a class no pixel truly has (as ``_resampled_ious``: a
+        stray pixel of it would make it 0, so one split's figure would differ from the
+        middle of its own interval)."""
         m = self.matrix.astype(np.float64)
         inter = np.diag(m)
         union = m.sum(0) + m.sum(1) - inter
         with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(union > 0, inter / union, np.nan)
+            return np.where(m.sum(1) > 0, inter / union, np.nan)
 
     def pixel_accuracy(self) -> float:
         total = self.matrix.sum()

@@ -8,7 +8,9 @@ a CSV log and a PNG of the curves. The best epoch is written as a model folder.
 from __future__ import annotations
 
 import csv
+import json
 import math
+import pickle
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -169,8 +171,12 @@ class TrainingClock:
         self.seconds = seconds
         self.started: float | None = None
 
-    def start(self) -> None:
-        self.started = time.monotonic()
+    def start(self, already: float = 0.0) -> None:
+        """Start, counting ``already`` seconds as spent (a resumed run's earlier sittings)."""
+        self.started = time.monotonic() - already
+
+    def elapsed(self) -> float:
+        return 0.0 if self.started is None else time.monotonic() - self.started
 
     def fraction(self) -> float:
         if self.seconds <= 0 or self.started is None:
@@ -276,6 +282,127 @@ def model_config_for(args: TrainArgs) -> ModelConfig:
     )
 
 
+# What a resumed run may change: how long and where it runs, not what it trains. The
+# rest (architecture, data, sizes, learning rate, ...) would mix two runs in one model
+# and one log; --init starts a new run from another's weights instead.
+RESUMABLE_CHANGES = frozenset(
+    {"epochs", "minutes", "resume", "device", "threads", "workers", "amp", "out", "init"}
+    | {"pretrained", "encoder_weights", "seed"}
+)
+_PATH_SETTINGS = frozenset({"data", "pseudo", "teachers"})
+# What a checkpoint holds besides the model.
+_CHECKPOINT_KEYS = frozenset({"model", "optimizer", "scheduler", "epoch", "best"})
+
+
+def _settings(args: TrainArgs) -> dict[str, Any]:
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(args).items()}
+
+
+def read_checkpoint(path: Path) -> dict[str, Any]:
+    """A training checkpoint, or ValueError saying what is wrong with the file."""
+    try:
+        ckpt = torch.load(path, map_location="cpu", weights_only=True)
+    except (OSError, RuntimeError, EOFError, ValueError, pickle.UnpicklingError) as exc:
+        raise ValueError(
+            f"{path} cannot be read (cut short or damaged?): {exc}. Start another --out, or "
+            "delete it to train this one from the start"
+        ) from exc
+    if not isinstance(ckpt, dict) or not set(ckpt) >= _CHECKPOINT_KEYS:
+        raise ValueError(f"{path} is not a checkpoint of wardrobe-cli train")
+    return ckpt
+
+
+def changed_settings(stored: dict[str, Any], args: TrainArgs) -> list[str]:
+    """Settings of ``args`` other than the checkpoint's, as "name: then -> now"."""
+
+    def same_form(key: str, value: Any) -> Any:
+        if key in _PATH_SETTINGS and value:
+            paths = value if isinstance(value, list) else [value]
+            return [str(Path(v).resolve()) for v in paths]
+        return value
+
+    now = _settings(args)
+    changed = []
+    for key, then in stored.items():  # an older checkpoint's settings: those it has
+        if key in RESUMABLE_CHANGES or key not in now:
+            continue
+        if same_form(key, then) != same_form(key, now[key]):
+            changed.append(f"{key}: {then!r} -> {now[key]!r}")
+    return changed
+
+
+def _rng_state(layering: LayeredTops | None) -> dict[str, Any]:
+    """Every random stream a run draws from, so that a resumed run goes on as the
+    uninterrupted one would have (else its first epoch repeats the shuffle of epoch 0)."""
+    _, keys, pos, has_gauss, gauss = np.random.get_state(legacy=True)
+    state: dict[str, Any] = {
+        "torch": torch.get_rng_state(),
+        "numpy": [
+            torch.from_numpy(np.asarray(keys, np.int64)),
+            int(pos),
+            int(has_gauss),
+            float(gauss),
+        ],
+    }
+    if torch.cuda.is_available():
+        state["cuda"] = torch.cuda.get_rng_state_all()
+    if layering is not None:
+        state["layering"] = layering.rng_state
+    return state
+
+
+def _restore_rng(state: dict[str, Any], layering: LayeredTops | None) -> None:
+    torch.set_rng_state(state["torch"])
+    keys, pos, has_gauss, gauss = state["numpy"]
+    np.random.set_state(("MT19937", keys.numpy().astype(np.uint32), pos, has_gauss, gauss))
+    if "cuda" in state and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all(state["cuda"])
+    if layering is not None and "layering" in state:
+        layering.rng_state = state["layering"]
+
+
+def _keep_rows_before(log_path: Path, epoch: int) -> None:
+    """Drop log rows of epochs from ``epoch`` on: a run stopped after writing an epoch's
+    row but before its checkpoint trains that epoch again."""
+    with log_path.open(newline="") as f:
+        rows = list(csv.reader(f))
+    kept = rows[:1] + [r for r in rows[1:] if r and r[0].isdigit() and int(r[0]) < epoch]
+    if len(kept) != len(rows):
+        part = log_path.with_suffix(".part")
+        with part.open("w", newline="") as f:
+            csv.writer(f).writerows(kept)
+        part.replace(log_path)
+
+
+def _best_in_folder(folder: Path) -> float:
+    """The val figure of the model a run saved as its best (-1 where there is none)."""
+    try:
+        config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+        return float(config["metrics"]["mean_garment_iou"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return -1.0
+
+
+def _refuse_foreign_folder(out: Path) -> None:
+    """ValueError where ``out`` holds files a training run does not write (a run is
+    written over epoch by epoch: its log, its best model)."""
+    if not out.is_dir():
+        if out.exists():
+            raise ValueError(f"--out {out} is a file, not a folder")
+        return
+    ours = {"log.csv", "curves.png", "best", "checkpoint.tmp", "log.part"}
+    names = {p.name for p in out.iterdir()}
+    log_path = out / "log.csv"
+    looks_like_a_log = not log_path.is_file() or log_path.read_text(
+        encoding="utf-8", errors="replace"
+    ).startswith("epoch,train_loss")
+    if not names <= ours or not looks_like_a_log:
+        raise ValueError(
+            f"--out {out} already holds files that are not a training run's; choose a new "
+            "or empty folder"
+        )
+
+
 def train(args: TrainArgs, log: Any = print) -> dict[str, Any]:
     if args.context and args.architecture != "lite-unet":
         raise ValueError("--context needs the lite-unet architecture")
@@ -294,8 +421,20 @@ def train(args: TrainArgs, log: Any = print) -> dict[str, Any]:
             f"{out} already holds a training run ({checkpoint_path.name}); pass --resume to "
             "go on with it, or choose another --out"
         )
-    if args.resume and not checkpoint_path.exists():
-        log(f"no {checkpoint_path.name} in {out}: nothing to resume, starting from epoch 0")
+    ckpt: dict[str, Any] | None = None
+    if args.resume and checkpoint_path.exists():
+        ckpt = read_checkpoint(checkpoint_path)  # before hours of work would be lost to it
+        changed = changed_settings(ckpt.get("args") or {}, args)
+        if changed:
+            raise ValueError(
+                f"{out} was trained with other settings ({'; '.join(changed)}). Resume it "
+                "with the same ones (only --epochs, --minutes and where it runs may change), "
+                f"or start a new --out from its best model with --init {out / 'best'}"
+            )
+    else:
+        if args.resume:
+            log(f"no {checkpoint_path.name} in {out}: nothing to resume, starting from epoch 0")
+        _refuse_foreign_folder(out)
     out.mkdir(parents=True, exist_ok=True)
     cache_dir = out.parent / "cache"
     config = model_config_for(args)
@@ -385,12 +524,18 @@ def train(args: TrainArgs, log: Any = print) -> dict[str, Any]:
 
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_lambda)
     start_epoch, best = 0, -1.0
-    if args.resume and checkpoint_path.exists():
-        ckpt = torch.load(checkpoint_path, map_location="cpu", weights_only=True)
+    spent = 0.0
+    if ckpt is not None:
         model.load_state_dict(ckpt["model"])
         optimizer.load_state_dict(ckpt["optimizer"])
         scheduler.load_state_dict(ckpt["scheduler"])
         start_epoch, best = int(ckpt["epoch"]) + 1, float(ckpt["best"])
+        # A best model saved by an epoch whose checkpoint was lost still counts: a worse
+        # one must not replace it.
+        best = max(best, _best_in_folder(out / "best"))
+        spent = float(ckpt.get("seconds", 0.0))  # a --minutes budget goes on, not anew
+        if "rng" in ckpt:
+            _restore_rng(ckpt["rng"], layering)
         log(f"resumed at epoch {start_epoch} (best mean IoU {best:.4f})")
 
     log_path = out / "log.csv"
@@ -406,9 +551,11 @@ def train(args: TrainArgs, log: Any = print) -> dict[str, Any]:
     if start_epoch == 0 or not log_path.exists():
         with log_path.open("w", newline="") as f:
             csv.writer(f).writerow(fields)
+    else:
+        _keep_rows_before(log_path, start_epoch)
 
     summary: dict[str, Any] = {}
-    clock.start()
+    clock.start(already=spent)
     for epoch in range(start_epoch, args.epochs):
         if clock.spent():
             log(f"time budget of {args.minutes} min spent after {epoch} epochs")
@@ -448,9 +595,7 @@ def train(args: TrainArgs, log: Any = print) -> dict[str, Any]:
             best = mean_iou
             config.training = {
                 "data": "CCP (Clothing Co-Parsing, Apache-2.0), train.txt",
-                "args": {
-                    k: list(v) if isinstance(v, tuple) else v for k, v in asdict(args).items()
-                },
+                "args": _settings(args),
                 "epoch": epoch + 1,
             }
             config.metrics = {"split": "val.txt", "resolution": list(args.size), **summary}
@@ -462,9 +607,9 @@ def train(args: TrainArgs, log: Any = print) -> dict[str, Any]:
                 "scheduler": scheduler.state_dict(),
                 "epoch": epoch,
                 "best": best,
-                "args": {
-                    k: list(v) if isinstance(v, tuple) else v for k, v in asdict(args).items()
-                },
+                "args": _settings(args),
+                "seconds": clock.elapsed(),
+                "rng": _rng_state(layering),
             },
             checkpoint_path.with_suffix(".tmp"),
         )
