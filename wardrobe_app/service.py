@@ -343,7 +343,8 @@ class Wardrobe:
                 vectors = np.asarray(analyser.embed_cutouts(cutouts), np.float32)
             with self.store.write_session() as s:
                 for gid in unusable:
-                    if (row := s.get(Garment, gid)) is not None:
+                    # Unless another process gave it a vector of this embedder meanwhile.
+                    if (row := s.get(Garment, gid)) is not None and row.vector_version != version:
                         row.set_vector(None, None)
                 for gid, vector in zip(usable, vectors, strict=True):
                     if (row := s.get(Garment, gid)) is not None:
@@ -384,18 +385,36 @@ class Wardrobe:
         self._index_dim = dim
         self._index = self._new_index(dim)
 
-    def _vector_mark(self) -> tuple[object, ...]:
+    def _vector_mark(self, s: Session | None = None) -> tuple[object, ...]:
         """A cheap fingerprint of the rows ``_load_vectors`` returns: it changes when a
-        garment is added, deleted or restored, here or by another process."""
-        with self.store.session() as s:
-            row = s.execute(
-                select(func.count(), func.max(Garment.id), func.total(Garment.id)).where(
-                    Garment.deleted_at.is_(None),
-                    Garment.vector.is_not(None),
-                    Garment.vector_version == self._vector_version,
-                )
-            ).one()
+        garment is added, deleted or restored, here or by another process. In ``s``
+        where given (a write transaction: what it sees, its own changes included)."""
+        query = select(func.count(), func.max(Garment.id), func.total(Garment.id)).where(
+            Garment.deleted_at.is_(None),
+            Garment.vector.is_not(None),
+            Garment.vector_version == self._vector_version,
+        )
+        if s is None:
+            with self.store.session() as own:
+                row = own.execute(query).one()
+        else:
+            row = s.execute(query).one()
         return (self._vector_version, *row)
+
+    def _told_index(self, before: tuple[object, ...], after: tuple[object, ...]) -> None:
+        """A change made here, and given to the index, moved the fingerprint from
+        ``before`` to ``after`` (both read in its write transaction, which no other
+        process can interleave): if the index had caught up to ``before``, it holds
+        ``after``, and the next query need not read every vector again."""
+        if self._index is not None and self._index_seen == before:
+            self._index_seen = after
+
+    def _finish_mixed_embedding(self) -> None:
+        """Re-embed now if live garments hold vectors of two embedders (a reindex stopped
+        part-way): the index holds one embedder's, and a query vector of the other
+        would be compared across spaces."""
+        if not self._analyser_synced and self._mixed_vectors():
+            self.analyser  # noqa: B018 - loading it re-embeds the others first
 
     def _mixed_vectors(self) -> bool:
         """Whether live garments hold vectors of another embedder than the index's: a
@@ -415,14 +434,12 @@ class Wardrobe:
     def _current_index(self) -> SimilarIndex | None:
         """The index for a query, first caught up with garments another process (the CLI
         beside the app) added, deleted or restored since this one last looked."""
-        if not self._analyser_synced and self._mixed_vectors():
-            self.analyser  # noqa: B018 - loading it re-embeds the others first
+        self._finish_mixed_embedding()
         index = self._get_index()
         if index is not None:
             mark = self._vector_mark()
-            if mark != self._index_seen:
-                self._index_seen = mark
-                index.refresh()
+            if mark != self._index_seen and index.refresh():
+                self._index_seen = mark  # after: a refresh that failed is tried again
         return index
 
     def _new_index(self, dim: int) -> SimilarIndex:
@@ -580,6 +597,7 @@ class Wardrobe:
                     )
                 now = _now()
                 with self.store.write_session() as s:
+                    before = self._vector_mark(s)
                     next_garment = self.store.next_id(s, Garment)
                     photo = Photo(
                         id=self.store.next_id(s, Photo),
@@ -623,6 +641,7 @@ class Wardrobe:
                         photo.garments.append(row)
                         rows.append(row)
                     s.flush()
+                    after = self._vector_mark(s)
                     records = [self._record(row, photo_rel) for row in rows]
                     photo_id = photo.id
             except IntegrityError as exc:
@@ -641,6 +660,7 @@ class Wardrobe:
             self._index_add(
                 [r.id for r in records], [np.asarray(g.vector, np.float32) for g in garments]
             )
+            self._told_index(before, after)
         message = analysis.message or ("" if garments else NO_GARMENT)
         return ImportResult(
             path,
@@ -896,19 +916,23 @@ class Wardrobe:
         wanted = [int(i) for i in ids]
         with self._lock:
             with self.store.write_session() as s:
+                before = self._vector_mark(s)
                 # One UPDATE, not one per ORM object: 3000 garments took 0.8 s, in the
                 # GUI thread (the undo stack runs it there).
                 live = (Garment.id.in_(wanted), Garment.deleted_at.is_(None))
                 deleted = sorted(s.scalars(select(Garment.id).where(*live)))
                 if deleted:
                     s.execute(update(Garment).where(*live).values(deleted_at=_now()))
+                after = self._vector_mark(s)
             self._index_remove(deleted)
+            self._told_index(before, after)
         return deleted
 
     def undo_delete(self, ids: Sequence[int]) -> None:
         wanted = [int(i) for i in ids]
         with self._lock:
             with self.store.write_session() as s:
+                before = self._vector_mark(s)
                 gone = (Garment.id.in_(wanted), Garment.deleted_at.is_not(None))
                 rows = s.execute(
                     select(Garment.id, Garment.vector, Garment.vector_version).where(*gone)
@@ -921,10 +945,12 @@ class Wardrobe:
                     if version == self._vector_version
                     and (vec := vector_from_blob(blob)) is not None
                 ]
+                after = self._vector_mark(s)
             if self._index is None and rows:
                 self._get_index()  # first vectors of an empty wardrobe: built from the DB
             elif restored:
                 self._index_add([i for i, _ in restored], [v for _, v in restored])
+                self._told_index(before, after)
 
     def colour_names(self) -> list[str]:
         with self.store.session() as s:
@@ -1024,7 +1050,9 @@ class Wardrobe:
         unknown = [i for i in wanted if i not in rows]
         if unknown:
             raise KeyError(f"no garment {', '.join(map(str, unknown))}")
-        if any(
+        version = self._vector_version
+        self._finish_mixed_embedding()  # may re-embed the rows just read
+        if self._vector_version != version or any(
             row.vector is None or row.vector_version != self._vector_version
             for row in rows.values()
         ):

@@ -587,3 +587,34 @@ def test_a_manifest_whose_build_is_no_number_is_replaced(make, db, rng, value) -
     assert again.build_number == 1 and again.built_count == 300
     assert json.loads(path.read_text())["build"] == 1
     check_queries(again, db, rng)
+
+
+def test_closing_does_not_wait_for_another_process_building(make, db, tmp_path) -> None:
+    # A build waiting for the folder lock could not see that its index was closed: the
+    # app hung on close while the CLI (suspended, say) held the lock.
+    import fcntl
+    import os
+
+    index = make(background=True, rebuild_delay=0)
+    other = os.open(index.directory, os.O_RDONLY)  # another open file: another process
+    try:
+        fcntl.flock(other, fcntl.LOCK_EX)
+        index.rebuild()
+        time.sleep(0.2)  # the build is waiting for the lock
+        closer = threading.Thread(target=index.close)
+        closer.start()
+        closer.join(5)
+        assert not closer.is_alive(), "close() waited for the other process's lock"
+    finally:
+        os.close(other)
+
+
+def test_clean_keeps_the_build_the_manifest_names(make, db, rng) -> None:
+    # A process that loaded build 1 cleaned with keep=1 after another had published
+    # build 2, and took build 2's files: both then rebuilt from scratch.
+    first = make()
+    second = make()
+    second.rebuild()
+    assert second.build_number == 2
+    storage.clean(first.directory, keep=1)
+    assert storage.load_build(first.directory, DIM).build == 2

@@ -7,6 +7,8 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from wardrobe_app.service import Wardrobe
 
 MakeWardrobe = Callable[..., Wardrobe]
@@ -155,3 +157,59 @@ def test_an_import_into_a_closed_wardrobe_builds_the_index_once(
     cli.close()
     after = json.loads(manifest.read_text())
     assert after["build"] == before + 1 and after["count"] == 6
+
+
+def test_a_re_embedding_stopped_early_is_finished_before_the_query_vector_is_read(
+    make_wardrobe: MakeWardrobe, photos: Photos
+) -> None:
+    # The other way round: most garments still hold the old embedder's vectors, the
+    # garment asked about among them. Its old vector was compared with the new index.
+    import numpy as np
+    from sqlalchemy import update
+
+    from wardrobe_app.store import Garment
+
+    w = make_wardrobe()
+    w.import_paths(photos(3))
+    ids = sorted(r.id for r in w.list_garments())
+    noise = np.random.default_rng(0).standard_normal(32).astype(np.float32).tobytes()
+    with w.store.write_session() as s:  # the old embedder's space: other vectors
+        s.execute(
+            update(Garment)
+            .where(Garment.id > ids[1])
+            .values(vector_version="older-0", vector=noise)
+        )
+    w.close()
+    again = make_wardrobe()
+    first = [(h.garment.id, round(h.score, 5)) for h in again.similar(ids[-1], k=10)]
+    second = [(h.garment.id, round(h.score, 5)) for h in again.similar(ids[-1], k=10)]
+    assert first == second
+
+
+def test_similar_after_an_edit_made_here_does_not_read_every_vector_again(
+    make_wardrobe: MakeWardrobe, photos: Photos, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The index is told of this process's edits; re-reading all vectors (100 MB for a
+    # large wardrobe) is for changes made elsewhere.
+    w = make_wardrobe()
+    w.import_paths(photos(2))
+    first = w.list_garments()[-1].id
+    w.similar(first)
+    from wardrobe_app.search import SimilarIndex
+
+    refreshed: list[int] = []
+    refresh = SimilarIndex.refresh
+
+    def counted(index: SimilarIndex) -> bool:
+        refreshed.append(1)
+        return refresh(index)
+
+    monkeypatch.setattr(SimilarIndex, "refresh", counted)
+    w.import_paths(photos(1, start=2))
+    assert len(w.similar(first, k=10, same_category=False)) == 5
+    gone = w.list_garments()[0].id
+    w.delete_garments([gone])
+    assert gone not in {h.garment.id for h in w.similar(first, k=10, same_category=False)}
+    w.undo_delete([gone])
+    assert gone in {h.garment.id for h in w.similar(first, k=10, same_category=False)}
+    assert refreshed == []

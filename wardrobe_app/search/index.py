@@ -234,15 +234,15 @@ class SimilarIndex:
             self._view = None
         self._schedule()
 
-    def refresh(self) -> None:
+    def refresh(self) -> bool:
         """Catch up with changes to the loader's rows that this index was not told of
         (another process on the same database): rows it lacks or holds differently go in
         the delta, ids it holds that are gone get tombstones. Edits made here meanwhile
-        win."""
+        win. False where it could not (closed, or builds kept landing meanwhile)."""
         with self._lock:
             self._check_not_closed()
             if not self._opened:
-                return
+                return False
             # An edit's seq, taken before the snapshot: a build snapshotted before it keeps
             # what this covers, one snapshotted after holds it anyway.
             self._seq += 1
@@ -254,12 +254,13 @@ class SimilarIndex:
             rows, gone = _behind(base, delta, tombs, ids, vectors)
             with self._lock:
                 if self._closed:
-                    return
+                    return False
                 if self._base is not base:
                     continue  # a build landed meanwhile: compare with it instead
                 self._cover(ids[rows], vectors[rows], gone, mark)
                 self._view = None
-            return
+            return True
+        return False
 
     # ---- rebuilds --------------------------------------------------------------------
 
@@ -312,7 +313,9 @@ class SimilarIndex:
                 mark, ids, vectors = prefetched
             else:
                 ids, vectors = storage.prepare(*self._loader(), self.dim)
-            with storage.exclusive(self.directory):
+            with storage.exclusive(self.directory, stop=lambda: self._closed) as mine:
+                if not mine:
+                    return  # closed while another process was building
                 build = storage.next_build_number(self.directory)
                 try:
                     storage.write_build(self.directory, build, ids, vectors,

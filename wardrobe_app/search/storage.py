@@ -19,6 +19,7 @@ import contextlib
 import json
 import os
 import re
+import time
 import uuid
 import zlib
 from collections.abc import Callable, Iterator
@@ -43,6 +44,7 @@ METRIC: Final = "angular"
 _BUILD_FILE = re.compile(r"^(index|ids|vectors)-(\d+)\.(ann|npy)$")
 _TMP_SUFFIX = ".tmp"
 _CHUNK = 1 << 22
+_LOCK_POLL_S = 0.05  # how often a build waiting for another process's lock looks again
 
 
 class IndexFileError(Exception):
@@ -112,28 +114,43 @@ def snapshot(ids: np.ndarray, vectors: np.ndarray, dim: int) -> Built:
 
 
 @contextlib.contextmanager
-def exclusive(directory: Path, *, wait: bool = True) -> Iterator[bool]:
+def exclusive(
+    directory: Path, *, wait: bool = True, stop: Callable[[], bool] = lambda: False
+) -> Iterator[bool]:
     """The folder's build lock: one writer (build, then clean-up) at a time, across
     processes. The app and the CLI on one wardrobe each build; without it, one deleted
     the other's build in progress as stray files. Yields False, holding nothing, when
-    ``wait`` is False and another holds it. An ``flock`` on the folder itself (no lock
-    file to clean up), released by the OS if the process dies."""
+    ``wait`` is False and another holds it, or when ``stop()`` turns true while waiting
+    (an index being closed must not hang on another process's build). An ``flock`` on the
+    folder itself (no lock file to clean up), released by the OS if the process dies;
+    where the file system has no such locks (some network shares), builds go unlocked."""
     if fcntl is None:
         yield True
         return
     fd = os.open(directory, os.O_RDONLY)
     try:
+        locked = _lock(fd, wait, stop)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-        except BlockingIOError:
-            yield False
-            return
-        try:
-            yield True
+            yield locked is not False
         finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
+            if locked:
+                fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
+
+
+def _lock(fd: int, wait: bool, stop: Callable[[], bool]) -> bool | None:
+    """True once locked, False when given up, None where there is no locking (ENOLCK)."""
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if not wait or stop():
+                return False
+            time.sleep(_LOCK_POLL_S)
+        except OSError:
+            return None
 
 
 def _crc(path: Path) -> int:
@@ -310,12 +327,16 @@ def load_build(directory: Path, dim: int) -> Built:
 
 def clean(directory: Path, keep: int | None) -> None:
     """Delete other builds' files and stray temporaries (best effort: a file still mapped
-    on Windows can't be deleted yet; it goes next time)."""
+    on Windows can't be deleted yet; it goes next time). The build the manifest names is
+    kept too: another process may have published it since ``keep`` was loaded."""
     if not directory.is_dir():
         return
+    kept = {keep}
+    with contextlib.suppress(IndexFileError, TypeError, ValueError):
+        kept.add(int(read_manifest(directory).get("build", 0)))
     for path in directory.iterdir():
         m = _BUILD_FILE.match(path.name)
-        stale = (m is not None and int(m.group(2)) != keep) or path.name.endswith(_TMP_SUFFIX)
+        stale = (m is not None and int(m.group(2)) not in kept) or path.name.endswith(_TMP_SUFFIX)
         if stale:
             with contextlib.suppress(OSError):
                 path.unlink()
