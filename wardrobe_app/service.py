@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
 import numpy as np
 from sqlalchemy import func, select, text, update
@@ -1262,15 +1262,31 @@ def _earlier_export(folder: Path) -> set[str]:
                 "holds files that no Wardrobe export wrote: choose an empty folder",
                 str(cutouts),
             ) from None
-        return {p.name for p in listed}  # an export stopped before its CSV wrote them
+        # An export killed before its CSV was in place lists what it wrote in the
+        # wardrobe.csv.part it left; without one, nothing here is known to be ours to
+        # remove (cut-outs of another export whose CSV was moved away, say).
+        try:
+            part_path = csv_path.with_name(csv_path.name + ".part")
+            with open(part_path, newline="", encoding="utf-8") as part:
+                return _cutouts_listed(part) or set()
+        except (OSError, UnicodeDecodeError, csv.Error):
+            return set()
     except OSError as exc:  # a folder by that name, or unreadable: no export either
         raise refused from exc
     with fh:
-        if not fh.readline().startswith(_EXPORT_HEADER):
-            raise refused
-        fh.seek(0)
-        listed_names = (row.get("cutout") or "" for row in csv.DictReader(fh))
-        return {Path(n).name for n in listed_names if n.startswith("cutouts/") and "/" not in n[8:]}
+        listed_names = _cutouts_listed(fh)
+    if listed_names is None:
+        raise refused
+    return listed_names
+
+
+def _cutouts_listed(fh: TextIO) -> set[str] | None:
+    """The cut-out file names an export's CSV lists; None if it is no export's."""
+    if not fh.readline().startswith(_EXPORT_HEADER):
+        return None
+    fh.seek(0)
+    names = (row.get("cutout") or "" for row in csv.DictReader(fh))
+    return {Path(n).name for n in names if n.startswith("cutouts/") and "/" not in n[8:]}
 
 
 def _is_export(folder: Path) -> bool:

@@ -404,13 +404,57 @@ def test_an_export_stopped_part_way_can_be_run_again(
     first = Path(copied[0]).name.removesuffix(".part")  # copied under a temporary name
     assert left == ["cutouts", f"cutouts/{first}"]  # no wardrobe.csv.part
     monkeypatch.setattr(shutil, "copyfile", copy)
+    result = wardrobe.export(tmp_path / "out")  # its own cut-outs: not refused
+    assert result.garments == 4 and len(list((tmp_path / "out" / "cutouts").iterdir())) == 4
+
+
+def test_an_export_killed_before_its_csv_and_run_again_leaves_nothing_unlisted(
+    wardrobe: Wardrobe, photos: Photos, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Its wardrobe.csv.part (a kill runs no clean-up) lists what it wrote: a cut-out of a
+    # garment deleted before the next export is taken away, not left unlisted.
+    import contextlib
+
+    wardrobe.import_paths(photos(2))
+    copy = shutil.copyfile
+    copied: list[str] = []
+
+    def copy_then_killed(src: Path, dst: Path) -> Path:
+        if copied:
+            raise KeyboardInterrupt
+        copied.append(str(dst))
+        return copy(src, dst)
+
+    removed_on_error = service._removed_on_error
+    monkeypatch.setattr(shutil, "copyfile", copy_then_killed)
+    monkeypatch.setattr(service, "_removed_on_error", lambda path: contextlib.nullcontext())
+    with pytest.raises(KeyboardInterrupt):
+        wardrobe.export(tmp_path / "out")
+    monkeypatch.setattr(shutil, "copyfile", copy)
+    monkeypatch.setattr(service, "_removed_on_error", removed_on_error)
+    assert (tmp_path / "out" / "wardrobe.csv.part").is_file()
+    first = Path(copied[0]).name.removesuffix(".part")
     deleted = wardrobe.list_garments(GarmentFilter(descending=False))[0].id
     assert first.startswith(f"{deleted:05d}-")
     wardrobe.delete_garments([deleted])
-    result = wardrobe.export(tmp_path / "out")  # its own cut-outs: not refused
-    # and the cut-out of the garment deleted since is not left behind, unlisted
+    result = wardrobe.export(tmp_path / "out")
     names = sorted(p.name for p in (tmp_path / "out" / "cutouts").iterdir())
     assert result.garments == 3 and len(names) == 3 and first not in names
+    assert not (tmp_path / "out" / "wardrobe.csv.part").exists()
+
+
+def test_cut_outs_beside_no_csv_are_not_removed(
+    wardrobe: Wardrobe, photos: Photos, tmp_path: Path
+) -> None:
+    # Without the CSV that lists them, they may be another export's (its CSV moved away).
+    wardrobe.import_paths(photos(2))
+    out = tmp_path / "out"
+    wardrobe.export(out)
+    (out / "wardrobe.csv").rename(tmp_path / "kept-elsewhere.csv")
+    deleted = wardrobe.list_garments()[0].id
+    wardrobe.delete_garments([deleted])
+    wardrobe.export(out)
+    assert any(p.name.startswith(f"{deleted:05d}-") for p in (out / "cutouts").iterdir())
 
 
 def test_an_export_stopped_mid_copy_leaves_the_earlier_export_whole(
