@@ -315,6 +315,48 @@ def test_an_edit_that_could_not_be_saved_is_saved_on_leaving_the_page(
     assert wardrobe.garment(record.id).name == "Linen shirt"
 
 
+def test_an_edit_the_database_keeps_refusing_asks_before_it_is_left(
+    make_app, qtbot, photos, monkeypatch
+):
+    # Read-only, or a full disk: every way off the page saved, failed and stayed put,
+    # closing the window included.
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from wardrobe_app.ui import garment_view
+
+    parts = app_with_photos(make_app, qtbot, photos, 1)
+    w, wardrobe = parts.window, parts.session.wardrobe
+    w.open_garment(w.browse.model.record(0))
+    view = w.garment_view
+
+    def read_only(*args, **kwargs):
+        raise OperationalError(
+            "UPDATE", {}, sqlite3.OperationalError("attempt to write a readonly database")
+        )
+
+    monkeypatch.setattr(wardrobe, "update_garment", read_only)
+    asked: list[str] = []
+    answer = [False]
+
+    def confirm(parent, name, reason):
+        asked.append(reason)
+        return answer[0]
+
+    monkeypatch.setattr(garment_view, "confirm_discard_edit", confirm)
+    view.name_edit.setText("Linen shirt")
+    view.name_edit.textEdited.emit("Linen shirt")
+    w.actions_["back"].trigger()  # "stay": the edit is kept
+    assert w.pages.currentWidget() is view and view.name_edit.text() == "Linen shirt"
+    assert asked == ["the wardrobe's database is read-only"]
+    w.close()
+    assert w.isVisible()  # the window too stays, with the edit
+    answer[0] = True  # "leave without them"
+    w.actions_["back"].trigger()
+    assert w.pages.currentWidget() is w.browse and len(asked) == 3
+
+
 def test_the_window_fits_a_laptop_screen_and_a_long_type_keeps_the_search_box(
     make_app, qtbot, photos
 ):

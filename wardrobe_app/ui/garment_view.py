@@ -29,7 +29,9 @@ from PySide6.QtWidgets import (
 )
 
 from ..service import SIMILAR_FLOOR
+from ..store.database import storage_trouble
 from ..types import CATEGORIES, GarmentRecord, SimilarHit
+from .ask import ask_yes
 from .garment_model import display_name
 from .garment_strip import GarmentStrip
 from .icons import dot_icon, heart_icon, standard
@@ -314,7 +316,8 @@ class GarmentView(QWidget):
 
     # --- showing a garment -------------------------------------------------------------
     def show_garment(self, record: GarmentRecord) -> None:
-        self.save_now()
+        if not self.may_leave():
+            return
         self.record = record
         self.images = None
         self._fill(record)
@@ -509,15 +512,39 @@ class GarmentView(QWidget):
         if category_changed:
             self.refresh_related()
 
+    def may_leave(self) -> bool:
+        """Save a pending edit before the page shows another garment or goes away. Where
+        the database refuses it (read-only, a full disk), ask whether to leave without
+        it: saying so once, and staying until it can be saved, trapped people here."""
+        try:
+            self.save_now()
+        except Exception as exc:
+            name = display_name(self.record) if self.record is not None else "this garment"
+            reason = storage_trouble(exc) or str(exc)
+            if not confirm_discard_edit(self, name, reason):
+                return False
+            self._pending_save = False
+        return True
+
     @Slot()
     def _go_back(self) -> None:
-        self.save_now()
-        self.back.emit()
+        if self.may_leave():
+            self.back.emit()
 
     @Slot()
     def _delete(self) -> None:
         if self.record is not None:
             self.deleteRequested.emit([self.record.id])
+
+
+def confirm_discard_edit(parent: QWidget, name: str, reason: str) -> bool:
+    """Whether to leave a garment whose edit could not be saved, losing the edit."""
+    return ask_yes(
+        parent,
+        "Changes not saved",
+        f"Your changes to {name} could not be saved ({reason}).\n\nLeave without them?",
+        yes_by_default=False,
+    )
 
 
 def _section(text: str, parent: QWidget) -> QLabel:

@@ -384,7 +384,8 @@ class MainWindow(QMainWindow):
     @Slot()
     def show_browse(self) -> None:
         if self.pages.currentWidget() is self.garment_view:
-            self.garment_view.save_now()
+            if not self.garment_view.may_leave():
+                return
             current = self.garment_view.record
             if current is not None:
                 self.browse.select_id(current.id)
@@ -645,7 +646,9 @@ class MainWindow(QMainWindow):
         if not self._may_close():
             event.ignore()  # the user chose to keep importing
             return
-        self.garment_view.save_now()
+        if not self.garment_view.may_leave():
+            event.ignore()  # the user chose to keep an edit that could not be saved
+            return
         dialog = self.importer.dialog
         if dialog is not None:
             dialog.stop()  # asked already (or nothing was left to lose)
