@@ -46,7 +46,8 @@ def main() -> None:
     for subset in subsets:
         iou = matrices[subset].iou()[1:]
         members = " + ".join(str(args.models[i]) for i in subset)
-        print(f"{members} | " + " ".join(f"{v:.4f}" for v in iou) + f" | {iou.mean():.4f}")
+        # nanmean: a class no photo truly has has no IoU (not 0)
+        print(f"{members} | " + " ".join(f"{v:.4f}" for v in iou) + f" | {np.nanmean(iou):.4f}")
 
 
 if __name__ == "__main__":

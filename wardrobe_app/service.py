@@ -439,7 +439,11 @@ class Wardrobe:
         if index is not None:
             mark = self._vector_mark()
             if mark != self._index_seen and index.refresh():
-                self._index_seen = mark  # after: a refresh that failed is tried again
+                with self._lock:
+                    # After: a refresh that failed is tried again. And only for the index
+                    # that caught up: one made meanwhile has its own mark.
+                    if self._index is index:
+                        self._index_seen = mark
         return index
 
     def _new_index(self, dim: int) -> SimilarIndex:
@@ -463,14 +467,16 @@ class Wardrobe:
                 self._index = self._new_index(dim)
             return self._index
 
-    def _index_add(self, ids: list[int], vectors: list[np.ndarray]) -> None:
+    def _index_add(self, ids: list[int], vectors: list[np.ndarray]) -> bool:
+        """Give the index rows just committed; False where it failed (a rebuild then
+        catches it up, in its time)."""
         if not ids:
-            return
+            return True
         try:
             was_open = self._index is not None
             index = self._get_index()
             if index is None:
-                return
+                return True
             if was_open:
                 index.add(list(ids), np.stack(vectors).astype(np.float32))
                 self._index_dirty = True
@@ -481,16 +487,20 @@ class Wardrobe:
         except Exception:  # the database is the truth; a rebuild fixes the index
             log.exception("similar-items index: add failed; rebuilding")
             self._rebuild_index_quietly()
+            return False
+        return True
 
-    def _index_remove(self, ids: list[int]) -> None:
+    def _index_remove(self, ids: list[int]) -> bool:
         if not ids or self._index is None:
-            return
+            return True
         try:
             self._index.remove(list(ids))
             self._index_dirty = True
         except Exception:
             log.exception("similar-items index: remove failed; rebuilding")
             self._rebuild_index_quietly()
+            return False
+        return True
 
     def _persist_index(self) -> None:
         """Leave a build on disk that covers this session's edits, so that the next
@@ -657,10 +667,10 @@ class Wardrobe:
             except BaseException:
                 self._discard_files(created)
                 raise
-            self._index_add(
+            if self._index_add(
                 [r.id for r in records], [np.asarray(g.vector, np.float32) for g in garments]
-            )
-            self._told_index(before, after)
+            ):
+                self._told_index(before, after)
         message = analysis.message or ("" if garments else NO_GARMENT)
         return ImportResult(
             path,
@@ -924,8 +934,8 @@ class Wardrobe:
                 if deleted:
                     s.execute(update(Garment).where(*live).values(deleted_at=_now()))
                 after = self._vector_mark(s)
-            self._index_remove(deleted)
-            self._told_index(before, after)
+            if self._index_remove(deleted):
+                self._told_index(before, after)
         return deleted
 
     def undo_delete(self, ids: Sequence[int]) -> None:
@@ -948,8 +958,7 @@ class Wardrobe:
                 after = self._vector_mark(s)
             if self._index is None and rows:
                 self._get_index()  # first vectors of an empty wardrobe: built from the DB
-            elif restored:
-                self._index_add([i for i, _ in restored], [v for _, v in restored])
+            elif restored and self._index_add([i for i, _ in restored], [v for _, v in restored]):
                 self._told_index(before, after)
 
     def colour_names(self) -> list[str]:
@@ -1286,7 +1295,13 @@ def _cutouts_listed(fh: TextIO) -> set[str] | None:
         return None
     fh.seek(0)
     names = (row.get("cutout") or "" for row in csv.DictReader(fh))
-    return {Path(n).name for n in names if n.startswith("cutouts/") and "/" not in n[8:]}
+    # Only names an export gives: a row edited by hand must not get a file of the
+    # user's removed ("cutouts/holiday.jpg"), or a folder ("cutouts/..").
+    return {
+        name
+        for n in names
+        if n.startswith("cutouts/") and _EXPORT_CUTOUT.fullmatch(name := n[len("cutouts/") :])
+    }
 
 
 def _is_export(folder: Path) -> bool:

@@ -342,6 +342,7 @@ def test_an_edit_the_database_keeps_refusing_asks_before_it_is_left(
 
     def confirm(parent, name, reason):
         asked.append(reason)
+        view.name_edit.editingFinished.emit()  # the question took the focus from it
         return answer[0]
 
     monkeypatch.setattr(garment_view, "confirm_discard_edit", confirm)

@@ -240,20 +240,25 @@ def _rows_without_time(log_path: Path) -> list[dict[str, str]]:
         return [{k: v for k, v in row.items() if k != "seconds"} for row in csv.DictReader(f)]
 
 
-def test_a_run_stopped_and_resumed_is_the_run_not_stopped(tiny_ccp: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", [0, 1])
+def test_a_run_stopped_and_resumed_is_the_run_not_stopped(
+    tiny_ccp: Path, tmp_path: Path, workers: int
+) -> None:
     # A stop between an epoch's log row and its checkpoint left that row twice; and the
-    # random streams started over, so epoch 1 repeated epoch 0's shuffle and crops.
+    # random streams started over, so epoch 1 repeated epoch 0's shuffle and crops (with
+    # data-loader workers, their seeds too).
     whole, parts = tmp_path / "whole", tmp_path / "parts"
-    train(args_for(tiny_ccp, whole, epochs=3), log=lambda _: None)
+    train(tiny_train_args(tiny_ccp, whole, 3, workers=workers), log=lambda _: None)
 
     def stop_at_epoch_2(line: str) -> None:
         if line.startswith("epoch 2/3"):
             raise KeyboardInterrupt  # its row is written, its checkpoint is not
 
     with pytest.raises(KeyboardInterrupt):
-        train(args_for(tiny_ccp, parts, epochs=3), log=stop_at_epoch_2)
+        train(tiny_train_args(tiny_ccp, parts, 3, workers=workers), log=stop_at_epoch_2)
     assert [r["epoch"] for r in _rows_without_time(parts / "log.csv")] == ["0", "1"]
-    train(args_for(tiny_ccp, parts, epochs=3, resume=True), log=lambda _: None)
+    again = tiny_train_args(tiny_ccp, parts, 3, workers=workers, resume=True)
+    train(again, log=lambda _: None)
     assert _rows_without_time(parts / "log.csv") == _rows_without_time(whole / "log.csv")
 
 
@@ -319,3 +324,37 @@ def test_a_cache_cut_short_is_made_again(tiny_ccp: Path, tmp_path: Path) -> None
     again, again_labels = load_resized(tiny_ccp, ["0000", "0001"], (48, 32), 4, cache)
     assert (again == images).all() and (again_labels == labels).all()
     assert [p.name for p in cache.iterdir()] == [written.name]
+
+
+def test_a_run_resumes_from_its_data_elsewhere_but_not_from_other_data(
+    tiny_ccp: Path, tmp_path: Path
+) -> None:
+    # Paths were compared as spelt: the run and its data copied to a lent GPU's disk
+    # were refused, and other data under the same name accepted.
+    import shutil
+
+    out = tmp_path / "run"
+    train(args_for(tiny_ccp, out, epochs=1), log=lambda _: None)
+    moved = shutil.copytree(tiny_ccp, tmp_path / "elsewhere" / "ccp")
+    train(args_for(moved, out, epochs=2, resume=True), log=lambda _: None)
+    (moved / "train.txt").write_text("0000\n0001\n")
+    with pytest.raises(ValueError, match=r"other settings \(the data"):
+        train(args_for(moved, out, epochs=3, resume=True), log=lambda _: None)
+
+
+def test_a_figure_recorded_in_best_since_does_not_stop_better_models(
+    tiny_ccp: Path, tmp_path: Path
+) -> None:
+    # `evaluate --record` on the paused run's best/ wrote a full-size figure there, and
+    # resume took it for the best val figure so far: no later epoch replaced best/.
+    import json
+
+    out = tmp_path / "run"
+    train(args_for(tiny_ccp, out, epochs=1), log=lambda _: None)
+    config_path = out / "best" / "config.json"
+    config = json.loads(config_path.read_text())
+    config["metrics"] = {"split": "val.txt", "mean_garment_iou": 0.99, "resolution": "own size"}
+    config_path.write_text(json.dumps(config))
+    lines: list[str] = []
+    train(args_for(tiny_ccp, out, epochs=2, resume=True), log=lines.append)
+    assert not any("best mean IoU 0.9900" in line for line in lines)

@@ -725,3 +725,20 @@ def test_the_same_photo_saved_by_two_wardrobes_at_once_is_a_duplicate(
     loser = next(r for r in results.values() if r.status == "duplicate")
     assert loser.photo_id == winner.photo_id
     assert first.verify().ok and first.count() == 2
+
+
+def test_an_export_removes_only_files_an_export_names(
+    wardrobe: Wardrobe, photos: Photos, tmp_path: Path
+) -> None:
+    # A row edited by hand in wardrobe.csv named a file of the user's, which the next
+    # export deleted as a cut-out of a garment gone since; "cutouts/.." crashed it.
+    wardrobe.import_paths(photos(1))
+    out = tmp_path / "out"
+    wardrobe.export(out)
+    holiday = out / "cutouts" / "holiday.jpg"
+    holiday.write_bytes(b"a photo of mine")
+    with (out / "wardrobe.csv").open("a", newline="") as fh:
+        fh.write("99,1,top,,,,,,,0,1,0 0 1 1,2026-01-01,cutouts/holiday.jpg,\n")
+        fh.write("98,1,top,,,,,,,0,1,0 0 1 1,2026-01-01,cutouts/..,\n")
+    wardrobe.export(out)
+    assert holiday.read_bytes() == b"a photo of mine"

@@ -213,3 +213,25 @@ def test_similar_after_an_edit_made_here_does_not_read_every_vector_again(
     w.undo_delete([gone])
     assert gone in {h.garment.id for h in w.similar(first, k=10, same_category=False)}
     assert refreshed == []
+
+
+def test_rows_the_index_could_not_take_are_found_by_the_next_query(
+    make_wardrobe: MakeWardrobe, photos: Photos, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The index was marked as told of an import whose add (and the rebuild after it)
+    # failed, so no query caught it up.
+    from wardrobe_app.search import SimilarIndex
+
+    w = make_wardrobe()
+    w.import_paths(photos(2))
+    first = w.list_garments()[-1].id
+    w.similar(first)
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise OSError("no space left for the index")
+
+    with monkeypatch.context() as m:
+        m.setattr(SimilarIndex, "add", broken)
+        m.setattr(SimilarIndex, "rebuild", broken)
+        w.import_paths(photos(1, start=2))
+    assert len(w.similar(first, k=10, same_category=False)) == 5

@@ -16,6 +16,7 @@ rebuilds. Older builds are deleted once a newer manifest is in place.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import re
@@ -44,6 +45,8 @@ METRIC: Final = "angular"
 _BUILD_FILE = re.compile(r"^(index|ids|vectors)-(\d+)\.(ann|npy)$")
 _TMP_SUFFIX = ".tmp"
 _CHUNK = 1 << 22
+# flock's answers on a file system without such locks (some network shares).
+_NO_LOCKS = frozenset({errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EBADF, errno.EINVAL})
 _LOCK_POLL_S = 0.05  # how often a build waiting for another process's lock looks again
 
 
@@ -149,8 +152,10 @@ def _lock(fd: int, wait: bool, stop: Callable[[], bool]) -> bool | None:
             if not wait or stop():
                 return False
             time.sleep(_LOCK_POLL_S)
-        except OSError:
-            return None
+        except OSError as exc:
+            if exc.errno in _NO_LOCKS:
+                return None
+            raise
 
 
 def _crc(path: Path) -> int:

@@ -10,8 +10,6 @@ its one-piece label; the pasted pixels become top.
 
 from __future__ import annotations
 
-from typing import Any
-
 import cv2
 import numpy as np
 import torch.utils.data
@@ -96,14 +94,10 @@ class LayeredTops:
             self._rng = np.random.default_rng([self.seed, info.seed])
         return self._rng
 
-    @property
-    def rng_state(self) -> dict[str, Any]:
-        """The draws' state in the main process, for a checkpoint (workers reseed)."""
-        return dict(self._rng.bit_generator.state)
-
-    @rng_state.setter
-    def rng_state(self, state: dict[str, Any]) -> None:
-        self._rng.bit_generator.state = state
+    def reseed(self, epoch: int) -> None:
+        """Draws of the main process for ``epoch`` from (seed, epoch) alone, so that a
+        resumed run draws what the uninterrupted one did (workers reseed themselves)."""
+        self._rng = np.random.default_rng([self.seed, epoch])
 
     def __call__(self, index: int) -> tuple[np.ndarray, np.ndarray]:
         image, labels = self.images[index], self.labels[index]

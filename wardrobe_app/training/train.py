@@ -7,7 +7,9 @@ a CSV log and a PNG of the curves. The best epoch is written as a model folder.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import hashlib
 import json
 import math
 import pickle
@@ -37,6 +39,7 @@ from .distill import TeacherEnsemble, distillation_loss
 from .layering import LayeredTops
 from .losses import CrossEntropyDice, PresenceLoss, class_weights
 from .metrics import ConfusionMatrix
+from .pseudo import MANIFEST as PSEUDO_MANIFEST
 from .pseudo import load_pseudo
 
 
@@ -285,11 +288,13 @@ def model_config_for(args: TrainArgs) -> ModelConfig:
 # What a resumed run may change: how long and where it runs, not what it trains. The
 # rest (architecture, data, sizes, learning rate, ...) would mix two runs in one model
 # and one log; --init starts a new run from another's weights instead.
+# The data, the pseudo-labels and the teachers are compared by what they hold
+# (data_fingerprint), not by how their paths are spelt: a run copied to a lent GPU
+# resumes from other paths.
 RESUMABLE_CHANGES = frozenset(
     {"epochs", "minutes", "resume", "device", "threads", "workers", "amp", "out", "init"}
-    | {"pretrained", "encoder_weights", "seed"}
+    | {"pretrained", "encoder_weights", "data", "pseudo", "teachers"}
 )
-_PATH_SETTINGS = frozenset({"data", "pseudo", "teachers"})
 # What a checkpoint holds besides the model.
 _CHECKPOINT_KEYS = frozenset({"model", "optimizer", "scheduler", "epoch", "best"})
 
@@ -312,53 +317,43 @@ def read_checkpoint(path: Path) -> dict[str, Any]:
     return ckpt
 
 
-def changed_settings(stored: dict[str, Any], args: TrainArgs) -> list[str]:
+def data_fingerprint(args: TrainArgs) -> str:
+    """What the run trains on, by content: the split files and label mapping of --data,
+    the --pseudo folder's manifest and each --teacher's config."""
+    digest = hashlib.sha1()
+    files = [Path(args.data) / name for name in ("train.txt", "val.txt", "labels.json")]
+    if args.pseudo:
+        files.append(Path(args.pseudo) / PSEUDO_MANIFEST)
+    files += [Path(folder) / "config.json" for folder in args.teachers]
+    for path in files:
+        digest.update(path.name.encode())
+        with contextlib.suppress(OSError):  # missing: reported where it is read
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def changed_settings(ckpt: dict[str, Any], args: TrainArgs) -> list[str]:
     """Settings of ``args`` other than the checkpoint's, as "name: then -> now"."""
-
-    def same_form(key: str, value: Any) -> Any:
-        if key in _PATH_SETTINGS and value:
-            paths = value if isinstance(value, list) else [value]
-            return [str(Path(v).resolve()) for v in paths]
-        return value
-
     now = _settings(args)
     changed = []
-    for key, then in stored.items():  # an older checkpoint's settings: those it has
-        if key in RESUMABLE_CHANGES or key not in now:
-            continue
-        if same_form(key, then) != same_form(key, now[key]):
+    for key, then in (ckpt.get("args") or {}).items():  # an older checkpoint: those it has
+        if key not in RESUMABLE_CHANGES and key in now and then != now[key]:
             changed.append(f"{key}: {then!r} -> {now[key]!r}")
+    if ckpt.get("data_fingerprint", data_fingerprint(args)) != data_fingerprint(args):
+        changed.append("the data (train.txt, val.txt, labels.json, pseudo-labels or teachers)")
     return changed
 
 
-def _rng_state(layering: LayeredTops | None) -> dict[str, Any]:
-    """Every random stream a run draws from, so that a resumed run goes on as the
-    uninterrupted one would have (else its first epoch repeats the shuffle of epoch 0)."""
-    _, keys, pos, has_gauss, gauss = np.random.get_state(legacy=True)
-    state: dict[str, Any] = {
-        "torch": torch.get_rng_state(),
-        "numpy": [
-            torch.from_numpy(np.asarray(keys, np.int64)),
-            int(pos),
-            int(has_gauss),
-            float(gauss),
-        ],
-    }
-    if torch.cuda.is_available():
-        state["cuda"] = torch.cuda.get_rng_state_all()
+def _seed_epoch(seed: int, epoch: int, layering: LayeredTops | None) -> None:
+    """Every random stream of ``epoch`` from (seed, epoch) alone: the shuffle, the crops,
+    the pasted tops and, through the main stream, the data-loader workers' seeds (they
+    are made anew each epoch). A resumed run then draws what the uninterrupted one did,
+    with no random state to keep in the checkpoint."""
+    epoch_seed = (seed * 1_000_003 + epoch) % 2**32
+    torch.manual_seed(epoch_seed)
+    np.random.seed(epoch_seed)
     if layering is not None:
-        state["layering"] = layering.rng_state
-    return state
-
-
-def _restore_rng(state: dict[str, Any], layering: LayeredTops | None) -> None:
-    torch.set_rng_state(state["torch"])
-    keys, pos, has_gauss, gauss = state["numpy"]
-    np.random.set_state(("MT19937", keys.numpy().astype(np.uint32), pos, has_gauss, gauss))
-    if "cuda" in state and torch.cuda.is_available():
-        torch.cuda.set_rng_state_all(state["cuda"])
-    if layering is not None and "layering" in state:
-        layering.rng_state = state["layering"]
+        layering.reseed(epoch)
 
 
 def _keep_rows_before(log_path: Path, epoch: int) -> None:
@@ -374,13 +369,19 @@ def _keep_rows_before(log_path: Path, epoch: int) -> None:
         part.replace(log_path)
 
 
-def _best_in_folder(folder: Path) -> float:
-    """The val figure of the model a run saved as its best (-1 where there is none)."""
+def _best_of_a_lost_epoch(folder: Path, saved_epoch: int, size: list[int]) -> float:
+    """The val figure of the model in ``folder`` (a run's best/) where an epoch after the
+    checkpoint's (``saved_epoch``) saved it before the run stopped; -1 otherwise. Figures
+    recorded there since by ``evaluate --record`` (another split, full size) don't count."""
     try:
         config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
-        return float(config["metrics"]["mean_garment_iou"])
+        metrics, epoch = config["metrics"], int(config["training"]["epoch"])  # 1-based
+        ours = metrics.get("split") == "val.txt" and metrics.get("resolution") == size
+        if epoch > saved_epoch + 1 and ours:
+            return float(metrics["mean_garment_iou"])
     except (OSError, ValueError, KeyError, TypeError):
-        return -1.0
+        pass
+    return -1.0
 
 
 def _refuse_foreign_folder(out: Path) -> None:
@@ -391,11 +392,10 @@ def _refuse_foreign_folder(out: Path) -> None:
             raise ValueError(f"--out {out} is a file, not a folder")
         return
     ours = {"log.csv", "curves.png", "best", "checkpoint.tmp", "log.part"}
-    names = {p.name for p in out.iterdir()}
+    names = {p.name for p in out.iterdir() if not p.name.startswith(".")}  # .DS_Store
     log_path = out / "log.csv"
-    looks_like_a_log = not log_path.is_file() or log_path.read_text(
-        encoding="utf-8", errors="replace"
-    ).startswith("epoch,train_loss")
+    head = log_path.read_text(encoding="utf-8", errors="replace") if log_path.is_file() else ""
+    looks_like_a_log = head == "" or head.startswith("epoch,train_loss")  # "": killed early
     if not names <= ours or not looks_like_a_log:
         raise ValueError(
             f"--out {out} already holds files that are not a training run's; choose a new "
@@ -424,7 +424,7 @@ def train(args: TrainArgs, log: Any = print) -> dict[str, Any]:
     ckpt: dict[str, Any] | None = None
     if args.resume and checkpoint_path.exists():
         ckpt = read_checkpoint(checkpoint_path)  # before hours of work would be lost to it
-        changed = changed_settings(ckpt.get("args") or {}, args)
+        changed = changed_settings(ckpt, args)
         if changed:
             raise ValueError(
                 f"{out} was trained with other settings ({'; '.join(changed)}). Resume it "
@@ -482,7 +482,8 @@ def train(args: TrainArgs, log: Any = print) -> dict[str, Any]:
         sampler=sampler,
         drop_last=True,
         num_workers=args.workers,
-        persistent_workers=args.workers > 0,
+        # Not persistent: workers made anew each epoch take their seeds from that epoch's
+        # stream (_seed_epoch), so a resumed run's workers draw what they would have.
         pin_memory=device.type == "cuda",
     )
     val_loader = DataLoader(
@@ -532,10 +533,8 @@ def train(args: TrainArgs, log: Any = print) -> dict[str, Any]:
         start_epoch, best = int(ckpt["epoch"]) + 1, float(ckpt["best"])
         # A best model saved by an epoch whose checkpoint was lost still counts: a worse
         # one must not replace it.
-        best = max(best, _best_in_folder(out / "best"))
+        best = max(best, _best_of_a_lost_epoch(out / "best", start_epoch - 1, list(size)))
         spent = float(ckpt.get("seconds", 0.0))  # a --minutes budget goes on, not anew
-        if "rng" in ckpt:
-            _restore_rng(ckpt["rng"], layering)
         log(f"resumed at epoch {start_epoch} (best mean IoU {best:.4f})")
 
     log_path = out / "log.csv"
@@ -555,11 +554,13 @@ def train(args: TrainArgs, log: Any = print) -> dict[str, Any]:
         _keep_rows_before(log_path, start_epoch)
 
     summary: dict[str, Any] = {}
+    fingerprint = data_fingerprint(args)
     clock.start(already=spent)
     for epoch in range(start_epoch, args.epochs):
         if clock.spent():
             log(f"time budget of {args.minutes} min spent after {epoch} epochs")
             break
+        _seed_epoch(args.seed, epoch, layering)
         t0 = time.time()
         loss = train_one_epoch(
             model,
@@ -608,8 +609,8 @@ def train(args: TrainArgs, log: Any = print) -> dict[str, Any]:
                 "epoch": epoch,
                 "best": best,
                 "args": _settings(args),
+                "data_fingerprint": fingerprint,
                 "seconds": clock.elapsed(),
-                "rng": _rng_state(layering),
             },
             checkpoint_path.with_suffix(".tmp"),
         )

@@ -521,9 +521,13 @@ class GarmentView(QWidget):
         except Exception as exc:
             name = display_name(self.record) if self.record is not None else "this garment"
             reason = storage_trouble(exc) or str(exc)
-            if not confirm_discard_edit(self, name, reason):
-                return False
+            # Not pending while asked: the question takes the focus from the field, whose
+            # "editing finished" would save (and fail) again, behind the question.
             self._pending_save = False
+            if confirm_discard_edit(self, name, reason):
+                return True
+            self._pending_save = True
+            return False
         return True
 
     @Slot()
