@@ -79,6 +79,12 @@ def test_import_fills_the_grid_and_status_bar(make_app, qtbot, photos):
     summary = again.args[0]
     assert len(summary.duplicates) == 3 and summary.photos == 0
     assert parts.session.count() == 6
+    # which ones were left out, and why (the review promises them "at the end")
+    qtbot.waitUntil(lambda: w.report_dialog is not None and w.report_dialog.isVisible())
+    assert sorted(w.report_dialog.reasons()) == [
+        (p.name, "already in the wardrobe") for p in sorted(photos(3))
+    ]
+    w.report_dialog.close()
 
 
 def test_failed_files_are_listed_with_reasons(make_app, qtbot, photos, tmp_path):

@@ -340,3 +340,18 @@ def test_a_photo_taken_for_the_other_kind_is_analysed_again(make_app, qtbot, pho
     assert done.args[0].garments == 1
     [garment] = parts.session.wardrobe.list_garments()
     assert garment.photo_id and parts.session.wardrobe.stats()["photos"] == 1
+
+
+def test_the_header_says_when_the_analysis_waits_for_the_review(make_app, qtbot, photos):
+    # It said "analysing file 3 of 6" for as long as the person took, of a file it had
+    # finished: the analysis waits while enough photos are ready.
+    from wardrobe_app.ui.review_dialog import REVIEW_BACKLOG
+
+    parts = make_app(review=True)
+    w = parts.window
+    dialog = start_review(qtbot, w, photos(6))
+    qtbot.waitUntil(lambda: len(dialog._queue) + 1 >= REVIEW_BACKLOG, timeout=10_000)
+    qtbot.waitUntil(lambda: "the next photos are analysed as you review" in dialog.subheader.text())
+    assert "analysing file" not in dialog.subheader.text()
+    with qtbot.waitSignal(w.importer.finished, timeout=20_000):
+        dialog.accept_all_button.click()

@@ -25,13 +25,12 @@ from PySide6.QtWidgets import QWidget
 from ..types import Category, ImportReport, ImportResult, KindChoice
 from ..vision.image_io import ImageLoadError
 from .import_report import ImportSummary
-from .review_dialog import ReviewDialog, ReviewItem
+from .review_dialog import REVIEW_BACKLOG, ReviewDialog, ReviewItem
 from .session import WardrobeSession
 from .workers import ErrorInfo, Queue, Worker, WorkerContext
 
 log = logging.getLogger(__name__)
 
-REVIEW_BACKLOG = 3  # photos analysed ahead of the one under review
 REFRESH_EVERY = 2.0  # seconds between grid refreshes during an import without review
 
 

@@ -59,7 +59,9 @@ class ImportSummary:
         return ", ".join(parts)
 
     def needs_report(self) -> bool:
-        return bool(self.failed or self.no_garment)
+        # Duplicates too: the review promises them "at the end", and a person who
+        # imports a folder again wants to see which photos were left out, and why.
+        return bool(self.failed or self.no_garment or self.duplicates)
 
 
 class ImportReportDialog(QDialog):
@@ -89,6 +91,11 @@ class ImportReportDialog(QDialog):
             item.setIcon(0, info)
             item.setToolTip(0, str(path))
             item.setToolTip(1, reason or "no garment found")
+            self.tree.addTopLevelItem(item)
+        for path in summary.duplicates:
+            item = QTreeWidgetItem([path.name, "already in the wardrobe"])
+            item.setIcon(0, info)
+            item.setToolTip(0, str(path))
             self.tree.addTopLevelItem(item)
         # The file column as wide as its names but at most ~40%: the reason is the news.
         self.tree.resizeColumnToContents(0)

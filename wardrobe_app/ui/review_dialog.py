@@ -37,6 +37,10 @@ from .image_view import ImageView
 from .imaging import fit_image, preview_pair, rgb_to_qimage
 from .theme import CATEGORY_COLOURS, category_label, type_label
 
+# Photos analysed ahead of the one under review: the analysis waits beyond that, so that
+# a long review does not hold a folder's worth of photos in memory.
+REVIEW_BACKLOG = 3
+
 CUTOUT_SIDE = 132
 KIND_WORDS = {"outfit": "an outfit photo", "item": "one garment"}
 OVERLAY_SIDE = 1000  # the photo's longest side as the review shows it
@@ -532,8 +536,13 @@ class ReviewDialog(QDialog):
         if waiting:
             parts.append(f"{waiting} more ready to review")
         if not self.analysis_done and self.total_files:
-            shown = min(self.analysed_files + 1, self.total_files)
-            parts.append(f"analysing file {shown} of {self.total_files}")
+            if waiting + (self.current is not None) >= REVIEW_BACKLOG:
+                # The analysis waits: it said "analysing file 3 of 15" for as long as
+                # the person took, of a file it had finished.
+                parts.append("the next photos are analysed as you review")
+            else:
+                shown = min(self.analysed_files + 1, self.total_files)
+                parts.append(f"analysing file {shown} of {self.total_files}")
         if self.skipped:
             # why "of N" went down: those files never reach the review
             parts.append(
