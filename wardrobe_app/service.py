@@ -882,6 +882,21 @@ class Wardrobe:
             )
         return records
 
+    def change_mark(self) -> tuple[object, ...]:
+        """A cheap fingerprint of the wardrobe's garments: it changes when one is added,
+        deleted, restored or edited, here or by another process (the CLI beside the
+        app), so that a view can tell when to list them again."""
+        with self.store.session() as s:
+            live = s.execute(
+                select(
+                    func.count(),
+                    func.max(Garment.id),
+                    func.total(Garment.id),
+                    func.max(Garment.updated_at),
+                ).where(Garment.deleted_at.is_(None))
+            ).one()
+        return tuple(live)
+
     def garment(self, garment_id: int) -> GarmentRecord:
         with self.store.session() as s:
             found = self._records(s, [int(garment_id)])

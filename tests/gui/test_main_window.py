@@ -364,6 +364,42 @@ def test_an_edit_the_database_keeps_refusing_asks_before_it_is_left(
     assert w.pages.currentWidget() is w.browse and len(asked) == 3
 
 
+def test_changes_made_by_another_program_reach_the_window(
+    make_app, qtbot, photos, make_wardrobe, monkeypatch
+):
+    # With wardrobe-cli on the same data folder: its imports never showed until a filter
+    # was touched; deleting a garment it had deleted said "Deleted 0 garments" with a
+    # dead Undo; an edit to one lost the edit with a small grey line.
+    parts = app_with_photos(make_app, qtbot, photos, 1)
+    w = parts.window
+    monkeypatch.setattr(w, "confirm_delete", lambda n: True)
+    cli = make_wardrobe()
+    cli.import_paths(photos(1, start=1))
+    w.catch_up()  # what coming back to the window does
+    wait_listed(qtbot, w, 4)
+    assert w.count_label.text() == "4 garments"
+    w.catch_up()  # nothing new: no listing again
+    # a garment deleted elsewhere, deleted here too
+    first = w.browse.model.record(0)
+    cli.delete_garments([first.id])
+    undo_steps = w.undo_stack.count()
+    w.delete_ids([first.id])
+    assert w.undo_stack.count() == undo_steps  # nothing to undo
+    assert "Already deleted" in w.statusBar().currentMessage()
+    wait_listed(qtbot, w, 3)
+    # a garment deleted elsewhere while open here, then edited here
+    shown = w.browse.model.record(0)
+    w.open_garment(shown)
+    cli.delete_garments([shown.id])
+    view = w.garment_view
+    view.notes_edit.setPlainText("dry clean only")
+    view.notes_edit.textChanged.emit()
+    view.save_now()
+    assert w.pages.currentWidget() is w.browse
+    assert "deleted by another program" in w.statusBar().currentMessage()
+    wait_listed(qtbot, w, 2)
+
+
 def test_the_window_fits_a_laptop_screen_and_a_long_type_keeps_the_search_box(
     make_app, qtbot, photos
 ):

@@ -104,6 +104,7 @@ def _resize_nearest(arr: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
 
 class GarmentView(QWidget):
     back = Signal()
+    vanished = Signal()  # the garment shown was deleted elsewhere (another program)
     openGarment = Signal(int)
     deleteRequested = Signal(list)
     edited = Signal(object)  # GarmentRecord after a save
@@ -494,8 +495,9 @@ class GarmentView(QWidget):
                 notes=self.notes_edit.toPlainText(),
                 favourite=self.favourite.isChecked(),
             )
-        except KeyError:
+        except KeyError:  # deleted by another program while shown here
             self.saved_label.setText("This garment was deleted")
+            self.vanished.emit()
             return
         except Exception:
             # Still pending: the fields keep the edit, and the next change or leaving

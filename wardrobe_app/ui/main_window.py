@@ -71,6 +71,8 @@ class DeleteCommand(QUndoCommand):
 
     def redo(self) -> None:
         self.deleted = self.window.session.wardrobe.delete_garments(self.ids)
+        if not self.deleted:  # gone already (another program): nothing to undo
+            self.setObsolete(True)
         self.window.session.notify_changed()
 
     def undo(self) -> None:
@@ -133,6 +135,7 @@ class MainWindow(QMainWindow):
         if state is not None:
             self.restoreState(state)
         self._count = -1
+        self._seen_mark: tuple[object, ...] | None = None  # change_mark() when last listed
         self._listing_stale = False  # a garment was edited in its view since the last listing
         self._notice_index = 0  # the undo stack's index, to tell an undo from a push
         self.refresh()
@@ -237,6 +240,9 @@ class MainWindow(QMainWindow):
             [QKeySequence(QKeySequence.StandardKey.Back)],
             "back",
         )
+        self._action(
+            "reload", "&Reload", self.refresh, [QKeySequence(QKeySequence.StandardKey.Refresh)]
+        )
         self._action("about", "&About Wardrobe", self.open_about, None)
         self.actions_["delete"].setEnabled(False)
         self._paint_icons()
@@ -253,6 +259,15 @@ class MainWindow(QMainWindow):
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange and hasattr(self, "actions_"):
             self._paint_icons()
+        elif event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            self.catch_up()
+
+    @Slot()
+    def catch_up(self) -> None:
+        """List the garments again if another program (wardrobe-cli) changed them: back
+        in the window after an import in a terminal, the grid shows it."""
+        if hasattr(self, "browse") and self.session.wardrobe.change_mark() != self._seen_mark:
+            self.refresh()
 
     def _make_pages(self) -> None:
         self.empty_page = EmptyState(
@@ -312,6 +327,7 @@ class MainWindow(QMainWindow):
         edit.addAction(a["find"])
         view = bar.addMenu("&View")
         view.addAction(a["back"])
+        view.addAction(a["reload"])
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(a["about"])
 
@@ -344,6 +360,7 @@ class MainWindow(QMainWindow):
         self.garment_view.openGarment.connect(self.open_garment_id)
         self.garment_view.deleteRequested.connect(self.delete_ids)
         self.garment_view.edited.connect(self._garment_edited)
+        self.garment_view.vanished.connect(self._garment_vanished)
         self.importer.started.connect(self._import_started)
         self.importer.progress.connect(self.progress.set_progress)
         self.importer.finished.connect(self._import_finished)
@@ -353,6 +370,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def refresh(self) -> None:
         """The garments changed: re-list them and pick the right page."""
+        self._seen_mark = self.session.wardrobe.change_mark()
         self._count = self.session.count()
         self._show_count()
         if self._count == 0 and self.pages.currentWidget() is not self.garment_view:
@@ -364,6 +382,15 @@ class MainWindow(QMainWindow):
             if record is not None and not self._exists(record.id):
                 self.show_browse()
         self.browse.refresh()
+
+    @Slot()
+    def _garment_vanished(self) -> None:
+        self.statusBar().showMessage(
+            "That garment was deleted by another program (such as wardrobe-cli); "
+            "the change to it was not saved",
+            10_000,
+        )
+        self.refresh()  # back to the grid, without it
 
     def _exists(self, garment_id: int) -> bool:
         try:
@@ -566,7 +593,12 @@ class MainWindow(QMainWindow):
         self.undo_stack.push(command)  # runs redo(): the delete
         n = len(command.deleted)
         self.statusBar().clearMessage()  # the notice would be drawn over it
-        self.undo_notice.show_message(f"Deleted {n} garment{'s' if n != 1 else ''}")
+        if n == 0:
+            self.statusBar().showMessage(
+                "Already deleted (by another program, such as wardrobe-cli)", 10_000
+            )
+        else:
+            self.undo_notice.show_message(f"Deleted {n} garment{'s' if n != 1 else ''}")
         if was_viewing:
             self.pages.setCurrentWidget(self.browse if self._count else self.empty_page)
 
