@@ -59,6 +59,10 @@ if TYPE_CHECKING:
 UNDO_NOTICE_MS = 12_000
 
 
+# Room the window manager's title bar and borders take, beyond the window's own size.
+FRAME_ALLOWANCE = 40
+
+
 class DeleteCommand(QUndoCommand):
     """Soft-deletes garments; undo restores them (``Wardrobe.undo_delete``)."""
 
@@ -132,6 +136,8 @@ class MainWindow(QMainWindow):
         geometry, state = settings.window_state()
         if geometry is not None:
             self.restoreGeometry(geometry)
+        else:
+            self._fit_screen()
         if state is not None:
             self.restoreState(state)
         self._count = -1
@@ -166,6 +172,17 @@ class MainWindow(QMainWindow):
         self.addAction(action)
         self.actions_[name] = action
         return action
+
+    def _fit_screen(self) -> None:
+        """The first size within the screen's free area: 860 px tall put the status bar
+        (import results, the Undo notice) below a 1366x768 laptop's screen."""
+        screen = self.screen()
+        if screen is None:
+            return
+        free = screen.availableGeometry()
+        width = min(self.width(), free.width() - FRAME_ALLOWANCE)
+        height = min(self.height(), free.height() - FRAME_ALLOWANCE)
+        self.resize(max(width, self.minimumSizeHint().width()), max(height, 1))
 
     def _make_actions(self) -> None:
         self.actions_: dict[str, QAction] = {}
