@@ -703,6 +703,17 @@ def test_a_live_switch_to_dark_reaches_every_widget(make_app, qtbot, photos, mon
         assert w.garment_view.name_edit.palette().color(QPalette.ColorRole.Base) == dark_base
         chip = w.browse.filter_bar.category_chips["top"]
         assert chip.palette().color(QPalette.ColorRole.Base) == dark_base
+        # the back arrow in the text's colour (the style's stayed dark on dark), and the
+        # colour swatches with a ring (a black text dot vanished)
+        arrow = w.garment_view.back_button.icon().pixmap(20, 20).toImage()
+        lightest = max(
+            arrow.pixelColor(x, y).lightness() * (arrow.pixelColor(x, y).alpha() > 0)
+            for x in range(20)
+            for y in range(20)
+        )
+        assert lightest > 150
+        assert "●" not in w.garment_view.colours_label.text()
+        assert '<img src="data:image/png' in w.garment_view.colours_label.text()
     finally:
         monkeypatch.setattr(theme, "is_dark", lambda: False)
         theme.apply_theme(app)

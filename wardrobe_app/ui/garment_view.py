@@ -34,7 +34,7 @@ from ..types import CATEGORIES, GarmentRecord, SimilarHit
 from .ask import ask_yes
 from .garment_model import display_name
 from .garment_strip import GarmentStrip
-from .icons import dot_icon, heart_icon, standard
+from .icons import dot_html, dot_icon, heart_icon, line_icon, standard
 from .image_view import ImageView
 from .imaging import load_scaled, preview_pair
 from .session import WardrobeSession
@@ -132,7 +132,7 @@ class GarmentView(QWidget):
         # header
         self.back_button = QToolButton(self)
         self.back_button.setObjectName("backButton")
-        self.back_button.setIcon(standard(QStyle.StandardPixmap.SP_ArrowBack))
+        self._paint_back_icon()
         self.back_button.setText("All garments")
         self.back_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.back_button.setAutoRaise(True)
@@ -310,6 +310,16 @@ class GarmentView(QWidget):
             event.accept()
         return super().eventFilter(watched, event)
 
+    def _paint_back_icon(self) -> None:
+        # Drawn in the text colour: the style's arrow stayed dark on the dark scheme.
+        colour = self.palette().color(QPalette.ColorRole.WindowText)
+        self.back_button.setIcon(line_icon("back", colour))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "back_button"):
+            self._paint_back_icon()
+
     def set_thumbnails(self, thumbnails: ThumbnailCache) -> None:
         for strip in (self.similar, self.worn_with):
             strip.model.thumbnails = thumbnails
@@ -381,7 +391,7 @@ class GarmentView(QWidget):
         self.favourite.setIcon(heart_icon(record.favourite))
         muted = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
         swatches = " ".join(
-            f'<span style="color:{c.hex}; font-size:15pt;">●</span> {c.name} '
+            f"{dot_html(c.hex)} {c.name} "
             f'<span style="color:{muted}">{c.share:.0%}</span>&nbsp;&nbsp;'
             for c in record.colours[:4]
         )

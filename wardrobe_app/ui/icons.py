@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
 from PySide6.QtWidgets import QApplication, QStyle
 
@@ -57,6 +57,17 @@ def dot_icon(colour: str, size: int = 14, ring: str | None = None) -> QIcon:
     p.drawEllipse(QRectF(1.5, 1.5, size - 3, size - 3))
     p.end()
     return QIcon(pm)
+
+
+def dot_html(colour: str, size: int = 14) -> str:
+    """``dot_icon`` as an inline image for rich text: a text "●" has no ring, and a
+    black one vanished on the dark scheme."""
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    dot_icon(colour, size).pixmap(size, size).save(buffer, "PNG")
+    encoded = bytes(data.toBase64().data()).decode("ascii")
+    return f'<img src="data:image/png;base64,{encoded}" width="{size}" height="{size}">'
 
 
 def heart_path(rect: QRectF) -> QPainterPath:
