@@ -58,7 +58,7 @@ class FilterBar(QWidget):
 
         self.search = QLineEdit(self)
         self.search.setObjectName("search")
-        self.search.setPlaceholderText("Search names, tags and notes   (Ctrl+F)")
+        self.search.setPlaceholderText("Search names, types, tags and notes   (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self.search.addAction(
             line_icon("search", self.palette().color(QPalette.ColorRole.PlaceholderText), 16),
