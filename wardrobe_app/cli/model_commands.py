@@ -125,7 +125,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         default=4,
         help="4 with one-piece; 3 = the seed's set",
     )
-    t.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pt")
+    t.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue from OUT/checkpoint.pt, with its settings: only --epochs, --minutes "
+        "and where it runs (--device, --threads, --workers, --amp) may change",
+    )
     t.add_argument("--init", type=path_arg, default=None, help="warm-start from a model folder")
     t.add_argument("--no-pretrained", action="store_true", help="lite-unet: random encoder init")
     t.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
