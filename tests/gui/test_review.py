@@ -355,3 +355,19 @@ def test_the_header_says_when_the_analysis_waits_for_the_review(make_app, qtbot,
     assert "analysing file" not in dialog.subheader.text()
     with qtbot.waitSignal(w.importer.finished, timeout=20_000):
         dialog.accept_all_button.click()
+
+
+def test_the_review_lists_the_photos_it_skipped_at_the_end(make_app, qtbot, photos):
+    # It said "1 file skipped (already in the wardrobe ..., listed at the end)", and
+    # listed nothing at the end.
+    parts = make_app(review=True)
+    w = parts.window
+    old, new = photos(2)
+    parts.session.wardrobe.import_photo(old)
+    dialog = start_review(qtbot, w, [old, new])
+    qtbot.waitUntil(lambda: "1 file skipped" in dialog.subheader.text())
+    with qtbot.waitSignal(w.importer.finished, timeout=20_000):
+        dialog.save_button.click()
+    qtbot.waitUntil(lambda: w.report_dialog is not None and w.report_dialog.isVisible())
+    assert w.report_dialog.reasons() == [(old.name, "already in the wardrobe")]
+    w.report_dialog.close()

@@ -524,6 +524,11 @@ class GarmentView(QWidget):
         if category_changed:
             self.refresh_related()
 
+    def discard_pending(self) -> None:
+        """Forget an edit not saved yet (its garment is gone)."""
+        self._save_timer.stop()
+        self._pending_save = False
+
     def may_leave(self) -> bool:
         """Save a pending edit before the page shows another garment or goes away. Where
         the database refuses it (read-only, a full disk), ask whether to leave without

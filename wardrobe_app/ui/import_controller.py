@@ -70,7 +70,7 @@ class ImportController(QObject):
     def start(self, paths: Sequence[Path], review: bool) -> bool:
         if self.busy() or not paths:
             return False
-        self.summary = ImportSummary()
+        self.summary = ImportSummary(reviewed=review)
         self._review = review
         self._auto_accept = False
         self._backlog = 0

@@ -31,6 +31,7 @@ class ImportSummary:
     discarded: int = 0  # photos the user discarded in the review
     cancelled: int = 0  # photos never analysed or never reviewed
     no_garment: list[tuple[Path, str]] = field(default_factory=list)
+    reviewed: bool = False  # through the review, which promises the skipped files a list
 
     def headline(self) -> str:
         if not (
@@ -59,9 +60,10 @@ class ImportSummary:
         return ", ".join(parts)
 
     def needs_report(self) -> bool:
-        # Duplicates too: the review promises them "at the end", and a person who
-        # imports a folder again wants to see which photos were left out, and why.
-        return bool(self.failed or self.no_garment or self.duplicates)
+        # Duplicates after a review, which promises them "at the end". Without one, a
+        # folder imported again for its new photos would open a list of all the old
+        # ones: the status bar's headline counts them.
+        return bool(self.failed or self.no_garment or (self.duplicates and self.reviewed))
 
 
 class ImportReportDialog(QDialog):

@@ -3,6 +3,7 @@ the status bar (model, device, count, import progress, undo)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -11,16 +12,19 @@ from PySide6.QtCore import QEvent, QSize, Qt, QTimer, QUrl, Slot
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
+    QCursor,
     QDragEnterEvent,
     QDragLeaveEvent,
     QDragMoveEvent,
     QDropEvent,
+    QGuiApplication,
     QKeySequence,
     QPalette,
     QUndoCommand,
     QUndoStack,
 )
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -58,6 +62,8 @@ if TYPE_CHECKING:
 
 UNDO_NOTICE_MS = 12_000
 
+
+log = logging.getLogger(__name__)
 
 # Room the window manager's title bar and borders take, beyond the window's own size.
 FRAME_ALLOWANCE = 40
@@ -134,9 +140,7 @@ class MainWindow(QMainWindow):
         self._make_status_bar()
         self._connect()
         geometry, state = settings.window_state()
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
+        if geometry is None or not self.restoreGeometry(geometry):
             self._fit_screen()
         if state is not None:
             self.restoreState(state)
@@ -176,7 +180,8 @@ class MainWindow(QMainWindow):
     def _fit_screen(self) -> None:
         """The first size within the screen's free area: 860 px tall put the status bar
         (import results, the Undo notice) below a 1366x768 laptop's screen."""
-        screen = self.screen()
+        # The screen it will open on: where the pointer is, as window managers place it.
+        screen = QGuiApplication.screenAt(QCursor.pos()) or self.screen()
         if screen is None:
             return
         free = screen.availableGeometry()
@@ -277,13 +282,22 @@ class MainWindow(QMainWindow):
         if event.type() == QEvent.Type.PaletteChange and hasattr(self, "actions_"):
             self._paint_icons()
         elif event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
-            self.catch_up()
+            # After the activation, not inside it: what the refresh may ask (an edit
+            # that cannot be saved) is no question to open from an event handler.
+            QTimer.singleShot(0, self.catch_up)
 
     @Slot()
     def catch_up(self) -> None:
         """List the garments again if another program (wardrobe-cli) changed them: back
         in the window after an import in a terminal, the grid shows it."""
-        if hasattr(self, "browse") and self.session.wardrobe.change_mark() != self._seen_mark:
+        if not hasattr(self, "browse") or QApplication.activeModalWidget() is not None:
+            return  # a dialog is open: its closing activates the window again
+        try:
+            mark = self.session.wardrobe.change_mark()
+        except Exception as exc:  # a convenience: no error box for it at each activation
+            log.warning("could not look for changes made elsewhere: %s", exc)
+            return
+        if mark != self._seen_mark:
             self.refresh()
 
     def _make_pages(self) -> None:
@@ -388,6 +402,7 @@ class MainWindow(QMainWindow):
     def refresh(self) -> None:
         """The garments changed: re-list them and pick the right page."""
         self._seen_mark = self.session.wardrobe.change_mark()
+        self._listing_stale = False  # listed below
         self._count = self.session.count()
         self._show_count()
         if self._count == 0 and self.pages.currentWidget() is not self.garment_view:
@@ -397,17 +412,20 @@ class MainWindow(QMainWindow):
         if self.pages.currentWidget() is self.garment_view:
             record = self.garment_view.record
             if record is not None and not self._exists(record.id):
-                self.show_browse()
+                self._garment_vanished()
+                return
         self.browse.refresh()
 
     @Slot()
     def _garment_vanished(self) -> None:
+        """The garment shown was deleted by another program: back to the grid, saying so
+        (an edit to it, if any, is lost)."""
+        self.garment_view.discard_pending()
+        self.show_browse()
         self.statusBar().showMessage(
-            "That garment was deleted by another program (such as wardrobe-cli); "
-            "the change to it was not saved",
-            10_000,
+            "That garment was deleted by another program (such as wardrobe-cli)", 10_000
         )
-        self.refresh()  # back to the grid, without it
+        self.refresh()
 
     def _exists(self, garment_id: int) -> bool:
         try:
@@ -605,6 +623,8 @@ class MainWindow(QMainWindow):
         if not ids or not self.confirm_delete(len(ids)):
             return
         was_viewing = self.pages.currentWidget() is self.garment_view
+        if was_viewing and not self.garment_view.may_leave():
+            return  # its edit first: undo restores the garment with it
         self.browse.expect_removal()  # the next listing selects the deleted card's neighbour
         command = DeleteCommand(self, ids)
         self.undo_stack.push(command)  # runs redo(): the delete
