@@ -36,6 +36,7 @@ N_PHOTOS = 50
 
 CHILD = """
 import sys
+import time
 from pathlib import Path
 from fakes import FakeAnalyser
 from wardrobe_app.service import Wardrobe
@@ -46,6 +47,7 @@ print("ready", flush=True)
 for i, path in enumerate(sorted(source.iterdir())):
     result = w.import_photo(path)
     print("imported", i, result.status, flush=True)
+    time.sleep(0.01)  # a real photo takes longer: the kills land mid-import
 w.close()
 print("done", flush=True)
 """
@@ -153,7 +155,7 @@ def test_kill_9_during_import_leaves_a_consistent_wardrobe(source: Path, tmp_pat
             continue  # killed before it created anything
         n = check_consistent(home)
         stored.append(n)
-        assert n < N_PHOTOS
+        assert n <= N_PHOTOS  # a fast machine may finish before a late kill
 
         if rep != 2:
             continue
@@ -162,4 +164,6 @@ def test_kill_9_during_import_leaves_a_consistent_wardrobe(source: Path, tmp_pat
             report = w.import_paths([source])
             assert len(report.duplicates) == n and not report.failed
         assert check_consistent(home) == N_PHOTOS
-    assert any(n > 0 for n in stored), f"no kill landed mid-import (seed {seed}): {stored}"
+    assert any(0 < n < N_PHOTOS for n in stored), (
+        f"no kill landed mid-import (seed {seed}): {stored}"
+    )
