@@ -384,20 +384,27 @@ def test_export_refuses_to_overwrite_files_no_export_wrote(
     )
 
 
+def _copy_once_then(monkeypatch: pytest.MonkeyPatch, failure: BaseException) -> list[str]:
+    """File copies that raise ``failure`` after the first; the list of what was copied."""
+    copy = shutil.copyfile
+    copied: list[str] = []
+
+    def copy_once_then_fail(src: Path, dst: Path) -> Path:
+        if copied:
+            raise failure
+        copied.append(str(dst))
+        return copy(src, dst)
+
+    monkeypatch.setattr(shutil, "copyfile", copy_once_then_fail)
+    return copied
+
+
 def test_an_export_stopped_part_way_can_be_run_again(
     wardrobe: Wardrobe, photos: Photos, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     wardrobe.import_paths(photos(2))
     copy = shutil.copyfile
-    copied: list[str] = []
-
-    def copy_then_fail(src: Path, dst: Path) -> Path:
-        if copied:
-            raise OSError(28, "No space left on device", str(dst))
-        copied.append(str(dst))
-        return copy(src, dst)
-
-    monkeypatch.setattr(shutil, "copyfile", copy_then_fail)
+    copied = _copy_once_then(monkeypatch, OSError(28, "No space left on device"))
     with pytest.raises(OSError, match="No space left"):
         wardrobe.export(tmp_path / "out")
     left = sorted(p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*"))
@@ -417,16 +424,8 @@ def test_an_export_killed_before_its_csv_and_run_again_leaves_nothing_unlisted(
 
     wardrobe.import_paths(photos(2))
     copy = shutil.copyfile
-    copied: list[str] = []
-
-    def copy_then_killed(src: Path, dst: Path) -> Path:
-        if copied:
-            raise KeyboardInterrupt
-        copied.append(str(dst))
-        return copy(src, dst)
-
+    copied = _copy_once_then(monkeypatch, KeyboardInterrupt())  # stands in for a kill
     removed_on_error = service._removed_on_error
-    monkeypatch.setattr(shutil, "copyfile", copy_then_killed)
     monkeypatch.setattr(service, "_removed_on_error", lambda path: contextlib.nullcontext())
     with pytest.raises(KeyboardInterrupt):
         wardrobe.export(tmp_path / "out")

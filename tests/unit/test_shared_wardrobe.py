@@ -124,17 +124,7 @@ def test_a_re_embedding_stopped_part_way_is_finished_before_similar_answers(
 ) -> None:
     # A kill during reindex leaves vectors of two embedders; the index holds one, and
     # similar left the garments of the other out without a word.
-    from sqlalchemy import update
-
-    from wardrobe_app.store import Garment
-
-    w = make_wardrobe()
-    w.import_paths(photos(3))
-    ids = sorted(r.id for r in w.list_garments())
-    with w.store.write_session() as s:
-        s.execute(update(Garment).where(Garment.id > ids[3]).values(vector_version="older-0"))
-    w.close()
-    again = make_wardrobe()
+    ids, again = _two_embedders(make_wardrobe, photos, older_after=3)
     hits = again.similar(ids[0], k=10, same_category=False)
     assert sorted(h.garment.id for h in hits) == ids[1:]
     assert {r.vector_version for r in _vector_rows(again)} == {"fake-1"}
@@ -164,23 +154,7 @@ def test_a_re_embedding_stopped_early_is_finished_before_the_query_vector_is_rea
 ) -> None:
     # The other way round: most garments still hold the old embedder's vectors, the
     # garment asked about among them. Its old vector was compared with the new index.
-    import numpy as np
-    from sqlalchemy import update
-
-    from wardrobe_app.store import Garment
-
-    w = make_wardrobe()
-    w.import_paths(photos(3))
-    ids = sorted(r.id for r in w.list_garments())
-    noise = np.random.default_rng(0).standard_normal(32).astype(np.float32).tobytes()
-    with w.store.write_session() as s:  # the old embedder's space: other vectors
-        s.execute(
-            update(Garment)
-            .where(Garment.id > ids[1])
-            .values(vector_version="older-0", vector=noise)
-        )
-    w.close()
-    again = make_wardrobe()
+    ids, again = _two_embedders(make_wardrobe, photos, older_after=1, other_space=True)
     first = [(h.garment.id, round(h.score, 5)) for h in again.similar(ids[-1], k=10)]
     second = [(h.garment.id, round(h.score, 5)) for h in again.similar(ids[-1], k=10)]
     assert first == second
@@ -191,11 +165,9 @@ def test_similar_after_an_edit_made_here_does_not_read_every_vector_again(
 ) -> None:
     # The index is told of this process's edits; re-reading all vectors (100 MB for a
     # large wardrobe) is for changes made elsewhere.
-    w = make_wardrobe()
-    w.import_paths(photos(2))
-    first = w.list_garments()[-1].id
-    w.similar(first)
     from wardrobe_app.search import SimilarIndex
+
+    w, first = _with_an_open_index(make_wardrobe, photos)
 
     refreshed: list[int] = []
     refresh = SimilarIndex.refresh
@@ -222,10 +194,7 @@ def test_rows_the_index_could_not_take_are_found_by_the_next_query(
     # failed, so no query caught it up.
     from wardrobe_app.search import SimilarIndex
 
-    w = make_wardrobe()
-    w.import_paths(photos(2))
-    first = w.list_garments()[-1].id
-    w.similar(first)
+    w, first = _with_an_open_index(make_wardrobe, photos)
 
     def broken(*args: object, **kwargs: object) -> None:
         raise OSError("no space left for the index")
@@ -235,3 +204,34 @@ def test_rows_the_index_could_not_take_are_found_by_the_next_query(
         m.setattr(SimilarIndex, "rebuild", broken)
         w.import_paths(photos(1, start=2))
     assert len(w.similar(first, k=10, same_category=False)) == 5
+
+
+def _two_embedders(
+    make_wardrobe: MakeWardrobe, photos: Photos, older_after: int, other_space: bool = False
+) -> tuple[list[int], Wardrobe]:
+    """A wardrobe of 6 garments whose ids after the ``older_after``-th hold vectors of an
+    older embedder (in another space with ``other_space``), opened again: (ids, it)."""
+    import numpy as np
+    from sqlalchemy import update
+
+    from wardrobe_app.store import Garment
+
+    w = make_wardrobe()
+    w.import_paths(photos(3))
+    ids = sorted(r.id for r in w.list_garments())
+    values: dict[str, object] = {"vector_version": "older-0"}
+    if other_space:
+        values["vector"] = np.random.default_rng(0).standard_normal(32).astype(np.float32).tobytes()
+    with w.store.write_session() as s:
+        s.execute(update(Garment).where(Garment.id > ids[older_after]).values(**values))
+    w.close()
+    return ids, make_wardrobe()
+
+
+def _with_an_open_index(make_wardrobe: MakeWardrobe, photos: Photos) -> tuple[Wardrobe, int]:
+    """A wardrobe of 4 garments whose index is open (a query made): (it, a garment)."""
+    w = make_wardrobe()
+    w.import_paths(photos(2))
+    first = w.list_garments()[-1].id
+    w.similar(first)
+    return w, first
