@@ -215,3 +215,45 @@ def test_a_new_data_folder_promises_no_restart_while_the_variable_rules(
     with qtbot.assertNotEmitted(dialog.restartNeeded):
         dialog.accept()
     assert AppSettings().data_dir == tmp_path / "elsewhere"
+
+
+def test_the_verdict_says_when_the_closest_match_is_of_another_colour() -> None:
+    # The similarity weighs the kind of garment far above its colour: a grey tee against
+    # a burgundy one read "You own something similar (76%)", as if it were grey.
+    from datetime import datetime
+    from pathlib import Path
+
+    from wardrobe_app.types import Colour, GarmentRecord, SimilarHit
+    from wardrobe_app.ui.own_this_dialog import verdict
+
+    now, nowhere = datetime(2026, 11, 27), Path("/nowhere.png")
+    burgundy = GarmentRecord(
+        id=1, photo_id=1, category="top", fine_type="T-Shirt", name="", tags=[], notes="",
+        favourite=False, colours=[Colour("burgundy", "#800020", 0.9)], box=(0, 0, 1, 1),
+        area=1, cutout_path=nowhere, thumbnail_path=nowhere, mask_path=nowhere,
+        photo_path=nowhere, created_at=now, updated_at=now,
+    )  # fmt: skip
+    hit = [SimilarHit(burgundy, 0.76)]
+    assert verdict(hit, "grey") == "You own something similar, in burgundy (closest match 76%)."
+    assert verdict(hit, "burgundy") == "You own something similar (closest match 76%)."
+    close = [SimilarHit(burgundy, 0.93)]
+    assert verdict(close, "grey") == "You own one very like it, in burgundy (closest match 93%)."
+    assert verdict(close, "burgundy").startswith("You probably own this already")
+    assert verdict(close, None).startswith("You probably own this already")
+    assert verdict([], "grey").startswith("Nothing like it")
+
+
+def test_a_photo_asked_about_while_another_is_analysed_is_looked_at_next(make_app, qtbot, photos):
+    # It was dropped without a word: the button is off while busy, but a photo dropped on
+    # the dialog (or asked for as the last answer arrives) is not.
+    parts = make_app()
+    with qtbot.waitSignal(parts.window.importer.finished, timeout=20_000):
+        parts.window.import_paths(photos(2))
+    dialog = parts.window.open_own_this()
+    first, second = photos(2, start=40, folder="shop")
+    answers: list[object] = []
+    dialog.analysed.connect(lambda result: answers.append(result.path))
+    dialog.analyse_photo(first)
+    dialog.analyse_photo(second)
+    qtbot.waitUntil(lambda: len(answers) == 2, timeout=20_000)
+    assert answers == [first, second]

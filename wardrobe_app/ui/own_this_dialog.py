@@ -36,6 +36,7 @@ from .workers import ErrorInfo, Queue, WorkerContext
 
 MATCHES = 8
 LIKELY_OWNED = 0.9  # a best score at least this high reads as "you probably own it"
+SIMILAR_KIND = 0.75  # ... as "something similar": the same kind of garment (embedder MODEL.md)
 IMAGE_FILTER = f"Photos ({' '.join('*' + s for s in sorted(IMAGE_SUFFIXES))})"
 
 
@@ -48,14 +49,23 @@ class OwnThisResult:
     cutouts: list[QImage]
 
 
-def verdict(hits: list[SimilarHit]) -> str:
+def verdict(hits: list[SimilarHit], colour: str | None = None) -> str:
+    """The answer to "do I own this?" for one garment of main colour ``colour``. The
+    similarity weighs the kind of garment far above its colour, so a closest match of
+    another main colour is said to be one (a grey tee against a burgundy one read
+    "You own something similar", 76%)."""
     if not hits:
         return "Nothing like it in your wardrobe: it would be new."
-    best = max(h.score for h in hits)
+    closest = max(hits, key=lambda h: h.score)
+    best = closest.score
+    theirs = closest.garment.colours[0].name if closest.garment.colours else None
+    other = f", in {theirs}" if colour and theirs and theirs != colour else ""
     if best >= LIKELY_OWNED:
+        if other:
+            return f"You own one very like it{other} (closest match {best:.0%})."
         return f"You probably own this already (closest match {best:.0%})."
-    if best >= 0.75:
-        return f"You own something similar (closest match {best:.0%})."
+    if best >= SIMILAR_KIND:
+        return f"You own something similar{other} (closest match {best:.0%})."
     return f"Nothing very close (closest match {best:.0%})."
 
 
@@ -80,7 +90,8 @@ class MatchRow(QFrame):
         if garment.fine_type:
             title_text = f"<b>{type_label(garment.fine_type)}</b> · {cat_name}"
         title = QLabel(title_text, self)
-        self.verdict = QLabel(verdict(hits), self)
+        colour = garment.colours[0].name if garment.colours else None
+        self.verdict = QLabel(verdict(hits, colour), self)
         self.verdict.setObjectName("verdict")
         self.strip = GarmentStrip(
             thumbnails,
@@ -121,6 +132,7 @@ class OwnThisDialog(QDialog):
         self.result_: OwnThisResult | None = None
         self.rows: list[MatchRow] = []
         self._busy = False
+        self._next_path: Path | None = None  # asked for while another was analysed
 
         intro = QLabel(
             "Choose a photo of something you are thinking of buying (or a friend's "
@@ -186,6 +198,9 @@ class OwnThisDialog(QDialog):
 
     def analyse_photo(self, path: Path) -> None:
         if self._busy:
+            # Looked at next, not dropped without a word (a photo dropped on the dialog,
+            # or asked for as the last one's answer arrives, before its worker is done).
+            self._next_path = path
             return
         self._busy = True
         self.choose_button.setEnabled(False)
@@ -247,6 +262,9 @@ class OwnThisDialog(QDialog):
     def _finished(self) -> None:
         self._busy = False
         self.choose_button.setEnabled(True)
+        following, self._next_path = self._next_path, None
+        if following is not None:
+            self.analyse_photo(following)
 
     def _clear(self) -> None:
         for row in self.rows:
