@@ -214,6 +214,13 @@ def test_filters_narrow_the_grid(make_app, qtbot, photos):
     qtbot.keyClicks(bar.search, "zzzz-nothing")
     wait_listed(qtbot, w, 0)
     assert w.browse.stack.currentWidget() is w.browse.no_match
+    # ... with a way back to everything
+    bar.category_chips["top"].click()
+    [clear] = w.browse.no_match.buttons
+    assert clear.text() == "Clear filters"
+    clear.click()
+    wait_listed(qtbot, w, 8)
+    assert bar.search.text() == "" and not bar.is_filtering()
 
 
 def test_open_a_garment_edit_it_and_follow_a_similar_item(make_app, qtbot, photos):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, Signal, Slot
-from PySide6.QtGui import QFocusEvent, QResizeEvent
+from PySide6.QtGui import QAction, QFocusEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QListView,
@@ -164,8 +164,15 @@ class BrowsePage(QWidget):
             lambda *_: self.selectionChanged.emit(len(self.selected_ids()))
         )
 
+        self.clear_filters = QAction("Clear filters", self)
+        self.clear_filters.setToolTip("Show every garment again")
+        self.clear_filters.triggered.connect(self.filter_bar.clear)
         self.no_match = EmptyState(
-            "No garments match", "Try fewer filters or another search.", parent=self, art_size=110
+            "No garments match",
+            "Try fewer filters or another search.",
+            [self.clear_filters],
+            parent=self,
+            art_size=110,
         )
         self.no_match.setObjectName("noMatch")
         self.stack = QStackedWidget(self)
