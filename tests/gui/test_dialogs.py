@@ -87,6 +87,33 @@ def test_settings_dialog_saves_preferences(make_app, qtbot, tmp_path, monkeypatc
     assert again.data_dir == tmp_path / "elsewhere"
 
 
+def test_the_colours_can_be_chosen_light_or_dark(make_app, qtbot, temp_settings):
+    # They only followed the system's scheme; chosen, they change at once and stay.
+    from PySide6.QtGui import QPalette
+    from PySide6.QtWidgets import QApplication
+
+    from wardrobe_app.ui import theme
+
+    parts = make_app()
+    app = QApplication.instance()
+    dark_window = theme.dark_palette().color(QPalette.ColorRole.Window)
+    try:
+        dialog = SettingsDialog(AppSettings(), parts.session, parts.window, detect=False)
+        qtbot.addWidget(dialog)
+        assert dialog.theme.currentData() == "system"
+        dialog.theme.setCurrentIndex(dialog.theme.findData("dark"))
+        dialog.accept()
+        assert app.palette().color(QPalette.ColorRole.Window) == dark_window
+        assert AppSettings().theme == "dark"
+        again = SettingsDialog(AppSettings(), parts.session, parts.window, detect=False)
+        qtbot.addWidget(again)
+        assert again.theme.currentData() == "dark"
+    finally:
+        theme.choose_theme(app, "light")
+        theme.choose_theme(app, "system")
+    assert app.palette().color(QPalette.ColorRole.Window) != dark_window
+
+
 @pytest.mark.slow
 def test_detect_devices_reports_cpu():  # imports torch: seconds
     from wardrobe_app.ui.model_loader import detect_devices

@@ -22,7 +22,7 @@ from .main_window import MainWindow
 from .model_loader import LazyAnalyser
 from .session import WardrobeSession
 from .settings import APPLICATION, ORGANIZATION, AppSettings
-from .theme import apply_theme, follow_system_scheme
+from .theme import apply_theme, choose_theme, follow_system_scheme
 from .workers import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -106,6 +106,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     app = init_application([sys.argv[0], *argv])
     settings = AppSettings()
+    choose_theme(app, settings.theme)
     try:
         if args.data_dir:
             paths.set_data_home(args.data_dir)

@@ -9,6 +9,8 @@ from PySide6.QtCore import QByteArray, QSettings
 
 DeviceChoice = Literal["auto", "cpu", "cuda"]
 DEVICE_CHOICES: tuple[DeviceChoice, ...] = ("auto", "cpu", "cuda")
+ThemeChoice = Literal["system", "light", "dark"]
+THEME_CHOICES: tuple[ThemeChoice, ...] = ("system", "light", "dark")
 ORGANIZATION = "Wardrobe"
 APPLICATION = "Wardrobe"
 
@@ -50,6 +52,15 @@ class AppSettings:
     @device.setter
     def device(self, choice: DeviceChoice) -> None:
         self._s.setValue("model/device", choice)
+
+    @property
+    def theme(self) -> ThemeChoice:
+        value = str(self._s.value("look/theme", "system"))
+        return value if value in THEME_CHOICES else "system"
+
+    @theme.setter
+    def theme(self, choice: ThemeChoice) -> None:
+        self._s.setValue("look/theme", choice)
 
     @property
     def data_dir(self) -> Path | None:

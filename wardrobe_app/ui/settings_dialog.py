@@ -8,6 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -28,6 +29,7 @@ from .. import paths
 from .model_loader import detect_devices
 from .session import WardrobeSession
 from .settings import DEVICE_CHOICES, AppSettings
+from .theme import choose_theme
 from .workers import Queue
 
 DEVICE_LABELS = {"auto": "Automatic (CUDA when available)", "cpu": "CPU", "cuda": "CUDA (GPU)"}
@@ -92,6 +94,16 @@ class SettingsDialog(QDialog):
             env = QLabel(f"${paths.ENV_HOME} is set and takes precedence.", self)
             dl.addWidget(env)
 
+        # look
+        self.theme = QComboBox(self)
+        self.theme.setObjectName("theme")
+        for look, label in (("system", "As the system"), ("light", "Light"), ("dark", "Dark")):
+            self.theme.addItem(label, look)
+        self.theme.setCurrentIndex(max(0, self.theme.findData(settings.theme)))
+        look_box = QGroupBox("Look", self)
+        lf = QFormLayout(look_box)
+        lf.addRow("Colours", self.theme)
+
         # import
         self.review = QCheckBox("Review the garments found before saving them", self)
         self.review.setObjectName("review")
@@ -110,6 +122,7 @@ class SettingsDialog(QDialog):
         layout.setSpacing(12)
         layout.addWidget(model_box)
         layout.addWidget(data_box)
+        layout.addWidget(look_box)
         layout.addWidget(import_box)
         layout.addStretch(1)
         layout.addWidget(buttons)
@@ -169,6 +182,12 @@ class SettingsDialog(QDialog):
             if paths.ENV_HOME not in os.environ:
                 changes.append("the data folder")
         s.review_before_saving = self.review.isChecked()
+        theme = str(self.theme.currentData())
+        if theme != s.theme:
+            s.theme = theme  # type: ignore[assignment]
+            app = QApplication.instance()
+            if isinstance(app, QApplication):
+                choose_theme(app, theme)  # at once: no restart for colours
         s.sync()
         self.settingsChanged.emit()
         if changes:

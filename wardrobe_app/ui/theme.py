@@ -51,9 +51,22 @@ def type_label(fine_type: str) -> str:
     return fine_type[:1].upper() + fine_type[1:]
 
 
+# "system" (follow the desktop's light or dark scheme), "light" or "dark": Settings.
+_choice = "system"
+
+
 def is_dark() -> bool:
+    if _choice != "system":
+        return _choice == "dark"
     hints = QGuiApplication.styleHints()
     return bool(hints.colorScheme() == Qt.ColorScheme.Dark)
+
+
+def choose_theme(app: QApplication, choice: str) -> None:
+    """Light, dark, or as the system ("system"): applied at once, to every window."""
+    global _choice
+    _choice = choice if choice in ("light", "dark") else "system"
+    apply_theme(app)
 
 
 def light_palette() -> QPalette:
@@ -118,7 +131,8 @@ def dark_palette() -> QPalette:
 
 
 def apply_theme(app: QApplication) -> None:
-    """Fusion everywhere; the palette follows the system's light or dark scheme."""
+    """Fusion everywhere; the palette light or dark as chosen (by default, as the
+    system's scheme)."""
     style = QStyleFactory.create("Fusion")
     if style is not None:
         app.setStyle(style)
