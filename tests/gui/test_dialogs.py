@@ -24,6 +24,7 @@ def test_own_this_shows_matches_and_saves_nothing(make_app, qtbot, photos, tmp_p
     count = parts.session.count()
     dialog = w.open_own_this()
     assert dialog.isVisible()
+    assert dialog.choose_button.isDefault()  # Enter chooses a photo
     candidate = photos(1, start=42, folder="shop")[0]
     with qtbot.waitSignal(dialog.analysed, timeout=10_000) as done:
         dialog.analyse_photo(candidate)

@@ -146,6 +146,9 @@ class OwnThisDialog(QDialog):
         )
         self.choose_button.setObjectName("choosePhoto")
         self.choose_button.clicked.connect(self.choose)
+        # Opened with Ctrl+O, the dialog's first step is a keypress away: Enter chooses.
+        self.choose_button.setDefault(True)
+        self.choose_button.setFocus()
         self.status = QLabel(self)
         self.status.setObjectName("ownStatus")
         self.status.setWordWrap(True)  # a long path or error must not widen the dialog
