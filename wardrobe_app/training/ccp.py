@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import zipfile
 from pathlib import Path
 
 import cv2
 import numpy as np
 
-from ..vision.model_folder import GARMENT_CLASSES, SEED_CLASSES
+from ..vision.model_folder import GARMENT_CLASSES, SEED_CLASSES, atomic_write
 
 
 def class_names_for(num_classes: int) -> list[str]:
@@ -111,12 +110,11 @@ def load_resized(
 
 
 def save_npz_whole(path: Path, **arrays: np.ndarray) -> None:
-    """``np.savez`` to a temporary name, then renamed: a kill mid-write (hundreds of MB
+    """``np.savez`` written whole (``atomic_write``): a kill mid-write (hundreds of MB
     for all of CCP) never leaves a broken cache that every later run trips over."""
-    part = path.with_name(f"{path.name}.{os.getpid()}.part")
-    try:
-        with open(part, "wb") as fh:
+
+    def write(tmp: str) -> None:
+        with open(tmp, "wb") as fh:  # a file, not a name: savez would add ".npz" to it
             np.savez(fh, **arrays)  # type: ignore[arg-type]
-        os.replace(part, path)
-    finally:
-        part.unlink(missing_ok=True)
+
+    atomic_write(path, write)

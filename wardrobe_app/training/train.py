@@ -28,6 +28,7 @@ from ..vision.ensemble import ProbabilityAverage
 from ..vision.model_folder import (
     ModelConfig,
     ModelFolderError,
+    atomic_write,
     build_model,
     load_model,
     save_model,
@@ -363,10 +364,12 @@ def _keep_rows_before(log_path: Path, epoch: int) -> None:
         rows = list(csv.reader(f))
     kept = rows[:1] + [r for r in rows[1:] if r and r[0].isdigit() and int(r[0]) < epoch]
     if len(kept) != len(rows):
-        part = log_path.with_suffix(".part")
-        with part.open("w", newline="") as f:
-            csv.writer(f).writerows(kept)
-        part.replace(log_path)
+
+        def write(tmp: str) -> None:
+            with open(tmp, "w", newline="") as f:
+                csv.writer(f).writerows(kept)
+
+        atomic_write(log_path, write)
 
 
 def _best_of_a_lost_epoch(folder: Path, saved_epoch: int, size: list[int]) -> float:
@@ -391,7 +394,7 @@ def _refuse_foreign_folder(out: Path) -> None:
         if out.exists():
             raise ValueError(f"--out {out} is a file, not a folder")
         return
-    ours = {"log.csv", "curves.png", "best", "checkpoint.tmp", "log.part"}
+    ours = {"log.csv", "curves.png", "best", "checkpoint.tmp"}  # (temporaries: dot-files)
     names = {p.name for p in out.iterdir() if not p.name.startswith(".")}  # .DS_Store
     log_path = out / "log.csv"
     head = log_path.read_text(encoding="utf-8", errors="replace") if log_path.is_file() else ""

@@ -23,7 +23,7 @@ from .colour_descriptor import COLOUR_DIM, colour_histogram
 from .embedder_net import FEATURE_DIM, EmbedderHeads, Lite0Features
 from .fine_types import CCP_FINE_TYPE, FINE_TYPE_CATEGORY
 from .fold_bn import fold_batch_norms
-from .model_folder import CONFIG_FILE, WEIGHTS_FILE, ModelFolderError, _atomic_write
+from .model_folder import CONFIG_FILE, WEIGHTS_FILE, ModelFolderError, atomic_write
 from .segmenter import resolve_device
 
 CATEGORY_NAMES = ("top", "bottom", "one-piece", "other")
@@ -248,6 +248,6 @@ def save_embedder(
     state = {f"backbone.{k}": v for k, v in backbone.state_dict().items()}
     state.update({f"heads.{k}": v for k, v in heads.state_dict().items()})
     state = {k: (v.half() if v.is_floating_point() else v).contiguous() for k, v in state.items()}
-    _atomic_write(folder / WEIGHTS_FILE, lambda tmp: torch.save(state, tmp))
+    atomic_write(folder / WEIGHTS_FILE, lambda tmp: torch.save(state, tmp))
     text = json.dumps(asdict(config), indent=2) + "\n"
-    _atomic_write(folder / CONFIG_FILE, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+    atomic_write(folder / CONFIG_FILE, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))

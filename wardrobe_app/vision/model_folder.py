@@ -295,7 +295,9 @@ def ensemble_of(
     return ProbabilityAverage([model for model, _ in loaded], consult_above), config
 
 
-def _atomic_write(path: Path, write: Any) -> None:
+def atomic_write(path: Path, write: Any) -> None:
+    """``write(tmp)`` to a temporary file beside ``path``, then renamed onto it: a kill
+    or a full disk mid-write never leaves half a file under the final name."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
     try:
@@ -336,7 +338,7 @@ def save_model(
         k: stored_tensor(k, v.detach(), half).cpu().contiguous()
         for k, v in model.state_dict().items()
     }
-    _atomic_write(folder / WEIGHTS_FILE, lambda tmp: torch.save(state, tmp))
+    atomic_write(folder / WEIGHTS_FILE, lambda tmp: torch.save(state, tmp))
     write_config(config, folder)
     return folder
 
@@ -345,4 +347,4 @@ def write_config(config: ModelConfig, folder: str | os.PathLike[str]) -> None:
     """Replace a model folder's config.json in one step (never half-written)."""
     text = json.dumps(asdict(config), indent=2) + "\n"
     path = Path(folder) / CONFIG_FILE
-    _atomic_write(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+    atomic_write(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
