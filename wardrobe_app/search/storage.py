@@ -209,13 +209,18 @@ def read_manifest(directory: Path) -> dict[str, Any]:
     return data
 
 
+def _manifest_build(directory: Path) -> int | None:
+    """The build the manifest names; None where there is none or it is no number
+    (hand-edited, garbage): no reason not to build, the next build replaces it."""
+    try:
+        return int(read_manifest(directory).get("build", 0))
+    except (IndexFileError, TypeError, ValueError):
+        return None
+
+
 def next_build_number(directory: Path) -> int:
     """One more than any build named by the manifest or by a file in the folder."""
-    seen = [0]
-    # A manifest whose build is no number (hand-edited, garbage) is no reason not to
-    # build: the new build replaces it.
-    with contextlib.suppress(IndexFileError, TypeError, ValueError):
-        seen.append(int(read_manifest(directory).get("build", 0)))
+    seen = [0, _manifest_build(directory) or 0]
     for path in directory.iterdir():
         m = _BUILD_FILE.match(path.name)
         if m:
@@ -336,9 +341,7 @@ def clean(directory: Path, keep: int | None) -> None:
     kept too: another process may have published it since ``keep`` was loaded."""
     if not directory.is_dir():
         return
-    kept = {keep}
-    with contextlib.suppress(IndexFileError, TypeError, ValueError):
-        kept.add(int(read_manifest(directory).get("build", 0)))
+    kept = {keep, _manifest_build(directory)}
     for path in directory.iterdir():
         m = _BUILD_FILE.match(path.name)
         stale = (m is not None and int(m.group(2)) not in kept) or path.name.endswith(_TMP_SUFFIX)
