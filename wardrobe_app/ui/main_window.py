@@ -391,7 +391,7 @@ class MainWindow(QMainWindow):
         self.garment_view.openGarment.connect(self.open_garment_id)
         self.garment_view.deleteRequested.connect(self.delete_ids)
         self.garment_view.edited.connect(self._garment_edited)
-        self.garment_view.vanished.connect(self._garment_vanished)
+        self.garment_view.vanished.connect(self.refresh)  # which leaves the page
         self.importer.started.connect(self._import_started)
         self.importer.progress.connect(self.progress.set_progress)
         self.importer.finished.connect(self._import_finished)
@@ -412,20 +412,15 @@ class MainWindow(QMainWindow):
         if self.pages.currentWidget() is self.garment_view:
             record = self.garment_view.record
             if record is not None and not self._exists(record.id):
-                self._garment_vanished()
-                return
+                # Deleted by another program: back to the grid, saying so (an edit to
+                # it, if any, is lost).
+                self.garment_view.discard_pending()
+                self.show_browse()
+                self.statusBar().showMessage(
+                    "That garment was deleted by another program (such as wardrobe-cli)",
+                    10_000,
+                )
         self.browse.refresh()
-
-    @Slot()
-    def _garment_vanished(self) -> None:
-        """The garment shown was deleted by another program: back to the grid, saying so
-        (an edit to it, if any, is lost)."""
-        self.garment_view.discard_pending()
-        self.show_browse()
-        self.statusBar().showMessage(
-            "That garment was deleted by another program (such as wardrobe-cli)", 10_000
-        )
-        self.refresh()
 
     def _exists(self, garment_id: int) -> bool:
         try:
