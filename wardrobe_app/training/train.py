@@ -340,7 +340,8 @@ def changed_settings(ckpt: dict[str, Any], args: TrainArgs) -> list[str]:
     for key, then in (ckpt.get("args") or {}).items():  # an older checkpoint: those it has
         if key not in RESUMABLE_CHANGES and key in now and then != now[key]:
             changed.append(f"{key}: {then!r} -> {now[key]!r}")
-    if ckpt.get("data_fingerprint", data_fingerprint(args)) != data_fingerprint(args):
+    stored = ckpt.get("data_fingerprint")  # an older checkpoint: none
+    if stored is not None and stored != data_fingerprint(args):
         changed.append("the data (train.txt, val.txt, labels.json, pseudo-labels or teachers)")
     return changed
 
