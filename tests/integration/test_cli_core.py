@@ -411,3 +411,16 @@ def test_a_data_folder_it_may_not_write_is_said_so(
     err = capsys.readouterr().err
     assert err.startswith(f"wardrobe-cli: error: {home / 'files'}: Permission denied")
     assert f"must be able to write in its data folder {home}" in err
+
+
+def test_a_data_folder_without_its_database_is_one_error_line_and_kept(
+    cli: Run, batch: dict[str, Path], home: Path
+) -> None:
+    cli("import", str(batch["p0"]), str(batch["p1"]))
+    stored = sorted(p for p in (home / "files").rglob("*") if p.is_file())
+    for db in home.glob("wardrobe.sqlite3*"):
+        db.unlink()
+    rc, out, err = cli("list")
+    assert rc == 2 and not out and "Traceback" not in err
+    assert err.startswith("wardrobe-cli: error: ") and "not its database" in err
+    assert sorted(p for p in (home / "files").rglob("*") if p.is_file()) == stored

@@ -328,3 +328,28 @@ def test_a_wardrobe_from_before_the_id_floor_is_migrated_and_keeps_its_rows(
         )
         triggers = raw.execute("select name from sqlite_master where type = 'trigger'")
         assert {row[0] for row in triggers} == {"photos_id_floor", "garments_id_floor"}
+
+
+def test_a_home_whose_database_went_is_refused_and_its_files_kept(tmp_path: Path) -> None:
+    """The database deleted, renamed or left behind in a copy: a new, empty one made every
+    stored file unreferenced, and the start-up cleanup deleted them all."""
+    from wardrobe_app.store import UnusableDatabase
+
+    home = tmp_path / "home"
+    store = Store(home)
+    try:
+        _photo(store, n_garments=2)
+        stored = sorted(store.files.all_files())
+    finally:
+        store.close()
+    for leftover in home.glob("wardrobe.sqlite3*"):
+        leftover.unlink()
+    with pytest.raises(UnusableDatabase, match="not its database"):
+        Store(home)
+    assert sorted(FileStore(home).all_files()) == stored
+    assert not paths.database_path(home).exists()
+    paths.database_path(home).touch()  # an empty file is no database either
+    with pytest.raises(UnusableDatabase, match="missing or empty"):
+        Store(home)
+    assert sorted(FileStore(home).all_files()) == stored
+    assert paths.database_path(home).stat().st_size == 0

@@ -86,6 +86,11 @@ def _database_trouble(exc: Exception) -> int:
 
     from sqlalchemy.exc import DBAPIError  # loaded already by any command that got here
 
+    from ..store.database import UnusableDatabase
+
+    if isinstance(exc, UnusableDatabase):  # it says why, and what to do
+        print(f"wardrobe-cli: error: {exc}", file=sys.stderr)
+        return 2
     orig = exc.orig if isinstance(exc, DBAPIError) else None
     if type(orig) is sqlite3.DatabaseError:  # the exact class: not a database, or damaged
         print(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .database import UnusableDatabase
 from .files import FileStore, encode_png, read_png, sha256_file
 from .models import Base, Garment, IdFloor, Photo, vector_from_blob
 from .store import CleanupReport, Store, VerifyReport
@@ -14,6 +15,7 @@ __all__ = [
     "IdFloor",
     "Photo",
     "Store",
+    "UnusableDatabase",
     "VerifyReport",
     "encode_png",
     "read_png",

@@ -14,6 +14,11 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 log = logging.getLogger(__name__)
 
 
+class UnusableDatabase(RuntimeError):
+    """The database file is not one this version can open as a wardrobe; it was left
+    as it is. The message says why and what to do."""
+
+
 def _on_connect(dbapi_connection: Any, connection_record: Any) -> None:
     # Let SQLAlchemy (not the sqlite3 module) decide where transactions begin, so that
     # DDL is transactional too (a migration interrupted by a kill leaves nothing behind).

@@ -21,7 +21,7 @@ from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from .. import paths
-from .database import IMMEDIATE, make_engine, migrate
+from .database import IMMEDIATE, UnusableDatabase, make_engine, migrate
 from .files import FileStore
 from .models import Garment, IdFloor, Photo
 
@@ -111,6 +111,11 @@ class Store:
         self.files = FileStore(self.home, fsync=fsync)
         self._lock = HomeLock(self.home / LOCK_FILE)
         exclusive = self._lock.try_exclusive()
+        try:
+            self._refuse_unusable_database()
+        except BaseException:
+            self._lock.release()
+            raise
         self.engine = make_engine(paths.database_path(self.home))
         try:
             migrate(self.engine)
@@ -124,6 +129,23 @@ class Store:
             self._lock.release()
             raise
         self._lock.shared()
+
+    def _refuse_unusable_database(self) -> None:
+        """Raise UnusableDatabase, changing nothing, where the home holds stored files but
+        no database (it was deleted, renamed, or left behind in a copy): a new, empty one
+        would make every photo and cut-out unreferenced, and the start-up cleanup would
+        delete them all."""
+        db = paths.database_path(self.home)
+        with contextlib.suppress(OSError):
+            if db.exists() and (not db.is_file() or db.stat().st_size):
+                return
+        if not self.files.all_files():
+            return  # a new wardrobe
+        raise UnusableDatabase(
+            f"{self.home} holds a wardrobe's photos and cut-outs but not its database "
+            f"({db.name} is missing or empty): put the database back (from a backup or the "
+            f"folder it was copied from), or choose another data folder. Nothing was changed."
+        )
 
     def session(self) -> Session:
         return self.Session()
