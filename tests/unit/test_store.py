@@ -353,3 +353,41 @@ def test_a_home_whose_database_went_is_refused_and_its_files_kept(tmp_path: Path
         Store(home)
     assert sorted(FileStore(home).all_files()) == stored
     assert paths.database_path(home).stat().st_size == 0
+
+
+def test_a_database_from_a_newer_version_is_refused_in_words_and_untouched(
+    tmp_path: Path,
+) -> None:
+    from wardrobe_app.store import UnusableDatabase
+
+    home = tmp_path / "home"
+    store = Store(home)
+    try:
+        _photo(store)
+    finally:
+        store.close()
+    db = paths.database_path(home)
+    with sqlite3.connect(db) as raw:  # what a later release's migration leaves
+        raw.execute("update alembic_version set version_num = '0099_later'")
+        raw.execute("alter table garments add column season text")
+    before = db.read_bytes()
+    with pytest.raises(UnusableDatabase, match=r"newer version of Wardrobe.*0099_later"):
+        Store(home)
+    assert db.read_bytes() == before
+
+
+def test_another_programs_database_is_refused_and_left_as_it_was(tmp_path: Path) -> None:
+    """Opened as a wardrobe, it got our tables added and was switched to WAL."""
+    from wardrobe_app.store import UnusableDatabase
+
+    home = tmp_path / "home"
+    home.mkdir()
+    db = paths.database_path(home)
+    with sqlite3.connect(db) as raw:
+        raw.execute("create table notes (id integer primary key, body text)")
+        raw.execute("insert into notes values (1, 'mine')")
+    before = db.read_bytes()
+    with pytest.raises(UnusableDatabase, match="another program's tables: notes"):
+        Store(home)
+    assert db.read_bytes() == before
+    assert sorted(p.name for p in home.glob("wardrobe.sqlite3*")) == ["wardrobe.sqlite3"]

@@ -101,11 +101,59 @@ def head_revision() -> str | None:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
+def _refuse_newer(engine: Engine, current: str | None, head: str | None) -> None:
+    """Raise UnusableDatabase, before anything is written, for a database that a newer
+    version of Wardrobe made: its revision is unknown here, and upgrading fails."""
+    from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
+
+    if current is None:
+        return
+    try:
+        ScriptDirectory.from_config(alembic_config()).get_revision(current)
+    except CommandError:
+        raise UnusableDatabase(
+            f"{engine.url.database} was made by a newer version of Wardrobe (schema "
+            f"{current}; this version knows up to {head}): open it with that version or a "
+            "newer one. It was left as it is."
+        ) from None
+
+
+def other_programs_tables(db_path: Path) -> list[str]:
+    """The tables in ``db_path`` where it is another program's database, read without
+    writing to it (opening it as a wardrobe would switch it to WAL and add our tables);
+    [] for a wardrobe's, a new (empty or absent) one, or one that cannot be read (opening
+    it then says why)."""
+    import sqlite3
+
+    if not db_path.is_file():
+        return []
+    try:
+        conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return []
+    try:
+        names = [
+            name
+            for (name,) in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
+    except sqlite3.Error:
+        return []
+    finally:
+        conn.close()
+    # Alembic makes its table in the transaction that makes ours: a wardrobe has it.
+    return [] if "alembic_version" in names else sorted(names)
+
+
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest revision, in one transaction."""
     head = head_revision()
-    if current_revision(engine) == head:
+    current = current_revision(engine)
+    if current == head:
         return
+    _refuse_newer(engine, current, head)
     from alembic import command
 
     with engine.connect() as conn:

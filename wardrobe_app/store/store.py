@@ -21,7 +21,13 @@ from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from .. import paths
-from .database import IMMEDIATE, UnusableDatabase, make_engine, migrate
+from .database import (
+    IMMEDIATE,
+    UnusableDatabase,
+    make_engine,
+    migrate,
+    other_programs_tables,
+)
 from .files import FileStore
 from .models import Garment, IdFloor, Photo
 
@@ -131,11 +137,18 @@ class Store:
         self._lock.shared()
 
     def _refuse_unusable_database(self) -> None:
-        """Raise UnusableDatabase, changing nothing, where the home holds stored files but
-        no database (it was deleted, renamed, or left behind in a copy): a new, empty one
-        would make every photo and cut-out unreferenced, and the start-up cleanup would
-        delete them all."""
+        """Raise UnusableDatabase, changing nothing, where the home's database is another
+        program's, or where the home holds stored files but no database (it was deleted,
+        renamed, or left behind in a copy): a new, empty one would make every photo and
+        cut-out unreferenced, and the start-up cleanup would delete them all."""
         db = paths.database_path(self.home)
+        foreign = other_programs_tables(db)
+        if foreign:
+            raise UnusableDatabase(
+                f"{db} is not a Wardrobe database (it holds another program's tables: "
+                f"{', '.join(foreign[:5])}): choose another data folder. "
+                "It was left as it is."
+            )
         with contextlib.suppress(OSError):
             if db.exists() and (not db.is_file() or db.stat().st_size):
                 return
