@@ -424,3 +424,21 @@ def test_a_data_folder_without_its_database_is_one_error_line_and_kept(
     assert rc == 2 and not out and "Traceback" not in err
     assert err.startswith("wardrobe-cli: error: ") and "not its database" in err
     assert sorted(p for p in (home / "files").rglob("*") if p.is_file()) == stored
+
+
+def test_a_damaged_model_is_one_error_line(
+    cli: Run, batch: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wardrobe_app.vision.model_folder import ModelFolderError
+
+    cli("import", str(batch["p0"]))
+
+    def damaged() -> FakeAnalyser:
+        raise ModelFolderError("/models/embedder/weights.pt does not match config.json")
+
+    monkeypatch.setattr(service, "ANALYSER_FACTORY", damaged)
+    for command in (["similar-to", str(batch["p1"])], ["reindex"]):
+        rc, _, err = cli(*command)
+        assert rc == 2 and "Traceback" not in err, command
+        assert err.startswith("wardrobe-cli: error: /models/embedder/weights.pt does not")
+        assert "reinstall Wardrobe" in err

@@ -76,7 +76,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"wardrobe-cli: error: {where}{exc.strerror or exc}{hint}", file=sys.stderr)
         return 2
     except Exception as exc:
+        if _is_model_folder_error(exc):  # a shipped model damaged: it says which file
+            print(
+                f"wardrobe-cli: error: {exc} (reinstall Wardrobe to restore its models)",
+                file=sys.stderr,
+            )
+            return 2
         return _database_trouble(exc)
+
+
+def _is_model_folder_error(exc: Exception) -> bool:
+    # Without importing the module (torch) when the error came from elsewhere.
+    module = sys.modules.get("wardrobe_app.vision.model_folder")
+    return module is not None and isinstance(exc, module.ModelFolderError)
 
 
 def _database_trouble(exc: Exception) -> int:
