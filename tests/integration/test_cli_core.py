@@ -376,6 +376,12 @@ def test_verify_and_export_when_a_cut_out_file_is_lost(
     assert rc == 1 and "exported 4 garment(s)" in out and "#2 is missing" in err
     with open(tmp_path / "export" / "wardrobe.csv", newline="", encoding="utf-8") as fh:
         assert len(list(csv.DictReader(fh))) == 4
+    thumbnail = Path(json.loads(shown)["thumbnail_path"])
+    thumbnail.write_bytes(b"not the thumbnail any more")
+    rc, out, _ = cli("verify")
+    assert rc == 1 and "damaged files: 1" in out
+    rc, out, _ = cli("verify", "--json")
+    assert json.loads(out)["damaged_files"] == [thumbnail.relative_to(home).as_posix()]
 
 
 def test_a_busy_database_is_said_so_and_a_bug_keeps_its_traceback(

@@ -391,3 +391,24 @@ def test_another_programs_database_is_refused_and_left_as_it_was(tmp_path: Path)
         Store(home)
     assert db.read_bytes() == before
     assert sorted(p.name for p in home.glob("wardrobe.sqlite3*")) == ["wardrobe.sqlite3"]
+
+
+def test_verify_finds_stored_files_truncated_or_written_over(tmp_path: Path) -> None:
+    """Only missing files were found: a cut-out cut short or a photo replaced by another
+    file passed as consistent."""
+    store = Store(tmp_path / "home")
+    try:
+        _photo(store, n_garments=2)
+        with store.Session() as s:
+            garments = s.scalars(select(Garment).order_by(Garment.id)).all()
+            photo_rel = s.scalars(select(Photo.file_path)).one()
+            cut = garments[0].cutout_path
+        assert store.verify().ok
+        data = store.files.abspath(cut).read_bytes()
+        store.files.abspath(cut).write_bytes(data[: len(data) // 2])
+        store.files.abspath(photo_rel).write_bytes(b"another photo")
+        report = store.verify()
+        assert not report.ok and report.damaged_files == sorted([cut, photo_rel])
+        assert not report.missing_files and not report.unreferenced_files
+    finally:
+        store.close()

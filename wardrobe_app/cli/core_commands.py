@@ -324,6 +324,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         if report.foreign_key_violations
         else [],
         "missing files": report.missing_files,
+        "damaged files": report.damaged_files,
         "files no garment uses": report.unreferenced_files,
         "unfinished writes": report.temp_files,
     }

@@ -155,6 +155,17 @@ class FileStore:
     def put_png(self, image: np.ndarray) -> tuple[str, bool]:
         return self.put_bytes(encode_png(image), ".png")
 
+    def is_damaged(self, rel: str) -> bool:
+        """Whether a stored file's bytes no longer hash to its name (truncated, or written
+        over by another program), or cannot be read; False for a name it did not give."""
+        path = self.abspath(rel)
+        if not _STORED_NAME.fullmatch(path.name):
+            return False
+        try:
+            return sha256_file(path) != path.name[:64]
+        except OSError:
+            return True
+
     def remove(self, rels: Iterable[str]) -> None:
         for rel in rels:
             with contextlib.suppress(FileNotFoundError):

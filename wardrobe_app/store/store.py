@@ -94,6 +94,7 @@ class VerifyReport:
     integrity: str = "ok"
     foreign_key_violations: int = 0
     missing_files: list[str] = field(default_factory=list)
+    damaged_files: list[str] = field(default_factory=list)  # bytes no longer their hash
     unreferenced_files: list[str] = field(default_factory=list)
     temp_files: list[str] = field(default_factory=list)
 
@@ -103,6 +104,7 @@ class VerifyReport:
             self.integrity == "ok"
             and not self.foreign_key_violations
             and not self.missing_files
+            and not self.damaged_files
             and not self.unreferenced_files
             and not self.temp_files
         )
@@ -248,6 +250,8 @@ class Store:
             refs = self.referenced_files(session)
         stored = set(self.files.all_files())
         report.missing_files = sorted(r for r in refs if not self.files.abspath(r).is_file())
+        present = refs.difference(report.missing_files)
+        report.damaged_files = sorted(r for r in present if self.files.is_damaged(r))
         report.unreferenced_files = sorted(stored - refs)
         report.temp_files = [os.fspath(p) for p in self.files.temp_files()]
         return report
