@@ -419,6 +419,24 @@ def test_a_data_folder_it_may_not_write_is_said_so(
     assert f"must be able to write in its data folder {home}" in err
 
 
+def test_a_data_folder_on_a_read_only_disk_is_said_so(
+    home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """(Root meets it too: a backup on a read-only mount.) It said only "Read-only file
+    system", for a lock file the user never heard of."""
+    import errno
+
+    from wardrobe_app.cli import core_commands
+
+    def refuse() -> None:
+        raise OSError(errno.EROFS, "Read-only file system", str(home / ".wardrobe.lock"))
+
+    monkeypatch.setattr(core_commands, "open_wardrobe", refuse)
+    assert main(["--data-dir", str(home), "list"]) == 2
+    err = capsys.readouterr().err
+    assert f"must be able to write in its data folder {home}: copy the folder" in err
+
+
 def test_a_data_folder_without_its_database_is_one_error_line_and_kept(
     cli: Run, batch: dict[str, Path], home: Path
 ) -> None:

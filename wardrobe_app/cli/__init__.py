@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import io
 import os
 import shutil
@@ -69,10 +70,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f"{exc.filename}: " if exc.filename else ""
         hint = ""
         home = paths.chosen_home()  # not data_home(): creating it may be what failed
-        if isinstance(exc, PermissionError) and isinstance(exc.filename, str):
+        read_only = exc.errno == errno.EROFS  # a backup on a read-only disk or mount
+        if (isinstance(exc, PermissionError) or read_only) and isinstance(exc.filename, str):
             with contextlib.suppress(OSError, ValueError):
                 if Path(exc.filename).resolve().is_relative_to(home.resolve()):
-                    hint = f" (Wardrobe must be able to write in its data folder {home})"
+                    hint = f" (Wardrobe must be able to write in its data folder {home}"
+                    if read_only:
+                        hint += ": copy the folder to a writable disk to open it there"
+                    hint += ")"
         print(f"wardrobe-cli: error: {where}{exc.strerror or exc}{hint}", file=sys.stderr)
         return 2
     except Exception as exc:
