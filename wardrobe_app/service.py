@@ -189,7 +189,7 @@ def working_copy(path: Path) -> Iterator[tuple[Path, tuple[int, int] | None]]:
 class ExportResult:
     csv_path: Path
     garments: int  # rows written
-    missing_cutouts: list[int]  # garment ids whose cut-out file is gone (rows kept)
+    missing_cutouts: list[int]  # garment ids whose cut-out file is gone or damaged (rows kept)
 
 
 class Wardrobe:
@@ -1140,7 +1140,8 @@ class Wardrobe:
     # -- export ------------------------------------------------------------------------
     def export(self, directory: Path) -> ExportResult:
         """Cut-outs (PNG) of every garment + wardrobe.csv into ``directory``. A garment
-        whose cut-out file is missing (see ``verify``) keeps its row, with no cut-out."""
+        whose cut-out file is missing or damaged (see ``verify``) keeps its row, with no
+        cut-out (or the good copy an earlier export here made)."""
         directory = Path(directory)
         cutouts = directory / "cutouts"
         listed_before = _earlier_export(directory)  # what an earlier export here wrote
@@ -1173,11 +1174,15 @@ class Wardrobe:
             for r in records:
                 stem = "-".join(p for p in (f"{r.id:05d}", r.category, _slug(r.name)) if p)
                 name = f"{stem}.png"
+                unusable = self._damaged(r.cutout_path)  # cut short, or written over
                 try:
-                    _copy_whole(r.cutout_path, cutouts / name)
+                    if not unusable:
+                        _copy_whole(r.cutout_path, cutouts / name)
                 except FileNotFoundError:
                     if Path(r.cutout_path).exists():
                         raise  # the target's folder went away: not this garment's fault
+                    unusable = True
+                if unusable:
                     missing.append(r.id)
                     if not (cutouts / name).is_file():  # an earlier export's copy is kept
                         name = ""
@@ -1209,6 +1214,13 @@ class Wardrobe:
         for old in (listed_before - written) | leftovers:
             (cutouts / old).unlink(missing_ok=True)
         return ExportResult(csv_path, len(records), missing)
+
+    def _damaged(self, path: Path) -> bool:
+        """Whether a stored file (an absolute path in this home) is there but no longer
+        holds the bytes it was stored with (see ``verify``)."""
+        return path.is_file() and self.store.files.is_damaged(
+            path.relative_to(self.home).as_posix()
+        )
 
     # -- maintenance -------------------------------------------------------------------
     def verify(self) -> Any:

@@ -367,6 +367,26 @@ def test_export(wardrobe: Wardrobe, photos: Photos, tmp_path: Path) -> None:
     assert kept[2].startswith("cutouts/00002-") and (tmp_path / "out" / kept[2]).is_file()
 
 
+def test_export_keeps_a_damaged_cut_out_out_and_an_earlier_good_copy(
+    wardrobe: Wardrobe, photos: Photos, tmp_path: Path
+) -> None:
+    """A stored cut-out cut short was copied out as it was, over the good copy an earlier
+    export had made, and the export said nothing."""
+    wardrobe.import_paths(photos(2))
+    first = wardrobe.export(tmp_path / "out")
+    with open(first.csv_path, newline="", encoding="utf-8") as fh:
+        exported = {int(r["id"]): tmp_path / "out" / r["cutout"] for r in csv.DictReader(fh)}
+    good = exported[2].read_bytes()
+    stored = wardrobe.garment(2).cutout_path
+    stored.write_bytes(stored.read_bytes()[:100])
+    result = wardrobe.export(tmp_path / "out")
+    assert result.garments == 4 and result.missing_cutouts == [2]
+    assert exported[2].read_bytes() == good
+    result = wardrobe.export(tmp_path / "new")
+    assert result.missing_cutouts == [2]
+    assert not list((tmp_path / "new" / "cutouts").glob("00002-*"))
+
+
 @pytest.mark.parametrize("theirs", ["wardrobe.csv", "cutouts/holiday.png"])
 def test_export_refuses_to_overwrite_files_no_export_wrote(
     wardrobe: Wardrobe, photos: Photos, tmp_path: Path, theirs: str

@@ -310,7 +310,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     print(f"exported {result.garments} garment(s) to {where.parent} ({where.name} + cutouts/)")
     if result.missing_cutouts:
         ids = ", ".join(f"#{i}" for i in result.missing_cutouts)
-        _err(f"the cut-out file of {ids} is missing: exported without it (see `verify`)")
+        _err(f"the cut-out file of {ids} is missing or damaged: exported without it (see `verify`)")
         return 1
     return 0
 

@@ -702,7 +702,10 @@ class MainWindow(QMainWindow):
             return
         text = f"Exported {result.garments} garments to {result.csv_path.parent}"
         if result.missing_cutouts:
-            text += f" ({len(result.missing_cutouts)} without a cut-out: its file is missing)"
+            text += (
+                f" ({len(result.missing_cutouts)} without a cut-out: its file is missing "
+                "or damaged)"
+            )
         self.statusBar().showMessage(text, 10_000)
 
     # --- shutdown ----------------------------------------------------------------------
