@@ -380,6 +380,9 @@ def test_verify_and_export_when_a_cut_out_file_is_lost(
     thumbnail.write_bytes(b"not the thumbnail any more")
     rc, out, _ = cli("verify")
     assert rc == 1 and "damaged files: 1" in out
+    # which garment each file belonged to, and what to do: it listed bare file names
+    assert f"{thumbnail.name} (thumbnail of garment #2)" in out
+    assert "cut-out of garment #2)" in out and "from a backup of the data folder" in out
     rc, out, _ = cli("verify", "--json")
     assert json.loads(out)["damaged_files"] == [thumbnail.relative_to(home).as_posix()]
 

@@ -318,6 +318,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
 def _cmd_verify(args: argparse.Namespace) -> int:
     with open_wardrobe() as w:
         report = w.verify()
+        users = w.store.file_users([*report.missing_files, *report.damaged_files])
     problems = {
         "database integrity": [] if report.integrity == "ok" else [report.integrity],
         "broken references": [f"{report.foreign_key_violations} rows"]
@@ -334,11 +335,35 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         for what, found in problems.items():
             print(f"{what}: {len(found) if found else 'none'}")
             for item in found[:20]:
-                print(f"  {item}")
+                print(f"  {item} ({users[item]})" if item in users else f"  {item}")
             if len(found) > 20:
                 print(f"  ... and {len(found) - 20} more")
         print("the wardrobe is consistent" if report.ok else "the wardrobe has problems")
+        for advice in _verify_advice(report):
+            print(advice)
     return 0 if report.ok else 1
+
+
+def _verify_advice(report: Any) -> list[str]:
+    """What to do about what ``verify`` found, in words."""
+    advice = []
+    if report.missing_files or report.damaged_files:
+        advice.append(
+            "Stored photos and cut-outs cannot be made again from the database: copy the "
+            "files back from a backup of the data folder (same names), or delete the "
+            "garments named and, after the next start, import their photos again."
+        )
+    if report.unreferenced_files or report.temp_files:
+        advice.append(
+            "Files no garment uses and unfinished writes are removed at the next start "
+            "that finds no other program using this wardrobe."
+        )
+    if report.integrity != "ok" or report.foreign_key_violations:
+        advice.append(
+            "The database file is damaged: copy the data folder aside before anything "
+            "else, then restore wardrobe.sqlite3 from a backup."
+        )
+    return advice
 
 
 def _cmd_reindex(args: argparse.Namespace) -> int:

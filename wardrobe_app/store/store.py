@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -255,6 +255,30 @@ class Store:
         report.unreferenced_files = sorted(stored - refs)
         report.temp_files = [os.fspath(p) for p in self.files.temp_files()]
         return report
+
+    def file_users(self, rels: Iterable[str]) -> dict[str, str]:
+        """What each of ``rels`` is stored for, in words ("cut-out of garment #2"), where
+        a row names it: which garments a missing or damaged file leaves without it."""
+        wanted = set(rels)
+        users: dict[str, list[str]] = {}
+        with self.Session() as session:
+            worn: dict[int, list[str]] = {}
+            for gid, pid in session.execute(select(Garment.id, Garment.photo_id)):
+                worn.setdefault(pid, []).append(f"#{gid}")
+            for pid, photo, labels in session.execute(
+                select(Photo.id, Photo.file_path, Photo.labels_path)
+            ):
+                for rel, what in ((photo, "photo"), (labels, "label map of photo")):
+                    if rel in wanted:
+                        garments = ", ".join(worn.get(pid, [])) or "none"
+                        users.setdefault(rel, []).append(f"{what} #{pid}, garments {garments}")
+            for gid, *files in session.execute(
+                select(Garment.id, Garment.mask_path, Garment.cutout_path, Garment.thumbnail_path)
+            ):
+                for rel, what in zip(files, ("mask", "cut-out", "thumbnail"), strict=True):
+                    if rel in wanted:
+                        users.setdefault(rel, []).append(f"{what} of garment #{gid}")
+        return {rel: ", ".join(found) for rel, found in users.items()}
 
     def pragma(self, name: str) -> object:
         with self.engine.connect() as conn:
