@@ -831,3 +831,21 @@ def test_del_in_the_category_box_does_not_delete_the_garment(make_app, qtbot, ph
     qtbot.keyClick(w.garment_view.back_button, Qt.Key.Key_Delete)
     assert asked == [1] and parts.session.count() == 1
     assert w.actions_["export"].shortcut().toString() == "Ctrl+E"
+
+
+def test_a_garment_whose_files_were_damaged_says_so(make_app, qtbot, photos):
+    # A cut-out cut short was shown as "The cut-out file is missing", with nothing to do.
+    parts = app_with_photos(make_app, qtbot, photos, 1)
+    w, wardrobe = parts.window, parts.session.wardrobe
+    record = w.browse.model.record(0)
+    cutout = wardrobe.garment(record.id).cutout_path
+    cutout.write_bytes(cutout.read_bytes()[:100])
+    wardrobe.garment(record.id).photo_path.unlink()
+    w.open_garment(record)
+    view = w.garment_view
+    qtbot.waitUntil(lambda: view.images is not None, timeout=5000)
+    assert view.picture._placeholder.startswith("The cut-out file is missing or damaged")
+    assert "wardrobe-cli verify" in view.picture._placeholder
+    assert not view.photo_mode.isEnabled()
+    assert view.photo_mode.toolTip() == "The original photo is missing or damaged"
+    assert not parts.reporter.errors

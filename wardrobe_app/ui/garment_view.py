@@ -407,7 +407,7 @@ class GarmentView(QWidget):
         self.images = images
         has_photo = images.photo is not None
         self.photo_mode.setEnabled(has_photo)
-        self.photo_mode.setToolTip("" if has_photo else "The original photo is missing")
+        self.photo_mode.setToolTip("" if has_photo else "The original photo is missing or damaged")
         self._show_picture()
 
     @Slot()
@@ -425,7 +425,10 @@ class GarmentView(QWidget):
         else:
             self.picture.set_image(images.cutout)
             if images.cutout.isNull():
-                self.picture.set_placeholder("The cut-out file is missing")
+                self.picture.set_placeholder(
+                    "The cut-out file is missing or damaged: "
+                    "`wardrobe-cli verify` lists what is wrong and what to do"
+                )
 
     @Slot(object)
     def _similar_loaded(self, result: tuple[int, list[SimilarHit]]) -> None:
