@@ -109,3 +109,51 @@ def test_a_saved_data_folder_that_cannot_be_used_is_said_and_the_default_opens(
     assert Path(str(seen["home"])) == default
     assert AppSettings().data_dir is None  # Settings shows the folder in use
     assert a_file.read_text() == "not a folder"
+
+
+def test_a_saved_data_folder_that_cannot_be_opened_is_said_and_the_default_opens(
+    qtbot, tmp_path, monkeypatch
+):
+    # A folder in Settings whose database cannot be opened (another program's, a newer
+    # version's, damaged) stopped the app at every start, and Settings, where another
+    # folder is chosen, was out of reach.
+    import sqlite3
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from wardrobe_app import paths
+
+    monkeypatch.setenv("WARDROBE_ANALYSER", "fakes:make_fake")
+    monkeypatch.delenv(paths.ENV_HOME, raising=False)
+    default = tmp_path / "default-home"
+    monkeypatch.setattr(paths.platformdirs, "user_data_dir", lambda _name: str(default))
+    theirs = tmp_path / "their folder"
+    theirs.mkdir()
+    with sqlite3.connect(theirs / "wardrobe.sqlite3") as raw:
+        raw.execute("create table notes (body text)")
+    before = (theirs / "wardrobe.sqlite3").read_bytes()
+    AppSettings().data_dir = theirs
+    warned: list[str] = []
+    monkeypatch.setattr(
+        QMessageBox, "warning", staticmethod(lambda _p, _t, text: warned.append(text))
+    )
+    monkeypatch.setattr(QMessageBox, "critical", staticmethod(lambda *a: warned.append("!")))
+    seen: dict[str, object] = {}
+
+    def close_when_open() -> None:
+        visible = [
+            w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()
+        ]
+        if not visible:
+            QTimer.singleShot(50, close_when_open)
+            return
+        seen["home"] = visible[0].session.home
+        visible[0].close()
+
+    QTimer.singleShot(0, close_when_open)
+    assert main([]) == 0
+    assert len(warned) == 1 and "another program's tables" in warned[0]
+    assert f"opens the default folder, {default}" in warned[0]
+    assert Path(str(seen["home"])) == default
+    assert AppSettings().data_dir == theirs  # kept: the user may put it right
+    assert (theirs / "wardrobe.sqlite3").read_bytes() == before

@@ -107,6 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     app = init_application([sys.argv[0], *argv])
     settings = AppSettings()
     choose_theme(app, settings.theme)
+    from_settings = False  # the folder is the one saved in Settings
     try:
         if args.data_dir:
             paths.set_data_home(args.data_dir)
@@ -123,6 +124,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 settings.data_dir = None  # Settings would refuse every change until edited
             else:
                 paths.set_data_home(settings.data_dir)
+                from_settings = True
         home = paths.data_home()
     except OSError as exc:
         QMessageBox.critical(None, "Wardrobe", f"Cannot create the data folder:\n{exc}")
@@ -131,18 +133,40 @@ def main(argv: Sequence[str] | None = None) -> int:
     reporter = ErrorReporter(paths.log_path(home))
     reporter.install()
     log.info("Wardrobe %s starting on %s", __version__, home)
-    try:
-        parts = build(home, settings, reporter=reporter)
-    except Exception as exc:
-        log.exception("cannot open the wardrobe at %s", home)
-        QMessageBox.critical(
-            None,
-            "Wardrobe",
-            f"Cannot open the wardrobe in {home}:\n\n{exc}\n\n"
-            f"Details are in {paths.log_path(home)}.",
-        )
-        reporter.uninstall()
-        return 1
+    while True:
+        try:
+            parts = build(home, settings, reporter=reporter)
+            break
+        except Exception as exc:
+            log.exception("cannot open the wardrobe at %s", home)
+            if from_settings:
+                # Stopping here stopped the app at every start, with Settings (where
+                # another folder is chosen) out of reach: the default one opens instead.
+                from_settings = False
+                os.environ.pop(paths.ENV_HOME, None)
+                QMessageBox.warning(
+                    None,
+                    "Wardrobe",
+                    f"Cannot open the wardrobe in {home}, the data folder in Settings:"
+                    f"\n\n{exc}\n\nIt was left as it is. Wardrobe opens the default "
+                    f"folder, {paths.chosen_home()}, for now: choose another one in "
+                    "Settings, or put that one right and start again.",
+                )
+                try:
+                    home = paths.data_home()
+                except OSError as err:
+                    QMessageBox.critical(None, "Wardrobe", f"Cannot create the data folder:\n{err}")
+                    reporter.uninstall()
+                    return 1
+                continue
+            QMessageBox.critical(
+                None,
+                "Wardrobe",
+                f"Cannot open the wardrobe in {home}:\n\n{exc}\n\n"
+                f"Details are in {paths.log_path(home)}.",
+            )
+            reporter.uninstall()
+            return 1
     parts.window.show()
     parts.session.load_model()
     if args.photos:
