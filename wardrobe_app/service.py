@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, cast
 
 import numpy as np
-from sqlalchemy import func, select, text, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -548,6 +548,14 @@ class Wardrobe:
         with self.store.session() as s:
             return s.scalar(select(Photo.id).where(Photo.sha256 == sha))
 
+    def _found_nothing_as(self, photo_id: int) -> str | None:
+        """The kind a stored photo was read as where nothing was found in it (it has no
+        garment, not even a deleted one); None where it has garments."""
+        with self.store.session() as s:
+            if s.scalar(select(Garment.id).where(Garment.photo_id == photo_id).limit(1)):
+                return None
+            return s.scalar(select(Photo.kind).where(Photo.id == photo_id))
+
     def save_analysis(
         self, analysis: PhotoAnalysis, keep: Sequence[int] | None = None
     ) -> ImportResult:
@@ -580,11 +588,12 @@ class Wardrobe:
         files = self.store.files
         with self._lock:
             existing = self._photo_by_sha(sha)
-            if existing is not None:
+            if existing is not None and not (garments and self._found_nothing_as(existing)):
                 return ImportResult(
                     path, "duplicate", photo_id=existing, message="already imported"
                 )
             created: list[str] = []
+            replaced: str | None = None  # the label map of the photo this reading replaces
 
             def put(rel_new: tuple[str, bool]) -> str:
                 rel, new = rel_new
@@ -607,6 +616,14 @@ class Wardrobe:
                     )
                 now = _now()
                 with self.store.write_session() as s:
+                    if existing is not None:  # found nothing before: this reading replaces it
+                        replaced = s.scalar(select(Photo.labels_path).where(Photo.id == existing))
+                        s.execute(
+                            delete(Photo).where(
+                                Photo.id == existing,
+                                ~select(Garment.id).where(Garment.photo_id == existing).exists(),
+                            )
+                        )
                     before = self._vector_mark(s)
                     next_garment = self.store.next_id(s, Garment)
                     photo = Photo(
@@ -667,6 +684,8 @@ class Wardrobe:
             except BaseException:
                 self._discard_files(created)
                 raise
+            if replaced:
+                self._discard_files([replaced])
             if self._index_add(
                 [r.id for r in records], [np.asarray(g.vector, np.float32) for g in garments]
             ):
@@ -722,8 +741,14 @@ class Wardrobe:
         except ImageLoadError as exc:
             return ImportResult(path, "failed", error=str(exc))
         existing = self._photo_by_sha(sha)
+        # A photo in which nothing was found is read again when asked for as the other
+        # kind (a flat-lay read as worn): it stayed a duplicate, and could never get in.
         if existing is not None:
-            return ImportResult(path, "duplicate", photo_id=existing, message="already imported")
+            read_as = self._found_nothing_as(existing)
+            if read_as is None or kind in ("auto", read_as):
+                return ImportResult(
+                    path, "duplicate", photo_id=existing, message="already imported"
+                )
         try:
             return self.analyse(path, kind), sha
         except Exception as exc:

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from wardrobe_app import service
 from wardrobe_app.service import Wardrobe
 from wardrobe_app.store import Garment, Photo, read_png
-from wardrobe_app.types import GarmentFilter
+from wardrobe_app.types import GarmentFilter, KindChoice, PhotoAnalysis
 
 MakeWardrobe = Callable[..., Wardrobe]
 Photos = Callable[..., list[Path]]
@@ -761,3 +761,34 @@ def test_an_export_removes_only_files_an_export_names(
         fh.write("98,1,top,,,,,,,0,1,0 0 1 1,2026-01-01,cutouts/..,\n")
     wardrobe.export(out)
     assert holiday.read_bytes() == b"a photo of mine"
+
+
+class _FindsNothingWhenGuessing(FakeAnalyser):
+    """Finds nothing when it chooses the kind itself (a flat-lay read as worn)."""
+
+    def analyse(self, path: Path, kind: KindChoice = "auto") -> PhotoAnalysis:
+        import dataclasses
+
+        found = super().analyse(path, kind)
+        if kind == "auto":
+            return dataclasses.replace(found, garments=[], message="no garment found")
+        return found
+
+
+def test_a_photo_in_which_nothing_was_found_can_be_imported_as_the_other_kind(
+    tmp_path: Path,
+) -> None:
+    """It stayed a duplicate, also after a restart: `import --kind item` answered
+    "already imported" for a photo the wardrobe had no garment of."""
+    photo = make_photo(tmp_path / "flat-lay.jpg", 3)
+    with Wardrobe(tmp_path / "home", _FindsNothingWhenGuessing()) as w:
+        first = w.import_photo(photo)
+        assert first.status == "imported" and not first.garments
+        assert w.import_photo(photo).status == "duplicate"  # the same reading: skipped
+        assert w.import_photo(photo, kind="outfit").status == "duplicate"  # (its kind)
+        again = w.import_photo(photo, kind="item")
+        assert again.status == "imported" and [g.category for g in again.garments] == ["one-piece"]
+        assert w.import_photo(photo, kind="outfit").status == "duplicate"  # has garments now
+        assert w.stats()["photos"] == 1 and w.verify().ok
+    with Wardrobe(tmp_path / "home", _FindsNothingWhenGuessing()) as w:
+        assert w.count() == 1 and w.store.cleanup_report.removed_files == 0
