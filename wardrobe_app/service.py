@@ -760,10 +760,13 @@ class Wardrobe:
         except Exception as exc:
             return self._failure(Path(analysis.path), exc)
 
-    def expand_paths(self, paths_: Sequence[Path]) -> list[Path]:
+    def expand_paths(
+        self, paths_: Sequence[Path], skipped_exports: list[Path] | None = None
+    ) -> list[Path]:
         """Files as given, folders expanded recursively to their photos (hidden entries,
         the wardrobe's own data folder and the cut-outs of its exports skipped); order
-        kept, repeats dropped."""
+        kept, repeats dropped. The ``cutouts`` folders of exports skipped are added to
+        ``skipped_exports`` where given (to say why nothing was found)."""
         home = self.home.resolve()
         out: dict[Path, None] = {}
         for p in paths_:
@@ -779,6 +782,8 @@ class Wardrobe:
                     ]
                     if "cutouts" in dirs and _is_export(base):
                         dirs.remove("cutouts")  # garments already in a wardrobe, not photos
+                        if skipped_exports is not None:
+                            skipped_exports.append(base / "cutouts")
                     found.extend(
                         base / n for n in names if not n.startswith(".") and is_image_path(Path(n))
                     )

@@ -469,3 +469,14 @@ def test_a_damaged_model_is_one_error_line(
         assert rc == 2 and "Traceback" not in err, command
         assert err.startswith("wardrobe-cli: error: /models/embedder/weights.pt does not")
         assert "reinstall Wardrobe" in err
+
+
+def test_importing_an_export_says_why_nothing_was_found(
+    cli: Run, batch: dict[str, Path], tmp_path: Path
+) -> None:
+    # "no photos found in export/" beside five PNGs, and nothing else.
+    cli("import", str(batch["p0"]))
+    cli("export", str(tmp_path / "export"))
+    rc, _, err = cli("import", str(tmp_path / "export"))
+    assert rc == 1 and "no photos found in" in err
+    assert f"{tmp_path / 'export' / 'cutouts'} holds the cut-outs of a Wardrobe export" in err

@@ -140,9 +140,17 @@ def _cmd_import(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     with open_wardrobe() as w:
-        files = w.expand_paths([Path(p) for p in args.paths])
+        exports: list[Path] = []
+        files = w.expand_paths([Path(p) for p in args.paths], exports)
         if not files:
             _err("no photos found in " + ", ".join(map(str, args.paths)))
+            for cutouts in exports:
+                # An export is no backup: its cut-outs would come back as new garments.
+                _err(
+                    f"{cutouts} holds the cut-outs of a Wardrobe export, skipped: they are "
+                    "garments already in a wardrobe (to import them as photos anyway, give "
+                    "that folder itself)"
+                )
             if args.json:
                 _emit_json({"imported": [], "duplicates": [], "failed": []})
             return 1
