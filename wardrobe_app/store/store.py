@@ -159,7 +159,8 @@ class Store:
         raise UnusableDatabase(
             f"{self.home} holds a wardrobe's photos and cut-outs but not its database "
             f"({db.name} is missing or empty): put the database back (from a backup or the "
-            f"folder it was copied from), or choose another data folder. Nothing was changed."
+            "folder it was copied from), or choose another data folder; to start afresh "
+            f"here, move its {self.files.root.name} folder away. Nothing was changed."
         )
 
     def session(self) -> Session:
