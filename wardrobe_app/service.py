@@ -538,11 +538,14 @@ class Wardrobe:
         return merge_garments(analysis, indices, category, self.analyser.fill_vectors)
 
     def find_duplicate(self, path: Path) -> int | None:
-        """Id of the stored photo with the same content as ``path``, if any.
+        """Id of the stored photo with the same content as ``path``, if any; not one in
+        which nothing was found (an import without review keeps those, and the review,
+        which can read a photo as the other kind, is where they are brought in).
 
         Raises ``ImageLoadError`` (a clear message naming the file) where it is missing,
         a folder or unreadable."""
-        return self._photo_by_sha(_content_hash(Path(path)))
+        found = self._photo_by_sha(_content_hash(Path(path)))
+        return None if found is None or self._found_nothing_as(found) else found
 
     def _photo_by_sha(self, sha: str) -> int | None:
         with self.store.session() as s:

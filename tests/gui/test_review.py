@@ -371,3 +371,34 @@ def test_the_review_lists_the_photos_it_skipped_at_the_end(make_app, qtbot, phot
     qtbot.waitUntil(lambda: w.report_dialog is not None and w.report_dialog.isVisible())
     assert w.report_dialog.reasons() == [(old.name, "already in the wardrobe")]
     w.report_dialog.close()
+
+
+def test_a_photo_an_import_found_nothing_in_can_be_reviewed_again(make_app, qtbot, photos):
+    # Imported without review and nothing found, it was "already in the wardrobe" from
+    # then on (also to the review, which can read it as the other kind), while the report
+    # had said it was not added: no garment of it could ever be brought in.
+    import dataclasses
+
+    from fakes import FakeAnalyser
+
+    class FindsNothingWhenGuessing(FakeAnalyser):
+        def analyse(self, path, kind="auto"):
+            found = super().analyse(path, kind)
+            if kind == "auto":
+                return dataclasses.replace(found, garments=[], message="no garment found")
+            return found
+
+    parts = make_app(analyser=FindsNothingWhenGuessing(), review=True)
+    w, wardrobe = parts.window, parts.session.wardrobe
+    [photo] = photos(1)
+    assert not wardrobe.import_photo(photo).garments  # as an import without review does
+    assert wardrobe.find_duplicate(photo) is None
+    dialog = start_review(qtbot, w, [photo])
+    assert not dialog.rows and dialog.reanalyse_button.isEnabled()
+    dialog.reanalyse_button.click()
+    qtbot.waitUntil(lambda: dialog.current.analysis.kind == "item", timeout=10_000)
+    with qtbot.waitSignal(w.importer.finished, timeout=20_000) as done:
+        dialog.save_button.click()
+    assert done.args[0].garments == 1 and not done.args[0].duplicates
+    assert wardrobe.stats()["photos"] == 1 and wardrobe.count() == 1
+    assert wardrobe.find_duplicate(photo) is not None
