@@ -367,6 +367,7 @@ def test_verify_and_export_when_a_cut_out_file_is_lost(
     cli("import", str(batch["p0"]), str(batch["p1"]))
     rc, out, _ = cli("verify")
     assert rc == 0 and "the wardrobe is consistent" in out
+    assert "database integrity: ok" in out  # it said "none"
     _, shown, _ = cli("show", "2", "--json")
     Path(json.loads(shown)["cutout_path"]).unlink()
     rc, out, _ = cli("verify", "--json")

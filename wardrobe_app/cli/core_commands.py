@@ -341,7 +341,10 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         _emit_json({"ok": report.ok} | {k.replace(" ", "_"): v for k, v in problems.items()})
     else:
         for what, found in problems.items():
-            print(f"{what}: {len(found) if found else 'none'}")
+            if what == "database integrity":  # "none" read as no integrity at all
+                print(f"{what}: {'damaged' if found else 'ok'}")
+            else:
+                print(f"{what}: {len(found) if found else 'none'}")
             for item in found[:20]:
                 print(f"  {item} ({users[item]})" if item in users else f"  {item}")
             if len(found) > 20:
