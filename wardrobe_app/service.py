@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 
 from . import paths
 from .store import Garment, Photo, Store, read_png, sha256_file, vector_from_blob
-from .store.database import storage_trouble
+from .store.database import damaged_database, storage_trouble
 from .types import (
     CATEGORIES,
     Analyser,
@@ -219,8 +219,11 @@ class Wardrobe:
         self._closed = False
         try:
             self._vector_version: str | None = self._stored_vector_version()
-        except BaseException:
+        except BaseException as exc:
             self.store.close()
+            unusable = damaged_database(exc, paths.database_path(self.home))
+            if unusable is not None:
+                raise unusable from exc
             raise
 
     # -- life cycle --------------------------------------------------------------------

@@ -412,3 +412,30 @@ def test_verify_finds_stored_files_truncated_or_written_over(tmp_path: Path) -> 
         assert not report.missing_files and not report.unreferenced_files
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated"])
+def test_a_damaged_database_is_refused_in_words(tmp_path: Path, damage: str) -> None:
+    """The app's 'Cannot open the wardrobe' dialog showed SQLAlchemy's text: the SQL
+    statement that failed and a link to sqlalche.me."""
+    from wardrobe_app.store import UnusableDatabase
+
+    home = tmp_path / "home"
+    store = Store(home)
+    try:
+        _photo(store, n_garments=3)
+    finally:
+        store.close()
+    db = paths.database_path(home)
+    if damage == "garbage":
+        db.write_bytes(b"no database" * 500)
+    else:
+        data = db.read_bytes()
+        db.write_bytes(data[: len(data) // 2])
+    before = db.read_bytes()
+    with pytest.raises(UnusableDatabase) as raised:
+        Store(home)
+    text = str(raised.value)
+    assert "is not a Wardrobe database it can open" in text and "backup" in text
+    assert "[SQL" not in text and "sqlalche.me" not in text
+    assert db.read_bytes() == before

@@ -19,6 +19,24 @@ class UnusableDatabase(RuntimeError):
     as it is. The message says why and what to do."""
 
 
+def damaged_database(exc: BaseException, db_path: Path) -> UnusableDatabase | None:
+    """UnusableDatabase, in words, for SQLite's "file is not a database" or "database
+    disk image is malformed" (``exc`` as SQLAlchemy raises it: its text holds the SQL
+    statement and a web link, shown as they were in the app's dialog); None otherwise."""
+    import sqlite3
+
+    from sqlalchemy.exc import DBAPIError
+
+    orig = exc.orig if isinstance(exc, DBAPIError) else None
+    if type(orig) is not sqlite3.DatabaseError:  # the exact class: not locked, not full
+        return None
+    return UnusableDatabase(
+        f"{db_path} is not a Wardrobe database it can open ({orig}): it is damaged, or "
+        "not a database at all. Restore it from a backup (the photos and cut-outs beside "
+        "it are kept), or choose another data folder. It was left as it is."
+    )
+
+
 def _on_connect(dbapi_connection: Any, connection_record: Any) -> None:
     # Let SQLAlchemy (not the sqlite3 module) decide where transactions begin, so that
     # DDL is transactional too (a migration interrupted by a kill leaves nothing behind).

@@ -24,6 +24,7 @@ from .. import paths
 from .database import (
     IMMEDIATE,
     UnusableDatabase,
+    damaged_database,
     make_engine,
     migrate,
     other_programs_tables,
@@ -132,9 +133,12 @@ class Store:
             if exclusive and cleanup:
                 self.cleanup_report = self.cleanup()
                 log.info("%s", self.cleanup_report)
-        except BaseException:
+        except BaseException as exc:
             self.engine.dispose()
             self._lock.release()
+            unusable = damaged_database(exc, paths.database_path(self.home))
+            if unusable is not None:
+                raise unusable from exc
             raise
         self._lock.shared()
 
