@@ -481,3 +481,27 @@ def test_importing_an_export_says_why_nothing_was_found(
     rc, _, err = cli("import", str(tmp_path / "export"))
     assert rc == 1 and "no photos found in" in err
     assert f"{tmp_path / 'export' / 'cutouts'} holds the cut-outs of a Wardrobe export" in err
+
+
+def test_verify_repair_puts_back_what_can_be_made_again(
+    cli: Run, batch: dict[str, Path], home: Path
+) -> None:
+    # verify found lost files, and no command could do anything about any of them.
+    cli("import", str(batch["p0"]), str(batch["p1"]))
+    shown = {gid: json.loads(cli("show", str(gid), "--json")[1]) for gid in (1, 3)}
+    photo = Path(shown[1]["photo_path"])
+    photo_bytes = photo.read_bytes()
+    photo.unlink()  # its original is still where it was imported from
+    thumbnail = Path(shown[1]["thumbnail_path"])
+    thumbnail.write_bytes(b"cut short")
+    Path(shown[3]["cutout_path"]).unlink()  # cannot be made again
+    rc, out, err = cli("verify", "--repair", "--json")
+    doc = json.loads(out)  # the repair's lines go to stderr
+    assert rc == 1 and "put back photo(s) #1" in err and "garment(s) #1 again" in err
+    assert photo.read_bytes() == photo_bytes
+    assert not doc["damaged_files"] and len(doc["missing_files"]) == 1
+    record = json.loads(cli("show", "1", "--json")[1])
+    assert Path(record["thumbnail_path"]).is_file()
+    rc, out, _ = cli("verify", "--repair")
+    assert rc == 1 and out.startswith("nothing could be repaired")
+    assert "cut-out of garment #3" in out

@@ -325,6 +325,17 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 def _cmd_verify(args: argparse.Namespace) -> int:
     with open_wardrobe() as w:
+        if args.repair:
+            said = sys.stderr if args.json else sys.stdout  # --json: one document on stdout
+            repaired = w.repair()
+            if repaired.photos:
+                ids = ", ".join(f"#{i}" for i in repaired.photos)
+                print(f"put back photo(s) {ids} from the files they were imported from", file=said)
+            if repaired.thumbnails:
+                ids = ", ".join(f"#{i}" for i in repaired.thumbnails)
+                print(f"made the thumbnail of garment(s) {ids} again from the cut-out", file=said)
+            if not (repaired.photos or repaired.thumbnails):
+                print("nothing could be repaired", file=said)
         report = w.verify()
         users = w.store.file_users([*report.missing_files, *report.damaged_files])
     problems = {
@@ -360,9 +371,10 @@ def _verify_advice(report: Any) -> list[str]:
     advice = []
     if report.missing_files or report.damaged_files:
         advice.append(
-            "Stored photos and cut-outs cannot be made again from the database: copy the "
-            "files back from a backup of the data folder (same names), or delete the "
-            "garments named and, after the next start, import their photos again."
+            "`verify --repair` puts back photos still at the place they were imported "
+            "from, and thumbnails. Cut-outs, masks and label maps cannot be made again: "
+            "copy the files back from a backup of the data folder (same names), or delete "
+            "the garments named and, after the next start, import their photos again."
         )
     if report.unreferenced_files or report.temp_files:
         advice.append(
@@ -433,6 +445,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     p = sub.add_parser("verify", help="check the database and its files (exit 1 on a problem)")
     p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "--repair",
+        action="store_true",
+        help="first put back lost photos (from where they were imported) and thumbnails",
+    )
     p.set_defaults(func=_cmd_verify)
 
     p = sub.add_parser("reindex", help="re-embed every garment and rebuild the index")
