@@ -353,6 +353,13 @@ def test_a_home_whose_database_went_is_refused_and_its_files_kept(tmp_path: Path
         Store(home)
     assert sorted(FileStore(home).all_files()) == stored
     assert paths.database_path(home).stat().st_size == 0
+    with sqlite3.connect(paths.database_path(home)) as raw:  # nor one with no tables
+        raw.execute("create table scratch (x)")
+        raw.execute("drop table scratch")
+    assert paths.database_path(home).stat().st_size > 0
+    with pytest.raises(UnusableDatabase, match="not its database"):
+        Store(home)
+    assert sorted(FileStore(home).all_files()) == stored
 
 
 def test_a_database_from_a_newer_version_is_refused_in_words_and_untouched(

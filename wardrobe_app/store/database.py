@@ -137,11 +137,10 @@ def _refuse_newer(engine: Engine, current: str | None, head: str | None) -> None
         ) from None
 
 
-def other_programs_tables(db_path: Path) -> list[str]:
-    """The tables in ``db_path`` where it is another program's database, read without
-    writing to it (opening it as a wardrobe would switch it to WAL and add our tables);
-    [] for a wardrobe's, a new (empty or absent) one, or one that cannot be read (opening
-    it then says why)."""
+def database_tables(db_path: Path) -> list[str] | None:
+    """The tables in ``db_path``, read without writing to it (opening it as a wardrobe
+    would switch it to WAL, and a migration add our tables); [] where it is absent or
+    holds none, None where it cannot be read (opening it then says why)."""
     import sqlite3
 
     if not db_path.is_file():
@@ -149,20 +148,18 @@ def other_programs_tables(db_path: Path) -> list[str]:
     try:
         conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error:
-        return []
+        return None
     try:
-        names = [
+        return sorted(
             name
             for (name,) in conn.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
             )
-        ]
+        )
     except sqlite3.Error:
-        return []
+        return None
     finally:
         conn.close()
-    # Alembic makes its table in the transaction that makes ours: a wardrobe has it.
-    return [] if "alembic_version" in names else sorted(names)
 
 
 def migrate(engine: Engine) -> None:

@@ -25,9 +25,9 @@ from .database import (
     IMMEDIATE,
     UnusableDatabase,
     damaged_database,
+    database_tables,
     make_engine,
     migrate,
-    other_programs_tables,
 )
 from .files import FileStore
 from .models import Garment, IdFloor, Photo
@@ -144,20 +144,21 @@ class Store:
 
     def _refuse_unusable_database(self) -> None:
         """Raise UnusableDatabase, changing nothing, where the home's database is another
-        program's, or where the home holds stored files but no database (it was deleted,
-        renamed, or left behind in a copy): a new, empty one would make every photo and
-        cut-out unreferenced, and the start-up cleanup would delete them all."""
+        program's, or where the home holds stored files but no wardrobe database (it was
+        deleted, renamed, emptied, or left behind in a copy): a new, empty one would make
+        every photo and cut-out unreferenced, and the start-up cleanup would delete them
+        all."""
         db = paths.database_path(self.home)
-        foreign = other_programs_tables(db)
-        if foreign:
+        tables = database_tables(db)
+        # Alembic makes its table in the transaction that makes ours: a wardrobe has it.
+        if tables is None or "alembic_version" in tables:
+            return  # a wardrobe's, or one that cannot be read: opening it says why
+        if tables:
             raise UnusableDatabase(
                 f"{db} is not a Wardrobe database (it holds another program's tables: "
-                f"{', '.join(foreign[:5])}): choose another data folder. "
+                f"{', '.join(tables[:5])}): choose another data folder. "
                 "It was left as it is."
             )
-        with contextlib.suppress(OSError):
-            if db.exists() and (not db.is_file() or db.stat().st_size):
-                return
         if not self.files.all_files():
             return  # a new wardrobe
         raise UnusableDatabase(
