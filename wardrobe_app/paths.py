@@ -59,9 +59,11 @@ def data_folder_problem(path: Path) -> str | None:
 
 
 def set_data_home(path: str | os.PathLike[str]) -> Path:
-    """Point the app at another data folder (``--data-dir``)."""
+    """Point the app at another data folder (``--data-dir``), without creating it: a
+    mistyped or unmounted path must not become an empty wardrobe (``data_home()``
+    creates it where that is meant)."""
     os.environ[ENV_HOME] = str(Path(path).expanduser().resolve())
-    return data_home()
+    return chosen_home()
 
 
 def database_path(home: Path | None = None) -> Path:

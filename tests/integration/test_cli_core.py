@@ -505,3 +505,22 @@ def test_verify_repair_puts_back_what_can_be_made_again(
     rc, out, _ = cli("verify", "--repair")
     assert rc == 1 and out.startswith("nothing could be repaired")
     assert "cut-out of garment #3" in out
+
+
+def test_a_data_folder_that_does_not_exist_is_no_empty_wardrobe(
+    tmp_path: Path,
+    batch: dict[str, Path],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # A mistyped --data-dir (or a disk not mounted) listed "0 garment(s)", and made an
+    # empty wardrobe there on the spot.
+    monkeypatch.setattr(service, "ANALYSER_FACTORY", FakeAnalyser)
+    typo = tmp_path / "Wardorbe"
+    for command in (["list"], ["verify"], ["show", "1"], ["export", str(tmp_path / "out")]):
+        assert main(["--data-dir", str(typo), *command]) == 2, command
+        err = capsys.readouterr().err
+        assert err.startswith(f"wardrobe-cli: error: {typo}: no wardrobe here")
+        assert not typo.exists()
+    assert main(["--data-dir", str(typo), "import", str(batch["p0"])]) == 0  # starts one
+    assert main(["--data-dir", str(typo), "list"]) == 0

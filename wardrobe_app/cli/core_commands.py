@@ -53,11 +53,24 @@ def colour_name(text: str) -> str:
     return name
 
 
-def open_wardrobe() -> Wardrobe:
-    """The wardrobe at the data folder (``--data-dir`` / WARDROBE_HOME); analyser lazy."""
+def open_wardrobe(create: bool = False) -> Wardrobe:
+    """The wardrobe at the data folder (``--data-dir`` / WARDROBE_HOME); analyser lazy.
+    A folder named there that does not exist is an error unless ``create`` (import):
+    a mistyped or unmounted path listed an empty wardrobe, made on the spot."""
+    import errno
+    import os
+
     from .. import paths
     from ..service import Wardrobe
 
+    home = paths.chosen_home()
+    if not create and paths.ENV_HOME in os.environ and not home.exists():
+        raise FileNotFoundError(
+            errno.ENOENT,
+            "no wardrobe here: the folder does not exist (check --data-dir or "
+            f"${paths.ENV_HOME}; `import` starts a wardrobe in it)",
+            str(home),
+        )
     # A command is short-lived: index builds run in the foreground, once, at close.
     return Wardrobe(paths.data_home(), background_index=False)
 
@@ -139,7 +152,7 @@ def import_report_json(report: ImportReport) -> dict[str, list[dict[str, Any]]]:
 def _cmd_import(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    with open_wardrobe() as w:
+    with open_wardrobe(create=True) as w:
         exports: list[Path] = []
         files = w.expand_paths([Path(p) for p in args.paths], exports)
         if not files:
