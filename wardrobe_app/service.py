@@ -192,6 +192,12 @@ class RepairResult:
 
 
 @dataclasses.dataclass(frozen=True)
+class ReindexResult:
+    embedded: int  # garments given a vector of the current embedder
+    unreadable: list[int]  # garment ids whose cut-out could not be read (see ``verify``)
+
+
+@dataclasses.dataclass(frozen=True)
 class ExportResult:
     csv_path: Path
     garments: int  # rows written
@@ -317,7 +323,11 @@ class Wardrobe:
                 if not self._closed:
                     self._reset_index(analyser.dim)
 
-    def _embed_ids(self, analyser: Analyser, ids: list[int]) -> int:
+    def _embed_ids(
+        self, analyser: Analyser, ids: list[int], unreadable: list[int] | None = None
+    ) -> int:
+        """Embed the cut-outs of garments ``ids``; returns how many got a vector. Those
+        whose cut-out cannot be read are appended to ``unreadable`` where given."""
         done = 0
         version = analyser.embedder_version
         for start in range(0, len(ids), EMBED_BATCH):
@@ -334,6 +344,8 @@ class Wardrobe:
                     cutout = read_png(self.store.files.abspath(cutout_path))
                 except OSError as exc:
                     log.warning("garment %d: cut-out unreadable (%s)", gid, exc)
+                    if unreadable is not None:
+                        unreadable.append(gid)
                     # A vector of this embedder stays good (it still finds the garment
                     # and is found); only one of another embedder's space must go.
                     if old_version != version:
@@ -1166,18 +1178,21 @@ class Wardrobe:
                 results.append(self._hits(s, pairs, min_score))
         return analysis, results
 
-    def reindex(self) -> int:
-        """Re-embed every garment with the current embedder and rebuild the index."""
+    def reindex(self) -> ReindexResult:
+        """Re-embed every garment with the current embedder and rebuild the index. A
+        garment whose cut-out cannot be read keeps a vector of this embedder, if it has
+        one, and is listed as unreadable."""
         analyser = self.analyser
+        unreadable: list[int] = []
         with self._lock:
             with self.store.session() as s:
                 ids = list(s.scalars(select(Garment.id).order_by(Garment.id)))
-            count = self._embed_ids(analyser, ids)
+            count = self._embed_ids(analyser, ids, unreadable)
             self._vector_version = analyser.embedder_version
             self._reset_index(analyser.dim)
             if self._index is not None:
                 self._index.rebuild(wait=not self._background_index)
-        return count
+        return ReindexResult(count, sorted(unreadable))
 
     # -- export ------------------------------------------------------------------------
     def export(self, directory: Path) -> ExportResult:

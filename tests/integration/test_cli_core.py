@@ -212,6 +212,11 @@ def test_list_show_delete_export_reindex(cli: Run, batch: dict[str, Path], tmp_p
 
     rc, out, _ = cli("reindex")
     assert rc == 0 and "re-embedded 6" in out
+    first = json.loads(cli("list", "--json")[1])[0]
+    Path(first["cutout_path"]).unlink()
+    rc, out, err = cli("reindex")  # a garment it cannot embed again is named, not passed over
+    assert rc == 1 and "re-embedded 5" in out
+    assert f"1 garment(s) skipped, their cut-out is missing or damaged: #{first['id']}" in err
 
 
 def test_cli_subprocess_uses_env_analyser_without_torch(

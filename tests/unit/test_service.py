@@ -645,7 +645,7 @@ def test_new_embedder_version_reembeds(make_wardrobe: MakeWardrobe, photos: Phot
     with w.store.session() as s:
         assert set(s.scalars(select(Garment.vector_version))) == {"fake-2"}
     assert_matches_brute_force(w)
-    assert w.reindex() == 9 and new.embedded == 18
+    assert w.reindex() == service.ReindexResult(9, []) and new.embedded == 18
     assert_matches_brute_force(w)
 
 
@@ -656,7 +656,7 @@ def test_reindex_keeps_a_good_vector_whose_cut_out_file_is_lost(
     w.import_paths(photos(3))
     before = w.similar(2, k=3)
     w.garment(2).cutout_path.unlink()
-    assert w.reindex() == 5  # the other five re-embedded
+    assert w.reindex() == service.ReindexResult(5, [2])  # the other five re-embedded
     assert [h.garment.id for h in w.similar(2, k=3)] == [h.garment.id for h in before]
     assert 2 in {h.garment.id for h in w.similar(4, k=3) + w.similar(6, k=3)}
     w.close()
@@ -705,7 +705,7 @@ def test_empty_wardrobe(wardrobe: Wardrobe, photos: Photos, tmp_path: Path) -> N
     assert wardrobe.similar_many([], 3) == {}
     analysis, results = wardrobe.similar_to_photo(photos(1)[0])
     assert len(analysis.garments) == 2 and results == [[], []]
-    assert wardrobe.reindex() == 0
+    assert wardrobe.reindex() == service.ReindexResult(0, [])
     assert wardrobe.export(tmp_path / "out").csv_path.read_text().startswith("id,")
     assert wardrobe.stats() == {"photos": 0, "garments": 0, "top": 0, "bottom": 0, "one-piece": 0}
 

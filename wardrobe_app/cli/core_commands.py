@@ -404,9 +404,19 @@ def _verify_advice(report: Any) -> list[str]:
 
 def _cmd_reindex(args: argparse.Namespace) -> int:
     with open_wardrobe() as w:
-        n = w.reindex()
+        result = w.reindex()
         version = w.analyser.embedder_version
-    print(f"re-embedded {n} garment(s) with {version}")
+    print(f"re-embedded {result.embedded} garment(s) with {version}")
+    if result.unreadable:
+        # Without a readable cut-out a garment cannot be embedded again; the user should
+        # know which ones, and where to look, rather than find them missing from `similar`.
+        ids = ", ".join(f"#{gid}" for gid in result.unreadable)
+        print(
+            f"{len(result.unreadable)} garment(s) skipped, their cut-out is missing or "
+            f"damaged: {ids} (run `wardrobe-cli verify`)",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 
