@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -245,6 +246,26 @@ def test_sweep_never_touches_files_it_did_not_name(tmp_path: Path) -> None:
     assert all(path.read_text() == "mine" for path in theirs)
     assert (tmp_path / "files" / "2024").is_dir()
     assert not fs.abspath(ours).parent.exists()  # our emptied shard goes
+
+
+def test_listing_the_stored_files_asks_the_disk_once_per_folder_not_per_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every start sweeps the store: a stat() per file made each wardrobe-cli command
+    # 0.26 s slower on 3,600 garments (16,000 files), more with a cold disk cache.
+    fs = FileStore(tmp_path)
+    rels = {fs.put_bytes(f"file {i}".encode(), ".png")[0] for i in range(60)}
+    stats: list[object] = []
+    real_stat = os.stat
+
+    def counting_stat(path: object, *args: object, **kwargs: object) -> os.stat_result:
+        stats.append(path)
+        return real_stat(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "stat", counting_stat)
+    assert set(fs.all_files()) == rels
+    assert fs.sweep(rels) == 0
+    assert len(stats) < 10, f"{len(stats)} stat() calls for {len(rels)} files"
 
 
 def test_startup_cleanup_purges_soft_deleted_and_orphans(tmp_path: Path) -> None:

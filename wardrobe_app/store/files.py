@@ -184,15 +184,24 @@ class FileStore:
             p for p in self.incoming.iterdir() if _TEMP_NAME.fullmatch(p.name) and p.is_file()
         )
 
-    def _stored_entries(self) -> Iterator[tuple[str, Path]]:
-        """(relative path, path) of each file named as this store names them."""
-        for shard in sorted(self.root.iterdir()):
-            if not (shard.is_dir() and _SHARD_NAME.fullmatch(shard.name)):
-                continue
-            for entry in sorted(shard.iterdir()):
+    def _stored_entries(self) -> Iterator[tuple[str, str]]:
+        """(relative path, path) of each file named as this store names them.
+
+        Every start (each ``wardrobe-cli`` command) lists them all: ``os.scandir`` tells
+        a file from the folder's own listing, where ``Path.is_file`` asked the disk once
+        per file (16,000 files of 3,600 garments: 150 ms of a 210 ms start, warm)."""
+        with os.scandir(self.root) as it:
+            shards = sorted(
+                (s for s in it if _SHARD_NAME.fullmatch(s.name) and s.is_dir()),
+                key=lambda s: s.name,
+            )
+        for shard in shards:
+            with os.scandir(shard.path) as it:
+                entries = sorted(it, key=lambda e: e.name)
+            for entry in entries:
                 named = _STORED_NAME.fullmatch(entry.name)
                 if named and named.group(1) == shard.name and entry.is_file():
-                    yield f"{FILES}/{shard.name}/{entry.name}", entry
+                    yield f"{FILES}/{shard.name}/{entry.name}", entry.path
 
     def sweep(self, referenced: set[str]) -> int:
         """Delete this store's temporary files and the stored files no row references;
@@ -202,14 +211,15 @@ class FileStore:
             with contextlib.suppress(OSError):
                 tmp.unlink()
                 removed += 1
-        for rel, entry in list(self._stored_entries()):
+        for rel, path in list(self._stored_entries()):
             if rel in referenced:
                 continue
             with contextlib.suppress(OSError):
-                entry.unlink()
+                os.unlink(path)
                 removed += 1
-        for shard in self.root.iterdir():
-            if shard.is_dir() and _SHARD_NAME.fullmatch(shard.name):
-                with contextlib.suppress(OSError):
-                    shard.rmdir()  # only succeeds when empty
+        with os.scandir(self.root) as it:
+            shards = [s.path for s in it if _SHARD_NAME.fullmatch(s.name) and s.is_dir()]
+        for shard in shards:
+            with contextlib.suppress(OSError):
+                os.rmdir(shard)  # only succeeds when empty
         return removed
