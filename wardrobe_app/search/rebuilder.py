@@ -56,6 +56,13 @@ class Rebuilder:
             return self._cond.wait_for(lambda: self._done >= ticket or self._closed, timeout) \
                 and self._done >= ticket
 
+    def hurry(self) -> None:
+        """Let a pending (delayed) run start now."""
+        with self._cond:
+            if self._due is not None:
+                self._due = time.monotonic()
+                self._cond.notify_all()
+
     def wait_idle(self, timeout: float | None = None) -> bool:
         """Until nothing is pending or running (True), or the timeout passes (False)."""
         with self._cond:
