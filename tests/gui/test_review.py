@@ -10,6 +10,7 @@ from conftest import SlowAnalyser
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 
+from wardrobe_app.ui.import_controller import REFRESH_EVERY
 from wardrobe_app.ui.review_dialog import ReviewDialog
 
 
@@ -101,6 +102,25 @@ def test_accept_all_saves_the_rest_including_photos_still_analysing(make_app, qt
     assert summary.photos == 5
     assert summary.garments == 9
     assert parts.session.count() == 9
+
+
+def test_accept_all_lists_the_grid_again_once_not_after_every_photo(
+    make_app, qtbot, photos, monkeypatch
+):
+    # Each save refreshed the grid: 61 listings of a 3,000-garment wardrobe for 60 photos
+    # accepted at once (tests/benchmarks/grid_during_import.py), 10 s of a core.
+    parts = make_app(review=True)
+    w = parts.window
+    qtbot.waitUntil(w.browse.is_current)
+    listings: list[int] = []
+    refresh = w.browse.refresh
+    monkeypatch.setattr(w.browse, "refresh", lambda: listings.append(1) or refresh())
+    dialog = start_review(qtbot, w, photos(12))
+    with qtbot.waitSignal(w.importer.finished, timeout=30_000):
+        dialog.accept_all_button.click()
+    qtbot.waitUntil(lambda: w.browse.is_current() and w.browse.model.rowCount() == 24)
+    qtbot.wait(int(REFRESH_EVERY * 1000) + 300)  # no refresh left pending either
+    assert len(listings) <= 3, f"{len(listings)} listings for 12 photos"
 
 
 def test_stop_discards_unreviewed_photos(make_app, qtbot, photos):
