@@ -51,7 +51,11 @@ def _colour_hex(name: str, records: list[GarmentRecord]) -> str:
 
 
 class GarmentGrid(QListView):
-    """The grid: icon mode, uniform cells, batched layout for large wardrobes."""
+    """The grid: icon mode, uniform cells, laid out in one pass.
+
+    Not Qt's batched layout: it broke a row at the end of each batch (a short row of
+    misplaced cards every 400 garments), and a scroll position restored after a listing
+    was clamped to the first batch. One pass over 4,300 uniform cells takes 7-16 ms."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -60,8 +64,6 @@ class GarmentGrid(QListView):
         self.setResizeMode(QListView.ResizeMode.Adjust)
         self.setMovement(QListView.Movement.Static)
         self.setUniformItemSizes(True)
-        self.setLayoutMode(QListView.LayoutMode.Batched)
-        self.setBatchSize(400)
         self.setSpacing(4)
         self.setWrapping(True)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -239,7 +241,7 @@ class BrowsePage(QWidget):
             self._restore_selection(selected, current, current_row)
             self.grid.setAutoScroll(True)
             if scroll > 0:
-                self.grid.doItemsLayout()  # the batched layout would clamp the value
+                self.grid.doItemsLayout()  # now: a layout still due would clamp the value
                 self.grid.verticalScrollBar().setValue(scroll)
         self._shown_generation = listing.generation
         # A model reset drops the selection without a signal: say what is selected now,
