@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -12,6 +14,8 @@ from wardrobe_app.vision.colours import (
     dominant_colours,
     palette_hex,
 )
+from wardrobe_app.vision.garments import garment_from_mask
+from wardrobe_app.vision.pipeline import PhotoAnalyser
 
 
 def _patch(colour: tuple[int, int, int], h: int = 40, w: int = 40) -> np.ndarray:
@@ -88,6 +92,42 @@ def test_palette_names_of_common_garment_colours(
     assert colour_names(np.array([rgb]))[0] in allowed
 
 
+# Navy garments as item photos show them (indoors: dark, a little blue): jacket, blazer,
+# trousers, polo of the test senders' photos.
+ITEM_PHOTO_NAVY = [(26, 36, 41), (32, 45, 54), (22, 35, 46), (36, 44, 56)]
+
+
+@pytest.mark.parametrize("rgb", ITEM_PHOTO_NAVY)
+def test_dark_dull_navy_of_item_photos_is_navy_not_black(rgb: tuple[int, int, int]) -> None:
+    assert colour_names(np.array([rgb]), item_photo=True)[0] == "navy"
+    colours = dominant_colours(_patch(rgb), np.ones((40, 40), bool), item_photo=True)
+    assert [c.name for c in colours] == ["navy"]
+
+
+def test_outfit_photos_keep_black_for_dark_dull_blue() -> None:
+    # Black clothes in street daylight look as blue; outfit photos keep the plain palette.
+    assert colour_names(np.array(ITEM_PHOTO_NAVY)) == ["black"] * len(ITEM_PHOTO_NAVY)
+
+
+@pytest.mark.parametrize(
+    "rgb", [(32, 32, 32), (21, 19, 21), (33, 32, 34), (22, 27, 21), (40, 39, 40)]
+)
+def test_neutral_dark_garments_stay_black_in_item_photos(rgb: tuple[int, int, int]) -> None:
+    assert colour_names(np.array([rgb]), item_photo=True)[0] == "black"
+
+
+def test_item_photo_garment_is_named_with_item_references() -> None:
+    rgb = np.full((60, 60, 3), 230, np.uint8)
+    rgb[10:50, 10:50] = ITEM_PHOTO_NAVY[0]
+    mask = np.zeros((60, 60), bool)
+    mask[10:50, 10:50] = True
+    item = garment_from_mask(rgb, mask, "top", item_photo=True)
+    worn = garment_from_mask(rgb, mask, "top")
+    assert item is not None and worn is not None
+    assert [c.name for c in item.colours] == ["navy"]
+    assert [c.name for c in worn.colours] == ["black"]
+
+
 def test_palette_swatches_name_themselves() -> None:
     assert len(PALETTE_NAMES) == len(set(PALETTE_NAMES)) >= 18
     swatches = np.array(
@@ -104,3 +144,30 @@ def test_ciede2000_reference_pairs() -> None:
     lab2 = np.array([[50, 0, -82.7485], [50, 0, -82.7485], [0.9033, -0.0636, -0.5514]])
     got = np.diag(ciede2000(lab1, lab2))
     assert got == pytest.approx([2.0425, 1.0000, 0.9082], abs=1e-4)
+
+
+class _StubEmbedder:
+    """Says "a top" to every photo: enough for the item path to name its colours."""
+
+    def features(self, items: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+        return np.zeros((len(items), 4), np.float32)
+
+    def classify_category(
+        self, features: np.ndarray, categories: object = None, worn: bool = False
+    ) -> tuple[np.ndarray, list[str | None]]:
+        return np.tile([0.9, 0.05, 0.03, 0.02], (len(features), 1)), ["T-Shirt"] * len(features)
+
+    def is_garment(self, features: np.ndarray) -> np.ndarray:
+        return np.ones(len(features), bool)
+
+    def combine(self, features: np.ndarray, colours: np.ndarray) -> np.ndarray:
+        return np.zeros((len(features), 8), np.float32)
+
+
+def test_item_photo_of_a_navy_garment_names_it_navy() -> None:
+    rgb = np.full((200, 160, 3), 215, np.uint8)  # a pale bed sheet
+    rgb[40:170, 30:130] = ITEM_PHOTO_NAVY[0]
+    analyser = PhotoAnalyser(segmenter=None, embedder=_StubEmbedder())  # type: ignore[arg-type]
+    analysis = analyser.analyse_rgb(rgb, Path("navy-jacket.jpg"), "item")
+    assert len(analysis.garments) == 1
+    assert analysis.garments[0].colours[0].name == "navy"

@@ -45,6 +45,13 @@ _PALETTE: dict[str, list[tuple[int, int, int]]] = {
 
 PALETTE_NAMES: list[str] = list(_PALETTE)
 
+# Extra references for item photos (one garment laid flat or hung, at home). Navy
+# photographed indoors is dark and only a little blue (#1a2429, #16232e): nearer black's
+# references than navy's, so navy jackets, blazers and jeans were named black. Black clothes
+# in street daylight look just as blue, so outfit photos keep the plain palette (figures:
+# the embedder's MODEL.md, "Colour names of item photos").
+_ITEM_PHOTO_EXTRA: dict[str, list[tuple[int, int, int]]] = {"navy": [(24, 34, 46)]}
+
 
 def _hex(rgb: np.ndarray | tuple[int, int, int]) -> str:
     r, g, b = (round(float(v)) for v in rgb)
@@ -111,13 +118,21 @@ def ciede2000(lab1: np.ndarray, lab2: np.ndarray) -> np.ndarray:
 
 _REF_NAMES = [name for name, refs in _PALETTE.items() for _ in refs]
 _REF_LAB = rgb_to_lab(np.array([c for refs in _PALETTE.values() for c in refs]))
+_ITEM_REF_NAMES = _REF_NAMES + [name for name, refs in _ITEM_PHOTO_EXTRA.items() for _ in refs]
+_ITEM_REF_LAB = np.concatenate(
+    [_REF_LAB, rgb_to_lab(np.array([c for refs in _ITEM_PHOTO_EXTRA.values() for c in refs]))]
+)
 
 
-def colour_names(rgb: np.ndarray) -> list[str]:
-    """Palette name of each (N, 3) sRGB colour: nearest reference by CIEDE2000."""
+def colour_names(rgb: np.ndarray, item_photo: bool = False) -> list[str]:
+    """Palette name of each (N, 3) sRGB colour: nearest reference by CIEDE2000.
+
+    ``item_photo``: the colours are of a garment photographed on its own (at home), which
+    adds the references of ``_ITEM_PHOTO_EXTRA``."""
+    names, refs = (_ITEM_REF_NAMES, _ITEM_REF_LAB) if item_photo else (_REF_NAMES, _REF_LAB)
     lab = rgb_to_lab(np.asarray(rgb).reshape(-1, 3))
-    nearest = ciede2000(lab, _REF_LAB).argmin(axis=1)
-    return [_REF_NAMES[i] for i in nearest]
+    nearest = ciede2000(lab, refs).argmin(axis=1)
+    return [names[i] for i in nearest]
 
 
 def _kmeans(points: np.ndarray, k: int) -> np.ndarray:
@@ -133,7 +148,12 @@ def _kmeans(points: np.ndarray, k: int) -> np.ndarray:
 
 
 def dominant_colours(
-    rgb: np.ndarray, mask: np.ndarray, k: int = 3, max_pixels: int = 20000
+    rgb: np.ndarray,
+    mask: np.ndarray,
+    k: int = 3,
+    max_pixels: int = 20000,
+    *,
+    item_photo: bool = False,
 ) -> list[Colour]:
     """The garment's main colours, largest share first.
 
@@ -156,7 +176,7 @@ def dominant_colours(
     means = np.array([pixels[assign == j].mean(axis=0) for j in used])
     shares = counts[used] / len(pixels)
     merged: dict[str, tuple[float, np.ndarray]] = {}
-    for name, mean, share in zip(colour_names(means), means, shares, strict=True):
+    for name, mean, share in zip(colour_names(means, item_photo), means, shares, strict=True):
         old_share, old_sum = merged.get(name, (0.0, np.zeros(3)))
         merged[name] = (old_share + share, old_sum + mean * share)
     colours = [

@@ -136,17 +136,23 @@ def make_cutout(rgb: np.ndarray, mask: np.ndarray, box: tuple[int, int, int, int
 
 
 def garment_of_mask(
-    rgb: np.ndarray, mask: np.ndarray, category: Category, confidence: float = 1.0
+    rgb: np.ndarray,
+    mask: np.ndarray,
+    category: Category,
+    confidence: float = 1.0,
+    *,
+    item_photo: bool = False,
 ) -> DetectedGarment:
     """A garment from a clean mask at the photo's size, as it is: its box, cut-out and
-    colours (``garment_from_mask`` cleans a rough mask first)."""
+    colours (``garment_from_mask`` cleans a rough mask first). ``item_photo``: the photo
+    shows the garment on its own (colours are named as in ``dominant_colours``)."""
     box = tight_box(mask)
     return DetectedGarment(
         category=category,
         mask=mask,
         box=box,
         cutout=make_cutout(rgb, mask, box),
-        colours=dominant_colours(rgb, mask),
+        colours=dominant_colours(rgb, mask, item_photo=item_photo),
         confidence=confidence,
     )
 
@@ -232,7 +238,12 @@ def extract_garments(
 
 
 def garment_from_mask(
-    rgb: np.ndarray, mask: np.ndarray, category: Category, *, min_area_fraction: float = 0.004
+    rgb: np.ndarray,
+    mask: np.ndarray,
+    category: Category,
+    *,
+    min_area_fraction: float = 0.004,
+    item_photo: bool = False,
 ) -> DetectedGarment | None:
     """A garment from a mask found elsewhere (e.g. GrabCut on an item photo), cleaned and
     cut out like the segmenter's; None when the mask is empty or a speck."""
@@ -250,7 +261,7 @@ def garment_from_mask(
     small = select_components(clean_mask(small), min_area)
     if not small.any():
         return None
-    return garment_of_mask(rgb, _to_size(small, full.shape), category)
+    return garment_of_mask(rgb, _to_size(small, full.shape), category, item_photo=item_photo)
 
 
 def make_thumbnail(cutout: np.ndarray, size: int = 256) -> np.ndarray:

@@ -122,7 +122,7 @@ class PhotoAnalyser:
         best = int(probs[0].argmax())
         if best == len(CATEGORIES) or not self.embedder.is_garment(features)[0]:
             return [], NO_GARMENT_MESSAGE
-        garment = garment_from_mask(rgb, mask, CATEGORIES[best])
+        garment = garment_from_mask(rgb, mask, CATEGORIES[best], item_photo=True)
         if garment is None:
             return [], NO_GARMENT_MESSAGE
         garment.confidence = float(probs[0, best])
