@@ -849,3 +849,22 @@ def test_a_garment_whose_files_were_damaged_says_so(make_app, qtbot, photos):
     assert not view.photo_mode.isEnabled()
     assert view.photo_mode.toolTip() == "The original photo is missing or damaged"
     assert not parts.reporter.errors
+
+
+def test_a_long_name_or_file_name_does_not_widen_the_window(make_app, qtbot, photos, tmp_path):
+    # A garment named at length (typed in its page) or a photo with a long file name
+    # (shown while it is imported) set the window's minimum width to the whole text:
+    # the window grew past a 1366 px screen as the user typed, the form running off it.
+    long_name = ("My favourite vintage oversized knitted winter cardigan " * 4).strip()
+    parts = app_with_photos(make_app, qtbot, photos, 1)
+    w = parts.window
+    narrow = w.minimumSizeHint().width()
+    record = parts.session.wardrobe.update_garment(w.browse.model.record(0).id, name=long_name)
+    w.open_garment(record)
+    assert w.minimumSizeHint().width() <= narrow
+    assert w.garment_view.title.text() == long_name  # whole, where it is read from
+    assert w.garment_view.title.toolTip() == long_name  # and for the eye where shortened
+    w.progress.begin("Preparing 1 item…")
+    w.progress.set_progress(0, 1, f"{long_name}.jpg")
+    assert w.minimumSizeHint().width() <= narrow
+    w.progress.end()

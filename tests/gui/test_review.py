@@ -422,3 +422,16 @@ def test_a_photo_an_import_found_nothing_in_can_be_reviewed_again(make_app, qtbo
     assert done.args[0].garments == 1 and not done.args[0].duplicates
     assert wardrobe.stats()["photos"] == 1 and wardrobe.count() == 1
     assert wardrobe.find_duplicate(photo) is not None
+
+
+def test_a_long_file_name_does_not_widen_the_review(make_app, qtbot, photos, tmp_path):
+    # "Photo 1 of 2: <file name>" set the dialog's minimum width to the whole name: a
+    # long one pushed the buttons past the edge of a laptop's screen.
+    parts = make_app(review=True)
+    w = parts.window
+    name = "a very long file name of my summer holiday outfit photo " * 4
+    long_named = photos(1)[0].rename(tmp_path / "in" / f"{name}.jpg")
+    dialog = start_review(qtbot, w, [long_named])
+    assert name in dialog.header.text()
+    assert dialog.minimumSizeHint().width() <= 1000
+    dialog.stop()

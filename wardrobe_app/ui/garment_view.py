@@ -32,6 +32,7 @@ from ..service import SIMILAR_FLOOR
 from ..store.database import storage_trouble
 from ..types import CATEGORIES, GarmentRecord, SimilarHit
 from .ask import ask_yes
+from .elided_label import ElidedLabel
 from .garment_model import display_name
 from .garment_strip import GarmentStrip
 from .icons import dot_html, dot_icon, heart_icon, line_icon, standard
@@ -138,7 +139,7 @@ class GarmentView(QWidget):
         self.back_button.setAutoRaise(True)
         self.back_button.setToolTip("Back to the grid (Esc)")
         self.back_button.clicked.connect(self._go_back)
-        self.title = QLabel(self)
+        self.title = ElidedLabel(parent=self)  # a long name must not widen the window
         self.title.setObjectName("garmentTitle")
         tf = QFont(self.title.font())
         tf.setPointSizeF(tf.pointSizeF() * 1.5)

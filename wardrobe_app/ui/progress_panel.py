@@ -4,8 +4,9 @@ and a Cancel button."""
 from __future__ import annotations
 
 from PySide6.QtCore import Signal, Slot
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QStyle, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QPushButton, QStyle, QWidget
 
+from .elided_label import ElidedLabel
 from .icons import standard
 
 
@@ -14,7 +15,7 @@ class ProgressPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.label = QLabel(self)
+        self.label = ElidedLabel(parent=self)  # a long file name must not widen the window
         self.label.setObjectName("progressLabel")
         self.label.setMinimumWidth(260)
         self.bar = QProgressBar(self)

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from ..types import CATEGORIES, Category, DetectedGarment, PhotoAnalysis
 from ..vision.merge import recategorise
 from .ask import ask_yes
+from .elided_label import ElidedLabel
 from .icons import dot_icon, standard
 from .image_view import ImageView
 from .imaging import fit_image, preview_pair, rgb_to_qimage
@@ -165,7 +166,7 @@ class ReviewDialog(QDialog):
         self._replacing = False
         self._unticked: list[DetectedGarment] = []
 
-        self.header = QLabel(self)
+        self.header = ElidedLabel(parent=self)  # a long file name: shortened, not wider
         self.header.setObjectName("reviewHeader")
         hf = QFont(self.header.font())
         hf.setPointSizeF(hf.pointSizeF() * 1.25)
