@@ -868,3 +868,33 @@ def test_a_long_name_or_file_name_does_not_widen_the_window(make_app, qtbot, pho
     w.progress.set_progress(0, 1, f"{long_name}.jpg")
     assert w.minimumSizeHint().width() <= narrow
     w.progress.end()
+
+
+def test_a_screen_reader_hears_what_a_card_shows(make_app, qtbot, photos):
+    # The cards draw their category, type, colours, favourite heart and similarity
+    # badge; to a screen reader each was its name alone, in lists without a name.
+    from PySide6.QtGui import QAccessible
+
+    parts = app_with_photos(make_app, qtbot, photos, 4)
+    w = parts.window
+    record = w.browse.model.record(0)
+    parts.session.wardrobe.update_garment(record.id, favourite=True)
+    parts.session.notify_changed()
+    qtbot.waitUntil(lambda: w.browse.model.record(0).favourite, timeout=5000)
+    grid = QAccessible.queryAccessibleInterface(w.browse.grid)
+    assert grid.text(QAccessible.Text.Name) == "Garments"
+    card = w.browse.model.record(0)
+    said = grid.child(0).text(QAccessible.Text.Description)
+    assert card.category in said.lower() and "favourite" in said
+    assert all(c.name in said for c in card.colours)
+    w.open_garment(card)
+    view = w.garment_view
+    qtbot.waitUntil(lambda: view.similar.model.rowCount() > 0, timeout=5000)
+    similar = QAccessible.queryAccessibleInterface(view.similar.view)
+    assert similar.text(QAccessible.Text.Name) == "Similar items"
+    score = view.similar.model.index(0, 0).data(GarmentRoles.Score)
+    assert f"{score:.0%} similar" in similar.child(0).text(QAccessible.Text.Description)
+    assert (
+        QAccessible.queryAccessibleInterface(view.worn_with.view).text(QAccessible.Text.Name)
+        == "Worn with"
+    )

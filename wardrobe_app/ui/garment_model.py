@@ -58,6 +58,19 @@ def subtitle(record: GarmentRecord) -> str:
     return " · ".join(parts)
 
 
+def spoken_details(record: GarmentRecord, score: float | None = None) -> str:
+    """What a card draws beside its name, for a screen reader: "Top · T-Shirt, colours
+    navy, white, favourite, 67% similar"."""
+    parts = [subtitle(record)]
+    if record.colours:
+        parts.append("colours " + ", ".join(c.name for c in record.colours))
+    if record.favourite:
+        parts.append("favourite")
+    if score is not None:
+        parts.append(f"{score:.0%} similar")
+    return ", ".join(parts)
+
+
 class GarmentListModel(QAbstractListModel):
     def __init__(
         self, thumbnails: ThumbnailCache | None = None, parent: QObject | None = None
@@ -133,6 +146,8 @@ class GarmentListModel(QAbstractListModel):
             if score is not None:
                 tip += f"\nSimilarity: {score:.0%}"
             return tip
+        if role == Qt.ItemDataRole.AccessibleDescriptionRole:
+            return spoken_details(rec, self._scores[index.row()])
         if role == Qt.ItemDataRole.DecorationRole:
             if self.thumbnails is None:
                 return None

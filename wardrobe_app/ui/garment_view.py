@@ -243,6 +243,7 @@ class GarmentView(QWidget):
             empty_text="Not worn with anything else in your photos",
         )
         self.worn_with.setObjectName("wornWith")
+        self.worn_with.view.setAccessibleName("Worn with")
         self.worn_with.garmentClicked.connect(self.openGarment)
         right = QVBoxLayout()
         right.addLayout(form)
@@ -282,6 +283,7 @@ class GarmentView(QWidget):
         sim_header.addWidget(self.any_category)
         self.similar = GarmentStrip(None, thumb=110, parent=self, empty_text="Nothing similar yet")
         self.similar.setObjectName("similarStrip")
+        self.similar.view.setAccessibleName("Similar items")
         self.similar.garmentClicked.connect(self.openGarment)
 
         layout = QVBoxLayout(self)

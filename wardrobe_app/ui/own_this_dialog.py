@@ -101,6 +101,7 @@ class MatchRow(QFrame):
             empty_text="Nothing of this category in your wardrobe comes close",
         )
         self.strip.setObjectName("matchStrip")
+        self.strip.view.setAccessibleName("Closest in your wardrobe")
         self.strip.set_records([h.garment for h in hits], [h.score for h in hits])
         head = QHBoxLayout()
         head.addWidget(cat)
