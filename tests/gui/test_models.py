@@ -113,6 +113,23 @@ def test_thumbnails_load_off_the_gui_thread_and_are_cached(qtbot, thumb_files):
     runner.shutdown()
 
 
+@pytest.mark.parametrize("ratio", [1.0, 1.5, 2.0])
+def test_thumbnails_are_sharp_on_a_high_dpi_screen(qtbot, tmp_path, ratio):
+    # Loaded at 148 px whatever the screen: at 150 % or 200 % scaling the cards showed a
+    # 148 px picture stretched over 222 or 296 pixels, blurred (the stored thumbnail has
+    # 256). Now loaded for the screen's pixels, drawn at the same size in the card.
+    big = tmp_path / "big.png"
+    Image.fromarray(np.full((256, 128, 3), 120, np.uint8)).save(big)
+    runner = TaskRunner()
+    cache = ThumbnailCache(runner, QSize(148, 148), ratio=ratio)
+    cache.get(big)
+    qtbot.waitUntil(lambda: cache.peek(big) is not None, timeout=5000)
+    pm = cache.peek(big)
+    assert pm.height() == min(256, round(148 * ratio))  # the screen's pixels, not stretched
+    assert pm.deviceIndependentSize().toSize() == QSize(74, 148)  # the card's size
+    runner.shutdown()
+
+
 def test_broken_thumbnail_gets_a_null_pixmap_not_an_error(qtbot, tmp_path):
     runner = TaskRunner()
     cache = ThumbnailCache(runner, QSize(30, 30))

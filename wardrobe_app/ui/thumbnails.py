@@ -14,7 +14,7 @@ from collections import OrderedDict, deque
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QSize, Signal, Slot
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtGui import QGuiApplication, QImage, QPixmap
 
 from .imaging import load_scaled
 from .workers import Queue, TaskRunner, WorkerContext
@@ -27,11 +27,23 @@ class ThumbnailCache(QObject):
     loaded = Signal(str)  # the path (as str) whose thumbnail is now cached
 
     def __init__(
-        self, runner: TaskRunner, size: QSize, capacity: int = 800, parent: QObject | None = None
+        self,
+        runner: TaskRunner,
+        size: QSize,
+        capacity: int = 800,
+        parent: QObject | None = None,
+        ratio: float | None = None,
     ) -> None:
         super().__init__(parent)
         self.runner = runner
-        self.size = QSize(size)
+        self.size = QSize(size)  # in the cards' (device-independent) pixels
+        # The screen's pixels per card pixel (1.5 at 150 % scaling): thumbnails are read
+        # for those, or a 148 px picture is stretched over 296 pixels, blurred.
+        if ratio is None:
+            app = QGuiApplication.instance()
+            ratio = app.devicePixelRatio() if isinstance(app, QGuiApplication) else 1.0
+        self.ratio = max(1.0, ratio)
+        self._load_box = QSize(round(size.width() * self.ratio), round(size.height() * self.ratio))
         self.capacity = capacity
         self._cache: OrderedDict[str, QPixmap] = OrderedDict()
         self._lock = threading.Lock()
@@ -95,17 +107,27 @@ class ThumbnailCache(QObject):
                     return
                 key = self._stack.pop()
             try:
-                image = load_scaled(Path(key), self.size)
+                image = load_scaled(Path(key), self._load_box)
             except Exception:  # an unreadable file gets the "broken" marker below
                 image = QImage()
             ctx.partial((key, image))
+
+    def _pixmap(self, image: QImage) -> QPixmap:
+        """The picture at the cards' size: as many screen pixels as it has, up to the
+        screen's ratio (a smaller file is drawn at its own size, as before)."""
+        if image.isNull():
+            return QPixmap()
+        pixmap = QPixmap.fromImage(image)
+        fit = max(image.width() / self.size.width(), image.height() / self.size.height())
+        pixmap.setDevicePixelRatio(min(self.ratio, max(1.0, fit)))
+        return pixmap
 
     @Slot(object)
     def _on_loaded(self, item: tuple[str, QImage]) -> None:
         key, image = item
         with self._lock:
             self._pending.discard(key)
-        self._cache[key] = QPixmap.fromImage(image) if not image.isNull() else QPixmap()
+        self._cache[key] = self._pixmap(image)
         self._cache.move_to_end(key)
         while len(self._cache) > self.capacity:
             self._cache.popitem(last=False)
