@@ -593,6 +593,16 @@ def test_window_state_is_saved(make_app, qtbot):
     assert geometry is not None
 
 
+def test_the_sort_order_is_kept_for_the_next_start(make_app, qtbot):
+    # "Oldest first" or "Colour" went back to "Newest first" at every start, while the
+    # garment page's "Any category" was kept.
+    sort = make_app().window.browse.filter_bar.sort
+    sort.setCurrentIndex(sort.findData("colour"))
+    again = make_app().window.browse.filter_bar
+    assert again.sort.currentData() == "colour"
+    assert again.current_filter().sort == "colour"
+
+
 def test_grid_point_helpers_are_sane(make_app, qtbot, photos):
     """Clicking a card selects it (the delegate's cell covers the grid's cell)."""
     parts = app_with_photos(make_app, qtbot, photos, 1)

@@ -204,6 +204,14 @@ class FilterBar(QWidget):
             descending=descending if sort == "date" else False,
         )
 
+    def set_sort(self, key: str) -> None:
+        """Order by ``key`` (a key of SORTS; an unknown one is ignored), saying nothing."""
+        pos = self.sort.findData(key)
+        if pos >= 0:
+            self.sort.blockSignals(True)
+            self.sort.setCurrentIndex(pos)
+            self.sort.blockSignals(False)
+
     def is_filtering(self) -> bool:
         f = self.current_filter()
         return bool(f.categories or f.colours or f.fine_types or f.favourites_only or f.text)

@@ -310,6 +310,9 @@ class MainWindow(QMainWindow):
         )
         self.empty_page.setObjectName("emptyPage")
         self.browse = BrowsePage(self.session, self.thumbnails, self)
+        # The order the user chose stays for the next start (the filters do not).
+        self.browse.filter_bar.set_sort(self.settings.sort)
+        self.browse.filter_bar.sort.currentIndexChanged.connect(self._sort_chosen)
         self.garment_view = GarmentView(self.session, self.thumbnails, self.settings, self)
         self.pages = QStackedWidget(self)
         self.pages.addWidget(self.empty_page)
@@ -478,6 +481,10 @@ class MainWindow(QMainWindow):
         # A new category, colour or type may take it out of the filter (or add a type to
         # the filter's list): listed again on the way back, not after every keystroke.
         self._listing_stale = True
+
+    @Slot(int)
+    def _sort_chosen(self, _index: int) -> None:
+        self.settings.sort = str(self.browse.filter_bar.sort.currentData())
 
     @Slot()
     def focus_search(self) -> None:

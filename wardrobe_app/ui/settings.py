@@ -80,6 +80,15 @@ class AppSettings:
         self._s.setValue("browse/similarAnyCategory", bool(on))
 
     @property
+    def sort(self) -> str:
+        """The grid's order, a key of ``filter_bar.SORTS`` ("date", "colour", ...)."""
+        return str(self._s.value("browse/sort", "date"))
+
+    @sort.setter
+    def sort(self, key: str) -> None:
+        self._s.setValue("browse/sort", key)
+
+    @property
     def last_folder(self) -> str:
         return str(self._s.value("import/lastFolder", ""))
 
