@@ -908,3 +908,21 @@ def test_a_screen_reader_hears_what_a_card_shows(make_app, qtbot, photos):
         QAccessible.queryAccessibleInterface(view.worn_with.view).text(QAccessible.Text.Name)
         == "Worn with"
     )
+
+
+@pytest.mark.parametrize("checked", [False, True])
+def test_a_chip_shows_when_it_has_the_keyboard_focus(make_app, qtbot, photos, checked):
+    # The chips' style sheet drew no focus frame: tabbing through "Top", "Bottom",
+    # "Favourites" or the colours, nothing showed where Space would act.
+    w = app_with_photos(make_app, qtbot, photos, 1).window
+    w.activateWindow()
+    qtbot.waitUntil(lambda: w.isActiveWindow(), timeout=5000)
+    chips = w.browse.filter_bar.category_chips
+    chip, other = chips["top"], chips["bottom"]
+    chip.setChecked(checked)
+    other.setFocus(Qt.FocusReason.TabFocusReason)
+    unfocused = chip.grab().toImage()
+    chip.setFocus(Qt.FocusReason.TabFocusReason)
+    assert chip.hasFocus()
+    assert chip.grab().toImage() != unfocused
+    assert chip.size() == chips["top"].sizeHint()  # the frame takes no room of its own
