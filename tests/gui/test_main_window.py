@@ -926,3 +926,27 @@ def test_a_chip_shows_when_it_has_the_keyboard_focus(make_app, qtbot, photos, ch
     assert chip.hasFocus()
     assert chip.grab().toImage() != unfocused
     assert chip.size() == chips["top"].sizeHint()  # the frame takes no room of its own
+
+
+def test_one_garment_is_counted_in_the_singular(make_app, qtbot, photos, tmp_path, monkeypatch):
+    # "0 of 1 garments" under a filter, "Exported 1 garments" after an export.
+    from PySide6.QtWidgets import QFileDialog
+
+    parts = app_with_photos(make_app, qtbot, photos, 1)
+    w = parts.window
+    parts.session.wardrobe.delete_garments([w.browse.model.record(0).id])
+    parts.session.notify_changed()
+    wait_listed(qtbot, w, 1)
+    bar = w.browse.filter_bar
+    assert bar.count_label.text() == "1 garment"
+    bar.search.setText("nothing is called this")
+    qtbot.waitUntil(lambda: w.browse.model.rowCount() == 0, timeout=5000)
+    assert bar.count_label.text() == "0 of 1 garment"
+    monkeypatch.setattr(
+        QFileDialog,
+        "getExistingDirectory",
+        staticmethod(lambda *a, **k: str(tmp_path / "export")),
+    )
+    w.actions_["export"].trigger()
+    qtbot.waitUntil(lambda: "Exported" in w.statusBar().currentMessage(), timeout=5000)
+    assert w.statusBar().currentMessage().startswith("Exported 1 garment to ")

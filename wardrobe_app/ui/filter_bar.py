@@ -183,10 +183,11 @@ class FilterBar(QWidget):
         self.fine_type.setVisible(bool(fine_types))
 
     def set_count(self, shown: int, total: int) -> None:
+        noun = f"garment{'s' if total != 1 else ''}"
         if shown == total:
-            self.count_label.setText(f"{total} garment{'s' if total != 1 else ''}")
+            self.count_label.setText(f"{total} {noun}")
         else:
-            self.count_label.setText(f"{shown} of {total} garments")
+            self.count_label.setText(f"{shown} of {total} {noun}")
 
     # --- state -------------------------------------------------------------------------
     def current_filter(self) -> GarmentFilter:

@@ -707,7 +707,8 @@ class MainWindow(QMainWindow):
             self.statusBar().clearMessage()
             QMessageBox.warning(self, "Export stopped", f"The export stopped:\n\n{result}")
             return
-        text = f"Exported {result.garments} garments to {result.csv_path.parent}"
+        n = result.garments
+        text = f"Exported {n} garment{'s' if n != 1 else ''} to {result.csv_path.parent}"
         if result.missing_cutouts:
             text += (
                 f" ({len(result.missing_cutouts)} without a cut-out: its file is missing "
