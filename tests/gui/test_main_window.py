@@ -950,3 +950,14 @@ def test_one_garment_is_counted_in_the_singular(make_app, qtbot, photos, tmp_pat
     w.actions_["export"].trigger()
     qtbot.waitUntil(lambda: "Exported" in w.statusBar().currentMessage(), timeout=5000)
     assert w.statusBar().currentMessage().startswith("Exported 1 garment to ")
+
+
+def test_importing_the_same_photos_again_says_nothing_was_imported(make_app, qtbot, photos):
+    # "Imported 0 photos (0 garments), 2 already in the wardrobe" led with a count of
+    # nothing; the status bar (and the review's report) now say so in words.
+    parts = app_with_photos(make_app, qtbot, photos, 2)
+    summary = import_and_wait(qtbot, parts.window, photos(2))
+    assert summary.headline() == "Nothing imported: 2 already in the wardrobe"
+    assert parts.window.statusBar().currentMessage() == summary.headline()
+    summary.failed.append((Path("x.jpg"), "not a photo"))
+    assert summary.headline() == "Nothing imported: 2 already in the wardrobe, 1 failed"

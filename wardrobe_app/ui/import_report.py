@@ -43,10 +43,7 @@ class ImportSummary:
             or self.cancelled
         ):
             return "No photos found there (Wardrobe reads JPEG, PNG, HEIC, WebP, TIFF and more)"
-        parts = [
-            f"Imported {self.photos} photo{'s' if self.photos != 1 else ''} "
-            f"({self.garments} garment{'s' if self.garments != 1 else ''})"
-        ]
+        parts: list[str] = []
         if self.duplicates:
             parts.append(f"{len(self.duplicates)} already in the wardrobe")
         if self.no_garment:
@@ -57,7 +54,13 @@ class ImportSummary:
             parts.append(f"{len(self.failed)} failed")
         if self.cancelled:
             parts.append(f"{self.cancelled} cancelled")
-        return ", ".join(parts)
+        if not self.photos:  # not "Imported 0 photos (0 garments)"
+            return "Nothing imported: " + ", ".join(parts)
+        imported = (
+            f"Imported {self.photos} photo{'s' if self.photos != 1 else ''} "
+            f"({self.garments} garment{'s' if self.garments != 1 else ''})"
+        )
+        return ", ".join([imported, *parts])
 
     def needs_report(self) -> bool:
         # Duplicates after a review, which promises them "at the end". Without one, a
