@@ -435,3 +435,30 @@ def test_a_long_file_name_does_not_widen_the_review(make_app, qtbot, photos, tmp
     assert name in dialog.header.text()
     assert dialog.minimumSizeHint().width() <= 1000
     dialog.stop()
+
+
+def test_tab_goes_through_the_review_in_reading_order(make_app, qtbot, photos):
+    # The garments' scroll area took the focus, showing nothing, between "Show the
+    # garments found" and "Merge ticked into one"; and the garments (made for each
+    # photo) came last, after "Save and next", not between the photo and the merge.
+    from PySide6.QtWidgets import QApplication, QScrollArea
+
+    parts = make_app(review=True)
+    dialog = start_review(qtbot, parts.window, photos(2))
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=5000)
+    dialog.save_button.setFocus(Qt.FocusReason.TabFocusReason)
+    stops = []
+    for _ in range(14):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        stops.append(QApplication.focusWidget())
+    assert not any(isinstance(w, QScrollArea) for w in stops)
+    first = stops.index(dialog.overlay_toggle)
+    in_order = stops[first : first + 7]
+    rows = [w for row in dialog.rows for w in (row.keep, row.category)]
+    assert in_order == [dialog.overlay_toggle, *rows, dialog.merge_button, dialog.reanalyse_button]
+    # and so on for the next photo's garments
+    dialog.save_current()
+    qtbot.waitUntil(lambda: dialog.current is not None and bool(dialog.rows), timeout=10_000)
+    assert dialog.overlay_toggle.nextInFocusChain() is dialog.rows[0].keep
+    dialog.stop()

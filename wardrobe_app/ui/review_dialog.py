@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import pairwise
 from typing import cast
 
 from PySide6.QtCore import QSize, Qt, Signal, Slot
@@ -204,6 +205,7 @@ class ReviewDialog(QDialog):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(self.garment_box)
         scroll.setMinimumWidth(380)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # no empty Tab stop
         scroll.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
         self.found_label = QLabel(self)
         self.found_label.setObjectName("foundLabel")
@@ -505,6 +507,14 @@ class ReviewDialog(QDialog):
             self.rows.append(row)
             self.garment_layout.addWidget(row)
         self.garment_layout.addStretch(1)
+        # Tab in reading order: the photo's toggle, each garment, then its actions (made
+        # for each photo, the rows would otherwise come last, after "Save and next").
+        chain: list[QWidget] = [self.overlay_toggle]
+        for row in self.rows:
+            chain += [row.keep, row.category]
+        chain.append(self.merge_button)
+        for before, after in pairwise(chain):
+            QWidget.setTabOrder(before, after)
         self._update_buttons()
         if garments:
             self.found_label.setText(
