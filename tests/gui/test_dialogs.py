@@ -321,3 +321,27 @@ def test_a_photo_asked_about_while_another_is_analysed_is_looked_at_next(make_ap
     dialog.analyse_photo(second)
     qtbot.waitUntil(lambda: len(answers) == 2, timeout=20_000)
     assert answers == [first, second]
+
+
+def test_the_big_dialogs_fit_a_laptop_screen_with_a_panel(make_app, qtbot, monkeypatch):
+    # "Do I already own this?" opened 760 px tall and the review 720: with a 768 px
+    # laptop screen's panel and their title bar, the Close button (and the review's
+    # "Save and next") lay below the screen's edge. The main window already fitted.
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QScreen
+
+    from wardrobe_app.ui.own_this_dialog import OwnThisDialog
+    from wardrobe_app.ui.review_dialog import ReviewDialog
+
+    w = make_app().window
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda self: QRect(0, 32, 1366, 736))
+    for dialog in (OwnThisDialog(w.session, w.thumbnails, w), ReviewDialog(w)):
+        qtbot.addWidget(dialog)
+        assert dialog.height() <= 736 - 40, type(dialog).__name__
+        assert dialog.width() <= 1366 - 40
+        assert dialog.height() >= dialog.minimumSizeHint().height()
+    roomy = QRect(0, 0, 1920, 1080)
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda self: roomy)
+    dialog = OwnThisDialog(w.session, w.thumbnails, w)
+    qtbot.addWidget(dialog)
+    assert (dialog.width(), dialog.height()) == (1180, 760)  # as before where there is room

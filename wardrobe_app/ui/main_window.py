@@ -51,6 +51,7 @@ from .import_controller import ImportController
 from .import_report import ImportReportDialog, ImportSummary
 from .own_this_dialog import IMAGE_FILTER, OwnThisDialog
 from .progress_panel import ProgressPanel
+from .screen_fit import FRAME_ALLOWANCE
 from .session import WardrobeSession
 from .settings import AppSettings
 from .settings_dialog import SettingsDialog
@@ -64,9 +65,6 @@ UNDO_NOTICE_MS = 12_000
 
 
 log = logging.getLogger(__name__)
-
-# Room the window manager's title bar and borders take, beyond the window's own size.
-FRAME_ALLOWANCE = 40
 
 
 class DeleteCommand(QUndoCommand):

@@ -29,6 +29,7 @@ from .garment_strip import GarmentStrip
 from .icons import dot_icon, standard
 from .image_view import ImageView
 from .imaging import fit_image, preview_pair, rgb_to_qimage
+from .screen_fit import resize_within_screen
 from .session import WardrobeSession
 from .theme import CATEGORY_COLOURS, category_label, type_label
 from .thumbnails import ThumbnailCache
@@ -127,7 +128,6 @@ class OwnThisDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("ownThisDialog")
         self.setWindowTitle("Do I already own this?")
-        self.resize(1180, 760)
         self.session = session
         self.thumbnails = thumbnails
         self.result_: OwnThisResult | None = None
@@ -193,6 +193,7 @@ class OwnThisDialog(QDialog):
         layout.addLayout(top)
         layout.addLayout(body, 1)
         layout.addLayout(bottom)
+        resize_within_screen(self, 1180, 760)
 
     @Slot()
     def choose(self) -> None:

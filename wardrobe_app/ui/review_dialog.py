@@ -37,6 +37,7 @@ from .elided_label import ElidedLabel
 from .icons import dot_icon, standard
 from .image_view import ImageView
 from .imaging import fit_image, preview_pair, rgb_to_qimage
+from .screen_fit import resize_within_screen
 from .theme import CATEGORY_COLOURS, category_label, type_label
 
 # Photos analysed ahead of the one under review: the analysis waits beyond that, so that
@@ -150,7 +151,6 @@ class ReviewDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("reviewDialog")
         self.setWindowTitle("Review the garments found")
-        self.resize(1120, 720)
         self._queue: deque[ReviewItem] = deque()
         self.current: ReviewItem | None = None
         self.rows: list[GarmentRow] = []
@@ -281,6 +281,7 @@ class ReviewDialog(QDialog):
         layout.addLayout(body, 1)
         layout.addLayout(buttons)
         self._refresh()
+        resize_within_screen(self, 1120, 720)
 
     # --- feeding -----------------------------------------------------------------------
     def set_expected(self, total: int, skipped: int = 0) -> None:
