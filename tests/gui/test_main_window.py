@@ -961,3 +961,23 @@ def test_importing_the_same_photos_again_says_nothing_was_imported(make_app, qtb
     assert parts.window.statusBar().currentMessage() == summary.headline()
     summary.failed.append((Path("x.jpg"), "not a photo"))
     assert summary.headline() == "Nothing imported: 2 already in the wardrobe, 1 failed"
+
+
+def test_undoing_a_delete_selects_the_garments_it_brings_back(make_app, qtbot, photos):
+    # Ctrl+Z restored the garments but left the selection on the neighbour that took
+    # the deleted card's place: the restored ones were not to be told apart.
+    parts = app_with_photos(make_app, qtbot, photos, 3)
+    w = parts.window
+    w.confirm_delete = lambda n: True  # type: ignore[method-assign]
+    grid = w.browse.grid
+    grid.setFocus()
+    flags = grid.selectionModel().SelectionFlag.Select
+    for row in (1, 2):
+        grid.selectionModel().select(w.browse.model.index(row, 0), flags)
+    doomed = w.browse.selected_ids()
+    qtbot.keyClick(grid, Qt.Key.Key_Delete)
+    wait_listed(qtbot, w, 4)
+    qtbot.keyClick(grid, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    wait_listed(qtbot, w, 6)
+    assert sorted(w.browse.selected_ids()) == sorted(doomed)
+    assert grid.currentIndex().data(GarmentRoles.Id) in doomed  # Enter opens one of them

@@ -149,6 +149,7 @@ class BrowsePage(QWidget):
         self._shown_generation = 0
         self.total = 0
         self._removal_expected = False
+        self._to_select: list[int] = []  # brought back by an undo: selected when listed
 
         self.filter_bar = FilterBar(self)
         self.filter_bar.filterChanged.connect(self._filter_changed)
@@ -212,6 +213,11 @@ class BrowsePage(QWidget):
         """The selected garments are about to be deleted (see ``_restore_selection``)."""
         self._removal_expected = True
 
+    def select_when_listed(self, ids: list[int]) -> None:
+        """Select these garments (restored by an undo) once the next listing shows them,
+        in place of the selection before."""
+        self._to_select = list(ids)
+
     def is_current(self) -> bool:
         """True when the grid shows the answer to the latest request."""
         return self._shown_generation == self._generation
@@ -226,6 +232,10 @@ class BrowsePage(QWidget):
             return  # superseded
         selected = set(self.selected_ids())
         current = self.grid.currentIndex().data(GarmentRoles.Id)
+        restored = [r.id for r in listing.records if r.id in set(self._to_select)]
+        self._to_select = []
+        if restored:
+            selected, current = set(restored), restored[0]
         current_row = self.grid.currentIndex().row()
         scroll = self.grid.verticalScrollBar().value()
         unchanged = listing.records == self.model.records()
@@ -244,6 +254,8 @@ class BrowsePage(QWidget):
             if scroll > 0:
                 self.grid.doItemsLayout()  # now: a layout still due would clamp the value
                 self.grid.verticalScrollBar().setValue(scroll)
+            if restored:
+                self.grid.scrollTo(self.grid.currentIndex())
         self._shown_generation = listing.generation
         # A model reset drops the selection without a signal: say what is selected now,
         # so Delete is enabled only with something to delete.

@@ -85,6 +85,7 @@ class DeleteCommand(QUndoCommand):
 
     def undo(self) -> None:
         self.window.session.wardrobe.undo_delete(self.deleted)
+        self.window.browse.select_when_listed(self.deleted)  # the restored ones, selected
         self.window.session.notify_changed()
 
 
