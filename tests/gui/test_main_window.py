@@ -981,3 +981,22 @@ def test_undoing_a_delete_selects_the_garments_it_brings_back(make_app, qtbot, p
     wait_listed(qtbot, w, 6)
     assert sorted(w.browse.selected_ids()) == sorted(doomed)
     assert grid.currentIndex().data(GarmentRoles.Id) in doomed  # Enter opens one of them
+
+
+@pytest.mark.parametrize("key", [Qt.Key.Key_Return, Qt.Key.Key_Enter])
+def test_enter_in_the_search_box_goes_to_the_results(make_app, qtbot, photos, key):
+    # Enter after typing a search did nothing: only Down (which nothing said) led on
+    # to the grid, and the search waited for its pause after the last key.
+    parts = app_with_photos(make_app, qtbot, photos, 2)
+    w = parts.window
+    tee = parts.session.wardrobe.update_garment(w.browse.model.record(1).id, name="Blue tee")
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow, timeout=5000)
+    bar = w.browse.filter_bar
+    w.actions_["find"].trigger()
+    qtbot.keyClicks(bar.search, "tee")
+    qtbot.keyClick(bar.search, key)
+    assert w.browse.grid.hasFocus()
+    assert not bar._debounce.isActive()  # searched at once
+    wait_listed(qtbot, w, 1)
+    assert w.browse.model.record(0).id == tee.id

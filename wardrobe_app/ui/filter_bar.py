@@ -66,7 +66,7 @@ class FilterBar(QWidget):
         )
         self.search.setMinimumWidth(180)
         self.search.textChanged.connect(lambda _t: self._debounce.start())
-        self.search.installEventFilter(self)  # Esc clears it, Down goes to the grid
+        self.search.installEventFilter(self)  # Esc clears it, Down or Enter: the grid
         self.search.returnPressed.connect(self._emit_now)
 
         self.category_chips: dict[str, QToolButton] = {}
@@ -238,6 +238,10 @@ class FilterBar(QWidget):
                 self._emit_now()
                 return True
             if event.key() == Qt.Key.Key_Down:
+                self.resultsRequested.emit()
+                return True
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self._emit_now()  # searched now, not after the pause
                 self.resultsRequested.emit()
                 return True
         return super().eventFilter(watched, event)
