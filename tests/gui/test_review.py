@@ -462,3 +462,20 @@ def test_tab_goes_through_the_review_in_reading_order(make_app, qtbot, photos):
     qtbot.waitUntil(lambda: dialog.current is not None and bool(dialog.rows), timeout=10_000)
     assert dialog.overlay_toggle.nextInFocusChain() is dialog.rows[0].keep
     dialog.stop()
+
+
+def test_the_review_opens_at_the_size_it_was_left(make_app, qtbot, photos, monkeypatch):
+    # Made larger (or maximised) for a closer look at the masks, the review opened at
+    # its first size again on the next import, and after a restart.
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QScreen
+
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda self: QRect(0, 0, 1920, 1080))
+    parts = make_app(review=True)
+    dialog = start_review(qtbot, parts.window, photos(1))
+    dialog.resize(1400, 900)
+    with qtbot.waitSignal(parts.window.importer.finished, timeout=10_000):
+        dialog.stop()
+    dialog = start_review(qtbot, make_app(review=True).window, photos(1, start=1))
+    assert (dialog.width(), dialog.height()) == (1400, 900)
+    dialog.stop()

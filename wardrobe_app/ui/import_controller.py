@@ -38,7 +38,7 @@ class ImportController(QObject):
     started = Signal(int)  # number of paths given
     progress = Signal(int, int, str)  # done, total, current file name
     finished = Signal(object)  # ImportSummary
-    reviewOpened = Signal(object)  # ReviewDialog
+    reviewOpened = Signal(object)  # ReviewDialog, about to be shown
 
     def __init__(self, session: WardrobeSession, parent_widget: QWidget | None = None) -> None:
         super().__init__(parent_widget)
@@ -100,8 +100,8 @@ class ImportController(QObject):
                 on_error=self._on_error,
                 on_finished=self._analysis_finished,
             )
+            self.reviewOpened.emit(self.dialog)  # before it shows: sized, then placed
             self.dialog.open()
-            self.reviewOpened.emit(self.dialog)
         else:
             self.worker = runner.start(
                 partial(self._import_job, paths=list(paths)),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -51,7 +52,8 @@ from .import_controller import ImportController
 from .import_report import ImportReportDialog, ImportSummary
 from .own_this_dialog import IMAGE_FILTER, OwnThisDialog
 from .progress_panel import ProgressPanel
-from .screen_fit import FRAME_ALLOWANCE
+from .review_dialog import ReviewDialog
+from .screen_fit import FRAME_ALLOWANCE, resize_within_screen
 from .session import WardrobeSession
 from .settings import AppSettings
 from .settings_dialog import SettingsDialog
@@ -397,6 +399,7 @@ class MainWindow(QMainWindow):
         self.importer.started.connect(self._import_started)
         self.importer.progress.connect(self.progress.set_progress)
         self.importer.finished.connect(self._import_finished)
+        self.importer.reviewOpened.connect(self._review_opened)
         self.pages.currentChanged.connect(lambda _i: self._update_actions())
 
     # --- pages -------------------------------------------------------------------------
@@ -551,6 +554,17 @@ class MainWindow(QMainWindow):
         self.progress.begin(f"Preparing {n} item{'s' if n != 1 else ''}…")
         for name in ("import_photos", "import_folder"):
             self.actions_[name].setEnabled(False)
+
+    @Slot(object)
+    def _review_opened(self, dialog: ReviewDialog) -> None:
+        """The review opens at the size the user left it (within this screen)."""
+        size = self.settings.review_size
+        if size is not None:
+            resize_within_screen(dialog, size.width(), size.height())
+        dialog.finished.connect(partial(self._review_closed, dialog))
+
+    def _review_closed(self, dialog: ReviewDialog, _code: int) -> None:
+        self.settings.review_size = dialog.size()
 
     @Slot(object)
     def _import_finished(self, summary: ImportSummary) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtCore import QByteArray, QSettings, QSize
 
 DeviceChoice = Literal["auto", "cpu", "cuda"]
 DEVICE_CHOICES: tuple[DeviceChoice, ...] = ("auto", "cpu", "cuda")
@@ -95,6 +95,16 @@ class AppSettings:
     @last_folder.setter
     def last_folder(self, folder: str) -> None:
         self._s.setValue("import/lastFolder", folder)
+
+    @property
+    def review_size(self) -> QSize | None:
+        """The review's size when last closed (None: its first size)."""
+        value = self._s.value("review/size")
+        return value if isinstance(value, QSize) and value.isValid() else None
+
+    @review_size.setter
+    def review_size(self, size: QSize) -> None:
+        self._s.setValue("review/size", size)
 
     def window_state(self) -> tuple[QByteArray | None, QByteArray | None]:
         geometry = self._s.value("window/geometry")
