@@ -479,3 +479,17 @@ def test_the_review_opens_at_the_size_it_was_left(make_app, qtbot, photos, monke
     dialog = start_review(qtbot, make_app(review=True).window, photos(1, start=1))
     assert (dialog.width(), dialog.height()) == (1400, 900)
     dialog.stop()
+
+
+def test_a_screen_reader_knows_which_garment_keep_and_category_are_about(make_app, qtbot, photos):
+    # Every row's check box was "Keep" and its category box had no name: with two or
+    # three garments found, nothing said which garment each one kept or filed.
+    parts = make_app(review=True)
+    dialog = start_review(qtbot, parts.window, photos(1))
+    names = [(r.keep.accessibleName(), r.category.accessibleName()) for r in dialog.rows]
+    assert len({keep for keep, _ in names}) == len(dialog.rows)  # told apart
+    for row, (keep, category) in zip(dialog.rows, names, strict=True):
+        garment = dialog.current.analysis.garments[row.index]
+        assert keep.startswith("Keep") and garment.colours[0].name in keep
+        assert category.startswith("Category")
+    dialog.stop()

@@ -91,6 +91,14 @@ class GarmentRow(QFrame):
         for cat in CATEGORIES:
             self.category.addItem(dot_icon(CATEGORY_COLOURS[cat]), category_label(cat), cat)
         self.category.setCurrentIndex(max(0, self.category.findData(garment.category)))
+        # Which garment each control is about, for a screen reader ("Keep" alone was
+        # the same in every row).
+        kind = type_label(garment.fine_type or category_label(garment.category)).lower()
+        main_colour = f"{garment.colours[0].name} " if garment.colours else ""
+        what = f"garment {index + 1}, {main_colour}{kind}"  # "garment 2, navy outwear"
+        self.keep.setAccessibleName(f"Keep {what}")
+        self.category.setAccessibleName(f"Category of {what}")
+        cut.setAccessibleName(f"Cut-out of {what}")
         details = QVBoxLayout()
         details.setSpacing(6)
         details.addWidget(self.keep)
