@@ -345,3 +345,31 @@ def test_the_big_dialogs_fit_a_laptop_screen_with_a_panel(make_app, qtbot, monke
     dialog = OwnThisDialog(w.session, w.thumbnails, w)
     qtbot.addWidget(dialog)
     assert (dialog.width(), dialog.height()) == (1180, 760)  # as before where there is room
+
+
+def test_own_this_leaves_the_keyboard_on_the_matches_not_on_close(make_app, qtbot, photos):
+    # "Choose photo…" is disabled while the photo is analysed, so the focus fell to
+    # Close: the next Enter (Ctrl+O, Enter, Enter in the file dialog, Enter) closed the
+    # dialog with its answer. It now goes to the first matches, which Enter opens.
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    parts = make_app()
+    w = parts.window
+    with qtbot.waitSignal(w.importer.finished, timeout=20_000):
+        w.import_paths(photos(3))
+    dialog = w.open_own_this()
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=5000)
+    assert dialog.choose_button.hasFocus()
+    with qtbot.waitSignal(dialog.analysed, timeout=10_000):
+        dialog.analyse_photo(photos(1, start=42, folder="shop")[0])
+    qtbot.waitUntil(lambda: dialog.choose_button.isEnabled(), timeout=5000)
+    first = dialog.rows[0].strip.view
+    assert QApplication.focusWidget() is first
+    assert first.currentIndex().row() == 0
+    # and each list says which garment of the photo it answers
+    names = {row.strip.view.accessibleName() for row in dialog.rows}
+    assert len(names) == len(dialog.rows)
+    qtbot.keyClick(first, Qt.Key.Key_Return)
+    assert w.pages.currentWidget() is w.garment_view

@@ -102,7 +102,8 @@ class MatchRow(QFrame):
             empty_text="Nothing of this category in your wardrobe comes close",
         )
         self.strip.setObjectName("matchStrip")
-        self.strip.view.setAccessibleName("Closest in your wardrobe")
+        kind = type_label(garment.fine_type) if garment.fine_type else cat_name
+        self.strip.view.setAccessibleName(f"Closest in your wardrobe to the {kind.lower()}")
         self.strip.set_records([h.garment for h in hits], [h.score for h in hits])
         head = QHBoxLayout()
         head.addWidget(cat)
@@ -176,6 +177,7 @@ class OwnThisDialog(QDialog):
 
         close = QPushButton("Close", self)
         close.clicked.connect(self.accept)
+        self.close_button = close
         bottom = QHBoxLayout()
         bottom.addStretch(1)
         bottom.addWidget(close)
@@ -270,6 +272,20 @@ class OwnThisDialog(QDialog):
         following, self._next_path = self._next_path, None
         if following is not None:
             self.analyse_photo(following)
+            return
+        # "Choose photo…" was disabled meanwhile and the focus fell to Close, where the
+        # next Enter closed the dialog: on to the first matches (Enter opens one).
+        if self.focusWidget() in (None, self.close_button, self.choose_button):
+            self._focus_matches()
+
+    def _focus_matches(self) -> None:
+        for row in self.rows:
+            view = row.strip.view
+            if view.model().rowCount():
+                view.setFocus(Qt.FocusReason.OtherFocusReason)
+                view.setCurrentIndex(view.model().index(0, 0))
+                return
+        self.choose_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _clear(self) -> None:
         for row in self.rows:
