@@ -373,3 +373,30 @@ def test_own_this_leaves_the_keyboard_on_the_matches_not_on_close(make_app, qtbo
     assert len(names) == len(dialog.rows)
     qtbot.keyClick(first, Qt.Key.Key_Return)
     assert w.pages.currentWidget() is w.garment_view
+
+
+def test_own_this_opens_its_file_dialog_where_the_last_photo_was(
+    make_app, qtbot, photos, monkeypatch
+):
+    # Every "Choose photo…" began in the current directory: checking a few shop photos
+    # from Downloads meant finding Downloads each time (the import remembers its folder).
+    from PySide6.QtWidgets import QFileDialog
+
+    asked_in: list[str] = []
+    shop = photos(2, start=40, folder="shop")
+
+    def pick(_parent, _title, folder, _filter):
+        asked_in.append(folder)
+        return str(shop[len(asked_in) - 1]), ""
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(pick))
+    w = make_app().window
+    dialog = w.open_own_this()
+    with qtbot.waitSignal(dialog.analysed, timeout=10_000):
+        dialog.choose()
+    dialog.close()
+    again = make_app().window.open_own_this()  # and after a restart
+    with qtbot.waitSignal(again.analysed, timeout=10_000):
+        again.choose()
+    assert asked_in[1] == str(shop[0].parent)
+    assert w.settings.last_folder == ""  # the import's own folder is left alone

@@ -669,7 +669,7 @@ class MainWindow(QMainWindow):
     # --- dialogs -----------------------------------------------------------------------
     @Slot()
     def open_own_this(self) -> OwnThisDialog:
-        dialog = OwnThisDialog(self.session, self.thumbnails, self)
+        dialog = OwnThisDialog(self.session, self.thumbnails, self, self.settings)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.openGarment.connect(self.open_garment_id)
         dialog.open()

@@ -31,6 +31,7 @@ from .image_view import ImageView
 from .imaging import fit_image, preview_pair, rgb_to_qimage
 from .screen_fit import resize_within_screen
 from .session import WardrobeSession
+from .settings import AppSettings
 from .theme import CATEGORY_COLOURS, category_label, type_label
 from .thumbnails import ThumbnailCache
 from .workers import ErrorInfo, Queue, WorkerContext
@@ -124,9 +125,14 @@ class OwnThisDialog(QDialog):
     analysed = Signal(object)  # OwnThisResult
 
     def __init__(
-        self, session: WardrobeSession, thumbnails: ThumbnailCache, parent: QWidget | None = None
+        self,
+        session: WardrobeSession,
+        thumbnails: ThumbnailCache,
+        parent: QWidget | None = None,
+        settings: AppSettings | None = None,
     ) -> None:
         super().__init__(parent)
+        self.settings = settings  # remembers the folder of the last photo chosen
         self.setObjectName("ownThisDialog")
         self.setWindowTitle("Do I already own this?")
         self.session = session
@@ -199,8 +205,11 @@ class OwnThisDialog(QDialog):
 
     @Slot()
     def choose(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Choose a photo", "", IMAGE_FILTER)
+        folder = self.settings.own_this_folder if self.settings is not None else ""
+        path, _ = QFileDialog.getOpenFileName(self, "Choose a photo", folder, IMAGE_FILTER)
         if path:
+            if self.settings is not None:
+                self.settings.own_this_folder = str(Path(path).parent)
             self.analyse_photo(Path(path))
 
     def analyse_photo(self, path: Path) -> None:

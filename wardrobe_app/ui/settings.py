@@ -80,6 +80,15 @@ class AppSettings:
         self._s.setValue("browse/similarAnyCategory", bool(on))
 
     @property
+    def own_this_folder(self) -> str:
+        """Where "Do I already own this?" last found a photo (shop photos, not imports)."""
+        return str(self._s.value("ownThis/lastFolder", ""))
+
+    @own_this_folder.setter
+    def own_this_folder(self, folder: str) -> None:
+        self._s.setValue("ownThis/lastFolder", folder)
+
+    @property
     def sort(self) -> str:
         """The grid's order, a key of ``filter_bar.SORTS`` ("date", "colour", ...)."""
         return str(self._s.value("browse/sort", "date"))
