@@ -1000,3 +1000,22 @@ def test_enter_in_the_search_box_goes_to_the_results(make_app, qtbot, photos, ke
     assert not bar._debounce.isActive()  # searched at once
     wait_listed(qtbot, w, 1)
     assert w.browse.model.record(0).id == tee.id
+
+
+def test_the_filter_bar_boxes_have_names_for_a_screen_reader(make_app, qtbot, photos):
+    # The search box had only its placeholder (no accessible name at all), and the type
+    # and sort boxes were named by their current text alone ("Newest first").
+    from PySide6.QtGui import QAccessible
+
+    bar = app_with_photos(make_app, qtbot, photos, 1).window.browse.filter_bar
+
+    def name(widget):
+        return QAccessible.queryAccessibleInterface(widget).text(QAccessible.Text.Name)
+
+    assert name(bar.search) == "Search garments"
+    # a combo box's name is its text on Linux; its label comes as a relation
+    labels = QAccessible.queryAccessibleInterface(bar.sort).relations(
+        QAccessible.RelationFlag.Label
+    )
+    assert [iface.text(QAccessible.Text.Name) for iface, _ in labels] == ["Sort:"]
+    assert bar.sort.accessibleName() == "Sort by" and bar.fine_type.accessibleName() == "Type"

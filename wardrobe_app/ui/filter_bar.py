@@ -58,6 +58,7 @@ class FilterBar(QWidget):
 
         self.search = QLineEdit(self)
         self.search.setObjectName("search")
+        self.search.setAccessibleName("Search garments")  # a placeholder is not a name
         self.search.setPlaceholderText("Search names, types, tags and notes   (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self.search.addAction(
@@ -80,6 +81,7 @@ class FilterBar(QWidget):
         self.fine_type = QComboBox(self)
         self.fine_type.setObjectName("fineType")
         self.fine_type.setToolTip("Fine type")
+        self.fine_type.setAccessibleName("Type")  # not just its current "All types"
         self.fine_type.addItem("All types", "")
         # A fixed width: a long type the user typed must not squeeze the search box (the
         # popup still shows it whole, see set_fine_types).
@@ -97,6 +99,7 @@ class FilterBar(QWidget):
         self.sort = QComboBox(self)
         self.sort.setObjectName("sort")
         self.sort.setToolTip("Sort by")
+        self.sort.setAccessibleName("Sort by")
         for key, label in SORTS:
             self.sort.addItem(label, key)
         self.sort.currentIndexChanged.connect(self._emit_now)
@@ -117,7 +120,9 @@ class FilterBar(QWidget):
         top.addStretch(1)
         top.addWidget(self.count_label)
         top.addSpacing(10)
-        top.addWidget(QLabel("Sort:", self))
+        sort_label = QLabel("&Sort:", self)
+        sort_label.setBuddy(self.sort)  # its name to a screen reader (and Alt+S)
+        top.addWidget(sort_label)
         top.addWidget(self.sort)
 
         self.colour_title = QLabel("Colours:", self)
