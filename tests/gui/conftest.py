@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, QtMsgType
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 import wardrobe_app.ui  # noqa: F401  (first: applies the PySide6 work-around, see qt_compat)
@@ -171,3 +172,15 @@ def ccp_photos() -> Callable[[int], list[Path]]:
         return found
 
     return pick
+
+
+def darkest_opaque_pixel(icon: QIcon, size: int = 20) -> int:
+    """The lightness (0-255) of an icon's darkest opaque pixel: an icon for a dark scheme
+    must have no dark lines, which would vanish on the dark background."""
+    image = icon.pixmap(size, size).toImage()
+    return min(
+        image.pixelColor(x, y).lightness()
+        for x in range(image.width())
+        for y in range(image.height())
+        if image.pixelColor(x, y).alpha() > 200
+    )

@@ -6,9 +6,10 @@ import dataclasses
 import time
 
 import pytest
-from conftest import SlowAnalyser
+from conftest import SlowAnalyser, darkest_opaque_pixel
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication
 
 from wardrobe_app.ui.import_controller import REFRESH_EVERY
 from wardrobe_app.ui.review_dialog import ReviewDialog
@@ -492,4 +493,23 @@ def test_a_screen_reader_knows_which_garment_keep_and_category_are_about(make_ap
         garment = dialog.current.analysis.garments[row.index]
         assert keep.startswith("Keep") and garment.colours[0].name in keep
         assert category.startswith("Category")
+    dialog.stop()
+
+
+def test_the_discard_icon_is_drawn_in_the_text_colour(make_app, qtbot, photos, monkeypatch):
+    # The style's bin bitmap has dark lines, lost on the dark scheme's background (the
+    # toolbar's bin is drawn in the text colour).
+    from wardrobe_app.ui import theme
+
+    parts = make_app(review=True)
+    dialog = start_review(qtbot, parts.window, photos(1))
+    app = QApplication.instance()
+    try:
+        monkeypatch.setattr(theme, "is_dark", lambda: True)
+        theme.apply_theme(app)
+        qtbot.wait(50)
+        assert darkest_opaque_pixel(dialog.discard_button.icon()) > 150
+    finally:
+        monkeypatch.setattr(theme, "is_dark", lambda: False)
+        theme.apply_theme(app)
     dialog.stop()

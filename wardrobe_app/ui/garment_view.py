@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
-    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -35,7 +34,7 @@ from .ask import ask_yes
 from .elided_label import ElidedLabel
 from .garment_model import display_name
 from .garment_strip import GarmentStrip
-from .icons import dot_html, dot_icon, heart_icon, line_icon, standard
+from .icons import dot_html, dot_icon, heart_icon, line_icon
 from .image_view import ImageView
 from .imaging import load_scaled, preview_pair
 from .session import WardrobeSession
@@ -133,7 +132,6 @@ class GarmentView(QWidget):
         # header
         self.back_button = QToolButton(self)
         self.back_button.setObjectName("backButton")
-        self._paint_back_icon()
         self.back_button.setText("All garments")
         self.back_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.back_button.setAutoRaise(True)
@@ -149,10 +147,9 @@ class GarmentView(QWidget):
         self.favourite.setObjectName("favouriteButton")
         self.favourite.setCheckable(True)
         self.favourite.toggled.connect(self._favourite_toggled)
-        self.delete_button = QPushButton(
-            standard(QStyle.StandardPixmap.SP_TrashIcon), "Delete", self
-        )
+        self.delete_button = QPushButton("Delete", self)
         self.delete_button.setObjectName("deleteButton")
+        self._paint_icons()
         self.delete_button.clicked.connect(self._delete)
         header = QHBoxLayout()
         header.addWidget(self.back_button)
@@ -313,15 +310,17 @@ class GarmentView(QWidget):
             event.accept()
         return super().eventFilter(watched, event)
 
-    def _paint_back_icon(self) -> None:
-        # Drawn in the text colour: the style's arrow stayed dark on the dark scheme.
+    def _paint_icons(self) -> None:
+        # Drawn in the text colour: the style's arrow stayed dark on the dark scheme, and
+        # its bin is a small bitmap, blurred at 150 % scaling (the toolbar's is drawn too).
         colour = self.palette().color(QPalette.ColorRole.WindowText)
         self.back_button.setIcon(line_icon("back", colour))
+        self.delete_button.setIcon(line_icon("delete", colour))
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "back_button"):
-            self._paint_back_icon()
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "delete_button"):
+            self._paint_icons()
 
     def set_thumbnails(self, thumbnails: ThumbnailCache) -> None:
         for strip in (self.similar, self.worn_with):
