@@ -689,9 +689,13 @@ def test_export_from_the_menu_and_a_refused_folder(make_app, qtbot, photos, tmp_
     parts = app_with_photos(make_app, qtbot, photos, 1)
     w = parts.window
     chosen = tmp_path / "export"
-    monkeypatch.setattr(
-        QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: str(chosen))
-    )
+    opened_at: list[str] = []
+
+    def choose(_parent, _title, start=""):
+        opened_at.append(start)
+        return str(chosen)
+
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(choose))
     warnings: list[str] = []
     monkeypatch.setattr(
         QMessageBox, "warning", staticmethod(lambda _parent, _title, text: warnings.append(text))
@@ -708,6 +712,8 @@ def test_export_from_the_menu_and_a_refused_folder(make_app, qtbot, photos, tmp_
     assert "is not a Wardrobe export" in warnings[0]
     assert (chosen / "wardrobe.csv").read_text() == "rent,1000\n"
     assert not (chosen / "cutouts").exists()
+    # the dialog opens where the last export went (it always began in the current folder)
+    assert opened_at == ["", str(tmp_path / "export")]
 
 
 @pytest.mark.parametrize("platform_keys", [[], ["Ctrl+,"], ["Ctrl+;"]])

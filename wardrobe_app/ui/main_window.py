@@ -697,9 +697,12 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def export(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Export the wardrobe to")
+        folder = QFileDialog.getExistingDirectory(
+            self, "Export the wardrobe to", self.settings.export_folder
+        )
         if not folder:
             return
+        self.settings.export_folder = folder
         self.statusBar().showMessage("Exporting…")
         wardrobe, target = self.session.wardrobe, Path(folder)
 

@@ -106,6 +106,16 @@ class AppSettings:
         self._s.setValue("import/lastFolder", folder)
 
     @property
+    def export_folder(self) -> str:
+        """The folder the wardrobe was last exported to (exports are usually made again
+        to the same place, which an export updates)."""
+        return str(self._s.value("export/lastFolder", ""))
+
+    @export_folder.setter
+    def export_folder(self, folder: str) -> None:
+        self._s.setValue("export/lastFolder", folder)
+
+    @property
     def review_size(self) -> QSize | None:
         """The review's size when last closed (None: its first size)."""
         value = self._s.value("review/size")
