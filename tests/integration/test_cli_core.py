@@ -529,3 +529,20 @@ def test_a_data_folder_that_does_not_exist_is_no_empty_wardrobe(
         assert not typo.exists()
     assert main(["--data-dir", str(typo), "import", str(batch["p0"])]) == 0  # starts one
     assert main(["--data-dir", str(typo), "list"]) == 0
+
+
+def test_an_empty_wardrobe_home_is_the_default_folder_made_on_first_use(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # WARDROBE_HOME= (set, but empty) means the default folder, as it does to the app:
+    # on a new machine `list` said "no wardrobe here" about that default folder.
+    from wardrobe_app import paths
+
+    monkeypatch.setattr(service, "ANALYSER_FACTORY", FakeAnalyser)
+    default = tmp_path / "user-data" / "Wardrobe"
+    monkeypatch.setattr(paths.platformdirs, "user_data_dir", lambda _name: str(default))
+    monkeypatch.setenv(paths.ENV_HOME, "")
+    assert main(["list"]) == 0, capsys.readouterr().err
+    assert paths.database_path(default).is_file()

@@ -64,7 +64,9 @@ def open_wardrobe(create: bool = False) -> Wardrobe:
     from ..service import Wardrobe
 
     home = paths.chosen_home()
-    if not create and paths.ENV_HOME in os.environ and not home.exists():
+    # Named: an empty $WARDROBE_HOME is no name (chosen_home() takes the default, which
+    # a first command on a new machine makes).
+    if not create and os.environ.get(paths.ENV_HOME) and not home.exists():
         raise FileNotFoundError(
             errno.ENOENT,
             "no wardrobe here: the folder does not exist (check --data-dir or "
