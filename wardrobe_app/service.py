@@ -617,7 +617,7 @@ class Wardrobe:
                     path, "duplicate", photo_id=existing, message="already imported"
                 )
             created: list[str] = []
-            replaced: str | None = None  # the label map of the photo this reading replaces
+            replaced: list[str] = []  # the files of the photo row this reading replaces
 
             def put(rel_new: tuple[str, bool]) -> str:
                 rel, new = rel_new
@@ -641,7 +641,12 @@ class Wardrobe:
                 now = _now()
                 with self.store.write_session() as s:
                     if existing is not None:  # found nothing before: this reading replaces it
-                        replaced = s.scalar(select(Photo.labels_path).where(Photo.id == existing))
+                        # Its label map, and its photo file where stored under another
+                        # suffix (the same bytes as .jpeg, then .jpg): only this row used them.
+                        old = s.execute(
+                            select(Photo.file_path, Photo.labels_path).where(Photo.id == existing)
+                        ).one_or_none()
+                        replaced = [rel for rel in old or () if rel]
                         s.execute(
                             delete(Photo).where(
                                 Photo.id == existing,
@@ -708,8 +713,7 @@ class Wardrobe:
             except BaseException:
                 self._discard_files(created)
                 raise
-            if replaced:
-                self._discard_files([replaced])
+            self._discard_files(replaced)  # keeps what a row still uses (the same photo file)
             if self._index_add(
                 [r.id for r in records], [np.asarray(g.vector, np.float32) for g in garments]
             ):

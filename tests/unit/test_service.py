@@ -792,3 +792,17 @@ def test_a_photo_in_which_nothing_was_found_can_be_imported_as_the_other_kind(
         assert w.stats()["photos"] == 1 and w.verify().ok
     with Wardrobe(tmp_path / "home", _FindsNothingWhenGuessing()) as w:
         assert w.count() == 1 and w.store.cleanup_report.removed_files == 0
+
+
+def test_a_photo_read_again_under_another_suffix_leaves_no_stray_file(tmp_path: Path) -> None:
+    """The replaced row's photo file, stored as .jpeg, stayed beside the new .jpg one:
+    a file no garment uses, and `verify` said the wardrobe had problems."""
+    import shutil
+
+    photo = make_photo(tmp_path / "flat-lay.jpeg", 3)
+    same = shutil.copyfile(photo, tmp_path / "flat-lay.jpg")
+    with Wardrobe(tmp_path / "home", _FindsNothingWhenGuessing()) as w:
+        assert not w.import_photo(photo).garments
+        assert w.import_photo(same, kind="item").status == "imported"
+        report = w.verify()
+        assert report.ok, report
