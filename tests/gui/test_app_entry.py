@@ -73,10 +73,12 @@ def test_python_m_wardrobe_app_version():
     assert out.stdout.startswith("wardrobe 0.")
 
 
-def test_a_saved_data_folder_that_cannot_be_used_is_said_and_the_default_opens(
-    qtbot, tmp_path, monkeypatch
-):
-    # A file saved as the data folder stopped the app at every start with a traceback.
+def _start_with_settings_folder(
+    monkeypatch, tmp_path: Path, folder: Path
+) -> tuple[int, Path, Path, list[str]]:
+    """``main([])`` with ``folder`` saved in Settings (no $WARDROBE_HOME), its window
+    closed once shown: (exit code, the default folder, the home it opened, the texts of
+    its warnings and, as "!", its critical messages)."""
     from PySide6.QtWidgets import QMessageBox
 
     from wardrobe_app import paths
@@ -85,54 +87,7 @@ def test_a_saved_data_folder_that_cannot_be_used_is_said_and_the_default_opens(
     monkeypatch.delenv(paths.ENV_HOME, raising=False)
     default = tmp_path / "default-home"
     monkeypatch.setattr(paths.platformdirs, "user_data_dir", lambda _name: str(default))
-    a_file = tmp_path / "a-file"
-    a_file.write_text("not a folder")
-    AppSettings().data_dir = a_file
-    warned: list[str] = []
-    monkeypatch.setattr(
-        QMessageBox, "warning", staticmethod(lambda _p, _t, text: warned.append(text))
-    )
-    seen: dict[str, object] = {}
-
-    def close_when_open() -> None:
-        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
-        visible = [w for w in windows if w.isVisible()]
-        if not visible:
-            QTimer.singleShot(50, close_when_open)
-            return
-        seen["home"] = visible[0].session.home
-        visible[0].close()
-
-    QTimer.singleShot(0, close_when_open)
-    assert main([]) == 0
-    assert warned and "is a file, not a folder" in warned[0]
-    assert Path(str(seen["home"])) == default
-    assert AppSettings().data_dir is None  # Settings shows the folder in use
-    assert a_file.read_text() == "not a folder"
-
-
-def test_a_saved_data_folder_that_cannot_be_opened_is_said_and_the_default_opens(
-    qtbot, tmp_path, monkeypatch
-):
-    # A folder in Settings whose database cannot be opened (another program's, a newer
-    # version's, damaged) stopped the app at every start, and Settings, where another
-    # folder is chosen, was out of reach.
-    import sqlite3
-
-    from PySide6.QtWidgets import QMessageBox
-
-    from wardrobe_app import paths
-
-    monkeypatch.setenv("WARDROBE_ANALYSER", "fakes:make_fake")
-    monkeypatch.delenv(paths.ENV_HOME, raising=False)
-    default = tmp_path / "default-home"
-    monkeypatch.setattr(paths.platformdirs, "user_data_dir", lambda _name: str(default))
-    theirs = tmp_path / "their folder"
-    theirs.mkdir()
-    with sqlite3.connect(theirs / "wardrobe.sqlite3") as raw:
-        raw.execute("create table notes (body text)")
-    before = (theirs / "wardrobe.sqlite3").read_bytes()
-    AppSettings().data_dir = theirs
+    AppSettings().data_dir = folder
     warned: list[str] = []
     monkeypatch.setattr(
         QMessageBox, "warning", staticmethod(lambda _p, _t, text: warned.append(text))
@@ -151,9 +106,41 @@ def test_a_saved_data_folder_that_cannot_be_opened_is_said_and_the_default_opens
         visible[0].close()
 
     QTimer.singleShot(0, close_when_open)
-    assert main([]) == 0
+    code = main([])
+    return code, default, Path(str(seen.get("home", ""))), warned
+
+
+def test_a_saved_data_folder_that_cannot_be_used_is_said_and_the_default_opens(
+    qtbot, tmp_path, monkeypatch
+):
+    # A file saved as the data folder stopped the app at every start with a traceback.
+    a_file = tmp_path / "a-file"
+    a_file.write_text("not a folder")
+    code, default, opened, warned = _start_with_settings_folder(monkeypatch, tmp_path, a_file)
+    assert code == 0
+    assert warned and "is a file, not a folder" in warned[0]
+    assert opened == default
+    assert AppSettings().data_dir is None  # Settings shows the folder in use
+    assert a_file.read_text() == "not a folder"
+
+
+def test_a_saved_data_folder_that_cannot_be_opened_is_said_and_the_default_opens(
+    qtbot, tmp_path, monkeypatch
+):
+    # A folder in Settings whose database cannot be opened (another program's, a newer
+    # version's, damaged) stopped the app at every start, and Settings, where another
+    # folder is chosen, was out of reach.
+    import sqlite3
+
+    theirs = tmp_path / "their folder"
+    theirs.mkdir()
+    with sqlite3.connect(theirs / "wardrobe.sqlite3") as raw:
+        raw.execute("create table notes (body text)")
+    before = (theirs / "wardrobe.sqlite3").read_bytes()
+    code, default, opened, warned = _start_with_settings_folder(monkeypatch, tmp_path, theirs)
+    assert code == 0
     assert len(warned) == 1 and "another program's tables" in warned[0]
     assert f"opens the default folder, {default}" in warned[0]
-    assert Path(str(seen["home"])) == default
+    assert opened == default
     assert AppSettings().data_dir == theirs  # kept: the user may put it right
     assert (theirs / "wardrobe.sqlite3").read_bytes() == before
