@@ -29,7 +29,7 @@ from .database import (
     make_engine,
     migrate,
 )
-from .files import FileStore
+from .files import FILES, FileStore
 from .models import Garment, IdFloor, Photo
 
 log = logging.getLogger(__name__)
@@ -117,14 +117,12 @@ class Store:
     def __init__(self, home: Path, *, cleanup: bool = True, fsync: bool = True) -> None:
         self.home = Path(home)
         self.home.mkdir(parents=True, exist_ok=True)
+        # Before the files folder and the lock file are made: a folder refused (another
+        # program's) is left as it was.
+        self._refuse_unusable_database()
         self.files = FileStore(self.home, fsync=fsync)
         self._lock = HomeLock(self.home / LOCK_FILE)
         exclusive = self._lock.try_exclusive()
-        try:
-            self._refuse_unusable_database()
-        except BaseException:
-            self._lock.release()
-            raise
         self.engine = make_engine(paths.database_path(self.home))
         try:
             migrate(self.engine)
@@ -159,13 +157,14 @@ class Store:
                 f"{', '.join(tables[:5])}): choose another data folder. "
                 "It was left as it is."
             )
-        if not self.files.all_files():
+        files = self.home / FILES
+        if not files.is_dir() or not FileStore(self.home).all_files():
             return  # a new wardrobe
         raise UnusableDatabase(
             f"{self.home} holds a wardrobe's photos and cut-outs but not its database "
             f"({db.name} is missing or empty): put the database back (from a backup or the "
             "folder it was copied from), or choose another data folder; to start afresh "
-            f"here, move its {self.files.root.name} folder away. Nothing was changed."
+            f"here, move its {FILES} folder away. Nothing was changed."
         )
 
     def session(self) -> Session:
