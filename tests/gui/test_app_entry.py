@@ -144,3 +144,5 @@ def test_a_saved_data_folder_that_cannot_be_opened_is_said_and_the_default_opens
     assert opened == default
     assert AppSettings().data_dir == theirs  # kept: the user may put it right
     assert (theirs / "wardrobe.sqlite3").read_bytes() == before
+    # the session logs to the folder in use (error dialogs name its log), not to theirs
+    assert "starting on" in (default / "wardrobe.log").read_text(encoding="utf-8")

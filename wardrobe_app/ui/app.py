@@ -129,7 +129,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         QMessageBox.critical(None, "Wardrobe", f"Cannot create the data folder:\n{exc}")
         return 1
-    setup_logging(paths.log_path(home))
+    log_handler = setup_logging(paths.log_path(home))
     reporter = ErrorReporter(paths.log_path(home))
     reporter.install()
     log.info("Wardrobe %s starting on %s", __version__, home)
@@ -158,6 +158,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                     QMessageBox.critical(None, "Wardrobe", f"Cannot create the data folder:\n{err}")
                     reporter.uninstall()
                     return 1
+                # The log goes with the folder in use: the one the error dialogs name, not
+                # the folder refused (left as it was).
+                if log_handler is not None:
+                    logging.getLogger("wardrobe_app").removeHandler(log_handler)
+                    log_handler.close()
+                log_handler = setup_logging(paths.log_path(home))
+                reporter.log_file = paths.log_path(home)
+                log.info("Wardrobe %s starting on %s instead", __version__, home)
                 continue
             QMessageBox.critical(
                 None,
