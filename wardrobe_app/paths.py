@@ -16,7 +16,17 @@ ENV_HOME = "WARDROBE_HOME"
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_DIR = PACKAGE_DIR.parent
-RESOURCES_DIR = REPO_DIR / "resources"
+
+
+def resources_dir(package_dir: Path = PACKAGE_DIR) -> Path:
+    """The models and icons: inside the package where it was installed from a wheel
+    (``wardrobe_app/resources``, see pyproject.toml), else beside it, as in the source
+    tree, an editable install and the PyInstaller bundle."""
+    inside = package_dir / "resources"
+    return inside if inside.is_dir() else package_dir.parent / "resources"
+
+
+RESOURCES_DIR = resources_dir()
 MODELS_DIR = RESOURCES_DIR / "models"
 DEFAULT_SEGMENTER = MODELS_DIR / "segmenter"
 DEFAULT_EMBEDDER = MODELS_DIR / "embedder"

@@ -1,0 +1,77 @@
+"""The installed package (a wheel, not the source tree) finds its models and icons."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tomllib
+import zipfile
+from pathlib import Path
+
+import platformdirs
+import pytest
+
+from wardrobe_app import paths
+
+REPO_DIR = Path(__file__).resolve().parents[2]
+
+
+def test_resources_are_looked_for_inside_the_package_then_beside_it(tmp_path: Path) -> None:
+    package = tmp_path / "site-packages" / "wardrobe_app"
+    package.mkdir(parents=True)
+    assert paths.resources_dir(package) == tmp_path / "site-packages" / "resources"
+    (package / "resources").mkdir()  # installed from a wheel
+    assert paths.resources_dir(package) == package / "resources"
+    # The source tree (and an editable install) uses resources/ beside the package.
+    assert paths.RESOURCES_DIR == REPO_DIR / "resources"
+
+
+def test_pyproject_lists_every_package() -> None:
+    config = tomllib.loads((REPO_DIR / "pyproject.toml").read_text())["tool"]["setuptools"]
+    on_disk = {
+        ".".join(p.parent.relative_to(REPO_DIR).parts)
+        for p in (REPO_DIR / "wardrobe_app").rglob("*.py")
+        if "__pycache__" not in p.parts
+    }
+    assert on_disk | {"wardrobe_app.resources"} == set(config["packages"])
+    assert config["package-dir"]["wardrobe_app.resources"] == "resources"
+
+
+@pytest.mark.slow
+def test_the_wheel_holds_the_models_icons_and_migrations_and_finds_them(tmp_path: Path) -> None:
+    build = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", str(REPO_DIR), "--no-deps",
+         "--no-build-isolation", "-q", "-w", str(tmp_path / "dist")],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    if build.returncode != 0 and "No module named" in build.stderr:
+        pytest.skip(f"cannot build a wheel here: {build.stderr.strip()[-200:]}")
+    assert build.returncode == 0, build.stderr
+    (wheel,) = (tmp_path / "dist").glob("wardrobe_app-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for model in ("segmenter", "embedder"):
+        for name in ("config.json", "weights.pt", "MODEL.md"):
+            assert f"wardrobe_app/resources/models/{model}/{name}" in names
+    assert "wardrobe_app/resources/icons/io.github.wardrobe.Wardrobe.svg" in names
+    assert "wardrobe_app/store/alembic.ini" in names
+    assert "wardrobe_app/store/migrations/versions/0001_initial.py" in names
+    assert not any(n.startswith(("resources/", "tests/", "runs/")) for n in names)
+
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    probe = (
+        "from wardrobe_app import paths; "
+        "print(paths.DEFAULT_SEGMENTER); print(paths.DEFAULT_EMBEDDER); "
+        "print(paths.RESOURCES_DIR / 'icons')"
+    )
+    # -S: not the editable install of the venv (its .pth); the wheel's files and the
+    # one library paths.py needs.
+    search = [str(site), str(Path(platformdirs.__file__).parents[1])]
+    out = subprocess.run(
+        [sys.executable, "-S", "-c", f"import sys; sys.path[:0] = {search!r}; {probe}"],
+        capture_output=True, text=True, cwd=tmp_path, timeout=60, check=True,
+    ).stdout.split()  # fmt: skip
+    segmenter, embedder, icons = map(Path, out)
+    assert segmenter.is_relative_to(site) and (segmenter / "config.json").is_file()
+    assert (embedder / "weights.pt").is_file()
+    assert (icons / "io.github.wardrobe.Wardrobe.png").is_file()
