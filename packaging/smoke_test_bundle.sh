@@ -14,7 +14,8 @@ printf '[import]\nreview=false\n' > "$TMP/config/Wardrobe/Wardrobe.conf"
 DISPLAY_NUM=${DISPLAY_NUM:-97}
 Xvfb ":$DISPLAY_NUM" -screen 0 1440x900x24 -nolisten tcp > "$TMP/xvfb.out" 2>&1 &
 XVFB=$!
-trap 'kill "$XVFB" 2>/dev/null || true' EXIT
+# The data folder, settings and logs go too (the logs are shown below before exit).
+trap 'kill "$XVFB" 2>/dev/null || true; rm -rf "$TMP"' EXIT
 sleep 1
 DISPLAY=":$DISPLAY_NUM" XDG_CONFIG_HOME="$TMP/config" \
     "$APP" --data-dir "$TMP/data" "$(realpath "$PHOTO")" > "$TMP/app.out" 2>&1 &

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -75,3 +77,32 @@ def test_the_wheel_holds_the_models_icons_and_migrations_and_finds_them(tmp_path
     assert segmenter.is_relative_to(site) and (segmenter / "config.json").is_file()
     assert (embedder / "weights.pt").is_file()
     assert (icons / "io.github.wardrobe.Wardrobe.png").is_file()
+
+
+FAKE_APP = """#!/usr/bin/env bash
+# Stands in for the frozen app: stores one garment in --data-dir, then waits.
+mkdir -p "$2"
+python3 -c "import sqlite3, sys; db = sqlite3.connect(sys.argv[1]); \\
+db.execute('CREATE TABLE garments (id INTEGER)'); db.execute('INSERT INTO garments VALUES (1)'); \\
+db.commit()" "$2/wardrobe.sqlite3"
+exec sleep 30
+"""
+
+
+@pytest.mark.skipif(shutil.which("Xvfb") is None, reason="needs Xvfb")
+def test_the_bundle_smoke_test_passes_and_leaves_nothing_behind(tmp_path: Path) -> None:
+    app = tmp_path / "wardrobe"
+    app.write_text(FAKE_APP)
+    app.chmod(0o755)
+    photo = tmp_path / "photo.jpg"
+    photo.write_bytes(b"not read by the fake app")
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = {**os.environ, "TMPDIR": str(scratch), "WAIT": "20", "DISPLAY_NUM": "151"}
+    result = subprocess.run(
+        ["bash", str(REPO_DIR / "packaging" / "smoke_test_bundle.sh"), str(app), str(photo)],
+        capture_output=True, text=True, env=env, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "OK: the frozen app stored 1 garment(s)" in result.stdout
+    assert list(scratch.iterdir()) == []  # its data folder, settings and logs removed
