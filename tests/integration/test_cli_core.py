@@ -546,3 +546,17 @@ def test_an_empty_wardrobe_home_is_the_default_folder_made_on_first_use(
     monkeypatch.setenv(paths.ENV_HOME, "")
     assert main(["list"]) == 0, capsys.readouterr().err
     assert paths.database_path(default).is_file()
+
+
+def test_every_command_and_argument_says_what_it_is() -> None:
+    import argparse
+
+    from wardrobe_app.cli import build_parser
+
+    (sub,) = (a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    for name, command in sub.choices.items():
+        assert command.description, f"`wardrobe-cli {name} --help` says nothing of what it does"
+        for action in command._actions:
+            assert action.help and action.help != argparse.SUPPRESS, (
+                f"{name} {action.option_strings or action.dest} has no help"
+            )

@@ -40,6 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     model_commands.register(sub)
     core_commands.register(sub)
+    for choice in sub._choices_actions:  # `wardrobe-cli COMMAND --help` says what it does
+        command = sub.choices[choice.dest]
+        command.description = command.description or choice.help
     return parser
 
 

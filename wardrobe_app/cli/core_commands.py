@@ -24,6 +24,12 @@ if TYPE_CHECKING:
     from ..types import GarmentRecord, ImportReport, SimilarHit
 
 CATEGORY_CHOICES = ("top", "bottom", "one-piece")
+KIND_CHOICES = ("auto", "outfit", "item")
+KIND_HELP = (
+    "what the photo shows: outfit (garments worn by a person), item (one garment laid "
+    "flat or on a plain background), or auto to decide (default)"
+)
+JSON_HELP = "one JSON document on stdout"
 # SQLite's integers are 64-bit: a larger id is no garment, not an overflow.
 MAX_ID = 2**63 - 1
 
@@ -427,49 +433,70 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "import",
         help="import photos (files or folders, recursive); exit 1 if any photo failed",
     )
-    p.add_argument("paths", nargs="+", type=path_arg, metavar="PATH")
-    p.add_argument("--kind", choices=("auto", "outfit", "item"), default="auto")
-    p.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    p.add_argument("paths", nargs="+", type=path_arg, metavar="PATH", help="photo files or folders")
+    p.add_argument("--kind", choices=KIND_CHOICES, default="auto", help=KIND_HELP)
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(func=_cmd_import)
 
     p = sub.add_parser("similar", help="garments similar to stored garments")
-    p.add_argument("ids", nargs="+", type=garment_id, metavar="ID")
+    p.add_argument("ids", nargs="+", type=garment_id, metavar="ID", help="garment ids (see list)")
     p.add_argument("-k", type=positive_int, default=10, help="results per garment (default 10)")
     p.add_argument("--any-category", action="store_true", help="do not restrict to the category")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(func=_cmd_similar)
 
     p = sub.add_parser("similar-to", help="garments similar to those in a photo (not imported)")
-    p.add_argument("photo", type=path_arg, metavar="PHOTO")
-    p.add_argument("-k", type=positive_int, default=10)
-    p.add_argument("--kind", choices=("auto", "outfit", "item"), default="auto")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("photo", type=path_arg, metavar="PHOTO", help="a photo file")
+    p.add_argument(
+        "-k", type=positive_int, default=10, help="results per garment found (default 10)"
+    )
+    p.add_argument("--kind", choices=KIND_CHOICES, default="auto", help=KIND_HELP)
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(func=_cmd_similar_to)
 
     p = sub.add_parser("list", help="list garments")
-    p.add_argument("--category", action="append", choices=CATEGORY_CHOICES)
-    p.add_argument("--colour", "--color", action="append", type=colour_name, metavar="NAME")
-    p.add_argument("--favourites", action="store_true")
+    p.add_argument(
+        "--category",
+        action="append",
+        choices=CATEGORY_CHOICES,
+        help="only this category (repeat for several)",
+    )
+    p.add_argument(
+        "--colour",
+        "--color",
+        action="append",
+        type=colour_name,
+        metavar="NAME",
+        help="only garments with this colour (repeat for any of several)",
+    )
+    p.add_argument("--favourites", action="store_true", help="only favourites")
     p.add_argument("--text", help="words in name, notes, tags, type or colours")
-    p.add_argument("--sort", choices=("date", "colour", "category"), default="date")
-    p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "--sort",
+        choices=("date", "colour", "category"),
+        default="date",
+        help="order (default date: newest first)",
+    )
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(func=_cmd_list)
 
     p = sub.add_parser("show", help="details of one garment")
-    p.add_argument("id", type=garment_id, metavar="ID")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("id", type=garment_id, metavar="ID", help="a garment id (see list)")
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(func=_cmd_show)
 
     p = sub.add_parser("delete", help="delete garments (for good at the next start)")
-    p.add_argument("ids", nargs="+", type=garment_id, metavar="ID")
+    p.add_argument("ids", nargs="+", type=garment_id, metavar="ID", help="garment ids (see list)")
     p.set_defaults(func=_cmd_delete)
 
     p = sub.add_parser("export", help="cut-outs (PNG) + wardrobe.csv into a folder")
-    p.add_argument("directory", type=path_arg, metavar="DIR")
+    p.add_argument(
+        "directory", type=path_arg, metavar="DIR", help="folder to write (made if absent)"
+    )
     p.set_defaults(func=_cmd_export)
 
     p = sub.add_parser("verify", help="check the database and its files (exit 1 on a problem)")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.add_argument(
         "--repair",
         action="store_true",

@@ -47,6 +47,7 @@ def _size(text: str) -> tuple[int, int]:
     return values[0], values[1]
 
 
+DEVICE_HELP = "where the model runs (default auto: CUDA when present, else the CPU)"
 SINGLE_PASS_HELP = (
     "segment each photo once at the working size (by default a small figure is found, "
     "then segmented again zoomed to fill the frame)"
@@ -59,12 +60,17 @@ RAW_EDGES_HELP = (
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("segment", help="write a garment label map for each photo")
-    p.add_argument("images", nargs="+", type=path_arg, metavar="IMAGE")
-    p.add_argument("--out-dir", type=path_arg, required=True)
+    p.add_argument("images", nargs="+", type=path_arg, metavar="IMAGE", help="photo files")
+    p.add_argument(
+        "--out-dir",
+        type=path_arg,
+        required=True,
+        help="folder for <stem>.png, the label map: 0 background, 1 top, 2 bottom, 3 one-piece",
+    )
     p.add_argument(
         "--model", type=path_arg, default=None, help="model folder (default: the shipped one)"
     )
-    p.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
+    p.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto", help=DEVICE_HELP)
     p.add_argument(
         "--overlay", action="store_true", help="also write <stem>_overlay.jpg to look at"
     )
@@ -86,7 +92,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="run folder: checkpoint, log.csv, curves.png, best/ (the photos resized to "
         "--size are cached beside it, in OUT/../cache, for the next run)",
     )
-    t.add_argument("--arch", choices=["lite-unet", "unet"], default="lite-unet")
+    t.add_argument(
+        "--arch",
+        choices=["lite-unet", "unet"],
+        default="lite-unet",
+        help="lite-unet: UNet on an EfficientNet-Lite encoder (default); unet: the seed UNet",
+    )
     t.add_argument(
         "--width", type=whole(1), default=16, help="seed UNet base width (64 = the seed)"
     )
@@ -115,9 +126,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     t.add_argument(
         "--crop", type=_size, default=(288, 192), help="training crop HxW (default 288x192)"
     )
-    t.add_argument("--epochs", type=whole(1), default=24)
-    t.add_argument("--batch", type=whole(1), default=8)
-    t.add_argument("--lr", type=_positive, default=2e-3)
+    t.add_argument("--epochs", type=whole(1), default=24, help="passes over train.txt (default 24)")
+    t.add_argument("--batch", type=whole(1), default=8, help="photos per step (default 8)")
+    t.add_argument("--lr", type=_positive, default=2e-3, help="learning rate (default 2e-3)")
     t.add_argument(
         "--classes",
         type=int,
@@ -133,7 +144,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     t.add_argument("--init", type=path_arg, default=None, help="warm-start from a model folder")
     t.add_argument("--no-pretrained", action="store_true", help="lite-unet: random encoder init")
-    t.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
+    t.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto", help=DEVICE_HELP)
     t.add_argument("--threads", type=whole(0), default=0, help="CPU threads (0: torch's default)")
     t.add_argument(
         "--seed",
@@ -221,15 +232,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         default=0.9,
         help="least class probability kept (default 0.9)",
     )
-    s.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
+    s.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto", help=DEVICE_HELP)
     s.set_defaults(func=cmd_pseudo_label)
 
     e = sub.add_parser("evaluate", help="IoU per class, mean IoU, pixel accuracy, confusion matrix")
     e.add_argument("--data", type=path_arg, required=True, help="a CCP-style folder")
     e.add_argument("--split", default="val.txt", help="file of stems (default val.txt)")
-    e.add_argument("--model", type=path_arg, default=None)
-    e.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
-    e.add_argument("--json", action="store_true")
+    e.add_argument(
+        "--model", type=path_arg, default=None, help="model folder (default: the shipped one)"
+    )
+    e.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto", help=DEVICE_HELP)
+    e.add_argument("--json", action="store_true", help="the figures as JSON on stdout")
     e.add_argument("--single-pass", action="store_true", help=SINGLE_PASS_HELP)
     e.add_argument("--raw-edges", action="store_true", help=RAW_EDGES_HELP)
     e.add_argument(
