@@ -333,8 +333,12 @@ def _cmd_delete(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
+    directory = Path(args.directory)
+    if directory.is_file():  # not "<file>/wardrobe.csv: exists and is not a Wardrobe export"
+        _err(f"{directory} is a file, not a folder")
+        return 2
     with open_wardrobe() as w:
-        result = w.export(Path(args.directory))
+        result = w.export(directory)
     where = result.csv_path
     print(f"exported {result.garments} garment(s) to {where.parent} ({where.name} + cutouts/)")
     if result.missing_cutouts:
