@@ -110,7 +110,9 @@ def test_segment_with_a_broken_model_folder_is_a_clear_error(
         ]
     )
     assert code == 2
-    assert "does not exist" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    # One prefix for every command's errors, as argparse's and the wardrobe commands' have.
+    assert err.startswith("wardrobe-cli: error: model folder") and "does not exist" in err
 
 
 def test_evaluate_reports_iou_and_confusion(
@@ -194,7 +196,8 @@ def test_evaluate_an_empty_split_is_a_clear_error(
     (tiny_ccp / "none.txt").write_text("")
     args = ["evaluate", "--data", str(tiny_ccp), "--model", str(tiny_model), "--split", "none.txt"]
     assert main(args) == 2
-    assert "lists no photos" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert err.startswith("wardrobe-cli: error: ") and "lists no photos" in err
 
 
 def test_evaluate_checks_its_inputs_before_the_work(

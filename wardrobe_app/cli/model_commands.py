@@ -313,11 +313,11 @@ def cmd_segment(args: argparse.Namespace) -> int:
             refine_edges=not args.raw_edges,
         )
     except (ModelFolderError, RuntimeError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"wardrobe-cli: error: {exc}", file=sys.stderr)
         return 2
     out_dir: Path = args.out_dir
     if out_dir.exists() and not out_dir.is_dir():
-        print(f"error: --out-dir {out_dir} is a file, not a folder", file=sys.stderr)
+        print(f"wardrobe-cli: error: --out-dir {out_dir} is a file, not a folder", file=sys.stderr)
         return 2
     out_dir.mkdir(parents=True, exist_ok=True)
     failures = 0
@@ -333,13 +333,13 @@ def cmd_segment(args: argparse.Namespace) -> int:
         refusal = _segment_refusal(path, target, shown, written)
         if refusal:
             failures += 1
-            tqdm.write(f"error: {path}: {refusal}", file=sys.stderr)
+            tqdm.write(f"wardrobe-cli: error: {path}: {refusal}", file=sys.stderr)
             continue
         try:
             rgb = load_image(path)
         except ImageLoadError as exc:
             failures += 1
-            tqdm.write(f"error: {exc}", file=sys.stderr)
+            tqdm.write(f"wardrobe-cli: error: {exc}", file=sys.stderr)
             continue
         labels = segmenter.segment(rgb)
         try:
@@ -350,7 +350,10 @@ def cmd_segment(args: argparse.Namespace) -> int:
         except OSError as exc:  # a full disk, a folder not ours to write
             failures += 1
             reason = exc.strerror or str(exc)
-            tqdm.write(f"error: {path}: could not write its outputs ({reason})", file=sys.stderr)
+            tqdm.write(
+                f"wardrobe-cli: error: {path}: could not write its outputs ({reason})",
+                file=sys.stderr,
+            )
             continue
         written[path.stem] = path
     if failures:
@@ -364,12 +367,15 @@ def cmd_train(args: argparse.Namespace) -> int:
     from ..vision.segmenter import resolve_device
 
     if args.out.is_file():
-        print(f"error: --out {args.out} is a file; name a folder for the run", file=sys.stderr)
+        print(
+            f"wardrobe-cli: error: --out {args.out} is a file; name a folder for the run",
+            file=sys.stderr,
+        )
         return 2
     try:
         resolve_device(args.device)  # before any data is read: CUDA asked for, none here
     except RuntimeError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"wardrobe-cli: error: {exc}", file=sys.stderr)
         return 2
     try:
         result = train(
@@ -408,7 +414,7 @@ def cmd_train(args: argparse.Namespace) -> int:
             log=lambda line: print(line, file=sys.stderr, flush=True),
         )
     except (ModelFolderError, OSError, ValueError) as exc:  # --init, --teacher, --data
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"wardrobe-cli: error: {exc}", file=sys.stderr)
         return 2
     print(json.dumps(result, indent=2, default=str))
     return 0
@@ -422,7 +428,7 @@ def cmd_pseudo_label(args: argparse.Namespace) -> int:
 
     photos = sorted((args.data / "unlabeled").glob("*.jpg"))
     if not photos:
-        print(f"error: no photos in {args.data / 'unlabeled'}", file=sys.stderr)
+        print(f"wardrobe-cli: error: no photos in {args.data / 'unlabeled'}", file=sys.stderr)
         return 2
     with tqdm(total=len(photos), desc="pseudo-label", unit="photo", file=sys.stderr) as bar:
         try:
@@ -435,10 +441,10 @@ def cmd_pseudo_label(args: argparse.Namespace) -> int:
                 progress=lambda done, _total: bar.update(done - bar.n),
             )
         except (ModelFolderError, RuntimeError) as exc:
-            print(f"error: {exc}", file=sys.stderr)
+            print(f"wardrobe-cli: error: {exc}", file=sys.stderr)
             return 2
     for line in manifest["skipped"]:  # type: ignore[attr-defined]
-        print(f"error: {line}", file=sys.stderr)
+        print(f"wardrobe-cli: error: {line}", file=sys.stderr)
     print(json.dumps(manifest, indent=2))
     return 1 if manifest["skipped"] else 0
 
@@ -459,14 +465,14 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             refine_edges=not args.raw_edges,
         )
     except (ModelFolderError, OSError, RuntimeError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"wardrobe-cli: error: {exc}", file=sys.stderr)
         return 2
     print(json.dumps(json_safe(report), indent=2) if args.json else format_report(report))
     if args.record:
         try:
             replaced = record_metrics(report)
         except (ModelFolderError, OSError) as exc:  # e.g. an installed, read-only folder
-            print(f"error: the figures could not be recorded: {exc}", file=sys.stderr)
+            print(f"wardrobe-cli: error: the figures could not be recorded: {exc}", file=sys.stderr)
             return 2
         print(f"figures recorded in {report['model']}/config.json", file=sys.stderr)
         if replaced:
