@@ -470,11 +470,16 @@ def test_a_damaged_model_is_one_error_line(
         raise ModelFolderError("/models/embedder/weights.pt does not match config.json")
 
     monkeypatch.setattr(service, "ANALYSER_FACTORY", damaged)
-    for command in (["similar-to", str(batch["p1"])], ["reindex"]):
+    rc, out, _ = cli("import", str(batch["p0"]))  # a duplicate: no model needed
+    assert rc == 0 and "1 duplicate(s)" in out
+    importing = ["import", str(batch["p0"]), str(batch["p1"]), str(batch["p2"]), "--json"]
+    for command in (importing, ["similar-to", str(batch["p1"])], ["reindex"]):
         rc, _, err = cli(*command)
         assert rc == 2 and "Traceback" not in err, command
-        assert err.startswith("wardrobe-cli: error: /models/embedder/weights.pt does not")
-        assert "reinstall Wardrobe" in err
+        last = err.splitlines()[-1]  # (import: after its progress bar)
+        assert last.startswith("wardrobe-cli: error: /models/embedder/weights.pt does not")
+        assert "reinstall Wardrobe" in last and err.count("wardrobe-cli: error:") == 1
+    assert cli("list")[1].count("\n") == 2  # p0's two garments, no more
 
 
 def test_importing_an_export_says_why_nothing_was_found(
