@@ -58,6 +58,7 @@ def test_the_wheel_holds_the_models_icons_and_migrations_and_finds_them(tmp_path
     assert "wardrobe_app/store/alembic.ini" in names
     assert "wardrobe_app/store/migrations/versions/0001_initial.py" in names
     assert not any(n.startswith(("resources/", "tests/", "runs/")) for n in names)
+    assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)  # Apache-2.0, 4(a)
 
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
