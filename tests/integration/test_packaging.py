@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tarfile
 import tomllib
 import zipfile
 from pathlib import Path
@@ -107,3 +108,32 @@ def test_the_bundle_smoke_test_passes_and_leaves_nothing_behind(tmp_path: Path) 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "OK: the frozen app stored 1 garment(s)" in result.stdout
     assert list(scratch.iterdir()) == []  # its data folder, settings and logs removed
+
+
+@pytest.mark.slow
+def test_the_sdist_holds_what_a_packager_needs_and_no_data(tmp_path: Path) -> None:
+    make = "import sys; from setuptools import build_meta as b; print(b.build_sdist(sys.argv[1]))"
+    build = subprocess.run(
+        [sys.executable, "-c", make, str(tmp_path)],
+        capture_output=True, text=True, cwd=REPO_DIR, timeout=300,
+    )  # fmt: skip
+    assert build.returncode == 0, build.stderr
+    with tarfile.open(tmp_path / build.stdout.split()[-1]) as sdist:
+        names = {n.split("/", 1)[1] for n in sdist.getnames() if "/" in n}
+    for needed in (
+        "LICENSE",
+        "README.md",
+        "resources/models/segmenter/weights.pt",
+        "resources/models/embedder/config.json",
+        "resources/icons/io.github.wardrobe.Wardrobe.svg",
+        "packaging/io.github.wardrobe.Wardrobe.desktop",
+        "packaging/io.github.wardrobe.Wardrobe.metainfo.xml",
+        "packaging/wardrobe.spec",
+        "tests/conftest.py",
+        "tests/integration/test_packaging.py",
+        "wardrobe_app/store/migrations/versions/0001_initial.py",
+    ):
+        assert needed in names, needed
+    unwanted = (".venv/", ".git/", "runs/", "cache/", "build/", "dist/", "shared/")
+    assert not [n for n in names if n.startswith(unwanted) or n.endswith(".pyc")]
+    assert not [n for n in names if "__pycache__" in n]
