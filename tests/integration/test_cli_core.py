@@ -62,7 +62,8 @@ def test_import_json_contract(cli: Run, batch: dict[str, Path]) -> None:
     rc, out, err = cli("import", str(batch["p0"].parent), "--json")
     assert rc == 1  # the broken photo; the others were still imported
     doc = json.loads(out)  # stdout is exactly one JSON document
-    assert set(doc) == {"imported", "duplicates", "failed"}
+    assert set(doc) == {"imported", "duplicates", "failed", "cancelled"}
+    assert doc["cancelled"] == []
     assert len(doc["imported"]) == 4
     for item in doc["imported"]:
         assert set(item) == {"photo_id", "path", "kind", "garments"}
@@ -98,7 +99,8 @@ def test_import_all_failed_exits_1(cli: Run, batch: dict[str, Path], tmp_path: P
     empty = tmp_path / "empty-folder"
     empty.mkdir()
     rc, out, err = cli("import", str(empty), "--json")
-    assert rc == 1 and json.loads(out) == {"imported": [], "duplicates": [], "failed": []}
+    empty_doc = {"imported": [], "duplicates": [], "failed": [], "cancelled": []}
+    assert rc == 1 and json.loads(out) == empty_doc  # the same keys as any import
     assert "no photos" in err
 
 
@@ -565,3 +567,29 @@ def test_every_command_and_argument_says_what_it_is() -> None:
             assert action.help and action.help != argparse.SUPPRESS, (
                 f"{name} {action.option_strings or action.dest} has no help"
             )
+
+
+def test_ctrl_c_stops_an_import_after_the_photo_in_progress_and_reports_it(
+    cli: Run, batch: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import signal
+
+    interrupts: list[Path] = []
+
+    class InterruptedOnce(FakeAnalyser):
+        def analyse(self, path: Path, kind: service.KindChoice = "auto") -> service.PhotoAnalysis:
+            if not interrupts:
+                interrupts.append(path)
+                signal.raise_signal(signal.SIGINT)  # Ctrl+C while the first photo is analysed
+            return super().analyse(path, kind)
+
+    monkeypatch.setattr(service, "ANALYSER_FACTORY", InterruptedOnce)
+    photos = [str(batch[k]) for k in ("p0", "p1", "p2")]
+    rc, out, err = cli("import", *photos, "--json")
+    assert rc == 130 and "interrupted: 2 photo(s) not imported" in err
+    doc = json.loads(out)  # what was done is still reported
+    assert [i["path"] for i in doc["imported"]] == photos[:1]
+    assert doc["cancelled"] == [{"path": p} for p in photos[1:]]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back
+    rc, out, _ = cli("import", *photos)  # the same command goes on
+    assert rc == 0 and "Imported 2 photo(s)" in out and "1 duplicate(s)" in out

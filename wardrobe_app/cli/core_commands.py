@@ -12,9 +12,14 @@ Tests swap the vision pipeline by setting ``wardrobe_app.service.ANALYSER_FACTOR
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import signal
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 from .arguments import int_at_least, path_arg, whole
@@ -23,6 +28,7 @@ if TYPE_CHECKING:
     from ..service import Wardrobe
     from ..types import GarmentRecord, ImportReport, SimilarHit
 
+INTERRUPTED = 130  # the exit status of a command stopped by Ctrl+C (128 + SIGINT)
 CATEGORY_CHOICES = ("top", "bottom", "one-piece")
 KIND_CHOICES = ("auto", "outfit", "item")
 KIND_HELP = (
@@ -154,6 +160,7 @@ def import_report_json(report: ImportReport) -> dict[str, list[dict[str, Any]]]:
             {"path": str(r.path), "photo_id": int(r.photo_id or 0)} for r in report.duplicates
         ],
         "failed": [{"path": str(r.path), "error": str(r.error or "")} for r in report.failed],
+        "cancelled": [{"path": str(r.path)} for r in report.results if r.status == "cancelled"],
     }
 
 
@@ -183,7 +190,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
                     "that folder itself)"
                 )
             if args.json:
-                _emit_json({"imported": [], "duplicates": [], "failed": []})
+                _emit_json({"imported": [], "duplicates": [], "failed": [], "cancelled": []})
             return 1
         with tqdm(total=len(files), unit="photo", file=sys.stderr, dynamic_ncols=True) as bar:
 
@@ -197,7 +204,10 @@ def _cmd_import(args: argparse.Namespace) -> int:
                     # (cli.main), not as every photo "failed", each with a traceback.
                     _ = w.analyser
 
-            report = w.import_paths(files, kind=args.kind, progress=progress)
+            with _stop_on_first_interrupt() as stop:
+                report = w.import_paths(
+                    files, kind=args.kind, progress=progress, is_cancelled=stop.is_set
+                )
     for r in report.imported:
         if not r.garments:
             print(f"{r.path}: {r.message or 'no garment found'}", file=sys.stderr)
@@ -216,9 +226,38 @@ def _cmd_import(args: argparse.Namespace) -> int:
             print(f"  {r.path}: already imported (photo {r.photo_id})")
         for r in report.failed:
             print(f"  FAILED {r.error}")
+    cancelled = [r for r in report.results if r.status == "cancelled"]
+    if cancelled:
+        _err(
+            f"interrupted: {len(cancelled)} photo(s) not imported (the same command goes on: "
+            "what was imported is skipped as a duplicate)"
+        )
+        return INTERRUPTED
     # As `segment` does: every photo that could be read is imported, and a failure
     # anywhere still shows in the exit status, so scripts can tell.
     return 1 if report.failed or not (report.imported or report.duplicates) else 0
+
+
+@contextlib.contextmanager
+def _stop_on_first_interrupt() -> Iterator[threading.Event]:
+    """An event set by the first Ctrl+C (SIGINT), so that an import stops after the photo
+    in progress and still reports what it did; a second one interrupts at once."""
+    stop = threading.Event()
+
+    def on_interrupt(signum: int, frame: FrameType | None) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+        print(
+            "\nstopping after the photo in progress (Ctrl+C again to stop at once)",
+            file=sys.stderr,
+        )
+
+    previous = signal.signal(signal.SIGINT, on_interrupt)
+    try:
+        yield stop
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 # -- browse -----------------------------------------------------------------------------
