@@ -169,6 +169,14 @@ def test_similar_to_json(cli: Run, batch: dict[str, Path], tmp_path: Path) -> No
     assert sorted((Path(os.environ["WARDROBE_HOME"]) / "files").rglob("*")) == files_before
     rc, _, err = cli("similar-to", str(batch["bad"]))
     assert rc == 1 and "broken.jpg" in err
+    from PIL import Image
+
+    blank = tmp_path / "blank.jpg"
+    Image.new("RGB", (100, 100), (128, 128, 128)).save(blank)
+    for json_flag in (["--json"], []):
+        rc, out, err = cli("similar-to", str(blank), *json_flag)
+        assert rc == 0 and f"{blank}: no garment found" in err  # why, with --json too
+        assert json.loads(out)["garments"] == [] if json_flag else out == ""  # stdout: data
 
 
 def test_list_show_delete_export_reindex(cli: Run, batch: dict[str, Path], tmp_path: Path) -> None:

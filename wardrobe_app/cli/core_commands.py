@@ -344,6 +344,8 @@ def _cmd_similar_to(args: argparse.Namespace) -> int:
         except ImageLoadError as exc:
             _err(str(exc))
             return 1
+    if not analysis.garments:  # why, on stderr (as import says it): also beside --json
+        print(f"{args.photo}: {analysis.message or 'no garment found'}", file=sys.stderr)
     if args.json:
         _emit_json(
             {
@@ -361,8 +363,6 @@ def _cmd_similar_to(args: argparse.Namespace) -> int:
             }
         )
         return 0
-    if not analysis.garments:
-        print(f"{args.photo}: {analysis.message or 'no garment found'}")
     for g, hits in zip(analysis.garments, results, strict=True):
         colours = ", ".join(c.name for c in g.colours[:3]) or "-"
         print(f"{g.category} ({colours}):")
