@@ -601,3 +601,20 @@ def test_ctrl_c_stops_an_import_after_the_photo_in_progress_and_reports_it(
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back
     rc, out, _ = cli("import", *photos)  # the same command goes on
     assert rc == 0 and "Imported 2 photo(s)" in out and "1 duplicate(s)" in out
+
+
+@pytest.mark.parametrize("closed", ["stdout", "stderr"])
+def test_a_closed_stdout_or_stderr_is_no_crash(
+    closed: str, cli: Run, batch: dict[str, Path], home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `wardrobe-cli import ... >&-` or `2>&-` (a launcher, a cron line): Python's stream
+    # is None. stdout: the photos were imported, then the final flush raised (exit 1);
+    # stderr: the progress bar raised before the first photo, and nothing was imported.
+    cli("import", str(batch["p0"]))
+    stream = getattr(sys, closed)
+    monkeypatch.setattr(sys, closed, None)
+    for args in (["import", str(batch["p1"])], ["list"], ["list", "--json"], ["show", "1"]):
+        assert main(["--data-dir", str(home), *args]) == 0, args
+    getattr(sys, closed).close()  # the stand-in main() put there
+    monkeypatch.setattr(sys, closed, stream)
+    assert cli("list")[1].count("\n") == 4  # p1 was imported

@@ -47,6 +47,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:  # started with it closed (`>&-`, some launchers)
+            # What would go there is dropped, as print() drops it: the progress bar,
+            # --json and the final flush failed on None, an import before its first photo.
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
     for stream in (sys.stdout, sys.stderr):
         # A file name that is not valid UTF-8 (an old camera's, another system's disk)
         # is printed with its odd bytes escaped instead of failing the command.
