@@ -777,6 +777,10 @@ class Wardrobe:
                 return ImportResult(
                     path, "duplicate", photo_id=existing, message="already imported"
                 )
+        # Models that cannot load (a model folder missing or damaged) are the installation's
+        # trouble, not this photo's: the error stops the batch, said once, instead of
+        # every photo failing with it after its own attempt to load them.
+        _ = self.analyser
         try:
             return self.analyse(path, kind), sha
         except Exception as exc:
@@ -828,7 +832,8 @@ class Wardrobe:
         progress: Callable[[int, int, Path], None] | None = None,
         is_cancelled: Callable[[], bool] | None = None,
     ) -> ImportReport:
-        """Import files and folders; bad files are reported and the rest continue.
+        """Import files and folders; bad files are reported and the rest continue. Models
+        that cannot load raise (``ModelFolderError``), before the first photo needing them.
 
         Photo i is saved (PNG encoding, fsync, commit) on a worker thread while photo
         i + 1 is analysed; at most one save is in flight.

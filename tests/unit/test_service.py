@@ -806,3 +806,27 @@ def test_a_photo_read_again_under_another_suffix_leaves_no_stray_file(tmp_path: 
         assert w.import_photo(same, kind="item").status == "imported"
         report = w.verify()
         assert report.ok, report
+
+
+def test_models_that_cannot_load_stop_an_import_once_not_every_photo(
+    home: Path, photos: Photos, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each photo tried to load them again and was listed as failed with the same words;
+    # the error is the installation's, and a batch of duplicates still needs no model.
+    from wardrobe_app.vision.model_folder import ModelFolderError
+
+    tries: list[int] = []
+
+    def damaged() -> FakeAnalyser:
+        tries.append(1)
+        raise ModelFolderError("model folder /models/segmenter does not exist")
+
+    files = photos(3)
+    with Wardrobe(home, FakeAnalyser(), background_index=False) as w:
+        w.import_paths(files[:1])
+    monkeypatch.setattr(service, "ANALYSER_FACTORY", damaged)
+    with Wardrobe(home, background_index=False) as w:
+        assert len(w.import_paths(files[:1]).duplicates) == 1 and not tries
+        with pytest.raises(ModelFolderError, match="does not exist"):
+            w.import_paths(files)
+        assert len(tries) == 1 and w.count() == 2  # the first photo's garments, no more

@@ -164,16 +164,6 @@ def import_report_json(report: ImportReport) -> dict[str, list[dict[str, Any]]]:
     }
 
 
-def _needs_models(w: Wardrobe, path: Path) -> bool:
-    """Whether importing ``path`` analyses it: not a duplicate, nor a file it cannot read."""
-    from ..vision.image_io import ImageLoadError
-
-    try:
-        return w.find_duplicate(path) is None
-    except ImageLoadError:
-        return False
-
-
 def _cmd_import(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
@@ -198,11 +188,6 @@ def _cmd_import(args: argparse.Namespace) -> int:
                 bar.n = done
                 bar.set_postfix_str(current.name[:30], refresh=False)
                 bar.refresh()
-                if done < total and not w.analyser_loaded() and _needs_models(w, current):
-                    # Models that cannot load (a model folder missing or damaged) are the
-                    # installation's trouble, not each photo's: said once with exit 2
-                    # (cli.main), not as every photo "failed", each with a traceback.
-                    _ = w.analyser
 
             with _stop_on_first_interrupt() as stop:
                 report = w.import_paths(

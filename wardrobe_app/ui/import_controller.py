@@ -156,14 +156,16 @@ class ImportController(QObject):
                 if wardrobe.find_duplicate(path) is not None:
                     ctx.partial(("duplicate", path))
                     continue
-                analysis = wardrobe.analyse(path)
-                item = ReviewItem.build(analysis)
-            except ImageLoadError as exc:
-                ctx.partial(("failed", path, str(exc)))
+            except Exception as exc:
+                ctx.partial(_failed(path, exc))
                 continue
-            except Exception as exc:  # a bug or a broken model: list it, log the trace
-                log.exception("analysing %s failed", path)
-                ctx.partial(("failed", path, f"{type(exc).__name__}: {exc}"))
+            # Models that cannot load stop the import with one error (the installation's
+            # trouble), not every photo failing with it after its own attempt to load them.
+            _ = wardrobe.analyser
+            try:
+                item = ReviewItem.build(wardrobe.analyse(path))
+            except Exception as exc:
+                ctx.partial(_failed(path, exc))
                 continue
             with self._cond:
                 self._backlog += 1
@@ -382,3 +384,11 @@ class ImportController(QObject):
             s.failed.append((result.path, result.error or "unknown error"))
         elif result.status == "cancelled":
             s.cancelled += 1
+
+
+def _failed(path: Path, exc: Exception) -> tuple[str, Path, str]:
+    """The review's "failed" message for a photo that could not be read or analysed."""
+    if isinstance(exc, ImageLoadError):
+        return ("failed", path, str(exc))
+    log.exception("analysing %s failed", path, exc_info=exc)  # a bug: the trace for a report
+    return ("failed", path, f"{type(exc).__name__}: {exc}")
