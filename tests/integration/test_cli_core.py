@@ -618,3 +618,38 @@ def test_a_closed_stdout_or_stderr_is_no_crash(
     getattr(sys, closed).close()  # the stand-in main() put there
     monkeypatch.setattr(sys, closed, stream)
     assert cli("list")[1].count("\n") == 4  # p1 was imported
+
+
+def test_ctrl_c_during_the_final_index_build_still_reports_the_import(
+    cli: Run, batch: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The index is built in the foreground when the wardrobe closes (CLI: no background
+    # build), after the last photo: a first Ctrl+C there lets the build finish, and the
+    # photos imported are still reported, as a Ctrl+C during a photo does.
+    import signal
+
+    persist = service.Wardrobe._persist_index
+
+    def interrupted_build(w: service.Wardrobe) -> None:
+        signal.raise_signal(signal.SIGINT)
+        persist(w)
+
+    monkeypatch.setattr(service.Wardrobe, "_persist_index", interrupted_build)
+    photos = [str(batch[k]) for k in ("p0", "p1")]
+    rc, out, err = cli("import", *photos, "--json")
+    assert rc == 0, err  # every photo was imported: nothing is left to do
+    doc = json.loads(out)
+    assert [i["path"] for i in doc["imported"]] == photos and doc["cancelled"] == []
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back
+
+    # A second Ctrl+C stops the build at once; the photos stay imported.
+    def twice_interrupted_build(w: service.Wardrobe) -> None:
+        signal.raise_signal(signal.SIGINT)
+        signal.raise_signal(signal.SIGINT)
+        persist(w)
+
+    monkeypatch.setattr(service.Wardrobe, "_persist_index", twice_interrupted_build)
+    rc, out, err = cli("import", str(batch["p2"]))
+    assert rc == 130 and err.endswith("interrupted\n") and out == ""
+    monkeypatch.setattr(service.Wardrobe, "_persist_index", persist)
+    assert "3 duplicate(s)" in cli("import", *photos, str(batch["p2"]))[1]

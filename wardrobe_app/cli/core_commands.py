@@ -193,6 +193,9 @@ def _cmd_import(args: argparse.Namespace) -> int:
                 report = w.import_paths(
                     files, kind=args.kind, progress=progress, is_cancelled=stop.is_set
                 )
+                # The similar-items index is built here, once: a Ctrl+C during the build
+                # lets it finish, and what was imported is still reported.
+                w.close()
     for r in report.imported:
         if not r.garments:
             print(f"{r.path}: {r.message or 'no garment found'}", file=sys.stderr)
@@ -234,7 +237,7 @@ def _stop_on_first_interrupt() -> Iterator[threading.Event]:
             raise KeyboardInterrupt
         stop.set()
         print(
-            "\nstopping after the photo in progress (Ctrl+C again to stop at once)",
+            "\nstopping after the work in progress (Ctrl+C again to stop at once)",
             file=sys.stderr,
         )
 
