@@ -653,3 +653,28 @@ def test_ctrl_c_during_the_final_index_build_still_reports_the_import(
     assert rc == 130 and err.endswith("interrupted\n") and out == ""
     monkeypatch.setattr(service.Wardrobe, "_persist_index", persist)
     assert "3 duplicate(s)" in cli("import", *photos, str(batch["p2"]))[1]
+
+
+def test_importing_again_a_photo_with_nothing_found_loads_no_model(
+    cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # import keeps a photo in which nothing was found and skips it the next time as a
+    # duplicate (unless asked for as the other kind): no model is needed for that, so
+    # damaged models are no error there, as for any other duplicate.
+    from PIL import Image
+
+    from wardrobe_app.vision.model_folder import ModelFolderError
+
+    blank = tmp_path / "blank.jpg"
+    Image.new("RGB", (100, 100), (128, 128, 128)).save(blank)
+    rc, out, err = cli("import", str(blank))
+    assert rc == 0 and "no garment found" in err
+
+    def damaged() -> FakeAnalyser:
+        raise ModelFolderError("/models/embedder/weights.pt does not match config.json")
+
+    monkeypatch.setattr(service, "ANALYSER_FACTORY", damaged)
+    rc, out, err = cli("import", str(blank))
+    assert rc == 0 and "1 duplicate(s)" in out, err
+    # As the kind it was read as: a duplicate; as the other kind: read again, with models.
+    assert sorted(cli("import", str(blank), "--kind", k)[0] for k in ("outfit", "item")) == [0, 2]
