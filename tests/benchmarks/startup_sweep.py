@@ -19,31 +19,20 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+
+from listing_speed import median_ms  # noqa: E402  (a script beside this one)
 
 from wardrobe_app.store import FileStore  # noqa: E402
 
 REPEATS = 7
 _SHARD = re.compile(r"[0-9a-f]{2}")
 _STORED = re.compile(r"([0-9a-f]{2})[0-9a-f]{62}(\.[0-9a-z]+)?")
-
-
-def median_ms(fn: Callable[[], object], repeats: int = REPEATS) -> float:
-    fn()  # warm-up
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def listing_before(root: Path) -> list[str]:
@@ -64,11 +53,11 @@ def measure(fs: FileStore, sweep: bool) -> dict[str, float]:
     assert set(listing_before(fs.root)) == refs
     figures = {
         "files": len(refs),
-        "list_ms": median_ms(fs.all_files),
-        "before_ms": median_ms(lambda: listing_before(fs.root)),
+        "list_ms": median_ms(fs.all_files, REPEATS),
+        "before_ms": median_ms(lambda: listing_before(fs.root), REPEATS),
     }
     if sweep:
-        figures["sweep_ms"] = median_ms(lambda: fs.sweep(refs))
+        figures["sweep_ms"] = median_ms(lambda: fs.sweep(refs), REPEATS)
     return figures
 
 
