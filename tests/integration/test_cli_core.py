@@ -620,6 +620,21 @@ def test_a_closed_stdout_or_stderr_is_no_crash(
     assert cli("list")[1].count("\n") == 4  # p1 was imported
 
 
+def test_closed_standard_descriptors_are_not_handed_to_the_next_file(tmp_path: Path) -> None:
+    # With 0-2 all closed, the stand-ins for stdout and stderr took fds 0 and 1, and the
+    # next file opened (a label map written by `segment`) became fd 2: native libraries'
+    # warnings went into it.
+    out = tmp_path / "fd.txt"
+    code = (
+        "import os; from wardrobe_app.cli import fill_closed_std_fds; fill_closed_std_fds(); "
+        f"fd = os.open({str(out)!r}, os.O_WRONLY | os.O_CREAT); os.write(fd, str(fd).encode())"
+    )
+    subprocess.run(
+        ["bash", "-c", '"$0" -c "$1" <&- >&- 2>&-', sys.executable, code], check=True, timeout=60
+    )
+    assert int(out.read_text()) > 2
+
+
 def test_ctrl_c_during_the_final_index_build_still_reports_the_import(
     cli: Run, batch: dict[str, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -46,7 +46,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def fill_closed_std_fds() -> None:
+    """Give each closed descriptor 0-2 /dev/null, lowest first. Left free, the next file
+    opened takes its number: with 0-2 all closed (`<&- >&- 2>&-`), an image written by
+    `segment` became fd 2, where native libraries write their warnings."""
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            opened = os.open(os.devnull, os.O_RDWR)
+            if opened != fd:
+                os.dup2(opened, fd)
+                os.close(opened)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    fill_closed_std_fds()
     for name in ("stdout", "stderr"):
         if getattr(sys, name) is None:  # started with it closed (`>&-`, some launchers)
             # What would go there is dropped, as print() drops it: the progress bar,
