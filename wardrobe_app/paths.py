@@ -46,6 +46,15 @@ def data_home() -> Path:
     return home
 
 
+def wardrobe_holding(path: Path) -> Path | None:
+    """The wardrobe whose stored files (``files/``) hold ``path``, if any: a wardrobe
+    there would have its files swept as unused by the other one."""
+    for folder in (path, *path.parents):
+        if folder.name == "files" and database_path(folder.parent).is_file():
+            return folder.parent
+    return None
+
+
 def data_folder_problem(path: Path) -> str | None:
     """Why ``path`` cannot be a wardrobe's data folder, or None: it must be a full path
     (a relative one would follow the folder the app was started from), a folder or
@@ -57,9 +66,9 @@ def data_folder_problem(path: Path) -> str | None:
         path = path.expanduser().resolve()
         if path.exists() and not path.is_dir():
             return f"{path} is a file, not a folder"
-        for folder in (path, *path.parents):
-            if folder.name == "files" and (folder.parent / "wardrobe.sqlite3").is_file():
-                return f"{path} is inside the stored files of the wardrobe in {folder.parent}"
+        holder = wardrobe_holding(path)
+        if holder is not None:
+            return f"{path} is inside the stored files of the wardrobe in {holder}"
         existing = next(p for p in (path, *path.parents) if p.exists())
         if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
             return f"{path} cannot be made or written: {existing} is not writable"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from fakes import FakeAnalyser, make_photo
 
-from wardrobe_app import service
+from wardrobe_app import paths, service
 from wardrobe_app.cli import main
 
 TESTS_DIR = Path(__file__).resolve().parents[1]
@@ -357,6 +357,12 @@ def test_file_system_and_database_trouble_is_one_error_line(
     rc, _, err = cli("export", str(a_file))
     assert rc == 2 and err == f"wardrobe-cli: error: {a_file} is a file, not a folder\n"
     assert "is a file, not a folder" in _usage_error(["--data-dir", str(a_file), "list"], capsys)
+    # a folder inside another wardrobe's stored files (its clean-up would sweep them)
+    cli("import", str(make_photo(tmp_path / "in.jpg", seed=1)))
+    inside = paths.files_dir() / "mine"
+    err = _usage_error(["--data-dir", str(inside), "list"], capsys)
+    assert f"is inside the stored files of the wardrobe in {paths.chosen_home()}" in err
+    assert not inside.exists()
     # a data folder that cannot be made: one line (the message's hint must not retry it)
     assert main(["--data-dir", str(a_file / "sub"), "list"]) == 2
     err = capsys.readouterr().err
@@ -553,8 +559,6 @@ def test_an_empty_wardrobe_home_is_the_default_folder_made_on_first_use(
 ) -> None:
     # WARDROBE_HOME= (set, but empty) means the default folder, as it does to the app:
     # on a new machine `list` said "no wardrobe here" about that default folder.
-    from wardrobe_app import paths
-
     monkeypatch.setattr(service, "ANALYSER_FACTORY", FakeAnalyser)
     default = tmp_path / "user-data" / "Wardrobe"
     monkeypatch.setattr(paths.platformdirs, "user_data_dir", lambda _name: str(default))
