@@ -132,19 +132,15 @@ def _database_trouble(exc: Exception) -> int:
 
     from sqlalchemy.exc import DBAPIError  # loaded already by any command that got here
 
-    from ..store.database import UnusableDatabase
+    from ..store.database import UnusableDatabase, damaged_database
 
-    if isinstance(exc, UnusableDatabase):  # it says why, and what to do
-        print(f"wardrobe-cli: error: {exc}", file=sys.stderr)
+    # Refused when opened, or found damaged by a later query: it says why, and what to do.
+    db = paths.database_path(paths.chosen_home())  # not data_home(): it makes the folder
+    unusable = exc if isinstance(exc, UnusableDatabase) else damaged_database(exc, db)
+    if unusable is not None:
+        print(f"wardrobe-cli: error: {unusable}", file=sys.stderr)
         return 2
     orig = exc.orig if isinstance(exc, DBAPIError) else None
-    if type(orig) is sqlite3.DatabaseError:  # the exact class: not a database, or damaged
-        print(
-            f"wardrobe-cli: error: {paths.database_path()} is not a Wardrobe database it can "
-            f"open ({orig}); point --data-dir at another folder",
-            file=sys.stderr,
-        )
-        return 2
     if isinstance(orig, sqlite3.OperationalError) and "locked" in str(orig):
         print(
             "wardrobe-cli: error: the wardrobe is busy (another program is writing to it); "
