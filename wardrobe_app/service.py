@@ -56,9 +56,9 @@ from .vision.image_io import (
     MAX_PIXELS,
     ImageLoadError,
     check_image_file,
-    exif_orientation,
     is_image_path,
     load_image,
+    oriented_size,
     write_image,
 )
 from .vision.merge import merge_garments
@@ -163,8 +163,7 @@ def working_copy(path: Path) -> Iterator[tuple[Path, tuple[int, int] | None]]:
             image = Image.open(path)
         with image:
             width, height = image.size
-            orientation = exif_orientation(image)
-        original = (height, width) if orientation in (5, 6, 7, 8) else (width, height)
+            original = oriented_size(image)
         # Small enough as it is, or refused (unread) by the analyser: passed through.
         if WORK_MAX_PIXELS < width * height <= MAX_PIXELS:
             small_rgb = load_image(path, max_side=WORK_MAX_SIDE)
@@ -1459,8 +1458,6 @@ def _original_size(path: Path) -> tuple[int, int] | None:
 
     try:
         with Image.open(path) as image:
-            w, h = image.size
-            orientation = exif_orientation(image)
+            return oriented_size(image)
     except Exception:
         return None
-    return (h, w) if orientation in (5, 6, 7, 8) else (w, h)

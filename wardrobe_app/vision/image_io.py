@@ -66,6 +66,12 @@ def exif_orientation(image: Image.Image) -> int:
     return orientation if isinstance(orientation, int) else 1
 
 
+def oriented_size(image: Image.Image) -> tuple[int, int]:
+    """An opened image's (width, height) as it is shown, after its EXIF rotation."""
+    width, height = image.size
+    return (height, width) if exif_orientation(image) in (5, 6, 7, 8) else (width, height)
+
+
 def _to_rgb(image: Image.Image) -> np.ndarray:
     mode = image.mode
     if mode in ("I;16", "I;16B", "I;16L", "I;16N", "I"):
