@@ -53,7 +53,7 @@ from .import_report import ImportReportDialog, ImportSummary
 from .own_this_dialog import IMAGE_FILTER, OwnThisDialog
 from .progress_panel import ProgressPanel
 from .review_dialog import ReviewDialog
-from .screen_fit import FRAME_ALLOWANCE, resize_within_screen
+from .screen_fit import resize_within_screen
 from .session import WardrobeSession
 from .settings import AppSettings
 from .settings_dialog import SettingsDialog
@@ -183,12 +183,7 @@ class MainWindow(QMainWindow):
         (import results, the Undo notice) below a 1366x768 laptop's screen."""
         # The screen it will open on: where the pointer is, as window managers place it.
         screen = QGuiApplication.screenAt(QCursor.pos()) or self.screen()
-        if screen is None:
-            return
-        free = screen.availableGeometry()
-        width = min(self.width(), free.width() - FRAME_ALLOWANCE)
-        height = min(self.height(), free.height() - FRAME_ALLOWANCE)
-        self.resize(max(width, self.minimumSizeHint().width()), max(height, 1))
+        resize_within_screen(self, self.width(), self.height(), screen)
 
     def _make_actions(self) -> None:
         self.actions_: dict[str, QAction] = {}

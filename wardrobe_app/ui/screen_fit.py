@@ -3,17 +3,22 @@
 
 from __future__ import annotations
 
+from PySide6.QtGui import QScreen
 from PySide6.QtWidgets import QWidget
 
 # Room the window manager's title bar and borders take, beyond the window's own size.
 FRAME_ALLOWANCE = 40
 
 
-def resize_within_screen(window: QWidget, width: int, height: int) -> None:
-    """``window.resize(width, height)``, smaller where the screen's free area is (never
-    below the window's minimum size hint). Call it once the layout is set."""
-    anchor = window.parentWidget() or window  # a dialog opens over its parent
-    screen = anchor.screen()
+def resize_within_screen(
+    window: QWidget, width: int, height: int, screen: QScreen | None = None
+) -> None:
+    """``window.resize(width, height)``, smaller where the free area of ``screen`` (by
+    default the one it opens on) is, never below the window's minimum size hint. Call it
+    once the layout is set."""
+    if screen is None:
+        anchor = window.parentWidget() or window  # a dialog opens over its parent
+        screen = anchor.screen()
     if screen is not None:
         free = screen.availableGeometry()
         width = min(width, free.width() - FRAME_ALLOWANCE)
