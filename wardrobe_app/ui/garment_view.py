@@ -34,7 +34,7 @@ from .ask import ask_yes
 from .elided_label import ElidedLabel
 from .garment_model import display_name
 from .garment_strip import GarmentStrip
-from .icons import dot_html, dot_icon, heart_icon, line_icon
+from .icons import dot_html, dot_icon, heart_icon, keep_line_icon
 from .image_view import ImageView
 from .imaging import load_scaled, preview_pair
 from .session import WardrobeSession
@@ -149,7 +149,9 @@ class GarmentView(QWidget):
         self.favourite.toggled.connect(self._favourite_toggled)
         self.delete_button = QPushButton("Delete", self)
         self.delete_button.setObjectName("deleteButton")
-        self._paint_icons()
+        # Drawn in the text colour: the style's arrow stayed dark on the dark scheme.
+        for button, icon in ((self.back_button, "back"), (self.delete_button, "delete")):
+            keep_line_icon(button, icon, QPalette.ColorRole.WindowText)
         self.delete_button.clicked.connect(self._delete)
         header = QHBoxLayout()
         header.addWidget(self.back_button)
@@ -309,18 +311,6 @@ class GarmentView(QWidget):
         ):
             event.accept()
         return super().eventFilter(watched, event)
-
-    def _paint_icons(self) -> None:
-        # Drawn in the text colour: the style's arrow stayed dark on the dark scheme, and
-        # its bin is a small bitmap, blurred at 150 % scaling (the toolbar's is drawn too).
-        colour = self.palette().color(QPalette.ColorRole.WindowText)
-        self.back_button.setIcon(line_icon("back", colour))
-        self.delete_button.setIcon(line_icon("delete", colour))
-
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "delete_button"):
-            self._paint_icons()
 
     def set_thumbnails(self, thumbnails: ThumbnailCache) -> None:
         for strip in (self.similar, self.worn_with):

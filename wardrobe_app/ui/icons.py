@@ -5,9 +5,28 @@ from __future__ import annotations
 
 from functools import cache
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
-from PySide6.QtWidgets import QApplication, QStyle
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QEvent,
+    QIODevice,
+    QObject,
+    QPointF,
+    QRectF,
+    QSize,
+    Qt,
+)
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QIcon,
+    QPainter,
+    QPainterPath,
+    QPalette,
+    QPen,
+    QPixmap,
+)
+from PySide6.QtWidgets import QAbstractButton, QApplication, QStyle
 
 from .. import paths
 
@@ -153,6 +172,34 @@ def _line_pen(colour: QColor, width: float) -> QPen:
     return QPen(
         colour, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin
     )
+
+
+class _LineIconPainter(QObject):
+    """Keeps a button's line icon in a colour of its palette: drawn again when the
+    palette changes (light or dark scheme), as the style's own icons are not."""
+
+    def __init__(self, button: QAbstractButton, name: str, role: QPalette.ColorRole) -> None:
+        super().__init__(button)
+        self._name, self._role = name, role
+        self._paint(button)
+        button.installEventFilter(self)
+
+    def _paint(self, button: QAbstractButton) -> None:
+        button.setIcon(line_icon(self._name, button.palette().color(self._role)))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.PaletteChange and isinstance(watched, QAbstractButton):
+            self._paint(watched)
+        return False
+
+
+def keep_line_icon(
+    button: QAbstractButton, name: str, role: QPalette.ColorRole = QPalette.ColorRole.ButtonText
+) -> None:
+    """Give ``button`` the line icon ``name`` in its palette's ``role`` colour, drawn
+    again on each palette change (the style's bitmaps had dark lines, lost on the dark
+    scheme, and did not match the toolbar's drawn icons)."""
+    _LineIconPainter(button, name, role)
 
 
 def line_icon(name: str, colour: QColor, size: int = 20) -> QIcon:

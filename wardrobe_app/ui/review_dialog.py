@@ -11,16 +11,8 @@ from functools import partial
 from itertools import pairwise
 from typing import cast
 
-from PySide6.QtCore import QEvent, QSize, Qt, Signal, Slot
-from PySide6.QtGui import (
-    QCloseEvent,
-    QFont,
-    QImage,
-    QKeySequence,
-    QPalette,
-    QPixmap,
-    QShortcut,
-)
+from PySide6.QtCore import QSize, Qt, Signal, Slot
+from PySide6.QtGui import QCloseEvent, QFont, QImage, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -42,7 +34,7 @@ from ..types import CATEGORIES, Category, DetectedGarment, PhotoAnalysis
 from ..vision.merge import recategorise
 from .ask import ask_yes
 from .elided_label import ElidedLabel
-from .icons import dot_icon, line_icon, standard
+from .icons import dot_icon, keep_line_icon, standard
 from .image_view import ImageView
 from .imaging import fit_image, preview_pair, rgb_to_qimage
 from .screen_fit import resize_within_screen
@@ -265,7 +257,7 @@ class ReviewDialog(QDialog):
         self.stop_button.setToolTip("Discard this and the remaining photos")
         self.discard_button = QPushButton("Discard photo", self)
         self.discard_button.setObjectName("discardPhoto")
-        self._paint_discard_icon()
+        keep_line_icon(self.discard_button, "delete")
         self.accept_all_button = QPushButton("Accept all", self)
         self.accept_all_button.setObjectName("acceptAll")
         self.accept_all_button.setToolTip(
@@ -439,17 +431,6 @@ class ReviewDialog(QDialog):
         self._stopped = True
         self.stopRequested.emit()
         self.reject()
-
-    def _paint_discard_icon(self) -> None:
-        # Drawn in the text colour, as the toolbar's: the style's bin is a small bitmap,
-        # blurred at 150 % scaling.
-        colour = self.palette().color(QPalette.ColorRole.ButtonText)
-        self.discard_button.setIcon(line_icon("delete", colour))
-
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "discard_button"):
-            self._paint_discard_icon()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self._stopped and self.result() != QDialog.DialogCode.Accepted:
