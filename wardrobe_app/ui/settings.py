@@ -15,8 +15,31 @@ ORGANIZATION = "Wardrobe"
 APPLICATION = "Wardrobe"
 
 
+class _Text:
+    """A text preference of ``AppSettings``: one key, and its value where none is set."""
+
+    def __init__(self, key: str, default: str = "") -> None:
+        self.key, self.default = key, default
+
+    def __get__(self, settings: AppSettings, owner: type | None = None) -> str:
+        return str(settings.qsettings.value(self.key, self.default))
+
+    def __set__(self, settings: AppSettings, value: str) -> None:
+        settings.qsettings.setValue(self.key, value)
+
+
 class AppSettings:
     """Reads and writes the preferences; each property is one key."""
+
+    # The folder the last photos were imported from.
+    last_folder = _Text("import/lastFolder")
+    # Where "Do I already own this?" last found a photo (shop photos, not imports).
+    own_this_folder = _Text("ownThis/lastFolder")
+    # The folder the wardrobe was last exported to (exports are usually made again to
+    # the same place, which an export updates).
+    export_folder = _Text("export/lastFolder")
+    # The grid's order, a key of ``filter_bar.SORTS`` ("date", "colour", ...).
+    sort = _Text("browse/sort", "date")
 
     def __init__(self, settings: QSettings | None = None) -> None:
         if settings is None:
@@ -78,42 +101,6 @@ class AppSettings:
     @similar_any_category.setter
     def similar_any_category(self, on: bool) -> None:
         self._s.setValue("browse/similarAnyCategory", bool(on))
-
-    @property
-    def own_this_folder(self) -> str:
-        """Where "Do I already own this?" last found a photo (shop photos, not imports)."""
-        return str(self._s.value("ownThis/lastFolder", ""))
-
-    @own_this_folder.setter
-    def own_this_folder(self, folder: str) -> None:
-        self._s.setValue("ownThis/lastFolder", folder)
-
-    @property
-    def sort(self) -> str:
-        """The grid's order, a key of ``filter_bar.SORTS`` ("date", "colour", ...)."""
-        return str(self._s.value("browse/sort", "date"))
-
-    @sort.setter
-    def sort(self, key: str) -> None:
-        self._s.setValue("browse/sort", key)
-
-    @property
-    def last_folder(self) -> str:
-        return str(self._s.value("import/lastFolder", ""))
-
-    @last_folder.setter
-    def last_folder(self, folder: str) -> None:
-        self._s.setValue("import/lastFolder", folder)
-
-    @property
-    def export_folder(self) -> str:
-        """The folder the wardrobe was last exported to (exports are usually made again
-        to the same place, which an export updates)."""
-        return str(self._s.value("export/lastFolder", ""))
-
-    @export_folder.setter
-    def export_folder(self, folder: str) -> None:
-        self._s.setValue("export/lastFolder", folder)
 
     @property
     def review_size(self) -> QSize | None:
