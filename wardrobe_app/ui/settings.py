@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Generic, Literal, TypeVar
 
 from PySide6.QtCore import QByteArray, QSettings, QSize
 
@@ -11,6 +11,7 @@ DeviceChoice = Literal["auto", "cpu", "cuda"]
 DEVICE_CHOICES: tuple[DeviceChoice, ...] = ("auto", "cpu", "cuda")
 ThemeChoice = Literal["system", "light", "dark"]
 THEME_CHOICES: tuple[ThemeChoice, ...] = ("system", "light", "dark")
+C = TypeVar("C", bound=str)
 ORGANIZATION = "Wardrobe"
 APPLICATION = "Wardrobe"
 
@@ -28,8 +29,25 @@ class _Text:
         settings.qsettings.setValue(self.key, value)
 
 
+class _Choice(Generic[C]):
+    """A preference that is one of ``choices``; the first where none (or another) is set."""
+
+    def __init__(self, key: str, choices: tuple[C, ...]) -> None:
+        self.key, self.choices = key, choices
+
+    def __get__(self, settings: AppSettings, owner: type | None = None) -> C:
+        value = str(settings.qsettings.value(self.key, self.choices[0]))
+        return next((c for c in self.choices if c == value), self.choices[0])
+
+    def __set__(self, settings: AppSettings, value: C) -> None:
+        settings.qsettings.setValue(self.key, value)
+
+
 class AppSettings:
     """Reads and writes the preferences; each property is one key."""
+
+    device = _Choice("model/device", DEVICE_CHOICES)  # where the models run
+    theme = _Choice("look/theme", THEME_CHOICES)  # light, dark, or as the system
 
     # The folder the last photos were imported from.
     last_folder = _Text("import/lastFolder")
@@ -66,24 +84,6 @@ class AppSettings:
     @review_before_saving.setter
     def review_before_saving(self, on: bool) -> None:
         self._s.setValue("import/review", bool(on))
-
-    @property
-    def device(self) -> DeviceChoice:
-        value = str(self._s.value("model/device", "auto"))
-        return value if value in DEVICE_CHOICES else "auto"
-
-    @device.setter
-    def device(self, choice: DeviceChoice) -> None:
-        self._s.setValue("model/device", choice)
-
-    @property
-    def theme(self) -> ThemeChoice:
-        value = str(self._s.value("look/theme", "system"))
-        return value if value in THEME_CHOICES else "system"
-
-    @theme.setter
-    def theme(self, choice: ThemeChoice) -> None:
-        self._s.setValue("look/theme", choice)
 
     @property
     def data_dir(self) -> Path | None:
