@@ -10,6 +10,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from ..vision.image_io import read_image
 from ..vision.model_folder import GARMENT_CLASSES, SEED_CLASSES, atomic_write
 
 
@@ -48,8 +49,8 @@ def read_split(data_dir: Path, split: str | Path) -> list[str]:
 
 def load_pair(data_dir: Path, stem: str, table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """RGB photo and garment-class label map at the photo's own size."""
-    bgr = _read(data_dir / "images" / f"{stem}.jpg", cv2.IMREAD_COLOR)
-    labels = _read(data_dir / "labels" / f"{stem}.png", cv2.IMREAD_UNCHANGED)
+    bgr = read_image(data_dir / "images" / f"{stem}.jpg", cv2.IMREAD_COLOR)
+    labels = read_image(data_dir / "labels" / f"{stem}.png", cv2.IMREAD_UNCHANGED)
     if bgr is None or labels is None:
         raise FileNotFoundError(f"CCP sample {stem} is missing or unreadable in {data_dir}")
     if labels.ndim != 2 or labels.shape != bgr.shape[:2]:
@@ -60,15 +61,6 @@ def load_pair(data_dir: Path, stem: str, table: np.ndarray) -> tuple[np.ndarray,
             f"{bgr.shape[1]}x{bgr.shape[0]}"
         )
     return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), table[labels]
-
-
-def _read(path: Path, flags: int) -> np.ndarray | None:
-    """cv2.imread without its crash on a path that is not UTF-8 (None where unreadable)."""
-    try:
-        data = np.fromfile(path, dtype=np.uint8)
-    except OSError:
-        return None
-    return cv2.imdecode(data, flags) if data.size else None
 
 
 def load_resized(

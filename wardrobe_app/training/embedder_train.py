@@ -27,6 +27,7 @@ from ..vision.colour_descriptor import colour_histogram
 from ..vision.embedder import CATEGORY_NAMES, EmbedderConfig, prepare_crop, save_embedder
 from ..vision.embedder_net import EmbedderHeads, Lite0Features
 from ..vision.grabcut import item_foreground
+from ..vision.image_io import read_image
 from .ccp import read_split, save_npz_whole
 from .clothing import VAGUE_LABELS, read_items, sender_split
 
@@ -34,7 +35,7 @@ MAX_SIDE = 512
 
 
 def _load_small(path: Path) -> np.ndarray:
-    bgr = cv2.imread(str(path), cv2.IMREAD_COLOR)
+    bgr = read_image(path, cv2.IMREAD_COLOR)
     if bgr is None:
         raise FileNotFoundError(path)
     scale = MAX_SIDE / max(bgr.shape[:2])
@@ -115,7 +116,7 @@ def extract_ccp(root: Path, extractor: FeatureExtractor, cache: Path) -> dict[st
     for split in ("train", "val"):
         for stem in tqdm(read_split(root, f"{split}.txt"), desc=f"ccp {split} features"):
             rgb = _load_small(root / "images" / f"{stem}.jpg")
-            lab = cv2.imread(str(root / "labels" / f"{stem}.png"), cv2.IMREAD_UNCHANGED)
+            lab = read_image(root / "labels" / f"{stem}.png", cv2.IMREAD_UNCHANGED)
             if lab is None:
                 raise FileNotFoundError(root / "labels" / f"{stem}.png")
             lab = cv2.resize(lab, (rgb.shape[1], rgb.shape[0]), interpolation=cv2.INTER_NEAREST)

@@ -37,6 +37,18 @@ def is_image_path(path: Path) -> bool:
     return path.suffix.lower() in IMAGE_SUFFIXES
 
 
+def read_image(path: str | os.PathLike[str], flags: int) -> np.ndarray | None:
+    """``cv2.imread(path, flags)`` without its crash on a file name that is not valid
+    UTF-8 (see ``write_image``): the decoded array, or None where unreadable."""
+    import cv2
+
+    try:
+        data = np.fromfile(path, dtype=np.uint8)
+    except OSError:
+        return None
+    return cv2.imdecode(data, flags) if data.size else None
+
+
 def write_image(
     path: str | os.PathLike[str], bgr: np.ndarray, params: list[int] | None = None
 ) -> None:
