@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 
 from . import paths
 from .store import Garment, Photo, Store, read_png, sha256_file, vector_from_blob
+from .store.backup import BackupResult, back_up
 from .store.database import damaged_database, storage_trouble
 from .types import (
     CATEGORIES,
@@ -1286,6 +1287,18 @@ class Wardrobe:
         return path.is_file() and self.store.files.is_damaged(
             path.relative_to(self.home).as_posix()
         )
+
+    # -- backup ------------------------------------------------------------------------
+    def backup(
+        self,
+        destination: Path,
+        *,
+        progress: Callable[[int, int], None] | None = None,
+        cancelled: Callable[[], bool] = lambda: False,
+    ) -> BackupResult:
+        """A complete copy of this wardrobe, a data folder of its own, in ``destination``
+        (a new or empty folder), made while it is in use (``store.backup``)."""
+        return back_up(self.store, Path(destination), progress=progress, cancelled=cancelled)
 
     # -- maintenance -------------------------------------------------------------------
     def verify(self) -> Any:

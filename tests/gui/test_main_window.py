@@ -10,6 +10,7 @@ import pytest
 from conftest import SlowAnalyser, darkest_opaque_pixel
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QProgressDialog, QPushButton
 
 from wardrobe_app.types import GarmentFilter
 from wardrobe_app.ui.garment_model import GarmentRoles
@@ -681,6 +682,62 @@ def test_escape_or_back_in_the_garment_view_goes_back(make_app, qtbot, photos, k
     qtbot.keyClick(w.garment_view.name_edit, key[0], key[1])
     assert w.pages.currentWidget() is w.browse
     assert w.browse.selected_ids() == [w.browse.model.record(1).id]
+
+
+def test_back_up_from_the_menu_makes_a_dated_wardrobe_folder(
+    make_app, qtbot, photos, tmp_path, monkeypatch
+):
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    from wardrobe_app.service import Wardrobe
+
+    parts = app_with_photos(make_app, qtbot, photos, 2)
+    w = parts.window
+    opened_at: list[str] = []
+
+    def choose(_parent, _title, start=""):
+        opened_at.append(start)
+        return str(tmp_path / "backups")
+
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(choose))
+    told: list[tuple[str, str]] = []
+    for kind in ("information", "warning"):
+        monkeypatch.setattr(
+            QMessageBox,
+            kind,
+            staticmethod(lambda _p, title, text, kind=kind: told.append((kind, text))),
+        )
+    assert w.actions_["backup"] in w.menuBar().actions()[0].menu().actions()
+    w.actions_["backup"].trigger()
+    qtbot.waitUntil(lambda: bool(told), timeout=10_000)
+    kind, text = told[0]
+    assert kind == "information" and "Backed up 4 garments" in text and "To restore" in text
+    (made,) = (tmp_path / "backups").iterdir()
+    assert made.name.startswith("Wardrobe backup ") and str(made) in text
+    qtbot.waitUntil(lambda: w.findChild(QProgressDialog, "backupProgress") is None)  # closed
+    with Wardrobe(made, background_index=False) as copy:
+        assert copy.count() == 4 and copy.verify().ok
+
+    # a second backup the same minute goes beside it; Cancel keeps nothing
+    def waits_for_cancel(self, destination, progress, cancelled):
+        progress(1, 10)
+        while not cancelled():
+            time.sleep(0.01)
+        raise BackupCancelled
+
+    from wardrobe_app.store.backup import BackupCancelled
+
+    monkeypatch.setattr(Wardrobe, "backup", waits_for_cancel)
+    w.actions_["backup"].trigger()
+    qtbot.waitUntil(lambda: w.findChild(QProgressDialog, "backupProgress") is not None)
+    dialog = w.findChild(QProgressDialog, "backupProgress")
+    qtbot.waitUntil(lambda: dialog.maximum() == 10)
+    (cancel,) = dialog.findChildren(QPushButton)
+    qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(told) == 2, timeout=5000)
+    assert told[1] == ("information", "Backup cancelled: nothing was kept.")
+    assert opened_at == [str(Path.home()), str(tmp_path / "backups")]  # remembered
+    assert not w.backups.running
 
 
 def test_export_from_the_menu_and_a_refused_folder(make_app, qtbot, photos, tmp_path, monkeypatch):

@@ -697,3 +697,30 @@ def test_importing_again_a_photo_with_nothing_found_loads_no_model(
     assert rc == 0 and "1 duplicate(s)" in out, err
     # As the kind it was read as: a duplicate; as the other kind: read again, with models.
     assert sorted(cli("import", str(blank), "--kind", k)[0] for k in ("outfit", "item")) == [0, 2]
+
+
+def test_backup_makes_a_wardrobe_of_its_own(
+    cli: Run, batch: dict[str, Path], home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cli("import", str(batch["p0"]), str(batch["p1"]))
+    cli("delete", "4")
+    _, listed, _ = cli("list", "--json")
+    rc, out, err = cli("backup", str(tmp_path / "b1"))
+    assert rc == 0 and "backed up 3 garment(s) from 2 photo(s)" in out and "--data-dir" in out
+    assert err.strip() == ""  # the bar goes when done (leave=False): nothing else said
+    capsys.readouterr()
+    assert main(["--data-dir", str(tmp_path / "b1"), "list", "--json"]) == 0
+    copy = capsys.readouterr().out
+    assert copy == listed.replace(str(home), str(tmp_path / "b1"))
+    assert main(["--data-dir", str(tmp_path / "b1"), "verify"]) == 0
+
+    rc, _, err = cli("backup", str(tmp_path / "b1"))  # never over an earlier backup
+    assert rc == 2 and "is not empty" in err and err.startswith("wardrobe-cli: error:")
+
+    _, shown, _ = cli("show", "2", "--json")
+    Path(json.loads(shown)["cutout_path"]).unlink()
+    rc, out, err = cli("backup", str(tmp_path / "b2"), "--json")
+    doc = json.loads(out)
+    assert rc == 1 and doc["garments"] == 3 and doc["bytes"] > 0
+    assert [d["of"] for d in doc["left_out"]] == ["cut-out of garment #2"]
+    assert "cut-out of garment #2) is missing or damaged: left out" in err

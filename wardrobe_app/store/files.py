@@ -38,6 +38,13 @@ PNG_PARAMS: dict[str, list[int]] = {
 }
 
 
+def claimed_hash(rel: str) -> str | None:
+    """The SHA-256 a stored file's name says its bytes have; None for a name this store
+    did not give."""
+    name = rel.rsplit("/", 1)[-1]
+    return name[:64] if _STORED_NAME.fullmatch(name) else None
+
+
 def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
@@ -158,11 +165,11 @@ class FileStore:
     def is_damaged(self, rel: str) -> bool:
         """Whether a stored file's bytes no longer hash to its name (truncated, or written
         over by another program), or cannot be read; False for a name it did not give."""
-        path = self.abspath(rel)
-        if not _STORED_NAME.fullmatch(path.name):
+        claimed = claimed_hash(rel)
+        if claimed is None:
             return False
         try:
-            return sha256_file(path) != path.name[:64]
+            return sha256_file(self.abspath(rel)) != claimed
         except OSError:
             return True
 

@@ -189,7 +189,8 @@ class Store:
         self._lock.release()
 
     # -- maintenance -------------------------------------------------------------------
-    def referenced_files(self, session: Session) -> set[str]:
+    @staticmethod
+    def referenced_files(session: Session) -> set[str]:
         refs: set[str] = set()
         for file_path, labels_path in session.execute(select(Photo.file_path, Photo.labels_path)):
             refs.add(file_path)
@@ -213,7 +214,8 @@ class Store:
         deleted = session.scalar(select(IdFloor.last).where(IdFloor.name == table)) or 0
         return max(highest, deleted) + 1
 
-    def purge_deleted(self, session: Session) -> tuple[int, int]:
+    @staticmethod
+    def purge_deleted(session: Session) -> tuple[int, int]:
         """Delete soft-deleted garments (and photos left with none); (garments, photos)."""
         photo_ids = set(
             session.scalars(select(Garment.photo_id).where(Garment.deleted_at.is_not(None)))

@@ -42,6 +42,7 @@ from ..types import GarmentRecord
 from ..vision.image_io import is_image_path
 from .about_dialog import AboutDialog
 from .ask import ask_yes
+from .backup_action import BackupController
 from .browse_page import BrowsePage
 from .drop_overlay import DropOverlay
 from .empty_state import EmptyState
@@ -133,6 +134,7 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.thumbnails = ThumbnailCache(session.runner, QSize(148, 148), parent=self)
         self.importer = ImportController(session, self)
+        self.backups = BackupController(self, settings)
         self.last_summary: ImportSummary | None = None
         self.report_dialog: ImportReportDialog | None = None
         self._make_actions()
@@ -218,6 +220,14 @@ class MainWindow(QMainWindow):
             "Ctrl+E",
             None,
             "Export the cut-outs and a CSV list (Ctrl+E)",
+        )
+        self._action(
+            "backup",
+            "&Back up…",
+            self.back_up,
+            None,
+            None,
+            "A complete copy of the wardrobe, to keep or to move it to another computer",
         )
         self._action(
             "settings",
@@ -343,6 +353,7 @@ class MainWindow(QMainWindow):
             file_menu.addAction(a[name])
         file_menu.addSeparator()
         file_menu.addAction(a["export"])
+        file_menu.addAction(a["backup"])
         file_menu.addSeparator()
         file_menu.addAction(a["settings"])
         file_menu.addSeparator()
@@ -711,6 +722,10 @@ class MainWindow(QMainWindow):
         self.session.runner.start(
             export, queue=Queue.READ, title="Exporting the wardrobe", on_result=self._exported
         )
+
+    @Slot()
+    def back_up(self) -> None:
+        self.backups.start(self.session.wardrobe, self.session.runner)
 
     @Slot(object)
     def _exported(self, result: ExportResult | str) -> None:

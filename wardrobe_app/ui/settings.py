@@ -56,6 +56,8 @@ class AppSettings:
     # The folder the wardrobe was last exported to (exports are usually made again to
     # the same place, which an export updates).
     export_folder = _Text("export/lastFolder")
+    # The folder the last backup was made in (each backup is a new dated folder in it).
+    backup_folder = _Text("backup/lastFolder")
     # The grid's order, a key of ``filter_bar.SORTS`` ("date", "colour", ...).
     sort = _Text("browse/sort", "date")
 

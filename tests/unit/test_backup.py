@@ -1,0 +1,116 @@
+"""A backup is a complete data folder of its own, or nothing at all."""
+
+from __future__ import annotations
+
+import errno
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from wardrobe_app.service import Wardrobe
+from wardrobe_app.store import backup as backup_module
+from wardrobe_app.store.backup import BackupCancelled, BackupError
+
+Photos = Callable[..., list[Path]]
+
+
+def _leftovers(folder: Path) -> list[str]:
+    return [p.name for p in folder.iterdir() if p.name.endswith(".partial")]
+
+
+def test_a_backup_opens_as_the_same_wardrobe(
+    wardrobe: Wardrobe, photos: Photos, tmp_path: Path, fake_analyser: object
+) -> None:
+    wardrobe.import_paths(photos(3))
+    wardrobe.update_garment(1, name="Red top", tags=["work"], notes="dry clean")
+    wardrobe.delete_garments([6])  # deleted for good at the next start: not brought back
+    before = {g.id: (g.name, g.tags, g.notes) for g in wardrobe.list_garments()}
+    similar_before = [h.garment.id for h in wardrobe.similar(1)]
+
+    result = wardrobe.backup(tmp_path / "backups" / "monday")
+
+    assert result.folder == (tmp_path / "backups" / "monday").resolve()
+    assert (result.garments, result.photos, result.left_out) == (5, 3, {})
+    copied = [p for p in (result.folder / "files").rglob("*") if p.is_file()]
+    assert result.files == len(copied) and result.size > sum(p.stat().st_size for p in copied)
+    assert not _leftovers(tmp_path / "backups")
+    assert not (result.folder / "index").exists()  # rebuilt from the vectors
+    assert not list(result.folder.glob("*-wal"))  # one database file, ready to move
+    with Wardrobe(result.folder, fake_analyser, background_index=False) as copy:  # type: ignore[arg-type]
+        assert copy.verify().ok
+        assert {g.id: (g.name, g.tags, g.notes) for g in copy.list_garments()} == before
+        assert [h.garment.id for h in copy.similar(1)] == similar_before
+        assert (
+            copy.garment(1).cutout_path.read_bytes() == wardrobe.garment(1).cutout_path.read_bytes()
+        )
+
+
+@pytest.mark.parametrize("where", ["inside", "not empty", "a file"])
+def test_a_backup_needs_a_new_or_empty_folder_outside_the_wardrobe(
+    wardrobe: Wardrobe, photos: Photos, tmp_path: Path, home: Path, where: str
+) -> None:
+    wardrobe.import_paths(photos(1))
+    target = {"inside": home / "backup", "not empty": tmp_path / "mine", "a file": tmp_path / "f"}[
+        where
+    ]
+    if where == "not empty":
+        target.mkdir()
+        (target / "holiday.jpg").write_bytes(b"mine")
+    if where == "a file":
+        target.write_bytes(b"mine")
+    with pytest.raises(BackupError, match=where):
+        wardrobe.backup(target)
+    assert not _leftovers(target.parent)
+    if where == "not empty":
+        assert [p.name for p in target.iterdir()] == ["holiday.jpg"]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert wardrobe.backup(empty).garments == 2  # an empty folder is fine
+
+
+def test_a_damaged_file_is_left_out_and_named(
+    wardrobe: Wardrobe, photos: Photos, tmp_path: Path
+) -> None:
+    wardrobe.import_paths(photos(2))
+    stored = wardrobe.garment(2).cutout_path
+    stored.write_bytes(stored.read_bytes()[:50])  # cut short
+    wardrobe.garment(3).thumbnail_path.unlink()
+    result = wardrobe.backup(tmp_path / "b")
+    rel_cut = stored.relative_to(wardrobe.home).as_posix()
+    assert result.left_out[rel_cut] == "cut-out of garment #2"
+    assert "thumbnail of garment #3" in result.left_out.values() and len(result.left_out) == 2
+    assert not (result.folder / rel_cut).exists()  # no damaged copy in the backup
+    assert result.garments == 4
+
+
+def test_a_stopped_or_failed_backup_leaves_nothing(
+    wardrobe: Wardrobe, photos: Photos, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wardrobe.import_paths(photos(2))
+    seen: list[tuple[int, int]] = []
+    with pytest.raises(BackupCancelled):
+        wardrobe.backup(
+            tmp_path / "b",
+            progress=lambda d, t: seen.append((d, t)),
+            cancelled=lambda: len(seen) >= 3,
+        )
+    with wardrobe.store.session() as session:
+        total = len(wardrobe.store.referenced_files(session))
+    assert seen == [(1, total), (2, total), (3, total)]
+    assert list(tmp_path.glob("*b*")) == []  # neither the folder nor its hidden work copy
+
+    real = backup_module._write_durably
+    writes: list[Path] = []
+
+    def disk_fills(path: Path, data: bytes) -> None:
+        writes.append(path)
+        if len(writes) == 5:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(path, data)
+
+    monkeypatch.setattr(backup_module, "_write_durably", disk_fills)
+    with pytest.raises(OSError, match="No space"):
+        wardrobe.backup(tmp_path / "b")
+    assert list(tmp_path.glob("*b*")) == []
+    assert wardrobe.verify().ok  # the wardrobe itself untouched

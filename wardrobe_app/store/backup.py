@@ -1,0 +1,190 @@
+"""A backup of one wardrobe: a complete data folder of its own, made while it is in use.
+
+The database is copied with SQLite's online backup (one consistent moment, even while
+the app or an import writes), then every stored file that copy references, each checked
+against its content hash on the way, so the backup never holds a damaged copy. All of
+it is written into a hidden folder beside the destination and renamed into place last:
+a backup that was stopped, or cut short by a crash, never looks complete.
+
+The result is a data folder like any other: open it (Settings' data folder,
+``--data-dir``) or copy it back to restore. The similar-items index is left out; it is
+rebuilt from the vectors in the database when the folder is opened.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import shutil
+import sqlite3
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import create_engine, func, select
+from sqlalchemy.orm import Session
+
+from .. import paths
+from .files import claimed_hash
+from .models import Garment, Photo
+from .store import Store
+
+Progress = Callable[[int, int], None]  # files copied, files in all
+
+
+class BackupError(RuntimeError):
+    """The destination cannot take a backup; the message says why. Nothing was written."""
+
+
+class BackupCancelled(Exception):
+    """Asked to stop; what had been written was removed."""
+
+
+@dataclass(frozen=True)
+class BackupResult:
+    folder: Path
+    garments: int
+    photos: int
+    files: int  # stored files copied
+    size: int  # their bytes, the database's included
+    # Stored files left out because they are missing or damaged in the wardrobe itself
+    # (see ``verify``), each with what it was for ("cut-out of garment #2").
+    left_out: dict[str, str]
+
+
+def destination_problem(home: Path, destination: Path) -> str | None:
+    """Why ``destination`` cannot take a backup of the wardrobe in ``home``, or None.
+    A backup goes into a new folder or an empty one, outside the wardrobe."""
+    home, destination = home.resolve(), destination.expanduser().resolve()
+    if destination == home or home in destination.parents:
+        return f"{destination} is inside the wardrobe itself: choose a folder outside {home}"
+    if destination.is_file():
+        return f"{destination} is a file: a backup is a folder"
+    if destination.is_dir() and any(destination.iterdir()):
+        return f"{destination} is not empty: a backup goes into a new folder or an empty one"
+    return None
+
+
+def back_up(
+    store: Store,
+    destination: Path,
+    *,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] = lambda: False,
+) -> BackupResult:
+    """Copy the wardrobe of ``store`` into ``destination`` (see the module's words)."""
+    problem = destination_problem(store.home, destination)
+    if problem is not None:
+        raise BackupError(problem)
+    destination = destination.expanduser().resolve()
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    work = destination.parent / f".{destination.name}.{uuid.uuid4().hex[:8]}.partial"
+    work.mkdir()
+    try:
+        database = paths.database_path(work)
+        _copy_database(paths.database_path(store.home), database)
+        refs, garments, photos = _contents(database)
+        left_out = _copy_files(store, sorted(refs), work, progress, cancelled)
+        size = sum(p.stat().st_size for p in work.rglob("*") if p.is_file())
+        for folder in (work, *(p for p in work.rglob("*") if p.is_dir())):
+            _sync_folder(folder)
+        if destination.is_dir():
+            destination.rmdir()  # empty, as checked: the finished copy takes its place
+        os.rename(work, destination)
+        _sync_folder(destination.parent)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    users = store.file_users(left_out)
+    return BackupResult(
+        destination,
+        garments,
+        photos,
+        len(refs) - len(left_out),
+        size,
+        {rel: users.get(rel, "") for rel in left_out},
+    )
+
+
+def _copy_database(source: Path, target: Path) -> None:
+    """SQLite's online backup: one consistent state, whatever writes meanwhile. The copy
+    is a single file (rollback journal, not WAL), so it can be moved as it is."""
+    with (
+        contextlib.closing(sqlite3.connect(source, timeout=10)) as src,
+        contextlib.closing(sqlite3.connect(target)) as dst,
+    ):
+        src.backup(dst)
+        dst.execute("PRAGMA journal_mode = DELETE")
+    with open(target, "rb") as fh:
+        os.fsync(fh.fileno())
+
+
+def _contents(database: Path) -> tuple[set[str], int, int]:
+    """The stored files the copied database references, and its garments and photos,
+    after purging the garments deleted in the wardrobe (deleted for good at its next
+    start: a backup does not bring them back)."""
+    engine = create_engine(f"sqlite:///{database}")
+    try:
+        with Session(engine) as session, session.begin():
+            Store.purge_deleted(session)
+        with Session(engine) as session:
+            refs = Store.referenced_files(session)
+            garments = session.scalar(select(func.count()).select_from(Garment)) or 0
+            photos = session.scalar(select(func.count()).select_from(Photo)) or 0
+        with engine.connect() as conn:
+            conn.exec_driver_sql("VACUUM")  # the purged rows' pages are not carried along
+    finally:
+        engine.dispose()
+    return refs, int(garments), int(photos)
+
+
+def _copy_files(
+    store: Store,
+    rels: list[str],
+    work: Path,
+    progress: Progress | None,
+    cancelled: Callable[[], bool],
+) -> list[str]:
+    """Copy ``rels`` from the store into ``work``; returns those left out (unreadable, or
+    no longer holding the bytes their name is the hash of)."""
+    left_out: list[str] = []
+    for done, rel in enumerate(rels, 1):
+        if cancelled():
+            raise BackupCancelled
+        try:
+            data = store.files.abspath(rel).read_bytes()
+        except OSError:
+            data = None
+        claimed = claimed_hash(rel)
+        if data is None or (claimed and hashlib.sha256(data).hexdigest() != claimed):
+            left_out.append(rel)
+        else:
+            _write_durably(work / rel, data)
+        if progress is not None:
+            progress(done, len(rels))
+    return left_out
+
+
+def _write_durably(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Flush ``folder``'s entries (the names made in it) to disk, where the OS can."""
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
