@@ -39,6 +39,7 @@ from .store.backup import BackupResult, back_up
 from .store.database import damaged_database, storage_trouble
 from .types import (
     CATEGORIES,
+    LABEL_OF_CATEGORY,
     Analyser,
     Category,
     Colour,
@@ -1088,6 +1089,115 @@ class Wardrobe:
         except OSError:
             return None
         return labels if labels.ndim == 2 else labels[..., 0]
+
+    # -- touch-up ----------------------------------------------------------------------
+    def garment_picture(self, garment_id: int) -> tuple[np.ndarray, np.ndarray]:
+        """What a touch-up of a garment's mask starts from: the photo it was cut from at
+        the size its mask refers to (RGB uint8), and the mask (bool). KeyError for no such
+        garment; ImageLoadError where the stored photo or mask is missing or damaged."""
+        import cv2
+
+        with self.store.session() as s:
+            row = s.get(Garment, int(garment_id))
+            if row is None or row.deleted_at is not None:
+                raise KeyError(f"no garment {garment_id}")
+            photo_rel, mask_rel = row.photo.file_path, row.mask_path
+            size = (row.photo.width, row.photo.height)
+        files = self.store.files
+        rgb = load_image(files.abspath(photo_rel), max_side=max(size))
+        if rgb.shape[1::-1] != size:  # the pipeline's own resampling gave a pixel more or less
+            rgb = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
+        try:
+            stored = read_png(files.abspath(mask_rel))
+        except OSError as exc:
+            raise ImageLoadError(f"the mask of garment {garment_id} cannot be read: {exc}") from exc
+        mask = (stored if stored.ndim == 2 else stored[..., 0]) > 0
+        if mask.shape != rgb.shape[:2]:
+            mask = cv2.resize(mask.view(np.uint8), size, interpolation=cv2.INTER_NEAREST) > 0
+        return rgb, mask
+
+    def set_garment_mask(self, garment_id: int, mask: np.ndarray) -> GarmentRecord:
+        """Give a garment the mask a person drew (bool, the size ``garment_picture``
+        gives): it is cut out, coloured and embedded again, and the photo's label map
+        follows. Its name, category, type, tags and notes stay."""
+        from .vision.garments import garment_of_mask
+
+        rgb, old_mask = self.garment_picture(garment_id)
+        mask = np.asarray(mask, bool)
+        if mask.shape != old_mask.shape:
+            raise ValueError(
+                f"the mask is {mask.shape[1]}x{mask.shape[0]}, the photo "
+                f"{old_mask.shape[1]}x{old_mask.shape[0]}"
+            )
+        if not mask.any():
+            raise ValueError("the mask is empty: delete the garment instead")
+        with self.store.session() as s:
+            row = s.get(Garment, int(garment_id))
+            if row is None or row.deleted_at is not None:
+                raise KeyError(f"no garment {garment_id}")
+            category = cast(Category, row.category)
+            fine_type, confidence = row.fine_type, row.confidence
+            item_photo, labels_rel = row.photo.kind == "item", row.photo.labels_path
+        garment = garment_of_mask(rgb, mask, category, confidence, item_photo=item_photo)
+        garment.fine_type = fine_type
+        analyser = self.analyser
+        analyser.fill_vectors([garment])
+        labels = self._labels_after_touch_up(labels_rel, old_mask, mask, category)
+        files = self.store.files
+        created: list[str] = []
+
+        def put(rel_new: tuple[str, bool]) -> str:
+            if rel_new[1]:
+                created.append(rel_new[0])
+            return rel_new[0]
+
+        with self._lock:
+            try:
+                mask_rel = put(files.put_png(mask))
+                cut_rel = put(files.put_png(garment.cutout))
+                thumb_rel = put(files.put_png(_thumbnail(garment.cutout)))
+                new_labels_rel = put(files.put_png(labels)) if labels is not None else None
+                with self.store.write_session() as s:
+                    row = s.get(Garment, int(garment_id))
+                    if row is None or row.deleted_at is not None:
+                        raise KeyError(f"no garment {garment_id}")
+                    replaced = [row.mask_path, row.cutout_path, row.thumbnail_path]
+                    row.mask_path, row.cutout_path = mask_rel, cut_rel
+                    row.thumbnail_path = thumb_rel
+                    row.box = garment.box
+                    row.area = garment.area
+                    row.colours = [c.to_dict() for c in garment.colours]
+                    row.fine_type = garment.fine_type
+                    row.set_vector(garment.vector, analyser.embedder_version)
+                    row.updated_at = _now()
+                    if new_labels_rel is not None:
+                        replaced.append(row.photo.labels_path or "")
+                        row.photo.labels_path = new_labels_rel
+            except BaseException:
+                self._discard_files(created)
+                raise
+            self._discard_files([rel for rel in replaced if rel])  # unless still used
+            self._index_add([int(garment_id)], [np.asarray(garment.vector, np.float32)])
+        return self.garment(garment_id)
+
+    def _labels_after_touch_up(
+        self, labels_rel: str | None, old_mask: np.ndarray, mask: np.ndarray, category: Category
+    ) -> np.ndarray | None:
+        """The photo's label map with a garment's pixels moved from ``old_mask`` to
+        ``mask`` (what the photo's overlay shows); None where it has none or it is lost."""
+        if not labels_rel:
+            return None
+        try:
+            labels = read_png(self.store.files.abspath(labels_rel))
+        except OSError:
+            return None
+        labels = np.array(labels if labels.ndim == 2 else labels[..., 0], np.uint8)
+        if labels.shape != mask.shape:
+            return None
+        label = LABEL_OF_CATEGORY[category]
+        labels[old_mask & ~mask & (labels == label)] = 0
+        labels[mask] = label
+        return labels
 
     # -- similar items -----------------------------------------------------------------
     def _category_ids(self, s: Session) -> dict[str, set[int]]:

@@ -1,0 +1,83 @@
+"""Touching up a garment's mask: cut out, coloured and embedded again; nothing else lost."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from wardrobe_app.service import Wardrobe
+from wardrobe_app.store.files import read_png
+
+Photos = Callable[..., list[Path]]
+
+
+def test_a_touched_up_mask_makes_a_new_cut_out_and_keeps_the_details(
+    wardrobe: Wardrobe, photos: Photos
+) -> None:
+    wardrobe.import_paths(photos(2))
+    wardrobe.update_garment(1, name="Linen shirt", tags=["summer"], notes="iron")
+    before = wardrobe.garment(1)
+    rgb, mask = wardrobe.garment_picture(1)
+    assert rgb.shape[:2] == mask.shape and rgb.dtype == np.uint8 and mask.dtype == bool
+    assert mask.sum() == before.area
+
+    drawn = mask.copy()
+    ys = np.nonzero(mask)[0]
+    drawn[ys.min() : (ys.min() + ys.max()) // 2, :] = False  # the upper half erased
+    after = wardrobe.set_garment_mask(1, drawn)
+
+    assert after.area == int(drawn.sum()) < before.area
+    assert after.box[1] == (ys.min() + ys.max()) // 2 and after.box[3] == before.box[3]
+    assert (after.name, after.tags, after.notes) == ("Linen shirt", ["summer"], "iron")
+    assert after.category == before.category and after.created_at == before.created_at
+    assert after.cutout_path != before.cutout_path and after.thumbnail_path != before.thumbnail_path
+    cut = read_png(after.cutout_path)
+    assert cut.shape[:2] == (after.box[3] - after.box[1], after.box[2] - after.box[0])
+    assert np.array_equal(wardrobe.garment_picture(1)[1], drawn)
+    # the photo's label map follows: the erased half is background now
+    labels = wardrobe.photo_labels(1)
+    assert labels is not None and not labels[mask & ~drawn].any() and labels[drawn].all()
+    # the old files went, where nothing else uses them (the fake photos' garments share
+    # masks: stored once by their hash): nothing unreferenced is left behind
+    assert not before.cutout_path.exists() and wardrobe.verify().ok
+
+
+def test_the_new_vector_is_what_similar_items_use(wardrobe: Wardrobe, photos: Photos) -> None:
+    wardrobe.import_paths(photos(3))
+    mask = wardrobe.garment_picture(1)[1]
+    analyser = wardrobe.analyser
+    after = wardrobe.set_garment_mask(1, mask & (np.arange(mask.shape[1]) % 2 == 0))
+    expected = analyser.embed_cutouts([read_png(after.cutout_path)])[0]
+    with wardrobe.store.session() as s:
+        from wardrobe_app.store import Garment, vector_from_blob
+
+        stored = vector_from_blob(s.get(Garment, 1).vector)
+    assert stored is not None and np.allclose(stored, expected, atol=1e-5)
+    hits = wardrobe.similar(2, k=10, same_category=False)
+    assert 1 in [h.garment.id for h in hits]
+
+
+@pytest.mark.parametrize("bad", ["empty", "other size"])
+def test_a_mask_that_cannot_be_a_garment_is_refused_and_nothing_changes(
+    wardrobe: Wardrobe, photos: Photos, bad: str
+) -> None:
+    wardrobe.import_paths(photos(1))
+    before = wardrobe.garment(1)
+    _, mask = wardrobe.garment_picture(1)
+    drawn = np.zeros_like(mask) if bad == "empty" else np.ones((5, 5), bool)
+    with pytest.raises(ValueError, match="empty" if bad == "empty" else "the mask is 5x5"):
+        wardrobe.set_garment_mask(1, drawn)
+    assert wardrobe.garment(1) == before and wardrobe.verify().ok
+
+
+def test_a_deleted_garment_cannot_be_touched_up(wardrobe: Wardrobe, photos: Photos) -> None:
+    wardrobe.import_paths(photos(1))
+    _, mask = wardrobe.garment_picture(1)
+    wardrobe.delete_garments([1])
+    with pytest.raises(KeyError):
+        wardrobe.set_garment_mask(1, mask)
+    with pytest.raises(KeyError):
+        wardrobe.garment_picture(1)
