@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
 from ..service import SIMILAR_FLOOR
 from ..store.database import storage_trouble
 from ..types import CATEGORIES, GarmentRecord, SimilarHit
+from ..vision.image_io import ImageLoadError
 from .ask import ask_yes
 from .elided_label import ElidedLabel
 from .garment_model import display_name
@@ -37,6 +39,7 @@ from .garment_strip import GarmentStrip
 from .icons import dot_html, dot_icon, heart_icon, keep_line_icon
 from .image_view import ImageView
 from .imaging import load_scaled, preview_pair
+from .mask_editor import MaskEditorDialog
 from .session import WardrobeSession
 from .settings import AppSettings
 from .theme import CATEGORY_COLOURS, category_label
@@ -147,6 +150,11 @@ class GarmentView(QWidget):
         self.favourite.setObjectName("favouriteButton")
         self.favourite.setCheckable(True)
         self.favourite.toggled.connect(self._favourite_toggled)
+        self.touch_up_button = QPushButton("Touch up…", self)
+        self.touch_up_button.setObjectName("touchUpButton")
+        self.touch_up_button.setToolTip("Paint or erase the cut-out's edges on the photo")
+        self.touch_up_button.setEnabled(False)  # until the photo is known to be there
+        self.touch_up_button.clicked.connect(self._touch_up)
         self.delete_button = QPushButton("Delete", self)
         self.delete_button.setObjectName("deleteButton")
         # Drawn in the text colour: the style's arrow stayed dark on the dark scheme.
@@ -157,6 +165,7 @@ class GarmentView(QWidget):
         header.addWidget(self.back_button)
         header.addSpacing(8)
         header.addWidget(self.title, 1)
+        header.addWidget(self.touch_up_button)
         header.addWidget(self.favourite)
         header.addWidget(self.delete_button)
 
@@ -329,6 +338,7 @@ class GarmentView(QWidget):
         self.cutout_mode.setChecked(True)
         self.photo_mode.setEnabled(False)
         self.overlay_toggle.setEnabled(False)
+        self.touch_up_button.setEnabled(False)
         runner = self.session.runner
         runner.start(
             partial(_load_images, session=self.session, record=record),
@@ -400,6 +410,7 @@ class GarmentView(QWidget):
         has_photo = images.photo is not None
         self.photo_mode.setEnabled(has_photo)
         self.photo_mode.setToolTip("" if has_photo else "The original photo is missing or damaged")
+        self.touch_up_button.setEnabled(has_photo)
         self._show_picture()
 
     @Slot()
@@ -541,6 +552,69 @@ class GarmentView(QWidget):
             self._pending_save = True
             return False
         return True
+
+    # -- touch-up ----------------------------------------------------------------------
+    @Slot()
+    def _touch_up(self) -> None:
+        record = self.record
+        if record is None or not self.may_leave():
+            return
+        wardrobe = self.session.wardrobe
+
+        def load(ctx: WorkerContext) -> tuple[GarmentRecord, np.ndarray, np.ndarray] | str:
+            try:
+                rgb, mask = wardrobe.garment_picture(record.id)
+            except (ImageLoadError, OSError) as exc:
+                return str(exc)
+            return record, rgb, mask
+
+        self.touch_up_button.setEnabled(False)
+        self.session.runner.start(
+            load,
+            queue=Queue.READ,
+            title="Opening the cut-out to touch it up",
+            on_result=self._open_touch_up,
+            on_finished=self._touch_up_loaded,
+        )
+
+    @Slot()
+    def _touch_up_loaded(self) -> None:
+        self.touch_up_button.setEnabled(self.images is not None and self.images.photo is not None)
+
+    @Slot(object)
+    def _open_touch_up(self, loaded: tuple[GarmentRecord, np.ndarray, np.ndarray] | str) -> None:
+        if isinstance(loaded, str):
+            QMessageBox.warning(self, "Cannot touch up", f"The photo cannot be read:\n\n{loaded}")
+            return
+        record, rgb, mask = loaded
+        if self.record is None or self.record.id != record.id:
+            return  # the user moved on
+        editor = MaskEditorDialog(rgb, mask, record.category, display_name(record), self)
+        editor.accepted.connect(lambda: self._save_touch_up(record.id, editor.drawn_mask()))
+        editor.finished.connect(editor.deleteLater)
+        editor.open()
+
+    def _save_touch_up(self, garment_id: int, mask: np.ndarray) -> None:
+        wardrobe = self.session.wardrobe
+
+        def save(ctx: WorkerContext) -> GarmentRecord:
+            return wardrobe.set_garment_mask(garment_id, mask)
+
+        self.saved_label.setText("Saving the cut-out…")
+        # On the model's queue: the new cut-out is embedded for similar items.
+        self.session.runner.start(
+            save,
+            queue=Queue.MODEL,
+            title="Saving the touched-up cut-out",
+            on_result=self._touched_up,
+        )
+
+    @Slot(object)
+    def _touched_up(self, updated: GarmentRecord) -> None:
+        self.edited.emit(updated)
+        if self.record is not None and self.record.id == updated.id:
+            self.show_garment(updated)
+            self.saved_label.setText("Cut-out saved")
 
     @Slot()
     def _go_back(self) -> None:

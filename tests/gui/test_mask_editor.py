@@ -1,0 +1,173 @@
+"""Touching up a cut-out: the brush, undo, the dialog's guards, and the garment page."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication
+
+from wardrobe_app.ui import mask_editor
+from wardrobe_app.ui.mask_canvas import MaskCanvas
+from wardrobe_app.ui.mask_editor import MaskEditorDialog
+
+H, W = 80, 120
+
+
+def _photo_and_mask() -> tuple[np.ndarray, np.ndarray]:
+    rgb = np.full((H, W, 3), 200, np.uint8)
+    mask = np.zeros((H, W), bool)
+    mask[20:60, 30:90] = True
+    return rgb, mask
+
+
+def _on_screen(canvas: MaskCanvas, x: float, y: float) -> QPoint:
+    """Where photo pixel (x, y) is on the canvas."""
+    rect = canvas._photo_rect()
+    return QPoint(round(rect.x() + x * rect.width() / W), round(rect.y() + y * rect.height() / H))
+
+
+def _drag(qtbot, canvas, points, button=Qt.MouseButton.LeftButton) -> None:
+    qtbot.mousePress(canvas, button, pos=_on_screen(canvas, *points[0]))
+    for point in points[1:]:
+        qtbot.mouseMove(canvas, _on_screen(canvas, *point))
+    qtbot.mouseRelease(canvas, button, pos=_on_screen(canvas, *points[-1]))
+
+
+def _erase_all(qtbot, canvas: MaskCanvas) -> None:
+    """Sweep the whole photo with the largest brush, the right button."""
+    height, width = canvas.drawn_mask().shape
+    canvas.set_radius(canvas.max_radius)
+    step = canvas.radius
+    for y in range(0, height + step, step):
+        _drag(qtbot, canvas, [(0, y), (width, y)], Qt.MouseButton.RightButton)
+
+
+@pytest.fixture(autouse=True)
+def _discard_without_asking(monkeypatch) -> None:
+    """Closing a dialog with changes asks first (tested below): at teardown, a question
+    nobody answers would wait for ever."""
+    monkeypatch.setattr(mask_editor, "ask_yes", lambda *_a, **_k: True)
+
+
+@pytest.fixture
+def canvas(qtbot) -> MaskCanvas:
+    rgb, mask = _photo_and_mask()
+    widget = MaskCanvas(rgb, mask, "top")
+    qtbot.addWidget(widget)
+    widget.resize(2 * W, 2 * H)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.set_radius(3)
+    return widget
+
+
+def test_painting_adds_erasing_removes_and_each_stroke_undoes(qtbot, canvas: MaskCanvas) -> None:
+    original = canvas.drawn_mask()
+    _drag(qtbot, canvas, [(100, 10), (110, 10)])  # outside the garment: added
+    added = canvas.drawn_mask()
+    assert added[10, 100:111].all() and not original[10, 100]
+    assert added[original].all() and canvas.is_changed()
+    _drag(qtbot, canvas, [(40, 40), (60, 40)], Qt.MouseButton.RightButton)  # erased
+    erased = canvas.drawn_mask()
+    assert not erased[40, 40:61].any() and erased[10, 105]
+    canvas.erasing = True  # the Erase tool: the left button erases, the right one adds
+    _drag(qtbot, canvas, [(10, 70)], Qt.MouseButton.RightButton)
+    assert canvas.drawn_mask()[70, 10]
+    canvas.undo()
+    assert np.array_equal(canvas.drawn_mask(), erased)
+    canvas.undo()
+    assert np.array_equal(canvas.drawn_mask(), added)
+    canvas.redo()
+    assert np.array_equal(canvas.drawn_mask(), erased)
+    canvas.reset()
+    assert np.array_equal(canvas.drawn_mask(), original) and not canvas.is_changed()
+    canvas.undo()  # the reset itself undoes
+    assert np.array_equal(canvas.drawn_mask(), erased)
+
+
+def test_what_is_painted_is_drawn_over_the_photo(qtbot, canvas: MaskCanvas) -> None:
+    before = canvas.grab().toImage()
+    inside = before.pixelColor(_on_screen(canvas, 50, 40))
+    outside = before.pixelColor(_on_screen(canvas, 10, 10))
+    assert inside.blue() > inside.red() and outside.lightness() < 100  # tinted; dimmed
+    _drag(qtbot, canvas, [(10, 10)])
+    assert canvas.grab().toImage().pixelColor(_on_screen(canvas, 10, 10)) == inside
+
+
+def test_save_needs_a_change_and_a_garment_left(qtbot) -> None:
+    rgb, mask = _photo_and_mask()
+    dialog = MaskEditorDialog(rgb, mask, "top", "Blue shirt")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.windowTitle() == "Touch up: Blue shirt"
+    assert not dialog.save_button.isEnabled() and not dialog.undo_button.isEnabled()
+    canvas = dialog.canvas
+    _drag(qtbot, canvas, [(5, 5)])
+    assert dialog.save_button.isEnabled() and dialog.undo_button.isEnabled()
+    dialog.undo_button.click()
+    assert not dialog.save_button.isEnabled() and dialog.redo_button.isEnabled()
+    _erase_all(qtbot, canvas)
+    assert canvas.is_empty() and not dialog.save_button.isEnabled()
+    assert "delete it instead" in dialog.save_button.toolTip()
+    # [ and ] change the brush, and the slider follows
+    canvas.set_radius(20)
+    qtbot.keyClick(dialog.brush, Qt.Key.Key_BracketRight)  # from the focused slider, say
+    assert canvas.radius == 22 and dialog.brush.value() == 22
+    qtbot.keyClick(dialog, Qt.Key.Key_BracketLeft)
+    assert canvas.radius == 20
+
+
+def test_cancel_with_changes_asks_first(qtbot, monkeypatch) -> None:
+    rgb, mask = _photo_and_mask()
+    dialog = MaskEditorDialog(rgb, mask, "top", "Blue shirt")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    asked: list[str] = []
+    answer = [False]
+
+    def ask(_parent, title, _text, *, yes_by_default):
+        asked.append(title)
+        assert yes_by_default is False
+        return answer[0]
+
+    monkeypatch.setattr(mask_editor, "ask_yes", ask)
+    dialog.reject()  # nothing painted: closes without asking
+    assert not asked and not dialog.isVisible()
+    dialog.show()
+    _drag(qtbot, dialog.canvas, [(5, 5)])
+    dialog.reject()
+    assert asked == ["Discard the changes?"] and dialog.isVisible()  # "No": still open
+    answer[0] = True
+    dialog.reject()
+    assert not dialog.isVisible()
+
+
+def test_touch_up_from_the_garment_page(make_app, qtbot, photos) -> None:
+    parts = make_app()
+    w = parts.window
+    with qtbot.waitSignal(w.importer.finished, timeout=20_000):
+        assert w.import_paths(photos(2))
+    qtbot.waitUntil(lambda: w.browse.model.rowCount() == 4, timeout=5000)
+    record = w.browse.model.record(0)
+    w.open_garment(record)
+    view = w.garment_view
+    qtbot.waitUntil(lambda: view.touch_up_button.isEnabled(), timeout=5000)
+    view.touch_up_button.click()
+    qtbot.waitUntil(
+        lambda: isinstance(QApplication.activeModalWidget(), MaskEditorDialog), timeout=5000
+    )
+    editor = QApplication.activeModalWidget()
+    canvas = editor.canvas
+    _erase_all(qtbot, canvas)  # erase it all...
+    canvas.set_radius(3)
+    before = parts.session.wardrobe.garment(record.id)
+    x0, y0, x1, _ = before.box
+    _drag(qtbot, canvas, [(x0 + 2, y0 + 2), ((x0 + x1) // 2, y0 + 2)])  # ...paint a line back
+    with qtbot.waitSignal(view.edited, timeout=10_000) as edited:
+        editor.save_button.click()
+    updated = edited.args[0]
+    assert updated.id == record.id and 0 < updated.area < before.area
+    assert parts.session.wardrobe.garment(record.id).cutout_path == updated.cutout_path
+    qtbot.waitUntil(lambda: view.saved_label.text() == "Cut-out saved", timeout=5000)
+    assert view.record.area == updated.area
