@@ -34,7 +34,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from . import paths
-from .store import Garment, Photo, Store, read_png, sha256_file, vector_from_blob
+from .store import (
+    FileStore,
+    Garment,
+    Photo,
+    SourceChangedError,
+    Store,
+    read_png,
+    sha256_file,
+    vector_from_blob,
+)
 from .store.backup import BackupResult, back_up
 from .store.database import damaged_database, storage_trouble
 from .types import (
@@ -138,6 +147,25 @@ def _content_hash(path: Path) -> str:
         raise ImageLoadError(f"{path}: no such file") from None
     except OSError as exc:
         raise ImageLoadError(f"{path}: cannot read ({exc.strerror or exc})") from None
+
+
+def _put_photo(files: FileStore, path: Path, sha: str, suffix: str) -> tuple[str, bool]:
+    """``files.put_file`` of the photo being imported, or ``ImageLoadError`` naming it
+    where it changed or went since it was hashed and analysed: that photo's trouble,
+    reported as such, not a program error with a traceback."""
+    try:
+        return files.put_file(path, sha, suffix)
+    except SourceChangedError:
+        raise ImageLoadError(
+            f"{path}: changed while it was being imported (still being written?); import it again"
+        ) from None
+    except OSError as exc:
+        if exc.filename != str(path):  # the wardrobe's own folder: not the photo's fault
+            raise
+        raise ImageLoadError(
+            f"{path}: could not be read again to store it ({exc.strerror or exc}); "
+            "moved or removed while it was being imported?"
+        ) from None
 
 
 def _thumbnail(cutout: np.ndarray) -> np.ndarray:
@@ -628,7 +656,7 @@ class Wardrobe:
 
             try:
                 suffix = path.suffix.lower() if path.suffix.lower() in IMAGE_SUFFIXES else ".img"
-                photo_rel = put(files.put_file(path, sha, suffix))
+                photo_rel = put(_put_photo(files, path, sha, suffix))
                 labels_rel = put(files.put_png(np.asarray(analysis.labels, np.uint8)))
                 garment_files = []
                 for g in garments:

@@ -208,3 +208,33 @@ def test_a_photo_that_cannot_be_read_is_reported_before_the_models_load(
             w.similar_to_photo(tmp_path / "missing.jpg")
         with pytest.raises(ImageLoadError, match="not an image file"):
             w.similar_to_photo(tmp_path / "notes.jpg")
+
+
+@pytest.mark.parametrize("change", ["rewritten", "removed"])
+def test_a_photo_changed_during_its_import_fails_and_stores_nothing(
+    wardrobe: Wardrobe,
+    fake_analyser: FakeAnalyser,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    change: str,
+) -> None:
+    # Hashed, analysed, then copied in: a photo rewritten in between (a sync client, an
+    # editor) was stored under the old hash, a damaged file from the start (`verify`);
+    # one removed in between failed with a traceback.
+    path = make_photo(tmp_path / "syncing.jpg", 1)
+    analyse = fake_analyser.analyse
+
+    def analyse_then_change(p: Path, kind: str = "auto") -> object:
+        analysis = analyse(p, kind)  # type: ignore[arg-type]
+        if change == "rewritten":
+            make_photo(path, 2)
+        else:
+            path.unlink()
+        return analysis
+
+    monkeypatch.setattr(fake_analyser, "analyse", analyse_then_change)
+    r = wardrobe.import_photo(path)
+    assert r.status == "failed" and str(path) in (r.error or "")
+    assert ("changed" if change == "rewritten" else "removed") in (r.error or "")
+    assert wardrobe.count() == 0 and wardrobe.store.files.all_files() == []
+    assert wardrobe.verify().ok

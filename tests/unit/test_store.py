@@ -468,3 +468,16 @@ def test_a_damaged_database_is_refused_in_words(tmp_path: Path, damage: str) -> 
     assert "is not a Wardrobe database it can open" in text and "backup" in text
     assert "[SQL" not in text and "sqlalche.me" not in text
     assert db.read_bytes() == before
+
+
+def test_filestore_refuses_a_file_that_no_longer_matches_its_hash(tmp_path: Path) -> None:
+    from wardrobe_app.store import SourceChangedError, sha256_file
+
+    fs = FileStore(tmp_path)
+    src = tmp_path / "src.jpg"
+    src.write_bytes(b"photo bytes")
+    digest = sha256_file(src)
+    src.write_bytes(b"other bytes")  # written to after it was hashed
+    with pytest.raises(SourceChangedError):
+        fs.put_file(src, digest, ".jpg")
+    assert fs.all_files() == [] and fs.temp_files() == []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .database import UnusableDatabase
-from .files import FileStore, encode_png, read_png, sha256_file
+from .files import FileStore, SourceChangedError, encode_png, read_png, sha256_file
 from .models import Base, Garment, IdFloor, Photo, vector_from_blob
 from .store import CleanupReport, Store, VerifyReport
 
@@ -14,6 +14,7 @@ __all__ = [
     "Garment",
     "IdFloor",
     "Photo",
+    "SourceChangedError",
     "Store",
     "UnusableDatabase",
     "VerifyReport",

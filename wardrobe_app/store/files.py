@@ -12,7 +12,6 @@ import contextlib
 import hashlib
 import os
 import re
-import shutil
 import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -43,6 +42,10 @@ def claimed_hash(rel: str) -> str | None:
     did not give."""
     name = rel.rsplit("/", 1)[-1]
     return name[:64] if _STORED_NAME.fullmatch(name) else None
+
+
+class SourceChangedError(OSError):
+    """A file copied into the store no longer holds the bytes it was hashed as."""
 
 
 def sha256_file(path: Path) -> str:
@@ -149,13 +152,22 @@ class FileStore:
         return rel, True
 
     def put_file(self, src: Path, digest: str, suffix: str) -> tuple[str, bool]:
-        """Copy ``src`` (whose SHA-256 is ``digest``) in; returns (relative path, new?)."""
+        """Copy ``src`` (whose SHA-256 is ``digest``) in; returns (relative path, new?).
+
+        :class:`SourceChangedError` where the bytes copied no longer hash to ``digest``:
+        the file was written to since it was hashed (a sync client, an editor), and
+        stored under that name it would be a damaged file from the start."""
         rel = self.relpath_for(digest, suffix)
         if self.abspath(rel).is_file():
             return rel, False
         with self._temp() as (tmp, fd), open(src, "rb") as fh:
+            copied = hashlib.sha256()
             with os.fdopen(os.dup(fd), "wb", closefd=True) as out:
-                shutil.copyfileobj(fh, out, _CHUNK)
+                while chunk := fh.read(_CHUNK):
+                    copied.update(chunk)
+                    out.write(chunk)
+            if copied.hexdigest() != digest:
+                raise SourceChangedError(f"{src}: changed while it was being copied")
             self._commit(tmp, fd, rel)
         return rel, True
 
