@@ -140,13 +140,24 @@ def _content_hash(path: Path) -> str:
     """sha256 of a photo file, or ``ImageLoadError`` naming it (missing, a folder,
     unreadable): the same words whether the import reviews or not."""
     if path.is_dir():
-        raise ImageLoadError(f"{path}: is a folder, not a photo")
+        raise ImageLoadError(_folder_trouble(path))
     try:
         return sha256_file(path)
     except FileNotFoundError:
         raise ImageLoadError(f"{path}: no such file") from None
     except OSError as exc:
         raise ImageLoadError(f"{path}: cannot read ({exc.strerror or exc})") from None
+
+
+def _folder_trouble(path: Path) -> str:
+    """Why a folder is among the photos to import: one ``expand_paths`` could not list
+    (its photos are not imported), or one given where a photo is expected."""
+    try:
+        os.scandir(path).close()
+    except OSError as exc:
+        reason = exc.strerror or exc
+        return f"{path}: cannot read the folder ({reason}); its photos were not imported"
+    return f"{path}: is a folder, not a photo"
 
 
 def _put_photo(files: FileStore, path: Path, sha: str, suffix: str) -> tuple[str, bool]:
@@ -827,7 +838,8 @@ class Wardrobe:
         """Files as given, folders expanded recursively to their photos (hidden entries,
         the wardrobe's own data folder and the cut-outs of its exports skipped); order
         kept, repeats dropped. The ``cutouts`` folders of exports skipped are added to
-        ``skipped_exports`` where given (to say why nothing was found)."""
+        ``skipped_exports`` where given (to say why nothing was found). A folder that
+        cannot be listed is kept as an entry, so that its import fails saying so."""
         home = self.home.resolve()
         out: dict[Path, None] = {}
         for p in paths_:
@@ -836,7 +848,8 @@ class Wardrobe:
                 if p.resolve().is_relative_to(home):
                     continue  # the wardrobe's own files
                 found: list[Path] = []
-                for root, dirs, names in os.walk(p):
+                unlisted: list[OSError] = []  # os.walk's default: passed over in silence
+                for root, dirs, names in os.walk(p, onerror=unlisted.append):
                     base = Path(root)
                     dirs[:] = [
                         d for d in dirs if not d.startswith(".") and (base / d).resolve() != home
@@ -848,6 +861,7 @@ class Wardrobe:
                     found.extend(
                         base / n for n in names if not n.startswith(".") and is_image_path(Path(n))
                     )
+                found.extend(Path(exc.filename or p) for exc in unlisted)
                 for f in sorted(found):
                     out.setdefault(f, None)
             else:

@@ -238,3 +238,28 @@ def test_a_photo_changed_during_its_import_fails_and_stores_nothing(
     assert ("changed" if change == "rewritten" else "removed") in (r.error or "")
     assert wardrobe.count() == 0 and wardrobe.store.files.all_files() == []
     assert wardrobe.verify().ok
+
+
+def test_a_folder_that_cannot_be_listed_fails_by_name(
+    wardrobe: Wardrobe, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # os.walk passes over a folder it cannot list: its photos were left out in silence
+    # and the import said nothing failed (exit status 0).
+    import errno
+    import os
+
+    good = make_photo(tmp_path / "in" / "good.jpg", 1)
+    locked = tmp_path / "in" / "locked"
+    make_photo(locked / "hidden from us.jpg", 2)
+    scandir = os.scandir
+
+    def refuse_locked(path: object = ".") -> object:
+        if Path(str(path)) == locked:
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return scandir(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "scandir", refuse_locked)
+    report = wardrobe.import_paths([tmp_path / "in"])
+    assert [r.path for r in report.imported] == [good]
+    assert [r.path for r in report.failed] == [locked]
+    assert "cannot read the folder (Permission denied)" in (report.failed[0].error or "")
