@@ -139,6 +139,21 @@ def test_loaded_to_fit_a_side_and_turned(tmp_path: Path, suffix: str) -> None:
     assert load_image(grey, max_side=3000).shape == (900, 1200, 3)  # never enlarged
 
 
+@pytest.mark.parametrize("suffix", [".jpg", ".webp", ".tif"])
+def test_oriented_size_is_the_size_loaded(tmp_path: Path, suffix: str) -> None:
+    # Newer Pillows give a turned TIFF's size already turned but still report its
+    # orientation: the size was turned twice, and the import stored it wrong.
+    from wardrobe_app.vision.image_io import oriented_size
+
+    image = Image.fromarray(np.zeros((20, 60, 3), np.uint8))  # 60 wide, 20 high
+    exif = image.getexif()
+    exif[0x0112] = 6  # shown 20 wide, 60 high
+    image.save(tmp_path / f"turned{suffix}", exif=exif)
+    with Image.open(tmp_path / f"turned{suffix}") as opened:
+        assert oriented_size(opened) == (20, 60)
+    assert load_image(tmp_path / f"turned{suffix}").shape == (60, 20, 3)
+
+
 @pytest.mark.parametrize("suffix", [".heic", ".HEIC", ".avif"])
 def test_phone_formats_heic_and_avif(tmp_path: Path, suffix: str) -> None:
     """iPhones save HEIC; AVIF where this Pillow reads it (it is listed only then)."""

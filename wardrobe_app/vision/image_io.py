@@ -11,7 +11,7 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError, features
+from PIL import Image, ImageOps, TiffImagePlugin, UnidentifiedImageError, features
 from pillow_heif import register_heif_opener
 
 # HEIC/HEIF: what iPhones save photos as. libheif applies the file's own rotation on
@@ -81,6 +81,10 @@ def exif_orientation(image: Image.Image) -> int:
 def oriented_size(image: Image.Image) -> tuple[int, int]:
     """An opened image's (width, height) as it is shown, after its EXIF rotation."""
     width, height = image.size
+    if isinstance(image, TiffImagePlugin.TiffImageFile):
+        # Newer Pillows give a turned TIFF's size already turned (and turn it on loading),
+        # yet report its orientation until then: the stored size, from its own tags.
+        width, height = image.tag_v2.get(256, width), image.tag_v2.get(257, height)
     return (height, width) if exif_orientation(image) in (5, 6, 7, 8) else (width, height)
 
 
