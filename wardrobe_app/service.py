@@ -65,6 +65,7 @@ from .vision.colours import PALETTE_NAMES
 from .vision.image_io import (
     IMAGE_SUFFIXES,
     MAX_PIXELS,
+    NOT_A_FILE,
     ImageLoadError,
     check_image_file,
     is_image_path,
@@ -141,6 +142,8 @@ def _content_hash(path: Path) -> str:
     unreadable): the same words whether the import reviews or not."""
     if path.is_dir():
         raise ImageLoadError(_folder_trouble(path))
+    if path.exists() and not path.is_file():
+        raise ImageLoadError(f"{path}: {NOT_A_FILE}")
     try:
         return sha256_file(path)
     except FileNotFoundError:

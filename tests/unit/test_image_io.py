@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import cv2
@@ -108,6 +109,18 @@ def test_a_link_loop_says_what_is_wrong(tmp_path: Path) -> None:
     loop.symlink_to(loop)
     with pytest.raises(ImageLoadError, match=r"cannot read .*symbolic links"):
         load_image(loop)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_pipe_named_like_a_photo_is_no_photo(tmp_path: Path) -> None:
+    # Its size of 0 read as "empty file (0 bytes)".
+    from wardrobe_app.vision.image_io import check_image_file
+
+    pipe = tmp_path / "pipe.jpg"
+    os.mkfifo(pipe)
+    for read in (check_image_file, load_image):
+        with pytest.raises(ImageLoadError, match="pipe, socket or device"):
+            read(pipe)
 
 
 @pytest.mark.slow

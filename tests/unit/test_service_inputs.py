@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 from pathlib import Path
 
 import cv2
@@ -263,3 +265,32 @@ def test_a_folder_that_cannot_be_listed_fails_by_name(
     assert [r.path for r in report.imported] == [good]
     assert [r.path for r in report.failed] == [locked]
     assert "cannot read the folder (Permission denied)" in (report.failed[0].error or "")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_pipe_in_a_folder_fails_without_waiting_for_a_writer(
+    wardrobe: Wardrobe, tmp_path: Path
+) -> None:
+    # Hashing it opened it to read: the import waited for a writer for good.
+    import threading
+    import time
+
+    good = make_photo(tmp_path / "in" / "good.jpg", 1)
+    pipe = tmp_path / "in" / "pipe.jpg"
+    os.mkfifo(pipe)
+
+    def unblock() -> None:  # lets a reader stuck on the pipe go on (end of file)
+        with contextlib.suppress(OSError):
+            os.close(os.open(pipe, os.O_WRONLY | os.O_NONBLOCK))
+
+    timer = threading.Timer(5.0, unblock)
+    timer.start()
+    started = time.monotonic()
+    try:
+        report = wardrobe.import_paths([tmp_path / "in"])
+    finally:
+        timer.cancel()
+    assert time.monotonic() - started < 5.0
+    assert [r.path for r in report.imported] == [good]
+    assert [r.path for r in report.failed] == [pipe]
+    assert "pipe, socket or device" in (report.failed[0].error or "")

@@ -29,6 +29,11 @@ if features.check("avif"):  # Pillow 11.3 and newer, where built with libavif
     IMAGE_SUFFIXES.add(".avif")
 
 
+# What a pipe, socket or device named like a photo is said to be: reading a pipe waits
+# for a writer for good, and its size of 0 read as "empty file".
+NOT_A_FILE = "not a photo but a pipe, socket or device"
+
+
 class ImageLoadError(ValueError):
     """A file that is not a usable photo."""
 
@@ -118,6 +123,8 @@ def _check_file(path: Path) -> None:
         raise ImageLoadError(f"{path}: cannot read ({exc.strerror or exc})") from None
     if stat.S_ISDIR(st.st_mode):
         raise ImageLoadError(f"{path}: is a folder, not a photo")
+    if not stat.S_ISREG(st.st_mode):
+        raise ImageLoadError(f"{path}: {NOT_A_FILE}")
     if st.st_size == 0:
         raise ImageLoadError(f"{path}: empty file (0 bytes)")
 
