@@ -97,6 +97,38 @@ def test_truncated_jpeg(tmp_path: Path) -> None:
         load_image(tmp_path / "half.jpg")
 
 
+def test_a_damaged_header_is_a_damaged_image(tmp_path: Path) -> None:
+    # Pillow's PPM (and TIFF) header readers raise ValueError: `similar-to` ended in a
+    # traceback, and an import listed "ValueError: invalid literal for int()...".
+    from wardrobe_app.vision.image_io import check_image_file
+
+    path = tmp_path / "camera.jpg"
+    path.write_bytes(b"P6\n3x 2\n255\n" + bytes(18))
+    for read in (check_image_file, load_image):
+        with pytest.raises(ImageLoadError, match=r"camera\.jpg: damaged image"):
+            read(path)
+
+
+@pytest.mark.parametrize(
+    "error", [RuntimeError("Failed to decode image"), EOFError("Unexpected end of file")]
+)
+def test_a_decoder_failing_its_own_way_is_a_damaged_image(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: Exception
+) -> None:
+    # The AVIF plugin raises RuntimeError and the HEIF one EOFError on a damaged file:
+    # `segment` stopped the whole batch at it with a traceback.
+    from PIL import ImageFile
+
+    save_rgb(tmp_path / "phone.png")
+
+    def fail(self: ImageFile.ImageFile) -> None:
+        raise error
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", fail)
+    with pytest.raises(ImageLoadError, match=r"phone\.png: damaged image"):
+        load_image(tmp_path / "phone.png")
+
+
 def test_missing_and_folder(tmp_path: Path) -> None:
     with pytest.raises(ImageLoadError, match="no such file"):
         load_image(tmp_path / "ghost.jpg")

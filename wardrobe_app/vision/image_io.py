@@ -38,6 +38,12 @@ class ImageLoadError(ValueError):
     """A file that is not a usable photo."""
 
 
+# DECODER_ERRORS: a damaged file makes Pillow and its plugins raise more than OSError,
+# SyntaxError and ValueError: EOFError (HEIF), RuntimeError (AVIF), struct.error,
+# IndexError... All are the file's fault, so the decoding steps below turn any of them
+# into an ImageLoadError naming it (the batch goes on) rather than a traceback.
+
+
 def is_image_path(path: Path) -> bool:
     return path.suffix.lower() in IMAGE_SUFFIXES
 
@@ -142,6 +148,8 @@ def check_image_file(path: str | os.PathLike[str]) -> None:
         raise ImageLoadError(f"{path}: not an image file Wardrobe can read") from exc
     except OSError as exc:
         raise ImageLoadError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+    except Exception as exc:  # a damaged header: see DECODER_ERRORS
+        raise ImageLoadError(f"{path}: damaged image ({exc})") from exc
 
 
 def load_image(path: str | os.PathLike[str], max_side: int | None = None) -> np.ndarray:
@@ -173,14 +181,14 @@ def load_image(path: str | os.PathLike[str], max_side: int | None = None) -> np.
         raise
     except UnidentifiedImageError as exc:
         raise ImageLoadError(f"{path}: not an image file Wardrobe can read") from exc
-    except (OSError, SyntaxError, ValueError) as exc:
+    except MemoryError as exc:
+        raise ImageLoadError(f"{path}: too large to load into memory") from exc
+    except Exception as exc:  # see DECODER_ERRORS
         if "truncated" in str(exc):  # Pillow's "image file is truncated (N bytes not processed)"
             raise ImageLoadError(
                 f"{path}: truncated image, the file ends early (an unfinished download or copy?)"
             ) from exc
         raise ImageLoadError(f"{path}: damaged image ({exc})") from exc
-    except MemoryError as exc:
-        raise ImageLoadError(f"{path}: too large to load into memory") from exc
     if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.size == 0:
         raise ImageLoadError(f"{path}: unsupported image layout {rgb.shape}")
     return np.ascontiguousarray(rgb)
