@@ -52,6 +52,20 @@ def test_seed_class_set_maps_one_piece_to_top(tiny_ccp: Path) -> None:
     assert four[3] == three[3] == 2
 
 
+def test_split_files_are_read_from_the_data_folder_not_the_current_one(
+    tiny_ccp: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wardrobe_app.training.ccp import read_split
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "train.txt").write_text("9999\n")  # another data set's split
+    (elsewhere / "mine.txt").write_text("0004\n")
+    monkeypatch.chdir(elsewhere)
+    assert read_split(tiny_ccp, "train.txt") == ["0000", "0001", "0002", "0003"]
+    assert read_split(tiny_ccp, "mine.txt") == ["0004"]  # a path of its own still works
+
+
 def test_time_budget_stops_training_and_ends_the_schedule(tiny_ccp: Path, tmp_path: Path) -> None:
     """A run sized in minutes (a lent GPU) stops when they are spent, with workers and AMP."""
     out = tmp_path / "run"

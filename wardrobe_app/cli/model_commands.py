@@ -237,7 +237,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     e = sub.add_parser("evaluate", help="IoU per class, mean IoU, pixel accuracy, confusion matrix")
     e.add_argument("--data", type=path_arg, required=True, help="a CCP-style folder")
-    e.add_argument("--split", default="val.txt", help="file of stems (default val.txt)")
+    e.add_argument(
+        "--split",
+        default="val.txt",
+        help="file of stems: --data's file of that name, else a path (default val.txt)",
+    )
     e.add_argument(
         "--model", type=path_arg, default=None, help="model folder (default: the shipped one)"
     )

@@ -41,8 +41,11 @@ def label_lookup(data_dir: Path, num_classes: int = 4) -> np.ndarray:
 
 
 def read_split(data_dir: Path, split: str | Path) -> list[str]:
+    """The stems listed in ``split``: a file of ``data_dir`` where it has one by that
+    name (train.txt, val.txt), else a path as given. Not the current folder's first: a
+    train.txt there was read in place of --data's."""
     path = Path(split)
-    if not path.is_absolute() and not path.exists():
+    if not path.is_absolute() and (data_dir / split).is_file():
         path = data_dir / split
     return [line.strip() for line in path.read_text().splitlines() if line.strip()]
 
