@@ -336,7 +336,7 @@ def test_train_reports_a_missing_teacher_in_one_line(
     tiny_ccp: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     argv = ["train", "--data", str(tiny_ccp), "--out", str(tmp_path / "run"), "--arch", "unet"]
-    argv += ["--width", "4", "--size", "96x64", "--crop", "64x64", "--epochs", "1"]
+    argv += ["--width", "4", "--size", "96x64", "--crop", "64x64", "--epochs", "1", "--batch", "2"]
     assert main([*argv, "--teacher", str(tmp_path / "nowhere"), "--threads", "1"]) == 2
     err = capsys.readouterr().err
     assert f"error: model folder {tmp_path / 'nowhere'} does not exist" in err
@@ -349,7 +349,7 @@ def test_train_reports_bad_encoder_weights_and_a_missing_gpu_in_one_line(
 ) -> None:
     import torch
 
-    argv = ["train", "--data", str(tiny_ccp), "--out", str(tmp_path / "run")]
+    argv = ["train", "--data", str(tiny_ccp), "--out", str(tmp_path / "run"), "--batch", "2"]
     argv += ["--size", "96x64", "--crop", "64x64", "--epochs", "1", "--threads", "1"]
     not_weights = tmp_path / "photo.jpg"
     Image.fromarray(np.zeros((8, 8, 3), np.uint8)).save(not_weights)

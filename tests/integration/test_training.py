@@ -66,6 +66,13 @@ def test_split_files_are_read_from_the_data_folder_not_the_current_one(
     assert read_split(tiny_ccp, "mine.txt") == ["0004"]  # a path of its own still works
 
 
+def test_a_batch_larger_than_the_training_set_is_refused(tiny_ccp: Path, tmp_path: Path) -> None:
+    """Whole batches only: 4 photos in batches of 5 would take no step at all."""
+    with pytest.raises(ValueError, match="--batch 5 is more than the 4 training photos"):
+        train(tiny_train_args(tiny_ccp, tmp_path / "run", 1, batch=5), log=lambda _: None)
+    assert not (tmp_path / "run" / "best").exists()
+
+
 def test_time_budget_stops_training_and_ends_the_schedule(tiny_ccp: Path, tmp_path: Path) -> None:
     """A run sized in minutes (a lent GPU) stops when they are spent, with workers and AMP."""
     out = tmp_path / "run"

@@ -454,6 +454,13 @@ def train(args: TrainArgs, log: Any = print) -> dict[str, Any]:
         tr_images = np.concatenate([tr_images, ps_images])
         tr_labels = np.concatenate([tr_labels, ps_labels])
         log(f"+ {len(ps_images)} pseudo-labelled photos from {args.pseudo}")
+    if len(tr_images) < args.batch:
+        # Whole batches only (drop_last): not one step would be taken, and the untrained
+        # network would be logged with a loss of 0 and saved as the best model.
+        raise ValueError(
+            f"--batch {args.batch} is more than the {len(tr_images)} training photos: "
+            f"use --batch {len(tr_images)} or fewer"
+        )
     log(f"train {len(tr_images)} / val {len(va_images)} photos at {size[0]}x{size[1]} on {device}")
 
     sampler: WeightedRandomSampler | None = None
