@@ -344,6 +344,25 @@ def test_train_reports_a_missing_teacher_in_one_line(
     assert not (tmp_path / "run" / "best").exists()
 
 
+def test_train_checks_its_data_folder_before_making_the_run_folder(
+    tiny_ccp: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run = tmp_path / "run"
+    argv = ["train", "--out", str(run), "--arch", "unet", "--width", "4", "--size", "96x64"]
+    argv += ["--crop", "64x64", "--epochs", "1", "--threads", "1"]
+    photos = tmp_path / "photos"  # a folder of photos, not of CCP's layout
+    photos.mkdir()
+    assert main([*argv, "--data", str(photos)]) == 2
+    err = capsys.readouterr().err
+    assert f"--data {photos} is not a CCP folder" in err
+    assert "no images, labels, labels.json, train.txt, val.txt" in err
+    (tiny_ccp / "train.txt").write_text("0000\n9999\n")  # a photo the folder lacks
+    assert main([*argv, "--data", str(tiny_ccp)]) == 2
+    err = capsys.readouterr().err
+    assert "train.txt names photos" in err and "9999" in err and "Traceback" not in err
+    assert not run.exists()
+
+
 def test_train_reports_bad_encoder_weights_and_a_missing_gpu_in_one_line(
     tiny_ccp: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -50,6 +50,24 @@ def read_split(data_dir: Path, split: str | Path) -> list[str]:
     return [line.strip() for line in path.read_text().splitlines() if line.strip()]
 
 
+def check_samples(data_dir: Path, stems: list[str], split: str | Path) -> None:
+    """FileNotFoundError naming the stems of ``split`` whose photo or label map
+    ``data_dir`` lacks: checked before the work, not after it (a long run lost to a typo)."""
+    missing = [
+        stem
+        for stem in stems
+        if not (data_dir / "images" / f"{stem}.jpg").is_file()
+        or not (data_dir / "labels" / f"{stem}.png").is_file()
+    ]
+    if missing:
+        shown = ", ".join(missing[:5]) + (
+            f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+        )
+        raise FileNotFoundError(
+            f"{split} names photos {data_dir} lacks (images/ or labels/): {shown}"
+        )
+
+
 def load_pair(data_dir: Path, stem: str, table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """RGB photo and garment-class label map at the photo's own size."""
     bgr = read_image(data_dir / "images" / f"{stem}.jpg", cv2.IMREAD_COLOR)

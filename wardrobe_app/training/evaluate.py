@@ -14,7 +14,7 @@ from tqdm import tqdm
 from ..vision.ensemble import ProbabilityAverage
 from ..vision.model_folder import read_config, write_config
 from ..vision.segmenter import Segmenter
-from .ccp import label_lookup, load_pair, read_split
+from .ccp import check_samples, label_lookup, load_pair, read_split
 from .metrics import (
     OUTCOMES,
     ConfusionMatrix,
@@ -66,18 +66,7 @@ def evaluate_folder(
     stems = read_split(data, split)
     if not stems:
         raise ValueError(f"{split} lists no photos")
-    # Checked before the work, not after it (a long run lost to a typo).
-    missing = [
-        stem
-        for stem in stems
-        if not (data / "images" / f"{stem}.jpg").is_file()
-        or not (data / "labels" / f"{stem}.png").is_file()
-    ]
-    if missing:
-        shown = ", ".join(missing[:5]) + (
-            f" and {len(missing) - 5} more" if len(missing) > 5 else ""
-        )
-        raise FileNotFoundError(f"{split} names photos {data} lacks (images/ or labels/): {shown}")
+    check_samples(data, stems, split)
     if per_photo is not None and Path(per_photo).is_dir():
         raise IsADirectoryError(f"--per-photo {per_photo} is a folder: name a CSV file")
     segmenter = Segmenter(model, device=device, reframe=reframe, refine_edges=refine_edges)

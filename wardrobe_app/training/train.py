@@ -35,7 +35,7 @@ from ..vision.model_folder import (
 )
 from ..vision.segmenter import resolve_device
 from .augment import eval_transform, train_transform
-from .ccp import class_names_for, load_resized, read_split
+from .ccp import check_samples, class_names_for, load_resized, read_split
 from .distill import TeacherEnsemble, distillation_loss
 from .layering import LayeredTops
 from .losses import CrossEntropyDice, PresenceLoss, class_weights
@@ -407,6 +407,26 @@ def _refuse_foreign_folder(out: Path) -> None:
         )
 
 
+def _read_data_folder(data: Path) -> tuple[list[str], list[str]]:
+    """The train and val stems of a CCP-style folder, each with its photo and label map,
+    or FileNotFoundError saying what it lacks (not a bare "No such file" for one file,
+    nor a missing photo found only after all the others were read)."""
+    lacking = [
+        name
+        for name in ("images", "labels", "labels.json", "train.txt", "val.txt")
+        if not (data / name).exists()
+    ]
+    if lacking:
+        raise FileNotFoundError(
+            f"--data {data} is not a CCP folder (images/, labels/, labels.json, train.txt, "
+            f"val.txt): it has no {', '.join(lacking)}"
+        )
+    stems = {split: read_split(data, split) for split in ("train.txt", "val.txt")}
+    for split, names in stems.items():
+        check_samples(data, names, split)
+    return stems["train.txt"], stems["val.txt"]
+
+
 def train(args: TrainArgs, log: Any = print) -> dict[str, Any]:
     if args.context and args.architecture != "lite-unet":
         raise ValueError("--context needs the lite-unet architecture")
@@ -439,12 +459,11 @@ def train(args: TrainArgs, log: Any = print) -> dict[str, Any]:
         if args.resume:
             log(f"no {checkpoint_path.name} in {out}: nothing to resume, starting from epoch 0")
         _refuse_foreign_folder(out)
+    train_stems, val_stems = _read_data_folder(data_dir)  # before --out is made
     out.mkdir(parents=True, exist_ok=True)
     cache_dir = out.parent / "cache"
     config = model_config_for(args)
 
-    train_stems = read_split(data_dir, "train.txt")
-    val_stems = read_split(data_dir, "val.txt")
     size = tuple(args.size)
     tr_images, tr_labels = load_resized(data_dir, train_stems, size, args.classes, cache_dir)  # type: ignore[arg-type]
     va_images, va_labels = load_resized(data_dir, val_stems, size, args.classes, cache_dir)  # type: ignore[arg-type]
