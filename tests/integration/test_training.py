@@ -44,6 +44,25 @@ def test_train_writes_everything_and_resumes(tiny_ccp: Path, tmp_path: Path) -> 
     assert {"iou_top", "iou_one-piece", "mean_garment_iou"} <= set(rows[0])
 
 
+def test_the_curves_show_the_first_epoch(tmp_path: Path) -> None:
+    """One epoch is one point: drawn as a line alone, the plot stayed blank."""
+    import cv2
+    import numpy as np
+
+    from wardrobe_app.training.train import _plot
+
+    log_path = tmp_path / "log.csv"
+    log_path.write_text(
+        "epoch,train_loss,iou_background,iou_top,mean_garment_iou,pixel_accuracy,seconds\n"
+        "0,1.2,0.8,0.3,0.3,0.8,5\n"
+    )
+    _plot(log_path, tmp_path / "curves.png")
+    bgr = cv2.imread(str(tmp_path / "curves.png"))
+    loss_panel = bgr[:, : bgr.shape[1] // 2].astype(int)  # no legend there
+    blue = np.abs(loss_panel - (180, 119, 31)).sum(axis=2) < 60  # matplotlib's first colour
+    assert blue.sum() > 20
+
+
 def test_seed_class_set_maps_one_piece_to_top(tiny_ccp: Path) -> None:
     from wardrobe_app.training.ccp import label_lookup
 

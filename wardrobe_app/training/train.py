@@ -215,16 +215,21 @@ def _plot(log_path: Path, png_path: Path) -> None:
         rows = list(csv.DictReader(f))
     if not rows:
         return
+    from matplotlib.ticker import MaxNLocator
+
     epochs = [int(r["epoch"]) for r in rows]
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
-    ax1.plot(epochs, [float(r["train_loss"]) for r in rows])
+    # Markers: a line needs two epochs, and after the first the plot was blank.
+    ax1.plot(epochs, [float(r["train_loss"]) for r in rows], marker="o")
     ax1.set_title("train loss")
-    ax1.set_xlabel("epoch")
     for key in [k for k in rows[0] if k.startswith("iou_") or k == "mean_garment_iou"]:
-        ax2.plot(epochs, [float(r[key]) for r in rows], label=key)
+        ax2.plot(epochs, [float(r[key]) for r in rows], label=key, marker="o")
     ax2.set_title("val IoU")
-    ax2.set_xlabel("epoch")
     ax2.legend()
+    for ax in (ax1, ax2):
+        ax.set_xlabel("epoch")
+        ax.set_xlim(epochs[0] - 0.5, epochs[-1] + 0.5)  # one epoch: not -0.04 to 0.04
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # not 0.2, 0.4 ...
     fig.tight_layout()
     fig.savefig(png_path, dpi=80)
     plt.close(fig)
