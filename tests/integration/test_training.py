@@ -31,10 +31,15 @@ def test_train_writes_everything_and_resumes(tiny_ccp: Path, tmp_path: Path) -> 
         train(args_for(tiny_ccp, out, epochs=2), log=lambda _: None)
     assert (out / "best" / "weights.pt").read_bytes() == best_weights
 
-    train(args_for(tiny_ccp, out, epochs=2, resume=True), log=lambda _: None)
+    said: list[str] = []
+    train(args_for(tiny_ccp, out, epochs=2, resume=True), log=said.append)
+    assert "resumed after epoch 1 of 2" in "\n".join(said)
     with (out / "log.csv").open() as f:
         rows = list(csv.DictReader(f))
     assert [r["epoch"] for r in rows] == ["0", "1"]
+    said.clear()  # already past --epochs: said so, not a silent exit
+    train(args_for(tiny_ccp, out, epochs=1, resume=True), log=said.append)
+    assert "nothing to train: the run is past --epochs 1" in "\n".join(said)
 
     lines: list[str] = []
     fresh = tmp_path / "fresh"

@@ -570,7 +570,10 @@ def train(args: TrainArgs, log: Any = print) -> dict[str, Any]:
         # one must not replace it.
         best = max(best, _best_of_a_lost_epoch(out / "best", start_epoch - 1, list(size)))
         spent = float(ckpt.get("seconds", 0.0))  # a --minutes budget goes on, not anew
-        log(f"resumed at epoch {start_epoch} (best mean IoU {best:.4f})")
+        # Counted as the epoch lines count them (1-based): "epoch 5/6" follows "after 4".
+        log(f"resumed after epoch {start_epoch} of {args.epochs} (best mean IoU {best:.4f})")
+        if start_epoch >= args.epochs:
+            log(f"nothing to train: the run is past --epochs {args.epochs}; raise it to go on")
 
     log_path = out / "log.csv"
     names = config.class_names
