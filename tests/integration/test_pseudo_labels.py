@@ -96,3 +96,14 @@ def test_cli_pseudo_label_then_train_on_it(
 
 def test_cli_pseudo_label_without_unlabeled_photos(tiny_ccp: Path, tmp_path: Path) -> None:
     assert main(["pseudo-label", "--data", str(tiny_ccp), "--out", str(tmp_path / "p")]) == 2
+
+
+def test_cli_pseudo_label_never_writes_into_a_folder_of_other_files(
+    unlabeled: Path, tiny_model_folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    split = (unlabeled / "train.txt").read_text()
+    args = ["pseudo-label", "--data", str(unlabeled), "--out", str(unlabeled)]
+    assert main([*args, "--model", str(tiny_model_folder)]) == 2  # --out the CCP folder
+    assert "already holds files that are not pseudo-labels" in capsys.readouterr().err
+    assert (unlabeled / "train.txt").read_text() == split
+    assert not (unlabeled / "images" / "u0000.jpg").exists()

@@ -444,7 +444,7 @@ def cmd_pseudo_label(args: argparse.Namespace) -> int:
                 args.device,
                 progress=lambda done, _total: bar.update(done - bar.n),
             )
-        except (ModelFolderError, RuntimeError) as exc:
+        except (ModelFolderError, RuntimeError, ValueError) as exc:
             print(f"wardrobe-cli: error: {exc}", file=sys.stderr)
             return 2
     for line in manifest["skipped"]:  # type: ignore[attr-defined]

@@ -32,6 +32,19 @@ def pseudo_label(segmenter: Segmenter, photo: np.ndarray, threshold: float) -> n
     return labels
 
 
+def refuse_foreign_folder(out: Path) -> None:
+    """ValueError where ``out`` holds files and is no earlier pseudo-label folder: its
+    train.txt would be replaced and its images/ and labels/ written into (--out the CCP
+    folder itself turned its split into the unlabeled photos' stems)."""
+    if not out.is_dir() or (out / MANIFEST).is_file():
+        return
+    if any(not p.name.startswith(".") for p in out.iterdir()):  # not for a .DS_Store
+        raise ValueError(
+            f"--out {out} already holds files that are not pseudo-labels; choose a new "
+            "or empty folder"
+        )
+
+
 def write_pseudo_labels(
     photos: list[Path],
     out: Path,
@@ -48,6 +61,7 @@ def write_pseudo_labels(
     # Edges as upsampled: the labels are kept at the working size, where the edge filter
     # has little to add, and it lowers confidences (fewer pixels over the threshold than
     # the pseudo-label sets made so far were made with).
+    refuse_foreign_folder(out)  # before the model is loaded
     segmenter = Segmenter(model, device=device, refine_edges=False)
     h, w = (int(v) for v in segmenter.config.input_size)
     (out / "images").mkdir(parents=True, exist_ok=True)
