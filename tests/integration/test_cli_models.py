@@ -257,6 +257,9 @@ def test_train_options_reach_the_training_run(
     assert args.pseudo == str(tmp_path / "p")
     # the seed UNet's options beyond the seed are off unless asked for
     assert not args.batch_norm and args.dropout == 0.0
+    assert args.crop == (288, 192)  # the default, within the default --size
+    assert main([*argv, "--size", "64x96"]) == 0
+    assert seen[-1].crop == (64, 96)  # not a 288x192 crop padded around a 64x96 photo
     assert main([*argv, "--arch", "unet", "--batch-norm", "--dropout", "0.2"]) == 0
     assert seen[-1].batch_norm and seen[-1].dropout == 0.2
     config = training.model_config_for(seen[-1])

@@ -97,6 +97,12 @@ def test_a_batch_larger_than_the_training_set_is_refused(tiny_ccp: Path, tmp_pat
     assert not (tmp_path / "run" / "best").exists()
 
 
+def test_a_crop_larger_than_the_working_size_is_refused(tiny_ccp: Path, tmp_path: Path) -> None:
+    args = tiny_train_args(tiny_ccp, tmp_path / "run", 1, crop=(128, 64))  # size 96x64
+    with pytest.raises(ValueError, match="--crop 128x64 is larger than --size 96x64"):
+        train(args, log=lambda _: None)
+
+
 def test_time_budget_stops_training_and_ends_the_schedule(tiny_ccp: Path, tmp_path: Path) -> None:
     """A run sized in minutes (a lent GPU) stops when they are spent, with workers and AMP."""
     out = tmp_path / "run"

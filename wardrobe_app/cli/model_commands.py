@@ -124,7 +124,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--size", type=_size, default=(384, 256), help="working size HxW (default 384x256)"
     )
     t.add_argument(
-        "--crop", type=_size, default=(288, 192), help="training crop HxW (default 288x192)"
+        "--crop",
+        type=_size,
+        default=None,
+        help="training crop HxW, at most --size (default 288x192, or --size where smaller)",
     )
     t.add_argument("--epochs", type=whole(1), default=24, help="passes over train.txt (default 24)")
     t.add_argument("--batch", type=whole(1), default=8, help="photos per step (default 8)")
@@ -366,7 +369,7 @@ def cmd_segment(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from ..training.train import TrainArgs, train
+    from ..training.train import TrainArgs, fitted_crop, train
     from ..vision.model_folder import ModelFolderError
     from ..vision.segmenter import resolve_device
 
@@ -391,7 +394,7 @@ def cmd_train(args: argparse.Namespace) -> int:
                 batch_norm=args.batch_norm,
                 dropout=args.dropout,
                 size=args.size,
-                crop=args.crop,
+                crop=args.crop or fitted_crop(args.size),
                 epochs=args.epochs,
                 batch=args.batch,
                 lr=args.lr,

@@ -53,7 +53,7 @@ class TrainArgs:
     batch_norm: bool = False  # seed UNet only: off, as in the seed
     dropout: float = 0.0  # seed UNet only: at the bottleneck
     size: tuple[int, int] = (384, 256)
-    crop: tuple[int, int] = (288, 192)
+    crop: tuple[int, int] = (288, 192)  # at most size (fitted_crop)
     epochs: int = 30
     batch: int = 8
     lr: float = 2e-3
@@ -78,6 +78,11 @@ class TrainArgs:
     layer_tops: float = 0.0
     teachers: list[str] = field(default_factory=list)
     distill_weight: float = 1.0
+
+
+def fitted_crop(size: tuple[int, int], crop: tuple[int, int] = (288, 192)) -> tuple[int, int]:
+    """The default training crop, cut down to a smaller working ``size`` (h, w)."""
+    return min(crop[0], size[0]), min(crop[1], size[1])
 
 
 def photo_sampling_weights(labels: np.ndarray, rare_class: int, boost: float) -> np.ndarray:
@@ -435,6 +440,13 @@ def _read_data_folder(data: Path) -> tuple[list[str], list[str]]:
 def train(args: TrainArgs, log: Any = print) -> dict[str, Any]:
     if args.context and args.architecture != "lite-unet":
         raise ValueError("--context needs the lite-unet architecture")
+    if args.crop[0] > args.size[0] or args.crop[1] > args.size[1]:
+        # The photos are stored at --size: a larger crop pads each with black labelled
+        # background (a 64x64 photo filled 7% of a 288x192 crop).
+        raise ValueError(
+            f"--crop {args.crop[0]}x{args.crop[1]} is larger than --size "
+            f"{args.size[0]}x{args.size[1]}: choose a crop within it"
+        )
     torch.manual_seed(args.seed)
     np.random.seed(args.seed)
     if args.threads:
