@@ -55,6 +55,14 @@ def test_missing_config(folder: Path) -> None:
         load_model(folder)
 
 
+def test_a_training_run_points_at_its_model(folder: Path) -> None:
+    run = folder.parent / "run"  # wardrobe-cli train's --out: the model is in best/
+    run.mkdir()
+    folder.rename(run / "best")
+    with pytest.raises(ModelFolderError, match=r"it is a training run, whose model is .*best"):
+        load_model(run)
+
+
 def test_truncated_weights(folder: Path) -> None:
     data = (folder / "weights.pt").read_bytes()
     (folder / "weights.pt").write_bytes(data[: len(data) // 2])

@@ -169,7 +169,10 @@ def read_config(folder: str | os.PathLike[str]) -> ModelConfig:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise ModelFolderError(f"model folder {folder} has no {CONFIG_FILE}") from exc
+        hint = ""
+        if (folder / "best" / CONFIG_FILE).is_file():  # the --out of wardrobe-cli train
+            hint = f": it is a training run, whose model is {folder / 'best'}"
+        raise ModelFolderError(f"model folder {folder} has no {CONFIG_FILE}{hint}") from exc
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ModelFolderError(f"{path} is not valid JSON ({exc})") from exc
     if not isinstance(data, dict):
