@@ -55,6 +55,8 @@ def test_pseudo_labels_keep_confident_pixels_and_report_bad_photos(
     assert images.shape == (2, 48, 32, 3) and loaded.shape == (2, 48, 32)
     with pytest.raises(ValueError, match="4-class"):
         load_pseudo(tmp_path / "p", (48, 32), 3)
+    with pytest.raises(FileNotFoundError, match="is not a pseudo-label folder"):
+        load_pseudo(unlabeled / "unlabeled", (48, 32), 4)  # photos, not pseudo-labels
 
 
 def test_loss_ignores_unlabelled_pixels() -> None:

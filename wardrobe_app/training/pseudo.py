@@ -105,6 +105,11 @@ def load_pseudo(
     folder: Path, size: tuple[int, int], num_classes: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """Photos and pseudo-labels of a ``write_pseudo_labels`` folder at ``size`` (h, w)."""
+    if not (folder / MANIFEST).is_file():  # not a bare "No such file: .../pseudo.json"
+        raise FileNotFoundError(
+            f"--pseudo {folder} is not a pseudo-label folder (no {MANIFEST}): make one with "
+            "wardrobe-cli pseudo-label"
+        )
     manifest = json.loads((folder / MANIFEST).read_text())
     if len(manifest["classes"]) != num_classes:
         raise ValueError(
