@@ -272,6 +272,17 @@ def test_train_options_reach_the_training_run(
     assert "must be" in capsys.readouterr().err
 
 
+def test_train_help_says_the_defaults_and_the_seed_class_set(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit):
+        main(["train", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "base width (default 16; 64 = the seed's network)" in text
+    assert "one-piece (default); 3: the seed's background, top, bottom" in text
+    assert "(a one-piece counts as a top)" in text  # as ccp.label_lookup maps it
+
+
 def test_cli_encoder_choices_are_the_known_encoders() -> None:
     import argparse
 

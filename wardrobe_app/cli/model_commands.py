@@ -99,7 +99,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="lite-unet: UNet on an EfficientNet-Lite encoder (default); unet: the seed UNet",
     )
     t.add_argument(
-        "--width", type=whole(1), default=16, help="seed UNet base width (64 = the seed)"
+        "--width",
+        type=whole(1),
+        default=16,
+        help="seed UNet base width (default 16; 64 = the seed's network)",
     )
     t.add_argument(
         "--encoder",
@@ -137,7 +140,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         type=int,
         choices=[3, 4],
         default=4,
-        help="4 with one-piece; 3 = the seed's set",
+        help="4: background, top, bottom, one-piece (default); 3: the seed's background, "
+        "top, bottom (a one-piece counts as a top)",
     )
     t.add_argument(
         "--resume",
