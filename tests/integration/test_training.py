@@ -103,6 +103,14 @@ def test_a_crop_larger_than_the_working_size_is_refused(tiny_ccp: Path, tmp_path
         train(args, log=lambda _: None)
 
 
+@pytest.mark.parametrize("split", ["train.txt", "val.txt"])
+def test_an_empty_split_is_refused(tiny_ccp: Path, tmp_path: Path, split: str) -> None:
+    (tiny_ccp / split).write_text("\n")
+    with pytest.raises(ValueError, match=f"{split} of --data .* lists no photos"):
+        train(args_for(tiny_ccp, tmp_path / "run", epochs=1), log=lambda _: None)
+    assert not (tmp_path / "run").exists()
+
+
 def test_time_budget_stops_training_and_ends_the_schedule(tiny_ccp: Path, tmp_path: Path) -> None:
     """A run sized in minutes (a lent GPU) stops when they are spent, with workers and AMP."""
     out = tmp_path / "run"

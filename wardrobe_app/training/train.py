@@ -420,7 +420,8 @@ def _refuse_foreign_folder(out: Path) -> None:
 def _read_data_folder(data: Path) -> tuple[list[str], list[str]]:
     """The train and val stems of a CCP-style folder, each with its photo and label map,
     or FileNotFoundError saying what it lacks (not a bare "No such file" for one file,
-    nor a missing photo found only after all the others were read)."""
+    nor a missing photo found only after all the others were read), or ValueError for
+    a split that lists none."""
     lacking = [
         name
         for name in ("images", "labels", "labels.json", "train.txt", "val.txt")
@@ -433,6 +434,8 @@ def _read_data_folder(data: Path) -> tuple[list[str], list[str]]:
         )
     stems = {split: read_split(data, split) for split in ("train.txt", "val.txt")}
     for split, names in stems.items():
+        if not names:  # an empty val.txt kept the first epoch as best/ for good (0 > -1)
+            raise ValueError(f"{split} of --data {data} lists no photos")
         check_samples(data, names, split)
     return stems["train.txt"], stems["val.txt"]
 
