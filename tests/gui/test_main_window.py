@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import threading
 import time
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import QProgressDialog, QPushButton
 
 from wardrobe_app.types import GarmentFilter
 from wardrobe_app.ui.garment_model import GarmentRoles
+from wardrobe_app.ui.workers import QUEUE_THREADS, Queue
 
 
 def import_and_wait(qtbot, window, files, timeout=20_000, review=False):
@@ -519,6 +521,24 @@ def test_delete_with_confirmation_and_undo(make_app, qtbot, photos, monkeypatch)
     w.browse.grid.selectAll()
     w.delete_selected()
     assert w.pages.currentWidget() is w.empty_page
+
+
+def test_deleting_a_garment_while_its_similar_items_are_found_is_no_error(
+    make_app, qtbot, photos, monkeypatch
+):
+    parts = app_with_photos(make_app, qtbot, photos, 2)
+    w = parts.window
+    monkeypatch.setattr(w, "confirm_delete", lambda n: True)
+    # The reading queue busy (an export, a listing): the search starts after the delete.
+    gate = threading.Event()
+    for _ in range(QUEUE_THREADS[Queue.READ]):
+        parts.runner.start(lambda ctx: gate.wait(10), queue=Queue.READ)
+    w.open_garment(w.browse.model.record(0))
+    w.garment_view.delete_button.click()
+    gate.set()
+    qtbot.waitUntil(lambda: not parts.runner.active, timeout=5000)
+    assert parts.reporter.errors == []  # no "something went wrong" box for it
+    assert w.pages.currentWidget() is w.browse
 
 
 def test_event_loop_keeps_turning_during_an_import(make_app, qtbot, photos):

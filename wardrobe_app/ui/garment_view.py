@@ -359,9 +359,13 @@ class GarmentView(QWidget):
         gid = record.id
 
         def similar(ctx: WorkerContext) -> tuple[int, list[SimilarHit]]:
-            return gid, wardrobe.similar(
-                gid, k=SIMILAR_K, same_category=same, min_score=SIMILAR_FLOOR
-            )
+            try:
+                hits = wardrobe.similar(
+                    gid, k=SIMILAR_K, same_category=same, min_score=SIMILAR_FLOOR
+                )
+            except KeyError:  # deleted before the search began: its page is left, no error
+                hits = []
+            return gid, hits
 
         def worn_with(ctx: WorkerContext) -> tuple[int, list[GarmentRecord]]:
             return gid, wardrobe.worn_with(gid)
