@@ -9,12 +9,14 @@ from pathlib import Path
 
 import pytest
 from conftest import SlowAnalyser, darkest_opaque_pixel
+from fakes import FakeAnalyser
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QProgressDialog, QPushButton
 
 from wardrobe_app.types import GarmentFilter
 from wardrobe_app.ui.garment_model import GarmentRoles
+from wardrobe_app.ui.model_loader import LazyAnalyser
 from wardrobe_app.ui.workers import QUEUE_THREADS, Queue
 
 
@@ -591,6 +593,31 @@ def test_cancel_an_import_half_way_leaves_a_consistent_wardrobe(make_app, qtbot,
     summary2 = import_and_wait(qtbot, w, files, timeout=30_000)
     assert summary2.photos == 10 - summary.photos
     assert len(summary2.duplicates) == summary.photos
+
+
+@pytest.mark.parametrize("review", [False, True])
+def test_an_import_cancelled_while_the_model_loads_counts_its_photos(
+    make_app, qtbot, photos, review
+):
+    loading = threading.Event()
+
+    def load_slowly(device: str) -> FakeAnalyser:
+        loading.wait(10)
+        return FakeAnalyser()
+
+    parts = make_app(analyser=LazyAnalyser("cpu", load_slowly))
+    w = parts.window
+    with qtbot.waitSignal(w.importer.finished, timeout=10_000) as blocker:
+        assert w.import_paths(photos(4), review=review)  # queued behind the model
+        if review:
+            w.importer.dialog.stop()
+        else:
+            w.progress.cancel_button.click()
+        loading.set()
+    summary = blocker.args[0]
+    assert summary.cancelled == 4 and summary.photos == 0
+    assert w.statusBar().currentMessage() == "Nothing imported: 4 cancelled"
+    assert parts.session.count() == 0
 
 
 def test_status_bar_keyboard_and_about(make_app, qtbot):

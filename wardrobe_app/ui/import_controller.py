@@ -53,6 +53,9 @@ class ImportController(QObject):
         self._review = False
         self._backlog = 0
         self._cond = threading.Condition()
+        # The import's own cancel flag, not its worker's: a worker cancelled while queued
+        # (behind the model's loading) never runs, and its photos went unreported.
+        self._cancel = threading.Event()
         self._running = False
         self._stopped = False
         self._last_refresh = 0.0
@@ -79,6 +82,7 @@ class ImportController(QObject):
         self._backlog = 0
         self._total = self._skipped = 0
         self._stopped = False
+        self._cancel = threading.Event()
         self._analysis_running = True
         self._running = True
         self.started.emit(len(paths))
@@ -115,19 +119,21 @@ class ImportController(QObject):
         return True
 
     def cancel(self) -> None:
-        """Stop analysing; photos already analysed can still be reviewed."""
-        if self.worker is not None:
-            self.worker.cancel()
+        """Stop analysing; photos already analysed can still be reviewed. The job runs
+        even if it has not started yet, to count every photo as cancelled."""
+        self._cancel.set()
         with self._cond:
             self._cond.notify_all()
 
     # --- without review ----------------------------------------------------------------
     def _import_job(self, ctx: WorkerContext, paths: list[Path]) -> ImportReport:
+        cancel = self._cancel
+
         def progress(done: int, total: int, current: Path) -> None:
             ctx.progress(done, total, Path(current).name)
 
         return self.session.wardrobe.import_paths(
-            paths, progress=progress, is_cancelled=ctx.is_cancelled
+            paths, progress=progress, is_cancelled=lambda: cancel.is_set() or ctx.is_cancelled()
         )
 
     @Slot(object)
@@ -137,18 +143,18 @@ class ImportController(QObject):
 
     # --- with review -------------------------------------------------------------------
     def _analyse_job(self, ctx: WorkerContext, paths: list[Path]) -> None:
-        wardrobe = self.session.wardrobe
+        wardrobe, cancel = self.session.wardrobe, self._cancel
+
+        def cancelled() -> bool:
+            return cancel.is_set() or ctx.is_cancelled()
+
         files = wardrobe.expand_paths(paths)
         ctx.partial(("total", len(files)))
         for i, path in enumerate(files):
             with self._cond:  # wait while enough photos are waiting for review
-                while (
-                    self._backlog >= REVIEW_BACKLOG
-                    and not self._auto_accept
-                    and not ctx.is_cancelled()
-                ):
+                while self._backlog >= REVIEW_BACKLOG and not self._auto_accept and not cancelled():
                     self._cond.wait(0.2)
-            if ctx.is_cancelled():
+            if cancelled():
                 ctx.partial(("cancelled", len(files) - i))
                 break
             ctx.progress(i, len(files), path.name)
