@@ -238,6 +238,12 @@ def test_a_model_that_fails_to_load_is_reported_not_fatal(make_app, qtbot, photo
     assert summary.photos == 0 and len(summary.failed) == 1
     assert "config.json" in summary.failed[0][1]
     assert len(tries) <= 3  # at start, the import's retry, its first photo
+    # One error box at start and one for the import, not another for its retry.
+    assert [e.title for e in parts.reporter.errors] == [
+        "Loading the model",
+        "Analysing photos" if review else "Importing photos",
+    ]
+    assert "Model failed to load" in w.model_label.text()
     qtbot.waitUntil(lambda: w.report_dialog is not None)
     w.report_dialog.close()
 

@@ -551,7 +551,8 @@ class MainWindow(QMainWindow):
         if review is None:
             review = self.settings.review_before_saving
         if self.session.model_error is not None:
-            self.session.load_model()  # try again: it runs before the import (model queue)
+            # Tried again before the import (model queue); failing, the import says so.
+            self.session.load_model(quiet=True)
         return self.importer.start(list(paths), review)
 
     @Slot(int)

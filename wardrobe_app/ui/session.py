@@ -3,6 +3,7 @@ state, and one signal for "the garments changed" that every view listens to."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -12,6 +13,8 @@ from .workers import ErrorInfo, Queue, TaskRunner, WorkerContext
 
 if TYPE_CHECKING:
     from ..service import Wardrobe
+
+LOADING_TITLE = "Loading the model"
 
 
 class WardrobeSession(QObject):
@@ -39,30 +42,40 @@ class WardrobeSession(QObject):
     def home(self) -> str:
         return str(self.wardrobe.home)
 
-    def load_model(self) -> None:
-        """Load the analyser in the background (model queue: imports wait behind it)."""
+    def load_model(self, quiet: bool = False) -> None:
+        """Load the analyser in the background (model queue: imports wait behind it).
+        ``quiet``: a failure only in the status bar, for a retry by an import, which
+        reports the same error itself (two error boxes for one import, otherwise)."""
         if self._loading or self.model_loaded:
             return
         self._loading = True
         self.model_error = None
         self._set_status("Loading model…")
         self.runner.start(
-            self._load_model,
+            partial(self._load_model, quiet=quiet),
             queue=Queue.MODEL,
-            title="Loading the model",
+            title=LOADING_TITLE,
             on_result=self._model_loaded,
             on_error=self._model_failed,
         )
 
-    def _load_model(self, ctx: WorkerContext) -> str:
-        if self.loader is not None:
-            # outside the service's lock: the GUI keeps editing while the model loads
-            self.loader.load()
-        analyser = self.wardrobe.analyser  # re-embeds vectors of an older embedder, if any
-        return str(analyser.describe())
+    def _load_model(self, ctx: WorkerContext, quiet: bool = False) -> str | ErrorInfo:
+        try:
+            if self.loader is not None:
+                # outside the service's lock: the GUI keeps editing while the model loads
+                self.loader.load()
+            analyser = self.wardrobe.analyser  # re-embeds vectors of an older embedder
+            return str(analyser.describe())
+        except Exception as exc:
+            if not quiet:
+                raise  # to the error handler: the window says it
+            return ErrorInfo.from_exception(LOADING_TITLE, exc)
 
     @Slot(object)
     def _model_loaded(self, description: object) -> None:
+        if isinstance(description, ErrorInfo):  # a quiet retry that failed
+            self._model_failed(description)
+            return
         self._loading = False
         self.model_loaded = True
         self._set_status(str(description))
