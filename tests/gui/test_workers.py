@@ -6,8 +6,9 @@ import threading
 import time
 
 import pytest
+import shiboken6
 
-from wardrobe_app.ui.workers import ErrorInfo, Queue, TaskRunner, WorkerContext
+from wardrobe_app.ui.workers import ErrorInfo, Queue, TaskRunner, Worker, WorkerContext
 
 
 @pytest.fixture
@@ -112,3 +113,23 @@ def test_shutdown_cancels_running_and_drops_queued(qtbot, runner):
     assert runner.shutdown(5000)
     assert first.is_done()
     assert not second.is_done() or second.was_cancelled
+
+
+def test_a_job_that_outlives_the_app_ends_without_a_traceback(qtbot):
+    """Closed while the model still loads, past the shutdown's wait: Python exits, its
+    signals go, and the job ends after (here: run in this thread)."""
+    ended = Worker(lambda ctx: 42)
+    shiboken6.delete(ended.signals)
+    ended.run()  # raised "Signal source has been deleted"
+    assert ended.is_done() and not ended.failed
+
+    went_on: list[bool] = []
+
+    def reports(ctx: WorkerContext) -> None:
+        ctx.progress(1, 2)
+        went_on.append(True)
+
+    stopped = Worker(reports)
+    shiboken6.delete(stopped.signals)
+    stopped.run()  # nobody waits for the rest: stopped at its next report
+    assert stopped.was_cancelled and not stopped.failed and not went_on

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, SignalInstance, Slot
 
 log = logging.getLogger(__name__)
 
@@ -80,10 +80,12 @@ class WorkerContext:
             raise WorkerCancelled
 
     def progress(self, done: int, total: int, current: str = "") -> None:
-        self._worker.signals.progress.emit(int(done), int(total), str(current))
+        if not _tell(self._worker.signals.progress, int(done), int(total), str(current)):
+            raise WorkerCancelled  # the app has gone: nobody waits for the rest
 
     def partial(self, value: object) -> None:
-        self._worker.signals.partial.emit(value)
+        if not _tell(self._worker.signals.partial, value):
+            raise WorkerCancelled
 
 
 Job = Callable[[WorkerContext], Any]
@@ -121,20 +123,31 @@ class Worker(QRunnable):
         try:
             if self.is_cancelled():
                 raise WorkerCancelled
-            signals.started.emit()
+            _tell(signals.started)
             value = self.fn(WorkerContext(self))
         except WorkerCancelled:
             self.was_cancelled = True
         except BaseException as exc:
             self.failed = True
             log.error("%s failed", self.title, exc_info=exc)
-            signals.error.emit(ErrorInfo.from_exception(self.title, exc))
+            _tell(signals.error, ErrorInfo.from_exception(self.title, exc))
         else:
             self.was_cancelled = self.is_cancelled()
-            signals.result.emit(value)
+            _tell(signals.result, value)
         finally:
             self._done.set()
-            signals.finished.emit()
+            _tell(signals.finished)
+
+
+def _tell(signal: SignalInstance, *args: object) -> bool:
+    """Emit ``signal``; False where its QObject is gone: a job that outlived the
+    shutdown's wait (a model still loading) ends as Python exits, which deletes it, and
+    Qt printed "Signal source has been deleted" tracebacks on the way out."""
+    try:
+        signal.emit(*args)
+    except RuntimeError:
+        return False
+    return True
 
 
 class TaskRunner(QObject):
