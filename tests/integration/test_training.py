@@ -36,7 +36,7 @@ def test_train_writes_everything_and_resumes(tiny_ccp: Path, tmp_path: Path) -> 
     assert "resumed after epoch 1 of 2" in "\n".join(said)
     with (out / "log.csv").open() as f:
         rows = list(csv.DictReader(f))
-    assert [r["epoch"] for r in rows] == ["0", "1"]
+    assert [r["epoch"] for r in rows] == ["1", "2"]
     said.clear()  # already past --epochs: said so, not a silent exit
     train(args_for(tiny_ccp, out, epochs=1, resume=True), log=said.append)
     assert "nothing to train: the run is past --epochs 1" in "\n".join(said)
@@ -119,7 +119,7 @@ def test_time_budget_stops_training_and_ends_the_schedule(tiny_ccp: Path, tmp_pa
     train(args, log=lambda _: None)
     with (out / "log.csv").open() as f:
         rows = list(csv.DictReader(f))
-    assert [r["epoch"] for r in rows] == ["0"]
+    assert [r["epoch"] for r in rows] == ["1"]
 
 
 def test_training_clock() -> None:
@@ -315,7 +315,7 @@ def test_a_run_stopped_and_resumed_is_the_run_not_stopped(
 
     with pytest.raises(KeyboardInterrupt):
         train(tiny_train_args(tiny_ccp, parts, 3, workers=workers), log=stop_at_epoch_2)
-    assert [r["epoch"] for r in _rows_without_time(parts / "log.csv")] == ["0", "1"]
+    assert [r["epoch"] for r in _rows_without_time(parts / "log.csv")] == ["1", "2"]
     again = tiny_train_args(tiny_ccp, parts, 3, workers=workers, resume=True)
     train(again, log=lambda _: None)
     assert _rows_without_time(parts / "log.csv") == _rows_without_time(whole / "log.csv")
@@ -329,7 +329,7 @@ def test_resuming_with_other_settings_is_refused(tiny_ccp: Path, tmp_path: Path)
         train(wider, log=lambda _: None)
     longer = tiny_train_args(tiny_ccp, out, 2, resume=True, threads=2)  # where, not what
     train(longer, log=lambda _: None)
-    assert [r["epoch"] for r in _rows_without_time(out / "log.csv")] == ["0", "1"]
+    assert [r["epoch"] for r in _rows_without_time(out / "log.csv")] == ["1", "2"]
 
 
 def test_a_damaged_checkpoint_is_a_clear_error(tiny_ccp: Path, tmp_path: Path) -> None:

@@ -368,12 +368,12 @@ def _seed_epoch(seed: int, epoch: int, layering: LayeredTops | None) -> None:
         layering.reseed(epoch)
 
 
-def _keep_rows_before(log_path: Path, epoch: int) -> None:
-    """Drop log rows of epochs from ``epoch`` on: a run stopped after writing an epoch's
-    row but before its checkpoint trains that epoch again."""
+def _keep_rows_through(log_path: Path, done: int) -> None:
+    """Keep the log rows of epochs 1 to ``done`` (the checkpoint's): a run stopped after
+    writing an epoch's row but before its checkpoint trains that epoch again."""
     with log_path.open(newline="") as f:
         rows = list(csv.reader(f))
-    kept = rows[:1] + [r for r in rows[1:] if r and r[0].isdigit() and int(r[0]) < epoch]
+    kept = rows[:1] + [r for r in rows[1:] if r and r[0].isdigit() and int(r[0]) <= done]
     if len(kept) != len(rows):
 
         def write(tmp: str) -> None:
@@ -604,7 +604,7 @@ def train(args: TrainArgs, log: Any = print) -> dict[str, Any]:
         with log_path.open("w", newline="") as f:
             csv.writer(f).writerow(fields)
     else:
-        _keep_rows_before(log_path, start_epoch)
+        _keep_rows_through(log_path, start_epoch)
 
     summary: dict[str, Any] = {}
     fingerprint = data_fingerprint(args)
@@ -633,7 +633,7 @@ def train(args: TrainArgs, log: Any = print) -> dict[str, Any]:
         with log_path.open("a", newline="") as f:
             csv.writer(f).writerow(
                 [
-                    epoch,
+                    epoch + 1,  # counted from 1, as the lines printed and config.json do
                     f"{loss:.4f}",
                     *[ious[n] for n in names],
                     mean_iou,
