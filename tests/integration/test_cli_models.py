@@ -265,7 +265,7 @@ def test_train_options_reach_the_training_run(
     config = training.model_config_for(seen[-1])
     assert config.batch_norm and config.dropout == 0.2
     bad_options = (["--reframe", "1.5"], ["--one-piece-boost", "0"], ["--layer-tops", "-1"])
-    bad_options += (["--distill-weight", "-1"],)
+    bad_options += (["--distill-weight", "-1"], ["--minutes", "-5"], ["--minutes", "nan"])
     for bad in (*bad_options, ["--encoder", "lite9"]):
         with pytest.raises(SystemExit):
             main([*argv, *bad])

@@ -109,3 +109,15 @@ def test_cli_pseudo_label_never_writes_into_a_folder_of_other_files(
     assert "already holds files that are not pseudo-labels" in capsys.readouterr().err
     assert (unlabeled / "train.txt").read_text() == split
     assert not (unlabeled / "images" / "u0000.jpg").exists()
+
+
+def test_cli_pseudo_label_error_has_its_own_line(
+    unlabeled: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The error followed the progress bar on its line ("pseudo-label: 0%| ... error:")."""
+    broken = tmp_path / "broken-model"
+    broken.mkdir()
+    args = ["pseudo-label", "--data", str(unlabeled), "--out", str(tmp_path / "p")]
+    assert main([*args, "--model", str(broken)]) == 2
+    err = capsys.readouterr().err
+    assert any(line.startswith("wardrobe-cli: error: ") for line in err.splitlines())

@@ -4,6 +4,7 @@ before any work starts (not a traceback, nor a run that silently does nothing)."
 from __future__ import annotations
 
 import argparse
+import math
 from collections.abc import Callable
 from pathlib import Path
 
@@ -50,4 +51,16 @@ def probability(text: str) -> float:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
     if not 0.0 < value <= 1.0:
         raise argparse.ArgumentTypeError(f"must be above 0 and at most 1, not {text}")
+    return value
+
+
+def minutes(text: str) -> float:
+    """A time budget in minutes: 0 (none) or more. A negative one meant no budget, and
+    nan or inf a run that never stopped for time, without a word."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 (no budget) or more minutes, not {text}")
     return value

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from .arguments import path_arg, probability, whole
+from .arguments import minutes, path_arg, probability, whole
 
 
 def _positive(text: str) -> float:
@@ -165,7 +165,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     t.add_argument("--amp", action="store_true", help="bfloat16 autocast (fast on recent GPUs)")
     t.add_argument(
         "--minutes",
-        type=float,
+        type=minutes,
         default=0.0,
         help="wall-clock budget: the schedule follows it and training stops when it is spent",
     )
@@ -441,8 +441,8 @@ def cmd_pseudo_label(args: argparse.Namespace) -> int:
     if not photos:
         print(f"wardrobe-cli: error: no photos in {args.data / 'unlabeled'}", file=sys.stderr)
         return 2
-    with tqdm(total=len(photos), desc="pseudo-label", unit="photo", file=sys.stderr) as bar:
-        try:
+    try:  # around the bar: closed first, it ends its line, and the error gets its own
+        with tqdm(total=len(photos), desc="pseudo-label", unit="photo", file=sys.stderr) as bar:
             manifest = write_pseudo_labels(
                 photos,
                 args.out,
@@ -451,9 +451,9 @@ def cmd_pseudo_label(args: argparse.Namespace) -> int:
                 args.device,
                 progress=lambda done, _total: bar.update(done - bar.n),
             )
-        except (ModelFolderError, RuntimeError, ValueError) as exc:
-            print(f"wardrobe-cli: error: {exc}", file=sys.stderr)
-            return 2
+    except (ModelFolderError, RuntimeError, ValueError) as exc:
+        print(f"wardrobe-cli: error: {exc}", file=sys.stderr)
+        return 2
     for line in manifest["skipped"]:  # type: ignore[attr-defined]
         print(f"wardrobe-cli: error: {line}", file=sys.stderr)
     print(json.dumps(manifest, indent=2))
