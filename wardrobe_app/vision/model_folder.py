@@ -263,10 +263,35 @@ def load_model(folder: str | os.PathLike[str]) -> tuple[nn.Module, ModelConfig]:
     except RuntimeError as exc:
         raise ModelFolderError(
             f"{weights} does not match the network in {CONFIG_FILE} "
-            f"({config.describe_network()}, {config.num_classes} classes): {str(exc)[:300]}"
+            f"({config.describe_network()}, {config.num_classes} classes): "
+            f"{_mismatch(model.state_dict(), state)}"
         ) from exc
     model.eval()
     return model, config
+
+
+def _shape(tensor: torch.Tensor) -> str:
+    return "x".join(map(str, tensor.shape)) or "a scalar"
+
+
+def _mismatch(expected: dict[str, torch.Tensor], found: dict[str, torch.Tensor]) -> str:
+    """How a state dict differs from the network's, in one short line: counts and a first
+    example of each kind (torch's own message lists every key, hundreds of them)."""
+    missing = [k for k in expected if k not in found]
+    extra = [k for k in found if k not in expected]
+    resized = [k for k in expected if k in found and expected[k].shape != found[k].shape]
+    parts = []
+    if resized:
+        k = resized[0]
+        parts.append(
+            f"{len(resized)} of another shape ({k}: {_shape(found[k])} in the file, "
+            f"{_shape(expected[k])} in the network)"
+        )
+    if missing:
+        parts.append(f"{len(missing)} missing from the file (e.g. {missing[0]})")
+    if extra:
+        parts.append(f"{len(extra)} the network does not have (e.g. {extra[0]})")
+    return "; ".join(parts) or "the tensors differ"
 
 
 def ensemble_of(
