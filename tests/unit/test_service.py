@@ -830,3 +830,27 @@ def test_models_that_cannot_load_stop_an_import_once_not_every_photo(
         with pytest.raises(ModelFolderError, match="does not exist"):
             w.import_paths(files)
         assert len(tries) == 1 and w.count() == 2  # the first photo's garments, no more
+
+
+def test_a_closed_wardrobe_writes_nothing(
+    make_wardrobe: Callable[..., Wardrobe], photos: Photos
+) -> None:
+    """A job that outlived the window (a model load finishing after close) went on
+    writing, through a new connection, after the home's lock was released."""
+    from fakes import FakeAnalyser
+
+    from wardrobe_app.store import StoreClosed
+
+    wardrobe = make_wardrobe()
+    wardrobe.import_paths(photos(1))
+    wardrobe.close()
+    with pytest.raises(StoreClosed, match="was closed"):
+        wardrobe.update_garment(1, name="after close")
+    # a new embedder would re-embed every garment: not once the wardrobe is closed
+    late = make_wardrobe(FakeAnalyser(version="fake-2"))
+    late.close()
+    with pytest.raises(StoreClosed):
+        late.analyser  # noqa: B018
+    with make_wardrobe() as again:
+        assert again.garment(1).name == ""
+        assert {g.id for g in again.list_garments()} == {1, 2}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from .database import UnusableDatabase
 from .files import FileStore, SourceChangedError, encode_png, read_png, sha256_file
 from .models import Base, Garment, IdFloor, Photo, vector_from_blob
-from .store import CleanupReport, Store, VerifyReport
+from .store import CleanupReport, Store, StoreClosed, VerifyReport
 
 __all__ = [
     "Base",
@@ -16,6 +16,7 @@ __all__ = [
     "Photo",
     "SourceChangedError",
     "Store",
+    "StoreClosed",
     "UnusableDatabase",
     "VerifyReport",
     "encode_png",

@@ -41,6 +41,10 @@ except ImportError:  # pragma: no cover - Windows: single instance assumed
     fcntl = None  # type: ignore[assignment]
 
 
+class StoreClosed(RuntimeError):
+    """The store was closed; nothing more is written through it."""
+
+
 class HomeLock:
     """Who else has this data home open? (``flock``: released by the OS if a process dies.)
 
@@ -120,6 +124,7 @@ class Store:
         # Before the files folder and the lock file are made: a folder refused (another
         # program's) is left as it was.
         self._refuse_unusable_database()
+        self._closed = False
         self.files = FileStore(self.home, fsync=fsync)
         self._lock = HomeLock(self.home / LOCK_FILE)
         exclusive = self._lock.try_exclusive()
@@ -170,12 +175,21 @@ class Store:
     def session(self) -> Session:
         return self.Session()
 
+    def _check_open(self) -> None:
+        # A worker that outlived the window (a model still loading at exit) must not
+        # write once the home's lock is released: the start-up clean-up of another
+        # process could then sweep files its rows are about to reference. (Reading is
+        # harmless: a refresh queued before the window closed may still list.)
+        if self._closed:
+            raise StoreClosed(f"the wardrobe in {self.home} was closed: nothing is saved")
+
     @contextlib.contextmanager
     def write_session(self) -> Iterator[Session]:
         """A session in a transaction that holds the write lock from its first statement
         (``BEGIN IMMEDIATE``), committed on leaving. A transaction that reads first and
         writes later fails at once with "database is locked" when another process commits
         in between; one that starts as the writer waits its turn (``busy_timeout``)."""
+        self._check_open()
         with self.engine.connect() as conn:
             conn.info[IMMEDIATE] = True
             try:
@@ -185,6 +199,7 @@ class Store:
                 conn.info.pop(IMMEDIATE, None)  # the info outlives this use: pooled
 
     def close(self) -> None:
+        self._closed = True
         self.engine.dispose()
         self._lock.release()
 
