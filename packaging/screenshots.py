@@ -7,7 +7,7 @@ Run under a virtual X server, e.g.::
 It imports photos (the CCP dataset in ../shared/data by default) into a temporary
 wardrobe with the real analyser (``--analyser real``; ``fake`` uses the test double for
 a quick look at the layout) and saves docs/screenshots/main.png, review.png, garment.png
-and own-this.png. Your own wardrobe and settings are not touched.
+touch-up.png and own-this.png. Your own wardrobe and settings are not touched.
 """
 
 from __future__ import annotations
@@ -180,6 +180,23 @@ def main() -> int:
     )
     wait_until(lambda: window.thumbnails.pending_count() == 0, 60, "thumbnails")
     save(window, "garment.png")
+
+    # its cut-out, touched up
+    from PySide6.QtWidgets import QApplication
+
+    from wardrobe_app.ui.mask_editor import MaskEditorDialog
+
+    wait_until(view.touch_up_button.isEnabled, what="the touch-up button")
+    view.touch_up_button.click()
+    wait_until(
+        lambda: isinstance(QApplication.activeModalWidget(), MaskEditorDialog),
+        what="the touch-up dialog",
+    )
+    editor = QApplication.activeModalWidget()
+    editor.resize(960, 800)
+    pump(200)
+    save(editor, "touch-up.png")
+    editor.done(0)  # nothing painted: closes without asking
 
     # do I already own this?
     own = window.open_own_this()
