@@ -8,6 +8,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
 from wardrobe_app.ui import mask_editor
+from wardrobe_app.ui.garment_model import display_name
 from wardrobe_app.ui.mask_canvas import MaskCanvas
 from wardrobe_app.ui.mask_editor import MaskEditorDialog
 
@@ -171,3 +172,15 @@ def test_touch_up_from_the_garment_page(make_app, qtbot, photos) -> None:
     assert parts.session.wardrobe.garment(record.id).cutout_path == updated.cutout_path
     qtbot.waitUntil(lambda: view.saved_label.text() == "Cut-out saved", timeout=5000)
     assert view.record.area == updated.area
+    # undone in the window (Edit > Undo, Ctrl+Z): the cut-out as it was; redone: as drawn
+    wardrobe = parts.session.wardrobe
+    assert w.undo_stack.undoText() == f"Touch up {display_name(updated)}"
+    w.actions_["undo"].trigger()
+    assert wardrobe.garment(record.id).area == before.area
+    assert view.record.area == before.area and w.browse.model.record(0).area == before.area
+    w.actions_["redo"].trigger()
+    assert wardrobe.garment(record.id).area == updated.area == view.record.area
+    # undone after the garment went for good (another program): said, not an error box
+    wardrobe.delete_garments([record.id])
+    w.actions_["undo"].trigger()
+    assert "no longer in the wardrobe" in w.statusBar().currentMessage()

@@ -111,6 +111,7 @@ class GarmentView(QWidget):
     openGarment = Signal(int)
     deleteRequested = Signal(list)
     edited = Signal(object)  # GarmentRecord after a save
+    touchedUp = Signal(object, object, object)  # GarmentRecord after, mask before, after
 
     def __init__(
         self,
@@ -594,15 +595,15 @@ class GarmentView(QWidget):
         if self.record is None or self.record.id != record.id:
             return  # the user moved on
         editor = MaskEditorDialog(rgb, mask, record.category, display_name(record), self)
-        editor.accepted.connect(lambda: self._save_touch_up(record.id, editor.drawn_mask()))
+        editor.accepted.connect(lambda: self._save_touch_up(record.id, mask, editor.drawn_mask()))
         editor.finished.connect(editor.deleteLater)
         editor.open()
 
-    def _save_touch_up(self, garment_id: int, mask: np.ndarray) -> None:
+    def _save_touch_up(self, garment_id: int, before: np.ndarray, after: np.ndarray) -> None:
         wardrobe = self.session.wardrobe
 
-        def save(ctx: WorkerContext) -> GarmentRecord:
-            return wardrobe.set_garment_mask(garment_id, mask)
+        def save(ctx: WorkerContext) -> tuple[GarmentRecord, np.ndarray, np.ndarray]:
+            return wardrobe.set_garment_mask(garment_id, after), before, after
 
         self.saved_label.setText("Saving the cut-out…")
         # On the model's queue: the new cut-out is embedded for similar items.
@@ -614,7 +615,14 @@ class GarmentView(QWidget):
         )
 
     @Slot(object)
-    def _touched_up(self, updated: GarmentRecord) -> None:
+    def _touched_up(self, saved: tuple[GarmentRecord, np.ndarray, np.ndarray]) -> None:
+        updated, before, after = saved
+        self.show_mask_change(updated)
+        self.touchedUp.emit(updated, before, after)  # undoable in the window (Ctrl+Z)
+
+    def show_mask_change(self, updated: GarmentRecord) -> None:
+        """A garment's mask was saved (here, or undone in the window): the grid and, if
+        it is the one shown, this page show its new cut-out."""
         self.edited.emit(updated)
         if self.record is not None and self.record.id == updated.id:
             self.show_garment(updated)

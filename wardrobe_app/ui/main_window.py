@@ -9,6 +9,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, QUrl, Slot
 from PySide6.QtGui import (
     QAction,
@@ -47,6 +48,7 @@ from .browse_page import BrowsePage
 from .drop_overlay import DropOverlay
 from .empty_state import EmptyState
 from .errors import ErrorReporter
+from .garment_model import display_name
 from .garment_view import GarmentView
 from .icons import app_icon, line_icon, standard
 from .import_controller import ImportController
@@ -90,6 +92,38 @@ class DeleteCommand(QUndoCommand):
         self.window.session.wardrobe.undo_delete(self.deleted)
         self.window.browse.select_when_listed(self.deleted)  # the restored ones, selected
         self.window.session.notify_changed()
+
+
+class TouchUpCommand(QUndoCommand):
+    """A cut-out touched up (saved already, by the garment page); undo puts the mask back
+    as it was (``Wardrobe.set_garment_mask``, which cuts out and embeds again)."""
+
+    def __init__(
+        self, window: MainWindow, record: GarmentRecord, before: np.ndarray, after: np.ndarray
+    ) -> None:
+        super().__init__(f"Touch up {display_name(record)}")
+        self.window = window
+        self.garment_id = record.id
+        self.before, self.after = before, after
+        self._saved = True  # the first redo() (on push) has nothing to do
+
+    def redo(self) -> None:
+        if self._saved:
+            self._saved = False
+            return
+        self._apply(self.after)
+
+    def undo(self) -> None:
+        self._apply(self.before)
+
+    def _apply(self, mask: np.ndarray) -> None:
+        try:
+            record = self.window.session.wardrobe.set_garment_mask(self.garment_id, mask)
+        except KeyError:  # deleted since (here for good, or by another program)
+            self.setObsolete(True)
+            self.window.statusBar().showMessage("That garment is no longer in the wardrobe", 5000)
+            return
+        self.window.garment_view.show_mask_change(record)
 
 
 class UndoNotice(QWidget):
@@ -401,6 +435,7 @@ class MainWindow(QMainWindow):
         self.garment_view.openGarment.connect(self.open_garment_id)
         self.garment_view.deleteRequested.connect(self.delete_ids)
         self.garment_view.edited.connect(self._garment_edited)
+        self.garment_view.touchedUp.connect(self._touched_up)
         self.garment_view.vanished.connect(self.refresh)  # which leaves the page
         self.importer.started.connect(self._import_started)
         self.importer.progress.connect(self.progress.set_progress)
@@ -489,6 +524,10 @@ class MainWindow(QMainWindow):
         # A new category, colour or type may take it out of the filter (or add a type to
         # the filter's list): listed again on the way back, not after every keystroke.
         self._listing_stale = True
+
+    @Slot(object, object, object)
+    def _touched_up(self, record: GarmentRecord, before: np.ndarray, after: np.ndarray) -> None:
+        self.undo_stack.push(TouchUpCommand(self, record, before, after))
 
     @Slot(int)
     def _sort_chosen(self, _index: int) -> None:
