@@ -1144,3 +1144,42 @@ def test_the_filter_bar_boxes_have_names_for_a_screen_reader(make_app, qtbot, ph
     )
     assert [iface.text(QAccessible.Text.Name) for iface, _ in labels] == ["Sort:"]
     assert bar.sort.accessibleName() == "Sort by" and bar.fine_type.accessibleName() == "Type"
+
+
+def test_photos_dropped_during_an_import_are_imported_after_it(make_app, qtbot, photos):
+    parts = make_app(analyser=SlowAnalyser(delay=0.2))
+    w = parts.window
+    finished: list[object] = []
+    w.importer.finished.connect(finished.append)
+    assert w.import_paths(photos(3), review=False)
+    qtbot.waitUntil(lambda: w.progress.bar.maximum() == 3, timeout=10_000)
+    # dropped mid-import: queued, and said so where the import's progress is
+    enter, drop = drag([QUrl.fromLocalFile(str(f)) for f in photos(2, start=3)])
+    w.dragEnterEvent(enter)
+    w.dropEvent(drop)
+    assert drop.isAccepted()
+    assert "(then 2 photos)" in w.progress.label.text()
+    qtbot.waitUntil(lambda: bool(finished), timeout=30_000)
+    # one import, one headline, with the queued photos in it
+    assert finished[0].photos == 5 and parts.session.count() == 10
+    assert "Imported 5 photos" in w.statusBar().currentMessage()
+    assert not w.importer.busy() and w.progress.isHidden()
+
+
+def test_photos_dropped_after_cancel_are_imported_not_cancelled(make_app, qtbot, photos):
+    parts = make_app(analyser=SlowAnalyser(delay=0.3))
+    w = parts.window
+    dropped = photos(1, start=9)
+    with qtbot.waitSignal(w.importer.finished, timeout=30_000) as blocker:
+        assert w.import_paths(photos(4), review=False)
+        qtbot.waitUntil(lambda: w.progress.bar.maximum() == 4, timeout=10_000)
+        w.progress.cancel_button.click()
+        # while the photo being analysed finishes: this drop is imported after it
+        _, drop = drag([QUrl.fromLocalFile(str(dropped[0]))])
+        w.dropEvent(drop)
+        assert "(then 1 photo)" in w.progress.label.text()
+        qtbot.waitUntil(lambda: w.progress.bar.maximum() == 1, timeout=10_000)
+        assert w.progress.cancel_button.isEnabled()  # this one can be cancelled too
+    summary = blocker.args[0]
+    assert summary.cancelled >= 1 and summary.photos + summary.cancelled == 5
+    assert parts.session.wardrobe.find_duplicate(dropped[0]) is not None

@@ -516,3 +516,41 @@ def test_the_discard_icon_is_drawn_in_the_text_colour(make_app, qtbot, photos, m
         monkeypatch.setattr(theme, "is_dark", lambda: False)
         theme.apply_theme(app)
     dialog.stop()
+
+
+def test_photos_given_during_a_review_are_reviewed_after_it(make_app, qtbot, photos):
+    parts = make_app(review=True)
+    w = parts.window
+    finished: list[object] = []
+    w.importer.finished.connect(finished.append)
+    dialog = start_review(qtbot, w, photos(2))
+    # dropped meanwhile: waiting, said in the status bar, reviewed next
+    with qtbot.waitSignal(w.importer.reviewOpened, timeout=10_000) as opened:
+        assert w.import_paths(photos(2, start=2))
+        assert "(then 2 photos)" in w.progress.label.text()
+        dialog.save_button.click()
+        qtbot.waitUntil(lambda: dialog.current is not None, timeout=10_000)
+        dialog.save_button.click()
+    second = opened.args[0]
+    qtbot.waitUntil(lambda: second.current is not None, timeout=10_000)
+    assert not finished  # one import, reported once at its end
+    # "Accept all" here takes the photos waiting too: no third review after it
+    assert w.import_paths(photos(1, start=4))
+    with qtbot.waitSignal(w.importer.finished, timeout=20_000):
+        second.accept_all_button.click()
+    assert finished[0].photos == 5 and parts.session.count() == 10
+    assert w.importer.dialog is None
+
+
+def test_stop_import_also_stops_the_photos_waiting(make_app, qtbot, photos):
+    parts = make_app(review=True)
+    w = parts.window
+    opened: list[object] = []
+    w.importer.reviewOpened.connect(opened.append)
+    dialog = start_review(qtbot, w, photos(2))
+    assert w.import_paths(photos(3, start=2))
+    with qtbot.waitSignal(w.importer.finished, timeout=20_000) as done:
+        dialog.stop_button.click()
+    # counted as cancelled, with no second review opening only to close
+    assert done.args[0].cancelled == 5 and len(opened) == 1
+    assert parts.session.count() == 0

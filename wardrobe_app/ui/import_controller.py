@@ -7,6 +7,9 @@ With review: photos are analysed one by one on the model queue (saving nothing) 
 stream into the :class:`ReviewDialog`; each decision is saved on the write queue with
 ``Wardrobe.save_analysis(analysis, keep=...)``. The analysis pauses while a few photos
 wait for review, so a big folder never piles up in memory.
+
+Photos given while an import runs (a drop) are queued: imported after the current ones,
+in the same import (one report at the end).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import logging
 import threading
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import cast
@@ -34,8 +38,18 @@ log = logging.getLogger(__name__)
 REFRESH_EVERY = 2.0  # seconds between grid refreshes during an import
 
 
+@dataclass
+class _Batch:
+    """Photos given at once; ``cancel`` is the flag of the Cancel in force when given."""
+
+    paths: list[Path]
+    review: bool
+    cancel: threading.Event
+
+
 class ImportController(QObject):
-    started = Signal(int)  # number of paths given
+    started = Signal(int)  # number of paths given (for each batch)
+    queued = Signal(object)  # list[Path]: the paths waiting for the current ones
     progress = Signal(int, int, str)  # done, total, current file name
     finished = Signal(object)  # ImportSummary
     reviewOpened = Signal(object)  # ReviewDialog, about to be shown
@@ -56,6 +70,7 @@ class ImportController(QObject):
         # The import's own cancel flag, not its worker's: a worker cancelled while queued
         # (behind the model's loading) never runs, and its photos went unreported.
         self._cancel = threading.Event()
+        self._waiting: list[_Batch] = []
         self._running = False
         self._stopped = False
         self._last_refresh = 0.0
@@ -69,22 +84,39 @@ class ImportController(QObject):
         return self._running
 
     def analysing(self) -> bool:
-        """Photos are still being read and segmented (not just the last saves)."""
-        return self._running and self._analysis_running
+        """Photos are still being read and segmented, or wait for it (not just the last
+        saves)."""
+        return self._running and (self._analysis_running or bool(self._waiting))
+
+    def waiting_paths(self) -> list[Path]:
+        return [p for batch in self._waiting for p in batch.paths]
 
     # --- start / cancel ----------------------------------------------------------------
     def start(self, paths: Sequence[Path], review: bool) -> bool:
-        if self.busy() or not paths:
+        """Import ``paths``; during an import, after its photos (False: no paths)."""
+        if not paths:
             return False
+        batch = _Batch(list(paths), review, self._cancel)
+        if self.busy():
+            # A drop during an import was accepted and thrown away: the photos wait.
+            self._waiting.append(batch)
+            self.queued.emit(self.waiting_paths())
+            return True
         self.summary = ImportSummary(reviewed=review)
+        self._running = True
+        self._run(batch)
+        return True
+
+    def _run(self, batch: _Batch) -> None:
+        # Cancelled while waiting: counted without a review that opens only to close.
+        paths, review = batch.paths, batch.review and not batch.cancel.is_set()
+        self.summary.reviewed = self.summary.reviewed or review
         self._review = review
         self._auto_accept = False
         self._backlog = 0
         self._total = self._skipped = 0
         self._stopped = False
-        self._cancel = threading.Event()
         self._analysis_running = True
-        self._running = True
         self.started.emit(len(paths))
         runner = self.session.runner
         if review:
@@ -96,7 +128,7 @@ class ImportController(QObject):
             self.dialog.stopRequested.connect(self._stop_from_review)
             self.dialog.finished.connect(self._dialog_closed)
             self.worker = runner.start(
-                partial(self._analyse_job, paths=list(paths)),
+                partial(self._analyse_job, paths=list(paths), cancel=batch.cancel),
                 queue=Queue.MODEL,
                 title="Analysing photos",
                 on_progress=self._on_progress,
@@ -108,7 +140,7 @@ class ImportController(QObject):
             self.dialog.open()
         else:
             self.worker = runner.start(
-                partial(self._import_job, paths=list(paths)),
+                partial(self._import_job, paths=list(paths), cancel=batch.cancel),
                 queue=Queue.MODEL,
                 title="Importing photos",
                 on_progress=self._on_progress,
@@ -116,19 +148,25 @@ class ImportController(QObject):
                 on_error=self._on_error,
                 on_finished=self._analysis_finished,
             )
-        return True
 
     def cancel(self) -> None:
         """Stop analysing; photos already analysed can still be reviewed. The job runs
-        even if it has not started yet, to count every photo as cancelled."""
+        even if it has not started yet, to count every photo as cancelled; so do the
+        batches waiting, while photos given after this are imported."""
         self._cancel.set()
+        self._cancel = threading.Event()
         with self._cond:
             self._cond.notify_all()
 
-    # --- without review ----------------------------------------------------------------
-    def _import_job(self, ctx: WorkerContext, paths: list[Path]) -> ImportReport:
-        cancel = self._cancel
+    def stop_all(self) -> None:
+        """Cancel, and forget the batches waiting (the window closes)."""
+        self._waiting.clear()
+        self.cancel()
 
+    # --- without review ----------------------------------------------------------------
+    def _import_job(
+        self, ctx: WorkerContext, paths: list[Path], cancel: threading.Event
+    ) -> ImportReport:
         def progress(done: int, total: int, current: Path) -> None:
             ctx.progress(done, total, Path(current).name)
 
@@ -142,8 +180,8 @@ class ImportController(QObject):
             self._count_result(result)
 
     # --- with review -------------------------------------------------------------------
-    def _analyse_job(self, ctx: WorkerContext, paths: list[Path]) -> None:
-        wardrobe, cancel = self.session.wardrobe, self._cancel
+    def _analyse_job(self, ctx: WorkerContext, paths: list[Path], cancel: threading.Event) -> None:
+        wardrobe = self.session.wardrobe
 
         def cancelled() -> bool:
             return cancel.is_set() or ctx.is_cancelled()
@@ -315,6 +353,8 @@ class ImportController(QObject):
 
     @Slot()
     def _accept_all(self) -> None:
+        for batch in self._waiting:  # "every remaining photo": those dropped meanwhile too
+            batch.review = False
         with self._cond:
             self._auto_accept = True
             self._cond.notify_all()
@@ -369,6 +409,11 @@ class ImportController(QObject):
             or self._saves > 0
             or self.dialog is not None
         ):
+            return
+        if self._waiting:  # the photos given meanwhile, in the same import
+            batch = self._waiting.pop(0)
+            self.queued.emit(self.waiting_paths())
+            self._run(batch)
             return
         self._running = False
         self._refresh_timer.stop()  # the window lists the garments at the end anyway

@@ -439,6 +439,7 @@ class MainWindow(QMainWindow):
         self.garment_view.vanished.connect(self.refresh)  # which leaves the page
         self.importer.started.connect(self._import_started)
         self.importer.progress.connect(self.progress.set_progress)
+        self.importer.queued.connect(self.progress.set_waiting)
         self.importer.finished.connect(self._import_finished)
         self.importer.reviewOpened.connect(self._review_opened)
         self.pages.currentChanged.connect(lambda _i: self._update_actions())
@@ -583,10 +584,8 @@ class MainWindow(QMainWindow):
             self.import_paths([Path(folder)])
 
     def import_paths(self, paths: Sequence[Path], review: bool | None = None) -> bool:
-        """Start importing; False when an import is already running."""
-        if self.importer.busy():
-            self.statusBar().showMessage("An import is already running", 5000)
-            return False
+        """Start importing, or queue the photos after the import running; False when
+        there is nothing to import."""
         if review is None:
             review = self.settings.review_before_saving
         if self.session.model_error is not None:
@@ -794,7 +793,7 @@ class MainWindow(QMainWindow):
         if dialog is not None:
             dialog.stop()  # asked already (or nothing was left to lose)
         if self.importer.busy():
-            self.importer.cancel()
+            self.importer.stop_all()
         # Photos already accepted (or imported) are saved before the workers go: a
         # shutdown drops queued jobs, and a quick close after "Accept all" lost them.
         self.hide()  # gone at once, not frozen unpainted while the last saves finish

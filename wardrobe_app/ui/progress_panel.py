@@ -1,7 +1,9 @@
-"""The import progress in the status bar: "Analysing 3 of 10: IMG_0042.jpg", a bar,
-and a Cancel button."""
+"""The import progress in the status bar: "Analysing 3 of 10: IMG_0042.jpg" (with
+"(then 2 photos)" for photos dropped meanwhile), a bar, and a Cancel button."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QPushButton, QStyle, QWidget
@@ -34,10 +36,13 @@ class ProgressPanel(QWidget):
         layout.addWidget(self.label)
         layout.addWidget(self.bar)
         layout.addWidget(self.cancel_button)
+        # "Analysing 3 of 10", " (then 2 photos)" waiting for it, and ": IMG_0042.jpg"
+        self._head, self._then, self._current = "", "", ""
         self.hide()
 
     def begin(self, text: str) -> None:
-        self.label.setText(text)
+        self._head, self._current = text, ""
+        self._show()
         self.bar.setRange(0, 0)  # busy until the first progress report
         self.cancel_button.setEnabled(True)
         self.cancel_button.setText("Cancel")
@@ -49,14 +54,25 @@ class ProgressPanel(QWidget):
         self.bar.setValue(min(done, max(total, 1)))
         verb = "Analysing" if done < total else "Finishing"
         shown = min(done + 1, total)
-        self.label.setText(
-            f"{verb} {shown} of {total}: {current}" if current else f"{verb} {shown} of {total}"
-        )
+        self._head, self._current = f"{verb} {shown} of {total}", current
+        self._show()
+
+    @Slot(object)
+    def set_waiting(self, paths: list[Path]) -> None:
+        """Photos and folders that wait for this import, said after its count."""
+        self._then = f" (then {_photos_and_folders(paths)})" if paths else ""
+        self._show()
 
     def set_text(self, text: str) -> None:
-        self.label.setText(text)
+        self._head, self._current = text, ""
+        self._show()
+
+    def _show(self) -> None:
+        text = self._head + self._then
+        self.label.setText(f"{text}: {self._current}" if self._current else text)
 
     def end(self) -> None:
+        self._then = ""
         self.hide()
 
     @Slot()
@@ -64,3 +80,15 @@ class ProgressPanel(QWidget):
         self.cancel_button.setEnabled(False)
         self.cancel_button.setText("Cancelling…")
         self.cancelRequested.emit()
+
+
+def _photos_and_folders(paths: list[Path]) -> str:
+    """ "2 photos", "1 folder", "2 photos and 1 folder"."""
+    folders = sum(1 for p in paths if p.is_dir())
+    files = len(paths) - folders
+    words = [
+        f"{n} {word}{'s' if n != 1 else ''}"
+        for n, word in ((files, "photo"), (folders, "folder"))
+        if n
+    ]
+    return " and ".join(words)
