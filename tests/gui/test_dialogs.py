@@ -230,20 +230,25 @@ def test_a_model_that_fails_to_load_is_reported_not_fatal(make_app, qtbot, photo
     qtbot.waitUntil(lambda: parts.session.model_error is not None, timeout=5000)
     assert "Model failed to load" in w.model_label.text()
     assert parts.reporter.errors and "config.json" in parts.reporter.errors[0].message
+    files = photos(3)
     with qtbot.waitSignal(w.importer.finished, timeout=20_000) as done:
-        w.import_paths(photos(3), review=review)
-    # One failure, the import's: each photo loaded the models again, failed with the
-    # same words, and logged a traceback of its own.
+        w.import_paths(files, review=review)
+    # Said once, for the import: not "1 failed" in a row named "Importing photos" with
+    # its photos left uncounted, nor each photo failing with the same words.
     summary = done.args[0]
-    assert summary.photos == 0 and len(summary.failed) == 1
-    assert "config.json" in summary.failed[0][1]
+    assert summary.photos == 0 and summary.failed == []
+    assert summary.not_loaded == files and "config.json" in summary.model_error
+    assert summary.headline() == "Nothing imported: the models could not load (3 photos)"
     assert len(tries) <= 3  # at start, the import's retry, its first photo
-    # One error box at start and one for the import, not another for its retry.
-    assert [e.title for e in parts.reporter.errors] == [
-        "Loading the model",
-        "Analysing photos" if review else "Importing photos",
-    ]
+    # One error box at start; the import's report says the rest.
+    assert [e.title for e in parts.reporter.errors] == ["Loading the model"]
     assert "Model failed to load" in w.model_label.text()
+    qtbot.waitUntil(lambda: w.report_dialog is not None)
+    assert "config.json" in w.report_dialog.explain.text()
+    assert "import them again" in w.report_dialog.explain.text()
+    assert w.report_dialog.reasons() == [
+        (f.name, "not imported: the models could not load") for f in files
+    ]
     qtbot.waitUntil(lambda: w.report_dialog is not None)
     w.report_dialog.close()
 

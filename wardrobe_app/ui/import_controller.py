@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QWidget
@@ -32,6 +32,9 @@ from .import_report import ImportSummary
 from .review_dialog import REVIEW_BACKLOG, ReviewDialog, ReviewItem
 from .session import WardrobeSession
 from .workers import ErrorInfo, Queue, Worker, WorkerContext
+
+if TYPE_CHECKING:
+    from ..service import Wardrobe
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +48,14 @@ class _Batch:
     paths: list[Path]
     review: bool
     cancel: threading.Event
+
+
+@dataclass(frozen=True)
+class NotLoaded:
+    """The models could not load: none of ``files`` was imported."""
+
+    files: list[Path]
+    message: str
 
 
 class ImportController(QObject):
@@ -166,18 +177,33 @@ class ImportController(QObject):
     # --- without review ----------------------------------------------------------------
     def _import_job(
         self, ctx: WorkerContext, paths: list[Path], cancel: threading.Event
-    ) -> ImportReport:
+    ) -> ImportReport | NotLoaded:
+        wardrobe = self.session.wardrobe
+
         def progress(done: int, total: int, current: Path) -> None:
             ctx.progress(done, total, Path(current).name)
 
-        return self.session.wardrobe.import_paths(
-            paths, progress=progress, is_cancelled=lambda: cancel.is_set() or ctx.is_cancelled()
-        )
+        def cancelled() -> bool:
+            return cancel.is_set() or ctx.is_cancelled()
+
+        files = wardrobe.expand_paths(paths)
+        if files and not cancelled():
+            trouble = _models_trouble(wardrobe, files)
+            if trouble is not None:
+                return trouble
+        return wardrobe.import_paths(files, progress=progress, is_cancelled=cancelled)
 
     @Slot(object)
-    def _imported(self, report: ImportReport) -> None:
+    def _imported(self, report: ImportReport | NotLoaded) -> None:
+        if isinstance(report, NotLoaded):
+            self._not_loaded(report)
+            return
         for result in report.results:
             self._count_result(result)
+
+    def _not_loaded(self, trouble: NotLoaded) -> None:
+        self.summary.not_loaded.extend(trouble.files)
+        self.summary.model_error = trouble.message
 
     # --- with review -------------------------------------------------------------------
     def _analyse_job(self, ctx: WorkerContext, paths: list[Path], cancel: threading.Event) -> None:
@@ -187,6 +213,11 @@ class ImportController(QObject):
             return cancel.is_set() or ctx.is_cancelled()
 
         files = wardrobe.expand_paths(paths)
+        if files and not cancelled():
+            trouble = _models_trouble(wardrobe, files)
+            if trouble is not None:
+                ctx.partial(trouble)
+                return
         ctx.partial(("total", len(files)))
         for i, path in enumerate(files):
             with self._cond:  # wait while enough photos are waiting for review
@@ -203,9 +234,6 @@ class ImportController(QObject):
             except Exception as exc:
                 ctx.partial(_failed(path, exc))
                 continue
-            # Models that cannot load stop the import with one error (the installation's
-            # trouble), not every photo failing with it after its own attempt to load them.
-            _ = wardrobe.analyser
             try:
                 item = ReviewItem.build(wardrobe.analyse(path))
             except Exception as exc:
@@ -218,7 +246,10 @@ class ImportController(QObject):
             ctx.progress(len(files), len(files), "")
 
     @Slot(object)
-    def _on_partial(self, message: tuple[object, ...]) -> None:
+    def _on_partial(self, message: tuple[object, ...] | NotLoaded) -> None:
+        if isinstance(message, NotLoaded):
+            self._not_loaded(message)
+            return
         kind = message[0]
         dialog = self.dialog
         if kind == "total":
@@ -435,6 +466,18 @@ class ImportController(QObject):
             s.failed.append((result.path, result.error or "unknown error"))
         elif result.status == "cancelled":
             s.cancelled += 1
+
+
+def _models_trouble(wardrobe: Wardrobe, files: list[Path]) -> NotLoaded | None:
+    """Models that cannot load (a model folder missing or damaged) are the installation's
+    trouble: said once for the import's photos, which can be imported again once it is
+    fixed, not as "1 failed" in a row named after the job, the photos uncounted."""
+    try:
+        _ = wardrobe.analyser
+    except Exception as exc:
+        log.error("the models could not load", exc_info=exc)
+        return NotLoaded(files, str(exc) or type(exc).__name__)
+    return None
 
 
 def _failed(path: Path, exc: Exception) -> tuple[str, Path, str]:

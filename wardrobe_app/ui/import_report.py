@@ -31,6 +31,8 @@ class ImportSummary:
     discarded: int = 0  # photos the user discarded in the review
     cancelled: int = 0  # photos never analysed or never reviewed
     no_garment: list[tuple[Path, str]] = field(default_factory=list)
+    not_loaded: list[Path] = field(default_factory=list)  # not imported: models unusable
+    model_error: str = ""  # why the models could not load
     reviewed: bool = False  # through the review, which promises the skipped files a list
 
     def headline(self) -> str:
@@ -41,6 +43,7 @@ class ImportSummary:
             or self.no_garment
             or self.discarded
             or self.cancelled
+            or self.not_loaded
         ):
             return "No photos found there (Wardrobe reads JPEG, PNG, HEIC, WebP, TIFF and more)"
         parts: list[str] = []
@@ -54,6 +57,9 @@ class ImportSummary:
             parts.append(f"{len(self.failed)} failed")
         if self.cancelled:
             parts.append(f"{self.cancelled} cancelled")
+        if self.not_loaded:
+            n = len(self.not_loaded)
+            parts.append(f"the models could not load ({n} photo{'s' if n != 1 else ''})")
         if not self.photos:  # not "Imported 0 photos (0 garments)"
             return "Nothing imported: " + ", ".join(parts)
         imported = (
@@ -66,7 +72,9 @@ class ImportSummary:
         # Duplicates after a review, which promises them "at the end". Without one, a
         # folder imported again for its new photos would open a list of all the old
         # ones: the status bar's headline counts them.
-        return bool(self.failed or self.no_garment or (self.duplicates and self.reviewed))
+        return bool(
+            self.failed or self.no_garment or self.not_loaded or (self.duplicates and self.reviewed)
+        )
 
 
 class ImportReportDialog(QDialog):
@@ -76,7 +84,9 @@ class ImportReportDialog(QDialog):
         self.resize(720, 380)
         headline = QLabel(f"<b>{summary.headline()}.</b>", self)
         headline.setWordWrap(True)
-        explain = QLabel("These files were not added to the wardrobe:", self)
+        self.explain = QLabel(_explanation(summary), self)
+        self.explain.setObjectName("explain")
+        self.explain.setWordWrap(True)
         self.tree = QTreeWidget(self)
         self.tree.setObjectName("failedFiles")
         self.tree.setHeaderLabels(["File", "Reason"])
@@ -90,6 +100,12 @@ class ImportReportDialog(QDialog):
             item.setIcon(0, warn)
             item.setToolTip(0, str(path))
             item.setToolTip(1, reason)
+            self.tree.addTopLevelItem(item)
+        for path in summary.not_loaded:
+            item = QTreeWidgetItem([path.name, "not imported: the models could not load"])
+            item.setIcon(0, warn)
+            item.setToolTip(0, str(path))
+            item.setToolTip(1, summary.model_error)
             self.tree.addTopLevelItem(item)
         for path, reason in summary.no_garment:
             item = QTreeWidgetItem([path.name, reason or "no garment found"])
@@ -110,13 +126,23 @@ class ImportReportDialog(QDialog):
         buttons.accepted.connect(self.accept)
         layout = QVBoxLayout(self)
         layout.addWidget(headline)
-        layout.addWidget(explain)
+        layout.addWidget(self.explain)
         layout.addWidget(self.tree, 1)
         layout.addWidget(buttons, 0, Qt.AlignmentFlag.AlignRight)
 
     def reasons(self) -> list[tuple[str, str]]:
         items = [self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount())]
         return [(item.text(0), item.text(1)) for item in items if item is not None]
+
+
+def _explanation(summary: ImportSummary) -> str:
+    if not summary.not_loaded:
+        return "These files were not added to the wardrobe:"
+    return (
+        f"The models could not load: {summary.model_error}\n\n"
+        "These files were not added to the wardrobe; import them again once the model "
+        "folder is fixed:"
+    )
 
 
 def _short_reason(path: Path, reason: str) -> str:
