@@ -790,7 +790,9 @@ class Wardrobe:
         return self._save_for_import(*step)
 
     @staticmethod
-    def _failure(path: Path, exc: Exception) -> ImportResult:
+    def import_failure(path: Path, exc: Exception) -> ImportResult:
+        """The failed result of a photo that could not be analysed or saved, in words
+        where the storage is the cause (a full disk), with a traceback logged for a bug."""
         if isinstance(exc, ImageLoadError):
             return ImportResult(path, "failed", error=str(exc))
         if isinstance(exc, MemoryError):
@@ -827,13 +829,13 @@ class Wardrobe:
         try:
             return self.analyse(path, kind), sha
         except Exception as exc:
-            return self._failure(path, exc)
+            return self.import_failure(path, exc)
 
     def _save_for_import(self, analysis: PhotoAnalysis, sha: str) -> ImportResult:
         try:
             return self._save(analysis, analysis.garments, sha)
         except Exception as exc:
-            return self._failure(Path(analysis.path), exc)
+            return self.import_failure(Path(analysis.path), exc)
 
     def expand_paths(
         self, paths_: Sequence[Path], skipped_exports: list[Path] | None = None

@@ -554,3 +554,26 @@ def test_stop_import_also_stops_the_photos_waiting(make_app, qtbot, photos):
     # counted as cancelled, with no second review opening only to close
     assert done.args[0].cancelled == 5 and len(opened) == 1
     assert parts.session.count() == 0
+
+
+def test_a_full_disk_in_the_review_is_said_in_words(make_app, qtbot, photos, monkeypatch, caplog):
+    # It said "OSError: [Errno 28] No space left on device" and logged a traceback for
+    # each photo, where the import without review says "not saved: the disk is full".
+    import errno
+    import logging
+
+    from wardrobe_app.store import files as file_store
+
+    def full(*args: object, **kwargs: object) -> object:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    parts = make_app(review=True)
+    w = parts.window
+    files = photos(2)
+    dialog = start_review(qtbot, w, files)
+    monkeypatch.setattr(file_store.FileStore, "put_png", full)
+    with caplog.at_level(logging.WARNING), qtbot.waitSignal(w.importer.finished) as done:
+        dialog.accept_all_button.click()
+    assert done.args[0].failed == [(f, f"{f}: not saved: the disk is full") for f in files]
+    assert not [r for r in caplog.records if r.exc_info]  # not a bug: no traceback
+    assert parts.session.count() == 0

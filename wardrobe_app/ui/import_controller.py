@@ -304,9 +304,8 @@ class ImportController(QObject):
         def save(ctx: WorkerContext) -> ImportResult:
             try:
                 return wardrobe.save_analysis(analysis, keep=kept)
-            except Exception as exc:  # listed with the file, like import_photo does
-                log.exception("saving %s failed", analysis.path)
-                return ImportResult(analysis.path, "failed", error=f"{type(exc).__name__}: {exc}")
+            except Exception as exc:  # listed with the file in import_photo's words
+                return wardrobe.import_failure(analysis.path, exc)
 
         self.session.runner.start(
             save,
