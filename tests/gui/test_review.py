@@ -14,6 +14,8 @@ from PySide6.QtWidgets import QApplication
 from wardrobe_app.ui.import_controller import REFRESH_EVERY
 from wardrobe_app.ui.review_dialog import ReviewDialog
 
+ASK_BEFORE_STOPPING = ReviewDialog.confirm_stop  # as it is before a fixture answers it
+
 
 def start_review(qtbot, window, files) -> ReviewDialog:
     with qtbot.waitSignal(window.importer.reviewOpened, timeout=5000) as opened:
@@ -577,3 +579,24 @@ def test_a_full_disk_in_the_review_is_said_in_words(make_app, qtbot, photos, mon
     assert done.args[0].failed == [(f, f"{f}: not saved: the disk is full") for f in files]
     assert not [r for r in caplog.records if r.exc_info]  # not a bug: no traceback
     assert parts.session.count() == 0
+
+
+def test_stopping_a_review_says_the_photos_waiting_are_stopped_too(
+    make_app, qtbot, photos, monkeypatch
+):
+    parts = make_app(review=True)
+    w = parts.window
+    dialog = start_review(qtbot, w, photos(2))
+    qtbot.waitUntil(lambda: dialog.analysis_done, timeout=10_000)
+    assert w.import_paths(photos(2, start=2))
+    asked: list[str] = []
+    monkeypatch.setattr(ReviewDialog, "confirm_stop", ASK_BEFORE_STOPPING)  # answered "No":
+    monkeypatch.setattr(
+        "wardrobe_app.ui.review_dialog.ask_yes",
+        lambda parent, title, text, **kw: asked.append(text),
+    )
+    w.close()
+    assert len(asked) == 1 and "nor the 2 photos given meanwhile" in asked[0]
+    assert w.isVisible() and dialog.isVisible()
+    with qtbot.waitSignal(w.importer.finished):
+        dialog.stop()

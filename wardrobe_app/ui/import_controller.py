@@ -29,6 +29,7 @@ from PySide6.QtWidgets import QWidget
 from ..types import Category, ImportReport, ImportResult, KindChoice
 from ..vision.image_io import ImageLoadError
 from .import_report import ImportSummary
+from .progress_panel import photos_and_folders
 from .review_dialog import REVIEW_BACKLOG, ReviewDialog, ReviewItem
 from .session import WardrobeSession
 from .workers import ErrorInfo, Queue, Worker, WorkerContext
@@ -111,7 +112,7 @@ class ImportController(QObject):
         if self.busy():
             # A drop during an import was accepted and thrown away: the photos wait.
             self._waiting.append(batch)
-            self.queued.emit(self.waiting_paths())
+            self._tell_waiting()
             return True
         self.summary = ImportSummary(reviewed=review)
         self._running = True
@@ -159,6 +160,12 @@ class ImportController(QObject):
                 on_error=self._on_error,
                 on_finished=self._analysis_finished,
             )
+
+    def _tell_waiting(self) -> None:
+        waiting = self.waiting_paths()
+        self.queued.emit(waiting)
+        if self.dialog is not None:  # its Stop stops them too: its question says so
+            self.dialog.waiting = photos_and_folders(waiting)
 
     def cancel(self) -> None:
         """Stop analysing; photos already analysed can still be reviewed. The job runs
@@ -441,9 +448,8 @@ class ImportController(QObject):
         ):
             return
         if self._waiting:  # the photos given meanwhile, in the same import
-            batch = self._waiting.pop(0)
-            self.queued.emit(self.waiting_paths())
-            self._run(batch)
+            self._run(self._waiting.pop(0))
+            self._tell_waiting()
             return
         self._running = False
         self._refresh_timer.stop()  # the window lists the garments at the end anyway

@@ -60,7 +60,7 @@ class ProgressPanel(QWidget):
     @Slot(object)
     def set_waiting(self, paths: list[Path]) -> None:
         """Photos and folders that wait for this import, said after its count."""
-        self._then = f" (then {_photos_and_folders(paths)})" if paths else ""
+        self._then = f" (then {photos_and_folders(paths)})" if paths else ""
         self._show()
 
     def set_text(self, text: str) -> None:
@@ -82,7 +82,7 @@ class ProgressPanel(QWidget):
         self.cancelRequested.emit()
 
 
-def _photos_and_folders(paths: list[Path]) -> str:
+def photos_and_folders(paths: list[Path]) -> str:
     """ "2 photos", "1 folder", "2 photos and 1 folder"."""
     folders = sum(1 for p in paths if p.is_dir())
     files = len(paths) - folders

@@ -170,6 +170,7 @@ class ReviewDialog(QDialog):
         self.analysed_files = 0
         self.total_files = 0
         self._stopped = False
+        self.waiting = ""  # "2 photos" given meanwhile: stopped with this review
         # While the photo is merged or analysed again, its buttons wait for the answer;
         # what was unticked before a merge stays unticked after.
         self._replacing = False
@@ -453,13 +454,14 @@ class ReviewDialog(QDialog):
         """Esc or the window's close button stop the whole import: asked first where
         photos would be lost (the Stop button says so on itself)."""
         left = self.pending() + (0 if self.analysis_done else max(0, self.expected - self.analysed))
-        return left == 0 or self.confirm_stop(left)
+        return (left == 0 and not self.waiting) or self.confirm_stop(left)
 
     def confirm_stop(self, left: int) -> bool:
+        nor = f", nor the {self.waiting} given meanwhile" if self.waiting else ""
         return ask_yes(
             self,
             "Stop the import?",
-            f"{left} photo{'s' if left != 1 else ''} not reviewed yet will not be saved.\n"
+            f"{left} photo{'s' if left != 1 else ''} not reviewed yet will not be saved{nor}.\n"
             "The photos saved so far stay in the wardrobe.",
             yes_by_default=False,
         )
