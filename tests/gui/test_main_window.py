@@ -55,14 +55,27 @@ def test_first_run_shows_the_empty_state_and_the_model(make_app, qtbot, home):
     assert "Ctrl+," in [k.toString() for k in w.actions_["settings"].shortcuts()]
 
 
-def test_empty_page_buttons_follow_their_actions(make_app, qtbot, photos):
+def test_import_buttons_add_photos_during_an_import(make_app, qtbot, photos, monkeypatch):
+    # They were greyed out (Ctrl+I did nothing) for the whole import, while a drop was
+    # taken: now they add their photos after the running ones, as a drop does.
+    from PySide6.QtWidgets import QFileDialog
+
     parts = make_app(analyser=SlowAnalyser(delay=0.2))
     w = parts.window
+    folder = photos(2, start=10, folder="more")[0].parent
+    monkeypatch.setattr(
+        QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: str(folder))
+    )
     assert w.empty_page.buttons and all(b.isEnabled() for b in w.empty_page.buttons)
-    with qtbot.waitSignal(w.importer.finished, timeout=20_000):
+    with qtbot.waitSignal(w.importer.finished, timeout=20_000) as done:
         assert w.import_paths(photos(2), review=False)
-        assert not any(b.isEnabled() for b in w.empty_page.buttons)  # as the toolbar's
-    assert all(b.isEnabled() for b in w.empty_page.buttons)
+        assert all(b.isEnabled() for b in w.empty_page.buttons)
+        w.empty_page.buttons[1].click()  # Import folder
+        assert "(then 1 folder)" in w.progress.label.text()
+    assert done.args[0].photos == 4
+    # the empty page's buttons follow their actions
+    w.actions_["import_folder"].setEnabled(False)
+    assert not w.empty_page.buttons[1].isEnabled()
 
 
 def test_import_fills_the_grid_and_status_bar(make_app, qtbot, photos):

@@ -597,8 +597,7 @@ class MainWindow(QMainWindow):
     def _import_started(self, n: int) -> None:
         self.statusBar().clearMessage()  # the last import's headline would run into the progress
         self.progress.begin(f"Preparing {n} item{'s' if n != 1 else ''}…")
-        for name in ("import_photos", "import_folder"):
-            self.actions_[name].setEnabled(False)
+        # The import actions stay: photos given meanwhile wait for these (as a drop's).
 
     @Slot(object)
     def _review_opened(self, dialog: ReviewDialog) -> None:
@@ -614,8 +613,6 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _import_finished(self, summary: ImportSummary) -> None:
         self.progress.end()
-        for name in ("import_photos", "import_folder"):
-            self.actions_[name].setEnabled(True)
         self.last_summary = summary
         self.statusBar().showMessage(summary.headline(), 10_000)
         self.refresh()
