@@ -1196,3 +1196,25 @@ def test_photos_dropped_after_cancel_are_imported_not_cancelled(make_app, qtbot,
     summary = blocker.args[0]
     assert summary.cancelled >= 1 and summary.photos + summary.cancelled == 5
     assert parts.session.wardrobe.find_duplicate(dropped[0]) is not None
+
+
+def test_photos_dropped_twice_during_an_import_are_imported_once(make_app, qtbot, photos):
+    parts = make_app(analyser=SlowAnalyser(delay=0.2))
+    w = parts.window
+    first, more = photos(2), photos(2, start=2)
+    with qtbot.waitSignal(w.importer.finished, timeout=30_000) as done:
+        assert w.import_paths(first, review=False)
+        assert w.import_paths([*more, first[0]], review=False)  # only the new ones wait
+        assert not w.import_paths(more, review=False)  # dropped again: nothing new
+        assert "already being imported" in w.statusBar().currentMessage()
+        assert "(then 2 photos)" in w.progress.label.text()
+    # not "Imported 4 photos (8 garments), 3 already in the wardrobe"
+    assert done.args[0].photos == 4 and done.args[0].duplicates == []
+    assert w.statusBar().currentMessage() == "Imported 4 photos (8 garments)"
+    # given again after a Cancel, they are imported: the ones given before are cancelled
+    again = photos(2, start=20)
+    with qtbot.waitSignal(w.importer.finished, timeout=30_000) as done:
+        assert w.import_paths(again, review=False)
+        w.progress.cancel_button.click()
+        assert w.import_paths(again, review=False)
+    assert parts.session.count() == 12

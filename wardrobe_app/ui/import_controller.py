@@ -83,6 +83,7 @@ class ImportController(QObject):
         # (behind the model's loading) never runs, and its photos went unreported.
         self._cancel = threading.Event()
         self._waiting: list[_Batch] = []
+        self._batch = _Batch([], False, self._cancel)  # the one running
         self._running = False
         self._stopped = False
         self._last_refresh = 0.0
@@ -105,7 +106,13 @@ class ImportController(QObject):
 
     # --- start / cancel ----------------------------------------------------------------
     def start(self, paths: Sequence[Path], review: bool) -> bool:
-        """Import ``paths``; during an import, after its photos (False: no paths)."""
+        """Import ``paths``; during an import, after its photos. False where there is
+        nothing (new) to import."""
+        if self.busy():  # dropped twice: once is enough, not "3 already in the wardrobe"
+            given = {
+                p for b in [self._batch, *self._waiting] if not b.cancel.is_set() for p in b.paths
+            }
+            paths = [p for p in dict.fromkeys(paths) if p not in given]
         if not paths:
             return False
         batch = _Batch(list(paths), review, self._cancel)
@@ -122,6 +129,7 @@ class ImportController(QObject):
     def _run(self, batch: _Batch) -> None:
         # Cancelled while waiting: counted without a review that opens only to close.
         paths, review = batch.paths, batch.review and not batch.cancel.is_set()
+        self._batch = batch
         self.summary.reviewed = self.summary.reviewed or review
         self._review = review
         self._auto_accept = False

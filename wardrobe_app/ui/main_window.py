@@ -585,13 +585,17 @@ class MainWindow(QMainWindow):
 
     def import_paths(self, paths: Sequence[Path], review: bool | None = None) -> bool:
         """Start importing, or queue the photos after the import running; False when
-        there is nothing to import."""
+        there is nothing (new) to import."""
         if review is None:
             review = self.settings.review_before_saving
         if self.session.model_error is not None:
             # Tried again before the import (model queue); failing, the import says so.
             self.session.load_model(quiet=True)
-        return self.importer.start(list(paths), review)
+        if self.importer.start(list(paths), review):
+            return True
+        if paths:
+            self.statusBar().showMessage("Those photos are already being imported", 5000)
+        return False
 
     @Slot(int)
     def _import_started(self, n: int) -> None:
