@@ -6,6 +6,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from icc import DISPLAY_P3
+from PIL import Image
 
 from wardrobe_app.vision.colours import (
     PALETTE_NAMES,
@@ -15,11 +17,20 @@ from wardrobe_app.vision.colours import (
     palette_hex,
 )
 from wardrobe_app.vision.garments import garment_from_mask
+from wardrobe_app.vision.image_io import load_image
 from wardrobe_app.vision.pipeline import PhotoAnalyser
 
 
 def _patch(colour: tuple[int, int, int], h: int = 40, w: int = 40) -> np.ndarray:
     return np.tile(np.array(colour, np.uint8), (h, w, 1))
+
+
+def test_a_display_p3_photo_is_named_by_its_colour(tmp_path: Path) -> None:
+    """An orange garment, sRGB (194, 100, 6), as a phone stores it in Display P3: read as
+    sRGB, its (180, 105, 43) is brown."""
+    Image.fromarray(_patch((180, 105, 43))).save(tmp_path / "p3.png", icc_profile=DISPLAY_P3)
+    colours = dominant_colours(load_image(tmp_path / "p3.png"), np.ones((40, 40), bool))
+    assert [c.name for c in colours] == ["orange"]
 
 
 def test_solid_red_patch_is_red_with_full_share() -> None:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
-from PIL import Image
+from icc import DISPLAY_P3, p3_to_srgb
+from PIL import Image, ImageCms
 
 from wardrobe_app.vision.image_io import IMAGE_SUFFIXES, ImageLoadError, is_image_path, load_image
 
@@ -25,6 +27,72 @@ def test_png_round_trip(tmp_path: Path) -> None:
     out = load_image(tmp_path / "a.png")
     assert out.dtype == np.uint8 and out.shape == (40, 30, 3)
     assert np.array_equal(out, arr)
+
+
+# Display P3 values: full red, a brick red, a green, a blue, a beige.
+P3_COLOURS = np.array(
+    [(255, 0, 0), (200, 60, 50), (60, 160, 70), (40, 70, 160), (230, 200, 160)], np.uint8
+)
+
+
+def _halved(rgb: np.ndarray) -> np.ndarray:
+    return cv2.resize(rgb, (rgb.shape[1] // 2, rgb.shape[0] // 2), interpolation=cv2.INTER_AREA)
+
+
+@pytest.mark.parametrize("suffix", [".png", ".jpg", ".heic"])
+@pytest.mark.parametrize("shrink", ["no", "max_side", "fit"])
+def test_a_display_p3_photo_is_read_in_srgb(tmp_path: Path, suffix: str, shrink: str) -> None:
+    """Read as sRGB, a P3 photo's colours come out duller (a brick red of sRGB
+    (219, 37, 34) as (200, 60, 50)); a P3 red beyond sRGB is sRGB's red, clipped."""
+    blocks = np.repeat(np.repeat(P3_COLOURS[None], 64, axis=0), 64, axis=1)  # 64 x 320
+    Image.fromarray(blocks).save(tmp_path / f"p3{suffix}", icc_profile=DISPLAY_P3, quality=95)
+    with Image.open(tmp_path / f"p3{suffix}") as image:
+        assert image.info["icc_profile"] == DISPLAY_P3
+        stored = np.asarray(image.convert("RGB"), np.float64)  # codec losses included
+    out = load_image(
+        tmp_path / f"p3{suffix}",
+        max_side=64 if shrink == "max_side" else None,
+        fit=_halved if shrink == "fit" else None,
+    )
+    assert out.shape[1] == {"no": 320, "max_side": 64, "fit": 160}[shrink]
+    step = out.shape[1] // len(P3_COLOURS)
+    centres = out[step // 2, step // 2 :: step].astype(np.float64)
+    expected = p3_to_srgb(stored[32, 32::64])
+    assert np.abs(centres - expected).max() <= 2.5, (centres, expected)
+    assert tuple(centres[0]) == (255, 0, 0)
+
+
+def test_an_srgb_profile_changes_nothing(tmp_path: Path) -> None:
+    arr = save_rgb(tmp_path / "plain.png")
+    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    Image.fromarray(arr).save(tmp_path / "srgb.png", icc_profile=srgb)
+    assert np.array_equal(load_image(tmp_path / "srgb.png"), arr)
+    assert np.array_equal(load_image(tmp_path / "plain.png"), arr)
+
+
+def test_a_transparent_p3_photo_keeps_its_transparency(tmp_path: Path) -> None:
+    rgba = np.zeros((8, 8, 4), np.uint8)
+    rgba[..., :3] = (200, 60, 50)
+    rgba[:4, :, 3] = 255  # top half opaque, bottom half transparent
+    Image.fromarray(rgba, "RGBA").save(tmp_path / "t.png", icc_profile=DISPLAY_P3)
+    out = load_image(tmp_path / "t.png").astype(np.float64)
+    assert np.abs(out[0, 0] - p3_to_srgb(np.array([200, 60, 50]))).max() <= 2.5
+    assert tuple(out[-1, -1]) == (255, 255, 255)
+
+
+@pytest.mark.parametrize(
+    "icc", [b"not a colour profile", DISPLAY_P3[:200], DISPLAY_P3.replace(b"RGB ", b"GRAY", 1)]
+)
+def test_a_broken_colour_profile_leaves_the_pixels_as_they_are(
+    tmp_path: Path, icc: bytes, caplog: pytest.LogCaptureFixture
+) -> None:
+    arr = save_rgb(tmp_path / "plain.png")
+    Image.fromarray(arr).save(tmp_path / "odd.png", icc_profile=icc)
+    with caplog.at_level(logging.WARNING):
+        out = load_image(tmp_path / "odd.png")
+    assert np.array_equal(out, arr)
+    if icc != DISPLAY_P3.replace(b"RGB ", b"GRAY", 1):  # a grey profile: not for RGB, no news
+        assert "odd.png: its colour profile cannot be used" in caplog.text
 
 
 def test_exif_rotation_is_honoured(tmp_path: Path) -> None:

@@ -1,22 +1,29 @@
-"""Reading photos: EXIF orientation honoured, every mode converted to RGB uint8.
+"""Reading photos: EXIF orientation honoured, colours converted to sRGB from an embedded
+colour profile, every mode converted to RGB uint8.
 
 Bad input raises :class:`ImageLoadError` with a message a person can act on.
 """
 
 from __future__ import annotations
 
+import io
+import logging
 import os
 import stat
 import warnings
+from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageOps, TiffImagePlugin, UnidentifiedImageError, features
+from PIL import Image, ImageCms, ImageOps, TiffImagePlugin, UnidentifiedImageError, features
 from pillow_heif import register_heif_opener
 
 # HEIC/HEIF: what iPhones save photos as. libheif applies the file's own rotation on
 # decoding and pillow-heif then resets the EXIF orientation, so nothing turns twice.
 register_heif_opener()
+
+log = logging.getLogger(__name__)
 
 # Photos larger than this are refused rather than exhausting memory (a 12000x9000 photo,
 # 108 MP, still loads; Pillow's decompression-bomb guard is replaced by this clear limit).
@@ -119,6 +126,60 @@ def _to_rgb(image: Image.Image) -> np.ndarray:
     return np.asarray(image.convert("RGB"))
 
 
+# The profile colour space of each mode a colour profile is applied in: RGB (after
+# transparency is flattened and a palette looked up) and CMYK (before it is made RGB).
+# Grey photos are near neutral whatever their profile: taken as they are.
+_PROFILE_SPACES = {"RGB": "RGB ", "CMYK": "CMYK"}
+_SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+
+
+# 16 levels of each channel (0, 17, ... 255): the colours a conversion is tried on.
+_LEVELS = np.arange(0, 256, 17, dtype=np.uint8)
+_PROBE = np.stack(np.meshgrid(_LEVELS, _LEVELS, _LEVELS), axis=-1).reshape(1, -1, 3)
+
+
+def _changes_nothing(transform: ImageCms.ImageCmsTransform) -> bool:
+    """Whether an RGB conversion keeps every colour within one level: an sRGB profile,
+    whichever maker's (theirs differ in rounding). Such photos are taken bit for bit, at
+    no cost. Told by what it does, not by name or primaries: scRGB has sRGB's primaries
+    and another curve."""
+    out = np.asarray(transform.apply(Image.fromarray(_PROBE)))
+    return int(np.abs(out.astype(np.int16) - _PROBE).max()) <= 1
+
+
+@lru_cache(maxsize=8)  # a camera's or phone's photos all carry the same profile
+def _srgb_transform(icc: bytes, mode: str) -> ImageCms.ImageCmsTransform | None:
+    """The transform from the profile ``icc`` to sRGB for an image in ``mode``; None
+    where nothing is to be done (an sRGB profile, or one for another colour space)."""
+    profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+    if profile.profile.xcolor_space != _PROFILE_SPACES[mode]:
+        return None
+    # Relative colorimetric: colours inside sRGB stay as measured (colour names want the
+    # garment's colour) and those outside it are clipped, where perceptual tables would
+    # shift every colour to make room.
+    transform = ImageCms.buildTransform(
+        profile, _SRGB, mode, "RGB", renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC
+    )
+    return None if mode == "RGB" and _changes_nothing(transform) else transform
+
+
+def _profile_transform(icc: object, mode: str, path: Path) -> ImageCms.ImageCmsTransform | None:
+    """The conversion to sRGB of a photo in ``mode`` (RGB or CMYK) carrying the colour
+    profile ``icc`` (a phone's Display P3, a camera's Adobe RGB: read as sRGB, their
+    colours come out muted or shifted); None where the pixels are taken as they are. A
+    profile that cannot be used is said in the log: better colours a little off than no
+    photo."""
+    if not isinstance(icc, bytes) or not icc:
+        return None
+    try:
+        return _srgb_transform(icc, mode)
+    except MemoryError:
+        raise
+    except Exception as exc:  # a damaged or unsupported profile: lcms and Pillow vary
+        log.warning("%s: its colour profile cannot be used (%s); colours read as sRGB", path, exc)
+        return None
+
+
 def _check_file(path: Path) -> None:
     """ImageLoadError unless ``path`` is a file with something in it."""
     try:
@@ -152,10 +213,15 @@ def check_image_file(path: str | os.PathLike[str]) -> None:
         raise ImageLoadError(f"{path}: damaged image ({exc})") from exc
 
 
-def load_image(path: str | os.PathLike[str], max_side: int | None = None) -> np.ndarray:
-    """The photo at ``path`` as an EXIF-rotated (H, W, 3) RGB uint8 array; with
+def load_image(
+    path: str | os.PathLike[str],
+    max_side: int | None = None,
+    fit: Callable[[np.ndarray], np.ndarray] | None = None,
+) -> np.ndarray:
+    """The photo at ``path`` as an EXIF-rotated (H, W, 3) sRGB uint8 array; with
     ``max_side``, shrunk to fit that (a JPEG decoded at reduced size: a 108 MP photo
-    in a fraction of the time and memory)."""
+    in a fraction of the time and memory). ``fit``, the caller's own shrinking, is
+    applied before the conversion from a colour profile, which costs per pixel."""
     path = Path(path)
     _check_file(path)
     try:
@@ -171,12 +237,24 @@ def load_image(path: str | os.PathLike[str], max_side: int | None = None) -> np.
                     scale = max_side / max(width, height)
                     image.draft("RGB", (max(1, int(width * scale)), max(1, int(height * scale))))
                 image.load()
+                icc = image.info.get("icc_profile")
                 rotated: Image.Image = ImageOps.exif_transpose(image) or image
                 if max_side is not None and max(rotated.size) > max_side:
                     if rotated.mode.startswith("I;16"):
                         rotated = rotated.convert("I")  # older Pillows resample no 16-bit grey
                     rotated.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+                # The colour conversion costs per pixel: after the caller's ``fit`` where
+                # there is one, else on the image itself (no copy to and from an array).
+                # A CMYK profile is for CMYK values: used before they are made RGB.
+                if rotated.mode in _PROFILE_SPACES and (fit is None or rotated.mode == "CMYK"):
+                    now = _profile_transform(icc, rotated.mode, path)
+                    rotated, icc = rotated if now is None else now.apply(rotated), None
                 rgb = _to_rgb(rotated)
+                if fit is not None:
+                    rgb = fit(rgb)
+                transform = _profile_transform(icc, "RGB", path)
+                if transform is not None:
+                    rgb = np.asarray(transform.apply(Image.fromarray(rgb)))
     except ImageLoadError:
         raise
     except UnidentifiedImageError as exc:

@@ -77,7 +77,7 @@ class PhotoAnalyser:
         return self.segmenter.describe()
 
     def analyse(self, path: Path, kind: KindChoice = "auto") -> PhotoAnalysis:
-        rgb = cap_size(load_image(path))
+        rgb = load_image(path, fit=cap_size)
         return self.analyse_rgb(rgb, Path(path), kind)
 
     def analyse_rgb(self, rgb: np.ndarray, path: Path, kind: KindChoice = "auto") -> PhotoAnalysis:
