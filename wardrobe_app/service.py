@@ -69,6 +69,7 @@ from .vision.image_io import (
     ImageLoadError,
     check_image_file,
     is_image_path,
+    is_unread_image_path,
     load_image,
     oriented_size,
     write_image,
@@ -838,15 +839,21 @@ class Wardrobe:
             return self.import_failure(Path(analysis.path), exc)
 
     def expand_paths(
-        self, paths_: Sequence[Path], skipped_exports: list[Path] | None = None
+        self,
+        paths_: Sequence[Path],
+        skipped_exports: list[Path] | None = None,
+        left_out: list[Path] | None = None,
     ) -> list[Path]:
         """Files as given, folders expanded recursively to their photos (hidden entries,
         the wardrobe's own data folder and the cut-outs of its exports skipped); order
         kept, repeats dropped. The ``cutouts`` folders of exports skipped are added to
-        ``skipped_exports`` where given (to say why nothing was found). A folder that
-        cannot be listed is kept as an entry, so that its import fails saying so."""
+        ``skipped_exports`` where given (to say why nothing was found), and the photos
+        and videos in the folders that Wardrobe cannot read (RAW, .psd, .mov...) to
+        ``left_out``. A folder that cannot be listed is kept as an entry, so that its
+        import fails saying so."""
         home = self.home.resolve()
         out: dict[Path, None] = {}
+        unread: dict[Path, None] = {}  # a folder given twice counts its files once
         for p in paths_:
             p = Path(p)
             if p.is_dir():
@@ -866,11 +873,16 @@ class Wardrobe:
                     found.extend(
                         base / n for n in names if not n.startswith(".") and is_image_path(Path(n))
                     )
+                    for n in sorted(names):
+                        if not n.startswith(".") and is_unread_image_path(Path(n)):
+                            unread.setdefault(base / n, None)
                 found.extend(Path(exc.filename or p) for exc in unlisted)
                 for f in sorted(found):
                     out.setdefault(f, None)
             else:
                 out.setdefault(p, None)
+        if left_out is not None:
+            left_out.extend(unread)
         return list(out)
 
     def import_paths(
@@ -886,7 +898,8 @@ class Wardrobe:
         Photo i is saved (PNG encoding, fsync, commit) on a worker thread while photo
         i + 1 is analysed; at most one save is in flight.
         """
-        files = self.expand_paths(paths)
+        left_out: list[Path] = []
+        files = self.expand_paths(paths, left_out=left_out)
         total = len(files)
         slots: list[ImportResult | Future[ImportResult]] = []
         with ThreadPoolExecutor(1, thread_name_prefix="wardrobe-save") as saver:
@@ -910,7 +923,8 @@ class Wardrobe:
                     pending.result()
                 if progress is not None and files:
                     progress(total, total, files[-1])
-        return ImportReport([s if isinstance(s, ImportResult) else s.result() for s in slots])
+        results = [s if isinstance(s, ImportResult) else s.result() for s in slots]
+        return ImportReport(results, left_out)
 
     # -- browse ------------------------------------------------------------------------
     def _record(self, row: Any, photo_rel: str) -> GarmentRecord:

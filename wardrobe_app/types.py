@@ -111,6 +111,7 @@ class ImportResult:
 @dataclass
 class ImportReport:
     results: list[ImportResult] = field(default_factory=list)
+    left_out: list[Path] = field(default_factory=list)  # photos and videos it cannot read
 
     @property
     def imported(self) -> list[ImportResult]:

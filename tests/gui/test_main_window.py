@@ -122,6 +122,25 @@ def test_failed_files_are_listed_with_reasons(make_app, qtbot, photos, tmp_path)
     w.report_dialog.close()
 
 
+def test_files_it_cannot_read_in_a_folder_are_counted_in_the_status_bar(make_app, qtbot, photos):
+    # A .dng beside the photos was left out in silence.
+    parts = make_app()
+    folder = photos(2)[0].parent
+    (folder / "IMG_0001.dng").write_bytes(b"raw")
+    (folder / "IMG_0001.xmp").write_bytes(b"sidecar")
+    summary = import_and_wait(qtbot, parts.window, [folder])
+    assert summary.left_out == [folder / "IMG_0001.dng"]
+    assert parts.window.statusBar().currentMessage() == (
+        "Imported 2 photos (4 garments), 1 file left out: not a photo Wardrobe reads (.dng)"
+    )
+    (folder / "IMG_0001.dng").rename(folder.parent / "IMG_0001.dng")
+    summary = import_and_wait(qtbot, parts.window, [folder.parent])  # photos known, only
+    assert summary.headline() == (  # the .dng new
+        "Nothing imported: 2 already in the wardrobe, "
+        "1 file left out: not a photo Wardrobe reads (.dng)"
+    )
+
+
 def test_report_keeps_reasons_readable_and_an_empty_folder_says_so(make_app, qtbot, tmp_path):
     from wardrobe_app.ui.import_report import FILE_COLUMN_MAX, ImportReportDialog, ImportSummary
 
@@ -132,6 +151,11 @@ def test_report_keeps_reasons_readable_and_an_empty_folder_says_so(make_app, qtb
     summary = import_and_wait(qtbot, w, [empty])
     assert summary.headline().startswith("No photos found there")
     assert "No photos found there" in w.statusBar().currentMessage()
+    (empty / "x.psd").write_bytes(b"layers")
+    assert import_and_wait(qtbot, w, [empty]).headline() == (
+        "No photos found there: 1 file left out: not a photo Wardrobe reads (.psd) "
+        "(Wardrobe reads JPEG, PNG, HEIC, WebP, TIFF and more)"
+    )
     # a long file name does not squeeze the reason out of sight; every reason has a tooltip
     long_name = tmp_path / ("0f3c2d9e-" * 8 + ".jpg")
     plain = tmp_path / "plain.png"

@@ -600,3 +600,17 @@ def test_stopping_a_review_says_the_photos_waiting_are_stopped_too(
     assert w.isVisible() and dialog.isVisible()
     with qtbot.waitSignal(w.importer.finished):
         dialog.stop()
+
+
+def test_files_it_cannot_read_are_counted_after_a_review(make_app, qtbot, photos):
+    # A .mov beside the photos was left out in silence.
+    parts = make_app(review=True)
+    folder = photos(1)[0].parent
+    (folder / "IMG_0001.MOV").write_bytes(b"video")
+    dialog = start_review(qtbot, parts.window, [folder])
+    with qtbot.waitSignal(parts.window.importer.finished, timeout=20_000) as done:
+        dialog.stop()
+    assert done.args[0].left_out == [folder / "IMG_0001.MOV"]
+    assert "1 file left out: not a photo Wardrobe reads (.mov)" in (
+        parts.window.statusBar().currentMessage()
+    )

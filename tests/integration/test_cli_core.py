@@ -62,7 +62,7 @@ def test_import_json_contract(cli: Run, batch: dict[str, Path]) -> None:
     rc, out, err = cli("import", str(batch["p0"].parent), "--json")
     assert rc == 1  # the broken photo; the others were still imported
     doc = json.loads(out)  # stdout is exactly one JSON document
-    assert set(doc) == {"imported", "duplicates", "failed", "cancelled"}
+    assert set(doc) == {"imported", "duplicates", "failed", "cancelled", "left_out"}
     assert doc["cancelled"] == []
     assert len(doc["imported"]) == 4
     for item in doc["imported"]:
@@ -99,9 +99,30 @@ def test_import_all_failed_exits_1(cli: Run, batch: dict[str, Path], tmp_path: P
     empty = tmp_path / "empty-folder"
     empty.mkdir()
     rc, out, err = cli("import", str(empty), "--json")
-    empty_doc = {"imported": [], "duplicates": [], "failed": [], "cancelled": []}
+    empty_doc = {"imported": [], "duplicates": [], "failed": [], "cancelled": [], "left_out": []}
     assert rc == 1 and json.loads(out) == empty_doc  # the same keys as any import
     assert "no photos" in err
+
+
+def test_files_it_cannot_read_beside_photos_are_counted(cli: Run, tmp_path: Path) -> None:
+    # A .dng or .psd beside photos was passed over without a word.
+    folder = tmp_path / "mixed"
+    make_photo(folder / "a.jpg", 1)
+    for name in ("b.dng", "c.psd", "d.dng", "a.jpg.json", "a.xmp", "Thumbs.db"):
+        (folder / name).write_bytes(b"not read")
+    rc, out, err = cli("import", str(folder), "--json")
+    doc = json.loads(out)
+    assert rc == 0 and len(doc["imported"]) == 1
+    assert doc["left_out"] == [str(folder / n) for n in ("b.dng", "c.psd", "d.dng")]
+    assert "3 files left out: not photos Wardrobe reads (.dng, .psd)" in err
+    rc, out, err = cli("import", str(folder))
+    assert "3 files left out" in err and "3 files left out" not in out
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "x.cr2").write_bytes(b"not read")
+    rc, out, err = cli("import", str(raw), "--json")
+    assert rc == 1 and json.loads(out)["left_out"] == [str(raw / "x.cr2")]
+    assert f"no photos found in {raw} (1 file left out: not a photo Wardrobe reads (.cr2))" in err
 
 
 def test_import_no_garment_and_kind(cli: Run, tmp_path: Path) -> None:

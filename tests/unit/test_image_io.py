@@ -12,7 +12,14 @@ import pytest
 from icc import DISPLAY_P3, p3_to_srgb
 from PIL import Image, ImageCms
 
-from wardrobe_app.vision.image_io import IMAGE_SUFFIXES, ImageLoadError, is_image_path, load_image
+from wardrobe_app.vision.image_io import (
+    IMAGE_SUFFIXES,
+    UNREAD_SUFFIXES,
+    ImageLoadError,
+    is_image_path,
+    left_out_note,
+    load_image,
+)
 
 
 def save_rgb(path: Path, h: int = 40, w: int = 30) -> np.ndarray:
@@ -289,3 +296,12 @@ def test_jpegs_by_their_other_names_are_photos(tmp_path: Path, name: str) -> Non
     path = tmp_path / name
     Image.new("RGB", (60, 40), (10, 120, 200)).save(path, format="JPEG")
     assert is_image_path(path) and load_image(path).shape == (40, 60, 3)
+
+
+def test_the_note_on_files_left_out_counts_them_and_names_a_few_kinds() -> None:
+    assert left_out_note([Path("a/x.CR2")]) == "1 file left out: not a photo Wardrobe reads (.cr2)"
+    many = [Path(f"f{i}{suffix}") for i, suffix in enumerate(sorted(UNREAD_SUFFIXES))]
+    note = left_out_note(many * 100)
+    assert note.startswith(f"{len(many) * 100} files left out: not photos Wardrobe reads (")
+    assert note.endswith(", ...)") and note.count(", ") == 6
+    assert not UNREAD_SUFFIXES & IMAGE_SUFFIXES  # what it reads is never left out

@@ -14,6 +14,7 @@ from PIL import Image
 
 from wardrobe_app import service
 from wardrobe_app.service import Wardrobe
+from wardrobe_app.vision.image_io import left_out_note
 
 
 def _outfit_rgb(w: int, h: int, seed: int = 0) -> np.ndarray:
@@ -294,3 +295,23 @@ def test_a_pipe_in_a_folder_fails_without_waiting_for_a_writer(
     assert [r.path for r in report.imported] == [good]
     assert [r.path for r in report.failed] == [pipe]
     assert "pipe, socket or device" in (report.failed[0].error or "")
+
+
+def test_photos_it_cannot_read_in_a_folder_are_counted_and_other_files_passed_over(
+    wardrobe: Wardrobe, tmp_path: Path
+) -> None:
+    # A .dng or a .mov beside the photos was skipped in silence; only a folder of them
+    # alone said anything ("no photos found"). Sidecars and the like stay unsaid.
+    folder = tmp_path / "camera roll"
+    good = make_photo(folder / "IMG_0001.jpg", 1)
+    unread = [folder / "IMG_0001.MOV", folder / "IMG_0002.dng", folder / "edits" / "a.psd"]
+    quiet = ["IMG_0001.AAE", "IMG_0001.jpg.json", "IMG_0002.xmp", "Thumbs.db", "notes.txt"]
+    for path in [*unread, *(folder / name for name in quiet), folder / ".hidden.dng"]:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"not read")
+    report = wardrobe.import_paths([folder, folder / "edits"])  # the .psd counted once
+    assert [r.path for r in report.imported] == [good] and not report.failed
+    assert report.left_out == unread
+    assert left_out_note(report.left_out) == (
+        "3 files left out: not photos Wardrobe reads (.dng, .mov, .psd)"
+    )

@@ -144,7 +144,7 @@ def _describe(r: GarmentRecord) -> str:
 
 
 # -- import -----------------------------------------------------------------------------
-def import_report_json(report: ImportReport) -> dict[str, list[dict[str, Any]]]:
+def import_report_json(report: ImportReport) -> dict[str, list[Any]]:
     """The ``import --json`` document."""
     return {
         "imported": [
@@ -161,17 +161,23 @@ def import_report_json(report: ImportReport) -> dict[str, list[dict[str, Any]]]:
         ],
         "failed": [{"path": str(r.path), "error": str(r.error or "")} for r in report.failed],
         "cancelled": [{"path": str(r.path)} for r in report.results if r.status == "cancelled"],
+        "left_out": [str(p) for p in report.left_out],
     }
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
+    from ..types import ImportReport
+    from ..vision.image_io import left_out_note
+
     with open_wardrobe(create=True) as w:
         exports: list[Path] = []
-        files = w.expand_paths([Path(p) for p in args.paths], exports)
+        left_out: list[Path] = []
+        files = w.expand_paths([Path(p) for p in args.paths], exports, left_out)
+        note = f" ({left_out_note(left_out)})" if left_out else ""
         if not files:
-            _err("no photos found in " + ", ".join(map(str, args.paths)))
+            _err("no photos found in " + ", ".join(map(str, args.paths)) + note)
             for cutouts in exports:
                 # An export is no backup: its cut-outs would come back as new garments.
                 _err(
@@ -180,7 +186,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
                     "that folder itself)"
                 )
             if args.json:
-                _emit_json({"imported": [], "duplicates": [], "failed": [], "cancelled": []})
+                _emit_json(import_report_json(ImportReport(left_out=left_out)))
             return 1
         with tqdm(total=len(files), unit="photo", file=sys.stderr, dynamic_ncols=True) as bar:
 
@@ -196,6 +202,9 @@ def _cmd_import(args: argparse.Namespace) -> int:
                 # The similar-items index is built here, once: a Ctrl+C during the build
                 # lets it finish, and what was imported is still reported.
                 w.close()
+    report.left_out = left_out  # found here, by the expansion import_paths was spared
+    if left_out:
+        print(left_out_note(left_out), file=sys.stderr)
     for r in report.imported:
         if not r.garments:
             print(f"{r.path}: {r.message or 'no garment found'}", file=sys.stderr)

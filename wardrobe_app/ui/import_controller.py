@@ -18,7 +18,7 @@ import logging
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
@@ -57,6 +57,7 @@ class NotLoaded:
 
     files: list[Path]
     message: str
+    left_out: list[Path] = field(default_factory=list)  # RAW, .psd, videos... in the folders
 
 
 class ImportController(QObject):
@@ -201,23 +202,28 @@ class ImportController(QObject):
         def cancelled() -> bool:
             return cancel.is_set() or ctx.is_cancelled()
 
-        files = wardrobe.expand_paths(paths)
+        left_out: list[Path] = []
+        files = wardrobe.expand_paths(paths, left_out=left_out)
         if files and not cancelled():
-            trouble = _models_trouble(wardrobe, files)
+            trouble = _models_trouble(wardrobe, files, left_out)
             if trouble is not None:
                 return trouble
-        return wardrobe.import_paths(files, progress=progress, is_cancelled=cancelled)
+        report = wardrobe.import_paths(files, progress=progress, is_cancelled=cancelled)
+        report.left_out = left_out  # of the folders given: ``files`` are photos only
+        return report
 
     @Slot(object)
     def _imported(self, report: ImportReport | NotLoaded) -> None:
         if isinstance(report, NotLoaded):
             self._not_loaded(report)
             return
+        self.summary.left_out += report.left_out
         for result in report.results:
             self._count_result(result)
 
     def _not_loaded(self, trouble: NotLoaded) -> None:
         self.summary.not_loaded.extend(trouble.files)
+        self.summary.left_out += trouble.left_out
         self.summary.model_error = trouble.message
 
     # --- with review -------------------------------------------------------------------
@@ -227,13 +233,16 @@ class ImportController(QObject):
         def cancelled() -> bool:
             return cancel.is_set() or ctx.is_cancelled()
 
-        files = wardrobe.expand_paths(paths)
+        left_out: list[Path] = []
+        files = wardrobe.expand_paths(paths, left_out=left_out)
         if files and not cancelled():
-            trouble = _models_trouble(wardrobe, files)
+            trouble = _models_trouble(wardrobe, files, left_out)
             if trouble is not None:
                 ctx.partial(trouble)
                 return
         ctx.partial(("total", len(files)))
+        if left_out:
+            ctx.partial(("left_out", left_out))
         for i, path in enumerate(files):
             with self._cond:  # wait while enough photos are waiting for review
                 while self._backlog >= REVIEW_BACKLOG and not self._auto_accept and not cancelled():
@@ -279,6 +288,8 @@ class ImportController(QObject):
             self._skip_one()
         elif kind == "cancelled":
             self.summary.cancelled += int(message[1])  # type: ignore[call-overload]
+        elif kind == "left_out":
+            self.summary.left_out += list(message[1])  # type: ignore[call-overload]
         elif kind == "analysed":
             item = message[1]
             assert isinstance(item, ReviewItem)
@@ -481,7 +492,9 @@ class ImportController(QObject):
             s.cancelled += 1
 
 
-def _models_trouble(wardrobe: Wardrobe, files: list[Path]) -> NotLoaded | None:
+def _models_trouble(
+    wardrobe: Wardrobe, files: list[Path], left_out: list[Path]
+) -> NotLoaded | None:
     """Models that cannot load (a model folder missing or damaged) are the installation's
     trouble: said once for the import's photos, which can be imported again once it is
     fixed, not as "1 failed" in a row named after the job, the photos uncounted."""
@@ -489,7 +502,7 @@ def _models_trouble(wardrobe: Wardrobe, files: list[Path]) -> NotLoaded | None:
         _ = wardrobe.analyser
     except Exception as exc:
         log.error("the models could not load", exc_info=exc)
-        return NotLoaded(files, str(exc) or type(exc).__name__)
+        return NotLoaded(files, str(exc) or type(exc).__name__, left_out)
     return None
 
 

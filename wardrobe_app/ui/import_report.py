@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..vision.image_io import left_out_note
 from .icons import standard
 
 FILE_COLUMN_MAX = 280  # px, of the dialog's 720
@@ -34,8 +35,11 @@ class ImportSummary:
     not_loaded: list[Path] = field(default_factory=list)  # not imported: models unusable
     model_error: str = ""  # why the models could not load
     reviewed: bool = False  # through the review, which promises the skipped files a list
+    left_out: list[Path] = field(default_factory=list)  # RAW, .psd, videos... in the folders
 
     def headline(self) -> str:
+        # Counted, not listed: a folder of RAW files would fill the report.
+        note = [left_out_note(self.left_out)] if self.left_out else []
         if not (
             self.photos
             or self.duplicates
@@ -45,7 +49,9 @@ class ImportSummary:
             or self.cancelled
             or self.not_loaded
         ):
-            return "No photos found there (Wardrobe reads JPEG, PNG, HEIC, WebP, TIFF and more)"
+            return ": ".join(["No photos found there", *note]) + (
+                " (Wardrobe reads JPEG, PNG, HEIC, WebP, TIFF and more)"
+            )
         parts: list[str] = []
         if self.duplicates:
             parts.append(f"{len(self.duplicates)} already in the wardrobe")
@@ -60,6 +66,7 @@ class ImportSummary:
         if self.not_loaded:
             n = len(self.not_loaded)
             parts.append(f"the models could not load ({n} photo{'s' if n != 1 else ''})")
+        parts += note
         if not self.photos:  # not "Imported 0 photos (0 garments)"
             return "Nothing imported: " + ", ".join(parts)
         imported = (

@@ -11,7 +11,7 @@ import logging
 import os
 import stat
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -35,6 +35,23 @@ IMAGE_SUFFIXES |= {".heic", ".heif"}
 if features.check("avif"):  # Pillow 11.3 and newer, where built with libavif
     IMAGE_SUFFIXES.add(".avif")
 
+# Photos and videos Wardrobe cannot read: a folder import counts those it leaves out and
+# says so, since a person dropping a folder of camera RAW files, Photoshop files or a
+# phone's videos expects them in. Everything else (.json sidecars of Google Takeout,
+# .xmp, .aae, Thumbs.db, text, documents) is not a photo at all and is passed over in
+# silence: named, they would bury the news under files nobody meant to import.
+UNREAD_SUFFIXES = {
+    # camera RAW
+    *(".dng", ".cr2", ".cr3", ".crw", ".nef", ".nrw", ".arw", ".srf", ".sr2", ".orf"),
+    *(".rw2", ".raf", ".pef", ".srw", ".x3f", ".3fr", ".erf", ".kdc", ".dcr", ".mrw"),
+    *(".iiq", ".rwl"),
+    # editors' and other image formats
+    *(".psd", ".psb", ".xcf", ".kra", ".afphoto", ".svg", ".eps", ".jxl", ".jp2", ".exr"),
+    ".avif",
+    # videos, beside the photos in a phone's or camera's folders (Live Photos' .mov)
+    *(".mov", ".mp4", ".m4v", ".avi", ".mkv", ".3gp", ".mts", ".m2ts", ".webm", ".wmv"),
+} - IMAGE_SUFFIXES
+
 
 # What a pipe, socket or device named like a photo is said to be: reading a pipe waits
 # for a writer for good, and its size of 0 read as "empty file".
@@ -53,6 +70,21 @@ class ImageLoadError(ValueError):
 
 def is_image_path(path: Path) -> bool:
     return path.suffix.lower() in IMAGE_SUFFIXES
+
+
+def is_unread_image_path(path: Path) -> bool:
+    """A photo or video Wardrobe cannot read (see UNREAD_SUFFIXES)."""
+    return path.suffix.lower() in UNREAD_SUFFIXES
+
+
+def left_out_note(paths: Sequence[Path]) -> str:
+    """'3 files left out: not photos Wardrobe reads (.dng, .psd)': what a folder import
+    passed over, counted, with their kinds (a few, not every file)."""
+    kinds = sorted({p.suffix.lower() for p in paths})
+    shown = ", ".join(kinds[:6]) + (", ..." if len(kinds) > 6 else "")
+    if len(paths) == 1:
+        return f"1 file left out: not a photo Wardrobe reads ({shown})"
+    return f"{len(paths)} files left out: not photos Wardrobe reads ({shown})"
 
 
 def read_image(path: str | os.PathLike[str], flags: int) -> np.ndarray | None:
