@@ -294,6 +294,26 @@ def test_a_photo_whose_name_is_not_utf8_is_imported(cli: Run, tmp_path: Path) ->
     assert rc == 0 and len(json.loads(out)["duplicates"]) == 1
 
 
+def test_a_file_name_with_a_newline_stays_on_one_line(cli: Run, tmp_path: Path) -> None:
+    # "  <folder>/two\n<lines>.jpg (outfit): #1 top, #2 bottom" was printed over two
+    # lines, as was the FAILED line of a bad file so named: one entry read as two.
+    folder = tmp_path / "in"
+    photo = make_photo(folder / "two\nlines.jpg", 1)
+    (folder / "bad\tname\n.jpg").write_bytes(b"not a photo")
+    rc, out, err = cli("import", str(folder))
+    assert rc == 1
+    lines = out.splitlines()
+    assert f"  {folder}/two\\nlines.jpg (outfit): #1 top, #2 bottom" in lines
+    assert any(line.startswith(f"  FAILED {folder}/bad\\tname\\n.jpg: ") for line in lines)
+    assert len(lines) == 3  # the summary and one line each
+    rc, out, _ = cli("import", str(folder), "--json")
+    doc = json.loads(out)  # names exact in JSON
+    assert [d["path"] for d in doc["duplicates"]] == [str(photo)]
+    assert doc["failed"][0]["path"] == str(folder / "bad\tname\n.jpg")
+    rc, _, err = cli("similar-to", str(folder / "gone\n.jpg"))
+    assert rc == 1 and err.count("\n") == 1 and "gone\\n.jpg" in err
+
+
 def test_a_reader_that_stops_early_is_no_error(batch: dict[str, Path], tmp_path: Path) -> None:
     # `wardrobe-cli list | head -1`: "error: Broken pipe", or Python's own report at exit.
     env = dict(os.environ)

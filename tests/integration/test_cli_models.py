@@ -66,6 +66,16 @@ def test_segment_writes_label_maps_and_reports_bad_files(
     assert not (out / "bad.png").exists()
 
 
+def test_segment_errors_keep_a_file_name_with_a_newline_on_one_line(
+    tmp_path: Path, tiny_model: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "bad\nname.jpg").write_bytes(b"not a photo")
+    args = ["segment", str(tmp_path / "bad\nname.jpg"), "--out-dir", str(tmp_path / "out")]
+    assert main([*args, "--model", str(tiny_model), "--device", "cpu"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith(f"wardrobe-cli: error: {tmp_path}/bad\\nname.jpg: ")
+
+
 def test_segment_all_good_exits_zero(tmp_path: Path, tiny_model: Path) -> None:
     write_photo(tmp_path / "b.png", 33, 47)
     out = tmp_path / "masks"

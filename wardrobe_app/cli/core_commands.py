@@ -23,6 +23,7 @@ from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 from .arguments import int_at_least, path_arg, whole
+from .text import one_line
 
 if TYPE_CHECKING:
     from ..service import Wardrobe
@@ -96,7 +97,7 @@ def _emit_json(obj: Any) -> None:
 
 
 def _err(message: str) -> None:
-    print(f"wardrobe-cli: error: {message}", file=sys.stderr)
+    print(f"wardrobe-cli: error: {one_line(message)}", file=sys.stderr)
 
 
 def _key_error(exc: KeyError) -> str:
@@ -207,7 +208,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
         print(left_out_note(left_out), file=sys.stderr)
     for r in report.imported:
         if not r.garments:
-            print(f"{r.path}: {r.message or 'no garment found'}", file=sys.stderr)
+            print(f"{one_line(r.path)}: {r.message or 'no garment found'}", file=sys.stderr)
     if args.json:
         _emit_json(import_report_json(report))
     else:
@@ -218,11 +219,11 @@ def _cmd_import(args: argparse.Namespace) -> int:
         )
         for r in report.imported:
             found = ", ".join(f"#{g.id} {g.category}" for g in r.garments) or "no garment"
-            print(f"  {r.path} ({r.kind}): {found}")
+            print(f"  {one_line(r.path)} ({r.kind}): {found}")
         for r in report.duplicates:
-            print(f"  {r.path}: already imported (photo {r.photo_id})")
+            print(f"  {one_line(r.path)}: already imported (photo {r.photo_id})")
         for r in report.failed:
-            print(f"  FAILED {r.error}")
+            print(f"  FAILED {one_line(r.error)}")
     cancelled = [r for r in report.results if r.status == "cancelled"]
     if cancelled:
         _err(
@@ -342,7 +343,7 @@ def _cmd_similar_to(args: argparse.Namespace) -> int:
             _err(str(exc))
             return 1
     if not analysis.garments:  # why, on stderr (as import says it): also beside --json
-        print(f"{args.photo}: {analysis.message or 'no garment found'}", file=sys.stderr)
+        print(f"{one_line(args.photo)}: {analysis.message or 'no garment found'}", file=sys.stderr)
     if args.json:
         _emit_json(
             {
@@ -391,7 +392,10 @@ def _cmd_export(args: argparse.Namespace) -> int:
     with open_wardrobe() as w:
         result = w.export(directory)
     where = result.csv_path
-    print(f"exported {result.garments} garment(s) to {where.parent} ({where.name} + cutouts/)")
+    print(
+        f"exported {result.garments} garment(s) to {one_line(where.parent)} "
+        f"({where.name} + cutouts/)"
+    )
     if result.missing_cutouts:
         ids = ", ".join(f"#{i}" for i in result.missing_cutouts)
         _err(f"the cut-out file of {ids} is missing or damaged: exported without it (see `verify`)")

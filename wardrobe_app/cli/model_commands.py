@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from .arguments import minutes, path_arg, probability, whole
+from .text import one_line
 
 
 def _positive(text: str) -> float:
@@ -344,13 +345,13 @@ def cmd_segment(args: argparse.Namespace) -> int:
         refusal = _segment_refusal(path, target, shown, written)
         if refusal:
             failures += 1
-            tqdm.write(f"wardrobe-cli: error: {path}: {refusal}", file=sys.stderr)
+            tqdm.write(f"wardrobe-cli: error: {one_line(f'{path}: {refusal}')}", file=sys.stderr)
             continue
         try:
             rgb = load_image(path)
         except ImageLoadError as exc:
             failures += 1
-            tqdm.write(f"wardrobe-cli: error: {exc}", file=sys.stderr)
+            tqdm.write(f"wardrobe-cli: error: {one_line(exc)}", file=sys.stderr)
             continue
         labels = segmenter.segment(rgb)
         try:
@@ -362,7 +363,7 @@ def cmd_segment(args: argparse.Namespace) -> int:
             failures += 1
             reason = exc.strerror or str(exc)
             tqdm.write(
-                f"wardrobe-cli: error: {path}: could not write its outputs ({reason})",
+                f"wardrobe-cli: error: {one_line(path)}: could not write its outputs ({reason})",
                 file=sys.stderr,
             )
             continue

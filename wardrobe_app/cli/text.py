@@ -1,0 +1,19 @@
+"""Text output: each entry on one line, whatever the file names it holds."""
+
+from __future__ import annotations
+
+import unicodedata
+
+
+def one_line(text: object) -> str:
+    """``text`` with its control characters escaped as Python writes them in a string
+    (a newline as \\n, a tab as \\t, ESC as \\x1b, an odd byte of a name that is not
+    UTF-8 as \\udce9): a file name holding a newline printed one entry over two lines,
+    and one holding ESC could drive the terminal. Letters of every script and spaces
+    stay as they are. For text output only: ``--json`` keeps names exact."""
+    s = str(text)
+    if s.isprintable():
+        return s
+    return "".join(
+        c if c.isprintable() or unicodedata.category(c) == "Zs" else repr(c)[1:-1] for c in s
+    )
