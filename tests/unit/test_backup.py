@@ -6,6 +6,7 @@ import errno
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from wardrobe_app.service import Wardrobe
@@ -114,3 +115,26 @@ def test_a_stopped_or_failed_backup_leaves_nothing(
         wardrobe.backup(tmp_path / "b")
     assert list(tmp_path.glob("*b*")) == []
     assert wardrobe.verify().ok  # the wardrobe itself untouched
+
+
+def test_files_replaced_while_copying_are_no_loss(
+    wardrobe: Wardrobe, photos: Photos, tmp_path: Path, fake_analyser: object
+) -> None:
+    wardrobe.import_paths(photos(2))
+    _, mask = wardrobe.garment_picture(1)
+    drawn = mask.copy()
+    drawn[np.nonzero(mask)[0].min()] = False
+    touched: list[int] = []
+
+    def touch_up_meanwhile(done: int, total: int) -> None:
+        # The app saves a touch-up after the database was copied: the files the copy
+        # references are deleted, replaced by new ones.
+        if not touched:
+            touched.append(wardrobe.set_garment_mask(1, drawn).id)
+
+    result = wardrobe.backup(tmp_path / "b", progress=touch_up_meanwhile)
+
+    assert touched and result.left_out == {}
+    with Wardrobe(result.folder, fake_analyser, background_index=False) as copy:  # type: ignore[arg-type]
+        assert copy.verify().ok
+        assert np.array_equal(copy.garment_picture(1)[1], drawn)

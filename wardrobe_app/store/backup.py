@@ -2,7 +2,9 @@
 
 The database is copied with SQLite's online backup (one consistent moment, even while
 the app or an import writes), then every stored file that copy references, each checked
-against its content hash on the way, so the backup never holds a damaged copy. All of
+against its content hash on the way, so the backup never holds a damaged copy. Where a
+file went because the wardrobe replaced it meanwhile (a touch-up saved), the database is
+copied again and the files it adds are copied too. All of
 it is written into a hidden folder beside the destination and renamed into place last:
 a backup that was stopped, or cut short by a crash, never looks complete.
 
@@ -27,11 +29,14 @@ from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
 from .. import paths
-from .files import claimed_hash
+from .files import FILES, claimed_hash
 from .models import Garment, Photo
 from .store import Store
 
 Progress = Callable[[int, int], None]  # files copied, files in all
+# Database copies taken at most: a touch-up or a new reading of a photo saved while the
+# files were copied replaces (deletes) files the first copy still references.
+SNAPSHOTS = 3
 
 
 class BackupError(RuntimeError):
@@ -84,9 +89,14 @@ def back_up(
     work.mkdir()
     try:
         database = paths.database_path(work)
-        _copy_database(paths.database_path(store.home), database)
-        refs, garments, photos = _contents(database)
-        left_out = _copy_files(store, sorted(refs), work, progress, cancelled)
+        for _attempt in range(SNAPSHOTS):
+            database.unlink(missing_ok=True)
+            _copy_database(paths.database_path(store.home), database)
+            refs, garments, photos = _contents(database)
+            _remove_unreferenced(work, refs)
+            left_out = _copy_files(store, sorted(refs), work, progress, cancelled)
+            if not _replaced_meanwhile(store, left_out):
+                break
         size = sum(p.stat().st_size for p in work.rglob("*") if p.is_file())
         for folder in (work, *(p for p in work.rglob("*") if p.is_dir())):
             _sync_folder(folder)
@@ -153,18 +163,45 @@ def _copy_files(
     for done, rel in enumerate(rels, 1):
         if cancelled():
             raise BackupCancelled
-        try:
-            data = store.files.abspath(rel).read_bytes()
-        except OSError:
-            data = None
-        claimed = claimed_hash(rel)
-        if data is None or (claimed and hashlib.sha256(data).hexdigest() != claimed):
+        # A file already there was copied, and checked, for an earlier snapshot.
+        if not (work / rel).is_file() and not _copy_checked(store, rel, work):
             left_out.append(rel)
-        else:
-            _write_durably(work / rel, data)
         if progress is not None:
             progress(done, len(rels))
     return left_out
+
+
+def _copy_checked(store: Store, rel: str, work: Path) -> bool:
+    """Copy one stored file into ``work``; False where it is unreadable or no longer
+    holds the bytes its name is the hash of."""
+    try:
+        data = store.files.abspath(rel).read_bytes()
+    except OSError:
+        return False
+    claimed = claimed_hash(rel)
+    if claimed and hashlib.sha256(data).hexdigest() != claimed:
+        return False
+    _write_durably(work / rel, data)
+    return True
+
+
+def _replaced_meanwhile(store: Store, left_out: list[str]) -> bool:
+    """Whether a file left out went because the wardrobe no longer uses it (replaced
+    after the database was copied), not because it is lost: worth a new snapshot."""
+    if not left_out:
+        return False
+    with store.session() as session:
+        live = Store.referenced_files(session)
+    return any(rel not in live for rel in left_out)
+
+
+def _remove_unreferenced(work: Path, refs: set[str]) -> None:
+    """Files an earlier snapshot wanted and this one does not (they were replaced)."""
+    root = work / FILES
+    if root.is_dir():
+        for path in [p for p in root.rglob("*") if p.is_file()]:
+            if path.relative_to(work).as_posix() not in refs:
+                path.unlink()
 
 
 def _write_durably(path: Path, data: bytes) -> None:
