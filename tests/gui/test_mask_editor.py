@@ -184,3 +184,49 @@ def test_touch_up_from_the_garment_page(make_app, qtbot, photos) -> None:
     wardrobe.delete_garments([record.id])
     w.actions_["undo"].trigger()
     assert "no longer in the wardrobe" in w.statusBar().currentMessage()
+
+
+def _open_touch_up(parts, qtbot, photos) -> tuple[object, MaskEditorDialog]:
+    w = parts.window
+    with qtbot.waitSignal(w.importer.finished, timeout=20_000):
+        assert w.import_paths(photos(1))
+    qtbot.waitUntil(lambda: w.browse.model.rowCount() == 2, timeout=5000)
+    w.open_garment(w.browse.model.record(0))
+    view = w.garment_view
+    qtbot.waitUntil(lambda: view.touch_up_button.isEnabled(), timeout=5000)
+    view.touch_up_button.click()
+    qtbot.waitUntil(
+        lambda: isinstance(QApplication.activeModalWidget(), MaskEditorDialog), timeout=5000
+    )
+    return view, QApplication.activeModalWidget()
+
+
+def test_saving_a_touch_up_of_a_garment_deleted_meanwhile_is_no_error(
+    make_app, qtbot, photos
+) -> None:
+    parts = make_app()
+    view, editor = _open_touch_up(parts, qtbot, photos)
+    garment_id = view.record.id
+    _erase_all(qtbot, editor.canvas)
+    editor.canvas.undo()  # all but one stroke erased
+    assert editor.save_button.isEnabled()
+    parts.session.wardrobe.delete_garments([garment_id])  # wardrobe-cli delete, meanwhile
+    with qtbot.waitSignal(view.vanished, timeout=10_000):
+        editor.save_button.click()
+    assert view.saved_label.text() == "This garment was deleted, its cut-out not saved"
+    assert parts.reporter.errors == []
+
+
+def test_touching_up_a_garment_deleted_meanwhile_leaves_its_page(make_app, qtbot, photos) -> None:
+    parts = make_app()
+    w = parts.window
+    with qtbot.waitSignal(w.importer.finished, timeout=20_000):
+        assert w.import_paths(photos(1))
+    qtbot.waitUntil(lambda: w.browse.model.rowCount() == 2, timeout=5000)
+    w.open_garment(w.browse.model.record(0))
+    view = w.garment_view
+    qtbot.waitUntil(lambda: view.touch_up_button.isEnabled(), timeout=5000)
+    parts.session.wardrobe.delete_garments([view.record.id])  # wardrobe-cli delete
+    with qtbot.waitSignal(view.vanished, timeout=10_000):
+        view.touch_up_button.click()
+    assert parts.reporter.errors == []

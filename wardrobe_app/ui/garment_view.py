@@ -566,9 +566,11 @@ class GarmentView(QWidget):
             return
         wardrobe = self.session.wardrobe
 
-        def load(ctx: WorkerContext) -> tuple[GarmentRecord, np.ndarray, np.ndarray] | str:
+        def load(ctx: WorkerContext) -> tuple[GarmentRecord, np.ndarray, np.ndarray] | str | None:
             try:
                 rgb, mask = wardrobe.garment_picture(record.id)
+            except KeyError:  # deleted by another program while shown here
+                return None
             except (ImageLoadError, OSError) as exc:
                 return str(exc)
             return record, rgb, mask
@@ -587,7 +589,12 @@ class GarmentView(QWidget):
         self.touch_up_button.setEnabled(self.images is not None and self.images.photo is not None)
 
     @Slot(object)
-    def _open_touch_up(self, loaded: tuple[GarmentRecord, np.ndarray, np.ndarray] | str) -> None:
+    def _open_touch_up(
+        self, loaded: tuple[GarmentRecord, np.ndarray, np.ndarray] | str | None
+    ) -> None:
+        if loaded is None:
+            self._garment_gone("This garment was deleted")
+            return
         if isinstance(loaded, str):
             QMessageBox.warning(self, "Cannot touch up", f"The photo cannot be read:\n\n{loaded}")
             return
@@ -602,8 +609,16 @@ class GarmentView(QWidget):
     def _save_touch_up(self, garment_id: int, before: np.ndarray, after: np.ndarray) -> None:
         wardrobe = self.session.wardrobe
 
-        def save(ctx: WorkerContext) -> tuple[GarmentRecord, np.ndarray, np.ndarray]:
-            return wardrobe.set_garment_mask(garment_id, after), before, after
+        # The garment (and its masks, for the window's undo), or why it was not saved: its
+        # id where another program deleted it while the dialog was open, words where its
+        # photo was lost or damaged meanwhile.
+        def save(ctx: WorkerContext) -> tuple[GarmentRecord, np.ndarray, np.ndarray] | int | str:
+            try:
+                return wardrobe.set_garment_mask(garment_id, after), before, after
+            except KeyError:
+                return garment_id
+            except ImageLoadError as exc:
+                return str(exc)
 
         self.saved_label.setText("Saving the cut-out…")
         # On the model's queue: the new cut-out is embedded for similar items.
@@ -615,7 +630,15 @@ class GarmentView(QWidget):
         )
 
     @Slot(object)
-    def _touched_up(self, saved: tuple[GarmentRecord, np.ndarray, np.ndarray]) -> None:
+    def _touched_up(self, saved: tuple[GarmentRecord, np.ndarray, np.ndarray] | int | str) -> None:
+        if isinstance(saved, int):
+            if self.record is not None and self.record.id == saved:
+                self._garment_gone("This garment was deleted, its cut-out not saved")
+            return
+        if isinstance(saved, str):
+            self.saved_label.setText("Cut-out not saved")
+            QMessageBox.warning(self, "Cut-out not saved", f"The cut-out was not saved:\n\n{saved}")
+            return
         updated, before, after = saved
         self.show_mask_change(updated)
         self.touchedUp.emit(updated, before, after)  # undoable in the window (Ctrl+Z)
@@ -627,6 +650,10 @@ class GarmentView(QWidget):
         if self.record is not None and self.record.id == updated.id:
             self.show_garment(updated)
             self.saved_label.setText("Cut-out saved")
+
+    def _garment_gone(self, text: str) -> None:
+        self.saved_label.setText(text)
+        self.vanished.emit()  # the window lists again, which leaves the page
 
     @Slot()
     def _go_back(self) -> None:
