@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import errno
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pytest
+from sqlalchemy.exc import OperationalError
 
 from wardrobe_app.service import Wardrobe
 from wardrobe_app.store import backup as backup_module
@@ -138,3 +140,27 @@ def test_files_replaced_while_copying_are_no_loss(
     with Wardrobe(result.folder, fake_analyser, background_index=False) as copy:  # type: ignore[arg-type]
         assert copy.verify().ok
         assert np.array_equal(copy.garment_picture(1)[1], drawn)
+
+
+@pytest.mark.parametrize("step", ["_copy_database", "_contents"])
+def test_a_full_disk_while_the_database_is_copied_is_said_so(
+    wardrobe: Wardrobe,
+    photos: Photos,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    step: str,
+) -> None:
+    wardrobe.import_paths(photos(1))
+
+    def disk_full(*_args: object) -> None:
+        # What SQLite says, raw from its backup or through SQLAlchemy (the VACUUM).
+        full = sqlite3.OperationalError("database or disk is full")
+        if step == "_contents":
+            raise OperationalError("VACUUM", {}, full)
+        raise full
+
+    monkeypatch.setattr(backup_module, step, disk_full)
+    with pytest.raises(OSError, match="No space left") as caught:
+        wardrobe.backup(tmp_path / "b")
+    assert caught.value.errno == errno.ENOSPC and caught.value.filename == str(tmp_path / "b")
+    assert list(tmp_path.glob("*b*")) == [] and wardrobe.verify().ok

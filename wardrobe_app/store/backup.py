@@ -16,6 +16,7 @@ rebuilt from the vectors in the database when the folder is opened.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import shutil
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import create_engine, func, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from .. import paths
@@ -91,8 +93,11 @@ def back_up(
         database = paths.database_path(work)
         for _attempt in range(SNAPSHOTS):
             database.unlink(missing_ok=True)
-            _copy_database(paths.database_path(store.home), database)
-            refs, garments, photos = _contents(database)
+            try:
+                _copy_database(paths.database_path(store.home), database)
+                refs, garments, photos = _contents(database)
+            except (sqlite3.Error, SQLAlchemyError) as exc:
+                raise _not_written(exc, destination) from exc
             _remove_unreferenced(work, refs)
             left_out = _copy_files(store, sorted(refs), work, progress, cancelled)
             if not _replaced_meanwhile(store, left_out):
@@ -129,6 +134,18 @@ def _copy_database(source: Path, target: Path) -> None:
         dst.execute("PRAGMA journal_mode = DELETE")
     with open(target, "rb") as fh:
         os.fsync(fh.fileno())
+
+
+def _not_written(exc: Exception, destination: Path) -> OSError:
+    """SQLite failing to write the copy of the database (a full disk, most often), as
+    the OSError writing a file there gives: what the app and the CLI put in words,
+    naming the destination rather than the wardrobe's own database."""
+    reason = str(getattr(exc, "orig", None) or exc)
+    if "full" in reason.lower():
+        return OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(destination))
+    return OSError(
+        errno.EIO, f"the database could not be copied there ({reason})", str(destination)
+    )
 
 
 def _contents(database: Path) -> tuple[set[str], int, int]:
