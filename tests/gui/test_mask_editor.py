@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import tracemalloc
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
@@ -9,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from wardrobe_app.ui import mask_editor
 from wardrobe_app.ui.garment_model import display_name
-from wardrobe_app.ui.mask_canvas import MaskCanvas
+from wardrobe_app.ui.mask_canvas import UNDO_STEPS, MaskCanvas
 from wardrobe_app.ui.mask_editor import MaskEditorDialog
 
 H, W = 80, 120
@@ -230,3 +232,24 @@ def test_touching_up_a_garment_deleted_meanwhile_leaves_its_page(make_app, qtbot
     with qtbot.waitSignal(view.vanished, timeout=10_000):
         view.touch_up_button.click()
     assert parts.reporter.errors == []
+
+
+def test_the_undo_steps_of_a_large_photo_keep_a_bit_a_pixel(qtbot) -> None:
+    side = 2048  # the analysed size of a large photo
+    widget = MaskCanvas(np.zeros((side, side, 3), np.uint8), np.zeros((side, side), bool), "top")
+    qtbot.addWidget(widget)
+    widget.resize(400, 400)
+    widget.show()
+    qtbot.waitExposed(widget)
+    tracemalloc.start()
+    try:
+        for i in range(UNDO_STEPS):
+            qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=QPoint(10 + 9 * i, 200))
+        grown, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    # A byte a pixel and step was 168 MB; a bit a pixel is 21 MB.
+    assert grown < UNDO_STEPS * side * side / 4
+    for _ in range(UNDO_STEPS):
+        widget.undo()
+    assert not widget.drawn_mask().any() and not widget.can_undo() and widget.can_redo()

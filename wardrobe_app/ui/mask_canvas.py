@@ -47,6 +47,7 @@ class MaskCanvas(QWidget):
             self._display.data, width, height, 3 * width, QImage.Format.Format_RGB888
         )
         self._compose(0, 0, width, height)
+        # Masks as they were, a bit a pixel: 40 steps of a 2048x2048 mask took 168 MB.
         self._undo: list[np.ndarray] = []
         self._redo: list[np.ndarray] = []
         self._radius = max(2, round(max(width, height) / 80))
@@ -89,13 +90,13 @@ class MaskCanvas(QWidget):
 
     def undo(self) -> None:
         if self._undo:
-            self._redo.append(self._mask)
-            self._set(self._undo.pop())
+            self._redo.append(np.packbits(self._mask))
+            self._set(self._unpacked(self._undo.pop()))
 
     def redo(self) -> None:
         if self._redo:
-            self._undo.append(self._mask)
-            self._set(self._redo.pop())
+            self._undo.append(np.packbits(self._mask))
+            self._set(self._unpacked(self._redo.pop()))
 
     def reset(self) -> None:
         """Back to the mask it was opened with (an undoable step)."""
@@ -117,9 +118,13 @@ class MaskCanvas(QWidget):
 
     # -- drawing ------------------------------------------------------------------------
     def _remember(self) -> None:
-        self._undo.append(self._mask.copy())
+        self._undo.append(np.packbits(self._mask))
         del self._undo[:-UNDO_STEPS]
         self._redo.clear()
+
+    def _unpacked(self, packed: np.ndarray) -> np.ndarray:
+        shape = self._mask.shape
+        return np.unpackbits(packed, count=self._mask.size).reshape(shape).astype(bool)
 
     def _set(self, mask: np.ndarray) -> None:
         self._mask = mask
