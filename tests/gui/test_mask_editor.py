@@ -253,3 +253,15 @@ def test_the_undo_steps_of_a_large_photo_keep_a_bit_a_pixel(qtbot) -> None:
     for _ in range(UNDO_STEPS):
         widget.undo()
     assert not widget.drawn_mask().any() and not widget.can_undo() and widget.can_redo()
+
+
+def test_no_second_touch_up_while_the_first_is_saved(make_app, qtbot, photos) -> None:
+    parts = make_app()
+    view, editor = _open_touch_up(parts, qtbot, photos)
+    _erase_all(qtbot, editor.canvas)
+    editor.canvas.undo()
+    editor.save_button.click()
+    # Opened now, it would start from the cut-out before this save, and undo it.
+    assert not view.touch_up_button.isEnabled()
+    qtbot.waitUntil(lambda: view.saved_label.text() == "Cut-out saved", timeout=10_000)
+    qtbot.waitUntil(view.touch_up_button.isEnabled, timeout=5000)

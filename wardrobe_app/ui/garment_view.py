@@ -132,6 +132,9 @@ class GarmentView(QWidget):
         self._save_timer.setInterval(500)
         self._save_timer.timeout.connect(self.save_now)
         self._pending_save = False
+        # Garments whose touch-up is being saved, in order (the model's queue runs one
+        # job at a time, first come first served).
+        self._saving_touch_ups: list[int] = []
 
         # header
         self.back_button = QToolButton(self)
@@ -415,7 +418,7 @@ class GarmentView(QWidget):
         has_photo = images.photo is not None
         self.photo_mode.setEnabled(has_photo)
         self.photo_mode.setToolTip("" if has_photo else "The original photo is missing or damaged")
-        self.touch_up_button.setEnabled(has_photo)
+        self._update_touch_up_button()
         self._show_picture()
 
     @Slot()
@@ -581,12 +584,24 @@ class GarmentView(QWidget):
             queue=Queue.READ,
             title="Opening the cut-out to touch it up",
             on_result=self._open_touch_up,
-            on_finished=self._touch_up_loaded,
+            on_finished=self._update_touch_up_button,
         )
 
     @Slot()
-    def _touch_up_loaded(self) -> None:
-        self.touch_up_button.setEnabled(self.images is not None and self.images.photo is not None)
+    def _update_touch_up_button(self) -> None:
+        # Not while its last touch-up is being saved: a second one would start from the
+        # cut-out before it, and its Save would undo the first.
+        images, record = self.images, self.record
+        self.touch_up_button.setEnabled(
+            images is not None
+            and images.photo is not None
+            and (record is None or record.id not in self._saving_touch_ups)
+        )
+
+    @Slot()
+    def _touch_up_saved(self) -> None:
+        self._saving_touch_ups.pop(0)
+        self._update_touch_up_button()
 
     @Slot(object)
     def _open_touch_up(
@@ -621,12 +636,15 @@ class GarmentView(QWidget):
                 return str(exc)
 
         self.saved_label.setText("Saving the cut-out…")
+        self._saving_touch_ups.append(garment_id)
+        self._update_touch_up_button()
         # On the model's queue: the new cut-out is embedded for similar items.
         self.session.runner.start(
             save,
             queue=Queue.MODEL,
             title="Saving the touched-up cut-out",
             on_result=self._touched_up,
+            on_finished=self._touch_up_saved,
         )
 
     @Slot(object)
