@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -164,3 +165,18 @@ def test_a_full_disk_while_the_database_is_copied_is_said_so(
         wardrobe.backup(tmp_path / "b")
     assert caught.value.errno == errno.ENOSPC and caught.value.filename == str(tmp_path / "b")
     assert list(tmp_path.glob("*b*")) == [] and wardrobe.verify().ok
+
+
+def test_the_top_folder_of_a_disk_is_refused_before_anything_is_copied(
+    wardrobe: Wardrobe, photos: Photos, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wardrobe.import_paths(photos(1))
+    usb = tmp_path / "media" / "usb"  # an empty USB stick, mounted
+    usb.mkdir(parents=True)
+    real_ismount = os.path.ismount
+    monkeypatch.setattr(os.path, "ismount", lambda p: Path(p) == usb or real_ismount(p))
+    with pytest.raises(BackupError, match="top folder of a disk: give a new folder on it"):
+        wardrobe.backup(usb)
+    # where the copy would have been made: beside it, on another disk
+    assert list((tmp_path / "media").iterdir()) == [usb]
+    assert wardrobe.backup(usb / "Wardrobe backup").garments == 2

@@ -71,6 +71,13 @@ def destination_problem(home: Path, destination: Path) -> str | None:
         return f"{destination} is a file: a backup is a folder"
     if destination.is_dir() and any(destination.iterdir()):
         return f"{destination} is not empty: a backup goes into a new folder or an empty one"
+    if destination.is_dir() and os.path.ismount(destination):
+        # The copy is made beside it and renamed into place: that would be on another
+        # disk, and the top folder of a mounted one cannot be replaced.
+        return (
+            f"{destination} is the top folder of a disk: give a new folder on it, such as "
+            f"{destination / 'Wardrobe backup'}"
+        )
     return None
 
 
