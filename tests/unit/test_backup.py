@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -180,3 +181,27 @@ def test_the_top_folder_of_a_disk_is_refused_before_anything_is_copied(
     # where the copy would have been made: beside it, on another disk
     assert list((tmp_path / "media").iterdir()) == [usb]
     assert wardrobe.backup(usb / "Wardrobe backup").garments == 2
+
+
+@pytest.mark.parametrize("removed", ["the folder", "the database"])
+def test_a_folder_removed_while_the_backup_is_written_is_no_backup(
+    wardrobe: Wardrobe, photos: Photos, tmp_path: Path, removed: str
+) -> None:
+    wardrobe.import_paths(photos(2))
+    where = tmp_path / "usb"
+    where.mkdir()
+
+    def remove(done: int, total: int) -> None:
+        if done != 2:
+            return
+        if removed == "the folder":  # the user deletes it, hidden work copy and all
+            shutil.rmtree(where)
+        else:  # an `rm -r` racing the copy removed the database, not the folder
+            (work,) = where.glob(".b.*.partial")
+            (work / "wardrobe.sqlite3").unlink()
+
+    with pytest.raises(FileNotFoundError):
+        wardrobe.backup(where / "b", progress=remove)
+    # not made again, nor renamed into place, as a backup without its database
+    assert not where.exists() or list(where.iterdir()) == []
+    assert wardrobe.verify().ok

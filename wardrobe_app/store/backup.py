@@ -106,12 +106,14 @@ def back_up(
             except (sqlite3.Error, SQLAlchemyError) as exc:
                 raise _not_written(exc, destination) from exc
             _remove_unreferenced(work, refs)
+            (work / FILES).mkdir(exist_ok=True)
             left_out = _copy_files(store, sorted(refs), work, progress, cancelled)
             if not _replaced_meanwhile(store, left_out):
                 break
         size = sum(p.stat().st_size for p in work.rglob("*") if p.is_file())
         for folder in (work, *(p for p in work.rglob("*") if p.is_dir())):
             _sync_folder(folder)
+        _check_all_there(work, refs.difference(left_out))
         if destination.is_dir():
             destination.rmdir()  # empty, as checked: the finished copy takes its place
         os.rename(work, destination)
@@ -228,8 +230,20 @@ def _remove_unreferenced(work: Path, refs: set[str]) -> None:
                 path.unlink()
 
 
+def _check_all_there(work: Path, rels: set[str]) -> None:
+    """Before the copy is renamed into place: one that someone removed (a part of)
+    meanwhile is no backup."""
+    for path in (paths.database_path(work), *(work / rel for rel in rels)):
+        if not path.is_file():
+            raise FileNotFoundError(
+                errno.ENOENT, "removed while the backup was being written", str(path)
+            )
+
+
 def _write_durably(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    # Its shard folder only: a work folder removed meanwhile (with the database in it)
+    # is an error, not made again to be finished and renamed into place as a backup.
+    path.parent.mkdir(exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     try:
         view = memoryview(data)
