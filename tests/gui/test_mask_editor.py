@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import tracemalloc
 
 import numpy as np
@@ -9,7 +10,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
-from wardrobe_app.ui import mask_editor
+from wardrobe_app.ui import garment_view, mask_editor
 from wardrobe_app.ui.garment_model import display_name
 from wardrobe_app.ui.mask_canvas import UNDO_STEPS, MaskCanvas
 from wardrobe_app.ui.mask_editor import MaskEditorDialog
@@ -265,3 +266,25 @@ def test_no_second_touch_up_while_the_first_is_saved(make_app, qtbot, photos) ->
     assert not view.touch_up_button.isEnabled()
     qtbot.waitUntil(lambda: view.saved_label.text() == "Cut-out saved", timeout=10_000)
     qtbot.waitUntil(view.touch_up_button.isEnabled, timeout=5000)
+
+
+def test_a_full_disk_when_a_touch_up_is_saved_is_said_in_words(
+    make_app, qtbot, photos, monkeypatch
+) -> None:
+    parts = make_app()
+    view, editor = _open_touch_up(parts, qtbot, photos)
+    _erase_all(qtbot, editor.canvas)
+    editor.canvas.undo()
+
+    def disk_full(*_args: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(parts.session.wardrobe.store.files, "put_png", disk_full)
+    said: list[str] = []
+    monkeypatch.setattr(
+        garment_view.QMessageBox, "warning", lambda _p, title, text: said.append(text)
+    )
+    editor.save_button.click()
+    qtbot.waitUntil(lambda: view.saved_label.text() == "Cut-out not saved", timeout=10_000)
+    assert said == ["The cut-out was not saved:\n\nthe disk is full"]
+    assert parts.reporter.errors == []

@@ -626,7 +626,7 @@ class GarmentView(QWidget):
 
         # The garment (and its masks, for the window's undo), or why it was not saved: its
         # id where another program deleted it while the dialog was open, words where its
-        # photo was lost or damaged meanwhile.
+        # photo was lost or damaged meanwhile or the storage refused (a full disk).
         def save(ctx: WorkerContext) -> tuple[GarmentRecord, np.ndarray, np.ndarray] | int | str:
             try:
                 return wardrobe.set_garment_mask(garment_id, after), before, after
@@ -634,6 +634,11 @@ class GarmentView(QWidget):
                 return garment_id
             except ImageLoadError as exc:
                 return str(exc)
+            except Exception as exc:
+                trouble = storage_trouble(exc)
+                if trouble is None:  # a bug: its traceback is what a report needs
+                    raise
+                return trouble
 
         self.saved_label.setText("Saving the cut-out…")
         self._saving_touch_ups.append(garment_id)
