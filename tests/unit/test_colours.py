@@ -82,6 +82,14 @@ def test_empty_mask_gives_no_colours() -> None:
     assert dominant_colours(_patch((1, 2, 3)), np.zeros((40, 40), bool)) == []
 
 
+def test_a_one_pixel_garment_has_its_colour() -> None:
+    # What a touch-up can leave of a garment; OpenCV took the one pixel for three.
+    mask = np.zeros((40, 40), bool)
+    mask[7, 9] = True
+    colours = dominant_colours(_patch((200, 30, 35)), mask)
+    assert [(c.name, c.share) for c in colours] == [("red", 1.0)]
+
+
 @pytest.mark.parametrize(
     ("rgb", "allowed"),
     [

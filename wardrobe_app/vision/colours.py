@@ -137,6 +137,8 @@ def colour_names(rgb: np.ndarray, item_photo: bool = False) -> list[str]:
 
 def _kmeans(points: np.ndarray, k: int) -> np.ndarray:
     """Cluster index per point (OpenCV's k-means++, seeded so results repeat)."""
+    if len(points) == 1:  # OpenCV takes a single row for that many 1-D points
+        return np.zeros(1, np.int64)
     k = min(k, len(points))
     criteria = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, _KMEANS_ITERATIONS, 0.1)
     cv2.setRNGSeed(_SEED)  # OpenCV's per-thread RNG picks the k-means++ seeds
