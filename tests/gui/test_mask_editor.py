@@ -47,6 +47,13 @@ def _erase_all(qtbot, canvas: MaskCanvas) -> None:
         _drag(qtbot, canvas, [(0, y), (width, y)], Qt.MouseButton.RightButton)
 
 
+def _touch(qtbot, canvas: MaskCanvas) -> None:
+    """A small change that leaves a garment: a dot added in a corner of the photo."""
+    canvas.set_radius(1)
+    _drag(qtbot, canvas, [(1, 1)])
+    assert canvas.is_changed() and not canvas.is_empty()
+
+
 @pytest.fixture(autouse=True)
 def _discard_without_asking(monkeypatch) -> None:
     """Closing a dialog with changes asks first (tested below): at teardown, a question
@@ -210,8 +217,7 @@ def test_saving_a_touch_up_of_a_garment_deleted_meanwhile_is_no_error(
     parts = make_app()
     view, editor = _open_touch_up(parts, qtbot, photos)
     garment_id = view.record.id
-    _erase_all(qtbot, editor.canvas)
-    editor.canvas.undo()  # all but one stroke erased
+    _touch(qtbot, editor.canvas)
     assert editor.save_button.isEnabled()
     parts.session.wardrobe.delete_garments([garment_id])  # wardrobe-cli delete, meanwhile
     with qtbot.waitSignal(view.vanished, timeout=10_000):
@@ -259,8 +265,7 @@ def test_the_undo_steps_of_a_large_photo_keep_a_bit_a_pixel(qtbot) -> None:
 def test_no_second_touch_up_while_the_first_is_saved(make_app, qtbot, photos) -> None:
     parts = make_app()
     view, editor = _open_touch_up(parts, qtbot, photos)
-    _erase_all(qtbot, editor.canvas)
-    editor.canvas.undo()
+    _touch(qtbot, editor.canvas)
     editor.save_button.click()
     # Opened now, it would start from the cut-out before this save, and undo it.
     assert not view.touch_up_button.isEnabled()
@@ -273,8 +278,7 @@ def test_a_full_disk_when_a_touch_up_is_saved_is_said_in_words(
 ) -> None:
     parts = make_app()
     view, editor = _open_touch_up(parts, qtbot, photos)
-    _erase_all(qtbot, editor.canvas)
-    editor.canvas.undo()
+    _touch(qtbot, editor.canvas)
 
     def disk_full(*_args: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
@@ -288,3 +292,36 @@ def test_a_full_disk_when_a_touch_up_is_saved_is_said_in_words(
     qtbot.waitUntil(lambda: view.saved_label.text() == "Cut-out not saved", timeout=10_000)
     assert said == ["The cut-out was not saved:\n\nthe disk is full"]
     assert parts.reporter.errors == []
+
+
+def test_a_click_that_changes_nothing_is_no_undo_step(qtbot, canvas: MaskCanvas) -> None:
+    _drag(qtbot, canvas, [(100, 10)])  # a dot outside the garment
+    canvas.undo()
+    assert canvas.can_redo()
+    _drag(qtbot, canvas, [(50, 40)])  # inside it, where it is all garment already
+    assert not canvas.can_undo() and canvas.can_redo()  # Redo still brings the dot back
+    canvas.redo()
+    assert canvas.drawn_mask()[10, 100]
+
+
+def test_an_undo_the_disk_refuses_is_said_in_the_status_bar(
+    make_app, qtbot, photos, monkeypatch
+) -> None:
+    import errno
+
+    from wardrobe_app.store.files import FileStore
+
+    parts = make_app()
+    view, editor = _open_touch_up(parts, qtbot, photos)
+    _touch(qtbot, editor.canvas)
+    with qtbot.waitSignal(view.touchedUp, timeout=10_000):
+        editor.save_button.click()
+    w = parts.window
+
+    def full(*_args: object, **_kwargs: object) -> object:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(FileStore, "put_png", full)
+    w.actions_["undo"].trigger()  # an error box and a traceback before
+    assert w.statusBar().currentMessage() == ("The touch-up could not be undone: the disk is full")
+    assert not w.undo_stack.canUndo() and parts.reporter.errors == []

@@ -39,8 +39,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..store.database import storage_trouble
 from ..types import GarmentRecord
-from ..vision.image_io import is_image_path
+from ..vision.image_io import ImageLoadError, is_image_path
 from .about_dialog import AboutDialog
 from .ask import ask_yes
 from .backup_action import BackupController
@@ -120,10 +121,23 @@ class TouchUpCommand(QUndoCommand):
         try:
             record = self.window.session.wardrobe.set_garment_mask(self.garment_id, mask)
         except KeyError:  # deleted since (here for good, or by another program)
-            self.setObsolete(True)
-            self.window.statusBar().showMessage("That garment is no longer in the wardrobe", 5000)
+            self._drop("That garment is no longer in the wardrobe")
+            return
+        except ImageLoadError as exc:  # its photo lost or damaged since
+            self._drop(f"The touch-up could not be undone: {exc}")
+            return
+        except Exception as exc:
+            trouble = storage_trouble(exc)
+            if trouble is None:  # a bug: its traceback is what a report needs
+                raise
+            self._drop(f"The touch-up could not be undone: {trouble}")
             return
         self.window.garment_view.show_mask_change(record)
+
+    def _drop(self, why: str) -> None:
+        """Said in the status bar; the step leaves the stack (it cannot be done again)."""
+        self.setObsolete(True)
+        self.window.statusBar().showMessage(why, 8000)
 
 
 class UndoNotice(QWidget):

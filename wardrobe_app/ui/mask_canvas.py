@@ -54,6 +54,7 @@ class MaskCanvas(QWidget):
         self.erasing = False  # the left button's tool
         self._stroke_erases: bool | None = None  # during a stroke: whether it erases
         self._last: tuple[int, int] | None = None
+        self._before_stroke: np.ndarray | None = None  # packed, during a stroke
         self._pointer: QPointF | None = None
 
     # -- what the dialog reads and sets -----------------------------------------------
@@ -117,8 +118,9 @@ class MaskCanvas(QWidget):
         self._compose(x0, y0, x1, y1)
 
     # -- drawing ------------------------------------------------------------------------
-    def _remember(self) -> None:
-        self._undo.append(np.packbits(self._mask))
+    def _remember(self, packed: np.ndarray | None = None) -> None:
+        """An undo step back to ``packed`` (by default the mask as it is now)."""
+        self._undo.append(np.packbits(self._mask) if packed is None else packed)
         del self._undo[:-UNDO_STEPS]
         self._redo.clear()
 
@@ -177,7 +179,7 @@ class MaskCanvas(QWidget):
         button = event.button()
         if button not in (Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton):
             return super().mousePressEvent(event)
-        self._remember()
+        self._before_stroke = np.packbits(self._mask)  # an undo step if the stroke changes it
         self._stroke_erases = self.erasing != (button == Qt.MouseButton.RightButton)
         self._last = self._to_photo(event.position())
         self.paint_line(self._last, self._last, self._stroke_erases)
@@ -195,6 +197,11 @@ class MaskCanvas(QWidget):
             return super().mouseReleaseEvent(event)
         self._stroke_erases = None
         self._last = None
+        before, self._before_stroke = self._before_stroke, None
+        # A click that changed nothing (adding where it is all garment already) is no
+        # step to undo, and must not clear what Redo would bring back.
+        if before is not None and not np.array_equal(before, np.packbits(self._mask)):
+            self._remember(before)
         self.changed.emit()
 
     def leaveEvent(self, event: object) -> None:
