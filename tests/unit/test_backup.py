@@ -205,3 +205,59 @@ def test_a_folder_removed_while_the_backup_is_written_is_no_backup(
     # not made again, nor renamed into place, as a backup without its database
     assert not where.exists() or list(where.iterdir()) == []
     assert wardrobe.verify().ok
+
+
+def test_what_a_killed_backup_left_is_removed_by_the_next_and_a_live_one_kept(
+    wardrobe: Wardrobe, photos: Photos, tmp_path: Path
+) -> None:
+    """A backup killed (or a machine that lost power) left its hidden work folder for
+    good: up to a whole wardrobe's size, and dated backups never met it again."""
+    import fcntl
+    import os
+    import time
+
+    from wardrobe_app.store.partial_folder import IN_PROGRESS
+
+    wardrobe.import_paths(photos(1))
+    where = tmp_path / "backups"
+    killed = where / ".monday.0123abcd.partial"  # its owner died: the lock is free
+    (killed / "files").mkdir(parents=True)
+    (killed / IN_PROGRESS).touch()
+    (killed / "wardrobe.sqlite3").write_bytes(b"half")
+    live = where / ".tuesday.4567cdef.partial"  # being written by another process now
+    live.mkdir()
+    held = open(live / IN_PROGRESS, "wb")  # noqa: SIM115
+    fcntl.flock(held.fileno(), fcntl.LOCK_EX)
+    just_made = where / ".wednesday.89abcdef.partial"  # made, not locked yet
+    just_made.mkdir()
+    old = where / ".thursday.0000ffff.partial"  # killed before it locked: long ago
+    old.mkdir()
+    an_hour_ago = time.time() - 3600
+    os.utime(old, (an_hour_ago, an_hour_ago))
+    mine = where / ".my-own.partial"  # not a name a backup gives
+    mine.mkdir()
+    try:
+        wardrobe.backup(where / "friday")
+    finally:
+        held.close()
+    assert sorted(p.name for p in where.iterdir()) == [
+        ".my-own.partial",
+        ".tuesday.4567cdef.partial",
+        ".wednesday.89abcdef.partial",
+        "friday",
+    ]
+
+
+def test_an_error_names_the_folder_asked_for_not_the_hidden_one(
+    wardrobe: Wardrobe, photos: Photos, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wardrobe.import_paths(photos(1))
+
+    def read_only(path: Path, data: bytes) -> None:
+        raise OSError(errno.EROFS, "Read-only file system", str(path))
+
+    monkeypatch.setattr(backup_module, "_write_durably", read_only)
+    with pytest.raises(OSError) as caught:
+        wardrobe.backup(tmp_path / "b")
+    assert caught.value.filename.startswith(str((tmp_path / "b").resolve() / "files"))
+    assert ".partial" not in str(caught.value)

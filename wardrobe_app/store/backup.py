@@ -4,9 +4,10 @@ The database is copied with SQLite's online backup (one consistent moment, even 
 the app or an import writes), then every stored file that copy references, each checked
 against its content hash on the way, so the backup never holds a damaged copy. Where a
 file went because the wardrobe replaced it meanwhile (a touch-up saved), the database is
-copied again and the files it adds are copied too. All of
-it is written into a hidden folder beside the destination and renamed into place last:
-a backup that was stopped, or cut short by a crash, never looks complete.
+copied again and the files it adds are copied too. All of it is written into a hidden
+folder beside the destination and renamed into place last (``partial_folder``): a
+backup that was stopped, or cut short by a crash, never looks complete, and what a
+killed one left is removed by the next backup made in the same place.
 
 The result is a data folder like any other: open it (Settings' data folder,
 ``--data-dir``) or copy it back to restore. The similar-items index is left out; it is
@@ -19,9 +20,7 @@ import contextlib
 import errno
 import hashlib
 import os
-import shutil
 import sqlite3
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +32,7 @@ from sqlalchemy.orm import Session
 from .. import paths
 from .files import FILES, claimed_hash
 from .models import Garment, Photo
+from .partial_folder import partial_folder, remove_leftovers
 from .store import Store
 
 Progress = Callable[[int, int], None]  # files copied, files in all
@@ -94,33 +94,22 @@ def back_up(
         raise BackupError(problem)
     destination = destination.expanduser().resolve()
     destination.parent.mkdir(parents=True, exist_ok=True)
-    work = destination.parent / f".{destination.name}.{uuid.uuid4().hex[:8]}.partial"
-    work.mkdir()
+    remove_leftovers(destination.parent)  # of backups killed before they finished here
+    work: Path | None = None
     try:
-        database = paths.database_path(work)
-        for _attempt in range(SNAPSHOTS):
-            database.unlink(missing_ok=True)
-            try:
-                _copy_database(paths.database_path(store.home), database)
-                refs, garments, photos = _contents(database)
-            except (sqlite3.Error, SQLAlchemyError) as exc:
-                raise _not_written(exc, destination) from exc
-            _remove_unreferenced(work, refs)
-            (work / FILES).mkdir(exist_ok=True)
-            left_out = _copy_files(store, sorted(refs), work, progress, cancelled)
-            if not _replaced_meanwhile(store, left_out):
-                break
-        size = sum(p.stat().st_size for p in work.rglob("*") if p.is_file())
-        for folder in (work, *(p for p in work.rglob("*") if p.is_dir())):
-            _sync_folder(folder)
-        _check_all_there(work, refs.difference(left_out))
-        if destination.is_dir():
-            destination.rmdir()  # empty, as checked: the finished copy takes its place
-        os.rename(work, destination)
-        _sync_folder(destination.parent)
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
+        with partial_folder(destination) as work:
+            refs, garments, photos, left_out = _snapshot(store, work, progress, cancelled)
+            size = sum(p.stat().st_size for p in work.rglob("*") if p.is_file())
+            for folder in (work, *(p for p in work.rglob("*") if p.is_dir())):
+                _sync_folder(folder)
+            _check_all_there(work, refs.difference(left_out))
+            if destination.is_dir():
+                destination.rmdir()  # empty, as checked: the finished copy takes its place
+    except OSError as exc:
+        raise _named_as_destination(exc, work, destination) from exc
+    except (sqlite3.Error, SQLAlchemyError) as exc:
+        raise _not_written(exc, destination) from exc
+    _sync_folder(destination.parent)
     users = store.file_users(left_out)
     return BackupResult(
         destination,
@@ -130,6 +119,34 @@ def back_up(
         size,
         {rel: users.get(rel, "") for rel in left_out},
     )
+
+
+def _snapshot(
+    store: Store, work: Path, progress: Progress | None, cancelled: Callable[[], bool]
+) -> tuple[set[str], int, int, list[str]]:
+    """The database copied into ``work`` and the files it references: (those files,
+    garments, photos, files left out). Copied again where files went meanwhile because
+    the wardrobe replaced them (see SNAPSHOTS)."""
+    database = paths.database_path(work)
+    for _attempt in range(SNAPSHOTS):
+        database.unlink(missing_ok=True)
+        _copy_database(paths.database_path(store.home), database)
+        refs, garments, photos = _contents(database)
+        _remove_unreferenced(work, refs)
+        (work / FILES).mkdir(exist_ok=True)
+        left_out = _copy_files(store, sorted(refs), work, progress, cancelled)
+        if not _replaced_meanwhile(store, left_out):
+            break
+    return refs, garments, photos, left_out
+
+
+def _named_as_destination(exc: OSError, work: Path | None, destination: Path) -> OSError:
+    """``exc`` naming the folder asked for, not the hidden work folder beside it (which
+    the user never saw, and which is gone by now)."""
+    name = exc.filename
+    if work is not None and isinstance(name, str) and Path(name).is_relative_to(work):
+        exc.filename = str(destination / Path(name).relative_to(work))
+    return exc
 
 
 def _copy_database(source: Path, target: Path) -> None:

@@ -1,0 +1,89 @@
+"""Hidden work folders (``.NAME.1a2b3c4d.partial``) that become a folder only when
+complete, and the clean-up of those a killed process left behind.
+
+A backup writes into one and renames it into place last, so a stopped backup never
+looks complete. But a backup killed (or a machine that lost power) left its work folder
+for good: hidden, up to a whole wardrobe's size, and with dated backup names nothing
+ever met it again. The folder's owner holds a lock on a file in it (``flock``: the OS
+releases it when the process dies), so another backup in the same place can tell a
+folder still being written from a leftover, and remove only the latter.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import shutil
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+try:  # POSIX
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: leftovers are not looked for
+    fcntl = None  # type: ignore[assignment]
+
+IN_PROGRESS = ".in-progress"  # locked by the folder's owner while it writes
+_NAME = re.compile(r"\..+\.[0-9a-f]{8}\.partial")
+# A folder without its lock file was made a moment ago (not locked yet) or is being
+# renamed into place (the file is removed first); only an older one is a leftover.
+UNLOCKED_GRACE_S = 120.0
+
+
+@contextlib.contextmanager
+def partial_folder(destination: Path) -> Iterator[Path]:
+    """A new, locked work folder beside ``destination``; on leaving normally it is
+    renamed to ``destination`` (which must not exist), on an error removed."""
+    work = destination.parent / f".{destination.name}.{uuid.uuid4().hex[:8]}.partial"
+    work.mkdir()
+    lock: IO[bytes] | None = None
+    try:
+        lock = open(work / IN_PROGRESS, "wb")  # noqa: SIM115 - held to the end
+        if fcntl is not None:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+        yield work
+        (work / IN_PROGRESS).unlink()  # still locked through the open file until closed
+        work.rename(destination)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    finally:
+        if lock is not None:
+            lock.close()
+
+
+def remove_leftovers(parent: Path) -> list[Path]:
+    """Remove the work folders in ``parent`` that no live process holds; returns them."""
+    if fcntl is None:
+        return []
+    removed: list[Path] = []
+    try:
+        entries = [p for p in parent.iterdir() if _NAME.fullmatch(p.name)]
+    except OSError:
+        return removed
+    for entry in entries:
+        if entry.is_symlink() or not entry.is_dir() or _in_use(entry):
+            continue
+        shutil.rmtree(entry, ignore_errors=True)
+        removed.append(entry)
+    return removed
+
+
+def _in_use(folder: Path) -> bool:
+    try:
+        fh = open(folder / IN_PROGRESS, "rb")  # noqa: SIM115 - closed below
+    except FileNotFoundError:
+        try:
+            return time.time() - folder.stat().st_mtime < UNLOCKED_GRACE_S
+        except OSError:
+            return True
+    except OSError:
+        return True  # cannot tell: leave it
+    with fh:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return True
+        return False
