@@ -1155,7 +1155,9 @@ class Wardrobe:
     def garment_picture(self, garment_id: int) -> tuple[np.ndarray, np.ndarray]:
         """What a touch-up of a garment's mask starts from: the photo it was cut from at
         the size its mask refers to (RGB uint8), and the mask (bool). KeyError for no such
-        garment; ImageLoadError where the stored photo or mask is missing or damaged."""
+        garment; ImageLoadError where the stored photo is missing or damaged. A mask file
+        missing or damaged (see ``verify``) is drawn again from the photo's label map
+        inside the garment's box, or left empty: touching up is how to mend it."""
         import cv2
 
         with self.store.session() as s:
@@ -1164,18 +1166,29 @@ class Wardrobe:
                 raise KeyError(f"no garment {garment_id}")
             photo_rel, mask_rel = row.photo.file_path, row.mask_path
             size = (row.photo.width, row.photo.height)
+            box, label = row.box, LABEL_OF_CATEGORY[cast(Category, row.category)]
         files = self.store.files
         rgb = load_image(files.abspath(photo_rel), max_side=max(size))
         if rgb.shape[1::-1] != size:  # the pipeline's own resampling gave a pixel more or less
             rgb = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
-        try:
-            stored = read_png(files.abspath(mask_rel))
-        except OSError as exc:
-            raise ImageLoadError(f"the mask of garment {garment_id} cannot be read: {exc}") from exc
-        mask = (stored if stored.ndim == 2 else stored[..., 0]) > 0
+        mask = None if files.is_damaged(mask_rel) else self._read_mask(mask_rel)
+        if mask is None:
+            log.warning("garment %s: its mask file is lost or damaged; redrawn", garment_id)
+            mask = np.zeros(rgb.shape[:2], bool)
+            labels = self.photo_labels(garment_id)
+            if labels is not None and labels.shape == mask.shape:
+                x0, y0, x1, y1 = box
+                mask[y0:y1, x0:x1] = labels[y0:y1, x0:x1] == label
         if mask.shape != rgb.shape[:2]:
             mask = cv2.resize(mask.view(np.uint8), size, interpolation=cv2.INTER_NEAREST) > 0
         return rgb, mask
+
+    def _read_mask(self, rel: str) -> np.ndarray | None:
+        try:
+            stored = read_png(self.store.files.abspath(rel))
+        except OSError:
+            return None
+        return (stored if stored.ndim == 2 else stored[..., 0]) > 0
 
     def set_garment_mask(self, garment_id: int, mask: np.ndarray) -> GarmentRecord:
         """Give a garment the mask a person drew (bool, the size ``garment_picture``

@@ -81,3 +81,22 @@ def test_a_deleted_garment_cannot_be_touched_up(wardrobe: Wardrobe, photos: Phot
         wardrobe.set_garment_mask(1, mask)
     with pytest.raises(KeyError):
         wardrobe.garment_picture(1)
+
+
+@pytest.mark.parametrize("how", ["lost", "damaged"])
+def test_a_lost_mask_is_drawn_again_from_the_label_map_and_mended_by_a_touch_up(
+    wardrobe: Wardrobe, photos: Photos, how: str
+) -> None:
+    """It said "the mask cannot be read", and the one way to mend it was closed."""
+    wardrobe.import_paths(photos(1))
+    _, mask = wardrobe.garment_picture(1)
+    stored = wardrobe.garment(1).mask_path
+    if how == "lost":
+        stored.unlink()
+    else:
+        stored.write_bytes(stored.read_bytes()[:-20] + bytes(20))  # written over
+    _, again = wardrobe.garment_picture(1)
+    iou = (again & mask).sum() / (again | mask).sum()
+    assert iou > 0.9, iou  # the label map holds what the mask held, near enough
+    wardrobe.set_garment_mask(1, again)
+    assert wardrobe.verify().ok

@@ -611,7 +611,7 @@ class GarmentView(QWidget):
             self._garment_gone("This garment was deleted")
             return
         if isinstance(loaded, str):
-            QMessageBox.warning(self, "Cannot touch up", f"The photo cannot be read:\n\n{loaded}")
+            QMessageBox.warning(self, "Cannot touch up", f"Its photo cannot be read:\n\n{loaded}")
             return
         record, rgb, mask = loaded
         if self.record is None or self.record.id != record.id:
