@@ -814,15 +814,19 @@ class Wardrobe:
             sha = _content_hash(path)
         except ImageLoadError as exc:
             return ImportResult(path, "failed", error=str(exc))
-        existing = self._photo_by_sha(sha)
-        # A photo in which nothing was found is read again when asked for as the other
-        # kind (a flat-lay read as worn): it stayed a duplicate, and could never get in.
-        if existing is not None:
-            read_as = self._found_nothing_as(existing)
-            if read_as is None or kind in ("auto", read_as):
-                return ImportResult(
-                    path, "duplicate", photo_id=existing, message="already imported"
-                )
+        try:
+            existing = self._photo_by_sha(sha)
+            # A photo in which nothing was found is read again when asked for as the other
+            # kind (a flat-lay read as worn): it stayed a duplicate, and could never get in.
+            read_as = None if existing is None else self._found_nothing_as(existing)
+        except Exception as exc:
+            # A locked database is this photo's failure in words, as at its save: raised,
+            # it ended the whole import as one row named after the job, its photos uncounted.
+            if storage_trouble(exc) is None:
+                raise  # a bug: its traceback is what a report needs
+            return self.import_failure(path, exc)
+        if existing is not None and (read_as is None or kind in ("auto", read_as)):
+            return ImportResult(path, "duplicate", photo_id=existing, message="already imported")
         # Models that cannot load (a model folder missing or damaged) are the installation's
         # trouble, not this photo's: the error stops the batch, said once, instead of
         # every photo failing with it after its own attempt to load them.

@@ -1242,3 +1242,33 @@ def test_photos_dropped_twice_during_an_import_are_imported_once(make_app, qtbot
         w.progress.cancel_button.click()
         assert w.import_paths(again, review=False)
     assert parts.session.count() == 12
+
+
+@pytest.mark.parametrize("review", [False, True], ids=["direct", "review"])
+def test_a_locked_database_during_an_import_is_said_per_photo_in_words(
+    make_app, qtbot, photos, monkeypatch, review
+):
+    # The duplicate check refused by a busy database ended the import as one row named
+    # "Importing photos" with its photos uncounted and an error box, or (with review)
+    # listed each photo with raw SQL.
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from wardrobe_app.service import Wardrobe
+
+    def locked(self, sha):
+        raise OperationalError("SELECT", {}, sqlite3.OperationalError("database is locked"))
+
+    parts = make_app()
+    w = parts.window
+    monkeypatch.setattr(Wardrobe, "_photo_by_sha", locked)
+    files = photos(3)
+    summary = import_and_wait(qtbot, w, files, review=review)
+    busy = "not saved: the wardrobe is busy (another program is writing to it)"
+    assert summary.failed == [(f, f"{f}: {busy}") for f in files]
+    assert summary.headline() == "Nothing imported: 3 failed"
+    assert parts.reporter.errors == []  # no error box: not a bug
+    qtbot.waitUntil(lambda: w.report_dialog is not None)
+    assert w.report_dialog.reasons() == [(f.name, busy) for f in files]
+    w.report_dialog.close()

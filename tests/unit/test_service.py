@@ -269,6 +269,34 @@ def test_a_save_the_storage_refused_says_why_in_words(
     assert _rows(wardrobe) == (0, 0) and _files(wardrobe) == set()
 
 
+def test_a_duplicate_check_the_database_refuses_fails_that_photo_in_words(
+    wardrobe: Wardrobe, photos: Photos, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A locked database while looking for the photo raised out of import_paths: the
+    # CLI's whole import ended with a traceback, the photos before it unreported.
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    def locked(sha: str) -> int | None:
+        raise OperationalError("SELECT", {}, sqlite3.OperationalError("database is locked"))
+
+    files = photos(2)
+    monkeypatch.setattr(wardrobe, "_photo_by_sha", locked)
+    report = wardrobe.import_paths(files)
+    assert [(r.path, r.status) for r in report.results] == [(f, "failed") for f in files]
+    assert report.results[0].error == (
+        f"{files[0]}: not saved: the wardrobe is busy (another program is writing to it)"
+    )
+
+    def bug(sha: str) -> int | None:
+        raise OperationalError("SELECT", {}, sqlite3.OperationalError("no such column: x"))
+
+    monkeypatch.setattr(wardrobe, "_photo_by_sha", bug)
+    with pytest.raises(OperationalError):  # a bug is not hidden as a photo's failure
+        wardrobe.import_paths(files)
+
+
 # -- browse & edit --------------------------------------------------------------------
 def test_browse_filters_and_update(wardrobe: Wardrobe, photos: Photos) -> None:
     wardrobe.import_paths(photos(4))

@@ -27,7 +27,6 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QWidget
 
 from ..types import Category, ImportReport, ImportResult, KindChoice
-from ..vision.image_io import ImageLoadError
 from .import_report import ImportSummary
 from .progress_panel import photos_and_folders
 from .review_dialog import REVIEW_BACKLOG, ReviewDialog, ReviewItem
@@ -255,13 +254,9 @@ class ImportController(QObject):
                 if wardrobe.find_duplicate(path) is not None:
                     ctx.partial(("duplicate", path))
                     continue
-            except Exception as exc:
-                ctx.partial(_failed(path, exc))
-                continue
-            try:
                 item = ReviewItem.build(wardrobe.analyse(path))
-            except Exception as exc:
-                ctx.partial(_failed(path, exc))
+            except Exception as exc:  # in the words of an import without review
+                ctx.partial(_failed(wardrobe.import_failure(path, exc)))
                 continue
             with self._cond:
                 self._backlog += 1
@@ -506,9 +501,7 @@ def _models_trouble(
     return None
 
 
-def _failed(path: Path, exc: Exception) -> tuple[str, Path, str]:
-    """The review's "failed" message for a photo that could not be read or analysed."""
-    if isinstance(exc, ImageLoadError):
-        return ("failed", path, str(exc))
-    log.exception("analysing %s failed", path, exc_info=exc)  # a bug: the trace for a report
-    return ("failed", path, f"{type(exc).__name__}: {exc}")
+def _failed(result: ImportResult) -> tuple[str, Path, str]:
+    """The review's "failed" message for a photo that could not be read or analysed: a
+    locked database in words, not SQL; a bug with its traceback logged."""
+    return ("failed", result.path, result.error or "unknown error")
