@@ -231,8 +231,11 @@ def test_a_model_that_fails_to_load_is_reported_not_fatal(make_app, qtbot, photo
     assert "Model failed to load" in w.model_label.text()
     assert parts.reporter.errors and "config.json" in parts.reporter.errors[0].message
     files = photos(3)
+    opened: list[object] = []
+    w.importer.reviewOpened.connect(opened.append)
     with qtbot.waitSignal(w.importer.finished, timeout=20_000) as done:
         w.import_paths(files, review=review)
+    assert opened == []  # the review opened ("Analysing the next photo…") and closed
     # Said once, for the import: not "1 failed" in a row named "Importing photos" with
     # its photos left uncounted, nor each photo failing with the same words.
     summary = done.args[0]

@@ -43,6 +43,19 @@ def test_review_shows_photo_overlay_and_garments(make_app, qtbot, photos):
     dialog.stop()
 
 
+def test_a_folder_without_photos_opens_no_review(make_app, qtbot, tmp_path):
+    # The review opened ("Analysing the next photo…") only to close again at once.
+    parts = make_app(review=True)
+    w = parts.window
+    empty = tmp_path / "nothing here"
+    empty.mkdir()
+    opened: list[object] = []
+    w.importer.reviewOpened.connect(opened.append)
+    with qtbot.waitSignal(w.importer.finished, timeout=10_000) as done:
+        assert w.import_paths([empty], review=True)
+    assert opened == [] and done.args[0].headline().startswith("No photos found there")
+
+
 def test_untick_recategorise_discard_and_save(make_app, qtbot, photos):
     parts = make_app(review=True)
     w = parts.window

@@ -156,8 +156,6 @@ class ImportController(QObject):
                 on_error=self._on_error,
                 on_finished=self._analysis_finished,
             )
-            self.reviewOpened.emit(self.dialog)  # before it shows: sized, then placed
-            self.dialog.open()
         else:
             self.worker = runner.start(
                 partial(self._import_job, paths=list(paths), cancel=batch.cancel),
@@ -275,6 +273,8 @@ class ImportController(QObject):
             self._total = int(message[1])  # type: ignore[call-overload]
             if dialog is not None:
                 dialog.set_expected(self._total)
+                if self._total:
+                    self._show_review(dialog)
         elif kind == "duplicate":
             self.summary.duplicates.append(Path(message[1]))  # type: ignore[arg-type]
             self._skip_one()
@@ -297,6 +297,14 @@ class ImportController(QObject):
                 )
             else:
                 dialog.add_item(item)
+
+    def _show_review(self, dialog: ReviewDialog) -> None:
+        """Opened once there are photos to analyse, the models loaded: with a broken model
+        folder (or a folder without photos) it opened only to close before the report."""
+        if dialog.isVisible() or self._batch.cancel.is_set():
+            return
+        self.reviewOpened.emit(dialog)  # before it shows: sized, then placed
+        dialog.open()
 
     def _skip_one(self) -> None:
         self._skipped += 1
