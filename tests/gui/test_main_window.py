@@ -1244,6 +1244,23 @@ def test_photos_dropped_twice_during_an_import_are_imported_once(make_app, qtbot
     assert parts.session.count() == 12
 
 
+def test_a_photo_dropped_after_its_folder_is_already_being_imported(
+    make_app, qtbot, photos, tmp_path
+):
+    # Compared as given, the photo waited and was imported a second time, reported as
+    # "1 already in the wardrobe"; a photo in a hidden folder (passed over) still waits.
+    parts = make_app(analyser=SlowAnalyser(delay=0.2))
+    w = parts.window
+    files = photos(3, folder="trip")
+    hidden = photos(1, start=5, folder="trip/.cache")
+    with qtbot.waitSignal(w.importer.finished, timeout=30_000) as done:
+        assert w.import_paths([tmp_path / "trip"], review=False)
+        assert not w.import_paths([tmp_path / "trip" / ".." / "trip" / files[1].name])
+        assert w.statusBar().currentMessage() == "Those photos are already being imported"
+        assert w.import_paths(hidden, review=False)
+    assert done.args[0].photos == 4 and done.args[0].duplicates == []
+
+
 @pytest.mark.parametrize("review", [False, True], ids=["direct", "review"])
 def test_a_locked_database_during_an_import_is_said_per_photo_in_words(
     make_app, qtbot, photos, monkeypatch, review

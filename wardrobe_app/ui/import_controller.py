@@ -109,10 +109,13 @@ class ImportController(QObject):
         """Import ``paths``; during an import, after its photos. False where there is
         nothing (new) to import."""
         if self.busy():  # dropped twice: once is enough, not "3 already in the wardrobe"
-            given = {
-                p for b in [self._batch, *self._waiting] if not b.cancel.is_set() for p in b.paths
-            }
-            paths = [p for p in dict.fromkeys(paths) if p not in given]
+            given = [
+                p.resolve()
+                for b in [self._batch, *self._waiting]
+                if not b.cancel.is_set()
+                for p in b.paths
+            ]
+            paths = [p for p in dict.fromkeys(paths) if not _among(p.resolve(), given)]
         if not paths:
             return False
         batch = _Batch(list(paths), review, self._cancel)
@@ -493,6 +496,17 @@ class ImportController(QObject):
             s.failed.append((result.path, result.error or "unknown error"))
         elif result.status == "cancelled":
             s.cancelled += 1
+
+
+def _among(path: Path, given: list[Path]) -> bool:
+    """``path`` (resolved) is one of ``given`` or inside a folder of them, as its import
+    finds it (hidden folders are passed over): compared as given, a photo dropped after
+    its folder was imported twice, the second time "1 already in the wardrobe"."""
+    return any(
+        path.is_relative_to(folder)
+        and not any(part.startswith(".") for part in path.relative_to(folder).parts)
+        for folder in given
+    )
 
 
 def _models_trouble(
