@@ -1244,6 +1244,21 @@ def test_photos_dropped_twice_during_an_import_are_imported_once(make_app, qtbot
     assert parts.session.count() == 12
 
 
+def test_a_left_out_note_stays_when_the_dropped_photos_start(make_app, qtbot, photos):
+    # The next photos' start cleared the status bar: the note vanished within a second.
+    parts = make_app(analyser=SlowAnalyser(delay=0.2))
+    w = parts.window
+    starts: list[int] = []
+    w.importer.started.connect(starts.append)
+    with qtbot.waitSignal(w.importer.finished, timeout=30_000):
+        assert w.import_paths(photos(2), review=False)
+        link = QUrl("https://example.com/a.jpg")
+        _, drop = drag([QUrl.fromLocalFile(str(photos(1, start=5)[0])), link])
+        w.dropEvent(drop)
+        qtbot.waitUntil(lambda: len(starts) == 2, timeout=10_000)
+        assert "1 dropped item left out" in w.statusBar().currentMessage()
+
+
 def test_a_photo_dropped_after_its_folder_is_already_being_imported(
     make_app, qtbot, photos, tmp_path
 ):

@@ -613,7 +613,10 @@ class MainWindow(QMainWindow):
 
     @Slot(int)
     def _import_started(self, n: int) -> None:
-        self.statusBar().clearMessage()  # the last import's headline would run into the progress
+        if self.progress.isHidden():  # the import's first photos, not those given meanwhile
+            # The last import's headline would run into the progress; a note said during
+            # this import ("2 dropped items left out") stays its 10 s.
+            self.statusBar().clearMessage()
         self.progress.begin(f"Preparing {n} item{'s' if n != 1 else ''}…")
         # The import actions stay: photos given meanwhile wait for these (as a drop's).
 
