@@ -421,3 +421,36 @@ def test_own_this_opens_its_file_dialog_where_the_last_photo_was(
         again.choose()
     assert asked_in[1] == str(shop[0].parent)
     assert w.settings.last_folder == ""  # the import's own folder is left alone
+
+
+@pytest.mark.parametrize("review", [False, True], ids=["direct", "review"])
+def test_a_full_disk_while_the_models_load_is_no_broken_model_folder(
+    make_app, qtbot, photos, monkeypatch, review
+):
+    # New models re-embed the wardrobe; a full disk refusing the vectors was reported as
+    # "The models could not load: (sqlite3.OperationalError) ... [SQL: UPDATE]", the
+    # photos to import again "once the model folder is fixed".
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from wardrobe_app.service import Wardrobe
+
+    def full(self, analyser):
+        raise OperationalError("UPDATE", {}, sqlite3.OperationalError("database or disk is full"))
+
+    monkeypatch.setattr(Wardrobe, "_sync_embedder", full)
+    parts = make_app()
+    w = parts.window
+    qtbot.waitUntil(lambda: parts.session.model_error is not None, timeout=5000)
+    files = photos(2)
+    opened: list[object] = []
+    w.importer.reviewOpened.connect(opened.append)
+    with qtbot.waitSignal(w.importer.finished, timeout=20_000) as done:
+        w.import_paths(files, review=review)
+    summary = done.args[0]
+    assert summary.not_loaded == [] and opened == []
+    assert summary.failed == [(f, f"{f}: not saved: the disk is full") for f in files]
+    qtbot.waitUntil(lambda: w.report_dialog is not None)
+    assert "model" not in w.report_dialog.explain.text()
+    w.report_dialog.close()

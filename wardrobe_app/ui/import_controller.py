@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, cast
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QWidget
 
+from ..store.database import storage_trouble
 from ..types import Category, ImportReport, ImportResult, KindChoice
 from .import_report import ImportSummary
 from .progress_panel import photos_and_folders
@@ -237,6 +238,12 @@ class ImportController(QObject):
         files = wardrobe.expand_paths(paths, left_out=left_out)
         if files and not cancelled():
             trouble = _models_trouble(wardrobe, files, left_out)
+            if isinstance(trouble, ImportReport):
+                if left_out:
+                    ctx.partial(("left_out", left_out))
+                for result in trouble.results:
+                    ctx.partial(_failed(result))
+                return
             if trouble is not None:
                 ctx.partial(trouble)
                 return
@@ -511,13 +518,17 @@ def _among(path: Path, given: list[Path]) -> bool:
 
 def _models_trouble(
     wardrobe: Wardrobe, files: list[Path], left_out: list[Path]
-) -> NotLoaded | None:
+) -> NotLoaded | ImportReport | None:
     """Models that cannot load (a model folder missing or damaged) are the installation's
     trouble: said once for the import's photos, which can be imported again once it is
-    fixed, not as "1 failed" in a row named after the job, the photos uncounted."""
+    fixed, not as "1 failed" in a row named after the job, the photos uncounted. The
+    storage refusing the vectors of new models (a full disk) fails each photo in words:
+    it was "the models could not load" with SQL, to fix in the model folder."""
     try:
         _ = wardrobe.analyser
     except Exception as exc:
+        if storage_trouble(exc) is not None:
+            return ImportReport([wardrobe.import_failure(f, exc) for f in files], left_out)
         log.error("the models could not load", exc_info=exc)
         return NotLoaded(files, str(exc) or type(exc).__name__, left_out)
     return None
