@@ -325,3 +325,32 @@ def test_an_undo_the_disk_refuses_is_said_in_the_status_bar(
     w.actions_["undo"].trigger()  # an error box and a traceback before
     assert w.statusBar().currentMessage() == ("The touch-up could not be undone: the disk is full")
     assert not w.undo_stack.canUndo() and parts.reporter.errors == []
+
+
+def test_a_touch_up_saved_while_a_field_is_edited_keeps_the_edit(make_app, qtbot, photos) -> None:
+    """The record the save's worker read, before the edit being typed was saved, was
+    shown over it: the name went back to the old one on the page, and the page's next
+    save wrote that back to the wardrobe."""
+    parts = make_app()
+    w = parts.window
+    with qtbot.waitSignal(w.importer.finished, timeout=20_000):
+        assert w.import_paths(photos(1))
+    qtbot.waitUntil(lambda: w.browse.model.rowCount() == 2, timeout=5000)
+    w.open_garment(w.browse.model.record(0))
+    view, wardrobe = w.garment_view, parts.session.wardrobe
+    garment_id = view.record.id
+    _, mask = wardrobe.garment_picture(garment_id)
+    drawn = mask.copy()
+    drawn[tuple(np.argwhere(mask)[0])] = False
+    touched = wardrobe.set_garment_mask(garment_id, drawn)  # what the save's worker returns
+    view.name_edit.setFocus()
+    qtbot.keyClicks(view.name_edit, "Linen shirt")  # typed meanwhile: not saved yet
+    view.show_mask_change(touched)
+    assert view.name_edit.text() == "Linen shirt"
+    assert view.record.name == "Linen shirt" and view.record.area == touched.area
+    view.notes_edit.setPlainText("iron it")  # the page's next save
+    view.save_now()
+    assert (wardrobe.garment(garment_id).name, wardrobe.garment(garment_id).notes) == (
+        "Linen shirt",
+        "iron it",
+    )

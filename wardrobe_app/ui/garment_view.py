@@ -3,6 +3,7 @@ editable details (saved as you type), the similar items and what it was worn wit
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -669,8 +670,15 @@ class GarmentView(QWidget):
     def show_mask_change(self, updated: GarmentRecord) -> None:
         """A garment's mask was saved (here, or undone in the window): the grid and, if
         it is the one shown, this page show its new cut-out."""
+        # Its pending edit saved first (and kept on the page where the wardrobe refuses
+        # it): ``updated`` was read before, and shown as it is it put the old text back
+        # in the field, which the page's next save then wrote to the wardrobe.
+        shown = self.record is not None and self.record.id == updated.id and self.may_leave()
+        if shown:
+            with contextlib.suppress(KeyError):  # deleted meanwhile: the refresh says so
+                updated = self.session.wardrobe.garment(updated.id)
         self.edited.emit(updated)
-        if self.record is not None and self.record.id == updated.id:
+        if shown:
             self.show_garment(updated)
             self.saved_label.setText("Cut-out saved")
 
