@@ -627,3 +627,26 @@ def test_files_it_cannot_read_are_counted_after_a_review(make_app, qtbot, photos
     assert "1 file left out: not a photo Wardrobe reads (.mov)" in (
         parts.window.statusBar().currentMessage()
     )
+
+
+def test_stopping_with_only_the_photos_waiting_does_not_count_none_left(qtbot, monkeypatch):
+    """Before its first photo is counted (the model still loading), a review asked
+    "0 photos not reviewed yet will not be saved, nor the 2 photos given meanwhile"."""
+    dialog = ReviewDialog()
+    qtbot.addWidget(dialog)
+    dialog.waiting = "2 photos"
+    asked: list[str] = []
+    monkeypatch.setattr(ReviewDialog, "confirm_stop", ASK_BEFORE_STOPPING)
+    monkeypatch.setattr(
+        "wardrobe_app.ui.review_dialog.ask_yes",
+        lambda parent, title, text, **kw: asked.append(text) or False,
+    )
+    assert not dialog.may_stop()
+    assert asked == [
+        "The 2 photos given meanwhile will not be saved.\n"
+        "The photos saved so far stay in the wardrobe."
+    ]
+    dialog.waiting = ""
+    dialog.set_expected(3)
+    assert not dialog.may_stop()
+    assert asked[1].startswith("3 photos not reviewed yet will not be saved.\n")

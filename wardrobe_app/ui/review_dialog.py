@@ -457,12 +457,15 @@ class ReviewDialog(QDialog):
         return (left == 0 and not self.waiting) or self.confirm_stop(left)
 
     def confirm_stop(self, left: int) -> bool:
-        nor = f", nor the {self.waiting} given meanwhile" if self.waiting else ""
+        if left == 0 and self.waiting:  # none counted yet (the model loading): the rest only
+            lost = f"The {self.waiting} given meanwhile will not be saved"
+        else:
+            nor = f", nor the {self.waiting} given meanwhile" if self.waiting else ""
+            lost = f"{left} photo{'s' if left != 1 else ''} not reviewed yet will not be saved{nor}"
         return ask_yes(
             self,
             "Stop the import?",
-            f"{left} photo{'s' if left != 1 else ''} not reviewed yet will not be saved{nor}.\n"
-            "The photos saved so far stay in the wardrobe.",
+            f"{lost}.\nThe photos saved so far stay in the wardrobe.",
             yes_by_default=False,
         )
 
