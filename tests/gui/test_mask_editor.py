@@ -354,3 +354,35 @@ def test_a_touch_up_saved_while_a_field_is_edited_keeps_the_edit(make_app, qtbot
         "Linen shirt",
         "iron it",
     )
+
+
+def test_a_touch_up_saved_just_before_closing_is_not_dropped(make_app, qtbot, photos) -> None:
+    """Its save waits on the model's queue (behind an import, a model loading); the
+    window's shutdown dropped it, and the cut-out the user had saved was lost in silence."""
+    import threading
+
+    from wardrobe_app.ui.workers import Queue
+
+    parts = make_app()
+    w = parts.window
+    with qtbot.waitSignal(w.importer.finished, timeout=20_000):
+        assert w.import_paths(photos(1))
+    qtbot.waitUntil(lambda: w.browse.model.rowCount() == 2, timeout=5000)
+    w.open_garment(w.browse.model.record(0))
+    view, wardrobe = w.garment_view, parts.session.wardrobe
+    garment_id = view.record.id
+    _, mask = wardrobe.garment_picture(garment_id)
+    drawn = mask.copy()
+    drawn[tuple(np.argwhere(mask)[0])] = False
+    busy, release = threading.Event(), threading.Event()
+
+    def model_busy(_ctx) -> None:  # the job ahead of the save on the model's queue
+        busy.set()
+        release.wait(10)
+
+    parts.session.runner.start(model_busy, queue=Queue.MODEL, title="Busy")
+    assert busy.wait(5)
+    view._save_touch_up(garment_id, mask, drawn)  # the dialog's Save
+    threading.Timer(0.2, release.set).start()
+    w.close()
+    assert wardrobe.garment(garment_id).area == int(drawn.sum())

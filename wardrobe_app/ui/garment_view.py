@@ -599,6 +599,10 @@ class GarmentView(QWidget):
             and (record is None or record.id not in self._saving_touch_ups)
         )
 
+    def saving_touch_up(self) -> bool:
+        """A touch-up's save is queued or running."""
+        return bool(self._saving_touch_ups)
+
     @Slot()
     def _touch_up_saved(self) -> None:
         self._saving_touch_ups.pop(0)

@@ -816,6 +816,10 @@ class MainWindow(QMainWindow):
         # shutdown drops queued jobs, and a quick close after "Accept all" lost them.
         self.hide()  # gone at once, not frozen unpainted while the last saves finish
         self.session.runner.finish_queue(Queue.WRITE, 60_000)
+        if self.garment_view.saving_touch_up():
+            # Its save waits on the model's queue (behind the import just stopped, or the
+            # model loading), which the shutdown would drop: the cut-out saved was lost.
+            self.session.runner.finish_queue(Queue.MODEL, 60_000)
         self.settings.save_window_state(self.saveGeometry(), self.saveState())
         self.session.runner.shutdown(15_000)
         super().closeEvent(event)
