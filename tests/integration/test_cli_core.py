@@ -755,6 +755,9 @@ def test_backup_makes_a_wardrobe_of_its_own(
     assert copy == listed.replace(str(home), str(tmp_path / "b1"))
     assert main(["--data-dir", str(tmp_path / "b1"), "verify"]) == 0
 
+    rc, out, _ = cli("backup", str(tmp_path / "two\nlines"))  # its folder on one line
+    assert rc == 0 and len(out.splitlines()) == 1 and f"{tmp_path}/two\\nlines (" in out
+
     rc, _, err = cli("backup", str(tmp_path / "b1"))  # never over an earlier backup
     assert rc == 2 and "is not empty" in err and err.startswith("wardrobe-cli: error:")
 

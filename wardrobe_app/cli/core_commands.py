@@ -441,7 +441,7 @@ def _cmd_backup(args: argparse.Namespace) -> int:
     else:
         print(
             f"backed up {result.garments} garment(s) from {result.photos} photo(s) to "
-            f"{result.folder} ({result.size / 1e6:.1f} MB); open it with --data-dir, or "
+            f"{one_line(result.folder)} ({result.size / 1e6:.1f} MB); open it with --data-dir, or "
             "in the app's Settings, or copy it back to restore"
         )
     for rel, what in left_out.items():
