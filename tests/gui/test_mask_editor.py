@@ -185,14 +185,19 @@ def test_touch_up_from_the_garment_page(make_app, qtbot, photos) -> None:
     # undone in the window (Edit > Undo, Ctrl+Z): the cut-out as it was; redone: as drawn
     wardrobe = parts.session.wardrobe
     assert w.undo_stack.undoText() == f"Touch up {display_name(updated)}"
-    w.actions_["undo"].trigger()
+    with qtbot.waitSignal(view.edited, timeout=10_000):  # saved on the model's queue
+        w.actions_["undo"].trigger()
     assert wardrobe.garment(record.id).area == before.area
     assert view.record.area == before.area and w.browse.model.record(0).area == before.area
-    w.actions_["redo"].trigger()
+    with qtbot.waitSignal(view.edited, timeout=10_000):
+        w.actions_["redo"].trigger()
     assert wardrobe.garment(record.id).area == updated.area == view.record.area
+    assert w.undo_stack.count() == 1  # undo and redo push no step of their own
     # undone after the garment went for good (another program): said, not an error box
     wardrobe.delete_garments([record.id])
-    w.actions_["undo"].trigger()
+    with qtbot.waitSignal(view.notice, timeout=10_000) as said:
+        w.actions_["undo"].trigger()
+    assert said.args == ["That garment is no longer in the wardrobe"]
     assert "no longer in the wardrobe" in w.statusBar().currentMessage()
 
 
@@ -322,9 +327,12 @@ def test_an_undo_the_disk_refuses_is_said_in_the_status_bar(
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(FileStore, "put_png", full)
-    w.actions_["undo"].trigger()  # an error box and a traceback before
-    assert w.statusBar().currentMessage() == ("The touch-up could not be undone: the disk is full")
-    assert not w.undo_stack.canUndo() and parts.reporter.errors == []
+    with qtbot.waitSignal(view.notice, timeout=10_000):
+        w.actions_["undo"].trigger()  # an error box and a traceback before
+    assert w.statusBar().currentMessage() == (
+        "The touch-up could not be undone or redone: the disk is full"
+    )
+    assert parts.reporter.errors == []
 
 
 def test_a_touch_up_saved_while_a_field_is_edited_keeps_the_edit(make_app, qtbot, photos) -> None:
@@ -382,7 +390,7 @@ def test_a_touch_up_saved_just_before_closing_is_not_dropped(make_app, qtbot, ph
 
     parts.session.runner.start(model_busy, queue=Queue.MODEL, title="Busy")
     assert busy.wait(5)
-    view._save_touch_up(garment_id, mask, drawn)  # the dialog's Save
+    view.save_mask(garment_id, drawn, undo_to=mask)  # the dialog's Save
     threading.Timer(0.2, release.set).start()
     w.close()
     assert wardrobe.garment(garment_id).area == int(drawn.sum())

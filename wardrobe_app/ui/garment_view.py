@@ -113,6 +113,7 @@ class GarmentView(QWidget):
     deleteRequested = Signal(list)
     edited = Signal(object)  # GarmentRecord after a save
     touchedUp = Signal(object, object, object)  # GarmentRecord after, mask before, after
+    notice = Signal(str)  # a line for the status bar
 
     def __init__(
         self,
@@ -622,19 +623,24 @@ class GarmentView(QWidget):
         if self.record is None or self.record.id != record.id:
             return  # the user moved on
         editor = MaskEditorDialog(rgb, mask, record.category, display_name(record), self)
-        editor.accepted.connect(lambda: self._save_touch_up(record.id, mask, editor.drawn_mask()))
+        editor.accepted.connect(lambda: self.save_mask(record.id, editor.drawn_mask(), mask))
         editor.finished.connect(editor.deleteLater)
         editor.open()
 
-    def _save_touch_up(self, garment_id: int, before: np.ndarray, after: np.ndarray) -> None:
+    def save_mask(
+        self, garment_id: int, mask: np.ndarray, undo_to: np.ndarray | None = None
+    ) -> None:
+        """Give a garment ``mask`` on the model's queue (the new cut-out is embedded for
+        similar items: on the GUI thread that froze the window behind an import's
+        analysis). ``undo_to``: the mask it had, for the window's undo step (none when
+        this is that step being undone or redone)."""
         wardrobe = self.session.wardrobe
 
-        # The garment (and its masks, for the window's undo), or why it was not saved: its
-        # id where another program deleted it while the dialog was open, words where its
-        # photo was lost or damaged meanwhile or the storage refused (a full disk).
-        def save(ctx: WorkerContext) -> tuple[GarmentRecord, np.ndarray, np.ndarray] | int | str:
+        # The garment, or why it was not saved: its id where another program deleted it
+        # meanwhile, words where its photo was lost or damaged or the storage refused.
+        def save(ctx: WorkerContext) -> GarmentRecord | int | str:
             try:
-                return wardrobe.set_garment_mask(garment_id, after), before, after
+                return wardrobe.set_garment_mask(garment_id, mask)
             except KeyError:
                 return garment_id
             except ImageLoadError as exc:
@@ -645,31 +651,37 @@ class GarmentView(QWidget):
                     raise
                 return trouble
 
-        self.saved_label.setText("Saving the cut-out…")
+        if self.record is not None and self.record.id == garment_id:
+            self.saved_label.setText("Saving the cut-out…")
         self._saving_touch_ups.append(garment_id)
         self._update_touch_up_button()
-        # On the model's queue: the new cut-out is embedded for similar items.
         self.session.runner.start(
             save,
             queue=Queue.MODEL,
             title="Saving the touched-up cut-out",
-            on_result=self._touched_up,
+            on_result=partial(self._mask_saved, mask=mask, undo_to=undo_to),
             on_finished=self._touch_up_saved,
         )
 
-    @Slot(object)
-    def _touched_up(self, saved: tuple[GarmentRecord, np.ndarray, np.ndarray] | int | str) -> None:
+    def _mask_saved(
+        self, saved: GarmentRecord | int | str, mask: np.ndarray, undo_to: np.ndarray | None
+    ) -> None:
+        shown = self.record is not None and self.record.id == getattr(saved, "id", saved)
         if isinstance(saved, int):
-            if self.record is not None and self.record.id == saved:
+            if shown:
                 self._garment_gone("This garment was deleted, its cut-out not saved")
+            self.notice.emit("That garment is no longer in the wardrobe")
             return
         if isinstance(saved, str):
+            if undo_to is None:  # an undo or redo in the window: said where it was asked
+                self.notice.emit(f"The touch-up could not be undone or redone: {saved}")
+                return
             self.saved_label.setText("Cut-out not saved")
             QMessageBox.warning(self, "Cut-out not saved", f"The cut-out was not saved:\n\n{saved}")
             return
-        updated, before, after = saved
-        self.show_mask_change(updated)
-        self.touchedUp.emit(updated, before, after)  # undoable in the window (Ctrl+Z)
+        self.show_mask_change(saved)
+        if undo_to is not None:
+            self.touchedUp.emit(saved, undo_to, mask)  # undoable in the window (Ctrl+Z)
 
     def show_mask_change(self, updated: GarmentRecord) -> None:
         """A garment's mask was saved (here, or undone in the window): the grid and, if

@@ -39,9 +39,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..store.database import storage_trouble
 from ..types import GarmentRecord
-from ..vision.image_io import ImageLoadError, is_image_path
+from ..vision.image_io import is_image_path
 from .about_dialog import AboutDialog
 from .ask import ask_yes
 from .backup_action import BackupController
@@ -97,7 +96,8 @@ class DeleteCommand(QUndoCommand):
 
 class TouchUpCommand(QUndoCommand):
     """A cut-out touched up (saved already, by the garment page); undo puts the mask back
-    as it was (``Wardrobe.set_garment_mask``, which cuts out and embeds again)."""
+    as it was, redo as drawn. Saved like the touch-up itself, on the model's queue
+    (``GarmentView.save_mask``): a garment gone or a full disk is said in the status bar."""
 
     def __init__(
         self, window: MainWindow, record: GarmentRecord, before: np.ndarray, after: np.ndarray
@@ -112,32 +112,10 @@ class TouchUpCommand(QUndoCommand):
         if self._saved:
             self._saved = False
             return
-        self._apply(self.after)
+        self.window.garment_view.save_mask(self.garment_id, self.after)
 
     def undo(self) -> None:
-        self._apply(self.before)
-
-    def _apply(self, mask: np.ndarray) -> None:
-        try:
-            record = self.window.session.wardrobe.set_garment_mask(self.garment_id, mask)
-        except KeyError:  # deleted since (here for good, or by another program)
-            self._drop("That garment is no longer in the wardrobe")
-            return
-        except ImageLoadError as exc:  # its photo lost or damaged since
-            self._drop(f"The touch-up could not be undone: {exc}")
-            return
-        except Exception as exc:
-            trouble = storage_trouble(exc)
-            if trouble is None:  # a bug: its traceback is what a report needs
-                raise
-            self._drop(f"The touch-up could not be undone: {trouble}")
-            return
-        self.window.garment_view.show_mask_change(record)
-
-    def _drop(self, why: str) -> None:
-        """Said in the status bar; the step leaves the stack (it cannot be done again)."""
-        self.setObsolete(True)
-        self.window.statusBar().showMessage(why, 8000)
+        self.window.garment_view.save_mask(self.garment_id, self.before)
 
 
 class UndoNotice(QWidget):
@@ -450,6 +428,7 @@ class MainWindow(QMainWindow):
         self.garment_view.deleteRequested.connect(self.delete_ids)
         self.garment_view.edited.connect(self._garment_edited)
         self.garment_view.touchedUp.connect(self._touched_up)
+        self.garment_view.notice.connect(self._notice)
         self.garment_view.vanished.connect(self.refresh)  # which leaves the page
         self.importer.started.connect(self._import_started)
         self.importer.progress.connect(self.progress.set_progress)
@@ -539,6 +518,10 @@ class MainWindow(QMainWindow):
         # A new category, colour or type may take it out of the filter (or add a type to
         # the filter's list): listed again on the way back, not after every keystroke.
         self._listing_stale = True
+
+    @Slot(str)
+    def _notice(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
 
     @Slot(object, object, object)
     def _touched_up(self, record: GarmentRecord, before: np.ndarray, after: np.ndarray) -> None:
