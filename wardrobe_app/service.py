@@ -25,6 +25,7 @@ import warnings
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, cast
 
@@ -72,6 +73,7 @@ from .vision.image_io import (
     is_unread_image_path,
     load_image,
     oriented_size,
+    shrunk_to,
     write_image,
 )
 from .vision.merge import merge_garments
@@ -1172,7 +1174,9 @@ class Wardrobe:
             size = (row.photo.width, row.photo.height)
             box, label = row.box, LABEL_OF_CATEGORY[cast(Category, row.category)]
         files = self.store.files
-        rgb = load_image(files.abspath(photo_rel), max_side=max(size))
+        # Shrunk as the import's analysis shrank it (INTER_AREA, not a JPEG draft and
+        # Lanczos): the cut-out is made from the pixels its mask was found on.
+        rgb = load_image(files.abspath(photo_rel), fit=partial(shrunk_to, max_side=max(size)))
         if rgb.shape[1::-1] != size:  # the pipeline's own resampling gave a pixel more or less
             rgb = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
         mask = None if files.is_damaged(mask_rel) else self._read_mask(mask_rel)
@@ -1197,7 +1201,8 @@ class Wardrobe:
     def set_garment_mask(self, garment_id: int, mask: np.ndarray) -> GarmentRecord:
         """Give a garment the mask a person drew (bool, the size ``garment_picture``
         gives): it is cut out, coloured and embedded again, and the photo's label map
-        follows. Its name, category, type, tags and notes stay."""
+        follows. Its name, category, tags and notes stay, and so does its type (one is
+        guessed from the new cut-out, as at import, where it had none)."""
         from .vision.garments import garment_of_mask
 
         rgb, old_mask = self.garment_picture(garment_id)

@@ -245,6 +245,17 @@ def check_image_file(path: str | os.PathLike[str]) -> None:
         raise ImageLoadError(f"{path}: damaged image ({exc})") from exc
 
 
+def shrunk_to(rgb: np.ndarray, max_side: int) -> np.ndarray:
+    """``rgb`` with its long side at most ``max_side`` (INTER_AREA), or as it is."""
+    import cv2
+
+    scale = max_side / max(rgb.shape[:2])
+    if scale >= 1:
+        return rgb
+    size = (max(1, round(rgb.shape[1] * scale)), max(1, round(rgb.shape[0] * scale)))
+    return np.asarray(cv2.resize(rgb, size, interpolation=cv2.INTER_AREA))
+
+
 def load_image(
     path: str | os.PathLike[str],
     max_side: int | None = None,

@@ -13,7 +13,6 @@ import os
 import threading
 from pathlib import Path
 
-import cv2
 import numpy as np
 import torch
 
@@ -22,7 +21,7 @@ from .colour_descriptor import colour_histogram
 from .embedder import Embedder, split_rgba
 from .garments import extract_garments, garment_from_mask
 from .grabcut import item_foreground
-from .image_io import load_image
+from .image_io import load_image, shrunk_to
 from .segmenter import Segmenter
 
 # Photos are analysed at most this large (long side); the original file is kept as is.
@@ -38,11 +37,7 @@ MIN_ANALYSIS_SIDE = 48
 
 
 def cap_size(rgb: np.ndarray, max_side: int = MAX_ANALYSIS_SIDE) -> np.ndarray:
-    scale = max_side / max(rgb.shape[:2])
-    if scale >= 1:
-        return rgb
-    size = (max(1, round(rgb.shape[1] * scale)), max(1, round(rgb.shape[0] * scale)))
-    return cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
+    return shrunk_to(rgb, max_side)
 
 
 class PhotoAnalyser:
