@@ -871,9 +871,18 @@ def test_a_closed_wardrobe_writes_nothing(
 
     wardrobe = make_wardrobe()
     wardrobe.import_paths(photos(1))
+    _, mask = wardrobe.garment_picture(1)
+    stored = sorted(wardrobe.store.files.all_files())
     wardrobe.close()
     with pytest.raises(StoreClosed, match="was closed"):
         wardrobe.update_garment(1, name="after close")
+    files = wardrobe.store.files
+    written: list[str] = []
+    real_commit = files._commit
+    files._commit = lambda tmp, fd, rel: written.append(rel) or real_commit(tmp, fd, rel)  # type: ignore[method-assign]
+    with pytest.raises(StoreClosed):  # its files were written, then deleted again
+        wardrobe.set_garment_mask(1, ~mask)
+    assert written == [] and sorted(files.all_files()) == stored and not files.temp_files()
     # a new embedder would re-embed every garment: not once the wardrobe is closed
     late = make_wardrobe(FakeAnalyser(version="fake-2"))
     late.close()

@@ -91,6 +91,10 @@ def read_png(path: Path) -> np.ndarray:
     return np.ascontiguousarray(arr)
 
 
+class StoreClosed(RuntimeError):
+    """The store was closed; nothing more is written through it."""
+
+
 class FileStore:
     """The ``files`` folder of one data home. Paths handed out are relative to the home."""
 
@@ -99,6 +103,7 @@ class FileStore:
         self.root = self.home / FILES
         self.incoming = self.root / INCOMING
         self.fsync = fsync
+        self.closed = False  # set by Store.close
         self._absolute: dict[str, Path] = {}
         self.root.mkdir(parents=True, exist_ok=True)
         self.incoming.mkdir(exist_ok=True)
@@ -118,6 +123,8 @@ class FileStore:
     # -- writing -----------------------------------------------------------------------
     @contextlib.contextmanager
     def _temp(self) -> Iterator[tuple[Path, int]]:
+        if self.closed:  # the home's lock is released: a clean-up elsewhere may sweep it
+            raise StoreClosed(f"the wardrobe in {self.home} was closed: nothing is saved")
         tmp = self.incoming / f"{uuid.uuid4().hex}.part"
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         try:

@@ -29,7 +29,7 @@ from .database import (
     make_engine,
     migrate,
 )
-from .files import FILES, FileStore
+from .files import FILES, FileStore, StoreClosed
 from .models import Garment, IdFloor, Photo
 
 log = logging.getLogger(__name__)
@@ -39,10 +39,6 @@ try:  # POSIX
     import fcntl
 except ImportError:  # pragma: no cover - Windows: single instance assumed
     fcntl = None  # type: ignore[assignment]
-
-
-class StoreClosed(RuntimeError):
-    """The store was closed; nothing more is written through it."""
 
 
 class HomeLock:
@@ -200,6 +196,7 @@ class Store:
 
     def close(self) -> None:
         self._closed = True
+        self.files.closed = True  # no file written into files/ either
         self.engine.dispose()
         self._lock.release()
 
