@@ -220,22 +220,30 @@ def test_what_a_killed_backup_left_is_removed_by_the_next_and_a_live_one_kept(
 
     wardrobe.import_paths(photos(1))
     where = tmp_path / "backups"
+    an_hour_ago = time.time() - 3600
+
+    def made_long_ago(folder: Path) -> None:
+        os.utime(folder, (an_hour_ago, an_hour_ago))
+
     killed = where / ".monday.0123abcd.partial"  # its owner died: the lock is free
     (killed / "files").mkdir(parents=True)
     (killed / IN_PROGRESS).touch()
     (killed / "wardrobe.sqlite3").write_bytes(b"half")
+    made_long_ago(killed)
     live = where / ".tuesday.4567cdef.partial"  # being written by another process now
     live.mkdir()
     held = open(live / IN_PROGRESS, "wb")  # noqa: SIM115
     fcntl.flock(held.fileno(), fcntl.LOCK_EX)
-    just_made = where / ".wednesday.89abcdef.partial"  # made, not locked yet
+    made_long_ago(live)  # a long backup: only its lock tells
+    just_made = where / ".wednesday.89abcdef.partial"  # made, its lock file not locked yet
     just_made.mkdir()
+    (just_made / IN_PROGRESS).touch()
     old = where / ".thursday.0000ffff.partial"  # killed before it locked: long ago
     old.mkdir()
-    an_hour_ago = time.time() - 3600
-    os.utime(old, (an_hour_ago, an_hour_ago))
+    made_long_ago(old)
     mine = where / ".my-own.partial"  # not a name a backup gives
     mine.mkdir()
+    made_long_ago(mine)
     try:
         wardrobe.backup(where / "friday")
     finally:

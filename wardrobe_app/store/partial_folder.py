@@ -27,8 +27,9 @@ except ImportError:  # pragma: no cover - Windows: leftovers are not looked for
 
 IN_PROGRESS = ".in-progress"  # locked by the folder's owner while it writes
 _NAME = re.compile(r"\..+\.[0-9a-f]{8}\.partial")
-# A folder without its lock file was made a moment ago (not locked yet) or is being
-# renamed into place (the file is removed first); only an older one is a leftover.
+# A folder that changed this recently may be one a live process has not locked yet (it
+# is made, then its lock file, then locked) or is renaming into place (the lock file is
+# removed first): only an older one, unlocked, is a leftover.
 UNLOCKED_GRACE_S = 120.0
 
 
@@ -72,13 +73,15 @@ def remove_leftovers(parent: Path) -> list[Path]:
 
 
 def _in_use(folder: Path) -> bool:
+    """Whether a live process may be writing ``folder``: it holds the lock, or the
+    folder changed a moment ago (made, its lock file not locked yet; or being renamed
+    into place, the lock file removed first)."""
     try:
+        if time.time() - folder.stat().st_mtime < UNLOCKED_GRACE_S:
+            return True
         fh = open(folder / IN_PROGRESS, "rb")  # noqa: SIM115 - closed below
     except FileNotFoundError:
-        try:
-            return time.time() - folder.stat().st_mtime < UNLOCKED_GRACE_S
-        except OSError:
-            return True
+        return False  # killed before it locked, long enough ago
     except OSError:
         return True  # cannot tell: leave it
     with fh:
