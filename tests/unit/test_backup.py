@@ -144,6 +144,29 @@ def test_files_replaced_while_copying_are_no_loss(
         assert np.array_equal(copy.garment_picture(1)[1], drawn)
 
 
+def test_a_wardrobe_that_keeps_changing_under_the_copy_is_no_half_backup(
+    wardrobe: Wardrobe, photos: Photos, tmp_path: Path
+) -> None:
+    """After three snapshots it was renamed into place anyway, its database naming files
+    it did not hold, called "missing or damaged in the wardrobe itself"."""
+    wardrobe.import_paths(photos(2))
+    _, mask = wardrobe.garment_picture(1)
+    rows = np.nonzero(mask)[0]
+    seen_totals: list[int] = []
+
+    def touch_up_at_every_snapshot(done: int, total: int) -> None:
+        if done == 1:  # each snapshot's first file: a new cut-out replaces the last
+            seen_totals.append(total)
+            drawn = mask.copy()
+            drawn[rows.min() + len(seen_totals)] = False
+            wardrobe.set_garment_mask(1, drawn)
+
+    with pytest.raises(BackupError, match="kept changing while it was copied"):
+        wardrobe.backup(tmp_path / "b", progress=touch_up_at_every_snapshot)
+    assert len(seen_totals) == backup_module.SNAPSHOTS
+    assert not (tmp_path / "b").exists() and not _leftovers(tmp_path)
+
+
 @pytest.mark.parametrize("step", ["_copy_database", "_contents"])
 def test_a_full_disk_while_the_database_is_copied_is_said_so(
     wardrobe: Wardrobe,

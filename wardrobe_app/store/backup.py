@@ -136,8 +136,13 @@ def _snapshot(
         (work / FILES).mkdir(exist_ok=True)
         left_out = _copy_files(store, sorted(refs), work, progress, cancelled)
         if not _replaced_meanwhile(store, left_out):
-            break
-    return refs, garments, photos, left_out
+            return refs, garments, photos, left_out
+    # Still replaced under it: left out, those files would be called missing or damaged
+    # in the wardrobe itself, and the backup would not pass its own ``verify``.
+    raise BackupError(
+        "the wardrobe kept changing while it was copied (cut-outs touched up or photos "
+        "analysed again): no backup was made; try again once it is done"
+    )
 
 
 def _named_as_destination(exc: OSError, work: Path | None, destination: Path) -> OSError:
