@@ -394,3 +394,17 @@ def test_a_touch_up_saved_just_before_closing_is_not_dropped(make_app, qtbot, ph
     threading.Timer(0.2, release.set).start()
     w.close()
     assert wardrobe.garment(garment_id).area == int(drawn.sum())
+
+
+def test_the_other_button_during_a_stroke_keeps_it_one_undo_step(qtbot, canvas: MaskCanvas) -> None:
+    """A press of the other button mid-stroke began a new undo step: Undo then went
+    back to the middle of the stroke, not to before it."""
+    original = canvas.drawn_mask()
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=_on_screen(canvas, 100, 10))
+    qtbot.mouseMove(canvas, _on_screen(canvas, 110, 10))
+    qtbot.mousePress(canvas, Qt.MouseButton.RightButton, pos=_on_screen(canvas, 110, 10))
+    qtbot.mouseMove(canvas, _on_screen(canvas, 110, 20))
+    qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=_on_screen(canvas, 110, 20))
+    assert canvas.drawn_mask()[10:21, 110].all()  # still adding, to the end
+    canvas.undo()
+    assert np.array_equal(canvas.drawn_mask(), original) and not canvas.can_undo()

@@ -179,6 +179,8 @@ class MaskCanvas(QWidget):
         button = event.button()
         if button not in (Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton):
             return super().mousePressEvent(event)
+        if self._stroke_erases is not None:
+            return None  # the other button during a stroke: the stroke goes on, one step
         self._before_stroke = np.packbits(self._mask)  # an undo step if the stroke changes it
         self._stroke_erases = self.erasing != (button == Qt.MouseButton.RightButton)
         self._last = self._to_photo(event.position())
