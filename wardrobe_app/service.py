@@ -1149,13 +1149,7 @@ class Wardrobe:
             if row is None:
                 raise KeyError(f"no garment {garment_id}")
             rel = row.photo.labels_path
-        if not rel:
-            return None
-        try:
-            labels = read_png(self.store.files.abspath(rel))
-        except OSError:
-            return None
-        return labels if labels.ndim == 2 else labels[..., 0]
+        return self._stored_plane(rel) if rel else None
 
     # -- touch-up ----------------------------------------------------------------------
     def garment_picture(self, garment_id: int) -> tuple[np.ndarray, np.ndarray]:
@@ -1179,7 +1173,8 @@ class Wardrobe:
         rgb = load_image(files.abspath(photo_rel), fit=partial(shrunk_to, max_side=max(size)))
         if rgb.shape[1::-1] != size:  # the pipeline's own resampling gave a pixel more or less
             rgb = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
-        mask = None if files.is_damaged(mask_rel) else self._read_mask(mask_rel)
+        plane = None if files.is_damaged(mask_rel) else self._stored_plane(mask_rel)
+        mask = None if plane is None else plane > 0
         if mask is None:
             log.warning("garment %s: its mask file is lost or damaged; redrawn", garment_id)
             mask = np.zeros(rgb.shape[:2], bool)
@@ -1191,12 +1186,13 @@ class Wardrobe:
             mask = cv2.resize(mask.view(np.uint8), size, interpolation=cv2.INTER_NEAREST) > 0
         return rgb, mask
 
-    def _read_mask(self, rel: str) -> np.ndarray | None:
+    def _stored_plane(self, rel: str) -> np.ndarray | None:
+        """A stored label map or mask PNG as one 2-d plane; None where it cannot be read."""
         try:
             stored = read_png(self.store.files.abspath(rel))
         except OSError:
             return None
-        return (stored if stored.ndim == 2 else stored[..., 0]) > 0
+        return stored if stored.ndim == 2 else stored[..., 0]
 
     def set_garment_mask(self, garment_id: int, mask: np.ndarray) -> GarmentRecord:
         """Give a garment the mask a person drew (bool, the size ``garment_picture``
@@ -1268,15 +1264,10 @@ class Wardrobe:
     ) -> np.ndarray | None:
         """The photo's label map with a garment's pixels moved from ``old_mask`` to
         ``mask`` (what the photo's overlay shows); None where it has none or it is lost."""
-        if not labels_rel:
+        stored = self._stored_plane(labels_rel) if labels_rel else None
+        if stored is None or stored.shape != mask.shape:
             return None
-        try:
-            labels = read_png(self.store.files.abspath(labels_rel))
-        except OSError:
-            return None
-        labels = np.array(labels if labels.ndim == 2 else labels[..., 0], np.uint8)
-        if labels.shape != mask.shape:
-            return None
+        labels = np.array(stored, np.uint8)  # a copy: the stored one is not changed
         label = LABEL_OF_CATEGORY[category]
         labels[old_mask & ~mask & (labels == label)] = 0
         labels[mask] = label
