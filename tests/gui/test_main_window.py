@@ -265,6 +265,25 @@ def test_filters_narrow_the_grid(make_app, qtbot, photos):
     assert bar.search.text() == "" and not bar.is_filtering()
 
 
+def test_the_chips_stay_under_the_pointer_when_a_filter_narrows_the_count(qtbot):
+    # "16 garments" becoming "1 of 16 garments" took its room from the search box, and
+    # every chip moved left under the pointer that had just clicked one.
+    from wardrobe_app.ui.filter_bar import FilterBar
+
+    bar = FilterBar()
+    qtbot.addWidget(bar)
+    bar.resize(1340, bar.sizeHint().height())
+    bar.set_count(16, 16)
+    bar.show()
+    qtbot.waitExposed(bar)
+    chip = bar.category_chips["bottom"]
+    before = (chip.x(), bar.search.width())
+    bar.set_count(1, 16)
+    bar.layout().activate()
+    assert (chip.x(), bar.search.width()) == before
+    assert bar.count_label.text() == "1 of 16 garments"
+
+
 def test_open_a_garment_edit_it_and_follow_a_similar_item(make_app, qtbot, photos):
     parts = app_with_photos(make_app, qtbot, photos, 8)
     w = parts.window

@@ -42,6 +42,20 @@ def make_chip(text: str, parent: QWidget | None = None) -> QToolButton:
     return chip
 
 
+class CountLabel(QLabel):
+    """The count ("16 garments", "1 of 16 garments"), asking for the room of the longer: grown
+    at the first chip clicked, it took its room from the search box, and every chip
+    moved under the pointer. Its minimum stays its text (the window's minimum width)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.reserved = 0
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(max(hint.width(), self.reserved), hint.height())
+
+
 class FilterBar(QWidget):
     filterChanged = Signal(object)  # GarmentFilter
     resultsRequested = Signal()  # Down in the search box: on to the grid
@@ -104,9 +118,10 @@ class FilterBar(QWidget):
             self.sort.addItem(label, key)
         self.sort.currentIndexChanged.connect(self._emit_now)
 
-        self.count_label = QLabel(self)
+        self.count_label = CountLabel(self)
         self.count_label.setObjectName("countLabel")
         self.count_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self.count_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
         top = QHBoxLayout()
         top.setSpacing(8)
@@ -189,6 +204,9 @@ class FilterBar(QWidget):
 
     def set_count(self, shown: int, total: int) -> None:
         noun = f"garment{'s' if total != 1 else ''}"
+        label = self.count_label
+        label.reserved = label.fontMetrics().horizontalAdvance(f"{total} of {total} {noun}")
+        label.updateGeometry()
         if shown == total:
             self.count_label.setText(f"{total} {noun}")
         else:
