@@ -358,6 +358,29 @@ def test_a_garment_recategorised_in_its_view_leaves_the_filtered_grid(make_app, 
     assert parts.session.wardrobe.garment(record.id).category == "top"
 
 
+def test_a_type_of_another_category_goes_when_the_category_is_changed(make_app, qtbot, photos):
+    # A dress made a bottom kept "Dress": its card read "Bottom · Dress". The review
+    # drops such a type; a type in the user's own words stays.
+    parts = app_with_photos(make_app, qtbot, photos, 1)
+    w = parts.window
+    view = w.garment_view
+    combo = view.category_combo
+
+    def recategorise(fine_type: str, category: str) -> str | None:
+        gid = w.browse.model.record(0).id
+        parts.session.wardrobe.update_garment(gid, category="one-piece", fine_type=fine_type)
+        w.open_garment(parts.session.wardrobe.garment(gid))
+        combo.setCurrentIndex(combo.findData(category))
+        combo.activated.emit(combo.currentIndex())
+        return parts.session.wardrobe.garment(gid).fine_type
+
+    assert recategorise("Dress", "bottom") is None
+    assert view.type_edit.text() == ""
+    assert recategorise("dress", "top") is None
+    assert recategorise("Skirt", "bottom") == "Skirt"  # fits the new category
+    assert recategorise("Culottes", "bottom") == "Culottes"
+
+
 def test_an_edit_that_could_not_be_saved_is_saved_on_leaving_the_page(
     make_app, qtbot, photos, monkeypatch
 ):

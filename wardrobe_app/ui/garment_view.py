@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from ..service import SIMILAR_FLOOR
 from ..store.database import storage_trouble
 from ..types import CATEGORIES, GarmentRecord, SimilarHit
+from ..vision.fine_types import FINE_TYPE_CATEGORY
 from ..vision.image_io import ImageLoadError
 from .ask import ask_yes
 from .elided_label import ElidedLabel
@@ -492,8 +493,19 @@ class GarmentView(QWidget):
 
     @Slot(int)
     def _category_changed(self, _index: int) -> None:
+        self._drop_type_of_another_category()
         self._schedule_save()
         self.save_now()
+
+    def _drop_type_of_another_category(self) -> None:
+        """A known type of another category ("Dress" on what is now a bottom) is cleared,
+        as the review does: the card read "Bottom · Dress". A type of the user's own
+        words ("culottes") is theirs to keep."""
+        typed = self.type_edit.text().strip().lower()
+        known = {name.lower(): cat for name, cat in FINE_TYPE_CATEGORY.items()}
+        chosen = self.category_combo.currentData()
+        if known.get(typed, chosen) != chosen:
+            self.type_edit.clear()
 
     @Slot(bool)
     def _favourite_toggled(self, on: bool) -> None:
