@@ -189,9 +189,13 @@ def test_touch_up_from_the_garment_page(make_app, qtbot, photos) -> None:
         w.actions_["undo"].trigger()
     assert wardrobe.garment(record.id).area == before.area
     assert view.record.area == before.area and w.browse.model.record(0).area == before.area
+    # ... and said so ("Cut-out saved" stayed beside the cut-out put back)
+    assert view.saved_label.text() == "Touch-up undone"
+    assert w.statusBar().currentMessage() == f"Touch-up undone: {display_name(updated)}"
     with qtbot.waitSignal(view.edited, timeout=10_000):
         w.actions_["redo"].trigger()
     assert wardrobe.garment(record.id).area == updated.area == view.record.area
+    assert view.saved_label.text() == "Touch-up redone"
     assert w.undo_stack.count() == 1  # undo and redo push no step of their own
     # undone after the garment went for good (another program): said, not an error box
     wardrobe.delete_garments([record.id])

@@ -640,12 +640,16 @@ class GarmentView(QWidget):
         editor.open()
 
     def save_mask(
-        self, garment_id: int, mask: np.ndarray, undo_to: np.ndarray | None = None
+        self,
+        garment_id: int,
+        mask: np.ndarray,
+        undo_to: np.ndarray | None = None,
+        done: str = "Cut-out saved",
     ) -> None:
         """Give a garment ``mask`` on the model's queue (the new cut-out is embedded for
         similar items: on the GUI thread that froze the window behind an import's
         analysis). ``undo_to``: the mask it had, for the window's undo step (none when
-        this is that step being undone or redone)."""
+        this is that step being undone or redone); ``done``: what is said once saved."""
         wardrobe = self.session.wardrobe
 
         # The garment, or why it was not saved: its id where another program deleted it
@@ -671,12 +675,16 @@ class GarmentView(QWidget):
             save,
             queue=Queue.MODEL,
             title="Saving the touched-up cut-out",
-            on_result=partial(self._mask_saved, mask=mask, undo_to=undo_to),
+            on_result=partial(self._mask_saved, mask=mask, undo_to=undo_to, done=done),
             on_finished=self._touch_up_saved,
         )
 
     def _mask_saved(
-        self, saved: GarmentRecord | int | str, mask: np.ndarray, undo_to: np.ndarray | None
+        self,
+        saved: GarmentRecord | int | str,
+        mask: np.ndarray,
+        undo_to: np.ndarray | None,
+        done: str,
     ) -> None:
         shown = self.record is not None and self.record.id == getattr(saved, "id", saved)
         if isinstance(saved, int):
@@ -691,13 +699,15 @@ class GarmentView(QWidget):
             self.saved_label.setText("Cut-out not saved")
             QMessageBox.warning(self, "Cut-out not saved", f"The cut-out was not saved:\n\n{saved}")
             return
-        self.show_mask_change(saved)
+        self.show_mask_change(saved, done)
         if undo_to is not None:
             self.touchedUp.emit(saved, undo_to, mask)  # undoable in the window (Ctrl+Z)
+        else:  # said where it was asked, also on the grid ("Cut-out saved" stayed)
+            self.notice.emit(f"{done}: {display_name(saved)}")
 
-    def show_mask_change(self, updated: GarmentRecord) -> None:
+    def show_mask_change(self, updated: GarmentRecord, done: str = "Cut-out saved") -> None:
         """A garment's mask was saved (here, or undone in the window): the grid and, if
-        it is the one shown, this page show its new cut-out."""
+        it is the one shown, this page show its new cut-out, and ``done`` beside it."""
         # Its pending edit saved first (and kept on the page where the wardrobe refuses
         # it): ``updated`` was read before, and shown as it is it put the old text back
         # in the field, which the page's next save then wrote to the wardrobe.
@@ -708,7 +718,7 @@ class GarmentView(QWidget):
         self.edited.emit(updated)
         if shown:
             self.show_garment(updated)
-            self.saved_label.setText("Cut-out saved")
+            self.saved_label.setText(done)
 
     def _garment_gone(self, text: str) -> None:
         self.saved_label.setText(text)

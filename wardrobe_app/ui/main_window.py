@@ -112,10 +112,10 @@ class TouchUpCommand(QUndoCommand):
         if self._saved:
             self._saved = False
             return
-        self.window.garment_view.save_mask(self.garment_id, self.after)
+        self.window.garment_view.save_mask(self.garment_id, self.after, done="Touch-up redone")
 
     def undo(self) -> None:
-        self.window.garment_view.save_mask(self.garment_id, self.before)
+        self.window.garment_view.save_mask(self.garment_id, self.before, done="Touch-up undone")
 
 
 class UndoNotice(QWidget):
