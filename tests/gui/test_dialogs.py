@@ -151,6 +151,19 @@ def test_secondary_and_highlighted_text_are_readable(scheme):
     assert _contrast(muted, p.color(QPalette.ColorRole.Text)) >= 2
 
 
+def test_black_and_white_cut_outs_stand_out_on_the_dark_scheme():
+    # A black garment was drawn on the dark Base (1.5:1): all but invisible in the grid.
+    from PySide6.QtGui import QPalette
+
+    from wardrobe_app.ui import theme
+
+    dark = theme.cutout_backdrop(theme.dark_palette())
+    for garment in ("#1e1f26", "#f2f2f2"):  # a black dress, a white blouse
+        assert _contrast(QColor(garment), dark) >= 3, garment
+    light = theme.light_palette()
+    assert theme.cutout_backdrop(light) == light.color(QPalette.ColorRole.Base)  # as before
+
+
 @pytest.mark.slow
 def test_detect_devices_reports_cpu():  # imports torch: seconds
     from wardrobe_app.ui.model_loader import detect_devices

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem,
 
 from .garment_model import GarmentRoles
 from .icons import paint_heart
-from .theme import FAVOURITE, category_colour
+from .theme import FAVOURITE, category_colour, cutout_backdrop
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -64,6 +64,11 @@ class GarmentDelegate(QStyledItemDelegate):
         thumb_rect = QRect(rect.x() + self.pad, rect.y() + self.pad, self.thumb, self.thumb)
         pm = index.data(Qt.ItemDataRole.DecorationRole)
         if isinstance(pm, QPixmap) and not pm.isNull():
+            backdrop = cutout_backdrop(palette)
+            if backdrop != base:  # the dark scheme: a lighter well under the cut-out
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(backdrop)
+                painter.drawRoundedRect(QRectF(thumb_rect), 8, 8)
             size = pm.size().scaled(thumb_rect.size(), Qt.AspectRatioMode.KeepAspectRatio)
             if pm.width() <= thumb_rect.width() and pm.height() <= thumb_rect.height():
                 size = pm.size()

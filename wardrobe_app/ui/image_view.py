@@ -6,6 +6,8 @@ from PySide6.QtCore import QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent, QPalette, QPixmap
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from .theme import cutout_backdrop
+
 
 class ImageView(QWidget):
     def __init__(
@@ -46,11 +48,17 @@ class ImageView(QWidget):
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         area = QRectF(self.rect()).adjusted(1, 1, -1, -1)
+        base = self.palette().color(QPalette.ColorRole.Base)
+        cutout = self._pixmap is not None and self._pixmap.hasAlphaChannel()
+        bg = cutout_backdrop(self.palette()) if cutout else base
         if self._framed:
-            bg = self.palette().color(QPalette.ColorRole.Base)
             p.setBrush(bg)
             p.setPen(self.palette().color(QPalette.ColorRole.Mid))
             p.drawRoundedRect(area, 10, 10)
+        elif bg != base:  # a cut-out on the dark scheme: on a lighter well
+            p.setBrush(bg)
+            p.setPen(Qt.PenStyle.NoPen)
+            p.drawRoundedRect(area, 8, 8)
         inner = self.rect().adjusted(10, 10, -10, -10)
         if self._pixmap is None:
             colour = QColor(self.palette().color(QPalette.ColorRole.PlaceholderText))

@@ -46,6 +46,22 @@ def category_colour(category: str) -> QColor:
     return QColor(CATEGORY_COLOURS.get(category, "#808080"))
 
 
+def cutout_backdrop(palette: QPalette) -> QColor:
+    """What a cut-out is drawn on. The light scheme's white Base; on the dark scheme's
+    Base a black garment all but vanished (1.5:1), so a grey between Base and Text, on
+    which black and white garments both stand out (about 3.5:1)."""
+    base = palette.color(QPalette.ColorRole.Base)
+    if base.lightness() >= 128:
+        return base
+    text = palette.color(QPalette.ColorRole.Text)
+    mix = 0.35
+    return QColor(
+        round(base.red() + (text.red() - base.red()) * mix),
+        round(base.green() + (text.green() - base.green()) * mix),
+        round(base.blue() + (text.blue() - base.blue()) * mix),
+    )
+
+
 def category_label(category: str) -> str:
     return CATEGORY_LABELS.get(category, category.capitalize())
 
