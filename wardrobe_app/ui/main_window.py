@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QStackedWidget,
-    QStyle,
     QToolBar,
     QWidget,
 )
@@ -50,7 +49,7 @@ from .empty_state import EmptyState
 from .errors import ErrorReporter
 from .garment_model import display_name
 from .garment_view import GarmentView
-from .icons import app_icon, line_icon, standard
+from .icons import app_icon, keep_line_icon, line_icon
 from .import_controller import ImportController
 from .import_report import ImportReportDialog, ImportSummary
 from .own_this_dialog import IMAGE_FILTER, OwnThisDialog
@@ -126,7 +125,8 @@ class UndoNotice(QWidget):
         self.label = QLabel(self)
         self.button = QPushButton("Undo", self)
         self.button.setObjectName("undoNotice")
-        self.button.setIcon(standard(QStyle.StandardPixmap.SP_ArrowBack))
+        # The toolbar's Undo arrow (the style's "back" triangle read as "play backwards")
+        keep_line_icon(self.button, "undo")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 0, 4, 0)
         layout.addWidget(self.label)
