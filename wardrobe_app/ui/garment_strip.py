@@ -56,7 +56,10 @@ class GarmentStrip(QStackedWidget):
         self.view.activated.connect(self._clicked)
         self.empty = QLabel(empty_text, self)
         self.empty.setObjectName("stripEmpty")
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        # Under its heading, where the cards start: centred in the strip's height it fell
+        # below the fold of the garment page's details at 1366x768 ("Worn with", blank).
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.empty.setContentsMargins(4, 4, 4, 4)
         self.empty.setWordWrap(True)
         self.addWidget(self.view)
         self.addWidget(self.empty)
