@@ -284,6 +284,25 @@ def test_the_chips_stay_under_the_pointer_when_a_filter_narrows_the_count(qtbot)
     assert bar.count_label.text() == "1 of 16 garments"
 
 
+def test_tab_goes_through_the_filter_bar_as_it_is_drawn(qtbot):
+    # Favourites is drawn before the type box, but Tab went to the type box first.
+    from wardrobe_app.ui.filter_bar import FilterBar
+
+    bar = FilterBar()
+    qtbot.addWidget(bar)
+    bar.set_fine_types(["Dress"])
+    bar.show()
+    qtbot.waitExposed(bar)
+    drawn = [bar.search, *bar.category_chips.values(), bar.favourites, bar.fine_type, bar.sort]
+    assert drawn == sorted(drawn, key=lambda widget: widget.x())
+    tabbed = [bar.search]
+    while len(tabbed) < len(drawn):
+        tabbed.append(tabbed[-1].nextInFocusChain())
+        while tabbed[-1].focusPolicy() & Qt.FocusPolicy.TabFocus != Qt.FocusPolicy.TabFocus:
+            tabbed[-1] = tabbed[-1].nextInFocusChain()
+    assert tabbed == drawn
+
+
 def test_open_a_garment_edit_it_and_follow_a_similar_item(make_app, qtbot, photos):
     parts = app_with_photos(make_app, qtbot, photos, 8)
     w = parts.window

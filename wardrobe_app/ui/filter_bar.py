@@ -139,6 +139,10 @@ class FilterBar(QWidget):
         sort_label.setBuddy(self.sort)  # its name to a screen reader (and Alt+S)
         top.addWidget(sort_label)
         top.addWidget(self.sort)
+        # Tab as drawn: Favourites (made after the type box) came after it.
+        QWidget.setTabOrder(self.category_chips[CATEGORIES[-1]], self.favourites)
+        QWidget.setTabOrder(self.favourites, self.fine_type)
+        QWidget.setTabOrder(self.fine_type, self.sort)
 
         self.colour_title = QLabel("Colours:", self)
         self.colour_box = QWidget(self)
