@@ -295,12 +295,18 @@ def test_tab_goes_through_the_filter_bar_as_it_is_drawn(qtbot):
     qtbot.waitExposed(bar)
     drawn = [bar.search, *bar.category_chips.values(), bar.favourites, bar.fine_type, bar.sort]
     assert drawn == sorted(drawn, key=lambda widget: widget.x())
-    tabbed = [bar.search]
-    while len(tabbed) < len(drawn):
-        tabbed.append(tabbed[-1].nextInFocusChain())
-        while tabbed[-1].focusPolicy() & Qt.FocusPolicy.TabFocus != Qt.FocusPolicy.TabFocus:
-            tabbed[-1] = tabbed[-1].nextInFocusChain()
-    assert tabbed == drawn
+    assert _tab_chain(bar.search, len(drawn)) == drawn
+
+
+def _tab_chain(start, n: int) -> list:
+    """The ``n`` widgets Tab reaches from ``start`` (itself first)."""
+    chain = [start]
+    while len(chain) < n:
+        widget = chain[-1].nextInFocusChain()
+        while not widget.focusPolicy() & Qt.FocusPolicy.TabFocus or not widget.isEnabled():
+            widget = widget.nextInFocusChain()
+        chain.append(widget)
+    return chain
 
 
 def test_open_a_garment_edit_it_and_follow_a_similar_item(make_app, qtbot, photos):
@@ -398,6 +404,18 @@ def test_a_type_of_another_category_goes_when_the_category_is_changed(make_app, 
     assert recategorise("dress", "top") is None
     assert recategorise("Skirt", "bottom") == "Skirt"  # fits the new category
     assert recategorise("Culottes", "bottom") == "Culottes"
+
+
+def test_tab_goes_through_the_garment_pages_header_as_it_is_drawn(make_app, qtbot, photos):
+    # Touch up is drawn before Favourite, but Tab reached Favourite first.
+    parts = app_with_photos(make_app, qtbot, photos, 1)
+    w = parts.window
+    w.open_garment(w.browse.model.record(0))
+    view = w.garment_view
+    drawn = [view.back_button, view.touch_up_button, view.favourite, view.delete_button]
+    qtbot.waitUntil(view.touch_up_button.isEnabled, timeout=5000)
+    assert drawn == sorted(drawn, key=lambda widget: widget.mapTo(view, QPoint(0, 0)).x())
+    assert _tab_chain(view.back_button, len(drawn)) == drawn
 
 
 def test_an_edit_that_could_not_be_saved_is_saved_on_leaving_the_page(

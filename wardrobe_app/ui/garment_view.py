@@ -175,6 +175,10 @@ class GarmentView(QWidget):
         header.addWidget(self.touch_up_button)
         header.addWidget(self.favourite)
         header.addWidget(self.delete_button)
+        # Tab as drawn: Touch up (made after Favourite) was reached after it.
+        QWidget.setTabOrder(self.back_button, self.touch_up_button)
+        QWidget.setTabOrder(self.touch_up_button, self.favourite)
+        QWidget.setTabOrder(self.favourite, self.delete_button)
 
         # picture: cut-out or photo (+ mask overlay)
         self.cutout_mode = QToolButton(self)
