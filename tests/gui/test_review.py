@@ -56,6 +56,18 @@ def test_a_folder_without_photos_opens_no_review(make_app, qtbot, tmp_path):
     assert opened == [] and done.args[0].headline().startswith("No photos found there")
 
 
+def test_the_line_under_the_title_says_where_the_review_is(make_app, qtbot, photos):
+    # It began in lower case ("analysing file 2 of 2"), and stood empty on the last photo.
+    parts = make_app(review=True)
+    dialog = start_review(qtbot, parts.window, photos(2))
+    qtbot.waitUntil(lambda: dialog.analysis_done and dialog.pending() == 2, timeout=10_000)
+    assert dialog.subheader.text() == "1 more ready to review"
+    dialog.save_current()
+    qtbot.waitUntil(lambda: "Photo 2 of 2" in dialog.header.text(), timeout=10_000)
+    assert dialog.subheader.text() == "The last photo of this import"
+    dialog.stop()
+
+
 def test_untick_recategorise_discard_and_save(make_app, qtbot, photos):
     parts = make_app(review=True)
     w = parts.window

@@ -573,7 +573,10 @@ class ReviewDialog(QDialog):
                 f"{self.skipped} file{'s' if self.skipped != 1 else ''} skipped "
                 "(already in the wardrobe or not readable, listed at the end)"
             )
-        self.subheader.setText(" · ".join(parts))
+        if not parts and self.current is not None:
+            parts.append("the last photo of this import")  # the line stood empty
+        text = " · ".join(parts)
+        self.subheader.setText(text[:1].upper() + text[1:])  # "analysing file 2 of 2"
 
 
 def _other_kind(item: ReviewItem) -> str:
