@@ -365,6 +365,28 @@ def test_open_a_garment_edit_it_and_follow_a_similar_item(make_app, qtbot, photo
     )
 
 
+def test_nothing_similar_says_where_it_looked(make_app, qtbot, photos):
+    # "Nothing similar in your wardrobe yet" under a blouse, with tops in the wardrobe:
+    # only the tops were searched, and the way to look further was not said.
+    parts = app_with_photos(make_app, qtbot, photos, 1)  # one top, one bottom
+    w = parts.window
+    top = next(r for r in parts.session.wardrobe.list_garments() if r.category == "top")
+    view = w.garment_view
+    view.any_category.setChecked(False)
+    w.open_garment(top)
+    message = view.similar.empty
+    qtbot.waitUntil(lambda: "Nothing similar among your tops" in message.text(), timeout=5000)
+    assert "tick Any category" in message.text()
+    view.any_category.setChecked(True)
+    qtbot.waitUntil(
+        lambda: (
+            view.similar.model.rowCount() > 0
+            or message.text() == "Nothing similar in your wardrobe yet"
+        ),
+        timeout=5000,
+    )
+
+
 def test_a_garment_recategorised_in_its_view_leaves_the_filtered_grid(make_app, qtbot, photos):
     parts = app_with_photos(make_app, qtbot, photos, 2)
     w = parts.window

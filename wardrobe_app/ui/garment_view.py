@@ -454,9 +454,17 @@ class GarmentView(QWidget):
         if self.record is None or gid != self.record.id:
             return
         if not hits:
-            self.similar.set_message("Nothing similar in your wardrobe yet")
+            self.similar.set_message(self._nothing_similar())
             return
         self.similar.set_records([h.garment for h in hits], [h.score for h in hits])
+
+    def _nothing_similar(self) -> str:
+        """Where nothing was found: "in your wardrobe" left a blouse's owner, with tops
+        in it, wondering; the search was among the tops only (see "Any category")."""
+        if self.any_category.isChecked() or self.record is None:
+            return "Nothing similar in your wardrobe yet"
+        kind = category_label(self.record.category).lower()
+        return f"Nothing similar among your {kind}s yet: tick Any category to look further"
 
     @Slot(object)
     def _similar_failed(self, info: ErrorInfo) -> None:
