@@ -378,11 +378,13 @@ def test_a_photo_taken_for_the_other_kind_is_analysed_again(make_app, qtbot, pho
     dialog = start_review(qtbot, w, photos(1))
     assert dialog.current.analysis.kind == "outfit" and len(dialog.rows) == 2
     assert dialog.reanalyse_button.text() == "Analyse as one garment"
+    assert "(read as an outfit photo)" in dialog.found_label.text()
     dialog.reanalyse_button.click()
     assert not dialog.save_button.isEnabled()  # waits for the answer
     qtbot.waitUntil(lambda: dialog.current.analysis.kind == "item", timeout=10_000)
     assert len(dialog.rows) == 1 and dialog.save_button.isEnabled()
     assert dialog.reanalyse_button.text() == "Analyse as an outfit photo"
+    assert "(read as one garment)" in dialog.found_label.text()  # not "(item photo)"
     with qtbot.waitSignal(w.importer.finished, timeout=20_000) as done:
         dialog.save_button.click()
     assert done.args[0].garments == 1

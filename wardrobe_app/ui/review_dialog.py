@@ -530,9 +530,12 @@ class ReviewDialog(QDialog):
             QWidget.setTabOrder(before, after)
         self._update_buttons()
         if garments:
+            # In the words of the button that reads it the other way: "(item photo)"
+            # sat beside "Analyse as one garment", two names for one thing.
             self.found_label.setText(
                 f"<b>{len(garments)} garment{'s' if len(garments) != 1 else ''} found</b> "
-                f"({item.analysis.kind} photo). Untick what you don't want to keep."
+                f"(read as {KIND_WORDS[item.analysis.kind]}). "
+                "Untick what you don't want to keep."
             )
         else:
             note = item.analysis.message or "no garment found"
