@@ -3,6 +3,9 @@ from the item photos' head otherwise, always within the garment's category."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 import pytest
 import torch
 
@@ -25,6 +28,25 @@ class _Favours(torch.nn.Module):
         return self.scores.expand(len(x), -1)
 
 
+@contextlib.contextmanager
+def _replaced(heads: torch.nn.ModuleDict, name: str, head: torch.nn.Module) -> Iterator[None]:
+    """``heads[name]`` is ``head`` meanwhile. (monkeypatch.setattr deleted the real head
+    when it undid: a ModuleDict keeps its modules out of its __dict__, and the shared
+    embedder lost its heads for the tests after.)"""
+    real = heads[name]
+    heads[name] = head
+    try:
+        yield
+    finally:
+        heads[name] = real
+
+
+@pytest.fixture
+def stack() -> Iterator[contextlib.ExitStack]:
+    with contextlib.ExitStack() as stack:
+        yield stack
+
+
 @pytest.fixture(scope="module")
 def embedder() -> Embedder:
     if not (paths.DEFAULT_EMBEDDER / "config.json").exists():
@@ -39,17 +61,29 @@ def test_every_worn_label_is_shown_as_a_type_of_its_category(embedder: Embedder)
 
 
 def test_a_worn_garment_is_typed_by_the_worn_garment_head(
-    embedder: Embedder, monkeypatch: pytest.MonkeyPatch
+    embedder: Embedder, stack: contextlib.ExitStack
 ) -> None:
     ccp, clothing = embedder.config.heads["ccp"], embedder.config.heads["clothing"]
     heads = embedder.heads.heads
-    monkeypatch.setattr(heads, "ccp", _Favours(ccp, ["skirt", "jeans", "coat"]))
-    monkeypatch.setattr(heads, "clothing", _Favours(clothing, ["Pants", "Shorts", "Polo"]))
+    stack.enter_context(_replaced(heads, "ccp", _Favours(ccp, ["skirt", "jeans", "coat"])))
+    item_head = _Favours(clothing, ["Pants", "Shorts", "Polo"])
+    stack.enter_context(_replaced(heads, "clothing", item_head))
     features = torch.rand(3, 1280)
     categories = ["bottom", "top", "one-piece"]
     _, worn = embedder.classify_category(features, categories, worn=True)
-    # Skirt beats jeans for the bottom; a coat is shown as "Outwear"; no one-piece label
-    # is favoured, so the dress and the romper tie and "Dress" wins either way.
-    assert worn == ["Skirt", "Outwear", "Dress"]
+    # Skirt beats jeans for the bottom; a coat is shown as "Outerwear"; no one-piece
+    # label is favoured, so the dress and the romper tie and "Dress" wins either way.
+    assert worn == ["Skirt", "Outerwear", "Dress"]
     _, item = embedder.classify_category(features, categories)
     assert item == ["Pants", "Polo", "Dress"]
+
+
+def test_the_item_photos_label_outwear_is_shown_as_outerwear(
+    embedder: Embedder, stack: contextlib.ExitStack
+) -> None:
+    """The clothing data set's spelling: "outerwear" in the search box found no coat."""
+    clothing = embedder.config.heads["clothing"]
+    favours_outwear = _Favours(clothing, ["Outwear"])
+    stack.enter_context(_replaced(embedder.heads.heads, "clothing", favours_outwear))
+    _, item = embedder.classify_category(torch.rand(1, 1280), ["top"])
+    assert item == ["Outerwear"]

@@ -481,3 +481,34 @@ def test_filestore_refuses_a_file_that_no_longer_matches_its_hash(tmp_path: Path
     with pytest.raises(SourceChangedError):
         fs.put_file(src, digest, ".jpg")
     assert fs.all_files() == [] and fs.temp_files() == []
+
+
+def test_the_type_outwear_is_stored_as_outerwear_on_upgrade(tmp_path: Path) -> None:
+    """The clothing data set's "Outwear" was shown, filtered and searched as stored:
+    "outerwear" in the search box found no coat."""
+    from alembic import command
+
+    from wardrobe_app.store.database import alembic_config, make_engine
+
+    home = tmp_path / "old"
+    home.mkdir()
+    engine = make_engine(paths.database_path(home))
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(conn), "0002_id_floor")  # before the rename
+    engine.dispose()
+    store = Store(home)  # migrated to the head at once: the rows are written after
+    try:
+        _, ids = _photo(store, n_garments=3)
+    finally:
+        store.close()
+    with sqlite3.connect(paths.database_path(home)) as raw:
+        raw.execute("update garments set fine_type = ? where id = ?", ("Outwear", ids[0]))
+        raw.execute("update garments set fine_type = ? where id = ?", ("Blazer", ids[1]))
+        raw.execute("update alembic_version set version_num = '0002_id_floor'")
+    store = Store(home)
+    try:
+        with store.Session() as s:
+            types = {g.id: g.fine_type for g in s.scalars(select(Garment))}
+    finally:
+        store.close()
+    assert types == {ids[0]: "Outerwear", ids[1]: "Blazer", ids[2]: None}

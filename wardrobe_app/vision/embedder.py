@@ -21,7 +21,7 @@ import torch
 from .. import paths
 from .colour_descriptor import COLOUR_DIM, colour_histogram
 from .embedder_net import FEATURE_DIM, EmbedderHeads, Lite0Features
-from .fine_types import CCP_FINE_TYPE, FINE_TYPE_CATEGORY
+from .fine_types import CCP_FINE_TYPE, FINE_TYPE_CATEGORY, shown_type
 from .fold_bn import fold_batch_norms
 from .model_folder import CONFIG_FILE, WEIGHTS_FILE, ModelFolderError, atomic_write
 from .segmenter import resolve_device
@@ -204,7 +204,11 @@ class Embedder:
         head = "ccp" if worn and "ccp" in self.config.heads else "clothing"
         names = self.config.heads.get(head)
         if names:
-            shown = [CCP_FINE_TYPE.get(n) for n in names] if head == "ccp" else list(names)
+            shown = (
+                [CCP_FINE_TYPE.get(n) for n in names]
+                if head == "ccp"
+                else [shown_type(n) for n in names]
+            )
             scores = self.heads.heads[head](self.heads.embed(features)).cpu().numpy()
             for i, row in enumerate(scores):
                 category = categories[i] if categories else None

@@ -3,14 +3,19 @@ garment class each belongs to. Torch-free: the service and the review read them 
 
 from __future__ import annotations
 
-# The clothing data set's labels by garment class (as its items.csv maps them).
+# The clothing data set's labels in the words a user reads and searches for: it spells
+# outerwear "Outwear" (so "outerwear" in the search box found no coat).
+CLOTHING_LABEL_WORDS = {"Outwear": "Outerwear"}
+
+# The types a user sees and filters by, by garment class: the clothing data set's labels
+# (as its items.csv maps them), in those words.
 FINE_TYPE_CATEGORY = {
     **dict.fromkeys(
         [
             "T-Shirt",
             "Shirt",
             "Top",
-            "Outwear",
+            "Outerwear",
             "Body",
             "Longsleeve",
             "Undershirt",
@@ -31,7 +36,7 @@ CCP_FINE_TYPE = {
     "skirt": "Skirt",
     "shorts": "Shorts",
     **dict.fromkeys(["dress", "romper"], "Dress"),
-    **dict.fromkeys(["coat", "jacket", "cape", "vest", "cardigan"], "Outwear"),
+    **dict.fromkeys(["coat", "jacket", "cape", "vest", "cardigan"], "Outerwear"),
     **dict.fromkeys(["blazer", "suit"], "Blazer"),
     "blouse": "Blouse",
     "shirt": "Shirt",
@@ -41,3 +46,8 @@ CCP_FINE_TYPE = {
     **dict.fromkeys(["sweater", "jumper"], "Longsleeve"),
     "bodysuit": "Body",
 }
+
+
+def shown_type(label: str) -> str:
+    """A clothing label as the type a user sees ("Outwear" -> "Outerwear")."""
+    return CLOTHING_LABEL_WORDS.get(label, label)

@@ -60,7 +60,7 @@ def merge_garments(
 def recategorise(analysis: PhotoAnalysis, index: int, category: Category) -> PhotoAnalysis:
     """A copy of ``analysis`` in which garment ``index`` is of ``category``: the label
     map follows (the overlays and the stored mask show it in its new class), and a fine
-    type of another category ("Outwear" for what is now a one-piece) is dropped rather
+    type of another category ("Outerwear" for what is now a one-piece) is dropped rather
     than saved against it."""
     if category not in CATEGORIES:
         raise ValueError(f"category must be one of {', '.join(CATEGORIES)}, not {category!r}")
