@@ -467,3 +467,24 @@ def test_a_full_disk_while_the_models_load_is_no_broken_model_folder(
     qtbot.waitUntil(lambda: w.report_dialog is not None)
     assert "model" not in w.report_dialog.explain.text()
     w.report_dialog.close()
+
+
+def test_storage_that_refuses_the_models_at_start_is_said_in_words(make_app, qtbot, monkeypatch):
+    """A full disk refusing a new embedder's vectors at start showed an error box and
+    "Model failed to load: (sqlite3.OperationalError) ... [SQL: UPDATE ...]"."""
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from wardrobe_app.service import Wardrobe
+
+    def full(self):
+        raise OperationalError("UPDATE garments", {}, sqlite3.OperationalError("disk is full"))
+
+    monkeypatch.setattr(Wardrobe, "analyser", property(full))
+    parts = make_app()
+    qtbot.waitUntil(lambda: parts.session.model_error is not None, timeout=5000)
+    assert parts.window.model_label.text() == (
+        "Model failed to load: the disk is full (the wardrobe could not be updated for it)"
+    )
+    assert parts.reporter.errors == []

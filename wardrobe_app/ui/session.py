@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from ..store.database import storage_trouble
 from .model_loader import LazyAnalyser
 from .workers import ErrorInfo, Queue, TaskRunner, WorkerContext
 
@@ -67,6 +68,12 @@ class WardrobeSession(QObject):
             analyser = self.wardrobe.analyser  # re-embeds vectors of an older embedder
             return str(analyser.describe())
         except Exception as exc:
+            trouble = storage_trouble(exc)
+            if trouble is not None:
+                # The storage, not the models (a full disk refused a new embedder's
+                # vectors): said in the status bar, not as a crash with its SQL.
+                message = f"{trouble} (the wardrobe could not be updated for it)"
+                return ErrorInfo(LOADING_TITLE, type(exc).__name__, message, "")
             if not quiet:
                 raise  # to the error handler: the window says it
             return ErrorInfo.from_exception(LOADING_TITLE, exc)
