@@ -12,7 +12,7 @@ from conftest import SlowAnalyser, darkest_opaque_pixel
 from fakes import FakeAnalyser
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QProgressDialog, QPushButton
+from PySide6.QtWidgets import QProgressDialog, QPushButton, QScrollArea
 
 from wardrobe_app.types import GarmentFilter
 from wardrobe_app.ui.garment_model import GarmentRoles
@@ -385,6 +385,27 @@ def test_nothing_similar_says_where_it_looked(make_app, qtbot, photos):
         ),
         timeout=5000,
     )
+
+
+def test_the_garment_page_fits_a_laptop_screen_without_scrolling(make_app, qtbot, photos):
+    # At 1366x768 (less a panel) the similar strip kept its cards' height for a one-line
+    # "Nothing similar" (the photo ~300 px tall) and "Worn with" fell below the fold.
+    parts = app_with_photos(make_app, qtbot, photos, 1)  # one top, one bottom
+    w = parts.window
+    w.resize(1366, 700)
+    top = next(r for r in parts.session.wardrobe.list_garments() if r.category == "top")
+    view = w.garment_view
+    view.any_category.setChecked(False)
+    w.open_garment(top)
+    qtbot.waitUntil(lambda: "Nothing similar" in view.similar.empty.text(), timeout=5000)
+    qtbot.waitUntil(lambda: view.worn_with.model.rowCount() == 1, timeout=5000)
+    qtbot.waitUntil(lambda: view.similar.height() < 60, timeout=5000)
+    details = view.findChild(QScrollArea, "detailsScroll")
+    qtbot.waitUntil(lambda: details.verticalScrollBar().maximum() == 0, timeout=5000)
+    view.any_category.setChecked(True)  # the bottom: a card, at the cards' full height
+    qtbot.waitUntil(lambda: view.similar.model.rowCount() == 1, timeout=5000)
+    assert view.similar.height() > 150
+    qtbot.waitUntil(lambda: details.verticalScrollBar().maximum() == 0, timeout=5000)
 
 
 def test_a_garment_recategorised_in_its_view_leaves_the_filtered_grid(make_app, qtbot, photos):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QModelIndex, QSize, Qt, Signal, Slot
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QLabel,
@@ -65,23 +66,47 @@ class GarmentStrip(QStackedWidget):
         self.addWidget(self.empty)
         cell = self.delegate.sizeHint(_option(self.view), QModelIndex())
         self._height = cell.height() + self.view.horizontalScrollBar().sizeHint().height() + 10
-        self.setFixedHeight(self._height)
         self.setCurrentWidget(self.empty)
+        self._busy = False
+        self._fit_height()
 
     def sizeHint(self) -> QSize:
-        return QSize(600, self._height)
+        return QSize(600, self.height())
+
+    def _fit_height(self) -> None:
+        """The cards' height, or only the message's: a strip of one line kept the cards'
+        height, which the garment page's photo and details lacked at 1366x768."""
+        if self.currentWidget() is self.view:
+            height = self._height
+        else:
+            width = max(self.width(), 200)
+            height = min(self._height, max(self.empty.heightForWidth(width), 0))
+            height = max(height, self.empty.sizeHint().height())
+        self.setFixedHeight(height)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.currentWidget() is self.empty and not self._busy:  # wrapped: follows width
+            self._fit_height()
 
     def set_records(
         self, records: Sequence[GarmentRecord], scores: Sequence[float] | None = None
     ) -> None:
         self.model.set_records(records, scores)
         self.setCurrentWidget(self.view if records else self.empty)
+        self._busy = False
+        self._fit_height()
 
-    def set_message(self, text: str) -> None:
-        """Show ``text`` instead of the strip (loading, empty, error)."""
+    def set_message(self, text: str, busy: bool = False) -> None:
+        """Show ``text`` instead of the strip (loading, empty, error). ``busy``: a
+        message while the cards are looked for keeps the strip's height, so the page does
+        not jump twice from one garment with cards to the next."""
         self.model.set_records([])
         self.empty.setText(text)
         self.setCurrentWidget(self.empty)
+        self._busy = busy
+        if not busy:
+            self._fit_height()
 
     def ids(self) -> list[int]:
         return [r.id for r in self.model.records()]

@@ -207,6 +207,7 @@ class GarmentView(QWidget):
         modes.addStretch(1)
         modes.addWidget(self.overlay_toggle)
         left = QVBoxLayout()
+        left.setSpacing(10)  # as the page's: inherited, the row's 18 took it from the photo
         left.addLayout(modes)
         left.addWidget(self.picture, 1)
 
@@ -226,7 +227,9 @@ class GarmentView(QWidget):
         self.notes_edit = QPlainTextEdit(self)
         self.notes_edit.setObjectName("notesEdit")
         self.notes_edit.setPlaceholderText("Where it's from, size, care…")
-        self.notes_edit.setFixedHeight(84)
+        # Three lines: four pushed "Worn with" below the fold at 1366x768.
+        lines = self.notes_edit.fontMetrics().lineSpacing() * 3
+        self.notes_edit.setFixedHeight(lines + 2 * self.notes_edit.frameWidth() + 10)
         self.notes_edit.setTabChangesFocus(True)  # Tab moves on, as in every other field
         self.colours_label = QLabel(self)
         self.colours_label.setObjectName("coloursLabel")
@@ -285,11 +288,6 @@ class GarmentView(QWidget):
         details_scroll.setMinimumWidth(380)
         details_scroll.setMaximumWidth(520)
 
-        top = QHBoxLayout()
-        top.setSpacing(18)
-        top.addLayout(left, 3)
-        top.addWidget(details_scroll, 2)
-
         # similar items
         self.any_category = QCheckBox("Any category", self)
         self.any_category.setObjectName("anyCategory")
@@ -305,13 +303,21 @@ class GarmentView(QWidget):
         self.similar.view.setAccessibleName("Similar items")
         self.similar.garmentClicked.connect(self.openGarment)
 
+        # The similar items under the picture, the details beside both: across the page
+        # the strip took their height from the details too, and "Worn with" fell below
+        # the fold at 1366x768.
+        left.addLayout(sim_header)
+        left.addWidget(self.similar)
+        top = QHBoxLayout()
+        top.setSpacing(18)
+        top.addLayout(left, 3)
+        top.addWidget(details_scroll, 2)
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 10, 16, 12)
         layout.setSpacing(10)
         layout.addLayout(header)
         layout.addLayout(top, 1)
-        layout.addLayout(sim_header)
-        layout.addWidget(self.similar)
 
         self.set_thumbnails(thumbnails)
         QShortcut(
@@ -363,8 +369,8 @@ class GarmentView(QWidget):
         record = self.record
         if record is None:
             return
-        self.similar.set_message("Finding similar items…")
-        self.worn_with.set_message("…")
+        self.similar.set_message("Finding similar items…", busy=True)
+        self.worn_with.set_message("…", busy=True)
         same = not self.any_category.isChecked()
         wardrobe = self.session.wardrobe
         gid = record.id
