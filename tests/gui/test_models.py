@@ -201,3 +201,25 @@ def test_a_large_grid_keeps_every_card_in_its_column_and_a_deep_scroll(qtbot, tm
     grid.doItemsLayout()
     bar.setValue(deep)
     assert bar.value() == deep
+
+
+def test_a_cards_line_names_the_type_first_and_a_strip_of_one_category_drops_it(qtbot, thumb_files):
+    # "One-piece · Dr…" on a card with three colour swatches; every card of a similar
+    # strip repeated the one category it is made of.
+    from wardrobe_app.ui.garment_strip import GarmentStrip
+
+    dress, tee, plain, top = (record(i, thumb_files[0]) for i in (2, 3, 6, 9))  # 1-piece, tops
+    dress.fine_type, tee.fine_type, top.fine_type = "Dress", "T-Shirt", "top"
+    grid = GarmentListModel()
+    grid.set_records([dress, tee])
+    assert grid.index(0, 0).data(GarmentRoles.Subtitle) == "Dress · One-piece"
+    strip = GarmentStrip(None)
+    qtbot.addWidget(strip)
+    strip.set_records([tee, plain])  # all tops: the type alone, the category where none
+    lines = [strip.model.index(r, 0).data(GarmentRoles.Subtitle) for r in range(2)]
+    assert lines == ["T-Shirt", "Top"]
+    assert "T-Shirt · Top" in strip.model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
+    strip.set_records([dress, tee])  # mixed ("Any category"): each says its category
+    assert strip.model.index(1, 0).data(GarmentRoles.Subtitle) == "T-Shirt · Top"
+    grid.set_records([top])  # a type that is the category's name is not said twice
+    assert grid.index(0, 0).data(GarmentRoles.Subtitle) == "Top"

@@ -37,7 +37,7 @@ class GarmentRoles(IntEnum):
     Favourite = Qt.ItemDataRole.UserRole + 4
     ThumbnailPath = Qt.ItemDataRole.UserRole + 5
     Colours = Qt.ItemDataRole.UserRole + 6  # list[Colour]
-    Subtitle = Qt.ItemDataRole.UserRole + 7  # "Top · blue, white"
+    Subtitle = Qt.ItemDataRole.UserRole + 7  # "T-Shirt · Top"
 
 
 def display_name(record: GarmentRecord) -> str:
@@ -51,15 +51,19 @@ def display_name(record: GarmentRecord) -> str:
     return type_label(f"{colour} {kind}".strip())
 
 
-def subtitle(record: GarmentRecord) -> str:
-    parts = [category_label(record.category)]
-    if record.fine_type:
-        parts.append(type_label(record.fine_type))
+def subtitle(record: GarmentRecord, with_category: bool = True) -> str:
+    """ "Dress · One-piece": the type first, as it is what a card's narrow line has room
+    for ("One-piece · Dr…" said the category, which its dot says too). Without the
+    category (a strip all of one category) where there is a type."""
+    category = category_label(record.category)
+    parts = [type_label(record.fine_type)] if record.fine_type else []
+    if (with_category or not parts) and category.lower() not in (p.lower() for p in parts):
+        parts.append(category)  # not "Top · Top"
     return " · ".join(parts)
 
 
 def spoken_details(record: GarmentRecord, score: float | None = None) -> str:
-    """What a card draws beside its name, for a screen reader: "Top · T-Shirt, colours
+    """What a card draws beside its name, for a screen reader: "T-Shirt · Top, colours
     navy, white, favourite, 67% similar"."""
     parts = [subtitle(record)]
     if record.colours:
@@ -80,6 +84,10 @@ class GarmentListModel(QAbstractListModel):
         self._scores: list[float | None] = []
         self._row_of_thumb: dict[str, list[int]] = {}
         self.thumbnails = thumbnails
+        # A strip of similar items or matches is all one category: each card repeating it
+        # left no room for the type. Where set, the cards drop it while all share one.
+        self.drop_shared_category = False
+        self._one_category = False
         if thumbnails is not None:
             thumbnails.loaded.connect(self._thumbnail_loaded)
 
@@ -93,6 +101,7 @@ class GarmentListModel(QAbstractListModel):
         self._row_of_thumb = {}
         for row, rec in enumerate(self._records):
             self._row_of_thumb.setdefault(str(rec.thumbnail_path), []).append(row)
+        self._one_category = len({r.category for r in self._records}) == 1
         self.endResetModel()
 
     def records(self) -> list[GarmentRecord]:
@@ -111,6 +120,11 @@ class GarmentListModel(QAbstractListModel):
         row = self.row_of(record.id)
         if row >= 0:
             self._records[row] = record
+            one = len({r.category for r in self._records}) == 1
+            if one != self._one_category:  # every card's line changes
+                self._one_category = one
+                self.dataChanged.emit(self.index(0, 0), self.index(len(self._records) - 1, 0))
+                return
             idx = self.index(row, 0)
             self.dataChanged.emit(idx, idx)
 
@@ -167,7 +181,7 @@ class GarmentListModel(QAbstractListModel):
         if role == GarmentRoles.Colours:
             return list(rec.colours)
         if role == GarmentRoles.Subtitle:
-            return subtitle(rec)
+            return subtitle(rec, not (self.drop_shared_category and self._one_category))
         return None
 
     @Slot(str)

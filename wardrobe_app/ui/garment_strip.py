@@ -35,6 +35,7 @@ class GarmentStrip(QStackedWidget):
     ) -> None:
         super().__init__(parent)
         self.model = GarmentListModel(thumbnails, self)
+        self.model.drop_shared_category = True
         self.view = QListView(self)
         self.view.setObjectName("stripView")
         self.view.setViewMode(QListView.ViewMode.IconMode)
