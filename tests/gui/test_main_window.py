@@ -11,7 +11,7 @@ import pytest
 from conftest import SlowAnalyser, darkest_opaque_pixel
 from fakes import FakeAnalyser
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QProgressDialog, QPushButton, QScrollArea
 
 from wardrobe_app.types import GarmentFilter
@@ -963,9 +963,25 @@ def test_export_from_the_menu_and_a_refused_folder(make_app, qtbot, photos, tmp_
     monkeypatch.setattr(
         QMessageBox, "warning", staticmethod(lambda _parent, _title, text: warnings.append(text))
     )
+    opened: list[QUrl] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(opened.append))
     w.actions_["export"].trigger()
     qtbot.waitUntil(lambda: "Exported 2 garments" in w.statusBar().currentMessage(), timeout=5000)
     assert (chosen / "wardrobe.csv").is_file()
+    # said in a box that opens the folder (a status-bar line went in ten seconds) ...
+    done = w.findChild(QMessageBox, "exportDone")
+    assert done is not None and "updated" not in done.text()
+    (open_folder,) = [b for b in done.buttons() if b.text() == "Open folder"]
+    open_folder.click()
+    assert opened == [QUrl.fromLocalFile(str(chosen))]
+    qtbot.waitUntil(lambda: w.findChild(QMessageBox, "exportDone") is None, timeout=5000)
+    # ... which says that a second export here updated the first (it did so in silence)
+    w.actions_["export"].trigger()
+    qtbot.waitUntil(lambda: w.findChild(QMessageBox, "exportDone") is not None, timeout=5000)
+    again = w.findChild(QMessageBox, "exportDone")
+    assert "export already in this folder was updated" in again.text()
+    again.close()
+    qtbot.waitUntil(lambda: w.findChild(QMessageBox, "exportDone") is None, timeout=5000)
     # a folder with a wardrobe.csv of the user's own: refused in words, nothing written
     chosen = tmp_path / "mine"
     chosen.mkdir()
@@ -976,7 +992,7 @@ def test_export_from_the_menu_and_a_refused_folder(make_app, qtbot, photos, tmp_
     assert (chosen / "wardrobe.csv").read_text() == "rent,1000\n"
     assert not (chosen / "cutouts").exists()
     # the dialog opens where the last export went (it always began in the current folder)
-    assert opened_at == ["", str(tmp_path / "export")]
+    assert opened_at == ["", str(tmp_path / "export"), str(tmp_path / "export")]
 
 
 @pytest.mark.parametrize("platform_keys", [[], ["Ctrl+,"], ["Ctrl+;"]])

@@ -15,6 +15,7 @@ from PySide6.QtGui import (
     QAction,
     QCloseEvent,
     QCursor,
+    QDesktopServices,
     QDragEnterEvent,
     QDragLeaveEvent,
     QDragMoveEvent,
@@ -759,16 +760,20 @@ class MainWindow(QMainWindow):
                 where = f"{exc.filename}: " if exc.filename else ""
                 return f"{where}{exc.strerror or exc}"
 
+        # An export here before is updated in place (by design): said, not asked.
+        again = (target / "wardrobe.csv").is_file()
         self.session.runner.start(
-            export, queue=Queue.READ, title="Exporting the wardrobe", on_result=self._exported
+            export,
+            queue=Queue.READ,
+            title="Exporting the wardrobe",
+            on_result=partial(self._exported, again=again),
         )
 
     @Slot()
     def back_up(self) -> None:
         self.backups.start(self.session.wardrobe, self.session.runner)
 
-    @Slot(object)
-    def _exported(self, result: ExportResult | str) -> None:
+    def _exported(self, result: ExportResult | str, again: bool = False) -> None:
         if isinstance(result, str):
             self.statusBar().clearMessage()
             QMessageBox.warning(self, "Export stopped", f"The export stopped:\n\n{result}")
@@ -781,6 +786,30 @@ class MainWindow(QMainWindow):
                 "or damaged)"
             )
         self.statusBar().showMessage(text, 10_000)
+        self._show_export_done(result.csv_path.parent, text, again)
+
+    def _show_export_done(self, folder: Path, text: str, again: bool) -> QMessageBox:
+        """Where the export went, with a way there: a status-bar line gone in ten
+        seconds left people looking for the folder."""
+        text += "."
+        if again:
+            text += (
+                "\n\nThe export already in this folder was updated: wardrobe.csv and the "
+                "cut-outs now match your wardrobe, and those of garments deleted since "
+                "were removed."
+            )
+        box = QMessageBox(QMessageBox.Icon.Information, "Export done", text, parent=self)
+        box.setObjectName("exportDone")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        open_folder = box.addButton("Open folder", QMessageBox.ButtonRole.ActionRole)
+        box.addButton(QMessageBox.StandardButton.Close)
+        box.setDefaultButton(open_folder)
+        # An action button closes the box too; the folder opens after.
+        open_folder.clicked.connect(
+            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+        )
+        box.open()
+        return box
 
     # --- shutdown ----------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
