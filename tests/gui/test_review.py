@@ -43,6 +43,47 @@ def test_review_shows_photo_overlay_and_garments(make_app, qtbot, photos):
     dialog.stop()
 
 
+def _opacity(widget, row) -> float:
+    """How strongly ``widget`` is drawn in ``row``: its and its parents' opacity effects."""
+    from PySide6.QtWidgets import QGraphicsOpacityEffect
+
+    opacity = 1.0
+    while widget is not None and widget is not row.parentWidget():
+        effect = widget.graphicsEffect()
+        if isinstance(effect, QGraphicsOpacityEffect):
+            opacity *= effect.opacity()
+        widget = widget.parentWidget()
+    return opacity
+
+
+def test_an_unticked_row_fades_all_it_says_of_the_garment(make_app, qtbot, photos):
+    # The cut-out and the type line faded, the colour names and the category box stayed
+    # at full strength: half the row looked kept.
+    from PySide6.QtWidgets import QLabel
+
+    parts = make_app(review=True)
+    dialog = start_review(qtbot, parts.window, photos(1))
+    row = dialog.rows[0]
+    names = next(
+        label
+        for label in row.findChildren(QLabel)
+        if label.text() and label.text() == ", ".join(c.name for c in _colours(dialog, row))
+    )
+    shown = (row.cutout, row.category, row.info, names)
+    assert all(_opacity(w, row) == 1.0 for w in shown)
+    row.keep.setChecked(False)
+    assert all(_opacity(w, row) < 0.5 for w in shown), [_opacity(w, row) for w in shown]
+    assert _opacity(row.keep, row) == 1.0  # the box to tick it again stays clear
+    assert row.category.isEnabled()  # and its category can still be set
+    row.keep.setChecked(True)
+    assert all(_opacity(w, row) == 1.0 for w in shown)
+    dialog.stop()
+
+
+def _colours(dialog, row):
+    return dialog.current.analysis.garments[row.index].colours[:3]
+
+
 def test_a_folder_without_photos_opens_no_review(make_app, qtbot, tmp_path):
     # The review opened ("Analysing the next photo…") only to close again at once.
     parts = make_app(review=True)

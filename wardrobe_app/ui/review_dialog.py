@@ -99,14 +99,18 @@ class GarmentRow(QFrame):
         self.keep.setAccessibleName(f"Keep {what}")
         self.category.setAccessibleName(f"Category of {what}")
         cut.setAccessibleName(f"Cut-out of {what}")
-        details = QVBoxLayout()
-        details.setSpacing(6)
-        details.addWidget(self.keep)
-        details.addWidget(self.category)
+        # What the row says of the garment, faded as one with its cut-out when unticked
+        # (the colour names and the category box stayed at full strength).
+        self.about = QWidget(self)
+        self.about.setObjectName("about")
+        about = QVBoxLayout(self.about)
+        about.setContentsMargins(0, 0, 0, 0)
+        about.setSpacing(6)
+        about.addWidget(self.category)
         self.info = QLabel(self)
         self.info.setObjectName("fineType")
         self.show_type(garment, chosen=False)
-        details.addWidget(self.info)
+        about.addWidget(self.info)
         swatches = QHBoxLayout()
         swatches.setSpacing(4)
         for colour in garment.colours[:4]:
@@ -117,7 +121,11 @@ class GarmentRow(QFrame):
         names = ", ".join(c.name for c in garment.colours[:3])
         swatches.addWidget(QLabel(names, self))
         swatches.addStretch(1)
-        details.addLayout(swatches)
+        about.addLayout(swatches)
+        details = QVBoxLayout()
+        details.setSpacing(6)
+        details.addWidget(self.keep)
+        details.addWidget(self.about)
         details.addStretch(1)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
@@ -127,6 +135,9 @@ class GarmentRow(QFrame):
         self._fade = QGraphicsOpacityEffect(cut)
         self._fade.setOpacity(1.0)
         cut.setGraphicsEffect(self._fade)
+        self._fade_about = QGraphicsOpacityEffect(self.about)
+        self._fade_about.setOpacity(1.0)
+        self.about.setGraphicsEffect(self._fade_about)
         self.keep.toggled.connect(self._kept)
 
     def chosen_category(self) -> str:
@@ -143,7 +154,8 @@ class GarmentRow(QFrame):
     def _kept(self, on: bool) -> None:
         self.cutout.setEnabled(on)
         self._fade.setOpacity(1.0 if on else 0.3)
-        self.info.setEnabled(on)
+        # Still readable, and the category still editable: ticking again keeps it.
+        self._fade_about.setOpacity(1.0 if on else 0.45)
 
 
 class ReviewDialog(QDialog):
