@@ -52,6 +52,49 @@ def test_own_this_shows_matches_and_saves_nothing(make_app, qtbot, photos, tmp_p
     assert w.garment_view.record.id == target.id
 
 
+def test_own_this_shows_the_photo_without_its_overlay_and_says_the_type_first(
+    make_app, qtbot, photos
+):
+    # The overlay's tint turned a burgundy t-shirt purple, with no switch to see the
+    # photo as it is (the garment page has "Show mask"); its rows read "Dress ·
+    # One-piece" where every card reads the type first too, and "Top · Top" where the
+    # type is the category's name.
+    from PySide6.QtWidgets import QLabel
+
+    from wardrobe_app.ui.own_this_dialog import MatchRow
+
+    parts = make_app()
+    w = parts.window
+    with qtbot.waitSignal(w.importer.finished, timeout=20_000):
+        w.import_paths(photos(2))
+    dialog = w.open_own_this()
+    assert not dialog.overlay_toggle.isEnabled()  # no photo yet
+    with qtbot.waitSignal(dialog.analysed, timeout=10_000) as done:
+        dialog.analyse_photo(photos(1, start=42, folder="shop")[0])
+    result = done.args[0]
+    assert dialog.overlay_toggle.isEnabled() and dialog.overlay_toggle.isChecked()
+
+    def shown():
+        return dialog.photo.pixmap().toImage().convertToFormat(result.photo.format())
+
+    assert shown() == result.overlay
+    dialog.overlay_toggle.setChecked(False)
+    assert shown() == result.photo != result.overlay
+
+    def title(fine_type):
+        garment = result.analysis.garments[0]
+        garment.fine_type = fine_type
+        row = MatchRow(garment, result.cutouts[0], [], w.thumbnails)
+        qtbot.addWidget(row)
+        return next(label.text() for label in row.findChildren(QLabel) if "<b>" in label.text())
+
+    name = {"top": "Top", "bottom": "Bottom", "one-piece": "One-piece"}[
+        result.analysis.garments[0].category
+    ]
+    assert title("Jeans") == f"<b>Jeans</b> · {name}"
+    assert title(name.lower()) == f"<b>{name}</b>"
+
+
 def test_own_this_with_a_bad_file_says_so(make_app, qtbot, tmp_path):
     parts = make_app()
     dialog = parts.window.open_own_this()

@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QSize, Qt, Signal, Slot
 from PySide6.QtGui import QFont, QImage
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QFileDialog,
     QFrame,
@@ -17,7 +18,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
-    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -26,7 +26,7 @@ from ..service import SIMILAR_FLOOR
 from ..types import DetectedGarment, PhotoAnalysis, SimilarHit
 from ..vision.image_io import IMAGE_SUFFIXES, ImageLoadError
 from .garment_strip import GarmentStrip
-from .icons import dot_icon, standard
+from .icons import dot_icon, keep_line_icon
 from .image_view import ImageView
 from .imaging import fit_image, preview_pair, rgb_to_qimage
 from .screen_fit import resize_within_screen
@@ -49,6 +49,7 @@ class OwnThisResult:
     hits: list[list[SimilarHit]]
     overlay: QImage
     cutouts: list[QImage]
+    photo: QImage  # without the overlay, whose tint changes the garments' colours
 
 
 def verdict(hits: list[SimilarHit], colour: str | None = None) -> str:
@@ -89,7 +90,8 @@ class MatchRow(QFrame):
         cat.setPixmap(dot_icon(CATEGORY_COLOURS[garment.category], 12).pixmap(12, 12))
         cat_name = category_label(garment.category)
         title_text = f"<b>{cat_name}</b>"
-        if garment.fine_type:
+        if garment.fine_type and garment.fine_type.lower() != cat_name.lower():
+            # the type first, as the cards say it ("Dress · One-piece"), not "Top · Top"
             title_text = f"<b>{type_label(garment.fine_type)}</b> · {cat_name}"
         title = QLabel(title_text, self)
         colour = garment.colours[0].name if garment.colours else None
@@ -149,10 +151,9 @@ class OwnThisDialog(QDialog):
             self,
         )
         intro.setWordWrap(True)
-        self.choose_button = QPushButton(
-            standard(QStyle.StandardPixmap.SP_DialogOpenButton), "Choose photo…", self
-        )
+        self.choose_button = QPushButton("Choose photo…", self)
         self.choose_button.setObjectName("choosePhoto")
+        keep_line_icon(self.choose_button, "folder")  # as the toolbar's, not the style's
         self.choose_button.clicked.connect(self.choose)
         # Opened with Ctrl+O, the dialog's first step is a keypress away: Enter chooses.
         self.choose_button.setDefault(True)
@@ -166,6 +167,15 @@ class OwnThisDialog(QDialog):
 
         self.photo = ImageView(self, placeholder="No photo chosen yet", min_size=QSize(300, 300))
         self.photo.setMaximumWidth(420)
+        # As in the review: the overlay's tint turned a burgundy t-shirt purple.
+        self.overlay_toggle = QCheckBox("Show the garments found", self)
+        self.overlay_toggle.setObjectName("overlayToggle")
+        self.overlay_toggle.setChecked(True)
+        self.overlay_toggle.setEnabled(False)  # until there is a photo to show
+        self.overlay_toggle.toggled.connect(self._show_photo)
+        picture = QVBoxLayout()
+        picture.addWidget(self.photo, 1)
+        picture.addWidget(self.overlay_toggle)
         self.results = QWidget(self)
         self.results_layout = QVBoxLayout(self.results)
         self.results_layout.setContentsMargins(0, 0, 0, 0)
@@ -178,7 +188,7 @@ class OwnThisDialog(QDialog):
         scroll.setWidget(self.results)
         body = QHBoxLayout()
         body.setSpacing(16)
-        body.addWidget(self.photo, 2)
+        body.addLayout(picture, 2)
         body.addWidget(scroll, 5)
 
         close = QPushButton("Close", self)
@@ -222,6 +232,8 @@ class OwnThisDialog(QDialog):
         self.choose_button.setEnabled(False)
         self.status.setText(f"Looking at {path.name}…")
         self._clear()
+        self.result_ = None
+        self.overlay_toggle.setEnabled(False)
         self.photo.set_image(None)
         self.photo.set_placeholder("Analysing…")
         self.session.runner.start(
@@ -240,10 +252,10 @@ class OwnThisDialog(QDialog):
             )
         except ImageLoadError as exc:  # a bad file is an answer, not a crash
             return str(exc)
-        _photo, overlay = preview_pair(analysis.rgb, analysis.labels, max_side=900)
+        photo, overlay = preview_pair(analysis.rgb, analysis.labels, max_side=900)
         box = QSize(280, 300)
         cutouts = [fit_image(rgb_to_qimage(g.cutout), box) for g in analysis.garments]
-        return OwnThisResult(path, analysis, hits, overlay, cutouts)
+        return OwnThisResult(path, analysis, hits, overlay, cutouts, photo)
 
     @Slot(object)
     def _done(self, result: OwnThisResult | str) -> None:
@@ -252,7 +264,8 @@ class OwnThisDialog(QDialog):
             self.photo.set_placeholder("Not a photo Wardrobe can read")
             return
         self.result_ = result
-        self.photo.set_image(result.overlay)
+        self.overlay_toggle.setEnabled(True)
+        self._show_photo()
         garments = result.analysis.garments
         if not garments:
             note = result.analysis.message or "no garment found"
@@ -268,6 +281,13 @@ class OwnThisDialog(QDialog):
             self.rows.append(row)
             self.results_layout.insertWidget(self.results_layout.count() - 1, row)
         self.analysed.emit(result)
+
+    @Slot()
+    def _show_photo(self) -> None:
+        result = self.result_
+        if result is not None:
+            overlay = self.overlay_toggle.isChecked()
+            self.photo.set_image(result.overlay if overlay else result.photo)
 
     @Slot(object)
     def _failed(self, info: ErrorInfo) -> None:
