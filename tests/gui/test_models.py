@@ -223,3 +223,19 @@ def test_a_cards_line_names_the_type_first_and_a_strip_of_one_category_drops_it(
     assert strip.model.index(1, 0).data(GarmentRoles.Subtitle) == "T-Shirt · Top"
     grid.set_records([top])  # a type that is the category's name is not said twice
     assert grid.index(0, 0).data(GarmentRoles.Subtitle) == "Top"
+
+
+def test_a_cards_line_gives_its_text_the_room_of_colour_dots_it_needs(qtbot):
+    # "Outerw…" beside three colour dots on a similar item's card.
+    from PySide6.QtGui import QFontMetrics
+    from PySide6.QtWidgets import QApplication
+
+    from wardrobe_app.ui.garment_delegate import SWATCH_STEP, swatches_that_fit
+
+    fm = QFontMetrics(QApplication.font())
+    word = fm.horizontalAdvance("Outerwear")
+    assert swatches_that_fit(fm, "Outerwear", word + 3 * SWATCH_STEP, 3) == 3
+    assert swatches_that_fit(fm, "Outerwear", word + SWATCH_STEP + 5, 3) == 1
+    assert swatches_that_fit(fm, "Outerwear", word, 3) == 1  # the main colour stays
+    assert swatches_that_fit(fm, "Top", 200, 2) == 2
+    assert swatches_that_fit(fm, "Top", 200, 0) == 0

@@ -12,6 +12,18 @@ from .icons import paint_heart
 from .theme import FAVOURITE, category_colour, cutout_backdrop
 
 Index = QModelIndex | QPersistentModelIndex
+SWATCH_STEP = 11  # a colour dot and its gap, in pixels
+MAX_SWATCHES = 3
+
+
+def swatches_that_fit(fm: QFontMetrics, text: str, width: int, colours: int) -> int:
+    """How many colour dots a card's line shows beside ``text`` in ``width``: up to
+    three, fewer where the text would be cut ("Outerw…" beside three dots), never none
+    (the main colour stays)."""
+    shown = min(colours, MAX_SWATCHES)
+    while shown > 1 and fm.horizontalAdvance(text) > width - shown * SWATCH_STEP:
+        shown -= 1
+    return shown
 
 
 class GarmentDelegate(QStyledItemDelegate):
@@ -124,25 +136,23 @@ class GarmentDelegate(QStyledItemDelegate):
             painter.setBrush(category_colour(category))
             painter.drawEllipse(dot)
             colours = index.data(GarmentRoles.Colours) or []
-            swatch_w = min(len(colours), 3) * 11
+            text = str(index.data(GarmentRoles.Subtitle) or "")
+            shown = swatches_that_fit(fm, text, line.width() - 16, len(colours))
+            swatch_w = shown * SWATCH_STEP
             sub_rect = line.adjusted(14, 0, -swatch_w - 2, 0)
             painter.setFont(opt.font)
             painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
             painter.drawText(
                 sub_rect,
                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                fm.elidedText(
-                    str(index.data(GarmentRoles.Subtitle) or ""),
-                    Qt.TextElideMode.ElideRight,
-                    sub_rect.width(),
-                ),
+                fm.elidedText(text, Qt.TextElideMode.ElideRight, sub_rect.width()),
             )
             x = line.right() - swatch_w + 2
-            for colour in colours[:3]:
+            for colour in colours[:shown]:
                 painter.setPen(QPen(palette.color(QPalette.ColorRole.PlaceholderText), 0.8))
                 painter.setBrush(QColor(colour.hex))
                 painter.drawEllipse(QRectF(x, line.center().y() - 4.5, 9, 9))
-                x += 11
+                x += SWATCH_STEP
         painter.restore()
 
     def _badge(self, painter: QPainter, thumb_rect: QRect, text: str, colour: QColor) -> None:
