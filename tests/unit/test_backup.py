@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import shutil
@@ -22,6 +23,15 @@ Photos = Callable[..., list[Path]]
 
 def _leftovers(folder: Path) -> list[str]:
     return [p.name for p in folder.iterdir() if p.name.endswith(".partial")]
+
+
+def _open_files() -> list[str]:
+    """What this process's descriptors are open on (Linux)."""
+    names = []
+    for fd in os.listdir("/proc/self/fd"):
+        with contextlib.suppress(OSError):  # the listing's own, closed by now
+            names.append(os.readlink(f"/proc/self/fd/{fd}"))
+    return names
 
 
 def test_a_backup_opens_as_the_same_wardrobe(
@@ -119,6 +129,30 @@ def test_a_stopped_or_failed_backup_leaves_nothing(
         wardrobe.backup(tmp_path / "b")
     assert list(tmp_path.glob("*b*")) == []
     assert wardrobe.verify().ok  # the wardrobe itself untouched
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="names open files on Linux")
+def test_a_stored_file_that_cannot_be_synced_fails_the_backup(
+    wardrobe: Wardrobe, photos: Photos, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every stored file is on disk before the backup is renamed into place (a faster
+    # way to sync them must keep this): one that cannot be is no backup, and leaves no
+    # descriptor open.
+    wardrobe.import_paths(photos(3))
+    real_fsync = os.fsync
+
+    def failing(fd: int) -> None:
+        if "/files/" in os.readlink(f"/proc/self/fd/{fd}"):
+            raise OSError(errno.EIO, "Input/output error")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", failing)
+    with pytest.raises(OSError, match="Input/output"):
+        wardrobe.backup(tmp_path / "b")
+    assert list(tmp_path.glob("*b*")) == []
+    assert [name for name in _open_files() if ".partial" in name] == []
+    monkeypatch.setattr(os, "fsync", real_fsync)
+    assert wardrobe.backup(tmp_path / "b").files > 0
 
 
 def test_files_replaced_while_copying_are_no_loss(
