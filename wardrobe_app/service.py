@@ -780,10 +780,10 @@ class Wardrobe:
             return
         try:
             with self.store.session() as s:
-                refs = self.store.referenced_files(s)
+                used = self.store.files_in_use(s, rels)
         except Exception:  # the start-up sweep will do it
             return
-        self.store.files.remove(r for r in rels if r not in refs)
+        self.store.files.remove(r for r in rels if r not in used)
 
     def import_photo(self, path: Path, kind: KindChoice = "auto") -> ImportResult:
         """Duplicate check, analysis and save of one photo; never raises for a bad file."""

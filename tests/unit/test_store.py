@@ -268,6 +268,21 @@ def test_listing_the_stored_files_asks_the_disk_once_per_folder_not_per_file(
     assert len(stats) < 10, f"{len(stats)} stat() calls for {len(rels)} files"
 
 
+def test_files_in_use_are_those_of_the_few_asked_that_some_row_references(
+    store: Store,
+) -> None:
+    _photo(store, "a" * 64, n_garments=2)
+    with store.Session.begin() as s:
+        s.scalars(select(Garment)).first().deleted_at = datetime.now(UTC)  # type: ignore[union-attr]
+    with store.Session() as s:
+        every = store.referenced_files(s)
+        stray = store.files.put_bytes(b"no row", ".png")[0]
+        asked = [*sorted(every)[:3], stray, "files/00/gone.png"]
+        assert store.files_in_use(s, asked) == set(sorted(every)[:3])
+        assert store.files_in_use(s, [*every, stray]) == every  # a deleted row's too
+        assert store.files_in_use(s, []) == set()
+
+
 def test_startup_cleanup_purges_soft_deleted_and_orphans(tmp_path: Path) -> None:
     home = tmp_path / "home"
     s = Store(home)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy import delete, func, insert, or_, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from .. import paths
@@ -213,6 +213,24 @@ class Store:
         ):
             refs.update(row)
         return refs
+
+    @staticmethod
+    def files_in_use(session: Session, rels: Iterable[str]) -> set[str]:
+        """Those of ``rels`` some row references: ``referenced_files`` asked of a few, in
+        SQL (listing all 16,000 paths of 3,600 garments was 30 ms of every touch-up)."""
+        wanted = set(rels)
+        if not wanted:
+            return set()
+        used: set[str] = set()
+        # One scan of each table (a garment row is mostly its vector): rows that hold any.
+        for columns in (
+            (Photo.file_path, Photo.labels_path),
+            (Garment.mask_path, Garment.cutout_path, Garment.thumbnail_path),
+        ):
+            query = select(*columns).where(or_(*(c.in_(sorted(wanted)) for c in columns)))
+            for row in session.execute(query):
+                used.update(row)
+        return used & wanted
 
     @staticmethod
     def next_id(session: Session, model: type[Photo] | type[Garment]) -> int:
