@@ -337,6 +337,26 @@ def test_merge_keeps_what_was_unticked(make_app, qtbot, photos):
     dialog.stop()
 
 
+def test_a_merged_garment_says_the_user_merged_it(make_app, qtbot, photos):
+    # It said "One-piece · 61% sure", the model's certainty of a choice the user made;
+    # and a garment whose category the user had chosen went back to the model's words.
+    parts = make_app(review=True)
+    dialog = start_review(qtbot, parts.window, photos(1))
+    item = dialog.current
+    item.analysis.garments.append(dataclasses.replace(item.analysis.garments[0]))
+    dialog._refresh()
+    third = dialog.rows[2]
+    third.category.setCurrentIndex(third.category.findData("bottom"))
+    third.category.activated.emit(third.category.currentIndex())
+    third.keep.setChecked(False)
+    dialog.merge_ticked("one-piece")
+    qtbot.waitUntil(lambda: dialog.current is not item, timeout=10_000)
+    said = {r.chosen_category(): r.info.text() for r in dialog.rows}
+    assert said["one-piece"].endswith(" · merged by you"), said
+    assert said["bottom"].endswith(" · your choice"), said
+    dialog.stop()
+
+
 def test_photo_waits_for_a_merge_in_flight(make_app, qtbot, photos, monkeypatch):
     parts = make_app(review=True)
     wardrobe = parts.session.wardrobe

@@ -60,6 +60,10 @@ class ReviewItem:
     # The analysis as found (or merged): categories chosen in the review apply to it, so
     # a category changed and changed back gets its fine type back.
     found: PhotoAnalysis | None = None
+    # Garments the user merged, and those whose category they chose (by index): their
+    # rows say so, not how sure the model was of a choice it did not make.
+    merged: set[int] = field(default_factory=set)
+    chosen: set[int] = field(default_factory=set)
 
     @classmethod
     def build(cls, analysis: PhotoAnalysis) -> ReviewItem:
@@ -67,6 +71,22 @@ class ReviewItem:
         box = QSize(CUTOUT_SIDE * 2, CUTOUT_SIDE * 2)
         cutouts = [fit_image(rgb_to_qimage(g.cutout), box) for g in analysis.garments]
         return cls(analysis, photo, overlay, cutouts, found=analysis)
+
+    def decided_by_user(self, index: int) -> str:
+        """What the user did to garment ``index``, in its row's words ("" for nothing)."""
+        if index in self.merged:
+            return "merged by you"
+        return "your choice" if index in self.chosen else ""
+
+    def carry_marks(self, before: ReviewItem) -> None:
+        """After a merge of ``before``: the garment made of its parts is new; the others
+        are the same objects, and keep what the user did to them."""
+        for i, garment in enumerate(self.analysis.garments):
+            was = next((j for j, g in enumerate(before.analysis.garments) if g is garment), None)
+            if was is None or was in before.merged:
+                self.merged.add(i)
+            elif was in before.chosen:
+                self.chosen.add(i)
 
 
 class GarmentRow(QFrame):
@@ -109,7 +129,7 @@ class GarmentRow(QFrame):
         about.addWidget(self.category)
         self.info = QLabel(self)
         self.info.setObjectName("fineType")
-        self.show_type(garment, chosen=False)
+        self.show_type(garment, item.decided_by_user(index))
         about.addWidget(self.info)
         swatches = QHBoxLayout()
         swatches.setSpacing(4)
@@ -143,11 +163,12 @@ class GarmentRow(QFrame):
     def chosen_category(self) -> str:
         return str(self.category.currentData())
 
-    def show_type(self, garment: DetectedGarment, chosen: bool) -> None:
-        """The type and how sure the model is ("Blouse · 93% sure"); once the user has
-        chosen the category, "your choice" (with the type only where it still fits)."""
+    def show_type(self, garment: DetectedGarment, by_user: str = "") -> None:
+        """The type and how sure the model is ("Blouse · 93% sure"); where the user
+        decided (chose the category, merged the parts), what they did instead, with the
+        type only where it still fits."""
         kind = type_label(garment.fine_type or category_label(garment.category))
-        sure = "your choice" if chosen else f"{garment.confidence:.0%} sure"
+        sure = by_user or f"{garment.confidence:.0%} sure"
         self.info.setText(f"{kind} · {sure}")
 
     @Slot(bool)
@@ -186,6 +207,7 @@ class ReviewDialog(QDialog):
         # While the photo is merged or analysed again, its buttons wait for the answer;
         # what was unticked before a merge stays unticked after.
         self._replacing = False
+        self._merging = False  # the answer awaited is a merge's (not a new analysis)
         self._unticked: list[DetectedGarment] = []
 
         self.header = ElidedLabel(parent=self)  # a long file name: shortened, not wider
@@ -347,7 +369,7 @@ class ReviewDialog(QDialog):
         self._apply_edits()
         garments = item.analysis.garments
         self._unticked = [garments[row.index] for row in self.rows if not row.keep.isChecked()]
-        self._replacing = True
+        self._replacing = self._merging = True
         self._update_buttons()
         self.found_label.setText(f"Merging {len(indices)} garments…")
         self.mergeRequested.emit(item, indices, category)
@@ -371,7 +393,10 @@ class ReviewDialog(QDialog):
             return  # the dialog moved on or stopped meanwhile
         self._replacing = False
         if new is not None:
+            if self._merging:
+                new.carry_marks(old)
             self.current = new
+        self._merging = False
         self._refresh()
         if new is None:
             self.found_label.setText(f"<b>Could not do it:</b> {error}")
@@ -397,7 +422,9 @@ class ReviewDialog(QDialog):
     def _category_chosen(self, row: GarmentRow, _index: int) -> None:
         self._apply_edits()
         if self.current is not None:
-            row.show_type(self.current.analysis.garments[row.index], chosen=True)
+            self.current.chosen.add(row.index)
+            garment = self.current.analysis.garments[row.index]
+            row.show_type(garment, self.current.decided_by_user(row.index))
         self._show_photo()
 
     @Slot()
