@@ -357,6 +357,75 @@ def test_a_merged_garment_says_the_user_merged_it(make_app, qtbot, photos):
     dialog.stop()
 
 
+def _undo_key(qtbot, dialog) -> None:
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=5000)
+    qtbot.keyClick(dialog, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+
+
+def _rows_said(dialog) -> list[tuple[str, bool, str]]:
+    return [(r.chosen_category(), r.keep.isChecked(), r.info.text()) for r in dialog.rows]
+
+
+def test_merges_are_undone_one_by_one_back_to_the_garments_as_they_were(make_app, qtbot, photos):
+    # The only way back from a merge was to analyse the photo again, twice, which lost
+    # every other change made to it.
+    parts = make_app(review=True)
+    dialog = start_review(qtbot, parts.window, photos(1))
+    item = dialog.current
+    item.analysis.garments.append(dataclasses.replace(item.analysis.garments[0]))
+    dialog._refresh()
+    third = dialog.rows[2]
+    third.category.setCurrentIndex(third.category.findData("bottom"))
+    third.category.activated.emit(third.category.currentIndex())
+    third.keep.setChecked(False)
+    assert not dialog.undo_button.isVisible()  # nothing to undo yet
+    found, garments = _rows_said(dialog), list(dialog.current.analysis.garments)
+    dialog.merge_ticked("one-piece")
+    qtbot.waitUntil(lambda: len(dialog.rows) == 2, timeout=10_000)
+    once = _rows_said(dialog)
+    # Tab: the merge, its undo, then "Analyse as…"
+    assert dialog.merge_button.nextInFocusChain() is dialog.undo_button
+    assert dialog.undo_button.nextInFocusChain() is dialog.reanalyse_button
+    for row in dialog.rows:
+        row.keep.setChecked(True)
+    dialog.merge_ticked("one-piece")
+    qtbot.waitUntil(lambda: len(dialog.rows) == 1, timeout=10_000)
+    assert dialog.undo_button.isVisible() and dialog.undo_button.text() == "Undo merge"
+    _undo_key(qtbot, dialog)
+    assert _rows_said(dialog) == [(c, True, t) for c, _, t in once]  # ticked as merged
+    dialog.undo_button.click()
+    assert _rows_said(dialog) == found
+    assert dialog.current.analysis.garments == garments  # the very garments, types too
+    assert not dialog.undo_button.isVisible()
+    _undo_key(qtbot, dialog)  # nothing more to undo
+    assert _rows_said(dialog) == found
+    # and the photo is saved as it is now
+    with qtbot.waitSignal(parts.window.importer.finished, timeout=20_000) as done:
+        dialog.save_button.click()
+    assert done.args[0].garments == 2
+    stored = sorted(g.category for g in parts.session.wardrobe.list_garments())
+    assert stored == ["bottom", "top"]
+
+
+def test_undo_does_not_reach_into_the_photo_saved_before(make_app, qtbot, photos):
+    parts = make_app(review=True)
+    dialog = start_review(qtbot, parts.window, photos(2))
+    first = dialog.current
+    dialog.merge_ticked("one-piece")
+    qtbot.waitUntil(lambda: dialog.current is not first, timeout=10_000)
+    dialog.save_current()
+    qtbot.waitUntil(lambda: dialog.current is not None and dialog.reviewed == 1)
+    second, said = dialog.current, _rows_said(dialog)
+    assert not dialog.undo_button.isVisible()
+    _undo_key(qtbot, dialog)
+    assert dialog.current is second and _rows_said(dialog) == said
+    with qtbot.waitSignal(parts.window.importer.finished, timeout=20_000):
+        dialog.save_button.click()
+    stored = sorted(g.category for g in parts.session.wardrobe.list_garments())
+    assert stored == ["bottom", "one-piece", "top"]
+
+
 def test_photo_waits_for_a_merge_in_flight(make_app, qtbot, photos, monkeypatch):
     parts = make_app(review=True)
     wardrobe = parts.session.wardrobe

@@ -5,6 +5,7 @@ Photos arrive one by one while the analysis goes on."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections import deque
 from dataclasses import dataclass, field
 from functools import partial
@@ -64,6 +65,9 @@ class ReviewItem:
     # rows say so, not how sure the model was of a choice it did not make.
     merged: set[int] = field(default_factory=set)
     chosen: set[int] = field(default_factory=set)
+    # This photo as it was before each merge, the last last: Undo goes back through
+    # them. Kept with the photo, so that it goes with it once saved or discarded.
+    history: list[ReviewStep] = field(default_factory=list)
 
     @classmethod
     def build(cls, analysis: PhotoAnalysis) -> ReviewItem:
@@ -87,6 +91,15 @@ class ReviewItem:
                 self.merged.add(i)
             elif was in before.chosen:
                 self.chosen.add(i)
+
+
+@dataclass
+class ReviewStep:
+    """A photo under review as it was before a merge, to go back to."""
+
+    item: ReviewItem  # a copy: the review edits the categories of its photo in place
+    ticked: list[bool]
+    what: str = "merge"  # the Undo button says "Undo merge"
 
 
 class GarmentRow(QFrame):
@@ -208,6 +221,7 @@ class ReviewDialog(QDialog):
         # what was unticked before a merge stays unticked after.
         self._replacing = False
         self._merging = False  # the answer awaited is a merge's (not a new analysis)
+        self._step: ReviewStep | None = None  # the photo as it was, while it waits
         self._unticked: list[DetectedGarment] = []
 
         self.header = ElidedLabel(parent=self)  # a long file name: shortened, not wider
@@ -268,6 +282,11 @@ class ReviewDialog(QDialog):
             action.setObjectName(f"mergeAs-{cat}")
             action.triggered.connect(partial(self.merge_ticked, cat))
         self.merge_button.setMenu(merge_menu)
+        # Back to the garments as they were before the last merge; shown only then.
+        self.undo_button = QPushButton("Undo merge", self)
+        self.undo_button.setObjectName("undoStep")
+        self.undo_button.clicked.connect(self.undo)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Undo), self, self.undo)
         # The photo taken for the other kind (a dark top on a dark bed read as "no
         # garment", a flat-lay read as worn): analysed again as the user says it is.
         self.reanalyse_button = QPushButton(self)
@@ -275,6 +294,7 @@ class ReviewDialog(QDialog):
         self.reanalyse_button.clicked.connect(self.reanalyse_as_other_kind)
         actions = QHBoxLayout()
         actions.addWidget(self.merge_button)
+        actions.addWidget(self.undo_button)
         actions.addWidget(self.reanalyse_button)
         actions.addStretch(1)
         right = QVBoxLayout()
@@ -367,6 +387,7 @@ class ReviewDialog(QDialog):
         if item is None or self._replacing or len(indices) < 2:
             return
         self._apply_edits()
+        self._step = self._before("merge")
         garments = item.analysis.garments
         self._unticked = [garments[row.index] for row in self.rows if not row.keep.isChecked()]
         self._replacing = self._merging = True
@@ -395,8 +416,11 @@ class ReviewDialog(QDialog):
         if new is not None:
             if self._merging:
                 new.carry_marks(old)
+            if self._step is not None:
+                new.history = [*old.history, self._step]
             self.current = new
         self._merging = False
+        self._step = None
         self._refresh()
         if new is None:
             self.found_label.setText(f"<b>Could not do it:</b> {error}")
@@ -406,6 +430,31 @@ class ReviewDialog(QDialog):
             garment = self.current.analysis.garments[row.index]
             if any(garment is other for other in unticked):
                 row.keep.setChecked(False)
+
+    def _before(self, what: str) -> ReviewStep | None:
+        """The photo under review as it is now, categories and ticks, to undo to."""
+        item = self.current
+        if item is None:
+            return None
+        ticked = [row.keep.isChecked() for row in self.rows]
+        copy = dataclasses.replace(
+            item, merged=set(item.merged), chosen=set(item.chosen), history=[]
+        )
+        return ReviewStep(copy, ticked, what)
+
+    @Slot()
+    def undo(self) -> None:
+        """Back to the photo as it was before its last merge (Ctrl+Z). Only this photo's:
+        one saved or discarded has gone with its history."""
+        item = self.current
+        if item is None or self._replacing or not item.history:
+            return
+        step = item.history[-1]
+        step.item.history = item.history[:-1]
+        self.current = step.item
+        self._refresh()
+        for row, ticked in zip(self.rows, step.ticked, strict=True):
+            row.keep.setChecked(ticked)
 
     def _apply_edits(self) -> None:
         """The categories chosen in the rows, into the photo's analysis (and its overlay)."""
@@ -536,6 +585,14 @@ class ReviewDialog(QDialog):
         self.garment_box.setEnabled(not self._replacing)  # edits now would be lost
         # only outfit photos can hold several garments
         self.merge_button.setVisible(self.current is None or self.current.analysis.kind == "outfit")
+        history = self.current.history if self.current is not None else []
+        self.undo_button.setVisible(bool(history))
+        self.undo_button.setEnabled(ready)
+        if history:
+            self.undo_button.setText(f"Undo {history[-1].what}")
+            self.undo_button.setToolTip(
+                f"Back to the garments as before the {history[-1].what} (Ctrl+Z)"
+            )
         self.reanalyse_button.setEnabled(ready)
         self.reanalyse_button.setVisible(self.current is not None)
         if self.current is not None:
@@ -564,7 +621,7 @@ class ReviewDialog(QDialog):
         chain: list[QWidget] = [self.overlay_toggle]
         for row in self.rows:
             chain += [row.keep, row.category]
-        chain.append(self.merge_button)
+        chain += [self.merge_button, self.undo_button, self.reanalyse_button]
         for before, after in pairwise(chain):
             QWidget.setTabOrder(before, after)
         self._update_buttons()
