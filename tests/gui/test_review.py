@@ -522,6 +522,25 @@ def test_a_photo_taken_for_the_other_kind_is_analysed_again(make_app, qtbot, pho
     assert garment.photo_id and parts.session.wardrobe.stats()["photos"] == 1
 
 
+def test_a_new_analysis_can_be_undone_with_the_changes_made_before(make_app, qtbot, photos):
+    # "Analyse as one garment" by mistake: analysing it again as an outfit lost the
+    # garments unticked and the categories chosen.
+    parts = make_app(review=True)
+    dialog = start_review(qtbot, parts.window, photos(1))
+    top = dialog.rows[0]
+    top.category.setCurrentIndex(top.category.findData("one-piece"))
+    top.category.activated.emit(top.category.currentIndex())
+    dialog.rows[1].keep.setChecked(False)
+    before = _rows_said(dialog)
+    dialog.reanalyse_button.click()
+    qtbot.waitUntil(lambda: dialog.current.analysis.kind == "item", timeout=10_000)
+    assert dialog.undo_button.text() == "Undo new analysis"
+    _undo_key(qtbot, dialog)
+    assert dialog.current.analysis.kind == "outfit" and _rows_said(dialog) == before
+    assert dialog.reanalyse_button.text() == "Analyse as one garment"
+    dialog.stop()
+
+
 def test_the_header_says_when_the_analysis_waits_for_the_review(make_app, qtbot, photos):
     # It said "analysing file 3 of 6" for as long as the person took, of a file it had
     # finished: the analysis waits while enough photos are ready.

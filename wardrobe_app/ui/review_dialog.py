@@ -65,8 +65,8 @@ class ReviewItem:
     # rows say so, not how sure the model was of a choice it did not make.
     merged: set[int] = field(default_factory=set)
     chosen: set[int] = field(default_factory=set)
-    # This photo as it was before each merge, the last last: Undo goes back through
-    # them. Kept with the photo, so that it goes with it once saved or discarded.
+    # This photo as it was before each merge or new analysis, the last last: Undo goes
+    # back through them. Kept with the photo, so that it goes with it once saved or discarded.
     history: list[ReviewStep] = field(default_factory=list)
 
     @classmethod
@@ -95,11 +95,12 @@ class ReviewItem:
 
 @dataclass
 class ReviewStep:
-    """A photo under review as it was before a merge, to go back to."""
+    """A photo under review as it was before a merge or a new analysis, to go back to
+    (analysing it again lost every change made to it)."""
 
     item: ReviewItem  # a copy: the review edits the categories of its photo in place
     ticked: list[bool]
-    what: str = "merge"  # the Undo button says "Undo merge"
+    what: str = "merge"  # the Undo button says "Undo merge" or "Undo new analysis"
 
 
 class GarmentRow(QFrame):
@@ -282,7 +283,8 @@ class ReviewDialog(QDialog):
             action.setObjectName(f"mergeAs-{cat}")
             action.triggered.connect(partial(self.merge_ticked, cat))
         self.merge_button.setMenu(merge_menu)
-        # Back to the garments as they were before the last merge; shown only then.
+        # Back to the garments as they were before the last merge (or new analysis);
+        # shown only then.
         self.undo_button = QPushButton("Undo merge", self)
         self.undo_button.setObjectName("undoStep")
         self.undo_button.clicked.connect(self.undo)
@@ -402,6 +404,7 @@ class ReviewDialog(QDialog):
             return
         other = _other_kind(item)
         self._unticked = []
+        self._step = self._before("new analysis")
         self._replacing = True
         self._update_buttons()
         self.found_label.setText(f"Analysing it again as {KIND_WORDS[other]}…")
@@ -444,8 +447,8 @@ class ReviewDialog(QDialog):
 
     @Slot()
     def undo(self) -> None:
-        """Back to the photo as it was before its last merge (Ctrl+Z). Only this photo's:
-        one saved or discarded has gone with its history."""
+        """Back to the photo as it was before its last merge or new analysis (Ctrl+Z).
+        Only this photo's: one saved or discarded has gone with its history."""
         item = self.current
         if item is None or self._replacing or not item.history:
             return
