@@ -1246,7 +1246,8 @@ class Wardrobe:
                     row.box = garment.box
                     row.area = garment.area
                     row.colours = [c.to_dict() for c in garment.colours]
-                    row.fine_type = garment.fine_type
+                    if row.fine_type == fine_type:  # not one the page saved meanwhile
+                        row.fine_type = garment.fine_type
                     row.set_vector(garment.vector, analyser.embedder_version)
                     row.updated_at = _now()
                     if new_labels_rel is not None:

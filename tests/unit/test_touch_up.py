@@ -100,3 +100,24 @@ def test_a_lost_mask_is_drawn_again_from_the_label_map_and_mended_by_a_touch_up(
     assert iou > 0.9, iou  # the label map holds what the mask held, near enough
     wardrobe.set_garment_mask(1, again)
     assert wardrobe.verify().ok
+
+
+def test_a_type_edited_while_the_cut_out_is_embedded_is_kept(
+    wardrobe: Wardrobe, photos: Photos, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The touch-up saves on the model's queue while the garment page stays editable:
+    the type read before the embedding was written back over the one typed meanwhile."""
+    wardrobe.import_paths(photos(1))
+    wardrobe.update_garment(1, fine_type="Shirt")
+    _, mask = wardrobe.garment_picture(1)
+    analyser = wardrobe.analyser
+    embed = analyser.fill_vectors
+
+    def typed_meanwhile(garments: list) -> None:  # the page's save, on the GUI thread
+        wardrobe.update_garment(1, fine_type="Blouse")
+        embed(garments)
+
+    monkeypatch.setattr(analyser, "fill_vectors", typed_meanwhile)
+    drawn = mask.copy()
+    drawn[tuple(np.argwhere(mask)[0])] = False
+    assert wardrobe.set_garment_mask(1, drawn).fine_type == "Blouse"
