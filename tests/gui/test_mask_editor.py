@@ -412,3 +412,17 @@ def test_the_other_button_during_a_stroke_keeps_it_one_undo_step(qtbot, canvas: 
     assert canvas.drawn_mask()[10:21, 110].all()  # still adding, to the end
     canvas.undo()
     assert np.array_equal(canvas.drawn_mask(), original) and not canvas.can_undo()
+
+
+def test_the_other_button_let_go_mid_stroke_does_not_end_it(qtbot, canvas: MaskCanvas) -> None:
+    """Its press is passed over; its release ended the stroke, and the rest of the drag
+    with the first button still held drew nothing."""
+    original = canvas.drawn_mask()
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=_on_screen(canvas, 100, 10))
+    qtbot.mousePress(canvas, Qt.MouseButton.RightButton, pos=_on_screen(canvas, 100, 10))
+    qtbot.mouseRelease(canvas, Qt.MouseButton.RightButton, pos=_on_screen(canvas, 100, 10))
+    qtbot.mouseMove(canvas, _on_screen(canvas, 100, 30))
+    qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=_on_screen(canvas, 100, 30))
+    assert canvas.drawn_mask()[10:31, 100].all()
+    canvas.undo()
+    assert np.array_equal(canvas.drawn_mask(), original) and not canvas.can_undo()

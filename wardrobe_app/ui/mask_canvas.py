@@ -53,6 +53,7 @@ class MaskCanvas(QWidget):
         self._radius = max(2, round(max(width, height) / 80))
         self.erasing = False  # the left button's tool
         self._stroke_erases: bool | None = None  # during a stroke: whether it erases
+        self._stroke_button = Qt.MouseButton.NoButton  # the button that began it
         self._last: tuple[int, int] | None = None
         self._before_stroke: np.ndarray | None = None  # packed, during a stroke
         self._pointer: QPointF | None = None
@@ -183,6 +184,7 @@ class MaskCanvas(QWidget):
             return None  # the other button during a stroke: the stroke goes on, one step
         self._before_stroke = np.packbits(self._mask)  # an undo step if the stroke changes it
         self._stroke_erases = self.erasing != (button == Qt.MouseButton.RightButton)
+        self._stroke_button = button
         self._last = self._to_photo(event.position())
         self.paint_line(self._last, self._last, self._stroke_erases)
 
@@ -195,8 +197,8 @@ class MaskCanvas(QWidget):
         self.update()
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        if self._stroke_erases is None:
-            return super().mouseReleaseEvent(event)
+        if self._stroke_erases is None or event.button() != self._stroke_button:
+            return super().mouseReleaseEvent(event)  # the other button's: the stroke goes on
         self._stroke_erases = None
         self._last = None
         before, self._before_stroke = self._before_stroke, None
