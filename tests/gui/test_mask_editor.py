@@ -426,3 +426,37 @@ def test_the_other_button_let_go_mid_stroke_does_not_end_it(qtbot, canvas: MaskC
     assert canvas.drawn_mask()[10:31, 100].all()
     canvas.undo()
     assert np.array_equal(canvas.drawn_mask(), original) and not canvas.can_undo()
+
+
+def test_a_touch_up_refused_after_moving_on_leaves_the_page_shown_alone(
+    make_app, qtbot, photos, monkeypatch
+) -> None:
+    """"Cut-out not saved" was put under the garment shown by then, a garment whose
+    cut-out nobody had touched; "Saving the cut-out…" was already said only on its own."""
+    import errno
+
+    from wardrobe_app.ui import garment_view
+
+    parts = make_app()
+    w = parts.window
+    with qtbot.waitSignal(w.importer.finished, timeout=20_000):
+        assert w.import_paths(photos(1))
+    qtbot.waitUntil(lambda: w.browse.model.rowCount() == 2, timeout=5000)
+    view, wardrobe = w.garment_view, parts.session.wardrobe
+    first, second = w.browse.model.record(0), w.browse.model.record(1)
+    _, mask = wardrobe.garment_picture(first.id)
+    drawn = mask.copy()
+    drawn[tuple(np.argwhere(mask)[0])] = False
+
+    def disk_full(*_args: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(wardrobe.store.files, "put_png", disk_full)
+    said: list[str] = []
+    monkeypatch.setattr(
+        garment_view.QMessageBox, "warning", lambda _p, title, text: said.append(text)
+    )
+    w.open_garment(second)  # moved on while the first one's cut-out is saved
+    view.save_mask(first.id, drawn, undo_to=mask)
+    qtbot.waitUntil(lambda: said != [] and not view.saving_touch_up(), timeout=10_000)
+    assert view.record.id == second.id and view.saved_label.text() != "Cut-out not saved"

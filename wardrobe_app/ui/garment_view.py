@@ -693,18 +693,21 @@ class GarmentView(QWidget):
             save,
             queue=Queue.MODEL,
             title="Saving the touched-up cut-out",
-            on_result=partial(self._mask_saved, mask=mask, undo_to=undo_to, done=done),
+            on_result=partial(
+                self._mask_saved, garment_id=garment_id, mask=mask, undo_to=undo_to, done=done
+            ),
             on_finished=self._touch_up_saved,
         )
 
     def _mask_saved(
         self,
         saved: GarmentRecord | int | str,
+        garment_id: int,
         mask: np.ndarray,
         undo_to: np.ndarray | None,
         done: str,
     ) -> None:
-        shown = self.record is not None and self.record.id == getattr(saved, "id", saved)
+        shown = self.record is not None and self.record.id == garment_id
         if isinstance(saved, int):
             if shown:
                 self._garment_gone("This garment was deleted, its cut-out not saved")
@@ -714,7 +717,8 @@ class GarmentView(QWidget):
             if undo_to is None:  # an undo or redo in the window: said where it was asked
                 self.notice.emit(f"The touch-up could not be undone or redone: {saved}")
                 return
-            self.saved_label.setText("Cut-out not saved")
+            if shown:  # not under another garment, the user moved on
+                self.saved_label.setText("Cut-out not saved")
             QMessageBox.warning(self, "Cut-out not saved", f"The cut-out was not saved:\n\n{saved}")
             return
         self.show_mask_change(saved, done)
