@@ -110,12 +110,12 @@ class ImportController(QObject):
         """Import ``paths``; during an import, after its photos. False where there is
         nothing (new) to import."""
         if self.busy():  # dropped twice: once is enough, not "3 already in the wardrobe"
-            given = [
+            given = {
                 p.resolve()
                 for b in [self._batch, *self._waiting]
                 if not b.cancel.is_set()
                 for p in b.paths
-            ]
+            }
             paths = [p for p in dict.fromkeys(paths) if not _among(p.resolve(), given)]
         if not paths:
             return False
@@ -505,15 +505,22 @@ class ImportController(QObject):
             s.cancelled += 1
 
 
-def _among(path: Path, given: list[Path]) -> bool:
+def _among(path: Path, given: set[Path]) -> bool:
     """``path`` (resolved) is one of ``given`` or inside a folder of them, as its import
     finds it (hidden folders are passed over): compared as given, a photo dropped after
-    its folder was imported twice, the second time "1 already in the wardrobe"."""
-    return any(
-        path.is_relative_to(folder)
-        and not any(part.startswith(".") for part in path.relative_to(folder).parts)
-        for folder in given
-    )
+    its folder was imported twice, the second time "1 already in the wardrobe". Its
+    folders are looked up, not each of ``given`` tried: 1,000 photos dropped on 1,000
+    being imported froze the window for seconds."""
+    if path in given:
+        return True
+    hidden = False
+    for inner, folder in zip((path, *path.parents), path.parents, strict=False):
+        hidden = hidden or inner.name.startswith(".")
+        if hidden:
+            return False  # passed over by every folder above it too
+        if folder in given:
+            return True
+    return False
 
 
 def _models_trouble(
