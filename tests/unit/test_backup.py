@@ -313,6 +313,36 @@ def test_what_a_killed_backup_left_is_removed_by_the_next_and_a_live_one_kept(
     ]
 
 
+def test_a_long_backup_renamed_into_place_while_looked_at_is_not_removed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its owner removes the lock file, then renames the folder: looked at in between
+    (its old time read before the removal, the lock file looked for after), the
+    finished copy was taken for one killed before it locked, and removed under it."""
+    import builtins
+    import time
+
+    from wardrobe_app.store import partial_folder
+    from wardrobe_app.store.partial_folder import IN_PROGRESS, remove_leftovers
+
+    pytest.importorskip("fcntl")
+    work = tmp_path / ".monday.0123abcd.partial"
+    (work / "files").mkdir(parents=True)
+    (work / IN_PROGRESS).touch()
+    an_hour_ago = time.time() - 3600
+    os.utime(work, (an_hour_ago, an_hour_ago))  # an hour's backup, done
+    real_open = builtins.open
+
+    def owner_finishes_first(path: object, *args: object, **kwargs: object) -> object:
+        if Path(str(path)).name == IN_PROGRESS:
+            (work / IN_PROGRESS).unlink(missing_ok=True)  # its owner, about to rename it
+        return real_open(path, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(partial_folder, "open", owner_finishes_first, raising=False)
+    assert remove_leftovers(tmp_path) == []
+    assert (work / "files").is_dir()
+
+
 def test_an_error_names_the_folder_asked_for_not_the_hidden_one(
     wardrobe: Wardrobe, photos: Photos, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

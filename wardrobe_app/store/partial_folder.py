@@ -76,12 +76,14 @@ def _in_use(folder: Path) -> bool:
     """Whether a live process may be writing ``folder``: it holds the lock, or the
     folder changed a moment ago (made, its lock file not locked yet; or being renamed
     into place, the lock file removed first)."""
+    if _changed_lately(folder):
+        return True
     try:
-        if time.time() - folder.stat().st_mtime < UNLOCKED_GRACE_S:
-            return True
         fh = open(folder / IN_PROGRESS, "rb")  # noqa: SIM115 - closed below
     except FileNotFoundError:
-        return False  # killed before it locked, long enough ago
+        # Killed before it locked, long enough ago; unless its owner removed the lock
+        # file since the look above, to rename the folder into place: it changed then.
+        return _changed_lately(folder)
     except OSError:
         return True  # cannot tell: leave it
     with fh:
@@ -90,3 +92,12 @@ def _in_use(folder: Path) -> bool:
         except OSError:
             return True
         return False
+
+
+def _changed_lately(folder: Path) -> bool:
+    """Whether ``folder`` changed within UNLOCKED_GRACE_S; True where it cannot be told
+    (gone already: renamed into place)."""
+    try:
+        return time.time() - folder.stat().st_mtime < UNLOCKED_GRACE_S
+    except OSError:
+        return True
