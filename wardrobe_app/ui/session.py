@@ -80,7 +80,7 @@ class WardrobeSession(QObject):
 
     @Slot(object)
     def _model_loaded(self, description: object) -> None:
-        if isinstance(description, ErrorInfo):  # a quiet retry that failed
+        if isinstance(description, ErrorInfo):  # a quiet retry that failed, or the storage
             self._model_failed(description)
             return
         self._loading = False
