@@ -339,21 +339,29 @@ def test_an_undo_the_disk_refuses_is_said_in_the_status_bar(
     assert parts.reporter.errors == []
 
 
+def _imported_with_a_drawn_mask(parts, qtbot, photos):
+    """One photo imported (two garments): the window, the wardrobe, the grid's first
+    garment's id, its mask, and that mask less one pixel."""
+    w = parts.window
+    with qtbot.waitSignal(w.importer.finished, timeout=20_000):
+        assert w.import_paths(photos(1))
+    qtbot.waitUntil(lambda: w.browse.model.rowCount() == 2, timeout=5000)
+    wardrobe = parts.session.wardrobe
+    garment_id = w.browse.model.record(0).id
+    _, mask = wardrobe.garment_picture(garment_id)
+    drawn = mask.copy()
+    drawn[tuple(np.argwhere(mask)[0])] = False
+    return w, wardrobe, garment_id, mask, drawn
+
+
 def test_a_touch_up_saved_while_a_field_is_edited_keeps_the_edit(make_app, qtbot, photos) -> None:
     """The record the save's worker read, before the edit being typed was saved, was
     shown over it: the name went back to the old one on the page, and the page's next
     save wrote that back to the wardrobe."""
     parts = make_app()
-    w = parts.window
-    with qtbot.waitSignal(w.importer.finished, timeout=20_000):
-        assert w.import_paths(photos(1))
-    qtbot.waitUntil(lambda: w.browse.model.rowCount() == 2, timeout=5000)
-    w.open_garment(w.browse.model.record(0))
-    view, wardrobe = w.garment_view, parts.session.wardrobe
-    garment_id = view.record.id
-    _, mask = wardrobe.garment_picture(garment_id)
-    drawn = mask.copy()
-    drawn[tuple(np.argwhere(mask)[0])] = False
+    w, wardrobe, garment_id, _mask, drawn = _imported_with_a_drawn_mask(parts, qtbot, photos)
+    w.open_garment(wardrobe.garment(garment_id))
+    view = w.garment_view
     touched = wardrobe.set_garment_mask(garment_id, drawn)  # what the save's worker returns
     view.name_edit.setFocus()
     qtbot.keyClicks(view.name_edit, "Linen shirt")  # typed meanwhile: not saved yet
@@ -376,16 +384,9 @@ def test_a_touch_up_saved_just_before_closing_is_not_dropped(make_app, qtbot, ph
     from wardrobe_app.ui.workers import Queue
 
     parts = make_app()
-    w = parts.window
-    with qtbot.waitSignal(w.importer.finished, timeout=20_000):
-        assert w.import_paths(photos(1))
-    qtbot.waitUntil(lambda: w.browse.model.rowCount() == 2, timeout=5000)
-    w.open_garment(w.browse.model.record(0))
-    view, wardrobe = w.garment_view, parts.session.wardrobe
-    garment_id = view.record.id
-    _, mask = wardrobe.garment_picture(garment_id)
-    drawn = mask.copy()
-    drawn[tuple(np.argwhere(mask)[0])] = False
+    w, wardrobe, garment_id, mask, drawn = _imported_with_a_drawn_mask(parts, qtbot, photos)
+    w.open_garment(wardrobe.garment(garment_id))
+    view = w.garment_view
     busy, release = threading.Event(), threading.Event()
 
     def model_busy(_ctx) -> None:  # the job ahead of the save on the model's queue
@@ -431,22 +432,15 @@ def test_the_other_button_let_go_mid_stroke_does_not_end_it(qtbot, canvas: MaskC
 def test_a_touch_up_refused_after_moving_on_leaves_the_page_shown_alone(
     make_app, qtbot, photos, monkeypatch
 ) -> None:
-    """"Cut-out not saved" was put under the garment shown by then, a garment whose
+    """ "Cut-out not saved" was put under the garment shown by then, a garment whose
     cut-out nobody had touched; "Saving the cut-out…" was already said only on its own."""
     import errno
 
     from wardrobe_app.ui import garment_view
 
     parts = make_app()
-    w = parts.window
-    with qtbot.waitSignal(w.importer.finished, timeout=20_000):
-        assert w.import_paths(photos(1))
-    qtbot.waitUntil(lambda: w.browse.model.rowCount() == 2, timeout=5000)
-    view, wardrobe = w.garment_view, parts.session.wardrobe
-    first, second = w.browse.model.record(0), w.browse.model.record(1)
-    _, mask = wardrobe.garment_picture(first.id)
-    drawn = mask.copy()
-    drawn[tuple(np.argwhere(mask)[0])] = False
+    w, wardrobe, first_id, mask, drawn = _imported_with_a_drawn_mask(parts, qtbot, photos)
+    view, second = w.garment_view, w.browse.model.record(1)
 
     def disk_full(*_args: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
@@ -457,6 +451,6 @@ def test_a_touch_up_refused_after_moving_on_leaves_the_page_shown_alone(
         garment_view.QMessageBox, "warning", lambda _p, title, text: said.append(text)
     )
     w.open_garment(second)  # moved on while the first one's cut-out is saved
-    view.save_mask(first.id, drawn, undo_to=mask)
+    view.save_mask(first_id, drawn, undo_to=mask)
     qtbot.waitUntil(lambda: said != [] and not view.saving_touch_up(), timeout=10_000)
     assert view.record.id == second.id and view.saved_label.text() != "Cut-out not saved"
