@@ -299,7 +299,7 @@ def test_a_full_disk_when_a_touch_up_is_saved_is_said_in_words(
     )
     editor.save_button.click()
     qtbot.waitUntil(lambda: view.saved_label.text() == "Cut-out not saved", timeout=10_000)
-    assert said == ["The cut-out was not saved:\n\nthe disk is full"]
+    assert said == ["This garment's touched-up cut-out was not saved:\n\nthe disk is full"]
     assert parts.reporter.errors == []
 
 
@@ -454,3 +454,29 @@ def test_a_touch_up_refused_after_moving_on_leaves_the_page_shown_alone(
     view.save_mask(first_id, drawn, undo_to=mask)
     qtbot.waitUntil(lambda: said != [] and not view.saving_touch_up(), timeout=10_000)
     assert view.record.id == second.id and view.saved_label.text() != "Cut-out not saved"
+
+
+def test_a_touch_up_saved_while_the_page_cannot_save_its_edit_asks_nothing(
+    make_app, qtbot, photos, monkeypatch
+) -> None:
+    """It asked "leave without saving?" though nobody was leaving; yes lost the edit."""
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from wardrobe_app.service import Wardrobe
+
+    parts = make_app()
+    view, editor = _open_touch_up(parts, qtbot, photos)
+    _touch(qtbot, editor.canvas)
+    asked: list[str] = []
+    monkeypatch.setattr(garment_view, "confirm_discard_edit", lambda *a: asked.append("?"))
+
+    def full(self, *args, **kwargs):
+        raise OperationalError("UPDATE", {}, sqlite3.OperationalError("disk is full"))
+
+    view.notes_edit.setPlainText("dry clean only")  # typed, not saved yet
+    monkeypatch.setattr(Wardrobe, "update_garment", full)
+    with qtbot.waitSignal(view.edited, timeout=10_000):
+        editor.save_button.click()
+    assert asked == [] and view.notes_edit.toPlainText() == "dry clean only"

@@ -239,8 +239,7 @@ def _replaced_meanwhile(store: Store, left_out: list[str]) -> bool:
     if not left_out:
         return False
     with store.session() as session:
-        live = Store.referenced_files(session)
-    return any(rel not in live for rel in left_out)
+        return len(Store.files_in_use(session, left_out)) < len(set(left_out))
 
 
 def _remove_unreferenced(work: Path, refs: set[str]) -> None:

@@ -719,7 +719,10 @@ class GarmentView(QWidget):
                 return
             if shown:  # not under another garment, the user moved on
                 self.saved_label.setText("Cut-out not saved")
-            QMessageBox.warning(self, "Cut-out not saved", f"The cut-out was not saved:\n\n{saved}")
+            what = "This garment's" if shown else f"Garment #{garment_id}'s"
+            QMessageBox.warning(
+                self, "Cut-out not saved", f"{what} touched-up cut-out was not saved:\n\n{saved}"
+            )
             return
         self.show_mask_change(saved, done)
         if undo_to is not None:
@@ -733,8 +736,15 @@ class GarmentView(QWidget):
         # Its pending edit saved first (and kept on the page where the wardrobe refuses
         # it): ``updated`` was read before, and shown as it is it put the old text back
         # in the field, which the page's next save then wrote to the wardrobe.
-        shown = self.record is not None and self.record.id == updated.id and self.may_leave()
+        shown = self.record is not None and self.record.id == updated.id
         if shown:
+            try:
+                self.save_now()
+            except Exception:  # refused (a full disk): the page keeps its edit, pending, as
+                # it is; only the grid follows. (may_leave asked whether to leave the page,
+                # which nobody was doing.)
+                self.edited.emit(updated)
+                return
             with contextlib.suppress(KeyError):  # deleted meanwhile: the refresh says so
                 updated = self.session.wardrobe.garment(updated.id)
         self.edited.emit(updated)
