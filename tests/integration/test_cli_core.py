@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import subprocess
@@ -78,7 +79,7 @@ def test_import_json_contract(cli: Run, batch: dict[str, Path]) -> None:
     assert [set(f) for f in doc["failed"]] == [{"path", "error"}]
     assert doc["failed"][0]["path"] == str(batch["bad"])
     assert isinstance(doc["failed"][0]["error"], str) and doc["failed"][0]["error"]
-    assert "photo" in err  # the progress bar went to stderr
+    assert "\r" not in err and "%|" not in err  # no progress bar: stderr is no terminal
 
     # again: all duplicates (+ the broken file, still a failure)
     rc, out, _ = cli("import", str(batch["p0"].parent), "--json")
@@ -88,6 +89,25 @@ def test_import_json_contract(cli: Run, batch: dict[str, Path]) -> None:
     # only duplicates: nothing went wrong
     rc, out, _ = cli("import", str(batch["p0"]), str(batch["copy"]), "--json")
     assert rc == 0 and len(json.loads(out)["duplicates"]) == 2
+
+
+class Terminal(io.StringIO):
+    """A stderr that says it is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_import_draws_its_progress_bar_on_a_terminal_only(
+    cli: Run, home: Path, batch: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Into a log or a pipe it wrote each state of the bar, carriage returns and all.
+    rc, _, err = cli("import", str(batch["p0"]), str(batch["p1"]))
+    assert rc == 0 and "\r" not in err and "%|" not in err
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(["--data-dir", str(home), "import", str(batch["p2"])]) == 0
+    assert "\r" in terminal.getvalue() and "1/1" in terminal.getvalue()
 
 
 def test_import_all_failed_exits_1(cli: Run, batch: dict[str, Path], tmp_path: Path) -> None:

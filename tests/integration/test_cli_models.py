@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import sys
 from pathlib import Path
 
 import cv2
@@ -138,6 +140,35 @@ def test_evaluate_reports_iou_and_confusion(
     assert shown >= 2  # each val photo shows at least one garment
     low, high = report["ci95"]["mean_garment_iou"]
     assert low <= report["mean_garment_iou"] <= high
+
+
+class Terminal(io.StringIO):
+    """A stderr that says it is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_segment_and_evaluate_draw_progress_bars_on_a_terminal_only(
+    tmp_path: Path,
+    tiny_ccp: Path,
+    tiny_model: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # In a log each state of a bar was a line of carriage returns.
+    for name in ("a.jpg", "b.jpg"):
+        write_photo(tmp_path / name, 40, 30)
+    model = ["--model", str(tiny_model), "--device", "cpu"]
+    segment = ["segment", str(tmp_path / "a.jpg"), str(tmp_path / "b.jpg"), *model]
+    assert main([*segment, "--out-dir", str(tmp_path / "out")]) == 0
+    assert main(["evaluate", "--data", str(tiny_ccp), *model]) == 0
+    err = capsys.readouterr().err
+    assert "\r" not in err and "%|" not in err
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main([*segment, "--out-dir", str(tmp_path / "out2")]) == 0
+    assert "segment:" in terminal.getvalue() and "2/2" in terminal.getvalue()
 
 
 def test_evaluate_a_split_missing_a_class_writes_valid_json(

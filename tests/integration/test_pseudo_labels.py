@@ -85,6 +85,7 @@ def test_cli_pseudo_label_then_train_on_it(
     assert code == 1  # the corrupt photo is reported, the others are written
     captured = capsys.readouterr()
     assert "broken.jpg" in captured.err
+    assert "\r" not in captured.err  # the bar is for a terminal, not this log
     assert json.loads((out / "pseudo.json").read_text())["photos"] == 2
 
     lines: list[str] = []

@@ -189,7 +189,11 @@ def _cmd_import(args: argparse.Namespace) -> int:
             if args.json:
                 _emit_json(import_report_json(ImportReport(left_out=left_out)))
             return 1
-        with tqdm(total=len(files), unit="photo", file=sys.stderr, dynamic_ncols=True) as bar:
+        # The bar on a terminal only (disable=None), as `backup`: in a log or a pipe its
+        # every state was a line of carriage returns; the summary says what was done.
+        with tqdm(
+            total=len(files), unit="photo", file=sys.stderr, dynamic_ncols=True, disable=None
+        ) as bar:
 
             def progress(done: int, total: int, current: Path) -> None:
                 bar.n = done

@@ -334,9 +334,9 @@ def cmd_segment(args: argparse.Namespace) -> int:
     out_dir.mkdir(parents=True, exist_ok=True)
     failures = 0
     written: dict[str, Path] = {}  # output stem -> the photo that wrote it
-    for path in tqdm(
-        args.images, desc="segment", unit="photo", disable=len(args.images) < 2, file=sys.stderr
-    ):
+    # A bar for many photos, on a terminal only (None): a log gets the errors and the count.
+    quiet = True if len(args.images) < 2 else None
+    for path in tqdm(args.images, desc="segment", unit="photo", disable=quiet, file=sys.stderr):
         first = written.get(path.stem)
         if first is not None and first.resolve() == path.resolve():
             continue  # the same file given twice: done once
@@ -443,7 +443,9 @@ def cmd_pseudo_label(args: argparse.Namespace) -> int:
         print(f"wardrobe-cli: error: no photos in {args.data / 'unlabeled'}", file=sys.stderr)
         return 2
     try:  # around the bar: closed first, it ends its line, and the error gets its own
-        with tqdm(total=len(photos), desc="pseudo-label", unit="photo", file=sys.stderr) as bar:
+        with tqdm(
+            total=len(photos), desc="pseudo-label", unit="photo", file=sys.stderr, disable=None
+        ) as bar:  # on a terminal only: the manifest is the summary
             manifest = write_pseudo_labels(
                 photos,
                 args.out,

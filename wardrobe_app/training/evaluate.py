@@ -32,7 +32,8 @@ def photo_matrices(
     names = segmenters[0].class_names
     table = label_lookup(data, len(names))
     matrices: list[list[np.ndarray]] = [[] for _ in segmenters]
-    for stem in tqdm(stems, desc="evaluate", unit="photo", leave=False):
+    # The bar on a terminal only (disable=None): not dozens of its states in a log.
+    for stem in tqdm(stems, desc="evaluate", unit="photo", leave=False, disable=None):
         rgb, target = load_pair(data, stem, table)
         for segmenter, rows in zip(segmenters, matrices, strict=True):
             photo = ConfusionMatrix(len(names))
