@@ -443,6 +443,24 @@ def test_file_system_and_database_trouble_is_one_error_line(
     assert err.startswith("wardrobe-cli: error: cannot use the database") and "Traceback" not in err
 
 
+def test_list_and_show_keep_odd_names_on_their_lines(
+    cli: Run, batch: dict[str, Path], home: Path
+) -> None:
+    # A name with a newline broke the list and `show` in two, and ESC drove the terminal.
+    cli("import", str(batch["p0"]))
+    with service.Wardrobe(home, FakeAnalyser(), background_index=False) as w:
+        w.update_garment(1, name="red\nshirt \x1b[2J", notes="line one\n\nline two")
+    _, out, _ = cli("list")
+    assert "red\\nshirt \\x1b[2J" in out and "\x1b" not in out
+    assert len(out.splitlines()) == 2
+    _, out, _ = cli("show", "1")
+    assert "name:       red\\nshirt \\x1b[2J\n" in out
+    # notes keep their lines, each under the first at the values' column
+    assert "notes:      line one\n\n            line two\n" in out
+    _, out, _ = cli("show", "1", "--json")
+    assert json.loads(out)["name"] == "red\nshirt \x1b[2J"  # --json keeps it exact
+
+
 def test_verify_and_export_when_a_cut_out_file_is_lost(
     cli: Run, batch: dict[str, Path], home: Path, tmp_path: Path
 ) -> None:

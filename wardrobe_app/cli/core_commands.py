@@ -140,8 +140,20 @@ def _hits(hits: list[SimilarHit]) -> list[dict[str, Any]]:
 
 def _describe(r: GarmentRecord) -> str:
     colours = ", ".join(c.name for c in r.colours[:3]) or "-"
-    label = r.name or r.fine_type or ""
+    label = one_line(r.name or r.fine_type or "")  # a name with a newline broke the list
     return f"#{r.id:<5} {r.category:<9} {colours:<28} {label}".rstrip()
+
+
+SHOW_INDENT = " " * 12  # where `show` writes its values, after "key:" in 11 columns
+
+
+def _show_value(value: object, lines: bool = False) -> str:
+    """A value of ``show`` escaped (one_line); with ``lines`` (notes, written over several
+    lines on purpose) each line of it under the first, at the values' column, so that a
+    line of the notes cannot pass for a field of its own."""
+    parts = (str(value).splitlines() or [""]) if lines else [value]
+    first, *more = [one_line(part) for part in parts]
+    return first + "".join(f"\n{SHOW_INDENT}{line}".rstrip(" ") for line in more)
 
 
 # -- import -----------------------------------------------------------------------------
@@ -313,7 +325,7 @@ def _cmd_show(args: argparse.Namespace) -> int:
         ("added", r.created_at.astimezone().strftime("%Y-%m-%d %H:%M")),
     ]
     for key, value in rows:
-        print(f"{key + ':':<11} {value}")
+        print(f"{key + ':':<11} {_show_value(value, lines=key == 'notes')}")
     return 0
 
 
