@@ -220,6 +220,32 @@ def test_similar_to_json(cli: Run, batch: dict[str, Path], tmp_path: Path) -> No
         assert json.loads(out)["garments"] == [] if json_flag else out == ""  # stdout: data
 
 
+def stdin_of(monkeypatch: pytest.MonkeyPatch, data: bytes, tty: bool = False) -> None:
+    """``data`` on stdin (a pipe), or a terminal with ``tty``."""
+    stream = io.TextIOWrapper(io.BytesIO(data))
+    monkeypatch.setattr(stream, "isatty", lambda: tty)
+    monkeypatch.setattr(sys, "stdin", stream)
+
+
+def test_similar_to_reads_a_photo_piped_in_as_dash(
+    cli: Run, batch: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `curl URL | wardrobe-cli similar-to -` said "-: no such file".
+    cli("import", str(batch["p0"]), str(batch["p1"]))
+    _, by_path, _ = cli("similar-to", str(batch["p2"]), "--json")
+    stdin_of(monkeypatch, batch["p2"].read_bytes())
+    rc, out, _ = cli("similar-to", "-", "--json")
+    doc = json.loads(out)
+    assert rc == 0 and doc["path"] == "-"
+    assert doc["garments"] == json.loads(by_path)["garments"] and doc["garments"]
+    stdin_of(monkeypatch, b"no photo at all")
+    rc, out, err = cli("similar-to", "-")
+    assert rc == 1 and out == "" and err.startswith("wardrobe-cli: error: stdin: not an image")
+    stdin_of(monkeypatch, b"", tty=True)  # nothing piped in: it would wait for typing
+    rc, _, err = cli("similar-to", "-")
+    assert rc == 2 and "pipe one in" in err
+
+
 def test_list_show_delete_export_reindex(cli: Run, batch: dict[str, Path], tmp_path: Path) -> None:
     cli("import", str(batch["p0"].parent), "--json")
     rc, out, _ = cli("list", "--json")

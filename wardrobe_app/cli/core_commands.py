@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import shutil
 import signal
 import sys
 import threading
@@ -37,6 +38,7 @@ KIND_HELP = (
     "flat or on a plain background), or auto to decide (default)"
 )
 JSON_HELP = "one JSON document on stdout"
+STDIN = Path("-")  # a path argument for stdin (a file of that name is ./-)
 # SQLite's integers are 64-bit: a larger id is no garment, not an overflow.
 MAX_ID = 2**63 - 1
 
@@ -252,6 +254,11 @@ def _cmd_import(args: argparse.Namespace) -> int:
     return 1 if report.failed or not (report.imported or report.duplicates) else 0
 
 
+def _shown_path(path: Path) -> str:
+    """``path`` as messages name it: - is stdin."""
+    return "stdin" if path == STDIN else str(path)
+
+
 @contextlib.contextmanager
 def _stop_on_first_interrupt() -> Iterator[threading.Event]:
     """An event set by the first Ctrl+C (SIGINT), so that an import stops after the photo
@@ -349,17 +356,35 @@ def _cmd_similar(args: argparse.Namespace) -> int:
     return 0
 
 
+def _stdin_photo(folder: Path) -> Path:
+    """The photo piped in on stdin (`curl URL | wardrobe-cli similar-to -`), written to
+    a file in ``folder``: the analyser reads files."""
+    photo = folder / "stdin"
+    with photo.open("wb") as f:
+        if sys.stdin is not None:  # started with stdin closed: an empty photo
+            shutil.copyfileobj(sys.stdin.buffer, f)
+    return photo
+
+
 def _cmd_similar_to(args: argparse.Namespace) -> int:
+    import tempfile
+
     from ..vision.image_io import ImageLoadError
 
-    with open_wardrobe() as w:
+    from_stdin = args.photo == STDIN
+    if from_stdin and sys.stdin is not None and sys.stdin.isatty():
+        _err("similar-to -: reads a photo from stdin, not typed in: pipe one in")
+        return 2
+    shown = _shown_path(args.photo)
+    with open_wardrobe() as w, tempfile.TemporaryDirectory(prefix="wardrobe-") as scratch:
+        photo = _stdin_photo(Path(scratch)) if from_stdin else Path(args.photo)
         try:
-            analysis, results = w.similar_to_photo(Path(args.photo), k=args.k, kind=args.kind)
+            analysis, results = w.similar_to_photo(photo, k=args.k, kind=args.kind)
         except ImageLoadError as exc:
-            _err(str(exc))
+            _err(str(exc).replace(str(photo), shown))  # not the scratch file's name
             return 1
     if not analysis.garments:  # why, on stderr (as import says it): also beside --json
-        print(f"{one_line(args.photo)}: {analysis.message or 'no garment found'}", file=sys.stderr)
+        print(f"{one_line(shown)}: {analysis.message or 'no garment found'}", file=sys.stderr)
     if args.json:
         _emit_json(
             {
@@ -567,7 +592,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(func=_cmd_similar)
 
     p = sub.add_parser("similar-to", help="garments similar to those in a photo (not imported)")
-    p.add_argument("photo", type=path_arg, metavar="PHOTO", help="a photo file")
+    p.add_argument(
+        "photo", type=path_arg, metavar="PHOTO", help="a photo file, or - to read one from stdin"
+    )
     p.add_argument(
         "-k", type=positive_int, default=10, help="results per garment found (default 10)"
     )
