@@ -246,6 +246,29 @@ def test_similar_to_reads_a_photo_piped_in_as_dash(
     assert rc == 2 and "pipe one in" in err
 
 
+def test_import_reads_the_paths_listed_in_a_file_or_stdin(
+    cli: Run, batch: dict[str, Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # `find ... | wardrobe-cli import -` had no way in but xargs (and its split runs).
+    stdin_of(monkeypatch, f"{batch['p0']}\n\n{batch['p1']}\n".encode())
+    rc, out, _ = cli("import", "--from-file", "-", "--json")
+    assert rc == 0 and len(json.loads(out)["imported"]) == 2
+    odd = make_photo(tmp_path / "odd\nname.jpg", 40)  # -0: a name with a newline
+    (tmp_path / "list").write_bytes(f"{odd}\0{batch['p2']}\0".encode())
+    rc, out, _ = cli("import", "--from-file", str(tmp_path / "list"), "-0", "--json")
+    assert rc == 0 and [i["path"] for i in json.loads(out)["imported"]] == [
+        str(odd),
+        str(batch["p2"]),
+    ]
+    stdin_of(monkeypatch, b"")
+    rc, _, err = cli("import", "--from-file", "-")
+    assert rc == 1 and "no photos found in the paths listed in stdin" in err
+    rc, _, err = cli("import", "-")  # paths, or a photo's bytes? It says which to use.
+    assert rc == 2 and "--from-file -" in err
+    rc, _, err = cli("import")
+    assert rc == 2 and "--from-file" in err
+
+
 def test_list_show_delete_export_reindex(cli: Run, batch: dict[str, Path], tmp_path: Path) -> None:
     cli("import", str(batch["p0"].parent), "--json")
     rc, out, _ = cli("list", "--json")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import shutil
 import signal
 import sys
@@ -186,13 +187,23 @@ def _cmd_import(args: argparse.Namespace) -> int:
     from ..types import ImportReport
     from ..vision.image_io import left_out_note
 
+    if STDIN in args.paths:  # not a photo's bytes: an import keeps where each photo was
+        _err("import -: for the paths listed on stdin use --from-file - (a file named - is ./-)")
+        return 2
+    if not args.paths and not args.from_file:
+        _err("import: give photos or folders, or --from-file FILE (one path a line)")
+        return 2
+    listed = _listed_paths(args.from_file, args.null) if args.from_file else []
     with open_wardrobe(create=True) as w:
         exports: list[Path] = []
         left_out: list[Path] = []
-        files = w.expand_paths([Path(p) for p in args.paths], exports, left_out)
+        files = w.expand_paths([*args.paths, *listed], exports, left_out)
         note = f" ({left_out_note(left_out)})" if left_out else ""
         if not files:
-            _err("no photos found in " + ", ".join(map(str, args.paths)) + note)
+            where = [str(p) for p in args.paths]
+            if args.from_file:
+                where.append(f"the paths listed in {_shown_path(args.from_file)}")
+            _err("no photos found in " + ", ".join(where) + note)
             for cutouts in exports:
                 # An export is no backup: its cut-outs would come back as new garments.
                 _err(
@@ -257,6 +268,18 @@ def _cmd_import(args: argparse.Namespace) -> int:
 def _shown_path(path: Path) -> str:
     """``path`` as messages name it: - is stdin."""
     return "stdin" if path == STDIN else str(path)
+
+
+def _listed_paths(source: Path, null: bool) -> list[Path]:
+    """The paths listed in ``source`` (- for stdin), one a line, or ending with NUL with
+    ``null`` (`find -print0`), as xargs reads them; blank entries skipped. Bytes, as
+    argv: a name that is not UTF-8 is kept as the file system has it."""
+    if source == STDIN:
+        data = sys.stdin.buffer.read() if sys.stdin is not None else b""
+    else:
+        data = source.read_bytes()
+    entries = data.split(b"\0") if null else data.splitlines()
+    return [Path(os.fsdecode(entry)) for entry in entries if entry.strip()]
 
 
 @contextlib.contextmanager
@@ -579,7 +602,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "import",
         help="import photos (files or folders, recursive); exit 1 if any photo failed",
     )
-    p.add_argument("paths", nargs="+", type=path_arg, metavar="PATH", help="photo files or folders")
+    p.add_argument("paths", nargs="*", type=path_arg, metavar="PATH", help="photo files or folders")
+    p.add_argument(
+        "--from-file",
+        type=path_arg,
+        metavar="FILE",
+        help="also import the paths listed in FILE, one a line (- for stdin: "
+        "`find ... | wardrobe-cli import --from-file -`)",
+    )
+    p.add_argument(
+        "-0", "--null", action="store_true", help="--from-file's paths end with NUL (find -print0)"
+    )
     p.add_argument("--kind", choices=KIND_CHOICES, default="auto", help=KIND_HELP)
     p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(func=_cmd_import)
