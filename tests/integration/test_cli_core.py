@@ -510,6 +510,16 @@ def test_list_and_show_keep_odd_names_on_their_lines(
     assert json.loads(out)["name"] == "red\nshirt \x1b[2J"  # --json keeps it exact
 
 
+def test_an_error_naming_a_path_with_a_newline_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The OSError line of main() printed the folder's name as it is, over two lines.
+    assert main(["--data-dir", str(tmp_path / "no\nsuch"), "list"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"wardrobe-cli: error: {tmp_path}/no\\nsuch: no wardrobe here")
+    assert len(err.splitlines()) == 1
+
+
 def test_verify_and_export_when_a_cut_out_file_is_lost(
     cli: Run, batch: dict[str, Path], home: Path, tmp_path: Path
 ) -> None:

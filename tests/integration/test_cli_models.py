@@ -78,6 +78,17 @@ def test_segment_errors_keep_a_file_name_with_a_newline_on_one_line(
     assert err[0].startswith(f"wardrobe-cli: error: {tmp_path}/bad\\nname.jpg: ")
 
 
+def test_a_model_folder_error_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_photo(tmp_path / "a.jpg", 40, 30)
+    model = tmp_path / "no\nmodel"  # its name was printed as it is, over two lines
+    args = ["segment", str(tmp_path / "a.jpg"), "--out-dir", str(tmp_path / "out")]
+    assert main([*args, "--model", str(model), "--device", "cpu"]) == 2
+    err = capsys.readouterr().err
+    assert "no\\nmodel" in err and len(err.splitlines()) == 1
+
+
 def test_segment_all_good_exits_zero(tmp_path: Path, tiny_model: Path) -> None:
     write_photo(tmp_path / "b.png", 33, 47)
     out = tmp_path / "masks"

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .. import __version__, paths
 from .arguments import path_arg
+from .text import error
 
 # Free space under which a database that cannot be written is put down to a full disk.
 DISK_FULL_BYTES = 1 << 20
@@ -107,14 +108,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                     if read_only:
                         hint += ": copy the folder to a writable disk to open it there"
                     hint += ")"
-        print(f"wardrobe-cli: error: {where}{exc.strerror or exc}{hint}", file=sys.stderr)
+        error(f"{where}{exc.strerror or exc}{hint}")
         return 2
     except Exception as exc:
         if _is_model_folder_error(exc):  # a shipped model damaged: it says which file
-            print(
-                f"wardrobe-cli: error: {exc} (reinstall Wardrobe to restore its models)",
-                file=sys.stderr,
-            )
+            error(f"{exc} (reinstall Wardrobe to restore its models)")
             return 2
         return _database_trouble(exc)
 
@@ -138,15 +136,11 @@ def _database_trouble(exc: Exception) -> int:
     db = paths.database_path(paths.chosen_home())  # not data_home(): it makes the folder
     unusable = exc if isinstance(exc, UnusableDatabase) else damaged_database(exc, db)
     if unusable is not None:
-        print(f"wardrobe-cli: error: {unusable}", file=sys.stderr)
+        error(unusable)
         return 2
     orig = exc.orig if isinstance(exc, DBAPIError) else None
     if isinstance(orig, sqlite3.OperationalError) and "locked" in str(orig):
-        print(
-            "wardrobe-cli: error: the wardrobe is busy (another program is writing to it); "
-            "try again in a moment",
-            file=sys.stderr,
-        )
+        error("the wardrobe is busy (another program is writing to it); try again in a moment")
         return 2
     # The file or its folder, not the program: read-only, a folder by the file's name,
     # a full or failing disk.
@@ -157,11 +151,7 @@ def _database_trouble(exc: Exception) -> int:
             if shutil.disk_usage(paths.chosen_home()).free < DISK_FULL_BYTES:
                 # SQLite says "disk I/O error" when it cannot grow its journal.
                 advice = "the disk it is on is full: make room, then try again"
-        print(
-            f"wardrobe-cli: error: cannot use the database {paths.database_path()} ({orig}); "
-            + advice,
-            file=sys.stderr,
-        )
+        error(f"cannot use the database {paths.database_path()} ({orig}); {advice}")
         return 2
     raise exc
 

@@ -25,7 +25,7 @@ from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 from .arguments import int_at_least, path_arg, whole
-from .text import one_line
+from .text import error, one_line
 
 if TYPE_CHECKING:
     from ..service import Wardrobe
@@ -99,8 +99,7 @@ def _emit_json(obj: Any) -> None:
     sys.stdout.flush()
 
 
-def _err(message: str) -> None:
-    print(f"wardrobe-cli: error: {one_line(message)}", file=sys.stderr)
+_err = error  # (the name every command here uses)
 
 
 def _key_error(exc: KeyError) -> str:

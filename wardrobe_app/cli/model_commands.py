@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from .arguments import minutes, path_arg, probability, whole
-from .text import one_line
+from .text import error, one_line
 
 
 def _positive(text: str) -> float:
@@ -325,11 +325,11 @@ def cmd_segment(args: argparse.Namespace) -> int:
             refine_edges=not args.raw_edges,
         )
     except (ModelFolderError, RuntimeError, ValueError) as exc:
-        print(f"wardrobe-cli: error: {exc}", file=sys.stderr)
+        error(exc)
         return 2
     out_dir: Path = args.out_dir
     if out_dir.exists() and not out_dir.is_dir():
-        print(f"wardrobe-cli: error: --out-dir {out_dir} is a file, not a folder", file=sys.stderr)
+        error(f"--out-dir {out_dir} is a file, not a folder")
         return 2
     out_dir.mkdir(parents=True, exist_ok=True)
     failures = 0
@@ -379,15 +379,12 @@ def cmd_train(args: argparse.Namespace) -> int:
     from ..vision.segmenter import resolve_device
 
     if args.out.is_file():
-        print(
-            f"wardrobe-cli: error: --out {args.out} is a file; name a folder for the run",
-            file=sys.stderr,
-        )
+        error(f"--out {args.out} is a file; name a folder for the run")
         return 2
     try:
         resolve_device(args.device)  # before any data is read: CUDA asked for, none here
     except RuntimeError as exc:
-        print(f"wardrobe-cli: error: {exc}", file=sys.stderr)
+        error(exc)
         return 2
     try:
         result = train(
@@ -426,7 +423,7 @@ def cmd_train(args: argparse.Namespace) -> int:
             log=lambda line: print(line, file=sys.stderr, flush=True),
         )
     except (ModelFolderError, OSError, ValueError) as exc:  # --init, --teacher, --data
-        print(f"wardrobe-cli: error: {exc}", file=sys.stderr)
+        error(exc)
         return 2
     print(json.dumps(result, indent=2, default=str))
     return 0
@@ -440,7 +437,7 @@ def cmd_pseudo_label(args: argparse.Namespace) -> int:
 
     photos = sorted((args.data / "unlabeled").glob("*.jpg"))
     if not photos:
-        print(f"wardrobe-cli: error: no photos in {args.data / 'unlabeled'}", file=sys.stderr)
+        error(f"no photos in {args.data / 'unlabeled'}")
         return 2
     try:  # around the bar: closed first, it ends its line, and the error gets its own
         with tqdm(
@@ -455,10 +452,10 @@ def cmd_pseudo_label(args: argparse.Namespace) -> int:
                 progress=lambda done, _total: bar.update(done - bar.n),
             )
     except (ModelFolderError, RuntimeError, ValueError) as exc:
-        print(f"wardrobe-cli: error: {exc}", file=sys.stderr)
+        error(exc)
         return 2
     for line in manifest["skipped"]:  # type: ignore[attr-defined]
-        print(f"wardrobe-cli: error: {line}", file=sys.stderr)
+        error(line)
     print(json.dumps(manifest, indent=2))
     return 1 if manifest["skipped"] else 0
 
@@ -479,14 +476,14 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             refine_edges=not args.raw_edges,
         )
     except (ModelFolderError, OSError, RuntimeError, ValueError) as exc:
-        print(f"wardrobe-cli: error: {exc}", file=sys.stderr)
+        error(exc)
         return 2
     print(json.dumps(json_safe(report), indent=2) if args.json else format_report(report))
     if args.record:
         try:
             replaced = record_metrics(report)
         except (ModelFolderError, OSError) as exc:  # e.g. an installed, read-only folder
-            print(f"wardrobe-cli: error: the figures could not be recorded: {exc}", file=sys.stderr)
+            error(f"the figures could not be recorded: {exc}")
             return 2
         print(f"figures recorded in {report['model']}/config.json", file=sys.stderr)
         if replaced:

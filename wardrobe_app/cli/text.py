@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import unicodedata
 
 
@@ -17,3 +18,9 @@ def one_line(text: object) -> str:
     return "".join(
         c if c.isprintable() or unicodedata.category(c) == "Zs" else repr(c)[1:-1] for c in s
     )
+
+
+def error(message: object) -> None:
+    """``wardrobe-cli: error: MESSAGE`` on stderr, on one line: the paths it names come
+    from the user (``--data-dir``, a model folder) and may hold a newline."""
+    print(f"wardrobe-cli: error: {one_line(message)}", file=sys.stderr)
