@@ -737,6 +737,7 @@ def test_ctrl_c_stops_an_import_after_the_photo_in_progress_and_reports_it(
     photos = [str(batch[k]) for k in ("p0", "p1", "p2")]
     rc, out, err = cli("import", *photos, "--json")
     assert rc == 130 and "interrupted: 2 photo(s) not imported" in err
+    assert err.startswith("stopping after")  # no blank line left of a bar not drawn
     doc = json.loads(out)  # what was done is still reported
     assert [i["path"] for i in doc["imported"]] == photos[:1]
     assert doc["cancelled"] == [{"path": p} for p in photos[1:]]

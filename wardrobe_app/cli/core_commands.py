@@ -291,8 +291,9 @@ def _stop_on_first_interrupt() -> Iterator[threading.Event]:
         if stop.is_set():
             raise KeyboardInterrupt
         stop.set()
+        ends_bar = "\n" if sys.stderr.isatty() else ""  # the bar's line; a log has none
         print(
-            "\nstopping after the work in progress (Ctrl+C again to stop at once)",
+            f"{ends_bar}stopping after the work in progress (Ctrl+C again to stop at once)",
             file=sys.stderr,
         )
 
