@@ -89,6 +89,15 @@ def test_a_model_folder_error_is_one_line(
     assert "no\\nmodel" in err and len(err.splitlines()) == 1
 
 
+def test_segment_dash_says_it_reads_no_photo_from_stdin(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `cat photo.jpg | wardrobe-cli segment -` loaded the model, then "-: no such file".
+    assert main(["segment", "-", "--out-dir", str(tmp_path / "out")]) == 2
+    assert "give files, not stdin" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
 def test_segment_all_good_exits_zero(tmp_path: Path, tiny_model: Path) -> None:
     write_photo(tmp_path / "b.png", 33, 47)
     out = tmp_path / "masks"

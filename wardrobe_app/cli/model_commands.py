@@ -317,6 +317,9 @@ def cmd_segment(args: argparse.Namespace) -> int:
     from ..vision.model_folder import ModelFolderError
     from ..vision.segmenter import Segmenter
 
+    if Path("-") in args.images:  # before the model loads; a file named - is ./-
+        error("segment -: each label map is named after its photo file: give files, not stdin")
+        return 2
     try:
         segmenter = Segmenter(
             args.model,
