@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -203,12 +203,9 @@ class ImportController(QObject):
         def cancelled() -> bool:
             return cancel.is_set() or ctx.is_cancelled()
 
-        left_out: list[Path] = []
-        files = wardrobe.expand_paths(paths, left_out=left_out)
-        if files and not cancelled():
-            trouble = _models_trouble(wardrobe, files, left_out)
-            if trouble is not None:
-                return trouble
+        files, left_out, trouble = _photos_of(wardrobe, paths, cancelled)
+        if trouble is not None:
+            return trouble
         report = wardrobe.import_paths(files, progress=progress, is_cancelled=cancelled)
         report.left_out = left_out  # of the folders given: ``files`` are photos only
         return report
@@ -234,19 +231,16 @@ class ImportController(QObject):
         def cancelled() -> bool:
             return cancel.is_set() or ctx.is_cancelled()
 
-        left_out: list[Path] = []
-        files = wardrobe.expand_paths(paths, left_out=left_out)
-        if files and not cancelled():
-            trouble = _models_trouble(wardrobe, files, left_out)
-            if isinstance(trouble, ImportReport):
-                if left_out:
-                    ctx.partial(("left_out", left_out))
-                for result in trouble.results:
-                    ctx.partial(_failed(result))
-                return
-            if trouble is not None:
-                ctx.partial(trouble)
-                return
+        files, left_out, trouble = _photos_of(wardrobe, paths, cancelled)
+        if isinstance(trouble, ImportReport):
+            if left_out:
+                ctx.partial(("left_out", left_out))
+            for result in trouble.results:
+                ctx.partial(_failed(result))
+            return
+        if trouble is not None:
+            ctx.partial(trouble)
+            return
         ctx.partial(("total", len(files)))
         if left_out:
             ctx.partial(("left_out", left_out))
@@ -521,6 +515,17 @@ def _among(path: Path, given: set[Path]) -> bool:
         if folder in given:
             return True
     return False
+
+
+def _photos_of(
+    wardrobe: Wardrobe, paths: list[Path], cancelled: Callable[[], bool]
+) -> tuple[list[Path], list[Path], NotLoaded | ImportReport | None]:
+    """The photos of ``paths`` (folders walked), the files left out of them, and, where
+    there are photos to import, the models' trouble (``_models_trouble``)."""
+    left_out: list[Path] = []
+    files = wardrobe.expand_paths(paths, left_out=left_out)
+    trouble = _models_trouble(wardrobe, files, left_out) if files and not cancelled() else None
+    return files, left_out, trouble
 
 
 def _models_trouble(
