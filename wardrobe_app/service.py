@@ -1216,12 +1216,11 @@ class Wardrobe:
                 raise KeyError(f"no garment {garment_id}")
             category = cast(Category, row.category)
             fine_type, confidence = row.fine_type, row.confidence
-            item_photo, labels_rel = row.photo.kind == "item", row.photo.labels_path
+            item_photo = row.photo.kind == "item"
         garment = garment_of_mask(rgb, mask, category, confidence, item_photo=item_photo)
         garment.fine_type = fine_type
         analyser = self.analyser
         analyser.fill_vectors([garment])
-        labels = self._labels_after_touch_up(labels_rel, old_mask, mask, category)
         files = self.store.files
         created: list[str] = []
 
@@ -1235,11 +1234,16 @@ class Wardrobe:
                 mask_rel = put(files.put_png(mask))
                 cut_rel = put(files.put_png(garment.cutout))
                 thumb_rel = put(files.put_png(_thumbnail(garment.cutout)))
-                new_labels_rel = put(files.put_png(labels)) if labels is not None else None
                 with self.store.write_session() as s:
                     row = s.get(Garment, int(garment_id))
                     if row is None or row.deleted_at is not None:
                         raise KeyError(f"no garment {garment_id}")
+                    # The label map in the category it has now, not the one read before
+                    # the embedding: the page may have saved another meanwhile.
+                    labels = self._labels_after_touch_up(
+                        row.photo.labels_path, old_mask, mask, cast(Category, row.category)
+                    )
+                    new_labels_rel = put(files.put_png(labels)) if labels is not None else None
                     replaced = [row.mask_path, row.cutout_path, row.thumbnail_path]
                     row.mask_path, row.cutout_path = mask_rel, cut_rel
                     row.thumbnail_path = thumb_rel

@@ -121,3 +121,32 @@ def test_a_type_edited_while_the_cut_out_is_embedded_is_kept(
     drawn = mask.copy()
     drawn[tuple(np.argwhere(mask)[0])] = False
     assert wardrobe.set_garment_mask(1, drawn).fine_type == "Blouse"
+
+
+def test_a_category_changed_while_the_cut_out_is_embedded_colours_the_label_map(
+    wardrobe: Wardrobe, photos: Photos, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The category read before the embedding drew the garment in the label map (the
+    photo's overlay) in the old one, after the page had saved a new one."""
+    from wardrobe_app.store import Garment
+    from wardrobe_app.types import CATEGORIES, LABEL_OF_CATEGORY
+
+    wardrobe.import_paths(photos(1))
+    _, mask = wardrobe.garment_picture(1)
+    other = next(c for c in CATEGORIES if c != wardrobe.garment(1).category)
+    analyser = wardrobe.analyser
+    embed = analyser.fill_vectors
+
+    def changed_meanwhile(garments: list) -> None:  # the page's save, on the GUI thread
+        wardrobe.update_garment(1, category=other)
+        embed(garments)
+
+    monkeypatch.setattr(analyser, "fill_vectors", changed_meanwhile)
+    drawn = mask.copy()
+    drawn[tuple(np.argwhere(mask)[0])] = False
+    assert wardrobe.set_garment_mask(1, drawn).category == other
+    with wardrobe.store.session() as s:
+        labels_rel = s.get(Garment, 1).photo.labels_path
+    labels = wardrobe._stored_plane(labels_rel)
+    assert labels is not None
+    assert (labels[drawn] == LABEL_OF_CATEGORY[other]).all()
