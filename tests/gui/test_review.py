@@ -757,6 +757,39 @@ def test_a_full_disk_in_the_review_is_said_in_words(make_app, qtbot, photos, mon
     assert parts.session.count() == 0
 
 
+def test_storage_refusing_the_models_in_a_review_counts_once_and_logs_once(
+    make_app, qtbot, photos, monkeypatch, caplog
+):
+    # The photos' failures came before their total: the review's count went negative
+    # (set_expected(-3, 3)); and a warning was logged for each photo, not the import.
+    import logging
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from wardrobe_app.service import Wardrobe
+
+    def full(self, analyser):
+        raise OperationalError("UPDATE", {}, sqlite3.OperationalError("database or disk is full"))
+
+    monkeypatch.setattr(Wardrobe, "_sync_embedder", full)
+    expected: list[tuple[int, int]] = []
+    monkeypatch.setattr(
+        ReviewDialog,
+        "set_expected",
+        lambda _self, total, skipped=0: expected.append((total, skipped)),
+    )
+    parts = make_app()
+    w = parts.window
+    qtbot.waitUntil(lambda: parts.session.model_error is not None, timeout=5000)
+    caplog.clear()
+    with caplog.at_level(logging.WARNING), qtbot.waitSignal(w.importer.finished, timeout=20_000):
+        w.import_paths(photos(3), review=True)
+    assert expected and all(total >= 0 for total, _ in expected)
+    assert expected[-1] == (0, 3)
+    assert len([r for r in caplog.records if r.levelno == logging.WARNING]) == 1
+
+
 def test_stopping_a_review_says_the_photos_waiting_are_stopped_too(
     make_app, qtbot, photos, monkeypatch
 ):

@@ -233,6 +233,9 @@ class ImportController(QObject):
 
         files, left_out, trouble = _photos_of(wardrobe, paths, cancelled)
         if isinstance(trouble, ImportReport):
+            # Counted before they fail, as the photos analysed are (the review's count went
+            # below zero), with no review to open: none will reach it.
+            ctx.partial(("total", len(files), False))
             if left_out:
                 ctx.partial(("left_out", left_out))
             for result in trouble.results:
@@ -275,9 +278,10 @@ class ImportController(QObject):
         dialog = self.dialog
         if kind == "total":
             self._total = int(message[1])  # type: ignore[call-overload]
+            opens = len(message) < 3 or bool(message[2])  # False: every photo fails
             if dialog is not None:
                 dialog.set_expected(self._total)
-                if self._total:
+                if self._total and opens:
                     self._show_review(dialog)
         elif kind == "duplicate":
             self.summary.duplicates.append(Path(message[1]))  # type: ignore[arg-type]
@@ -539,8 +543,13 @@ def _models_trouble(
     try:
         _ = wardrobe.analyser
     except Exception as exc:
-        if storage_trouble(exc) is not None:
-            return ImportReport([wardrobe.import_failure(f, exc) for f in files], left_out)
+        trouble = storage_trouble(exc)
+        if trouble is not None:  # said once for the import, not a line for each photo
+            log.warning("%d photos not imported, the models not saved: %s", len(files), exc)
+            return ImportReport(
+                [ImportResult(f, "failed", error=f"{f}: not saved: {trouble}") for f in files],
+                left_out,
+            )
         log.error("the models could not load", exc_info=exc)
         return NotLoaded(files, str(exc) or type(exc).__name__, left_out)
     return None
