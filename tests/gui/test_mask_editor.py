@@ -181,12 +181,14 @@ def test_touch_up_from_the_garment_page(make_app, qtbot, photos) -> None:
     assert updated.id == record.id and 0 < updated.area < before.area
     assert parts.session.wardrobe.garment(record.id).cutout_path == updated.cutout_path
     qtbot.waitUntil(lambda: view.saved_label.text() == "Cut-out saved", timeout=5000)
+    qtbot.waitUntil(lambda: not view.saving_touch_up())  # until then, undo waits
     assert view.record.area == updated.area
     # undone in the window (Edit > Undo, Ctrl+Z): the cut-out as it was; redone: as drawn
     wardrobe = parts.session.wardrobe
     assert w.undo_stack.undoText() == f"Touch up {display_name(updated)}"
     with qtbot.waitSignal(view.edited, timeout=10_000):  # saved on the model's queue
         w.actions_["undo"].trigger()
+    qtbot.waitUntil(lambda: not view.saving_touch_up())  # until then, redo waits
     assert wardrobe.garment(record.id).area == before.area
     assert view.record.area == before.area and w.browse.model.record(0).area == before.area
     # ... and said so ("Cut-out saved" stayed beside the cut-out put back)
@@ -194,6 +196,7 @@ def test_touch_up_from_the_garment_page(make_app, qtbot, photos) -> None:
     assert w.statusBar().currentMessage() == f"Touch-up undone: {display_name(updated)}"
     with qtbot.waitSignal(view.edited, timeout=10_000):
         w.actions_["redo"].trigger()
+    qtbot.waitUntil(lambda: not view.saving_touch_up())
     assert wardrobe.garment(record.id).area == updated.area == view.record.area
     assert view.saved_label.text() == "Touch-up redone"
     assert w.undo_stack.count() == 1  # undo and redo push no step of their own
@@ -203,6 +206,7 @@ def test_touch_up_from_the_garment_page(make_app, qtbot, photos) -> None:
         w.actions_["undo"].trigger()
     assert said.args == ["That garment is no longer in the wardrobe"]
     assert "no longer in the wardrobe" in w.statusBar().currentMessage()
+    assert w.undo_stack.count() == 0  # it cannot be done: not left to redo
 
 
 def _open_touch_up(parts, qtbot, photos) -> tuple[object, MaskEditorDialog]:
@@ -325,6 +329,7 @@ def test_an_undo_the_disk_refuses_is_said_in_the_status_bar(
     _touch(qtbot, editor.canvas)
     with qtbot.waitSignal(view.touchedUp, timeout=10_000):
         editor.save_button.click()
+    qtbot.waitUntil(lambda: not view.saving_touch_up())  # until then, undo waits
     w = parts.window
 
     def full(*_args: object, **_kwargs: object) -> object:
@@ -337,6 +342,68 @@ def test_an_undo_the_disk_refuses_is_said_in_the_status_bar(
         "The touch-up could not be undone or redone: the disk is full"
     )
     assert parts.reporter.errors == []
+    # the step leaves the stack: Redo offered to put back a cut-out that never went
+    assert w.undo_stack.count() == 0 and not w.actions_["redo"].isEnabled()
+
+
+def test_a_redo_the_disk_refuses_leaves_the_undo_stack(make_app, qtbot, photos, monkeypatch):
+    """It stayed as if redone: Undo then offered to undo a touch-up that was not there."""
+    from wardrobe_app.store.files import FileStore
+
+    parts = make_app()
+    view, editor = _open_touch_up(parts, qtbot, photos)
+    _touch(qtbot, editor.canvas)
+    with qtbot.waitSignal(view.touchedUp, timeout=10_000):
+        editor.save_button.click()
+    qtbot.waitUntil(lambda: not view.saving_touch_up())  # until then, undo waits
+    w = parts.window
+    with qtbot.waitSignal(view.edited, timeout=10_000):
+        w.actions_["undo"].trigger()
+    qtbot.waitUntil(lambda: not view.saving_touch_up())  # until then, redo waits
+    assert (w.undo_stack.count(), w.undo_stack.index()) == (1, 0)
+
+    def full(*_args: object, **_kwargs: object) -> object:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(FileStore, "put_png", full)
+    with qtbot.waitSignal(view.notice, timeout=10_000):
+        w.actions_["redo"].trigger()
+    assert w.undo_stack.count() == 0 and not w.actions_["undo"].isEnabled()
+    assert parts.reporter.errors == []
+
+
+def test_an_undo_while_a_touch_up_is_being_saved_waits_for_it(make_app, qtbot, photos) -> None:
+    """Saved after the touch-up queued before it, the undo put the older cut-out over the
+    new one, and the new one's step was then pushed on top, as if it were shown."""
+    import threading
+
+    from wardrobe_app.ui.workers import Queue
+
+    parts = make_app()
+    w, wardrobe, garment_id, mask, drawn = _imported_with_a_drawn_mask(parts, qtbot, photos)
+    w.open_garment(wardrobe.garment(garment_id))
+    view = w.garment_view
+    with qtbot.waitSignal(view.touchedUp, timeout=10_000):
+        view.save_mask(garment_id, drawn, undo_to=mask)  # a first touch-up, undoable
+    drawn_again = drawn.copy()
+    drawn_again[tuple(np.argwhere(drawn)[0])] = False
+    busy, release = threading.Event(), threading.Event()
+
+    def model_busy(_ctx) -> None:  # the job ahead of the save on the model's queue
+        busy.set()
+        release.wait(10)
+
+    parts.session.runner.start(model_busy, queue=Queue.MODEL, title="Busy")
+    assert busy.wait(5)
+    view.save_mask(garment_id, drawn_again, undo_to=drawn)  # a second one, queued
+    w.actions_["undo"].trigger()  # Ctrl+Z meanwhile: refused, and said
+    assert w.statusBar().currentMessage().startswith("A touch-up is being saved: undo")
+    assert w.undo_stack.index() == 1
+    with qtbot.waitSignal(view.touchedUp, timeout=10_000):
+        release.set()
+    qtbot.waitUntil(lambda: not view.saving_touch_up(), timeout=5000)
+    assert (wardrobe.garment_picture(garment_id)[1] == drawn_again).all()
+    assert (w.undo_stack.count(), w.undo_stack.index()) == (2, 2)
 
 
 def _imported_with_a_drawn_mask(parts, qtbot, photos):

@@ -4,6 +4,7 @@ editable details (saved as you type), the similar items and what it was worn wit
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -663,11 +664,13 @@ class GarmentView(QWidget):
         mask: np.ndarray,
         undo_to: np.ndarray | None = None,
         done: str = "Cut-out saved",
+        failed: Callable[[], object] | None = None,
     ) -> None:
         """Give a garment ``mask`` on the model's queue (the new cut-out is embedded for
         similar items: on the GUI thread that froze the window behind an import's
         analysis). ``undo_to``: the mask it had, for the window's undo step (none when
-        this is that step being undone or redone); ``done``: what is said once saved."""
+        this is that step being undone or redone); ``done``: what is said once saved;
+        ``failed``: called where it was not saved (garment gone, storage refused)."""
         wardrobe = self.session.wardrobe
 
         # The garment, or why it was not saved: its id where another program deleted it
@@ -694,7 +697,12 @@ class GarmentView(QWidget):
             queue=Queue.MODEL,
             title="Saving the touched-up cut-out",
             on_result=partial(
-                self._mask_saved, garment_id=garment_id, mask=mask, undo_to=undo_to, done=done
+                self._mask_saved,
+                garment_id=garment_id,
+                mask=mask,
+                undo_to=undo_to,
+                done=done,
+                failed=failed,
             ),
             on_finished=self._touch_up_saved,
         )
@@ -706,8 +714,11 @@ class GarmentView(QWidget):
         mask: np.ndarray,
         undo_to: np.ndarray | None,
         done: str,
+        failed: Callable[[], object] | None,
     ) -> None:
         shown = self.record is not None and self.record.id == garment_id
+        if not isinstance(saved, GarmentRecord) and failed is not None:
+            failed()
         if isinstance(saved, int):
             if shown:
                 self._garment_gone("This garment was deleted, its cut-out not saved")

@@ -97,7 +97,8 @@ class DeleteCommand(QUndoCommand):
 class TouchUpCommand(QUndoCommand):
     """A cut-out touched up (saved already, by the garment page); undo puts the mask back
     as it was, redo as drawn. Saved like the touch-up itself, on the model's queue
-    (``GarmentView.save_mask``): a garment gone or a full disk is said in the status bar."""
+    (``GarmentView.save_mask``): a garment gone or a full disk is said in the status bar,
+    and the step leaves the stack (``MainWindow.drop_undo_step``): it cannot be done."""
 
     def __init__(
         self, window: MainWindow, record: GarmentRecord, before: np.ndarray, after: np.ndarray
@@ -112,10 +113,17 @@ class TouchUpCommand(QUndoCommand):
         if self._saved:
             self._saved = False
             return
-        self.window.garment_view.save_mask(self.garment_id, self.after, done="Touch-up redone")
+        self.window.garment_view.save_mask(
+            self.garment_id, self.after, done="Touch-up redone", failed=self._failed
+        )
 
     def undo(self) -> None:
-        self.window.garment_view.save_mask(self.garment_id, self.before, done="Touch-up undone")
+        self.window.garment_view.save_mask(
+            self.garment_id, self.before, done="Touch-up undone", failed=self._failed
+        )
+
+    def _failed(self) -> None:
+        self.window.drop_undo_step(self)
 
 
 class UndoNotice(QWidget):
@@ -265,12 +273,16 @@ class MainWindow(QMainWindow):
         )
         self._action("quit", "&Quit", self.close, QKeySequence.StandardKey.Quit)
         undo = self.undo_stack.createUndoAction(self, "&Undo")
+        undo.triggered.disconnect()  # the stack's undo(), through undo_last: it may wait
+        undo.triggered.connect(self.undo_last)
         undo.setObjectName("undo")
         undo.setShortcut(QKeySequence.StandardKey.Undo)
         undo.setProperty("lineIcon", "undo")
         self.addAction(undo)
         self.actions_["undo"] = undo
         redo = self.undo_stack.createRedoAction(self, "&Redo")
+        redo.triggered.disconnect()
+        redo.triggered.connect(self.redo_last)
         redo.setObjectName("redo")
         redo.setShortcut(QKeySequence.StandardKey.Redo)
         self.addAction(redo)
@@ -703,9 +715,43 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def undo_last(self) -> None:
+        if self._touch_up_saving("undo"):
+            return
         if self.undo_stack.canUndo():
             self.undo_stack.undo()
         self.undo_notice.hide()
+
+    @Slot()
+    def redo_last(self) -> None:
+        if not self._touch_up_saving("redo") and self.undo_stack.canRedo():
+            self.undo_stack.redo()
+
+    def _touch_up_saving(self, what: str) -> bool:
+        """A touch-up's save (or its undo's) is queued: refused, and said. Saved after it,
+        an undo put the old cut-out over the new one, whose step was then pushed on top;
+        one at a time also leaves a failed step where ``drop_undo_step`` finds it."""
+        if not self.garment_view.saving_touch_up():
+            return False
+        self.statusBar().showMessage(
+            f"A touch-up is being saved: {what} once it is (in a moment)", 5000
+        )
+        return True
+
+    def drop_undo_step(self, command: QUndoCommand) -> None:
+        """Take a step whose undo or redo failed (garment gone, disk full) off the stack:
+        it cannot be done. QUndoStack drops an obsolete command only as it undoes or redoes
+        it (without calling its undo() or redo()), so where it is next in line that is done
+        now, which leaves the index where it was; anywhere else (steps pushed since) it
+        goes when reached. Not on the stack any more: a new step cleared it already."""
+        stack = self.undo_stack
+        at = next((i for i in range(stack.count()) if stack.command(i) is command), None)
+        if at is None:
+            return
+        command.setObsolete(True)
+        if at == stack.index():  # its undo failed: next to redo
+            stack.redo()
+        elif at == stack.index() - 1:  # its redo failed: next to undo
+            stack.undo()
 
     @Slot(int)
     def _undo_index_changed(self, index: int) -> None:
