@@ -106,6 +106,9 @@ def test_the_line_under_the_title_says_where_the_review_is(make_app, qtbot, phot
     dialog.save_current()
     qtbot.waitUntil(lambda: "Photo 2 of 2" in dialog.header.text(), timeout=10_000)
     assert dialog.subheader.text() == "The last photo of this import"
+    # a photo dropped meanwhile follows in the same import: said at once, not "the last"
+    assert parts.window.import_paths(photos(1, start=2), review=True)
+    assert dialog.subheader.text() == "1 photo waiting to follow"
     dialog.stop()
 
 

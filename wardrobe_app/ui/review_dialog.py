@@ -217,7 +217,7 @@ class ReviewDialog(QDialog):
         self.analysed_files = 0
         self.total_files = 0
         self._stopped = False
-        self.waiting = ""  # "2 photos" given meanwhile: stopped with this review
+        self._waiting = ""  # "2 photos" given meanwhile: stopped with this review
         # While the photo is merged or analysed again, its buttons wait for the answer;
         # what was unticked before a merge stays unticked after.
         self._replacing = False
@@ -650,6 +650,16 @@ class ReviewDialog(QDialog):
         image = self.current.overlay if self.overlay_toggle.isChecked() else self.current.photo
         self.photo.set_image(QPixmap.fromImage(image))
 
+    @property
+    def waiting(self) -> str:
+        """The photos given meanwhile ("2 photos"), to follow in the same import."""
+        return self._waiting
+
+    @waiting.setter
+    def waiting(self, text: str) -> None:
+        self._waiting = text
+        self._refresh_header()  # the line said "the last photo" with more to come
+
     def _refresh_header(self) -> None:
         position = self.reviewed + (1 if self.current is not None else 0)
         total = self.expected or (self.reviewed + self.pending())
@@ -675,6 +685,8 @@ class ReviewDialog(QDialog):
                 f"{self.skipped} file{'s' if self.skipped != 1 else ''} skipped "
                 "(already in the wardrobe or not readable, listed at the end)"
             )
+        if self.waiting:
+            parts.append(f"{self.waiting} waiting to follow")
         if not parts and self.current is not None:
             parts.append("the last photo of this import")  # the line stood empty
         text = " · ".join(parts)
