@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -450,6 +451,34 @@ def test_own_this_leaves_the_keyboard_on_the_matches_not_on_close(make_app, qtbo
     assert len(names) == len(dialog.rows)
     qtbot.keyClick(first, Qt.Key.Key_Return)
     assert w.pages.currentWidget() is w.garment_view
+
+
+def test_own_this_tabs_through_the_matches_before_close(make_app, qtbot, photos):
+    # The match lists are made for each photo, after Close: Tab went from "Show the
+    # garments found" to Close, and only then to the matches above it.
+    parts = make_app()
+    w = parts.window
+    with qtbot.waitSignal(w.importer.finished, timeout=20_000):
+        w.import_paths(photos(3))
+    dialog = w.open_own_this()
+    with qtbot.waitSignal(dialog.analysed, timeout=10_000):
+        dialog.analyse_photo(photos(1, start=42, folder="shop")[0])
+    assert len(dialog.rows) == 2
+    expected = [
+        dialog.overlay_toggle,
+        *(row.strip.view for row in dialog.rows),
+        dialog.close_button,
+    ]
+    from PySide6.QtCore import Qt
+
+    def next_tab_stop(widget):
+        widget = widget.nextInFocusChain()
+        while not widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            widget = widget.nextInFocusChain()
+        return widget
+
+    for before, after in pairwise(expected):
+        assert next_tab_stop(before) is after
 
 
 def test_own_this_opens_its_file_dialog_where_the_last_photo_was(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
+from itertools import pairwise
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal, Slot
@@ -280,6 +281,13 @@ class OwnThisDialog(QDialog):
             row.strip.garmentClicked.connect(self._open)
             self.rows.append(row)
             self.results_layout.insertWidget(self.results_layout.count() - 1, row)
+        # Tab in reading order: the photo's switch, each garment's matches, then Close
+        # (made for each photo, the matches otherwise came last, after Close).
+        chain: list[QWidget] = [self.overlay_toggle]
+        chain += [row.strip.view for row in self.rows]
+        chain.append(self.close_button)
+        for before, after in pairwise(chain):
+            QWidget.setTabOrder(before, after)
         self.analysed.emit(result)
 
     @Slot()
