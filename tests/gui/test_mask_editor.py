@@ -547,3 +547,17 @@ def test_a_touch_up_saved_while_the_page_cannot_save_its_edit_asks_nothing(
     with qtbot.waitSignal(view.edited, timeout=10_000):
         editor.save_button.click()
     assert asked == [] and view.notes_edit.toPlainText() == "dry clean only"
+
+
+def test_each_control_says_its_keys_and_the_canvas_what_it_is(qtbot) -> None:
+    # Redo had no tooltip, so its keys (Ctrl+Shift+Z here, Ctrl+Y on Windows) were
+    # nowhere; a screen reader read the canvas as "Garment mask" and nothing more.
+    from PySide6.QtGui import QKeySequence
+
+    dialog = MaskEditorDialog(*_photo_and_mask(), "top", "Grey top")
+    qtbot.addWidget(dialog)
+    for button in (dialog.undo_button, dialog.redo_button, dialog.add_tool, dialog.erase_tool):
+        keys = button.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        assert keys and f"({keys})" in button.toolTip(), button.text()
+    assert dialog.reset_button.toolTip()
+    assert "right mouse button erases" in dialog.canvas.accessibleDescription()

@@ -32,6 +32,11 @@ HINT = (
 )
 
 
+def _keys(button: QPushButton) -> str:
+    """A button's shortcut as this platform writes it ("Ctrl+Shift+Z")."""
+    return button.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+
+
 class MaskEditorDialog(QDialog):
     def __init__(
         self,
@@ -45,6 +50,10 @@ class MaskEditorDialog(QDialog):
         self.setObjectName("maskEditor")
         self.setWindowTitle(f"Touch up: {title}")
         self.canvas = MaskCanvas(rgb, mask, category, self)
+        # A screen reader read "Garment mask" alone: what it shows, and how it is used.
+        self.canvas.setAccessibleDescription(
+            "The photo, the garment tinted and the rest dimmed. " + HINT
+        )
 
         self.add_tool = QToolButton(self)
         self.add_tool.setText("Add")
@@ -72,11 +81,13 @@ class MaskEditorDialog(QDialog):
         brush_label.setBuddy(self.brush)
 
         self.undo_button = QPushButton("Undo", self)
-        self.undo_button.setToolTip("Undo the last stroke (Ctrl+Z)")
         self.undo_button.setShortcut(QKeySequence.StandardKey.Undo)
+        self.undo_button.setToolTip(f"Undo the last stroke ({_keys(self.undo_button)})")
         self.undo_button.clicked.connect(self.canvas.undo)
+        # Redo said nothing of its keys, which differ by platform (Ctrl+Shift+Z, Ctrl+Y).
         self.redo_button = QPushButton("Redo", self)
         self.redo_button.setShortcut(QKeySequence.StandardKey.Redo)
+        self.redo_button.setToolTip(f"Redo the stroke undone ({_keys(self.redo_button)})")
         self.redo_button.clicked.connect(self.canvas.redo)
         self.reset_button = QPushButton("Start over", self)
         self.reset_button.setToolTip("Back to the cut-out as it was saved")
