@@ -849,3 +849,26 @@ def test_stopping_with_only_the_photos_waiting_does_not_count_none_left(qtbot, m
     dialog.set_expected(3)
     assert not dialog.may_stop()
     assert asked[1].startswith("3 photos not reviewed yet will not be saved.\n")
+
+
+def test_a_merge_and_its_undo_leave_the_keyboard_on_the_garments(make_app, qtbot, photos):
+    # The rows are made anew and the button pressed is disabled or hidden: the keyboard
+    # fell to "Save and next", where the next Space saved the photo.
+    parts = make_app(review=True)
+    dialog = start_review(qtbot, parts.window, photos(1))
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=5000)
+    dialog.merge_button.setFocus()
+    dialog.merge_ticked("one-piece")  # as its menu does
+    qtbot.waitUntil(lambda: len(dialog.rows) == 1, timeout=10_000)
+    assert QApplication.focusWidget() is dialog.undo_button  # Space undoes it at once
+    qtbot.keyClick(dialog.undo_button, Qt.Key.Key_Space)
+    assert len(dialog.rows) == 2 and not dialog.undo_button.isVisible()
+    assert QApplication.focusWidget() is dialog.merge_button
+    # Ctrl+Z from a garment's row, whose row is made anew
+    dialog.merge_ticked("one-piece")
+    qtbot.waitUntil(lambda: len(dialog.rows) == 1, timeout=10_000)
+    dialog.rows[0].keep.setFocus()
+    _undo_key(qtbot, dialog)
+    assert len(dialog.rows) == 2
+    assert QApplication.focusWidget() is dialog.merge_button

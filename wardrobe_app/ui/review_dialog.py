@@ -224,6 +224,9 @@ class ReviewDialog(QDialog):
         self._merging = False  # the answer awaited is a merge's (not a new analysis)
         self._step: ReviewStep | None = None  # the photo as it was, while it waits
         self._unticked: list[DetectedGarment] = []
+        # Whether the keyboard was on the garments (a row, Merge, Undo, Analyse as…)
+        # when a merge, new analysis or undo began: it is put back there after.
+        self._keyboard_on_garments = False
 
         self.header = ElidedLabel(parent=self)  # a long file name: shortened, not wider
         self.header.setObjectName("reviewHeader")
@@ -392,6 +395,7 @@ class ReviewDialog(QDialog):
         self._step = self._before("merge")
         garments = item.analysis.garments
         self._unticked = [garments[row.index] for row in self.rows if not row.keep.isChecked()]
+        self._keyboard_on_garments = self._focus_on_garments()
         self._replacing = self._merging = True
         self._update_buttons()
         self.found_label.setText(f"Merging {len(indices)} garments…")
@@ -405,6 +409,7 @@ class ReviewDialog(QDialog):
         other = _other_kind(item)
         self._unticked = []
         self._step = self._before("new analysis")
+        self._keyboard_on_garments = self._focus_on_garments()
         self._replacing = True
         self._update_buttons()
         self.found_label.setText(f"Analysing it again as {KIND_WORDS[other]}…")
@@ -433,6 +438,9 @@ class ReviewDialog(QDialog):
             garment = self.current.analysis.garments[row.index]
             if any(garment is other for other in unticked):
                 row.keep.setChecked(False)
+        if self._keyboard_on_garments:
+            self._keyboard_on_garments = False
+            self._refocus_garments()
 
     def _before(self, what: str) -> ReviewStep | None:
         """The photo under review as it is now, categories and ticks, to undo to."""
@@ -454,10 +462,34 @@ class ReviewDialog(QDialog):
             return
         step = item.history[-1]
         step.item.history = item.history[:-1]
+        on_garments = self._focus_on_garments()
         self.current = step.item
         self._refresh()
         for row, ticked in zip(self.rows, step.ticked, strict=True):
             row.keep.setChecked(ticked)
+        if on_garments:
+            self._refocus_garments()
+
+    def _focus_on_garments(self) -> bool:
+        widget = self.focusWidget()
+        if widget is None:
+            return False
+        actions = (self.merge_button, self.undo_button, self.reanalyse_button)
+        return widget in actions or self.garment_box.isAncestorOf(widget)
+
+    def _refocus_garments(self) -> None:
+        """After a merge, new analysis or undo begun from the garments: the rows were
+        made anew and the button pressed may be gone or disabled, and the keyboard fell
+        to "Save and next", where the next Space saved the photo. Back to the garments:
+        the Undo of what was just done, else Merge, else the first garment."""
+        focused = self.focusWidget()
+        if focused is not None and self._focus_on_garments() and focused.isEnabled():
+            return  # still on a button that is there
+        rows = [row.keep for row in self.rows]
+        for widget in (self.undo_button, self.merge_button, *rows, self.reanalyse_button):
+            if widget.isVisible() and widget.isEnabled():
+                widget.setFocus(Qt.FocusReason.OtherFocusReason)
+                return
 
     def _apply_edits(self) -> None:
         """The categories chosen in the rows, into the photo's analysis (and its overlay)."""
