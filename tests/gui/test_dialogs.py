@@ -195,6 +195,23 @@ def test_secondary_and_highlighted_text_are_readable(scheme):
     assert _contrast(muted, p.color(QPalette.ColorRole.Text)) >= 2
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_selected_cards_second_line_stays_readable(scheme):
+    # The card's "Top" is muted, 4.5:1 on Base; the selected card (the first match in
+    # "Do I already own this?", the one the keyboard is on) tints Base with the
+    # highlight, and it fell to 4.1:1 there.
+    from PySide6.QtGui import QPalette
+
+    from wardrobe_app.ui import theme
+    from wardrobe_app.ui.garment_delegate import selected_fill, subtitle_colour
+
+    p = theme.light_palette() if scheme == "light" else theme.dark_palette()
+    base = p.color(QPalette.ColorRole.Base)
+    assert _contrast(subtitle_colour(p, False), base) >= 4.5
+    assert _contrast(subtitle_colour(p, True), selected_fill(p)) >= 4.5
+    assert selected_fill(p) != base  # still tinted
+
+
 def test_black_and_white_cut_outs_stand_out_on_the_dark_scheme():
     # A black garment was drawn on the dark Base (1.5:1): all but invisible in the grid.
     from PySide6.QtGui import QPalette
