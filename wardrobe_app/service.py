@@ -140,6 +140,11 @@ def _normalise_tags(tags: Sequence[str]) -> list[str]:
     return list(seen)
 
 
+def _settled(slots: list[ImportResult | Future[ImportResult]]) -> list[ImportResult]:
+    """The results of an import's photos, their saves waited for."""
+    return [s if isinstance(s, ImportResult) else s.result() for s in slots]
+
+
 def _content_hash(path: Path) -> str:
     """sha256 of a photo file, or ``ImageLoadError`` naming it (missing, a folder,
     unreadable): the same words whether the import reviews or not."""
@@ -897,16 +902,22 @@ class Wardrobe:
         kind: KindChoice = "auto",
         progress: Callable[[int, int, Path], None] | None = None,
         is_cancelled: Callable[[], bool] | None = None,
+        into: ImportReport | None = None,
     ) -> ImportReport:
         """Import files and folders; bad files are reported and the rest continue. Models
         that cannot load raise (``ModelFolderError``), before the first photo needing them.
 
         Photo i is saved (PNG encoding, fsync, commit) on a worker thread while photo
         i + 1 is analysed; at most one save is in flight.
+
+        A bug raises, noted with the photo it hit; ``into`` (returned otherwise) then holds
+        the results of the photos before it (saved) and that photo's, failed.
         """
         left_out: list[Path] = []
         files = self.expand_paths(paths, left_out=left_out)
         total = len(files)
+        report = into if into is not None else ImportReport()
+        report.left_out = left_out
         slots: list[ImportResult | Future[ImportResult]] = []
         with ThreadPoolExecutor(1, thread_name_prefix="wardrobe-save") as saver:
             pending: Future[ImportResult] | None = None
@@ -916,7 +927,17 @@ class Wardrobe:
                     break
                 if progress is not None:
                     progress(i, total, f)
-                step = self._analyse_for_import(f, kind)
+                try:
+                    step = self._analyse_for_import(f, kind)
+                except Exception as exc:
+                    # Not a bad photo (that is a failed result, and the batch goes on): the
+                    # models not loading, or a bug, which would likely hit each photo after
+                    # it too. The import stops and it raises, with the traceback a report
+                    # of the bug needs; the photos before it were saved and stay counted.
+                    exc.add_note(f"while importing {f}")
+                    said = f"{f}: unexpected error: {exc or type(exc).__name__} (see the log)"
+                    report.results = [*_settled(slots), ImportResult(f, "failed", error=said)]
+                    raise
                 if isinstance(step, ImportResult):
                     slots.append(step)
                     continue
@@ -929,8 +950,8 @@ class Wardrobe:
                     pending.result()
                 if progress is not None and files:
                     progress(total, total, files[-1])
-        results = [s if isinstance(s, ImportResult) else s.result() for s in slots]
-        return ImportReport(results, left_out)
+        report.results = _settled(slots)
+        return report
 
     # -- browse ------------------------------------------------------------------------
     def _record(self, row: Any, photo_rel: str) -> GarmentRecord:

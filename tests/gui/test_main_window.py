@@ -1465,3 +1465,34 @@ def test_a_locked_database_during_an_import_is_said_per_photo_in_words(
     qtbot.waitUntil(lambda: w.report_dialog is not None)
     assert w.report_dialog.reasons() == [(f.name, busy) for f in files]
     w.report_dialog.close()
+
+
+def test_a_bug_during_an_import_counts_what_was_saved_and_names_its_photo(
+    make_app, qtbot, photos, monkeypatch
+):
+    # It was one row named "Importing photos": the photo saved before it uncounted, the
+    # photo it hit and those after it unsaid.
+    from wardrobe_app.service import Wardrobe
+
+    real = Wardrobe._analyse_for_import
+
+    def buggy(self, path, kind):
+        if path == files[1]:
+            raise RuntimeError("boom")
+        return real(self, path, kind)
+
+    parts = make_app()
+    w = parts.window
+    monkeypatch.setattr(Wardrobe, "_analyse_for_import", buggy)
+    files = photos(3)
+    summary = import_and_wait(qtbot, w, files)
+    assert summary.photos == 1 and summary.stopped == [files[2]]
+    assert summary.failed == [(files[1], f"{files[1]}: unexpected error: boom (see the log)")]
+    assert summary.headline() == "Imported 1 photo (2 garments), 1 failed, 1 not imported"
+    qtbot.waitUntil(lambda: len(parts.reporter.errors) == 1)  # the traceback, once
+    qtbot.waitUntil(lambda: w.report_dialog is not None)
+    assert w.report_dialog.reasons() == [
+        (files[1].name, "unexpected error: boom (see the log)"),
+        (files[2].name, "not imported: the error above stopped the import"),
+    ]
+    w.report_dialog.close()

@@ -124,6 +124,28 @@ def test_import_all_failed_exits_1(cli: Run, batch: dict[str, Path], tmp_path: P
     assert "no photos" in err
 
 
+def test_a_bug_during_an_import_names_its_photo_and_reports_what_was_saved(
+    cli: Run, batch: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # It ended with the traceback alone: the photo it hit unnamed, the one saved before
+    # it unsaid.
+    real = service.Wardrobe._analyse_for_import
+    files = [batch["p0"], batch["p1"], batch["p2"]]
+
+    def buggy(self: service.Wardrobe, path: Path, kind: str) -> object:
+        if path == batch["p1"]:
+            raise RuntimeError("boom")
+        return real(self, path, kind)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(service.Wardrobe, "_analyse_for_import", buggy)
+    rc, out, err = cli("import", *map(str, files))
+    assert rc == 1
+    assert "Imported 1 photo(s) with 2 garment(s); 0 duplicate(s); 1 failed." in out
+    assert f"FAILED {batch['p1']}: unexpected error: boom (see the log)" in out
+    assert "RuntimeError: boom" in err and f"while importing {batch['p1']}" in err
+    assert "stopped by that error: 1 photo(s) not imported" in err
+
+
 def test_files_it_cannot_read_beside_photos_are_counted(cli: Run, tmp_path: Path) -> None:
     # A .dng or .psd beside photos was passed over without a word.
     folder = tmp_path / "mixed"

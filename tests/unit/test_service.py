@@ -297,6 +297,34 @@ def test_a_duplicate_check_the_database_refuses_fails_that_photo_in_words(
         wardrobe.import_paths(files)
 
 
+def test_a_bug_stops_the_import_and_leaves_what_was_saved_in_its_report(
+    wardrobe: Wardrobe, photos: Photos, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The bug raised out of import_paths with nothing of the photo saved before it, and
+    # without the photo it hit: the GUI and the CLI could not say either.
+    from wardrobe_app.types import ImportReport
+
+    real = Wardrobe._analyse_for_import
+    files = photos(3)
+
+    def buggy(self: Wardrobe, path: Path, kind: KindChoice) -> object:
+        if path == files[1]:
+            raise RuntimeError("boom")
+        return real(self, path, kind)
+
+    monkeypatch.setattr(Wardrobe, "_analyse_for_import", buggy)
+    report = ImportReport()
+    with pytest.raises(RuntimeError, match="boom") as raised:
+        wardrobe.import_paths(files, into=report)
+    assert raised.value.__notes__ == [f"while importing {files[1]}"]
+    assert [(r.path, r.status) for r in report.results] == [
+        (files[0], "imported"),
+        (files[1], "failed"),
+    ]
+    assert report.results[1].error == f"{files[1]}: unexpected error: boom (see the log)"
+    assert wardrobe.count() == 2  # the first photo's garments, saved
+
+
 # -- browse & edit --------------------------------------------------------------------
 def test_browse_filters_and_update(wardrobe: Wardrobe, photos: Photos) -> None:
     wardrobe.import_paths(photos(4))

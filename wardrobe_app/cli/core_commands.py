@@ -19,6 +19,7 @@ import shutil
 import signal
 import sys
 import threading
+import traceback
 from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
@@ -185,6 +186,9 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
     from ..types import ImportReport
     from ..vision.image_io import left_out_note
+    from . import _is_model_folder_error
+
+    stopped: list[Path] = []  # not reached: a bug stopped the import
 
     if STDIN in args.paths:  # not a photo's bytes: an import keeps where each photo was
         _err("import -: for the paths listed on stdin use --from-file - (a file named - is ./-)")
@@ -225,9 +229,22 @@ def _cmd_import(args: argparse.Namespace) -> int:
                 bar.refresh()
 
             with _stop_on_first_interrupt() as stop:
-                report = w.import_paths(
-                    files, kind=args.kind, progress=progress, is_cancelled=stop.is_set
-                )
+                report = ImportReport()
+                try:
+                    w.import_paths(
+                        files,
+                        kind=args.kind,
+                        progress=progress,
+                        is_cancelled=stop.is_set,
+                        into=report,
+                    )
+                except Exception as exc:
+                    if _is_model_folder_error(exc) or not report.results:
+                        raise  # main() says it
+                    # A bug at a photo: its traceback for a report, then what was done
+                    # before it (saved), which the traceback alone left unsaid.
+                    traceback.print_exception(exc, file=sys.stderr)
+                    stopped = files[len(report.results) :]
                 # The similar-items index is built here, once: a Ctrl+C during the build
                 # lets it finish, and what was imported is still reported.
                 w.close()
@@ -252,6 +269,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
             print(f"  {one_line(r.path)}: already imported (photo {r.photo_id})")
         for r in report.failed:
             print(f"  FAILED {one_line(r.error)}")
+    if stopped:
+        _err(f"stopped by that error: {len(stopped)} photo(s) not imported")
     cancelled = [r for r in report.results if r.status == "cancelled"]
     if cancelled:
         _err(

@@ -140,6 +140,7 @@ class ImportController(QObject):
         self._backlog = 0
         self._total = self._skipped = 0
         self._stopped = False
+        self._bug_counted = False
         self._analysis_running = True
         self.started.emit(len(paths))
         runner = self.session.runner
@@ -166,8 +167,9 @@ class ImportController(QObject):
                 queue=Queue.MODEL,
                 title="Importing photos",
                 on_progress=self._on_progress,
+                on_partial=self._import_stopped,
                 on_result=self._imported,
-                on_error=self._on_error,
+                on_error=self._import_failed,
                 on_finished=self._analysis_finished,
             )
 
@@ -206,7 +208,14 @@ class ImportController(QObject):
         files, left_out, trouble = _photos_of(wardrobe, paths, cancelled)
         if trouble is not None:
             return trouble
-        report = wardrobe.import_paths(files, progress=progress, is_cancelled=cancelled)
+        report = ImportReport()
+        try:
+            wardrobe.import_paths(files, progress=progress, is_cancelled=cancelled, into=report)
+        except Exception:
+            if report.results:  # a bug at a photo: counted, the error box raised as well
+                report.left_out = left_out
+                ctx.partial((report, files[len(report.results) :]))
+            raise
         report.left_out = left_out  # of the folders given: ``files`` are photos only
         return report
 
@@ -218,6 +227,20 @@ class ImportController(QObject):
         self.summary.left_out += report.left_out
         for result in report.results:
             self._count_result(result)
+
+    @Slot(object)
+    def _import_stopped(self, stopped: tuple[ImportReport, list[Path]]) -> None:
+        """A bug stopped the import at a photo: it was one row named "Importing photos",
+        the photos saved before it uncounted and those after it unsaid."""
+        report, rest = stopped
+        self._bug_counted = True
+        self._imported(report)
+        self.summary.stopped += rest
+
+    @Slot(object)
+    def _import_failed(self, info: ErrorInfo) -> None:
+        if not self._bug_counted:  # its photo already listed with the error's message
+            self._on_error(info)
 
     def _not_loaded(self, trouble: NotLoaded) -> None:
         self.summary.not_loaded.extend(trouble.files)

@@ -36,6 +36,7 @@ class ImportSummary:
     model_error: str = ""  # why the models could not load
     reviewed: bool = False  # through the review, which promises the skipped files a list
     left_out: list[Path] = field(default_factory=list)  # RAW, .psd, videos... in the folders
+    stopped: list[Path] = field(default_factory=list)  # not reached: a bug stopped the import
 
     def headline(self) -> str:
         # Counted, not listed: a folder of RAW files would fill the report.
@@ -48,6 +49,7 @@ class ImportSummary:
             or self.discarded
             or self.cancelled
             or self.not_loaded
+            or self.stopped
         ):
             return ": ".join(["No photos found there", *note]) + (
                 " (Wardrobe reads JPEG, PNG, HEIC, WebP, TIFF and more)"
@@ -66,6 +68,8 @@ class ImportSummary:
         if self.not_loaded:
             n = len(self.not_loaded)
             parts.append(f"the models could not load ({n} photo{'s' if n != 1 else ''})")
+        if self.stopped:
+            parts.append(f"{len(self.stopped)} not imported")
         parts += note
         if not self.photos:  # not "Imported 0 photos (0 garments)"
             return "Nothing imported: " + ", ".join(parts)
@@ -80,7 +84,11 @@ class ImportSummary:
         # folder imported again for its new photos would open a list of all the old
         # ones: the status bar's headline counts them.
         return bool(
-            self.failed or self.no_garment or self.not_loaded or (self.duplicates and self.reviewed)
+            self.failed
+            or self.no_garment
+            or self.not_loaded
+            or self.stopped
+            or (self.duplicates and self.reviewed)
         )
 
 
@@ -113,6 +121,11 @@ class ImportReportDialog(QDialog):
             item.setIcon(0, warn)
             item.setToolTip(0, str(path))
             item.setToolTip(1, summary.model_error)
+            self.tree.addTopLevelItem(item)
+        for path in summary.stopped:
+            item = QTreeWidgetItem([path.name, "not imported: the error above stopped the import"])
+            item.setIcon(0, warn)
+            item.setToolTip(0, str(path))
             self.tree.addTopLevelItem(item)
         for path, reason in summary.no_garment:
             item = QTreeWidgetItem([path.name, reason or "no garment found"])
