@@ -1414,6 +1414,22 @@ def test_a_photo_dropped_after_its_folder_is_already_being_imported(
     assert done.args[0].photos == 4 and done.args[0].duplicates == []
 
 
+def test_a_folder_dropped_after_a_photo_in_it_leaves_that_photo_out(
+    make_app, qtbot, photos, tmp_path
+):
+    # The folder imported the photo a second time, "1 already in the wardrobe": the one
+    # being imported, and the one waiting to be.
+    parts = make_app(analyser=SlowAnalyser(delay=0.2))
+    w = parts.window
+    files = photos(3, folder="trip")
+    with qtbot.waitSignal(w.importer.finished, timeout=30_000) as done:
+        assert w.import_paths([files[0]], review=False)
+        assert w.import_paths([files[1]], review=False)  # waits
+        assert w.import_paths([tmp_path / "trip"], review=False)
+    assert done.args[0].photos == 3 and done.args[0].duplicates == []
+    assert done.args[0].headline() == "Imported 3 photos (6 garments)"
+
+
 def test_photos_dropped_during_an_import_are_compared_quickly_and_as_imported():
     # Each photo was tried against each path being imported: 1,000 dropped on 1,000
     # froze the window for seconds (2,000 on 2,000: over ten).

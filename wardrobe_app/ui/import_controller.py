@@ -49,6 +49,9 @@ class _Batch:
     paths: list[Path]
     review: bool
     cancel: threading.Event
+    # Given before it (resolved), being imported or waiting: left out of its folders, where
+    # a photo dropped before its folder was "1 already in the wardrobe".
+    given: set[Path] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,7 @@ class ImportController(QObject):
     def start(self, paths: Sequence[Path], review: bool) -> bool:
         """Import ``paths``; during an import, after its photos. False where there is
         nothing (new) to import."""
+        given: set[Path] = set()
         if self.busy():  # dropped twice: once is enough, not "3 already in the wardrobe"
             given = {
                 p.resolve()
@@ -119,7 +123,7 @@ class ImportController(QObject):
             paths = [p for p in dict.fromkeys(paths) if not _among(p.resolve(), given)]
         if not paths:
             return False
-        batch = _Batch(list(paths), review, self._cancel)
+        batch = _Batch(list(paths), review, self._cancel, given)
         if self.busy():
             # A drop during an import was accepted and thrown away: the photos wait.
             self._waiting.append(batch)
@@ -153,7 +157,7 @@ class ImportController(QObject):
             self.dialog.stopRequested.connect(self._stop_from_review)
             self.dialog.finished.connect(self._dialog_closed)
             self.worker = runner.start(
-                partial(self._analyse_job, paths=list(paths), cancel=batch.cancel),
+                partial(self._analyse_job, batch=batch),
                 queue=Queue.MODEL,
                 title="Analysing photos",
                 on_progress=self._on_progress,
@@ -163,7 +167,7 @@ class ImportController(QObject):
             )
         else:
             self.worker = runner.start(
-                partial(self._import_job, paths=list(paths), cancel=batch.cancel),
+                partial(self._import_job, batch=batch),
                 queue=Queue.MODEL,
                 title="Importing photos",
                 on_progress=self._on_progress,
@@ -194,10 +198,9 @@ class ImportController(QObject):
         self.cancel()
 
     # --- without review ----------------------------------------------------------------
-    def _import_job(
-        self, ctx: WorkerContext, paths: list[Path], cancel: threading.Event
-    ) -> ImportReport | NotLoaded:
+    def _import_job(self, ctx: WorkerContext, batch: _Batch) -> ImportReport | NotLoaded:
         wardrobe = self.session.wardrobe
+        cancel = batch.cancel
 
         def progress(done: int, total: int, current: Path) -> None:
             ctx.progress(done, total, Path(current).name)
@@ -205,7 +208,7 @@ class ImportController(QObject):
         def cancelled() -> bool:
             return cancel.is_set() or ctx.is_cancelled()
 
-        files, left_out, trouble = _photos_of(wardrobe, paths, cancelled)
+        files, left_out, trouble = _photos_of(wardrobe, batch, cancelled)
         if trouble is not None:
             return trouble
         report = ImportReport()
@@ -248,13 +251,14 @@ class ImportController(QObject):
         self.summary.model_error = trouble.message
 
     # --- with review -------------------------------------------------------------------
-    def _analyse_job(self, ctx: WorkerContext, paths: list[Path], cancel: threading.Event) -> None:
+    def _analyse_job(self, ctx: WorkerContext, batch: _Batch) -> None:
         wardrobe = self.session.wardrobe
+        cancel = batch.cancel
 
         def cancelled() -> bool:
             return cancel.is_set() or ctx.is_cancelled()
 
-        files, left_out, trouble = _photos_of(wardrobe, paths, cancelled)
+        files, left_out, trouble = _photos_of(wardrobe, batch, cancelled)
         if isinstance(trouble, ImportReport):
             # Counted before they fail, as the photos analysed are (the review's count went
             # below zero), with no review to open: none will reach it.
@@ -545,12 +549,15 @@ def _among(path: Path, given: set[Path]) -> bool:
 
 
 def _photos_of(
-    wardrobe: Wardrobe, paths: list[Path], cancelled: Callable[[], bool]
+    wardrobe: Wardrobe, batch: _Batch, cancelled: Callable[[], bool]
 ) -> tuple[list[Path], list[Path], NotLoaded | ImportReport | None]:
-    """The photos of ``paths`` (folders walked), the files left out of them, and, where
-    there are photos to import, the models' trouble (``_models_trouble``)."""
+    """The photos of ``batch`` (folders walked) but those given before it, the files left
+    out of them, and, where there are photos to import, the models' trouble
+    (``_models_trouble``)."""
     left_out: list[Path] = []
-    files = wardrobe.expand_paths(paths, left_out=left_out)
+    files = wardrobe.expand_paths(batch.paths, left_out=left_out)
+    if batch.given:  # quietly, as a photo dropped after its folder is
+        files = [f for f in files if not _among(f.resolve(), batch.given)]
     trouble = _models_trouble(wardrobe, files, left_out) if files and not cancelled() else None
     return files, left_out, trouble
 
