@@ -623,6 +623,31 @@ def test_the_window_fits_a_laptop_screen_and_a_long_type_keeps_the_search_box(
     )
 
 
+def test_the_garment_page_fits_a_small_laptop_screen_at_150_percent(make_app, qtbot, photos):
+    # 1366x768 at 150% is 911x512 logical, less the title bar: the picture and a strip of
+    # cards set the window's minimum height to 635, and the strip and status bar were cut
+    # off. The picture shrinks, then its column scrolls.
+    parts = app_with_photos(make_app, qtbot, photos, 1)
+    w = parts.window
+    view = w.garment_view
+    view.any_category.setChecked(True)
+    w.open_garment(w.browse.model.record(0))
+    qtbot.waitUntil(lambda: view.similar.model.rowCount() > 0, timeout=5000)
+    hint = w.minimumSizeHint()
+    assert hint.width() <= 1000 and hint.height() <= 472, hint
+    w.resize(871, 472)
+    qtbot.waitUntil(lambda: w.height() == 472, timeout=5000)
+    assert w.statusBar().geometry().bottom() < w.height()
+    assert view.picture.height() < 240  # the picture gave way first
+    left = view.findChild(QScrollArea, "pictureScroll")
+    left.verticalScrollBar().setValue(left.verticalScrollBar().maximum())
+    corner = view.similar.mapTo(left.viewport(), view.similar.rect().bottomRight())
+    assert left.viewport().rect().contains(corner), corner  # scrolled to, it is all there
+    w.resize(1280, 640)  # 1920x1080 at 150%, less a panel: no scrolling there
+    qtbot.waitUntil(lambda: left.verticalScrollBar().maximum() == 0, timeout=5000)
+    assert view.picture.height() >= 240
+
+
 def test_the_first_window_fits_the_screen(make_app, qtbot):
     # 1320x860 put the status bar (import results, the Undo notice) below a 1366x768
     # laptop's screen. The offscreen screen here is 800x800.

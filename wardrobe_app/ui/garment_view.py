@@ -200,14 +200,18 @@ class GarmentView(QWidget):
         self.overlay_toggle.setObjectName("overlayToggle")
         self.overlay_toggle.setChecked(True)
         self.overlay_toggle.toggled.connect(self._show_picture)
-        self.picture = ImageView(self, placeholder="Loading…", min_size=QSize(240, 240))
+        # A low minimum: in a short window (1366x768 at 150%) the picture gives way before
+        # the similar strip has to scroll out of sight.
+        self.picture = ImageView(self, placeholder="Loading…", min_size=QSize(240, 140))
         self.picture.setObjectName("picture")
         modes = QHBoxLayout()
         modes.addWidget(self.cutout_mode)
         modes.addWidget(self.photo_mode)
         modes.addStretch(1)
         modes.addWidget(self.overlay_toggle)
-        left = QVBoxLayout()
+        left_column = QWidget(self)
+        left = QVBoxLayout(left_column)
+        left.setContentsMargins(0, 0, 0, 0)
         left.setSpacing(10)  # as the page's: inherited, the row's 18 took it from the photo
         left.addLayout(modes)
         left.addWidget(self.picture, 1)
@@ -279,13 +283,8 @@ class GarmentView(QWidget):
         details.setLayout(right)
         # Scrolled where the window is short: the form and "worn with" must not set the
         # window's minimum height (it has to fit a 1366x768 laptop screen).
-        details_scroll = QScrollArea(self)
+        details_scroll = ColumnScroll(details, self)
         details_scroll.setObjectName("detailsScroll")
-        details_scroll.setWidget(details)
-        details_scroll.setWidgetResizable(True)
-        details_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        details_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        details_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # no empty Tab stop
         details_scroll.setMinimumWidth(380)
         details_scroll.setMaximumWidth(520)
 
@@ -309,9 +308,13 @@ class GarmentView(QWidget):
         # the fold at 1366x768.
         left.addLayout(sim_header)
         left.addWidget(self.similar)
+        # Scrolled too, once the picture is at its smallest: the strip's cards must not set
+        # the window's minimum height (635 px, past a 1366x768 screen at 150%).
+        left_scroll = ColumnScroll(left_column, self)
+        left_scroll.setObjectName("pictureScroll")
         top = QHBoxLayout()
         top.setSpacing(18)
-        top.addLayout(left, 3)
+        top.addWidget(left_scroll, 3)
         top.addWidget(details_scroll, 2)
 
         layout = QVBoxLayout(self)
@@ -776,6 +779,26 @@ class GarmentView(QWidget):
     def _delete(self) -> None:
         if self.record is not None:
             self.deleteRequested.emit([self.record.id])
+
+
+class ColumnScroll(QScrollArea):
+    """A column of the page that scrolls up and down where the window is short, never
+    sideways: it is as wide as the column needs."""
+
+    def __init__(self, column: QWidget, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.column = column
+        self.setWidget(column)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # no empty Tab stop
+
+    def minimumSizeHint(self) -> QSize:
+        # The column's width and room for the scroll bar, which takes it from the column.
+        column = self.column.minimumSizeHint().width()
+        bar = self.verticalScrollBar().sizeHint().width()
+        return QSize(column + bar, super().minimumSizeHint().height())
 
 
 def confirm_discard_edit(parent: QWidget, name: str, reason: str) -> bool:
