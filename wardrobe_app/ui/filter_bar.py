@@ -56,6 +56,15 @@ class CountLabel(QLabel):
         return QSize(max(hint.width(), self.reserved), hint.height())
 
 
+class SearchBox(QLineEdit):
+    """The search box: 180 px where there is room, down to 90 in a narrow window, which
+    has to fit a 1366x768 screen at 150% (911 px; the bar needed 1005)."""
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(max(hint.width(), 180), hint.height())
+
+
 class FilterBar(QWidget):
     filterChanged = Signal(object)  # GarmentFilter
     resultsRequested = Signal()  # Down in the search box: on to the grid
@@ -70,7 +79,7 @@ class FilterBar(QWidget):
         self._debounce.setInterval(250)
         self._debounce.timeout.connect(self._emit)
 
-        self.search = QLineEdit(self)
+        self.search = SearchBox(self)
         self.search.setObjectName("search")
         self.search.setAccessibleName("Search garments")  # a placeholder is not a name
         self.search.setPlaceholderText("Search names, types, tags and notes   (Ctrl+F)")
@@ -79,7 +88,7 @@ class FilterBar(QWidget):
             line_icon("search", self.palette().color(QPalette.ColorRole.PlaceholderText), 16),
             QLineEdit.ActionPosition.LeadingPosition,
         )
-        self.search.setMinimumWidth(180)
+        self.search.setMinimumWidth(90)
         self.search.textChanged.connect(lambda _t: self._debounce.start())
         self.search.installEventFilter(self)  # Esc clears it, Down or Enter: the grid
         self.search.returnPressed.connect(self._emit_now)
@@ -103,6 +112,7 @@ class FilterBar(QWidget):
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.fine_type.setMinimumContentsLength(10)
+        self.fine_type.setMinimumWidth(80)  # below its hint: it gives way in a narrow window
         self.fine_type.currentIndexChanged.connect(self._emit_now)
 
         self.favourites = make_chip("Favourites", self)
