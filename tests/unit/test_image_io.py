@@ -9,13 +9,15 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-from icc import DISPLAY_P3, p3_to_srgb
+from icc import DISPLAY_P3, P3_D50, SRGB_D50, p3_to_srgb
 from PIL import Image, ImageCms
 
+from wardrobe_app.vision import image_io
 from wardrobe_app.vision.image_io import (
     IMAGE_SUFFIXES,
     UNREAD_SUFFIXES,
     ImageLoadError,
+    _nclx_profile,
     is_image_path,
     left_out_note,
     load_image,
@@ -100,6 +102,83 @@ def test_a_broken_colour_profile_leaves_the_pixels_as_they_are(
     assert np.array_equal(out, arr)
     if icc != DISPLAY_P3.replace(b"RGB ", b"GRAY", 1):  # a grey profile: not for RGB, no news
         assert "odd.png: its colour profile cannot be used" in caplog.text
+
+
+def _nclx_heic(path: Path, primaries: int, transfer: int) -> np.ndarray:
+    """P3_COLOURS' blocks saved as a HEIC with only an nclx colour description (no ICC
+    profile, as an iPhone's); the values as stored, codec losses included."""
+    blocks = np.repeat(np.repeat(P3_COLOURS[None], 16, axis=0), 16, axis=1)  # 16 x 80
+    Image.fromarray(blocks).save(
+        path, quality=95, color_primaries=primaries, transfer_characteristics=transfer
+    )
+    with Image.open(path) as image:
+        nclx = image.info["nclx_profile"]
+        assert "icc_profile" not in image.info
+        assert (nclx["color_primaries"], nclx["transfer_characteristics"]) == (primaries, transfer)
+        return np.asarray(image.convert("RGB"))
+
+
+def _p3_srgb_curve_to_srgb(rgb: np.ndarray) -> np.ndarray:
+    """Display P3 values with sRGB's curve (an nclx of 12/13), 0-255, to sRGB, clipped."""
+    v = np.asarray(rgb, np.float64) / 255.0
+    linear = np.where(v <= 0.04045, v / 12.92, ((v + 0.055) / 1.055) ** 2.4)
+    srgb = np.clip(linear @ (np.linalg.inv(SRGB_D50) @ P3_D50).T, 0.0, 1.0)
+    return np.where(srgb <= 0.0031308, 12.92 * srgb, 1.055 * srgb ** (1 / 2.4) - 0.055) * 255
+
+
+@pytest.mark.parametrize("shrink", ["no", "fit"])
+def test_a_heic_with_a_p3_nclx_is_read_in_srgb(tmp_path: Path, shrink: str) -> None:
+    """An iPhone HEIC may say P3 by nclx alone: converted as for a P3 profile, its
+    saturated red is sRGB's red, clipped, and its brick red comes out redder."""
+    stored = _nclx_heic(tmp_path / "p3.heic", primaries=12, transfer=13)
+    out = load_image(tmp_path / "p3.heic", fit=_halved if shrink == "fit" else None)
+    step = out.shape[1] // len(P3_COLOURS)
+    centres = out[step // 2, step // 2 :: step].astype(np.float64)
+    expected = _p3_srgb_curve_to_srgb(stored[8, 8::16])
+    assert np.abs(centres - expected).max() <= 2.5, (centres, expected)
+    assert tuple(centres[0]) == (255, 0, 0)
+
+
+def test_a_heic_with_a_bt709_nclx_is_taken_bit_for_bit(tmp_path: Path) -> None:
+    stored = _nclx_heic(tmp_path / "srgb.heic", primaries=1, transfer=13)
+    assert np.array_equal(load_image(tmp_path / "srgb.heic"), stored)
+
+
+def test_a_heic_with_bt2020_primaries_and_the_srgb_curve_is_converted(tmp_path: Path) -> None:
+    stored = _nclx_heic(tmp_path / "wide.heic", primaries=9, transfer=13)
+    out = load_image(tmp_path / "wide.heic")
+    assert tuple(out[8, 8]) == (255, 0, 0)
+    assert out[8, 24, 0] > stored[8, 24, 0] + 20  # the brick red, redder still than from P3
+
+
+def test_an_hdr_heic_is_left_as_it_is_and_said_once(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PQ values are light levels, not sRGB's: mapping them needs a tone mapping, which
+    would be a guess; the photo is read as it was, and the log says so once."""
+    monkeypatch.setattr(image_io, "_NCLX_NOTED", set())
+    stored = _nclx_heic(tmp_path / "hdr.heic", primaries=12, transfer=16)
+    with caplog.at_level(logging.WARNING):
+        assert np.array_equal(load_image(tmp_path / "hdr.heic"), stored)
+        assert np.array_equal(load_image(tmp_path / "hdr.heic"), stored)
+    assert caplog.text.count("nclx primaries 12, transfer 16") == 1
+
+
+@pytest.mark.parametrize(
+    "nclx",
+    [
+        None,
+        "nclx",
+        {},
+        {"color_primaries": 12},
+        {"color_primaries": "12", "transfer_characteristics": 13},
+        {"color_primaries": [12], "transfer_characteristics": [13]},
+        {"color_primaries": 99, "transfer_characteristics": 13},
+        {"color_primaries": 1, "transfer_characteristics": 13},
+    ],
+)
+def test_an_odd_or_plain_nclx_means_no_conversion(nclx: object) -> None:
+    assert _nclx_profile(nclx, Path("odd.heic")) is None
 
 
 def test_exif_rotation_is_honoured(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ import io
 import logging
 import os
 import stat
+import struct
 import warnings
 from collections.abc import Callable, Sequence
 from functools import lru_cache
@@ -212,6 +213,79 @@ def _profile_transform(icc: object, mode: str, path: Path) -> ImageCms.ImageCmsT
         return None
 
 
+# An nclx colour description (HEIC photos without an ICC profile: iPhones') names its
+# primaries and transfer curve by code (ITU-T H.273). Converted: P3 or BT.2020 primaries
+# with the sRGB curve (13), fully defined, through a profile made for them. Not converted,
+# said once: other curves with those primaries, and HDR ones (PQ 16, HLG 18), whose values
+# are light levels that only a tone mapping, a guess, would bring into sRGB. BT.709 (1),
+# unspecified (2) and other near-sRGB primaries are taken bit for bit, as before.
+_NCLX_PRIMARIES = {  # red, green, blue (x, y); white D65 for both
+    12: ((0.680, 0.320), (0.265, 0.690), (0.150, 0.060)),  # Display P3 (SMPTE EG 432-1)
+    9: ((0.708, 0.292), (0.170, 0.797), (0.131, 0.046)),  # BT.2020
+}
+_NCLX_SRGB_CURVE, _NCLX_HDR_CURVES = 13, (16, 18)
+_BRADFORD = np.array(
+    [[0.8951, 0.2664, -0.1614], [-0.7502, 1.7135, 0.0367], [0.0389, -0.0685, 1.0296]]
+)
+
+
+def _xyz(x: float, y: float) -> np.ndarray:
+    return np.array([x / y, 1.0, (1.0 - x - y) / y])
+
+
+@lru_cache(maxsize=4)
+def _nclx_icc(primaries: int) -> bytes:
+    """lcms's sRGB profile (its curve, v4) with the colorants of nclx ``primaries``: the
+    RGB-to-XYZ matrix from their chromaticities, Bradford-adapted from D65 to ICC's D50."""
+    red, green, blue = _NCLX_PRIMARIES[primaries]
+    matrix = np.stack([_xyz(*red), _xyz(*green), _xyz(*blue)], axis=1)
+    white = _xyz(0.3127, 0.3290)
+    matrix *= np.linalg.solve(matrix, white)
+    cones = _BRADFORD @ np.array([0.9642, 1.0, 0.8249]) / (_BRADFORD @ white)
+    colorants = np.linalg.inv(_BRADFORD) @ np.diag(cones) @ _BRADFORD @ matrix
+    icc = bytearray(_SRGB.tobytes())
+    icc[84:100] = bytes(16)  # the profile ID (an MD5 of the contents): now unset
+    (count,) = struct.unpack_from(">I", icc, 128)
+    offsets = {}
+    for i in range(count):
+        sig, offset, _ = struct.unpack_from(">4sII", icc, 132 + 12 * i)
+        offsets[sig] = offset
+    for sig, column in zip((b"rXYZ", b"gXYZ", b"bXYZ"), colorants.T, strict=True):
+        struct.pack_into(">3i", icc, offsets[sig] + 8, *(round(v * 65536) for v in column))
+    return bytes(icc)
+
+
+_NCLX_NOTED: set[tuple[int, int]] = set()  # said once per kind of photo, not per photo
+
+
+def _note_nclx_left(primaries: int, transfer: int, path: Path) -> None:
+    if (primaries, transfer) not in _NCLX_NOTED:
+        _NCLX_NOTED.add((primaries, transfer))
+        log.warning(
+            "%s: its colour description (nclx primaries %d, transfer %d: HDR or not "
+            "supported) is not converted; colours read as sRGB (said once for such photos)",
+            path,
+            primaries,
+            transfer,
+        )
+
+
+def _nclx_profile(nclx: object, path: Path) -> bytes | None:
+    """An ICC profile standing for the nclx colour description ``nclx`` (pillow-heif's
+    ``info["nclx_profile"]``); None where the pixels are taken as they are. Anything odd
+    in it is passed over: the photo is read as sRGB, as before."""
+    if not isinstance(nclx, dict):
+        return None
+    primaries, transfer = nclx.get("color_primaries"), nclx.get("transfer_characteristics")
+    if not isinstance(primaries, int) or not isinstance(transfer, int):
+        return None
+    if primaries in _NCLX_PRIMARIES and transfer == _NCLX_SRGB_CURVE:
+        return _nclx_icc(primaries)
+    if primaries in _NCLX_PRIMARIES or transfer in _NCLX_HDR_CURVES:
+        _note_nclx_left(primaries, transfer, path)
+    return None
+
+
 def _check_file(path: Path) -> None:
     """ImageLoadError unless ``path`` is a file with something in it."""
     try:
@@ -280,7 +354,9 @@ def load_image(
                     scale = max_side / max(width, height)
                     image.draft("RGB", (max(1, int(width * scale)), max(1, int(height * scale))))
                 image.load()
-                icc = image.info.get("icc_profile")
+                icc = image.info.get("icc_profile") or _nclx_profile(
+                    image.info.get("nclx_profile"), path
+                )
                 rotated: Image.Image = ImageOps.exif_transpose(image) or image
                 if max_side is not None and max(rotated.size) > max_side:
                     if rotated.mode.startswith("I;16"):
