@@ -346,6 +346,29 @@ def test_an_undo_the_disk_refuses_is_said_in_the_status_bar(
     assert w.undo_stack.count() == 0 and not w.actions_["redo"].isEnabled()
 
 
+def test_an_undo_a_bug_stops_leaves_the_undo_stack(make_app, qtbot, photos, monkeypatch):
+    """A bug in the save (its error box) left the step as if undone: the Edit menu offered
+    to redo a touch-up still in the wardrobe, and Undo the step below it."""
+    from wardrobe_app.service import Wardrobe
+
+    parts = make_app()
+    view, editor = _open_touch_up(parts, qtbot, photos)
+    _touch(qtbot, editor.canvas)
+    with qtbot.waitSignal(view.touchedUp, timeout=10_000):
+        editor.save_button.click()
+    qtbot.waitUntil(lambda: not view.saving_touch_up())  # until then, undo waits
+    w = parts.window
+
+    def buggy(*_args: object, **_kwargs: object) -> object:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(Wardrobe, "set_garment_mask", buggy)
+    w.actions_["undo"].trigger()
+    qtbot.waitUntil(lambda: not view.saving_touch_up(), timeout=10_000)
+    qtbot.waitUntil(lambda: len(parts.reporter.errors) == 1)  # its traceback, said
+    assert w.undo_stack.count() == 0 and not w.actions_["redo"].isEnabled()
+
+
 def test_a_redo_the_disk_refuses_leaves_the_undo_stack(make_app, qtbot, photos, monkeypatch):
     """It stayed as if redone: Undo then offered to undo a touch-up that was not there."""
     from wardrobe_app.store.files import FileStore

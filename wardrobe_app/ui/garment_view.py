@@ -707,8 +707,14 @@ class GarmentView(QWidget):
                 done=done,
                 failed=failed,
             ),
+            # A bug: its error box, and the window's step (an undo or redo) was not done
+            on_error=partial(self._mask_not_saved, failed=failed),
             on_finished=self._touch_up_saved,
         )
+
+    def _mask_not_saved(self, _info: object, failed: Callable[[], object] | None) -> None:
+        if failed is not None:
+            failed()
 
     def _mask_saved(
         self,
