@@ -342,6 +342,7 @@ def test_an_undo_the_disk_refuses_is_said_in_the_status_bar(
         "The touch-up could not be undone or redone: the disk is full"
     )
     assert parts.reporter.errors == []
+    assert view.saved_label.text() == "Cut-out not saved"  # "Saving the cut-out…" stayed
     # the step leaves the stack: Redo offered to put back a cut-out that never went
     assert w.undo_stack.count() == 0 and not w.actions_["redo"].isEnabled()
 
@@ -367,6 +368,7 @@ def test_an_undo_a_bug_stops_leaves_the_undo_stack(make_app, qtbot, photos, monk
     qtbot.waitUntil(lambda: not view.saving_touch_up(), timeout=10_000)
     qtbot.waitUntil(lambda: len(parts.reporter.errors) == 1)  # its traceback, said
     assert w.undo_stack.count() == 0 and not w.actions_["redo"].isEnabled()
+    assert view.saved_label.text() == "Cut-out not saved"
 
 
 def test_a_redo_the_disk_refuses_leaves_the_undo_stack(make_app, qtbot, photos, monkeypatch):

@@ -708,11 +708,15 @@ class GarmentView(QWidget):
                 failed=failed,
             ),
             # A bug: its error box, and the window's step (an undo or redo) was not done
-            on_error=partial(self._mask_not_saved, failed=failed),
+            on_error=partial(self._mask_not_saved, garment_id=garment_id, failed=failed),
             on_finished=self._touch_up_saved,
         )
 
-    def _mask_not_saved(self, _info: object, failed: Callable[[], object] | None) -> None:
+    def _mask_not_saved(
+        self, _info: object, garment_id: int, failed: Callable[[], object] | None
+    ) -> None:
+        if self.record is not None and self.record.id == garment_id:
+            self.saved_label.setText("Cut-out not saved")  # not "Saving the cut-out…"
         if failed is not None:
             failed()
 
@@ -734,11 +738,12 @@ class GarmentView(QWidget):
             self.notice.emit("That garment is no longer in the wardrobe")
             return
         if isinstance(saved, str):
+            if shown:  # not under another garment, the user moved on
+                # (an undo's too: "Saving the cut-out…" stayed beside it)
+                self.saved_label.setText("Cut-out not saved")
             if undo_to is None:  # an undo or redo in the window: said where it was asked
                 self.notice.emit(f"The touch-up could not be undone or redone: {saved}")
                 return
-            if shown:  # not under another garment, the user moved on
-                self.saved_label.setText("Cut-out not saved")
             what = "This garment's" if shown else f"Garment #{garment_id}'s"
             QMessageBox.warning(
                 self, "Cut-out not saved", f"{what} touched-up cut-out was not saved:\n\n{saved}"
