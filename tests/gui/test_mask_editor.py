@@ -209,6 +209,14 @@ def test_touch_up_from_the_garment_page(make_app, qtbot, photos) -> None:
     assert w.undo_stack.count() == 0  # it cannot be done: not left to redo
 
 
+def _touched_editor(make_app, qtbot, photos) -> tuple[object, object, MaskEditorDialog]:
+    """The app, the garment page and its Touch up dialog, with a dot painted in it."""
+    parts = make_app()
+    view, editor = _open_touch_up(parts, qtbot, photos)
+    _touch(qtbot, editor.canvas)
+    return parts, view, editor
+
+
 def _open_touch_up(parts, qtbot, photos) -> tuple[object, MaskEditorDialog]:
     w = parts.window
     with qtbot.waitSignal(w.importer.finished, timeout=20_000):
@@ -276,9 +284,7 @@ def test_the_undo_steps_of_a_large_photo_keep_a_bit_a_pixel(qtbot) -> None:
 
 
 def test_no_second_touch_up_while_the_first_is_saved(make_app, qtbot, photos) -> None:
-    parts = make_app()
-    view, editor = _open_touch_up(parts, qtbot, photos)
-    _touch(qtbot, editor.canvas)
+    _parts, view, editor = _touched_editor(make_app, qtbot, photos)
     editor.save_button.click()
     # Opened now, it would start from the cut-out before this save, and undo it.
     assert not view.touch_up_button.isEnabled()
@@ -289,9 +295,7 @@ def test_no_second_touch_up_while_the_first_is_saved(make_app, qtbot, photos) ->
 def test_a_full_disk_when_a_touch_up_is_saved_is_said_in_words(
     make_app, qtbot, photos, monkeypatch
 ) -> None:
-    parts = make_app()
-    view, editor = _open_touch_up(parts, qtbot, photos)
-    _touch(qtbot, editor.canvas)
+    parts, view, editor = _touched_editor(make_app, qtbot, photos)
 
     def disk_full(*_args: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
@@ -324,9 +328,7 @@ def test_an_undo_the_disk_refuses_is_said_in_the_status_bar(
 
     from wardrobe_app.store.files import FileStore
 
-    parts = make_app()
-    view, editor = _open_touch_up(parts, qtbot, photos)
-    _touch(qtbot, editor.canvas)
+    parts, view, editor = _touched_editor(make_app, qtbot, photos)
     with qtbot.waitSignal(view.touchedUp, timeout=10_000):
         editor.save_button.click()
     qtbot.waitUntil(lambda: not view.saving_touch_up())  # until then, undo waits
@@ -352,9 +354,7 @@ def test_an_undo_a_bug_stops_leaves_the_undo_stack(make_app, qtbot, photos, monk
     to redo a touch-up still in the wardrobe, and Undo the step below it."""
     from wardrobe_app.service import Wardrobe
 
-    parts = make_app()
-    view, editor = _open_touch_up(parts, qtbot, photos)
-    _touch(qtbot, editor.canvas)
+    parts, view, editor = _touched_editor(make_app, qtbot, photos)
     with qtbot.waitSignal(view.touchedUp, timeout=10_000):
         editor.save_button.click()
     qtbot.waitUntil(lambda: not view.saving_touch_up())  # until then, undo waits
@@ -375,9 +375,7 @@ def test_a_redo_the_disk_refuses_leaves_the_undo_stack(make_app, qtbot, photos, 
     """It stayed as if redone: Undo then offered to undo a touch-up that was not there."""
     from wardrobe_app.store.files import FileStore
 
-    parts = make_app()
-    view, editor = _open_touch_up(parts, qtbot, photos)
-    _touch(qtbot, editor.canvas)
+    parts, view, editor = _touched_editor(make_app, qtbot, photos)
     with qtbot.waitSignal(view.touchedUp, timeout=10_000):
         editor.save_button.click()
     qtbot.waitUntil(lambda: not view.saving_touch_up())  # until then, undo waits
@@ -558,9 +556,7 @@ def test_a_touch_up_saved_while_the_page_cannot_save_its_edit_asks_nothing(
 
     from wardrobe_app.service import Wardrobe
 
-    parts = make_app()
-    view, editor = _open_touch_up(parts, qtbot, photos)
-    _touch(qtbot, editor.canvas)
+    _parts, view, editor = _touched_editor(make_app, qtbot, photos)
     asked: list[str] = []
     monkeypatch.setattr(garment_view, "confirm_discard_edit", lambda *a: asked.append("?"))
 
