@@ -63,7 +63,7 @@ def test_import_json_contract(cli: Run, batch: dict[str, Path]) -> None:
     rc, out, err = cli("import", str(batch["p0"].parent), "--json")
     assert rc == 1  # the broken photo; the others were still imported
     doc = json.loads(out)  # stdout is exactly one JSON document
-    assert set(doc) == {"imported", "duplicates", "failed", "cancelled", "left_out"}
+    assert set(doc) == {"imported", "duplicates", "failed", "cancelled", "left_out", "stopped"}
     assert doc["cancelled"] == []
     assert len(doc["imported"]) == 4
     for item in doc["imported"]:
@@ -119,7 +119,14 @@ def test_import_all_failed_exits_1(cli: Run, batch: dict[str, Path], tmp_path: P
     empty = tmp_path / "empty-folder"
     empty.mkdir()
     rc, out, err = cli("import", str(empty), "--json")
-    empty_doc = {"imported": [], "duplicates": [], "failed": [], "cancelled": [], "left_out": []}
+    empty_doc = {
+        "imported": [],
+        "duplicates": [],
+        "failed": [],
+        "cancelled": [],
+        "left_out": [],
+        "stopped": [],
+    }
     assert rc == 1 and json.loads(out) == empty_doc  # the same keys as any import
     assert "no photos" in err
 
@@ -144,6 +151,14 @@ def test_a_bug_during_an_import_names_its_photo_and_reports_what_was_saved(
     assert f"FAILED {batch['p1']}: unexpected error: boom (see the log)" in out
     assert "RuntimeError: boom" in err and f"while importing {batch['p1']}" in err
     assert "stopped by that error: 1 photo(s) not imported" in err
+    # --json names the photos not reached (they were in no list of the document)
+    monkeypatch.setattr(service.Wardrobe, "_analyse_for_import", real)
+    batch["p3"] = make_photo(batch["p0"].parent / "p3.jpg", 3)
+    monkeypatch.setattr(service.Wardrobe, "_analyse_for_import", buggy)
+    rc, out, _ = cli("import", str(batch["p3"]), str(batch["p1"]), str(batch["p2"]), "--json")
+    doc = json.loads(out)
+    assert rc == 1 and doc["stopped"] == [str(batch["p2"])]
+    assert [f["path"] for f in doc["failed"]] == [str(batch["p1"])]
 
 
 def test_files_it_cannot_read_beside_photos_are_counted(cli: Run, tmp_path: Path) -> None:

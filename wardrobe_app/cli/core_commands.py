@@ -20,7 +20,7 @@ import signal
 import sys
 import threading
 import traceback
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any
@@ -160,8 +160,8 @@ def _show_value(value: object, lines: bool = False) -> str:
 
 
 # -- import -----------------------------------------------------------------------------
-def import_report_json(report: ImportReport) -> dict[str, list[Any]]:
-    """The ``import --json`` document."""
+def import_report_json(report: ImportReport, stopped: Sequence[Path] = ()) -> dict[str, list[Any]]:
+    """The ``import --json`` document; ``stopped``: the photos a bug kept it from."""
     return {
         "imported": [
             {
@@ -178,6 +178,7 @@ def import_report_json(report: ImportReport) -> dict[str, list[Any]]:
         "failed": [{"path": str(r.path), "error": str(r.error or "")} for r in report.failed],
         "cancelled": [{"path": str(r.path)} for r in report.results if r.status == "cancelled"],
         "left_out": [str(p) for p in report.left_out],
+        "stopped": [str(p) for p in stopped],
     }
 
 
@@ -255,7 +256,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
         if not r.garments:
             print(f"{one_line(r.path)}: {r.message or 'no garment found'}", file=sys.stderr)
     if args.json:
-        _emit_json(import_report_json(report))
+        _emit_json(import_report_json(report, stopped))
     else:
         n_garments = sum(len(r.garments) for r in report.imported)
         print(
