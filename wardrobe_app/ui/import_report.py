@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -111,33 +112,17 @@ class ImportReportDialog(QDialog):
         warn = standard(QStyle.StandardPixmap.SP_MessageBoxWarning)
         info = standard(QStyle.StandardPixmap.SP_MessageBoxInformation)
         for path, reason in summary.failed:
-            item = QTreeWidgetItem([path.name, _short_reason(path, reason)])
-            item.setIcon(0, warn)
-            item.setToolTip(0, str(path))
-            item.setToolTip(1, reason)
-            self.tree.addTopLevelItem(item)
+            self._add_row(path, _short_reason(path, reason), warn, reason)
         for path in summary.not_loaded:
-            item = QTreeWidgetItem([path.name, "not imported: the models could not load"])
-            item.setIcon(0, warn)
-            item.setToolTip(0, str(path))
-            item.setToolTip(1, summary.model_error)
-            self.tree.addTopLevelItem(item)
+            self._add_row(
+                path, "not imported: the models could not load", warn, summary.model_error
+            )
         for path in summary.stopped:
-            item = QTreeWidgetItem([path.name, "not imported: the error above stopped the import"])
-            item.setIcon(0, warn)
-            item.setToolTip(0, str(path))
-            self.tree.addTopLevelItem(item)
+            self._add_row(path, "not imported: the error above stopped the import", warn)
         for path, reason in summary.no_garment:
-            item = QTreeWidgetItem([path.name, reason or "no garment found"])
-            item.setIcon(0, info)
-            item.setToolTip(0, str(path))
-            item.setToolTip(1, reason or "no garment found")
-            self.tree.addTopLevelItem(item)
+            self._add_row(path, reason or "no garment found", info, reason or "no garment found")
         for path in summary.duplicates:
-            item = QTreeWidgetItem([path.name, "already in the wardrobe"])
-            item.setIcon(0, info)
-            item.setToolTip(0, str(path))
-            self.tree.addTopLevelItem(item)
+            self._add_row(path, "already in the wardrobe", info)
         # The file column as wide as its names but at most ~40%: the reason is the news.
         self.tree.resizeColumnToContents(0)
         self.tree.setColumnWidth(0, min(self.tree.columnWidth(0), FILE_COLUMN_MAX))
@@ -149,6 +134,15 @@ class ImportReportDialog(QDialog):
         layout.addWidget(self.explain)
         layout.addWidget(self.tree, 1)
         layout.addWidget(buttons, 0, Qt.AlignmentFlag.AlignRight)
+
+    def _add_row(self, path: Path, reason: str, icon: QIcon, reason_tip: str = "") -> None:
+        """A file of the report: its name (the whole path as its tooltip) and why."""
+        item = QTreeWidgetItem([path.name, reason])
+        item.setIcon(0, icon)
+        item.setToolTip(0, str(path))
+        if reason_tip:
+            item.setToolTip(1, reason_tip)
+        self.tree.addTopLevelItem(item)
 
     def reasons(self) -> list[tuple[str, str]]:
         items = [self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount())]
