@@ -62,6 +62,7 @@ from wardrobe_app import paths  # noqa: E402
 from wardrobe_app.service import Wardrobe  # noqa: E402
 from wardrobe_app.store import Garment, Photo, Store  # noqa: E402
 from wardrobe_app.store import backup as backup_module  # noqa: E402
+from wardrobe_app.store.files import write_all  # noqa: E402
 
 DIM = 272
 KB = 1000
@@ -247,9 +248,7 @@ def fsyncs_on_threads(threads: int = 4, queue: int = 64) -> Iterator[None]:
     def write(path: Path, data: bytes) -> None:
         path.parent.mkdir(exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
+        write_all(fd, data)
         pending.append(pool.submit(sync_and_close, fd))
         while len(pending) > queue:
             pending.popleft().result()

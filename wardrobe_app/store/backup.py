@@ -30,7 +30,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from .. import paths
-from .files import FILES, claimed_hash
+from .files import FILES, claimed_hash, fsync_path, write_all
 from .models import Garment, Photo
 from .partial_folder import partial_folder, remove_leftovers
 from .store import Store
@@ -163,8 +163,7 @@ def _copy_database(source: Path, target: Path) -> None:
     ):
         src.backup(dst)
         dst.execute("PRAGMA journal_mode = DELETE")
-    with open(target, "rb") as fh:
-        os.fsync(fh.fileno())
+    fsync_path(target)
 
 
 def _not_written(exc: Exception, destination: Path) -> OSError:
@@ -267,9 +266,7 @@ def _write_durably(path: Path, data: bytes) -> None:
     path.parent.mkdir(exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
+        write_all(fd, data)
         os.fsync(fd)
     finally:
         os.close(fd)
@@ -277,10 +274,5 @@ def _write_durably(path: Path, data: bytes) -> None:
 
 def _sync_folder(folder: Path) -> None:
     """Flush ``folder``'s entries (the names made in it) to disk, where the OS can."""
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    if os.name == "posix":
+        fsync_path(folder)

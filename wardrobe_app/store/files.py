@@ -48,6 +48,22 @@ class SourceChangedError(OSError):
     """A file copied into the store no longer holds the bytes it was hashed as."""
 
 
+def write_all(fd: int, data: bytes) -> None:
+    """All of ``data`` to ``fd`` (``os.write`` may write less than it is given)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def fsync_path(path: Path) -> None:
+    """Flush a file, or a folder's entries (POSIX), to disk by its path."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
@@ -151,10 +167,7 @@ class FileStore:
         if self.abspath(rel).is_file():
             return rel, False
         with self._temp() as (tmp, fd):
-            view = memoryview(data)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
+            write_all(fd, data)
             self._commit(tmp, fd, rel)
         return rel, True
 
