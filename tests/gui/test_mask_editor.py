@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import threading
 import tracemalloc
 
 import numpy as np
@@ -209,6 +210,21 @@ def test_touch_up_from_the_garment_page(make_app, qtbot, photos) -> None:
     assert w.undo_stack.count() == 0  # it cannot be done: not left to redo
 
 
+def _hold_the_model_queue(parts) -> threading.Event:
+    """A job ahead of any save on the model's queue, until the event returned is set."""
+    from wardrobe_app.ui.workers import Queue
+
+    busy, release = threading.Event(), threading.Event()
+
+    def model_busy(_ctx) -> None:
+        busy.set()
+        release.wait(10)
+
+    parts.session.runner.start(model_busy, queue=Queue.MODEL, title="Busy")
+    assert busy.wait(5)
+    return release
+
+
 def _touched_editor(make_app, qtbot, photos) -> tuple[object, object, MaskEditorDialog]:
     """The app, the garment page and its Touch up dialog, with a dot painted in it."""
     parts = make_app()
@@ -398,9 +414,6 @@ def test_a_redo_the_disk_refuses_leaves_the_undo_stack(make_app, qtbot, photos, 
 def test_an_undo_while_a_touch_up_is_being_saved_waits_for_it(make_app, qtbot, photos) -> None:
     """Saved after the touch-up queued before it, the undo put the older cut-out over the
     new one, and the new one's step was then pushed on top, as if it were shown."""
-    import threading
-
-    from wardrobe_app.ui.workers import Queue
 
     parts = make_app()
     w, wardrobe, garment_id, mask, drawn = _imported_with_a_drawn_mask(parts, qtbot, photos)
@@ -410,14 +423,7 @@ def test_an_undo_while_a_touch_up_is_being_saved_waits_for_it(make_app, qtbot, p
         view.save_mask(garment_id, drawn, undo_to=mask)  # a first touch-up, undoable
     drawn_again = drawn.copy()
     drawn_again[tuple(np.argwhere(drawn)[0])] = False
-    busy, release = threading.Event(), threading.Event()
-
-    def model_busy(_ctx) -> None:  # the job ahead of the save on the model's queue
-        busy.set()
-        release.wait(10)
-
-    parts.session.runner.start(model_busy, queue=Queue.MODEL, title="Busy")
-    assert busy.wait(5)
+    release = _hold_the_model_queue(parts)
     view.save_mask(garment_id, drawn_again, undo_to=drawn)  # a second one, queued
     w.actions_["undo"].trigger()  # Ctrl+Z meanwhile: refused, and said
     assert w.statusBar().currentMessage().startswith("A touch-up is being saved: undo")
@@ -471,20 +477,11 @@ def test_a_touch_up_saved_just_before_closing_is_not_dropped(make_app, qtbot, ph
     window's shutdown dropped it, and the cut-out the user had saved was lost in silence."""
     import threading
 
-    from wardrobe_app.ui.workers import Queue
-
     parts = make_app()
     w, wardrobe, garment_id, mask, drawn = _imported_with_a_drawn_mask(parts, qtbot, photos)
     w.open_garment(wardrobe.garment(garment_id))
     view = w.garment_view
-    busy, release = threading.Event(), threading.Event()
-
-    def model_busy(_ctx) -> None:  # the job ahead of the save on the model's queue
-        busy.set()
-        release.wait(10)
-
-    parts.session.runner.start(model_busy, queue=Queue.MODEL, title="Busy")
-    assert busy.wait(5)
+    release = _hold_the_model_queue(parts)
     view.save_mask(garment_id, drawn, undo_to=mask)  # the dialog's Save
     threading.Timer(0.2, release.set).start()
     w.close()
