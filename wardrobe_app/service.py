@@ -24,17 +24,20 @@ import threading
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, cast
 
 import numpy as np
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from . import paths
+from .services.browse import Browse
+from .services.records import garment_record, garment_records
+from .services.stored_files import discard_files, stored_plane, thumbnail
+from .services.vectors import ReindexResult, Vectors
 from .store import (
     FileStore,
     Garment,
@@ -47,12 +50,12 @@ from .store import (
 )
 from .store.backup import BackupResult, back_up
 from .store.database import damaged_database, storage_trouble
+from .store.models import utcnow
 from .types import (
     CATEGORIES,
     LABEL_OF_CATEGORY,
     Analyser,
     Category,
-    Colour,
     DetectedGarment,
     GarmentFilter,
     GarmentRecord,
@@ -62,7 +65,6 @@ from .types import (
     PhotoAnalysis,
     SimilarHit,
 )
-from .vision.colours import PALETTE_NAMES
 from .vision.image_io import (
     IMAGE_SUFFIXES,
     MAX_PIXELS,
@@ -119,12 +121,6 @@ def default_analyser() -> Analyser:
     from .vision.pipeline import PhotoAnalyser  # heavy: torch
 
     return cast(Analyser, PhotoAnalyser.default(device="auto"))
-
-
-def _now() -> datetime:
-    from .store.models import utcnow
-
-    return utcnow()
 
 
 def _slug(text_: str, limit: int = 40) -> str:
@@ -190,12 +186,6 @@ def _put_photo(files: FileStore, path: Path, sha: str, suffix: str) -> tuple[str
         ) from None
 
 
-def _thumbnail(cutout: np.ndarray) -> np.ndarray:
-    from .vision.garments import make_thumbnail
-
-    return make_thumbnail(cutout, THUMBNAIL_SIZE)
-
-
 @contextlib.contextmanager
 def working_copy(path: Path) -> Iterator[tuple[Path, tuple[int, int] | None]]:
     """``(path to analyse, original (width, height) after EXIF rotation or None)``.
@@ -243,12 +233,6 @@ class RepairResult:
 
 
 @dataclasses.dataclass(frozen=True)
-class ReindexResult:
-    embedded: int  # garments given a vector of the current embedder
-    unreadable: list[int]  # garment ids whose cut-out could not be read (see ``verify``)
-
-
-@dataclasses.dataclass(frozen=True)
 class ExportResult:
     csv_path: Path
     garments: int  # rows written
@@ -270,24 +254,22 @@ class Wardrobe:
         self.store = Store(self.home)
         self._analyser = analyser
         self._analyser_synced = False
-        self._background_index = background_index
         self._lock = threading.RLock()
         # Loading the analyser and re-embedding for a new embedder: minutes on a big
         # wardrobe, so not under ``_lock``, which edits on the GUI thread take.
         self._sync_lock = threading.Lock()
-        self._index: SimilarIndex | None = None
-        self._index_dim: int | None = None
-        self._index_dirty = False
-        self._index_seen: tuple[object, ...] | None = None  # _vector_mark() it has caught up to
         self._closed = False
         try:
-            self._vector_version: str | None = self._stored_vector_version()
+            self._vectors = Vectors(
+                self.store, self.home, self._lock, self._synced_dim, background=background_index
+            )
         except BaseException as exc:
             self.store.close()
             unusable = damaged_database(exc, paths.database_path(self.home))
             if unusable is not None:
                 raise unusable from exc
             raise
+        self._browse = Browse(self.store)
 
     # -- life cycle --------------------------------------------------------------------
     def __enter__(self) -> Wardrobe:
@@ -298,17 +280,12 @@ class Wardrobe:
 
     def close(self) -> None:
         # After a re-embedding in progress (it needs the database); the order of the
-        # two locks is the one _sync_embedder takes them in.
+        # two locks is the one sync_embedder takes them in.
         with self._sync_lock, self._lock:
             if self._closed:
                 return
             self._closed = True
-            if self._index is not None:
-                with contextlib.suppress(Exception):
-                    self._persist_index()
-                with contextlib.suppress(Exception):
-                    self._index.close()
-                self._index = None
+            self._vectors.close()
             self.store.close()
 
     @property
@@ -321,274 +298,28 @@ class Wardrobe:
             if self._analyser is None:
                 self._analyser = default_analyser()
             if not self._analyser_synced:
-                self._sync_embedder(self._analyser)
+                self._vectors.sync_embedder(self._analyser)
                 self._analyser_synced = True
             return self._analyser
 
     def analyser_loaded(self) -> bool:
         return self._analyser is not None
 
-    # -- vectors & index ---------------------------------------------------------------
-    def _stored_vector_version(self) -> str | None:
-        with self.store.session() as s:
-            row = s.execute(
-                select(Garment.vector_version, func.count())
-                .where(Garment.vector.is_not(None))
-                .group_by(Garment.vector_version)
-                .order_by(func.count().desc())
-                .limit(1)
-            ).first()
-        return None if row is None else row[0]
-
-    def _stored_dim(self) -> int | None:
-        if self._vector_version is None:
-            return None
-        with self.store.session() as s:
-            size = s.scalar(
-                select(func.length(Garment.vector))
-                .where(Garment.vector_version == self._vector_version)
-                .limit(1)
-            )
-        return None if not size else int(size) // 4
-
-    def _sync_embedder(self, analyser: Analyser) -> None:
-        """Re-embed garments whose vectors came from another embedder version."""
-        version = analyser.embedder_version
-        with self.store.session() as s:
-            stale = list(
-                s.scalars(
-                    select(Garment.id).where(
-                        (Garment.vector_version != version)
-                        | Garment.vector_version.is_(None)
-                        | Garment.vector.is_(None)
-                    )
-                )
-            )
-        changed = version != self._vector_version
-        self._vector_version = version
-        if stale:
-            log.info("re-embedding %d garment(s) for embedder %s", len(stale), version)
-            self._embed_ids(analyser, stale)
-        if stale or changed or self._index_dim not in (None, analyser.dim):
-            with self._lock:
-                if not self._closed:
-                    self._reset_index(analyser.dim)
-
-    def _embed_ids(
-        self, analyser: Analyser, ids: list[int], unreadable: list[int] | None = None
-    ) -> int:
-        """Embed the cut-outs of garments ``ids``; returns how many got a vector. Those
-        whose cut-out cannot be read are appended to ``unreadable`` where given."""
-        done = 0
-        version = analyser.embedder_version
-        for start in range(0, len(ids), EMBED_BATCH):
-            batch = ids[start : start + EMBED_BATCH]
-            with self.store.session() as s:
-                rows = s.execute(
-                    select(Garment.id, Garment.cutout_path, Garment.vector_version).where(
-                        Garment.id.in_(batch)
-                    )
-                ).all()
-            cutouts, usable, unusable = [], [], []
-            for gid, cutout_path, old_version in rows:
-                try:
-                    cutout = read_png(self.store.files.abspath(cutout_path))
-                except OSError as exc:
-                    log.warning("garment %d: cut-out unreadable (%s)", gid, exc)
-                    if unreadable is not None:
-                        unreadable.append(gid)
-                    # A vector of this embedder stays good (it still finds the garment
-                    # and is found); only one of another embedder's space must go.
-                    if old_version != version:
-                        unusable.append(gid)
-                    continue
-                if cutout.ndim == 2:
-                    cutout = np.dstack([cutout] * 3 + [np.full_like(cutout, 255)])
-                elif cutout.shape[2] == 3:
-                    cutout = np.dstack([cutout, np.full(cutout.shape[:2], 255, np.uint8)])
-                cutouts.append(cutout)
-                usable.append(gid)
-            # The network runs outside any transaction: the write lock is held only for
-            # the writes, so edits elsewhere don't wait for a batch to be embedded.
-            vectors: np.ndarray = np.zeros((0, analyser.dim), np.float32)
-            if cutouts:
-                vectors = np.asarray(analyser.embed_cutouts(cutouts), np.float32)
-            with self.store.write_session() as s:
-                for gid in unusable:
-                    # Unless another process gave it a vector of this embedder meanwhile.
-                    if (row := s.get(Garment, gid)) is not None and row.vector_version != version:
-                        row.set_vector(None, None)
-                for gid, vector in zip(usable, vectors, strict=True):
-                    if (row := s.get(Garment, gid)) is not None:
-                        row.set_vector(vector, version)
-                        done += 1
-        return done
-
-    def _load_vectors(self) -> tuple[np.ndarray, np.ndarray]:
-        """All live garments' current-version vectors: the index's loader."""
-        version, dim = self._vector_version, self._index_dim
-        with self.store.session() as s:
-            rows = s.execute(
-                select(Garment.id, Garment.vector)
-                .where(
-                    Garment.deleted_at.is_(None),
-                    Garment.vector.is_not(None),
-                    Garment.vector_version == version,
-                )
-                .order_by(Garment.id)
-            ).all()
-        ids, vecs = [], []
-        for gid, blob in rows:
-            vec = np.frombuffer(cast(bytes, blob), dtype=np.float32)
-            if dim is None or vec.shape[0] == dim:
-                ids.append(gid)
-                vecs.append(vec)
-        if not ids:
-            return np.zeros(0, np.int64), np.zeros((0, dim or 0), np.float32)
-        return np.asarray(ids, np.int64), np.stack(vecs).astype(np.float32)
-
-    def _reset_index(self, dim: int) -> None:
-        """(Re)create the index for ``dim``; opening it reconciles it with the database
-        (a stored build of another size or with other vectors is rebuilt)."""
-        if self._index is not None:
-            with contextlib.suppress(Exception):
-                self._index.close()
-            self._index = None
-        self._index_dim = dim
-        self._index = self._new_index(dim)
-
-    def _vector_mark(self, s: Session | None = None) -> tuple[object, ...]:
-        """A cheap fingerprint of the rows ``_load_vectors`` returns: it changes when a
-        garment is added, deleted or restored, here or by another process. In ``s``
-        where given (a write transaction: what it sees, its own changes included)."""
-        query = select(func.count(), func.max(Garment.id), func.total(Garment.id)).where(
-            Garment.deleted_at.is_(None),
-            Garment.vector.is_not(None),
-            Garment.vector_version == self._vector_version,
-        )
-        if s is None:
-            with self.store.session() as own:
-                row = own.execute(query).one()
-        else:
-            row = s.execute(query).one()
-        return (self._vector_version, *row)
-
-    def _told_index(self, before: tuple[object, ...], after: tuple[object, ...]) -> None:
-        """A change made here, and given to the index, moved the fingerprint from
-        ``before`` to ``after`` (both read in its write transaction, which no other
-        process can interleave): if the index had caught up to ``before``, it holds
-        ``after``, and the next query need not read every vector again."""
-        if self._index is not None and self._index_seen == before:
-            self._index_seen = after
+    def _synced_dim(self) -> int | None:
+        """The analyser's vector size once it is in step with the stored vectors."""
+        return self._analyser.dim if self._analyser_synced and self._analyser else None
 
     def _finish_mixed_embedding(self) -> None:
         """Re-embed now if live garments hold vectors of two embedders (a reindex stopped
         part-way): the index holds one embedder's, and a query vector of the other
         would be compared across spaces."""
-        if not self._analyser_synced and self._mixed_vectors():
+        if not self._analyser_synced and self._vectors.mixed_vectors():
             self.analyser  # noqa: B018 - loading it re-embeds the others first
 
-    def _mixed_vectors(self) -> bool:
-        """Whether live garments hold vectors of another embedder than the index's: a
-        re-embedding stopped part-way (a kill during ``reindex`` or after an upgrade).
-        The index holds one embedder's vectors; the others would go unfound."""
-        with self.store.session() as s:
-            other = s.scalar(
-                select(Garment.id)
-                .where(
-                    Garment.deleted_at.is_(None),
-                    Garment.vector_version != self._vector_version,
-                )
-                .limit(1)
-            )
-        return other is not None
-
     def _current_index(self) -> SimilarIndex | None:
-        """The index for a query, first caught up with garments another process (the CLI
-        beside the app) added, deleted or restored since this one last looked."""
+        """The index for a query, caught up with other processes' changes."""
         self._finish_mixed_embedding()
-        index = self._get_index()
-        if index is not None:
-            mark = self._vector_mark()
-            if mark != self._index_seen and index.refresh():
-                with self._lock:
-                    # After: a refresh that failed is tried again. And only for the index
-                    # that caught up: one made meanwhile has its own mark.
-                    if self._index is index:
-                        self._index_seen = mark
-        return index
-
-    def _new_index(self, dim: int) -> SimilarIndex:
-        from .search import SimilarIndex
-
-        self._index_seen = self._vector_mark()  # before open() reads the rows
-        index = SimilarIndex(
-            paths.index_dir(self.home), dim, self._load_vectors, background=self._background_index
-        )
-        index.open()
-        return index
-
-    def _get_index(self) -> SimilarIndex | None:
-        with self._lock:
-            if self._index is None:
-                dim = self._analyser.dim if self._analyser_synced and self._analyser else None
-                dim = dim or self._stored_dim()
-                if dim is None:
-                    return None
-                self._index_dim = dim
-                self._index = self._new_index(dim)
-            return self._index
-
-    def _index_add(self, ids: list[int], vectors: list[np.ndarray]) -> bool:
-        """Give the index rows just committed; False where it failed (a rebuild then
-        catches it up, in its time)."""
-        if not ids:
-            return True
-        try:
-            was_open = self._index is not None
-            index = self._get_index()
-            if index is None:
-                return True
-            if was_open:
-                index.add(list(ids), np.stack(vectors).astype(np.float32))
-                self._index_dirty = True
-            elif self._background_index:
-                # Opened just now, after the commit: it read these rows and started a
-                # build with them. Adding them too built the whole index a second time.
-                self._index_dirty = True  # so that closing waits for that build
-        except Exception:  # the database is the truth; a rebuild fixes the index
-            log.exception("similar-items index: add failed; rebuilding")
-            self._rebuild_index_quietly()
-            return False
-        return True
-
-    def _index_remove(self, ids: list[int]) -> bool:
-        if not ids or self._index is None:
-            return True
-        try:
-            self._index.remove(list(ids))
-            self._index_dirty = True
-        except Exception:
-            log.exception("similar-items index: remove failed; rebuilding")
-            self._rebuild_index_quietly()
-            return False
-        return True
-
-    def _persist_index(self) -> None:
-        """Leave a build on disk that covers this session's edits, so that the next
-        start maps it instead of rebuilding."""
-        if self._index is None or not self._index_dirty:
-            return
-        if self._background_index:
-            self._index.wait_idle(CLOSE_WAIT_S)
-        else:
-            self._index.rebuild(wait=True)
-        self._index_dirty = False
-
-    def _rebuild_index_quietly(self) -> None:
-        with contextlib.suppress(Exception):
-            if self._index is not None:
-                self._index.rebuild(wait=not self._background_index)
+        return self._vectors.current_index()
 
     # -- import ------------------------------------------------------------------------
     def analyse(self, path: Path, kind: KindChoice = "auto") -> PhotoAnalysis:
@@ -686,10 +417,10 @@ class Wardrobe:
                         (
                             put(files.put_png(np.asarray(g.mask, bool))),
                             put(files.put_png(g.cutout)),
-                            put(files.put_png(_thumbnail(g.cutout))),
+                            put(files.put_png(thumbnail(g.cutout))),
                         )
                     )
-                now = _now()
+                now = utcnow()
                 with self.store.write_session() as s:
                     if existing is not None:  # found nothing before: this reading replaces it
                         # Its label map, and its photo file where stored under another
@@ -704,7 +435,7 @@ class Wardrobe:
                                 ~select(Garment.id).where(Garment.photo_id == existing).exists(),
                             )
                         )
-                    before = self._vector_mark(s)
+                    before = self._vectors.mark(s)
                     next_garment = self.store.next_id(s, Garment)
                     photo = Photo(
                         id=self.store.next_id(s, Photo),
@@ -748,11 +479,11 @@ class Wardrobe:
                         photo.garments.append(row)
                         rows.append(row)
                     s.flush()
-                    after = self._vector_mark(s)
-                    records = [self._record(row, photo_rel) for row in rows]
+                    after = self._vectors.mark(s)
+                    records = [garment_record(row, photo_rel, files.abspath) for row in rows]
                     photo_id = photo.id
             except IntegrityError as exc:
-                self._discard_files(created)
+                discard_files(self.store, created)
                 # Another process (the app beside the CLI) stored the same photo between
                 # the check above and this commit: a duplicate, not a failure.
                 existing = self._photo_by_sha(sha) if "sha256" in str(exc.orig) else None
@@ -762,13 +493,13 @@ class Wardrobe:
                     path, "duplicate", photo_id=existing, message="already imported"
                 )
             except BaseException:
-                self._discard_files(created)
+                discard_files(self.store, created)
                 raise
-            self._discard_files(replaced)  # keeps what a row still uses (the same photo file)
-            if self._index_add(
+            discard_files(self.store, replaced)  # keeps what a row still uses (the same photo file)
+            if self._vectors.index_add(
                 [r.id for r in records], [np.asarray(g.vector, np.float32) for g in garments]
             ):
-                self._told_index(before, after)
+                self._vectors.told_index(before, after)
         message = analysis.message or ("" if garments else NO_GARMENT)
         return ImportResult(
             path,
@@ -778,17 +509,6 @@ class Wardrobe:
             garments=records,
             message=message,
         )
-
-    def _discard_files(self, rels: list[str]) -> None:
-        """Remove files written by a failed import, unless some row references them."""
-        if not rels:
-            return
-        try:
-            with self.store.session() as s:
-                used = self.store.files_in_use(s, rels)
-        except Exception:  # the start-up sweep will do it
-            return
-        self.store.files.remove(r for r in rels if r not in used)
 
     def import_photo(self, path: Path, kind: KindChoice = "auto") -> ImportResult:
         """Duplicate check, analysis and save of one photo; never raises for a bad file."""
@@ -954,107 +674,20 @@ class Wardrobe:
         return report
 
     # -- browse ------------------------------------------------------------------------
-    def _record(self, row: Any, photo_rel: str) -> GarmentRecord:
-        """A record of a Garment, or of a row of ``_record_select()`` (the same names)."""
-        abspath = self.store.files.abspath
-        category: Category = row.category
-        return GarmentRecord(
-            id=row.id,
-            photo_id=row.photo_id,
-            category=category,
-            fine_type=row.fine_type,
-            name=row.name,
-            tags=list(row.tags or []),
-            notes=row.notes,
-            favourite=bool(row.favourite),
-            colours=[
-                Colour(str(c.get("name", "")), str(c.get("hex", "")), float(c.get("share", 0)))
-                for c in (row.colours or [])
-            ],
-            box=(row.box_x0, row.box_y0, row.box_x1, row.box_y1),
-            area=row.area,
-            cutout_path=abspath(row.cutout_path),
-            thumbnail_path=abspath(row.thumbnail_path),
-            mask_path=abspath(row.mask_path),
-            photo_path=abspath(photo_rel),
-            created_at=row.created_at,
-            updated_at=row.updated_at,
-        )
-
-    def _records(
-        self, s: Session, ids: Sequence[int] | None = None, *, live: bool = True, stmt: Any = None
-    ) -> list[GarmentRecord]:
-        if stmt is None:
-            stmt = _record_select()
-            if live:
-                stmt = stmt.where(Garment.deleted_at.is_(None))
-            if ids is not None:
-                stmt = stmt.where(Garment.id.in_(list(ids)))
-        return [self._record(row, row.file_path) for row in s.execute(stmt)]
-
     def count(self) -> int:
-        with self.store.session() as s:
-            return int(
-                s.scalar(select(func.count(Garment.id)).where(Garment.deleted_at.is_(None))) or 0
-            )
+        return self._browse.count()
 
     def list_garments(self, flt: GarmentFilter | None = None) -> list[GarmentRecord]:
-        flt = flt or GarmentFilter()
-        stmt = _record_select().where(Garment.deleted_at.is_(None))
-        if flt.categories:
-            stmt = stmt.where(Garment.category.in_(sorted(flt.categories)))
-        if flt.fine_types:
-            stmt = stmt.where(Garment.fine_type.in_(sorted(flt.fine_types)))
-        if flt.favourites_only:
-            stmt = stmt.where(Garment.favourite.is_(True))
-        order = Garment.created_at.desc() if flt.descending else Garment.created_at.asc()
-        tie = Garment.id.desc() if flt.descending else Garment.id.asc()
-        if flt.sort == "category":
-            stmt = stmt.order_by(Garment.category, order, tie)
-        else:
-            stmt = stmt.order_by(order, tie)
-        with self.store.session() as s:
-            records = self._records(s, stmt=stmt)
-        if flt.colours:
-            wanted = {c.lower() for c in flt.colours}
-            records = [r for r in records if any(c.name.lower() in wanted for c in r.colours)]
-        if flt.text.strip():
-            needles = flt.text.lower().split()
-            records = [r for r in records if all(n in _haystack(r) for n in needles)]
-        if flt.sort == "colour":
-            # In the colour chips' order (black, grey, white, ... round the colour wheel),
-            # not the alphabet's; garments without a colour last.
-            rank = {name: i for i, name in enumerate(PALETTE_NAMES)}
-            records.sort(
-                key=lambda r: (
-                    (rank.get(r.colours[0].name, len(rank)), r.colours[0].name)
-                    if r.colours
-                    else (len(rank) + 1, "")
-                )
-            )
-        return records
+        return self._browse.list_garments(flt)
 
     def change_mark(self) -> tuple[object, ...]:
         """A cheap fingerprint of the wardrobe's garments: it changes when one is added,
         deleted, restored or edited, here or by another process (the CLI beside the
         app), so that a view can tell when to list them again."""
-        with self.store.session() as s:
-            live = s.execute(
-                select(
-                    func.count(),
-                    func.max(Garment.id),
-                    func.total(Garment.id),
-                    func.max(Garment.updated_at),
-                ).where(Garment.deleted_at.is_(None))
-            ).one()
-        return tuple(live)
+        return self._browse.change_mark()
 
     def garment(self, garment_id: int) -> GarmentRecord:
-        with self.store.session() as s:
-            found = self._records(s, [int(garment_id)])
-        if not found:
-            raise KeyError(f"no garment {garment_id}")
-        return found[0]
+        return self._browse.garment(garment_id)
 
     def update_garment(
         self,
@@ -1085,7 +718,7 @@ class Wardrobe:
                 row.notes = notes
             if favourite is not None:
                 row.favourite = bool(favourite)
-            row.updated_at = _now()
+            row.updated_at = utcnow()
         return self.garment(garment_id)
 
     def delete_garments(self, ids: Sequence[int]) -> list[int]:
@@ -1093,23 +726,23 @@ class Wardrobe:
         wanted = [int(i) for i in ids]
         with self._lock:
             with self.store.write_session() as s:
-                before = self._vector_mark(s)
+                before = self._vectors.mark(s)
                 # One UPDATE, not one per ORM object: 3000 garments took 0.8 s, in the
                 # GUI thread (the undo stack runs it there).
                 live = (Garment.id.in_(wanted), Garment.deleted_at.is_(None))
                 deleted = sorted(s.scalars(select(Garment.id).where(*live)))
                 if deleted:
-                    s.execute(update(Garment).where(*live).values(deleted_at=_now()))
-                after = self._vector_mark(s)
-            if self._index_remove(deleted):
-                self._told_index(before, after)
+                    s.execute(update(Garment).where(*live).values(deleted_at=utcnow()))
+                after = self._vectors.mark(s)
+            if self._vectors.index_remove(deleted):
+                self._vectors.told_index(before, after)
         return deleted
 
     def undo_delete(self, ids: Sequence[int]) -> None:
         wanted = [int(i) for i in ids]
         with self._lock:
             with self.store.write_session() as s:
-                before = self._vector_mark(s)
+                before = self._vectors.mark(s)
                 gone = (Garment.id.in_(wanted), Garment.deleted_at.is_not(None))
                 rows = s.execute(
                     select(Garment.id, Garment.vector, Garment.vector_version).where(*gone)
@@ -1119,58 +752,28 @@ class Wardrobe:
                 restored = [
                     (gid, vec)
                     for gid, blob, version in rows
-                    if version == self._vector_version
+                    if version == self._vectors.version
                     and (vec := vector_from_blob(blob)) is not None
                 ]
-                after = self._vector_mark(s)
-            if self._index is None and rows:
-                self._get_index()  # first vectors of an empty wardrobe: built from the DB
-            elif restored and self._index_add([i for i, _ in restored], [v for _, v in restored]):
-                self._told_index(before, after)
+                after = self._vectors.mark(s)
+            if not self._vectors.index_open and rows:
+                self._vectors.get_index()  # first vectors of an empty wardrobe: built from the DB
+            elif restored and self._vectors.index_add(
+                [i for i, _ in restored], [v for _, v in restored]
+            ):
+                self._vectors.told_index(before, after)
 
     def colour_names(self) -> list[str]:
-        with self.store.session() as s:
-            names = s.scalars(
-                text(
-                    "SELECT DISTINCT json_extract(j.value, '$.name') FROM garments, "
-                    "json_each(garments.colours) AS j WHERE garments.deleted_at IS NULL"
-                )
-            )
-            return sorted(n for n in names if n)
+        return self._browse.colour_names()
 
     def fine_types(self) -> list[str]:
-        with self.store.session() as s:
-            return sorted(
-                s.scalars(
-                    select(Garment.fine_type)
-                    .where(Garment.deleted_at.is_(None), Garment.fine_type.is_not(None))
-                    .distinct()
-                )
-            )
+        return self._browse.fine_types()
 
     def worn_with(self, garment_id: int) -> list[GarmentRecord]:
-        with self.store.session() as s:
-            row = s.get(Garment, int(garment_id))
-            if row is None:
-                raise KeyError(f"no garment {garment_id}")
-            stmt = (
-                _record_select()
-                .where(
-                    Garment.photo_id == row.photo_id,
-                    Garment.id != row.id,
-                    Garment.deleted_at.is_(None),
-                )
-                .order_by(Garment.id)
-            )
-            return self._records(s, stmt=stmt)
+        return self._browse.worn_with(garment_id)
 
     def photo_labels(self, garment_id: int) -> np.ndarray | None:
-        with self.store.session() as s:
-            row = s.get(Garment, int(garment_id))
-            if row is None:
-                raise KeyError(f"no garment {garment_id}")
-            rel = row.photo.labels_path
-        return self._stored_plane(rel) if rel else None
+        return self._browse.photo_labels(garment_id)
 
     # -- touch-up ----------------------------------------------------------------------
     def garment_picture(self, garment_id: int) -> tuple[np.ndarray, np.ndarray]:
@@ -1194,7 +797,7 @@ class Wardrobe:
         rgb = load_image(files.abspath(photo_rel), fit=partial(shrunk_to, max_side=max(size)))
         if rgb.shape[1::-1] != size:  # the pipeline's own resampling gave a pixel more or less
             rgb = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
-        plane = None if files.is_damaged(mask_rel) else self._stored_plane(mask_rel)
+        plane = None if files.is_damaged(mask_rel) else stored_plane(self.store.files, mask_rel)
         mask = None if plane is None else plane > 0
         if mask is None:
             log.warning("garment %s: its mask file is lost or damaged; redrawn", garment_id)
@@ -1206,14 +809,6 @@ class Wardrobe:
         if mask.shape != rgb.shape[:2]:
             mask = cv2.resize(mask.view(np.uint8), size, interpolation=cv2.INTER_NEAREST) > 0
         return rgb, mask
-
-    def _stored_plane(self, rel: str) -> np.ndarray | None:
-        """A stored label map or mask PNG as one 2-d plane; None where it cannot be read."""
-        try:
-            stored = read_png(self.store.files.abspath(rel))
-        except OSError:
-            return None
-        return stored if stored.ndim == 2 else stored[..., 0]
 
     def set_garment_mask(self, garment_id: int, mask: np.ndarray) -> GarmentRecord:
         """Give a garment the mask a person drew (bool, the size ``garment_picture``
@@ -1254,7 +849,7 @@ class Wardrobe:
             try:
                 mask_rel = put(files.put_png(mask))
                 cut_rel = put(files.put_png(garment.cutout))
-                thumb_rel = put(files.put_png(_thumbnail(garment.cutout)))
+                thumb_rel = put(files.put_png(thumbnail(garment.cutout)))
                 with self.store.write_session() as s:
                     row = s.get(Garment, int(garment_id))
                     if row is None or row.deleted_at is not None:
@@ -1274,15 +869,15 @@ class Wardrobe:
                     if row.fine_type == fine_type:  # not one the page saved meanwhile
                         row.fine_type = garment.fine_type
                     row.set_vector(garment.vector, analyser.embedder_version)
-                    row.updated_at = _now()
+                    row.updated_at = utcnow()
                     if new_labels_rel is not None:
                         replaced.append(row.photo.labels_path or "")
                         row.photo.labels_path = new_labels_rel
             except BaseException:
-                self._discard_files(created)
+                discard_files(self.store, created)
                 raise
-            self._discard_files([rel for rel in replaced if rel])  # unless still used
-            self._index_add([int(garment_id)], [np.asarray(garment.vector, np.float32)])
+            discard_files(self.store, [rel for rel in replaced if rel])  # unless still used
+            self._vectors.index_add([int(garment_id)], [np.asarray(garment.vector, np.float32)])
         return self.garment(garment_id)
 
     def _labels_after_touch_up(
@@ -1290,7 +885,7 @@ class Wardrobe:
     ) -> np.ndarray | None:
         """The photo's label map with a garment's pixels moved from ``old_mask`` to
         ``mask`` (what the photo's overlay shows); None where it has none or it is lost."""
-        stored = self._stored_plane(labels_rel) if labels_rel else None
+        stored = stored_plane(self.store.files, labels_rel) if labels_rel else None
         if stored is None or stored.shape != mask.shape:
             return None
         labels = np.array(stored, np.uint8)  # a copy: the stored one is not changed
@@ -1315,7 +910,8 @@ class Wardrobe:
             pairs = [(i, score) for i, score in pairs if score >= min_score]
         if not pairs:
             return []
-        records = {r.id: r for r in self._records(s, [i for i, _ in pairs])}
+        found = garment_records(s, self.store.files.abspath, [i for i, _ in pairs])
+        records = {r.id: r for r in found}
         return [SimilarHit(records[i], float(score)) for i, score in pairs if i in records]
 
     def similar(
@@ -1347,10 +943,10 @@ class Wardrobe:
         unknown = [i for i in wanted if i not in rows]
         if unknown:
             raise KeyError(f"no garment {', '.join(map(str, unknown))}")
-        version = self._vector_version
+        version = self._vectors.version
         self._finish_mixed_embedding()  # may re-embed the rows just read
-        if self._vector_version != version or any(
-            row.vector is None or row.vector_version != self._vector_version
+        if self._vectors.version != version or any(
+            row.vector is None or row.vector_version != self._vectors.version
             for row in rows.values()
         ):
             self.analyser  # noqa: B018 - loading it re-embeds stale vectors
@@ -1401,17 +997,7 @@ class Wardrobe:
         """Re-embed every garment with the current embedder and rebuild the index. A
         garment whose cut-out cannot be read keeps a vector of this embedder, if it has
         one, and is listed as unreadable."""
-        analyser = self.analyser
-        unreadable: list[int] = []
-        with self._lock:
-            with self.store.session() as s:
-                ids = list(s.scalars(select(Garment.id).order_by(Garment.id)))
-            count = self._embed_ids(analyser, ids, unreadable)
-            self._vector_version = analyser.embedder_version
-            self._reset_index(analyser.dim)
-            if self._index is not None:
-                self._index.rebuild(wait=not self._background_index)
-        return ReindexResult(count, sorted(unreadable))
+        return self._vectors.reindex(self.analyser)
 
     # -- export ------------------------------------------------------------------------
     def export(self, directory: Path) -> ExportResult:
@@ -1548,7 +1134,7 @@ class Wardrobe:
             if not unusable(thumb_rel) or unusable(cutout_rel):
                 continue
             files.abspath(thumb_rel).unlink(missing_ok=True)
-            new_rel, _ = files.put_png(_thumbnail(read_png(files.abspath(cutout_rel))))
+            new_rel, _ = files.put_png(thumbnail(read_png(files.abspath(cutout_rel))))
             if new_rel != thumb_rel:  # another encoder's bytes: the row follows the file
                 with self._lock, self.store.write_session() as s:
                     s.execute(
@@ -1559,22 +1145,7 @@ class Wardrobe:
 
     def stats(self) -> dict[str, int]:
         """Counts: photos, live garments, and live garments per category."""
-        with self.store.session() as s:
-            photos = int(s.scalar(select(func.count(Photo.id))) or 0)
-            rows = s.execute(
-                select(Garment.category, func.count())
-                .where(Garment.deleted_at.is_(None))
-                .group_by(Garment.category)
-            ).all()
-        by_cat = {c: 0 for c in CATEGORIES} | {str(c): int(n) for c, n in rows}
-        return {"photos": photos, "garments": sum(by_cat.values()), **by_cat}
-
-
-def _record_select() -> Any:
-    """The columns a GarmentRecord is made of, and its photo's file: rows, not ORM
-    objects, and no vector blob (listing 3000 garments: 50 ms against 75-150 ms)."""
-    columns = [c for c in Garment.__table__.columns if c.name not in ("vector",)]
-    return select(*columns, Photo.file_path).join(Photo, Photo.id == Garment.photo_id)
+        return self._browse.stats()
 
 
 # The first columns of the wardrobe.csv that ``Wardrobe.export`` writes, and the names
@@ -1668,11 +1239,6 @@ def _is_export(folder: Path) -> bool:
             return fh.readline().startswith(_EXPORT_HEADER)
     except OSError:
         return False
-
-
-def _haystack(r: GarmentRecord) -> str:
-    parts = [r.name, r.notes, r.category, r.fine_type or "", *r.tags, *(c.name for c in r.colours)]
-    return " ".join(parts).lower()
 
 
 def _original_size(path: Path) -> tuple[int, int] | None:

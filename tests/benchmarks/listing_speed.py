@@ -31,6 +31,7 @@ from fakes import FakeAnalyser, make_photo  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
 from wardrobe_app.service import Wardrobe  # noqa: E402
+from wardrobe_app.services.records import garment_record  # noqa: E402
 from wardrobe_app.store import Garment, Photo  # noqa: E402
 from wardrobe_app.types import GarmentFilter  # noqa: E402
 
@@ -70,8 +71,9 @@ def main() -> None:
             def orm_listing() -> None:
                 stmt = select(Garment, Photo.file_path).join(Photo)
                 stmt = stmt.where(Garment.deleted_at.is_(None)).order_by(Garment.created_at)
+                abspath = w.store.files.abspath
                 with w.store.session() as s:
-                    [w._record(row, photo) for row, photo in s.execute(stmt)]
+                    [garment_record(row, photo, abspath) for row, photo in s.execute(stmt)]
 
             figures["orm_listing_ms"] = median_ms(orm_listing)
             ids = [r.id for r in w.list_garments()]

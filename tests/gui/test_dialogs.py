@@ -536,12 +536,12 @@ def test_a_full_disk_while_the_models_load_is_no_broken_model_folder(
 
     from sqlalchemy.exc import OperationalError
 
-    from wardrobe_app.service import Wardrobe
+    from wardrobe_app.services.vectors import Vectors
 
     def full(self, analyser):
         raise OperationalError("UPDATE", {}, sqlite3.OperationalError("database or disk is full"))
 
-    monkeypatch.setattr(Wardrobe, "_sync_embedder", full)
+    monkeypatch.setattr(Vectors, "sync_embedder", full)
     parts = make_app()
     w = parts.window
     qtbot.waitUntil(lambda: parts.session.model_error is not None, timeout=5000)

@@ -770,12 +770,12 @@ def test_storage_refusing_the_models_in_a_review_counts_once_and_logs_once(
 
     from sqlalchemy.exc import OperationalError
 
-    from wardrobe_app.service import Wardrobe
+    from wardrobe_app.services.vectors import Vectors
 
     def full(self, analyser):
         raise OperationalError("UPDATE", {}, sqlite3.OperationalError("database or disk is full"))
 
-    monkeypatch.setattr(Wardrobe, "_sync_embedder", full)
+    monkeypatch.setattr(Vectors, "sync_embedder", full)
     expected: list[tuple[int, int]] = []
     monkeypatch.setattr(
         ReviewDialog,

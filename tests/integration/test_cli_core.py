@@ -16,6 +16,7 @@ from fakes import FakeAnalyser, make_photo
 
 from wardrobe_app import paths, service
 from wardrobe_app.cli import main
+from wardrobe_app.services.vectors import Vectors
 
 TESTS_DIR = Path(__file__).resolve().parents[1]
 REPO_DIR = TESTS_DIR.parent
@@ -823,13 +824,13 @@ def test_ctrl_c_during_the_final_index_build_still_reports_the_import(
     # photos imported are still reported, as a Ctrl+C during a photo does.
     import signal
 
-    persist = service.Wardrobe._persist_index
+    persist = Vectors.persist_index
 
-    def interrupted_build(w: service.Wardrobe) -> None:
+    def interrupted_build(w: Vectors) -> None:
         signal.raise_signal(signal.SIGINT)
         persist(w)
 
-    monkeypatch.setattr(service.Wardrobe, "_persist_index", interrupted_build)
+    monkeypatch.setattr(Vectors, "persist_index", interrupted_build)
     photos = [str(batch[k]) for k in ("p0", "p1")]
     rc, out, err = cli("import", *photos, "--json")
     assert rc == 0, err  # every photo was imported: nothing is left to do
@@ -838,15 +839,15 @@ def test_ctrl_c_during_the_final_index_build_still_reports_the_import(
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back
 
     # A second Ctrl+C stops the build at once; the photos stay imported.
-    def twice_interrupted_build(w: service.Wardrobe) -> None:
+    def twice_interrupted_build(w: Vectors) -> None:
         signal.raise_signal(signal.SIGINT)
         signal.raise_signal(signal.SIGINT)
         persist(w)
 
-    monkeypatch.setattr(service.Wardrobe, "_persist_index", twice_interrupted_build)
+    monkeypatch.setattr(Vectors, "persist_index", twice_interrupted_build)
     rc, out, err = cli("import", str(batch["p2"]))
     assert rc == 130 and err.endswith("interrupted\n") and out == ""
-    monkeypatch.setattr(service.Wardrobe, "_persist_index", persist)
+    monkeypatch.setattr(Vectors, "persist_index", persist)
     assert "3 duplicate(s)" in cli("import", *photos, str(batch["p2"]))[1]
 
 

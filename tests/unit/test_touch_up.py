@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from wardrobe_app.service import Wardrobe
+from wardrobe_app.services.stored_files import stored_plane
 from wardrobe_app.store.files import read_png
 
 Photos = Callable[..., list[Path]]
@@ -147,6 +148,6 @@ def test_a_category_changed_while_the_cut_out_is_embedded_colours_the_label_map(
     assert wardrobe.set_garment_mask(1, drawn).category == other
     with wardrobe.store.session() as s:
         labels_rel = s.get(Garment, 1).photo.labels_path
-    labels = wardrobe._stored_plane(labels_rel)
+    labels = stored_plane(wardrobe.store.files, labels_rel)
     assert labels is not None
     assert (labels[drawn] == LABEL_OF_CATEGORY[other]).all()

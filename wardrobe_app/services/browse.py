@@ -1,0 +1,144 @@
+"""Browse queries: counts, the filtered listing, one garment and what goes with it."""
+
+from __future__ import annotations
+
+import numpy as np
+from sqlalchemy import func, select, text
+
+from ..store import Garment, Photo, Store
+from ..types import CATEGORIES, GarmentFilter, GarmentRecord
+from ..vision.colours import PALETTE_NAMES
+from .records import garment_records, record_select
+from .stored_files import stored_plane
+
+
+class Browse:
+    """Read-only queries on one wardrobe's live garments."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def count(self) -> int:
+        with self.store.session() as s:
+            return int(
+                s.scalar(select(func.count(Garment.id)).where(Garment.deleted_at.is_(None))) or 0
+            )
+
+    def list_garments(self, flt: GarmentFilter | None = None) -> list[GarmentRecord]:
+        flt = flt or GarmentFilter()
+        stmt = record_select().where(Garment.deleted_at.is_(None))
+        if flt.categories:
+            stmt = stmt.where(Garment.category.in_(sorted(flt.categories)))
+        if flt.fine_types:
+            stmt = stmt.where(Garment.fine_type.in_(sorted(flt.fine_types)))
+        if flt.favourites_only:
+            stmt = stmt.where(Garment.favourite.is_(True))
+        order = Garment.created_at.desc() if flt.descending else Garment.created_at.asc()
+        tie = Garment.id.desc() if flt.descending else Garment.id.asc()
+        if flt.sort == "category":
+            stmt = stmt.order_by(Garment.category, order, tie)
+        else:
+            stmt = stmt.order_by(order, tie)
+        with self.store.session() as s:
+            records = garment_records(s, self.store.files.abspath, stmt=stmt)
+        if flt.colours:
+            wanted = {c.lower() for c in flt.colours}
+            records = [r for r in records if any(c.name.lower() in wanted for c in r.colours)]
+        if flt.text.strip():
+            needles = flt.text.lower().split()
+            records = [r for r in records if all(n in _haystack(r) for n in needles)]
+        if flt.sort == "colour":
+            # In the colour chips' order (black, grey, white, ... round the colour wheel),
+            # not the alphabet's; garments without a colour last.
+            rank = {name: i for i, name in enumerate(PALETTE_NAMES)}
+            records.sort(
+                key=lambda r: (
+                    (rank.get(r.colours[0].name, len(rank)), r.colours[0].name)
+                    if r.colours
+                    else (len(rank) + 1, "")
+                )
+            )
+        return records
+
+    def change_mark(self) -> tuple[object, ...]:
+        """A cheap fingerprint of the wardrobe's garments: it changes when one is added,
+        deleted, restored or edited, here or by another process (the CLI beside the
+        app), so that a view can tell when to list them again."""
+        with self.store.session() as s:
+            live = s.execute(
+                select(
+                    func.count(),
+                    func.max(Garment.id),
+                    func.total(Garment.id),
+                    func.max(Garment.updated_at),
+                ).where(Garment.deleted_at.is_(None))
+            ).one()
+        return tuple(live)
+
+    def garment(self, garment_id: int) -> GarmentRecord:
+        with self.store.session() as s:
+            found = garment_records(s, self.store.files.abspath, [int(garment_id)])
+        if not found:
+            raise KeyError(f"no garment {garment_id}")
+        return found[0]
+
+    def colour_names(self) -> list[str]:
+        with self.store.session() as s:
+            names = s.scalars(
+                text(
+                    "SELECT DISTINCT json_extract(j.value, '$.name') FROM garments, "
+                    "json_each(garments.colours) AS j WHERE garments.deleted_at IS NULL"
+                )
+            )
+            return sorted(n for n in names if n)
+
+    def fine_types(self) -> list[str]:
+        with self.store.session() as s:
+            return sorted(
+                s.scalars(
+                    select(Garment.fine_type)
+                    .where(Garment.deleted_at.is_(None), Garment.fine_type.is_not(None))
+                    .distinct()
+                )
+            )
+
+    def worn_with(self, garment_id: int) -> list[GarmentRecord]:
+        with self.store.session() as s:
+            row = s.get(Garment, int(garment_id))
+            if row is None:
+                raise KeyError(f"no garment {garment_id}")
+            stmt = (
+                record_select()
+                .where(
+                    Garment.photo_id == row.photo_id,
+                    Garment.id != row.id,
+                    Garment.deleted_at.is_(None),
+                )
+                .order_by(Garment.id)
+            )
+            return garment_records(s, self.store.files.abspath, stmt=stmt)
+
+    def photo_labels(self, garment_id: int) -> np.ndarray | None:
+        with self.store.session() as s:
+            row = s.get(Garment, int(garment_id))
+            if row is None:
+                raise KeyError(f"no garment {garment_id}")
+            rel = row.photo.labels_path
+        return stored_plane(self.store.files, rel) if rel else None
+
+    def stats(self) -> dict[str, int]:
+        """Counts: photos, live garments, and live garments per category."""
+        with self.store.session() as s:
+            photos = int(s.scalar(select(func.count(Photo.id))) or 0)
+            rows = s.execute(
+                select(Garment.category, func.count())
+                .where(Garment.deleted_at.is_(None))
+                .group_by(Garment.category)
+            ).all()
+        by_cat = {c: 0 for c in CATEGORIES} | {str(c): int(n) for c, n in rows}
+        return {"photos": photos, "garments": sum(by_cat.values()), **by_cat}
+
+
+def _haystack(r: GarmentRecord) -> str:
+    parts = [r.name, r.notes, r.category, r.fine_type or "", *r.tags, *(c.name for c in r.colours)]
+    return " ".join(parts).lower()

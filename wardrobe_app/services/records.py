@@ -1,0 +1,66 @@
+"""``GarmentRecord``s from garment rows: what browse, import and similar items return."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..store import Garment, Photo
+from ..types import Category, Colour, GarmentRecord
+
+
+def record_select() -> Any:
+    """The columns a GarmentRecord is made of, and its photo's file: rows, not ORM
+    objects, and no vector blob (listing 3000 garments: 50 ms against 75-150 ms)."""
+    columns = [c for c in Garment.__table__.columns if c.name not in ("vector",)]
+    return select(*columns, Photo.file_path).join(Photo, Photo.id == Garment.photo_id)
+
+
+def garment_record(row: Any, photo_rel: str, abspath: Callable[[str], Path]) -> GarmentRecord:
+    """A record of a Garment, or of a row of ``record_select()`` (the same names)."""
+    category: Category = row.category
+    return GarmentRecord(
+        id=row.id,
+        photo_id=row.photo_id,
+        category=category,
+        fine_type=row.fine_type,
+        name=row.name,
+        tags=list(row.tags or []),
+        notes=row.notes,
+        favourite=bool(row.favourite),
+        colours=[
+            Colour(str(c.get("name", "")), str(c.get("hex", "")), float(c.get("share", 0)))
+            for c in (row.colours or [])
+        ],
+        box=(row.box_x0, row.box_y0, row.box_x1, row.box_y1),
+        area=row.area,
+        cutout_path=abspath(row.cutout_path),
+        thumbnail_path=abspath(row.thumbnail_path),
+        mask_path=abspath(row.mask_path),
+        photo_path=abspath(photo_rel),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def garment_records(
+    s: Session,
+    abspath: Callable[[str], Path],
+    ids: Sequence[int] | None = None,
+    *,
+    live: bool = True,
+    stmt: Any = None,
+) -> list[GarmentRecord]:
+    """Records of the garments ``ids`` (all where None; live ones only unless ``live``
+    is False), or of the rows of ``stmt``, a ``record_select()`` of the caller's."""
+    if stmt is None:
+        stmt = record_select()
+        if live:
+            stmt = stmt.where(Garment.deleted_at.is_(None))
+        if ids is not None:
+            stmt = stmt.where(Garment.id.in_(list(ids)))
+    return [garment_record(row, row.file_path, abspath) for row in s.execute(stmt)]

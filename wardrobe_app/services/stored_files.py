@@ -1,0 +1,36 @@
+"""The wardrobe's stored image files as import, touch-up and repair write and read them."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..store import FileStore, Store, read_png
+
+THUMBNAIL_SIZE = 256
+
+
+def thumbnail(cutout: np.ndarray) -> np.ndarray:
+    from ..vision.garments import make_thumbnail
+
+    return make_thumbnail(cutout, THUMBNAIL_SIZE)
+
+
+def discard_files(store: Store, rels: list[str]) -> None:
+    """Remove files written by a failed import, unless some row references them."""
+    if not rels:
+        return
+    try:
+        with store.session() as s:
+            used = store.files_in_use(s, rels)
+    except Exception:  # the start-up sweep will do it
+        return
+    store.files.remove(r for r in rels if r not in used)
+
+
+def stored_plane(files: FileStore, rel: str) -> np.ndarray | None:
+    """A stored label map or mask PNG as one 2-d plane; None where it cannot be read."""
+    try:
+        stored = read_png(files.abspath(rel))
+    except OSError:
+        return None
+    return stored if stored.ndim == 2 else stored[..., 0]

@@ -1,0 +1,349 @@
+"""The garments' vectors and the similar-items index over them.
+
+Vectors of one embedder version are comparable; the index holds the live garments'
+vectors of the current version, caught up with changes of other processes by a cheap
+fingerprint of the rows (``mark``) instead of reading every vector again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import logging
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+import numpy as np
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from .. import paths
+from ..store import Garment, Store, read_png
+from ..types import Analyser
+
+if TYPE_CHECKING:
+    from ..search import SimilarIndex
+
+log = logging.getLogger(__name__)
+
+EMBED_BATCH = 32
+CLOSE_WAIT_S = 10.0  # at close, how long to wait for a background index build
+
+
+@dataclasses.dataclass(frozen=True)
+class ReindexResult:
+    embedded: int  # garments given a vector of the current embedder
+    unreadable: list[int]  # garment ids whose cut-out could not be read (see ``verify``)
+
+
+class Vectors:
+    """Embedding bookkeeping and the similar-items index of one wardrobe.
+
+    ``lock`` is the wardrobe's own (its edits take it too); ``analyser_dim`` gives the
+    vector size of the analyser once it is loaded and in step with the stored vectors,
+    else None (the index then takes the stored vectors' size).
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        home: Path,
+        lock: threading.RLock,
+        analyser_dim: Callable[[], int | None],
+        *,
+        background: bool,
+    ) -> None:
+        self.store = store
+        self.home = home
+        self._lock = lock
+        self._analyser_dim = analyser_dim
+        self._background_index = background
+        self._index: SimilarIndex | None = None
+        self._index_dim: int | None = None
+        self._index_dirty = False
+        self._index_seen: tuple[object, ...] | None = None  # mark() it has caught up to
+        self._closed = False
+        self.version: str | None = self._stored_vector_version()
+
+    def _stored_vector_version(self) -> str | None:
+        with self.store.session() as s:
+            row = s.execute(
+                select(Garment.vector_version, func.count())
+                .where(Garment.vector.is_not(None))
+                .group_by(Garment.vector_version)
+                .order_by(func.count().desc())
+                .limit(1)
+            ).first()
+        return None if row is None else row[0]
+
+    def _stored_dim(self) -> int | None:
+        if self.version is None:
+            return None
+        with self.store.session() as s:
+            size = s.scalar(
+                select(func.length(Garment.vector))
+                .where(Garment.vector_version == self.version)
+                .limit(1)
+            )
+        return None if not size else int(size) // 4
+
+    @property
+    def index_open(self) -> bool:
+        return self._index is not None
+
+    def close(self) -> None:
+        """Leave the index's build on disk and close it (the caller holds the lock)."""
+        self._closed = True
+        if self._index is not None:
+            with contextlib.suppress(Exception):
+                self.persist_index()
+            with contextlib.suppress(Exception):
+                self._index.close()
+            self._index = None
+
+    def sync_embedder(self, analyser: Analyser) -> None:
+        """Re-embed garments whose vectors came from another embedder version."""
+        version = analyser.embedder_version
+        with self.store.session() as s:
+            stale = list(
+                s.scalars(
+                    select(Garment.id).where(
+                        (Garment.vector_version != version)
+                        | Garment.vector_version.is_(None)
+                        | Garment.vector.is_(None)
+                    )
+                )
+            )
+        changed = version != self.version
+        self.version = version
+        if stale:
+            log.info("re-embedding %d garment(s) for embedder %s", len(stale), version)
+            self.embed_ids(analyser, stale)
+        if stale or changed or self._index_dim not in (None, analyser.dim):
+            with self._lock:
+                if not self._closed:
+                    self._reset_index(analyser.dim)
+
+    def embed_ids(
+        self, analyser: Analyser, ids: list[int], unreadable: list[int] | None = None
+    ) -> int:
+        """Embed the cut-outs of garments ``ids``; returns how many got a vector. Those
+        whose cut-out cannot be read are appended to ``unreadable`` where given."""
+        done = 0
+        version = analyser.embedder_version
+        for start in range(0, len(ids), EMBED_BATCH):
+            batch = ids[start : start + EMBED_BATCH]
+            with self.store.session() as s:
+                rows = s.execute(
+                    select(Garment.id, Garment.cutout_path, Garment.vector_version).where(
+                        Garment.id.in_(batch)
+                    )
+                ).all()
+            cutouts, usable, unusable = [], [], []
+            for gid, cutout_path, old_version in rows:
+                try:
+                    cutout = read_png(self.store.files.abspath(cutout_path))
+                except OSError as exc:
+                    log.warning("garment %d: cut-out unreadable (%s)", gid, exc)
+                    if unreadable is not None:
+                        unreadable.append(gid)
+                    # A vector of this embedder stays good (it still finds the garment
+                    # and is found); only one of another embedder's space must go.
+                    if old_version != version:
+                        unusable.append(gid)
+                    continue
+                if cutout.ndim == 2:
+                    cutout = np.dstack([cutout] * 3 + [np.full_like(cutout, 255)])
+                elif cutout.shape[2] == 3:
+                    cutout = np.dstack([cutout, np.full(cutout.shape[:2], 255, np.uint8)])
+                cutouts.append(cutout)
+                usable.append(gid)
+            # The network runs outside any transaction: the write lock is held only for
+            # the writes, so edits elsewhere don't wait for a batch to be embedded.
+            vectors: np.ndarray = np.zeros((0, analyser.dim), np.float32)
+            if cutouts:
+                vectors = np.asarray(analyser.embed_cutouts(cutouts), np.float32)
+            with self.store.write_session() as s:
+                for gid in unusable:
+                    # Unless another process gave it a vector of this embedder meanwhile.
+                    if (row := s.get(Garment, gid)) is not None and row.vector_version != version:
+                        row.set_vector(None, None)
+                for gid, vector in zip(usable, vectors, strict=True):
+                    if (row := s.get(Garment, gid)) is not None:
+                        row.set_vector(vector, version)
+                        done += 1
+        return done
+
+    def reindex(self, analyser: Analyser) -> ReindexResult:
+        """Re-embed every garment with ``analyser``'s embedder and rebuild the index. A
+        garment whose cut-out cannot be read keeps a vector of this embedder, if it has
+        one, and is listed as unreadable."""
+        unreadable: list[int] = []
+        with self._lock:
+            with self.store.session() as s:
+                ids = list(s.scalars(select(Garment.id).order_by(Garment.id)))
+            count = self.embed_ids(analyser, ids, unreadable)
+            self.version = analyser.embedder_version
+            self._reset_index(analyser.dim)
+            if self._index is not None:
+                self._index.rebuild(wait=not self._background_index)
+        return ReindexResult(count, sorted(unreadable))
+
+    def _load_vectors(self) -> tuple[np.ndarray, np.ndarray]:
+        """All live garments' current-version vectors: the index's loader."""
+        version, dim = self.version, self._index_dim
+        with self.store.session() as s:
+            rows = s.execute(
+                select(Garment.id, Garment.vector)
+                .where(
+                    Garment.deleted_at.is_(None),
+                    Garment.vector.is_not(None),
+                    Garment.vector_version == version,
+                )
+                .order_by(Garment.id)
+            ).all()
+        ids, vecs = [], []
+        for gid, blob in rows:
+            vec = np.frombuffer(cast(bytes, blob), dtype=np.float32)
+            if dim is None or vec.shape[0] == dim:
+                ids.append(gid)
+                vecs.append(vec)
+        if not ids:
+            return np.zeros(0, np.int64), np.zeros((0, dim or 0), np.float32)
+        return np.asarray(ids, np.int64), np.stack(vecs).astype(np.float32)
+
+    def _reset_index(self, dim: int) -> None:
+        """(Re)create the index for ``dim``; opening it reconciles it with the database
+        (a stored build of another size or with other vectors is rebuilt)."""
+        if self._index is not None:
+            with contextlib.suppress(Exception):
+                self._index.close()
+            self._index = None
+        self._index_dim = dim
+        self._index = self._new_index(dim)
+
+    def mark(self, s: Session | None = None) -> tuple[object, ...]:
+        """A cheap fingerprint of the rows ``_load_vectors`` returns: it changes when a
+        garment is added, deleted or restored, here or by another process. In ``s``
+        where given (a write transaction: what it sees, its own changes included)."""
+        query = select(func.count(), func.max(Garment.id), func.total(Garment.id)).where(
+            Garment.deleted_at.is_(None),
+            Garment.vector.is_not(None),
+            Garment.vector_version == self.version,
+        )
+        if s is None:
+            with self.store.session() as own:
+                row = own.execute(query).one()
+        else:
+            row = s.execute(query).one()
+        return (self.version, *row)
+
+    def told_index(self, before: tuple[object, ...], after: tuple[object, ...]) -> None:
+        """A change made here, and given to the index, moved the fingerprint from
+        ``before`` to ``after`` (both read in its write transaction, which no other
+        process can interleave): if the index had caught up to ``before``, it holds
+        ``after``, and the next query need not read every vector again."""
+        if self._index is not None and self._index_seen == before:
+            self._index_seen = after
+
+    def mixed_vectors(self) -> bool:
+        """Whether live garments hold vectors of another embedder than the index's: a
+        re-embedding stopped part-way (a kill during ``reindex`` or after an upgrade).
+        The index holds one embedder's vectors; the others would go unfound."""
+        with self.store.session() as s:
+            other = s.scalar(
+                select(Garment.id)
+                .where(
+                    Garment.deleted_at.is_(None),
+                    Garment.vector_version != self.version,
+                )
+                .limit(1)
+            )
+        return other is not None
+
+    def current_index(self) -> SimilarIndex | None:
+        """The index for a query, first caught up with garments another process (the CLI
+        beside the app) added, deleted or restored since this one last looked."""
+        index = self.get_index()
+        if index is not None:
+            mark = self.mark()
+            if mark != self._index_seen and index.refresh():
+                with self._lock:
+                    # After: a refresh that failed is tried again. And only for the index
+                    # that caught up: one made meanwhile has its own mark.
+                    if self._index is index:
+                        self._index_seen = mark
+        return index
+
+    def _new_index(self, dim: int) -> SimilarIndex:
+        from ..search import SimilarIndex
+
+        self._index_seen = self.mark()  # before open() reads the rows
+        index = SimilarIndex(
+            paths.index_dir(self.home), dim, self._load_vectors, background=self._background_index
+        )
+        index.open()
+        return index
+
+    def get_index(self) -> SimilarIndex | None:
+        with self._lock:
+            if self._index is None:
+                dim = self._analyser_dim() or self._stored_dim()
+                if dim is None:
+                    return None
+                self._index_dim = dim
+                self._index = self._new_index(dim)
+            return self._index
+
+    def index_add(self, ids: list[int], vectors: list[np.ndarray]) -> bool:
+        """Give the index rows just committed; False where it failed (a rebuild then
+        catches it up, in its time)."""
+        if not ids:
+            return True
+        try:
+            was_open = self._index is not None
+            index = self.get_index()
+            if index is None:
+                return True
+            if was_open:
+                index.add(list(ids), np.stack(vectors).astype(np.float32))
+                self._index_dirty = True
+            elif self._background_index:
+                # Opened just now, after the commit: it read these rows and started a
+                # build with them. Adding them too built the whole index a second time.
+                self._index_dirty = True  # so that closing waits for that build
+        except Exception:  # the database is the truth; a rebuild fixes the index
+            log.exception("similar-items index: add failed; rebuilding")
+            self._rebuild_index_quietly()
+            return False
+        return True
+
+    def index_remove(self, ids: list[int]) -> bool:
+        if not ids or self._index is None:
+            return True
+        try:
+            self._index.remove(list(ids))
+            self._index_dirty = True
+        except Exception:
+            log.exception("similar-items index: remove failed; rebuilding")
+            self._rebuild_index_quietly()
+            return False
+        return True
+
+    def persist_index(self) -> None:
+        """Leave a build on disk that covers this session's edits, so that the next
+        start maps it instead of rebuilding."""
+        if self._index is None or not self._index_dirty:
+            return
+        if self._background_index:
+            self._index.wait_idle(CLOSE_WAIT_S)
+        else:
+            self._index.rebuild(wait=True)
+        self._index_dirty = False
+
+    def _rebuild_index_quietly(self) -> None:
+        with contextlib.suppress(Exception):
+            if self._index is not None:
+                self._index.rebuild(wait=not self._background_index)
