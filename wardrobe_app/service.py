@@ -11,14 +11,10 @@ in between leaves only files that no row references; the next start removes them
 from __future__ import annotations
 
 import contextlib
-import csv
 import dataclasses
-import errno
 import importlib
 import logging
 import os
-import re
-import shutil
 import tempfile
 import threading
 import warnings
@@ -26,7 +22,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 from sqlalchemy import delete, select, update
@@ -35,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from . import paths
 from .services.browse import Browse
+from .services.export import ExportResult, export_wardrobe, is_export
 from .services.records import garment_record, garment_records
 from .services.stored_files import discard_files, stored_plane, thumbnail
 from .services.vectors import ReindexResult, Vectors
@@ -121,10 +118,6 @@ def default_analyser() -> Analyser:
     from .vision.pipeline import PhotoAnalyser  # heavy: torch
 
     return cast(Analyser, PhotoAnalyser.default(device="auto"))
-
-
-def _slug(text_: str, limit: int = 40) -> str:
-    return re.sub(r"[^A-Za-z0-9]+", "-", text_).strip("-").lower()[:limit]
 
 
 def _normalise_tags(tags: Sequence[str]) -> list[str]:
@@ -230,13 +223,6 @@ def working_copy(path: Path) -> Iterator[tuple[Path, tuple[int, int] | None]]:
 class RepairResult:
     photos: list[int]  # photo ids put back from the file each was imported from
     thumbnails: list[int]  # garment ids whose thumbnail was made again from the cut-out
-
-
-@dataclasses.dataclass(frozen=True)
-class ExportResult:
-    csv_path: Path
-    garments: int  # rows written
-    missing_cutouts: list[int]  # garment ids whose cut-out file is gone or damaged (rows kept)
 
 
 class Wardrobe:
@@ -597,7 +583,7 @@ class Wardrobe:
                     dirs[:] = [
                         d for d in dirs if not d.startswith(".") and (base / d).resolve() != home
                     ]
-                    if "cutouts" in dirs and _is_export(base):
+                    if "cutouts" in dirs and is_export(base):
                         dirs.remove("cutouts")  # garments already in a wardrobe, not photos
                         if skipped_exports is not None:
                             skipped_exports.append(base / "cutouts")
@@ -1004,85 +990,7 @@ class Wardrobe:
         """Cut-outs (PNG) of every garment + wardrobe.csv into ``directory``. A garment
         whose cut-out file is missing or damaged (see ``verify``) keeps its row, with no
         cut-out (or the good copy an earlier export here made)."""
-        directory = Path(directory)
-        cutouts = directory / "cutouts"
-        listed_before = _earlier_export(directory)  # what an earlier export here wrote
-        cutouts.mkdir(parents=True, exist_ok=True)
-        written: set[str] = set()
-        records = self.list_garments(GarmentFilter(descending=False))
-        csv_path = directory / "wardrobe.csv"
-        fields = [
-            "id",
-            "photo_id",
-            "category",
-            "fine_type",
-            "name",
-            "colours",
-            "colour_hex",
-            "tags",
-            "notes",
-            "favourite",
-            "area",
-            "box",
-            "created_at",
-            "cutout",
-            "photo",
-        ]
-        tmp = csv_path.with_name(csv_path.name + ".part")
-        missing: list[int] = []
-        with _removed_on_error(tmp), open(tmp, "w", newline="", encoding="utf-8") as fh:
-            writer = csv.DictWriter(fh, fieldnames=fields)
-            writer.writeheader()
-            for r in records:
-                stem = "-".join(p for p in (f"{r.id:05d}", r.category, _slug(r.name)) if p)
-                name = f"{stem}.png"
-                unusable = self._damaged(r.cutout_path)  # cut short, or written over
-                try:
-                    if not unusable:
-                        _copy_whole(r.cutout_path, cutouts / name)
-                except FileNotFoundError:
-                    if Path(r.cutout_path).exists():
-                        raise  # the target's folder went away: not this garment's fault
-                    unusable = True
-                if unusable:
-                    missing.append(r.id)
-                    if not (cutouts / name).is_file():  # an earlier export's copy is kept
-                        name = ""
-                written.add(name)
-                writer.writerow(
-                    {
-                        "id": r.id,
-                        "photo_id": r.photo_id,
-                        "category": r.category,
-                        "fine_type": r.fine_type or "",
-                        "name": r.name,
-                        "colours": ";".join(c.name for c in r.colours),
-                        "colour_hex": ";".join(c.hex for c in r.colours),
-                        "tags": ";".join(r.tags),
-                        "notes": r.notes,
-                        "favourite": int(r.favourite),
-                        "area": r.area,
-                        "box": " ".join(map(str, r.box)),
-                        "created_at": r.created_at.isoformat(),
-                        "cutout": f"cutouts/{name}" if name else "",
-                        "photo": str(r.photo_path),
-                    }
-                )
-        os.replace(tmp, csv_path)
-        # Cut-outs an earlier export here listed (or an export stopped before its CSV
-        # wrote), of garments deleted since, and copies a stopped export left half-done.
-        # Only those: anything else in the folder is not ours to remove.
-        leftovers = {p.name for p in cutouts.glob("*.png.part") if _EXPORT_CUTOUT.fullmatch(p.name)}
-        for old in (listed_before - written) | leftovers:
-            (cutouts / old).unlink(missing_ok=True)
-        return ExportResult(csv_path, len(records), missing)
-
-    def _damaged(self, path: Path) -> bool:
-        """Whether a stored file (an absolute path in this home) is there but no longer
-        holds the bytes it was stored with (see ``verify``)."""
-        return path.is_file() and self.store.files.is_damaged(
-            path.relative_to(self.home).as_posix()
-        )
+        return export_wardrobe(Path(directory), self.store, self._browse)
 
     # -- backup ------------------------------------------------------------------------
     def backup(
@@ -1146,99 +1054,6 @@ class Wardrobe:
     def stats(self) -> dict[str, int]:
         """Counts: photos, live garments, and live garments per category."""
         return self._browse.stats()
-
-
-# The first columns of the wardrobe.csv that ``Wardrobe.export`` writes, and the names
-# it gives cut-outs ("00012-top-linen-shirt.png", see ``export``).
-_EXPORT_HEADER = "id,photo_id,category,"
-# A cut-out an export writes, or its temporary name while it is copied.
-_EXPORT_CUTOUT = re.compile(rf"\d{{5,}}-({'|'.join(CATEGORIES)})(-[a-z0-9-]+)?\.png(\.part)?")
-
-
-def _copy_whole(source: Path, target: Path) -> None:
-    """Copy to a temporary name, then rename: a copy stopped part-way (a kill, a full
-    disk) never leaves a truncated file where an earlier export's good one was."""
-    part = target.with_name(target.name + ".part")
-    with _removed_on_error(part):
-        shutil.copyfile(source, part)
-        os.replace(part, target)
-
-
-@contextlib.contextmanager
-def _removed_on_error(path: Path) -> Iterator[None]:
-    """``path`` (a file being written) deleted if the block fails."""
-    try:
-        yield
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
-
-
-def _earlier_export(folder: Path) -> set[str]:
-    """File names in ``folder/cutouts`` that an earlier export in ``folder`` lists (the
-    CSV read once: its header says whether it is an export); empty where there is none.
-
-    ``FileExistsError`` where an export would overwrite what no export wrote: a
-    wardrobe.csv of the user's own, or files in a cutouts/ folder beside no CSV that are
-    not named as exports name them (an export stopped part-way leaves those: a retry may
-    replace them)."""
-    csv_path = folder / "wardrobe.csv"
-    refused = FileExistsError(
-        errno.EEXIST,
-        "exists and is not a Wardrobe export: choose an empty folder or move it",
-        str(csv_path),
-    )
-    try:
-        fh = open(csv_path, newline="", encoding="utf-8")  # noqa: SIM115 (closed below)
-    except FileNotFoundError:
-        cutouts = folder / "cutouts"
-        listed = list(cutouts.iterdir()) if cutouts.is_dir() else []
-        if any(not _EXPORT_CUTOUT.fullmatch(p.name) for p in listed):
-            raise FileExistsError(
-                errno.EEXIST,
-                "holds files that no Wardrobe export wrote: choose an empty folder",
-                str(cutouts),
-            ) from None
-        # An export killed before its CSV was in place lists what it wrote in the
-        # wardrobe.csv.part it left; without one, nothing here is known to be ours to
-        # remove (cut-outs of another export whose CSV was moved away, say).
-        try:
-            part_path = csv_path.with_name(csv_path.name + ".part")
-            with open(part_path, newline="", encoding="utf-8") as part:
-                return _cutouts_listed(part) or set()
-        except (OSError, UnicodeDecodeError, csv.Error):
-            return set()
-    except OSError as exc:  # a folder by that name, or unreadable: no export either
-        raise refused from exc
-    with fh:
-        listed_names = _cutouts_listed(fh)
-    if listed_names is None:
-        raise refused
-    return listed_names
-
-
-def _cutouts_listed(fh: TextIO) -> set[str] | None:
-    """The cut-out file names an export's CSV lists; None if it is no export's."""
-    if not fh.readline().startswith(_EXPORT_HEADER):
-        return None
-    fh.seek(0)
-    names = (row.get("cutout") or "" for row in csv.DictReader(fh))
-    # Only names an export gives: a row edited by hand must not get a file of the
-    # user's removed ("cutouts/holiday.jpg"), or a folder ("cutouts/..").
-    return {
-        name
-        for n in names
-        if n.startswith("cutouts/") and _EXPORT_CUTOUT.fullmatch(name := n[len("cutouts/") :])
-    }
-
-
-def _is_export(folder: Path) -> bool:
-    """Whether ``folder`` holds what ``Wardrobe.export`` writes (wardrobe.csv + cutouts/)."""
-    try:
-        with open(folder / "wardrobe.csv", encoding="utf-8") as fh:
-            return fh.readline().startswith(_EXPORT_HEADER)
-    except OSError:
-        return False
 
 
 def _original_size(path: Path) -> tuple[int, int] | None:

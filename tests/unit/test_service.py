@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from wardrobe_app import service
 from wardrobe_app.service import Wardrobe
+from wardrobe_app.services import export
 from wardrobe_app.store import Garment, Photo, read_png
 from wardrobe_app.types import GarmentFilter, KindChoice, PhotoAnalysis
 
@@ -501,12 +502,12 @@ def test_an_export_killed_before_its_csv_and_run_again_leaves_nothing_unlisted(
     wardrobe.import_paths(photos(2))
     copy = shutil.copyfile
     copied = _copy_once_then(monkeypatch, KeyboardInterrupt())  # stands in for a kill
-    removed_on_error = service._removed_on_error
-    monkeypatch.setattr(service, "_removed_on_error", lambda path: contextlib.nullcontext())
+    removed_on_error = export._removed_on_error
+    monkeypatch.setattr(export, "_removed_on_error", lambda path: contextlib.nullcontext())
     with pytest.raises(KeyboardInterrupt):
         wardrobe.export(tmp_path / "out")
     monkeypatch.setattr(shutil, "copyfile", copy)
-    monkeypatch.setattr(service, "_removed_on_error", removed_on_error)
+    monkeypatch.setattr(export, "_removed_on_error", removed_on_error)
     assert (tmp_path / "out" / "wardrobe.csv.part").is_file()
     first = Path(copied[0]).name.removesuffix(".part")
     deleted = wardrobe.list_garments(GarmentFilter(descending=False))[0].id

@@ -1,0 +1,208 @@
+"""Export: the cut-outs and a wardrobe.csv, for other programs (Wardrobe does not read
+them back). An export into a folder that holds one already replaces it, and removes only
+what an export wrote."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import dataclasses
+import errno
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TextIO
+
+from ..store import Store
+from ..types import CATEGORIES, GarmentFilter
+from .browse import Browse
+
+
+@dataclasses.dataclass(frozen=True)
+class ExportResult:
+    csv_path: Path
+    garments: int  # rows written
+    missing_cutouts: list[int]  # garment ids whose cut-out file is gone or damaged (rows kept)
+
+
+def export_wardrobe(directory: Path, store: Store, browse: Browse) -> ExportResult:
+    """Cut-outs (PNG) of every garment + wardrobe.csv into ``directory``. A garment
+    whose cut-out file is missing or damaged (see ``verify``) keeps its row, with no
+    cut-out (or the good copy an earlier export here made)."""
+    directory = Path(directory)
+    cutouts = directory / "cutouts"
+    listed_before = _earlier_export(directory)  # what an earlier export here wrote
+    cutouts.mkdir(parents=True, exist_ok=True)
+    written: set[str] = set()
+    records = browse.list_garments(GarmentFilter(descending=False))
+    csv_path = directory / "wardrobe.csv"
+    fields = [
+        "id",
+        "photo_id",
+        "category",
+        "fine_type",
+        "name",
+        "colours",
+        "colour_hex",
+        "tags",
+        "notes",
+        "favourite",
+        "area",
+        "box",
+        "created_at",
+        "cutout",
+        "photo",
+    ]
+    tmp = csv_path.with_name(csv_path.name + ".part")
+    missing: list[int] = []
+    with _removed_on_error(tmp), open(tmp, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=fields)
+        writer.writeheader()
+        for r in records:
+            stem = "-".join(p for p in (f"{r.id:05d}", r.category, _slug(r.name)) if p)
+            name = f"{stem}.png"
+            unusable = _damaged(store, r.cutout_path)  # cut short, or written over
+            try:
+                if not unusable:
+                    _copy_whole(r.cutout_path, cutouts / name)
+            except FileNotFoundError:
+                if Path(r.cutout_path).exists():
+                    raise  # the target's folder went away: not this garment's fault
+                unusable = True
+            if unusable:
+                missing.append(r.id)
+                if not (cutouts / name).is_file():  # an earlier export's copy is kept
+                    name = ""
+            written.add(name)
+            writer.writerow(
+                {
+                    "id": r.id,
+                    "photo_id": r.photo_id,
+                    "category": r.category,
+                    "fine_type": r.fine_type or "",
+                    "name": r.name,
+                    "colours": ";".join(c.name for c in r.colours),
+                    "colour_hex": ";".join(c.hex for c in r.colours),
+                    "tags": ";".join(r.tags),
+                    "notes": r.notes,
+                    "favourite": int(r.favourite),
+                    "area": r.area,
+                    "box": " ".join(map(str, r.box)),
+                    "created_at": r.created_at.isoformat(),
+                    "cutout": f"cutouts/{name}" if name else "",
+                    "photo": str(r.photo_path),
+                }
+            )
+    os.replace(tmp, csv_path)
+    # Cut-outs an earlier export here listed (or an export stopped before its CSV
+    # wrote), of garments deleted since, and copies a stopped export left half-done.
+    # Only those: anything else in the folder is not ours to remove.
+    leftovers = {p.name for p in cutouts.glob("*.png.part") if _EXPORT_CUTOUT.fullmatch(p.name)}
+    for old in (listed_before - written) | leftovers:
+        (cutouts / old).unlink(missing_ok=True)
+    return ExportResult(csv_path, len(records), missing)
+
+
+def _damaged(store: Store, path: Path) -> bool:
+    """Whether a stored file (an absolute path in this home) is there but no longer
+    holds the bytes it was stored with (see ``verify``)."""
+    return path.is_file() and store.files.is_damaged(path.relative_to(store.home).as_posix())
+
+
+def _slug(text_: str, limit: int = 40) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", text_).strip("-").lower()[:limit]
+
+
+# The first columns of the wardrobe.csv that ``export_wardrobe`` writes, and the names
+# it gives cut-outs ("00012-top-linen-shirt.png", see ``export_wardrobe``).
+_EXPORT_HEADER = "id,photo_id,category,"
+# A cut-out an export writes, or its temporary name while it is copied.
+_EXPORT_CUTOUT = re.compile(rf"\d{{5,}}-({'|'.join(CATEGORIES)})(-[a-z0-9-]+)?\.png(\.part)?")
+
+
+def _copy_whole(source: Path, target: Path) -> None:
+    """Copy to a temporary name, then rename: a copy stopped part-way (a kill, a full
+    disk) never leaves a truncated file where an earlier export's good one was."""
+    part = target.with_name(target.name + ".part")
+    with _removed_on_error(part):
+        shutil.copyfile(source, part)
+        os.replace(part, target)
+
+
+@contextlib.contextmanager
+def _removed_on_error(path: Path) -> Iterator[None]:
+    """``path`` (a file being written) deleted if the block fails."""
+    try:
+        yield
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+
+
+def _earlier_export(folder: Path) -> set[str]:
+    """File names in ``folder/cutouts`` that an earlier export in ``folder`` lists (the
+    CSV read once: its header says whether it is an export); empty where there is none.
+
+    ``FileExistsError`` where an export would overwrite what no export wrote: a
+    wardrobe.csv of the user's own, or files in a cutouts/ folder beside no CSV that are
+    not named as exports name them (an export stopped part-way leaves those: a retry may
+    replace them)."""
+    csv_path = folder / "wardrobe.csv"
+    refused = FileExistsError(
+        errno.EEXIST,
+        "exists and is not a Wardrobe export: choose an empty folder or move it",
+        str(csv_path),
+    )
+    try:
+        fh = open(csv_path, newline="", encoding="utf-8")  # noqa: SIM115 (closed below)
+    except FileNotFoundError:
+        cutouts = folder / "cutouts"
+        listed = list(cutouts.iterdir()) if cutouts.is_dir() else []
+        if any(not _EXPORT_CUTOUT.fullmatch(p.name) for p in listed):
+            raise FileExistsError(
+                errno.EEXIST,
+                "holds files that no Wardrobe export wrote: choose an empty folder",
+                str(cutouts),
+            ) from None
+        # An export killed before its CSV was in place lists what it wrote in the
+        # wardrobe.csv.part it left; without one, nothing here is known to be ours to
+        # remove (cut-outs of another export whose CSV was moved away, say).
+        try:
+            part_path = csv_path.with_name(csv_path.name + ".part")
+            with open(part_path, newline="", encoding="utf-8") as part:
+                return _cutouts_listed(part) or set()
+        except (OSError, UnicodeDecodeError, csv.Error):
+            return set()
+    except OSError as exc:  # a folder by that name, or unreadable: no export either
+        raise refused from exc
+    with fh:
+        listed_names = _cutouts_listed(fh)
+    if listed_names is None:
+        raise refused
+    return listed_names
+
+
+def _cutouts_listed(fh: TextIO) -> set[str] | None:
+    """The cut-out file names an export's CSV lists; None if it is no export's."""
+    if not fh.readline().startswith(_EXPORT_HEADER):
+        return None
+    fh.seek(0)
+    names = (row.get("cutout") or "" for row in csv.DictReader(fh))
+    # Only names an export gives: a row edited by hand must not get a file of the
+    # user's removed ("cutouts/holiday.jpg"), or a folder ("cutouts/..").
+    return {
+        name
+        for n in names
+        if n.startswith("cutouts/") and _EXPORT_CUTOUT.fullmatch(name := n[len("cutouts/") :])
+    }
+
+
+def is_export(folder: Path) -> bool:
+    """Whether ``folder`` holds what ``export_wardrobe`` writes (wardrobe.csv + cutouts/)."""
+    try:
+        with open(folder / "wardrobe.csv", encoding="utf-8") as fh:
+            return fh.readline().startswith(_EXPORT_HEADER)
+    except OSError:
+        return False
