@@ -1493,14 +1493,14 @@ def test_a_locked_database_during_an_import_is_said_per_photo_in_words(
 
     from sqlalchemy.exc import OperationalError
 
-    from wardrobe_app.service import Wardrobe
+    from wardrobe_app.services.importer import Importer
 
     def locked(self, sha):
         raise OperationalError("SELECT", {}, sqlite3.OperationalError("database is locked"))
 
     parts = make_app()
     w = parts.window
-    monkeypatch.setattr(Wardrobe, "_photo_by_sha", locked)
+    monkeypatch.setattr(Importer, "_photo_by_sha", locked)
     files = photos(3)
     summary = import_and_wait(qtbot, w, files, review=review)
     busy = "not saved: the wardrobe is busy (another program is writing to it)"
@@ -1517,9 +1517,9 @@ def test_a_bug_during_an_import_counts_what_was_saved_and_names_its_photo(
 ):
     # It was one row named "Importing photos": the photo saved before it uncounted, the
     # photo it hit and those after it unsaid.
-    from wardrobe_app.service import Wardrobe
+    from wardrobe_app.services.importer import Importer
 
-    real = Wardrobe._analyse_for_import
+    real = Importer._analyse_for_import
 
     def buggy(self, path, kind):
         if path == files[1]:
@@ -1528,7 +1528,7 @@ def test_a_bug_during_an_import_counts_what_was_saved_and_names_its_photo(
 
     parts = make_app()
     w = parts.window
-    monkeypatch.setattr(Wardrobe, "_analyse_for_import", buggy)
+    monkeypatch.setattr(Importer, "_analyse_for_import", buggy)
     files = photos(3)
     summary = import_and_wait(qtbot, w, files)
     assert summary.photos == 1 and summary.stopped == [files[2]]

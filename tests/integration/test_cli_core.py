@@ -16,6 +16,7 @@ from fakes import FakeAnalyser, make_photo
 
 from wardrobe_app import paths, service
 from wardrobe_app.cli import main
+from wardrobe_app.services.importer import Importer
 from wardrobe_app.services.vectors import Vectors
 
 TESTS_DIR = Path(__file__).resolve().parents[1]
@@ -137,15 +138,15 @@ def test_a_bug_during_an_import_names_its_photo_and_reports_what_was_saved(
 ) -> None:
     # It ended with the traceback alone: the photo it hit unnamed, the one saved before
     # it unsaid.
-    real = service.Wardrobe._analyse_for_import
+    real = Importer._analyse_for_import
     files = [batch["p0"], batch["p1"], batch["p2"]]
 
-    def buggy(self: service.Wardrobe, path: Path, kind: str) -> object:
+    def buggy(self: Importer, path: Path, kind: str) -> object:
         if path == batch["p1"]:
             raise RuntimeError("boom")
         return real(self, path, kind)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(service.Wardrobe, "_analyse_for_import", buggy)
+    monkeypatch.setattr(Importer, "_analyse_for_import", buggy)
     rc, out, err = cli("import", *map(str, files))
     assert rc == 1
     assert "Imported 1 photo(s) with 2 garment(s); 0 duplicate(s); 1 failed." in out
@@ -153,9 +154,9 @@ def test_a_bug_during_an_import_names_its_photo_and_reports_what_was_saved(
     assert "RuntimeError: boom" in err and f"while importing {batch['p1']}" in err
     assert "stopped by that error: 1 photo(s) not imported" in err
     # --json names the photos not reached (they were in no list of the document)
-    monkeypatch.setattr(service.Wardrobe, "_analyse_for_import", real)
+    monkeypatch.setattr(Importer, "_analyse_for_import", real)
     batch["p3"] = make_photo(batch["p0"].parent / "p3.jpg", 3)
-    monkeypatch.setattr(service.Wardrobe, "_analyse_for_import", buggy)
+    monkeypatch.setattr(Importer, "_analyse_for_import", buggy)
     rc, out, _ = cli("import", str(batch["p3"]), str(batch["p1"]), str(batch["p2"]), "--json")
     doc = json.loads(out)
     assert rc == 1 and doc["stopped"] == [str(batch["p2"])]

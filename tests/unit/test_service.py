@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from wardrobe_app import service
 from wardrobe_app.service import Wardrobe
 from wardrobe_app.services import export
+from wardrobe_app.services.importer import Importer
 from wardrobe_app.store import Garment, Photo, read_png
 from wardrobe_app.types import GarmentFilter, KindChoice, PhotoAnalysis
 
@@ -283,7 +284,7 @@ def test_a_duplicate_check_the_database_refuses_fails_that_photo_in_words(
         raise OperationalError("SELECT", {}, sqlite3.OperationalError("database is locked"))
 
     files = photos(2)
-    monkeypatch.setattr(wardrobe, "_photo_by_sha", locked)
+    monkeypatch.setattr(wardrobe._importer, "_photo_by_sha", locked)
     report = wardrobe.import_paths(files)
     assert [(r.path, r.status) for r in report.results] == [(f, "failed") for f in files]
     assert report.results[0].error == (
@@ -293,7 +294,7 @@ def test_a_duplicate_check_the_database_refuses_fails_that_photo_in_words(
     def bug(sha: str) -> int | None:
         raise OperationalError("SELECT", {}, sqlite3.OperationalError("no such column: x"))
 
-    monkeypatch.setattr(wardrobe, "_photo_by_sha", bug)
+    monkeypatch.setattr(wardrobe._importer, "_photo_by_sha", bug)
     with pytest.raises(OperationalError):  # a bug is not hidden as a photo's failure
         wardrobe.import_paths(files)
 
@@ -305,15 +306,15 @@ def test_a_bug_stops_the_import_and_leaves_what_was_saved_in_its_report(
     # without the photo it hit: the GUI and the CLI could not say either.
     from wardrobe_app.types import ImportReport
 
-    real = Wardrobe._analyse_for_import
+    real = Importer._analyse_for_import
     files = photos(3)
 
-    def buggy(self: Wardrobe, path: Path, kind: KindChoice) -> object:
+    def buggy(self: Importer, path: Path, kind: KindChoice) -> object:
         if path == files[1]:
             raise RuntimeError("boom")
         return real(self, path, kind)
 
-    monkeypatch.setattr(Wardrobe, "_analyse_for_import", buggy)
+    monkeypatch.setattr(Importer, "_analyse_for_import", buggy)
     report = ImportReport()
     with pytest.raises(RuntimeError, match="boom") as raised:
         wardrobe.import_paths(files, into=report)

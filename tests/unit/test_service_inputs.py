@@ -14,6 +14,7 @@ from PIL import Image
 
 from wardrobe_app import service
 from wardrobe_app.service import Wardrobe
+from wardrobe_app.services import working_copy as working_copy_module
 from wardrobe_app.vision.image_io import left_out_note
 
 
@@ -153,7 +154,7 @@ def test_a_png_too_large_to_analyse_is_refused_without_decoding_it(
 
     path = tmp_path / "bomb.png"
     Image.new("L", (120, 100), 128).save(path)
-    monkeypatch.setattr(service, "MAX_PIXELS", 100 * 100)
+    monkeypatch.setattr(working_copy_module, "MAX_PIXELS", 100 * 100)
     decoded: list[object] = []
     load = PngImagePlugin.PngImageFile.load
 
@@ -164,7 +165,7 @@ def test_a_png_too_large_to_analyse_is_refused_without_decoding_it(
     monkeypatch.setattr(PngImagePlugin.PngImageFile, "load", spy)
     with service.working_copy(path) as (work, original):
         assert work == path and original == (120, 100)
-    assert service._original_size(path) == (120, 100)
+    assert working_copy_module.original_size(path) == (120, 100)
     assert decoded == []
 
 
