@@ -11,11 +11,9 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import importlib
-import logging
 import os
 import threading
 from collections.abc import Callable, Sequence
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -25,20 +23,20 @@ from sqlalchemy.orm import Session
 
 from . import paths
 from .services.browse import Browse
+from .services.edits import Edits
 from .services.expand import expand_paths
 from .services.export import ExportResult, export_wardrobe
 from .services.importer import Importer
 from .services.records import garment_records
-from .services.stored_files import discard_files, stored_plane, thumbnail
+from .services.stored_files import thumbnail
+from .services.touch_up import TouchUp
 from .services.vectors import ReindexResult, Vectors
 from .services.working_copy import WORK_MAX_PIXELS, WORK_MAX_SIDE, working_copy
-from .store import Garment, Photo, Store, read_png, sha256_file, vector_from_blob
+from .store import Garment, Photo, Store, read_png, sha256_file
 from .store.backup import BackupResult, back_up
 from .store.database import damaged_database
-from .store.models import utcnow
 from .types import (
     CATEGORIES,
-    LABEL_OF_CATEGORY,
     Analyser,
     Category,
     GarmentFilter,
@@ -49,7 +47,6 @@ from .types import (
     PhotoAnalysis,
     SimilarHit,
 )
-from .vision.image_io import load_image, shrunk_to
 from .vision.merge import merge_garments
 
 if TYPE_CHECKING:
@@ -69,8 +66,6 @@ __all__ = [
     "default_analyser",
     "working_copy",
 ]
-
-log = logging.getLogger(__name__)
 
 # Test / tool hook: when set, ``Wardrobe`` builds its analyser with this instead of the
 # real pipeline. The environment variable ``WARDROBE_ANALYSER=module:callable`` does the
@@ -98,15 +93,6 @@ def default_analyser() -> Analyser:
     from .vision.pipeline import PhotoAnalyser  # heavy: torch
 
     return cast(Analyser, PhotoAnalyser.default(device="auto"))
-
-
-def _normalise_tags(tags: Sequence[str]) -> list[str]:
-    seen: dict[str, None] = {}
-    for tag in tags:
-        tag = str(tag).strip()
-        if tag and tag.lower() not in {t.lower() for t in seen}:
-            seen[tag] = None
-    return list(seen)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -146,6 +132,10 @@ class Wardrobe:
                 raise unusable from exc
             raise
         self._browse = Browse(self.store)
+        self._edits = Edits(self.store, self._lock, self._vectors, self._browse)
+        self._touch_up = TouchUp(
+            self.store, self._lock, self._vectors, self._browse, lambda: self.analyser
+        )
         self._importer = Importer(self.store, self._lock, self._vectors, lambda: self.analyser)
 
     # -- life cycle --------------------------------------------------------------------
@@ -269,80 +259,6 @@ class Wardrobe:
     def garment(self, garment_id: int) -> GarmentRecord:
         return self._browse.garment(garment_id)
 
-    def update_garment(
-        self,
-        garment_id: int,
-        *,
-        name: str | None = None,
-        category: str | None = None,
-        fine_type: str | None = None,
-        tags: list[str] | None = None,
-        notes: str | None = None,
-        favourite: bool | None = None,
-    ) -> GarmentRecord:
-        if category is not None and category not in CATEGORIES:
-            raise ValueError(f"category must be one of {', '.join(CATEGORIES)}, not {category!r}")
-        with self._lock, self.store.write_session() as s:
-            row = s.get(Garment, int(garment_id))
-            if row is None or row.deleted_at is not None:
-                raise KeyError(f"no garment {garment_id}")
-            if name is not None:
-                row.name = name.strip()
-            if category is not None:
-                row.category = category
-            if fine_type is not None:
-                row.fine_type = fine_type.strip() or None
-            if tags is not None:
-                row.tags = _normalise_tags(tags)
-            if notes is not None:
-                row.notes = notes
-            if favourite is not None:
-                row.favourite = bool(favourite)
-            row.updated_at = utcnow()
-        return self.garment(garment_id)
-
-    def delete_garments(self, ids: Sequence[int]) -> list[int]:
-        """Soft delete (undo-able until the next start); returns the ids deleted."""
-        wanted = [int(i) for i in ids]
-        with self._lock:
-            with self.store.write_session() as s:
-                before = self._vectors.mark(s)
-                # One UPDATE, not one per ORM object: 3000 garments took 0.8 s, in the
-                # GUI thread (the undo stack runs it there).
-                live = (Garment.id.in_(wanted), Garment.deleted_at.is_(None))
-                deleted = sorted(s.scalars(select(Garment.id).where(*live)))
-                if deleted:
-                    s.execute(update(Garment).where(*live).values(deleted_at=utcnow()))
-                after = self._vectors.mark(s)
-            if self._vectors.index_remove(deleted):
-                self._vectors.told_index(before, after)
-        return deleted
-
-    def undo_delete(self, ids: Sequence[int]) -> None:
-        wanted = [int(i) for i in ids]
-        with self._lock:
-            with self.store.write_session() as s:
-                before = self._vectors.mark(s)
-                gone = (Garment.id.in_(wanted), Garment.deleted_at.is_not(None))
-                rows = s.execute(
-                    select(Garment.id, Garment.vector, Garment.vector_version).where(*gone)
-                ).all()
-                if rows:
-                    s.execute(update(Garment).where(*gone).values(deleted_at=None))
-                restored = [
-                    (gid, vec)
-                    for gid, blob, version in rows
-                    if version == self._vectors.version
-                    and (vec := vector_from_blob(blob)) is not None
-                ]
-                after = self._vectors.mark(s)
-            if not self._vectors.index_open and rows:
-                self._vectors.get_index()  # first vectors of an empty wardrobe: built from the DB
-            elif restored and self._vectors.index_add(
-                [i for i, _ in restored], [v for _, v in restored]
-            ):
-                self._vectors.told_index(before, after)
-
     def colour_names(self) -> list[str]:
         return self._browse.colour_names()
 
@@ -355,124 +271,45 @@ class Wardrobe:
     def photo_labels(self, garment_id: int) -> np.ndarray | None:
         return self._browse.photo_labels(garment_id)
 
+    # -- edits -------------------------------------------------------------------------
+    def update_garment(
+        self,
+        garment_id: int,
+        *,
+        name: str | None = None,
+        category: str | None = None,
+        fine_type: str | None = None,
+        tags: list[str] | None = None,
+        notes: str | None = None,
+        favourite: bool | None = None,
+    ) -> GarmentRecord:
+        return self._edits.update_garment(
+            garment_id,
+            name=name,
+            category=category,
+            fine_type=fine_type,
+            tags=tags,
+            notes=notes,
+            favourite=favourite,
+        )
+
+    def delete_garments(self, ids: Sequence[int]) -> list[int]:
+        """Soft delete (undo-able until the next start); returns the ids deleted."""
+        return self._edits.delete_garments(ids)
+
+    def undo_delete(self, ids: Sequence[int]) -> None:
+        self._edits.undo_delete(ids)
+
     # -- touch-up ----------------------------------------------------------------------
     def garment_picture(self, garment_id: int) -> tuple[np.ndarray, np.ndarray]:
-        """What a touch-up of a garment's mask starts from: the photo it was cut from at
-        the size its mask refers to (RGB uint8), and the mask (bool). KeyError for no such
-        garment; ImageLoadError where the stored photo is missing or damaged. A mask file
-        missing or damaged (see ``verify``) is drawn again from the photo's label map
-        inside the garment's box, or left empty: touching up is how to mend it."""
-        import cv2
-
-        with self.store.session() as s:
-            row = s.get(Garment, int(garment_id))
-            if row is None or row.deleted_at is not None:
-                raise KeyError(f"no garment {garment_id}")
-            photo_rel, mask_rel = row.photo.file_path, row.mask_path
-            size = (row.photo.width, row.photo.height)
-            box, label = row.box, LABEL_OF_CATEGORY[cast(Category, row.category)]
-        files = self.store.files
-        # Shrunk as the import's analysis shrank it (INTER_AREA, not a JPEG draft and
-        # Lanczos): the cut-out is made from the pixels its mask was found on.
-        rgb = load_image(files.abspath(photo_rel), fit=partial(shrunk_to, max_side=max(size)))
-        if rgb.shape[1::-1] != size:  # the pipeline's own resampling gave a pixel more or less
-            rgb = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
-        plane = None if files.is_damaged(mask_rel) else stored_plane(self.store.files, mask_rel)
-        mask = None if plane is None else plane > 0
-        if mask is None:
-            log.warning("garment %s: its mask file is lost or damaged; redrawn", garment_id)
-            mask = np.zeros(rgb.shape[:2], bool)
-            labels = self.photo_labels(garment_id)
-            if labels is not None and labels.shape == mask.shape:
-                x0, y0, x1, y1 = box
-                mask[y0:y1, x0:x1] = labels[y0:y1, x0:x1] == label
-        if mask.shape != rgb.shape[:2]:
-            mask = cv2.resize(mask.view(np.uint8), size, interpolation=cv2.INTER_NEAREST) > 0
-        return rgb, mask
+        """What a touch-up of a garment's mask starts from: the photo (RGB) at the size
+        its mask refers to, and the mask (bool); see ``TouchUp.garment_picture``."""
+        return self._touch_up.garment_picture(garment_id)
 
     def set_garment_mask(self, garment_id: int, mask: np.ndarray) -> GarmentRecord:
-        """Give a garment the mask a person drew (bool, the size ``garment_picture``
-        gives): it is cut out, coloured and embedded again, and the photo's label map
-        follows. Its name, category, tags and notes stay, and so does its type (one is
-        guessed from the new cut-out, as at import, where it had none)."""
-        from .vision.garments import garment_of_mask
-
-        rgb, old_mask = self.garment_picture(garment_id)
-        mask = np.asarray(mask, bool)
-        if mask.shape != old_mask.shape:
-            raise ValueError(
-                f"the mask is {mask.shape[1]}x{mask.shape[0]}, the photo "
-                f"{old_mask.shape[1]}x{old_mask.shape[0]}"
-            )
-        if not mask.any():
-            raise ValueError("the mask is empty: delete the garment instead")
-        with self.store.session() as s:
-            row = s.get(Garment, int(garment_id))
-            if row is None or row.deleted_at is not None:
-                raise KeyError(f"no garment {garment_id}")
-            category = cast(Category, row.category)
-            fine_type, confidence = row.fine_type, row.confidence
-            item_photo = row.photo.kind == "item"
-        garment = garment_of_mask(rgb, mask, category, confidence, item_photo=item_photo)
-        garment.fine_type = fine_type
-        analyser = self.analyser
-        analyser.fill_vectors([garment])
-        files = self.store.files
-        created: list[str] = []
-
-        def put(rel_new: tuple[str, bool]) -> str:
-            if rel_new[1]:
-                created.append(rel_new[0])
-            return rel_new[0]
-
-        with self._lock:
-            try:
-                mask_rel = put(files.put_png(mask))
-                cut_rel = put(files.put_png(garment.cutout))
-                thumb_rel = put(files.put_png(thumbnail(garment.cutout)))
-                with self.store.write_session() as s:
-                    row = s.get(Garment, int(garment_id))
-                    if row is None or row.deleted_at is not None:
-                        raise KeyError(f"no garment {garment_id}")
-                    # The label map in the category it has now, not the one read before
-                    # the embedding: the page may have saved another meanwhile.
-                    labels = self._labels_after_touch_up(
-                        row.photo.labels_path, old_mask, mask, cast(Category, row.category)
-                    )
-                    new_labels_rel = put(files.put_png(labels)) if labels is not None else None
-                    replaced = [row.mask_path, row.cutout_path, row.thumbnail_path]
-                    row.mask_path, row.cutout_path = mask_rel, cut_rel
-                    row.thumbnail_path = thumb_rel
-                    row.box = garment.box
-                    row.area = garment.area
-                    row.colours = [c.to_dict() for c in garment.colours]
-                    if row.fine_type == fine_type:  # not one the page saved meanwhile
-                        row.fine_type = garment.fine_type
-                    row.set_vector(garment.vector, analyser.embedder_version)
-                    row.updated_at = utcnow()
-                    if new_labels_rel is not None:
-                        replaced.append(row.photo.labels_path or "")
-                        row.photo.labels_path = new_labels_rel
-            except BaseException:
-                discard_files(self.store, created)
-                raise
-            discard_files(self.store, [rel for rel in replaced if rel])  # unless still used
-            self._vectors.index_add([int(garment_id)], [np.asarray(garment.vector, np.float32)])
-        return self.garment(garment_id)
-
-    def _labels_after_touch_up(
-        self, labels_rel: str | None, old_mask: np.ndarray, mask: np.ndarray, category: Category
-    ) -> np.ndarray | None:
-        """The photo's label map with a garment's pixels moved from ``old_mask`` to
-        ``mask`` (what the photo's overlay shows); None where it has none or it is lost."""
-        stored = stored_plane(self.store.files, labels_rel) if labels_rel else None
-        if stored is None or stored.shape != mask.shape:
-            return None
-        labels = np.array(stored, np.uint8)  # a copy: the stored one is not changed
-        label = LABEL_OF_CATEGORY[category]
-        labels[old_mask & ~mask & (labels == label)] = 0
-        labels[mask] = label
-        return labels
+        """Give a garment the mask a person drew: it is cut out, coloured and embedded
+        again (see ``TouchUp.set_garment_mask``)."""
+        return self._touch_up.set_garment_mask(garment_id, mask)
 
     # -- similar items -----------------------------------------------------------------
     def _category_ids(self, s: Session) -> dict[str, set[int]]:

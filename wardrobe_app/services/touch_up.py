@@ -1,0 +1,161 @@
+"""Touch-up: a garment's mask drawn again by a person, and all that follows from it."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from functools import partial
+from typing import cast
+
+import numpy as np
+
+from ..store import Garment, Store
+from ..store.models import utcnow
+from ..types import LABEL_OF_CATEGORY, Analyser, Category, GarmentRecord
+from ..vision.image_io import load_image, shrunk_to
+from .browse import Browse
+from .stored_files import discard_files, stored_plane, thumbnail
+from .vectors import Vectors
+
+log = logging.getLogger(__name__)
+
+
+class TouchUp:
+    """Shows a garment on its photo with its mask, and stores the mask a person drew.
+
+    ``analyser`` gives the wardrobe's analyser (its embedder makes the new vector);
+    ``lock`` is the wardrobe's own, which its other writes take too.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        lock: threading.RLock,
+        vectors: Vectors,
+        browse: Browse,
+        analyser: Callable[[], Analyser],
+    ) -> None:
+        self.store = store
+        self._lock = lock
+        self._vectors = vectors
+        self._browse = browse
+        self._analyser = analyser
+
+    def garment_picture(self, garment_id: int) -> tuple[np.ndarray, np.ndarray]:
+        """What a touch-up of a garment's mask starts from: the photo it was cut from at
+        the size its mask refers to (RGB uint8), and the mask (bool). KeyError for no such
+        garment; ImageLoadError where the stored photo is missing or damaged. A mask file
+        missing or damaged (see ``verify``) is drawn again from the photo's label map
+        inside the garment's box, or left empty: touching up is how to mend it."""
+        import cv2
+
+        with self.store.session() as s:
+            row = s.get(Garment, int(garment_id))
+            if row is None or row.deleted_at is not None:
+                raise KeyError(f"no garment {garment_id}")
+            photo_rel, mask_rel = row.photo.file_path, row.mask_path
+            size = (row.photo.width, row.photo.height)
+            box, label = row.box, LABEL_OF_CATEGORY[cast(Category, row.category)]
+        files = self.store.files
+        # Shrunk as the import's analysis shrank it (INTER_AREA, not a JPEG draft and
+        # Lanczos): the cut-out is made from the pixels its mask was found on.
+        rgb = load_image(files.abspath(photo_rel), fit=partial(shrunk_to, max_side=max(size)))
+        if rgb.shape[1::-1] != size:  # the pipeline's own resampling gave a pixel more or less
+            rgb = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
+        plane = None if files.is_damaged(mask_rel) else stored_plane(self.store.files, mask_rel)
+        mask = None if plane is None else plane > 0
+        if mask is None:
+            log.warning("garment %s: its mask file is lost or damaged; redrawn", garment_id)
+            mask = np.zeros(rgb.shape[:2], bool)
+            labels = self._browse.photo_labels(garment_id)
+            if labels is not None and labels.shape == mask.shape:
+                x0, y0, x1, y1 = box
+                mask[y0:y1, x0:x1] = labels[y0:y1, x0:x1] == label
+        if mask.shape != rgb.shape[:2]:
+            mask = cv2.resize(mask.view(np.uint8), size, interpolation=cv2.INTER_NEAREST) > 0
+        return rgb, mask
+
+    def set_garment_mask(self, garment_id: int, mask: np.ndarray) -> GarmentRecord:
+        """Give a garment the mask a person drew (bool, the size ``garment_picture``
+        gives): it is cut out, coloured and embedded again, and the photo's label map
+        follows. Its name, category, tags and notes stay, and so does its type (one is
+        guessed from the new cut-out, as at import, where it had none)."""
+        from ..vision.garments import garment_of_mask
+
+        rgb, old_mask = self.garment_picture(garment_id)
+        mask = np.asarray(mask, bool)
+        if mask.shape != old_mask.shape:
+            raise ValueError(
+                f"the mask is {mask.shape[1]}x{mask.shape[0]}, the photo "
+                f"{old_mask.shape[1]}x{old_mask.shape[0]}"
+            )
+        if not mask.any():
+            raise ValueError("the mask is empty: delete the garment instead")
+        with self.store.session() as s:
+            row = s.get(Garment, int(garment_id))
+            if row is None or row.deleted_at is not None:
+                raise KeyError(f"no garment {garment_id}")
+            category = cast(Category, row.category)
+            fine_type, confidence = row.fine_type, row.confidence
+            item_photo = row.photo.kind == "item"
+        garment = garment_of_mask(rgb, mask, category, confidence, item_photo=item_photo)
+        garment.fine_type = fine_type
+        analyser = self._analyser()
+        analyser.fill_vectors([garment])
+        files = self.store.files
+        created: list[str] = []
+
+        def put(rel_new: tuple[str, bool]) -> str:
+            if rel_new[1]:
+                created.append(rel_new[0])
+            return rel_new[0]
+
+        with self._lock:
+            try:
+                mask_rel = put(files.put_png(mask))
+                cut_rel = put(files.put_png(garment.cutout))
+                thumb_rel = put(files.put_png(thumbnail(garment.cutout)))
+                with self.store.write_session() as s:
+                    row = s.get(Garment, int(garment_id))
+                    if row is None or row.deleted_at is not None:
+                        raise KeyError(f"no garment {garment_id}")
+                    # The label map in the category it has now, not the one read before
+                    # the embedding: the page may have saved another meanwhile.
+                    labels = self._labels_after_touch_up(
+                        row.photo.labels_path, old_mask, mask, cast(Category, row.category)
+                    )
+                    new_labels_rel = put(files.put_png(labels)) if labels is not None else None
+                    replaced = [row.mask_path, row.cutout_path, row.thumbnail_path]
+                    row.mask_path, row.cutout_path = mask_rel, cut_rel
+                    row.thumbnail_path = thumb_rel
+                    row.box = garment.box
+                    row.area = garment.area
+                    row.colours = [c.to_dict() for c in garment.colours]
+                    if row.fine_type == fine_type:  # not one the page saved meanwhile
+                        row.fine_type = garment.fine_type
+                    row.set_vector(garment.vector, analyser.embedder_version)
+                    row.updated_at = utcnow()
+                    if new_labels_rel is not None:
+                        replaced.append(row.photo.labels_path or "")
+                        row.photo.labels_path = new_labels_rel
+            except BaseException:
+                discard_files(self.store, created)
+                raise
+            discard_files(self.store, [rel for rel in replaced if rel])  # unless still used
+            self._vectors.index_add([int(garment_id)], [np.asarray(garment.vector, np.float32)])
+        return self._browse.garment(garment_id)
+
+    def _labels_after_touch_up(
+        self, labels_rel: str | None, old_mask: np.ndarray, mask: np.ndarray, category: Category
+    ) -> np.ndarray | None:
+        """The photo's label map with a garment's pixels moved from ``old_mask`` to
+        ``mask`` (what the photo's overlay shows); None where it has none or it is lost."""
+        stored = stored_plane(self.store.files, labels_rel) if labels_rel else None
+        if stored is None or stored.shape != mask.shape:
+            return None
+        labels = np.array(stored, np.uint8)  # a copy: the stored one is not changed
+        label = LABEL_OF_CATEGORY[category]
+        labels[old_mask & ~mask & (labels == label)] = 0
+        labels[mask] = label
+        return labels
