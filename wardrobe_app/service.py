@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
 
 from . import paths
 from .services.browse import Browse
@@ -27,7 +26,7 @@ from .services.edits import Edits
 from .services.expand import expand_paths
 from .services.export import ExportResult, export_wardrobe
 from .services.importer import Importer
-from .services.records import garment_records
+from .services.similar import SIMILAR_FLOOR, Similar
 from .services.stored_files import thumbnail
 from .services.touch_up import TouchUp
 from .services.vectors import ReindexResult, Vectors
@@ -36,7 +35,6 @@ from .store import Garment, Photo, Store, read_png, sha256_file
 from .store.backup import BackupResult, back_up
 from .store.database import damaged_database
 from .types import (
-    CATEGORIES,
     Analyser,
     Category,
     GarmentFilter,
@@ -50,7 +48,7 @@ from .types import (
 from .vision.merge import merge_garments
 
 if TYPE_CHECKING:
-    from .search import SimilarIndex
+    pass
 
 __all__ = [
     "ANALYSER_FACTORY",
@@ -72,13 +70,6 @@ __all__ = [
 # same across processes.
 ANALYSER_FACTORY: Callable[[], Analyser] | None = None
 ENV_ANALYSER = "WARDROBE_ANALYSER"
-
-# The lowest similarity (cosine of garment vectors) worth showing a person as "similar"
-# (the GUI's strips; the CLI and the API list the k nearest unless asked). On 300 item
-# photos of held-out senders (`python tests/benchmarks/similarity_floor.py`), pairs of
-# the same label score a median 0.53, pairs of different labels -0.00 (95th percentile
-# 0.38); 0.2 keeps 70% of the first and 13% of the second. Below it, "0%" matches.
-SIMILAR_FLOOR = 0.2
 
 
 def default_analyser() -> Analyser:
@@ -136,6 +127,9 @@ class Wardrobe:
         self._touch_up = TouchUp(
             self.store, self._lock, self._vectors, self._browse, lambda: self.analyser
         )
+        self._similar = Similar(
+            self.store, self._vectors, lambda: self.analyser, lambda: self._analyser_synced
+        )
         self._importer = Importer(self.store, self._lock, self._vectors, lambda: self.analyser)
 
     # -- life cycle --------------------------------------------------------------------
@@ -175,18 +169,6 @@ class Wardrobe:
     def _synced_dim(self) -> int | None:
         """The analyser's vector size once it is in step with the stored vectors."""
         return self._analyser.dim if self._analyser_synced and self._analyser else None
-
-    def _finish_mixed_embedding(self) -> None:
-        """Re-embed now if live garments hold vectors of two embedders (a reindex stopped
-        part-way): the index holds one embedder's, and a query vector of the other
-        would be compared across spaces."""
-        if not self._analyser_synced and self._vectors.mixed_vectors():
-            self.analyser  # noqa: B018 - loading it re-embeds the others first
-
-    def _current_index(self) -> SimilarIndex | None:
-        """The index for a query, caught up with other processes' changes."""
-        self._finish_mixed_embedding()
-        return self._vectors.current_index()
 
     # -- import ------------------------------------------------------------------------
     def analyse(self, path: Path, kind: KindChoice = "auto") -> PhotoAnalysis:
@@ -312,25 +294,6 @@ class Wardrobe:
         return self._touch_up.set_garment_mask(garment_id, mask)
 
     # -- similar items -----------------------------------------------------------------
-    def _category_ids(self, s: Session) -> dict[str, set[int]]:
-        out: dict[str, set[int]] = {c: set() for c in CATEGORIES}
-        for gid, cat in s.execute(
-            select(Garment.id, Garment.category).where(Garment.deleted_at.is_(None))
-        ):
-            out.setdefault(cat, set()).add(gid)
-        return out
-
-    def _hits(
-        self, s: Session, pairs: list[tuple[int, float]], min_score: float | None = None
-    ) -> list[SimilarHit]:
-        if min_score is not None:
-            pairs = [(i, score) for i, score in pairs if score >= min_score]
-        if not pairs:
-            return []
-        found = garment_records(s, self.store.files.abspath, [i for i, _ in pairs])
-        records = {r.id: r for r in found}
-        return [SimilarHit(records[i], float(score)) for i, score in pairs if i in records]
-
     def similar(
         self,
         garment_id: int,
@@ -338,7 +301,7 @@ class Wardrobe:
         same_category: bool = True,
         min_score: float | None = None,
     ) -> list[SimilarHit]:
-        return self.similar_many([garment_id], k, same_category, min_score)[int(garment_id)]
+        return self._similar.similar(garment_id, k, same_category, min_score)
 
     def similar_many(
         self,
@@ -349,42 +312,7 @@ class Wardrobe:
     ) -> dict[int, list[SimilarHit]]:
         """Similar garments for each id (KeyError for an unknown or deleted id): the ``k``
         nearest, less those scoring under ``min_score`` (``SIMILAR_FLOOR`` for people)."""
-        wanted = [int(i) for i in ids]
-        with self.store.session() as s:
-            rows = {
-                row.id: row
-                for row in s.scalars(
-                    select(Garment).where(Garment.id.in_(wanted), Garment.deleted_at.is_(None))
-                )
-            }
-        unknown = [i for i in wanted if i not in rows]
-        if unknown:
-            raise KeyError(f"no garment {', '.join(map(str, unknown))}")
-        version = self._vectors.version
-        self._finish_mixed_embedding()  # may re-embed the rows just read
-        if self._vectors.version != version or any(
-            row.vector is None or row.vector_version != self._vectors.version
-            for row in rows.values()
-        ):
-            self.analyser  # noqa: B018 - loading it re-embeds stale vectors
-            with self.store.session() as s:
-                rows = {
-                    row.id: row for row in s.scalars(select(Garment).where(Garment.id.in_(wanted)))
-                }
-        out: dict[int, list[SimilarHit]] = {}
-        with self.store.session() as s:
-            groups = self._category_ids(s) if same_category else None
-            index = self._current_index()
-            for gid in wanted:
-                row = rows[gid]
-                vec = row.vector_array()
-                if index is None or vec is None:
-                    out[gid] = []
-                    continue
-                allowed = groups.get(row.category, set()) if groups is not None else None
-                pairs = index.query(vec, k, exclude=(gid,), allowed=allowed)
-                out[gid] = self._hits(s, pairs, min_score)
-        return out
+        return self._similar.similar_many(ids, k, same_category, min_score)
 
     def similar_to_photo(
         self,
@@ -396,19 +324,7 @@ class Wardrobe:
         """Analyse a photo that is not imported and find similar garments for each of its
         garments (same category, ``min_score`` as in ``similar_many``); saves nothing."""
         analysis = self.analyse(Path(path), kind)
-        results: list[list[SimilarHit]] = []
-        with self.store.session() as s:
-            groups = self._category_ids(s)
-            index = self._current_index()
-            for g in analysis.garments:
-                if index is None or g.vector is None:
-                    results.append([])
-                    continue
-                pairs = index.query(
-                    np.asarray(g.vector, np.float32), k, allowed=groups.get(g.category, set())
-                )
-                results.append(self._hits(s, pairs, min_score))
-        return analysis, results
+        return analysis, self._similar.similar_to_analysis(analysis, k, min_score)
 
     def reindex(self) -> ReindexResult:
         """Re-embed every garment with the current embedder and rebuild the index. A

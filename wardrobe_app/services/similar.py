@@ -1,0 +1,150 @@
+"""Similar items: the garments nearest a stored garment, or a photo's garments."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..store import Garment, Store
+from ..types import CATEGORIES, Analyser, PhotoAnalysis, SimilarHit
+from .records import garment_records
+from .vectors import Vectors
+
+if TYPE_CHECKING:
+    from ..search import SimilarIndex
+
+# The lowest similarity (cosine of garment vectors) worth showing a person as "similar"
+# (the GUI's strips; the CLI and the API list the k nearest unless asked). On 300 item
+# photos of held-out senders (`python tests/benchmarks/similarity_floor.py`), pairs of
+# the same label score a median 0.53, pairs of different labels -0.00 (95th percentile
+# 0.38); 0.2 keeps 70% of the first and 13% of the second. Below it, "0%" matches.
+SIMILAR_FLOOR = 0.2
+
+
+class Similar:
+    """Similar-item queries on one wardrobe's index.
+
+    ``analyser`` gives the wardrobe's analyser, loaded and its vectors brought in step
+    (re-embedding stale ones); ``analyser_synced`` says whether that has happened.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        vectors: Vectors,
+        analyser: Callable[[], Analyser],
+        analyser_synced: Callable[[], bool],
+    ) -> None:
+        self.store = store
+        self._vectors = vectors
+        self._analyser = analyser
+        self._analyser_synced = analyser_synced
+
+    def _finish_mixed_embedding(self) -> None:
+        """Re-embed now if live garments hold vectors of two embedders (a reindex stopped
+        part-way): the index holds one embedder's, and a query vector of the other
+        would be compared across spaces."""
+        if not self._analyser_synced() and self._vectors.mixed_vectors():
+            self._analyser()  # loading it re-embeds the others first
+
+    def _current_index(self) -> SimilarIndex | None:
+        """The index for a query, caught up with other processes' changes."""
+        self._finish_mixed_embedding()
+        return self._vectors.current_index()
+
+    def _category_ids(self, s: Session) -> dict[str, set[int]]:
+        out: dict[str, set[int]] = {c: set() for c in CATEGORIES}
+        for gid, cat in s.execute(
+            select(Garment.id, Garment.category).where(Garment.deleted_at.is_(None))
+        ):
+            out.setdefault(cat, set()).add(gid)
+        return out
+
+    def _hits(
+        self, s: Session, pairs: list[tuple[int, float]], min_score: float | None = None
+    ) -> list[SimilarHit]:
+        if min_score is not None:
+            pairs = [(i, score) for i, score in pairs if score >= min_score]
+        if not pairs:
+            return []
+        found = garment_records(s, self.store.files.abspath, [i for i, _ in pairs])
+        records = {r.id: r for r in found}
+        return [SimilarHit(records[i], float(score)) for i, score in pairs if i in records]
+
+    def similar(
+        self,
+        garment_id: int,
+        k: int = 10,
+        same_category: bool = True,
+        min_score: float | None = None,
+    ) -> list[SimilarHit]:
+        return self.similar_many([garment_id], k, same_category, min_score)[int(garment_id)]
+
+    def similar_many(
+        self,
+        ids: Sequence[int],
+        k: int = 10,
+        same_category: bool = True,
+        min_score: float | None = None,
+    ) -> dict[int, list[SimilarHit]]:
+        """Similar garments for each id (KeyError for an unknown or deleted id): the ``k``
+        nearest, less those scoring under ``min_score`` (``SIMILAR_FLOOR`` for people)."""
+        wanted = [int(i) for i in ids]
+        with self.store.session() as s:
+            rows = {
+                row.id: row
+                for row in s.scalars(
+                    select(Garment).where(Garment.id.in_(wanted), Garment.deleted_at.is_(None))
+                )
+            }
+        unknown = [i for i in wanted if i not in rows]
+        if unknown:
+            raise KeyError(f"no garment {', '.join(map(str, unknown))}")
+        version = self._vectors.version
+        self._finish_mixed_embedding()  # may re-embed the rows just read
+        if self._vectors.version != version or any(
+            row.vector is None or row.vector_version != self._vectors.version
+            for row in rows.values()
+        ):
+            self._analyser()  # loading it re-embeds stale vectors
+            with self.store.session() as s:
+                rows = {
+                    row.id: row for row in s.scalars(select(Garment).where(Garment.id.in_(wanted)))
+                }
+        out: dict[int, list[SimilarHit]] = {}
+        with self.store.session() as s:
+            groups = self._category_ids(s) if same_category else None
+            index = self._current_index()
+            for gid in wanted:
+                row = rows[gid]
+                vec = row.vector_array()
+                if index is None or vec is None:
+                    out[gid] = []
+                    continue
+                allowed = groups.get(row.category, set()) if groups is not None else None
+                pairs = index.query(vec, k, exclude=(gid,), allowed=allowed)
+                out[gid] = self._hits(s, pairs, min_score)
+        return out
+
+    def similar_to_analysis(
+        self, analysis: PhotoAnalysis, k: int = 10, min_score: float | None = None
+    ) -> list[list[SimilarHit]]:
+        """Similar garments for each garment of a photo analysed, not imported (same
+        category, ``min_score`` as in ``similar_many``)."""
+        results: list[list[SimilarHit]] = []
+        with self.store.session() as s:
+            groups = self._category_ids(s)
+            index = self._current_index()
+            for g in analysis.garments:
+                if index is None or g.vector is None:
+                    results.append([])
+                    continue
+                pairs = index.query(
+                    np.asarray(g.vector, np.float32), k, allowed=groups.get(g.category, set())
+                )
+                results.append(self._hits(s, pairs, min_score))
+        return results
