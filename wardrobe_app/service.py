@@ -8,17 +8,14 @@ repair, the index) is done by a part in ``wardrobe_app/services/``.
 
 from __future__ import annotations
 
-import contextlib
-import dataclasses
 import importlib
 import os
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 import numpy as np
-from sqlalchemy import select, update
 
 from . import paths
 from .services.browse import Browse
@@ -26,12 +23,12 @@ from .services.edits import Edits
 from .services.expand import expand_paths
 from .services.export import ExportResult, export_wardrobe
 from .services.importer import Importer
+from .services.repair import RepairResult, repair
 from .services.similar import SIMILAR_FLOOR, Similar
-from .services.stored_files import thumbnail
 from .services.touch_up import TouchUp
 from .services.vectors import ReindexResult, Vectors
 from .services.working_copy import WORK_MAX_PIXELS, WORK_MAX_SIDE, working_copy
-from .store import Garment, Photo, Store, read_png, sha256_file
+from .store import Store
 from .store.backup import BackupResult, back_up
 from .store.database import damaged_database
 from .types import (
@@ -46,9 +43,6 @@ from .types import (
     SimilarHit,
 )
 from .vision.merge import merge_garments
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = [
     "ANALYSER_FACTORY",
@@ -86,12 +80,6 @@ def default_analyser() -> Analyser:
     return cast(Analyser, PhotoAnalyser.default(device="auto"))
 
 
-@dataclasses.dataclass(frozen=True)
-class RepairResult:
-    photos: list[int]  # photo ids put back from the file each was imported from
-    thumbnails: list[int]  # garment ids whose thumbnail was made again from the cut-out
-
-
 class Wardrobe:
     """One wardrobe (data folder): import, browse, edit, similar items, export."""
 
@@ -122,15 +110,14 @@ class Wardrobe:
             if unusable is not None:
                 raise unusable from exc
             raise
+        # The parts: each holds what its job needs, and the same lock and vectors.
         self._browse = Browse(self.store)
         self._edits = Edits(self.store, self._lock, self._vectors, self._browse)
+        self._importer = Importer(self.store, self._lock, self._vectors, self._get_analyser)
         self._touch_up = TouchUp(
-            self.store, self._lock, self._vectors, self._browse, lambda: self.analyser
+            self.store, self._lock, self._vectors, self._browse, self._get_analyser
         )
-        self._similar = Similar(
-            self.store, self._vectors, lambda: self.analyser, lambda: self._analyser_synced
-        )
-        self._importer = Importer(self.store, self._lock, self._vectors, lambda: self.analyser)
+        self._similar = Similar(self.store, self._vectors, self._get_analyser, self._is_synced)
 
     # -- life cycle --------------------------------------------------------------------
     def __enter__(self) -> Wardrobe:
@@ -165,6 +152,13 @@ class Wardrobe:
 
     def analyser_loaded(self) -> bool:
         return self._analyser is not None
+
+    def _get_analyser(self) -> Analyser:
+        """``analyser`` for the parts, looked up on each call (it loads on first use)."""
+        return self.analyser
+
+    def _is_synced(self) -> bool:
+        return self._analyser_synced
 
     def _synced_dim(self) -> int | None:
         """The analyser's vector size once it is in step with the stored vectors."""
@@ -358,45 +352,8 @@ class Wardrobe:
 
     def repair(self) -> RepairResult:
         """Make again what can be made without guessing, of the stored files ``verify``
-        finds missing or damaged: a photo from the file it was imported from, where that
-        still holds the same bytes (its content hash); a thumbnail from its garment's
-        cut-out. Cut-outs, masks and label maps came from the analysis and cannot."""
-        files = self.store.files
-        with self.store.session() as s:
-            photos = s.execute(
-                select(Photo.id, Photo.file_path, Photo.sha256, Photo.source_path)
-            ).all()
-            garments = s.execute(
-                select(Garment.id, Garment.cutout_path, Garment.thumbnail_path)
-            ).all()
-
-        def unusable(rel: str) -> bool:
-            return not files.abspath(rel).is_file() or files.is_damaged(rel)
-
-        restored: list[int] = []
-        for pid, rel, sha, source in photos:
-            src = Path(source)
-            if not unusable(rel) or not src.is_file():
-                continue
-            with contextlib.suppress(OSError):
-                if sha256_file(src) != sha or files.relpath_for(sha, Path(rel).suffix) != rel:
-                    continue
-                files.abspath(rel).unlink(missing_ok=True)  # a damaged copy is not kept
-                files.put_file(src, sha, Path(rel).suffix)
-                restored.append(pid)
-        remade: list[int] = []
-        for gid, cutout_rel, thumb_rel in garments:
-            if not unusable(thumb_rel) or unusable(cutout_rel):
-                continue
-            files.abspath(thumb_rel).unlink(missing_ok=True)
-            new_rel, _ = files.put_png(thumbnail(read_png(files.abspath(cutout_rel))))
-            if new_rel != thumb_rel:  # another encoder's bytes: the row follows the file
-                with self._lock, self.store.write_session() as s:
-                    s.execute(
-                        update(Garment).where(Garment.id == gid).values(thumbnail_path=new_rel)
-                    )
-            remade.append(gid)
-        return RepairResult(restored, remade)
+        finds missing or damaged (see ``services.repair.repair``)."""
+        return repair(self.store, self._lock)
 
     def stats(self) -> dict[str, int]:
         """Counts: photos, live garments, and live garments per category."""
