@@ -29,11 +29,9 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
-    QHBoxLayout,
     QLabel,
     QMainWindow,
     QMessageBox,
-    QPushButton,
     QStackedWidget,
     QToolBar,
     QWidget,
@@ -48,9 +46,8 @@ from .browse_page import BrowsePage
 from .drop_overlay import DropOverlay
 from .empty_state import EmptyState
 from .errors import ErrorReporter
-from .garment_model import display_name
 from .garment_view import GarmentView
-from .icons import app_icon, keep_line_icon, line_icon
+from .icons import app_icon, line_icon
 from .import_controller import ImportController
 from .import_report import ImportReportDialog, ImportSummary
 from .own_this_dialog import IMAGE_FILTER, OwnThisDialog
@@ -61,94 +58,13 @@ from .session import WardrobeSession
 from .settings import AppSettings
 from .settings_dialog import SettingsDialog
 from .thumbnails import ThumbnailCache
+from .undo_steps import DeleteCommand, TouchUpCommand, UndoNotice
 from .workers import Queue, WorkerContext
 
 if TYPE_CHECKING:
     from ..service import ExportResult
 
-UNDO_NOTICE_MS = 12_000
-
-
 log = logging.getLogger(__name__)
-
-
-class DeleteCommand(QUndoCommand):
-    """Soft-deletes garments; undo restores them (``Wardrobe.undo_delete``)."""
-
-    def __init__(self, window: MainWindow, ids: Sequence[int]) -> None:
-        n = len(ids)
-        super().__init__(f"Delete {n} garment{'s' if n != 1 else ''}")
-        self.window = window
-        self.ids = list(ids)
-        self.deleted: list[int] = []
-
-    def redo(self) -> None:
-        self.deleted = self.window.session.wardrobe.delete_garments(self.ids)
-        if not self.deleted:  # gone already (another program): nothing to undo
-            self.setObsolete(True)
-        self.window.session.notify_changed()
-
-    def undo(self) -> None:
-        self.window.session.wardrobe.undo_delete(self.deleted)
-        self.window.browse.select_when_listed(self.deleted)  # the restored ones, selected
-        self.window.session.notify_changed()
-
-
-class TouchUpCommand(QUndoCommand):
-    """A cut-out touched up (saved already, by the garment page); undo puts the mask back
-    as it was, redo as drawn. Saved like the touch-up itself, on the model's queue
-    (``GarmentView.save_mask``): a garment gone or a full disk is said in the status bar,
-    and the step leaves the stack (``MainWindow.drop_undo_step``): it cannot be done."""
-
-    def __init__(
-        self, window: MainWindow, record: GarmentRecord, before: np.ndarray, after: np.ndarray
-    ) -> None:
-        super().__init__(f"Touch up {display_name(record)}")
-        self.window = window
-        self.garment_id = record.id
-        self.before, self.after = before, after
-        self._saved = True  # the first redo() (on push) has nothing to do
-
-    def redo(self) -> None:
-        if self._saved:
-            self._saved = False
-            return
-        self.window.garment_view.save_mask(
-            self.garment_id, self.after, done="Touch-up redone", failed=self._failed
-        )
-
-    def undo(self) -> None:
-        self.window.garment_view.save_mask(
-            self.garment_id, self.before, done="Touch-up undone", failed=self._failed
-        )
-
-    def _failed(self) -> None:
-        self.window.drop_undo_step(self)
-
-
-class UndoNotice(QWidget):
-    """ "Deleted 3 garments  [Undo]" in the status bar for a few seconds."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.label = QLabel(self)
-        self.button = QPushButton("Undo", self)
-        self.button.setObjectName("undoNotice")
-        # The toolbar's Undo arrow (the style's "back" triangle read as "play backwards")
-        keep_line_icon(self.button, "undo")
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(4, 0, 4, 0)
-        layout.addWidget(self.label)
-        layout.addWidget(self.button)
-        self.timer = QTimer(self)
-        self.timer.setSingleShot(True)
-        self.timer.timeout.connect(self.hide)
-        self.hide()
-
-    def show_message(self, text: str) -> None:
-        self.label.setText(text)
-        self.show()
-        self.timer.start(UNDO_NOTICE_MS)
 
 
 class MainWindow(QMainWindow):
