@@ -15,7 +15,6 @@ from PySide6.QtGui import (
     QAction,
     QCloseEvent,
     QCursor,
-    QDesktopServices,
     QDragEnterEvent,
     QDragLeaveEvent,
     QDragMoveEvent,
@@ -31,7 +30,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QStackedWidget,
     QToolBar,
     QWidget,
@@ -46,6 +44,7 @@ from .browse_page import BrowsePage
 from .drop_overlay import DropOverlay
 from .empty_state import EmptyState
 from .errors import ErrorReporter
+from .export_action import ExportController
 from .garment_view import GarmentView
 from .icons import app_icon, line_icon
 from .import_controller import ImportController
@@ -59,10 +58,10 @@ from .settings import AppSettings
 from .settings_dialog import SettingsDialog
 from .thumbnails import ThumbnailCache
 from .undo_steps import DeleteCommand, TouchUpCommand, UndoNotice
-from .workers import Queue, WorkerContext
+from .workers import Queue
 
 if TYPE_CHECKING:
-    from ..service import ExportResult
+    pass
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +85,7 @@ class MainWindow(QMainWindow):
         self.thumbnails = ThumbnailCache(session.runner, QSize(148, 148), parent=self)
         self.importer = ImportController(session, self)
         self.backups = BackupController(self, settings)
+        self.exports = ExportController(self, settings)
         self.last_summary: ImportSummary | None = None
         self.report_dialog: ImportReportDialog | None = None
         self._make_actions()
@@ -706,72 +706,11 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def export(self) -> None:
-        folder = QFileDialog.getExistingDirectory(
-            self, "Export the wardrobe to", self.settings.export_folder
-        )
-        if not folder:
-            return
-        self.settings.export_folder = folder
-        self.statusBar().showMessage("Exporting…")
-        wardrobe, target = self.session.wardrobe, Path(folder)
-
-        def export(ctx: WorkerContext) -> ExportResult | str:
-            try:
-                return wardrobe.export(target)
-            except OSError as exc:  # the folder: not writable, full, or not ours to overwrite
-                where = f"{exc.filename}: " if exc.filename else ""
-                return f"{where}{exc.strerror or exc}"
-
-        # An export here before is updated in place (by design): said, not asked.
-        again = (target / "wardrobe.csv").is_file()
-        self.session.runner.start(
-            export,
-            queue=Queue.READ,
-            title="Exporting the wardrobe",
-            on_result=partial(self._exported, again=again),
-        )
+        self.exports.start(self.session.wardrobe, self.session.runner)
 
     @Slot()
     def back_up(self) -> None:
         self.backups.start(self.session.wardrobe, self.session.runner)
-
-    def _exported(self, result: ExportResult | str, again: bool = False) -> None:
-        if isinstance(result, str):
-            self.statusBar().clearMessage()
-            QMessageBox.warning(self, "Export stopped", f"The export stopped:\n\n{result}")
-            return
-        n = result.garments
-        text = f"Exported {n} garment{'s' if n != 1 else ''} to {result.csv_path.parent}"
-        if result.missing_cutouts:
-            text += (
-                f" ({len(result.missing_cutouts)} without a cut-out: its file is missing "
-                "or damaged)"
-            )
-        self.statusBar().showMessage(text, 10_000)
-        self._show_export_done(result.csv_path.parent, text, again)
-
-    def _show_export_done(self, folder: Path, text: str, again: bool) -> QMessageBox:
-        """Where the export went, with a way there: a status-bar line gone in ten
-        seconds left people looking for the folder."""
-        text += "."
-        if again:
-            text += (
-                "\n\nThe export already in this folder was updated: wardrobe.csv and the "
-                "cut-outs now match your wardrobe, and those of garments deleted since "
-                "were removed."
-            )
-        box = QMessageBox(QMessageBox.Icon.Information, "Export done", text, parent=self)
-        box.setObjectName("exportDone")
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        open_folder = box.addButton("Open folder", QMessageBox.ButtonRole.ActionRole)
-        box.addButton(QMessageBox.StandardButton.Close)
-        box.setDefaultButton(open_folder)
-        # An action button closes the box too; the folder opens after.
-        open_folder.clicked.connect(
-            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
-        )
-        box.open()
-        return box
 
     # --- shutdown ----------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
