@@ -1029,14 +1029,14 @@ def test_settings_keys_never_repeat_a_key(monkeypatch, platform_keys):
     # macOS's Preferences key is Ctrl+, already: listed twice, Qt found it ambiguous.
     from PySide6.QtGui import QKeySequence
 
-    from wardrobe_app.ui import main_window
+    from wardrobe_app.ui import window_actions
 
     monkeypatch.setattr(
-        main_window.QKeySequence,
+        window_actions.QKeySequence,
         "keyBindings",
         staticmethod(lambda _key: [QKeySequence(k) for k in platform_keys]),
     )
-    keys = [k.toString() for k in main_window._settings_keys()]
+    keys = [k.toString() for k in window_actions.settings_keys()]
     assert keys == list(dict.fromkeys([*platform_keys, "Ctrl+,"]))
 
 

@@ -4,7 +4,7 @@ the status bar (model, device, count, import progress, undo)."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,7 +20,6 @@ from PySide6.QtGui import (
     QDragMoveEvent,
     QDropEvent,
     QGuiApplication,
-    QKeySequence,
     QPalette,
     QUndoCommand,
     QUndoStack,
@@ -46,7 +45,7 @@ from .empty_state import EmptyState
 from .errors import ErrorReporter
 from .export_action import ExportController
 from .garment_view import GarmentView
-from .icons import app_icon, line_icon
+from .icons import app_icon
 from .import_controller import ImportController
 from .import_report import ImportReportDialog, ImportSummary
 from .own_this_dialog import IMAGE_FILTER, OwnThisDialog
@@ -58,6 +57,7 @@ from .settings import AppSettings
 from .settings_dialog import SettingsDialog
 from .thumbnails import ThumbnailCache
 from .undo_steps import DeleteCommand, TouchUpCommand, UndoNotice
+from .window_actions import make_actions, make_menus, paint_icons
 from .workers import Queue
 
 if TYPE_CHECKING:
@@ -105,32 +105,6 @@ class MainWindow(QMainWindow):
         self.refresh()
 
     # --- construction ------------------------------------------------------------------
-    def _action(
-        self,
-        name: str,
-        text: str,
-        slot: Callable[[], object],
-        shortcut: str | QKeySequence.StandardKey | list[QKeySequence] | None = None,
-        icon: str | None = None,
-        tip: str = "",
-    ) -> QAction:
-        action = QAction(text, self)
-        action.setObjectName(name)
-        if shortcut is not None:
-            if isinstance(shortcut, list):
-                action.setShortcuts(shortcut)
-            else:
-                action.setShortcut(QKeySequence(shortcut))
-        if icon is not None:
-            action.setProperty("lineIcon", icon)
-        if tip:
-            action.setToolTip(tip)
-            action.setStatusTip(tip)
-        action.triggered.connect(slot)
-        self.addAction(action)
-        self.actions_[name] = action
-        return action
-
     def _fit_screen(self) -> None:
         """The first size within the screen's free area: 860 px tall put the status bar
         (import results, the Undo notice) below a 1366x768 laptop's screen."""
@@ -140,103 +114,12 @@ class MainWindow(QMainWindow):
 
     def _make_actions(self) -> None:
         self.actions_: dict[str, QAction] = {}
-        self._action(
-            "import_photos",
-            "&Import photos…",
-            self.choose_photos,
-            "Ctrl+I",
-            "photos",
-            "Add photos to the wardrobe (Ctrl+I)",
-        )
-        self._action(
-            "import_folder",
-            "Import &folder…",
-            self.choose_folder,
-            "Ctrl+Shift+I",
-            "folder",
-            "Add every photo in a folder (Ctrl+Shift+I)",
-        )
-        self._action(
-            "own_this",
-            "Do I already &own this?…",
-            self.open_own_this,
-            "Ctrl+O",
-            "search",
-            "Check a photo against your wardrobe without saving it (Ctrl+O)",
-        )
-        self._action(
-            "export",
-            "&Export…",
-            self.export,
-            "Ctrl+E",
-            None,
-            "Export the cut-outs and a CSV list (Ctrl+E)",
-        )
-        self._action(
-            "backup",
-            "&Back up…",
-            self.back_up,
-            None,
-            None,
-            "A complete copy of the wardrobe, to keep or to move it to another computer",
-        )
-        self._action(
-            "settings",
-            "&Settings…",
-            self.open_settings,
-            _settings_keys(),
-            "settings",
-        )
-        self._action("quit", "&Quit", self.close, QKeySequence.StandardKey.Quit)
-        undo = self.undo_stack.createUndoAction(self, "&Undo")
-        undo.triggered.disconnect()  # the stack's undo(), through undo_last: it may wait
-        undo.triggered.connect(self.undo_last)
-        undo.setObjectName("undo")
-        undo.setShortcut(QKeySequence.StandardKey.Undo)
-        undo.setProperty("lineIcon", "undo")
-        self.addAction(undo)
-        self.actions_["undo"] = undo
-        redo = self.undo_stack.createRedoAction(self, "&Redo")
-        redo.triggered.disconnect()
-        redo.triggered.connect(self.redo_last)
-        redo.setObjectName("redo")
-        redo.setShortcut(QKeySequence.StandardKey.Redo)
-        self.addAction(redo)
-        self.actions_["redo"] = redo
-        self._action(
-            "delete",
-            "&Delete",
-            self.delete_selected,
-            QKeySequence.StandardKey.Delete,
-            "delete",
-            "Delete the selected garments (Del)",
-        )
-        self._action("find", "&Find", self.focus_search, QKeySequence.StandardKey.Find)
-        self._action(
-            "select_all", "Select &all", self.select_all, QKeySequence.StandardKey.SelectAll
-        )
-        self._action("open", "&Open garment", self.open_current, None)
-        self._action(
-            "back",
-            "&Back to all garments",
-            self.show_browse,
-            [QKeySequence(QKeySequence.StandardKey.Back)],
-            "back",
-        )
-        self._action(
-            "reload", "&Reload", self.refresh, [QKeySequence(QKeySequence.StandardKey.Refresh)]
-        )
-        self._action("about", "&About Wardrobe", self.open_about, None)
-        self.actions_["delete"].setEnabled(False)
+        make_actions(self, self.actions_)
         self._paint_icons()
 
     def _paint_icons(self) -> None:
         """(Re)draw the line icons in the palette's text colour (light or dark)."""
-        colour = self.palette().color(QPalette.ColorRole.WindowText)
-        for action in self.actions_.values():
-            name = action.property("lineIcon")
-            if name:
-                action.setIcon(line_icon(str(name), colour))
+        paint_icons(self.actions_, self.palette().color(QPalette.ColorRole.WindowText))
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
@@ -301,31 +184,7 @@ class MainWindow(QMainWindow):
         self.addToolBar(toolbar)
 
     def _make_menus(self) -> None:
-        bar = self.menuBar()
-        a = self.actions_
-        file_menu = bar.addMenu("&File")
-        for name in ("import_photos", "import_folder", "own_this"):
-            file_menu.addAction(a[name])
-        file_menu.addSeparator()
-        file_menu.addAction(a["export"])
-        file_menu.addAction(a["backup"])
-        file_menu.addSeparator()
-        file_menu.addAction(a["settings"])
-        file_menu.addSeparator()
-        file_menu.addAction(a["quit"])
-        edit = bar.addMenu("&Edit")
-        edit.addAction(a["undo"])
-        edit.addAction(a["redo"])
-        edit.addSeparator()
-        edit.addAction(a["select_all"])
-        edit.addAction(a["delete"])
-        edit.addSeparator()
-        edit.addAction(a["find"])
-        view = bar.addMenu("&View")
-        view.addAction(a["back"])
-        view.addAction(a["reload"])
-        help_menu = bar.addMenu("&Help")
-        help_menu.addAction(a["about"])
+        make_menus(self.menuBar(), self.actions_)
 
     def _make_status_bar(self) -> None:
         status = self.statusBar()
@@ -760,15 +619,6 @@ def _droppable(urls: list[QUrl]) -> list[Path]:
     """The local photos and folders among dropped links."""
     found = [Path(u.toLocalFile()) for u in urls if u.isLocalFile()]
     return [p for p in found if p.is_dir() or is_image_path(p)]
-
-
-def _settings_keys() -> list[QKeySequence]:
-    """The platform's Preferences keys, and Ctrl+, where it has none (Linux desktops), as
-    many apps do; never the same key twice (macOS's is Ctrl+,: twice is ambiguous)."""
-    keys = list(QKeySequence.keyBindings(QKeySequence.StandardKey.Preferences))
-    if QKeySequence("Ctrl+,") not in keys:
-        keys.append(QKeySequence("Ctrl+,"))
-    return keys
 
 
 def _separator(parent: QWidget) -> QLabel:
