@@ -198,6 +198,7 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.progress)
         self.model_label = QLabel(self.session.model_status, status)
         self.model_label.setObjectName("modelLabel")
+        self.model_label.setToolTip(self.session.model_tooltip or self.session.model_status)
         self.count_label = QLabel(status)
         self.count_label.setObjectName("countLabel")
         status.addPermanentWidget(self.model_label)
@@ -345,7 +346,8 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def _model_status(self, text: str) -> None:
         self.model_label.setText(text)
-        self.model_label.setToolTip(text)
+        # the models' own names, kinds and folders; the text itself when there are none
+        self.model_label.setToolTip(self.session.model_tooltip or text)
         # permanent status-bar widgets are not widened by a longer text on their own
         self.model_label.setMinimumWidth(self.model_label.sizeHint().width())
 

@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from ..store.database import storage_trouble
 from .model_loader import LazyAnalyser
+from .model_summary import ModelSummary, summarise
 from .workers import ErrorInfo, Queue, TaskRunner, WorkerContext
 
 if TYPE_CHECKING:
@@ -35,6 +36,7 @@ class WardrobeSession(QObject):
         self.runner = runner
         self.loader = loader  # when the GUI built the analyser itself
         self.model_status = "Model not loaded"
+        self.model_tooltip = ""  # the models' names, kinds and folders (rich text)
         self.model_loaded = False
         self.model_error: str | None = None
         self._loading = False
@@ -60,13 +62,15 @@ class WardrobeSession(QObject):
             on_error=self._model_failed,
         )
 
-    def _load_model(self, ctx: WorkerContext, quiet: bool = False) -> str | ErrorInfo:
+    def _load_model(self, ctx: WorkerContext, quiet: bool = False) -> ModelSummary | ErrorInfo:
         try:
             if self.loader is not None:
                 # outside the service's lock: the GUI keeps editing while the model loads
                 self.loader.load()
             analyser = self.wardrobe.analyser  # re-embeds vectors of an older embedder
-            return str(analyser.describe())
+            # the real pipeline, whose models carry their configs and folders
+            real = analyser.load() if isinstance(analyser, LazyAnalyser) else analyser
+            return summarise(real)
         except Exception as exc:
             trouble = storage_trouble(exc)
             if trouble is not None:
@@ -79,13 +83,13 @@ class WardrobeSession(QObject):
             return ErrorInfo.from_exception(LOADING_TITLE, exc)
 
     @Slot(object)
-    def _model_loaded(self, description: object) -> None:
-        if isinstance(description, ErrorInfo):  # a quiet retry that failed, or the storage
-            self._model_failed(description)
+    def _model_loaded(self, summary: ModelSummary | ErrorInfo) -> None:
+        if isinstance(summary, ErrorInfo):  # a quiet retry that failed, or the storage
+            self._model_failed(summary)
             return
         self._loading = False
         self.model_loaded = True
-        self._set_status(str(description))
+        self._set_status(summary.text, summary.tooltip)
         self.modelReady.emit()
 
     @Slot(object)
@@ -94,8 +98,9 @@ class WardrobeSession(QObject):
         self.model_error = info.message
         self._set_status(f"Model failed to load: {info.message}")
 
-    def _set_status(self, text: str) -> None:
+    def _set_status(self, text: str, tooltip: str = "") -> None:
         self.model_status = text
+        self.model_tooltip = tooltip
         self.modelStatusChanged.emit(text)
 
     def count(self) -> int:

@@ -1,0 +1,68 @@
+"""The status bar names the models by their own names from config.json, in words, with
+their folders in the tooltip (it said "lite0-lite2-cascade-ccp (ensemble) on CPU")."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from fakes import FakeAnalyser
+
+from wardrobe_app import paths
+from wardrobe_app.ui.model_summary import segmenter_words, summarise
+
+
+class ModelsAnalyser(FakeAnalyser):
+    """The fake analyser carrying the shipped models' configs and folders, as the real
+    pipeline does (``segmenter.config``, ``embedder.model_dir``...)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        from wardrobe_app.vision.embedder import read_embedder_config
+        from wardrobe_app.vision.model_folder import ModelConfig
+
+        seg_dir, emb_dir = paths.DEFAULT_SEGMENTER, paths.DEFAULT_EMBEDDER
+        config = ModelConfig.from_dict(json.loads((seg_dir / "config.json").read_text()))
+        self.segmenter = SimpleNamespace(config=config, model_dir=seg_dir)
+        self.embedder = SimpleNamespace(config=read_embedder_config(emb_dir), model_dir=emb_dir)
+        self.device = "cpu"
+
+
+def shipped(folder: Path) -> dict[str, object]:
+    if not (folder / "config.json").exists():
+        pytest.skip(f"no model in {folder}")
+    return dict(json.loads((folder / "config.json").read_text()))
+
+
+def test_status_bar_says_the_models_names_and_kinds_with_folders(make_app, qtbot):
+    seg, emb = shipped(paths.DEFAULT_SEGMENTER), shipped(paths.DEFAULT_EMBEDDER)
+    parts = make_app(analyser=ModelsAnalyser())
+    qtbot.waitUntil(lambda: parts.session.model_loaded, timeout=5000)
+    label = parts.window.model_label
+    assert str(seg["name"]) in label.text()
+    assert "garment finder" in label.text() and "on CPU" in label.text()
+    assert f"({seg['architecture']})" not in label.text()  # the config's jargon
+    tip = label.toolTip()
+    assert str(paths.DEFAULT_SEGMENTER.resolve()) in tip
+    assert str(paths.DEFAULT_EMBEDDER.resolve()) in tip
+    assert str(emb["version"]) in tip
+    assert "EfficientNet-Lite0" in tip
+
+
+def test_one_network_and_an_average_are_told_apart() -> None:
+    one = SimpleNamespace(architecture="lite-unet", encoder="lite2", members=[])
+    assert segmenter_words(one) == ("1 network", "a U-Net on an EfficientNet-Lite2 encoder")
+    members = [{"architecture": "lite-unet", "encoder": "lite0"}, {"architecture": "unet"}]
+    averaged = SimpleNamespace(architecture="ensemble", members=members, consult_above=0.0)
+    short, long = segmenter_words(averaged)
+    assert short == "2 networks"
+    assert "averaged" in long and "EfficientNet-Lite0" in long and "a U-Net" in long
+    cascade = SimpleNamespace(architecture="ensemble", members=members, consult_above=0.1)
+    assert "only where the first is unsure" in segmenter_words(cascade)[1]
+
+
+def test_an_analyser_without_configs_keeps_its_own_words() -> None:
+    summary = summarise(FakeAnalyser())
+    assert summary.text == FakeAnalyser().describe()
