@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QKeyEvent, QPalette
+from PySide6.QtGui import QKeyEvent, QPalette, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -29,6 +29,8 @@ SORTS: tuple[tuple[str, str], ...] = (
     ("colour", "Colour"),
     ("category", "Category"),
 )
+# Between the category chips and the other filters, when they share a row.
+ROW_GAP = 6
 
 
 def make_chip(text: str, parent: QWidget | None = None) -> QToolButton:
@@ -133,22 +135,27 @@ class FilterBar(QWidget):
         self.count_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         self.count_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
-        top = QHBoxLayout()
-        top.setSpacing(8)
-        top.addWidget(self.search, 3)
-        top.addSpacing(6)
-        for chip in self.category_chips.values():
-            top.addWidget(chip)
-        top.addWidget(self.favourites)
-        top.addSpacing(6)
-        top.addWidget(self.fine_type)
-        top.addStretch(1)
-        top.addWidget(self.count_label)
-        top.addSpacing(10)
+        # Favourites, the type, the count and the sort sit beside the search and the
+        # category chips where there is room, and on a row of their own below them in a
+        # narrow window (the one row needed about 1000 px: below that they were squeezed
+        # or cut). Two boxes moved between the rows: the tab order does not change.
+        self.more_box = self._box("moreFilters", [self.favourites, self.fine_type])
         sort_label = QLabel("&Sort:", self)
         sort_label.setBuddy(self.sort)  # its name to a screen reader (and Alt+S)
-        top.addWidget(sort_label)
-        top.addWidget(self.sort)
+        self.sort_box = self._box("sorting", [self.count_label, sort_label, self.sort])
+        sorting = self.sort_box.layout()
+        assert isinstance(sorting, QHBoxLayout)
+        sorting.insertSpacing(1, 10)
+        self.top = QHBoxLayout()
+        self.top.setSpacing(8)
+        self.top.addWidget(self.search, 3)
+        self.top.addSpacing(6)
+        for chip in self.category_chips.values():
+            self.top.addWidget(chip)
+        self.first_row_items = self.top.count()
+        self.second = QHBoxLayout()  # empty while everything fits on the top row
+        self.second.setSpacing(8)
+        self.two_rows = False
         # Tab as drawn: Favourites (made after the type box) came after it.
         QWidget.setTabOrder(self.category_chips[CATEGORIES[-1]], self.favourites)
         QWidget.setTabOrder(self.favourites, self.fine_type)
@@ -163,11 +170,99 @@ class FilterBar(QWidget):
         colours.addWidget(self.colour_box, 1)
         self.colour_chips: dict[str, QToolButton] = {}
 
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(12, 10, 12, 8)
-        outer.setSpacing(8)
-        outer.addLayout(top)
-        outer.addLayout(colours)
+        self.outer = QVBoxLayout(self)
+        self.outer.setContentsMargins(12, 10, 12, 8)
+        self.outer.setSpacing(8)
+        self.outer.addLayout(self.top)
+        self.outer.addLayout(self.second)
+        self.outer.addLayout(colours)
+        self._arrange()
+
+    # --- one row or two ----------------------------------------------------------------
+    def _box(self, name: str, widgets: Sequence[QWidget]) -> QWidget:
+        box = QWidget(self)
+        box.setObjectName(name)
+        row = QHBoxLayout(box)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(8)
+        for widget in widgets:
+            row.addWidget(widget)  # reparented into the box
+        return box
+
+    def _arrange(self) -> None:
+        """The two boxes on the top row after the chips, or on a second row."""
+        for row, keep in ((self.top, self.first_row_items), (self.second, 0)):
+            while row.count() > keep:
+                row.takeAt(keep)
+        rest = self.second if self.two_rows else self.top
+        if not self.two_rows:
+            rest.addSpacing(ROW_GAP)
+        rest.addWidget(self.more_box)
+        rest.addStretch(1)
+        rest.addWidget(self.sort_box)
+        self.updateGeometry()
+
+    def _margins(self) -> int:
+        m = self.outer.contentsMargins()
+        return m.left() + m.right()
+
+    def _first_row(self, hint: bool) -> int:
+        """The search box and the category chips: their preferred width (``hint``) or
+        their least, whichever row the boxes are on."""
+        search = self.search.sizeHint() if hint else self.search.minimumSize()
+        chips = sum(
+            chip.sizeHint().width() + self.top.spacing() for chip in self.category_chips.values()
+        )
+        return search.width() + 6 + chips
+
+    def _second_row(self, hint: bool) -> int:
+        boxes = (self.more_box, self.sort_box)
+        sizes = [box.sizeHint() if hint else box.minimumSizeHint() for box in boxes]
+        return sum(size.width() for size in sizes) + 2 * self.second.spacing()
+
+    def one_row_width(self) -> int:
+        """The width at which everything fits on one row at its preferred size (a
+        spacing on each side of the stretch between the boxes: a few pixels to spare)."""
+        one_row = self._first_row(True) + self.top.spacing() + ROW_GAP + self._second_row(True)
+        return one_row + self._margins()
+
+    def minimumSizeHint(self) -> QSize:
+        # As narrow as two rows allow (the layout, on one row, would ask for more).
+        rows = max(self._first_row(False), self._second_row(False))
+        return QSize(rows + self._margins(), super().minimumSizeHint().height())
+
+    def sizeHint(self) -> QSize:
+        # One row where there is room: a window sized to its hint starts with one.
+        hint = super().sizeHint()
+        return QSize(max(hint.width(), self.one_row_width()), hint.height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit(event.size().width())
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._fit(self.width())
+
+    def _boxes_changed(self) -> None:
+        # Before the bar is first shown Qt does not tell a box that a widget in it
+        # changed size: the row was laid out with the old count, and the chips jumped
+        # under the pointer at the first click.
+        for box in (self.more_box, self.sort_box):
+            layout = box.layout()
+            if layout is not None:
+                layout.invalidate()
+            box.updateGeometry()  # drops the size its row kept
+        self.outer.invalidate()
+        self._fit(self.width())
+
+    def _fit(self, width: int) -> None:
+        if not self.isVisible():
+            return  # sizes are not settled yet; shown, it is fitted to its width
+        two_rows = width < self.one_row_width()
+        if two_rows != self.two_rows:
+            self.two_rows = two_rows
+            self._arrange()
 
     # --- contents ----------------------------------------------------------------------
     def set_colours(self, colours: Sequence[tuple[str, str]]) -> None:
@@ -215,6 +310,7 @@ class FilterBar(QWidget):
             view.sizeHintForColumn(0) + view.verticalScrollBar().sizeHint().width()
         )
         self.fine_type.setVisible(bool(fine_types))
+        self._boxes_changed()  # the type box shown may not fit on the row any more
 
     def set_count(self, shown: int, total: int) -> None:
         noun = f"garment{'s' if total != 1 else ''}"
@@ -225,6 +321,7 @@ class FilterBar(QWidget):
             self.count_label.setText(f"{total} {noun}")
         else:
             self.count_label.setText(f"{shown} of {total} {noun}")
+        self._boxes_changed()  # a longer count may not fit on the row any more
 
     # --- state -------------------------------------------------------------------------
     def current_filter(self) -> GarmentFilter:

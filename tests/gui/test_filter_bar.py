@@ -1,0 +1,133 @@
+"""The filter bar in a narrow window: its one row needed about 1000 px, and below that
+the search box was squeezed to nothing and the window could not be made narrower."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtWidgets import QWidget
+
+NARROW = 800  # a 1366 px screen at 150% is 911 px wide; two windows side by side less
+
+
+def _listed(qtbot, window, rows: int) -> None:
+    qtbot.waitUntil(
+        lambda: window.browse.is_current() and window.browse.model.rowCount() == rows,
+        timeout=5000,
+    )
+
+
+def _app(make_app, qtbot, photos):
+    """The window with 3 photos imported (two garments each), one of them a favourite
+    and a dress, so that every filter shows."""
+    parts = make_app()
+    w = parts.window
+    with qtbot.waitSignal(w.importer.finished, timeout=20_000):
+        assert w.import_paths(photos(3), review=False)
+    _listed(qtbot, w, 6)
+    wardrobe = parts.session.wardrobe
+    wardrobe.update_garment(w.browse.model.record(0).id, fine_type="Dress", favourite=True)
+    parts.session.notify_changed()
+    qtbot.waitUntil(lambda: w.browse.filter_bar.fine_type.count() == 2, timeout=5000)
+    return parts
+
+
+def _filters(bar) -> list[QWidget]:
+    return [
+        bar.search,
+        *bar.category_chips.values(),
+        bar.favourites,
+        bar.fine_type,
+        bar.sort,
+        *bar.colour_chips.values(),
+    ]
+
+
+def _rect_in(bar, widget: QWidget) -> QRect:
+    return QRect(widget.mapTo(bar, QPoint(0, 0)), widget.size())
+
+
+def _tab_chain(start: QWidget, n: int) -> list[QWidget]:
+    chain = [start]
+    while len(chain) < n:
+        widget = chain[-1].nextInFocusChain()
+        while not widget.focusPolicy() & Qt.FocusPolicy.TabFocus or not widget.isEnabled():
+            widget = widget.nextInFocusChain()
+        chain.append(widget)
+    return chain
+
+
+def test_every_filter_is_whole_and_reachable_in_a_narrow_window(make_app, qtbot, photos):
+    parts = _app(make_app, qtbot, photos)
+    w = parts.window
+    bar = w.browse.filter_bar
+    w.resize(NARROW, 640)
+    qtbot.waitUntil(lambda: w.width() == NARROW and bar.width() <= NARROW, timeout=5000)
+    bar.layout().activate()
+    filters = _filters(bar)
+    rects = [_rect_in(bar, widget) for widget in filters]
+    for widget, rect in zip(filters, rects, strict=True):
+        assert widget.isVisible(), widget.objectName()
+        assert bar.rect().contains(rect), (widget.objectName(), rect, bar.rect())
+        least = widget.minimumWidth() if widget is bar.search else widget.sizeHint().width()
+        assert rect.width() >= least, (widget.objectName(), rect.width(), least)
+    for i, a in enumerate(rects):  # none drawn over another
+        assert not any(a.intersects(b) for b in rects[i + 1 :]), filters[i].objectName()
+    assert bar.search.width() >= bar.search.sizeHint().width()  # not squeezed either
+    # Tab goes through them as they are read: row by row, left to right.
+    drawn = sorted(filters, key=lambda widget: (_rect_in(bar, widget).y() // 20, widget.x()))
+    assert _tab_chain(bar.search, len(filters)) == drawn == filters
+
+    # And each works there.
+    bar.favourites.click()
+    _listed(qtbot, w, 1)
+    bar.favourites.click()
+    _listed(qtbot, w, 6)
+    bar.fine_type.setFocus()
+    qtbot.keyClick(bar.fine_type, Qt.Key.Key_Down)  # "All types" to "Dress"
+    assert bar.fine_type.currentData() == "Dress"
+    _listed(qtbot, w, 1)
+    bar.fine_type.setCurrentIndex(0)
+    _listed(qtbot, w, 6)
+    bar.category_chips["bottom"].click()
+    _listed(qtbot, w, 3)
+    bar.sort.setCurrentIndex(bar.sort.findData("date-asc"))
+    assert bar.current_filter().descending is False
+    assert w.settings.sort == "date-asc"
+
+
+def test_the_filters_share_one_row_where_there_is_room(make_app, qtbot, photos):
+    parts = _app(make_app, qtbot, photos)
+    w = parts.window
+    bar = w.browse.filter_bar
+    w.resize(1360, 800)
+    qtbot.waitUntil(lambda: bar.width() == w.width(), timeout=5000)
+    bar.layout().activate()
+    row = [bar.search, *bar.category_chips.values(), bar.favourites, bar.fine_type, bar.sort]
+    tops = {_rect_in(bar, widget).center().y() for widget in row}
+    assert max(tops) - min(tops) <= 2, tops  # one row
+    for widget in row:
+        assert widget.width() >= widget.sizeHint().width(), widget.objectName()
+    # Back to narrow and wide again: the rows follow the width.
+    w.resize(NARROW, 800)
+    qtbot.waitUntil(lambda: bar.two_rows, timeout=5000)
+    w.resize(1360, 800)
+    qtbot.waitUntil(lambda: not bar.two_rows, timeout=5000)
+
+
+def test_a_type_box_shown_that_does_not_fit_moves_to_the_second_row(qtbot):
+    from wardrobe_app.ui.filter_bar import FilterBar
+
+    bar = FilterBar()
+    qtbot.addWidget(bar)
+    bar.set_count(6, 6)
+    bar.set_fine_types([])  # no types yet: no type box
+    width = bar.one_row_width() + 20
+    bar.resize(width, bar.sizeHint().height())
+    bar.show()
+    qtbot.waitExposed(bar)
+    assert not bar.two_rows
+    bar.set_fine_types(["A long type the user typed"])
+    assert bar.one_row_width() > width  # the box made the row too wide
+    assert bar.two_rows
+    bar.layout().activate()
+    assert bar.fine_type.width() >= bar.fine_type.sizeHint().width()
