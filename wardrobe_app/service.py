@@ -89,10 +89,14 @@ class Wardrobe:
         analyser: Analyser | None = None,
         *,
         background_index: bool = True,
+        read_only: bool | None = None,
     ) -> None:
+        """``read_only``: None opens a folder that cannot be written read-only (browse,
+        similar items, export; every change refused in words, ``store.ReadOnlyWardrobe``)."""
         self.home = Path(home) if home is not None else paths.data_home()
         self.home.mkdir(parents=True, exist_ok=True)
-        self.store = Store(self.home)
+        self.store = Store(self.home, read_only=read_only)
+        self.read_only = self.store.read_only
         self._analyser = analyser
         self._analyser_synced = False
         self._lock = threading.RLock()
@@ -102,7 +106,7 @@ class Wardrobe:
         self._closed = False
         try:
             self._vectors = Vectors(
-                self.store, self.home, self._lock, self._synced_dim, background=background_index
+                self.store, self._lock, self._synced_dim, background=background_index
             )
         except BaseException as exc:
             self.store.close()
@@ -185,10 +189,12 @@ class Wardrobe:
         self, analysis: PhotoAnalysis, keep: Sequence[int] | None = None
     ) -> ImportResult:
         """Store an analysed photo and the garments ``keep`` selects (None = all)."""
+        self.store.check_writable()  # refused at once, in words, where read-only
         return self._importer.save_analysis(analysis, keep)
 
     def import_photo(self, path: Path, kind: KindChoice = "auto") -> ImportResult:
         """Duplicate check, analysis and save of one photo; never raises for a bad file."""
+        self.store.check_writable()  # refused at once, in words, where read-only
         return self._importer.import_photo(path, kind)
 
     @staticmethod
@@ -217,6 +223,7 @@ class Wardrobe:
     ) -> ImportReport:
         """Import files and folders; bad files are reported and the rest continue (see
         ``Importer.import_paths``)."""
+        self.store.check_writable()  # refused at once, in words, where read-only
         return self._importer.import_paths(paths, kind, progress, is_cancelled, into)
 
     # -- browse ------------------------------------------------------------------------
@@ -285,6 +292,7 @@ class Wardrobe:
     def set_garment_mask(self, garment_id: int, mask: np.ndarray) -> GarmentRecord:
         """Give a garment the mask a person drew: it is cut out, coloured and embedded
         again (see ``TouchUp.set_garment_mask``)."""
+        self.store.check_writable()  # refused at once, in words, where read-only
         return self._touch_up.set_garment_mask(garment_id, mask)
 
     # -- similar items -----------------------------------------------------------------
@@ -324,6 +332,7 @@ class Wardrobe:
         """Re-embed every garment with the current embedder and rebuild the index. A
         garment whose cut-out cannot be read keeps a vector of this embedder, if it has
         one, and is listed as unreadable."""
+        self.store.check_writable()  # refused at once, in words, where read-only
         return self._vectors.reindex(self.analyser)
 
     # -- export ------------------------------------------------------------------------
@@ -343,6 +352,7 @@ class Wardrobe:
     ) -> BackupResult:
         """A complete copy of this wardrobe, a data folder of its own, in ``destination``
         (a new or empty folder), made while it is in use (``store.backup``)."""
+        self.store.check_writable()  # refused at once, in words, where read-only
         return back_up(self.store, Path(destination), progress=progress, cancelled=cancelled)
 
     # -- maintenance -------------------------------------------------------------------
@@ -353,6 +363,7 @@ class Wardrobe:
     def repair(self) -> RepairResult:
         """Make again what can be made without guessing, of the stored files ``verify``
         finds missing or damaged (see ``services.repair.repair``)."""
+        self.store.check_writable()  # refused at once, in words, where read-only
         return repair(self.store, self._lock)
 
     def stats(self) -> dict[str, int]:

@@ -111,6 +111,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         error(f"{where}{exc.strerror or exc}{hint}")
         return 2
     except Exception as exc:
+        from ..store.read_only import ReadOnlyWardrobe  # loaded by the command that raised it
+
+        if isinstance(exc, ReadOnlyWardrobe):  # a change asked of a read-only wardrobe
+            error(str(exc))
+            return 2
         if _is_model_folder_error(exc):  # a shipped model damaged: it says which file
             error(f"{exc} (reinstall Wardrobe to restore its models)")
             return 2

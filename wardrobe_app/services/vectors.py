@@ -12,14 +12,12 @@ import dataclasses
 import logging
 import threading
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .. import paths
 from ..store import Garment, Store, read_png
 from ..types import Analyser
 
@@ -49,14 +47,12 @@ class Vectors:
     def __init__(
         self,
         store: Store,
-        home: Path,
         lock: threading.RLock,
         analyser_dim: Callable[[], int | None],
         *,
         background: bool,
     ) -> None:
         self.store = store
-        self.home = home
         self._lock = lock
         self._analyser_dim = analyser_dim
         self._background_index = background
@@ -105,6 +101,8 @@ class Vectors:
 
     def sync_embedder(self, analyser: Analyser) -> None:
         """Re-embed garments whose vectors came from another embedder version."""
+        if self.store.read_only:
+            return  # the stored vectors are all there is
         version = analyser.embedder_version
         with self.store.session() as s:
             stale = list(
@@ -282,7 +280,7 @@ class Vectors:
 
         self._index_seen = self.mark()  # before open() reads the rows
         index = SimilarIndex(
-            paths.index_dir(self.home), dim, self._load_vectors, background=self._background_index
+            self.store.index_dir(), dim, self._load_vectors, background=self._background_index
         )
         index.open()
         return index

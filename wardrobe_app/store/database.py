@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import logging
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -37,14 +38,17 @@ def damaged_database(exc: BaseException, db_path: Path) -> UnusableDatabase | No
     )
 
 
-def _on_connect(dbapi_connection: Any, connection_record: Any) -> None:
+def _on_connect(dbapi_connection: Any, connection_record: Any, read_only: bool = False) -> None:
     # Let SQLAlchemy (not the sqlite3 module) decide where transactions begin, so that
     # DDL is transactional too (a migration interrupted by a kill leaves nothing behind).
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute("PRAGMA journal_mode = WAL")
+        if read_only:  # the journal mode is the file's: changing it would write
+            cursor.execute("PRAGMA query_only = ON")
+        else:
+            cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.execute("PRAGMA busy_timeout = 10000")
     finally:
@@ -83,13 +87,24 @@ def storage_trouble(exc: BaseException) -> str | None:
     return None
 
 
-def make_engine(db_path: Path) -> Engine:
-    """An engine for ``db_path``: WAL, foreign keys, transactional DDL on every connection."""
-    engine = create_engine(
-        f"sqlite:///{db_path}",
-        connect_args={"check_same_thread": False, "timeout": 10},
-    )
-    event.listen(engine, "connect", _on_connect)
+def make_engine(db_path: Path, read_only: bool = False) -> Engine:
+    """An engine for ``db_path``: WAL, foreign keys, transactional DDL on every connection;
+    ``read_only``: opened so that nothing is written to it or beside it."""
+    connect_args: dict[str, Any] = {"check_same_thread": False, "timeout": 10}
+    if read_only:
+        import sqlite3
+
+        from .read_only import read_only_uri
+
+        uri = read_only_uri(db_path)
+        # The URL names the file (messages, the pool kind); the URI opens it.
+        engine = create_engine(
+            f"sqlite:///{db_path}",
+            creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=10),
+        )
+    else:
+        engine = create_engine(f"sqlite:///{db_path}", connect_args=connect_args)
+    event.listen(engine, "connect", partial(_on_connect, read_only=read_only))
     event.listen(engine, "begin", _on_begin)
     return engine
 
@@ -162,13 +177,20 @@ def database_tables(db_path: Path) -> list[str] | None:
         conn.close()
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision, in one transaction."""
+def migrate(engine: Engine, read_only: bool = False) -> None:
+    """Bring the schema to the newest revision, in one transaction (``read_only``: one
+    that needs it is refused, left as it is)."""
     head = head_revision()
     current = current_revision(engine)
     if current == head:
         return
     _refuse_newer(engine, current, head)
+    if read_only:
+        raise UnusableDatabase(
+            f"{engine.url.database} was made by an older version of Wardrobe and must be "
+            "updated before this one can read it, which its read-only folder does not "
+            "allow: copy the folder to one you can write to and open the copy."
+        )
     from alembic import command
 
     with engine.connect() as conn:

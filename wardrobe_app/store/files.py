@@ -19,6 +19,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from .read_only import ReadOnlyWardrobe
+
 FILES = "files"
 INCOMING = ".incoming"
 # What this store writes, and so all that its clean-up may ever delete: files/<ab>/<sha256
@@ -114,15 +116,22 @@ class StoreClosed(RuntimeError):
 class FileStore:
     """The ``files`` folder of one data home. Paths handed out are relative to the home."""
 
-    def __init__(self, home: Path, *, fsync: bool = True) -> None:
+    def __init__(self, home: Path, *, fsync: bool = True, refusal: str | None = None) -> None:
         self.home = Path(home)
         self.root = self.home / FILES
         self.incoming = self.root / INCOMING
         self.fsync = fsync
         self.closed = False  # set by Store.close
+        # Why nothing may be written here (a read-only wardrobe), or None.
+        self.refusal = refusal
         self._absolute: dict[str, Path] = {}
-        self.root.mkdir(parents=True, exist_ok=True)
-        self.incoming.mkdir(exist_ok=True)
+        if refusal is None:
+            self.root.mkdir(parents=True, exist_ok=True)
+            self.incoming.mkdir(exist_ok=True)
+
+    def check_writable(self) -> None:
+        if self.refusal is not None:
+            raise ReadOnlyWardrobe(self.refusal)
 
     # -- names -------------------------------------------------------------------------
     def relpath_for(self, digest: str, suffix: str) -> str:
@@ -141,6 +150,7 @@ class FileStore:
     def _temp(self) -> Iterator[tuple[Path, int]]:
         if self.closed:  # the home's lock is released: a clean-up elsewhere may sweep it
             raise StoreClosed(f"the wardrobe in {self.home} was closed: nothing is saved")
+        self.check_writable()
         tmp = self.incoming / f"{uuid.uuid4().hex}.part"
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         try:
@@ -207,6 +217,7 @@ class FileStore:
 
     def remove(self, rels: Iterable[str]) -> None:
         for rel in rels:
+            self.check_writable()
             with contextlib.suppress(FileNotFoundError):
                 self.abspath(rel).unlink()
 
@@ -245,6 +256,7 @@ class FileStore:
     def sweep(self, referenced: set[str]) -> int:
         """Delete this store's temporary files and the stored files no row references;
         returns how many went. Files it did not name (see ``_STORED_NAME``) stay."""
+        self.check_writable()
         removed = 0
         for tmp in self.temp_files():
             with contextlib.suppress(OSError):

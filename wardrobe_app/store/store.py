@@ -12,6 +12,8 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import shutil
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +33,7 @@ from .database import (
 )
 from .files import FILES, FileStore, StoreClosed
 from .models import Garment, IdFloor, Photo
+from .read_only import read_only_reason, refusal
 
 log = logging.getLogger(__name__)
 LOCK_FILE = ".wardrobe.lock"
@@ -48,9 +51,13 @@ class HomeLock:
     lock can be taken, i.e. when no other live process could be half-way through an import.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, create: bool = True) -> None:
         self.path = path
-        self._fh: IO[bytes] | None = open(path, "a+b")  # noqa: SIM115 - held open
+        self._fh: IO[bytes] | None = None
+        if create:
+            self._fh = open(path, "a+b")  # noqa: SIM115 - held open
+        elif path.is_file():  # read-only: a shared lock still keeps others' clean-up off
+            self._fh = open(path, "rb")  # noqa: SIM115 - held open
 
     def try_exclusive(self) -> bool:
         if fcntl is None or self._fh is None:
@@ -114,19 +121,41 @@ class VerifyReport:
 class Store:
     """Database engine, session factory and file store of one data home."""
 
-    def __init__(self, home: Path, *, cleanup: bool = True, fsync: bool = True) -> None:
+    def __init__(
+        self,
+        home: Path,
+        *,
+        cleanup: bool = True,
+        fsync: bool = True,
+        read_only: bool | None = None,
+    ) -> None:
+        """``read_only``: None opens a folder that cannot be written read-only (and any
+        other as usual); True opens it read-only whatever it allows; False never."""
         self.home = Path(home)
-        self.home.mkdir(parents=True, exist_ok=True)
+        db = paths.database_path(self.home)
+        reason = read_only_reason(self.home, db) if read_only is not False else None
+        if read_only and reason is None:
+            reason = "it was asked for"
+        # Why nothing may be changed (the sentence said to the user), or None.
+        self.refusal = None if reason is None else refusal(self.home, reason)
+        if self.refusal is None:
+            self.home.mkdir(parents=True, exist_ok=True)
+        elif not db.is_file():
+            raise UnusableDatabase(
+                f"{self.home} holds no wardrobe, and a new one cannot be started in it "
+                f"({reason}): choose another data folder."
+            )
         # Before the files folder and the lock file are made: a folder refused (another
         # program's) is left as it was.
         self._refuse_unusable_database()
         self._closed = False
-        self.files = FileStore(self.home, fsync=fsync)
-        self._lock = HomeLock(self.home / LOCK_FILE)
-        exclusive = self._lock.try_exclusive()
-        self.engine = make_engine(paths.database_path(self.home))
+        self._scratch: Path | None = None  # a read-only wardrobe's index folder
+        self.files = FileStore(self.home, fsync=fsync, refusal=self.refusal)
+        self._lock = HomeLock(self.home / LOCK_FILE, create=not self.read_only)
+        exclusive = not self.read_only and self._lock.try_exclusive()
+        self.engine = make_engine(db, read_only=self.read_only)
         try:
-            migrate(self.engine)
+            migrate(self.engine, read_only=self.read_only)
             self.Session = sessionmaker(self.engine, expire_on_commit=False)
             self.cleanup_report = CleanupReport()
             if exclusive and cleanup:
@@ -168,6 +197,23 @@ class Store:
             f"here, move its {FILES} folder away. Nothing was changed."
         )
 
+    @property
+    def read_only(self) -> bool:
+        return self.refusal is not None
+
+    def index_dir(self) -> Path:
+        """Where the similar-items index is kept: for a read-only wardrobe, a temporary
+        folder removed at close (its own folder is not written, and may hold none)."""
+        if not self.read_only:
+            return paths.index_dir(self.home)
+        if self._scratch is None:
+            self._scratch = Path(tempfile.mkdtemp(prefix="wardrobe-index-"))
+        return self._scratch
+
+    def check_writable(self) -> None:
+        """Raise ReadOnlyWardrobe, with the sentence to say, where nothing may be changed."""
+        self.files.check_writable()
+
     def session(self) -> Session:
         return self.Session()
 
@@ -186,6 +232,7 @@ class Store:
         writes later fails at once with "database is locked" when another process commits
         in between; one that starts as the writer waits its turn (``busy_timeout``)."""
         self._check_open()
+        self.check_writable()
         with self.engine.connect() as conn:
             conn.info[IMMEDIATE] = True
             try:
@@ -199,6 +246,8 @@ class Store:
         self.files.closed = True  # no file written into files/ either
         self.engine.dispose()
         self._lock.release()
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
 
     # -- maintenance -------------------------------------------------------------------
     @staticmethod

@@ -1,0 +1,163 @@
+"""A wardrobe whose folder cannot be written (a backup on a read-only disk, a folder
+without write permission) opens read-only: browsed, searched and exported, every change
+refused in words, nothing written into the folder. It could not be opened at all: the
+lock file, the ``files/.incoming`` folder and WAL mode were made on every open.
+
+Tests may run as root, whom chmod does not stop: the folder is opened with the flag
+(``read_only=True``), the detection is tested apart, and that nothing was written is
+checked on the folder itself."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+from fakes import FakeAnalyser
+
+from wardrobe_app import paths, service
+from wardrobe_app.cli import main
+from wardrobe_app.service import Wardrobe
+from wardrobe_app.store import UnusableDatabase
+from wardrobe_app.store import read_only as read_only_module
+from wardrobe_app.store.read_only import ReadOnlyWardrobe, read_only_reason
+
+Photos = Callable[..., list[Path]]
+
+
+def _made(home: Path, photos: Photos) -> None:
+    """A wardrobe of 3 photos (6 garments), closed, without its index: as a backup is."""
+    with Wardrobe(home, FakeAnalyser(), background_index=False) as w:
+        w.import_paths(photos(3))
+        w.update_garment(1, name="Red top", tags=["work"])
+    shutil.rmtree(paths.index_dir(home))
+
+
+def _state(home: Path) -> dict[str, tuple[int, int]]:
+    """Every entry in the folder with its size and modification time; less SQLite's
+    shared-memory files, which it makes beside the database for a reader only where the
+    folder can be written (here: root), to read safely beside a writer (on a read-only
+    disk it reads the file as immutable instead)."""
+    sqlite_own = (".", "wardrobe.sqlite3-shm", "wardrobe.sqlite3-wal")
+    entries = {str(p.relative_to(home)): p.stat() for p in [home, *home.rglob("*")]}
+    return {
+        name: (st.st_size, st.st_mtime_ns) for name, st in entries.items() if name not in sqlite_own
+    }
+
+
+def test_browsing_works_and_every_change_is_refused_in_words(
+    home: Path, photos: Photos, tmp_path: Path
+) -> None:
+    _made(home, photos)
+    before = _state(home)
+    new_photo = photos(1, start=7)[0]
+    with Wardrobe(home, FakeAnalyser(), background_index=False, read_only=True) as w:
+        assert w.read_only
+        assert len(w.list_garments()) == 6 and w.garment(1).name == "Red top"
+        assert w.similar(1)  # the index is built elsewhere
+        analysis, hits = w.similar_to_photo(new_photo)
+        assert analysis.garments and hits[0]
+        assert w.export(tmp_path / "export").garments == 6
+        assert w.verify().ok
+        garment = w.garment(2)
+        mask = np.ones(w.garment_picture(2)[1].shape[:2], bool)
+        changes: dict[str, Callable[[], object]] = {
+            "edit": lambda: w.update_garment(1, name="Blue top"),
+            "delete": lambda: w.delete_garments([1]),
+            "undo a delete": lambda: w.undo_delete([1]),
+            "import": lambda: w.import_paths([new_photo]),
+            "import one": lambda: w.import_photo(new_photo),
+            "save a review": lambda: w.save_analysis(analysis),
+            "touch up": lambda: w.set_garment_mask(2, mask),
+            "reindex": w.reindex,
+            "repair": w.repair,
+            "back up": lambda: w.backup(tmp_path / "backup"),
+        }
+        for what, change in changes.items():
+            with pytest.raises(ReadOnlyWardrobe) as refused:
+                change()
+            said = str(refused.value)
+            assert said.startswith(f"The wardrobe in {home} is open read-only"), what
+            assert "copy its folder" in said and "\n" not in said, what
+        assert w.garment(1).name == "Red top" and len(w.list_garments()) == 6
+        assert w.garment(2).cutout_path == garment.cutout_path
+    assert _state(home) == before  # not a file made, changed or removed
+    assert not (tmp_path / "backup").exists()
+
+
+def test_a_folder_that_cannot_be_written_is_told(
+    home: Path, photos: Photos, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _made(home, photos)
+    db = paths.database_path(home)
+    assert read_only_reason(home, db) is None
+    real_access = os.access
+
+    def no_writing(path: object, mode: int, **kwargs: object) -> bool:
+        if mode & os.W_OK and Path(str(path)) in (home, db):
+            return False
+        return real_access(path, mode)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(read_only_module.os, "access", no_writing)
+    assert read_only_reason(home, db) == "you may not write in its folder"
+    with Wardrobe(home, FakeAnalyser(), background_index=False) as w:  # found out alone
+        assert w.read_only and len(w.list_garments()) == 6
+        assert "(you may not write in its folder)" in (w.store.refusal or "")
+
+    class ReadOnlyDisk:
+        f_flag = os.ST_RDONLY
+
+    monkeypatch.setattr(read_only_module.os, "statvfs", lambda path: ReadOnlyDisk())
+    assert read_only_reason(home, db) == "it is on a read-only disk"
+    # A new folder is made, not told read-only; and False opens it for writing.
+    assert read_only_reason(home / "new", db) is None
+    monkeypatch.undo()
+    with Wardrobe(home, FakeAnalyser(), background_index=False, read_only=False) as w:
+        assert not w.read_only
+
+
+def test_a_read_only_folder_without_a_wardrobe_is_refused_in_words(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(UnusableDatabase, match="holds no wardrobe"):
+        Wardrobe(empty, FakeAnalyser(), read_only=True)
+    assert list(empty.iterdir()) == []
+
+
+def test_the_cli_reads_a_read_only_wardrobe_and_refuses_changes(
+    home: Path,
+    photos: Photos,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _made(home, photos)
+    before = _state(home)
+    monkeypatch.setattr(service, "ANALYSER_FACTORY", FakeAnalyser)
+    monkeypatch.setattr(
+        "wardrobe_app.store.store.read_only_reason", lambda home, db: "it is on a read-only disk"
+    )
+
+    def cli(*args: str) -> tuple[int, str, str]:
+        capsys.readouterr()
+        rc = main(["--data-dir", str(home), *args])
+        out, err = capsys.readouterr()
+        return rc, out, err
+
+    rc, out, _ = cli("list")
+    assert rc == 0 and "Red top" in out and len(out.splitlines()) == 6
+    rc, out, _ = cli("similar", "1")
+    assert rc == 0 and out.startswith("Similar to #1")
+    assert cli("export", str(tmp_path / "export"))[0] == 0
+    assert (tmp_path / "export" / "wardrobe.csv").is_file()
+    rc, out, _ = cli("verify")
+    assert rc == 0 and "the wardrobe is consistent" in out
+    for change in (["delete", "1"], ["import", str(photos(1, start=7)[0])], ["verify", "--repair"]):
+        rc, out, err = cli(*change)
+        assert rc == 2 and out == "", change
+        assert "is open read-only (it is on a read-only disk)" in err, change
+        assert "Traceback" not in err
+    assert _state(home) == before

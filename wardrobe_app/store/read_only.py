@@ -1,0 +1,57 @@
+"""A wardrobe whose folder cannot be written (a backup on a read-only disk or mount, a
+folder without write permission) is opened read-only: browsed, searched and exported,
+never changed. This module tells such a folder, opens its database read-only and says
+in one sentence why a change is refused."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+
+class ReadOnlyWardrobe(RuntimeError):
+    """A change asked of a wardrobe opened read-only; the message says why, in words.
+    (Not an OSError: the code that saves takes those for a file's trouble.)"""
+
+
+def read_only_reason(home: Path, db_path: Path) -> str | None:
+    """Why the wardrobe in ``home`` cannot be written ("it is on a read-only disk"), or
+    None where it can (or does not exist yet: it is then made)."""
+    if not home.is_dir():
+        return None
+    try:
+        if os.statvfs(home).f_flag & os.ST_RDONLY:
+            return "it is on a read-only disk"
+    except (OSError, AttributeError):  # no statvfs (Windows): access() below tells
+        pass
+    # access() answers for this user (root may write where the permissions say no).
+    if not os.access(home, os.W_OK | os.X_OK):
+        return "you may not write in its folder"
+    if db_path.is_file() and not os.access(db_path, os.W_OK):
+        return "you may not write to its database"
+    return None
+
+
+def refusal(home: Path, reason: str) -> str:
+    """The one sentence that refuses a change."""
+    return (
+        f"The wardrobe in {home} is open read-only ({reason}): to import, edit or delete "
+        "garments, copy its folder to one you can write to and open the copy."
+    )
+
+
+def read_only_uri(db_path: Path) -> str:
+    """The SQLite URI that reads ``db_path`` without writing anything beside it: read-only
+    mode where SQLite can still share the file with a writer (its ``-shm`` file there or
+    possible), else as immutable (a read-only disk: nothing else can change it there)."""
+    uri = f"{db_path.resolve().as_uri()}?mode=ro"
+    try:
+        conn = sqlite3.connect(uri, uri=True)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.OperationalError:  # a WAL database whose -shm file cannot be made
+        return f"{uri}&immutable=1"
+    return uri
