@@ -80,7 +80,7 @@ def test_browsing_works_and_every_change_is_refused_in_words(
             with pytest.raises(ReadOnlyWardrobe) as refused:
                 change()
             said = str(refused.value)
-            assert said.startswith(f"The wardrobe in {home} is open read-only"), what
+            assert said.startswith(f"The wardrobe in {home} is read-only"), what
             assert "copy its folder" in said and "\n" not in said, what
         assert w.garment(1).name == "Red top" and len(w.list_garments()) == 6
         assert w.garment(2).cutout_path == garment.cutout_path
@@ -158,6 +158,6 @@ def test_the_cli_reads_a_read_only_wardrobe_and_refuses_changes(
     for change in (["delete", "1"], ["import", str(photos(1, start=7)[0])], ["verify", "--repair"]):
         rc, out, err = cli(*change)
         assert rc == 2 and out == "", change
-        assert "is open read-only (it is on a read-only disk)" in err, change
+        assert "is read-only (it is on a read-only disk)" in err, change
         assert "Traceback" not in err
     assert _state(home) == before

@@ -9,6 +9,8 @@ import os
 import sqlite3
 from pathlib import Path
 
+DATABASE_FILE = "wardrobe.sqlite3"  # paths.database_path's name (not imported: light)
+
 
 class ReadOnlyWardrobe(RuntimeError):
     """A change asked of a wardrobe opened read-only; the message says why, in words.
@@ -33,11 +35,18 @@ def read_only_reason(home: Path, db_path: Path) -> str | None:
     return None
 
 
+def opens_read_only(home: Path) -> bool:
+    """Whether ``home`` holds a wardrobe that cannot be written: it opens read-only (a
+    folder that cannot be written and holds none cannot be used at all)."""
+    db = home / DATABASE_FILE
+    return db.is_file() and read_only_reason(home, db) is not None
+
+
 def refusal(home: Path, reason: str) -> str:
     """The one sentence that refuses a change."""
     return (
-        f"The wardrobe in {home} is open read-only ({reason}): to import, edit or delete "
-        "garments, copy its folder to one you can write to and open the copy."
+        f"The wardrobe in {home} is read-only ({reason}): to change it, copy its folder to "
+        "one you can write to and open the copy."
     )
 
 

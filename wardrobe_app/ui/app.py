@@ -20,6 +20,7 @@ from .errors import ErrorReporter, setup_logging
 from .icons import APP_ID, app_icon
 from .main_window import MainWindow
 from .model_loader import LazyAnalyser
+from .read_only import data_folder_problem, log_file_for
 from .session import WardrobeSession
 from .settings import APPLICATION, ORGANIZATION, AppSettings
 from .theme import apply_theme, choose_theme, follow_system_scheme
@@ -71,7 +72,7 @@ def build(
 
     runner = TaskRunner()
     if reporter is None:
-        reporter = ErrorReporter(paths.log_path(home))
+        reporter = ErrorReporter(log_file_for(home))
     runner.errorOccurred.connect(reporter.report)
     loader: LazyAnalyser | None = None
     if analyser is None and not os.environ.get(ENV_ANALYSER):
@@ -112,7 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.data_dir:
             paths.set_data_home(args.data_dir)
         elif settings.data_dir is not None and paths.ENV_HOME not in os.environ:
-            problem = paths.data_folder_problem(settings.data_dir)
+            problem = data_folder_problem(settings.data_dir)
             if problem:  # saved by an older version, or the folder went: say so, go on
                 QMessageBox.warning(
                     None,
@@ -129,8 +130,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         QMessageBox.critical(None, "Wardrobe", f"Cannot create the data folder:\n{exc}")
         return 1
-    log_handler = setup_logging(paths.log_path(home))
-    reporter = ErrorReporter(paths.log_path(home))
+    log_handler = setup_logging(log_file_for(home))
+    reporter = ErrorReporter(log_file_for(home))
     reporter.install()
     log.info("Wardrobe %s starting on %s", __version__, home)
     while True:
@@ -163,15 +164,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                 if log_handler is not None:
                     logging.getLogger("wardrobe_app").removeHandler(log_handler)
                     log_handler.close()
-                log_handler = setup_logging(paths.log_path(home))
-                reporter.log_file = paths.log_path(home)
+                log_handler = setup_logging(log_file_for(home))
+                reporter.log_file = log_file_for(home)
                 log.info("Wardrobe %s starting on %s instead", __version__, home)
                 continue
             QMessageBox.critical(
                 None,
                 "Wardrobe",
                 f"Cannot open the wardrobe in {home}:\n\n{exc}\n\n"
-                f"Details are in {paths.log_path(home)}.",
+                f"Details are in {log_file_for(home)}.",
             )
             reporter.uninstall()
             return 1

@@ -632,6 +632,7 @@ class GarmentView(QWidget):
             images is not None
             and images.photo is not None
             and (record is None or record.id not in self._saving_touch_ups)
+            and not self.session.wardrobe.read_only
         )
 
     def saving_touch_up(self) -> bool:

@@ -50,6 +50,7 @@ from .import_controller import ImportController
 from .import_report import ImportReportDialog, ImportSummary
 from .own_this_dialog import IMAGE_FILTER, OwnThisDialog
 from .progress_panel import ProgressPanel
+from .read_only import READ_ONLY_IMPORT, lock_window
 from .review_dialog import ReviewDialog
 from .screen_fit import resize_within_screen
 from .session import WardrobeSession
@@ -93,6 +94,10 @@ class MainWindow(QMainWindow):
         self._make_menus()
         self._make_status_bar()
         self._connect()
+        self.read_only_banner: QLabel | None = None  # "read-only", under the toolbar
+        refusal = session.wardrobe.store.refusal
+        if refusal is not None:
+            lock_window(self, refusal)
         geometry, state = settings.window_state()
         if geometry is None or not self.restoreGeometry(geometry):
             self._fit_screen()
@@ -340,6 +345,7 @@ class MainWindow(QMainWindow):
         can_delete = (page is self.garment_view and self.garment_view.record is not None) or (
             page is self.browse and bool(self.browse.selected_ids())
         )
+        can_delete = can_delete and not self.session.wardrobe.read_only
         self.actions_["delete"].setEnabled(can_delete)
         self.actions_["back"].setEnabled(page is self.garment_view)
 
@@ -373,6 +379,8 @@ class MainWindow(QMainWindow):
     def import_paths(self, paths: Sequence[Path], review: bool | None = None) -> bool:
         """Start importing, or queue the photos after the import running; False when
         there is nothing (new) to import."""
+        if self._refused_read_only():
+            return False
         if review is None:
             review = self.settings.review_before_saving
         if self.session.model_error is not None:
@@ -420,10 +428,18 @@ class MainWindow(QMainWindow):
     def _report_closed(self) -> None:
         self.report_dialog = None
 
+    def _refused_read_only(self) -> bool:
+        """A read-only wardrobe: nothing is imported, and the status bar says why."""
+        if self.session.wardrobe.read_only:  # the line under the tool bar says the rest
+            self.statusBar().showMessage(READ_ONLY_IMPORT, 10_000)
+        return self.session.wardrobe.read_only
+
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         # Photos and folders only: a text file or a web link is refused at the door, not
         # reported as a failed import after the drop.
-        if _droppable(event.mimeData().urls()):
+        if _droppable(event.mimeData().urls()) and self._refused_read_only():
+            event.ignore()
+        elif _droppable(event.mimeData().urls()):
             event.acceptProposedAction()
             self.drop_overlay.cover()
         else:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from .. import paths
 from .model_loader import detect_devices
+from .read_only import data_folder_problem, log_file_for
 from .session import WardrobeSession
 from .settings import DEVICE_CHOICES, AppSettings
 from .theme import choose_theme
@@ -83,7 +84,7 @@ class SettingsDialog(QDialog):
         row = QHBoxLayout()
         row.addWidget(self.data_dir, 1)
         row.addWidget(browse)
-        note = QLabel(f"The log is written to {paths.log_path(Path(home))}.", self)
+        note = QLabel(f"The log is written to {log_file_for(Path(home))}.", self)
         note.setWordWrap(True)
         note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         data_box = QGroupBox("Data folder", self)
@@ -162,7 +163,7 @@ class SettingsDialog(QDialog):
         changes: list[str] = []
         text = self.data_dir.text().strip()
         folder = Path(text).expanduser() if text else None
-        problem = paths.data_folder_problem(folder) if folder is not None else None
+        problem = data_folder_problem(folder) if folder is not None else None  # or read-only
         if problem:
             # Saved, a bad folder stopped the app at every start.
             QMessageBox.warning(self, "Data folder", problem)

@@ -1,0 +1,94 @@
+"""The window on a wardrobe opened read-only (a backup on a read-only disk): it says so,
+browsing, filters, garment pages and similar items work, and every control that would
+change the wardrobe is off, with the sentence that says why. Such a wardrobe could not
+be opened at all. (Tests may run as root, whom chmod does not stop: the folder is told
+read-only by the detection's answer.)"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from fakes import FakeAnalyser
+
+from wardrobe_app import paths
+from wardrobe_app.service import Wardrobe
+
+
+def _listed(qtbot, window, rows: int) -> None:
+    qtbot.waitUntil(
+        lambda: window.browse.is_current() and window.browse.model.rowCount() == rows,
+        timeout=5000,
+    )
+
+
+@pytest.fixture
+def read_only_home(home: Path, photos, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A wardrobe of 3 photos (6 garments) without its index, as a backup is, on what
+    the store is told is a read-only disk."""
+    with Wardrobe(home, FakeAnalyser(), background_index=False) as w:
+        w.import_paths(photos(3))
+    shutil.rmtree(paths.index_dir(home))
+    monkeypatch.setattr(
+        "wardrobe_app.store.store.read_only_reason", lambda home, db: "it is on a read-only disk"
+    )
+    return home
+
+
+def test_a_read_only_wardrobe_is_browsed_and_says_why_nothing_changes(
+    make_app, qtbot, read_only_home: Path, photos
+):
+    parts = make_app()
+    w = parts.window
+    _listed(qtbot, w, 6)
+    sentence = parts.session.wardrobe.store.refusal
+    assert sentence and "is read-only (it is on a read-only disk)" in sentence
+    assert "read-only" in w.windowTitle()
+    assert w.read_only_banner is not None and w.read_only_banner.isVisible()
+    assert w.read_only_banner.text() == sentence
+    changing = ("import_photos", "import_folder", "delete", "undo", "backup")
+    w.browse.grid.selectAll()
+    for name in changing:
+        assert not w.actions_[name].isEnabled(), name
+        assert w.actions_[name].toolTip() == sentence, name
+    assert w.actions_["export"].isEnabled() and w.actions_["own_this"].isEnabled()
+
+    # An import asked all the same (a drop, photos named at start) is refused, in words.
+    assert not w.import_paths(photos(1, start=7))
+    assert w.statusBar().currentMessage() == "Nothing was imported: this wardrobe is read-only"
+    assert parts.session.wardrobe.count() == 6
+
+    # Filters and a garment's page with its similar items.
+    w.browse.filter_bar.category_chips["top"].click()
+    _listed(qtbot, w, 3)
+    w.open_garment(w.browse.model.record(0))
+    view = w.garment_view
+    qtbot.waitUntil(lambda: view.similar.model.rowCount() > 0, timeout=5000)
+    qtbot.waitUntil(lambda: view.images is not None, timeout=5000)
+    assert view.name_edit.isReadOnly() and view.notes_edit.isReadOnly()
+    for widget in (view.category_combo, view.favourite, view.touch_up_button, view.delete_button):
+        assert not widget.isEnabled(), widget.objectName()
+        assert widget.toolTip() == sentence
+    assert not w.actions_["delete"].isEnabled()
+
+
+def test_the_data_folder_of_a_read_only_wardrobe_may_be_chosen(
+    tmp_path: Path, read_only_home: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from wardrobe_app.store import read_only as store_read_only
+    from wardrobe_app.ui.read_only import data_folder_problem, log_file_for
+
+    not_writable = tmp_path / "other"
+    not_writable.mkdir()
+
+    def problem(folder: Path) -> str:
+        return f"{folder} cannot be made or written: {folder} is not writable"
+
+    monkeypatch.setattr(paths, "data_folder_problem", problem)
+    monkeypatch.setattr(store_read_only, "read_only_reason", lambda home, db: "read-only disk")
+    assert data_folder_problem(read_only_home) is None  # a wardrobe: opened read-only
+    assert data_folder_problem(not_writable) == problem(not_writable)  # none to read
+    assert not log_file_for(read_only_home).is_relative_to(read_only_home)
+    monkeypatch.undo()
+    assert log_file_for(read_only_home) == paths.log_path(read_only_home)
