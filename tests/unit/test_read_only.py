@@ -161,3 +161,52 @@ def test_the_cli_reads_a_read_only_wardrobe_and_refuses_changes(
         assert "is read-only (it is on a read-only disk)" in err, change
         assert "Traceback" not in err
     assert _state(home) == before
+
+
+# Run in a mount namespace of its own, where ``home`` is mounted read-only: the real
+# thing (statvfs says so; SQLite cannot make its -shm file, and reads the file as
+# immutable). Prints what it found as JSON.
+ON_A_READ_ONLY_MOUNT = """
+import json, sys
+sys.path.insert(0, sys.argv[2])
+from fakes import FakeAnalyser
+from wardrobe_app.service import Wardrobe
+from wardrobe_app.store.read_only import ReadOnlyWardrobe
+with Wardrobe(sys.argv[1], FakeAnalyser(), background_index=False) as w:
+    found = {"refusal": w.store.refusal, "garments": len(w.list_garments()),
+             "similar": len(w.similar(1)), "verified": w.verify().ok}
+    try:
+        w.update_garment(1, name="Blue top")
+    except ReadOnlyWardrobe as exc:
+        found["refused"] = str(exc)
+print(json.dumps(found))
+"""
+
+
+def test_a_wardrobe_on_a_read_only_mount_opens_read_only(home: Path, photos: Photos) -> None:
+    import json
+    import subprocess
+    import sys
+
+    if shutil.which("unshare") is None or sys.platform != "linux":
+        pytest.skip("needs Linux's unshare to mount a folder read-only")
+    _made(home, photos)
+    before = _state(home)
+    tests_dir = Path(__file__).resolve().parents[1]
+    mount = f"mount --bind '{home}' '{home}' && mount -o remount,bind,ro '{home}'"
+    shell = f'{mount} && exec "$0" -c "$1" "$2" "$3"'  # then python, the script, its args
+    script = [sys.executable, ON_A_READ_ONLY_MOUNT, str(home), str(tests_dir)]
+    run = subprocess.run(
+        ["unshare", "-rm", "sh", "-c", shell, *script],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    if run.returncode != 0 and "mount" in run.stderr and "Traceback" not in run.stderr:
+        pytest.skip(f"cannot mount a folder read-only here: {run.stderr.strip()}")
+    assert run.returncode == 0, run.stderr
+    found = json.loads(run.stdout)
+    assert "(it is on a read-only disk)" in found["refusal"]
+    assert (found["garments"], found["verified"]) == (6, True) and found["similar"] > 0
+    assert found["refused"] == found["refusal"]
+    assert _state(home) == before
