@@ -29,8 +29,6 @@ SORTS: tuple[tuple[str, str], ...] = (
     ("colour", "Colour"),
     ("category", "Category"),
 )
-# Between the category chips and the other filters, when they share a row.
-ROW_GAP = 6
 
 
 def make_chip(text: str, parent: QWidget | None = None) -> QToolButton:
@@ -140,6 +138,9 @@ class FilterBar(QWidget):
         # narrow window (the one row needed about 1000 px: below that they were squeezed
         # or cut). Two boxes moved between the rows: the tab order does not change.
         self.more_box = self._box("moreFilters", [self.favourites, self.fine_type])
+        more = self.more_box.layout()
+        assert isinstance(more, QHBoxLayout)
+        more.insertSpacing(1, 6)
         sort_label = QLabel("&Sort:", self)
         sort_label.setBuddy(self.sort)  # its name to a screen reader (and Alt+S)
         self.sort_box = self._box("sorting", [self.count_label, sort_label, self.sort])
@@ -195,8 +196,6 @@ class FilterBar(QWidget):
             while row.count() > keep:
                 row.takeAt(keep)
         rest = self.second if self.two_rows else self.top
-        if not self.two_rows:
-            rest.addSpacing(ROW_GAP)
         rest.addWidget(self.more_box)
         rest.addStretch(1)
         rest.addWidget(self.sort_box)
@@ -223,7 +222,7 @@ class FilterBar(QWidget):
     def one_row_width(self) -> int:
         """The width at which everything fits on one row at its preferred size (a
         spacing on each side of the stretch between the boxes: a few pixels to spare)."""
-        one_row = self._first_row(True) + self.top.spacing() + ROW_GAP + self._second_row(True)
+        one_row = self._first_row(True) + self.top.spacing() + self._second_row(True)
         return one_row + self._margins()
 
     def minimumSizeHint(self) -> QSize:
