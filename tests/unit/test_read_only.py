@@ -210,3 +210,27 @@ def test_a_wardrobe_on_a_read_only_mount_opens_read_only(home: Path, photos: Pho
     assert (found["garments"], found["verified"]) == (6, True) and found["similar"] > 0
     assert found["refused"] == found["refusal"]
     assert _state(home) == before
+
+
+def test_an_older_read_only_wardrobe_is_refused_in_words_and_left_as_it_is(
+    home: Path, photos: Photos
+) -> None:
+    """Its schema would have to be brought up to date first, which is a write."""
+    import sqlite3
+
+    from alembic.script import ScriptDirectory
+
+    from wardrobe_app.store.database import alembic_config, head_revision
+
+    _made(home, photos)
+    head = ScriptDirectory.from_config(alembic_config()).get_revision(head_revision())
+    assert head is not None and isinstance(head.down_revision, str)
+    db = paths.database_path(home)
+    with sqlite3.connect(db) as conn:  # as an older version of Wardrobe left it
+        conn.execute("UPDATE alembic_version SET version_num = ?", (head.down_revision,))
+    conn.close()
+    before = _state(home)
+    with pytest.raises(UnusableDatabase, match="made by an older version of Wardrobe") as refused:
+        Wardrobe(home, FakeAnalyser(), read_only=True)
+    assert "copy the folder to one you can write to" in str(refused.value)
+    assert _state(home) == before
