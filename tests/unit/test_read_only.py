@@ -234,3 +234,14 @@ def test_an_older_read_only_wardrobe_is_refused_in_words_and_left_as_it_is(
         Wardrobe(home, FakeAnalyser(), read_only=True)
     assert "copy the folder to one you can write to" in str(refused.value)
     assert _state(home) == before
+
+
+def test_a_read_only_folder_with_an_empty_database_is_refused_in_words(tmp_path: Path) -> None:
+    import sqlite3
+
+    folder = tmp_path / "empty-db"
+    folder.mkdir()
+    sqlite3.connect(paths.database_path(folder)).close()  # a file of 0 bytes
+    with pytest.raises(UnusableDatabase, match="holds no wardrobe"):
+        Wardrobe(folder, FakeAnalyser(), read_only=True)
+    assert sorted(p.name for p in folder.iterdir()) == ["wardrobe.sqlite3"]

@@ -185,6 +185,11 @@ def migrate(engine: Engine, read_only: bool = False) -> None:
     if current == head:
         return
     _refuse_newer(engine, current, head)
+    if read_only and current is None:  # an empty database: a wardrobe not made yet
+        raise UnusableDatabase(
+            f"{engine.url.database} holds no wardrobe, and a new one cannot be started in "
+            "its read-only folder: choose another data folder."
+        )
     if read_only:
         raise UnusableDatabase(
             f"{engine.url.database} was made by an older version of Wardrobe and must be "

@@ -188,7 +188,7 @@ class Store:
                 "It was left as it is."
             )
         files = self.home / FILES
-        if not files.is_dir() or not FileStore(self.home).all_files():
+        if not files.is_dir() or not FileStore(self.home, refusal=self.refusal).all_files():
             return  # a new wardrobe
         raise UnusableDatabase(
             f"{self.home} holds a wardrobe's photos and cut-outs but not its database "
