@@ -1,0 +1,35 @@
+"""The benchmark scripts (not collected: run by hand) still reach what they measure."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+def test_the_touch_up_benchmark_times_each_step_of_a_touch_up(
+    wardrobe: object, photos: Callable[..., list[Path]], monkeypatch
+) -> None:
+    # It patched the steps on the Wardrobe, which became a facade over services/: the
+    # steps went to TouchUp, Vectors and Browse, and the script stopped at the first one.
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    monkeypatch.delitem(sys.modules, "backup_speed", raising=False)
+    import backup_speed
+
+    from wardrobe_app.service import Wardrobe
+
+    assert isinstance(wardrobe, Wardrobe)
+    (imported,) = wardrobe.import_paths(photos(1)).results
+    garment_id = imported.garments[0].id
+    _median, steps = backup_speed.touch_up_ms(wardrobe, garment_id, repeats=1)
+    assert {
+        "garment_picture",
+        "_labels_after_touch_up",
+        "_discard_files",
+        "_index_add",
+        "garment",
+        "put_png",
+        "garment_of_mask",
+    } <= set(steps)
