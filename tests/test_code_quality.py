@@ -52,3 +52,14 @@ def test_mypy_is_clean() -> None:
         pytest.skip("mypy not installed (pip install -e '.[dev]')")
     result = subprocess.run(["mypy"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+
+
+def test_no_block_is_left_empty_by_a_move() -> None:
+    # Moving code out of a module (the main window's split) left ``if TYPE_CHECKING:
+    # pass`` behind: an import block with nothing in it, which no linter flags.
+    offenders = []
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.If) and all(isinstance(n, ast.Pass) for n in node.body):
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert not offenders, f"an if with only pass: {offenders}"

@@ -7,7 +7,6 @@ import logging
 from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, QUrl, Slot
@@ -60,9 +59,6 @@ from .thumbnails import ThumbnailCache
 from .undo_steps import DeleteCommand, TouchUpCommand, UndoNotice
 from .window_actions import make_actions, make_menus, paint_icons
 from .workers import Queue
-
-if TYPE_CHECKING:
-    pass
 
 log = logging.getLogger(__name__)
 
