@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -14,7 +15,9 @@ def test_the_touch_up_benchmark_times_each_step_of_a_touch_up(
 ) -> None:
     # It patched the steps on the Wardrobe, which became a facade over services/: the
     # steps went to TouchUp, Vectors and Browse, and the script stopped at the first one.
-    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    # Importing the script changes sys.path and QT_QPA_PLATFORM: undone after the test.
+    monkeypatch.setattr(sys, "path", [str(BENCHMARKS), *sys.path])
+    monkeypatch.setenv("QT_QPA_PLATFORM", os.environ.get("QT_QPA_PLATFORM", "offscreen"))
     monkeypatch.delitem(sys.modules, "backup_speed", raising=False)
     import backup_speed
 
