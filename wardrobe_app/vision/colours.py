@@ -10,6 +10,7 @@ import cv2
 import numpy as np
 
 from wardrobe_app.types import Colour
+from wardrobe_app.vision.colour_constancy import background_white_l
 
 # Clusters below this share of the garment are shading, trims or segmentation edges.
 MIN_SHARE = 0.05
@@ -51,6 +52,13 @@ PALETTE_NAMES: list[str] = list(_PALETTE)
 # in street daylight look just as blue, so outfit photos keep the plain palette (figures:
 # the embedder's MODEL.md, "Colour names of item photos").
 _ITEM_PHOTO_EXTRA: dict[str, list[tuple[int, int, int]]] = {"navy": [(24, 34, 46)]}
+
+# Item photos in dim rooms: the background's white patch (``background_white_l``) is taken
+# for a surface of this L*, and a near-neutral "grey" cluster brightened by the same factor
+# is named again; it becomes "white" when it then is. Only grey to white: the palette's
+# other names were chosen on photos as they come (figures: the embedder's MODEL.md).
+WHITE_PATCH_L = 90.0
+_NEUTRAL_CHROMA = 8.0
 
 
 def _hex(rgb: np.ndarray | tuple[int, int, int]) -> str:
@@ -135,6 +143,37 @@ def colour_names(rgb: np.ndarray, item_photo: bool = False) -> list[str]:
     return [names[i] for i in nearest]
 
 
+def _linear(srgb: np.ndarray) -> np.ndarray:
+    """sRGB 0-255 to linear light 0-1 (the light falling on a surface scales these)."""
+    s = np.asarray(srgb, dtype=np.float64) / 255.0
+    return np.where(s <= 0.04045, s / 12.92, ((s + 0.055) / 1.055) ** 2.4)
+
+
+def _srgb(linear: np.ndarray) -> np.ndarray:
+    c = np.clip(linear, 0.0, 1.0)
+    return 255.0 * np.where(c <= 0.0031308, c * 12.92, 1.055 * c ** (1 / 2.4) - 0.055)
+
+
+def _luminance(lightness: float) -> float:
+    """Relative luminance Y of an L* (above the curve's linear toe)."""
+    return float(((lightness + 16.0) / 116.0) ** 3)
+
+
+def whites_in_dim_light(names: list[str], means: np.ndarray, white_l: float | None) -> list[str]:
+    """``names`` of the cluster ``means`` (sRGB), with grey clusters that are white under
+    the light of a white patch of L* ``white_l`` (None: no estimate) renamed white."""
+    if white_l is None or white_l >= WHITE_PATCH_L:  # no brighter than a good light
+        return names
+    gain = _luminance(WHITE_PATCH_L) / _luminance(white_l)
+    lab = rgb_to_lab(means)
+    lit = colour_names(_srgb(_linear(means) * gain), item_photo=True)
+    neutral = np.hypot(lab[:, 1], lab[:, 2]) <= _NEUTRAL_CHROMA
+    return [
+        "white" if (name, now) == ("grey", "white") and calm else name
+        for name, now, calm in zip(names, lit, neutral, strict=True)
+    ]
+
+
 def _kmeans(points: np.ndarray, k: int) -> np.ndarray:
     """Cluster index per point (OpenCV's k-means++, seeded so results repeat)."""
     if len(points) == 1:  # OpenCV takes a single row for that many 1-D points
@@ -162,6 +201,8 @@ def dominant_colours(
     ``rgb`` is (H, W, 3) uint8, ``mask`` a bool (H, W) array of the garment's pixels.
     Shares are fractions of the masked pixels; clusters under 5% are dropped and clusters
     with the same palette name are merged, so shares may sum to a little under 1.
+    ``item_photo``: ``rgb`` is the whole item photo (its background shows the light) and
+    names use the item-photo references and ``whites_in_dim_light``.
     """
     pixels = np.asarray(rgb)[np.asarray(mask, dtype=bool)]
     if len(pixels) == 0 or k < 1:
@@ -177,8 +218,11 @@ def dominant_colours(
     # Mean in sRGB, not the Lab centre converted back: it is what the swatch should show.
     means = np.array([pixels[assign == j].mean(axis=0) for j in used])
     shares = counts[used] / len(pixels)
+    names = colour_names(means, item_photo)
+    if item_photo:
+        names = whites_in_dim_light(names, means, background_white_l(rgb, mask))
     merged: dict[str, tuple[float, np.ndarray]] = {}
-    for name, mean, share in zip(colour_names(means, item_photo), means, shares, strict=True):
+    for name, mean, share in zip(names, means, shares, strict=True):
         old_share, old_sum = merged.get(name, (0.0, np.zeros(3)))
         merged[name] = (old_share + share, old_sum + mean * share)
     colours = [
