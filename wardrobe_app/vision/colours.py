@@ -58,7 +58,7 @@ _ITEM_PHOTO_EXTRA: dict[str, list[tuple[int, int, int]]] = {"navy": [(24, 34, 46
 # is named again; it becomes "white" when it then is. Only grey to white: the palette's
 # other names were chosen on photos as they come (figures: the embedder's MODEL.md).
 WHITE_PATCH_L = 90.0
-_NEUTRAL_CHROMA = 8.0
+_NEUTRAL_CHROMA = 6.0
 
 
 def _hex(rgb: np.ndarray | tuple[int, int, int]) -> str:
