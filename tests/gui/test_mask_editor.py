@@ -435,6 +435,55 @@ def test_an_undo_while_a_touch_up_is_being_saved_waits_for_it(make_app, qtbot, p
     assert (w.undo_stack.count(), w.undo_stack.index()) == (2, 2)
 
 
+def test_undoing_a_delete_of_another_garment_goes_through_a_touch_up_being_saved(
+    make_app, qtbot, photos, monkeypatch
+) -> None:
+    """Every undo was refused while any touch-up was saved: only those on its garment wait."""
+    parts = make_app()
+    w, wardrobe, garment_id, mask, drawn = _imported_with_a_drawn_mask(parts, qtbot, photos)
+    other = w.browse.model.record(1).id
+    view = w.garment_view
+    with qtbot.waitSignal(view.touchedUp, timeout=10_000):
+        view.save_mask(garment_id, drawn, undo_to=mask)
+    qtbot.waitUntil(lambda: not view.saving_touch_up())  # until then, undo waits
+    monkeypatch.setattr(w, "confirm_delete", lambda n: True)
+    w.delete_ids([other])
+    release = _hold_the_model_queue(parts)
+    view.save_mask(garment_id, mask, undo_to=drawn)  # a second touch-up, queued
+    w.actions_["undo"].trigger()  # the delete of the other garment: undone at once
+    assert wardrobe.garment(other).id == other and w.undo_stack.index() == 1
+    w.actions_["undo"].trigger()  # the first touch-up, on the garment being saved: waits
+    assert w.statusBar().currentMessage().startswith("A touch-up is being saved: undo")
+    assert w.undo_stack.index() == 1
+    release.set()
+    qtbot.waitUntil(lambda: not view.saving_touch_up(), timeout=10_000)
+
+
+def test_a_garment_whose_touch_up_undo_is_being_saved_is_deleted_after_it(
+    make_app, qtbot, photos, monkeypatch
+) -> None:
+    """Deleted before its undo was saved (which then failed), the garment came back from
+    the delete's undo with the undone touch-up still on it."""
+    parts = make_app()
+    w, wardrobe, garment_id, mask, drawn = _imported_with_a_drawn_mask(parts, qtbot, photos)
+    view = w.garment_view
+    with qtbot.waitSignal(view.touchedUp, timeout=10_000):
+        view.save_mask(garment_id, drawn, undo_to=mask)
+    qtbot.waitUntil(lambda: not view.saving_touch_up())  # until then, undo waits
+    monkeypatch.setattr(w, "confirm_delete", lambda n: True)
+    release = _hold_the_model_queue(parts)
+    w.actions_["undo"].trigger()  # the touch-up's undo: queued
+    assert view.saving_touch_up()
+    w.delete_ids([garment_id])  # refused until it is saved, and said
+    assert w.statusBar().currentMessage().startswith("A touch-up is being saved: delete")
+    assert wardrobe.garment(garment_id).id == garment_id
+    release.set()
+    qtbot.waitUntil(lambda: not view.saving_touch_up(), timeout=10_000)
+    w.delete_ids([garment_id])
+    w.actions_["undo"].trigger()
+    assert (wardrobe.garment_picture(garment_id)[1] == mask).all()  # as before the touch-up
+
+
 def _imported_with_a_drawn_mask(parts, qtbot, photos):
     """One photo imported (two garments): the window, the wardrobe, the grid's first
     garment's id, its mask, and that mask less one pixel."""

@@ -4,7 +4,7 @@ editable details (saved as you type), the similar items and what it was worn wit
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -635,9 +635,11 @@ class GarmentView(QWidget):
             and not self.session.wardrobe.read_only
         )
 
-    def saving_touch_up(self) -> bool:
-        """A touch-up's save is queued or running."""
-        return bool(self._saving_touch_ups)
+    def saving_touch_up(self, garment_ids: Iterable[int] | None = None) -> bool:
+        """A touch-up's save is queued or running: any, or one of ``garment_ids``."""
+        if garment_ids is None:
+            return bool(self._saving_touch_ups)
+        return not set(garment_ids).isdisjoint(self._saving_touch_ups)
 
     @Slot()
     def _touch_up_saved(self) -> None:

@@ -4,7 +4,7 @@ the status bar (model, device, count, import progress, undo)."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import partial
 from pathlib import Path
 
@@ -485,6 +485,10 @@ class MainWindow(QMainWindow):
     def delete_ids(self, ids: list[int]) -> None:
         if not ids or not self.confirm_delete(len(ids)):
             return
+        if self._waits_for_touch_up(ids, "delete"):
+            # Deleted before it, the save failed, and undoing the delete brought the
+            # garment back without it (an undone touch-up, still applied)
+            return
         was_viewing = self.pages.currentWidget() is self.garment_view
         if was_viewing and not self.garment_view.may_leave():
             return  # its edit first: undo restores the garment with it
@@ -504,22 +508,27 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def undo_last(self) -> None:
-        if self._touch_up_saving("undo"):
-            return
-        if self.undo_stack.canUndo():
-            self.undo_stack.undo()
+        stack = self.undo_stack
+        if stack.canUndo() and not self._step_waits(stack.command(stack.index() - 1), "undo"):
+            stack.undo()
         self.undo_notice.hide()
 
     @Slot()
     def redo_last(self) -> None:
-        if not self._touch_up_saving("redo") and self.undo_stack.canRedo():
-            self.undo_stack.redo()
+        stack = self.undo_stack
+        if stack.canRedo() and not self._step_waits(stack.command(stack.index()), "redo"):
+            stack.redo()
 
-    def _touch_up_saving(self, what: str) -> bool:
-        """A touch-up's save (or its undo's) is queued: refused, and said. Saved after it,
-        an undo put the old cut-out over the new one, whose step was then pushed on top;
-        one at a time also leaves a failed step where ``drop_undo_step`` finds it."""
-        if not self.garment_view.saving_touch_up():
+    def _step_waits(self, command: QUndoCommand, what: str) -> bool:
+        """A step on a garment whose touch-up (or its undo's) is queued: refused, and said.
+        Saved after it, an undo put the old cut-out over the new one, whose step was then
+        pushed on top; one at a time also leaves a failed step where ``drop_undo_step``
+        finds it. Steps on other garments go through."""
+        ids = command.garment_ids() if isinstance(command, (DeleteCommand, TouchUpCommand)) else ()
+        return self._waits_for_touch_up(ids, what)
+
+    def _waits_for_touch_up(self, garment_ids: Iterable[int], what: str) -> bool:
+        if not self.garment_view.saving_touch_up(garment_ids):
             return False
         self.statusBar().showMessage(
             f"A touch-up is being saved: {what} once it is (in a moment)", 5000

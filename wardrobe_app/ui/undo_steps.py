@@ -31,6 +31,10 @@ class DeleteCommand(QUndoCommand):
         self.ids = list(ids)
         self.deleted: list[int] = []
 
+    def garment_ids(self) -> set[int]:
+        """The garments its undo or redo touches (each waits for their touch-ups' saves)."""
+        return set(self.ids)
+
     def redo(self) -> None:
         self.deleted = self.window.session.wardrobe.delete_garments(self.ids)
         if not self.deleted:  # gone already (another program): nothing to undo
@@ -57,6 +61,9 @@ class TouchUpCommand(QUndoCommand):
         self.garment_id = record.id
         self.before, self.after = before, after
         self._saved = True  # the first redo() (on push) has nothing to do
+
+    def garment_ids(self) -> set[int]:
+        return {self.garment_id}
 
     def redo(self) -> None:
         if self._saved:
