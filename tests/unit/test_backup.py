@@ -178,6 +178,66 @@ def test_files_replaced_while_copying_are_no_loss(
         assert np.array_equal(copy.garment_picture(1)[1], drawn)
 
 
+def test_the_size_and_the_folders_flushed_are_those_of_the_copy(
+    wardrobe: Wardrobe, photos: Photos, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Counted as the files are written (the copy was walked twice after): its size is
+    every byte in it, and every folder in it is flushed."""
+    wardrobe.import_paths(photos(2))
+    synced: list[Path] = []
+    monkeypatch.setattr(backup_module, "_sync_folder", synced.append)
+
+    result = wardrobe.backup(tmp_path / "b")
+
+    (work,) = (p for p in synced if p.name.endswith(".partial"))
+    folders = {p for p in result.folder.rglob("*") if p.is_dir()}
+    assert len(folders) > 2  # files/ and its shards
+    assert {result.folder / p.relative_to(work) for p in synced if p.is_relative_to(work)} == {
+        result.folder,
+        *folders,
+    }
+    assert result.size == sum(p.stat().st_size for p in result.folder.rglob("*") if p.is_file())
+
+
+def test_the_size_leaves_out_the_files_replaced_under_a_first_snapshot(
+    wardrobe: Wardrobe, photos: Photos, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wardrobe.import_paths(photos(2))
+    _, mask = wardrobe.garment_picture(1)
+    drawn = mask.copy()
+    drawn[np.nonzero(mask)[0].min()] = False
+    before = wardrobe.garment(1)
+    replaced = {
+        p.relative_to(wardrobe.home).as_posix()
+        for p in (before.cutout_path, before.thumbnail_path, before.mask_path)
+    }
+    totals: list[int] = []
+    copied: list[str] = []
+    copy_checked = backup_module._copy_checked
+
+    def noted(store: object, rel: str, work: Path) -> int | None:
+        size = copy_checked(store, rel, work)
+        if size is not None:
+            copied.append(rel)
+        if rel in replaced and len(totals) == 1:
+            # The first of its files copied, it is touched up: that one is removed from
+            # the copy again, the others are gone, copied from a second snapshot.
+            wardrobe.set_garment_mask(1, drawn)
+            replaced.clear()
+        return size
+
+    def progress(done: int, total: int) -> None:
+        if done == 1:
+            totals.append(total)
+
+    monkeypatch.setattr(backup_module, "_copy_checked", noted)
+    result = wardrobe.backup(tmp_path / "b", progress=progress)
+
+    kept = {p.relative_to(result.folder).as_posix() for p in result.folder.rglob("*")}
+    assert len(totals) == 2 and set(copied) - kept  # copied, then removed from the copy
+    assert result.size == sum(p.stat().st_size for p in result.folder.rglob("*") if p.is_file())
+
+
 def test_a_wardrobe_that_keeps_changing_under_the_copy_is_no_half_backup(
     wardrobe: Wardrobe, photos: Photos, tmp_path: Path
 ) -> None:

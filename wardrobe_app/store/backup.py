@@ -22,8 +22,8 @@ import hashlib
 import os
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
 
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -59,6 +59,22 @@ class BackupResult:
     # Stored files left out because they are missing or damaged in the wardrobe itself
     # (see ``verify``), each with what it was for ("cut-out of garment #2").
     left_out: dict[str, str]
+
+
+@dataclass
+class _Copied:
+    """The stored files written into the work folder so far, with their sizes: the
+    backup's size and the folders to flush, without walking the copy again (twice, ~1 s
+    of 11 at 16,000 files)."""
+
+    sizes: dict[str, int] = field(default_factory=dict)
+
+    def folders(self, work: Path) -> set[Path]:
+        """The work folder and every folder under it that holds a copied file."""
+        found = {work, work / FILES}
+        for rel in self.sizes:
+            found.update(work / parent for parent in PurePosixPath(rel).parents)
+        return found
 
 
 def destination_problem(home: Path, destination: Path) -> str | None:
@@ -98,9 +114,10 @@ def back_up(
     work: Path | None = None
     try:
         with partial_folder(destination) as work:
-            refs, garments, photos, left_out = _snapshot(store, work, progress, cancelled)
-            size = sum(p.stat().st_size for p in work.rglob("*") if p.is_file())
-            for folder in (work, *(p for p in work.rglob("*") if p.is_dir())):
+            refs, garments, photos, left_out, copied = _snapshot(store, work, progress, cancelled)
+            database = paths.database_path(work)
+            size = database.stat().st_size + sum(copied.sizes.values())
+            for folder in sorted(copied.folders(work)):
                 _sync_folder(folder)
             _check_all_there(work, refs.difference(left_out))
             if destination.is_dir():
@@ -123,20 +140,21 @@ def back_up(
 
 def _snapshot(
     store: Store, work: Path, progress: Progress | None, cancelled: Callable[[], bool]
-) -> tuple[set[str], int, int, list[str]]:
+) -> tuple[set[str], int, int, list[str], _Copied]:
     """The database copied into ``work`` and the files it references: (those files,
-    garments, photos, files left out). Copied again where files went meanwhile because
-    the wardrobe replaced them (see SNAPSHOTS)."""
+    garments, photos, files left out, files copied). Copied again where files went
+    meanwhile because the wardrobe replaced them (see SNAPSHOTS)."""
     database = paths.database_path(work)
+    copied = _Copied()
     for _attempt in range(SNAPSHOTS):
         database.unlink(missing_ok=True)
         _copy_database(paths.database_path(store.home), database)
         refs, garments, photos = _contents(database)
-        _remove_unreferenced(work, refs)
+        _remove_unreferenced(work, refs, copied)
         (work / FILES).mkdir(exist_ok=True)
-        left_out = _copy_files(store, sorted(refs), work, progress, cancelled)
+        left_out = _copy_files(store, sorted(refs), work, copied, progress, cancelled)
         if not _replaced_meanwhile(store, left_out):
-            return refs, garments, photos, left_out
+            return refs, garments, photos, left_out, copied
     # Still replaced under it: left out, those files would be called missing or damaged
     # in the wardrobe itself, and the backup would not pass its own ``verify``.
     raise BackupError(
@@ -201,35 +219,40 @@ def _copy_files(
     store: Store,
     rels: list[str],
     work: Path,
+    copied: _Copied,
     progress: Progress | None,
     cancelled: Callable[[], bool],
 ) -> list[str]:
-    """Copy ``rels`` from the store into ``work``; returns those left out (unreadable, or
-    no longer holding the bytes their name is the hash of)."""
+    """Copy ``rels`` from the store into ``work`` (noted in ``copied``); returns those
+    left out (unreadable, or no longer holding the bytes their name is the hash of)."""
     left_out: list[str] = []
     for done, rel in enumerate(rels, 1):
         if cancelled():
             raise BackupCancelled
         # A file already there was copied, and checked, for an earlier snapshot.
-        if not (work / rel).is_file() and not _copy_checked(store, rel, work):
-            left_out.append(rel)
+        if rel not in copied.sizes:
+            size = _copy_checked(store, rel, work)
+            if size is None:
+                left_out.append(rel)
+            else:
+                copied.sizes[rel] = size
         if progress is not None:
             progress(done, len(rels))
     return left_out
 
 
-def _copy_checked(store: Store, rel: str, work: Path) -> bool:
-    """Copy one stored file into ``work``; False where it is unreadable or no longer
-    holds the bytes its name is the hash of."""
+def _copy_checked(store: Store, rel: str, work: Path) -> int | None:
+    """Copy one stored file into ``work``; its size, or None where it is unreadable or
+    no longer holds the bytes its name is the hash of."""
     try:
         data = store.files.abspath(rel).read_bytes()
     except OSError:
-        return False
+        return None
     claimed = claimed_hash(rel)
     if claimed and hashlib.sha256(data).hexdigest() != claimed:
-        return False
+        return None
     _write_durably(work / rel, data)
-    return True
+    return len(data)
 
 
 def _replaced_meanwhile(store: Store, left_out: list[str]) -> bool:
@@ -241,13 +264,11 @@ def _replaced_meanwhile(store: Store, left_out: list[str]) -> bool:
         return len(Store.files_in_use(session, left_out)) < len(set(left_out))
 
 
-def _remove_unreferenced(work: Path, refs: set[str]) -> None:
+def _remove_unreferenced(work: Path, refs: set[str], copied: _Copied) -> None:
     """Files an earlier snapshot wanted and this one does not (they were replaced)."""
-    root = work / FILES
-    if root.is_dir():
-        for path in [p for p in root.rglob("*") if p.is_file()]:
-            if path.relative_to(work).as_posix() not in refs:
-                path.unlink()
+    for rel in [rel for rel in copied.sizes if rel not in refs]:
+        (work / rel).unlink()
+        del copied.sizes[rel]
 
 
 def _check_all_there(work: Path, rels: set[str]) -> None:
