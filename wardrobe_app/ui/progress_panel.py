@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QPushButton, QStyle, QWidget
 
+from ..vision.image_io import is_image_path
 from .elided_label import ElidedLabel
 from .icons import standard
 
@@ -83,8 +84,11 @@ class ProgressPanel(QWidget):
 
 
 def photos_and_folders(paths: list[Path]) -> str:
-    """ "2 photos", "1 folder", "2 photos and 1 folder"."""
-    folders = sum(1 for p in paths if p.is_dir())
+    """ "2 photos", "1 folder", "2 photos and 1 folder". Told by name, not by asking the
+    disk (on the GUI thread: a slow network share froze the window): an import is given
+    photos and folders only (a drop or the dialogs keep no other path), so what is not
+    named as a photo is a folder; one named like a photo is counted as one."""
+    folders = sum(1 for p in paths if not is_image_path(p))
     files = len(paths) - folders
     words = [
         f"{n} {word}{'s' if n != 1 else ''}"
