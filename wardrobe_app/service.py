@@ -24,7 +24,7 @@ from .services.expand import expand_paths
 from .services.export import ExportResult, export_wardrobe
 from .services.importer import Importer
 from .services.repair import RepairResult, repair
-from .services.similar import SIMILAR_FLOOR, Similar
+from .services.similar import SIMILAR_FLOOR, OtherModelsVectors, Similar
 from .services.touch_up import TouchUp
 from .services.vectors import ReindexResult, Vectors
 from .services.working_copy import WORK_MAX_PIXELS, WORK_MAX_SIDE, working_copy
@@ -52,6 +52,7 @@ __all__ = [
     "WORK_MAX_SIDE",
     "BackupResult",
     "ExportResult",
+    "OtherModelsVectors",
     "ReindexResult",
     "RepairResult",
     "Wardrobe",
@@ -324,7 +325,10 @@ class Wardrobe:
         min_score: float | None = None,
     ) -> tuple[PhotoAnalysis, list[list[SimilarHit]]]:
         """Analyse a photo that is not imported and find similar garments for each of its
-        garments (same category, ``min_score`` as in ``similar_many``); saves nothing."""
+        garments (same category, ``min_score`` as in ``similar_many``); saves nothing.
+        Raises OtherModelsVectors, before analysing, where a read-only wardrobe's vectors
+        come from another similar-items model than the installed one."""
+        self._similar.check_comparable()
         analysis = self.analyse(Path(path), kind)
         return analysis, self._similar.similar_to_analysis(analysis, k, min_score)
 

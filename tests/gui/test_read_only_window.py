@@ -92,3 +92,18 @@ def test_the_data_folder_of_a_read_only_wardrobe_may_be_chosen(
     assert not log_file_for(read_only_home).is_relative_to(read_only_home)
     monkeypatch.undo()
     assert log_file_for(read_only_home) == paths.log_path(read_only_home)
+
+
+def test_do_i_own_this_says_why_another_models_vectors_are_not_compared(
+    make_app, qtbot, read_only_home: Path, photos
+):
+    """Its garments' vectors came from another model, which the read-only wardrobe cannot
+    replace: the photo's were compared with them as if one model had made both."""
+    parts = make_app(analyser=FakeAnalyser(version="fake-2", permute=True))
+    w = parts.window
+    _listed(qtbot, w, 6)
+    dialog = w.open_own_this()
+    dialog.analyse_photo(photos(1, start=7)[0])
+    qtbot.waitUntil(lambda: "similar-items model (fake-1)" in dialog.status.text(), timeout=10_000)
+    assert dialog.rows == [] and parts.reporter.errors == []  # said, not a crash
+    dialog.close()

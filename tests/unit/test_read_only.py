@@ -20,7 +20,7 @@ from fakes import FakeAnalyser
 
 from wardrobe_app import paths, service
 from wardrobe_app.cli import main
-from wardrobe_app.service import Wardrobe
+from wardrobe_app.service import OtherModelsVectors, Wardrobe
 from wardrobe_app.store import UnusableDatabase
 from wardrobe_app.store import read_only as read_only_module
 from wardrobe_app.store.read_only import ReadOnlyWardrobe, read_only_reason
@@ -86,6 +86,40 @@ def test_browsing_works_and_every_change_is_refused_in_words(
         assert w.garment(2).cutout_path == garment.cutout_path
     assert _state(home) == before  # not a file made, changed or removed
     assert not (tmp_path / "backup").exists()
+
+
+def test_a_photo_is_not_compared_with_vectors_of_another_model(home: Path, photos: Photos) -> None:
+    """Its garments cannot be described again by the model installed (nothing may be
+    written): a photo's vectors were compared with another model's, and its "hits" were
+    scores across two spaces."""
+    _made(home, photos)  # by FakeAnalyser "fake-1"
+    before = _state(home)
+    installed = FakeAnalyser(version="fake-2", permute=True)
+    with Wardrobe(home, installed, background_index=False, read_only=True) as w:
+        with pytest.raises(OtherModelsVectors) as refused:
+            w.similar_to_photo(photos(1, start=7)[0])
+        said = str(refused.value)
+        assert "another version of the similar-items model (fake-1)" in said
+        assert "installed (fake-2)" in said and "Copy its folder" in said
+        assert installed.analysed == []  # refused before the photo was analysed
+        assert w.similar(1)  # its own garments, all of one model, still compare
+    assert _state(home) == before
+
+
+def test_the_cli_says_why_a_photo_is_not_compared_with_another_models_vectors(
+    home: Path, photos: Photos, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _made(home, photos)
+    monkeypatch.setattr(service, "ANALYSER_FACTORY", lambda: FakeAnalyser(version="fake-2"))
+    monkeypatch.setattr(
+        "wardrobe_app.store.store.read_only_reason", lambda home, db: "it is on a read-only disk"
+    )
+    capsys.readouterr()
+    rc = main(["--data-dir", str(home), "similar-to", str(photos(1, start=7)[0])])
+    out, err = capsys.readouterr()
+    assert rc == 2 and out == ""
+    assert "another version of the similar-items model (fake-1)" in err
+    assert "Traceback" not in err
 
 
 def test_a_folder_that_cannot_be_written_is_told(

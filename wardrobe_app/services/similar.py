@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..store import Garment, Store
+from ..store.read_only import ReadOnlyWardrobe
 from ..types import CATEGORIES, Analyser, PhotoAnalysis, SimilarHit
 from .records import garment_records
 from .vectors import Vectors
@@ -23,6 +24,13 @@ if TYPE_CHECKING:
 # the same label score a median 0.53, pairs of different labels -0.00 (95th percentile
 # 0.38); 0.2 keeps 70% of the first and 13% of the second. Below it, "0%" matches.
 SIMILAR_FLOOR = 0.2
+
+
+class OtherModelsVectors(ReadOnlyWardrobe):
+    """A photo to compare with a read-only wardrobe whose garments' vectors come from
+    another version of the similar-items model than the one installed: they cannot be
+    made again there, and scores across two models' spaces mean nothing. The message
+    says so, and what to do, in words."""
 
 
 class Similar:
@@ -130,11 +138,28 @@ class Similar:
                 out[gid] = self._hits(s, pairs, min_score)
         return out
 
+    def check_comparable(self) -> None:
+        """Raise OtherModelsVectors where a photo's vectors (the installed model's) would
+        be compared with stored ones of another model: a read-only wardrobe keeps those
+        (``Vectors.sync_embedder``), and the scores would look like any others."""
+        installed = self._analyser().embedder_version
+        stored = self._vectors.version
+        if self.store.read_only and stored is not None and stored != installed:
+            raise OtherModelsVectors(
+                f"The garments in {self.store.home} were described by another version of "
+                f"the similar-items model ({stored}) than the one installed ({installed}), "
+                "and the wardrobe is read-only, so they cannot be described again: a photo "
+                "cannot be compared with them. Copy its folder to one you can write to and "
+                "open the copy."
+            )
+
     def similar_to_analysis(
         self, analysis: PhotoAnalysis, k: int = 10, min_score: float | None = None
     ) -> list[list[SimilarHit]]:
         """Similar garments for each garment of a photo analysed, not imported (same
-        category, ``min_score`` as in ``similar_many``)."""
+        category, ``min_score`` as in ``similar_many``). Raises OtherModelsVectors (see
+        ``check_comparable``)."""
+        self.check_comparable()
         results: list[list[SimilarHit]] = []
         with self.store.session() as s:
             groups = self._category_ids(s)

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..service import SIMILAR_FLOOR
+from ..service import SIMILAR_FLOOR, OtherModelsVectors
 from ..types import DetectedGarment, PhotoAnalysis, SimilarHit
 from ..vision.image_io import IMAGE_SUFFIXES, ImageLoadError
 from .garment_strip import GarmentStrip
@@ -51,6 +51,13 @@ class OwnThisResult:
     overlay: QImage
     cutouts: list[QImage]
     photo: QImage  # without the overlay, whose tint changes the garments' colours
+
+
+@dataclass(frozen=True)
+class NotCompared:
+    """Why the photo was not compared with the wardrobe (``OtherModelsVectors``)."""
+
+    words: str
 
 
 def verdict(hits: list[SimilarHit], colour: str | None = None) -> str:
@@ -246,23 +253,29 @@ class OwnThisDialog(QDialog):
             on_finished=self._finished,
         )
 
-    def _job(self, ctx: WorkerContext, path: Path) -> OwnThisResult | str:
+    def _job(self, ctx: WorkerContext, path: Path) -> OwnThisResult | NotCompared | str:
         try:
             analysis, hits = self.session.wardrobe.similar_to_photo(
                 path, k=MATCHES, min_score=SIMILAR_FLOOR
             )
         except ImageLoadError as exc:  # a bad file is an answer, not a crash
             return str(exc)
+        except OtherModelsVectors as exc:  # as is a wardrobe it cannot be compared with
+            return NotCompared(str(exc))
         photo, overlay = preview_pair(analysis.rgb, analysis.labels, max_side=900)
         box = QSize(280, 300)
         cutouts = [fit_image(rgb_to_qimage(g.cutout), box) for g in analysis.garments]
         return OwnThisResult(path, analysis, hits, overlay, cutouts, photo)
 
     @Slot(object)
-    def _done(self, result: OwnThisResult | str) -> None:
+    def _done(self, result: OwnThisResult | NotCompared | str) -> None:
         if isinstance(result, str):
             self.status.setText(f"Could not read the photo: {result}")
             self.photo.set_placeholder("Not a photo Wardrobe can read")
+            return
+        if isinstance(result, NotCompared):
+            self.status.setText(result.words)
+            self.photo.set_placeholder("Not compared with this wardrobe")
             return
         self.result_ = result
         self.overlay_toggle.setEnabled(True)
