@@ -23,7 +23,7 @@ import os
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -71,10 +71,13 @@ class _Copied:
 
     def folders(self, work: Path) -> set[Path]:
         """The work folder and every folder under it that holds a copied file."""
-        found = {work, work / FILES}
-        for rel in self.sizes:
-            found.update(work / parent for parent in PurePosixPath(rel).parents)
-        return found
+        # By name first: a Path made for each of 16,000 files took 0.2 s.
+        names = {rel.rpartition("/")[0] for rel in self.sizes}
+        for name in list(names):
+            while "/" in name:
+                name = name.rpartition("/")[0]
+                names.add(name)
+        return {work, work / FILES, *(work / name for name in names if name)}
 
 
 def destination_problem(home: Path, destination: Path) -> str | None:
