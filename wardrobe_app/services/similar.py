@@ -142,9 +142,11 @@ class Similar:
         """Raise OtherModelsVectors where a photo's vectors (the installed model's) would
         be compared with stored ones of another model: a read-only wardrobe keeps those
         (``Vectors.sync_embedder``), and the scores would look like any others."""
-        installed = self._analyser().embedder_version
         stored = self._vectors.version
-        if self.store.read_only and stored is not None and stored != installed:
+        if not self.store.read_only or stored is None:
+            return  # in step once the analyser loads: not loaded here (a bad file first)
+        installed = self._analyser().embedder_version
+        if stored != installed:
             raise OtherModelsVectors(
                 f"The garments in {self.store.home} were described by another version of "
                 f"the similar-items model ({stored}) than the one installed ({installed}), "
