@@ -93,6 +93,22 @@ def test_a_photo_without_clothes_yields_nothing(analyser, tmp_path: Path) -> Non
     assert "no garment" in analysis.message
 
 
+@pytest.mark.parametrize("kind", ["auto", "item"])
+@pytest.mark.parametrize("photo", ["noise", "wall"])
+def test_noise_or_a_bare_wall_is_no_garment(analyser, photo: str, kind: str) -> None:  # type: ignore[no-untyped-def]
+    # Pure noise was filed as a Dress (97% sure): nothing in it stands out.
+    rng = np.random.default_rng(0)
+    if photo == "noise":
+        rgb = rng.integers(0, 256, (533, 400, 3), dtype=np.uint8)
+    else:  # a wall lit from above
+        light = np.linspace(0, -40, 533)[:, None, None]
+        wall = np.array([226.0, 221, 210]) + light + rng.normal(0, 3, (533, 400, 3))
+        rgb = np.clip(wall, 0, 255).astype(np.uint8)
+    analysis = analyser.analyse_rgb(rgb, Path(f"{photo}.jpg"), kind)
+    assert analysis.garments == [] and not analysis.labels.any()
+    assert analysis.message.startswith("no garment found")
+
+
 @pytest.mark.parametrize("kind", ["auto", "item", "outfit"])
 def test_a_sliver_of_a_photo_is_too_small_for_a_garment(analyser, kind: str) -> None:  # type: ignore[no-untyped-def]
     # A 3x500 strip of a real photo was filed as a top, 98% sure.

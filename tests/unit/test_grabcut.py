@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from wardrobe_app.paths import SHARED_DATA_DIR
-from wardrobe_app.vision.grabcut import item_foreground
+from wardrobe_app.vision.grabcut import find_item, item_foreground
 
 CLOTHING = SHARED_DATA_DIR / "clothing"
 
@@ -57,6 +57,60 @@ def test_flat_image_falls_back_to_the_first_guess() -> None:
     hint = np.zeros((120, 90), bool)
     hint[30:90, 20:70] = True
     assert np.array_equal(item_foreground(rgb, hint=hint), hint)
+
+
+def _look_alike_photo(seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """A dark garment 8 levels off its dark bed, with a bright red label near the collar:
+    GrabCut from the frame alone kept the label alone (1.3% of the frame)."""
+    h, w = 300, 220
+    rng = np.random.default_rng(seed)
+    yy, xx = np.mgrid[:h, :w]
+    rgb = np.clip(np.array([38, 38, 40]) + rng.normal(0, 10, (h, w, 3)), 0, 255)
+    blob = ((yy - 150) / 110) ** 2 + ((xx - 110) / 70) ** 2 < 1
+    blob |= (np.abs(yy - 80) < 20) & (np.abs(xx - 110) < 95)
+    rgb[blob] = np.clip(np.array([30, 30, 32]) + rng.normal(0, 10, (int(blob.sum()), 3)), 0, 255)
+    rgb[(np.abs(yy - 70) < 16) & (np.abs(xx - 110) < 16)] = (200, 30, 40)
+    return rgb.astype(np.uint8), blob
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_garment_like_its_background_is_not_cut_down_to_its_label(seed: int) -> None:
+    rgb, blob = _look_alike_photo(seed)
+    mask = find_item(rgb)
+    # The middle of the frame is the better guess: it holds most of the garment.
+    assert mask is not None and (mask & blob).sum() > 0.9 * blob.sum()
+
+
+def _wall(seed: int) -> np.ndarray:
+    """A bare wall lit from above: a soft vertical gradient, a little sensor noise."""
+    rng = np.random.default_rng(seed)
+    light = np.linspace(0, -40, 400)[:, None, None]
+    wall = np.array([226.0, 221, 210]) + light + rng.normal(0, 3, (400, 300, 3))
+    return np.clip(wall, 0, 255).astype(np.uint8)
+
+
+@pytest.mark.parametrize(
+    "photo",
+    [
+        np.random.default_rng(0).integers(0, 256, (400, 300, 3), dtype=np.uint8),
+        np.clip(np.random.default_rng(1).normal(128, 40, (400, 300, 3)), 0, 255).astype(np.uint8),
+        _wall(2),
+        np.full((400, 300, 3), 200, np.uint8),
+    ],
+    ids=["uniform noise", "gaussian noise", "wall", "flat grey"],
+)
+def test_nothing_standing_out_is_no_item(photo: np.ndarray) -> None:
+    assert find_item(photo) is None
+    # Training and hinted callers still get a mask: the centre of the frame.
+    mask = item_foreground(photo)
+    assert 0.5 < mask.mean() < 0.95 and mask[200, 150]
+
+
+def test_a_garment_found_by_find_item_and_item_foreground_alike() -> None:
+    rgb, blob = _blob_photo(3)
+    found = find_item(rgb)
+    assert found is not None and np.array_equal(found, item_foreground(rgb))
+    assert _iou(found, blob) > 0.8
 
 
 def test_hint_shape_checked() -> None:

@@ -20,7 +20,7 @@ from ..types import CATEGORIES, DetectedGarment, KindChoice, PhotoAnalysis, Phot
 from .colour_descriptor import colour_histogram
 from .embedder import Embedder, split_rgba
 from .garments import extract_garments, garment_from_mask
-from .grabcut import item_foreground
+from .grabcut import find_item
 from .image_io import load_image, shrunk_to
 from .segmenter import Segmenter
 
@@ -28,6 +28,9 @@ from .segmenter import Segmenter
 MAX_ANALYSIS_SIDE = 2048
 # An item photo whose "other" probability wins (shoes, a hat, a landscape) yields nothing.
 NO_GARMENT_MESSAGE = "no garment found (is it shoes, a hat or something other than clothes?)"
+# An item photo whose middle looks like its edge (pure noise, a bare wall) yields nothing:
+# the classifier alone filed noise as a Dress.
+NOTHING_STANDS_OUT = "no garment found: nothing in the photo stands out from its background"
 
 
 # A photo narrower than this on its short side (a thumbnail, a sliver) has no garment
@@ -111,7 +114,9 @@ class PhotoAnalyser:
     ) -> tuple[list[DetectedGarment], str]:
         # GrabCut from the frame alone: the segmenter, trained on worn outfits, finds half
         # garments on item photos, and the category head was trained on these masks.
-        mask = item_foreground(rgb)
+        mask = find_item(rgb)
+        if mask is None:
+            return [], NOTHING_STANDS_OUT
         features = self.embedder.features([(rgb, mask)])
         probs, fine = self.embedder.classify_category(features)
         best = int(probs[0].argmax())
