@@ -81,6 +81,34 @@ def test_a_garment_like_its_background_is_not_cut_down_to_its_label(seed: int) -
     assert mask is not None and (mask & blob).sum() > 0.9 * blob.sum()
 
 
+def _long_sleeve_photo(seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """A blue long sleeve laid flat on a pink bed, its sleeves down its sides and their
+    cuffs on the hem: the bed between each sleeve and the body is enclosed. A yellow print
+    on the chest is unlike the bed."""
+    h, w = 300, 240
+    rng = np.random.default_rng(seed)
+    rgb = np.clip(np.array([150.0, 60, 90]) + rng.normal(0, 10, (h, w, 3)), 0, 255)
+    garment = np.zeros((h, w), bool)
+    garment[60:260, 80:160] = True  # body
+    garment[60:90, 22:218] = True  # shoulders
+    garment[60:250, 22:50] = True  # sleeves
+    garment[60:250, 190:218] = True
+    garment[228:250, 22:218] = True  # cuffs
+    colour = np.array([40.0, 90, 160]) + rng.normal(0, 10, (int(garment.sum()), 3))
+    rgb[garment] = np.clip(colour, 0, 255)
+    rgb[130:175, 100:140] = (230, 210, 40)
+    return rgb.astype(np.uint8), garment
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_the_bed_between_sleeve_and_body_is_not_garment(seed: int) -> None:
+    rgb, garment = _long_sleeve_photo(seed)
+    mask = item_foreground(rgb)
+    assert not mask[95:225, 55:75].any() and not mask[95:225, 165:185].any()
+    assert mask[130:175, 100:140].all()  # the print, enclosed too, stays
+    assert _iou(mask, garment) > 0.9
+
+
 def _wall(seed: int) -> np.ndarray:
     """A bare wall lit from above: a soft vertical gradient, a little sensor noise."""
     rng = np.random.default_rng(seed)

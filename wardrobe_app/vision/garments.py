@@ -29,6 +29,9 @@ NEAR_FRACTION = 0.5
 # Enclosed background smaller than this fraction of the garment is a hole to fill (a
 # hand, a logo the segmenter missed); larger is real background (arm akimbo).
 MAX_HOLE_FRACTION = 0.05
+# Enclosed background of at least this fraction of the photo in a mask found elsewhere
+# stays open through the cleaning: GrabCut left it (the bed between a sleeve and the body).
+KEPT_HOLE_FRACTION = 0.001
 # Masks of bigger photos are chosen and cleaned at this longest side, then scaled back.
 WORK_SIDE = 1024
 # The largest radius of ``clean_mask``'s structuring element. A closing grows a mask by
@@ -86,6 +89,13 @@ def fill_holes(mask: np.ndarray, max_fraction: float | None = None) -> np.ndarra
         if i + 1 not in border and area <= limit
     ]
     return mask | _members(comp, len(stats), holes) if holes else mask.copy()
+
+
+def _at_least(mask: np.ndarray, min_area: float) -> np.ndarray:
+    """The components of ``mask`` of ``min_area`` pixels or more."""
+    comp, stats = _components(mask)
+    keep = [i + 1 for i, area in enumerate(stats[:, cv2.CC_STAT_AREA]) if area >= min_area]
+    return _members(comp, len(stats), keep)
 
 
 def _members(comp: np.ndarray, count: int, chosen: list[int]) -> np.ndarray:
@@ -258,7 +268,8 @@ def garment_from_mask(
     small = select_components(small, min_area)
     if not small.any():
         return None
-    small = select_components(clean_mask(small), min_area)
+    open_holes = _at_least(fill_holes(small) & ~small, KEPT_HOLE_FRACTION * small.size)
+    small = select_components(clean_mask(small) & ~open_holes, min_area)
     if not small.any():
         return None
     return garment_of_mask(rgb, _to_size(small, full.shape), category, item_photo=item_photo)
