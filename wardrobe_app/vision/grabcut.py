@@ -41,9 +41,10 @@ COLLAPSED_FRACTION = 0.08
 # height and width across.
 CORE_FRACTION = 0.3
 # Where GrabCut finds nothing, a middle whose mean colour is within this CIE76 distance
-# (Lab, L 0-100) of the frame edge's is no garment. Pure noise 0.3-0.6 and a wall lit from
-# above 0.05; a dark garment on a dark bed (8 levels apart) ~4; the least of the val
-# senders' 449 item photos 4.5. (Histograms told a wall's gradient from a garment less well.)
+# (Lab, L 0-100) of the frame edge's is no garment. Uniform noise 0.6, Gaussian noise 0.3,
+# a wall lit from above 0.05; a dark garment on a dark bed (8 levels apart) ~4; the least
+# of the val senders' 449 item photos 4.46. (Histograms told a wall's gradient from a
+# garment less well.)
 SAME_AS_EDGE = 1.5
 
 
@@ -186,8 +187,9 @@ def item_foreground(
     ``hint`` is a bool mask of probable foreground at the photo's size (e.g. a
     segmenter's garment pixels). GrabCut is run on a copy whose longest side is
     ``work_size`` (the defaults take ~80 ms for a 400 x 533 photo and lose little against
-    a larger, slower run); if it comes back empty or covering the whole frame, the starting
-    guess is returned instead (``find_item`` says None).
+    a larger, slower run); if it comes back empty, covering the whole frame or (without a
+    hint) cut down to a detail, the starting guess is returned instead (where nothing
+    stands out, ``find_item`` says None).
     """
     if rgb.ndim != 3 or rgb.shape[2] != 3:
         raise ValueError(f"expected an (H, W, 3) RGB image, got shape {rgb.shape}")
