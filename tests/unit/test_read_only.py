@@ -279,3 +279,66 @@ def test_a_read_only_folder_with_an_empty_database_is_refused_in_words(tmp_path:
     with pytest.raises(UnusableDatabase, match="holds no wardrobe"):
         Wardrobe(folder, FakeAnalyser(), read_only=True)
     assert sorted(p.name for p in folder.iterdir()) == ["wardrobe.sqlite3"]
+
+
+def _on_a_read_only_mount(home: Path, script: str) -> dict[str, str]:
+    """What ``script`` (run by python with the home and the tests folder as arguments)
+    printed as JSON, with ``home`` mounted read-only in a mount namespace of its own."""
+    import json
+    import subprocess
+    import sys
+
+    if shutil.which("unshare") is None or sys.platform != "linux":
+        pytest.skip("needs Linux's unshare to mount a folder read-only")
+    tests_dir = Path(__file__).resolve().parents[1]
+    mount = f"mount --bind '{home}' '{home}' && mount -o remount,bind,ro '{home}'"
+    shell = f'{mount} && exec "$0" -c "$1" "$2" "$3"'
+    args = [sys.executable, script, str(home), str(tests_dir)]
+    run = subprocess.run(
+        ["unshare", "-rm", "sh", "-c", shell, *args], capture_output=True, text=True, timeout=120
+    )
+    if run.returncode != 0 and "mount" in run.stderr and "Traceback" not in run.stderr:
+        pytest.skip(f"cannot mount a folder read-only here: {run.stderr.strip()}")
+    assert run.returncode == 0, run.stderr
+    return dict(json.loads(run.stdout))
+
+
+NAME_OF_GARMENT_1 = """
+import json, sys
+sys.path.insert(0, sys.argv[2])
+from fakes import FakeAnalyser
+from wardrobe_app.service import Wardrobe
+from wardrobe_app.store import UnusableDatabase
+try:
+    with Wardrobe(sys.argv[1], FakeAnalyser(), background_index=False) as w:
+        print(json.dumps({"name": w.garment(1).name}))
+except UnusableDatabase as exc:
+    print(json.dumps({"unusable": str(exc)}))
+"""
+
+
+def test_changes_left_in_a_wal_file_on_a_read_only_disk_are_not_silently_ignored(
+    home: Path, photos: Photos, tmp_path: Path
+) -> None:
+    """A wardrobe copied while open (or after a crash) keeps its last changes in the
+    -wal file; without the -shm file SQLite can only read the database as immutable on a
+    read-only disk, which ignores the -wal file: the wardrobe showed its older state."""
+    import sqlite3
+
+    _made(home, photos)
+    copy = tmp_path / "copy"
+    shutil.copytree(home, copy)
+    writer = sqlite3.connect(paths.database_path(home))
+    try:
+        writer.execute("PRAGMA journal_mode = WAL")
+        writer.execute("PRAGMA wal_autocheckpoint = 0")
+        writer.execute("UPDATE garments SET name = 'Blue top' WHERE id = 1")
+        writer.commit()
+        for name in ("wardrobe.sqlite3", "wardrobe.sqlite3-wal"):  # not the -shm file
+            shutil.copy2(home / name, copy / name)
+    finally:
+        writer.close()
+    assert (copy / "wardrobe.sqlite3-wal").stat().st_size > 0
+    found = _on_a_read_only_mount(copy, NAME_OF_GARMENT_1)
+    assert found.get("name") != "Red top"  # the older state, shown as if it were current
+    assert "copy the folder to one you can write to" in found.get("unusable", ""), found

@@ -62,5 +62,21 @@ def read_only_uri(db_path: Path) -> str:
         finally:
             conn.close()
     except sqlite3.OperationalError:  # a WAL database whose -shm file cannot be made
+        _refuse_unread_changes(db_path)
         return f"{uri}&immutable=1"
     return uri
+
+
+def _refuse_unread_changes(db_path: Path) -> None:
+    """Raise UnusableDatabase where ``db_path`` has changes in its -wal file (copied while
+    open, or left by a crash): read as immutable, SQLite ignores them, and the wardrobe
+    would show an older state as if it were the current one."""
+    wal = db_path.with_name(db_path.name + "-wal")
+    if not wal.is_file() or wal.stat().st_size == 0:
+        return
+    from .database import UnusableDatabase  # not at the top: database imports SQLAlchemy
+
+    raise UnusableDatabase(
+        f"{db_path}'s last changes are still in {wal.name} beside it, which cannot be read "
+        "on a read-only disk: copy the folder to one you can write to and open the copy."
+    )

@@ -153,7 +153,11 @@ class Store:
         self.files = FileStore(self.home, fsync=fsync, refusal=self.refusal)
         self._lock = HomeLock(self.home / LOCK_FILE, create=not self.read_only)
         exclusive = not self.read_only and self._lock.try_exclusive()
-        self.engine = make_engine(db, read_only=self.read_only)
+        try:  # a read-only one may be refused here (see read_only_uri)
+            self.engine = make_engine(db, read_only=self.read_only)
+        except BaseException:
+            self._lock.release()
+            raise
         try:
             migrate(self.engine, read_only=self.read_only)
             self.Session = sessionmaker(self.engine, expire_on_commit=False)
