@@ -342,3 +342,15 @@ def test_changes_left_in_a_wal_file_on_a_read_only_disk_are_not_silently_ignored
     found = _on_a_read_only_mount(copy, NAME_OF_GARMENT_1)
     assert found.get("name") != "Red top"  # the older state, shown as if it were current
     assert "copy the folder to one you can write to" in found.get("unusable", ""), found
+
+
+def test_a_read_only_folder_of_photos_without_its_database_says_the_database_is_missing(
+    home: Path, photos: Photos
+) -> None:
+    """It said "holds no wardrobe", as for an empty folder, of a folder full of photos."""
+    _made(home, photos)
+    paths.database_path(home).unlink()
+    before = _state(home)
+    with pytest.raises(UnusableDatabase, match="photos and cut-outs but not its database"):
+        Wardrobe(home, FakeAnalyser(), read_only=True)
+    assert _state(home) == before

@@ -141,6 +141,7 @@ class Store:
         if self.refusal is None:
             self.home.mkdir(parents=True, exist_ok=True)
         elif not db.is_file():
+            self._refuse_unusable_database()  # a wardrobe's files without its database
             raise UnusableDatabase(
                 f"{self.home} holds no wardrobe, and a new one cannot be started in it "
                 f"({reason}): choose another data folder."
