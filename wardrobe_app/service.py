@@ -167,7 +167,12 @@ class Wardrobe:
 
     def _synced_dim(self) -> int | None:
         """The analyser's vector size once it is in step with the stored vectors."""
-        return self._analyser.dim if self._analyser_synced and self._analyser else None
+        analyser = self._analyser
+        if not self._analyser_synced or analyser is None:
+            return None
+        if self.store.read_only and self._vectors.version not in (None, analyser.embedder_version):
+            return None  # another model's vectors, kept as they are: their size
+        return analyser.dim
 
     # -- import ------------------------------------------------------------------------
     def analyse(self, path: Path, kind: KindChoice = "auto") -> PhotoAnalysis:

@@ -106,6 +106,19 @@ def test_a_photo_is_not_compared_with_vectors_of_another_model(home: Path, photo
     assert _state(home) == before
 
 
+def test_its_own_garments_compare_once_a_model_of_another_vector_size_is_loaded(
+    home: Path, photos: Photos
+) -> None:
+    """The index took the installed model's vector size once it was loaded (the window
+    loads it at once), not the stored vectors' it keeps: "similar" raised ValueError."""
+    _made(home, photos)  # 32 numbers a garment
+    installed = FakeAnalyser(version="fake-2")
+    installed.dim = 48
+    with Wardrobe(home, installed, background_index=False, read_only=True) as w:
+        assert w.analyser is installed  # loaded
+        assert w.similar(1)
+
+
 def test_the_cli_says_why_a_photo_is_not_compared_with_another_models_vectors(
     home: Path, photos: Photos, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
