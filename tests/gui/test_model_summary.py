@@ -66,3 +66,15 @@ def test_one_network_and_an_average_are_told_apart() -> None:
 def test_an_analyser_without_configs_keeps_its_own_words() -> None:
     summary = summarise(FakeAnalyser())
     assert summary.text == FakeAnalyser().describe()
+
+
+def test_ensemble_members_that_leave_keys_out_are_named_by_their_defaults() -> None:
+    from wardrobe_app.vision.model_folder import ModelConfig
+
+    members = [{"architecture": "lite-unet"}, {"encoder": "lite2"}]
+    config = ModelConfig.from_dict({"architecture": "ensemble", "members": members})
+    long = segmenter_words(config)[1]
+    assert "None" not in long
+    assert long.endswith(
+        "a U-Net on an EfficientNet-Lite0 encoder and a U-Net on an EfficientNet-Lite2 encoder"
+    )

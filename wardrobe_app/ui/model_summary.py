@@ -38,7 +38,7 @@ def segmenter_words(config: Any) -> tuple[str, str]:
     members: Sequence[Mapping[str, Any]] = list(getattr(config, "members", []) or [])
     if architecture != "ensemble" or not members:
         return "1 network", network_words(architecture, str(getattr(config, "encoder", "")))
-    nets = [network_words(str(m.get("architecture")), str(m.get("encoder"))) for m in members]
+    nets = [network_words(*kind) for kind in _member_kinds(config, members)]
     listed = ", ".join(nets[:-1]) + f" and {nets[-1]}"
     if float(getattr(config, "consult_above", 0.0) or 0.0) > 0:
         long = (
@@ -49,6 +49,14 @@ def segmenter_words(config: Any) -> tuple[str, str]:
     else:
         long = f"{len(nets)} networks whose answers are averaged: {listed}"
     return f"{len(nets)} networks", long
+
+
+def _member_kinds(config: Any, members: Sequence[Mapping[str, Any]]) -> list[tuple[str, str]]:
+    """(architecture, encoder) of each member: a ModelConfig's own, with the defaults of
+    keys a member leaves out (read from the dicts, those said "an None encoder")."""
+    if callable(getattr(config, "member_configs", None)):
+        return [(m.architecture, m.encoder) for m in config.member_configs()]
+    return [(str(m.get("architecture")), str(m.get("encoder"))) for m in members]
 
 
 def embedder_words(config: Any) -> str:
