@@ -9,8 +9,9 @@ import pytest
 from conftest import SlowAnalyser, darkest_opaque_pixel
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
+from wardrobe_app.types import Colour
 from wardrobe_app.ui.import_controller import REFRESH_EVERY
 from wardrobe_app.ui.review_dialog import ReviewDialog
 
@@ -616,6 +617,46 @@ def test_a_long_file_name_does_not_widen_the_review(make_app, qtbot, photos, tmp
     dialog = start_review(qtbot, w, [long_named])
     assert name in dialog.header.text()
     assert dialog.minimumSizeHint().width() <= 1000
+    dialog.stop()
+
+
+def _inside(widget, dialog) -> bool:
+    """Whether ``widget`` is shown whole within ``dialog``."""
+    top_left = widget.mapTo(dialog, widget.rect().topLeft())
+    return widget.isVisible() and dialog.rect().contains(widget.rect().translated(top_left))
+
+
+def test_the_review_fits_an_800x600_screen(make_app, qtbot, photos):
+    # Its minimum was 889x569 (the photo's 420 px, the legend and Merge, Analyse as…
+    # and Undo merge on one line each): on an 800x600 screen "Save and next" was off
+    # its right edge. The legend and the garment actions now wrap.
+    parts = make_app(review=True)
+    dialog = start_review(qtbot, parts.window, photos(1))
+    dialog.merge_ticked("one-piece")
+    qtbot.waitUntil(lambda: dialog.undo_button.isVisible(), timeout=10_000)
+    # three long colour names: on one line they made the row wider than its column
+    names = ("light blue", "burgundy", "light blue")
+    dialog.current.analysis.garments[0].colours = [Colour(n, "#8090a0", 0.3) for n in names]
+    dialog._refresh()
+    free = (800 - 40, 600 - 40)  # less a title bar and a panel (screen_fit)
+    hint = dialog.minimumSizeHint()
+    assert hint.width() <= free[0] and hint.height() <= free[1]
+    dialog.resize(*free)
+    qtbot.waitUntil(lambda: dialog.size().toTuple() == free, timeout=2000)
+    shown = [dialog.save_button, dialog.stop_button, dialog.overlay_toggle, dialog.photo]
+    shown += [dialog.merge_button, dialog.undo_button, dialog.reanalyse_button]
+    shown.append(dialog.findChild(QWidget, "legend"))
+    for widget in shown:
+        assert _inside(widget, dialog), widget.objectName()
+    viewport = dialog.garment_scroll.viewport().width()
+    assert all(row.minimumSizeHint().width() <= viewport for row in dialog.rows)
+    assert not dialog.garment_scroll.horizontalScrollBar().isVisible()
+    # nothing drawn over the photo or the garments
+    photo = dialog.photo.geometry()
+    for widget in shown[1:]:
+        if widget is not dialog.photo:
+            place = widget.rect().translated(widget.mapTo(dialog, widget.rect().topLeft()))
+            assert not place.intersects(photo), widget.objectName()
     dialog.stop()
 
 

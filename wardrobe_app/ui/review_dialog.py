@@ -35,6 +35,7 @@ from ..types import CATEGORIES, Category, DetectedGarment, PhotoAnalysis
 from ..vision.merge import recategorise
 from .ask import ask_yes
 from .elided_label import ElidedLabel
+from .flow_layout import FlowLayout
 from .icons import dot_icon, keep_line_icon, standard
 from .image_view import ImageView
 from .imaging import fit_image, preview_pair, rgb_to_qimage
@@ -46,6 +47,8 @@ from .theme import CATEGORY_COLOURS, category_label, type_label
 REVIEW_BACKLOG = 3
 
 CUTOUT_SIDE = 132
+PHOTO_MIN = 320  # px, the photo's least side (was 420)
+GARMENTS_MIN_WIDTH = 330  # px, the garments' column (was 380)
 KIND_WORDS = {"outfit": "an outfit photo", "item": "one garment"}
 OVERLAY_SIDE = 1000  # the photo's longest side as the review shows it
 
@@ -103,6 +106,23 @@ class ReviewStep:
     what: str = "merge"  # the Undo button says "Undo merge" or "Undo new analysis"
 
 
+def _legend(parent: QWidget) -> QWidget:
+    """The categories' colour dots and names: one piece, put under "Show the garments
+    found" as a whole where the two do not fit on one line."""
+    legend = QWidget(parent)
+    legend.setObjectName("legend")
+    row = QHBoxLayout(legend)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.setSpacing(6)
+    for cat in CATEGORIES:
+        dot = QLabel(legend)
+        dot.setPixmap(dot_icon(CATEGORY_COLOURS[cat], 12).pixmap(12, 12))
+        row.addWidget(dot)
+        row.addWidget(QLabel(category_label(cat), legend))
+        row.addSpacing(6)
+    return legend
+
+
 class GarmentRow(QFrame):
     """One garment found: keep or not, its cut-out, its category and colours."""
 
@@ -143,6 +163,7 @@ class GarmentRow(QFrame):
         about.addWidget(self.category)
         self.info = QLabel(self)
         self.info.setObjectName("fineType")
+        self.info.setWordWrap(True)  # "Sweatshirt · merged by you" widened a narrow column
         self.show_type(garment, item.decided_by_user(index))
         about.addWidget(self.info)
         swatches = QHBoxLayout()
@@ -152,9 +173,10 @@ class GarmentRow(QFrame):
             sw.setPixmap(dot_icon(colour.hex, 14).pixmap(14, 14))
             sw.setToolTip(f"{colour.name} ({colour.share:.0%})")
             swatches.addWidget(sw)
-        names = ", ".join(c.name for c in garment.colours[:3])
-        swatches.addWidget(QLabel(names, self))
-        swatches.addStretch(1)
+        names = QLabel(", ".join(c.name for c in garment.colours[:3]), self)
+        # Wrapped: "grey, light blue, blue" on one line made the row wider than its column.
+        names.setWordWrap(True)
+        swatches.addWidget(names, 1)
         about.addLayout(swatches)
         details = QVBoxLayout()
         details.setSpacing(6)
@@ -238,20 +260,16 @@ class ReviewDialog(QDialog):
         self.subheader.setObjectName("reviewSubheader")
 
         self.photo = ImageView(self, placeholder="Analysing the next photo…")
-        self.photo.setMinimumSize(QSize(420, 420))
+        # Small enough, with the legend and the actions wrapping, for an 800x600 screen.
+        self.photo.setMinimumSize(QSize(PHOTO_MIN, PHOTO_MIN))
         self.overlay_toggle = QCheckBox("Show the garments found", self)
         self.overlay_toggle.setObjectName("overlayToggle")
         self.overlay_toggle.setChecked(True)
         self.overlay_toggle.toggled.connect(self._show_photo)
-        legend = QHBoxLayout()
+        # The toggle and the category colours on one line where there is room.
+        legend = FlowLayout(spacing=12)
         legend.addWidget(self.overlay_toggle)
-        legend.addStretch(1)
-        for cat in CATEGORIES:
-            dot = QLabel(self)
-            dot.setPixmap(dot_icon(CATEGORY_COLOURS[cat], 12).pixmap(12, 12))
-            legend.addWidget(dot)
-            legend.addWidget(QLabel(category_label(cat), self))
-            legend.addSpacing(6)
+        legend.addWidget(_legend(self))
 
         left = QVBoxLayout()
         left.addWidget(self.photo, 1)
@@ -262,10 +280,11 @@ class ReviewDialog(QDialog):
         self.garment_layout.setContentsMargins(0, 0, 0, 0)
         self.garment_layout.setSpacing(8)
         scroll = QScrollArea(self)
+        self.garment_scroll = scroll
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(self.garment_box)
-        scroll.setMinimumWidth(380)
+        scroll.setMinimumWidth(GARMENTS_MIN_WIDTH)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # no empty Tab stop
         scroll.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
         self.found_label = QLabel(self)
@@ -297,11 +316,10 @@ class ReviewDialog(QDialog):
         self.reanalyse_button = QPushButton(self)
         self.reanalyse_button.setObjectName("reanalyse")
         self.reanalyse_button.clicked.connect(self.reanalyse_as_other_kind)
-        actions = QHBoxLayout()
+        actions = FlowLayout()  # "Undo merge" shown beside them made one line too long
         actions.addWidget(self.merge_button)
         actions.addWidget(self.undo_button)
         actions.addWidget(self.reanalyse_button)
-        actions.addStretch(1)
         right = QVBoxLayout()
         right.addWidget(self.found_label)
         right.addWidget(scroll, 1)
