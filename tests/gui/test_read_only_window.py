@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 from fakes import FakeAnalyser
+from PySide6.QtCore import QPoint
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QFrame
 
 from wardrobe_app import paths
 from wardrobe_app.service import Wardrobe
@@ -71,6 +74,31 @@ def test_a_read_only_wardrobe_is_browsed_and_says_why_nothing_changes(
         assert not widget.isEnabled(), widget.objectName()
         assert widget.toolTip() == sentence
     assert not w.actions_["delete"].isEnabled()
+
+
+def test_a_read_only_garment_page_reads_as_text_not_as_fields(
+    make_app, qtbot, read_only_home: Path
+):
+    # Framed, on white, with "comma separated, e.g. summer, work" in them, the fields
+    # still read as places to type; and the status tip of a turned-off action, the
+    # whole sentence with the folder, was cut mid-word beside the models' words.
+    parts = make_app()
+    w = parts.window
+    _listed(qtbot, w, 6)
+    assert str(read_only_home) not in w.actions_["import_photos"].statusTip()
+    assert "read-only" in w.actions_["import_photos"].statusTip()
+    w.open_garment(w.browse.model.record(0))
+    view = w.garment_view
+    qtbot.waitUntil(lambda: view.images is not None, timeout=5000)
+    assert not any(e.hasFrame() for e in (view.name_edit, view.type_edit, view.tags_edit))
+    assert view.notes_edit.frameShape() == QFrame.Shape.NoFrame
+    assert view.tags_edit.text() == "" and view.tags_edit.placeholderText() == "No tags"
+    assert view.notes_edit.placeholderText() == "No notes"
+    # drawn on the page's ground: the empty end of the tags field is the window's colour
+    edit = view.tags_edit
+    spot = edit.mapTo(w, QPoint(edit.width() - 6, edit.height() // 2))
+    ground = w.grab().toImage().pixelColor(spot * w.devicePixelRatioF())
+    assert ground.name() == w.palette().color(QPalette.ColorRole.Window).name()
 
 
 def test_the_data_folder_of_a_read_only_wardrobe_may_be_chosen(

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import platformdirs
-from PySide6.QtWidgets import QLabel, QSizePolicy, QToolBar
+from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QToolBar, QWidget
 
 from .. import paths
 from ..store.read_only import opens_read_only
@@ -24,6 +24,8 @@ CHANGING_ACTIONS = ("import_photos", "import_folder", "delete", "undo", "redo", 
 BANNER = "Read-only"
 # Said in the status bar where photos are given all the same (a drop, named at start).
 READ_ONLY_IMPORT = "Nothing was imported: this wardrobe is read-only"
+# Said in the status bar while the pointer is on what is turned off.
+STATUS_TIP = "Not available: this wardrobe is read-only"
 
 
 def data_folder_problem(folder: Path) -> str | None:
@@ -44,14 +46,29 @@ def log_file_for(home: Path) -> Path:
     return paths.log_path(home)
 
 
+def _page_ground(widget: QWidget) -> None:
+    """The page's own ground behind ``widget``, not an edit box's white. (A style sheet:
+    with the application's one set, a palette's transparent Base was not drawn.)"""
+    widget.setStyleSheet("background: transparent;")
+
+
 def lock_garment_view(view: GarmentView, sentence: str) -> None:
     """The garment's fields shown, selectable, not editable; its buttons that change it
     off. (Read-only line edits keep the keyboard: their text can still be copied.)"""
+    # Framed on a white ground, with "comma separated, e.g. summer, work" in them, they
+    # read as fields to type in: shown as text on the page's ground, "No tags" if empty.
     for edit in (view.name_edit, view.type_edit, view.tags_edit):
         edit.setReadOnly(True)
         edit.setToolTip(sentence)
+        edit.setFrame(False)
+        _page_ground(edit)
+    view.type_edit.setPlaceholderText("No type")
+    view.tags_edit.setPlaceholderText("No tags")
     view.notes_edit.setReadOnly(True)
     view.notes_edit.setToolTip(sentence)
+    view.notes_edit.setFrameShape(QFrame.Shape.NoFrame)
+    view.notes_edit.setPlaceholderText("No notes")
+    _page_ground(view.notes_edit)
     for widget in (view.category_combo, view.favourite, view.touch_up_button, view.delete_button):
         widget.setEnabled(False)
         widget.setToolTip(sentence)
@@ -65,7 +82,8 @@ def lock_window(window: MainWindow, sentence: str) -> None:
         action = window.actions_[name]
         action.setEnabled(False)
         action.setToolTip(sentence)
-        action.setStatusTip(sentence)
+        # In the status bar beside the models' words: the sentence was cut mid-word.
+        action.setStatusTip(STATUS_TIP)
     window.addToolBarBreak()
     bar = QToolBar(BANNER, window)
     bar.setObjectName("readOnlyBar")
@@ -83,5 +101,8 @@ def lock_window(window: MainWindow, sentence: str) -> None:
     status = QLabel(BANNER, window.statusBar())
     status.setObjectName("readOnlyLabel")
     status.setToolTip(sentence)
+    dot = QLabel("·", window.statusBar())  # as between the models and the count
+    dot.setContentsMargins(4, 0, 4, 0)
+    window.statusBar().addPermanentWidget(dot)
     window.statusBar().addPermanentWidget(status)
     lock_garment_view(window.garment_view, sentence)
