@@ -53,6 +53,25 @@ def test_own_this_shows_matches_and_saves_nothing(make_app, qtbot, photos, tmp_p
     assert w.garment_view.record.id == target.id
 
 
+def test_own_this_answers_whole_on_an_800x600_screen(make_app, qtbot, photos):
+    # "You own something similar, in burgundy (closest match 84%)." on one line made each
+    # row wider than the results' column: cut at "You own something simila", and a
+    # scroll bar under the results to read it.
+    parts = make_app()
+    w = parts.window
+    with qtbot.waitSignal(w.importer.finished, timeout=20_000):
+        w.import_paths(photos(3))
+    dialog = w.open_own_this()
+    dialog.resize(800 - 40, 600 - 40)  # less a title bar and a panel (screen_fit)
+    with qtbot.waitSignal(dialog.analysed, timeout=10_000):
+        dialog.analyse_photo(photos(1, start=42, folder="shop")[0])
+    long = "You own something similar, in light blue (closest match 84%)."
+    dialog.rows[0].verdict.setText(long)
+    viewport = dialog.results_scroll.viewport().width()
+    assert all(row.minimumSizeHint().width() <= viewport for row in dialog.rows)
+    dialog.close()
+
+
 def test_own_this_shows_the_photo_without_its_overlay_and_says_the_type_first(
     make_app, qtbot, photos
 ):

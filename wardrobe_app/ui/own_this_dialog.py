@@ -105,6 +105,8 @@ class MatchRow(QFrame):
         colour = garment.colours[0].name if garment.colours else None
         self.verdict = QLabel(verdict(hits, colour), self)
         self.verdict.setObjectName("verdict")
+        # Wrapped: on one line it made the row wider than the results in a small window.
+        self.verdict.setWordWrap(True)
         self.strip = GarmentStrip(
             thumbnails,
             thumb=104,
@@ -119,10 +121,10 @@ class MatchRow(QFrame):
         head = QHBoxLayout()
         head.addWidget(cat)
         head.addWidget(title)
-        head.addSpacing(10)
-        head.addWidget(self.verdict, 1)
+        head.addStretch(1)
         right = QVBoxLayout()
         right.addLayout(head)
+        right.addWidget(self.verdict)  # under the title: beside it, a narrow column
         right.addWidget(self.strip)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
@@ -190,6 +192,7 @@ class OwnThisDialog(QDialog):
         self.results_layout.setSpacing(10)
         self.results_layout.addStretch(1)
         scroll = QScrollArea(self)
+        self.results_scroll = scroll
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # no empty Tab stop, nor first focus
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
