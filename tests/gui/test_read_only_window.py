@@ -13,7 +13,7 @@ import pytest
 from fakes import FakeAnalyser
 from PySide6.QtCore import QPoint
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QFrame
+from PySide6.QtWidgets import QFrame, QLabel
 
 from wardrobe_app import paths
 from wardrobe_app.service import Wardrobe
@@ -49,7 +49,13 @@ def test_a_read_only_wardrobe_is_browsed_and_says_why_nothing_changes(
     assert sentence and "is read-only (it is on a read-only disk)" in sentence
     assert "read-only" in w.windowTitle()
     assert w.read_only_banner is not None and w.read_only_banner.isVisible()
-    assert w.read_only_banner.text() == sentence
+    banner = w.read_only_banner.text()
+    assert banner == sentence.replace(f"The wardrobe in {read_only_home} is", "This wardrobe is")
+    assert w.findChild(QLabel, "readOnlyLabel").toolTip() == sentence  # with the folder
+    # whole, not cut short, in an 800 px window
+    w.resize(800, 600)
+    qtbot.waitUntil(lambda: w.width() == 800, timeout=2000)
+    assert QLabel.text(w.read_only_banner) == banner
     changing = ("import_photos", "import_folder", "delete", "undo", "backup")
     w.browse.grid.selectAll()
     for name in changing:

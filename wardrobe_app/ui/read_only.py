@@ -46,6 +46,12 @@ def log_file_for(home: Path) -> Path:
     return paths.log_path(home)
 
 
+def banner_words(sentence: str, home: Path) -> str:
+    """The sentence less the folder, which the user chose and the tooltips name: with it,
+    a long path cut the advice off ("copy its folder to one you can write to an…")."""
+    return sentence.replace(f"The wardrobe in {home} is ", "This wardrobe is ", 1)
+
+
 def _page_ground(widget: QWidget) -> None:
     """The page's own ground behind ``widget``, not an edit box's white. (A style sheet:
     with the application's one set, a palette's transparent Base was not drawn.)"""
@@ -91,7 +97,7 @@ def lock_window(window: MainWindow, sentence: str) -> None:
     bar.toggleViewAction().setEnabled(False)  # not to be hidden by a right click
     # One line, shortened in a narrow window (the whole sentence in its tooltip): wrapped
     # in a tool bar, it took six lines of a 200 px column.
-    banner = ElidedLabel(sentence, bar)
+    banner = ElidedLabel(banner_words(sentence, window.session.wardrobe.home), bar)
     banner.setObjectName("readOnlyBanner")
     banner.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
     banner.setContentsMargins(8, 4, 8, 4)
