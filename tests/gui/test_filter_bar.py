@@ -56,6 +56,16 @@ def _tab_chain(start: QWidget, n: int) -> list[QWidget]:
     return chain
 
 
+def test_the_colours_title_is_level_with_the_first_row_of_colours(make_app, qtbot, photos):
+    # Top-aligned beside the chips, "Colours:" sat about 6 px above their words.
+    parts = _app(make_app, qtbot, photos)
+    bar = parts.window.browse.filter_bar
+    first = next(chip for chip in bar.colour_chips.values() if chip.isVisible())
+    qtbot.waitUntil(lambda: first.height() > 0, timeout=2000)
+    title, chip = _rect_in(bar, bar.colour_title), _rect_in(bar, first)
+    assert abs(title.center().y() - chip.center().y()) <= 1
+
+
 def test_every_filter_is_whole_and_reachable_in_a_narrow_window(make_app, qtbot, photos):
     parts = _app(make_app, qtbot, photos)
     w = parts.window

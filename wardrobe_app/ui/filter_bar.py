@@ -163,6 +163,8 @@ class FilterBar(QWidget):
         QWidget.setTabOrder(self.fine_type, self.sort)
 
         self.colour_title = QLabel("Colours:", self)
+        # A chip's height, its words centred: level with the first row's, not above them.
+        self.colour_title.setMinimumHeight(self.favourites.sizeHint().height())
         self.colour_box = QWidget(self)
         self.colour_flow = FlowLayout(self.colour_box, spacing=6)
         colours = QHBoxLayout()
