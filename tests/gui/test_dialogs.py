@@ -76,7 +76,7 @@ def test_own_this_shows_the_photo_without_its_overlay_and_says_the_type_first(
     make_app, qtbot, photos
 ):
     # The overlay's tint turned a burgundy t-shirt purple, with no switch to see the
-    # photo as it is (the garment page has "Show mask"); its rows read "Dress ·
+    # photo as it is (the garment page has "Show the garment"); its rows read "Dress ·
     # One-piece" where every card reads the type first too, and "Top · Top" where the
     # type is the category's name.
     from PySide6.QtWidgets import QLabel

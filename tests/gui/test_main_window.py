@@ -325,6 +325,11 @@ def test_open_a_garment_edit_it_and_follow_a_similar_item(make_app, qtbot, photo
     assert view.record.id == record.id
     qtbot.waitUntil(lambda: view.images is not None, timeout=5000)
     assert view.picture.has_image()
+    # On the cut-out the overlay's switch is off, ticked: it says what it is for
+    # ("Show mask", with no tooltip, read as broken, and "mask" as jargon).
+    assert not view.overlay_toggle.isEnabled()
+    assert view.overlay_toggle.text() == "Show the garment"
+    assert "original photo" in view.overlay_toggle.toolTip()
     # the photo with the mask overlay, and without
     view.photo_mode.click()
     assert view.overlay_toggle.isEnabled()

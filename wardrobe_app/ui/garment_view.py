@@ -196,8 +196,11 @@ class GarmentView(QWidget):
         group.addButton(self.photo_mode)
         group.setExclusive(True)
         self.cutout_mode.toggled.connect(self._show_picture)
-        self.overlay_toggle = QCheckBox("Show mask", self)
+        # As the review's "Show the garments found" ("mask" is a word of the trade); off on
+        # the cut-out, which its tooltip explains.
+        self.overlay_toggle = QCheckBox("Show the garment", self)
         self.overlay_toggle.setObjectName("overlayToggle")
+        self.overlay_toggle.setToolTip("Tint the garment on the original photo")
         self.overlay_toggle.setChecked(True)
         self.overlay_toggle.toggled.connect(self._show_picture)
         # A low minimum: in a short window (1366x768 at 150%) the picture gives way before
