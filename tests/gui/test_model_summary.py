@@ -9,6 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 from fakes import FakeAnalyser
+from PySide6.QtWidgets import QWidget
 
 from wardrobe_app import paths
 from wardrobe_app.ui.model_summary import segmenter_words, summarise
@@ -49,6 +50,36 @@ def test_status_bar_says_the_models_names_and_kinds_with_folders(make_app, qtbot
     assert str(paths.DEFAULT_EMBEDDER.resolve()) in tip
     assert str(emb["version"]) in tip
     assert "EfficientNet-Lite0" in tip
+
+
+def _message_room(bar) -> int:
+    """Where the status bar's message ends: at the first permanent widget shown."""
+    shown = [w for w in bar.findChildren(QWidget) if w.parent() is bar and w.isVisible()]
+    return min((w.x() for w in shown if w.x() > 0), default=bar.width())
+
+
+def test_a_long_message_is_not_cut_by_the_models_words(make_app, qtbot):
+    # At 800 px the models' words left about 250 px: an import's summary ran into them,
+    # cut mid-word. They step aside while such a message shows, and come back.
+    shipped(paths.DEFAULT_SEGMENTER)
+    parts = make_app(analyser=ModelsAnalyser())
+    qtbot.waitUntil(lambda: parts.session.model_loaded, timeout=5000)
+    w = parts.window
+    w.resize(800, 600)
+    qtbot.waitUntil(lambda: w.width() == 800, timeout=2000)
+    bar, label = w.statusBar(), w.model_label
+    short, long = "Ready", "Imported 3 photos with 6 garments; 1 duplicate; 0 failed."
+    bar.showMessage(short)
+    assert label.isVisible()
+    bar.showMessage(long)
+    qtbot.waitUntil(lambda: bar.fontMetrics().horizontalAdvance(long) < _message_room(bar))
+    assert not label.isVisible()
+    w.resize(1360, 600)  # room enough beside them: back while the message shows
+    qtbot.waitUntil(label.isVisible, timeout=2000)
+    w.resize(800, 600)
+    qtbot.waitUntil(lambda: not label.isVisible(), timeout=2000)
+    bar.clearMessage()
+    assert label.isVisible()
 
 
 def test_one_network_and_an_average_are_told_apart() -> None:

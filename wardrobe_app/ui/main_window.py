@@ -55,6 +55,7 @@ from .screen_fit import resize_within_screen
 from .session import WardrobeSession
 from .settings import AppSettings
 from .settings_dialog import SettingsDialog
+from .status_room import MessageRoom
 from .thumbnails import ThumbnailCache
 from .undo_steps import DeleteCommand, TouchUpCommand, UndoNotice
 from .window_actions import make_actions, make_menus, paint_icons
@@ -202,9 +203,11 @@ class MainWindow(QMainWindow):
         self.model_label.setToolTip(self.session.model_tooltip or self.session.model_status)
         self.count_label = QLabel(status)
         self.count_label.setObjectName("countLabel")
+        model_dot = _separator(status)
         status.addPermanentWidget(self.model_label)
-        status.addPermanentWidget(_separator(status))
+        status.addPermanentWidget(model_dot)
         status.addPermanentWidget(self.count_label)
+        MessageRoom(status, [self.model_label, model_dot])
 
     def _connect(self) -> None:
         s = self.session
