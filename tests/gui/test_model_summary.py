@@ -58,9 +58,10 @@ def _message_room(bar) -> int:
     return min((w.x() for w in shown if w.x() > 0), default=bar.width())
 
 
-def test_a_long_message_is_not_cut_by_the_models_words(make_app, qtbot):
+def test_a_long_message_or_the_progress_is_not_cut_by_the_models_words(make_app, qtbot):
     # At 800 px the models' words left about 250 px: an import's summary ran into them,
-    # cut mid-word. They step aside while such a message shows, and come back.
+    # cut mid-word. They step aside while such a message, or the import's progress,
+    # shows, and come back.
     shipped(paths.DEFAULT_SEGMENTER)
     parts = make_app(analyser=ModelsAnalyser())
     qtbot.waitUntil(lambda: parts.session.model_loaded, timeout=5000)
@@ -80,6 +81,13 @@ def test_a_long_message_is_not_cut_by_the_models_words(make_app, qtbot):
     qtbot.waitUntil(lambda: not label.isVisible(), timeout=2000)
     bar.clearMessage()
     assert label.isVisible()
+
+    # An import's progress beside them squeezed out the dot before the count.
+    w.progress.begin("Analysing 1 of 8: 0101.jpg")
+    qtbot.waitUntil(lambda: not label.isVisible(), timeout=2000)
+    qtbot.waitUntil(lambda: w.progress.geometry().right() < w.count_label.x(), timeout=2000)
+    w.progress.end()
+    qtbot.waitUntil(label.isVisible, timeout=2000)
 
 
 def test_one_network_and_an_average_are_told_apart() -> None:

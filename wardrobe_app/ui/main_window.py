@@ -55,7 +55,7 @@ from .screen_fit import resize_within_screen
 from .session import WardrobeSession
 from .settings import AppSettings
 from .settings_dialog import SettingsDialog
-from .status_room import MessageRoom
+from .status_room import StatusRoom
 from .thumbnails import ThumbnailCache
 from .undo_steps import DeleteCommand, TouchUpCommand, UndoNotice
 from .window_actions import make_actions, make_menus, paint_icons
@@ -207,7 +207,7 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.model_label)
         status.addPermanentWidget(model_dot)
         status.addPermanentWidget(self.count_label)
-        MessageRoom(status, [self.model_label, model_dot])
+        StatusRoom(status, [self.model_label, model_dot], watched=[self.progress])
 
     def _connect(self) -> None:
         s = self.session
