@@ -905,3 +905,22 @@ def test_backup_makes_a_wardrobe_of_its_own(
     assert rc == 1 and doc["garments"] == 3 and doc["bytes"] > 0
     assert [d["of"] for d in doc["left_out"]] == ["cut-out of garment #2"]
     assert "cut-out of garment #2) is missing or damaged: left out" in err
+
+
+def test_stdout_and_stderr_in_one_pipe_keep_whole_lines_in_order(
+    batch: dict[str, Path], tmp_path: Path
+) -> None:
+    # `wardrobe-cli list 2>&1 | less`: stdout was block-buffered, so the count said on
+    # stderr came first or cut a record ("Dress30 garment(s)").
+    env = dict(os.environ)
+    env["WARDROBE_ANALYSER"] = "fakes:make_fake"
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO_DIR), str(TESTS_DIR)])
+    env.pop("PYTHONUNBUFFERED", None)  # as a user's shell has it
+    base = [sys.executable, "-m", "wardrobe_app.cli", "--data-dir", str(tmp_path / "h")]
+    subprocess.run([*base, "import", str(batch["p0"]), str(batch["p1"])], env=env, check=True)
+    proc = subprocess.run(
+        [*base, "list"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    lines = proc.stdout.splitlines()
+    assert proc.returncode == 0 and len(lines) >= 3
+    assert lines[-1] == f"{len(lines) - 1} garment(s)"

@@ -73,6 +73,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         # is printed with its odd bytes escaped instead of failing the command.
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="backslashreplace")
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        # Whole lines, in order with stderr's, where both go to one pipe or file
+        # (`2>&1 | less`): block-buffered, a record was cut by the count said on stderr
+        # ("Dress30 garment(s)").
+        sys.stdout.reconfigure(line_buffering=True)
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
