@@ -18,11 +18,12 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from PySide6.QtCore import QSettings, QtMsgType
+from PySide6.QtCore import QSettings, Qt, QtMsgType
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 import wardrobe_app.ui  # noqa: F401  (first: applies the PySide6 work-around, see qt_compat)
 
@@ -184,3 +185,22 @@ def darkest_opaque_pixel(icon: QIcon, size: int = 20) -> int:
         for y in range(image.height())
         if image.pixelColor(x, y).alpha() > 200
     )
+
+
+def wait_listed(qtbot: Any, window: Any, rows: int, timeout: int = 5000) -> None:
+    """Until the main window's grid lists ``rows`` garments of its latest listing."""
+    qtbot.waitUntil(
+        lambda: window.browse.is_current() and window.browse.model.rowCount() == rows,
+        timeout=timeout,
+    )
+
+
+def tab_chain(start: QWidget, n: int) -> list[QWidget]:
+    """The ``n`` widgets Tab reaches from ``start`` (itself first)."""
+    chain = [start]
+    while len(chain) < n:
+        widget = chain[-1].nextInFocusChain()
+        while not widget.focusPolicy() & Qt.FocusPolicy.TabFocus or not widget.isEnabled():
+            widget = widget.nextInFocusChain()
+        chain.append(widget)
+    return chain

@@ -3,17 +3,11 @@ the search box was squeezed to nothing and the window could not be made narrower
 
 from __future__ import annotations
 
+from conftest import tab_chain, wait_listed
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import QWidget
 
 NARROW = 800  # a 1366 px screen at 150% is 911 px wide; two windows side by side less
-
-
-def _listed(qtbot, window, rows: int) -> None:
-    qtbot.waitUntil(
-        lambda: window.browse.is_current() and window.browse.model.rowCount() == rows,
-        timeout=5000,
-    )
 
 
 def _app(make_app, qtbot, photos):
@@ -23,7 +17,7 @@ def _app(make_app, qtbot, photos):
     w = parts.window
     with qtbot.waitSignal(w.importer.finished, timeout=20_000):
         assert w.import_paths(photos(3), review=False)
-    _listed(qtbot, w, 6)
+    wait_listed(qtbot, w, 6)
     wardrobe = parts.session.wardrobe
     wardrobe.update_garment(w.browse.model.record(0).id, fine_type="Dress", favourite=True)
     parts.session.notify_changed()
@@ -44,16 +38,6 @@ def _filters(bar) -> list[QWidget]:
 
 def _rect_in(bar, widget: QWidget) -> QRect:
     return QRect(widget.mapTo(bar, QPoint(0, 0)), widget.size())
-
-
-def _tab_chain(start: QWidget, n: int) -> list[QWidget]:
-    chain = [start]
-    while len(chain) < n:
-        widget = chain[-1].nextInFocusChain()
-        while not widget.focusPolicy() & Qt.FocusPolicy.TabFocus or not widget.isEnabled():
-            widget = widget.nextInFocusChain()
-        chain.append(widget)
-    return chain
 
 
 def test_the_colours_title_is_level_with_the_first_row_of_colours(make_app, qtbot, photos):
@@ -85,21 +69,21 @@ def test_every_filter_is_whole_and_reachable_in_a_narrow_window(make_app, qtbot,
     assert bar.search.width() >= bar.search.sizeHint().width()  # not squeezed either
     # Tab goes through them as they are read: row by row, left to right.
     drawn = sorted(filters, key=lambda widget: (_rect_in(bar, widget).y() // 20, widget.x()))
-    assert _tab_chain(bar.search, len(filters)) == drawn == filters
+    assert tab_chain(bar.search, len(filters)) == drawn == filters
 
     # And each works there.
     bar.favourites.click()
-    _listed(qtbot, w, 1)
+    wait_listed(qtbot, w, 1)
     bar.favourites.click()
-    _listed(qtbot, w, 6)
+    wait_listed(qtbot, w, 6)
     bar.fine_type.setFocus()
     qtbot.keyClick(bar.fine_type, Qt.Key.Key_Down)  # "All types" to "Dress"
     assert bar.fine_type.currentData() == "Dress"
-    _listed(qtbot, w, 1)
+    wait_listed(qtbot, w, 1)
     bar.fine_type.setCurrentIndex(0)
-    _listed(qtbot, w, 6)
+    wait_listed(qtbot, w, 6)
     bar.category_chips["bottom"].click()
-    _listed(qtbot, w, 3)
+    wait_listed(qtbot, w, 3)
     bar.sort.setCurrentIndex(bar.sort.findData("date-asc"))
     assert bar.current_filter().descending is False
     assert w.settings.sort == "date-asc"

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import SlowAnalyser, darkest_opaque_pixel
+from conftest import SlowAnalyser, darkest_opaque_pixel, tab_chain, wait_listed
 from fakes import FakeAnalyser
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent
@@ -24,13 +24,6 @@ def import_and_wait(qtbot, window, files, timeout=20_000, review=False):
     with qtbot.waitSignal(window.importer.finished, timeout=timeout) as blocker:
         assert window.import_paths(files, review=review)
     return blocker.args[0]
-
-
-def wait_listed(qtbot, window, rows, timeout=5000):
-    qtbot.waitUntil(
-        lambda: window.browse.is_current() and window.browse.model.rowCount() == rows,
-        timeout=timeout,
-    )
 
 
 def app_with_photos(make_app, qtbot, photos, n):
@@ -296,18 +289,7 @@ def test_tab_goes_through_the_filter_bar_as_it_is_drawn(qtbot):
     qtbot.waitExposed(bar)
     drawn = [bar.search, *bar.category_chips.values(), bar.favourites, bar.fine_type, bar.sort]
     assert drawn == sorted(drawn, key=lambda widget: widget.mapTo(bar, QPoint(0, 0)).x())
-    assert _tab_chain(bar.search, len(drawn)) == drawn
-
-
-def _tab_chain(start, n: int) -> list:
-    """The ``n`` widgets Tab reaches from ``start`` (itself first)."""
-    chain = [start]
-    while len(chain) < n:
-        widget = chain[-1].nextInFocusChain()
-        while not widget.focusPolicy() & Qt.FocusPolicy.TabFocus or not widget.isEnabled():
-            widget = widget.nextInFocusChain()
-        chain.append(widget)
-    return chain
+    assert tab_chain(bar.search, len(drawn)) == drawn
 
 
 def test_open_a_garment_edit_it_and_follow_a_similar_item(make_app, qtbot, photos):
@@ -464,7 +446,7 @@ def test_tab_goes_through_the_garment_pages_header_as_it_is_drawn(make_app, qtbo
     drawn = [view.back_button, view.touch_up_button, view.favourite, view.delete_button]
     qtbot.waitUntil(view.touch_up_button.isEnabled, timeout=5000)
     assert drawn == sorted(drawn, key=lambda widget: widget.mapTo(view, QPoint(0, 0)).x())
-    assert _tab_chain(view.back_button, len(drawn)) == drawn
+    assert tab_chain(view.back_button, len(drawn)) == drawn
 
 
 def test_an_edit_that_could_not_be_saved_is_saved_on_leaving_the_page(

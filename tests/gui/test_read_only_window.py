@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import wait_listed
 from fakes import FakeAnalyser
 from PySide6.QtCore import QPoint
 from PySide6.QtGui import QPalette
@@ -17,13 +18,6 @@ from PySide6.QtWidgets import QFrame, QLabel
 
 from wardrobe_app import paths
 from wardrobe_app.service import Wardrobe
-
-
-def _listed(qtbot, window, rows: int) -> None:
-    qtbot.waitUntil(
-        lambda: window.browse.is_current() and window.browse.model.rowCount() == rows,
-        timeout=5000,
-    )
 
 
 @pytest.fixture
@@ -44,7 +38,7 @@ def test_a_read_only_wardrobe_is_browsed_and_says_why_nothing_changes(
 ):
     parts = make_app()
     w = parts.window
-    _listed(qtbot, w, 6)
+    wait_listed(qtbot, w, 6)
     sentence = parts.session.wardrobe.store.refusal
     assert sentence and "is read-only (it is on a read-only disk)" in sentence
     assert "read-only" in w.windowTitle()
@@ -70,7 +64,7 @@ def test_a_read_only_wardrobe_is_browsed_and_says_why_nothing_changes(
 
     # Filters and a garment's page with its similar items.
     w.browse.filter_bar.category_chips["top"].click()
-    _listed(qtbot, w, 3)
+    wait_listed(qtbot, w, 3)
     w.open_garment(w.browse.model.record(0))
     view = w.garment_view
     qtbot.waitUntil(lambda: view.similar.model.rowCount() > 0, timeout=5000)
@@ -90,7 +84,7 @@ def test_a_read_only_garment_page_reads_as_text_not_as_fields(
     # whole sentence with the folder, was cut mid-word beside the models' words.
     parts = make_app()
     w = parts.window
-    _listed(qtbot, w, 6)
+    wait_listed(qtbot, w, 6)
     assert str(read_only_home) not in w.actions_["import_photos"].statusTip()
     assert "read-only" in w.actions_["import_photos"].statusTip()
     w.open_garment(w.browse.model.record(0))
@@ -135,7 +129,7 @@ def test_do_i_own_this_says_why_another_models_vectors_are_not_compared(
     replace: the photo's were compared with them as if one model had made both."""
     parts = make_app(analyser=FakeAnalyser(version="fake-2", permute=True))
     w = parts.window
-    _listed(qtbot, w, 6)
+    wait_listed(qtbot, w, 6)
     dialog = w.open_own_this()
     dialog.analyse_photo(photos(1, start=7)[0])
     qtbot.waitUntil(lambda: "similar-items model (fake-1)" in dialog.status.text(), timeout=10_000)
