@@ -35,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 from wardrobe_app.service import Wardrobe  # noqa: E402
 from wardrobe_app.training.clothing import ClothingItem, read_items, sender_split  # noqa: E402
 from wardrobe_app.types import DetectedGarment  # noqa: E402
+from wardrobe_app.vision.fine_types import shown_type  # noqa: E402
 
 CLOTHING = ROOT.parent / "shared" / "data" / "clothing"
 PER_LABEL = 10
@@ -142,11 +143,17 @@ def review(items: list[ClothingItem], out: Path, sheets: bool) -> list[dict[str,
     return records
 
 
+def type_right(record: dict[str, Any]) -> bool:
+    """Whether the first garment's type is the photo's label, in the words the app shows
+    (the label "Outwear" is the type "Outerwear": compared as spelt, no coat was right)."""
+    return bool(record["garments"][0]["fine"] == shown_type(record["label"]))
+
+
 def summary(records: list[dict[str, Any]]) -> None:
     garments = [r for r in records if r["truth"] != "other"]
     found = [r for r in garments if r["garments"]]
     right = [r for r in found if r["garments"][0]["category"] == r["truth"]]
-    typed = [r for r in found if r["garments"][0]["fine"] == r["label"]]
+    typed = [r for r in found if type_right(r)]
     others = [r for r in records if r["truth"] == "other"]
     print(f"photos {len(records)}; read as item photos {sum(r['kind'] == 'item' for r in records)}")
     print(f"garment photos {len(garments)}: nothing found {len(garments) - len(found)}")

@@ -36,3 +36,18 @@ def test_the_touch_up_benchmark_times_each_step_of_a_touch_up(
         "put_png",
         "garment_of_mask",
     } <= set(steps)
+
+
+def test_the_item_review_counts_an_outwear_photo_typed_outerwear_as_right(monkeypatch) -> None:
+    # The app shows the label "Outwear" as "Outerwear": compared as spelt, the review's
+    # "type right" left out every coat (64 of the sample's 118 garments, not 72).
+    monkeypatch.setattr(sys, "path", [str(BENCHMARKS), *sys.path])
+    monkeypatch.delitem(sys.modules, "item_review", raising=False)
+    import item_review
+
+    def record(label: str, fine: str) -> dict[str, object]:
+        return {"label": label, "garments": [{"fine": fine}]}
+
+    assert item_review.type_right(record("Outwear", "Outerwear"))
+    assert item_review.type_right(record("Skirt", "Skirt"))
+    assert not item_review.type_right(record("Outwear", "Blazer"))
