@@ -62,6 +62,25 @@ def photos(tmp_path: Path) -> Callable[..., list[Path]]:
     return make
 
 
+@pytest.fixture
+def cli(
+    home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Callable[..., tuple[int, str, str]]:
+    """``cli(*args) -> (exit status, stdout, stderr)`` against ``home``, fake analyser."""
+    from wardrobe_app import service
+    from wardrobe_app.cli import main
+
+    monkeypatch.setattr(service, "ANALYSER_FACTORY", FakeAnalyser)
+
+    def run(*args: str) -> tuple[int, str, str]:
+        capsys.readouterr()
+        rc = main(["--data-dir", str(home), *args])
+        out, err = capsys.readouterr()
+        return rc, out, err
+
+    return run
+
+
 @pytest.fixture(scope="session")
 def tiny_model_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A narrow seed UNet (width 4) saved as a model folder: fast, untrained."""

@@ -22,21 +22,7 @@ from wardrobe_app.services.vectors import Vectors
 TESTS_DIR = Path(__file__).resolve().parents[1]
 REPO_DIR = TESTS_DIR.parent
 
-Run = Callable[..., tuple[int, str, str]]
-
-
-@pytest.fixture
-def cli(home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
-    """``cli(*args) -> (exit status, stdout, stderr)`` against ``home``, fake analyser."""
-    monkeypatch.setattr(service, "ANALYSER_FACTORY", FakeAnalyser)
-
-    def run(*args: str) -> tuple[int, str, str]:
-        capsys.readouterr()
-        rc = main(["--data-dir", str(home), *args])
-        out, err = capsys.readouterr()
-        return rc, out, err
-
-    return run
+Run = Callable[..., tuple[int, str, str]]  # the ``cli`` fixture (tests/conftest.py)
 
 
 @pytest.fixture

@@ -19,13 +19,13 @@ import pytest
 from fakes import FakeAnalyser
 
 from wardrobe_app import paths, service
-from wardrobe_app.cli import main
 from wardrobe_app.service import OtherModelsVectors, Wardrobe
 from wardrobe_app.store import UnusableDatabase
 from wardrobe_app.store import read_only as read_only_module
 from wardrobe_app.store.read_only import ReadOnlyWardrobe, read_only_reason
 
 Photos = Callable[..., list[Path]]
+Run = Callable[..., tuple[int, str, str]]  # the ``cli`` fixture (tests/conftest.py)
 
 
 def _made(home: Path, photos: Photos) -> None:
@@ -120,16 +120,14 @@ def test_its_own_garments_compare_once_a_model_of_another_vector_size_is_loaded(
 
 
 def test_the_cli_says_why_a_photo_is_not_compared_with_another_models_vectors(
-    home: Path, photos: Photos, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    home: Path, photos: Photos, monkeypatch: pytest.MonkeyPatch, cli: Run
 ) -> None:
     _made(home, photos)
     monkeypatch.setattr(service, "ANALYSER_FACTORY", lambda: FakeAnalyser(version="fake-2"))
     monkeypatch.setattr(
         "wardrobe_app.store.store.read_only_reason", lambda home, db: "it is on a read-only disk"
     )
-    capsys.readouterr()
-    rc = main(["--data-dir", str(home), "similar-to", str(photos(1, start=7)[0])])
-    out, err = capsys.readouterr()
+    rc, out, err = cli("similar-to", str(photos(1, start=7)[0]))
     assert rc == 2 and out == ""
     assert "another version of the similar-items model (fake-1)" in err
     assert "Traceback" not in err
@@ -179,21 +177,13 @@ def test_the_cli_reads_a_read_only_wardrobe_and_refuses_changes(
     photos: Photos,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    cli: Run,
 ) -> None:
     _made(home, photos)
     before = _state(home)
-    monkeypatch.setattr(service, "ANALYSER_FACTORY", FakeAnalyser)
     monkeypatch.setattr(
         "wardrobe_app.store.store.read_only_reason", lambda home, db: "it is on a read-only disk"
     )
-
-    def cli(*args: str) -> tuple[int, str, str]:
-        capsys.readouterr()
-        rc = main(["--data-dir", str(home), *args])
-        out, err = capsys.readouterr()
-        return rc, out, err
-
     rc, out, _ = cli("list")
     assert rc == 0 and "Red top" in out and len(out.splitlines()) == 6
     rc, out, _ = cli("similar", "1")
