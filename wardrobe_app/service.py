@@ -360,8 +360,8 @@ class Wardrobe:
         cancelled: Callable[[], bool] = lambda: False,
     ) -> BackupResult:
         """A complete copy of this wardrobe, a data folder of its own, in ``destination``
-        (a new or empty folder), made while it is in use (``store.backup``)."""
-        self.store.check_writable()  # refused at once, in words, where read-only
+        (a new or empty folder), made while it is in use (``store.backup``); of a
+        read-only wardrobe too (it is only read), and the copy opens for writing."""
         return back_up(self.store, Path(destination), progress=progress, cancelled=cancelled)
 
     # -- maintenance -------------------------------------------------------------------

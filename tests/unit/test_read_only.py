@@ -74,7 +74,6 @@ def test_browsing_works_and_every_change_is_refused_in_words(
             "touch up": lambda: w.set_garment_mask(2, mask),
             "reindex": w.reindex,
             "repair": w.repair,
-            "back up": lambda: w.backup(tmp_path / "backup"),
         }
         for what, change in changes.items():
             with pytest.raises(ReadOnlyWardrobe) as refused:
@@ -85,7 +84,6 @@ def test_browsing_works_and_every_change_is_refused_in_words(
         assert w.garment(1).name == "Red top" and len(w.list_garments()) == 6
         assert w.garment(2).cutout_path == garment.cutout_path
     assert _state(home) == before  # not a file made, changed or removed
-    assert not (tmp_path / "backup").exists()
 
 
 def test_a_photo_is_not_compared_with_vectors_of_another_model(home: Path, photos: Photos) -> None:
@@ -357,3 +355,72 @@ def test_a_read_only_folder_of_photos_without_its_database_says_the_database_is_
     with pytest.raises(UnusableDatabase, match="photos and cut-outs but not its database"):
         Wardrobe(home, FakeAnalyser(), read_only=True)
     assert _state(home) == before
+
+
+def _opens_as_a_wardrobe_of_its_own(backup: Path) -> None:
+    """A backup of a read-only wardrobe: complete, verified by hash, and writable."""
+    with Wardrobe(backup, FakeAnalyser(), background_index=False) as w:
+        assert not w.read_only
+        report = w.verify()
+        assert report.ok and not report.damaged_files, report
+        assert len(w.list_garments()) == 6 and w.garment(1).name == "Red top"
+        w.update_garment(1, name="Blue top")
+        assert w.garment(1).name == "Blue top"
+
+
+def test_a_read_only_wardrobe_is_backed_up(home: Path, photos: Photos, tmp_path: Path) -> None:
+    """A backup only reads the wardrobe: it was refused ("copy the folder instead")."""
+    _made(home, photos)
+    before = _state(home)
+    with Wardrobe(home, FakeAnalyser(), background_index=False, read_only=True) as w:
+        result = w.backup(tmp_path / "backup")
+    assert (result.garments, result.photos, result.left_out) == (6, 3, {})
+    assert _state(home) == before
+    _opens_as_a_wardrobe_of_its_own(tmp_path / "backup")
+
+
+def test_the_cli_backs_up_a_read_only_wardrobe(
+    home: Path,
+    photos: Photos,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _made(home, photos)
+    monkeypatch.setattr(service, "ANALYSER_FACTORY", FakeAnalyser)
+    monkeypatch.setattr(
+        "wardrobe_app.store.store.read_only_reason", lambda home, db: "it is on a read-only disk"
+    )
+    capsys.readouterr()
+    rc = main(["--data-dir", str(home), "backup", str(tmp_path / "backup")])
+    _, err = capsys.readouterr()
+    assert rc == 0, err
+    monkeypatch.undo()
+    _opens_as_a_wardrobe_of_its_own(tmp_path / "backup")
+
+
+BACK_UP = """
+import json, sys
+sys.path.insert(0, sys.argv[2])
+from fakes import FakeAnalyser
+from wardrobe_app.service import Wardrobe
+with Wardrobe(sys.argv[1], FakeAnalyser(), background_index=False) as w:
+    result = w.backup(sys.argv[1] + "-backup")
+    print(json.dumps({"read_only": w.read_only, "garments": result.garments}))
+"""
+
+
+def test_a_wardrobe_on_a_read_only_mount_is_backed_up(home: Path, photos: Photos) -> None:
+    """The real thing: SQLite cannot open the WAL database there for writing (no -shm
+    file can be made), so the backup reads it as the read-only store does."""
+    import sqlite3
+
+    _made(home, photos)
+    with sqlite3.connect(paths.database_path(home)) as conn:  # as the app leaves it
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    conn.close()
+    before = _state(home)
+    found = _on_a_read_only_mount(home, BACK_UP)
+    assert found == {"read_only": True, "garments": 6}
+    assert _state(home) == before
+    _opens_as_a_wardrobe_of_its_own(home.parent / f"{home.name}-backup")

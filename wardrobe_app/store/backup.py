@@ -9,6 +9,8 @@ folder beside the destination and renamed into place last (``partial_folder``): 
 backup that was stopped, or cut short by a crash, never looks complete, and what a
 killed one left is removed by the next backup made in the same place.
 
+A read-only wardrobe (``read_only``) is backed up too: a backup only reads it.
+
 The result is a data folder like any other: open it (Settings' data folder,
 ``--data-dir``) or copy it back to restore. The similar-items index is left out; it is
 rebuilt from the vectors in the database when the folder is opened.
@@ -33,6 +35,7 @@ from .. import paths
 from .files import FILES, claimed_hash, fsync_path, write_all
 from .models import Garment, Photo
 from .partial_folder import partial_folder, remove_leftovers
+from .read_only import read_only_uri
 from .store import Store
 
 Progress = Callable[[int, int], None]  # files copied, files in all
@@ -151,7 +154,7 @@ def _snapshot(
     copied = _Copied()
     for _attempt in range(SNAPSHOTS):
         database.unlink(missing_ok=True)
-        _copy_database(paths.database_path(store.home), database)
+        _copy_database(paths.database_path(store.home), database, store.read_only)
         refs, garments, photos = _contents(database)
         _remove_unreferenced(work, refs, copied)
         (work / FILES).mkdir(exist_ok=True)
@@ -175,11 +178,17 @@ def _named_as_destination(exc: OSError, work: Path | None, destination: Path) ->
     return exc
 
 
-def _copy_database(source: Path, target: Path) -> None:
+def _copy_database(source: Path, target: Path, read_only: bool = False) -> None:
     """SQLite's online backup: one consistent state, whatever writes meanwhile. The copy
-    is a single file (rollback journal, not WAL), so it can be moved as it is."""
+    is a single file (rollback journal, not WAL), so it can be moved as it is.
+    ``read_only``: the source is read as the read-only store reads it (opened for
+    writing, SQLite fails on a read-only disk where a WAL database has no -shm file)."""
+    if read_only:
+        reader = sqlite3.connect(read_only_uri(source), uri=True, timeout=10)
+    else:
+        reader = sqlite3.connect(source, timeout=10)
     with (
-        contextlib.closing(sqlite3.connect(source, timeout=10)) as src,
+        contextlib.closing(reader) as src,
         contextlib.closing(sqlite3.connect(target)) as dst,
     ):
         src.backup(dst)

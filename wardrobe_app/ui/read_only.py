@@ -1,7 +1,7 @@
 """The window of a wardrobe opened read-only (its folder cannot be written: a backup on a
 read-only disk, a folder without write permission): it says so, and every control that
 would change the wardrobe is off, with the one sentence that says why as its tooltip.
-Browsing, the filters, garment pages, similar items and export stay as they are."""
+Browsing, the filters, garment pages, similar items, export and backup stay as they are."""
 
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ if TYPE_CHECKING:
     from .garment_view import GarmentView
     from .main_window import MainWindow
 
-# The window's actions that change the wardrobe (or copy it: see Wardrobe.backup).
-CHANGING_ACTIONS = ("import_photos", "import_folder", "delete", "undo", "redo", "backup")
+# The window's actions that change the wardrobe (a backup only reads it: it stays on).
+CHANGING_ACTIONS = ("import_photos", "import_folder", "delete", "undo", "redo")
 BANNER = "Read-only"
 # Said in the status bar where photos are given all the same (a drop, named at start).
 READ_ONLY_IMPORT = "Nothing was imported: this wardrobe is read-only"
