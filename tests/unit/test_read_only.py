@@ -424,3 +424,57 @@ def test_a_wardrobe_on_a_read_only_mount_is_backed_up(home: Path, photos: Photos
     assert found == {"read_only": True, "garments": 6}
     assert _state(home) == before
     _opens_as_a_wardrobe_of_its_own(home.parent / f"{home.name}-backup")
+
+
+LEAVE_AN_INDEX_FOLDER = """
+import json, os, sys
+sys.path.insert(0, sys.argv[2])
+from fakes import FakeAnalyser
+from wardrobe_app.service import Wardrobe
+w = Wardrobe(sys.argv[1], FakeAnalyser(), background_index=False, read_only=True)
+w.similar(1)  # the index is built in its temporary folder
+print(json.dumps({"folder": str(w.store.index_dir())}), flush=True)
+os._exit(9)  # a crash: nothing closed
+"""
+
+
+def test_index_folders_left_by_a_crash_are_removed_at_the_next_read_only_open(
+    home: Path, photos: Photos, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read-only wardrobe's index is built in a temporary folder removed at close; a
+    crash left it there for good (one per crashed run, the size of the index)."""
+    import json
+    import subprocess
+    import sys
+    import tempfile
+
+    from wardrobe_app.store.scratch import ScratchFolder
+
+    _made(home, photos)
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temp))
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    tests_dir = Path(__file__).resolve().parents[1]
+    run = subprocess.run(
+        [sys.executable, "-c", LEAVE_AN_INDEX_FOLDER, str(home), str(tests_dir)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 9, run.stderr
+    crashed = Path(json.loads(run.stdout)["folder"])
+    assert crashed.parent == temp and any(crashed.iterdir())  # left behind
+    live = ScratchFolder()  # another run's, still open
+    others = [temp / "wardrobe-index-abc", temp / "wardrobe-index-1-x", temp / "other-1-x"]
+    for folder in others:  # not named as this app names them, or without an owner lock
+        folder.mkdir()
+    with Wardrobe(home, FakeAnalyser(), background_index=False, read_only=True) as w:
+        assert not crashed.exists()
+        assert w.similar(1)
+        own = w.store.index_dir()
+        assert own.parent == temp and own.is_dir()
+    assert not own.exists()  # removed at close, as before
+    assert live.path.is_dir() and all(folder.is_dir() for folder in others)
+    live.remove()
+    assert not live.path.exists()

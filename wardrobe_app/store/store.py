@@ -12,8 +12,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import shutil
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +32,7 @@ from .database import (
 from .files import FILES, FileStore, StoreClosed
 from .models import Garment, IdFloor, Photo
 from .read_only import read_only_reason, refusal
+from .scratch import ScratchFolder, remove_dead_leftovers
 
 log = logging.getLogger(__name__)
 LOCK_FILE = ".wardrobe.lock"
@@ -150,7 +149,7 @@ class Store:
         # program's) is left as it was.
         self._refuse_unusable_database()
         self._closed = False
-        self._scratch: Path | None = None  # a read-only wardrobe's index folder
+        self._scratch: ScratchFolder | None = None  # a read-only wardrobe's index folder
         self.files = FileStore(self.home, fsync=fsync, refusal=self.refusal)
         self._lock = HomeLock(self.home / LOCK_FILE, create=not self.read_only)
         exclusive = not self.read_only and self._lock.try_exclusive()
@@ -174,6 +173,8 @@ class Store:
                 raise unusable from exc
             raise
         self._lock.shared()
+        if self.read_only:  # where its index is kept: what crashed runs left there
+            remove_dead_leftovers()
 
     def _refuse_unusable_database(self) -> None:
         """Raise UnusableDatabase, changing nothing, where the home's database is another
@@ -212,8 +213,8 @@ class Store:
         if not self.read_only:
             return paths.index_dir(self.home)
         if self._scratch is None:
-            self._scratch = Path(tempfile.mkdtemp(prefix="wardrobe-index-"))
-        return self._scratch
+            self._scratch = ScratchFolder()
+        return self._scratch.path
 
     def check_writable(self) -> None:
         """Raise ReadOnlyWardrobe, with the sentence to say, where nothing may be changed."""
@@ -252,7 +253,7 @@ class Store:
         self.engine.dispose()
         self._lock.release()
         if self._scratch is not None:
-            shutil.rmtree(self._scratch, ignore_errors=True)
+            self._scratch.remove()
 
     # -- maintenance -------------------------------------------------------------------
     @staticmethod

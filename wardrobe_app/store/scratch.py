@@ -1,0 +1,88 @@
+"""The temporary folder that holds a read-only wardrobe's similar-items index (its own
+folder may not be written). Removed at close; one a crash left behind is removed at the
+next read-only open, once no live process owns it.
+
+Each folder is named ``wardrobe-index-<pid>-<random>`` and holds a lock file its owner
+keeps ``flock``-ed: the OS releases that lock when the owner dies, however it dies, so a
+folder whose lock can be taken is a dead process's (a pid alone may be reused)."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+from typing import IO
+
+try:  # POSIX
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: leftovers are left to the OS
+    fcntl = None  # type: ignore[assignment]
+
+log = logging.getLogger(__name__)
+
+PREFIX = "wardrobe-index-"
+OWNER_LOCK = ".owner.lock"
+_NAME = re.compile(rf"^{re.escape(PREFIX)}(\d+)-")  # only the folders named so here
+
+
+class ScratchFolder:
+    """A new temporary folder, owned (its lock held) until ``remove``."""
+
+    def __init__(self) -> None:
+        self.path = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-"))
+        self._lock: IO[bytes] | None = None
+        if fcntl is not None:
+            self._lock = open(self.path / OWNER_LOCK, "a+b")  # noqa: SIM115 - held open
+            fcntl.flock(self._lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+    def remove(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+        if self._lock is not None:  # after: no other process sweeps it half-removed
+            self._lock.close()
+            self._lock = None
+
+
+def _owner_gone(folder: Path) -> IO[bytes] | None:
+    """The folder's lock file, locked here, where its owner is dead; else None."""
+    if fcntl is None:
+        return None
+    match = _NAME.match(folder.name)
+    if match is None or folder.is_symlink() or not folder.is_dir():
+        return None
+    if hasattr(os, "getuid") and folder.stat().st_uid != os.getuid():
+        return None  # another user's: not ours to remove
+    try:
+        fh = open(folder / OWNER_LOCK, "rb")  # noqa: SIM115 - returned, held
+    except OSError:  # none yet (being made), or not ours to read: left alone
+        return None
+    try:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:  # its owner lives (this process's own too: flock is per open file)
+        fh.close()
+        return None
+    return fh
+
+
+def remove_dead_leftovers(parent: Path | None = None) -> int:
+    """Remove the index folders in ``parent`` (the temporary folder) that processes
+    which died (a crash, a kill) left behind; how many."""
+    parent = Path(parent or tempfile.gettempdir())
+    removed = 0
+    try:
+        candidates = [p for p in parent.iterdir() if p.name.startswith(PREFIX)]
+    except OSError:
+        return 0
+    for folder in candidates:
+        lock = _owner_gone(folder)
+        if lock is None:
+            continue
+        with contextlib.closing(lock):  # held while removed: another sweep leaves it
+            shutil.rmtree(folder, ignore_errors=True)
+        removed += not folder.exists()
+    if removed:
+        log.info("removed %d similar-items index folder(s) left by a crash", removed)
+    return removed
