@@ -478,3 +478,36 @@ def test_index_folders_left_by_a_crash_are_removed_at_the_next_read_only_open(
     assert live.path.is_dir() and all(folder.is_dir() for folder in others)
     live.remove()
     assert not live.path.exists()
+
+
+def test_a_change_cut_short_in_rollback_journal_mode_is_not_read_half_made(
+    home: Path, photos: Photos, tmp_path: Path
+) -> None:
+    """A database in rollback-journal mode (as a backup's is) copied after a crash that
+    cut a change short keeps a "hot" -journal beside it, needed to undo that change: read
+    as immutable, SQLite ignored it, and the wardrobe showed a database half changed."""
+    import sqlite3
+
+    _made(home, photos)
+    copy = tmp_path / "copy"
+    shutil.copytree(home, copy)
+    db = paths.database_path(home)
+    writer = sqlite3.connect(db, isolation_level=None)
+    try:
+        writer.execute("PRAGMA journal_mode = DELETE")
+        writer.execute("PRAGMA cache_size = 1")  # changed pages reach the file at once
+        writer.execute("BEGIN")
+        writer.execute("UPDATE garments SET name = 'Blue top', vector = zeroblob(4096)")
+        for name in ("wardrobe.sqlite3", "wardrobe.sqlite3-journal"):  # the crash
+            shutil.copy2(home / name, copy / name)
+        writer.execute("ROLLBACK")
+    finally:
+        writer.close()
+    assert (copy / "wardrobe.sqlite3-journal").read_bytes()[:1] not in (b"", b"\0")
+    before = _state(copy)
+    with pytest.raises(UnusableDatabase, match="cut short") as refused:
+        Wardrobe(copy, FakeAnalyser(), background_index=False, read_only=True)
+    assert "copy the folder to one you can write to" in str(refused.value)
+    assert _state(copy) == before  # the journal is kept: the copy can still be undone
+    found = _on_a_read_only_mount(copy, NAME_OF_GARMENT_1)  # the real thing
+    assert "cut short" in found.get("unusable", ""), found

@@ -62,7 +62,8 @@ def read_only_uri(db_path: Path) -> str:
         finally:
             conn.close()
     except sqlite3.OperationalError:  # a WAL database whose -shm file cannot be made
-        _refuse_unread_changes(db_path)
+        _refuse_unread_changes(db_path)  # (or a hot journal: see _refuse_torn_database)
+        _refuse_torn_database(db_path)
         return f"{uri}&immutable=1"
     return uri
 
@@ -79,4 +80,27 @@ def _refuse_unread_changes(db_path: Path) -> None:
     raise UnusableDatabase(
         f"{db_path}'s last changes are still in {wal.name} beside it, which cannot be read "
         "on a read-only disk: copy the folder to one you can write to and open the copy."
+    )
+
+
+def _refuse_torn_database(db_path: Path) -> None:
+    """Raise UnusableDatabase where a change to ``db_path`` in rollback-journal mode (a
+    backup's copy is in that mode) was cut short by a crash: its ``-journal`` file holds
+    the pages to put back, which needs a write. Read as immutable, SQLite ignores it and
+    reads a database half changed. (SQLite's own test of a "hot" journal: not empty, its
+    first byte not zero; one emptied or zeroed is a finished change's.)"""
+    journal = db_path.with_name(db_path.name + "-journal")
+    try:
+        with open(journal, "rb") as fh:
+            first = fh.read(1)
+    except OSError:  # none: no change was cut short
+        return
+    if first in (b"", b"\0"):
+        return
+    from .database import UnusableDatabase  # not at the top: database imports SQLAlchemy
+
+    raise UnusableDatabase(
+        f"{db_path}'s last change was cut short (by a crash), and {journal.name} beside it "
+        "holds what is needed to undo it, which cannot be done where the wardrobe cannot "
+        "be written: copy the folder to one you can write to and open the copy."
     )
