@@ -322,6 +322,12 @@ class Wardrobe:
         nearest, less those scoring under ``min_score`` (``SIMILAR_FLOOR`` for people)."""
         return self._similar.similar_many(ids, k, same_category, min_score)
 
+    def not_compared(self) -> list[int]:
+        """Ids of the garments that similar items and "do I own this" leave out, because
+        a read-only wardrobe holds vectors of two similar-items models for them (see
+        ``Similar.not_compared``); [] for a writable one."""
+        return self._similar.not_compared()
+
     def similar_to_photo(
         self,
         path: Path,

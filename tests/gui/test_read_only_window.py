@@ -136,3 +136,39 @@ def test_do_i_own_this_says_why_another_models_vectors_are_not_compared(
     qtbot.waitUntil(lambda: "similar-items model (fake-1)" in dialog.status.text(), timeout=10_000)
     assert dialog.rows == [] and parts.reporter.errors == []  # said, not a crash
     dialog.close()
+
+
+def test_garments_of_another_model_are_said_not_compared(
+    make_app, qtbot, read_only_home: Path, photos
+):
+    """A reindex stopped part-way left garments 1 and 2 with the installed model's
+    vectors, the others with an older one's: "similar" and "do I own this" compared the
+    two. The others are now left out, and the window says so."""
+    import sqlite3
+
+    import numpy as np
+
+    from wardrobe_app.ui.garment_view import NOT_COMPARED
+
+    with sqlite3.connect(paths.database_path(read_only_home)) as conn:
+        for gid in (1, 2):  # FakeAnalyser(permute=True)'s numbers: reversed
+            (blob,) = conn.execute("SELECT vector FROM garments WHERE id = ?", (gid,)).fetchone()
+            vec = np.frombuffer(blob, np.float32)[::-1].copy()
+            conn.execute(
+                "UPDATE garments SET vector = ?, vector_version = 'fake-2' WHERE id = ?",
+                (vec.tobytes(), gid),
+            )
+    conn.close()
+    parts = make_app(analyser=FakeAnalyser(version="fake-2", permute=True))
+    w = parts.window
+    _listed(qtbot, w, 6)
+    record = next(r for r in parts.session.wardrobe.list_garments() if r.id == 3)
+    w.open_garment(record)
+    view = w.garment_view
+    qtbot.waitUntil(lambda: view.similar.empty.text() == NOT_COMPARED, timeout=5000)
+    dialog = w.open_own_this()
+    dialog.analyse_photo(photos(1, start=7)[0])
+    qtbot.waitUntil(lambda: "found." in dialog.status.text(), timeout=10_000)
+    assert "4 garments of this wardrobe could not be compared" in dialog.status.text()
+    assert parts.reporter.errors == []
+    dialog.close()

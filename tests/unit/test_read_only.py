@@ -511,3 +511,64 @@ def test_a_change_cut_short_in_rollback_journal_mode_is_not_read_half_made(
     assert _state(copy) == before  # the journal is kept: the copy can still be undone
     found = _on_a_read_only_mount(copy, NAME_OF_GARMENT_1)  # the real thing
     assert "cut short" in found.get("unusable", ""), found
+
+
+def _reindex_stopped_part_way(home: Path, ids: tuple[int, ...]) -> None:
+    """Garments ``ids`` given FakeAnalyser("fake-2", permute=True)'s vectors (the same
+    numbers, reversed), the others left with "fake-1"'s: a reindex killed part-way."""
+    import sqlite3
+
+    with sqlite3.connect(paths.database_path(home)) as conn:
+        for gid in ids:
+            (blob,) = conn.execute("SELECT vector FROM garments WHERE id = ?", (gid,)).fetchone()
+            vec = np.frombuffer(blob, np.float32)[::-1].copy()
+            conn.execute(
+                "UPDATE garments SET vector = ?, vector_version = 'fake-2' WHERE id = ?",
+                (vec.tobytes(), gid),
+            )
+    conn.close()
+
+
+def _ids(hits: list) -> set[int]:
+    return {h.garment.id for h in hits}
+
+
+def test_vectors_of_two_models_are_not_compared_with_each_other(home: Path, photos: Photos) -> None:
+    """A read-only wardrobe whose reindex stopped part-way cannot finish it: "similar"
+    and "do I own this" compared one model's vectors with the other's. The installed
+    model's are used where some garments hold them, and the others are named."""
+    _made(home, photos)
+    _reindex_stopped_part_way(home, (1, 2))  # the fewer: "fake-1" is the most common
+    installed = FakeAnalyser(version="fake-2", permute=True)
+    with Wardrobe(home, installed, background_index=False, read_only=True) as w:
+        assert w.not_compared() == [3, 4, 5, 6]
+        assert _ids(w.similar(1, same_category=False)) == {2}
+        assert w.similar(3, same_category=False) == []  # another model's: not compared
+        _, hits = w.similar_to_photo(photos(1, start=7)[0], k=10)
+        found = set().union(*map(_ids, hits))
+        assert found and found <= {1, 2}
+    # No model of theirs installed: the most common one's are compared, with each other.
+    with Wardrobe(home, FakeAnalyser("fake-3"), background_index=False, read_only=True) as w:
+        assert w.not_compared() == [1, 2]
+        assert w.similar(1, same_category=False) == []
+        assert _ids(w.similar(3, same_category=False)) == {4, 5, 6}
+        with pytest.raises(OtherModelsVectors):
+            w.similar_to_photo(photos(1, start=7)[0])
+
+
+def test_the_cli_says_which_garments_could_not_be_compared(
+    home: Path, photos: Photos, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _made(home, photos)
+    _reindex_stopped_part_way(home, (1, 2))
+    monkeypatch.setattr(service, "ANALYSER_FACTORY", lambda: FakeAnalyser("fake-3"))
+    monkeypatch.setattr(
+        "wardrobe_app.store.store.read_only_reason", lambda home, db: "it is on a read-only disk"
+    )
+    capsys.readouterr()
+    rc = main(["--data-dir", str(home), "similar", "1", "3", "--any-category"])
+    out, err = capsys.readouterr()
+    assert rc == 0, err
+    assert "2 garments could not be compared" in err and "similar-items model" in err
+    said_of_1 = out.split("Similar to")[1]
+    assert "(not compared: described by another similar-items model)" in said_of_1

@@ -387,6 +387,8 @@ def _cmd_similar(args: argparse.Namespace) -> int:
         except KeyError as exc:
             _err(_key_error(exc))
             return 1
+        left_out = set(w.not_compared())
+        _say_not_compared(len(left_out))
         if args.json:
             _emit_json({str(gid): _hits(found[gid]) for gid in args.ids})
             return 0
@@ -394,9 +396,23 @@ def _cmd_similar(args: argparse.Namespace) -> int:
             print(f"Similar to {_describe(w.garment(gid))}")
             for h in found[gid]:
                 print(f"  {h.score:6.3f}  {_describe(h.garment)}")
-            if not found[gid]:
+            if gid in left_out:
+                print("  (not compared: described by another similar-items model)")
+            elif not found[gid]:
                 print("  (nothing similar yet)")
     return 0
+
+
+def _say_not_compared(count: int) -> None:
+    """On stderr (beside --json too): garments a read-only wardrobe leaves out of the
+    comparison, described by another similar-items model than the one compared."""
+    if count:  # not an error: the answer stands for the others (exit 0)
+        print(
+            f"wardrobe-cli: {count} garment{'s' if count != 1 else ''} could not be compared: "
+            "described by another version of the similar-items model, which this read-only "
+            "wardrobe cannot replace (copy its folder to one you can write to and open the copy)",
+            file=sys.stderr,
+        )
 
 
 def _stdin_photo(folder: Path) -> Path:
@@ -426,6 +442,7 @@ def _cmd_similar_to(args: argparse.Namespace) -> int:
         except ImageLoadError as exc:
             _err(str(exc).replace(str(photo), shown))  # not the scratch file's name
             return 1
+        _say_not_compared(len(w.not_compared()))
     if not analysis.garments:  # why, on stderr (as import says it): also beside --json
         print(f"{one_line(shown)}: {analysis.message or 'no garment found'}", file=sys.stderr)
     if args.json:

@@ -130,7 +130,8 @@ class Similar:
             for gid in wanted:
                 row = rows[gid]
                 vec = row.vector_array()
-                if index is None or vec is None:
+                # Another model's vector (a read-only wardrobe keeps it): not comparable.
+                if index is None or vec is None or row.vector_version != self._vectors.version:
                     out[gid] = []
                     continue
                 allowed = groups.get(row.category, set()) if groups is not None else None
@@ -142,10 +143,10 @@ class Similar:
         """Raise OtherModelsVectors where a photo's vectors (the installed model's) would
         be compared with stored ones of another model: a read-only wardrobe keeps those
         (``Vectors.sync_embedder``), and the scores would look like any others."""
-        stored = self._vectors.version
-        if not self.store.read_only or stored is None:
+        if not self.store.read_only or self._vectors.version is None:
             return  # in step once the analyser loads: not loaded here (a bad file first)
         installed = self._analyser().embedder_version
+        stored = self._vectors.version  # once loaded: the installed one's, where held
         if stored != installed:
             raise OtherModelsVectors(
                 f"The garments in {self.store.home} were described by another version of "
@@ -154,6 +155,16 @@ class Similar:
                 "cannot be compared with them. Copy its folder to one you can write to and "
                 "open the copy."
             )
+
+    def not_compared(self) -> list[int]:
+        """Ids of the live garments that similar items leave out, in a read-only wardrobe
+        whose garments hold vectors of another similar-items model than those compared
+        (a reindex stopped part-way), or none: they cannot be described again there.
+        [] for a writable wardrobe (its garments are described again)."""
+        if not self.store.read_only:
+            return []
+        self._finish_mixed_embedding()  # which model's are compared: chosen once loaded
+        return self._vectors.not_compared()
 
     def similar_to_analysis(
         self, analysis: PhotoAnalysis, k: int = 10, min_score: float | None = None

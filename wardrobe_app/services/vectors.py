@@ -64,10 +64,11 @@ class Vectors:
         self.version: str | None = self._stored_vector_version()
 
     def _stored_vector_version(self) -> str | None:
+        """The embedder version most live garments' vectors come from."""
         with self.store.session() as s:
             row = s.execute(
                 select(Garment.vector_version, func.count())
-                .where(Garment.vector.is_not(None))
+                .where(Garment.vector.is_not(None), Garment.deleted_at.is_(None))
                 .group_by(Garment.vector_version)
                 .order_by(func.count().desc())
                 .limit(1)
@@ -101,8 +102,9 @@ class Vectors:
 
     def sync_embedder(self, analyser: Analyser) -> None:
         """Re-embed garments whose vectors came from another embedder version."""
-        if self.store.read_only:
-            return  # the stored vectors are all there is
+        if self.store.read_only:  # the stored vectors are all there is
+            self._prefer_version(analyser)
+            return
         version = analyser.embedder_version
         with self.store.session() as s:
             stale = list(
@@ -123,6 +125,46 @@ class Vectors:
             with self._lock:
                 if not self._closed:
                     self._reset_index(analyser.dim)
+
+    def _prefer_version(self, analyser: Analyser) -> None:
+        """A read-only wardrobe's vectors of two embedders (a reindex stopped part-way):
+        the index and queries use the installed one's where some live garment holds
+        them (a photo's vectors can be compared with those), else the most common."""
+        installed = analyser.embedder_version
+        if installed == self.version:
+            return
+        with self.store.session() as s:
+            held = s.scalar(
+                select(Garment.id)
+                .where(
+                    Garment.deleted_at.is_(None),
+                    Garment.vector.is_not(None),
+                    Garment.vector_version == installed,
+                )
+                .limit(1)
+            )
+        if held is None:
+            return
+        with self._lock:
+            self.version = installed
+            if self._index is not None and not self._closed:
+                self._reset_index(analyser.dim)
+
+    def not_compared(self) -> list[int]:
+        """Live garments the index leaves out: no vector, or another embedder's."""
+        with self.store.session() as s:
+            return list(
+                s.scalars(
+                    select(Garment.id)
+                    .where(
+                        Garment.deleted_at.is_(None),
+                        Garment.vector.is_(None)
+                        | Garment.vector_version.is_(None)
+                        | (Garment.vector_version != self.version),
+                    )
+                    .order_by(Garment.id)
+                )
+            )
 
     def embed_ids(
         self, analyser: Analyser, ids: list[int], unreadable: list[int] | None = None

@@ -50,6 +50,11 @@ from .thumbnails import ThumbnailCache
 from .workers import ErrorInfo, Queue, WorkerContext
 
 SIMILAR_K = 12
+# The similar strip of a garment a read-only wardrobe cannot compare (``not_compared``).
+NOT_COMPARED = (
+    "Not compared: this garment was described by another version of the similar-items "
+    "model, and this read-only wardrobe cannot describe it again"
+)
 BIG = QSize(900, 900)
 PHOTO_SIDE = 1200
 
@@ -382,14 +387,15 @@ class GarmentView(QWidget):
         wardrobe = self.session.wardrobe
         gid = record.id
 
-        def similar(ctx: WorkerContext) -> tuple[int, list[SimilarHit]]:
+        def similar(ctx: WorkerContext) -> tuple[int, list[SimilarHit] | None]:
             try:
                 hits = wardrobe.similar(
                     gid, k=SIMILAR_K, same_category=same, min_score=SIMILAR_FLOOR
                 )
             except KeyError:  # deleted before the search began: its page is left, no error
                 hits = []
-            return gid, hits
+            # None: not compared (a read-only wardrobe's vector of another model).
+            return gid, None if gid in wardrobe.not_compared() else hits
 
         def worn_with(ctx: WorkerContext) -> tuple[int, list[GarmentRecord]]:
             return gid, wardrobe.worn_with(gid)
@@ -462,9 +468,12 @@ class GarmentView(QWidget):
                 )
 
     @Slot(object)
-    def _similar_loaded(self, result: tuple[int, list[SimilarHit]]) -> None:
+    def _similar_loaded(self, result: tuple[int, list[SimilarHit] | None]) -> None:
         gid, hits = result
         if self.record is None or gid != self.record.id:
+            return
+        if hits is None:  # "nothing similar" would be wrong: it was not looked for
+            self.similar.set_message(NOT_COMPARED)
             return
         if not hits:
             self.similar.set_message(self._nothing_similar())

@@ -51,6 +51,7 @@ class OwnThisResult:
     overlay: QImage
     cutouts: list[QImage]
     photo: QImage  # without the overlay, whose tint changes the garments' colours
+    left_out: int = 0  # the wardrobe's garments not compared (``Wardrobe.not_compared``)
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,17 @@ class NotCompared:
     """Why the photo was not compared with the wardrobe (``OtherModelsVectors``)."""
 
     words: str
+
+
+def not_compared(count: int) -> str:
+    """The words, after the count of garments found, for ``count`` garments of a
+    read-only wardrobe left out ("" for none): "nothing like it" may then be wrong."""
+    if not count:
+        return ""
+    return (
+        f" {count} garment{'s' if count != 1 else ''} of this wardrobe could not be compared"
+        " with it: described by another version of the similar-items model."
+    )
 
 
 def verdict(hits: list[SimilarHit], colour: str | None = None) -> str:
@@ -268,7 +280,8 @@ class OwnThisDialog(QDialog):
         photo, overlay = preview_pair(analysis.rgb, analysis.labels, max_side=900)
         box = QSize(280, 300)
         cutouts = [fit_image(rgb_to_qimage(g.cutout), box) for g in analysis.garments]
-        return OwnThisResult(path, analysis, hits, overlay, cutouts, photo)
+        left_out = len(self.session.wardrobe.not_compared())
+        return OwnThisResult(path, analysis, hits, overlay, cutouts, photo, left_out)
 
     @Slot(object)
     def _done(self, result: OwnThisResult | NotCompared | str) -> None:
@@ -290,7 +303,7 @@ class OwnThisDialog(QDialog):
         else:
             self.status.setText(
                 f"{result.path.name}: {len(garments)} garment"
-                f"{'s' if len(garments) != 1 else ''} found."
+                f"{'s' if len(garments) != 1 else ''} found.{not_compared(result.left_out)}"
             )
         for garment, cutout, hits in zip(garments, result.cutouts, result.hits, strict=True):
             row = MatchRow(garment, cutout, hits, self.thumbnails, self.results)
