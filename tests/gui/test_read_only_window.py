@@ -161,7 +161,7 @@ def test_garments_of_another_model_are_said_not_compared(
     conn.close()
     parts = make_app(analyser=FakeAnalyser(version="fake-2", permute=True))
     w = parts.window
-    _listed(qtbot, w, 6)
+    wait_listed(qtbot, w, 6)
     record = next(r for r in parts.session.wardrobe.list_garments() if r.id == 3)
     w.open_garment(record)
     view = w.garment_view

@@ -380,20 +380,13 @@ def test_a_read_only_wardrobe_is_backed_up(home: Path, photos: Photos, tmp_path:
 
 
 def test_the_cli_backs_up_a_read_only_wardrobe(
-    home: Path,
-    photos: Photos,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    home: Path, photos: Photos, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Run
 ) -> None:
     _made(home, photos)
-    monkeypatch.setattr(service, "ANALYSER_FACTORY", FakeAnalyser)
     monkeypatch.setattr(
         "wardrobe_app.store.store.read_only_reason", lambda home, db: "it is on a read-only disk"
     )
-    capsys.readouterr()
-    rc = main(["--data-dir", str(home), "backup", str(tmp_path / "backup")])
-    _, err = capsys.readouterr()
+    rc, _, err = cli("backup", str(tmp_path / "backup"))
     assert rc == 0, err
     monkeypatch.undo()
     _opens_as_a_wardrobe_of_its_own(tmp_path / "backup")
@@ -557,7 +550,7 @@ def test_vectors_of_two_models_are_not_compared_with_each_other(home: Path, phot
 
 
 def test_the_cli_says_which_garments_could_not_be_compared(
-    home: Path, photos: Photos, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    home: Path, photos: Photos, monkeypatch: pytest.MonkeyPatch, cli: Run
 ) -> None:
     _made(home, photos)
     _reindex_stopped_part_way(home, (1, 2))
@@ -565,9 +558,7 @@ def test_the_cli_says_which_garments_could_not_be_compared(
     monkeypatch.setattr(
         "wardrobe_app.store.store.read_only_reason", lambda home, db: "it is on a read-only disk"
     )
-    capsys.readouterr()
-    rc = main(["--data-dir", str(home), "similar", "1", "3", "--any-category"])
-    out, err = capsys.readouterr()
+    rc, out, err = cli("similar", "1", "3", "--any-category")
     assert rc == 0, err
     assert "2 garments could not be compared" in err and "similar-items model" in err
     said_of_1 = out.split("Similar to")[1]
