@@ -200,7 +200,11 @@ def tab_chain(start: QWidget, n: int) -> list[QWidget]:
     chain = [start]
     while len(chain) < n:
         widget = chain[-1].nextInFocusChain()
-        while not widget.focusPolicy() & Qt.FocusPolicy.TabFocus or not widget.isEnabled():
+        while (  # as Tab skips them (the hidden colour drop-down, for one)
+            not widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+            or not widget.isEnabled()
+            or not widget.isVisible()
+        ):
             widget = widget.nextInFocusChain()
         chain.append(widget)
     return chain

@@ -31,8 +31,10 @@ def _filters(bar) -> list[QWidget]:
         *bar.category_chips.values(),
         bar.favourites,
         bar.fine_type,
+        # Chips that do not fit on one row are one drop-down beside the type.
+        *([bar.colour_button] if bar.colours_collapsed else []),
         bar.sort,
-        *bar.colour_chips.values(),
+        *([] if bar.colours_collapsed else bar.colour_chips.values()),
     ]
 
 
@@ -125,3 +127,102 @@ def test_a_type_box_shown_that_does_not_fit_moves_to_the_second_row(qtbot):
     assert bar.two_rows
     bar.layout().activate()
     assert bar.fine_type.width() >= bar.fine_type.sizeHint().width()
+
+
+COLOURS = [
+    (name, "#777777")
+    for name in [
+        "black",
+        "grey",
+        "white",
+        "beige",
+        "brown",
+        "burgundy",
+        "pink",
+        "blue",
+        "navy",
+        "lilac",
+        "green",
+        "olive",
+    ]
+]
+
+
+def _bar_with_colours(qtbot, width: int):
+    from PySide6.QtWidgets import QVBoxLayout
+
+    from wardrobe_app.ui.filter_bar import FilterBar
+
+    host = QWidget()  # as in the window: a top-level bar would keep its row's minimum
+    qtbot.addWidget(host)
+    layout = QVBoxLayout(host)
+    layout.setContentsMargins(0, 0, 0, 0)
+    bar = FilterBar(host)
+    layout.addWidget(bar)
+    layout.addStretch(1)
+    bar.set_count(16, 16)
+    bar.set_fine_types(["Shirt"])
+    bar.set_colours(COLOURS)
+    host.resize(width, 400)
+    host.show()
+    qtbot.waitExposed(host)
+    return host, bar
+
+
+def _resize(qtbot, bar, width: int) -> None:
+    bar.window().resize(width, 400)
+    qtbot.waitUntil(lambda: bar.width() == width, timeout=2000)
+    bar.window().layout().activate()
+    bar.layout().activate()
+
+
+def test_colours_collapse_into_a_drop_down_in_a_narrow_window(qtbot):
+    # At 800 px the chips wrapped onto two rows: with the two of the other filters the
+    # bar took about 190 of a 600 px window.
+    _host, bar = _bar_with_colours(qtbot, NARROW)
+    bar.layout().activate()
+    assert bar.colours_collapsed
+    assert bar.colour_button.isVisible() and not bar.colour_box.isVisible()
+    # Two rows of filters and the bar's margins: 76 px here, 140 to 190 before.
+    m = bar.outer.contentsMargins()
+    rows = 2 * bar.favourites.height() + bar.outer.spacing() + m.top() + m.bottom()
+    qtbot.waitUntil(lambda: bar.height() <= rows + 4, timeout=2000)  # laid out again
+    # Wide: the chips again, on one row of their own.
+    _resize(qtbot, bar, bar.colours_one_row_width() + 40)
+    assert not bar.colours_collapsed
+    assert bar.colour_box.isVisible() and not bar.colour_button.isVisible()
+
+
+def test_the_colour_choice_survives_the_drop_down_both_ways(qtbot):
+    _host, bar = _bar_with_colours(qtbot, 1600)
+    assert not bar.colours_collapsed
+    bar.colour_chips["navy"].click()
+    _resize(qtbot, bar, NARROW)
+    assert bar.colours_collapsed
+    assert bar.colour_button.text() == "Colours (1)"
+    menu = bar.colour_button.menu()
+    menu.aboutToShow.emit()  # filled as it opens
+    actions = {a.text(): a for a in menu.actions()}
+    assert actions["navy"].isChecked() and not actions["pink"].isChecked()
+    with qtbot.waitSignal(bar.filterChanged) as changed:
+        actions["pink"].trigger()
+    assert changed.args[0].colours == {"navy", "pink"}
+    assert bar.colour_button.text() == "Colours (2)"
+    _resize(qtbot, bar, 1600)
+    assert not bar.colours_collapsed
+    assert bar.current_filter().colours == {"navy", "pink"}
+    assert bar.colour_chips["pink"].isChecked()
+
+
+def test_the_colour_drop_down_is_in_the_tab_order_and_keeps_the_focus(qtbot):
+    _host, bar = _bar_with_colours(qtbot, 1600)
+    bar.activateWindow()
+    chip = bar.colour_chips["beige"]
+    chip.setFocus()
+    qtbot.waitUntil(chip.hasFocus, timeout=2000)
+    _resize(qtbot, bar, NARROW)
+    assert bar.colour_button.hasFocus()  # not lost with the chip it was on
+    assert tab_chain(bar.fine_type, 3)[1:] == [bar.colour_button, bar.sort]
+    _resize(qtbot, bar, 1600)
+    assert bar.colour_chips["black"].hasFocus()
+    assert tab_chain(bar.sort, 2)[1] is bar.colour_chips["black"]

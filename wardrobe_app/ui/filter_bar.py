@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QSizePolicy,
     QToolButton,
     QVBoxLayout,
@@ -137,7 +138,12 @@ class FilterBar(QWidget):
         # category chips where there is room, and on a row of their own below them in a
         # narrow window (the one row needed about 1000 px: below that they were squeezed
         # or cut). Two boxes moved between the rows: the tab order does not change.
-        self.more_box = self._box("moreFilters", [self.favourites, self.fine_type])
+        # The colour chips collapse into this button where they do not fit on one row
+        # (at 800 px they wrapped onto two, and the filters took a third of the window).
+        self.colour_button = ColourButton(self)
+        self.more_box = self._box(
+            "moreFilters", [self.favourites, self.fine_type, self.colour_button]
+        )
         more = self.more_box.layout()
         assert isinstance(more, QHBoxLayout)
         more.insertSpacing(1, 6)
@@ -160,7 +166,9 @@ class FilterBar(QWidget):
         # Tab as drawn: Favourites (made after the type box) came after it.
         QWidget.setTabOrder(self.category_chips[CATEGORIES[-1]], self.favourites)
         QWidget.setTabOrder(self.favourites, self.fine_type)
-        QWidget.setTabOrder(self.fine_type, self.sort)
+        QWidget.setTabOrder(self.fine_type, self.colour_button)
+        QWidget.setTabOrder(self.colour_button, self.sort)
+        self.colours_collapsed = False
 
         self.colour_title = QLabel("Colours:", self)
         # A chip's height, its words centred: level with the first row's, not above them.
@@ -246,6 +254,10 @@ class FilterBar(QWidget):
         self._fit(self.width())
 
     def _boxes_changed(self) -> None:
+        self._relayout_boxes()
+        self._fit(self.width())
+
+    def _relayout_boxes(self) -> None:
         # Before the bar is first shown Qt does not tell a box that a widget in it
         # changed size: the row was laid out with the old count, and the chips jumped
         # under the pointer at the first click.
@@ -255,11 +267,39 @@ class FilterBar(QWidget):
                 layout.invalidate()
             box.updateGeometry()  # drops the size its row kept
         self.outer.invalidate()
-        self._fit(self.width())
+
+    def colours_one_row_width(self) -> int:
+        """The width the title and the colour chips need on one row."""
+        spacing = self.colour_flow.spacing()
+        chips = sum(chip.sizeHint().width() + spacing for chip in self.colour_chips.values())
+        return self.colour_title.sizeHint().width() + 8 + chips - spacing + self._margins()
+
+    def _collapse_colours(self, width: int) -> None:
+        collapsed = bool(self.colour_chips) and width < self.colours_one_row_width()
+        if collapsed == self.colours_collapsed:
+            return
+        had_focus = self.focusWidget()
+        self._show_colours(collapsed)
+        # The focus follows the colours, not lost to the window when its widget hides.
+        if collapsed and had_focus in self.colour_chips.values():
+            self.colour_button.setFocus(Qt.FocusReason.OtherFocusReason)
+        elif not collapsed and had_focus is self.colour_button and self.colour_chips:
+            chips = list(self.colour_chips.values())
+            first = next((chip for chip in chips if chip.isChecked()), chips[0])
+            first.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._relayout_boxes()
+
+    def _show_colours(self, collapsed: bool) -> None:
+        self.colours_collapsed = collapsed
+        chips = bool(self.colour_chips)
+        self.colour_button.setVisible(collapsed and chips)
+        self.colour_title.setVisible(not collapsed and chips)
+        self.colour_box.setVisible(not collapsed and chips)
 
     def _fit(self, width: int) -> None:
         if not self.isVisible():
             return  # sizes are not settled yet; shown, it is fitted to its width
+        self._collapse_colours(width)  # first: the button widens the second row
         two_rows = width < self.one_row_width()
         if two_rows != self.two_rows:
             self.two_rows = two_rows
@@ -286,14 +326,17 @@ class FilterBar(QWidget):
             chip.setChecked(name in checked)
             chip.blockSignals(False)
             chip.toggled.connect(self._emit_now)
+            chip.toggled.connect(self._show_colour_count)
             self.colour_flow.addWidget(chip)
             # Tab reaches the chips where they are drawn, before the grid below
             QWidget.setTabOrder(previous, chip)
             previous = chip
             self.colour_chips[name] = chip
-        self.colour_title.setVisible(bool(wanted))
-        self.colour_box.setVisible(bool(wanted))
+        self.colour_button.chips = self.colour_chips
+        self._show_colour_count()
+        self._show_colours(self.colours_collapsed)
         self.colour_flow.invalidate()
+        self._boxes_changed()  # more or fewer chips may (not) fit on one row now
 
     def set_fine_types(self, fine_types: Sequence[str]) -> None:
         current = self.fine_type.currentData()
@@ -323,6 +366,10 @@ class FilterBar(QWidget):
         else:
             self.count_label.setText(f"{shown} of {total} {noun}")
         self._boxes_changed()  # a longer count may not fit on the row any more
+
+    @Slot()
+    def _show_colour_count(self) -> None:
+        self.colour_button.show_count()
 
     # --- state -------------------------------------------------------------------------
     def current_filter(self) -> GarmentFilter:
@@ -390,3 +437,39 @@ class FilterBar(QWidget):
     def _emit(self) -> None:
         if self._emitting:
             self.filterChanged.emit(self.current_filter())
+
+
+class ColourButton(QToolButton):
+    """ "Colours ▾": the colour chips as checkable entries of a drop-down, each toggling
+    its chip (the chips stay the one record of what is chosen)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("colourButton")
+        self.setProperty("chip", True)
+        self.setAccessibleName("Colours")
+        self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # a tool button skips Tab otherwise
+        self.chips: dict[str, QToolButton] = {}
+        menu = QMenu(self)
+        menu.setObjectName("colourMenu")
+        menu.aboutToShow.connect(self._fill)
+        self.setMenu(menu)
+        self.setVisible(False)
+        self.show_count()
+
+    def show_count(self) -> None:
+        chosen = sum(chip.isChecked() for chip in self.chips.values())
+        self.setText(f"Colours ({chosen})" if chosen else "Colours")
+        self.setToolTip(f"{chosen} colour{'s' if chosen != 1 else ''} chosen")
+
+    @Slot()
+    def _fill(self) -> None:
+        menu = self.menu()
+        menu.clear()
+        for name, chip in self.chips.items():
+            action = menu.addAction(chip.icon(), name)
+            action.setCheckable(True)
+            action.setChecked(chip.isChecked())
+            action.toggled.connect(chip.setChecked)
