@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Signal, Slot
-from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QPushButton, QStyle, QWidget
+from PySide6.QtCore import QSize, Qt, Signal, Slot
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QStyle, QWidget
 
 from ..vision.image_io import is_image_path
 from .elided_label import ElidedLabel
@@ -18,9 +18,8 @@ class ProgressPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.label = ElidedLabel(parent=self)  # a long file name must not widen the window
+        self.label = ProgressLabel(self)  # a long file name must not widen the window
         self.label.setObjectName("progressLabel")
-        self.label.setMinimumWidth(260)
         self.bar = QProgressBar(self)
         self.bar.setObjectName("progressBar")
         self.bar.setFixedWidth(180)
@@ -69,8 +68,7 @@ class ProgressPanel(QWidget):
         self._show()
 
     def _show(self) -> None:
-        text = self._head + self._then
-        self.label.setText(f"{text}: {self._current}" if self._current else text)
+        self.label.set_parts(self._head, self._then, self._current)
 
     def end(self) -> None:
         self._then = ""
@@ -81,6 +79,50 @@ class ProgressPanel(QWidget):
         self.cancel_button.setEnabled(False)
         self.cancel_button.setText("Cancelling…")
         self.cancelRequested.emit()
+
+
+# The most the count ("Analysing 13 of 120") keeps whole in a narrow window: with the
+# label's old 260 px minimum the panel needed about 540 px, and the window 792 at least.
+HEAD_ROOM = 200
+
+
+class ProgressLabel(ElidedLabel):
+    """ "Analysing 3 of 10 (then 2 photos): IMG_0042.jpg", shortened from the file name's
+    middle first (its start and its number both tell it), then from the end; the whole
+    text in the tooltip. Its minimum is the count's width, not the file name's."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        self._head, self._rest, self._file = "", "", ""  # before the first _elide
+        super().__init__(parent=parent)
+
+    def set_parts(self, head: str, rest: str, file: str) -> None:
+        self._head, self._rest, self._file = head, rest, file
+        text = head + rest
+        self.setText(f"{text}: {file}" if file else text)
+
+    def minimumSizeHint(self) -> QSize:
+        margins = self.contentsMargins()
+        # 2 px over: elidedText() measures in fractions, and cut the count at its width
+        head = min(self.fontMetrics().horizontalAdvance(self._head) + 2, HEAD_ROOM)
+        width = min(head + margins.left() + margins.right(), self.sizeHint().width())
+        return QSize(max(width, super().minimumSizeHint().width()), self.sizeHint().height())
+
+    def _elide(self) -> None:
+        if not self._file:
+            super()._elide()
+            return
+        metrics, room = self.fontMetrics(), max(self.contentsRect().width(), 0)
+        whole = self.text()
+        prefix = f"{self._head}{self._rest}: "
+        if metrics.horizontalAdvance(whole) <= room:
+            shown = whole
+        elif metrics.horizontalAdvance(prefix + "…") <= room:
+            rest = room - metrics.horizontalAdvance(prefix)
+            shown = prefix + metrics.elidedText(self._file, Qt.TextElideMode.ElideMiddle, rest)
+        else:
+            shown = metrics.elidedText(self._head + self._rest, Qt.TextElideMode.ElideRight, room)
+        QLabel.setText(self, shown)
+        self.setToolTip(whole if shown != whole else "")
 
 
 def photos_and_folders(paths: list[Path]) -> str:
