@@ -204,6 +204,43 @@ def test_drop_photos_onto_the_window_imports_them(make_app, qtbot, photos):
         assert not enter.isAccepted() and not w.drop_overlay.isVisible()
 
 
+def test_a_drag_is_judged_by_its_links_without_asking_the_disk(
+    make_app, qtbot, photos, monkeypatch
+):
+    """Drag-enter and the drop asked the disk whether each path was a folder, on the GUI
+    thread: on a slow network share the window froze while the user was still dragging."""
+    share = Path("/nonexistent-share")
+    parts = make_app()
+    w = parts.window
+
+    def no_disk(original):
+        def asked(self: Path, *args, **kwargs):
+            on_gui_thread = threading.current_thread() is threading.main_thread()
+            if on_gui_thread and self.is_relative_to(share):
+                raise AssertionError(f"{self} looked up on the GUI thread")
+            return original(self, *args, **kwargs)
+
+        return asked
+
+    for name in ("is_dir", "is_file", "exists", "stat"):
+        monkeypatch.setattr(Path, name, no_disk(getattr(Path, name)))
+    links = [share / "a.jpg", share / "Holiday 2024", share / "notes.txt"]
+    enter, drop = drag([QUrl.fromLocalFile(str(p)) for p in links])
+    w.dragEnterEvent(enter)
+    assert enter.isAccepted()  # a photo and (by its name) a folder
+    done: list[object] = []
+    w.importer.finished.connect(done.append)
+    w.dropEvent(drop)
+    assert drop.isAccepted()
+    assert "1 dropped item left out" in w.statusBar().currentMessage()  # notes.txt
+    qtbot.waitUntil(lambda: bool(done), timeout=20_000)
+    # the worker found out: neither is there
+    assert {path for path, _why in done[0].failed} == {share / "a.jpg", share / "Holiday 2024"}
+    enter, _ = drag([QUrl.fromLocalFile(str(share / "notes.txt"))])
+    w.dragEnterEvent(enter)
+    assert not enter.isAccepted()  # refused at the door still
+
+
 def test_filters_narrow_the_grid(make_app, qtbot, photos):
     parts = app_with_photos(make_app, qtbot, photos, 4)
     w = parts.window

@@ -642,9 +642,12 @@ class MainWindow(QMainWindow):
 
 
 def _droppable(urls: list[QUrl]) -> list[Path]:
-    """The local photos and folders among dropped links."""
+    """The local photos and folders among dropped links, told by their names alone: a
+    photo's suffix, or none (a folder). Asking the disk whether each is a folder froze
+    the window during the drag on a slow network share; the import, on its worker,
+    finds out and says what is not a photo (a folder named "Trip.2024" is refused)."""
     found = [Path(u.toLocalFile()) for u in urls if u.isLocalFile()]
-    return [p for p in found if p.is_dir() or is_image_path(p)]
+    return [p for p in found if not p.suffix or is_image_path(p)]
 
 
 def _separator(parent: QWidget) -> QLabel:
