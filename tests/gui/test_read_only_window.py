@@ -13,7 +13,7 @@ import pytest
 from conftest import wait_listed
 from fakes import FakeAnalyser
 from PySide6.QtCore import QPoint
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QFrame, QLabel
 
 from wardrobe_app import paths
@@ -100,6 +100,28 @@ def test_a_read_only_garment_page_reads_as_text_not_as_fields(
     spot = edit.mapTo(w, QPoint(edit.width() - 6, edit.height() // 2))
     ground = w.grab().toImage().pixelColor(spot * w.devicePixelRatioF())
     assert ground.name() == w.palette().color(QPalette.ColorRole.Window).name()
+
+
+def test_a_read_only_garments_category_keeps_its_colour(make_app, qtbot, read_only_home: Path):
+    # The box is off, and Qt drew its dot grey: the category's colour said nothing.
+    from wardrobe_app.ui.theme import CATEGORY_COLOURS
+
+    parts = make_app()
+    w = parts.window
+    _listed(qtbot, w, 6)
+    w.open_garment(w.browse.model.record(0))
+    combo = w.garment_view.category_combo
+    qtbot.waitUntil(lambda: combo.isVisible() and not combo.isEnabled(), timeout=5000)
+    wanted = QColor(CATEGORY_COLOURS[str(combo.currentData())])
+    image = combo.grab().toImage()
+    pixels = (
+        image.pixelColor(x, y) for x in range(min(40, image.width())) for y in range(image.height())
+    )
+    assert any(_near(pixel, wanted) for pixel in pixels), wanted.name()
+
+
+def _near(a: QColor, b: QColor) -> bool:
+    return max(abs(a.red() - b.red()), abs(a.green() - b.green()), abs(a.blue() - b.blue())) <= 12
 
 
 def test_the_data_folder_of_a_read_only_wardrobe_may_be_chosen(

@@ -229,8 +229,9 @@ class GarmentView(QWidget):
         self.name_edit.setObjectName("nameEdit")
         self.category_combo = QComboBox(self)
         self.category_combo.setObjectName("categoryCombo")
-        for cat in CATEGORIES:
-            self.category_combo.addItem(dot_icon(CATEGORY_COLOURS[cat]), category_label(cat), cat)
+        for cat in CATEGORIES:  # its colour kept when the box is off (a read-only wardrobe)
+            dot = dot_icon(CATEGORY_COLOURS[cat], keep_when_disabled=True)
+            self.category_combo.addItem(dot, category_label(cat), cat)
         self.type_edit = QLineEdit(self)
         self.type_edit.setObjectName("typeEdit")
         self.type_edit.setPlaceholderText("e.g. t-shirt, jeans, dress")

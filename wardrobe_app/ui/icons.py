@@ -64,8 +64,12 @@ def _canvas(size: int) -> tuple[QPixmap, QPainter]:
     return pm, painter
 
 
-def dot_icon(colour: str, size: int = 14, ring: str | None = None) -> QIcon:
-    """A filled circle: a category marker or a colour swatch."""
+def dot_icon(
+    colour: str, size: int = 14, ring: str | None = None, keep_when_disabled: bool = False
+) -> QIcon:
+    """A filled circle: a category marker or a colour swatch. ``keep_when_disabled``:
+    in its colour on a turned-off widget too, where the colour is what it says (Qt greys
+    an icon there: a read-only garment's category was a grey dot)."""
     pm, p = _canvas(size)
     c = QColor(colour)
     # a grey ring keeps black and navy visible on a dark background
@@ -75,7 +79,10 @@ def dot_icon(colour: str, size: int = 14, ring: str | None = None) -> QIcon:
     p.setBrush(QBrush(c))
     p.drawEllipse(QRectF(1.5, 1.5, size - 3, size - 3))
     p.end()
-    return QIcon(pm)
+    icon = QIcon(pm)
+    if keep_when_disabled:
+        icon.addPixmap(pm, QIcon.Mode.Disabled)
+    return icon
 
 
 def dot_html(colour: str, size: int = 14) -> str:
