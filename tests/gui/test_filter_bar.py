@@ -129,6 +129,7 @@ def test_a_type_box_shown_that_does_not_fit_moves_to_the_second_row(qtbot):
     assert bar.fine_type.width() >= bar.fine_type.sizeHint().width()
 
 
+# The README's wardrobe (docs/screenshots/main.png): 17 colours, two rows at 1360 px.
 COLOURS = [
     (name, "#777777")
     for name in [
@@ -136,14 +137,19 @@ COLOURS = [
         "grey",
         "white",
         "beige",
+        "khaki",
         "brown",
+        "red",
         "burgundy",
         "pink",
+        "orange",
+        "olive",
+        "green",
+        "teal",
+        "light blue",
         "blue",
         "navy",
         "lilac",
-        "green",
-        "olive",
     ]
 ]
 
@@ -187,10 +193,17 @@ def test_colours_collapse_into_a_drop_down_in_a_narrow_window(qtbot):
     m = bar.outer.contentsMargins()
     rows = 2 * bar.favourites.height() + bar.outer.spacing() + m.top() + m.bottom()
     qtbot.waitUntil(lambda: bar.height() <= rows + 4, timeout=2000)  # laid out again
-    # Wide: the chips again, on one row of their own.
+    # Full width: the other filters on one row, the chips again, even on two rows of
+    # their own (clickable at once; a window this wide has the room).
+    _resize(qtbot, bar, 1360)
+    assert not bar.two_rows and not bar.colours_collapsed
+    assert bar.colour_box.isVisible() and not bar.colour_button.isVisible()
+    chip = bar.colour_chips["black"]
+    qtbot.waitUntil(lambda: bar.colour_box.height() > 2 * chip.height(), timeout=2000)
+    # Wider still: one row of them.
     _resize(qtbot, bar, bar.colours_one_row_width() + 40)
     assert not bar.colours_collapsed
-    assert bar.colour_box.isVisible() and not bar.colour_button.isVisible()
+    qtbot.waitUntil(lambda: bar.colour_box.height() < 2 * chip.height(), timeout=2000)
 
 
 def test_the_colour_choice_survives_the_drop_down_both_ways(qtbot):
@@ -199,7 +212,7 @@ def test_the_colour_choice_survives_the_drop_down_both_ways(qtbot):
     bar.colour_chips["navy"].click()
     _resize(qtbot, bar, NARROW)
     assert bar.colours_collapsed
-    assert bar.colour_button.text() == "Colours (1)"
+    assert bar.colour_button.text() == "Colours (1) ▾"
     menu = bar.colour_button.menu()
     menu.aboutToShow.emit()  # filled as it opens
     actions = {a.text(): a for a in menu.actions()}
@@ -207,7 +220,7 @@ def test_the_colour_choice_survives_the_drop_down_both_ways(qtbot):
     with qtbot.waitSignal(bar.filterChanged) as changed:
         actions["pink"].trigger()
     assert changed.args[0].colours == {"navy", "pink"}
-    assert bar.colour_button.text() == "Colours (2)"
+    assert bar.colour_button.text() == "Colours (2) ▾"
     _resize(qtbot, bar, 1600)
     assert not bar.colours_collapsed
     assert bar.current_filter().colours == {"navy", "pink"}

@@ -275,7 +275,13 @@ class FilterBar(QWidget):
         return self.colour_title.sizeHint().width() + 8 + chips - spacing + self._margins()
 
     def _collapse_colours(self, width: int) -> None:
-        collapsed = bool(self.colour_chips) and width < self.colours_one_row_width()
+        # Only where the other filters take two rows: in a wide window the chips may
+        # wrap (1360 px, 17 colours: two rows of chips under one of filters), clickable
+        # at once rather than behind a drop-down.
+        filters_on_two_rows = width < self.one_row_width() - self._colour_button_room()
+        collapsed = (
+            bool(self.colour_chips) and filters_on_two_rows and width < self.colours_one_row_width()
+        )
         if collapsed == self.colours_collapsed:
             return
         had_focus = self.focusWidget()
@@ -288,6 +294,14 @@ class FilterBar(QWidget):
             first = next((chip for chip in chips if chip.isChecked()), chips[0])
             first.setFocus(Qt.FocusReason.OtherFocusReason)
         self._relayout_boxes()
+
+    def _colour_button_room(self) -> int:
+        """The width the drop-down adds to the row it is on (none while hidden)."""
+        if self.colour_button.isHidden():
+            return 0
+        more = self.more_box.layout()
+        spacing = more.spacing() if more is not None else 0
+        return self.colour_button.sizeHint().width() + spacing
 
     def _show_colours(self, collapsed: bool) -> None:
         self.colours_collapsed = collapsed
@@ -461,7 +475,8 @@ class ColourButton(QToolButton):
 
     def show_count(self) -> None:
         chosen = sum(chip.isChecked() for chip in self.chips.values())
-        self.setText(f"Colours ({chosen})" if chosen else "Colours")
+        # its own arrow: the style's, in the chip's corner, was cut by its round border
+        self.setText(f"Colours ({chosen}) ▾" if chosen else "Colours ▾")
         self.setToolTip(f"{chosen} colour{'s' if chosen != 1 else ''} chosen")
 
     @Slot()

@@ -38,6 +38,7 @@ QToolButton[chip="true"]:focus {
     border: 2px solid palette(highlight); padding: 2px 9px 2px 7px;
 }
 QToolButton[chip="true"]:checked:focus { border-color: palette(text); }
+QToolButton[chip="true"]::menu-indicator { image: none; width: 0px; }
 """
 FAVOURITE = "#e0245e"
 
