@@ -108,7 +108,7 @@ def test_a_read_only_garments_category_keeps_its_colour(make_app, qtbot, read_on
 
     parts = make_app()
     w = parts.window
-    _listed(qtbot, w, 6)
+    wait_listed(qtbot, w, 6)
     w.open_garment(w.browse.model.record(0))
     combo = w.garment_view.category_combo
     qtbot.waitUntil(lambda: combo.isVisible() and not combo.isEnabled(), timeout=5000)
