@@ -224,10 +224,10 @@ def test_a_drag_is_judged_by_its_links_without_asking_the_disk(
 
     for name in ("is_dir", "is_file", "exists", "stat"):
         monkeypatch.setattr(Path, name, no_disk(getattr(Path, name)))
-    links = [share / "a.jpg", share / "Holiday 2024", share / "notes.txt"]
+    links = [share / "a.jpg", share / "Holiday 2024", share / "Trip.2024", share / "notes.txt"]
     enter, drop = drag([QUrl.fromLocalFile(str(p)) for p in links])
     w.dragEnterEvent(enter)
-    assert enter.isAccepted()  # a photo and (by its name) a folder
+    assert enter.isAccepted()  # a photo and (by their names) two folders
     done: list[object] = []
     w.importer.finished.connect(done.append)
     w.dropEvent(drop)
@@ -235,7 +235,8 @@ def test_a_drag_is_judged_by_its_links_without_asking_the_disk(
     assert "1 dropped item left out" in w.statusBar().currentMessage()  # notes.txt
     qtbot.waitUntil(lambda: bool(done), timeout=20_000)
     # the worker found out: neither is there
-    assert {path for path, _why in done[0].failed} == {share / "a.jpg", share / "Holiday 2024"}
+    failed = {path for path, _why in done[0].failed}
+    assert failed == {share / "a.jpg", share / "Holiday 2024", share / "Trip.2024"}
     enter, _ = drag([QUrl.fromLocalFile(str(share / "notes.txt"))])
     w.dragEnterEvent(enter)
     assert not enter.isAccepted()  # refused at the door still

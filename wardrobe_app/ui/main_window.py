@@ -4,6 +4,7 @@ the status bar (model, device, count, import progress, undo)."""
 from __future__ import annotations
 
 import logging
+import mimetypes
 from collections.abc import Iterable, Sequence
 from functools import partial
 from pathlib import Path
@@ -643,11 +644,16 @@ class MainWindow(QMainWindow):
 
 def _droppable(urls: list[QUrl]) -> list[Path]:
     """The local photos and folders among dropped links, told by their names alone: a
-    photo's suffix, or none (a folder). Asking the disk whether each is a folder froze
-    the window during the drag on a slow network share; the import, on its worker,
-    finds out and says what is not a photo (a folder named "Trip.2024" is refused)."""
+    photo's suffix, or a name that is no known kind of file (a folder: "Holiday 2024",
+    "Trip.2024"). Asking the disk whether each is a folder froze the window during the
+    drag on a slow network share; the import, on its worker, finds out and says what is
+    not a photo. A text file, a PDF or a video is refused at the door."""
     found = [Path(u.toLocalFile()) for u in urls if u.isLocalFile()]
-    return [p for p in found if not p.suffix or is_image_path(p)]
+    return [p for p in found if is_image_path(p) or _no_known_file_kind(p)]
+
+
+def _no_known_file_kind(path: Path) -> bool:
+    return not path.suffix or mimetypes.guess_type(path.name, strict=False)[0] is None
 
 
 def _separator(parent: QWidget) -> QLabel:
