@@ -3,7 +3,8 @@
     python tests/benchmarks/dim_white_names.py --split val --out DIR [--limit N]
 
 Garment photos (label not "other") of one sender split of ../shared/data/clothing, in
-sha256(image id) order, cut out as the item path does (GrabCut, ``garment_from_mask``):
+sha256(image id) order, cut out as the item path does (``find_item``, ``garment_from_mask``;
+photos where nothing stands out are skipped, as the app files no garment, and counted):
 each garment's colours with ``whites_in_dim_light`` and with it switched off. Prints every
 garment whose first colour name differs and writes contact sheets of them under ``--out``
 (photo | mask | cut-out, the two lists written on) for judging by eye. Faster than
@@ -26,7 +27,7 @@ import item_review  # noqa: E402
 from wardrobe_app.training.clothing import read_items, sender_split  # noqa: E402
 from wardrobe_app.vision import colours  # noqa: E402
 from wardrobe_app.vision.garments import garment_from_mask  # noqa: E402
-from wardrobe_app.vision.grabcut import item_foreground  # noqa: E402
+from wardrobe_app.vision.grabcut import find_item  # noqa: E402
 from wardrobe_app.vision.image_io import load_image  # noqa: E402
 from wardrobe_app.vision.pipeline import cap_size  # noqa: E402
 
@@ -47,10 +48,14 @@ def main() -> None:
         if sender_split(i.sender) == args.split and i.garment != "other"
     ]
     items = sorted(items, key=item_review._order)[: args.limit]
-    rows, garments = [], 0
+    rows, garments, nothing = [], 0, 0
     for item in items:
         rgb = load_image(item.path(item_review.CLOTHING), fit=cap_size)
-        garment = garment_from_mask(rgb, item_foreground(rgb), "top", item_photo=True)
+        mask = find_item(rgb)  # as the app's item path: None where nothing stands out
+        if mask is None:
+            nothing += 1
+            continue
+        garment = garment_from_mask(rgb, mask, "top", item_photo=True)
         if garment is None:
             continue
         garments += 1
@@ -63,7 +68,10 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     if rows:
         item_review.write_sheets(rows, args.out)
-    print(f"{garments} garments of {len(items)} photos; first colour name differs on {len(rows)}")
+    print(
+        f"{garments} garments of {len(items)} photos ({nothing} with nothing standing out);"
+        f" first colour name differs on {len(rows)}"
+    )
 
 
 if __name__ == "__main__":
