@@ -678,6 +678,40 @@ def test_the_garment_page_fits_a_small_laptop_screen_at_150_percent(make_app, qt
     assert view.picture.height() >= 240
 
 
+def test_the_garment_page_fits_a_750_px_window_with_its_picture_header_whole(
+    make_app, qtbot, photos
+):
+    # "Cut-out", "Original photo" and "Show the garment" in one row needed 348 px beside
+    # the details' 380: the window's minimum rose to 792. The check box goes under the
+    # buttons where the column is narrow, and back beside them where there is room.
+    parts = app_with_photos(make_app, qtbot, photos, 1)
+    w = parts.window
+    view = w.garment_view
+    w.open_garment(parts.session.wardrobe.garment(w.browse.model.record(0).id))
+    assert w.minimumSizeHint().width() <= 750, w.minimumSizeHint()
+    left = view.findChild(QScrollArea, "pictureScroll")
+    header = (view.cutout_mode, view.photo_mode, view.overlay_toggle)
+
+    def whole_and_apart() -> bool:
+        shown = [b.geometry() for b in header]
+        return all(
+            b.width() >= b.sizeHint().width()  # its whole text
+            and left.viewport().rect().contains(b.mapTo(left.viewport(), b.rect().bottomRight()))
+            for b in header
+        ) and not any(a.intersects(b) for a, b in itertools.combinations(shown, 2))
+
+    w.resize(750, 600)
+    qtbot.waitUntil(lambda: w.width() == 750, timeout=5000)
+    qtbot.waitUntil(whole_and_apart, timeout=5000)
+    toggle, photo = view.overlay_toggle.geometry(), view.photo_mode.geometry()
+    assert toggle.top() > photo.bottom()  # under the buttons
+    assert view.picture.geometry().top() > toggle.bottom()  # and the picture under it
+    w.resize(1280, 640)
+    qtbot.waitUntil(lambda: view.overlay_toggle.geometry().top() < photo.bottom(), timeout=5000)
+    assert whole_and_apart()
+    assert view.overlay_toggle.geometry().left() > view.photo_mode.geometry().right()
+
+
 def test_the_first_window_fits_the_screen(make_app, qtbot):
     # 1320x860 put the status bar (import results, the Undo notice) below a 1366x768
     # laptop's screen. The offscreen screen here is 800x800.
