@@ -563,3 +563,60 @@ def test_the_cli_says_which_garments_could_not_be_compared(
     assert "2 garments could not be compared" in err and "similar-items model" in err
     said_of_1 = out.split("Similar to")[1]
     assert "(not compared: described by another similar-items model)" in said_of_1
+
+
+def test_a_sweep_while_an_index_folder_is_being_made_leaves_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process's read-only open sweeps the temporary folder at any moment: one
+    between the owner lock's making and its locking took the new folder for a dead
+    process's and removed it under its living owner."""
+    import fcntl
+    import tempfile
+
+    from wardrobe_app.store import scratch
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    real_flock = fcntl.flock
+    swept: list[int] = []
+
+    def sweep_first(fd: int, op: int) -> None:
+        if not swept:
+            swept.append(-1)  # the sweep's own flock goes straight on
+            swept[0] = scratch.remove_dead_leftovers(tmp_path)
+        real_flock(fd, op)
+
+    monkeypatch.setattr(fcntl, "flock", sweep_first)
+    folder = scratch.ScratchFolder()
+    monkeypatch.setattr(fcntl, "flock", real_flock)
+    try:
+        assert swept == [0] and folder.path.is_dir()
+        assert scratch.remove_dead_leftovers(tmp_path) == 0  # its owner lives
+        assert (folder.path / scratch.OWNER_LOCK).is_file()
+    finally:
+        folder.remove()
+    assert not folder.path.exists()
+
+
+def test_a_folder_another_sweep_removes_meanwhile_does_not_fail_the_open(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two read-only opens at once sweep the same leftovers: the one whose folder the
+    other removed between its checks raised FileNotFoundError, and the wardrobe did not
+    open."""
+    from wardrobe_app.store import scratch
+
+    dead = tmp_path / f"{scratch.PREFIX}1-x"
+    dead.mkdir()
+    (dead / scratch.OWNER_LOCK).touch()
+    real_is_dir = Path.is_dir
+
+    def removed_by_the_other(self: Path) -> bool:
+        found = real_is_dir(self)
+        if self == dead:
+            shutil.rmtree(dead)  # the other process's sweep, just after the check
+        return found
+
+    monkeypatch.setattr(Path, "is_dir", removed_by_the_other)
+    assert scratch.remove_dead_leftovers(tmp_path) == 0
+    assert not dead.exists()

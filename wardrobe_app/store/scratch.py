@@ -35,9 +35,19 @@ class ScratchFolder:
     def __init__(self) -> None:
         self.path = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-"))
         self._lock: IO[bytes] | None = None
-        if fcntl is not None:
-            self._lock = open(self.path / OWNER_LOCK, "a+b")  # noqa: SIM115 - held open
+        if fcntl is None:
+            return
+        # Locked under another name, then renamed: a sweep of another process that
+        # finds the owner lock finds it locked. Made under its name and locked after,
+        # a sweep in between took it for a dead process's and removed the folder.
+        making = self.path / f"{OWNER_LOCK}.new"
+        try:
+            self._lock = open(making, "a+b")  # noqa: SIM115 - held open
             fcntl.flock(self._lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            os.replace(making, self.path / OWNER_LOCK)
+        except BaseException:
+            self.remove()  # neither the folder nor the lock's descriptor left behind
+            raise
 
     def remove(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
@@ -53,8 +63,11 @@ def _owner_gone(folder: Path) -> IO[bytes] | None:
     match = _NAME.match(folder.name)
     if match is None or folder.is_symlink() or not folder.is_dir():
         return None
-    if hasattr(os, "getuid") and folder.stat().st_uid != os.getuid():
-        return None  # another user's: not ours to remove
+    try:
+        if hasattr(os, "getuid") and folder.stat().st_uid != os.getuid():
+            return None  # another user's: not ours to remove
+    except OSError:  # gone meanwhile (another process's sweep removed it)
+        return None
     try:
         fh = open(folder / OWNER_LOCK, "rb")  # noqa: SIM115 - returned, held
     except OSError:  # none yet (being made), or not ours to read: left alone
