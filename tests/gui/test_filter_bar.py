@@ -239,3 +239,21 @@ def test_the_colour_drop_down_is_in_the_tab_order_and_keeps_the_focus(qtbot):
     _resize(qtbot, bar, 1600)
     assert bar.colour_chips["black"].hasFocus()
     assert tab_chain(bar.sort, 2)[1] is bar.colour_chips["black"]
+
+
+def test_a_drop_down_open_while_the_colours_change_toggles_the_new_chips(qtbot):
+    """An import in progress adds a colour while the drop-down is open: its entries
+    toggled the chips just replaced, and the choice was lost (the grid unfiltered)."""
+    _host, bar = _bar_with_colours(qtbot, NARROW)
+    assert bar.colours_collapsed
+    menu = bar.colour_button.menu()
+    menu.popup(bar.colour_button.mapToGlobal(bar.colour_button.rect().bottomLeft()))
+    qtbot.waitUntil(menu.isVisible, timeout=2000)
+    bar.set_colours([*COLOURS, ("rust", "#b7410e")])
+    actions = {a.text(): a for a in menu.actions()}
+    assert "rust" in actions
+    with qtbot.waitSignal(bar.filterChanged) as changed:
+        actions["pink"].trigger()
+    assert changed.args[0].colours == {"pink"}
+    assert bar.colour_button.text() == "Colours (1) ▾"
+    menu.hide()

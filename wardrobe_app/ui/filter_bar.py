@@ -346,7 +346,7 @@ class FilterBar(QWidget):
             QWidget.setTabOrder(previous, chip)
             previous = chip
             self.colour_chips[name] = chip
-        self.colour_button.chips = self.colour_chips
+        self.colour_button.set_chips(self.colour_chips)
         self._show_colour_count()
         self._show_colours(self.colours_collapsed)
         self.colour_flow.invalidate()
@@ -472,6 +472,14 @@ class ColourButton(QToolButton):
         self.setMenu(menu)
         self.setVisible(False)
         self.show_count()
+
+    def set_chips(self, chips: dict[str, QToolButton]) -> None:
+        """The chips the entries toggle; an open drop-down (the colours changed under it:
+        an import in progress) is filled again, its entries toggled the chips replaced."""
+        self.chips = chips
+        menu = self.menu()
+        if menu is not None and menu.isVisible():
+            self._fill()
 
     def show_count(self) -> None:
         chosen = sum(chip.isChecked() for chip in self.chips.values())
