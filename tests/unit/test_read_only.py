@@ -620,3 +620,30 @@ def test_a_folder_another_sweep_removes_meanwhile_does_not_fail_the_open(
     monkeypatch.setattr(Path, "is_dir", removed_by_the_other)
     assert scratch.remove_dead_leftovers(tmp_path) == 0
     assert not dead.exists()
+
+
+def test_an_index_folder_is_made_where_the_temporary_folder_has_no_flock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A temporary folder on a file system without flock (ENOLCK): the owner lock failed,
+    and with it every similar-items query of a read-only wardrobe. The folder is made
+    without one, then, and never swept (as before the owner locks)."""
+    import errno
+    import fcntl
+    import tempfile
+
+    from wardrobe_app.store import scratch
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    real_flock = fcntl.flock
+
+    def no_locks(fd: int, op: int) -> None:
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    monkeypatch.setattr(fcntl, "flock", no_locks)
+    folder = scratch.ScratchFolder()
+    monkeypatch.setattr(fcntl, "flock", real_flock)
+    assert folder.path.is_dir() and not any(folder.path.iterdir())
+    assert scratch.remove_dead_leftovers(tmp_path) == 0 and folder.path.is_dir()
+    folder.remove()
+    assert not folder.path.exists()

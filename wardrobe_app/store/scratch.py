@@ -45,15 +45,23 @@ class ScratchFolder:
             self._lock = open(making, "a+b")  # noqa: SIM115 - held open
             fcntl.flock(self._lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
             os.replace(making, self.path / OWNER_LOCK)
+        except OSError as exc:  # no flock here (ENOLCK): the folder kept, never swept
+            log.warning("similar-items index folder %s: no owner lock (%s)", self.path, exc)
+            self._unlock()
+            with contextlib.suppress(OSError):
+                making.unlink()
         except BaseException:
             self.remove()  # neither the folder nor the lock's descriptor left behind
             raise
 
-    def remove(self) -> None:
-        shutil.rmtree(self.path, ignore_errors=True)
-        if self._lock is not None:  # after: no other process sweeps it half-removed
+    def _unlock(self) -> None:
+        if self._lock is not None:
             self._lock.close()
             self._lock = None
+
+    def remove(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+        self._unlock()  # after: no other process sweeps it half-removed
 
 
 def _owner_gone(folder: Path) -> IO[bytes] | None:
