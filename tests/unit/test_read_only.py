@@ -571,10 +571,11 @@ def test_a_sweep_while_an_index_folder_is_being_made_leaves_it(
     """Another process's read-only open sweeps the temporary folder at any moment: one
     between the owner lock's making and its locking took the new folder for a dead
     process's and removed it under its living owner."""
-    import fcntl
     import tempfile
 
     from wardrobe_app.store import scratch
+
+    fcntl = pytest.importorskip("fcntl")  # POSIX: Windows leaves leftovers to the OS
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     real_flock = fcntl.flock
@@ -606,6 +607,7 @@ def test_a_folder_another_sweep_removes_meanwhile_does_not_fail_the_open(
     open."""
     from wardrobe_app.store import scratch
 
+    pytest.importorskip("fcntl")  # POSIX: Windows leaves leftovers to the OS
     dead = tmp_path / f"{scratch.PREFIX}1-x"
     dead.mkdir()
     (dead / scratch.OWNER_LOCK).touch()
@@ -629,10 +631,11 @@ def test_an_index_folder_is_made_where_the_temporary_folder_has_no_flock(
     and with it every similar-items query of a read-only wardrobe. The folder is made
     without one, then, and never swept (as before the owner locks)."""
     import errno
-    import fcntl
     import tempfile
 
     from wardrobe_app.store import scratch
+
+    fcntl = pytest.importorskip("fcntl")  # POSIX: Windows leaves leftovers to the OS
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     real_flock = fcntl.flock
