@@ -650,3 +650,23 @@ def test_an_index_folder_is_made_where_the_temporary_folder_has_no_flock(
     assert scratch.remove_dead_leftovers(tmp_path) == 0 and folder.path.is_dir()
     folder.remove()
     assert not folder.path.exists()
+
+
+def test_a_garment_without_a_vector_is_not_said_to_be_of_another_model(
+    home: Path, photos: Photos
+) -> None:
+    """A garment left without a vector (its cut-out unreadable when the wardrobe was
+    described again) was counted as "described by another version of the similar-items
+    model" in a read-only wardrobe whose vectors are all of one model."""
+    import sqlite3
+
+    _made(home, photos)
+    with sqlite3.connect(paths.database_path(home)) as conn:
+        conn.execute("UPDATE garments SET vector = NULL, vector_version = NULL WHERE id = 3")
+    conn.close()
+    with Wardrobe(home, FakeAnalyser(), background_index=False, read_only=True) as w:
+        assert w.not_compared() == []
+        assert w.similar(3) == [] and w.similar(1, same_category=False)
+    _reindex_stopped_part_way(home, (1, 2))  # and now two models: only those named
+    with Wardrobe(home, FakeAnalyser("fake-2", permute=True), read_only=True) as w:
+        assert w.not_compared() == [4, 5, 6]

@@ -151,16 +151,17 @@ class Vectors:
                 self._reset_index(analyser.dim)
 
     def not_compared(self) -> list[int]:
-        """Live garments the index leaves out: no vector, or another embedder's."""
+        """Live garments the index leaves out for a vector of another embedder. Not those
+        without one (a cut-out unreadable when described again; ``verify`` names them):
+        every caller says "described by another version of the model"."""
         with self.store.session() as s:
             return list(
                 s.scalars(
                     select(Garment.id)
                     .where(
                         Garment.deleted_at.is_(None),
-                        Garment.vector.is_(None)
-                        | Garment.vector_version.is_(None)
-                        | (Garment.vector_version != self.version),
+                        Garment.vector.is_not(None),
+                        Garment.vector_version.is_distinct_from(self.version),
                     )
                     .order_by(Garment.id)
                 )
