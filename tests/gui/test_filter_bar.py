@@ -257,3 +257,25 @@ def test_a_drop_down_open_while_the_colours_change_toggles_the_new_chips(qtbot):
     assert changed.args[0].colours == {"pink"}
     assert bar.colour_button.text() == "Colours (1) ▾"
     menu.hide()
+
+
+def test_the_drop_downs_count_follows_every_change_of_the_chips(qtbot):
+    _host, bar = _bar_with_colours(qtbot, 1600)
+    button = bar.colour_button
+    bar.colour_chips["navy"].click()
+    bar.colour_chips["pink"].click()
+    assert button.text() == "Colours (2) ▾"  # changed while the chips are shown
+    _resize(qtbot, bar, NARROW)
+    assert bar.colours_collapsed and button.text() == "Colours (2) ▾"
+    bar.clear()  # "Clear filters" while collapsed
+    assert button.text() == "Colours ▾" and bar.current_filter().colours == set()
+    menu = button.menu()
+    menu.aboutToShow.emit()
+    {a.text(): a for a in menu.actions()}["navy"].trigger()
+    assert button.text() == "Colours (1) ▾"
+    # A chosen colour no garment has any more stays chosen, and counted.
+    bar.set_colours([c for c in COLOURS if c[0] != "navy"])
+    assert bar.current_filter().colours == {"navy"} and button.text() == "Colours (1) ▾"
+    _resize(qtbot, bar, 1600)
+    bar.colour_chips["navy"].click()
+    assert button.text() == "Colours ▾" and bar.current_filter().colours == set()
