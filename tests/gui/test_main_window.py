@@ -204,6 +204,18 @@ def test_drop_photos_onto_the_window_imports_them(make_app, qtbot, photos):
         assert not enter.isAccepted() and not w.drop_overlay.isVisible()
 
 
+def test_only_text_pdf_video_and_sound_are_refused_by_their_names(tmp_path):
+    """Folders named with a dot are taken (the import's worker finds out what they are),
+    those whose suffix the system knows as some other kind too: "Photos.bak" (a backup
+    of a folder) was refused at the door, without a word, as a file of a known kind."""
+    from wardrobe_app.ui.main_window import _droppable
+
+    taken = ["a.jpg", "Trip.2024", "Photos.bak", "Jan.ai", "Shop.com", "Berlin.me", "b.psd"]
+    refused = ["notes.txt", "talk.pdf", "clip.mov", "clip.mp4", "song.mp3", "page.html"]
+    links = [QUrl.fromLocalFile(str(tmp_path / n)) for n in taken + refused]
+    assert [p.name for p in _droppable(links)] == taken
+
+
 def test_a_drag_is_judged_by_its_links_without_asking_the_disk(
     make_app, qtbot, photos, monkeypatch
 ):

@@ -649,11 +649,20 @@ def _droppable(urls: list[QUrl]) -> list[Path]:
     drag on a slow network share; the import, on its worker, finds out and says what is
     not a photo. A text file, a PDF or a video is refused at the door."""
     found = [Path(u.toLocalFile()) for u in urls if u.isLocalFile()]
-    return [p for p in found if is_image_path(p) or _no_known_file_kind(p)]
+    return [p for p in found if is_image_path(p) or not _known_non_photo(p)]
 
 
-def _no_known_file_kind(path: Path) -> bool:
-    return not path.suffix or mimetypes.guess_type(path.name, strict=False)[0] is None
+# The kinds refused at the door. Not every kind the system knows a suffix of: folders
+# named "Photos.bak", "Jan.ai" or "Shop.com" were (a backup file, Illustrator, MS-DOS).
+_REFUSED_KINDS = ("text/", "video/", "audio/", "application/pdf")
+
+
+def _known_non_photo(path: Path) -> bool:
+    """A text file, a PDF, a video or a sound, by its name."""
+    if not path.suffix:
+        return False
+    kind = mimetypes.guess_type(path.name, strict=False)[0]
+    return kind is not None and kind.startswith(_REFUSED_KINDS)
 
 
 def _separator(parent: QWidget) -> QLabel:
