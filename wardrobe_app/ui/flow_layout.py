@@ -7,11 +7,13 @@ from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtWidgets import QLayout, QLayoutItem, QWidget
 
 
-class FlowLayout(QLayout):
-    def __init__(self, parent: QWidget | None = None, spacing: int = 6) -> None:
+class ItemListLayout(QLayout):
+    """QLayout's item protocol over a plain list, no margins, not expanding: what a
+    layout of our own places is left to its subclass (``setGeometry``)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._items: list[QLayoutItem] = []
-        self._spacing = spacing
         self.setContentsMargins(0, 0, 0, 0)
 
     def addItem(self, item: QLayoutItem) -> None:
@@ -28,6 +30,12 @@ class FlowLayout(QLayout):
 
     def expandingDirections(self) -> Qt.Orientation:
         return Qt.Orientation(0)
+
+
+class FlowLayout(ItemListLayout):
+    def __init__(self, parent: QWidget | None = None, spacing: int = 6) -> None:
+        super().__init__(parent)
+        self._spacing = spacing
 
     def hasHeightForWidth(self) -> bool:
         return True

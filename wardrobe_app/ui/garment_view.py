@@ -10,7 +10,7 @@ from functools import partial
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QFont, QImage, QKeyEvent, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -20,13 +20,10 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QLayout,
-    QLayoutItem,
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -38,6 +35,7 @@ from ..types import CATEGORIES, GarmentRecord, SimilarHit
 from ..vision.fine_types import FINE_TYPE_CATEGORY
 from ..vision.image_io import ImageLoadError
 from .ask import ask_yes
+from .column_scroll import ColumnScroll, ShrinkingColumn
 from .elided_label import ElidedLabel
 from .garment_model import display_name
 from .garment_strip import GarmentStrip
@@ -50,6 +48,7 @@ from .settings import AppSettings
 from .theme import CATEGORY_COLOURS, category_label
 from .thumbnails import ThumbnailCache
 from .workers import ErrorInfo, Queue, WorkerContext
+from .wrap_row import WrapRow
 
 SIMILAR_K = 12
 # The similar strip of a garment a read-only wardrobe cannot compare (``not_compared``).
@@ -806,126 +805,6 @@ class GarmentView(QWidget):
     def _delete(self) -> None:
         if self.record is not None:
             self.deleteRequested.emit([self.record.id])
-
-
-class WrapRow(QLayout):
-    """A row of widgets and one more at its right end that goes under them, at the left,
-    where the row is too narrow for all of them. It says its height for a width, so the
-    layout above gives the rest to the picture in the same pass (nothing to wait for)."""
-
-    def __init__(self, leading: list[QWidget], trailing: QWidget) -> None:
-        super().__init__()
-        self.setContentsMargins(0, 0, 0, 0)
-        self._items: list[QLayoutItem] = []
-        for w in [*leading, trailing]:
-            self.addWidget(w)
-
-    # QLayout's protocol
-    def addItem(self, item: QLayoutItem) -> None:
-        self._items.append(item)
-
-    def count(self) -> int:
-        return len(self._items)
-
-    def itemAt(self, index: int) -> QLayoutItem | None:
-        return self._items[index] if 0 <= index < len(self._items) else None
-
-    def takeAt(self, index: int) -> QLayoutItem | None:
-        return self._items.pop(index) if 0 <= index < len(self._items) else None
-
-    def expandingDirections(self) -> Qt.Orientation:
-        return Qt.Orientation(0)
-
-    def _gap(self) -> int:
-        gap = self.spacing()
-        return gap if gap >= 0 else 6
-
-    def _parts(self) -> tuple[list[QSize], QSize]:
-        sizes = [item.sizeHint() if not item.isEmpty() else QSize() for item in self._items]
-        return sizes[:-1], sizes[-1]
-
-    def _lead_width(self, lead: list[QSize]) -> int:
-        shown = [s for s in lead if s.isValid()]
-        return sum(s.width() for s in shown) + self._gap() * max(len(shown) - 1, 0)
-
-    def _one_row_width(self) -> int:
-        lead, last = self._parts()
-        width = self._lead_width(lead)
-        return width + self._gap() + last.width() if last.isValid() else width
-
-    def sizeHint(self) -> QSize:
-        lead, last = self._parts()
-        height = max([s.height() for s in (*lead, last) if s.isValid()], default=0)
-        return QSize(self._one_row_width(), height)
-
-    def minimumSize(self) -> QSize:
-        lead, last = self._parts()
-        return QSize(max(self._lead_width(lead), max(last.width(), 0)), self.sizeHint().height())
-
-    def hasHeightForWidth(self) -> bool:
-        return True
-
-    def heightForWidth(self, width: int) -> int:
-        lead, last = self._parts()
-        if width >= self._one_row_width() or not last.isValid():
-            return self.sizeHint().height()
-        top = max([s.height() for s in lead if s.isValid()], default=0)
-        return top + self._gap() + last.height()
-
-    def setGeometry(self, rect: QRect) -> None:
-        super().setGeometry(rect)
-        lead, last = self._parts()
-        one_row = rect.width() >= self._one_row_width()
-        top = (
-            self.sizeHint().height()
-            if one_row
-            else max([s.height() for s in lead if s.isValid()], default=0)
-        )
-        x = rect.x()
-        for item, size in zip(self._items[:-1], lead, strict=True):
-            if size.isValid():
-                y = rect.y() + (top - size.height()) // 2
-                item.setGeometry(QRect(x, y, size.width(), size.height()))
-                x += size.width() + self._gap()
-        if last.isValid():
-            if one_row:  # at the right end, centred on the row
-                x = rect.right() + 1 - last.width()
-                y = rect.y() + (top - last.height()) // 2
-            else:  # under the buttons
-                x, y = rect.x(), rect.y() + top + self._gap()
-            self._items[-1].setGeometry(QRect(x, y, last.width(), last.height()))
-
-
-class ShrinkingColumn(QWidget):
-    """A column whose height for a width is its least one: the scroll area made the column
-    at least its preferred height (the picture's 420 px) once the picture header said its
-    height for a width, and the picture no longer gave way before the column scrolled."""
-
-    def heightForWidth(self, width: int) -> int:
-        layout = self.layout()
-        if layout is None:
-            return super().heightForWidth(width)
-        return layout.totalMinimumHeightForWidth(width)
-
-
-class ColumnScroll(QScrollArea):
-    """A column of the page that scrolls up and down where the window is short, never
-    sideways: it is as wide as the column needs."""
-
-    def __init__(self, column: QWidget, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.column = column
-        self.setWidget(column)
-        self.setWidgetResizable(True)
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # no empty Tab stop
-
-    def minimumSizeHint(self) -> QSize:
-        # The column's width and room for the scroll bar, which takes it from the column.
-        column = self.column.minimumSizeHint().width()
-        bar = self.verticalScrollBar().sizeHint().width()
-        return QSize(column + bar, super().minimumSizeHint().height())
 
 
 def confirm_discard_edit(parent: QWidget, name: str, reason: str) -> bool:

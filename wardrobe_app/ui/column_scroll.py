@@ -1,0 +1,38 @@
+"""The garment page's columns: each scrolls up and down where the window is short."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
+
+
+class ShrinkingColumn(QWidget):
+    """A column whose height for a width is its least one: the scroll area made the column
+    at least its preferred height (the picture's 420 px) once the picture header said its
+    height for a width, and the picture no longer gave way before the column scrolled."""
+
+    def heightForWidth(self, width: int) -> int:
+        layout = self.layout()
+        if layout is None:
+            return super().heightForWidth(width)
+        return layout.totalMinimumHeightForWidth(width)
+
+
+class ColumnScroll(QScrollArea):
+    """A column of the page that scrolls up and down where the window is short, never
+    sideways: it is as wide as the column needs."""
+
+    def __init__(self, column: QWidget, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.column = column
+        self.setWidget(column)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # no empty Tab stop
+
+    def minimumSizeHint(self) -> QSize:
+        # The column's width and room for the scroll bar, which takes it from the column.
+        column = self.column.minimumSizeHint().width()
+        bar = self.verticalScrollBar().sizeHint().width()
+        return QSize(column + bar, super().minimumSizeHint().height())
