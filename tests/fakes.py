@@ -8,6 +8,7 @@ cut-outs as colour histograms. A nearly uniform photo has no garment.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -183,3 +184,17 @@ def tiny_train_args(data: Path, out: Path, epochs: int, **overrides: object) -> 
     for name, value in overrides.items():
         setattr(args, name, value)
     return args
+
+
+def stop_reindex_part_way(db_path: Path, ids: tuple[int, ...]) -> None:
+    """Give garments ``ids`` FakeAnalyser("fake-2", permute=True)'s vectors (the same
+    numbers, reversed), the others keeping "fake-1"'s: a reindex killed part-way."""
+    with sqlite3.connect(db_path) as conn:
+        for gid in ids:
+            (blob,) = conn.execute("SELECT vector FROM garments WHERE id = ?", (gid,)).fetchone()
+            vec = np.frombuffer(blob, np.float32)[::-1].copy()
+            conn.execute(
+                "UPDATE garments SET vector = ?, vector_version = 'fake-2' WHERE id = ?",
+                (vec.tobytes(), gid),
+            )
+    conn.close()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import wait_listed
-from fakes import FakeAnalyser
+from fakes import FakeAnalyser, stop_reindex_part_way
 from PySide6.QtCore import QPoint
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QFrame, QLabel
@@ -166,21 +166,9 @@ def test_garments_of_another_model_are_said_not_compared(
     """A reindex stopped part-way left garments 1 and 2 with the installed model's
     vectors, the others with an older one's: "similar" and "do I own this" compared the
     two. The others are now left out, and the window says so."""
-    import sqlite3
-
-    import numpy as np
-
     from wardrobe_app.ui.garment_view import NOT_COMPARED
 
-    with sqlite3.connect(paths.database_path(read_only_home)) as conn:
-        for gid in (1, 2):  # FakeAnalyser(permute=True)'s numbers: reversed
-            (blob,) = conn.execute("SELECT vector FROM garments WHERE id = ?", (gid,)).fetchone()
-            vec = np.frombuffer(blob, np.float32)[::-1].copy()
-            conn.execute(
-                "UPDATE garments SET vector = ?, vector_version = 'fake-2' WHERE id = ?",
-                (vec.tobytes(), gid),
-            )
-    conn.close()
+    stop_reindex_part_way(paths.database_path(read_only_home), (1, 2))
     parts = make_app(analyser=FakeAnalyser(version="fake-2", permute=True))
     w = parts.window
     wait_listed(qtbot, w, 6)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from fakes import FakeAnalyser
+from fakes import FakeAnalyser, stop_reindex_part_way
 
 from wardrobe_app import paths, service
 from wardrobe_app.service import OtherModelsVectors, Wardrobe
@@ -506,22 +506,6 @@ def test_a_change_cut_short_in_rollback_journal_mode_is_not_read_half_made(
     assert "cut short" in found.get("unusable", ""), found
 
 
-def _reindex_stopped_part_way(home: Path, ids: tuple[int, ...]) -> None:
-    """Garments ``ids`` given FakeAnalyser("fake-2", permute=True)'s vectors (the same
-    numbers, reversed), the others left with "fake-1"'s: a reindex killed part-way."""
-    import sqlite3
-
-    with sqlite3.connect(paths.database_path(home)) as conn:
-        for gid in ids:
-            (blob,) = conn.execute("SELECT vector FROM garments WHERE id = ?", (gid,)).fetchone()
-            vec = np.frombuffer(blob, np.float32)[::-1].copy()
-            conn.execute(
-                "UPDATE garments SET vector = ?, vector_version = 'fake-2' WHERE id = ?",
-                (vec.tobytes(), gid),
-            )
-    conn.close()
-
-
 def _ids(hits: list) -> set[int]:
     return {h.garment.id for h in hits}
 
@@ -531,7 +515,8 @@ def test_vectors_of_two_models_are_not_compared_with_each_other(home: Path, phot
     and "do I own this" compared one model's vectors with the other's. The installed
     model's are used where some garments hold them, and the others are named."""
     _made(home, photos)
-    _reindex_stopped_part_way(home, (1, 2))  # the fewer: "fake-1" is the most common
+    # The fewer: "fake-1" is the most common.
+    stop_reindex_part_way(paths.database_path(home), (1, 2))
     installed = FakeAnalyser(version="fake-2", permute=True)
     with Wardrobe(home, installed, background_index=False, read_only=True) as w:
         assert w.not_compared() == [3, 4, 5, 6]
@@ -553,7 +538,7 @@ def test_the_cli_says_which_garments_could_not_be_compared(
     home: Path, photos: Photos, monkeypatch: pytest.MonkeyPatch, cli: Run
 ) -> None:
     _made(home, photos)
-    _reindex_stopped_part_way(home, (1, 2))
+    stop_reindex_part_way(paths.database_path(home), (1, 2))
     monkeypatch.setattr(service, "ANALYSER_FACTORY", lambda: FakeAnalyser("fake-3"))
     monkeypatch.setattr(
         "wardrobe_app.store.store.read_only_reason", lambda home, db: "it is on a read-only disk"
@@ -667,6 +652,7 @@ def test_a_garment_without_a_vector_is_not_said_to_be_of_another_model(
     with Wardrobe(home, FakeAnalyser(), background_index=False, read_only=True) as w:
         assert w.not_compared() == []
         assert w.similar(3) == [] and w.similar(1, same_category=False)
-    _reindex_stopped_part_way(home, (1, 2))  # and now two models: only those named
+    # And now two models: only those named.
+    stop_reindex_part_way(paths.database_path(home), (1, 2))
     with Wardrobe(home, FakeAnalyser("fake-2", permute=True), read_only=True) as w:
         assert w.not_compared() == [4, 5, 6]

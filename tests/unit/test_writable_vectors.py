@@ -13,8 +13,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
-from fakes import FakeAnalyser
+from fakes import FakeAnalyser, stop_reindex_part_way
 
 from wardrobe_app import paths
 from wardrobe_app.service import Wardrobe
@@ -41,19 +40,6 @@ def _baseline(home: Path, photos: Photos) -> dict[int, list[int]]:
         found = _neighbours(w)
     assert all(found.values())
     return found
-
-
-def _to_fake_2(home: Path, ids: tuple[int, ...]) -> None:
-    """Garments ``ids`` given "fake-2"'s vectors (permuted): a reindex stopped part-way."""
-    with sqlite3.connect(paths.database_path(home)) as conn:
-        for gid in ids:
-            (blob,) = conn.execute("SELECT vector FROM garments WHERE id = ?", (gid,)).fetchone()
-            vec = np.frombuffer(blob, np.float32)[::-1].copy()
-            conn.execute(
-                "UPDATE garments SET vector = ?, vector_version = 'fake-2' WHERE id = ?",
-                (vec.tobytes(), gid),
-            )
-    conn.close()
 
 
 def test_first_open_without_vectors(home: Path, photos: Photos) -> None:
@@ -91,7 +77,7 @@ def test_import_after_a_model_upgrade(home: Path, photos: Photos) -> None:
 def test_a_reindex_stopped_part_way_is_resumed(home: Path, photos: Photos) -> None:
     before = _baseline(home, photos)
     for first in ((1, 2), (1, 2, 3, 4)):  # the new model's the fewer, then the more
-        _to_fake_2(home, first)
+        stop_reindex_part_way(paths.database_path(home), first)
         with Wardrobe(home, FakeAnalyser("fake-2", permute=True), background_index=False) as w:
             assert _neighbours(w) == before
             assert set(_versions(home).values()) == {"fake-2"}
@@ -104,7 +90,7 @@ def test_a_reindex_stopped_part_way_is_resumed(home: Path, photos: Photos) -> No
 def test_a_cut_out_that_cannot_be_described_again(home: Path, photos: Photos) -> None:
     """Its vector of the old model is dropped: no results for it, and none name it."""
     before = _baseline(home, photos)
-    _to_fake_2(home, (1, 2))
+    stop_reindex_part_way(paths.database_path(home), (1, 2))
     with Wardrobe(home, FakeAnalyser(), background_index=False) as w:
         cutout = Path(w.garment(3).cutout_path)
     cutout.unlink()
