@@ -344,13 +344,19 @@ def test_list_show_delete_export_reindex(cli: Run, batch: dict[str, Path], tmp_p
     assert f"1 garment(s) skipped, their cut-out is missing or damaged: #{first['id']}" in err
 
 
+def _fake_analyser_env() -> dict[str, str]:
+    """The environment of a ``wardrobe-cli`` process that analyses with the fake."""
+    env = dict(os.environ)
+    env["WARDROBE_ANALYSER"] = "fakes:make_fake"
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO_DIR), str(TESTS_DIR)])
+    return env
+
+
 def test_cli_subprocess_uses_env_analyser_without_torch(
     batch: dict[str, Path], tmp_path: Path
 ) -> None:
     """A separate process: WARDROBE_ANALYSER swaps the pipeline; torch is never imported."""
-    env = dict(os.environ)
-    env["WARDROBE_ANALYSER"] = "fakes:make_fake"
-    env["PYTHONPATH"] = os.pathsep.join([str(REPO_DIR), str(TESTS_DIR)])
+    env = _fake_analyser_env()
     code = (
         "import sys, json; from wardrobe_app.cli import main; "
         "rc = main(sys.argv[1:]); "
@@ -410,9 +416,7 @@ def test_a_file_name_with_a_newline_stays_on_one_line(cli: Run, tmp_path: Path) 
 
 def test_a_reader_that_stops_early_is_no_error(batch: dict[str, Path], tmp_path: Path) -> None:
     # `wardrobe-cli list | head -1`: "error: Broken pipe", or Python's own report at exit.
-    env = dict(os.environ)
-    env["WARDROBE_ANALYSER"] = "fakes:make_fake"
-    env["PYTHONPATH"] = os.pathsep.join([str(REPO_DIR), str(TESTS_DIR)])
+    env = _fake_analyser_env()
     base = [sys.executable, "-m", "wardrobe_app.cli", "--data-dir", str(tmp_path / "h")]
     subprocess.run([*base, "import", str(batch["p0"])], env=env, timeout=120, check=True)
     proc = subprocess.Popen(
@@ -898,9 +902,7 @@ def test_stdout_and_stderr_in_one_pipe_keep_whole_lines_in_order(
 ) -> None:
     # `wardrobe-cli list 2>&1 | less`: stdout was block-buffered, so the count said on
     # stderr came first or cut a record ("Dress30 garment(s)").
-    env = dict(os.environ)
-    env["WARDROBE_ANALYSER"] = "fakes:make_fake"
-    env["PYTHONPATH"] = os.pathsep.join([str(REPO_DIR), str(TESTS_DIR)])
+    env = _fake_analyser_env()
     env.pop("PYTHONUNBUFFERED", None)  # as a user's shell has it
     base = [sys.executable, "-m", "wardrobe_app.cli", "--data-dir", str(tmp_path / "h")]
     subprocess.run([*base, "import", str(batch["p0"]), str(batch["p1"])], env=env, check=True)
