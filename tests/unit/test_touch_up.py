@@ -151,3 +151,22 @@ def test_a_category_changed_while_the_cut_out_is_embedded_colours_the_label_map(
     labels = stored_plane(wardrobe.store.files, labels_rel)
     assert labels is not None
     assert (labels[drawn] == LABEL_OF_CATEGORY[other]).all()
+
+
+def test_erasures_after_a_category_change_leave_no_old_colour_in_the_label_map(
+    wardrobe: Wardrobe, photos: Photos
+) -> None:
+    """The map draws a garment in the model's class; after a change of category, erased
+    pixels were cleared only where they had the new one, so they kept the old colour."""
+    from wardrobe_app.types import CATEGORIES
+
+    wardrobe.import_paths(photos(1))
+    _, mask = wardrobe.garment_picture(1)
+    other = next(c for c in CATEGORIES if c != wardrobe.garment(1).category)
+    wardrobe.update_garment(1, category=other)
+    drawn = mask.copy()
+    ys = np.nonzero(mask)[0]
+    drawn[ys.min() : (ys.min() + ys.max()) // 2, :] = False  # the upper half erased
+    wardrobe.set_garment_mask(1, drawn)
+    labels = wardrobe.photo_labels(1)
+    assert labels is not None and not labels[mask & ~drawn].any() and labels[drawn].all()

@@ -156,6 +156,12 @@ class TouchUp:
             return None
         labels = np.array(stored, np.uint8)  # a copy: the stored one is not changed
         label = LABEL_OF_CATEGORY[category]
-        labels[old_mask & ~mask & (labels == label)] = 0
+        # Erased where the map drew this garment: in its category, or in the one the map
+        # has for most of its old pixels (the model's, where the category was changed
+        # since: those erasures kept the old colour). Other garments' pixels stay.
+        under = labels[old_mask]
+        drawn_as = np.bincount(under[under > 0], minlength=2)
+        own = {label, int(drawn_as.argmax())} if drawn_as.any() else {label}
+        labels[old_mask & ~mask & np.isin(labels, sorted(own))] = 0
         labels[mask] = label
         return labels
