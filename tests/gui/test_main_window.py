@@ -7,11 +7,12 @@ import threading
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import SlowAnalyser, darkest_opaque_pixel, tab_chain, wait_listed
 from fakes import FakeAnalyser
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
-from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent, QImage
 from PySide6.QtWidgets import QProgressDialog, QPushButton, QScrollArea
 
 from wardrobe_app.types import GarmentFilter
@@ -1613,3 +1614,30 @@ def test_a_bug_during_an_import_counts_what_was_saved_and_names_its_photo(
         (files[2].name, "not imported: the error above stopped the import"),
     ]
     w.report_dialog.close()
+
+
+def test_the_photos_overlay_draws_a_garment_in_its_category_as_saved(make_app, photos, monkeypatch):
+    # The label map keeps the model's class: after "top" was changed to "one-piece", the
+    # garment page's overlay still tinted the garment as a top.
+    from types import SimpleNamespace
+
+    from wardrobe_app.types import LABEL_OF_CATEGORY
+    from wardrobe_app.ui import garment_view
+
+    parts = make_app(show=False)
+    wardrobe = parts.session.wardrobe
+    wardrobe.import_paths(photos(1))
+    record = wardrobe.garment(1)
+    other = next(c for c in ("top", "bottom", "one-piece") if c != record.category)
+    record = wardrobe.update_garment(1, category=other)
+    drawn: list[tuple[np.ndarray, np.ndarray]] = []
+
+    def preview_pair(rgb, labels, max_side, highlight):  # what the overlay is made from
+        drawn.append((labels, highlight))
+        return QImage(), QImage()
+
+    monkeypatch.setattr(garment_view, "preview_pair", preview_pair)
+    ctx = SimpleNamespace(check_cancelled=lambda: None)
+    garment_view._load_images(ctx, parts.session, record)
+    labels, highlight = drawn[0]
+    assert highlight.any() and (labels[highlight] == LABEL_OF_CATEGORY[other]).all()

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from ..service import SIMILAR_FLOOR
 from ..store.database import storage_trouble
-from ..types import CATEGORIES, GarmentRecord, SimilarHit
+from ..types import CATEGORIES, LABEL_OF_CATEGORY, GarmentRecord, SimilarHit
 from ..vision.fine_types import FINE_TYPE_CATEGORY
 from ..vision.image_io import ImageLoadError
 from .ask import ask_yes
@@ -81,14 +81,15 @@ def _load_images(
         # masks and labels are at the analysed size: scale them to the preview
         rgb = load_image(record.photo_path, max_side=PHOTO_SIDE)  # a JPEG decoded small
         ctx.check_cancelled()
-        labels = session.wardrobe.photo_labels(record.id)
-        if labels is not None:
-            labels = _resize_nearest(labels, rgb.shape[:2])
+        stored = session.wardrobe.photo_labels(record.id)
+        labels = (
+            np.array(_resize_nearest(stored, rgb.shape[:2]), np.uint8)
+            if stored is not None
+            else np.zeros(rgb.shape[:2], np.uint8)
+        )
         highlight = _mask(record.mask_path, rgb.shape[:2])
-        if labels is None:
-            labels = np.zeros(rgb.shape[:2], np.uint8)
-            if highlight is not None:
-                labels[highlight] = 1 + CATEGORIES.index(record.category)
+        if highlight is not None:  # in its category as saved: the map has the model's class
+            labels[highlight] = LABEL_OF_CATEGORY[record.category]
         photo, overlay = preview_pair(rgb, labels, max_side=PHOTO_SIDE, highlight=highlight)
     except Exception:  # the original photo is missing or unreadable: show the cut-out only
         photo = overlay = None
