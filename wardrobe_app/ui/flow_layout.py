@@ -61,6 +61,17 @@ class FlowLayout(ItemListLayout):
         m = self.contentsMargins()
         area = rect.adjusted(m.left(), m.top(), -m.right(), -m.bottom())
         x, y, line_height = area.x(), area.y(), 0
+        line: list[tuple[QLayoutItem, QPoint, QSize]] = []
+
+        def place_line() -> None:
+            # Centred on the line: a check box beside shorter labels (the review's
+            # "Show the garments found" and its legend) put their text 3 px apart.
+            if not test_only:
+                for item, at, size in line:
+                    offset = (line_height - size.height()) // 2
+                    item.setGeometry(QRect(at + QPoint(0, offset), size))
+            line.clear()
+
         for item in self._items:
             widget = item.widget()
             if widget is not None and widget.isHidden():
@@ -68,12 +79,13 @@ class FlowLayout(ItemListLayout):
             hint = item.sizeHint()
             next_x = x + hint.width() + self._spacing
             if next_x - self._spacing > area.right() + 1 and line_height > 0:
+                place_line()
                 x = area.x()
                 y += line_height + self._spacing
                 next_x = x + hint.width() + self._spacing
                 line_height = 0
-            if not test_only:
-                item.setGeometry(QRect(QPoint(x, y), hint))
+            line.append((item, QPoint(x, y), hint))
             x = next_x
             line_height = max(line_height, hint.height())
+        place_line()
         return y + line_height - rect.y() + m.bottom()
