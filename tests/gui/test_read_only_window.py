@@ -95,6 +95,15 @@ def test_a_read_only_garment_page_reads_as_text_not_as_fields(
     assert view.notes_edit.frameShape() == QFrame.Shape.NoFrame
     assert view.tags_edit.text() == "" and view.tags_edit.placeholderText() == "No tags"
     assert view.notes_edit.placeholderText() == "No notes"
+    # An empty note takes one line, not the three left to write in (40 px of blank).
+    line = view.notes_edit.fontMetrics().lineSpacing()
+    assert view.notes_edit.height() < 2 * line
+    view.notes_edit.blockSignals(True)  # filled as a garment with notes is, not typed
+    view.notes_edit.setPlainText("Bought in Lisbon")
+    view.size_notes()
+    assert view.notes_edit.height() >= 3 * line
+    view.notes_edit.setPlainText("")
+    view.notes_edit.blockSignals(False)
     # drawn on the page's ground: the empty end of the tags field is the window's colour
     edit = view.tags_edit
     spot = edit.mapTo(w, QPoint(edit.width() - 6, edit.height() // 2))

@@ -241,9 +241,7 @@ class GarmentView(QWidget):
         self.notes_edit = QPlainTextEdit(self)
         self.notes_edit.setObjectName("notesEdit")
         self.notes_edit.setPlaceholderText("Where it's from, size, care…")
-        # Three lines: four pushed "Worn with" below the fold at 1366x768.
-        lines = self.notes_edit.fontMetrics().lineSpacing() * 3
-        self.notes_edit.setFixedHeight(lines + 2 * self.notes_edit.frameWidth() + 10)
+        self.size_notes()
         self.notes_edit.setTabChangesFocus(True)  # Tab moves on, as in every other field
         self.colours_label = QLabel(self)
         self.colours_label.setObjectName("coloursLabel")
@@ -415,6 +413,13 @@ class GarmentView(QWidget):
             on_result=self._worn_loaded,
         )
 
+    def size_notes(self) -> None:
+        """Three lines to write in (four pushed "Worn with" below the fold at 1366x768);
+        one where there is nothing to read and nothing may be written (read-only)."""
+        empty = self.notes_edit.isReadOnly() and not self.notes_edit.toPlainText()
+        lines = self.notes_edit.fontMetrics().lineSpacing() * (1 if empty else 3)
+        self.notes_edit.setFixedHeight(lines + 2 * self.notes_edit.frameWidth() + 10)
+
     def _fill(self, record: GarmentRecord) -> None:
         self._loading = True
         self.title.setText(display_name(record))
@@ -424,6 +429,7 @@ class GarmentView(QWidget):
         self.type_edit.setText(record.fine_type or "")
         self.tags_edit.setText(", ".join(record.tags))
         self.notes_edit.setPlainText(record.notes)
+        self.size_notes()
         self.favourite.setChecked(record.favourite)
         self.favourite.setIcon(heart_icon(record.favourite))
         muted = self.palette().color(QPalette.ColorRole.PlaceholderText).name()

@@ -75,6 +75,7 @@ def lock_garment_view(view: GarmentView, sentence: str) -> None:
     view.notes_edit.setFrameShape(QFrame.Shape.NoFrame)
     view.notes_edit.setPlaceholderText("No notes")
     _page_ground(view.notes_edit)
+    view.size_notes()
     for widget in (view.category_combo, view.favourite, view.touch_up_button, view.delete_button):
         widget.setEnabled(False)
         widget.setToolTip(sentence)
