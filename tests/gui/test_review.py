@@ -341,9 +341,9 @@ def test_merge_keeps_what_was_unticked(make_app, qtbot, photos):
     dialog.stop()
 
 
-def test_a_merged_garment_says_the_user_merged_it(make_app, qtbot, photos):
-    # It said "One-piece · 61% sure", the model's certainty of a choice the user made;
-    # and a garment whose category the user had chosen went back to the model's words.
+def _a_third_garment_chosen_bottom_and_unticked(make_app, qtbot, photos):
+    """The review of a photo with a third garment (the top again), whose category the
+    user chose as "bottom" and which they unticked."""
     parts = make_app(review=True)
     dialog = start_review(qtbot, parts.window, photos(1))
     item = dialog.current
@@ -353,6 +353,14 @@ def test_a_merged_garment_says_the_user_merged_it(make_app, qtbot, photos):
     third.category.setCurrentIndex(third.category.findData("bottom"))
     third.category.activated.emit(third.category.currentIndex())
     third.keep.setChecked(False)
+    return parts, dialog
+
+
+def test_a_merged_garment_says_the_user_merged_it(make_app, qtbot, photos):
+    # It said "One-piece · 61% sure", the model's certainty of a choice the user made;
+    # and a garment whose category the user had chosen went back to the model's words.
+    _, dialog = _a_third_garment_chosen_bottom_and_unticked(make_app, qtbot, photos)
+    item = dialog.current
     dialog.merge_ticked("one-piece")
     qtbot.waitUntil(lambda: dialog.current is not item, timeout=10_000)
     said = {r.chosen_category(): r.info.text() for r in dialog.rows}
@@ -374,15 +382,7 @@ def _rows_said(dialog) -> list[tuple[str, bool, str]]:
 def test_merges_are_undone_one_by_one_back_to_the_garments_as_they_were(make_app, qtbot, photos):
     # The only way back from a merge was to analyse the photo again, twice, which lost
     # every other change made to it.
-    parts = make_app(review=True)
-    dialog = start_review(qtbot, parts.window, photos(1))
-    item = dialog.current
-    item.analysis.garments.append(dataclasses.replace(item.analysis.garments[0]))
-    dialog._refresh()
-    third = dialog.rows[2]
-    third.category.setCurrentIndex(third.category.findData("bottom"))
-    third.category.activated.emit(third.category.currentIndex())
-    third.keep.setChecked(False)
+    parts, dialog = _a_third_garment_chosen_bottom_and_unticked(make_app, qtbot, photos)
     assert not dialog.undo_button.isVisible()  # nothing to undo yet
     found, garments = _rows_said(dialog), list(dialog.current.analysis.garments)
     dialog.merge_ticked("one-piece")
