@@ -18,13 +18,18 @@ from wardrobe_app.ui.settings import AppSettings
 from wardrobe_app.ui.settings_dialog import SettingsDialog
 
 
-def test_own_this_shows_matches_and_saves_nothing(make_app, qtbot, photos, tmp_path):
+def _own_this_after_importing(make_app, qtbot, photos, n: int):
+    """The window after importing ``n`` photos, and its "Do I already own this?" open."""
     parts = make_app()
+    with qtbot.waitSignal(parts.window.importer.finished, timeout=20_000):
+        parts.window.import_paths(photos(n))
+    return parts, parts.window.open_own_this()
+
+
+def test_own_this_shows_matches_and_saves_nothing(make_app, qtbot, photos, tmp_path):
+    parts, dialog = _own_this_after_importing(make_app, qtbot, photos, 5)
     w = parts.window
-    with qtbot.waitSignal(w.importer.finished, timeout=20_000):
-        w.import_paths(photos(5))
     count = parts.session.count()
-    dialog = w.open_own_this()
     assert dialog.isVisible()
     assert dialog.choose_button.isDefault()  # Enter chooses a photo
     candidate = photos(1, start=42, folder="shop")[0]
@@ -57,11 +62,7 @@ def test_own_this_answers_whole_on_an_800x600_screen(make_app, qtbot, photos):
     # "You own something similar, in burgundy (closest match 84%)." on one line made each
     # row wider than the results' column: cut at "You own something simila", and a
     # scroll bar under the results to read it.
-    parts = make_app()
-    w = parts.window
-    with qtbot.waitSignal(w.importer.finished, timeout=20_000):
-        w.import_paths(photos(3))
-    dialog = w.open_own_this()
+    _parts, dialog = _own_this_after_importing(make_app, qtbot, photos, 3)
     dialog.resize(800 - 40, 600 - 40)  # less a title bar and a panel (screen_fit)
     with qtbot.waitSignal(dialog.analysed, timeout=10_000):
         dialog.analyse_photo(photos(1, start=42, folder="shop")[0])
@@ -83,11 +84,8 @@ def test_own_this_shows_the_photo_without_its_overlay_and_says_the_type_first(
 
     from wardrobe_app.ui.own_this_dialog import MatchRow
 
-    parts = make_app()
+    parts, dialog = _own_this_after_importing(make_app, qtbot, photos, 2)
     w = parts.window
-    with qtbot.waitSignal(w.importer.finished, timeout=20_000):
-        w.import_paths(photos(2))
-    dialog = w.open_own_this()
     assert not dialog.overlay_toggle.isEnabled()  # no photo yet
     with qtbot.waitSignal(dialog.analysed, timeout=10_000) as done:
         dialog.analyse_photo(photos(1, start=42, folder="shop")[0])
@@ -468,11 +466,8 @@ def test_own_this_leaves_the_keyboard_on_the_matches_not_on_close(make_app, qtbo
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
-    parts = make_app()
+    parts, dialog = _own_this_after_importing(make_app, qtbot, photos, 3)
     w = parts.window
-    with qtbot.waitSignal(w.importer.finished, timeout=20_000):
-        w.import_paths(photos(3))
-    dialog = w.open_own_this()
     dialog.activateWindow()
     qtbot.waitUntil(dialog.isActiveWindow, timeout=5000)
     assert dialog.choose_button.hasFocus()
@@ -492,11 +487,7 @@ def test_own_this_leaves_the_keyboard_on_the_matches_not_on_close(make_app, qtbo
 def test_own_this_tabs_through_the_matches_before_close(make_app, qtbot, photos):
     # The match lists are made for each photo, after Close: Tab went from "Show the
     # garments found" to Close, and only then to the matches above it.
-    parts = make_app()
-    w = parts.window
-    with qtbot.waitSignal(w.importer.finished, timeout=20_000):
-        w.import_paths(photos(3))
-    dialog = w.open_own_this()
+    _parts, dialog = _own_this_after_importing(make_app, qtbot, photos, 3)
     with qtbot.waitSignal(dialog.analysed, timeout=10_000):
         dialog.analyse_photo(photos(1, start=42, folder="shop")[0])
     assert len(dialog.rows) == 2
