@@ -233,6 +233,15 @@ def _touched_editor(make_app, qtbot, photos) -> tuple[object, object, MaskEditor
     return parts, view, editor
 
 
+def _saved_touch_up(make_app, qtbot, photos) -> tuple[object, object]:
+    """The app and the garment page once a touch-up is saved (until then, undo waits)."""
+    parts, view, editor = _touched_editor(make_app, qtbot, photos)
+    with qtbot.waitSignal(view.touchedUp, timeout=10_000):
+        editor.save_button.click()
+    qtbot.waitUntil(lambda: not view.saving_touch_up())
+    return parts, view
+
+
 def _open_touch_up(parts, qtbot, photos) -> tuple[object, MaskEditorDialog]:
     w = parts.window
     with qtbot.waitSignal(w.importer.finished, timeout=20_000):
@@ -344,10 +353,7 @@ def test_an_undo_the_disk_refuses_is_said_in_the_status_bar(
 
     from wardrobe_app.store.files import FileStore
 
-    parts, view, editor = _touched_editor(make_app, qtbot, photos)
-    with qtbot.waitSignal(view.touchedUp, timeout=10_000):
-        editor.save_button.click()
-    qtbot.waitUntil(lambda: not view.saving_touch_up())  # until then, undo waits
+    parts, view = _saved_touch_up(make_app, qtbot, photos)
     w = parts.window
 
     def full(*_args: object, **_kwargs: object) -> object:
@@ -370,10 +376,7 @@ def test_an_undo_a_bug_stops_leaves_the_undo_stack(make_app, qtbot, photos, monk
     to redo a touch-up still in the wardrobe, and Undo the step below it."""
     from wardrobe_app.service import Wardrobe
 
-    parts, view, editor = _touched_editor(make_app, qtbot, photos)
-    with qtbot.waitSignal(view.touchedUp, timeout=10_000):
-        editor.save_button.click()
-    qtbot.waitUntil(lambda: not view.saving_touch_up())  # until then, undo waits
+    parts, view = _saved_touch_up(make_app, qtbot, photos)
     w = parts.window
 
     def buggy(*_args: object, **_kwargs: object) -> object:
@@ -391,10 +394,7 @@ def test_a_redo_the_disk_refuses_leaves_the_undo_stack(make_app, qtbot, photos, 
     """It stayed as if redone: Undo then offered to undo a touch-up that was not there."""
     from wardrobe_app.store.files import FileStore
 
-    parts, view, editor = _touched_editor(make_app, qtbot, photos)
-    with qtbot.waitSignal(view.touchedUp, timeout=10_000):
-        editor.save_button.click()
-    qtbot.waitUntil(lambda: not view.saving_touch_up())  # until then, undo waits
+    parts, view = _saved_touch_up(make_app, qtbot, photos)
     w = parts.window
     with qtbot.waitSignal(view.edited, timeout=10_000):
         w.actions_["undo"].trigger()
