@@ -1641,3 +1641,36 @@ def test_the_photos_overlay_draws_a_garment_in_its_category_as_saved(make_app, p
     garment_view._load_images(ctx, parts.session, record)
     labels, highlight = drawn[0]
     assert highlight.any() and (labels[highlight] == LABEL_OF_CATEGORY[other]).all()
+
+
+def test_the_photos_other_garment_shows_a_garment_in_its_new_category(
+    make_app, qtbot, photos, monkeypatch
+):
+    # The photo's label map kept the model's class: after the top was made a one-piece on
+    # its page, the bottom's page still tinted it as a top beside the bottom.
+    from wardrobe_app.types import LABEL_OF_CATEGORY
+    from wardrobe_app.ui import garment_view
+
+    parts = app_with_photos(make_app, qtbot, photos, 1)
+    w, wardrobe = parts.window, parts.session.wardrobe
+    top, bottom = (
+        next(r for r in wardrobe.list_garments() if r.category == c) for c in ("top", "bottom")
+    )
+    view = w.garment_view
+    w.open_garment(top)
+    combo = view.category_combo
+    combo.setCurrentIndex(combo.findData("one-piece"))
+    combo.activated.emit(combo.currentIndex())
+    assert wardrobe.garment(top.id).category == "one-piece"
+    drawn: list[np.ndarray] = []
+    real = garment_view.preview_pair
+
+    def preview_pair(rgb, labels, max_side, highlight):  # what the overlay is made from
+        drawn.append(labels)
+        return real(rgb, labels, max_side=max_side, highlight=highlight)
+
+    monkeypatch.setattr(garment_view, "preview_pair", preview_pair)
+    w.open_garment(wardrobe.garment(bottom.id))
+    qtbot.waitUntil(lambda: view.images is not None and view.images.overlay is not None)
+    shown = set(np.unique(drawn[-1]).tolist())
+    assert shown == {0, LABEL_OF_CATEGORY["one-piece"], LABEL_OF_CATEGORY["bottom"]}

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Sequence
+from typing import cast
 
+import numpy as np
 from sqlalchemy import select, update
 
 from ..store import Garment, Store, vector_from_blob
 from ..store.models import utcnow
-from ..types import CATEGORIES, GarmentRecord
+from ..types import CATEGORIES, Category, GarmentRecord
 from .browse import Browse
+from .label_map import recategorised
+from .stored_files import discard_files, stored_plane
 from .vectors import Vectors
+
+log = logging.getLogger(__name__)
 
 
 class Edits:
@@ -38,24 +45,77 @@ class Edits:
     ) -> GarmentRecord:
         if category is not None and category not in CATEGORIES:
             raise ValueError(f"category must be one of {', '.join(CATEGORIES)}, not {category!r}")
-        with self._lock, self.store.write_session() as s:
-            row = s.get(Garment, int(garment_id))
-            if row is None or row.deleted_at is not None:
-                raise KeyError(f"no garment {garment_id}")
-            if name is not None:
-                row.name = name.strip()
-            if category is not None:
-                row.category = category
-            if fine_type is not None:
-                row.fine_type = fine_type.strip() or None
-            if tags is not None:
-                row.tags = _normalise_tags(tags)
-            if notes is not None:
-                row.notes = notes
-            if favourite is not None:
-                row.favourite = bool(favourite)
-            row.updated_at = utcnow()
+        created: list[str] = []  # a label map written here, removed if the save fails
+        replaced: list[str] = []
+        with self._lock:
+            try:
+                with self.store.write_session() as s:
+                    row = s.get(Garment, int(garment_id))
+                    if row is None or row.deleted_at is not None:
+                        raise KeyError(f"no garment {garment_id}")
+                    if name is not None:
+                        row.name = name.strip()
+                    if category is not None and category != row.category:
+                        self._relabel(row, cast(Category, category), created, replaced)
+                        row.category = category
+                    self._edit_details(row, fine_type, tags, notes, favourite)
+            except BaseException:
+                discard_files(self.store, created)
+                raise
+            discard_files(self.store, replaced)  # unless another photo's map is the same
         return self._browse.garment(garment_id)
+
+    def _relabel(
+        self, row: Garment, category: Category, created: list[str], replaced: list[str]
+    ) -> None:
+        """The photo's label map with the garment in its new category: the map kept the
+        model's class, and the photo's other garments' pages (and a lost mask redrawn
+        from the map) showed it in the old one. A new file by its content, which changing
+        the category back finds again; the old one goes once the row no longer uses it.
+        A mask or map that cannot be read leaves the map as it is."""
+        labels_rel = row.photo.labels_path
+        if not labels_rel:
+            return
+        files = self.store.files
+        labels = stored_plane(files, labels_rel)
+        damaged = files.is_damaged(row.mask_path)  # another program's bytes: not its pixels
+        mask = None if damaged else stored_plane(files, row.mask_path)
+        if labels is None or mask is None:
+            log.warning("garment %s: its mask or label map cannot be read; kept", row.id)
+            return
+        others = np.zeros(labels.shape, bool)
+        for other in row.photo.garments:  # theirs stay theirs, also in the same class
+            if other.id != row.id and other.deleted_at is None:
+                plane = stored_plane(files, other.mask_path)
+                if plane is not None and plane.shape == others.shape:
+                    others |= plane > 0
+        new = recategorised(labels, mask > 0, others, cast(Category, row.category), category)
+        if new is None:
+            return
+        rel, is_new = files.put_png(new)
+        if is_new:
+            created.append(rel)
+        if rel != labels_rel:
+            replaced.append(labels_rel)
+            row.photo.labels_path = rel
+
+    @staticmethod
+    def _edit_details(
+        row: Garment,
+        fine_type: str | None,
+        tags: list[str] | None,
+        notes: str | None,
+        favourite: bool | None,
+    ) -> None:
+        if fine_type is not None:
+            row.fine_type = fine_type.strip() or None
+        if tags is not None:
+            row.tags = _normalise_tags(tags)
+        if notes is not None:
+            row.notes = notes
+        if favourite is not None:
+            row.favourite = bool(favourite)
+        row.updated_at = utcnow()
 
     def delete_garments(self, ids: Sequence[int]) -> list[int]:
         """Soft delete (undo-able until the next start); returns the ids deleted."""

@@ -15,6 +15,7 @@ from ..store.models import utcnow
 from ..types import LABEL_OF_CATEGORY, Analyser, Category, GarmentRecord
 from ..vision.image_io import load_image, shrunk_to
 from .browse import Browse
+from .label_map import drawn_as
 from .stored_files import discard_files, stored_plane, thumbnail
 from .vectors import Vectors
 
@@ -155,13 +156,9 @@ class TouchUp:
         if stored is None or stored.shape != mask.shape:
             return None
         labels = np.array(stored, np.uint8)  # a copy: the stored one is not changed
-        label = LABEL_OF_CATEGORY[category]
         # Erased where the map drew this garment: in its category, or in the one the map
-        # has for most of its old pixels (the model's, where the category was changed
-        # since: those erasures kept the old colour). Other garments' pixels stay.
-        under = labels[old_mask]
-        drawn_as = np.bincount(under[under > 0], minlength=2)
-        own = {label, int(drawn_as.argmax())} if drawn_as.any() else {label}
-        labels[old_mask & ~mask & np.isin(labels, sorted(own))] = 0
-        labels[mask] = label
+        # has for most of its old pixels (a map saved before it followed a change of
+        # category kept the model's). Other garments' pixels stay.
+        labels[old_mask & ~mask & np.isin(labels, drawn_as(labels, old_mask, category))] = 0
+        labels[mask] = LABEL_OF_CATEGORY[category]
         return labels

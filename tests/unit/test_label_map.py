@@ -1,0 +1,151 @@
+"""A photo's stored label map follows a change of a garment's category."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from wardrobe_app.service import Wardrobe
+from wardrobe_app.store import Garment
+from wardrobe_app.types import CATEGORIES, LABEL_OF_CATEGORY
+
+Photos = Callable[..., list[Path]]
+
+
+def _labels_rel(wardrobe: Wardrobe, garment_id: int) -> str:
+    with wardrobe.store.session() as s:
+        return str(s.get(Garment, garment_id).photo.labels_path)
+
+
+def _other_category(wardrobe: Wardrobe, garment_id: int) -> str:
+    return next(c for c in CATEGORIES if c != wardrobe.garment(garment_id).category)
+
+
+def test_a_change_of_category_recolours_the_garment_in_the_photos_label_map(
+    wardrobe: Wardrobe, photos: Photos
+) -> None:
+    """The map kept the model's class: the photo's other garments' pages tinted this one
+    in its old category."""
+    wardrobe.import_paths(photos(1))
+    before = wardrobe.photo_labels(1)
+    _, mask = wardrobe.garment_picture(1)
+    assert before is not None
+    drawn = before == LABEL_OF_CATEGORY[wardrobe.garment(1).category]
+    assert (drawn & ~mask).any()  # the model's pixels its mask was cleaned of: its corners
+    other = _other_category(wardrobe, 1)
+    wardrobe.update_garment(1, category=other)
+    labels = wardrobe.photo_labels(2)  # as the photo's other garment's page reads it
+    assert labels is not None and (labels[drawn] == LABEL_OF_CATEGORY[other]).all()
+    assert np.array_equal(labels[~drawn], before[~drawn])  # the other garment's pixels stay
+    assert wardrobe.verify().ok  # the old map went: nothing else used it
+
+
+def test_a_garment_of_the_same_class_keeps_its_pixels(wardrobe: Wardrobe, photos: Photos) -> None:
+    """The top made a bottom beside the photo's bottom, then a one-piece: only the top's
+    pixels turn, not the bottom's, drawn in the same class by then."""
+    wardrobe.import_paths(photos(1))
+    top, bottom = (
+        next(r for r in wardrobe.list_garments() if r.category == c) for c in ("top", "bottom")
+    )
+    _, bottom_mask = wardrobe.garment_picture(bottom.id)
+    _, top_mask = wardrobe.garment_picture(top.id)
+    ys, xs = np.nonzero(top_mask)
+    reaching = top_mask.copy()  # touched up down to the bottom: one region of the map
+    reaching[ys.max() : np.nonzero(bottom_mask)[0].min(), xs.min() : xs.max()] = True
+    wardrobe.set_garment_mask(top.id, reaching)
+    wardrobe.update_garment(top.id, category="bottom")
+    wardrobe.update_garment(top.id, category="one-piece")
+    labels = wardrobe.photo_labels(top.id)
+    assert labels is not None and (labels[bottom_mask] == LABEL_OF_CATEGORY["bottom"]).all()
+    assert (labels[reaching] == LABEL_OF_CATEGORY["one-piece"]).all()
+
+
+def test_changing_the_category_back_finds_the_old_label_map_again(
+    wardrobe: Wardrobe, photos: Photos
+) -> None:
+    wardrobe.import_paths(photos(1))
+    was, first = wardrobe.garment(1).category, _labels_rel(wardrobe, 1)
+    wardrobe.update_garment(1, category=_other_category(wardrobe, 1))
+    changed = _labels_rel(wardrobe, 1)
+    assert changed != first and not wardrobe.store.files.abspath(first).exists()
+    wardrobe.update_garment(1, category=was)
+    assert _labels_rel(wardrobe, 1) == first  # the same bytes: the same file
+    assert not wardrobe.store.files.abspath(changed).exists() and wardrobe.verify().ok
+
+
+def test_a_label_map_another_photo_shares_is_kept_for_it(
+    wardrobe: Wardrobe, photos: Photos
+) -> None:
+    # The fake photos' maps are alike: stored once, by their hash, for both photos.
+    wardrobe.import_paths(photos(2))
+    shared = _labels_rel(wardrobe, 1)
+    assert _labels_rel(wardrobe, 3) == shared
+    wardrobe.update_garment(1, category=_other_category(wardrobe, 1))
+    assert _labels_rel(wardrobe, 3) == shared and wardrobe.store.files.abspath(shared).exists()
+    assert wardrobe.verify().ok
+
+
+def test_a_change_of_category_that_fails_leaves_no_label_map_behind(
+    wardrobe: Wardrobe, photos: Photos, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy import event
+
+    wardrobe.import_paths(photos(1))
+    was, first = wardrobe.garment(1).category, _labels_rel(wardrobe, 1)
+    stored = set(wardrobe.store.files.all_files())
+
+    def full(*_args: object) -> None:  # the row's write refused, after the map was stored
+        raise OSError(28, "No space left on device")
+
+    event.listen(wardrobe.store.Session, "before_flush", full)
+    try:
+        with pytest.raises(OSError):
+            wardrobe.update_garment(1, category=_other_category(wardrobe, 1))
+    finally:
+        event.remove(wardrobe.store.Session, "before_flush", full)
+    assert wardrobe.garment(1).category == was and _labels_rel(wardrobe, 1) == first
+    assert set(wardrobe.store.files.all_files()) == stored and wardrobe.verify().ok
+
+
+def test_a_lost_mask_is_redrawn_from_the_map_after_a_change_of_category(
+    wardrobe: Wardrobe, photos: Photos
+) -> None:
+    """The map drew it in the model's class, looked for in the new one: an empty mask."""
+    wardrobe.import_paths(photos(1))
+    before, record = wardrobe.photo_labels(1), wardrobe.garment(1)
+    assert before is not None
+    x0, y0, x1, y1 = record.box
+    expected = np.zeros(before.shape, bool)  # what the map draws it as, in its box
+    expected[y0:y1, x0:x1] = before[y0:y1, x0:x1] == LABEL_OF_CATEGORY[record.category]
+    wardrobe.update_garment(1, category=_other_category(wardrobe, 1))
+    wardrobe.garment(1).mask_path.unlink()
+    assert expected.any() and np.array_equal(wardrobe.garment_picture(1)[1], expected)
+
+
+def test_a_touch_up_of_another_garment_after_a_change_of_category_keeps_its_colour(
+    wardrobe: Wardrobe, photos: Photos
+) -> None:
+    wardrobe.import_paths(photos(1))
+    _, mask = wardrobe.garment_picture(1)
+    other = _other_category(wardrobe, 1)
+    wardrobe.update_garment(1, category=other)
+    _, second = wardrobe.garment_picture(2)
+    drawn = second.copy()
+    drawn[tuple(np.argwhere(second)[0])] = False
+    wardrobe.set_garment_mask(2, drawn)
+    labels = wardrobe.photo_labels(1)
+    assert labels is not None and (labels[mask] == LABEL_OF_CATEGORY[other]).all()
+
+
+def test_a_garment_whose_mask_cannot_be_read_changes_category_all_the_same(
+    wardrobe: Wardrobe, photos: Photos
+) -> None:
+    wardrobe.import_paths(photos(1))
+    first = _labels_rel(wardrobe, 1)
+    wardrobe.garment(1).mask_path.write_bytes(b"not a PNG")
+    other = _other_category(wardrobe, 1)
+    assert wardrobe.update_garment(1, category=other).category == other
+    assert _labels_rel(wardrobe, 1) == first  # nothing to draw it from: kept as it was
