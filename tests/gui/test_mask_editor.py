@@ -463,25 +463,96 @@ def test_a_garment_whose_touch_up_undo_is_being_saved_is_deleted_after_it(
     make_app, qtbot, photos, monkeypatch
 ) -> None:
     """Deleted before its undo was saved (which then failed), the garment came back from
-    the delete's undo with the undone touch-up still on it."""
+    the delete's undo with the undone touch-up still on it. The delete was then refused,
+    to be asked for again: it waits for the save, and is done after it."""
     parts = make_app()
     w, wardrobe, garment_id, mask, drawn = _imported_with_a_drawn_mask(parts, qtbot, photos)
     view = w.garment_view
     with qtbot.waitSignal(view.touchedUp, timeout=10_000):
         view.save_mask(garment_id, drawn, undo_to=mask)
     qtbot.waitUntil(lambda: not view.saving_touch_up())  # until then, undo waits
-    monkeypatch.setattr(w, "confirm_delete", lambda n: True)
+    asked: list[int] = []
+    monkeypatch.setattr(w, "confirm_delete", lambda n: asked.append(n) or True)
     release = _hold_the_model_queue(parts)
     w.actions_["undo"].trigger()  # the touch-up's undo: queued
     assert view.saving_touch_up()
-    w.delete_ids([garment_id])  # refused until it is saved, and said
-    assert w.statusBar().currentMessage().startswith("A touch-up is being saved: delete")
-    assert wardrobe.garment(garment_id).id == garment_id
+    w.delete_ids([garment_id])  # waits for it, and said
+    assert w.statusBar().currentMessage() == (
+        "A touch-up is being saved: the garment will be deleted once it is"
+    )
+    w.delete_ids([garment_id])  # asked again meanwhile: on its way, not asked twice
+    assert asked == [1] and wardrobe.garment(garment_id).id == garment_id
     release.set()
     qtbot.waitUntil(lambda: not view.saving_touch_up(), timeout=10_000)
-    w.delete_ids([garment_id])
-    w.actions_["undo"].trigger()
+    with pytest.raises(KeyError):
+        wardrobe.garment(garment_id)
+    assert w.undo_notice.label.text() == "Deleted 1 garment"
+    assert (w.undo_stack.count(), w.undo_stack.index()) == (1, 1)  # pushed on the undone one
+    w.actions_["undo"].trigger()  # the delete
     assert (wardrobe.garment_picture(garment_id)[1] == mask).all()  # as before the touch-up
+    assert w.undo_stack.index() == 0 and parts.reporter.errors == []
+
+
+def test_a_delete_waiting_for_a_touch_up_is_done_when_the_window_closes(
+    make_app, qtbot, photos, monkeypatch
+) -> None:
+    """Closing finishes the save the delete waits for: the delete was dropped with it."""
+    parts = make_app()
+    w, wardrobe, garment_id, mask, drawn = _imported_with_a_drawn_mask(parts, qtbot, photos)
+    monkeypatch.setattr(w, "confirm_delete", lambda n: True)
+    release = _hold_the_model_queue(parts)
+    w.garment_view.save_mask(garment_id, drawn, undo_to=mask)
+    w.delete_ids([garment_id])
+    release.set()
+    w.close()
+    with pytest.raises(KeyError):
+        wardrobe.garment(garment_id)
+    wardrobe.undo_delete([garment_id])  # deleted after the touch-up was saved, not before
+    assert (wardrobe.garment_picture(garment_id)[1] == drawn).all()
+    assert parts.reporter.errors == []
+
+
+def test_a_delete_at_close_the_disk_refuses_still_closes_the_window(
+    make_app, qtbot, photos, monkeypatch
+) -> None:
+    parts = make_app()
+    w, wardrobe, garment_id, mask, drawn = _imported_with_a_drawn_mask(parts, qtbot, photos)
+    monkeypatch.setattr(w, "confirm_delete", lambda n: True)
+    release = _hold_the_model_queue(parts)
+    w.garment_view.save_mask(garment_id, drawn, undo_to=mask)
+    w.delete_ids([garment_id])
+
+    def full(ids):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(wardrobe, "delete_garments", full)
+    release.set()
+    w.close()
+    assert not w.isVisible() and parts.session.runner._closed  # closed all the same
+    assert wardrobe.garment(garment_id).id == garment_id  # kept, with its touch-up
+    assert (wardrobe.garment_picture(garment_id)[1] == drawn).all()
+
+
+def test_a_delete_done_after_a_save_leaves_another_garments_page_open(
+    make_app, qtbot, photos, monkeypatch
+) -> None:
+    """Done once the save it waited for ended, it took the page of the garment shown by
+    then, another one, back to the grid."""
+    parts = make_app()
+    w, wardrobe, garment_id, mask, drawn = _imported_with_a_drawn_mask(parts, qtbot, photos)
+    monkeypatch.setattr(w, "confirm_delete", lambda n: True)
+    view = w.garment_view
+    w.open_garment(wardrobe.garment(garment_id))
+    release = _hold_the_model_queue(parts)
+    view.save_mask(garment_id, drawn, undo_to=mask)
+    view.delete_button.click()  # waits for the save
+    other = w.browse.model.record(1).id
+    w.open_garment(wardrobe.garment(other))
+    release.set()
+    qtbot.waitUntil(lambda: not view.saving_touch_up(), timeout=10_000)
+    with pytest.raises(KeyError):
+        wardrobe.garment(garment_id)
+    assert w.pages.currentWidget() is view and view.record.id == other
 
 
 def _imported_with_a_drawn_mask(parts, qtbot, photos):

@@ -122,6 +122,7 @@ class GarmentView(QWidget):
     deleteRequested = Signal(list)
     edited = Signal(object)  # GarmentRecord after a save
     touchedUp = Signal(object, object, object)  # GarmentRecord after, mask before, after
+    touchUpDone = Signal(int)  # a garment's touch-up save ended (saved or not)
     notice = Signal(str)  # a line for the status bar
 
     def __init__(
@@ -662,8 +663,9 @@ class GarmentView(QWidget):
 
     @Slot()
     def _touch_up_saved(self) -> None:
-        self._saving_touch_ups.pop(0)
+        garment_id = self._saving_touch_ups.pop(0)
         self._update_touch_up_button()
+        self.touchUpDone.emit(garment_id)  # after its undo step was pushed (on_result)
 
     @Slot(object)
     def _open_touch_up(

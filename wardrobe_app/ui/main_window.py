@@ -81,6 +81,9 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.resize(1320, 860)
         self.undo_stack = QUndoStack(self)
+        # Deletes asked for while a touch-up of one of their garments is being saved:
+        # done, in order, once it is (``_delete_queued``).
+        self._queued_deletes: list[list[int]] = []
         self.thumbnails = ThumbnailCache(session.runner, QSize(148, 148), parent=self)
         self.importer = ImportController(session, self)
         self.backups = BackupController(self, settings)
@@ -220,6 +223,7 @@ class MainWindow(QMainWindow):
         self.garment_view.back.connect(self.show_browse)
         self.garment_view.openGarment.connect(self.open_garment_id)
         self.garment_view.deleteRequested.connect(self.delete_ids)
+        self.garment_view.touchUpDone.connect(self._delete_queued)
         self.garment_view.edited.connect(self._garment_edited)
         self.garment_view.touchedUp.connect(self._touched_up)
         self.garment_view.notice.connect(self._notice)
@@ -487,13 +491,55 @@ class MainWindow(QMainWindow):
 
     @Slot(list)
     def delete_ids(self, ids: list[int]) -> None:
+        queued = {i for group in self._queued_deletes for i in group}
+        if set(ids) <= queued and ids:  # asked again: it is on its way already
+            self._say_delete_queued(len(ids))
+            return
         if not ids or not self.confirm_delete(len(ids)):
             return
-        if self._waits_for_touch_up(ids, "delete"):
+        if self.garment_view.saving_touch_up(ids):
             # Deleted before it, the save failed, and undoing the delete brought the
-            # garment back without it (an undone touch-up, still applied)
+            # garment back without it (an undone touch-up, still applied): deleted once
+            # it is saved, its step on the undo stack after the touch-up's.
+            self._queued_deletes.append([i for i in ids if i not in queued])
+            self._say_delete_queued(len(ids))
             return
-        was_viewing = self.pages.currentWidget() is self.garment_view
+        self._delete_now(ids)
+
+    def _say_delete_queued(self, n: int) -> None:
+        what = "the garment" if n == 1 else f"the {n} garments"
+        self.statusBar().showMessage(
+            f"A touch-up is being saved: {what} will be deleted once it is", 8000
+        )
+
+    @Slot(int)
+    def _delete_queued(self, _garment_id: int) -> None:
+        """The deletes waiting for touch-ups that are saved now, in the order asked."""
+        queued = self._queued_deletes
+        # Taken off before it is done: its page's question (an edit not saved) runs events
+        while queued and not self.garment_view.saving_touch_up(queued[0]):
+            self._delete_now(queued.pop(0))
+
+    def _delete_queued_at_close(self) -> None:
+        """Their saves are done (the model's queue finished): the deletes asked for
+        are done too, not dropped with the window."""
+        queued, self._queued_deletes = self._queued_deletes, []
+        for ids in queued:
+            try:
+                self.session.wardrobe.delete_garments(ids)
+            except Exception:  # a full disk: the window closes all the same, the garments
+                # stay (as after a delete undone), and the log says why
+                log.exception("garments %s not deleted at close", ids)
+
+    def _delete_now(self, ids: list[int]) -> None:
+        shown = self.garment_view.record
+        # Its page left only where it shows one of them (a delete that waited for a save
+        # may be done while another garment is shown).
+        was_viewing = (
+            self.pages.currentWidget() is self.garment_view
+            and shown is not None
+            and shown.id in ids
+        )
         if was_viewing and not self.garment_view.may_leave():
             return  # its edit first: undo restores the garment with it
         self.browse.expect_removal()  # the next listing selects the deleted card's neighbour
@@ -619,6 +665,7 @@ class MainWindow(QMainWindow):
             # Its save waits on the model's queue (behind the import just stopped, or the
             # model loading), which the shutdown would drop: the cut-out saved was lost.
             self.session.runner.finish_queue(Queue.MODEL, 60_000)
+        self._delete_queued_at_close()
         self.settings.save_window_state(self.saveGeometry(), self.saveState())
         self.session.runner.shutdown(15_000)
         super().closeEvent(event)
