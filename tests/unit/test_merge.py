@@ -95,3 +95,27 @@ def test_recategorise_moves_the_labels_and_drops_a_type_of_another_category() ->
     assert recategorise(analysis, 1, "top") is analysis
     with pytest.raises(ValueError, match="category must be one of"):
         recategorise(analysis, 1, "hat")  # type: ignore[arg-type]
+
+
+def test_a_merge_takes_the_edges_the_parts_masks_were_cleaned_of() -> None:
+    """The map kept them in the top's and the bottom's class: a rim of both colours
+    around the dress in the review's overlay and, saved, on the photo's garment pages."""
+    analysis = _analysis()
+    analysis.labels[10:40, 14] = 1  # the top's edge, left out of its mask
+    analysis.labels[40:80, 45] = 2  # the bottom's
+    analysis.labels[10:20, 45:50] = 1  # the top's region reaching the scarf's
+    analysis.labels[95, 2] = 2  # a speck on its own: no part of the dress
+    merged = merge_garments(analysis, [1, 0], "one-piece", _fill)
+    assert (merged.labels[10:40, 14] == 3).all() and (merged.labels[40:80, 45] == 3).all()
+    assert (merged.labels[10:20, 45:50] == 3).all()
+    assert (merged.labels[10:20, 50:58] == 1).all()  # the scarf's own pixels stay
+    assert merged.labels[95, 2] == 2
+
+
+def test_recategorise_takes_the_edges_its_mask_was_cleaned_of() -> None:
+    analysis = _analysis()
+    analysis.labels[40:80, 45] = 2  # the bottom's edge, left out of its mask
+    analysis.labels[95, 2] = 2
+    as_dress = recategorise(analysis, 0, "one-piece")
+    assert (as_dress.labels[40:80, 45] == 3).all() and as_dress.labels[95, 2] == 2
+    assert (as_dress.labels[10:40, 15:45] == 1).all()  # the top, beside it, stays

@@ -4,5 +4,5 @@ The CLI and the GUI call the facade only; these modules are its collaborators: t
 similar-items index and vector bookkeeping (``vectors``), import (``importer``,
 ``expand``, ``working_copy``), browse queries (``browse``), edits and undo (``edits``),
 touch-up of masks (``touch_up``), similar items (``similar``), export (``export``) and
-repair (``repair``), with the helpers they share (``records``, ``stored_files``, ``label_map``).
+repair (``repair``), with the helpers they share (``records``, ``stored_files``).
 """

@@ -13,8 +13,8 @@ from sqlalchemy import select, update
 from ..store import Garment, Store, vector_from_blob
 from ..store.models import utcnow
 from ..types import CATEGORIES, Category, GarmentRecord
+from ..vision.label_map import recategorised
 from .browse import Browse
-from .label_map import recategorised
 from .stored_files import discard_files, stored_plane
 from .vectors import Vectors
 

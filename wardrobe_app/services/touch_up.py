@@ -14,8 +14,8 @@ from ..store import Garment, Store
 from ..store.models import utcnow
 from ..types import LABEL_OF_CATEGORY, Analyser, Category, GarmentRecord
 from ..vision.image_io import load_image, shrunk_to
+from ..vision.label_map import drawn_as
 from .browse import Browse
-from .label_map import drawn_as
 from .stored_files import discard_files, stored_plane, thumbnail
 from .vectors import Vectors
 

@@ -21,6 +21,7 @@ from wardrobe_app.types import (
 
 from .fine_types import FINE_TYPE_CATEGORY
 from .garments import garment_of_mask
+from .label_map import model_region
 
 # ``Analyser.fill_vectors``: a garment's vector and fine type from its cut-out and category
 FillVectors = Callable[[list[DetectedGarment]], None]
@@ -51,8 +52,12 @@ def merge_garments(
     )
     fill_vectors([merged])
     labels = np.array(analysis.labels, np.uint8, copy=True)
-    labels[union] = LABEL_OF_CATEGORY[category]
     rest = [g for i, g in enumerate(analysis.garments) if i not in chosen]
+    # The parts' edges their masks were cleaned of too: left, they kept the top's and
+    # the bottom's colours in a rim around the dress.
+    others = _masks(rest, labels.shape)
+    regions = [model_region(labels, np.asarray(g.mask, bool), others) for g in parts]
+    labels[np.logical_or.reduce([union, *regions])] = LABEL_OF_CATEGORY[category]
     garments = sorted([*rest, merged], key=lambda g: -g.area)  # largest first, as found
     return dataclasses.replace(analysis, labels=labels, garments=garments)
 
@@ -71,7 +76,18 @@ def recategorise(analysis: PhotoAnalysis, index: int, category: Category) -> Pho
     if fine is not None and FINE_TYPE_CATEGORY.get(fine) != category:
         fine = None
     labels = np.array(analysis.labels, np.uint8, copy=True)
-    labels[np.asarray(garment.mask, bool)] = LABEL_OF_CATEGORY[category]
+    mask = np.asarray(garment.mask, bool)
+    others = _masks([g for i, g in enumerate(analysis.garments) if i != index], labels.shape)
+    # With the model's region its mask was cleaned of: a rim of the old colour, else.
+    labels[mask | model_region(labels, mask, others)] = LABEL_OF_CATEGORY[category]
     garments = list(analysis.garments)
     garments[index] = dataclasses.replace(garment, category=category, fine_type=fine)
     return dataclasses.replace(analysis, labels=labels, garments=garments)
+
+
+def _masks(garments: Sequence[DetectedGarment], shape: tuple[int, ...]) -> np.ndarray:
+    """The union of the garments' masks (of the label map's ``shape``)."""
+    union = np.zeros(shape, bool)
+    for g in garments:
+        union |= np.asarray(g.mask, bool)
+    return union
