@@ -43,9 +43,13 @@ def test_a_change_of_category_recolours_the_garment_in_the_photos_label_map(
     assert wardrobe.verify().ok  # the old map went: nothing else used it
 
 
-def test_a_garment_of_the_same_class_keeps_its_pixels(wardrobe: Wardrobe, photos: Photos) -> None:
+@pytest.mark.parametrize("deleted", [False, True])
+def test_a_garment_of_the_same_class_keeps_its_pixels(
+    wardrobe: Wardrobe, photos: Photos, deleted: bool
+) -> None:
     """The top made a bottom beside the photo's bottom, then a one-piece: only the top's
-    pixels turn, not the bottom's, drawn in the same class by then."""
+    pixels turn, not the bottom's, drawn in the same class by then; also where the
+    bottom is deleted meanwhile, and its delete undone."""
     wardrobe.import_paths(photos(1))
     top, bottom = (
         next(r for r in wardrobe.list_garments() if r.category == c) for c in ("top", "bottom")
@@ -57,7 +61,10 @@ def test_a_garment_of_the_same_class_keeps_its_pixels(wardrobe: Wardrobe, photos
     reaching[ys.max() : np.nonzero(bottom_mask)[0].min(), xs.min() : xs.max()] = True
     wardrobe.set_garment_mask(top.id, reaching)
     wardrobe.update_garment(top.id, category="bottom")
+    if deleted:
+        wardrobe.delete_garments([bottom.id])
     wardrobe.update_garment(top.id, category="one-piece")
+    wardrobe.undo_delete([bottom.id])
     labels = wardrobe.photo_labels(top.id)
     assert labels is not None and (labels[bottom_mask] == LABEL_OF_CATEGORY["bottom"]).all()
     assert (labels[reaching] == LABEL_OF_CATEGORY["one-piece"]).all()

@@ -170,3 +170,25 @@ def test_erasures_after_a_category_change_leave_no_old_colour_in_the_label_map(
     wardrobe.set_garment_mask(1, drawn)
     labels = wardrobe.photo_labels(1)
     assert labels is not None and not labels[mask & ~drawn].any() and labels[drawn].all()
+
+
+def test_a_touch_up_takes_the_edges_the_old_mask_was_cleaned_of_off_the_label_map(
+    wardrobe: Wardrobe, photos: Photos
+) -> None:
+    """The model's region around the mask (its corners here) kept the garment's colour
+    by the part erased: the overlay showed more than what was drawn."""
+    from wardrobe_app.types import LABEL_OF_CATEGORY
+
+    wardrobe.import_paths(photos(1))
+    before = wardrobe.photo_labels(1)
+    _, mask = wardrobe.garment_picture(1)
+    assert before is not None
+    region = before == LABEL_OF_CATEGORY[wardrobe.garment(1).category]
+    assert (region & ~mask).any()
+    drawn = mask.copy()
+    ys = np.nonzero(mask)[0]
+    drawn[ys.min() : (ys.min() + ys.max()) // 2, :] = False  # the upper half erased
+    wardrobe.set_garment_mask(1, drawn)
+    labels = wardrobe.photo_labels(1)
+    assert labels is not None and not labels[region & ~drawn].any() and labels[drawn].all()
+    assert np.array_equal(labels[~region], before[~region])  # the other garment's stay

@@ -7,7 +7,6 @@ import threading
 from collections.abc import Sequence
 from typing import cast
 
-import numpy as np
 from sqlalchemy import select, update
 
 from ..store import Garment, Store, vector_from_blob
@@ -15,7 +14,7 @@ from ..store.models import utcnow
 from ..types import CATEGORIES, Category, GarmentRecord
 from ..vision.label_map import recategorised
 from .browse import Browse
-from .stored_files import discard_files, stored_plane
+from .stored_files import discard_files, other_masks, stored_plane
 from .vectors import Vectors
 
 log = logging.getLogger(__name__)
@@ -83,12 +82,7 @@ class Edits:
         if labels is None or mask is None:
             log.warning("garment %s: its mask or label map cannot be read; kept", row.id)
             return
-        others = np.zeros(labels.shape, bool)
-        for other in row.photo.garments:  # theirs stay theirs, also in the same class
-            if other.id != row.id and other.deleted_at is None:
-                plane = stored_plane(files, other.mask_path)
-                if plane is not None and plane.shape == others.shape:
-                    others |= plane > 0
+        others = other_masks(files, row, labels.shape)  # theirs stay, also in its class
         new = recategorised(labels, mask > 0, others, cast(Category, row.category), category)
         if new is None:
             return

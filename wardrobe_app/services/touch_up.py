@@ -14,9 +14,9 @@ from ..store import Garment, Store
 from ..store.models import utcnow
 from ..types import LABEL_OF_CATEGORY, Analyser, Category, GarmentRecord
 from ..vision.image_io import load_image, shrunk_to
-from ..vision.label_map import drawn_as
+from ..vision.label_map import drawn_as, model_region
 from .browse import Browse
-from .stored_files import discard_files, stored_plane, thumbnail
+from .stored_files import discard_files, other_masks, stored_plane, thumbnail
 from .vectors import Vectors
 
 log = logging.getLogger(__name__)
@@ -124,7 +124,7 @@ class TouchUp:
                     # The label map in the category it has now, not the one read before
                     # the embedding: the page may have saved another meanwhile.
                     labels = self._labels_after_touch_up(
-                        row.photo.labels_path, old_mask, mask, cast(Category, row.category)
+                        row, old_mask, mask, cast(Category, row.category)
                     )
                     new_labels_rel = put(files.put_png(labels)) if labels is not None else None
                     replaced = [row.mask_path, row.cutout_path, row.thumbnail_path]
@@ -148,17 +148,22 @@ class TouchUp:
         return self._browse.garment(garment_id)
 
     def _labels_after_touch_up(
-        self, labels_rel: str | None, old_mask: np.ndarray, mask: np.ndarray, category: Category
+        self, row: Garment, old_mask: np.ndarray, mask: np.ndarray, category: Category
     ) -> np.ndarray | None:
         """The photo's label map with a garment's pixels moved from ``old_mask`` to
         ``mask`` (what the photo's overlay shows); None where it has none or it is lost."""
+        labels_rel = row.photo.labels_path
         stored = stored_plane(self.store.files, labels_rel) if labels_rel else None
         if stored is None or stored.shape != mask.shape:
             return None
         labels = np.array(stored, np.uint8)  # a copy: the stored one is not changed
+        others = other_masks(self.store.files, row, labels.shape)
         # Erased where the map drew this garment: in its category, or in the one the map
         # has for most of its old pixels (a map saved before it followed a change of
-        # category kept the model's). Other garments' pixels stay.
-        labels[old_mask & ~mask & np.isin(labels, drawn_as(labels, old_mask, category))] = 0
+        # category kept the model's), and the model's region its old mask was cleaned of
+        # (left, its edges by an erased part stayed in the garment's colour): what a
+        # person drew is the garment now. Other garments' pixels stay.
+        own = old_mask & np.isin(labels, drawn_as(labels, old_mask, category)) & ~others
+        labels[(own | model_region(labels, old_mask, others)) & ~mask] = 0
         labels[mask] = LABEL_OF_CATEGORY[category]
         return labels
