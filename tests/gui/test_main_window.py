@@ -1674,3 +1674,36 @@ def test_the_photos_other_garment_shows_a_garment_in_its_new_category(
     qtbot.waitUntil(lambda: view.images is not None and view.images.overlay is not None)
     shown = set(np.unique(drawn[-1]).tolist())
     assert shown == {0, LABEL_OF_CATEGORY["one-piece"], LABEL_OF_CATEGORY["bottom"]}
+
+
+def test_a_garments_own_overlay_follows_a_change_of_its_category(
+    make_app, qtbot, photos, monkeypatch
+):
+    # The page's pictures were made when it opened: after the top was made a one-piece,
+    # "Original photo" tinted it as a top until the page was opened again.
+    from wardrobe_app.types import LABEL_OF_CATEGORY
+    from wardrobe_app.ui import garment_view
+
+    parts = app_with_photos(make_app, qtbot, photos, 1)
+    w, wardrobe = parts.window, parts.session.wardrobe
+    top = next(r for r in wardrobe.list_garments() if r.category == "top")
+    drawn: list[tuple[np.ndarray, np.ndarray]] = []
+    real = garment_view.preview_pair
+
+    def preview_pair(rgb, labels, max_side, highlight):  # what the overlay is made from
+        drawn.append((labels, highlight))
+        return real(rgb, labels, max_side=max_side, highlight=highlight)
+
+    monkeypatch.setattr(garment_view, "preview_pair", preview_pair)
+    view = w.garment_view
+    w.open_garment(top)
+    qtbot.waitUntil(lambda: view.images is not None and view.photo_mode.isEnabled())
+    view.photo_mode.setChecked(True)
+    shown = view.images
+    combo = view.category_combo
+    combo.setCurrentIndex(combo.findData("one-piece"))
+    combo.activated.emit(combo.currentIndex())
+    qtbot.waitUntil(lambda: view.images is not shown, timeout=5000)
+    labels, highlight = drawn[-1]
+    assert highlight.any() and (labels[highlight] == LABEL_OF_CATEGORY["one-piece"]).all()
+    assert view.photo_mode.isChecked() and view.overlay_toggle.isEnabled()

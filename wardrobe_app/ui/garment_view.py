@@ -66,6 +66,7 @@ class GarmentImages:
     cutout: QImage
     photo: QImage | None
     overlay: QImage | None
+    category: str = ""  # the one the overlay tints the garment in
 
 
 def _load_images(
@@ -93,7 +94,7 @@ def _load_images(
         photo, overlay = preview_pair(rgb, labels, max_side=PHOTO_SIDE, highlight=highlight)
     except Exception:  # the original photo is missing or unreadable: show the cut-out only
         photo = overlay = None
-    return GarmentImages(record.id, cutout, photo, overlay)
+    return GarmentImages(record.id, cutout, photo, overlay, record.category)
 
 
 def _mask(path: Path, shape: tuple[int, ...]) -> np.ndarray | None:
@@ -368,14 +369,16 @@ class GarmentView(QWidget):
         self.photo_mode.setEnabled(False)
         self.overlay_toggle.setEnabled(False)
         self.touch_up_button.setEnabled(False)
-        runner = self.session.runner
-        runner.start(
+        self._start_loading_images(record)
+        self.refresh_related()
+
+    def _start_loading_images(self, record: GarmentRecord) -> None:
+        self.session.runner.start(
             partial(_load_images, session=self.session, record=record),
             queue=Queue.READ,
             title="Loading the garment's pictures",
             on_result=self._images_loaded,
         )
-        self.refresh_related()
 
     def refresh_related(self) -> None:
         record = self.record
@@ -446,8 +449,11 @@ class GarmentView(QWidget):
 
     @Slot(object)
     def _images_loaded(self, images: GarmentImages) -> None:
-        if self.record is None or images.garment_id != self.record.id:
+        record = self.record
+        if record is None or images.garment_id != record.id:
             return  # the user moved on
+        if images.category != record.category and self.images is not None:
+            return  # made before a change of category, after the pictures made since
         self.images = images
         has_photo = images.photo is not None
         self.photo_mode.setEnabled(has_photo)
@@ -593,6 +599,7 @@ class GarmentView(QWidget):
         self.edited.emit(updated)
         if category_changed:
             self.refresh_related()
+            self._start_loading_images(updated)  # the overlay tints it in its category
 
     def discard_pending(self) -> None:
         """Forget an edit not saved yet (its garment is gone)."""
