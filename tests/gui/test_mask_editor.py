@@ -555,6 +555,38 @@ def test_a_delete_done_after_a_save_leaves_another_garments_page_open(
     assert w.pages.currentWidget() is view and view.record.id == other
 
 
+def test_the_photos_other_garment_shown_when_a_touch_up_is_saved_shows_it_as_saved(
+    make_app, qtbot, photos, monkeypatch
+) -> None:
+    """Its overlay was made from the photo's label map before the save: the touched-up
+    garment kept its old shape on it until the page was opened again."""
+    parts = make_app()
+    w, wardrobe, garment_id, mask, _ = _imported_with_a_drawn_mask(parts, qtbot, photos)
+    drawn = mask.copy()
+    ys = np.nonzero(mask)[0]
+    drawn[ys.min() : (ys.min() + ys.max()) // 2, :] = False  # the upper half erased
+    made: list[np.ndarray] = []
+    real = garment_view.preview_pair
+
+    def preview_pair(rgb, labels, max_side, highlight):  # what the overlay is made from
+        made.append(labels)
+        return real(rgb, labels, max_side=max_side, highlight=highlight)
+
+    monkeypatch.setattr(garment_view, "preview_pair", preview_pair)
+    view = w.garment_view
+    release = _hold_the_model_queue(parts)
+    view.save_mask(garment_id, drawn, undo_to=mask)
+    other = w.browse.model.record(1).id
+    w.open_garment(wardrobe.garment(other))  # on to the other garment, while it is saved
+    qtbot.waitUntil(lambda: view.images is not None)
+    shown = view.images
+    assert made[-1].shape == mask.shape and made[-1][mask & ~drawn].all()  # as it was
+    with qtbot.waitSignal(view.touchedUp, timeout=10_000):
+        release.set()
+    qtbot.waitUntil(lambda: view.images is not shown, timeout=5000)
+    assert view.record.id == other and not made[-1][mask & ~drawn].any()
+
+
 def _imported_with_a_drawn_mask(parts, qtbot, photos):
     """One photo imported (two garments): the window, the wardrobe, the grid's first
     garment's id, its mask, and that mask less one pixel."""

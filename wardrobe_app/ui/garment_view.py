@@ -66,11 +66,11 @@ class GarmentImages:
     cutout: QImage
     photo: QImage | None
     overlay: QImage | None
-    category: str = ""  # the one the overlay tints the garment in
+    serial: int = 0  # the page's count of loads asked for when this one was
 
 
 def _load_images(
-    ctx: WorkerContext, session: WardrobeSession, record: GarmentRecord
+    ctx: WorkerContext, session: WardrobeSession, record: GarmentRecord, serial: int = 0
 ) -> GarmentImages:
     cutout = load_scaled(record.cutout_path, BIG)
     photo: QImage | None = None
@@ -94,7 +94,7 @@ def _load_images(
         photo, overlay = preview_pair(rgb, labels, max_side=PHOTO_SIDE, highlight=highlight)
     except Exception:  # the original photo is missing or unreadable: show the cut-out only
         photo = overlay = None
-    return GarmentImages(record.id, cutout, photo, overlay, record.category)
+    return GarmentImages(record.id, cutout, photo, overlay, serial)
 
 
 def _mask(path: Path, shape: tuple[int, ...]) -> np.ndarray | None:
@@ -140,6 +140,7 @@ class GarmentView(QWidget):
         self.record: GarmentRecord | None = None
         self.images: GarmentImages | None = None
         self._loading = False
+        self._images_asked = 0  # loads of pictures asked for (the newest shown)
         self._save_timer = QTimer(self)
         self._save_timer.setSingleShot(True)
         self._save_timer.setInterval(500)
@@ -373,8 +374,9 @@ class GarmentView(QWidget):
         self.refresh_related()
 
     def _start_loading_images(self, record: GarmentRecord) -> None:
+        self._images_asked += 1
         self.session.runner.start(
-            partial(_load_images, session=self.session, record=record),
+            partial(_load_images, session=self.session, record=record, serial=self._images_asked),
             queue=Queue.READ,
             title="Loading the garment's pictures",
             on_result=self._images_loaded,
@@ -452,8 +454,8 @@ class GarmentView(QWidget):
         record = self.record
         if record is None or images.garment_id != record.id:
             return  # the user moved on
-        if images.category != record.category and self.images is not None:
-            return  # made before a change of category, after the pictures made since
+        if self.images is not None and images.serial < self.images.serial:
+            return  # made before a change (of category, of the photo's map): after newer
         self.images = images
         has_photo = images.photo is not None
         self.photo_mode.setEnabled(has_photo)
@@ -793,6 +795,9 @@ class GarmentView(QWidget):
         # it): ``updated`` was read before, and shown as it is it put the old text back
         # in the field, which the page's next save then wrote to the wardrobe.
         shown = self.record is not None and self.record.id == updated.id
+        if not shown and self.record is not None and self.record.photo_id == updated.photo_id:
+            # Another garment of its photo: the photo's label map under its overlay changed
+            self._start_loading_images(self.record)
         if shown:
             try:
                 self.save_now()
