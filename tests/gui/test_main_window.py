@@ -1616,6 +1616,35 @@ def test_a_bug_during_an_import_counts_what_was_saved_and_names_its_photo(
     w.report_dialog.close()
 
 
+def test_a_bug_at_one_photo_fails_it_and_the_import_goes_on(make_app, qtbot, photos, monkeypatch):
+    # A bug in the duplicate check stopped the import at that photo: the photos after it
+    # "not imported", an error box over the report. (The review's analysis went on.)
+    from wardrobe_app.services.importer import Importer
+    from wardrobe_app.store import sha256_file
+
+    real = Importer._photo_by_sha
+    files = photos(3)
+    bad = sha256_file(files[1])
+
+    def buggy(self, digest):
+        if digest == bad:
+            raise RuntimeError("boom")
+        return real(self, digest)
+
+    parts = make_app()
+    w = parts.window
+    monkeypatch.setattr(Importer, "_photo_by_sha", buggy)
+    summary = import_and_wait(qtbot, w, files)
+    said = f"{files[1]}: unexpected error: RuntimeError: boom (see the log)"
+    assert summary.photos == 2 and summary.stopped == [] and summary.failed == [(files[1], said)]
+    assert summary.headline() == "Imported 2 photos (4 garments), 1 failed"
+    assert parts.reporter.errors == []  # the report says it; the traceback is in the log
+    qtbot.waitUntil(lambda: w.report_dialog is not None)
+    assert w.report_dialog.reasons() == [(files[1].name, said.split(": ", 1)[1])]
+    w.report_dialog.close()
+    assert w.session.wardrobe.verify().ok
+
+
 def test_the_photos_overlay_draws_a_garment_in_its_category_as_saved(make_app, photos, monkeypatch):
     # The label map keeps the model's class: after "top" was changed to "one-piece", the
     # garment page's overlay still tinted the garment as a top.

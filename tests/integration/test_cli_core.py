@@ -18,6 +18,7 @@ from wardrobe_app import paths, service
 from wardrobe_app.cli import main
 from wardrobe_app.services.importer import Importer
 from wardrobe_app.services.vectors import Vectors
+from wardrobe_app.store import sha256_file
 
 TESTS_DIR = Path(__file__).resolve().parents[1]
 REPO_DIR = TESTS_DIR.parent
@@ -147,6 +148,35 @@ def test_a_bug_during_an_import_names_its_photo_and_reports_what_was_saved(
     doc = json.loads(out)
     assert rc == 1 and doc["stopped"] == [str(batch["p2"])]
     assert [f["path"] for f in doc["failed"]] == [str(batch["p1"])]
+
+
+def test_a_bug_at_one_photo_fails_it_and_the_import_goes_on(
+    cli: Run,
+    batch: dict[str, Path],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # A bug in the duplicate check ended the whole import at that photo: the photos
+    # after it were listed as stopped, not imported.
+    real = Importer._photo_by_sha
+    sha = sha256_file(batch["p1"])
+
+    def buggy(self: Importer, digest: str) -> int | None:
+        if digest == sha:
+            raise RuntimeError("boom")
+        return real(self, digest)
+
+    monkeypatch.setattr(Importer, "_photo_by_sha", buggy)
+    files = [str(batch[k]) for k in ("p0", "p1", "p2")]
+    rc, out, err = cli("import", *files, "--json")
+    doc = json.loads(out)
+    assert rc == 1 and doc["stopped"] == [] and doc["cancelled"] == []
+    assert [i["path"] for i in doc["imported"]] == [files[0], files[2]]
+    said = f"{files[1]}: unexpected error: RuntimeError: boom (see the log)"
+    assert doc["failed"] == [{"path": files[1], "error": said}]
+    assert "stopped" not in err
+    (logged,) = [r for r in caplog.records if r.exc_info]  # its traceback, for a bug report
+    assert logged.getMessage() == f"import of {files[1]} failed"
 
 
 def test_files_it_cannot_read_beside_photos_are_counted(cli: Run, tmp_path: Path) -> None:
@@ -772,6 +802,34 @@ def test_ctrl_c_stops_an_import_after_the_photo_in_progress_and_reports_it(
     assert doc["cancelled"] == [{"path": p} for p in photos[1:]]
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back
     rc, out, _ = cli("import", *photos)  # the same command goes on
+    assert rc == 0 and "Imported 2 photo(s)" in out and "1 duplicate(s)" in out
+
+
+def test_ctrl_c_twice_stops_an_import_at_once_and_lists_the_photos_not_reached(
+    cli: Run, batch: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The second Ctrl+C ended the command with "interrupted" alone: the photo saved
+    # before it unsaid, --json writing nothing.
+    import signal
+
+    photos = [str(batch[k]) for k in ("p0", "p1", "p2")]
+
+    class InterruptedTwice(FakeAnalyser):
+        def analyse(self, path: Path, kind: service.KindChoice = "auto") -> service.PhotoAnalysis:
+            if str(path) == photos[1]:
+                signal.raise_signal(signal.SIGINT)
+                signal.raise_signal(signal.SIGINT)  # raises KeyboardInterrupt here
+            return super().analyse(path, kind)
+
+    monkeypatch.setattr(service, "ANALYSER_FACTORY", InterruptedTwice)
+    rc, out, err = cli("import", *photos, "--json")
+    assert rc == 130 and "interrupted: 2 photo(s) not imported" in err
+    doc = json.loads(out)
+    assert [i["path"] for i in doc["imported"]] == photos[:1]
+    assert doc["stopped"] == photos[1:] and doc["failed"] == [] and doc["cancelled"] == []
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back
+    monkeypatch.setattr(service, "ANALYSER_FACTORY", FakeAnalyser)
+    rc, out, _ = cli("import", *photos)  # the same command goes on, nothing half-saved
     assert rc == 0 and "Imported 2 photo(s)" in out and "1 duplicate(s)" in out
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import logging
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -272,7 +273,10 @@ def test_a_save_the_storage_refused_says_why_in_words(
 
 
 def test_a_duplicate_check_the_database_refuses_fails_that_photo_in_words(
-    wardrobe: Wardrobe, photos: Photos, monkeypatch: pytest.MonkeyPatch
+    wardrobe: Wardrobe,
+    photos: Photos,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     # A locked database while looking for the photo raised out of import_paths: the
     # CLI's whole import ended with a traceback, the photos before it unreported.
@@ -295,8 +299,15 @@ def test_a_duplicate_check_the_database_refuses_fails_that_photo_in_words(
         raise OperationalError("SELECT", {}, sqlite3.OperationalError("no such column: x"))
 
     monkeypatch.setattr(wardrobe._importer, "_photo_by_sha", bug)
-    with pytest.raises(OperationalError):  # a bug is not hidden as a photo's failure
-        wardrobe.import_paths(files)
+    with caplog.at_level(logging.ERROR):  # a bug fails its photo, its traceback logged
+        report = wardrobe.import_paths(files)
+    assert [(r.path, r.status) for r in report.results] == [(f, "failed") for f in files]
+    assert report.results[1].error == (  # its first line: the SQL is in the log
+        f"{files[1]}: unexpected error: OperationalError: (sqlite3.OperationalError) "
+        "no such column: x (see the log)"
+    )
+    logged = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert [r.exc_info is not None for r in logged] == [True, True]
 
 
 def test_a_bug_stops_the_import_and_leaves_what_was_saved_in_its_report(

@@ -189,7 +189,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
     from ..vision.image_io import left_out_note
     from . import _is_model_folder_error
 
-    stopped: list[Path] = []  # not reached: a bug stopped the import
+    stopped: list[Path] = []  # not reached: a stop (Ctrl+C twice, the models failing)
+    interrupted = False
 
     if STDIN in args.paths:  # not a photo's bytes: an import keeps where each photo was
         _err("import -: for the paths listed on stdin use --from-file - (a file named - is ./-)")
@@ -239,10 +240,16 @@ def _cmd_import(args: argparse.Namespace) -> int:
                         is_cancelled=stop.is_set,
                         into=report,
                     )
+                except KeyboardInterrupt:
+                    # Ctrl+C twice: stopped at once, the photo in progress not saved; what
+                    # was saved before it is still said (the JSON document was lost).
+                    interrupted = True
+                    stopped = files[len(report.results) :]
                 except Exception as exc:
                     if _is_model_folder_error(exc) or not report.results:
                         raise  # main() says it
-                    # A bug at a photo: its traceback for a report, then what was done
+                    # What stopped the import part-way (a bad photo, a bug at one, is its
+                    # failed result): its traceback for a report, then what was done
                     # before it (saved), which the traceback alone left unsaid.
                     traceback.print_exception(exc, file=sys.stderr)
                     stopped = files[len(report.results) :]
@@ -270,13 +277,13 @@ def _cmd_import(args: argparse.Namespace) -> int:
             print(f"  {one_line(r.path)}: already imported (photo {r.photo_id})")
         for r in report.failed:
             print(f"  FAILED {one_line(r.error)}")
-    if stopped:
+    if stopped and not interrupted:
         _err(f"stopped by that error: {len(stopped)} photo(s) not imported")
     cancelled = [r for r in report.results if r.status == "cancelled"]
-    if cancelled:
+    if cancelled or interrupted:
         _err(
-            f"interrupted: {len(cancelled)} photo(s) not imported (the same command goes on: "
-            "what was imported is skipped as a duplicate)"
+            f"interrupted: {len(cancelled) + len(stopped)} photo(s) not imported (the same "
+            "command goes on: what was imported is skipped as a duplicate)"
         )
         return INTERRUPTED
     # As `segment` does: every photo that could be read is imported, and a failure

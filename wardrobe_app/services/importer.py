@@ -228,11 +228,17 @@ class Importer:
             except BaseException:
                 discard_files(self.store, created)
                 raise
-            discard_files(self.store, replaced)  # keeps what a row still uses (the same photo file)
-            if self._vectors.index_add(
-                [r.id for r in records], [np.asarray(g.vector, np.float32) for g in garments]
-            ):
-                self._vectors.told_index(before, after)
+            try:
+                discard_files(self.store, replaced)  # keeps what a row still uses
+                if self._vectors.index_add(
+                    [r.id for r in records], [np.asarray(g.vector, np.float32) for g in garments]
+                ):
+                    self._vectors.told_index(before, after)
+            except Exception:
+                # Committed: the photo is in the wardrobe, and saying it failed would be
+                # untrue. The index, not told, catches up at its next query (its
+                # fingerprint moved); a replaced file left over goes at the next start.
+                log.exception("import of %s: saved, but tidying up after it failed", path)
         message = analysis.message or ("" if garments else NO_GARMENT)
         return ImportResult(
             path,
@@ -257,13 +263,17 @@ class Importer:
         if isinstance(exc, ImageLoadError):
             return ImportResult(path, "failed", error=str(exc))
         if isinstance(exc, MemoryError):
+            # This photo's arrays are freed with its frames: the next, smaller, can go on.
+            log.warning("import of %s failed: out of memory", path)
             return ImportResult(path, "failed", error=f"{path}: out of memory analysing it")
         trouble = storage_trouble(exc)
         if trouble:  # not a bug: no traceback, and words instead of SQL
             log.warning("import of %s failed: %s", path, exc)
             return ImportResult(path, "failed", error=f"{path}: not saved: {trouble}")
         log.error("import of %s failed", path, exc_info=exc)
-        return ImportResult(path, "failed", error=f"{path}: {type(exc).__name__}: {exc}")
+        first = next(iter(str(exc).splitlines()), "")  # not SQL's lines: they are logged
+        said = f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+        return ImportResult(path, "failed", error=f"{path}: unexpected error: {said} (see the log)")
 
     def _analyse_for_import(
         self, path: Path, kind: KindChoice
@@ -272,18 +282,13 @@ class Importer:
         save (failed, duplicate)."""
         try:
             sha = _content_hash(path)
-        except ImageLoadError as exc:
-            return ImportResult(path, "failed", error=str(exc))
-        try:
             existing = self._photo_by_sha(sha)
             # A photo in which nothing was found is read again when asked for as the other
             # kind (a flat-lay read as worn): it stayed a duplicate, and could never get in.
             read_as = None if existing is None else self._found_nothing_as(existing)
         except Exception as exc:
-            # A locked database is this photo's failure in words, as at its save: raised,
-            # it ended the whole import as one row named after the job, its photos uncounted.
-            if storage_trouble(exc) is None:
-                raise  # a bug: its traceback is what a report needs
+            # This photo's failure: a locked database in words, a bug with its traceback
+            # logged. Raised, a bug here ended the whole batch, the photos after it unread.
             return self.import_failure(path, exc)
         if existing is not None and (read_as is None or kind in ("auto", read_as)):
             return ImportResult(path, "duplicate", photo_id=existing, message="already imported")
@@ -316,8 +321,11 @@ class Importer:
         Photo i is saved (PNG encoding, fsync, commit) on a worker thread while photo
         i + 1 is analysed; at most one save is in flight.
 
-        A bug raises, noted with the photo it hit; ``into`` (returned otherwise) then holds
-        the results of the photos before it (saved) and that photo's, failed.
+        Whatever goes wrong with one photo (it cannot be read, a locked database, a bug
+        at any step) is that photo's failed result, its files and rows undone. What stops
+        the import raises: the models not loading (noted with the photo it hit, which is
+        listed failed) or a stop (Ctrl+C twice); ``into`` (returned otherwise) then holds
+        the results of the photos before it, saved.
         """
         left_out: list[Path] = []
         files = expand_paths(self.store.home, paths, left_out=left_out)
@@ -325,37 +333,46 @@ class Importer:
         report = into if into is not None else ImportReport()
         report.left_out = left_out
         slots: list[ImportResult | Future[ImportResult]] = []
-        with ThreadPoolExecutor(1, thread_name_prefix="wardrobe-save") as saver:
-            pending: Future[ImportResult] | None = None
-            for i, f in enumerate(files):
-                if is_cancelled is not None and is_cancelled():
-                    slots.extend(ImportResult(r, "cancelled") for r in files[i:])
-                    break
-                if progress is not None:
-                    progress(i, total, f)
-                try:
-                    step = self._analyse_for_import(f, kind)
-                except Exception as exc:
-                    # Not a bad photo (that is a failed result, and the batch goes on): the
-                    # models not loading, or a bug, which would likely hit each photo after
-                    # it too. The import stops and it raises, with the traceback a report
-                    # of the bug needs; the photos before it were saved and stay counted.
-                    exc.add_note(f"while importing {f}")
-                    said = f"{f}: unexpected error: {exc or type(exc).__name__} (see the log)"
-                    report.results = [*_settled(slots), ImportResult(f, "failed", error=said)]
-                    raise
-                if isinstance(step, ImportResult):
-                    slots.append(step)
-                    continue
-                if pending is not None:
-                    pending.result()
-                pending = saver.submit(self._save_for_import, *step)
-                slots.append(pending)
-            else:
-                if pending is not None:
-                    pending.result()
-                if progress is not None and files:
-                    progress(total, total, files[-1])
+        said = False  # report.results set where it raised
+        try:
+            with ThreadPoolExecutor(1, thread_name_prefix="wardrobe-save") as saver:
+                pending: Future[ImportResult] | None = None
+                for i, f in enumerate(files):
+                    if is_cancelled is not None and is_cancelled():
+                        slots.extend(ImportResult(r, "cancelled") for r in files[i:])
+                        break
+                    if progress is not None:
+                        progress(i, total, f)
+                    try:
+                        step = self._analyse_for_import(f, kind)
+                    except Exception as exc:
+                        # Not a bad photo (that is a failed result, and the batch goes on):
+                        # the models not loading, which would hit each photo after it too.
+                        # The import stops and it raises; the photos before it were saved
+                        # and stay counted.
+                        exc.add_note(f"while importing {f}")
+                        why = f"{f}: unexpected error: {exc or type(exc).__name__} (see the log)"
+                        report.results = [*_settled(slots), ImportResult(f, "failed", error=why)]
+                        said = True
+                        raise
+                    if isinstance(step, ImportResult):
+                        slots.append(step)
+                        continue
+                    if pending is not None:
+                        pending.result()
+                    pending = saver.submit(self._save_for_import, *step)
+                    slots.append(pending)
+                else:
+                    if pending is not None:
+                        pending.result()
+                    if progress is not None and files:
+                        progress(total, total, files[-1])
+        except BaseException:
+            # A stop (KeyboardInterrupt): the photos saved before it are still reported
+            # (the save in flight was waited for); the one in progress was not reached.
+            if not said:
+                report.results = _settled(slots)
+            raise
         report.results = _settled(slots)
         return report
 

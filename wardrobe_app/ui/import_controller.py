@@ -215,7 +215,7 @@ class ImportController(QObject):
         try:
             wardrobe.import_paths(files, progress=progress, is_cancelled=cancelled, into=report)
         except Exception:
-            if report.results:  # a bug at a photo: counted, the error box raised as well
+            if report.results:  # stopped part-way (not one photo's trouble): counted too
                 report.left_out = left_out
                 ctx.partial((report, files[len(report.results) :]))
             raise
@@ -233,8 +233,9 @@ class ImportController(QObject):
 
     @Slot(object)
     def _import_stopped(self, stopped: tuple[ImportReport, list[Path]]) -> None:
-        """A bug stopped the import at a photo: it was one row named "Importing photos",
-        the photos saved before it uncounted and those after it unsaid."""
+        """Something not one photo's trouble (which is that photo's failed result) stopped
+        the import at a photo: it was one row named "Importing photos", the photos saved
+        before it uncounted and those after it unsaid."""
         report, rest = stopped
         self._bug_counted = True
         self._imported(report)
