@@ -12,8 +12,15 @@ import pytest
 from conftest import SlowAnalyser, darkest_opaque_pixel, tab_chain, wait_listed
 from fakes import FakeAnalyser
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
-from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent, QImage
-from PySide6.QtWidgets import QProgressDialog, QPushButton, QScrollArea
+from PySide6.QtGui import (
+    QDesktopServices,
+    QDragEnterEvent,
+    QDragLeaveEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QImage,
+)
+from PySide6.QtWidgets import QApplication, QProgressDialog, QPushButton, QScrollArea
 
 from wardrobe_app.types import GarmentFilter
 from wardrobe_app.ui.garment_model import GarmentRoles
@@ -179,6 +186,39 @@ def drag(urls: list[QUrl]) -> tuple[QDragEnterEvent, QDropEvent]:
     return enter, drop
 
 
+class DragOver:
+    """A drag over the window as Qt's platform drag sends it: an enter followed at once by
+    a move, then moves; each move's answer is what the cursor shows (and whether a drop
+    comes), a move pre-accepted where the last answer was yes."""
+
+    def __init__(self, window, urls: list[QUrl]) -> None:
+        self.handle = window.windowHandle()
+        self.mime = QMimeData()
+        self.mime.setUrls(urls)
+        self.answer = False
+        self.x = 200
+
+    def _args(self):
+        return (Qt.DropAction.CopyAction, self.mime, Qt.MouseButton.LeftButton)
+
+    def enter(self) -> bool:
+        event = QDragEnterEvent(QPoint(self.x, 200), *self._args(), Qt.KeyboardModifier.NoModifier)
+        QApplication.sendEvent(self.handle, event)
+        self.answer = event.isAccepted() and event.dropAction() != Qt.DropAction.IgnoreAction
+        return self.move()
+
+    def move(self) -> bool:
+        self.x += 1
+        event = QDragMoveEvent(QPoint(self.x, 200), *self._args(), Qt.KeyboardModifier.NoModifier)
+        event.setAccepted(self.answer)
+        QApplication.sendEvent(self.handle, event)
+        self.answer = event.isAccepted()
+        return self.answer
+
+    def leave(self) -> None:
+        QApplication.sendEvent(self.handle, QDragLeaveEvent())
+
+
 def test_drop_photos_onto_the_window_imports_them(make_app, qtbot, photos):
     parts = make_app()
     w = parts.window
@@ -200,9 +240,11 @@ def test_drop_photos_onto_the_window_imports_them(make_app, qtbot, photos):
     notes = files[0].parent / "notes.txt"
     notes.write_text("not a photo")
     for urls in ([QUrl.fromLocalFile(str(notes))], [QUrl("https://example.com/a.jpg")]):
-        enter, _ = drag(urls)
-        w.dragEnterEvent(enter)
-        assert not enter.isAccepted() and not w.drop_overlay.isVisible()
+        over = DragOver(w, urls)
+        assert not over.enter() and not w.drop_overlay.isVisible()
+        qtbot.wait(50)  # the disk answered: a file, not a folder named so
+        assert not over.move() and not w.drop_overlay.isVisible()
+        over.leave()
 
 
 def test_only_text_pdf_video_and_sound_are_refused_by_their_names(tmp_path):
@@ -215,6 +257,43 @@ def test_only_text_pdf_video_and_sound_are_refused_by_their_names(tmp_path):
     refused = ["notes.txt", "talk.pdf", "clip.mov", "clip.mp4", "song.mp3", "page.html"]
     links = [QUrl.fromLocalFile(str(tmp_path / n)) for n in taken + refused]
     assert [p.name for p in _droppable(links)] == taken
+
+
+def test_a_folder_named_like_a_text_file_or_a_video_is_taken(make_app, qtbot, tmp_path):
+    # "Trip.ts" (Qt Linguist's text), "Berlin.csv", "Party.sh", "Notes.md": refused at the
+    # door by their names, as text files, though folders; their photos could only be
+    # imported with Import folder.
+    from fakes import make_photo
+
+    from wardrobe_app.ui.main_window import _droppable
+
+    parts = make_app()
+    w = parts.window
+    folders = [tmp_path / n for n in ("Trip.ts", "Berlin.csv", "Party.sh", "Notes.md")]
+    for i, folder in enumerate(folders):
+        make_photo(folder / "look.jpg", seed=i)
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a photo")
+    for folder in folders:
+        links = [QUrl.fromLocalFile(str(folder))]
+        assert _droppable(links) == []  # not by its name: the disk is asked, off this thread
+        over = DragOver(w, links)
+        over.enter()
+        qtbot.waitUntil(over.move)  # taken once the disk said it is a folder
+        assert w.drop_overlay.isVisible()
+        over.leave()
+    # a folder's link ending with / (macOS) is taken by its link alone
+    slash = QUrl.fromLocalFile(f"{folders[0]}/")
+    assert [p.name for p in _droppable([slash])] == ["Trip.ts"]
+    # dropped with a text file: the folders are imported, the text file left out
+    over = DragOver(w, [QUrl.fromLocalFile(str(p)) for p in [*folders, notes]])
+    over.enter()
+    qtbot.waitUntil(over.move)
+    _, drop = drag([QUrl.fromLocalFile(str(p)) for p in [*folders, notes]])
+    with qtbot.waitSignal(w.importer.finished, timeout=20_000) as done:
+        w.dropEvent(drop)
+        assert "1 dropped item left out" in w.statusBar().currentMessage()
+    assert done.args[0].photos == 4 and done.args[0].failed == []
 
 
 def test_a_drag_is_judged_by_its_links_without_asking_the_disk(
@@ -241,6 +320,7 @@ def test_a_drag_is_judged_by_its_links_without_asking_the_disk(
     enter, drop = drag([QUrl.fromLocalFile(str(p)) for p in links])
     w.dragEnterEvent(enter)
     assert enter.isAccepted()  # a photo and (by their names) two folders
+    qtbot.waitUntil(lambda: w._drop_probe.is_folder(share / "notes.txt") is not None)
     done: list[object] = []
     w.importer.finished.connect(done.append)
     w.dropEvent(drop)
@@ -250,9 +330,10 @@ def test_a_drag_is_judged_by_its_links_without_asking_the_disk(
     # the worker found out: neither is there
     failed = {path for path, _why in done[0].failed}
     assert failed == {share / "a.jpg", share / "Holiday 2024", share / "Trip.2024"}
-    enter, _ = drag([QUrl.fromLocalFile(str(share / "notes.txt"))])
-    w.dragEnterEvent(enter)
-    assert not enter.isAccepted()  # refused at the door still
+    over = DragOver(w, [QUrl.fromLocalFile(str(share / "notes.txt"))])
+    assert not over.enter()  # refused at the door still
+    qtbot.wait(50)
+    assert not over.move()  # not there, so no folder
 
 
 def test_filters_narrow_the_grid(make_app, qtbot, photos):

@@ -41,6 +41,7 @@ from .ask import ask_yes
 from .backup_action import BackupController
 from .browse_page import BrowsePage
 from .drop_overlay import DropOverlay
+from .drop_probe import FolderProbe
 from .empty_state import EmptyState
 from .errors import ErrorReporter
 from .export_action import ExportController
@@ -170,6 +171,8 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(self.garment_view)
         self.setCentralWidget(self.pages)
         self.drop_overlay = DropOverlay(self.pages)
+        self._drop_probe = FolderProbe()
+        self._dragged: tuple[list[Path], list[Path]] = ([], [])  # _split_by_name's
 
         toolbar = QToolBar("Main", self)
         toolbar.setObjectName("mainToolBar")
@@ -440,27 +443,49 @@ class MainWindow(QMainWindow):
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         # Photos and folders only: a text file or a web link is refused at the door, not
-        # reported as a failed import after the drop.
-        if _droppable(event.mimeData().urls()) and self._refused_read_only():
+        # reported as a failed import after the drop. A name of a text file, a video or
+        # a sound may be a folder's ("Trip.ts"): the disk is asked, off this thread, and
+        # the drag's moves refused until it says so (an enter refused gets no moves).
+        self._dragged = taken, maybe = _split_by_name(event.mimeData().urls())
+        self._drop_probe.forget()
+        self._drop_probe.ask(maybe)
+        if not (taken or maybe) or self._refused_read_only():
             event.ignore()
-        elif _droppable(event.mimeData().urls()):
-            event.acceptProposedAction()
+            return
+        # Accepted even where the disk has not answered yet, or the moves would not come:
+        # the move that follows the enter at once, and each after it, gives the cursor.
+        event.acceptProposedAction()
+        if self._drag_takes():
             self.drop_overlay.cover()
-        else:
-            event.ignore()
 
     def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
         self.drop_overlay.hide()
         super().dragLeaveEvent(event)
 
     def dragMoveEvent(self, event: QDragMoveEvent) -> None:
-        if event.mimeData().hasUrls():
+        # Each move's answer is the cursor shown (and whether a drop comes). The names
+        # were judged at the enter, once (4 ms for 1,000 links), not at each move.
+        if self._drag_takes():
             event.acceptProposedAction()
+            self.drop_overlay.cover()
+        else:
+            event.ignore()
+            self.drop_overlay.hide()
+
+    def _drag_takes(self) -> bool:
+        """A photo or folder by its name among the links dragged, or one named like a
+        text file or a video that the disk said is a folder."""
+        taken, maybe = self._dragged
+        return bool(taken) or any(self._drop_probe.is_folder(p) for p in maybe)
 
     def dropEvent(self, event: QDropEvent) -> None:
         self.drop_overlay.hide()
         urls = event.mimeData().urls()
-        paths = _droppable(urls)
+        taken, maybe = _split_by_name(urls)
+        # Those the disk has not answered for yet go too (a slow share): the import's
+        # worker walks a folder, and says a file is not a photo.
+        kept = {*taken, *(p for p in maybe if self._drop_probe.is_folder(p) is not False)}
+        paths = [p for p in dict.fromkeys(_local_paths(urls)) if p in kept]
         if paths:
             event.acceptProposedAction()
             self.import_paths(paths)
@@ -689,14 +714,31 @@ class MainWindow(QMainWindow):
         )
 
 
+def _local_paths(urls: list[QUrl]) -> list[Path]:
+    return [Path(u.toLocalFile()) for u in urls if u.isLocalFile()]
+
+
+def _split_by_name(urls: list[QUrl]) -> tuple[list[Path], list[Path]]:
+    """(photos and folders, maybe folders) among the local links dragged, told by their
+    names alone. Taken: a photo's suffix, a name that is no known kind of file (a folder:
+    "Holiday 2024", "Trip.2024"), or a link ending with / (a folder, as macOS gives
+    them). Maybe folders: names of a text file, a PDF, a video or a sound, which only
+    the disk can tell from folders named so ("Trip.ts", "Berlin.csv"). Asking the disk
+    on the GUI thread froze the window during the drag on a slow network share."""
+    taken: list[Path] = []
+    maybe: list[Path] = []
+    for url in urls:
+        if url.isLocalFile():
+            path = Path(url.toLocalFile())
+            folder_link = url.path().endswith("/")
+            (taken if folder_link or not _known_non_photo(path) else maybe).append(path)
+    return taken, maybe
+
+
 def _droppable(urls: list[QUrl]) -> list[Path]:
-    """The local photos and folders among dropped links, told by their names alone: a
-    photo's suffix, or a name that is no known kind of file (a folder: "Holiday 2024",
-    "Trip.2024"). Asking the disk whether each is a folder froze the window during the
-    drag on a slow network share; the import, on its worker, finds out and says what is
-    not a photo. A text file, a PDF or a video is refused at the door."""
-    found = [Path(u.toLocalFile()) for u in urls if u.isLocalFile()]
-    return [p for p in found if is_image_path(p) or not _known_non_photo(p)]
+    """The local photos and folders among dropped links, told by their names alone
+    (``_split_by_name``); the import, on its worker, says what is not a photo."""
+    return _split_by_name(urls)[0]
 
 
 # The kinds refused at the door. Not every kind the system knows a suffix of: folders
@@ -706,7 +748,7 @@ _REFUSED_KINDS = ("text/", "video/", "audio/", "application/pdf")
 
 def _known_non_photo(path: Path) -> bool:
     """A text file, a PDF, a video or a sound, by its name."""
-    if not path.suffix:
+    if not path.suffix or is_image_path(path):
         return False
     kind = mimetypes.guess_type(path.name, strict=False)[0]
     return kind is not None and kind.startswith(_REFUSED_KINDS)
