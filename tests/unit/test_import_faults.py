@@ -17,6 +17,7 @@ from wardrobe_app.services import importer
 from wardrobe_app.services.importer import Importer
 from wardrobe_app.services.vectors import Vectors
 from wardrobe_app.store import FileStore, Garment, Photo, sha256_file
+from wardrobe_app.types import ImportReport
 
 Photos = Callable[..., list[Path]]
 
@@ -173,3 +174,87 @@ def test_a_fault_telling_the_index_keeps_the_photo_saved_and_found(
     others = [g.id for r in (report.results[0], report.results[2]) for g in r.garments]
     found = {h.garment.id for g in others for h in wardrobe.similar(g, same_category=False)}
     assert set(saved) <= found
+
+
+@pytest.mark.parametrize("stop", [KeyboardInterrupt, SystemExit])
+def test_a_stop_at_one_photo_raises_and_leaves_the_photos_saved_before_it_reported(
+    wardrobe: Wardrobe,
+    photos: Photos,
+    fake_analyser: FakeAnalyser,
+    monkeypatch: pytest.MonkeyPatch,
+    stop: type[BaseException],
+) -> None:
+    # Not one photo's failure: it stops the import (Ctrl+C twice). What was saved before
+    # it was not in the report (the CLI's --json wrote nothing).
+    files = photos(3)
+    real = fake_analyser.analyse
+
+    def analyse(path: Path, kind: str = "auto") -> object:
+        if Path(path) == files[2]:
+            raise stop()
+        return real(path, kind)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(fake_analyser, "analyse", analyse)
+    report = ImportReport()
+    with pytest.raises(stop):
+        wardrobe.import_paths(files, into=report)
+    # the second photo's save, in flight on its thread, was waited for
+    assert [(r.path, r.status) for r in report.results] == [
+        (files[0], "imported"),
+        (files[1], "imported"),
+    ]
+    assert _photo_count(wardrobe) == 2 and wardrobe.verify().ok
+
+
+def test_a_photo_out_of_memory_fails_alone(
+    wardrobe: Wardrobe,
+    photos: Photos,
+    fake_analyser: FakeAnalyser,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A photo too big for the memory left: its arrays go with it, the next can go on.
+    files = photos(3)
+    real = fake_analyser.analyse
+
+    def analyse(path: Path, kind: str = "auto") -> object:
+        if Path(path) == files[1]:
+            raise MemoryError
+        return real(path, kind)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(fake_analyser, "analyse", analyse)
+    report = wardrobe.import_paths(files)
+    assert [r.status for r in report.results] == ["imported", "failed", "imported"]
+    assert report.results[1].error == f"{files[1]}: out of memory analysing it"
+    assert wardrobe.verify().ok
+
+
+@pytest.mark.parametrize("change", ["removed", "rewritten"])
+def test_a_photo_removed_or_rewritten_after_its_analysis_fails_alone(
+    wardrobe: Wardrobe,
+    photos: Photos,
+    fake_analyser: FakeAnalyser,
+    monkeypatch: pytest.MonkeyPatch,
+    change: str,
+) -> None:
+    # Between its analysis and its storing (a sync client, a move in a file manager).
+    files = photos(3)
+    real = fake_analyser.analyse
+
+    def analyse(path: Path, kind: str = "auto") -> object:
+        analysis = real(path, kind)  # type: ignore[arg-type]
+        if Path(path) == files[1]:
+            if change == "removed":
+                files[1].unlink()
+            else:
+                files[1].write_bytes(files[0].read_bytes())
+        return analysis
+
+    monkeypatch.setattr(fake_analyser, "analyse", analyse)
+    report = wardrobe.import_paths(files)
+    assert [r.status for r in report.results] == ["imported", "failed", "imported"]
+    said = {
+        "removed": "could not be read again to store it",
+        "rewritten": "changed while it was being imported",
+    }[change]
+    assert said in (report.results[1].error or "")
+    assert _photo_count(wardrobe) == 2 and wardrobe.verify().ok
