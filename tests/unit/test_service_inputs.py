@@ -298,6 +298,26 @@ def test_a_pipe_in_a_folder_fails_without_waiting_for_a_writer(
     assert "pipe, socket or device" in (report.failed[0].error or "")
 
 
+def test_linked_folders_are_walked_once_and_a_loop_of_links_ends(
+    wardrobe: Wardrobe, tmp_path: Path
+) -> None:
+    # A linked folder's photos were passed over in silence (linked photos were taken):
+    # "No photos found" for a folder of links to albums. Followed, a link to a folder
+    # above it must not loop, and one into the wardrobe's own files is not walked.
+    albums, elsewhere = tmp_path / "albums", tmp_path / "elsewhere"
+    own = make_photo(albums / "own.jpg", 1)
+    linked = make_photo(elsewhere / "summer.jpg", 2)
+    (albums / "summer").symlink_to(elsewhere)
+    (albums / "summer again").symlink_to(elsewhere)  # the same folder: walked once
+    (elsewhere / "back").symlink_to(albums)  # a loop: albums/summer/back/summer/...
+    (albums / "wardrobe").symlink_to(wardrobe.store.home)
+    (albums / "nowhere").symlink_to(tmp_path / "gone")  # a broken link: no folder
+    wardrobe.import_paths([make_photo(tmp_path / "before" / "first.jpg", 3)])  # files in it
+    report = wardrobe.import_paths([albums])
+    assert [r.path for r in report.results] == [own, albums / "summer" / linked.name]
+    assert [r.status for r in report.results] == ["imported", "imported"]
+
+
 def test_photos_it_cannot_read_in_a_folder_are_counted_and_other_files_passed_over(
     wardrobe: Wardrobe, tmp_path: Path
 ) -> None:

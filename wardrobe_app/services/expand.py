@@ -33,11 +33,21 @@ def expand_paths(
                 continue  # the wardrobe's own files
             found: list[Path] = []
             unlisted: list[OSError] = []  # os.walk's default: passed over in silence
-            for root, dirs, names in os.walk(p, onerror=unlisted.append):
+            # Linked folders are walked (not following them passed their photos over in
+            # silence, where linked photos were taken), each real folder once: a link to
+            # a folder above it ends there instead of looping.
+            walked: set[Path] = set()
+            for root, dirs, names in os.walk(p, onerror=unlisted.append, followlinks=True):
                 base = Path(root)
-                dirs[:] = [
-                    d for d in dirs if not d.startswith(".") and (base / d).resolve() != home
-                ]
+                try:
+                    real = base.resolve()
+                except (OSError, RuntimeError):  # RuntimeError: a loop of links (3.11)
+                    continue
+                if real in walked or real.is_relative_to(home):
+                    dirs[:] = []
+                    continue
+                walked.add(real)
+                dirs[:] = [d for d in dirs if not d.startswith(".")]
                 if "cutouts" in dirs and is_export(base):
                     dirs.remove("cutouts")  # garments already in a wardrobe, not photos
                     if skipped_exports is not None:
