@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 import threading
 import time
 from pathlib import Path
@@ -294,6 +295,23 @@ def test_a_folder_named_like_a_text_file_or_a_video_is_taken(make_app, qtbot, tm
         w.dropEvent(drop)
         assert "1 dropped item left out" in w.statusBar().currentMessage()
     assert done.args[0].photos == 4 and done.args[0].failed == []
+
+
+@pytest.mark.skipif(os.name != "posix", reason="names are bytes on POSIX only")
+def test_a_dropped_photo_whose_name_is_not_utf8_is_imported(make_app, qtbot, tmp_path):
+    # Qt's toLocalFile put U+FFFD in place of the odd byte: "no such file".
+    from urllib.parse import quote_from_bytes
+
+    from fakes import make_photo
+
+    parts = make_app()
+    w = parts.window
+    photo = make_photo(Path(os.fsdecode(os.fsencode(tmp_path) + b"/caf\xe9.jpg")), 3)
+    link = QUrl.fromEncoded(b"file://" + quote_from_bytes(os.fsencode(photo)).encode())
+    _, drop = drag([link])
+    with qtbot.waitSignal(w.importer.finished, timeout=20_000) as done:
+        w.dropEvent(drop)
+    assert done.args[0].photos == 1 and done.args[0].failed == []
 
 
 def test_a_drag_is_judged_by_its_links_without_asking_the_disk(

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import logging
 import mimetypes
+import os
 from collections.abc import Iterable, Sequence
 from functools import partial
 from pathlib import Path
+from urllib.parse import unquote_to_bytes
 
 import numpy as np
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, QUrl, Slot
@@ -715,7 +717,19 @@ class MainWindow(QMainWindow):
 
 
 def _local_paths(urls: list[QUrl]) -> list[Path]:
-    return [Path(u.toLocalFile()) for u in urls if u.isLocalFile()]
+    return [_local_path(u) for u in urls if u.isLocalFile()]
+
+
+def _local_path(url: QUrl) -> Path:
+    """The file a local link names. A name that is not UTF-8 (an old camera's, another
+    system's disk) came back from ``toLocalFile`` with U+FFFD in place of its bytes: a
+    file that is not there. Its bytes are taken from the link as the file system has
+    them (POSIX; a Windows name is UTF-16, never lost so)."""
+    local = url.toLocalFile()
+    if "\ufffd" in local and os.name == "posix" and not url.host():
+        encoded = url.path(QUrl.ComponentFormattingOption.FullyEncoded)
+        return Path(os.fsdecode(unquote_to_bytes(encoded)))
+    return Path(local)
 
 
 def _split_by_name(urls: list[QUrl]) -> tuple[list[Path], list[Path]]:
@@ -729,7 +743,7 @@ def _split_by_name(urls: list[QUrl]) -> tuple[list[Path], list[Path]]:
     maybe: list[Path] = []
     for url in urls:
         if url.isLocalFile():
-            path = Path(url.toLocalFile())
+            path = _local_path(url)
             folder_link = url.path().endswith("/")
             (taken if folder_link or not _known_non_photo(path) else maybe).append(path)
     return taken, maybe
