@@ -175,6 +175,21 @@ def test_report_keeps_reasons_readable_and_an_empty_folder_says_so(make_app, qtb
         assert item.toolTip(1) and item.toolTip(1).endswith(item.text(1))
 
 
+def test_report_names_a_file_whose_name_is_not_utf8_with_its_byte(make_app, qtbot, tmp_path):
+    # Qt dropped the odd byte: the report said "caf.jpg" failed, a file that is not there.
+    from wardrobe_app.ui.import_report import ImportReportDialog, ImportSummary
+
+    parts = make_app()
+    odd = Path(os.fsdecode(os.fsencode(tmp_path) + b"/caf\xe9.jpg"))
+    report = ImportReportDialog(
+        ImportSummary(failed=[(odd, f"{odd}: not an image file Wardrobe can read")]),
+        parts.window,
+    )
+    qtbot.addWidget(report)
+    assert report.reasons() == [("caf\\xe9.jpg", "not an image file Wardrobe can read")]
+    assert report.tree.topLevelItem(0).toolTip(0) == f"{tmp_path}/caf\\xe9.jpg"
+
+
 def drag(urls: list[QUrl]) -> tuple[QDragEnterEvent, QDropEvent]:
     """The drag-enter and drop events of these links over the window."""
     mime = QMimeData()
