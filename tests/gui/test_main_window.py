@@ -1704,6 +1704,8 @@ def test_a_bug_during_an_import_counts_what_was_saved_and_names_its_photo(
 ):
     # It was one row named "Importing photos": the photo saved before it uncounted, the
     # photo it hit and those after it unsaid.
+    # (An error that stops the import, not one photo's: the models failing part-way;
+    # one photo's, even a bug, is its failed result, see test_import_faults.py.)
     from wardrobe_app.services.importer import Importer
 
     real = Importer._analyse_for_import

@@ -125,6 +125,8 @@ def test_a_bug_during_an_import_names_its_photo_and_reports_what_was_saved(
 ) -> None:
     # It ended with the traceback alone: the photo it hit unnamed, the one saved before
     # it unsaid.
+    # (An error that stops the import, not one photo's: the models failing part-way;
+    # one photo's, even a bug, is its failed result, see test_import_faults.py.)
     real = Importer._analyse_for_import
     files = [batch["p0"], batch["p1"], batch["p2"]]
 

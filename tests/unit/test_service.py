@@ -315,6 +315,8 @@ def test_a_bug_stops_the_import_and_leaves_what_was_saved_in_its_report(
 ) -> None:
     # The bug raised out of import_paths with nothing of the photo saved before it, and
     # without the photo it hit: the GUI and the CLI could not say either.
+    # (An error that stops the import, not one photo's: the models failing part-way;
+    # one photo's, even a bug, is its failed result, see test_import_faults.py.)
     from wardrobe_app.types import ImportReport
 
     real = Importer._analyse_for_import
