@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 from pathlib import Path
 
@@ -296,6 +297,33 @@ def test_a_pipe_in_a_folder_fails_without_waiting_for_a_writer(
     assert [r.path for r in report.imported] == [good]
     assert [r.path for r in report.failed] == [pipe]
     assert "pipe, socket or device" in (report.failed[0].error or "")
+
+
+def test_a_path_the_disk_will_not_look_up_fails_alone(
+    wardrobe: Wardrobe, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A name too long, or a photo in a folder that may not be searched (EACCES from
+    # is_dir, as root only where faked): the whole import was refused ("File name too
+    # long", exit 2), the photos beside it not imported.
+    good = make_photo(tmp_path / "in" / "good.jpg", 1)
+    too_long = tmp_path / ("x" * 300 + ".jpg")
+    locked = tmp_path / "locked" / "photo.jpg"
+    stat = Path.stat
+
+    def refuse_locked(self: Path, **kwargs: object) -> os.stat_result:
+        if self == locked:
+            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+        return stat(self, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "stat", refuse_locked)
+    report = wardrobe.import_paths([too_long, locked, good])
+    assert [(r.path, r.status) for r in report.results] == [
+        (too_long, "failed"),
+        (locked, "failed"),
+        (good, "imported"),
+    ]
+    assert report.results[0].error == f"{too_long}: cannot read (File name too long)"
+    assert report.results[1].error == f"{locked}: cannot read (Permission denied)"
 
 
 def test_linked_folders_are_walked_once_and_a_loop_of_links_ends(

@@ -28,7 +28,7 @@ def expand_paths(
     unread: dict[Path, None] = {}  # a folder given twice counts its files once
     for p in paths_:
         p = Path(p)
-        if p.is_dir():
+        if _is_folder(p):
             if p.resolve().is_relative_to(home):
                 continue  # the wardrobe's own files
             found: list[Path] = []
@@ -66,3 +66,13 @@ def expand_paths(
     if left_out is not None:
         left_out.extend(unread)
     return list(out)
+
+
+def _is_folder(path: Path) -> bool:
+    """False also where the disk will not say (a folder on the way that may not be
+    searched, a name too long): raised, it refused the whole import; kept as a file,
+    its own import says why."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False

@@ -385,11 +385,13 @@ def _settled(slots: list[ImportResult | Future[ImportResult]]) -> list[ImportRes
 def _content_hash(path: Path) -> str:
     """sha256 of a photo file, or ``ImageLoadError`` naming it (missing, a folder,
     unreadable): the same words whether the import reviews or not."""
-    if path.is_dir():
-        raise ImageLoadError(_folder_trouble(path))
-    if path.exists() and not path.is_file():
-        raise ImageLoadError(f"{path}: {NOT_A_FILE}")
     try:
+        # is_dir and exists raise where the disk will not say (a folder on the way that
+        # may not be searched, a name too long): this photo's trouble, in words.
+        if path.is_dir():
+            raise ImageLoadError(_folder_trouble(path))
+        if path.exists() and not path.is_file():
+            raise ImageLoadError(f"{path}: {NOT_A_FILE}")
         return sha256_file(path)
     except FileNotFoundError:
         raise ImageLoadError(f"{path}: no such file") from None
