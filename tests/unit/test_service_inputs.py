@@ -326,6 +326,31 @@ def test_a_path_the_disk_will_not_look_up_fails_alone(
     assert report.results[1].error == f"{locked}: cannot read (Permission denied)"
 
 
+def test_a_file_not_named_as_a_photo_is_refused_by_its_header_without_being_read_whole(
+    wardrobe: Wardrobe, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A video given (or dropped where the disk could not say in time whether "clip.mp4"
+    # was a folder) was hashed whole, 5 s for 2 GB here, then refused by the analysis.
+    from wardrobe_app.services import importer
+
+    clip = tmp_path / "clip.mp4"
+    clip.write_bytes(b"\x00\x00\x00\x18ftypmp42" + bytes(4096))
+    no_suffix = tmp_path / "IMG_0001"  # a photo all the same: imported as before
+    no_suffix.write_bytes(make_photo(tmp_path / "p.jpg", 1).read_bytes())
+    hashed: list[Path] = []
+    real = importer.sha256_file
+
+    def sha256_file(path: Path) -> str:
+        hashed.append(Path(path))
+        return real(path)
+
+    monkeypatch.setattr(importer, "sha256_file", sha256_file)
+    report = wardrobe.import_paths([clip, no_suffix])
+    assert [r.status for r in report.results] == ["failed", "imported"]
+    assert report.results[0].error == f"{clip}: not an image file Wardrobe can read"
+    assert clip not in hashed and no_suffix in hashed
+
+
 def test_linked_folders_are_walked_once_and_a_loop_of_links_ends(
     wardrobe: Wardrobe, tmp_path: Path
 ) -> None:

@@ -31,7 +31,13 @@ from ..types import (
     KindChoice,
     PhotoAnalysis,
 )
-from ..vision.image_io import IMAGE_SUFFIXES, NOT_A_FILE, ImageLoadError, check_image_file
+from ..vision.image_io import (
+    IMAGE_SUFFIXES,
+    NOT_A_FILE,
+    ImageLoadError,
+    check_image_file,
+    is_image_path,
+)
 from .expand import expand_paths
 from .records import garment_record
 from .stored_files import discard_files, thumbnail
@@ -392,6 +398,10 @@ def _content_hash(path: Path) -> str:
             raise ImageLoadError(_folder_trouble(path))
         if path.exists() and not path.is_file():
             raise ImageLoadError(f"{path}: {NOT_A_FILE}")
+        if not is_image_path(path):
+            # Its header first: a video given or dropped ("clip.mp4", "Trip.ts" on a share
+            # the drop could not ask in time) was read whole to hash it, then refused.
+            check_image_file(path)
         return sha256_file(path)
     except FileNotFoundError:
         raise ImageLoadError(f"{path}: no such file") from None
