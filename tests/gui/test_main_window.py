@@ -304,7 +304,8 @@ def test_a_folder_named_like_a_text_file_or_a_video_is_taken(make_app, qtbot, tm
     # dropped with a text file: the folders are imported, the text file left out
     over = DragOver(w, [QUrl.fromLocalFile(str(p)) for p in [*folders, notes]])
     over.enter()
-    qtbot.waitUntil(over.move)
+    qtbot.waitUntil(lambda: None not in map(w._drop_probe.is_folder, [*folders, notes]))
+    assert over.move()
     _, drop = drag([QUrl.fromLocalFile(str(p)) for p in [*folders, notes]])
     with qtbot.waitSignal(w.importer.finished, timeout=20_000) as done:
         w.dropEvent(drop)
