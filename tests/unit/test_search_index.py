@@ -635,3 +635,76 @@ def test_clean_keeps_the_build_the_manifest_names(make, db, rng) -> None:
     assert second.build_number == 2
     storage.clean(first.directory, keep=1)
     assert storage.load_build(first.directory, DIM).build == 2
+
+
+_KILLED_WHILE_SAVING = """
+import sys, time
+from pathlib import Path
+import numpy as np
+from annoy import AnnoyIndex
+from wardrobe_app.search import storage
+
+class Dying(AnnoyIndex):
+    def save(self, fn, prefault=False):
+        super().save(fn, prefault)
+        with open(fn, "r+b") as f:  # half written when the process dies
+            f.truncate(f.seek(0, 2) // 2)
+        print("saving", flush=True)
+        time.sleep(60)
+
+storage.AnnoyIndex = Dying
+folder = Path(sys.argv[1])
+vectors = np.random.default_rng(5).standard_normal((400, {dim})).astype(np.float32)
+with storage.exclusive(folder) as mine:
+    storage.write_build(folder, storage.next_build_number(folder), np.arange(400) + 1,
+                        storage.normalise(vectors, {dim}), n_trees=5, search_k=100)
+"""
+
+
+def test_a_build_killed_part_way_leaves_only_temporaries_ignored_and_removed(
+    make, db, rng
+) -> None:
+    # A build killed (a crash, kill -9, the app's process ending during it) placed its
+    # ids and vectors under a build's names before Annoy had even started.
+    import subprocess
+    import sys
+
+    first = make()
+    first.close()
+    folder = first.directory
+    child = subprocess.Popen(
+        [sys.executable, "-c", _KILLED_WHILE_SAVING.format(dim=DIM), str(folder)],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout is not None and child.stdout.readline().strip() == "saving"
+    finally:
+        child.kill()
+        child.wait()
+    left = {p.name for p in folder.iterdir()} - {f"{s}-1.{e}" for s, e in BUILD_FILES} - {
+        storage.MANIFEST}
+    assert left and all(name.endswith(".tmp") for name in left), left  # the half-made one
+    again = make(background=True, settle=False)
+    assert again.build_number == 1 and again.built_count == 300 and again.delta_count == 0
+    check_queries(again, db, rng)
+    names = {p.name for p in folder.iterdir()}
+    assert names == {f"{s}-1.{e}" for s, e in BUILD_FILES} | {"manifest.json"}
+
+
+def test_closing_waits_for_a_build_reading_the_database_but_not_for_the_build(
+    make, db
+) -> None:
+    # A build abandoned at close must not be left reading the database: the wardrobe
+    # closes it next, and the process may exit with the read's connection open.
+    index = make(background=True, rebuild_delay=0)
+    reading, read = threading.Event(), threading.Event()
+
+    def slow_read() -> None:
+        reading.set()
+        time.sleep(0.3)
+        read.set()
+
+    db.after_snapshot = slow_read
+    index.rebuild()
+    assert reading.wait(5)
+    index.close(timeout=0)
+    assert read.is_set()

@@ -129,6 +129,9 @@ class SimilarIndex:
 
         self._lock = threading.Lock()
         self._build_lock = threading.Lock()  # one build at a time, also without the thread
+        # Held by a build while it reads the loader (the database): close() waits for
+        # that, not for the build, so no read is left running when the database closes.
+        self._reading = threading.Lock()
         self._base = storage.empty(dim)
         self._delta: dict[int, tuple[np.ndarray, int]] = {}  # id -> (unit vector, seq)
         self._tombs: dict[int, int] = {}  # id -> seq
@@ -185,11 +188,15 @@ class SimilarIndex:
 
     def close(self, timeout: float | None = None) -> None:
         """Stop the rebuild thread (waiting up to ``timeout`` for a build in progress to
-        notice) and drop the mapped files."""
+        notice) and drop the mapped files. A build still running then is abandoned: it
+        publishes nothing, removes what it wrote when it ends, and its daemon thread
+        does not keep the process from exiting."""
         with self._lock:
             self._closed = True
         if self._rebuilder is not None and not self._rebuilder.close(timeout):
-            log.warning("similar-items rebuild still running after close()")
+            log.info("similar-items build abandoned at close")
+            with self._reading:
+                pass
         with self._lock:
             # Queries in flight keep their own reference; Annoy unmaps when the last goes.
             self._base = storage.empty(self.dim)
@@ -326,7 +333,11 @@ class SimilarIndex:
             if prefetched is not None:
                 mark, ids, vectors = prefetched
             else:
-                ids, vectors = storage.prepare(*self._loader(), self.dim)
+                with self._reading:
+                    if self._closed:
+                        return
+                    loaded = self._loader()
+                ids, vectors = storage.prepare(*loaded, self.dim)
             with storage.exclusive(self.directory, stop=lambda: self._closed) as mine:
                 if not mine:
                     return  # closed while another process was building

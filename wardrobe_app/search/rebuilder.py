@@ -70,7 +70,8 @@ class Rebuilder:
                 lambda: self._closed or (self._due is None and not self._running), timeout)
 
     def close(self, timeout: float | None = None) -> bool:
-        """Stop the thread (a running job should poll :attr:`closed`); True once it ended."""
+        """Stop the thread (a running job should poll :attr:`closed`); True unless a job
+        is still running after ``timeout`` (an idle thread ends on its own)."""
         with self._cond:
             self._closed = True
             self._cond.notify_all()
@@ -78,7 +79,8 @@ class Rebuilder:
         if thread is None or thread is threading.current_thread():
             return True
         thread.join(timeout)
-        return not thread.is_alive()
+        with self._cond:
+            return not (thread.is_alive() and self._running)
 
     def _run(self) -> None:
         while True:
@@ -93,7 +95,10 @@ class Rebuilder:
             try:
                 self._job()
             except Exception as exc:  # keep the thread alive; the old index stays in use
-                log.exception("similar-items index rebuild failed")
+                if self._closed:  # abandoned at close: its folder may be gone (read-only)
+                    log.info("similar-items index rebuild abandoned at close: %s", exc)
+                else:
+                    log.exception("similar-items index rebuild failed")
                 error = exc
             with self._cond:
                 self._running = False

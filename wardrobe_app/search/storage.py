@@ -1,7 +1,8 @@
 """On-disk builds of the similarity index.
 
 A build ``b`` is three files, all written to temporary names and moved into place with
-``os.replace``:
+``os.replace`` once the whole build is made (so a build abandoned part-way, even by a
+kill, leaves only temporaries, which the next clean-up removes):
 
 * ``index-b.ann``: the Annoy forest (metric 'angular'), item ``i`` = row ``i``;
 * ``ids-b.npy``: the garment id of each row, sorted ascending (so lookups are a bisection);
@@ -179,22 +180,15 @@ def _tmp(directory: Path, name: str) -> Path:
     return directory / f"{name}.{uuid.uuid4().hex[:8]}{_TMP_SUFFIX}"
 
 
-def _place(tmp: Path, final: Path) -> dict[str, Any]:
-    """fsync, move into place, and describe the file for the manifest."""
+def _describe(tmp: Path, final: Path) -> dict[str, Any]:
+    """fsync a written temporary and describe it, under its final name, for the manifest."""
     _fsync(tmp)
-    info = {"file": final.name, "size": tmp.stat().st_size, "crc32": _crc(tmp)}
-    os.replace(tmp, final)
-    return info
+    return {"file": final.name, "size": tmp.stat().st_size, "crc32": _crc(tmp)}
 
 
-def _save_npy(directory: Path, name: str, array: np.ndarray) -> dict[str, Any]:
-    tmp = _tmp(directory, name)
-    try:
-        with tmp.open("wb") as f:
-            np.save(f, array, allow_pickle=False)
-        return _place(tmp, directory / name)
-    finally:
-        tmp.unlink(missing_ok=True)
+def _save_npy(tmp: Path, array: np.ndarray) -> None:
+    with tmp.open("wb") as f:
+        np.save(f, array, allow_pickle=False)
 
 
 def read_manifest(directory: Path) -> dict[str, Any]:
@@ -247,12 +241,9 @@ def write_build(
     between the slow steps; when it turns true the build is abandoned (raising
     :class:`BuildCancelled`) before the manifest is touched.
     """
-    directory.mkdir(parents=True, exist_ok=True)
+    # The folder is not made here: a read-only wardrobe's is removed at close, and a build
+    # abandoned then must not make it again (nothing would ever remove it).
     dim = int(vectors.shape[1])
-    files = {}
-    files["ids"] = _save_npy(directory, f"ids-{build}.npy", ids)
-    files["vectors"] = _save_npy(directory, f"vectors-{build}.npy", vectors)
-
     ann = AnnoyIndex(dim, METRIC)
     for row in range(ids.size):
         ann.add_item(row, vectors[row])
@@ -261,27 +252,36 @@ def write_build(
     if stop():
         raise BuildCancelled
     ann.build(n_trees, n_jobs=n_jobs)  # releases the GIL, so queries keep running
-    if recall_target is not None:
-        search_k = tune_search_k(ann, vectors, search_k, recall_target)
-    tmp = _tmp(directory, f"index-{build}.ann")
-    try:
-        ann.save(str(tmp))
-        ann.unload()  # save() maps the temp file; let go before renaming it (Windows)
-        files["ann"] = _place(tmp, directory / f"index-{build}.ann")
-    finally:
-        tmp.unlink(missing_ok=True)
     if stop():
         raise BuildCancelled
-
-    manifest = {"format": FORMAT, "build": build, "dim": dim, "metric": METRIC,
-                "count": int(ids.size), "n_trees": n_trees, "search_k": search_k,
-                "files": files}
-    tmp = _tmp(directory, MANIFEST)
+    if recall_target is not None:
+        search_k = tune_search_k(ann, vectors, search_k, recall_target)
+    # Every file under a temporary name first, renamed only once all are written.
+    temps = {key: _tmp(directory, name) for key, name in (
+        ("ids", f"ids-{build}.npy"), ("vectors", f"vectors-{build}.npy"),
+        ("ann", f"index-{build}.ann"), ("manifest", MANIFEST))}
     try:
-        tmp.write_text(json.dumps(manifest, indent=1), encoding="utf-8")
-        _place(tmp, directory / MANIFEST)  # the commit point
+        _save_npy(temps["ids"], ids)
+        _save_npy(temps["vectors"], vectors)
+        ann.save(str(temps["ann"]))
+        ann.unload()  # save() maps the temp file; let go before renaming it (Windows)
+        finals = {"ids": directory / f"ids-{build}.npy",
+                  "vectors": directory / f"vectors-{build}.npy",
+                  "ann": directory / f"index-{build}.ann"}
+        files = {key: _describe(temps[key], final) for key, final in finals.items()}
+        manifest = {"format": FORMAT, "build": build, "dim": dim, "metric": METRIC,
+                    "count": int(ids.size), "n_trees": n_trees, "search_k": search_k,
+                    "files": files}
+        temps["manifest"].write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+        _fsync(temps["manifest"])
+        if stop():
+            raise BuildCancelled
+        for key, final in finals.items():
+            os.replace(temps[key], final)
+        os.replace(temps["manifest"], directory / MANIFEST)  # the commit point
     finally:
-        tmp.unlink(missing_ok=True)
+        for tmp in temps.values():
+            tmp.unlink(missing_ok=True)
 
 
 def _checked(directory: Path, info: Any, expect_name: str) -> Path:

@@ -27,7 +27,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 EMBED_BATCH = 32
-CLOSE_WAIT_S = 10.0  # at close, how long to wait for a background index build
+# At close, how long a background index build that covers this session's edits may take
+# to finish. One that needs longer (some seconds at 100k garments, and Annoy's build
+# cannot be interrupted) is left to die with the process: it publishes nothing until it
+# is complete, and the next open covers what the stored build lacks and builds again.
+CLOSE_WAIT_S = 1.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -91,13 +95,15 @@ class Vectors:
         return self._index is not None
 
     def close(self) -> None:
-        """Leave the index's build on disk and close it (the caller holds the lock)."""
+        """Leave the index's build on disk where that is quick, and close it (the caller
+        holds the lock); never waits for a long build."""
         self._closed = True
         if self._index is not None:
             with contextlib.suppress(Exception):
                 self.persist_index()
             with contextlib.suppress(Exception):
-                self._index.close()
+                # A build still running is abandoned: its thread is a daemon.
+                self._index.close(timeout=0)
             self._index = None
 
     def sync_embedder(self, analyser: Analyser) -> None:
@@ -375,7 +381,8 @@ class Vectors:
 
     def persist_index(self) -> None:
         """Leave a build on disk that covers this session's edits, so that the next
-        start maps it instead of rebuilding."""
+        start maps it instead of rebuilding; in the background, only where that build
+        ends within ``CLOSE_WAIT_S`` (the next start covers the rest)."""
         if self._index is None or not self._index_dirty:
             return
         if self._background_index:

@@ -1,0 +1,125 @@
+"""Closing a wardrobe while its similar-items index is being built: Annoy's build cannot
+be interrupted (about 4 s at 100k vectors of 128 floats, tens of seconds for bigger
+ones), and closing the window waited for all of it. Closing now leaves the build to die
+with the process; it publishes nothing, and the next open is consistent."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from annoy import AnnoyIndex
+from fakes import FakeAnalyser
+
+from wardrobe_app import paths
+from wardrobe_app.search import storage
+from wardrobe_app.service import Wardrobe
+
+Photos = Callable[..., list[Path]]
+REBUILD_THREAD = "similar-index-rebuild"  # Rebuilder's thread name
+
+
+class SlowBuild:
+    """Once installed, Annoy builds that, like a big one, take long and never look at a
+    stop flag: each waits until ``release`` is set (``limit`` seconds at most)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, limit: float = 20.0) -> None:
+        self.started = threading.Event()
+        self.release = threading.Event()
+        self._monkeypatch = monkeypatch
+        outer = self
+
+        class Slow(AnnoyIndex):  # type: ignore[misc]
+            def build(self, n_trees: int, n_jobs: int = -1) -> bool:
+                outer.started.set()
+                outer.release.wait(limit)
+                return bool(super().build(n_trees, n_jobs=n_jobs))
+
+        self._annoy = Slow
+
+    def install(self) -> None:
+        self._monkeypatch.setattr(storage, "AnnoyIndex", self._annoy)
+
+
+@pytest.fixture
+def slow_build(monkeypatch: pytest.MonkeyPatch) -> Iterator[SlowBuild]:
+    slow = SlowBuild(monkeypatch)
+    yield slow
+    slow.release.set()
+    _join_abandoned_builds()
+
+
+def _join_abandoned_builds() -> None:
+    for thread in threading.enumerate():
+        if thread.name == REBUILD_THREAD:
+            thread.join(20)
+            assert not thread.is_alive()
+
+
+def _neighbours(w: Wardrobe) -> dict[int, list[int]]:
+    ids = [g.id for g in w.list_garments()]
+    return {i: [h.garment.id for h in w.similar(i, same_category=False)] for i in ids}
+
+
+def _names(folder: Path) -> set[str]:
+    return {p.name for p in folder.iterdir()}
+
+
+def _build_files(build: int) -> set[str]:
+    return {f"ids-{build}.npy", f"vectors-{build}.npy", f"index-{build}.ann", "manifest.json"}
+
+
+def test_closing_during_a_build_returns_at_once_and_the_next_open_is_consistent(
+    home: Path, photos: Photos, slow_build: SlowBuild
+) -> None:
+    fake = FakeAnalyser()
+    with Wardrobe(home, fake, background_index=False) as w:
+        w.import_paths(photos(3))  # the index builds in this thread
+    folder = paths.index_dir(home)
+    first = storage.read_manifest(folder)["build"]
+    assert _names(folder) == _build_files(first)
+
+    slow_build.install()
+    w = Wardrobe(home, fake, background_index=True)
+    w.import_paths(photos(2, start=3))  # the index is behind: a build starts
+    assert slow_build.started.wait(10)
+    want = _neighbours(w)  # answered exactly meanwhile
+    start = time.monotonic()
+    w.close()
+    took = time.monotonic() - start
+    slow_build.release.set()  # the abandoned build goes on, then ends
+    _join_abandoned_builds()
+    assert took < 2.0, f"close() waited {took:.1f} s for the index build"
+    # It published nothing, and removed what it wrote: the first build is all there is.
+    assert _names(folder) == _build_files(first)
+    with Wardrobe(home, fake, background_index=False) as again:
+        assert _neighbours(again) == want
+    assert storage.load_build(folder, fake.dim).count == 10  # rebuilt with all 10
+
+
+def test_closing_a_read_only_wardrobe_during_a_build_leaves_no_index_folder(
+    home: Path, photos: Photos, slow_build: SlowBuild, monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path
+) -> None:
+    # Its index lives in a temporary folder removed at close; the build abandoned then
+    # must not make it again (nothing would ever remove it).
+    fake = FakeAnalyser()
+    with Wardrobe(home, fake, background_index=False) as w:
+        w.import_paths(photos(3))
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr("tempfile.tempdir", str(scratch))
+    slow_build.install()
+    w = Wardrobe(home, fake, background_index=True, read_only=True)
+    assert _neighbours(w)  # the index opens in a temporary folder: a build starts
+    assert slow_build.started.wait(10)
+    start = time.monotonic()
+    w.close()
+    took = time.monotonic() - start
+    slow_build.release.set()
+    _join_abandoned_builds()
+    assert took < 2.0, f"close() waited {took:.1f} s for the index build"
+    assert list(scratch.iterdir()) == []
