@@ -15,6 +15,11 @@ same invocation, against another source tree (the code before a change, e.g. a `
 archive`` of it), the index folder emptied between the two.
 The last line is ``garments=<n> dim=<d> close_s=<f> exit_s=<f>`` (and ``before_close_s``,
 ``before_exit_s`` with ``--before``).
+
+With ``--cli`` it times two commands instead (``wardrobe-cli similar 1`` and ``import`` of
+one photo, the fake analyser of tests/fakes.py, its 32-d vectors) on a wardrobe whose
+stored build lacks the last 10 garments (the app closed during its build), each in a
+process of its own; the last line is then ``garments=<n> similar_s=<f> import_s=<f>``.
 """
 
 from __future__ import annotations
@@ -62,8 +67,8 @@ print(json.dumps({{"found": found, "build": kept, "files": names}}), flush=True)
 """
 
 
-def make_wardrobe(home: Path, n: int, dim: int) -> None:
-    """A wardrobe of ``n`` garments of one photo, each with a random unit vector."""
+def make_wardrobe(home: Path, n: int, dim: int, version: str = "bench") -> np.ndarray:
+    """A wardrobe of ``n`` garments of one photo, each with a random unit vector (those)."""
     sys.path.insert(0, str(ROOT))
     from sqlalchemy import insert
 
@@ -80,9 +85,56 @@ def make_wardrobe(home: Path, n: int, dim: int) -> None:
         rows = [{"id": i + 1, "photo_id": 1, "category": "top", "box_x0": 0, "box_y0": 0,
                  "box_x1": 1, "box_y1": 1, "area": 1, "mask_path": "m", "cutout_path": "c",
                  "thumbnail_path": "t", "vector": vectors[i].tobytes(),
-                 "vector_version": "bench"} for i in range(n)]
+                 "vector_version": version} for i in range(n)]
         for start in range(0, n, 10_000):
             s.execute(insert(Garment), rows[start:start + 10_000])
+    return vectors
+
+
+_CLI = """
+import sys
+sys.path[:0] = [{tree!r}, {tests!r}]
+import wardrobe_app
+assert wardrobe_app.__file__.startswith({tree!r}), wardrobe_app.__file__
+from wardrobe_app.cli import main
+sys.exit(main(["--data-dir", {home!r}, *{args!r}]))
+"""
+
+
+def cli_once(tree: Path, home: Path, pristine: Path, *args: str) -> float:
+    """Seconds a command takes in a process of its own, on a fresh copy of ``pristine``."""
+    import os
+
+    shutil.rmtree(home, ignore_errors=True)
+    shutil.copytree(pristine, home)
+    code = _CLI.format(tree=str(tree), tests=str(ROOT / "tests"), home=str(home), args=args)
+    env = {**os.environ, "WARDROBE_ANALYSER": "fakes:make_fake"}
+    start = time.monotonic()
+    subprocess.run([sys.executable, "-c", code], check=True, env=env, capture_output=True)
+    return time.monotonic() - start
+
+
+def cli_figures(tmp: Path, n: int, before: Path | None) -> dict[str, float]:
+    sys.path.insert(0, str(ROOT / "tests"))
+    from fakes import FakeAnalyser, make_photo
+
+    from wardrobe_app import paths
+    from wardrobe_app.search import SimilarIndex
+
+    pristine = tmp / "pristine"
+    dim = FakeAnalyser().dim
+    vectors = make_wardrobe(pristine, n, dim, FakeAnalyser().embedder_version)
+    ids = np.arange(1, n + 1, dtype=np.int64)
+    with SimilarIndex(paths.index_dir(pristine), dim, lambda: (ids[:-10], vectors[:-10]),
+                      background=False):
+        pass  # the stored build, 10 garments behind
+    photo = make_photo(tmp / "new.jpg", seed=1)
+    figures: dict[str, float] = {}
+    trees = ([("before_", before.resolve())] if before is not None else []) + [("", ROOT)]
+    for prefix, tree in trees:
+        for name, args in (("similar", ("similar", "1")), ("import", ("import", str(photo)))):
+            figures[f"{prefix}{name}_s"] = cli_once(tree, tmp / "home", pristine, *args)
+    return figures
 
 
 def close_once(tree: Path, home: Path, dim: int, settle: float) -> dict[str, float]:
@@ -117,7 +169,14 @@ def main() -> None:
     ap.add_argument("--settle", type=float, default=1.5,
                     help="seconds between opening the index and closing")
     ap.add_argument("--before", type=Path, help="another source tree to time the same way")
+    ap.add_argument("--cli", action="store_true", help="time two CLI commands instead")
     args = ap.parse_args()
+    if args.cli:
+        with tempfile.TemporaryDirectory(prefix="close-bench-") as tmp:
+            figures = cli_figures(Path(tmp), args.garments, args.before)
+        print(f"garments={args.garments} "
+              + " ".join(f"{k}={v:.2f}" for k, v in figures.items()))
+        return
     with tempfile.TemporaryDirectory(prefix="close-bench-") as tmp:
         home = Path(tmp) / "home"
         made = time.monotonic()

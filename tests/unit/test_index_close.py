@@ -1,7 +1,8 @@
 """Closing a wardrobe while its similar-items index is being built: Annoy's build cannot
 be interrupted (about 4 s at 100k vectors of 128 floats, tens of seconds for bigger
 ones), and closing the window waited for all of it. Closing now leaves the build to die
-with the process; it publishes nothing, and the next open is consistent."""
+with the process; it publishes nothing, and the next open is consistent. A command (the
+CLI, no background builds) builds only a small wardrobe's index."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from fakes import FakeAnalyser
 from wardrobe_app import paths
 from wardrobe_app.search import storage
 from wardrobe_app.service import Wardrobe
+from wardrobe_app.services import vectors
 
 Photos = Callable[..., list[Path]]
 REBUILD_THREAD = "similar-index-rebuild"  # Rebuilder's thread name
@@ -123,3 +125,37 @@ def test_closing_a_read_only_wardrobe_during_a_build_leaves_no_index_folder(
     _join_abandoned_builds()
     assert took < 2.0, f"close() waited {took:.1f} s for the index build"
     assert list(scratch.iterdir()) == []
+
+
+def test_a_command_on_a_large_wardrobe_builds_no_index(
+    home: Path, photos: Photos, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # At 100k garments `wardrobe-cli import` built the index when it opened it (the
+    # stored build lacked the photo just saved) and again at exit; `similar` built it
+    # before answering where the app had been closed during its build.
+    fake = FakeAnalyser()
+    with Wardrobe(home, fake, background_index=False) as w:
+        w.import_paths(photos(3))  # 6 garments: built
+    folder = paths.index_dir(home)
+    first = storage.read_manifest(folder)["build"]
+    monkeypatch.setattr(vectors, "FOREGROUND_BUILD_BELOW", 4, raising=False)  # 6: large
+    builds: list[int] = []
+    write_build = storage.write_build
+
+    def counted(*a: object, **kw: object) -> None:
+        builds.append(1)
+        write_build(*a, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(storage, "write_build", counted)
+    with Wardrobe(home, fake, background_index=False) as w:
+        w.import_paths(photos(2, start=3))
+        want = _neighbours(w)  # exact: the stored build and the garments added since
+    assert builds == [] and storage.read_manifest(folder)["build"] == first
+    assert len(want) == 10 and all(want.values())
+    with Wardrobe(home, fake, background_index=False) as w:
+        assert _neighbours(w) == want  # the next command covers what the build lacks
+    assert builds == []
+    monkeypatch.setattr(vectors, "FOREGROUND_BUILD_BELOW", 5000, raising=False)
+    with Wardrobe(home, fake, background_index=False) as w:
+        assert _neighbours(w) == want  # and a build gives the same
+    assert builds and storage.load_build(folder, fake.dim).count == 10

@@ -90,7 +90,8 @@ def open_wardrobe(create: bool = False) -> Wardrobe:
             f"${paths.ENV_HOME}; `import` starts a wardrobe in it)",
             str(home),
         )
-    # A command is short-lived: index builds run in the foreground, once, at close.
+    # A command is short-lived: index builds run in the foreground, once, at close, and
+    # only for a small wardrobe (services/vectors.py, FOREGROUND_BUILD_BELOW).
     return Wardrobe(paths.data_home(), background_index=False)
 
 

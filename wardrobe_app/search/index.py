@@ -103,6 +103,7 @@ class SimilarIndex:
         rebuild_delay: float = 1.0,
         build_jobs: int = 1,
         reconcile: bool = True,
+        build_below: int | None = None,
     ) -> None:
         """``search_k``: Annoy nodes inspected per 10 results (scaled for more); with a
         ``recall_target`` only the starting point: each build raises it until a sample of
@@ -112,7 +113,10 @@ class SimilarIndex:
         (at least twice the last build's duration; 30 s under ``exact_below``).
         ``build_jobs``: Annoy build threads (-1: all cores).
         ``reconcile``: on ``open``, compare the stored build with ``loader()`` and cover the
-        difference (edits that never reached a build before the app stopped)."""
+        difference (edits that never reached a build before the app stopped).
+        ``build_below``: with ``background=False``, ``open()`` builds only an index of
+        fewer vectors; a larger one answers from the stored build and the delta, or
+        exactly, until ``rebuild()`` (a command that must not wait for a build)."""
         if dim <= 0 or n_trees <= 0 or search_k <= 0:
             raise ValueError("dim, n_trees and search_k must be positive")
         self.directory = Path(directory)
@@ -126,6 +130,7 @@ class SimilarIndex:
         self._build_jobs = build_jobs
         self._reconcile = reconcile
         self._background = background
+        self._build_below = build_below
 
         self._lock = threading.Lock()
         self._build_lock = threading.Lock()  # one build at a time, also without the thread
@@ -184,7 +189,11 @@ class SimilarIndex:
             if mine:  # else another process is building; its clean-up will do
                 storage.clean(self.directory, keep=None if built is None else built.build)
         if needs_build:
-            self._start_build(initial=True)
+            if self._rebuilder is None and self._build_below is not None \
+                    and ids.size >= self._build_below:
+                log.info("similar-items index left unbuilt: %d vectors", ids.size)
+            else:
+                self._start_build(initial=True)
 
     def close(self, timeout: float | None = None) -> None:
         """Stop the rebuild thread (waiting up to ``timeout`` for a build in progress to
@@ -428,6 +437,11 @@ class SimilarIndex:
         """Vectors in the current Annoy build (0 until the first build lands)."""
         base = self._base
         return base.count if base.ann is not None else 0
+
+    @property
+    def count(self) -> int:
+        """Vectors held, about (an id re-added since the build counts twice)."""
+        return self._base.count + len(self._delta)
 
     @property
     def delta_count(self) -> int:

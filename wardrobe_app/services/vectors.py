@@ -32,6 +32,12 @@ EMBED_BATCH = 32
 # cannot be interrupted) is left to die with the process: it publishes nothing until it
 # is complete, and the next open covers what the stored build lacks and builds again.
 CLOSE_WAIT_S = 1.0
+# Without background builds (a command: the CLI), the index is built only below this many
+# garments (a build then takes under half a second). Above, a command answers from the
+# stored build and what changed since (exactly) and leaves builds to the app: at 100k
+# garments a build at open, and another at close, took seconds of every `import`, and of
+# a `similar` after the app had been closed during its build.
+FOREGROUND_BUILD_BELOW = 5000
 
 
 @dataclasses.dataclass(frozen=True)
@@ -329,7 +335,11 @@ class Vectors:
 
         self._index_seen = self.mark()  # before open() reads the rows
         index = SimilarIndex(
-            self.store.index_dir(), dim, self._load_vectors, background=self._background_index
+            self.store.index_dir(),
+            dim,
+            self._load_vectors,
+            background=self._background_index,
+            build_below=None if self._background_index else FOREGROUND_BUILD_BELOW,
         )
         index.open()
         return index
@@ -381,13 +391,14 @@ class Vectors:
 
     def persist_index(self) -> None:
         """Leave a build on disk that covers this session's edits, so that the next
-        start maps it instead of rebuilding; in the background, only where that build
-        ends within ``CLOSE_WAIT_S`` (the next start covers the rest)."""
+        start maps it instead of rebuilding: in the background, only where that build
+        ends within ``CLOSE_WAIT_S``; in the foreground, only below
+        ``FOREGROUND_BUILD_BELOW`` garments (the next start covers the rest)."""
         if self._index is None or not self._index_dirty:
             return
         if self._background_index:
             self._index.wait_idle(CLOSE_WAIT_S)
-        else:
+        elif self._index.count < FOREGROUND_BUILD_BELOW:
             self._index.rebuild(wait=True)
         self._index_dirty = False
 
