@@ -708,3 +708,19 @@ def test_closing_waits_for_a_build_reading_the_database_but_not_for_the_build(
     assert reading.wait(5)
     index.close(timeout=0)
     assert read.is_set()
+
+
+def test_a_folder_removed_while_open_is_made_again_by_the_next_build(make, db, rng) -> None:
+    # Every build failed after it (no such folder) until the app was started again.
+    import shutil
+
+    index = make(background=True, rebuild_delay=0)
+    shutil.rmtree(index.directory)
+    check_queries(index, db, rng)  # the mapped build still answers
+    new = random_vectors(rng, 5)
+    db.put(list(range(800, 805)), new)
+    index.add(list(range(800, 805)), new)
+    index.rebuild(wait=True)
+    assert index.built_count == 305 and index.delta_count == 0
+    check_queries(index, db, rng)
+    assert storage.load_build(index.directory, DIM).build == index.build_number

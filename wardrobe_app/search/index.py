@@ -339,6 +339,10 @@ class SimilarIndex:
                     return
                 prefetched, self._prefetched = self._prefetched, None
                 mark = self._seq
+                # Made again where it was removed while open (every build failed after,
+                # until a restart); under the lock, so never once closed: a read-only
+                # wardrobe's folder is removed then, and nothing would remove it again.
+                self.directory.mkdir(parents=True, exist_ok=True)
             if prefetched is not None:
                 mark, ids, vectors = prefetched
             else:
