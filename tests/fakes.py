@@ -9,6 +9,7 @@ cut-outs as colour histograms. A nearly uniform photo has no garment.
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,6 +21,8 @@ from wardrobe_app.types import Category, DetectedGarment, KindChoice, PhotoAnaly
 from wardrobe_app.vision.image_io import load_image
 
 if TYPE_CHECKING:
+    import pytest
+
     from wardrobe_app.training.train import TrainArgs
 
 MAX_SIDE = 1024
@@ -198,3 +201,40 @@ def stop_reindex_part_way(db_path: Path, ids: tuple[int, ...]) -> None:
                 (vec.tobytes(), gid),
             )
     conn.close()
+
+
+class SlowBuild:
+    """Similar-items index builds that, like Annoy's on a big wardrobe (seconds to tens of
+    seconds, in C++), take long and never look at a stop flag: once ``install()``-ed, each
+    Annoy build waits until ``end()`` (``limit`` seconds at most). ``started`` is set as
+    one begins; ``end()`` also waits for the builds' threads to finish."""
+
+    REBUILD_THREAD = "similar-index-rebuild"  # Rebuilder's thread name
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, limit: float = 20.0) -> None:
+        from annoy import AnnoyIndex
+
+        self.started = threading.Event()
+        self._release = threading.Event()
+        self._monkeypatch = monkeypatch
+        started, release = self.started, self._release
+
+        class Slow(AnnoyIndex):  # type: ignore[misc]
+            def build(self, n_trees: int, n_jobs: int = -1) -> bool:
+                started.set()
+                release.wait(limit)
+                return bool(super().build(n_trees, n_jobs=n_jobs))
+
+        self._annoy = Slow
+
+    def install(self) -> None:
+        from wardrobe_app.search import storage
+
+        self._monkeypatch.setattr(storage, "AnnoyIndex", self._annoy)
+
+    def end(self) -> None:
+        self._release.set()
+        for thread in threading.enumerate():
+            if thread.name == self.REBUILD_THREAD:
+                thread.join(20)
+                assert not thread.is_alive()

@@ -146,3 +146,32 @@ def test_a_saved_data_folder_that_cannot_be_opened_is_said_and_the_default_opens
     assert (theirs / "wardrobe.sqlite3").read_bytes() == before
     # the session logs to the folder in use (error dialogs name its log), not to theirs
     assert "starting on" in (default / "wardrobe.log").read_text(encoding="utf-8")
+
+
+def test_closing_the_window_during_a_similar_items_build_returns_at_once(
+    qtbot, home, photos, monkeypatch
+):
+    # Annoy's build cannot be interrupted: closing waited for all of it (6.5 s at 100k
+    # garments, tens of seconds for bigger vectors; tests/benchmarks/close_during_build.py).
+    from fakes import FakeAnalyser, SlowBuild
+
+    from wardrobe_app.ui.app import build
+    from wardrobe_app.ui.errors import ErrorReporter
+
+    reporter = ErrorReporter(home / "wardrobe.log")
+    reporter.show_dialogs = False
+    parts = build(home, AppSettings(), FakeAnalyser(), reporter, background_index=True)
+    slow = SlowBuild(monkeypatch)
+    slow.install()
+    try:
+        parts.window.show()
+        parts.session.wardrobe.import_paths(photos(2))  # the index opens: a build starts
+        assert slow.started.wait(10)
+        start = time.monotonic()
+        parts.window.close()
+        parts.close()
+        took = time.monotonic() - start
+    finally:
+        slow.end()
+        parts.window.deleteLater()
+    assert took < 2.0, f"closing waited {took:.1f} s for the similar-items build"

@@ -6,14 +6,12 @@ CLI, no background builds) builds only a small wardrobe's index."""
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from annoy import AnnoyIndex
-from fakes import FakeAnalyser
+from fakes import FakeAnalyser, SlowBuild
 
 from wardrobe_app import paths
 from wardrobe_app.search import storage
@@ -21,44 +19,13 @@ from wardrobe_app.service import Wardrobe
 from wardrobe_app.services import vectors
 
 Photos = Callable[..., list[Path]]
-REBUILD_THREAD = "similar-index-rebuild"  # Rebuilder's thread name
-
-
-class SlowBuild:
-    """Once installed, Annoy builds that, like a big one, take long and never look at a
-    stop flag: each waits until ``release`` is set (``limit`` seconds at most)."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch, limit: float = 20.0) -> None:
-        self.started = threading.Event()
-        self.release = threading.Event()
-        self._monkeypatch = monkeypatch
-        outer = self
-
-        class Slow(AnnoyIndex):  # type: ignore[misc]
-            def build(self, n_trees: int, n_jobs: int = -1) -> bool:
-                outer.started.set()
-                outer.release.wait(limit)
-                return bool(super().build(n_trees, n_jobs=n_jobs))
-
-        self._annoy = Slow
-
-    def install(self) -> None:
-        self._monkeypatch.setattr(storage, "AnnoyIndex", self._annoy)
 
 
 @pytest.fixture
 def slow_build(monkeypatch: pytest.MonkeyPatch) -> Iterator[SlowBuild]:
     slow = SlowBuild(monkeypatch)
     yield slow
-    slow.release.set()
-    _join_abandoned_builds()
-
-
-def _join_abandoned_builds() -> None:
-    for thread in threading.enumerate():
-        if thread.name == REBUILD_THREAD:
-            thread.join(20)
-            assert not thread.is_alive()
+    slow.end()
 
 
 def _neighbours(w: Wardrobe) -> dict[int, list[int]]:
@@ -92,8 +59,7 @@ def test_closing_during_a_build_returns_at_once_and_the_next_open_is_consistent(
     start = time.monotonic()
     w.close()
     took = time.monotonic() - start
-    slow_build.release.set()  # the abandoned build goes on, then ends
-    _join_abandoned_builds()
+    slow_build.end()  # the abandoned build goes on, then ends
     assert took < 2.0, f"close() waited {took:.1f} s for the index build"
     # It published nothing, and removed what it wrote: the first build is all there is.
     assert _names(folder) == _build_files(first)
@@ -121,8 +87,7 @@ def test_closing_a_read_only_wardrobe_during_a_build_leaves_no_index_folder(
     start = time.monotonic()
     w.close()
     took = time.monotonic() - start
-    slow_build.release.set()
-    _join_abandoned_builds()
+    slow_build.end()
     assert took < 2.0, f"close() waited {took:.1f} s for the index build"
     assert list(scratch.iterdir()) == []
 
