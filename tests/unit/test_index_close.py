@@ -103,7 +103,7 @@ def test_a_command_on_a_large_wardrobe_builds_no_index(
         w.import_paths(photos(3))  # 6 garments: built
     folder = paths.index_dir(home)
     first = storage.read_manifest(folder)["build"]
-    monkeypatch.setattr(vectors, "FOREGROUND_BUILD_BELOW", 4, raising=False)  # 6: large
+    monkeypatch.setattr(vectors, "QUICK_BUILD_BELOW", 4, raising=False)  # 6: large
     builds: list[int] = []
     write_build = storage.write_build
 
@@ -120,7 +120,38 @@ def test_a_command_on_a_large_wardrobe_builds_no_index(
     with Wardrobe(home, fake, background_index=False) as w:
         assert _neighbours(w) == want  # the next command covers what the build lacks
     assert builds == []
-    monkeypatch.setattr(vectors, "FOREGROUND_BUILD_BELOW", 5000, raising=False)
+    monkeypatch.setattr(vectors, "QUICK_BUILD_BELOW", 5000, raising=False)
     with Wardrobe(home, fake, background_index=False) as w:
         assert _neighbours(w) == want  # and a build gives the same
     assert builds and storage.load_build(folder, fake.dim).count == 10
+
+
+def test_closing_starts_no_build_that_would_be_abandoned(
+    home: Path, photos: Photos, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A build due later (edits wait for more) was started at close, to be abandoned when
+    # the wait ran out: a second of every close of a large wardrobe, for nothing.
+    monkeypatch.setattr(vectors, "QUICK_BUILD_BELOW", 4, raising=False)  # 6: large
+    monkeypatch.setattr(vectors, "CLOSE_WAIT_S", 0.3)
+    builds: list[int] = []
+    write_build = storage.write_build
+
+    def counted(*a: object, **kw: object) -> None:
+        builds.append(1)
+        if len(builds) == 1:
+            time.sleep(0.5)  # the last build took longer than a close waits
+        write_build(*a, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(storage, "write_build", counted)
+    fake = FakeAnalyser()
+    folder = paths.index_dir(home)
+    w = Wardrobe(home, fake, background_index=True)
+    try:
+        w.import_paths(photos(3))  # the index opens: its first build runs at once
+        deadline = time.monotonic() + 10
+        while not (folder / storage.MANIFEST).exists() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        w.import_paths(photos(1, start=3))  # a build is due in 30 s
+    finally:
+        w.close()
+    assert builds == [1], "close() started a build"

@@ -91,7 +91,7 @@ def open_wardrobe(create: bool = False) -> Wardrobe:
             str(home),
         )
     # A command is short-lived: index builds run in the foreground, once, at close, and
-    # only for a small wardrobe (services/vectors.py, FOREGROUND_BUILD_BELOW).
+    # only for a small wardrobe (services/vectors.py, QUICK_BUILD_BELOW).
     return Wardrobe(paths.data_home(), background_index=False)
 
 

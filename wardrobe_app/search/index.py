@@ -443,6 +443,11 @@ class SimilarIndex:
         return base.count if base.ann is not None else 0
 
     @property
+    def last_build_s(self) -> float:
+        """Seconds the last build here took (0: none yet)."""
+        return self._last_build_s
+
+    @property
     def count(self) -> int:
         """Vectors held, about (an id re-added since the build counts twice)."""
         return self._base.count + len(self._delta)

@@ -27,17 +27,18 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 EMBED_BATCH = 32
-# At close, how long a background index build that covers this session's edits may take
-# to finish. One that needs longer (some seconds at 100k garments, and Annoy's build
-# cannot be interrupted) is left to die with the process: it publishes nothing until it
-# is complete, and the next open covers what the stored build lacks and builds again.
-CLOSE_WAIT_S = 1.0
-# Without background builds (a command: the CLI), the index is built only below this many
-# garments (a build then takes under half a second). Above, a command answers from the
-# stored build and what changed since (exactly) and leaves builds to the app: at 100k
+# An index of fewer garments builds in under half a second. Without background builds (a
+# command: the CLI) only such an index is built: a larger one answers from the stored
+# build and what changed since (exactly), and builds are left to the app. At 100k
 # garments a build at open, and another at close, took seconds of every `import`, and of
 # a `similar` after the app had been closed during its build.
-FOREGROUND_BUILD_BELOW = 5000
+QUICK_BUILD_BELOW = 5000
+# At close, how long a background build that covers this session's edits may take to
+# finish, where it is expected to (a small index, or a last build that was as quick): a
+# longer one (seconds at 100k garments; Annoy's build cannot be interrupted) is left to
+# die with the process. It publishes nothing until it is complete, and the next open
+# covers what the stored build lacks and builds again.
+CLOSE_WAIT_S = 1.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -339,7 +340,7 @@ class Vectors:
             dim,
             self._load_vectors,
             background=self._background_index,
-            build_below=None if self._background_index else FOREGROUND_BUILD_BELOW,
+            build_below=None if self._background_index else QUICK_BUILD_BELOW,
         )
         index.open()
         return index
@@ -391,16 +392,18 @@ class Vectors:
 
     def persist_index(self) -> None:
         """Leave a build on disk that covers this session's edits, so that the next
-        start maps it instead of rebuilding: in the background, only where that build
-        ends within ``CLOSE_WAIT_S``; in the foreground, only below
-        ``FOREGROUND_BUILD_BELOW`` garments (the next start covers the rest)."""
-        if self._index is None or not self._index_dirty:
+        start maps it instead of rebuilding, where that build is quick (see
+        ``QUICK_BUILD_BELOW`` and ``CLOSE_WAIT_S``); else the next start covers them."""
+        index = self._index
+        if index is None or not self._index_dirty:
             return
-        if self._background_index:
-            self._index.wait_idle(CLOSE_WAIT_S)
-        elif self._index.count < FOREGROUND_BUILD_BELOW:
-            self._index.rebuild(wait=True)
         self._index_dirty = False
+        if not self._background_index:
+            if index.count < QUICK_BUILD_BELOW:
+                index.rebuild(wait=True)
+        elif index.count < QUICK_BUILD_BELOW or 0 < index.last_build_s <= CLOSE_WAIT_S:
+            # A pending build starts now; one that would be abandoned is not started.
+            index.wait_idle(CLOSE_WAIT_S)
 
     def _rebuild_index_quietly(self) -> None:
         with contextlib.suppress(Exception):
