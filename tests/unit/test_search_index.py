@@ -724,3 +724,28 @@ def test_a_folder_removed_while_open_is_made_again_by_the_next_build(make, db, r
     assert index.built_count == 305 and index.delta_count == 0
     check_queries(index, db, rng)
     assert storage.load_build(index.directory, DIM).build == index.build_number
+
+
+def test_a_build_closed_during_calibration_writes_nothing(make, db, monkeypatch) -> None:
+    # Calibration takes seconds at 100k vectors; a build abandoned at close then wrote
+    # its files (hundreds of MB, fsync'ed), only to remove them.
+    calibrating, release = threading.Event(), threading.Event()
+    tune = storage.tune_search_k
+    written: list[object] = []
+
+    def held_tune(*a: object, **kw: object) -> int:
+        calibrating.set()
+        assert release.wait(10)
+        return tune(*a, **kw)  # type: ignore[arg-type]
+
+    index = make(background=True, rebuild_delay=0)
+    monkeypatch.setattr(storage, "tune_search_k", held_tune)
+    monkeypatch.setattr(storage, "_save_npy", lambda *a: written.append(a))
+    index.rebuild()
+    assert calibrating.wait(10)
+    index.close(timeout=0)  # abandoned during calibration
+    release.set()
+    for thread in threading.enumerate():
+        if thread.name == "similar-index-rebuild":
+            thread.join(10)
+    assert written == []

@@ -256,6 +256,8 @@ def write_build(
         raise BuildCancelled
     if recall_target is not None:
         search_k = tune_search_k(ann, vectors, search_k, recall_target)
+        if stop():
+            raise BuildCancelled
     # Every file under a temporary name first, renamed only once all are written.
     temps = {key: _tmp(directory, name) for key, name in (
         ("ids", f"ids-{build}.npy"), ("vectors", f"vectors-{build}.npy"),
