@@ -207,7 +207,8 @@ class SlowBuild:
     """Similar-items index builds that, like Annoy's on a big wardrobe (seconds to tens of
     seconds, in C++), take long and never look at a stop flag: once ``install()``-ed, each
     Annoy build waits until ``end()`` (``limit`` seconds at most). ``started`` is set as
-    one begins; ``end()`` also waits for the builds' threads to finish."""
+    one begins; ``end()``, once every index is closed, also waits for their rebuild
+    threads to finish (an open index's thread waits for more work: it never ends)."""
 
     REBUILD_THREAD = "similar-index-rebuild"  # Rebuilder's thread name
 
