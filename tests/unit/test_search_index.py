@@ -749,3 +749,24 @@ def test_a_build_closed_during_calibration_writes_nothing(make, db, monkeypatch)
         if thread.name == "similar-index-rebuild":
             thread.join(10)
     assert written == []
+
+
+def test_update_takes_rows_changed_elsewhere_but_not_over_edits_made_here(
+    make, db, rng
+) -> None:
+    index = make()
+    moved = random_vectors(rng, 1)
+    kept = db.rows[7].copy()
+
+    def read() -> tuple[np.ndarray, np.ndarray]:
+        db.put([5], moved)  # touched up elsewhere
+        rows = np.array([5, 7], dtype=np.int64), np.stack([moved[0], kept])
+        db.delete([7])  # deleted here while the rows were read
+        index.remove([7])
+        return rows
+
+    assert index.update(read)
+    assert index.vector_of(7) is None
+    np.testing.assert_allclose(index.vector_of(5), moved[0] / np.linalg.norm(moved[0]), atol=1e-6)
+    assert index.delta_count == 1
+    check_queries(index, db, rng)

@@ -235,3 +235,34 @@ def _with_an_open_index(make_wardrobe: MakeWardrobe, photos: Photos) -> tuple[Wa
     first = w.list_garments()[-1].id
     w.similar(first)
     return w, first
+
+
+def test_similar_items_follow_a_touch_up_made_elsewhere(
+    make_wardrobe: MakeWardrobe, photos: Photos
+) -> None:
+    # A touch-up gives a garment another vector but adds, deletes and restores nothing:
+    # the fingerprint the index catches up by did not change, and the other process's
+    # index scored the garment by its old vector until it was built again.
+    import numpy as np
+
+    app, other = make_wardrobe(), make_wardrobe()
+    app.import_paths(photos(3))
+    ids = [r.id for r in app.list_garments()]
+
+    def scored(w: Wardrobe) -> dict[int, list[tuple[int, float]]]:
+        return {
+            i: [(h.garment.id, round(h.score, 4)) for h in w.similar(i, same_category=False)]
+            for i in ids
+        }
+
+    before = scored(app)
+    touched = ids[0]
+    _, mask = other.garment_picture(touched)
+    cut = np.zeros_like(mask)
+    cut[:, : mask.shape[1] // 3] = True  # the garment's left third only
+    other.set_garment_mask(touched, mask & cut)
+    want = scored(make_wardrobe())  # a fresh index: the truth
+    assert want != before  # the touch-up moved the garment
+    assert scored(app) == want
+    app.update_garment(ids[1], name="renamed here")  # no vector changed
+    assert scored(app) == want

@@ -283,6 +283,29 @@ class SimilarIndex:
             return True
         return False
 
+    def update(self, read: Loader) -> bool:
+        """Catch up with some of the loader's rows read again (``read()``: those another
+        process may have changed, such as a garment touched up there): those this index
+        holds differently, or lacks, go in the delta; edits made here meanwhile win.
+        False where it could not (closed, or not open)."""
+        with self._lock:
+            self._check_not_closed()
+            if not self._opened:
+                return False
+            self._seq += 1  # before the read: see refresh()
+            mark = self._seq
+        ids, vectors = storage.prepare(*read(), self.dim)
+        differ = [row for row, id_ in enumerate(ids.tolist())
+                  if (held := self.vector_of(id_)) is None
+                  or np.abs(held - vectors[row]).max(initial=0.0) > _CHANGED]
+        rows = np.array(differ, dtype=np.int64)
+        with self._lock:
+            if self._closed:
+                return False
+            self._cover(ids[rows], vectors[rows], EMPTY_IDS, mark)
+            self._view = None
+        return True
+
     # ---- rebuilds --------------------------------------------------------------------
 
     def rebuild(self, wait: bool = False) -> None:

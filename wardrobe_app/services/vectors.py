@@ -71,6 +71,9 @@ class Vectors:
         self._index_dim: int | None = None
         self._index_dirty = False
         self._index_seen: tuple[object, ...] | None = None  # mark() it has caught up to
+        # The latest ``updated_at`` of those rows it has caught up to: a garment touched
+        # up elsewhere changes its vector, not the mark.
+        self._index_touched: object = None
         self._closed = False
         self.version: str | None = self._stored_vector_version()
 
@@ -245,19 +248,19 @@ class Vectors:
                 self._index.rebuild(wait=not self._background_index)
         return ReindexResult(count, sorted(unreadable))
 
-    def _load_vectors(self) -> tuple[np.ndarray, np.ndarray]:
-        """All live garments' current-version vectors: the index's loader."""
+    def _load_vectors(self, touched_since: object = None) -> tuple[np.ndarray, np.ndarray]:
+        """All live garments' current-version vectors: the index's loader; only those
+        updated at or after ``touched_since`` where given."""
         version, dim = self.version, self._index_dim
+        query = select(Garment.id, Garment.vector).where(
+            Garment.deleted_at.is_(None),
+            Garment.vector.is_not(None),
+            Garment.vector_version == version,
+        )
+        if touched_since is not None:
+            query = query.where(Garment.updated_at >= touched_since)
         with self.store.session() as s:
-            rows = s.execute(
-                select(Garment.id, Garment.vector)
-                .where(
-                    Garment.deleted_at.is_(None),
-                    Garment.vector.is_not(None),
-                    Garment.vector_version == version,
-                )
-                .order_by(Garment.id)
-            ).all()
+            rows = s.execute(query.order_by(Garment.id)).all()
         ids, vecs = [], []
         for gid, blob in rows:
             vec = np.frombuffer(cast(bytes, blob), dtype=np.float32)
@@ -282,7 +285,13 @@ class Vectors:
         """A cheap fingerprint of the rows ``_load_vectors`` returns: it changes when a
         garment is added, deleted or restored, here or by another process. In ``s``
         where given (a write transaction: what it sees, its own changes included)."""
-        query = select(func.count(), func.max(Garment.id), func.total(Garment.id)).where(
+        return self._marks(s)[0]
+
+    def _marks(self, s: Session | None = None) -> tuple[tuple[object, ...], object]:
+        """``mark()``, and the latest ``updated_at`` of the same rows (one scan)."""
+        query = select(
+            func.count(), func.max(Garment.id), func.total(Garment.id), func.max(Garment.updated_at)
+        ).where(
             Garment.deleted_at.is_(None),
             Garment.vector.is_not(None),
             Garment.vector_version == self.version,
@@ -292,7 +301,7 @@ class Vectors:
                 row = own.execute(query).one()
         else:
             row = s.execute(query).one()
-        return (self.version, *row)
+        return (self.version, *row[:3]), row[3]
 
     def told_index(self, before: tuple[object, ...], after: tuple[object, ...]) -> None:
         """A change made here, and given to the index, moved the fingerprint from
@@ -319,22 +328,34 @@ class Vectors:
 
     def current_index(self) -> SimilarIndex | None:
         """The index for a query, first caught up with garments another process (the CLI
-        beside the app) added, deleted or restored since this one last looked."""
+        beside the app) added, deleted, restored or touched up since this one last
+        looked."""
         index = self.get_index()
-        if index is not None:
-            mark = self.mark()
-            if mark != self._index_seen and index.refresh():
-                with self._lock:
-                    # After: a refresh that failed is tried again. And only for the index
-                    # that caught up: one made meanwhile has its own mark.
-                    if self._index is index:
-                        self._index_seen = mark
+        if index is None:
+            return None
+        mark, touched = self._marks()
+        if mark != self._index_seen:
+            if index.refresh():  # every vector read again: touched-up ones too
+                self._caught_up(index, mark, touched)
+        elif touched != self._index_touched:
+            # Rows updated since (a touch-up elsewhere gives a garment another vector;
+            # an edit here, one it already holds): those only, not every vector.
+            since = self._index_touched
+            if index.update(lambda: self._load_vectors(touched_since=since)):
+                self._caught_up(index, mark, touched)
         return index
+
+    def _caught_up(self, index: SimilarIndex, mark: tuple[object, ...], touched: object) -> None:
+        with self._lock:
+            # After: a catch-up that failed is tried again. And only for the index that
+            # caught up: one made meanwhile has its own marks.
+            if self._index is index:
+                self._index_seen, self._index_touched = mark, touched
 
     def _new_index(self, dim: int) -> SimilarIndex:
         from ..search import SimilarIndex
 
-        self._index_seen = self.mark()  # before open() reads the rows
+        self._index_seen, self._index_touched = self._marks()  # before open() reads the rows
         index = SimilarIndex(
             self.store.index_dir(),
             dim,
