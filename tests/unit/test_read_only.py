@@ -656,3 +656,37 @@ def test_a_garment_without_a_vector_is_not_said_to_be_of_another_model(
     stop_reindex_part_way(paths.database_path(home), (1, 2))
     with Wardrobe(home, FakeAnalyser("fake-2", permute=True), read_only=True) as w:
         assert w.not_compared() == [4, 5, 6]
+
+
+def test_an_index_folder_removed_while_a_build_still_writes_into_it_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A build abandoned at close goes on writing its temporaries into the folder by its
+    # name while the close removes it: a file made between the removal's listing and
+    # its last step kept the folder, without its owner lock, so no sweep ever took it.
+    import contextlib
+    import tempfile
+    import threading
+    import time
+
+    from wardrobe_app.store.scratch import ScratchFolder
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    for _ in range(20):
+        folder = ScratchFolder()
+        stop = threading.Event()
+
+        def build(path: Path = folder.path, stop: threading.Event = stop) -> None:
+            n = 0
+            while not stop.is_set():
+                with contextlib.suppress(OSError):
+                    (path / f"index-1.ann.{n}.tmp").write_bytes(b"x" * 4096)
+                n += 1
+
+        writer = threading.Thread(target=build)
+        writer.start()
+        time.sleep(0.01)
+        folder.remove()
+        stop.set()
+        writer.join()
+        assert list(tmp_path.iterdir()) == []

@@ -60,7 +60,16 @@ class ScratchFolder:
             self._lock = None
 
     def remove(self) -> None:
-        shutil.rmtree(self.path, ignore_errors=True)
+        # Under another name first: an index build abandoned at close may still write
+        # into the folder by its name, and a file it made while the folder was being
+        # removed kept it, without its owner lock, so that no sweep ever took it. The
+        # new name is still this app's (a sweep leaves it while its lock is held).
+        doomed = self.path.with_name(f"{self.path.name}-removed")
+        try:
+            os.rename(self.path, doomed)
+        except OSError:  # Windows, while a file in it is open: removed where it is
+            doomed = self.path
+        shutil.rmtree(doomed, ignore_errors=True)
         self._unlock()  # after: no other process sweeps it half-removed
 
 
