@@ -155,9 +155,13 @@ def test_closing_the_window_during_a_similar_items_build_returns_at_once(
     # garments, tens of seconds for bigger vectors; tests/benchmarks/close_during_build.py).
     from fakes import FakeAnalyser, SlowBuild
 
+    from wardrobe_app.services import vectors
     from wardrobe_app.ui.app import build
     from wardrobe_app.ui.errors import ErrorReporter
 
+    # A large wardrobe's: a build covering the edits is not waited for at all (a small
+    # one's, at most CLOSE_WAIT_S).
+    monkeypatch.setattr(vectors, "QUICK_BUILD_BELOW", 1, raising=False)
     reporter = ErrorReporter(home / "wardrobe.log")
     reporter.show_dialogs = False
     parts = build(home, AppSettings(), FakeAnalyser(), reporter, background_index=True)
