@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -263,6 +264,64 @@ def test_a_big_photo_is_snapped_at_a_capped_size_then_upsampled(
     assert guides[-1] == (1, 3, 300, 200)  # at its own size
 
 
+@pytest.mark.parametrize("refine_edges", [True, False])
+@pytest.mark.parametrize("closer_look", [True, False])
+def test_a_big_photos_labels_are_its_upsampled_probabilities_argmax(
+    tiny_segmenter: Segmenter,
+    monkeypatch: pytest.MonkeyPatch,
+    refine_edges: bool,
+    closer_look: bool,
+) -> None:
+    """The label map of a photo bigger than REFINE_MAX_SIDE, upsampled a strip at a time,
+    is the argmax of its probabilities upsampled whole, pixel for pixel, with or without
+    a closer look's window (its outside background) and with edges snapped or raw."""
+    big = np.random.default_rng(4).integers(0, 255, (1531, 1103, 3), np.uint8)
+    tiny_segmenter.refine_edges = refine_edges
+    passes = [SMALL_FIGURE, FRAMED_TOP] if closer_look else [SMALL_FIGURE]
+    if not closer_look:
+        tiny_segmenter.zoom_passes = 0
+    seen = _scripted_passes(tiny_segmenter, monkeypatch, passes)
+    labels = tiny_segmenter.segment(big)
+    assert len(seen) == len(passes)
+    _scripted_passes(tiny_segmenter, monkeypatch, passes)
+    expected, probs = tiny_segmenter.labels_and_probabilities(big)
+    assert labels.shape == big.shape[:2]
+    assert np.array_equal(labels, expected)
+    assert np.array_equal(labels, probs.argmax(0))
+    assert (labels == (1 if closer_look else 2)).any() and (labels == 0).any()
+
+
+def _peak_growth_mb(fn: Callable[[], object]) -> float:
+    """How far this process's peak resident memory rose above its size before ``fn``
+    (Linux: the peak is reset through /proc/self/clear_refs)."""
+
+    def status(key: str) -> float:
+        with open("/proc/self/status") as fh:
+            return next(int(line.split()[1]) for line in fh if line.startswith(key)) / 1024
+
+    try:
+        with open("/proc/self/clear_refs", "w") as fh:
+            fh.write("5")
+    except OSError:
+        pytest.skip("no resettable peak memory (/proc/self/clear_refs) here")
+    before = status("VmRSS:")
+    fn()
+    return status("VmHWM:") - before
+
+
+def test_a_big_photo_is_segmented_without_its_probabilities_at_full_size(
+    tiny_segmenter: Segmenter,
+) -> None:
+    """A 12 MP photo: 4 classes of float32 probabilities at its size are 192 MB, their
+    argmax's indices 96 MB, the photo in float32 144 MB; segmenting it took about 320 MB
+    more than before it began. Upsampled a strip at a time, one colour at a time: 90."""
+    tiny_segmenter.zoom_passes = 0
+    big = np.random.default_rng(3).integers(0, 255, (4000, 3000, 3), np.uint8)
+    tiny_segmenter.segment(big[:500, :400].copy())  # first-call set-up, not the photo's
+    growth = _peak_growth_mb(lambda: tiny_segmenter.segment(big))
+    assert growth < 150, f"{growth:.0f} MB"
+
+
 def test_device_choice() -> None:
     assert resolve_device("cpu").type == "cpu"
     if not torch.cuda.is_available():
@@ -350,3 +409,47 @@ def test_small_figure_is_found_better_with_the_closer_look(
         matrices["single"].update(truth, single.segment(photo))
     means = {k: float(np.nanmean(m.iou()[1:])) for k, m in matrices.items()}
     assert means["zoomed"] > means["single"] + gain, means
+
+
+@pytest.mark.data
+@pytest.mark.slow
+@pytest.mark.parametrize("backdrop", [False, True])
+def test_shipped_model_on_an_upscaled_val_photo_labels_as_its_probabilities(
+    monkeypatch: pytest.MonkeyPatch, backdrop: bool
+) -> None:
+    """A val photo upscaled to 11 MP (and set on a wide backdrop: a closer look's window),
+    segmented with the shipped model: its label map, upsampled a strip at a time, is the
+    argmax of its probabilities upsampled whole, pixel for pixel."""
+    if not CCP.exists():
+        pytest.skip("../shared/data/ccp not present")
+    import cv2
+
+    from wardrobe_app.training.ccp import read_split
+    from wardrobe_app.vision.image_io import load_image
+
+    stem = read_split(CCP, "val.txt")[0]
+    rgb = load_image(CCP / "images" / f"{stem}.jpg")
+    if backdrop:
+        h, w = rgb.shape[:2]
+        rgb = cv2.copyMakeBorder(
+            rgb, h // 2, h // 2, w, w, cv2.BORDER_CONSTANT, value=(236, 234, 230)
+        )
+    scale = (11e6 / (rgb.shape[0] * rgb.shape[1])) ** 0.5
+    size = (round(rgb.shape[1] * scale), round(rgb.shape[0] * scale))
+    big = cv2.resize(rgb, size, interpolation=cv2.INTER_CUBIC)
+    segmenter = Segmenter(device="cpu")
+    windows: list[object] = []
+    look = segmenter._look
+
+    def recorded(rgb: np.ndarray, out: tuple[int, int]) -> object:
+        chosen = look(rgb, out)
+        windows.append(chosen.region)
+        return chosen
+
+    monkeypatch.setattr(segmenter, "_look", recorded)
+    labels = segmenter.segment(big)
+    assert (windows[0] is not None) == backdrop  # a closer look on the backdrop only
+    expected, _ = segmenter.labels_and_probabilities(big)
+    assert labels.shape == big.shape[:2]
+    assert np.array_equal(labels, expected)
+    assert len(np.unique(labels)) > 1

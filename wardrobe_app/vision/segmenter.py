@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
@@ -29,6 +30,7 @@ from .framing import (
     framing_box,
     garment_box,
 )
+from .label_upsample import upsampled_labels
 from .model_folder import ModelConfig, load_model
 
 
@@ -105,13 +107,18 @@ class Segmenter:
 
     def _prepare(self, rgb: np.ndarray, size: tuple[int, int]) -> torch.Tensor:
         h, w = size
-        x = (
-            torch.from_numpy(np.require(rgb, requirements=["C", "W"]))
-            .to(self.device)
-            .permute(2, 0, 1)[None]
-            .float()
-        )
-        x = F.interpolate(x, size=(h, w), mode="bilinear", antialias=True, align_corners=False)
+        if self.device.type == "cpu":
+            # One colour at a time: the photo in float32 at once is 1.3 GB at 108 MP, one
+            # plane a third of that; the antialiased resize gives the same values.
+            x = torch.cat([_resized_plane(rgb[:, :, c], size) for c in range(3)], 1)
+        else:  # sent as uint8, made float on the device
+            x = (
+                torch.from_numpy(np.require(rgb, requirements=["C", "W"]))
+                .to(self.device)
+                .permute(2, 0, 1)[None]
+                .float()
+            )
+            x = F.interpolate(x, size=(h, w), mode="bilinear", antialias=True, align_corners=False)
         x = (x / 255.0 - self._mean) / self._std
         pad_h = (-h) % self.stride
         pad_w = (-w) % self.stride
@@ -143,11 +150,19 @@ class Segmenter:
     ) -> list[torch.Tensor]:
         results: list[torch.Tensor] = []
         for i, rgb in enumerate(images):
-            if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
-                raise ValueError(f"expected an RGB uint8 photo, got {rgb.dtype} {rgb.shape}")
+            _check_photo(rgb)
             out = out_sizes[i] if out_sizes else (rgb.shape[0], rgb.shape[1])
             results.append(self._framed(rgb, out)[0])
         return results
+
+    def _snapped(self, rgb: np.ndarray, work: torch.Tensor, out: tuple[int, int]) -> torch.Tensor:
+        """A pass's probabilities ``work`` (1, C, h, w) on the photo (or window) ``rgb``
+        with their edges snapped to the photo's: at ``out``, or shrunk to fit
+        REFINE_MAX_SIDE where ``out`` is bigger."""
+        assert self.edge_refinement is not None
+        scale = min(1.0, REFINE_MAX_SIDE / max(out))
+        size = (max(1, round(out[0] * scale)), max(1, round(out[1] * scale)))
+        return self.edge_refinement(_guide(rgb, size).to(self.device), work)
 
     def _upsampled(self, rgb: np.ndarray, work: torch.Tensor, out: tuple[int, int]) -> torch.Tensor:
         """A pass's probabilities ``work`` (1, C, h, w) on the photo (or window) ``rgb``,
@@ -155,26 +170,30 @@ class Segmenter:
         with their edges snapped to the photo's."""
         if self.edge_refinement is None:
             return F.interpolate(work, size=out, mode="bilinear", align_corners=False)
-        scale = min(1.0, REFINE_MAX_SIDE / max(out))
-        size = (max(1, round(out[0] * scale)), max(1, round(out[1] * scale)))
-        probs = self.edge_refinement(_guide(rgb, size).to(self.device), work)
-        if size != out:  # a big photo: snapped at REFINE_MAX_SIDE, then upsampled
+        probs = self._snapped(rgb, work, out)
+        if probs.shape[-2:] != out:  # a big photo: snapped at REFINE_MAX_SIDE, then upsampled
             probs = resize_channels(probs[0], out)[None]
         return probs
 
-    def _framed(self, rgb: np.ndarray, out: tuple[int, int]) -> torch.Tensor:
-        """Probabilities (1, C, *out). A small figure is segmented again in a window that
-        frames it as in training; the window is then re-framed from what that closer look
-        found (it may grow or shrink), up to ``zoom_passes`` zoomed passes in all."""
+    def _upsampled_labels(
+        self, rgb: np.ndarray, work: torch.Tensor, out: tuple[int, int]
+    ) -> np.ndarray:
+        """The argmax of ``_upsampled``, without its probabilities at ``out`` all at once
+        where they are upsampled on the CPU (``label_upsample``: the same labels)."""
+        if self.edge_refinement is None or self.device.type != "cpu":
+            return _labels(self._upsampled(rgb, work, out)[0])
+        return upsampled_labels(self._snapped(rgb, work, out)[0], out)
+
+    def _look(self, rgb: np.ndarray, out: tuple[int, int]) -> _Look:
+        """Where the photo is segmented from. A small figure is segmented again in a
+        window that frames it as in training; the window is then re-framed from what that
+        closer look found (it may grow or shrink), up to ``zoom_passes`` zoomed passes in
+        all."""
         height, width = rgb.shape[:2]
         work = self._forward(rgb)
-
-        def first_pass() -> torch.Tensor:
-            return self._upsampled(rgb, work, out)
-
         box = framing_box(work[0, 0], (height, width), self.target) if self.zoom_passes else None
         if box is None:
-            return first_pass()
+            return _Look(rgb, work)
         shown: tuple[Box, torch.Tensor] | None = None  # the last window that held the figure
         for zoom in range(self.zoom_passes):
             y0, y1, x0, x1 = box
@@ -191,20 +210,41 @@ class Segmenter:
                 break
             box = reframed
         if shown is None:
-            return first_pass()  # the closer look found nothing: the first pass stands
+            return _Look(rgb, work)  # the closer look found nothing: the first pass stands
         (y0, y1, x0, x1), zoomed = shown
         sy, sx = out[0] / height, out[1] / width
         # Never empty, even at a tiny output size.
         oy0, ox0 = min(round(y0 * sy), out[0] - 1), min(round(x0 * sx), out[1] - 1)
         oy1, ox1 = max(round(y1 * sy), oy0 + 1), max(round(x1 * sx), ox0 + 1)
+        return _Look(np.ascontiguousarray(rgb[y0:y1, x0:x1]), zoomed, (oy0, oy1, ox0, ox1))
+
+    def _framed(self, rgb: np.ndarray, out: tuple[int, int]) -> torch.Tensor:
+        """Probabilities (1, C, *out), from the photo or from the window ``_look`` chose."""
+        look = self._look(rgb, out)
+        if look.region is None:
+            return self._upsampled(look.rgb, look.work, out)
+        oy0, oy1, ox0, ox1 = look.region
         # One figure per photo, framed with room to spare: "garment" outside the window
         # is the first pass's low-resolution mistake (a patch of backdrop), background.
-        probs = work.new_zeros((1, work.shape[1], *out))
+        probs = look.work.new_zeros((1, look.work.shape[1], *out))
         probs[:, 0] = 1.0
-        probs[:, :, oy0:oy1, ox0:ox1] = self._upsampled(
-            np.ascontiguousarray(rgb[y0:y1, x0:x1]), zoomed, (oy1 - oy0, ox1 - ox0)
-        )
+        probs[:, :, oy0:oy1, ox0:ox1] = self._upsampled(look.rgb, look.work, (oy1 - oy0, ox1 - ox0))
         return probs
+
+    def _label_map(self, rgb: np.ndarray) -> np.ndarray:
+        """``_labels(self._framed(rgb, photo size))``, with no full-size probabilities
+        on the CPU: outside a window, background (its probabilities, 1 0 0 0, say so)."""
+        _check_photo(rgb)
+        out = (rgb.shape[0], rgb.shape[1])
+        look = self._look(rgb, out)
+        if look.region is None:
+            return self._upsampled_labels(look.rgb, look.work, out)
+        oy0, oy1, ox0, ox1 = look.region
+        labels = np.zeros(out, np.uint8)
+        labels[oy0:oy1, ox0:ox1] = self._upsampled_labels(
+            look.rgb, look.work, (oy1 - oy0, ox1 - ox0)
+        )
+        return labels
 
     def segment(self, rgb: np.ndarray) -> np.ndarray:
         """uint8 label map at the photo's size: 0 background, 1 top, 2 bottom, 3 one-piece."""
@@ -212,13 +252,35 @@ class Segmenter:
 
     @torch.inference_mode()
     def segment_batch(self, images: Sequence[np.ndarray]) -> list[np.ndarray]:
-        return [_labels(p) for p in self._probabilities(images)]
+        return [self._label_map(rgb) for rgb in images]
 
     @torch.inference_mode()
     def labels_and_probabilities(self, rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``segment`` and ``probabilities`` of one photo from a single pass."""
         (probs,) = self._probabilities([rgb])
         return _labels(probs), probs.cpu().numpy()
+
+
+@dataclass(frozen=True)
+class _Look:
+    """What ``_look`` settled on: the probabilities ``work`` (1, C, h, w) of ``rgb``,
+    the photo or a window of it, and where that window lies in the output, ``region``
+    (y0, y1, x0, x1); None: the whole photo."""
+
+    rgb: np.ndarray
+    work: torch.Tensor
+    region: tuple[int, int, int, int] | None = None
+
+
+def _check_photo(rgb: np.ndarray) -> None:
+    if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
+        raise ValueError(f"expected an RGB uint8 photo, got {rgb.dtype} {rgb.shape}")
+
+
+def _resized_plane(plane: np.ndarray, size: tuple[int, int]) -> torch.Tensor:
+    """One colour plane (H, W) uint8 -> (1, 1, *size) float32, antialiased bilinear."""
+    x = torch.from_numpy(np.ascontiguousarray(plane))[None, None].float()
+    return F.interpolate(x, size=size, mode="bilinear", antialias=True, align_corners=False)
 
 
 # Edges are snapped with the photo shrunk to this longest side at most, then upsampled:
