@@ -181,6 +181,30 @@ def test_an_odd_or_plain_nclx_means_no_conversion(nclx: object) -> None:
     assert _nclx_profile(nclx, Path("odd.heic")) is None
 
 
+@pytest.mark.parametrize("orientation", [1, 6])
+def test_a_photo_is_not_copied_while_loading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, orientation: int
+) -> None:
+    """Pillow holds a 108 MP photo in 432 MB: exif_transpose copied it where there was
+    nothing to turn, and convert("RGB") copied an RGB photo again (1.8 GB to load one)."""
+    arr = save_rgb(tmp_path / "a.png", h=20, w=60)
+    image = Image.fromarray(arr)
+    exif = image.getexif()
+    exif[0x0112] = orientation
+    image.save(tmp_path / "a.png", exif=exif)
+    copies: list[tuple[int, int]] = []
+    real_copy = Image.Image.copy
+
+    def counted(self: Image.Image) -> Image.Image:
+        copies.append(self.size)
+        return real_copy(self)
+
+    monkeypatch.setattr(Image.Image, "copy", counted)
+    out = load_image(tmp_path / "a.png")
+    assert copies == []
+    assert np.array_equal(out, arr if orientation == 1 else np.rot90(arr, -1))
+
+
 def test_exif_rotation_is_honoured(tmp_path: Path) -> None:
     arr = np.zeros((20, 60, 3), np.uint8)
     arr[:, :10] = 255  # a white stripe on the left edge

@@ -156,7 +156,8 @@ def _to_rgb(image: Image.Image) -> np.ndarray:
         rgba = image.convert("RGBA")
         background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         return np.asarray(Image.alpha_composite(background, rgba).convert("RGB"))
-    return np.asarray(image.convert("RGB"))
+    # An RGB image as it is: convert("RGB") would copy it first.
+    return np.asarray(image if mode == "RGB" else image.convert("RGB"))
 
 
 # The profile colour space of each mode a colour profile is applied in: RGB (after
@@ -357,7 +358,10 @@ def load_image(
                 icc = image.info.get("icc_profile") or _nclx_profile(
                     image.info.get("nclx_profile"), path
                 )
-                rotated: Image.Image = ImageOps.exif_transpose(image) or image
+                # Turned in place: a copy of the whole photo (432 MB at 108 MP) where
+                # there is nothing to turn, and two photos in memory where there is.
+                ImageOps.exif_transpose(image, in_place=True)
+                rotated: Image.Image = image
                 if max_side is not None and max(rotated.size) > max_side:
                     if rotated.mode.startswith("I;16"):
                         rotated = rotated.convert("I")  # older Pillows resample no 16-bit grey
