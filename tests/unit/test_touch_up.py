@@ -192,3 +192,33 @@ def test_a_touch_up_takes_the_edges_the_old_mask_was_cleaned_of_off_the_label_ma
     labels = wardrobe.photo_labels(1)
     assert labels is not None and not labels[region & ~drawn].any() and labels[drawn].all()
     assert np.array_equal(labels[~region], before[~region])  # the other garment's stay
+
+
+def test_a_very_large_photo_is_touched_up_on_the_pixels_its_import_analysed(
+    wardrobe: Wardrobe, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Over WORK_MAX_PIXELS the import analyses a copy decoded smaller (a JPEG's draft);
+    the touch-up decoded the whole photo (432 MB in Pillow at 108 MP) and shrank it
+    another way, so that a mask drawn again cut other pixels than the import's. (The
+    limits are lowered to keep the photo small.)"""
+    import cv2
+
+    from wardrobe_app.services import working_copy
+    from wardrobe_app.vision.image_io import load_image
+
+    monkeypatch.setattr(working_copy, "WORK_MAX_PIXELS", 1_000_000)
+    monkeypatch.setattr(working_copy, "WORK_MAX_SIDE", 800)
+    texture = np.random.default_rng(5).integers(0, 256, (60, 80, 3), np.uint8)
+    big = cv2.resize(texture, (1600, 1200), interpolation=cv2.INTER_LINEAR)
+    path = tmp_path / "big.jpg"
+    assert cv2.imwrite(str(path), big, [cv2.IMWRITE_JPEG_QUALITY, 90])
+    result = wardrobe.import_photo(path)
+    assert result.status == "imported" and result.garments, result.error
+    garment = result.garments[0]
+    rgb, mask = wardrobe.garment_picture(garment.id)
+    assert rgb.shape[:2] == (600, 800)
+    assert np.array_equal(rgb, load_image(path, max_side=800))  # the working copy's pixels
+    x0, y0, x1, y1 = garment.box
+    cut = read_png(garment.cutout_path)
+    inside = mask[y0:y1, x0:x1]
+    assert np.array_equal(cut[..., :3][inside], rgb[y0:y1, x0:x1][inside])

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from functools import partial
 from typing import cast
 
 import numpy as np
@@ -13,11 +12,11 @@ import numpy as np
 from ..store import Garment, Store
 from ..store.models import utcnow
 from ..types import LABEL_OF_CATEGORY, Analyser, Category, GarmentRecord
-from ..vision.image_io import load_image, shrunk_to
 from ..vision.label_map import drawn_as, model_region
 from .browse import Browse
 from .stored_files import discard_files, other_masks, stored_plane, thumbnail
 from .vectors import Vectors
+from .working_copy import analysed_pixels
 
 log = logging.getLogger(__name__)
 
@@ -59,9 +58,9 @@ class TouchUp:
             size = (row.photo.width, row.photo.height)
             box, label = row.box, LABEL_OF_CATEGORY[cast(Category, row.category)]
         files = self.store.files
-        # Shrunk as the import's analysis shrank it (INTER_AREA, not a JPEG draft and
-        # Lanczos): the cut-out is made from the pixels its mask was found on.
-        rgb = load_image(files.abspath(photo_rel), fit=partial(shrunk_to, max_side=max(size)))
+        # Shrunk as the import's analysis shrank it: the cut-out is made from the pixels
+        # its mask was found on.
+        rgb = analysed_pixels(files.abspath(photo_rel), max(size))
         if rgb.shape[1::-1] != size:  # the pipeline's own resampling gave a pixel more or less
             rgb = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
         plane = None if files.is_damaged(mask_rel) else stored_plane(self.store.files, mask_rel)

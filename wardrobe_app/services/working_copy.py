@@ -7,6 +7,7 @@ import logging
 import tempfile
 import warnings
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +17,7 @@ from ..vision.image_io import (
     ImageLoadError,
     load_image,
     oriented_size,
+    shrunk_to,
     write_image,
 )
 
@@ -65,6 +67,25 @@ def working_copy(path: Path) -> Iterator[tuple[Path, tuple[int, int] | None]]:
             raise ImageLoadError(f"{path}: could not prepare a working copy ({exc})") from exc
         log.info("%s: %dx%d analysed at %dx%d", path, width, height, *small_rgb.shape[1::-1])
         yield work, original
+
+
+def analysed_pixels(path: Path, max_side: int) -> np.ndarray:
+    """The photo at ``path`` as its import analysed it, its long side shrunk to at most
+    ``max_side`` (INTER_AREA, as the analyser caps it): a very large photo from the same
+    reduced decoding as ``working_copy`` (the very pixels its masks were found on, and
+    not 108 MP decoded whole to be shrunk). ImageLoadError where it cannot be read."""
+    from PIL import Image
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with Image.open(path) as image:
+                width, height = image.size
+    except Exception:  # load_image below says what is wrong with it
+        width = height = 0
+    if WORK_MAX_PIXELS < width * height <= MAX_PIXELS:
+        return shrunk_to(load_image(path, max_side=WORK_MAX_SIDE), max_side)
+    return load_image(path, fit=partial(shrunk_to, max_side=max_side))
 
 
 def original_size(path: Path) -> tuple[int, int] | None:
