@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
+from memory import peak_growth_mb
 
 from wardrobe_app import paths
 from wardrobe_app.vision.model_folder import ModelFolderError
@@ -291,24 +291,6 @@ def test_a_big_photos_labels_are_its_upsampled_probabilities_argmax(
     assert (labels == (1 if closer_look else 2)).any() and (labels == 0).any()
 
 
-def _peak_growth_mb(fn: Callable[[], object]) -> float:
-    """How far this process's peak resident memory rose above its size before ``fn``
-    (Linux: the peak is reset through /proc/self/clear_refs)."""
-
-    def status(key: str) -> float:
-        with open("/proc/self/status") as fh:
-            return next(int(line.split()[1]) for line in fh if line.startswith(key)) / 1024
-
-    try:
-        with open("/proc/self/clear_refs", "w") as fh:
-            fh.write("5")
-    except OSError:
-        pytest.skip("no resettable peak memory (/proc/self/clear_refs) here")
-    before = status("VmRSS:")
-    fn()
-    return status("VmHWM:") - before
-
-
 def test_a_big_photo_is_segmented_without_its_probabilities_at_full_size(
     tiny_segmenter: Segmenter,
 ) -> None:
@@ -318,7 +300,7 @@ def test_a_big_photo_is_segmented_without_its_probabilities_at_full_size(
     tiny_segmenter.zoom_passes = 0
     big = np.random.default_rng(3).integers(0, 255, (4000, 3000, 3), np.uint8)
     tiny_segmenter.segment(big[:500, :400].copy())  # first-call set-up, not the photo's
-    growth = _peak_growth_mb(lambda: tiny_segmenter.segment(big))
+    growth = peak_growth_mb(lambda: tiny_segmenter.segment(big))
     assert growth < 150, f"{growth:.0f} MB"
 
 
