@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+import torch.nn.functional as F
 from memory import peak_growth_mb
 
 from wardrobe_app import paths
@@ -289,6 +290,39 @@ def test_a_big_photos_labels_are_its_upsampled_probabilities_argmax(
     assert np.array_equal(labels, expected)
     assert np.array_equal(labels, probs.argmax(0))
     assert (labels == (1 if closer_look else 2)).any() and (labels == 0).any()
+
+
+@pytest.mark.parametrize("writable", [True, False])
+@pytest.mark.parametrize("shape", [(1, 1), (17, 301), (301, 17), (1531, 1103)])
+def test_the_photo_resized_a_colour_at_a_time_is_as_all_three_at_once(
+    tiny_segmenter: Segmenter, shape: tuple[int, int], writable: bool
+) -> None:
+    """On the CPU the network's input is made one colour plane at a time (a third of the
+    float32 memory): the very values of the three resized together, as on CUDA."""
+    rgb = np.random.default_rng(sum(shape)).integers(0, 255, (*shape, 3), np.uint8)
+    rgb.flags.writeable = writable
+    size = (96, 64)
+    together = torch.from_numpy(rgb.copy()).permute(2, 0, 1)[None].float()
+    together = F.interpolate(
+        together, size=size, mode="bilinear", antialias=True, align_corners=False
+    )
+    expected = (together / 255.0 - tiny_segmenter._mean) / tiny_segmenter._std
+    assert torch.equal(tiny_segmenter._prepare(rgb, size), expected)
+
+
+def test_a_writable_photos_colour_planes_are_not_copied_out(tiny_segmenter: Segmenter) -> None:
+    """Each plane was copied out of the photo before being made float32 (108 MB at
+    108 MP): numpy's allocations, which tracemalloc sees (torch's it does not)."""
+    import tracemalloc
+
+    rgb = np.random.default_rng(7).integers(0, 255, (2000, 1500, 3), np.uint8)
+    tracemalloc.start()
+    try:
+        tiny_segmenter._prepare(rgb, (96, 64))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < rgb[:, :, 0].size // 2, peak
 
 
 def test_a_big_photo_is_segmented_without_its_probabilities_at_full_size(

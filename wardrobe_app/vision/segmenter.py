@@ -110,7 +110,7 @@ class Segmenter:
         if self.device.type == "cpu":
             # One colour at a time: the photo in float32 at once is 1.3 GB at 108 MP, one
             # plane a third of that; the antialiased resize gives the same values.
-            x = torch.cat([_resized_plane(rgb[:, :, c], size) for c in range(3)], 1)
+            x = torch.cat([_resized_plane(rgb, c, size) for c in range(3)], 1)
         else:  # sent as uint8, made float on the device
             x = (
                 torch.from_numpy(np.require(rgb, requirements=["C", "W"]))
@@ -277,10 +277,14 @@ def _check_photo(rgb: np.ndarray) -> None:
         raise ValueError(f"expected an RGB uint8 photo, got {rgb.dtype} {rgb.shape}")
 
 
-def _resized_plane(plane: np.ndarray, size: tuple[int, int]) -> torch.Tensor:
-    """One colour plane (H, W) uint8 -> (1, 1, *size) float32, antialiased bilinear."""
-    x = torch.from_numpy(np.ascontiguousarray(plane))[None, None].float()
-    return F.interpolate(x, size=size, mode="bilinear", antialias=True, align_corners=False)
+def _resized_plane(rgb: np.ndarray, channel: int, size: tuple[int, int]) -> torch.Tensor:
+    """One colour of ``rgb`` (H, W, 3) uint8 -> (1, 1, *size) float32, antialiased
+    bilinear. Read in place where torch may (a writable array), else copied first."""
+    plane = rgb[:, :, channel]
+    x = torch.from_numpy(plane if rgb.flags.writeable else plane.copy())
+    return F.interpolate(
+        x[None, None].float(), size=size, mode="bilinear", antialias=True, align_corners=False
+    )
 
 
 # Edges are snapped with the photo shrunk to this longest side at most, then upsampled:
