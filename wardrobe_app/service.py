@@ -139,6 +139,7 @@ class Wardrobe:
                 return
             self._closed = True
             self._vectors.close()
+            self._browse.close()
             self.store.close()
 
     @property

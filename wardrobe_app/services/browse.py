@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from typing import Any
+
 import numpy as np
 from sqlalchemy import func, select, text
 
@@ -17,6 +20,43 @@ class Browse:
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        # Every live garment's record, oldest first, and the database's data version it
+        # was read at: a change of filter (a word typed, a chip clicked) filters these
+        # instead of making 40,000 records again (2-3 s a change).
+        self._listing: tuple[int, list[GarmentRecord]] | None = None
+        self._version_lock = threading.Lock()
+        self._version_conn: Any = None
+
+    def close(self) -> None:
+        with self._version_lock:
+            if self._version_conn is not None:
+                self._version_conn.close()
+                self._version_conn = None
+            self._listing = None
+
+    def _data_version(self) -> int:
+        """SQLite's ``data_version`` on a connection of its own that never writes: it
+        changes with every commit to the database, by this process or another."""
+        with self._version_lock:
+            if self._version_conn is None:
+                fairy = self.store.engine.raw_connection()
+                fairy.detach()  # kept here, out of the pool; closed by close()
+                self._version_conn = fairy.dbapi_connection
+            return int(self._version_conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def _live_records(self) -> list[GarmentRecord]:
+        """Every live garment's record, oldest first (ties by id): cached until the
+        database changes. The list is shared: callers make their own."""
+        version = self._data_version()  # before the query: a commit in between relists
+        cached = self._listing
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        stmt = record_select().where(Garment.deleted_at.is_(None))
+        stmt = stmt.order_by(Garment.created_at.asc(), Garment.id.asc())
+        with self.store.session() as s:
+            records = garment_records(s, self.store.files.abspath, stmt=stmt)
+        self._listing = (version, records)
+        return records
 
     def count(self) -> int:
         with self.store.session() as s:
@@ -26,21 +66,17 @@ class Browse:
 
     def list_garments(self, flt: GarmentFilter | None = None) -> list[GarmentRecord]:
         flt = flt or GarmentFilter()
-        stmt = record_select().where(Garment.deleted_at.is_(None))
+        records = self._live_records()
         if flt.categories:
-            stmt = stmt.where(Garment.category.in_(sorted(flt.categories)))
+            records = [r for r in records if r.category in flt.categories]
         if flt.fine_types:
-            stmt = stmt.where(Garment.fine_type.in_(sorted(flt.fine_types)))
+            records = [r for r in records if r.fine_type in flt.fine_types]
         if flt.favourites_only:
-            stmt = stmt.where(Garment.favourite.is_(True))
-        order = Garment.created_at.desc() if flt.descending else Garment.created_at.asc()
-        tie = Garment.id.desc() if flt.descending else Garment.id.asc()
+            records = [r for r in records if r.favourite]
+        # Newest first is the oldest-first list reversed: ties by id, descending too.
+        records = records[::-1] if flt.descending else list(records)
         if flt.sort == "category":
-            stmt = stmt.order_by(Garment.category, order, tie)
-        else:
-            stmt = stmt.order_by(order, tie)
-        with self.store.session() as s:
-            records = garment_records(s, self.store.files.abspath, stmt=stmt)
+            records.sort(key=lambda r: r.category)  # stable: by date within each
         if flt.colours:
             wanted = {c.lower() for c in flt.colours}
             records = [r for r in records if any(c.name.lower() in wanted for c in r.colours)]
