@@ -82,7 +82,11 @@ class GarmentListModel(QAbstractListModel):
         super().__init__(parent)
         self._records: list[GarmentRecord] = []
         self._scores: list[float | None] = []
-        self._row_of_thumb: dict[str, list[int]] = {}
+        # The row of each thumbnail, and the further rows of one that several garments
+        # share (rare): a list per row made 40,000 objects, and the garbage collection
+        # they set off, a full pass over every record held (0.3-0.7 s), froze the grid.
+        self._row_of_thumb: dict[str, int] = {}
+        self._more_rows_of_thumb: dict[str, list[int]] = {}
         self.thumbnails = thumbnails
         # A strip of similar items or matches is all one category: each card repeating it
         # left no room for the type. Where set, the cards drop it while all share one.
@@ -99,8 +103,11 @@ class GarmentListModel(QAbstractListModel):
         self._records = list(records)
         self._scores = list(scores) if scores is not None else [None] * len(self._records)
         self._row_of_thumb = {}
+        self._more_rows_of_thumb = {}
         for row, rec in enumerate(self._records):
-            self._row_of_thumb.setdefault(str(rec.thumbnail_path), []).append(row)
+            key = str(rec.thumbnail_path)
+            if self._row_of_thumb.setdefault(key, row) != row:
+                self._more_rows_of_thumb.setdefault(key, []).append(row)
         self._one_category = len({r.category for r in self._records}) == 1
         self.endResetModel()
 
@@ -186,6 +193,9 @@ class GarmentListModel(QAbstractListModel):
 
     @Slot(str)
     def _thumbnail_loaded(self, key: str) -> None:
-        for row in self._row_of_thumb.get(key, ()):
+        first = self._row_of_thumb.get(key)
+        if first is None:
+            return
+        for row in (first, *self._more_rows_of_thumb.get(key, ())):
             idx = self.index(row, 0)
             self.dataChanged.emit(idx, idx, [Qt.ItemDataRole.DecorationRole])
