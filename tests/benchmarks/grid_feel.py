@@ -8,7 +8,8 @@ app's main window on it (offscreen Qt, the tests' fake analyser). Measured: the 
 (``build``, then ``show`` until the grid holds the listing), then ``--rounds`` times each
 step a user takes in the grid: a word typed in the search field ("wool", as keys 60 ms
 apart, then the debounce), the field cleared, a colour chip clicked and clicked again,
-a category chip likewise, 40 page scrolls, a garment opened (until its similar items
+a category chip likewise, 40 page scrolls, all selected (Ctrl+A) then one card
+deselected (as a Ctrl+click does), a garment opened (until its similar items
 show) and back to the grid. For each: the time until the grid (or page) shows the answer, the
 longest the GUI thread did not run a 5 ms timer (a freeze the user sees: > 100 ms is
 felt), and the time the garbage collector took meanwhile (on any thread: it holds the
@@ -134,6 +135,8 @@ def measure(home: Path, rounds: int, tmp: Path) -> tuple[int, dict[str, list[flo
     colour = next(iter(browse.filter_bar.colour_chips.values()))
     category = next(iter(browse.filter_bar.category_chips.values()))
     strip = window.garment_view.similar
+    selection = browse.grid.selectionModel()
+    deselect = selection.SelectionFlag.Deselect
     try:
         for r in range(rounds):
 
@@ -155,6 +158,13 @@ def measure(home: Path, rounds: int, tmp: Path) -> tuple[int, dict[str, list[flo
                     pump(1)
 
             step("scroll", scroll, lambda: True)
+            step("select_all", window.select_all, lambda: True)
+            step(
+                "deselect_one",
+                lambda row=r: selection.select(browse.model.index(row, 0), deselect),
+                lambda: True,
+            )
+            selection.clearSelection()
             record = browse.model.record(100 + r)
             step(
                 "open_garment",

@@ -307,9 +307,20 @@ class BrowsePage(QWidget):
         self._removal_expected = False
 
     # --- selection ---------------------------------------------------------------------
+    def selected_rows(self) -> list[int]:
+        """The selected rows, in order, read from the selection's ranges: its indexes
+        (``selectedIndexes``) were an object and a question to the model per card, and
+        each click after Ctrl+A in a wardrobe of 40,000 garments froze the window 0.6 s."""
+        rows: set[int] = set()
+        selection = self.grid.selectionModel().selection()
+        for i in range(selection.count()):
+            span = selection.at(i)
+            rows.update(range(span.top(), span.bottom() + 1))
+        return sorted(rows)
+
     def selected_ids(self) -> list[int]:
-        rows = sorted(i.row() for i in self.grid.selectionModel().selectedIndexes())
-        return [self.model.record(r).id for r in rows if r < self.model.rowCount()]
+        n = self.model.rowCount()
+        return [self.model.record(r).id for r in self.selected_rows() if r < n]
 
     def select_id(self, garment_id: int) -> None:
         row = self.model.row_of(garment_id)
