@@ -352,11 +352,14 @@ class Wardrobe:
         return self._vectors.reindex(self.analyser)
 
     # -- export ------------------------------------------------------------------------
-    def export(self, directory: Path) -> ExportResult:
+    def export(
+        self, directory: Path, *, progress: Callable[[int, int], None] | None = None
+    ) -> ExportResult:
         """Cut-outs (PNG) of every garment + wardrobe.csv into ``directory``. A garment
         whose cut-out file is missing or damaged (see ``verify``) keeps its row, with no
-        cut-out (or the good copy an earlier export here made)."""
-        return export_wardrobe(Path(directory), self.store, self._browse)
+        cut-out (or the good copy an earlier export here made). ``progress(done,
+        total)``: told how far it is, every 100 garments."""
+        return export_wardrobe(Path(directory), self.store, self._browse, progress)
 
     # -- backup ------------------------------------------------------------------------
     def backup(

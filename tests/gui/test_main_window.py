@@ -1182,8 +1182,11 @@ def test_export_from_the_menu_and_a_refused_folder(make_app, qtbot, photos, tmp_
     )
     opened: list[QUrl] = []
     monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(opened.append))
+    said: list[str] = []
+    w.statusBar().messageChanged.connect(said.append)
     w.actions_["export"].trigger()
     qtbot.waitUntil(lambda: "Exported 2 garments" in w.statusBar().currentMessage(), timeout=5000)
+    assert "Exporting… 2 of 2 garments" in said  # how far it is, as it goes
     assert (chosen / "wardrobe.csv").is_file()
     # said in a box that opens the folder (a status-bar line went in ten seconds) ...
     done = w.findChild(QMessageBox, "exportDone")

@@ -438,6 +438,18 @@ def test_export(wardrobe: Wardrobe, photos: Photos, tmp_path: Path) -> None:
     assert kept[2].startswith("cutouts/00002-") and (tmp_path / "out" / kept[2]).is_file()
 
 
+def test_an_export_tells_how_far_it_is(
+    wardrobe: Wardrobe, photos: Photos, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 40,000 cut-outs copied with "Exporting…" alone said for minutes: it looked stuck.
+    monkeypatch.setattr(export, "PROGRESS_EVERY", 2)
+    wardrobe.import_paths(photos(3))
+    told: list[tuple[int, int]] = []
+    result = wardrobe.export(tmp_path / "out", progress=lambda *at: told.append(at))
+    assert result.garments == 6
+    assert told == [(0, 6), (2, 6), (4, 6), (6, 6)]
+
+
 def test_export_keeps_a_damaged_cut_out_out_and_an_earlier_good_copy(
     wardrobe: Wardrobe, photos: Photos, tmp_path: Path
 ) -> None:

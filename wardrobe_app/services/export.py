@@ -11,7 +11,7 @@ import errno
 import os
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TextIO
 
@@ -27,10 +27,21 @@ class ExportResult:
     missing_cutouts: list[int]  # garment ids whose cut-out file is gone or damaged (rows kept)
 
 
-def export_wardrobe(directory: Path, store: Store, browse: Browse) -> ExportResult:
+# Garments exported between two calls of an export's ``progress``: a call per garment
+# (40,000) would flood the window with signals.
+PROGRESS_EVERY = 100
+
+
+def export_wardrobe(
+    directory: Path,
+    store: Store,
+    browse: Browse,
+    progress: Callable[[int, int], None] | None = None,
+) -> ExportResult:
     """Cut-outs (PNG) of every garment + wardrobe.csv into ``directory``. A garment
     whose cut-out file is missing or damaged (see ``verify``) keeps its row, with no
-    cut-out (or the good copy an earlier export here made)."""
+    cut-out (or the good copy an earlier export here made). ``progress(done, total)``
+    is told every ``PROGRESS_EVERY`` garments and at the end."""
     directory = Path(directory)
     cutouts = directory / "cutouts"
     listed_before = _earlier_export(directory)  # what an earlier export here wrote
@@ -60,7 +71,9 @@ def export_wardrobe(directory: Path, store: Store, browse: Browse) -> ExportResu
     with _removed_on_error(tmp), open(tmp, "w", newline="", encoding="utf-8") as fh:
         writer = csv.DictWriter(fh, fieldnames=fields)
         writer.writeheader()
-        for r in records:
+        for done, r in enumerate(records):
+            if progress is not None and done % PROGRESS_EVERY == 0:
+                progress(done, len(records))
             stem = "-".join(p for p in (f"{r.id:05d}", r.category, _slug(r.name)) if p)
             name = f"{stem}.png"
             unusable = _damaged(store, r.cutout_path)  # cut short, or written over
@@ -96,6 +109,8 @@ def export_wardrobe(directory: Path, store: Store, browse: Browse) -> ExportResu
                 }
             )
     os.replace(tmp, csv_path)
+    if progress is not None:
+        progress(len(records), len(records))
     # Cut-outs an earlier export here listed (or an export stopped before its CSV
     # wrote), of garments deleted since, and copies a stopped export left half-done.
     # Only those: anything else in the folder is not ours to remove.

@@ -7,7 +7,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QUrl
+from PySide6.QtCore import QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
@@ -38,7 +38,7 @@ class ExportController(QObject):
 
         def export(ctx: WorkerContext) -> ExportResult | str:
             try:
-                return wardrobe.export(target)
+                return wardrobe.export(target, progress=ctx.progress)
             except OSError as exc:  # the folder: not writable, full, or not ours to overwrite
                 where = f"{exc.filename}: " if exc.filename else ""
                 return f"{where}{exc.strerror or exc}"
@@ -49,8 +49,14 @@ class ExportController(QObject):
             export,
             queue=Queue.READ,
             title="Exporting the wardrobe",
+            on_progress=self._progress,
             on_result=partial(self._exported, again=again),
         )
+
+    @Slot(int, int, str)
+    def _progress(self, done: int, total: int, _current: str) -> None:
+        # Copying 40,000 cut-outs takes minutes: "Exporting…" alone looked stuck.
+        self._window.statusBar().showMessage(f"Exporting… {done} of {total} garments")
 
     def _exported(self, result: ExportResult | str, again: bool = False) -> None:
         if isinstance(result, str):
