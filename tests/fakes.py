@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -239,3 +240,26 @@ class SlowBuild:
             if thread.name == self.REBUILD_THREAD:
                 thread.join(20)
                 assert not thread.is_alive()
+
+
+class SlowEmbedder(FakeAnalyser):
+    """``FakeAnalyser("fake-2", permute=True)`` (a new similar-items model) whose every
+    ``embed_cutouts`` call takes ``delay`` seconds, as a real model's batch on CPU does:
+    the re-embedding of a wardrobe made with "fake-1" then takes long. ``started`` is
+    set as the first call begins; ``interrupt_at`` raises KeyboardInterrupt (Ctrl+C)
+    as that call (1-based) begins."""
+
+    def __init__(self, delay: float = 0.0, interrupt_at: int | None = None) -> None:
+        super().__init__("fake-2", permute=True)
+        self.delay = delay
+        self.interrupt_at = interrupt_at
+        self.calls = 0
+        self.started = threading.Event()
+
+    def embed_cutouts(self, cutouts: list[np.ndarray]) -> np.ndarray:
+        self.calls += 1
+        self.started.set()
+        if self.calls == self.interrupt_at:
+            raise KeyboardInterrupt
+        time.sleep(self.delay)
+        return super().embed_cutouts(cutouts)

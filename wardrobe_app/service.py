@@ -26,9 +26,9 @@ from .services.importer import Importer
 from .services.repair import RepairResult, repair
 from .services.similar import SIMILAR_FLOOR, OtherModelsVectors, Similar
 from .services.touch_up import TouchUp
-from .services.vectors import ReindexResult, Vectors
+from .services.vectors import EmbeddingInterrupted, EmbeddingStopped, ReindexResult, Vectors
 from .services.working_copy import WORK_MAX_PIXELS, WORK_MAX_SIDE, working_copy
-from .store import Store
+from .store import Store, StoreClosed
 from .store.backup import BackupResult, back_up
 from .store.database import damaged_database
 from .types import (
@@ -51,6 +51,8 @@ __all__ = [
     "WORK_MAX_PIXELS",
     "WORK_MAX_SIDE",
     "BackupResult",
+    "EmbeddingInterrupted",
+    "EmbeddingStopped",
     "ExportResult",
     "OtherModelsVectors",
     "ReindexResult",
@@ -131,9 +133,17 @@ class Wardrobe:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def interrupt(self) -> None:
+        """Stop a re-embedding in progress (an upgraded similar-items model's first load:
+        minutes at 100k garments) after its batch, its caller getting
+        ``EmbeddingStopped``: the wardrobe is about to close. Those done are kept, and
+        the next open goes on with the others; a later re-embedding stops before it starts."""
+        self._vectors.stop()
+
     def close(self) -> None:
-        # After a re-embedding in progress (it needs the database); the order of the
-        # two locks is the one sync_embedder takes them in.
+        self.interrupt()  # or closing waited for the whole re-embedding
+        # After the batch in progress (it needs the database); the order of the two
+        # locks is the one sync_embedder takes them in.
         with self._sync_lock, self._lock:
             if self._closed:
                 return
@@ -149,6 +159,8 @@ class Wardrobe:
         if ready is not None and self._analyser_synced:
             return ready  # no lock: analysis must not wait for a save in progress
         with self._sync_lock:
+            if self._closed:  # a job that outlived the window: nothing is re-embedded
+                raise StoreClosed(f"the wardrobe in {self.home} was closed")
             if self._analyser is None:
                 self._analyser = default_analyser()
             if not self._analyser_synced:

@@ -11,6 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
+from wardrobe_app import paths
 from wardrobe_app.ui.app import main
 from wardrobe_app.ui.main_window import MainWindow
 from wardrobe_app.ui.settings import AppSettings
@@ -179,3 +180,39 @@ def test_closing_the_window_during_a_similar_items_build_returns_at_once(
         slow.end()
         parts.window.deleteLater()
     assert took < 2.0, f"closing waited {took:.1f} s for the similar-items build"
+
+
+def test_closing_the_window_during_a_re_embedding_returns_at_once_and_says_nothing(
+    qtbot, home, photos, make_app, monkeypatch, caplog
+):
+    # A new similar-items model's first load re-embeds every garment (minutes at 100k):
+    # closing waited 15 s for the loading job, then for the whole re-embedding.
+    import logging
+    import sqlite3
+
+    from fakes import FakeAnalyser, SlowEmbedder
+
+    from wardrobe_app.service import Wardrobe
+    from wardrobe_app.services import vectors
+
+    with Wardrobe(home, FakeAnalyser(), background_index=False) as w:
+        w.import_paths(photos(8))  # 16 garments of "fake-1"
+    monkeypatch.setattr(vectors, "EMBED_BATCH", 1)
+    slow = SlowEmbedder(delay=0.3)  # all of it: 4.8 s
+    caplog.set_level(logging.INFO, logger="wardrobe_app")
+    parts = make_app(analyser=slow)  # loads the model: the re-embedding starts
+    assert slow.started.wait(10)
+    start = time.monotonic()
+    parts.window.close()
+    parts.close()
+    took = time.monotonic() - start
+    QApplication.processEvents()
+    assert took < 2.0, f"closing waited {took:.1f} s for the re-embedding"
+    # A stop, not a failure: no error reported (no dialog), none logged, none said.
+    assert parts.reporter.errors == []
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert parts.session.model_error is None
+    with sqlite3.connect(paths.database_path(home)) as conn:
+        versions = [v for (v,) in conn.execute("SELECT vector_version FROM garments")]
+    conn.close()
+    assert 1 <= versions.count("fake-2") < 16  # kept, for the next start to go on from

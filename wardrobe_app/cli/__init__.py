@@ -94,8 +94,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         code = int(args.func(args))
         sys.stdout.flush()  # here, where a closed pipe is handled, not at exit
         return code
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+    except KeyboardInterrupt as exc:
+        # What was kept where it says (a re-embedding stopped: EmbeddingInterrupted).
+        print(f"interrupted: {exc}" if str(exc) else "interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:  # `wardrobe-cli list | head`: the reader has all it wants
         # Python would report the pipe again when it flushes stdout at exit.

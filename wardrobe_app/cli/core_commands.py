@@ -242,9 +242,11 @@ def _cmd_import(args: argparse.Namespace) -> int:
                         is_cancelled=stop.is_set,
                         into=report,
                     )
-                except KeyboardInterrupt:
+                except KeyboardInterrupt as exc:
                     # Ctrl+C twice: stopped at once, the photo in progress not saved; what
                     # was saved before it is still said (the JSON document was lost).
+                    if str(exc):  # a re-embedding for a new model, stopped: what it kept
+                        _err(f"interrupted: {exc}")
                     interrupted = True
                     stopped = files[len(report.results) :]
                 except Exception as exc:

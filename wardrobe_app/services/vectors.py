@@ -41,6 +41,30 @@ QUICK_BUILD_BELOW = 5000
 CLOSE_WAIT_S = 1.0
 
 
+class EmbeddingStopped(Exception):
+    """A re-embedding stopped between two batches because the wardrobe is closing. The
+    batches done are committed: the next open goes on with the garments left."""
+
+    def __init__(self, done: int, total: int) -> None:
+        super().__init__(f"re-embedding stopped at close: {done} of {total} garment(s) done")
+        self.done, self.total = done, total
+
+
+class EmbeddingInterrupted(KeyboardInterrupt):
+    """Ctrl+C during a re-embedding: a KeyboardInterrupt that says what was kept (each
+    batch is committed as it is done)."""
+
+    def __init__(self, done: int, total: int, *, resumes: bool = True) -> None:
+        super().__init__(done, total, resumes)
+        self.done, self.total, self.resumes = done, total, resumes
+
+    def __str__(self) -> str:
+        said = f"re-embedding stopped: {self.done} of {self.total} garment(s) done and kept"
+        if self.resumes:  # the others still hold another model's vectors
+            return f"{said}; the rest are re-embedded the next time the model loads"
+        return f"{said}; the others keep the vectors they had"
+
+
 @dataclasses.dataclass(frozen=True)
 class ReindexResult:
     embedded: int  # garments given a vector of the current embedder
@@ -75,6 +99,9 @@ class Vectors:
         # up elsewhere changes its vector, not the mark.
         self._index_touched: object = None
         self._closed = False
+        # Set as the wardrobe closes: a re-embedding in progress (minutes at 100k
+        # garments) stops after its batch instead of holding the close up.
+        self._stop = threading.Event()
         self.version: str | None = self._stored_vector_version()
 
     def _stored_vector_version(self) -> str | None:
@@ -116,8 +143,14 @@ class Vectors:
                 self._index.close(timeout=0)
             self._index = None
 
+    def stop(self) -> None:
+        """Stop a re-embedding in progress after its batch, and any later one before it
+        starts (``EmbeddingStopped``): the wardrobe is closing."""
+        self._stop.set()
+
     def sync_embedder(self, analyser: Analyser) -> None:
-        """Re-embed garments whose vectors came from another embedder version."""
+        """Re-embed garments whose vectors came from another embedder version.
+        ``EmbeddingStopped`` where the wardrobe closes meanwhile (those done are kept)."""
         if self.store.read_only:  # the stored vectors are all there is
             self._prefer_version(analyser)
             return
@@ -187,10 +220,30 @@ class Vectors:
         self, analyser: Analyser, ids: list[int], unreadable: list[int] | None = None
     ) -> int:
         """Embed the cut-outs of garments ``ids``; returns how many got a vector. Those
-        whose cut-out cannot be read are appended to ``unreadable`` where given."""
-        done = 0
+        whose cut-out cannot be read are appended to ``unreadable`` where given. Each
+        batch is committed: a stop (``stop()``: ``EmbeddingStopped``; Ctrl+C:
+        ``EmbeddingInterrupted``) keeps those done."""
+        counts = [0, 0]  # garments given a vector; garments whose batch is committed
+        try:
+            self._embed_batches(analyser, ids, unreadable, counts)
+        except KeyboardInterrupt as exc:
+            if isinstance(exc, EmbeddingInterrupted):
+                raise
+            raise EmbeddingInterrupted(counts[1], len(ids)) from exc
+        return counts[0]
+
+    def _embed_batches(
+        self, analyser: Analyser, ids: list[int], unreadable: list[int] | None, counts: list[int]
+    ) -> None:
         version = analyser.embedder_version
         for start in range(0, len(ids), EMBED_BATCH):
+            if self._stop.is_set():
+                log.info(
+                    "re-embedding stopped at close: %d of %d garment(s) done, kept",
+                    start,
+                    len(ids),
+                )
+                raise EmbeddingStopped(start, len(ids))
             batch = ids[start : start + EMBED_BATCH]
             with self.store.session() as s:
                 rows = s.execute(
@@ -222,6 +275,7 @@ class Vectors:
             vectors: np.ndarray = np.zeros((0, analyser.dim), np.float32)
             if cutouts:
                 vectors = np.asarray(analyser.embed_cutouts(cutouts), np.float32)
+            given = 0
             with self.store.write_session() as s:
                 for gid in unusable:
                     # Unless another process gave it a vector of this embedder meanwhile.
@@ -230,8 +284,9 @@ class Vectors:
                 for gid, vector in zip(usable, vectors, strict=True):
                     if (row := s.get(Garment, gid)) is not None:
                         row.set_vector(vector, version)
-                        done += 1
-        return done
+                        given += 1
+            counts[0] += given
+            counts[1] = start + len(batch)
 
     def reindex(self, analyser: Analyser) -> ReindexResult:
         """Re-embed every garment with ``analyser``'s embedder and rebuild the index. A
@@ -241,12 +296,30 @@ class Vectors:
         with self._lock:
             with self.store.session() as s:
                 ids = list(s.scalars(select(Garment.id).order_by(Garment.id)))
-            count = self.embed_ids(analyser, ids, unreadable)
+            try:
+                count = self.embed_ids(analyser, ids, unreadable)
+            except EmbeddingInterrupted as exc:
+                # Those not reached are re-embedded at the next load only where they
+                # hold another model's vectors (a reindex as the first command after
+                # an upgrade); else they keep theirs, as good as before.
+                exc.resumes = self._held_by_others(analyser.embedder_version)
+                raise
             self.version = analyser.embedder_version
             self._reset_index(analyser.dim)
             if self._index is not None:
                 self._index.rebuild(wait=not self._background_index)
         return ReindexResult(count, sorted(unreadable))
+
+    def _held_by_others(self, version: str) -> bool:
+        """Whether some garment's vector is of another embedder than ``version``, or
+        missing (what ``sync_embedder`` re-embeds)."""
+        with self.store.session() as s:
+            other = s.scalar(
+                select(Garment.id)
+                .where(Garment.vector_version.is_distinct_from(version) | Garment.vector.is_(None))
+                .limit(1)
+            )
+        return other is not None
 
     def _load_vectors(self, touched_since: object = None) -> tuple[np.ndarray, np.ndarray]:
         """All live garments' current-version vectors: the index's loader; only those

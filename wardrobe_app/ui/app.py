@@ -39,6 +39,9 @@ class AppParts:
     runner: TaskRunner
 
     def close(self) -> None:
+        # A re-embedding for a new model (the model's loading job) stops after its batch:
+        # the shutdown waited up to 15 s for it, and closing the wardrobe for all of it.
+        self.session.wardrobe.interrupt()
         self.runner.shutdown(15_000)
         self.session.wardrobe.close()
 

@@ -694,6 +694,9 @@ class MainWindow(QMainWindow):
             self.session.runner.finish_queue(Queue.MODEL, 60_000)
         self._delete_queued_at_close()
         self.settings.save_window_state(self.saveGeometry(), self.saveState())
+        # The model's loading job, re-embedding the garments for a new model (minutes on a
+        # big wardrobe), stops after its batch, keeping those done: not waited for here.
+        self.session.wardrobe.interrupt()
         self.session.runner.shutdown(15_000)
         super().closeEvent(event)
 

@@ -8,10 +8,12 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from ..services.vectors import EmbeddingStopped
+from ..store import StoreClosed
 from ..store.database import storage_trouble
 from .model_loader import LazyAnalyser
 from .model_summary import ModelSummary, summarise
-from .workers import ErrorInfo, Queue, TaskRunner, WorkerContext
+from .workers import ErrorInfo, Queue, TaskRunner, WorkerCancelled, WorkerContext
 
 if TYPE_CHECKING:
     from ..service import Wardrobe
@@ -71,6 +73,11 @@ class WardrobeSession(QObject):
             # the real pipeline, whose models carry their configs and folders
             real = analyser.load() if isinstance(analyser, LazyAnalyser) else analyser
             return summarise(real)
+        except (EmbeddingStopped, StoreClosed):
+            # The window is closing during the re-embedding for a new model (or closed
+            # while the models loaded, past the shutdown's wait): no failure, those done
+            # are kept and the next start goes on, so no error to say or log.
+            raise WorkerCancelled from None
         except Exception as exc:
             trouble = storage_trouble(exc)
             if trouble is not None:
