@@ -84,3 +84,20 @@ def test_the_dim_white_benchmark_cuts_garments_as_the_item_path_does(
     monkeypatch.setattr(sys, "argv", argv)
     dim_white_names.main()
     assert "1 garments of 2 photos (1 with nothing standing out)" in capsys.readouterr().out
+
+
+def test_the_staleness_benchmark_times_the_check_of_this_tree(monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(sys, "path", [str(BENCHMARKS), *sys.path])
+    monkeypatch.delitem(sys.modules, "staleness_check", raising=False)
+    import staleness_check
+
+    got = staleness_check.figures(staleness_check.ROOT, tmp_path / "home", 50, 8, repeats=2)
+    assert set(got) == {
+        "mark_ms",
+        "mark_max_ms",
+        "current_index_ms",
+        "current_index_max_ms",
+        "delete_all_ms",
+        "restore_all_ms",
+    }
+    assert all(value >= 0 for value in got.values())

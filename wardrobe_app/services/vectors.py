@@ -18,7 +18,7 @@ import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..store import Garment, Store, read_png
+from ..store import ChangeCount, Garment, Store, read_png
 from ..types import Analyser
 
 if TYPE_CHECKING:
@@ -355,26 +355,33 @@ class Vectors:
         self._index = self._new_index(dim)
 
     def mark(self, s: Session | None = None) -> tuple[object, ...]:
-        """A cheap fingerprint of the rows ``_load_vectors`` returns: it changes when a
-        garment is added, deleted or restored, here or by another process. In ``s``
-        where given (a write transaction: what it sees, its own changes included)."""
-        return self._marks(s)[0]
+        """An exact fingerprint of the rows ``_load_vectors`` returns, and of their vectors:
+        counters that triggers bump in every transaction that adds, deletes, restores or
+        re-embeds a garment ("garment_set"), or gives one another vector
+        ("garment_vectors": a touch-up), here or by another process. One lookup, not a
+        scan of every garment. In ``s`` where given (a write transaction: what it sees,
+        its own changes included)."""
+        if s is None:
+            with self.store.session() as own:
+                return self._read_mark(own)
+        return self._read_mark(s)
 
-    def _marks(self, s: Session | None = None) -> tuple[tuple[object, ...], object]:
-        """``mark()``, and the latest ``updated_at`` of the same rows (one scan)."""
-        query = select(
-            func.count(), func.max(Garment.id), func.total(Garment.id), func.max(Garment.updated_at)
-        ).where(
+    def _read_mark(self, s: Session) -> tuple[object, ...]:
+        counts = {name: n for name, n in s.execute(select(ChangeCount.name, ChangeCount.n))}
+        return (self.version, counts.get(ChangeCount.SET), counts.get(ChangeCount.VECTORS))
+
+    def _marks(self) -> tuple[tuple[object, ...], object]:
+        """``mark()``, and the latest ``updated_at`` of the same rows (a scan: read only
+        where the mark changed), in one snapshot, so that a change after it is a change
+        of the mark, for the next query to catch up with."""
+        query = select(func.max(Garment.updated_at)).where(
             Garment.deleted_at.is_(None),
             Garment.vector.is_not(None),
             Garment.vector_version == self.version,
         )
-        if s is None:
-            with self.store.session() as own:
-                row = own.execute(query).one()
-        else:
-            row = s.execute(query).one()
-        return (self.version, *row[:3]), row[3]
+        with self.store.session() as s:
+            mark = self._read_mark(s)
+            return mark, s.scalar(query)
 
     def told_index(self, before: tuple[object, ...], after: tuple[object, ...]) -> None:
         """A change made here, and given to the index, moved the fingerprint from
@@ -406,13 +413,16 @@ class Vectors:
         index = self.get_index()
         if index is None:
             return None
+        seen = self._index_seen
+        if self.mark() == seen:
+            return index
         mark, touched = self._marks()
-        if mark != self._index_seen:
+        if seen is None or mark[:2] != seen[:2]:
             if index.refresh():  # every vector read again: touched-up ones too
                 self._caught_up(index, mark, touched)
-        elif touched != self._index_touched:
-            # Rows updated since (a touch-up elsewhere gives a garment another vector;
-            # an edit here, one it already holds): those only, not every vector.
+        else:
+            # Only vectors changed (a touch-up, elsewhere or here): the rows updated
+            # since, not every vector.
             since = self._index_touched
             if index.update(lambda: self._load_vectors(touched_since=since)):
                 self._caught_up(index, mark, touched)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from .database import UnusableDatabase
 from .files import FileStore, SourceChangedError, encode_png, read_png, sha256_file
-from .models import Base, Garment, IdFloor, Photo, vector_from_blob
+from .models import Base, ChangeCount, Garment, IdFloor, Photo, vector_from_blob
 from .store import CleanupReport, Store, StoreClosed, VerifyReport
 
 __all__ = [
     "Base",
+    "ChangeCount",
     "CleanupReport",
     "FileStore",
     "Garment",

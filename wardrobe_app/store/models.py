@@ -9,7 +9,7 @@ File paths in rows are relative to the data folder (``files/ab/abcdef….png``).
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from sqlalchemy import (
@@ -152,6 +152,19 @@ class IdFloor(Base):
 
     name: Mapped[str] = mapped_column(String, primary_key=True)
     last: Mapped[int] = mapped_column(Integer)
+
+
+class ChangeCount(Base):
+    """How often the garments changed, counted by triggers (migration 0004): "garment_set"
+    when which garments the similar-items index holds changes, "garment_vectors" when a
+    vector does; a cheap, exact staleness check (``Vectors.mark``)."""
+
+    __tablename__ = "change_counts"
+    SET: ClassVar[str] = "garment_set"  # the counters' names
+    VECTORS: ClassVar[str] = "garment_vectors"
+
+    name: Mapped[str] = mapped_column(String, primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)
 
 
 def vector_from_blob(blob: bytes | None) -> np.ndarray | None:
