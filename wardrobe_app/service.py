@@ -361,7 +361,16 @@ class Wardrobe:
         garment whose cut-out cannot be read keeps a vector of this embedder, if it has
         one, and is listed as unreadable."""
         self.store.check_writable()  # refused at once, in words, where read-only
-        return self._vectors.reindex(self.analyser)
+        with self._sync_lock:
+            if self._closed:
+                raise StoreClosed(f"the wardrobe in {self.home} was closed")
+            if self._analyser is None:
+                self._analyser = default_analyser()
+            # Not through ``analyser``: after an upgrade it re-embedded every garment for
+            # the new model, and this then did all of it again (twice the minutes).
+            result = self._vectors.reindex(self._analyser)
+            self._analyser_synced = True  # every garment holds this model's vector
+        return result
 
     # -- export ------------------------------------------------------------------------
     def export(

@@ -119,3 +119,26 @@ def test_ctrl_c_during_a_reindex_keeps_what_was_done(
     assert set(_versions(home)) == {"fake-2"}
     with Wardrobe(home, FakeAnalyser("fake-2", permute=True), background_index=False) as w:
         assert _neighbours(w) == upgraded
+
+
+def test_a_reindex_after_an_upgrade_embeds_each_garment_once(
+    home: Path,
+    upgraded: dict[int, list[int]],
+    cli: Callable[..., tuple[int, str, str]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Its first load re-embedded every garment for the new model, then the reindex did
+    # all of them again: twice the minutes at 100k garments.
+    made: list[FakeAnalyser] = []
+
+    def factory() -> FakeAnalyser:
+        made.append(FakeAnalyser("fake-2", permute=True))
+        return made[-1]
+
+    monkeypatch.setattr(service, "ANALYSER_FACTORY", factory)
+    rc, out, _ = cli("reindex")
+    assert rc == 0 and f"re-embedded {GARMENTS} garment(s) with fake-2" in out
+    assert [a.embedded for a in made] == [GARMENTS]
+    assert set(_versions(home)) == {"fake-2"}
+    with Wardrobe(home, FakeAnalyser("fake-2", permute=True), background_index=False) as w:
+        assert _neighbours(w) == upgraded
