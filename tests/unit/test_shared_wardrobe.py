@@ -91,6 +91,23 @@ def test_similar_items_follow_deletes_and_restores_that_keep_count_and_id_sum(
     assert found == every - {1, 5, 7}
 
 
+def test_the_change_mark_follows_deletes_and_restores_that_keep_count_and_id_sum(
+    make_wardrobe: MakeWardrobe, photos: Photos
+) -> None:
+    # The window lists the garments again, back from the CLI, when change_mark() moved:
+    # it was their count, largest and summed id and latest edit, which deleting {5, 7}
+    # and restoring {4, 8} elsewhere kept, so the grid went on showing 5 and 7.
+    app, cli = make_wardrobe(), make_wardrobe()
+    app.import_paths(photos(5))
+    cli.delete_garments([4, 8])
+    seen = app.change_mark()
+    cli.delete_garments([5, 7])
+    cli.undo_delete([4, 8])
+    assert app.change_mark() != seen
+    seen = app.change_mark()
+    assert app.change_mark() == seen  # nothing changed: not listed again
+
+
 def test_edits_do_not_wait_for_a_new_embedder_to_re_embed_the_wardrobe(
     make_wardrobe: MakeWardrobe, photos: Photos
 ) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy import func, select, text
 
-from ..store import Garment, Photo, Store
+from ..store import ChangeCount, Garment, Photo, Store
 from ..types import CATEGORIES, GarmentFilter, GarmentRecord
 from ..vision.colours import PALETTE_NAMES
 from .records import garment_records, record_select
@@ -100,6 +100,10 @@ class Browse:
         """A cheap fingerprint of the wardrobe's garments: it changes when one is added,
         deleted, restored or edited, here or by another process (the CLI beside the
         app), so that a view can tell when to list them again."""
+        # With the count of changes that triggers keep (migration 0004): deleting 5 and 7
+        # and restoring 4 and 8 elsewhere keeps the count and the ids' sum and largest,
+        # and the grid was not listed again.
+        changes = select(ChangeCount.n).where(ChangeCount.name == ChangeCount.SET)
         with self.store.session() as s:
             live = s.execute(
                 select(
@@ -107,6 +111,7 @@ class Browse:
                     func.max(Garment.id),
                     func.total(Garment.id),
                     func.max(Garment.updated_at),
+                    changes.scalar_subquery(),
                 ).where(Garment.deleted_at.is_(None))
             ).one()
         return tuple(live)
