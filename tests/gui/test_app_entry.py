@@ -15,6 +15,7 @@ from wardrobe_app import paths
 from wardrobe_app.ui.app import main
 from wardrobe_app.ui.main_window import MainWindow
 from wardrobe_app.ui.settings import AppSettings
+from wardrobe_app.ui.workers import Queue
 
 
 def test_main_opens_an_empty_wardrobe_and_imports_given_photos(
@@ -189,6 +190,7 @@ def test_closing_the_window_during_a_re_embedding_returns_at_once_and_says_nothi
     # closing waited 15 s for the loading job, then for the whole re-embedding.
     import logging
     import sqlite3
+    import threading
 
     from fakes import FakeAnalyser, SlowEmbedder
 
@@ -202,6 +204,16 @@ def test_closing_the_window_during_a_re_embedding_returns_at_once_and_says_nothi
     caplog.set_level(logging.INFO, logger="wardrobe_app")
     parts = make_app(analyser=slow)  # loads the model: the re-embedding starts
     assert slow.started.wait(10)
+    # Similar items of a wardrobe re-embedded part-way wait for the model, on another
+    # queue: stopped by the close too, and silent.
+    waiting = threading.Event()
+
+    def similar_items(ctx: object) -> object:
+        waiting.set()
+        return parts.session.wardrobe.analyser
+
+    parts.runner.start(similar_items, queue=Queue.READ, title="Finding similar items")
+    assert waiting.wait(10)
     start = time.monotonic()
     parts.window.close()
     parts.close()

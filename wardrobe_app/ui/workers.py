@@ -25,6 +25,9 @@ from typing import Any, ClassVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, SignalInstance, Slot
 
+from ..services.vectors import EmbeddingStopped
+from ..store import StoreClosed
+
 log = logging.getLogger(__name__)
 
 
@@ -125,7 +128,11 @@ class Worker(QRunnable):
                 raise WorkerCancelled
             _tell(signals.started)
             value = self.fn(WorkerContext(self))
-        except WorkerCancelled:
+        except (WorkerCancelled, EmbeddingStopped, StoreClosed):
+            # Also what a job meets when the window closes under it: a re-embedding
+            # stopped (any job that needed the model waited for it: similar items of a
+            # wardrobe re-embedded part-way), or the wardrobe closed. No error to show or
+            # log at exit.
             self.was_cancelled = True
         except BaseException as exc:
             self.failed = True
