@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QLabel
 
 from wardrobe_app import paths
 from wardrobe_app.ui.errors import ErrorReporter, setup_logging
@@ -111,6 +112,30 @@ def test_own_this_shows_the_photo_without_its_overlay_and_says_the_type_first(
     ]
     assert title("Jeans") == f"<b>Jeans</b> · {name}"
     assert title(name.lower()) == f"<b>{name}</b>"
+
+
+def test_own_this_says_once_that_nothing_matches_under_the_title(make_app, qtbot, photos):
+    # "Nothing like it in your wardrobe: it would be new." and, under it, the empty
+    # strip's "Nothing of this category in your wardrobe comes close": the same answer
+    # twice, spread down the row's height with 40 px between the lines.
+    from wardrobe_app.ui.own_this_dialog import MatchRow
+
+    parts, dialog = _own_this_after_importing(make_app, qtbot, photos, 2)
+    with qtbot.waitSignal(dialog.analysed, timeout=10_000) as done:
+        dialog.analyse_photo(photos(1, start=42, folder="shop")[0])
+    result = done.args[0]
+    row = MatchRow(result.analysis.garments[0], result.cutouts[0], [], parts.window.thumbnails)
+    qtbot.addWidget(row)
+    row.resize(800, row.sizeHint().height())
+    row.show()
+    qtbot.waitExposed(row)
+    assert "it would be new" in row.verdict.text()
+    assert not row.strip.isVisible()
+    title_bottom = min(
+        w.geometry().bottom() for w in row.findChildren(QLabel) if "<b>" in w.text()
+    )
+    assert row.verdict.geometry().top() - title_bottom < 16
+    dialog.close()
 
 
 def test_own_this_with_a_bad_file_says_so(make_app, qtbot, tmp_path):

@@ -119,17 +119,14 @@ class MatchRow(QFrame):
         self.verdict.setObjectName("verdict")
         # Wrapped: on one line it made the row wider than the results in a small window.
         self.verdict.setWordWrap(True)
-        self.strip = GarmentStrip(
-            thumbnails,
-            thumb=104,
-            parent=self,
-            # matches under SIMILAR_FLOOR are not shown: "none" is not "no garment"
-            empty_text="Nothing of this category in your wardrobe comes close",
-        )
+        self.strip = GarmentStrip(thumbnails, thumb=104, parent=self)
         self.strip.setObjectName("matchStrip")
         kind = type_label(garment.fine_type) if garment.fine_type else cat_name
         self.strip.view.setAccessibleName(f"Closest in your wardrobe to the {kind.lower()}")
         self.strip.set_records([h.garment for h in hits], [h.score for h in hits])
+        # No match: the verdict says so ("it would be new"); the strip's own "nothing"
+        # under it said it again, the two lines spread over the row's height.
+        self.strip.setVisible(bool(hits))
         head = QHBoxLayout()
         head.addWidget(cat)
         head.addWidget(title)
@@ -138,6 +135,7 @@ class MatchRow(QFrame):
         right.addLayout(head)
         right.addWidget(self.verdict)  # under the title: beside it, a narrow column
         right.addWidget(self.strip)
+        right.addStretch(1)  # the words under the title, not spread down the picture's height
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(picture)
