@@ -13,9 +13,11 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from wardrobe_app.types import Colour
 from wardrobe_app.ui.import_controller import REFRESH_EVERY
+from wardrobe_app.ui.main_window import MainWindow
 from wardrobe_app.ui.review_dialog import ReviewDialog
 
 ASK_BEFORE_STOPPING = ReviewDialog.confirm_stop  # as it is before a fixture answers it
+ASK_BEFORE_CLOSING = MainWindow.confirm_stop_import  # the same, for the window
 
 
 def start_review(qtbot, window, files) -> ReviewDialog:
@@ -883,13 +885,31 @@ def test_stopping_with_only_the_photos_waiting_does_not_count_none_left(qtbot, m
     )
     assert not dialog.may_stop()
     assert asked == [
-        "The 2 photos given meanwhile will not be saved.\n"
+        "Stop the import?\nThe 2 photos given meanwhile will not be saved.\n"
         "The photos saved so far stay in the wardrobe."
     ]
     dialog.waiting = ""
     dialog.set_expected(3)
     assert not dialog.may_stop()
-    assert asked[1].startswith("3 photos not reviewed yet will not be saved.\n")
+    assert asked[1].startswith("Stop the import?\n3 photos not reviewed yet will not be saved.\n")
+
+
+def test_the_questions_before_stopping_an_import_ask_it_in_their_text(make_app, monkeypatch):
+    # Where a dialog shows no title (attached to its window: GNOME, macOS), Yes / No
+    # answered "4 photos not reviewed yet will not be saved." The question was the title.
+    parts = make_app()
+    asked: list[str] = []
+    for module in ("review_dialog", "main_window"):
+        monkeypatch.setattr(
+            f"wardrobe_app.ui.{module}.ask_yes",
+            lambda parent, title, text, **kw: asked.append(text) or False,
+        )
+    dialog = ReviewDialog(parts.window)
+    ASK_BEFORE_STOPPING(dialog, 4)
+    ASK_BEFORE_CLOSING(parts.window)
+    dialog.deleteLater()
+    assert len(asked) == 2
+    assert all(text.startswith("Stop the import?\n") for text in asked)
 
 
 def test_a_merge_and_its_undo_leave_the_keyboard_on_the_garments(make_app, qtbot, photos):

@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 from ..types import GarmentRecord
 from ..vision.image_io import is_image_path
 from .about_dialog import AboutDialog
-from .ask import ask_yes
+from .ask import STOP_IMPORT, ask_yes
 from .backup_action import BackupController
 from .browse_page import BrowsePage
 from .drop_overlay import DropOverlay
@@ -712,9 +712,9 @@ class MainWindow(QMainWindow):
     def confirm_stop_import(self) -> bool:
         return ask_yes(
             self,
-            "Stop the import?",
-            "Photos are still being imported. Those imported so far stay in the wardrobe; "
-            "the rest are not imported.",
+            STOP_IMPORT,
+            f"{STOP_IMPORT}\nPhotos are still being imported. Those imported so far stay in "
+            "the wardrobe; the rest are not imported.",
             yes_by_default=False,
         )
 

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from ..types import CATEGORIES, Category, DetectedGarment, PhotoAnalysis
 from ..vision.merge import recategorise
-from .ask import ask_yes
+from .ask import STOP_IMPORT, ask_yes
 from .elided_label import ElidedLabel
 from .flow_layout import FlowLayout
 from .icons import dot_icon, keep_line_icon, standard
@@ -605,8 +605,8 @@ class ReviewDialog(QDialog):
             lost = f"{left} photo{'s' if left != 1 else ''} not reviewed yet will not be saved{nor}"
         return ask_yes(
             self,
-            "Stop the import?",
-            f"{lost}.\nThe photos saved so far stay in the wardrobe.",
+            STOP_IMPORT,
+            f"{STOP_IMPORT}\n{lost}.\nThe photos saved so far stay in the wardrobe.",
             yes_by_default=False,
         )
 
