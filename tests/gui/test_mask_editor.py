@@ -731,3 +731,31 @@ def test_each_control_says_its_keys_and_the_canvas_what_it_is(qtbot) -> None:
         assert keys and f"({keys})" in button.toolTip(), button.text()
     assert dialog.reset_button.toolTip()
     assert "right mouse button erases" in dialog.canvas.accessibleDescription()
+
+
+def test_the_keyboard_stays_on_touch_up_not_on_favourite(make_app, qtbot, photos) -> None:
+    # Touch up… is off while the photo loads and while the cut-out is saved: with the
+    # keyboard on it, Qt moved the focus on to Favourite, where the next Space (meant for
+    # Touch up) made the garment a favourite.
+    parts = make_app()
+    w = parts.window
+    view, editor = _open_touch_up(parts, qtbot, photos)
+    editor.reject()  # nothing painted: closes without asking
+    w.activateWindow()
+    view.touch_up_button.setFocus()
+    for save in (False, True):
+        qtbot.keyClick(view.touch_up_button, Qt.Key.Key_Space)
+        qtbot.waitUntil(
+            lambda: isinstance(QApplication.activeModalWidget(), MaskEditorDialog), timeout=5000
+        )
+        editor = QApplication.activeModalWidget()
+        if save:
+            _touch(qtbot, editor.canvas)
+            with qtbot.waitSignal(view.touchedUp, timeout=10_000):
+                editor.save_button.click()
+            qtbot.waitUntil(lambda: not view.saving_touch_up())
+            qtbot.waitUntil(view.touch_up_button.isEnabled, timeout=5000)
+        else:
+            editor.reject()
+        assert w.focusWidget() is view.touch_up_button
+    assert not view.favourite.isChecked()

@@ -149,6 +149,8 @@ class GarmentView(QWidget):
         # Garments whose touch-up is being saved, in order (the model's queue runs one
         # job at a time, first come first served).
         self._saving_touch_ups: list[int] = []
+        # Where Qt moved the keyboard from Touch up… as it went off (see _enable_touch_up).
+        self._focus_moved_to: QWidget | None = None
 
         # header
         self.back_button = QToolButton(self)
@@ -369,7 +371,7 @@ class GarmentView(QWidget):
         self.cutout_mode.setChecked(True)
         self.photo_mode.setEnabled(False)
         self.overlay_toggle.setEnabled(False)
-        self.touch_up_button.setEnabled(False)
+        self._enable_touch_up(False)
         self._start_loading_images(record)
         self.refresh_related()
 
@@ -643,7 +645,7 @@ class GarmentView(QWidget):
                 return str(exc)
             return record, rgb, mask
 
-        self.touch_up_button.setEnabled(False)
+        self._enable_touch_up(False)
         self.session.runner.start(
             load,
             queue=Queue.READ,
@@ -657,12 +659,28 @@ class GarmentView(QWidget):
         # Not while its last touch-up is being saved: a second one would start from the
         # cut-out before it, and its Save would undo the first.
         images, record = self.images, self.record
-        self.touch_up_button.setEnabled(
+        self._enable_touch_up(
             images is not None
             and images.photo is not None
             and (record is None or record.id not in self._saving_touch_ups)
             and not self.session.wardrobe.read_only
         )
+
+    def _enable_touch_up(self, on: bool) -> None:
+        """Touch up… on or off (off while its photo loads and its cut-out is saved). Off
+        with the keyboard on it, Qt moves the focus on to Favourite, where the next Space
+        (meant for Touch up) made the garment a favourite: back on, it has the focus again,
+        unless it was moved meanwhile."""
+        button, window = self.touch_up_button, self.window()
+        if not on and button.isEnabled() and window.focusWidget() is button:
+            button.setEnabled(False)
+            self._focus_moved_to = window.focusWidget()
+            return
+        button.setEnabled(on)
+        if on and self._focus_moved_to is not None:
+            if window.focusWidget() is self._focus_moved_to and self.isVisible():
+                button.setFocus()
+            self._focus_moved_to = None
 
     def saving_touch_up(self, garment_ids: Iterable[int] | None = None) -> bool:
         """A touch-up's save is queued or running: any, or one of ``garment_ids``."""
