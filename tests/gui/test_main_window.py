@@ -424,6 +424,22 @@ def test_filters_narrow_the_grid(make_app, qtbot, photos):
     assert bar.search.text() == "" and not bar.is_filtering()
 
 
+def test_favourites_alone_with_none_says_there_are_none_yet(make_app, qtbot, photos):
+    # A new user trying Favourites read "No garments match. Try fewer filters or another
+    # search.": one filter, no search, and nothing said of how a garment becomes one.
+    parts = app_with_photos(make_app, qtbot, photos, 1)
+    w = parts.window
+    bar, empty = w.browse.filter_bar, w.browse.no_match
+    bar.favourites.click()
+    wait_listed(qtbot, w, 0)
+    assert w.browse.stack.currentWidget() is empty
+    assert empty.title.text() == "No favourites yet"
+    assert "press Favourite" in empty.hint.text()
+    qtbot.keyClicks(bar.search, "zzzz-nothing")  # a search as well: the usual words
+    qtbot.waitUntil(lambda: empty.title.text() == "No garments match", timeout=5000)
+    assert empty.hint.text() == "Try fewer filters or another search."
+
+
 def test_the_chips_stay_under_the_pointer_when_a_filter_narrows_the_count(qtbot):
     # "16 garments" becoming "1 of 16 garments" took its room from the search box, and
     # every chip moved left under the pointer that had just clicked one.

@@ -35,6 +35,8 @@ from .session import WardrobeSession
 from .thumbnails import ThumbnailCache
 from .workers import Queue, WorkerContext
 
+FAVOURITES_HINT = "Open a garment and press Favourite to list it here."
+
 
 @dataclass
 class Listing:
@@ -43,6 +45,7 @@ class Listing:
     total: int
     colours: list[tuple[str, str]]
     fine_types: list[str]
+    only_favourites: bool = False  # the filter was Favourites alone
 
 
 def _colour_hex(name: str, records: list[GarmentRecord]) -> str:
@@ -204,6 +207,8 @@ class BrowsePage(QWidget):
         gen = self._generation
         flt = self.filter_bar.current_filter()
         wardrobe = self.session.wardrobe
+        narrowed = flt.text.strip() or flt.categories or flt.colours or flt.fine_types
+        favourites_alone = flt.favourites_only and not narrowed
 
         def job(ctx: WorkerContext) -> Listing:
             records = wardrobe.list_garments(flt)
@@ -211,7 +216,7 @@ class BrowsePage(QWidget):
             total = wardrobe.count()
             names = wardrobe.colour_names()
             colours = [(n, _colour_hex(n, records)) for n in _palette_order(names)]
-            return Listing(gen, records, total, colours, wardrobe.fine_types())
+            return Listing(gen, records, total, colours, wardrobe.fine_types(), favourites_alone)
 
         self.session.runner.start(
             job, queue=Queue.READ, title="Listing garments", on_result=self._listed
@@ -254,6 +259,8 @@ class BrowsePage(QWidget):
         self.filter_bar.set_colours(listing.colours)
         self.filter_bar.set_fine_types(listing.fine_types)
         self.filter_bar.set_count(len(listing.records), listing.total)
+        if not listing.records:
+            self._say_why_empty(listing.only_favourites)
         self.stack.setCurrentWidget(self.grid if listing.records else self.no_match)
         if not unchanged:
             # keep the user's place: restoring the current item must not scroll the grid
@@ -270,6 +277,16 @@ class BrowsePage(QWidget):
         # so Delete is enabled only with something to delete.
         self.selectionChanged.emit(len(self.selected_ids()))
         self.listed.emit(len(listing.records), listing.total)
+
+    def _say_why_empty(self, only_favourites: bool) -> None:
+        """Favourites alone and none: there are none yet, which "Try fewer filters or
+        another search" left a new user to guess (one filter, no search)."""
+        if only_favourites:
+            title, hint = "No favourites yet", FAVOURITES_HINT
+        else:
+            title, hint = "No garments match", "Try fewer filters or another search."
+        self.no_match.title.setText(title)
+        self.no_match.hint.setText(hint)
 
     def _restore_selection(self, ids: set[int], current: object, current_row: int) -> None:
         """The selection and current card as they were; where the current card is gone
