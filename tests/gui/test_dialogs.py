@@ -138,6 +138,28 @@ def test_own_this_says_once_that_nothing_matches_under_the_title(make_app, qtbot
     dialog.close()
 
 
+def test_own_this_on_an_empty_wardrobe_says_to_import_first(make_app, qtbot, photos):
+    # Tried first, before any import, it answered "Nothing like it in your wardrobe: it
+    # would be new." for every garment, with nothing to say why.
+    parts = make_app()
+    dialog = parts.window.open_own_this()
+    assert "Your wardrobe is empty" in dialog.status.text()
+    with qtbot.waitSignal(dialog.analysed, timeout=10_000):
+        dialog.analyse_photo(photos(1, start=42, folder="shop")[0])
+    assert "garments found" in dialog.status.text()
+    assert "Your wardrobe is empty: import photos" in dialog.status.text()
+    dialog.close()
+    # with garments to compare with, not a word of it
+    with qtbot.waitSignal(parts.window.importer.finished, timeout=20_000):
+        parts.window.import_paths(photos(1))
+    dialog = parts.window.open_own_this()
+    assert dialog.status.text() == ""
+    with qtbot.waitSignal(dialog.analysed, timeout=10_000):
+        dialog.analyse_photo(photos(1, start=42, folder="shop")[0])
+    assert "empty" not in dialog.status.text()
+    dialog.close()
+
+
 def test_own_this_with_a_bad_file_says_so(make_app, qtbot, tmp_path):
     parts = make_app()
     dialog = parts.window.open_own_this()

@@ -52,6 +52,7 @@ class OwnThisResult:
     cutouts: list[QImage]
     photo: QImage  # without the overlay, whose tint changes the garments' colours
     left_out: int = 0  # the wardrobe's garments not compared (``Wardrobe.not_compared``)
+    empty_wardrobe: bool = False  # nothing to compare with: every answer is "it would be new"
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,13 @@ class NotCompared:
     """Why the photo was not compared with the wardrobe (``OtherModelsVectors``)."""
 
     words: str
+
+
+# A new user trying this first read "Nothing like it in your wardrobe: it would be new."
+# for every garment, with nothing to say why.
+EMPTY_WARDROBE = (
+    "Your wardrobe is empty: import photos of your clothes first (Ctrl+I) to compare with them."
+)
 
 
 def not_compared(count: int) -> str:
@@ -181,6 +189,8 @@ class OwnThisDialog(QDialog):
         self.status = QLabel(self)
         self.status.setObjectName("ownStatus")
         self.status.setWordWrap(True)  # a long path or error must not widen the dialog
+        if session.count() == 0:  # said before a photo is chosen, not after each answer
+            self.status.setText(EMPTY_WARDROBE)
         top = QHBoxLayout()
         top.addWidget(self.choose_button)
         top.addWidget(self.status, 1)
@@ -278,8 +288,10 @@ class OwnThisDialog(QDialog):
         photo, overlay = preview_pair(analysis.rgb, analysis.labels, max_side=900)
         box = QSize(280, 300)
         cutouts = [fit_image(rgb_to_qimage(g.cutout), box) for g in analysis.garments]
-        left_out = len(self.session.wardrobe.not_compared())
-        return OwnThisResult(path, analysis, hits, overlay, cutouts, photo, left_out)
+        wardrobe = self.session.wardrobe
+        left_out = len(wardrobe.not_compared())
+        empty = wardrobe.count() == 0
+        return OwnThisResult(path, analysis, hits, overlay, cutouts, photo, left_out, empty)
 
     @Slot(object)
     def _done(self, result: OwnThisResult | NotCompared | str) -> None:
@@ -302,6 +314,7 @@ class OwnThisDialog(QDialog):
             self.status.setText(
                 f"{result.path.name}: {len(garments)} garment"
                 f"{'s' if len(garments) != 1 else ''} found.{not_compared(result.left_out)}"
+                + (f" {EMPTY_WARDROBE}" if result.empty_wardrobe else "")
             )
         for garment, cutout, hits in zip(garments, result.cutouts, result.hits, strict=True):
             row = MatchRow(garment, cutout, hits, self.thumbnails, self.results)
