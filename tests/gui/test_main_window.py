@@ -865,6 +865,29 @@ def test_the_first_window_fits_the_screen(make_app, qtbot):
     assert w.width() <= max(free.width() - 40, w.minimumSizeHint().width())
 
 
+def test_the_tool_bars_undo_and_settings_name_their_keys(make_app, qtbot, photos, monkeypatch):
+    # Every tool bar button's tip names its key ("Add photos to the wardrobe (Ctrl+I)")
+    # but Undo's and Settings', which said "Undo" and "Settings" alone.
+    from PySide6.QtGui import QKeySequence
+    from PySide6.QtWidgets import QToolBar
+
+    parts = app_with_photos(make_app, qtbot, photos, 1)
+    w = parts.window
+    bar = w.findChild(QToolBar, "mainToolBar")
+
+    def tip(name: str) -> str:
+        return bar.widgetForAction(w.actions_[name]).toolTip()
+
+    native = QKeySequence.SequenceFormat.NativeText
+    undo_keys = w.actions_["undo"].shortcut().toString(native)
+    assert tip("settings").endswith(f"({w.actions_['settings'].shortcut().toString(native)})")
+    assert tip("undo") == f"Nothing to undo ({undo_keys})"
+    monkeypatch.setattr(w, "confirm_delete", lambda _n: True)
+    w.browse.select_id(w.browse.model.record(0).id)
+    w.actions_["delete"].trigger()
+    assert tip("undo") == f"Undo Delete 1 garment ({undo_keys})"
+
+
 def test_delete_with_confirmation_and_undo(make_app, qtbot, photos, monkeypatch):
     parts = app_with_photos(make_app, qtbot, photos, 2)
     w = parts.window

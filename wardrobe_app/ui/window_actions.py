@@ -7,7 +7,9 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QAction, QColor, QKeySequence
+import shiboken6
+from PySide6.QtCore import QObject, Slot
+from PySide6.QtGui import QAction, QColor, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QMainWindow, QMenuBar
 
 from .icons import line_icon
@@ -90,12 +92,14 @@ def make_actions(window: MainWindow, actions: dict[str, QAction]) -> None:
         None,
         "A complete copy of the wardrobe, to keep or to move it to another computer",
     )
+    keys = settings_keys()
     add(
         "settings",
         "&Settings…",
         w.open_settings,
-        settings_keys(),
+        keys,
         "settings",
+        f"The model's device, the data folder, the colours and the review ({_native(keys[0])})",
     )
     add("quit", "&Quit", w.close, QKeySequence.StandardKey.Quit)
     undo = w.undo_stack.createUndoAction(w, "&Undo")
@@ -106,6 +110,7 @@ def make_actions(window: MainWindow, actions: dict[str, QAction]) -> None:
     undo.setProperty("lineIcon", "undo")
     w.addAction(undo)
     a["undo"] = undo
+    UndoTip(undo, w.undo_stack)
     redo = w.undo_stack.createRedoAction(w, "&Redo")
     redo.triggered.disconnect()
     redo.triggered.connect(w.redo_last)
@@ -134,6 +139,28 @@ def make_actions(window: MainWindow, actions: dict[str, QAction]) -> None:
     add("reload", "&Reload", w.refresh, [QKeySequence(QKeySequence.StandardKey.Refresh)])
     add("about", "&About Wardrobe", w.open_about, None)
     a["delete"].setEnabled(False)
+
+
+def _native(keys: QKeySequence) -> str:
+    return keys.toString(QKeySequence.SequenceFormat.NativeText)
+
+
+class UndoTip(QObject):
+    """The Undo action's tip, named with its key as every other tool bar button's (it
+    said "Undo" alone)."""
+
+    def __init__(self, undo: QAction, stack: QUndoStack) -> None:
+        super().__init__(undo)
+        self._undo = undo
+        stack.undoTextChanged.connect(self.show_step)
+        self.show_step(stack.undoText())
+
+    @Slot(str)
+    def show_step(self, step: str) -> None:
+        if not shiboken6.isValid(self._undo):  # the stack cleared as the window goes
+            return
+        keys = _native(self._undo.shortcut())
+        self._undo.setToolTip(f"Undo {step} ({keys})" if step else f"Nothing to undo ({keys})")
 
 
 def paint_icons(actions: dict[str, QAction], colour: QColor) -> None:
