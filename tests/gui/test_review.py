@@ -933,3 +933,21 @@ def test_a_merge_and_its_undo_leave_the_keyboard_on_the_garments(make_app, qtbot
     _undo_key(qtbot, dialog)
     assert len(dialog.rows) == 2
     assert QApplication.focusWidget() is dialog.merge_button
+
+
+def test_with_nothing_ticked_the_default_button_says_next_not_save(make_app, qtbot, photos):
+    # Every garment unticked (or none found), "Save and next" saved nothing: the photo is
+    # skipped, as the button now says, at the same width (nothing moves under the pointer).
+    parts = make_app(review=True)
+    dialog = start_review(qtbot, parts.window, photos(1))
+    button = dialog.save_button
+    assert button.text() == "Save and next"
+    width = button.width()
+    for row in dialog.rows:
+        row.keep.setChecked(False)
+    assert button.text() == "Next photo" and "not saved" in button.toolTip()
+    QApplication.processEvents()  # laid out again
+    assert button.width() == width
+    dialog.rows[0].keep.setChecked(True)
+    assert button.text() == "Save and next" and button.toolTip() == ""
+    dialog.stop()

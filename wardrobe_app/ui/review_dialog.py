@@ -49,6 +49,7 @@ REVIEW_BACKLOG = 3
 CUTOUT_SIDE = 132
 PHOTO_MIN = 320  # px, the photo's least side (was 420)
 GARMENTS_MIN_WIDTH = 330  # px, the garments' column (was 380)
+SAVE_AND_NEXT, NEXT_PHOTO = "Save and next", "Next photo"
 KIND_WORDS = {"outfit": "an outfit photo", "item": "one garment"}
 OVERLAY_SIDE = 1000  # the photo's longest side as the review shows it
 
@@ -342,10 +343,13 @@ class ReviewDialog(QDialog):
             "Save this photo as ticked and every remaining photo with all its garments"
         )
         self.save_button = QPushButton(
-            standard(QStyle.StandardPixmap.SP_DialogApplyButton), "Save and next", self
+            standard(QStyle.StandardPixmap.SP_DialogApplyButton), SAVE_AND_NEXT, self
         )
         self.save_button.setObjectName("savePhoto")
         self.save_button.setDefault(True)
+        # As wide as "Save and next" when it reads "Next photo": the buttons beside it
+        # must not move under the pointer as garments are ticked.
+        self.save_button.setMinimumWidth(self.save_button.sizeHint().width())
         self.stop_button.clicked.connect(self.stop)
         self.discard_button.clicked.connect(self.discard_current)
         self.accept_all_button.clicked.connect(self.accept_all)
@@ -634,6 +638,10 @@ class ReviewDialog(QDialog):
         ready = self.current is not None and not self._replacing
         for button in (self.save_button, self.discard_button, self.accept_all_button):
             button.setEnabled(ready)
+        # Nothing ticked (or found) saves nothing: "Save and next" said otherwise.
+        nothing = self.current is not None and not self.kept_indices()
+        self.save_button.setText(NEXT_PHOTO if nothing else SAVE_AND_NEXT)
+        self.save_button.setToolTip("Nothing is ticked: this photo is not saved" if nothing else "")
         self.merge_button.setEnabled(ready and len(self.kept_indices()) >= 2)
         self.garment_box.setEnabled(not self._replacing)  # edits now would be lost
         # only outfit photos can hold several garments
