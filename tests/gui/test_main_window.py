@@ -1169,14 +1169,23 @@ def test_back_up_from_the_menu_makes_a_dated_wardrobe_folder(
             kind,
             staticmethod(lambda _p, title, text, kind=kind: told.append((kind, text))),
         )
+    opened: list[QUrl] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(opened.append))
     assert w.actions_["backup"] in w.menuBar().actions()[0].menu().actions()
     w.actions_["backup"].trigger()
-    qtbot.waitUntil(lambda: bool(told), timeout=10_000)
-    kind, text = told[0]
-    assert kind == "information" and "Backed up 4 garments" in text and "To restore" in text
+    qtbot.waitUntil(lambda: w.findChild(QMessageBox, "backupDone") is not None, timeout=10_000)
+    done = w.findChild(QMessageBox, "backupDone")
+    text = done.text()
+    assert done.icon() == QMessageBox.Icon.Information and told == []
+    assert "Backed up 4 garments" in text and "To restore" in text
     (made,) = (tmp_path / "backups").iterdir()
     assert made.name.startswith("Wardrobe backup ") and str(made) in text
     qtbot.waitUntil(lambda: w.findChild(QProgressDialog, "backupProgress") is None)  # closed
+    # with a way to the copy, as an export has (it had OK alone)
+    (open_folder,) = [b for b in done.buttons() if b.text() == "Open folder"]
+    open_folder.click()
+    assert opened == [QUrl.fromLocalFile(str(made))]
+    qtbot.waitUntil(lambda: w.findChild(QMessageBox, "backupDone") is None, timeout=5000)
     with Wardrobe(made, background_index=False) as copy:
         assert copy.count() == 4 and copy.verify().ok
 
@@ -1196,8 +1205,8 @@ def test_back_up_from_the_menu_makes_a_dated_wardrobe_folder(
     qtbot.waitUntil(lambda: dialog.maximum() == 10)
     (cancel,) = dialog.findChildren(QPushButton)
     qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: len(told) == 2, timeout=5000)
-    assert told[1] == ("information", "Backup cancelled: nothing was kept.")
+    qtbot.waitUntil(lambda: len(told) == 1, timeout=5000)
+    assert told[0] == ("information", "Backup cancelled: nothing was kept.")
     assert opened_at == [str(Path.home()), str(tmp_path / "backups")]  # remembered
     assert not w.backups.running
 

@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
 from ..store.backup import BackupCancelled, BackupError, BackupResult
+from .folder_box import show_folder_box
 from .settings import AppSettings
 from .workers import Queue, TaskRunner, Worker, WorkerContext
 
@@ -125,11 +126,12 @@ class BackupController(QObject):
                 "Settings, or copy it back in place of the data folder while Wardrobe is "
                 "closed."
             )
+            icon = QMessageBox.Icon.Information
             if result.left_out:
                 text += "\n\n" + left_out_text(result)
-                QMessageBox.warning(self._window, "Backup made", text)
-            else:
-                QMessageBox.information(self._window, "Backup made", text)
+                icon = QMessageBox.Icon.Warning
+            # With a way to the copy, as an export's (it had OK alone).
+            show_folder_box(self._window, "Backup made", text, result.folder, "backupDone", icon)
 
     @Slot()
     def _finished(self) -> None:

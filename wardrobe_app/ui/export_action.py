@@ -7,10 +7,10 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QUrl, Slot
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
+from .folder_box import show_folder_box
 from .settings import AppSettings
 from .workers import Queue, TaskRunner, WorkerContext
 
@@ -83,15 +83,4 @@ class ExportController(QObject):
                 "cut-outs now match your wardrobe, and those of garments deleted since "
                 "were removed."
             )
-        box = QMessageBox(QMessageBox.Icon.Information, "Export done", text, parent=self._window)
-        box.setObjectName("exportDone")
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        open_folder = box.addButton("Open folder", QMessageBox.ButtonRole.ActionRole)
-        box.addButton(QMessageBox.StandardButton.Close)
-        box.setDefaultButton(open_folder)
-        # An action button closes the box too; the folder opens after.
-        open_folder.clicked.connect(
-            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
-        )
-        box.open()
-        return box
+        return show_folder_box(self._window, "Export done", text, folder, "exportDone")
