@@ -1047,6 +1047,24 @@ def test_status_bar_keyboard_and_about(make_app, qtbot):
     dialog.close()
 
 
+def test_about_follows_the_model_as_it_loads(make_app, qtbot):
+    # Opened at the start, About said "Loading model…" until it was closed.
+    from PySide6.QtWidgets import QLabel
+
+    parts = make_app(load_model=False)
+    w = parts.window
+    parts.session.load_model()
+    dialog = w.open_about()
+
+    def said() -> str:
+        return " ".join(label.text() for label in dialog.findChildren(QLabel))
+
+    assert "Loading model" in said()
+    qtbot.waitUntil(lambda: parts.session.model_loaded, timeout=5000)
+    assert "Loading" not in said() and parts.session.model_status in said()
+    dialog.close()
+
+
 def test_window_state_is_saved(make_app, qtbot):
     parts = make_app()
     w = parts.window

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+import html
+
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -67,16 +69,23 @@ class AboutDialog(QDialog):
         icon.setPixmap(app_icon().pixmap(72, 72))
         title = QLabel(
             f"<h2 style='margin:0'>Wardrobe {__version__}</h2>"
-            "<p>Finds the garments in your photos, files them and finds similar items."
-            "</p>" + (f"<p><small>{model_description}</small></p>" if model_description else ""),
+            "<p>Finds the garments in your photos, files them and finds similar items.</p>",
             self,
         )
         title.setWordWrap(True)
         title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.model_label = QLabel(self)
+        self.model_label.setObjectName("aboutModel")
+        self.model_label.setWordWrap(True)
+        self.model_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.show_model(model_description)
+        words = QVBoxLayout()
+        words.addWidget(title)
+        words.addWidget(self.model_label)
         head = QHBoxLayout()
         head.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
         head.addSpacing(10)
-        head.addWidget(title, 1)
+        head.addLayout(words, 1)
 
         self.tabs = QTabWidget(self)
         credits = QTextBrowser(self)
@@ -102,3 +111,10 @@ class AboutDialog(QDialog):
         layout.addLayout(head)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(buttons)
+
+    @Slot(str)
+    def show_model(self, text: str) -> None:
+        """The models in use, as the status bar says; followed while the dialog is open:
+        opened as they load, it said "Loading model…" until closed."""
+        self.model_label.setText(f"<small>{html.escape(text)}</small>" if text else "")
+        self.model_label.setVisible(bool(text))

@@ -660,6 +660,7 @@ class MainWindow(QMainWindow):
     def open_about(self) -> AboutDialog:
         dialog = AboutDialog(self.session.model_status, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.session.modelStatusChanged.connect(dialog.show_model)
         dialog.open()
         return dialog
 
