@@ -1143,6 +1143,61 @@ def test_import_actions_use_the_file_dialogs(make_app, qtbot, photos, monkeypatc
     assert w.settings.last_folder == str(folder)
 
 
+def test_the_file_dialogs_open_in_pictures_not_where_the_app_was_started(
+    make_app, qtbot, tmp_path, monkeypatch
+):
+    # With no folder chosen yet, or one since deleted, "Import photos…" (and "Import
+    # folder…", "Choose photo…") opened in the folder the app was started from: from a
+    # terminal, a source tree or wherever the user stood.
+    from PySide6.QtCore import QStandardPaths
+    from PySide6.QtWidgets import QFileDialog
+
+    pictures = tmp_path / "Pictures"
+    pictures.mkdir()
+    real = QStandardPaths.standardLocations
+    monkeypatch.setattr(
+        QStandardPaths,
+        "standardLocations",
+        staticmethod(
+            lambda where: (
+                [str(pictures)]
+                if where == QStandardPaths.StandardLocation.PicturesLocation
+                else real(where)
+            )
+        ),
+    )
+    asked: list[str] = []
+    monkeypatch.setattr(
+        QFileDialog,
+        "getOpenFileNames",
+        staticmethod(lambda _p, _title, folder, _filter: asked.append(folder) or ([], "")),
+    )
+    monkeypatch.setattr(
+        QFileDialog,
+        "getExistingDirectory",
+        staticmethod(lambda _p, _title, folder: asked.append(folder) or ""),
+    )
+    monkeypatch.setattr(
+        QFileDialog,
+        "getOpenFileName",
+        staticmethod(lambda _p, _title, folder, _filter: asked.append(folder) or ("", "")),
+    )
+    w = make_app().window
+    w.choose_photos()
+    w.choose_folder()
+    dialog = w.open_own_this()
+    dialog.choose()
+    dialog.close()
+    w.settings.last_folder = str(tmp_path / "unplugged")
+    w.choose_photos()
+    assert asked == [str(pictures)] * 4
+    used = tmp_path / "used"
+    used.mkdir()
+    w.settings.last_folder = str(used)
+    w.choose_photos()
+    assert asked[-1] == str(used)
+
+
 @pytest.mark.parametrize(
     "key",
     [
@@ -1278,7 +1333,8 @@ def test_export_from_the_menu_and_a_refused_folder(make_app, qtbot, photos, tmp_
     assert (chosen / "wardrobe.csv").read_text() == "rent,1000\n"
     assert not (chosen / "cutouts").exists()
     # the dialog opens where the last export went (it always began in the current folder)
-    assert opened_at == ["", str(tmp_path / "export"), str(tmp_path / "export")]
+    # and the first time in the home folder, not in the one the app was started from
+    assert opened_at == [str(Path.home()), str(tmp_path / "export"), str(tmp_path / "export")]
 
 
 @pytest.mark.parametrize("platform_keys", [[], ["Ctrl+,"], ["Ctrl+;"]])

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 from ..store.backup import BackupCancelled, BackupError, BackupResult
 from .folder_box import show_folder_box
 from .settings import AppSettings
+from .start_folder import HOME, start_folder
 from .workers import Queue, TaskRunner, Worker, WorkerContext
 
 if TYPE_CHECKING:
@@ -63,7 +64,7 @@ class BackupController(QObject):
         if self.running:
             return
         parent = QFileDialog.getExistingDirectory(
-            self._window, "Put the backup in", self._settings.backup_folder or str(Path.home())
+            self._window, "Put the backup in", start_folder(self._settings.backup_folder, HOME)
         )
         if not parent:
             return

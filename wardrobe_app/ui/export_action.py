@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
 from .folder_box import show_folder_box
 from .settings import AppSettings
+from .start_folder import HOME, start_folder
 from .workers import Queue, TaskRunner, WorkerContext
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ class ExportController(QObject):
 
     def start(self, wardrobe: Wardrobe, runner: TaskRunner) -> None:
         folder = QFileDialog.getExistingDirectory(
-            self._window, "Export the wardrobe to", self._settings.export_folder
+            self._window, "Export the wardrobe to", start_folder(self._settings.export_folder, HOME)
         )
         if not folder:
             return

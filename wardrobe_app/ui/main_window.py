@@ -59,6 +59,7 @@ from .screen_fit import resize_within_screen
 from .session import WardrobeSession
 from .settings import AppSettings
 from .settings_dialog import SettingsDialog
+from .start_folder import start_folder
 from .status_room import StatusRoom
 from .thumbnails import ThumbnailCache
 from .undo_steps import DeleteCommand, TouchUpCommand, UndoNotice
@@ -370,7 +371,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def choose_photos(self) -> None:
         files, _ = QFileDialog.getOpenFileNames(
-            self, "Import photos", self.settings.last_folder, IMAGE_FILTER
+            self, "Import photos", start_folder(self.settings.last_folder), IMAGE_FILTER
         )
         if files:
             self.settings.last_folder = str(Path(files[0]).parent)
@@ -379,7 +380,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def choose_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(
-            self, "Import a folder of photos", self.settings.last_folder
+            self, "Import a folder of photos", start_folder(self.settings.last_folder)
         )
         if folder:
             self.settings.last_folder = folder

@@ -33,6 +33,7 @@ from .imaging import fit_image, preview_pair, rgb_to_qimage
 from .screen_fit import resize_within_screen
 from .session import WardrobeSession
 from .settings import AppSettings
+from .start_folder import start_folder
 from .theme import CATEGORY_COLOURS, category_label, type_label
 from .thumbnails import ThumbnailCache
 from .workers import ErrorInfo, Queue, WorkerContext
@@ -246,7 +247,7 @@ class OwnThisDialog(QDialog):
 
     @Slot()
     def choose(self) -> None:
-        folder = self.settings.own_this_folder if self.settings is not None else ""
+        folder = start_folder(self.settings.own_this_folder if self.settings is not None else "")
         path, _ = QFileDialog.getOpenFileName(self, "Choose a photo", folder, IMAGE_FILTER)
         if path:
             if self.settings is not None:
