@@ -336,6 +336,7 @@ class ReviewDialog(QDialog):
         self.stop_button.setToolTip("Discard this and the remaining photos")
         self.discard_button = QPushButton("Discard photo", self)
         self.discard_button.setObjectName("discardPhoto")
+        self.discard_button.setToolTip("Leave this photo out of the wardrobe (Del)")
         keep_line_icon(self.discard_button, "delete")
         self.accept_all_button = QPushButton("Accept all", self)
         self.accept_all_button.setObjectName("acceptAll")
@@ -641,7 +642,11 @@ class ReviewDialog(QDialog):
         # Nothing ticked (or found) saves nothing: "Save and next" said otherwise.
         nothing = self.current is not None and not self.kept_indices()
         self.save_button.setText(NEXT_PHOTO if nothing else SAVE_AND_NEXT)
-        self.save_button.setToolTip("Nothing is ticked: this photo is not saved" if nothing else "")
+        self.save_button.setToolTip(
+            "Nothing is ticked: this photo is not saved (Enter)"
+            if nothing
+            else "Save the ticked garments and show the next photo (Enter)"
+        )
         self.merge_button.setEnabled(ready and len(self.kept_indices()) >= 2)
         self.garment_box.setEnabled(not self._replacing)  # edits now would be lost
         # only outfit photos can hold several garments
