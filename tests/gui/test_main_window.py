@@ -888,6 +888,56 @@ def test_the_tool_bars_undo_and_settings_name_their_keys(make_app, qtbot, photos
     assert tip("undo") == f"Undo Delete 1 garment ({undo_keys})"
 
 
+def test_a_right_click_on_a_card_offers_open_and_delete(make_app, qtbot, photos):
+    # A right click on a card did nothing: no menu, nothing selected.
+    from PySide6.QtGui import QContextMenuEvent
+    from PySide6.QtWidgets import QApplication, QMenu
+
+    parts = app_with_photos(make_app, qtbot, photos, 2)
+    w = parts.window
+    grid, model = w.browse.grid, w.browse.model
+
+    def ask_menu(at: QPoint, reason=QContextMenuEvent.Reason.Mouse) -> None:
+        port = grid.viewport()
+        event = QContextMenuEvent(reason, at, port.mapToGlobal(at), Qt.KeyboardModifier(0))
+        QApplication.sendEvent(port, event)
+
+    def right_click(row: int) -> QMenu:
+        ask_menu(grid.visualRect(model.index(row, 0)).center())
+        menu = w.findChild(QMenu, "cardMenu")
+        assert menu is not None and menu.isVisible()
+        return menu
+
+    menu = right_click(2)
+    assert w.browse.selected_ids() == [model.record(2).id]  # the card clicked, alone
+    texts = [a.text() for a in menu.actions() if not a.isSeparator()]
+    assert texts == ["&Open garment", "&Delete", "Select &all"]
+    menu.actions()[0].trigger()
+    menu.close()
+    assert w.pages.currentWidget() is w.garment_view
+    assert w.garment_view.record.id == model.record(2).id
+    w.show_browse()
+    # part of a selection: on the selection, which stays
+    grid.selectAll()
+    qtbot.waitUntil(lambda: w.findChild(QMenu, "cardMenu") is None)  # gone when closed
+    right_click(1).close()
+    assert len(w.browse.selected_ids()) == 4 and grid.currentIndex().row() == 1
+    # from the keyboard (the Menu key): on the current card
+    grid.setCurrentIndex(model.index(3, 0))
+    qtbot.waitUntil(lambda: w.findChild(QMenu, "cardMenu") is None)
+    ask_menu(QPoint(0, 0), QContextMenuEvent.Reason.Keyboard)
+    menu = w.findChild(QMenu, "cardMenu")
+    assert menu is not None and w.browse.selected_ids() == [model.record(3).id]
+    menu.close()
+    # between the cards: nothing selected, nothing to open or delete
+    qtbot.waitUntil(lambda: w.findChild(QMenu, "cardMenu") is None)
+    ask_menu(grid.viewport().rect().bottomRight() - QPoint(2, 2))
+    menu = w.findChild(QMenu, "cardMenu")
+    assert [a.text() for a in menu.actions()] == ["Select &all"]
+    assert w.browse.selected_ids() == []
+    menu.close()
+
+
 def test_delete_with_confirmation_and_undo(make_app, qtbot, photos, monkeypatch):
     parts = app_with_photos(make_app, qtbot, photos, 2)
     w = parts.window

@@ -9,15 +9,17 @@ from PySide6.QtCore import (
     QItemSelection,
     QItemSelectionModel,
     QModelIndex,
+    QPoint,
     QSize,
     Qt,
     Signal,
     Slot,
 )
-from PySide6.QtGui import QAction, QFocusEvent, QResizeEvent
+from PySide6.QtGui import QAction, QContextMenuEvent, QFocusEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QListView,
+    QMenu,
     QStackedWidget,
     QStyle,
     QStyleOption,
@@ -85,6 +87,9 @@ class GarmentGrid(QListView):
         self.setFrameShape(QListView.Shape.NoFrame)
         self.setContentsMargins(8, 8, 8, 8)
         self._cell = QSize()
+        # The right-click menu on a card (None: a line), and between the cards.
+        self.card_actions: list[QAction | None] = []
+        self.space_actions: list[QAction | None] = []
 
     def set_cell_size(self, cell: QSize) -> None:
         """The card size; the grid spreads the cards evenly over the width."""
@@ -97,6 +102,35 @@ class GarmentGrid(QListView):
         sel = self.selectionModel()
         if not sel.hasSelection() and self.currentIndex().isValid():
             sel.select(self.currentIndex(), QItemSelectionModel.SelectionFlag.Select)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        """The window's actions on the card under the pointer (a right click did nothing):
+        on it alone where it was not selected, else on the selection it is part of. From
+        the keyboard (the Menu key), on the current card."""
+        if event.reason() == QContextMenuEvent.Reason.Keyboard:
+            index = self.currentIndex()
+            at = self.visualRect(index).center() if index.isValid() else QPoint(8, 8)
+        else:
+            at = event.pos()
+            index = self.indexAt(at)
+        sel = self.selectionModel()
+        if index.isValid():
+            flag = QItemSelectionModel.SelectionFlag
+            keep = sel.isSelected(index)
+            sel.setCurrentIndex(index, flag.NoUpdate if keep else flag.ClearAndSelect)
+        else:  # between the cards: as a file manager, nothing selected, nothing to open
+            sel.clearSelection()
+        menu = QMenu(self)
+        menu.setObjectName("cardMenu")
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        for action in self.card_actions if index.isValid() else self.space_actions:
+            if action is None:
+                menu.addSeparator()
+            elif action.isEnabled():
+                menu.addAction(action)
+        if menu.actions():
+            menu.popup(self.viewport().mapToGlobal(at))
+        event.accept()
 
     def focusInEvent(self, event: QFocusEvent) -> None:
         super().focusInEvent(event)

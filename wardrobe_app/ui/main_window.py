@@ -167,6 +167,9 @@ class MainWindow(QMainWindow):
         # The order the user chose stays for the next start (the filters do not).
         self.browse.filter_bar.set_sort(self.settings.sort)
         self.browse.filter_bar.sort.currentIndexChanged.connect(self._sort_chosen)
+        a = self.actions_
+        self.browse.grid.card_actions = [a["open"], a["delete"], None, a["select_all"]]
+        self.browse.grid.space_actions = [a["select_all"]]
         self.garment_view = GarmentView(self.session, self.thumbnails, self.settings, self)
         self.pages = QStackedWidget(self)
         self.pages.addWidget(self.empty_page)
