@@ -888,6 +888,23 @@ def test_the_tool_bars_undo_and_settings_name_their_keys(make_app, qtbot, photos
     assert tip("undo") == f"Undo Delete 1 garment ({undo_keys})"
 
 
+def test_delete_says_what_it_deletes_on_a_garments_page(make_app, qtbot, photos):
+    # On a garment's page the tool bar's Delete deletes that garment, but its tip said
+    # "Delete the selected garments"; the page's own Delete and Favourite said nothing.
+    from PySide6.QtWidgets import QToolBar
+
+    parts = app_with_photos(make_app, qtbot, photos, 1)
+    w = parts.window
+    button = w.findChild(QToolBar, "mainToolBar").widgetForAction(w.actions_["delete"])
+    assert button.toolTip() == "Delete the selected garments (Del)"
+    w.open_garment(w.browse.model.record(0))
+    view = w.garment_view
+    assert button.toolTip() == view.delete_button.toolTip() == "Delete this garment (Del)"
+    assert "Favourites" in view.favourite.toolTip()
+    w.show_browse()
+    assert button.toolTip() == "Delete the selected garments (Del)"
+
+
 def test_a_right_click_on_a_card_offers_open_and_delete(make_app, qtbot, photos):
     # A right click on a card did nothing: no menu, nothing selected.
     from PySide6.QtGui import QContextMenuEvent

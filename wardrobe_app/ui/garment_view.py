@@ -58,6 +58,7 @@ NOT_COMPARED = (
 )
 BIG = QSize(900, 900)
 PHOTO_SIDE = 1200
+DELETE_SHOWN_TIP = "Delete this garment (Del)"  # its Delete, and the tool bar's on its page
 
 
 @dataclass
@@ -168,6 +169,7 @@ class GarmentView(QWidget):
         self.title.setFont(tf)
         self.favourite = QPushButton(heart_icon(False), "Favourite", self)
         self.favourite.setObjectName("favouriteButton")
+        self.favourite.setToolTip("Mark it as a favourite: the grid's Favourites lists it")
         self.favourite.setCheckable(True)
         self.favourite.toggled.connect(self._favourite_toggled)
         self.touch_up_button = QPushButton("Touch up…", self)
@@ -177,6 +179,7 @@ class GarmentView(QWidget):
         self.touch_up_button.clicked.connect(self._touch_up)
         self.delete_button = QPushButton("Delete", self)
         self.delete_button.setObjectName("deleteButton")
+        self.delete_button.setToolTip(DELETE_SHOWN_TIP)
         # Drawn in the text colour: the style's arrow stayed dark on the dark scheme.
         for button, icon in ((self.back_button, "back"), (self.delete_button, "delete")):
             keep_line_icon(button, icon, QPalette.ColorRole.WindowText)

@@ -47,7 +47,7 @@ from .drop_probe import FolderProbe
 from .empty_state import EmptyState
 from .errors import ErrorReporter
 from .export_action import ExportController
-from .garment_view import GarmentView
+from .garment_view import DELETE_SHOWN_TIP, GarmentView
 from .icons import app_icon
 from .import_controller import ImportController
 from .import_report import ImportReportDialog, ImportSummary
@@ -360,6 +360,12 @@ class MainWindow(QMainWindow):
         )
         can_delete = can_delete and not self.session.wardrobe.read_only
         self.actions_["delete"].setEnabled(can_delete)
+        if not self.session.wardrobe.read_only:  # its tip says why it is off
+            # On a garment's page it deletes that garment: "the selected garments" misled.
+            on_page = page is self.garment_view
+            tip = DELETE_SHOWN_TIP if on_page else "Delete the selected garments (Del)"
+            self.actions_["delete"].setToolTip(tip)
+            self.actions_["delete"].setStatusTip(tip)
         self.actions_["back"].setEnabled(page is self.garment_view)
 
     @Slot(str)
