@@ -885,7 +885,8 @@ def test_the_tool_bars_undo_and_settings_name_their_keys(make_app, qtbot, photos
     monkeypatch.setattr(w, "confirm_delete", lambda _n: True)
     w.browse.select_id(w.browse.model.record(0).id)
     w.actions_["delete"].trigger()
-    assert tip("undo") == f"Undo Delete 1 garment ({undo_keys})"
+    assert tip("undo") == f"Undo deletion of 1 garment ({undo_keys})"
+    assert w.actions_["undo"].text() == "&Undo deletion of 1 garment"
 
 
 def test_delete_says_what_it_deletes_on_a_garments_page(make_app, qtbot, photos):

@@ -186,7 +186,8 @@ def test_touch_up_from_the_garment_page(make_app, qtbot, photos) -> None:
     assert view.record.area == updated.area
     # undone in the window (Edit > Undo, Ctrl+Z): the cut-out as it was; redone: as drawn
     wardrobe = parts.session.wardrobe
-    assert w.undo_stack.undoText() == f"Touch up {display_name(updated)}"
+    # Edit > Undo reads as a phrase ("Undo Touch up Blue shirt", it said)
+    assert w.actions_["undo"].text() == f"&Undo touch-up of {display_name(updated)}"
     with qtbot.waitSignal(view.edited, timeout=10_000):  # saved on the model's queue
         w.actions_["undo"].trigger()
     qtbot.waitUntil(lambda: not view.saving_touch_up())  # until then, redo waits

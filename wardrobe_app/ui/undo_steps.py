@@ -26,7 +26,8 @@ class DeleteCommand(QUndoCommand):
 
     def __init__(self, window: MainWindow, ids: Sequence[int]) -> None:
         n = len(ids)
-        super().__init__(f"Delete {n} garment{'s' if n != 1 else ''}")
+        # Read after the stack's "Undo"/"Redo": "Undo deletion of 3 garments"
+        super().__init__(f"deletion of {n} garment{'s' if n != 1 else ''}")
         self.window = window
         self.ids = list(ids)
         self.deleted: list[int] = []
@@ -56,7 +57,8 @@ class TouchUpCommand(QUndoCommand):
     def __init__(
         self, window: MainWindow, record: GarmentRecord, before: np.ndarray, after: np.ndarray
     ) -> None:
-        super().__init__(f"Touch up {display_name(record)}")
+        # "Undo touch-up of Blue Shirt" (it read "Undo Touch up Blue Shirt")
+        super().__init__(f"touch-up of {display_name(record)}")
         self.window = window
         self.garment_id = record.id
         self.before, self.after = before, after
