@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QStyleOptionViewItem
 from wardrobe_app.types import Colour, GarmentRecord
 from wardrobe_app.ui.browse_page import GarmentGrid
 from wardrobe_app.ui.garment_delegate import GarmentDelegate
-from wardrobe_app.ui.garment_model import GarmentListModel, GarmentRoles
+from wardrobe_app.ui.garment_model import GarmentListModel, GarmentRoles, display_name
 from wardrobe_app.ui.thumbnails import ThumbnailCache
 from wardrobe_app.ui.workers import TaskRunner
 
@@ -269,3 +269,24 @@ def test_a_cards_line_gives_its_text_the_room_of_colour_dots_it_needs(qtbot):
     assert swatches_that_fit(fm, "Outerwear", word, 3) == 1  # the main colour stays
     assert swatches_that_fit(fm, "Top", 200, 2) == 2
     assert swatches_that_fit(fm, "Top", 200, 0) == 0
+
+
+@pytest.mark.parametrize(
+    ("colour", "fine_type", "category", "name"),
+    [
+        ("light blue", "Dress", "one-piece", "Light blue dress"),
+        ("black", "Dress", "one-piece", "Black dress"),
+        ("navy", "T-Shirt", "top", "Navy T-Shirt"),
+        ("navy", None, "top", "Navy top"),
+        ("dark green", "jeans", "bottom", "Dark green jeans"),
+        (None, "Dress", "one-piece", "Dress"),
+    ],
+)
+def test_display_name_is_in_sentence_case(
+    tmp_path: Path, colour: str | None, fine_type: str | None, category: str, name: str
+) -> None:
+    # A two-word colour gave "Light blue Dress" beside "Black Dress".
+    rec = record(0, tmp_path / "t.png")
+    rec.name, rec.fine_type, rec.category = "", fine_type, category
+    rec.colours = [Colour(colour, "#8ab4e6", 0.9)] if colour else []
+    assert display_name(rec) == name

@@ -43,9 +43,11 @@ class GarmentRoles(IntEnum):
 def display_name(record: GarmentRecord) -> str:
     if record.name:
         return record.name
-    # "Navy T-Shirt", "Navy top": the type as spelled everywhere, a category in lower case
-    kind = type_label(record.fine_type) if record.fine_type else category_label(record.category)
-    if not record.fine_type:
+    # Sentence case, as a user names one ("Light blue dress", "Black dress", "Navy top"):
+    # the type read "Dress" after a one-word colour and a two-word one alike, so "Light
+    # blue Dress". A type spelled with capitals inside ("T-Shirt") keeps them.
+    kind = record.fine_type or category_label(record.category)
+    if kind[1:] == kind[1:].lower():
         kind = kind.lower()
     colour = record.colours[0].name if record.colours else ""
     return type_label(f"{colour} {kind}".strip())
