@@ -24,7 +24,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication, QProgressDialog, QPushButton, QScrollArea
 
 from wardrobe_app.types import GarmentFilter
-from wardrobe_app.ui.garment_model import GarmentRoles
+from wardrobe_app.ui.garment_model import GarmentRoles, display_name
 from wardrobe_app.ui.model_loader import LazyAnalyser
 from wardrobe_app.ui.workers import QUEUE_THREADS, Queue
 
@@ -710,7 +710,7 @@ def test_changes_made_by_another_program_reach_the_window(
     # dead Undo; an edit to one lost the edit with a small grey line.
     parts = app_with_photos(make_app, qtbot, photos, 1)
     w = parts.window
-    monkeypatch.setattr(w, "confirm_delete", lambda n: True)
+    monkeypatch.setattr(w, "confirm_delete", lambda _ids: True)
     cli = make_wardrobe()
     cli.import_paths(photos(1, start=1))
     w.catch_up()  # what coming back to the window does
@@ -758,7 +758,7 @@ def test_a_garment_deleted_from_its_page_keeps_its_last_edit_for_undo(
 ):
     parts = app_with_photos(make_app, qtbot, photos, 1)
     w = parts.window
-    monkeypatch.setattr(w, "confirm_delete", lambda n: True)
+    monkeypatch.setattr(w, "confirm_delete", lambda _ids: True)
     record = w.browse.model.record(0)
     w.open_garment(record)
     view = w.garment_view
@@ -882,7 +882,7 @@ def test_the_tool_bars_undo_and_settings_name_their_keys(make_app, qtbot, photos
     undo_keys = w.actions_["undo"].shortcut().toString(native)
     assert tip("settings").endswith(f"({w.actions_['settings'].shortcut().toString(native)})")
     assert tip("undo") == f"Nothing to undo ({undo_keys})"
-    monkeypatch.setattr(w, "confirm_delete", lambda _n: True)
+    monkeypatch.setattr(w, "confirm_delete", lambda _ids: True)
     w.browse.select_id(w.browse.model.record(0).id)
     w.actions_["delete"].trigger()
     assert tip("undo") == f"Undo deletion of 1 garment ({undo_keys})"
@@ -904,6 +904,34 @@ def test_delete_says_what_it_deletes_on_a_garments_page(make_app, qtbot, photos)
     assert "Favourites" in view.favourite.toolTip()
     w.show_browse()
     assert button.toolTip() == "Delete the selected garments (Del)"
+
+
+def test_the_delete_question_names_one_garment(make_app, qtbot, photos, monkeypatch):
+    # On a garment's page it asked "Delete 1 garment from the wardrobe?"
+    from wardrobe_app.ui import main_window
+
+    parts = app_with_photos(make_app, qtbot, photos, 1)
+    w = parts.window
+    asked: list[tuple[str, str]] = []
+    monkeypatch.setattr(
+        main_window, "ask_yes", lambda _p, title, text, **_k: asked.append((title, text))
+    )
+    record = w.browse.model.record(0)
+    w.open_garment(record)
+    w.actions_["delete"].trigger()
+    question = f"Delete {display_name(record)} from the wardrobe?"
+    assert asked[-1][0] == "Delete garment" and asked[-1][1].startswith(question + "\n")
+    w.show_browse()
+    w.browse.select_id(w.browse.model.record(1).id)  # one selected card: named too
+    w.actions_["delete"].trigger()
+    assert asked[-1][1].startswith(f"Delete {display_name(w.browse.model.record(1))} from")
+    w.browse.grid.selectAll()
+    w.actions_["delete"].trigger()
+    assert asked[-1] == (
+        "Delete garments",
+        "Delete 2 garments from the wardrobe?\nYou can undo this with Ctrl+Z.",
+    )
+    assert parts.session.count() == 2  # each answered No
 
 
 def test_a_right_click_on_a_card_offers_open_and_delete(make_app, qtbot, photos):
@@ -961,8 +989,8 @@ def test_delete_with_confirmation_and_undo(make_app, qtbot, photos, monkeypatch)
     w = parts.window
     asked: list[int] = []
 
-    def confirm(n: int) -> bool:
-        asked.append(n)
+    def confirm(ids: list[int]) -> bool:
+        asked.append(len(ids))
         return len(asked) > 1  # say "Cancel" the first time
 
     monkeypatch.setattr(w, "confirm_delete", confirm)
@@ -1001,7 +1029,7 @@ def test_delete_with_confirmation_and_undo(make_app, qtbot, photos, monkeypatch)
     assert parts.session.wardrobe.garment(victim).id == victim
     assert not w.undo_notice.isVisible()  # its Undo is done: no stale offer to undo
     # deleting everything shows the empty state again
-    monkeypatch.setattr(w, "confirm_delete", lambda n: True)
+    monkeypatch.setattr(w, "confirm_delete", lambda _ids: True)
     wait_listed(qtbot, w, 4)
     w.browse.grid.selectAll()
     w.delete_selected()
@@ -1013,7 +1041,7 @@ def test_deleting_a_garment_while_its_similar_items_are_found_is_no_error(
 ):
     parts = app_with_photos(make_app, qtbot, photos, 2)
     w = parts.window
-    monkeypatch.setattr(w, "confirm_delete", lambda n: True)
+    monkeypatch.setattr(w, "confirm_delete", lambda _ids: True)
     # The reading queue busy (an export, a listing): the search starts after the delete.
     gate = threading.Event()
     for _ in range(QUEUE_THREADS[Queue.READ]):
@@ -1476,7 +1504,7 @@ def test_keyboard_flow_search_grid_delete_and_notes(make_app, qtbot, photos, mon
     assert w.browse.selected_ids() == [w.browse.model.record(grid.currentIndex().row()).id]
     assert w.actions_["delete"].isEnabled()
     # deleting keeps the keyboard's place: the next card becomes current, not the first
-    monkeypatch.setattr(w, "confirm_delete", lambda n: True)
+    monkeypatch.setattr(w, "confirm_delete", lambda _ids: True)
     grid.setCurrentIndex(w.browse.model.index(5, 0))
     doomed = w.browse.model.record(5).id
     w.delete_selected()
@@ -1520,7 +1548,7 @@ def test_del_in_the_category_box_does_not_delete_the_garment(make_app, qtbot, ph
     parts = app_with_photos(make_app, qtbot, photos, 1)
     w = parts.window
     asked: list[int] = []
-    monkeypatch.setattr(w, "confirm_delete", lambda n: asked.append(n) or True)
+    monkeypatch.setattr(w, "confirm_delete", lambda ids: asked.append(len(ids)) or True)
     w.open_garment(w.browse.model.record(0))
     w.activateWindow()
     combo = w.garment_view.category_combo
@@ -1659,7 +1687,7 @@ def test_undoing_a_delete_selects_the_garments_it_brings_back(make_app, qtbot, p
     # the deleted card's place: the restored ones were not to be told apart.
     parts = app_with_photos(make_app, qtbot, photos, 3)
     w = parts.window
-    w.confirm_delete = lambda n: True  # type: ignore[method-assign]
+    w.confirm_delete = lambda _ids: True  # type: ignore[method-assign]
     grid = w.browse.grid
     grid.setFocus()
     flags = grid.selectionModel().SelectionFlag.Select

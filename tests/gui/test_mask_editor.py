@@ -447,7 +447,7 @@ def test_undoing_a_delete_of_another_garment_goes_through_a_touch_up_being_saved
     with qtbot.waitSignal(view.touchedUp, timeout=10_000):
         view.save_mask(garment_id, drawn, undo_to=mask)
     qtbot.waitUntil(lambda: not view.saving_touch_up())  # until then, undo waits
-    monkeypatch.setattr(w, "confirm_delete", lambda n: True)
+    monkeypatch.setattr(w, "confirm_delete", lambda _ids: True)
     w.delete_ids([other])
     release = _hold_the_model_queue(parts)
     view.save_mask(garment_id, mask, undo_to=drawn)  # a second touch-up, queued
@@ -473,7 +473,7 @@ def test_a_garment_whose_touch_up_undo_is_being_saved_is_deleted_after_it(
         view.save_mask(garment_id, drawn, undo_to=mask)
     qtbot.waitUntil(lambda: not view.saving_touch_up())  # until then, undo waits
     asked: list[int] = []
-    monkeypatch.setattr(w, "confirm_delete", lambda n: asked.append(n) or True)
+    monkeypatch.setattr(w, "confirm_delete", lambda ids: asked.append(len(ids)) or True)
     release = _hold_the_model_queue(parts)
     w.actions_["undo"].trigger()  # the touch-up's undo: queued
     assert view.saving_touch_up()
@@ -500,7 +500,7 @@ def test_a_delete_waiting_for_a_touch_up_is_done_when_the_window_closes(
     """Closing finishes the save the delete waits for: the delete was dropped with it."""
     parts = make_app()
     w, wardrobe, garment_id, mask, drawn = _imported_with_a_drawn_mask(parts, qtbot, photos)
-    monkeypatch.setattr(w, "confirm_delete", lambda n: True)
+    monkeypatch.setattr(w, "confirm_delete", lambda _ids: True)
     release = _hold_the_model_queue(parts)
     w.garment_view.save_mask(garment_id, drawn, undo_to=mask)
     w.delete_ids([garment_id])
@@ -518,7 +518,7 @@ def test_a_delete_at_close_the_disk_refuses_still_closes_the_window(
 ) -> None:
     parts = make_app()
     w, wardrobe, garment_id, mask, drawn = _imported_with_a_drawn_mask(parts, qtbot, photos)
-    monkeypatch.setattr(w, "confirm_delete", lambda n: True)
+    monkeypatch.setattr(w, "confirm_delete", lambda _ids: True)
     release = _hold_the_model_queue(parts)
     w.garment_view.save_mask(garment_id, drawn, undo_to=mask)
     w.delete_ids([garment_id])
@@ -541,7 +541,7 @@ def test_a_delete_done_after_a_save_leaves_another_garments_page_open(
     then, another one, back to the grid."""
     parts = make_app()
     w, wardrobe, garment_id, mask, drawn = _imported_with_a_drawn_mask(parts, qtbot, photos)
-    monkeypatch.setattr(w, "confirm_delete", lambda n: True)
+    monkeypatch.setattr(w, "confirm_delete", lambda _ids: True)
     view = w.garment_view
     w.open_garment(wardrobe.garment(garment_id))
     release = _hold_the_model_queue(parts)

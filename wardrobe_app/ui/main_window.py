@@ -47,6 +47,7 @@ from .drop_probe import FolderProbe
 from .empty_state import EmptyState
 from .errors import ErrorReporter
 from .export_action import ExportController
+from .garment_model import display_name
 from .garment_view import DELETE_SHOWN_TIP, GarmentView
 from .icons import app_icon
 from .import_controller import ImportController
@@ -517,12 +518,20 @@ class MainWindow(QMainWindow):
         elif self.pages.currentWidget() is self.browse:
             self.delete_ids(self.browse.selected_ids())
 
-    def confirm_delete(self, n: int) -> bool:
+    def confirm_delete(self, ids: list[int]) -> bool:
+        # One garment is named ("Delete 1 garment…?" on its own page, it asked)
+        shown = self.garment_view.record
+        if len(ids) == 1 and shown is not None and shown.id == ids[0]:
+            one: GarmentRecord | None = shown
+        else:
+            row = self.browse.model.row_of(ids[0]) if len(ids) == 1 else -1
+            one = self.browse.model.record(row) if row >= 0 else None
+        n = len(ids)
+        what = display_name(one) if one else f"{n} garment{'s' if n != 1 else ''}"
         return ask_yes(
             self,
-            "Delete garments",
-            f"Delete {n} garment{'s' if n != 1 else ''} from the wardrobe?\n"
-            "You can undo this with Ctrl+Z.",
+            "Delete garment" if n == 1 else "Delete garments",
+            f"Delete {what} from the wardrobe?\nYou can undo this with Ctrl+Z.",
             yes_by_default=True,
         )
 
@@ -532,7 +541,7 @@ class MainWindow(QMainWindow):
         if set(ids) <= queued and ids:  # asked again: it is on its way already
             self._say_delete_queued(len(ids))
             return
-        if not ids or not self.confirm_delete(len(ids)):
+        if not ids or not self.confirm_delete(ids):
             return
         if self.garment_view.saving_touch_up(ids):
             # Deleted before it, the save failed, and undoing the delete brought the
