@@ -38,6 +38,20 @@ def _filters(bar) -> list[QWidget]:
     ]
 
 
+def _tab_stops(bar) -> list[QWidget]:
+    """What Tab reaches: each row of chips is one stop (the arrow keys move in it), its
+    first chip until another is used."""
+    return [
+        bar.search,
+        next(iter(bar.category_chips.values())),
+        bar.favourites,
+        bar.fine_type,
+        *([bar.colour_button] if bar.colours_collapsed else []),
+        bar.sort,
+        *([] if bar.colours_collapsed else [next(iter(bar.colour_chips.values()))]),
+    ]
+
+
 def _rect_in(bar, widget: QWidget) -> QRect:
     return QRect(widget.mapTo(bar, QPoint(0, 0)), widget.size())
 
@@ -69,9 +83,12 @@ def test_every_filter_is_whole_and_reachable_in_a_narrow_window(make_app, qtbot,
     for i, a in enumerate(rects):  # none drawn over another
         assert not any(a.intersects(b) for b in rects[i + 1 :]), filters[i].objectName()
     assert bar.search.width() >= bar.search.sizeHint().width()  # not squeezed either
-    # Tab goes through them as they are read: row by row, left to right.
+    # Tab goes through them as they are read: row by row, left to right (a row of chips
+    # is one stop: a stop on every chip took about 17 presses to reach the grid).
     drawn = sorted(filters, key=lambda widget: (_rect_in(bar, widget).y() // 20, widget.x()))
-    assert tab_chain(bar.search, len(filters)) == drawn == filters
+    assert drawn == filters
+    stops = _tab_stops(bar)
+    assert tab_chain(bar.search, len(stops)) == stops == [w for w in drawn if w in stops]
 
     # And each works there.
     bar.favourites.click()
@@ -237,8 +254,8 @@ def test_the_colour_drop_down_is_in_the_tab_order_and_keeps_the_focus(qtbot):
     assert bar.colour_button.hasFocus()  # not lost with the chip it was on
     assert tab_chain(bar.fine_type, 3)[1:] == [bar.colour_button, bar.sort]
     _resize(qtbot, bar, 1600)
-    assert bar.colour_chips["black"].hasFocus()
-    assert tab_chain(bar.sort, 2)[1] is bar.colour_chips["black"]
+    assert chip.hasFocus()  # back on the chip it was on: the colours' Tab stop
+    assert tab_chain(bar.sort, 2)[1] is chip
 
 
 def test_a_drop_down_open_while_the_colours_change_toggles_the_new_chips(qtbot):
@@ -279,3 +296,64 @@ def test_the_drop_downs_count_follows_every_change_of_the_chips(qtbot):
     _resize(qtbot, bar, 1600)
     bar.colour_chips["navy"].click()
     assert button.text() == "Colours ▾" and bar.current_filter().colours == set()
+
+
+def _press(qtbot, key: Qt.Key, modifier=Qt.KeyboardModifier.NoModifier) -> QWidget:
+    """``key`` pressed where the focus is; the widget the focus is on after it."""
+    from PySide6.QtWidgets import QApplication
+
+    qtbot.keyClick(QApplication.focusWidget(), key, modifier)
+    return QApplication.focusWidget()
+
+
+def test_tab_reaches_the_grid_in_a_few_presses(make_app, qtbot, photos):
+    # A Tab stop on every chip: from the search box to the grid took about 17 presses.
+    parts = _app(make_app, qtbot, photos)
+    w = parts.window
+    w.resize(1600, 800)
+    w.activateWindow()
+    bar = w.browse.filter_bar
+    bar.focus_search()
+    qtbot.waitUntil(bar.search.hasFocus, timeout=2000)
+    presses = 0
+    while not w.browse.grid.hasFocus() and presses < 30:
+        _press(qtbot, Qt.Key.Key_Tab)
+        presses += 1
+    chips = len(bar.category_chips) + len(bar.colour_chips)
+    assert chips >= 7
+    # a stop each: the categories, Favourites, the type, the sort, the colours
+    assert presses == 6
+
+
+def test_the_arrow_keys_move_along_a_row_of_chips_and_space_toggles_one(qtbot):
+    _host, bar = _bar_with_colours(qtbot, 1600)
+    bar.activateWindow()
+    bar.search.setFocus()
+    qtbot.waitUntil(bar.search.hasFocus, timeout=2000)
+    categories = list(bar.category_chips.values())
+    assert _press(qtbot, Qt.Key.Key_Tab) is categories[0]
+    assert _press(qtbot, Qt.Key.Key_Right) is categories[1]
+    assert _press(qtbot, Qt.Key.Key_Left) is categories[0]
+    assert _press(qtbot, Qt.Key.Key_Left) is categories[0]  # the end: no wrapping
+    assert _press(qtbot, Qt.Key.Key_End) is categories[-1]
+    assert _press(qtbot, Qt.Key.Key_Up) is categories[-2]
+    with qtbot.waitSignal(bar.filterChanged) as changed:
+        _press(qtbot, Qt.Key.Key_Space)
+    chosen = next(c for c, chip in bar.category_chips.items() if chip is categories[-2])
+    assert changed.args[0].categories == {chosen}
+    # Tab leaves the row; Shift+Tab comes back to the chip last used, not the first
+    assert _press(qtbot, Qt.Key.Key_Tab) is bar.favourites
+    back = _press(qtbot, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    assert back is categories[-2]
+    # the colours likewise, after the sort
+    bar.sort.setFocus()
+    qtbot.waitUntil(bar.sort.hasFocus, timeout=2000)
+    colours = list(bar.colour_chips.values())
+    assert _press(qtbot, Qt.Key.Key_Tab) is colours[0]
+    assert _press(qtbot, Qt.Key.Key_Down) is colours[1]
+    with qtbot.waitSignal(bar.filterChanged) as changed:
+        _press(qtbot, Qt.Key.Key_Space)
+    assert changed.args[0].colours == {COLOURS[1][0]}
+    # the colours made again (an import adds one): the stop stays on the same colour
+    bar.set_colours([*COLOURS, ("rust", "#b7410e")])
+    assert bar.colour_group.stop() is bar.colour_chips[COLOURS[1][0]]

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..types import CATEGORIES, GarmentFilter
+from .chip_group import ChipGroup
 from .flow_layout import FlowLayout
 from .icons import dot_icon, heart_icon, line_icon
 from .theme import CATEGORY_COLOURS, category_label, type_label
@@ -101,6 +102,9 @@ class FilterBar(QWidget):
             chip.setObjectName(f"chip-{cat}")
             chip.toggled.connect(self._emit_now)
             self.category_chips[cat] = chip
+        # Each row of chips is one Tab stop, the arrow keys moving within it
+        self.category_group = ChipGroup(self)
+        self.category_group.set_chips(list(self.category_chips.values()))
 
         self.fine_type = QComboBox(self)
         self.fine_type.setObjectName("fineType")
@@ -180,6 +184,7 @@ class FilterBar(QWidget):
         colours.addWidget(self.colour_title, 0, Qt.AlignmentFlag.AlignTop)
         colours.addWidget(self.colour_box, 1)
         self.colour_chips: dict[str, QToolButton] = {}
+        self.colour_group = ChipGroup(self)
 
         self.outer = QVBoxLayout(self)
         self.outer.setContentsMargins(12, 10, 12, 8)
@@ -290,9 +295,9 @@ class FilterBar(QWidget):
         if collapsed and had_focus in self.colour_chips.values():
             self.colour_button.setFocus(Qt.FocusReason.OtherFocusReason)
         elif not collapsed and had_focus is self.colour_button and self.colour_chips:
-            chips = list(self.colour_chips.values())
-            first = next((chip for chip in chips if chip.isChecked()), chips[0])
-            first.setFocus(Qt.FocusReason.OtherFocusReason)
+            stop = self.colour_group.stop()  # the chip Tab reaches
+            if stop is not None:
+                stop.setFocus(Qt.FocusReason.OtherFocusReason)
         self._relayout_boxes()
 
     def _colour_button_room(self) -> int:
@@ -342,10 +347,12 @@ class FilterBar(QWidget):
             chip.toggled.connect(self._emit_now)
             chip.toggled.connect(self._show_colour_count)
             self.colour_flow.addWidget(chip)
-            # Tab reaches the chips where they are drawn, before the grid below
+            # Tab reaches the chips where they are drawn, before the grid below (one stop:
+            # colour_group)
             QWidget.setTabOrder(previous, chip)
             previous = chip
             self.colour_chips[name] = chip
+        self.colour_group.set_chips(list(self.colour_chips.values()))
         self.colour_button.set_chips(self.colour_chips)
         self._show_colour_count()
         self._show_colours(self.colours_collapsed)
