@@ -57,6 +57,22 @@ def test_first_run_shows_the_empty_state_and_the_model(make_app, qtbot, home):
     assert "Ctrl+," in [k.toString() for k in w.actions_["settings"].shortcuts()]
 
 
+def test_the_first_import_leaves_the_keyboard_on_the_grid(make_app, qtbot, photos):
+    # Imported from the empty page, the keyboard landed in the search box: the arrow
+    # keys, Enter and Del did nothing to the new garments.
+    parts = make_app()
+    w = parts.window
+    w.activateWindow()
+    w.empty_page.buttons[0].setFocus()
+    qtbot.waitUntil(w.empty_page.buttons[0].hasFocus, timeout=2000)
+    import_and_wait(qtbot, w, photos(2))
+    wait_listed(qtbot, w, 4)
+    grid = w.browse.grid
+    qtbot.waitUntil(grid.hasFocus, timeout=2000)
+    assert grid.currentIndex().row() == 0  # the first new garment, selected: Del, Enter
+    assert w.browse.selected_ids() == [w.browse.model.record(0).id]
+
+
 def test_import_buttons_add_photos_during_an_import(make_app, qtbot, photos, monkeypatch):
     # They were greyed out (Ctrl+I did nothing) for the whole import, while a drop was
     # taken: now they add their photos after the running ones, as a drop does.
@@ -1692,6 +1708,7 @@ def test_undoing_a_delete_selects_the_garments_it_brings_back(make_app, qtbot, p
     w.confirm_delete = lambda _ids: True  # type: ignore[method-assign]
     grid = w.browse.grid
     grid.setFocus()
+    grid.selectionModel().clearSelection()  # the first card, selected after the import
     flags = grid.selectionModel().SelectionFlag.Select
     for row in (1, 2):
         grid.selectionModel().select(w.browse.model.index(row, 0), flags)

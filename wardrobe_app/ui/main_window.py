@@ -112,6 +112,7 @@ class MainWindow(QMainWindow):
         self._count = -1
         self._seen_mark: tuple[object, ...] | None = None  # change_mark() when last listed
         self._listing_stale = False  # a garment was edited in its view since the last listing
+        self._grid_takes_keys = False  # the first garments came: the keyboard on the grid
         self._notice_index = 0  # the undo stack's index, to tell an undo from a push
         self.refresh()
 
@@ -257,6 +258,10 @@ class MainWindow(QMainWindow):
             self.pages.setCurrentWidget(self.empty_page)
         elif self.pages.currentWidget() is self.empty_page:
             self.pages.setCurrentWidget(self.browse)
+            # On the grid, not the search box Qt passed the empty page's focus on to;
+            # its first card selected once listed
+            self.browse.focus_grid()
+            self._grid_takes_keys = True
         if self.pages.currentWidget() is self.garment_view:
             record = self.garment_view.record
             if record is not None and not self._exists(record.id):
@@ -285,6 +290,9 @@ class MainWindow(QMainWindow):
     def _listed(self, _shown: int, total: int) -> None:
         self._count = total
         self._show_count()
+        if self._grid_takes_keys and self.browse.grid.hasFocus():
+            self.browse.focus_grid()  # selects the current card (the first)
+        self._grid_takes_keys = False
 
     @Slot()
     def show_browse(self) -> None:
