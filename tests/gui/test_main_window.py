@@ -649,6 +649,38 @@ def test_tab_goes_through_the_garment_pages_header_as_it_is_drawn(make_app, qtbo
     assert tab_chain(view.back_button, len(drawn)) == drawn
 
 
+def test_tab_goes_down_the_garment_pages_left_column_then_the_right(make_app, qtbot, photos):
+    # "Any category" and the similar items, at the bottom of the left column, came after
+    # the whole right column ("Worn with" included).
+    parts = app_with_photos(make_app, qtbot, photos, 1)
+    w = parts.window
+    w.open_garment(w.browse.model.record(0))
+    view = w.garment_view
+    reading = [
+        view.back_button,
+        view.touch_up_button,
+        view.favourite,
+        view.delete_button,
+        view.cutout_mode,
+        view.photo_mode,
+        view.overlay_toggle,
+        view.any_category,
+        view.similar.view,
+        view.name_edit,
+        view.category_combo,
+        view.type_edit,
+        view.tags_edit,
+        view.notes_edit,
+        view.worn_with.view,
+    ]
+    chain, widget = [], view.back_button
+    for _ in range(500):  # once round the focus chain, hidden widgets too (Tab skips them)
+        if widget in reading and widget not in chain:
+            chain.append(widget)
+        widget = widget.nextInFocusChain()
+    assert chain == reading
+
+
 def test_an_edit_that_could_not_be_saved_is_saved_on_leaving_the_page(
     make_app, qtbot, photos, monkeypatch
 ):

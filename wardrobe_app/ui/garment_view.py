@@ -317,6 +317,11 @@ class GarmentView(QWidget):
         self.similar.setObjectName("similarStrip")
         self.similar.view.setAccessibleName("Similar items")
         self.similar.garmentClicked.connect(self.openGarment)
+        # Tab in reading order: the left column down (its "Similar items", made last,
+        # came after the whole right column), then the right
+        QWidget.setTabOrder(self.overlay_toggle, self.any_category)
+        QWidget.setTabOrder(self.any_category, self.similar.view)
+        QWidget.setTabOrder(self.similar.view, self.name_edit)
 
         # The similar items under the picture, the details beside both: across the page
         # the strip took their height from the details too, and "Worn with" fell below
