@@ -634,3 +634,25 @@ def test_storage_that_refuses_the_models_at_start_is_said_in_words(make_app, qtb
         "Model failed to load: the disk is full (the wardrobe could not be updated for it)"
     )
     assert parts.reporter.errors == []
+
+
+def test_the_model_cards_fit_the_about_dialog(qtbot):
+    # The segmenter card's wide tables did not fit 720 px: it scrolled sideways.
+    from PySide6.QtGui import QTextTable
+    from PySide6.QtWidgets import QTextBrowser
+
+    from wardrobe_app.ui.about_dialog import AboutDialog
+
+    dialog = AboutDialog("a model")
+    qtbot.addWidget(dialog)
+    dialog.resize(720, 620)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    segmenter = dialog.findChild(QTextBrowser, "modelCardSegmenter")
+    frames = segmenter.document().rootFrame().childFrames()
+    assert any(isinstance(frame, QTextTable) for frame in frames)  # tables to fit
+    for i in range(dialog.tabs.count()):
+        dialog.tabs.setCurrentIndex(i)
+        browser = dialog.tabs.widget(i)
+        qtbot.waitUntil(browser.isVisible, timeout=2000)
+        assert browser.horizontalScrollBar().maximum() == 0, dialog.tabs.tabText(i)

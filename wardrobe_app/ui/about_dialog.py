@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QTextCursor, QTextDocument, QTextLength, QTextTable
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -59,6 +60,29 @@ def model_cards() -> list[tuple[str, str]]:
     return cards
 
 
+def fit_width(document: QTextDocument) -> None:
+    """Every table as wide as the page, its cells wrapping, and long command lines
+    wrapped: the segmenter card's (tables of five columns of figures and notes, commands
+    of 100 characters) were wider than the 720 px dialog, which scrolled sideways."""
+    cursor = QTextCursor(document)
+    block = document.begin()
+    while block.isValid():
+        if block.blockFormat().nonBreakableLines():  # a code block's line
+            cursor.setPosition(block.position())
+            wrapped = block.blockFormat()
+            wrapped.setNonBreakableLines(False)
+            cursor.setBlockFormat(wrapped)
+        block = block.next()
+    frames = [document.rootFrame()]
+    while frames:
+        frame = frames.pop()
+        frames.extend(frame.childFrames())
+        if isinstance(frame, QTextTable):
+            table = frame.format()
+            table.setWidth(QTextLength(QTextLength.Type.PercentageLength, 100))
+            frame.setFormat(table)
+
+
 class AboutDialog(QDialog):
     def __init__(self, model_description: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -99,6 +123,7 @@ class AboutDialog(QDialog):
             browser.setObjectName(f"modelCard{name}")
             browser.setOpenExternalLinks(True)
             browser.setMarkdown(text)
+            fit_width(browser.document())
             self.tabs.addTab(browser, f"{name} model card")
         if not cards:
             none = QTextBrowser(self)
