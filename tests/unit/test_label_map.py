@@ -117,6 +117,31 @@ def test_a_change_of_category_that_fails_leaves_no_label_map_behind(
     assert set(wardrobe.store.files.all_files()) == stored and wardrobe.verify().ok
 
 
+def test_a_change_of_category_saved_is_not_reported_failed_for_an_old_map_kept_open(
+    wardrobe: Wardrobe, photos: Photos, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The old map, open in another program (Windows refuses to remove an open file),
+    is left for the next start's clean-up: the change committed, and raising said it
+    had failed."""
+    wardrobe.import_paths(photos(1))
+    first = _labels_rel(wardrobe, 1)
+    open_elsewhere = wardrobe.store.files.abspath(first)
+    unlink = Path.unlink
+
+    def refused(path: Path, missing_ok: bool = False) -> None:
+        if path == open_elsewhere:
+            raise PermissionError(13, "The process cannot access the file", str(path))
+        unlink(path, missing_ok=missing_ok)
+
+    monkeypatch.setattr(Path, "unlink", refused)
+    other = _other_category(wardrobe, 1)
+    assert wardrobe.update_garment(1, category=other).category == other
+    assert _labels_rel(wardrobe, 1) != first and open_elsewhere.exists()
+    monkeypatch.undo()
+    wardrobe.store.cleanup()  # what the next start does
+    assert not open_elsewhere.exists() and wardrobe.verify().ok
+
+
 def test_a_lost_mask_is_redrawn_from_the_map_after_a_change_of_category(
     wardrobe: Wardrobe, photos: Photos
 ) -> None:

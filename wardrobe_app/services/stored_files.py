@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 
 from ..store import FileStore, Garment, Store, read_png
+
+log = logging.getLogger(__name__)
 
 THUMBNAIL_SIZE = 256
 
@@ -16,7 +20,10 @@ def thumbnail(cutout: np.ndarray) -> np.ndarray:
 
 
 def discard_files(store: Store, rels: list[str]) -> None:
-    """Remove files written by a failed import, unless some row references them."""
+    """Remove files written by a failed save, or replaced by one that committed, unless
+    some row references them. A file the disk will not remove (open in another program,
+    on Windows) is left for the start-up sweep: raised, it reported a save that had
+    committed as failed, or hid a failed save's own error."""
     if not rels:
         return
     try:
@@ -24,7 +31,12 @@ def discard_files(store: Store, rels: list[str]) -> None:
             used = store.files_in_use(s, rels)
     except Exception:  # the start-up sweep will do it
         return
-    store.files.remove(r for r in rels if r not in used)
+    for rel in rels:
+        if rel not in used:
+            try:
+                store.files.remove([rel])
+            except OSError as exc:
+                log.warning("%s: left for the next start's clean-up (%s)", rel, exc)
 
 
 def stored_plane(files: FileStore, rel: str) -> np.ndarray | None:
