@@ -15,9 +15,18 @@ def start_folder(saved: str, where: Location = Location.PicturesLocation) -> str
     their home. An empty start opened the dialog in the folder the app was started from:
     from a terminal, whatever folder that was; and a folder since deleted or unmounted
     did the same."""
-    if saved and Path(saved).is_dir():
+    if saved and _is_folder(saved):
         return saved
     for folder in QStandardPaths.standardLocations(where):
-        if Path(folder).is_dir():
+        if _is_folder(folder):
             return folder
     return str(Path.home())
+
+
+def _is_folder(path: str) -> bool:
+    """False also where the disk will not say (a folder on the way that may no longer be
+    searched, a name too long): raised, the import, export or backup did not open."""
+    try:
+        return Path(path).is_dir()
+    except OSError:
+        return False
