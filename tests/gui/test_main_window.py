@@ -283,12 +283,12 @@ def test_only_text_pdf_video_and_sound_are_refused_by_their_names(tmp_path):
     """Folders named with a dot are taken (the import's worker finds out what they are),
     those whose suffix the system knows as some other kind too: "Photos.bak" (a backup
     of a folder) was refused at the door, without a word, as a file of a known kind."""
-    from wardrobe_app.ui.main_window import _droppable
+    from wardrobe_app.ui.main_window import _split_by_name
 
     taken = ["a.jpg", "Trip.2024", "Photos.bak", "Jan.ai", "Shop.com", "Berlin.me", "b.psd"]
     refused = ["notes.txt", "talk.pdf", "clip.mov", "clip.mp4", "song.mp3", "page.html"]
     links = [QUrl.fromLocalFile(str(tmp_path / n)) for n in taken + refused]
-    assert [p.name for p in _droppable(links)] == taken
+    assert [p.name for p in _split_by_name(links)[0]] == taken
 
 
 def test_a_folder_named_like_a_text_file_or_a_video_is_taken(make_app, qtbot, tmp_path):
@@ -297,7 +297,7 @@ def test_a_folder_named_like_a_text_file_or_a_video_is_taken(make_app, qtbot, tm
     # imported with Import folder.
     from fakes import make_photo
 
-    from wardrobe_app.ui.main_window import _droppable
+    from wardrobe_app.ui.main_window import _split_by_name
 
     parts = make_app()
     w = parts.window
@@ -308,7 +308,7 @@ def test_a_folder_named_like_a_text_file_or_a_video_is_taken(make_app, qtbot, tm
     notes.write_text("not a photo")
     for folder in folders:
         links = [QUrl.fromLocalFile(str(folder))]
-        assert _droppable(links) == []  # not by its name: the disk is asked, off this thread
+        assert _split_by_name(links)[0] == []  # not by its name: the disk is asked, off this thread
         over = DragOver(w, links)
         over.enter()
         qtbot.waitUntil(over.move)  # taken once the disk said it is a folder
@@ -316,7 +316,7 @@ def test_a_folder_named_like_a_text_file_or_a_video_is_taken(make_app, qtbot, tm
         over.leave()
     # a folder's link ending with / (macOS) is taken by its link alone
     slash = QUrl.fromLocalFile(f"{folders[0]}/")
-    assert [p.name for p in _droppable([slash])] == ["Trip.ts"]
+    assert [p.name for p in _split_by_name([slash])[0]] == ["Trip.ts"]
     # dropped with a text file: the folders are imported, the text file left out
     over = DragOver(w, [QUrl.fromLocalFile(str(p)) for p in [*folders, notes]])
     over.enter()

@@ -780,12 +780,6 @@ def _split_by_name(urls: list[QUrl]) -> tuple[list[Path], list[Path]]:
     return taken, maybe
 
 
-def _droppable(urls: list[QUrl]) -> list[Path]:
-    """The local photos and folders among dropped links, told by their names alone
-    (``_split_by_name``); the import, on its worker, says what is not a photo."""
-    return _split_by_name(urls)[0]
-
-
 # The kinds refused at the door. Not every kind the system knows a suffix of: folders
 # named "Photos.bak", "Jan.ai" or "Shop.com" were (a backup file, Illustrator, MS-DOS).
 _REFUSED_KINDS = ("text/", "video/", "audio/", "application/pdf")
