@@ -7,7 +7,9 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pytest
+from fakes import FakeAnalyser
 
 from wardrobe_app.service import Wardrobe
 
@@ -300,4 +302,36 @@ def test_similar_items_follow_a_touch_up_made_elsewhere(
     assert want != before  # the touch-up moved the garment
     assert scored(app) == want
     app.update_garment(ids[1], name="renamed here")  # no vector changed
+    assert scored(app) == want
+
+
+class _OtherDevice(FakeAnalyser):
+    """The same similar-items model on another device (CPU beside CUDA): vectors of the
+    same version that differ a little, which the app's index must still catch up with."""
+
+    def embed_cutouts(self, cutouts: list[np.ndarray]) -> np.ndarray:
+        vectors = np.asarray(super().embed_cutouts(cutouts), np.float64) ** 2
+        return (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
+
+
+def test_similar_items_follow_a_reindex_with_the_same_model_made_elsewhere(
+    make_wardrobe: MakeWardrobe, photos: Photos
+) -> None:
+    # A reindex gives every garment new vectors of the same version and edits nothing
+    # else: the index here read again only rows updated since it last looked, and a
+    # re-embedding did not mark its rows updated, so it kept the old vectors for good.
+    make_wardrobe().import_paths(photos(4))
+    app = make_wardrobe()  # opened on garments there already: its index marks their time
+    ids = [r.id for r in app.list_garments()]
+
+    def scored(w: Wardrobe) -> list[list[tuple[int, float]]]:
+        return [
+            [(h.garment.id, round(h.score, 4)) for h in w.similar(i, same_category=False)]
+            for i in ids
+        ]
+
+    before = scored(app)
+    make_wardrobe(_OtherDevice()).reindex()
+    want = scored(make_wardrobe())  # a fresh index: the truth
+    assert want != before  # the reindex moved the garments
     assert scored(app) == want

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..store import ChangeCount, Garment, Store, read_png
+from ..store.models import utcnow
 from ..types import Analyser
 
 if TYPE_CHECKING:
@@ -281,9 +282,15 @@ class Vectors:
                     # Unless another process gave it a vector of this embedder meanwhile.
                     if (row := s.get(Garment, gid)) is not None and row.vector_version != version:
                         row.set_vector(None, None)
+                now = utcnow()
                 for gid, vector in zip(usable, vectors, strict=True):
                     if (row := s.get(Garment, gid)) is not None:
                         row.set_vector(vector, version)
+                        # Marked updated: an index elsewhere catches up with vectors that
+                        # changed by reading the rows updated since it last looked, and
+                        # one of the same model (a reindex on another device) moves
+                        # nothing else it could see.
+                        row.updated_at = now
                         given += 1
             counts[0] += given
             counts[1] = start + len(batch)
