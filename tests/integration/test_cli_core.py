@@ -99,6 +99,20 @@ def test_import_draws_its_progress_bar_on_a_terminal_only(
     assert "\r" in terminal.getvalue() and "1/1" in terminal.getvalue()
 
 
+def test_export_draws_its_progress_bar_on_a_terminal_only(
+    cli: Run, home: Path, batch: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # It printed nothing until it was done: 15 s for 40,000 garments.
+    cli("import", str(batch["p0"]), str(batch["p1"]))
+    rc, out, err = cli("export", str(tmp_path / "piped"))
+    assert rc == 0 and "exported 4 garment(s)" in out
+    assert "\r" not in err and "%|" not in err
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(["--data-dir", str(home), "export", str(tmp_path / "shown")]) == 0
+    assert "\r" in terminal.getvalue() and "0/4 [" in terminal.getvalue()  # of 4 garments
+
+
 def test_import_all_failed_exits_1(cli: Run, batch: dict[str, Path], tmp_path: Path) -> None:
     rc, out, err = cli("import", str(batch["bad"]), str(tmp_path / "missing.jpg"), "--json")
     assert rc == 1
