@@ -161,7 +161,7 @@ def measure(home: Path, rounds: int, tmp: Path) -> tuple[int, dict[str, list[flo
             step("select_all", window.select_all, lambda: True)
             step(
                 "deselect_one",
-                lambda row=r: selection.select(browse.model.index(row, 0), deselect),
+                lambda row=r: selection.select(browse.grid_model.index(row, 0), deselect),
                 lambda: True,
             )
             selection.clearSelection()

@@ -12,7 +12,16 @@ import numpy as np
 import pytest
 from conftest import SlowAnalyser, darkest_opaque_pixel, tab_chain, wait_listed
 from fakes import FakeAnalyser
-from PySide6.QtCore import QItemSelectionModel, QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
+from PySide6.QtCore import (
+    QItemSelectionModel,
+    QMimeData,
+    QModelIndex,
+    QPoint,
+    QPointF,
+    Qt,
+    QTimer,
+    QUrl,
+)
 from PySide6.QtGui import (
     QDesktopServices,
     QDragEnterEvent,
@@ -105,7 +114,7 @@ def test_import_fills_the_grid_and_status_bar(make_app, qtbot, photos):
     assert w.pages.currentWidget() is w.browse
     assert w.count_label.text() == "6 garments"
     assert "Imported 3 photos (6 garments)" in w.statusBar().currentMessage()
-    rec = w.browse.model.index(0, 0).data(Qt.ItemDataRole.UserRole)
+    rec = w.browse.grid_model.index(0, 0).data(Qt.ItemDataRole.UserRole)
     assert rec.cutout_path.exists()
     # importing the same photos again finds duplicates, not new garments; the last
     # import's headline gives way to the new import's progress
@@ -497,7 +506,7 @@ def test_open_a_garment_edit_it_and_follow_a_similar_item(make_app, qtbot, photo
     w = parts.window
     grid = w.browse.grid
     grid.setFocus()
-    grid.setCurrentIndex(w.browse.model.index(2, 0))
+    grid.setCurrentIndex(w.browse.grid_model.index(2, 0))
     qtbot.keyClick(grid, Qt.Key.Key_Right)  # arrows move in the grid
     assert grid.currentIndex().row() == 3
     qtbot.keyClick(grid, Qt.Key.Key_Return)  # Enter opens the garment
@@ -1047,10 +1056,10 @@ def test_delete_with_confirmation_and_undo(make_app, qtbot, photos, monkeypatch)
     grid = w.browse.grid
     grid.setFocus()
     grid.selectionModel().select(
-        w.browse.model.index(0, 0), grid.selectionModel().SelectionFlag.Select
+        w.browse.grid_model.index(0, 0), grid.selectionModel().SelectionFlag.Select
     )
     grid.selectionModel().select(
-        w.browse.model.index(1, 0), grid.selectionModel().SelectionFlag.Select
+        w.browse.grid_model.index(1, 0), grid.selectionModel().SelectionFlag.Select
     )
     assert w.actions_["delete"].isEnabled()
     doomed = w.browse.selected_ids()
@@ -1235,13 +1244,34 @@ def test_grid_point_helpers_are_sane(make_app, qtbot, photos):
     parts = app_with_photos(make_app, qtbot, photos, 1)
     w = parts.window
     grid = w.browse.grid
-    rect = grid.visualRect(w.browse.model.index(1, 0))
+    rect = grid.visualRect(w.browse.grid_model.index(1, 0))
     qtbot.mouseClick(grid.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert w.browse.selected_ids() == [w.browse.model.record(1).id]
     qtbot.mouseDClick(grid.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert w.pages.currentWidget() is w.garment_view
     assert isinstance(rect.center(), QPoint)
     assert Path(w.garment_view.record.cutout_path).exists()
+
+
+def test_laying_out_the_grid_asks_the_python_model_nothing_per_card(
+    make_app, qtbot, photos, monkeypatch
+):
+    # Each layout asked the model (Python) its row count twice per card: showing 40,000
+    # cards froze the window 50 ms for that alone, and a listing lays them out at least once.
+    parts = app_with_photos(make_app, qtbot, photos, 2)
+    browse = parts.window.browse
+    browse.model.set_records(browse.model.records() * 200)  # 800 cards
+    asked: list[int] = []
+    real = browse.model.rowCount
+
+    def counted(parent=QModelIndex()):  # noqa: B008
+        asked.append(1)
+        return real(parent)
+
+    monkeypatch.setattr(browse.model, "rowCount", counted)
+    browse.grid.doItemsLayout()
+    assert browse.grid.visualRect(browse.grid_model.index(799, 0)).isValid()
+    assert len(asked) < 10
 
 
 @pytest.mark.parametrize("width", [1000, 1320, 1600])
@@ -1257,9 +1287,9 @@ def test_grid_rows_are_full_width_without_a_scroll_bar(make_app, qtbot, photos, 
     # (the window opens fitted to the offscreen screen: the bar of the smaller window
     # goes with the next layout)
     qtbot.waitUntil(lambda: not grid.verticalScrollBar().isVisible())
-    first_row_y = grid.visualRect(w.browse.model.index(0, 0)).top()
+    first_row_y = grid.visualRect(w.browse.grid_model.index(0, 0)).top()
     in_first_row = sum(
-        grid.visualRect(w.browse.model.index(r, 0)).top() == first_row_y for r in range(12)
+        grid.visualRect(w.browse.grid_model.index(r, 0)).top() == first_row_y for r in range(12)
     )
     assert in_first_row == grid.columns() < 12
     # the row fills the width: less than a card is left over
@@ -1555,7 +1585,7 @@ def test_keyboard_flow_search_grid_delete_and_notes(make_app, qtbot, photos, mon
     assert w.actions_["delete"].isEnabled()
     # deleting keeps the keyboard's place: the next card becomes current, not the first
     monkeypatch.setattr(w, "confirm_delete", lambda _ids: True)
-    grid.setCurrentIndex(w.browse.model.index(5, 0))
+    grid.setCurrentIndex(w.browse.grid_model.index(5, 0))
     doomed = w.browse.model.record(5).id
     w.delete_selected()
     wait_listed(qtbot, w, 7)
@@ -1563,7 +1593,7 @@ def test_keyboard_flow_search_grid_delete_and_notes(make_app, qtbot, photos, mon
     assert grid.currentIndex().row() == 5
     assert w.browse.selected_ids() == [w.browse.model.record(5).id]
     # a filter that hides the selected card selects no other in its place
-    grid.setCurrentIndex(w.browse.model.index(0, 0))
+    grid.setCurrentIndex(w.browse.grid_model.index(0, 0))
     hidden = w.browse.model.record(0)
     other = next(c for c in ("top", "bottom") if c != hidden.category)
     bar.category_chips[other].click()
@@ -1743,7 +1773,7 @@ def test_undoing_a_delete_selects_the_garments_it_brings_back(make_app, qtbot, p
     grid.selectionModel().clearSelection()  # the first card, selected after the import
     flags = grid.selectionModel().SelectionFlag.Select
     for row in (1, 2):
-        grid.selectionModel().select(w.browse.model.index(row, 0), flags)
+        grid.selectionModel().select(w.browse.grid_model.index(row, 0), flags)
     doomed = w.browse.selected_ids()
     qtbot.keyClick(grid, Qt.Key.Key_Delete)
     wait_listed(qtbot, w, 4)
@@ -1797,7 +1827,7 @@ def test_a_selection_is_counted_without_asking_the_model_about_each_card(
     assert counts[-1] == 6 and w.actions_["delete"].isEnabled()
     asked.clear()
     w.browse.grid.selectionModel().select(
-        w.browse.model.index(2, 0), QItemSelectionModel.SelectionFlag.Deselect
+        w.browse.grid_model.index(2, 0), QItemSelectionModel.SelectionFlag.Deselect
     )
     assert counts[-1] == 5
     assert w.browse.selected_ids() == [w.browse.model.record(r).id for r in (0, 1, 3, 4, 5)]
