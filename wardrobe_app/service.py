@@ -93,12 +93,14 @@ class Wardrobe:
         *,
         background_index: bool = True,
         read_only: bool | None = None,
+        defer_cleanup: bool = False,
     ) -> None:
         """``read_only``: None opens a folder that cannot be written read-only (browse,
-        similar items, export; every change refused in words, ``store.ReadOnlyWardrobe``)."""
+        similar items, export; every change refused in words, ``store.ReadOnlyWardrobe``).
+        ``defer_cleanup``: see ``Store``; ``store.start_cleanup()`` runs it."""
         self.home = Path(home) if home is not None else paths.data_home()
         self.home.mkdir(parents=True, exist_ok=True)
-        self.store = Store(self.home, read_only=read_only)
+        self.store = Store(self.home, read_only=read_only, defer_cleanup=defer_cleanup)
         self.read_only = self.store.read_only
         self._analyser = analyser
         self._analyser_synced = False

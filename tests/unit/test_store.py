@@ -6,6 +6,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -324,6 +325,91 @@ def test_startup_cleanup_purges_soft_deleted_and_orphans(tmp_path: Path) -> None
             assert list(sess.scalars(select(Photo.id))) == [pid]
         assert not s.files.abspath(orphan).exists()
         assert s.verify().ok, s.verify()
+    finally:
+        s.close()
+
+
+def _with_orphan(home: Path) -> str:
+    """A wardrobe at ``home`` holding one stored file no row references."""
+    s = Store(home)
+    orphan, _ = s.files.put_bytes(b"orphan", ".png")
+    s.close()
+    return orphan
+
+
+def test_a_deferred_cleanup_runs_when_started_not_at_the_open(tmp_path: Path) -> None:
+    # The app's start waited 0.25 s for it (40,000 garments) before the window showed.
+    home = tmp_path / "home"
+    orphan = _with_orphan(home)
+    s = Store(home, defer_cleanup=True)
+    try:
+        assert s.files.abspath(orphan).exists() and not s.cleanup_report.ran
+        s.start_cleanup()
+    finally:
+        s.close()  # waits for it
+    assert s.cleanup_report.ran and not s.files.abspath(orphan).exists()
+
+
+def test_a_write_waits_for_the_deferred_cleanup_never_swept_by_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A file stored (its row still to come) while the clean-up listed the files would go.
+    home = tmp_path / "home"
+    orphan = _with_orphan(home)
+    s = Store(home, defer_cleanup=True)
+    sweeping, go_on = threading.Event(), threading.Event()
+    real_sweep = FileStore.sweep
+
+    def held_sweep(files: FileStore, referenced: set[str]) -> int:
+        sweeping.set()
+        go_on.wait(10)
+        return real_sweep(files, referenced)
+
+    monkeypatch.setattr(FileStore, "sweep", held_sweep)
+    stored: list[str] = []
+    writer = threading.Thread(target=lambda: stored.append(s.files.put_bytes(b"new", ".png")[0]))
+    try:
+        s.start_cleanup()
+        assert sweeping.wait(10)
+        writer.start()
+        writer.join(0.3)
+        assert writer.is_alive() and not stored  # waiting for the clean-up
+        go_on.set()
+        writer.join(10)
+        assert stored and s.files.abspath(stored[0]).exists()
+        assert not s.files.abspath(orphan).exists()
+    finally:
+        go_on.set()
+        s.close()
+
+
+def test_a_write_before_the_deferred_cleanup_started_runs_it_first(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    orphan = _with_orphan(home)
+    s = Store(home, defer_cleanup=True)
+    try:
+        new, _ = s.files.put_bytes(b"new", ".png")
+        assert s.cleanup_report.ran and not s.files.abspath(orphan).exists()
+        assert s.files.abspath(new).exists()
+        s.start_cleanup()  # done already: nothing more
+    finally:
+        s.close()
+    assert Path(home / new).exists()
+
+
+def test_a_deferred_cleanup_is_skipped_when_opened_elsewhere_meanwhile(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    orphan = _with_orphan(home)
+    s = Store(home, defer_cleanup=True)
+    try:
+        other = Store(home)  # another process, which may be writing that very file
+        try:
+            s.start_cleanup()
+            s.close()
+            assert not s.cleanup_report.ran and other.files.abspath(orphan).exists()
+            other.files.put_bytes(b"still open to it", ".png")
+        finally:
+            other.close()
     finally:
         s.close()
 

@@ -13,7 +13,7 @@ import hashlib
 import os
 import re
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import cv2
@@ -122,6 +122,8 @@ class FileStore:
         self.incoming = self.root / INCOMING
         self.fsync = fsync
         self.closed = False  # set by Store.close
+        # Called before each write: the store's deferred start-up clean-up done first.
+        self.before_write: Callable[[], None] = _nothing
         # Why nothing may be written here (a read-only wardrobe), or None.
         self.refusal = refusal
         self._absolute: dict[str, Path] = {}
@@ -172,6 +174,7 @@ class FileStore:
 
     def put_bytes(self, data: bytes, suffix: str) -> tuple[str, bool]:
         """Store ``data``; returns (relative path, whether a new file was written)."""
+        self.before_write()  # before the look: a file there may be about to be swept
         digest = hashlib.sha256(data).hexdigest()
         rel = self.relpath_for(digest, suffix)
         if self.abspath(rel).is_file():
@@ -187,6 +190,7 @@ class FileStore:
         :class:`SourceChangedError` where the bytes copied no longer hash to ``digest``:
         the file was written to since it was hashed (a sync client, an editor), and
         stored under that name it would be a damaged file from the start."""
+        self.before_write()
         rel = self.relpath_for(digest, suffix)
         if self.abspath(rel).is_file():
             return rel, False
@@ -216,6 +220,7 @@ class FileStore:
             return True
 
     def remove(self, rels: Iterable[str]) -> None:
+        self.before_write()
         for rel in rels:
             self.check_writable()
             with contextlib.suppress(FileNotFoundError):
@@ -274,3 +279,7 @@ class FileStore:
             with contextlib.suppress(OSError):
                 os.rmdir(shard)  # only succeeds when empty
         return removed
+
+
+def _nothing() -> None:
+    """FileStore.before_write of a store with no deferred clean-up."""
