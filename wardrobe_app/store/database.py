@@ -124,7 +124,7 @@ def alembic_config(connection: Connection | None = None) -> Any:
 # The newest migration's revision (tests/unit/test_store.py checks it against Alembic's
 # script directory): a database already there opens without importing Alembic, 0.19 s
 # of every start of the app and of each wardrobe-cli command.
-HEAD_REVISION = "0003_outerwear"
+HEAD_REVISION = "0004_change_counts"
 
 
 def current_revision(engine: Engine) -> str | None:
