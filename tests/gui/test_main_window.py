@@ -1008,7 +1008,7 @@ def test_a_right_click_on_a_card_offers_open_and_delete(make_app, qtbot, photos)
         QApplication.sendEvent(port, event)
 
     def right_click(row: int) -> QMenu:
-        ask_menu(grid.visualRect(model.index(row, 0)).center())
+        ask_menu(grid.visualRect(w.browse.grid_model.index(row, 0)).center())
         menu = w.findChild(QMenu, "cardMenu")
         assert menu is not None and menu.isVisible()
         return menu
@@ -1028,7 +1028,7 @@ def test_a_right_click_on_a_card_offers_open_and_delete(make_app, qtbot, photos)
     right_click(1).close()
     assert len(w.browse.selected_ids()) == 4 and grid.currentIndex().row() == 1
     # from the keyboard (the Menu key): on the current card
-    grid.setCurrentIndex(model.index(3, 0))
+    grid.setCurrentIndex(w.browse.grid_model.index(3, 0))
     qtbot.waitUntil(lambda: w.findChild(QMenu, "cardMenu") is None)
     ask_menu(QPoint(0, 0), QContextMenuEvent.Reason.Keyboard)
     menu = w.findChild(QMenu, "cardMenu")
