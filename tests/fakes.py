@@ -8,6 +8,7 @@ cut-outs as colour histograms. A nearly uniform photo has no garment.
 
 from __future__ import annotations
 
+import signal
 import sqlite3
 import threading
 import time
@@ -247,12 +248,16 @@ class SlowEmbedder(FakeAnalyser):
     ``embed_cutouts`` call takes ``delay`` seconds, as a real model's batch on CPU does:
     the re-embedding of a wardrobe made with "fake-1" then takes long. ``started`` is
     set as the first call begins; ``interrupt_at`` raises KeyboardInterrupt (Ctrl+C)
-    as that call (1-based) begins."""
+    as that call (1-based) begins; ``sigint_at`` sends this process SIGINT instead (a
+    real Ctrl+C, which the handler in place answers) and the call goes on."""
 
-    def __init__(self, delay: float = 0.0, interrupt_at: int | None = None) -> None:
+    def __init__(
+        self, delay: float = 0.0, interrupt_at: int | None = None, sigint_at: int | None = None
+    ) -> None:
         super().__init__("fake-2", permute=True)
         self.delay = delay
         self.interrupt_at = interrupt_at
+        self.sigint_at = sigint_at
         self.calls = 0
         self.started = threading.Event()
 
@@ -261,5 +266,7 @@ class SlowEmbedder(FakeAnalyser):
         self.started.set()
         if self.calls == self.interrupt_at:
             raise KeyboardInterrupt
+        if self.calls == self.sigint_at:
+            signal.raise_signal(signal.SIGINT)
         time.sleep(self.delay)
         return super().embed_cutouts(cutouts)

@@ -4,6 +4,7 @@ and the next load goes on with the rest; closing no longer waits for all of it."
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 import time
@@ -142,3 +143,34 @@ def test_a_reindex_after_an_upgrade_embeds_each_garment_once(
     assert set(_versions(home)) == {"fake-2"}
     with Wardrobe(home, FakeAnalyser("fake-2", permute=True), background_index=False) as w:
         assert _neighbours(w) == upgraded
+
+
+def test_one_ctrl_c_during_the_re_embedding_of_an_import_stops_it_after_its_batch(
+    home: Path,
+    upgraded: dict[int, list[int]],
+    photos: Photos,
+    cli: Callable[..., tuple[int, str, str]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The first Ctrl+C only marked the import to stop after the photo in progress: the
+    # re-embedding before its first photo (minutes at 100k garments) ran to its end.
+    new = photos(2, start=GARMENTS, folder="new")
+    monkeypatch.setattr(service, "ANALYSER_FACTORY", lambda: SlowEmbedder(sigint_at=4))
+    rc, out, err = cli("import", "--json", *map(str, new))
+    assert rc == 130
+    assert "stopping after the work in progress" in err
+    assert (
+        f"interrupted: re-embedding stopped: 4 of {GARMENTS} garment(s) done and kept; the "
+        "rest are re-embedded the next time the model loads" in err
+    )
+    assert "interrupted: 2 photo(s) not imported" in err
+    report = json.loads(out)
+    assert report["stopped"] == [str(p) for p in new]
+    assert report["imported"] == report["failed"] == []
+    assert _versions(home) == ["fake-2"] * 4 + ["fake-1"] * (GARMENTS - 4)
+    again = FakeAnalyser("fake-2", permute=True)
+    with Wardrobe(home, again, background_index=False) as w:
+        w.analyser  # noqa: B018 - goes on with the others
+        assert again.embedded == GARMENTS - 4
+        assert _neighbours(w) == upgraded
+        assert w.verify().ok

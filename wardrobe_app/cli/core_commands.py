@@ -20,7 +20,7 @@ import signal
 import sys
 import threading
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any
@@ -187,6 +187,7 @@ def import_report_json(report: ImportReport, stopped: Sequence[Path] = ()) -> di
 def _cmd_import(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
+    from ..services.vectors import EmbeddingInterrupted, EmbeddingStopped
     from ..types import ImportReport
     from ..vision.image_io import left_out_note
     from . import _is_model_folder_error
@@ -232,7 +233,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
                 bar.set_postfix_str(current.name[:30], refresh=False)
                 bar.refresh()
 
-            with _stop_on_first_interrupt() as stop:
+            with _stop_on_first_interrupt(w.interrupt) as stop:
                 report = ImportReport()
                 try:
                     w.import_paths(
@@ -247,6 +248,12 @@ def _cmd_import(args: argparse.Namespace) -> int:
                     # was saved before it is still said (the JSON document was lost).
                     if str(exc):  # a re-embedding for a new model, stopped: what it kept
                         _err(f"interrupted: {exc}")
+                    interrupted = True
+                    stopped = files[len(report.results) :]
+                except EmbeddingStopped as exc:
+                    # Ctrl+C once during the re-embedding for a new model, before the
+                    # first photo it needed: what it kept, and the photos not reached.
+                    _err(f"interrupted: {EmbeddingInterrupted(exc.done, exc.total)}")
                     interrupted = True
                     stopped = files[len(report.results) :]
                 except Exception as exc:
@@ -313,15 +320,21 @@ def _listed_paths(source: Path, null: bool) -> list[Path]:
 
 
 @contextlib.contextmanager
-def _stop_on_first_interrupt() -> Iterator[threading.Event]:
+def _stop_on_first_interrupt(
+    on_stop: Callable[[], None] | None = None,
+) -> Iterator[threading.Event]:
     """An event set by the first Ctrl+C (SIGINT), so that an import stops after the photo
-    in progress and still reports what it did; a second one interrupts at once."""
+    in progress and still reports what it did; a second one interrupts at once.
+    ``on_stop`` is called with the first (a re-embedding in progress stops after its
+    batch: it is no photo, and took minutes at 100k garments)."""
     stop = threading.Event()
 
     def on_interrupt(signum: int, frame: FrameType | None) -> None:
         if stop.is_set():
             raise KeyboardInterrupt
         stop.set()
+        if on_stop is not None:
+            on_stop()
         ends_bar = "\n" if sys.stderr.isatty() else ""  # the bar's line; a log has none
         print(
             f"{ends_bar}stopping after the work in progress (Ctrl+C again to stop at once)",

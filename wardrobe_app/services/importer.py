@@ -41,7 +41,7 @@ from ..vision.image_io import (
 from .expand import expand_paths
 from .records import garment_record
 from .stored_files import discard_files, thumbnail
-from .vectors import Vectors
+from .vectors import EmbeddingStopped, Vectors
 from .working_copy import original_size, working_copy
 
 log = logging.getLogger(__name__)
@@ -351,6 +351,10 @@ class Importer:
                         progress(i, total, f)
                     try:
                         step = self._analyse_for_import(f, kind)
+                    except EmbeddingStopped:
+                        # A stop (the wardrobe closing, Ctrl+C) during the re-embedding
+                        # for a new model, before this photo: not its failure.
+                        raise
                     except Exception as exc:
                         # Not a bad photo (that is a failed result, and the batch goes on):
                         # the models not loading, which would hit each photo after it too.
