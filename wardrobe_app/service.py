@@ -124,7 +124,7 @@ class Wardrobe:
         self._edits = Edits(self.store, self._lock, self._vectors, self._browse)
         self._importer = Importer(self.store, self._lock, self._vectors, self._get_analyser)
         self._touch_up = TouchUp(
-            self.store, self._lock, self._vectors, self._browse, self._get_analyser
+            self.store, self._lock, self._vectors, self._browse, self._touch_up_analyser
         )
         self._similar = Similar(self.store, self._vectors, self._get_analyser, self._is_synced)
 
@@ -176,6 +176,19 @@ class Wardrobe:
     def _get_analyser(self) -> Analyser:
         """``analyser`` for the parts, looked up on each call (it loads on first use)."""
         return self.analyser
+
+    def _touch_up_analyser(self) -> tuple[Analyser, bool]:
+        """The analyser that embeds a touched-up cut-out, and whether the stored vectors
+        are in step with it. Where a re-embedding for a new model was stopped (the window
+        closing with the touch-up's save queued behind it) the loaded model all the same,
+        not in step: the person's touch-up is saved, its vector of that model (which the
+        next load's re-embedding then skips), instead of lost."""
+        try:
+            return self.analyser, True
+        except EmbeddingStopped:
+            if self._analyser is None:  # not loaded: nothing to embed it with
+                raise
+            return self._analyser, False
 
     def _is_synced(self) -> bool:
         return self._analyser_synced

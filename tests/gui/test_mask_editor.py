@@ -760,3 +760,49 @@ def test_the_keyboard_stays_on_touch_up_not_on_favourite(make_app, qtbot, photos
             editor.reject()
         assert w.focusWidget() is view.touch_up_button
     assert not view.favourite.isChecked()
+
+
+def test_closing_with_a_touch_up_queued_behind_a_re_embedding_saves_it_at_once(
+    make_app, qtbot, home, photos, monkeypatch
+) -> None:
+    """A new similar-items model's first load re-embeds every garment (minutes at 100k):
+    closing waited up to 60 s for it before the touch-up queued behind it was saved."""
+    import sqlite3
+    import time
+
+    from fakes import FakeAnalyser, SlowEmbedder
+
+    from wardrobe_app import paths
+    from wardrobe_app.service import Wardrobe
+    from wardrobe_app.services import vectors
+
+    with Wardrobe(home, FakeAnalyser(), background_index=False) as plain:
+        plain.import_paths(photos(8))  # 16 garments of "fake-1"
+        garment_id = max(r.id for r in plain.list_garments())  # the last re-embedded
+        _, mask = plain.garment_picture(garment_id)
+    drawn = mask.copy()
+    drawn[tuple(np.argwhere(mask)[0])] = False
+    monkeypatch.setattr(vectors, "EMBED_BATCH", 1)
+    slow = SlowEmbedder(delay=0.5)  # all of it: 8 s
+    parts = make_app(analyser=slow)  # loads the model: the re-embedding starts
+    assert slow.started.wait(10)
+    parts.window.garment_view.save_mask(garment_id, drawn, undo_to=mask)
+    start = time.monotonic()
+    parts.window.close()
+    took = time.monotonic() - start
+    parts.close()
+    assert took < 4.0, f"closing waited {took:.1f} s for the re-embedding"
+    assert parts.reporter.errors == []
+    with sqlite3.connect(paths.database_path(home)) as conn:
+        versions = dict(conn.execute("SELECT id, vector_version FROM garments"))
+    conn.close()
+    assert versions[garment_id] == "fake-2"  # the touch-up's cut-out, by the new model
+    kept = list(versions.values()).count("fake-2")
+    assert kept < 16
+    again = FakeAnalyser("fake-2", permute=True)
+    with Wardrobe(home, again, background_index=False) as w:
+        assert (w.garment_picture(garment_id)[1] == drawn).all()  # saved, not lost
+        w.analyser  # noqa: B018 - goes on with the others, not the touched-up one
+        assert again.embedded == 16 - kept
+        assert w.similar(garment_id, same_category=False)  # its new vector compared
+        assert w.verify().ok

@@ -24,8 +24,10 @@ log = logging.getLogger(__name__)
 class TouchUp:
     """Shows a garment on its photo with its mask, and stores the mask a person drew.
 
-    ``analyser`` gives the wardrobe's analyser (its embedder makes the new vector);
-    ``lock`` is the wardrobe's own, which its other writes take too.
+    ``analyser`` gives the wardrobe's analyser (its embedder makes the new vector) and
+    whether the stored vectors are in step with it (not where the re-embedding for a new
+    model was stopped as the wardrobe closes); ``lock`` is the wardrobe's own, which its
+    other writes take too.
     """
 
     def __init__(
@@ -34,7 +36,7 @@ class TouchUp:
         lock: threading.RLock,
         vectors: Vectors,
         browse: Browse,
-        analyser: Callable[[], Analyser],
+        analyser: Callable[[], tuple[Analyser, bool]],
     ) -> None:
         self.store = store
         self._lock = lock
@@ -101,7 +103,7 @@ class TouchUp:
             item_photo = row.photo.kind == "item"
         garment = garment_of_mask(rgb, mask, category, confidence, item_photo=item_photo)
         garment.fine_type = fine_type
-        analyser = self._analyser()
+        analyser, in_step = self._analyser()
         analyser.fill_vectors([garment])
         files = self.store.files
         created: list[str] = []
@@ -143,7 +145,8 @@ class TouchUp:
                 discard_files(self.store, created)
                 raise
             discard_files(self.store, [rel for rel in replaced if rel])  # unless still used
-            self._vectors.index_add([int(garment_id)], [np.asarray(garment.vector, np.float32)])
+            if in_step:  # else the index holds the other model's vectors: reset at next load
+                self._vectors.index_add([int(garment_id)], [np.asarray(garment.vector, np.float32)])
         return self._browse.garment(garment_id)
 
     def _labels_after_touch_up(

@@ -716,15 +716,17 @@ class MainWindow(QMainWindow):
         # shutdown drops queued jobs, and a quick close after "Accept all" lost them.
         self.hide()  # gone at once, not frozen unpainted while the last saves finish
         self.session.runner.finish_queue(Queue.WRITE, 60_000)
+        # The model's loading job, re-embedding the garments for a new model (minutes on a
+        # big wardrobe), stops after its batch, keeping those done: not waited for here.
+        # Before a touch-up's save is waited for: queued behind that job, it waited up to
+        # 60 s; it is saved all the same (embedded by the model loaded, not in step).
+        self.session.wardrobe.interrupt()
         if self.garment_view.saving_touch_up():
             # Its save waits on the model's queue (behind the import just stopped, or the
             # model loading), which the shutdown would drop: the cut-out saved was lost.
             self.session.runner.finish_queue(Queue.MODEL, 60_000)
         self._delete_queued_at_close()
         self.settings.save_window_state(self.saveGeometry(), self.saveState())
-        # The model's loading job, re-embedding the garments for a new model (minutes on a
-        # big wardrobe), stops after its batch, keeping those done: not waited for here.
-        self.session.wardrobe.interrupt()
         self.session.runner.shutdown(15_000)
         super().closeEvent(event)
 
