@@ -993,6 +993,24 @@ def test_the_delete_question_names_one_garment(make_app, qtbot, photos, monkeypa
     assert parts.session.count() == 2  # each answered No
 
 
+def test_the_delete_question_names_the_undo_key_of_the_platform(
+    make_app, qtbot, photos, monkeypatch
+):
+    # It said "Ctrl+Z" where the undo key is another (⌘Z on macOS).
+    from PySide6.QtGui import QKeySequence
+
+    from wardrobe_app.ui import main_window
+
+    w = app_with_photos(make_app, qtbot, photos, 1).window
+    asked: list[str] = []
+    monkeypatch.setattr(main_window, "ask_yes", lambda _p, _t, text, **_k: asked.append(text))
+    w.actions_["undo"].setShortcut(QKeySequence("Alt+Backspace"))
+    w.browse.grid.selectAll()
+    w.actions_["delete"].trigger()
+    native = QKeySequence("Alt+Backspace").toString(QKeySequence.SequenceFormat.NativeText)
+    assert asked[-1].endswith(f"\nYou can undo this with {native}.")
+
+
 def test_a_right_click_on_a_card_offers_open_and_delete(make_app, qtbot, photos):
     # A right click on a card did nothing: no menu, nothing selected.
     from PySide6.QtGui import QContextMenuEvent

@@ -22,6 +22,7 @@ from PySide6.QtGui import (
     QDragMoveEvent,
     QDropEvent,
     QGuiApplication,
+    QKeySequence,
     QPalette,
     QUndoCommand,
     QUndoStack,
@@ -536,10 +537,12 @@ class MainWindow(QMainWindow):
             one = self.browse.model.record(row) if row >= 0 else None
         n = len(ids)
         what = display_name(one) if one else f"{n} garment{'s' if n != 1 else ''}"
+        # The platform's own undo key, as the tool bar tips name it (⌘Z on macOS)
+        keys = self.actions_["undo"].shortcut().toString(QKeySequence.SequenceFormat.NativeText)
         return ask_yes(
             self,
             "Delete garment" if n == 1 else "Delete garments",
-            f"Delete {what} from the wardrobe?\nYou can undo this with Ctrl+Z.",
+            f"Delete {what} from the wardrobe?\nYou can undo this with {keys}.",
             yes_by_default=True,
         )
 
