@@ -1531,6 +1531,39 @@ def test_export_from_the_menu_and_a_refused_folder(make_app, qtbot, photos, tmp_
     assert opened_at == [str(Path.home()), str(tmp_path / "export"), str(tmp_path / "export")]
 
 
+@pytest.mark.parametrize("ending", ["error", "cancel"])
+def test_an_export_that_ends_otherwise_leaves_no_count_in_the_status_bar(
+    make_app, qtbot, photos, tmp_path, monkeypatch, ending
+):
+    # Stopped by anything but an OSError (or cancelled), "Exporting… 1 of 2 garments"
+    # stayed in the status bar for good.
+    from PySide6.QtWidgets import QFileDialog
+
+    from wardrobe_app.ui.workers import WorkerCancelled
+
+    parts = app_with_photos(make_app, qtbot, photos, 1)
+    w = parts.window
+    monkeypatch.setattr(
+        QFileDialog, "getExistingDirectory", staticmethod(lambda *_a: str(tmp_path / "out"))
+    )
+
+    def export(_target, progress=None):
+        progress(1, 2)
+        raise ValueError("a bug") if ending == "error" else WorkerCancelled()
+
+    monkeypatch.setattr(parts.session.wardrobe, "export", export)
+    said: list[str] = []
+    w.statusBar().messageChanged.connect(said.append)
+    w.actions_["export"].trigger()
+    qtbot.waitUntil(lambda: not w.session.runner.active, timeout=5000)
+    qtbot.wait(50)
+    assert "Exporting… 1 of 2 garments" in said  # it did count
+    now = w.statusBar().currentMessage()
+    assert not now.startswith("Exporting…")
+    assert now == ("The export failed" if ending == "error" else "")
+    assert len(parts.reporter.errors) == (1 if ending == "error" else 0)
+
+
 @pytest.mark.parametrize("platform_keys", [[], ["Ctrl+,"], ["Ctrl+;"]])
 def test_settings_keys_never_repeat_a_key(monkeypatch, platform_keys):
     # macOS's Preferences key is Ctrl+, already: listed twice, Qt found it ambiguous.

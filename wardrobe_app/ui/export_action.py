@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 from .folder_box import show_folder_box
 from .settings import AppSettings
 from .start_folder import HOME, start_folder
-from .workers import Queue, TaskRunner, WorkerContext
+from .workers import ErrorInfo, Queue, TaskRunner, WorkerContext
 
 if TYPE_CHECKING:
     from ..service import ExportResult, Wardrobe
@@ -52,12 +52,26 @@ class ExportController(QObject):
             title="Exporting the wardrobe",
             on_progress=self._progress,
             on_result=partial(self._exported, again=again),
+            on_error=self._failed,
+            on_finished=self._ended,
         )
 
     @Slot(int, int, str)
     def _progress(self, done: int, total: int, _current: str) -> None:
         # Copying 40,000 cut-outs takes minutes: "Exporting…" alone looked stuck.
         self._window.statusBar().showMessage(f"Exporting… {done} of {total} garments")
+
+    @Slot(object)
+    def _failed(self, _info: ErrorInfo) -> None:
+        # The error box says why; the bar must not go on counting garments.
+        self._window.statusBar().showMessage("The export failed", 10_000)
+
+    @Slot()
+    def _ended(self) -> None:
+        """Every ending (a cancel too): the last "Exporting… N of M" stayed for good
+        where nothing else replaced it."""
+        if self._window.statusBar().currentMessage().startswith("Exporting…"):
+            self._window.statusBar().clearMessage()
 
     def _exported(self, result: ExportResult | str, again: bool = False) -> None:
         if isinstance(result, str):
