@@ -6,10 +6,11 @@ import dataclasses
 import time
 
 import pytest
-from conftest import SlowAnalyser, darkest_opaque_pixel
+from conftest import SlowAnalyser, darkest_opaque_pixel, wait_listed
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QWidget
+from shiboken6 import isValid
 
 from wardrobe_app.types import Colour
 from wardrobe_app.ui.import_controller import REFRESH_EVERY
@@ -963,3 +964,25 @@ def test_the_reviews_buttons_name_their_keys(make_app, qtbot, photos):
     assert dialog.save_button.toolTip().endswith("(Enter)")
     assert dialog.discard_button.toolTip().endswith("(Del)")
     dialog.stop()
+
+
+def test_the_first_import_through_the_review_leaves_the_first_card_selected(
+    make_app, qtbot, photos
+):
+    # The review was the active window when the grid was listed: the grid had the
+    # keyboard once it closed, but no card selected (Del did nothing).
+    parts = make_app(review=True)
+    w = parts.window
+    w.activateWindow()
+    w.empty_page.buttons[0].setFocus()
+    qtbot.waitUntil(w.empty_page.buttons[0].hasFocus, timeout=2000)
+    dialog = start_review(qtbot, w, photos(1))
+    with qtbot.waitSignal(w.importer.finished, timeout=20_000):
+        dialog.save_current()
+    qtbot.waitUntil(lambda: not isValid(dialog) or not dialog.isVisible(), timeout=5000)
+    wait_listed(qtbot, w, 2)
+    w.activateWindow()  # as the window manager does once the dialog is gone
+    grid = w.browse.grid
+    qtbot.waitUntil(grid.hasFocus, timeout=2000)
+    assert grid.currentIndex().row() == 0
+    assert w.browse.selected_ids() == [w.browse.model.record(0).id]

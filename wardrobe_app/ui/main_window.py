@@ -291,7 +291,9 @@ class MainWindow(QMainWindow):
     def _listed(self, _shown: int, total: int) -> None:
         self._count = total
         self._show_count()
-        if self._grid_takes_keys and self.browse.grid.hasFocus():
+        # Behind the review dialog (the active window) the grid has no focus to check:
+        # nobody typed in this window meanwhile, it gets the keys once the dialog goes.
+        if self._grid_takes_keys and (self.browse.grid.hasFocus() or not self.isActiveWindow()):
             self.browse.focus_grid()  # selects the current card (the first)
         self._grid_takes_keys = False
 
