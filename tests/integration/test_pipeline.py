@@ -117,3 +117,16 @@ def test_a_sliver_of_a_photo_is_too_small_for_a_garment(analyser, kind: str) -> 
     analysis = analyser.analyse_rgb(np.ascontiguousarray(strip), Path("strip.jpg"), kind)
     assert analysis.garments == [] and analysis.labels.shape == (500, 3)
     assert "too small (3x500 pixels" in analysis.message
+
+
+@pytest.mark.data
+def test_a_worn_dress_read_as_one_item_is_told_to_read_it_as_an_outfit(analyser) -> None:  # type: ignore[no-untyped-def]
+    # "Analyse as one garment" on a person in a dress said "no garment found (is it
+    # shoes, a hat…?)", odd for a photo of a person: it now names the outfit reading too.
+    photo = CCP / "unlabeled" / "1181.jpg"
+    if not photo.exists():
+        pytest.skip("../shared/data/ccp not present")
+    as_item = analyser.analyse(photo, "item")
+    assert as_item.garments == [] and as_item.message.startswith("no garment found")
+    assert "outfit photo" in as_item.message
+    assert analyser.analyse(photo, "outfit").garments  # which finds the dress

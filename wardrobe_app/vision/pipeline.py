@@ -26,8 +26,14 @@ from .segmenter import Segmenter
 
 # Photos are analysed at most this large (long side); the original file is kept as is.
 MAX_ANALYSIS_SIDE = 2048
-# An item photo whose "other" probability wins (shoes, a hat, a landscape) yields nothing.
-NO_GARMENT_MESSAGE = "no garment found (is it shoes, a hat or something other than clothes?)"
+# An item photo whose "other" probability wins (shoes, a hat, a landscape) yields nothing;
+# so does a photo of someone wearing the clothes, read as one item (by choice, in the
+# review or with --kind item): "is it shoes, a hat…?" alone read oddly there. Said for the
+# GUI and the CLI alike.
+NO_GARMENT_MESSAGE = (
+    "no garment found as one item (is it shoes, a hat or something other than clothes? "
+    "A photo of someone wearing clothes is analysed as an outfit photo)"
+)
 # An item photo whose middle looks like its edge (pure noise, a bare wall) yields nothing:
 # the classifier alone filed noise as a Dress.
 NOTHING_STANDS_OUT = "no garment found: nothing in the photo stands out from its background"
