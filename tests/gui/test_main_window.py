@@ -355,6 +355,37 @@ def test_a_dropped_photo_whose_name_is_not_utf8_is_imported(make_app, qtbot, tmp
     assert done.args[0].photos == 1 and done.args[0].failed == []
 
 
+@pytest.mark.skipif(os.name != "posix", reason="names are bytes on POSIX only")
+def test_a_photo_chosen_in_the_dialog_whose_name_is_not_utf8_is_imported(
+    make_app, qtbot, tmp_path, monkeypatch
+):
+    # Qt's file dialog gives U+FFFD in place of the odd byte: "no such file"; and the
+    # progress line dropped the byte ("caf.jpg").
+    from fakes import make_photo
+    from PySide6.QtWidgets import QFileDialog
+
+    from wardrobe_app.ui.progress_panel import ProgressLabel
+
+    parts = make_app()
+    w = parts.window
+    make_photo(Path(os.fsdecode(os.fsencode(tmp_path) + b"/caf\xe9.jpg")), 3)
+    given = f"{tmp_path}/caf\ufffd.jpg"
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", staticmethod(lambda *_a: ([given], "")))
+    shown: list[str] = []
+    set_parts = ProgressLabel.set_parts
+
+    def seen(label: ProgressLabel, head: str, rest: str, file: str) -> None:
+        shown.append(file)
+        set_parts(label, head, rest, file)
+
+    monkeypatch.setattr(ProgressLabel, "set_parts", seen)
+    with qtbot.waitSignal(w.importer.finished, timeout=20_000) as done:
+        w.actions_["import_photos"].trigger()
+    assert done.args[0].photos == 1 and done.args[0].failed == []
+    assert parts.session.count() == 2
+    assert "caf\\xe9.jpg" in shown
+
+
 def test_a_drag_is_judged_by_its_links_without_asking_the_disk(
     make_app, qtbot, photos, monkeypatch
 ):

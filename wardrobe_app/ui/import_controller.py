@@ -29,6 +29,7 @@ from PySide6.QtWidgets import QWidget
 from ..store.database import storage_trouble
 from ..types import Category, ImportReport, ImportResult, KindChoice
 from .import_report import ImportSummary
+from .odd_names import shown_name
 from .progress_panel import photos_and_folders
 from .review_dialog import REVIEW_BACKLOG, ReviewDialog, ReviewItem
 from .session import WardrobeSession
@@ -203,7 +204,7 @@ class ImportController(QObject):
         cancel = batch.cancel
 
         def progress(done: int, total: int, current: Path) -> None:
-            ctx.progress(done, total, Path(current).name)
+            ctx.progress(done, total, shown_name(Path(current).name))  # a byte Qt drops
 
         def cancelled() -> bool:
             return cancel.is_set() or ctx.is_cancelled()
@@ -282,7 +283,7 @@ class ImportController(QObject):
             if cancelled():
                 ctx.partial(("cancelled", len(files) - i))
                 break
-            ctx.progress(i, len(files), path.name)
+            ctx.progress(i, len(files), shown_name(path.name))
             try:
                 if wardrobe.find_duplicate(path) is not None:
                     ctx.partial(("duplicate", path))

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from ..vision.image_io import left_out_note
 from .icons import standard
+from .odd_names import shown_name
 
 FILE_COLUMN_MAX = 280  # px, of the dialog's 720
 
@@ -137,11 +138,11 @@ class ImportReportDialog(QDialog):
 
     def _add_row(self, path: Path, reason: str, icon: QIcon, reason_tip: str = "") -> None:
         """A file of the report: its name (the whole path as its tooltip) and why."""
-        item = QTreeWidgetItem([_shown(path.name), _shown(reason)])
+        item = QTreeWidgetItem([shown_name(path.name), shown_name(reason)])
         item.setIcon(0, icon)
-        item.setToolTip(0, _shown(str(path)))
+        item.setToolTip(0, shown_name(str(path)))
         if reason_tip:
-            item.setToolTip(1, _shown(reason_tip))
+            item.setToolTip(1, shown_name(reason_tip))
         self.tree.addTopLevelItem(item)
 
     def reasons(self) -> list[tuple[str, str]]:
@@ -157,16 +158,6 @@ def _explanation(summary: ImportSummary) -> str:
         "These files were not added to the wardrobe; import them again once the model "
         "folder is fixed:"
     )
-
-
-def _shown(text: str) -> str:
-    """``text`` with the bytes of a name that is not UTF-8 written as \\xe9: Qt dropped
-    them, and the report named "caf.jpg", a file that is not there."""
-    try:
-        raw = text.encode("utf-8", "surrogateescape")
-    except UnicodeEncodeError:  # a surrogate no file name gives
-        raw = text.encode("utf-8", "backslashreplace")
-    return raw.decode("utf-8", "backslashreplace")
 
 
 def _short_reason(path: Path, reason: str) -> str:

@@ -53,6 +53,7 @@ from .garment_view import DELETE_SHOWN_TIP, GarmentView
 from .icons import app_icon
 from .import_controller import ImportController
 from .import_report import ImportReportDialog, ImportSummary
+from .odd_names import real_path
 from .own_this_dialog import IMAGE_FILTER, OwnThisDialog
 from .progress_panel import ProgressPanel
 from .read_only import READ_ONLY_IMPORT, lock_window
@@ -396,7 +397,7 @@ class MainWindow(QMainWindow):
         )
         if files:
             self.settings.last_folder = str(Path(files[0]).parent)
-            self.import_paths([Path(f) for f in files])
+            self.import_paths([real_path(f) for f in files])  # a name not UTF-8 too
 
     @Slot()
     def choose_folder(self) -> None:
@@ -405,7 +406,7 @@ class MainWindow(QMainWindow):
         )
         if folder:
             self.settings.last_folder = folder
-            self.import_paths([Path(folder)])
+            self.import_paths([real_path(folder)])
 
     def import_paths(self, paths: Sequence[Path], review: bool | None = None) -> bool:
         """Start importing, or queue the photos after the import running; False when

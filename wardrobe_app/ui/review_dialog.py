@@ -39,6 +39,7 @@ from .flow_layout import FlowLayout
 from .icons import dot_icon, keep_line_icon, standard
 from .image_view import ImageView
 from .imaging import fit_image, preview_pair, rgb_to_qimage
+from .odd_names import shown_name
 from .screen_fit import resize_within_screen
 from .theme import CATEGORY_COLOURS, category_label, type_label
 
@@ -727,7 +728,8 @@ class ReviewDialog(QDialog):
         position = self.reviewed + (1 if self.current is not None else 0)
         total = self.expected or (self.reviewed + self.pending())
         if self.current is not None:
-            self.header.setText(f"Photo {position} of {total}: {self.current.analysis.path.name}")
+            name = shown_name(self.current.analysis.path.name)  # a byte Qt would drop
+            self.header.setText(f"Photo {position} of {total}: {name}")
         else:
             self.header.setText("Waiting for the next photo…")
         waiting = len(self._queue)
