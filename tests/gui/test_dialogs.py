@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import threading
@@ -580,6 +581,24 @@ def test_own_this_opens_its_file_dialog_where_the_last_photo_was(
         again.choose()
     assert asked_in[1] == str(shop[0].parent)
     assert w.settings.last_folder == ""  # the import's own folder is left alone
+
+
+@pytest.mark.skipif(os.name != "posix", reason="names are bytes on POSIX only")
+def test_own_this_reads_a_chosen_photo_whose_name_is_not_utf8(
+    make_app, qtbot, tmp_path, monkeypatch
+):
+    # Qt's file dialog gives U+FFFD in place of the odd byte: "Could not read the photo".
+    from fakes import make_photo
+    from PySide6.QtWidgets import QFileDialog
+
+    make_photo(Path(os.fsdecode(os.fsencode(tmp_path) + b"/caf\xe9.jpg")), 3)
+    given = f"{tmp_path}/caf\ufffd.jpg"
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *_a: (given, "")))
+    dialog = make_app().window.open_own_this()
+    with qtbot.waitSignal(dialog.analysed, timeout=10_000):
+        dialog.choose()
+    assert dialog.status.text().startswith("caf\\xe9.jpg: 2 garments found.")
+    dialog.close()
 
 
 @pytest.mark.parametrize("review", [False, True], ids=["direct", "review"])

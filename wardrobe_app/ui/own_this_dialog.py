@@ -30,6 +30,7 @@ from .garment_strip import GarmentStrip
 from .icons import dot_icon, keep_line_icon
 from .image_view import ImageView
 from .imaging import fit_image, preview_pair, rgb_to_qimage
+from .odd_names import real_path, shown_name
 from .screen_fit import resize_within_screen
 from .session import WardrobeSession
 from .settings import AppSettings
@@ -252,7 +253,7 @@ class OwnThisDialog(QDialog):
         if path:
             if self.settings is not None:
                 self.settings.own_this_folder = str(Path(path).parent)
-            self.analyse_photo(Path(path))
+            self.analyse_photo(real_path(path))  # a name that is not UTF-8 too
 
     def analyse_photo(self, path: Path) -> None:
         if self._busy:
@@ -262,7 +263,7 @@ class OwnThisDialog(QDialog):
             return
         self._busy = True
         self.choose_button.setEnabled(False)
-        self.status.setText(f"Looking at {path.name}…")
+        self.status.setText(f"Looking at {shown_name(path.name)}…")
         self._clear()
         self.result_ = None
         self.overlay_toggle.setEnabled(False)
@@ -308,12 +309,13 @@ class OwnThisDialog(QDialog):
         self.overlay_toggle.setEnabled(True)
         self._show_photo()
         garments = result.analysis.garments
+        name = shown_name(result.path.name)  # a byte Qt would drop
         if not garments:
             note = result.analysis.message or "no garment found"
-            self.status.setText(f"{result.path.name}: {note}.")
+            self.status.setText(f"{name}: {note}.")
         else:
             self.status.setText(
-                f"{result.path.name}: {len(garments)} garment"
+                f"{name}: {len(garments)} garment"
                 f"{'s' if len(garments) != 1 else ''} found.{not_compared(result.left_out)}"
                 + (f" {EMPTY_WARDROBE}" if result.empty_wardrobe else "")
             )
