@@ -65,7 +65,7 @@ class PhotoAnalysis:
     kind: PhotoKind
     labels: np.ndarray  # uint8 label map at the photo's size
     garments: list[DetectedGarment]
-    message: str = ""  # e.g. "no garment found (is it shoes or a hat?)"
+    message: str = ""  # why nothing was found, e.g. vision.pipeline.NO_GARMENT_MESSAGE
 
 
 @dataclass

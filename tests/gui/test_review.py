@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import SlowAnalyser, darkest_opaque_pixel, wait_listed
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QWidget
 from shiboken6 import isValid
 
@@ -401,6 +401,13 @@ def test_merges_are_undone_one_by_one_back_to_the_garments_as_they_were(make_app
     dialog.merge_ticked("one-piece")
     qtbot.waitUntil(lambda: len(dialog.rows) == 1, timeout=10_000)
     assert dialog.undo_button.isVisible() and dialog.undo_button.text() == "Undo merge"
+    assert dialog.undo_button.toolTip().endswith("(Ctrl+Z)")
+    # The tip names the shortcut's key as the platform writes it (it said Ctrl+Z on
+    # macOS, where the key is ⌘Z): another key here, the tip follows.
+    dialog.undo_shortcut.setKey(QKeySequence("Alt+Backspace"))
+    dialog._update_buttons()
+    assert dialog.undo_button.toolTip().endswith("(Alt+Backspace)")
+    dialog.undo_shortcut.setKey(QKeySequence(QKeySequence.StandardKey.Undo))
     _undo_key(qtbot, dialog)
     assert _rows_said(dialog) == [(c, True, t) for c, _, t in once]  # ticked as merged
     dialog.undo_button.click()

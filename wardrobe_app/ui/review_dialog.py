@@ -312,7 +312,7 @@ class ReviewDialog(QDialog):
         self.undo_button = QPushButton("Undo merge", self)
         self.undo_button.setObjectName("undoStep")
         self.undo_button.clicked.connect(self.undo)
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Undo), self, self.undo)
+        self.undo_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Undo), self, self.undo)
         # The photo taken for the other kind (a dark top on a dark bed read as "no
         # garment", a flat-lay read as worn): analysed again as the user says it is.
         self.reanalyse_button = QPushButton(self)
@@ -657,8 +657,10 @@ class ReviewDialog(QDialog):
         self.undo_button.setEnabled(ready)
         if history:
             self.undo_button.setText(f"Undo {history[-1].what}")
+            # The platform's own key (⌘Z on macOS), not a hard-coded Ctrl+Z.
+            keys = self.undo_shortcut.key().toString(QKeySequence.SequenceFormat.NativeText)
             self.undo_button.setToolTip(
-                f"Back to the garments as before the {history[-1].what} (Ctrl+Z)"
+                f"Back to the garments as before the {history[-1].what} ({keys})"
             )
         self.reanalyse_button.setEnabled(ready)
         self.reanalyse_button.setVisible(self.current is not None)
