@@ -7,6 +7,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from wardrobe_app import paths
 from wardrobe_app.store import FileStore, Garment, Photo, Store, encode_png, read_png
 from wardrobe_app.store.database import HEAD_REVISION, head_revision
+from wardrobe_app.store.files import StoreClosed
 
 
 def _photo(store: Store, sha: str = "a" * 64, n_garments: int = 1) -> tuple[int, list[int]]:
@@ -348,6 +350,29 @@ def test_a_deferred_cleanup_runs_when_started_not_at_the_open(tmp_path: Path) ->
     finally:
         s.close()  # waits for it
     assert s.cleanup_report.ran and not s.files.abspath(orphan).exists()
+
+
+def test_a_deferred_cleanup_closed_as_it_starts_still_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The window closed just after the start: the clean-up's thread, started, met the
+    # closed store at its first write and failed ("nothing is saved"), while the close
+    # waited for it (the test above failed so on a busy machine).
+    home = tmp_path / "home"
+    orphan = _with_orphan(home)
+    s = Store(home, defer_cleanup=True)
+    real = Store._deferred_cleanup
+
+    def late(store: Store) -> None:
+        time.sleep(0.2)  # the close comes first
+        real(store)
+
+    monkeypatch.setattr(Store, "_deferred_cleanup", late)
+    s.start_cleanup()
+    s.close()
+    assert s.cleanup_report.ran and not s.files.abspath(orphan).exists()
+    with pytest.raises(StoreClosed), s.write_session():  # others' writes: still refused
+        pass
 
 
 def test_a_write_waits_for_the_deferred_cleanup_never_swept_by_it(

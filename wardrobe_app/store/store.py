@@ -285,7 +285,8 @@ class Store:
         # write once the home's lock is released: the start-up clean-up of another
         # process could then sweep files its rows are about to reference. (Reading is
         # harmless: a refresh queued before the window closed may still list.)
-        if self._closed:
+        # The deferred clean-up, once started, writes on: close waits for it to end.
+        if self._closed and threading.current_thread() is not self._cleaner:
             raise StoreClosed(f"the wardrobe in {self.home} was closed: nothing is saved")
 
     @contextlib.contextmanager
