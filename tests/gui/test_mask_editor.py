@@ -414,8 +414,8 @@ def test_a_redo_the_disk_refuses_leaves_the_undo_stack(make_app, qtbot, photos, 
 
 def test_an_undo_while_a_touch_up_is_being_saved_waits_for_it(make_app, qtbot, photos) -> None:
     """Saved after the touch-up queued before it, the undo put the older cut-out over the
-    new one, and the new one's step was then pushed on top, as if it were shown."""
-
+    new one, and the new one's step was then pushed on top, as if it were shown. Then it
+    was refused, to be asked for again: it waits for the save, and undoes that touch-up."""
     parts = make_app()
     w, wardrobe, garment_id, mask, drawn = _imported_with_a_drawn_mask(parts, qtbot, photos)
     w.open_garment(wardrobe.garment(garment_id))
@@ -426,38 +426,114 @@ def test_an_undo_while_a_touch_up_is_being_saved_waits_for_it(make_app, qtbot, p
     drawn_again[tuple(np.argwhere(drawn)[0])] = False
     release = _hold_the_model_queue(parts)
     view.save_mask(garment_id, drawn_again, undo_to=drawn)  # a second one, queued
-    w.actions_["undo"].trigger()  # Ctrl+Z meanwhile: refused, and said
-    assert w.statusBar().currentMessage().startswith("A touch-up is being saved: undo")
+    w.actions_["undo"].trigger()  # Ctrl+Z meanwhile: waits, and said
+    assert w.statusBar().currentMessage() == "A touch-up is being saved: undo once it is"
     assert w.undo_stack.index() == 1
+    release.set()
+    qtbot.waitUntil(lambda: not view.saving_touch_up(), timeout=10_000)
+    # the second touch-up's step pushed, then undone: its cut-out back to the first's
+    assert (w.undo_stack.count(), w.undo_stack.index()) == (2, 1)
+    assert (wardrobe.garment_picture(garment_id)[1] == drawn).all()
+    assert parts.reporter.errors == []
+
+
+def test_ctrl_z_while_a_first_touch_up_is_saved_undoes_it_once_saved(
+    make_app, qtbot, photos
+) -> None:
+    """Its step is pushed once saved: until then the stack was empty, Undo off, and the
+    Ctrl+Z right after Save did nothing."""
+    parts = make_app()
+    w, wardrobe, garment_id, mask, drawn = _imported_with_a_drawn_mask(parts, qtbot, photos)
+    w.open_garment(wardrobe.garment(garment_id))
+    view = w.garment_view
+    release = _hold_the_model_queue(parts)
+    view.save_mask(garment_id, drawn, undo_to=mask)  # the dialog's Save
+    undo = w.actions_["undo"]
+    assert undo.isEnabled() and undo.text() == "&Undo touch-up (being saved)"
+    undo.trigger()
+    assert wardrobe.garment_picture(garment_id)[1].sum() == mask.sum()  # not saved yet
+    release.set()
+    qtbot.waitUntil(lambda: not view.saving_touch_up(), timeout=10_000)
+    assert (w.undo_stack.count(), w.undo_stack.index()) == (1, 0)
+    assert (wardrobe.garment_picture(garment_id)[1] == mask).all()
+    assert not undo.isEnabled() and w.actions_["redo"].isEnabled()  # the stack's again
+    assert parts.reporter.errors == []
+
+
+def test_two_ctrl_z_while_a_touch_up_is_saved_undo_two_steps_in_order(
+    make_app, qtbot, photos
+) -> None:
+    """The second waits behind the first (and its undo's save): the two touch-ups are
+    undone, the last one first."""
+    parts = make_app()
+    w, wardrobe, garment_id, mask, drawn = _imported_with_a_drawn_mask(parts, qtbot, photos)
+    w.open_garment(wardrobe.garment(garment_id))
+    view = w.garment_view
     with qtbot.waitSignal(view.touchedUp, timeout=10_000):
-        release.set()
-    qtbot.waitUntil(lambda: not view.saving_touch_up(), timeout=5000)
-    assert (wardrobe.garment_picture(garment_id)[1] == drawn_again).all()
-    assert (w.undo_stack.count(), w.undo_stack.index()) == (2, 2)
+        view.save_mask(garment_id, drawn, undo_to=mask)
+    qtbot.waitUntil(lambda: not view.saving_touch_up())
+    drawn_again = drawn.copy()
+    drawn_again[tuple(np.argwhere(drawn)[0])] = False
+    release = _hold_the_model_queue(parts)
+    view.save_mask(garment_id, drawn_again, undo_to=drawn)
+    w.actions_["undo"].trigger()
+    w.actions_["undo"].trigger()
+    assert w.undo_stack.index() == 1
+    release.set()
+    qtbot.waitUntil(
+        lambda: w.undo_stack.index() == 0 and not view.saving_touch_up(), timeout=10_000
+    )
+    assert w.undo_stack.count() == 2
+    assert (wardrobe.garment_picture(garment_id)[1] == mask).all()  # out of order: drawn
+    with qtbot.waitSignal(view.notice, timeout=10_000):
+        w.actions_["redo"].trigger()  # the first touch-up, next to redo
+    assert (wardrobe.garment_picture(garment_id)[1] == drawn).all()
+    assert parts.reporter.errors == []
 
 
-def test_undoing_a_delete_of_another_garment_goes_through_a_touch_up_being_saved(
+def test_an_undo_waiting_for_a_touch_up_is_dropped_when_the_window_closes(
+    make_app, qtbot, photos, caplog
+) -> None:
+    """Its step would be pushed on the save's result, which a closing window gets no
+    more: the touch-up is kept, as last shown, and the log says the undo was dropped."""
+    parts = make_app()
+    w, wardrobe, garment_id, mask, drawn = _imported_with_a_drawn_mask(parts, qtbot, photos)
+    w.open_garment(wardrobe.garment(garment_id))
+    release = _hold_the_model_queue(parts)
+    w.garment_view.save_mask(garment_id, drawn, undo_to=mask)
+    w.actions_["undo"].trigger()
+    threading.Timer(0.2, release.set).start()
+    with caplog.at_level("INFO", logger="wardrobe_app.ui.main_window"):
+        w.close()
+    assert not w.isVisible() and parts.session.runner._closed
+    assert (wardrobe.garment_picture(garment_id)[1] == drawn).all()
+    assert "undo asked for during a touch-up's save dropped at close" in caplog.text
+    assert parts.reporter.errors == []
+
+
+def test_undoing_a_delete_of_another_garment_goes_through_a_touch_up_undo_being_saved(
     make_app, qtbot, photos, monkeypatch
 ) -> None:
-    """Every undo was refused while any touch-up was saved: only those on its garment wait."""
+    """Every undo was refused while any touch-up was saved: behind an undo's save (no
+    step to wait for), only those on its garment wait."""
     parts = make_app()
     w, wardrobe, garment_id, mask, drawn = _imported_with_a_drawn_mask(parts, qtbot, photos)
     other = w.browse.model.record(1).id
     view = w.garment_view
-    with qtbot.waitSignal(view.touchedUp, timeout=10_000):
-        view.save_mask(garment_id, drawn, undo_to=mask)
-    qtbot.waitUntil(lambda: not view.saving_touch_up())  # until then, undo waits
     monkeypatch.setattr(w, "confirm_delete", lambda _ids: True)
     w.delete_ids([other])
+    with qtbot.waitSignal(view.touchedUp, timeout=10_000):
+        view.save_mask(garment_id, drawn, undo_to=mask)
+    qtbot.waitUntil(lambda: not view.saving_touch_up())
     release = _hold_the_model_queue(parts)
-    view.save_mask(garment_id, mask, undo_to=drawn)  # a second touch-up, queued
+    w.actions_["undo"].trigger()  # the touch-up's undo: its save queued
+    assert view.saving_touch_up() and w.undo_stack.index() == 1
     w.actions_["undo"].trigger()  # the delete of the other garment: undone at once
-    assert wardrobe.garment(other).id == other and w.undo_stack.index() == 1
-    w.actions_["undo"].trigger()  # the first touch-up, on the garment being saved: waits
-    assert w.statusBar().currentMessage().startswith("A touch-up is being saved: undo")
-    assert w.undo_stack.index() == 1
+    assert wardrobe.garment(other).id == other and w.undo_stack.index() == 0
     release.set()
     qtbot.waitUntil(lambda: not view.saving_touch_up(), timeout=10_000)
+    assert (wardrobe.garment_picture(garment_id)[1] == mask).all()
+    assert parts.reporter.errors == []
 
 
 def test_a_garment_whose_touch_up_undo_is_being_saved_is_deleted_after_it(

@@ -125,6 +125,7 @@ class GarmentView(QWidget):
     edited = Signal(object)  # GarmentRecord after a save
     touchedUp = Signal(object, object, object)  # GarmentRecord after, mask before, after
     touchUpDone = Signal(int)  # a garment's touch-up save ended (saved or not)
+    touchUpSaving = Signal(int)  # a garment's touch-up save was queued
     notice = Signal(str)  # a line for the status bar
 
     def __init__(
@@ -150,6 +151,9 @@ class GarmentView(QWidget):
         # Garments whose touch-up is being saved, in order (the model's queue runs one
         # job at a time, first come first served).
         self._saving_touch_ups: list[int] = []
+        # Beside each: a new touch-up, whose undo step is pushed once saved (not an undo's
+        # or a redo's save).
+        self._saving_steps: list[bool] = []
         # Where Qt moved the keyboard from Touch up… as it went off (see _enable_touch_up).
         self._focus_moved_to: QWidget | None = None
 
@@ -696,9 +700,14 @@ class GarmentView(QWidget):
             return bool(self._saving_touch_ups)
         return not set(garment_ids).isdisjoint(self._saving_touch_ups)
 
+    def saving_new_touch_up(self) -> bool:
+        """A new touch-up is being saved: its undo step, the next to undo, is not pushed yet."""
+        return any(self._saving_steps)
+
     @Slot()
     def _touch_up_saved(self) -> None:
         garment_id = self._saving_touch_ups.pop(0)
+        self._saving_steps.pop(0)
         self._update_touch_up_button()
         self.touchUpDone.emit(garment_id)  # after its undo step was pushed (on_result)
 
@@ -753,7 +762,9 @@ class GarmentView(QWidget):
         if self.record is not None and self.record.id == garment_id:
             self.saved_label.setText("Saving the cut-out…")
         self._saving_touch_ups.append(garment_id)
+        self._saving_steps.append(undo_to is not None)
         self._update_touch_up_button()
+        self.touchUpSaving.emit(garment_id)
         self.session.runner.start(
             save,
             queue=Queue.MODEL,

@@ -6,12 +6,13 @@ from __future__ import annotations
 import logging
 import mimetypes
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
 from urllib.parse import unquote_to_bytes
 
 import numpy as np
+import shiboken6
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, QUrl, Slot
 from PySide6.QtGui import (
     QAction,
@@ -88,9 +89,10 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.resize(1320, 860)
         self.undo_stack = QUndoStack(self)
-        # Deletes asked for while a touch-up of one of their garments is being saved:
-        # done, in order, once it is (``_delete_queued``).
-        self._queued_deletes: list[list[int]] = []
+        # Deletes (their garments' ids) and undos and redos ("undo", "redo") asked for
+        # while a touch-up they wait for is being saved: done, in the order asked, once
+        # it is (``_run_waiting``).
+        self._waiting: list[list[int] | str] = []
         self.thumbnails = ThumbnailCache(session.runner, QSize(148, 148), parent=self)
         self.importer = ImportController(session, self)
         self.backups = BackupController(self, settings)
@@ -236,7 +238,11 @@ class MainWindow(QMainWindow):
         self.garment_view.back.connect(self.show_browse)
         self.garment_view.openGarment.connect(self.open_garment_id)
         self.garment_view.deleteRequested.connect(self.delete_ids)
-        self.garment_view.touchUpDone.connect(self._delete_queued)
+        self.garment_view.touchUpDone.connect(self._run_waiting)
+        self.garment_view.touchUpSaving.connect(self._show_undo_state)
+        self.undo_stack.canUndoChanged.connect(self._show_undo_state)
+        self.undo_stack.canRedoChanged.connect(self._show_undo_state)
+        self.undo_stack.undoTextChanged.connect(self._show_undo_state)
         self.garment_view.edited.connect(self._garment_edited)
         self.garment_view.touchedUp.connect(self._touched_up)
         self.garment_view.notice.connect(self._notice)
@@ -551,17 +557,18 @@ class MainWindow(QMainWindow):
 
     @Slot(list)
     def delete_ids(self, ids: list[int]) -> None:
-        queued = {i for group in self._queued_deletes for i in group}
+        queued = {i for group in self._waiting if isinstance(group, list) for i in group}
         if set(ids) <= queued and ids:  # asked again: it is on its way already
             self._say_delete_queued(len(ids))
             return
         if not ids or not self.confirm_delete(ids):
             return
-        if self.garment_view.saving_touch_up(ids):
+        if self._waiting or self.garment_view.saving_touch_up(ids):
             # Deleted before it, the save failed, and undoing the delete brought the
             # garment back without it (an undone touch-up, still applied): deleted once
-            # it is saved, its step on the undo stack after the touch-up's.
-            self._queued_deletes.append([i for i in ids if i not in queued])
+            # it is saved, its step on the undo stack after the touch-up's (and after
+            # an undo asked for before it, which would undo the delete instead).
+            self._waiting.append([i for i in ids if i not in queued])
             self._say_delete_queued(len(ids))
             return
         self._delete_now(ids)
@@ -573,18 +580,46 @@ class MainWindow(QMainWindow):
         )
 
     @Slot(int)
-    def _delete_queued(self, _garment_id: int) -> None:
-        """The deletes waiting for touch-ups that are saved now, in the order asked."""
-        queued = self._queued_deletes
-        # Taken off before it is done: its page's question (an edit not saved) runs events
-        while queued and not self.garment_view.saving_touch_up(queued[0]):
-            self._delete_now(queued.pop(0))
+    def _run_waiting(self, _garment_id: int) -> None:
+        """The deletes, undos and redos waiting for touch-ups saved now, in the order asked."""
+        waiting = self._waiting
+        # Taken off before it is done: its page's question (an edit not saved) and an
+        # undo's save run events
+        while waiting and not self._must_wait(waiting[0]):
+            step = waiting.pop(0)
+            if isinstance(step, list):
+                self._delete_now(step)
+            elif step == "undo":
+                self._undo_now()
+            else:
+                self._redo_now()
+        self._show_undo_state()
+
+    def _must_wait(self, step: list[int] | str) -> bool:
+        """A delete waits for its garments' touch-ups; an undo or redo for a new touch-up
+        (its step, pushed once saved, is the one to undo: the redos go with its push) and
+        for those of the garments of the step it does (``_step_waits``)."""
+        view = self.garment_view
+        if isinstance(step, list):
+            return view.saving_touch_up(step)
+        stack = self.undo_stack
+        if step == "undo":
+            command = stack.command(stack.index() - 1) if stack.canUndo() else None
+        else:
+            command = stack.command(stack.index()) if stack.canRedo() else None
+        return view.saving_new_touch_up() or (command is not None and self._step_waits(command))
 
     def _delete_queued_at_close(self) -> None:
         """Their saves are done (the model's queue finished): the deletes asked for
-        are done too, not dropped with the window."""
-        queued, self._queued_deletes = self._queued_deletes, []
-        for ids in queued:
+        are done too, not dropped with the window. An undo or redo is dropped (logged):
+        it would undo a step the closing window never pushed (a touch-up's, pushed on its
+        save's result, which comes no more), or a touch-up's undo would be a save the
+        shutdown drops; the wardrobe stays as the user last saw it."""
+        waiting, self._waiting = self._waiting, []
+        for ids in waiting:
+            if not isinstance(ids, list):
+                log.info("%s asked for during a touch-up's save dropped at close", ids)
+                continue
             try:
                 self.session.wardrobe.delete_garments(ids)
             except Exception:  # a full disk: the window closes all the same, the garments
@@ -618,32 +653,59 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def undo_last(self) -> None:
-        stack = self.undo_stack
-        if stack.canUndo() and not self._step_waits(stack.command(stack.index() - 1), "undo"):
-            stack.undo()
+        self._undo_or_wait("undo")
         self.undo_notice.hide()
 
     @Slot()
     def redo_last(self) -> None:
-        stack = self.undo_stack
-        if stack.canRedo() and not self._step_waits(stack.command(stack.index()), "redo"):
-            stack.redo()
+        self._undo_or_wait("redo")
 
-    def _step_waits(self, command: QUndoCommand, what: str) -> bool:
-        """A step on a garment whose touch-up (or its undo's) is queued: refused, and said.
-        Saved after it, an undo put the old cut-out over the new one, whose step was then
-        pushed on top; one at a time also leaves a failed step where ``drop_undo_step``
-        finds it. Steps on other garments go through."""
+    def _undo_or_wait(self, what: str) -> None:
+        """Done now, or once the touch-up it waits for is saved (``_must_wait``), after
+        the steps asked for before it: pressed twice, two steps are undone, in order."""
+        if self._waiting or self._must_wait(what):
+            self._waiting.append(what)
+            self.statusBar().showMessage(f"A touch-up is being saved: {what} once it is", 5000)
+            self._show_undo_state()
+        elif what == "undo":
+            self._undo_now()
+        else:
+            self._redo_now()
+
+    def _undo_now(self) -> None:
+        if self.undo_stack.canUndo():
+            self.undo_stack.undo()
+
+    def _redo_now(self) -> None:
+        if self.undo_stack.canRedo():
+            self.undo_stack.redo()
+
+    def _step_waits(self, command: QUndoCommand) -> bool:
+        """A step on a garment whose touch-up (or its undo's) is queued. Saved after it, an
+        undo put the old cut-out over the new one, whose step was then pushed on top; one
+        at a time also leaves a failed step where ``drop_undo_step`` finds it. Steps on
+        other garments go through."""
         ids = command.garment_ids() if isinstance(command, (DeleteCommand, TouchUpCommand)) else ()
-        return self._waits_for_touch_up(ids, what)
+        return self.garment_view.saving_touch_up(ids)
 
-    def _waits_for_touch_up(self, garment_ids: Iterable[int], what: str) -> bool:
-        if not self.garment_view.saving_touch_up(garment_ids):
-            return False
-        self.statusBar().showMessage(
-            f"A touch-up is being saved: {what} once it is (in a moment)", 5000
-        )
-        return True
+    @Slot()
+    def _show_undo_state(self) -> None:
+        """Undo on while a new touch-up is saved (Ctrl+Z then waits for it and undoes it;
+        the stack alone kept it off, on a first touch-up, and the key did nothing), Redo
+        off (its push drops the redos). Run after the stack's own updates of them."""
+        undo, redo = self.actions_["undo"], self.actions_["redo"]
+        if not shiboken6.isValid(undo):  # the stack cleared as the window goes
+            return
+        stack = self.undo_stack
+        if self.garment_view.saving_new_touch_up():
+            undo.setEnabled(True)
+            undo.setText("&Undo touch-up (being saved)")
+            redo.setEnabled(False)
+        else:
+            step = stack.undoText()
+            undo.setEnabled(stack.canUndo())
+            undo.setText(f"&Undo {step}" if step else "&Undo")
+            redo.setEnabled(stack.canRedo())
 
     def drop_undo_step(self, command: QUndoCommand) -> None:
         """Take a step whose undo or redo failed (garment gone, disk full) off the stack:
