@@ -2205,6 +2205,39 @@ def test_the_photos_overlay_draws_a_garment_in_its_category_as_saved(make_app, p
     assert highlight.any() and (labels[highlight] == LABEL_OF_CATEGORY[other]).all()
 
 
+def test_a_deleted_garment_is_not_tinted_on_its_photos_other_garments_page(
+    make_app, photos, monkeypatch
+):
+    # The photo's label map keeps every garment the model found: after the top was
+    # deleted, the bottom's page still tinted it faintly beside the bottom.
+    from types import SimpleNamespace
+
+    from wardrobe_app.types import LABEL_OF_CATEGORY
+    from wardrobe_app.ui import garment_view
+
+    parts = make_app(show=False)
+    wardrobe = parts.session.wardrobe
+    wardrobe.import_paths(photos(1))
+    top, bottom = (
+        next(r for r in wardrobe.list_garments() if r.category == c) for c in ("top", "bottom")
+    )
+    drawn: list[np.ndarray] = []
+
+    def preview_pair(rgb, labels, max_side, highlight):  # what the overlay is made from
+        drawn.append(labels)
+        return QImage(), QImage()
+
+    monkeypatch.setattr(garment_view, "preview_pair", preview_pair)
+    ctx = SimpleNamespace(check_cancelled=lambda: None)
+    wardrobe.delete_garments([top.id])
+    garment_view._load_images(ctx, parts.session, wardrobe.garment(bottom.id))
+    assert set(np.unique(drawn[-1]).tolist()) == {0, LABEL_OF_CATEGORY["bottom"]}
+    wardrobe.undo_delete([top.id])  # back in the wardrobe: drawn again
+    garment_view._load_images(ctx, parts.session, wardrobe.garment(bottom.id))
+    shown = set(np.unique(drawn[-1]).tolist())
+    assert shown == {0, LABEL_OF_CATEGORY["top"], LABEL_OF_CATEGORY["bottom"]}
+
+
 def test_the_photos_other_garment_shows_a_garment_in_its_new_category(
     make_app, qtbot, photos, monkeypatch
 ):

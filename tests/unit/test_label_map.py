@@ -181,3 +181,33 @@ def test_a_garment_whose_mask_cannot_be_read_changes_category_all_the_same(
     other = _other_category(wardrobe, 1)
     assert wardrobe.update_garment(1, category=other).category == other
     assert _labels_rel(wardrobe, 1) == first  # nothing to draw it from: kept as it was
+
+
+def test_a_deleted_garment_leaves_the_photos_drawn_map_and_undo_brings_it_back(
+    wardrobe: Wardrobe, photos: Photos
+) -> None:
+    """The stored map keeps every pixel the model found: a deleted garment stayed tinted
+    on the pages of the photo's other garments. What they draw is the map of the photo's
+    live garments (``of_garments``), as the garment page makes it."""
+    from wardrobe_app.vision.label_map import of_garments
+
+    wardrobe.import_paths(photos(1))
+    top = next(r for r in wardrobe.list_garments() if r.category == "top")
+    bottom = next(r for r in wardrobe.list_garments() if r.category == "bottom")
+    _, top_mask = wardrobe.garment_picture(top.id)
+
+    def drawn() -> np.ndarray:  # the bottom's page: its photo's live garments
+        live = [wardrobe.garment(bottom.id), *wardrobe.worn_with(bottom.id)]
+        labels = wardrobe.photo_labels(bottom.id)
+        assert labels is not None
+        return of_garments(labels, [wardrobe.garment_picture(r.id)[1] for r in live])
+
+    full = wardrobe.photo_labels(bottom.id)
+    assert full is not None and np.array_equal(drawn(), full)  # the map draws only these two
+    wardrobe.delete_garments([top.id])
+    after = drawn()
+    assert not (after == LABEL_OF_CATEGORY["top"]).any()
+    assert (after == LABEL_OF_CATEGORY["bottom"]).any()  # the bottom stays drawn
+    wardrobe.undo_delete([top.id])
+    assert np.array_equal(drawn(), full)
+    assert (full[top_mask] == LABEL_OF_CATEGORY["top"]).any()

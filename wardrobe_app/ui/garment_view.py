@@ -90,12 +90,28 @@ def _load_images(
             else np.zeros(rgb.shape[:2], np.uint8)
         )
         highlight = _mask(record.mask_path, rgb.shape[:2])
+        ctx.check_cancelled()
+        labels = _live_garments_only(session, record, labels, highlight)
         if highlight is not None:  # in its category as saved: the map has the model's class
             labels[highlight] = LABEL_OF_CATEGORY[record.category]
         photo, overlay = preview_pair(rgb, labels, max_side=PHOTO_SIDE, highlight=highlight)
     except Exception:  # the original photo is missing or unreadable: show the cut-out only
         photo = overlay = None
     return GarmentImages(record.id, cutout, photo, overlay, serial)
+
+
+def _live_garments_only(
+    session: WardrobeSession, record: GarmentRecord, labels: np.ndarray, own: np.ndarray | None
+) -> np.ndarray:
+    """The photo's label map drawing only its garments in the wardrobe: one deleted, or
+    left out at review, stayed tinted here. Undo of a delete lists it again, and it is
+    drawn again. Where a mask is lost the whole map is drawn, as before."""
+    from ..vision.label_map import of_garments
+
+    others = session.wardrobe.worn_with(record.id)
+    found = [own] + [_mask(r.mask_path, labels.shape) for r in others]
+    masks = [m for m in found if m is not None]
+    return of_garments(labels, masks) if len(masks) == len(found) else labels
 
 
 def _mask(path: Path, shape: tuple[int, ...]) -> np.ndarray | None:

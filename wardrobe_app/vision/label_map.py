@@ -56,6 +56,21 @@ def recategorised(
     return out
 
 
+def of_garments(labels: np.ndarray, masks: list[np.ndarray]) -> np.ndarray:
+    """A copy of ``labels`` that draws only the garments of ``masks`` (a photo's live
+    garments, at the map's size): the pixels of their masks, and the rest of the model's
+    regions they were cut from (``model_region``). The map keeps every pixel the model
+    found: a garment deleted, or left out at review, stayed tinted on the pages of the
+    photo's other garments."""
+    union = np.zeros(labels.shape, bool)
+    for mask in masks:
+        union |= mask
+    keep = union.copy()
+    for mask in masks:
+        keep |= model_region(labels, mask, union & ~mask)
+    return np.where(keep, labels, 0).astype(np.uint8)
+
+
 def _majority(labels: np.ndarray, mask: np.ndarray) -> int | None:
     """The class most of a mask's drawn pixels have in the map; None where it has none."""
     under = labels[mask]
