@@ -882,3 +882,51 @@ def test_closing_with_a_touch_up_queued_behind_a_re_embedding_saves_it_at_once(
         assert again.embedded == 16 - kept
         assert w.similar(garment_id, same_category=False)  # its new vector compared
         assert w.verify().ok
+
+
+def test_an_undo_of_a_delete_waiting_for_a_touch_up_is_followed_when_the_window_closes(
+    make_app, qtbot, photos, monkeypatch
+) -> None:
+    """Del, then Ctrl+Z, both waiting for a touch-up's save as the window closes: the
+    delete was done and its undo dropped, the garment deleted all the same."""
+    parts = make_app()
+    w, wardrobe, garment_id, mask, drawn = _imported_with_a_drawn_mask(parts, qtbot, photos)
+    monkeypatch.setattr(w, "confirm_delete", lambda _ids: True)
+    release = _hold_the_model_queue(parts)
+    w.garment_view.save_mask(garment_id, drawn, undo_to=mask)
+    w.delete_ids([garment_id])
+    w.actions_["undo"].trigger()  # the delete's, once done
+    assert len(w._waiting) == 2
+    release.set()
+    w.close()
+    assert wardrobe.garment(garment_id).id == garment_id  # not deleted: its delete undone
+    assert (wardrobe.garment_picture(garment_id)[1] == drawn).all()
+    assert parts.reporter.errors == []
+
+
+def test_a_redo_of_a_delete_undone_waiting_for_a_touch_up_is_followed_when_the_window_closes(
+    make_app, qtbot, photos, monkeypatch
+) -> None:
+    """Behind the second touch-up's undo being saved: Del, Ctrl+Z, Ctrl+Shift+Z, then
+    the window closes: the garment is deleted, as the redo would have."""
+    parts = make_app()
+    w, wardrobe, garment_id, mask, drawn = _imported_with_a_drawn_mask(parts, qtbot, photos)
+    view = w.garment_view
+    drawn_again = drawn.copy()
+    drawn_again[tuple(np.argwhere(drawn)[0])] = False
+    for before, after in ((mask, drawn), (drawn, drawn_again)):
+        with qtbot.waitSignal(view.touchedUp, timeout=10_000):
+            view.save_mask(garment_id, after, undo_to=before)
+        qtbot.waitUntil(lambda: not view.saving_touch_up())
+    monkeypatch.setattr(w, "confirm_delete", lambda _ids: True)
+    release = _hold_the_model_queue(parts)
+    w.actions_["undo"].trigger()  # the touch-up's undo: its save queued
+    w.delete_ids([garment_id])
+    w.actions_["undo"].trigger()
+    w.actions_["redo"].trigger()
+    assert w._waiting == [[garment_id], "undo", "redo"]
+    release.set()
+    w.close()
+    with pytest.raises(KeyError):
+        wardrobe.garment(garment_id)
+    assert parts.reporter.errors == []

@@ -614,12 +614,23 @@ class MainWindow(QMainWindow):
         are done too, not dropped with the window. An undo or redo is dropped (logged):
         it would undo a step the closing window never pushed (a touch-up's, pushed on its
         save's result, which comes no more), or a touch-up's undo would be a save the
-        shutdown drops; the wardrobe stays as the user last saw it."""
+        shutdown drops; the wardrobe stays as the user last saw it. One that would undo
+        (or redo) a delete waiting before it is followed instead: the delete is not done
+        (or done), as it would have been had the window stayed open."""
         waiting, self._waiting = self._waiting, []
-        for ids in waiting:
-            if not isinstance(ids, list):
-                log.info("%s asked for during a touch-up's save dropped at close", ids)
-                continue
+        deletes: list[list[int]] = []
+        undone: list[list[int]] = []  # the deletes undone, the last one next to redo
+        for step in waiting:
+            if isinstance(step, list):
+                deletes.append(step)
+                undone.clear()  # a new step drops the redos
+            elif step == "undo" and deletes:
+                undone.append(deletes.pop())
+            elif step == "redo" and undone:
+                deletes.append(undone.pop())
+            else:
+                log.info("%s asked for during a touch-up's save dropped at close", step)
+        for ids in deletes:
             try:
                 self.session.wardrobe.delete_garments(ids)
             except Exception:  # a full disk: the window closes all the same, the garments
