@@ -491,6 +491,32 @@ def test_two_ctrl_z_while_a_touch_up_is_saved_undo_two_steps_in_order(
     assert parts.reporter.errors == []
 
 
+def test_ctrl_z_waiting_for_a_touch_up_not_saved_undoes_nothing_else(
+    make_app, qtbot, photos, monkeypatch
+) -> None:
+    """Ctrl+Z pressed for a touch-up being saved, which is then not saved (its garment
+    deleted by another program meanwhile): no step of it to undo. The undo waiting for
+    it undid the step before, a delete nobody asked to undo: that garment came back."""
+    parts = make_app()
+    w, wardrobe, garment_id, mask, drawn = _imported_with_a_drawn_mask(parts, qtbot, photos)
+    other = next(r.id for r in map(w.browse.model.record, range(2)) if r.id != garment_id)
+    monkeypatch.setattr(w, "confirm_delete", lambda _ids: True)
+    w.delete_ids([other])
+    assert w.undo_stack.index() == 1
+    view = w.garment_view
+    release = _hold_the_model_queue(parts)
+    view.save_mask(garment_id, drawn, undo_to=mask)
+    w.actions_["undo"].trigger()  # the touch-up's, once saved
+    wardrobe.delete_garments([garment_id])  # wardrobe-cli meanwhile
+    release.set()
+    qtbot.waitUntil(lambda: not view.saving_touch_up(), timeout=10_000)
+    with pytest.raises(KeyError):
+        wardrobe.garment(other)  # still deleted: its delete not undone
+    assert w.undo_stack.index() == 1 and w._waiting == []
+    assert w.statusBar().currentMessage() == "The touch-up was not saved: nothing undone"
+    assert parts.reporter.errors == []
+
+
 def test_an_undo_waiting_for_a_touch_up_is_dropped_when_the_window_closes(
     make_app, qtbot, photos, caplog
 ) -> None:

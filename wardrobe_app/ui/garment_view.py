@@ -142,6 +142,7 @@ class GarmentView(QWidget):
     touchedUp = Signal(object, object, object)  # GarmentRecord after, mask before, after
     touchUpDone = Signal(int)  # a garment's touch-up save ended (saved or not)
     touchUpSaving = Signal(int)  # a garment's touch-up save was queued
+    touchUpLost = Signal()  # a new touch-up's save ended without its undo step: not saved
     notice = Signal(str)  # a line for the status bar
 
     def __init__(
@@ -720,11 +721,12 @@ class GarmentView(QWidget):
         """A new touch-up is being saved: its undo step, the next to undo, is not pushed yet."""
         return any(self._saving_steps)
 
-    @Slot()
-    def _touch_up_saved(self) -> None:
+    def _touch_up_saved(self, pushed: list[bool]) -> None:
         garment_id = self._saving_touch_ups.pop(0)
-        self._saving_steps.pop(0)
+        new = self._saving_steps.pop(0)
         self._update_touch_up_button()
+        if new and not pushed[0]:
+            self.touchUpLost.emit()
         self.touchUpDone.emit(garment_id)  # after its undo step was pushed (on_result)
 
     @Slot(object)
@@ -779,6 +781,7 @@ class GarmentView(QWidget):
             self.saved_label.setText("Saving the cut-out…")
         self._saving_touch_ups.append(garment_id)
         self._saving_steps.append(undo_to is not None)
+        pushed = [False]  # its undo step, set once pushed (on_result)
         self._update_touch_up_button()
         self.touchUpSaving.emit(garment_id)
         self.session.runner.start(
@@ -792,10 +795,11 @@ class GarmentView(QWidget):
                 undo_to=undo_to,
                 done=done,
                 failed=failed,
+                pushed=pushed,
             ),
             # A bug: its error box, and the window's step (an undo or redo) was not done
             on_error=partial(self._mask_not_saved, garment_id=garment_id, failed=failed),
-            on_finished=self._touch_up_saved,
+            on_finished=partial(self._touch_up_saved, pushed),
         )
 
     def _mask_not_saved(
@@ -814,6 +818,7 @@ class GarmentView(QWidget):
         undo_to: np.ndarray | None,
         done: str,
         failed: Callable[[], object] | None,
+        pushed: list[bool],
     ) -> None:
         shown = self.record is not None and self.record.id == garment_id
         if not isinstance(saved, GarmentRecord) and failed is not None:
@@ -838,6 +843,7 @@ class GarmentView(QWidget):
         self.show_mask_change(saved, done)
         if undo_to is not None:
             self.touchedUp.emit(saved, undo_to, mask)  # undoable in the window (Ctrl+Z)
+            pushed[0] = True
         else:  # said where it was asked, also on the grid ("Cut-out saved" stayed)
             self.notice.emit(f"{done}: {display_name(saved)}")
 

@@ -238,6 +238,7 @@ class MainWindow(QMainWindow):
         self.garment_view.back.connect(self.show_browse)
         self.garment_view.openGarment.connect(self.open_garment_id)
         self.garment_view.deleteRequested.connect(self.delete_ids)
+        self.garment_view.touchUpLost.connect(self._touch_up_lost)
         self.garment_view.touchUpDone.connect(self._run_waiting)
         self.garment_view.touchUpSaving.connect(self._show_undo_state)
         self.undo_stack.canUndoChanged.connect(self._show_undo_state)
@@ -594,6 +595,16 @@ class MainWindow(QMainWindow):
             else:
                 self._redo_now()
         self._show_undo_state()
+
+    @Slot()
+    def _touch_up_lost(self) -> None:
+        """A new touch-up was not saved (garment gone, disk full): no step of it to undo.
+        The undo waiting for it (the first waiting, no other new touch-up being saved)
+        is dropped: done, it undid the step before, which nobody asked for."""
+        waiting = self._waiting
+        if waiting and waiting[0] == "undo" and not self.garment_view.saving_new_touch_up():
+            waiting.pop(0)
+            self.statusBar().showMessage("The touch-up was not saved: nothing undone", 10_000)
 
     def _must_wait(self, step: list[int] | str) -> bool:
         """A delete waits for its garments' touch-ups; an undo or redo for a new touch-up
