@@ -422,6 +422,22 @@ def test_a_write_before_the_deferred_cleanup_started_runs_it_first(tmp_path: Pat
     assert Path(home / new).exists()
 
 
+def test_the_thread_that_ran_the_deferred_cleanup_cannot_write_once_closed(
+    tmp_path: Path,
+) -> None:
+    # Its first write ran the clean-up here, which made it the cleaner: its writes, let
+    # through while the close waits for the clean-up, were let through after it too.
+    home = tmp_path / "home"
+    _with_orphan(home)
+    s = Store(home, defer_cleanup=True)
+    with s.write_session():  # runs the clean-up first, on this thread
+        pass
+    assert s.cleanup_report.ran
+    s.close()
+    with pytest.raises(StoreClosed), s.write_session():
+        pass
+
+
 def test_a_deferred_cleanup_is_skipped_when_opened_elsewhere_meanwhile(tmp_path: Path) -> None:
     home = tmp_path / "home"
     orphan = _with_orphan(home)

@@ -285,8 +285,10 @@ class Store:
         # write once the home's lock is released: the start-up clean-up of another
         # process could then sweep files its rows are about to reference. (Reading is
         # harmless: a refresh queued before the window closed may still list.)
-        # The deferred clean-up, once started, writes on: close waits for it to end.
-        if self._closed and threading.current_thread() is not self._cleaner:
+        # The deferred clean-up, once started, writes on: close waits for it to end. Only
+        # while it runs: a writer that ran it (``_cleaned_first``) stays ``_cleaner``.
+        cleaning = threading.current_thread() is self._cleaner and not self._cleaned.is_set()
+        if self._closed and not cleaning:
             raise StoreClosed(f"the wardrobe in {self.home} was closed: nothing is saved")
 
     @contextlib.contextmanager
