@@ -14,10 +14,13 @@ analyser's 32-d, so ``similar`` works), a fine type, and for some a name and tag
 from __future__ import annotations
 
 import argparse
+import contextlib
 import struct
 import sys
+import tempfile
 import time
 import zlib
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -120,6 +123,25 @@ def build_big(home: Path, garments: int, photos: int, seed: int = 0) -> None:
             s.execute(insert(Garment), garment_rows)
     finally:
         store.close()
+
+
+def size_options(description: str | None) -> argparse.ArgumentParser:
+    """A benchmark's parser with the size of the wardrobe it builds (--garments,
+    --photos), its description the first line of ``description``."""
+    parser = argparse.ArgumentParser(description=(description or "").splitlines()[0])
+    parser.add_argument("--garments", type=int, default=40_000)
+    parser.add_argument("--photos", type=int, default=16_000)
+    return parser
+
+
+@contextlib.contextmanager
+def built_big(args: argparse.Namespace) -> Iterator[Path]:
+    """A temporary folder holding ``home``, a wardrobe built as ``args`` say (see
+    ``size_options``), removed on leaving."""
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        build_big(tmp / "home", args.garments, args.photos)
+        yield tmp
 
 
 def main() -> None:

@@ -12,12 +12,10 @@ is ``garments=<n> mb=<f> emit_ms=<f> before_ms=<f> emit_over_before=<ratio>``.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import json
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -26,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from big_wardrobe import build_big  # noqa: E402  (a script beside this one)
+from big_wardrobe import built_big, size_options  # noqa: E402  (a script beside this one)
 from fakes import FakeAnalyser  # noqa: E402
 
 from wardrobe_app.cli import core_commands  # noqa: E402
@@ -50,16 +48,13 @@ def median_ms(fn: Callable[[], object], out: Path) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--garments", type=int, default=40_000)
-    parser.add_argument("--photos", type=int, default=16_000)
+    parser = size_options(__doc__)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        home = Path(tmp) / "home"
-        build_big(home, args.garments, args.photos)
+    with built_big(args) as tmp:
+        home = tmp / "home"
         with Wardrobe(home, FakeAnalyser(), background_index=False) as w:
             items = [core_commands._garment_dict(r) for r in w.list_garments()]
-        out = Path(tmp) / "out.json"
+        out = tmp / "out.json"
 
         def before() -> None:
             json.dump(items, sys.stdout, ensure_ascii=False)

@@ -14,9 +14,7 @@ quiet_over_before=<ratio> export_over_before=<ratio>``.
 
 from __future__ import annotations
 
-import argparse
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -24,28 +22,26 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from big_wardrobe import build_big  # noqa: E402  (a script beside this one)
+from big_wardrobe import built_big, size_options  # noqa: E402  (a script beside this one)
 from fakes import FakeAnalyser  # noqa: E402
 
 from wardrobe_app.service import Wardrobe  # noqa: E402
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--garments", type=int, default=40_000)
-    parser.add_argument("--photos", type=int, default=16_000)
+    parser = size_options(__doc__)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp_name:
-        tmp = Path(tmp_name)
-        build_big(tmp / "home", args.garments, args.photos)
-        with Wardrobe(tmp / "home", FakeAnalyser(), background_index=False) as w:
-            start = time.perf_counter()
-            result = w.export(tmp / "before")
-            before_s = time.perf_counter() - start
-            told: list[float] = []
-            start = time.perf_counter()
-            w.export(tmp / "now", progress=lambda _done, _total: told.append(time.perf_counter()))
-            export_s = time.perf_counter() - start
+    with (
+        built_big(args) as tmp,
+        Wardrobe(tmp / "home", FakeAnalyser(), background_index=False) as w,
+    ):
+        start = time.perf_counter()
+        result = w.export(tmp / "before")
+        before_s = time.perf_counter() - start
+        told: list[float] = []
+        start = time.perf_counter()
+        w.export(tmp / "now", progress=lambda _done, _total: told.append(time.perf_counter()))
+        export_s = time.perf_counter() - start
     gaps = [b - a for a, b in zip([start, *told], told, strict=False)]
     quiet = max(gaps) if gaps else export_s
     print(f"export of {result.garments} garments:")

@@ -16,10 +16,8 @@ the sums of the filtered steps).
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -28,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from big_wardrobe import build_big  # noqa: E402  (a script beside this one)
+from big_wardrobe import built_big, size_options  # noqa: E402  (a script beside this one)
 from fakes import FakeAnalyser  # noqa: E402
 
 from wardrobe_app.service import Wardrobe  # noqa: E402
@@ -48,13 +46,10 @@ def median_ms(fn: Callable[[], object], before: Callable[[], object]) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--garments", type=int, default=40_000)
-    parser.add_argument("--photos", type=int, default=16_000)
+    parser = size_options(__doc__)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        home = Path(tmp) / "home"
-        build_big(home, args.garments, args.photos)
+    with built_big(args) as tmp:
+        home = tmp / "home"
         with Wardrobe(home, FakeAnalyser(), background_index=False) as w:
             n = w.count()
             colour = w.colour_names()[0]

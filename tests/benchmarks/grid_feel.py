@@ -22,7 +22,6 @@ To compare with an earlier commit, run this file (and ``big_wardrobe.py``) in a
 
 from __future__ import annotations
 
-import argparse
 import gc
 import os
 import statistics
@@ -39,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from big_wardrobe import build_big  # noqa: E402  (a script beside this one)
+from big_wardrobe import build_big, size_options  # noqa: E402  (a script beside this one)
 from fakes import FakeAnalyser  # noqa: E402
 from PySide6.QtCore import QEventLoop, QSettings, QTimer  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
@@ -181,9 +180,7 @@ def measure(home: Path, rounds: int, tmp: Path) -> tuple[int, dict[str, list[flo
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--garments", type=int, default=40_000)
-    parser.add_argument("--photos", type=int, default=16_000)
+    parser = size_options(__doc__)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--home", type=Path, help="an existing wardrobe (not built)")
     args = parser.parse_args()

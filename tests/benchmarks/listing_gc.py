@@ -15,12 +15,10 @@ block_ms=<f> before_block_ms=<f> list_over_before=<ratio> block_over_before=<rat
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import gc
 import statistics
 import sys
-import tempfile
 import threading
 import time
 from collections import defaultdict
@@ -31,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from big_wardrobe import build_big  # noqa: E402  (a script beside this one)
+from big_wardrobe import built_big, size_options  # noqa: E402  (a script beside this one)
 from fakes import FakeAnalyser  # noqa: E402
 
 from wardrobe_app.service import Wardrobe  # noqa: E402
@@ -77,17 +75,14 @@ def listed_on_a_worker(w: Wardrobe, gc_time: GcTime) -> tuple[float, float, floa
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--garments", type=int, default=40_000)
-    parser.add_argument("--photos", type=int, default=16_000)
+    parser = size_options(__doc__)
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
     gc_time = GcTime()
     figures: dict[str, list[float]] = defaultdict(list)
     held_off = records_module.collector_held_off
-    with tempfile.TemporaryDirectory() as tmp:
-        home = Path(tmp) / "home"
-        build_big(home, args.garments, args.photos)
+    with built_big(args) as tmp:
+        home = tmp / "home"
         with Wardrobe(home, FakeAnalyser(), background_index=False) as w:
             n = w.count()
             w.list_garments()  # warm-up: the paths cached, as in a running app
