@@ -31,6 +31,20 @@ def _photo_count(w: Wardrobe) -> int:
         return int(s.scalar(select(func.count(Photo.id))) or 0)
 
 
+def _analysis_raises(
+    error: BaseException, bad: Path, mp: pytest.MonkeyPatch, analyser: FakeAnalyser
+) -> None:
+    """Makes the analysis of the photo ``bad`` only raise ``error``."""
+    real_analyse = analyser.analyse
+
+    def analyse(path: Path, kind: str = "auto") -> object:
+        if Path(path) == bad:
+            raise error
+        return real_analyse(path, kind)  # type: ignore[arg-type]
+
+    mp.setattr(analyser, "analyse", analyse)
+
+
 @contextlib.contextmanager
 def _fault(stage: str, bad: Path, mp: pytest.MonkeyPatch, analyser: FakeAnalyser) -> Iterator[None]:
     """Makes ``stage`` raise ``Boom`` for the photo ``bad`` only."""
@@ -62,14 +76,7 @@ def _fault(stage: str, bad: Path, mp: pytest.MonkeyPatch, analyser: FakeAnalyser
 
         mp.setattr(Importer, "_photo_by_sha", by_sha)
     elif stage == "analysis":
-        real_analyse = analyser.analyse
-
-        def analyse(path: Path, kind: str = "auto") -> object:
-            if Path(path) == bad:
-                raise Boom("model")
-            return real_analyse(path, kind)  # type: ignore[arg-type]
-
-        mp.setattr(analyser, "analyse", analyse)
+        _analysis_raises(Boom("model"), bad, mp, analyser)
     elif stage == "writing files":  # after the photo, its label map and a mask were stored
         real_put_photo, real_png = importer._put_photo, FileStore.put_png
         written: list[int] = []
@@ -187,14 +194,7 @@ def test_a_stop_at_one_photo_raises_and_leaves_the_photos_saved_before_it_report
     # Not one photo's failure: it stops the import (Ctrl+C twice). What was saved before
     # it was not in the report (the CLI's --json wrote nothing).
     files = photos(3)
-    real = fake_analyser.analyse
-
-    def analyse(path: Path, kind: str = "auto") -> object:
-        if Path(path) == files[2]:
-            raise stop()
-        return real(path, kind)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(fake_analyser, "analyse", analyse)
+    _analysis_raises(stop(), files[2], monkeypatch, fake_analyser)
     report = ImportReport()
     with pytest.raises(stop):
         wardrobe.import_paths(files, into=report)
@@ -214,14 +214,7 @@ def test_a_photo_out_of_memory_fails_alone(
 ) -> None:
     # A photo too big for the memory left: its arrays go with it, the next can go on.
     files = photos(3)
-    real = fake_analyser.analyse
-
-    def analyse(path: Path, kind: str = "auto") -> object:
-        if Path(path) == files[1]:
-            raise MemoryError
-        return real(path, kind)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(fake_analyser, "analyse", analyse)
+    _analysis_raises(MemoryError(), files[1], monkeypatch, fake_analyser)
     report = wardrobe.import_paths(files)
     assert [r.status for r in report.results] == ["imported", "failed", "imported"]
     assert report.results[1].error == f"{files[1]}: out of memory analysing it"
