@@ -601,11 +601,9 @@ def test_a_delete_waiting_for_a_touch_up_is_done_when_the_window_closes(
 ) -> None:
     """Closing finishes the save the delete waits for: the delete was dropped with it."""
     parts = make_app()
-    w, wardrobe, garment_id, mask, drawn = _imported_with_a_drawn_mask(parts, qtbot, photos)
-    monkeypatch.setattr(w, "confirm_delete", lambda _ids: True)
-    release = _hold_the_model_queue(parts)
-    w.garment_view.save_mask(garment_id, drawn, undo_to=mask)
-    w.delete_ids([garment_id])
+    w, wardrobe, garment_id, drawn, release = _a_delete_behind_a_held_touch_up(
+        parts, qtbot, photos, monkeypatch
+    )
     release.set()
     w.close()
     with pytest.raises(KeyError):
@@ -619,11 +617,9 @@ def test_a_delete_at_close_the_disk_refuses_still_closes_the_window(
     make_app, qtbot, photos, monkeypatch
 ) -> None:
     parts = make_app()
-    w, wardrobe, garment_id, mask, drawn = _imported_with_a_drawn_mask(parts, qtbot, photos)
-    monkeypatch.setattr(w, "confirm_delete", lambda _ids: True)
-    release = _hold_the_model_queue(parts)
-    w.garment_view.save_mask(garment_id, drawn, undo_to=mask)
-    w.delete_ids([garment_id])
+    w, wardrobe, garment_id, drawn, release = _a_delete_behind_a_held_touch_up(
+        parts, qtbot, photos, monkeypatch
+    )
 
     def full(ids):
         raise OSError(errno.ENOSPC, "No space left on device")
@@ -703,6 +699,18 @@ def _imported_with_a_drawn_mask(parts, qtbot, photos):
     drawn = mask.copy()
     drawn[tuple(np.argwhere(mask)[0])] = False
     return w, wardrobe, garment_id, mask, drawn
+
+
+def _a_delete_behind_a_held_touch_up(parts, qtbot, photos, monkeypatch):
+    """A touch-up saved with the model's queue held (``release`` lets it go) and a delete
+    of its garment, confirmed, waiting for it: the window, the wardrobe, the garment's
+    id, its drawn mask and ``release``."""
+    w, wardrobe, garment_id, mask, drawn = _imported_with_a_drawn_mask(parts, qtbot, photos)
+    monkeypatch.setattr(w, "confirm_delete", lambda _ids: True)
+    release = _hold_the_model_queue(parts)
+    w.garment_view.save_mask(garment_id, drawn, undo_to=mask)
+    w.delete_ids([garment_id])
+    return w, wardrobe, garment_id, drawn, release
 
 
 def test_a_touch_up_saved_while_a_field_is_edited_keeps_the_edit(make_app, qtbot, photos) -> None:
@@ -916,11 +924,9 @@ def test_an_undo_of_a_delete_waiting_for_a_touch_up_is_followed_when_the_window_
     """Del, then Ctrl+Z, both waiting for a touch-up's save as the window closes: the
     delete was done and its undo dropped, the garment deleted all the same."""
     parts = make_app()
-    w, wardrobe, garment_id, mask, drawn = _imported_with_a_drawn_mask(parts, qtbot, photos)
-    monkeypatch.setattr(w, "confirm_delete", lambda _ids: True)
-    release = _hold_the_model_queue(parts)
-    w.garment_view.save_mask(garment_id, drawn, undo_to=mask)
-    w.delete_ids([garment_id])
+    w, wardrobe, garment_id, drawn, release = _a_delete_behind_a_held_touch_up(
+        parts, qtbot, photos, monkeypatch
+    )
     w.actions_["undo"].trigger()  # the delete's, once done
     assert len(w._waiting) == 2
     release.set()
