@@ -587,14 +587,18 @@ class MainWindow(QMainWindow):
         # Taken off before it is done: its page's question (an edit not saved) and an
         # undo's save run events
         while waiting and not self._must_wait(waiting[0]):
-            step = waiting.pop(0)
-            if isinstance(step, list):
-                self._delete_now(step)
-            elif step == "undo":
-                self._undo_now()
-            else:
-                self._redo_now()
+            self._run_step(waiting.pop(0))
         self._show_undo_state()
+
+    def _run_step(self, step: list[int] | str) -> None:
+        """A delete (its ids), "undo" or "redo", done now."""
+        if isinstance(step, list):
+            self._delete_now(step)
+        elif step == "undo":
+            if self.undo_stack.canUndo():
+                self.undo_stack.undo()
+        elif self.undo_stack.canRedo():
+            self.undo_stack.redo()
 
     @Slot()
     def _touch_up_lost(self) -> None:
@@ -689,18 +693,8 @@ class MainWindow(QMainWindow):
             self._waiting.append(what)
             self.statusBar().showMessage(f"A touch-up is being saved: {what} once it is", 5000)
             self._show_undo_state()
-        elif what == "undo":
-            self._undo_now()
         else:
-            self._redo_now()
-
-    def _undo_now(self) -> None:
-        if self.undo_stack.canUndo():
-            self.undo_stack.undo()
-
-    def _redo_now(self) -> None:
-        if self.undo_stack.canRedo():
-            self.undo_stack.redo()
+            self._run_step(what)
 
     def _step_waits(self, command: QUndoCommand) -> bool:
         """A step on a garment whose touch-up (or its undo's) is queued. Saved after it, an
