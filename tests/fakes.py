@@ -205,6 +205,21 @@ def stop_reindex_part_way(db_path: Path, ids: tuple[int, ...]) -> None:
     conn.close()
 
 
+def made_by_release(db_path: Path, revision: str) -> None:
+    """The wardrobe's database as a release of ``revision`` left it: the later
+    migrations undone (Alembic), its rows kept."""
+    from alembic import command
+
+    from wardrobe_app.store.database import alembic_config, make_engine
+
+    engine = make_engine(db_path)
+    try:
+        with engine.begin() as conn:
+            command.downgrade(alembic_config(conn), revision)
+    finally:
+        engine.dispose()
+
+
 class SlowBuild:
     """Similar-items index builds that, like Annoy's on a big wardrobe (seconds to tens of
     seconds, in C++), take long and never look at a stop flag: once ``install()``-ed, each

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import wait_listed
-from fakes import FakeAnalyser, stop_reindex_part_way
+from fakes import FakeAnalyser, made_by_release, stop_reindex_part_way
 from PySide6.QtCore import QPoint
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QFrame, QLabel
@@ -75,6 +75,24 @@ def test_a_read_only_wardrobe_is_browsed_and_says_why_nothing_changes(
         assert not widget.isEnabled(), widget.objectName()
         assert widget.toolTip() == sentence
     assert not w.actions_["delete"].isEnabled()
+
+
+def test_a_read_only_wardrobe_of_the_release_before_is_browsed(
+    make_app, qtbot, read_only_home: Path
+):
+    """At 0003, without 0004's change counters (a backup the release before made): it
+    was refused ("must be updated") until opened once where it could be written."""
+    made_by_release(paths.database_path(read_only_home), "0003_outerwear")
+    parts = make_app()
+    w = parts.window
+    wait_listed(qtbot, w, 6)
+    assert "read-only" in w.windowTitle() and w.read_only_banner is not None
+    assert w.read_only_banner.isVisible() and "read-only disk" in w.read_only_banner.text()
+    w.catch_up()  # nothing changed elsewhere: still listed, no error
+    w.open_garment(w.browse.model.record(0))
+    view = w.garment_view
+    qtbot.waitUntil(lambda: view.similar.model.rowCount() > 0, timeout=5000)
+    assert parts.reporter.errors == []
 
 
 def test_a_read_only_garment_page_reads_as_text_not_as_fields(

@@ -16,12 +16,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from fakes import FakeAnalyser, stop_reindex_part_way
+from fakes import FakeAnalyser, made_by_release, stop_reindex_part_way
 
 from wardrobe_app import paths, service
 from wardrobe_app.service import OtherModelsVectors, Wardrobe
 from wardrobe_app.store import UnusableDatabase
 from wardrobe_app.store import read_only as read_only_module
+from wardrobe_app.store.database import head_revision
 from wardrobe_app.store.read_only import ReadOnlyWardrobe, read_only_reason
 
 Photos = Callable[..., list[Path]]
@@ -250,25 +251,107 @@ def test_a_wardrobe_on_a_read_only_mount_opens_read_only(home: Path, photos: Pho
 def test_an_older_read_only_wardrobe_is_refused_in_words_and_left_as_it_is(
     home: Path, photos: Photos
 ) -> None:
-    """Its schema would have to be brought up to date first, which is a write."""
-    import sqlite3
-
-    from alembic.script import ScriptDirectory
-
-    from wardrobe_app.store.database import alembic_config, head_revision
-
+    """Its schema would have to be brought up to date first, which is a write. (One of
+    the release before, at 0003, is read as it is: see the test below.)"""
     _made(home, photos)
-    head = ScriptDirectory.from_config(alembic_config()).get_revision(head_revision())
-    assert head is not None and isinstance(head.down_revision, str)
-    db = paths.database_path(home)
-    with sqlite3.connect(db) as conn:  # as an older version of Wardrobe left it
-        conn.execute("UPDATE alembic_version SET version_num = ?", (head.down_revision,))
-    conn.close()
+    made_by_release(paths.database_path(home), "0002_id_floor")  # its coats: "Outwear"
     before = _state(home)
     with pytest.raises(UnusableDatabase, match="made by an older version of Wardrobe") as refused:
         Wardrobe(home, FakeAnalyser(), read_only=True)
     assert "copy the folder to one you can write to" in str(refused.value)
     assert _state(home) == before
+
+
+def _revision(home: Path) -> str:
+    import sqlite3
+
+    with sqlite3.connect(paths.database_path(home)) as conn:
+        (found,) = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    conn.close()
+    return str(found)
+
+
+def test_a_read_only_wardrobe_of_the_release_before_is_read_as_it_is(
+    home: Path, photos: Photos, tmp_path: Path
+) -> None:
+    """A backup made by the release before (at 0003, without 0004's change counters) was
+    refused on a read-only disk until it had been opened once where it could be written."""
+    _made(home, photos)
+    made_by_release(paths.database_path(home), "0003_outerwear")
+    before = _state(home)
+    with Wardrobe(home, FakeAnalyser(), background_index=False, read_only=True) as w:
+        assert w.read_only and (w.store.refusal or "").startswith(f"The wardrobe in {home} is")
+        assert len(w.list_garments()) == 6 and w.garment(1).name == "Red top"
+        assert w.change_mark() == w.change_mark()  # nothing changed: the grid stays
+        assert w.similar(1)
+        _, hits = w.similar_to_photo(photos(1, start=7)[0])
+        assert hits[0]
+        assert w.export(tmp_path / "export").garments == 6
+        assert w.backup(tmp_path / "backup").garments == 6
+        assert w.verify().ok
+        with pytest.raises(ReadOnlyWardrobe, match="is read-only"):
+            w.update_garment(1, name="Blue top")
+    assert _state(home) == before and _revision(home) == "0003_outerwear"
+    _opens_as_a_wardrobe_of_its_own(tmp_path / "backup")  # updated there: writable
+    assert _revision(tmp_path / "backup") == head_revision()
+
+
+def test_a_wardrobe_of_the_release_before_on_a_read_only_mount_is_read(
+    home: Path, photos: Photos
+) -> None:
+    """The real thing: SQLite reads the file as immutable there."""
+    _made(home, photos)
+    made_by_release(paths.database_path(home), "0003_outerwear")
+    before = _state(home)
+    found = _on_a_read_only_mount(home, ON_A_READ_ONLY_MOUNT)
+    assert "(it is on a read-only disk)" in found["refusal"]
+    assert (found["garments"], found["verified"]) == (6, True) and found["similar"]
+    assert found["refused"] == found["refusal"]
+    assert _state(home) == before and _revision(home) == "0003_outerwear"
+
+
+def test_the_cli_reads_a_read_only_wardrobe_of_the_release_before(
+    home: Path, photos: Photos, monkeypatch: pytest.MonkeyPatch, cli: Run
+) -> None:
+    _made(home, photos)
+    made_by_release(paths.database_path(home), "0003_outerwear")
+    before = _state(home)
+    monkeypatch.setattr(
+        "wardrobe_app.store.store.read_only_reason", lambda home, db: "it is on a read-only disk"
+    )
+    rc, out, err = cli("list")
+    assert rc == 0 and "Red top" in out and len(out.splitlines()) == 6, err
+    rc, out, _ = cli("similar", "1")
+    assert rc == 0 and out.startswith("Similar to #1")
+    rc, out, err = cli("delete", "1")
+    assert rc == 2 and out == "" and "is read-only (it is on a read-only disk)" in err
+    assert _state(home) == before
+
+
+def test_changes_to_a_read_only_wardrobe_of_the_release_before_are_seen(
+    home: Path, photos: Photos
+) -> None:
+    """The release before writes to it meanwhile (its folder is another user's), without
+    the change counters the grid's and the similar-items index's checks read: deleting 2
+    and 5 and restoring 3 and 4 keeps the garments' count and their ids' sum and largest."""
+    import sqlite3
+
+    _made(home, photos)
+    with Wardrobe(home, FakeAnalyser(), background_index=False) as w:
+        w.delete_garments([3, 4])
+    made_by_release(paths.database_path(home), "0003_outerwear")
+    with Wardrobe(home, FakeAnalyser(), background_index=False, read_only=True) as w:
+        mark = w.change_mark()
+        assert {h.garment.id for h in w.similar(1, same_category=False)} == {2, 5, 6}
+        with sqlite3.connect(paths.database_path(home)) as writer:
+            writer.execute("UPDATE garments SET deleted_at = NULL WHERE id IN (3, 4)")
+            writer.execute(
+                "UPDATE garments SET deleted_at = '2026-11-28 05:00:00' WHERE id IN (2, 5)"
+            )
+        writer.close()
+        assert w.change_mark() != mark
+        assert sorted(r.id for r in w.list_garments()) == [1, 3, 4, 6]
+        assert {h.garment.id for h in w.similar(1, same_category=False)} == {3, 4, 6}
 
 
 def test_a_read_only_folder_with_an_empty_database_is_refused_in_words(tmp_path: Path) -> None:
@@ -310,6 +393,7 @@ sys.path.insert(0, sys.argv[2])
 from fakes import FakeAnalyser
 from wardrobe_app.service import Wardrobe
 from wardrobe_app.store import UnusableDatabase
+from wardrobe_app.store.database import head_revision
 try:
     with Wardrobe(sys.argv[1], FakeAnalyser(), background_index=False) as w:
         print(json.dumps({"name": w.garment(1).name}))

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 import numpy as np
-from sqlalchemy import func, select, text
+from sqlalchemy import ColumnElement, func, literal, select, text
 
 from ..store import ChangeCount, Garment, Photo, Store
 from ..types import CATEGORIES, GarmentFilter, GarmentRecord
 from ..vision.colours import PALETTE_NAMES
+from .data_version import DataVersion
 from .records import garment_records, record_select
 from .stored_files import stored_plane
 
@@ -28,31 +28,18 @@ class Browse:
         # for it at each activation, on the GUI thread, and its scan of every garment
         # took 13-36 ms at 40,000 garments.
         self._mark: tuple[int, tuple[object, ...]] | None = None
-        self._version_lock = threading.Lock()
-        self._version_conn: Any = None
+        # SQLite's data_version: it changes with every commit, by this process or another.
+        self._version = DataVersion(store)
 
     def close(self) -> None:
-        with self._version_lock:
-            if self._version_conn is not None:
-                self._version_conn.close()
-                self._version_conn = None
-            self._listing = None
-            self._mark = None
-
-    def _data_version(self) -> int:
-        """SQLite's ``data_version`` on a connection of its own that never writes: it
-        changes with every commit to the database, by this process or another."""
-        with self._version_lock:
-            if self._version_conn is None:
-                fairy = self.store.engine.raw_connection()
-                fairy.detach()  # kept here, out of the pool; closed by close()
-                self._version_conn = fairy.dbapi_connection
-            return int(self._version_conn.execute("PRAGMA data_version").fetchone()[0])
+        self._version.close()
+        self._listing = None
+        self._mark = None
 
     def _live_records(self) -> list[GarmentRecord]:
         """Every live garment's record, oldest first (ties by id): cached until the
         database changes. The list is shared: callers make their own."""
-        version = self._data_version()  # before the query: a commit in between relists
+        version = self._version.read()  # before the query: a commit in between relists
         cached = self._listing
         if cached is not None and cached[0] == version:
             return cached[1]
@@ -106,14 +93,20 @@ class Browse:
         deleted, restored or edited, here or by another process (the CLI beside the
         app), so that a view can tell when to list them again. Scanned again only when
         the database changed since the last scan (SQLite's data_version)."""
-        version = self._data_version()  # before the scan: a commit in between rescans
+        version = self._version.read()  # before the scan: a commit in between rescans
         cached = self._mark
         if cached is not None and cached[0] == version:
             return cached[1]
         # With the count of changes that triggers keep (migration 0004): deleting 5 and 7
         # and restoring 4 and 8 elsewhere keeps the count and the ids' sum and largest,
         # and the grid was not listed again.
-        changes = select(ChangeCount.n).where(ChangeCount.name == ChangeCount.SET)
+        changes: ColumnElement[Any] = (
+            select(ChangeCount.n).where(ChangeCount.name == ChangeCount.SET).scalar_subquery()
+        )
+        if not self.store.counts_changes:
+            # An older wardrobe opened read-only has no counters (a migration is a write):
+            # every commit (all made elsewhere) is taken for a change.
+            changes = literal(version)
         with self.store.session() as s:
             live = s.execute(
                 select(
@@ -121,7 +114,7 @@ class Browse:
                     func.max(Garment.id),
                     func.total(Garment.id),
                     func.max(Garment.updated_at),
-                    changes.scalar_subquery(),
+                    changes,
                 ).where(Garment.deleted_at.is_(None))
             ).one()
         self._mark = (version, tuple(live))

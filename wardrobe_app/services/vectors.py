@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from ..store import ChangeCount, Garment, Store, read_png
 from ..store.models import utcnow
 from ..types import Analyser
+from .data_version import DataVersion
 
 if TYPE_CHECKING:
     from ..search import SimilarIndex
@@ -103,6 +104,8 @@ class Vectors:
         # Set as the wardrobe closes: a re-embedding in progress (minutes at 100k
         # garments) stops after its batch instead of holding the close up.
         self._stop = threading.Event()
+        # An older wardrobe opened read-only has no change counters: see ``_read_mark``.
+        self._data_version = DataVersion(store)
         self.version: str | None = self._stored_vector_version()
 
     def _stored_vector_version(self) -> str | None:
@@ -143,6 +146,7 @@ class Vectors:
                 # A build still running is abandoned: its thread is a daemon.
                 self._index.close(timeout=0)
             self._index = None
+        self._data_version.close()
 
     def stop(self) -> None:
         """Stop a re-embedding in progress after its batch, and any later one before it
@@ -374,6 +378,13 @@ class Vectors:
         return self._read_mark(s)
 
     def _read_mark(self, s: Session) -> tuple[object, ...]:
+        if not self.store.counts_changes:
+            # An older wardrobe opened read-only has no counters (a migration is a
+            # write): every commit (all made elsewhere) is taken for a change of the
+            # garments held, the index reading every vector again. Read before ``s``
+            # reads the rows: a commit in between is caught at the next query.
+            changes = self._data_version.read()
+            return (self.version, changes, changes)
         counts = {name: n for name, n in s.execute(select(ChangeCount.name, ChangeCount.n))}
         return (self.version, counts.get(ChangeCount.SET), counts.get(ChangeCount.VECTORS))
 

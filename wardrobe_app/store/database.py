@@ -126,6 +126,12 @@ def alembic_config(connection: Connection | None = None) -> Any:
 # of every start of the app and of each wardrobe-cli command.
 HEAD_REVISION = "0004_change_counts"
 
+# Older revisions that a read-only open reads as they are (updating them is a write):
+# each lacks only what its readers have a fallback for, 0004's change counters
+# (``Store.counts_changes``). One before 0003 would show and search its coats as
+# "Outwear": it is refused (a copy that can be written is updated).
+READ_AS_IS = frozenset({"0003_outerwear"})
+
 
 def current_revision(engine: Engine) -> str | None:
     """The database's revision, read in SQL; Alembic's own reading where the table is
@@ -194,16 +200,20 @@ def database_tables(db_path: Path) -> list[str] | None:
         conn.close()
 
 
-def migrate(engine: Engine, read_only: bool = False) -> None:
+def migrate(engine: Engine, read_only: bool = False) -> str | None:
     """Bring the schema to the newest revision, in one transaction (``read_only``: one
-    that needs it is refused, left as it is)."""
+    that needs it is refused, left as it is, unless it is read as it is: ``READ_AS_IS``).
+    The revision the database is at then."""
     current = current_revision(engine)
     if current == HEAD_REVISION:
-        return
+        return current
     head = head_revision()
     if current == head:
-        return
+        return current
     _refuse_newer(engine, current, head)
+    if read_only and current in READ_AS_IS:
+        log.info("database at %s, read as it is (read-only: not migrated)", current)
+        return current
     if read_only and current is None:  # an empty database: a wardrobe not made yet
         raise UnusableDatabase(
             f"{engine.url.database} holds no wardrobe, and a new one cannot be started in "
@@ -227,3 +237,4 @@ def migrate(engine: Engine, read_only: bool = False) -> None:
         finally:
             conn.info.pop(IMMEDIATE, None)  # the info outlives this use: pooled
     log.info("database migrated to %s", head)
+    return head

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from .. import paths
 from .database import (
     IMMEDIATE,
+    READ_AS_IS,
     UnusableDatabase,
     damaged_database,
     database_tables,
@@ -170,7 +171,9 @@ class Store:
             self._lock.release()
             raise
         try:
-            migrate(self.engine, read_only=self.read_only)
+            # Whether the database has 0004's change counters: an older one opened
+            # read-only has not (its readers fall back on SQLite's data_version).
+            self.counts_changes = migrate(self.engine, read_only=self.read_only) not in READ_AS_IS
             self.Session = sessionmaker(self.engine, expire_on_commit=False)
             self.cleanup_report = CleanupReport()
             if exclusive and cleanup and defer_cleanup:
