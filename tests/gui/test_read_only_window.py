@@ -209,3 +209,34 @@ def test_garments_of_another_model_are_said_not_compared(
     assert "4 garments of this wardrobe could not be compared" in dialog.status.text()
     assert parts.reporter.errors == []
     dialog.close()
+
+
+def test_the_window_says_how_many_garments_are_not_compared(make_app, qtbot, read_only_home: Path):
+    """Each one's page said "not compared", but nothing in the window said how many of
+    the wardrobe's garments similar items leave out."""
+    stop_reindex_part_way(paths.database_path(read_only_home), (1, 2))
+    parts = make_app(analyser=FakeAnalyser(version="fake-2", permute=True))
+    w = parts.window
+    wait_listed(qtbot, w, 6)
+    notice = w.statusBar().findChild(QLabel, "notComparedNotice")
+    assert notice is not None
+    qtbot.waitUntil(notice.isVisible, timeout=5000)
+    assert notice.text() == "4 garments not compared: described by another model"
+    assert "described by another version of the similar-items model" in notice.toolTip()
+    # Another program gives 3 and 4 the installed model's vectors: counted again.
+    stop_reindex_part_way(paths.database_path(read_only_home), (3, 4))
+    w.catch_up()
+    qtbot.waitUntil(lambda: notice.text().startswith("2 garments not compared"), timeout=5000)
+    assert parts.reporter.errors == []
+
+
+def test_the_not_compared_notice_keeps_quiet_where_all_are_compared(
+    make_app, qtbot, read_only_home: Path
+):
+    parts = make_app()
+    w = parts.window
+    wait_listed(qtbot, w, 6)
+    notice = w.statusBar().findChild(QLabel, "notComparedNotice")
+    assert notice is not None
+    qtbot.waitUntil(lambda: notice.counted == 0, timeout=5000)
+    assert not notice.isVisible()

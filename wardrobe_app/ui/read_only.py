@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QToolBar, QWidget
 from .. import paths
 from ..store.read_only import opens_read_only
 from .elided_label import ElidedLabel
+from .not_compared_notice import NotComparedNotice
 
 if TYPE_CHECKING:
     from .garment_view import GarmentView
@@ -112,4 +113,7 @@ def lock_window(window: MainWindow, sentence: str) -> None:
     dot.setContentsMargins(4, 0, 4, 0)
     window.statusBar().addPermanentWidget(dot)
     window.statusBar().addPermanentWidget(status)
+    # How many garments similar items leave out (another model's vectors), if any.
+    notice = NotComparedNotice(window.session, window.statusBar())
+    window.browse.listed.connect(notice.relisted)
     lock_garment_view(window.garment_view, sentence)
