@@ -853,8 +853,11 @@ def test_the_keyboard_stays_on_touch_up_not_on_favourite(make_app, qtbot, photos
     view, editor = _open_touch_up(parts, qtbot, photos)
     editor.reject()  # nothing painted: closes without asking
     w.activateWindow()
-    view.touch_up_button.setFocus()
     for save in (False, True):
+        # The load's "finished" (which turns the button back on) may come an event after
+        # its result opened the editor: a Space on the button still off did nothing.
+        qtbot.waitUntil(view.touch_up_button.isEnabled, timeout=5000)
+        view.touch_up_button.setFocus()
         qtbot.keyClick(view.touch_up_button, Qt.Key.Key_Space)
         qtbot.waitUntil(
             lambda: isinstance(QApplication.activeModalWidget(), MaskEditorDialog), timeout=5000
