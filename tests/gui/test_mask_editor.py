@@ -517,6 +517,33 @@ def test_ctrl_z_waiting_for_a_touch_up_not_saved_undoes_nothing_else(
     assert parts.reporter.errors == []
 
 
+def test_an_undo_waiting_behind_an_undos_save_is_done_though_a_later_touch_up_is_lost(
+    make_app, qtbot, photos
+) -> None:
+    """Ctrl+Z twice on a garment's two touch-ups: the second waits for the first's save.
+    The other garment touched up meanwhile, its save lost (deleted by another program):
+    the second Ctrl+Z was dropped as if pressed for that touch-up ("nothing undone"), and
+    the garment's first touch-up stayed."""
+    parts = make_app()
+    w, wardrobe, garment_id, mask, drawn = _imported_with_a_drawn_mask(parts, qtbot, photos)
+    view = w.garment_view
+    _two_touch_ups_saved(qtbot, view, garment_id, mask, drawn)
+    other = w.browse.model.record(1).id
+    other_mask = wardrobe.garment_picture(other)[1]
+    release = _hold_the_model_queue(parts)
+    w.actions_["undo"].trigger()  # the second touch-up's undo: its save queued
+    w.actions_["undo"].trigger()  # the first's: waits for that save
+    assert len(w._waiting) == 1
+    view.save_mask(other, _less_a_pixel(other_mask), undo_to=other_mask)  # pressed after
+    wardrobe.delete_garments([other])  # wardrobe-cli meanwhile: that one is not saved
+    release.set()
+    qtbot.waitUntil(lambda: not view.saving_touch_up() and not w._waiting, timeout=10_000)
+    assert (wardrobe.garment_picture(garment_id)[1] == mask).all()  # both undone
+    assert w.undo_stack.index() == 0
+    assert w.statusBar().currentMessage() != "The touch-up was not saved: nothing undone"
+    assert parts.reporter.errors == []
+
+
 def test_an_undo_waiting_for_a_touch_up_is_dropped_when_the_window_closes(
     make_app, qtbot, photos, caplog
 ) -> None:
@@ -696,9 +723,23 @@ def _imported_with_a_drawn_mask(parts, qtbot, photos):
     wardrobe = parts.session.wardrobe
     garment_id = w.browse.model.record(0).id
     _, mask = wardrobe.garment_picture(garment_id)
+    return w, wardrobe, garment_id, mask, _less_a_pixel(mask)
+
+
+def _less_a_pixel(mask: np.ndarray) -> np.ndarray:
+    """``mask`` with its first pixel erased: a touch-up that leaves a garment."""
     drawn = mask.copy()
     drawn[tuple(np.argwhere(mask)[0])] = False
-    return w, wardrobe, garment_id, mask, drawn
+    return drawn
+
+
+def _two_touch_ups_saved(qtbot, view, garment_id, mask, drawn) -> None:
+    """``mask`` touched up to ``drawn``, then to ``drawn`` less a pixel, each saved: two
+    steps on the window's undo stack."""
+    for before, after in ((mask, drawn), (drawn, _less_a_pixel(drawn))):
+        with qtbot.waitSignal(view.touchedUp, timeout=10_000):
+            view.save_mask(garment_id, after, undo_to=before)
+        qtbot.waitUntil(lambda: not view.saving_touch_up())
 
 
 def _a_delete_behind_a_held_touch_up(parts, qtbot, photos, monkeypatch):
@@ -947,19 +988,18 @@ def test_a_redo_of_a_delete_undone_waiting_for_a_touch_up_is_followed_when_the_w
     parts = make_app()
     w, wardrobe, garment_id, mask, drawn = _imported_with_a_drawn_mask(parts, qtbot, photos)
     view = w.garment_view
-    drawn_again = drawn.copy()
-    drawn_again[tuple(np.argwhere(drawn)[0])] = False
-    for before, after in ((mask, drawn), (drawn, drawn_again)):
-        with qtbot.waitSignal(view.touchedUp, timeout=10_000):
-            view.save_mask(garment_id, after, undo_to=before)
-        qtbot.waitUntil(lambda: not view.saving_touch_up())
+    _two_touch_ups_saved(qtbot, view, garment_id, mask, drawn)
     monkeypatch.setattr(w, "confirm_delete", lambda _ids: True)
     release = _hold_the_model_queue(parts)
     w.actions_["undo"].trigger()  # the touch-up's undo: its save queued
     w.delete_ids([garment_id])
     w.actions_["undo"].trigger()
     w.actions_["redo"].trigger()
-    assert w._waiting == [[garment_id], "undo", "redo"]
+    assert [s if isinstance(s, list) else s.what for s in w._waiting] == [
+        [garment_id],
+        "undo",
+        "redo",
+    ]
     release.set()
     w.close()
     with pytest.raises(KeyError):

@@ -142,7 +142,8 @@ class GarmentView(QWidget):
     touchedUp = Signal(object, object, object)  # GarmentRecord after, mask before, after
     touchUpDone = Signal(int)  # a garment's touch-up save ended (saved or not)
     touchUpSaving = Signal(int)  # a garment's touch-up save was queued
-    touchUpLost = Signal()  # a new touch-up's save ended without its undo step: not saved
+    # A new touch-up's save (its number, ``saves_asked``) ended without its undo step
+    touchUpLost = Signal(int)
     notice = Signal(str)  # a line for the status bar
 
     def __init__(
@@ -168,9 +169,10 @@ class GarmentView(QWidget):
         # Garments whose touch-up is being saved, in order (the model's queue runs one
         # job at a time, first come first served).
         self._saving_touch_ups: list[int] = []
-        # Beside each: a new touch-up, whose undo step is pushed once saved (not an undo's
-        # or a redo's save).
-        self._saving_steps: list[bool] = []
+        # Beside each: its number where it is a new touch-up, whose undo step is pushed
+        # once saved (None: an undo's or a redo's save).
+        self._saving_steps: list[int | None] = []
+        self._saves_asked = 0  # touch-up saves asked for: the next one's number
         # Where Qt moved the keyboard from Touch up… as it went off (see _enable_touch_up).
         self._focus_moved_to: QWidget | None = None
 
@@ -717,16 +719,22 @@ class GarmentView(QWidget):
             return bool(self._saving_touch_ups)
         return not set(garment_ids).isdisjoint(self._saving_touch_ups)
 
-    def saving_new_touch_up(self) -> bool:
-        """A new touch-up is being saved: its undo step, the next to undo, is not pushed yet."""
-        return any(self._saving_steps)
+    def saving_new_touch_up(self, before: int | None = None) -> bool:
+        """A new touch-up is being saved (one asked for before ``before``, a number from
+        ``saves_asked``): its undo step, the next to undo, is not pushed yet."""
+        return any(n is not None and (before is None or n < before) for n in self._saving_steps)
+
+    def saves_asked(self) -> int:
+        """The touch-up saves asked for so far: each save's number is below the count
+        taken after it was asked for, to tell those asked for before a step from later ones."""
+        return self._saves_asked
 
     def _touch_up_saved(self, pushed: list[bool]) -> None:
         garment_id = self._saving_touch_ups.pop(0)
-        new = self._saving_steps.pop(0)
+        number = self._saving_steps.pop(0)
         self._update_touch_up_button()
-        if new and not pushed[0]:
-            self.touchUpLost.emit()
+        if number is not None and not pushed[0]:
+            self.touchUpLost.emit(number)
         self.touchUpDone.emit(garment_id)  # after its undo step was pushed (on_result)
 
     @Slot(object)
@@ -780,7 +788,8 @@ class GarmentView(QWidget):
         if self.record is not None and self.record.id == garment_id:
             self.saved_label.setText("Saving the cut-out…")
         self._saving_touch_ups.append(garment_id)
-        self._saving_steps.append(undo_to is not None)
+        self._saving_steps.append(self._saves_asked if undo_to is not None else None)
+        self._saves_asked += 1
         pushed = [False]  # its undo step, set once pushed (on_result)
         self._update_touch_up_button()
         self.touchUpSaving.emit(garment_id)

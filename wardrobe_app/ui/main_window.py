@@ -9,6 +9,7 @@ import os
 from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import unquote_to_bytes
 
 import numpy as np
@@ -73,6 +74,15 @@ from .workers import Queue
 log = logging.getLogger(__name__)
 
 
+class Asked(NamedTuple):
+    """An undo or redo asked for (``what``: "undo" or "redo"), with the touch-up saves
+    asked for before it then (``GarmentView.saves_asked``): a new touch-up started
+    later is no step it was asked to undo."""
+
+    what: str
+    saves_before: int
+
+
 class MainWindow(QMainWindow):
     def __init__(
         self, session: WardrobeSession, settings: AppSettings, reporter: ErrorReporter | None = None
@@ -89,10 +99,10 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.resize(1320, 860)
         self.undo_stack = QUndoStack(self)
-        # Deletes (their garments' ids) and undos and redos ("undo", "redo") asked for
-        # while a touch-up they wait for is being saved: done, in the order asked, once
-        # it is (``_run_waiting``).
-        self._waiting: list[list[int] | str] = []
+        # Deletes (their garments' ids) and undos and redos asked for while a touch-up
+        # they wait for is being saved: done, in the order asked, once it is
+        # (``_run_waiting``).
+        self._waiting: list[list[int] | Asked] = []
         self.thumbnails = ThumbnailCache(session.runner, QSize(148, 148), parent=self)
         self.importer = ImportController(session, self)
         self.backups = BackupController(self, settings)
@@ -590,27 +600,35 @@ class MainWindow(QMainWindow):
             self._run_step(waiting.pop(0))
         self._show_undo_state()
 
-    def _run_step(self, step: list[int] | str) -> None:
-        """A delete (its ids), "undo" or "redo", done now."""
+    def _run_step(self, step: list[int] | Asked) -> None:
+        """A delete (its ids), an undo or a redo, done now."""
         if isinstance(step, list):
             self._delete_now(step)
-        elif step == "undo":
+        elif step.what == "undo":
             if self.undo_stack.canUndo():
                 self.undo_stack.undo()
         elif self.undo_stack.canRedo():
             self.undo_stack.redo()
 
-    @Slot()
-    def _touch_up_lost(self) -> None:
-        """A new touch-up was not saved (garment gone, disk full): no step of it to undo.
-        The undo waiting for it (the first waiting, no other new touch-up being saved)
-        is dropped: done, it undid the step before, which nobody asked for."""
-        waiting = self._waiting
-        if waiting and waiting[0] == "undo" and not self.garment_view.saving_new_touch_up():
-            waiting.pop(0)
+    @Slot(int)
+    def _touch_up_lost(self, number: int) -> None:
+        """A new touch-up (its save's ``number``) was not saved (garment gone, disk full):
+        no step of it to undo. The undo waiting for it (the first waiting, asked for after
+        it, no other new touch-up asked for before that undo being saved) is dropped: done,
+        it undid the step before, which nobody asked for. An undo asked for before that
+        touch-up was started waits for another save, and is done all the same (it was
+        dropped too)."""
+        first = self._waiting[0] if self._waiting else None
+        if (
+            isinstance(first, Asked)
+            and first.what == "undo"
+            and number < first.saves_before
+            and not self.garment_view.saving_new_touch_up(before=first.saves_before)
+        ):
+            self._waiting.pop(0)
             self.statusBar().showMessage("The touch-up was not saved: nothing undone", 10_000)
 
-    def _must_wait(self, step: list[int] | str) -> bool:
+    def _must_wait(self, step: list[int] | Asked) -> bool:
         """A delete waits for its garments' touch-ups; an undo or redo for a new touch-up
         (its step, pushed once saved, is the one to undo: the redos go with its push) and
         for those of the garments of the step it does (``_step_waits``)."""
@@ -618,7 +636,7 @@ class MainWindow(QMainWindow):
         if isinstance(step, list):
             return view.saving_touch_up(step)
         stack = self.undo_stack
-        if step == "undo":
+        if step.what == "undo":
             command = stack.command(stack.index() - 1) if stack.canUndo() else None
         else:
             command = stack.command(stack.index()) if stack.canRedo() else None
@@ -639,12 +657,12 @@ class MainWindow(QMainWindow):
             if isinstance(step, list):
                 deletes.append(step)
                 undone.clear()  # a new step drops the redos
-            elif step == "undo" and deletes:
+            elif step.what == "undo" and deletes:
                 undone.append(deletes.pop())
-            elif step == "redo" and undone:
+            elif step.what == "redo" and undone:
                 deletes.append(undone.pop())
             else:
-                log.info("%s asked for during a touch-up's save dropped at close", step)
+                log.info("%s asked for during a touch-up's save dropped at close", step.what)
         for ids in deletes:
             try:
                 self.session.wardrobe.delete_garments(ids)
@@ -689,12 +707,13 @@ class MainWindow(QMainWindow):
     def _undo_or_wait(self, what: str) -> None:
         """Done now, or once the touch-up it waits for is saved (``_must_wait``), after
         the steps asked for before it: pressed twice, two steps are undone, in order."""
-        if self._waiting or self._must_wait(what):
-            self._waiting.append(what)
+        step = Asked(what, self.garment_view.saves_asked())
+        if self._waiting or self._must_wait(step):
+            self._waiting.append(step)
             self.statusBar().showMessage(f"A touch-up is being saved: {what} once it is", 5000)
             self._show_undo_state()
         else:
-            self._run_step(what)
+            self._run_step(step)
 
     def _step_waits(self, command: QUndoCommand) -> bool:
         """A step on a garment whose touch-up (or its undo's) is queued. Saved after it, an
