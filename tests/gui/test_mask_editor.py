@@ -544,6 +544,33 @@ def test_an_undo_waiting_behind_an_undos_save_is_done_though_a_later_touch_up_is
     assert parts.reporter.errors == []
 
 
+def test_an_undo_waiting_behind_an_undos_save_leaves_a_later_touch_up_alone(
+    make_app, qtbot, photos
+) -> None:
+    """Ctrl+Z twice on a garment's two touch-ups, the second waiting for the first's save;
+    the other garment touched up after: the second Ctrl+Z waited for that touch-up too, and
+    undid it, not the first touch-up it was pressed for."""
+    parts = make_app()
+    w, wardrobe, garment_id, mask, drawn = _imported_with_a_drawn_mask(parts, qtbot, photos)
+    view = w.garment_view
+    _two_touch_ups_saved(qtbot, view, garment_id, mask, drawn)
+    other = w.browse.model.record(1).id
+    other_mask = wardrobe.garment_picture(other)[1]
+    other_drawn = _less_a_pixel(other_mask)
+    release = _hold_the_model_queue(parts)
+    w.actions_["undo"].trigger()  # the second touch-up's undo: its save queued
+    w.actions_["undo"].trigger()  # the first's: waits for that save
+    view.save_mask(other, other_drawn, undo_to=other_mask)  # pressed after
+    release.set()
+    qtbot.waitUntil(lambda: not view.saving_touch_up() and not w._waiting, timeout=10_000)
+    assert (wardrobe.garment_picture(garment_id)[1] == mask).all()  # both undone
+    assert (wardrobe.garment_picture(other)[1] == other_drawn).all()  # kept
+    # its step, pushed after the undos (which it drops, as a new step does)
+    assert (w.undo_stack.count(), w.undo_stack.index()) == (1, 1)
+    assert w.undo_stack.command(0).garment_ids() == {other}
+    assert parts.reporter.errors == []
+
+
 def test_an_undo_waiting_for_a_touch_up_is_dropped_when_the_window_closes(
     make_app, qtbot, photos, caplog
 ) -> None:

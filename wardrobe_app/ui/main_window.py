@@ -630,7 +630,8 @@ class MainWindow(QMainWindow):
 
     def _must_wait(self, step: list[int] | Asked) -> bool:
         """A delete waits for its garments' touch-ups; an undo or redo for a new touch-up
-        (its step, pushed once saved, is the one to undo: the redos go with its push) and
+        asked for before it (its step, pushed once saved, is the one to undo: the redos go
+        with its push; one started later is not: its step is pushed on what it did) and
         for those of the garments of the step it does (``_step_waits``)."""
         view = self.garment_view
         if isinstance(step, list):
@@ -640,7 +641,9 @@ class MainWindow(QMainWindow):
             command = stack.command(stack.index() - 1) if stack.canUndo() else None
         else:
             command = stack.command(stack.index()) if stack.canRedo() else None
-        return view.saving_new_touch_up() or (command is not None and self._step_waits(command))
+        return view.saving_new_touch_up(before=step.saves_before) or (
+            command is not None and self._step_waits(command)
+        )
 
     def _delete_queued_at_close(self) -> None:
         """Their saves are done (the model's queue finished): the deletes asked for
