@@ -650,6 +650,53 @@ def test_a_garment_whose_touch_up_undo_is_being_saved_is_deleted_after_it(
     assert w.undo_stack.index() == 0 and parts.reporter.errors == []
 
 
+def test_an_undo_behind_a_waiting_delete_waits_for_its_question_on_an_edit_not_saved(
+    make_app, qtbot, photos, monkeypatch
+) -> None:
+    """Del on a touched-up garment whose edit the disk refuses, then Ctrl+Z, both waiting
+    for its save. Done, the delete asks whether to leave the edit; the other garment's
+    touch-up, saved while it asked, ran the undo before the delete's step was pushed: it
+    undid that touch-up, and the garment stayed deleted."""
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from wardrobe_app.service import Wardrobe
+
+    parts = make_app()
+    w, wardrobe, garment_id, mask, drawn = _imported_with_a_drawn_mask(parts, qtbot, photos)
+    other = w.browse.model.record(1).id
+    other_mask = wardrobe.garment_picture(other)[1]
+    other_drawn = _less_a_pixel(other_mask)
+    view = w.garment_view
+    w.open_garment(wardrobe.garment(garment_id))
+    monkeypatch.setattr(w, "confirm_delete", lambda _ids: True)
+
+    def full(self, *args, **kwargs):
+        raise OperationalError("UPDATE", {}, sqlite3.OperationalError("disk is full"))
+
+    def answer_later(*_args: object) -> bool:  # as the question's own event loop would
+        qtbot.waitUntil(lambda: not view.saving_touch_up([other]), timeout=10_000)
+        return True  # leave without the edit
+
+    monkeypatch.setattr(garment_view, "confirm_discard_edit", answer_later)
+    release = _hold_the_model_queue(parts)
+    view.save_mask(garment_id, drawn, undo_to=mask)
+    view.save_mask(other, other_drawn, undo_to=other_mask)
+    view.notes_edit.setPlainText("dry clean only")  # typed; its save refused:
+    monkeypatch.setattr(Wardrobe, "update_garment", full)
+    with pytest.raises(OperationalError):
+        view.save_now()  # still pending, asked about when leaving the page
+    view.delete_button.click()  # waits for the garment's touch-up
+    w.actions_["undo"].trigger()  # the delete's, once done
+    release.set()
+    qtbot.waitUntil(lambda: not view.saving_touch_up() and not w._waiting, timeout=10_000)
+    assert wardrobe.garment(garment_id).id == garment_id  # its delete undone
+    assert (wardrobe.garment_picture(other)[1] == other_drawn).all()  # its touch-up kept
+    assert w.undo_stack.index() == 2 and w.undo_stack.canRedo()  # the delete, next to redo
+    assert parts.reporter.errors == []
+
+
 def test_a_delete_waiting_for_a_touch_up_is_done_when_the_window_closes(
     make_app, qtbot, photos, monkeypatch
 ) -> None:

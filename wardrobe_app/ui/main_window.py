@@ -103,6 +103,7 @@ class MainWindow(QMainWindow):
         # they wait for is being saved: done, in the order asked, once it is
         # (``_run_waiting``).
         self._waiting: list[list[int] | Asked] = []
+        self._running_waiting = False  # _run_waiting is doing one of them
         self.thumbnails = ThumbnailCache(session.runner, QSize(148, 148), parent=self)
         self.importer = ImportController(session, self)
         self.backups = BackupController(self, settings)
@@ -593,11 +594,19 @@ class MainWindow(QMainWindow):
     @Slot(int)
     def _run_waiting(self, _garment_id: int) -> None:
         """The deletes, undos and redos waiting for touch-ups saved now, in the order asked."""
+        # A delete's question (its page's edit not saved) runs events: a save ending then
+        # ran the steps after it, an undo before the delete's step was pushed. They are
+        # left to the loop below, which looks again once the delete is done.
+        if self._running_waiting:
+            return
         waiting = self._waiting
-        # Taken off before it is done: its page's question (an edit not saved) and an
-        # undo's save run events
-        while waiting and not self._must_wait(waiting[0]):
-            self._run_step(waiting.pop(0))
+        self._running_waiting = True
+        try:
+            # Taken off before it is done: its question and an undo's save run events
+            while waiting and not self._must_wait(waiting[0]):
+                self._run_step(waiting.pop(0))
+        finally:
+            self._running_waiting = False
         self._show_undo_state()
 
     def _run_step(self, step: list[int] | Asked) -> None:
