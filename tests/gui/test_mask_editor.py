@@ -697,6 +697,35 @@ def test_an_undo_behind_a_waiting_delete_waits_for_its_question_on_an_edit_not_s
     assert parts.reporter.errors == []
 
 
+def test_ctrl_z_after_a_delete_waiting_for_a_touch_up_undo_is_undone_in_turn(
+    make_app, qtbot, photos, monkeypatch
+) -> None:
+    """A touch-up undone, then Del on its garment (waiting for the undo's save): nothing
+    else was on the stack, so Undo was off and Ctrl+Z did nothing, though the delete's step
+    is on its way. Undo is on, and undoes the delete once it is done."""
+    parts = make_app()
+    w, wardrobe, garment_id, mask, drawn = _imported_with_a_drawn_mask(parts, qtbot, photos)
+    view = w.garment_view
+    with qtbot.waitSignal(view.touchedUp, timeout=10_000):
+        view.save_mask(garment_id, drawn, undo_to=mask)
+    qtbot.waitUntil(lambda: not view.saving_touch_up())
+    monkeypatch.setattr(w, "confirm_delete", lambda _ids: True)
+    release = _hold_the_model_queue(parts)
+    undo = w.actions_["undo"]
+    undo.trigger()  # the touch-up's undo: its save queued, nothing left to undo
+    assert not undo.isEnabled()
+    w.delete_ids([garment_id])  # waits for that save
+    assert undo.isEnabled() and undo.text() == "&Undo deletion (waiting for a touch-up)"
+    assert not w.actions_["redo"].isEnabled()  # the delete's step drops the touch-up's redo
+    undo.trigger()  # queued behind the delete
+    release.set()
+    qtbot.waitUntil(lambda: not view.saving_touch_up() and not w._waiting, timeout=10_000)
+    assert (wardrobe.garment_picture(garment_id)[1] == mask).all()  # back, touch-up undone
+    assert (w.undo_stack.count(), w.undo_stack.index()) == (1, 0)  # the delete, to redo
+    assert not undo.isEnabled() and w.actions_["redo"].isEnabled()  # the stack's again
+    assert parts.reporter.errors == []
+
+
 def test_a_delete_waiting_for_a_touch_up_is_done_when_the_window_closes(
     make_app, qtbot, photos, monkeypatch
 ) -> None:

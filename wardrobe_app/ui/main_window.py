@@ -582,6 +582,7 @@ class MainWindow(QMainWindow):
             # an undo asked for before it, which would undo the delete instead).
             self._waiting.append([i for i in ids if i not in queued])
             self._say_delete_queued(len(ids))
+            self._show_undo_state()  # Undo on: Ctrl+Z waits behind it
             return
         self._delete_now(ids)
 
@@ -739,7 +740,9 @@ class MainWindow(QMainWindow):
     def _show_undo_state(self) -> None:
         """Undo on while a new touch-up is saved (Ctrl+Z then waits for it and undoes it;
         the stack alone kept it off, on a first touch-up, and the key did nothing), Redo
-        off (its push drops the redos). Run after the stack's own updates of them."""
+        off (its push drops the redos). On too while a delete waits for a touch-up's save
+        (Ctrl+Z then waits behind it, in turn), Redo off where the delete was the last
+        step asked for. Run after the stack's own updates of them."""
         undo, redo = self.actions_["undo"], self.actions_["redo"]
         if not shiboken6.isValid(undo):  # the stack cleared as the window goes
             return
@@ -748,6 +751,12 @@ class MainWindow(QMainWindow):
             undo.setEnabled(True)
             undo.setText("&Undo touch-up (being saved)")
             redo.setEnabled(False)
+        elif any(isinstance(step, list) for step in self._waiting):
+            last_is_delete = isinstance(self._waiting[-1], list)
+            undo.setEnabled(True)
+            what = "deletion " if last_is_delete else ""
+            undo.setText(f"&Undo {what}(waiting for a touch-up)")
+            redo.setEnabled(not last_is_delete)
         else:
             step = stack.undoText()
             undo.setEnabled(stack.canUndo())
