@@ -211,3 +211,58 @@ def test_a_deleted_garment_leaves_the_photos_drawn_map_and_undo_brings_it_back(
     wardrobe.undo_delete([top.id])
     assert np.array_equal(drawn(), full)
     assert (full[top_mask] == LABEL_OF_CATEGORY["top"]).any()
+
+
+def _top_beside_bottom() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A 20x20 map: a top's mask (rows 2-8) right above a bottom's (rows 9-17), the
+    model's pixels their masks were cleaned of around them: the top's spur over its
+    shoulder, the bottom's corner at the waist beside the top and its hem below."""
+    top, bottom = np.zeros((20, 20), bool), np.zeros((20, 20), bool)
+    top[2:9, 4:16] = True
+    bottom[9:18, 5:15] = True
+    labels = np.where(top, 1, np.where(bottom, 2, 0)).astype(np.uint8)
+    labels[1, 4:6] = 1  # the top's spur
+    labels[9, 4] = 2  # the bottom's corner, touching the top's mask too
+    labels[18, 6:9] = 2  # the bottom's hem
+    return labels, top, bottom
+
+
+def test_a_category_changed_and_back_beside_a_garment_of_that_class_gives_the_map_again() -> None:
+    """The top made a bottom beside the photo's bottom and back: the region of the map
+    around its mask spanned the bottom's too, and the bottom's corner and hem turned
+    top with it."""
+    from wardrobe_app.vision.label_map import recategorised
+
+    labels, top, bottom = _top_beside_bottom()
+    there = recategorised(labels, top, [bottom], "top", "bottom")
+    assert there is not None
+    assert (there[1, 4:6] == LABEL_OF_CATEGORY["bottom"]).all()  # its spur goes with it
+    back = recategorised(there, top, [bottom], "bottom", "top")
+    assert back is not None and np.array_equal(back, labels)
+
+
+def test_a_category_changed_and_back_beside_a_garment_of_that_class_finds_the_old_map(
+    wardrobe: Wardrobe, photos: Photos
+) -> None:
+    """As the wardrobe does it: the top touched up down to the bottom, made a bottom
+    and a top again, finds the map it had (the same file): the bottom's edges the
+    model found beyond its mask stay the bottom's."""
+    wardrobe.import_paths(photos(1))
+    top, bottom = (
+        next(r for r in wardrobe.list_garments() if r.category == c) for c in ("top", "bottom")
+    )
+    _, bottom_mask = wardrobe.garment_picture(bottom.id)
+    _, top_mask = wardrobe.garment_picture(top.id)
+    ys, xs = np.nonzero(top_mask)
+    reaching = top_mask.copy()  # touched up down to the bottom: one region of the map
+    reaching[ys.max() : np.nonzero(bottom_mask)[0].min(), xs.min() : xs.max()] = True
+    wardrobe.set_garment_mask(top.id, reaching)
+    before, first = wardrobe.photo_labels(top.id), _labels_rel(wardrobe, top.id)
+    assert before is not None
+    edges = (before == LABEL_OF_CATEGORY["bottom"]) & ~bottom_mask
+    assert edges.any()  # the bottom's corners, cleaned off its mask
+    wardrobe.update_garment(top.id, category="bottom")
+    wardrobe.update_garment(top.id, category="top")
+    labels = wardrobe.photo_labels(top.id)
+    assert labels is not None and (labels[edges] == LABEL_OF_CATEGORY["bottom"]).all()
+    assert _labels_rel(wardrobe, top.id) == first and wardrobe.verify().ok

@@ -48,14 +48,14 @@ def stored_plane(files: FileStore, rel: str) -> np.ndarray | None:
     return stored if stored.ndim == 2 else stored[..., 0]
 
 
-def other_masks(files: FileStore, row: Garment, shape: tuple[int, ...]) -> np.ndarray:
-    """The union of the masks of the other garments of a garment's photo, deleted ones
-    too (an undo brings them back), where they can be read: their pixels of its photo's
-    label map stay theirs when its own change."""
-    union = np.zeros(shape, bool)
+def other_masks(files: FileStore, row: Garment, shape: tuple[int, ...]) -> list[np.ndarray]:
+    """The masks of the other garments of a garment's photo, deleted ones too (an undo
+    brings them back), where they can be read: their pixels of its photo's label map
+    stay theirs when its own change."""
+    masks = []
     for other in row.photo.garments:
         if other.id != row.id:
             plane = stored_plane(files, other.mask_path)
-            if plane is not None and plane.shape == union.shape:
-                union |= plane > 0
-    return union
+            if plane is not None and plane.shape == tuple(shape):
+                masks.append(plane > 0)
+    return masks

@@ -12,7 +12,7 @@ import numpy as np
 from ..store import Garment, Store
 from ..store.models import utcnow
 from ..types import LABEL_OF_CATEGORY, Analyser, Category, GarmentRecord
-from ..vision.label_map import drawn_as, model_region
+from ..vision.label_map import drawn_as, model_region, union_of
 from .browse import Browse
 from .stored_files import discard_files, other_masks, stored_plane, thumbnail
 from .vectors import Vectors
@@ -165,7 +165,8 @@ class TouchUp:
         # category kept the model's), and the model's region its old mask was cleaned of
         # (left, its edges by an erased part stayed in the garment's colour): what a
         # person drew is the garment now. Other garments' pixels stay.
-        own = old_mask & np.isin(labels, drawn_as(labels, old_mask, category)) & ~others
+        covered = union_of(others, labels.shape)
+        own = old_mask & np.isin(labels, drawn_as(labels, old_mask, category)) & ~covered
         labels[(own | model_region(labels, old_mask, others)) & ~mask] = 0
         labels[mask] = LABEL_OF_CATEGORY[category]
         return labels

@@ -3,6 +3,8 @@ review's changes before saving, and the wardrobe's after."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from ..types import LABEL_OF_CATEGORY, Category
@@ -16,36 +18,45 @@ def drawn_as(labels: np.ndarray, mask: np.ndarray, category: Category) -> list[i
     return sorted({label} if majority is None else {label, majority})
 
 
-def model_region(labels: np.ndarray, mask: np.ndarray, others: np.ndarray) -> np.ndarray:
-    """The pixels of the model's region a garment was cut from: those of the class most
-    of its mask has, connected to its mask's, less those under ``others`` (the photo's
-    other garments' masks). Its mask was cleaned of the region's edges and spurs (0.1 to
-    0.9% of a garment's pixels on the first 12 of CCP's photos): a change of class that
-    left them kept the old colour around the garment."""
-    import cv2
-
+def model_region(
+    labels: np.ndarray, mask: np.ndarray, others: Sequence[np.ndarray], *, shared: bool = False
+) -> np.ndarray:
+    """The pixels of the model's region a garment was cut from: those of its mask in the
+    class most of it has, and the parts of that class's pixels outside the photo's masks
+    that touch them, less those under ``others`` (the photo's other garments' masks).
+    Its mask was cleaned of the region's edges and spurs (0.1 to 0.9% of a garment's
+    pixels on the first 12 of CCP's photos): a change of class that left them kept the
+    old colour around the garment. A part that another garment drawn in that class also
+    touches is left out, unless ``shared`` (a merge takes it): two garments of one class
+    side by side (after a change of category) are one region of the map, and it gave
+    the other's edges to this one, which changing its category back did not give back."""
     majority = _majority(labels, mask)
     if majority is None:
         return np.zeros(labels.shape, bool)
-    region = labels == majority
-    count, parts = cv2.connectedComponents(region.view(np.uint8), connectivity=8)
-    touched = np.zeros(count, bool)  # a look-up by part (np.isin: 10 ms, this 6 in all)
-    touched[parts[mask & region]] = True
-    touched[0] = False  # the background of the class's plane
-    return touched[parts] & ~others
+    parts, touches = _parts_touching(labels, majority, [mask, *others])
+    mine = touches[0]
+    if not shared:
+        rivals = [i for i, other in enumerate(others, 1) if _majority(labels, other) == majority]
+        mine = mine & ~touches[rivals].any(axis=0)
+    return ((labels == majority) & mask & ~union_of(others, labels.shape)) | mine[parts]
 
 
 def recategorised(
-    labels: np.ndarray, mask: np.ndarray, others: np.ndarray, old: Category, new: Category
+    labels: np.ndarray,
+    mask: np.ndarray,
+    others: Sequence[np.ndarray],
+    old: Category,
+    new: Category,
 ) -> np.ndarray | None:
     """A copy of ``labels`` with a stored garment (``mask``) drawn in ``new``'s class;
     None where nothing changes or the masks are not the map's size. Its pixels are those
     of its mask the map draws it in, and the rest of the model's region (``model_region``).
     The photo's other garments' pixels (``others``, their masks) stay, and so does
     background inside its mask: changing the category back gives the same map again."""
-    if mask.shape != labels.shape or others.shape != labels.shape:
+    if mask.shape != labels.shape or any(o.shape != labels.shape for o in others):
         return None
-    own = (mask & np.isin(labels, drawn_as(labels, mask, old)) & ~others) | model_region(
+    covered = union_of(others, labels.shape)
+    own = (mask & np.isin(labels, drawn_as(labels, mask, old)) & ~covered) | model_region(
         labels, mask, others
     )
     label = LABEL_OF_CATEGORY[new]
@@ -59,16 +70,43 @@ def recategorised(
 def of_garments(labels: np.ndarray, masks: list[np.ndarray]) -> np.ndarray:
     """A copy of ``labels`` that draws only the garments of ``masks`` (a photo's live
     garments, at the map's size): the pixels of their masks, and the rest of the model's
-    regions they were cut from (``model_region``). The map keeps every pixel the model
-    found: a garment deleted, or left out at review, stayed tinted on the pages of the
-    photo's other garments."""
-    union = np.zeros(labels.shape, bool)
+    regions they were cut from (``model_region``; a part two of them touch is drawn).
+    The map keeps every pixel the model found: a garment deleted, or left out at review,
+    stayed tinted on the pages of the photo's other garments."""
+    keep = union_of(masks, labels.shape)
+    classes = [_majority(labels, mask) for mask in masks]
+    for label in {c for c in classes if c is not None}:
+        parts, touches = _parts_touching(labels, label, masks)
+        drawn = np.logical_or.reduce(touches[[c == label for c in classes]], axis=0)
+        keep |= drawn[parts]
+    return np.where(keep, labels, 0).astype(np.uint8)
+
+
+def _parts_touching(
+    labels: np.ndarray, label: int, masks: Sequence[np.ndarray]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The 8-connected parts of the map's ``label`` pixels outside all ``masks`` (an
+    image of part numbers, 0 elsewhere), and which of them each mask's pixels in that
+    class touch (bool, a row per mask; part 0 touches none)."""
+    import cv2
+
+    plane = labels == label
+    outside = plane & ~union_of(masks, labels.shape)
+    count, parts = cv2.connectedComponents(outside.view(np.uint8), connectivity=8)
+    touches = np.zeros((len(masks), count), bool)  # a look-up by part: np.isin is slower
+    ring = np.ones((3, 3), np.uint8)
+    for row, mask in zip(touches, masks, strict=True):
+        row[parts[cv2.dilate((plane & mask).view(np.uint8), ring) > 0]] = True
+    touches[:, 0] = False  # the pixels of no part
+    return parts, touches
+
+
+def union_of(masks: Sequence[np.ndarray], shape: tuple[int, ...]) -> np.ndarray:
+    """The pixels under any of ``masks`` (of ``shape``)."""
+    union = np.zeros(shape, bool)
     for mask in masks:
         union |= mask
-    keep = union.copy()
-    for mask in masks:
-        keep |= model_region(labels, mask, union & ~mask)
-    return np.where(keep, labels, 0).astype(np.uint8)
+    return union
 
 
 def _majority(labels: np.ndarray, mask: np.ndarray) -> int | None:

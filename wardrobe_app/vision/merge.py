@@ -54,9 +54,10 @@ def merge_garments(
     labels = np.array(analysis.labels, np.uint8, copy=True)
     rest = [g for i, g in enumerate(analysis.garments) if i not in chosen]
     # The parts' edges their masks were cleaned of too: left, they kept the top's and
-    # the bottom's colours in a rim around the dress.
-    others = _masks(rest, labels.shape)
-    regions = [model_region(labels, np.asarray(g.mask, bool), others) for g in parts]
+    # the bottom's colours in a rim around the dress. A part reaching another garment
+    # of the class too (the top's region reaching a scarf's) goes with the dress.
+    others = [np.asarray(g.mask, bool) for g in rest]
+    regions = [model_region(labels, np.asarray(g.mask, bool), others, shared=True) for g in parts]
     labels[np.logical_or.reduce([union, *regions])] = LABEL_OF_CATEGORY[category]
     garments = sorted([*rest, merged], key=lambda g: -g.area)  # largest first, as found
     return dataclasses.replace(analysis, labels=labels, garments=garments)
@@ -77,17 +78,9 @@ def recategorise(analysis: PhotoAnalysis, index: int, category: Category) -> Pho
         fine = None
     labels = np.array(analysis.labels, np.uint8, copy=True)
     mask = np.asarray(garment.mask, bool)
-    others = _masks([g for i, g in enumerate(analysis.garments) if i != index], labels.shape)
+    others = [np.asarray(g.mask, bool) for i, g in enumerate(analysis.garments) if i != index]
     # With the model's region its mask was cleaned of: a rim of the old colour, else.
     labels[mask | model_region(labels, mask, others)] = LABEL_OF_CATEGORY[category]
     garments = list(analysis.garments)
     garments[index] = dataclasses.replace(garment, category=category, fine_type=fine)
     return dataclasses.replace(analysis, labels=labels, garments=garments)
-
-
-def _masks(garments: Sequence[DetectedGarment], shape: tuple[int, ...]) -> np.ndarray:
-    """The union of the garments' masks (of the label map's ``shape``)."""
-    union = np.zeros(shape, bool)
-    for g in garments:
-        union |= np.asarray(g.mask, bool)
-    return union
