@@ -25,6 +25,7 @@ from wardrobe_app.vision.image_io import load_image
 if TYPE_CHECKING:
     import pytest
 
+    from wardrobe_app.service import Wardrobe
     from wardrobe_app.training.train import TrainArgs
 
 MAX_SIDE = 1024
@@ -218,6 +219,22 @@ def made_by_release(db_path: Path, revision: str) -> None:
             command.downgrade(alembic_config(conn), revision)
     finally:
         engine.dispose()
+
+
+def top_reaching_bottom(wardrobe: Wardrobe) -> tuple[int, int, np.ndarray]:
+    """The ids of an imported fake photo's top and bottom, the top touched up down to the
+    bottom's mask (the mask it has now, returned): made a bottom, the two are one
+    region of the photo's label map."""
+    top, bottom = (
+        next(r.id for r in wardrobe.list_garments() if r.category == c) for c in ("top", "bottom")
+    )
+    _, bottom_mask = wardrobe.garment_picture(bottom)
+    _, top_mask = wardrobe.garment_picture(top)
+    ys, xs = np.nonzero(top_mask)
+    reaching = top_mask.copy()
+    reaching[ys.max() : np.nonzero(bottom_mask)[0].min(), xs.min() : xs.max()] = True
+    wardrobe.set_garment_mask(top, reaching)
+    return top, bottom, reaching
 
 
 class SlowBuild:

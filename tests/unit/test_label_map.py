@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from fakes import top_reaching_bottom
 
 from wardrobe_app.service import Wardrobe
 from wardrobe_app.store import Garment
@@ -51,21 +52,14 @@ def test_a_garment_of_the_same_class_keeps_its_pixels(
     pixels turn, not the bottom's, drawn in the same class by then; also where the
     bottom is deleted meanwhile, and its delete undone."""
     wardrobe.import_paths(photos(1))
-    top, bottom = (
-        next(r for r in wardrobe.list_garments() if r.category == c) for c in ("top", "bottom")
-    )
-    _, bottom_mask = wardrobe.garment_picture(bottom.id)
-    _, top_mask = wardrobe.garment_picture(top.id)
-    ys, xs = np.nonzero(top_mask)
-    reaching = top_mask.copy()  # touched up down to the bottom: one region of the map
-    reaching[ys.max() : np.nonzero(bottom_mask)[0].min(), xs.min() : xs.max()] = True
-    wardrobe.set_garment_mask(top.id, reaching)
-    wardrobe.update_garment(top.id, category="bottom")
+    top, bottom, reaching = top_reaching_bottom(wardrobe)
+    _, bottom_mask = wardrobe.garment_picture(bottom)
+    wardrobe.update_garment(top, category="bottom")
     if deleted:
-        wardrobe.delete_garments([bottom.id])
-    wardrobe.update_garment(top.id, category="one-piece")
-    wardrobe.undo_delete([bottom.id])
-    labels = wardrobe.photo_labels(top.id)
+        wardrobe.delete_garments([bottom])
+    wardrobe.update_garment(top, category="one-piece")
+    wardrobe.undo_delete([bottom])
+    labels = wardrobe.photo_labels(top)
     assert labels is not None and (labels[bottom_mask] == LABEL_OF_CATEGORY["bottom"]).all()
     assert (labels[reaching] == LABEL_OF_CATEGORY["one-piece"]).all()
 
@@ -248,21 +242,14 @@ def test_a_category_changed_and_back_beside_a_garment_of_that_class_finds_the_ol
     and a top again, finds the map it had (the same file): the bottom's edges the
     model found beyond its mask stay the bottom's."""
     wardrobe.import_paths(photos(1))
-    top, bottom = (
-        next(r for r in wardrobe.list_garments() if r.category == c) for c in ("top", "bottom")
-    )
-    _, bottom_mask = wardrobe.garment_picture(bottom.id)
-    _, top_mask = wardrobe.garment_picture(top.id)
-    ys, xs = np.nonzero(top_mask)
-    reaching = top_mask.copy()  # touched up down to the bottom: one region of the map
-    reaching[ys.max() : np.nonzero(bottom_mask)[0].min(), xs.min() : xs.max()] = True
-    wardrobe.set_garment_mask(top.id, reaching)
-    before, first = wardrobe.photo_labels(top.id), _labels_rel(wardrobe, top.id)
+    top, bottom, _ = top_reaching_bottom(wardrobe)
+    _, bottom_mask = wardrobe.garment_picture(bottom)
+    before, first = wardrobe.photo_labels(top), _labels_rel(wardrobe, top)
     assert before is not None
     edges = (before == LABEL_OF_CATEGORY["bottom"]) & ~bottom_mask
     assert edges.any()  # the bottom's corners, cleaned off its mask
-    wardrobe.update_garment(top.id, category="bottom")
-    wardrobe.update_garment(top.id, category="top")
-    labels = wardrobe.photo_labels(top.id)
+    wardrobe.update_garment(top, category="bottom")
+    wardrobe.update_garment(top, category="top")
+    labels = wardrobe.photo_labels(top)
     assert labels is not None and (labels[edges] == LABEL_OF_CATEGORY["bottom"]).all()
-    assert _labels_rel(wardrobe, top.id) == first and wardrobe.verify().ok
+    assert _labels_rel(wardrobe, top) == first and wardrobe.verify().ok
