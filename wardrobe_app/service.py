@@ -285,6 +285,10 @@ class Wardrobe:
     def worn_with(self, garment_id: int) -> list[GarmentRecord]:
         return self._browse.worn_with(garment_id)
 
+    def deleted_with(self, garment_id: int) -> list[GarmentRecord]:
+        """The garments of its photo deleted (undo-able until the next start)."""
+        return self._browse.worn_with(garment_id, deleted=True)
+
     def photo_labels(self, garment_id: int) -> np.ndarray | None:
         return self._browse.photo_labels(garment_id)
 

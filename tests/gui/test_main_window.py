@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conftest import SlowAnalyser, darkest_opaque_pixel, tab_chain, wait_listed
-from fakes import FakeAnalyser
+from fakes import FakeAnalyser, top_reaching_bottom
 from PySide6.QtCore import (
     QItemSelectionModel,
     QMimeData,
@@ -2236,6 +2236,37 @@ def test_a_deleted_garment_is_not_tinted_on_its_photos_other_garments_page(
     garment_view._load_images(ctx, parts.session, wardrobe.garment(bottom.id))
     shown = set(np.unique(drawn[-1]).tolist())
     assert shown == {0, LABEL_OF_CATEGORY["top"], LABEL_OF_CATEGORY["bottom"]}
+
+
+def test_a_deleted_garment_of_the_same_class_is_not_drawn_on_the_page_of_one_it_touches(
+    make_app, photos, monkeypatch
+):
+    # The top, touched up down to the bottom and made a bottom, then deleted: the
+    # bottom's page drew the region of the map around the bottom's mask, the top's too.
+    from types import SimpleNamespace
+
+    from wardrobe_app.types import LABEL_OF_CATEGORY
+    from wardrobe_app.ui import garment_view
+
+    parts = make_app(show=False)
+    wardrobe = parts.session.wardrobe
+    wardrobe.import_paths(photos(1))
+    top, bottom, reaching = top_reaching_bottom(wardrobe)
+    wardrobe.update_garment(top, category="bottom")
+    drawn: list[np.ndarray] = []
+
+    def preview_pair(rgb, labels, max_side, highlight):  # what the overlay is made from
+        drawn.append(labels)
+        return QImage(), QImage()
+
+    monkeypatch.setattr(garment_view, "preview_pair", preview_pair)
+    ctx = SimpleNamespace(check_cancelled=lambda: None)
+    wardrobe.delete_garments([top])
+    garment_view._load_images(ctx, parts.session, wardrobe.garment(bottom))
+    assert drawn[-1].shape == reaching.shape and not drawn[-1][reaching].any()
+    wardrobe.undo_delete([top])  # back in the wardrobe: drawn again
+    garment_view._load_images(ctx, parts.session, wardrobe.garment(bottom))
+    assert (drawn[-1][reaching] == LABEL_OF_CATEGORY["bottom"]).all()
 
 
 def test_the_photos_other_garment_shows_a_garment_in_its_new_category(

@@ -253,3 +253,17 @@ def test_a_category_changed_and_back_beside_a_garment_of_that_class_finds_the_ol
     labels = wardrobe.photo_labels(top)
     assert labels is not None and (labels[edges] == LABEL_OF_CATEGORY["bottom"]).all()
     assert _labels_rel(wardrobe, top) == first and wardrobe.verify().ok
+
+
+def test_a_deleted_garment_touching_a_live_one_of_its_class_is_not_drawn() -> None:
+    """The top made a bottom beside the bottom, then deleted: the bottom's page drew the
+    model's region around the bottom's mask, which spanned the top's pixels too."""
+    from wardrobe_app.vision.label_map import of_garments
+
+    labels, top, bottom = _top_beside_bottom()
+    labels[top | (labels == 1)] = 2  # the top, made a bottom: its mask and its spur
+    drawn = of_garments(labels, [bottom], gone=[top])
+    assert not drawn[top].any() and not drawn[1, 4:6].any()  # its mask, its spur
+    assert drawn[9, 4] == 0  # the corner both touch: which one's the map cannot tell
+    assert (drawn[bottom] == 2).all() and (drawn[18, 6:9] == 2).all()  # the bottom's hem
+    assert np.array_equal(of_garments(labels, [bottom, top]), labels)  # undone: all drawn

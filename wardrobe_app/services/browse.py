@@ -147,7 +147,9 @@ class Browse:
                 )
             )
 
-    def worn_with(self, garment_id: int) -> list[GarmentRecord]:
+    def worn_with(self, garment_id: int, *, deleted: bool = False) -> list[GarmentRecord]:
+        """The other garments of a garment's photo in the wardrobe; with ``deleted``,
+        those deleted instead (until the next start: an undo brings them back)."""
         with self.store.session() as s:
             row = s.get(Garment, int(garment_id))
             if row is None:
@@ -157,7 +159,7 @@ class Browse:
                 .where(
                     Garment.photo_id == row.photo_id,
                     Garment.id != row.id,
-                    Garment.deleted_at.is_(None),
+                    Garment.deleted_at.is_not(None) if deleted else Garment.deleted_at.is_(None),
                 )
                 .order_by(Garment.id)
             )

@@ -105,13 +105,17 @@ def _live_garments_only(
 ) -> np.ndarray:
     """The photo's label map drawing only its garments in the wardrobe: one deleted, or
     left out at review, stayed tinted here. Undo of a delete lists it again, and it is
-    drawn again. Where a mask is lost the whole map is drawn, as before."""
+    drawn again. Where a mask is lost the whole map is drawn, as before; a deleted
+    garment's mask lost only leaves what it touches of a live one's region drawn."""
     from ..vision.label_map import of_garments
 
     others = session.wardrobe.worn_with(record.id)
     found = [own] + [_mask(r.mask_path, labels.shape) for r in others]
     masks = [m for m in found if m is not None]
-    return of_garments(labels, masks) if len(masks) == len(found) else labels
+    if len(masks) != len(found):
+        return labels
+    deleted = [_mask(r.mask_path, labels.shape) for r in session.wardrobe.deleted_with(record.id)]
+    return of_garments(labels, masks, [m for m in deleted if m is not None])
 
 
 def _mask(path: Path, shape: tuple[int, ...]) -> np.ndarray | None:

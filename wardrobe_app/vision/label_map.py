@@ -67,18 +67,25 @@ def recategorised(
     return out
 
 
-def of_garments(labels: np.ndarray, masks: list[np.ndarray]) -> np.ndarray:
+def of_garments(
+    labels: np.ndarray, masks: list[np.ndarray], gone: Sequence[np.ndarray] = ()
+) -> np.ndarray:
     """A copy of ``labels`` that draws only the garments of ``masks`` (a photo's live
     garments, at the map's size): the pixels of their masks, and the rest of the model's
     regions they were cut from (``model_region``; a part two of them touch is drawn).
     The map keeps every pixel the model found: a garment deleted, or left out at review,
-    stayed tinted on the pages of the photo's other garments."""
+    stayed tinted on the pages of the photo's other garments. Those of ``gone`` (the
+    masks of its garments deleted) are left out where they touch a live one of their
+    class too: the two were one region of the map, drawn whole."""
     keep = union_of(masks, labels.shape)
-    classes = [_majority(labels, mask) for mask in masks]
-    for label in {c for c in classes if c is not None}:
-        parts, touches = _parts_touching(labels, label, masks)
-        drawn = np.logical_or.reduce(touches[[c == label for c in classes]], axis=0)
-        keep |= drawn[parts]
+    every = [*masks, *gone]
+    classes = [_majority(labels, mask) for mask in every]
+    is_live = np.arange(len(every)) < len(masks)
+    for label in {c for c in classes[: len(masks)] if c is not None}:
+        parts, touches = _parts_touching(labels, label, every)
+        same = np.array([c == label for c in classes])
+        drawn = np.logical_or.reduce(touches[same & is_live], axis=0)
+        keep |= (drawn & ~np.logical_or.reduce(touches[same & ~is_live], axis=0))[parts]
     return np.where(keep, labels, 0).astype(np.uint8)
 
 
