@@ -267,3 +267,20 @@ def test_a_deleted_garment_touching_a_live_one_of_its_class_is_not_drawn() -> No
     assert drawn[9, 4] == 0  # the corner both touch: which one's the map cannot tell
     assert (drawn[bottom] == 2).all() and (drawn[18, 6:9] == 2).all()  # the bottom's hem
     assert np.array_equal(of_garments(labels, [bottom, top]), labels)  # undone: all drawn
+
+
+@pytest.mark.parametrize("speck_of", ["the top", "the model"])
+def test_a_speck_beyond_the_garments_region_stays_as_it_is_both_ways(speck_of: str) -> None:
+    """A speck of the map outside every garment's region (left out of the masks as too
+    small or too far) stays as it is when a garment's category changes, and back. Were
+    the top's speck made a one-piece with it, the map with it would be the same as
+    that of a photo whose model found a one-piece speck there (too small to be a
+    garment): changing the top back could not give both maps again."""
+    from wardrobe_app.vision.label_map import recategorised
+
+    labels, top, bottom = _top_beside_bottom()
+    labels[0, 18] = 1 if speck_of == "the top" else 3
+    there = recategorised(labels, top, [bottom], "top", "one-piece")
+    assert there is not None and there[0, 18] == labels[0, 18]
+    back = recategorised(there, top, [bottom], "one-piece", "top")
+    assert back is not None and np.array_equal(back, labels)
