@@ -2238,11 +2238,13 @@ def test_a_deleted_garment_is_not_tinted_on_its_photos_other_garments_page(
     assert shown == {0, LABEL_OF_CATEGORY["top"], LABEL_OF_CATEGORY["bottom"]}
 
 
+@pytest.mark.parametrize("then", ["undone", "purged"])
 def test_a_deleted_garment_of_the_same_class_is_not_drawn_on_the_page_of_one_it_touches(
-    make_app, photos, monkeypatch
+    make_app, photos, monkeypatch, then
 ):
     # The top, touched up down to the bottom and made a bottom, then deleted: the
     # bottom's page drew the region of the map around the bottom's mask, the top's too.
+    # Purged (at the next start), its mask went, and its pixels were drawn again.
     from types import SimpleNamespace
 
     from wardrobe_app.types import LABEL_OF_CATEGORY
@@ -2264,9 +2266,14 @@ def test_a_deleted_garment_of_the_same_class_is_not_drawn_on_the_page_of_one_it_
     wardrobe.delete_garments([top])
     garment_view._load_images(ctx, parts.session, wardrobe.garment(bottom))
     assert drawn[-1].shape == reaching.shape and not drawn[-1][reaching].any()
-    wardrobe.undo_delete([top])  # back in the wardrobe: drawn again
-    garment_view._load_images(ctx, parts.session, wardrobe.garment(bottom))
-    assert (drawn[-1][reaching] == LABEL_OF_CATEGORY["bottom"]).all()
+    if then == "purged":
+        assert wardrobe.store.cleanup().purged_garments == 1
+        garment_view._load_images(ctx, parts.session, wardrobe.garment(bottom))
+        assert drawn[-1].shape == reaching.shape and not drawn[-1][reaching].any()
+    else:
+        wardrobe.undo_delete([top])  # back in the wardrobe: drawn again
+        garment_view._load_images(ctx, parts.session, wardrobe.garment(bottom))
+        assert (drawn[-1][reaching] == LABEL_OF_CATEGORY["bottom"]).all()
 
 
 def test_the_photos_other_garment_shows_a_garment_in_its_new_category(

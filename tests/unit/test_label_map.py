@@ -284,3 +284,94 @@ def test_a_speck_beyond_the_garments_region_stays_as_it_is_both_ways(speck_of: s
     assert there is not None and there[0, 18] == labels[0, 18]
     back = recategorised(there, top, [bottom], "one-piece", "top")
     assert back is not None and np.array_equal(back, labels)
+
+
+@pytest.mark.parametrize("purged_by", ["cleanup", "the next start", "a deferred clean-up"])
+def test_a_purged_garments_pixels_are_erased_from_its_photos_label_map(
+    make_wardrobe: Callable[..., Wardrobe], photos: Photos, purged_by: str
+) -> None:
+    """The top made a bottom beside the bottom, then deleted and purged: its mask went
+    with it and its pixels stayed in the map, drawn on the bottom's page again."""
+    from wardrobe_app.vision.label_map import of_garments
+
+    wardrobe = make_wardrobe()
+    wardrobe.import_paths(photos(1))
+    top, bottom, reaching = top_reaching_bottom(wardrobe)
+    wardrobe.update_garment(top, category="bottom")
+    _, bottom_mask = wardrobe.garment_picture(bottom)
+    wardrobe.delete_garments([top])
+    labels, old = wardrobe.photo_labels(bottom), _labels_rel(wardrobe, bottom)
+    assert labels is not None and labels[reaching].any()
+    page = of_garments(labels, [bottom_mask], [reaching])  # as the bottom's page draws it
+    assert not page[reaching].any()
+    if purged_by == "cleanup":
+        assert wardrobe.store.cleanup().purged_garments == 1
+    else:
+        wardrobe.close()
+        wardrobe = make_wardrobe(defer_cleanup=purged_by == "a deferred clean-up")
+        wardrobe.store.start_cleanup()
+        wardrobe.store.files.before_write()  # waits for it, as every write does
+        assert wardrobe.store.cleanup_report.purged_garments == 1
+    after = wardrobe.photo_labels(bottom)
+    assert after is not None and not after[reaching].any()
+    assert np.array_equal(of_garments(after, [bottom_mask]), page)  # the page as it was
+    assert _labels_rel(wardrobe, bottom) != old and not wardrobe.store.files.abspath(old).exists()
+    assert wardrobe.verify().ok
+
+
+@pytest.mark.parametrize("top_made_a_bottom", [False, True])
+def test_a_garment_purged_leaves_a_map_that_draws_the_others_as_its_delete_did(
+    top_made_a_bottom: bool,
+) -> None:
+    """Its mask purged with it, nothing leaves its pixels out of the others' pages: they
+    go from the map, its spur with them, and the others' pages draw what they drew."""
+    from wardrobe_app.vision.label_map import of_garments, without
+
+    labels, top, bottom = _top_beside_bottom()
+    if top_made_a_bottom:
+        labels[top | (labels == 1)] = 2  # its mask and its spur
+    erased = without(labels, [top], [bottom])
+    assert erased is not None and not erased[top].any() and not erased[1, 4:6].any()
+    assert (erased[bottom] == 2).all() and (erased[18, 6:9] == 2).all()  # the bottom's
+    assert erased[9, 4] == (0 if top_made_a_bottom else 2)  # the corner: both's if one class
+    drawn = of_garments(labels, [bottom], gone=[top])
+    assert np.array_equal(of_garments(erased, [bottom]), drawn)
+    assert without(erased, [top], [bottom]) is None  # nothing left to erase
+
+
+def test_a_purge_whose_new_map_cannot_be_written_keeps_the_garment_for_the_next(
+    wardrobe: Wardrobe, photos: Photos, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk at the start-up clean-up: purged without its map erased, the top's
+    pixels would be drawn on the bottom's page for good; it waits, still deleted."""
+    wardrobe.import_paths(photos(1))
+    top, bottom, reaching = top_reaching_bottom(wardrobe)
+    wardrobe.update_garment(top, category="bottom")
+    wardrobe.delete_garments([top])
+    old = _labels_rel(wardrobe, bottom)
+
+    def full(image: np.ndarray) -> tuple[str, bool]:
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as m:
+        m.setattr(wardrobe.store.files, "put_png", full)
+        assert wardrobe.store.cleanup().purged_garments == 0
+    assert _labels_rel(wardrobe, bottom) == old and wardrobe.verify().ok
+    assert [g.id for g in wardrobe.deleted_with(bottom)] == [top]
+    assert wardrobe.store.cleanup().purged_garments == 1  # room again: purged, map erased
+    labels = wardrobe.photo_labels(bottom)
+    assert labels is not None and not labels[reaching].any() and wardrobe.verify().ok
+
+
+def test_a_map_whose_garments_masks_cannot_be_read_is_kept_at_a_purge(
+    wardrobe: Wardrobe, photos: Photos
+) -> None:
+    """The bottom's mask lost: which pixels are the top's alone cannot be told (its
+    region may hold the bottom's); the map stays, the top is purged."""
+    wardrobe.import_paths(photos(1))
+    top, bottom, _ = top_reaching_bottom(wardrobe)
+    wardrobe.delete_garments([top])
+    old = _labels_rel(wardrobe, bottom)
+    wardrobe.garment(bottom).mask_path.unlink()
+    assert wardrobe.store.cleanup().purged_garments == 1
+    assert _labels_rel(wardrobe, bottom) == old

@@ -8,11 +8,11 @@ import numpy as np
 from sqlalchemy import ColumnElement, func, literal, select, text
 
 from ..store import ChangeCount, Garment, Photo, Store
+from ..store.files import stored_plane
 from ..types import CATEGORIES, GarmentFilter, GarmentRecord
 from ..vision.colours import PALETTE_NAMES
 from .data_version import DataVersion
 from .records import garment_records, record_select
-from .stored_files import stored_plane
 
 
 class Browse:

@@ -10,11 +10,13 @@ from typing import cast
 from sqlalchemy import select, update
 
 from ..store import Garment, Store, vector_from_blob
+from ..store.files import stored_plane
+from ..store.label_maps import store_label_map
 from ..store.models import utcnow
 from ..types import CATEGORIES, Category, GarmentRecord
 from ..vision.label_map import recategorised
 from .browse import Browse
-from .stored_files import discard_files, other_masks, stored_plane
+from .stored_files import discard_files, other_masks
 from .vectors import Vectors
 
 log = logging.getLogger(__name__)
@@ -86,12 +88,7 @@ class Edits:
         new = recategorised(labels, mask > 0, others, cast(Category, row.category), category)
         if new is None:
             return
-        rel, is_new = files.put_png(new)
-        if is_new:
-            created.append(rel)
-        if rel != labels_rel:
-            replaced.append(labels_rel)
-            row.photo.labels_path = rel
+        store_label_map(files, row.photo, new, created, replaced)
 
     @staticmethod
     def _edit_details(

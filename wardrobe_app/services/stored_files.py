@@ -6,7 +6,8 @@ import logging
 
 import numpy as np
 
-from ..store import FileStore, Garment, Store, read_png
+from ..store import FileStore, Garment, Store
+from ..store.files import stored_plane
 
 log = logging.getLogger(__name__)
 
@@ -37,15 +38,6 @@ def discard_files(store: Store, rels: list[str]) -> None:
                 store.files.remove([rel])
             except OSError as exc:
                 log.warning("%s: left for the next start's clean-up (%s)", rel, exc)
-
-
-def stored_plane(files: FileStore, rel: str) -> np.ndarray | None:
-    """A stored label map or mask PNG as one 2-d plane; None where it cannot be read."""
-    try:
-        stored = read_png(files.abspath(rel))
-    except OSError:
-        return None
-    return stored if stored.ndim == 2 else stored[..., 0]
 
 
 def other_masks(files: FileStore, row: Garment, shape: tuple[int, ...]) -> list[np.ndarray]:

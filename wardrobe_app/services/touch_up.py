@@ -10,11 +10,13 @@ from typing import cast
 import numpy as np
 
 from ..store import Garment, Store
+from ..store.files import stored_plane
+from ..store.label_maps import store_label_map
 from ..store.models import utcnow
 from ..types import LABEL_OF_CATEGORY, Analyser, Category, GarmentRecord
 from ..vision.label_map import drawn_as, model_region, union_of
 from .browse import Browse
-from .stored_files import discard_files, other_masks, stored_plane, thumbnail
+from .stored_files import discard_files, other_masks, thumbnail
 from .vectors import Vectors
 from .working_copy import analysed_pixels
 
@@ -127,8 +129,9 @@ class TouchUp:
                     labels = self._labels_after_touch_up(
                         row, old_mask, mask, cast(Category, row.category)
                     )
-                    new_labels_rel = put(files.put_png(labels)) if labels is not None else None
                     replaced = [row.mask_path, row.cutout_path, row.thumbnail_path]
+                    if labels is not None:
+                        store_label_map(files, row.photo, labels, created, replaced)
                     row.mask_path, row.cutout_path = mask_rel, cut_rel
                     row.thumbnail_path = thumb_rel
                     row.box = garment.box
@@ -138,13 +141,10 @@ class TouchUp:
                         row.fine_type = garment.fine_type
                     row.set_vector(garment.vector, analyser.embedder_version)
                     row.updated_at = utcnow()
-                    if new_labels_rel is not None:
-                        replaced.append(row.photo.labels_path or "")
-                        row.photo.labels_path = new_labels_rel
             except BaseException:
                 discard_files(self.store, created)
                 raise
-            discard_files(self.store, [rel for rel in replaced if rel])  # unless still used
+            discard_files(self.store, replaced)  # unless still used
             if in_step:  # else the index holds the other model's vectors: reset at next load
                 self._vectors.index_add([int(garment_id)], [np.asarray(garment.vector, np.float32)])
         return self._browse.garment(garment_id)

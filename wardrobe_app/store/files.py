@@ -109,6 +109,15 @@ def read_png(path: Path) -> np.ndarray:
     return np.ascontiguousarray(arr)
 
 
+def stored_plane(files: FileStore, rel: str) -> np.ndarray | None:
+    """A stored label map or mask PNG as one 2-d plane; None where it cannot be read."""
+    try:
+        stored = read_png(files.abspath(rel))
+    except OSError:
+        return None
+    return stored if stored.ndim == 2 else stored[..., 0]
+
+
 class StoreClosed(RuntimeError):
     """The store was closed; nothing more is written through it."""
 

@@ -32,6 +32,7 @@ from .database import (
     migrate,
 )
 from .files import FILES, FileStore, StoreClosed
+from .label_maps import erase_purged
 from .models import Garment, IdFloor, Photo
 from .read_only import read_only_reason, refusal
 from .scratch import ScratchFolder, remove_dead_leftovers
@@ -369,15 +370,31 @@ class Store:
         return max(highest, deleted) + 1
 
     @staticmethod
-    def purge_deleted(session: Session) -> tuple[int, int]:
-        """Delete soft-deleted garments (and photos left with none); (garments, photos)."""
+    def purge_deleted(
+        session: Session,
+        files: FileStore | None = None,
+        *,
+        source: FileStore | None = None,
+        created: list[str] | None = None,
+    ) -> tuple[int, int]:
+        """Delete soft-deleted garments (and photos left with none); (garments, photos).
+        With ``files``, their pixels are first erased from the label maps of the photos
+        they leave garments in (``erase_purged``: new maps stored in ``files``, noted in
+        ``created``, read from ``source`` or ``files``); a photo whose new map cannot be
+        written keeps its deleted garments for the next purge."""
         photo_ids = set(
             session.scalars(select(Garment.photo_id).where(Garment.deleted_at.is_not(None)))
         )
+        if files is not None:
+            photo_ids -= erase_purged(
+                session, photo_ids, files, source or files, [] if created is None else created
+            )
         if not photo_ids:
             return 0, 0
         n_garments = session.execute(
-            delete(Garment).where(Garment.deleted_at.is_not(None))
+            delete(Garment).where(
+                Garment.deleted_at.is_not(None), Garment.photo_id.in_(sorted(photo_ids))
+            )
         ).rowcount  # type: ignore[attr-defined]
         emptied = [
             pid
@@ -393,7 +410,8 @@ class Store:
         """Purge soft-deleted garments, then remove temp and unreferenced files."""
         report = CleanupReport(ran=True)
         with self.write_session() as session:
-            report.purged_garments, report.purged_photos = self.purge_deleted(session)
+            # New label maps written first: a crash before the commit leaves them unused.
+            report.purged_garments, report.purged_photos = self.purge_deleted(session, self.files)
         with self.Session() as session:
             refs = self.referenced_files(session)
         report.removed_files = self.files.sweep(refs)

@@ -67,6 +67,29 @@ def recategorised(
     return out
 
 
+def without(
+    labels: np.ndarray, gone: Sequence[np.ndarray], kept: Sequence[np.ndarray]
+) -> np.ndarray | None:
+    """A copy of ``labels`` with garments gone for good (purged; ``gone``, their masks)
+    set to background: the pixels of their masks outside ``kept`` (the masks of the
+    photo's garments that stay), and the rest of the model's regions they were cut from
+    (``model_region``), a part that one of ``kept`` of their class touches too included.
+    The map then draws the photo's other garments as ``of_garments`` drew them with
+    ``gone`` deleted: with no mask left to leave them out, they came back on their
+    pages. None where nothing changes or the masks are not the map's size."""
+    if any(m.shape != labels.shape for m in (*gone, *kept)):
+        return None
+    erase = union_of(gone, labels.shape) & ~union_of(kept, labels.shape)
+    for i, mask in enumerate(gone):
+        others = [*kept, *gone[:i], *gone[i + 1 :]]
+        erase |= model_region(labels, mask, others, shared=True)
+    if not labels[erase].any():
+        return None
+    out = np.array(labels, np.uint8)  # a copy: the stored one is not changed
+    out[erase] = 0
+    return out
+
+
 def of_garments(
     labels: np.ndarray, masks: list[np.ndarray], gone: Sequence[np.ndarray] = ()
 ) -> np.ndarray:
