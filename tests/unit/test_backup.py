@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from fakes import top_reaching_bottom
 from sqlalchemy.exc import OperationalError
 
 from wardrobe_app.service import Wardrobe
@@ -67,6 +68,35 @@ def test_a_backup_opens_as_the_same_wardrobe(
         assert (
             copy.garment(1).cutout_path.read_bytes() == wardrobe.garment(1).cutout_path.read_bytes()
         )
+
+
+def test_a_garment_deleted_is_purged_from_the_backups_label_map_too(
+    wardrobe: Wardrobe, photos: Photos, tmp_path: Path, fake_analyser: object
+) -> None:
+    """The backup purges the garments deleted, as the wardrobe's next start does: the
+    top made a bottom beside the bottom, then deleted, was drawn on the bottom's page
+    of the backup (its pixels kept in the map, its mask not)."""
+    from wardrobe_app.vision.label_map import of_garments
+
+    wardrobe.import_paths(photos(1))
+    top, bottom, reaching = top_reaching_bottom(wardrobe)
+    wardrobe.update_garment(top, category="bottom")
+    _, bottom_mask = wardrobe.garment_picture(bottom)
+    wardrobe.delete_garments([top])
+    labels = wardrobe.photo_labels(bottom)
+    assert labels is not None and labels[reaching].any()
+
+    result = wardrobe.backup(tmp_path / "b")
+
+    assert wardrobe.photo_labels(bottom) is not None and wardrobe.verify().ok  # as it was
+    assert result.size == sum(p.stat().st_size for p in result.folder.rglob("*") if p.is_file())
+    assert not (result.folder / "files" / ".incoming").exists()
+    with Wardrobe(result.folder, fake_analyser, background_index=False) as copy:  # type: ignore[arg-type]
+        assert copy.verify().ok and not copy.deleted_with(bottom)
+        copied = copy.photo_labels(bottom)
+        assert copied is not None and not copied[reaching].any()
+        page = of_garments(labels, [bottom_mask], [reaching])  # the bottom's, top deleted
+        assert np.array_equal(of_garments(copied, [bottom_mask]), page)
 
 
 @pytest.mark.parametrize("where", ["inside", "not empty", "a file"])

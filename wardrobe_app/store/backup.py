@@ -32,7 +32,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from .. import paths
-from .files import FILES, claimed_hash, fsync_path, write_all
+from .files import FILES, FileStore, claimed_hash, fsync_path, write_all
 from .models import Garment, Photo
 from .partial_folder import partial_folder, remove_leftovers
 from .read_only import read_only_uri
@@ -155,7 +155,7 @@ def _snapshot(
     for _attempt in range(SNAPSHOTS):
         database.unlink(missing_ok=True)
         _copy_database(paths.database_path(store.home), database, store.read_only)
-        refs, garments, photos = _contents(database)
+        refs, garments, photos = _contents(database, store, work, copied)
         _remove_unreferenced(work, refs, copied)
         (work / FILES).mkdir(exist_ok=True)
         left_out = _copy_files(store, sorted(refs), work, copied, progress, cancelled)
@@ -208,14 +208,24 @@ def _not_written(exc: Exception, destination: Path) -> OSError:
     )
 
 
-def _contents(database: Path) -> tuple[set[str], int, int]:
+def _contents(
+    database: Path, store: Store, work: Path, copied: _Copied
+) -> tuple[set[str], int, int]:
     """The stored files the copied database references, and its garments and photos,
     after purging the garments deleted in the wardrobe (deleted for good at its next
-    start: a backup does not bring them back)."""
+    start: a backup does not bring them back). Their pixels are erased from their
+    photos' label maps as the wardrobe's purge erases them: new maps, read from the
+    wardrobe and written into ``work`` (noted in ``copied``)."""
     engine = create_engine(f"sqlite:///{database}")
+    target = FileStore(work)
+    written: list[str] = []
     try:
         with Session(engine) as session, session.begin():
-            Store.purge_deleted(session)
+            Store.purge_deleted(session, target, source=store.files, created=written)
+        for rel in written:
+            copied.sizes[rel] = (work / rel).stat().st_size
+        with contextlib.suppress(OSError):  # empty: an opened data folder makes its own
+            target.incoming.rmdir()
         with Session(engine) as session:
             refs = Store.referenced_files(session)
             garments = session.scalar(select(func.count()).select_from(Garment)) or 0
