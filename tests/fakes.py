@@ -230,11 +230,17 @@ def top_reaching_bottom(wardrobe: Wardrobe) -> tuple[int, int, np.ndarray]:
     )
     _, bottom_mask = wardrobe.garment_picture(bottom)
     _, top_mask = wardrobe.garment_picture(top)
-    ys, xs = np.nonzero(top_mask)
-    reaching = top_mask.copy()
-    reaching[ys.max() : np.nonzero(bottom_mask)[0].min(), xs.min() : xs.max()] = True
+    reaching = mask_reaching(top_mask, bottom_mask)
     wardrobe.set_garment_mask(top, reaching)
     return top, bottom, reaching
+
+
+def mask_reaching(top: np.ndarray, bottom: np.ndarray) -> np.ndarray:
+    """A copy of the mask ``top`` drawn on down to the mask ``bottom`` below it."""
+    ys, xs = np.nonzero(top)
+    reaching = top.copy()
+    reaching[ys.max() : np.nonzero(bottom)[0].min(), xs.min() : xs.max()] = True
+    return reaching
 
 
 class SlowBuild:

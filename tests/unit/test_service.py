@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from fakes import FakeAnalyser, make_photo
+from fakes import FakeAnalyser, make_photo, mask_reaching
 from sqlalchemy import func, select
 
 from wardrobe_app import service
@@ -18,7 +18,7 @@ from wardrobe_app.service import Wardrobe
 from wardrobe_app.services import export
 from wardrobe_app.services.importer import Importer
 from wardrobe_app.store import Garment, Photo, read_png
-from wardrobe_app.types import GarmentFilter, KindChoice, PhotoAnalysis
+from wardrobe_app.types import LABEL_OF_CATEGORY, GarmentFilter, KindChoice, PhotoAnalysis
 
 MakeWardrobe = Callable[..., Wardrobe]
 Photos = Callable[..., list[Path]]
@@ -170,6 +170,31 @@ def test_save_analysis_keeps_selection_and_edits(wardrobe: Wardrobe, photos: Pho
     assert [g.category for g in result.garments] == ["one-piece"]
     assert wardrobe.count() == 1
     assert wardrobe.save_analysis(analysis).status == "duplicate"
+    assert wardrobe.verify().ok
+
+
+def test_a_garment_left_out_at_review_is_not_drawn_on_a_kept_ones_page(
+    wardrobe: Wardrobe, photos: Photos
+) -> None:
+    """The top drawn down to the bottom and made a bottom at review, then left out: its
+    mask is not stored, and its pixels of the photo's label map, one region with the
+    bottom's, were drawn on the bottom's page."""
+    from wardrobe_app.vision.label_map import of_garments
+    from wardrobe_app.vision.merge import recategorise
+
+    (path,) = photos(1)
+    analysis = wardrobe.analyse(path)
+    assert [g.category for g in analysis.garments] == ["top", "bottom"]
+    top, bottom = analysis.garments
+    reaching = mask_reaching(np.asarray(top.mask, bool), np.asarray(bottom.mask, bool))
+    top.mask = reaching
+    analysis.labels[reaching & (analysis.labels == 0)] = LABEL_OF_CATEGORY["top"]
+    analysis = recategorise(analysis, 0, "bottom")
+    (kept,) = wardrobe.save_analysis(analysis, keep=[1]).garments
+    labels = wardrobe.photo_labels(kept.id)
+    _, mask = wardrobe.garment_picture(kept.id)
+    assert labels is not None and (labels[mask] == LABEL_OF_CATEGORY["bottom"]).all()
+    assert not of_garments(labels, [mask])[reaching].any()  # as the bottom's page draws it
     assert wardrobe.verify().ok
 
 

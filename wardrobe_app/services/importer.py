@@ -38,6 +38,7 @@ from ..vision.image_io import (
     check_image_file,
     is_image_path,
 )
+from ..vision.label_map import without
 from .expand import expand_paths
 from .records import garment_record
 from .stored_files import discard_files, thumbnail
@@ -149,7 +150,7 @@ class Importer:
             try:
                 suffix = path.suffix.lower() if path.suffix.lower() in IMAGE_SUFFIXES else ".img"
                 photo_rel = put(_put_photo(files, path, sha, suffix))
-                labels_rel = put(files.put_png(np.asarray(analysis.labels, np.uint8)))
+                labels_rel = put(files.put_png(_stored_labels(analysis, garments)))
                 garment_files = []
                 for g in garments:
                     garment_files.append(
@@ -385,6 +386,21 @@ class Importer:
             raise
         report.results = _settled(slots)
         return report
+
+
+def _stored_labels(analysis: PhotoAnalysis, garments: list[DetectedGarment]) -> np.ndarray:
+    """The photo's label map to store: without the garments left out at review
+    (``without``), those of ``analysis`` not in ``garments``. Their masks are not
+    stored: nothing else would leave their pixels out of the pages of those kept (one
+    of their class beside them drew them as its own), nor out of a kept one's region
+    when its category changes."""
+    labels = np.asarray(analysis.labels, np.uint8)
+    left_out = [g for g in analysis.garments if all(g is not k for k in garments)]
+    if not garments or not left_out:  # none kept: no page draws the map
+        return labels
+    masks = [np.asarray(g.mask, bool) for g in (*garments, *left_out)]
+    erased = without(labels, masks[len(garments) :], masks[: len(garments)])
+    return labels if erased is None else erased
 
 
 def _settled(slots: list[ImportResult | Future[ImportResult]]) -> list[ImportResult]:
