@@ -375,3 +375,35 @@ def test_a_map_whose_garments_masks_cannot_be_read_is_kept_at_a_purge(
     wardrobe.garment(bottom).mask_path.unlink()
     assert wardrobe.store.cleanup().purged_garments == 1
     assert _labels_rel(wardrobe, bottom) == old
+
+
+def test_a_purge_cut_short_after_its_new_map_is_written_leaves_the_old_map_in_use(
+    wardrobe: Wardrobe, photos: Photos, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Killed between the new map's file and the commit: the row still names the old
+    map, there to read, and the new one is an unused file the next clean-up sweeps."""
+    from wardrobe_app.store import store as store_module
+
+    wardrobe.import_paths(photos(1))
+    top, bottom, reaching = top_reaching_bottom(wardrobe)
+    wardrobe.update_garment(top, category="bottom")
+    wardrobe.delete_garments([top])
+    old = _labels_rel(wardrobe, bottom)
+
+    class Killed(BaseException):
+        pass
+
+    def killed(*args: object) -> None:
+        raise Killed
+
+    with monkeypatch.context() as m:
+        m.setattr(store_module, "delete", killed)  # the purge's first statement after it
+        with pytest.raises(Killed):
+            wardrobe.store.cleanup()
+    assert _labels_rel(wardrobe, bottom) == old and wardrobe.store.files.abspath(old).is_file()
+    report = wardrobe.verify()
+    assert not report.missing_files and len(report.unreferenced_files) == 1  # the new map
+    assert [g.id for g in wardrobe.deleted_with(bottom)] == [top]
+    assert wardrobe.store.cleanup().purged_garments == 1 and wardrobe.verify().ok
+    labels = wardrobe.photo_labels(bottom)
+    assert labels is not None and not labels[reaching].any()
