@@ -340,6 +340,23 @@ def test_import_reads_the_paths_listed_in_a_file_or_stdin(
     assert rc == 2 and "--from-file" in err
 
 
+def test_a_list_with_nul_bytes_without_dash_0_is_one_error_line(
+    cli: Run, batch: dict[str, Path], monkeypatch: pytest.MonkeyPatch, home: Path
+) -> None:
+    # `find -print0 | import --from-file -` without -0, or a photo given as the list:
+    # each entry was "unexpected error: ValueError: embedded null byte" and a traceback.
+    stdin_of(monkeypatch, f"{batch['p0']}\0{batch['p1']}\0".encode())
+    rc, out, err = cli("import", "--from-file", "-", "--json")
+    assert rc == 2 and not out and "Traceback" not in err
+    assert err == (
+        "wardrobe-cli: error: --from-file stdin holds NUL bytes: it is no list of paths, "
+        "one a line (for paths ending with NUL, as find -print0 writes them, add -0)\n"
+    )
+    rc, out, err = cli("import", "--from-file", str(batch["p0"]))
+    assert rc == 2 and not out and err.count("\n") == 1 and "holds NUL bytes" in err
+    assert not paths.database_path(home).exists()  # refused before any work
+
+
 def test_list_show_delete_export_reindex(cli: Run, batch: dict[str, Path], tmp_path: Path) -> None:
     cli("import", str(batch["p0"].parent), "--json")
     rc, out, _ = cli("list", "--json")

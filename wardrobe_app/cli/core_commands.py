@@ -201,7 +201,11 @@ def _cmd_import(args: argparse.Namespace) -> int:
     if not args.paths and not args.from_file:
         _err("import: give photos or folders, or --from-file FILE (one path a line)")
         return 2
-    listed = _listed_paths(args.from_file, args.null) if args.from_file else []
+    try:
+        listed = _listed_paths(args.from_file, args.null) if args.from_file else []
+    except ValueError as exc:  # a photo given as the list, or find -print0 without -0
+        _err(exc)
+        return 2
     with open_wardrobe(create=True) as w:
         exports: list[Path] = []
         left_out: list[Path] = []
@@ -310,11 +314,19 @@ def _shown_path(path: Path) -> str:
 def _listed_paths(source: Path, null: bool) -> list[Path]:
     """The paths listed in ``source`` (- for stdin), one a line, or ending with NUL with
     ``null`` (`find -print0`), as xargs reads them; blank entries skipped. Bytes, as
-    argv: a name that is not UTF-8 is kept as the file system has it."""
+    argv: a name that is not UTF-8 is kept as the file system has it. ValueError for a
+    list with NUL bytes without ``null``: no path holds one."""
     if source == STDIN:
         data = sys.stdin.buffer.read() if sys.stdin is not None else b""
     else:
         data = source.read_bytes()
+    if not null and b"\0" in data:
+        # Each NUL-bearing entry was a path the disk refused: an "unexpected error" and
+        # its traceback per line (a photo given as the list: hundreds of them).
+        raise ValueError(
+            f"--from-file {_shown_path(source)} holds NUL bytes: it is no list of paths, "
+            "one a line (for paths ending with NUL, as find -print0 writes them, add -0)"
+        )
     entries = data.split(b"\0") if null else data.splitlines()
     return [Path(os.fsdecode(entry)) for entry in entries if entry.strip()]
 
