@@ -605,6 +605,23 @@ def test_file_system_and_database_trouble_is_one_error_line(
     assert err.startswith("wardrobe-cli: error: cannot use the database") and "Traceback" not in err
 
 
+def test_a_wardrobe_home_that_is_a_file_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # $WARDROBE_HOME naming a file said "FILE: File exists" (as --data-dir FILE does not).
+    monkeypatch.setattr(service, "ANALYSER_FACTORY", FakeAnalyser)
+    a_file = tmp_path / "a-file"
+    a_file.write_text("not a folder")
+    monkeypatch.setenv(paths.ENV_HOME, str(a_file))
+    for command in (["list"], ["import", str(make_photo(tmp_path / "p.jpg", seed=1))]):
+        assert main(command) == 2, command
+        out, err = capsys.readouterr()
+        assert not out and err == (
+            f"wardrobe-cli: error: {a_file}: is a file, not a folder (check $WARDROBE_HOME)\n"
+        )
+    assert a_file.read_text() == "not a folder"
+
+
 def test_list_and_show_keep_odd_names_on_their_lines(
     cli: Run, batch: dict[str, Path], home: Path
 ) -> None:

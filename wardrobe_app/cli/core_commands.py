@@ -81,6 +81,10 @@ def open_wardrobe(create: bool = False) -> Wardrobe:
     from ..service import Wardrobe
 
     home = paths.chosen_home()
+    if home.exists() and not home.is_dir():  # $WARDROBE_HOME a file: not "File exists"
+        raise NotADirectoryError(
+            errno.ENOTDIR, f"is a file, not a folder (check ${paths.ENV_HOME})", str(home)
+        )
     # Named: an empty $WARDROBE_HOME is no name (chosen_home() takes the default, which
     # a first command on a new machine makes).
     if not create and os.environ.get(paths.ENV_HOME) and not home.exists():
