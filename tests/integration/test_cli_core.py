@@ -547,6 +547,7 @@ def test_bad_ids_counts_and_colours_are_usage_errors(
         (["train", "--data", "d", "--out", "o", "--lr", "-1"], "must be above 0"),
         (["pseudo-label", "--data", "d", "--out", "o", "--threshold", "2"], "at most 1"),
         (["evaluate", "--data", ""], "empty path"),
+        (["evaluate", "--data", "d", "--split", ""], "empty path"),  # was "Is a directory: '.'"
     ],
 )
 def test_bad_paths_and_numbers_are_usage_errors_before_any_work(

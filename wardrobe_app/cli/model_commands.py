@@ -247,6 +247,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     e.add_argument("--data", type=path_arg, required=True, help="a CCP-style folder")
     e.add_argument(
         "--split",
+        type=path_arg,
         default="val.txt",
         help="file of stems: --data's file of that name, else a path (default val.txt)",
     )
