@@ -278,6 +278,41 @@ def test_evaluate_checks_its_inputs_before_the_work(
     assert "is a file; a model folder holds config.json" in capsys.readouterr().err
 
 
+def test_evaluate_says_in_words_what_is_wrong_with_its_data_and_split(
+    tiny_ccp: Path, tiny_model: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A mistyped --data said "[Errno 2] No such file or directory: 'val.txt'"; a --data
+    # without labels.json failed only after the model loaded; a folder or a photo given as
+    # --split, "[Errno 21] Is a directory" or "'utf-8' codec can't decode byte 0xff".
+    model, typo = ["--model", str(tiny_model)], tmp_path / "ccpp"
+    (tiny_ccp / "labels.json").rename(tmp_path / "labels.json")
+    photo = tiny_ccp / "images" / f"{(tiny_ccp / 'val.txt').read_text().split()[0]}.jpg"
+    cases = [
+        (
+            ["--data", str(typo)],
+            f"--data {typo} is not a CCP-style folder (images/, labels/, labels.json): "
+            "it does not exist",
+        ),
+        (["--data", str(photo)], "labels.json): it is a file"),
+        (["--data", str(tiny_ccp)], "labels.json): it has no labels.json"),
+    ]
+    for args, message in cases:
+        assert main(["evaluate", *args, *model]) == 2, args
+        out, err = capsys.readouterr()
+        assert not out and err.startswith("wardrobe-cli: error: ") and message in err, err
+    (tmp_path / "labels.json").rename(tiny_ccp / "labels.json")
+    splits = [
+        ("vall.txt", f"split vall.txt: no such file (looked in {tiny_ccp}, then from here)"),
+        (str(tmp_path / "gone.txt"), f"split {tmp_path / 'gone.txt'}: no such file\n"),
+        (str(tmp_path), f"split {tmp_path} is a folder: name a file of photo stems"),
+        (str(photo), f"split {photo} is not a text file of photo stems"),
+    ]
+    for split, message in splits:
+        assert main(["evaluate", "--data", str(tiny_ccp), *model, "--split", split]) == 2
+        out, err = capsys.readouterr()
+        assert not out and err.startswith("wardrobe-cli: error: ") and message in err, err
+
+
 def test_evaluate_writes_one_row_per_photo(
     tiny_ccp: Path, tiny_model: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

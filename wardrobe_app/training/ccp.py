@@ -40,6 +40,24 @@ def label_lookup(data_dir: Path, num_classes: int = 4) -> np.ndarray:
     return table
 
 
+def check_data_folder(data_dir: Path) -> None:
+    """FileNotFoundError unless ``data_dir`` has what scoring a model needs (images/,
+    labels/, labels.json): a mistyped --data said only that val.txt was missing."""
+    needed = ("images", "labels", "labels.json")
+    if not data_dir.exists():
+        what = "does not exist"
+    elif not data_dir.is_dir():
+        what = "is a file"
+    else:
+        lacking = [name for name in needed if not (data_dir / name).exists()]
+        if not lacking:
+            return
+        what = f"has no {', '.join(lacking)}"
+    raise FileNotFoundError(
+        f"--data {data_dir} is not a CCP-style folder (images/, labels/, labels.json): it {what}"
+    )
+
+
 def read_split(data_dir: Path, split: str | Path) -> list[str]:
     """The stems listed in ``split``: a file of ``data_dir`` where it has one by that
     name (train.txt, val.txt), else a path as given. Not the current folder's first: a
@@ -47,7 +65,18 @@ def read_split(data_dir: Path, split: str | Path) -> list[str]:
     path = Path(split)
     if not path.is_absolute() and (data_dir / split).is_file():
         path = data_dir / split
-    return [line.strip() for line in path.read_text().splitlines() if line.strip()]
+    # Said in words: "[Errno 2] No such file or directory: 'val.txt'", of an --data
+    # folder mistyped, or "Is a directory: '.'", named the wrong thing.
+    if path.is_dir():
+        raise IsADirectoryError(f"split {split} is a folder: name a file of photo stems")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        looked = "" if path.is_absolute() else f" (looked in {data_dir}, then from here)"
+        raise FileNotFoundError(f"split {split}: no such file{looked}") from None
+    except UnicodeDecodeError:
+        raise ValueError(f"split {split} is not a text file of photo stems") from None
+    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 def check_samples(data_dir: Path, stems: list[str], split: str | Path) -> None:

@@ -14,7 +14,7 @@ from tqdm import tqdm
 from ..vision.ensemble import ProbabilityAverage
 from ..vision.model_folder import read_config, write_config
 from ..vision.segmenter import Segmenter
-from .ccp import check_samples, label_lookup, load_pair, read_split
+from .ccp import check_data_folder, check_samples, label_lookup, load_pair, read_split
 from .metrics import (
     OUTCOMES,
     ConfusionMatrix,
@@ -64,6 +64,7 @@ def evaluate_folder(
     ``refine_edges``: False keeps the network's upsampled edges (both models alike).
     """
     data = Path(data)
+    check_data_folder(data)
     stems = read_split(data, split)
     if not stems:
         raise ValueError(f"{split} lists no photos")
