@@ -9,7 +9,7 @@ import pytest
 from fakes import tiny_train_args
 
 from wardrobe_app.training.train import TrainArgs, train
-from wardrobe_app.vision.model_folder import load_model
+from wardrobe_app.vision.model_folder import ModelFolderError, load_model
 
 
 def args_for(data: Path, out: Path, epochs: int, resume: bool = False) -> TrainArgs:
@@ -109,6 +109,24 @@ def test_an_empty_split_is_refused(tiny_ccp: Path, tmp_path: Path, split: str) -
     with pytest.raises(ValueError, match=f"{split} of --data .* lists no photos"):
         train(args_for(tiny_ccp, tmp_path / "run", epochs=1), log=lambda _: None)
     assert not (tmp_path / "run").exists()
+
+
+@pytest.mark.parametrize("which", ["init", "teacher", "weights"])
+def test_a_mistyped_model_or_weights_file_is_refused_before_the_data_is_read(
+    tiny_ccp: Path, tmp_path: Path, which: str
+) -> None:
+    # Found missing after the photos were read and resized and --out was made (left
+    # empty); the weights file said "[Errno 2] No such file or directory".
+    missing = str(tmp_path / "missing")
+    override: dict[str, object] = {
+        "init": {"init": missing},
+        "teacher": {"teachers": [missing]},
+        "weights": {"architecture": "lite-unet", "pretrained": True, "encoder_weights": missing},
+    }[which]
+    said = "--encoder-weights .*missing: no such file" if which == "weights" else "does not exist"
+    with pytest.raises((ModelFolderError, FileNotFoundError), match=said):
+        train(tiny_train_args(tiny_ccp, tmp_path / "run", 1, **override), log=lambda _: None)
+    assert not (tmp_path / "run").exists() and not (tmp_path / "cache").exists()
 
 
 def test_time_budget_stops_training_and_ends_the_schedule(tiny_ccp: Path, tmp_path: Path) -> None:

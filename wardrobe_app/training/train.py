@@ -31,6 +31,7 @@ from ..vision.model_folder import (
     atomic_write,
     build_model,
     load_model,
+    read_config,
     save_model,
 )
 from ..vision.segmenter import resolve_device
@@ -440,6 +441,20 @@ def _read_data_folder(data: Path) -> tuple[list[str], list[str]]:
     return stems["train.txt"], stems["val.txt"]
 
 
+def _check_model_inputs(args: TrainArgs) -> None:
+    """ModelFolderError or FileNotFoundError for a mistyped --init, --teacher or
+    --encoder-weights, before the data is read and --out is made: they were found
+    missing after both (an empty run folder left), the weights file as "[Errno 2]"."""
+    for folder in [*([args.init] if args.init else []), *args.teachers]:
+        read_config(folder)
+    weights = args.encoder_weights
+    if weights and args.pretrained and args.architecture == "lite-unet":
+        if Path(weights).is_dir():
+            raise IsADirectoryError(f"--encoder-weights {weights} is a folder: name the file")
+        if not Path(weights).is_file():
+            raise FileNotFoundError(f"--encoder-weights {weights}: no such file")
+
+
 def train(args: TrainArgs, log: Any = print) -> dict[str, Any]:
     if args.context and args.architecture != "lite-unet":
         raise ValueError("--context needs the lite-unet architecture")
@@ -450,6 +465,7 @@ def train(args: TrainArgs, log: Any = print) -> dict[str, Any]:
             f"--crop {args.crop[0]}x{args.crop[1]} is larger than --size "
             f"{args.size[0]}x{args.size[1]}: choose a crop within it"
         )
+    _check_model_inputs(args)
     torch.manual_seed(args.seed)
     np.random.seed(args.seed)
     if args.threads:
