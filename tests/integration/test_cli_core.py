@@ -573,6 +573,19 @@ def test_american_colour_spelling_finds_the_garments(cli: Run, batch: dict[str, 
     assert json.loads(british) and json.loads(american) == json.loads(british)
 
 
+def test_a_category_is_taken_in_any_case_as_colours_are(
+    cli: Run, batch: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # --colour White was taken, --category Top refused ("invalid choice").
+    cli("import", *(str(batch[f"p{i}"]) for i in range(3)))
+    listed = json.loads(cli("list", "--json")[1])
+    category = listed[0]["category"]
+    rc, out, _ = cli("list", "--category", category.upper().replace("-", " "), "--json")
+    assert rc == 0 and json.loads(out) == [g for g in listed if g["category"] == category]
+    err = _usage_error(["list", "--category", "shoes"], capsys)
+    assert "no category 'shoes'; the categories are: top, bottom, one-piece" in err
+
+
 def test_file_system_and_database_trouble_is_one_error_line(
     cli: Run, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

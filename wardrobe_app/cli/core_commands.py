@@ -58,6 +58,17 @@ def garment_id(text: str) -> int:
 positive_int = whole(1)  # argparse type: a count of at least 1
 
 
+def category_name(text: str) -> str:
+    """argparse type: a category in any case, as colours are taken ('Top' was refused
+    beside --colour White); 'one piece' with a space too."""
+    name = "-".join(text.lower().split())
+    if name not in CATEGORY_CHOICES:
+        raise argparse.ArgumentTypeError(
+            f"no category {text!r}; the categories are: {', '.join(CATEGORY_CHOICES)}"
+        )
+    return name
+
+
 def colour_name(text: str) -> str:
     """argparse type: a palette colour name (American spellings taken too)."""
     from ..vision.colours import PALETTE_NAMES
@@ -732,7 +743,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--category",
         action="append",
-        choices=CATEGORY_CHOICES,
+        type=category_name,
+        metavar="{" + ",".join(CATEGORY_CHOICES) + "}",
         help="only this category (repeat for several)",
     )
     p.add_argument(
