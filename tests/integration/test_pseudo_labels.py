@@ -110,6 +110,13 @@ def test_cli_pseudo_label_never_writes_into_a_folder_of_other_files(
     assert "already holds files that are not pseudo-labels" in capsys.readouterr().err
     assert (unlabeled / "train.txt").read_text() == split
     assert not (unlabeled / "images" / "u0000.jpg").exists()
+    a_file = unlabeled / "train.txt"  # --out a file: said as train's --out is
+    assert main(["pseudo-label", "--data", str(unlabeled), "--out", str(a_file)]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"wardrobe-cli: error: --out {a_file} is a file; name a folder for the pseudo-labels\n"
+    )
+    assert a_file.read_text() == split
 
 
 def test_cli_pseudo_label_error_has_its_own_line(

@@ -35,7 +35,10 @@ def pseudo_label(segmenter: Segmenter, photo: np.ndarray, threshold: float) -> n
 def refuse_foreign_folder(out: Path) -> None:
     """ValueError where ``out`` holds files and is no earlier pseudo-label folder: its
     train.txt would be replaced and its images/ and labels/ written into (--out the CCP
-    folder itself turned its split into the unlabeled photos' stems)."""
+    folder itself turned its split into the unlabeled photos' stems), or is a file (it
+    said "FILE/images: Not a directory", once the model was loaded)."""
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"--out {out} is a file; name a folder for the pseudo-labels")
     if not out.is_dir() or (out / MANIFEST).is_file():
         return
     if any(not p.name.startswith(".") for p in out.iterdir()):  # not for a .DS_Store
