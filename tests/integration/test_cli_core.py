@@ -834,6 +834,22 @@ def test_a_data_folder_that_does_not_exist_is_no_empty_wardrobe(
     assert main(["--data-dir", str(typo), "list"]) == 0
 
 
+def test_an_import_that_finds_no_photo_starts_no_wardrobe(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `--data-dir TYPO import EMPTY-FOLDER` made an empty wardrobe in TYPO, which `list`
+    # then showed ("0 garment(s)") in place of "no wardrobe here".
+    monkeypatch.setattr(service, "ANALYSER_FACTORY", FakeAnalyser)
+    typo, empty = tmp_path / "Wardorbe", tmp_path / "empty"
+    empty.mkdir()
+    assert main(["--data-dir", str(typo), "import", str(empty), "--json"]) == 1
+    out, err = capsys.readouterr()
+    assert json.loads(out)["imported"] == [] and f"no photos found in {empty}" in err
+    assert not typo.exists()
+    assert main(["--data-dir", str(typo), "list"]) == 2
+    assert "no wardrobe here" in capsys.readouterr().err
+
+
 def test_an_empty_wardrobe_home_is_the_default_folder_made_on_first_use(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,

@@ -202,6 +202,8 @@ def import_report_json(report: ImportReport, stopped: Sequence[Path] = ()) -> di
 def _cmd_import(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
+    from .. import paths
+    from ..services.expand import expand_paths
     from ..services.vectors import EmbeddingInterrupted, EmbeddingStopped
     from ..types import ImportReport
     from ..vision.image_io import left_out_note
@@ -221,71 +223,75 @@ def _cmd_import(args: argparse.Namespace) -> int:
     except ValueError as exc:  # a photo given as the list, or find -print0 without -0
         _err(exc)
         return 2
-    with open_wardrobe(create=True) as w:
-        exports: list[Path] = []
-        left_out: list[Path] = []
-        files = w.expand_paths([*args.paths, *listed], exports, left_out)
+    exports: list[Path] = []
+    left_out: list[Path] = []
+    # Before the wardrobe is opened: a new --data-dir (a typo) given no photo to import
+    # was made all the same, an empty wardrobe that `list` then showed.
+    files = expand_paths(paths.chosen_home(), [*args.paths, *listed], exports, left_out)
+    if not files:
         note = f" ({left_out_note(left_out)})" if left_out else ""
-        if not files:
-            where = [str(p) for p in args.paths]
-            if args.from_file:
-                where.append(f"the paths listed in {_shown_path(args.from_file)}")
-            _err("no photos found in " + ", ".join(where) + note)
-            for cutouts in exports:
-                # An export is no backup: its cut-outs would come back as new garments.
-                _err(
-                    f"{cutouts} holds the cut-outs of a Wardrobe export, skipped: they are "
-                    "garments already in a wardrobe (to import them as photos anyway, give "
-                    "that folder itself)"
-                )
-            if args.json:
-                _emit_json(import_report_json(ImportReport(left_out=left_out)))
-            return 1
-        # The bar on a terminal only (disable=None), as `backup`: in a log or a pipe its
-        # every state was a line of carriage returns; the summary says what was done.
-        with tqdm(
+        where = [str(p) for p in args.paths]
+        if args.from_file:
+            where.append(f"the paths listed in {_shown_path(args.from_file)}")
+        _err("no photos found in " + ", ".join(where) + note)
+        for cutouts in exports:
+            # An export is no backup: its cut-outs would come back as new garments.
+            _err(
+                f"{cutouts} holds the cut-outs of a Wardrobe export, skipped: they are "
+                "garments already in a wardrobe (to import them as photos anyway, give "
+                "that folder itself)"
+            )
+        if args.json:
+            _emit_json(import_report_json(ImportReport(left_out=left_out)))
+        return 1
+    # The bar on a terminal only (disable=None), as `backup`: in a log or a pipe its
+    # every state was a line of carriage returns; the summary says what was done.
+    with (
+        open_wardrobe(create=True) as w,
+        tqdm(
             total=len(files), unit="photo", file=sys.stderr, dynamic_ncols=True, disable=None
-        ) as bar:
+        ) as bar,
+    ):
 
-            def progress(done: int, total: int, current: Path) -> None:
-                bar.n = done
-                bar.set_postfix_str(current.name[:30], refresh=False)
-                bar.refresh()
+        def progress(done: int, total: int, current: Path) -> None:
+            bar.n = done
+            bar.set_postfix_str(current.name[:30], refresh=False)
+            bar.refresh()
 
-            with _stop_on_first_interrupt(w.interrupt) as stop:
-                report = ImportReport()
-                try:
-                    w.import_paths(
-                        files,
-                        kind=args.kind,
-                        progress=progress,
-                        is_cancelled=stop.is_set,
-                        into=report,
-                    )
-                except KeyboardInterrupt as exc:
-                    # Ctrl+C twice: stopped at once, the photo in progress not saved; what
-                    # was saved before it is still said (the JSON document was lost).
-                    if str(exc):  # a re-embedding for a new model, stopped: what it kept
-                        _err(f"interrupted: {exc}")
-                    interrupted = True
-                    stopped = files[len(report.results) :]
-                except EmbeddingStopped as exc:
-                    # Ctrl+C once during the re-embedding for a new model, before the
-                    # first photo it needed: what it kept, and the photos not reached.
-                    _err(f"interrupted: {EmbeddingInterrupted(exc.done, exc.total)}")
-                    interrupted = True
-                    stopped = files[len(report.results) :]
-                except Exception as exc:
-                    if _is_model_folder_error(exc) or not report.results:
-                        raise  # main() says it
-                    # What stopped the import part-way (a bad photo, a bug at one, is its
-                    # failed result): its traceback for a report, then what was done
-                    # before it (saved), which the traceback alone left unsaid.
-                    traceback.print_exception(exc, file=sys.stderr)
-                    stopped = files[len(report.results) :]
-                # The similar-items index is built here, once: a Ctrl+C during the build
-                # lets it finish, and what was imported is still reported.
-                w.close()
+        with _stop_on_first_interrupt(w.interrupt) as stop:
+            report = ImportReport()
+            try:
+                w.import_paths(
+                    files,
+                    kind=args.kind,
+                    progress=progress,
+                    is_cancelled=stop.is_set,
+                    into=report,
+                )
+            except KeyboardInterrupt as exc:
+                # Ctrl+C twice: stopped at once, the photo in progress not saved; what
+                # was saved before it is still said (the JSON document was lost).
+                if str(exc):  # a re-embedding for a new model, stopped: what it kept
+                    _err(f"interrupted: {exc}")
+                interrupted = True
+                stopped = files[len(report.results) :]
+            except EmbeddingStopped as exc:
+                # Ctrl+C once during the re-embedding for a new model, before the
+                # first photo it needed: what it kept, and the photos not reached.
+                _err(f"interrupted: {EmbeddingInterrupted(exc.done, exc.total)}")
+                interrupted = True
+                stopped = files[len(report.results) :]
+            except Exception as exc:
+                if _is_model_folder_error(exc) or not report.results:
+                    raise  # main() says it
+                # What stopped the import part-way (a bad photo, a bug at one, is its
+                # failed result): its traceback for a report, then what was done
+                # before it (saved), which the traceback alone left unsaid.
+                traceback.print_exception(exc, file=sys.stderr)
+                stopped = files[len(report.results) :]
+            # The similar-items index is built here, once: a Ctrl+C during the build
+            # lets it finish, and what was imported is still reported.
+            w.close()
     report.left_out = left_out  # found here, by the expansion import_paths was spared
     if left_out:
         print(left_out_note(left_out), file=sys.stderr)
