@@ -906,6 +906,30 @@ def test_ctrl_c_stops_an_import_after_the_photo_in_progress_and_reports_it(
     assert rc == 0 and "Imported 2 photo(s)" in out and "1 duplicate(s)" in out
 
 
+def test_an_import_started_with_ctrl_c_ignored_keeps_it_ignored(
+    cli: Run, batch: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A script's background job (`wardrobe-cli import DIR &`) starts with SIGINT ignored;
+    # the import took it back, and a Ctrl+C meant for the foreground stopped it.
+    import signal
+
+    class CtrlCAtEachPhoto(FakeAnalyser):
+        def analyse(self, path: Path, kind: service.KindChoice = "auto") -> service.PhotoAnalysis:
+            signal.raise_signal(signal.SIGINT)
+            return super().analyse(path, kind)
+
+    monkeypatch.setattr(service, "ANALYSER_FACTORY", CtrlCAtEachPhoto)
+    photos = [str(batch[k]) for k in ("p0", "p1", "p2")]
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        rc, out, err = cli("import", *photos, "--json")
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert rc == 0 and "stopping" not in err and "interrupted" not in err
+    assert [i["path"] for i in json.loads(out)["imported"]] == photos
+
+
 def test_ctrl_c_twice_stops_an_import_at_once_and_lists_the_photos_not_reached(
     cli: Run, batch: dict[str, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -374,6 +374,12 @@ def _stop_on_first_interrupt(
             file=sys.stderr,
         )
 
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        # Started with Ctrl+C ignored, as a shell starts a script's background job
+        # (`wardrobe-cli import DIR &`): it stays ignored, as Python leaves it elsewhere;
+        # a Ctrl+C meant for the foreground stopped the import.
+        yield stop
+        return
     previous = signal.signal(signal.SIGINT, on_interrupt)
     try:
         yield stop
