@@ -556,6 +556,25 @@ def test_bad_paths_and_numbers_are_usage_errors_before_any_work(
     assert message in _usage_error(["--data-dir", str(home), *argv], capsys)
 
 
+def test_data_dir_may_follow_the_command(
+    batch: dict[str, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # `wardrobe-cli import DIR --data-dir D` was "unrecognized arguments: --data-dir D".
+    monkeypatch.setattr(service, "ANALYSER_FACTORY", FakeAnalyser)
+    home, other = tmp_path / "home", tmp_path / "other"
+    assert main(["import", str(batch["p0"]), "--data-dir", str(home)]) == 0
+    capsys.readouterr()
+    assert main(["--data-dir", str(other), "list", "--json", "--data-dir", str(home)]) == 0
+    assert len(json.loads(capsys.readouterr().out)) == 2  # p0's garments, from home
+    assert not other.exists()
+    assert main(["--data-dir", str(home), "list", "--json"]) == 0  # before it, as ever
+    assert len(json.loads(capsys.readouterr().out)) == 2
+    assert "empty path" in _usage_error(["list", "--data-dir", ""], capsys)
+
+
 def test_an_empty_data_dir_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     # not a silent fall-back to the default wardrobe
     assert "empty path" in _usage_error(["--data-dir", "", "list"], capsys)

@@ -33,17 +33,21 @@ def build_parser() -> argparse.ArgumentParser:
         description="Wardrobe: find, file and match the garments in your photos.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument(
-        "--data-dir",
-        type=path_arg,
-        help=f"wardrobe data folder (default: ${paths.ENV_HOME} or the user data folder)",
-    )
+    data_dir_help = f"wardrobe data folder (default: ${paths.ENV_HOME} or the user data folder)"
+    parser.add_argument("--data-dir", type=path_arg, help=data_dir_help)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     model_commands.register(sub)
+    no_wardrobe = set(sub.choices)  # segment, train...: they do not open one
     core_commands.register(sub)
     for choice in sub._choices_actions:  # `wardrobe-cli COMMAND --help` says what it does
         command = sub.choices[choice.dest]
         command.description = command.description or choice.help
+        if choice.dest not in no_wardrobe:
+            # After the command too (`wardrobe-cli import DIR --data-dir D`), where it was
+            # "unrecognized arguments"; not given there, the one before it stands.
+            command.add_argument(
+                "--data-dir", type=path_arg, default=argparse.SUPPRESS, help=data_dir_help
+            )
     return parser
 
 
