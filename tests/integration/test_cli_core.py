@@ -898,6 +898,26 @@ def test_every_command_and_argument_says_what_it_is() -> None:
             )
 
 
+def test_the_help_ends_with_examples_that_parse_and_the_exit_status(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # `wardrobe-cli --help` listed the commands, and no example of any nor the exit status.
+    import shlex
+
+    from wardrobe_app.cli import EXAMPLES, build_parser
+
+    with pytest.raises(SystemExit) as done:
+        main(["--help"])
+    assert done.value.code == 0
+    text = capsys.readouterr().out
+    assert "\nexamples:\n" in text and "130 interrupted" in " ".join(text.split())
+    assert all(len(line) < 80 for line in text.splitlines())
+    for command, _ in EXAMPLES:
+        assert f"wardrobe-cli {command}" in text
+        args = build_parser().parse_args(shlex.split(command))  # none stale
+        assert callable(args.func), command
+
+
 def test_ctrl_c_stops_an_import_after_the_photo_in_progress_and_reports_it(
     cli: Run, batch: dict[str, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:

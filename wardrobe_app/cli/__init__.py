@@ -14,6 +14,7 @@ import io
 import os
 import shutil
 import sys
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -24,6 +25,29 @@ from .text import error
 # Free space under which a database that cannot be written is put down to a full disk.
 DISK_FULL_BYTES = 1 << 20
 
+# `wardrobe-cli --help` ends with these (each one parsed by a test, so none goes stale):
+# a first command to try for each task, where the list of commands names them only.
+EXAMPLES = (
+    ("import ~/Pictures/outfits", "files or folders"),
+    ("list --category top --colour navy", "garments, filtered"),
+    ("show 12", "one garment's details"),
+    ("similar 12 -k 5", "the 5 most like #12"),
+    ("similar-to shop-photo.jpg", "do I already own this?"),
+    ("segment photo.jpg --out-dir masks", "label maps, no import"),
+    ("backup ~/backups/monday", "a copy, safe in use"),
+    ("--data-dir ~/trial import a.jpg", "a wardrobe in ~/trial"),
+)
+EXIT_STATUS = (
+    "exit status: 0 done, 1 some of the work failed (a photo, an id), 2 a usage error "
+    "or one of the environment (a data folder or models it cannot use), 130 interrupted"
+)
+
+
+def _epilog() -> str:
+    width = max(len(command) for command, _ in EXAMPLES)
+    lines = [f"  wardrobe-cli {command:<{width}}  {what}" for command, what in EXAMPLES]
+    return "\n".join(["examples:", *lines, "", textwrap.fill(EXIT_STATUS, 79)])
+
 
 def build_parser() -> argparse.ArgumentParser:
     from . import core_commands, model_commands
@@ -31,6 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="wardrobe-cli",
         description="Wardrobe: find, file and match the garments in your photos.",
+        epilog=_epilog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,  # the examples' lines kept
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     data_dir_help = f"wardrobe data folder (default: ${paths.ENV_HOME} or the user data folder)"
