@@ -580,6 +580,11 @@ def test_segment_replaces_its_own_outputs_but_no_other_file(
     assert "2 of 2 photos were not segmented" in err
     assert {name: (out / name).read_bytes() for name in kept} == kept
     assert not (out / "c.png").exists()
+    (out / "c.png").touch()  # an empty file there: a traceback from cv2.imdecode
+    assert main(["segment", str(photos / "c.jpg"), *run[:-1]]) == 1
+    err = capsys.readouterr().err
+    assert f"{out / 'c.png'} exists and is not a label map" in err and "Traceback" not in err
+    assert (out / "c.png").read_bytes() == b""
 
 
 def test_segment_reports_outputs_it_could_not_write(

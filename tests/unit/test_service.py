@@ -775,6 +775,17 @@ def test_reindex_keeps_a_good_vector_whose_cut_out_file_is_lost(
     assert w.similar(2, k=3) == []
 
 
+def test_reindex_skips_a_cut_out_emptied_by_a_full_disk(
+    make_wardrobe: MakeWardrobe, photos: Photos
+) -> None:
+    # A cut-out of 0 bytes raised cv2.error from its decoding, not the OSError a damaged
+    # one raises: the reindex stopped with a traceback, the garments after it not done.
+    w = make_wardrobe()
+    w.import_paths(photos(3))
+    w.garment(2).cutout_path.write_bytes(b"")
+    assert w.reindex() == service.ReindexResult(5, [2])
+
+
 def test_similar_loads_analyser_only_when_vectors_are_stale(
     make_wardrobe: MakeWardrobe, photos: Photos, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -239,6 +239,18 @@ def test_png_roundtrip(tmp_path: Path) -> None:
     assert encode_png(rgba) == encode_png(rgba.copy())
 
 
+def test_an_empty_or_damaged_png_is_an_os_error(tmp_path: Path) -> None:
+    # An empty file (a write cut short by a full disk) raised cv2.error from imdecode,
+    # which no caller expects: `segment` showed its traceback.
+    empty, damaged = tmp_path / "empty.png", tmp_path / "damaged.png"
+    empty.touch()
+    damaged.write_bytes(b"\x89PNG cut short")
+    with pytest.raises(OSError, match="empty file"):
+        read_png(empty)
+    with pytest.raises(OSError, match="unreadable PNG"):
+        read_png(damaged)
+
+
 def test_sweep_removes_temp_and_unreferenced(tmp_path: Path) -> None:
     fs = FileStore(tmp_path)
     keep, _ = fs.put_bytes(b"keep", ".png")

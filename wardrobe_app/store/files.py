@@ -99,6 +99,8 @@ def encode_png(image: np.ndarray) -> bytes:
 def read_png(path: Path) -> np.ndarray:
     """A stored PNG as gray (H, W), RGB or RGBA uint8 (channel order as written)."""
     data = np.fromfile(str(path), dtype=np.uint8)
+    if not data.size:  # cv2.imdecode asserts on it: a cv2.error, not the OSError below
+        raise OSError(f"{path}: empty file (0 bytes)")
     arr = cv2.imdecode(data, cv2.IMREAD_UNCHANGED)
     if arr is None:
         raise OSError(f"{path}: unreadable PNG")
