@@ -612,6 +612,16 @@ def test_segment_reports_outputs_it_could_not_write(
     )
     assert code == 1
     assert "could not write its outputs (No space left on device)" in capsys.readouterr().err
+
+    def cut_short(path: Path, *args: object) -> None:  # the disk fills up part-way
+        Path(path).write_bytes(b"\x89PNG")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(image_io, "write_image", cut_short)
+    run = ["segment", str(tmp_path / "d.jpg"), "--model", str(tiny_model), "--overlay"]
+    assert main([*run, "--out-dir", str(tmp_path / "o")]) == 1
+    assert not list((tmp_path / "o").iterdir())  # it left d.png of 5 bytes, refused next run
+    capsys.readouterr()
     (tmp_path / "file").write_text("x")
     code = main(
         [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -365,6 +366,10 @@ def cmd_segment(args: argparse.Namespace) -> int:
                 write_image(shown, bgr, [cv2.IMWRITE_JPEG_QUALITY, 90])
         except OSError as exc:  # a full disk, a folder not ours to write
             failures += 1
+            for output in (target, shown):  # cut short: no result, and no refusal next run
+                if output is not None:
+                    with contextlib.suppress(OSError):
+                        output.unlink(missing_ok=True)
             reason = exc.strerror or str(exc)
             tqdm.write(
                 f"wardrobe-cli: error: {one_line(path)}: could not write its outputs ({reason})",
