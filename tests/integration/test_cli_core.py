@@ -638,6 +638,27 @@ def test_file_system_and_database_trouble_is_one_error_line(
     assert err.startswith("wardrobe-cli: error: cannot use the database") and "Traceback" not in err
 
 
+def test_a_full_disk_during_an_export_names_the_export_not_the_wardrobe(
+    cli: Run, batch: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # shutil's copy names its source first, also for a full disk at the target: the
+    # error named a file of the wardrobe ("HOME/files/ab/...png: No space left on device").
+    import errno
+    import shutil
+
+    cli("import", str(batch["p0"]))
+
+    def full_disk(source: Path, target: Path) -> None:  # as shutil raises it (sendfile)
+        raise OSError(errno.ENOSPC, "No space left on device", str(source), None, str(target))
+
+    monkeypatch.setattr(shutil, "copyfile", full_disk)
+    out = tmp_path / "export"
+    rc, stdout, err = cli("export", str(out))
+    assert rc == 2 and not stdout
+    assert err.startswith(f"wardrobe-cli: error: {out / 'cutouts'}")
+    assert err.endswith(": No space left on device\n") and "files" not in err
+
+
 def test_a_wardrobe_home_that_is_a_file_says_so(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -133,7 +133,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     except OSError as exc:  # a path that is a file, a folder not ours to write, a full disk
-        where = f"{exc.filename}: " if exc.filename else ""
+        name = exc.filename
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT) and exc.filename2:
+            # A copy (shutil's) names its source first: the full disk is the target's,
+            # and "WARDROBE/files/...png: No space left on device" blamed the wardrobe.
+            name = exc.filename2
+        where = f"{name}: " if name else ""
         hint = ""
         home = paths.chosen_home()  # not data_home(): creating it may be what failed
         read_only = exc.errno == errno.EROFS  # a backup on a read-only disk or mount
