@@ -520,6 +520,15 @@ def _usage_error(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
     return capsys.readouterr().err
 
 
+def test_an_id_is_taken_as_list_writes_it(cli: Run, batch: dict[str, Path]) -> None:
+    # `list` writes "#3 top ...": `show '#3'` said "not a garment id: '#3'".
+    cli("import", str(batch["p0"]))
+    rc, out, _ = cli("show", "#2", "--json")
+    assert rc == 0 and json.loads(out)["id"] == 2
+    rc, out, _ = cli("similar", "#1", "2", "--json")
+    assert rc == 0 and set(json.loads(out)) == {"1", "2"}
+
+
 def test_bad_ids_counts_and_colours_are_usage_errors(
     home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -528,6 +537,7 @@ def test_bad_ids_counts_and_colours_are_usage_errors(
     err = _usage_error([*data, "show", "99999999999999999999"], capsys)
     assert "no garment has an id as large as" in err  # not an OverflowError from SQLite
     assert "not a garment id: 'x'" in _usage_error([*data, "delete", "x"], capsys)
+    assert "not a garment id: '##1'" in _usage_error([*data, "show", "##1"], capsys)
     assert "must be at least 1" in _usage_error([*data, "similar", "3", "-k", "0"], capsys)
     err = _usage_error([*data, "list", "--colour", "purpleish"], capsys)
     assert "no colour 'purpleish'" in err and "light blue" in err

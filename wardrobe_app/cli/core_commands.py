@@ -46,9 +46,13 @@ MAX_ID = 2**63 - 1
 
 
 def garment_id(text: str) -> int:
-    """argparse type: a garment id (a positive integer SQLite can hold)."""
+    """argparse type: a garment id (a positive integer SQLite can hold), also written as
+    list, show and import write it ('#12': it was "not a garment id")."""
     value = int_at_least(
-        text, 1, f"not a garment id: {text!r}", f"not a garment id: {text} (ids start at 1)"
+        text.removeprefix("#"),
+        1,
+        f"not a garment id: {text!r}",
+        f"not a garment id: {text} (ids start at 1)",
     )
     if value > MAX_ID:
         raise argparse.ArgumentTypeError(f"no garment has an id as large as {text}")
