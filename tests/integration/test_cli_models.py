@@ -272,6 +272,15 @@ def test_evaluate_checks_its_inputs_before_the_work(
     assert "typo.txt names photos" in err and "9999" in err and "Traceback" not in err
     assert main([*args, "--per-photo", str(tmp_path)]) == 2
     assert "is a folder: name a CSV file" in capsys.readouterr().err
+    # One that cannot be written was found after the work, and the figures were lost.
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("x")
+    assert main([*args, "--per-photo", str(a_file / "rows.csv")]) == 2
+    out, err = capsys.readouterr()
+    assert not out and err == (
+        f"wardrobe-cli: error: --per-photo {a_file / 'rows.csv'} cannot be written: "
+        f"{a_file} is a file\n"
+    )
     a_file = tmp_path / "model.jpg"
     a_file.write_bytes(b"x")
     assert main(["evaluate", "--data", str(tiny_ccp), "--model", str(a_file)]) == 2

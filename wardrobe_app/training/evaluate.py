@@ -69,8 +69,8 @@ def evaluate_folder(
     if not stems:
         raise ValueError(f"{split} lists no photos")
     check_samples(data, stems, split)
-    if per_photo is not None and Path(per_photo).is_dir():
-        raise IsADirectoryError(f"--per-photo {per_photo} is a folder: name a CSV file")
+    if per_photo is not None:
+        _check_writable(Path(per_photo))
     segmenter = Segmenter(model, device=device, reframe=reframe, refine_edges=refine_edges)
     names = segmenter.class_names
     models = [segmenter]
@@ -133,6 +133,26 @@ def _photo_row(
     for name in names[1:]:
         row[f"{name}_outcome"] = outcomes.get(name, "")
     return row
+
+
+def _check_writable(path: Path) -> None:
+    """OSError, in words, where the --per-photo file cannot be written: found when it
+    was written, after the work (minutes), it lost the figures too ("[Errno 13]
+    Permission denied"). Nothing is left by asking: a file made to ask is removed."""
+    if path.is_dir():
+        raise IsADirectoryError(f"--per-photo {path} is a folder: name a CSV file")
+    existed = path.exists()
+    above = next(folder for folder in path.absolute().parents if folder.exists())
+    if not existed and not above.is_dir():
+        raise NotADirectoryError(f"--per-photo {path} cannot be written: {above} is a file")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8"):
+            pass
+    except OSError as exc:
+        raise OSError(f"--per-photo {path} cannot be written ({exc.strerror or exc})") from exc
+    if not existed:
+        path.unlink(missing_ok=True)
 
 
 def _write_rows(path: Path, rows: list[dict[str, Any]]) -> None:
