@@ -322,6 +322,19 @@ def test_evaluate_says_in_words_what_is_wrong_with_its_data_and_split(
         assert not out and err.startswith("wardrobe-cli: error: ") and message in err, err
 
 
+def test_a_file_error_is_said_as_every_command_says_one(
+    tiny_ccp: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # train and evaluate wrote Python's "[Errno 20] Not a directory: '...'" where the
+    # other commands write "FILE: Not a directory".
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("x")
+    args = ["train", "--data", str(tiny_ccp), "--out", str(a_file / "run"), "--arch", "unet"]
+    assert main([*args, "--width", "4", "--size", "96x64", "--crop", "64x64"]) == 2
+    err = capsys.readouterr().err
+    assert err == f"wardrobe-cli: error: {a_file / 'run'}: Not a directory\n"
+
+
 def test_evaluate_writes_one_row_per_photo(
     tiny_ccp: Path, tiny_model: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

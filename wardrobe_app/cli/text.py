@@ -22,5 +22,9 @@ def one_line(text: object) -> str:
 
 def error(message: object) -> None:
     """``wardrobe-cli: error: MESSAGE`` on stderr, on one line: the paths it names come
-    from the user (``--data-dir``, a model folder) and may hold a newline."""
+    from the user (``--data-dir``, a model folder) and may hold a newline. An OSError
+    of a file is said as main() says one, "FILE: Permission denied", not as Python
+    writes it ("[Errno 13] Permission denied: 'FILE'")."""
+    if isinstance(message, OSError) and message.filename is not None and message.strerror:
+        message = f"{message.filename}: {message.strerror}"
     print(f"wardrobe-cli: error: {one_line(message)}", file=sys.stderr)
