@@ -340,6 +340,18 @@ def test_import_reads_the_paths_listed_in_a_file_or_stdin(
     assert rc == 2 and "--from-file" in err
 
 
+def test_a_list_that_starts_with_a_byte_order_mark_is_read(
+    cli: Run, batch: dict[str, Path], tmp_path: Path
+) -> None:
+    # Notepad's UTF-8, Windows line ends: the first path was "\ufeff...: no such file".
+    listed = tmp_path / "list.txt"
+    listed.write_bytes(f"\ufeff{batch['p0']}\r\n{batch['p1']}\r\n".encode())
+    rc, out, _ = cli("import", "--from-file", str(listed), "--json")
+    doc = json.loads(out)
+    assert rc == 0 and not doc["failed"]
+    assert [i["path"] for i in doc["imported"]] == [str(batch["p0"]), str(batch["p1"])]
+
+
 def test_a_list_with_nul_bytes_without_dash_0_is_one_error_line(
     cli: Run, batch: dict[str, Path], monkeypatch: pytest.MonkeyPatch, home: Path
 ) -> None:

@@ -12,6 +12,7 @@ Tests swap the vision pipeline by setting ``wardrobe_app.service.ANALYSER_FACTOR
 from __future__ import annotations
 
 import argparse
+import codecs
 import contextlib
 import json
 import os
@@ -352,6 +353,9 @@ def _listed_paths(source: Path, null: bool) -> list[Path]:
             f"--from-file {_shown_path(source)} holds NUL bytes: it is no list of paths, "
             "one a line (for paths ending with NUL, as find -print0 writes them, add -0)"
         )
+    # A list saved by Notepad or PowerShell starts with a UTF-8 byte order mark: its
+    # first path was "\ufeff/photos/a.jpg: no such file".
+    data = data.removeprefix(codecs.BOM_UTF8)
     entries = data.split(b"\0") if null else data.splitlines()
     return [Path(os.fsdecode(entry)) for entry in entries if entry.strip()]
 
