@@ -322,6 +322,17 @@ def test_evaluate_says_in_words_what_is_wrong_with_its_data_and_split(
         assert not out and err.startswith("wardrobe-cli: error: ") and message in err, err
 
 
+def test_evaluate_reads_a_split_saved_with_a_byte_order_mark(
+    tiny_ccp: Path, tiny_model: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Notepad's UTF-8: "split.txt names photos ... lacks: \ufeff0004".
+    stems = (tiny_ccp / "val.txt").read_text().split()
+    (tiny_ccp / "bom.txt").write_bytes("\ufeff".encode() + "\r\n".join(stems).encode())
+    args = ["evaluate", "--data", str(tiny_ccp), "--model", str(tiny_model), "--json"]
+    assert main([*args, "--split", "bom.txt"]) == 0, capsys.readouterr().err
+    assert json.loads(capsys.readouterr().out)["photos"] == len(stems)
+
+
 def test_a_file_error_is_said_as_every_command_says_one(
     tiny_ccp: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

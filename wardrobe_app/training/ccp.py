@@ -70,7 +70,7 @@ def read_split(data_dir: Path, split: str | Path) -> list[str]:
     if path.is_dir():
         raise IsADirectoryError(f"split {split} is a folder: name a file of photo stems")
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a BOM (Notepad) is no stem's
     except FileNotFoundError:
         looked = "" if path.is_absolute() else f" (looked in {data_dir}, then from here)"
         raise FileNotFoundError(f"split {split}: no such file{looked}") from None
