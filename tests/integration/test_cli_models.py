@@ -669,6 +669,43 @@ def test_segment_reports_outputs_it_could_not_write(
     assert code == 2 and "is a file, not a folder" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("presses", [1, 2])
+def test_ctrl_c_stops_segment_and_says_what_is_left(
+    tmp_path: Path,
+    tiny_model: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    presses: int,
+) -> None:
+    # It said "interrupted" alone, whatever was written. Once: the photo in progress is
+    # finished; twice: stopped at once, that photo's label map not written.
+    import signal
+
+    photos = [tmp_path / f"{name}.jpg" for name in "abc"]
+    for photo in photos:
+        write_photo(photo, 30, 20)
+    segment = segmenter_module.Segmenter.segment
+    calls: list[int] = []
+
+    def ctrl_c_at_the_second(self: segmenter_module.Segmenter, rgb: np.ndarray) -> np.ndarray:
+        calls.append(1)
+        if len(calls) == 2:
+            for _ in range(presses):
+                signal.raise_signal(signal.SIGINT)
+        return segment(self, rgb)
+
+    monkeypatch.setattr(segmenter_module.Segmenter, "segment", ctrl_c_at_the_second)
+    out = tmp_path / "out"
+    run = ["segment", *map(str, photos), "--out-dir", str(out), "--model", str(tiny_model)]
+    assert main(run) == 130
+    err = capsys.readouterr().err
+    done = 2 if presses == 1 else 1
+    assert sorted(p.name for p in out.iterdir()) == ["a.png", "b.png"][:done]
+    assert f"interrupted: {3 - done} of 3 photo(s) not segmented" in err
+    assert f"(the first not done: {photos[done]})" in err
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back
+
+
 def test_segment_a_photo_whose_name_is_not_utf8(
     tmp_path: Path, tiny_model: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

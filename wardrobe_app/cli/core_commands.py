@@ -13,27 +13,23 @@ from __future__ import annotations
 
 import argparse
 import codecs
-import contextlib
 import json
 import os
 import shutil
-import signal
 import sys
-import threading
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 from .arguments import int_at_least, path_arg, whole
+from .interrupts import INTERRUPTED, stop_on_first_interrupt
 from .text import error, one_line
 
 if TYPE_CHECKING:
     from ..service import Wardrobe
     from ..types import GarmentRecord, ImportReport, SimilarHit
 
-INTERRUPTED = 130  # the exit status of a command stopped by Ctrl+C (128 + SIGINT)
 CATEGORY_CHOICES = ("top", "bottom", "one-piece")
 KIND_CHOICES = ("auto", "outfit", "item")
 KIND_HELP = (
@@ -263,7 +259,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
             bar.set_postfix_str(current.name[:30], refresh=False)
             bar.refresh()
 
-        with _stop_on_first_interrupt(w.interrupt) as stop:
+        with stop_on_first_interrupt(w.interrupt) as stop:
             report = ImportReport()
             try:
                 w.import_paths(
@@ -358,41 +354,6 @@ def _listed_paths(source: Path, null: bool) -> list[Path]:
     data = data.removeprefix(codecs.BOM_UTF8)
     entries = data.split(b"\0") if null else data.splitlines()
     return [Path(os.fsdecode(entry)) for entry in entries if entry.strip()]
-
-
-@contextlib.contextmanager
-def _stop_on_first_interrupt(
-    on_stop: Callable[[], None] | None = None,
-) -> Iterator[threading.Event]:
-    """An event set by the first Ctrl+C (SIGINT), so that an import stops after the photo
-    in progress and still reports what it did; a second one interrupts at once.
-    ``on_stop`` is called with the first (a re-embedding in progress stops after its
-    batch: it is no photo, and took minutes at 100k garments)."""
-    stop = threading.Event()
-
-    def on_interrupt(signum: int, frame: FrameType | None) -> None:
-        if stop.is_set():
-            raise KeyboardInterrupt
-        stop.set()
-        if on_stop is not None:
-            on_stop()
-        ends_bar = "\n" if sys.stderr.isatty() else ""  # the bar's line; a log has none
-        print(
-            f"{ends_bar}stopping after the work in progress (Ctrl+C again to stop at once)",
-            file=sys.stderr,
-        )
-
-    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
-        # Started with Ctrl+C ignored, as a shell starts a script's background job
-        # (`wardrobe-cli import DIR &`): it stays ignored, as Python leaves it elsewhere;
-        # a Ctrl+C meant for the foreground stopped the import.
-        yield stop
-        return
-    previous = signal.signal(signal.SIGINT, on_interrupt)
-    try:
-        yield stop
-    finally:
-        signal.signal(signal.SIGINT, previous)
 
 
 # -- browse -----------------------------------------------------------------------------

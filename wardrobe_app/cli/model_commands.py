@@ -7,8 +7,10 @@ import contextlib
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from .arguments import minutes, path_arg, probability, whole
+from .interrupts import INTERRUPTED, stop_on_first_interrupt
 from .text import error, one_line
 
 
@@ -310,12 +312,77 @@ def _segment_refusal(path: Path, target: Path, shown: Path | None, written: dict
     return ""
 
 
-def cmd_segment(args: argparse.Namespace) -> int:
+def _write_outputs(target: Path, shown: Path | None, rgb: Any, labels: Any) -> None:
+    """The label map (and overlay), or none: one cut short (a full disk, Ctrl+C twice) is
+    removed, not left as a file of its first bytes that looks like a result and that the
+    next run refuses as "not a label map"."""
     import cv2
-    from tqdm import tqdm
 
     from ..vision.garments import overlay
-    from ..vision.image_io import ImageLoadError, load_image, write_image
+    from ..vision.image_io import write_image
+
+    try:
+        write_image(target, labels)
+        if shown is not None:
+            bgr = cv2.cvtColor(overlay(rgb, labels), cv2.COLOR_RGB2BGR)
+            write_image(shown, bgr, [cv2.IMWRITE_JPEG_QUALITY, 90])
+    except BaseException:
+        for output in (target, shown):
+            if output is not None:
+                with contextlib.suppress(OSError):
+                    output.unlink(missing_ok=True)
+        raise
+
+
+def _segment_one(
+    path: Path, args: argparse.Namespace, segmenter: Any, written: dict[str, Path]
+) -> bool:
+    """Segment ``path`` into ``args.out_dir`` (``written``: output stem -> the photo that
+    wrote it); False, its error said, where it could not be."""
+    from tqdm import tqdm
+
+    from ..vision.image_io import ImageLoadError, load_image
+
+    first = written.get(path.stem)
+    if first is not None and first.resolve() == path.resolve():
+        return True  # the same file given twice: done once
+    target = args.out_dir / f"{path.stem}.png"
+    shown = args.out_dir / f"{path.stem}_overlay.jpg" if args.overlay else None
+    refusal = _segment_refusal(path, target, shown, written)
+    if refusal:
+        tqdm.write(f"wardrobe-cli: error: {one_line(f'{path}: {refusal}')}", file=sys.stderr)
+        return False
+    try:
+        rgb = load_image(path)
+    except ImageLoadError as exc:
+        tqdm.write(f"wardrobe-cli: error: {one_line(exc)}", file=sys.stderr)
+        return False
+    labels = segmenter.segment(rgb)
+    try:
+        _write_outputs(target, shown, rgb, labels)
+    except OSError as exc:  # a full disk, a folder not ours to write
+        reason = exc.strerror or str(exc)
+        tqdm.write(
+            f"wardrobe-cli: error: {one_line(path)}: could not write its outputs ({reason})",
+            file=sys.stderr,
+        )
+        return False
+    written[path.stem] = path
+    return True
+
+
+def _not_reached(images: list[Path], reached: int) -> str:
+    """What a Ctrl+C left undone: it said "interrupted" alone, whatever was written."""
+    left = len(images) - reached
+    return (
+        f"{left} of {len(images)} photo(s) not segmented; the label maps written are whole "
+        f"(the first not done: {one_line(images[reached])})"
+    )
+
+
+def cmd_segment(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
     from ..vision.model_folder import ModelFolderError
     from ..vision.segmenter import Segmenter
 
@@ -341,42 +408,24 @@ def cmd_segment(args: argparse.Namespace) -> int:
     written: dict[str, Path] = {}  # output stem -> the photo that wrote it
     # A bar for many photos, on a terminal only (None): a log gets the errors and the count.
     quiet = True if len(args.images) < 2 else None
-    for path in tqdm(args.images, desc="segment", unit="photo", disable=quiet, file=sys.stderr):
-        first = written.get(path.stem)
-        if first is not None and first.resolve() == path.resolve():
-            continue  # the same file given twice: done once
-        target = out_dir / f"{path.stem}.png"
-        shown = out_dir / f"{path.stem}_overlay.jpg" if args.overlay else None
-        refusal = _segment_refusal(path, target, shown, written)
-        if refusal:
-            failures += 1
-            tqdm.write(f"wardrobe-cli: error: {one_line(f'{path}: {refusal}')}", file=sys.stderr)
-            continue
-        try:
-            rgb = load_image(path)
-        except ImageLoadError as exc:
-            failures += 1
-            tqdm.write(f"wardrobe-cli: error: {one_line(exc)}", file=sys.stderr)
-            continue
-        labels = segmenter.segment(rgb)
-        try:
-            write_image(target, labels)
-            if shown is not None:
-                bgr = cv2.cvtColor(overlay(rgb, labels), cv2.COLOR_RGB2BGR)
-                write_image(shown, bgr, [cv2.IMWRITE_JPEG_QUALITY, 90])
-        except OSError as exc:  # a full disk, a folder not ours to write
-            failures += 1
-            for output in (target, shown):  # cut short: no result, and no refusal next run
-                if output is not None:
-                    with contextlib.suppress(OSError):
-                        output.unlink(missing_ok=True)
-            reason = exc.strerror or str(exc)
-            tqdm.write(
-                f"wardrobe-cli: error: {one_line(path)}: could not write its outputs ({reason})",
-                file=sys.stderr,
-            )
-            continue
-        written[path.stem] = path
+    reached = 0  # photos taken up, the one in progress too
+    try:
+        # The first Ctrl+C stops after the photo in progress, as import's does.
+        with stop_on_first_interrupt() as stop:
+            for path in tqdm(
+                args.images, desc="segment", unit="photo", disable=quiet, file=sys.stderr
+            ):
+                if stop.is_set():
+                    break
+                reached += 1
+                failures += not _segment_one(path, args, segmenter, written)
+    except KeyboardInterrupt:  # twice: at once, the photo in progress not written
+        reached -= 1
+        print(f"interrupted: {_not_reached(args.images, reached)}", file=sys.stderr)
+        return INTERRUPTED
+    if reached < len(args.images):
+        print(f"interrupted: {_not_reached(args.images, reached)}", file=sys.stderr)
+        return INTERRUPTED
     if failures:
         print(f"{failures} of {len(args.images)} photos were not segmented", file=sys.stderr)
     return 1 if failures else 0
