@@ -12,6 +12,7 @@ from ..store.files import stored_plane
 from ..types import CATEGORIES, GarmentFilter, GarmentRecord
 from ..vision.colours import PALETTE_NAMES
 from .data_version import DataVersion
+from .live_listing import Listing, caught_up, listing_mark, read_all
 from .records import garment_records, record_select
 
 
@@ -22,8 +23,9 @@ class Browse:
         self.store = store
         # Every live garment's record, oldest first, and the database's data version it
         # was read at: a change of filter (a word typed, a chip clicked) filters these
-        # instead of making 40,000 records again (2-3 s a change).
-        self._listing: tuple[int, list[GarmentRecord]] | None = None
+        # instead of making 40,000 records again (2-3 s a change); after a change, the
+        # garments changed since are read again, not all (``live_listing``).
+        self._listing: tuple[int, Listing] | None = None
         # The last change_mark() and the data version it was read at: the window asks
         # for it at each activation, on the GUI thread, and its scan of every garment
         # took 13-36 ms at 40,000 garments.
@@ -38,17 +40,21 @@ class Browse:
 
     def _live_records(self) -> list[GarmentRecord]:
         """Every live garment's record, oldest first (ties by id): cached until the
-        database changes. The list is shared: callers make their own."""
+        database changes, then caught up with the garments changed since where the log
+        of changes allows, else read again. The list is shared: callers make their own."""
         version = self._version.read()  # before the query: a commit in between relists
         cached = self._listing
         if cached is not None and cached[0] == version:
-            return cached[1]
-        stmt = record_select().where(Garment.deleted_at.is_(None))
-        stmt = stmt.order_by(Garment.created_at.asc(), Garment.id.asc())
+            return cached[1].records
         with self.store.session() as s:
-            records = garment_records(s, self.store.files.abspath, stmt=stmt)
-        self._listing = (version, records)
-        return records
+            # Its first read: the mark and the records come from one snapshot.
+            mark = listing_mark(s)
+            abspath = self.store.files.abspath
+            listing = None if cached is None else caught_up(s, abspath, cached[1], mark)
+            if listing is None:
+                listing = read_all(s, abspath, mark)
+        self._listing = (version, listing)
+        return listing.records
 
     def count(self) -> int:
         with self.store.session() as s:

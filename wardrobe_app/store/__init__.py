@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from .database import UnusableDatabase
 from .files import FileStore, SourceChangedError, encode_png, read_png, sha256_file
-from .models import Base, ChangeCount, Garment, IdFloor, Photo, vector_from_blob
+from .models import (
+    Base,
+    ChangeCount,
+    Garment,
+    GarmentChange,
+    IdFloor,
+    Photo,
+    vector_from_blob,
+)
 from .store import CleanupReport, Store, StoreClosed, VerifyReport
 
 __all__ = [
@@ -13,6 +21,7 @@ __all__ = [
     "CleanupReport",
     "FileStore",
     "Garment",
+    "GarmentChange",
     "IdFloor",
     "Photo",
     "SourceChangedError",

@@ -124,7 +124,7 @@ def alembic_config(connection: Connection | None = None) -> Any:
 # The newest migration's revision (tests/unit/test_store.py checks it against Alembic's
 # script directory): a database already there opens without importing Alembic, 0.19 s
 # of every start of the app and of each wardrobe-cli command.
-HEAD_REVISION = "0004_change_counts"
+HEAD_REVISION = "0005_garment_changes"
 
 # Older revisions that a read-only open reads as they are (updating them is a write):
 # each lacks only what its readers have a fallback for, 0004's change counters

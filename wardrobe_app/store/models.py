@@ -167,6 +167,18 @@ class ChangeCount(Base):
     n: Mapped[int] = mapped_column(Integer)
 
 
+class GarmentChange(Base):
+    """Which garments changed, appended by triggers (migration 0005) in the writing
+    transaction, whoever writes: at most one row per garment id, its latest. ``seq`` only
+    grows, so a listing made at ``max(seq)`` catches up by re-reading the garments of
+    the rows above it (``services.browse``)."""
+
+    __tablename__ = "garment_changes"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    garment_id: Mapped[int] = mapped_column(Integer, index=True)
+
+
 def vector_from_blob(blob: bytes | None) -> np.ndarray | None:
     """A stored garment vector (``Garment.vector``, also read as a bare column)."""
     return None if blob is None else np.frombuffer(blob, dtype=np.float32).copy()

@@ -1,0 +1,137 @@
+"""The grid's cached listing caught up with the garments changed since it was made.
+
+Any commit (one photo imported, a favourite toggled, a delete, the CLI beside the app)
+made the next listing read every live garment again: 0.9 s at 40,000. Triggers append
+each changed garment's id to ``garment_changes`` (migration 0005), in the writing
+transaction, with a ``seq`` that only grows; a listing made at max(seq) = S needs only the
+garments logged above S read again. Not ``updated_at``: it comes from the writer's clock,
+which can go back, and a transaction that set it early can commit after a listing that
+read a later one.
+
+The log is trusted only where it is sure to be complete: its table and all its triggers
+there, and the schema unchanged since the listing (a migration can rewrite rows while
+the triggers are gone, a tool drop them); and ``seq`` not gone back (the database
+replaced by an older copy). Otherwise every garment is read again.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from ..store import Garment, GarmentChange
+from ..types import GarmentRecord
+from .records import collector_held_off, garment_records, record_select
+
+# What migration 0005 made (tests/unit/test_live_listing.py checks them against it).
+LOG_TABLE = "garment_changes"
+LOG_TRIGGERS = frozenset(
+    {
+        "garment_changes_insert",
+        "garment_changes_update",
+        "garment_changes_renumber",
+        "garment_changes_delete",
+        "garment_changes_photo_insert",
+        "garment_changes_photo_update",
+        "garment_changes_photo_delete",
+    }
+)
+# Up to this many changed garments (or half the listing, where more) are read alone:
+# beyond, reading them all is about as quick.
+FEW_CHANGES = 64
+# Up to this many re-read records are put in place one by one (a bisection each), more
+# by sorting the whole list again.
+INSERTED_ONE_BY_ONE = 256
+
+
+@dataclass(frozen=True)
+class Mark:
+    """Where a listing was read: the schema's version, and the log's largest ``seq``
+    (None: the log is not to be trusted, or not there)."""
+
+    schema: int
+    seq: int | None
+
+
+@dataclass(frozen=True)
+class Listing:
+    """Every live garment's record, oldest first (ties by id), as of ``mark``."""
+
+    mark: Mark
+    records: list[GarmentRecord]
+
+
+def listing_mark(s: Session) -> Mark:
+    """The mark of what ``s`` reads; its first statement where the listing's rows are to
+    be read in the same snapshot."""
+    names = set(
+        s.scalars(
+            text("SELECT name FROM sqlite_master WHERE name LIKE :prefix"),
+            {"prefix": LOG_TABLE + "%"},
+        )
+    )
+    schema = int(s.execute(text("PRAGMA schema_version")).scalar_one())
+    if not names >= LOG_TRIGGERS | {LOG_TABLE}:
+        return Mark(schema, None)
+    return Mark(schema, int(s.scalar(select(func.max(GarmentChange.seq))) or 0))
+
+
+def read_all(s: Session, abspath: Callable[[str], Path], mark: Mark) -> Listing:
+    """Every live garment's record, read in ``s`` at ``mark``."""
+    stmt = record_select().where(Garment.deleted_at.is_(None))
+    stmt = stmt.order_by(Garment.created_at.asc(), Garment.id.asc())
+    records = garment_records(s, abspath, stmt=stmt)
+    # In the order ``caught_up`` puts records in: SQLite compares the dates as text,
+    # which is their order only where all are written alike, as this app writes them
+    # (a tool's '2026-01-01T09:00:00' comes after '2026-01-01 10:00:00.000000'). Already
+    # in order, as they are unless a tool wrote them: one pass of comparisons.
+    with collector_held_off():  # a key each: 40,000 tuples
+        records.sort(key=_order)
+    return Listing(mark, records)
+
+
+def caught_up(
+    s: Session, abspath: Callable[[str], Path], listing: Listing, mark: Mark
+) -> Listing | None:
+    """``listing`` as of ``mark`` (read in ``s``), with only the garments changed since
+    read again; None where it cannot be sure (see the module's words), or where so many
+    changed that reading all is as quick."""
+    then = listing.mark
+    if mark.seq is None or then.seq is None or mark.schema != then.schema:
+        return None
+    if mark.seq < then.seq:
+        return None  # gone back: another database in its place
+    if mark.seq == then.seq:
+        return Listing(mark, listing.records)  # no garment changed (a photo without any)
+    since = select(GarmentChange.garment_id).where(GarmentChange.seq > then.seq)
+    changed = set(s.scalars(since))
+    if len(changed) > max(FEW_CHANGES, len(listing.records) // 2):
+        return None
+    stmt = record_select().where(Garment.deleted_at.is_(None), Garment.id.in_(since))
+    stmt = stmt.order_by(Garment.created_at.asc(), Garment.id.asc())
+    fresh = garment_records(s, abspath, stmt=stmt)
+    kept = [r for r in listing.records if r.id not in changed]  # a new list: shared
+    return Listing(mark, _merged(kept, fresh))
+
+
+def _order(r: GarmentRecord) -> tuple[datetime, int]:
+    """The listing's order: oldest first, ties by id."""
+    return (r.created_at, r.id)
+
+
+def _merged(kept: list[GarmentRecord], fresh: list[GarmentRecord]) -> list[GarmentRecord]:
+    """``kept`` with ``fresh`` put in their places (both in the listing's order)."""
+    if len(fresh) > INSERTED_ONE_BY_ONE:
+        kept.extend(fresh)
+        with collector_held_off():  # a key each
+            kept.sort(key=_order)  # two sorted runs: one merge
+        return kept
+    for record in fresh:
+        bisect.insort(kept, record, key=_order)
+    return kept
