@@ -271,13 +271,19 @@ def _revision(home: Path) -> str:
     return str(found)
 
 
+# The releases before: 0003 without 0004's change counters, 0004 without 0005's log of
+# changed garments.
+RELEASES_BEFORE = ["0003_outerwear", "0004_change_counts"]
+
+
+@pytest.mark.parametrize("release", RELEASES_BEFORE)
 def test_a_read_only_wardrobe_of_the_release_before_is_read_as_it_is(
-    home: Path, photos: Photos, tmp_path: Path
+    home: Path, photos: Photos, tmp_path: Path, release: str
 ) -> None:
-    """A backup made by the release before (at 0003, without 0004's change counters) was
-    refused on a read-only disk until it had been opened once where it could be written."""
+    """A backup made by a release before was refused on a read-only disk until it had
+    been opened once where it could be written."""
     _made(home, photos)
-    made_by_release(paths.database_path(home), "0003_outerwear")
+    made_by_release(paths.database_path(home), release)
     before = _state(home)
     with Wardrobe(home, FakeAnalyser(), background_index=False, read_only=True) as w:
         assert w.read_only and (w.store.refusal or "").startswith(f"The wardrobe in {home} is")
@@ -291,7 +297,7 @@ def test_a_read_only_wardrobe_of_the_release_before_is_read_as_it_is(
         assert w.verify().ok
         with pytest.raises(ReadOnlyWardrobe, match="is read-only"):
             w.update_garment(1, name="Blue top")
-    assert _state(home) == before and _revision(home) == "0003_outerwear"
+    assert _state(home) == before and _revision(home) == release
     _opens_as_a_wardrobe_of_its_own(tmp_path / "backup")  # updated there: writable
     assert _revision(tmp_path / "backup") == head_revision()
 
@@ -328,18 +334,20 @@ def test_the_cli_reads_a_read_only_wardrobe_of_the_release_before(
     assert _state(home) == before
 
 
+@pytest.mark.parametrize("release", RELEASES_BEFORE)
 def test_changes_to_a_read_only_wardrobe_of_the_release_before_are_seen(
-    home: Path, photos: Photos
+    home: Path, photos: Photos, release: str
 ) -> None:
-    """The release before writes to it meanwhile (its folder is another user's), without
-    the change counters the grid's and the similar-items index's checks read: deleting 2
-    and 5 and restoring 3 and 4 keeps the garments' count and their ids' sum and largest."""
+    """A release before writes to it meanwhile (its folder is another user's), without
+    the change counters the grid's and the similar-items index's checks read (0003) or
+    the log of changed garments the listing reads (0004): deleting 2 and 5 and restoring
+    3 and 4 keeps the garments' count and their ids' sum and largest."""
     import sqlite3
 
     _made(home, photos)
     with Wardrobe(home, FakeAnalyser(), background_index=False) as w:
         w.delete_garments([3, 4])
-    made_by_release(paths.database_path(home), "0003_outerwear")
+    made_by_release(paths.database_path(home), release)
     with Wardrobe(home, FakeAnalyser(), background_index=False, read_only=True) as w:
         mark = w.change_mark()
         assert {h.garment.id for h in w.similar(1, same_category=False)} == {2, 5, 6}

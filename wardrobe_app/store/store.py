@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from .. import paths
 from .database import (
     IMMEDIATE,
-    READ_AS_IS,
+    WITHOUT_CHANGE_COUNTS,
     UnusableDatabase,
     damaged_database,
     database_tables,
@@ -174,7 +174,8 @@ class Store:
         try:
             # Whether the database has 0004's change counters: an older one opened
             # read-only has not (its readers fall back on SQLite's data_version).
-            self.counts_changes = migrate(self.engine, read_only=self.read_only) not in READ_AS_IS
+            revision = migrate(self.engine, read_only=self.read_only)
+            self.counts_changes = revision not in WITHOUT_CHANGE_COUNTS
             self.Session = sessionmaker(self.engine, expire_on_commit=False)
             self.cleanup_report = CleanupReport()
             if exclusive and cleanup and defer_cleanup:
