@@ -507,6 +507,24 @@ def test_the_big_dialogs_fit_a_laptop_screen_with_a_panel(make_app, qtbot, monke
     assert (dialog.width(), dialog.height()) == (1180, 760)  # as before where there is room
 
 
+def test_about_fits_a_small_screen(make_app, qtbot, monkeypatch):
+    # About opened 620 px tall whatever the screen: on a 1024x600 netbook its Close
+    # button lay below the screen's edge.
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QScreen
+
+    w = make_app().window
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda self: QRect(0, 0, 1024, 600))
+    dialog = w.open_about()
+    assert dialog.height() <= 600 - 40
+    assert dialog.height() >= dialog.minimumSizeHint().height()
+    dialog.close()
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda self: QRect(0, 0, 1920, 1080))
+    dialog = w.open_about()
+    assert (dialog.width(), dialog.height()) == (720, 620)  # as before where there is room
+    dialog.close()
+
+
 def test_own_this_leaves_the_keyboard_on_the_matches_not_on_close(make_app, qtbot, photos):
     # "Choose photo…" is disabled while the photo is analysed, so the focus fell to
     # Close: the next Enter (Ctrl+O, Enter, Enter in the file dialog, Enter) closed the

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from .. import __version__, paths
 from .icons import app_icon
+from .screen_fit import resize_within_screen
 
 CREDITS = """\
 ## Data credits
@@ -88,7 +89,6 @@ class AboutDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("aboutDialog")
         self.setWindowTitle("About Wardrobe")
-        self.resize(720, 620)
         icon = QLabel(self)
         icon.setPixmap(app_icon().pixmap(72, 72))
         title = QLabel(
@@ -136,6 +136,8 @@ class AboutDialog(QDialog):
         layout.addLayout(head)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(buttons)
+        # Within the screen: 620 px tall put Close below a 1024x600 netbook's edge.
+        resize_within_screen(self, 720, 620)
 
     @Slot(str)
     def show_model(self, text: str) -> None:
