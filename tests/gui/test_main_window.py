@@ -200,6 +200,38 @@ def test_report_keeps_reasons_readable_and_an_empty_folder_says_so(make_app, qtb
         assert item.toolTip(1) and item.toolTip(1).endswith(item.text(1))
 
 
+def test_report_wraps_a_long_reason_instead_of_cutting_it(qtbot):
+    # The reason column elided its text in the middle: "no garment found as one item
+    # (is ...s is analysed as an outfit photo)". It wraps, its row as tall as it needs,
+    # and fewer lines once the dialog is wider.
+    from PySide6.QtCore import QRect, Qt
+
+    from wardrobe_app.ui.import_report import ImportReportDialog, ImportSummary
+    from wardrobe_app.vision.pipeline import NO_GARMENT_MESSAGE
+
+    photo = Path("00627a3f-0477-401c-95eb-92642cbe078d.jpg")
+    report = ImportReportDialog(ImportSummary(photos=1, no_garment=[(photo, NO_GARMENT_MESSAGE)]))
+    qtbot.addWidget(report)
+    report.show()
+    qtbot.waitExposed(report)
+    tree = report.tree
+    item = tree.topLevelItem(0)
+
+    def lines_needed() -> int:
+        width = tree.columnWidth(1) - 10  # the cell's text margins
+        fm = tree.fontMetrics()
+        flags = int(Qt.TextFlag.TextWordWrap)
+        return fm.boundingRect(QRect(0, 0, width, 10_000), flags, item.text(1)).height()
+
+    assert tree.fontMetrics().horizontalAdvance(item.text(1)) > tree.columnWidth(1)
+    qtbot.waitUntil(lambda: tree.visualItemRect(item).height() >= lines_needed(), timeout=2000)
+    narrow = tree.visualItemRect(item).height()
+    assert narrow >= 2 * tree.fontMetrics().lineSpacing()
+    report.resize(1600, report.height())
+    qtbot.waitUntil(lambda: tree.visualItemRect(item).height() < narrow, timeout=2000)
+    assert tree.visualItemRect(item).height() >= lines_needed()
+
+
 def test_report_names_a_file_whose_name_is_not_utf8_with_its_byte(make_app, qtbot, tmp_path):
     # Qt dropped the odd byte: the report said "caf.jpg" failed, a file that is not there.
     from wardrobe_app.ui.import_report import ImportReportDialog, ImportSummary

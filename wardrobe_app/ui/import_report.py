@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from ..vision.image_io import left_out_note
 from .icons import standard
 from .odd_names import shown_name
+from .wrapped_cells import WrappedColumn
 
 FILE_COLUMN_MAX = 280  # px, of the dialog's 720
 
@@ -110,6 +111,8 @@ class ImportReportDialog(QDialog):
         self.tree.setRootIsDecorated(False)
         self.tree.setAlternatingRowColors(True)
         self.tree.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # long names keep both ends
+        # A reason is read whole: elided, "no garment found as one item" lost its middle.
+        WrappedColumn(self.tree, 1)
         warn = standard(QStyle.StandardPixmap.SP_MessageBoxWarning)
         info = standard(QStyle.StandardPixmap.SP_MessageBoxInformation)
         for path, reason in summary.failed:
