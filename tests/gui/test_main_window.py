@@ -200,6 +200,30 @@ def test_report_keeps_reasons_readable_and_an_empty_folder_says_so(make_app, qtb
         assert item.toolTip(1) and item.toolTip(1).endswith(item.text(1))
 
 
+def test_garment_page_shows_a_long_name_type_and_tags_from_their_start(make_app, qtbot, photos):
+    # setText left each field's cursor at its end: a name longer than the field read
+    # "…n the little shop in Lisbon", the start of it out of sight.
+    parts = app_with_photos(make_app, qtbot, photos, 1)
+    w = parts.window
+    wardrobe = parts.session.wardrobe
+    record = wardrobe.list_garments()[0]
+    long = "My favourite striped summer shirt from the little shop in Lisbon, worn at a wedding"
+    record = wardrobe.update_garment(
+        record.id,
+        name=long,
+        fine_type="Short-sleeved button-down oxford shirt with a pocket",
+        tags=["summer", "wedding", "linen", "holiday", "lisbon", "pattern", "cotton"],
+    )
+    w.resize(1024, 600)
+    w.open_garment(record)
+    view = w.garment_view
+    qtbot.waitExposed(view)
+    for edit in (view.name_edit, view.type_edit, view.tags_edit):
+        assert edit.fontMetrics().horizontalAdvance(edit.text()) > edit.width()  # too long
+        assert edit.cursorPosition() == 0
+        assert edit.cursorRect().left() < edit.width() // 4  # the text seen from its start
+
+
 def test_report_wraps_a_long_reason_instead_of_cutting_it(qtbot):
     # The reason column elided its text in the middle: "no garment found as one item
     # (is ...s is analysed as an outfit photo)". It wraps, its row as tall as it needs,

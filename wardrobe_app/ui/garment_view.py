@@ -471,6 +471,10 @@ class GarmentView(QWidget):
         self.category_combo.setCurrentIndex(max(0, self.category_combo.findData(record.category)))
         self.type_edit.setText(record.fine_type or "")
         self.tags_edit.setText(", ".join(record.tags))
+        # Each field from its start: setText leaves the cursor at the end, and a name
+        # longer than its field read "…n the little shop in Lisbon", its start hidden.
+        for edit in (self.name_edit, self.type_edit, self.tags_edit):
+            edit.setCursorPosition(0)
         self.notes_edit.setPlainText(record.notes)
         self.size_notes()
         self.favourite.setChecked(record.favourite)
