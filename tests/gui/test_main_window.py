@@ -1697,6 +1697,10 @@ def test_a_live_switch_to_dark_reaches_every_widget(make_app, qtbot, photos, mon
             assert darkest_opaque_pixel(button.icon()) > 150, button.objectName()
         assert "●" not in w.garment_view.colours_label.text()
         assert '<img src="data:image/png' in w.garment_view.colours_label.text()
+        # and their shares in the dark scheme's muted grey (they kept the light one's,
+        # 3.1:1 on the dark background)
+        muted = theme.dark_palette().color(QPalette.ColorRole.PlaceholderText).name()
+        assert f"color:{muted}" in w.garment_view.colours_label.text()
     finally:
         monkeypatch.setattr(theme, "is_dark", lambda: False)
         theme.apply_theme(app)

@@ -479,6 +479,13 @@ class GarmentView(QWidget):
         self.size_notes()
         self.favourite.setChecked(record.favourite)
         self.favourite.setIcon(heart_icon(record.favourite))
+        self._show_colours(record)
+        self.added_label.setText(record.created_at.strftime("%d %B %Y, %H:%M"))
+        self.saved_label.setText("")
+        self._loading = False
+
+    def _show_colours(self, record: GarmentRecord) -> None:
+        """The swatches, each share in the palette's muted text colour."""
         muted = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
         swatches = " ".join(
             f"{dot_html(c.hex)} {c.name} "
@@ -486,9 +493,14 @@ class GarmentView(QWidget):
             for c in record.colours[:4]
         )
         self.colours_label.setText(swatches or "—")
-        self.added_label.setText(record.created_at.strftime("%d %B %Y, %H:%M"))
-        self.saved_label.setText("")
-        self._loading = False
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        # Light or dark chosen in Settings while a garment is shown: its shares kept the
+        # old scheme's grey, dim on the dark one (#686d74 on #202124, 3.1:1; its own grey, 6.6:1).
+        record = getattr(self, "record", None)  # None too while it is being built
+        if event.type() == QEvent.Type.PaletteChange and record is not None:
+            self._show_colours(record)
 
     @Slot(object)
     def _images_loaded(self, images: GarmentImages) -> None:
