@@ -62,7 +62,7 @@ def model_cards() -> list[tuple[str, str]]:
 
 
 def fit_width(document: QTextDocument) -> None:
-    """Every table as wide as the page, its cells wrapping, and long command lines
+    """Every table as wide as the page (its border too), its cells wrapping, and long command lines
     wrapped: the segmenter card's (tables of five columns of figures and notes, commands
     of 100 characters) were wider than the 720 px dialog, which scrolled sideways."""
     cursor = QTextCursor(document)
@@ -80,7 +80,9 @@ def fit_width(document: QTextDocument) -> None:
         frames.extend(frame.childFrames())
         if isinstance(frame, QTextTable):
             table = frame.format()
-            table.setWidth(QTextLength(QTextLength.Type.PercentageLength, 100))
+            # 99%: at 100% the table's right border lay 1 px beyond the page, and the
+            # segmenter card scrolled sideways by that pixel (at 720x560: a 600 px screen).
+            table.setWidth(QTextLength(QTextLength.Type.PercentageLength, 99))
             frame.setFormat(table)
 
 
