@@ -357,3 +357,32 @@ def test_the_arrow_keys_move_along_a_row_of_chips_and_space_toggles_one(qtbot):
     # the colours made again (an import adds one): the stop stays on the same colour
     bar.set_colours([*COLOURS, ("rust", "#b7410e")])
     assert bar.colour_group.stop() is bar.colour_chips[COLOURS[1][0]]
+
+
+def _room_before_and_after(chip) -> tuple[int, int]:
+    """The blank pixels inside a chip's frame before its dot and after its words, along
+    its middle line."""
+    from PySide6.QtGui import QColor
+
+    image = chip.grab().toImage()
+    y = image.height() // 2
+    background = QColor(image.pixel(image.width() // 2, 2))  # inside, above the words
+
+    def drawn(x: int) -> bool:
+        c = QColor(image.pixel(x, y))
+        diff = abs(c.red() - background.red()) + abs(c.green() - background.green())
+        return diff + abs(c.blue() - background.blue()) > 90
+
+    border = 2  # the 1 px frame and its smoothing
+    first = next(x for x in range(border, image.width()) if drawn(x))
+    last = next(x for x in range(image.width() - 1 - border, 0, -1) if drawn(x))
+    return first - border, image.width() - 1 - border - last
+
+
+def test_a_chip_leaves_as_much_room_after_its_words_as_before_its_dot(qtbot):
+    # A tool button asks two spaces beyond its text, which the chips' style sheet draws
+    # from the left: a chip had 21 px after its words, 10 before its dot (now 13 and 10).
+    _host, bar = _bar_with_colours(qtbot, 1600)
+    for chip in (bar.category_chips["top"], bar.colour_chips["olive"], bar.favourites):
+        before, after = _room_before_and_after(chip)
+        assert abs(after - before) <= 6, (chip.text(), before, after)  # glyphs differ
