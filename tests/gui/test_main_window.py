@@ -1029,10 +1029,11 @@ def test_the_tool_bars_undo_and_settings_name_their_keys(make_app, qtbot, photos
     assert tip("settings").endswith(f"({w.actions_['settings'].shortcut().toString(native)})")
     assert tip("undo") == f"Nothing to undo ({undo_keys})"
     monkeypatch.setattr(w, "confirm_delete", lambda _ids: True)
+    name = display_name(w.browse.model.record(0))
     w.browse.select_id(w.browse.model.record(0).id)
     w.actions_["delete"].trigger()
-    assert tip("undo") == f"Undo deletion of 1 garment ({undo_keys})"
-    assert w.actions_["undo"].text() == "&Undo deletion of 1 garment"
+    assert tip("undo") == f"Undo deletion of {name} ({undo_keys})"
+    assert w.actions_["undo"].text() == f"&Undo deletion of {name}"
 
 
 def test_delete_says_what_it_deletes_on_a_garments_page(make_app, qtbot, photos):
@@ -1078,6 +1079,26 @@ def test_the_delete_question_names_one_garment(make_app, qtbot, photos, monkeypa
         "Delete 2 garments from the wardrobe?\nYou can undo this with Ctrl+Z.",
     )
     assert parts.session.count() == 2  # each answered No
+
+
+def test_the_undo_notice_names_the_garment_the_question_named(
+    make_app, qtbot, photos, monkeypatch
+):
+    # Asked "Delete Navy bottom from the wardrobe?", the status bar then said "Deleted 1
+    # garment" and Edit > Undo "Undo deletion of 1 garment": which one, the user wondered.
+    parts = app_with_photos(make_app, qtbot, photos, 2)
+    w = parts.window
+    monkeypatch.setattr(w, "confirm_delete", lambda _ids: True)
+    record = w.browse.model.record(0)
+    w.open_garment(record)
+    w.actions_["delete"].trigger()  # on its page
+    assert w.undo_notice.label.text() == f"Deleted {display_name(record)}"
+    assert w.actions_["undo"].text() == f"&Undo deletion of {display_name(record)}"
+    wait_listed(qtbot, w, 3)
+    w.browse.grid.selectAll()
+    w.actions_["delete"].trigger()  # several: counted
+    assert w.undo_notice.label.text() == "Deleted 3 garments"
+    assert w.actions_["undo"].text() == "&Undo deletion of 3 garments"
 
 
 def test_the_delete_question_names_the_undo_key_of_the_platform(

@@ -643,9 +643,10 @@ def test_a_garment_whose_touch_up_undo_is_being_saved_is_deleted_after_it(
     qtbot.waitUntil(lambda: not view.saving_touch_up(), timeout=10_000)
     with pytest.raises(KeyError):
         wardrobe.garment(garment_id)
-    assert w.undo_notice.label.text() == "Deleted 1 garment"
+    said = w.undo_notice.label.text()
     assert (w.undo_stack.count(), w.undo_stack.index()) == (1, 1)  # pushed on the undone one
     w.actions_["undo"].trigger()  # the delete
+    assert said == f"Deleted {display_name(wardrobe.garment(garment_id))}"  # as it is now
     assert (wardrobe.garment_picture(garment_id)[1] == mask).all()  # as before the touch-up
     assert w.undo_stack.index() == 0 and parts.reporter.errors == []
 

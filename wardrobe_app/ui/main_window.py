@@ -548,8 +548,8 @@ class MainWindow(QMainWindow):
         elif self.pages.currentWidget() is self.browse:
             self.delete_ids(self.browse.selected_ids())
 
-    def confirm_delete(self, ids: list[int]) -> bool:
-        # One garment is named ("Delete 1 garment…?" on its own page, it asked)
+    def _what_is_deleted(self, ids: list[int]) -> str:
+        """One garment by its name ("Blue shirt"), more by their number ("3 garments")."""
         shown = self.garment_view.record
         if len(ids) == 1 and shown is not None and shown.id == ids[0]:
             one: GarmentRecord | None = shown
@@ -557,7 +557,12 @@ class MainWindow(QMainWindow):
             row = self.browse.model.row_of(ids[0]) if len(ids) == 1 else -1
             one = self.browse.model.record(row) if row >= 0 else None
         n = len(ids)
-        what = display_name(one) if one else f"{n} garment{'s' if n != 1 else ''}"
+        return display_name(one) if one else f"{n} garment{'s' if n != 1 else ''}"
+
+    def confirm_delete(self, ids: list[int]) -> bool:
+        # One garment is named ("Delete 1 garment…?" on its own page, it asked)
+        n = len(ids)
+        what = self._what_is_deleted(ids)
         # The platform's own undo key, as the tool bar tips name it (⌘Z on macOS)
         keys = self.actions_["undo"].shortcut().toString(QKeySequence.SequenceFormat.NativeText)
         return ask_yes(
@@ -695,7 +700,9 @@ class MainWindow(QMainWindow):
         if was_viewing and not self.garment_view.may_leave():
             return  # its edit first: undo restores the garment with it
         self.browse.expect_removal()  # the next listing selects the deleted card's neighbour
-        command = DeleteCommand(self, ids)
+        # Named as the question named it: "Deleted 1 garment" after "Delete Blue shirt…?"
+        what = self._what_is_deleted(ids)
+        command = DeleteCommand(self, ids, what)
         self.undo_stack.push(command)  # runs redo(): the delete
         n = len(command.deleted)
         self.statusBar().clearMessage()  # the notice would be drawn over it
@@ -704,7 +711,8 @@ class MainWindow(QMainWindow):
                 "Already deleted (by another program, such as wardrobe-cli)", 10_000
             )
         else:
-            self.undo_notice.show_message(f"Deleted {n} garment{'s' if n != 1 else ''}")
+            some = what if n == len(ids) else f"{n} garment{'s' if n != 1 else ''}"
+            self.undo_notice.show_message(f"Deleted {some}")
         if was_viewing:
             self.pages.setCurrentWidget(self.browse if self._count else self.empty_page)
 

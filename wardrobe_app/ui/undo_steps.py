@@ -24,10 +24,12 @@ UNDO_NOTICE_MS = 12_000
 class DeleteCommand(QUndoCommand):
     """Soft-deletes garments; undo restores them (``Wardrobe.undo_delete``)."""
 
-    def __init__(self, window: MainWindow, ids: Sequence[int]) -> None:
+    def __init__(self, window: MainWindow, ids: Sequence[int], what: str = "") -> None:
         n = len(ids)
-        # Read after the stack's "Undo"/"Redo": "Undo deletion of 3 garments"
-        super().__init__(f"deletion of {n} garment{'s' if n != 1 else ''}")
+        # Read after the stack's "Undo"/"Redo": "Undo deletion of 3 garments", "Undo
+        # deletion of Blue shirt" (``what``: as the delete's question named them)
+        counted = f"{n} garment{'s' if n != 1 else ''}"
+        super().__init__(f"deletion of {what or counted}")
         self.window = window
         self.ids = list(ids)
         self.deleted: list[int] = []
