@@ -386,3 +386,17 @@ def test_a_chip_leaves_as_much_room_after_its_words_as_before_its_dot(qtbot):
     for chip in (bar.category_chips["top"], bar.colour_chips["olive"], bar.favourites):
         before, after = _room_before_and_after(chip)
         assert abs(after - before) <= 6, (chip.text(), before, after)  # glyphs differ
+
+
+def test_on_one_row_the_search_box_keeps_its_width(qtbot):
+    # On one row the search box shares the room left with the gap before the sort box
+    # (3 to 1): the bar took one row as soon as the box fitted at its 180 px, which then
+    # got 3/4 of that (148 px in a 1024 px window, "Search names, t…").
+    _host, bar = _bar_with_colours(qtbot, 1600)
+    width = bar.one_row_width()
+    _resize(qtbot, bar, width)
+    qtbot.waitUntil(lambda: not bar.two_rows, timeout=2000)
+    bar.layout().activate()
+    assert bar.search.width() >= bar.search.sizeHint().width()
+    _resize(qtbot, bar, width - 1)
+    qtbot.waitUntil(lambda: bar.two_rows, timeout=2000)
