@@ -460,6 +460,37 @@ def test_ctrl_z_while_a_first_touch_up_is_saved_undoes_it_once_saved(
     assert parts.reporter.errors == []
 
 
+def test_the_undo_tip_names_the_step_on_its_way(make_app, qtbot, photos, monkeypatch) -> None:
+    """Undo is on during a first touch-up's save and while a delete waits for a touch-up
+    undo's save, but its tip followed the stack alone, empty: "Nothing to undo"."""
+    from PySide6.QtGui import QKeySequence
+    from PySide6.QtWidgets import QToolBar
+
+    parts = make_app()
+    w, wardrobe, garment_id, mask, drawn = _imported_with_a_drawn_mask(parts, qtbot, photos)
+    view, undo = w.garment_view, w.actions_["undo"]
+    button = w.findChild(QToolBar, "mainToolBar").widgetForAction(undo)
+    keys = undo.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+    assert button.toolTip() == f"Nothing to undo ({keys})"
+    release = _hold_the_model_queue(parts)
+    view.save_mask(garment_id, drawn, undo_to=mask)  # a first touch-up: the stack empty
+    assert button.toolTip() == f"Undo touch-up (being saved) ({keys})"
+    release.set()
+    qtbot.waitUntil(lambda: not view.saving_touch_up(), timeout=10_000)
+    name = display_name(wardrobe.garment(garment_id))
+    assert button.toolTip() == f"Undo touch-up of {name} ({keys})"
+    monkeypatch.setattr(w, "confirm_delete", lambda _ids: True)
+    release = _hold_the_model_queue(parts)
+    undo.trigger()  # the touch-up's undo: its save queued, the stack's Undo off
+    assert button.toolTip() == f"Nothing to undo ({keys})"
+    w.delete_ids([garment_id])  # waits for that save
+    assert button.toolTip() == f"Undo deletion (waiting for a touch-up) ({keys})"
+    release.set()
+    qtbot.waitUntil(lambda: not view.saving_touch_up() and not w._waiting, timeout=10_000)
+    assert button.toolTip() == f"Undo deletion of 1 garment ({keys})"
+    assert parts.reporter.errors == []
+
+
 def test_two_ctrl_z_while_a_touch_up_is_saved_undo_two_steps_in_order(
     make_app, qtbot, photos
 ) -> None:

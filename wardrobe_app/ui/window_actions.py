@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QObject, Slot
-from PySide6.QtGui import QAction, QColor, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenuBar
 
 from .icons import line_icon
@@ -110,7 +110,7 @@ def make_actions(window: MainWindow, actions: dict[str, QAction]) -> None:
     undo.setProperty("lineIcon", "undo")
     w.addAction(undo)
     a["undo"] = undo
-    UndoTip(undo, w.undo_stack)
+    UndoTip(undo)
     redo = w.undo_stack.createRedoAction(w, "&Redo")
     redo.triggered.disconnect()
     redo.triggered.connect(w.redo_last)
@@ -147,20 +147,32 @@ def _native(keys: QKeySequence) -> str:
 
 class UndoTip(QObject):
     """The Undo action's tip, named with its key as every other tool bar button's (it
-    said "Undo" alone)."""
+    said "Undo" alone). It follows the action's own text and state, not the stack's:
+    the window turns Undo on for a step on its way (a touch-up being saved, a delete
+    waiting for one), where the stack's empty text said "Nothing to undo"."""
 
-    def __init__(self, undo: QAction, stack: QUndoStack) -> None:
+    def __init__(self, undo: QAction) -> None:
         super().__init__(undo)
         self._undo = undo
-        stack.undoTextChanged.connect(self.show_step)
-        self.show_step(stack.undoText())
+        self._shown: tuple[str, bool, str] | None = None  # the text, state and keys told
+        undo.changed.connect(self.show_step)
+        self.show_step()
 
-    @Slot(str)
-    def show_step(self, step: str) -> None:
-        if not shiboken6.isValid(self._undo):  # the stack cleared as the window goes
+    @Slot()
+    def show_step(self) -> None:
+        undo = self._undo
+        if not shiboken6.isValid(undo):  # the stack cleared as the window goes
             return
-        keys = _native(self._undo.shortcut())
-        self._undo.setToolTip(f"Undo {step} ({keys})" if step else f"Nothing to undo ({keys})")
+        keys = _native(undo.shortcut())
+        state = (undo.text(), undo.isEnabled(), keys)
+        # Only where they changed: a tip set since (a read-only wardrobe's, saying why
+        # Undo is off) stays, and the tip's own change() comes back here.
+        if state == self._shown:
+            return
+        self._shown = state
+        # "&Undo deletion of 1 garment": its mnemonic's "&" dropped, a "&&" kept as "&"
+        text = undo.text().replace("&&", "\0").replace("&", "").replace("\0", "&")
+        undo.setToolTip(f"{text} ({keys})" if undo.isEnabled() else f"Nothing to undo ({keys})")
 
 
 def paint_icons(actions: dict[str, QAction], colour: QColor) -> None:
