@@ -729,6 +729,57 @@ def test_an_undo_behind_a_waiting_delete_waits_for_its_question_on_an_edit_not_s
     assert parts.reporter.errors == []
 
 
+def test_an_undo_behind_a_waiting_delete_the_user_then_cancels_is_dropped(
+    make_app, qtbot, photos, monkeypatch
+) -> None:
+    """Del on a touched-up garment whose edit the disk refuses, then Ctrl+Z twice, all
+    waiting for its save. Done, the delete asks whether to leave the edit: "No", the
+    garment stays. The first Ctrl+Z, pressed for the delete, undid the step underneath
+    (the garment's touch-up), the second the other garment's touch-up under it: the
+    first is dropped, said, and the second undoes the step it would have met."""
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from wardrobe_app.service import Wardrobe
+
+    parts = make_app()
+    w, wardrobe, garment_id, mask, drawn = _imported_with_a_drawn_mask(parts, qtbot, photos)
+    other = w.browse.model.record(1).id
+    other_mask = wardrobe.garment_picture(other)[1]
+    view = w.garment_view
+    with qtbot.waitSignal(view.touchedUp, timeout=10_000):
+        view.save_mask(other, _less_a_pixel(other_mask), undo_to=other_mask)
+    qtbot.waitUntil(lambda: not view.saving_touch_up())
+    w.open_garment(wardrobe.garment(garment_id))
+    monkeypatch.setattr(w, "confirm_delete", lambda _ids: True)
+
+    def full(self, *args, **kwargs):
+        raise OperationalError("UPDATE", {}, sqlite3.OperationalError("disk is full"))
+
+    monkeypatch.setattr(garment_view, "confirm_discard_edit", lambda *_a: False)  # "No"
+    release = _hold_the_model_queue(parts)
+    view.save_mask(garment_id, drawn, undo_to=mask)
+    view.notes_edit.setPlainText("dry clean only")  # typed; its save refused:
+    monkeypatch.setattr(Wardrobe, "update_garment", full)
+    with pytest.raises(OperationalError):
+        view.save_now()  # still pending, asked about when leaving the page
+    view.delete_button.click()  # waits for the garment's touch-up
+    w.actions_["undo"].trigger()  # the delete's, once done
+    w.actions_["undo"].trigger()  # the garment's touch-up's
+    said: list[str] = []
+    w.statusBar().messageChanged.connect(said.append)
+    release.set()
+    qtbot.waitUntil(lambda: not view.saving_touch_up() and not w._waiting, timeout=10_000)
+    assert wardrobe.garment(garment_id).id == garment_id  # not deleted: the user said no
+    assert w.pages.currentWidget() is view and view.record.id == garment_id
+    assert (wardrobe.garment_picture(garment_id)[1] == mask).all()  # its touch-up undone
+    assert (wardrobe.garment_picture(other)[1] == _less_a_pixel(other_mask)).all()  # kept
+    assert (w.undo_stack.count(), w.undo_stack.index()) == (2, 1)
+    assert "The garment was not deleted: nothing undone" in said
+    assert parts.reporter.errors == []
+
+
 def test_ctrl_z_after_a_delete_waiting_for_a_touch_up_undo_is_undone_in_turn(
     make_app, qtbot, photos, monkeypatch
 ) -> None:

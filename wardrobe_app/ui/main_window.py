@@ -610,20 +610,64 @@ class MainWindow(QMainWindow):
         try:
             # Taken off before it is done: its question and an undo's save run events
             while waiting and not self._must_wait(waiting[0]):
-                self._run_step(waiting.pop(0))
+                step = waiting.pop(0)
+                if not self._run_step(step) and isinstance(step, list):
+                    self._drop_asked_for(step)  # a delete the user chose not to do
         finally:
             self._running_waiting = False
         self._show_undo_state()
 
-    def _run_step(self, step: list[int] | Asked) -> None:
-        """A delete (its ids), an undo or a redo, done now."""
+    def _run_step(self, step: list[int] | Asked) -> bool:
+        """A delete (its ids), an undo or a redo, done now; False for a delete the user
+        chose not to do (its page's edit kept)."""
         if isinstance(step, list):
-            self._delete_now(step)
-        elif step.what == "undo":
+            return self._delete_now(step)
+        if step.what == "undo":
             if self.undo_stack.canUndo():
                 self.undo_stack.undo()
         elif self.undo_stack.canRedo():
             self.undo_stack.redo()
+        return True
+
+    def _drop_asked_for(self, cancelled: list[int]) -> None:
+        """The undos and redos waiting behind a delete not done (``cancelled``, just taken
+        off the queue) that were asked for that delete's step are dropped: done, an undo
+        undid the step underneath, which nobody asked for. Each is followed to the step it
+        would have met: the delete's, one of the deletes after it, or one under it."""
+        steps = [True]  # from the delete's step up: True for it, False for a later delete
+        done = 1  # how many of them are done (the rest undone: next to redo)
+        below = 0  # steps under the delete undone by the undos followed
+        kept: list[list[int] | Asked] = []
+        undos_dropped = 0
+        for at, step in enumerate(self._waiting):
+            if isinstance(step, list):
+                if done == 0:  # pushed in its place: nothing after it reaches it
+                    kept.extend(self._waiting[at:])
+                    break
+                del steps[done:]  # a new step drops the redos
+                steps.append(False)
+                done += 1
+            elif step.what == "undo" and done == 0:
+                below += 1
+            elif step.what == "undo":
+                done -= 1
+                if steps[done]:
+                    undos_dropped += 1
+                    continue
+            elif below:
+                below -= 1
+            elif done < len(steps):
+                done += 1
+                if steps[done - 1]:
+                    continue
+            else:  # the delete's step would have dropped the redos: it redid nothing
+                continue
+            kept.append(step)
+        self._waiting[:] = kept
+        if undos_dropped:
+            n = len(cancelled)
+            what = "The garment was" if n == 1 else f"The {n} garments were"
+            self.statusBar().showMessage(f"{what} not deleted: nothing undone", 10_000)
 
     @Slot(int)
     def _touch_up_lost(self, number: int) -> None:
@@ -688,7 +732,9 @@ class MainWindow(QMainWindow):
                 # stay (as after a delete undone), and the log says why
                 log.exception("garments %s not deleted at close", ids)
 
-    def _delete_now(self, ids: list[int]) -> None:
+    def _delete_now(self, ids: list[int]) -> bool:
+        """Delete the garments ``ids``, with its undo step; False where the user chose to
+        stay on the page of one of them, to keep its edit the wardrobe refused."""
         shown = self.garment_view.record
         # Its page left only where it shows one of them (a delete that waited for a save
         # may be done while another garment is shown).
@@ -698,7 +744,7 @@ class MainWindow(QMainWindow):
             and shown.id in ids
         )
         if was_viewing and not self.garment_view.may_leave():
-            return  # its edit first: undo restores the garment with it
+            return False  # its edit first: undo restores the garment with it
         self.browse.expect_removal()  # the next listing selects the deleted card's neighbour
         # Named as the question named it: "Deleted 1 garment" after "Delete Blue shirt…?"
         what = self._what_is_deleted(ids)
@@ -715,6 +761,7 @@ class MainWindow(QMainWindow):
             self.undo_notice.show_message(f"Deleted {some}")
         if was_viewing:
             self.pages.setCurrentWidget(self.browse if self._count else self.empty_page)
+        return True
 
     @Slot()
     def undo_last(self) -> None:
