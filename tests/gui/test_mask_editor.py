@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 from wardrobe_app.ui import garment_view, mask_editor
 from wardrobe_app.ui.garment_model import display_name
+from wardrobe_app.ui.main_window import Deletion
 from wardrobe_app.ui.mask_canvas import UNDO_STEPS, MaskCanvas
 from wardrobe_app.ui.mask_editor import MaskEditorDialog
 
@@ -780,6 +781,88 @@ def test_an_undo_behind_a_waiting_delete_the_user_then_cancels_is_dropped(
     assert parts.reporter.errors == []
 
 
+def _a_delete_during_another_touch_up(parts, qtbot, photos, monkeypatch):
+    """The grid's first garment touched up with the model's queue held (``release`` lets
+    it go), and the other garment deleted meanwhile, at once: the window, the wardrobe,
+    the touched-up garment's id, its mask, its drawn mask, the deleted one's id and
+    ``release``."""
+    w, wardrobe, garment_id, mask, drawn = _imported_with_a_drawn_mask(parts, qtbot, photos)
+    other = w.browse.model.record(1).id
+    monkeypatch.setattr(w, "confirm_delete", lambda _ids: True)
+    release = _hold_the_model_queue(parts)
+    w.garment_view.save_mask(garment_id, drawn, undo_to=mask)
+    w.delete_ids([other])  # nothing to wait for: deleted now
+    with pytest.raises(KeyError):
+        wardrobe.garment(other)
+    return w, wardrobe, garment_id, mask, drawn, other, release
+
+
+def test_the_notices_undo_of_a_delete_during_a_touch_ups_save_undoes_the_delete(
+    make_app, qtbot, photos, monkeypatch
+) -> None:
+    """A garment deleted while another's touch-up, asked for before, was saved: the
+    delete's step was pushed first, the touch-up's on it once saved, and the notice's
+    Undo ("Deleted 1 garment") undid the touch-up; the garment stayed deleted. The
+    touch-up's step goes under the delete's, asked for after it."""
+    parts = make_app()
+    w, wardrobe, garment_id, mask, drawn, other, release = _a_delete_during_another_touch_up(
+        parts, qtbot, photos, monkeypatch
+    )
+    view = w.garment_view
+    release.set()
+    qtbot.waitUntil(lambda: not view.saving_touch_up(), timeout=10_000)
+    with pytest.raises(KeyError):
+        wardrobe.garment(other)  # its step moved above the touch-up's, not undone
+    assert (w.undo_stack.count(), w.undo_stack.index()) == (2, 2)
+    assert w.actions_["undo"].text() == "&Undo deletion of 1 garment"
+    assert w.undo_notice.isVisible() and w.undo_notice.label.text() == "Deleted 1 garment"
+    w.undo_notice.button.click()
+    assert wardrobe.garment(other).id == other  # back
+    assert (wardrobe.garment_picture(garment_id)[1] == drawn).all()  # the touch-up kept
+    assert w.undo_stack.index() == 1
+    assert w.actions_["redo"].text() == "&Redo deletion of 1 garment"
+    with qtbot.waitSignal(view.notice, timeout=10_000):
+        w.actions_["undo"].trigger()  # then the touch-up
+    assert (wardrobe.garment_picture(garment_id)[1] == mask).all()
+    w.actions_["redo"].trigger()
+    qtbot.waitUntil(lambda: not view.saving_touch_up(), timeout=10_000)
+    w.actions_["redo"].trigger()  # the delete, done again
+    with pytest.raises(KeyError):
+        wardrobe.garment(other)
+    assert (wardrobe.garment_picture(garment_id)[1] == drawn).all()
+    assert (w.undo_stack.count(), w.undo_stack.index()) == (2, 2)
+    assert parts.reporter.errors == []
+
+
+def test_ctrl_z_right_after_a_delete_during_a_touch_ups_save_undoes_the_delete(
+    make_app, qtbot, photos, monkeypatch
+) -> None:
+    """Pressed while the other garment's touch-up, asked for before the delete, was
+    saved, Ctrl+Z waited for it and undid it: the deleted garment stayed deleted. It
+    undoes the delete at once; the touch-up's step, once saved, goes under it."""
+    parts = make_app()
+    w, wardrobe, garment_id, _mask, drawn, other, release = _a_delete_during_another_touch_up(
+        parts, qtbot, photos, monkeypatch
+    )
+    view, undo = w.garment_view, w.actions_["undo"]
+    assert undo.isEnabled() and undo.text() == "&Undo deletion of 1 garment"
+    undo.trigger()
+    assert wardrobe.garment(other).id == other  # back at once
+    assert view.saving_touch_up() and w._waiting == []
+    assert undo.text() == "&Undo touch-up (being saved)"
+    assert w.actions_["redo"].isEnabled()  # the delete, asked for after that touch-up
+    release.set()
+    qtbot.waitUntil(lambda: not view.saving_touch_up(), timeout=10_000)
+    assert (wardrobe.garment_picture(garment_id)[1] == drawn).all()  # the touch-up kept
+    assert (w.undo_stack.count(), w.undo_stack.index()) == (2, 1)  # the delete to redo
+    assert undo.text().startswith("&Undo touch-up of")
+    assert w.actions_["redo"].text() == "&Redo deletion of 1 garment"
+    w.actions_["redo"].trigger()
+    with pytest.raises(KeyError):
+        wardrobe.garment(other)
+    assert parts.reporter.errors == []
+
+
 def test_ctrl_z_after_a_delete_waiting_for_a_touch_up_undo_is_undone_in_turn(
     make_app, qtbot, photos, monkeypatch
 ) -> None:
@@ -1181,7 +1264,7 @@ def test_a_redo_of_a_delete_undone_waiting_for_a_touch_up_is_followed_when_the_w
     w.delete_ids([garment_id])
     w.actions_["undo"].trigger()
     w.actions_["redo"].trigger()
-    assert [s if isinstance(s, list) else s.what for s in w._waiting] == [
+    assert [s.ids if isinstance(s, Deletion) else s.what for s in w._waiting] == [
         [garment_id],
         "undo",
         "redo",

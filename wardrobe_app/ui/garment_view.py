@@ -143,7 +143,8 @@ class GarmentView(QWidget):
     openGarment = Signal(int)
     deleteRequested = Signal(list)
     edited = Signal(object)  # GarmentRecord after a save
-    touchedUp = Signal(object, object, object)  # GarmentRecord after, mask before, after
+    # GarmentRecord after, mask before, after, and its save's number (``saves_asked``)
+    touchedUp = Signal(object, object, object, int)
     touchUpDone = Signal(int)  # a garment's touch-up save ended (saved or not)
     touchUpSaving = Signal(int)  # a garment's touch-up save was queued
     # A new touch-up's save (its number, ``saves_asked``) ended without its undo step
@@ -739,10 +740,13 @@ class GarmentView(QWidget):
             return bool(self._saving_touch_ups)
         return not set(garment_ids).isdisjoint(self._saving_touch_ups)
 
-    def saving_new_touch_up(self, before: int | None = None) -> bool:
-        """A new touch-up is being saved (one asked for before ``before``, a number from
-        ``saves_asked``): its undo step, the next to undo, is not pushed yet."""
-        return any(n is not None and (before is None or n < before) for n in self._saving_steps)
+    def saving_new_touch_up(self, before: int | None = None, since: int = 0) -> bool:
+        """A new touch-up is being saved (one asked for before ``before`` and not before
+        ``since``, numbers from ``saves_asked``): its undo step is not pushed yet."""
+        return any(
+            n is not None and n >= since and (before is None or n < before)
+            for n in self._saving_steps
+        )
 
     def saves_asked(self) -> int:
         """The touch-up saves asked for so far: each save's number is below the count
@@ -808,7 +812,8 @@ class GarmentView(QWidget):
         if self.record is not None and self.record.id == garment_id:
             self.saved_label.setText("Saving the cut-out…")
         self._saving_touch_ups.append(garment_id)
-        self._saving_steps.append(self._saves_asked if undo_to is not None else None)
+        number = self._saves_asked
+        self._saving_steps.append(number if undo_to is not None else None)
         self._saves_asked += 1
         pushed = [False]  # its undo step, set once pushed (on_result)
         self._update_touch_up_button()
@@ -825,6 +830,7 @@ class GarmentView(QWidget):
                 done=done,
                 failed=failed,
                 pushed=pushed,
+                number=number,
             ),
             # A bug: its error box, and the window's step (an undo or redo) was not done
             on_error=partial(self._mask_not_saved, garment_id=garment_id, failed=failed),
@@ -848,6 +854,7 @@ class GarmentView(QWidget):
         done: str,
         failed: Callable[[], object] | None,
         pushed: list[bool],
+        number: int,
     ) -> None:
         shown = self.record is not None and self.record.id == garment_id
         if not isinstance(saved, GarmentRecord) and failed is not None:
@@ -871,7 +878,7 @@ class GarmentView(QWidget):
             return
         self.show_mask_change(saved, done)
         if undo_to is not None:
-            self.touchedUp.emit(saved, undo_to, mask)  # undoable in the window (Ctrl+Z)
+            self.touchedUp.emit(saved, undo_to, mask, number)  # undoable in the window
             pushed[0] = True
         else:  # said where it was asked, also on the grid ("Cut-out saved" stayed)
             self.notice.emit(f"{done}: {display_name(saved)}")

@@ -9,7 +9,7 @@ import os
 from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, cast
 from urllib.parse import unquote_to_bytes
 
 import numpy as np
@@ -83,6 +83,14 @@ class Asked(NamedTuple):
     saves_before: int
 
 
+class Deletion(NamedTuple):
+    """A delete asked for (its garments' ``ids``), with the touch-up saves asked for
+    before it (``GarmentView.saves_asked``): its step is ordered among theirs."""
+
+    ids: list[int]
+    saves_before: int
+
+
 class MainWindow(QMainWindow):
     def __init__(
         self, session: WardrobeSession, settings: AppSettings, reporter: ErrorReporter | None = None
@@ -99,11 +107,12 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.resize(1320, 860)
         self.undo_stack = QUndoStack(self)
-        # Deletes (their garments' ids) and undos and redos asked for while a touch-up
+        # Deletes (``Deletion``) and undos and redos asked for while a touch-up
         # they wait for is being saved: done, in the order asked, once it is
         # (``_run_waiting``).
-        self._waiting: list[list[int] | Asked] = []
+        self._waiting: list[Deletion | Asked] = []
         self._running_waiting = False  # _run_waiting is doing one of them
+        self._reordering = False  # _push_in_order is moving steps on the stack
         self.thumbnails = ThumbnailCache(session.runner, QSize(148, 148), parent=self)
         self.importer = ImportController(session, self)
         self.backups = BackupController(self, settings)
@@ -361,9 +370,46 @@ class MainWindow(QMainWindow):
     def _notice(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
 
-    @Slot(object, object, object)
-    def _touched_up(self, record: GarmentRecord, before: np.ndarray, after: np.ndarray) -> None:
-        self.undo_stack.push(TouchUpCommand(self, record, before, after))
+    @Slot(object, object, object, int)
+    def _touched_up(
+        self, record: GarmentRecord, before: np.ndarray, after: np.ndarray, number: int
+    ) -> None:
+        self._push_in_order(TouchUpCommand(self, record, before, after, number + 1))
+
+    def _push_in_order(self, command: TouchUpCommand) -> None:
+        """Push a touch-up's step under the deletes asked for after it, done (or undone)
+        while it was saved: their steps, pushed first, are moved above it. On top, the
+        touch-up's step was the one the delete's Undo (its notice's, or Ctrl+Z) undid,
+        and the garments stayed deleted. A step is moved by taking it off (obsolete, the
+        stack drops it undone or not) and pushing its copy, which skips the redo (and
+        undo) already done. Above the deletes, the push drops the redos, as ever."""
+        stack = self.undo_stack
+
+        def later(at: int) -> bool:
+            step = stack.command(at)
+            return isinstance(step, DeleteCommand) and step.saves_before >= command.saves_before
+
+        top = start = end = stack.index()
+        while start > 0 and later(start - 1):
+            start -= 1
+        while end < stack.count() and later(end):
+            end += 1
+        moved = [cast(DeleteCommand, stack.command(i)) for i in range(start, end)]
+        copies = [DeleteCommand(self, m.ids, m.saves_before, m.deleted, m.what) for m in moved]
+        self._reordering = True  # the notice stays: the delete it offers to undo stays
+        try:
+            for _ in range(top - start):
+                stack.command(stack.index() - 1).setObsolete(True)
+                stack.undo()  # taken off, not undone
+            stack.push(command)  # drops the steps that were above the index
+            for copy in copies:
+                stack.push(copy)
+            for copy in reversed(copies[top - start :]):  # undone before: undone again
+                copy.skip_next = True
+                stack.undo()
+        finally:
+            self._reordering = False
+        self._notice_index = stack.index()
 
     @Slot(int)
     def _sort_chosen(self, _index: int) -> None:
@@ -574,22 +620,24 @@ class MainWindow(QMainWindow):
 
     @Slot(list)
     def delete_ids(self, ids: list[int]) -> None:
-        queued = {i for group in self._waiting if isinstance(group, list) for i in group}
+        queued = {i for step in self._waiting if isinstance(step, Deletion) for i in step.ids}
         if set(ids) <= queued and ids:  # asked again: it is on its way already
             self._say_delete_queued(len(ids))
             return
         if not ids or not self.confirm_delete(ids):
             return
+        # Asked now: its step goes above those of the touch-ups asked before, once saved
+        asked = self.garment_view.saves_asked()
         if self._waiting or self.garment_view.saving_touch_up(ids):
             # Deleted before it, the save failed, and undoing the delete brought the
             # garment back without it (an undone touch-up, still applied): deleted once
             # it is saved, its step on the undo stack after the touch-up's (and after
             # an undo asked for before it, which would undo the delete instead).
-            self._waiting.append([i for i in ids if i not in queued])
+            self._waiting.append(Deletion([i for i in ids if i not in queued], asked))
             self._say_delete_queued(len(ids))
             self._show_undo_state()  # Undo on: Ctrl+Z waits behind it
             return
-        self._delete_now(ids)
+        self._delete_now(Deletion(ids, asked))
 
     def _say_delete_queued(self, n: int) -> None:
         what = "the garment" if n == 1 else f"the {n} garments"
@@ -611,16 +659,16 @@ class MainWindow(QMainWindow):
             # Taken off before it is done: its question and an undo's save run events
             while waiting and not self._must_wait(waiting[0]):
                 step = waiting.pop(0)
-                if not self._run_step(step) and isinstance(step, list):
+                if not self._run_step(step) and isinstance(step, Deletion):
                     self._drop_asked_for(step)  # a delete the user chose not to do
         finally:
             self._running_waiting = False
         self._show_undo_state()
 
-    def _run_step(self, step: list[int] | Asked) -> bool:
+    def _run_step(self, step: Deletion | Asked) -> bool:
         """A delete (its ids), an undo or a redo, done now; False for a delete the user
         chose not to do (its page's edit kept)."""
-        if isinstance(step, list):
+        if isinstance(step, Deletion):
             return self._delete_now(step)
         if step.what == "undo":
             if self.undo_stack.canUndo():
@@ -629,7 +677,7 @@ class MainWindow(QMainWindow):
             self.undo_stack.redo()
         return True
 
-    def _drop_asked_for(self, cancelled: list[int]) -> None:
+    def _drop_asked_for(self, cancelled: Deletion) -> None:
         """The undos and redos waiting behind a delete not done (``cancelled``, just taken
         off the queue) that were asked for that delete's step are dropped: done, an undo
         undid the step underneath, which nobody asked for. Each is followed to the step it
@@ -637,10 +685,10 @@ class MainWindow(QMainWindow):
         steps = [True]  # from the delete's step up: True for it, False for a later delete
         done = 1  # how many of them are done (the rest undone: next to redo)
         below = 0  # steps under the delete undone by the undos followed
-        kept: list[list[int] | Asked] = []
+        kept: list[Deletion | Asked] = []
         undos_dropped = 0
         for at, step in enumerate(self._waiting):
-            if isinstance(step, list):
+            if isinstance(step, Deletion):
                 if done == 0:  # pushed in its place: nothing after it reaches it
                     kept.extend(self._waiting[at:])
                     break
@@ -665,7 +713,7 @@ class MainWindow(QMainWindow):
             kept.append(step)
         self._waiting[:] = kept
         if undos_dropped:
-            n = len(cancelled)
+            n = len(cancelled.ids)
             what = "The garment was" if n == 1 else f"The {n} garments were"
             self.statusBar().showMessage(f"{what} not deleted: nothing undone", 10_000)
 
@@ -676,31 +724,42 @@ class MainWindow(QMainWindow):
         it, no other new touch-up asked for before that undo being saved) is dropped: done,
         it undid the step before, which nobody asked for. An undo asked for before that
         touch-up was started waits for another save, and is done all the same (it was
-        dropped too)."""
+        dropped too). One asked for a step asked for after that touch-up did not wait
+        for it: its step goes under that one's."""
         first = self._waiting[0] if self._waiting else None
+        since = self._top_saves_before()
         if (
             isinstance(first, Asked)
             and first.what == "undo"
-            and number < first.saves_before
-            and not self.garment_view.saving_new_touch_up(before=first.saves_before)
+            and since <= number < first.saves_before
+            and not self.garment_view.saving_new_touch_up(before=first.saves_before, since=since)
         ):
             self._waiting.pop(0)
             self.statusBar().showMessage("The touch-up was not saved: nothing undone", 10_000)
 
-    def _must_wait(self, step: list[int] | Asked) -> bool:
+    def _top_saves_before(self) -> int:
+        """The touch-up saves asked for before the step next to undo: one asked for since
+        is the step next to undo once saved (its step goes above it)."""
+        stack = self.undo_stack
+        return _saves_before(stack.command(stack.index() - 1)) if stack.canUndo() else 0
+
+    def _must_wait(self, step: Deletion | Asked) -> bool:
         """A delete waits for its garments' touch-ups; an undo or redo for a new touch-up
         asked for before it (its step, pushed once saved, is the one to undo: the redos go
-        with its push; one started later is not: its step is pushed on what it did) and
-        for those of the garments of the step it does (``_step_waits``)."""
+        with its push; one started later is not: its step is pushed on what it did) but
+        after the step it would do (its step goes under that one: ``_push_in_order``),
+        and for those of the garments of the step it does (``_step_waits``)."""
         view = self.garment_view
-        if isinstance(step, list):
-            return view.saving_touch_up(step)
+        if isinstance(step, Deletion):
+            return view.saving_touch_up(step.ids)
         stack = self.undo_stack
         if step.what == "undo":
             command = stack.command(stack.index() - 1) if stack.canUndo() else None
         else:
             command = stack.command(stack.index()) if stack.canRedo() else None
-        return view.saving_new_touch_up(before=step.saves_before) or (
+        # Not for one asked for before that step: its step goes under it
+        since = _saves_before(command)
+        return view.saving_new_touch_up(before=step.saves_before, since=since) or (
             command is not None and self._step_waits(command)
         )
 
@@ -713,10 +772,10 @@ class MainWindow(QMainWindow):
         (or redo) a delete waiting before it is followed instead: the delete is not done
         (or done), as it would have been had the window stayed open."""
         waiting, self._waiting = self._waiting, []
-        deletes: list[list[int]] = []
-        undone: list[list[int]] = []  # the deletes undone, the last one next to redo
+        deletes: list[Deletion] = []
+        undone: list[Deletion] = []  # the deletes undone, the last one next to redo
         for step in waiting:
-            if isinstance(step, list):
+            if isinstance(step, Deletion):
                 deletes.append(step)
                 undone.clear()  # a new step drops the redos
             elif step.what == "undo" and deletes:
@@ -725,16 +784,17 @@ class MainWindow(QMainWindow):
                 deletes.append(undone.pop())
             else:
                 log.info("%s asked for during a touch-up's save dropped at close", step.what)
-        for ids in deletes:
+        for deletion in deletes:
             try:
-                self.session.wardrobe.delete_garments(ids)
+                self.session.wardrobe.delete_garments(deletion.ids)
             except Exception:  # a full disk: the window closes all the same, the garments
                 # stay (as after a delete undone), and the log says why
-                log.exception("garments %s not deleted at close", ids)
+                log.exception("garments %s not deleted at close", deletion.ids)
 
-    def _delete_now(self, ids: list[int]) -> bool:
-        """Delete the garments ``ids``, with its undo step; False where the user chose to
-        stay on the page of one of them, to keep its edit the wardrobe refused."""
+    def _delete_now(self, deletion: Deletion) -> bool:
+        """Delete its garments, with its undo step; False where the user chose to stay on
+        the page of one of them, to keep its edit the wardrobe refused."""
+        ids = deletion.ids
         shown = self.garment_view.record
         # Its page left only where it shows one of them (a delete that waited for a save
         # may be done while another garment is shown).
@@ -748,7 +808,7 @@ class MainWindow(QMainWindow):
         self.browse.expect_removal()  # the next listing selects the deleted card's neighbour
         # Named as the question named it: "Deleted 1 garment" after "Delete Blue shirt…?"
         what = self._what_is_deleted(ids)
-        command = DeleteCommand(self, ids, what)
+        command = DeleteCommand(self, ids, deletion.saves_before, what=what)
         self.undo_stack.push(command)  # runs redo(): the delete
         n = len(command.deleted)
         self.statusBar().clearMessage()  # the notice would be drawn over it
@@ -793,21 +853,27 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _show_undo_state(self) -> None:
-        """Undo on while a new touch-up is saved (Ctrl+Z then waits for it and undoes it;
-        the stack alone kept it off, on a first touch-up, and the key did nothing), Redo
-        off (its push drops the redos). On too while a delete waits for a touch-up's save
-        (Ctrl+Z then waits behind it, in turn), Redo off where the delete was the last
-        step asked for. Run after the stack's own updates of them."""
+        """Undo on while a new touch-up asked for after the step next to undo is saved
+        (Ctrl+Z then waits for it and undoes it; the stack alone kept it off, on a first
+        touch-up, and the key did nothing), Redo off unless its step was asked for after
+        every such touch-up (the push drops the redos; a later one goes above it). On too
+        while a delete waits for a touch-up's save (Ctrl+Z then waits behind it, in turn),
+        Redo off where the delete was the last step asked for. Run after the stack's own
+        updates of them."""
         undo, redo = self.actions_["undo"], self.actions_["redo"]
         if not shiboken6.isValid(undo):  # the stack cleared as the window goes
             return
-        stack = self.undo_stack
-        if self.garment_view.saving_new_touch_up():
+        stack, view = self.undo_stack, self.garment_view
+        if view.saving_new_touch_up(since=self._top_saves_before()):
             undo.setEnabled(True)
             undo.setText("&Undo touch-up (being saved)")
-            redo.setEnabled(False)
-        elif any(isinstance(step, list) for step in self._waiting):
-            last_is_delete = isinstance(self._waiting[-1], list)
+            next_redo = stack.command(stack.index()) if stack.canRedo() else None
+            redo.setEnabled(
+                next_redo is not None
+                and not view.saving_new_touch_up(since=_saves_before(next_redo))
+            )
+        elif any(isinstance(step, Deletion) for step in self._waiting):
+            last_is_delete = isinstance(self._waiting[-1], Deletion)
             undo.setEnabled(True)
             what = "deletion " if last_is_delete else ""
             undo.setText(f"&Undo {what}(waiting for a touch-up)")
@@ -836,6 +902,8 @@ class MainWindow(QMainWindow):
 
     @Slot(int)
     def _undo_index_changed(self, index: int) -> None:
+        if self._reordering:
+            return  # a step moved, none undone
         if index < self._notice_index:
             self.undo_notice.hide()
         self._notice_index = index
@@ -972,6 +1040,11 @@ def _known_non_photo(path: Path) -> bool:
         return False
     kind = mimetypes.guess_type(path.name, strict=False)[0]
     return kind is not None and kind.startswith(_REFUSED_KINDS)
+
+
+def _saves_before(command: QUndoCommand | None) -> int:
+    """The touch-up saves asked for before a step on the stack (none: 0)."""
+    return command.saves_before if isinstance(command, (DeleteCommand, TouchUpCommand)) else 0
 
 
 def _separator(parent: QWidget) -> QLabel:

@@ -22,29 +22,49 @@ UNDO_NOTICE_MS = 12_000
 
 
 class DeleteCommand(QUndoCommand):
-    """Soft-deletes garments; undo restores them (``Wardrobe.undo_delete``)."""
+    """Soft-deletes garments; undo restores them (``Wardrobe.undo_delete``).
+    ``saves_before``: the touch-up saves asked for before the delete was
+    (``GarmentView.saves_asked``), to order its step among theirs. ``deleted``: given for
+    a step moved on the stack (``MainWindow._push_in_order``), whose garments are
+    deleted already: its next redo or undo (``skip_next``) is one done already."""
 
-    def __init__(self, window: MainWindow, ids: Sequence[int], what: str = "") -> None:
+    def __init__(
+        self,
+        window: MainWindow,
+        ids: Sequence[int],
+        saves_before: int,
+        deleted: list[int] | None = None,
+        what: str = "",
+    ) -> None:
         n = len(ids)
         # Read after the stack's "Undo"/"Redo": "Undo deletion of 3 garments", "Undo
         # deletion of Blue shirt" (``what``: as the delete's question named them)
         counted = f"{n} garment{'s' if n != 1 else ''}"
         super().__init__(f"deletion of {what or counted}")
         self.window = window
+        self.what = what
         self.ids = list(ids)
-        self.deleted: list[int] = []
+        self.saves_before = saves_before
+        self.deleted: list[int] = list(deleted or [])
+        self.skip_next = deleted is not None
 
     def garment_ids(self) -> set[int]:
         """The garments its undo or redo touches (each waits for their touch-ups' saves)."""
         return set(self.ids)
 
     def redo(self) -> None:
+        if self.skip_next:
+            self.skip_next = False
+            return
         self.deleted = self.window.session.wardrobe.delete_garments(self.ids)
         if not self.deleted:  # gone already (another program): nothing to undo
             self.setObsolete(True)
         self.window.session.notify_changed()
 
     def undo(self) -> None:
+        if self.skip_next:
+            self.skip_next = False
+            return
         self.window.session.wardrobe.undo_delete(self.deleted)
         self.window.browse.select_when_listed(self.deleted)  # the restored ones, selected
         self.window.session.notify_changed()
@@ -54,15 +74,22 @@ class TouchUpCommand(QUndoCommand):
     """A cut-out touched up (saved already, by the garment page); undo puts the mask back
     as it was, redo as drawn. Saved like the touch-up itself, on the model's queue
     (``GarmentView.save_mask``): a garment gone or a full disk is said in the status bar,
-    and the step leaves the stack (``MainWindow.drop_undo_step``): it cannot be done."""
+    and the step leaves the stack (``MainWindow.drop_undo_step``): it cannot be done.
+    ``saves_before``: the touch-up saves asked for up to this one (its number + 1)."""
 
     def __init__(
-        self, window: MainWindow, record: GarmentRecord, before: np.ndarray, after: np.ndarray
+        self,
+        window: MainWindow,
+        record: GarmentRecord,
+        before: np.ndarray,
+        after: np.ndarray,
+        saves_before: int,
     ) -> None:
         # "Undo touch-up of Blue Shirt" (it read "Undo Touch up Blue Shirt")
         super().__init__(f"touch-up of {display_name(record)}")
         self.window = window
         self.garment_id = record.id
+        self.saves_before = saves_before
         self.before, self.after = before, after
         self._saved = True  # the first redo() (on push) has nothing to do
 
