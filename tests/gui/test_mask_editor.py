@@ -492,6 +492,27 @@ def test_the_undo_tip_names_the_step_on_its_way(make_app, qtbot, photos, monkeyp
     assert parts.reporter.errors == []
 
 
+def test_a_garment_named_with_an_ampersand_reads_so_in_undo(make_app, qtbot, photos) -> None:
+    """The step's text is read in the Undo and Redo actions' texts, where "&" marks the
+    key: "H&M jeans" read "HM jeans" (the "M" underlined in the menu), in the tip too."""
+    from PySide6.QtWidgets import QToolBar
+
+    parts = make_app()
+    w, wardrobe, garment_id, mask, drawn = _imported_with_a_drawn_mask(parts, qtbot, photos)
+    wardrobe.update_garment(garment_id, name="H&M jeans")
+    view, undo = w.garment_view, w.actions_["undo"]
+    with qtbot.waitSignal(view.touchedUp, timeout=10_000):
+        view.save_mask(garment_id, drawn, undo_to=mask)
+    qtbot.waitUntil(lambda: not view.saving_touch_up())
+    assert undo.text() == "&Undo touch-up of H&&M jeans"  # shown "Undo touch-up of H&M jeans"
+    button = w.findChild(QToolBar, "mainToolBar").widgetForAction(undo)
+    assert button.toolTip().startswith("Undo touch-up of H&M jeans (")
+    with qtbot.waitSignal(view.notice, timeout=10_000):
+        undo.trigger()
+    assert w.actions_["redo"].text() == "&Redo touch-up of H&&M jeans"
+    assert parts.reporter.errors == []
+
+
 def test_two_ctrl_z_while_a_touch_up_is_saved_undo_two_steps_in_order(
     make_app, qtbot, photos
 ) -> None:

@@ -85,8 +85,10 @@ class TouchUpCommand(QUndoCommand):
         after: np.ndarray,
         saves_before: int,
     ) -> None:
-        # "Undo touch-up of Blue Shirt" (it read "Undo Touch up Blue Shirt")
-        super().__init__(f"touch-up of {display_name(record)}")
+        # "Undo touch-up of Blue Shirt" (it read "Undo Touch up Blue Shirt"). Read in the
+        # Undo and Redo actions' texts, where "&" marks a key: "H&M jeans" read "HM jeans"
+        # (its tip too: ``UndoTip``), the "M" underlined in the menu.
+        super().__init__(f"touch-up of {display_name(record).replace('&', '&&')}")
         self.window = window
         self.garment_id = record.id
         self.saves_before = saves_before
