@@ -492,7 +492,9 @@ def test_the_undo_tip_names_the_step_on_its_way(make_app, qtbot, photos, monkeyp
     assert parts.reporter.errors == []
 
 
-def test_a_garment_named_with_an_ampersand_reads_so_in_undo(make_app, qtbot, photos) -> None:
+def test_a_garment_named_with_an_ampersand_reads_so_in_undo(
+    make_app, qtbot, photos, monkeypatch
+) -> None:
     """The step's text is read in the Undo and Redo actions' texts, where "&" marks the
     key: "H&M jeans" read "HM jeans" (the "M" underlined in the menu), in the tip too."""
     from PySide6.QtWidgets import QToolBar
@@ -510,6 +512,11 @@ def test_a_garment_named_with_an_ampersand_reads_so_in_undo(make_app, qtbot, pho
     with qtbot.waitSignal(view.notice, timeout=10_000):
         undo.trigger()
     assert w.actions_["redo"].text() == "&Redo touch-up of H&&M jeans"
+    qtbot.waitUntil(lambda: not view.saving_touch_up())  # the undo's save: else it waits
+    monkeypatch.setattr(w, "confirm_delete", lambda _ids: True)
+    w.delete_ids([garment_id])  # its deletion, named so too
+    assert undo.text() == "&Undo deletion of H&&M jeans"
+    assert w.undo_notice.label.text() == "Deleted H&M jeans"
     assert parts.reporter.errors == []
 
 

@@ -38,9 +38,10 @@ class DeleteCommand(QUndoCommand):
     ) -> None:
         n = len(ids)
         # Read after the stack's "Undo"/"Redo": "Undo deletion of 3 garments", "Undo
-        # deletion of Blue shirt" (``what``: as the delete's question named them)
+        # deletion of Blue shirt" (``what``: as the delete's question named them; its "&"
+        # doubled, as a touch-up's name below)
         counted = f"{n} garment{'s' if n != 1 else ''}"
-        super().__init__(f"deletion of {what or counted}")
+        super().__init__(f"deletion of {what.replace('&', '&&') or counted}")
         self.window = window
         self.what = what
         self.ids = list(ids)
