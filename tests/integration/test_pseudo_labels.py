@@ -97,6 +97,33 @@ def test_cli_pseudo_label_then_train_on_it(
         assert len(list(csv.DictReader(f))) == 1
 
 
+def test_cli_pseudo_label_reads_every_photo_suffix_as_import_does(
+    unlabeled: Path, tiny_model_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Only lowercase *.jpg was read: .JPG, .jpeg and .png photos were passed over unsaid.
+    folder, images = unlabeled / "unlabeled", unlabeled / "images"
+    shutil.copy(images / "0002.jpg", folder / "u0002.JPG")
+    shutil.copy(images / "0003.jpg", folder / "u0003.jpeg")
+    cv2.imwrite(str(folder / "u0004.png"), cv2.imread(str(images / "0004.jpg")))
+    cv2.imwrite(str(folder / "u0000.png"), cv2.imread(str(images / "0005.jpg")))  # same stem
+    (folder / "notes.txt").write_text("not a photo")
+    out = tmp_path / "pseudo"
+    args = ["pseudo-label", "--data", str(unlabeled), "--out", str(out)]
+    assert main([*args, "--model", str(tiny_model_folder), "--threshold", "0.3"]) == 1
+    err = capsys.readouterr().err
+    assert f"{folder / 'u0000.png'}: skipped, its pseudo-label would replace" in err
+    assert json.loads((out / "pseudo.json").read_text())["photos"] == 5  # broken.jpg: skipped
+    stems = (out / "train.txt").read_text().split()
+    assert stems == ["u0000", "u0001", "u0002", "u0003", "u0004"]
+    # u0000's pseudo-label is u0000.jpg's (the first), not the .png's of the same stem
+    written = cv2.imread(str(out / "images" / "u0000.jpg")).astype(float)
+
+    def off(photo: str) -> float:
+        return float(np.abs(written - cv2.imread(str(folder / photo)).astype(float)).mean())
+
+    assert off("u0000.jpg") < off("u0000.png") / 2
+
+
 def test_cli_pseudo_label_without_unlabeled_photos(tiny_ccp: Path, tmp_path: Path) -> None:
     assert main(["pseudo-label", "--data", str(tiny_ccp), "--out", str(tmp_path / "p")]) == 2
 

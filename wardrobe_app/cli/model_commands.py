@@ -493,10 +493,12 @@ def cmd_pseudo_label(args: argparse.Namespace) -> int:
     from ..training.pseudo import write_pseudo_labels
     from ..vision.model_folder import ModelFolderError
 
-    photos = sorted((args.data / "unlabeled").glob("*.jpg"))
+    photos, same_name = unlabeled_photos(args.data / "unlabeled")
     if not photos:
         error(f"no photos in {args.data / 'unlabeled'}")
         return 2
+    for path, kept in same_name:
+        error(f"{path}: skipped, its pseudo-label would replace that of {kept.name}")
     try:  # around the bar: closed first, it ends its line, and the error gets its own
         with tqdm(
             total=len(photos), desc="pseudo-label", unit="photo", file=sys.stderr, disable=None
@@ -515,7 +517,31 @@ def cmd_pseudo_label(args: argparse.Namespace) -> int:
     for line in manifest["skipped"]:  # type: ignore[attr-defined]
         error(line)
     print(json.dumps(manifest, indent=2))
-    return 1 if manifest["skipped"] else 0
+    return 1 if manifest["skipped"] or same_name else 0
+
+
+def unlabeled_photos(folder: Path) -> tuple[list[Path], list[tuple[Path, Path]]]:
+    """The photos in ``folder`` as import finds them (any photo suffix, in any case:
+    only lowercase *.jpg was read, and .JPG, .jpeg and .png were passed over in
+    silence), and (photo, the one kept) for each whose stem another took first: the
+    pseudo-labels are named by stem, and a.png would overwrite a.jpg's."""
+    from ..vision.image_io import is_image_path
+
+    found = sorted(
+        p
+        for p in folder.glob("*")
+        if not p.name.startswith(".") and is_image_path(p) and p.is_file()
+    )
+    photos: list[Path] = []
+    by_stem: dict[str, Path] = {}
+    same_name: list[tuple[Path, Path]] = []
+    for path in found:
+        kept = by_stem.setdefault(path.stem, path)
+        if kept is path:
+            photos.append(path)
+        else:
+            same_name.append((path, kept))
+    return photos, same_name
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
