@@ -525,6 +525,26 @@ def test_a_reader_that_stops_early_is_no_error(batch: dict[str, Path], tmp_path:
     assert "Broken pipe" not in err and "Exception ignored" not in err, err
 
 
+def test_a_closed_stderr_pipe_fails_no_command(batch: dict[str, Path], tmp_path: Path) -> None:
+    # stderr a pipe whose reader has gone: `list` wrote the whole list on stdout, then
+    # its count on stderr met the closed pipe, and the command exited 1.
+    env = _fake_analyser_env()
+    base = [sys.executable, "-m", "wardrobe_app.cli", "--data-dir", str(tmp_path / "h")]
+    subprocess.run([*base, "import", str(batch["p0"])], env=env, timeout=120, check=True)
+    for command in (["list"], ["verify", "--repair", "--json"]):  # (its note: on stderr)
+        proc = subprocess.Popen(
+            [*base, *command], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+        )
+        assert proc.stdout is not None and proc.stderr is not None
+        proc.stderr.close()  # before the command writes there
+        out = proc.stdout.read().decode()
+        assert proc.wait(120) == 0, command
+        if command == ["list"]:
+            assert out.count("\n") == 2 and out.startswith("#")  # p0's two garments
+        else:
+            assert json.loads(out)["ok"] is True
+
+
 def _usage_error(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
     with pytest.raises(SystemExit) as stop:
         main(argv)

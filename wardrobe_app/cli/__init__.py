@@ -17,9 +17,11 @@ import sys
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO, cast
 
 from .. import __version__, paths
 from .arguments import path_arg
+from .quiet_stderr import QuietStderr
 from .text import error
 
 # Free space under which a database that cannot be written is put down to a full disk.
@@ -108,6 +110,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         # (`2>&1 | less`): block-buffered, a record was cut by the count said on stderr
         # ("Dress30 garment(s)").
         sys.stdout.reconfigure(line_buffering=True)
+    quiet = QuietStderr(sys.stderr)  # a closed pipe there fails no command
+    sys.stderr = cast(TextIO, quiet)
+    try:
+        return _run(argv)
+    finally:
+        if sys.stderr is quiet:  # (main() is called again in-process by tests)
+            sys.stderr = quiet.stream
+
+
+def _run(argv: Sequence[str] | None) -> int:
+    """The command of ``argv`` run, its errors said: main() once the streams are set."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
