@@ -916,6 +916,33 @@ def test_a_data_folder_that_does_not_exist_is_no_empty_wardrobe(
     assert main(["--data-dir", str(typo), "list"]) == 0
 
 
+def test_a_command_that_reads_makes_no_wardrobe_in_a_folder_without_one(
+    tmp_path: Path,
+    batch: dict[str, Path],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # `--data-dir ~/Pictures list` (meant: import) listed "0 garment(s)", and left
+    # wardrobe.sqlite3, files/ and index/ among the photos.
+    monkeypatch.setattr(service, "ANALYSER_FACTORY", FakeAnalyser)
+    pictures = batch["p0"].parent
+    before = sorted(pictures.rglob("*"))
+    reading = [["list"], ["show", "1"], ["similar", "1"], ["similar-to", str(batch["p1"])]]
+    reading += [["verify"], ["reindex"], ["delete", "1"], ["export", str(tmp_path / "out")]]
+    for command in [*reading, ["backup", str(tmp_path / "bk")]]:
+        assert main(["--data-dir", str(pictures), *command]) == 2, command
+        out, err = capsys.readouterr()
+        assert not out and err == (
+            f"wardrobe-cli: error: {pictures}: no wardrobe here: the folder holds none "
+            "(check --data-dir or $WARDROBE_HOME; `import` starts a wardrobe in it)\n"
+        ), command
+        assert sorted(pictures.rglob("*")) == before, command
+    assert not (tmp_path / "out").exists() and not (tmp_path / "bk").exists()
+    assert main(["--data-dir", str(pictures), "import", str(batch["p0"])]) == 0  # starts one
+    assert paths.database_path(pictures).is_file()
+    assert main(["--data-dir", str(pictures), "list"]) == 0
+
+
 def test_an_import_that_finds_no_photo_starts_no_wardrobe(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -84,8 +84,10 @@ def colour_name(text: str) -> str:
 
 def open_wardrobe(create: bool = False) -> Wardrobe:
     """The wardrobe at the data folder (``--data-dir`` / WARDROBE_HOME); analyser lazy.
-    A folder named there that does not exist is an error unless ``create`` (import):
-    a mistyped or unmounted path listed an empty wardrobe, made on the spot."""
+    A folder named there that does not exist, or holds no wardrobe, is an error unless
+    ``create`` (import): a mistyped or unmounted path listed an empty wardrobe, made on
+    the spot, and ``--data-dir ~/Pictures list`` left a wardrobe's database and folders
+    among the photos. The default folder is made on first use (an empty list)."""
     import errno
     import os
 
@@ -99,13 +101,17 @@ def open_wardrobe(create: bool = False) -> Wardrobe:
         )
     # Named: an empty $WARDROBE_HOME is no name (chosen_home() takes the default, which
     # a first command on a new machine makes).
-    if not create and os.environ.get(paths.ENV_HOME) and not home.exists():
-        raise FileNotFoundError(
-            errno.ENOENT,
-            "no wardrobe here: the folder does not exist (check --data-dir or "
-            f"${paths.ENV_HOME}; `import` starts a wardrobe in it)",
-            str(home),
-        )
+    if not create and os.environ.get(paths.ENV_HOME):
+        advice = f"check --data-dir or ${paths.ENV_HOME}; `import` starts a wardrobe in it"
+        if not home.exists():
+            raise FileNotFoundError(
+                errno.ENOENT, f"no wardrobe here: the folder does not exist ({advice})", str(home)
+            )
+        # Stored files without the database: the store says that in words of its own.
+        if not paths.database_path(home).exists() and not paths.files_dir(home).exists():
+            raise FileNotFoundError(
+                errno.ENOENT, f"no wardrobe here: the folder holds none ({advice})", str(home)
+            )
     # A command is short-lived: index builds run in the foreground, once, at close, and
     # only for a small wardrobe (services/vectors.py, QUICK_BUILD_BELOW).
     return Wardrobe(paths.data_home(), background_index=False)
