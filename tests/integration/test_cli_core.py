@@ -701,6 +701,75 @@ def test_a_full_disk_during_an_export_names_the_export_not_the_wardrobe(
     assert err.endswith(": No space left on device\n") and "files" not in err
 
 
+def test_an_export_refused_names_the_file_asked_for_not_its_temporary_name(
+    cli: Run, batch: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # (Root may write anywhere: the refusal is raised as the copy's open() raises it.)
+    # It said "OUT/cutouts/00001-top.png.part: Permission denied", a name never seen.
+    import shutil
+
+    cli("import", str(batch["p0"]))
+
+    def refused(source: Path, target: Path) -> None:
+        raise PermissionError(13, "Permission denied", str(target))
+
+    monkeypatch.setattr(shutil, "copyfile", refused)
+    out = tmp_path / "export"
+    rc, stdout, err = cli("export", str(out))
+    assert rc == 2 and not stdout
+    assert err == f"wardrobe-cli: error: {out / 'cutouts' / '00001-top.png'}: Permission denied\n"
+    assert sorted(p.name for p in out.rglob("*")) == ["cutouts"]  # nothing half-written
+
+
+def _without_write_override() -> list[str]:
+    """The command prefix that makes a process meet file permissions: none for a user;
+    for root (which writes anywhere), setpriv less the capabilities that let it."""
+    if os.geteuid() != 0:
+        return []
+    caps = "-dac_override,-dac_read_search"
+    prefix = ["setpriv", f"--bounding-set={caps}", f"--inh-caps={caps}"]
+    try:
+        subprocess.run([*prefix, "true"], check=True, timeout=60, capture_output=True)
+    except (OSError, subprocess.CalledProcessError):
+        pytest.skip("root, and setpriv cannot drop the right to write anywhere")
+    return prefix
+
+
+def test_export_and_backup_into_a_folder_not_writable_name_it(
+    batch: dict[str, Path], tmp_path: Path
+) -> None:
+    # They said "D/wardrobe.csv.part: Permission denied" and "D/.x.696d1346.partial:
+    # Permission denied": temporary names never seen, and not the folder at fault.
+    env = _fake_analyser_env()
+    base = [sys.executable, "-m", "wardrobe_app.cli", "--data-dir", str(tmp_path / "h")]
+    subprocess.run([*base, "import", str(batch["p0"])], env=env, timeout=120, check=True)
+    locked, earlier = tmp_path / "locked", tmp_path / "earlier"
+    (earlier / "cutouts").mkdir(parents=True)  # as an export left it: the CSV is next
+    locked.mkdir()
+    said = {}
+    try:
+        for folder in (locked, earlier):
+            folder.chmod(0o555)
+        prefix = _without_write_override()
+        for command in (["export", str(earlier)], ["backup", str(locked / "x")]):
+            proc = subprocess.run(
+                [*prefix, *base, *command], env=env, timeout=120, capture_output=True, text=True
+            )
+            assert proc.returncode == 2 and not proc.stdout, command
+            said[command[0]] = proc.stderr
+    finally:
+        for folder in (locked, earlier):
+            folder.chmod(0o755)
+    assert said["export"] == (
+        f"wardrobe-cli: error: {earlier / 'wardrobe.csv'}: Permission denied "
+        f"(cannot write in {earlier})\n"
+    )
+    assert said["backup"] == (
+        f"wardrobe-cli: error: {locked / 'x'}: Permission denied (cannot write in {locked})\n"
+    )
+    assert not any(locked.iterdir()) and [p.name for p in earlier.iterdir()] == ["cutouts"]
+
+
 def test_a_wardrobe_home_that_is_a_file_says_so(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

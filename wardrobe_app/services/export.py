@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ..store import Store
+from ..store.asked_names import named_as_asked
 from ..types import CATEGORIES, GarmentFilter
 from .browse import Browse
 
@@ -45,7 +46,11 @@ def export_wardrobe(
     directory = Path(directory)
     cutouts = directory / "cutouts"
     listed_before = _earlier_export(directory)  # what an earlier export here wrote
-    cutouts.mkdir(parents=True, exist_ok=True)
+    try:
+        cutouts.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        named_as_asked(exc, cutouts, cutouts)  # its folder named where it cannot be written
+        raise
     written: set[str] = set()
     records = browse.list_garments(GarmentFilter(descending=False))
     csv_path = directory / "wardrobe.csv"
@@ -68,7 +73,11 @@ def export_wardrobe(
     ]
     tmp = csv_path.with_name(csv_path.name + ".part")
     missing: list[int] = []
-    with _removed_on_error(tmp), open(tmp, "w", newline="", encoding="utf-8") as fh:
+    with (
+        _named_as_asked(tmp, csv_path),
+        _removed_on_error(tmp),
+        open(tmp, "w", newline="", encoding="utf-8") as fh,
+    ):
         writer = csv.DictWriter(fh, fieldnames=fields)
         writer.writeheader()
         for done, r in enumerate(records):
@@ -108,7 +117,8 @@ def export_wardrobe(
                     "photo": str(r.photo_path),
                 }
             )
-    os.replace(tmp, csv_path)
+    with _named_as_asked(tmp, csv_path):
+        os.replace(tmp, csv_path)
     if progress is not None:
         progress(len(records), len(records))
     # Cut-outs an earlier export here listed (or an export stopped before its CSV
@@ -141,9 +151,20 @@ def _copy_whole(source: Path, target: Path) -> None:
     """Copy to a temporary name, then rename: a copy stopped part-way (a kill, a full
     disk) never leaves a truncated file where an earlier export's good one was."""
     part = target.with_name(target.name + ".part")
-    with _removed_on_error(part):
+    with _named_as_asked(part, target), _removed_on_error(part):
         shutil.copyfile(source, part)
         os.replace(part, target)
+
+
+@contextlib.contextmanager
+def _named_as_asked(part: Path, target: Path) -> Iterator[None]:
+    """An error of ``part`` (``target`` written under a temporary name) said of
+    ``target``: "wardrobe.csv.part: Permission denied" named a file never seen."""
+    try:
+        yield
+    except OSError as exc:
+        named_as_asked(exc, part, target)
+        raise
 
 
 @contextlib.contextmanager

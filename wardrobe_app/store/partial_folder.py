@@ -20,6 +20,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+from .asked_names import named_as_asked
+
 try:  # POSIX
     import fcntl
 except ImportError:  # pragma: no cover - Windows: leftovers are not looked for
@@ -38,7 +40,11 @@ def partial_folder(destination: Path) -> Iterator[Path]:
     """A new, locked work folder beside ``destination``; on leaving normally it is
     renamed to ``destination`` (which must not exist), on an error removed."""
     work = destination.parent / f".{destination.name}.{uuid.uuid4().hex[:8]}.partial"
-    work.mkdir()
+    try:
+        work.mkdir()
+    except OSError as exc:  # said of the folder asked for, not of a hidden one never seen
+        named_as_asked(exc, work, destination)
+        raise
     lock: IO[bytes] | None = None
     try:
         lock = open(work / IN_PROGRESS, "wb")  # noqa: SIM115 - held to the end
