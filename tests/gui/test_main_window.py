@@ -588,6 +588,25 @@ def test_tab_goes_through_the_filter_bar_as_it_is_drawn(qtbot):
     assert tab_chain(bar.search, len(stops)) == stops
 
 
+def test_alt_with_an_arrow_on_the_grid_moves_nothing(make_app, qtbot, photos):
+    # Alt+Left is Back, which the grid has nothing to go back to: QListView read it as
+    # Left and the first card became current (Alt+Right as Right).
+    parts = app_with_photos(make_app, qtbot, photos, 2)
+    w = parts.window
+    grid = w.browse.grid
+    grid.setFocus()
+    second = w.browse.grid_model.index(1, 0)
+    grid.selectionModel().setCurrentIndex(second, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+    alt = Qt.KeyboardModifier.AltModifier
+    for key in (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down):
+        qtbot.keyClick(grid, key, alt)
+        assert grid.currentIndex().row() == 1, key
+        assert w.browse.selected_ids() == [w.browse.model.record(1).id], key
+    assert w.pages.currentWidget() is w.browse
+    qtbot.keyClick(grid, Qt.Key.Key_Left)  # the arrow alone still moves
+    assert grid.currentIndex().row() == 0
+
+
 def test_open_a_garment_edit_it_and_follow_a_similar_item(make_app, qtbot, photos):
     parts = app_with_photos(make_app, qtbot, photos, 8)
     w = parts.window

@@ -16,7 +16,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QAction, QContextMenuEvent, QFocusEvent, QResizeEvent
+from PySide6.QtGui import QAction, QContextMenuEvent, QFocusEvent, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QListView,
@@ -39,6 +39,8 @@ from .thumbnails import ThumbnailCache
 from .workers import Queue, WorkerContext
 
 FAVOURITES_HINT = "Open a garment and press Favourite to list it here."
+# Alt with an arrow is a browser's move (Back, Forward), not the grid's.
+ALT_ARROWS = (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down)
 
 
 @dataclass
@@ -141,6 +143,14 @@ class GarmentGrid(QListView):
             Qt.FocusReason.ShortcutFocusReason,
         ):
             self.select_current()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Alt+Left is Back, Alt+Right Forward: on the grid they go nowhere, and QListView
+        # read them as Left and Right, moving the current card.
+        if event.modifiers() & Qt.KeyboardModifier.AltModifier and event.key() in ALT_ARROWS:
+            event.ignore()
+            return
+        super().keyPressEvent(event)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
