@@ -282,6 +282,9 @@ class Wardrobe:
     def fine_types(self) -> list[str]:
         return self._browse.fine_types()
 
+    def fine_types_by_category(self) -> dict[str, list[str]]:
+        return self._browse.fine_types_by_category()
+
     def worn_with(self, garment_id: int) -> list[GarmentRecord]:
         return self._browse.worn_with(garment_id)
 

@@ -400,3 +400,47 @@ def test_on_one_row_the_search_box_keeps_its_width(qtbot):
     assert bar.search.width() >= bar.search.sizeHint().width()
     _resize(qtbot, bar, width - 1)
     qtbot.waitUntil(lambda: bar.two_rows, timeout=2000)
+
+
+def _types(bar) -> list[str]:
+    box = bar.fine_type
+    return [box.itemData(i) for i in range(box.count())]
+
+
+def test_the_type_box_offers_the_types_of_the_ticked_categories(make_app, qtbot, photos):
+    # It offered every category's types: Hoodie chosen, then Bottom ticked, listed 0 of
+    # 6 garments, with nothing to say why.
+    parts = _app(make_app, qtbot, photos)
+    w = parts.window
+    bar = w.browse.filter_bar
+    wardrobe = parts.session.wardrobe
+    records = [r for r in wardrobe.list_garments() if r.fine_type != "Dress"]
+    top = next(r.id for r in records if r.category == "top")
+    bottom = next(r.id for r in records if r.category == "bottom")
+    dress = next(r for r in wardrobe.list_garments() if r.fine_type == "Dress")
+    bottoms = sorted(["Jeans", *(["Dress"] if dress.category == "bottom" else [])])
+    wardrobe.update_garment(top, fine_type="Hoodie")
+    wardrobe.update_garment(bottom, fine_type="Jeans")
+    parts.session.notify_changed()
+    qtbot.waitUntil(lambda: "Jeans" in _types(bar) and "Hoodie" in _types(bar), timeout=5000)
+    assert _types(bar) == ["", "Dress", "Hoodie", "Jeans"]  # nothing ticked: every type
+
+    bar.fine_type.setCurrentIndex(bar.fine_type.findData("Hoodie"))
+    wait_listed(qtbot, w, 1)
+    chip = bar.category_chips["bottom"]
+    chip.setFocus()
+    with qtbot.waitSignal(bar.filterChanged) as changed:
+        qtbot.keyClick(chip, Qt.Key.Key_Space)  # ticked from the keyboard
+    assert chip.isChecked() and chip.hasFocus()
+    assert _types(bar) == ["", *bottoms]
+    flt = changed.args[0]
+    assert flt.categories == {"bottom"} and flt.fine_types == set()  # Hoodie cleared
+    wait_listed(qtbot, w, 3)  # every bottom, not none
+    assert bar.fine_type.currentData() == ""
+
+    bar.fine_type.setCurrentIndex(bar.fine_type.findData("Jeans"))
+    wait_listed(qtbot, w, 1)
+    qtbot.keyClick(chip, Qt.Key.Key_Space)  # unticked: every type again, Jeans kept
+    assert _types(bar) == ["", "Dress", "Hoodie", "Jeans"]
+    assert bar.fine_type.currentData() == "Jeans"
+    wait_listed(qtbot, w, 1)

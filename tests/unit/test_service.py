@@ -393,6 +393,7 @@ def test_browse_filters_and_update(wardrobe: Wardrobe, photos: Photos) -> None:
     assert updated.category == "one-piece" and updated.fine_type == "shirt"
     assert updated.favourite and updated.updated_at >= updated.created_at
     assert wardrobe.fine_types() == ["shirt"]
+    assert wardrobe.fine_types_by_category() == {"one-piece": ["shirt"]}
     assert [r.id for r in wardrobe.list_garments(GarmentFilter(favourites_only=True))] == [gid]
     assert [r.id for r in wardrobe.list_garments(GarmentFilter(text="summer blue"))] == [gid]
     assert [r.id for r in wardrobe.list_garments(GarmentFilter(fine_types={"shirt"}))] == [gid]

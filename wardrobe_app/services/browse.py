@@ -153,6 +153,21 @@ class Browse:
                 )
             )
 
+    def fine_types_by_category(self) -> dict[str, list[str]]:
+        """Each category's fine types among its live garments (a type typed on garments of
+        two categories is in both)."""
+        found: dict[str, set[str]] = {}
+        with self.store.session() as s:
+            rows = s.execute(
+                select(Garment.category, Garment.fine_type)
+                .where(Garment.deleted_at.is_(None), Garment.fine_type.is_not(None))
+                .distinct()
+            )
+            for category, fine_type in rows:
+                if fine_type is not None:
+                    found.setdefault(category, set()).add(fine_type)
+        return {category: sorted(types) for category, types in found.items()}
+
     def worn_with(self, garment_id: int, *, deleted: bool = False) -> list[GarmentRecord]:
         """The other garments of a garment's photo in the wardrobe; with ``deleted``,
         those deleted instead (until the next start: an undo brings them back)."""

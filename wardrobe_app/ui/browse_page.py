@@ -3,7 +3,7 @@ request supersedes an older one still running."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from PySide6.QtCore import (
     QItemSelection,
@@ -50,6 +50,7 @@ class Listing:
     total: int
     colours: list[tuple[str, str]]
     fine_types: list[str]
+    types_by_category: dict[str, list[str]] = field(default_factory=dict)
     only_favourites: bool = False  # the filter was Favourites alone
 
 
@@ -268,7 +269,9 @@ class BrowsePage(QWidget):
             total = wardrobe.count()
             names = wardrobe.colour_names()
             colours = [(n, _colour_hex(n, records)) for n in _palette_order(names)]
-            return Listing(gen, records, total, colours, wardrobe.fine_types(), favourites_alone)
+            by_category = wardrobe.fine_types_by_category()
+            fine_types = sorted({t for types in by_category.values() for t in types})
+            return Listing(gen, records, total, colours, fine_types, by_category, favourites_alone)
 
         self.session.runner.start(
             job, queue=Queue.READ, title="Listing garments", on_result=self._listed
@@ -309,7 +312,7 @@ class BrowsePage(QWidget):
             self.model.set_records(listing.records)
         self.total = listing.total
         self.filter_bar.set_colours(listing.colours)
-        self.filter_bar.set_fine_types(listing.fine_types)
+        self.filter_bar.set_fine_types(listing.fine_types, listing.types_by_category)
         self.filter_bar.set_count(len(listing.records), listing.total)
         if not listing.records:
             self._say_why_empty(listing.only_favourites)

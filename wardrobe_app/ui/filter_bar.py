@@ -3,7 +3,7 @@ sorting. Emits a :class:`GarmentFilter` whenever something changes (text debounc
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeyEvent, QPalette, QResizeEvent, QShowEvent
@@ -93,6 +93,8 @@ class FilterBar(QWidget):
         self.setObjectName("filterBar")
         self._emitting = True
         self._shown_colours: list[tuple[str, str]] = []
+        self._fine_types: list[str] = []
+        self._types_by_category: dict[str, list[str]] | None = None  # None: not known
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(250)
@@ -117,7 +119,7 @@ class FilterBar(QWidget):
             chip = make_chip(category_label(cat), self)
             chip.setIcon(dot_icon(CATEGORY_COLOURS[cat], 12))
             chip.setObjectName(f"chip-{cat}")
-            chip.toggled.connect(self._emit_now)
+            chip.toggled.connect(self._category_toggled)
             self.category_chips[cat] = chip
         # Each row of chips is one Tab stop, the arrow keys moving within it
         self.category_group = ChipGroup(self)
@@ -381,23 +383,52 @@ class FilterBar(QWidget):
         self.colour_flow.invalidate()
         self._boxes_changed()  # more or fewer chips may (not) fit on one row now
 
-    def set_fine_types(self, fine_types: Sequence[str]) -> None:
-        current = self.fine_type.currentData()
-        self.fine_type.blockSignals(True)
-        self.fine_type.clear()
-        self.fine_type.addItem("All types", "")
-        for name in fine_types:
-            self.fine_type.addItem(type_label(name), name)
-        pos = self.fine_type.findData(current)
-        self.fine_type.setCurrentIndex(max(0, pos))
-        self.fine_type.blockSignals(False)
+    def set_fine_types(
+        self, fine_types: Sequence[str], by_category: Mapping[str, Sequence[str]] | None = None
+    ) -> None:
+        """The fine types of the wardrobe and, where known, each category's: the type box
+        offers those of the ticked categories (Hoodie then Bottom listed nothing)."""
+        self._fine_types = list(fine_types)
+        self._types_by_category = (
+            None if by_category is None else {c: list(t) for c, t in by_category.items()}
+        )
+        self._offer_types()
+        self.fine_type.setVisible(bool(fine_types))
+        self._boxes_changed()  # the type box shown may not fit on the row any more
+
+    def offered_types(self) -> list[str]:
+        """The types of the ticked categories; every type while none is ticked."""
+        ticked = [c for c, chip in self.category_chips.items() if chip.isChecked()]
+        if not ticked or self._types_by_category is None:
+            return list(self._fine_types)
+        wanted = {t for c in ticked for t in self._types_by_category.get(c, ())}
+        return [t for t in self._fine_types if t in wanted]
+
+    def _offer_types(self) -> None:
+        """The type box lists the types offered; the type chosen, no longer offered, is
+        cleared (the filter would list nothing, and say no more than "No garments")."""
+        offered = self.offered_types()
+        box = self.fine_type
+        if [box.itemData(i) for i in range(1, box.count())] == offered:
+            return  # unchanged: an open list stays as it is
+        current = box.currentData()
+        box.blockSignals(True)
+        box.clear()
+        box.addItem("All types", "")
+        for name in offered:
+            box.addItem(type_label(name), name)
+        box.setCurrentIndex(max(0, box.findData(current)))
+        box.blockSignals(False)
         # The box keeps its width; its list is as wide as the longest type.
-        view = self.fine_type.view()
+        view = box.view()
         view.setMinimumWidth(
             view.sizeHintForColumn(0) + view.verticalScrollBar().sizeHint().width()
         )
-        self.fine_type.setVisible(bool(fine_types))
-        self._boxes_changed()  # the type box shown may not fit on the row any more
+
+    @Slot()
+    def _category_toggled(self) -> None:
+        self._offer_types()
+        self._emit_now()
 
     def set_count(self, shown: int, total: int) -> None:
         noun = f"garment{'s' if total != 1 else ''}"
