@@ -43,6 +43,22 @@ QToolButton[chip="true"]::menu-indicator { image: none; width: 0px; }
 FAVOURITE = "#e0245e"
 
 
+def relative_luminance(colour: QColor) -> float:
+    """WCAG's relative luminance of an sRGB colour, 0 (black) to 1 (white)."""
+
+    def linear(channel: float) -> float:
+        return channel / 12.92 if channel <= 0.04045 else ((channel + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(c) for c in (colour.redF(), colour.greenF(), colour.blueF()))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(a: QColor, b: QColor) -> float:
+    """WCAG's contrast ratio of two colours, 1 to 21."""
+    la, lb = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
 def category_colour(category: str) -> QColor:
     return QColor(CATEGORY_COLOURS.get(category, "#808080"))
 
