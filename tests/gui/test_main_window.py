@@ -607,6 +607,53 @@ def test_alt_with_an_arrow_on_the_grid_moves_nothing(make_app, qtbot, photos):
     assert grid.currentIndex().row() == 0
 
 
+def test_a_delete_and_its_undo_keep_the_first_row_whole_where_both_rows_fit(
+    make_app, qtbot, photos, monkeypatch
+):
+    # At 1024x600 two rows of cards fit with 3 px to spare, but Qt scrolled to show the
+    # spacing below a current card of the second row too: after a delete (its neighbour
+    # current) and the undo (the garment back), the grid stood 5 px down, the first
+    # row's top cut off.
+    from wardrobe_app.ui.garment_delegate import CARD_MARGIN
+
+    parts = app_with_photos(make_app, qtbot, photos, 4)
+    w = parts.window
+    monkeypatch.setattr(w, "confirm_delete", lambda _ids: True)
+    grid, bar = w.browse.grid, w.browse.grid.verticalScrollBar()
+    w.resize(1024, 600)
+    qtbot.waitUntil(lambda: w.width() == 1024 and w.height() == 600, timeout=5000)
+    assert 4 <= grid.columns() < 8  # two rows
+    last = w.browse.grid_model.index(7, 0)
+    rows = grid.visualRect(last).bottom()  # its card ends CARD_MARGIN px above
+    for _ in range(3):  # the filter bar's rows settle after the first resize
+        w.resize(1024, w.height() + rows - grid.viewport().height())
+        qtbot.wait(100)
+    qtbot.waitUntil(lambda: grid.viewport().height() == rows, timeout=5000)
+    assert bar.maximum() > 0 and bar.value() == 0
+
+    w.open_garment(w.browse.model.record(7))
+    w.actions_["delete"].trigger()
+    wait_listed(qtbot, w, 7)
+    w.show_browse()
+    assert grid.currentIndex().row() == 6 and bar.value() == 0
+    w.undo_last()
+    wait_listed(qtbot, w, 8)
+    assert grid.currentIndex().row() == 7 and bar.value() == 0
+
+    # 4 px less: the second row's card is scrolled to just into sight, the first's top
+    # still in it (Qt scrolled 4 px more, for the spacing below the card).
+    w.resize(1024, w.height() - 4)
+    qtbot.waitUntil(lambda: grid.viewport().height() == rows - 4, timeout=5000)
+    first = w.browse.grid_model.index(0, 0)
+    grid.setCurrentIndex(first)
+    last = w.browse.grid_model.index(7, 0)  # the listings made new indexes
+    grid.setCurrentIndex(last)
+    m = CARD_MARGIN
+    assert bar.value() > 0
+    for index in (first, last):
+        assert grid.viewport().rect().contains(grid.visualRect(index).adjusted(m, m, -m, -m))
+
+
 def test_open_a_garment_edit_it_and_follow_a_similar_item(make_app, qtbot, photos):
     parts = app_with_photos(make_app, qtbot, photos, 8)
     w = parts.window

@@ -9,6 +9,7 @@ from PySide6.QtCore import (
     QItemSelection,
     QItemSelectionModel,
     QModelIndex,
+    QPersistentModelIndex,
     QPoint,
     QSize,
     QSortFilterProxyModel,
@@ -32,7 +33,7 @@ from PySide6.QtWidgets import (
 from ..types import GarmentFilter, GarmentRecord
 from .empty_state import EmptyState
 from .filter_bar import FilterBar
-from .garment_delegate import GarmentDelegate
+from .garment_delegate import CARD_MARGIN, GarmentDelegate
 from .garment_model import GarmentListModel, GarmentRoles
 from .session import WardrobeSession
 from .thumbnails import ThumbnailCache
@@ -144,6 +145,33 @@ class GarmentGrid(QListView):
             Qt.FocusReason.ShortcutFocusReason,
         ):
             self.select_current()
+
+    def scrollTo(
+        self,
+        index: QModelIndex | QPersistentModelIndex,
+        hint: QAbstractItemView.ScrollHint = QAbstractItemView.ScrollHint.EnsureVisible,
+    ) -> None:
+        """As QListView's, but the card is scrolled no further than into sight: Qt made
+        room for the spacing around it too, and at 1024x600, where two rows of cards fit
+        with 3 px to spare, a card of the second row made current (a delete's neighbour,
+        an undo's garment, a click) scrolled the grid 5 px, the first row's top cut off;
+        scrolling down to a card, it cut the row above by those pixels too."""
+        if hint == QAbstractItemView.ScrollHint.EnsureVisible and index.isValid():
+            m = CARD_MARGIN
+            plain = index if isinstance(index, QModelIndex) else self.model().index(index.row(), 0)
+            card = self.visualRect(plain).adjusted(m, m, -m, -m)
+            view = self.viewport().rect()
+            if view.contains(card):
+                return
+            if (
+                card.height() <= view.height()
+                and view.left() <= card.left() <= card.right() <= view.right()
+            ):
+                bar = self.verticalScrollBar()
+                below = card.bottom() > view.bottom()
+                bar.setValue(bar.value() + (card.bottom() - view.bottom() if below else card.top()))
+                return
+        super().scrollTo(index, hint)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         # Alt+Left is Back, Alt+Right Forward: on the grid they go nowhere, and QListView

@@ -15,6 +15,7 @@ Index = QModelIndex | QPersistentModelIndex
 SWATCH_STEP = 11  # a colour dot and its gap, in pixels
 MAX_SWATCHES = 3
 SELECTED_TINT = 45  # the highlight's alpha over a selected card's Base
+CARD_MARGIN = 3  # between a cell's rectangle and the card drawn in it
 SWATCH_CONTRAST = 3.0  # a colour dot this distinct from its card needs no ring (WCAG's UI)
 SWATCH_RING = 1.2  # the ring's width, in pixels
 
@@ -104,7 +105,8 @@ class GarmentDelegate(QStyledItemDelegate):
 
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        card = QRectF(rect).adjusted(3, 3, -3, -3)
+        m = CARD_MARGIN
+        card = QRectF(rect).adjusted(m, m, -m, -m)
         base = palette.color(QPalette.ColorRole.Base)
         highlight = palette.color(QPalette.ColorRole.Highlight)
         border = palette.color(QPalette.ColorRole.Mid)
