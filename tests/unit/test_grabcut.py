@@ -152,6 +152,55 @@ def test_a_frame_filled_by_one_surface_gets_its_middle(photo: np.ndarray) -> Non
     assert mask is not None and mask[100:300, 75:225].all()
 
 
+def _dark_jacket_photo(seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """A black jacket photographed close on a light floor: it runs off the frame at the
+    bottom and the right. Its light, spotted lining fills the middle."""
+    h, w = 300, 220
+    rng = np.random.default_rng(seed)
+    yy, xx = np.mgrid[:h, :w]
+    rgb = np.array([205.0, 190, 165]) + rng.normal(0, 8, (h, w, 3))
+    jacket = (yy >= 50) & (xx >= 40)
+    jacket |= ((yy - 50) / 30) ** 2 + ((xx - 130) / 90) ** 2 < 1  # the hood's rounded top
+    rgb[jacket] = np.array([25.0, 25, 28]) + rng.normal(0, 6, (int(jacket.sum()), 3))
+    lining = (np.abs(yy - 165) < 65) & (np.abs(xx - 135) < 45)
+    rgb[lining] = np.array([190.0, 140, 80]) + rng.normal(0, 10, (int(lining.sum()), 3))
+    spots = lining & (np.sin(yy / 6.0) * np.sin(xx / 6.0) > 0.1)  # a leopard print
+    rgb[spots] = np.array([30.0, 25, 20]) + rng.normal(0, 6, (int(spots.sum()), 3))
+    return np.clip(rgb, 0, 255).astype(np.uint8), jacket
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_dark_garment_running_off_the_frame_is_not_cut_down_to_its_lining(seed: int) -> None:
+    # Its black was in the edge band, taken as background: GrabCut kept the lining alone.
+    rgb, jacket = _dark_jacket_photo(seed)
+    mask = find_item(rgb)
+    assert mask is not None
+    assert (mask & jacket).sum() > 0.9 * jacket.sum()
+    assert (mask & ~jacket).sum() < 0.05 * (~jacket).sum()  # the floor stays out
+
+
+def _board_photo(seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """A red garment on a light floor, not touching the edge; a dark skirting board runs
+    along the whole bottom of the frame."""
+    rgb, blob = _blob_photo(seed)
+    h, w = blob.shape
+    rng = np.random.default_rng(seed)
+    floor = np.array([205.0, 190, 165]) + rng.normal(0, 8, (h, w, 3))
+    rgb = np.where(blob[..., None], rgb, np.clip(floor, 0, 255).astype(np.uint8))
+    rgb[h - 25 :] = np.clip(np.array([60.0, 40, 30]) + rng.normal(0, 6, (25, w, 3)), 0, 255)
+    return rgb, blob
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_a_second_background_along_the_edge_is_not_taken_for_the_garment(seed: int) -> None:
+    # The board is unlike the rest of the edge, as a garment running off the frame is, but
+    # unlike the garment too: it stays background.
+    rgb, blob = _board_photo(seed)
+    mask = find_item(rgb)
+    assert mask is not None and not mask[-25:].any()
+    assert _iou(mask, blob) > 0.8
+
+
 def test_a_garment_found_by_find_item_and_item_foreground_alike() -> None:
     rgb, blob = _blob_photo(3)
     found = find_item(rgb)

@@ -53,6 +53,27 @@ SAME_AS_EDGE = 1.5
 # A bare wall (0.99) gets the middle, and the garment gate refuses it.
 NO_PICTURE_CORRELATION = 0.25
 FLAT_GREY_STD = 1.0
+# A garment running off the frame (a black jacket photographed close) puts its own colour
+# in the edge band, so GrabCut took it for background and kept the lining. The band is
+# cut into this many segments a side; the segments within EDGE_AGREE (CIE76) of the one
+# most others agree with are the background, if they are at least half the edge; a
+# segment EDGE_ODD or more from every one of them is something else touching the edge.
+EDGE_SEGMENTS = 6
+EDGE_AGREE = 15.0
+EDGE_ODD = 25.0
+# A second run, with those segments left open, is kept where it holds the first result
+# (CONTAIN_FRACTION of it) and grows it, every sizeable piece it adds (STRAY_FRACTION of
+# the frame) reaches the open segments, and LIKE_SHARE of the added pixels have colours
+# that DENSE_SHARE of the first result's middle (an ellipse REF_FRACTION of the frame
+# across) lies within SAME_COLOUR of: the garment's own colour, not a second background
+# (a floor board, a shelf, a box) that some detail of the garment happens to match.
+CONTAIN_FRACTION = 0.9
+GROW_FRACTION = 1.05
+STRAY_FRACTION = 0.005
+REF_FRACTION = 0.8
+SAME_COLOUR = 10.0
+DENSE_SHARE = 0.1
+LIKE_SHARE = 0.8
 
 
 def _initial_mask(shape: tuple[int, int], hint: np.ndarray | None) -> np.ndarray:
@@ -139,12 +160,92 @@ def _unhinted(small: np.ndarray, init: np.ndarray, iterations: int) -> np.ndarra
     return found
 
 
-def _core(shape: tuple[int, int]) -> np.ndarray:
-    """The ellipse in the middle of the frame whose colour is compared with the edge's."""
+def _core(shape: tuple[int, int], fraction: float = CORE_FRACTION) -> np.ndarray:
+    """The ellipse in the middle of the frame, ``fraction`` of its height and width across
+    (by default the one whose colour is compared with the edge's)."""
     h, w = shape
     yy, xx = np.mgrid[:h, :w]
-    ry, rx = CORE_FRACTION * h / 2, CORE_FRACTION * w / 2
+    ry, rx = fraction * h / 2, fraction * w / 2
     return np.asarray(((yy - (h - 1) / 2) / ry) ** 2 + ((xx - (w - 1) / 2) / rx) ** 2 <= 1)
+
+
+def _edge_segments(shape: tuple[int, int], band: int) -> list[np.ndarray]:
+    """The edge band cut into EDGE_SEGMENTS pieces a side, clockwise from the top left
+    (the order breaks ties in ``_odd_edge``)."""
+    h, w, n = shape[0], shape[1], EDGE_SEGMENTS
+    across = [slice(k * w // n, (k + 1) * w // n) for k in range(n)]
+    down = [slice(k * h // n, (k + 1) * h // n) for k in range(n)]
+    top, right = slice(0, band), slice(w - band, w)
+    bottom, left = slice(h - band, h), slice(0, band)
+    places = [(top, c) for c in across] + [(r, right) for r in down]
+    back_across = [slice(w - (k + 1) * w // n, w - k * w // n) for k in range(n)]
+    back_down = [slice(h - (k + 1) * h // n, h - k * h // n) for k in range(n)]
+    places += [(bottom, c) for c in back_across] + [(r, left) for r in back_down]
+    pieces = []
+    for rows, cols in places:
+        piece = np.zeros(shape, dtype=bool)
+        piece[rows, cols] = True
+        pieces.append(piece)
+    return pieces
+
+
+def _odd_edge(lab: np.ndarray, init: np.ndarray) -> np.ndarray | None:
+    """The edge band's segments whose colour is far from the background's (the segments
+    that agree with each other); None where none is, or no colour holds half the edge."""
+    h, w = init.shape
+    pieces = _edge_segments((h, w), max(1, round(BORDER_BAND * min(h, w))))
+    colours = np.array([lab[piece].mean(0) for piece in pieces])
+    apart = np.linalg.norm(colours[:, None] - colours[None], axis=2)
+    agree = apart < EDGE_AGREE
+    background = agree[int(np.argmax(agree.sum(1)))]
+    if background.sum() < len(pieces) / 2:
+        return None
+    odd = apart[:, background].min(1) >= EDGE_ODD
+    if not odd.any():
+        return None
+    return np.logical_or.reduce([piece for piece, o in zip(pieces, odd, strict=True) if o])
+
+
+def _has_stray(added: np.ndarray, odd: np.ndarray) -> bool:
+    """Whether a sizeable piece of ``added`` lies away from the open edge segments: the
+    second run moved the models elsewhere, not the garment out to the edge."""
+    _, comp, stats, _ = cv2.connectedComponentsWithStats(added.astype(np.uint8), connectivity=8)
+    near = cv2.dilate(odd.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+    big = np.flatnonzero(stats[1:, cv2.CC_STAT_AREA] > STRAY_FRACTION * added.size) + 1
+    return any(not near[comp == i].any() for i in big)
+
+
+def _like_first(lab: np.ndarray, first: np.ndarray, added: np.ndarray) -> float:
+    """Share of ``added``'s pixels whose colour is common in the middle of ``first``."""
+    ref = lab[first & _core(first.shape, REF_FRACTION)]
+    if not len(ref):
+        return 0.0
+    rng = np.random.default_rng(0)  # samples keep the distance matrix small
+    ref = ref[rng.choice(len(ref), min(800, len(ref)), replace=False)]
+    new = lab[added]
+    new = new[rng.choice(len(new), min(1500, len(new)), replace=False)]
+    dense = (np.linalg.norm(new[:, None] - ref[None], axis=2) < SAME_COLOUR).mean(1)
+    return float((dense >= DENSE_SHARE).mean())
+
+
+def _past_the_edge(
+    small: np.ndarray, init: np.ndarray, found: np.ndarray, iterations: int
+) -> np.ndarray:
+    """``found`` grown out to the edge segments unlike the background where the garment
+    runs off the frame there; ``found`` itself otherwise."""
+    lab = cv2.cvtColor(small.astype(np.float32) / 255, cv2.COLOR_RGB2LAB)
+    odd = _odd_edge(lab, init)
+    if odd is None:
+        return found
+    opened = init.copy()
+    opened[odd] = cv2.GC_PR_FGD
+    second = _unhinted(small, opened, iterations)
+    if second is None or (second & found).sum() < CONTAIN_FRACTION * found.sum():
+        return found
+    added = second & ~found
+    if second.sum() <= GROW_FRACTION * found.sum() or _has_stray(added, odd):
+        return found
+    return second if _like_first(lab, found, added) >= LIKE_SHARE else found
 
 
 def _no_picture(small: np.ndarray) -> bool:
@@ -176,6 +277,8 @@ def find_item(rgb: np.ndarray, iterations: int = 3, work_size: int = 192) -> np.
     small = _work_copy(rgb, work_size)
     init = _initial_mask(small.shape[:2], None)
     found = _unhinted(small, init, iterations)
+    if found is not None:
+        found = _past_the_edge(small, init, found, iterations)
     if found is None:
         if not _middle_stands_out(small, init) and _no_picture(small):
             return None
