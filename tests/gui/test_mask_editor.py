@@ -488,7 +488,7 @@ def test_the_undo_tip_names_the_step_on_its_way(make_app, qtbot, photos, monkeyp
     assert button.toolTip() == f"Undo deletion (waiting for a touch-up) ({keys})"
     release.set()
     qtbot.waitUntil(lambda: not view.saving_touch_up() and not w._waiting, timeout=10_000)
-    assert button.toolTip() == f"Undo deletion of 1 garment ({keys})"
+    assert button.toolTip() == f"Undo deletion of {name} ({keys})"
     assert parts.reporter.errors == []
 
 
@@ -813,16 +813,17 @@ def _a_delete_during_another_touch_up(parts, qtbot, photos, monkeypatch):
     """The grid's first garment touched up with the model's queue held (``release`` lets
     it go), and the other garment deleted meanwhile, at once: the window, the wardrobe,
     the touched-up garment's id, its mask, its drawn mask, the deleted one's id and
-    ``release``."""
+    name (as Undo names it), and ``release``."""
     w, wardrobe, garment_id, mask, drawn = _imported_with_a_drawn_mask(parts, qtbot, photos)
     other = w.browse.model.record(1).id
+    other_name = display_name(w.browse.model.record(1))
     monkeypatch.setattr(w, "confirm_delete", lambda _ids: True)
     release = _hold_the_model_queue(parts)
     w.garment_view.save_mask(garment_id, drawn, undo_to=mask)
     w.delete_ids([other])  # nothing to wait for: deleted now
     with pytest.raises(KeyError):
         wardrobe.garment(other)
-    return w, wardrobe, garment_id, mask, drawn, other, release
+    return w, wardrobe, garment_id, mask, drawn, other, other_name, release
 
 
 def test_the_notices_undo_of_a_delete_during_a_touch_ups_save_undoes_the_delete(
@@ -830,11 +831,11 @@ def test_the_notices_undo_of_a_delete_during_a_touch_ups_save_undoes_the_delete(
 ) -> None:
     """A garment deleted while another's touch-up, asked for before, was saved: the
     delete's step was pushed first, the touch-up's on it once saved, and the notice's
-    Undo ("Deleted 1 garment") undid the touch-up; the garment stayed deleted. The
+    Undo ("Deleted Olive top") undid the touch-up; the garment stayed deleted. The
     touch-up's step goes under the delete's, asked for after it."""
     parts = make_app()
-    w, wardrobe, garment_id, mask, drawn, other, release = _a_delete_during_another_touch_up(
-        parts, qtbot, photos, monkeypatch
+    w, wardrobe, garment_id, mask, drawn, other, name, release = (
+        _a_delete_during_another_touch_up(parts, qtbot, photos, monkeypatch)
     )
     view = w.garment_view
     release.set()
@@ -842,13 +843,13 @@ def test_the_notices_undo_of_a_delete_during_a_touch_ups_save_undoes_the_delete(
     with pytest.raises(KeyError):
         wardrobe.garment(other)  # its step moved above the touch-up's, not undone
     assert (w.undo_stack.count(), w.undo_stack.index()) == (2, 2)
-    assert w.actions_["undo"].text() == "&Undo deletion of 1 garment"
-    assert w.undo_notice.isVisible() and w.undo_notice.label.text() == "Deleted 1 garment"
+    assert w.actions_["undo"].text() == f"&Undo deletion of {name}"
+    assert w.undo_notice.isVisible() and w.undo_notice.label.text() == f"Deleted {name}"
     w.undo_notice.button.click()
     assert wardrobe.garment(other).id == other  # back
     assert (wardrobe.garment_picture(garment_id)[1] == drawn).all()  # the touch-up kept
     assert w.undo_stack.index() == 1
-    assert w.actions_["redo"].text() == "&Redo deletion of 1 garment"
+    assert w.actions_["redo"].text() == f"&Redo deletion of {name}"
     with qtbot.waitSignal(view.notice, timeout=10_000):
         w.actions_["undo"].trigger()  # then the touch-up
     assert (wardrobe.garment_picture(garment_id)[1] == mask).all()
@@ -869,11 +870,11 @@ def test_ctrl_z_right_after_a_delete_during_a_touch_ups_save_undoes_the_delete(
     saved, Ctrl+Z waited for it and undid it: the deleted garment stayed deleted. It
     undoes the delete at once; the touch-up's step, once saved, goes under it."""
     parts = make_app()
-    w, wardrobe, garment_id, _mask, drawn, other, release = _a_delete_during_another_touch_up(
-        parts, qtbot, photos, monkeypatch
+    w, wardrobe, garment_id, _mask, drawn, other, name, release = (
+        _a_delete_during_another_touch_up(parts, qtbot, photos, monkeypatch)
     )
     view, undo = w.garment_view, w.actions_["undo"]
-    assert undo.isEnabled() and undo.text() == "&Undo deletion of 1 garment"
+    assert undo.isEnabled() and undo.text() == f"&Undo deletion of {name}"
     undo.trigger()
     assert wardrobe.garment(other).id == other  # back at once
     assert view.saving_touch_up() and w._waiting == []
@@ -884,7 +885,7 @@ def test_ctrl_z_right_after_a_delete_during_a_touch_ups_save_undoes_the_delete(
     assert (wardrobe.garment_picture(garment_id)[1] == drawn).all()  # the touch-up kept
     assert (w.undo_stack.count(), w.undo_stack.index()) == (2, 1)  # the delete to redo
     assert undo.text().startswith("&Undo touch-up of")
-    assert w.actions_["redo"].text() == "&Redo deletion of 1 garment"
+    assert w.actions_["redo"].text() == f"&Redo deletion of {name}"
     w.actions_["redo"].trigger()
     with pytest.raises(KeyError):
         wardrobe.garment(other)
