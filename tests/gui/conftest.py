@@ -187,6 +187,15 @@ def darkest_opaque_pixel(icon: QIcon, size: int = 20) -> int:
     )
 
 
+def start_review(qtbot: Any, window: Any, files: list[Path]) -> Any:
+    """Import ``files`` with a review; the review dialog, its first photo analysed."""
+    with qtbot.waitSignal(window.importer.reviewOpened, timeout=5000) as opened:
+        assert window.import_paths(files, review=True)
+    dialog = opened.args[0]
+    qtbot.waitUntil(lambda: dialog.current is not None, timeout=10_000)
+    return dialog
+
+
 def wait_listed(qtbot: Any, window: Any, rows: int, timeout: int = 5000) -> None:
     """Until the main window's grid lists ``rows`` garments of its latest listing."""
     qtbot.waitUntil(

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import SlowAnalyser, darkest_opaque_pixel, wait_listed
+from conftest import SlowAnalyser, darkest_opaque_pixel, start_review, wait_listed
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QWidget
@@ -21,14 +21,6 @@ from wardrobe_app.ui.review_dialog import ReviewDialog
 
 ASK_BEFORE_STOPPING = ReviewDialog.confirm_stop  # as it is before a fixture answers it
 ASK_BEFORE_CLOSING = MainWindow.confirm_stop_import  # the same, for the window
-
-
-def start_review(qtbot, window, files) -> ReviewDialog:
-    with qtbot.waitSignal(window.importer.reviewOpened, timeout=5000) as opened:
-        assert window.import_paths(files, review=True)
-    dialog = opened.args[0]
-    qtbot.waitUntil(lambda: dialog.current is not None, timeout=10_000)
-    return dialog
 
 
 def test_review_shows_photo_overlay_and_garments(make_app, qtbot, photos):

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from ..types import CATEGORIES, GarmentFilter
 from .chip_group import ChipGroup
 from .flow_layout import FlowLayout
-from .icons import dot_icon, heart_icon, line_icon
+from .icons import entry_dot_icon, heart_icon, keep_dot_icon, line_icon
 from .theme import CATEGORY_COLOURS, category_label, type_label
 
 SORTS: tuple[tuple[str, str], ...] = (
@@ -117,7 +117,7 @@ class FilterBar(QWidget):
         self.category_chips: dict[str, QToolButton] = {}
         for cat in CATEGORIES:
             chip = make_chip(category_label(cat), self)
-            chip.setIcon(dot_icon(CATEGORY_COLOURS[cat], 12))
+            keep_dot_icon(chip, CATEGORY_COLOURS[cat])
             chip.setObjectName(f"chip-{cat}")
             chip.toggled.connect(self._category_toggled)
             self.category_chips[cat] = chip
@@ -364,7 +364,7 @@ class FilterBar(QWidget):
         for name, hex_colour in wanted:
             chip = make_chip(name, self)
             chip.setObjectName(f"colour-{name}")
-            chip.setIcon(dot_icon(hex_colour, 12))
+            keep_dot_icon(chip, hex_colour)
             chip.blockSignals(True)
             chip.setChecked(name in checked)
             chip.blockSignals(False)
@@ -377,7 +377,7 @@ class FilterBar(QWidget):
             previous = chip
             self.colour_chips[name] = chip
         self.colour_group.set_chips(list(self.colour_chips.values()))
-        self.colour_button.set_chips(self.colour_chips)
+        self.colour_button.set_chips(self.colour_chips, dict(wanted))
         self._show_colour_count()
         self._show_colours(self.colours_collapsed)
         self.colour_flow.invalidate()
@@ -526,6 +526,7 @@ class ColourButton(QToolButton):
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # a tool button skips Tab otherwise
         self.chips: dict[str, QToolButton] = {}
+        self.colours: dict[str, str] = {}
         menu = QMenu(self)
         menu.setObjectName("colourMenu")
         menu.aboutToShow.connect(self._fill)
@@ -533,10 +534,12 @@ class ColourButton(QToolButton):
         self.setVisible(False)
         self.show_count()
 
-    def set_chips(self, chips: dict[str, QToolButton]) -> None:
-        """The chips the entries toggle; an open drop-down (the colours changed under it:
-        an import in progress) is filled again, its entries toggled the chips replaced."""
+    def set_chips(self, chips: dict[str, QToolButton], colours: Mapping[str, str]) -> None:
+        """The chips the entries toggle, and their colours (name: #hex); an open drop-down
+        (the colours changed under it: an import in progress) is filled again, its entries
+        toggled the chips replaced."""
         self.chips = chips
+        self.colours = dict(colours)
         menu = self.menu()
         if menu is not None and menu.isVisible():
             self._fill()
@@ -552,7 +555,9 @@ class ColourButton(QToolButton):
         menu = self.menu()
         menu.clear()
         for name, chip in self.chips.items():
-            action = menu.addAction(chip.icon(), name)
+            # drawn anew for the menu: on its Base checked or not (filled as it opens,
+            # in the palette of the moment)
+            action = menu.addAction(entry_dot_icon(self.colours[name], menu.palette()), name)
             action.setCheckable(True)
             action.setChecked(chip.isChecked())
             action.toggled.connect(chip.setChecked)

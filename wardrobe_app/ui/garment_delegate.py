@@ -8,16 +8,14 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen,
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from .garment_model import GarmentRoles
-from .icons import paint_heart
-from .theme import FAVOURITE, category_colour, contrast_ratio, cutout_backdrop
+from .icons import paint_heart, paint_swatch
+from .theme import FAVOURITE, category_colour, cutout_backdrop, swatch_ring
 
 Index = QModelIndex | QPersistentModelIndex
 SWATCH_STEP = 11  # a colour dot and its gap, in pixels
 MAX_SWATCHES = 3
 SELECTED_TINT = 45  # the highlight's alpha over a selected card's Base
 CARD_MARGIN = 3  # between a cell's rectangle and the card drawn in it
-SWATCH_CONTRAST = 3.0  # a colour dot this distinct from its card needs no ring (WCAG's UI)
-SWATCH_RING = 1.2  # the ring's width, in pixels
 
 
 def swatches_that_fit(fm: QFontMetrics, text: str, width: int, colours: int) -> int:
@@ -42,31 +40,6 @@ def selected_fill(palette: QPalette) -> QColor:
         round(base.green() + (highlight.green() - base.green()) * a),
         round(base.blue() + (highlight.blue() - base.blue()) * a),
     )
-
-
-def swatch_ring(fill: QColor, ground: QColor, palette: QPalette) -> QColor | None:
-    """The ring of a colour dot on a card of colour ``ground``: the muted text's (4.5:1 on
-    Base) where the colour itself stands out less than 3:1 (black and navy on the dark
-    scheme, white on the light), none where it does."""
-    if contrast_ratio(fill, ground) >= SWATCH_CONTRAST:
-        return None
-    return palette.color(QPalette.ColorRole.PlaceholderText)
-
-
-def paint_swatch(
-    painter: QPainter, centre: QPointF, fill: QColor, ring: QColor | None, size: float = 9.0
-) -> None:
-    """A colour dot, its ring (if any) a solid band inside its edge: a 0.8 px pen across
-    the edge was blended half away, and a black dot's ring showed or not by its shade
-    (#0c0c0e ringed, #2d2f31 on the dark Base all but none)."""
-    painter.setPen(Qt.PenStyle.NoPen)
-    radius = size / 2
-    if ring is not None:
-        painter.setBrush(ring)
-        painter.drawEllipse(centre, radius, radius)
-        radius -= SWATCH_RING
-    painter.setBrush(fill)
-    painter.drawEllipse(centre, radius, radius)
 
 
 def subtitle_colour(palette: QPalette, selected: bool) -> QColor:

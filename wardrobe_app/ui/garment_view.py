@@ -39,7 +39,7 @@ from .column_scroll import ColumnScroll, ShrinkingColumn
 from .elided_label import ElidedLabel
 from .garment_model import display_name
 from .garment_strip import GarmentStrip
-from .icons import dot_html, dot_icon, heart_icon, keep_line_icon
+from .icons import dot_html, heart_icon, keep_dot_items, keep_line_icon
 from .image_view import ImageView
 from .imaging import load_scaled, preview_pair
 from .mask_editor import MaskEditorDialog
@@ -265,9 +265,12 @@ class GarmentView(QWidget):
         self.name_edit.setObjectName("nameEdit")
         self.category_combo = QComboBox(self)
         self.category_combo.setObjectName("categoryCombo")
-        for cat in CATEGORIES:  # its colour kept when the box is off (a read-only wardrobe)
-            dot = dot_icon(CATEGORY_COLOURS[cat], keep_when_disabled=True)
-            self.category_combo.addItem(dot, category_label(cat), cat)
+        for cat in CATEGORIES:
+            self.category_combo.addItem(category_label(cat), cat)
+        # its colour kept when the box is off (a read-only wardrobe)
+        keep_dot_items(
+            self.category_combo, [CATEGORY_COLOURS[c] for c in CATEGORIES], keep_when_disabled=True
+        )
         self.type_edit = QLineEdit(self)
         self.type_edit.setObjectName("typeEdit")
         self.type_edit.setPlaceholderText("e.g. t-shirt, jeans, dress")
@@ -487,9 +490,10 @@ class GarmentView(QWidget):
 
     def _show_colours(self, record: GarmentRecord) -> None:
         """The swatches, each share in the palette's muted text colour."""
-        muted = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
+        palette = self.palette()
+        muted = palette.color(QPalette.ColorRole.PlaceholderText).name()
         swatches = " ".join(
-            f"{dot_html(c.hex)} {c.name} "
+            f"{dot_html(c.hex, palette)} {c.name} "
             f'<span style="color:{muted}">{c.share:.0%}</span>&nbsp;&nbsp;'
             for c in record.colours[:4]
         )

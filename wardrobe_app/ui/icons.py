@@ -3,6 +3,7 @@ simple drawn ones (category dots, colour swatches, the favourite heart)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from functools import cache
 
 from PySide6.QtCore import (
@@ -26,9 +27,10 @@ from PySide6.QtGui import (
     QPen,
     QPixmap,
 )
-from PySide6.QtWidgets import QAbstractButton, QApplication, QStyle
+from PySide6.QtWidgets import QAbstractButton, QApplication, QComboBox, QLabel, QStyle, QWidget
 
 from .. import paths
+from .theme import swatch_ring
 
 ICON_DIR = paths.RESOURCES_DIR / "icons"
 APP_ID = "io.github.wardrobe.Wardrobe"
@@ -64,36 +66,151 @@ def _canvas(size: int) -> tuple[QPixmap, QPainter]:
     return pm, painter
 
 
-def dot_icon(
-    colour: str, size: int = 14, ring: str | None = None, keep_when_disabled: bool = False
-) -> QIcon:
-    """A filled circle: a category marker or a colour swatch. ``keep_when_disabled``:
-    in its colour on a turned-off widget too, where the colour is what it says (Qt greys
-    an icon there: a read-only garment's category was a grey dot)."""
+SWATCH_RING = 1.2  # a colour dot's ring's width, in pixels
+# Where a dot sits on: a window's or dialog's labels, or a chip's and a list's Base.
+ON_WINDOW = (QPalette.ColorRole.Window,)
+ON_BASE = (QPalette.ColorRole.Base,)
+# A combo box: its closed button's face and its open list's Base.
+ON_COMBO = (QPalette.ColorRole.Button, QPalette.ColorRole.Base)
+
+
+def paint_swatch(
+    painter: QPainter, centre: QPointF, fill: QColor, ring: QColor | None, size: float = 9.0
+) -> None:
+    """A colour dot, its ring (if any) a solid band inside its edge: a 0.8 px pen across
+    the edge was blended half away, and a black dot's ring showed or not by its shade
+    (#0c0c0e ringed, #2d2f31 on the dark Base all but none)."""
+    painter.setPen(Qt.PenStyle.NoPen)
+    radius = size / 2
+    if ring is not None:
+        painter.setBrush(ring)
+        painter.drawEllipse(centre, radius, radius)
+        radius -= SWATCH_RING
+    painter.setBrush(fill)
+    painter.drawEllipse(centre, radius, radius)
+
+
+def dot_pixmap(
+    colour: str,
+    palette: QPalette,
+    grounds: Sequence[QPalette.ColorRole] = ON_WINDOW,
+    size: int = 14,
+    ring_role: QPalette.ColorRole = QPalette.ColorRole.PlaceholderText,
+) -> QPixmap:
+    """A colour dot ringed as the grid's are (``swatch_ring``) where it stands out less
+    than 3:1 from any of ``grounds``, the colours it is drawn on. A ring picked by the
+    colour's lightness alone left grey, brown, red, blue and purple under 3:1 on the dark
+    scheme, white, cream and yellow on the light."""
     pm, p = _canvas(size)
-    c = QColor(colour)
-    # a grey ring keeps black and navy visible on a dark background
-    default_ring = QColor("#8a8f96") if c.lightness() < 70 else c.darker(140)
-    border = QColor(ring) if ring else default_ring
-    p.setPen(QPen(border, 1.2))
-    p.setBrush(QBrush(c))
-    p.drawEllipse(QRectF(1.5, 1.5, size - 3, size - 3))
+    fill = QColor(colour)
+    ring = None
+    for role in grounds:
+        ring = swatch_ring(fill, palette.color(role), palette, ring_role)
+        if ring is not None:
+            break
+    paint_swatch(p, QPointF(size / 2, size / 2), fill, ring, size - 2.0)
     p.end()
+    return pm
+
+
+def dot_icon(
+    colour: str,
+    palette: QPalette,
+    size: int = 14,
+    grounds: Sequence[QPalette.ColorRole] = ON_WINDOW,
+    keep_when_disabled: bool = False,
+    checkable: bool = False,
+) -> QIcon:
+    """A filled circle: a category marker or a colour swatch, on ``grounds`` of
+    ``palette``. ``keep_when_disabled``: in its colour on a turned-off widget too, where
+    the colour is what it says (Qt greys an icon there: a read-only garment's category
+    was a grey dot). ``checkable``: a chip's, drawn checked on the Highlight."""
+    pm = dot_pixmap(colour, palette, grounds, size)
     icon = QIcon(pm)
     if keep_when_disabled:
         icon.addPixmap(pm, QIcon.Mode.Disabled)
+    if checkable:
+        on = dot_pixmap(
+            colour,
+            palette,
+            (QPalette.ColorRole.Highlight,),
+            size,
+            QPalette.ColorRole.HighlightedText,
+        )
+        icon.addPixmap(on, QIcon.Mode.Normal, QIcon.State.On)
+        icon.addPixmap(on, QIcon.Mode.Active, QIcon.State.On)
     return icon
 
 
-def dot_html(colour: str, size: int = 14) -> str:
-    """``dot_icon`` as an inline image for rich text: a text "●" has no ring, and a
-    black one vanished on the dark scheme."""
+def entry_dot_icon(colour: str, palette: QPalette, size: int = 12) -> QIcon:
+    """A menu entry's colour dot: on the menu's Base, checked or not (Fusion draws a
+    checked entry's icon in its On state: a chip's, ringed for the Highlight, was white
+    on white), and on the Highlight of the entry under the pointer."""
+    icon = QIcon()
+    for mode, grounds, ring_role in (
+        (QIcon.Mode.Normal, ON_BASE, QPalette.ColorRole.PlaceholderText),
+        (QIcon.Mode.Active, (QPalette.ColorRole.Highlight,), QPalette.ColorRole.HighlightedText),
+    ):
+        pm = dot_pixmap(colour, palette, grounds, size, ring_role)
+        for state in (QIcon.State.Off, QIcon.State.On):
+            icon.addPixmap(pm, mode, state)
+    return icon
+
+
+def dot_html(colour: str, palette: QPalette, size: int = 14) -> str:
+    """``dot_icon`` as an inline image for rich text on the Window: a text "●" has no
+    ring, and a black one vanished on the dark scheme."""
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    dot_icon(colour, size).pixmap(size, size).save(buffer, "PNG")
+    dot_pixmap(colour, palette, ON_WINDOW, size).save(buffer, "PNG")
     encoded = bytes(data.toBase64().data()).decode("ascii")
     return f'<img src="data:image/png;base64,{encoded}" width="{size}" height="{size}">'
+
+
+class _PaletteFollower(QObject):
+    """Calls ``paint`` with its widget's palette now and again whenever the palette
+    changes (Settings switches light and dark live): drawn icons do not follow it."""
+
+    def __init__(self, widget: QWidget, paint: Callable[[QPalette], None]) -> None:
+        super().__init__(widget)
+        self._paint = paint
+        paint(widget.palette())
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.PaletteChange and isinstance(watched, QWidget):
+            self._paint(watched.palette())
+        return False
+
+
+def follow_palette(widget: QWidget, paint: Callable[[QPalette], None]) -> None:
+    """Run ``paint(palette)`` for ``widget`` now and on each of its palette changes."""
+    _PaletteFollower(widget, paint)
+
+
+def keep_dot_icon(button: QAbstractButton, colour: str, size: int = 12) -> None:
+    """A chip's colour dot: ringed for its Base, checked for the Highlight."""
+    follow_palette(
+        button, lambda pal: button.setIcon(dot_icon(colour, pal, size, ON_BASE, checkable=True))
+    )
+
+
+def keep_dot_label(label: QLabel, colour: str, size: int = 12) -> None:
+    """A label showing only a colour dot, on the Window."""
+    follow_palette(label, lambda pal: label.setPixmap(dot_pixmap(colour, pal, ON_WINDOW, size)))
+
+
+def keep_dot_items(
+    combo: QComboBox, colours: Sequence[str], keep_when_disabled: bool = False
+) -> None:
+    """A combo box's items' dots (``colours``, one an item, in order)."""
+
+    def paint(pal: QPalette) -> None:
+        for i, colour in enumerate(colours):
+            combo.setItemIcon(i, dot_icon(colour, pal, 14, ON_COMBO, keep_when_disabled))
+
+    follow_palette(combo, paint)
 
 
 def heart_path(rect: QRectF) -> QPainterPath:
@@ -181,32 +298,13 @@ def _line_pen(colour: QColor, width: float) -> QPen:
     )
 
 
-class _LineIconPainter(QObject):
-    """Keeps a button's line icon in a colour of its palette: drawn again when the
-    palette changes (light or dark scheme), as the style's own icons are not."""
-
-    def __init__(self, button: QAbstractButton, name: str, role: QPalette.ColorRole) -> None:
-        super().__init__(button)
-        self._name, self._role = name, role
-        self._paint(button)
-        button.installEventFilter(self)
-
-    def _paint(self, button: QAbstractButton) -> None:
-        button.setIcon(line_icon(self._name, button.palette().color(self._role)))
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.PaletteChange and isinstance(watched, QAbstractButton):
-            self._paint(watched)
-        return False
-
-
 def keep_line_icon(
     button: QAbstractButton, name: str, role: QPalette.ColorRole = QPalette.ColorRole.ButtonText
 ) -> None:
     """Give ``button`` the line icon ``name`` in its palette's ``role`` colour, drawn
     again on each palette change (the style's bitmaps had dark lines, lost on the dark
     scheme, and did not match the toolbar's drawn icons)."""
-    _LineIconPainter(button, name, role)
+    follow_palette(button, lambda pal: button.setIcon(line_icon(name, pal.color(role))))
 
 
 def line_icon(name: str, colour: QColor, size: int = 20) -> QIcon:

@@ -27,7 +27,7 @@ from ..service import SIMILAR_FLOOR, OtherModelsVectors
 from ..types import DetectedGarment, PhotoAnalysis, SimilarHit
 from ..vision.image_io import IMAGE_SUFFIXES, ImageLoadError
 from .garment_strip import GarmentStrip
-from .icons import dot_icon, keep_line_icon
+from .icons import keep_dot_label, keep_line_icon
 from .image_view import ImageView
 from .imaging import fit_image, preview_pair, rgb_to_qimage
 from .odd_names import real_path, shown_name
@@ -117,7 +117,7 @@ class MatchRow(QFrame):
         picture.setFixedSize(140, 150)
         picture.set_image(cutout)
         cat = QLabel(self)
-        cat.setPixmap(dot_icon(CATEGORY_COLOURS[garment.category], 12).pixmap(12, 12))
+        keep_dot_label(cat, CATEGORY_COLOURS[garment.category])
         cat_name = category_label(garment.category)
         title_text = f"<b>{cat_name}</b>"
         if garment.fine_type and garment.fine_type.lower() != cat_name.lower():

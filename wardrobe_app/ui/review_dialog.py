@@ -13,7 +13,7 @@ from itertools import pairwise
 from typing import cast
 
 from PySide6.QtCore import QSize, Qt, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QFont, QImage, QKeySequence, QPixmap, QShortcut
+from PySide6.QtGui import QCloseEvent, QFont, QImage, QKeySequence, QPalette, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -36,7 +36,15 @@ from ..vision.merge import recategorise
 from .ask import STOP_IMPORT, ask_yes
 from .elided_label import ElidedLabel
 from .flow_layout import FlowLayout
-from .icons import dot_icon, keep_line_icon, standard
+from .icons import (
+    ON_BASE,
+    dot_icon,
+    follow_palette,
+    keep_dot_items,
+    keep_dot_label,
+    keep_line_icon,
+    standard,
+)
 from .image_view import ImageView
 from .imaging import fit_image, preview_pair, rgb_to_qimage
 from .odd_names import shown_name
@@ -118,7 +126,7 @@ def _legend(parent: QWidget) -> QWidget:
     row.setSpacing(6)
     for cat in CATEGORIES:
         dot = QLabel(legend)
-        dot.setPixmap(dot_icon(CATEGORY_COLOURS[cat], 12).pixmap(12, 12))
+        keep_dot_label(dot, CATEGORY_COLOURS[cat])
         row.addWidget(dot)
         row.addWidget(QLabel(category_label(cat), legend))
         row.addSpacing(6)
@@ -145,7 +153,8 @@ class GarmentRow(QFrame):
         self.category = QComboBox(self)
         self.category.setObjectName("category")
         for cat in CATEGORIES:
-            self.category.addItem(dot_icon(CATEGORY_COLOURS[cat]), category_label(cat), cat)
+            self.category.addItem(category_label(cat), cat)
+        keep_dot_items(self.category, [CATEGORY_COLOURS[c] for c in CATEGORIES])
         self.category.setCurrentIndex(max(0, self.category.findData(garment.category)))
         # Which garment each control is about, for a screen reader ("Keep" alone was
         # the same in every row).
@@ -172,7 +181,7 @@ class GarmentRow(QFrame):
         swatches.setSpacing(4)
         for colour in garment.colours[:4]:
             sw = QLabel(self)
-            sw.setPixmap(dot_icon(colour.hex, 14).pixmap(14, 14))
+            keep_dot_label(sw, colour.hex, 14)
             sw.setToolTip(f"{colour.name} ({colour.share:.0%})")
             swatches.addWidget(sw)
         names = QLabel(", ".join(c.name for c in garment.colours[:3]), self)
@@ -300,13 +309,18 @@ class ReviewDialog(QDialog):
             "Tick only its parts, then merge them into one garment."
         )
         merge_menu = QMenu(self.merge_button)
-        for cat in ("one-piece", "top", "bottom"):
-            action = merge_menu.addAction(
-                dot_icon(CATEGORY_COLOURS[cat]), f"As a {category_label(cat).lower()}"
-            )
+        merge_as = ("one-piece", "top", "bottom")
+        for cat in merge_as:
+            action = merge_menu.addAction(f"As a {category_label(cat).lower()}")
             action.setObjectName(f"mergeAs-{cat}")
             action.triggered.connect(partial(self.merge_ticked, cat))
         self.merge_button.setMenu(merge_menu)
+
+        def paint_merge_dots(pal: QPalette) -> None:  # Fusion draws a menu on (a shade of) Base
+            for action, cat in zip(merge_menu.actions(), merge_as, strict=True):
+                action.setIcon(dot_icon(CATEGORY_COLOURS[cat], pal, grounds=ON_BASE))
+
+        follow_palette(merge_menu, paint_merge_dots)
         # Back to the garments as they were before the last merge (or new analysis);
         # shown only then.
         self.undo_button = QPushButton("Undo merge", self)

@@ -59,6 +59,24 @@ def contrast_ratio(a: QColor, b: QColor) -> float:
     return (la + 0.05) / (lb + 0.05)
 
 
+SWATCH_CONTRAST = 3.0  # a colour dot this distinct from its ground needs no ring (WCAG's UI)
+
+
+def swatch_ring(
+    fill: QColor,
+    ground: QColor,
+    palette: QPalette,
+    role: QPalette.ColorRole = QPalette.ColorRole.PlaceholderText,
+) -> QColor | None:
+    """The ring of a colour dot on a ground of colour ``ground``: the muted text's (4.5:1
+    on Base and Window) where the colour itself stands out less than 3:1 (black and navy
+    on the dark scheme, white on the light), none where it does. ``role``: the ring's
+    colour where the muted text is not the ground's (HighlightedText on Highlight)."""
+    if contrast_ratio(fill, ground) >= SWATCH_CONTRAST:
+        return None
+    return palette.color(role)
+
+
 def category_colour(category: str) -> QColor:
     return QColor(CATEGORY_COLOURS.get(category, "#808080"))
 
