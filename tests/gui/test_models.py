@@ -292,13 +292,19 @@ def test_display_name_is_in_sentence_case(
     assert display_name(rec) == name
 
 
-def _card(palette, colours: list[Colour], tmp_path: Path, selected: bool = False):
+def _card(
+    palette,
+    colours: list[Colour],
+    tmp_path: Path,
+    selected: bool = False,
+    category: str = "top",
+):
     """One card painted by the grid's delegate in ``palette``: an image."""
     from PySide6.QtGui import QImage, QPainter
     from PySide6.QtWidgets import QStyle
 
-    rec = record(1, tmp_path / "none.png")  # a top, not a favourite
-    rec.colours = colours
+    rec = record(1, tmp_path / "none.png")  # not a favourite
+    rec.colours, rec.category = colours, category
     model = GarmentListModel()
     model.set_records([rec])
     delegate = GarmentDelegate(148)
@@ -359,3 +365,38 @@ def test_a_white_colour_dot_on_the_light_scheme_has_a_visible_ring(qtbot, tmp_pa
     ground = palette.color(QPalette.ColorRole.Base)
     row = _swatch_row(palette, "#f4f4f2", tmp_path)
     assert max(contrast_ratio(c, ground) for c in row) >= 3.0
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("selected", [False, True])
+def test_every_category_marker_stands_out_from_its_card(qtbot, tmp_path, scheme, selected):
+    # One-piece's purple on the dark Base (2.97:1) and bottom's amber on the light one
+    # (2.15:1) were drawn without the ring the colour dots get.
+    from wardrobe_app.ui.garment_delegate import selected_fill
+    from wardrobe_app.ui.theme import (
+        CATEGORY_COLOURS,
+        contrast_ratio,
+        dark_palette,
+        light_palette,
+    )
+
+    palette = dark_palette() if scheme == "dark" else light_palette()
+    ground = selected_fill(palette) if selected else palette.color(QPalette.ColorRole.Base)
+    cards = {c: _card(palette, [], tmp_path, selected, c) for c in CATEGORY_COLOURS}
+    top, bottom = cards["top"], cards["bottom"]
+    changed = [
+        (x, y)
+        for y in range(top.height())
+        for x in range(top.width())
+        if top.pixel(x, y) != bottom.pixel(x, y)
+    ]
+    left = min(x for x, _ in changed)  # the marker, left of the words
+    ys = [y for x, y in changed if x < left + 8]
+    for category, card in cards.items():
+        marker = [
+            QColor(card.pixel(x, y))
+            for x in range(left, left + 8)
+            for y in range(min(ys), max(ys) + 1)
+        ]
+        best = max(contrast_ratio(c, ground) for c in marker)
+        assert best >= 3.0, (category, best)

@@ -150,10 +150,12 @@ class GarmentDelegate(QStyledItemDelegate):
         )
         if self.show_subtitle:
             line = text_rect.translated(0, fm.height() + 2)
-            dot = QRectF(line.x(), line.center().y() - 4, 8, 8)
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(category_colour(category))
-            painter.drawEllipse(dot)
+            ground = selected_fill(palette) if selected else base
+            # Ringed as the colour dots are: one-piece's purple on the dark Base (2.97:1)
+            # and bottom's amber on the light one (2.15:1) all but vanished.
+            marker = category_colour(category)
+            centre = QPointF(line.x() + 4, line.center().y())
+            paint_swatch(painter, centre, marker, swatch_ring(marker, ground, palette), 8)
             colours = index.data(GarmentRoles.Colours) or []
             text = str(index.data(GarmentRoles.Subtitle) or "")
             shown = swatches_that_fit(fm, text, line.width() - 16, len(colours))
@@ -167,7 +169,6 @@ class GarmentDelegate(QStyledItemDelegate):
                 fm.elidedText(text, Qt.TextElideMode.ElideRight, sub_rect.width()),
             )
             x = line.right() - swatch_w + 2
-            ground = selected_fill(palette) if selected else base
             for colour in colours[:shown]:
                 fill = QColor(colour.hex)
                 centre = QPointF(x + 4.5, line.center().y())
