@@ -308,3 +308,21 @@ class SlowEmbedder(FakeAnalyser):
             signal.raise_signal(signal.SIGINT)
         time.sleep(self.delay)
         return super().embed_cutouts(cutouts)
+
+
+class ScriptedEmbedder(FakeAnalyser):
+    """The fake analyser whose garments' vectors score ``cosines`` with the first one's,
+    in the order they are embedded (one garment per photo imported as an item): the
+    second garment embedded scores ``cosines[0]`` with the first, and so on."""
+
+    def __init__(self, cosines: list[float]) -> None:
+        super().__init__()
+        self.script: list[np.ndarray] = [np.eye(self.dim, dtype=np.float32)[0]]
+        for i, c in enumerate(cosines, start=1):  # c along the first, the rest its own
+            vec = np.zeros(self.dim, np.float32)
+            vec[0], vec[i] = c, np.sqrt(1 - c * c)
+            self.script.append(vec)
+
+    def embed_cutouts(self, cutouts: list[np.ndarray]) -> np.ndarray:
+        self.embedded += len(cutouts)
+        return np.stack([self.script.pop(0) for _ in cutouts])

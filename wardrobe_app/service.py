@@ -24,7 +24,13 @@ from .services.expand import expand_paths
 from .services.export import ExportResult, export_wardrobe
 from .services.importer import Importer
 from .services.repair import RepairResult, repair
-from .services.similar import SIMILAR_FLOOR, OtherModelsVectors, Similar
+from .services.similar import (
+    CLOSEST_SHOWN,
+    SIMILAR_FLOOR,
+    OtherModelsVectors,
+    Similar,
+    closest_shown,
+)
 from .services.touch_up import TouchUp
 from .services.vectors import EmbeddingInterrupted, EmbeddingStopped, ReindexResult, Vectors
 from .services.working_copy import WORK_MAX_PIXELS, WORK_MAX_SIDE, working_copy
@@ -41,11 +47,13 @@ from .types import (
     KindChoice,
     PhotoAnalysis,
     SimilarHit,
+    SimilarItems,
 )
 from .vision.merge import merge_garments
 
 __all__ = [
     "ANALYSER_FACTORY",
+    "CLOSEST_SHOWN",
     "ENV_ANALYSER",
     "SIMILAR_FLOOR",
     "WORK_MAX_PIXELS",
@@ -58,6 +66,7 @@ __all__ = [
     "ReindexResult",
     "RepairResult",
     "Wardrobe",
+    "closest_shown",
     "default_analyser",
     "working_copy",
 ]
@@ -356,6 +365,17 @@ class Wardrobe:
         """Similar garments for each id (KeyError for an unknown or deleted id): the ``k``
         nearest, less those scoring under ``min_score`` (``SIMILAR_FLOOR`` for people)."""
         return self._similar.similar_many(ids, k, same_category, min_score)
+
+    def similar_items_many(
+        self,
+        ids: Sequence[int],
+        k: int = 10,
+        same_category: bool = True,
+        floor: float = SIMILAR_FLOOR,
+    ) -> dict[int, SimilarItems]:
+        """The ``k`` nearest of each id split at ``floor`` into alike and less alike
+        (see ``Similar.similar_items_many``): what the garment page and the CLI show."""
+        return self._similar.similar_items_many(ids, k, same_category, floor)
 
     def not_compared(self) -> list[int]:
         """Ids of the garments that similar items and "do I own this" leave out, because

@@ -98,6 +98,15 @@ class SimilarHit:
 
 
 @dataclass
+class SimilarItems:
+    """A garment's nearest others, split at the similar floor: ``alike`` scored at or
+    above it (what "similar" means), ``less_alike`` under it, nearest first in each."""
+
+    alike: list[SimilarHit]
+    less_alike: list[SimilarHit]
+
+
+@dataclass
 class ImportResult:
     path: Path
     status: Literal["imported", "duplicate", "failed", "cancelled"]

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conftest import SlowAnalyser, darkest_opaque_pixel, tab_chain, wait_listed
-from fakes import FakeAnalyser, top_reaching_bottom
+from fakes import FakeAnalyser, ScriptedEmbedder, make_photo, top_reaching_bottom
 from PySide6.QtCore import (
     QItemSelectionModel,
     QMimeData,
@@ -735,6 +735,35 @@ def test_nothing_similar_says_where_it_looked(make_app, qtbot, photos):
         ),
         timeout=5000,
     )
+
+
+def test_nothing_alike_shows_the_closest_under_their_own_heading(make_app, qtbot, tmp_path):
+    # A grey shirt among 10 tops said "Nothing similar among your tops yet": none
+    # passed the floor. The closest few are shown, said to be less alike.
+    from wardrobe_app.service import CLOSEST_SHOWN, SIMILAR_FLOOR
+
+    low = SIMILAR_FLOOR / 2  # with the first garment; c*c between the others
+    parts = make_app(ScriptedEmbedder([low, low, low, 0.9]))
+    files = [make_photo(tmp_path / "in" / f"item{i}.jpg", seed=i) for i in range(5)]
+    import_and_wait(qtbot, parts.window, files)
+    wait_listed(qtbot, parts.window, 5)
+    w, wardrobe = parts.window, parts.session.wardrobe
+    view = w.garment_view
+    view.any_category.setChecked(False)
+    found = wardrobe.similar_items_many([g.id for g in wardrobe.list_garments()], k=12)
+    lonely = next(gid for gid, items in found.items() if not items.alike)
+    w.open_garment(wardrobe.garment(lonely))
+    qtbot.waitUntil(lambda: view.similar.model.rowCount() == CLOSEST_SHOWN, timeout=5000)
+    assert view.similar_title.text() == "Closest in your wardrobe, less alike"
+    assert view.similar.view.accessibleName() == view.similar_title.text()
+    assert view.similar.ids() == [h.garment.id for h in found[lonely].less_alike[:CLOSEST_SHOWN]]
+    # a garment with an alike one: the floor's list, under the usual heading
+    paired = next(gid for gid, items in found.items() if items.alike)
+    w.open_garment(wardrobe.garment(paired))
+    assert view.similar_title.text() == "Similar items"  # while it looks, too
+    qtbot.waitUntil(lambda: view.similar.model.rowCount() == 1, timeout=5000)
+    assert view.similar_title.text() == "Similar items"
+    assert view.similar.ids() == [h.garment.id for h in found[paired].alike]
 
 
 def test_the_garment_page_fits_a_laptop_screen_without_scrolling(make_app, qtbot, photos):

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from fakes import FakeAnalyser, make_photo
+from fakes import FakeAnalyser, ScriptedEmbedder, make_photo
 
 from wardrobe_app import paths, service
 from wardrobe_app.cli import main
@@ -249,8 +249,9 @@ def test_similar_json_contract(cli: Run, batch: dict[str, Path]) -> None:
     for key, hits in doc.items():
         assert len(hits) == 2
         for h in hits:
-            assert set(h) == {"id", "score"}
+            assert set(h) == {"id", "score", "alike"}
             assert isinstance(h["id"], int) and isinstance(h["score"], float)
+            assert h["alike"] is (h["score"] >= service.SIMILAR_FLOOR)
             assert h["id"] != int(key)
         assert [h["score"] for h in hits] == sorted((h["score"] for h in hits), reverse=True)
     rc, out, _ = cli("similar", "1", "--json")
@@ -260,6 +261,39 @@ def test_similar_json_contract(cli: Run, batch: dict[str, Path]) -> None:
     assert len(json.loads(out)["1"]) == 7
     rc, out, _ = cli("similar", "1")
     assert rc == 0 and "Similar to #1" in out
+
+
+def test_similar_marks_the_less_alike_as_the_garment_page_does(
+    cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The page shows the closest few under "less alike" where none passes the floor; the
+    # CLI listed the k nearest with nothing to tell which ones the page calls similar.
+    low = service.SIMILAR_FLOOR / 2  # with the first garment; low*low between the others
+    monkeypatch.setattr(service, "ANALYSER_FACTORY", lambda: ScriptedEmbedder([low, low, 0.9]))
+    for i in range(4):
+        make_photo(tmp_path / "items" / f"item{i}.jpg", seed=i)
+    assert cli("import", str(tmp_path / "items"), "--kind", "item")[0] == 0
+    rc, out, _ = cli("similar", "1", "2", "3", "4", "--json")
+    doc = json.loads(out)
+    alike = {gid: [h["id"] for h in hits if h["alike"]] for gid, hits in doc.items()}
+    assert rc == 0 and all(len(hits) == 3 for hits in doc.values())  # the k nearest, as before
+    assert sorted(len(ids) for ids in alike.values()) == [0, 0, 1, 1]
+    lonely = next(gid for gid, ids in alike.items() if not ids)
+    paired = next(gid for gid, ids in alike.items() if ids)
+    rc, out, _ = cli("similar", lonely)
+    lines = out.splitlines()
+    assert lines[1:3] == [
+        "  (nothing similar yet)",
+        f"  -- closest in your wardrobe, less alike (score under {service.SIMILAR_FLOOR}):",
+    ]
+    assert [int(line.split("#")[1].split()[0]) for line in lines[3:]] == [
+        h["id"] for h in doc[lonely]
+    ]
+    rc, out, _ = cli("similar", paired)
+    lines = out.splitlines()
+    assert f"#{alike[paired][0]} " in lines[1]
+    assert lines[2] == f"  -- less alike (score under {service.SIMILAR_FLOOR}):"
+    assert len(lines) == 5
 
 
 def test_similar_unknown_id(cli: Run, batch: dict[str, Path]) -> None:

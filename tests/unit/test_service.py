@@ -10,11 +10,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from fakes import FakeAnalyser, make_photo, mask_reaching
+from fakes import FakeAnalyser, ScriptedEmbedder, make_photo, mask_reaching
 from sqlalchemy import func, select
 
 from wardrobe_app import service
-from wardrobe_app.service import Wardrobe
+from wardrobe_app.service import CLOSEST_SHOWN, SIMILAR_FLOOR, Wardrobe, closest_shown
 from wardrobe_app.services import export
 from wardrobe_app.services.importer import Importer
 from wardrobe_app.store import Garment, Photo, read_png
@@ -722,6 +722,48 @@ def test_similar_hits_exclude_query_and_respect_category(
     assert [h.garment.id for h in kept] == [h.garment.id for h in any_cat[:4]]
     with pytest.raises(KeyError):
         wardrobe.similar(12345)
+
+
+def _scripted_wardrobe(
+    make_wardrobe: MakeWardrobe, photos: Photos, cosines: list[float]
+) -> Wardrobe:
+    """Garment 1 and one more per cosine, each scoring it with garment 1 (items, one
+    garment a photo, imported one by one so that the vectors go in that order)."""
+    w = make_wardrobe(ScriptedEmbedder(cosines))
+    for path in photos(len(cosines) + 1):
+        assert w.import_photo(path, kind="item").status == "imported"
+    return w
+
+
+def test_nothing_alike_gives_the_closest_few_apart(
+    make_wardrobe: MakeWardrobe, photos: Photos
+) -> None:
+    # A grey shirt among 10 tops, none scoring the floor: the page said "Nothing
+    # similar". The nearest under the floor come apart, the alike list stays empty.
+    under = [SIMILAR_FLOOR - 0.05, SIMILAR_FLOOR - 0.1, -0.3, SIMILAR_FLOOR - 0.02, 0.0]
+    w = _scripted_wardrobe(make_wardrobe, photos, under)
+    items = w.similar_items_many([1], k=12)[1]
+    assert items.alike == []
+    assert [h.garment.id for h in items.less_alike] == [5, 2, 3, 6, 4]
+    assert [round(h.score, 4) for h in items.less_alike] == sorted(
+        (round(c, 4) for c in under), reverse=True
+    )
+    shown = closest_shown(items)
+    assert [h.garment.id for h in shown] == [5, 2, 3][:CLOSEST_SHOWN]
+    # the floor's list as before: nothing at or above it
+    assert w.similar(1, k=12, min_score=SIMILAR_FLOOR) == []
+
+
+def test_one_alike_keeps_the_less_alike_out_of_sight(
+    make_wardrobe: MakeWardrobe, photos: Photos
+) -> None:
+    w = _scripted_wardrobe(make_wardrobe, photos, [SIMILAR_FLOOR - 0.05, SIMILAR_FLOOR + 0.3, 0.0])
+    items = w.similar_items_many([1], k=12)[1]
+    assert [h.garment.id for h in items.alike] == [3]
+    assert [h.garment.id for h in items.less_alike] == [2, 4]
+    assert closest_shown(items) == []  # the main list keeps the floor's meaning
+    # the k nearest in all, as similar_many gives them
+    assert len(w.similar_items_many([1], k=2)[1].less_alike) == 1
 
 
 def test_similar_to_photo_saves_nothing(wardrobe: Wardrobe, photos: Photos) -> None:

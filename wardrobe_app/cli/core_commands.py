@@ -161,8 +161,10 @@ def _garment_dict(r: GarmentRecord) -> dict[str, Any]:
     }
 
 
-def _hits(hits: list[SimilarHit]) -> list[dict[str, Any]]:
-    return [{"id": h.garment.id, "score": round(float(h.score), 6)} for h in hits]
+def _hits(hits: list[SimilarHit], alike: bool | None = None) -> list[dict[str, Any]]:
+    """Each hit's id and score, and whether it passes the similar floor where given."""
+    extra = {} if alike is None else {"alike": alike}
+    return [{"id": h.garment.id, "score": round(float(h.score), 6)} | extra for h in hits]
 
 
 def _describe(r: GarmentRecord) -> str:
@@ -419,25 +421,40 @@ def _cmd_show(args: argparse.Namespace) -> int:
 
 # -- similar ----------------------------------------------------------------------------
 def _cmd_similar(args: argparse.Namespace) -> int:
+    from ..service import SIMILAR_FLOOR  # loaded by open_wardrobe anyway
+
     with open_wardrobe() as w:
         try:
-            found = w.similar_many(args.ids, k=args.k, same_category=not args.any_category)
+            # The garment page's call: the k nearest, split at the similar floor.
+            found = w.similar_items_many(args.ids, k=args.k, same_category=not args.any_category)
         except KeyError as exc:
             _err(_key_error(exc))
             return 1
         left_out = set(w.not_compared())
         _say_not_compared(len(left_out))
-        if args.json:
-            _emit_json({str(gid): _hits(found[gid]) for gid in args.ids})
+        if args.json:  # the k nearest as before; "alike": at or above the floor
+            _emit_json(
+                {
+                    str(gid): _hits(found[gid].alike, alike=True)
+                    + _hits(found[gid].less_alike, alike=False)
+                    for gid in args.ids
+                }
+            )
             return 0
         for gid in args.ids:
             print(f"Similar to {_describe(w.garment(gid))}")
-            for h in found[gid]:
+            items = found[gid]
+            for h in items.alike:
                 print(f"  {h.score:6.3f}  {_describe(h.garment)}")
             if gid in left_out:
                 print("  (not compared: described by another similar-items model)")
-            elif not found[gid]:
+            elif not items.alike:
                 print("  (nothing similar yet)")
+            if items.less_alike:  # as the garment page heads them, where none is alike
+                lead = "less alike" if items.alike else "closest in your wardrobe, less alike"
+                print(f"  -- {lead} (score under {SIMILAR_FLOOR}):")
+            for h in items.less_alike:
+                print(f"  {h.score:6.3f}  {_describe(h.garment)}")
     return 0
 
 
@@ -710,7 +727,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     p = sub.add_parser("similar", help="garments similar to stored garments")
     p.add_argument("ids", nargs="+", type=garment_id, metavar="ID", help="garment ids (see list)")
-    p.add_argument("-k", type=positive_int, default=10, help="results per garment (default 10)")
+    p.add_argument(
+        "-k",
+        type=positive_int,
+        default=10,
+        help="results per garment (default 10): the nearest, those under the similar "
+        "floor marked less alike",
+    )
     p.add_argument("--any-category", action="store_true", help="do not restrict to the category")
     p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(func=_cmd_similar)

@@ -29,9 +29,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..service import SIMILAR_FLOOR
+from ..service import closest_shown
 from ..store.database import storage_trouble
-from ..types import CATEGORIES, LABEL_OF_CATEGORY, GarmentRecord, SimilarHit
+from ..types import CATEGORIES, LABEL_OF_CATEGORY, GarmentRecord, SimilarItems
 from ..vision.fine_types import FINE_TYPE_CATEGORY
 from ..vision.image_io import ImageLoadError
 from .ask import ask_yes
@@ -51,6 +51,9 @@ from .workers import ErrorInfo, Queue, WorkerContext
 from .wrap_row import WrapRow
 
 SIMILAR_K = 12
+SIMILAR_TITLE = "Similar items"
+# Over the strip where none passes the similar floor and the nearest few are shown.
+CLOSEST_TITLE = "Closest in your wardrobe, less alike"
 # The similar strip of a garment a read-only wardrobe cannot compare (``not_compared``).
 NOT_COMPARED = (
     "Not compared: this garment was described by another version of the similar-items "
@@ -341,12 +344,14 @@ class GarmentView(QWidget):
         self.any_category.setChecked(settings.similar_any_category)
         self.any_category.toggled.connect(self._any_category_toggled)
         sim_header = QHBoxLayout()
-        sim_header.addWidget(_section("Similar items", self))
+        self.similar_title = _section(SIMILAR_TITLE, self)
+        self.similar_title.setObjectName("similarTitle")
+        sim_header.addWidget(self.similar_title)
         sim_header.addStretch(1)
         sim_header.addWidget(self.any_category)
         self.similar = GarmentStrip(None, thumb=110, parent=self, empty_text="Nothing similar yet")
         self.similar.setObjectName("similarStrip")
-        self.similar.view.setAccessibleName("Similar items")
+        self.similar.view.setAccessibleName(SIMILAR_TITLE)
         self.similar.garmentClicked.connect(self.openGarment)
         # Tab in reading order: the left column down (its "Similar items", made last,
         # came after the whole right column), then the right
@@ -427,21 +432,20 @@ class GarmentView(QWidget):
         record = self.record
         if record is None:
             return
+        self._set_similar_title(SIMILAR_TITLE)  # not "less alike" over another's search
         self.similar.set_message("Finding similar items…", busy=True)
         self.worn_with.set_message("…", busy=True)
         same = not self.any_category.isChecked()
         wardrobe = self.session.wardrobe
         gid = record.id
 
-        def similar(ctx: WorkerContext) -> tuple[int, list[SimilarHit] | None]:
+        def similar(ctx: WorkerContext) -> tuple[int, SimilarItems | None]:
             try:
-                hits = wardrobe.similar(
-                    gid, k=SIMILAR_K, same_category=same, min_score=SIMILAR_FLOOR
-                )
+                items = wardrobe.similar_items_many([gid], k=SIMILAR_K, same_category=same)[gid]
             except KeyError:  # deleted before the search began: its page is left, no error
-                hits = []
+                items = SimilarItems([], [])
             # None: not compared (a read-only wardrobe's vector of another model).
-            return gid, None if gid in wardrobe.not_compared() else hits
+            return gid, None if gid in wardrobe.not_compared() else items
 
         def worn_with(ctx: WorkerContext) -> tuple[int, list[GarmentRecord]]:
             return gid, wardrobe.worn_with(gid)
@@ -542,17 +546,26 @@ class GarmentView(QWidget):
                 )
 
     @Slot(object)
-    def _similar_loaded(self, result: tuple[int, list[SimilarHit] | None]) -> None:
-        gid, hits = result
+    def _similar_loaded(self, result: tuple[int, SimilarItems | None]) -> None:
+        gid, items = result
         if self.record is None or gid != self.record.id:
             return
-        if hits is None:  # "nothing similar" would be wrong: it was not looked for
+        if items is None:  # "nothing similar" would be wrong: it was not looked for
             self.similar.set_message(NOT_COMPARED)
             return
+        # None alike: the nearest few, said to be less alike, rather than "Nothing
+        # similar" beside a wardrobe of tops (the floor still decides what is "similar").
+        hits = items.alike or closest_shown(items)
         if not hits:
             self.similar.set_message(self._nothing_similar())
             return
+        if not items.alike:
+            self._set_similar_title(CLOSEST_TITLE)
         self.similar.set_records([h.garment for h in hits], [h.score for h in hits])
+
+    def _set_similar_title(self, title: str) -> None:
+        self.similar_title.setText(title)
+        self.similar.view.setAccessibleName(title)
 
     def _nothing_similar(self) -> str:
         """Where nothing was found: "in your wardrobe" left a blouse's owner, with tops
