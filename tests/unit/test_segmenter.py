@@ -292,6 +292,30 @@ def test_a_big_photos_labels_are_its_upsampled_probabilities_argmax(
     assert (labels == (1 if closer_look else 2)).any() and (labels == 0).any()
 
 
+@pytest.mark.parametrize("closer_look", [True, False])
+def test_raw_edges_label_map_is_made_a_strip_at_a_time(
+    tiny_segmenter: Segmenter, monkeypatch: pytest.MonkeyPatch, closer_look: bool
+) -> None:
+    """With raw edges too, a big photo's label map never comes from its probabilities
+    upsampled whole (``_upsampled``), and is still their argmax, pixel for pixel."""
+    big = np.random.default_rng(5).integers(0, 255, (1531, 1103, 3), np.uint8)
+    tiny_segmenter.refine_edges = False
+    passes = [SMALL_FIGURE, FRAMED_TOP] if closer_look else [SMALL_FIGURE]
+    if not closer_look:
+        tiny_segmenter.zoom_passes = 0
+    _scripted_passes(tiny_segmenter, monkeypatch, passes)
+    expected, _ = tiny_segmenter.labels_and_probabilities(big)
+
+    def whole(*args: object) -> torch.Tensor:
+        raise AssertionError("the probabilities upsampled whole")
+
+    monkeypatch.setattr(tiny_segmenter, "_upsampled", whole)
+    _scripted_passes(tiny_segmenter, monkeypatch, passes)
+    labels = tiny_segmenter.segment(big)
+    assert np.array_equal(labels, expected)
+    assert (labels == (1 if closer_look else 2)).any() and (labels == 0).any()
+
+
 @pytest.mark.parametrize("writable", [True, False])
 @pytest.mark.parametrize("shape", [(1, 1), (17, 301), (301, 17), (1531, 1103)])
 def test_the_photo_resized_a_colour_at_a_time_is_as_all_three_at_once(
@@ -325,13 +349,16 @@ def test_a_writable_photos_colour_planes_are_not_copied_out(tiny_segmenter: Segm
     assert peak < rgb[:, :, 0].size // 2, peak
 
 
+@pytest.mark.parametrize("refine_edges", [True, False])
 def test_a_big_photo_is_segmented_without_its_probabilities_at_full_size(
-    tiny_segmenter: Segmenter,
+    tiny_segmenter: Segmenter, refine_edges: bool
 ) -> None:
     """A 12 MP photo: 4 classes of float32 probabilities at its size are 192 MB, their
     argmax's indices 96 MB, the photo in float32 144 MB; segmenting it took about 320 MB
-    more than before it began. Upsampled a strip at a time, one colour at a time: 90."""
+    more than before it began. Upsampled a strip at a time, one colour at a time: 90.
+    Raw edges, upsampled whole by torch, took 320 MB too; a strip at a time, 46."""
     tiny_segmenter.zoom_passes = 0
+    tiny_segmenter.refine_edges = refine_edges
     big = np.random.default_rng(3).integers(0, 255, (4000, 3000, 3), np.uint8)
     tiny_segmenter.segment(big[:500, :400].copy())  # first-call set-up, not the photo's
     growth = peak_growth_mb(lambda: tiny_segmenter.segment(big))

@@ -30,7 +30,7 @@ from .framing import (
     framing_box,
     garment_box,
 )
-from .label_upsample import upsampled_labels
+from .label_upsample import interpolated_labels, upsampled_labels
 from .model_folder import ModelConfig, load_model
 
 
@@ -179,10 +179,13 @@ class Segmenter:
         self, rgb: np.ndarray, work: torch.Tensor, out: tuple[int, int]
     ) -> np.ndarray:
         """The argmax of ``_upsampled``, without its probabilities at ``out`` all at once
-        where they are upsampled on the CPU (``label_upsample``: the same labels)."""
-        if self.edge_refinement is None or self.device.type != "cpu":
-            return _labels(self._upsampled(rgb, work, out)[0])
-        return upsampled_labels(self._snapped(rgb, work, out)[0], out)
+        (``label_upsample``: the same labels, a strip of rows at a time)."""
+        if self.edge_refinement is None:  # torch's bilinear, on the device
+            return interpolated_labels(work, out)
+        probs = self._snapped(rgb, work, out)
+        if self.device.type != "cpu":  # upsampled by torch there too (resize_channels)
+            return interpolated_labels(probs, out)
+        return upsampled_labels(probs[0], out)
 
     def _look(self, rgb: np.ndarray, out: tuple[int, int]) -> _Look:
         """Where the photo is segmented from. A small figure is segmented again in a
