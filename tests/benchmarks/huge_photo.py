@@ -1,7 +1,7 @@
 """Peak memory and time of segmenting a very big photo: this tree against another.
 
     python tests/benchmarks/huge_photo.py --old-tree DIR [--sizes 108,24] [--photo 0011]
-        [--repeats 1] [--device cpu] [--agreement N]
+        [--repeats 1] [--device cpu] [--agreement N] [--raw-edges]
 
 Makes synthetic photos from a CCP val photo, upscaled (bicubic, JPEG quality 92):
 9000x12000 (108 MP) and 4000x6000 (24 MP). Each is segmented by ``wardrobe-cli segment``
@@ -19,6 +19,8 @@ size of ``--sizes``: the CLI's peak and time, new over old (under 1 is better).
 ``--agreement N`` first compares the two trees' label maps on the first N val photos,
 each upscaled to 4000x6000 (24 MP) and set on a wall in a wide frame upscaled to
 12000x9000 (108 MP, a small figure: the closer look's window), one CLI run per tree.
+``--raw-edges`` segments with the network's edges as upsampled (``segment --raw-edges``,
+``Segmenter(refine_edges=False)``) in every run.
 """
 
 from __future__ import annotations
@@ -59,7 +61,7 @@ def reset():
     except OSError:
         return None
 
-segmenter = Segmenter(sys.argv[3], device=sys.argv[4])
+segmenter = Segmenter(sys.argv[3], device=sys.argv[4], refine_edges=sys.argv[5] != "raw")
 segmenter.segment(np.zeros((64, 48, 3), np.uint8))  # first-call set-up
 out = {}
 before, t = reset(), time.perf_counter()
@@ -116,6 +118,7 @@ def cli_segment(photos: list[Path], out_dir: Path, args: argparse.Namespace) -> 
         *UNDER_WRAPPER,
         *(sys.executable, "-m", "wardrobe_app.cli", "segment", *map(str, photos)),
         *("--out-dir", str(out_dir), "--model", str(args.model), "--device", args.device),
+        *(["--raw-edges"] if args.raw_edges else []),
     ]
 
 
@@ -184,6 +187,7 @@ def main() -> int:
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--model", type=Path, default=ROOT / "resources" / "models" / "segmenter")
     parser.add_argument("--agreement", type=int, default=0, metavar="N")
+    parser.add_argument("--raw-edges", action="store_true", help="edges as upsampled")
     args = parser.parse_args()
     trees = {"old": args.old_tree.resolve(), "new": ROOT}
     if not (trees["old"] / "wardrobe_app").is_dir():
@@ -204,14 +208,18 @@ def main() -> int:
                 for name, tree in trees.items():
                     wall, peak, _ = run_measured(cli_segment([photo], folder / name, args), tree)
                     steps = [*UNDER_WRAPPER, sys.executable, "-c", STEPS, str(tree), str(photo)]
-                    _, _, printed = run_measured([*steps, str(args.model), args.device], tree)
+                    edges = "raw" if args.raw_edges else "snapped"
+                    _, _, printed = run_measured(
+                        [*steps, str(args.model), args.device, edges], tree
+                    )
                     figures = {"cli_s": wall, "cli_peak_mb": peak, **json.loads(printed)}
                     for key, value in figures.items():
                         if value is not None:
                             runs[name].setdefault(key, []).append(value)
             labels = {k: read_labels(folder / k / f"{photo.stem}.png") for k in trees}
             same = float(np.mean(labels["old"] == labels["new"]))
-            print(f"{mp} MP photo ({SIZES[mp][0]}x{SIZES[mp][1]}), {args.device}:")
+            edges = ", raw edges" if args.raw_edges else ""
+            print(f"{mp} MP photo ({SIZES[mp][0]}x{SIZES[mp][1]}), {args.device}{edges}:")
             med = {k: {f: statistics.median(v) for f, v in r.items()} for k, r in runs.items()}
             for field in med["new"]:
                 old, new = med["old"][field], med["new"][field]
