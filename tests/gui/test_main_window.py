@@ -82,6 +82,36 @@ def test_the_first_import_leaves_the_keyboard_on_the_grid(make_app, qtbot, photo
     assert w.browse.selected_ids() == [w.browse.model.record(0).id]
 
 
+def test_the_first_imports_selection_stays_on_the_first_card_as_more_are_listed(
+    make_app, qtbot, photos, monkeypatch
+):
+    # The card selected at the first listing went down the grid (newest first) as the
+    # rest of the import was listed above it, out of sight with Delete on.
+    from wardrobe_app.ui import import_controller
+
+    monkeypatch.setattr(import_controller, "REFRESH_EVERY", 0.0)  # listed at each photo
+    parts = make_app(analyser=SlowAnalyser(delay=0.3))
+    w = parts.window
+    w.activateWindow()
+    w.empty_page.buttons[0].setFocus()
+    qtbot.waitUntil(w.empty_page.buttons[0].hasFocus, timeout=2000)
+    assert w.import_paths(photos(4), review=False)
+    grid = w.browse.grid
+    qtbot.waitUntil(lambda: grid.hasFocus() and w.browse.selected_ids() != [], timeout=10_000)
+    first = w.browse.selected_ids()
+    wait_listed(qtbot, w, 8, timeout=10_000)
+    newest = [w.browse.model.record(0).id]
+    assert first != newest  # listed in turns: more came above the first selected
+    qtbot.waitUntil(lambda: w.browse.selected_ids() == newest, timeout=3000)
+    assert grid.currentIndex().row() == 0 and grid.verticalScrollBar().value() == 0
+    # A card the user picks stays picked while the next import is listed.
+    grid.setCurrentIndex(w.browse.grid_model.index(2, 0))
+    mine = w.browse.selected_ids()
+    assert w.import_paths(photos(2, start=4), review=False)
+    wait_listed(qtbot, w, 12, timeout=10_000)
+    assert w.browse.selected_ids() == mine
+
+
 def test_import_buttons_add_photos_during_an_import(make_app, qtbot, photos, monkeypatch):
     # They were greyed out (Ctrl+I did nothing) for the whole import, while a drop was
     # taken: now they add their photos after the running ones, as a drop does.

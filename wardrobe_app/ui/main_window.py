@@ -14,7 +14,7 @@ from urllib.parse import unquote_to_bytes
 
 import numpy as np
 import shiboken6
-from PySide6.QtCore import QEvent, QSize, Qt, QTimer, QUrl, Slot
+from PySide6.QtCore import QEvent, QItemSelectionModel, QSize, Qt, QTimer, QUrl, Slot
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -137,6 +137,9 @@ class MainWindow(QMainWindow):
         self._seen_mark: tuple[object, ...] | None = None  # change_mark() when last listed
         self._listing_stale = False  # a garment was edited in its view since the last listing
         self._grid_takes_keys = False  # the first garments came: the keyboard on the grid
+        # The cards the window selected itself then, while the import goes on (None once
+        # the user picks other cards or scrolls, or the import ends).
+        self._picked_for_the_user: list[int] | None = None
         self._notice_index = 0  # the undo stack's index, to tell an undo from a push
         self.refresh()
 
@@ -323,7 +326,30 @@ class MainWindow(QMainWindow):
         # nobody typed in this window meanwhile, it gets the keys once the dialog goes.
         if self._grid_takes_keys and (self.browse.grid.hasFocus() or not self.isActiveWindow()):
             self.browse.focus_grid()  # selects the current card (the first)
+            self._picked_for_the_user = self.browse.selected_ids()
+        elif self._picked_for_the_user is not None:
+            self._keep_the_first_card_picked()
         self._grid_takes_keys = False
+        if not self.importer.busy():
+            self._picked_for_the_user = None
+
+    def _keep_the_first_card_picked(self) -> None:
+        """The first card the window selected, kept the first as the import's later
+        garments are listed above it (newest first): it went down out of sight, Delete
+        on. Left as it is once the user selected other cards or scrolled."""
+        grid = self.browse.grid
+        first = grid.model().index(0, 0)
+        if (
+            self.browse.selected_ids() != self._picked_for_the_user
+            or grid.verticalScrollBar().value() != 0
+            or not first.isValid()
+        ):
+            self._picked_for_the_user = None
+            return
+        grid.selectionModel().setCurrentIndex(
+            first, QItemSelectionModel.SelectionFlag.ClearAndSelect
+        )
+        self._picked_for_the_user = self.browse.selected_ids()
 
     @Slot()
     def show_browse(self) -> None:
