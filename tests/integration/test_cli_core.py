@@ -1046,6 +1046,36 @@ def test_a_command_that_reads_makes_no_wardrobe_in_a_folder_without_one(
     assert main(["--data-dir", str(pictures), "list"]) == 0
 
 
+@pytest.mark.parametrize("left", ["files", "files/ab", "wardrobe.sqlite3"])
+def test_an_empty_files_folder_or_database_is_no_wardrobe_to_a_command_that_reads(
+    tmp_path: Path,
+    batch: dict[str, Path],
+    left: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # A folder holding only an empty files/ (a wardrobe moved away, a half-made copy)
+    # became a wardrobe on `list`: database, lock and index made there, "0 garment(s)".
+    monkeypatch.setattr(service, "ANALYSER_FACTORY", FakeAnalyser)
+    folder = tmp_path / "moved"
+    if left.startswith("files"):
+        (folder / left).mkdir(parents=True)
+    else:
+        folder.mkdir()
+        (folder / left).touch()  # 0 bytes: no database yet
+    before = sorted(folder.rglob("*"))
+    for command in (["list"], ["list", "--json"], ["verify"], ["backup", str(tmp_path / "bk")]):
+        assert main(["--data-dir", str(folder), *command]) == 2, command
+        out, err = capsys.readouterr()
+        assert not out and err.startswith(
+            f"wardrobe-cli: error: {folder}: no wardrobe here: the folder holds none"
+        ), command
+        assert sorted(folder.rglob("*")) == before, command
+    assert not (tmp_path / "bk").exists()
+    assert main(["--data-dir", str(folder), "import", str(batch["p0"])]) == 0  # starts one
+    assert main(["--data-dir", str(folder), "list"]) == 0
+
+
 def test_an_import_that_finds_no_photo_starts_no_wardrobe(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

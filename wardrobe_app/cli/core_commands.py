@@ -93,6 +93,8 @@ def open_wardrobe(create: bool = False) -> Wardrobe:
 
     from .. import paths
     from ..service import Wardrobe
+    from ..store.database import database_tables
+    from ..store.files import holds_stored_files
 
     home = paths.chosen_home()
     if home.exists() and not home.is_dir():  # $WARDROBE_HOME a file: not "File exists"
@@ -107,8 +109,12 @@ def open_wardrobe(create: bool = False) -> Wardrobe:
             raise FileNotFoundError(
                 errno.ENOENT, f"no wardrobe here: the folder does not exist ({advice})", str(home)
             )
-        # Stored files without the database: the store says that in words of its own.
-        if not paths.database_path(home).exists() and not paths.files_dir(home).exists():
+        # None: no database, or one with no table (0 bytes), and no stored file (an
+        # empty files/ folder, left by a wardrobe moved away, was made a new wardrobe by
+        # `list`). Stored files without the database: the store says that in its words.
+        db = paths.database_path(home)
+        no_database = not db.exists() or (db.is_file() and database_tables(db) == [])
+        if no_database and not holds_stored_files(home):
             raise FileNotFoundError(
                 errno.ENOENT, f"no wardrobe here: the folder holds none ({advice})", str(home)
             )

@@ -31,7 +31,7 @@ from .database import (
     make_engine,
     migrate,
 )
-from .files import FILES, FileStore, StoreClosed
+from .files import FILES, FileStore, StoreClosed, holds_stored_files
 from .label_maps import erase_purged
 from .models import Garment, IdFloor, Photo
 from .read_only import read_only_reason, refusal
@@ -214,8 +214,7 @@ class Store:
                 f"{', '.join(tables[:5])}): choose another data folder. "
                 "It was left as it is."
             )
-        files = self.home / FILES
-        if not files.is_dir() or not FileStore(self.home, refusal=self.refusal).all_files():
+        if not holds_stored_files(self.home):
             return  # a new wardrobe
         raise UnusableDatabase(
             f"{self.home} holds a wardrobe's photos and cut-outs but not its database "
