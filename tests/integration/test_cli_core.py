@@ -714,6 +714,24 @@ def test_file_system_and_database_trouble_is_one_error_line(
     assert err.startswith("wardrobe-cli: error: cannot use the database") and "Traceback" not in err
 
 
+def test_an_export_into_the_data_folder_is_refused_in_words(
+    cli: Run, home: Path, batch: dict[str, Path]
+) -> None:
+    # `wardrobe-cli --data-dir D export D` wrote wardrobe.csv and cutouts/ into D.
+    cli("import", str(batch["p0"]))
+    before = sorted(home.rglob("*"))
+    for target in (home, home / "exports"):
+        rc, out, err = cli("export", str(target))
+        assert rc == 2 and not out
+        assert err == (
+            f"wardrobe-cli: error: {target}: is in the data folder of the wardrobe in {home}: "
+            "an export is for other programs, choose a folder outside it\n"
+        )
+        assert sorted(home.rglob("*")) == before
+    rc, _, _ = cli("verify")
+    assert rc == 0
+
+
 def test_a_full_disk_during_an_export_names_the_export_not_the_wardrobe(
     cli: Run, batch: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

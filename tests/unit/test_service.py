@@ -513,6 +513,32 @@ def test_export_refuses_to_overwrite_files_no_export_wrote(
     )
 
 
+@pytest.mark.parametrize("inside", [".", "exports/today", "files", "index"])
+def test_an_export_into_the_wardrobe_s_own_folder_is_refused(
+    wardrobe: Wardrobe, photos: Photos, inside: str
+) -> None:
+    # It was written there: wardrobe.csv and cutouts/ among the database and the stored
+    # files, left out of the wardrobe's backups (they copy what the database references).
+    wardrobe.import_paths(photos(1))
+    before = sorted(wardrobe.store.home.rglob("*"))
+    target = wardrobe.store.home / inside
+    with pytest.raises(OSError, match=f"data folder of the wardrobe in {wardrobe.store.home}"):
+        wardrobe.export(target)
+    assert sorted(wardrobe.store.home.rglob("*")) == before
+    assert wardrobe.verify().ok
+
+
+def test_an_export_into_another_wardrobe_s_stored_files_is_refused(
+    make_wardrobe: MakeWardrobe, photos: Photos, tmp_path: Path
+) -> None:
+    other = Wardrobe(tmp_path / "other", FakeAnalyser(), background_index=False)
+    other.close()
+    target = tmp_path / "other" / "files" / "export"
+    with pytest.raises(OSError, match=f"wardrobe in {tmp_path / 'other'}") as refused:
+        make_wardrobe().export(target)
+    assert refused.value.filename == str(target) and not target.exists()
+
+
 def _copy_once_then(monkeypatch: pytest.MonkeyPatch, failure: BaseException) -> list[str]:
     """File copies that raise ``failure`` after the first; the list of what was copied."""
     copy = shutil.copyfile

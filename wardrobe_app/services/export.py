@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TextIO
 
+from .. import paths
 from ..store import Store
 from ..store.asked_names import named_as_asked
 from ..types import CATEGORIES, GarmentFilter
@@ -44,6 +45,7 @@ def export_wardrobe(
     cut-out (or the good copy an earlier export here made). ``progress(done, total)``
     is told every ``PROGRESS_EVERY`` garments and at the end."""
     directory = Path(directory)
+    _refuse_inside_a_wardrobe(directory, store.home)
     cutouts = directory / "cutouts"
     listed_before = _earlier_export(directory)  # what an earlier export here wrote
     try:
@@ -128,6 +130,22 @@ def export_wardrobe(
     for old in (listed_before - written) | leftovers:
         (cutouts / old).unlink(missing_ok=True)
     return ExportResult(csv_path, len(records), missing)
+
+
+def _refuse_inside_a_wardrobe(directory: Path, home: Path) -> None:
+    """``OSError`` (EINVAL) where ``directory`` is the wardrobe's data folder or inside
+    it, or inside another wardrobe's stored files, changing nothing: an export there was
+    written among the wardrobe's own files, and left out of its backups (which copy only
+    what the database references)."""
+    home, target = home.resolve(), directory.resolve()
+    holder = home if target == home or home in target.parents else paths.wardrobe_holding(target)
+    if holder is not None:
+        raise OSError(
+            errno.EINVAL,
+            f"is in the data folder of the wardrobe in {holder}: an export is for other "
+            "programs, choose a folder outside it",
+            str(directory),
+        )
 
 
 def _damaged(store: Store, path: Path) -> bool:
