@@ -1018,6 +1018,25 @@ def test_verify_repair_puts_back_what_can_be_made_again(
     assert "cut-out of garment #3" in out
 
 
+def test_verify_while_the_app_saves_is_no_false_alarm(
+    cli: Run, batch: dict[str, Path], make_wardrobe: Callable[..., service.Wardrobe]
+) -> None:
+    # With the app importing, verify said "the wardrobe has problems" (exit 1): the
+    # files it was writing, their rows not committed yet, as leftovers.
+    cli("import", str(batch["p0"]))
+    app = make_wardrobe()
+    unsaved, _ = app.store.files.put_bytes(b"a photo being imported", ".jpg")
+    (app.store.files.incoming / f"{'c' * 32}.part").write_bytes(b"half a cut-out")
+    rc, out, _ = cli("verify", "--json")
+    doc = json.loads(out)
+    assert rc == 0 and doc["ok"] and doc["in_use"]
+    assert doc["files_no_garment_uses"] == [unsaved] and len(doc["unfinished_writes"]) == 1
+    rc, out, _ = cli("verify")
+    assert rc == 0 and "the wardrobe is consistent\nAnother program was using" in out
+    app.close()
+    assert json.loads(cli("verify", "--json")[1])["in_use"] is False
+
+
 def test_a_data_folder_that_does_not_exist_is_no_empty_wardrobe(
     tmp_path: Path,
     batch: dict[str, Path],

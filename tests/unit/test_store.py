@@ -617,6 +617,31 @@ def test_verify_finds_stored_files_truncated_or_written_over(tmp_path: Path) -> 
         store.close()
 
 
+def test_verify_counts_no_leftovers_while_another_program_has_the_wardrobe_open(
+    tmp_path: Path,
+) -> None:
+    """`verify` while the app or an import wrote found "unfinished writes" and "files no
+    garment uses" (their files, rows not committed yet): "the wardrobe has problems"."""
+    home = tmp_path / "home"
+    store = Store(home)
+    try:
+        _photo(store)
+        other = Store(home)  # the app: its import has written a file, not yet its row
+        try:
+            unsaved, _ = other.files.put_bytes(b"a photo being imported", ".jpg")
+            (other.files.incoming / f"{'c' * 32}.part").write_bytes(b"half a cut-out")
+            report = store.verify()
+            assert report.in_use and report.ok
+            assert report.unreferenced_files == [unsaved] and len(report.temp_files) == 1
+        finally:
+            other.close()
+        report = store.verify()  # nobody else: leftovers of a crash, say
+        assert not report.in_use and not report.ok
+        assert report.unreferenced_files == [unsaved] and len(report.temp_files) == 1
+    finally:
+        store.close()
+
+
 @pytest.mark.parametrize("damage", ["garbage", "truncated"])
 def test_a_damaged_database_is_refused_in_words(tmp_path: Path, damage: str) -> None:
     """The app's 'Cannot open the wardrobe' dialog showed SQLAlchemy's text: the SQL

@@ -653,7 +653,8 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         "unfinished writes": report.temp_files,
     }
     if args.json:
-        _emit_json({"ok": report.ok} | {k.replace(" ", "_"): v for k, v in problems.items()})
+        found = {k.replace(" ", "_"): v for k, v in problems.items()}
+        _emit_json({"ok": report.ok} | found | {"in_use": report.in_use})
     else:
         for what, found in problems.items():
             if what == "database integrity":  # "none" read as no integrity at all
@@ -680,7 +681,14 @@ def _verify_advice(report: Any) -> list[str]:
             "copy the files back from a backup of the data folder (same names), or delete "
             "the garments named and, after the next start, import their photos again."
         )
-    if report.unreferenced_files or report.temp_files:
+    if (report.unreferenced_files or report.temp_files) and report.in_use:
+        # An import or the app between writing a file and saving its row: no problem.
+        advice.append(
+            "Another program was using this wardrobe: files no garment uses and "
+            "unfinished writes may be what it is saving (not counted as problems); run "
+            "`verify` again once it is closed to be sure."
+        )
+    elif report.unreferenced_files or report.temp_files:
         advice.append(
             "Files no garment uses and unfinished writes are removed at the next start "
             "that finds no other program using this wardrobe."

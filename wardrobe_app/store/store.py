@@ -107,16 +107,21 @@ class VerifyReport:
     damaged_files: list[str] = field(default_factory=list)  # bytes no longer their hash
     unreferenced_files: list[str] = field(default_factory=list)
     temp_files: list[str] = field(default_factory=list)
+    # Another program had the wardrobe open (the app, an import): the files it is writing
+    # show as unfinished writes, and as files no garment uses until it commits their rows.
+    in_use: bool = False
 
     @property
     def ok(self) -> bool:
+        """No problem found; leftovers (unused and temporary files) count only where no
+        other program was using the wardrobe: else they may be its work in progress."""
+        leftovers = not self.in_use and bool(self.unreferenced_files or self.temp_files)
         return (
             self.integrity == "ok"
             and not self.foreign_key_violations
             and not self.missing_files
             and not self.damaged_files
-            and not self.unreferenced_files
-            and not self.temp_files
+            and not leftovers
         )
 
 
@@ -419,7 +424,7 @@ class Store:
 
     def verify(self) -> VerifyReport:
         """Consistency check of database and files (used by tests and ``doctor`` tools)."""
-        report = VerifyReport()
+        report = VerifyReport(in_use=self.in_use_elsewhere())
         with self.engine.connect() as conn:
             report.integrity = str(conn.exec_driver_sql("PRAGMA integrity_check").scalar())
             report.foreign_key_violations = len(
@@ -433,7 +438,17 @@ class Store:
         report.damaged_files = sorted(r for r in present if self.files.is_damaged(r))
         report.unreferenced_files = sorted(stored - refs)
         report.temp_files = [os.fspath(p) for p in self.files.temp_files()]
+        # Asked again: a program that opened the wardrobe meanwhile may have written some.
+        report.in_use = report.in_use or self.in_use_elsewhere()
         return report
+
+    def in_use_elsewhere(self) -> bool:
+        """Whether another process has this wardrobe open now (its shared lock)."""
+        self._cleaned_first()  # a clean-up's exclusive lock is not this one's to drop
+        with self._cleanup_guard:
+            alone = self._lock.try_exclusive()
+            self._lock.shared()  # back (a refused upgrade of the shared lock drops it)
+        return not alone
 
     def file_users(self, rels: Iterable[str]) -> dict[str, str]:
         """What each of ``rels`` is stored for, in words ("cut-out of garment #2"), where
