@@ -326,3 +326,22 @@ class ScriptedEmbedder(FakeAnalyser):
     def embed_cutouts(self, cutouts: list[np.ndarray]) -> np.ndarray:
         self.embedded += len(cutouts)
         return np.stack([self.script.pop(0) for _ in cutouts])
+
+
+def without_write_override() -> list[str]:
+    """The command prefix that makes a process meet file permissions: none for a user;
+    for root (which writes anywhere), setpriv less the capabilities that let it."""
+    import os
+    import subprocess
+
+    import pytest
+
+    if os.geteuid() != 0:
+        return []
+    caps = "-dac_override,-dac_read_search"
+    prefix = ["setpriv", f"--bounding-set={caps}", f"--inh-caps={caps}"]
+    try:
+        subprocess.run([*prefix, "true"], check=True, timeout=60, capture_output=True)
+    except (OSError, subprocess.CalledProcessError):
+        pytest.skip("root, and setpriv cannot drop the right to write anywhere")
+    return prefix

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from fakes import FakeAnalyser, ScriptedEmbedder, make_photo
+from fakes import FakeAnalyser, ScriptedEmbedder, make_photo, without_write_override
 
 from wardrobe_app import paths, service
 from wardrobe_app.cli import main
@@ -773,20 +773,6 @@ def test_an_export_refused_names_the_file_asked_for_not_its_temporary_name(
     assert sorted(p.name for p in out.rglob("*")) == ["cutouts"]  # nothing half-written
 
 
-def _without_write_override() -> list[str]:
-    """The command prefix that makes a process meet file permissions: none for a user;
-    for root (which writes anywhere), setpriv less the capabilities that let it."""
-    if os.geteuid() != 0:
-        return []
-    caps = "-dac_override,-dac_read_search"
-    prefix = ["setpriv", f"--bounding-set={caps}", f"--inh-caps={caps}"]
-    try:
-        subprocess.run([*prefix, "true"], check=True, timeout=60, capture_output=True)
-    except (OSError, subprocess.CalledProcessError):
-        pytest.skip("root, and setpriv cannot drop the right to write anywhere")
-    return prefix
-
-
 def test_export_and_backup_into_a_folder_not_writable_name_it(
     batch: dict[str, Path], tmp_path: Path
 ) -> None:
@@ -802,7 +788,7 @@ def test_export_and_backup_into_a_folder_not_writable_name_it(
     try:
         for folder in (locked, earlier):
             folder.chmod(0o555)
-        prefix = _without_write_override()
+        prefix = without_write_override()
         for command in (["export", str(earlier)], ["backup", str(locked / "x")]):
             proc = subprocess.run(
                 [*prefix, *base, *command], env=env, timeout=120, capture_output=True, text=True

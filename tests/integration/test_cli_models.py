@@ -669,6 +669,43 @@ def test_segment_reports_outputs_it_could_not_write(
     assert code == 2 and "is a file, not a folder" in capsys.readouterr().err
 
 
+def test_segment_into_a_folder_it_may_not_write_is_refused_before_any_photo(
+    tmp_path: Path, tiny_model: Path
+) -> None:
+    # It segmented every photo, then said of each "could not write its outputs
+    # (Permission denied)", exit 1, as if the photos were at fault.
+    import subprocess
+
+    from fakes import without_write_override
+
+    photos = [tmp_path / f"{name}.jpg" for name in "ab"]
+    for photo in photos:
+        write_photo(photo, 30, 20)
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    said = {}
+    try:
+        locked.chmod(0o555)
+        for out in (locked, locked / "new"):
+            run = [sys.executable, "-m", "wardrobe_app.cli", "segment", *map(str, photos)]
+            run += ["--out-dir", str(out), "--model", str(tiny_model)]
+            proc = subprocess.run(
+                [*without_write_override(), *run],
+                timeout=300,
+                capture_output=True,
+                text=True,
+            )
+            assert proc.returncode == 2 and not proc.stdout, proc.stderr
+            said[out] = proc.stderr
+    finally:
+        locked.chmod(0o755)
+    for out, err in said.items():
+        assert err == (
+            f"wardrobe-cli: error: --out-dir {out}: cannot write in {locked} (Permission denied)\n"
+        )
+    assert not any(locked.iterdir())
+
+
 @pytest.mark.parametrize("presses", [1, 2])
 def test_ctrl_c_stops_segment_and_says_what_is_left(
     tmp_path: Path,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -380,6 +381,21 @@ def _not_reached(images: list[Path], reached: int) -> str:
     )
 
 
+def _out_dir_problem(out_dir: Path) -> str:
+    """Why ``segment`` cannot write its label maps in ``out_dir`` ("" if it can): a
+    folder it may not write in segmented every photo, each then "could not write its
+    outputs" (exit 1, as if the photos were at fault)."""
+    if out_dir.exists() and not out_dir.is_dir():
+        return f"--out-dir {out_dir} is a file, not a folder"
+    # The folder, or the nearest one above it that exists (it is made there).
+    existing = next(p for p in (out_dir, *out_dir.absolute().parents) if p.exists())
+    if not existing.is_dir():
+        return f"--out-dir {out_dir} cannot be made: {existing} is a file"
+    if not os.access(existing, os.W_OK | os.X_OK):
+        return f"--out-dir {out_dir}: cannot write in {existing} (Permission denied)"
+    return ""
+
+
 def cmd_segment(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
@@ -388,6 +404,11 @@ def cmd_segment(args: argparse.Namespace) -> int:
 
     if Path("-") in args.images:  # before the model loads; a file named - is ./-
         error("segment -: each label map is named after its photo file: give files, not stdin")
+        return 2
+    out_dir: Path = args.out_dir
+    problem = _out_dir_problem(out_dir)
+    if problem:  # before the model loads and any photo is segmented for nothing
+        error(problem)
         return 2
     try:
         segmenter = Segmenter(
@@ -398,10 +419,6 @@ def cmd_segment(args: argparse.Namespace) -> int:
         )
     except (ModelFolderError, RuntimeError, ValueError) as exc:
         error(exc)
-        return 2
-    out_dir: Path = args.out_dir
-    if out_dir.exists() and not out_dir.is_dir():
-        error(f"--out-dir {out_dir} is a file, not a folder")
         return 2
     out_dir.mkdir(parents=True, exist_ok=True)
     failures = 0
