@@ -297,9 +297,18 @@ def test_similar_marks_the_less_alike_as_the_garment_page_does(
 
 
 def test_similar_unknown_id(cli: Run, batch: dict[str, Path]) -> None:
-    cli("import", str(batch["p0"]), "--json")
+    # An unknown id among others is said, exit 1, and the others are answered, as delete
+    # does: `similar 1 999` printed "no garment 999" alone, and nothing of #1.
+    cli("import", str(batch["p0"]), str(batch["p1"]), "--json")
     rc, out, err = cli("similar", "1", "999", "--json")
-    assert rc != 0 and out == "" and "999" in err
+    alone = json.loads(cli("similar", "1", "--json")[1])
+    assert rc == 1 and json.loads(out) == alone and list(alone) == ["1"]
+    assert err == "wardrobe-cli: error: no garment 999\n"
+    rc, out, err = cli("similar", "999", "1", "998", "1")
+    assert rc == 1 and out == cli("similar", "1")[1] and out.startswith("Similar to #1 ")
+    assert err == "wardrobe-cli: error: no garment 999, 998\n"
+    rc, out, err = cli("similar", "999", "--json")  # nothing done: no document
+    assert rc == 1 and out == "" and err == "wardrobe-cli: error: no garment 999\n"
 
 
 def test_similar_to_json(cli: Run, batch: dict[str, Path], tmp_path: Path) -> None:

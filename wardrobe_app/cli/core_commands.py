@@ -430,24 +430,32 @@ def _cmd_similar(args: argparse.Namespace) -> int:
     from ..service import SIMILAR_FLOOR  # loaded by open_wardrobe anyway
 
     with open_wardrobe() as w:
+        # An unknown id is said, and the others answered (as delete does): `similar 12 99`
+        # printed "no garment 99" alone, and nothing of #12.
+        ids, missing = _known_ids(w, args.ids)
+        if not ids:  # nothing to do: no document, as show of an unknown id
+            _err("no garment " + ", ".join(str(i) for i in missing))
+            return 1
         try:
             # The garment page's call: the k nearest, split at the similar floor.
-            found = w.similar_items_many(args.ids, k=args.k, same_category=not args.any_category)
-        except KeyError as exc:
+            found = w.similar_items_many(ids, k=args.k, same_category=not args.any_category)
+        except KeyError as exc:  # deleted meanwhile (the app)
             _err(_key_error(exc))
             return 1
         left_out = set(w.not_compared())
         _say_not_compared(len(left_out))
+        if missing:
+            _err("no garment " + ", ".join(str(i) for i in missing))
         if args.json:  # the k nearest as before; "alike": at or above the floor
             _emit_json(
                 {
                     str(gid): _hits(found[gid].alike, alike=True)
                     + _hits(found[gid].less_alike, alike=False)
-                    for gid in args.ids
+                    for gid in ids
                 }
             )
-            return 0
-        for gid in args.ids:
+            return 1 if missing else 0
+        for gid in ids:
             print(f"Similar to {_describe(w.garment(gid))}")
             items = found[gid]
             for h in items.alike:
@@ -461,7 +469,20 @@ def _cmd_similar(args: argparse.Namespace) -> int:
                 print(f"  -- {lead} (score under {SIMILAR_FLOOR}):")
             for h in items.less_alike:
                 print(f"  {h.score:6.3f}  {_describe(h.garment)}")
-    return 0
+    return 1 if missing else 0
+
+
+def _known_ids(w: Wardrobe, ids: Sequence[int]) -> tuple[list[int], list[int]]:
+    """``ids`` (each once, in order) split into the garments there are and the others."""
+    known, missing = [], []
+    for gid in dict.fromkeys(ids):
+        try:
+            w.garment(gid)
+        except KeyError:
+            missing.append(gid)
+        else:
+            known.append(gid)
+    return known, missing
 
 
 def _say_not_compared(count: int) -> None:
