@@ -989,6 +989,25 @@ def test_importing_an_export_says_why_nothing_was_found(
     assert f"{tmp_path / 'export' / 'cutouts'} holds the cut-outs of a Wardrobe export" in err
 
 
+def test_importing_a_backup_says_why_nothing_was_found(
+    cli: Run, batch: dict[str, Path], tmp_path: Path, home: Path
+) -> None:
+    # Each of its stored files (photos, cut-outs, masks, label maps) became a new photo.
+    cli("import", str(batch["p0"]))
+    backup = tmp_path / "backup"
+    cli("backup", str(backup))
+    other = tmp_path / "other"
+    rc, out, err = cli("--data-dir", str(other), "import", str(backup), "--json")
+    assert rc == 1 and json.loads(out)["imported"] == [] and not other.exists()
+    assert err == (
+        f"wardrobe-cli: error: no photos found in {backup}\n"
+        f"wardrobe-cli: error: {backup} holds a wardrobe (a backup?), skipped: its files are "
+        f"that wardrobe's photos, cut-outs and masks; open it with --data-dir {backup}\n"
+    )
+    rc, _, err = cli("import", str(home))
+    assert rc == 1 and f"{home} is this wardrobe's data folder" in err
+
+
 def test_verify_repair_puts_back_what_can_be_made_again(
     cli: Run, batch: dict[str, Path], home: Path
 ) -> None:

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from wardrobe_app import service
 from wardrobe_app.service import CLOSEST_SHOWN, SIMILAR_FLOOR, Wardrobe, closest_shown
 from wardrobe_app.services import export
+from wardrobe_app.services.expand import expand_paths
 from wardrobe_app.services.importer import Importer
 from wardrobe_app.store import Garment, Photo, read_png
 from wardrobe_app.types import LABEL_OF_CATEGORY, GarmentFilter, KindChoice, PhotoAnalysis
@@ -645,6 +646,23 @@ def test_importing_a_folder_skips_the_cut_outs_of_an_export_in_it(
     wardrobe.export(folder / "wardrobe-export")
     assert (folder / "wardrobe-export" / "cutouts").is_dir()
     assert wardrobe.expand_paths([folder]) == sorted(files)
+
+
+def test_importing_a_folder_skips_the_stored_files_of_a_wardrobe_in_it(
+    wardrobe: Wardrobe, photos: Photos, tmp_path: Path
+) -> None:
+    # A backup imported (to restore it) filed its every photo, cut-out, mask, label map
+    # and thumbnail as a new photo: 3 photos came back as 18, with 34 garments.
+    files = photos(2)
+    wardrobe.import_paths(files)
+    folder = files[0].parent
+    wardrobe.backup(folder / "backup")
+    found: list[Path] = []
+    assert wardrobe.expand_paths([folder]) == sorted(files)
+    assert expand_paths(wardrobe.home, [folder / "backup"], skipped_wardrobes=found) == []
+    assert expand_paths(wardrobe.home, [folder / "backup" / "files"], skipped_wardrobes=found) == []
+    assert expand_paths(wardrobe.home, [wardrobe.home], skipped_wardrobes=found) == []
+    assert found == [folder / "backup", (folder / "backup").resolve(), wardrobe.home.resolve()]
 
 
 # -- delete / undo / purge ------------------------------------------------------------

@@ -242,7 +242,9 @@ def _cmd_import(args: argparse.Namespace) -> int:
     left_out: list[Path] = []
     # Before the wardrobe is opened: a new --data-dir (a typo) given no photo to import
     # was made all the same, an empty wardrobe that `list` then showed.
-    files = expand_paths(paths.chosen_home(), [*args.paths, *listed], exports, left_out)
+    wardrobes: list[Path] = []
+    home = paths.chosen_home()
+    files = expand_paths(home, [*args.paths, *listed], exports, left_out, wardrobes)
     if not files:
         note = f" ({left_out_note(left_out)})" if left_out else ""
         where = [str(p) for p in args.paths]
@@ -256,6 +258,14 @@ def _cmd_import(args: argparse.Namespace) -> int:
                 "garments already in a wardrobe (to import them as photos anyway, give "
                 "that folder itself)"
             )
+        for folder in wardrobes:
+            if folder == home.resolve():
+                _err(f"{folder} is this wardrobe's data folder: what it holds is filed already")
+            else:  # a backup, most often: imported, its every mask became a photo
+                _err(
+                    f"{folder} holds a wardrobe (a backup?), skipped: its files are that "
+                    f"wardrobe's photos, cut-outs and masks; open it with --data-dir {folder}"
+                )
         if args.json:
             _emit_json(import_report_json(ImportReport(left_out=left_out)))
         return 1

@@ -6,6 +6,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
+from .. import paths
 from ..vision.image_io import is_image_path, is_unread_image_path
 from .export import is_export
 
@@ -15,22 +16,31 @@ def expand_paths(
     paths_: Sequence[Path],
     skipped_exports: list[Path] | None = None,
     left_out: list[Path] | None = None,
+    skipped_wardrobes: list[Path] | None = None,
 ) -> list[Path]:
     """Files as given, folders expanded recursively to their photos (hidden entries,
-    the wardrobe's own data folder and the cut-outs of its exports skipped); order
-    kept, repeats dropped. The ``cutouts`` folders of exports skipped are added to
-    ``skipped_exports`` where given (to say why nothing was found), and the photos
-    and videos in the folders that Wardrobe cannot read (RAW, .psd, .mov...) to
-    ``left_out``. A folder that cannot be listed is kept as an entry, so that its
-    import fails saying so."""
+    the wardrobe's own data folder, the stored files of any other wardrobe (a backup)
+    and the cut-outs of exports skipped); order kept, repeats dropped. The ``cutouts``
+    folders of exports skipped are added to ``skipped_exports`` where given (to say
+    why nothing was found), the data folders of wardrobes skipped (this one's too) to
+    ``skipped_wardrobes``, and the photos and videos in the folders that Wardrobe
+    cannot read (RAW, .psd, .mov...) to ``left_out``. A folder that cannot be listed
+    is kept as an entry, so that its import fails saying so."""
     home = home.resolve()
     out: dict[Path, None] = {}
     unread: dict[Path, None] = {}  # a folder given twice counts its files once
+    wardrobes: dict[Path, None] = {}
     for p in paths_:
         p = Path(p)
         if _is_folder(p):
-            if p.resolve().is_relative_to(home):
-                continue  # the wardrobe's own files
+            # A wardrobe's stored files are its photos and their cut-outs, masks, label
+            # maps and thumbnails: a backup imported (to restore it) filed each of them
+            # as a new photo, 18 "photos" and 34 garments from a backup of 3 photos.
+            given = p.resolve()
+            holder = home if given.is_relative_to(home) else paths.wardrobe_holding(given)
+            if holder is not None:
+                wardrobes.setdefault(holder, None)
+                continue
             found: list[Path] = []
             unlisted: list[OSError] = []  # os.walk's default: passed over in silence
             # Linked folders are walked (not following them passed their photos over in
@@ -48,6 +58,9 @@ def expand_paths(
                     continue
                 walked.add(real)
                 dirs[:] = [d for d in dirs if not d.startswith(".")]
+                if "files" in dirs and paths.database_path(base).is_file():
+                    dirs.remove("files")  # a wardrobe's data folder: a backup, say
+                    wardrobes.setdefault(base, None)
                 if "cutouts" in dirs and is_export(base):
                     dirs.remove("cutouts")  # garments already in a wardrobe, not photos
                     if skipped_exports is not None:
@@ -65,6 +78,8 @@ def expand_paths(
             out.setdefault(p, None)
     if left_out is not None:
         left_out.extend(unread)
+    if skipped_wardrobes is not None:
+        skipped_wardrobes.extend(wardrobes)
     return list(out)
 
 
