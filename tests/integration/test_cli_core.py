@@ -296,6 +296,26 @@ def test_similar_marks_the_less_alike_as_the_garment_page_does(
     assert len(lines) == 5
 
 
+def test_similar_to_marks_the_less_alike_as_similar_does(
+    cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "Do I already own this?" listed a match under the similar floor as it listed one
+    # of 1.0 (the app shows only those at or above it), and --json did not tell them.
+    low = service.SIMILAR_FLOOR / 2
+    monkeypatch.setattr(service, "ANALYSER_FACTORY", lambda: ScriptedEmbedder([0.9, low]))
+    for i in range(3):
+        make_photo(tmp_path / "items" / f"item{i}.jpg", seed=i)
+    assert cli("import", str(tmp_path / "items"), "--kind", "item")[0] == 0
+    query = make_photo(tmp_path / "query.jpg", seed=7)  # the first's vector (a new script)
+    rc, out, _ = cli("similar-to", str(query), "--kind", "item", "--json")
+    hits = json.loads(out)["garments"][0]["similar"]
+    assert rc == 0 and [(h["id"], h["alike"]) for h in hits] == [(1, True), (2, True), (3, False)]
+    rc, out, _ = cli("similar-to", str(query), "--kind", "item")
+    lines = out.splitlines()
+    assert rc == 0 and len(lines) == 5 and "#3 " in lines[4]
+    assert lines[3] == f"  -- less alike (score under {service.SIMILAR_FLOOR}):"
+
+
 def test_similar_unknown_id(cli: Run, batch: dict[str, Path]) -> None:
     # An unknown id among others is said, exit 1, and the others are answered, as delete
     # does: `similar 1 999` printed "no garment 999" alone, and nothing of #1.
@@ -320,7 +340,7 @@ def test_similar_to_json(cli: Run, batch: dict[str, Path], tmp_path: Path) -> No
     doc = json.loads(out)
     assert doc["kind"] == "outfit" and len(doc["garments"]) == 2
     for g in doc["garments"]:
-        assert len(g["similar"]) == 3 and {"id", "score"} == set(g["similar"][0])
+        assert len(g["similar"]) == 3 and {"id", "score", "alike"} == set(g["similar"][0])
     assert sorted((Path(os.environ["WARDROBE_HOME"]) / "files").rglob("*")) == files_before
     rc, _, err = cli("similar-to", str(batch["bad"]))
     assert rc == 1 and "broken.jpg" in err

@@ -437,8 +437,6 @@ def _cmd_show(args: argparse.Namespace) -> int:
 
 # -- similar ----------------------------------------------------------------------------
 def _cmd_similar(args: argparse.Namespace) -> int:
-    from ..service import SIMILAR_FLOOR  # loaded by open_wardrobe anyway
-
     with open_wardrobe() as w:
         # An unknown id is said, and the others answered (as delete does): `similar 12 99`
         # printed "no garment 99" alone, and nothing of #12.
@@ -468,18 +466,28 @@ def _cmd_similar(args: argparse.Namespace) -> int:
         for gid in ids:
             print(f"Similar to {_describe(w.garment(gid))}")
             items = found[gid]
-            for h in items.alike:
-                print(f"  {h.score:6.3f}  {_describe(h.garment)}")
             if gid in left_out:
-                print("  (not compared: described by another similar-items model)")
-            elif not items.alike:
-                print("  (nothing similar yet)")
-            if items.less_alike:  # as the garment page heads them, where none is alike
-                lead = "less alike" if items.alike else "closest in your wardrobe, less alike"
-                print(f"  -- {lead} (score under {SIMILAR_FLOOR}):")
-            for h in items.less_alike:
-                print(f"  {h.score:6.3f}  {_describe(h.garment)}")
+                none = "(not compared: described by another similar-items model)"
+            else:
+                none = "" if items.alike else "(nothing similar yet)"
+            _print_split(items.alike, items.less_alike, none)
     return 1 if missing else 0
+
+
+def _print_split(alike: list[SimilarHit], less_alike: list[SimilarHit], none: str) -> None:
+    """Hits split at the similar floor, as the garment page heads them: ``none`` said
+    after the alike ones (where there are none, most often), the less alike below."""
+    from ..service import SIMILAR_FLOOR  # loaded by open_wardrobe anyway
+
+    for h in alike:
+        print(f"  {h.score:6.3f}  {_describe(h.garment)}")
+    if none:
+        print(f"  {none}")
+    if less_alike:
+        lead = "less alike" if alike else "closest in your wardrobe, less alike"
+        print(f"  -- {lead} (score under {SIMILAR_FLOOR}):")
+    for h in less_alike:
+        print(f"  {h.score:6.3f}  {_describe(h.garment)}")
 
 
 def _known_ids(w: Wardrobe, ids: Sequence[int]) -> tuple[list[int], list[int]]:
@@ -520,6 +528,7 @@ def _stdin_photo(folder: Path) -> Path:
 def _cmd_similar_to(args: argparse.Namespace) -> int:
     import tempfile
 
+    from ..service import SIMILAR_FLOOR
     from ..vision.image_io import ImageLoadError
 
     from_stdin = args.photo == STDIN
@@ -547,7 +556,8 @@ def _cmd_similar_to(args: argparse.Namespace) -> int:
                         "category": g.category,
                         "area": g.area,
                         "colours": [c.to_dict() for c in g.colours],
-                        "similar": _hits(hits),
+                        "similar": _hits([h for h in hits if h.score >= SIMILAR_FLOOR], True)
+                        + _hits([h for h in hits if h.score < SIMILAR_FLOOR], False),
                     }
                     for g, hits in zip(analysis.garments, results, strict=True)
                 ],
@@ -557,10 +567,11 @@ def _cmd_similar_to(args: argparse.Namespace) -> int:
     for g, hits in zip(analysis.garments, results, strict=True):
         colours = ", ".join(c.name for c in g.colours[:3]) or "-"
         print(f"{g.category} ({colours}):")
-        for h in hits:
-            print(f"  {h.score:6.3f}  {_describe(h.garment)}")
-        if not hits:
-            print("  (nothing similar in the wardrobe)")
+        # Split at the floor, as `similar` and the app's "Do I own this?" (which shows
+        # the alike only): a match of 0.05 was listed as one of 1.0 was.
+        alike = [h for h in hits if h.score >= SIMILAR_FLOOR]
+        less_alike = [h for h in hits if h.score < SIMILAR_FLOOR]
+        _print_split(alike, less_alike, "" if alike else "(nothing similar in the wardrobe)")
     return 0
 
 
