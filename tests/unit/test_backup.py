@@ -122,6 +122,22 @@ def test_a_backup_needs_a_new_or_empty_folder_outside_the_wardrobe(
     assert wardrobe.backup(empty).garments == 2  # an empty folder is fine
 
 
+def test_a_backup_into_another_wardrobe_s_stored_files_is_refused(
+    wardrobe: Wardrobe, photos: Photos, tmp_path: Path
+) -> None:
+    # It was made, and said "open it with --data-dir", which refuses a folder there.
+    from wardrobe_app import paths
+
+    wardrobe.import_paths(photos(1))
+    other = tmp_path / "other"
+    Wardrobe(other, wardrobe.analyser, background_index=False).close()
+    target = other / "files" / "backup"
+    with pytest.raises(BackupError, match=f"inside the stored files of the wardrobe in {other}"):
+        wardrobe.backup(target)
+    assert not target.exists() and not _leftovers(target.parent)
+    assert paths.data_folder_problem(target) is not None  # why it would be no use there
+
+
 def test_a_damaged_file_is_left_out_and_named(
     wardrobe: Wardrobe, photos: Photos, tmp_path: Path
 ) -> None:
