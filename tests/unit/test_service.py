@@ -540,6 +540,21 @@ def test_an_export_into_another_wardrobe_s_stored_files_is_refused(
     assert refused.value.filename == str(target) and not target.exists()
 
 
+def test_an_export_into_a_folder_with_a_file_named_cutouts_says_so(
+    wardrobe: Wardrobe, photos: Photos, tmp_path: Path
+) -> None:
+    # It said "D/cutouts: File exists", and not what to do.
+    wardrobe.import_paths(photos(1))
+    target = tmp_path / "mine"
+    target.mkdir()
+    (target / "cutouts").write_text("my notes")
+    with pytest.raises(FileExistsError, match="is a file, not the folder of cut-outs") as refused:
+        wardrobe.export(target)
+    assert refused.value.filename == str(target / "cutouts")
+    assert [p.name for p in target.iterdir()] == ["cutouts"]
+    assert (target / "cutouts").read_text() == "my notes"
+
+
 def _copy_once_then(monkeypatch: pytest.MonkeyPatch, failure: BaseException) -> list[str]:
     """File copies that raise ``failure`` after the first; the list of what was copied."""
     copy = shutil.copyfile

@@ -50,6 +50,13 @@ def export_wardrobe(
     listed_before = _earlier_export(directory)  # what an earlier export here wrote
     try:
         cutouts.mkdir(parents=True, exist_ok=True)
+    except FileExistsError as exc:  # a file by that name: "cutouts: File exists" alone
+        raise FileExistsError(
+            errno.EEXIST,
+            "is a file, not the folder of cut-outs an export writes: choose an empty folder "
+            "or move it",
+            str(cutouts),
+        ) from exc
     except OSError as exc:
         named_as_asked(exc, cutouts, cutouts)  # its folder named where it cannot be written
         raise
