@@ -124,8 +124,22 @@ def test_cli_pseudo_label_reads_every_photo_suffix_as_import_does(
     assert off("u0000.jpg") < off("u0000.png") / 2
 
 
-def test_cli_pseudo_label_without_unlabeled_photos(tiny_ccp: Path, tmp_path: Path) -> None:
+def test_cli_pseudo_label_without_unlabeled_photos(
+    tiny_ccp: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # It said "no photos in D/unlabeled" of a folder that was not there, and not where
+    # the photos go.
+    folder = tiny_ccp / "unlabeled"
     assert main(["pseudo-label", "--data", str(tiny_ccp), "--out", str(tmp_path / "p")]) == 2
+    assert capsys.readouterr().err == (
+        f"wardrobe-cli: error: no photos to label in {folder}: there is no such folder "
+        "(pseudo-label reads the photos in the unlabeled/ folder of --data)\n"
+    )
+    folder.mkdir()
+    (folder / "notes.txt").write_text("not a photo")
+    assert main(["pseudo-label", "--data", str(tiny_ccp), "--out", str(tmp_path / "p")]) == 2
+    assert f"{folder}: it holds no photo (" in capsys.readouterr().err
+    assert not (tmp_path / "p").exists()
 
 
 def test_cli_pseudo_label_never_writes_into_a_folder_of_other_files(

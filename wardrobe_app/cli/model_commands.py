@@ -510,9 +510,16 @@ def cmd_pseudo_label(args: argparse.Namespace) -> int:
     from ..training.pseudo import write_pseudo_labels
     from ..vision.model_folder import ModelFolderError
 
-    photos, same_name = unlabeled_photos(args.data / "unlabeled")
+    folder = args.data / "unlabeled"
+    photos, same_name = unlabeled_photos(folder)
     if not photos:
-        error(f"no photos in {args.data / 'unlabeled'}")
+        # "no photos in D/unlabeled" also where there is no such folder (--data mistyped,
+        # or the photos put in --data itself), with nothing to say where they go.
+        missing = "there is no such folder" if not folder.is_dir() else "it holds no photo"
+        error(
+            f"no photos to label in {folder}: {missing} (pseudo-label reads the photos in "
+            "the unlabeled/ folder of --data)"
+        )
         return 2
     for path, kept in same_name:
         error(f"{path}: skipped, its pseudo-label would replace that of {kept.name}")
