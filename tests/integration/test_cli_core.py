@@ -615,6 +615,32 @@ def _usage_error(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
     return capsys.readouterr().err
 
 
+def test_a_file_whose_name_starts_with_a_dash_is_said_after_the_usage_error(
+    cli: Run,
+    home: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # `import -dash.jpg` said "unrecognized arguments: -dash.jpg" alone, and `similar-to
+    # -dash.jpg` that PHOTO was missing, of a file that was there.
+    monkeypatch.chdir(tmp_path)
+    make_photo(tmp_path / "-dash.jpg", seed=1)
+    (tmp_path / "-out").mkdir()
+    hint = (
+        "wardrobe-cli: error: -dash.jpg was taken for an option: for the file, write ./-dash.jpg\n"
+    )
+    data = ["--data-dir", str(home)]
+    assert _usage_error([*data, "import", "-dash.jpg"], capsys).endswith(hint)
+    assert _usage_error([*data, "similar-to", "-dash.jpg", "--json"], capsys).endswith(hint)
+    err = _usage_error(["segment", "a.jpg", "--out-dir", "-out"], capsys)
+    assert err.endswith("-out was taken for an option: for the folder, write ./-out\n")
+    err = _usage_error([*data, "similar-to", "-k", "2"], capsys)  # an option, and no such file
+    assert "taken for an option" not in err
+    rc, out, _ = cli("import", "./-dash.jpg")
+    assert rc == 0 and "Imported 1 photo(s)" in out
+
+
 def test_an_id_is_taken_as_list_writes_it(cli: Run, batch: dict[str, Path]) -> None:
     # `list` writes "#3 top ...": `show '#3'` said "not a garment id: '#3'".
     cli("import", str(batch["p0"]))

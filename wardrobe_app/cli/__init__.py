@@ -122,7 +122,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(argv: Sequence[str] | None) -> int:
     """The command of ``argv`` run, its errors said: main() once the streams are set."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    given = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = parser.parse_args(given)
+    except SystemExit as exc:
+        if exc.code == 2:  # a usage error, said: perhaps a file taken for an option
+            _say_files_taken_for_options(parser, given)
+        raise
     try:
         if args.data_dir:
             if Path(args.data_dir).expanduser().is_file():
@@ -174,6 +180,23 @@ def _run(argv: Sequence[str] | None) -> int:
             error(f"{exc} (reinstall Wardrobe to restore its models)")
             return 2
         return _database_trouble(exc)
+
+
+def _say_files_taken_for_options(parser: argparse.ArgumentParser, given: list[str]) -> None:
+    """After a usage error, name each argument that starts with - and is no option but a
+    file or folder here: `import -dash.jpg` said "unrecognized arguments: -dash.jpg"
+    alone, and `segment -dash.jpg ...` that IMAGE was missing."""
+    known = set(parser._option_string_actions)
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for command in action.choices.values():
+                known.update(command._option_string_actions)
+    ends = given.index("--") if "--" in given else len(given)  # after it: no options
+    for arg in given[:ends]:
+        name = arg.partition("=")[0]
+        if len(arg) > 1 and arg.startswith("-") and name not in known and os.path.lexists(arg):
+            what = "folder" if os.path.isdir(arg) else "file"
+            error(f"{arg} was taken for an option: for the {what}, write ./{arg}")
 
 
 def _is_model_folder_error(exc: Exception) -> bool:
