@@ -121,6 +121,20 @@ def test_config_values_of_the_wrong_kind_are_named(
         load_model(folder)
 
 
+def test_a_folder_of_another_model_is_named_with_its_config(tmp_path: Path) -> None:
+    # `segment --model EMBEDDER` said "config.json has unknown keys: [...]": which file,
+    # and of what, unsaid.
+    embedder = tmp_path / "embedder"
+    embedder.mkdir()
+    (embedder / "config.json").write_text(json.dumps({"dim": 128, "heads": 2, "version": "e1"}))
+    with pytest.raises(ModelFolderError) as refused:
+        load_model(embedder)
+    assert str(refused.value) == (
+        f"{embedder / 'config.json'} has unknown keys: ['dim', 'heads', 'version'] (is it a "
+        "segmenter's model folder? the similar-items model's is not)"
+    )
+
+
 def test_weights_that_are_no_state_dict(folder: Path) -> None:
     torch.save({"a": 1}, folder / "weights.pt")
     with pytest.raises(ModelFolderError, match="does not hold a state dict"):

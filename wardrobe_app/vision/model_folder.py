@@ -68,7 +68,10 @@ class ModelConfig:
         known = set(cls.__dataclass_fields__)
         unknown = set(data) - known
         if unknown:
-            raise ModelFolderError(f"config.json has unknown keys: {sorted(unknown)}")
+            raise ModelFolderError(
+                f"config.json has unknown keys: {sorted(unknown)} (is it a segmenter's "
+                "model folder? the similar-items model's is not)"
+            )
         _check_values(data)
         config = cls(**data)
         if config.architecture not in ARCHITECTURES:
@@ -181,6 +184,11 @@ def read_config(folder: str | os.PathLike[str]) -> ModelConfig:
         return ModelConfig.from_dict(data)
     except TypeError as exc:
         raise ModelFolderError(f"{path} is malformed: {exc}") from exc
+    except ModelFolderError as exc:  # "config.json has unknown keys": which one
+        said = str(exc)
+        if not said.startswith(CONFIG_FILE):
+            raise
+        raise ModelFolderError(f"{path}{said.removeprefix(CONFIG_FILE)}") from exc
 
 
 def _check_values(data: dict[str, Any]) -> None:
