@@ -360,6 +360,9 @@ def test_a_damaged_checkpoint_is_a_clear_error(tiny_ccp: Path, tmp_path: Path) -
     checkpoint.write_bytes(b"")
     with pytest.raises(ValueError, match=r"checkpoint\.pt cannot be read"):
         train(args_for(tiny_ccp, out, epochs=2, resume=True), log=lambda _: None)
+    checkpoint.write_bytes(b"junk\n")  # torch's reader of its old format: a KeyError
+    with pytest.raises(ValueError, match=r"checkpoint\.pt cannot be read"):
+        train(args_for(tiny_ccp, out, epochs=2, resume=True), log=lambda _: None)
 
 
 def test_a_time_budget_goes_on_when_a_run_is_resumed(tiny_ccp: Path, tmp_path: Path) -> None:
