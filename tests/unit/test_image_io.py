@@ -328,6 +328,31 @@ def test_a_decoder_failing_its_own_way_is_a_damaged_image(
         load_image(tmp_path / "phone.png")
 
 
+@pytest.mark.parametrize("where", ["open", "load"])
+@pytest.mark.parametrize(
+    "error", [PermissionError(13, "Permission denied"), OSError(5, "Input/output error")]
+)
+def test_a_photo_the_system_will_not_read_is_said_so_not_damaged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str, error: OSError
+) -> None:
+    # `segment` of a photo not ours to read said "damaged image ([Errno 13] Permission
+    # denied: ...)", where import said "cannot read (Permission denied)".
+    from PIL import ImageFile
+
+    save_rgb(tmp_path / "phone.png")
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise error
+
+    if where == "open":
+        monkeypatch.setattr(image_io.Image, "open", fail)
+    else:
+        monkeypatch.setattr(ImageFile.ImageFile, "load", fail)
+    with pytest.raises(ImageLoadError) as refused:
+        load_image(tmp_path / "phone.png")
+    assert str(refused.value) == f"{tmp_path / 'phone.png'}: cannot read ({error.strerror})"
+
+
 def test_missing_and_folder(tmp_path: Path) -> None:
     with pytest.raises(ImageLoadError, match="no such file"):
         load_image(tmp_path / "ghost.jpg")

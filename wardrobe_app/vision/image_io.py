@@ -405,6 +405,10 @@ def load_image(
     except MemoryError as exc:
         raise ImageLoadError(f"{path}: too large to load into memory") from exc
     except Exception as exc:  # see DECODER_ERRORS
+        if isinstance(exc, OSError) and exc.errno is not None:
+            # The system's answer (a photo not ours to read, a failing disk), not the
+            # decoder's: segment said "damaged image ([Errno 13] Permission denied...)".
+            raise ImageLoadError(f"{path}: cannot read ({exc.strerror or exc})") from exc
         if "truncated" in str(exc):  # Pillow's "image file is truncated (N bytes not processed)"
             raise ImageLoadError(
                 f"{path}: truncated image, the file ends early (an unfinished download or copy?)"
