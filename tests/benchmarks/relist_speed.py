@@ -10,8 +10,10 @@ For each tree, in a process of its own running that tree's code: a temporary war
 (``list_garments``, all garments) after one change: a garment renamed, a favourite
 toggled, one deleted, one restored (its delete undone), one photo imported, a garment
 renamed by another Store on the same file (the CLI beside the app), and with nothing
-changed. Then what the change log costs writers: deleting every garment and undoing it
-(median of 3), and the build (a bulk insert of its rows). The last line is
+changed; and, median of 20, the window's test of whether to list again
+(``change_mark``) after a garment's notes were edited. Then what the change log costs
+writers: deleting every garment and undoing it (median of 3), and the build (a bulk
+insert of its rows). The last line is
 ``garments=<n> <step>_ms=<f> ... <step>_old_ms=<f> ... after_change_over_old=<ratio>``
 (the ratio of the sums of the listings after a change).
 """
@@ -30,6 +32,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 REPEATS = 5
+MARK_REPEATS = 20
 WRITE_REPEATS = 3
 CHANGES = ("rename", "favourite", "delete", "restore", "import", "elsewhere")
 
@@ -80,6 +83,13 @@ def measure(tree: Path, garments: int, photos: int) -> dict[str, float]:
                     w.list_garments()
                     times.append((time.perf_counter() - start) * 1000)
                 figures[f"{name}_ms"] = statistics.median(times)
+            marks = []
+            for i in range(MARK_REPEATS):
+                w.update_garment(picked[i % REPEATS], notes=f"mark {i}")
+                start = time.perf_counter()
+                w.change_mark()  # read again: the database changed since the last
+                marks.append((time.perf_counter() - start) * 1000)
+            figures["mark_after_change_ms"] = statistics.median(marks)
             deletes, undos = [], []
             for _ in range(WRITE_REPEATS):
                 start = time.perf_counter()
@@ -118,10 +128,10 @@ def main() -> None:
     old = run_tree(args.old_tree.resolve(), args)
     new = run_tree(ROOT, args)
     n = int(new["garments"])
-    print(f"{n} garments, median of {REPEATS} (ms):      now      old   now/old")
+    print(f"{n} garments, median of {REPEATS} (ms):          now      old   now/old")
     for key in new:
         if key != "garments":
-            print(f"  {key:<16} {new[key]:10.1f} {old[key]:8.1f} {new[key] / old[key]:9.3f}")
+            print(f"  {key:<20} {new[key]:10.1f} {old[key]:8.1f} {new[key] / old[key]:9.3f}")
     ratio = sum(new[f"{k}_ms"] for k in CHANGES) / sum(old[f"{k}_ms"] for k in CHANGES)
     shown = " ".join(f"{k}={v:.1f}" for k, v in new.items() if k != "garments")
     shown_old = " ".join(
