@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from wardrobe_app import paths
 from wardrobe_app.service import Wardrobe
@@ -279,3 +279,81 @@ def test_the_listing_trusts_the_triggers_the_migration_makes() -> None:
     migration = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(migration)
     assert {name for name, _when, _statements in migration.TRIGGERS} == LOG_TRIGGERS
+
+
+# Changes a tool (or another program) makes that keep the live garments' count, ids and
+# latest ``updated_at``, and the counter of which garments the index holds: the window's
+# change_mark() was made of those, and did not move.
+KEPT_BY_THE_OLD_MARK = {
+    "renamed, updated_at left": "UPDATE garments SET name = 'Renamed' WHERE id = {id}",
+    "re-embedded": "UPDATE garments SET vector = zeroblob(length(vector)) WHERE id = {id}",
+    "its photo moved": (
+        "UPDATE photos SET file_path = file_path || '.moved' "
+        "WHERE id = (SELECT photo_id FROM garments WHERE id = {id})"
+    ),
+}
+
+
+@pytest.mark.parametrize("statement", KEPT_BY_THE_OLD_MARK.values(), ids=KEPT_BY_THE_OLD_MARK)
+def test_the_change_mark_moves_with_every_change_the_log_holds(
+    wardrobe: Wardrobe, photos: Photos, statement: str
+) -> None:
+    # The window lists the garments again, back from the CLI or a tool, when the mark
+    # moved (and the "not compared" notice counts again: a garment re-embedded).
+    wardrobe.import_paths(photos(2))
+    garment = wardrobe.list_garments()[0].id
+    seen = wardrobe.change_mark()
+    _raw(wardrobe, statement.format(id=garment))
+    assert wardrobe.change_mark() != seen
+
+
+def test_the_change_mark_stays_with_a_commit_that_changes_no_garment(
+    wardrobe: Wardrobe, photos: Photos
+) -> None:
+    wardrobe.import_paths(photos(2))
+    seen = wardrobe.change_mark()
+    _raw(wardrobe, "UPDATE photos SET message = 'read again' WHERE id = 1")
+    assert wardrobe.change_mark() == seen  # nothing listed changed: not listed again
+
+
+def test_the_change_mark_moves_where_the_log_alone_cannot_tell(
+    wardrobe: Wardrobe, photos: Photos
+) -> None:
+    # The log's largest seq where it was at the last mark, yet the garments are not.
+    wardrobe.import_paths(photos(3))
+    ids = [r.id for r in wardrobe.list_garments(GarmentFilter(descending=False))]
+    database = paths.database_path(wardrobe.home)
+
+    # An older copy restored (SQLite's backup, into the file in use), then as many edits.
+    copy = sqlite3.connect(":memory:")
+    with contextlib.closing(sqlite3.connect(database)) as live:
+        live.backup(copy)
+    for garment_id in ids[:2]:
+        wardrobe.update_garment(garment_id, name="before the restore")
+    seen = wardrobe.change_mark()
+    with contextlib.closing(sqlite3.connect(database)) as live:
+        copy.backup(live)
+    copy.close()
+    _raw(wardrobe, *(f"UPDATE garments SET notes = 'after' WHERE id = {i}" for i in ids[2:4]))
+    assert wardrobe.change_mark() != seen
+
+    # A migration rebuilding the table: its rows rewritten while the triggers are gone,
+    # then made again.
+    with wardrobe.store.session() as s:
+        trigger = s.scalar(
+            text("SELECT sql FROM sqlite_master WHERE name = 'garment_changes_update'")
+        )
+    seen = wardrobe.change_mark()
+    _raw(
+        wardrobe,
+        "DROP TRIGGER garment_changes_update",
+        f"UPDATE garments SET name = 'Migrated' WHERE id = {ids[0]}",
+        trigger,
+    )
+    assert wardrobe.change_mark() != seen
+
+    # A trigger left out (a tool dropped it): every commit is taken for a change.
+    _raw(wardrobe, "DROP TRIGGER garment_changes_update")
+    seen = wardrobe.change_mark()
+    _raw(wardrobe, f"UPDATE garments SET name = 'Unlogged' WHERE id = {ids[1]}")
+    assert wardrobe.change_mark() != seen

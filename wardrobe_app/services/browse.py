@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
-from sqlalchemy import ColumnElement, func, literal, select, text
+from sqlalchemy import func, select, text
 
-from ..store import ChangeCount, Garment, Photo, Store
+from ..store import Garment, Photo, Store
 from ..store.files import stored_plane
 from ..types import CATEGORIES, GarmentFilter, GarmentRecord
 from ..vision.colours import PALETTE_NAMES
@@ -27,8 +25,7 @@ class Browse:
         # garments changed since are read again, not all (``live_listing``).
         self._listing: tuple[int, Listing] | None = None
         # The last change_mark() and the data version it was read at: the window asks
-        # for it at each activation, on the GUI thread, and its scan of every garment
-        # took 13-36 ms at 40,000 garments.
+        # for it at each activation, on the GUI thread; unchanged, it costs no query.
         self._mark: tuple[int, tuple[object, ...]] | None = None
         # SQLite's data_version: it changes with every commit, by this process or another.
         self._version = DataVersion(store)
@@ -97,34 +94,25 @@ class Browse:
     def change_mark(self) -> tuple[object, ...]:
         """A cheap fingerprint of the wardrobe's garments: it changes when one is added,
         deleted, restored or edited, here or by another process (the CLI beside the
-        app), so that a view can tell when to list them again. Scanned again only when
-        the database changed since the last scan (SQLite's data_version)."""
-        version = self._version.read()  # before the scan: a commit in between rescans
+        app), so that a view can tell when to list them again. Read again only when
+        the database changed since the last reading (SQLite's data_version).
+
+        It is the listing's own mark (``live_listing``): the schema's version and the
+        largest ``seq`` of the log of changed garments, which triggers append to with
+        every change to a garment's row or its photo's, whoever writes; the schema's
+        version moves with what the log cannot show (an older copy restored, a
+        migration that rewrote rows while the triggers were gone). Where the log is not
+        to be trusted (not there: an older wardrobe read as it is; a trigger gone),
+        every commit is taken for a change."""
+        version = self._version.read()  # before the mark: a commit in between reads again
         cached = self._mark
         if cached is not None and cached[0] == version:
             return cached[1]
-        # With the count of changes that triggers keep (migration 0004): deleting 5 and 7
-        # and restoring 4 and 8 elsewhere keeps the count and the ids' sum and largest,
-        # and the grid was not listed again.
-        changes: ColumnElement[Any] = (
-            select(ChangeCount.n).where(ChangeCount.name == ChangeCount.SET).scalar_subquery()
-        )
-        if not self.store.counts_changes:
-            # An older wardrobe opened read-only has no counters (a migration is a write):
-            # every commit (all made elsewhere) is taken for a change.
-            changes = literal(version)
         with self.store.session() as s:
-            live = s.execute(
-                select(
-                    func.count(),
-                    func.max(Garment.id),
-                    func.total(Garment.id),
-                    func.max(Garment.updated_at),
-                    changes,
-                ).where(Garment.deleted_at.is_(None))
-            ).one()
-        self._mark = (version, tuple(live))
-        return self._mark[1]
+            mark = listing_mark(s)
+        found = (mark.schema, mark.seq) if mark.seq is not None else (mark.schema, None, version)
+        self._mark = (version, found)
+        return found
 
     def garment(self, garment_id: int) -> GarmentRecord:
         with self.store.session() as s:

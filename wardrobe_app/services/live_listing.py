@@ -69,7 +69,8 @@ class Listing:
 
 def listing_mark(s: Session) -> Mark:
     """The mark of what ``s`` reads; its first statement where the listing's rows are to
-    be read in the same snapshot."""
+    be read in the same snapshot. (The window's ``Browse.change_mark`` too: where this
+    has not moved, a listing caught up would list what it listed.)"""
     names = set(
         s.scalars(
             text("SELECT name FROM sqlite_master WHERE name LIKE :prefix"),

@@ -371,7 +371,10 @@ class Vectors:
         re-embeds a garment ("garment_set"), or gives one another vector
         ("garment_vectors": a touch-up), here or by another process. One lookup, not a
         scan of every garment. In ``s`` where given (a write transaction: what it sees,
-        its own changes included)."""
+        its own changes included). Not the log of changed garments (migration 0005) that
+        the grid's mark reads: it moves with every edit (a name, a favourite), and the
+        index must tell a change of which garments it holds (every vector read again)
+        from a change of vectors (only the rows touched)."""
         if s is None:
             with self.store.session() as own:
                 return self._read_mark(own)

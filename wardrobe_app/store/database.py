@@ -129,7 +129,8 @@ HEAD_REVISION = "0005_garment_changes"
 # Older revisions that a read-only open reads as they are (updating them is a write):
 # each lacks only what its readers have a fallback for, 0004's change counters
 # (``Store.counts_changes``) and 0005's log of changed garments (the grid's listing is
-# then read whole after each change, ``live_listing``). One before 0003 would show and
+# then read whole after each change, ``live_listing``, and the window's change mark
+# takes every commit for a change, ``Browse.change_mark``). One before 0003 would show and
 # search its coats as "Outwear": it is refused (a copy that can be written is updated).
 READ_AS_IS = frozenset({"0003_outerwear", "0004_change_counts"})
 # Those of them without 0004's change counters.
