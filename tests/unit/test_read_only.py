@@ -360,6 +360,15 @@ def test_changes_to_a_read_only_wardrobe_of_the_release_before_are_seen(
         assert w.change_mark() != mark
         assert sorted(r.id for r in w.list_garments()) == [1, 3, 4, 6]
         assert {h.garment.id for h in w.similar(1, same_category=False)} == {3, 4, 6}
+        # A touch-up there: 3 given 6's vector (no log to say which garments changed).
+        with sqlite3.connect(paths.database_path(home)) as writer:
+            writer.execute(
+                "UPDATE garments SET vector = (SELECT vector FROM garments WHERE id = 6) "
+                "WHERE id = 3"
+            )
+        writer.close()
+        nearest = w.similar(6, same_category=False)[0]
+        assert nearest.garment.id == 3 and nearest.score == pytest.approx(1.0, abs=1e-4)
 
 
 def test_a_read_only_folder_with_an_empty_database_is_refused_in_words(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
@@ -274,17 +275,27 @@ def _with_an_open_index(make_wardrobe: MakeWardrobe, photos: Photos) -> tuple[Wa
     return w, first
 
 
+@pytest.mark.parametrize("clock_behind", [timedelta(0), timedelta(hours=1)], ids=["", "behind"])
 def test_similar_items_follow_a_touch_up_made_elsewhere(
-    make_wardrobe: MakeWardrobe, photos: Photos
+    make_wardrobe: MakeWardrobe,
+    photos: Photos,
+    monkeypatch: pytest.MonkeyPatch,
+    clock_behind: timedelta,
 ) -> None:
     # A touch-up gives a garment another vector but adds, deletes and restores nothing:
     # the fingerprint the index catches up by did not change, and the other process's
-    # index scored the garment by its old vector until it was built again.
+    # index scored the garment by its old vector until it was built again. Then the
+    # index read again the rows updated since the latest ``updated_at`` it had seen: a
+    # touch-up dated earlier (the clock set back meanwhile) was never read.
     import numpy as np
 
-    app, other = make_wardrobe(), make_wardrobe()
-    app.import_paths(photos(3))
+    from wardrobe_app.services import touch_up
+    from wardrobe_app.store.models import utcnow
+
+    make_wardrobe().import_paths(photos(3))
+    app, other = make_wardrobe(), make_wardrobe()  # on garments there already: see above
     ids = [r.id for r in app.list_garments()]
+    monkeypatch.setattr(touch_up, "utcnow", lambda: utcnow() - clock_behind)
 
     def scored(w: Wardrobe) -> dict[int, list[tuple[int, float]]]:
         return {

@@ -12,6 +12,10 @@ The log is trusted only where it is sure to be complete: its table and all its t
 there, and the schema unchanged since the listing (a migration can rewrite rows while
 the triggers are gone, a tool drop them); and ``seq`` not gone back (the database
 replaced by an older copy). Otherwise every garment is read again.
+
+The same mark tells the window whether to list again (``Browse.change_mark``), and the
+similar-items index which garments' vectors to read again after a touch-up elsewhere
+(``Vectors.current_index``).
 """
 
 from __future__ import annotations
@@ -83,6 +87,14 @@ def listing_mark(s: Session) -> Mark:
     return Mark(schema, int(s.scalar(select(func.max(GarmentChange.seq))) or 0))
 
 
+def log_follows(then: Mark, now: Mark) -> bool:
+    """Whether the garments logged above ``then.seq`` are all those changed from
+    ``then`` to ``now`` (see the module's words)."""
+    if now.seq is None or then.seq is None or now.schema != then.schema:
+        return False
+    return now.seq >= then.seq  # gone back: another database in its place
+
+
 def read_all(s: Session, abspath: Callable[[str], Path], mark: Mark) -> Listing:
     """Every live garment's record, read in ``s`` at ``mark``."""
     stmt = record_select().where(Garment.deleted_at.is_(None))
@@ -104,10 +116,8 @@ def caught_up(
     read again; None where it cannot be sure (see the module's words), or where so many
     changed that reading all is as quick."""
     then = listing.mark
-    if mark.seq is None or then.seq is None or mark.schema != then.schema:
+    if not log_follows(then, mark):
         return None
-    if mark.seq < then.seq:
-        return None  # gone back: another database in its place
     if mark.seq == then.seq:
         return Listing(mark, listing.records)  # no garment changed (a photo without any)
     since = select(GarmentChange.garment_id).where(GarmentChange.seq > then.seq)

@@ -18,10 +18,11 @@ import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..store import ChangeCount, Garment, Store, read_png
+from ..store import ChangeCount, Garment, GarmentChange, Store, read_png
 from ..store.models import utcnow
 from ..types import Analyser
 from .data_version import DataVersion
+from .live_listing import Mark, listing_mark, log_follows
 
 if TYPE_CHECKING:
     from ..search import SimilarIndex
@@ -97,9 +98,10 @@ class Vectors:
         self._index_dim: int | None = None
         self._index_dirty = False
         self._index_seen: tuple[object, ...] | None = None  # mark() it has caught up to
-        # The latest ``updated_at`` of those rows it has caught up to: a garment touched
-        # up elsewhere changes its vector, not the mark.
-        self._index_touched: object = None
+        # The log of changed garments (migration 0005) where it has caught up to: a
+        # garment touched up elsewhere changes its vector, not which garments it holds,
+        # and only the garments logged since are read again.
+        self._index_logged: Mark | None = None
         self._closed = False
         # Set as the wardrobe closes: a re-embedding in progress (minutes at 100k
         # garments) stops after its batch instead of holding the close up.
@@ -290,10 +292,9 @@ class Vectors:
                 for gid, vector in zip(usable, vectors, strict=True):
                     if (row := s.get(Garment, gid)) is not None:
                         row.set_vector(vector, version)
-                        # Marked updated: an index elsewhere catches up with vectors that
-                        # changed by reading the rows updated since it last looked, and
-                        # one of the same model (a reindex on another device) moves
-                        # nothing else it could see.
+                        # Marked updated, as every change of a garment is. (An index
+                        # elsewhere catches up with vectors of the same model, a reindex
+                        # on another device, by the log of changed garments.)
                         row.updated_at = now
                         given += 1
             counts[0] += given
@@ -332,17 +333,18 @@ class Vectors:
             )
         return other is not None
 
-    def _load_vectors(self, touched_since: object = None) -> tuple[np.ndarray, np.ndarray]:
+    def _load_vectors(self, logged_since: int | None = None) -> tuple[np.ndarray, np.ndarray]:
         """All live garments' current-version vectors: the index's loader; only those
-        updated at or after ``touched_since`` where given."""
+        logged as changed after the log's ``logged_since`` where given."""
         version, dim = self.version, self._index_dim
         query = select(Garment.id, Garment.vector).where(
             Garment.deleted_at.is_(None),
             Garment.vector.is_not(None),
             Garment.vector_version == version,
         )
-        if touched_since is not None:
-            query = query.where(Garment.updated_at >= touched_since)
+        if logged_since is not None:
+            changed = select(GarmentChange.garment_id).where(GarmentChange.seq > logged_since)
+            query = query.where(Garment.id.in_(changed))
         with self.store.session() as s:
             rows = s.execute(query.order_by(Garment.id)).all()
         ids, vecs = [], []
@@ -374,7 +376,7 @@ class Vectors:
         its own changes included). Not the log of changed garments (migration 0005) that
         the grid's mark reads: it moves with every edit (a name, a favourite), and the
         index must tell a change of which garments it holds (every vector read again)
-        from a change of vectors (only the rows touched)."""
+        from a change of vectors (only the garments logged since: ``current_index``)."""
         if s is None:
             with self.store.session() as own:
                 return self._read_mark(own)
@@ -391,18 +393,12 @@ class Vectors:
         counts = {name: n for name, n in s.execute(select(ChangeCount.name, ChangeCount.n))}
         return (self.version, counts.get(ChangeCount.SET), counts.get(ChangeCount.VECTORS))
 
-    def _marks(self) -> tuple[tuple[object, ...], object]:
-        """``mark()``, and the latest ``updated_at`` of the same rows (a scan: read only
-        where the mark changed), in one snapshot, so that a change after it is a change
-        of the mark, for the next query to catch up with."""
-        query = select(func.max(Garment.updated_at)).where(
-            Garment.deleted_at.is_(None),
-            Garment.vector.is_not(None),
-            Garment.vector_version == self.version,
-        )
+    def _marks(self) -> tuple[tuple[object, ...], Mark]:
+        """``mark()``, and the log of changed garments' mark, in one snapshot, so that
+        a change after it is a change of the mark, for the next query to catch up with."""
         with self.store.session() as s:
             mark = self._read_mark(s)
-            return mark, s.scalar(query)
+            return mark, listing_mark(s)
 
     def told_index(self, before: tuple[object, ...], after: tuple[object, ...]) -> None:
         """A change made here, and given to the index, moved the fingerprint from
@@ -437,29 +433,34 @@ class Vectors:
         seen = self._index_seen
         if self.mark() == seen:
             return index
-        mark, touched = self._marks()
-        if seen is None or mark[:2] != seen[:2]:
-            if index.refresh():  # every vector read again: touched-up ones too
-                self._caught_up(index, mark, touched)
+        mark, logged = self._marks()
+        then = self._index_logged
+        # Every vector read again where the garments held changed, or where the log
+        # cannot say which garments changed (not there: an older wardrobe read as it is;
+        # a trigger gone; an older copy restored).
+        if seen is None or mark[:2] != seen[:2] or then is None or not log_follows(then, logged):
+            if index.refresh():  # touched-up ones too
+                self._caught_up(index, mark, logged)
         else:
-            # Only vectors changed (a touch-up, elsewhere or here): the rows updated
-            # since, not every vector.
-            since = self._index_touched
-            if index.update(lambda: self._load_vectors(touched_since=since)):
-                self._caught_up(index, mark, touched)
+            # Only vectors changed (a touch-up, elsewhere or here): the garments logged
+            # since, not every vector. Not those updated since the latest updated_at
+            # seen: the writer's clock, set back meanwhile, dated a touch-up before it.
+            since = then.seq
+            if index.update(lambda: self._load_vectors(logged_since=since)):
+                self._caught_up(index, mark, logged)
         return index
 
-    def _caught_up(self, index: SimilarIndex, mark: tuple[object, ...], touched: object) -> None:
+    def _caught_up(self, index: SimilarIndex, mark: tuple[object, ...], logged: Mark) -> None:
         with self._lock:
             # After: a catch-up that failed is tried again. And only for the index that
             # caught up: one made meanwhile has its own marks.
             if self._index is index:
-                self._index_seen, self._index_touched = mark, touched
+                self._index_seen, self._index_logged = mark, logged
 
     def _new_index(self, dim: int) -> SimilarIndex:
         from ..search import SimilarIndex
 
-        self._index_seen, self._index_touched = self._marks()  # before open() reads the rows
+        self._index_seen, self._index_logged = self._marks()  # before open() reads the rows
         index = SimilarIndex(
             self.store.index_dir(),
             dim,
