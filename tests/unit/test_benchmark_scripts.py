@@ -97,6 +97,8 @@ def test_the_staleness_benchmark_times_the_check_of_this_tree(monkeypatch, tmp_p
         "mark_max_ms",
         "current_index_ms",
         "current_index_max_ms",
+        "touched_elsewhere_ms",
+        "touched_elsewhere_max_ms",
         "delete_all_ms",
         "restore_all_ms",
     }
