@@ -94,6 +94,40 @@ def test_similar_items_follow_deletes_and_restores_that_keep_count_and_id_sum(
     assert found == every - {1, 5, 7}
 
 
+@pytest.mark.parametrize("rebuilt", [False, True], ids=["trigger gone", "rebuilt"])
+def test_similar_items_follow_changes_the_change_counters_missed(
+    make_wardrobe: MakeWardrobe, photos: Photos, rebuilt: bool
+) -> None:
+    # The index trusted 0004's counters with their triggers gone (a tool dropped one, a
+    # migration rebuilt the table and made them again after rewriting its rows): deletes
+    # and restores elsewhere kept the counters, and the index went on finding 5 and 7 and
+    # never found 4 and 8.
+    import sqlite3
+
+    from wardrobe_app import paths
+
+    app, cli = make_wardrobe(), make_wardrobe()
+    app.import_paths(photos(5))
+    every = {r.id for r in app.list_garments()}
+    cli.delete_garments([4, 8])
+    assert {h.garment.id for h in app.similar(1, k=10, same_category=False)} == every - {1, 4, 8}
+    with sqlite3.connect(paths.database_path(app.home)) as tool:
+        trigger = tool.execute(
+            "SELECT sql FROM sqlite_master WHERE name = 'garments_set_changed'"
+        ).fetchone()[0]
+        tool.execute("DROP TRIGGER garments_set_changed")
+        if rebuilt:  # its rows rewritten while the trigger was gone: the cli's changes
+            tool.execute("UPDATE garments SET deleted_at = updated_at WHERE id IN (5, 7)")
+            tool.execute("UPDATE garments SET deleted_at = NULL WHERE id IN (4, 8)")
+            tool.execute(trigger)
+    tool.close()
+    if not rebuilt:
+        cli.delete_garments([5, 7])
+        cli.undo_delete([4, 8])
+    found = {h.garment.id for h in app.similar(1, k=10, same_category=False)}
+    assert found == every - {1, 5, 7}
+
+
 def test_the_change_mark_follows_deletes_and_restores_that_keep_count_and_id_sum(
     make_wardrobe: MakeWardrobe, photos: Photos
 ) -> None:

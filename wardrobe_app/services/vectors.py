@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from ..store import ChangeCount, Garment, GarmentChange, Store, read_png
@@ -42,6 +42,11 @@ QUICK_BUILD_BELOW = 5000
 # die with the process. It publishes nothing until it is complete, and the next open
 # covers what the stored build lacks and builds again.
 CLOSE_WAIT_S = 1.0
+# The triggers that keep the change counters (migration 0004; tests/unit/test_store.py
+# checks them against it): the counters are trusted only with all of them there.
+COUNT_TRIGGERS = frozenset(
+    {"garments_added", "garments_removed", "garments_set_changed", "garments_vector_changed"}
+)
 
 
 class EmbeddingStopped(Exception):
@@ -107,6 +112,8 @@ class Vectors:
         # garments) stops after its batch instead of holding the close up.
         self._stop = threading.Event()
         # An older wardrobe opened read-only has no change counters: see ``_read_mark``.
+        # (The schema's version, and whether the counters' triggers were all there then.)
+        self._triggers: tuple[int, bool] | None = None
         self._data_version = DataVersion(store)
         self.version: str | None = self._stored_vector_version()
 
@@ -371,27 +378,47 @@ class Vectors:
         """An exact fingerprint of the rows ``_load_vectors`` returns, and of their vectors:
         counters that triggers bump in every transaction that adds, deletes, restores or
         re-embeds a garment ("garment_set"), or gives one another vector
-        ("garment_vectors": a touch-up), here or by another process. One lookup, not a
-        scan of every garment. In ``s`` where given (a write transaction: what it sees,
-        its own changes included). Not the log of changed garments (migration 0005) that
-        the grid's mark reads: it moves with every edit (a name, a favourite), and the
-        index must tell a change of which garments it holds (every vector read again)
-        from a change of vectors (only the garments logged since: ``current_index``)."""
+        ("garment_vectors": a touch-up), here or by another process, and the schema's
+        version. Two lookups, not a scan of every garment. In ``s`` where given (a write
+        transaction: what it sees, its own changes included). Not the log of changed
+        garments (migration 0005) that the grid's mark reads: it moves with every edit (a
+        name, a favourite), and the index must tell a change of which garments it holds
+        (every vector read again) from a change of vectors (only the garments logged
+        since: ``current_index``)."""
         if s is None:
             with self.store.session() as own:
                 return self._read_mark(own)
         return self._read_mark(s)
 
     def _read_mark(self, s: Session) -> tuple[object, ...]:
+        """(embedder version, schema version, "garment_set", "garment_vectors"): the
+        first three move with a change of the garments held. The schema's version moves
+        where the counters may have missed changes: a migration that rewrote rows while
+        their triggers were gone, a trigger dropped (every commit is then a change)."""
         if not self.store.counts_changes:
             # An older wardrobe opened read-only has no counters (a migration is a
             # write): every commit (all made elsewhere) is taken for a change of the
             # garments held, the index reading every vector again. Read before ``s``
             # reads the rows: a commit in between is caught at the next query.
             changes = self._data_version.read()
-            return (self.version, changes, changes)
+            return (self.version, None, changes, changes)
+        schema = int(s.execute(text("PRAGMA schema_version")).scalar_one())
+        if not self._counted(s, schema):
+            # Read after ``s``'s first statement: a commit in between is in the rows the
+            # index then reads (after this), and caught again at the next query.
+            changes = self._data_version.read()
+            return (self.version, schema, changes, changes)
         counts = {name: n for name, n in s.execute(select(ChangeCount.name, ChangeCount.n))}
-        return (self.version, counts.get(ChangeCount.SET), counts.get(ChangeCount.VECTORS))
+        return (self.version, schema, counts.get(ChangeCount.SET), counts.get(ChangeCount.VECTORS))
+
+    def _counted(self, s: Session, schema: int) -> bool:
+        """Whether the counters' triggers (``COUNT_TRIGGERS``) are all there; looked up
+        again only where the schema changed since (a trigger dropped or made changes it)."""
+        known = self._triggers
+        if known is None or known[0] != schema:
+            names = set(s.scalars(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")))
+            known = self._triggers = (schema, names >= COUNT_TRIGGERS)
+        return known[1]
 
     def _marks(self) -> tuple[tuple[object, ...], Mark]:
         """``mark()``, and the log of changed garments' mark, in one snapshot, so that
@@ -438,7 +465,7 @@ class Vectors:
         # Every vector read again where the garments held changed, or where the log
         # cannot say which garments changed (not there: an older wardrobe read as it is;
         # a trigger gone; an older copy restored).
-        if seen is None or mark[:2] != seen[:2] or then is None or not log_follows(then, logged):
+        if seen is None or mark[:3] != seen[:3] or then is None or not log_follows(then, logged):
             if index.refresh():  # touched-up ones too
                 self._caught_up(index, mark, logged)
         else:
