@@ -2172,6 +2172,34 @@ def test_enter_in_the_search_box_goes_to_the_results(make_app, qtbot, photos, ke
     assert w.browse.model.record(0).id == tee.id
 
 
+@pytest.mark.parametrize("key", [Qt.Key.Key_Return, Qt.Key.Key_Down])
+def test_the_search_box_leads_to_the_first_result_selected(make_app, qtbot, photos, key):
+    # The card current before the search kept its row in the results: with the sixth
+    # card current, "tee" and Enter (or Down) left the second and last result current,
+    # nothing selected: Delete off, and Enter opened that one, not the first.
+    parts = app_with_photos(make_app, qtbot, photos, 3)
+    w = parts.window
+    wardrobe = parts.session.wardrobe
+    for row in (1, 3):
+        wardrobe.update_garment(w.browse.model.record(row).id, name=f"Tee {row}")
+    grid = w.browse.grid
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow, timeout=5000)
+    grid.setFocus()
+    flag = grid.selectionModel().SelectionFlag.ClearAndSelect
+    grid.selectionModel().setCurrentIndex(w.browse.grid_model.index(5, 0), flag)
+    bar = w.browse.filter_bar
+    w.actions_["find"].trigger()
+    qtbot.keyClicks(bar.search, "tee")
+    qtbot.keyClick(bar.search, key)
+    assert grid.hasFocus()
+    wait_listed(qtbot, w, 2)
+    first = w.browse.model.record(0).id
+    qtbot.waitUntil(lambda: w.browse.selected_ids() == [first], timeout=5000)
+    assert grid.currentIndex().row() == 0  # Enter opens the first result
+    assert w.actions_["delete"].isEnabled()
+
+
 def test_the_filter_bar_boxes_have_names_for_a_screen_reader(make_app, qtbot, photos):
     # The search box had only its placeholder (no accessible name at all), and the type
     # and sort boxes were named by their current text alone ("Newest first").

@@ -235,10 +235,11 @@ class BrowsePage(QWidget):
         self.total = 0
         self._removal_expected = False
         self._to_select: list[int] = []  # brought back by an undo: selected when listed
+        self._to_first_result = False  # Down or Enter in the search box: once listed
 
         self.filter_bar = FilterBar(self)
         self.filter_bar.filterChanged.connect(self._filter_changed)
-        self.filter_bar.resultsRequested.connect(self.focus_grid)
+        self.filter_bar.resultsRequested.connect(self.go_to_results)
         self.model = GarmentListModel(thumbnails, self)
         # The grid sees the model through a proxy that changes nothing: Qt's own (C++)
         # answers the index per row that each layout asks twice of every card, where the
@@ -356,6 +357,10 @@ class BrowsePage(QWidget):
             if restored:
                 self.grid.scrollTo(self.grid.currentIndex())
         self._shown_generation = listing.generation
+        if self._to_first_result:
+            self._to_first_result = False
+            if self.grid.hasFocus():  # not where the user went on meanwhile
+                self._pick_first_card()
         # A model reset drops the selection without a signal: say what is selected now,
         # so Delete is enabled only with something to delete.
         self.selectionChanged.emit(len(self.selected_ids()))
@@ -446,6 +451,25 @@ class BrowsePage(QWidget):
     def focus_grid(self) -> None:
         self.grid.setFocus(Qt.FocusReason.OtherFocusReason)
         self.grid.select_current()
+
+    @Slot()
+    def go_to_results(self) -> None:
+        """Down or Enter in the search box: the grid, its first card current and selected,
+        as a search's first result. The card current before the search kept its row in
+        the new list: after "pants" and Enter the seventh and last card of seven was
+        current, nothing selected (Delete off, Enter opened that one)."""
+        self.grid.setFocus(Qt.FocusReason.OtherFocusReason)
+        if self.is_current():
+            self._pick_first_card()
+        else:  # the search asked for is still being listed (Enter searches at once)
+            self._to_first_result = True
+
+    def _pick_first_card(self) -> None:
+        first = self.grid_model.index(0, 0)
+        if first.isValid():
+            flag = QItemSelectionModel.SelectionFlag.ClearAndSelect
+            self.grid.selectionModel().setCurrentIndex(first, flag)
+            self.grid.scrollTo(first)
 
 
 def _palette_order(names: list[str]) -> list[str]:

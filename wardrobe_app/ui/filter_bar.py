@@ -494,6 +494,8 @@ class FilterBar(QWidget):
                 self._emit_now()
                 return True
             if event.key() == Qt.Key.Key_Down:
+                if self._debounce.isActive():  # typed within the pause: the results of it
+                    self._emit_now()
                 self.resultsRequested.emit()
                 return True
             if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
