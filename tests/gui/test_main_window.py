@@ -2102,6 +2102,30 @@ def test_undoing_a_delete_selects_the_garments_it_brings_back(make_app, qtbot, p
     assert grid.currentIndex().data(GarmentRoles.Id) in doomed  # Enter opens one of them
 
 
+def test_redoing_a_delete_selects_the_neighbour_as_the_delete_did(make_app, qtbot, photos):
+    # Del, Ctrl+Z, Ctrl+Shift+Z: the delete selected the deleted card's neighbour, its
+    # redo left nothing selected (Delete off, Del acting on nothing).
+    parts = app_with_photos(make_app, qtbot, photos, 2)
+    w = parts.window
+    w.confirm_delete = lambda _ids: True  # type: ignore[method-assign]
+    grid = w.browse.grid
+    grid.setFocus()
+    flag = grid.selectionModel().SelectionFlag.ClearAndSelect
+    grid.selectionModel().setCurrentIndex(w.browse.grid_model.index(1, 0), flag)
+    doomed = w.browse.selected_ids()
+    qtbot.keyClick(grid, Qt.Key.Key_Delete)
+    wait_listed(qtbot, w, 3)
+    neighbour = w.browse.selected_ids()
+    assert neighbour and neighbour != doomed
+    qtbot.keyClick(grid, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    wait_listed(qtbot, w, 4)
+    assert w.browse.selected_ids() == doomed
+    w.actions_["redo"].trigger()
+    wait_listed(qtbot, w, 3)
+    assert w.browse.selected_ids() == neighbour
+    assert w.actions_["delete"].isEnabled()
+
+
 def test_undoing_a_delete_of_thousands_selects_them_at_once(make_app, qtbot, photos):
     # Select all, Delete, Ctrl+Z: the listing selected the 3,000 restored cards one
     # select() at a time, each slower than the last: the window froze for 13 s.
