@@ -1701,7 +1701,9 @@ def test_back_up_from_the_menu_makes_a_dated_wardrobe_folder(
             staticmethod(lambda _p, title, text, kind=kind: told.append((kind, text))),
         )
     opened: list[QUrl] = []
-    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(opened.append))
+    monkeypatch.setattr(
+        QDesktopServices, "openUrl", staticmethod(lambda url: opened.append(url) or True)
+    )
     assert w.actions_["backup"] in w.menuBar().actions()[0].menu().actions()
     w.actions_["backup"].trigger()
     qtbot.waitUntil(lambda: w.findChild(QMessageBox, "backupDone") is not None, timeout=10_000)
@@ -1760,7 +1762,9 @@ def test_export_from_the_menu_and_a_refused_folder(make_app, qtbot, photos, tmp_
         QMessageBox, "warning", staticmethod(lambda _parent, _title, text: warnings.append(text))
     )
     opened: list[QUrl] = []
-    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(opened.append))
+    monkeypatch.setattr(
+        QDesktopServices, "openUrl", staticmethod(lambda url: opened.append(url) or True)
+    )
     said: list[str] = []
     w.statusBar().messageChanged.connect(said.append)
     w.actions_["export"].trigger()
@@ -1793,6 +1797,33 @@ def test_export_from_the_menu_and_a_refused_folder(make_app, qtbot, photos, tmp_
     # the dialog opens where the last export went (it always began in the current folder)
     # and the first time in the home folder, not in the one the app was started from
     assert opened_at == [str(Path.home()), str(tmp_path / "export"), str(tmp_path / "export")]
+
+
+def test_open_folder_with_no_file_manager_says_where_the_export_is(
+    make_app, qtbot, photos, tmp_path, monkeypatch
+):
+    # Where nothing opens folders (no file manager, no desktop portal), Open folder did
+    # nothing at all, and the box that named the folder was gone with the click.
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    parts = app_with_photos(make_app, qtbot, photos, 1)
+    w = parts.window
+    chosen = tmp_path / "export"
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(lambda *_a: str(chosen)))
+    asked: list[QUrl] = []
+    monkeypatch.setattr(
+        QDesktopServices, "openUrl", staticmethod(lambda url: asked.append(url) and False)
+    )
+    w.actions_["export"].trigger()
+    qtbot.waitUntil(lambda: w.findChild(QMessageBox, "exportDone") is not None, timeout=10_000)
+    done = w.findChild(QMessageBox, "exportDone")
+    (open_folder,) = [b for b in done.buttons() if b.text() == "Open folder"]
+    open_folder.click()
+    assert asked == [QUrl.fromLocalFile(str(chosen))]
+    qtbot.waitUntil(lambda: w.findChild(QMessageBox, "openFolderFailed") is not None)
+    said = w.findChild(QMessageBox, "openFolderFailed")
+    assert said.isVisible() and str(chosen) in said.text()
+    said.close()
 
 
 @pytest.mark.parametrize("ending", ["error", "cancel"])

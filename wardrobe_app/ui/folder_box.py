@@ -27,6 +27,25 @@ def show_folder_box(
     box.addButton(QMessageBox.StandardButton.Close)
     box.setDefaultButton(open_folder)
     # An action button closes the box too; the folder opens after.
-    open_folder.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))))
+    open_folder.clicked.connect(lambda: open_or_say(parent, folder))
     box.open()
     return box
+
+
+def open_or_say(parent: QWidget, folder: Path) -> bool:
+    """Open ``folder`` in the file manager; where none answers (none installed, no
+    desktop portal), say so and where the folder is: Open folder did nothing at all, the
+    box that named the folder gone with the click."""
+    if QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
+        return True
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        "Cannot open the folder",
+        f"No program to show folders was found. The folder is:\n\n{folder}",
+        parent=parent,
+    )
+    box.setObjectName("openFolderFailed")
+    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)  # to copy
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return False
