@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from conftest import tab_chain, wait_listed
 from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
 NARROW = 800  # a 1366 px screen at 150% is 911 px wide; two windows side by side less
@@ -274,6 +275,28 @@ def test_a_drop_down_open_while_the_colours_change_toggles_the_new_chips(qtbot):
     assert changed.args[0].colours == {"pink"}
     assert bar.colour_button.text() == "Colours (1) ▾"
     menu.hide()
+
+
+def test_the_drop_down_is_drawn_as_a_chosen_chip_while_colours_are_chosen(qtbot):
+    # Folded into "Colours (1) ▾" the chosen colour was drawn as an idle chip, beside
+    # the highlighted category chips: "0 of 16 garments" with nothing lit to say why.
+    _host, bar = _bar_with_colours(qtbot, NARROW)
+    assert bar.colours_collapsed
+    button, chip = bar.colour_button, bar.category_chips["top"]
+    chip.click()  # a chosen chip, drawn beside it
+
+    def ground(widget: QWidget) -> QColor:  # inside its border, left of its words
+        return widget.grab().toImage().pixelColor(6, widget.height() // 2)
+
+    idle = ground(button)
+    assert idle != ground(chip)
+    menu = button.menu()
+    menu.aboutToShow.emit()  # filled as it opens
+    {a.text(): a for a in menu.actions()}["navy"].trigger()
+    assert button.text() == "Colours (1) ▾"
+    assert ground(button) == ground(chip)
+    bar.clear()
+    assert ground(button) == idle
 
 
 def test_the_drop_downs_count_follows_every_change_of_the_chips(qtbot):

@@ -551,6 +551,12 @@ class ColourButton(QToolButton):
         # its own arrow: the style's, in the chip's corner, was cut by its round border
         self.setText(f"Colours ({chosen}) ▾" if chosen else "Colours ▾")
         self.setToolTip(f"{chosen} colour{'s' if chosen != 1 else ''} chosen")
+        # Lit as a chosen chip is: drawn idle, a colour chosen in it was easy to miss
+        # ("0 of 16 garments" beside lit category chips, nothing lit to say why).
+        if self.property("active") != bool(chosen):
+            self.setProperty("active", bool(chosen))
+            self.style().unpolish(self)  # a style sheet reads a property at polish
+            self.style().polish(self)
 
     @Slot()
     def _fill(self) -> None:

@@ -21,7 +21,8 @@ LABEL_COLOURS: dict[int, str] = {
 }
 ACCENT = "#2f7d6d"
 
-# Rounded, checkable "chips" (filters, view switches): QToolButtons with chip=true.
+# Rounded, checkable "chips" (filters, view switches): QToolButtons with chip=true;
+# active=true draws one as checked (the colours' drop-down while colours are chosen).
 # The keyboard focus is a thicker frame (the style sheet drew none), the same size.
 CHIP_STYLE = """
 QToolButton[chip="true"] {
@@ -29,7 +30,7 @@ QToolButton[chip="true"] {
     background: palette(base);
 }
 QToolButton[chip="true"]:hover { border-color: palette(highlight); }
-QToolButton[chip="true"]:checked {
+QToolButton[chip="true"]:checked, QToolButton[chip="true"][active="true"] {
     background: palette(highlight); color: palette(highlighted-text);
     border-color: palette(highlight);
 }
@@ -37,7 +38,9 @@ QToolButton[chip="true"]:disabled { color: palette(placeholder-text); }
 QToolButton[chip="true"]:focus {
     border: 2px solid palette(highlight); padding: 2px 9px 2px 7px;
 }
-QToolButton[chip="true"]:checked:focus { border-color: palette(text); }
+QToolButton[chip="true"]:checked:focus, QToolButton[chip="true"][active="true"]:focus {
+    border-color: palette(text);
+}
 QToolButton[chip="true"]::menu-indicator { image: none; width: 0px; }
 """
 FAVOURITE = "#e0245e"
