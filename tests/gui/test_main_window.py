@@ -1207,6 +1207,36 @@ def test_the_delete_question_names_one_garment(make_app, qtbot, photos, monkeypa
     assert parts.session.count() == 2  # each answered No
 
 
+def test_a_long_name_in_undo_leaves_settings_on_the_tool_bar(make_app, qtbot, photos):
+    # "Undo deletion of <a long name>" took the tool bar's room: Undo and Settings went
+    # into its overflow menu (at 1366 px too), the window's settings out of sight.
+    from PySide6.QtWidgets import QToolBar
+
+    parts = app_with_photos(make_app, qtbot, photos, 1)
+    w = parts.window
+    w.resize(1024, 600)
+    qtbot.waitUntil(lambda: w.width() == 1024, timeout=5000)
+    name = "Linen shirt from the little shop by the harbour in Lisbon, summer holidays 2023"
+    doomed = w.browse.model.record(0).id
+    parts.session.wardrobe.update_garment(doomed, name=name)
+    parts.session.notify_changed()
+    qtbot.waitUntil(lambda: w.browse.model.record(0).name == name, timeout=5000)
+    w.confirm_delete = lambda _ids: True  # type: ignore[method-assign]
+    w.delete_ids([doomed])
+    undo = w.actions_["undo"]
+    assert name in undo.text() and name in undo.toolTip()  # Edit > Undo and the tip: whole
+    bar = w.findChild(QToolBar, "mainToolBar")
+    settings, undo_button = bar.widgetForAction(w.actions_["settings"]), bar.widgetForAction(undo)
+    QApplication.sendPostedEvents()  # the tool bar laid out again for Undo's new words
+    assert settings.isVisible() and undo_button.isVisible()
+    shown = undo_button.text()
+    assert shown.startswith("Undo deletion of Linen") and shown.endswith("…")
+    assert undo_button.geometry().right() < settings.geometry().left()
+    # where there is room, the name whole
+    w.resize(2400, 600)
+    qtbot.waitUntil(lambda: name in undo_button.text(), timeout=5000)
+
+
 def test_the_undo_notice_names_the_garment_the_question_named(
     make_app, qtbot, photos, monkeypatch
 ):

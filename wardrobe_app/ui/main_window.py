@@ -67,6 +67,7 @@ from .settings_dialog import SettingsDialog
 from .start_folder import start_folder
 from .status_room import StatusRoom
 from .thumbnails import ThumbnailCache
+from .toolbar_fit import FitToolBarText
 from .undo_steps import DeleteCommand, TouchUpCommand, UndoNotice
 from .window_actions import make_actions, make_menus, paint_icons
 from .workers import Queue
@@ -226,6 +227,7 @@ class MainWindow(QMainWindow):
         toolbar.addWidget(spacer)
         toolbar.addAction(self.actions_["settings"])
         self.addToolBar(toolbar)
+        FitToolBarText(toolbar, self.actions_["undo"])  # a long garment name cut short
 
     def _make_menus(self) -> None:
         make_menus(self.menuBar(), self.actions_)
