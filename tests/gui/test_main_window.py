@@ -30,7 +30,13 @@ from PySide6.QtGui import (
     QDropEvent,
     QImage,
 )
-from PySide6.QtWidgets import QApplication, QProgressDialog, QPushButton, QScrollArea
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QProgressDialog,
+    QPushButton,
+    QScrollArea,
+)
 
 from wardrobe_app.types import GarmentFilter
 from wardrobe_app.ui.garment_model import GarmentRoles, display_name
@@ -1207,27 +1213,38 @@ def test_the_delete_question_names_one_garment(make_app, qtbot, photos, monkeypa
     assert parts.session.count() == 2  # each answered No
 
 
+LONG_NAME = (
+    "Linen shirt from the little shop by the harbour in Lisbon, bought on the last day "
+    "of the summer holidays of 2023"
+)
+
+
+def _delete_a_long_named_garment(make_app, qtbot, photos):
+    """The window at 1024 px after deleting a garment named ``LONG_NAME``."""
+    parts = app_with_photos(make_app, qtbot, photos, 1)
+    w = parts.window
+    w.resize(1024, 600)
+    qtbot.waitUntil(lambda: w.width() == 1024, timeout=5000)
+    doomed = w.browse.model.record(0).id
+    parts.session.wardrobe.update_garment(doomed, name=LONG_NAME)
+    parts.session.notify_changed()
+    qtbot.waitUntil(lambda: w.browse.model.record(0).name == LONG_NAME, timeout=5000)
+    w.confirm_delete = lambda _ids: True  # type: ignore[method-assign]
+    w.delete_ids([doomed])
+    QApplication.sendPostedEvents()  # laid out again for the new words
+    return w
+
+
 def test_a_long_name_in_undo_leaves_settings_on_the_tool_bar(make_app, qtbot, photos):
     # "Undo deletion of <a long name>" took the tool bar's room: Undo and Settings went
     # into its overflow menu (at 1366 px too), the window's settings out of sight.
     from PySide6.QtWidgets import QToolBar
 
-    parts = app_with_photos(make_app, qtbot, photos, 1)
-    w = parts.window
-    w.resize(1024, 600)
-    qtbot.waitUntil(lambda: w.width() == 1024, timeout=5000)
-    name = "Linen shirt from the little shop by the harbour in Lisbon, summer holidays 2023"
-    doomed = w.browse.model.record(0).id
-    parts.session.wardrobe.update_garment(doomed, name=name)
-    parts.session.notify_changed()
-    qtbot.waitUntil(lambda: w.browse.model.record(0).name == name, timeout=5000)
-    w.confirm_delete = lambda _ids: True  # type: ignore[method-assign]
-    w.delete_ids([doomed])
-    undo = w.actions_["undo"]
+    w = _delete_a_long_named_garment(make_app, qtbot, photos)
+    name, undo = LONG_NAME, w.actions_["undo"]
     assert name in undo.text() and name in undo.toolTip()  # Edit > Undo and the tip: whole
     bar = w.findChild(QToolBar, "mainToolBar")
     settings, undo_button = bar.widgetForAction(w.actions_["settings"]), bar.widgetForAction(undo)
-    QApplication.sendPostedEvents()  # the tool bar laid out again for Undo's new words
     assert settings.isVisible() and undo_button.isVisible()
     shown = undo_button.text()
     assert shown.startswith("Undo deletion of Linen") and shown.endswith("…")
@@ -1235,6 +1252,22 @@ def test_a_long_name_in_undo_leaves_settings_on_the_tool_bar(make_app, qtbot, ph
     # where there is room, the name whole
     w.resize(2400, 600)
     qtbot.waitUntil(lambda: name in undo_button.text(), timeout=5000)
+
+
+def test_a_long_name_in_the_undo_notice_is_cut_with_an_ellipsis(make_app, qtbot, photos):
+    # "Deleted <a long name>" was cut off mid-word at the status bar's edge ("... of 202"),
+    # nothing to say it went on.
+    w = _delete_a_long_named_garment(make_app, qtbot, photos)
+    w.undo_notice.timer.stop()  # its 12 s are not tested here
+    label = w.undo_notice.label
+    assert label.text() == f"Deleted {LONG_NAME}"  # whole, as its tip says
+    assert w.undo_notice.isVisible()
+    metrics, room = label.fontMetrics(), label.contentsRect().width()
+    assert metrics.horizontalAdvance(label.text()) > room  # it cannot be shown whole
+    shown = QLabel.text(label)
+    assert shown.endswith("…") and shown.startswith("Deleted Linen shirt")
+    assert metrics.horizontalAdvance(shown) <= room
+    assert label.geometry().right() < w.undo_notice.button.geometry().left()
 
 
 def test_the_undo_notice_names_the_garment_the_question_named(

@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QUndoCommand
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
 from ..types import GarmentRecord
+from .elided_label import ElidedLabel
 from .garment_model import display_name
 from .icons import keep_line_icon
 
@@ -125,7 +126,9 @@ class UndoNotice(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.label = QLabel(self)
+        # Shortened with "…" where the status bar has no room for a long name: it was
+        # cut off mid-word ("... holidays of 202"), nothing to say it went on.
+        self.label = ElidedLabel(parent=self)
         self.button = QPushButton("Undo", self)
         self.button.setObjectName("undoNotice")
         # The toolbar's Undo arrow (the style's "back" triangle read as "play backwards")
