@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from wardrobe_app.vision.colour_constancy import background_white_l
+from wardrobe_app.vision.colour_constancy import background_white_l, white_patch_l
 from wardrobe_app.vision.colours import dominant_colours, rgb_to_lab
 from wardrobe_app.vision.garments import garment_from_mask
 
@@ -99,8 +99,57 @@ def test_a_tinted_grey_stays_grey_in_a_dim_room(garment: tuple[int, int, int]) -
     assert _first_name(_photo(DIM_WALL, garment), _mask()) == "grey"
 
 
+# Measured on the train senders' photos (MODEL.md): a white bodysuit on a red bed (L* 26);
+# a light grey top on another red bed (L* 43), its shade (L* 59) and lit side (L* 72);
+# white shorts on a dark sofa (L* 18), their lit side (L* 83) and the shade that was the
+# bigger cluster (L* 71); a white tee on a red bed, its lit side (L* 77) and shade (L* 63).
+RED_BED, WHITE_ON_RED = (118, 24, 38), (172, 171, 166)
+LIGHT_RED_BED, GREY_SHADE, GREY_LIT = (190, 50, 45), (143, 141, 137), (178, 176, 172)
+DARK_SOFA, WHITE_LIT, WHITE_SHADE = (44, 44, 46), (207, 207, 210), (175, 174, 171)
+TEE_LIT, TEE_SHADE = (190, 189, 195), (154, 152, 159)
+
+
+def _shaded(
+    background: tuple[int, int, int], lit: tuple[int, int, int], shade: tuple[int, int, int]
+) -> np.ndarray:
+    """The garment's top 45% lit, the rest in shade (larger, as in the photos)."""
+    rgb = _photo(background, shade)
+    rgb[30:57, 25:75] = lit
+    return rgb
+
+
+def test_a_white_garment_on_a_red_bed_is_white() -> None:
+    # The camera exposed for the bed: the bodysuit came out L* 70, a light grey's.
+    rgb, mask = _photo(RED_BED, WHITE_ON_RED), _mask()
+    assert background_white_l(rgb, mask) is None  # a coloured bed: no white surface
+    assert _first_name(rgb, mask) == "white"
+    assert dominant_colours(rgb, mask, item_photo=True)[0].hex == "#acaba6"  # as photographed
+
+
+def test_a_light_grey_garment_on_a_red_bed_stays_grey() -> None:
+    # Its lit side stands 29 L* above the bed: not far enough to be taken for white.
+    rgb, mask = _shaded(LIGHT_RED_BED, GREY_LIT, GREY_SHADE), _mask()
+    assert white_patch_l(rgb, mask) is None
+    assert _first_name(rgb, mask) == "grey"
+
+
+@pytest.mark.parametrize(
+    ("background", "lit", "shade"),
+    [(DARK_SOFA, WHITE_LIT, WHITE_SHADE), (RED_BED, TEE_LIT, TEE_SHADE)],
+    ids=["shorts on a dark sofa", "tee on a red bed"],
+)
+def test_a_shaded_white_garment_is_white(
+    background: tuple[int, int, int], lit: tuple[int, int, int], shade: tuple[int, int, int]
+) -> None:
+    # Its shade (55%) was a "grey" cluster bigger than its lit "white" one: both are white.
+    # (Relit from the lit side, the tee's shade stayed grey: L* 71.)
+    rgb = _shaded(background, lit, shade)
+    assert [c.name for c in dominant_colours(rgb, _mask(), item_photo=True)] == ["white"]
+
+
 def test_outfit_photos_are_named_without_the_background() -> None:
     assert _first_name(_photo(DIM_WALL, DIM_WHITE), _mask(), item_photo=False) == "grey"
+    assert _first_name(_photo(RED_BED, WHITE_ON_RED), _mask(), item_photo=False) == "grey"
 
 
 def test_an_item_photos_garment_is_named_against_the_whole_photo() -> None:

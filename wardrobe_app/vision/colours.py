@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 
 from wardrobe_app.types import Colour
-from wardrobe_app.vision.colour_constancy import background_white_l
+from wardrobe_app.vision.colour_constancy import white_patch_l
 
 # Clusters below this share of the garment are shading, trims or segmentation edges.
 MIN_SHARE = 0.05
@@ -53,10 +53,11 @@ PALETTE_NAMES: list[str] = list(_PALETTE)
 # the embedder's MODEL.md, "Colour names of item photos").
 _ITEM_PHOTO_EXTRA: dict[str, list[tuple[int, int, int]]] = {"navy": [(24, 34, 46)]}
 
-# Item photos in dim rooms: the background's white patch (``background_white_l``) is taken
-# for a surface of this L*, and a near-neutral "grey" cluster brightened by the same factor
-# is named again; it becomes "white" when it then is. Only grey to white: the palette's
-# other names were chosen on photos as they come (figures: the embedder's MODEL.md).
+# Item photos in dim rooms: the photo's white patch (``white_patch_l``: the background's, or
+# a garment far lighter than a dark or coloured background) is taken for a surface of this
+# L*, and a near-neutral "grey" cluster brightened by the same factor is named again; it
+# becomes "white" when it then is. Only grey to white: the palette's other names were
+# chosen on photos as they come (figures: the embedder's MODEL.md).
 WHITE_PATCH_L = 90.0
 _NEUTRAL_CHROMA = 6.0
 
@@ -202,7 +203,7 @@ def dominant_colours(
     Shares are fractions of the masked pixels; clusters under 5% are dropped and clusters
     with the same palette name are merged, so shares may sum to a little under 1.
     ``item_photo``: ``rgb`` is the whole item photo (its background shows the light) and
-    names use the item-photo references and ``whites_in_dim_light``.
+    names use the item-photo references and ``whites_in_dim_light`` (with ``white_patch_l``).
     """
     pixels = np.asarray(rgb)[np.asarray(mask, dtype=bool)]
     if len(pixels) == 0 or k < 1:
@@ -220,7 +221,7 @@ def dominant_colours(
     shares = counts[used] / len(pixels)
     names = colour_names(means, item_photo)
     if item_photo:
-        names = whites_in_dim_light(names, means, background_white_l(rgb, mask))
+        names = whites_in_dim_light(names, means, white_patch_l(rgb, mask))
     merged: dict[str, tuple[float, np.ndarray]] = {}
     for name, mean, share in zip(names, means, shares, strict=True):
         old_share, old_sum = merged.get(name, (0.0, np.zeros(3)))
