@@ -382,6 +382,17 @@ def test_the_arrow_keys_move_along_a_row_of_chips_and_space_toggles_one(qtbot):
     assert bar.colour_group.stop() is bar.colour_chips[COLOURS[1][0]]
 
 
+def test_the_colours_stop_is_the_first_chip_until_one_is_used(qtbot):
+    # Made again in another order (an import's listing in between), the chips kept the
+    # stop on the colour first in the earlier set though nobody had reached it: Tab
+    # skipped past the first chip drawn (a busy CI machine listed the grid in between).
+    _host, bar = _bar_with_colours(qtbot, 1600)
+    bar.set_colours(list(reversed(COLOURS)))
+    assert bar.colour_group.stop() is bar.colour_chips[COLOURS[-1][0]]
+    bar.set_colours(COLOURS)
+    assert bar.colour_group.stop() is bar.colour_chips[COLOURS[0][0]]
+
+
 def _room_before_and_after(chip) -> tuple[int, int]:
     """The blank pixels inside a chip's frame before its dot and after its words, along
     its middle line."""

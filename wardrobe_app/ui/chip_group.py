@@ -22,7 +22,10 @@ class ChipGroup(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.chips: list[QAbstractButton] = []
-        self._stop_name = ""  # the stop's objectName: chips made again keep it
+        # The objectName of the chip the user last reached: chips made again keep it as
+        # their stop. Empty while none was: the stop is then the first chip of each set
+        # (a colour first in an earlier set stayed the stop once listed second).
+        self._stop_name = ""
 
     def set_chips(self, chips: Sequence[QAbstractButton]) -> None:
         """The group's chips, in their order on screen (and in the Tab chain). The Tab
@@ -34,14 +37,14 @@ class ChipGroup(QObject):
         chosen = [chip for chip in self.chips if chip.isChecked()]
         stops = named or chosen or self.chips
         if stops:
-            self._make_stop(stops[0])
+            self._make_stop(stops[0], used=bool(named))
 
     def stop(self) -> QAbstractButton | None:
         """The chip Tab reaches (None: no chips)."""
         return next((c for c in self.chips if c.focusPolicy() & Qt.FocusPolicy.TabFocus), None)
 
-    def _make_stop(self, stop: QAbstractButton) -> None:
-        self._stop_name = stop.objectName()
+    def _make_stop(self, stop: QAbstractButton, used: bool = True) -> None:
+        self._stop_name = stop.objectName() if used else ""
         for chip in self.chips:
             policy = Qt.FocusPolicy.TabFocus if chip is stop else Qt.FocusPolicy.NoFocus
             chip.setFocusPolicy(policy)
