@@ -180,7 +180,7 @@ def test_closing_the_window_during_a_similar_items_build_returns_at_once(
     finally:
         slow.end()
         parts.window.deleteLater()
-    assert took < 2.0, f"closing waited {took:.1f} s for the similar-items build"
+    assert took < 5.0, f"closing waited {took:.1f} s for the similar-items build"  # 20 s
 
 
 def test_closing_the_window_during_a_re_embedding_returns_at_once_and_says_nothing(
@@ -200,7 +200,7 @@ def test_closing_the_window_during_a_re_embedding_returns_at_once_and_says_nothi
     with Wardrobe(home, FakeAnalyser(), background_index=False) as w:
         w.import_paths(photos(8))  # 16 garments of "fake-1"
     monkeypatch.setattr(vectors, "EMBED_BATCH", 1)
-    slow = SlowEmbedder(delay=0.3)  # all of it: 4.8 s
+    slow = SlowEmbedder(delay=1.0)  # all of it: 16 s
     caplog.set_level(logging.INFO, logger="wardrobe_app")
     parts = make_app(analyser=slow)  # loads the model: the re-embedding starts
     assert slow.started.wait(10)
@@ -219,7 +219,7 @@ def test_closing_the_window_during_a_re_embedding_returns_at_once_and_says_nothi
     parts.close()
     took = time.monotonic() - start
     QApplication.processEvents()
-    assert took < 2.0, f"closing waited {took:.1f} s for the re-embedding"
+    assert took < 5.0, f"closing waited {took:.1f} s for the re-embedding"
     # A stop, not a failure: no error reported (no dialog), none logged, none said.
     assert parts.reporter.errors == []
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]

@@ -60,7 +60,7 @@ def test_closing_during_a_build_returns_at_once_and_the_next_open_is_consistent(
     w.close()
     took = time.monotonic() - start
     slow_build.end()  # the abandoned build goes on, then ends
-    assert took < 2.0, f"close() waited {took:.1f} s for the index build"
+    assert took < 5.0, f"close() waited {took:.1f} s for the index build"  # it lasts 20 s
     # It published nothing, and removed what it wrote: the first build is all there is.
     assert _names(folder) == _build_files(first)
     with Wardrobe(home, fake, background_index=False) as again:
@@ -88,7 +88,7 @@ def test_closing_a_read_only_wardrobe_during_a_build_leaves_no_index_folder(
     w.close()
     took = time.monotonic() - start
     slow_build.end()
-    assert took < 2.0, f"close() waited {took:.1f} s for the index build"
+    assert took < 5.0, f"close() waited {took:.1f} s for the index build"  # it lasts 20 s
     assert list(scratch.iterdir()) == []
 
 
