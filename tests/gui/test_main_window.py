@@ -96,8 +96,28 @@ def test_the_first_imports_selection_stays_on_the_first_card_as_more_are_listed(
     from wardrobe_app.ui import import_controller
 
     monkeypatch.setattr(import_controller, "REFRESH_EVERY", 0.0)  # listed at each photo
-    parts = make_app(analyser=SlowAnalyser(delay=0.3))
+    # Each photo waits until the grid has listed the ones before it but the last (whose
+    # save goes on beside its analysis): a listing that took longer than a photo (0.5 s,
+    # a busy machine) was superseded by the next, and the first the grid showed had the
+    # whole import in it.
+    shown = threading.Condition()
+    listed = [0]
+
+    def on_listed(count: int, _total: int) -> None:
+        with shown:
+            listed[0] = count
+            shown.notify_all()
+
+    class InTurns(SlowAnalyser):
+        def analyse(self, path, kind="auto"):
+            before = 2 * max(0, len(self.analysed) - 1)  # two garments a photo
+            with shown:
+                shown.wait_for(lambda: listed[0] >= before, timeout=20)
+            return super().analyse(path, kind)
+
+    parts = make_app(analyser=InTurns(delay=0.3))
     w = parts.window
+    w.browse.listed.connect(on_listed)
     w.activateWindow()
     w.empty_page.buttons[0].setFocus()
     qtbot.waitUntil(w.empty_page.buttons[0].hasFocus, timeout=2000)
