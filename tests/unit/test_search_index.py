@@ -306,6 +306,28 @@ def test_bad_input_and_lifecycle(tmp_path, db, rng) -> None:
         index.query(random_vectors(rng, 1)[0])
 
 
+def test_a_build_the_disk_refuses_is_said_in_a_line_and_the_index_still_answers(
+    tmp_path, db, rng, monkeypatch, caplog
+) -> None:
+    # An index folder it may not write in printed a whole traceback after every CLI
+    # command's output (exit status 0): it read as a crash.
+    import logging
+
+    def refused(*_a: object, **_k: object) -> None:
+        raise PermissionError(13, "Permission denied", str(tmp_path / "ix"))
+
+    monkeypatch.setattr(storage, "write_build", refused)
+    index = SimilarIndex(tmp_path / "ix", DIM, db.loader, background=False)
+    with caplog.at_level(logging.WARNING, logger="wardrobe_app"):
+        index.open()
+    said = [r for r in caplog.records if "searching exactly" in r.getMessage()]
+    assert len(said) == 1 and said[0].exc_info is None
+    assert "Permission denied" in said[0].getMessage()
+    query = random_vectors(rng, 1)[0]
+    assert_same(index.query(query, k=5), exact(db, query, k=5))
+    index.close()
+
+
 # ---- persistence -------------------------------------------------------------------------
 
 

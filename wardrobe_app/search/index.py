@@ -348,11 +348,16 @@ class SimilarIndex:
             return
         try:
             self._build_once()
-        except Exception:
+        except Exception as exc:
             if not initial:
                 raise
             # open() must not fail over a build: the exact snapshot still answers.
-            log.exception("similar-items index build failed; searching exactly")
+            if isinstance(exc, OSError):
+                # A folder it may not write in, a full disk: said in a line (a traceback
+                # after every command's own output read as a crash).
+                log.warning("similar-items index not built (%s); searching exactly", exc)
+            else:
+                log.exception("similar-items index build failed; searching exactly")
 
     def _build_once(self) -> None:
         with self._build_lock:
