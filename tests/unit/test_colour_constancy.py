@@ -107,6 +107,7 @@ RED_BED, WHITE_ON_RED = (118, 24, 38), (172, 171, 166)
 LIGHT_RED_BED, GREY_SHADE, GREY_LIT = (190, 50, 45), (143, 141, 137), (178, 176, 172)
 DARK_SOFA, WHITE_LIT, WHITE_SHADE = (44, 44, 46), (207, 207, 210), (175, 174, 171)
 TEE_LIT, TEE_SHADE = (190, 189, 195), (154, 152, 159)
+CHARCOAL, PRINT_WHITE = (70, 70, 72), (235, 235, 235)
 
 
 def _shaded(
@@ -145,6 +146,16 @@ def test_a_shaded_white_garment_is_white(
     # (Relit from the lit side, the tee's shade stayed grey: L* 71.)
     rgb = _shaded(background, lit, shade)
     assert [c.name for c in dominant_colours(rgb, _mask(), item_photo=True)] == ["white"]
+
+
+@pytest.mark.parametrize("background", [DARK_SOFA, RED_BED], ids=["dark sofa", "red bed"])
+def test_a_dark_garment_with_a_white_print_stays_dark(background: tuple[int, int, int]) -> None:
+    # Its lit part is the print, far above the bed: the charcoal body (L* 30, under the
+    # L* 50 that a white patch takes) was taken for the white, and the tee was all "white".
+    rgb = _photo(background, CHARCOAL)
+    rgb[40:55, 35:65] = PRINT_WHITE  # 15% of the garment
+    assert white_patch_l(rgb, _mask()) is None
+    assert [c.name for c in dominant_colours(rgb, _mask(), item_photo=True)] == ["grey", "white"]
 
 
 def test_outfit_photos_are_named_without_the_background() -> None:

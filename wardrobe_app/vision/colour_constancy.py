@@ -85,10 +85,11 @@ def white_patch_l(rgb: np.ndarray, mask: np.ndarray) -> float | None:
     light; None where the photo does not tell.
 
     The background's white patch (``background_white_l``) where it has one. Where it has
-    no white surface (a dark or coloured bed), the garment's median L*, where its lit part
-    stands ``MIN_GARMENT_CONTRAST`` above the background's median: a white garment that the
-    camera, exposing for the bed, photographed as grey. Its median, not its lit part: the
-    folds of a white shirt are white too, and were their own "grey" cluster.
+    no white surface (a dark or coloured bed), the garment's median L*, where it is no
+    darker than ``MIN_WHITE_PATCH_L`` and its lit part stands ``MIN_GARMENT_CONTRAST`` above
+    the background's median: a white garment that the camera, exposing for the bed,
+    photographed as grey. Its median, not its lit part: the folds of a white shirt are
+    white too, and were their own "grey" cluster.
     """
     mask = np.asarray(mask, dtype=bool)
     background = _background(mask)
@@ -99,7 +100,10 @@ def white_patch_l(rgb: np.ndarray, mask: np.ndarray) -> float | None:
     if patch is not None:
         return patch
     garment = _lab_sample(rgb, mask)[:, 0]
-    lit = float(np.percentile(garment, LIT_PERCENTILE))
-    if lit - float(np.median(around[:, 0])) >= MIN_GARMENT_CONTRAST:
-        return float(np.median(garment))
+    lit, median = float(np.percentile(garment, LIT_PERCENTILE)), float(np.median(garment))
+    # Not under MIN_WHITE_PATCH_L, as a background's patch: a dark garment's white print
+    # or stripes are its lit part, and a charcoal tee with one on a dark bed was "white".
+    contrast = lit - float(np.median(around[:, 0]))
+    if median >= MIN_WHITE_PATCH_L and contrast >= MIN_GARMENT_CONTRAST:
+        return median
     return None
