@@ -775,11 +775,11 @@ def test_an_export_into_the_data_folder_is_refused_in_words(
     # `wardrobe-cli --data-dir D export D` wrote wardrobe.csv and cutouts/ into D.
     cli("import", str(batch["p0"]))
     before = sorted(home.rglob("*"))
-    for target in (home, home / "exports"):
+    for target, where in ((home, "is"), (home / "exports", "is in")):
         rc, out, err = cli("export", str(target))
         assert rc == 2 and not out
         assert err == (
-            f"wardrobe-cli: error: {target}: is in the data folder of the wardrobe in {home}: "
+            f"wardrobe-cli: error: {target}: {where} the data folder of the wardrobe in {home}: "
             "an export is for other programs, choose a folder outside it\n"
         )
         assert sorted(home.rglob("*")) == before

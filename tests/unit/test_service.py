@@ -677,7 +677,16 @@ def test_importing_a_folder_skips_the_stored_files_of_a_wardrobe_in_it(
     assert expand_paths(wardrobe.home, [folder / "backup"], skipped_wardrobes=found) == []
     assert expand_paths(wardrobe.home, [folder / "backup" / "files"], skipped_wardrobes=found) == []
     assert expand_paths(wardrobe.home, [wardrobe.home], skipped_wardrobes=found) == []
-    assert found == [folder / "backup", (folder / "backup").resolve(), wardrobe.home.resolve()]
+    assert found == [(folder / "backup").resolve()] * 2 + [wardrobe.home.resolve()]
+    # Found by walking a linked folder, a backup is named as it is when given itself
+    # (it was named twice, by the link's path and by its own).
+    (tmp_path / "link").symlink_to(folder, target_is_directory=True)
+    linked: list[Path] = []
+    through_the_link = sorted(tmp_path / "link" / f.name for f in files)
+    assert expand_paths(wardrobe.home, [tmp_path / "link"], skipped_wardrobes=linked) == (
+        through_the_link
+    )
+    assert linked == [(folder / "backup").resolve()]
 
 
 # -- delete / undo / purge ------------------------------------------------------------

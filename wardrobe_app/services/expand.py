@@ -60,7 +60,7 @@ def expand_paths(
                 dirs[:] = [d for d in dirs if not d.startswith(".")]
                 if "files" in dirs and paths.database_path(base).is_file():
                     dirs.remove("files")  # a wardrobe's data folder: a backup, say
-                    wardrobes.setdefault(base, None)
+                    wardrobes.setdefault(real, None)  # as one given itself is named
                 if "cutouts" in dirs and is_export(base):
                     dirs.remove("cutouts")  # garments already in a wardrobe, not photos
                     if skipped_exports is not None:

@@ -149,7 +149,8 @@ def _refuse_inside_a_wardrobe(directory: Path, home: Path) -> None:
     if holder is not None:
         raise OSError(
             errno.EINVAL,
-            f"is in the data folder of the wardrobe in {holder}: an export is for other "
+            f"is {'' if target == holder else 'in '}the data folder of the wardrobe in "
+            f"{holder}: an export is for other "
             "programs, choose a folder outside it",
             str(directory),
         )
