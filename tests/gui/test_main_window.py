@@ -2378,9 +2378,20 @@ def test_photos_dropped_during_an_import_are_imported_after_it(make_app, qtbot, 
 
 
 def test_photos_dropped_after_cancel_are_imported_not_cancelled(make_app, qtbot, photos):
-    parts = make_app(analyser=SlowAnalyser(delay=0.3))
-    w = parts.window
     dropped = photos(1, start=9)
+    seen = threading.Event()
+
+    class HeldForTheDrop(SlowAnalyser):
+        """The dropped photo's analysis waits until the test has seen its batch shown: a
+        busy machine could start and finish it between two looks at the bar."""
+
+        def analyse(self, path: Path, kind: str = "auto") -> object:
+            if Path(path).name == dropped[0].name:
+                seen.wait(10)
+            return super().analyse(path, kind)
+
+    parts = make_app(analyser=HeldForTheDrop(delay=0.3))
+    w = parts.window
     with qtbot.waitSignal(w.importer.finished, timeout=30_000) as blocker:
         assert w.import_paths(photos(4), review=False)
         qtbot.waitUntil(lambda: w.progress.bar.maximum() == 4, timeout=10_000)
@@ -2391,6 +2402,7 @@ def test_photos_dropped_after_cancel_are_imported_not_cancelled(make_app, qtbot,
         assert "(then 1 photo)" in w.progress.label.text()
         qtbot.waitUntil(lambda: w.progress.bar.maximum() == 1, timeout=10_000)
         assert w.progress.cancel_button.isEnabled()  # this one can be cancelled too
+        seen.set()
     summary = blocker.args[0]
     assert summary.cancelled >= 1 and summary.photos + summary.cancelled == 5
     assert parts.session.wardrobe.find_duplicate(dropped[0]) is not None
