@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -345,3 +346,18 @@ def without_write_override() -> list[str]:
     except (OSError, subprocess.CalledProcessError):
         pytest.skip("root, and setpriv cannot drop the right to write anywhere")
     return prefix
+
+
+def load_migration(name: str) -> ModuleType:
+    """The migration module ``store/migrations/versions/<name>.py``, loaded by path (its
+    folder is no package), to check what it makes against what the code trusts."""
+    import importlib.util
+
+    from wardrobe_app import paths
+
+    path = Path(paths.__file__).parent / "store" / "migrations" / "versions" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"migration_{name}", path)
+    assert spec is not None and spec.loader is not None, path
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

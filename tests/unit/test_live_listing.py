@@ -6,7 +6,6 @@ be trusted, it reads all of them again."""
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import sqlite3
 from collections.abc import Callable
 from datetime import timedelta
@@ -14,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from fakes import load_migration
 from sqlalchemy import select, text
 
 from wardrobe_app import paths
@@ -209,6 +209,21 @@ def test_a_log_that_cannot_be_trusted_lists_everything_again(
     assert wardrobe.list_garments(GarmentFilter(text="unlogged"))[0].id == ids[0]
 
 
+
+def _snapshot(database: Path) -> sqlite3.Connection:
+    """An in-memory copy of the wardrobe's database, for ``_restore`` later."""
+    copy = sqlite3.connect(":memory:")
+    with contextlib.closing(sqlite3.connect(database)) as live:
+        live.backup(copy)
+    return copy
+
+
+def _restore(copy: sqlite3.Connection, database: Path) -> None:
+    """``copy`` written back into the file in use (SQLite's backup), then closed."""
+    with contextlib.closing(sqlite3.connect(database)) as live:
+        copy.backup(live)
+    copy.close()
+
 def test_the_database_restored_from_an_older_copy_lists_everything_again(
     wardrobe: Wardrobe, photos: Photos, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -218,17 +233,13 @@ def test_the_database_restored_from_an_older_copy_lists_everything_again(
     wardrobe.import_paths(photos(3))
     ids = [r.id for r in wardrobe.list_garments(GarmentFilter(descending=False))]
     database = paths.database_path(wardrobe.home)
-    copy = sqlite3.connect(":memory:")
-    with contextlib.closing(sqlite3.connect(database)) as live:
-        live.backup(copy)
+    copy = _snapshot(database)
     for garment_id in ids[:3]:
         wardrobe.update_garment(garment_id, name="before the restore")
     read = _rows_read(monkeypatch)
     _listed_after(wardrobe, read)
 
-    with contextlib.closing(sqlite3.connect(database)) as live:
-        copy.backup(live)
-    copy.close()
+    _restore(copy, database)
     _raw(wardrobe, *(f"UPDATE garments SET notes = 'after' WHERE id = {i}" for i in ids[3:6]))
     assert _listed_after(wardrobe, read) == set(ids)
     assert not wardrobe.list_garments(GarmentFilter(text="restore"))
@@ -273,11 +284,7 @@ def test_the_log_keeps_one_row_per_garment_and_its_seq_only_grows(
 
 
 def test_the_listing_trusts_the_triggers_the_migration_makes() -> None:
-    path = Path(paths.__file__).parent / "store/migrations/versions/0005_garment_changes.py"
-    spec = importlib.util.spec_from_file_location("garment_changes_migration", path)
-    assert spec is not None and spec.loader is not None
-    migration = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(migration)
+    migration = load_migration("0005_garment_changes")
     assert {name for name, _when, _statements in migration.TRIGGERS} == LOG_TRIGGERS
 
 
@@ -325,15 +332,11 @@ def test_the_change_mark_moves_where_the_log_alone_cannot_tell(
     database = paths.database_path(wardrobe.home)
 
     # An older copy restored (SQLite's backup, into the file in use), then as many edits.
-    copy = sqlite3.connect(":memory:")
-    with contextlib.closing(sqlite3.connect(database)) as live:
-        live.backup(copy)
+    copy = _snapshot(database)
     for garment_id in ids[:2]:
         wardrobe.update_garment(garment_id, name="before the restore")
     seen = wardrobe.change_mark()
-    with contextlib.closing(sqlite3.connect(database)) as live:
-        copy.backup(live)
-    copy.close()
+    _restore(copy, database)
     _raw(wardrobe, *(f"UPDATE garments SET notes = 'after' WHERE id = {i}" for i in ids[2:4]))
     assert wardrobe.change_mark() != seen
 

@@ -753,13 +753,9 @@ def test_change_counts_follow_which_garments_hold_which_vectors(store: Store) ->
 
 
 def test_the_index_trusts_the_counters_with_the_triggers_the_migration_makes() -> None:
-    import importlib.util
+    from fakes import load_migration
 
     from wardrobe_app.services.vectors import COUNT_TRIGGERS
 
-    path = Path(paths.__file__).parent / "store/migrations/versions/0004_change_counts.py"
-    spec = importlib.util.spec_from_file_location("change_counts_migration", path)
-    assert spec is not None and spec.loader is not None
-    migration = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(migration)
+    migration = load_migration("0004_change_counts")
     assert {name for name, _when, _counter in migration.TRIGGERS} == COUNT_TRIGGERS
