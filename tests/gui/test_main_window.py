@@ -280,6 +280,44 @@ def test_garment_page_shows_a_long_name_type_and_tags_from_their_start(make_app,
         assert edit.cursorRect().left() < edit.width() // 4  # the text seen from its start
 
 
+def test_garment_page_fields_show_what_was_saved_once_left(make_app, qtbot, photos):
+    # The tags field kept ' summer,, Work ,summer ,  ' after its save, stored as
+    # ['summer', 'Work'], and a name of spaces stayed though the name stored was empty:
+    # the clean text showed only when the page was opened again. The autosave made while
+    # typing leaves the field being typed in as it is, its cursor where it was.
+    parts = app_with_photos(make_app, qtbot, photos, 1)
+    w = parts.window
+    wardrobe = parts.session.wardrobe
+    record = wardrobe.update_garment(wardrobe.list_garments()[0].id, name="Tee")
+    w.open_garment(record)
+    view = w.garment_view
+    qtbot.waitExposed(view)
+    raw = " summer,, Work ,summer ,  "
+    view.tags_edit.setFocus()
+    qtbot.waitUntil(view.tags_edit.hasFocus, timeout=5000)
+    qtbot.keyClicks(view.tags_edit, raw)
+    # the autosave after the last key (500 ms after it) stores the clean tags...
+    qtbot.waitUntil(lambda: not view._pending_save, timeout=10000)
+    assert wardrobe.garment(record.id).tags == ["summer", "Work"]
+    # ...and leaves the field being typed in as typed
+    assert view.tags_edit.hasFocus()
+    assert view.tags_edit.text() == raw
+    assert view.tags_edit.cursorPosition() == len(raw)
+    # Enter (or leaving the field) shows it as stored
+    qtbot.keyClick(view.tags_edit, Qt.Key.Key_Return)
+    assert view.tags_edit.text() == "summer, Work"
+    # a name of spaces, left by Tab: the field is empty, as the stored name
+    view.name_edit.setFocus()
+    qtbot.waitUntil(view.name_edit.hasFocus, timeout=5000)
+    view.name_edit.selectAll()
+    qtbot.keyClicks(view.name_edit, "   ")
+    qtbot.keyClick(view.name_edit, Qt.Key.Key_Tab)
+    qtbot.waitUntil(lambda: not view.name_edit.hasFocus(), timeout=5000)
+    assert wardrobe.garment(record.id).name == ""
+    assert view.name_edit.text() == ""
+    assert view.name_edit.placeholderText() == display_name(wardrobe.garment(record.id))
+
+
 def test_report_wraps_a_long_reason_instead_of_cutting_it(qtbot):
     # The reason column elided its text in the middle: "no garment found as one item
     # (is ...s is analysed as an outfit photo)". It wraps, its row as tall as it needs,

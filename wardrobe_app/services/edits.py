@@ -101,7 +101,7 @@ class Edits:
         if fine_type is not None:
             row.fine_type = fine_type.strip() or None
         if tags is not None:
-            row.tags = _normalise_tags(tags)
+            row.tags = normalise_tags(tags)
         if notes is not None:
             row.notes = notes
         if favourite is not None:
@@ -151,7 +151,7 @@ class Edits:
                 self._vectors.told_index(before, after)
 
 
-def _normalise_tags(tags: Sequence[str]) -> list[str]:
+def normalise_tags(tags: Sequence[str]) -> list[str]:
     seen: dict[str, None] = {}
     for tag in tags:
         tag = str(tag).strip()

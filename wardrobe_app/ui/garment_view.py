@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..service import closest_shown
+from ..services.edits import normalise_tags
 from ..store.database import storage_trouble
 from ..types import CATEGORIES, LABEL_OF_CATEGORY, GarmentRecord, SimilarItems
 from ..vision.fine_types import FINE_TYPE_CATEGORY
@@ -172,7 +173,7 @@ class GarmentView(QWidget):
         self._save_timer = QTimer(self)
         self._save_timer.setSingleShot(True)
         self._save_timer.setInterval(500)
-        self._save_timer.timeout.connect(self.save_now)
+        self._save_timer.timeout.connect(self._autosave)
         self._pending_save = False
         # Garments whose touch-up is being saved, in order (the model's queue runs one
         # job at a time, first come first served).
@@ -304,7 +305,7 @@ class GarmentView(QWidget):
         form.addRow("Added", self.added_label)
         for edit in (self.name_edit, self.type_edit, self.tags_edit):
             edit.textEdited.connect(self._schedule_save)
-            edit.editingFinished.connect(self._save_if_pending)
+            edit.editingFinished.connect(self._editing_finished)
         self.notes_edit.textChanged.connect(self._notes_changed)
         self.category_combo.activated.connect(self._category_changed)
         # Del in the category box is about the box (it ignores it), not the window's
@@ -608,9 +609,19 @@ class GarmentView(QWidget):
         self._schedule_save()
 
     @Slot()
-    def _save_if_pending(self) -> None:
+    def _editing_finished(self) -> None:
+        """Save what is pending, and show the field as it was stored: an autosave made
+        while typing left its raw text (' summer,, Work ,' for ['summer', 'Work'])."""
         if self._pending_save:
             self.save_now()
+        elif self.record is not None:
+            self._show_stored(self.record)
+
+    @Slot()
+    def _autosave(self) -> None:
+        # Fired while the user may still be typing: the field they are in is not
+        # rewritten under their cursor (leaving it or Enter shows it as stored).
+        self.save_now(keep_focused=True)
 
     @Slot(int)
     def _category_changed(self, _index: int) -> None:
@@ -635,15 +646,15 @@ class GarmentView(QWidget):
             self._schedule_save()
             self.save_now()
 
-    @Slot()
-    def save_now(self) -> None:
-        """Write the edited fields now (also when leaving the page)."""
+    def save_now(self, keep_focused: bool = False) -> None:
+        """Write the edited fields now (also when leaving the page), then show them as
+        stored; with ``keep_focused``, all but the one being typed in."""
         self._save_timer.stop()
         record = self.record
         if not self._pending_save or record is None:
             return
         self._pending_save = False
-        tags = [t.strip() for t in self.tags_edit.text().split(",") if t.strip()]
+        tags = _tags_in(self.tags_edit.text())
         try:
             updated = self.session.wardrobe.update_garment(
                 record.id,
@@ -668,11 +679,32 @@ class GarmentView(QWidget):
         self.record = updated
         self.title.setText(display_name(updated))
         self.name_edit.setPlaceholderText(display_name(updated))
+        self._show_stored(updated, keep_focused)
         self.saved_label.setText("Saved")
         self.edited.emit(updated)
         if category_changed:
             self.refresh_related()
             self._start_loading_images(updated)  # the overlay tints it in its category
+
+    def _show_stored(self, record: GarmentRecord, keep_focused: bool = False) -> None:
+        """The line fields as the record has them (tags cleaned, a name of spaces empty).
+        Only a field whose text means what is stored is rewritten: one with an edit not
+        saved (refused, or asked about on leaving) keeps it; one already so, its cursor."""
+        # The window's focus field, also while another window is active: the user may
+        # come back to it and go on typing.
+        typing = self.window().focusWidget() if keep_focused else None
+        stored = (
+            (self.name_edit, record.name, self.name_edit.text().strip()),
+            (self.type_edit, record.fine_type or "", self.type_edit.text().strip()),
+            (self.tags_edit, ", ".join(record.tags), ", ".join(_tags_in(self.tags_edit.text()))),
+        )
+        self._loading = True  # not an edit of the user's
+        try:
+            for edit, text, meant in stored:
+                if edit.text() != text and meant == text and edit is not typing:
+                    edit.setText(text)
+        finally:
+            self._loading = False
 
     def discard_pending(self) -> None:
         """Forget an edit not saved yet (its garment is gone)."""
@@ -948,6 +980,11 @@ def confirm_discard_edit(parent: QWidget, name: str, reason: str) -> bool:
         f"Your changes to {name} could not be saved ({reason}).\n\nLeave without them?",
         yes_by_default=False,
     )
+
+
+def _tags_in(text: str) -> list[str]:
+    """The tags a comma-separated field stands for, as the wardrobe stores them."""
+    return normalise_tags(text.split(","))
 
 
 def _section(text: str, parent: QWidget) -> QLabel:
