@@ -1348,6 +1348,29 @@ def test_the_undo_notice_names_the_garment_the_question_named(
     assert w.actions_["undo"].text() == "&Undo deletion of 3 garments"
 
 
+def test_a_redone_delete_says_so_as_the_delete_did(make_app, qtbot, photos, monkeypatch):
+    # Del, Ctrl+Z, Ctrl+Shift+Z: the garment went again, with no "Deleted X  [Undo]".
+    parts = app_with_photos(make_app, qtbot, photos, 1)
+    w = parts.window
+    monkeypatch.setattr(w, "confirm_delete", lambda _ids: True)
+    record = w.browse.model.record(0)
+    grid = w.browse.grid
+    grid.setFocus()
+    grid.setCurrentIndex(w.browse.grid_model.index(0, 0))
+    assert w.browse.selected_ids() == [record.id]
+    qtbot.keyClick(grid, Qt.Key.Key_Delete)
+    said = f"Deleted {display_name(record)}"
+    assert w.undo_notice.isVisible() and w.undo_notice.label.text() == said
+    w.actions_["undo"].trigger()
+    assert parts.session.count() == 2 and not w.undo_notice.isVisible()
+    w.undo_notice.label.setText("")  # what the redo says, not what is left of the delete's
+    w.actions_["redo"].trigger()
+    assert parts.session.count() == 1
+    assert w.undo_notice.isVisible() and w.undo_notice.label.text() == said
+    w.undo_notice.button.click()  # and its Undo undoes it again
+    assert parts.session.count() == 2 and not w.undo_notice.isVisible()
+
+
 def test_the_delete_question_names_the_undo_key_of_the_platform(
     make_app, qtbot, photos, monkeypatch
 ):

@@ -702,7 +702,11 @@ class MainWindow(QMainWindow):
             if self.undo_stack.canUndo():
                 self.undo_stack.undo()
         elif self.undo_stack.canRedo():
-            self.undo_stack.redo()
+            stack = self.undo_stack
+            command = stack.command(stack.index())
+            stack.redo()
+            if isinstance(command, DeleteCommand):  # said as the delete itself said it
+                self._say_deleted(command)
         return True
 
     def _drop_asked_for(self, cancelled: Deletion) -> None:
@@ -838,6 +842,13 @@ class MainWindow(QMainWindow):
         what = self._what_is_deleted(ids)
         command = DeleteCommand(self, ids, deletion.saves_before, what=what)
         self.undo_stack.push(command)  # runs redo(): the delete
+        self._say_deleted(command)
+        if was_viewing:
+            self.pages.setCurrentWidget(self.browse if self._count else self.empty_page)
+        return True
+
+    def _say_deleted(self, command: DeleteCommand) -> None:
+        """ "Deleted Blue shirt  [Undo]" after a delete's step is done, pushed or redone."""
         n = len(command.deleted)
         self.statusBar().clearMessage()  # the notice would be drawn over it
         if n == 0:
@@ -845,11 +856,9 @@ class MainWindow(QMainWindow):
                 "Already deleted (by another program, such as wardrobe-cli)", 10_000
             )
         else:
-            some = what if n == len(ids) else f"{n} garment{'s' if n != 1 else ''}"
+            counted = f"{n} garment{'s' if n != 1 else ''}"
+            some = command.what if n == len(command.ids) and command.what else counted
             self.undo_notice.show_message(f"Deleted {some}")
-        if was_viewing:
-            self.pages.setCurrentWidget(self.browse if self._count else self.empty_page)
-        return True
 
     @Slot()
     def undo_last(self) -> None:
