@@ -2399,6 +2399,48 @@ def test_the_search_box_leads_to_the_first_result_selected(make_app, qtbot, phot
     assert w.actions_["delete"].isEnabled()
 
 
+def test_a_search_whose_listing_failed_leaves_a_later_listing_where_it_is(
+    make_app, qtbot, photos, monkeypatch
+):
+    # Enter in the search box, and its listing failed: the first card was still to be
+    # picked, and the next listing (an edit's, the grid in use) jumped the selection to
+    # the first card, away from the one the user was on.
+    parts = app_with_photos(make_app, qtbot, photos, 3)
+    w = parts.window
+    wardrobe = parts.session.wardrobe
+    for row in (1, 5):
+        wardrobe.update_garment(w.browse.model.record(row).id, name=f"Tee {row}")
+    kept = w.browse.model.record(5).id
+    grid = w.browse.grid
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow, timeout=5000)
+    grid.setFocus()
+    flag = grid.selectionModel().SelectionFlag.ClearAndSelect
+    grid.selectionModel().setCurrentIndex(w.browse.grid_model.index(5, 0), flag)
+    listing = wardrobe.list_garments
+    failed: list[str] = []
+
+    def fails_once(flt=None):
+        if flt is not None and flt.text == "tee" and not failed:
+            failed.append(flt.text)
+            raise OSError("disk I/O error")
+        return listing(flt)
+
+    monkeypatch.setattr(wardrobe, "list_garments", fails_once)
+    bar = w.browse.filter_bar
+    w.actions_["find"].trigger()
+    qtbot.keyClicks(bar.search, "tee")
+    with qtbot.waitSignal(parts.session.runner.errorOccurred, timeout=10000):
+        qtbot.keyClick(bar.search, Qt.Key.Key_Return)
+    assert failed == ["tee"] and grid.hasFocus()
+    assert w.browse.selected_ids() == [kept]
+    w.browse.refresh()  # as after an edit: the search listed now, the grid in use
+    wait_listed(qtbot, w, 2)
+    assert w.browse.is_current()
+    assert w.browse.selected_ids() == [kept]  # not the first result
+    assert w.browse.model.record(0).id != kept
+
+
 def test_the_filter_bar_boxes_have_names_for_a_screen_reader(make_app, qtbot, photos):
     # The search box had only its placeholder (no accessible name at all), and the type
     # and sort boxes were named by their current text alone ("Newest first").

@@ -235,7 +235,10 @@ class BrowsePage(QWidget):
         self.total = 0
         self._removal_expected = False
         self._to_select: list[int] = []  # brought back by an undo: selected when listed
-        self._to_first_result = False  # Down or Enter in the search box: once listed
+        # Down or Enter in the search box: the listing (its generation) whose first card
+        # is picked once shown; 0 for none. Tied to it: a listing that failed left a flag
+        # set, and a later one (an edit's, the grid in use) jumped to the first card.
+        self._first_result_of = 0
 
         self.filter_bar = FilterBar(self)
         self.filter_bar.filterChanged.connect(self._filter_changed)
@@ -357,8 +360,8 @@ class BrowsePage(QWidget):
             if restored:
                 self.grid.scrollTo(self.grid.currentIndex())
         self._shown_generation = listing.generation
-        if self._to_first_result:
-            self._to_first_result = False
+        if self._first_result_of == listing.generation:
+            self._first_result_of = 0
             if self.grid.hasFocus():  # not where the user went on meanwhile
                 self._pick_first_card()
         # A model reset drops the selection without a signal: say what is selected now,
@@ -462,7 +465,7 @@ class BrowsePage(QWidget):
         if self.is_current():
             self._pick_first_card()
         else:  # the search asked for is still being listed (Enter searches at once)
-            self._to_first_result = True
+            self._first_result_of = self._generation
 
     def _pick_first_card(self) -> None:
         first = self.grid_model.index(0, 0)
