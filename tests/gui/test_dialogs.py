@@ -60,6 +60,25 @@ def test_own_this_shows_matches_and_saves_nothing(make_app, qtbot, photos, tmp_p
     assert w.garment_view.record.id == target.id
 
 
+def test_own_this_says_what_to_do_where_its_matches_will_be(make_app, qtbot, photos):
+    # Before a photo was chosen, the right two thirds of the dialog were empty: nothing
+    # said what comes there, nor what to do.
+    _parts, dialog = _own_this_after_importing(make_app, qtbot, photos, 1)
+    qtbot.waitExposed(dialog)
+    placeholder = dialog.placeholder
+    assert placeholder.isVisible() and not dialog.results_scroll.isVisible()
+    assert placeholder.title.text() == "Your matches will show here"
+    assert "Choose a photo" in placeholder.hint.text()
+    # where the matches come: right of the photo, most of the dialog's width
+    photo_right = dialog.photo.mapTo(dialog, dialog.photo.rect().topRight()).x()
+    left = placeholder.mapTo(dialog, placeholder.rect().topLeft()).x()
+    assert left > photo_right and placeholder.width() > dialog.width() // 2
+    with qtbot.waitSignal(dialog.analysed, timeout=10_000):
+        dialog.analyse_photo(photos(1, start=42, folder="shop")[0])
+    assert not placeholder.isVisible() and dialog.results_scroll.isVisible()
+    assert dialog.rows
+
+
 def test_own_this_answers_whole_on_an_800x600_screen(make_app, qtbot, photos):
     # "You own something similar, in burgundy (closest match 84%)." on one line made each
     # row wider than the results' column: cut at "You own something simila", and a

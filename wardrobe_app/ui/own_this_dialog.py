@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 from ..service import SIMILAR_FLOOR, OtherModelsVectors
 from ..types import DetectedGarment, PhotoAnalysis, SimilarHit
 from ..vision.image_io import IMAGE_SUFFIXES, ImageLoadError
+from .empty_state import EmptyState
 from .garment_strip import GarmentStrip
 from .icons import keep_dot_label, keep_line_icon
 from .image_view import ImageView
@@ -219,10 +221,23 @@ class OwnThisDialog(QDialog):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(self.results)
+        # Before a photo is chosen the results' side says what comes there: two thirds
+        # of the dialog were empty, with nothing to say what to do.
+        self.placeholder = EmptyState(
+            "Your matches will show here",
+            "Choose a photo (Enter): each garment found in it is listed here, beside "
+            "the ones you own that look like it.",
+            parent=self,
+            art_size=110,
+        )
+        self.placeholder.setObjectName("ownThisPlaceholder")
+        self.results_stack = QStackedWidget(self)
+        self.results_stack.addWidget(self.placeholder)
+        self.results_stack.addWidget(scroll)
         body = QHBoxLayout()
         body.setSpacing(16)
         body.addLayout(picture, 2)
-        body.addWidget(scroll, 5)
+        body.addWidget(self.results_stack, 5)
 
         close = QPushButton("Close", self)
         close.clicked.connect(self.accept)
@@ -265,6 +280,7 @@ class OwnThisDialog(QDialog):
         self.choose_button.setEnabled(False)
         self.status.setText(f"Looking at {shown_name(path.name)}…")
         self._clear()
+        self.results_stack.setCurrentWidget(self.results_scroll)
         self.result_ = None
         self.overlay_toggle.setEnabled(False)
         self.photo.set_image(None)
