@@ -204,3 +204,44 @@ def test_the_reviews_dots_stand_out(make_app, qtbot, photos, scheme, made_in, se
         image = _icon_image(menu, action.icon(), 14)
         assert _contrast_of_dot(image, menu.palette().color(ROLE.Base)) >= 3, action.text()
     dialog.stop()
+
+
+@pytest.mark.parametrize("seen_in", ["light", "dark"])
+def test_a_chosen_colour_is_checked_in_the_drop_down(qtbot, scheme, seen_in):
+    # A narrow window's "Colours ▾" marked a chosen colour only by Fusion's faint sunken
+    # square behind its dot (an icon takes the place of a menu's check box): no check
+    # mark, hard to see on either scheme. Checked, the dot has one across it, standing
+    # out 3:1 from the dot itself; unchecked, none.
+    from PySide6.QtWidgets import QVBoxLayout
+
+    from wardrobe_app.ui.filter_bar import FilterBar
+
+    scheme(seen_in)
+    host = QWidget()
+    qtbot.addWidget(host)
+    QVBoxLayout(host).addWidget(bar := FilterBar(host))
+    bar.set_colours([(c.name, c.hex) for c in ALL_COLOURS])
+    chosen = set(PALETTE_NAMES[1::2])
+    for name in chosen:
+        bar.colour_chips[name].setChecked(True)
+    menu = bar.colour_button.menu()
+    menu.aboutToShow.emit()  # filled as it opens
+    for action in menu.actions():
+        name = action.text()
+        assert action.isChecked() == (name in chosen)
+        fill = QColor(palette_hex(name))
+        for mode in (QIcon.Mode.Normal, QIcon.Mode.Active):
+            off = _icon_image(menu, action.icon(), 12, QIcon.State.Off, mode)
+            on = _icon_image(menu, action.icon(), 12, QIcon.State.On, mode)
+            marked = [
+                (x, y)
+                for y in range(on.height())
+                for x in range(on.width())
+                if on.pixelColor(x, y) != off.pixelColor(x, y)
+                and on.pixelColor(x, y).alphaF() > 0.9
+                and theme.contrast_ratio(on.pixelColor(x, y), fill) >= 3
+            ]
+            # a stroke of it, not a speck: as long as a third of the dot is wide
+            assert len(marked) >= on.width() // 3, (name, mode)
+            xs = [x for x, _ in marked]
+            assert max(xs) - min(xs) >= on.width() // 3, (name, mode)
