@@ -251,10 +251,11 @@ class Wardrobe:
         paths_: Sequence[Path],
         skipped_exports: list[Path] | None = None,
         left_out: list[Path] | None = None,
+        skipped_wardrobes: list[Path] | None = None,
     ) -> list[Path]:
         """Files as given, folders expanded recursively to their photos (see
         ``services.expand.expand_paths``)."""
-        return expand_paths(self.home, paths_, skipped_exports, left_out)
+        return expand_paths(self.home, paths_, skipped_exports, left_out, skipped_wardrobes)
 
     def import_paths(
         self,

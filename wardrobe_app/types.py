@@ -121,6 +121,9 @@ class ImportResult:
 class ImportReport:
     results: list[ImportResult] = field(default_factory=list)
     left_out: list[Path] = field(default_factory=list)  # photos and videos it cannot read
+    # The data folders of wardrobes given or found in the folders (a backup), skipped:
+    # their files are that wardrobe's photos, cut-outs and masks.
+    wardrobes: list[Path] = field(default_factory=list)
 
     @property
     def imported(self) -> list[ImportResult]:

@@ -256,6 +256,33 @@ def test_report_keeps_reasons_readable_and_an_empty_folder_says_so(make_app, qtb
         assert item.toolTip(1) and item.toolTip(1).endswith(item.text(1))
 
 
+@pytest.mark.parametrize("review", [False, True])
+def test_a_backup_imported_says_it_holds_a_wardrobe_and_how_to_open_it(
+    make_app, qtbot, photos, home, tmp_path, review
+):
+    # It said "No photos found there (Wardrobe reads JPEG, PNG, HEIC, WebP, TIFF and
+    # more)", a format trouble, where the CLI says the folder holds a wardrobe.
+    parts = make_app(review=review)
+    w = parts.window
+    import_and_wait(qtbot, w, photos(1))
+    backup = tmp_path / "backup"
+    parts.session.wardrobe.backup(backup)
+    summary = import_and_wait(qtbot, w, [backup], review=review)
+    assert summary.photos == 0 and summary.wardrobes == [backup.resolve()]
+    said = (
+        f"No photos found there: {backup.resolve()} holds a wardrobe (a backup?), its files "
+        "are that wardrobe's photos, cut-outs and masks; open it with Settings > Data folder"
+    )
+    assert summary.headline() == said
+    assert said in w.statusBar().currentMessage()
+    # its own data folder, given itself, is named as such
+    summary = import_and_wait(qtbot, w, [home], review=review)
+    assert summary.headline() == (
+        f"No photos found there: {home.resolve()} is this wardrobe's data folder, what it "
+        "holds is filed already"
+    )
+
+
 def test_garment_page_shows_a_long_name_type_and_tags_from_their_start(make_app, qtbot, photos):
     # setText left each field's cursor at its end: a name longer than the field read
     # "…n the little shop in Lisbon", the start of it out of sight.

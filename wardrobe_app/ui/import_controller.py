@@ -130,7 +130,8 @@ class ImportController(QObject):
             self._waiting.append(batch)
             self._tell_waiting()
             return True
-        self.summary = ImportSummary(reviewed=review)
+        # Its own data folder named as such, not as "a wardrobe (a backup?)".
+        self.summary = ImportSummary(reviewed=review, home=Path(self.session.home))
         self._running = True
         self._run(batch)
         return True
@@ -209,7 +210,7 @@ class ImportController(QObject):
         def cancelled() -> bool:
             return cancel.is_set() or ctx.is_cancelled()
 
-        files, left_out, trouble = _photos_of(wardrobe, batch, cancelled)
+        files, left_out, wardrobes, trouble = _photos_of(wardrobe, batch, cancelled)
         if trouble is not None:
             return trouble
         report = ImportReport()
@@ -217,10 +218,11 @@ class ImportController(QObject):
             wardrobe.import_paths(files, progress=progress, is_cancelled=cancelled, into=report)
         except Exception:
             if report.results:  # stopped part-way (not one photo's trouble): counted too
-                report.left_out = left_out
+                report.left_out, report.wardrobes = left_out, wardrobes
                 ctx.partial((report, files[len(report.results) :]))
             raise
-        report.left_out = left_out  # of the folders given: ``files`` are photos only
+        # Of the folders given: ``files`` are photos only.
+        report.left_out, report.wardrobes = left_out, wardrobes
         return report
 
     @Slot(object)
@@ -229,6 +231,7 @@ class ImportController(QObject):
             self._not_loaded(report)
             return
         self.summary.left_out += report.left_out
+        self.summary.wardrobes += report.wardrobes
         for result in report.results:
             self._count_result(result)
 
@@ -260,7 +263,9 @@ class ImportController(QObject):
         def cancelled() -> bool:
             return cancel.is_set() or ctx.is_cancelled()
 
-        files, left_out, trouble = _photos_of(wardrobe, batch, cancelled)
+        files, left_out, wardrobes, trouble = _photos_of(wardrobe, batch, cancelled)
+        if wardrobes:
+            ctx.partial(("wardrobes", wardrobes))
         if isinstance(trouble, ImportReport):
             # Counted before they fail, as the photos analysed are (the review's count went
             # below zero), with no review to open: none will reach it.
@@ -322,6 +327,8 @@ class ImportController(QObject):
             self.summary.cancelled += int(message[1])  # type: ignore[call-overload]
         elif kind == "left_out":
             self.summary.left_out += list(message[1])  # type: ignore[call-overload]
+        elif kind == "wardrobes":
+            self.summary.wardrobes += list(message[1])  # type: ignore[call-overload]
         elif kind == "analysed":
             item = message[1]
             assert isinstance(item, ReviewItem)
@@ -552,16 +559,18 @@ def _among(path: Path, given: set[Path]) -> bool:
 
 def _photos_of(
     wardrobe: Wardrobe, batch: _Batch, cancelled: Callable[[], bool]
-) -> tuple[list[Path], list[Path], NotLoaded | ImportReport | None]:
+) -> tuple[list[Path], list[Path], list[Path], NotLoaded | ImportReport | None]:
     """The photos of ``batch`` (folders walked) but those given before it, the files left
-    out of them, and, where there are photos to import, the models' trouble
-    (``_models_trouble``)."""
+    out of them, the wardrobes' data folders skipped (a backup: "no photos found" alone
+    read as a format trouble), and, where there are photos to import, the models'
+    trouble (``_models_trouble``)."""
     left_out: list[Path] = []
-    files = wardrobe.expand_paths(batch.paths, left_out=left_out)
+    wardrobes: list[Path] = []
+    files = wardrobe.expand_paths(batch.paths, left_out=left_out, skipped_wardrobes=wardrobes)
     if batch.given:  # quietly, as a photo dropped after its folder is
         files = [f for f in files if not _among(f.resolve(), batch.given)]
     trouble = _models_trouble(wardrobe, files, left_out) if files and not cancelled() else None
-    return files, left_out, trouble
+    return files, left_out, wardrobes, trouble
 
 
 def _models_trouble(

@@ -40,6 +40,8 @@ class ImportSummary:
     reviewed: bool = False  # through the review, which promises the skipped files a list
     left_out: list[Path] = field(default_factory=list)  # RAW, .psd, videos... in the folders
     stopped: list[Path] = field(default_factory=list)  # not reached: a bug stopped the import
+    wardrobes: list[Path] = field(default_factory=list)  # data folders skipped (a backup)
+    home: Path | None = None  # the wardrobe's own data folder, named as such among those
 
     def headline(self) -> str:
         # Counted, not listed: a folder of RAW files would fill the report.
@@ -54,6 +56,8 @@ class ImportSummary:
             or self.not_loaded
             or self.stopped
         ):
+            if self.wardrobes:  # no format trouble: said as the CLI says it
+                return ": ".join(["No photos found there", *self._wardrobes_said(), *note])
             return ": ".join(["No photos found there", *note]) + (
                 " (Wardrobe reads JPEG, PNG, HEIC, WebP, TIFF and more)"
             )
@@ -81,6 +85,18 @@ class ImportSummary:
             f"({self.garments} garment{'s' if self.garments != 1 else ''})"
         )
         return ", ".join([imported, *parts])
+
+    def _wardrobes_said(self) -> list[str]:
+        """Each wardrobe's data folder skipped, and how to open it: a backup given to
+        import was "no photos found (Wardrobe reads JPEG, PNG...)", a format trouble."""
+        home = self.home.resolve() if self.home is not None else None
+        return [
+            f"{folder} is this wardrobe's data folder, what it holds is filed already"
+            if folder == home
+            else f"{folder} holds a wardrobe (a backup?), its files are that wardrobe's "
+            "photos, cut-outs and masks; open it with Settings > Data folder"
+            for folder in self.wardrobes
+        ]
 
     def needs_report(self) -> bool:
         # Duplicates after a review, which promises them "at the end". Without one, a
