@@ -1054,6 +1054,29 @@ def test_importing_a_backup_says_why_nothing_was_found(
     assert rc == 1 and f"{home} is this wardrobe's data folder" in err
 
 
+def test_importing_a_backups_files_listed_one_by_one_skips_them(
+    cli: Run, batch: dict[str, Path], tmp_path: Path, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `find BACKUP -type f | wardrobe-cli import --from-file -` filed its masks and
+    # cut-outs as photos, where the backup's folder given itself was skipped.
+    cli("import", str(batch["p0"]))
+    backup = tmp_path / "backup"
+    cli("backup", str(backup))
+    stored = sorted(p for p in (backup / "files").rglob("*") if p.is_file())
+    assert len(stored) > 1
+    other = tmp_path / "other"
+    stdin_of(monkeypatch, "".join(f"{p}\n" for p in stored).encode())
+    rc, out, err = cli("--data-dir", str(other), "import", "--from-file", "-", "--json")
+    assert rc == 1 and json.loads(out)["imported"] == [] and not other.exists()
+    assert f"{backup} holds a wardrobe (a backup?), skipped" in err
+    # this wardrobe's own stored files too, beside a photo that is imported
+    own = sorted(p for p in (home / "files").rglob("*") if p.is_file())
+    stdin_of(monkeypatch, "".join(f"{p}\n" for p in [*own, batch["p1"]]).encode())
+    rc, out, _ = cli("import", "--from-file", "-", "--json")
+    assert rc == 0 and [i["path"] for i in json.loads(out)["imported"]] == [str(batch["p1"])]
+    assert json.loads(out)["failed"] == [] and json.loads(out)["duplicates"] == []
+
+
 def test_verify_repair_puts_back_what_can_be_made_again(
     cli: Run, batch: dict[str, Path], home: Path
 ) -> None:

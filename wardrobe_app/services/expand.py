@@ -19,8 +19,9 @@ def expand_paths(
     skipped_wardrobes: list[Path] | None = None,
 ) -> list[Path]:
     """Files as given, folders expanded recursively to their photos (hidden entries,
-    the wardrobe's own data folder, the stored files of any other wardrobe (a backup)
-    and the cut-outs of exports skipped); order kept, repeats dropped. The ``cutouts``
+    the wardrobe's own data folder, the stored files of any other wardrobe (a backup),
+    given as a folder or file by file, and the cut-outs of exports skipped); order
+    kept, repeats dropped. The ``cutouts``
     folders of exports skipped are added to ``skipped_exports`` where given (to say
     why nothing was found), the data folders of wardrobes skipped (this one's too) to
     ``skipped_wardrobes``, and the photos and videos in the folders that Wardrobe
@@ -75,12 +76,31 @@ def expand_paths(
             for f in sorted(found):
                 out.setdefault(f, None)
         else:
+            # Given one by one (`find BACKUP -type f | wardrobe-cli import --from-file -`),
+            # a backup's masks and cut-outs were each filed as a photo, as its folder's were.
+            holder = _stored_by(home, p)
+            if holder is not None:
+                wardrobes.setdefault(holder, None)
+                continue
             out.setdefault(p, None)
     if left_out is not None:
         left_out.extend(unread)
     if skipped_wardrobes is not None:
         skipped_wardrobes.extend(wardrobes)
     return list(out)
+
+
+def _stored_by(home: Path, path: Path) -> Path | None:
+    """The data folder of the wardrobe whose stored files (``files/``) hold the file
+    ``path``, this one's included, or None (also where the disk will not say: kept, its
+    own import says why)."""
+    try:
+        real = path.resolve()
+        if real.is_relative_to(paths.files_dir(home)):
+            return home
+        return paths.wardrobe_holding(real.parent)
+    except (OSError, RuntimeError):  # RuntimeError: a loop of links (3.11)
+        return None
 
 
 def _is_folder(path: Path) -> bool:
