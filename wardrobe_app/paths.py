@@ -55,10 +55,31 @@ def wardrobe_holding(path: Path) -> Path | None:
     return None
 
 
+def wardrobe_around(path: Path) -> Path | None:
+    """The data folder of the wardrobe that ``path`` is strictly inside, if any (its
+    ``index/``, say): a wardrobe there is the other one's to sweep, back up or replace."""
+    for folder in path.parents:
+        if database_path(folder).is_file():
+            return folder
+    return None
+
+
+def nested_problem(path: Path) -> str | None:
+    """Why the resolved ``path`` cannot be a data folder for lying inside another
+    wardrobe's, in words to follow its name; or None."""
+    holder = wardrobe_holding(path)
+    if holder is not None:
+        return f"is inside the stored files of the wardrobe in {holder}"
+    holder = wardrobe_around(path)
+    if holder is not None:
+        return f"is inside the data folder of the wardrobe in {holder}: choose a folder outside it"
+    return None
+
+
 def data_folder_problem(path: Path) -> str | None:
     """Why ``path`` cannot be a wardrobe's data folder, or None: it must be a full path
     (a relative one would follow the folder the app was started from), a folder or
-    nothing yet, not inside another wardrobe's stored files, and writable (or creatable:
+    nothing yet, not inside another wardrobe's data folder, and writable (or creatable:
     its nearest existing parent writable). Nothing is created by asking."""
     if not path.expanduser().is_absolute():
         return f"{path} is not a full path: give the whole path, starting at the root or ~"
@@ -66,9 +87,9 @@ def data_folder_problem(path: Path) -> str | None:
         path = path.expanduser().resolve()
         if path.exists() and not path.is_dir():
             return f"{path} is a file, not a folder"
-        holder = wardrobe_holding(path)
-        if holder is not None:
-            return f"{path} is inside the stored files of the wardrobe in {holder}"
+        nested = nested_problem(path)
+        if nested is not None:
+            return f"{path} {nested}"
         existing = next(p for p in (path, *path.parents) if p.exists())
         if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
             return f"{path} cannot be made or written: {existing} is not writable"

@@ -416,7 +416,13 @@ def test_a_model_that_fails_to_load_is_reported_not_fatal(make_app, qtbot, photo
 
 @pytest.mark.parametrize(
     ("entered", "problem"),
-    [("a-file", "is a file, not a folder"), ("relative/wardrobe", "is not a full path")],
+    [
+        ("a-file", "is a file, not a folder"),
+        ("relative/wardrobe", "is not a full path"),
+        # inside the app's own wardrobe (only its files/ was refused: a wardrobe was made
+        # in its index/)
+        ("home/index/x", "is inside the data folder of the wardrobe in"),
+    ],
 )
 def test_settings_refuse_a_data_folder_that_cannot_be_used(
     make_app, qtbot, tmp_path, monkeypatch, entered, problem
@@ -436,7 +442,7 @@ def test_settings_refuse_a_data_folder_that_cannot_be_used(
         "wardrobe_app.ui.settings_dialog.QMessageBox.warning",
         lambda _p, _t, text: warned.append(text),
     )
-    dialog.data_dir.setText(str(tmp_path / entered) if entered == "a-file" else entered)
+    dialog.data_dir.setText(entered if entered == "relative/wardrobe" else str(tmp_path / entered))
     dialog.device.setCurrentIndex(dialog.device.findData("cpu"))
     dialog.accept()
     assert warned and problem in warned[0]

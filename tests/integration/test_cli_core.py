@@ -750,6 +750,11 @@ def test_file_system_and_database_trouble_is_one_error_line(
     err = _usage_error(["--data-dir", str(inside), "list"], capsys)
     assert f"is inside the stored files of the wardrobe in {paths.chosen_home()}" in err
     assert not inside.exists()
+    # or anywhere else in its data folder (a wardrobe was made in its index/)
+    inside = paths.index_dir() / "x"
+    err = _usage_error(["--data-dir", str(inside), "list"], capsys)
+    assert f"is inside the data folder of the wardrobe in {paths.chosen_home()}" in err
+    assert not inside.exists()
     # a data folder that cannot be made: one line (the message's hint must not retry it)
     assert main(["--data-dir", str(a_file / "sub"), "list"]) == 2
     err = capsys.readouterr().err

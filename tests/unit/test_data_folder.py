@@ -25,4 +25,10 @@ def test_folders_that_cannot_be_a_data_folder_are_named(tmp_path: Path) -> None:
     (wardrobe / "wardrobe.sqlite3").write_bytes(b"")
     for inside in (wardrobe / "files", wardrobe / "files" / "ab" / "new"):
         assert "inside the stored files of the wardrobe" in (data_folder_problem(inside) or "")
+    # anywhere else inside it too: its index/ was taken for a new wardrobe's folder
+    (wardrobe / "index").mkdir()
+    for inside in (wardrobe / "index", wardrobe / "index" / "x", wardrobe / "new" / "deeper"):
+        assert f"inside the data folder of the wardrobe in {wardrobe}" in (
+            data_folder_problem(inside) or ""
+        )
     assert data_folder_problem(wardrobe) is None  # the wardrobe's own folder is fine

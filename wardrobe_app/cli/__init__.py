@@ -133,12 +133,11 @@ def _run(argv: Sequence[str] | None) -> int:
         if args.data_dir:
             if Path(args.data_dir).expanduser().is_file():
                 parser.error(f"--data-dir {args.data_dir} is a file, not a folder")
-            holder = paths.wardrobe_holding(Path(args.data_dir).expanduser().resolve())
-            if holder is not None:  # the app's Settings refuse it too
-                parser.error(
-                    f"--data-dir {args.data_dir} is inside the stored files of the wardrobe "
-                    f"in {holder}"
-                )
+            # Inside another wardrobe's data folder (its index/, say): the app's Settings
+            # refuse it too. Only its files/ was refused; W/index/x made a wardrobe there.
+            nested = paths.nested_problem(Path(args.data_dir).expanduser().resolve())
+            if nested is not None:
+                parser.error(f"--data-dir {args.data_dir} {nested}")
             paths.set_data_home(args.data_dir)
         code = int(args.func(args))
         sys.stdout.flush()  # here, where a closed pipe is handled, not at exit
