@@ -135,6 +135,14 @@ def test_cli_pseudo_label_without_unlabeled_photos(
         f"wardrobe-cli: error: no photos to label in {folder}: there is no such folder "
         "(pseudo-label reads the photos in the unlabeled/ folder of --data)\n"
     )
+    # a file of that name is there: "there is no such folder" sent one looking for it
+    folder.write_text("not a folder")
+    assert main(["pseudo-label", "--data", str(tiny_ccp), "--out", str(tmp_path / "p")]) == 2
+    assert capsys.readouterr().err == (
+        f"wardrobe-cli: error: no photos to label in {folder}: it is a file, not a folder "
+        "(pseudo-label reads the photos in the unlabeled/ folder of --data)\n"
+    )
+    folder.unlink()
     folder.mkdir()
     (folder / "notes.txt").write_text("not a photo")
     assert main(["pseudo-label", "--data", str(tiny_ccp), "--out", str(tmp_path / "p")]) == 2

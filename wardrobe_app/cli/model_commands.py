@@ -514,8 +514,14 @@ def cmd_pseudo_label(args: argparse.Namespace) -> int:
     photos, same_name = unlabeled_photos(folder)
     if not photos:
         # "no photos in D/unlabeled" also where there is no such folder (--data mistyped,
-        # or the photos put in --data itself), with nothing to say where they go.
-        missing = "there is no such folder" if not folder.is_dir() else "it holds no photo"
+        # or the photos put in --data itself), with nothing to say where they go; a file
+        # of that name was "no such folder" too.
+        if folder.is_dir():
+            missing = "it holds no photo"
+        elif folder.exists():
+            missing = "it is a file, not a folder"
+        else:
+            missing = "there is no such folder"
         error(
             f"no photos to label in {folder}: {missing} (pseudo-label reads the photos in "
             "the unlabeled/ folder of --data)"
