@@ -131,11 +131,14 @@ def test_a_backup_into_another_wardrobe_s_stored_files_is_refused(
     wardrobe.import_paths(photos(1))
     other = tmp_path / "other"
     Wardrobe(other, wardrobe.analyser, background_index=False).close()
-    target = other / "files" / "backup"
-    with pytest.raises(BackupError, match=f"inside the stored files of the wardrobe in {other}"):
-        wardrobe.backup(target)
-    assert not target.exists() and not _leftovers(target.parent)
-    assert paths.data_folder_problem(target) is not None  # why it would be no use there
+    for inside, where in (("files", "stored files"), ("index", "data folder")):
+        # In its index/ too: made there, it could not be opened either.
+        target = other / inside / "backup"
+        target.parent.mkdir(exist_ok=True)  # the index's folder, as a running app has it
+        with pytest.raises(BackupError, match=f"inside the {where} of the wardrobe in {other}"):
+            wardrobe.backup(target)
+        assert not target.exists() and not _leftovers(target.parent)
+        assert paths.data_folder_problem(target) is not None  # why it would be no use there
 
 
 def test_a_damaged_file_is_left_out_and_named(

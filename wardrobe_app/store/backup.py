@@ -95,6 +95,12 @@ def destination_problem(home: Path, destination: Path) -> str | None:
             f"{destination} is inside the stored files of the wardrobe in {holder}: "
             "choose a folder outside them"
         )
+    holder = paths.wardrobe_around(destination)
+    if holder is not None:  # in its index/, say: refused as a data folder likewise
+        return (
+            f"{destination} is inside the data folder of the wardrobe in {holder}: "
+            "choose a folder outside it"
+        )
     if destination.is_file():
         return f"{destination} is a file: a backup is a folder"
     if destination.is_dir() and any(destination.iterdir()):
