@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -1057,6 +1058,23 @@ def test_importing_a_backup_says_why_nothing_was_found(
     )
     rc, _, err = cli("import", str(home))
     assert rc == 1 and f"{home} is this wardrobe's data folder" in err
+
+
+def test_a_backup_skipped_beside_photos_imported_is_said_as_a_note(
+    cli: Run, batch: dict[str, Path], tmp_path: Path
+) -> None:
+    # A folder of photos holding a backup too: the photos were imported and the backup
+    # passed over in silence (it was said only when nothing else was found).
+    cli("import", str(batch["p0"]))
+    mixed = tmp_path / "mixed"
+    cli("backup", str(mixed / "backup"))
+    shutil.copy(batch["p1"], mixed / batch["p1"].name)
+    rc, out, err = cli("--data-dir", str(tmp_path / "other"), "import", str(mixed), "--json")
+    assert rc == 0 and [i["path"] for i in json.loads(out)["imported"]] == [
+        str(mixed / batch["p1"].name)
+    ]
+    assert f"wardrobe-cli: {mixed / 'backup'} holds a wardrobe (a backup?), skipped" in err
+    assert "error" not in err
 
 
 def test_importing_a_backups_files_listed_one_by_one_skips_them(

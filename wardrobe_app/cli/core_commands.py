@@ -18,7 +18,7 @@ import os
 import shutil
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -251,24 +251,13 @@ def _cmd_import(args: argparse.Namespace) -> int:
         if args.from_file:
             where.append(f"the paths listed in {_shown_path(args.from_file)}")
         _err("no photos found in " + ", ".join(where) + note)
-        for cutouts in exports:
-            # An export is no backup: its cut-outs would come back as new garments.
-            _err(
-                f"{cutouts} holds the cut-outs of a Wardrobe export, skipped: they are "
-                "garments already in a wardrobe (to import them as photos anyway, give "
-                "that folder itself)"
-            )
-        for folder in wardrobes:
-            if folder == home.resolve():
-                _err(f"{folder} is this wardrobe's data folder: what it holds is filed already")
-            else:  # a backup, most often: imported, its every mask became a photo
-                _err(
-                    f"{folder} holds a wardrobe (a backup?), skipped: its files are that "
-                    f"wardrobe's photos, cut-outs and masks; open it with --data-dir {folder}"
-                )
+        _say_skipped(exports, wardrobes, home, _err)
         if args.json:
             _emit_json(import_report_json(ImportReport(left_out=left_out)))
         return 1
+    # Beside photos that are imported, what was skipped is a note, not an error: it was
+    # said only when nothing else was found, and a backup in the folder went unmentioned.
+    _say_skipped(exports, wardrobes, home, _note)
     # The bar on a terminal only (disable=None), as `backup`: in a log or a pipe its
     # every state was a line of carriage returns; the summary says what was done.
     with (
@@ -501,6 +490,33 @@ def _known_ids(w: Wardrobe, ids: Sequence[int]) -> tuple[list[int], list[int]]:
         else:
             known.append(gid)
     return known, missing
+
+
+def _note(message: str) -> None:
+    """``wardrobe-cli: MESSAGE`` on stderr, on one line: said, but not an error."""
+    print(f"wardrobe-cli: {one_line(message)}", file=sys.stderr)
+
+
+def _say_skipped(
+    exports: list[Path], wardrobes: list[Path], home: Path, say: Callable[[str], None]
+) -> None:
+    """Name the folders an import passed over: an export's cut-outs, a wardrobe's data
+    folder (a backup, or this wardrobe's own)."""
+    for cutouts in exports:
+        # An export is no backup: its cut-outs would come back as new garments.
+        say(
+            f"{cutouts} holds the cut-outs of a Wardrobe export, skipped: they are "
+            "garments already in a wardrobe (to import them as photos anyway, give "
+            "that folder itself)"
+        )
+    for folder in wardrobes:
+        if folder == home.resolve():
+            say(f"{folder} is this wardrobe's data folder: what it holds is filed already")
+        else:  # a backup, most often: imported, its every mask became a photo
+            say(
+                f"{folder} holds a wardrobe (a backup?), skipped: its files are that "
+                f"wardrobe's photos, cut-outs and masks; open it with --data-dir {folder}"
+            )
 
 
 def _say_not_compared(count: int) -> None:
