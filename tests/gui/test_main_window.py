@@ -281,6 +281,19 @@ def test_a_backup_imported_says_it_holds_a_wardrobe_and_how_to_open_it(
         f"No photos found there: {home.resolve()} is this wardrobe's data folder, what it "
         "holds is filed already"
     )
+    if review:
+        return  # (the review's own dialog would wait for the photo below)
+    # beside a photo that is imported, it was not said at all
+    mixed = tmp_path / "mixed"
+    mixed.mkdir()
+    backup.rename(mixed / "backup")
+    new = photos(1, start=5)[0]
+    new.rename(mixed / new.name)
+    summary = import_and_wait(qtbot, w, [mixed], review=review)
+    assert summary.photos == 1 and summary.headline() == (
+        f"Imported 1 photo ({summary.garments} garments), 1 wardrobe data folder skipped "
+        "(a backup?)"
+    )
 
 
 def test_garment_page_shows_a_long_name_type_and_tags_from_their_start(make_app, qtbot, photos):

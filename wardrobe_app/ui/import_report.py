@@ -77,6 +77,9 @@ class ImportSummary:
             parts.append(f"the models could not load ({n} photo{'s' if n != 1 else ''})")
         if self.stopped:
             parts.append(f"{len(self.stopped)} not imported")
+        if self.wardrobes:  # beside photos imported: a backup in the folder, said too
+            n = len(self.wardrobes)
+            parts.append(f"{n} wardrobe data folder{'s' if n != 1 else ''} skipped (a backup?)")
         parts += note
         if not self.photos:  # not "Imported 0 photos (0 garments)"
             return "Nothing imported: " + ", ".join(parts)
