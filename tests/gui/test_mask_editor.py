@@ -227,6 +227,20 @@ def _hold_the_model_queue(parts) -> threading.Event:
     return release
 
 
+
+def _refuse_edits_as_a_full_disk(monkeypatch) -> None:
+    """From now on ``Wardrobe.update_garment`` fails as SQLite does on a full disk."""
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from wardrobe_app.service import Wardrobe
+
+    def full(self, *args, **kwargs):
+        raise OperationalError("UPDATE", {}, sqlite3.OperationalError("disk is full"))
+
+    monkeypatch.setattr(Wardrobe, "update_garment", full)
+
 def _touched_editor(make_app, qtbot, photos) -> tuple[object, object, MaskEditorDialog]:
     """The app, the garment page and its Touch up dialog, with a dot painted in it."""
     parts = make_app()
@@ -718,11 +732,7 @@ def test_an_undo_behind_a_waiting_delete_waits_for_its_question_on_an_edit_not_s
     for its save. Done, the delete asks whether to leave the edit; the other garment's
     touch-up, saved while it asked, ran the undo before the delete's step was pushed: it
     undid that touch-up, and the garment stayed deleted."""
-    import sqlite3
-
     from sqlalchemy.exc import OperationalError
-
-    from wardrobe_app.service import Wardrobe
 
     parts = make_app()
     w, wardrobe, garment_id, mask, drawn = _imported_with_a_drawn_mask(parts, qtbot, photos)
@@ -733,9 +743,6 @@ def test_an_undo_behind_a_waiting_delete_waits_for_its_question_on_an_edit_not_s
     w.open_garment(wardrobe.garment(garment_id))
     monkeypatch.setattr(w, "confirm_delete", lambda _ids: True)
 
-    def full(self, *args, **kwargs):
-        raise OperationalError("UPDATE", {}, sqlite3.OperationalError("disk is full"))
-
     def answer_later(*_args: object) -> bool:  # as the question's own event loop would
         qtbot.waitUntil(lambda: not view.saving_touch_up([other]), timeout=10_000)
         return True  # leave without the edit
@@ -745,7 +752,7 @@ def test_an_undo_behind_a_waiting_delete_waits_for_its_question_on_an_edit_not_s
     view.save_mask(garment_id, drawn, undo_to=mask)
     view.save_mask(other, other_drawn, undo_to=other_mask)
     view.notes_edit.setPlainText("dry clean only")  # typed; its save refused:
-    monkeypatch.setattr(Wardrobe, "update_garment", full)
+    _refuse_edits_as_a_full_disk(monkeypatch)
     with pytest.raises(OperationalError):
         view.save_now()  # still pending, asked about when leaving the page
     view.delete_button.click()  # waits for the garment's touch-up
@@ -766,11 +773,7 @@ def test_an_undo_behind_a_waiting_delete_the_user_then_cancels_is_dropped(
     garment stays. The first Ctrl+Z, pressed for the delete, undid the step underneath
     (the garment's touch-up), the second the other garment's touch-up under it: the
     first is dropped, said, and the second undoes the step it would have met."""
-    import sqlite3
-
     from sqlalchemy.exc import OperationalError
-
-    from wardrobe_app.service import Wardrobe
 
     parts = make_app()
     w, wardrobe, garment_id, mask, drawn = _imported_with_a_drawn_mask(parts, qtbot, photos)
@@ -783,14 +786,11 @@ def test_an_undo_behind_a_waiting_delete_the_user_then_cancels_is_dropped(
     w.open_garment(wardrobe.garment(garment_id))
     monkeypatch.setattr(w, "confirm_delete", lambda _ids: True)
 
-    def full(self, *args, **kwargs):
-        raise OperationalError("UPDATE", {}, sqlite3.OperationalError("disk is full"))
-
     monkeypatch.setattr(garment_view, "confirm_discard_edit", lambda *_a: False)  # "No"
     release = _hold_the_model_queue(parts)
     view.save_mask(garment_id, drawn, undo_to=mask)
     view.notes_edit.setPlainText("dry clean only")  # typed; its save refused:
-    monkeypatch.setattr(Wardrobe, "update_garment", full)
+    _refuse_edits_as_a_full_disk(monkeypatch)
     with pytest.raises(OperationalError):
         view.save_now()  # still pending, asked about when leaving the page
     view.delete_button.click()  # waits for the garment's touch-up
@@ -1149,24 +1149,15 @@ def test_a_touch_up_saved_while_the_page_cannot_save_its_edit_asks_nothing(
     make_app, qtbot, photos, monkeypatch
 ) -> None:
     """It asked "leave without saving?" though nobody was leaving; yes lost the edit."""
-    import sqlite3
-
-    from sqlalchemy.exc import OperationalError
-
-    from wardrobe_app.service import Wardrobe
-
     _parts, view, editor = _touched_editor(make_app, qtbot, photos)
     asked: list[str] = []
     monkeypatch.setattr(garment_view, "confirm_discard_edit", lambda *a: asked.append("?"))
-
-    def full(self, *args, **kwargs):
-        raise OperationalError("UPDATE", {}, sqlite3.OperationalError("disk is full"))
 
     view.notes_edit.setPlainText("dry clean only")  # typed, not saved yet
     # Typed a moment ago: the half-second autosave would fail on its own (reported as
     # any failed save) if the touch-up's save took longer than that on a busy machine.
     view._save_timer.stop()
-    monkeypatch.setattr(Wardrobe, "update_garment", full)
+    _refuse_edits_as_a_full_disk(monkeypatch)
     with qtbot.waitSignal(view.edited, timeout=10_000):
         editor.save_button.click()
     assert asked == [] and view.notes_edit.toPlainText() == "dry clean only"
