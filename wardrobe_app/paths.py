@@ -69,7 +69,10 @@ def nested_problem(path: Path) -> str | None:
     wardrobe's, in words to follow its name; or None."""
     holder = wardrobe_holding(path)
     if holder is not None:
-        return f"is inside the stored files of the wardrobe in {holder}"
+        return (
+            f"is inside the stored files of the wardrobe in {holder}: "
+            "choose a folder outside them"
+        )
     holder = wardrobe_around(path)
     if holder is not None:
         return f"is inside the data folder of the wardrobe in {holder}: choose a folder outside it"

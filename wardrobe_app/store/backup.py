@@ -89,18 +89,9 @@ def destination_problem(home: Path, destination: Path) -> str | None:
     home, destination = home.resolve(), destination.expanduser().resolve()
     if destination == home or home in destination.parents:
         return f"{destination} is inside the wardrobe itself: choose a folder outside {home}"
-    holder = paths.wardrobe_holding(destination)
-    if holder is not None:  # it could not be opened there (--data-dir, Settings refuse it)
-        return (
-            f"{destination} is inside the stored files of the wardrobe in {holder}: "
-            "choose a folder outside them"
-        )
-    holder = paths.wardrobe_around(destination)
-    if holder is not None:  # in its index/, say: refused as a data folder likewise
-        return (
-            f"{destination} is inside the data folder of the wardrobe in {holder}: "
-            "choose a folder outside it"
-        )
+    nested = paths.nested_problem(destination)
+    if nested is not None:  # it could not be opened there (--data-dir, Settings refuse it)
+        return f"{destination} {nested}"
     if destination.is_file():
         return f"{destination} is a file: a backup is a folder"
     if destination.is_dir() and any(destination.iterdir()):
