@@ -13,6 +13,7 @@ from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenuBar
 
 from .icons import line_icon
+from .toolbar_fit import plain_text
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -170,8 +171,7 @@ class UndoTip(QObject):
         if state == self._shown:
             return
         self._shown = state
-        # "&Undo deletion of 1 garment": its mnemonic's "&" dropped, a "&&" kept as "&"
-        text = undo.text().replace("&&", "\0").replace("&", "").replace("\0", "&")
+        text = plain_text(undo.text())  # "&Undo deletion of 1 garment": its "&" dropped
         undo.setToolTip(f"{text} ({keys})" if undo.isEnabled() else f"Nothing to undo ({keys})")
 
 
