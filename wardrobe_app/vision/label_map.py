@@ -50,21 +50,43 @@ def recategorised(
 ) -> np.ndarray | None:
     """A copy of ``labels`` with a stored garment (``mask``) drawn in ``new``'s class;
     None where nothing changes or the masks are not the map's size. Its pixels are those
-    of its mask the map draws it in, and the rest of the model's region (``model_region``).
-    The photo's other garments' pixels (``others``, their masks) stay, and so does
-    background inside its mask: changing the category back gives the same map again."""
+    of its mask the map draws it in, the rest of the model's region (``model_region``)
+    and its specks beyond every garment's region (``far_specks``). The photo's other
+    garments' pixels (``others``, their masks) stay, and so does background inside its
+    mask: changing the category back gives the same map again."""
     if mask.shape != labels.shape or any(o.shape != labels.shape for o in others):
         return None
-    covered = union_of(others, labels.shape)
-    own = (mask & np.isin(labels, drawn_as(labels, mask, old)) & ~covered) | model_region(
-        labels, mask, others
-    )
     label = LABEL_OF_CATEGORY[new]
-    if not (labels[own] != label).any():
+    moved = _own_pixels(labels, mask, others, old)
+    if not (labels[moved] != label).any():
         return None
-    out = np.array(labels, np.uint8)  # a copy: the stored one is not changed
-    out[own] = label
-    return out
+    return np.where(moved, label, labels).astype(np.uint8)  # a copy: the stored one stays
+
+
+def _own_pixels(
+    labels: np.ndarray, mask: np.ndarray, others: Sequence[np.ndarray], category: Category
+) -> np.ndarray:
+    """The pixels of the map that are a garment's (``mask``, of ``category``), as
+    ``recategorised`` moves them."""
+    covered = union_of(others, labels.shape)
+    own = mask & np.isin(labels, drawn_as(labels, mask, category)) & ~covered
+    return own | model_region(labels, mask, others) | far_specks(labels, mask, others)
+
+
+def far_specks(labels: np.ndarray, mask: np.ndarray, others: Sequence[np.ndarray]) -> np.ndarray:
+    """The pixels of the class most of a garment's mask has that no garment's region
+    holds (the specks its mask was chosen without: too small or too far), where none of
+    ``others`` (the photo's other garments' masks) is drawn in that class: the model
+    finds one garment a class, so they are this one's. Left, a top made a one-piece
+    kept its specks in the old class, drawn where the whole map is (a page whose mask
+    is lost). Where another is drawn in it, whose they are the map cannot tell."""
+    majority = _majority(labels, mask)
+    if majority is None or any(_majority(labels, o) == majority for o in others):
+        return np.zeros(labels.shape, bool)
+    parts, touches = _parts_touching(labels, majority, [mask, *others])
+    untouched = np.logical_not(touches.any(axis=0))
+    untouched[0] = False  # the pixels of no part
+    return untouched[parts]
 
 
 def without(
