@@ -316,6 +316,36 @@ def test_a_speck_of_the_new_class_that_no_garment_has_is_taken_on_the_way_back()
     assert np.array_equal(np.delete(back.ravel(), 18), np.delete(labels.ravel(), 18))
 
 
+def _top_touching_one_piece() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A 20x20 map: a top's mask (rows 2-8) touching a one-piece's (rows 9-17), with
+    the model's pixels their masks were cleaned of: the top's spur over its shoulder
+    and its rim pixel beside the one-piece's mask, the one-piece's corner touching both
+    masks and its hem."""
+    top, dress = np.zeros((20, 20), bool), np.zeros((20, 20), bool)
+    top[2:9, 4:16] = True
+    dress[9:18, 5:15] = True
+    labels = np.where(top, 1, np.where(dress, 3, 0)).astype(np.uint8)
+    labels[1, 4:6] = 1  # the top's spur
+    labels[9, 4] = 1  # the top's rim pixel, touching the one-piece's mask too
+    labels[9, 15] = 3  # the one-piece's corner, touching the top's mask too
+    labels[18, 6:9] = 3  # the one-piece's hem
+    return labels, top, dress
+
+
+def test_a_top_touching_a_one_piece_made_one_and_back_gives_exactly_its_pixels() -> None:
+    """Made a one-piece, the top's rim pixel joined the one-piece's region of the map:
+    changing it back could not tell it from the one-piece's corner, and it stayed a
+    one-piece. What cannot be given back is not taken: it keeps the top's class."""
+    from wardrobe_app.vision.label_map import recategorised
+
+    labels, top, dress = _top_touching_one_piece()
+    there = recategorised(labels, top, [dress], "top", "one-piece")
+    assert there is not None and (there[top] == 3).all() and (there[1, 4:6] == 3).all()
+    assert there[9, 15] == 3 and (there[dress] == 3).all() and (there[18, 6:9] == 3).all()
+    back = recategorised(there, top, [dress], "one-piece", "top")
+    assert back is not None and np.array_equal(back, labels)
+
+
 @pytest.mark.parametrize("purged_by", ["cleanup", "the next start", "a deferred clean-up"])
 def test_a_purged_garments_pixels_are_erased_from_its_photos_label_map(
     make_wardrobe: Callable[..., Wardrobe], photos: Photos, purged_by: str

@@ -53,11 +53,19 @@ def recategorised(
     of its mask the map draws it in, the rest of the model's region (``model_region``)
     and its specks beyond every garment's region (``far_specks``). The photo's other
     garments' pixels (``others``, their masks) stay, and so does background inside its
-    mask: changing the category back gives the same map again."""
+    mask. A pixel is moved only where changing the category back takes it back (a part
+    of its region that, in the new class, joins one a garment of that class touches
+    stays as it is): the round trip gives the same map again."""
     if mask.shape != labels.shape or any(o.shape != labels.shape for o in others):
         return None
     label = LABEL_OF_CATEGORY[new]
     moved = _own_pixels(labels, mask, others, old)
+    while True:  # shrinks at each turn; a turn or two in practice
+        there = np.where(moved, label, labels)
+        kept = moved & _own_pixels(there, mask, others, new)
+        if np.array_equal(kept, moved):
+            break
+        moved = kept
     if not (labels[moved] != label).any():
         return None
     return np.where(moved, label, labels).astype(np.uint8)  # a copy: the stored one stays
