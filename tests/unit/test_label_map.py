@@ -21,6 +21,11 @@ def _labels_rel(wardrobe: Wardrobe, garment_id: int) -> str:
         return str(s.get(Garment, garment_id).photo.labels_path)
 
 
+def _mask_rel(wardrobe: Wardrobe, garment_id: int) -> str:
+    with wardrobe.store.session() as s:
+        return str(s.get(Garment, garment_id).mask_path)
+
+
 def _other_category(wardrobe: Wardrobe, garment_id: int) -> str:
     return next(c for c in CATEGORIES if c != wardrobe.garment(garment_id).category)
 
@@ -435,6 +440,40 @@ def test_a_map_whose_garments_masks_cannot_be_read_is_kept_at_a_purge(
     wardrobe.garment(bottom).mask_path.unlink()
     assert wardrobe.store.cleanup().purged_garments == 1
     assert _labels_rel(wardrobe, bottom) == old
+
+
+@pytest.mark.parametrize("lost", ["damaged", "missing"])
+def test_a_purge_whose_deleted_garments_mask_cannot_be_read_redraws_the_map(
+    wardrobe: Wardrobe, photos: Photos, caplog: pytest.LogCaptureFixture, lost: str
+) -> None:
+    """The top's mask lost: the map was kept as it was (only logged), the top's pixels
+    in it for good with nothing left to leave them out. It is drawn again from the
+    bottom's mask (``of_garments``), and the log says so."""
+    import logging
+
+    from wardrobe_app.vision.label_map import of_garments
+
+    wardrobe.import_paths(photos(1))
+    top, bottom = (
+        next(r.id for r in wardrobe.list_garments() if r.category == c) for c in ("top", "bottom")
+    )
+    _, bottom_mask = wardrobe.garment_picture(bottom)
+    before = wardrobe.photo_labels(bottom)
+    assert before is not None and (before == LABEL_OF_CATEGORY["top"]).any()
+    wardrobe.delete_garments([top])
+    mask_path = wardrobe.store.files.abspath(_mask_rel(wardrobe, top))
+    if lost == "damaged":
+        mask_path.write_bytes(b"not a PNG")
+    else:
+        mask_path.unlink()
+    with caplog.at_level(logging.WARNING, logger="wardrobe_app.store.label_maps"):
+        assert wardrobe.store.cleanup().purged_garments == 1
+    after = wardrobe.photo_labels(bottom)
+    assert after is not None and not (after == LABEL_OF_CATEGORY["top"]).any()
+    assert np.array_equal(after, of_garments(before, [bottom_mask]))
+    assert (after[bottom_mask] == LABEL_OF_CATEGORY["bottom"]).all()
+    assert f"deleted garment {top} cannot be read; its map redrawn" in caplog.text
+    assert wardrobe.verify().ok
 
 
 def test_a_purge_cut_short_after_its_new_map_is_written_leaves_the_old_map_in_use(

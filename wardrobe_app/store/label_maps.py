@@ -9,7 +9,7 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..vision.label_map import without
+from ..vision.label_map import of_garments, without
 from .files import FileStore, stored_plane
 from .models import Garment, Photo
 
@@ -44,9 +44,10 @@ def erase_purged(
     garment gets its label map without their pixels (``without``), stored in ``files``
     (``source`` holds the map and masks: the same store, or the wardrobe a backup's copy
     is made of). Their masks go with them, and nothing else would leave their pixels
-    out of the pages of the photo's other garments. A map or mask that cannot be read
-    leaves the map as it is; the photos whose new map could not be written (a full
-    disk) are returned: their garments wait for the next purge."""
+    out of the pages of the photo's other garments. A map, or a kept garment's mask,
+    that cannot be read leaves the map as it is (a deleted one's: see ``_erased``);
+    the photos whose new map could not be written (a full disk) are returned: their
+    garments wait for the next purge."""
     held: set[int] = set()
     for photo in session.scalars(select(Photo).where(Photo.id.in_(sorted(photo_ids)))):
         kept = [g for g in photo.garments if g.deleted_at is None]
@@ -67,18 +68,39 @@ def erase_purged(
 
 def _erased(source: FileStore, photo: Photo, kept: list[Garment]) -> np.ndarray | None:
     """The photo's map without its deleted garments' pixels; None where nothing changes,
-    or a file cannot be read (a deleted garment's mask damaged is another program's
-    bytes, not its pixels: erasing them could erase a kept garment's)."""
+    or the map or a kept garment's mask cannot be read. A deleted garment's mask that
+    cannot be read (a damaged one is another program's bytes, not its pixels: erasing
+    them could erase a kept garment's) has the map drawn again from the kept garments'
+    masks (``of_garments``): kept as it was, it drew the purged garment on their pages
+    where their masks are lost, and a lost mask of theirs was redrawn from its pixels."""
     labels = stored_plane(source, photo.labels_path or "")
     if labels is None:
         return None
     gone = [g for g in photo.garments if g.deleted_at is not None]
-    masks = [
-        None if source.is_damaged(g.mask_path) else stored_plane(source, g.mask_path)
-        for g in (*kept, *gone)
-    ]
-    if any(m is None or m.shape != labels.shape for m in masks):
-        log.warning("photo %s: a mask or its label map cannot be read; map kept", photo.id)
+    kept_masks = [_plane(source, g, labels.shape) for g in kept]
+    gone_masks = [_plane(source, g, labels.shape) for g in gone]
+    if any(m is None for m in kept_masks):
+        log.warning("photo %s: a kept garment's mask cannot be read; map kept", photo.id)
         return None
-    planes = [m > 0 for m in masks if m is not None]
-    return without(labels, planes[len(kept) :], planes[: len(kept)])
+    planes = [m for m in kept_masks if m is not None]
+    if any(m is None for m in gone_masks):
+        unread = [g.id for g, m in zip(gone, gone_masks, strict=True) if m is None]
+        log.warning(
+            "photo %s: the mask of deleted garment %s cannot be read; its map redrawn "
+            "from its %d other garments' masks",
+            photo.id,
+            ", ".join(map(str, unread)),
+            len(planes),
+        )
+        drawn = of_garments(labels, planes, [m for m in gone_masks if m is not None])
+        return None if np.array_equal(drawn, labels) else drawn
+    return without(labels, [m for m in gone_masks if m is not None], planes)
+
+
+def _plane(source: FileStore, garment: Garment, shape: tuple[int, ...]) -> np.ndarray | None:
+    """A garment's mask as a bool plane of the map's ``shape``; None where it cannot be
+    read (missing, damaged, another size)."""
+    if source.is_damaged(garment.mask_path):
+        return None
+    plane = stored_plane(source, garment.mask_path)
+    return None if plane is None or plane.shape != shape else plane > 0
