@@ -104,12 +104,23 @@ def test_a_merge_takes_the_edges_the_parts_masks_were_cleaned_of() -> None:
     analysis.labels[10:40, 14] = 1  # the top's edge, left out of its mask
     analysis.labels[40:80, 45] = 2  # the bottom's
     analysis.labels[10:20, 45:50] = 1  # the top's region reaching the scarf's
-    analysis.labels[95, 2] = 2  # a speck on its own: no part of the dress
     merged = merge_garments(analysis, [1, 0], "one-piece", _fill)
     assert (merged.labels[10:40, 14] == 3).all() and (merged.labels[40:80, 45] == 3).all()
     assert (merged.labels[10:20, 45:50] == 3).all()
     assert (merged.labels[10:20, 50:58] == 1).all()  # the scarf's own pixels stay
-    assert merged.labels[95, 2] == 2
+
+
+def test_a_merge_takes_its_parts_specks_of_a_class_no_other_garment_has() -> None:
+    """The bottom's speck beyond every region (too small for its mask) stayed blue in
+    the review's overlay about the dress; the model finds one garment a class, so it
+    is the bottom's. A top's speck stays: the scarf is a top too, it may be the scarf's."""
+    analysis = _analysis()
+    analysis.labels[95, 2] = 2  # the bottom's speck, on its own
+    analysis.labels[0, 0] = 1  # a top's: the dress's upper part's or the scarf's
+    merged = merge_garments(analysis, [1, 0], "one-piece", _fill)
+    assert merged.labels[95, 2] == 3 and merged.labels[0, 0] == 1
+    assert not (merged.labels == 2).any()  # nothing left of the bottom's class
+    assert (merged.labels[10:20, 50:58] == 1).all()  # the scarf stays
 
 
 def test_recategorise_takes_the_edges_its_mask_was_cleaned_of() -> None:

@@ -88,13 +88,24 @@ def far_specks(labels: np.ndarray, mask: np.ndarray, others: Sequence[np.ndarray
     finds one garment a class, so they are this one's. Left, a top made a one-piece
     kept its specks in the old class, drawn where the whole map is (a page whose mask
     is lost). Where another is drawn in it, whose they are the map cannot tell."""
-    majority = _majority(labels, mask)
-    if majority is None or any(_majority(labels, o) == majority for o in others):
-        return np.zeros(labels.shape, bool)
-    parts, touches = _parts_touching(labels, majority, [mask, *others])
-    untouched = np.logical_not(touches.any(axis=0))
-    untouched[0] = False  # the pixels of no part
-    return untouched[parts]
+    return specks_of(labels, [mask], others)
+
+
+def specks_of(
+    labels: np.ndarray, masks: Sequence[np.ndarray], others: Sequence[np.ndarray]
+) -> np.ndarray:
+    """``far_specks`` of garments becoming one (a merge's parts, ``masks``): the specks
+    beyond every region of the classes most of their masks have, where none of
+    ``others`` is drawn in that class."""
+    taken = {_majority(labels, o) for o in others}
+    specks = np.zeros(labels.shape, bool)
+    classes = {c for m in masks if (c := _majority(labels, m)) is not None} - taken
+    for label in classes:
+        parts, touches = _parts_touching(labels, label, [*masks, *others])
+        untouched = np.logical_not(touches.any(axis=0))
+        untouched[0] = False  # the pixels of no part
+        specks |= untouched[parts]
+    return specks
 
 
 def without(

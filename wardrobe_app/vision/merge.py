@@ -21,7 +21,7 @@ from wardrobe_app.types import (
 
 from .fine_types import FINE_TYPE_CATEGORY
 from .garments import garment_of_mask
-from .label_map import model_region
+from .label_map import model_region, specks_of
 
 # ``Analyser.fill_vectors``: a garment's vector and fine type from its cut-out and category
 FillVectors = Callable[[list[DetectedGarment]], None]
@@ -57,8 +57,12 @@ def merge_garments(
     # the bottom's colours in a rim around the dress. A part reaching another garment
     # of the class too (the top's region reaching a scarf's) goes with the dress.
     others = [np.asarray(g.mask, bool) for g in rest]
-    regions = [model_region(labels, np.asarray(g.mask, bool), others, shared=True) for g in parts]
-    labels[np.logical_or.reduce([union, *regions])] = LABEL_OF_CATEGORY[category]
+    masks = [np.asarray(g.mask, bool) for g in parts]
+    regions = [model_region(labels, mask, others, shared=True) for mask in masks]
+    # And their specks beyond every region, of a class no other garment has: left, the
+    # overlay drew red and blue specks about the dress.
+    specks = specks_of(labels, masks, others)
+    labels[np.logical_or.reduce([union, specks, *regions])] = LABEL_OF_CATEGORY[category]
     garments = sorted([*rest, merged], key=lambda g: -g.area)  # largest first, as found
     return dataclasses.replace(analysis, labels=labels, garments=garments)
 
