@@ -126,7 +126,18 @@ def test_a_merge_takes_its_parts_specks_of_a_class_no_other_garment_has() -> Non
 def test_recategorise_takes_the_edges_its_mask_was_cleaned_of() -> None:
     analysis = _analysis()
     analysis.labels[40:80, 45] = 2  # the bottom's edge, left out of its mask
-    analysis.labels[95, 2] = 2
     as_dress = recategorise(analysis, 0, "one-piece")
-    assert (as_dress.labels[40:80, 45] == 3).all() and as_dress.labels[95, 2] == 2
+    assert (as_dress.labels[40:80, 45] == 3).all()
     assert (as_dress.labels[10:40, 15:45] == 1).all()  # the top, beside it, stays
+
+
+def test_recategorise_takes_its_specks_of_a_class_no_other_garment_has() -> None:
+    """The bottom made a one-piece in the review kept its specks beyond every region
+    blue in the overlay; a top's speck stays with the top and the scarf, both tops."""
+    analysis = _analysis()
+    analysis.labels[95, 2] = 2  # the bottom's speck, on its own
+    analysis.labels[0, 0] = 1
+    as_dress = recategorise(analysis, 0, "one-piece")
+    assert as_dress.labels[95, 2] == 3 and not (as_dress.labels == 2).any()
+    as_top = recategorise(analysis, 1, "one-piece")  # the scarf is a top too: whose speck?
+    assert as_top.labels[0, 0] == 1 and as_top.labels[95, 2] == 2

@@ -21,7 +21,7 @@ from wardrobe_app.types import (
 
 from .fine_types import FINE_TYPE_CATEGORY
 from .garments import garment_of_mask
-from .label_map import model_region, specks_of
+from .label_map import far_specks, model_region, specks_of
 
 # ``Analyser.fill_vectors``: a garment's vector and fine type from its cut-out and category
 FillVectors = Callable[[list[DetectedGarment]], None]
@@ -83,8 +83,10 @@ def recategorise(analysis: PhotoAnalysis, index: int, category: Category) -> Pho
     labels = np.array(analysis.labels, np.uint8, copy=True)
     mask = np.asarray(garment.mask, bool)
     others = [np.asarray(g.mask, bool) for i, g in enumerate(analysis.garments) if i != index]
-    # With the model's region its mask was cleaned of: a rim of the old colour, else.
-    labels[mask | model_region(labels, mask, others)] = LABEL_OF_CATEGORY[category]
+    # With the model's region its mask was cleaned of (a rim of the old colour, else),
+    # and its specks beyond every region (``far_specks``: specks of it, else).
+    own = mask | model_region(labels, mask, others) | far_specks(labels, mask, others)
+    labels[own] = LABEL_OF_CATEGORY[category]
     garments = list(analysis.garments)
     garments[index] = dataclasses.replace(garment, category=category, fine_type=fine)
     return dataclasses.replace(analysis, labels=labels, garments=garments)
