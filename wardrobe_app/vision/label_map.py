@@ -114,7 +114,9 @@ def without(
     """A copy of ``labels`` with garments gone for good (purged; ``gone``, their masks)
     set to background: the pixels of their masks outside ``kept`` (the masks of the
     photo's garments that stay), and the rest of the model's regions they were cut from
-    (``model_region``), a part that one of ``kept`` of their class touches too included.
+    (``model_region``), a part that one of ``kept`` of their class touches too included,
+    and their specks beyond every region of a class none of ``kept`` has (``specks_of``:
+    left, a garment later made of that class took them as its own).
     The map then draws the photo's other garments as ``of_garments`` drew them with
     ``gone`` deleted: with no mask left to leave them out, they came back on their
     pages. None where nothing changes or the masks are not the map's size."""
@@ -124,6 +126,7 @@ def without(
     for i, mask in enumerate(gone):
         others = [*kept, *gone[:i], *gone[i + 1 :]]
         erase |= model_region(labels, mask, others, shared=True)
+    erase |= specks_of(labels, gone, kept)  # theirs, where no garment kept has their class
     if not labels[erase].any():
         return None
     out = np.array(labels, np.uint8)  # a copy: the stored one is not changed
