@@ -222,3 +222,51 @@ def test_a_very_large_photo_is_touched_up_on_the_pixels_its_import_analysed(
     cut = read_png(garment.cutout_path)
     inside = mask[y0:y1, x0:x1]
     assert np.array_equal(cut[..., :3][inside], rgb[y0:y1, x0:x1][inside])
+
+
+def test_a_touch_up_undone_and_redone_gives_the_label_map_back_to_the_pixel(
+    wardrobe: Wardrobe, photos: Photos
+) -> None:
+    """Undo puts the mask back as it was (the window's step saves it again): worked out
+    again from the map, the model's edges about the garment the touch-up erased stayed
+    erased, and the overlay lost them. Redo gives the touched-up map again."""
+    from wardrobe_app.types import LABEL_OF_CATEGORY
+
+    wardrobe.import_paths(photos(1))
+    before = wardrobe.photo_labels(1)
+    _, mask = wardrobe.garment_picture(1)
+    assert before is not None
+    edges = (before == LABEL_OF_CATEGORY[wardrobe.garment(1).category]) & ~mask
+    drawn = mask.copy()
+    ys = np.nonzero(mask)[0]
+    drawn[ys.min() : (ys.min() + ys.max()) // 2, :] = False  # the upper half erased
+    wardrobe.set_garment_mask(1, drawn)
+    touched = wardrobe.photo_labels(1)
+    assert touched is not None and not touched[edges].all()  # some of its edges erased
+    wardrobe.set_garment_mask(1, mask)  # undone
+    assert np.array_equal(wardrobe.photo_labels(1), before)
+    wardrobe.set_garment_mask(1, drawn)  # redone
+    assert np.array_equal(wardrobe.photo_labels(1), touched)
+    wardrobe.set_garment_mask(1, mask)  # and undone again
+    assert np.array_equal(wardrobe.photo_labels(1), before) and wardrobe.verify().ok
+
+
+def test_a_touch_up_undone_after_the_map_changed_is_worked_out_from_the_map(
+    wardrobe: Wardrobe, photos: Photos
+) -> None:
+    """The other garment's category changed since: the map before the touch-up would
+    undo that change too; the garment's pixels are worked out from the map as it is."""
+    from wardrobe_app.types import LABEL_OF_CATEGORY
+
+    wardrobe.import_paths(photos(1))
+    _, mask = wardrobe.garment_picture(1)
+    _, second = wardrobe.garment_picture(2)
+    drawn = mask.copy()
+    ys = np.nonzero(mask)[0]
+    drawn[ys.min() : (ys.min() + ys.max()) // 2, :] = False
+    wardrobe.set_garment_mask(1, drawn)
+    wardrobe.update_garment(2, category="one-piece")
+    wardrobe.set_garment_mask(1, mask)  # undone
+    labels = wardrobe.photo_labels(1)
+    assert labels is not None and (labels[second] == LABEL_OF_CATEGORY["one-piece"]).all()
+    assert (labels[mask] == LABEL_OF_CATEGORY[wardrobe.garment(1).category]).all()

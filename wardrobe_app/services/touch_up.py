@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
+from collections import deque
 from collections.abc import Callable
 from typing import cast
 
@@ -21,6 +23,24 @@ from .vectors import Vectors
 from .working_copy import analysed_pixels
 
 log = logging.getLogger(__name__)
+
+# Touch-ups whose map change an undo (or redo) can give back exactly: a photo's map
+# is ~1 MB; a change, its pixels changed (the erased part's).
+REMEMBERED_MAP_EDITS = 64
+
+
+@dataclasses.dataclass(frozen=True)
+class _MapEdit:
+    """A touch-up's change of its photo's label map: the stored files (by content) of
+    the garment's mask before and after it and of the map it left, and the pixels it
+    changed (flat indices) with their values before."""
+
+    garment_id: int
+    from_mask: str
+    to_mask: str
+    labels: str
+    changed: np.ndarray
+    before: np.ndarray
 
 
 class TouchUp:
@@ -45,6 +65,7 @@ class TouchUp:
         self._vectors = vectors
         self._browse = browse
         self._analyser = analyser
+        self._map_edits: deque[_MapEdit] = deque(maxlen=REMEMBERED_MAP_EDITS)
 
     def garment_picture(self, garment_id: int) -> tuple[np.ndarray, np.ndarray]:
         """What a touch-up of a garment's mask starts from: the photo it was cut from at
@@ -126,12 +147,25 @@ class TouchUp:
                         raise KeyError(f"no garment {garment_id}")
                     # The label map in the category it has now, not the one read before
                     # the embedding: the page may have saved another meanwhile.
-                    labels = self._labels_after_touch_up(
-                        row, old_mask, mask, cast(Category, row.category)
-                    )
+                    stored = self._stored_labels(row, mask.shape)
+                    labels = self._undone(row, mask_rel, stored)
+                    if labels is None and stored is not None:
+                        labels = self._labels_after_touch_up(
+                            row, stored, old_mask, mask, cast(Category, row.category)
+                        )
                     replaced = [row.mask_path, row.cutout_path, row.thumbnail_path]
-                    if labels is not None:
+                    edit = None
+                    if labels is not None and stored is not None:
                         store_label_map(files, row.photo, labels, created, replaced)
+                        changed = np.flatnonzero(labels != stored)
+                        edit = _MapEdit(
+                            int(garment_id),
+                            row.mask_path,
+                            mask_rel,
+                            str(row.photo.labels_path),
+                            changed,
+                            stored.ravel()[changed],
+                        )
                     row.mask_path, row.cutout_path = mask_rel, cut_rel
                     row.thumbnail_path = thumb_rel
                     row.box = garment.box
@@ -144,20 +178,48 @@ class TouchUp:
             except BaseException:
                 discard_files(self.store, created)
                 raise
+            if edit is not None:
+                self._map_edits.append(edit)
             discard_files(self.store, replaced)  # unless still used
             if in_step:  # else the index holds the other model's vectors: reset at next load
                 self._vectors.index_add([int(garment_id)], [np.asarray(garment.vector, np.float32)])
         return self._browse.garment(garment_id)
 
-    def _labels_after_touch_up(
-        self, row: Garment, old_mask: np.ndarray, mask: np.ndarray, category: Category
-    ) -> np.ndarray | None:
-        """The photo's label map with a garment's pixels moved from ``old_mask`` to
-        ``mask`` (what the photo's overlay shows); None where it has none or it is lost."""
+    def _stored_labels(self, row: Garment, shape: tuple[int, ...]) -> np.ndarray | None:
+        """The photo's stored label map, where it has one that can be read, of ``shape``."""
         labels_rel = row.photo.labels_path
         stored = stored_plane(self.store.files, labels_rel) if labels_rel else None
-        if stored is None or stored.shape != mask.shape:
+        return stored if stored is not None and stored.shape == tuple(shape) else None
+
+    def _undone(self, row: Garment, mask_rel: str, stored: np.ndarray | None) -> np.ndarray | None:
+        """The map exactly as it was before the touch-up this one undoes (its mask back
+        as it was, the map not changed since), or redoes; None where it undoes none.
+        Worked out again, the model's edges about the garment that it erased (set to
+        background) stayed erased: an undo did not give back the overlay it had."""
+        if stored is None:
             return None
+        for edit in reversed(self._map_edits):
+            if (edit.garment_id, edit.from_mask, edit.to_mask, edit.labels) == (
+                row.id,
+                mask_rel,
+                row.mask_path,
+                row.photo.labels_path,
+            ):
+                labels = np.array(stored, np.uint8)  # a copy: the stored one is not changed
+                labels.ravel()[edit.changed] = edit.before
+                return labels
+        return None
+
+    def _labels_after_touch_up(
+        self,
+        row: Garment,
+        stored: np.ndarray,
+        old_mask: np.ndarray,
+        mask: np.ndarray,
+        category: Category,
+    ) -> np.ndarray:
+        """The photo's label map (``stored``) with a garment's pixels moved from
+        ``old_mask`` to ``mask`` (what the photo's overlay shows)."""
         labels = np.array(stored, np.uint8)  # a copy: the stored one is not changed
         others = other_masks(self.store.files, row, labels.shape)
         # Erased where the map drew this garment: in its category, or in the one the map
