@@ -289,6 +289,23 @@ def test_a_speck_of_the_garments_class_beyond_every_region_goes_with_it_both_way
     assert back is not None and np.array_equal(back, labels)
 
 
+def test_a_garment_whose_mask_cannot_be_read_is_not_taken_for_anothers_specks(
+    wardrobe: Wardrobe, photos: Photos
+) -> None:
+    """The bottom made a top, then its mask lost: the top made a one-piece took all of
+    the bottom's pixels, beyond its region and no mask known there, for its specks."""
+    wardrobe.import_paths(photos(1))
+    top, bottom = (
+        next(r.id for r in wardrobe.list_garments() if r.category == c) for c in ("top", "bottom")
+    )
+    _, bottom_mask = wardrobe.garment_picture(bottom)
+    wardrobe.update_garment(bottom, category="top")
+    wardrobe.garment(bottom).mask_path.unlink()
+    wardrobe.update_garment(top, category="one-piece")
+    labels = wardrobe.photo_labels(top)
+    assert labels is not None and (labels[bottom_mask] == LABEL_OF_CATEGORY["top"]).all()
+
+
 def test_a_speck_of_a_class_two_garments_are_drawn_in_stays_as_it_is() -> None:
     """A scarf found as a second top: whose the speck is the map cannot tell; it stays."""
     from wardrobe_app.vision.label_map import recategorised

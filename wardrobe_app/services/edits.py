@@ -85,7 +85,11 @@ class Edits:
             log.warning("garment %s: its mask or label map cannot be read; kept", row.id)
             return
         others = other_masks(files, row, labels.shape)  # theirs stay, also in its class
-        new = recategorised(labels, mask > 0, others, cast(Category, row.category), category)
+        # One whose mask cannot be read: its pixels would be taken for this one's specks
+        every = len(others) == len(row.photo.garments) - 1
+        new = recategorised(
+            labels, mask > 0, others, cast(Category, row.category), category, specks=every
+        )
         if new is None:
             return
         store_label_map(files, row.photo, new, created, replaced)

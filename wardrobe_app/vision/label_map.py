@@ -47,6 +47,8 @@ def recategorised(
     others: Sequence[np.ndarray],
     old: Category,
     new: Category,
+    *,
+    specks: bool = True,
 ) -> np.ndarray | None:
     """A copy of ``labels`` with a stored garment (``mask``) drawn in ``new``'s class;
     None where nothing changes or the masks are not the map's size. Its pixels are those
@@ -55,14 +57,16 @@ def recategorised(
     garments' pixels (``others``, their masks) stay, and so does background inside its
     mask. A pixel is moved only where changing the category back takes it back (a part
     of its region that, in the new class, joins one a garment of that class touches
-    stays as it is): the round trip gives the same map again."""
+    stays as it is): the round trip gives the same map again. Not ``specks`` (a garment
+    of the photo whose mask cannot be read, left out of ``others``: its pixels would be
+    taken for specks), its specks stay as they are."""
     if mask.shape != labels.shape or any(o.shape != labels.shape for o in others):
         return None
     label = LABEL_OF_CATEGORY[new]
-    moved = _own_pixels(labels, mask, others, old)
+    moved = _own_pixels(labels, mask, others, old, specks)
     while True:  # shrinks at each turn; a turn or two in practice
         there = np.where(moved, label, labels)
-        kept = moved & _own_pixels(there, mask, others, new)
+        kept = moved & _own_pixels(there, mask, others, new, specks)
         if np.array_equal(kept, moved):
             break
         moved = kept
@@ -72,13 +76,18 @@ def recategorised(
 
 
 def _own_pixels(
-    labels: np.ndarray, mask: np.ndarray, others: Sequence[np.ndarray], category: Category
+    labels: np.ndarray,
+    mask: np.ndarray,
+    others: Sequence[np.ndarray],
+    category: Category,
+    specks: bool,
 ) -> np.ndarray:
     """The pixels of the map that are a garment's (``mask``, of ``category``), as
     ``recategorised`` moves them."""
     covered = union_of(others, labels.shape)
     own = mask & np.isin(labels, drawn_as(labels, mask, category)) & ~covered
-    return own | model_region(labels, mask, others) | far_specks(labels, mask, others)
+    own |= model_region(labels, mask, others)
+    return own | far_specks(labels, mask, others) if specks else own
 
 
 def far_specks(labels: np.ndarray, mask: np.ndarray, others: Sequence[np.ndarray]) -> np.ndarray:
