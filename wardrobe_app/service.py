@@ -23,6 +23,7 @@ from .services.edits import Edits
 from .services.expand import expand_paths
 from .services.export import ExportResult, export_wardrobe
 from .services.importer import Importer
+from .services.map_edits import MapEdits
 from .services.repair import RepairResult, repair
 from .services.similar import (
     CLOSEST_SHOWN,
@@ -130,10 +131,16 @@ class Wardrobe:
             raise
         # The parts: each holds what its job needs, and the same lock and vectors.
         self._browse = Browse(self.store)
-        self._edits = Edits(self.store, self._lock, self._vectors, self._browse)
+        map_edits = MapEdits()  # an undo of either gives its photo's map back exactly
+        self._edits = Edits(self.store, self._lock, self._vectors, self._browse, map_edits)
         self._importer = Importer(self.store, self._lock, self._vectors, self._get_analyser)
         self._touch_up = TouchUp(
-            self.store, self._lock, self._vectors, self._browse, self._touch_up_analyser
+            self.store,
+            self._lock,
+            self._vectors,
+            self._browse,
+            self._touch_up_analyser,
+            map_edits,
         )
         self._similar = Similar(self.store, self._vectors, self._get_analyser, self._is_synced)
 

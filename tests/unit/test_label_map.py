@@ -326,7 +326,9 @@ def test_a_speck_of_the_new_class_that_no_garment_has_is_taken_on_the_way_back()
     """The cost of moving a garment's specks, pinned: a one-piece speck the model found
     in a photo with no one-piece (too small to be a garment) stays as the top turns
     one-piece, and the map is then the same as had it been the top's: the top made a
-    top again takes it (only a map of the model's kept aside could tell them apart)."""
+    top again takes it (only a map of the model's kept aside could tell them apart).
+    The wardrobe gives it back where the change back follows the change, the map not
+    changed since (``MapEdits``)."""
     from wardrobe_app.vision.label_map import recategorised
 
     labels, top, bottom = _top_beside_bottom()
@@ -366,6 +368,39 @@ def test_a_top_touching_a_one_piece_made_one_and_back_gives_exactly_its_pixels()
     assert there[9, 15] == 3 and (there[dress] == 3).all() and (there[18, 6:9] == 3).all()
     back = recategorised(there, top, [dress], "one-piece", "top")
     assert back is not None and np.array_equal(back, labels)
+
+
+def test_a_category_changed_and_back_gives_back_what_the_map_alone_cannot_tell(
+    wardrobe: Wardrobe, photos: Photos
+) -> None:
+    """A one-piece pixel the model found inside the top, and a one-piece speck of its
+    beyond every region (no one-piece in the photo): the top made a one-piece, both are
+    the same as its own; made a top again, worked out from the map, they turned top.
+    Changed back (an undo), the map not changed since, it is the map it had."""
+    from wardrobe_app.vision.label_map import recategorised
+
+    wardrobe.import_paths(photos(1))
+    top = next(r.id for r in wardrobe.list_garments() if r.category == "top")
+    _, mask = wardrobe.garment_picture(top)
+    model = wardrobe.photo_labels(top)
+    assert model is not None and not (model == LABEL_OF_CATEGORY["one-piece"]).any()
+    assert not model[:2, :2].any()  # the speck stands alone in the corner
+    inside = tuple(np.argwhere(mask)[len(np.argwhere(mask)) // 2])
+    model[inside] = model[0, 0] = LABEL_OF_CATEGORY["one-piece"]
+    rel, imported = wardrobe.store.files.put_png(model)[0], _labels_rel(wardrobe, top)
+    with wardrobe.store.write_session() as s:
+        s.get(Garment, top).photo.labels_path = rel  # as the model made it
+    wardrobe.store.files.remove([imported])
+    # Worked out from the map alone, neither comes back as it was:
+    others = [wardrobe.garment_picture(g.id)[1] for g in wardrobe.worn_with(top)]
+    there = recategorised(model, mask, others, "top", "one-piece")
+    assert there is not None
+    back = recategorised(there, mask, others, "one-piece", "top")
+    assert back is not None and back[inside] == back[0, 0] == LABEL_OF_CATEGORY["top"]
+    wardrobe.update_garment(top, category="one-piece")
+    wardrobe.update_garment(top, category="top")
+    assert np.array_equal(wardrobe.photo_labels(top), model) and _labels_rel(wardrobe, top) == rel
+    assert wardrobe.verify().ok
 
 
 @pytest.mark.parametrize("purged_by", ["cleanup", "the next start", "a deferred clean-up"])

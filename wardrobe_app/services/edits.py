@@ -7,6 +7,7 @@ import threading
 from collections.abc import Sequence
 from typing import cast
 
+import numpy as np
 from sqlalchemy import select, update
 
 from ..store import Garment, Store, vector_from_blob
@@ -16,6 +17,7 @@ from ..store.models import utcnow
 from ..types import CATEGORIES, Category, GarmentRecord
 from ..vision.label_map import recategorised
 from .browse import Browse
+from .map_edits import MapEdits
 from .stored_files import discard_files, other_masks
 from .vectors import Vectors
 
@@ -26,12 +28,18 @@ class Edits:
     """Changes a person makes to one wardrobe's garments; the index follows deletes."""
 
     def __init__(
-        self, store: Store, lock: threading.RLock, vectors: Vectors, browse: Browse
+        self,
+        store: Store,
+        lock: threading.RLock,
+        vectors: Vectors,
+        browse: Browse,
+        map_edits: MapEdits,
     ) -> None:
         self.store = store
         self._lock = lock
         self._vectors = vectors
         self._browse = browse
+        self._map_edits = map_edits
 
     def update_garment(
         self,
@@ -48,6 +56,7 @@ class Edits:
             raise ValueError(f"category must be one of {', '.join(CATEGORIES)}, not {category!r}")
         created: list[str] = []  # a label map written here, removed if the save fails
         replaced: list[str] = []
+        relabelled: tuple[int, str, str, str, np.ndarray, np.ndarray] | None = None
         with self._lock:
             try:
                 with self.store.write_session() as s:
@@ -57,42 +66,52 @@ class Edits:
                     if name is not None:
                         row.name = name.strip()
                     if category is not None and category != row.category:
-                        self._relabel(row, cast(Category, category), created, replaced)
+                        maps = self._relabel(row, cast(Category, category), created, replaced)
+                        if maps is not None:
+                            rel = str(row.photo.labels_path)
+                            relabelled = (row.id, row.category, category, rel, *maps)
                         row.category = category
                     self._edit_details(row, fine_type, tags, notes, favourite)
             except BaseException:
                 discard_files(self.store, created)
                 raise
+            if relabelled is not None:
+                self._map_edits.remember(*relabelled)
             discard_files(self.store, replaced)  # unless another photo's map is the same
         return self._browse.garment(garment_id)
 
     def _relabel(
         self, row: Garment, category: Category, created: list[str], replaced: list[str]
-    ) -> None:
+    ) -> tuple[np.ndarray, np.ndarray] | None:
         """The photo's label map with the garment in its new category: the map kept the
         model's class, and the photo's other garments' pages (and a lost mask redrawn
         from the map) showed it in the old one. A new file by its content, which changing
         the category back finds again; the old one goes once the row no longer uses it.
-        A mask or map that cannot be read leaves the map as it is."""
+        A mask or map that cannot be read leaves the map as it is. The category changed
+        back (an undo), the map not changed since, it is the map it had (``MapEdits``).
+        The maps before and after; None where it is kept."""
         labels_rel = row.photo.labels_path
         if not labels_rel:
-            return
+            return None
         files = self.store.files
         labels = stored_plane(files, labels_rel)
         damaged = files.is_damaged(row.mask_path)  # another program's bytes: not its pixels
         mask = None if damaged else stored_plane(files, row.mask_path)
         if labels is None or mask is None:
             log.warning("garment %s: its mask or label map cannot be read; kept", row.id)
-            return
+            return None
         others = other_masks(files, row, labels.shape)  # theirs stay, also in its class
         # One whose mask cannot be read: its pixels would be taken for this one's specks
         every = len(others) == len(row.photo.garments) - 1
-        new = recategorised(
-            labels, mask > 0, others, cast(Category, row.category), category, specks=every
-        )
+        new = self._map_edits.undone(row.id, row.category, category, labels_rel, labels)
         if new is None:
-            return
+            new = recategorised(
+                labels, mask > 0, others, cast(Category, row.category), category, specks=every
+            )
+        if new is None:
+            return None
         store_label_map(files, row.photo, new, created, replaced)
+        return labels, new
 
     @staticmethod
     def _edit_details(

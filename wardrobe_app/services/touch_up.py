@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import threading
-from collections import deque
 from collections.abc import Callable
 from typing import cast
 
@@ -18,29 +16,12 @@ from ..store.models import utcnow
 from ..types import LABEL_OF_CATEGORY, Analyser, Category, GarmentRecord
 from ..vision.label_map import drawn_as, model_region, union_of
 from .browse import Browse
+from .map_edits import MapEdits
 from .stored_files import discard_files, other_masks, thumbnail
 from .vectors import Vectors
 from .working_copy import analysed_pixels
 
 log = logging.getLogger(__name__)
-
-# Touch-ups whose map change an undo (or redo) can give back exactly: a photo's map
-# is ~1 MB; a change, its pixels changed (the erased part's).
-REMEMBERED_MAP_EDITS = 64
-
-
-@dataclasses.dataclass(frozen=True)
-class _MapEdit:
-    """A touch-up's change of its photo's label map: the stored files (by content) of
-    the garment's mask before and after it and of the map it left, and the pixels it
-    changed (flat indices) with their values before."""
-
-    garment_id: int
-    from_mask: str
-    to_mask: str
-    labels: str
-    changed: np.ndarray
-    before: np.ndarray
 
 
 class TouchUp:
@@ -59,13 +40,14 @@ class TouchUp:
         vectors: Vectors,
         browse: Browse,
         analyser: Callable[[], tuple[Analyser, bool]],
+        map_edits: MapEdits,
     ) -> None:
         self.store = store
         self._lock = lock
         self._vectors = vectors
         self._browse = browse
         self._analyser = analyser
-        self._map_edits: deque[_MapEdit] = deque(maxlen=REMEMBERED_MAP_EDITS)
+        self._map_edits = map_edits
 
     def garment_picture(self, garment_id: int) -> tuple[np.ndarray, np.ndarray]:
         """What a touch-up of a garment's mask starts from: the photo it was cut from at
@@ -145,27 +127,11 @@ class TouchUp:
                     row = s.get(Garment, int(garment_id))
                     if row is None or row.deleted_at is not None:
                         raise KeyError(f"no garment {garment_id}")
-                    # The label map in the category it has now, not the one read before
-                    # the embedding: the page may have saved another meanwhile.
-                    stored = self._stored_labels(row, mask.shape)
-                    labels = self._undone(row, mask_rel, stored)
-                    if labels is None and stored is not None:
-                        labels = self._labels_after_touch_up(
-                            row, stored, old_mask, mask, cast(Category, row.category)
-                        )
+                    maps = self._maps(row, old_mask, mask, mask_rel)
                     replaced = [row.mask_path, row.cutout_path, row.thumbnail_path]
-                    edit = None
-                    if labels is not None and stored is not None:
-                        store_label_map(files, row.photo, labels, created, replaced)
-                        changed = np.flatnonzero(labels != stored)
-                        edit = _MapEdit(
-                            int(garment_id),
-                            row.mask_path,
-                            mask_rel,
-                            str(row.photo.labels_path),
-                            changed,
-                            stored.ravel()[changed],
-                        )
+                    was = row.mask_path
+                    if maps is not None:
+                        store_label_map(files, row.photo, maps[1], created, replaced)
                     row.mask_path, row.cutout_path = mask_rel, cut_rel
                     row.thumbnail_path = thumb_rel
                     row.box = garment.box
@@ -178,37 +144,31 @@ class TouchUp:
             except BaseException:
                 discard_files(self.store, created)
                 raise
-            if edit is not None:
-                self._map_edits.append(edit)
+            if maps is not None:
+                rel = str(row.photo.labels_path)
+                self._map_edits.remember(int(garment_id), was, mask_rel, rel, *maps)
             discard_files(self.store, replaced)  # unless still used
             if in_step:  # else the index holds the other model's vectors: reset at next load
                 self._vectors.index_add([int(garment_id)], [np.asarray(garment.vector, np.float32)])
         return self._browse.garment(garment_id)
 
-    def _stored_labels(self, row: Garment, shape: tuple[int, ...]) -> np.ndarray | None:
-        """The photo's stored label map, where it has one that can be read, of ``shape``."""
+    def _maps(
+        self, row: Garment, old_mask: np.ndarray, mask: np.ndarray, mask_rel: str
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """The photo's stored label map and the one a garment's new ``mask`` (stored as
+        ``mask_rel``) gives it: the map it had where this undoes (or redoes) a touch-up
+        (``MapEdits``); None where it has none or it is lost."""
         labels_rel = row.photo.labels_path
         stored = stored_plane(self.store.files, labels_rel) if labels_rel else None
-        return stored if stored is not None and stored.shape == tuple(shape) else None
-
-    def _undone(self, row: Garment, mask_rel: str, stored: np.ndarray | None) -> np.ndarray | None:
-        """The map exactly as it was before the touch-up this one undoes (its mask back
-        as it was, the map not changed since), or redoes; None where it undoes none.
-        Worked out again, the model's edges about the garment that it erased (set to
-        background) stayed erased: an undo did not give back the overlay it had."""
-        if stored is None:
+        if stored is None or stored.shape != mask.shape:
             return None
-        for edit in reversed(self._map_edits):
-            if (edit.garment_id, edit.from_mask, edit.to_mask, edit.labels) == (
-                row.id,
-                mask_rel,
-                row.mask_path,
-                row.photo.labels_path,
-            ):
-                labels = np.array(stored, np.uint8)  # a copy: the stored one is not changed
-                labels.ravel()[edit.changed] = edit.before
-                return labels
-        return None
+        labels = self._map_edits.undone(row.id, row.mask_path, mask_rel, labels_rel, stored)
+        if labels is None:
+            # In the category it has now, not the one read before the embedding: the
+            # page may have saved another meanwhile.
+            category = cast(Category, row.category)
+            labels = self._labels_after_touch_up(row, stored, old_mask, mask, category)
+        return stored, labels
 
     def _labels_after_touch_up(
         self,

@@ -1,0 +1,61 @@
+"""Recent changes of photos' label maps, given back to the pixel when undone."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import deque
+
+import numpy as np
+
+# Changes remembered: a photo's map is ~1 MB; a change, the pixels it changed.
+REMEMBERED = 64
+
+
+@dataclasses.dataclass(frozen=True)
+class _Change:
+    garment_id: int
+    was: str  # the garment's state before (its mask file, its category)
+    became: str  # and after
+    labels: str  # the stored map it left (a file named by its content)
+    changed: np.ndarray  # flat indices of the pixels it changed
+    before: np.ndarray  # and their values before
+
+
+class MapEdits:
+    """A garment's edits (a touch-up, a change of category) and the changes they made
+    to its photo's label map. An edit that takes a garment back to the state it had
+    (``was``), the map not changed since, gives back the map it had: worked out from
+    the map alone, pixels it cannot tell apart went another way (the model's edges a
+    touch-up erased; a one-piece pixel inside a top made a one-piece and back)."""
+
+    def __init__(self) -> None:
+        self._changes: deque[_Change] = deque(maxlen=REMEMBERED)
+
+    def undone(
+        self, garment_id: int, state: str, back_to: str, labels_rel: str | None, stored: np.ndarray
+    ) -> np.ndarray | None:
+        """The map as it was before the last change taking the garment from ``back_to``
+        to ``state`` that left ``labels_rel`` (the map stored now, ``stored``); None
+        where none did."""
+        for change in reversed(self._changes):
+            key = (change.garment_id, change.was, change.became, change.labels)
+            if key == (garment_id, back_to, state, labels_rel):
+                labels = np.array(stored, np.uint8)  # a copy: the stored one is not changed
+                labels.ravel()[change.changed] = change.before
+                return labels
+        return None
+
+    def remember(
+        self,
+        garment_id: int,
+        was: str,
+        became: str,
+        labels_rel: str,
+        stored: np.ndarray,
+        labels: np.ndarray,
+    ) -> None:
+        """A change from ``stored`` to ``labels`` (stored as ``labels_rel``), once saved."""
+        changed = np.flatnonzero(labels != stored)
+        self._changes.append(
+            _Change(garment_id, was, became, labels_rel, changed, stored.ravel()[changed])
+        )
