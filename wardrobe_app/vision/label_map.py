@@ -19,7 +19,12 @@ def drawn_as(labels: np.ndarray, mask: np.ndarray, category: Category) -> list[i
 
 
 def model_region(
-    labels: np.ndarray, mask: np.ndarray, others: Sequence[np.ndarray], *, shared: bool = False
+    labels: np.ndarray,
+    mask: np.ndarray,
+    others: Sequence[np.ndarray],
+    *,
+    shared: bool = False,
+    specks: bool = False,
 ) -> np.ndarray:
     """The pixels of the model's region a garment was cut from: those of its mask in the
     class most of it has, and the parts of that class's pixels outside the photo's masks
@@ -29,15 +34,19 @@ def model_region(
     old colour around the garment. A part that another garment drawn in that class also
     touches is left out, unless ``shared`` (a merge takes it): two garments of one class
     side by side (after a change of category) are one region of the map, and it gave
-    the other's edges to this one, which changing its category back did not give back."""
+    the other's edges to this one, which changing its category back did not give back.
+    With ``specks``, its ``far_specks`` too (one look at the map's parts for both)."""
     majority = _majority(labels, mask)
     if majority is None:
         return np.zeros(labels.shape, bool)
     parts, touches = _parts_touching(labels, majority, [mask, *others])
     mine = touches[0]
+    rivals = [i for i, other in enumerate(others, 1) if _majority(labels, other) == majority]
     if not shared:
-        rivals = [i for i, other in enumerate(others, 1) if _majority(labels, other) == majority]
         mine = mine & ~touches[rivals].any(axis=0)
+    if specks and not rivals:  # as far_specks: a part no mask touches
+        mine = mine | np.logical_not(touches.any(axis=0))
+        mine[0] = False  # the pixels of no part
     return ((labels == majority) & mask & ~union_of(others, labels.shape)) | mine[parts]
 
 
@@ -86,8 +95,7 @@ def _own_pixels(
     ``recategorised`` moves them."""
     covered = union_of(others, labels.shape)
     own = mask & np.isin(labels, drawn_as(labels, mask, category)) & ~covered
-    own |= model_region(labels, mask, others)
-    return own | far_specks(labels, mask, others) if specks else own
+    return own | model_region(labels, mask, others, specks=specks)
 
 
 def far_specks(labels: np.ndarray, mask: np.ndarray, others: Sequence[np.ndarray]) -> np.ndarray:
