@@ -2834,6 +2834,30 @@ def test_a_deleted_garment_of_the_same_class_is_not_drawn_on_the_page_of_one_it_
         assert (drawn[-1][reaching] == LABEL_OF_CATEGORY["bottom"]).all()
 
 
+def test_a_deleted_garment_drawn_over_a_live_ones_mask_is_not_drawn_over_it(make_app, photos):
+    # The top, touched up over the whole bottom (in the top's class), then deleted: the
+    # photo's pages drew the bottom as a top.
+    from wardrobe_app.types import LABEL_OF_CATEGORY
+    from wardrobe_app.ui import garment_view
+
+    parts = make_app(show=False)
+    wardrobe = parts.session.wardrobe
+    wardrobe.import_paths(photos(1))
+    top, bottom = (
+        next(r.id for r in wardrobe.list_garments() if r.category == c) for c in ("top", "bottom")
+    )
+    _, top_mask = wardrobe.garment_picture(top)
+    _, bottom_mask = wardrobe.garment_picture(bottom)
+    wardrobe.set_garment_mask(top, top_mask | bottom_mask)
+    wardrobe.delete_garments([top])
+    labels = wardrobe.photo_labels(bottom)
+    drawn = garment_view._live_garments_only(
+        parts.session, wardrobe.garment(bottom), labels, bottom_mask
+    )
+    assert (drawn[bottom_mask] == LABEL_OF_CATEGORY["bottom"]).all()
+    assert not (drawn == LABEL_OF_CATEGORY["top"]).any()
+
+
 def test_the_photos_other_garment_shows_a_garment_in_its_new_category(
     make_app, qtbot, photos, monkeypatch
 ):

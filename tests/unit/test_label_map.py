@@ -473,6 +473,41 @@ def test_a_garment_purged_takes_its_specks_beyond_every_region_with_it() -> None
     assert back is not None and np.array_equal(back, erased)
 
 
+def test_a_garment_deleted_over_a_kept_ones_mask_leaves_the_kept_one_drawn_there() -> None:
+    """A touch-up drew the top over the bottom's waist, in the top's class: deleted,
+    the bottom's waist stayed a top's on the photo's pages, and purged, in its map."""
+    from wardrobe_app.vision.label_map import of_garments, without
+
+    labels, top, bottom = _top_beside_bottom()
+    over = top.copy()
+    over[9:12, 4:16] = True  # the top drawn down over the bottom's waist
+    labels[over] = 1
+    classes = [LABEL_OF_CATEGORY["bottom"]]
+    drawn = of_garments(labels, [bottom], [over], classes)
+    assert (drawn[bottom] == 2).all() and not (drawn == 1).any()
+    erased = without(labels, [over], [bottom], classes)
+    assert erased is not None and (erased[bottom] == 2).all() and not (erased == 1).any()
+    assert np.array_equal(of_garments(erased, [bottom], (), classes), drawn)
+    assert (without(labels, [over], [bottom])[bottom] == 1).any()  # not told the classes
+
+
+def test_a_purged_garment_drawn_over_a_kept_ones_mask_leaves_the_kept_one_in_the_map(
+    wardrobe: Wardrobe, photos: Photos
+) -> None:
+    wardrobe.import_paths(photos(1))
+    top, bottom = (
+        next(r.id for r in wardrobe.list_garments() if r.category == c) for c in ("top", "bottom")
+    )
+    _, top_mask = wardrobe.garment_picture(top)
+    _, bottom_mask = wardrobe.garment_picture(bottom)
+    wardrobe.set_garment_mask(top, top_mask | bottom_mask)  # drawn over the whole bottom
+    wardrobe.delete_garments([top])
+    assert wardrobe.store.cleanup().purged_garments == 1
+    labels = wardrobe.photo_labels(bottom)
+    assert labels is not None and (labels[bottom_mask] == LABEL_OF_CATEGORY["bottom"]).all()
+    assert not (labels == LABEL_OF_CATEGORY["top"]).any() and wardrobe.verify().ok
+
+
 def test_a_purge_whose_new_map_cannot_be_written_keeps_the_garment_for_the_next(
     wardrobe: Wardrobe, photos: Photos, monkeypatch: pytest.MonkeyPatch
 ) -> None:

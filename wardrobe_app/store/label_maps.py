@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from typing import cast
 
 import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..types import LABEL_OF_CATEGORY, Category
 from ..vision.label_map import of_garments, without
 from .files import FileStore, stored_plane
 from .models import Garment, Photo
@@ -83,6 +85,8 @@ def _erased(source: FileStore, photo: Photo, kept: list[Garment]) -> np.ndarray 
         log.warning("photo %s: a kept garment's mask cannot be read; map kept", photo.id)
         return None
     planes = [m for m in kept_masks if m is not None]
+    # In their categories: where a deleted one lay over them, they are drawn again there
+    classes = [LABEL_OF_CATEGORY[cast(Category, g.category)] for g in kept]
     if any(m is None for m in gone_masks):
         unread = [g.id for g, m in zip(gone, gone_masks, strict=True) if m is None]
         log.warning(
@@ -92,9 +96,10 @@ def _erased(source: FileStore, photo: Photo, kept: list[Garment]) -> np.ndarray 
             ", ".join(map(str, unread)),
             len(planes),
         )
-        drawn = of_garments(labels, planes, [m for m in gone_masks if m is not None])
+        known = [m for m in gone_masks if m is not None]
+        drawn = of_garments(labels, planes, known, classes)
         return None if np.array_equal(drawn, labels) else drawn
-    return without(labels, [m for m in gone_masks if m is not None], planes)
+    return without(labels, [m for m in gone_masks if m is not None], planes, classes)
 
 
 def _plane(source: FileStore, garment: Garment, shape: tuple[int, ...]) -> np.ndarray | None:

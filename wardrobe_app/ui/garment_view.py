@@ -119,7 +119,10 @@ def _live_garments_only(
     if len(masks) != len(found):
         return labels
     deleted = [_mask(r.mask_path, labels.shape) for r in session.wardrobe.deleted_with(record.id)]
-    return of_garments(labels, masks, [m for m in deleted if m is not None])
+    # In their categories: a deleted one drawn over a live one's mask (a touch-up) is not
+    # drawn over it
+    classes = [LABEL_OF_CATEGORY[r.category] for r in (record, *others)]
+    return of_garments(labels, masks, [m for m in deleted if m is not None], classes)
 
 
 def _mask(path: Path, shape: tuple[int, ...]) -> np.ndarray | None:

@@ -126,7 +126,10 @@ def specks_of(
 
 
 def without(
-    labels: np.ndarray, gone: Sequence[np.ndarray], kept: Sequence[np.ndarray]
+    labels: np.ndarray,
+    gone: Sequence[np.ndarray],
+    kept: Sequence[np.ndarray],
+    kept_classes: Sequence[int] = (),
 ) -> np.ndarray | None:
     """A copy of ``labels`` with garments gone for good (purged; ``gone``, their masks)
     set to background: the pixels of their masks outside ``kept`` (the masks of the
@@ -136,7 +139,9 @@ def without(
     left, a garment later made of that class took them as its own).
     The map then draws the photo's other garments as ``of_garments`` drew them with
     ``gone`` deleted: with no mask left to leave them out, they came back on their
-    pages. None where nothing changes or the masks are not the map's size."""
+    pages. With ``kept_classes`` (those of ``kept``'s categories), where a mask gone lay
+    over a kept one, the kept one is drawn there again (``reclaimed``). None where
+    nothing changes or the masks are not the map's size."""
     if any(m.shape != labels.shape for m in (*gone, *kept)):
         return None
     erase = union_of(gone, labels.shape) & ~union_of(kept, labels.shape)
@@ -144,15 +149,39 @@ def without(
         others = [*kept, *gone[:i], *gone[i + 1 :]]
         erase |= model_region(labels, mask, others, shared=True)
     erase |= specks_of(labels, gone, kept)  # theirs, where no garment kept has their class
-    if not labels[erase].any():
-        return None
-    out = np.array(labels, np.uint8)  # a copy: the stored one is not changed
-    out[erase] = 0
+    out = np.where(erase, 0, labels).astype(np.uint8)  # a copy: the stored one stays
+    if kept_classes:
+        out = reclaimed(out, kept, kept_classes, gone)
+    return None if np.array_equal(out, labels) else out
+
+
+def reclaimed(
+    labels: np.ndarray,
+    masks: Sequence[np.ndarray],
+    classes: Sequence[int],
+    gone: Sequence[np.ndarray],
+) -> np.ndarray:
+    """A copy of ``labels`` in which the pixels of a garment kept (``masks``, in the
+    ``classes`` of their categories) that a garment gone (deleted or purged; ``gone``,
+    their masks) lay over, in a class none of the kept ones there has, are drawn in the
+    kept one's class. A touch-up draws a garment over another's mask in its own class
+    (a top drawn over the bottom's waist): deleted and purged, its class stayed there,
+    the bottom drawn as a top on the photo's pages."""
+    out = np.array(labels, np.uint8)
+    under = union_of(gone, labels.shape)
+    theirs = np.zeros(labels.shape, bool)  # a class one of the kept ones there has
+    for mask, label in zip(masks, classes, strict=True):
+        theirs |= mask & (labels == label)
+    for mask, label in zip(reversed(masks), reversed(classes), strict=True):
+        out[mask & under & ~theirs] = label  # the first one of ``masks`` drawn last
     return out
 
 
 def of_garments(
-    labels: np.ndarray, masks: list[np.ndarray], gone: Sequence[np.ndarray] = ()
+    labels: np.ndarray,
+    masks: list[np.ndarray],
+    gone: Sequence[np.ndarray] = (),
+    classes: Sequence[int] = (),
 ) -> np.ndarray:
     """A copy of ``labels`` that draws only the garments of ``masks`` (a photo's live
     garments, at the map's size): the pixels of their masks, and the rest of the model's
@@ -160,17 +189,20 @@ def of_garments(
     The map keeps every pixel the model found: a garment deleted, or left out at review,
     stayed tinted on the pages of the photo's other garments. Those of ``gone`` (the
     masks of its garments deleted) are left out where they touch a live one of their
-    class too: the two were one region of the map, drawn whole."""
+    class too: the two were one region of the map, drawn whole. With ``classes`` (those
+    of ``masks``' categories), where one of ``gone`` lay over a live one, the live one
+    is drawn there (``reclaimed``)."""
     keep = union_of(masks, labels.shape)
     every = [*masks, *gone]
-    classes = [_majority(labels, mask) for mask in every]
+    drawn_in = [_majority(labels, mask) for mask in every]
     is_live = np.arange(len(every)) < len(masks)
-    for label in {c for c in classes[: len(masks)] if c is not None}:
+    for label in {c for c in drawn_in[: len(masks)] if c is not None}:
         parts, touches = _parts_touching(labels, label, every)
-        same = np.array([c == label for c in classes])
+        same = np.array([c == label for c in drawn_in])
         drawn = np.logical_or.reduce(touches[same & is_live], axis=0)
         keep |= (drawn & ~np.logical_or.reduce(touches[same & ~is_live], axis=0))[parts]
-    return np.where(keep, labels, 0).astype(np.uint8)
+    out = np.where(keep, labels, 0).astype(np.uint8)
+    return reclaimed(out, masks, classes, gone) if classes else out
 
 
 def _parts_touching(
