@@ -103,6 +103,29 @@ def test_a_lost_mask_is_drawn_again_from_the_label_map_and_mended_by_a_touch_up(
     assert wardrobe.verify().ok
 
 
+def test_a_lost_mask_drawn_again_leaves_out_another_garments_pixels_in_its_box(
+    wardrobe: Wardrobe, photos: Photos
+) -> None:
+    """The top drawn down into the bottom's box, then made a bottom: the bottom's mask
+    lost and drawn again from the map took the top's pixels in its box for its own."""
+    wardrobe.import_paths(photos(1))
+    top, bottom = (
+        next(r.id for r in wardrobe.list_garments() if r.category == c) for c in ("top", "bottom")
+    )
+    _, top_mask = wardrobe.garment_picture(top)
+    _, bottom_mask = wardrobe.garment_picture(bottom)
+    y0 = wardrobe.garment(bottom).box[1]
+    ys, xs = np.nonzero(top_mask)
+    longer = top_mask.copy()
+    longer[ys.max() : y0 + 20, xs.min() : xs.max()] = True  # down into the bottom's box
+    longer &= ~bottom_mask
+    wardrobe.set_garment_mask(top, longer)
+    wardrobe.update_garment(top, category="bottom")
+    wardrobe.garment(bottom).mask_path.unlink()
+    _, again = wardrobe.garment_picture(bottom)
+    assert not (again & longer).any() and (again & bottom_mask).sum() > 0.9 * bottom_mask.sum()
+
+
 def test_a_type_edited_while_the_cut_out_is_embedded_is_kept(
     wardrobe: Wardrobe, photos: Photos, monkeypatch: pytest.MonkeyPatch
 ) -> None:

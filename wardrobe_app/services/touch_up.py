@@ -64,6 +64,7 @@ class TouchUp:
             photo_rel, mask_rel = row.photo.file_path, row.mask_path
             size = (row.photo.width, row.photo.height)
             box, label = row.box, LABEL_OF_CATEGORY[cast(Category, row.category)]
+            others = [g.mask_path for g in row.photo.garments if g.id != row.id]
         files = self.store.files
         # Shrunk as the import's analysis shrank it: the cut-out is made from the pixels
         # its mask was found on.
@@ -79,6 +80,12 @@ class TouchUp:
             if labels is not None and labels.shape == mask.shape:
                 x0, y0, x1, y1 = box
                 mask[y0:y1, x0:x1] = labels[y0:y1, x0:x1] == label
+                # Not another's pixels in its box (a top made a bottom beside it, deleted
+                # too: an undo brings it back); they were taken for this one's.
+                for rel in others:
+                    plane = stored_plane(files, rel)
+                    if plane is not None and plane.shape == mask.shape:
+                        mask &= plane == 0
         if mask.shape != rgb.shape[:2]:
             mask = cv2.resize(mask.view(np.uint8), size, interpolation=cv2.INTER_NEAREST) > 0
         return rgb, mask
