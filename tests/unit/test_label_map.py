@@ -306,6 +306,33 @@ def test_a_garment_whose_mask_cannot_be_read_is_not_taken_for_anothers_specks(
     assert labels is not None and (labels[bottom_mask] == LABEL_OF_CATEGORY["top"]).all()
 
 
+def test_a_garment_drawn_over_anothers_mask_takes_those_pixels_with_it_both_ways(
+    make_wardrobe: Callable[..., Wardrobe], photos: Photos
+) -> None:
+    """A touch-up drew the top over the bottom's waist (in the top's class): made a
+    one-piece, the waist stayed a top's, with no top left in the photo."""
+    wardrobe = make_wardrobe()
+    wardrobe.import_paths(photos(1))
+    top, bottom = (
+        next(r.id for r in wardrobe.list_garments() if r.category == c) for c in ("top", "bottom")
+    )
+    _, top_mask = wardrobe.garment_picture(top)
+    _, bottom_mask = wardrobe.garment_picture(bottom)
+    waist = bottom_mask.copy()
+    waist[np.nonzero(bottom_mask)[0].min() + 10 :] = False
+    wardrobe.set_garment_mask(top, top_mask | waist)
+    before = wardrobe.photo_labels(top)
+    assert before is not None and (before[waist] == LABEL_OF_CATEGORY["top"]).all()
+    wardrobe.update_garment(top, category="one-piece")
+    labels = wardrobe.photo_labels(top)
+    assert labels is not None and (labels[waist] == LABEL_OF_CATEGORY["one-piece"]).all()
+    assert (labels[bottom_mask & ~waist] == LABEL_OF_CATEGORY["bottom"]).all()
+    wardrobe.close()
+    wardrobe = make_wardrobe()  # a new session: the map alone tells the way back
+    wardrobe.update_garment(top, category="top")
+    assert np.array_equal(wardrobe.photo_labels(top), before)
+
+
 def test_a_speck_of_a_class_two_garments_are_drawn_in_stays_as_it_is() -> None:
     """A scarf found as a second top: whose the speck is the map cannot tell; it stays."""
     from wardrobe_app.vision.label_map import recategorised

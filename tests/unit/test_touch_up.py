@@ -217,6 +217,31 @@ def test_a_touch_up_takes_the_edges_the_old_mask_was_cleaned_of_off_the_label_ma
     assert np.array_equal(labels[~region], before[~region])  # the other garment's stay
 
 
+def test_a_touch_up_taking_a_garment_off_anothers_mask_gives_those_pixels_back(
+    wardrobe: Wardrobe, photos: Photos
+) -> None:
+    """The top drawn over the bottom's waist, then drawn again without it: the waist,
+    in the bottom's mask all along, stayed a top's in the map (erasing left it out as
+    the bottom's pixels, but they were drawn in the top's class)."""
+    from wardrobe_app.types import LABEL_OF_CATEGORY
+
+    wardrobe.import_paths(photos(1))
+    top, bottom = (
+        next(r.id for r in wardrobe.list_garments() if r.category == c) for c in ("top", "bottom")
+    )
+    _, top_mask = wardrobe.garment_picture(top)
+    _, bottom_mask = wardrobe.garment_picture(bottom)
+    waist = bottom_mask.copy()
+    waist[np.nonzero(bottom_mask)[0].min() + 10 :] = False
+    wardrobe.set_garment_mask(top, top_mask | waist)
+    smaller = top_mask.copy()
+    smaller[tuple(np.argwhere(top_mask)[0])] = False  # not the mask it had: no undo
+    wardrobe.set_garment_mask(top, smaller)
+    labels = wardrobe.photo_labels(top)
+    assert labels is not None and (labels[bottom_mask] == LABEL_OF_CATEGORY["bottom"]).all()
+    assert (labels[smaller] == LABEL_OF_CATEGORY["top"]).all()
+
+
 def test_a_very_large_photo_is_touched_up_on_the_pixels_its_import_analysed(
     wardrobe: Wardrobe, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -18,7 +18,7 @@ from ..types import CATEGORIES, Category, GarmentRecord
 from ..vision.label_map import recategorised
 from .browse import Browse
 from .map_edits import MapEdits
-from .stored_files import discard_files, other_masks
+from .stored_files import discard_files, other_garments
 from .vectors import Vectors
 
 log = logging.getLogger(__name__)
@@ -100,13 +100,15 @@ class Edits:
         if labels is None or mask is None:
             log.warning("garment %s: its mask or label map cannot be read; kept", row.id)
             return None
-        others = other_masks(files, row, labels.shape)  # theirs stay, also in its class
+        found = other_garments(files, row, labels.shape)  # theirs stay, also in its class
+        others, classes = [m for m, _ in found], [c for _, c in found]
         # One whose mask cannot be read: its pixels would be taken for this one's specks
         every = len(others) == len(row.photo.garments) - 1
         new = self._map_edits.undone(row.id, row.category, category, labels_rel, labels)
         if new is None:
+            old = cast(Category, row.category)
             new = recategorised(
-                labels, mask > 0, others, cast(Category, row.category), category, specks=every
+                labels, mask > 0, others, old, category, specks=every, other_classes=classes
             )
         if new is None:
             return None

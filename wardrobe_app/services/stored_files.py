@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+from typing import cast
 
 import numpy as np
 
 from ..store import FileStore, Garment, Store
 from ..store.files import stored_plane
+from ..types import LABEL_OF_CATEGORY, Category
 
 log = logging.getLogger(__name__)
 
@@ -44,10 +46,17 @@ def other_masks(files: FileStore, row: Garment, shape: tuple[int, ...]) -> list[
     """The masks of the other garments of a garment's photo, deleted ones too (an undo
     brings them back), where they can be read: their pixels of its photo's label map
     stay theirs when its own change."""
-    masks = []
+    return [mask for mask, _ in other_garments(files, row, shape)]
+
+
+def other_garments(
+    files: FileStore, row: Garment, shape: tuple[int, ...]
+) -> list[tuple[np.ndarray, int]]:
+    """``other_masks``, each with the class of its garment's category."""
+    found = []
     for other in row.photo.garments:
         if other.id != row.id:
             plane = stored_plane(files, other.mask_path)
             if plane is not None and plane.shape == tuple(shape):
-                masks.append(plane > 0)
-    return masks
+                found.append((plane > 0, LABEL_OF_CATEGORY[cast(Category, other.category)]))
+    return found

@@ -14,10 +14,10 @@ from ..store.files import stored_plane
 from ..store.label_maps import store_label_map
 from ..store.models import utcnow
 from ..types import LABEL_OF_CATEGORY, Analyser, Category, GarmentRecord
-from ..vision.label_map import drawn_as, model_region, union_of
+from ..vision.label_map import drawn_as, drawn_by, model_region, reclaimed
 from .browse import Browse
 from .map_edits import MapEdits
-from .stored_files import discard_files, other_masks, thumbnail
+from .stored_files import discard_files, other_garments, thumbnail
 from .vectors import Vectors
 from .working_copy import analysed_pixels
 
@@ -188,14 +188,18 @@ class TouchUp:
         """The photo's label map (``stored``) with a garment's pixels moved from
         ``old_mask`` to ``mask`` (what the photo's overlay shows)."""
         labels = np.array(stored, np.uint8)  # a copy: the stored one is not changed
-        others = other_masks(self.store.files, row, labels.shape)
+        found = other_garments(self.store.files, row, labels.shape)
+        others, classes = [m for m, _ in found], [c for _, c in found]
         # Erased where the map drew this garment: in its category, or in the one the map
         # has for most of its old pixels (a map saved before it followed a change of
         # category kept the model's), and the model's region its old mask was cleaned of
         # (left, its edges by an erased part stayed in the garment's colour): what a
-        # person drew is the garment now. Other garments' pixels stay.
-        covered = union_of(others, labels.shape)
-        own = old_mask & np.isin(labels, drawn_as(labels, old_mask, category)) & ~covered
-        labels[(own | model_region(labels, old_mask, others)) & ~mask] = 0
+        # person drew is the garment now. Other garments' pixels stay; where it was
+        # drawn over another's mask, that one is drawn there again (``reclaimed``).
+        theirs = drawn_by(labels, others, classes)
+        own = old_mask & np.isin(labels, drawn_as(labels, old_mask, category)) & ~theirs
+        erased = (own | model_region(labels, old_mask, others)) & ~mask
+        labels[erased] = 0
+        labels = reclaimed(labels, others, classes, [erased])
         labels[mask] = LABEL_OF_CATEGORY[category]
         return labels

@@ -58,24 +58,28 @@ def recategorised(
     new: Category,
     *,
     specks: bool = True,
+    other_classes: Sequence[int] = (),
 ) -> np.ndarray | None:
     """A copy of ``labels`` with a stored garment (``mask``) drawn in ``new``'s class;
     None where nothing changes or the masks are not the map's size. Its pixels are those
     of its mask the map draws it in, the rest of the model's region (``model_region``)
     and its specks beyond every garment's region (``far_specks``). The photo's other
-    garments' pixels (``others``, their masks) stay, and so does background inside its
-    mask. A pixel is moved only where changing the category back takes it back (a part
-    of its region that, in the new class, joins one a garment of that class touches
-    stays as it is): the round trip gives the same map again. Not ``specks`` (a garment
-    of the photo whose mask cannot be read, left out of ``others``: its pixels would be
-    taken for specks), its specks stay as they are."""
+    garments' pixels (``others``, their masks, in their class: ``other_classes``, those
+    of their categories, or the one most of each has) stay, and so does background
+    inside its mask; its own over another's mask (a touch-up drew it there) go with it.
+    A pixel is moved only where changing the category back takes it back (a part of its
+    region that, in the new class, joins one a garment of that class touches stays as
+    it is): the round trip gives the same map again. Not ``specks`` (a garment of the
+    photo whose mask cannot be read, left out of ``others``: its pixels would be taken
+    for specks), its specks stay as they are."""
     if mask.shape != labels.shape or any(o.shape != labels.shape for o in others):
         return None
     label = LABEL_OF_CATEGORY[new]
-    moved = _own_pixels(labels, mask, others, old, specks)
+    classes = list(other_classes) or [_majority(labels, o) or 0 for o in others]
+    moved = _own_pixels(labels, mask, others, classes, old, specks)
     while True:  # shrinks at each turn; a turn or two in practice
         there = np.where(moved, label, labels)
-        kept = moved & _own_pixels(there, mask, others, new, specks)
+        kept = moved & _own_pixels(there, mask, others, classes, new, specks)
         if np.array_equal(kept, moved):
             break
         moved = kept
@@ -88,13 +92,14 @@ def _own_pixels(
     labels: np.ndarray,
     mask: np.ndarray,
     others: Sequence[np.ndarray],
+    classes: Sequence[int],
     category: Category,
     specks: bool,
 ) -> np.ndarray:
     """The pixels of the map that are a garment's (``mask``, of ``category``), as
     ``recategorised`` moves them."""
-    covered = union_of(others, labels.shape)
-    own = mask & np.isin(labels, drawn_as(labels, mask, category)) & ~covered
+    theirs = drawn_by(labels, others, classes)
+    own = mask & np.isin(labels, drawn_as(labels, mask, category)) & ~theirs
     return own | model_region(labels, mask, others, specks=specks)
 
 
@@ -169,9 +174,7 @@ def reclaimed(
     the bottom drawn as a top on the photo's pages."""
     out = np.array(labels, np.uint8)
     under = union_of(gone, labels.shape)
-    theirs = np.zeros(labels.shape, bool)  # a class one of the kept ones there has
-    for mask, label in zip(masks, classes, strict=True):
-        theirs |= mask & (labels == label)
+    theirs = drawn_by(labels, masks, classes)  # a class one of the kept ones there has
     for mask, label in zip(reversed(masks), reversed(classes), strict=True):
         out[mask & under & ~theirs] = label  # the first one of ``masks`` drawn last
     return out
@@ -222,6 +225,15 @@ def _parts_touching(
         row[parts[cv2.dilate((plane & mask).view(np.uint8), ring) > 0]] = True
     touches[:, 0] = False  # the pixels of no part
     return parts, touches
+
+
+def drawn_by(labels: np.ndarray, masks: Sequence[np.ndarray], classes: Sequence[int]) -> np.ndarray:
+    """The pixels of garments' ``masks`` the map draws in their ``classes``: theirs,
+    where another garment's mask lies over them too."""
+    theirs = np.zeros(labels.shape, bool)
+    for mask, label in zip(masks, classes, strict=True):
+        theirs |= mask & (labels == label)
+    return theirs
 
 
 def union_of(masks: Sequence[np.ndarray], shape: tuple[int, ...]) -> np.ndarray:
