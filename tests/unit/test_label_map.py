@@ -509,11 +509,15 @@ def test_a_garment_deleted_over_a_kept_ones_mask_leaves_the_kept_one_drawn_there
     over = top.copy()
     over[9:12, 4:16] = True  # the top drawn down over the bottom's waist
     labels[over] = 1
+    labels[10, 8] = 0  # background in both masks (a hole filled over): it stays
+    hole = np.zeros_like(bottom)
+    hole[10, 8] = True
     classes = [LABEL_OF_CATEGORY["bottom"]]
     drawn = of_garments(labels, [bottom], [over], classes)
-    assert (drawn[bottom] == 2).all() and not (drawn == 1).any()
+    assert (drawn[bottom & ~hole] == 2).all() and not (drawn == 1).any() and drawn[10, 8] == 0
     erased = without(labels, [over], [bottom], classes)
-    assert erased is not None and (erased[bottom] == 2).all() and not (erased == 1).any()
+    assert erased is not None and (erased[bottom & ~hole] == 2).all() and erased[10, 8] == 0
+    assert not (erased == 1).any()
     assert np.array_equal(of_garments(erased, [bottom], (), classes), drawn)
     assert (without(labels, [over], [bottom])[bottom] == 1).any()  # not told the classes
 

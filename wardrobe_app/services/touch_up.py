@@ -14,7 +14,7 @@ from ..store.files import stored_plane
 from ..store.label_maps import store_label_map
 from ..store.models import utcnow
 from ..types import LABEL_OF_CATEGORY, Analyser, Category, GarmentRecord
-from ..vision.label_map import drawn_as, drawn_by, model_region, reclaimed
+from ..vision.label_map import drawn_as, drawn_by, model_region, reclaimed, union_of
 from .browse import Browse
 from .map_edits import MapEdits
 from .stored_files import discard_files, other_garments, thumbnail
@@ -199,7 +199,7 @@ class TouchUp:
         theirs = drawn_by(labels, others, classes)
         own = old_mask & np.isin(labels, drawn_as(labels, old_mask, category)) & ~theirs
         erased = (own | model_region(labels, old_mask, others)) & ~mask
-        labels[erased] = 0
+        labels[erased & ~union_of(others, labels.shape)] = 0
         labels = reclaimed(labels, others, classes, [erased])
         labels[mask] = LABEL_OF_CATEGORY[category]
         return labels

@@ -168,15 +168,17 @@ def reclaimed(
 ) -> np.ndarray:
     """A copy of ``labels`` in which the pixels of a garment kept (``masks``, in the
     ``classes`` of their categories) that a garment gone (deleted or purged; ``gone``,
-    their masks) lay over, in a class none of the kept ones there has, are drawn in the
-    kept one's class. A touch-up draws a garment over another's mask in its own class
-    (a top drawn over the bottom's waist): deleted and purged, its class stayed there,
-    the bottom drawn as a top on the photo's pages."""
+    their masks) lay over, in a class none of the kept ones there has (not background:
+    a hole its mask was filled over), are drawn in the kept one's class. A touch-up
+    draws a garment over another's mask in its own class (a top drawn over the bottom's
+    waist): deleted and purged, its class stayed there, the bottom drawn as a top on
+    the photo's pages."""
     out = np.array(labels, np.uint8)
     under = union_of(gone, labels.shape)
     theirs = drawn_by(labels, masks, classes)  # a class one of the kept ones there has
+    drawn = under & ~theirs & (out != 0)
     for mask, label in zip(reversed(masks), reversed(classes), strict=True):
-        out[mask & under & ~theirs] = label  # the first one of ``masks`` drawn last
+        out[mask & drawn] = label  # the first one of ``masks`` drawn last
     return out
 
 
