@@ -2481,6 +2481,97 @@ def test_a_search_whose_listing_failed_leaves_a_later_listing_where_it_is(
     assert w.browse.model.record(0).id != kept
 
 
+class HeldListings:
+    """The wardrobe's listings held, each until the test lets it go (``let_go(i)``),
+    after reading its garments; those ``passes(flt)`` picks run freely. Counts how many
+    held ones ran at once."""
+
+    def __init__(self, wardrobe, passes=lambda flt: False) -> None:
+        self._listing = wardrobe.list_garments
+        self._passes = passes
+        self._lock = threading.Lock()
+        self.gates: list[threading.Event] = []
+        self.running = 0
+        self.most_at_once = 0
+
+    def __call__(self, flt=None):
+        records = self._listing(flt)
+        if flt is not None and self._passes(flt):
+            return records
+        with self._lock:
+            gate = threading.Event()
+            self.gates.append(gate)
+            self.running += 1
+            self.most_at_once = max(self.most_at_once, self.running)
+        try:
+            gate.wait(30)
+        finally:
+            with self._lock:
+                self.running -= 1
+        return records
+
+    def let_go(self, i: int) -> None:
+        self.gates[i].set()
+
+    def let_all_go(self) -> None:
+        for gate in self.gates:
+            gate.set()
+
+
+def test_a_listing_slower_than_the_refreshes_is_shown_before_the_next_runs(
+    make_app, qtbot, photos, monkeypatch, request
+):
+    # During an import the grid is refreshed every 2 s: where each listing took longer
+    # (a big wardrobe, a busy machine), each one superseded the one running, and the grid
+    # showed nothing new until the import ended.
+    parts = app_with_photos(make_app, qtbot, photos, 2)
+    browse, wardrobe = parts.window.browse, parts.session.wardrobe
+    first, second = browse.model.record(0).id, browse.model.record(1).id
+    held = HeldListings(wardrobe)
+    monkeypatch.setattr(wardrobe, "list_garments", held)
+    request.addfinalizer(held.let_all_go)
+
+    def name_shown(garment_id):
+        return browse.model.record(browse.model.row_of(garment_id)).name
+
+    wardrobe.update_garment(first, name="First")
+    browse.refresh()
+    qtbot.waitUntil(lambda: len(held.gates) == 1, timeout=10_000)  # it has read "First"
+    wardrobe.update_garment(second, name="Second")
+    browse.refresh()
+    browse.refresh()
+    held.let_go(0)
+    qtbot.waitUntil(lambda: name_shown(first) == "First", timeout=10_000)
+    assert not browse.is_current()  # the refreshes after it are still to be listed
+    # One listing for both, after the first: held until the test lets it go
+    qtbot.waitUntil(lambda: len(held.gates) == 2, timeout=10_000)
+    assert name_shown(second) != "Second"
+    held.let_go(1)
+    qtbot.waitUntil(lambda: browse.is_current() and name_shown(second) == "Second", timeout=10_000)
+    assert len(held.gates) == 2 and held.most_at_once == 1
+
+
+def test_a_change_of_filter_supersedes_a_listing_running(
+    make_app, qtbot, photos, monkeypatch, request
+):
+    # A listing let finish (above) is one of the same filter; the user's own change of
+    # filter is listed at once, and the listing running is never shown.
+    parts = app_with_photos(make_app, qtbot, photos, 2)
+    browse, wardrobe = parts.window.browse, parts.session.wardrobe
+    held = HeldListings(wardrobe, passes=lambda flt: bool(flt.categories))
+    monkeypatch.setattr(wardrobe, "list_garments", held)
+    request.addfinalizer(held.let_all_go)
+    browse.refresh()
+    qtbot.waitUntil(lambda: len(held.gates) == 1, timeout=10_000)
+    browse.filter_bar.category_chips["top"].setChecked(True)
+    qtbot.waitUntil(lambda: browse.is_current() and browse.model.rowCount() == 2, timeout=10_000)
+    held.let_go(0)
+    runner = parts.session.runner
+    qtbot.waitUntil(lambda: not runner.active, timeout=10_000)  # its answer delivered
+    assert browse.is_current()
+    assert [r.category for r in browse.model.records()] == ["top", "top"]
+
+
 def test_the_filter_bar_boxes_have_names_for_a_screen_reader(make_app, qtbot, photos):
     # The search box had only its placeholder (no accessible name at all), and the type
     # and sort boxes were named by their current text alone ("Newest first").

@@ -1,5 +1,6 @@
-"""The grid of garments with its filter bar. Listings run off the GUI thread; a newer
-request supersedes an older one still running."""
+"""The grid of garments with its filter bar. Listings run off the GUI thread, one at a
+time: a change of the filter supersedes the one running; a change of the garments waits
+for it to be shown, and is listed after it."""
 
 from __future__ import annotations
 
@@ -37,7 +38,7 @@ from .garment_delegate import CARD_MARGIN, GarmentDelegate
 from .garment_model import GarmentListModel, GarmentRoles
 from .session import WardrobeSession
 from .thumbnails import ThumbnailCache
-from .workers import Queue, WorkerContext
+from .workers import Queue, Worker, WorkerContext
 
 FAVOURITES_HINT = "Open a garment and press Favourite to list it here."
 # Alt with an arrow is a browser's move (Back, Forward), not the grid's.
@@ -230,8 +231,12 @@ class BrowsePage(QWidget):
         super().__init__(parent)
         self.session = session
         self.thumbnails = thumbnails
-        self._generation = 0
+        self._generation = 0  # the latest listing asked for
         self._shown_generation = 0
+        # Listings asked for before this one answer another filter: never shown.
+        self._superseded_below = 0
+        self._running: Worker | None = None  # the listing running, if any
+        self._relist = False  # asked for while it ran: listed once it is done
         self.total = 0
         self._removal_expected = False
         self._to_select: list[int] = []  # brought back by an undo: selected when listed
@@ -287,8 +292,29 @@ class BrowsePage(QWidget):
 
     # --- listing -----------------------------------------------------------------------
     def refresh(self) -> None:
-        """Re-run the current filter (after imports, edits, deletes)."""
+        """Re-run the current filter (after imports, edits, deletes). A listing running is
+        let finish and shown, and one more runs after it, of the filter then (however many
+        refreshes came meanwhile). Each superseded the one before: during an import, with
+        listings slower than its refreshes (2 s apart), the grid showed nothing new until
+        the import ended."""
         self._generation += 1
+        if self._running is not None and not self._running.is_done():
+            if self._relist and self._first_result_of == self._generation - 1:
+                self._first_result_of = self._generation  # the queued listing is this one
+            self._relist = True
+            return
+        self._start_listing()
+
+    def _supersede(self) -> None:
+        """List the filter chosen now, at once: the listing running answers another."""
+        if self._running is not None:
+            self._running.cancel()
+        self._generation += 1
+        self._superseded_below = self._generation
+        self._start_listing()
+
+    def _start_listing(self) -> None:
+        self._relist = False
         gen = self._generation
         flt = self.filter_bar.current_filter()
         wardrobe = self.session.wardrobe
@@ -305,9 +331,22 @@ class BrowsePage(QWidget):
             fine_types = sorted({t for types in by_category.values() for t in types})
             return Listing(gen, records, total, colours, fine_types, by_category, favourites_alone)
 
-        self.session.runner.start(
-            job, queue=Queue.READ, title="Listing garments", on_result=self._listed
+        self._running = self.session.runner.start(
+            job,
+            queue=Queue.READ,
+            title="Listing garments",
+            on_result=self._listed,
+            on_finished=self._listing_finished,
         )
+
+    @Slot()
+    def _listing_finished(self) -> None:
+        # A superseded listing ends too: only the one running now lets the queued one go
+        # (its result, emitted before its end, has been shown).
+        if self._running is not None and self._running.is_done():
+            self._running = None
+            if self._relist:
+                self._start_listing()
 
     def expect_removal(self) -> None:
         """The selected garments are about to be deleted (see ``_restore_selection``)."""
@@ -324,12 +363,12 @@ class BrowsePage(QWidget):
 
     @Slot(object)
     def _filter_changed(self, _flt: GarmentFilter) -> None:
-        self.refresh()
+        self._supersede()
 
     @Slot(object)
     def _listed(self, listing: Listing) -> None:
-        if listing.generation != self._generation:
-            return  # superseded
+        if listing.generation < max(self._superseded_below, self._shown_generation):
+            return  # another filter's, or older than the one shown
         selected = set(self.selected_ids())
         current = self.grid.currentIndex().data(GarmentRoles.Id)
         to_select = set(self._to_select)
