@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from fakes import load_migration
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from wardrobe_app import paths
 from wardrobe_app.service import Wardrobe
@@ -259,6 +259,28 @@ def test_the_log_gone_back_lists_everything_again(
         f"UPDATE garments SET name = 'Relogged' WHERE id = {ids[2]}",
     )
     assert _listed_after(wardrobe, read) == set(ids)
+
+
+def test_the_log_emptied_and_its_seq_brought_back_lists_everything_again(
+    wardrobe: Wardrobe, photos: Photos, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A tool empties the log, then makes as many changes as bring its largest seq back
+    # where it was at the listing (three garments, twice each): the mark was the same,
+    # and neither the window nor the listing saw the garments renamed.
+    wardrobe.import_paths(photos(3))
+    ids = [r.id for r in wardrobe.list_garments(GarmentFilter(descending=False))]
+    with wardrobe.store.session() as s:
+        assert s.scalar(select(func.max(GarmentChange.seq))) == len(ids)  # one per garment
+    read = _rows_read(monkeypatch)
+    _listed_after(wardrobe, read)
+    seen = wardrobe.change_mark()
+    renames = [
+        f"UPDATE garments SET name = 'Relogged {n}' WHERE id = {i}" for n in (1, 2) for i in ids[:3]
+    ]
+    _raw(wardrobe, "DELETE FROM garment_changes", *renames)
+    assert wardrobe.change_mark() != seen
+    assert _listed_after(wardrobe, read) == set(ids)  # and it lists the new names
+    assert len(wardrobe.list_garments(GarmentFilter(text="relogged"))) == 3
 
 
 def test_the_log_keeps_one_row_per_garment_and_its_seq_only_grows(

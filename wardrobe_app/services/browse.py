@@ -97,20 +97,25 @@ class Browse:
         app), so that a view can tell when to list them again. Read again only when
         the database changed since the last reading (SQLite's data_version).
 
-        It is the listing's own mark (``live_listing``): the schema's version and the
-        largest ``seq`` of the log of changed garments, which triggers append to with
-        every change to a garment's row or its photo's, whoever writes; the schema's
-        version moves with what the log cannot show (an older copy restored, a
-        migration that rewrote rows while the triggers were gone). Where the log is not
-        to be trusted (not there: an older wardrobe read as it is; a trigger gone),
-        every commit is taken for a change."""
+        It is the listing's own mark (``live_listing``): the schema's version, and the
+        largest ``seq`` and the row count of the log of changed garments, which triggers
+        append to with every change to a garment's row or its photo's, whoever writes;
+        the schema's version moves with what the log cannot show (an older copy
+        restored, a migration that rewrote rows while the triggers were gone), the count
+        with a log a tool emptied, its ``seq`` brought back by as many changes (rows of
+        fewer garments). Where the log is not to be trusted (not there: an older
+        wardrobe read as it is; a trigger gone), every commit is taken for a change."""
         version = self._version.read()  # before the mark: a commit in between reads again
         cached = self._mark
         if cached is not None and cached[0] == version:
             return cached[1]
         with self.store.session() as s:
             mark = listing_mark(s)
-        found = (mark.schema, mark.seq) if mark.seq is not None else (mark.schema, None, version)
+        found = (
+            (mark.schema, mark.seq, mark.rows)
+            if mark.seq is not None
+            else (mark.schema, None, version)
+        )
         self._mark = (version, found)
         return found
 

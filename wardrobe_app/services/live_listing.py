@@ -10,8 +10,12 @@ read a later one.
 
 The log is trusted only where it is sure to be complete: its table and all its triggers
 there, and the schema unchanged since the listing (a migration can rewrite rows while
-the triggers are gone, a tool drop them); and ``seq`` not gone back (the database
-replaced by an older copy). Otherwise every garment is read again.
+the triggers are gone, a tool drop them); and neither ``seq`` nor the log's row count
+gone back (the database replaced by an older copy; the log emptied by a tool). The
+triggers keep one row per garment ever logged and never drop a garment's newest, so the
+count only grows, and only with ``seq``: ``seq`` alone, brought back where it was by as
+many changes after the log was emptied, passed for no change at all. Otherwise every
+garment is read again.
 
 The same mark tells the window whether to list again (``Browse.change_mark``), and the
 similar-items index which garments' vectors to read again after a touch-up elsewhere
@@ -26,7 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from ..store import Garment, GarmentChange
@@ -56,11 +60,12 @@ INSERTED_ONE_BY_ONE = 256
 
 @dataclass(frozen=True)
 class Mark:
-    """Where a listing was read: the schema's version, and the log's largest ``seq``
-    (None: the log is not to be trusted, or not there)."""
+    """Where a listing was read: the schema's version, the log's largest ``seq`` (None:
+    the log is not to be trusted, or not there) and its number of rows."""
 
     schema: int
     seq: int | None
+    rows: int = 0
 
 
 @dataclass(frozen=True)
@@ -84,7 +89,13 @@ def listing_mark(s: Session) -> Mark:
     schema = int(s.execute(text("PRAGMA schema_version")).scalar_one())
     if not names >= LOG_TRIGGERS | {LOG_TABLE}:
         return Mark(schema, None)
-    return Mark(schema, int(s.scalar(select(func.max(GarmentChange.seq))) or 0))
+    # Two lookups in one statement: SQLite answers max() from the rowid's b-tree and
+    # count() from the smallest index's pages (microseconds at 40,000 rows); both in one
+    # SELECT's list would scan every row instead.
+    seq, rows = s.execute(
+        text(f"SELECT (SELECT max(seq) FROM {LOG_TABLE}), (SELECT count(*) FROM {LOG_TABLE})")
+    ).one()
+    return Mark(schema, int(seq or 0), int(rows or 0))
 
 
 def log_follows(then: Mark, now: Mark) -> bool:
@@ -92,7 +103,9 @@ def log_follows(then: Mark, now: Mark) -> bool:
     ``then`` to ``now`` (see the module's words)."""
     if now.seq is None or then.seq is None or now.schema != then.schema:
         return False
-    return now.seq >= then.seq  # gone back: another database in its place
+    if now.seq < then.seq or now.rows < then.rows:
+        return False  # gone back: another database in its place, the log emptied
+    return now.seq > then.seq or now.rows == then.rows  # no row without a new seq
 
 
 def read_all(s: Session, abspath: Callable[[str], Path], mark: Mark) -> Listing:
