@@ -9,6 +9,12 @@ holds vectors added since, searched by brute force; tombstones hide removed ids 
 next build drops them. Builds run on one background thread from a ``loader()`` snapshot
 and are swapped in under the lock; edits made after the snapshot stay in the delta.
 
+A build whose files another program truncates or writes over in place is dropped before
+a query reads them (``_drop_changed``: a stat of each, a few microseconds): a truncated
+map killed the process with SIGBUS. One changed during a query still can; a private copy
+of each build would close that, at its size in memory in every process, for files that
+Wardrobe itself only ever replaces whole.
+
 Contract with the caller: commit a change to the database *before* calling ``add`` or
 ``remove``, so a snapshot taken after the call is guaranteed to contain it.
 """
@@ -272,6 +278,9 @@ class SimilarIndex:
         for _ in range(_ATTEMPTS):
             with self._lock:
                 base, delta, tombs = self._base, dict(self._delta), set(self._tombs)
+            if not base.intact():
+                self._drop_changed(base)
+                continue
             rows, gone = _behind(base, delta, tombs, ids, vectors)
             with self._lock:
                 if self._closed:
@@ -403,6 +412,32 @@ class SimilarIndex:
                 storage.clean(self.directory, keep=new.build)
             log.info("similar-items index build %d: %d vectors", new.build, new.count)
 
+    def _drop_changed(self, base: Built) -> None:
+        """``base``'s files were changed on disk while mapped (truncated or written over in
+        place by another program): reading them could kill the process (SIGBUS) or crash
+        Annoy. Replaced by the loader's rows, in memory, searched exactly until a build
+        replaces it (at once where builds run in the background); edits made here after
+        the snapshot stay in the delta. RuntimeError where the index is closed."""
+        log.warning("similar-items index build %d was changed on disk by another program; "
+                    "searching exactly until it is built again", base.build)
+        with self._lock:
+            self._check_not_closed()
+            self._seq += 1  # before the read: see refresh()
+            mark = self._seq
+        with self._reading:  # close() waits for a read of the database to end
+            self._check_not_closed()
+            ids, vectors = storage.prepare(*self._loader(), self.dim)
+        with self._lock:
+            self._check_not_closed()
+            if self._base is not base:
+                return  # a build landed meanwhile
+            self._base = Built(0, ids, vectors)
+            self._delta = {i: e for i, e in self._delta.items() if e[1] > mark}
+            self._tombs = {i: s for i, s in self._tombs.items() if s > mark}
+            self._view = None
+        if self._rebuilder is not None:
+            self._rebuilder.request()
+
     def _cover(self, ids: np.ndarray, vectors: np.ndarray, gone: np.ndarray, seq: int) -> None:
         """Put rows the stored build lacks in the delta and tombstone ids it has that are
         gone (under the lock); edits made after the loader's snapshot win."""
@@ -443,6 +478,9 @@ class SimilarIndex:
         if k <= 0:
             return []
         view = self._current_view()
+        while not view.base.intact():  # its files changed on disk: not to be read
+            self._drop_changed(view.base)
+            view = self._current_view()
         excl = id_array(exclude) if len(exclude) else EMPTY_IDS
         # Candidates are tested against ``allowed`` one by one, so a set or an array is
         # used as it is: converting a large category up front would cost more than Annoy.
@@ -455,12 +493,16 @@ class SimilarIndex:
 
     def vector_of(self, id: int) -> np.ndarray | None:
         """The stored unit vector of ``id`` (delta or build), or None if unknown/removed."""
-        with self._lock:
-            if id in self._tombs:
-                return None
-            if id in self._delta:
-                return self._delta[id][0].copy()
-            base = self._base
+        while True:
+            with self._lock:
+                if id in self._tombs:
+                    return None
+                if id in self._delta:
+                    return self._delta[id][0].copy()
+                base = self._base
+            if base.intact():
+                break
+            self._drop_changed(base)
         row = base.row_of(id)
         return None if row is None else np.array(base.vectors[row], dtype=np.float32)
 

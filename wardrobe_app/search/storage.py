@@ -60,6 +60,33 @@ class BuildCancelled(Exception):
 
 
 @dataclass(frozen=True)
+class Mapped:
+    """A file a build maps, as it was when mapped. Truncated in place by another program
+    (a sync tool, a clean-up script), its pages past the new end kill the process on the
+    next read (SIGBUS), and a file written over in place feeds Annoy garbage offsets."""
+
+    path: Path
+    ino: int
+    size: int
+    mtime_ns: int
+
+    @classmethod
+    def of(cls, path: Path) -> Mapped:
+        st = path.stat()
+        return cls(path, st.st_ino, st.st_size, st.st_mtime_ns)
+
+    def intact(self) -> bool:
+        """Whether the file mapped is still as it was (a stat: microseconds)."""
+        try:
+            st = os.stat(self.path)
+        except OSError:
+            return True  # removed (another build's clean-up): the map keeps it whole
+        if st.st_ino != self.ino:
+            return True  # another file under its name: the one mapped is untouched
+        return st.st_size == self.size and st.st_mtime_ns == self.mtime_ns
+
+
+@dataclass(frozen=True)
 class Built:
     """One immutable generation of the indexed set.
 
@@ -74,10 +101,15 @@ class Built:
     vectors: np.ndarray  # float32 (N, dim), unit rows; a read-only memmap once on disk
     ann: AnnoyIndex | None = None
     search_k: int = BRUTE_FORCE
+    mapped: tuple[Mapped, ...] = ()  # the files ``ann`` and ``vectors`` read
 
     @property
     def count(self) -> int:
         return int(self.ids.shape[0])
+
+    def intact(self) -> bool:
+        """Whether every file it maps is as it was mapped (see ``Mapped``)."""
+        return all(m.intact() for m in self.mapped)
 
     def rows_of(self, ids: np.ndarray) -> np.ndarray:
         """Rows of those ``ids`` that are in this generation (others are dropped)."""
@@ -317,6 +349,8 @@ def load_build(directory: Path, dim: int) -> Built:
     vec_path = _checked(directory, files.get("vectors"), f"vectors-{build}.npy")
     ann_path = _checked(directory, files.get("ann"), f"index-{build}.ann")
     try:
+        # Before mapping: a change made while they are mapped is a change from this.
+        mapped = (Mapped.of(vec_path), Mapped.of(ann_path))
         ids = np.load(ids_path, allow_pickle=False)
         # A plain ndarray view of the read-only map: same pages, without np.memmap's
         # per-indexing overhead (~0.1 ms a query); the view keeps the map alive.
@@ -334,7 +368,7 @@ def load_build(directory: Path, dim: int) -> Built:
     if ann.get_n_items() != count:
         ann.unload()
         raise IndexFileError("Annoy file does not match the manifest")
-    return Built(build, ids, vectors, ann, search_k)
+    return Built(build, ids, vectors, ann, search_k, mapped)
 
 
 def clean(directory: Path, keep: int | None) -> None:
