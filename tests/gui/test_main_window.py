@@ -2572,6 +2572,38 @@ def test_a_change_of_filter_supersedes_a_listing_running(
     assert [r.category for r in browse.model.records()] == ["top", "top"]
 
 
+def test_down_in_the_search_picks_the_first_card_of_a_listing_queued_behind_another(
+    make_app, qtbot, photos, monkeypatch, request
+):
+    # Down in the search box while a listing ran and another waited: the first card is
+    # picked once the waiting one is shown, though the garments changed again meanwhile
+    # (the waiting listing is then of that later refresh).
+    parts = app_with_photos(make_app, qtbot, photos, 2)
+    w = parts.window
+    browse, wardrobe = w.browse, parts.session.wardrobe
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow, timeout=5000)
+    flag = QItemSelectionModel.SelectionFlag.ClearAndSelect
+    browse.grid.selectionModel().setCurrentIndex(browse.grid_model.index(2, 0), flag)
+    first = browse.model.record(0).id
+    held = HeldListings(wardrobe)
+    monkeypatch.setattr(wardrobe, "list_garments", held)
+    request.addfinalizer(held.let_all_go)
+    browse.refresh()
+    qtbot.waitUntil(lambda: len(held.gates) == 1, timeout=10_000)
+    browse.refresh()  # waits for the one running
+    w.actions_["find"].trigger()
+    qtbot.keyClick(browse.filter_bar.search, Qt.Key.Key_Down)  # no search typed: no new filter
+    assert browse.grid.hasFocus()
+    browse.refresh()  # the one waiting is of this refresh now
+    held.let_go(0)
+    qtbot.waitUntil(lambda: len(held.gates) == 2, timeout=10_000)  # the first shown
+    assert browse.selected_ids() != [first]  # not its listing
+    held.let_go(1)
+    qtbot.waitUntil(browse.is_current, timeout=10_000)
+    assert browse.selected_ids() == [first] and len(held.gates) == 2
+
+
 def test_the_filter_bar_boxes_have_names_for_a_screen_reader(make_app, qtbot, photos):
     # The search box had only its placeholder (no accessible name at all), and the type
     # and sort boxes were named by their current text alone ("Newest first").
