@@ -9,7 +9,9 @@ import threading
 from itertools import pairwise
 from pathlib import Path
 
+import numpy as np
 import pytest
+from conftest import start_review
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel
 
@@ -724,3 +726,65 @@ def test_the_model_cards_fit_the_about_dialog(qtbot):
             qtbot.wait(20)  # the scroll bar's range follows the layout
             bar = browser.horizontalScrollBar()
             assert bar.maximum() == 0, (height, dialog.tabs.tabText(i))
+
+
+def test_every_window_fits_a_laptop_screen_at_200_percent(make_app, qtbot, photos, monkeypatch):
+    # 1366x768 at 200% is 683x384 logical: the main window's least height (409 px here),
+    # Settings' (421) and "Do I already own this?"'s (491), and the review's 702 px of
+    # width, put their lower part (OK, Close, Save and next) off the screen.
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QScreen
+
+    from wardrobe_app.ui.import_report import ImportReportDialog, ImportSummary
+    from wardrobe_app.ui.mask_editor import MaskEditorDialog
+    from wardrobe_app.ui.screen_fit import FRAME_ALLOWANCE
+
+    screen = QRect(0, 0, 683, 384)
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda self: screen)
+    free = (screen.width() - FRAME_ALLOWANCE, screen.height() - FRAME_ALLOWANCE)
+
+    def fits(window, what: str) -> None:
+        hint, least = window.minimumSizeHint(), window.minimumSize()
+        width = max(hint.width(), least.width())
+        height = max(hint.height(), least.height())
+        assert width <= free[0] and height <= free[1], (what, width, height)
+        # and opened within the screen, as resize_within_screen sizes it
+        assert window.width() <= free[0] and window.height() <= free[1], (what, window.size())
+
+    parts = make_app(review=True)
+    w = parts.window
+    w.resize(*free)
+    fits(w, "main window, empty")
+    # the empty page's drawing gives way there, its words and buttons stay
+    qtbot.waitUntil(lambda: w.empty_page.art.isHidden(), timeout=5000)
+    assert all(b.isVisible() for b in w.empty_page.buttons)
+    w.resize(1000, 700)  # and is back where there is room
+    qtbot.waitUntil(lambda: w.empty_page.art.isVisible(), timeout=5000)
+    w.resize(*free)
+    review = start_review(qtbot, w, photos(3))
+    fits(review, "review")
+    review.accept_all()
+    qtbot.waitUntil(lambda: w.browse.model.rowCount() == 6, timeout=20_000)
+    fits(w, "main window, garments listed")
+    w.open_garment(w.browse.model.record(0))
+    fits(w, "main window, a garment")
+    settings = SettingsDialog(AppSettings(), parts.session, w, detect=False)
+    qtbot.addWidget(settings)
+    fits(settings, "settings")
+    own = w.open_own_this()
+    fits(own, "own this")
+    with qtbot.waitSignal(own.analysed, timeout=20_000):
+        own.analyse_photo(photos(1, start=7)[0])
+    fits(own, "own this, with matches")
+    own.close()
+    about = w.open_about()
+    fits(about, "about")
+    about.close()
+    mask = np.zeros((600, 400), bool)
+    mask[100:400, 50:350] = True
+    for dialog in (
+        ImportReportDialog(ImportSummary(failed=[(Path("a.jpg"), "not a photo")]), w),
+        MaskEditorDialog(np.full((600, 400, 3), 200, np.uint8), mask, "top", "Blue shirt", w),
+    ):
+        qtbot.addWidget(dialog)
+        fits(dialog, type(dialog).__name__)

@@ -36,3 +36,13 @@ class ColumnScroll(QScrollArea):
         column = self.column.minimumSizeHint().width()
         bar = self.verticalScrollBar().sizeHint().width()
         return QSize(column + bar, super().minimumSizeHint().height())
+
+
+class PageScroll(ColumnScroll):
+    """A dialog's body: whole where the screen has room (a scroll area's own hint is at
+    most 24 lines tall, and Settings opened scrolled on any screen), scrolled where the
+    screen is short."""
+
+    def sizeHint(self) -> QSize:
+        page = self.column.sizeHint()
+        return QSize(page.width() + self.verticalScrollBar().sizeHint().width(), page.height())

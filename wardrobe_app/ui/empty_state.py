@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QAction, QFont, QPalette
+from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtGui import QAction, QFont, QPalette, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from .icons import empty_state_pixmap
@@ -51,7 +51,7 @@ class EmptyState(QWidget):
             self.buttons.append(button)
         buttons.addStretch(1)
 
-        layout = QVBoxLayout(self)
+        layout = self._layout = QVBoxLayout(self)
         layout.addStretch(2)
         layout.addWidget(self.art)
         layout.addSpacing(12)
@@ -61,6 +61,34 @@ class EmptyState(QWidget):
         layout.addLayout(buttons)
         layout.addStretch(3)
         self._update_art()
+
+    def minimumSizeHint(self) -> QSize:
+        # Without the drawing, which gives way where the page is short: with it the
+        # window could not be made short enough for a 1366x768 screen at 200% (683x384).
+        hint = super().minimumSizeHint()
+        if not self.art.isHidden():
+            hint.setHeight(hint.height() - self._art_room())
+        return hint
+
+    def heightForWidth(self, width: int) -> int:
+        # As the least height: a layout asks this of a page whose hint wraps.
+        height = super().heightForWidth(width)
+        if height >= 0 and not self.art.isHidden():
+            height -= self._art_room()
+        return height
+
+    def _art_room(self) -> int:
+        """The height the drawing takes, with its gap under it."""
+        return self._art_size + self._layout.spacing()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        size = event.size()
+        least = self.heightForWidth(size.width())
+        if least < 0:
+            least = self.minimumSizeHint().height()
+        # The words and actions say what to do; the drawing only where there is room.
+        self.art.setVisible(size.height() >= least + self._art_room())
 
     def _update_art(self) -> None:
         colour = self.palette().color(QPalette.ColorRole.PlaceholderText)

@@ -254,8 +254,9 @@ class GarmentView(QWidget):
         self.overlay_toggle.setChecked(True)
         self.overlay_toggle.toggled.connect(self._show_picture)
         # A low minimum: in a short window (1366x768 at 150%) the picture gives way before
-        # the similar strip has to scroll out of sight.
-        self.picture = ImageView(self, placeholder="Loading…", min_size=QSize(240, 140))
+        # the similar strip has to scroll out of sight; narrow, so that the page fits
+        # 1366x768 at 200% (683x384) beside the details.
+        self.picture = ImageView(self, placeholder="Loading…", min_size=QSize(210, 140))
         self.picture.setObjectName("picture")
         # The check box goes under the two buttons where the column is narrow: beside them
         # the row needed 348 px, and the window 792 px.
@@ -292,6 +293,9 @@ class GarmentView(QWidget):
         self.colours_label = QLabel(self)
         self.colours_label.setObjectName("coloursLabel")
         self.colours_label.setTextFormat(Qt.TextFormat.RichText)
+        # Wrapped between colours: four on one line (410 px) made the details column
+        # wider than its 360 px, which then scrolled sideways.
+        self.colours_label.setWordWrap(True)
         self.added_label = QLabel(self)
         self.saved_label = QLabel(self)
         self.saved_label.setObjectName("savedLabel")
@@ -338,7 +342,7 @@ class GarmentView(QWidget):
         # window's minimum height (it has to fit a 1366x768 laptop screen).
         details_scroll = ColumnScroll(details, self)
         details_scroll.setObjectName("detailsScroll")
-        details_scroll.setMinimumWidth(380)
+        details_scroll.setMinimumWidth(360)
         details_scroll.setMaximumWidth(520)
 
         # similar items
@@ -500,8 +504,8 @@ class GarmentView(QWidget):
         """The swatches, each share in the palette's muted text colour."""
         palette = self.palette()
         muted = palette.color(QPalette.ColorRole.PlaceholderText).name()
-        swatches = " ".join(
-            f"{dot_html(c.hex, palette)} {c.name} "
+        swatches = " ".join(  # each colour kept whole on a line (no-break spaces)
+            f"{dot_html(c.hex, palette)}&nbsp;{c.name.replace(' ', '&nbsp;')}&nbsp;"
             f'<span style="color:{muted}">{c.share:.0%}</span>&nbsp;&nbsp;'
             for c in record.colours[:4]
         )

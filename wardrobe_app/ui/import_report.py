@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from ..vision.image_io import left_out_note
 from .icons import standard
 from .odd_names import shown_name
+from .screen_fit import resize_within_screen
 from .wrapped_cells import WrappedColumn
 
 FILE_COLUMN_MAX = 280  # px, of the dialog's 720
@@ -118,7 +119,6 @@ class ImportReportDialog(QDialog):
     def __init__(self, summary: ImportSummary, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Import finished")
-        self.resize(720, 380)
         headline = QLabel(f"<b>{summary.headline()}.</b>", self)
         headline.setWordWrap(True)
         self.explain = QLabel(_explanation(summary), self)
@@ -157,6 +157,8 @@ class ImportReportDialog(QDialog):
         layout.addWidget(self.explain)
         layout.addWidget(self.tree, 1)
         layout.addWidget(buttons, 0, Qt.AlignmentFlag.AlignRight)
+        # Within the screen: 720x380 was taller than 1366x768 at 200% (683x384).
+        resize_within_screen(self, 720, 380)
 
     def _add_row(self, path: Path, reason: str, icon: QIcon, reason_tip: str = "") -> None:
         """A file of the report: its name (the whole path as its tooltip) and why."""

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from ..service import SIMILAR_FLOOR, OtherModelsVectors
 from ..types import DetectedGarment, PhotoAnalysis, SimilarHit
 from ..vision.image_io import IMAGE_SUFFIXES, ImageLoadError
+from .column_scroll import PageScroll, ShrinkingColumn
 from .empty_state import EmptyState
 from .garment_strip import GarmentStrip
 from .icons import keep_dot_label, keep_line_icon
@@ -199,7 +200,7 @@ class OwnThisDialog(QDialog):
         top.addWidget(self.choose_button)
         top.addWidget(self.status, 1)
 
-        self.photo = ImageView(self, placeholder="No photo chosen yet", min_size=QSize(300, 300))
+        self.photo = ImageView(self, placeholder="No photo chosen yet", min_size=QSize(220, 120))
         self.photo.setMaximumWidth(420)
         # As in the review: the overlay's tint turned a burgundy t-shirt purple.
         self.overlay_toggle = QCheckBox("Show the garments found", self)
@@ -246,18 +247,28 @@ class OwnThisDialog(QDialog):
         bottom.addStretch(1)
         bottom.addWidget(close)
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(18, 14, 18, 14)
-        layout.setSpacing(12)
         title = QLabel("Do I already own this?", self)
         tf = QFont(title.font())
         tf.setPointSizeF(tf.pointSizeF() * 1.4)
         tf.setWeight(QFont.Weight.DemiBold)
         title.setFont(tf)
-        layout.addWidget(title)
-        layout.addWidget(intro)
-        layout.addLayout(top)
-        layout.addLayout(body, 1)
+        page = ShrinkingColumn(self)  # scrolled only below its least height
+        page_layout = QVBoxLayout(page)
+        page_layout.setContentsMargins(0, 0, 0, 0)
+        page_layout.setSpacing(12)
+        page_layout.addWidget(title)
+        page_layout.addWidget(intro)
+        page_layout.addLayout(top)
+        page_layout.addLayout(body, 1)
+        # Scrolled where the screen is short, Close always in sight: the dialog's least
+        # height (491 px) did not fit 1366x768 at 200% (683x384).
+        self.page_scroll = PageScroll(page, self)
+        self.page_scroll.setObjectName("ownThisPage")
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 14, 18, 14)
+        layout.setSpacing(12)
+        layout.addWidget(self.page_scroll, 1)
         layout.addLayout(bottom)
         resize_within_screen(self, 1180, 760)
 

@@ -56,7 +56,8 @@ from .theme import CATEGORY_COLOURS, category_label, type_label
 REVIEW_BACKLOG = 3
 
 CUTOUT_SIDE = 132
-PHOTO_MIN = 320  # px, the photo's least side (was 420)
+PHOTO_MIN = 240  # px, the photo's least width (was 420, then 320)
+PHOTO_MIN_HEIGHT = 160  # px, its least height (was 320)
 GARMENTS_MIN_WIDTH = 330  # px, the garments' column (was 380)
 SAVE_AND_NEXT, NEXT_PHOTO = "Save and next", "Next photo"
 KIND_WORDS = {"outfit": "an outfit photo", "item": "one garment"}
@@ -271,8 +272,9 @@ class ReviewDialog(QDialog):
         self.subheader.setObjectName("reviewSubheader")
 
         self.photo = ImageView(self, placeholder="Analysing the next photo…")
-        # Small enough, with the legend and the actions wrapping, for an 800x600 screen.
-        self.photo.setMinimumSize(QSize(PHOTO_MIN, PHOTO_MIN))
+        # Small enough, with the legend and the actions wrapping, for an 800x600 screen
+        # and for 1366x768 at 200% (683x384).
+        self.photo.setMinimumSize(QSize(PHOTO_MIN, PHOTO_MIN_HEIGHT))
         self.overlay_toggle = QCheckBox("Show the garments found", self)
         self.overlay_toggle.setObjectName("overlayToggle")
         self.overlay_toggle.setChecked(True)
