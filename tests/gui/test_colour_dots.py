@@ -207,11 +207,12 @@ def test_the_reviews_dots_stand_out(make_app, qtbot, photos, scheme, made_in, se
 
 
 @pytest.mark.parametrize("seen_in", ["light", "dark"])
-def test_a_chosen_colour_is_checked_in_the_drop_down(qtbot, scheme, seen_in):
-    # A narrow window's "Colours ▾" marked a chosen colour only by Fusion's faint sunken
-    # square behind its dot (an icon takes the place of a menu's check box): no check
-    # mark, hard to see on either scheme. Checked, the dot has one across it, standing
-    # out 3:1 from the dot itself; unchecked, none.
+def test_a_chosen_colour_is_checked_beside_its_dot_in_the_drop_down(qtbot, scheme, seen_in):
+    # A narrow window's "Colours ▾": Fusion draws an entry's icon in place of its check
+    # box, so a chosen colour was marked only by a faint square behind its dot, then by
+    # a check mark across the dot, hiding its colour. Drawn, a chosen entry differs from
+    # the same one not chosen only left of its dot (its check box), by a mark that
+    # stands out 3:1 from the menu; the dot is the same.
     from PySide6.QtWidgets import QVBoxLayout
 
     from wardrobe_app.ui.filter_bar import FilterBar
@@ -221,27 +222,33 @@ def test_a_chosen_colour_is_checked_in_the_drop_down(qtbot, scheme, seen_in):
     qtbot.addWidget(host)
     QVBoxLayout(host).addWidget(bar := FilterBar(host))
     bar.set_colours([(c.name, c.hex) for c in ALL_COLOURS])
-    chosen = set(PALETTE_NAMES[1::2])
-    for name in chosen:
-        bar.colour_chips[name].setChecked(True)
     menu = bar.colour_button.menu()
     menu.aboutToShow.emit()  # filled as it opens
+    menu.ensurePolished()
+    menu.adjustSize()
+    base = menu.palette().color(QPalette.ColorRole.Base)
     for action in menu.actions():
-        name = action.text()
-        assert action.isChecked() == (name in chosen)
-        fill = QColor(palette_hex(name))
-        for mode in (QIcon.Mode.Normal, QIcon.Mode.Active):
-            off = _icon_image(menu, action.icon(), 12, QIcon.State.Off, mode)
-            on = _icon_image(menu, action.icon(), 12, QIcon.State.On, mode)
-            marked = [
-                (x, y)
-                for y in range(on.height())
-                for x in range(on.width())
-                if on.pixelColor(x, y) != off.pixelColor(x, y)
-                and on.pixelColor(x, y).alphaF() > 0.9
-                and theme.contrast_ratio(on.pixelColor(x, y), fill) >= 3
-            ]
-            # a stroke of it, not a speck: as long as a third of the dot is wide
-            assert len(marked) >= on.width() // 3, (name, mode)
-            xs = [x for x, _ in marked]
-            assert max(xs) - min(xs) >= on.width() // 3, (name, mode)
+        row = menu.actionGeometry(action)
+        off = menu.grab(row).toImage()
+        action.setChecked(True)
+        assert bar.colour_chips[action.text()].isChecked()  # the chip it stands for
+        on = menu.grab(row).toImage()
+        action.setChecked(False)
+        fill = QColor(palette_hex(action.text()))
+        dot = [
+            x
+            for y in range(off.height())
+            for x in range(off.width())
+            if off.pixelColor(x, y) == fill
+        ]
+        assert dot, action.text()  # drawn, not chosen
+        changed = [
+            (x, y)
+            for y in range(on.height())
+            for x in range(on.width())
+            if on.pixelColor(x, y) != off.pixelColor(x, y)
+        ]
+        assert changed, action.text()  # a mark
+        assert max(x for x, _ in changed) < min(dot), action.text()  # beside the dot
+        seen = [xy for xy in changed if theme.contrast_ratio(on.pixelColor(*xy), base) >= 3]
+        assert len(seen) >= 6, action.text()  # a stroke, not a speck

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from ..types import CATEGORIES, GarmentFilter
 from .chip_group import ChipGroup
+from .colour_menu_style import CheckBesideIconStyle
 from .flow_layout import FlowLayout
 from .icons import entry_dot_icon, heart_icon, keep_dot_icon, line_icon
 from .theme import CATEGORY_COLOURS, category_label, type_label
@@ -531,6 +532,9 @@ class ColourButton(QToolButton):
         self.colours: dict[str, str] = {}
         menu = QMenu(self)
         menu.setObjectName("colourMenu")
+        # A chosen colour's check box beside its dot: Fusion draws the dot in its place.
+        self._menu_style = CheckBesideIconStyle()  # kept: setStyle does not own it
+        menu.setStyle(self._menu_style)
         menu.aboutToShow.connect(self._fill)
         self.setMenu(menu)
         self.setVisible(False)

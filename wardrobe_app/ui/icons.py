@@ -30,7 +30,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QAbstractButton, QApplication, QComboBox, QLabel, QStyle, QWidget
 
 from .. import paths
-from .theme import contrast_ratio, swatch_ring
+from .theme import swatch_ring
 
 ICON_DIR = paths.RESOURCES_DIR / "icons"
 APP_ID = "io.github.wardrobe.Wardrobe"
@@ -145,39 +145,17 @@ def dot_icon(
 def entry_dot_icon(colour: str, palette: QPalette, size: int = 12) -> QIcon:
     """A menu entry's colour dot: on the menu's Base, checked or not (Fusion draws a
     checked entry's icon in its On state: a chip's, ringed for the Highlight, was white
-    on white), and on the Highlight of the entry under the pointer. Checked, a check mark
-    across it: Fusion draws an icon in place of a menu's check box, and marks a checked
-    one only by a faint sunken square behind it."""
+    on white), and on the Highlight of the entry under the pointer. Its check box is
+    drawn beside it (``colour_menu_style``), not across it."""
     icon = QIcon()
     for mode, grounds, ring_role in (
         (QIcon.Mode.Normal, ON_BASE, QPalette.ColorRole.PlaceholderText),
         (QIcon.Mode.Active, (QPalette.ColorRole.Highlight,), QPalette.ColorRole.HighlightedText),
     ):
         pm = dot_pixmap(colour, palette, grounds, size, ring_role)
-        icon.addPixmap(pm, mode, QIcon.State.Off)
-        icon.addPixmap(ticked(pm, QColor(colour)), mode, QIcon.State.On)
+        for state in (QIcon.State.Off, QIcon.State.On):
+            icon.addPixmap(pm, mode, state)
     return icon
-
-
-def ticked(dot: QPixmap, fill: QColor) -> QPixmap:
-    """``dot`` with a check mark across it, black or white as stands out more from its
-    ``fill`` (on the dot, it stands out whatever the scheme)."""
-    black, white = QColor(Qt.GlobalColor.black), QColor(Qt.GlobalColor.white)
-    ink = black if contrast_ratio(fill, black) >= contrast_ratio(fill, white) else white
-    pm = QPixmap(dot)
-    size = pm.width() / pm.devicePixelRatio()
-    p = QPainter(pm)
-    p.setRenderHint(QPainter.RenderHint.Antialiasing)
-    pen = QPen(ink, max(1.6, size / 7))
-    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-    pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
-    p.setPen(pen)
-    tick = QPainterPath(QPointF(size * 0.28, size * 0.52))
-    tick.lineTo(size * 0.44, size * 0.68)
-    tick.lineTo(size * 0.73, size * 0.35)
-    p.drawPath(tick)
-    p.end()
-    return pm
 
 
 def dot_html(colour: str, palette: QPalette, size: int = 14) -> str:
