@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conftest import start_review
+from fakes import make_photo
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel
 
@@ -190,6 +191,29 @@ def test_own_this_with_a_bad_file_says_so(make_app, qtbot, tmp_path):
     dialog.analyse_photo(bad)
     qtbot.waitUntil(lambda: "Could not read" in dialog.status.text(), timeout=10_000)
     assert parts.reporter.errors == []  # an expected failure, not a crash
+    dialog.close()
+
+
+def test_own_this_says_beside_the_photo_why_it_could_not_read_it(make_app, qtbot, tmp_path):
+    # After an unreadable photo the matches' side went blank, the status line alone
+    # saying why: it says what happened and what to do there, as an empty page does.
+    parts = make_app()
+    dialog = parts.window.open_own_this()
+    bad = tmp_path / "holiday.jpg"
+    bad.write_text("nope")
+    dialog.show()
+    dialog.analyse_photo(bad)
+    qtbot.waitUntil(lambda: dialog.problem.isVisible(), timeout=10_000)
+    assert dialog.results_stack.currentWidget() is dialog.problem
+    assert dialog.problem.title.text() == "Could not read this photo"
+    hint = dialog.problem.hint.text()
+    assert hint.startswith("holiday.jpg: ")  # the name, not its whole path again
+    assert str(tmp_path) not in hint
+    assert "Choose another photo" in hint and "JPEG" in hint
+    # a good photo next: its matches' side again
+    with qtbot.waitSignal(dialog.analysed, timeout=20_000):
+        dialog.analyse_photo(make_photo(tmp_path / "good.jpg", seed=3))
+    assert dialog.results_stack.currentWidget() is dialog.results_scroll
     dialog.close()
 
 

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..vision.image_io import left_out_note
+from ..vision.image_io import READABLE_FORMATS, left_out_note
 from .icons import standard
 from .odd_names import shown_name
 from .screen_fit import resize_within_screen
@@ -60,7 +60,7 @@ class ImportSummary:
             if self.wardrobes:  # no format trouble: said as the CLI says it
                 return ": ".join(["No photos found there", *self._wardrobes_said(), *note])
             return ": ".join(["No photos found there", *note]) + (
-                " (Wardrobe reads JPEG, PNG, HEIC, WebP, TIFF and more)"
+                f" ({READABLE_FORMATS})"
             )
         parts: list[str] = []
         if self.duplicates:

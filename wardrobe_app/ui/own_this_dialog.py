@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from ..service import SIMILAR_FLOOR, OtherModelsVectors
 from ..types import DetectedGarment, PhotoAnalysis, SimilarHit
-from ..vision.image_io import IMAGE_SUFFIXES, ImageLoadError
+from ..vision.image_io import IMAGE_SUFFIXES, READABLE_FORMATS, ImageLoadError
 from .column_scroll import PageScroll, ShrinkingColumn
 from .empty_state import EmptyState
 from .garment_strip import GarmentStrip
@@ -45,6 +45,7 @@ from .workers import ErrorInfo, Queue, WorkerContext
 MATCHES = 8
 LIKELY_OWNED = 0.9  # a best score at least this high reads as "you probably own it"
 SIMILAR_KIND = 0.75  # ... as "something similar": the same kind of garment (embedder MODEL.md)
+CHOOSE_ANOTHER = "Choose another photo (Enter)"
 IMAGE_FILTER = f"Photos ({' '.join('*' + s for s in sorted(IMAGE_SUFFIXES))})"
 
 
@@ -58,6 +59,21 @@ class OwnThisResult:
     photo: QImage  # without the overlay, whose tint changes the garments' colours
     left_out: int = 0  # the wardrobe's garments not compared (``Wardrobe.not_compared``)
     empty_wardrobe: bool = False  # nothing to compare with: every answer is "it would be new"
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A photo that could not be read (``ImageLoadError``)."""
+
+    path: Path
+    message: str  # the error's, starting with the path
+
+    def reason(self) -> str:
+        """The message without the path it starts with, shown beside the name."""
+        for prefix in (f"{self.path}: ", f"{self.path.name}: "):
+            if self.message.startswith(prefix):
+                return self.message[len(prefix) :]
+        return self.message
 
 
 @dataclass(frozen=True)
@@ -232,9 +248,15 @@ class OwnThisDialog(QDialog):
             art_size=110,
         )
         self.placeholder.setObjectName("ownThisPlaceholder")
+        # What went wrong, where the matches would be: the side was left blank, only the
+        # status line saying why.
+        self.problem = EmptyState("", "", parent=self, art_size=110)
+        self.problem.setObjectName("ownThisProblem")
+        self.problem.title.setWordWrap(True)  # a long title must not widen the dialog
         self.results_stack = QStackedWidget(self)
         self.results_stack.addWidget(self.placeholder)
         self.results_stack.addWidget(scroll)
+        self.results_stack.addWidget(self.problem)
         body = QHBoxLayout()
         body.setSpacing(16)
         body.addLayout(picture, 2)
@@ -305,13 +327,13 @@ class OwnThisDialog(QDialog):
             on_finished=self._finished,
         )
 
-    def _job(self, ctx: WorkerContext, path: Path) -> OwnThisResult | NotCompared | str:
+    def _job(self, ctx: WorkerContext, path: Path) -> OwnThisResult | NotCompared | Unreadable:
         try:
             analysis, hits = self.session.wardrobe.similar_to_photo(
                 path, k=MATCHES, min_score=SIMILAR_FLOOR
             )
         except ImageLoadError as exc:  # a bad file is an answer, not a crash
-            return str(exc)
+            return Unreadable(path, str(exc))
         except OtherModelsVectors as exc:  # as is a wardrobe it cannot be compared with
             return NotCompared(str(exc))
         photo, overlay = preview_pair(analysis.rgb, analysis.labels, max_side=900)
@@ -323,14 +345,21 @@ class OwnThisDialog(QDialog):
         return OwnThisResult(path, analysis, hits, overlay, cutouts, photo, left_out, empty)
 
     @Slot(object)
-    def _done(self, result: OwnThisResult | NotCompared | str) -> None:
-        if isinstance(result, str):
-            self.status.setText(f"Could not read the photo: {result}")
+    def _done(self, result: OwnThisResult | NotCompared | Unreadable) -> None:
+        if isinstance(result, Unreadable):
+            # its name: the why is said beside the photo (the whole path took two lines)
+            self.status.setText(f"Could not read the photo {shown_name(result.path.name)}.")
             self.photo.set_placeholder("Not a photo Wardrobe can read")
+            self._show_problem(
+                "Could not read this photo",
+                f"{shown_name(result.path.name)}: {shown_name(result.reason())}.\n\n"
+                f"{CHOOSE_ANOTHER}: {READABLE_FORMATS}.",
+            )
             return
         if isinstance(result, NotCompared):
             self.status.setText(result.words)
             self.photo.set_placeholder("Not compared with this wardrobe")
+            self._show_problem("Not compared with this wardrobe", result.words)
             return
         self.result_ = result
         self.overlay_toggle.setEnabled(True)
@@ -371,6 +400,13 @@ class OwnThisDialog(QDialog):
     def _failed(self, info: ErrorInfo) -> None:
         self.status.setText(f"Could not analyse the photo: {info.message}")
         self.photo.set_placeholder("Could not analyse this photo")
+        self._show_problem("Could not analyse this photo", f"{info.message}\n\n{CHOOSE_ANOTHER}.")
+
+    def _show_problem(self, title: str, hint: str) -> None:
+        """The results' side says what went wrong and what to do, in the empty-state style."""
+        self.problem.title.setText(title)
+        self.problem.hint.setText(hint)
+        self.results_stack.setCurrentWidget(self.problem)
 
     @Slot()
     def _finished(self) -> None:

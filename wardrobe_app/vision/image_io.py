@@ -59,6 +59,10 @@ UNREAD_SUFFIXES = {
 NOT_A_FILE = "not a photo but a pipe, socket or device"
 
 
+# What to say a photo can be, where one was not (the suffixes are in IMAGE_SUFFIXES).
+READABLE_FORMATS = "Wardrobe reads JPEG, PNG, HEIC, WebP, TIFF and more"
+
+
 class ImageLoadError(ValueError):
     """A file that is not a usable photo."""
 
