@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
     from wardrobe_app.service import Wardrobe
     from wardrobe_app.training.train import TrainArgs
+    from wardrobe_app.ui.model_loader import LazyAnalyser
 
 MAX_SIDE = 1024
 
@@ -147,6 +148,19 @@ class FakeAnalyser:
 def make_fake() -> FakeAnalyser:
     """Factory for ``WARDROBE_ANALYSER=fakes:make_fake``."""
     return FakeAnalyser()
+
+
+BROKEN_WEIGHTS = "Error(s) in loading state_dict: size mismatch for head.weight"
+
+
+def broken_models() -> LazyAnalyser:
+    """The GUI's loader on a broken weights file: each load fails with BROKEN_WEIGHTS."""
+    from wardrobe_app.ui.model_loader import LazyAnalyser
+
+    def load(device: str) -> FakeAnalyser:
+        raise RuntimeError(BROKEN_WEIGHTS)
+
+    return LazyAnalyser("cpu", factory=load)
 
 
 def make_photo(

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conftest import start_review
-from fakes import make_photo
+from fakes import BROKEN_WEIGHTS, broken_models, make_photo
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel
 
@@ -438,6 +438,26 @@ def test_a_model_that_fails_to_load_is_reported_not_fatal(make_app, qtbot, photo
     ]
     qtbot.waitUntil(lambda: w.report_dialog is not None)
     w.report_dialog.close()
+
+
+def test_own_this_says_once_that_the_models_could_not_load(make_app, qtbot, photos):
+    # A broken weights file: each photo asked about opened an error box saying only the
+    # loader's words, and the dialog said "Could not analyse the photo", to choose
+    # another one. It says that the models could not load and why, beside the photo;
+    # the one error box is the start's.
+    parts = make_app(analyser=broken_models())
+    qtbot.waitUntil(lambda: parts.session.model_error is not None, timeout=5000)
+    dialog = parts.window.open_own_this()
+    for photo in photos(2):
+        dialog.analyse_photo(photo)
+        qtbot.waitUntil(dialog.choose_button.isEnabled, timeout=10_000)
+        assert dialog.results_stack.currentWidget() is dialog.problem
+        assert dialog.problem.title.text() == "The models could not load"
+        assert dialog.problem.hint.text().startswith(BROKEN_WEIGHTS)
+        assert "model folder" in dialog.problem.hint.text()
+        assert "models could not load" in dialog.status.text()
+    assert [e.title for e in parts.reporter.errors] == ["Loading the model"]
+    dialog.close()
 
 
 @pytest.mark.parametrize(

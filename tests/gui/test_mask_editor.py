@@ -8,9 +8,11 @@ import tracemalloc
 
 import numpy as np
 import pytest
+from fakes import BROKEN_WEIGHTS, FakeAnalyser, broken_models
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
+from wardrobe_app.service import Wardrobe
 from wardrobe_app.ui import garment_view, mask_editor
 from wardrobe_app.ui.garment_model import display_name
 from wardrobe_app.ui.main_window import Deletion
@@ -262,6 +264,11 @@ def _open_touch_up(parts, qtbot, photos) -> tuple[object, MaskEditorDialog]:
     w = parts.window
     with qtbot.waitSignal(w.importer.finished, timeout=20_000):
         assert w.import_paths(photos(1))
+    return _touch_up_first_garment(w, qtbot)
+
+
+def _touch_up_first_garment(w, qtbot) -> tuple[object, MaskEditorDialog]:
+    """The garment page of the first of two garments listed, and its Touch up dialog."""
     qtbot.waitUntil(lambda: w.browse.model.rowCount() == 2, timeout=5000)
     w.open_garment(w.browse.model.record(0))
     view = w.garment_view
@@ -350,6 +357,30 @@ def test_a_full_disk_when_a_touch_up_is_saved_is_said_in_words(
     qtbot.waitUntil(lambda: view.saved_label.text() == "Cut-out not saved", timeout=10_000)
     assert said == ["This garment's touched-up cut-out was not saved:\n\nthe disk is full"]
     assert parts.reporter.errors == []
+
+
+def test_a_touch_up_saved_while_the_models_cannot_load_says_so(
+    make_app, qtbot, home, photos, monkeypatch
+) -> None:
+    # Describing the new cut-out needs the models: with a broken weights file the save
+    # failed as a bug (an error box with a traceback). It says the models could not load.
+    with Wardrobe(home, FakeAnalyser(), background_index=False) as wardrobe:
+        wardrobe.import_paths(photos(1))
+    parts = make_app(analyser=broken_models())
+    qtbot.waitUntil(lambda: parts.session.model_error is not None, timeout=5000)
+    view, editor = _touch_up_first_garment(parts.window, qtbot)
+    _touch(qtbot, editor.canvas)
+    said: list[str] = []
+    monkeypatch.setattr(
+        garment_view.QMessageBox, "warning", lambda _p, title, text: said.append(text)
+    )
+    editor.save_button.click()
+    qtbot.waitUntil(lambda: view.saved_label.text() == "Cut-out not saved", timeout=10_000)
+    assert said == [
+        "This garment's touched-up cut-out was not saved:\n\n"
+        f"The models could not load: {BROKEN_WEIGHTS}"
+    ]
+    assert [e.title for e in parts.reporter.errors] == ["Loading the model"]
 
 
 def test_a_click_that_changes_nothing_is_no_undo_step(qtbot, canvas: MaskCanvas) -> None:

@@ -11,7 +11,13 @@ from pathlib import Path
 
 import pytest
 from conftest import wait_listed
-from fakes import FakeAnalyser, made_by_release, stop_reindex_part_way
+from fakes import (
+    BROKEN_WEIGHTS,
+    FakeAnalyser,
+    broken_models,
+    made_by_release,
+    stop_reindex_part_way,
+)
 from PySide6.QtCore import QPoint
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QFrame, QLabel
@@ -209,6 +215,27 @@ def test_garments_of_another_model_are_said_not_compared(
     assert "4 garments of this wardrobe could not be compared" in dialog.status.text()
     assert parts.reporter.errors == []
     dialog.close()
+
+
+def test_a_read_only_garment_page_says_the_models_could_not_load(
+    make_app, qtbot, read_only_home: Path
+):
+    # A reindex stopped part-way: similar items need the models to describe the other
+    # garments again first. With a broken weights file, each garment opened showed an
+    # error box with the loader's words and "Could not find similar items: <them>".
+    # The page says that the models could not load and why; one box, the start's.
+    stop_reindex_part_way(paths.database_path(read_only_home), (1, 2))
+    parts = make_app(analyser=broken_models())
+    w = parts.window
+    qtbot.waitUntil(lambda: parts.session.model_error is not None, timeout=5000)
+    wait_listed(qtbot, w, 6)
+    view = w.garment_view
+    said = f"Could not look for similar items. The models could not load: {BROKEN_WEIGHTS}"
+    for row in (0, 1):
+        w.open_garment(w.browse.model.record(row))
+        assert view.similar.empty.text() != said  # "Finding similar items…" first
+        qtbot.waitUntil(lambda: view.similar.empty.text() == said, timeout=10_000)
+    assert [e.title for e in parts.reporter.errors] == ["Loading the model"]
 
 
 def test_the_window_says_how_many_garments_are_not_compared(make_app, qtbot, read_only_home: Path):

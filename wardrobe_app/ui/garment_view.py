@@ -44,6 +44,7 @@ from .icons import dot_html, heart_icon, keep_dot_items, keep_line_icon
 from .image_view import ImageView
 from .imaging import load_scaled, preview_pair
 from .mask_editor import MaskEditorDialog
+from .model_loader import ModelLoadError, not_loaded
 from .session import WardrobeSession
 from .settings import AppSettings
 from .theme import CATEGORY_COLOURS, category_label
@@ -447,11 +448,15 @@ class GarmentView(QWidget):
         wardrobe = self.session.wardrobe
         gid = record.id
 
-        def similar(ctx: WorkerContext) -> tuple[int, SimilarItems | None]:
+        def similar(ctx: WorkerContext) -> tuple[int, SimilarItems | ModelLoadError | None]:
             try:
                 items = wardrobe.similar_items_many([gid], k=SIMILAR_K, same_category=same)[gid]
             except KeyError:  # deleted before the search began: its page is left, no error
                 items = SimilarItems([], [])
+            except ModelLoadError as exc:
+                # Needed where vectors of two models are held (a reindex stopped part-way):
+                # said on the page, not in an error box at each garment opened.
+                return gid, exc
             # None: not compared (a read-only wardrobe's vector of another model).
             return gid, None if gid in wardrobe.not_compared() else items
 
@@ -554,9 +559,12 @@ class GarmentView(QWidget):
                 )
 
     @Slot(object)
-    def _similar_loaded(self, result: tuple[int, SimilarItems | None]) -> None:
+    def _similar_loaded(self, result: tuple[int, SimilarItems | ModelLoadError | None]) -> None:
         gid, items = result
         if self.record is None or gid != self.record.id:
+            return
+        if isinstance(items, ModelLoadError):
+            self.similar.set_message(f"Could not look for similar items. {not_loaded(str(items))}")
             return
         if items is None:  # "nothing similar" would be wrong: it was not looked for
             self.similar.set_message(NOT_COMPARED)
@@ -859,6 +867,8 @@ class GarmentView(QWidget):
                 return garment_id
             except ImageLoadError as exc:
                 return str(exc)
+            except ModelLoadError as exc:  # describing the new cut-out needs them
+                return not_loaded(str(exc))
             except Exception as exc:
                 trouble = storage_trouble(exc)
                 if trouble is None:  # a bug: its traceback is what a report needs

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from ..vision.image_io import READABLE_FORMATS, left_out_note
 from .icons import standard
+from .model_loader import not_loaded
 from .odd_names import shown_name
 from .screen_fit import resize_within_screen
 from .wrapped_cells import WrappedColumn
@@ -178,7 +179,7 @@ def _explanation(summary: ImportSummary) -> str:
     if not summary.not_loaded:
         return "These files were not added to the wardrobe:"
     return (
-        f"The models could not load: {summary.model_error}\n\n"
+        f"{not_loaded(summary.model_error)}\n\n"
         "These files were not added to the wardrobe; import them again once the model "
         "folder is fixed:"
     )

@@ -17,6 +17,18 @@ import numpy as np
 from ..types import Analyser, DetectedGarment, KindChoice, PhotoAnalysis
 
 
+class ModelLoadError(RuntimeError):
+    """The models could not load (a model folder missing, a broken weights file): the
+    installation's trouble, not the photo's nor the wardrobe's. Its message is the
+    original error's, which it is raised from."""
+
+
+def not_loaded(why: str) -> str:
+    """The words for models that could not load, and why: where an import, a photo
+    compared or similar items needed them."""
+    return f"The models could not load: {why}"
+
+
 def default_factory(device: str) -> Analyser:
     from ..vision.pipeline import PhotoAnalyser  # heavy: torch, the models
 
@@ -35,9 +47,16 @@ class LazyAnalyser:
         self._real: Analyser | None = None
 
     def load(self) -> Analyser:
+        """The analyser, built on the first call; ModelLoadError where it cannot be (tried
+        again on the next call: the folder may have been put right)."""
         with self._lock:
             if self._real is None:
-                self._real = self._factory(self.requested_device)
+                try:
+                    self._real = self._factory(self.requested_device)
+                except Exception as exc:
+                    # Told apart from a photo's or the wardrobe's trouble where it surfaces
+                    # (comparing a photo, finding similar items).
+                    raise ModelLoadError(str(exc) or type(exc).__name__) from exc
             return self._real
 
     def is_loaded(self) -> bool:

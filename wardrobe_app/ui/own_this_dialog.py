@@ -33,6 +33,7 @@ from .garment_strip import GarmentStrip
 from .icons import keep_dot_label, keep_line_icon
 from .image_view import ImageView
 from .imaging import fit_image, preview_pair, rgb_to_qimage
+from .model_loader import ModelLoadError
 from .odd_names import real_path, shown_name
 from .screen_fit import resize_within_screen
 from .session import WardrobeSession
@@ -77,11 +78,21 @@ class Unreadable:
 
 
 @dataclass(frozen=True)
+class ModelsNotLoaded:
+    """The models could not load (``ModelLoadError``): no photo can be compared."""
+
+    why: str
+
+
+@dataclass(frozen=True)
 class NotCompared:
     """Why the photo was not compared with the wardrobe (``OtherModelsVectors``)."""
 
     words: str
 
+
+# What the dialog says in place of matches.
+Answer = NotCompared | Unreadable | ModelsNotLoaded
 
 # A new user trying this first read "Nothing like it in your wardrobe: it would be new."
 # for every garment, with nothing to say why.
@@ -327,13 +338,15 @@ class OwnThisDialog(QDialog):
             on_finished=self._finished,
         )
 
-    def _job(self, ctx: WorkerContext, path: Path) -> OwnThisResult | NotCompared | Unreadable:
+    def _job(self, ctx: WorkerContext, path: Path) -> OwnThisResult | Answer:
         try:
             analysis, hits = self.session.wardrobe.similar_to_photo(
                 path, k=MATCHES, min_score=SIMILAR_FLOOR
             )
         except ImageLoadError as exc:  # a bad file is an answer, not a crash
             return Unreadable(path, str(exc))
+        except ModelLoadError as exc:  # said here, not in an error box at each photo
+            return ModelsNotLoaded(str(exc))
         except OtherModelsVectors as exc:  # as is a wardrobe it cannot be compared with
             return NotCompared(str(exc))
         photo, overlay = preview_pair(analysis.rgb, analysis.labels, max_side=900)
@@ -345,7 +358,16 @@ class OwnThisDialog(QDialog):
         return OwnThisResult(path, analysis, hits, overlay, cutouts, photo, left_out, empty)
 
     @Slot(object)
-    def _done(self, result: OwnThisResult | NotCompared | Unreadable) -> None:
+    def _done(self, result: OwnThisResult | Answer) -> None:
+        if isinstance(result, ModelsNotLoaded):
+            self.status.setText("Nothing compared: the models could not load.")
+            self.photo.set_placeholder("Not analysed")
+            self._show_problem(
+                "The models could not load",
+                f"{result.why}\n\nComparing a photo needs them: once the model folder is "
+                "put right, choose the photo again.",
+            )
+            return
         if isinstance(result, Unreadable):
             # its name: the why is said beside the photo (the whole path took two lines)
             self.status.setText(f"Could not read the photo {shown_name(result.path.name)}.")
