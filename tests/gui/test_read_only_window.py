@@ -238,6 +238,24 @@ def test_a_read_only_garment_page_says_the_models_could_not_load(
     assert [e.title for e in parts.reporter.errors] == ["Loading the model"]
 
 
+def test_a_read_only_window_fits_a_laptop_screen_at_200_percent(
+    make_app, qtbot, read_only_home: Path
+):
+    # 1366x768 at 200% is 683x384: the read-only line under the tool bar made the
+    # window's least height 356 px here, the grid's hidden "no garment matches" page
+    # counting in it. Its least size is now the page shown's.
+    from wardrobe_app.ui.screen_fit import FRAME_ALLOWANCE
+
+    w = make_app().window
+    wait_listed(qtbot, w, 6)
+    free = (683 - FRAME_ALLOWANCE, 384 - FRAME_ALLOWANCE)
+    w.resize(*free)
+    qtbot.waitUntil(lambda: w.width() == free[0], timeout=5000)
+    assert w.read_only_banner is not None and w.read_only_banner.isVisible()
+    hint = w.minimumSizeHint()
+    assert hint.width() <= free[0] and hint.height() <= free[1], hint
+
+
 def test_the_window_says_how_many_garments_are_not_compared(make_app, qtbot, read_only_home: Path):
     """Each one's page said "not compared", but nothing in the window said how many of
     the wardrobe's garments similar items leave out."""

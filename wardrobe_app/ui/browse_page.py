@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QListView,
     QMenu,
-    QStackedWidget,
     QStyle,
     QStyleOption,
     QStyleOptionViewItem,
@@ -36,6 +35,7 @@ from .empty_state import EmptyState
 from .filter_bar import FilterBar
 from .garment_delegate import CARD_MARGIN, GarmentDelegate
 from .garment_model import GarmentListModel, GarmentRoles
+from .page_stack import PageStack
 from .session import WardrobeSession
 from .thumbnails import ThumbnailCache
 from .workers import Queue, Worker, WorkerContext
@@ -280,7 +280,7 @@ class BrowsePage(QWidget):
             art_size=110,
         )
         self.no_match.setObjectName("noMatch")
-        self.stack = QStackedWidget(self)
+        self.stack = PageStack(self)
         self.stack.addWidget(self.grid)
         self.stack.addWidget(self.no_match)
 
