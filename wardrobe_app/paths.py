@@ -79,6 +79,18 @@ def nested_problem(path: Path) -> str | None:
     return None
 
 
+def env_home_problem() -> str | None:
+    """Why the folder ``$WARDROBE_HOME`` names cannot be a data folder for lying inside
+    another wardrobe's, in a sentence that names the variable; or None. ``--data-dir``
+    and Settings refuse such a folder; the variable, set in a shell's profile, is the
+    one a user forgets."""
+    value = os.environ.get(ENV_HOME)
+    if not value:  # empty: no name (chosen_home() takes the default)
+        return None
+    nested = nested_problem(Path(value).expanduser().resolve())
+    return f"${ENV_HOME} {value} {nested}" if nested is not None else None
+
+
 def data_folder_problem(path: Path) -> str | None:
     """Why ``path`` cannot be a wardrobe's data folder, or None: it must be a full path
     (a relative one would follow the folder the app was started from), a folder or

@@ -75,29 +75,26 @@ def test_python_m_wardrobe_app_version():
     assert out.stdout.startswith("wardrobe 0.")
 
 
-def _start_with_settings_folder(
-    monkeypatch, tmp_path: Path, folder: Path
-) -> tuple[int, Path, Path, list[str]]:
-    """``main([])`` with ``folder`` saved in Settings (no $WARDROBE_HOME), its window
-    closed once shown: (exit code, the default folder, the home it opened, the texts of
-    its warnings and, as "!", its critical messages)."""
+def _start(monkeypatch, tmp_path: Path, argv: list[str]) -> tuple[int, Path, Path, list[str]]:
+    """``main(argv)``, its window closed once shown: (exit code, the default folder, the
+    home it opened, the texts of its warnings and, after a "!", its critical messages)."""
     from PySide6.QtWidgets import QMessageBox
 
-    from wardrobe_app import paths
-
     monkeypatch.setenv("WARDROBE_ANALYSER", "fakes:make_fake")
-    monkeypatch.delenv(paths.ENV_HOME, raising=False)
     default = tmp_path / "default-home"
     monkeypatch.setattr(paths.platformdirs, "user_data_dir", lambda _name: str(default))
-    AppSettings().data_dir = folder
     warned: list[str] = []
     monkeypatch.setattr(
         QMessageBox, "warning", staticmethod(lambda _p, _t, text: warned.append(text))
     )
-    monkeypatch.setattr(QMessageBox, "critical", staticmethod(lambda *a: warned.append("!")))
+    monkeypatch.setattr(
+        QMessageBox, "critical", staticmethod(lambda _p, _t, text: warned.append("!" + text))
+    )
     seen: dict[str, object] = {}
 
     def close_when_open() -> None:
+        if "code" in seen:  # main() returned without a window: no later test's is closed
+            return
         visible = [
             w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()
         ]
@@ -108,8 +105,17 @@ def _start_with_settings_folder(
         visible[0].close()
 
     QTimer.singleShot(0, close_when_open)
-    code = main([])
+    code = seen["code"] = main(argv)
     return code, default, Path(str(seen.get("home", ""))), warned
+
+
+def _start_with_settings_folder(
+    monkeypatch, tmp_path: Path, folder: Path
+) -> tuple[int, Path, Path, list[str]]:
+    """``_start()`` with ``folder`` saved in Settings (no $WARDROBE_HOME)."""
+    monkeypatch.delenv(paths.ENV_HOME, raising=False)
+    AppSettings().data_dir = folder
+    return _start(monkeypatch, tmp_path, [])
 
 
 def test_a_saved_data_folder_that_cannot_be_used_is_said_and_the_default_opens(
@@ -228,3 +234,29 @@ def test_closing_the_window_during_a_re_embedding_returns_at_once_and_says_nothi
         versions = [v for (v,) in conn.execute("SELECT vector_version FROM garments")]
     conn.close()
     assert 1 <= versions.count("fake-2") < 16  # kept, for the next start to go on from
+
+
+def test_a_data_folder_inside_another_wardrobe_given_for_the_start_is_refused(
+    qtbot, tmp_path, monkeypatch
+):
+    # $WARDROBE_HOME (or the app's --data-dir) inside another wardrobe's data folder
+    # opened a wardrobe there, in the other one's index/; Settings refused such a folder.
+    theirs = tmp_path / "theirs"
+    theirs.mkdir()
+    paths.database_path(theirs).write_bytes(b"")
+    inside = theirs / "index" / "x"
+    monkeypatch.setenv(paths.ENV_HOME, str(inside))
+    code, _, opened, said = _start(monkeypatch, tmp_path, [])
+    assert (code, opened, said) == (
+        1,
+        Path(""),
+        [
+            f"!Cannot use the data folder:\n${paths.ENV_HOME} {inside} is inside the data "
+            f"folder of the wardrobe in {theirs}: choose a folder outside it"
+        ],
+    )
+    monkeypatch.delenv(paths.ENV_HOME)
+    code, _, opened, said = _start(monkeypatch, tmp_path, ["--data-dir", str(inside)])
+    assert (code, opened) == (1, Path(""))
+    assert said[0].startswith(f"!Cannot use the data folder:\n--data-dir {inside} is inside")
+    assert sorted(theirs.rglob("*")) == [paths.database_path(theirs)]  # nothing made there

@@ -775,6 +775,31 @@ def test_file_system_and_database_trouble_is_one_error_line(
     assert err.startswith("wardrobe-cli: error: cannot use the database") and "Traceback" not in err
 
 
+def test_a_wardrobe_home_inside_another_wardrobe_is_refused_naming_the_variable(
+    cli: Run,
+    home: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # --data-dir W/index/x was refused; $WARDROBE_HOME=W/index/x made a wardrobe there.
+    cli("import", str(make_photo(tmp_path / "in.jpg", seed=1)))
+    before = sorted(home.rglob("*"))
+    for inside, words in (
+        (home / "index" / "x", f"is inside the data folder of the wardrobe in {home}"),
+        (home / "files" / "mine", f"is inside the stored files of the wardrobe in {home}"),
+    ):
+        for command in (["list"], ["import", str(tmp_path / "in.jpg")]):
+            monkeypatch.setenv(paths.ENV_HOME, str(inside))
+            assert main(command) == 2
+            err = capsys.readouterr().err
+            assert err.startswith(f"wardrobe-cli: error: ${paths.ENV_HOME} {inside} {words}")
+            assert not inside.exists() and sorted(home.rglob("*")) == before
+    # --data-dir, given, is the folder used: the variable is not looked at
+    rc, out, _ = cli("list", "--json")
+    assert rc == 0 and len(json.loads(out)) == 2
+
+
 def test_an_export_into_the_data_folder_is_refused_in_words(
     cli: Run, home: Path, batch: dict[str, Path]
 ) -> None:

@@ -71,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
         command = sub.choices[choice.dest]
         command.description = command.description or choice.help
         if choice.dest not in no_wardrobe:
+            command.set_defaults(opens_wardrobe=True)  # its data folder is checked first
             # After the command too (`wardrobe-cli import DIR --data-dir D`), where it was
             # "unrecognized arguments"; not given there, the one before it stands.
             command.add_argument(
@@ -139,6 +140,13 @@ def _run(argv: Sequence[str] | None) -> int:
             if nested is not None:
                 parser.error(f"--data-dir {args.data_dir} {nested}")
             paths.set_data_home(args.data_dir)
+        elif getattr(args, "opens_wardrobe", False):
+            # $WARDROBE_HOME inside another wardrobe's data folder, refused as --data-dir
+            # is: it made a wardrobe in the other one's index/, or among its stored files.
+            problem = paths.env_home_problem()
+            if problem is not None:
+                error(problem)
+                return 2
         code = int(args.func(args))
         sys.stdout.flush()  # here, where a closed pipe is handled, not at exit
         return code

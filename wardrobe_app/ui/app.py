@@ -114,6 +114,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = AppSettings()
     choose_theme(app, settings.theme)
     from_settings = False  # the folder is the one saved in Settings
+    # A folder inside another wardrobe's data folder, given for this start (as the CLI
+    # and Settings refuse it): that wardrobe's clean-up or backup would take it for its own.
+    nested = (
+        paths.nested_problem(Path(args.data_dir).expanduser().resolve())
+        if args.data_dir
+        else paths.env_home_problem()
+    )
+    if nested is not None:
+        where = f"--data-dir {args.data_dir} " if args.data_dir else ""
+        QMessageBox.critical(None, "Wardrobe", f"Cannot use the data folder:\n{where}{nested}")
+        return 1
     try:
         if args.data_dir:
             paths.set_data_home(args.data_dir)
