@@ -313,7 +313,9 @@ def test_evaluate_says_in_words_what_is_wrong_with_its_data_and_split(
     splits = [
         ("vall.txt", f"split vall.txt: no such file (looked in {tiny_ccp}, then from here)"),
         (str(tmp_path / "gone.txt"), f"split {tmp_path / 'gone.txt'}: no such file\n"),
-        (str(tmp_path), f"split {tmp_path} is a folder: name a file of photo stems"),
+        (str(tmp_path), f"split {tmp_path} is a folder: a split is a text file of photo stems"),
+        # a folder of --data's, named as a split file there is: it was "no such file"
+        ("images", f"split images is a folder ({tiny_ccp / 'images'}): a split is a text file"),
         (str(photo), f"split {photo} is not a text file of photo stems"),
     ]
     for split, message in splits:

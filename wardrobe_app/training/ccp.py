@@ -63,12 +63,19 @@ def read_split(data_dir: Path, split: str | Path) -> list[str]:
     name (train.txt, val.txt), else a path as given. Not the current folder's first: a
     train.txt there was read in place of --data's."""
     path = Path(split)
-    if not path.is_absolute() and (data_dir / split).is_file():
-        path = data_dir / split
+    if not path.is_absolute():
+        inside = data_dir / split
+        # A folder of data_dir's too (--split images): it was "no such file".
+        if inside.is_file() or (inside.is_dir() and not path.is_file()):
+            path = inside
     # Said in words: "[Errno 2] No such file or directory: 'val.txt'", of an --data
     # folder mistyped, or "Is a directory: '.'", named the wrong thing.
     if path.is_dir():
-        raise IsADirectoryError(f"split {split} is a folder: name a file of photo stems")
+        where = "" if path == Path(split) else f" ({path})"
+        raise IsADirectoryError(
+            f"split {split} is a folder{where}: a split is a text file of photo stems, "
+            "one a line (images/STEM.jpg, labels/STEM.png), as train.txt and val.txt"
+        )
     try:
         text = path.read_text(encoding="utf-8-sig")  # a BOM (Notepad) is no stem's
     except FileNotFoundError:
