@@ -78,6 +78,22 @@ def test_segment_errors_keep_a_file_name_with_a_newline_on_one_line(
     assert err[0].startswith(f"wardrobe-cli: error: {tmp_path}/bad\\nname.jpg: ")
 
 
+def test_segment_summary_reads_well_for_one_photo_and_for_several(
+    tmp_path: Path, tiny_model: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # One photo that failed was "1 of 1 photos were not segmented".
+    (tmp_path / "bad.jpg").write_bytes(b"not a photo")
+    write_photo(tmp_path / "good.jpg", 30, 20)
+    run = ["--out-dir", str(tmp_path / "out"), "--model", str(tiny_model), "--device", "cpu"]
+    for photos, summary in (
+        (["bad.jpg"], "the photo was not segmented"),
+        (["bad.jpg", "good.jpg"], "1 of 2 photos was not segmented"),
+        (["bad.jpg", "good.jpg", "bad.jpg"], "2 of 3 photos were not segmented"),
+    ):
+        assert main(["segment", *(str(tmp_path / p) for p in photos), *run]) == 1
+        assert capsys.readouterr().err.splitlines()[-1] == summary
+
+
 def test_a_model_folder_error_is_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -740,7 +756,8 @@ def test_ctrl_c_stops_segment_and_says_what_is_left(
     err = capsys.readouterr().err
     done = 2 if presses == 1 else 1
     assert sorted(p.name for p in out.iterdir()) == ["a.png", "b.png"][:done]
-    assert f"interrupted: {3 - done} of 3 photo(s) not segmented" in err
+    said = "1 of 3 photos was" if done == 2 else "2 of 3 photos were"
+    assert f"interrupted: {said} not segmented" in err
     assert f"(the first not done: {photos[done]})" in err
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back
 

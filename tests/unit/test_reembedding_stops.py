@@ -138,7 +138,7 @@ def test_a_reindex_after_an_upgrade_embeds_each_garment_once(
 
     monkeypatch.setattr(service, "ANALYSER_FACTORY", factory)
     rc, out, _ = cli("reindex")
-    assert rc == 0 and f"re-embedded {GARMENTS} garment(s) with fake-2" in out
+    assert rc == 0 and f"re-embedded {GARMENTS} garments with fake-2" in out
     assert [a.embedded for a in made] == [GARMENTS]
     assert set(_versions(home)) == {"fake-2"}
     with Wardrobe(home, FakeAnalyser("fake-2", permute=True), background_index=False) as w:
@@ -163,7 +163,7 @@ def test_one_ctrl_c_during_the_re_embedding_of_an_import_stops_it_after_its_batc
         f"interrupted: re-embedding stopped: 4 of {GARMENTS} garment(s) done and kept; the "
         "rest are re-embedded the next time the model loads" in err
     )
-    assert "interrupted: 2 photo(s) not imported" in err
+    assert "interrupted: 2 photos not imported" in err
     report = json.loads(out)
     assert report["stopped"] == [str(p) for p in new]
     assert report["imported"] == report["failed"] == []

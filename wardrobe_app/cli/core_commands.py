@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from .arguments import int_at_least, path_arg, whole
 from .interrupts import INTERRUPTED, stop_on_first_interrupt
-from .text import error, one_line
+from .text import counted, error, one_line, plural
 
 if TYPE_CHECKING:
     from ..service import Wardrobe
@@ -317,8 +317,9 @@ def _cmd_import(args: argparse.Namespace) -> int:
     else:
         n_garments = sum(len(r.garments) for r in report.imported)
         print(
-            f"Imported {len(report.imported)} photo(s) with {n_garments} garment(s); "
-            f"{len(report.duplicates)} duplicate(s); {len(report.failed)} failed."
+            f"Imported {counted(len(report.imported), 'photo')} with "
+            f"{counted(n_garments, 'garment')}; {counted(len(report.duplicates), 'duplicate')}; "
+            f"{len(report.failed)} failed."
         )
         for r in report.imported:
             found = ", ".join(f"#{g.id} {g.category}" for g in r.garments) or "no garment"
@@ -328,12 +329,12 @@ def _cmd_import(args: argparse.Namespace) -> int:
         for r in report.failed:
             print(f"  FAILED {one_line(r.error)}")
     if stopped and not interrupted:
-        _err(f"stopped by that error: {len(stopped)} photo(s) not imported")
+        _err(f"stopped by that error: {counted(len(stopped), 'photo')} not imported")
     cancelled = [r for r in report.results if r.status == "cancelled"]
     if cancelled or interrupted:
         _err(
-            f"interrupted: {len(cancelled) + len(stopped)} photo(s) not imported (the same "
-            "command goes on: what was imported is skipped as a duplicate)"
+            f"interrupted: {counted(len(cancelled) + len(stopped), 'photo')} not imported "
+            "(the same command goes on: what was imported is skipped as a duplicate)"
         )
         return INTERRUPTED
     # As `segment` does: every photo that could be read is imported, and a failure
@@ -387,7 +388,7 @@ def _cmd_list(args: argparse.Namespace) -> int:
     else:
         for r in records:
             print(_describe(r))
-        print(f"{len(records)} garment(s)", file=sys.stderr)
+        print(counted(len(records), "garment"), file=sys.stderr)
     return 0
 
 
@@ -524,7 +525,7 @@ def _say_not_compared(count: int) -> None:
     comparison, described by another similar-items model than the one compared."""
     if count:  # not an error: the answer stands for the others (exit 0)
         print(
-            f"wardrobe-cli: {count} garment{'s' if count != 1 else ''} could not be compared: "
+            f"wardrobe-cli: {counted(count, 'garment')} could not be compared: "
             "described by another version of the similar-items model, which this read-only "
             "wardrobe cannot replace (copy its folder to one you can write to and open the copy)",
             file=sys.stderr,
@@ -597,7 +598,8 @@ def _cmd_delete(args: argparse.Namespace) -> int:
         deleted = w.delete_garments(args.ids)
     missing = sorted(set(args.ids) - set(deleted))
     if deleted:
-        print(f"deleted {len(deleted)} garment(s): " + ", ".join(f"#{i}" for i in deleted))
+        ids = ", ".join(f"#{i}" for i in deleted)
+        print(f"deleted {counted(len(deleted), 'garment')}: {ids}")
     if missing:
         _err("no garment " + ", ".join(str(i) for i in missing))
         return 1
@@ -629,7 +631,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
         result = w.export(directory, progress=progress)
     where = result.csv_path
     print(
-        f"exported {result.garments} garment(s) to {one_line(where.parent)} "
+        f"exported {counted(result.garments, 'garment')} to {one_line(where.parent)} "
         f"({where.name} + cutouts/)"
     )
     if result.missing_cutouts:
@@ -676,7 +678,8 @@ def _cmd_backup(args: argparse.Namespace) -> int:
         )
     else:
         print(
-            f"backed up {result.garments} garment(s) from {result.photos} photo(s) to "
+            f"backed up {counted(result.garments, 'garment')} from "
+            f"{counted(result.photos, 'photo')} to "
             f"{one_line(result.folder)} ({result.size / 1e6:.1f} MB); open it with --data-dir, or "
             "in the app's Settings, or copy it back to restore"
         )
@@ -692,17 +695,21 @@ def _cmd_verify(args: argparse.Namespace) -> int:
             repaired = w.repair()
             if repaired.photos:
                 ids = ", ".join(f"#{i}" for i in repaired.photos)
-                print(f"put back photo(s) {ids} from the files they were imported from", file=said)
+                n = len(repaired.photos)
+                where = "the file it was" if n == 1 else "the files they were"
+                print(f"put back {plural(n, 'photo')} {ids} from {where} imported from", file=said)
             if repaired.thumbnails:
                 ids = ", ".join(f"#{i}" for i in repaired.thumbnails)
-                print(f"made the thumbnail of garment(s) {ids} again from the cut-out", file=said)
+                n = len(repaired.thumbnails)
+                what = "the thumbnail of garment" if n == 1 else "the thumbnails of garments"
+                print(f"made {what} {ids} again from the cut-out", file=said)
             if not (repaired.photos or repaired.thumbnails):
                 print("nothing could be repaired", file=said)
         report = w.verify()
         users = w.store.file_users([*report.missing_files, *report.damaged_files])
     problems = {
         "database integrity": [] if report.integrity == "ok" else [report.integrity],
-        "broken references": [f"{report.foreign_key_violations} rows"]
+        "broken references": [counted(report.foreign_key_violations, "row")]
         if report.foreign_key_violations
         else [],
         "missing files": report.missing_files,
@@ -763,14 +770,15 @@ def _cmd_reindex(args: argparse.Namespace) -> int:
     with open_wardrobe() as w:
         result = w.reindex()
         version = w.analyser.embedder_version
-    print(f"re-embedded {result.embedded} garment(s) with {version}")
+    print(f"re-embedded {counted(result.embedded, 'garment')} with {version}")
     if result.unreadable:
         # Without a readable cut-out a garment cannot be embedded again; the user should
         # know which ones, and where to look, rather than find them missing from `similar`.
         ids = ", ".join(f"#{gid}" for gid in result.unreadable)
         print(
-            f"{len(result.unreadable)} garment(s) skipped, their cut-out is missing or "
-            f"damaged: {ids} (run `wardrobe-cli verify`)",
+            f"{counted(len(result.unreadable), 'garment')} skipped, "
+            f"{'its cut-out is' if len(result.unreadable) == 1 else 'their cut-outs are'} "
+            f"missing or damaged: {ids} (run `wardrobe-cli verify`)",
             file=sys.stderr,
         )
         return 1

@@ -12,7 +12,7 @@ from typing import Any
 
 from .arguments import minutes, path_arg, probability, whole
 from .interrupts import INTERRUPTED, stop_on_first_interrupt
-from .text import error, one_line
+from .text import error, one_line, some_of
 
 
 def _positive(text: str) -> float:
@@ -375,9 +375,11 @@ def _segment_one(
 def _not_reached(images: list[Path], reached: int) -> str:
     """What a Ctrl+C left undone: it said "interrupted" alone, whatever was written."""
     left = len(images) - reached
+    if len(images) == 1:
+        return f"{one_line(images[0])} was not segmented"
     return (
-        f"{left} of {len(images)} photo(s) not segmented; the label maps written are whole "
-        f"(the first not done: {one_line(images[reached])})"
+        f"{some_of(left, len(images), 'photo')} not segmented; the label maps written are "
+        f"whole (the first not done: {one_line(images[reached])})"
     )
 
 
@@ -444,7 +446,7 @@ def cmd_segment(args: argparse.Namespace) -> int:
         print(f"interrupted: {_not_reached(args.images, reached)}", file=sys.stderr)
         return INTERRUPTED
     if failures:
-        print(f"{failures} of {len(args.images)} photos were not segmented", file=sys.stderr)
+        print(f"{some_of(failures, len(args.images), 'photo')} not segmented", file=sys.stderr)
     return 1 if failures else 0
 
 

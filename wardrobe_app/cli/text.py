@@ -28,3 +28,21 @@ def error(message: object) -> None:
     if isinstance(message, OSError) and message.filename is not None and message.strerror:
         message = f"{message.filename}: {message.strerror}"
     print(f"wardrobe-cli: error: {one_line(message)}", file=sys.stderr)
+
+
+def plural(n: int, noun: str) -> str:
+    """``noun`` as it goes with the count ``n``: 'photo' for 1, 'photos' for 0 or 2."""
+    return noun if n == 1 else f"{noun}s"
+
+
+def counted(n: int, noun: str) -> str:
+    """'1 photo', '3 photos': the summaries said '1 photo(s)', and '1 of 1 photos were'."""
+    return f"{n} {plural(n, noun)}"
+
+
+def some_of(part: int, whole: int, noun: str) -> str:
+    """``part`` of ``whole`` things, with the verb that goes with it: 'the photo was' (1
+    of 1), '1 of 3 photos was', '2 of 3 photos were'."""
+    if whole == part == 1:
+        return f"the {noun} was"
+    return f"{part} of {counted(whole, noun)} {'was' if part == 1 else 'were'}"

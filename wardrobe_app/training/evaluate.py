@@ -221,7 +221,8 @@ def _num(value: float | None, spec: str = ".4f") -> str:
 def format_report(report: dict[str, Any]) -> str:
     names: list[str] = report["classes"]
     lines = [
-        f"{report['photos']} photos of {report['split']}, model {report['model']}",
+        f"{report['photos']} photo{'' if report['photos'] == 1 else 's'} of {report['split']}, "
+        f"model {report['model']}",
         "zoomed second pass for small figures: "
         + ("on" if report.get("zoom_passes") else "off (--single-pass)"),
         "edges snapped to the photo's: "
