@@ -79,6 +79,16 @@ def nested_problem(path: Path) -> str | None:
     return None
 
 
+def wardrobe_problem(path: Path) -> str | None:
+    """Why the resolved ``path`` is no place for files of other programs (an export,
+    label maps, a training run): it is a wardrobe's data folder or inside one, in words
+    to follow its name; or None. Written there, they would be left out of its backups,
+    swept with its stored files, or mixed into a backup's copy."""
+    if database_path(path).is_file():
+        return f"is the data folder of the wardrobe in {path}: choose a folder outside it"
+    return nested_problem(path)
+
+
 def env_home_problem() -> str | None:
     """Why the folder ``$WARDROBE_HOME`` names cannot be a data folder for lying inside
     another wardrobe's, in a sentence that names the variable; or None. ``--data-dir``

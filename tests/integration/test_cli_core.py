@@ -806,12 +806,12 @@ def test_an_export_into_the_data_folder_is_refused_in_words(
     # `wardrobe-cli --data-dir D export D` wrote wardrobe.csv and cutouts/ into D.
     cli("import", str(batch["p0"]))
     before = sorted(home.rglob("*"))
-    for target, where in ((home, "is"), (home / "exports", "is in")):
+    for target, where in ((home, "is the"), (home / "exports", "is inside the")):
         rc, out, err = cli("export", str(target))
         assert rc == 2 and not out
         assert err == (
-            f"wardrobe-cli: error: {target}: {where} the data folder of the wardrobe in {home}: "
-            "an export is for other programs, choose a folder outside it\n"
+            f"wardrobe-cli: error: {target}: {where} data folder of the wardrobe in {home}: "
+            "choose a folder outside it (an export is for other programs)\n"
         )
         assert sorted(home.rglob("*")) == before
     rc, _, _ = cli("verify")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import errno
 import logging
 import shutil
 from collections.abc import Callable
@@ -523,21 +524,32 @@ def test_an_export_into_the_wardrobe_s_own_folder_is_refused(
     wardrobe.import_paths(photos(1))
     before = sorted(wardrobe.store.home.rglob("*"))
     target = wardrobe.store.home / inside
-    with pytest.raises(OSError, match=f"data folder of the wardrobe in {wardrobe.store.home}"):
+    with pytest.raises(OSError, match=f"of the wardrobe in {wardrobe.store.home}: choose a"):
         wardrobe.export(target)
     assert sorted(wardrobe.store.home.rglob("*")) == before
     assert wardrobe.verify().ok
 
 
-def test_an_export_into_another_wardrobe_s_stored_files_is_refused(
-    make_wardrobe: MakeWardrobe, photos: Photos, tmp_path: Path
+@pytest.mark.parametrize("inside", [".", "exports/today", "files/export", "index"])
+def test_an_export_into_another_wardrobe_s_data_folder_is_refused(
+    make_wardrobe: MakeWardrobe, photos: Photos, tmp_path: Path, inside: str
 ) -> None:
+    # Refused in its files/ only: the other wardrobe's own folder and its index/ took
+    # wardrobe.csv and cutouts/, files its verify finds no garment using (and, in a
+    # backup, cut-outs taken for stored files). The rule --data-dir and backup follow.
     other = Wardrobe(tmp_path / "other", FakeAnalyser(), background_index=False)
+    other.import_paths(photos(1, folder="theirs"))
     other.close()
-    target = tmp_path / "other" / "files" / "export"
-    with pytest.raises(OSError, match=f"wardrobe in {tmp_path / 'other'}") as refused:
-        make_wardrobe().export(target)
-    assert refused.value.filename == str(target) and not target.exists()
+    before = sorted((tmp_path / "other").rglob("*"))
+    target = tmp_path / "other" / inside
+    mine = make_wardrobe()
+    mine.import_paths(photos(1, start=1))
+    with pytest.raises(OSError, match=f"of the wardrobe in {tmp_path / 'other'}: choose a") as no:
+        mine.export(target)
+    assert no.value.filename == str(target) and no.value.errno == errno.EINVAL
+    assert sorted((tmp_path / "other").rglob("*")) == before
+    # beside the other wardrobe, not in it: an export like any other
+    assert mine.export(tmp_path / "other-export").garments == 2
 
 
 def test_an_export_into_a_folder_with_a_file_named_cutouts_says_so(

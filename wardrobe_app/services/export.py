@@ -45,7 +45,7 @@ def export_wardrobe(
     cut-out (or the good copy an earlier export here made). ``progress(done, total)``
     is told every ``PROGRESS_EVERY`` garments and at the end."""
     directory = Path(directory)
-    _refuse_inside_a_wardrobe(directory, store.home)
+    _refuse_inside_a_wardrobe(directory)
     cutouts = directory / "cutouts"
     listed_before = _earlier_export(directory)  # what an earlier export here wrote
     try:
@@ -139,21 +139,16 @@ def export_wardrobe(
     return ExportResult(csv_path, len(records), missing)
 
 
-def _refuse_inside_a_wardrobe(directory: Path, home: Path) -> None:
-    """``OSError`` (EINVAL) where ``directory`` is the wardrobe's data folder or inside
-    it, or inside another wardrobe's stored files, changing nothing: an export there was
-    written among the wardrobe's own files, and left out of its backups (which copy only
-    what the database references)."""
-    home, target = home.resolve(), directory.resolve()
-    holder = home if target == home or home in target.parents else paths.wardrobe_holding(target)
-    if holder is not None:
-        raise OSError(
-            errno.EINVAL,
-            f"is {'' if target == holder else 'in '}the data folder of the wardrobe in "
-            f"{holder}: an export is for other "
-            "programs, choose a folder outside it",
-            str(directory),
-        )
+def _refuse_inside_a_wardrobe(directory: Path) -> None:
+    """``OSError`` (EINVAL) where ``directory`` is a wardrobe's data folder (this one's,
+    another's, a backup's) or inside one, changing nothing. An export there was written
+    among that wardrobe's files: left out of its backups (they copy what the database
+    references), swept by its clean-up in its files/, mixed into a backup's copy
+    (``paths.wardrobe_problem``, whose rule --data-dir, Settings and backup follow):
+    another wardrobe's folder and its index/ were taken."""
+    problem = paths.wardrobe_problem(directory.resolve())
+    if problem is not None:
+        raise OSError(errno.EINVAL, f"{problem} (an export is for other programs)", str(directory))
 
 
 def _damaged(store: Store, path: Path) -> bool:
