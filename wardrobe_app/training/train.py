@@ -626,7 +626,8 @@ def train(args: TrainArgs, log: Any = print) -> dict[str, Any]:
     clock.start(already=spent)
     for epoch in range(start_epoch, args.epochs):
         if clock.spent():
-            log(f"time budget of {args.minutes} min spent after {epoch} epochs")
+            done = f"{epoch} epoch{'' if epoch == 1 else 's'}"  # "after 1 epochs" read badly
+            log(f"time budget of {args.minutes} min spent after {done}")
             break
         _seed_epoch(args.seed, epoch, layering)
         t0 = time.time()
