@@ -221,7 +221,11 @@ def test_evaluate_a_split_missing_a_class_writes_valid_json(
     assert report["iou"]["top"] is None and report["iou"]["bottom"] is None
     assert report["ci95"]["iou"]["top"] == [None, None]
     assert main([*args, "--split", "dress.txt"]) == 0
-    assert "  top         n/a  (95% interval over photos n/a to n/a)" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "  top         n/a  (95% interval over photos n/a to n/a)" in out
+    # one photo: figures, but no interval over photos (it said "0.5452 to 0.5452")
+    assert f"  one-piece   {report['iou']['one-piece']:.4f}  (from one photo: no interval)" in out
+    assert report["ci95"]["iou"]["one-piece"] == report["ci95"]["mean_garment_iou"] == [None] * 2
 
 
 def test_evaluate_a_label_map_of_another_size_is_a_clear_error(

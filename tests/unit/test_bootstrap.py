@@ -98,3 +98,17 @@ def test_a_class_no_pixel_truly_has_has_no_iou_in_the_figure_as_in_its_interval(
         ]
         * 2
     )
+
+
+def test_a_figure_from_one_photo_has_no_interval() -> None:
+    # A class one photo of the split shows had "0.8909 to 0.8909", read as a sure figure;
+    # a split of one photo gave every figure such an interval.
+    matrices = np.stack([photo(50, 10)] * 3)
+    matrices[1:, 3, :] = matrices[1:, :, 3] = 0  # a one-piece in the first photo only
+    ci = bootstrap_intervals(matrices, NAMES, rounds=50)
+    assert np.isnan(ci["iou"]["one-piece"]).all()  # type: ignore[index]
+    assert not np.isnan(ci["iou"]["top"]).any()  # type: ignore[index]
+    assert not np.isnan(ci["mean_garment_iou"]).any()  # type: ignore[arg-type]
+    one = bootstrap_intervals(matrices[:1], NAMES, rounds=50)
+    assert np.isnan(one["mean_garment_iou"]).all()  # type: ignore[arg-type]
+    assert all(np.isnan(one["iou"][n]).all() for n in NAMES)  # type: ignore[index]

@@ -242,10 +242,12 @@ def format_report(report: dict[str, Any]) -> str:
     lines += ["", "IoU per class:"]
     ci = report["ci95"]
     lines += [
-        f"  {name:<11} {_num(report['iou'][name])}  {_span(ci['iou'][name])}" for name in names
+        f"  {name:<11} {_num(report['iou'][name])}  {_span(ci['iou'][name], report['iou'][name])}"
+        for name in names
     ]
     lines += [
-        f"mean IoU (garments) {_num(report['mean_garment_iou'])}  {_span(ci['mean_garment_iou'])}",
+        f"mean IoU (garments) {_num(report['mean_garment_iou'])}  "
+        + _span(ci["mean_garment_iou"], report["mean_garment_iou"]),
         f"pixel accuracy      {_num(report['pixel_accuracy'])}",
         "",
         "confusion matrix (rows: truth, columns: prediction, pixels):",
@@ -266,7 +268,9 @@ def format_report(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _span(interval: list[float]) -> str:
+def _span(interval: list[float], figure: float | None) -> str:
+    if _num(interval[0]) == "n/a" and _num(figure) != "n/a":
+        return "(from one photo: no interval)"  # see metrics.bootstrap_intervals
     return f"(95% interval over photos {_num(interval[0])} to {_num(interval[1])})"
 
 
