@@ -95,6 +95,9 @@ def test_a_batch_larger_than_the_training_set_is_refused(tiny_ccp: Path, tmp_pat
     with pytest.raises(ValueError, match="--batch 5 is more than the 4 training photos"):
         train(tiny_train_args(tiny_ccp, tmp_path / "run", 1, batch=5), log=lambda _: None)
     assert not (tmp_path / "run" / "best").exists()
+    (tiny_ccp / "train.txt").write_text("0000\n")  # "the 1 training photos"
+    with pytest.raises(ValueError, match="--batch 2 is more than the 1 training photo: use"):
+        train(tiny_train_args(tiny_ccp, tmp_path / "run", 1, batch=2), log=lambda _: None)
 
 
 def test_a_crop_larger_than_the_working_size_is_refused(tiny_ccp: Path, tmp_path: Path) -> None:

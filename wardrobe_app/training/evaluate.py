@@ -191,7 +191,8 @@ def record_metrics(report: dict[str, Any]) -> str:
     if "mean_garment_iou" in old:
         replaced = (
             f"mean {old['mean_garment_iou']} on {old.get('split', '?')} "
-            f"({old.get('photos', '?')} photos) from {old.get('data', '?')}"
+            f"({old.get('photos', '?')} photo{'' if old.get('photos') == 1 else 's'}) "
+            f"from {old.get('data', '?')}"
         )
     config.metrics = json_safe({key: report[key] for key in RECORDED if key in report})
     config.metrics["resolution"] = "each photo's own size (wardrobe-cli evaluate)"
@@ -232,7 +233,8 @@ def format_report(report: dict[str, Any]) -> str:
         ensemble = report["ensemble"]
         lines.append(
             f"ensemble of {ensemble['members']}: the members after the first ran on "
-            f"{ensemble['consulted']} of {ensemble['network_passes']} network passes"
+            f"{ensemble['consulted']} of {ensemble['network_passes']} network "
+            + ("pass" if ensemble["network_passes"] == 1 else "passes")
             + (
                 f" (ambiguity above {ensemble['consult_above']:.4f})"
                 if ensemble["consult_above"]

@@ -507,12 +507,14 @@ def train(args: TrainArgs, log: Any = print) -> dict[str, Any]:
         ps_images, ps_labels = load_pseudo(Path(args.pseudo), size, args.classes)  # type: ignore[arg-type]
         tr_images = np.concatenate([tr_images, ps_images])
         tr_labels = np.concatenate([tr_labels, ps_labels])
-        log(f"+ {len(ps_images)} pseudo-labelled photos from {args.pseudo}")
+        n = len(ps_images)
+        log(f"+ {n} pseudo-labelled photo{'' if n == 1 else 's'} from {args.pseudo}")
     if len(tr_images) < args.batch:
         # Whole batches only (drop_last): not one step would be taken, and the untrained
         # network would be logged with a loss of 0 and saved as the best model.
         raise ValueError(
-            f"--batch {args.batch} is more than the {len(tr_images)} training photos: "
+            f"--batch {args.batch} is more than the {len(tr_images)} training "
+            f"photo{'' if len(tr_images) == 1 else 's'}: "
             f"use --batch {len(tr_images)} or fewer"
         )
     log(f"train {len(tr_images)} / val {len(va_images)} photos at {size[0]}x{size[1]} on {device}")
