@@ -14,6 +14,7 @@ import pytest
 from PIL import Image
 
 import wardrobe_app.vision.segmenter as segmenter_module
+from wardrobe_app import paths
 from wardrobe_app.cli import main
 from wardrobe_app.store import read_png
 from wardrobe_app.vision.edge_refine import EdgeRefinement
@@ -92,6 +93,33 @@ def test_segment_summary_reads_well_for_one_photo_and_for_several(
     ):
         assert main(["segment", *(str(tmp_path / p) for p in photos), *run]) == 1
         assert capsys.readouterr().err.splitlines()[-1] == summary
+
+
+def test_model_commands_write_nothing_into_a_wardrobe_s_data_folder(
+    tiny_ccp: Path, tiny_model: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Label maps, a training run, pseudo-labels or a per-photo CSV were written into a
+    # wardrobe's folder (left out of its backups, mixed into a backup's copy), where an
+    # export is refused.
+    theirs = tmp_path / "theirs"
+    theirs.mkdir()
+    paths.database_path(theirs).write_bytes(b"")
+    write_photo(tmp_path / "a.jpg", 30, 20)
+    data, model = ["--data", str(tiny_ccp)], ["--model", str(tiny_model)]
+    for option, target, command in (
+        ("--out-dir", theirs, ["segment", str(tmp_path / "a.jpg"), *model]),
+        ("--out", theirs / "run", ["train", *data, "--epochs", "1"]),
+        ("--out", theirs / "index" / "pseudo", ["pseudo-label", *data, *model]),
+        ("--per-photo", theirs / "rows.csv", ["evaluate", *data, *model]),
+    ):
+        assert main([*command, option, str(target)]) == 2, command
+        out, err = capsys.readouterr()
+        inside = "is the" if target == theirs else "is inside the"
+        assert not out and err == (
+            f"wardrobe-cli: error: {option} {target} {inside} data folder of the wardrobe "
+            f"in {theirs}: choose a folder outside it\n"
+        )
+        assert [p.name for p in theirs.iterdir()] == ["wardrobe.sqlite3"]
 
 
 def test_a_model_folder_error_is_one_line(

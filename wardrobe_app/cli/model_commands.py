@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from .. import paths
 from .arguments import minutes, path_arg, probability, whole
 from .interrupts import INTERRUPTED, stop_on_first_interrupt
 from .text import error, one_line, some_of
@@ -383,12 +384,23 @@ def _not_reached(images: list[Path], reached: int) -> str:
     )
 
 
+def _in_a_wardrobe(option: str, path: Path) -> str:
+    """Why ``path``, which a model command writes, is refused for being a wardrobe's
+    data folder or inside one ("" if it is not): label maps, a training run or
+    pseudo-labels there were left out of its backups or mixed into a backup's copy,
+    as an export was (see ``paths.wardrobe_problem``)."""
+    problem = paths.wardrobe_problem(path.expanduser().resolve())
+    return f"{option} {path} {problem}" if problem is not None else ""
+
+
 def _out_dir_problem(out_dir: Path) -> str:
     """Why ``segment`` cannot write its label maps in ``out_dir`` ("" if it can): a
     folder it may not write in segmented every photo, each then "could not write its
     outputs" (exit 1, as if the photos were at fault)."""
     if out_dir.exists() and not out_dir.is_dir():
         return f"--out-dir {out_dir} is a file, not a folder"
+    if in_wardrobe := _in_a_wardrobe("--out-dir", out_dir):
+        return in_wardrobe
     # The folder, or the nearest one above it that exists (it is made there).
     existing = next(p for p in (out_dir, *out_dir.absolute().parents) if p.exists())
     if not existing.is_dir():
@@ -458,6 +470,9 @@ def cmd_train(args: argparse.Namespace) -> int:
     if args.out.is_file():
         error(f"--out {args.out} is a file; name a folder for the run")
         return 2
+    if in_wardrobe := _in_a_wardrobe("--out", args.out):
+        error(in_wardrobe)
+        return 2
     try:
         resolve_device(args.device)  # before any data is read: CUDA asked for, none here
     except RuntimeError as exc:
@@ -512,6 +527,9 @@ def cmd_pseudo_label(args: argparse.Namespace) -> int:
     from ..training.pseudo import write_pseudo_labels
     from ..vision.model_folder import ModelFolderError
 
+    if in_wardrobe := _in_a_wardrobe("--out", args.out):
+        error(in_wardrobe)
+        return 2
     folder = args.data / "unlabeled"
     photos, same_name = unlabeled_photos(folder)
     if not photos:
@@ -580,6 +598,10 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from ..training.evaluate import evaluate_folder, format_report, json_safe, record_metrics
     from ..vision.model_folder import ModelFolderError
 
+    in_wardrobe = _in_a_wardrobe("--per-photo", args.per_photo) if args.per_photo else ""
+    if in_wardrobe:
+        error(in_wardrobe)
+        return 2
     try:
         report = evaluate_folder(
             args.data,
