@@ -124,6 +124,30 @@ def test_cli_pseudo_label_reads_every_photo_suffix_as_import_does(
     assert off("u0000.jpg") < off("u0000.png") / 2
 
 
+def test_cli_pseudo_label_of_no_readable_photo_writes_nothing(
+    unlabeled: Path, tiny_model_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Every photo unreadable: an empty folder was made, and an earlier run's train.txt
+    # and pseudo.json there were replaced by empty ones ("photos": 0).
+    out = tmp_path / "pseudo"
+    model = ["--model", str(tiny_model_folder)]
+    assert main(["pseudo-label", "--data", str(unlabeled), "--out", str(out), *model]) == 1
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    broken = tmp_path / "broken"
+    (broken / "unlabeled").mkdir(parents=True)
+    (broken / "unlabeled" / "x.jpg").write_bytes(b"not a jpeg")
+    capsys.readouterr()
+    for target in (out, tmp_path / "new"):
+        assert main(["pseudo-label", "--data", str(broken), "--out", str(target), *model]) == 1
+        out_text, err = capsys.readouterr()
+        assert json.loads(out_text)["photos"] == 0
+        assert err.endswith(
+            f"wardrobe-cli: error: no photo could be labelled: nothing was written in {target}\n"
+        )
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert not (tmp_path / "new").exists()
+
+
 def test_cli_pseudo_label_without_unlabeled_photos(
     tiny_ccp: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

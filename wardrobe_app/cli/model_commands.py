@@ -566,6 +566,8 @@ def cmd_pseudo_label(args: argparse.Namespace) -> int:
         return 2
     for line in manifest["skipped"]:  # type: ignore[attr-defined]
         error(line)
+    if not manifest["photos"]:
+        error(f"no photo could be labelled: nothing was written in {args.out}")
     print(json.dumps(manifest, indent=2))
     return 1 if manifest["skipped"] or same_name else 0
 

@@ -67,9 +67,8 @@ def write_pseudo_labels(
     refuse_foreign_folder(out)  # before the model is loaded
     segmenter = Segmenter(model, device=device, refine_edges=False)
     h, w = (int(v) for v in segmenter.config.input_size)
-    (out / "images").mkdir(parents=True, exist_ok=True)
-    (out / "labels").mkdir(parents=True, exist_ok=True)
-    stems, skipped = [], []
+    stems: list[str] = []
+    skipped: list[str] = []
     confident = 0.0
     for done, path in enumerate(photos, start=1):
         try:
@@ -79,6 +78,9 @@ def write_pseudo_labels(
         else:
             photo = cv2.resize(rgb, (w, h), interpolation=cv2.INTER_AREA)  # as CCP's cache
             labels = pseudo_label(segmenter, photo, threshold)
+            if not stems:  # made for the first photo labelled: none, no folder
+                (out / "images").mkdir(parents=True, exist_ok=True)
+                (out / "labels").mkdir(parents=True, exist_ok=True)
             write_image(
                 out / "images" / f"{path.stem}.jpg",
                 cv2.cvtColor(photo, cv2.COLOR_RGB2BGR),
@@ -99,8 +101,11 @@ def write_pseudo_labels(
         "confident_pixel_share": round(confident / max(len(stems), 1), 4),
         "skipped": skipped,
     }
-    (out / "train.txt").write_text("".join(f"{s}\n" for s in stems))
-    (out / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
+    # None labelled (every photo unreadable): nothing is written, and an earlier run's
+    # split and manifest here are kept; they were replaced by empty ones.
+    if stems:
+        (out / "train.txt").write_text("".join(f"{s}\n" for s in stems))
+        (out / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
     return manifest
 
 
