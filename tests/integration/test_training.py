@@ -24,6 +24,7 @@ def test_train_writes_everything_and_resumes(tiny_ccp: Path, tmp_path: Path) -> 
     assert config.architecture == "unet" and config.class_names[3] == "one-piece"
     assert config.metrics["split"] == "val.txt"
     assert 0.0 <= result["best_mean_garment_iou"] <= 1.0
+    assert {"iou", "mean_garment_iou", "pixel_accuracy", "confusion"} <= set(result["last"])
 
     # the same --out without --resume: refused before anything is overwritten
     best_weights = (out / "best" / "weights.pt").read_bytes()
@@ -38,8 +39,9 @@ def test_train_writes_everything_and_resumes(tiny_ccp: Path, tmp_path: Path) -> 
         rows = list(csv.DictReader(f))
     assert [r["epoch"] for r in rows] == ["1", "2"]
     said.clear()  # already past --epochs: said so, not a silent exit
-    train(args_for(tiny_ccp, out, epochs=1, resume=True), log=said.append)
+    again = train(args_for(tiny_ccp, out, epochs=1, resume=True), log=said.append)
     assert "nothing to train: the run is past --epochs 1" in "\n".join(said)
+    assert again["last"] is None  # no epoch this time (it was {}, without an epoch's keys)
 
     lines: list[str] = []
     fresh = tmp_path / "fresh"

@@ -687,4 +687,7 @@ def train(args: TrainArgs, log: Any = print) -> dict[str, Any]:
         )
         checkpoint_path.with_suffix(".tmp").replace(checkpoint_path)
         _plot(log_path, out / "curves.png")
-    return {"best_mean_garment_iou": best, "last": summary, "model": str(out / "best")}
+    # "last": None where no epoch ran this time (resumed past --epochs, the budget spent):
+    # it was {}, an object without the keys a script reads in "last" of a run that trained.
+    last = summary or None
+    return {"best_mean_garment_iou": best, "last": last, "model": str(out / "best")}
