@@ -91,7 +91,7 @@ def test_ctrl_c_during_the_re_embedding_of_a_command_keeps_what_was_done(
     rc, _, err = cli("reindex")  # its first load re-embeds, and is interrupted
     assert rc == 130
     assert (
-        f"interrupted: re-embedding stopped: 3 of {GARMENTS} garment(s) done and kept; the "
+        f"interrupted: re-embedding stopped: 3 of {GARMENTS} garments done and kept; the "
         "rest are re-embedded the next time the model loads" in err
     )
     assert _versions(home).count("fake-2") == 3
@@ -114,7 +114,7 @@ def test_ctrl_c_during_a_reindex_keeps_what_was_done(
     rc, _, err = cli("reindex")
     assert rc == 130
     assert (
-        f"interrupted: re-embedding stopped: 5 of {GARMENTS} garment(s) done and kept; the "
+        f"interrupted: re-embedding stopped: 5 of {GARMENTS} garments done and kept; the "
         "others keep the vectors they had" in err
     )
     assert set(_versions(home)) == {"fake-2"}
@@ -160,7 +160,7 @@ def test_one_ctrl_c_during_the_re_embedding_of_an_import_stops_it_after_its_batc
     assert rc == 130
     assert "stopping after the work in progress" in err
     assert (
-        f"interrupted: re-embedding stopped: 4 of {GARMENTS} garment(s) done and kept; the "
+        f"interrupted: re-embedding stopped: 4 of {GARMENTS} garments done and kept; the "
         "rest are re-embedded the next time the model loads" in err
     )
     assert "interrupted: 2 photos not imported" in err

@@ -54,7 +54,8 @@ class EmbeddingStopped(Exception):
     batches done are committed: the next open goes on with the garments left."""
 
     def __init__(self, done: int, total: int) -> None:
-        super().__init__(f"re-embedding stopped at close: {done} of {total} garment(s) done")
+        garments = "garment" if total == 1 else "garments"
+        super().__init__(f"re-embedding stopped at close: {done} of {total} {garments} done")
         self.done, self.total = done, total
 
 
@@ -67,7 +68,8 @@ class EmbeddingInterrupted(KeyboardInterrupt):
         self.done, self.total, self.resumes = done, total, resumes
 
     def __str__(self) -> str:
-        said = f"re-embedding stopped: {self.done} of {self.total} garment(s) done and kept"
+        garments = "garment" if self.total == 1 else "garments"  # not "garment(s)"
+        said = f"re-embedding stopped: {self.done} of {self.total} {garments} done and kept"
         if self.resumes:  # the others still hold another model's vectors
             return f"{said}; the rest are re-embedded the next time the model loads"
         return f"{said}; the others keep the vectors they had"
