@@ -289,6 +289,23 @@ def test_a_speck_of_the_garments_class_beyond_every_region_goes_with_it_both_way
     assert back is not None and np.array_equal(back, labels)
 
 
+@pytest.mark.parametrize("specks", [65534, 65535, 70000])
+def test_a_garment_with_more_specks_than_16_bit_part_numbers_takes_them_all(specks: int) -> None:
+    """The parts of the map are numbered in 16 bits where they fit, for speed: OpenCV
+    refuses a 65535th part, and a change of category failed on a map of that many."""
+    from wardrobe_app.vision.label_map import recategorised
+
+    labels = np.zeros((4, 2 * specks), np.uint8)
+    labels[:2, :4] = LABEL_OF_CATEGORY["top"]
+    labels[3, ::2] = LABEL_OF_CATEGORY["top"]  # a speck every other pixel: one part each
+    top = np.zeros(labels.shape, bool)
+    top[:2, :4] = True
+    there = recategorised(labels, top, [], "top", "one-piece")
+    assert there is not None
+    assert (there[3, ::2] == LABEL_OF_CATEGORY["one-piece"]).all()
+    assert not (there == LABEL_OF_CATEGORY["top"]).any()
+
+
 def test_a_garment_whose_mask_cannot_be_read_is_not_taken_for_anothers_specks(
     wardrobe: Wardrobe, photos: Photos
 ) -> None:
