@@ -106,9 +106,9 @@ def recategorised(
         if np.array_equal(kept, moved):
             break
         moved = kept
-    if not (labels[moved] != label).any():
+    if np.array_equal(there, labels):  # none of its pixels is in another class
         return None
-    return np.where(moved, label, labels).astype(np.uint8)  # a copy: the stored one stays
+    return there.astype(np.uint8, copy=False)  # a copy: the stored one stays
 
 
 def _own_pixels(
