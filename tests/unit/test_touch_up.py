@@ -299,6 +299,22 @@ def test_a_touch_up_undone_and_redone_gives_the_label_map_back_to_the_pixel(
     assert np.array_equal(wardrobe.photo_labels(1), before) and wardrobe.verify().ok
 
 
+def test_the_mask_a_garment_has_saved_again_leaves_the_label_map_as_it_is(
+    wardrobe: Wardrobe, photos: Photos
+) -> None:
+    """Saved again (the touch-up's strokes undone back to the mask it has), the mask was
+    taken for an undo of its own last save: the second save gave back the map before
+    the first (the model's rim about it), the third took it away again, and so on."""
+    wardrobe.import_paths(photos(1))
+    _, mask = wardrobe.garment_picture(1)
+    wardrobe.set_garment_mask(1, mask)  # the rim the model drew beyond it erased
+    first = wardrobe.photo_labels(1)
+    for _ in range(2):
+        wardrobe.set_garment_mask(1, mask)
+        assert np.array_equal(wardrobe.photo_labels(1), first)
+    assert wardrobe.verify().ok
+
+
 def test_a_touch_up_undone_after_the_map_changed_is_worked_out_from_the_map(
     wardrobe: Wardrobe, photos: Photos
 ) -> None:

@@ -151,7 +151,7 @@ class TouchUp:
             except BaseException:
                 discard_files(self.store, created)
                 raise
-            if maps is not None:
+            if maps is not None and was != mask_rel:  # the same mask: nothing to undo
                 rel = str(row.photo.labels_path)
                 self._map_edits.remember(int(garment_id), was, mask_rel, rel, *maps)
             discard_files(self.store, replaced)  # unless still used
@@ -169,7 +169,11 @@ class TouchUp:
         stored = stored_plane(self.store.files, labels_rel) if labels_rel else None
         if stored is None or stored.shape != mask.shape:
             return None
-        labels = self._map_edits.undone(row.id, row.mask_path, mask_rel, labels_rel, stored)
+        labels = None
+        # The mask it has saved again undoes nothing: taken for an undo of its own last
+        # save, each save of it gave the map before that save back, the next the one after.
+        if mask_rel != row.mask_path:
+            labels = self._map_edits.undone(row.id, row.mask_path, mask_rel, labels_rel, stored)
         if labels is None:
             # In the category it has now, not the one read before the embedding: the
             # page may have saved another meanwhile.
