@@ -17,6 +17,12 @@ count only grows, and only with ``seq``: ``seq`` alone, brought back where it wa
 many changes after the log was emptied, passed for no change at all. Otherwise every
 garment is read again.
 
+Not caught: a log emptied, then written for at least as many garments as it had rows
+(each garment changed once, one of them again) is a log that could have been left
+whole, to the row: the garments changed at a ``seq`` not above the listing's are not
+read again. Only a ``seq`` that outlives the emptying (AUTOINCREMENT, a migration)
+would tell the two apart.
+
 The same mark tells the window whether to list again (``Browse.change_mark``), and the
 similar-items index which garments' vectors to read again after a touch-up elsewhere
 (``Vectors.current_index``).
