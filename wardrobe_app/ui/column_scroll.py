@@ -1,9 +1,10 @@
-"""The garment page's columns: each scrolls up and down where the window is short."""
+"""Columns that scroll up and down where the window is short: the garment page's, and a
+dialog's body above its buttons (``PageScroll``)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
+from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
 
 class ShrinkingColumn(QWidget):
@@ -41,7 +42,15 @@ class ColumnScroll(QScrollArea):
 class PageScroll(ColumnScroll):
     """A dialog's body: whole where the screen has room (a scroll area's own hint is at
     most 24 lines tall, and Settings opened scrolled on any screen), scrolled where the
-    screen is short."""
+    screen is short. Its widgets go in ``page_layout``, a column without margins."""
+
+    def __init__(self, parent: QWidget, spacing: int = 12) -> None:
+        page = ShrinkingColumn(parent)  # scrolled only below its least height
+        page_layout = QVBoxLayout(page)
+        page_layout.setContentsMargins(0, 0, 0, 0)
+        page_layout.setSpacing(spacing)
+        super().__init__(page, parent)
+        self.page_layout = page_layout
 
     def sizeHint(self) -> QSize:
         page = self.column.sizeHint()

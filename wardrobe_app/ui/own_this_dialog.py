@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from ..service import SIMILAR_FLOOR, OtherModelsVectors
 from ..types import DetectedGarment, PhotoAnalysis, SimilarHit
 from ..vision.image_io import IMAGE_SUFFIXES, READABLE_FORMATS, ImageLoadError
-from .column_scroll import PageScroll, ShrinkingColumn
+from .column_scroll import PageScroll
 from .empty_state import EmptyState
 from .garment_strip import GarmentStrip
 from .icons import keep_dot_label, keep_line_icon
@@ -285,18 +285,15 @@ class OwnThisDialog(QDialog):
         tf.setPointSizeF(tf.pointSizeF() * 1.4)
         tf.setWeight(QFont.Weight.DemiBold)
         title.setFont(tf)
-        page = ShrinkingColumn(self)  # scrolled only below its least height
-        page_layout = QVBoxLayout(page)
-        page_layout.setContentsMargins(0, 0, 0, 0)
-        page_layout.setSpacing(12)
+        # Scrolled where the screen is short, Close always in sight: the dialog's least
+        # height (491 px) did not fit 1366x768 at 200% (683x384).
+        self.page_scroll = PageScroll(self)
+        self.page_scroll.setObjectName("ownThisPage")
+        page_layout = self.page_scroll.page_layout
         page_layout.addWidget(title)
         page_layout.addWidget(intro)
         page_layout.addLayout(top)
         page_layout.addLayout(body, 1)
-        # Scrolled where the screen is short, Close always in sight: the dialog's least
-        # height (491 px) did not fit 1366x768 at 200% (683x384).
-        self.page_scroll = PageScroll(page, self)
-        self.page_scroll.setObjectName("ownThisPage")
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 14, 18, 14)

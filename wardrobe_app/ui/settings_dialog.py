@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import paths
-from .column_scroll import PageScroll, ShrinkingColumn
+from .column_scroll import PageScroll
 from .model_loader import detect_devices
 from .read_only import data_folder_problem, log_file_for
 from .screen_fit import resize_within_screen
@@ -121,19 +121,16 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
 
-        page = ShrinkingColumn(self)  # scrolled only below its least height
-        boxes = QVBoxLayout(page)
-        boxes.setContentsMargins(0, 0, 0, 0)
-        boxes.setSpacing(12)
+        # Scrolled where the screen is short, OK and Cancel always in sight: the boxes
+        # (423 px) did not fit 1366x768 at 200% (683x384).
+        self.page_scroll = PageScroll(self)
+        self.page_scroll.setObjectName("settingsPage")
+        boxes = self.page_scroll.page_layout
         boxes.addWidget(model_box)
         boxes.addWidget(data_box)
         boxes.addWidget(look_box)
         boxes.addWidget(import_box)
         boxes.addStretch(1)
-        # Scrolled where the screen is short, OK and Cancel always in sight: the boxes
-        # (423 px) did not fit 1366x768 at 200% (683x384).
-        self.page_scroll = PageScroll(page, self)
-        self.page_scroll.setObjectName("settingsPage")
         layout = QVBoxLayout(self)
         layout.setSpacing(12)
         layout.addWidget(self.page_scroll, 1)
