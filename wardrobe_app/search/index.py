@@ -279,7 +279,10 @@ class SimilarIndex:
             with self._lock:
                 base, delta, tombs = self._base, dict(self._delta), set(self._tombs)
             if not base.intact():
-                self._drop_changed(base)
+                if self._drop_changed(base):
+                    # Read again after this snapshot: compared with it, what was added
+                    # between the two reads took tombstones, and what changed went back.
+                    return True
                 continue
             rows, gone = _behind(base, delta, tombs, ids, vectors)
             with self._lock:
@@ -412,12 +415,13 @@ class SimilarIndex:
                 storage.clean(self.directory, keep=new.build)
             log.info("similar-items index build %d: %d vectors", new.build, new.count)
 
-    def _drop_changed(self, base: Built) -> None:
+    def _drop_changed(self, base: Built) -> bool:
         """``base``'s files were changed on disk while mapped (truncated or written over in
         place by another program): reading them could kill the process (SIGBUS) or crash
         Annoy. Replaced by the loader's rows, in memory, searched exactly until a build
         replaces it (at once where builds run in the background); edits made here after
-        the snapshot stay in the delta. RuntimeError where the index is closed."""
+        the snapshot stay in the delta. False where a build replaced it meanwhile;
+        RuntimeError where the index is closed."""
         log.warning("similar-items index build %d was changed on disk by another program; "
                     "searching exactly until it is built again", base.build)
         with self._lock:
@@ -430,13 +434,14 @@ class SimilarIndex:
         with self._lock:
             self._check_not_closed()
             if self._base is not base:
-                return  # a build landed meanwhile
+                return False  # a build landed meanwhile
             self._base = Built(0, ids, vectors)
             self._delta = {i: e for i, e in self._delta.items() if e[1] > mark}
             self._tombs = {i: s for i, s in self._tombs.items() if s > mark}
             self._view = None
         if self._rebuilder is not None:
             self._rebuilder.request()
+        return True
 
     def _cover(self, ids: np.ndarray, vectors: np.ndarray, gone: np.ndarray, seq: int) -> None:
         """Put rows the stored build lacks in the delta and tombstone ids it has that are
