@@ -236,13 +236,31 @@ def made_by_release(db_path: Path, revision: str) -> None:
         engine.dispose()
 
 
+def top_and_bottom(wardrobe: Wardrobe) -> tuple[int, int]:
+    """The ids of an imported fake photo's top and bottom (the first of each listed)."""
+    listed = wardrobe.list_garments()
+    top, bottom = (next(r.id for r in listed if r.category == c) for c in ("top", "bottom"))
+    return top, bottom
+
+
+def top_over_waist(wardrobe: Wardrobe) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+    """An imported fake photo's top touched up over the bottom's waist (the upper ten
+    rows of the bottom's mask, in the top's class now): the top's id, its mask before,
+    the bottom's mask and the waist."""
+    top, bottom = top_and_bottom(wardrobe)
+    _, top_mask = wardrobe.garment_picture(top)
+    _, bottom_mask = wardrobe.garment_picture(bottom)
+    waist = bottom_mask.copy()
+    waist[np.nonzero(bottom_mask)[0].min() + 10 :] = False
+    wardrobe.set_garment_mask(top, top_mask | waist)
+    return top, top_mask, bottom_mask, waist
+
+
 def top_reaching_bottom(wardrobe: Wardrobe) -> tuple[int, int, np.ndarray]:
     """The ids of an imported fake photo's top and bottom, the top touched up down to the
     bottom's mask (the mask it has now, returned): made a bottom, the two are one
     region of the photo's label map."""
-    top, bottom = (
-        next(r.id for r in wardrobe.list_garments() if r.category == c) for c in ("top", "bottom")
-    )
+    top, bottom = top_and_bottom(wardrobe)
     _, bottom_mask = wardrobe.garment_picture(bottom)
     _, top_mask = wardrobe.garment_picture(top)
     reaching = mask_reaching(top_mask, bottom_mask)

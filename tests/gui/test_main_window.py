@@ -11,7 +11,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conftest import SlowAnalyser, darkest_opaque_pixel, tab_chain, wait_listed
-from fakes import FakeAnalyser, ScriptedEmbedder, make_photo, top_reaching_bottom
+from fakes import (
+    FakeAnalyser,
+    ScriptedEmbedder,
+    make_photo,
+    top_and_bottom,
+    top_reaching_bottom,
+)
 from PySide6.QtCore import (
     QItemSelectionModel,
     QMimeData,
@@ -2966,9 +2972,7 @@ def test_a_deleted_garment_drawn_over_a_live_ones_mask_is_not_drawn_over_it(make
     parts = make_app(show=False)
     wardrobe = parts.session.wardrobe
     wardrobe.import_paths(photos(1))
-    top, bottom = (
-        next(r.id for r in wardrobe.list_garments() if r.category == c) for c in ("top", "bottom")
-    )
+    top, bottom = top_and_bottom(wardrobe)
     _, top_mask = wardrobe.garment_picture(top)
     _, bottom_mask = wardrobe.garment_picture(bottom)
     wardrobe.set_garment_mask(top, top_mask | bottom_mask)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from fakes import top_reaching_bottom
+from fakes import top_and_bottom, top_over_waist, top_reaching_bottom
 
 from wardrobe_app.service import Wardrobe
 from wardrobe_app.store import Garment
@@ -312,9 +312,7 @@ def test_a_garment_whose_mask_cannot_be_read_is_not_taken_for_anothers_specks(
     """The bottom made a top, then its mask lost: the top made a one-piece took all of
     the bottom's pixels, beyond its region and no mask known there, for its specks."""
     wardrobe.import_paths(photos(1))
-    top, bottom = (
-        next(r.id for r in wardrobe.list_garments() if r.category == c) for c in ("top", "bottom")
-    )
+    top, bottom = top_and_bottom(wardrobe)
     _, bottom_mask = wardrobe.garment_picture(bottom)
     wardrobe.update_garment(bottom, category="top")
     wardrobe.garment(bottom).mask_path.unlink()
@@ -330,14 +328,7 @@ def test_a_garment_drawn_over_anothers_mask_takes_those_pixels_with_it_both_ways
     one-piece, the waist stayed a top's, with no top left in the photo."""
     wardrobe = make_wardrobe()
     wardrobe.import_paths(photos(1))
-    top, bottom = (
-        next(r.id for r in wardrobe.list_garments() if r.category == c) for c in ("top", "bottom")
-    )
-    _, top_mask = wardrobe.garment_picture(top)
-    _, bottom_mask = wardrobe.garment_picture(bottom)
-    waist = bottom_mask.copy()
-    waist[np.nonzero(bottom_mask)[0].min() + 10 :] = False
-    wardrobe.set_garment_mask(top, top_mask | waist)
+    top, _, bottom_mask, waist = top_over_waist(wardrobe)
     before = wardrobe.photo_labels(top)
     assert before is not None and (before[waist] == LABEL_OF_CATEGORY["top"]).all()
     wardrobe.update_garment(top, category="one-piece")
@@ -543,9 +534,7 @@ def test_a_purged_garment_drawn_over_a_kept_ones_mask_leaves_the_kept_one_in_the
     wardrobe: Wardrobe, photos: Photos
 ) -> None:
     wardrobe.import_paths(photos(1))
-    top, bottom = (
-        next(r.id for r in wardrobe.list_garments() if r.category == c) for c in ("top", "bottom")
-    )
+    top, bottom = top_and_bottom(wardrobe)
     _, top_mask = wardrobe.garment_picture(top)
     _, bottom_mask = wardrobe.garment_picture(bottom)
     wardrobe.set_garment_mask(top, top_mask | bottom_mask)  # drawn over the whole bottom
@@ -606,9 +595,7 @@ def test_a_purge_whose_deleted_garments_mask_cannot_be_read_redraws_the_map(
     from wardrobe_app.vision.label_map import of_garments
 
     wardrobe.import_paths(photos(1))
-    top, bottom = (
-        next(r.id for r in wardrobe.list_garments() if r.category == c) for c in ("top", "bottom")
-    )
+    top, bottom = top_and_bottom(wardrobe)
     _, bottom_mask = wardrobe.garment_picture(bottom)
     before = wardrobe.photo_labels(bottom)
     assert before is not None and (before == LABEL_OF_CATEGORY["top"]).any()

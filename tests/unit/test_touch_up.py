@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from fakes import top_and_bottom, top_over_waist
 
 from wardrobe_app.service import Wardrobe
 from wardrobe_app.services.stored_files import stored_plane
@@ -109,9 +110,7 @@ def test_a_lost_mask_drawn_again_leaves_out_another_garments_pixels_in_its_box(
     """The top drawn down into the bottom's box, then made a bottom: the bottom's mask
     lost and drawn again from the map took the top's pixels in its box for its own."""
     wardrobe.import_paths(photos(1))
-    top, bottom = (
-        next(r.id for r in wardrobe.list_garments() if r.category == c) for c in ("top", "bottom")
-    )
+    top, bottom = top_and_bottom(wardrobe)
     _, top_mask = wardrobe.garment_picture(top)
     _, bottom_mask = wardrobe.garment_picture(bottom)
     y0 = wardrobe.garment(bottom).box[1]
@@ -226,14 +225,7 @@ def test_a_touch_up_taking_a_garment_off_anothers_mask_gives_those_pixels_back(
     from wardrobe_app.types import LABEL_OF_CATEGORY
 
     wardrobe.import_paths(photos(1))
-    top, bottom = (
-        next(r.id for r in wardrobe.list_garments() if r.category == c) for c in ("top", "bottom")
-    )
-    _, top_mask = wardrobe.garment_picture(top)
-    _, bottom_mask = wardrobe.garment_picture(bottom)
-    waist = bottom_mask.copy()
-    waist[np.nonzero(bottom_mask)[0].min() + 10 :] = False
-    wardrobe.set_garment_mask(top, top_mask | waist)
+    top, top_mask, bottom_mask, _ = top_over_waist(wardrobe)
     smaller = top_mask.copy()
     smaller[tuple(np.argwhere(top_mask)[0])] = False  # not the mask it had: no undo
     wardrobe.set_garment_mask(top, smaller)
