@@ -1330,3 +1330,80 @@ def test_a_redo_of_a_delete_undone_waiting_for_a_touch_up_is_followed_when_the_w
     with pytest.raises(KeyError):
         wardrobe.garment(garment_id)
     assert parts.reporter.errors == []
+
+
+def test_a_garment_whose_delete_waits_cannot_be_touched_up_before_it_is_done(
+    make_app, qtbot, photos, monkeypatch
+) -> None:
+    """Del on a garment's page while another's delete waits for a touch-up's save: its
+    delete waits too, its page stays, and Touch up was on. Touched up then, its step was
+    pushed before the delete's (done once that save ended): Ctrl+Z undid the delete
+    first, though the touch-up was the last thing done, and its undo, on a garment
+    deleted, could not be done. Touch up is off until the delete is done."""
+    parts = make_app()
+    w, wardrobe, garment_id, _drawn, release = _a_delete_behind_a_held_touch_up(
+        parts, qtbot, photos, monkeypatch
+    )
+    view = w.garment_view
+    other = next(g for g in (w.browse.model.record(i) for i in range(2)) if g.id != garment_id)
+    w.open_garment(other)
+    qtbot.waitUntil(lambda: view.touch_up_button.isEnabled(), timeout=5000)
+    view.delete_button.click()  # waits behind the first delete
+    assert any(other.id in step.ids for step in w._waiting) and view.record.id == other.id
+    assert not view.touch_up_button.isEnabled()
+    release.set()
+    qtbot.waitUntil(lambda: not view.saving_touch_up() and not w._waiting, timeout=10_000)
+    with pytest.raises(KeyError):
+        wardrobe.garment(other.id)
+    # the steps in the order asked: the touch-up, its garment's delete, the other's delete
+    assert (w.undo_stack.count(), w.undo_stack.index()) == (3, 3)
+    assert w.actions_["undo"].text() == f"&Undo deletion of {display_name(other)}"
+    assert parts.reporter.errors == []
+
+
+def test_a_delete_the_user_cancels_gives_touch_up_back(make_app, qtbot, photos, monkeypatch):
+    """Touch up goes off while the garment's delete waits, and on again where the delete
+    is not done (the user kept the page's edit the wardrobe refused)."""
+    parts = make_app()
+    w, wardrobe, garment_id, mask, drawn = _imported_with_a_drawn_mask(parts, qtbot, photos)
+    view = w.garment_view
+    w.open_garment(wardrobe.garment(garment_id))
+    monkeypatch.setattr(w, "confirm_delete", lambda _ids: True)
+    monkeypatch.setattr(garment_view, "confirm_discard_edit", lambda *_a: False)  # "No"
+    release = _hold_the_model_queue(parts)
+    view.save_mask(garment_id, drawn, undo_to=mask)
+    view.notes_edit.setPlainText("dry clean only")  # typed; its save refused:
+    view._save_timer.stop()  # its autosave is not tested here
+    _refuse_edits_as_a_full_disk(monkeypatch)
+    view.delete_button.click()  # waits for the garment's touch-up
+    assert not view.touch_up_button.isEnabled()
+    release.set()
+    qtbot.waitUntil(lambda: not view.saving_touch_up() and not w._waiting, timeout=10_000)
+    assert wardrobe.garment(garment_id).id == garment_id and view.record.id == garment_id
+    qtbot.waitUntil(lambda: view.touch_up_button.isEnabled(), timeout=5000)
+    assert parts.reporter.errors == []
+
+
+def test_a_touch_up_opening_as_its_garments_delete_is_queued_is_not_opened(
+    make_app, qtbot, photos, monkeypatch
+) -> None:
+    """Touch up clicked, then Del before its cut-out was read: the editor opened on a
+    garment on its way to be deleted (its delete waiting for another's touch-up)."""
+    parts = make_app()
+    w, _wardrobe, garment_id, _drawn, release = _a_delete_behind_a_held_touch_up(
+        parts, qtbot, photos, monkeypatch
+    )
+    view = w.garment_view
+    other = next(g for g in (w.browse.model.record(i) for i in range(2)) if g.id != garment_id)
+    w.open_garment(other)
+    qtbot.waitUntil(lambda: view.touch_up_button.isEnabled(), timeout=5000)
+    view.touch_up_button.click()  # its cut-out read on the reading queue: the result
+    view.delete_button.click()  # comes by the event loop, after this (queued: waits)
+    with qtbot.waitSignal(view.notice, timeout=10_000) as said:
+        pass
+    assert said.args == ["Not touched up: the garment will be deleted"]
+    assert QApplication.activeModalWidget() is None
+    release.set()
+    qtbot.waitUntil(lambda: not view.saving_touch_up() and not w._waiting, timeout=10_000)
+    assert (w.undo_stack.count(), w.undo_stack.index()) == (3, 3)
+    assert parts.reporter.errors == []

@@ -186,6 +186,11 @@ class GarmentView(QWidget):
         # once saved (None: an undo's or a redo's save).
         self._saving_steps: list[int | None] = []
         self._saves_asked = 0  # touch-up saves asked for: the next one's number
+        # The window's: whether a garment's delete is asked for and waits (for a save).
+        # Touched up meanwhile, its step went on the undo stack before the delete's (done
+        # once that save ended): Ctrl+Z undid the delete first, though the touch-up was
+        # done last; put above the delete, its undo (a garment deleted) cannot be done.
+        self.delete_waits: Callable[[int], bool] = lambda _garment_id: False
         # Where Qt moved the keyboard from Touch up… as it went off (see _enable_touch_up).
         self._focus_moved_to: QWidget | None = None
 
@@ -778,9 +783,16 @@ class GarmentView(QWidget):
         self._enable_touch_up(
             images is not None
             and images.photo is not None
-            and (record is None or record.id not in self._saving_touch_ups)
+            and (
+                record is None
+                or (record.id not in self._saving_touch_ups and not self.delete_waits(record.id))
+            )
             and not self.session.wardrobe.read_only
         )
+
+    def update_touch_up_button(self) -> None:
+        """Touch up… on or off again: a delete of the garment shown was queued or done."""
+        self._update_touch_up_button()
 
     def _enable_touch_up(self, on: bool) -> None:
         """Touch up… on or off (off while its photo loads and its cut-out is saved). Off
@@ -838,6 +850,9 @@ class GarmentView(QWidget):
         record, rgb, mask = loaded
         if self.record is None or self.record.id != record.id:
             return  # the user moved on
+        if self.delete_waits(record.id):  # Del pressed while its cut-out was read
+            self.notice.emit("Not touched up: the garment will be deleted")
+            return
         editor = MaskEditorDialog(rgb, mask, record.category, display_name(record), self)
         editor.accepted.connect(lambda: self.save_mask(record.id, editor.drawn_mask(), mask))
         editor.finished.connect(editor.deleteLater)

@@ -271,6 +271,7 @@ class MainWindow(QMainWindow):
         self.undo_stack.undoTextChanged.connect(self._show_undo_state)
         self.garment_view.edited.connect(self._garment_edited)
         self.garment_view.touchedUp.connect(self._touched_up)
+        self.garment_view.delete_waits = self._delete_waits
         self.garment_view.notice.connect(self._notice)
         self.garment_view.vanished.connect(self.refresh)  # which leaves the page
         self.importer.started.connect(self._import_started)
@@ -667,6 +668,10 @@ class MainWindow(QMainWindow):
             return
         self._delete_now(Deletion(ids, asked))
 
+    def _delete_waits(self, garment_id: int) -> bool:
+        """A delete of the garment is asked for and waits for a touch-up's save."""
+        return any(garment_id in s.ids for s in self._waiting if isinstance(s, Deletion))
+
     def _say_delete_queued(self, n: int) -> None:
         what = "the garment" if n == 1 else f"the {n} garments"
         self.statusBar().showMessage(
@@ -901,6 +906,7 @@ class MainWindow(QMainWindow):
         if not shiboken6.isValid(undo):  # the stack cleared as the window goes
             return
         stack, view = self.undo_stack, self.garment_view
+        view.update_touch_up_button()  # off while the garment's delete waits
         if view.saving_new_touch_up(since=self._top_saves_before()):
             undo.setEnabled(True)
             undo.setText("&Undo touch-up (being saved)")
