@@ -1407,3 +1407,50 @@ def test_a_touch_up_opening_as_its_garments_delete_is_queued_is_not_opened(
     qtbot.waitUntil(lambda: not view.saving_touch_up() and not w._waiting, timeout=10_000)
     assert (w.undo_stack.count(), w.undo_stack.index()) == (3, 3)
     assert parts.reporter.errors == []
+
+
+def test_undo_names_the_delete_waiting_behind_a_touch_up_being_saved(
+    make_app, qtbot, photos, monkeypatch
+) -> None:
+    """Touched up, then Del on the garment (waiting for the touch-up's save): Edit > Undo
+    read "Undo touch-up (being saved)", and Ctrl+Z, queued behind the delete, undid the
+    delete."""
+    parts = make_app()
+    w, wardrobe, garment_id, drawn, release = _a_delete_behind_a_held_touch_up(
+        parts, qtbot, photos, monkeypatch
+    )
+    view, undo = w.garment_view, w.actions_["undo"]
+    assert undo.isEnabled() and undo.text() == "&Undo deletion (waiting for a touch-up)"
+    undo.trigger()  # what it says: the delete, once done
+    release.set()
+    qtbot.waitUntil(lambda: not view.saving_touch_up() and not w._waiting, timeout=10_000)
+    assert wardrobe.garment(garment_id).id == garment_id  # its delete undone
+    assert (wardrobe.garment_picture(garment_id)[1] == drawn).all()  # the touch-up kept
+    assert (w.undo_stack.count(), w.undo_stack.index()) == (2, 1)
+    assert parts.reporter.errors == []
+
+
+def test_undo_names_no_touch_up_being_saved_once_ctrl_z_waits_for_it(
+    make_app, qtbot, photos
+) -> None:
+    """A second touch-up being saved, Ctrl+Z pressed for it: Undo still read "Undo
+    touch-up (being saved)", though the next Ctrl+Z undoes the first touch-up."""
+    parts = make_app()
+    w, wardrobe, garment_id, mask, drawn = _imported_with_a_drawn_mask(parts, qtbot, photos)
+    view, undo = w.garment_view, w.actions_["undo"]
+    with qtbot.waitSignal(view.touchedUp, timeout=10_000):
+        view.save_mask(garment_id, drawn, undo_to=mask)
+    qtbot.waitUntil(lambda: not view.saving_touch_up())
+    release = _hold_the_model_queue(parts)
+    view.save_mask(garment_id, _less_a_pixel(drawn), undo_to=drawn)
+    assert undo.text() == "&Undo touch-up (being saved)"
+    undo.trigger()  # waits for it
+    assert undo.isEnabled() and undo.text() == "&Undo (waiting for a touch-up)"
+    undo.trigger()  # the first touch-up, in turn
+    release.set()
+    qtbot.waitUntil(
+        lambda: w.undo_stack.index() == 0 and not view.saving_touch_up(), timeout=10_000
+    )
+    assert (wardrobe.garment_picture(garment_id)[1] == mask).all()
+    assert undo.text() == "&Undo" and not undo.isEnabled()
+    assert parts.reporter.errors == []

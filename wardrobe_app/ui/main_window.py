@@ -907,7 +907,16 @@ class MainWindow(QMainWindow):
             return
         stack, view = self.undo_stack, self.garment_view
         view.update_touch_up_button()  # off while the garment's delete waits
-        if view.saving_new_touch_up(since=self._top_saves_before()):
+        # Anything waiting first: Ctrl+Z goes behind it. "Undo touch-up (being saved)"
+        # stayed while a delete asked after that touch-up waited (Ctrl+Z then undid the
+        # delete), and once Ctrl+Z was pressed for it (the next one undid the step under).
+        if self._waiting:
+            last_is_delete = isinstance(self._waiting[-1], Deletion)
+            undo.setEnabled(True)
+            what = "deletion " if last_is_delete else ""
+            undo.setText(f"&Undo {what}(waiting for a touch-up)")
+            redo.setEnabled(not last_is_delete)
+        elif view.saving_new_touch_up(since=self._top_saves_before()):
             undo.setEnabled(True)
             undo.setText("&Undo touch-up (being saved)")
             next_redo = stack.command(stack.index()) if stack.canRedo() else None
@@ -915,12 +924,6 @@ class MainWindow(QMainWindow):
                 next_redo is not None
                 and not view.saving_new_touch_up(since=_saves_before(next_redo))
             )
-        elif any(isinstance(step, Deletion) for step in self._waiting):
-            last_is_delete = isinstance(self._waiting[-1], Deletion)
-            undo.setEnabled(True)
-            what = "deletion " if last_is_delete else ""
-            undo.setText(f"&Undo {what}(waiting for a touch-up)")
-            redo.setEnabled(not last_is_delete)
         else:
             step = stack.undoText()
             undo.setEnabled(stack.canUndo())
