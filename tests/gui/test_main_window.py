@@ -2323,6 +2323,35 @@ def test_undoing_a_delete_selects_the_garments_it_brings_back(make_app, qtbot, p
     assert grid.currentIndex().data(GarmentRoles.Id) in doomed  # Enter opens one of them
 
 
+def test_an_undo_during_a_listing_selects_the_garments_once_listed(
+    make_app, qtbot, photos, monkeypatch
+):
+    # Ctrl+Z while the delete's listing ran: that listing, read before the undo, took
+    # the garments brought back as not listed and forgot them; the next one listed them
+    # unselected, the selection on the deleted card's neighbour.
+    parts = app_with_photos(make_app, qtbot, photos, 2)
+    w, wardrobe = parts.window, parts.session.wardrobe
+    w.confirm_delete = lambda _ids: True  # type: ignore[method-assign]
+    doomed = w.browse.model.record(1).id
+    listing, release = threading.Event(), threading.Event()
+    list_garments = wardrobe.list_garments
+
+    def held(flt):  # the delete's listing: read, then held until released
+        records = list_garments(flt)
+        if not listing.is_set():
+            listing.set()
+            assert release.wait(10)
+        return records
+
+    monkeypatch.setattr(wardrobe, "list_garments", held)
+    w.delete_ids([doomed])
+    assert listing.wait(5)  # it has read the wardrobe without the garment
+    w.undo_last()  # its listing asked for, queued behind the one running
+    release.set()
+    wait_listed(qtbot, w, 4)
+    assert w.browse.selected_ids() == [doomed]
+
+
 def test_redoing_a_delete_selects_the_neighbour_as_the_delete_did(make_app, qtbot, photos):
     # Del, Ctrl+Z, Ctrl+Shift+Z: the delete selected the deleted card's neighbour, its
     # redo left nothing selected (Delete off, Del acting on nothing).

@@ -240,6 +240,9 @@ class BrowsePage(QWidget):
         self.total = 0
         self._removal_expected = False
         self._to_select: list[int] = []  # brought back by an undo: selected when listed
+        # The first listing asked for after that undo: one running then (read before it)
+        # took them as not listed and dropped them, and the next showed them unselected.
+        self._to_select_from = 0
         # Down or Enter in the search box: the listing (its generation) whose first card
         # is picked once shown; 0 for none. Tied to it: a listing that failed left a flag
         # set, and a later one (an edit's, the grid in use) jumped to the first card.
@@ -356,6 +359,7 @@ class BrowsePage(QWidget):
         """Select these garments (restored by an undo) once the next listing shows them,
         in place of the selection before."""
         self._to_select = list(ids)
+        self._to_select_from = self._generation + 1  # the refresh that follows the undo
 
     def is_current(self) -> bool:
         """True when the grid shows the answer to the latest request."""
@@ -373,7 +377,8 @@ class BrowsePage(QWidget):
         current = self.grid.currentIndex().data(GarmentRoles.Id)
         to_select = set(self._to_select)
         restored = [r.id for r in listing.records if r.id in to_select]
-        self._to_select = []
+        if restored or listing.generation >= self._to_select_from:
+            self._to_select = []
         if restored:
             selected, current = set(restored), restored[0]
         current_row = self.grid.currentIndex().row()
