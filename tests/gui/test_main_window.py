@@ -2323,6 +2323,49 @@ def test_undoing_a_delete_selects_the_garments_it_brings_back(make_app, qtbot, p
     assert grid.currentIndex().data(GarmentRoles.Id) in doomed  # Enter opens one of them
 
 
+def _hold_the_next_listing(wardrobe, monkeypatch) -> tuple[threading.Event, threading.Event]:
+    """The next listing reads the wardrobe, sets the first event returned, and is held
+    (running) until the second is set."""
+    listing, release = threading.Event(), threading.Event()
+    list_garments = wardrobe.list_garments
+
+    def held(flt):
+        records = list_garments(flt)
+        if not listing.is_set():
+            listing.set()
+            assert release.wait(10)
+        return records
+
+    monkeypatch.setattr(wardrobe, "list_garments", held)
+    return listing, release
+
+
+def test_a_delete_during_a_listing_selects_the_neighbour_once_listed(
+    make_app, qtbot, photos, monkeypatch
+):
+    # Del while a listing asked for before it ran (another program's rename): that one,
+    # read before the delete, still showed the garment, and spent the delete's "select
+    # the neighbour"; the delete's listing then left nothing selected, Delete off.
+    parts = app_with_photos(make_app, qtbot, photos, 2)
+    w, wardrobe = parts.window, parts.session.wardrobe
+    w.confirm_delete = lambda _ids: True  # type: ignore[method-assign]
+    grid = w.browse.grid
+    flag = grid.selectionModel().SelectionFlag.ClearAndSelect
+    grid.selectionModel().setCurrentIndex(w.browse.grid_model.index(1, 0), flag)
+    doomed = w.browse.selected_ids()
+    other = w.browse.model.record(0).id
+    listing, release = _hold_the_next_listing(wardrobe, monkeypatch)
+    wardrobe.update_garment(other, name="Renamed elsewhere")  # as wardrobe-cli would
+    w.browse.refresh()
+    assert listing.wait(5)  # it has read the wardrobe with the garment still in it
+    w.delete_ids(doomed)  # its listing queued behind the one running
+    release.set()
+    wait_listed(qtbot, w, 3)
+    neighbour = w.browse.selected_ids()
+    assert len(neighbour) == 1 and neighbour != doomed
+    assert w.actions_["delete"].isEnabled()
+
+
 def test_an_undo_during_a_listing_selects_the_garments_once_listed(
     make_app, qtbot, photos, monkeypatch
 ):
@@ -2333,17 +2376,7 @@ def test_an_undo_during_a_listing_selects_the_garments_once_listed(
     w, wardrobe = parts.window, parts.session.wardrobe
     w.confirm_delete = lambda _ids: True  # type: ignore[method-assign]
     doomed = w.browse.model.record(1).id
-    listing, release = threading.Event(), threading.Event()
-    list_garments = wardrobe.list_garments
-
-    def held(flt):  # the delete's listing: read, then held until released
-        records = list_garments(flt)
-        if not listing.is_set():
-            listing.set()
-            assert release.wait(10)
-        return records
-
-    monkeypatch.setattr(wardrobe, "list_garments", held)
+    listing, release = _hold_the_next_listing(wardrobe, monkeypatch)
     w.delete_ids([doomed])
     assert listing.wait(5)  # it has read the wardrobe without the garment
     w.undo_last()  # its listing asked for, queued behind the one running

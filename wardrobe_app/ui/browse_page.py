@@ -239,6 +239,7 @@ class BrowsePage(QWidget):
         self._relist = False  # asked for while it ran: listed once it is done
         self.total = 0
         self._removal_expected = False
+        self._removal_from = 0  # the first listing asked for after the delete (see below)
         self._to_select: list[int] = []  # brought back by an undo: selected when listed
         # The first listing asked for after that undo: one running then (read before it)
         # took them as not listed and dropped them, and the next showed them unselected.
@@ -354,6 +355,7 @@ class BrowsePage(QWidget):
     def expect_removal(self) -> None:
         """The selected garments are about to be deleted (see ``_restore_selection``)."""
         self._removal_expected = True
+        self._removal_from = self._generation + 1  # the refresh that follows the delete
 
     def select_when_listed(self, ids: list[int]) -> None:
         """Select these garments (restored by an undo) once the next listing shows them,
@@ -403,6 +405,11 @@ class BrowsePage(QWidget):
                 self.grid.verticalScrollBar().setValue(scroll)
             if restored:
                 self.grid.scrollTo(self.grid.currentIndex())
+        # Kept through a listing asked for before the delete (one running, read before
+        # it, still shows the garments): spent there, the delete's listing selected
+        # nothing, Delete off and Del acting on nothing.
+        if listing.generation >= self._removal_from:
+            self._removal_expected = False
         self._shown_generation = listing.generation
         if self._first_result_of == listing.generation:
             self._first_result_of = 0
@@ -456,7 +463,6 @@ class BrowsePage(QWidget):
             )
         if self._removal_expected and ids and not sel.hasSelection():  # the selected went
             self.grid.select_current()
-        self._removal_expected = False
 
     # --- selection ---------------------------------------------------------------------
     def selected_rows(self) -> list[int]:
