@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 
@@ -112,3 +114,28 @@ def test_a_figure_from_one_photo_has_no_interval() -> None:
     one = bootstrap_intervals(matrices[:1], NAMES, rounds=50)
     assert np.isnan(one["mean_garment_iou"]).all()  # type: ignore[arg-type]
     assert all(np.isnan(one["iou"][n]).all() for n in NAMES)  # type: ignore[index]
+
+
+def test_a_difference_from_one_photo_has_no_interval_and_reads_so() -> None:
+    # A class one photo shows had "+0.0123 to +0.0123" as its paired interval.
+    from wardrobe_app.training.evaluate import _comparison_lines
+
+    rng = np.random.default_rng(5)
+    baseline = np.stack([photo(int(rng.integers(20, 90)), 30) for _ in range(6)])
+    baseline[1:, 3, :] = baseline[1:, :, 3] = 0  # a one-piece in the first photo only
+    candidate = baseline.copy()
+    candidate[0, 3, 3] += 7  # this model finds more of it
+    result: dict[str, Any] = paired_difference(baseline, candidate, NAMES, rounds=100)
+    one_piece = result["iou"]["one-piece"]
+    assert one_piece["difference"] > 0 and np.isnan(one_piece["ci"]).all()
+    assert not np.isnan(result["iou"]["top"]["ci"]).any()
+    assert not np.isnan(result["mean_garment_iou"]["ci"]).any()
+
+    total = ConfusionMatrix(4)
+    total.matrix = baseline.sum(0)
+    against = {"model": "m", **total.summary(NAMES), "difference": result}
+    lines = _comparison_lines(against, NAMES)
+    text = "\n".join(lines)
+    assert "nan" not in text
+    (row,) = [line for line in lines if line.strip().startswith("one-piece")]
+    assert row.endswith("from one photo: no interval")

@@ -276,6 +276,13 @@ def _span(interval: list[float], figure: float | None) -> str:
     return f"(95% interval over photos {_num(interval[0])} to {_num(interval[1])})"
 
 
+def _paired_span(interval: list[float], difference: float | None) -> str:
+    if _num(interval[0]) == "n/a":
+        # A difference one photo alone gives (see metrics.paired_difference), or none.
+        return "from one photo: no interval" if _num(difference) != "n/a" else "n/a"
+    return f"{_num(interval[0], '+.4f')} to {_num(interval[1], '+.4f')}"
+
+
 def _comparison_lines(against: dict[str, Any], names: list[str]) -> list[str]:
     difference = against["difference"]
     lines = [
@@ -283,19 +290,13 @@ def _comparison_lines(against: dict[str, Any], names: list[str]) -> list[str]:
         "paired bootstrap over photos):",
         f"  {'':<11} {'that':>7} {'this-that':>10}   95% interval",
     ]
-    for name in names:
-        d = difference["iou"][name]
-        low, high = d["ci"]
+    rows = [(name, against["iou"][name], difference["iou"][name]) for name in names]
+    rows.append(("mean", against["mean_garment_iou"], difference["mean_garment_iou"]))
+    for name, that, d in rows:
         lines.append(
-            f"  {name:<11} {against['iou'][name]:>7.4f} {d['difference']:>+10.4f}"
-            f"   {low:+.4f} to {high:+.4f}"
+            f"  {name:<11} {_num(that):>7} {_num(d['difference'], '+.4f'):>10}"
+            f"   {_paired_span(d['ci'], d['difference'])}"
         )
-    d = difference["mean_garment_iou"]
-    low, high = d["ci"]
-    lines.append(
-        f"  {'mean':<11} {against['mean_garment_iou']:>7.4f} {d['difference']:>+10.4f}"
-        f"   {low:+.4f} to {high:+.4f}"
-    )
     share = f"  this model's mean higher in {difference['better_share']:.1%} of resamples"
     if difference["tied_share"]:
         share += f", the same in {difference['tied_share']:.1%}"

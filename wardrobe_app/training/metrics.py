@@ -146,13 +146,7 @@ def bootstrap_intervals(
     ``photo_matrices``: (photos, C, C), one confusion matrix per photo.
     """
     iou, mean = _resampled_ious(photo_matrices, _draws(len(photo_matrices), rounds, seed))
-    # The photos each figure comes from (a pixel of the class, true or predicted): one
-    # alone gives the same figure in every resample, and "0.8909 to 0.8909" read as a
-    # sure figure. No interval (NaN, as for a class no photo shows) below two.
-    inter = np.einsum("pcc->pc", photo_matrices)
-    touched = (photo_matrices.sum(2) + photo_matrices.sum(1) - inter) > 0  # (photos, C)
-    sources = touched.sum(0)
-    garment_sources = touched[:, 1:].any(1).sum()
+    sources, garment_sources = _sources(_touched(photo_matrices))
     return {
         "level": level,
         "rounds": rounds,
@@ -164,6 +158,21 @@ def bootstrap_intervals(
         if garment_sources > 1
         else [math.nan, math.nan],
     }
+
+
+def _touched(photo_matrices: np.ndarray) -> np.ndarray:
+    """(photos, C): whether each photo has a pixel of each class, true or predicted."""
+    inter = np.einsum("pcc->pc", photo_matrices)
+    return (photo_matrices.sum(2) + photo_matrices.sum(1) - inter) > 0
+
+
+def _sources(touched: np.ndarray) -> tuple[np.ndarray, int]:
+    """The photos each class's figure comes from (C,), and the garment mean's.
+
+    One alone gives the same figure in every resample, and "0.8909 to 0.8909" read as
+    a sure figure: below two there is no interval (NaN, as for a class no photo shows).
+    """
+    return touched.sum(0), int(touched[:, 1:].any(1).sum())
 
 
 def paired_difference(
@@ -191,19 +200,25 @@ def paired_difference(
     point_b, point_mean_b = _resampled_ious(candidate, everyone)
     gain = point_b[0] - point_a[0]
     mean_gain = point_mean_b[0] - point_mean_a[0]
+    # A photo counts for a class where either model has a pixel of it there.
+    sources, garment_sources = _sources(_touched(baseline) | _touched(candidate))
     return {
         "level": level,
         "rounds": rounds,
         "iou": {
             name: {
                 "difference": round(float(gain[i]), 4),
-                "ci": _interval(iou_b[:, i] - iou_a[:, i], level),
+                "ci": _interval(iou_b[:, i] - iou_a[:, i], level)
+                if sources[i] > 1
+                else [math.nan, math.nan],
             }
             for i, name in enumerate(class_names)
         },
         "mean_garment_iou": {
             "difference": round(float(mean_gain), 4),
-            "ci": _interval(mean_b - mean_a, level),
+            "ci": _interval(mean_b - mean_a, level)
+            if garment_sources > 1
+            else [math.nan, math.nan],
         },
         "better_share": round(float(np.mean(mean_b > mean_a)), 4),
         "tied_share": round(float(np.mean(mean_b == mean_a)), 4),
