@@ -603,6 +603,36 @@ def test_evaluate_record_keeps_the_figures_in_the_model_folder(
     assert f"in place of the figures it held: mean {report['mean_garment_iou']} on val.txt" in err
 
 
+def test_evaluate_record_on_another_split_keeps_the_figures_unless_forced(
+    tiny_ccp: Path, tiny_model: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A two-photo check with --record replaced the model's val figures, unseen.
+    import shutil
+
+    from wardrobe_app.vision.model_folder import read_config
+
+    model = tmp_path / "model"
+    shutil.copytree(tiny_model, model)
+    other_data = tmp_path / "other"
+    shutil.copytree(tiny_ccp, other_data)
+    args = ["evaluate", "--model", str(model), "--json", "--record"]
+    assert main([*args, "--data", str(tiny_ccp)]) == 0  # val.txt: its 2 photos
+    capsys.readouterr()
+    held = read_config(model).metrics
+    for data, split in ((tiny_ccp, "train.txt"), (other_data, "val.txt")):
+        assert main([*args, "--data", str(data), "--split", split]) == 2
+        out, err = capsys.readouterr()
+        assert out == ""  # refused before any work
+        assert "error: --record would replace the model's figures of another split" in err
+        assert f"on val.txt (2 photos) from {tiny_ccp}" in err and "--force" in err
+        assert read_config(model).metrics == held
+    # The same split again is no question, and --force replaces another's.
+    assert main([*args, "--data", str(tiny_ccp)]) == 0
+    assert main([*args, "--data", str(tiny_ccp), "--split", "train.txt", "--force"]) == 0
+    assert "in place of the figures it held: mean" in capsys.readouterr().err
+    assert read_config(model).metrics["split"] == "train.txt"
+
+
 def test_evaluate_record_into_a_folder_it_cannot_write_is_one_error_line(
     tiny_ccp: Path,
     tiny_model: Path,

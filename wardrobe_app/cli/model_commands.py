@@ -274,7 +274,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     e.add_argument(
         "--record",
         action="store_true",
-        help="write these figures into the model folder's config.json (its metrics)",
+        help="write these figures into the model folder's config.json (its metrics); "
+        "refused where it holds figures of another split, unless --force",
+    )
+    e.add_argument(
+        "--force",
+        action="store_true",
+        help="with --record: replace figures recorded on another split",
     )
     e.add_argument(
         "--per-photo",
@@ -597,12 +603,26 @@ def unlabeled_photos(folder: Path) -> tuple[list[Path], list[tuple[Path, Path]]]
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from ..training.evaluate import evaluate_folder, format_report, json_safe, record_metrics
+    from ..training.evaluate import (
+        evaluate_folder,
+        format_report,
+        json_safe,
+        record_metrics,
+        recorded_elsewhere,
+    )
     from ..vision.model_folder import ModelFolderError
 
     in_wardrobe = _in_a_wardrobe("--per-photo", args.per_photo) if args.per_photo else ""
     if in_wardrobe:
         error(in_wardrobe)
+        return 2
+    elsewhere = recorded_elsewhere(args.model, args.data, args.split) if args.record else ""
+    if elsewhere and not args.force:  # before any work: nothing evaluated, nothing written
+        error(
+            f"--record would replace the model's figures of another split ({elsewhere}) "
+            f"with ones of {args.split} from {args.data}; evaluate on that split, leave "
+            "out --record, or add --force to replace them"
+        )
         return 2
     try:
         report = evaluate_folder(

@@ -11,8 +11,9 @@ from typing import Any
 import numpy as np
 from tqdm import tqdm
 
+from .. import paths
 from ..vision.ensemble import ProbabilityAverage
-from ..vision.model_folder import read_config, write_config
+from ..vision.model_folder import ModelFolderError, read_config, write_config
 from ..vision.segmenter import Segmenter
 from .ccp import check_data_folder, check_samples, label_lookup, load_pair, read_split
 from .metrics import (
@@ -180,20 +181,42 @@ RECORDED = (
 )
 
 
+def _held(metrics: dict[str, Any]) -> str:
+    """The figures a config.json holds, in words ("" for none)."""
+    if "mean_garment_iou" not in metrics:
+        return ""
+    photos = metrics.get("photos", "?")
+    return (
+        f"mean {metrics['mean_garment_iou']} on {metrics.get('split', '?')} "
+        f"({photos} photo{'' if photos == 1 else 's'}) from {metrics.get('data', '?')}"
+    )
+
+
+def recorded_elsewhere(model: str | Path | None, data: str | Path, split: str | Path) -> str:
+    """The figures ``model``'s folder holds, in words, where they come from another split
+    than ``data``'s ``split`` (another file, or one of another data folder): a two-photo
+    check recorded over a model's val figures took their place unseen. "" where it
+    holds none, the same split's, or its folder cannot be read (evaluate says why)."""
+    try:
+        metrics = read_config(Path(model) if model else paths.DEFAULT_SEGMENTER).metrics or {}
+    except (ModelFolderError, OSError):
+        return ""
+    if not _held(metrics):
+        return ""
+    # Training records "val.txt" of its --data without the folder: the name alone then.
+    same = Path(str(metrics.get("split", ""))).name == Path(split).name and (
+        "data" not in metrics or Path(str(metrics["data"])).resolve() == Path(data).resolve()
+    )
+    return "" if same else _held(metrics)
+
+
 def record_metrics(report: dict[str, Any]) -> str:
     """Write a report's figures into its model folder's config.json, as its metrics:
     a model folder carries its own val figures. Returns what they replaced, in words
     ("" for nothing), so that a run on another split does not replace them unseen."""
     folder = Path(report["model"])
     config = read_config(folder)
-    old = config.metrics or {}
-    replaced = ""
-    if "mean_garment_iou" in old:
-        replaced = (
-            f"mean {old['mean_garment_iou']} on {old.get('split', '?')} "
-            f"({old.get('photos', '?')} photo{'' if old.get('photos') == 1 else 's'}) "
-            f"from {old.get('data', '?')}"
-        )
+    replaced = _held(config.metrics or {})
     config.metrics = json_safe({key: report[key] for key in RECORDED if key in report})
     config.metrics["resolution"] = "each photo's own size (wardrobe-cli evaluate)"
     write_config(config, folder)
