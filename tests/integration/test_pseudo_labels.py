@@ -97,6 +97,24 @@ def test_cli_pseudo_label_then_train_on_it(
         assert len(list(csv.DictReader(f))) == 1
 
 
+def test_training_on_a_pseudo_label_folder_of_no_photos_is_refused(
+    unlabeled: Path, tiny_model_folder: Path, tmp_path: Path
+) -> None:
+    # It trained with "+ 0 pseudo-labelled photos" and no warning.
+    photos = sorted((unlabeled / "unlabeled").glob("*.jpg"))
+    empty = tmp_path / "empty"
+    manifest = write_pseudo_labels(photos[:1], empty, tiny_model_folder)  # broken.jpg alone
+    assert manifest["photos"] == 0 and manifest["confident_pixel_share"] is None  # not 0.0
+    # A folder of no photos, as one made before such a run wrote nothing, or emptied.
+    empty.mkdir()
+    (empty / "train.txt").write_text("")
+    (empty / "pseudo.json").write_text(json.dumps(manifest))
+    run = tmp_path / "run"
+    with pytest.raises(ValueError, match=r"--pseudo .*empty holds no pseudo-labelled photos"):
+        train(tiny_train_args(unlabeled, run, 1, pseudo=str(empty)), log=lambda _: None)
+    assert not run.exists()  # refused before --out is made
+
+
 def test_cli_pseudo_label_reads_every_photo_suffix_as_import_does(
     unlabeled: Path, tiny_model_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

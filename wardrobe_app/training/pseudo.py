@@ -98,7 +98,8 @@ def write_pseudo_labels(
         "classes": segmenter.class_names,
         "ignore": IGNORE_INDEX,
         "photos": len(stems),
-        "confident_pixel_share": round(confident / max(len(stems), 1), 4),
+        # None where none was labelled: 0.0 read as "every pixel unsure".
+        "confident_pixel_share": round(confident / len(stems), 4) if stems else None,
         "skipped": skipped,
     }
     # None labelled (every photo unreadable): nothing is written, and an earlier run's
@@ -113,6 +114,15 @@ def load_pseudo(
     folder: Path, size: tuple[int, int], num_classes: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """Photos and pseudo-labels of a ``write_pseudo_labels`` folder at ``size`` (h, w)."""
+    stems = pseudo_stems(folder, num_classes)
+    # The stored values are classes already (and IGNORE_INDEX): an identity table.
+    return load_resized(folder, stems, size, num_classes, table=np.arange(256, dtype=np.uint8))
+
+
+def pseudo_stems(folder: Path, num_classes: int) -> list[str]:
+    """The photos of a ``write_pseudo_labels`` folder of ``num_classes``; an error where it
+    is none or holds none (a folder made before an empty run wrote nothing, or its
+    train.txt emptied): training went on with "+ 0 pseudo-labelled photos", unwarned."""
     if not (folder / MANIFEST).is_file():  # not a bare "No such file: .../pseudo.json"
         raise FileNotFoundError(
             f"--pseudo {folder} is not a pseudo-label folder (no {MANIFEST}): make one with "
@@ -124,5 +134,9 @@ def load_pseudo(
             f"{folder} holds {len(manifest['classes'])}-class pseudo-labels, not {num_classes}"
         )
     stems = read_split(folder, folder / "train.txt")
-    # The stored values are classes already (and IGNORE_INDEX): an identity table.
-    return load_resized(folder, stems, size, num_classes, table=np.arange(256, dtype=np.uint8))
+    if not stems:
+        raise ValueError(
+            f"--pseudo {folder} holds no pseudo-labelled photos (its train.txt lists none): "
+            "make them again with wardrobe-cli pseudo-label, or leave out --pseudo"
+        )
+    return stems

@@ -41,7 +41,7 @@ from .layering import LayeredTops
 from .losses import CrossEntropyDice, PresenceLoss, class_weights
 from .metrics import ConfusionMatrix
 from .pseudo import MANIFEST as PSEUDO_MANIFEST
-from .pseudo import load_pseudo
+from .pseudo import load_pseudo, pseudo_stems
 
 
 @dataclass
@@ -495,6 +495,8 @@ def train(args: TrainArgs, log: Any = print) -> dict[str, Any]:
             log(f"no {checkpoint_path.name} in {out}: nothing to resume, starting from epoch 0")
         _refuse_foreign_folder(out)
     train_stems, val_stems = _read_data_folder(data_dir)  # before --out is made
+    if args.pseudo:
+        pseudo_stems(Path(args.pseudo), args.classes)  # before --out is made too
     out.mkdir(parents=True, exist_ok=True)
     cache_dir = out.parent / "cache"
     config = model_config_for(args)
