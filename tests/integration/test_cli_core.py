@@ -1138,9 +1138,10 @@ def test_verify_repair_puts_back_what_can_be_made_again(
     thumbnail.write_bytes(b"cut short")
     Path(shown[3]["cutout_path"]).unlink()  # cannot be made again
     rc, out, err = cli("verify", "--repair", "--json")
-    doc = json.loads(out)  # the repair's lines go to stderr
+    doc = json.loads(out)  # the repair's lines go to stderr, and into the document
     assert rc == 1 and "put back photo #1 from the file it was imported from" in err
     assert "made the thumbnail of garment #1 again" in err
+    assert doc["repaired"] == {"photos": [1], "thumbnails": [1]}
     assert photo.read_bytes() == photo_bytes
     assert not doc["damaged_files"] and len(doc["missing_files"]) == 1
     record = json.loads(cli("show", "1", "--json")[1])
@@ -1148,6 +1149,10 @@ def test_verify_repair_puts_back_what_can_be_made_again(
     rc, out, _ = cli("verify", "--repair")
     assert rc == 1 and out.startswith("nothing could be repaired")
     assert "cut-out of garment #3" in out
+    rc, out, err = cli("verify", "--repair", "--json")
+    assert json.loads(out)["repaired"] == {"photos": [], "thumbnails": []}
+    assert err.startswith("nothing could be repaired")
+    assert "repaired" not in json.loads(cli("verify", "--json")[1])  # none was asked for
 
 
 def test_verify_while_the_app_saves_is_no_false_alarm(

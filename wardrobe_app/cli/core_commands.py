@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import codecs
+import dataclasses
 import json
 import os
 import shutil
@@ -689,6 +690,7 @@ def _cmd_backup(args: argparse.Namespace) -> int:
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
+    repaired = None
     with open_wardrobe() as w:
         if args.repair:
             said = sys.stderr if args.json else sys.stdout  # --json: one document on stdout
@@ -719,7 +721,9 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     }
     if args.json:
         found = {k.replace(" ", "_"): v for k, v in problems.items()}
-        _emit_json({"ok": report.ok} | found | {"in_use": report.in_use})
+        # What --repair made again, in the document too: a script reads no stderr.
+        done = {"repaired": dataclasses.asdict(repaired)} if repaired is not None else {}
+        _emit_json({"ok": report.ok} | done | found | {"in_use": report.in_use})
     else:
         for what, found in problems.items():
             if what == "database integrity":  # "none" read as no integrity at all
