@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 from fakes import FakeAnalyser
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from wardrobe_app import paths
 from wardrobe_app.ui.model_summary import segmenter_words, summarise
@@ -117,3 +117,29 @@ def test_ensemble_members_that_leave_keys_out_are_named_by_their_defaults() -> N
     assert long.endswith(
         "a U-Net on an EfficientNet-Lite0 encoder and a U-Net on an EfficientNet-Lite2 encoder"
     )
+
+
+def test_a_long_load_error_is_cut_with_an_ellipsis_whole_in_the_tooltip(make_app, qtbot):
+    # A torch error of ~230 characters made the label's least width its whole text
+    # (1616 px): the window could not be narrower, and the text was cut off unmarked.
+    from wardrobe_app.ui.model_loader import LazyAnalyser
+
+    why = "Error(s) in loading state_dict for LiteUNet: " + ", ".join(
+        f"size mismatch for decoder.{i}.weight" for i in range(6)
+    )
+    assert len(why) > 200
+
+    def broken(device: str):
+        raise RuntimeError(why)
+
+    parts = make_app(analyser=LazyAnalyser("cpu", factory=broken))
+    qtbot.waitUntil(lambda: parts.session.model_error is not None, timeout=5000)
+    w, label = parts.window, parts.window.model_label
+    w.resize(900, 600)
+    qtbot.waitUntil(lambda: w.width() == 900, timeout=2000)
+    assert label.text() == f"Model failed to load: {why}"  # the whole text
+    assert w.minimumSizeHint().width() < 900
+    assert label.isVisible() and label.geometry().right() <= w.statusBar().width()
+    shown = QLabel.text(label)  # the words on screen
+    assert shown.endswith("…") and shown[:-1] in label.text()
+    assert why in label.toolTip()

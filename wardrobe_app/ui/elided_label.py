@@ -23,6 +23,7 @@ class ElidedLabel(QLabel):
     ) -> None:
         super().__init__(parent)
         self._full = ""
+        self._tip = ""
         self._mode = mode
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
@@ -36,6 +37,12 @@ class ElidedLabel(QLabel):
 
     def text(self) -> str:
         return self._full
+
+    def set_tip(self, tip: str) -> None:
+        """A tooltip shown whether the text is cut or not, in place of the whole text:
+        one that says all the text does, or more (the models' names and folders)."""
+        self._tip = tip
+        self._elide()
 
     def sizeHint(self) -> QSize:
         margins = self.contentsMargins()
@@ -58,4 +65,4 @@ class ElidedLabel(QLabel):
         room = self.contentsRect().width()
         shown = self.fontMetrics().elidedText(self._full, self._mode, max(room, 0))
         super().setText(shown)
-        self.setToolTip(self._full if shown != self._full else "")
+        self.setToolTip(self._tip or (self._full if shown != self._full else ""))

@@ -47,6 +47,7 @@ from .backup_action import BackupController
 from .browse_page import BrowsePage
 from .drop_overlay import DropOverlay
 from .drop_probe import FolderProbe
+from .elided_label import ElidedLabel
 from .empty_state import EmptyState
 from .errors import ErrorReporter
 from .export_action import ExportController
@@ -73,6 +74,10 @@ from .window_actions import make_actions, make_menus, paint_icons
 from .workers import Queue
 
 log = logging.getLogger(__name__)
+
+# The most the status bar's models' words take, in average characters: the shipped
+# models' summary whole (about 60), a load error cut with "…" (whole in the tooltip).
+MODEL_LABEL_CHARS = 80
 
 
 class Asked(NamedTuple):
@@ -242,9 +247,15 @@ class MainWindow(QMainWindow):
         self.progress = ProgressPanel(status)
         self.progress.cancelRequested.connect(self.importer.cancel)
         status.addPermanentWidget(self.progress)
-        self.model_label = QLabel(self.session.model_status, status)
+        # Cut with "…" where there is no room: a long load error (230 characters) was
+        # the label's least width, 1616 px, and cut off at the window's edge unmarked.
+        self.model_label = ElidedLabel(self.session.model_status, status)
         self.model_label.setObjectName("modelLabel")
-        self.model_label.setToolTip(self.session.model_tooltip or self.session.model_status)
+        self.model_label.set_tip(self.session.model_tooltip or self.session.model_status)
+        # At most about a long model summary's width: at its whole width the error left
+        # no room for the count beside it, and StatusRoom hid it even with no message.
+        most = self.model_label.fontMetrics().averageCharWidth() * MODEL_LABEL_CHARS
+        self.model_label.setMaximumWidth(most)
         self.count_label = QLabel(status)
         self.count_label.setObjectName("countLabel")
         model_dot = _separator(status)
@@ -476,11 +487,9 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _model_status(self, text: str) -> None:
+        # the models' own names, kinds and folders; the whole text when there are none
+        self.model_label.set_tip(self.session.model_tooltip or text)
         self.model_label.setText(text)
-        # the models' own names, kinds and folders; the text itself when there are none
-        self.model_label.setToolTip(self.session.model_tooltip or text)
-        # permanent status-bar widgets are not widened by a longer text on their own
-        self.model_label.setMinimumWidth(self.model_label.sizeHint().width())
 
     # --- import ------------------------------------------------------------------------
     @Slot()

@@ -55,7 +55,9 @@ class StatusRoom(QObject):
         children = self.bar.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly)
         for child in children:
             if child in self.yielding:
-                used += max(child.sizeHint().width(), child.minimumWidth()) + GAP
+                # the most the bar's layout gives it: its hint, within its maximum
+                wanted = max(child.sizeHint().width(), child.minimumWidth())
+                used += min(wanted, child.maximumWidth()) + GAP
             elif child.isVisibleTo(self.bar):
                 # the least it takes: the progress panel shortens a long file name
                 used += max(child.minimumSizeHint().width(), child.minimumWidth()) + GAP
