@@ -385,6 +385,11 @@ class Wardrobe:
         (see ``Similar.similar_items_many``): what the garment page and the CLI show."""
         return self._similar.similar_items_many(ids, k, same_category, floor)
 
+    def models_held(self) -> list[int]:
+        """How many garments hold each similar-items model's vectors, most first, read
+        without the models (see ``Similar.models_held``); [] for a writable wardrobe."""
+        return self._similar.models_held()
+
     def not_compared(self) -> list[int]:
         """Ids of the garments that similar items and "do I own this" leave out, because
         a read-only wardrobe holds vectors of two similar-items models for them (see

@@ -275,6 +275,25 @@ def test_the_window_says_how_many_garments_are_not_compared(make_app, qtbot, rea
     assert parts.reporter.errors == []
 
 
+def test_the_not_compared_notice_speaks_where_the_models_could_not_load(
+    make_app, qtbot, read_only_home: Path
+):
+    # It counted once the models loaded (they pick which model's vectors are compared):
+    # with a broken weights file it never appeared. What the database alone says, is said.
+    stop_reindex_part_way(paths.database_path(read_only_home), (1, 2))
+    parts = make_app(analyser=broken_models())
+    w = parts.window
+    qtbot.waitUntil(lambda: parts.session.model_error is not None, timeout=5000)
+    notice = w.statusBar().findChild(QLabel, "notComparedNotice")
+    assert notice is not None
+    qtbot.waitUntil(notice.isVisible, timeout=5000)
+    assert notice.text() == "Garments of 2 models: not all compared"
+    tip = notice.toolTip()
+    assert "described by 2 versions of the similar-items model (4 and 2 garments)" in tip
+    assert "could not load, so which are left out is not known" in tip
+    assert [e.title for e in parts.reporter.errors] == ["Loading the model"]
+
+
 def test_the_not_compared_notice_keeps_quiet_where_all_are_compared(
     make_app, qtbot, read_only_home: Path
 ):

@@ -186,6 +186,12 @@ class Similar:
                 "open the copy."
             )
 
+    def models_held(self) -> list[int]:
+        """How many live garments hold each similar-items model's vectors, most first
+        (two or more: a reindex stopped part-way), without the models; [] for a
+        writable wardrobe (its garments are described again)."""
+        return self._vectors.version_counts() if self.store.read_only else []
+
     def not_compared(self) -> list[int]:
         """Ids of the live garments that similar items leave out, in a read-only wardrobe
         whose garments hold vectors of another similar-items model than those compared

@@ -215,6 +215,19 @@ class Vectors:
             if self._index is not None and not self._closed:
                 self._reset_index(analyser.dim)
 
+    def version_counts(self) -> list[int]:
+        """How many live garments hold each embedder's vectors, most first: read from the
+        database alone, where the models could not load to say which are compared."""
+        with self.store.session() as s:
+            return list(
+                s.scalars(
+                    select(func.count())
+                    .where(Garment.vector.is_not(None), Garment.deleted_at.is_(None))
+                    .group_by(Garment.vector_version)
+                    .order_by(func.count().desc())
+                )
+            )
+
     def not_compared(self) -> list[int]:
         """Live garments the index leaves out for a vector of another embedder. Not those
         without one (a cut-out unreadable when described again; ``verify`` names them):
