@@ -36,7 +36,9 @@ for _ in $(seq "$WAIT"); do
     fi
     n=$(count_garments)
     if [ "${n:-0}" -gt 0 ]; then
-        echo "OK: the frozen app stored $n garment(s) from $(basename "$PHOTO")"
+        # the noun that goes with the count, as the CLI's (cli/text.py), not "garment(s)"
+        if [ "$n" -eq 1 ]; then noun=garment; else noun=garments; fi
+        echo "OK: the frozen app stored $n $noun from $(basename "$PHOTO")"
         status=0; break
     fi
     sleep 1

@@ -120,19 +120,23 @@ def test_the_wheel_holds_the_models_icons_and_migrations_and_finds_them(tmp_path
 
 
 FAKE_APP = """#!/usr/bin/env bash
-# Stands in for the frozen app: stores one garment in --data-dir, then waits.
+# Stands in for the frozen app: stores GARMENTS garments in --data-dir, then waits.
 mkdir -p "$2"
 python3 -c "import sqlite3, sys; db = sqlite3.connect(sys.argv[1]); \\
-db.execute('CREATE TABLE garments (id INTEGER)'); db.execute('INSERT INTO garments VALUES (1)'); \\
+db.execute('CREATE TABLE garments (id INTEGER)'); \\
+db.executemany('INSERT INTO garments VALUES (?)', [(i,) for i in range(GARMENTS)]); \\
 db.commit()" "$2/wardrobe.sqlite3"
 exec sleep 30
 """
 
 
 @pytest.mark.skipif(shutil.which("Xvfb") is None, reason="needs Xvfb")
-def test_the_bundle_smoke_test_passes_and_leaves_nothing_behind(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("garments", "said"), [(1, "1 garment"), (2, "2 garments")])
+def test_the_bundle_smoke_test_passes_and_leaves_nothing_behind(
+    tmp_path: Path, garments: int, said: str
+) -> None:
     app = tmp_path / "wardrobe"
-    app.write_text(FAKE_APP)
+    app.write_text(FAKE_APP.replace("GARMENTS", str(garments)))
     app.chmod(0o755)
     photo = tmp_path / "photo.jpg"
     photo.write_bytes(b"not read by the fake app")
@@ -144,7 +148,8 @@ def test_the_bundle_smoke_test_passes_and_leaves_nothing_behind(tmp_path: Path) 
         capture_output=True, text=True, env=env, timeout=60,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "OK: the frozen app stored 1 garment(s)" in result.stdout
+    # Counted as the CLI counts (cli/text.py): it said "stored 1 garment(s)".
+    assert f"OK: the frozen app stored {said} from photo.jpg" in result.stdout
     assert list(scratch.iterdir()) == []  # its data folder, settings and logs removed
 
 
