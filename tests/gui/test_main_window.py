@@ -3111,3 +3111,36 @@ def test_a_garments_own_overlay_follows_a_change_of_its_category(
     labels, highlight = drawn[-1]
     assert highlight.any() and (labels[highlight] == LABEL_OF_CATEGORY["one-piece"]).all()
     assert view.photo_mode.isChecked() and view.overlay_toggle.isEnabled()
+
+
+def test_a_garment_pages_colours_wrap_between_colours_never_after_a_dot(
+    make_app, qtbot, photos
+):
+    # One word-wrapped label broke lines after a dot's image (Qt may always break after
+    # an inline image): at 1366x768 at 200% grey's dot ended a line, "grey 24%" began
+    # the next. Each colour is one unwrapped swatch now, and the swatches wrap.
+    import dataclasses
+
+    from wardrobe_app.types import Colour
+
+    parts = app_with_photos(make_app, qtbot, photos, 1)
+    w = parts.window
+    view = w.garment_view
+    record = parts.session.wardrobe.garment(w.browse.model.record(0).id)
+    names = ["navy", "white", "grey", "light blue"]
+    colours = [Colour(n, "#808080", 0.25) for n in names]
+    w.open_garment(dataclasses.replace(record, colours=colours))
+    w.resize(683, 354)
+    box = view.colours_label
+
+    def swatches_whole() -> bool:
+        labels = box.labels
+        return len(labels) == len(names) and all(
+            box.rect().contains(label.geometry()) and label.size() == label.sizeHint()
+            for label in labels
+        )
+
+    qtbot.waitUntil(swatches_whole, timeout=5000)
+    for label, name in zip(box.labels, names, strict=True):
+        assert "<img" in label.text() and name.replace(" ", "&nbsp;") in label.text()
+    assert len({label.y() for label in box.labels}) > 1  # wrapped, between swatches

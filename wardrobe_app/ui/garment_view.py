@@ -36,11 +36,12 @@ from ..types import CATEGORIES, LABEL_OF_CATEGORY, GarmentRecord, SimilarItems
 from ..vision.fine_types import FINE_TYPE_CATEGORY
 from ..vision.image_io import ImageLoadError
 from .ask import ask_yes
+from .colour_swatches import ColourSwatches
 from .column_scroll import ColumnScroll, ShrinkingColumn
 from .elided_label import ElidedLabel
 from .garment_model import display_name
 from .garment_strip import GarmentStrip
-from .icons import dot_html, heart_icon, keep_dot_items, keep_line_icon
+from .icons import heart_icon, keep_dot_items, keep_line_icon
 from .image_view import ImageView
 from .imaging import load_scaled, preview_pair
 from .mask_editor import MaskEditorDialog
@@ -296,12 +297,9 @@ class GarmentView(QWidget):
         self.notes_edit.setPlaceholderText("Where it's from, size, care…")
         self.size_notes()
         self.notes_edit.setTabChangesFocus(True)  # Tab moves on, as in every other field
-        self.colours_label = QLabel(self)
-        self.colours_label.setObjectName("coloursLabel")
-        self.colours_label.setTextFormat(Qt.TextFormat.RichText)
         # Wrapped between colours: four on one line (410 px) made the details column
         # wider than its 360 px, which then scrolled sideways.
-        self.colours_label.setWordWrap(True)
+        self.colours_label = ColourSwatches(self)
         self.added_label = QLabel(self)
         self.saved_label = QLabel(self)
         self.saved_label.setObjectName("savedLabel")
@@ -512,14 +510,7 @@ class GarmentView(QWidget):
 
     def _show_colours(self, record: GarmentRecord) -> None:
         """The swatches, each share in the palette's muted text colour."""
-        palette = self.palette()
-        muted = palette.color(QPalette.ColorRole.PlaceholderText).name()
-        swatches = " ".join(  # each colour kept whole on a line (no-break spaces)
-            f"{dot_html(c.hex, palette)}&nbsp;{c.name.replace(' ', '&nbsp;')}&nbsp;"
-            f'<span style="color:{muted}">{c.share:.0%}</span>&nbsp;&nbsp;'
-            for c in record.colours[:4]
-        )
-        self.colours_label.setText(swatches or "—")
+        self.colours_label.show_colours(record.colours[:4], self.palette())
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
