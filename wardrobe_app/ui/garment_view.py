@@ -159,6 +159,9 @@ class GarmentView(QWidget):
     # A new touch-up's save (its number, ``saves_asked``) ended without its undo step
     touchUpLost = Signal(int)
     notice = Signal(str)  # a line for the status bar
+    # A field edit committed (left, or a category or favourite chosen): garment id, the
+    # field (``EDITED_FIELDS``), its value before and after, the garment's name after.
+    fieldEdited = Signal(int, str, object, object, str)
 
     def __init__(
         self,
@@ -180,8 +183,12 @@ class GarmentView(QWidget):
         self._save_timer.setInterval(500)
         self._save_timer.timeout.connect(self._autosave)
         self._pending_save = False
-        # Garments whose touch-up is being saved, in order (the model's queue runs one
-        # job at a time, first come first served).
+        # Each field's value before the autosaves of the stretch of editing not committed
+        # yet: one undo step for them all (old -> final), not one per autosave.
+        self._edit_from: dict[str, object] = {}
+        # Garments whose touch-up (or a field edit's undo or redo: ``save_fields``) is
+        # being saved, in order (the model's queue runs one job at a time, first come
+        # first served).
         self._saving_touch_ups: list[int] = []
         # Beside each: its number where it is a new touch-up, whose undo step is pushed
         # once saved (None: an undo's or a redo's save).
@@ -419,6 +426,7 @@ class GarmentView(QWidget):
     def show_garment(self, record: GarmentRecord) -> None:
         if not self.may_leave():
             return
+        self._edit_from.clear()  # committed by may_leave (or discarded on leaving)
         self.record = record
         self.images = None
         self._fill(record)
@@ -627,6 +635,7 @@ class GarmentView(QWidget):
             self.save_now()
         elif self.record is not None:
             self._show_stored(self.record)
+            self.commit_edits()  # its autosaves, one undo step
 
     @Slot()
     def _autosave(self) -> None:
@@ -687,6 +696,9 @@ class GarmentView(QWidget):
             self.saved_label.setText("Not saved yet")
             raise
         category_changed = updated.category != record.category
+        for field in EDITED_FIELDS:  # the value before this stretch of editing
+            if getattr(updated, field) != getattr(record, field):
+                self._edit_from.setdefault(field, getattr(record, field))
         self.record = updated
         self.title.setText(display_name(updated))
         self.name_edit.setPlaceholderText(display_name(updated))
@@ -696,6 +708,31 @@ class GarmentView(QWidget):
         if category_changed:
             self.refresh_related()
             self._start_loading_images(updated)  # the overlay tints it in its category
+        if not keep_focused:  # left the field, or a category or favourite chosen
+            self.commit_edits()
+
+    def commit_typed(self) -> None:
+        """Before an undo or redo in the window (its tool bar's Undo, the keyboard still
+        in the field): the edit typed is saved and made a step, the last thing done. One
+        the storage refuses stays pending, not a step, as it was (asked about on leaving
+        the page; Ctrl+Z is no question about it)."""
+        try:
+            self.save_now()
+        except Exception:  # "Not saved yet" beside it
+            return
+        self.commit_edits()
+
+    def commit_edits(self) -> None:
+        """The edits saved since the last commit, one undo step per field changed
+        (``fieldEdited``); a field typed back to what it was makes none."""
+        record, edits = self.record, self._edit_from
+        self._edit_from = {}
+        if record is None:
+            return
+        for field, before in edits.items():
+            after = getattr(record, field)
+            if after != before:
+                self.fieldEdited.emit(record.id, field, before, after, display_name(record))
 
     def _show_stored(self, record: GarmentRecord, keep_focused: bool = False) -> None:
         """The line fields as the record has them (tags cleaned, a name of spaces empty).
@@ -721,6 +758,7 @@ class GarmentView(QWidget):
         """Forget an edit not saved yet (its garment is gone)."""
         self._save_timer.stop()
         self._pending_save = False
+        self._edit_from.clear()
 
     def may_leave(self) -> bool:
         """Save a pending edit before the page shows another garment or goes away. Where
@@ -735,9 +773,11 @@ class GarmentView(QWidget):
             # "editing finished" would save (and fail) again, behind the question.
             self._pending_save = False
             if confirm_discard_edit(self, name, reason):
+                self.commit_edits()  # what was saved before stays undoable
                 return True
             self._pending_save = True
             return False
+        self.commit_edits()
         return True
 
     # -- touch-up ----------------------------------------------------------------------
@@ -909,6 +949,75 @@ class GarmentView(QWidget):
             on_finished=partial(self._touch_up_saved, pushed),
         )
 
+    def save_fields(
+        self,
+        garment_id: int,
+        values: dict[str, object],
+        done: str,
+        failed: Callable[[], object],
+    ) -> None:
+        """An edit's undo or redo (``values``: field -> value) through
+        ``update_garment``, as the autosave writes it, on the model's queue behind the
+        touch-ups' saves (one at a time, in the order asked; a window closing waits for
+        it). ``failed``: called where it was not saved (garment gone, storage refused)."""
+        wardrobe = self.session.wardrobe
+
+        def save(ctx: WorkerContext) -> GarmentRecord | int | str:
+            try:
+                return wardrobe.update_garment(garment_id, **values)  # type: ignore[arg-type]
+            except KeyError:
+                return garment_id
+            except Exception as exc:
+                trouble = storage_trouble(exc)
+                if trouble is None:  # a bug: its traceback is what a report needs
+                    raise
+                return trouble
+
+        if self.record is not None and self.record.id == garment_id:
+            self.saved_label.setText("Saving…")
+        self._saving_touch_ups.append(garment_id)
+        self._saving_steps.append(None)  # no new step of its own to push
+        self._saves_asked += 1
+        self._update_touch_up_button()
+        self.touchUpSaving.emit(garment_id)
+        self.session.runner.start(
+            save,
+            queue=Queue.MODEL,
+            title="Saving the garment's details",
+            on_result=partial(self._fields_saved, garment_id=garment_id, done=done, failed=failed),
+            # A bug: its error box, and the window's step was not done
+            on_error=partial(self._fields_not_saved, failed=failed),
+            on_finished=partial(self._touch_up_saved, [True]),
+        )
+
+    def _fields_not_saved(self, _info: object, failed: Callable[[], object]) -> None:
+        failed()
+
+    def _fields_saved(
+        self,
+        saved: GarmentRecord | int | str,
+        garment_id: int,
+        done: str,
+        failed: Callable[[], object],
+    ) -> None:
+        shown = self.record is not None and self.record.id == garment_id
+        if isinstance(saved, int):
+            failed()
+            if shown:
+                self._garment_gone("This garment was deleted, the edit not undone")
+            self.notice.emit("That garment is no longer in the wardrobe")
+            return
+        if isinstance(saved, str):
+            failed()
+            if shown:
+                self.saved_label.setText("Not saved")
+            self.notice.emit(f"The edit could not be undone or redone: {saved}")
+            return
+        # The page (its own edit saved first) and the grid show the value put back; a
+        # category's label map changed under the photo's other garments' overlays too.
+        self.show_mask_change(saved, done)
+        self.notice.emit(f"{done}: {display_name(saved)}")
+
     def _mask_not_saved(
         self, _info: object, garment_id: int, failed: Callable[[], object] | None
     ) -> None:
@@ -993,6 +1102,10 @@ class GarmentView(QWidget):
     def _delete(self) -> None:
         if self.record is not None:
             self.deleteRequested.emit([self.record.id])
+
+
+# The fields a page's edit changes, each undone on its own (``commit_edits``)
+EDITED_FIELDS = ("name", "category", "fine_type", "tags", "notes", "favourite")
 
 
 def confirm_discard_edit(parent: QWidget, name: str, reason: str) -> bool:

@@ -69,7 +69,7 @@ from .start_folder import start_folder
 from .status_room import StatusRoom
 from .thumbnails import ThumbnailCache
 from .toolbar_fit import FitToolBarText
-from .undo_steps import DeleteCommand, TouchUpCommand, UndoNotice
+from .undo_steps import DeleteCommand, FieldEditCommand, TouchUpCommand, UndoNotice
 from .window_actions import make_actions, make_menus, paint_icons
 from .workers import Queue
 
@@ -282,6 +282,7 @@ class MainWindow(QMainWindow):
         self.undo_stack.undoTextChanged.connect(self._show_undo_state)
         self.garment_view.edited.connect(self._garment_edited)
         self.garment_view.touchedUp.connect(self._touched_up)
+        self.garment_view.fieldEdited.connect(self._field_edited)
         self.garment_view.delete_waits = self._delete_waits
         self.garment_view.notice.connect(self._notice)
         self.garment_view.vanished.connect(self.refresh)  # which leaves the page
@@ -416,26 +417,36 @@ class MainWindow(QMainWindow):
     ) -> None:
         self._push_in_order(TouchUpCommand(self, record, before, after, number + 1))
 
+    @Slot(int, str, object, object, str)
+    def _field_edited(
+        self, garment_id: int, field: str, before: object, after: object, name: str
+    ) -> None:
+        # Saved already (the autosave): the push's redo() does nothing
+        asked = self.garment_view.saves_asked()
+        step = FieldEditCommand(self, garment_id, field, (before, after), name, asked)
+        self.undo_stack.push(step)
+
     def _push_in_order(self, command: TouchUpCommand) -> None:
-        """Push a touch-up's step under the deletes asked for after it, done (or undone)
-        while it was saved: their steps, pushed first, are moved above it. On top, the
-        touch-up's step was the one the delete's Undo (its notice's, or Ctrl+Z) undid,
-        and the garments stayed deleted. A step is moved by taking it off (obsolete, the
-        stack drops it undone or not) and pushing its copy, which skips the redo (and
-        undo) already done. Above the deletes, the push drops the redos, as ever."""
+        """Push a touch-up's step under the deletes and field edits asked for after it,
+        done (or undone) while it was saved: their steps, pushed first, are moved above
+        it. On top, the touch-up's step was the one the delete's Undo (its notice's, or
+        Ctrl+Z) undid, and the garments stayed deleted. A step is moved by taking it off
+        (obsolete, the stack drops it undone or not) and pushing its copy, which skips the
+        redo (and undo) already done. Above them, the push drops the redos, as ever."""
         stack = self.undo_stack
 
         def later(at: int) -> bool:
             step = stack.command(at)
-            return isinstance(step, DeleteCommand) and step.saves_before >= command.saves_before
+            moves = isinstance(step, (DeleteCommand, FieldEditCommand))
+            return moves and _saves_before(step) >= command.saves_before
 
         top = start = end = stack.index()
         while start > 0 and later(start - 1):
             start -= 1
         while end < stack.count() and later(end):
             end += 1
-        moved = [cast(DeleteCommand, stack.command(i)) for i in range(start, end)]
-        copies = [DeleteCommand(self, m.ids, m.saves_before, m.deleted, m.what) for m in moved]
+        moved = [stack.command(i) for i in range(start, end)]
+        copies = [cast(DeleteCommand | FieldEditCommand, m).copy() for m in moved]
         self._reordering = True  # the notice stays: the delete it offers to undo stays
         try:
             for _ in range(top - start):
@@ -885,7 +896,11 @@ class MainWindow(QMainWindow):
 
     def _undo_or_wait(self, what: str) -> None:
         """Done now, or once the touch-up it waits for is saved (``_must_wait``), after
-        the steps asked for before it: pressed twice, two steps are undone, in order."""
+        the steps asked for before it: pressed twice, two steps are undone, in order.
+        The page's edit is saved and made a step first (Undo on the tool bar or in the
+        menu, the keyboard still in the field typed in): it is the last thing done."""
+        if self.pages.currentWidget() is self.garment_view:
+            self.garment_view.commit_typed()
         step = Asked(what, self.garment_view.saves_asked())
         if self._waiting or self._must_wait(step):
             self._waiting.append(step)
@@ -899,7 +914,8 @@ class MainWindow(QMainWindow):
         undo put the old cut-out over the new one, whose step was then pushed on top; one
         at a time also leaves a failed step where ``drop_undo_step`` finds it. Steps on
         other garments go through."""
-        ids = command.garment_ids() if isinstance(command, (DeleteCommand, TouchUpCommand)) else ()
+        steps = (DeleteCommand, TouchUpCommand, FieldEditCommand)
+        ids = command.garment_ids() if isinstance(command, steps) else ()
         return self.garment_view.saving_touch_up(ids)
 
     @Slot()
@@ -1099,7 +1115,8 @@ def _known_non_photo(path: Path) -> bool:
 
 def _saves_before(command: QUndoCommand | None) -> int:
     """The touch-up saves asked for before a step on the stack (none: 0)."""
-    return command.saves_before if isinstance(command, (DeleteCommand, TouchUpCommand)) else 0
+    steps = (DeleteCommand, TouchUpCommand, FieldEditCommand)
+    return command.saves_before if isinstance(command, steps) else 0
 
 
 def _separator(parent: QWidget) -> QLabel:

@@ -1,5 +1,5 @@
-"""The main window's undo steps (delete, touch-up) and the "Deleted 3 garments  [Undo]"
-notice in its status bar."""
+"""The main window's undo steps (delete, touch-up, a field's edit) and the "Deleted 3
+garments  [Undo]" notice in its status bar."""
 
 from __future__ import annotations
 
@@ -53,6 +53,10 @@ class DeleteCommand(QUndoCommand):
     def garment_ids(self) -> set[int]:
         """The garments its undo or redo touches (each waits for their touch-ups' saves)."""
         return set(self.ids)
+
+    def copy(self) -> DeleteCommand:
+        """The step, done, to push in its place (``MainWindow._push_in_order``)."""
+        return DeleteCommand(self.window, self.ids, self.saves_before, self.deleted, self.what)
 
     def redo(self) -> None:
         if self.skip_next:
@@ -115,6 +119,79 @@ class TouchUpCommand(QUndoCommand):
     def undo(self) -> None:
         self.window.garment_view.save_mask(
             self.garment_id, self.before, done="Touch-up undone", failed=self._failed
+        )
+
+    def _failed(self) -> None:
+        self.window.drop_undo_step(self)
+
+
+# How a field's edit reads after "Undo"/"Redo" ("Undo category change of Blue shirt"),
+# and once done ("Category change undone")
+EDIT_WORDS = {
+    "name": "rename",
+    "category": "category change",
+    "fine_type": "type change",
+    "tags": "tags change",
+    "notes": "notes change",
+    "favourite": "favourite change",
+}
+
+
+class FieldEditCommand(QUndoCommand):
+    """A field of a garment edited on its page (saved already, by its autosaves: one
+    step for a stretch of typing, ``GarmentView.commit_edits``); undo writes the value
+    before, redo the value after, through ``Wardrobe.update_garment`` on the model's
+    queue (``GarmentView.save_fields``), behind the touch-ups' saves. A garment gone or
+    a full disk is said in the status bar, and the step leaves the stack.
+    ``saves_before``: the saves asked for before it (``GarmentView.saves_asked``)."""
+
+    def __init__(
+        self,
+        window: MainWindow,
+        garment_id: int,
+        field: str,
+        values: tuple[object, object],
+        name: str,
+        saves_before: int,
+    ) -> None:
+        words = EDIT_WORDS[field]
+        super().__init__(f"{words} of {name.replace('&', '&&')}")
+        self.window = window
+        self.garment_id = garment_id
+        self.field = field
+        self.before, self.after = values
+        self.saves_before = saves_before
+        self.name = name
+        self._done_words = words[0].upper() + words[1:]
+        # The next redo() or undo() is done already: the push's (saved by the autosave),
+        # or a copy's moved on the stack (``MainWindow._push_in_order``)
+        self.skip_next = True
+
+    def garment_ids(self) -> set[int]:
+        return {self.garment_id}
+
+    def copy(self) -> FieldEditCommand:
+        """The step, done, to push in its place (``MainWindow._push_in_order``)."""
+        values = (self.before, self.after)
+        return FieldEditCommand(
+            self.window, self.garment_id, self.field, values, self.name, self.saves_before
+        )
+
+    def redo(self) -> None:
+        if self.skip_next:
+            self.skip_next = False
+            return
+        self._save(self.after, f"{self._done_words} redone")
+
+    def undo(self) -> None:
+        if self.skip_next:
+            self.skip_next = False
+            return
+        self._save(self.before, f"{self._done_words} undone")
+
+    def _save(self, value: object, done: str) -> None:
+        self.window.garment_view.save_fields(
+            self.garment_id, {self.field: value}, done=done, failed=self._failed
         )
 
     def _failed(self) -> None:

@@ -1,0 +1,147 @@
+"""A garment page's field edits as the main window's undo steps (Edit > Undo, Ctrl+Z)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from test_mask_editor import _hold_the_model_queue, _open_touch_up, _touch
+
+from wardrobe_app.types import CATEGORIES
+from wardrobe_app.ui.garment_model import display_name
+
+
+def _page_of_the_first_garment(make_app, qtbot, photos):
+    parts = make_app()
+    w = parts.window
+    with qtbot.waitSignal(w.importer.finished, timeout=20_000):
+        assert w.import_paths(photos(1))
+    qtbot.waitUntil(lambda: w.browse.model.rowCount() == 2, timeout=5000)
+    record = w.browse.model.record(0)
+    w.open_garment(record)
+    return parts, w.garment_view, record
+
+
+def _choose_category(view, category: str) -> None:
+    """As a click in the list does (``activated``, not a change made by the page)."""
+    combo = view.category_combo
+    combo.setCurrentIndex(combo.findData(category))
+    combo.activated.emit(combo.currentIndex())
+
+
+def _done(qtbot, w, action: str) -> None:
+    """Edit > Undo or Redo, its save (on the model's queue) waited for."""
+    view = w.garment_view
+    with qtbot.waitSignal(view.edited, timeout=10_000):
+        w.actions_[action].trigger()
+    qtbot.waitUntil(lambda: not view.saving_touch_up(), timeout=10_000)
+
+
+def test_a_category_change_is_undone_and_redone(make_app, qtbot, photos) -> None:
+    parts, view, record = _page_of_the_first_garment(make_app, qtbot, photos)
+    w, wardrobe = parts.window, parts.session.wardrobe
+    other = next(c for c in CATEGORIES if c != record.category)
+    _choose_category(view, other)
+    assert wardrobe.garment(record.id).category == other  # saved at once
+    assert w.undo_stack.count() == 1  # a step at once, too
+    # named as it is after the edit ("Navy top" made a bottom: "Navy bottom")
+    step = f"category change of {display_name(view.record)}"
+    assert w.actions_["undo"].text() == f"&Undo {step}"
+    # The undo's save waits behind what the model's queue runs: the page still shows
+    # the edit until it is written
+    release = _hold_the_model_queue(parts)
+    w.actions_["undo"].trigger()
+    assert view.saving_touch_up([record.id])
+    assert wardrobe.garment(record.id).category == other
+    with qtbot.waitSignal(view.edited, timeout=10_000):
+        release.set()
+    qtbot.waitUntil(lambda: not view.saving_touch_up(), timeout=10_000)
+    assert wardrobe.garment(record.id).category == record.category
+    assert view.category_combo.currentData() == record.category == view.record.category
+    assert view.saved_label.text() == "Category change undone"
+    assert w.actions_["redo"].text() == f"&Redo {step}"
+    _done(qtbot, w, "redo")
+    assert wardrobe.garment(record.id).category == other
+    assert view.category_combo.currentData() == other
+    assert w.undo_stack.count() == 1  # undo and redo push no step of their own
+
+
+def test_a_rename_typed_over_several_autosaves_is_one_step(make_app, qtbot, photos) -> None:
+    parts, view, record = _page_of_the_first_garment(make_app, qtbot, photos)
+    w, wardrobe = parts.window, parts.session.wardrobe
+    edit = view.name_edit
+    edit.selectAll()
+    for typed, name in (("Red", "Red"), (" coat", "Red coat")):
+        qtbot.keyClicks(edit, typed)
+        view._save_timer.stop()  # its autosave, now (not a race with the timer)
+        view._autosave()
+        assert wardrobe.garment(record.id).name == name
+    assert w.undo_stack.count() == 0  # still typing: no step yet
+    edit.editingFinished.emit()  # the field left
+    assert w.undo_stack.count() == 1
+    assert w.actions_["undo"].text() == "&Undo rename of Red coat"
+    _done(qtbot, w, "undo")  # the name before the typing, in one step
+    assert wardrobe.garment(record.id).name == record.name
+    assert view.name_edit.text() == record.name
+    assert w.statusBar().currentMessage() == f"Rename undone: {display_name(view.record)}"
+
+
+def test_a_favourite_is_a_step_at_once(make_app, qtbot, photos) -> None:
+    parts, view, record = _page_of_the_first_garment(make_app, qtbot, photos)
+    w = parts.window
+    view.favourite.click()
+    assert parts.session.wardrobe.garment(record.id).favourite
+    assert w.actions_["undo"].text() == f"&Undo favourite change of {display_name(record)}"
+    _done(qtbot, w, "undo")
+    assert not parts.session.wardrobe.garment(record.id).favourite
+    assert not view.favourite.isChecked()
+
+
+def test_an_edit_of_a_garment_deleted_since_is_dropped(make_app, qtbot, photos) -> None:
+    parts, view, record = _page_of_the_first_garment(make_app, qtbot, photos)
+    w, wardrobe = parts.window, parts.session.wardrobe
+    _choose_category(view, next(c for c in CATEGORIES if c != record.category))
+    view._go_back()
+    wardrobe.delete_garments([record.id])  # another program (wardrobe-cli)
+    with qtbot.waitSignal(view.notice, timeout=10_000) as said:
+        w.actions_["undo"].trigger()
+    assert said.args == ["That garment is no longer in the wardrobe"]
+    assert "no longer in the wardrobe" in w.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: not view.saving_touch_up(), timeout=10_000)
+    assert w.undo_stack.count() == 0  # it cannot be done: not left to redo
+
+
+def test_an_edit_made_while_a_touch_up_is_saved_is_undone_first(make_app, qtbot, photos) -> None:
+    """The touch-up's step is pushed once saved: it went above the edit made after it."""
+    parts = make_app()
+    w, wardrobe = parts.window, parts.session.wardrobe
+    view, editor = _open_touch_up(parts, qtbot, photos)
+    record = view.record
+    _touch(qtbot, editor.canvas)
+    release = _hold_the_model_queue(parts)
+    editor.save_button.click()  # its save waits on the model's queue
+    assert view.saving_new_touch_up()
+    _choose_category(view, next(c for c in CATEGORIES if c != record.category))
+    with qtbot.waitSignal(view.touchedUp, timeout=10_000):
+        release.set()
+    qtbot.waitUntil(lambda: not view.saving_touch_up(), timeout=10_000)
+    assert w.undo_stack.count() == 2
+    assert w.actions_["undo"].text().startswith("&Undo category change of")
+    _done(qtbot, w, "undo")
+    assert wardrobe.garment(record.id).category == record.category
+    assert w.actions_["undo"].text().startswith("&Undo touch-up of")
+
+
+def test_ctrl_z_in_the_field_typed_in_is_its_own_undo(make_app, qtbot, photos) -> None:
+    parts, view, record = _page_of_the_first_garment(make_app, qtbot, photos)
+    w = parts.window
+    other = next(c for c in CATEGORIES if c != record.category)
+    _choose_category(view, other)
+    edit = view.name_edit
+    edit.setFocus()
+    qtbot.waitUntil(edit.hasFocus, timeout=5000)
+    qtbot.keyClicks(edit, "Red")
+    view._save_timer.stop()  # its autosave, now (not a race with the timer)
+    view._autosave()
+    qtbot.keyClick(edit, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert edit.text() == record.name  # the field's own undo of the typing
+    assert w.undo_stack.count() == 1 and w.undo_stack.canUndo()  # the category's, not undone
+    assert parts.session.wardrobe.garment(record.id).category == other
