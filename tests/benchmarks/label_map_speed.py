@@ -33,11 +33,9 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import inspect
-import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from types import ModuleType
@@ -52,6 +50,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 import fakes  # noqa: E402
+from timing import interleaved_medians_ms  # noqa: E402
 
 from wardrobe_app.service import Wardrobe  # noqa: E402
 from wardrobe_app.store.files import encode_png, read_png  # noqa: E402
@@ -163,19 +162,6 @@ def same(a: Any, b: Any) -> bool:
     return bool(np.array_equal(a, b))
 
 
-def medians_ms(fns: Sequence[Callable[[], Any]], repeats: int) -> list[float]:
-    """Each function's median in ms, run in turn (one warm-up round first)."""
-    for fn in fns:
-        fn()
-    times: list[list[float]] = [[] for _ in fns]
-    for _ in range(repeats):
-        for fn, bucket in zip(fns, times, strict=True):
-            t0 = time.perf_counter()
-            fn()
-            bucket.append((time.perf_counter() - t0) * 1000)
-    return [statistics.median(t) for t in times]
-
-
 def save_ms(width: int, height: int, repeats: int) -> float:
     """The median of ``update_garment`` making an imported photo's top a one-piece and
     back, in ms."""
@@ -194,7 +180,7 @@ def save_ms(width: int, height: int, repeats: int) -> float:
                 w.update_garment(top, category="one-piece")
                 w.update_garment(top, category="top")
 
-            return medians_ms([round_trip], repeats)[0]
+            return interleaved_medians_ms([round_trip], repeats, warmup=1)[0]
         finally:
             w.close()
 
@@ -225,7 +211,7 @@ def main() -> None:
         runs = [steps(lm, labels, masks) for _, lm in trees]
         names = list(runs[0])
         fns = [run[name] for name in names for run in runs]
-        ms = medians_ms(fns, args.repeats)
+        ms = interleaved_medians_ms(fns, args.repeats, warmup=1)
         for t, (label, _) in enumerate(trees):
             row = [f"{name} {ms[i * len(trees) + t]:7.1f} ms" for i, name in enumerate(names)]
             agree = all(same(runs[t][n](), runs[0][n]()) for n in names)
@@ -234,7 +220,7 @@ def main() -> None:
             path = Path(tmp) / "labels.png"
             path.write_bytes(encode_png(labels))
             coded = [partial(encode_png, labels), partial(read_png, path)]
-            enc, dec = medians_ms(coded, args.repeats)
+            enc, dec = interleaved_medians_ms(coded, args.repeats, warmup=1)
         print(f"  map PNG: encode {enc:.1f} ms, decode {dec:.1f} ms")
         if not last:
             last = (

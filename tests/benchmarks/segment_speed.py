@@ -27,8 +27,7 @@ import itertools
 import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 
 import cv2
@@ -37,6 +36,8 @@ import torch
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+
+from timing import interleaved_medians_ms, interleaved_times_ms  # noqa: E402
 
 from wardrobe_app import paths  # noqa: E402
 from wardrobe_app.vision.ensemble import ProbabilityAverage  # noqa: E402
@@ -53,28 +54,6 @@ from wardrobe_app.vision.unet import UNet  # noqa: E402
 
 def median_ms(fn: Callable[[], object], repeats: int, warmup: int = 3) -> float:
     return interleaved_medians_ms([fn], repeats, warmup)[0]
-
-
-def interleaved_times_ms(
-    fns: Sequence[Callable[[], object]], repeats: int, warmup: int = 3
-) -> list[list[float]]:
-    """Each function's times in ms, run in turn so that drifts in load hit them alike."""
-    for _ in range(warmup):
-        for fn in fns:
-            fn()
-    times: list[list[float]] = [[] for _ in fns]
-    for _ in range(repeats):
-        for fn, bucket in zip(fns, times, strict=True):
-            t0 = time.perf_counter()
-            fn()
-            bucket.append((time.perf_counter() - t0) * 1000)
-    return times
-
-
-def interleaved_medians_ms(
-    fns: Sequence[Callable[[], object]], repeats: int, warmup: int = 3
-) -> list[float]:
-    return [statistics.median(t) for t in interleaved_times_ms(fns, repeats, warmup)]
 
 
 def consulted(segmenter: Segmenter) -> str:
