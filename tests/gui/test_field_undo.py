@@ -145,3 +145,41 @@ def test_ctrl_z_in_the_field_typed_in_is_its_own_undo(make_app, qtbot, photos) -
     assert edit.text() == record.name  # the field's own undo of the typing
     assert w.undo_stack.count() == 1 and w.undo_stack.canUndo()  # the category's, not undone
     assert parts.session.wardrobe.garment(record.id).category == other
+
+
+def _rename(qtbot, view, name: str) -> None:
+    """``name`` typed over the field's and the field left (saved, one step)."""
+    view.name_edit.selectAll()
+    qtbot.keyClicks(view.name_edit, name)
+    view._save_timer.stop()  # not a race with the autosave's timer
+    view.name_edit.editingFinished.emit()
+
+
+def test_typing_while_an_undo_waits_is_not_overwritten_by_it(make_app, qtbot, photos) -> None:
+    """The undo waits on the model's queue, the autosave would write at once: the fields
+    are locked till the undo is written, and the database and the stack agree."""
+    parts, view, record = _page_of_the_first_garment(make_app, qtbot, photos)
+    w, wardrobe = parts.window, parts.session.wardrobe
+    _rename(qtbot, view, "Red coat")
+    assert wardrobe.garment(record.id).name == "Red coat"
+    release = _hold_the_model_queue(parts)
+    w.actions_["undo"].trigger()  # Ctrl+Z outside the field: its save waits
+    assert view.saving_touch_up([record.id])
+    assert view.name_edit.isReadOnly() and view.notes_edit.isReadOnly()
+    assert not view.category_combo.isEnabled() and not view.favourite.isEnabled()
+    _rename(qtbot, view, "Blue coat")  # refused: the field is read-only
+    assert view.name_edit.text() == "Red coat"
+    assert wardrobe.garment(record.id).name == "Red coat"
+    with qtbot.waitSignal(view.edited, timeout=10_000):
+        release.set()
+    qtbot.waitUntil(lambda: not view.saving_touch_up(), timeout=10_000)
+    assert wardrobe.garment(record.id).name == record.name == view.name_edit.text()
+    assert w.undo_stack.count() == 1 and w.undo_stack.index() == 0  # the rename, to redo
+    assert w.actions_["redo"].text() == "&Redo rename of Red coat"
+    # Written: the fields take typing again, a step on top of the stack
+    assert not view.name_edit.isReadOnly() and view.category_combo.isEnabled()
+    _rename(qtbot, view, "Blue coat")
+    assert wardrobe.garment(record.id).name == "Blue coat"
+    assert w.actions_["undo"].text() == "&Undo rename of Blue coat"
+    _done(qtbot, w, "undo")
+    assert wardrobe.garment(record.id).name == record.name

@@ -194,6 +194,12 @@ class GarmentView(QWidget):
         # once saved (None: an undo's or a redo's save).
         self._saving_steps: list[int | None] = []
         self._saves_asked = 0  # touch-up saves asked for: the next one's number
+        # Garments whose field edit's undo or redo waits on the model's queue: their
+        # page's fields are locked till it is written (``_lock_fields``). The autosave
+        # writes at once, so an edit typed meanwhile was then overwritten by the undo
+        # though pushed as the newest step: the database and the stack disagreed.
+        self._saving_fields: list[int] = []
+        self._focus_before_lock: QWidget | None = None
         # The window's: whether a garment's delete is asked for and waits (for a save).
         # Touched up meanwhile, its step went on the undo stack before the delete's (done
         # once that save ended): Ctrl+Z undid the delete first, though the touch-up was
@@ -436,6 +442,7 @@ class GarmentView(QWidget):
         self.photo_mode.setEnabled(False)
         self.overlay_toggle.setEnabled(False)
         self._enable_touch_up(False)
+        self._lock_fields()
         self._start_loading_images(record)
         self.refresh_related()
 
@@ -978,6 +985,8 @@ class GarmentView(QWidget):
         self._saving_touch_ups.append(garment_id)
         self._saving_steps.append(None)  # no new step of its own to push
         self._saves_asked += 1
+        self._saving_fields.append(garment_id)
+        self._lock_fields()
         self._update_touch_up_button()
         self.touchUpSaving.emit(garment_id)
         self.session.runner.start(
@@ -987,8 +996,38 @@ class GarmentView(QWidget):
             on_result=partial(self._fields_saved, garment_id=garment_id, done=done, failed=failed),
             # A bug: its error box, and the window's step was not done
             on_error=partial(self._fields_not_saved, failed=failed),
-            on_finished=partial(self._touch_up_saved, [True]),
+            on_finished=partial(self._field_save_ended, garment_id),
         )
+
+    def _field_save_ended(self, garment_id: int) -> None:
+        self._saving_fields.remove(garment_id)
+        self._lock_fields()
+        self._touch_up_saved([True])
+
+    def fields_locked(self) -> bool:
+        """The shown garment's fields wait for an undo or redo of its edit to be written."""
+        return self.record is not None and self.record.id in self._saving_fields
+
+    def _lock_fields(self) -> None:
+        """The page's fields not editable while an undo or redo of the shown garment's
+        edit waits on the model's queue: typed meanwhile, the undo wrote the old value over
+        it. The line edits stay read-only with the keyboard in them; the category and the
+        favourite are off, the keyboard given back to them after (as Touch up's)."""
+        if self.session.wardrobe.read_only:  # locked for good (``lock_garment_view``)
+            return
+        locked = self.fields_locked()
+        for edit in (self.name_edit, self.type_edit, self.tags_edit):
+            edit.setReadOnly(locked)
+        self.notes_edit.setReadOnly(locked)
+        focus = self.window().focusWidget()
+        if locked and focus in (self.category_combo, self.favourite):
+            self._focus_before_lock = focus
+        for widget in (self.category_combo, self.favourite):
+            widget.setEnabled(not locked)
+        if not locked and self._focus_before_lock is not None:
+            if self.isVisible() and self._focus_before_lock.isVisible():
+                self._focus_before_lock.setFocus()
+            self._focus_before_lock = None
 
     def _fields_not_saved(self, _info: object, failed: Callable[[], object]) -> None:
         failed()
