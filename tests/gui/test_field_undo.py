@@ -183,3 +183,36 @@ def test_typing_while_an_undo_waits_is_not_overwritten_by_it(make_app, qtbot, ph
     assert w.actions_["undo"].text() == "&Undo rename of Blue coat"
     _done(qtbot, w, "undo")
     assert wardrobe.garment(record.id).name == record.name
+
+
+def test_an_edit_made_while_a_delete_waits_goes_above_it(
+    make_app, qtbot, photos, monkeypatch
+) -> None:
+    """The delete waits for a touch-up's save; an edit of another garment made meanwhile
+    is the last thing done: its step goes above the delete's, not under it."""
+    parts = make_app()
+    w, wardrobe = parts.window, parts.session.wardrobe
+    view, editor = _open_touch_up(parts, qtbot, photos)
+    touched = view.record
+    _touch(qtbot, editor.canvas)
+    release = _hold_the_model_queue(parts)
+    editor.save_button.click()  # its save waits on the model's queue
+    monkeypatch.setattr(w, "confirm_delete", lambda _ids: True)
+    w.delete_ids([touched.id])  # waits for that save
+    model = w.browse.model
+    listed = [model.record(r) for r in range(model.rowCount())]
+    other = next(r for r in listed if r.id != touched.id)
+    w.open_garment(other)
+    assert view.record.id == other.id
+    category = next(c for c in CATEGORIES if c != other.category)
+    _choose_category(view, category)
+    assert wardrobe.garment(other.id).category == category  # saved at once
+    assert w.actions_["undo"].text() == "&Undo (waiting for a touch-up)"
+    with qtbot.waitSignal(view.touchedUp, timeout=10_000):
+        release.set()
+    qtbot.waitUntil(lambda: not view.saving_touch_up() and not w._waiting, timeout=10_000)
+    assert w.undo_stack.count() == 3  # the touch-up, the delete, the category change
+    assert w.actions_["undo"].text() == f"&Undo category change of {display_name(view.record)}"
+    _done(qtbot, w, "undo")
+    assert wardrobe.garment(other.id).category == other.category
+    assert w.actions_["undo"].text().startswith("&Undo deletion of")

@@ -115,8 +115,9 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         # Deletes (``Deletion``) and undos and redos asked for while a touch-up
         # they wait for is being saved: done, in the order asked, once it is
-        # (``_run_waiting``).
-        self._waiting: list[Deletion | Asked] = []
+        # (``_run_waiting``). A field edit's step (saved already) made behind them is
+        # pushed in its turn: at once, it went under the delete asked before it.
+        self._waiting: list[Deletion | Asked | FieldEditCommand] = []
         self._running_waiting = False  # _run_waiting is doing one of them
         self._reordering = False  # _push_in_order is moving steps on the stack
         self.thumbnails = ThumbnailCache(session.runner, QSize(148, 148), parent=self)
@@ -424,6 +425,10 @@ class MainWindow(QMainWindow):
         # Saved already (the autosave): the push's redo() does nothing
         asked = self.garment_view.saves_asked()
         step = FieldEditCommand(self, garment_id, field, (before, after), name, asked)
+        if self._waiting and not self._running_waiting:  # behind what was asked before
+            self._waiting.append(step)
+            self._show_undo_state()
+            return
         self.undo_stack.push(step)
 
     def _push_in_order(self, command: TouchUpCommand) -> None:
@@ -718,11 +723,15 @@ class MainWindow(QMainWindow):
             self._running_waiting = False
         self._show_undo_state()
 
-    def _run_step(self, step: Deletion | Asked) -> bool:
-        """A delete (its ids), an undo or a redo, done now; False for a delete the user
-        chose not to do (its page's edit kept)."""
+    def _run_step(self, step: Deletion | Asked | FieldEditCommand) -> bool:
+        """A delete (its ids), an undo or a redo, done now, or a field edit's step
+        pushed (saved already); False for a delete the user chose not to do (its page's
+        edit kept)."""
         if isinstance(step, Deletion):
             return self._delete_now(step)
+        if isinstance(step, FieldEditCommand):
+            self.undo_stack.push(step)  # its redo() skipped: saved by the autosave
+            return True
         if step.what == "undo":
             if self.undo_stack.canUndo():
                 self.undo_stack.undo()
@@ -742,10 +751,10 @@ class MainWindow(QMainWindow):
         steps = [True]  # from the delete's step up: True for it, False for a later delete
         done = 1  # how many of them are done (the rest undone: next to redo)
         below = 0  # steps under the delete undone by the undos followed
-        kept: list[Deletion | Asked] = []
+        kept: list[Deletion | Asked | FieldEditCommand] = []
         undos_dropped = 0
         for at, step in enumerate(self._waiting):
-            if isinstance(step, Deletion):
+            if isinstance(step, (Deletion, FieldEditCommand)):  # a step pushed
                 if done == 0:  # pushed in its place: nothing after it reaches it
                     kept.extend(self._waiting[at:])
                     break
@@ -800,13 +809,15 @@ class MainWindow(QMainWindow):
         stack = self.undo_stack
         return _saves_before(stack.command(stack.index() - 1)) if stack.canUndo() else 0
 
-    def _must_wait(self, step: Deletion | Asked) -> bool:
+    def _must_wait(self, step: Deletion | Asked | FieldEditCommand) -> bool:
         """A delete waits for its garments' touch-ups; an undo or redo for a new touch-up
         asked for before it (its step, pushed once saved, is the one to undo: the redos go
         with its push; one started later is not: its step is pushed on what it did) but
         after the step it would do (its step goes under that one: ``_push_in_order``),
         and for those of the garments of the step it does (``_step_waits``)."""
         view = self.garment_view
+        if isinstance(step, FieldEditCommand):  # saved already: only its turn waited
+            return False
         if isinstance(step, Deletion):
             return view.saving_touch_up(step.ids)
         stack = self.undo_stack
@@ -829,19 +840,24 @@ class MainWindow(QMainWindow):
         (or redo) a delete waiting before it is followed instead: the delete is not done
         (or done), as it would have been had the window stayed open."""
         waiting, self._waiting = self._waiting, []
-        deletes: list[Deletion] = []
-        undone: list[Deletion] = []  # the deletes undone, the last one next to redo
+        # The deletes, and None for a field edit (saved already), the steps in order
+        deletes: list[Deletion | None] = []
+        undone: list[Deletion | None] = []  # the steps undone, the last one next to redo
         for step in waiting:
-            if isinstance(step, Deletion):
-                deletes.append(step)
+            if isinstance(step, (Deletion, FieldEditCommand)):
+                deletes.append(step if isinstance(step, Deletion) else None)
                 undone.clear()  # a new step drops the redos
             elif step.what == "undo" and deletes:
                 undone.append(deletes.pop())
+                if undone[-1] is None:  # a field edit's: a save the shutdown would drop
+                    log.info("undo of a field edit dropped at close")
             elif step.what == "redo" and undone:
                 deletes.append(undone.pop())
+                if deletes[-1] is None:
+                    log.info("redo of a field edit dropped at close")
             else:
                 log.info("%s asked for during a touch-up's save dropped at close", step.what)
-        for deletion in deletes:
+        for deletion in filter(None, deletes):
             try:
                 self.session.wardrobe.delete_garments(deletion.ids)
             except Exception:  # a full disk: the window closes all the same, the garments
@@ -936,11 +952,12 @@ class MainWindow(QMainWindow):
         # stayed while a delete asked after that touch-up waited (Ctrl+Z then undid the
         # delete), and once Ctrl+Z was pressed for it (the next one undid the step under).
         if self._waiting:
-            last_is_delete = isinstance(self._waiting[-1], Deletion)
+            last = self._waiting[-1]
             undo.setEnabled(True)
-            what = "deletion " if last_is_delete else ""
+            what = "deletion " if isinstance(last, Deletion) else ""
             undo.setText(f"&Undo {what}(waiting for a touch-up)")
-            redo.setEnabled(not last_is_delete)
+            # a step pushed last drops the redos
+            redo.setEnabled(not isinstance(last, (Deletion, FieldEditCommand)))
         elif view.saving_new_touch_up(since=self._top_saves_before()):
             undo.setEnabled(True)
             undo.setText("&Undo touch-up (being saved)")
