@@ -268,6 +268,29 @@ def top_reaching_bottom(wardrobe: Wardrobe) -> tuple[int, int, np.ndarray]:
     return top, bottom, reaching
 
 
+def one_piece_pixels_in_the_top(wardrobe: Wardrobe) -> tuple[int, np.ndarray, tuple[int, ...]]:
+    """An imported fake photo's top, its photo's label map stored as a model may make it:
+    a one-piece pixel inside the top and a one-piece speck alone in the corner (no
+    one-piece in the photo). Made a one-piece, both are the same as the top's own: the
+    map alone cannot tell them apart on the way back. The top's id, that map, the pixel."""
+    from wardrobe_app.store import Garment
+    from wardrobe_app.types import LABEL_OF_CATEGORY
+
+    top = next(r.id for r in wardrobe.list_garments() if r.category == "top")
+    _, mask = wardrobe.garment_picture(top)
+    model = wardrobe.photo_labels(top)
+    assert model is not None and not (model == LABEL_OF_CATEGORY["one-piece"]).any()
+    assert not model[:2, :2].any()  # the speck stands alone in the corner
+    inside = tuple(np.argwhere(mask)[len(np.argwhere(mask)) // 2])
+    model[inside] = model[0, 0] = LABEL_OF_CATEGORY["one-piece"]
+    rel = wardrobe.store.files.put_png(model)[0]
+    with wardrobe.store.write_session() as s:
+        photo = s.get(Garment, top).photo
+        imported, photo.labels_path = photo.labels_path, rel  # as the model made it
+    wardrobe.store.files.remove([imported])
+    return top, model, inside
+
+
 def mask_reaching(top: np.ndarray, bottom: np.ndarray) -> np.ndarray:
     """A copy of the mask ``top`` drawn on down to the mask ``bottom`` below it."""
     ys, xs = np.nonzero(top)

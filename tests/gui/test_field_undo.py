@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import numpy as np
+import pytest
+from fakes import one_piece_pixels_in_the_top, top_and_bottom, top_over_waist, top_reaching_bottom
 from PySide6.QtCore import Qt
 from test_mask_editor import _hold_the_model_queue, _open_touch_up, _touch
 
@@ -216,3 +219,55 @@ def test_an_edit_made_while_a_delete_waits_goes_above_it(
     _done(qtbot, w, "undo")
     assert wardrobe.garment(other.id).category == other.category
     assert w.actions_["undo"].text().startswith("&Undo deletion of")
+
+
+
+def _page_of(w, qtbot, garment_id: int):
+    model = w.browse.model
+    qtbot.waitUntil(lambda: model.row_of(garment_id) >= 0, timeout=5000)
+    w.open_garment(model.record(model.row_of(garment_id)))
+    return w.garment_view
+
+
+@pytest.mark.parametrize(
+    ("drawn", "category"),
+    [
+        ("as imported", None),
+        ("with one-piece pixels", "one-piece"),
+        ("down to the bottom", "bottom"),
+        ("over the waist", "one-piece"),
+    ],
+)
+def test_a_category_change_undone_gives_back_the_photos_label_map(
+    make_app, qtbot, photos, drawn: str, category: str | None
+) -> None:
+    """The change recoloured the top's pixels in its photo's label map (the overlays and
+    the other garments' cut-outs read it); undone from the window, the map is as stored
+    before, to the pixel: also where the map alone cannot tell (one-piece pixels the
+    model found in the top, made a one-piece: ``services/map_edits.py``), and with the
+    top touched up down to the bottom (made a bottom) or over its waist."""
+    parts = make_app()
+    w, wardrobe = parts.window, parts.session.wardrobe
+    with qtbot.waitSignal(w.importer.finished, timeout=20_000):
+        assert w.import_paths(photos(1))
+    if drawn == "with one-piece pixels":
+        top = one_piece_pixels_in_the_top(wardrobe)[0]
+    elif drawn == "down to the bottom":
+        top = top_reaching_bottom(wardrobe)[0]
+    elif drawn == "over the waist":
+        top = top_over_waist(wardrobe)[0]
+    else:
+        top = top_and_bottom(wardrobe)[0]
+    w.refresh()
+    view = _page_of(w, qtbot, top)
+    stored = wardrobe.photo_labels(top)
+    assert stored is not None
+    for other in [category] if category else [c for c in CATEGORIES if c != "top"]:
+        _choose_category(view, other)
+        changed = wardrobe.photo_labels(top)
+        assert changed is not None and not np.array_equal(changed, stored)  # recoloured
+        _done(qtbot, w, "undo")
+        assert wardrobe.garment(top).category == "top" == view.category_combo.currentData()
+        back = wardrobe.photo_labels(top)
+        assert back is not None and back.dtype == stored.dtype
+        assert np.array_equal(back, stored), other

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from fakes import top_and_bottom, top_over_waist, top_reaching_bottom
+from fakes import one_piece_pixels_in_the_top, top_and_bottom, top_over_waist, top_reaching_bottom
 
 from wardrobe_app.service import Wardrobe
 from wardrobe_app.store import Garment
@@ -415,17 +415,9 @@ def test_a_category_changed_and_back_gives_back_what_the_map_alone_cannot_tell(
     from wardrobe_app.vision.label_map import recategorised
 
     wardrobe.import_paths(photos(1))
-    top = next(r.id for r in wardrobe.list_garments() if r.category == "top")
+    top, model, inside = one_piece_pixels_in_the_top(wardrobe)
     _, mask = wardrobe.garment_picture(top)
-    model = wardrobe.photo_labels(top)
-    assert model is not None and not (model == LABEL_OF_CATEGORY["one-piece"]).any()
-    assert not model[:2, :2].any()  # the speck stands alone in the corner
-    inside = tuple(np.argwhere(mask)[len(np.argwhere(mask)) // 2])
-    model[inside] = model[0, 0] = LABEL_OF_CATEGORY["one-piece"]
-    rel, imported = wardrobe.store.files.put_png(model)[0], _labels_rel(wardrobe, top)
-    with wardrobe.store.write_session() as s:
-        s.get(Garment, top).photo.labels_path = rel  # as the model made it
-    wardrobe.store.files.remove([imported])
+    rel = _labels_rel(wardrobe, top)
     # Worked out from the map alone, neither comes back as it was:
     others = [wardrobe.garment_picture(g.id)[1] for g in wardrobe.worn_with(top)]
     there = recategorised(model, mask, others, "top", "one-piece")
