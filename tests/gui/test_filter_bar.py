@@ -478,3 +478,29 @@ def test_the_type_box_offers_the_types_of_the_ticked_categories(make_app, qtbot,
     assert _types(bar) == ["", "Dress", "Hoodie", "Jeans"]
     assert bar.fine_type.currentData() == "Jeans"
     wait_listed(qtbot, w, 1)
+
+
+
+def test_the_search_placeholder_is_whole_where_the_box_is_short(qtbot):
+    """On one row with the colours (this bar from 1080 to 1240 px; a 1024x600 window)
+    the box was squeezed until its placeholder was cut ("Search names, types, tags and
+    no…"), its "(Ctrl+F)" lost: a shorter one is shown whole; with room, the whole one."""
+    from PySide6.QtWidgets import QLineEdit
+
+    _host, bar = _bar_with_colours(qtbot, 1024)
+    search = bar.search
+
+    def room() -> int:  # Qt's hint is 17 x's wide plus the frame, margins and icons
+        x = search.fontMetrics().horizontalAdvance("x")
+        return search.width() - QLineEdit.sizeHint(search).width() + 17 * x
+
+    def width(text: str) -> int:
+        return search.fontMetrics().horizontalAdvance(text)
+
+    full = "Search names, types, tags and notes   (Ctrl+F)"
+    for wide in range(1024, 1400, 8):  # where the box is short, then long enough
+        _resize(qtbot, bar, wide)
+        shown = search.placeholderText()
+        assert width(shown) <= room() and "(Ctrl+F)" in shown, (wide, shown)
+        assert shown == full or width(full) > room()
+    assert shown == full  # at 1392 px

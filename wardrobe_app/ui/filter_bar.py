@@ -78,11 +78,41 @@ class CountLabel(QLabel):
 
 class SearchBox(QLineEdit):
     """The search box: 180 px where there is room, down to 90 in a narrow window, which
-    has to fit a 1366x768 screen at 150% (911 px; the bar needed 1005)."""
+    has to fit a 1366x768 screen at 150% (911 px; the bar needed 1005). Its placeholder
+    is the longest of ``PLACEHOLDERS`` that fits: at 1024x600 the whole one was cut
+    ("Search names, types, tags and no…") and its "(Ctrl+F)" lost."""
+
+    PLACEHOLDERS = (
+        "Search names, types, tags and notes   (Ctrl+F)",
+        "Search names, types, tags   (Ctrl+F)",
+        "Search   (Ctrl+F)",
+        "Search",
+    )
 
     def sizeHint(self) -> QSize:
         hint = super().sizeHint()
         return QSize(max(hint.width(), 180), hint.height())
+
+    def text_room(self) -> int:
+        """The width its text is drawn in: Qt's own hint is 17 x's wide plus its frame,
+        margins and icons shown (the search icon; the clear button, with text in it:
+        resized then, the placeholder chosen is shorter than it could be, never cut)."""
+        around = QLineEdit.sizeHint(self).width() - 17 * self.fontMetrics().horizontalAdvance("x")
+        return self.width() - around
+
+    def _fit_placeholder(self) -> None:
+        room, metrics = self.text_room(), self.fontMetrics()
+        fits = (p for p in self.PLACEHOLDERS if metrics.horizontalAdvance(p) <= room)
+        self.setPlaceholderText(next(fits, self.PLACEHOLDERS[-1]))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_placeholder()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # the text's width with it
+            self._fit_placeholder()
 
 
 class FilterBar(QWidget):
@@ -104,7 +134,7 @@ class FilterBar(QWidget):
         self.search = SearchBox(self)
         self.search.setObjectName("search")
         self.search.setAccessibleName("Search garments")  # a placeholder is not a name
-        self.search.setPlaceholderText("Search names, types, tags and notes   (Ctrl+F)")
+        self.search.setPlaceholderText(SearchBox.PLACEHOLDERS[0])  # made shorter to fit
         self.search.setClearButtonEnabled(True)
         self.search.addAction(
             line_icon("search", self.palette().color(QPalette.ColorRole.PlaceholderText), 16),
