@@ -911,22 +911,8 @@ class GarmentView(QWidget):
         ``failed``: called where it was not saved (garment gone, storage refused)."""
         wardrobe = self.session.wardrobe
 
-        # The garment, or why it was not saved: its id where another program deleted it
-        # meanwhile, words where its photo was lost or damaged or the storage refused.
         def save(ctx: WorkerContext) -> GarmentRecord | int | str:
-            try:
-                return wardrobe.set_garment_mask(garment_id, mask)
-            except KeyError:
-                return garment_id
-            except ImageLoadError as exc:
-                return str(exc)
-            except ModelLoadError as exc:  # describing the new cut-out needs them
-                return not_loaded(str(exc))
-            except Exception as exc:
-                trouble = storage_trouble(exc)
-                if trouble is None:  # a bug: its traceback is what a report needs
-                    raise
-                return trouble
+            return _saved_or_why(garment_id, lambda: wardrobe.set_garment_mask(garment_id, mask))
 
         if self.record is not None and self.record.id == garment_id:
             self.saved_label.setText("Saving the cut-out…")
@@ -970,15 +956,10 @@ class GarmentView(QWidget):
         wardrobe = self.session.wardrobe
 
         def save(ctx: WorkerContext) -> GarmentRecord | int | str:
-            try:
-                return wardrobe.update_garment(garment_id, **values)  # type: ignore[arg-type]
-            except KeyError:
-                return garment_id
-            except Exception as exc:
-                trouble = storage_trouble(exc)
-                if trouble is None:  # a bug: its traceback is what a report needs
-                    raise
-                return trouble
+            return _saved_or_why(
+                garment_id,
+                lambda: wardrobe.update_garment(garment_id, **values),  # type: ignore[arg-type]
+            )
 
         if self.record is not None and self.record.id == garment_id:
             self.saved_label.setText("Saving…")
@@ -1169,3 +1150,22 @@ def _section(text: str, parent: QWidget) -> QLabel:
     font.setPointSizeF(font.pointSizeF() * 1.1)
     label.setFont(font)
     return label
+
+
+def _saved_or_why(garment_id: int, save: Callable[[], GarmentRecord]) -> GarmentRecord | int | str:
+    """A save on the model's queue: the garment, or why it was not saved: its id where
+    another program deleted it meanwhile, words where its photo was lost or damaged, the
+    models could not load (describing a new cut-out needs them) or the storage refused."""
+    try:
+        return save()
+    except KeyError:
+        return garment_id
+    except ImageLoadError as exc:
+        return str(exc)
+    except ModelLoadError as exc:
+        return not_loaded(str(exc))
+    except Exception as exc:
+        trouble = storage_trouble(exc)
+        if trouble is None:  # a bug: its traceback is what a report needs
+            raise
+        return trouble
