@@ -2460,6 +2460,17 @@ def test_a_selection_is_counted_without_asking_the_model_about_each_card(
     assert asked == []
 
 
+def _grid_in_use_on(w, qtbot, row: int):
+    """The window active, its grid focused with card ``row`` current (the user on it)."""
+    grid = w.browse.grid
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow, timeout=5000)
+    grid.setFocus()
+    flag = grid.selectionModel().SelectionFlag.ClearAndSelect
+    grid.selectionModel().setCurrentIndex(w.browse.grid_model.index(row, 0), flag)
+    return grid
+
+
 @pytest.mark.parametrize("key", [Qt.Key.Key_Return, Qt.Key.Key_Enter])
 def test_enter_in_the_search_box_goes_to_the_results(make_app, qtbot, photos, key):
     # Enter after typing a search did nothing: only Down (which nothing said) led on
@@ -2489,12 +2500,7 @@ def test_the_search_box_leads_to_the_first_result_selected(make_app, qtbot, phot
     wardrobe = parts.session.wardrobe
     for row in (1, 3):
         wardrobe.update_garment(w.browse.model.record(row).id, name=f"Tee {row}")
-    grid = w.browse.grid
-    w.activateWindow()
-    qtbot.waitUntil(w.isActiveWindow, timeout=5000)
-    grid.setFocus()
-    flag = grid.selectionModel().SelectionFlag.ClearAndSelect
-    grid.selectionModel().setCurrentIndex(w.browse.grid_model.index(5, 0), flag)
+    grid = _grid_in_use_on(w, qtbot, 5)
     bar = w.browse.filter_bar
     w.actions_["find"].trigger()
     qtbot.keyClicks(bar.search, "tee")
@@ -2519,12 +2525,7 @@ def test_a_search_whose_listing_failed_leaves_a_later_listing_where_it_is(
     for row in (1, 5):
         wardrobe.update_garment(w.browse.model.record(row).id, name=f"Tee {row}")
     kept = w.browse.model.record(5).id
-    grid = w.browse.grid
-    w.activateWindow()
-    qtbot.waitUntil(w.isActiveWindow, timeout=5000)
-    grid.setFocus()
-    flag = grid.selectionModel().SelectionFlag.ClearAndSelect
-    grid.selectionModel().setCurrentIndex(w.browse.grid_model.index(5, 0), flag)
+    grid = _grid_in_use_on(w, qtbot, 5)
     listing = wardrobe.list_garments
     failed: list[str] = []
 

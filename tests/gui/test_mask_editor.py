@@ -1083,6 +1083,18 @@ def _a_delete_behind_a_held_touch_up(parts, qtbot, photos, monkeypatch):
     return w, wardrobe, garment_id, drawn, release
 
 
+def _the_others_page_behind_a_held_delete(parts, qtbot, photos, monkeypatch):
+    """``_a_delete_behind_a_held_touch_up``, then the photo's other garment's page open,
+    its Touch up on: the window, the wardrobe, that other garment and ``release``."""
+    w, wardrobe, garment_id, _drawn, release = _a_delete_behind_a_held_touch_up(
+        parts, qtbot, photos, monkeypatch
+    )
+    other = next(g for g in (w.browse.model.record(i) for i in range(2)) if g.id != garment_id)
+    w.open_garment(other)
+    qtbot.waitUntil(lambda: w.garment_view.touch_up_button.isEnabled(), timeout=5000)
+    return w, wardrobe, other, release
+
+
 def test_a_touch_up_saved_while_a_field_is_edited_keeps_the_edit(make_app, qtbot, photos) -> None:
     """The record the save's worker read, before the edit being typed was saved, was
     shown over it: the name went back to the old one on the page, and the page's next
@@ -1341,13 +1353,10 @@ def test_a_garment_whose_delete_waits_cannot_be_touched_up_before_it_is_done(
     first, though the touch-up was the last thing done, and its undo, on a garment
     deleted, could not be done. Touch up is off until the delete is done."""
     parts = make_app()
-    w, wardrobe, garment_id, _drawn, release = _a_delete_behind_a_held_touch_up(
+    w, wardrobe, other, release = _the_others_page_behind_a_held_delete(
         parts, qtbot, photos, monkeypatch
     )
     view = w.garment_view
-    other = next(g for g in (w.browse.model.record(i) for i in range(2)) if g.id != garment_id)
-    w.open_garment(other)
-    qtbot.waitUntil(lambda: view.touch_up_button.isEnabled(), timeout=5000)
     view.delete_button.click()  # waits behind the first delete
     assert any(other.id in step.ids for step in w._waiting) and view.record.id == other.id
     assert not view.touch_up_button.isEnabled()
@@ -1390,13 +1399,10 @@ def test_a_touch_up_opening_as_its_garments_delete_is_queued_is_not_opened(
     """Touch up clicked, then Del before its cut-out was read: the editor opened on a
     garment on its way to be deleted (its delete waiting for another's touch-up)."""
     parts = make_app()
-    w, _wardrobe, garment_id, _drawn, release = _a_delete_behind_a_held_touch_up(
+    w, _wardrobe, _other, release = _the_others_page_behind_a_held_delete(
         parts, qtbot, photos, monkeypatch
     )
     view = w.garment_view
-    other = next(g for g in (w.browse.model.record(i) for i in range(2)) if g.id != garment_id)
-    w.open_garment(other)
-    qtbot.waitUntil(lambda: view.touch_up_button.isEnabled(), timeout=5000)
     view.touch_up_button.click()  # its cut-out read on the reading queue: the result
     view.delete_button.click()  # comes by the event loop, after this (queued: waits)
     with qtbot.waitSignal(view.notice, timeout=10_000) as said:
