@@ -283,6 +283,44 @@ def test_the_log_emptied_and_its_seq_brought_back_lists_everything_again(
     assert len(wardrobe.list_garments(GarmentFilter(text="relogged"))) == 3
 
 
+def test_the_log_emptied_then_written_for_every_garment_lists_them_all_again(
+    wardrobe: Wardrobe, photos: Photos, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A tool empties the log, then renames every garment: its seq began again at 1, and
+    # the log read as one never emptied, to its largest seq and row count: neither the
+    # window nor the listing saw a garment renamed.
+    wardrobe.import_paths(photos(3))
+    ids = [r.id for r in wardrobe.list_garments(GarmentFilter(descending=False))]
+    read = _rows_read(monkeypatch)
+    _listed_after(wardrobe, read)
+    seen = wardrobe.change_mark()
+    renames = [f"UPDATE garments SET name = 'Relogged {i}' WHERE id = {i}" for i in ids]
+    _raw(wardrobe, "DELETE FROM garment_changes", *renames)
+    assert wardrobe.change_mark() != seen
+    assert _listed_after(wardrobe, read) == set(ids)
+    assert len(wardrobe.list_garments(GarmentFilter(text="relogged"))) == len(ids)
+
+
+def test_a_change_before_the_log_was_emptied_is_listed(
+    wardrobe: Wardrobe, photos: Photos, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One garment renamed; a tool empties the log and renames the others; a photo
+    # imported: the log has more rows than at the listing, every one above its seq, yet
+    # the first rename is logged no more. Reading only the garments logged since, the
+    # listing kept its old name.
+    wardrobe.import_paths(photos(3))
+    ids = [r.id for r in wardrobe.list_garments(GarmentFilter(descending=False))]
+    read = _rows_read(monkeypatch)
+    _listed_after(wardrobe, read)
+    wardrobe.update_garment(ids[0], name="Before the emptying")
+    renames = [f"UPDATE garments SET notes = 'after' WHERE id = {i}" for i in ids[1:]]
+    _raw(wardrobe, "DELETE FROM garment_changes", *renames)
+    added = {g.id for r in wardrobe.import_paths(photos(1, start=3)).imported for g in r.garments}
+    assert added
+    assert _listed_after(wardrobe, read) == set(ids) | added
+    assert [r.id for r in wardrobe.list_garments(GarmentFilter(text="emptying"))] == [ids[0]]
+
+
 def test_the_log_keeps_one_row_per_garment_and_its_seq_only_grows(
     wardrobe: Wardrobe, photos: Photos
 ) -> None:

@@ -272,8 +272,8 @@ def _revision(home: Path) -> str:
 
 
 # The releases before: 0003 without 0004's change counters, 0004 without 0005's log of
-# changed garments.
-RELEASES_BEFORE = ["0003_outerwear", "0004_change_counts"]
+# changed garments, 0005 with a log whose seq starts again at 1 once emptied (0006).
+RELEASES_BEFORE = ["0003_outerwear", "0004_change_counts", "0005_garment_changes"]
 
 
 @pytest.mark.parametrize("release", RELEASES_BEFORE)
@@ -340,8 +340,9 @@ def test_changes_to_a_read_only_wardrobe_of_the_release_before_are_seen(
 ) -> None:
     """A release before writes to it meanwhile (its folder is another user's), without
     the change counters the grid's and the similar-items index's checks read (0003) or
-    the log of changed garments the listing reads (0004): deleting 2 and 5 and restoring
-    3 and 4 keeps the garments' count and their ids' sum and largest."""
+    the log of changed garments the listing reads (0004), or with 0005's log, whose seq
+    a tool's emptying would give again: deleting 2 and 5 and restoring 3 and 4 keeps the
+    garments' count and their ids' sum and largest."""
     import sqlite3
 
     _made(home, photos)

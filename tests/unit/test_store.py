@@ -759,3 +759,110 @@ def test_the_index_trusts_the_counters_with_the_triggers_the_migration_makes() -
 
     migration = load_migration("0004_change_counts")
     assert {name for name, _when, _counter in migration.TRIGGERS} == COUNT_TRIGGERS
+
+
+def _log_of(home: Path) -> tuple[list[tuple[int, int]], list[tuple[str, str, str]]]:
+    """The log of changed garments' rows, and the SQL of every index, trigger and view
+    that names it, as the database holds them."""
+    with sqlite3.connect(paths.database_path(home)) as raw:
+        rows = raw.execute("SELECT seq, garment_id FROM garment_changes ORDER BY seq").fetchall()
+        made = raw.execute(
+            "SELECT type, name, sql FROM sqlite_master WHERE type != 'table' "
+            "AND sql LIKE '%garment_changes%' ORDER BY name"
+        ).fetchall()
+    raw.close()
+    return rows, made
+
+
+def _table_sql(home: Path) -> str:
+    with sqlite3.connect(paths.database_path(home)) as raw:
+        (sql,) = raw.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'garment_changes'"
+        ).fetchone()
+    raw.close()
+    return str(sql)
+
+
+def _wardrobe_of_0005(home: Path) -> list[int]:
+    """A wardrobe as release 0005 left it, its log's seq with gaps (garments changed
+    again): the ids of its garments."""
+    from fakes import made_by_release
+
+    store = Store(home)
+    try:
+        _, ids = _photo(store, n_garments=4)
+        for n, garment_id in enumerate((ids[1], ids[0], ids[1])):
+            with store.Session.begin() as s:
+                s.get(Garment, garment_id).name = f"change {n}"  # type: ignore[union-attr]
+    finally:
+        store.close()
+    made_by_release(paths.database_path(home), "0005_garment_changes")
+    return ids
+
+
+def test_a_wardrobe_of_0005_is_migrated_its_log_kept_and_its_seq_never_given_twice(
+    tmp_path: Path,
+) -> None:
+    """A log a tool emptied gave its seq again from 1: a listing caught up from it missed
+    the changes made before (tests/unit/test_live_listing.py)."""
+    home = tmp_path / "old"
+    ids = _wardrobe_of_0005(home)
+    rows, made = _log_of(home)
+    assert [g for _seq, g in rows] == [ids[2], ids[3], ids[0], ids[1]] and rows[-1][0] > 4
+    assert "AUTOINCREMENT" not in _table_sql(home).upper()
+
+    store = Store(home)
+    try:
+        assert _log_of(home) == (rows, made)  # every row, the index and the 7 triggers
+        assert "PRIMARY KEY (seq AUTOINCREMENT)" in _table_sql(home)
+        report = store.verify()
+        assert report.integrity == "ok" and not report.foreign_key_violations
+        with sqlite3.connect(paths.database_path(home)) as tool:
+            tool.execute("DELETE FROM garment_changes")
+        tool.close()
+        with store.Session.begin() as s:
+            s.get(Garment, ids[2]).name = "after the emptying"  # type: ignore[union-attr]
+        after, _ = _log_of(home)
+        assert after == [(rows[-1][0] + 1, ids[2])]  # above every seq given before
+    finally:
+        store.close()
+    with sqlite3.connect(paths.database_path(home)) as raw:
+        assert raw.execute("SELECT version_num FROM alembic_version").fetchone() == (
+            HEAD_REVISION,
+        )
+    raw.close()
+
+
+def test_a_migration_of_the_log_cut_short_leaves_the_wardrobe_as_it_was(tmp_path: Path) -> None:
+    """Stopped after the old table was renamed and the new one made (as a kill would
+    stop it): nothing of it is left, and the next open migrates it whole."""
+    from sqlalchemy import Engine, event
+
+    home = tmp_path / "old"
+    _wardrobe_of_0005(home)
+    rows, made = _log_of(home)
+    table = _table_sql(home)
+
+    def cut_short(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if statement.startswith("INSERT INTO garment_changes (seq, garment_id)"):
+            raise KeyboardInterrupt  # in the copy of the rows
+
+    event.listen(Engine, "before_cursor_execute", cut_short)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            Store(home)
+    finally:
+        event.remove(Engine, "before_cursor_execute", cut_short)
+    assert _log_of(home) == (rows, made) and _table_sql(home) == table
+    with sqlite3.connect(paths.database_path(home)) as raw:
+        version = raw.execute("SELECT version_num FROM alembic_version").fetchone()
+        tables = {name for (name,) in raw.execute("SELECT name FROM sqlite_master")}
+    raw.close()
+    assert version == ("0005_garment_changes",)
+    assert not {t for t in tables if t.startswith("garment_changes_before")}
+    store = Store(home)
+    try:
+        assert _log_of(home) == (rows, made)
+        assert "AUTOINCREMENT" in _table_sql(home)
+    finally:
+        store.close()

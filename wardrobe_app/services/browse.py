@@ -102,9 +102,10 @@ class Browse:
         append to with every change to a garment's row or its photo's, whoever writes;
         the schema's version moves with what the log cannot show (an older copy
         restored, a migration that rewrote rows while the triggers were gone), the count
-        with a log a tool emptied, its ``seq`` brought back by as many changes (rows of
-        fewer garments). Where the log is not to be trusted (not there: an older
-        wardrobe read as it is; a trigger gone), every commit is taken for a change."""
+        with a log a tool emptied; ``seq`` with every change, also after a log emptied
+        (AUTOINCREMENT, migration 0006: one of 0005 read as it is starts again at 1).
+        Where the log is not to be trusted (not there: an older wardrobe read as it is;
+        a trigger gone), every commit is taken for a change."""
         version = self._version.read()  # before the mark: a commit in between reads again
         cached = self._mark
         if cached is not None and cached[0] == version:

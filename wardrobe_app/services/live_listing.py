@@ -10,18 +10,22 @@ read a later one.
 
 The log is trusted only where it is sure to be complete: its table and all its triggers
 there, and the schema unchanged since the listing (a migration can rewrite rows while
-the triggers are gone, a tool drop them); and neither ``seq`` nor the log's row count
-gone back (the database replaced by an older copy; the log emptied by a tool). The
-triggers keep one row per garment ever logged and never drop a garment's newest, so the
-count only grows, and only with ``seq``: ``seq`` alone, brought back where it was by as
-many changes after the log was emptied, passed for no change at all. Otherwise every
-garment is read again.
+the triggers are gone, a tool drop them); neither ``seq`` nor the log's row count gone
+back (the database replaced by an older copy; the log emptied by a tool); and a row of
+the listing's time left. The triggers keep one row per garment ever logged and never
+drop a garment's newest, so the count only grows, and only with ``seq``: ``seq`` alone,
+brought back where it was by as many changes after the log was emptied, passed for no
+change at all. ``seq`` is AUTOINCREMENT (migration 0006): SQLite never gives one twice,
+also after the log was emptied, so every row written since is above the listing's
+``seq``, and none at or below it is left: a log emptied, then written for as many
+garments as it had rows, is told from one left whole, where the garments changed before
+the emptying are logged no more. (None left also where every garment logged then was
+changed since: all are read again anyway.) Otherwise every garment is read again.
 
-Not caught: a log emptied, then written for at least as many garments as it had rows
-(each garment changed once, one of them again) is a log that could have been left
-whole, to the row: the garments changed at a ``seq`` not above the listing's are not
-read again. Only a ``seq`` that outlives the emptying (AUTOINCREMENT, a migration)
-would tell the two apart.
+Not caught in a wardrobe at 0005 read as it is (read-only: not migrated), whose ``seq``
+starts again at 1 once emptied: a log emptied, then written for at least as many
+garments as it had rows, passes for one left whole, and the garments changed at a
+``seq`` not above the listing's are not read again.
 
 The same mark tells the window whether to list again (``Browse.change_mark``), and the
 similar-items index which garments' vectors to read again after a touch-up elsewhere
@@ -67,11 +71,13 @@ INSERTED_ONE_BY_ONE = 256
 @dataclass(frozen=True)
 class Mark:
     """Where a listing was read: the schema's version, the log's largest ``seq`` (None:
-    the log is not to be trusted, or not there) and its number of rows."""
+    the log is not to be trusted, or not there), its number of rows and its smallest
+    ``seq`` (0: no row)."""
 
     schema: int
     seq: int | None
     rows: int = 0
+    first: int = 0
 
 
 @dataclass(frozen=True)
@@ -95,13 +101,16 @@ def listing_mark(s: Session) -> Mark:
     schema = int(s.execute(text("PRAGMA schema_version")).scalar_one())
     if not names >= LOG_TRIGGERS | {LOG_TABLE}:
         return Mark(schema, None)
-    # Two lookups in one statement: SQLite answers max() from the rowid's b-tree and
-    # count() from the smallest index's pages (microseconds at 40,000 rows); both in one
-    # SELECT's list would scan every row instead.
-    seq, rows = s.execute(
-        text(f"SELECT (SELECT max(seq) FROM {LOG_TABLE}), (SELECT count(*) FROM {LOG_TABLE})")
+    # Three lookups in one statement: SQLite answers max() and min() from the rowid's
+    # b-tree and count() from the smallest index's pages (microseconds at 40,000 rows);
+    # all in one SELECT's list would scan every row instead.
+    seq, rows, first = s.execute(
+        text(
+            f"SELECT (SELECT max(seq) FROM {LOG_TABLE}), (SELECT count(*) FROM {LOG_TABLE}), "
+            f"(SELECT min(seq) FROM {LOG_TABLE})"
+        )
     ).one()
-    return Mark(schema, int(seq or 0), int(rows or 0))
+    return Mark(schema, int(seq or 0), int(rows or 0), int(first or 0))
 
 
 def log_follows(then: Mark, now: Mark) -> bool:
@@ -111,6 +120,8 @@ def log_follows(then: Mark, now: Mark) -> bool:
         return False
     if now.seq < then.seq or now.rows < then.rows:
         return False  # gone back: another database in its place, the log emptied
+    if now.first > then.seq:
+        return False  # no row of then's left: the log emptied, then written again
     return now.seq > then.seq or now.rows == then.rows  # no row without a new seq
 
 

@@ -170,10 +170,12 @@ class ChangeCount(Base):
 class GarmentChange(Base):
     """Which garments changed, appended by triggers (migration 0005) in the writing
     transaction, whoever writes: at most one row per garment id, its latest. ``seq`` only
-    grows, so a listing made at ``max(seq)`` catches up by re-reading the garments of
-    the rows above it (``services.browse``)."""
+    grows, also across a log emptied by a tool (AUTOINCREMENT, migration 0006), so a
+    listing made at ``max(seq)`` catches up by re-reading the garments of the rows above
+    it (``services.live_listing``)."""
 
     __tablename__ = "garment_changes"
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     seq: Mapped[int] = mapped_column(Integer, primary_key=True)
     garment_id: Mapped[int] = mapped_column(Integer, index=True)
