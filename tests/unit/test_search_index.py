@@ -883,3 +883,52 @@ def test_update_takes_rows_changed_elsewhere_but_not_over_edits_made_here(
     np.testing.assert_allclose(index.vector_of(5), moved[0] / np.linalg.norm(moved[0]), atol=1e-6)
     assert index.delta_count == 1
     check_queries(index, db, rng)
+
+
+def test_an_update_meeting_a_build_that_read_later_rows_keeps_the_newer_vectors(
+    make, db, rng
+) -> None:
+    # A build lands after update() read its rows, having read the database later (the
+    # garment touched up again elsewhere meanwhile): compared with it, the update's
+    # older row differed, and went in the delta over the build's newer vector.
+    index = make()
+    older, newer = random_vectors(rng, 2)
+    db.put([5], older[None])  # touched up elsewhere
+    built: list[int] = []
+
+    def read() -> tuple[np.ndarray, np.ndarray]:
+        rows = np.array([5], dtype=np.int64), db.rows[5][None].copy()
+        if not built:  # after the first read: touched up again, and a build that reads
+            db.put([5], newer[None])  # it lands
+            index.rebuild()
+            built.append(index.build_number)
+        return rows
+
+    assert index.update(read)
+    assert built == [2] and index.build_number == 2
+    np.testing.assert_allclose(index.vector_of(5), newer / np.linalg.norm(newer), atol=1e-6)
+    assert index.delta_count == 0
+    check_queries(index, db, rng)
+
+
+def test_a_refresh_meeting_a_build_that_read_later_rows_keeps_what_it_holds(
+    make, db, rng
+) -> None:
+    # A build lands after refresh() read the rows, having read the database later (a
+    # garment added and one touched up elsewhere meanwhile): compared with it, the
+    # added one was gone and took a tombstone, the touched-up one went back.
+    index = make()
+    added, newer = random_vectors(rng, 2)
+
+    def another_process_writes() -> None:  # after the refresh's read, once
+        db.after_snapshot = lambda: None
+        db.put([301, 5], np.stack([added, newer]))
+        index.rebuild()  # reads them
+
+    db.after_snapshot = another_process_writes
+    assert index.refresh()
+    assert index.build_number == 2 and index.built_count == 301
+    assert index.query(added, 1)[0][0] == 301
+    np.testing.assert_allclose(index.vector_of(5), newer / np.linalg.norm(newer), atol=1e-6)
+    assert index.delta_count == 0
+    check_queries(index, db, rng)

@@ -265,58 +265,55 @@ class SimilarIndex:
         """Catch up with changes to the loader's rows that this index was not told of
         (another process on the same database): rows it lacks or holds differently go in
         the delta, ids it holds that are gone get tombstones. Edits made here meanwhile
-        win. False where it could not (closed, or builds kept landing meanwhile)."""
-        with self._lock:
-            self._check_not_closed()
-            if not self._opened:
-                return False
-            # An edit's seq, taken before the snapshot: a build snapshotted before it keeps
-            # what this covers, one snapshotted after holds it anyway.
-            self._seq += 1
-            mark = self._seq
-        ids, vectors = storage.prepare(*self._loader(), self.dim)
-        for _ in range(_ATTEMPTS):
-            with self._lock:
-                base, delta, tombs = self._base, dict(self._delta), set(self._tombs)
-            if not base.intact():
-                if self._drop_changed(base):
-                    # Read again after this snapshot: compared with it, what was added
-                    # between the two reads took tombstones, and what changed went back.
-                    return True
-                continue
-            rows, gone = _behind(base, delta, tombs, ids, vectors)
-            with self._lock:
-                if self._closed:
-                    return False
-                if self._base is not base:
-                    continue  # a build landed meanwhile: compare with it instead
-                self._cover(ids[rows], vectors[rows], gone, mark)
-                self._view = None
-            return True
-        return False
+        win. False where it could not (not open, or builds kept landing meanwhile)."""
+        return self._catch_up(self._loader, whole=True)
 
     def update(self, read: Loader) -> bool:
         """Catch up with some of the loader's rows read again (``read()``: those another
         process may have changed, such as a garment touched up there): those this index
         holds differently, or lacks, go in the delta; edits made here meanwhile win.
-        False where it could not (closed, or not open)."""
-        with self._lock:
-            self._check_not_closed()
-            if not self._opened:
-                return False
-            self._seq += 1  # before the read: see refresh()
-            mark = self._seq
-        ids, vectors = storage.prepare(*read(), self.dim)
-        differ = [row for row, id_ in enumerate(ids.tolist())
-                  if (held := self.vector_of(id_)) is None
-                  or np.abs(held - vectors[row]).max(initial=0.0) > _CHANGED]
-        rows = np.array(differ, dtype=np.int64)
-        with self._lock:
-            if self._closed:
-                return False
-            self._cover(ids[rows], vectors[rows], EMPTY_IDS, mark)
-            self._view = None
-        return True
+        False where it could not (not open, or builds kept landing meanwhile)."""
+        return self._catch_up(read, whole=False)
+
+    def _catch_up(self, read: Loader, whole: bool) -> bool:
+        """``refresh`` (``whole``: ``read`` returns every row, and ids held that it lacks
+        are gone) or ``update``. The rows are compared with the build in use when they
+        were read: one that lands meanwhile may have read the database after them, and
+        compared with it, a garment touched up again since took their older vector over
+        its newer one, one added since a tombstone. They are read again instead."""
+        for attempt in range(_ATTEMPTS):
+            with self._lock:
+                if attempt and self._closed:
+                    return False
+                self._check_not_closed()
+                if not self._opened:
+                    return False
+                # An edit's seq, taken before the read: a build snapshotted before it keeps
+                # what this covers, one snapshotted after holds it anyway.
+                self._seq += 1
+                mark, base = self._seq, self._base
+            ids, vectors = storage.prepare(*read(), self.dim)
+            with self._lock:
+                delta, tombs = dict(self._delta), set(self._tombs)
+                if self._base is not base:
+                    continue  # a build landed meanwhile
+            if not base.intact():
+                if self._drop_changed(base):
+                    # Replaced by every row, read after these: compared with it, what was
+                    # added between the two reads would take tombstones, what changed go
+                    # back.
+                    return True
+                continue
+            rows, gone = _behind(base, delta, tombs, ids, vectors, whole)
+            with self._lock:
+                if self._closed:
+                    return False
+                if self._base is not base:
+                    continue  # a build landed meanwhile
+                self._cover(ids[rows], vectors[rows], gone, mark)
+                self._view = None
+            return True
+        return False
 
     # ---- rebuilds --------------------------------------------------------------------
 
@@ -626,10 +623,10 @@ class SimilarIndex:
             m = min(base.count, 4 * m)
 
 
-def _difference(built: Built, ids: np.ndarray, vectors: np.ndarray
+def _difference(built: Built, ids: np.ndarray, vectors: np.ndarray, whole: bool = True
                 ) -> tuple[np.ndarray, np.ndarray]:
     """Rows of the loader snapshot the build lacks or holds differently, and the ids the
-    build holds that the snapshot doesn't."""
+    build holds that the snapshot doesn't (none where it is not ``whole``: some rows)."""
     rows = np.searchsorted(built.ids, ids)
     rows[rows >= built.count] = 0
     known = (built.ids[rows] == ids) if built.count else np.zeros(ids.size, dtype=bool)
@@ -639,15 +636,18 @@ def _difference(built: Built, ids: np.ndarray, vectors: np.ndarray
         k = known[sl]
         diff = np.abs(vectors[sl][k] - built.vectors[rows[sl][k]]).max(axis=1, initial=0.0)
         changed[sl][np.flatnonzero(k)[diff > _CHANGED]] = True
+    if not whole:
+        return np.flatnonzero(changed), EMPTY_IDS
     return np.flatnonzero(changed), built.ids[~np.isin(built.ids, ids)]
 
 
 def _behind(built: Built, delta: dict[int, tuple[np.ndarray, int]], tombs: Collection[int],
-            ids: np.ndarray, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            ids: np.ndarray, vectors: np.ndarray, whole: bool = True
+            ) -> tuple[np.ndarray, np.ndarray]:
     """What an index (``built`` + ``delta`` - ``tombs``) lacks of a loader snapshot: rows
     of the snapshot it lacks or holds differently, and ids it holds that the snapshot
-    doesn't."""
-    changed, gone = _difference(built, ids, vectors)
+    doesn't (none where it is not ``whole``: some rows read again)."""
+    changed, gone = _difference(built, ids, vectors, whole)
     rows, gone_ids = set(changed.tolist()), set(gone.tolist()) - set(tombs)
     count = ids.size
 
@@ -655,15 +655,19 @@ def _behind(built: Built, delta: dict[int, tuple[np.ndarray, int]], tombs: Colle
         row = int(np.searchsorted(ids, id_))
         return row if row < count and ids[row] == id_ else None
 
-    for id_, (vec, _) in delta.items():  # the delta overrides the build
-        row = row_of(id_)
+    held, hidden = list(delta), list(tombs)
+    if not whole:  # only the rows read matter (the delta may hold thousands)
+        held = [i for i in ids.tolist() if i in delta]
+        hidden = [i for i in ids.tolist() if i in tombs]
+    for id_ in held:  # the delta overrides the build
+        vec, row = delta[id_][0], row_of(id_)
         if row is None:
             gone_ids.add(id_)
         elif np.abs(vectors[row] - vec).max(initial=0.0) > _CHANGED:
             rows.add(row)
         else:
             rows.discard(row)
-    for id_ in tombs:  # hidden here, but in the database again (an undo elsewhere)
+    for id_ in hidden:  # hidden here, but in the database again (an undo elsewhere)
         row = row_of(id_)
         if id_ not in delta and row is not None:
             rows.add(row)
