@@ -2323,6 +2323,58 @@ def test_undoing_a_delete_selects_the_garments_it_brings_back(make_app, qtbot, p
     assert grid.currentIndex().data(GarmentRoles.Id) in doomed  # Enter opens one of them
 
 
+def _tops_filtered_after_deleting(w, qtbot, rows: list[int]):
+    """The garments of ``rows`` deleted, then the grid filtered to the tops: the records
+    deleted, and the tops they leave listed."""
+    w.confirm_delete = lambda _ids: True  # type: ignore[method-assign]
+    doomed = [w.browse.model.record(r) for r in rows]
+    listed = w.browse.model.rowCount()
+    w.delete_ids([r.id for r in doomed])
+    wait_listed(qtbot, w, listed - len(rows))
+    tops = len(w.session.wardrobe.list_garments(GarmentFilter(categories={"top"})))
+    w.browse.filter_bar.category_chips["top"].click()
+    wait_listed(qtbot, w, tops)
+    return doomed, tops
+
+
+def test_undoing_a_delete_the_filter_hides_says_so_and_offers_to_show_it(make_app, qtbot, photos):
+    # Del on a bottom, the Tops chip, then Ctrl+Z: the bottom came back unseen, the
+    # grid unchanged and nothing said, as if the undo had done nothing.
+    parts = app_with_photos(make_app, qtbot, photos, 2)
+    w = parts.window
+    row = next(r for r in range(4) if w.browse.model.record(r).category != "top")
+    [doomed], tops = _tops_filtered_after_deleting(w, qtbot, [row])
+    notice = w.restored_notice
+    with qtbot.waitSignal(w.browse.restoredHidden, timeout=10_000):
+        w.actions_["undo"].trigger()
+    notice.timer.stop()  # its 12 s are not tested here
+    said = f"Restored {display_name(doomed)} (hidden by the current filter)"
+    assert notice.isVisible() and notice.label.text() == said
+    assert w.browse.model.rowCount() == tops
+    notice.button.click()  # Clear filters: every garment, the one brought back selected
+    wait_listed(qtbot, w, 4)
+    assert not w.browse.filter_bar.is_filtering() and not notice.isVisible()
+    assert w.browse.selected_ids() == [doomed.id]
+
+
+def test_undoing_a_delete_the_filter_hides_in_part_counts_the_hidden(make_app, qtbot, photos):
+    parts = app_with_photos(make_app, qtbot, photos, 2)
+    w = parts.window
+    model = w.browse.model
+    top = next(r for r in range(4) if model.record(r).category == "top")
+    other = next(r for r in range(4) if model.record(r).category != "top")
+    doomed, _tops = _tops_filtered_after_deleting(w, qtbot, [top, other])
+    with qtbot.waitSignal(w.browse.restoredHidden, timeout=10_000):
+        w.actions_["undo"].trigger()
+    w.restored_notice.timer.stop()
+    said = "Restored 2 garments (1 hidden by the current filter)"
+    assert w.restored_notice.label.text() == said
+    assert w.browse.selected_ids() == [doomed[0].id]  # the top, listed
+    w.restored_notice.button.click()
+    wait_listed(qtbot, w, 4)
+    assert sorted(w.browse.selected_ids()) == sorted(r.id for r in doomed)  # both
+
+
 def _hold_the_next_listing(wardrobe, monkeypatch) -> tuple[threading.Event, threading.Event]:
     """The next listing reads the wardrobe, sets the first event returned, and is held
     (running) until the second is set."""

@@ -224,6 +224,9 @@ class BrowsePage(QWidget):
     garmentActivated = Signal(object)  # GarmentRecord
     selectionChanged = Signal(int)  # number selected
     listed = Signal(int, int)  # shown, total
+    # Brought back by an undo (``select_when_listed``) but not listed: the garments the
+    # filter hides, and how many came back
+    restoredHidden = Signal(list, int)
 
     def __init__(
         self, session: WardrobeSession, thumbnails: ThumbnailCache, parent: QWidget | None = None
@@ -379,7 +382,10 @@ class BrowsePage(QWidget):
         current = self.grid.currentIndex().data(GarmentRoles.Id)
         to_select = set(self._to_select)
         restored = [r.id for r in listing.records if r.id in to_select]
+        hidden: list[int] = []
         if restored or listing.generation >= self._to_select_from:
+            shown = set(restored)
+            hidden = [i for i in self._to_select if i not in shown]
             self._to_select = []
         if restored:
             selected, current = set(restored), restored[0]
@@ -419,6 +425,9 @@ class BrowsePage(QWidget):
         # so Delete is enabled only with something to delete.
         self.selectionChanged.emit(len(self.selected_ids()))
         self.listed.emit(len(listing.records), listing.total)
+        # Not where no filter is on: gone again meanwhile (another program), not hidden
+        if hidden and self.filter_bar.is_filtering():
+            self.restoredHidden.emit(hidden, len(hidden) + len(restored))
 
     def _say_why_empty(self, only_favourites: bool) -> None:
         """Favourites alone and none: there are none yet, which "Try fewer filters or

@@ -69,7 +69,13 @@ from .start_folder import start_folder
 from .status_room import StatusRoom
 from .thumbnails import ThumbnailCache
 from .toolbar_fit import FitToolBarText
-from .undo_steps import DeleteCommand, FieldEditCommand, TouchUpCommand, UndoNotice
+from .undo_steps import (
+    DeleteCommand,
+    FieldEditCommand,
+    StatusNotice,
+    TouchUpCommand,
+    UndoNotice,
+)
 from .window_actions import make_actions, make_menus, paint_icons
 from .workers import Queue
 
@@ -148,6 +154,10 @@ class MainWindow(QMainWindow):
         # the user picks other cards or scrolls, or the import ends).
         self._picked_for_the_user: list[int] | None = None
         self._notice_index = 0  # the undo stack's index, to tell an undo from a push
+        # The garments the last undo of a delete brought back, and their name where all
+        # came back ("Navy bottom", "3 garments"; else ""): said where the filter hides them
+        self._restored: list[int] = []
+        self._restored_what = ""
         self.refresh()
 
     # --- construction ------------------------------------------------------------------
@@ -245,6 +255,11 @@ class MainWindow(QMainWindow):
         # Undone by Ctrl+Z or the menu: the notice's offer is spent.
         self.undo_stack.indexChanged.connect(self._undo_index_changed)
         status.addWidget(self.undo_notice)
+        # An undo's garments the grid's filter hides: said, with the way to see them
+        self.restored_notice = StatusNotice("Clear filters", parent=status)
+        self.restored_notice.button.setObjectName("restoredNotice")
+        self.restored_notice.button.clicked.connect(self._show_restored)
+        status.addWidget(self.restored_notice)
         self.progress = ProgressPanel(status)
         self.progress.cancelRequested.connect(self.importer.cancel)
         status.addPermanentWidget(self.progress)
@@ -272,6 +287,8 @@ class MainWindow(QMainWindow):
         self.browse.garmentActivated.connect(self.open_garment)
         self.browse.selectionChanged.connect(self._selection_changed)
         self.browse.listed.connect(self._listed)
+        self.browse.restoredHidden.connect(self._restored_hidden)
+        self.browse.filter_bar.filterChanged.connect(lambda _f: self.restored_notice.hide())
         self.garment_view.back.connect(self.show_browse)
         self.garment_view.openGarment.connect(self.open_garment_id)
         self.garment_view.deleteRequested.connect(self.delete_ids)
@@ -899,7 +916,39 @@ class MainWindow(QMainWindow):
         else:
             counted = f"{n} garment{'s' if n != 1 else ''}"
             some = command.what if n == len(command.ids) and command.what else counted
+            self.restored_notice.hide()  # gone again
             self.undo_notice.show_message(f"Deleted {some}")
+
+    def restoring(self, ids: list[int], what: str) -> None:
+        """An undo brings back the garments of a delete (``what``: their name, or ""):
+        selected once listed, or said where the grid's filter hides them. Undone
+        unseen, the grid unchanged, the user was not told anything came back."""
+        self.browse.select_when_listed(ids)
+        self._restored, self._restored_what = list(ids), what
+
+    @Slot(list, int)
+    def _restored_hidden(self, hidden: list[int], brought: int) -> None:
+        n = len(hidden)
+        if n < brought:
+            what = f"{brought} garments ({n} hidden by the current filter)"
+        else:
+            counted = f"{n} garment{'s' if n != 1 else ''}"
+            what = f"{self._restored_what or counted} (hidden by the current filter)"
+        self.statusBar().clearMessage()  # the notice would be drawn over it
+        self.undo_notice.hide()
+        self.restored_notice.show_message(f"Restored {what}")
+
+    @Slot()
+    def _show_restored(self) -> None:
+        """The notice's Clear filters: every garment listed, all those brought back
+        selected (the ones shown before too)."""
+        self.restored_notice.hide()
+        if self.pages.currentWidget() is self.garment_view:
+            self.show_browse()
+            if self.pages.currentWidget() is self.garment_view:
+                return  # its edit not saved: the user stays
+        self.browse.select_when_listed(self._restored)
+        self.browse.filter_bar.clear()  # lists them, as asked for after the line above
 
     @Slot()
     def undo_last(self) -> None:
@@ -994,6 +1043,7 @@ class MainWindow(QMainWindow):
             return  # a step moved, none undone
         if index < self._notice_index:
             self.undo_notice.hide()
+        self.restored_notice.hide()  # another step done or undone: it may be gone again
         self._notice_index = index
 
     # --- dialogs -----------------------------------------------------------------------

@@ -1,5 +1,6 @@
-"""The main window's undo steps (delete, touch-up, a field's edit) and the "Deleted 3
-garments  [Undo]" notice in its status bar."""
+"""The main window's undo steps (delete, touch-up, a field's edit) and the notices in its
+status bar: "Deleted 3 garments  [Undo]", "Restored Navy bottom (hidden by the current
+filter)  [Clear filters]"."""
 
 from __future__ import annotations
 
@@ -76,7 +77,10 @@ class DeleteCommand(QUndoCommand):
             self.skip_next = False
             return
         self.window.session.wardrobe.undo_delete(self.deleted)
-        self.window.browse.select_when_listed(self.deleted)  # the restored ones, selected
+        # The restored ones, selected; where the filter hides them, said (named as the
+        # delete's question named them, where all came back)
+        whole = len(self.deleted) == len(self.ids)
+        self.window.restoring(self.deleted, self.what if whole else "")
         self.window.session.notify_changed()
 
 
@@ -198,18 +202,19 @@ class FieldEditCommand(QUndoCommand):
         self.window.drop_undo_step(self)
 
 
-class UndoNotice(QWidget):
-    """ "Deleted 3 garments  [Undo]" in the status bar for a few seconds."""
+class StatusNotice(QWidget):
+    """A line and a button in the status bar for a few seconds: "Deleted 3 garments
+    [Undo]" (``UndoNotice``), "Restored Navy bottom (hidden by the current filter)
+    [Clear filters]"."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, button: str, icon: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         # Shortened with "…" where the status bar has no room for a long name: it was
         # cut off mid-word ("... holidays of 202"), nothing to say it went on.
         self.label = ElidedLabel(parent=self)
-        self.button = QPushButton("Undo", self)
-        self.button.setObjectName("undoNotice")
-        # The toolbar's Undo arrow (the style's "back" triangle read as "play backwards")
-        keep_line_icon(self.button, "undo")
+        self.button = QPushButton(button, self)
+        if icon:
+            keep_line_icon(self.button, icon)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 0, 4, 0)
         layout.addWidget(self.label)
@@ -223,3 +228,12 @@ class UndoNotice(QWidget):
         self.label.setText(text)
         self.show()
         self.timer.start(UNDO_NOTICE_MS)
+
+
+class UndoNotice(StatusNotice):
+    """ "Deleted 3 garments  [Undo]" in the status bar for a few seconds."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        # The toolbar's Undo arrow (the style's "back" triangle read as "play backwards")
+        super().__init__("Undo", "undo", parent)
+        self.button.setObjectName("undoNotice")
