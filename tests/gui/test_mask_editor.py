@@ -556,8 +556,8 @@ def test_a_garment_named_with_an_ampersand_reads_so_in_undo(
     assert button.toolTip().startswith("Undo touch-up of H&M jeans (")
     with qtbot.waitSignal(view.notice, timeout=10_000):
         undo.trigger()
-    assert w.actions_["redo"].text() == "&Redo touch-up of H&&M jeans"
     qtbot.waitUntil(lambda: not view.saving_touch_up())  # the undo's save: else it waits
+    assert w.actions_["redo"].text() == "&Redo touch-up of H&&M jeans"
     monkeypatch.setattr(w, "confirm_delete", lambda _ids: True)
     w.delete_ids([garment_id])  # its deletion, named so too
     assert undo.text() == "&Undo deletion of H&&M jeans"
@@ -1433,6 +1433,41 @@ def test_undo_names_the_delete_waiting_behind_a_touch_up_being_saved(
     assert wardrobe.garment(garment_id).id == garment_id  # its delete undone
     assert (wardrobe.garment_picture(garment_id)[1] == drawn).all()  # the touch-up kept
     assert (w.undo_stack.count(), w.undo_stack.index()) == (2, 1)
+    assert parts.reporter.errors == []
+
+
+def test_redo_names_what_it_redoes_while_an_undo_waits_for_a_touch_up(
+    make_app, qtbot, photos, monkeypatch
+) -> None:
+    """Ctrl+Z pressed for a touch-up being saved: Edit > Redo read "Redo" alone, though it
+    then redoes that touch-up once it is saved and undone. A delete asked for after it
+    drops the redos: Redo off."""
+    parts = make_app()
+    w, wardrobe, garment_id, mask, drawn = _imported_with_a_drawn_mask(parts, qtbot, photos)
+    view, redo = w.garment_view, w.actions_["redo"]
+    wardrobe.update_garment(garment_id, name="H&M jeans")  # its "&" doubled as a step's
+    parts.session.notify_changed()
+    model = w.browse.model
+    qtbot.waitUntil(
+        lambda: model.row_of(garment_id) >= 0
+        and model.record(model.row_of(garment_id)).name == "H&M jeans",
+        timeout=10_000,
+    )
+    release = _hold_the_model_queue(parts)
+    view.save_mask(garment_id, drawn, undo_to=mask)
+    w.actions_["undo"].trigger()  # waits for it
+    assert redo.isEnabled()
+    assert redo.text() == "&Redo touch-up of H&&M jeans (waiting for a touch-up)"
+    monkeypatch.setattr(w, "confirm_delete", lambda _ids: True)
+    other = next(r.id for r in map(w.browse.model.record, range(2)) if r.id != garment_id)
+    w.delete_ids([other])  # waits behind the undo, then drops its redo
+    assert not redo.isEnabled() and redo.text() == "&Redo"
+    release.set()
+    qtbot.waitUntil(lambda: not view.saving_touch_up() and not w._waiting, timeout=10_000)
+    assert (wardrobe.garment_picture(garment_id)[1] == mask).all()  # undone
+    assert not redo.isEnabled() and redo.text() == "&Redo"
+    w.actions_["undo"].trigger()  # the delete, undone: the stack's own text again
+    assert redo.isEnabled() and redo.text().startswith("&Redo deletion of ")
     assert parts.reporter.errors == []
 
 

@@ -862,6 +862,11 @@ class GarmentView(QWidget):
             for n in self._saving_steps
         )
 
+    def new_touch_ups_saving(self) -> list[tuple[int, int]]:
+        """The new touch-ups being saved, in order: their numbers and garments."""
+        steps = zip(self._saving_steps, self._saving_touch_ups, strict=True)
+        return [(n, garment_id) for n, garment_id in steps if n is not None]
+
     def saves_asked(self) -> int:
         """The touch-up saves asked for so far: each save's number is below the count
         taken after it was asked for, to tell those asked for before a step from later ones."""

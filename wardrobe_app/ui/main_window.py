@@ -69,12 +69,15 @@ from .start_folder import start_folder
 from .status_room import StatusRoom
 from .thumbnails import ThumbnailCache
 from .toolbar_fit import FitToolBarText
+from .undo_plan import Planned, Waiting, next_redo
 from .undo_steps import (
     DeleteCommand,
     FieldEditCommand,
     StatusNotice,
     TouchUpCommand,
     UndoNotice,
+    deletion_words,
+    touch_up_words,
 )
 from .window_actions import make_actions, make_menus, paint_icons
 from .workers import Queue
@@ -298,6 +301,7 @@ class MainWindow(QMainWindow):
         self.undo_stack.canUndoChanged.connect(self._show_undo_state)
         self.undo_stack.canRedoChanged.connect(self._show_undo_state)
         self.undo_stack.undoTextChanged.connect(self._show_undo_state)
+        self.undo_stack.redoTextChanged.connect(self._show_undo_state)  # after its own
         self.garment_view.edited.connect(self._garment_edited)
         self.garment_view.touchedUp.connect(self._touched_up)
         self.garment_view.fieldEdited.connect(self._field_edited)
@@ -667,14 +671,17 @@ class MainWindow(QMainWindow):
 
     def _what_is_deleted(self, ids: list[int]) -> str:
         """One garment by its name ("Blue shirt"), more by their number ("3 garments")."""
-        shown = self.garment_view.record
-        if len(ids) == 1 and shown is not None and shown.id == ids[0]:
-            one: GarmentRecord | None = shown
-        else:
-            row = self.browse.model.row_of(ids[0]) if len(ids) == 1 else -1
-            one = self.browse.model.record(row) if row >= 0 else None
         n = len(ids)
-        return display_name(one) if one else f"{n} garment{'s' if n != 1 else ''}"
+        one = self._name_of(ids[0]) if n == 1 else ""
+        return one or f"{n} garment{'s' if n != 1 else ''}"
+
+    def _name_of(self, garment_id: int) -> str:
+        """The garment's name, as its page or the grid shows it ("" where neither does)."""
+        shown = self.garment_view.record
+        if shown is not None and shown.id == garment_id:
+            return display_name(shown)
+        row = self.browse.model.row_of(garment_id)
+        return display_name(self.browse.model.record(row)) if row >= 0 else ""
 
     def confirm_delete(self, ids: list[int]) -> bool:
         # One garment is named ("Delete 1 garment…?" on its own page, it asked)
@@ -987,12 +994,10 @@ class MainWindow(QMainWindow):
     def _show_undo_state(self) -> None:
         """Undo on while a new touch-up asked for after the step next to undo is saved
         (Ctrl+Z then waits for it and undoes it; the stack alone kept it off, on a first
-        touch-up, and the key did nothing), Redo off unless its step was asked for after
-        every such touch-up (the push drops the redos; a later one goes above it). On too
-        while a delete waits for a touch-up's save (Ctrl+Z then waits behind it, in turn),
-        Redo off where the delete was the last step asked for. Run after the stack's own
-        updates of them."""
-        undo, redo = self.actions_["undo"], self.actions_["redo"]
+        touch-up, and the key did nothing). On too while a delete waits for a touch-up's
+        save (Ctrl+Z then waits behind it, in turn). Redo: ``_show_redo_state``. Run after
+        the stack's own updates of them."""
+        undo = self.actions_["undo"]
         if not shiboken6.isValid(undo):  # the stack cleared as the window goes
             return
         stack, view = self.undo_stack, self.garment_view
@@ -1005,21 +1010,55 @@ class MainWindow(QMainWindow):
             undo.setEnabled(True)
             what = "deletion " if isinstance(last, Deletion) else ""
             undo.setText(f"&Undo {what}(waiting for a touch-up)")
-            # a step pushed last drops the redos
-            redo.setEnabled(not isinstance(last, (Deletion, FieldEditCommand)))
         elif view.saving_new_touch_up(since=self._top_saves_before()):
             undo.setEnabled(True)
             undo.setText("&Undo touch-up (being saved)")
-            next_redo = stack.command(stack.index()) if stack.canRedo() else None
-            redo.setEnabled(
-                next_redo is not None
-                and not view.saving_new_touch_up(since=_saves_before(next_redo))
-            )
         else:
             step = stack.undoText()
             undo.setEnabled(stack.canUndo())
             undo.setText(f"&Undo {step}" if step else "&Undo")
+        self._show_redo_state()
+
+    def _show_redo_state(self) -> None:
+        """Redo names the step it redoes, once what waits is done (``next_redo``), and
+        that it waits: it read "Redo" alone while an undo waited for a touch-up's save.
+        Off where there will be nothing to redo (a step pushed last drops the redos;
+        a new touch-up being saved drops those asked for before it)."""
+        redo, view, stack = self.actions_["redo"], self.garment_view, self.undo_stack
+        if not self._waiting and not view.saving_touch_up():  # the stack's own
             redo.setEnabled(stack.canRedo())
+            redo.setText(f"&Redo {stack.redoText()}" if stack.canRedo() else "&Redo")
+            return
+        asked = Asked("redo", view.saves_asked())
+        step = next_redo(
+            *self._planned_stack(),
+            [self._planned_wait(s) for s in self._waiting],
+            [(n, touch_up_words(self._name_of(g))) for n, g in view.new_touch_ups_saving()],
+            asked.saves_before,
+        )
+        redo.setEnabled(step is not None)
+        if step is None:
+            redo.setText("&Redo")
+        elif self._waiting or self._must_wait(asked):
+            redo.setText(f"&Redo {step} (waiting for a touch-up)")
+        else:
+            redo.setText(f"&Redo {step}")
+
+    def _planned_stack(self) -> tuple[list[Planned], int]:
+        """The undo stack's steps as ``undo_plan`` reads them, and its index."""
+        stack = self.undo_stack
+        steps = [stack.command(i) for i in range(stack.count())]
+        moves = (DeleteCommand, FieldEditCommand)
+        planned = [Planned(s.text(), _saves_before(s), isinstance(s, moves)) for s in steps]
+        return planned, stack.index()
+
+    def _planned_wait(self, step: Deletion | Asked | FieldEditCommand) -> Waiting:
+        if isinstance(step, Deletion):
+            text = deletion_words(len(step.ids), self._what_is_deleted(step.ids))
+            return Waiting("push", step.saves_before, Planned(text, step.saves_before, True))
+        if isinstance(step, FieldEditCommand):
+            return Waiting("push", step.saves_before, Planned(step.text(), step.saves_before, True))
+        return Waiting(step.what, step.saves_before)
 
     def drop_undo_step(self, command: QUndoCommand) -> None:
         """Take a step whose undo or redo failed (garment gone, disk full) off the stack:

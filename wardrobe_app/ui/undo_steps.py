@@ -23,6 +23,21 @@ if TYPE_CHECKING:
 UNDO_NOTICE_MS = 12_000
 
 
+def deletion_words(n: int, what: str) -> str:
+    """A delete's step as read after the stack's "Undo"/"Redo": "Undo deletion of 3
+    garments", "Undo deletion of Blue shirt" (``what``: as the delete's question named
+    them; its "&" doubled, as a touch-up's name)."""
+    counted = f"{n} garment{'s' if n != 1 else ''}"
+    return f"deletion of {what.replace('&', '&&') or counted}"
+
+
+def touch_up_words(name: str) -> str:
+    """A touch-up's step: "Undo touch-up of Blue Shirt" (it read "Undo Touch up Blue
+    Shirt"). Read in the Undo and Redo actions' texts, where "&" marks a key: "H&M jeans"
+    read "HM jeans" (its tip too: ``UndoTip``), the "M" underlined in the menu."""
+    return f"touch-up of {name.replace('&', '&&')}" if name else "touch-up"
+
+
 class DeleteCommand(QUndoCommand):
     """Soft-deletes garments; undo restores them (``Wardrobe.undo_delete``).
     ``saves_before``: the touch-up saves asked for before the delete was
@@ -38,12 +53,7 @@ class DeleteCommand(QUndoCommand):
         deleted: list[int] | None = None,
         what: str = "",
     ) -> None:
-        n = len(ids)
-        # Read after the stack's "Undo"/"Redo": "Undo deletion of 3 garments", "Undo
-        # deletion of Blue shirt" (``what``: as the delete's question named them; its "&"
-        # doubled, as a touch-up's name below)
-        counted = f"{n} garment{'s' if n != 1 else ''}"
-        super().__init__(f"deletion of {what.replace('&', '&&') or counted}")
+        super().__init__(deletion_words(len(ids), what))
         self.window = window
         self.what = what
         self.ids = list(ids)
@@ -99,10 +109,7 @@ class TouchUpCommand(QUndoCommand):
         after: np.ndarray,
         saves_before: int,
     ) -> None:
-        # "Undo touch-up of Blue Shirt" (it read "Undo Touch up Blue Shirt"). Read in the
-        # Undo and Redo actions' texts, where "&" marks a key: "H&M jeans" read "HM jeans"
-        # (its tip too: ``UndoTip``), the "M" underlined in the menu.
-        super().__init__(f"touch-up of {display_name(record).replace('&', '&&')}")
+        super().__init__(touch_up_words(display_name(record)))
         self.window = window
         self.garment_id = record.id
         self.saves_before = saves_before
