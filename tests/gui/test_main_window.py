@@ -2375,6 +2375,54 @@ def test_undoing_a_delete_the_filter_hides_in_part_counts_the_hidden(make_app, q
     assert sorted(w.browse.selected_ids()) == sorted(r.id for r in doomed)  # both
 
 
+def test_two_undos_before_their_listing_select_both(make_app, qtbot, photos):
+    # Ctrl+Z twice, quicker than the listing: the second undo's garments replaced the
+    # first's, which came back unselected.
+    parts = app_with_photos(make_app, qtbot, photos, 3)
+    w = parts.window
+    w.confirm_delete = lambda _ids: True  # type: ignore[method-assign]
+    doomed = []
+    for left in (5, 4):
+        doomed.append(w.browse.model.record(0).id)
+        w.delete_ids(doomed[-1:])
+        wait_listed(qtbot, w, left)
+    w.undo_last()
+    w.undo_last()  # before the first one's listing is shown
+    wait_listed(qtbot, w, 6)
+    assert sorted(w.browse.selected_ids()) == sorted(doomed)
+
+
+def test_two_undos_the_filter_hides_before_their_listing_say_both(make_app, qtbot, photos):
+    parts = app_with_photos(make_app, qtbot, photos, 3)
+    w = parts.window
+    model = w.browse.model
+    first = next(r for r in range(6) if model.record(r).category != "top")
+    _tops_filtered_after_deleting(w, qtbot, [first])
+    w.browse.filter_bar.clear()  # the second deleted one by one too
+    wait_listed(qtbot, w, 5)
+    second = next(r for r in map(model.record, range(5)) if r.category != "top")
+    _tops_filtered_after_deleting(w, qtbot, [model.row_of(second.id)])
+    with qtbot.waitSignal(w.browse.restoredHidden, timeout=10_000):
+        w.undo_last()
+        w.undo_last()
+    w.restored_notice.timer.stop()
+    said = "Restored 2 garments (hidden by the current filter)"
+    assert w.restored_notice.isVisible() and w.restored_notice.label.text() == said
+
+
+def test_an_undo_redone_before_its_listing_is_not_said_hidden(make_app, qtbot, photos):
+    # Ctrl+Z then Ctrl+Shift+Z before the listing, under a filter: the garment, deleted
+    # again, was said restored and hidden by the filter.
+    parts = app_with_photos(make_app, qtbot, photos, 2)
+    w = parts.window
+    row = next(r for r in range(4) if w.browse.model.record(r).category != "top")
+    _doomed, tops = _tops_filtered_after_deleting(w, qtbot, [row])
+    w.undo_last()
+    w.redo_last()
+    wait_listed(qtbot, w, tops)  # the redo's listing shown: the notice said by then
+    assert w.undo_stack.index() == 1 and not w.restored_notice.isVisible()
+
+
 def _hold_the_next_listing(wardrobe, monkeypatch) -> tuple[threading.Event, threading.Event]:
     """The next listing reads the wardrobe, sets the first event returned, and is held
     (running) until the second is set."""

@@ -4,6 +4,7 @@ for it to be shown, and is listed after it."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import (
@@ -355,15 +356,24 @@ class BrowsePage(QWidget):
             if self._relist:
                 self._start_listing()
 
-    def expect_removal(self) -> None:
-        """The selected garments are about to be deleted (see ``_restore_selection``)."""
+    def expect_removal(self, ids: Sequence[int] = ()) -> None:
+        """The selected garments (``ids``) are about to be deleted (see
+        ``_restore_selection``): no more to select, where an undo brought them back
+        (Ctrl+Z then Ctrl+Shift+Z before the listing: said to be hidden by the filter)."""
         self._removal_expected = True
         self._removal_from = self._generation + 1  # the refresh that follows the delete
+        gone = set(ids)
+        self._to_select = [i for i in self._to_select if i not in gone]
+
+    def waiting_to_select(self) -> list[int]:
+        """The garments of ``select_when_listed`` no listing has shown yet."""
+        return list(self._to_select)
 
     def select_when_listed(self, ids: list[int]) -> None:
         """Select these garments (restored by an undo) once the next listing shows them,
-        in place of the selection before."""
-        self._to_select = list(ids)
+        in place of the selection before; with those of an undo before it not listed
+        yet (Ctrl+Z twice): the first's were dropped, neither selected nor said."""
+        self._to_select = [*self._to_select, *ids]
         self._to_select_from = self._generation + 1  # the refresh that follows the undo
 
     def is_current(self) -> bool:
@@ -383,7 +393,9 @@ class BrowsePage(QWidget):
         to_select = set(self._to_select)
         restored = [r.id for r in listing.records if r.id in to_select]
         hidden: list[int] = []
-        if restored or listing.generation >= self._to_select_from:
+        # Kept till the undo's own listing: one before it may show the first of two
+        # undos' garments only (Ctrl+Z twice), and spent them there
+        if listing.generation >= self._to_select_from:
             shown = set(restored)
             hidden = [i for i in self._to_select if i not in shown]
             self._to_select = []

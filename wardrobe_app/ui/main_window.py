@@ -902,7 +902,7 @@ class MainWindow(QMainWindow):
         )
         if was_viewing and not self.garment_view.may_leave():
             return False  # its edit first: undo restores the garment with it
-        self.browse.expect_removal()  # the next listing selects the deleted card's neighbour
+        self.browse.expect_removal(ids)  # the next listing selects the deleted card's neighbour
         # Named as the question named it: "Deleted 1 garment" after "Delete Blue shirt…?"
         what = self._what_is_deleted(ids)
         command = DeleteCommand(self, ids, deletion.saves_before, what=what)
@@ -930,8 +930,10 @@ class MainWindow(QMainWindow):
         """An undo brings back the garments of a delete (``what``: their name, or ""):
         selected once listed, or said where the grid's filter hides them. Undone
         unseen, the grid unchanged, the user was not told anything came back."""
+        # With those of an undo before it not listed yet (Ctrl+Z twice): counted
+        waiting = self.browse.waiting_to_select()
         self.browse.select_when_listed(ids)
-        self._restored, self._restored_what = list(ids), what
+        self._restored, self._restored_what = [*waiting, *ids], "" if waiting else what
 
     @Slot(list, int)
     def _restored_hidden(self, hidden: list[int], brought: int) -> None:

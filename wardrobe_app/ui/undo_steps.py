@@ -76,7 +76,7 @@ class DeleteCommand(QUndoCommand):
         # Redone after its undo (which selected the garments it brought back): the next
         # listing selects their neighbour, as the delete did; it left nothing selected,
         # Delete off and the keyboard's Del acting on nothing.
-        self.window.browse.expect_removal()
+        self.window.browse.expect_removal(self.ids)
         self.deleted = self.window.session.wardrobe.delete_garments(self.ids)
         if not self.deleted:  # gone already (another program): nothing to undo
             self.setObsolete(True)
