@@ -946,6 +946,29 @@ def test_a_garment_recategorised_in_its_view_leaves_the_filtered_grid(make_app, 
     assert parts.session.wardrobe.garment(record.id).category == "top"
 
 
+def test_a_category_change_undone_on_the_filtered_grid_lists_it_again(make_app, qtbot, photos):
+    # Made a top on its page, back on the Bottoms grid, Ctrl+Z: a bottom again, but the
+    # grid was not listed again (only on leaving a garment's page), so it stayed away;
+    # Ctrl+Shift+Z then left a top on the Bottoms grid.
+    parts = app_with_photos(make_app, qtbot, photos, 2)
+    w = parts.window
+    w.browse.filter_bar.category_chips["bottom"].click()
+    wait_listed(qtbot, w, 2)
+    record = w.browse.model.record(0)
+    w.open_garment(record)
+    combo = w.garment_view.category_combo
+    combo.setCurrentIndex(combo.findData("top"))
+    combo.activated.emit(combo.currentIndex())
+    w.actions_["back"].trigger()
+    wait_listed(qtbot, w, 1)
+    w.actions_["undo"].trigger()  # saved on the model's queue, then listed
+    wait_listed(qtbot, w, 2, timeout=10_000)
+    assert w.browse.model.row_of(record.id) >= 0
+    w.actions_["redo"].trigger()
+    wait_listed(qtbot, w, 1, timeout=10_000)
+    assert w.browse.model.row_of(record.id) < 0
+
+
 def test_a_type_of_another_category_goes_when_the_category_is_changed(make_app, qtbot, photos):
     # A dress made a bottom kept "Dress": its card read "Bottom · Dress". The review
     # drops such a type; a type in the user's own words stays.

@@ -427,7 +427,12 @@ class MainWindow(QMainWindow):
         self.browse.update_record(record)
         # A new category, colour or type may take it out of the filter (or add a type to
         # the filter's list): listed again on the way back, not after every keystroke.
-        self._listing_stale = True
+        # At once where the grid is shown (an edit undone or redone from it): it kept a
+        # garment the filter no longer matched, or left out one it matched again.
+        if self.pages.currentWidget() is self.garment_view:
+            self._listing_stale = True
+        else:
+            self.browse.refresh()
 
     @Slot(str)
     def _notice(self, text: str) -> None:
