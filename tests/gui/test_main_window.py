@@ -2398,6 +2398,21 @@ def test_undoing_a_delete_the_filter_hides_in_part_counts_the_hidden(make_app, q
     assert sorted(w.browse.selected_ids()) == sorted(r.id for r in doomed)  # both
 
 
+def test_a_delete_undone_on_another_garments_page_says_so(make_app, qtbot, photos):
+    # Del on a card, another garment opened, Ctrl+Z: the garment came back on the grid
+    # behind the page, and nothing on the page or in the status bar said so.
+    parts = app_with_photos(make_app, qtbot, photos, 2)
+    w = parts.window
+    w.confirm_delete = lambda _ids: True  # type: ignore[method-assign]
+    doomed = w.browse.model.record(1)
+    w.delete_ids([doomed.id])
+    wait_listed(qtbot, w, 3)
+    w.open_garment(w.browse.model.record(0))
+    w.actions_["undo"].trigger()
+    assert w.statusBar().currentMessage() == f"Restored {display_name(doomed)}"
+    assert w.pages.currentWidget() is w.garment_view  # the user stays where they were
+
+
 def test_two_undos_before_their_listing_select_both(make_app, qtbot, photos):
     # Ctrl+Z twice, quicker than the listing: the second undo's garments replaced the
     # first's, which came back unselected.

@@ -939,6 +939,11 @@ class MainWindow(QMainWindow):
         waiting = self.browse.waiting_to_select()
         self.browse.select_when_listed(ids)
         self._restored, self._restored_what = [*waiting, *ids], "" if waiting else what
+        # On a garment's page the grid behind it, selecting them, is not seen: said
+        if self.pages.currentWidget() is self.garment_view:
+            n = len(ids)
+            counted = f"{n} garment{'s' if n != 1 else ''}"
+            self._notice(f"Restored {what or counted}")
 
     @Slot(list, int)
     def _restored_hidden(self, hidden: list[int], brought: int) -> None:
