@@ -715,6 +715,42 @@ def test_the_review_opens_at_the_size_it_was_left(make_app, qtbot, photos, monke
     dialog.stop()
 
 
+def test_a_review_shrunk_to_fit_a_small_screen_does_not_keep_that_size(
+    make_app, qtbot, photos, monkeypatch
+):
+    # Opened on a small screen (or at 200%), the review is shrunk to fit it; closed, that
+    # size was kept as the user's, and the review opened that small on a large screen
+    # too, every time after. Only a size the user gave it is kept.
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QScreen
+
+    def screen(width: int, height: int) -> None:
+        monkeypatch.setattr(QScreen, "availableGeometry", lambda self: QRect(0, 0, width, height))
+
+    def review_closed_untouched() -> None:
+        parts = make_app(review=True)
+        dialog = start_review(qtbot, parts.window, photos(1))
+        assert dialog.width() < 1000  # shrunk to the small screen
+        with qtbot.waitSignal(parts.window.importer.finished, timeout=10_000):
+            dialog.stop()
+
+    screen(1000, 620)
+    review_closed_untouched()  # its first size, shrunk
+    screen(1920, 1080)
+    window = make_app(review=True).window
+    dialog = start_review(qtbot, window, photos(1, start=1))
+    assert (dialog.width(), dialog.height()) == (1120, 720)  # its first size, whole
+    dialog.resize(1400, 900)  # the user's
+    with qtbot.waitSignal(window.importer.finished, timeout=10_000):
+        dialog.stop()
+    screen(1000, 620)
+    review_closed_untouched()  # the user's size, shrunk
+    screen(1920, 1080)
+    dialog = start_review(qtbot, make_app(review=True).window, photos(1, start=2))
+    assert (dialog.width(), dialog.height()) == (1400, 900)
+    dialog.stop()
+
+
 def test_a_screen_reader_knows_which_garment_keep_and_category_are_about(make_app, qtbot, photos):
     # Every row's check box was "Keep" and its category box had no name: with two or
     # three garments found, nothing said which garment each one kept or filed.

@@ -583,10 +583,14 @@ class MainWindow(QMainWindow):
         size = self.settings.review_size
         if size is not None:
             resize_within_screen(dialog, size.width(), size.height())
-        dialog.finished.connect(partial(self._review_closed, dialog))
+        dialog.finished.connect(partial(self._review_closed, dialog, dialog.size()))
 
-    def _review_closed(self, dialog: ReviewDialog, _code: int) -> None:
-        self.settings.review_size = dialog.size()
+    def _review_closed(self, dialog: ReviewDialog, opened_at: QSize, _code: int) -> None:
+        # Kept only where the user resized it: the size it opened at may be one shrunk to
+        # fit a small screen (or one at 200%), which, kept, opened the review that small
+        # on a large screen too, every time after.
+        if dialog.size() != opened_at:
+            self.settings.review_size = dialog.size()
 
     @Slot(object)
     def _import_finished(self, summary: ImportSummary) -> None:
