@@ -504,3 +504,24 @@ def test_the_search_placeholder_is_whole_where_the_box_is_short(qtbot):
         assert width(shown) <= room() and "(Ctrl+F)" in shown, (wide, shown)
         assert shown == full or width(full) > room()
     assert shown == full  # at 1392 px
+
+
+def test_the_search_placeholder_is_fitted_again_once_the_box_is_emptied(qtbot):
+    # Resized while it held text, the box chose its placeholder for the room its clear
+    # button leaves; emptied, that button gone, the shorter placeholder stayed until the
+    # next resize ("Search   (Ctrl+F)" where "Search names, types, tags   (Ctrl+F)" fit).
+    _host, bar = _bar_with_colours(qtbot, 1024)
+    search = bar.search
+    fitted_empty: dict[int, str] = {}
+    for wide in range(1024, 1400, 8):
+        _resize(qtbot, bar, wide)
+        fitted_empty[wide] = search.placeholderText()
+    differed = 0
+    for wide, wanted in fitted_empty.items():
+        search.setText("navy")
+        _resize(qtbot, bar, wide + 4)  # resized with text in it...
+        _resize(qtbot, bar, wide)
+        differed += search.placeholderText() != wanted
+        search.clear()  # ...then emptied: the placeholder as for an empty box that wide
+        assert search.placeholderText() == wanted, wide
+    assert differed  # some widths chose a shorter one while the text was there

@@ -89,6 +89,13 @@ class SearchBox(QLineEdit):
         "Search",
     )
 
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        # Its button first: Qt hides it on textChanged, in the order connected, and the
+        # placeholder is fitted after, to the room the button leaves.
+        self.setClearButtonEnabled(True)
+        self.textChanged.connect(self._text_changed)
+
     def sizeHint(self) -> QSize:
         hint = super().sizeHint()
         return QSize(max(hint.width(), 180), hint.height())
@@ -96,7 +103,8 @@ class SearchBox(QLineEdit):
     def text_room(self) -> int:
         """The width its text is drawn in: Qt's own hint is 17 x's wide plus its frame,
         margins and icons shown (the search icon; the clear button, with text in it:
-        resized then, the placeholder chosen is shorter than it could be, never cut)."""
+        resized then, the placeholder chosen is shorter than it could be, never cut,
+        and fitted again once the box is emptied)."""
         around = QLineEdit.sizeHint(self).width() - 17 * self.fontMetrics().horizontalAdvance("x")
         return self.width() - around
 
@@ -108,6 +116,13 @@ class SearchBox(QLineEdit):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._fit_placeholder()
+
+    @Slot(str)
+    def _text_changed(self, text: str) -> None:
+        # Emptied, the clear button's room is the text's again (Qt gives a button fading
+        # out none): the placeholder chosen with text in it stayed one size too short.
+        if not text:
+            self._fit_placeholder()
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
@@ -135,7 +150,6 @@ class FilterBar(QWidget):
         self.search.setObjectName("search")
         self.search.setAccessibleName("Search garments")  # a placeholder is not a name
         self.search.setPlaceholderText(SearchBox.PLACEHOLDERS[0])  # made shorter to fit
-        self.search.setClearButtonEnabled(True)
         self.search.addAction(
             line_icon("search", self.palette().color(QPalette.ColorRole.PlaceholderText), 16),
             QLineEdit.ActionPosition.LeadingPosition,
