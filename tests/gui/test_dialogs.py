@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from conftest import start_review
 from fakes import BROKEN_WEIGHTS, broken_models, make_photo
+from PySide6.QtCore import QSize
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel
 
@@ -94,6 +95,32 @@ def test_own_this_answers_whole_on_an_800x600_screen(make_app, qtbot, photos):
     dialog.rows[0].verdict.setText(long)
     viewport = dialog.results_scroll.viewport().width()
     assert all(row.minimumSizeHint().width() <= viewport for row in dialog.rows)
+    dialog.close()
+
+
+def test_own_this_shows_two_matches_whole_beside_the_garment_at_200_percent(
+    make_app, qtbot, photos
+):
+    # 1366x768 at 200% (the dialog 643 px wide): the garment found kept its picture 140 px
+    # wide, wider than a match's card, and beside it only one match was whole, the next
+    # cut in half. In a narrow row the picture is smaller.
+    _parts, dialog = _own_this_after_importing(make_app, qtbot, photos, 5)
+    dialog.resize(643, 344)
+    with qtbot.waitSignal(dialog.analysed, timeout=10_000):
+        dialog.analyse_photo(photos(1, start=42, folder="shop")[0])
+    row = dialog.rows[0]
+    view = row.strip.view
+
+    def whole_cards() -> int:
+        cards = (view.visualRect(row.strip.model.index(i, 0)) for i in range(2))
+        return sum(view.viewport().rect().contains(card) for card in cards)
+
+    assert row.strip.model.rowCount() >= 2
+    qtbot.waitUntil(lambda: whole_cards() >= 2, timeout=5000)
+    card = view.visualRect(row.strip.model.index(0, 0))
+    assert row.picture.width() <= card.width()
+    dialog.resize(1180, 760)  # with room, as large as before
+    qtbot.waitUntil(lambda: row.picture.size() == QSize(140, 150), timeout=5000)
     dialog.close()
 
 

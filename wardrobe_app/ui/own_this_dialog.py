@@ -9,7 +9,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal, Slot
-from PySide6.QtGui import QFont, QImage
+from PySide6.QtGui import QFont, QImage, QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -132,6 +132,14 @@ def verdict(hits: list[SimilarHit], colour: str | None = None) -> str:
     return f"Nothing very close (closest match {best:.0%})."
 
 
+# The garment found's picture; smaller in a row narrower than NARROW_ROW (the dialog at
+# 643 px, 1366x768 at 200%: a row of 357 px), so that two matches are whole beside it
+# (two cards and their gaps, 240 px): 140 px wide, it left room for one, the next cut.
+PICTURE = QSize(140, 150)
+NARROW_PICTURE = QSize(88, 96)
+NARROW_ROW = 520
+
+
 class MatchRow(QFrame):
     def __init__(
         self,
@@ -143,9 +151,10 @@ class MatchRow(QFrame):
     ) -> None:
         super().__init__(parent)
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        picture = ImageView(self, framed=False, min_size=QSize(130, 130))
-        picture.setFixedSize(140, 150)
+        picture = ImageView(self, framed=False, min_size=NARROW_PICTURE)
+        picture.setFixedSize(PICTURE)
         picture.set_image(cutout)
+        self.picture = picture
         cat = QLabel(self)
         keep_dot_label(cat, CATEGORY_COLOURS[garment.category])
         cat_name = category_label(garment.category)
@@ -180,6 +189,12 @@ class MatchRow(QFrame):
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(picture)
         layout.addLayout(right, 1)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        size = PICTURE if event.size().width() >= NARROW_ROW else NARROW_PICTURE
+        if self.picture.size() != size:
+            self.picture.setFixedSize(size)
 
 
 class OwnThisDialog(QDialog):
