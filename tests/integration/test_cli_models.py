@@ -633,6 +633,39 @@ def test_evaluate_record_on_another_split_keeps_the_figures_unless_forced(
     assert read_config(model).metrics["split"] == "train.txt"
 
 
+def test_evaluate_record_without_model_leaves_the_shipped_model_alone_unless_forced(
+    tiny_ccp: Path,
+    tiny_model: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # `--record` without --model wrote into the shipped model's config.json, under the
+    # installed package: a run's figures over the model card Wardrobe ships.
+    import shutil
+
+    from wardrobe_app import paths
+    from wardrobe_app.vision.model_folder import read_config
+
+    shipped = tmp_path / "shipped"
+    shutil.copytree(tiny_model, shipped)
+    monkeypatch.setattr(paths, "DEFAULT_SEGMENTER", shipped)
+    card = (shipped / "config.json").read_bytes()
+    args = ["evaluate", "--data", str(tiny_ccp), "--json", "--record"]
+    assert main(args) == 2
+    out, err = capsys.readouterr()
+    assert out == ""  # refused before any work
+    assert "error: --record without --model would write the figures into the shipped" in err
+    assert f"--model {shipped} for the shipped one" in err and "--force" in err
+    assert (shipped / "config.json").read_bytes() == card
+    # Named, or forced: recorded there.
+    assert main([*args, "--model", str(shipped)]) == 0
+    assert read_config(shipped).metrics["split"] == "val.txt"
+    (shipped / "config.json").write_bytes(card)
+    assert main([*args, "--force"]) == 0
+    assert read_config(shipped).metrics["split"] == "val.txt"
+
+
 def test_evaluate_record_into_a_folder_it_cannot_write_is_one_error_line(
     tiny_ccp: Path,
     tiny_model: Path,

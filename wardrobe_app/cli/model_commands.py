@@ -274,13 +274,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     e.add_argument(
         "--record",
         action="store_true",
-        help="write these figures into the model folder's config.json (its metrics); "
-        "refused where it holds figures of another split, unless --force",
+        help="write these figures into the --model folder's config.json (its metrics); "
+        "refused without --model (the shipped model's) or where it holds figures of "
+        "another split, unless --force",
     )
     e.add_argument(
         "--force",
         action="store_true",
-        help="with --record: replace figures recorded on another split",
+        help="with --record: replace figures recorded on another split, or record into "
+        "the shipped model without --model",
     )
     e.add_argument(
         "--per-photo",
@@ -615,6 +617,16 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     in_wardrobe = _in_a_wardrobe("--per-photo", args.per_photo) if args.per_photo else ""
     if in_wardrobe:
         error(in_wardrobe)
+        return 2
+    if args.record and args.model is None and not args.force:
+        # The shipped model's card, under the installed package: a --record meant for a
+        # run's model and typed without its --model rewrote the figures Wardrobe ships.
+        shipped = paths.DEFAULT_SEGMENTER
+        error(
+            f"--record without --model would write the figures into the shipped model's "
+            f"config.json ({shipped}); name the model folder to record in with --model "
+            f"(--model {shipped} for the shipped one), or add --force"
+        )
         return 2
     elsewhere = recorded_elsewhere(args.model, args.data, args.split) if args.record else ""
     if elsewhere and not args.force:  # before any work: nothing evaluated, nothing written
