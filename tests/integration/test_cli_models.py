@@ -594,7 +594,8 @@ def test_evaluate_record_keeps_the_figures_in_the_model_folder(
     report = json.loads(capsys.readouterr().out)
     metrics = read_config(model).metrics
     assert metrics["mean_garment_iou"] == report["mean_garment_iou"]
-    assert metrics["confusion"] == report["confusion"] and metrics["data"] == str(tiny_ccp)
+    assert metrics["confusion"] == report["confusion"]
+    assert metrics["data"] == str(tiny_ccp.resolve())  # resolved, as training records it
     assert "against" not in metrics
     load_model(model)  # still a sound folder
     # recording again says what it replaces
@@ -631,6 +632,52 @@ def test_evaluate_record_on_another_split_keeps_the_figures_unless_forced(
     assert main([*args, "--data", str(tiny_ccp), "--split", "train.txt", "--force"]) == 0
     assert "in place of the figures it held: mean" in capsys.readouterr().err
     assert read_config(model).metrics["split"] == "train.txt"
+
+
+def test_evaluate_record_tells_a_training_run_split_from_another_folder_s(
+    tiny_ccp: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Training recorded "val.txt" without its data folder: --record of another folder's
+    # val.txt (another split) replaced a fresh run's figures without --force.
+    import shutil
+
+    from fakes import tiny_train_args
+
+    from wardrobe_app.training.train import train
+    from wardrobe_app.vision.model_folder import read_config, write_config
+
+    run = tmp_path / "run"
+    train(tiny_train_args(tiny_ccp, run, 1), log=lambda _: None)
+    best = run / "best"
+    held = read_config(best).metrics
+    assert held["data"] == str(tiny_ccp.resolve()) and held["split"] == "val.txt"
+    other = shutil.copytree(tiny_ccp, tmp_path / "other")
+    (other / "val.txt").write_text("0002\n0003\n")  # two of the run's train photos
+    args = ["evaluate", "--model", str(best), "--record", "--json"]
+    assert main([*args, "--data", str(other)]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and "error: --record would replace the model's figures" in err
+    assert f"on val.txt (2 photos) from {tiny_ccp.resolve()}" in err and "--force" in err
+    assert read_config(best).metrics == held
+    # Its own folder's val.txt, named another way (relative, through ..): no question.
+    monkeypatch.chdir(tmp_path)
+    assert main([*args, "--data", os.path.join("other", "..", "ccp")]) == 0
+    capsys.readouterr()
+    recorded = read_config(best).metrics
+    assert recorded["data"] == str(tiny_ccp.resolve())  # resolved, as training's
+    # A folder written before training kept its data folder: any folder's val.txt, so
+    # refused as another split's until --force.
+    config = read_config(best)
+    del config.metrics["data"]
+    write_config(config, best)
+    assert main([*args, "--data", str(tiny_ccp)]) == 2
+    err = capsys.readouterr().err
+    assert "from a data folder not recorded, perhaps another" in err
+    assert main([*args, "--data", str(tiny_ccp), "--force"]) == 0
+    assert read_config(best).metrics["data"] == str(tiny_ccp.resolve())
 
 
 def test_evaluate_record_without_model_leaves_the_shipped_model_alone_unless_forced(

@@ -186,9 +186,11 @@ def _held(metrics: dict[str, Any]) -> str:
     if "mean_garment_iou" not in metrics:
         return ""
     photos = metrics.get("photos", "?")
+    # (Training recorded no data folder before it kept one: any folder's val.txt, then.)
+    data = metrics.get("data", "a data folder not recorded, perhaps another")
     return (
         f"mean {metrics['mean_garment_iou']} on {metrics.get('split', '?')} "
-        f"({photos} photo{'' if photos == 1 else 's'}) from {metrics.get('data', '?')}"
+        f"({photos} photo{'' if photos == 1 else 's'}) from {data}"
     )
 
 
@@ -203,9 +205,13 @@ def recorded_elsewhere(model: str | Path | None, data: str | Path, split: str | 
         return ""
     if not _held(metrics):
         return ""
-    # Training records "val.txt" of its --data without the folder: the name alone then.
-    same = Path(str(metrics.get("split", ""))).name == Path(split).name and (
-        "data" not in metrics or Path(str(metrics["data"])).resolve() == Path(data).resolve()
+    # Both the split's name and its data folder. A folder not recorded (training kept
+    # "val.txt" alone before) is not taken for this one: the split may be another
+    # folder's, and replacing figures unseen is what this check is for (--force does).
+    same = (
+        Path(str(metrics.get("split", ""))).name == Path(split).name
+        and "data" in metrics
+        and Path(str(metrics["data"])).resolve() == Path(data).resolve()
     )
     return "" if same else _held(metrics)
 
@@ -218,6 +224,9 @@ def record_metrics(report: dict[str, Any]) -> str:
     config = read_config(folder)
     replaced = _held(config.metrics or {})
     config.metrics = json_safe({key: report[key] for key in RECORDED if key in report})
+    # Resolved, as training records it: a relative --data named another folder when
+    # compared from another working folder.
+    config.metrics["data"] = str(Path(report["data"]).resolve())
     config.metrics["resolution"] = "each photo's own size (wardrobe-cli evaluate)"
     write_config(config, folder)
     return replaced

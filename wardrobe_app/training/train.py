@@ -672,7 +672,15 @@ def train(args: TrainArgs, log: Any = print) -> dict[str, Any]:
                 "args": _settings(args),
                 "epoch": epoch + 1,
             }
-            config.metrics = {"split": "val.txt", "resolution": list(args.size), **summary}
+            # The data folder with the split: "val.txt" alone matched any folder's, and
+            # `evaluate --record` of another folder replaced these figures unasked.
+            config.metrics = {
+                "data": str(data_dir.resolve()),
+                "split": "val.txt",
+                "photos": len(val_stems),  # as evaluate records it, and says it back
+                "resolution": list(args.size),
+                **summary,
+            }
             save_model(model, config, out / "best")
         torch.save(
             {
