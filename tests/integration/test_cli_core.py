@@ -328,8 +328,41 @@ def test_similar_unknown_id(cli: Run, batch: dict[str, Path]) -> None:
     rc, out, err = cli("similar", "999", "1", "998", "1")
     assert rc == 1 and out == cli("similar", "1")[1] and out.startswith("Similar to #1 ")
     assert err == "wardrobe-cli: error: no garment 999, 998\n"
-    rc, out, err = cli("similar", "999", "--json")  # nothing done: no document
-    assert rc == 1 and out == "" and err == "wardrobe-cli: error: no garment 999\n"
+    rc, out, err = cli("similar", "999", "--json")  # nothing done: the errors' document
+    assert rc == 1 and json.loads(out) == {"errors": ["no garment 999"]}
+    assert err == "wardrobe-cli: error: no garment 999\n"
+
+
+def test_a_json_command_that_fails_still_writes_one_document(
+    cli: Run, batch: dict[str, Path], home: Path, tmp_path: Path
+) -> None:
+    # `similar 99 --json`, `show 99 --json`... wrote nothing on stdout: a script parsing
+    # it got a JSON error, not the reason. Now {"errors": [...]}, the lines said on
+    # stderr, and the same exit status.
+    cli("import", str(batch["p0"]), "--json")
+    backup = tmp_path / "backup"
+    backup.mkdir()
+    (backup / "something.txt").write_text("not a backup")
+    failing = [
+        (("show", "99"), 1),
+        (("similar", "99", "98"), 1),
+        (("similar-to", str(batch["bad"])), 1),
+        (("import",), 2),
+        (("backup", str(backup)), 2),
+        (("evaluate", "--data", str(tmp_path / "no-data")), 2),
+    ]
+    for args, status in failing:
+        rc, out, err = cli(*args, "--json")
+        said = [line.removeprefix("wardrobe-cli: error: ") for line in err.splitlines()]
+        assert rc == status and said, args
+        assert json.loads(out) == {"errors": said}, args
+        assert cli(*args)[:2] == (status, ""), args  # without --json: nothing on stdout
+    # Refused by main() itself: a wardrobe's database that is no database.
+    (home / "wardrobe.sqlite3").write_bytes(b"not a database" * 100)
+    for command in ("list", "verify"):
+        rc, out, err = cli(command, "--json")
+        assert rc == 2 and err.startswith("wardrobe-cli: error: ")
+        assert json.loads(out) == {"errors": [err.removeprefix("wardrobe-cli: error: ").strip()]}
 
 
 def test_similar_to_json(cli: Run, batch: dict[str, Path], tmp_path: Path) -> None:
@@ -423,7 +456,7 @@ def test_a_list_with_nul_bytes_without_dash_0_is_one_error_line(
     # each entry was "unexpected error: ValueError: embedded null byte" and a traceback.
     stdin_of(monkeypatch, f"{batch['p0']}\0{batch['p1']}\0".encode())
     rc, out, err = cli("import", "--from-file", "-", "--json")
-    assert rc == 2 and not out and "Traceback" not in err
+    assert rc == 2 and list(json.loads(out)) == ["errors"] and "Traceback" not in err
     assert err == (
         "wardrobe-cli: error: --from-file stdin holds NUL bytes: it is no list of paths, "
         "one a line (for paths ending with NUL, as find -print0 writes them, add -0)\n"
@@ -1241,9 +1274,11 @@ def test_an_empty_files_folder_or_database_is_no_wardrobe_to_a_command_that_read
     for command in (["list"], ["list", "--json"], ["verify"], ["backup", str(tmp_path / "bk")]):
         assert main(["--data-dir", str(folder), *command]) == 2, command
         out, err = capsys.readouterr()
-        assert not out and err.startswith(
+        assert err.startswith(
             f"wardrobe-cli: error: {folder}: no wardrobe here: the folder holds none"
         ), command
+        said = err.removeprefix("wardrobe-cli: error: ").strip()
+        assert (json.loads(out) == {"errors": [said]}) if "--json" in command else not out
         assert sorted(folder.rglob("*")) == before, command
     assert not (tmp_path / "bk").exists()
     assert main(["--data-dir", str(folder), "import", str(batch["p0"])]) == 0  # starts one

@@ -623,7 +623,7 @@ def test_evaluate_record_on_another_split_keeps_the_figures_unless_forced(
     for data, split in ((tiny_ccp, "train.txt"), (other_data, "val.txt")):
         assert main([*args, "--data", str(data), "--split", split]) == 2
         out, err = capsys.readouterr()
-        assert out == ""  # refused before any work
+        assert list(json.loads(out)) == ["errors"]  # refused before any work: no figures
         assert "error: --record would replace the model's figures of another split" in err
         assert f"on val.txt (2 photos) from {tiny_ccp}" in err and "--force" in err
         assert read_config(model).metrics == held
@@ -659,7 +659,8 @@ def test_evaluate_record_tells_a_training_run_split_from_another_folder_s(
     args = ["evaluate", "--model", str(best), "--record", "--json"]
     assert main([*args, "--data", str(other)]) == 2
     out, err = capsys.readouterr()
-    assert out == "" and "error: --record would replace the model's figures" in err
+    assert list(json.loads(out)) == ["errors"]  # no figures
+    assert "error: --record would replace the model's figures" in err
     assert f"on val.txt (2 photos) from {tiny_ccp.resolve()}" in err and "--force" in err
     assert read_config(best).metrics == held
     # Its own folder's val.txt, named another way (relative, through ..): no question.
@@ -701,7 +702,7 @@ def test_evaluate_record_without_model_leaves_the_shipped_model_alone_unless_for
     args = ["evaluate", "--data", str(tiny_ccp), "--json", "--record"]
     assert main(args) == 2
     out, err = capsys.readouterr()
-    assert out == ""  # refused before any work
+    assert list(json.loads(out)) == ["errors"]  # refused before any work: no figures
     assert "error: --record without --model would write the figures into the shipped" in err
     assert f"--model {shipped} for the shipped one" in err and "--force" in err
     assert (shipped / "config.json").read_bytes() == card

@@ -20,9 +20,10 @@ from pathlib import Path
 from typing import TextIO, cast
 
 from .. import __version__, paths
+from . import json_document
 from .arguments import path_arg
 from .quiet_stderr import QuietStderr
-from .text import error
+from .text import error, one_line
 
 # Free space under which a database that cannot be written is put down to a full disk.
 DISK_FULL_BYTES = 1 << 20
@@ -130,6 +131,23 @@ def _run(argv: Sequence[str] | None) -> int:
         if exc.code == 2:  # a usage error, said: perhaps a file taken for an option
             _say_files_taken_for_options(parser, given)
         raise
+    json_document.begin(bool(getattr(args, "json", False)))
+    code = _run_parsed(parser, args)
+    try:
+        json_document.end()  # with --json, a document also where the command failed
+    except BrokenPipeError:  # `show 99 --json | true`
+        _drop_stdout()
+    return code
+
+
+def _drop_stdout() -> None:
+    """After a closed pipe on stdout: Python would report it again when it flushes
+    stdout at exit."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _run_parsed(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    """The command of ``args`` run, its errors said: its exit status."""
     try:
         if args.data_dir:
             if Path(args.data_dir).expanduser().is_file():
@@ -152,11 +170,12 @@ def _run(argv: Sequence[str] | None) -> int:
         return code
     except KeyboardInterrupt as exc:
         # What was kept where it says (a re-embedding stopped: EmbeddingInterrupted).
-        print(f"interrupted: {exc}" if str(exc) else "interrupted", file=sys.stderr)
+        said = f"interrupted: {exc}" if str(exc) else "interrupted"
+        print(said, file=sys.stderr)
+        json_document.said(one_line(said))
         return 130
     except BrokenPipeError:  # `wardrobe-cli list | head`: the reader has all it wants
-        # Python would report the pipe again when it flushes stdout at exit.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _drop_stdout()
         return 1
     except OSError as exc:  # a path that is a file, a folder not ours to write, a full disk
         name = exc.filename

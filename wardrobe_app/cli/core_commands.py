@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import codecs
 import dataclasses
-import json
 import os
 import shutil
 import sys
@@ -23,6 +22,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import json_document
 from .arguments import int_at_least, path_arg, whole
 from .interrupts import INTERRUPTED, stop_on_first_interrupt
 from .text import counted, error, one_line, plural
@@ -124,13 +124,7 @@ def open_wardrobe(create: bool = False) -> Wardrobe:
     return Wardrobe(paths.data_home(), background_index=False)
 
 
-def _emit_json(obj: Any) -> None:
-    # dumps, then one write: json.dump encodes in Python and writes each token (3.8
-    # million writes, 8 s, for ``list --json`` of 40,000 garments).
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
-    sys.stdout.flush()
-
-
+_emit_json = json_document.emit  # the command's one document (--json)
 _err = error  # (the name every command here uses)
 
 
@@ -432,7 +426,7 @@ def _cmd_similar(args: argparse.Namespace) -> int:
         # An unknown id is said, and the others answered (as delete does): `similar 12 99`
         # printed "no garment 99" alone, and nothing of #12.
         ids, missing = _known_ids(w, args.ids)
-        if not ids:  # nothing to do: no document, as show of an unknown id
+        if not ids:  # nothing to do (with --json, main() writes the errors' document)
             _err("no garment " + ", ".join(str(i) for i in missing))
             return 1
         try:

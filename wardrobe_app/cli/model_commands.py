@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import paths
+from . import json_document
 from .arguments import minutes, path_arg, probability, whole
 from .interrupts import INTERRUPTED, stop_on_first_interrupt
 from .text import error, one_line, some_of
@@ -650,7 +651,10 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     except (ModelFolderError, OSError, RuntimeError, ValueError) as exc:
         error(exc)
         return 2
-    print(json.dumps(json_safe(report), indent=2) if args.json else format_report(report))
+    if args.json:
+        json_document.emit(json_safe(report), indent=2, ensure_ascii=True)
+    else:
+        print(format_report(report))
     if args.record:
         try:
             replaced = record_metrics(report)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 import unicodedata
 
+from . import json_document
+
 
 def one_line(text: object) -> str:
     """``text`` with its control characters escaped as Python writes them in a string
@@ -27,7 +29,9 @@ def error(message: object) -> None:
     writes it ("[Errno 13] Permission denied: 'FILE'")."""
     if isinstance(message, OSError) and message.filename is not None and message.strerror:
         message = f"{message.filename}: {message.strerror}"
-    print(f"wardrobe-cli: error: {one_line(message)}", file=sys.stderr)
+    line = one_line(message)
+    print(f"wardrobe-cli: error: {line}", file=sys.stderr)
+    json_document.said(line)  # for the document of a --json command that fails
 
 
 def plural(n: int, noun: str) -> str:
