@@ -50,6 +50,10 @@ for i, path in enumerate(sorted(source.iterdir())):
     time.sleep(0.01)  # a real photo takes longer: the kills land mid-import
 w.close()
 print("done", flush=True)
+# Held until the kill (or the test closes stdin): a machine fast enough to finish
+# before a late kill ended with status 0 and failed "not killed". Killed here, all
+# imports closed, the wardrobe is checked the same.
+sys.stdin.read()
 """
 
 
@@ -66,6 +70,7 @@ def _spawn(home: Path, source: Path) -> tuple[subprocess.Popen[str], queue.Queue
     env["PYTHONPATH"] = os.pathsep.join([str(REPO_DIR), str(TESTS_DIR)])
     proc = subprocess.Popen(
         [sys.executable, "-c", CHILD, str(home), str(source)],
+        stdin=subprocess.PIPE,  # held open: the child waits on it once done
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
@@ -150,12 +155,14 @@ def test_kill_9_during_import_leaves_a_consistent_wardrobe(source: Path, tmp_pat
             if proc.poll() is None:
                 proc.kill()
                 proc.wait()
+            assert proc.stdin is not None
+            proc.stdin.close()
         assert proc.returncode == -signal.SIGKILL, f"not killed (seed {seed}, rep {rep})"
         if not home.exists():
             continue  # killed before it created anything
         n = check_consistent(home)
         stored.append(n)
-        assert n <= N_PHOTOS  # a fast machine may finish before a late kill
+        assert n <= N_PHOTOS  # a fast machine may finish before a late kill (then held)
 
         if rep != 2:
             continue
