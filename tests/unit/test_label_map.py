@@ -637,3 +637,47 @@ def test_a_purge_cut_short_after_its_new_map_is_written_leaves_the_old_map_in_us
     assert wardrobe.store.cleanup().purged_garments == 1 and wardrobe.verify().ok
     labels = wardrobe.photo_labels(bottom)
     assert labels is not None and not labels[reaching].any()
+
+
+def test_a_box_too_big_for_the_float32_histogram_is_counted_alike_by_bincount(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A garment's box of 2**24 pixels or more (16.7 MP) is counted by np.bincount, not
+    by cv2's float32 histogram: the same majority, here with the bound lowered."""
+    from collections import Counter
+
+    import cv2
+
+    from wardrobe_app.vision import label_map
+
+    rng = np.random.default_rng(7)
+    labels = rng.choice(np.arange(4, dtype=np.uint8), size=(120, 90), p=[0.4, 0.15, 0.25, 0.2])
+    labels[10:30, 10:30] = 3  # a block the one-piece wins in
+    labels[60:62, 0:4] = [[1, 2, 1, 2], [2, 1, 2, 1]]  # a tie: the lower class, as argmax
+    masks = [np.ones(labels.shape, bool), np.zeros(labels.shape, bool)]
+    masks += [np.zeros(labels.shape, bool) for _ in range(3)]
+    masks[2][5:55, 5:45] = True
+    masks[3][60:62, 0:4] = True
+    masks[4][labels == 0] = True  # background alone: no class
+    masks.append(rng.random(labels.shape) < 0.3)
+
+    def expected(mask: np.ndarray) -> int | None:
+        counts = Counter(int(v) for v in labels[mask] if v != 0)
+        return min(counts, key=lambda c: (-counts[c], c)) if counts else None
+
+    def majorities() -> list[int | None]:
+        return [label_map._majority(labels, mask, label_map._Boxes()) for mask in masks]
+
+    wanted = [expected(mask) for mask in masks]
+    assert wanted[:5] == [2, None, 3, 1, None]
+    histogram = cv2.calcHist
+    calls: list[int] = []
+    monkeypatch.setattr(cv2, "calcHist", lambda *a: calls.append(1) or histogram(*a))
+    assert majorities() == wanted and calls  # the histogram's path
+
+    def no_histogram(*_: object) -> None:
+        raise AssertionError("calcHist used for a box over the bound")
+
+    monkeypatch.setattr(cv2, "calcHist", no_histogram)
+    monkeypatch.setattr(label_map, "HISTOGRAM_EXACT_BELOW", 1)  # every box is over it
+    assert majorities() == wanted

@@ -9,6 +9,10 @@ import numpy as np
 
 from ..types import LABEL_OF_CATEGORY, Category
 
+# cv2.calcHist counts in float32, exact up to 2**24: a box of 16.7 MP or more (a garment
+# filling a 24 MP photo) is counted by np.bincount instead.
+HISTOGRAM_EXACT_BELOW = 2**24
+
 
 def drawn_as(labels: np.ndarray, mask: np.ndarray, category: Category) -> list[int]:
     """The classes the map draws a garment in: its category's, and the one most of its
@@ -361,7 +365,7 @@ def _majority(labels: np.ndarray, mask: np.ndarray, boxes: _Boxes) -> int | None
     if box is None:
         return None
     drawn = labels[box] * mask[box]  # outside the mask: background, not counted
-    if drawn.dtype == np.uint8 and drawn.size < 2**24:  # counted exactly in float32
+    if drawn.dtype == np.uint8 and drawn.size < HISTOGRAM_EXACT_BELOW:
         counts = cv2.calcHist([drawn], [0], None, [256], [0, 256]).ravel().astype(np.int64)
     else:  # 3 times slower
         counts = np.bincount(drawn.ravel(), minlength=2)
