@@ -932,3 +932,44 @@ def test_a_refresh_meeting_a_build_that_read_later_rows_keeps_what_it_holds(
     np.testing.assert_allclose(index.vector_of(5), newer / np.linalg.norm(newer), atol=1e-6)
     assert index.delta_count == 0
     check_queries(index, db, rng)
+
+
+def test_a_build_that_read_the_database_before_a_changed_build_was_replaced_does_not_land(
+    make, db, rng, monkeypatch
+) -> None:
+    # A build reads the database; then this index's build changes on disk and is replaced
+    # by the rows read after (a garment added here, one added elsewhere). The first build
+    # landed over them: both were lost, the one added here dropped from the delta too.
+    import os
+
+    index = make()
+    writing, release = threading.Event(), threading.Event()
+    write_build = storage.write_build
+
+    def held_write_build(*a: object, **kw: object) -> None:  # after the build's read
+        writing.set()
+        assert release.wait(10)
+        write_build(*a, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(storage, "write_build", held_write_build)
+    building = threading.Thread(target=index.rebuild)
+    building.start()
+    try:
+        assert writing.wait(10)
+        here, elsewhere = random_vectors(rng, 2)
+        db.put([301, 302], np.stack([here, elsewhere]))
+        index.add([301], here[None])
+        ann = index.directory / "index-1.ann"
+        st = ann.stat()
+        os.utime(ann, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))  # written over
+        assert index.query(elsewhere, 1)[0][0] == 302  # the database's rows, read now
+    finally:
+        release.set()
+        building.join(10)
+    assert not building.is_alive()
+    assert index.query(here, 1)[0][0] == 301
+    assert index.query(elsewhere, 1)[0][0] == 302
+    check_queries(index, db, rng)
+    index.rebuild()  # the next build holds them
+    assert index.built_count == 302 and index.delta_count == 0
+    check_queries(index, db, rng)

@@ -147,6 +147,9 @@ class SimilarIndex:
         self._delta: dict[int, tuple[np.ndarray, int]] = {}  # id -> (unit vector, seq)
         self._tombs: dict[int, int] = {}  # id -> seq
         self._seq = 0  # bumped by every edit; a build drops edits up to its snapshot's seq
+        # The seq taken before the database read the base holds: a build that read it
+        # earlier must not replace it (it lacks what the base's read found).
+        self._base_mark = 0
         self._view: _View | None = None
         self._prefetched: tuple[int, np.ndarray, np.ndarray] | None = None
         self._opened = False
@@ -187,6 +190,7 @@ class SimilarIndex:
             else:
                 self._base = built
                 self._cover(ids[changed], vectors[changed], gone, mark)
+            self._base_mark = mark
             if needs_build:
                 self._prefetched = (mark, ids, vectors)
             self._view = None
@@ -403,7 +407,15 @@ class SimilarIndex:
                 with self._lock:
                     if self._closed:
                         return
-                    self._base = new
+                    if self._base_mark > mark:
+                        # The base was replaced meanwhile by rows read after this build's
+                        # (_drop_changed, which asked for the build that follows): landed,
+                        # this build put back what they had moved on from, and the edits
+                        # they held were already gone from the delta.
+                        log.info("similar-items index build %d dropped: the index holds "
+                                 "a later read of the database", new.build)
+                        return
+                    self._base, self._base_mark = new, mark
                     # Edits up to the snapshot are in the build; later ones must survive it.
                     self._delta = {i: e for i, e in self._delta.items() if e[1] > mark}
                     self._tombs = {i: s for i, s in self._tombs.items() if s > mark}
@@ -432,7 +444,7 @@ class SimilarIndex:
             self._check_not_closed()
             if self._base is not base:
                 return False  # a build landed meanwhile
-            self._base = Built(0, ids, vectors)
+            self._base, self._base_mark = Built(0, ids, vectors), mark
             self._delta = {i: e for i, e in self._delta.items() if e[1] > mark}
             self._tombs = {i: s for i, s in self._tombs.items() if s > mark}
             self._view = None
