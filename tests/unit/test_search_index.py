@@ -973,3 +973,87 @@ def test_a_build_that_read_the_database_before_a_changed_build_was_replaced_does
     index.rebuild()  # the next build holds them
     assert index.built_count == 302 and index.delta_count == 0
     check_queries(index, db, rng)
+
+
+def test_an_update_read_after_a_build_read_keeps_what_it_found_once_the_build_lands(
+    make, db, rng, monkeypatch
+) -> None:
+    # A build takes its mark after update()'s and reads the database before it; a garment
+    # added elsewhere in between is found by the update, put in the delta with the
+    # update's mark, and dropped with the delta entries up to the build's when it lands:
+    # not found again, and the app's next catch-up did not look (its mark was passed).
+    index = make()
+    writing, release = threading.Event(), threading.Event()
+    write_build = storage.write_build
+
+    def held_write_build(*a: object, **kw: object) -> None:  # after the build's read
+        writing.set()
+        assert release.wait(10)
+        write_build(*a, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(storage, "write_build", held_write_build)
+    added = random_vectors(rng, 1)
+    building = threading.Thread(target=index.rebuild)
+
+    def read() -> tuple[np.ndarray, np.ndarray]:
+        building.start()  # marked after this update; reads the database first
+        assert writing.wait(10)
+        db.put([301], added)  # elsewhere
+        return np.array([301], dtype=np.int64), added.copy()
+
+    try:
+        assert index.update(read)
+        assert index.query(added[0], 1)[0][0] == 301
+    finally:
+        release.set()
+        building.join(10)
+    assert not building.is_alive() and index.build_number == 2
+    assert index.query(added[0], 1)[0][0] == 301
+    check_queries(index, db, rng)
+
+
+def test_a_build_that_read_before_a_changed_build_was_replaced_catches_up_once_landed(
+    make, db, rng, monkeypatch
+) -> None:
+    # The other order: the build takes its mark after _drop_changed's, but reads the
+    # database before it. It lands (its mark is the later) and a garment added elsewhere
+    # between the two reads, found by the exact search meanwhile, was lost.
+    import os
+
+    index = make()
+    writing, release = threading.Event(), threading.Event()
+    write_build = storage.write_build
+
+    def held_write_build(*a: object, **kw: object) -> None:  # after the build's read
+        writing.set()
+        assert release.wait(10)
+        write_build(*a, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(storage, "write_build", held_write_build)
+    added = random_vectors(rng, 1)
+    building = threading.Thread(target=index.rebuild)
+    reading, me = index._reading, threading.current_thread()
+
+    class ReadAfterTheBuild:  # _drop_changed's read, once its mark is taken
+        def __enter__(self) -> None:
+            if threading.current_thread() is me and not building.is_alive():
+                building.start()
+                assert writing.wait(10)
+                db.put([301], added)  # elsewhere
+            reading.acquire()
+
+        def __exit__(self, *exc: object) -> None:
+            reading.release()
+
+    monkeypatch.setattr(index, "_reading", ReadAfterTheBuild())
+    ann = index.directory / "index-1.ann"
+    st = ann.stat()
+    os.utime(ann, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))  # written over
+    try:
+        assert index.query(added[0], 1)[0][0] == 301
+    finally:
+        release.set()
+        building.join(10)
+    assert not building.is_alive() and index.build_number == 2
+    assert index.query(added[0], 1)[0][0] == 301
+    check_queries(index, db, rng)

@@ -21,6 +21,7 @@ Contract with the caller: commit a change to the database *before* calling ``add
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import threading
@@ -150,6 +151,11 @@ class SimilarIndex:
         # The seq taken before the database read the base holds: a build that read it
         # earlier must not replace it (it lacks what the base's read found).
         self._base_mark = 0
+        # The mark of the build in flight, once taken (None: none). A catch-up or a
+        # _drop_changed marked before it but applied meanwhile may have read the database
+        # before or after the build did: its rows are ``_unsure``, read again once it lands.
+        self._building: int | None = None
+        self._unsure = False
         self._view: _View | None = None
         self._prefetched: tuple[int, np.ndarray, np.ndarray] | None = None
         self._opened = False
@@ -293,7 +299,8 @@ class SimilarIndex:
                 if not self._opened:
                     return False
                 # An edit's seq, taken before the read: a build snapshotted before it keeps
-                # what this covers, one snapshotted after holds it anyway.
+                # what this covers, one snapshotted after holds it anyway, or, where it
+                # read the database before this read, reads it again once landed.
                 self._seq += 1
                 mark, base = self._seq, self._base
             ids, vectors = storage.prepare(*read(), self.dim)
@@ -316,6 +323,8 @@ class SimilarIndex:
                     continue  # a build landed meanwhile
                 self._cover(ids[rows], vectors[rows], gone, mark)
                 self._view = None
+                if rows.size or gone.size:
+                    self._note_unsure(mark)
             return True
         return False
 
@@ -374,55 +383,79 @@ class SimilarIndex:
 
     def _build_once(self) -> None:
         with self._build_lock:
-            started = time.monotonic()
             with self._lock:
                 if self._closed:
                     return
                 prefetched, self._prefetched = self._prefetched, None
-                mark = self._seq
+                mark = self._seq if prefetched is None else prefetched[0]
+                self._building, self._unsure = mark, False
                 # Made again where it was removed while open (every build failed after,
                 # until a restart); under the lock, so never once closed: a read-only
                 # wardrobe's folder is removed then, and nothing would remove it again.
                 self.directory.mkdir(parents=True, exist_ok=True)
-            if prefetched is not None:
-                mark, ids, vectors = prefetched
-            else:
-                with self._reading:
-                    if self._closed:
-                        return
-                    loaded = self._loader()
-                ids, vectors = storage.prepare(*loaded, self.dim)
-            with storage.exclusive(self.directory, stop=lambda: self._closed) as mine:
-                if not mine:
-                    return  # closed while another process was building
-                build = storage.next_build_number(self.directory)
-                try:
-                    storage.write_build(self.directory, build, ids, vectors,
-                                        n_trees=self._n_trees, search_k=self._search_k,
-                                        recall_target=self._recall_target,
-                                        n_jobs=self._build_jobs, stop=lambda: self._closed)
-                except storage.BuildCancelled:
-                    return
-                new = storage.load_build(self.directory, self.dim)  # re-verify what we wrote
+            try:
+                landed = self._build_from(mark, prefetched)
+            finally:
                 with self._lock:
-                    if self._closed:
-                        return
-                    if self._base_mark > mark:
-                        # The base was replaced meanwhile by rows read after this build's
-                        # (_drop_changed, which asked for the build that follows): landed,
-                        # this build put back what they had moved on from, and the edits
-                        # they held were already gone from the delta.
-                        log.info("similar-items index build %d dropped: the index holds "
-                                 "a later read of the database", new.build)
-                        return
-                    self._base, self._base_mark = new, mark
-                    # Edits up to the snapshot are in the build; later ones must survive it.
-                    self._delta = {i: e for i, e in self._delta.items() if e[1] > mark}
-                    self._tombs = {i: s for i, s in self._tombs.items() if s > mark}
-                    self._view = None
-                    self._last_build_s = time.monotonic() - started
-                storage.clean(self.directory, keep=new.build)
-            log.info("similar-items index build %d: %d vectors", new.build, new.count)
+                    self._building = None
+                    unsure, self._unsure = self._unsure, False
+            if landed and unsure and not self._closed:
+                # Edits made here are safe (their seq is later); rows read elsewhere meanwhile
+                # may have been dropped with the delta entries up to the build's mark.
+                log.info("similar-items index catching up after build: rows read meanwhile")
+                with contextlib.suppress(RuntimeError):  # closed meanwhile
+                    self._catch_up(self._guarded_loader, whole=True)
+
+    def _guarded_loader(self) -> tuple[np.ndarray, np.ndarray]:
+        """``loader()`` as a build reads it: close() waits for it, and none starts after."""
+        with self._reading:
+            self._check_not_closed()
+            return self._loader()
+
+    def _build_from(self, mark: int,
+                    prefetched: tuple[int, np.ndarray, np.ndarray] | None) -> bool:
+        """Build from ``prefetched`` or a fresh read marked ``mark``; whether it landed."""
+        started = time.monotonic()
+        if prefetched is not None:
+            _, ids, vectors = prefetched
+        else:
+            with self._reading:
+                if self._closed:
+                    return False
+                loaded = self._loader()
+            ids, vectors = storage.prepare(*loaded, self.dim)
+        with storage.exclusive(self.directory, stop=lambda: self._closed) as mine:
+            if not mine:
+                return False  # closed while another process was building
+            build = storage.next_build_number(self.directory)
+            try:
+                storage.write_build(self.directory, build, ids, vectors,
+                                    n_trees=self._n_trees, search_k=self._search_k,
+                                    recall_target=self._recall_target,
+                                    n_jobs=self._build_jobs, stop=lambda: self._closed)
+            except storage.BuildCancelled:
+                return False
+            new = storage.load_build(self.directory, self.dim)  # re-verify what we wrote
+            with self._lock:
+                if self._closed:
+                    return False
+                if self._base_mark > mark:
+                    # The base was replaced meanwhile by rows read after this build's
+                    # (_drop_changed, which asked for the build that follows): landed,
+                    # this build put back what they had moved on from, and the edits
+                    # they held were already gone from the delta.
+                    log.info("similar-items index build %d dropped: the index holds "
+                             "a later read of the database", new.build)
+                    return False
+                self._base, self._base_mark = new, mark
+                # Edits up to the snapshot are in the build; later ones must survive it.
+                self._delta = {i: e for i, e in self._delta.items() if e[1] > mark}
+                self._tombs = {i: s for i, s in self._tombs.items() if s > mark}
+                self._view = None
+                self._last_build_s = time.monotonic() - started
+            storage.clean(self.directory, keep=new.build)
+        log.info("similar-items index build %d: %d vectors", new.build, new.count)
+        return True
 
     def _drop_changed(self, base: Built) -> bool:
         """``base``'s files were changed on disk while mapped (truncated or written over in
@@ -448,9 +481,16 @@ class SimilarIndex:
             self._delta = {i: e for i, e in self._delta.items() if e[1] > mark}
             self._tombs = {i: s for i, s in self._tombs.items() if s > mark}
             self._view = None
+            self._note_unsure(mark)
         if self._rebuilder is not None:
             self._rebuilder.request()
         return True
+
+    def _note_unsure(self, mark: int) -> None:
+        """Rows read after ``mark`` were applied (under the lock): a build in flight that
+        took its mark since may have read the database before them, and drops them."""
+        if self._building is not None and mark <= self._building:
+            self._unsure = True
 
     def _cover(self, ids: np.ndarray, vectors: np.ndarray, gone: np.ndarray, seq: int) -> None:
         """Put rows the stored build lacks in the delta and tombstone ids it has that are
