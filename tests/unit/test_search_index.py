@@ -1057,3 +1057,26 @@ def test_a_build_that_read_before_a_changed_build_was_replaced_catches_up_once_l
     assert not building.is_alive() and index.build_number == 2
     assert index.query(added[0], 1)[0][0] == 301
     check_queries(index, db, rng)
+
+
+def test_rebuild_after_a_changed_build_was_replaced_builds_from_a_fresh_read(
+    make, db, rng
+) -> None:
+    # open() left the index unbuilt (a command that must not wait), holding its read for
+    # the build; the stored build then changed on disk and was replaced by a later read.
+    # rebuild() built from open()'s older read, which may not replace the later one: it
+    # was dropped, and the command's rebuild built nothing.
+    import os
+
+    make().close()
+    added = random_vectors(rng, 1)
+    db.put([301], added)  # elsewhere, after that build
+    index = make(build_below=1)
+    assert index.build_number == 1 and index.delta_count == 1
+    ann = index.directory / "index-1.ann"
+    st = ann.stat()
+    os.utime(ann, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))  # written over
+    assert index.query(added[0], 1)[0][0] == 301  # exact, over a later read
+    index.rebuild()
+    assert index.build_number == 2 and index.built_count == 301 and index.delta_count == 0
+    check_queries(index, db, rng)

@@ -387,6 +387,8 @@ class SimilarIndex:
                 if self._closed:
                     return
                 prefetched, self._prefetched = self._prefetched, None
+                if prefetched is not None and prefetched[0] < self._base_mark:
+                    prefetched = None  # older than the base (_drop_changed): would not land
                 mark = self._seq if prefetched is None else prefetched[0]
                 self._building, self._unsure = mark, False
                 # Made again where it was removed while open (every build failed after,
