@@ -7,7 +7,10 @@ The indexed set at any moment is::
 The last build is an Annoy forest plus its unit vectors (both memory-mapped); the delta
 holds vectors added since, searched by brute force; tombstones hide removed ids until the
 next build drops them. Builds run on one background thread from a ``loader()`` snapshot
-and are swapped in under the lock; edits made after the snapshot stay in the delta.
+and are swapped in under the lock; edits made after the snapshot stay in the delta. Each
+read of the database is marked with the seq taken before it: a build is not swapped in
+over a base read after its snapshot (``_drop_changed``), and one whose mark was taken
+after a catch-up's, but which may have read before it, reads every row again once in.
 
 A build whose files another program truncates or writes over in place is dropped before
 a query reads them (``_drop_changed``: a stat of each, a few microseconds): a truncated
