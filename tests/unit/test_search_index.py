@@ -1080,3 +1080,28 @@ def test_rebuild_after_a_changed_build_was_replaced_builds_from_a_fresh_read(
     index.rebuild()
     assert index.build_number == 2 and index.built_count == 301 and index.delta_count == 0
     check_queries(index, db, rng)
+
+
+@pytest.mark.parametrize("later", ["update", "refresh"])
+def test_an_update_applied_after_a_later_catch_up_does_not_put_back_an_older_vector(
+    make, db, rng, later
+) -> None:
+    # Two catch-ups (two threads asking for similar items): the later read finds the
+    # garment as the build holds it, so leaves nothing in the delta; the earlier read,
+    # applied after it, put its older vector (an undo elsewhere, then redone) over it.
+    index = make()
+    built, undone = db.rows[5].copy(), random_vectors(rng, 1)[0]
+
+    def read() -> tuple[np.ndarray, np.ndarray]:
+        rows = np.array([5], dtype=np.int64), undone[None].copy()  # undone elsewhere
+        db.put([5], built[None])  # and redone
+        if later == "update":
+            assert index.update(lambda: (np.array([5], dtype=np.int64), built[None].copy()))
+        else:
+            assert index.refresh()
+        return rows
+
+    assert index.update(read)
+    np.testing.assert_allclose(index.vector_of(5), built / np.linalg.norm(built), atol=1e-6)
+    assert index.delta_count == 0
+    check_queries(index, db, rng)

@@ -159,6 +159,11 @@ class SimilarIndex:
         # before or after the build did: its rows are ``_unsure``, read again once it lands.
         self._building: int | None = None
         self._unsure = False
+        # The marks of the latest catch-ups applied, of every row (refresh) and of each id
+        # read (update): one marked before them and applied after must not put back an
+        # older row, where they found the build right and left nothing in the delta.
+        self._read_all = 0
+        self._read_at: dict[int, int] = {}
         self._view: _View | None = None
         self._prefetched: tuple[int, np.ndarray, np.ndarray] | None = None
         self._opened = False
@@ -326,6 +331,11 @@ class SimilarIndex:
                     continue  # a build landed meanwhile
                 self._cover(ids[rows], vectors[rows], gone, mark)
                 self._view = None
+                if whole:
+                    self._read_all = max(self._read_all, mark)
+                else:
+                    for id_ in ids.tolist():
+                        self._read_at[id_] = max(self._read_at.get(id_, -1), mark)
                 if rows.size or gone.size:
                     self._note_unsure(mark)
             return True
@@ -456,6 +466,8 @@ class SimilarIndex:
                 # Edits up to the snapshot are in the build; later ones must survive it.
                 self._delta = {i: e for i, e in self._delta.items() if e[1] > mark}
                 self._tombs = {i: s for i, s in self._tombs.items() if s > mark}
+                # A catch-up marked before this build and not yet applied reads again.
+                self._read_at = {i: m for i, m in self._read_at.items() if m > mark}
                 self._view = None
                 self._last_build_s = time.monotonic() - started
             storage.clean(self.directory, keep=new.build)
@@ -499,10 +511,12 @@ class SimilarIndex:
 
     def _cover(self, ids: np.ndarray, vectors: np.ndarray, gone: np.ndarray, seq: int) -> None:
         """Put rows the stored build lacks in the delta and tombstone ids it has that are
-        gone (under the lock); edits made after the loader's snapshot win."""
+        gone (under the lock); edits made after the loader's snapshot win, and rows a
+        later catch-up read."""
 
         def newer(id_: int) -> bool:
-            return self._delta.get(id_, (None, -1))[1] > seq or self._tombs.get(id_, -1) > seq
+            return (self._delta.get(id_, (None, -1))[1] > seq or self._tombs.get(id_, -1) > seq
+                    or max(self._read_all, self._read_at.get(id_, -1)) > seq)
 
         for id_, vec in zip(ids.tolist(), vectors, strict=True):
             if not newer(id_):
