@@ -7,6 +7,8 @@ a photo-kind head are trained, and the colour weight is chosen on the val sender
 
     python -m wardrobe_app.training.embedder_train --clothing ../shared/data/clothing \
         --ccp ../shared/data/ccp --out resources/models/embedder
+
+The held-out figures of a trained folder alone, with today's masks: ``embedder_eval``.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +47,11 @@ def _load_small(path: Path) -> np.ndarray:
     return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
 
 
+# Pooled features of (rgb, mask) pairs, or of whole photos: FeatureExtractor, or the
+# shipped embedder's own (embedder_eval).
+Extractor = Callable[..., np.ndarray]
+
+
 class FeatureExtractor:
     def __init__(self, size: int = 224) -> None:
         self.net = Lite0Features()
@@ -65,10 +73,16 @@ class FeatureExtractor:
         return self.net(x, None if whole else m).numpy()
 
 
-def extract_clothing(root: Path, extractor: FeatureExtractor, cache: Path) -> dict[str, np.ndarray]:
+def extract_clothing(
+    root: Path,
+    extractor: Extractor,
+    cache: Path,
+    splits: tuple[str, ...] = ("train", "val", "test"),
+) -> dict[str, np.ndarray]:
+    """Features of the photos of ``splits``' senders, masks from ``item_foreground``."""
     if cache.exists():
         return dict(np.load(cache, allow_pickle=False))
-    items = read_items(root)
+    items = [i for i in read_items(root) if sender_split(i.sender) in splits]
     feats, whole, colours, fg_share = [], [], [], []
     batch: list[tuple[np.ndarray, np.ndarray]] = []
 
@@ -103,8 +117,11 @@ def extract_clothing(root: Path, extractor: FeatureExtractor, cache: Path) -> di
     return data
 
 
-def extract_ccp(root: Path, extractor: FeatureExtractor, cache: Path) -> dict[str, np.ndarray]:
-    """One crop per CCP fine garment label present in a photo (>= 1% of it)."""
+def extract_ccp(
+    root: Path, extractor: Extractor, cache: Path, splits: tuple[str, ...] = ("train", "val")
+) -> dict[str, np.ndarray]:
+    """One crop per CCP fine garment label present in a photo (>= 1% of it); ``whole``
+    holds each photo's whole-frame features, the splits' stems in turn."""
     if cache.exists():
         return dict(np.load(cache, allow_pickle=False))
     meta = json.loads((root / "labels.json").read_text())
@@ -113,7 +130,7 @@ def extract_ccp(root: Path, extractor: FeatureExtractor, cache: Path) -> dict[st
         k: [] for k in ("stem", "split", "fine", "garment", "features", "colours")
     }
     whole = []
-    for split in ("train", "val"):
+    for split in splits:
         for stem in tqdm(read_split(root, f"{split}.txt"), desc=f"ccp {split} features"):
             rgb = _load_small(root / "images" / f"{stem}.jpg")
             lab = read_image(root / "labels" / f"{stem}.png", cv2.IMREAD_UNCHANGED)
@@ -156,6 +173,64 @@ def precision_at_k(
     return float(hits[query].mean())
 
 
+def joint_vectors(
+    heads: EmbedderHeads, features: np.ndarray, colours: np.ndarray, colour_weight: float
+) -> np.ndarray:
+    """The joint vector of ``Embedder.combine`` before its L2 norm (P@10 applies one)."""
+    with torch.no_grad():
+        learned = heads.embed(torch.from_numpy(np.ascontiguousarray(features))).numpy()
+    w = colour_weight
+    return np.concatenate([np.sqrt(1 - w) * learned, np.sqrt(w) * colours], axis=1)
+
+
+def split_p10(clothing: dict[str, np.ndarray], split: str, vectors: np.ndarray) -> float:
+    """P@10 by clothing label among one split's photos; vague labels are not queried."""
+    sel = clothing["split"] == split
+    labels = clothing["label"][sel]
+    return precision_at_k(vectors[sel], labels, ~np.isin(labels, VAGUE_LABELS))
+
+
+def held_out_figures(
+    heads: EmbedderHeads,
+    colour_weight: float,
+    clothing: dict[str, np.ndarray],
+    ccp: dict[str, np.ndarray],
+    ccp_val_whole: np.ndarray,
+) -> dict[str, float]:
+    """Retrieval, category and photo-kind figures on the test senders' photos and CCP's
+    val garments (``ccp`` rows of split "val"; ``ccp_val_whole``: its val photos' whole
+    frames)."""
+    test = clothing["split"] == "test"
+    joint = joint_vectors(heads, clothing["features"], clothing["colours"], colour_weight)
+    figures = {
+        "test_p10_ours_cached_features": round(split_p10(clothing, "test", joint), 4),
+        "test_p10_colour_only": round(split_p10(clothing, "test", clothing["colours"]), 4),
+        "test_p10_imagenet_whole_photo": round(split_p10(clothing, "test", clothing["whole"]), 4),
+        "test_p10_imagenet_masked": round(split_p10(clothing, "test", clothing["features"]), 4),
+    }
+    with torch.no_grad():
+        features = torch.from_numpy(np.ascontiguousarray(clothing["features"][test]))
+        cat_pred = heads.category(features).argmax(1).numpy()
+        truth = np.array([CATEGORY_NAMES.index(g) for g in clothing["garment"][test]])
+        garment_rows = truth < 3
+        figures["test_category_accuracy_top_bottom_onepiece"] = round(
+            float((cat_pred == truth)[garment_rows].mean()), 4
+        )
+        whole = torch.from_numpy(np.ascontiguousarray(clothing["whole"][test]))
+        kind_item = heads.kind(whole).argmax(1).numpy()
+        kind_outfit = heads.kind(torch.from_numpy(ccp_val_whole)).argmax(1).numpy()
+    figures["test_kind_accuracy_items"] = round(float((kind_item == 1).mean()), 4)
+    figures["val_kind_accuracy_ccp_outfits"] = round(float((kind_outfit == 0).mean()), 4)
+    ccp_val = ccp["split"] == "val"
+    ccp_vectors = joint_vectors(
+        heads, ccp["features"][ccp_val], ccp["colours"][ccp_val], colour_weight
+    )
+    figures["ccp_val_p10_by_fine_label"] = round(
+        precision_at_k(ccp_vectors, ccp["fine"][ccp_val], np.ones(int(ccp_val.sum()), bool)), 4
+    )
+    return figures
+
+
 def fit_garment_gate(
     heads: EmbedderHeads, clothing: dict[str, np.ndarray], size: int = 1024, percentile: float = 1.0
 ) -> tuple[float, dict[str, float]]:
@@ -169,17 +244,26 @@ def fit_garment_gate(
         likeness = heads.garment_likeness(torch.from_numpy(clothing["features"])).numpy()
     val = clothing["split"] == "val"
     threshold = float(np.percentile(likeness[val & garment], percentile))
+    return threshold, gate_figures(heads, clothing, threshold)
+
+
+def gate_figures(
+    heads: EmbedderHeads, clothing: dict[str, np.ndarray], threshold: float
+) -> dict[str, float]:
+    """How the garment gate (``heads``' gallery, ``threshold``) does on the test senders."""
     test = clothing["split"] == "test"
-    figures = {
+    garment = clothing["garment"] != "other"
+    with torch.no_grad():
+        likeness = heads.garment_likeness(torch.from_numpy(clothing["features"][test])).numpy()
+    return {
         "garment_threshold": round(threshold, 4),
         "test_garment_photos_passed": round(
-            float((likeness[test & garment] >= threshold).mean()), 4
+            float((likeness[garment[test]] >= threshold).mean()), 4
         ),
         "test_other_photos_rejected": round(
-            float((likeness[test & ~garment] < threshold).mean()), 4
+            float((likeness[~garment[test]] < threshold).mean()), 4
         ),
     }
-    return threshold, figures
 
 
 def add_gate_to_folder(folder: Path, cache: Path) -> dict[str, float]:
@@ -267,53 +351,25 @@ def train_heads(args: argparse.Namespace) -> dict[str, Any]:
         for head in heads.heads.values():
             head.weight.mul_(args.scale)  # type: ignore[operator]
 
-    def joint(features: np.ndarray, colours: np.ndarray, w: float) -> np.ndarray:
-        with torch.no_grad():
-            learned = heads.embed(tensor(features)).numpy()
-        return np.concatenate([np.sqrt(1 - w) * learned, np.sqrt(w) * colours], axis=1)
-
     def p10(split: str, vectors: np.ndarray) -> float:
-        sel = clothing["split"] == split
-        labels = clothing["label"][sel]
-        return precision_at_k(vectors[sel], labels, ~np.isin(labels, VAGUE_LABELS))
+        return split_p10(clothing, split, vectors)
 
     weights = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5]
     val_scores = {
-        w: p10("val", joint(clothing["features"], clothing["colours"], w)) for w in weights
+        w: p10("val", joint_vectors(heads, clothing["features"], clothing["colours"], w))
+        for w in weights
     }
     # The colour share that keeps val P@10 within 0.01 of the best: colour matters to people.
     best = max(val_scores.values())
     colour_weight = max(w for w, s in val_scores.items() if s >= best - 0.01)
-    figures = {
+    figures: dict[str, Any] = {
         "val_p10_by_colour_weight": {str(k): round(v, 4) for k, v in val_scores.items()},
         "colour_weight": colour_weight,
-        "test_p10_ours_cached_features": round(
-            p10("test", joint(clothing["features"], clothing["colours"], colour_weight)), 4
-        ),
-        "test_p10_colour_only": round(p10("test", clothing["colours"]), 4),
-        "test_p10_imagenet_whole_photo": round(p10("test", clothing["whole"]), 4),
-        "test_p10_imagenet_masked": round(p10("test", clothing["features"]), 4),
     }
-    # Category and kind accuracy on the held-out senders.
-    with torch.no_grad():
-        test = clothing["split"] == "test"
-        cat_pred = heads.category(tensor(clothing["features"][test])).argmax(1).numpy()
-        truth = np.array([CATEGORY_NAMES.index(g) for g in clothing["garment"][test]])
-        garment_rows = truth < 3
-        figures["test_category_accuracy_top_bottom_onepiece"] = round(
-            float((cat_pred == truth)[garment_rows].mean()), 4
-        )
-        kind_item = heads.kind(tensor(clothing["whole"][test])).argmax(1).numpy()
-        kind_outfit = heads.kind(tensor(ccp["whole"][n_ccp_train:])).argmax(1).numpy()
-        figures["test_kind_accuracy_items"] = round(float((kind_item == 1).mean()), 4)
-        figures["val_kind_accuracy_ccp_outfits"] = round(float((kind_outfit == 0).mean()), 4)
-        ccp_val = ccp["split"] == "val"
-        ccp_vectors = joint(ccp["features"][ccp_val], ccp["colours"][ccp_val], colour_weight)
-        figures["ccp_val_p10_by_fine_label"] = round(
-            precision_at_k(ccp_vectors, ccp["fine"][ccp_val], np.ones(int(ccp_val.sum()), bool)), 4
-        )
-    threshold, gate_figures = fit_garment_gate(heads, clothing)
-    figures.update(gate_figures)
+    ccp_val_whole = ccp["whole"][n_ccp_train:]  # train stems' first, then val stems'
+    figures.update(held_out_figures(heads, colour_weight, clothing, ccp, ccp_val_whole))
+    threshold, gate = fit_garment_gate(heads, clothing)
+    figures.update(gate)
     print(json.dumps(figures, indent=2), flush=True)
 
     config = EmbedderConfig(
