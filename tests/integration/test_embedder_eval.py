@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from wardrobe_app import paths
+from wardrobe_app.training import embedder_eval, embedder_train
 from wardrobe_app.training.clothing import read_items, sender_split
 from wardrobe_app.training.embedder_eval import evaluate_folder, main
 from wardrobe_app.training.embedder_train import _load_small, precision_at_k
@@ -77,5 +78,28 @@ def test_the_evaluation_command_writes_its_figures(
         ]
     )
     assert '"flip_average": false' in out.read_text(encoding="utf-8")
-    assert (tmp_path / "cache" / "clothing_test_plain.npz").exists()
+    assert list((tmp_path / "cache").glob("clothing_test_plain_*.npz"))
     assert "done in" in capsys.readouterr().out
+
+
+@pytest.mark.data
+def test_features_cached_with_other_masks_are_not_read(
+    tmp_path: Path, tiny_ccp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The figures were of masks replaced since: a cache must not keep them so.
+    root, cache = _few_photos(tmp_path), tmp_path / "cache"
+    cut: list[int] = []
+
+    def counted(rgb: np.ndarray) -> np.ndarray:
+        cut.append(1)
+        return item_foreground(rgb)
+
+    monkeypatch.setattr(embedder_train, "item_foreground", counted)
+    evaluate_folder(paths.DEFAULT_EMBEDDER, root, tiny_ccp, cache, flip=False)
+    assert len(cut) == 12
+    evaluate_folder(paths.DEFAULT_EMBEDDER, root, tiny_ccp, cache, flip=False)
+    assert len(cut) == 12  # the same masks: read from the cache
+    monkeypatch.setattr(embedder_eval, "mask_code", lambda: "changed")
+    figures = evaluate_folder(paths.DEFAULT_EMBEDDER, root, tiny_ccp, cache, flip=False)
+    assert len(cut) == 24
+    assert figures["mask_code"] == "changed"
