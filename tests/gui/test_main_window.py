@@ -2448,6 +2448,31 @@ def test_two_undos_the_filter_hides_before_their_listing_say_both(make_app, qtbo
     assert w.restored_notice.isVisible() and w.restored_notice.label.text() == said
 
 
+def test_an_undo_redone_before_the_listing_leaves_the_other_undos_name(make_app, qtbot, photos):
+    # Two deletes undone, the second undo redone, all before the listing, under a
+    # filter: the garment still brought back was said "Restored 1 garment", unnamed.
+    parts = app_with_photos(make_app, qtbot, photos, 3)
+    w = parts.window
+    model = w.browse.model
+    first = next(r for r in range(6) if model.record(r).category != "top")
+    [again], _tops = _tops_filtered_after_deleting(w, qtbot, [first])
+    w.browse.filter_bar.clear()
+    wait_listed(qtbot, w, 5)
+    second = next(r for r in map(model.record, range(5)) if r.category != "top")
+    _tops_filtered_after_deleting(w, qtbot, [model.row_of(second.id)])
+    with qtbot.waitSignal(w.browse.restoredHidden, timeout=10_000):
+        w.undo_last()  # the second back
+        w.undo_last()  # the first back
+        w.redo_last()  # the first deleted again: the second alone is back
+    w.restored_notice.timer.stop()  # its 12 s are not tested here
+    said = f"Restored {display_name(second)} (hidden by the current filter)"
+    assert w.restored_notice.isVisible() and w.restored_notice.label.text() == said
+    w.restored_notice.button.click()  # Clear filters: the one back selected, alone
+    wait_listed(qtbot, w, 5)
+    assert w.browse.selected_ids() == [second.id]
+    assert again.id not in [model.record(r).id for r in range(5)]
+
+
 def test_an_undo_redone_before_its_listing_is_not_said_hidden(make_app, qtbot, photos):
     # Ctrl+Z then Ctrl+Shift+Z before the listing, under a filter: the garment, deleted
     # again, was said restored and hidden by the filter.

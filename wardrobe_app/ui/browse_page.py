@@ -225,9 +225,9 @@ class BrowsePage(QWidget):
     garmentActivated = Signal(object)  # GarmentRecord
     selectionChanged = Signal(int)  # number selected
     listed = Signal(int, int)  # shown, total
-    # Brought back by an undo (``select_when_listed``) but not listed: the garments the
-    # filter hides, and how many came back
-    restoredHidden = Signal(list, int)
+    # Brought back by an undo (``select_when_listed``), some not listed: those listed
+    # (selected), and those the filter hides
+    restoredHidden = Signal(list, list)
 
     def __init__(
         self, session: WardrobeSession, thumbnails: ThumbnailCache, parent: QWidget | None = None
@@ -439,7 +439,7 @@ class BrowsePage(QWidget):
         self.listed.emit(len(listing.records), listing.total)
         # Not where no filter is on: gone again meanwhile (another program), not hidden
         if hidden and self.filter_bar.is_filtering():
-            self.restoredHidden.emit(hidden, len(hidden) + len(restored))
+            self.restoredHidden.emit(restored, hidden)
 
     def _say_why_empty(self, only_favourites: bool) -> None:
         """Favourites alone and none: there are none yet, which "Try fewer filters or

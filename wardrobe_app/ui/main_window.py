@@ -75,9 +75,12 @@ from .undo_steps import (
     FieldEditCommand,
     StatusNotice,
     TouchUpCommand,
+    Undone,
     UndoNotice,
+    counted,
     deletion_words,
     touch_up_words,
+    unlisted_words,
 )
 from .window_actions import make_actions, make_menus, paint_icons
 from .workers import Queue
@@ -157,10 +160,9 @@ class MainWindow(QMainWindow):
         # the user picks other cards or scrolls, or the import ends).
         self._picked_for_the_user: list[int] | None = None
         self._notice_index = 0  # the undo stack's index, to tell an undo from a push
-        # The garments the last undo of a delete brought back, and their name where all
-        # came back ("Navy bottom", "3 garments"; else ""): said where the filter hides them
-        self._restored: list[int] = []
-        self._restored_what = ""
+        # The garments of the last undos of deletes, as each is said ("Restored Navy
+        # bottom"): said again where the filter hides them, and selected by Clear filters
+        self._undone: list[Undone] = []
         self.refresh()
 
     # --- construction ------------------------------------------------------------------
@@ -930,8 +932,7 @@ class MainWindow(QMainWindow):
                 "Already deleted (by another program, such as wardrobe-cli)", 10_000
             )
         else:
-            counted = f"{n} garment{'s' if n != 1 else ''}"
-            some = command.what if n == len(command.ids) and command.what else counted
+            some = command.what if n == len(command.ids) and command.what else counted(n)
             self.restored_notice.hide()  # gone again
             self.undo_notice.show_message(f"Deleted {some}")
 
@@ -939,27 +940,25 @@ class MainWindow(QMainWindow):
         """An undo brings back the garments of a delete (``what``: their name, or ""):
         selected once listed, or said where the grid's filter hides them. Undone
         unseen, the grid unchanged, the user was not told anything came back."""
-        # With those of an undo before it not listed yet (Ctrl+Z twice): counted
-        waiting = self.browse.waiting_to_select()
+        said = f"Restored {what or counted(len(ids))}"
+        waiting = set(self.browse.waiting_to_select())
         self.browse.select_when_listed(ids)
-        self._restored, self._restored_what = [*waiting, *ids], "" if waiting else what
+        # With those of an undo before it not listed yet (Ctrl+Z twice): said together
+        kept = [u for u in self._undone if waiting & set(u.ids)]
+        self._undone = [*kept, Undone(ids, said, restored=True)]
         # On a garment's page the grid behind it, selecting them, is not seen: said
         if self.pages.currentWidget() is self.garment_view:
-            n = len(ids)
-            counted = f"{n} garment{'s' if n != 1 else ''}"
-            self._notice(f"Restored {what or counted}")
+            self._notice(said)
 
-    @Slot(list, int)
-    def _restored_hidden(self, hidden: list[int], brought: int) -> None:
-        n = len(hidden)
-        if n < brought:
-            what = f"{brought} garments ({n} hidden by the current filter)"
-        else:
-            counted = f"{n} garment{'s' if n != 1 else ''}"
-            what = f"{self._restored_what or counted} (hidden by the current filter)"
+    @Slot(list, list)
+    def _restored_hidden(self, listed: list[int], hidden: list[int]) -> None:
+        # Not an undo redone since (its garments deleted again): Ctrl+Z twice, then
+        # Ctrl+Shift+Z, said "Restored 1 garment", not the first undo's garment's name
+        brought = {*listed, *hidden}
+        self._undone = [u for u in self._undone if brought & set(u.ids)]
         self.statusBar().clearMessage()  # the notice would be drawn over it
         self.undo_notice.hide()
-        self.restored_notice.show_message(f"Restored {what}")
+        self.restored_notice.show_message(unlisted_words(self._undone, len(listed), len(hidden)))
 
     @Slot()
     def _show_restored(self) -> None:
@@ -970,7 +969,7 @@ class MainWindow(QMainWindow):
             self.show_browse()
             if self.pages.currentWidget() is self.garment_view:
                 return  # its edit not saved: the user stays
-        self.browse.select_when_listed(self._restored)
+        self.browse.select_when_listed([i for u in self._undone for i in u.ids])
         self.browse.filter_bar.clear()  # lists them, as asked for after the line above
 
     @Slot()

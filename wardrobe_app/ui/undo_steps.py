@@ -5,7 +5,7 @@ filter)  [Clear filters]"."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 from PySide6.QtCore import QTimer
@@ -23,12 +23,40 @@ if TYPE_CHECKING:
 UNDO_NOTICE_MS = 12_000
 
 
+def counted(n: int) -> str:
+    """ "1 garment", "3 garments"."""
+    return f"{n} garment{'s' if n != 1 else ''}"
+
+
 def deletion_words(n: int, what: str) -> str:
     """A delete's step as read after the stack's "Undo"/"Redo": "Undo deletion of 3
     garments", "Undo deletion of Blue shirt" (``what``: as the delete's question named
     them; its "&" doubled, as a touch-up's name)."""
-    counted = f"{n} garment{'s' if n != 1 else ''}"
-    return f"deletion of {what.replace('&', '&&') or counted}"
+    return f"deletion of {what.replace('&', '&&') or counted(n)}"
+
+
+class Undone(NamedTuple):
+    """The garments an undo brought back, as it was said ("Restored Navy bottom"), to
+    say again where the grid's filter hides them. ``restored``: a delete's undo
+    (several said together: "Restored 3 garments")."""
+
+    ids: list[int]
+    said: str
+    restored: bool
+
+
+def unlisted_words(undone: Sequence[Undone], listed: int, hidden: int) -> str:
+    """The notice of undos (``undone``) whose garments the filter hides, ``hidden`` of
+    them, ``listed`` shown: "Restored Navy bottom (hidden by the current filter)",
+    "Restored 2 garments (1 hidden by the current filter)"."""
+    if len(undone) == 1:
+        said = undone[0].said
+    elif all(u.restored for u in undone):
+        said = f"Restored {counted(sum(len(u.ids) for u in undone))}"
+    else:
+        said = "; ".join(u.said for u in undone)
+    some = f"{hidden} " if listed else ""
+    return f"{said} ({some}hidden by the current filter)"
 
 
 def touch_up_words(name: str) -> str:
