@@ -2368,7 +2368,7 @@ def test_undoing_a_delete_the_filter_hides_says_so_and_offers_to_show_it(make_ap
     row = next(r for r in range(4) if w.browse.model.record(r).category != "top")
     [doomed], tops = _tops_filtered_after_deleting(w, qtbot, [row])
     notice = w.restored_notice
-    with qtbot.waitSignal(w.browse.restoredHidden, timeout=10_000):
+    with qtbot.waitSignal(w.browse.restoredUnlisted, timeout=10_000):
         w.actions_["undo"].trigger()
     notice.timer.stop()  # its 12 s are not tested here
     said = f"Restored {display_name(doomed)} (hidden by the current filter)"
@@ -2387,7 +2387,7 @@ def test_undoing_a_delete_the_filter_hides_in_part_counts_the_hidden(make_app, q
     top = next(r for r in range(4) if model.record(r).category == "top")
     other = next(r for r in range(4) if model.record(r).category != "top")
     doomed, _tops = _tops_filtered_after_deleting(w, qtbot, [top, other])
-    with qtbot.waitSignal(w.browse.restoredHidden, timeout=10_000):
+    with qtbot.waitSignal(w.browse.restoredUnlisted, timeout=10_000):
         w.actions_["undo"].trigger()
     w.restored_notice.timer.stop()
     said = "Restored 2 garments (1 hidden by the current filter)"
@@ -2440,7 +2440,7 @@ def test_two_undos_the_filter_hides_before_their_listing_say_both(make_app, qtbo
     wait_listed(qtbot, w, 5)
     second = next(r for r in map(model.record, range(5)) if r.category != "top")
     _tops_filtered_after_deleting(w, qtbot, [model.row_of(second.id)])
-    with qtbot.waitSignal(w.browse.restoredHidden, timeout=10_000):
+    with qtbot.waitSignal(w.browse.restoredUnlisted, timeout=10_000):
         w.undo_last()
         w.undo_last()
     w.restored_notice.timer.stop()
@@ -2460,7 +2460,7 @@ def test_an_undo_redone_before_the_listing_leaves_the_other_undos_name(make_app,
     wait_listed(qtbot, w, 5)
     second = next(r for r in map(model.record, range(5)) if r.category != "top")
     _tops_filtered_after_deleting(w, qtbot, [model.row_of(second.id)])
-    with qtbot.waitSignal(w.browse.restoredHidden, timeout=10_000):
+    with qtbot.waitSignal(w.browse.restoredUnlisted, timeout=10_000):
         w.undo_last()  # the second back
         w.undo_last()  # the first back
         w.redo_last()  # the first deleted again: the second alone is back
@@ -2471,6 +2471,49 @@ def test_an_undo_redone_before_the_listing_leaves_the_other_undos_name(make_app,
     wait_listed(qtbot, w, 5)
     assert w.browse.selected_ids() == [second.id]
     assert again.id not in [model.record(r).id for r in range(5)]
+
+
+def test_an_undone_delete_deleted_again_elsewhere_is_not_said_hidden(
+    make_app, qtbot, photos, make_wardrobe, monkeypatch
+):
+    # Another program deleted the garment again between the undo and its listing, under
+    # a filter: it was said hidden by the filter, and Clear filters showed nothing.
+    parts = app_with_photos(make_app, qtbot, photos, 2)
+    w, wardrobe = parts.window, parts.session.wardrobe
+    rows = [r for r in range(4) if w.browse.model.record(r).category != "top"][:2]
+    doomed, tops = _tops_filtered_after_deleting(w, qtbot, rows)
+    cli = make_wardrobe()
+    list_garments = wardrobe.list_garments
+    again = [doomed[0].id]  # deleted by the CLI as the undo's listing begins
+    deleted: list[list[int]] = []
+
+    def deleted_again_first(flt):
+        if not deleted:
+            deleted.append(cli.delete_garments(again))
+        return list_garments(flt)
+
+    monkeypatch.setattr(wardrobe, "list_garments", deleted_again_first)
+    with qtbot.waitSignal(w.browse.restoredUnlisted, timeout=10_000):
+        w.undo_last()
+    assert deleted == [again]
+    w.restored_notice.timer.stop()  # its 12 s are not tested here
+    why = "1 hidden by the current filter, 1 deleted since by another program"
+    assert w.restored_notice.label.text() == f"Restored 2 garments ({why})"
+    w.restored_notice.button.click()  # Clear filters: the one still there selected
+    wait_listed(qtbot, w, 3)
+    assert w.browse.selected_ids() == [doomed[1].id]
+    # All of them deleted again: nothing hidden, no Clear filters offered
+    w.confirm_delete = lambda _ids: True  # type: ignore[method-assign]
+    w.delete_ids([doomed[1].id])
+    wait_listed(qtbot, w, 2)
+    w.browse.filter_bar.category_chips["top"].click()
+    wait_listed(qtbot, w, tops)
+    again[:] = [doomed[1].id]
+    deleted.clear()
+    with qtbot.waitSignal(w.browse.restoredUnlisted, timeout=10_000):
+        w.undo_last()
+    said = f"Restored {display_name(doomed[1])} (deleted since by another program)"
+    assert w.statusBar().currentMessage() == said and not w.restored_notice.isVisible()
 
 
 def test_an_undo_redone_before_its_listing_is_not_said_hidden(make_app, qtbot, photos):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QItemSelection,
@@ -41,6 +42,9 @@ from .session import WardrobeSession
 from .thumbnails import ThumbnailCache
 from .workers import Queue, Worker, WorkerContext
 
+if TYPE_CHECKING:
+    from ..service import Wardrobe
+
 FAVOURITES_HINT = "Open a garment and press Favourite to list it here."
 # Alt with an arrow is a browser's move (Back, Forward), not the grid's.
 ALT_ARROWS = (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down)
@@ -55,6 +59,9 @@ class Listing:
     fine_types: list[str]
     types_by_category: dict[str, list[str]] = field(default_factory=dict)
     only_favourites: bool = False  # the filter was Favourites alone
+    # Of the garments to select (``select_when_listed``), those gone again when read
+    # (deleted by another program since the undo): not hidden by the filter
+    gone: list[int] = field(default_factory=list)
 
 
 def _colour_hex(name: str, records: list[GarmentRecord]) -> str:
@@ -226,8 +233,8 @@ class BrowsePage(QWidget):
     selectionChanged = Signal(int)  # number selected
     listed = Signal(int, int)  # shown, total
     # Brought back by an undo (``select_when_listed``), some not listed: those listed
-    # (selected), and those the filter hides
-    restoredHidden = Signal(list, list)
+    # (selected), those the filter hides, and those deleted again since (another program)
+    restoredUnlisted = Signal(list, list, list)
 
     def __init__(
         self, session: WardrobeSession, thumbnails: ThumbnailCache, parent: QWidget | None = None
@@ -328,16 +335,20 @@ class BrowsePage(QWidget):
         wardrobe = self.session.wardrobe
         narrowed = flt.text.strip() or flt.categories or flt.colours or flt.fine_types
         favourites_alone = flt.favourites_only and not narrowed
+        to_select = list(self._to_select)
 
         def job(ctx: WorkerContext) -> Listing:
             records = wardrobe.list_garments(flt)
             ctx.check_cancelled()
+            gone = _gone(wardrobe, to_select, records)
             total = wardrobe.count()
             names = wardrobe.colour_names()
             colours = [(n, _colour_hex(n, records)) for n in _palette_order(names)]
             by_category = wardrobe.fine_types_by_category()
             fine_types = sorted({t for types in by_category.values() for t in types})
-            return Listing(gen, records, total, colours, fine_types, by_category, favourites_alone)
+            return Listing(
+                gen, records, total, colours, fine_types, by_category, favourites_alone, gone
+            )
 
         self._running = self.session.runner.start(
             job,
@@ -395,9 +406,11 @@ class BrowsePage(QWidget):
         hidden: list[int] = []
         # Kept till the undo's own listing: one before it may show the first of two
         # undos' garments only (Ctrl+Z twice), and spent them there
+        gone: list[int] = []
         if listing.generation >= self._to_select_from:
-            shown = set(restored)
-            hidden = [i for i in self._to_select if i not in shown]
+            shown, gone_since = set(restored), set(listing.gone)
+            hidden = [i for i in self._to_select if i not in shown and i not in gone_since]
+            gone = [i for i in self._to_select if i in gone_since]
             self._to_select = []
         if restored:
             selected, current = set(restored), restored[0]
@@ -437,9 +450,10 @@ class BrowsePage(QWidget):
         # so Delete is enabled only with something to delete.
         self.selectionChanged.emit(len(self.selected_ids()))
         self.listed.emit(len(listing.records), listing.total)
-        # Not where no filter is on: gone again meanwhile (another program), not hidden
-        if hidden and self.filter_bar.is_filtering():
-            self.restoredHidden.emit(restored, hidden)
+        if not self.filter_bar.is_filtering():
+            hidden = []  # nothing hides them: all there are listed
+        if hidden or gone:
+            self.restoredUnlisted.emit(restored, hidden, gone)
 
     def _say_why_empty(self, only_favourites: bool) -> None:
         """Favourites alone and none: there are none yet, which "Try fewer filters or
@@ -544,6 +558,18 @@ class BrowsePage(QWidget):
             flag = QItemSelectionModel.SelectionFlag.ClearAndSelect
             self.grid.selectionModel().setCurrentIndex(first, flag)
             self.grid.scrollTo(first)
+
+
+def _gone(wardrobe: Wardrobe, ids: list[int], listed: list[GarmentRecord]) -> list[int]:
+    """Those of ``ids`` not in the wardrobe (``listed``: a listing of it): a filter
+    hiding them, they were said hidden by it where another program deleted them again.
+    Read from the live garments the listing read (cached): no query per garment."""
+    shown = {r.id for r in listed}
+    missing = [i for i in ids if i not in shown]
+    if not missing:
+        return []
+    live = {r.id for r in wardrobe.list_garments(GarmentFilter())}
+    return [i for i in missing if i not in live]
 
 
 def _palette_order(names: list[str]) -> list[str]:

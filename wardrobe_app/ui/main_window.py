@@ -163,6 +163,7 @@ class MainWindow(QMainWindow):
         # The garments of the last undos of deletes, as each is said ("Restored Navy
         # bottom"): said again where the filter hides them, and selected by Clear filters
         self._undone: list[Undone] = []
+        self._offered: list[int] = []  # those Clear filters selects: the notice's undos'
         self.refresh()
 
     # --- construction ------------------------------------------------------------------
@@ -292,7 +293,7 @@ class MainWindow(QMainWindow):
         self.browse.garmentActivated.connect(self.open_garment)
         self.browse.selectionChanged.connect(self._selection_changed)
         self.browse.listed.connect(self._listed)
-        self.browse.restoredHidden.connect(self._restored_hidden)
+        self.browse.restoredUnlisted.connect(self._restored_unlisted)
         self.browse.filter_bar.filterChanged.connect(lambda _f: self.restored_notice.hide())
         self.garment_view.back.connect(self.show_browse)
         self.garment_view.openGarment.connect(self.open_garment_id)
@@ -950,15 +951,24 @@ class MainWindow(QMainWindow):
         if self.pages.currentWidget() is self.garment_view:
             self._notice(said)
 
-    @Slot(list, list)
-    def _restored_hidden(self, listed: list[int], hidden: list[int]) -> None:
+    @Slot(list, list, list)
+    def _restored_unlisted(self, listed: list[int], hidden: list[int], gone: list[int]) -> None:
+        """Undos' garments the listing left out: hidden by the filter (said, with Clear
+        filters), or deleted again since by another program (said so: they were said
+        hidden by the filter, and Clear filters showed nothing)."""
         # Not an undo redone since (its garments deleted again): Ctrl+Z twice, then
         # Ctrl+Shift+Z, said "Restored 1 garment", not the first undo's garment's name
-        brought = {*listed, *hidden}
+        brought = {*listed, *hidden, *gone}
         self._undone = [u for u in self._undone if brought & set(u.ids)]
+        words = unlisted_words(self._undone, len(listed), len(hidden), len(gone))
         self.statusBar().clearMessage()  # the notice would be drawn over it
         self.undo_notice.hide()
-        self.restored_notice.show_message(unlisted_words(self._undone, len(listed), len(hidden)))
+        if hidden:
+            self._offered = [*listed, *hidden]
+            self.restored_notice.show_message(words)
+        else:
+            self.restored_notice.hide()
+            self.statusBar().showMessage(words, 10_000)
 
     @Slot()
     def _show_restored(self) -> None:
@@ -969,7 +979,7 @@ class MainWindow(QMainWindow):
             self.show_browse()
             if self.pages.currentWidget() is self.garment_view:
                 return  # its edit not saved: the user stays
-        self.browse.select_when_listed([i for u in self._undone for i in u.ids])
+        self.browse.select_when_listed(self._offered)
         self.browse.filter_bar.clear()  # lists them, as asked for after the line above
 
     @Slot()

@@ -45,18 +45,27 @@ class Undone(NamedTuple):
     restored: bool
 
 
-def unlisted_words(undone: Sequence[Undone], listed: int, hidden: int) -> str:
-    """The notice of undos (``undone``) whose garments the filter hides, ``hidden`` of
-    them, ``listed`` shown: "Restored Navy bottom (hidden by the current filter)",
-    "Restored 2 garments (1 hidden by the current filter)"."""
+def unlisted_words(undone: Sequence[Undone], listed: int, hidden: int, gone: int = 0) -> str:
+    """What is said of undos (``undone``) whose garments the listing left out, ``hidden``
+    by the filter, ``gone`` again since (another program), ``listed`` shown: "Restored
+    Navy bottom (hidden by the current filter)", "Restored 2 garments (1 hidden by the
+    current filter, 1 deleted since by another program)"."""
     if len(undone) == 1:
         said = undone[0].said
     elif all(u.restored for u in undone):
         said = f"Restored {counted(sum(len(u.ids) for u in undone))}"
     else:
         said = "; ".join(u.said for u in undone)
-    some = f"{hidden} " if listed else ""
-    return f"{said} ({some}hidden by the current filter)"
+    whole = listed + hidden + gone
+    why = [
+        f"{n} {words}" if n < whole else words
+        for n, words in (
+            (hidden, "hidden by the current filter"),
+            (gone, "deleted since by another program"),
+        )
+        if n
+    ]
+    return f"{said} ({', '.join(why)})"
 
 
 def touch_up_words(name: str) -> str:
