@@ -969,6 +969,44 @@ def test_a_category_change_undone_on_the_filtered_grid_lists_it_again(make_app, 
     assert w.browse.model.row_of(record.id) < 0
 
 
+def test_an_edit_undone_on_the_grid_that_the_filter_hides_says_so(make_app, qtbot, photos):
+    # A bottom made a top on its page, Back, the Tops chip, Ctrl+Z: it left the grid,
+    # said "Category change undone: ..." alone, and nothing was selected (Delete off).
+    parts = app_with_photos(make_app, qtbot, photos, 2)
+    w, wardrobe = parts.window, parts.session.wardrobe
+    record = next(r for r in map(w.browse.model.record, range(4)) if r.category != "top")
+    w.open_garment(record)
+    combo = w.garment_view.category_combo
+    combo.setCurrentIndex(combo.findData("top"))
+    combo.activated.emit(combo.currentIndex())
+    w.actions_["back"].trigger()
+    tops = len(wardrobe.list_garments(GarmentFilter(categories={"top"})))
+    w.browse.filter_bar.category_chips["top"].click()
+    wait_listed(qtbot, w, tops)
+    assert w.browse.selected_ids() == [record.id]  # as the page was left
+    with qtbot.waitSignal(w.browse.restoredUnlisted, timeout=10_000):
+        w.actions_["undo"].trigger()  # saved on the model's queue, then listed
+    w.restored_notice.timer.stop()  # its 12 s are not tested here
+    name = display_name(wardrobe.garment(record.id))
+    said = f"Category change undone: {name} (hidden by the current filter)"
+    assert w.restored_notice.isVisible() and w.restored_notice.label.text() == said
+    assert w.browse.model.row_of(record.id) < 0
+    # Its neighbour selected, as after a delete: Del and Enter act on it
+    assert len(w.browse.selected_ids()) == 1 and w.actions_["delete"].isEnabled()
+    w.restored_notice.button.click()  # Clear filters: the garment undone selected
+    wait_listed(qtbot, w, 4)
+    assert w.browse.selected_ids() == [record.id]
+    # Redone with another card selected: listed, the garment redone is selected
+    model = w.browse.model
+    w.browse.select_id(next(r.id for r in map(model.record, range(4)) if r.id != record.id))
+    w.actions_["redo"].trigger()
+    qtbot.waitUntil(
+        lambda: model.record(model.row_of(record.id)).category == "top" and w.browse.is_current(),
+        timeout=10_000,
+    )
+    assert w.browse.selected_ids() == [record.id]
+
+
 def test_a_type_of_another_category_goes_when_the_category_is_changed(make_app, qtbot, photos):
     # A dress made a bottom kept "Dress": its card read "Bottom · Dress". The review
     # drops such a type; a type in the user's own words stays.

@@ -412,6 +412,9 @@ class BrowsePage(QWidget):
             hidden = [i for i in self._to_select if i not in shown and i not in gone_since]
             gone = [i for i in self._to_select if i in gone_since]
             self._to_select = []
+        # An edit undone that the filter now hides, selected: its neighbour takes its
+        # place, selected, as after a delete (nothing was, and Delete was off)
+        took_selected = not selected.isdisjoint(hidden)
         if restored:
             selected, current = set(restored), restored[0]
         current_row = self.grid.currentIndex().row()
@@ -426,10 +429,15 @@ class BrowsePage(QWidget):
         if not listing.records:
             self._say_why_empty(listing.only_favourites)
         self.stack.setCurrentWidget(self.grid if listing.records else self.no_match)
-        if not unchanged:
+        if unchanged and restored:
+            # An edit undone, listed where it was (the grid showed its new value): the
+            # selection, not cleared by a new list, is the garment's alone, as it is
+            # after a delete's undo; it stayed on the cards selected before.
+            self.grid.selectionModel().clearSelection()
+        if not unchanged or restored:
             # keep the user's place: restoring the current item must not scroll the grid
             self.grid.setAutoScroll(False)
-            self._restore_selection(selected, current, current_row)
+            self._restore_selection(selected, current, current_row, took_selected)
             self.grid.setAutoScroll(True)
             if scroll > 0:
                 self.grid.doItemsLayout()  # now: a layout still due would clamp the value
@@ -465,10 +473,13 @@ class BrowsePage(QWidget):
         self.no_match.title.setText(title)
         self.no_match.hint.setText(hint)
 
-    def _restore_selection(self, ids: set[int], current: object, current_row: int) -> None:
+    def _restore_selection(
+        self, ids: set[int], current: object, current_row: int, removed: bool = False
+    ) -> None:
         """The selection and current card as they were; where the current card is gone
         (deleted, filtered out), its neighbour at the same place takes over, selected
-        after a delete of the selected cards, so the keyboard (Del, Enter) goes on there."""
+        after a delete of the selected cards (or where they went, ``removed``: an edit
+        undone that the filter hides), so the keyboard (Del, Enter) goes on there."""
         sel = self.grid.selectionModel()
         # One selection of runs of rows, selected at once: a select() per card cost
         # the selection model time growing with those already selected (an undo of a
@@ -496,7 +507,7 @@ class BrowsePage(QWidget):
             sel.setCurrentIndex(
                 self.grid_model.index(row, 0), QItemSelectionModel.SelectionFlag.NoUpdate
             )
-        if self._removal_expected and ids and not sel.hasSelection():  # the selected went
+        if (self._removal_expected or removed) and ids and not sel.hasSelection():
             self.grid.select_current()
 
     # --- selection ---------------------------------------------------------------------

@@ -164,6 +164,9 @@ class MainWindow(QMainWindow):
         # bottom"): said again where the filter hides them, and selected by Clear filters
         self._undone: list[Undone] = []
         self._offered: list[int] = []  # those Clear filters selects: the notice's undos'
+        # Field edits undone or redone on the model's queue, by garment (one at a time
+        # each: ``_step_waits``): what is said once saved ("Rename undone")
+        self._edits_saving: dict[int, str] = {}
         self.refresh()
 
     # --- construction ------------------------------------------------------------------
@@ -428,14 +431,28 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _garment_edited(self, record: GarmentRecord) -> None:
         self.browse.update_record(record)
+        done = self._edits_saving.pop(record.id, None)
         # A new category, colour or type may take it out of the filter (or add a type to
         # the filter's list): listed again on the way back, not after every keystroke.
         # At once where the grid is shown (an edit undone or redone from it): it kept a
         # garment the filter no longer matched, or left out one it matched again.
         if self.pages.currentWidget() is self.garment_view:
             self._listing_stale = True
+            return
+        if done is not None:
+            # Selected once listed, or said where the filter now hides it: it went from
+            # the grid unsaid ("Rename undone: Navy top"), nothing selected, Delete off
+            said = f"{done}: {display_name(record)}"
+            self._select_when_listed(Undone([record.id], said, restored=False))
+        self.browse.refresh()
+
+    def saving_edit(self, garment_id: int, done: str | None) -> None:
+        """A field edit's undo or redo of the garment is being saved (``done``: as said
+        once saved, "Rename undone"), or is not (None: it failed)."""
+        if done is None:
+            self._edits_saving.pop(garment_id, None)
         else:
-            self.browse.refresh()
+            self._edits_saving[garment_id] = done
 
     @Slot(str)
     def _notice(self, text: str) -> None:
@@ -942,14 +959,19 @@ class MainWindow(QMainWindow):
         selected once listed, or said where the grid's filter hides them. Undone
         unseen, the grid unchanged, the user was not told anything came back."""
         said = f"Restored {what or counted(len(ids))}"
-        waiting = set(self.browse.waiting_to_select())
-        self.browse.select_when_listed(ids)
-        # With those of an undo before it not listed yet (Ctrl+Z twice): said together
-        kept = [u for u in self._undone if waiting & set(u.ids)]
-        self._undone = [*kept, Undone(ids, said, restored=True)]
+        self._select_when_listed(Undone(ids, said, restored=True))
         # On a garment's page the grid behind it, selecting them, is not seen: said
         if self.pages.currentWidget() is self.garment_view:
             self._notice(said)
+
+    def _select_when_listed(self, undone: Undone) -> None:
+        """The garments of an undo (or an edit's redo) selected once listed, said again
+        where the filter hides them (``_restored_unlisted``)."""
+        waiting = set(self.browse.waiting_to_select())
+        self.browse.select_when_listed(undone.ids)
+        # With those of an undo before it not listed yet (Ctrl+Z twice): said together
+        kept = [u for u in self._undone if waiting & set(u.ids)]
+        self._undone = [*kept, undone]
 
     @Slot(list, list, list)
     def _restored_unlisted(self, listed: list[int], hidden: list[int], gone: list[int]) -> None:

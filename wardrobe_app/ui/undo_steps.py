@@ -36,9 +36,10 @@ def deletion_words(n: int, what: str) -> str:
 
 
 class Undone(NamedTuple):
-    """The garments an undo brought back, as it was said ("Restored Navy bottom"), to
-    say again where the grid's filter hides them. ``restored``: a delete's undo
-    (several said together: "Restored 3 garments")."""
+    """The garments an undo brought back, or an edit's undo or redo changed, as it was
+    said ("Restored Navy bottom", "Rename undone: Navy top"), to say again where the
+    grid's filter hides them. ``restored``: a delete's undo (several said together:
+    "Restored 3 garments")."""
 
     ids: list[int]
     said: str
@@ -238,11 +239,13 @@ class FieldEditCommand(QUndoCommand):
         self._save(self.before, f"{self._done_words} undone")
 
     def _save(self, value: object, done: str) -> None:
+        self.window.saving_edit(self.garment_id, done)
         self.window.garment_view.save_fields(
             self.garment_id, {self.field: value}, done=done, failed=self._failed
         )
 
     def _failed(self) -> None:
+        self.window.saving_edit(self.garment_id, None)
         self.window.drop_undo_step(self)
 
 
