@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 )
 
 from wardrobe_app.types import GarmentFilter
+from wardrobe_app.ui import undo_steps
 from wardrobe_app.ui.garment_model import GarmentRoles, display_name
 from wardrobe_app.ui.model_loader import LazyAnalyser
 from wardrobe_app.ui.workers import QUEUE_THREADS, Queue
@@ -2416,6 +2417,31 @@ def test_undoing_a_delete_the_filter_hides_says_so_and_offers_to_show_it(make_ap
     wait_listed(qtbot, w, 4)
     assert not w.browse.filter_bar.is_filtering() and not notice.isVisible()
     assert w.browse.selected_ids() == [doomed.id]
+
+
+def test_a_filter_cleared_by_hand_selects_the_garment_the_notice_offered(
+    make_app, qtbot, photos, monkeypatch
+):
+    # The Tops chip clicked off instead of the notice's Clear filters: the garment
+    # brought back was listed unselected among the rest, the selection left elsewhere.
+    parts = app_with_photos(make_app, qtbot, photos, 2)
+    w = parts.window
+    row = next(r for r in range(4) if w.browse.model.record(r).category != "top")
+    [doomed], _tops = _tops_filtered_after_deleting(w, qtbot, [row])
+    monkeypatch.setattr(undo_steps, "UNDO_NOTICE_MS", 600_000)  # its 12 s not tested here
+    with qtbot.waitSignal(w.browse.restoredUnlisted, timeout=10_000):
+        w.actions_["undo"].trigger()
+    w.browse.filter_bar.category_chips["top"].click()  # off: every garment
+    assert not w.restored_notice.isVisible()  # it spoke of the filter before
+    wait_listed(qtbot, w, 4)
+    assert w.browse.selected_ids() == [doomed.id]
+    # Spent: the next filter chosen selects what the user selected, not it
+    other = next(r.id for r in map(w.browse.model.record, range(4)) if r.id != doomed.id)
+    w.browse.select_id(other)
+    w.browse.filter_bar.favourites.click()
+    w.browse.filter_bar.favourites.click()
+    wait_listed(qtbot, w, 4)
+    assert w.browse.selected_ids() == [other]
 
 
 def test_undoing_a_delete_the_filter_hides_in_part_counts_the_hidden(make_app, qtbot, photos):

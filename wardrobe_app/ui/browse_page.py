@@ -255,6 +255,9 @@ class BrowsePage(QWidget):
         # The first listing asked for after that undo: one running then (read before it)
         # took them as not listed and dropped them, and the next showed them unselected.
         self._to_select_from = 0
+        # Of those, the ones not said where the listing leaves them out: a restored
+        # notice's, selected where the filter the user chose since shows them
+        self._quiet: set[int] = set()
         # Down or Enter in the search box: the listing (its generation) whose first card
         # is picked once shown; 0 for none. Tied to it: a listing that failed left a flag
         # set, and a later one (an edit's, the grid in use) jumped to the first card.
@@ -387,6 +390,13 @@ class BrowsePage(QWidget):
         self._to_select = [*self._to_select, *ids]
         self._to_select_from = self._generation + 1  # the refresh that follows the undo
 
+    def select_in_listing(self, ids: list[int]) -> None:
+        """Select these garments where the listing asked for last (a filter's change,
+        ``_filter_changed``) shows them; unsaid where it does not (the user's filter)."""
+        self._to_select = [*self._to_select, *ids]
+        self._quiet.update(ids)
+        self._to_select_from = max(self._to_select_from, self._generation)
+
     def is_current(self) -> bool:
         """True when the grid shows the answer to the latest request."""
         return self._shown_generation == self._generation
@@ -403,15 +413,17 @@ class BrowsePage(QWidget):
         current = self.grid.currentIndex().data(GarmentRoles.Id)
         to_select = set(self._to_select)
         restored = [r.id for r in listing.records if r.id in to_select]
+        listed = [i for i in restored if i not in self._quiet]  # said with those left out
         hidden: list[int] = []
+        gone: list[int] = []
         # Kept till the undo's own listing: one before it may show the first of two
         # undos' garments only (Ctrl+Z twice), and spent them there
-        gone: list[int] = []
         if listing.generation >= self._to_select_from:
             shown, gone_since = set(restored), set(listing.gone)
-            hidden = [i for i in self._to_select if i not in shown and i not in gone_since]
-            gone = [i for i in self._to_select if i in gone_since]
-            self._to_select = []
+            said = [i for i in self._to_select if i not in self._quiet]
+            hidden = [i for i in said if i not in shown and i not in gone_since]
+            gone = [i for i in said if i in gone_since]
+            self._to_select, self._quiet = [], set()
         # An edit undone that the filter now hides, selected: its neighbour takes its
         # place, selected, as after a delete (nothing was, and Delete was off)
         took_selected = not selected.isdisjoint(hidden)
@@ -461,7 +473,7 @@ class BrowsePage(QWidget):
         if not self.filter_bar.is_filtering():
             hidden = []  # nothing hides them: all there are listed
         if hidden or gone:
-            self.restoredUnlisted.emit(restored, hidden, gone)
+            self.restoredUnlisted.emit(listed, hidden, gone)
 
     def _say_why_empty(self, only_favourites: bool) -> None:
         """Favourites alone and none: there are none yet, which "Try fewer filters or

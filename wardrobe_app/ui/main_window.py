@@ -297,7 +297,8 @@ class MainWindow(QMainWindow):
         self.browse.selectionChanged.connect(self._selection_changed)
         self.browse.listed.connect(self._listed)
         self.browse.restoredUnlisted.connect(self._restored_unlisted)
-        self.browse.filter_bar.filterChanged.connect(lambda _f: self.restored_notice.hide())
+        # After the page's own slot (connected first), which lists the filter chosen
+        self.browse.filter_bar.filterChanged.connect(self._filter_chosen)
         self.garment_view.back.connect(self.show_browse)
         self.garment_view.openGarment.connect(self.open_garment_id)
         self.garment_view.deleteRequested.connect(self.delete_ids)
@@ -991,6 +992,16 @@ class MainWindow(QMainWindow):
         else:
             self.restored_notice.hide()
             self.statusBar().showMessage(words, 10_000)
+
+    @Slot(object)
+    def _filter_chosen(self, _flt: object) -> None:
+        """A filter chosen while the restored notice is shown: it goes (it spoke of the
+        filter before), and the garments it offered are selected where the new filter
+        lists them. Cleared by hand, not with its Clear filters, they came back among
+        the rest unselected."""
+        if self.restored_notice.offered():
+            self.browse.select_in_listing(self._offered)
+        self.restored_notice.hide()
 
     @Slot()
     def _show_restored(self) -> None:

@@ -276,6 +276,10 @@ class StatusNotice(QWidget):
         self.show()
         self.timer.start(UNDO_NOTICE_MS)
 
+    def offered(self) -> bool:
+        """Shown, its few seconds not over."""
+        return self.isVisible() and self.timer.isActive()
+
 
 class UndoNotice(StatusNotice):
     """ "Deleted 3 garments  [Undo]" in the status bar for a few seconds."""
