@@ -6,7 +6,12 @@ import numpy as np
 import pytest
 from fakes import one_piece_pixels_in_the_top, top_and_bottom, top_over_waist, top_reaching_bottom
 from PySide6.QtCore import Qt
-from test_mask_editor import _hold_the_model_queue, _open_touch_up, _touch
+from test_mask_editor import (
+    _hold_the_model_queue,
+    _open_touch_up,
+    _the_others_page_behind_a_held_delete,
+    _touch,
+)
 
 from wardrobe_app.types import CATEGORIES
 from wardrobe_app.ui.garment_model import display_name
@@ -24,10 +29,18 @@ def _page_of_the_first_garment(make_app, qtbot, photos):
 
 
 def _choose_category(view, category: str) -> None:
-    """As a click in the list does (``activated``, not a change made by the page)."""
+    """As a click in the list does (``activated``, not a change made by the page): its
+    save is queued on the model's queue (``_category_chosen`` waits for it)."""
     combo = view.category_combo
     combo.setCurrentIndex(combo.findData(category))
     combo.activated.emit(combo.currentIndex())
+
+
+def _category_chosen(qtbot, view, category: str) -> None:
+    """``_choose_category``, its save waited for."""
+    garment_id = view.record.id
+    _choose_category(view, category)
+    qtbot.waitUntil(lambda: not view.saving_category(garment_id), timeout=10_000)
 
 
 def _done(qtbot, w, action: str) -> None:
@@ -42,9 +55,9 @@ def test_a_category_change_is_undone_and_redone(make_app, qtbot, photos) -> None
     parts, view, record = _page_of_the_first_garment(make_app, qtbot, photos)
     w, wardrobe = parts.window, parts.session.wardrobe
     other = next(c for c in CATEGORIES if c != record.category)
-    _choose_category(view, other)
-    assert wardrobe.garment(record.id).category == other  # saved at once
-    assert w.undo_stack.count() == 1  # a step at once, too
+    _category_chosen(qtbot, view, other)
+    assert wardrobe.garment(record.id).category == other
+    assert w.undo_stack.count() == 1
     # named as it is after the edit ("Navy top" made a bottom: "Navy bottom")
     step = f"category change of {display_name(view.record)}"
     assert w.actions_["undo"].text() == f"&Undo {step}"
@@ -101,7 +114,7 @@ def test_a_favourite_is_a_step_at_once(make_app, qtbot, photos) -> None:
 def test_an_edit_of_a_garment_deleted_since_is_dropped(make_app, qtbot, photos) -> None:
     parts, view, record = _page_of_the_first_garment(make_app, qtbot, photos)
     w, wardrobe = parts.window, parts.session.wardrobe
-    _choose_category(view, next(c for c in CATEGORIES if c != record.category))
+    _category_chosen(qtbot, view, next(c for c in CATEGORIES if c != record.category))
     view._go_back()
     wardrobe.delete_garments([record.id])  # another program (wardrobe-cli)
     with qtbot.waitSignal(view.notice, timeout=10_000) as said:
@@ -137,7 +150,7 @@ def test_ctrl_z_in_the_field_typed_in_is_its_own_undo(make_app, qtbot, photos) -
     parts, view, record = _page_of_the_first_garment(make_app, qtbot, photos)
     w = parts.window
     other = next(c for c in CATEGORIES if c != record.category)
-    _choose_category(view, other)
+    _category_chosen(qtbot, view, other)
     edit = view.name_edit
     edit.setFocus()
     qtbot.waitUntil(edit.hasFocus, timeout=5000)
@@ -194,32 +207,38 @@ def test_an_edit_made_while_a_delete_waits_goes_above_it(
     """The delete waits for a touch-up's save; an edit of another garment made meanwhile
     is the last thing done: its step goes above the delete's, not under it."""
     parts = make_app()
-    w, wardrobe = parts.window, parts.session.wardrobe
-    view, editor = _open_touch_up(parts, qtbot, photos)
-    touched = view.record
-    _touch(qtbot, editor.canvas)
-    release = _hold_the_model_queue(parts)
-    editor.save_button.click()  # its save waits on the model's queue
-    monkeypatch.setattr(w, "confirm_delete", lambda _ids: True)
-    w.delete_ids([touched.id])  # waits for that save
-    model = w.browse.model
-    listed = [model.record(r) for r in range(model.rowCount())]
-    other = next(r for r in listed if r.id != touched.id)
-    w.open_garment(other)
-    assert view.record.id == other.id
+    w, wardrobe, other, release = _the_others_page_behind_a_held_delete(
+        parts, qtbot, photos, monkeypatch
+    )
+    view = w.garment_view
     category = next(c for c in CATEGORIES if c != other.category)
     _choose_category(view, category)
-    assert wardrobe.garment(other.id).category == category  # saved at once
+    assert view.saving_category(other.id)  # queued behind the touch-up's save
     assert w.actions_["undo"].text() == "&Undo (waiting for a touch-up)"
     with qtbot.waitSignal(view.touchedUp, timeout=10_000):
         release.set()
     qtbot.waitUntil(lambda: not view.saving_touch_up() and not w._waiting, timeout=10_000)
+    assert wardrobe.garment(other.id).category == category
     assert w.undo_stack.count() == 3  # the touch-up, the delete, the category change
     assert w.actions_["undo"].text() == f"&Undo category change of {display_name(view.record)}"
     _done(qtbot, w, "undo")
     assert wardrobe.garment(other.id).category == other.category
     assert w.actions_["undo"].text().startswith("&Undo deletion of")
 
+
+def _released_as_the_window_closes(parts, release, monkeypatch) -> None:
+    """The model's queue held by ``release`` runs once the closing window waits for it."""
+    from wardrobe_app.ui.workers import Queue
+
+    runner = parts.session.runner
+    finish = runner.finish_queue
+
+    def finish_queue(queue, msecs=10_000):
+        if queue is Queue.MODEL:
+            release.set()
+        return finish(queue, msecs)
+
+    monkeypatch.setattr(runner, "finish_queue", finish_queue)
 
 
 def _page_of(w, qtbot, garment_id: int):
@@ -263,7 +282,7 @@ def test_a_category_change_undone_gives_back_the_photos_label_map(
     stored = wardrobe.photo_labels(top)
     assert stored is not None
     for other in [category] if category else [c for c in CATEGORIES if c != "top"]:
-        _choose_category(view, other)
+        _category_chosen(qtbot, view, other)
         changed = wardrobe.photo_labels(top)
         assert changed is not None and not np.array_equal(changed, stored)  # recoloured
         _done(qtbot, w, "undo")

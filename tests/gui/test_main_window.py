@@ -3336,6 +3336,7 @@ def test_the_photos_other_garment_shows_a_garment_in_its_new_category(
     combo = view.category_combo
     combo.setCurrentIndex(combo.findData("one-piece"))
     combo.activated.emit(combo.currentIndex())
+    qtbot.waitUntil(lambda: not view.saving_category(top.id), timeout=10_000)  # its queue's
     assert wardrobe.garment(top.id).category == "one-piece"
     drawn: list[np.ndarray] = []
     real = garment_view.preview_pair

@@ -71,6 +71,7 @@ from .thumbnails import ThumbnailCache
 from .toolbar_fit import FitToolBarText
 from .undo_plan import Planned, Waiting, next_redo
 from .undo_steps import (
+    EDIT_WORDS,
     DeleteCommand,
     FieldEditCommand,
     StatusNotice,
@@ -312,6 +313,7 @@ class MainWindow(QMainWindow):
         self.garment_view.edited.connect(self._garment_edited)
         self.garment_view.touchedUp.connect(self._touched_up)
         self.garment_view.fieldEdited.connect(self._field_edited)
+        self.garment_view.fieldEditLost.connect(self._field_edit_lost)
         self.garment_view.delete_waits = self._delete_waits
         self.garment_view.notice.connect(self._notice)
         self.garment_view.vanished.connect(self.refresh)  # which leaves the page
@@ -477,6 +479,35 @@ class MainWindow(QMainWindow):
             self._show_undo_state()
             return
         self.undo_stack.push(step)
+
+    @Slot(int, str, object)
+    def _field_edit_lost(self, garment_id: int, field: str, after: object) -> None:
+        """A field edit's step was pushed as it was asked, its save queued (a category's),
+        and that save failed: the step goes (there is nothing to undo), the newest such
+        one. An undo waiting for that save (Ctrl+Z pressed meanwhile) was for it: done,
+        it undid the step under it, which nobody asked for: dropped."""
+
+        def lost(step: object) -> bool:
+            if not isinstance(step, FieldEditCommand):
+                return False
+            return (step.garment_id, step.field, step.after) == (garment_id, field, after)
+
+        waiting = next((s for s in reversed(self._waiting) if lost(s)), None)
+        if waiting is not None:  # not pushed yet (behind a delete): not pushed at all
+            self._waiting.remove(waiting)
+            self._show_undo_state()
+            return
+        stack = self.undo_stack
+        at = next((i for i in reversed(range(stack.count())) if lost(stack.command(i))), None)
+        if at is None:
+            return
+        first = self._waiting[0] if self._waiting else None
+        if at == stack.index() - 1 and isinstance(first, Asked) and first.what == "undo":
+            self._waiting.pop(0)
+            words = EDIT_WORDS[field]
+            self.statusBar().showMessage(f"The {words} was not saved: nothing undone", 10_000)
+        self.drop_undo_step(stack.command(at))
+        self._show_undo_state()
 
     def _push_in_order(self, command: TouchUpCommand) -> None:
         """Push a touch-up's step under the deletes and field edits asked for after it,
