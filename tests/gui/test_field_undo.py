@@ -241,6 +241,47 @@ def _released_as_the_window_closes(parts, release, monkeypatch) -> None:
     monkeypatch.setattr(runner, "finish_queue", finish_queue)
 
 
+def test_an_edits_undo_waiting_for_its_save_is_done_when_the_window_closes(
+    make_app, qtbot, photos, monkeypatch
+) -> None:
+    """Ctrl+Z pressed while the category change's save waits on the model's queue: the
+    close waits for that save, then puts the category back, as the user last asked; it
+    was dropped (logged), the change kept."""
+    parts, view, record = _page_of_the_first_garment(make_app, qtbot, photos)
+    w, wardrobe = parts.window, parts.session.wardrobe
+    release = _hold_the_model_queue(parts)
+    _choose_category(view, next(c for c in CATEGORIES if c != record.category))
+    w.actions_["undo"].trigger()  # waits for the change's save
+    assert w._waiting
+    _released_as_the_window_closes(parts, release, monkeypatch)
+    w.close()
+    assert parts.session.runner._closed
+    assert wardrobe.garment(record.id).category == record.category
+    assert parts.reporter.errors == []
+
+
+def test_an_undo_of_an_edit_waiting_behind_a_delete_is_done_when_the_window_closes(
+    make_app, qtbot, photos, monkeypatch
+) -> None:
+    """The rename's step waits behind the delete (which waits for a touch-up's save), and
+    Ctrl+Z behind it: at close the delete is done and the rename undone; the undo was
+    dropped, the new name kept."""
+    parts = make_app()
+    w, wardrobe, other, release = _the_others_page_behind_a_held_delete(
+        parts, qtbot, photos, monkeypatch
+    )
+    view = w.garment_view
+    _rename(qtbot, view, "Red coat")
+    assert wardrobe.garment(other.id).name == "Red coat"
+    w.actions_["undo"].trigger()
+    assert len(w._waiting) == 3  # the delete, the rename's step, the undo
+    _released_as_the_window_closes(parts, release, monkeypatch)
+    w.close()
+    assert wardrobe.garment(other.id).name == other.name
+    assert [g.id for g in wardrobe.list_garments()] == [other.id]  # the other, deleted
+    assert parts.reporter.errors == []
+
+
 def _page_of(w, qtbot, garment_id: int):
     model = w.browse.model
     qtbot.waitUntil(lambda: model.row_of(garment_id) >= 0, timeout=5000)

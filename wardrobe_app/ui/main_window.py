@@ -83,6 +83,7 @@ from .undo_steps import (
     touch_up_words,
     unlisted_words,
 )
+from .waiting_at_close import at_close
 from .window_actions import make_actions, make_menus, paint_icons
 from .workers import Queue
 
@@ -918,33 +919,35 @@ class MainWindow(QMainWindow):
 
     def _delete_queued_at_close(self) -> None:
         """Their saves are done (the model's queue finished): the deletes asked for
-        are done too, not dropped with the window. An undo or redo is dropped (logged):
-        it would undo a step the closing window never pushed (a touch-up's, pushed on its
-        save's result, which comes no more), or a touch-up's undo would be a save the
-        shutdown drops; the wardrobe stays as the user last saw it. One that would undo
-        (or redo) a delete waiting before it is followed instead: the delete is not done
-        (or done), as it would have been had the window stayed open."""
+        are done too, not dropped with the window, and an edit's undo or redo waiting
+        (Ctrl+Z pressed while its garment's save was queued) is written: the wardrobe is
+        as the user last asked. Another undo or redo is dropped (logged): it would undo a
+        step the closing window never pushed (a touch-up's, pushed on its save's result,
+        which comes no more), or a touch-up's undo would be a save the shutdown drops.
+        One that would undo (or redo) a delete waiting before it is followed instead: the
+        delete is not done (or done), as it would have been had the window stayed open."""
         waiting, self._waiting = self._waiting, []
-        # The deletes, and None for a field edit (saved already), the steps in order
-        deletes: list[Deletion | None] = []
-        undone: list[Deletion | None] = []  # the steps undone, the last one next to redo
-        for step in waiting:
-            if isinstance(step, (Deletion, FieldEditCommand)):
-                deletes.append(step if isinstance(step, Deletion) else None)
-                undone.clear()  # a new step drops the redos
-            elif step.what == "undo" and deletes:
-                undone.append(deletes.pop())
-                if undone[-1] is None:  # a field edit's: a save the shutdown would drop
-                    log.info("undo of a field edit dropped at close")
-            elif step.what == "redo" and undone:
-                deletes.append(undone.pop())
-                if deletes[-1] is None:
-                    log.info("redo of a field edit dropped at close")
-            else:
-                log.info("%s asked for during a touch-up's save dropped at close", step.what)
-        for deletion in filter(None, deletes):
+        view = self.garment_view
+        left = at_close(
+            waiting,
+            self.undo_stack,
+            lambda asked, step: view.saving_new_touch_up(before=asked, since=step),
+            _saves_before,
+        )
+        for what in left.dropped:
+            log.info("%s asked for during a touch-up's save dropped at close", what)
+        wardrobe = self.session.wardrobe
+        for garment_id, field, value in left.writes:  # before the deletes, as asked
             try:
-                self.session.wardrobe.delete_garments(deletion.ids)
+                wardrobe.update_garment(garment_id, **{field: value})  # type: ignore[arg-type]
+            except Exception:  # deleted meanwhile, a full disk: the window closes all
+                # the same, the value stored stays, and the log says why
+                log.exception("garment %s: its %s not put back at close", garment_id, field)
+        for deletion in left.done:
+            if not isinstance(deletion, Deletion):
+                continue  # a field edit's step, saved already
+            try:
+                wardrobe.delete_garments(deletion.ids)
             except Exception:  # a full disk: the window closes all the same, the garments
                 # stay (as after a delete undone), and the log says why
                 log.exception("garments %s not deleted at close", deletion.ids)
