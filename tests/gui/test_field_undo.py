@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from fakes import one_piece_pixels_in_the_top, top_and_bottom, top_over_waist, top_reaching_bottom
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from test_mask_editor import (
     _hold_the_model_queue,
     _open_touch_up,
@@ -331,3 +332,50 @@ def test_a_category_change_undone_gives_back_the_photos_label_map(
         back = wardrobe.photo_labels(top)
         assert back is not None and back.dtype == stored.dtype
         assert np.array_equal(back, stored), other
+
+
+@pytest.mark.parametrize("field", ["category_combo", "favourite", "tags_edit"])
+def test_the_keyboard_is_given_back_to_the_field_once_an_undo_is_written(
+    make_app, qtbot, photos, field: str
+) -> None:
+    """The fields are locked while an edit's undo waits on the model's queue (the
+    category box and Favourite turned off, which moves the keyboard on): once it is
+    written, the keyboard is in the field the user was in."""
+    parts, view, record = _page_of_the_first_garment(make_app, qtbot, photos)
+    w = parts.window
+    _rename(qtbot, view, "Red coat")
+    widget = getattr(view, field)
+    widget.setFocus()
+    qtbot.waitUntil(widget.hasFocus, timeout=5000)
+    release = _hold_the_model_queue(parts)
+    w.actions_["undo"].trigger()  # Ctrl+Z: the fields locked till it is written
+    assert view.fields_locked()
+    with qtbot.waitSignal(view.edited, timeout=10_000):
+        release.set()
+    qtbot.waitUntil(lambda: not view.fields_locked(), timeout=10_000)
+    assert parts.session.wardrobe.garment(record.id).name == record.name
+    qtbot.waitUntil(widget.hasFocus, timeout=5000)
+    assert QApplication.focusWidget() is widget
+
+
+def test_a_field_the_user_went_to_meanwhile_keeps_the_keyboard_once_an_undo_is_written(
+    make_app, qtbot, photos
+) -> None:
+    """The keyboard in Favourite, turned off while the undo waits: the user goes on to
+    the notes; written, the undo took the keyboard back to Favourite, where the next
+    Space (meant for the notes) made the garment a favourite."""
+    parts, view, _record = _page_of_the_first_garment(make_app, qtbot, photos)
+    w = parts.window
+    _rename(qtbot, view, "Red coat")
+    view.favourite.setFocus()
+    qtbot.waitUntil(view.favourite.hasFocus, timeout=5000)
+    release = _hold_the_model_queue(parts)
+    w.actions_["undo"].trigger()
+    assert not view.favourite.isEnabled()
+    view.notes_edit.setFocus()  # the user moves on
+    qtbot.waitUntil(view.notes_edit.hasFocus, timeout=5000)
+    with qtbot.waitSignal(view.edited, timeout=10_000):
+        release.set()
+    qtbot.waitUntil(lambda: not view.fields_locked(), timeout=10_000)
+    assert view.favourite.isEnabled()
+    assert QApplication.focusWidget() is view.notes_edit

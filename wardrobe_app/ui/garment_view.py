@@ -209,6 +209,7 @@ class GarmentView(QWidget):
         # (``_save_category``), in order: the one saved last is shown.
         self._saving_categories: list[int] = []
         self._focus_before_lock: QWidget | None = None
+        self._focus_moved_at_lock: QWidget | None = None  # where Qt moved it from there
         # The window's: whether a garment's delete is asked for and waits (for a save).
         # Touched up meanwhile, its step went on the undo stack before the delete's (done
         # once that save ended): Ctrl+Z undid the delete first, though the touch-up was
@@ -1124,15 +1125,24 @@ class GarmentView(QWidget):
         for edit in (self.name_edit, self.type_edit, self.tags_edit):
             edit.setReadOnly(locked)
         self.notes_edit.setReadOnly(locked)
-        focus = self.window().focusWidget()
+        window = self.window()
+        focus = window.focusWidget()
         if locked and focus in (self.category_combo, self.favourite):
             self._focus_before_lock = focus
         for widget in (self.category_combo, self.favourite):
             widget.setEnabled(not locked)
+        if locked and focus is self._focus_before_lock:
+            self._focus_moved_at_lock = window.focusWidget()  # where Qt moved it on
         if not locked and self._focus_before_lock is not None:
-            if self.isVisible() and self._focus_before_lock.isVisible():
+            # Unless the user moved it on meanwhile: taken back, the next Space meant for
+            # the notes made the garment a favourite.
+            if (
+                self.isVisible()
+                and self._focus_before_lock.isVisible()
+                and window.focusWidget() in (self._focus_moved_at_lock, None)
+            ):
                 self._focus_before_lock.setFocus()
-            self._focus_before_lock = None
+            self._focus_before_lock = self._focus_moved_at_lock = None
 
     def _fields_not_saved(self, _info: object, failed: Callable[[], object]) -> None:
         failed()
