@@ -173,7 +173,7 @@ def test_a_category_change_of_a_garment_deleted_meanwhile_is_said_and_dropped(
         release.set()
     assert said.args == ["That garment is no longer in the wardrobe"]
     qtbot.waitUntil(lambda: not view.saving_touch_up(), timeout=10_000)
-    qtbot.waitUntil(lambda: w.pages.currentWidget() is not view, timeout=5000)  # left
+    qtbot.waitUntil(lambda: w.pages.currentWidget() is not view, timeout=10_000)  # left
     assert w.undo_stack.count() == 0  # nothing to undo
     assert parts.reporter.errors == []
 

@@ -23,7 +23,7 @@ def _page_of_the_first_garment(make_app, qtbot, photos):
     w = parts.window
     with qtbot.waitSignal(w.importer.finished, timeout=20_000):
         assert w.import_paths(photos(1))
-    qtbot.waitUntil(lambda: w.browse.model.rowCount() == 2, timeout=5000)
+    qtbot.waitUntil(lambda: w.browse.model.rowCount() == 2, timeout=20_000)
     record = w.browse.model.record(0)
     w.open_garment(record)
     return parts, w.garment_view, record
@@ -346,7 +346,7 @@ def test_the_keyboard_is_given_back_to_the_field_once_an_undo_is_written(
     _rename(qtbot, view, "Red coat")
     widget = getattr(view, field)
     widget.setFocus()
-    qtbot.waitUntil(widget.hasFocus, timeout=5000)
+    qtbot.waitUntil(widget.hasFocus, timeout=10_000)
     release = _hold_the_model_queue(parts)
     w.actions_["undo"].trigger()  # Ctrl+Z: the fields locked till it is written
     assert view.fields_locked()
@@ -354,7 +354,7 @@ def test_the_keyboard_is_given_back_to_the_field_once_an_undo_is_written(
         release.set()
     qtbot.waitUntil(lambda: not view.fields_locked(), timeout=10_000)
     assert parts.session.wardrobe.garment(record.id).name == record.name
-    qtbot.waitUntil(widget.hasFocus, timeout=5000)
+    qtbot.waitUntil(widget.hasFocus, timeout=10_000)
     assert QApplication.focusWidget() is widget
 
 
@@ -368,12 +368,12 @@ def test_a_field_the_user_went_to_meanwhile_keeps_the_keyboard_once_an_undo_is_w
     w = parts.window
     _rename(qtbot, view, "Red coat")
     view.favourite.setFocus()
-    qtbot.waitUntil(view.favourite.hasFocus, timeout=5000)
+    qtbot.waitUntil(view.favourite.hasFocus, timeout=10_000)
     release = _hold_the_model_queue(parts)
     w.actions_["undo"].trigger()
     assert not view.favourite.isEnabled()
     view.notes_edit.setFocus()  # the user moves on
-    qtbot.waitUntil(view.notes_edit.hasFocus, timeout=5000)
+    qtbot.waitUntil(view.notes_edit.hasFocus, timeout=10_000)
     with qtbot.waitSignal(view.edited, timeout=10_000):
         release.set()
     qtbot.waitUntil(lambda: not view.fields_locked(), timeout=10_000)
