@@ -980,6 +980,8 @@ def test_an_edit_undone_on_the_grid_that_the_filter_hides_says_so(make_app, qtbo
     combo = w.garment_view.category_combo
     combo.setCurrentIndex(combo.findData("top"))
     combo.activated.emit(combo.currentIndex())
+    # saved on the model's queue: waited for, as the tops counted below include it
+    qtbot.waitUntil(lambda: not w.garment_view.saving_category(record.id), timeout=10_000)
     w.actions_["back"].trigger()
     tops = len(wardrobe.list_garments(GarmentFilter(categories={"top"})))
     w.browse.filter_bar.category_chips["top"].click()
