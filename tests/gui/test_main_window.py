@@ -947,6 +947,32 @@ def test_a_garment_recategorised_in_its_view_leaves_the_filtered_grid(make_app, 
     assert parts.session.wardrobe.garment(record.id).category == "top"
 
 
+def test_a_garment_its_page_moved_out_of_the_filter_is_said_hidden(make_app, qtbot, photos):
+    # A bottom made a top on its page, on the Bottoms grid, Back: the grid listed the
+    # rest, nothing selected, Delete off, and nothing said where the garment went.
+    parts = app_with_photos(make_app, qtbot, photos, 2)
+    w = parts.window
+    w.browse.filter_bar.category_chips["bottom"].click()
+    wait_listed(qtbot, w, 2)
+    record = w.browse.model.record(0)
+    w.open_garment(record)
+    combo = w.garment_view.category_combo
+    combo.setCurrentIndex(combo.findData("top"))
+    combo.activated.emit(combo.currentIndex())
+    with qtbot.waitSignal(w.browse.restoredUnlisted, timeout=10_000):
+        w.actions_["back"].trigger()
+    w.restored_notice.timer.stop()  # its 12 s are not tested here
+    name = display_name(parts.session.wardrobe.garment(record.id))
+    said = f"Edited {name} (hidden by the current filter)"
+    assert w.restored_notice.isVisible() and w.restored_notice.label.text() == said
+    assert w.browse.model.row_of(record.id) < 0
+    # Its neighbour selected, as after a delete: Del and Enter act on it
+    assert len(w.browse.selected_ids()) == 1 and w.actions_["delete"].isEnabled()
+    w.restored_notice.button.click()  # Clear filters: the garment edited selected
+    wait_listed(qtbot, w, 4)
+    assert w.browse.selected_ids() == [record.id]
+
+
 def test_a_category_change_undone_on_the_filtered_grid_lists_it_again(make_app, qtbot, photos):
     # Made a top on its page, back on the Bottoms grid, Ctrl+Z: a bottom again, but the
     # grid was not listed again (only on leaving a garment's page), so it stayed away;

@@ -169,6 +169,9 @@ class MainWindow(QMainWindow):
         # Field edits undone or redone on the model's queue, by garment (one at a time
         # each: ``_step_waits``): what is said once saved ("Rename undone")
         self._edits_saving: dict[int, str] = {}
+        # Garments edited while a garment's page is shown: the page's, said on Back
+        # where the grid's filter then hides it (``show_browse``)
+        self._edited_on_page: set[int] = set()
         self.refresh()
 
     # --- construction ------------------------------------------------------------------
@@ -406,8 +409,15 @@ class MainWindow(QMainWindow):
             current = self.garment_view.record
             if current is not None:
                 self.browse.select_id(current.id)
+                if current.id in self._edited_on_page:
+                    # Edited on its page: selected once listed, or said where the filter
+                    # now hides it, as an edit undone on the grid ("Edited Navy top
+                    # (hidden by the current filter)"); it went unsaid, nothing selected
+                    said = f"Edited {display_name(current)}"
+                    self._select_when_listed(Undone([current.id], said, restored=False))
         self.pages.setCurrentWidget(self.browse if self._count != 0 else self.empty_page)
         self.browse.focus_grid()
+        self._edited_on_page.clear()
         if self._listing_stale:
             self._listing_stale = False
             self.browse.refresh()
@@ -442,6 +452,7 @@ class MainWindow(QMainWindow):
         # garment the filter no longer matched, or left out one it matched again.
         if self.pages.currentWidget() is self.garment_view:
             self._listing_stale = True
+            self._edited_on_page.add(record.id)
             return
         if done is not None:
             # Selected once listed, or said where the filter now hides it: it went from
