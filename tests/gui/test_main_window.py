@@ -2638,6 +2638,42 @@ def _hold_the_next_listing(wardrobe, monkeypatch) -> tuple[threading.Event, thre
     return listing, release
 
 
+def test_a_delete_and_an_edit_undone_before_one_listing_say_both_hidden(
+    make_app, qtbot, photos, monkeypatch
+):
+    # A rename's undo and a delete's, both hidden by the filter, said before one
+    # listing: "Restored A; Rename undone: B (hidden by the current filter)", as if B
+    # alone were hidden.
+    parts = app_with_photos(make_app, qtbot, photos, 2)
+    w, wardrobe = parts.window, parts.session.wardrobe
+    renamed, doomed = [r for r in map(w.browse.model.record, range(4)) if r.category != "top"][:2]
+    w.open_garment(renamed)
+    view = w.garment_view
+    view.name_edit.selectAll()
+    qtbot.keyClicks(view.name_edit, "Red coat")
+    view._save_timer.stop()  # saved on leaving the page, not by a race with the timer
+    w.actions_["back"].trigger()
+    wait_listed(qtbot, w, 4)
+    assert wardrobe.garment(renamed.id).name == "Red coat"
+    _tops_filtered_after_deleting(w, qtbot, [w.browse.model.row_of(doomed.id)])
+    listing, release = _hold_the_next_listing(wardrobe, monkeypatch)
+    w.undo_last()  # the delete's: its listing held
+    assert listing.wait(5)
+    w.undo_last()  # the rename's, saved on the model's queue while the listing waits
+    qtbot.waitUntil(lambda: renamed.id in w.browse.waiting_to_select(), timeout=10_000)
+    with qtbot.waitSignal(w.browse.restoredUnlisted, timeout=10_000):
+        release.set()
+    w.restored_notice.timer.stop()  # its 12 s are not tested here
+    said = (
+        f"Restored {display_name(doomed)}; Rename undone: {display_name(renamed)}"
+        " (both hidden by the current filter)"
+    )
+    assert w.restored_notice.isVisible() and w.restored_notice.label.text() == said
+    w.restored_notice.button.click()  # Clear filters: both selected
+    wait_listed(qtbot, w, 4)
+    assert sorted(w.browse.selected_ids()) == sorted([renamed.id, doomed.id])
+
+
 def test_a_delete_during_a_listing_selects_the_neighbour_once_listed(
     make_app, qtbot, photos, monkeypatch
 ):

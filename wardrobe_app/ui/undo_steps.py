@@ -50,14 +50,17 @@ def unlisted_words(undone: Sequence[Undone], listed: int, hidden: int, gone: int
     """What is said of undos (``undone``) whose garments the listing left out, ``hidden``
     by the filter, ``gone`` again since (another program), ``listed`` shown: "Restored
     Navy bottom (hidden by the current filter)", "Restored 2 garments (1 hidden by the
-    current filter, 1 deleted since by another program)"."""
+    current filter, 1 deleted since by another program)". Of undos said one after the
+    other, counted among all their garments: "Restored Navy bottom; Rename undone: Blue
+    jeans (both hidden by the current filter)" (it read as if the last alone were)."""
+    whole = listed + hidden + gone
     if len(undone) == 1:
         said = undone[0].said
     elif all(u.restored for u in undone):
         said = f"Restored {counted(sum(len(u.ids) for u in undone))}"
     else:
         said = "; ".join(u.said for u in undone)
-    whole = listed + hidden + gone
+        return f"{said} ({_among(whole, hidden, gone)})"
     why = [
         f"{n} {words}" if n < whole else words
         for n, words in (
@@ -67,6 +70,21 @@ def unlisted_words(undone: Sequence[Undone], listed: int, hidden: int, gone: int
         if n
     ]
     return f"{said} ({', '.join(why)})"
+
+
+def _among(whole: int, hidden: int, gone: int) -> str:
+    """Why ``hidden`` and ``gone`` of ``whole`` garments are not listed, counted among
+    them all: "both hidden by the current filter", "1 of 3 hidden by the current
+    filter, 1 of 3 deleted since by another program"."""
+    everyone = "both" if whole == 2 else f"all {whole}"
+    return ", ".join(
+        f"{everyone if n == whole else f'{n} of {whole}'} {words}"
+        for n, words in (
+            (hidden, "hidden by the current filter"),
+            (gone, "deleted since by another program"),
+        )
+        if n
+    )
 
 
 def touch_up_words(name: str) -> str:
