@@ -172,6 +172,9 @@ class MainWindow(QMainWindow):
         # Garments edited while a garment's page is shown: the page's, said on Back
         # where the grid's filter then hides it (``show_browse``)
         self._edited_on_page: set[int] = set()
+        # Left (Back) with a category change still saved on the model's queue: said as
+        # edited on its page once it lands (its save comes after the listing of Back)
+        self._landing_after_back: set[int] = set()
         self.refresh()
 
     # --- construction ------------------------------------------------------------------
@@ -409,7 +412,9 @@ class MainWindow(QMainWindow):
             current = self.garment_view.record
             if current is not None:
                 self.browse.select_id(current.id)
-                if current.id in self._edited_on_page:
+                if self.garment_view.saving_category(current.id):
+                    self._landing_after_back.add(current.id)
+                elif current.id in self._edited_on_page:
                     # Edited on its page: selected once listed, or said where the filter
                     # now hides it, as an edit undone on the grid ("Edited Navy top
                     # (hidden by the current filter)"); it went unsaid, nothing selected
@@ -424,6 +429,7 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def open_garment(self, record: GarmentRecord) -> None:
+        self._landing_after_back.discard(record.id)
         self.garment_view.show_garment(record)
         self.pages.setCurrentWidget(self.garment_view)
 
@@ -446,6 +452,8 @@ class MainWindow(QMainWindow):
     def _garment_edited(self, record: GarmentRecord) -> None:
         self.browse.update_record(record)
         done = self._edits_saving.pop(record.id, None)
+        landed_after_back = record.id in self._landing_after_back
+        self._landing_after_back.discard(record.id)
         # A new category, colour or type may take it out of the filter (or add a type to
         # the filter's list): listed again on the way back, not after every keystroke.
         # At once where the grid is shown (an edit undone or redone from it): it kept a
@@ -458,6 +466,9 @@ class MainWindow(QMainWindow):
             # Selected once listed, or said where the filter now hides it: it went from
             # the grid unsaid ("Rename undone: Navy top"), nothing selected, Delete off
             said = f"{done}: {display_name(record)}"
+            self._select_when_listed(Undone([record.id], said, restored=False))
+        elif landed_after_back:  # as show_browse says an edit saved before Back
+            said = f"Edited {display_name(record)}"
             self._select_when_listed(Undone([record.id], said, restored=False))
         self.browse.refresh()
 
