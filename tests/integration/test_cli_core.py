@@ -18,6 +18,7 @@ from fakes import FakeAnalyser, ScriptedEmbedder, make_photo, without_write_over
 from wardrobe_app import paths, service
 from wardrobe_app.cli import main
 from wardrobe_app.services.importer import Importer
+from wardrobe_app.services.naming import display_name
 from wardrobe_app.services.vectors import Vectors
 from wardrobe_app.store import sha256_file
 
@@ -876,7 +877,8 @@ def test_an_export_refused_names_the_file_asked_for_not_its_temporary_name(
     cli: Run, batch: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # (Root may write anywhere: the refusal is raised as the copy's open() raises it.)
-    # It said "OUT/cutouts/00001-top.png.part: Permission denied", a name never seen.
+    # It said "OUT/cutouts/00001-top-olive-top.png.part: Permission denied", a name never
+    # seen (the cut-out is named as the window names the garment, "Olive top").
     import shutil
 
     cli("import", str(batch["p0"]))
@@ -888,7 +890,8 @@ def test_an_export_refused_names_the_file_asked_for_not_its_temporary_name(
     out = tmp_path / "export"
     rc, stdout, err = cli("export", str(out))
     assert rc == 2 and not stdout
-    assert err == f"wardrobe-cli: error: {out / 'cutouts' / '00001-top.png'}: Permission denied\n"
+    cutout = out / "cutouts" / "00001-top-olive-top.png"
+    assert err == f"wardrobe-cli: error: {cutout}: Permission denied\n"
     assert sorted(p.name for p in out.rglob("*")) == ["cutouts"]  # nothing half-written
 
 
@@ -960,6 +963,22 @@ def test_list_and_show_keep_odd_names_on_their_lines(
     assert "notes:      line one\n\n            line two\n" in out
     _, out, _ = cli("show", "1", "--json")
     assert json.loads(out)["name"] == "red\nshirt \x1b[2J"  # --json keeps it exact
+
+
+def test_list_and_show_name_garments_as_the_window_does(
+    cli: Run, batch: dict[str, Path], home: Path
+) -> None:
+    # `list` showed the fine type or nothing where the window said "Light blue dress".
+    cli("import", str(batch["p0"]))
+    with service.Wardrobe(home, FakeAnalyser(), background_index=False) as w:
+        shown = display_name(w.garment(1))
+    _, out, _ = cli("list")
+    first = next(line for line in out.splitlines() if line.startswith("#1 "))
+    assert first.endswith(f" {shown}")
+    _, out, _ = cli("show", "1")
+    assert f"name:       {shown} (made up from its colour and type)\n" in out
+    _, out, _ = cli("show", "1", "--json")
+    assert json.loads(out)["name"] == shown and json.loads(out)["named_by_user"] is False
 
 
 def test_an_error_naming_a_path_with_a_newline_is_one_line(

@@ -19,6 +19,7 @@ from wardrobe_app.service import CLOSEST_SHOWN, SIMILAR_FLOOR, Wardrobe, closest
 from wardrobe_app.services import export
 from wardrobe_app.services.expand import expand_paths
 from wardrobe_app.services.importer import Importer
+from wardrobe_app.services.naming import display_name
 from wardrobe_app.store import Garment, Photo, read_png
 from wardrobe_app.types import LABEL_OF_CATEGORY, GarmentFilter, KindChoice, PhotoAnalysis
 
@@ -464,6 +465,25 @@ def test_export(wardrobe: Wardrobe, photos: Photos, tmp_path: Path) -> None:
     with open(result.csv_path, newline="", encoding="utf-8") as fh:
         kept = {int(r["id"]): r["cutout"] for r in csv.DictReader(fh)}
     assert kept[2].startswith("cutouts/00002-") and (tmp_path / "out" / kept[2]).is_file()
+
+
+def test_an_export_names_garments_as_the_window_does(
+    wardrobe: Wardrobe, photos: Photos, tmp_path: Path
+) -> None:
+    # The name column was empty for every garment not renamed, while the window showed
+    # "Light blue dress": the CSV, the cut-outs' names and the window now agree.
+    wardrobe.import_paths(photos(1))
+    wardrobe.update_garment(1, name="Linen shirt")
+    result = wardrobe.export(tmp_path / "out")
+    with open(result.csv_path, newline="", encoding="utf-8") as fh:
+        rows = {int(r["id"]): r for r in csv.DictReader(fh)}
+    unnamed = wardrobe.garment(2)
+    assert not unnamed.name and rows[2]["name"] == display_name(unnamed) != ""
+    assert rows[2]["named_by_user"] == "0"
+    assert rows[1]["name"] == "Linen shirt" and rows[1]["named_by_user"] == "1"
+    slug = display_name(unnamed).lower().replace(" ", "-")
+    assert rows[2]["cutout"] == f"cutouts/00002-{unnamed.category}-{slug}.png"
+    assert rows[1]["cutout"] == "cutouts/00001-top-linen-shirt.png"
 
 
 def test_an_export_tells_how_far_it_is(

@@ -141,12 +141,15 @@ def _garment_summary(r: GarmentRecord) -> dict[str, Any]:
 
 
 def _garment_dict(r: GarmentRecord) -> dict[str, Any]:
+    from ..services.naming import display_name  # (here: numpy is not loaded for --help)
+
     return {
         "id": r.id,
         "photo_id": r.photo_id,
         "category": r.category,
         "fine_type": r.fine_type,
-        "name": r.name,
+        "name": display_name(r),  # as the window and an export name it
+        "named_by_user": bool(r.name),
         "colours": _colours(r),
         "tags": list(r.tags),
         "notes": r.notes,
@@ -169,8 +172,10 @@ def _hits(hits: list[SimilarHit], alike: bool | None = None) -> list[dict[str, A
 
 
 def _describe(r: GarmentRecord) -> str:
+    from ..services.naming import display_name
+
     colours = ", ".join(c.name for c in r.colours[:3]) or "-"
-    label = one_line(r.name or r.fine_type or "")  # a name with a newline broke the list
+    label = one_line(display_name(r))  # a name with a newline broke the list
     return f"#{r.id:<5} {r.category:<9} {colours:<28} {label}".rstrip()
 
 
@@ -398,11 +403,13 @@ def _cmd_show(args: argparse.Namespace) -> int:
     if args.json:
         _emit_json(_garment_dict(r) | {"worn_with": [g.id for g in worn]})
         return 0
+    from ..services.naming import display_name
+
     colours = ", ".join(f"{c.name} {c.hex} ({c.share:.0%})" for c in r.colours) or "-"
     rows = [
         ("garment", f"#{r.id}"),
         ("category", r.category + (f" ({r.fine_type})" if r.fine_type else "")),
-        ("name", r.name or "-"),
+        ("name", display_name(r) + ("" if r.name else " (made up from its colour and type)")),
         ("colours", colours),
         ("tags", ", ".join(r.tags) or "-"),
         ("favourite", "yes" if r.favourite else "no"),

@@ -20,6 +20,7 @@ from ..store import Store
 from ..store.asked_names import named_as_asked
 from ..types import CATEGORIES, GarmentFilter
 from .browse import Browse
+from .naming import display_name
 
 
 @dataclasses.dataclass(frozen=True)
@@ -69,6 +70,7 @@ def export_wardrobe(
         "category",
         "fine_type",
         "name",
+        "named_by_user",
         "colours",
         "colour_hex",
         "tags",
@@ -92,7 +94,10 @@ def export_wardrobe(
         for done, r in enumerate(records):
             if progress is not None and done % PROGRESS_EVERY == 0:
                 progress(done, len(records))
-            stem = "-".join(p for p in (f"{r.id:05d}", r.category, _slug(r.name)) if p)
+            # The name the window shows: the user's, or the one made up from the garment's
+            # colour and type ("Light blue dress"), which the CSV left empty.
+            shown = display_name(r)
+            stem = "-".join(p for p in (f"{r.id:05d}", r.category, _slug(shown)) if p)
             name = f"{stem}.png"
             unusable = _damaged(store, r.cutout_path)  # cut short, or written over
             try:
@@ -113,7 +118,8 @@ def export_wardrobe(
                     "photo_id": r.photo_id,
                     "category": r.category,
                     "fine_type": r.fine_type or "",
-                    "name": r.name,
+                    "name": shown,
+                    "named_by_user": int(bool(r.name)),  # 0: made up, as the window does
                     "colours": ";".join(c.name for c in r.colours),
                     "colour_hex": ";".join(c.hex for c in r.colours),
                     "tags": ";".join(r.tags),

@@ -22,8 +22,9 @@ from PySide6.QtCore import (
     Slot,
 )
 
+from ..services.naming import category_label, type_label
+from ..services.naming import display_name as display_name  # (the UI imports it from here)
 from ..types import GarmentRecord
-from .theme import category_label, type_label
 from .thumbnails import ThumbnailCache
 
 Index = QModelIndex | QPersistentModelIndex
@@ -38,19 +39,6 @@ class GarmentRoles(IntEnum):
     ThumbnailPath = Qt.ItemDataRole.UserRole + 5
     Colours = Qt.ItemDataRole.UserRole + 6  # list[Colour]
     Subtitle = Qt.ItemDataRole.UserRole + 7  # "T-Shirt · Top"
-
-
-def display_name(record: GarmentRecord) -> str:
-    if record.name:
-        return record.name
-    # Sentence case, as a user names one ("Light blue dress", "Black dress", "Navy top"):
-    # the type read "Dress" after a one-word colour and a two-word one alike, so "Light
-    # blue Dress". A type spelled with capitals inside ("T-Shirt") keeps them.
-    kind = record.fine_type or category_label(record.category)
-    if kind[1:] == kind[1:].lower():
-        kind = kind.lower()
-    colour = record.colours[0].name if record.colours else ""
-    return type_label(f"{colour} {kind}".strip())
 
 
 def subtitle(record: GarmentRecord, with_category: bool = True) -> str:

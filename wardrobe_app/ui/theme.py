@@ -7,12 +7,15 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
+# Shown outside the window too (the CLI, an export), so kept free of Qt there.
+from ..services.naming import category_label as category_label
+from ..services.naming import type_label as type_label
+
 CATEGORY_COLOURS: dict[str, str] = {
     "top": "#3b82f6",  # blue
     "bottom": "#f59e0b",  # amber
     "one-piece": "#a855f7",  # purple
 }
-CATEGORY_LABELS: dict[str, str] = {"top": "Top", "bottom": "Bottom", "one-piece": "One-piece"}
 # Overlay colour per label-map value (0 = background: transparent).
 LABEL_COLOURS: dict[int, str] = {
     1: CATEGORY_COLOURS["top"],
@@ -98,16 +101,6 @@ def cutout_backdrop(palette: QPalette) -> QColor:
         round(base.green() + (text.green() - base.green()) * mix),
         round(base.blue() + (text.blue() - base.blue()) * mix),
     )
-
-
-def category_label(category: str) -> str:
-    return CATEGORY_LABELS.get(category, category.capitalize())
-
-
-def type_label(fine_type: str) -> str:
-    """A fine type as shown everywhere: its first letter raised, the rest as stored
-    ("T-Shirt" stays "T-Shirt", a typed "jeans" reads "Jeans")."""
-    return fine_type[:1].upper() + fine_type[1:]
 
 
 # "system" (follow the desktop's light or dark scheme), "light" or "dark": Settings.
