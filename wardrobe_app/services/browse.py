@@ -12,6 +12,7 @@ from ..vision.colours import PALETTE_NAMES
 from .data_version import DataVersion
 from .live_listing import Listing, caught_up, listing_mark, read_all
 from .records import garment_records, record_select
+from .search_words import matches, search_terms, searched_text
 
 
 class Browse:
@@ -75,9 +76,9 @@ class Browse:
         if flt.colours:
             wanted = {c.lower() for c in flt.colours}
             records = [r for r in records if any(c.name.lower() in wanted for c in r.colours)]
-        if flt.text.strip():
-            needles = flt.text.lower().split()
-            records = [r for r in records if all(n in _haystack(r) for n in needles)]
+        terms = search_terms(flt.text)  # each word with its synonyms ("jeans": Pants)
+        if terms:
+            records = [r for r in records if matches(searched_text(r), terms)]
         if flt.sort == "colour":
             # In the colour chips' order (black, grey, white, ... round the colour wheel),
             # not the alphabet's; garments without a colour last.
@@ -199,8 +200,3 @@ class Browse:
             ).all()
         by_cat = {c: 0 for c in CATEGORIES} | {str(c): int(n) for c, n in rows}
         return {"photos": photos, "garments": sum(by_cat.values()), **by_cat}
-
-
-def _haystack(r: GarmentRecord) -> str:
-    parts = [r.name, r.notes, r.category, r.fine_type or "", *r.tags, *(c.name for c in r.colours)]
-    return " ".join(parts).lower()
