@@ -235,6 +235,13 @@ class Wardrobe:
         ``Importer.find_duplicate``); ``ImageLoadError`` where it cannot be read."""
         return self._importer.find_duplicate(path)
 
+    def garments_of_same_photo(self, path: Path) -> list[GarmentRecord]:
+        """The wardrobe's garments from this very photo (photos are stored by content: a
+        copy under another name is the same photo), [] where it is not in the wardrobe;
+        ``ImageLoadError`` where it cannot be read. Nothing is analysed."""
+        photo_id = self.find_duplicate(path)
+        return [] if photo_id is None else self._browse.garments_of_photo(photo_id)
+
     def save_analysis(
         self, analysis: PhotoAnalysis, keep: Sequence[int] | None = None
     ) -> ImportResult:

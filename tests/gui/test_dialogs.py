@@ -51,17 +51,53 @@ def test_own_this_shows_matches_and_saves_nothing(make_app, qtbot, photos, tmp_p
         assert "match" in row.verdict.text() or "new" in row.verdict.text()
     assert parts.session.count() == count  # nothing saved
     assert parts.session.wardrobe.find_duplicate(candidate) is None
-    # an imported photo is found as its own best match
-    with qtbot.waitSignal(dialog.analysed, timeout=10_000) as again:
-        dialog.analyse_photo(photos(1, start=0)[0])
-    best = again.args[0].hits[0][0]
-    assert best.score > 0.99
-    assert "probably own this" in dialog.rows[0].verdict.text()
     # clicking a match opens it in the main window
     target = dialog.rows[0].strip.model.record(0)
     dialog.rows[0].strip.garmentClicked.emit(target.id)
     assert w.pages.currentWidget() is w.garment_view
     assert w.garment_view.record.id == target.id
+
+
+def test_own_this_says_a_photo_of_the_wardrobe_is_this_very_photo(
+    make_app, qtbot, photos, tmp_path
+):
+    # Asked of a photo already imported (a copy under another name too: photos are
+    # stored by content), it answered "You probably own this already (closest match
+    # 100%)": a guess where it knows. It says so, with the photo's garments to open.
+    from wardrobe_app.ui.own_this_dialog import MatchRow
+    from wardrobe_app.ui.same_photo_row import SamePhoto, SamePhotoRow
+
+    parts, dialog = _own_this_after_importing(make_app, qtbot, photos, 2)
+    w = parts.window
+    wardrobe = parts.session.wardrobe
+    imported = photos(1, start=1)[0]  # the same pixels as the second photo imported
+    copy = tmp_path / "shop" / "looks-familiar.jpg"
+    copy.parent.mkdir()
+    copy.write_bytes(imported.read_bytes())
+    photo_id = wardrobe.find_duplicate(imported)
+    theirs = [r.id for r in wardrobe.list_garments() if r.photo_id == photo_id]
+    assert photo_id is not None and len(theirs) == 2
+    with qtbot.waitSignal(dialog.analysed, timeout=10_000) as done:
+        dialog.analyse_photo(copy)
+    result = done.args[0]
+    assert isinstance(result, SamePhoto) and [g.id for g in result.garments] == sorted(theirs)
+    said = "looks-familiar.jpg is already in your wardrobe: this very photo."
+    assert dialog.status.text() == said
+    [row] = dialog.rows
+    assert isinstance(row, SamePhotoRow) and row.strip.ids() == sorted(theirs)
+    assert "2 garments" in row.words.text() and not dialog.findChildren(MatchRow)
+    assert dialog.photo.has_image()  # the photo shown, as an answer shows it
+    qtbot.waitUntil(dialog.choose_button.isEnabled, timeout=10_000)  # the job finished
+    # one of its garments deleted: the other still said to be the photo's
+    wardrobe.delete_garments([theirs[0]])
+    with qtbot.waitSignal(dialog.analysed, timeout=10_000) as again:
+        dialog.analyse_photo(copy)
+    assert [g.id for g in again.args[0].garments] == [theirs[1]]
+    # opening one opens it in the main window
+    qtbot.waitUntil(dialog.choose_button.isEnabled, timeout=10_000)
+    dialog.rows[0].strip.garmentClicked.emit(theirs[1])
+    assert w.pages.currentWidget() is w.garment_view
+    assert w.garment_view.record.id == theirs[1]
 
 
 def test_own_this_says_what_to_do_where_its_matches_will_be(make_app, qtbot, photos):

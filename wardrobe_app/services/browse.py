@@ -181,6 +181,16 @@ class Browse:
             )
             return garment_records(s, self.store.files.abspath, stmt=stmt)
 
+    def garments_of_photo(self, photo_id: int) -> list[GarmentRecord]:
+        """A stored photo's garments in the wardrobe (not those deleted), by id."""
+        with self.store.session() as s:
+            stmt = (
+                record_select()
+                .where(Garment.photo_id == int(photo_id), Garment.deleted_at.is_(None))
+                .order_by(Garment.id)
+            )
+            return garment_records(s, self.store.files.abspath, stmt=stmt)
+
     def photo_labels(self, garment_id: int) -> np.ndarray | None:
         with self.store.session() as s:
             row = s.get(Garment, int(garment_id))

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from ..service import SIMILAR_FLOOR, OtherModelsVectors
 from ..types import DetectedGarment, PhotoAnalysis, SimilarHit
-from ..vision.image_io import IMAGE_SUFFIXES, READABLE_FORMATS, ImageLoadError
+from ..vision.image_io import IMAGE_SUFFIXES, READABLE_FORMATS, ImageLoadError, load_image
 from .column_scroll import PageScroll
 from .empty_state import EmptyState
 from .garment_strip import GarmentStrip
@@ -35,6 +35,7 @@ from .image_view import ImageView
 from .imaging import fit_image, preview_pair, rgb_to_qimage
 from .model_loader import ModelLoadError
 from .odd_names import real_path, shown_name
+from .same_photo_row import SamePhoto, SamePhotoRow
 from .screen_fit import resize_within_screen
 from .session import WardrobeSession
 from .settings import AppSettings
@@ -199,7 +200,7 @@ class MatchRow(QFrame):
 
 class OwnThisDialog(QDialog):
     openGarment = Signal(int)
-    analysed = Signal(object)  # OwnThisResult
+    analysed = Signal(object)  # OwnThisResult, or SamePhoto: the photo is in the wardrobe
 
     def __init__(
         self,
@@ -215,7 +216,7 @@ class OwnThisDialog(QDialog):
         self.session = session
         self.thumbnails = thumbnails
         self.result_: OwnThisResult | None = None
-        self.rows: list[MatchRow] = []
+        self.rows: list[MatchRow | SamePhotoRow] = []
         self._busy = False
         self._next_path: Path | None = None  # asked for while another was analysed
 
@@ -350,8 +351,14 @@ class OwnThisDialog(QDialog):
             on_finished=self._finished,
         )
 
-    def _job(self, ctx: WorkerContext, path: Path) -> OwnThisResult | Answer:
+    def _job(self, ctx: WorkerContext, path: Path) -> OwnThisResult | SamePhoto | Answer:
         try:
+            # This very photo (by content) already in the wardrobe: said as it is, not
+            # analysed to be matched with itself ("probably own this", 100%).
+            same = self.session.wardrobe.garments_of_same_photo(path)
+            if same:
+                photo = rgb_to_qimage(load_image(path, max_side=900))
+                return SamePhoto(path, same, photo)
             analysis, hits = self.session.wardrobe.similar_to_photo(
                 path, k=MATCHES, min_score=SIMILAR_FLOOR
             )
@@ -370,7 +377,7 @@ class OwnThisDialog(QDialog):
         return OwnThisResult(path, analysis, hits, overlay, cutouts, photo, left_out, empty)
 
     @Slot(object)
-    def _done(self, result: OwnThisResult | Answer) -> None:
+    def _done(self, result: OwnThisResult | SamePhoto | Answer) -> None:
         if isinstance(result, ModelsNotLoaded):
             self.status.setText("Nothing compared: the models could not load.")
             self.photo.set_placeholder("Not analysed")
@@ -395,6 +402,9 @@ class OwnThisDialog(QDialog):
             self.photo.set_placeholder("Not compared with this wardrobe")
             self._show_problem("Not compared with this wardrobe", result.words)
             return
+        if isinstance(result, SamePhoto):
+            self._show_same_photo(result)
+            return
         self.result_ = result
         self.overlay_toggle.setEnabled(True)
         self._show_photo()
@@ -410,18 +420,33 @@ class OwnThisDialog(QDialog):
                 + (f" {EMPTY_WARDROBE}" if result.empty_wardrobe else "")
             )
         for garment, cutout, hits in zip(garments, result.cutouts, result.hits, strict=True):
-            row = MatchRow(garment, cutout, hits, self.thumbnails, self.results)
-            row.strip.garmentClicked.connect(self._open)
-            self.rows.append(row)
-            self.results_layout.insertWidget(self.results_layout.count() - 1, row)
-        # Tab in reading order: the photo's switch, each garment's matches, then Close
-        # (made for each photo, the matches otherwise came last, after Close).
+            self._add_row(MatchRow(garment, cutout, hits, self.thumbnails, self.results))
+        self._chain_tabs()
+        self.analysed.emit(result)
+
+    def _show_same_photo(self, result: SamePhoto) -> None:
+        """This very photo is in the wardrobe: said, with its garments to open."""
+        self.photo.set_image(result.photo)  # no overlay: the photo was not analysed
+        self.status.setText(
+            f"{shown_name(result.path.name)} is already in your wardrobe: this very photo."
+        )
+        self._add_row(SamePhotoRow(result.garments, self.thumbnails, self.results))
+        self._chain_tabs()
+        self.analysed.emit(result)
+
+    def _add_row(self, row: MatchRow | SamePhotoRow) -> None:
+        row.strip.garmentClicked.connect(self._open)
+        self.rows.append(row)
+        self.results_layout.insertWidget(self.results_layout.count() - 1, row)
+
+    def _chain_tabs(self) -> None:
+        """Tab in reading order: the photo's switch, each row's garments, then Close
+        (made for each photo, the matches otherwise came last, after Close)."""
         chain: list[QWidget] = [self.overlay_toggle]
         chain += [row.strip.view for row in self.rows]
         chain.append(self.close_button)
         for before, after in pairwise(chain):
             QWidget.setTabOrder(before, after)
-        self.analysed.emit(result)
 
     @Slot()
     def _show_photo(self) -> None:
