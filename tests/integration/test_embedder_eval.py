@@ -10,7 +10,7 @@ import pytest
 
 from wardrobe_app import paths
 from wardrobe_app.training import embedder_eval, embedder_train
-from wardrobe_app.training.clothing import read_items, sender_split
+from wardrobe_app.training.clothing import ClothingItem, read_items, sender_split
 from wardrobe_app.training.embedder_eval import evaluate_folder, main
 from wardrobe_app.training.embedder_train import _load_small, precision_at_k
 from wardrobe_app.vision.embedder import Embedder
@@ -19,15 +19,19 @@ from wardrobe_app.vision.grabcut import item_foreground
 CLOTHING = paths.SHARED_DATA_DIR / "clothing"
 
 
-def _few_photos(tmp_path: Path) -> Path:
+def _few_photos(tmp_path: Path, val: int = 0) -> Path:
     """A clothing folder of 12 test-sender photos (10 garments of shared labels, for
-    P@10, and 2 shoes, for the gate) and 2 of train senders, which the evaluation must
-    leave out."""
+    P@10, and 2 shoes, for the gate), 2 garments of train senders, which the evaluation
+    must leave out, and ``val`` of val senders (the training's colour weight and gate)."""
     if not CLOTHING.exists():
         pytest.skip("../shared/data/clothing not present")
     items = read_items(CLOTHING)
+
+    def garments(split: str) -> list[ClothingItem]:
+        return [i for i in items if sender_split(i.sender) == split and i.garment != "other"]
+
     test = [i for i in items if sender_split(i.sender) == "test"]
-    train = [i for i in items if sender_split(i.sender) == "train"][:2]
+    others = garments("train")[:2] + garments("val")[:val]
     test = [i for i in test if i.label in ("T-Shirt", "Pants", "Shirt")][:10] + [
         i for i in test if i.label == "Shoes"
     ][:2]
@@ -36,7 +40,7 @@ def _few_photos(tmp_path: Path) -> Path:
     with (root / "items.csv").open("w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
         writer.writerow(["image", "label", "garment", "kids", "sender_id"])
-        for item in test + train:
+        for item in test + others:
             writer.writerow([item.image, item.label, item.garment, item.kids, item.sender])
             (root / "images" / f"{item.image}.jpg").symlink_to(item.path(CLOTHING))
     return root
@@ -103,3 +107,28 @@ def test_features_cached_with_other_masks_are_not_read(
     figures = evaluate_folder(paths.DEFAULT_EMBEDDER, root, tiny_ccp, cache, flip=False)
     assert len(cut) == 24
     assert figures["mask_code"] == "changed"
+
+
+def _training(tmp_path: Path, tiny_ccp: Path) -> tuple[list[str], list[str]]:
+    """``embedder_train``'s options for a one-epoch run on 16 photos (12 test, 2 train,
+    2 val senders) and the tiny CCP folder: those of its folders, and the whole run's."""
+    root, cache = _few_photos(tmp_path, val=2), tmp_path / "cache"
+    folders = ["--clothing", str(root), "--cache", str(cache), "--out", str(tmp_path / "emb")]
+    tiny = ["--epochs", "1", "--dim", "8", "--hidden", "16"]
+    return folders, [*folders, "--ccp", str(tiny_ccp), *tiny]
+
+
+@pytest.mark.data
+def test_a_gate_fitted_to_a_trained_folder_leaves_its_vectors_as_they_were(
+    tmp_path: Path, tiny_ccp: Path
+) -> None:
+    # --gate-only saved the Embedder's backbone, its batch norms folded into its
+    # convolutions: the folder no Embedder could load again ("does not match").
+    folders, train = _training(tmp_path, tiny_ccp)
+    embedder_train.main(train)
+    out = tmp_path / "emb"
+    photos = [_load_small(p) for p in sorted((tmp_path / "clothing" / "images").iterdir())[:3]]
+    items = [(rgb, item_foreground(rgb)) for rgb in photos]
+    before = Embedder(out, device="cpu").embed(items)
+    embedder_train.main([*folders, "--gate-only"])
+    np.testing.assert_allclose(Embedder(out, device="cpu").embed(items), before, atol=1e-6)

@@ -31,6 +31,7 @@ from ..vision.embedder import CATEGORY_NAMES, EmbedderConfig, prepare_crop, save
 from ..vision.embedder_net import EmbedderHeads, Lite0Features
 from ..vision.grabcut import item_foreground
 from ..vision.image_io import read_image
+from ..vision.model_folder import WEIGHTS_FILE
 from .ccp import read_split, save_npz_whole
 from .clothing import VAGUE_LABELS, read_items, sender_split
 
@@ -276,8 +277,20 @@ def add_gate_to_folder(folder: Path, cache: Path) -> dict[str, float]:
     embedder.config.gallery_size = len(embedder.heads.gallery)
     embedder.config.garment_threshold = threshold
     embedder.config.metrics.update(figures)
-    save_embedder(embedder.backbone, embedder.heads, embedder.config, folder)
+    save_embedder(_stored_backbone(folder), embedder.heads, embedder.config, folder)
     return figures
+
+
+def _stored_backbone(folder: Path) -> Lite0Features:
+    """The backbone of ``folder`` as stored: the Embedder's has its batch norms folded
+    into its convolutions, weights no Embedder loads ("does not match config.json")."""
+    state = torch.load(folder / WEIGHTS_FILE, map_location="cpu", weights_only=True)
+    backbone = Lite0Features()
+    prefix = "backbone."
+    backbone.load_state_dict(
+        {k.removeprefix(prefix): v for k, v in state.items() if k.startswith(prefix)}
+    )
+    return backbone
 
 
 def train_heads(args: argparse.Namespace) -> dict[str, Any]:
