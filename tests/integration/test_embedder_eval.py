@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from wardrobe_app import paths
-from wardrobe_app.training import embedder_eval, embedder_train
+from wardrobe_app.training import embedder_train, mask_cache
 from wardrobe_app.training.clothing import ClothingItem, read_items, sender_split
 from wardrobe_app.training.embedder_eval import evaluate_folder, main
 from wardrobe_app.training.embedder_train import _load_small, precision_at_k
@@ -103,7 +103,7 @@ def test_features_cached_with_other_masks_are_not_read(
     assert len(cut) == 12
     evaluate_folder(paths.DEFAULT_EMBEDDER, root, tiny_ccp, cache, flip=False)
     assert len(cut) == 12  # the same masks: read from the cache
-    monkeypatch.setattr(embedder_eval, "mask_code", lambda: "changed")
+    monkeypatch.setattr(mask_cache, "mask_code", lambda: "changed")
     figures = evaluate_folder(paths.DEFAULT_EMBEDDER, root, tiny_ccp, cache, flip=False)
     assert len(cut) == 24
     assert figures["mask_code"] == "changed"
@@ -132,3 +132,28 @@ def test_a_gate_fitted_to_a_trained_folder_leaves_its_vectors_as_they_were(
     before = Embedder(out, device="cpu").embed(items)
     embedder_train.main([*folders, "--gate-only"])
     np.testing.assert_allclose(Embedder(out, device="cpu").embed(items), before, atol=1e-6)
+
+
+@pytest.mark.data
+def test_the_training_reads_no_features_cached_with_other_masks(
+    tmp_path: Path, tiny_ccp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The training and --gate-only read runs/cache/clothing_features.npz whatever masks
+    # it was made with: heads and a gate fitted to masks replaced since, unseen.
+    folders, train = _training(tmp_path, tiny_ccp)
+    cut: list[int] = []
+
+    def counted(rgb: np.ndarray) -> np.ndarray:
+        cut.append(1)
+        return item_foreground(rgb)
+
+    monkeypatch.setattr(embedder_train, "item_foreground", counted)
+    embedder_train.main(train)
+    assert len(cut) == 16  # every photo, once
+    embedder_train.main([*folders, "--gate-only"])
+    assert len(cut) == 16  # the same masks: the training's cache read
+    monkeypatch.setattr(mask_cache, "mask_code", lambda: "changed")
+    embedder_train.main([*folders, "--gate-only"])
+    assert len(cut) == 32  # other masks: cut again
+    embedder_train.main(train)
+    assert len(cut) == 32  # and the training reads the features of those

@@ -9,13 +9,13 @@ averaged where its config says so (as the app computes them); the figures are
         --ccp ../shared/data/ccp --model resources/models/embedder
 
 Features are cached under ``--cache``, the test photos' under a hash of the code that
-makes item masks: after a change to the masks, a cache of the old ones is not read.
+makes item masks (``mask_cache``): after a change to the masks, a cache of the old ones
+is not read.
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import time
 from pathlib import Path
@@ -24,8 +24,8 @@ from typing import Any
 import numpy as np
 import torch
 
-from ..vision import garments, grabcut
 from ..vision.embedder import Embedder
+from . import mask_cache
 from .clothing import VAGUE_LABELS
 from .embedder_train import extract_ccp, extract_clothing, gate_figures, held_out_figures
 
@@ -45,24 +45,15 @@ class FolderFeatures:
         return self.embedder.features(items, whole=whole, flip=flip).cpu().numpy()
 
 
-def mask_code() -> str:
-    """A short hash of the modules that make an item photo's mask (``item_foreground``)."""
-    digest = hashlib.sha256()
-    for module in (grabcut, garments):
-        digest.update(Path(module.__file__ or "").read_bytes())
-    return digest.hexdigest()[:10]
-
-
 def evaluate_folder(
     model: Path, clothing_root: Path, ccp_root: Path, cache: Path, flip: bool | None = None
 ) -> dict[str, Any]:
     """The held-out figures of the embedder in ``model`` (see the module's doc)."""
     embedder = Embedder(model, device="cpu")
     extractor = FolderFeatures(embedder, flip)
-    mode, masks = "flip" if extractor.flip else "plain", mask_code()
-    clothing = extract_clothing(
-        clothing_root, extractor, cache / f"clothing_test_{mode}_{masks}.npz", splits=("test",)
-    )
+    mode, masks = "flip" if extractor.flip else "plain", mask_cache.mask_code()
+    features = mask_cache.clothing_cache(cache, f"clothing_test_{mode}")
+    clothing = extract_clothing(clothing_root, extractor, features, splits=("test",))
     ccp = extract_ccp(ccp_root, extractor, cache / f"ccp_val_{mode}.npz", splits=("val",))
     figures: dict[str, Any] = {
         "model": str(model),

@@ -8,7 +8,10 @@ a photo-kind head are trained, and the colour weight is chosen on the val sender
     python -m wardrobe_app.training.embedder_train --clothing ../shared/data/clothing \
         --ccp ../shared/data/ccp --out resources/models/embedder
 
-The held-out figures of a trained folder alone, with today's masks: ``embedder_eval``.
+The clothing photos' features are cached under ``--cache`` by the code that makes their
+masks (``mask_cache``): a retrain or ``--gate-only`` after a change to the masks cuts
+the photos again. The held-out figures of a trained folder alone, with today's masks:
+``embedder_eval``.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from ..vision.image_io import read_image
 from ..vision.model_folder import WEIGHTS_FILE
 from .ccp import read_split, save_npz_whole
 from .clothing import VAGUE_LABELS, read_items, sender_split
+from .mask_cache import clothing_cache
 
 MAX_SIDE = 512
 
@@ -267,12 +271,14 @@ def gate_figures(
     }
 
 
-def add_gate_to_folder(folder: Path, cache: Path) -> dict[str, float]:
-    """Fit the garment gate for an already trained embedder folder (heads unchanged)."""
+def add_gate_to_folder(folder: Path, cache: Path, clothing_root: Path) -> dict[str, float]:
+    """Fit the garment gate for an already trained embedder folder (heads unchanged), on
+    features of today's masks: extracted again where the cache holds older masks' only."""
     from ..vision.embedder import Embedder
 
     embedder = Embedder(folder, device="cpu")
-    clothing = dict(np.load(cache / "clothing_features.npz", allow_pickle=False))
+    features = clothing_cache(cache, "clothing_features")
+    clothing = extract_clothing(clothing_root, FeatureExtractor(), features)
     threshold, figures = fit_garment_gate(embedder.heads, clothing)
     embedder.config.gallery_size = len(embedder.heads.gallery)
     embedder.config.garment_threshold = threshold
@@ -297,7 +303,8 @@ def train_heads(args: argparse.Namespace) -> dict[str, Any]:
     torch.manual_seed(0)
     extractor = FeatureExtractor()
     cache = Path(args.cache)
-    clothing = extract_clothing(Path(args.clothing), extractor, cache / "clothing_features.npz")
+    features = clothing_cache(cache, "clothing_features")  # of today's masks
+    clothing = extract_clothing(Path(args.clothing), extractor, features)
     ccp = extract_ccp(Path(args.ccp), extractor, cache / "ccp_features.npz")
 
     cl_train = clothing["split"] == "train"
@@ -427,7 +434,8 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = p.parse_args(argv)
     if args.gate_only:
-        print(json.dumps(add_gate_to_folder(Path(args.out), Path(args.cache)), indent=2))
+        figures = add_gate_to_folder(Path(args.out), Path(args.cache), Path(args.clothing))
+        print(json.dumps(figures, indent=2))
         return
     args.argv = list(argv if argv is not None else sys.argv[1:])
     t0 = time.time()
