@@ -604,6 +604,21 @@ def test_evaluate_record_keeps_the_figures_in_the_model_folder(
     assert f"in place of the figures it held: mean {report['mean_garment_iou']} on val.txt" in err
 
 
+def test_evaluate_json_names_its_data_folder_resolved(
+    tiny_ccp: Path,
+    tiny_model: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # The document said --data as given ("ccp", relative to where it ran) while --record
+    # kept it resolved: two names for one folder, the first wrong from elsewhere.
+    monkeypatch.chdir(tmp_path)
+    relative = os.path.join("ccp", "..", tiny_ccp.name)
+    assert main(["evaluate", "--data", relative, "--model", str(tiny_model), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["data"] == str(tiny_ccp.resolve())
+
+
 def test_evaluate_record_on_another_split_keeps_the_figures_unless_forced(
     tiny_ccp: Path, tiny_model: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -95,7 +95,9 @@ def evaluate_folder(
     report.update(
         {
             "model": str(segmenter.model_dir),
-            "data": str(data),
+            # Resolved, as --record and training keep it: a relative folder named
+            # another one read from another working folder.
+            "data": str(data.resolve()),
             "split": str(split),
             "photos": len(stems),
             "zoom_passes": segmenter.zoom_passes,
