@@ -115,10 +115,13 @@ def test_model_commands_write_nothing_into_a_wardrobe_s_data_folder(
         assert main([*command, option, str(target)]) == 2, command
         out, err = capsys.readouterr()
         inside = "is the" if target == theirs else "is inside the"
-        assert not out and err == (
+        assert err == (
             f"wardrobe-cli: error: {option} {target} {inside} data folder of the wardrobe "
             f"in {theirs}: choose a folder outside it\n"
         )
+        said = err.removeprefix("wardrobe-cli: error: ").strip()
+        always_json = command[0] in ("train", "pseudo-label")  # stdout: their document
+        assert (json.loads(out) == {"errors": [said]}) if always_json else not out, command
         assert [p.name for p in theirs.iterdir()] == ["wardrobe.sqlite3"]
 
 
@@ -578,6 +581,24 @@ def test_train_reports_bad_encoder_weights_and_a_missing_gpu_in_one_line(
         err = capsys.readouterr().err
         assert "error: CUDA was asked for" in err and "Traceback" not in err
     assert not (tmp_path / "run" / "best").exists()
+
+
+def test_train_and_pseudo_label_refused_write_the_errors_document(
+    tiny_ccp: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Their stdout is always a JSON document (the run's figures, the manifest), but
+    # refused (exit 2) they wrote nothing there: a script parsing it got a JSON error,
+    # not the reason, where --json commands write {"errors": [...]}.
+    a_file = tmp_path / "a-file"
+    a_file.write_text("x")
+    for argv in (
+        ["train", "--data", str(tiny_ccp), "--out", str(a_file)],
+        ["pseudo-label", "--data", str(tiny_ccp), "--out", str(tmp_path / "labels")],
+    ):
+        assert main(argv) == 2
+        out, err = capsys.readouterr()
+        said = [line.removeprefix("wardrobe-cli: error: ") for line in err.splitlines()]
+        assert said and json.loads(out) == {"errors": said}, argv
 
 
 def test_evaluate_record_keeps_the_figures_in_the_model_folder(

@@ -5,12 +5,15 @@ A command that failed before writing its document (``show 99``, ``similar 99``, 
 stdout got "" and a JSON parse error instead of the reason. main() begins each command
 here, the errors said (``text.error``) are kept, and where the command wrote no document
 of its own, ``{"errors": [...]}`` is written at its end. The exit status is unchanged.
+``train`` and ``pseudo-label``, whose stdout is always their JSON document, are begun as
+--json commands (their ``json`` default).
 """
 
 from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from typing import Any
 
 _asked = False  # the command runs with --json
@@ -30,11 +33,18 @@ def said(message: str) -> None:
     _errors.append(message)
 
 
-def emit(document: Any, *, indent: int | None = None, ensure_ascii: bool = False) -> None:
+def emit(
+    document: Any,
+    *,
+    indent: int | None = None,
+    ensure_ascii: bool = False,
+    default: Callable[[Any], Any] | None = None,
+) -> None:
     """Write the command's document, in one write: json.dump encodes in Python and
     writes each token (3.8 million writes, 8 s, for ``list --json`` of 40,000 garments)."""
     global _emitted
-    sys.stdout.write(json.dumps(document, ensure_ascii=ensure_ascii, indent=indent) + "\n")
+    text = json.dumps(document, ensure_ascii=ensure_ascii, indent=indent, default=default)
+    sys.stdout.write(text + "\n")
     sys.stdout.flush()
     _emitted = True
 

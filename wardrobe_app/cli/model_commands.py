@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
 import sys
 from pathlib import Path
@@ -230,7 +229,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         default=1.0,
         help="weight of the distillation loss beside the label loss (default 1)",
     )
-    t.set_defaults(func=cmd_train)
+    # Its stdout is always its JSON document (the run's figures): a refusal writes
+    # {"errors": [...]} there, as a --json command's does (json_document).
+    t.set_defaults(func=cmd_train, json=True)
 
     s = sub.add_parser(
         "pseudo-label", help="label CCP's unlabeled photos with a model's confident pixels"
@@ -247,7 +248,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="least class probability kept (default 0.9)",
     )
     s.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto", help=DEVICE_HELP)
-    s.set_defaults(func=cmd_pseudo_label)
+    s.set_defaults(func=cmd_pseudo_label, json=True)  # its manifest, or the errors: as train
 
     e = sub.add_parser("evaluate", help="IoU per class, mean IoU, pixel accuracy, confusion matrix")
     e.add_argument("--data", type=path_arg, required=True, help="a CCP-style folder")
@@ -526,7 +527,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     except (ModelFolderError, OSError, ValueError) as exc:  # --init, --teacher, --data
         error(exc)
         return 2
-    print(json.dumps(result, indent=2, default=str))
+    json_document.emit(result, indent=2, ensure_ascii=True, default=str)
     return 0
 
 
@@ -577,7 +578,7 @@ def cmd_pseudo_label(args: argparse.Namespace) -> int:
         error(line)
     if not manifest["photos"]:
         error(f"no photo could be labelled: nothing was written in {args.out}")
-    print(json.dumps(manifest, indent=2))
+    json_document.emit(manifest, indent=2, ensure_ascii=True)
     return 1 if manifest["skipped"] or same_name else 0
 
 
