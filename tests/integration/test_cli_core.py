@@ -722,6 +722,42 @@ def test_bad_paths_and_numbers_are_usage_errors_before_any_work(
     assert message in _usage_error(["--data-dir", str(home), *argv], capsys)
 
 
+def test_a_usage_error_with_json_writes_the_errors_document(
+    home: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # With --json on the command line, a usage error (argparse's, --data-dir a file)
+    # printed usage text alone: a script parsing stdout got "" and a JSON error, where
+    # the command's own failures write {"errors": [...]}. The exit status stays 2.
+    a_file = tmp_path / "a-file"
+    a_file.write_text("not a folder")
+    make_photo(tmp_path / "-dash.jpg", seed=1)
+    monkeypatch.chdir(tmp_path)
+    dash = "-dash.jpg was taken for an option: for the file, write ./-dash.jpg"
+    for argv, said in (
+        (["list", "--json", "--nope"], ["unrecognized arguments: --nope"]),
+        (["similar", "1", "-k", "0", "--json"], ["argument -k: must be at least 1, not 0"]),
+        (
+            ["--data-dir", str(a_file), "list", "--json"],
+            [f"--data-dir {a_file} is a file, not a folder"],
+        ),
+        # and what main() said after argparse
+        (["import", "--json", "-dash.jpg"], ["unrecognized arguments: -dash.jpg", dash]),
+    ):
+        argv = argv if "--data-dir" in argv else ["--data-dir", str(home), *argv]
+        with pytest.raises(SystemExit) as stop:
+            main(argv)
+        out, err = capsys.readouterr()
+        assert stop.value.code == 2 and err.startswith("usage: ") and said[0] in err, argv
+        assert json.loads(out) == {"errors": said}, argv
+        with pytest.raises(SystemExit):  # without --json: the usage text alone
+            main([arg for arg in argv if arg != "--json"])
+        out, err = capsys.readouterr()
+        assert out == "" and said[0] in err, argv
+
+
 def test_data_dir_may_follow_the_command(
     batch: dict[str, Path],
     tmp_path: Path,

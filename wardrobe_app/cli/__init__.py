@@ -17,7 +17,7 @@ import sys
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO, cast
+from typing import NoReturn, TextIO, cast
 
 from .. import __version__, paths
 from . import json_document
@@ -52,10 +52,19 @@ def _epilog() -> str:
     return "\n".join(["examples:", *lines, "", textwrap.fill(EXIT_STATUS, 79)])
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser (its sub-commands' too), each usage error kept as well for the
+    document of a command line with --json (json_document): it wrote usage text alone."""
+
+    def error(self, message: str) -> NoReturn:
+        json_document.said(one_line(message))
+        super().error(message)
+
+
 def build_parser() -> argparse.ArgumentParser:
     from . import core_commands, model_commands
 
-    parser = argparse.ArgumentParser(
+    parser: argparse.ArgumentParser = _Parser(
         prog="wardrobe-cli",
         description="Wardrobe: find, file and match the garments in your photos.",
         epilog=_epilog(),
@@ -125,19 +134,32 @@ def _run(argv: Sequence[str] | None) -> int:
     """The command of ``argv`` run, its errors said: main() once the streams are set."""
     parser = build_parser()
     given = list(sys.argv[1:] if argv is None else argv)
+    # A usage error's document where --json is on the command line (not after "--").
+    json_document.begin("--json" in given[: given.index("--") if "--" in given else None])
     try:
         args = parser.parse_args(given)
     except SystemExit as exc:
         if exc.code == 2:  # a usage error, said: perhaps a file taken for an option
             _say_files_taken_for_options(parser, given)
+            _end_document()
         raise
     json_document.begin(bool(getattr(args, "json", False)))
-    code = _run_parsed(parser, args)
     try:
-        json_document.end()  # with --json, a document also where the command failed
+        code = _run_parsed(parser, args)
+    except SystemExit as exc:  # parser.error(): --data-dir a file, or in another wardrobe
+        if exc.code == 2:
+            _end_document()
+        raise
+    _end_document()
+    return code
+
+
+def _end_document() -> None:
+    """With --json, a document also where the command failed (json_document.end)."""
+    try:
+        json_document.end()
     except BrokenPipeError:  # `show 99 --json | true`
         _drop_stdout()
-    return code
 
 
 def _drop_stdout() -> None:
