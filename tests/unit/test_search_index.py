@@ -934,6 +934,21 @@ def test_a_refresh_meeting_a_build_that_read_later_rows_keeps_what_it_holds(
     check_queries(index, db, rng)
 
 
+def _hold_build_writes(monkeypatch) -> tuple[threading.Event, threading.Event]:
+    """Builds held after their read of the database, before their files are written:
+    ``writing`` is set when one is held there, ``release`` lets it go on."""
+    writing, release = threading.Event(), threading.Event()
+    write_build = storage.write_build
+
+    def held_write_build(*a: object, **kw: object) -> None:
+        writing.set()
+        assert release.wait(10)
+        write_build(*a, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(storage, "write_build", held_write_build)
+    return writing, release
+
+
 def test_a_build_that_read_the_database_before_a_changed_build_was_replaced_does_not_land(
     make, db, rng, monkeypatch
 ) -> None:
@@ -943,15 +958,7 @@ def test_a_build_that_read_the_database_before_a_changed_build_was_replaced_does
     import os
 
     index = make()
-    writing, release = threading.Event(), threading.Event()
-    write_build = storage.write_build
-
-    def held_write_build(*a: object, **kw: object) -> None:  # after the build's read
-        writing.set()
-        assert release.wait(10)
-        write_build(*a, **kw)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(storage, "write_build", held_write_build)
+    writing, release = _hold_build_writes(monkeypatch)
     building = threading.Thread(target=index.rebuild)
     building.start()
     try:
@@ -983,15 +990,7 @@ def test_an_update_read_after_a_build_read_keeps_what_it_found_once_the_build_la
     # update's mark, and dropped with the delta entries up to the build's when it lands:
     # not found again, and the app's next catch-up did not look (its mark was passed).
     index = make()
-    writing, release = threading.Event(), threading.Event()
-    write_build = storage.write_build
-
-    def held_write_build(*a: object, **kw: object) -> None:  # after the build's read
-        writing.set()
-        assert release.wait(10)
-        write_build(*a, **kw)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(storage, "write_build", held_write_build)
+    writing, release = _hold_build_writes(monkeypatch)
     added = random_vectors(rng, 1)
     building = threading.Thread(target=index.rebuild)
 
@@ -1021,15 +1020,7 @@ def test_a_build_that_read_before_a_changed_build_was_replaced_catches_up_once_l
     import os
 
     index = make()
-    writing, release = threading.Event(), threading.Event()
-    write_build = storage.write_build
-
-    def held_write_build(*a: object, **kw: object) -> None:  # after the build's read
-        writing.set()
-        assert release.wait(10)
-        write_build(*a, **kw)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(storage, "write_build", held_write_build)
+    writing, release = _hold_build_writes(monkeypatch)
     added = random_vectors(rng, 1)
     building = threading.Thread(target=index.rebuild)
     reading, me = index._reading, threading.current_thread()
