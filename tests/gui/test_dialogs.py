@@ -474,9 +474,15 @@ def test_a_model_that_fails_to_load_is_reported_not_fatal(make_app, qtbot, photo
 
     parts = make_app(analyser=LazyAnalyser("cpu", factory=broken))
     w = parts.window
-    qtbot.waitUntil(lambda: parts.session.model_error is not None, timeout=5000)
-    assert "Model failed to load" in w.model_label.text()
-    assert parts.reporter.errors and "config.json" in parts.reporter.errors[0].message
+    # The error, the label and the reporter's box arrive in separate queued events:
+    # wait for all three, not for the first (under load the others came after it).
+    qtbot.waitUntil(
+        lambda: parts.session.model_error is not None
+        and "Model failed to load" in w.model_label.text()
+        and bool(parts.reporter.errors),
+        timeout=10_000,
+    )
+    assert "config.json" in parts.reporter.errors[0].message
     files = photos(3)
     opened: list[object] = []
     w.importer.reviewOpened.connect(opened.append)
