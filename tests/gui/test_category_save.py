@@ -107,6 +107,27 @@ def test_an_undo_asked_while_the_category_is_saved_is_done_after_it(
     assert (w.undo_stack.count(), w.undo_stack.index()) == (1, 0)  # the change, to redo
 
 
+def test_an_undo_waiting_for_a_category_save_says_so(make_app, qtbot, photos) -> None:
+    """Edit > Undo and Ctrl+Z said a touch-up was being saved; it is a change of
+    category, and the step the next Ctrl+Z undoes is named."""
+    parts, view, record = _page_of_the_first_garment(make_app, qtbot, photos)
+    w, wardrobe = parts.window, parts.session.wardrobe
+    undo = w.actions_["undo"]
+    _rename(qtbot, view, "Red coat")
+    release = _hold_the_model_queue(parts)
+    _choose_category(view, next(c for c in CATEGORIES if c != record.category))
+    assert undo.text() == "&Undo category change of Red coat (waiting for a change of category)"
+    undo.trigger()  # waits for the change's save
+    assert w.statusBar().currentMessage() == (
+        "A change of category is being saved: undo once it is"
+    )
+    assert undo.text() == "&Undo rename of Red coat (waiting for a change of category)"
+    release.set()
+    qtbot.waitUntil(lambda: not view.saving_touch_up() and not w._waiting, timeout=10_000)
+    assert wardrobe.garment(record.id).category == record.category
+    assert undo.text() == "&Undo rename of Red coat"
+
+
 def test_a_category_the_disk_refuses_is_said_and_not_left_to_undo(
     make_app, qtbot, photos, monkeypatch
 ) -> None:

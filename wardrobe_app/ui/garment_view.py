@@ -199,6 +199,9 @@ class GarmentView(QWidget):
         # Beside each: its number where it is a new touch-up, whose undo step is pushed
         # once saved (None: an undo's or a redo's save).
         self._saving_steps: list[int | None] = []
+        # Beside each: what it saves, in the words the window waiting for it uses (a
+        # category change said "waiting for a touch-up").
+        self._saving_words: list[str] = []
         self._saves_asked = 0  # touch-up saves asked for: the next one's number
         # Garments whose field edit's undo or redo waits on the model's queue: their
         # page's fields are locked till it is written (``_lock_fields``). The autosave
@@ -871,6 +874,15 @@ class GarmentView(QWidget):
             return bool(self._saving_touch_ups)
         return not set(garment_ids).isdisjoint(self._saving_touch_ups)
 
+    def saving_words(self, garment_ids: Iterable[int] | None = None) -> str:
+        """What the last save queued (of any garment, or of one of ``garment_ids``) is
+        of: "a touch-up", "a change of category" or "an edit" (an edit's undo or redo).
+        A step waiting for the saves of its garments waits for that one last."""
+        ids = None if garment_ids is None else set(garment_ids)
+        saves = zip(self._saving_touch_ups, self._saving_words, strict=True)
+        words = [w for g, w in saves if ids is None or g in ids]
+        return words[-1] if words else "a touch-up"
+
     def saving_new_touch_up(self, before: int | None = None, since: int = 0) -> bool:
         """A new touch-up is being saved (one asked for before ``before`` and not before
         ``since``, numbers from ``saves_asked``): its undo step is not pushed yet."""
@@ -892,6 +904,7 @@ class GarmentView(QWidget):
     def _touch_up_saved(self, pushed: list[bool]) -> None:
         garment_id = self._saving_touch_ups.pop(0)
         number = self._saving_steps.pop(0)
+        self._saving_words.pop(0)
         self._update_touch_up_button()
         if number is not None and not pushed[0]:
             self.touchUpLost.emit(number)
@@ -941,6 +954,7 @@ class GarmentView(QWidget):
         self._saving_touch_ups.append(garment_id)
         number = self._saves_asked
         self._saving_steps.append(number if undo_to is not None else None)
+        self._saving_words.append("a touch-up")
         self._saves_asked += 1
         pushed = [False]  # its undo step, set once pushed (on_result)
         self._update_touch_up_button()
@@ -987,6 +1001,7 @@ class GarmentView(QWidget):
             self.saved_label.setText("Saving…")
         self._saving_touch_ups.append(garment_id)
         self._saving_steps.append(None)  # no new step of its own to push
+        self._saving_words.append("an edit")
         self._saves_asked += 1
         self._saving_fields.append(garment_id)
         self._lock_fields()
@@ -1020,6 +1035,7 @@ class GarmentView(QWidget):
 
         self._saving_touch_ups.append(garment_id)
         self._saving_steps.append(None)  # its step pushed already (``commit_edits``)
+        self._saving_words.append("a change of category")
         self._saves_asked += 1
         self._saving_categories.append(garment_id)
         self._update_touch_up_button()

@@ -807,9 +807,47 @@ class MainWindow(QMainWindow):
 
     def _say_delete_queued(self, n: int) -> None:
         what = "the garment" if n == 1 else f"the {n} garments"
+        saving = _capitalised(self._wait_words())
         self.statusBar().showMessage(
-            f"A touch-up is being saved: {what} will be deleted once it is", 8000
+            f"{saving} is being saved: {what} will be deleted once it is", 8000
         )
+
+    def _wait_words(self, step: Asked | None = None) -> str:
+        """What the steps waiting wait for (the first one's save), or ``step`` asked now:
+        "a touch-up", "a change of category" or "an edit" (``GarmentView.saving_words``).
+        A category change's save said "A touch-up is being saved"."""
+        view = self.garment_view
+        first = self._waiting[0] if self._waiting else step
+        if isinstance(first, Deletion):
+            return view.saving_words(first.ids)
+        if isinstance(first, Asked):
+            command = self._command_for(first.what)
+            if view.saving_new_touch_up(before=first.saves_before, since=_saves_before(command)):
+                return "a touch-up"
+            steps = (DeleteCommand, TouchUpCommand, FieldEditCommand)
+            if isinstance(command, steps) and self._step_waits(command):
+                return view.saving_words(command.garment_ids())
+        return view.saving_words()
+
+    def _command_for(self, what: str) -> QUndoCommand | None:
+        """The step an undo (``what``: "undo") or a redo done now would do."""
+        stack = self.undo_stack
+        if what == "undo":
+            return stack.command(stack.index() - 1) if stack.canUndo() else None
+        return stack.command(stack.index()) if stack.canRedo() else None
+
+    def _undo_named(self) -> str | None:
+        """The step the next Ctrl+Z undoes, where only undos and redos wait and no new
+        touch-up is being saved (nothing is pushed meanwhile); None where not known."""
+        stack = self.undo_stack
+        if self.garment_view.saving_new_touch_up():
+            return None
+        at = stack.index()
+        for step in self._waiting:
+            if not isinstance(step, Asked):
+                return None
+            at = max(at - 1, 0) if step.what == "undo" else min(at + 1, stack.count())
+        return (stack.text(at - 1) or None) if at > 0 else None
 
     @Slot(int)
     def _run_waiting(self, _garment_id: int) -> None:
@@ -928,11 +966,7 @@ class MainWindow(QMainWindow):
             return False
         if isinstance(step, Deletion):
             return view.saving_touch_up(step.ids)
-        stack = self.undo_stack
-        if step.what == "undo":
-            command = stack.command(stack.index() - 1) if stack.canUndo() else None
-        else:
-            command = stack.command(stack.index()) if stack.canRedo() else None
+        command = self._command_for(step.what)
         # Not for one asked for before that step: its step goes under it
         since = _saves_before(command)
         return view.saving_new_touch_up(before=step.saves_before, since=since) or (
@@ -1090,7 +1124,8 @@ class MainWindow(QMainWindow):
         step = Asked(what, self.garment_view.saves_asked())
         if self._waiting or self._must_wait(step):
             self._waiting.append(step)
-            self.statusBar().showMessage(f"A touch-up is being saved: {what} once it is", 5000)
+            saving = _capitalised(self._wait_words(step))
+            self.statusBar().showMessage(f"{saving} is being saved: {what} once it is", 5000)
             self._show_undo_state()
         else:
             self._run_step(step)
@@ -1122,15 +1157,20 @@ class MainWindow(QMainWindow):
         if self._waiting:
             last = self._waiting[-1]
             undo.setEnabled(True)
-            what = "deletion " if isinstance(last, Deletion) else ""
-            undo.setText(f"&Undo {what}(waiting for a touch-up)")
+            named = "deletion" if isinstance(last, Deletion) else self._undo_named()
+            what = f"{named} " if named else ""
+            undo.setText(f"&Undo {what}(waiting for {self._wait_words()})")
         elif view.saving_new_touch_up(since=self._top_saves_before()):
             undo.setEnabled(True)
             undo.setText("&Undo touch-up (being saved)")
         else:
             step = stack.undoText()
             undo.setEnabled(stack.canUndo())
-            undo.setText(f"&Undo {step}" if step else "&Undo")
+            asked = Asked("undo", view.saves_asked())
+            if step and self._must_wait(asked):  # its garment's save queued: Ctrl+Z waits
+                undo.setText(f"&Undo {step} (waiting for {self._wait_words(asked)})")
+            else:
+                undo.setText(f"&Undo {step}" if step else "&Undo")
         self._show_redo_state()
 
     def _show_redo_state(self) -> None:
@@ -1154,7 +1194,7 @@ class MainWindow(QMainWindow):
         if step is None:
             redo.setText("&Redo")
         elif self._waiting or self._must_wait(asked):
-            redo.setText(f"&Redo {step} (waiting for a touch-up)")
+            redo.setText(f"&Redo {step} (waiting for {self._wait_words(asked)})")
         else:
             redo.setText(f"&Redo {step}")
 
@@ -1343,3 +1383,7 @@ def _separator(parent: QWidget) -> QLabel:
     label = QLabel("·", parent)
     label.setContentsMargins(4, 0, 4, 0)
     return label
+
+
+def _capitalised(words: str) -> str:
+    return words[:1].upper() + words[1:]
