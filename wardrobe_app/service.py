@@ -330,7 +330,11 @@ class Wardrobe:
         tags: list[str] | None = None,
         notes: str | None = None,
         favourite: bool | None = None,
+        fine_type_was: str | None = None,
     ) -> GarmentRecord:
+        """``fine_type_was``: the type is written only where the stored one is still that
+        ("" for none), in the same transaction (a category change's clearing of a type of
+        another category, queued: one typed meanwhile is the user's)."""
         return self._edits.update_garment(
             garment_id,
             name=name,
@@ -339,6 +343,7 @@ class Wardrobe:
             tags=tags,
             notes=notes,
             favourite=favourite,
+            fine_type_was=fine_type_was,
         )
 
     def delete_garments(self, ids: Sequence[int]) -> list[int]:

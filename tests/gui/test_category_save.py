@@ -10,6 +10,7 @@ import threading
 from test_field_undo import (
     _category_chosen,
     _choose_category,
+    _done,
     _page_of_the_first_garment,
     _released_as_the_window_closes,
     _rename,
@@ -146,6 +147,75 @@ def test_a_category_the_disk_refuses_is_said_and_not_left_to_undo(
     assert wardrobe.garment(record.id).category == record.category
     assert w.undo_stack.count() == 0  # nothing to undo
     assert parts.reporter.errors == []
+
+
+def _a_dress(parts, qtbot, view, record) -> None:
+    """The page's garment made a one-piece typed "Dress", shown so."""
+    parts.session.wardrobe.update_garment(record.id, category="one-piece", fine_type="Dress")
+    parts.window.open_garment(parts.session.wardrobe.garment(record.id))
+    assert view.type_edit.text() == "Dress"
+
+
+def test_a_type_cleared_by_a_category_change_is_one_step_with_it(make_app, qtbot, photos) -> None:
+    parts, view, record = _page_of_the_first_garment(make_app, qtbot, photos)
+    w, wardrobe = parts.window, parts.session.wardrobe
+    _a_dress(parts, qtbot, view, record)
+    release = _hold_the_model_queue(parts)
+    _choose_category(view, "bottom")
+    assert view.type_edit.text() == ""
+    assert wardrobe.garment(record.id).fine_type == "Dress"  # written with the category
+    release.set()
+    qtbot.waitUntil(lambda: not view.saving_touch_up(), timeout=10_000)
+    stored = wardrobe.garment(record.id)
+    assert (stored.category, stored.fine_type) == ("bottom", None)
+    assert w.undo_stack.count() == 1  # not a "type change" of its own
+    assert w.actions_["undo"].text().startswith("&Undo category change of")
+    _done(qtbot, w, "undo")
+    stored = wardrobe.garment(record.id)
+    assert (stored.category, stored.fine_type) == ("one-piece", "Dress")
+    assert view.type_edit.text() == "Dress"
+    _done(qtbot, w, "redo")
+    stored = wardrobe.garment(record.id)
+    assert (stored.category, stored.fine_type) == ("bottom", None)
+
+
+def test_a_failed_category_change_leaves_the_type_it_cleared(
+    make_app, qtbot, photos, monkeypatch
+) -> None:
+    parts, view, record = _page_of_the_first_garment(make_app, qtbot, photos)
+    w, wardrobe = parts.window, parts.session.wardrobe
+    _a_dress(parts, qtbot, view, record)
+    said: list[str] = []
+    monkeypatch.setattr(
+        garment_view.QMessageBox, "warning", lambda _p, title, text: said.append(text)
+    )
+    _category_writes_on(monkeypatch, [], fail=True)
+    _category_chosen(qtbot, view, "bottom")
+    assert len(said) == 1 and "disk is full" in said[0]
+    stored = wardrobe.garment(record.id)
+    assert (stored.category, stored.fine_type) == ("one-piece", "Dress")
+    assert view.category_combo.currentData() == "one-piece"
+    assert view.type_edit.text() == "Dress" == view.record.fine_type
+    assert w.undo_stack.count() == 0  # neither change to undo
+
+
+def test_a_type_typed_while_the_category_save_waits_is_kept(make_app, qtbot, photos) -> None:
+    """The queued save clears the type only where it is still the one it cleared."""
+    parts, view, record = _page_of_the_first_garment(make_app, qtbot, photos)
+    wardrobe = parts.session.wardrobe
+    _a_dress(parts, qtbot, view, record)
+    release = _hold_the_model_queue(parts)
+    _choose_category(view, "bottom")
+    view.type_edit.setFocus()
+    qtbot.keyClicks(view.type_edit, "Culottes")
+    view._save_timer.stop()  # not a race with the autosave's timer
+    view.type_edit.editingFinished.emit()
+    assert wardrobe.garment(record.id).fine_type == "Culottes"  # written at once
+    release.set()
+    qtbot.waitUntil(lambda: not view.saving_touch_up(), timeout=10_000)
+    stored = wardrobe.garment(record.id)
+    assert (stored.category, stored.fine_type) == ("bottom", "Culottes")
+    assert view.type_edit.text() == "Culottes"
 
 
 def test_closing_the_window_with_a_category_save_held_back_saves_it(

@@ -1064,6 +1064,8 @@ def test_a_type_of_another_category_goes_when_the_category_is_changed(make_app, 
         w.open_garment(parts.session.wardrobe.garment(gid))
         combo.setCurrentIndex(combo.findData(category))
         combo.activated.emit(combo.currentIndex())
+        # The type is cleared with the category, on the model's queue
+        qtbot.waitUntil(lambda: not view.saving_category(gid), timeout=10_000)
         return parts.session.wardrobe.garment(gid).fine_type
 
     assert recategorise("Dress", "bottom") is None

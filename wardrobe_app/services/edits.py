@@ -51,6 +51,7 @@ class Edits:
         tags: list[str] | None = None,
         notes: str | None = None,
         favourite: bool | None = None,
+        fine_type_was: str | None = None,
     ) -> GarmentRecord:
         if category is not None and category not in CATEGORIES:
             raise ValueError(f"category must be one of {', '.join(CATEGORIES)}, not {category!r}")
@@ -71,6 +72,8 @@ class Edits:
                             rel = str(row.photo.labels_path)
                             relabelled = (row.id, row.category, category, rel, *maps)
                         row.category = category
+                    if fine_type_was is not None and (row.fine_type or "") != fine_type_was:
+                        fine_type = None  # changed since it was asked: kept
                     self._edit_details(row, fine_type, tags, notes, favourite)
             except BaseException:
                 discard_files(self.store, created)

@@ -211,6 +211,13 @@ class GarmentView(QWidget):
         # Garments whose page's category change waits on the model's queue
         # (``_save_category``), in order: the one saved last is shown.
         self._saving_categories: list[int] = []
+        # Those whose queued category change clears their type too (one of another
+        # category): written at once, it stayed cleared, a step of its own, where the
+        # category's save then failed.
+        self._dropping_types: list[int] = []
+        # The shown garment's stored type, cleared on the page by a category change and
+        # left to that change's save (None: none such, or typed in since).
+        self._type_dropped: str | None = None
         self._focus_before_lock: QWidget | None = None
         self._focus_moved_at_lock: QWidget | None = None  # where Qt moved it from there
         # The window's: whether a garment's delete is asked for and waits (for a save).
@@ -517,6 +524,7 @@ class GarmentView(QWidget):
 
     def _fill(self, record: GarmentRecord) -> None:
         self._loading = True
+        self._type_dropped = None
         self.title.setText(display_name(record))
         self.name_edit.setText(record.name)
         self.name_edit.setPlaceholderText(display_name(record))
@@ -677,6 +685,9 @@ class GarmentView(QWidget):
         known = {name.lower(): cat for name, cat in FINE_TYPE_CATEGORY.items()}
         chosen = self.category_combo.currentData()
         if known.get(typed, chosen) != chosen:
+            stored = (self.record.fine_type or "") if self.record is not None else None
+            if stored is not None and typed == stored.strip().lower():  # saved with it
+                self._type_dropped = stored
             self.type_edit.clear()
 
     @Slot(bool)
@@ -696,6 +707,10 @@ class GarmentView(QWidget):
         self._pending_save = False
         tags = _tags_in(self.tags_edit.text())
         category = str(self.category_combo.currentData())
+        if self.type_edit.text().strip():  # typed in since: the user's, written now
+            self._type_dropped = None
+        # A type cleared by the category change: written with it, on the queue
+        dropping = self._type_dropped is not None
         try:
             # Not the category: its change (the photo's label map made again, three PNGs
             # read and one written: ~195 ms at 12 MP) is saved on the model's queue
@@ -703,7 +718,7 @@ class GarmentView(QWidget):
             updated = self.session.wardrobe.update_garment(
                 record.id,
                 name=self.name_edit.text(),
-                fine_type=self.type_edit.text(),
+                fine_type=None if dropping else self.type_edit.text(),
                 tags=tags,
                 notes=self.notes_edit.toPlainText(),
                 favourite=self.favourite.isChecked(),
@@ -721,8 +736,11 @@ class GarmentView(QWidget):
         # The page's category: the one its saves on the queue store (the database may
         # not have it yet)
         updated = replace(updated, category=cast(Category, category))
+        if dropping:
+            updated = replace(updated, fine_type=None)
         if category != record.category:
-            self._save_category(record.id, category)
+            drop = self._type_dropped if record.id not in self._dropping_types else None
+            self._save_category(record.id, category, type_was=drop)
         for field in EDITED_FIELDS:  # the value before this stretch of editing
             if getattr(updated, field) != getattr(record, field):
                 self._edit_from.setdefault(field, getattr(record, field))
@@ -756,6 +774,12 @@ class GarmentView(QWidget):
         self._edit_from = {}
         if record is None:
             return
+        both = ("category", "fine_type")
+        if record.id in self._dropping_types and all(f in edits for f in both):
+            # The type cleared by the category change: one step, as it is one save
+            was = {f: edits.pop(f) for f in both}
+            now = {"category": record.category, "fine_type": record.fine_type or ""}
+            self.fieldEdited.emit(record.id, "category", was, now, display_name(record))
         for field, before in edits.items():
             after = getattr(record, field)
             if after != before:
@@ -1017,17 +1041,22 @@ class GarmentView(QWidget):
             on_finished=partial(self._field_save_ended, garment_id),
         )
 
-    def _save_category(self, garment_id: int, category: str) -> None:
+    def _save_category(self, garment_id: int, category: str, type_was: str | None = None) -> None:
         """The page's category change written on the model's queue, with the touch-ups'
         saves and the edits' undos (one at a time, in the order asked: a later change, or
         an undo of this one, is written after it; a delete waits for it; a window closing
-        waits for it). On the GUI thread, it froze the window ~195 ms on a 12 MP photo."""
+        waits for it). On the GUI thread, it froze the window ~195 ms on a 12 MP photo.
+        ``type_was``: the type it clears (one of another category), in the same write,
+        where still stored: a failure leaves both."""
         wardrobe = self.session.wardrobe
+        fine_type = None if type_was is None else ""
 
         def save(ctx: WorkerContext) -> GarmentRecord | int | str:
             saved = _saved_or_why(
                 garment_id,
-                lambda: wardrobe.update_garment(garment_id, category=category),
+                lambda: wardrobe.update_garment(
+                    garment_id, category=category, fine_type=fine_type, fine_type_was=type_was
+                ),
             )
             if not isinstance(saved, GarmentRecord):  # said on its result, unless closing
                 log.warning("garment %s: its category change not saved: %s", garment_id, saved)
@@ -1038,6 +1067,8 @@ class GarmentView(QWidget):
         self._saving_words.append("a change of category")
         self._saves_asked += 1
         self._saving_categories.append(garment_id)
+        if type_was is not None:
+            self._dropping_types.append(garment_id)
         self._update_touch_up_button()
         self.touchUpSaving.emit(garment_id)
         self.session.runner.start(
@@ -1047,15 +1078,19 @@ class GarmentView(QWidget):
             on_result=partial(self._category_saved, garment_id=garment_id, category=category),
             # A bug: its error box; the page shows what is stored
             on_error=partial(self._category_not_saved, garment_id=garment_id, category=category),
-            on_finished=partial(self._category_save_ended, garment_id),
+            on_finished=partial(self._category_save_ended, garment_id, type_was is not None),
         )
 
     def saving_category(self, garment_id: int) -> bool:
         """A category change of the garment waits on the model's queue."""
         return garment_id in self._saving_categories
 
-    def _category_save_ended(self, garment_id: int) -> None:
+    def _category_save_ended(self, garment_id: int, dropping: bool) -> None:
         self._saving_categories.remove(garment_id)
+        if dropping:
+            self._dropping_types.remove(garment_id)
+            if self._shows(garment_id):  # written, or shown as stored (failed)
+                self._type_dropped = None
         self._touch_up_saved([True])
 
     def _category_saved(
@@ -1093,6 +1128,8 @@ class GarmentView(QWidget):
         self.fieldEditLost.emit(garment_id, "category", category)
         if self._shows(garment_id):
             self.saved_label.setText("Category not saved")
+            if self._type_dropped is not None and garment_id in self._dropping_types:
+                self._show_saved_type(garment_id)
         if self._saving_categories.count(garment_id) == 1:
             self._show_saved_category(garment_id, said=False)
 
@@ -1117,6 +1154,19 @@ class GarmentView(QWidget):
             self.refresh_related()
             self._start_loading_images(record)  # the overlay tints it in its category
         self.edited.emit(stored)
+
+    def _show_saved_type(self, garment_id: int) -> None:
+        """The type a failed category change was to clear, shown as stored again."""
+        try:
+            stored = self.session.wardrobe.garment(garment_id)
+        except KeyError:
+            return
+        self._type_dropped = None
+        if self.record is not None:
+            self.record = replace(self.record, fine_type=stored.fine_type)
+        self._loading = True
+        self.type_edit.setText(stored.fine_type or "")
+        self._loading = False
 
     def _shows(self, garment_id: int) -> bool:
         return self.record is not None and self.record.id == garment_id

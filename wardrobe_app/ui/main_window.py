@@ -513,7 +513,7 @@ class MainWindow(QMainWindow):
         def lost(step: object) -> bool:
             if not isinstance(step, FieldEditCommand):
                 return False
-            return (step.garment_id, step.field, step.after) == (garment_id, field, after)
+            return step.garment_id == garment_id and step.made(field, after)
 
         waiting = next((s for s in reversed(self._waiting) if lost(s)), None)
         if waiting is not None:  # not pushed yet (behind a delete): not pushed at all
@@ -993,12 +993,13 @@ class MainWindow(QMainWindow):
         for what in left.dropped:
             log.info("%s asked for during a touch-up's save dropped at close", what)
         wardrobe = self.session.wardrobe
-        for garment_id, field, value in left.writes:  # before the deletes, as asked
+        for garment_id, values in left.writes:  # before the deletes, as asked
             try:
-                wardrobe.update_garment(garment_id, **{field: value})  # type: ignore[arg-type]
+                wardrobe.update_garment(garment_id, **values)  # type: ignore[arg-type]
             except Exception:  # deleted meanwhile, a full disk: the window closes all
                 # the same, the value stored stays, and the log says why
-                log.exception("garment %s: its %s not put back at close", garment_id, field)
+                fields = ", ".join(values)
+                log.exception("garment %s: its %s not put back at close", garment_id, fields)
         for deletion in left.done:
             if not isinstance(deletion, Deletion):
                 continue  # a field edit's step, saved already

@@ -210,7 +210,9 @@ class FieldEditCommand(QUndoCommand):
     before, redo the value after, through ``Wardrobe.update_garment`` on the model's
     queue (``GarmentView.save_fields``), behind the touch-ups' saves. A garment gone or
     a full disk is said in the status bar, and the step leaves the stack.
-    ``saves_before``: the saves asked for before it (``GarmentView.saves_asked``)."""
+    ``saves_before``: the saves asked for before it (``GarmentView.saves_asked``).
+    A category change that cleared a type of another category is one step of both:
+    ``values`` are then the fields' values ({"category": ..., "fine_type": ...})."""
 
     def __init__(
         self,
@@ -237,6 +239,15 @@ class FieldEditCommand(QUndoCommand):
     def garment_ids(self) -> set[int]:
         return {self.garment_id}
 
+    def values(self, undo: bool) -> dict[str, object]:
+        """The fields and values its undo (or redo) writes."""
+        value = self.before if undo else self.after
+        return dict(value) if isinstance(value, dict) else {self.field: value}
+
+    def made(self, field: str, after: object) -> bool:
+        """Its redo writes ``after`` in ``field`` (the step of a save that failed)."""
+        return field in self.values(undo=False) and self.values(undo=False)[field] == after
+
     def copy(self) -> FieldEditCommand:
         """The step, done, to push in its place (``MainWindow._push_in_order``)."""
         values = (self.before, self.after)
@@ -258,8 +269,9 @@ class FieldEditCommand(QUndoCommand):
 
     def _save(self, value: object, done: str) -> None:
         self.window.saving_edit(self.garment_id, done)
+        values = dict(value) if isinstance(value, dict) else {self.field: value}
         self.window.garment_view.save_fields(
-            self.garment_id, {self.field: value}, done=done, failed=self._failed
+            self.garment_id, values, done=done, failed=self._failed
         )
 
     def _failed(self) -> None:

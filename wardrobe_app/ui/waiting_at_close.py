@@ -15,8 +15,8 @@ from .undo_steps import FieldEditCommand
 @dataclass
 class AtClose:
     done: list[object] = field(default_factory=list)  # the waiting steps done (deletes...)
-    # garment id, field, value: an edit's undo or redo, written in this order
-    writes: list[tuple[int, str, object]] = field(default_factory=list)
+    # garment id, fields and values: an edit's undo or redo, written in this order
+    writes: list[tuple[int, dict[str, object]]] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)  # "undo"/"redo" that cannot be done
 
 
@@ -71,5 +71,4 @@ def at_close(
 
 def _write(result: AtClose, step: object, undo: bool) -> None:
     if isinstance(step, FieldEditCommand):
-        value = step.before if undo else step.after
-        result.writes.append((step.garment_id, step.field, value))
+        result.writes.append((step.garment_id, step.values(undo)))
