@@ -15,8 +15,13 @@ on its top's page. Each round, in turn (a warm-up round first):
   each save waited for on the model's queue (its wall time is ``after_wall``), and the
   pictures and similar items it asks for again waited for before the next step.
 
-Two changes each, medians of ``--repeats``. The last line is ``size=<WxH>
-before_gui_ms=<f> after_gui_ms=<f> after_wall_ms=<f>``.
+Two changes each, medians of ``--repeats``. Then, each round, the GUI thread's time
+in the page's write of a name typed (``save_now``, as leaving the field or the autosave
+does): ``name_idle`` with nothing queued, ``name_during_save`` made while a category
+change's save runs on the model's queue (its label map being made again, the wardrobe's
+lock held: the name's write waits for it). The last line is ``size=<WxH>
+before_gui_ms=<f> after_gui_ms=<f> after_wall_ms=<f> name_idle_ms=<f>
+name_during_save_ms=<f>``.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ import os
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -74,17 +80,18 @@ def main() -> None:
         finally:
             fakes.MAX_SIDE = kept
         top = next(g.id for g in report.results[0].garments if g.category == "top")
-        before, after, wall = run(home, top, args.repeats)
+        before, after, wall, idle, during = run(home, top, args.repeats)
     print(f"before (update_garment on the GUI thread): {before:.1f} ms")
     print(f"after (the page's slot and result handler): {after:.1f} ms, {wall:.1f} ms in all")
     print(
         f"size={width}x{height} before_gui_ms={before:.1f} after_gui_ms={after:.1f} "
-        f"after_wall_ms={wall:.1f}"
+        f"after_wall_ms={wall:.1f} name_idle_ms={idle:.1f} name_during_save_ms={during:.1f}"
     )
 
 
-def run(home: Path, top: int, repeats: int) -> tuple[float, float, float]:
-    """The medians, in ms, of two changes: before's, after's GUI time, after's wall time."""
+def run(home: Path, top: int, repeats: int) -> tuple[float, float, float, float, float]:
+    """The medians, in ms, of two changes: before's, after's GUI time, after's wall time;
+    of a name's write: idle, and during a category's save."""
     from wardrobe_app.ui.app import build, init_application
     from wardrobe_app.ui.errors import ErrorReporter
     from wardrobe_app.ui.settings import AppSettings
@@ -134,18 +141,53 @@ def run(home: Path, top: int, repeats: int) -> tuple[float, float, float]:
         _wait(lambda: not runner.active)  # the pictures and similar items asked again
         return gui[0], spent
 
+    # Set once a category's save is making the label map again, under the lock
+    relabelling = threading.Event()
+    relabel = wardrobe._edits._relabel
+
+    def noted_relabel(*a: object, **k: object) -> object:
+        relabelling.set()
+        return relabel(*a, **k)  # type: ignore[arg-type]
+
+    wardrobe._edits._relabel = noted_relabel  # type: ignore[method-assign,assignment]
+    names = iter(range(1_000_000))
+
+    def name_write(during_save: bool) -> float:
+        combo = view.category_combo
+        if during_save:
+            relabelling.clear()
+            combo.setCurrentIndex(combo.findData("one-piece"))
+            combo.activated.emit(combo.currentIndex())
+            _wait(relabelling.is_set)
+        view.name_edit.setText(f"Coat {next(names)}")
+        view.name_edit.textEdited.emit(view.name_edit.text())
+        view._save_timer.stop()  # written here, timed
+        t0 = time.perf_counter()
+        view.save_now()
+        spent = time.perf_counter() - t0
+        _wait(lambda: not view.saving_category(top))
+        if during_save:  # back to a top, as the other rounds expect
+            combo.setCurrentIndex(combo.findData("top"))
+            combo.activated.emit(combo.currentIndex())
+            _wait(lambda: not view.saving_category(top))
+        _wait(lambda: not runner.active)
+        return spent
+
     try:
-        old_way(), page()  # warm-up
-        befores, afters, walls = [], [], []
+        old_way(), page(), name_write(False), name_write(True)  # warm-up
+        befores, afters, walls, idles, durings = [], [], [], [], []
         for _ in range(repeats):
             befores.append(old_way())
             a, w = page()
             afters.append(a)
             walls.append(w)
+            idles.append(name_write(False))
+            durings.append(name_write(True))
     finally:
         window.close()
         parts.close()
-    return tuple(statistics.median(t) * 1000 for t in (befores, afters, walls))  # type: ignore[return-value]
+    times = (befores, afters, walls, idles, durings)
+    return tuple(statistics.median(t) * 1000 for t in times)  # type: ignore[return-value]
 
 
 if __name__ == "__main__":
