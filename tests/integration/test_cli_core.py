@@ -389,6 +389,22 @@ def test_similar_to_json(cli: Run, batch: dict[str, Path], tmp_path: Path) -> No
         assert json.loads(out)["garments"] == [] if json_flag else out == ""  # stdout: data
 
 
+def test_similar_to_a_photo_already_filed_says_it_is_this_very_photo(
+    cli: Run, batch: dict[str, Path], tmp_path: Path
+) -> None:
+    # Its own garments headed the matches at 1.0, said as of another photo of them.
+    rc, out, _ = cli("import", str(batch["p0"]), "--json")
+    ids = sorted(g["id"] for r in json.loads(out)["imported"] for g in r["garments"])
+    assert rc == 0 and ids
+    copy = tmp_path / "renamed copy.jpg"  # the same photo by content
+    copy.write_bytes(batch["p0"].read_bytes())
+    rc, out, err = cli("similar-to", str(copy), "--json")
+    assert rc == 0 and sorted(json.loads(out)["in_wardrobe"]) == ids
+    assert f"{copy}: this very photo is already in the wardrobe (garment" in err
+    rc, out, err = cli("similar-to", str(batch["p1"]), "--json")  # not filed
+    assert rc == 0 and json.loads(out)["in_wardrobe"] == [] and "very photo" not in err
+
+
 def stdin_of(monkeypatch: pytest.MonkeyPatch, data: bytes, tty: bool = False) -> None:
     """``data`` on stdin (a pipe), or a terminal with ``tty``."""
     stream = io.TextIOWrapper(io.BytesIO(data))

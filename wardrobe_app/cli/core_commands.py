@@ -559,10 +559,20 @@ def _cmd_similar_to(args: argparse.Namespace) -> int:
         photo = _stdin_photo(Path(scratch)) if from_stdin else Path(args.photo)
         try:
             analysis, results = w.similar_to_photo(photo, k=args.k, kind=args.kind)
+            # This very photo (by content) already filed: its own garments head the
+            # matches at 1.0, said as if it were another photo of them (the app says so)
+            own = [g.id for g in w.garments_of_same_photo(photo)]
         except ImageLoadError as exc:
             _err(str(exc).replace(str(photo), shown))  # not the scratch file's name
             return 1
         _say_not_compared(len(w.not_compared()))
+    if own:
+        ids = ", ".join(str(i) for i in own)
+        noun = "garment" if len(own) == 1 else "garments"
+        print(
+            f"{one_line(shown)}: this very photo is already in the wardrobe ({noun} {ids})",
+            file=sys.stderr,
+        )
     if not analysis.garments:  # why, on stderr (as import says it): also beside --json
         print(f"{one_line(shown)}: {analysis.message or 'no garment found'}", file=sys.stderr)
     if args.json:
@@ -570,6 +580,7 @@ def _cmd_similar_to(args: argparse.Namespace) -> int:
             {
                 "path": str(args.photo),
                 "kind": analysis.kind,
+                "in_wardrobe": own,  # ids of this very photo's garments, [] if not filed
                 "garments": [
                     {
                         "category": g.category,
