@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import wait_listed
 from fakes import one_piece_pixels_in_the_top, top_and_bottom, top_over_waist, top_reaching_bottom
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
@@ -117,6 +118,9 @@ def test_an_edit_of_a_garment_deleted_since_is_dropped(make_app, qtbot, photos) 
     w, wardrobe = parts.window, parts.session.wardrobe
     _category_chosen(qtbot, view, next(c for c in CATEGORIES if c != record.category))
     view._go_back()
+    # Listed first (still there): a listing landing after the delete below says "Edited
+    # ... (deleted since by another program)" over the undo's words
+    wait_listed(qtbot, w, 2)
     wardrobe.delete_garments([record.id])  # another program (wardrobe-cli)
     with qtbot.waitSignal(view.notice, timeout=10_000) as said:
         w.actions_["undo"].trigger()
