@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
 
 from ..store import Garment, Photo, Store
 from ..store.files import stored_plane
@@ -170,26 +171,22 @@ class Browse:
             row = s.get(Garment, int(garment_id))
             if row is None:
                 raise KeyError(f"no garment {garment_id}")
-            stmt = (
-                record_select()
-                .where(
-                    Garment.photo_id == row.photo_id,
-                    Garment.id != row.id,
-                    Garment.deleted_at.is_not(None) if deleted else Garment.deleted_at.is_(None),
-                )
-                .order_by(Garment.id)
-            )
-            return garment_records(s, self.store.files.abspath, stmt=stmt)
+            return self._of_photo(s, row.photo_id, deleted=deleted, leaving_out=row.id)
 
     def garments_of_photo(self, photo_id: int) -> list[GarmentRecord]:
         """A stored photo's garments in the wardrobe (not those deleted), by id."""
         with self.store.session() as s:
-            stmt = (
-                record_select()
-                .where(Garment.photo_id == int(photo_id), Garment.deleted_at.is_(None))
-                .order_by(Garment.id)
-            )
-            return garment_records(s, self.store.files.abspath, stmt=stmt)
+            return self._of_photo(s, int(photo_id))
+
+    def _of_photo(
+        self, s: Session, photo_id: int, *, deleted: bool = False, leaving_out: int | None = None
+    ) -> list[GarmentRecord]:
+        """A photo's garments by id, those deleted with ``deleted``, but ``leaving_out``."""
+        gone = Garment.deleted_at.is_not(None) if deleted else Garment.deleted_at.is_(None)
+        stmt = record_select().where(Garment.photo_id == photo_id, gone)
+        if leaving_out is not None:
+            stmt = stmt.where(Garment.id != leaving_out)
+        return garment_records(s, self.store.files.abspath, stmt=stmt.order_by(Garment.id))
 
     def photo_labels(self, garment_id: int) -> np.ndarray | None:
         with self.store.session() as s:
