@@ -7,6 +7,7 @@ import contextlib
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from enum import Enum
 from functools import partial
 from pathlib import Path
 from typing import cast
@@ -69,6 +70,31 @@ NOT_COMPARED = (
 BIG = QSize(900, 900)
 PHOTO_SIDE = 1200
 DELETE_SHOWN_TIP = "Delete this garment (Del)"  # its Delete, and the tool bar's on its page
+
+
+class SaveKind(Enum):
+    """What a page's save on the model's queue writes, in the words the window waiting
+    for it uses ("Undo (waiting for a change of category)")."""
+
+    TOUCH_UP = "a touch-up"  # a new cut-out, or a touch-up's undo or redo
+    CATEGORY = "a change of category"  # the page's (``_save_category``)
+    FIELDS = "an edit"  # a field edit's undo or redo (``save_fields``)
+
+
+@dataclass(frozen=True)
+class QueuedSave:
+    """One of the page's saves waiting on the model's queue (or running there). The page
+    keeps one list of them in the order asked, as the queue runs them (one at a time,
+    first come first served): parallel lists had to be kept in step."""
+
+    garment_id: int
+    kind: SaveKind
+    # A new touch-up's number (``saves_asked``), whose undo step is pushed once saved;
+    # None: its step pushed already, or none of its own (an undo's or a redo's save).
+    number: int | None = None
+    # A category change that also clears a type of another category, in the same write:
+    # written at once, the type stayed cleared, a step of its own, where the save failed.
+    drops_type: bool = False
 
 
 @dataclass
@@ -192,29 +218,14 @@ class GarmentView(QWidget):
         # Each field's value before the autosaves of the stretch of editing not committed
         # yet: one undo step for them all (old -> final), not one per autosave.
         self._edit_from: dict[str, object] = {}
-        # Garments whose touch-up (or a field edit's undo or redo: ``save_fields``) is
-        # being saved, in order (the model's queue runs one job at a time, first come
-        # first served).
-        self._saving_touch_ups: list[int] = []
-        # Beside each: its number where it is a new touch-up, whose undo step is pushed
-        # once saved (None: an undo's or a redo's save).
-        self._saving_steps: list[int | None] = []
-        # Beside each: what it saves, in the words the window waiting for it uses (a
-        # category change said "waiting for a touch-up").
-        self._saving_words: list[str] = []
-        self._saves_asked = 0  # touch-up saves asked for: the next one's number
-        # Garments whose field edit's undo or redo waits on the model's queue: their
-        # page's fields are locked till it is written (``_lock_fields``). The autosave
-        # writes at once, so an edit typed meanwhile was then overwritten by the undo
-        # though pushed as the newest step: the database and the stack disagreed.
-        self._saving_fields: list[int] = []
-        # Garments whose page's category change waits on the model's queue
-        # (``_save_category``), in order: the one saved last is shown.
-        self._saving_categories: list[int] = []
-        # Those whose queued category change clears their type too (one of another
-        # category): written at once, it stayed cleared, a step of its own, where the
-        # category's save then failed.
-        self._dropping_types: list[int] = []
+        # The page's saves on the model's queue (touch-ups, category changes, field
+        # edits' undos and redos), in order. A garment with an edit's undo or redo there
+        # has its page's fields locked till it is written (``_lock_fields``): the
+        # autosave writes at once, so an edit typed meanwhile was then overwritten by the
+        # undo though pushed as the newest step. Of its category changes, the one saved
+        # last is shown.
+        self._saves: list[QueuedSave] = []
+        self._saves_asked = 0  # saves asked for: the next one's number
         # The shown garment's stored type, cleared on the page by a category change and
         # left to that change's save (None: none such, or typed in since).
         self._type_dropped: str | None = None
@@ -739,7 +750,7 @@ class GarmentView(QWidget):
         if dropping:
             updated = replace(updated, fine_type=None)
         if category != record.category:
-            drop = self._type_dropped if record.id not in self._dropping_types else None
+            drop = self._type_dropped if not self._drops_type(record.id) else None
             self._save_category(record.id, category, type_was=drop)
         for field in EDITED_FIELDS:  # the value before this stretch of editing
             if getattr(updated, field) != getattr(record, field):
@@ -775,7 +786,7 @@ class GarmentView(QWidget):
         if record is None:
             return
         both = ("category", "fine_type")
-        if record.id in self._dropping_types and all(f in edits for f in both):
+        if self._drops_type(record.id) and all(f in edits for f in both):
             # The type cleared by the category change: one step, as it is one save
             was = {f: edits.pop(f) for f in both}
             now = {"category": record.category, "fine_type": record.fine_type or ""}
@@ -867,7 +878,7 @@ class GarmentView(QWidget):
             and images.photo is not None
             and (
                 record is None
-                or (record.id not in self._saving_touch_ups and not self.delete_waits(record.id))
+                or (not self.saving_touch_up([record.id]) and not self.delete_waits(record.id))
             )
             and not self.session.wardrobe.read_only
         )
@@ -895,16 +906,16 @@ class GarmentView(QWidget):
     def saving_touch_up(self, garment_ids: Iterable[int] | None = None) -> bool:
         """A touch-up's save is queued or running: any, or one of ``garment_ids``."""
         if garment_ids is None:
-            return bool(self._saving_touch_ups)
-        return not set(garment_ids).isdisjoint(self._saving_touch_ups)
+            return bool(self._saves)
+        ids = set(garment_ids)
+        return any(save.garment_id in ids for save in self._saves)
 
     def saving_words(self, garment_ids: Iterable[int] | None = None) -> str:
         """What the last save queued (of any garment, or of one of ``garment_ids``) is
         of: "a touch-up", "a change of category" or "an edit" (an edit's undo or redo).
         A step waiting for the saves of its garments waits for that one last."""
         ids = None if garment_ids is None else set(garment_ids)
-        saves = zip(self._saving_touch_ups, self._saving_words, strict=True)
-        words = [w for g, w in saves if ids is None or g in ids]
+        words = [s.kind.value for s in self._saves if ids is None or s.garment_id in ids]
         return words[-1] if words else "a touch-up"
 
     def saving_new_touch_up(self, before: int | None = None, since: int = 0) -> bool:
@@ -912,27 +923,39 @@ class GarmentView(QWidget):
         ``since``, numbers from ``saves_asked``): its undo step is not pushed yet."""
         return any(
             n is not None and n >= since and (before is None or n < before)
-            for n in self._saving_steps
+            for n in (save.number for save in self._saves)
         )
 
     def new_touch_ups_saving(self) -> list[tuple[int, int]]:
         """The new touch-ups being saved, in order: their numbers and garments."""
-        steps = zip(self._saving_steps, self._saving_touch_ups, strict=True)
-        return [(n, garment_id) for n, garment_id in steps if n is not None]
+        return [(s.number, s.garment_id) for s in self._saves if s.number is not None]
 
     def saves_asked(self) -> int:
         """The touch-up saves asked for so far: each save's number is below the count
         taken after it was asked for, to tell those asked for before a step from later ones."""
         return self._saves_asked
 
-    def _touch_up_saved(self, pushed: list[bool]) -> None:
-        garment_id = self._saving_touch_ups.pop(0)
-        number = self._saving_steps.pop(0)
-        self._saving_words.pop(0)
+    def _queued(self, save: QueuedSave) -> None:
+        """A save asked for on the model's queue: Touch up… off, the window told."""
+        self._saves.append(save)
+        self._saves_asked += 1
+        if save.kind is SaveKind.FIELDS:
+            self._lock_fields()
         self._update_touch_up_button()
-        if number is not None and not pushed[0]:
-            self.touchUpLost.emit(number)
-        self.touchUpDone.emit(garment_id)  # after its undo step was pushed (on_result)
+        self.touchUpSaving.emit(save.garment_id)
+
+    def _save_ended(self, pushed: list[bool]) -> None:
+        """The first save on the model's queue ended (saved or not): ``pushed``, whether
+        a new touch-up's undo step was pushed (on_result)."""
+        save = self._saves.pop(0)
+        if save.drops_type and self._shows(save.garment_id):  # written, or shown as stored
+            self._type_dropped = None
+        if save.kind is SaveKind.FIELDS:
+            self._lock_fields()  # unlocked where it was the garment's last
+        self._update_touch_up_button()
+        if save.number is not None and not pushed[0]:
+            self.touchUpLost.emit(save.number)
+        self.touchUpDone.emit(save.garment_id)  # after its undo step was pushed (on_result)
 
     @Slot(object)
     def _open_touch_up(
@@ -975,14 +998,10 @@ class GarmentView(QWidget):
 
         if self.record is not None and self.record.id == garment_id:
             self.saved_label.setText("Saving the cut-out…")
-        self._saving_touch_ups.append(garment_id)
         number = self._saves_asked
-        self._saving_steps.append(number if undo_to is not None else None)
-        self._saving_words.append("a touch-up")
-        self._saves_asked += 1
         pushed = [False]  # its undo step, set once pushed (on_result)
-        self._update_touch_up_button()
-        self.touchUpSaving.emit(garment_id)
+        step = number if undo_to is not None else None
+        self._queued(QueuedSave(garment_id, SaveKind.TOUCH_UP, number=step))
         self.session.runner.start(
             save,
             queue=Queue.MODEL,
@@ -999,7 +1018,7 @@ class GarmentView(QWidget):
             ),
             # A bug: its error box, and the window's step (an undo or redo) was not done
             on_error=partial(self._mask_not_saved, garment_id=garment_id, failed=failed),
-            on_finished=partial(self._touch_up_saved, pushed),
+            on_finished=partial(self._save_ended, pushed),
         )
 
     def save_fields(
@@ -1023,14 +1042,7 @@ class GarmentView(QWidget):
 
         if self.record is not None and self.record.id == garment_id:
             self.saved_label.setText("Saving…")
-        self._saving_touch_ups.append(garment_id)
-        self._saving_steps.append(None)  # no new step of its own to push
-        self._saving_words.append("an edit")
-        self._saves_asked += 1
-        self._saving_fields.append(garment_id)
-        self._lock_fields()
-        self._update_touch_up_button()
-        self.touchUpSaving.emit(garment_id)
+        self._queued(QueuedSave(garment_id, SaveKind.FIELDS))  # no new step to push
         self.session.runner.start(
             save,
             queue=Queue.MODEL,
@@ -1038,7 +1050,7 @@ class GarmentView(QWidget):
             on_result=partial(self._fields_saved, garment_id=garment_id, done=done, failed=failed),
             # A bug: its error box, and the window's step was not done
             on_error=partial(self._fields_not_saved, failed=failed),
-            on_finished=partial(self._field_save_ended, garment_id),
+            on_finished=partial(self._save_ended, [True]),
         )
 
     def _save_category(self, garment_id: int, category: str, type_was: str | None = None) -> None:
@@ -1062,15 +1074,9 @@ class GarmentView(QWidget):
                 log.warning("garment %s: its category change not saved: %s", garment_id, saved)
             return saved
 
-        self._saving_touch_ups.append(garment_id)
-        self._saving_steps.append(None)  # its step pushed already (``commit_edits``)
-        self._saving_words.append("a change of category")
-        self._saves_asked += 1
-        self._saving_categories.append(garment_id)
-        if type_was is not None:
-            self._dropping_types.append(garment_id)
-        self._update_touch_up_button()
-        self.touchUpSaving.emit(garment_id)
+        # Its step pushed already (``commit_edits``)
+        dropping = type_was is not None
+        self._queued(QueuedSave(garment_id, SaveKind.CATEGORY, drops_type=dropping))
         self.session.runner.start(
             save,
             queue=Queue.MODEL,
@@ -1078,20 +1084,21 @@ class GarmentView(QWidget):
             on_result=partial(self._category_saved, garment_id=garment_id, category=category),
             # A bug: its error box; the page shows what is stored
             on_error=partial(self._category_not_saved, garment_id=garment_id, category=category),
-            on_finished=partial(self._category_save_ended, garment_id, type_was is not None),
+            on_finished=partial(self._save_ended, [True]),
         )
 
     def saving_category(self, garment_id: int) -> bool:
         """A category change of the garment waits on the model's queue."""
-        return garment_id in self._saving_categories
+        return self._categories_saving(garment_id) > 0
 
-    def _category_save_ended(self, garment_id: int, dropping: bool) -> None:
-        self._saving_categories.remove(garment_id)
-        if dropping:
-            self._dropping_types.remove(garment_id)
-            if self._shows(garment_id):  # written, or shown as stored (failed)
-                self._type_dropped = None
-        self._touch_up_saved([True])
+    def _categories_saving(self, garment_id: int) -> int:
+        """How many category changes of the garment wait on the model's queue."""
+        kind = SaveKind.CATEGORY
+        return sum(s.garment_id == garment_id and s.kind is kind for s in self._saves)
+
+    def _drops_type(self, garment_id: int) -> bool:
+        """A category change of the garment clearing its type waits on the queue."""
+        return any(s.garment_id == garment_id and s.drops_type for s in self._saves)
 
     def _category_saved(
         self, saved: GarmentRecord | int | str, garment_id: int, category: str
@@ -1115,7 +1122,7 @@ class GarmentView(QWidget):
                 f"saved:\n\n{saved}",
             )
             return
-        if self._saving_categories.count(garment_id) > 1:
+        if self._categories_saving(garment_id) > 1:
             return  # a later change is on its way: shown once it is saved
         self._show_saved_category(garment_id)
 
@@ -1128,9 +1135,9 @@ class GarmentView(QWidget):
         self.fieldEditLost.emit(garment_id, "category", category)
         if self._shows(garment_id):
             self.saved_label.setText("Category not saved")
-            if self._type_dropped is not None and garment_id in self._dropping_types:
+            if self._type_dropped is not None and self._drops_type(garment_id):
                 self._show_saved_type(garment_id)
-        if self._saving_categories.count(garment_id) == 1:
+        if self._categories_saving(garment_id) == 1:
             self._show_saved_category(garment_id, said=False)
 
     def _show_saved_category(self, garment_id: int, said: bool = True) -> None:
@@ -1171,14 +1178,12 @@ class GarmentView(QWidget):
     def _shows(self, garment_id: int) -> bool:
         return self.record is not None and self.record.id == garment_id
 
-    def _field_save_ended(self, garment_id: int) -> None:
-        self._saving_fields.remove(garment_id)
-        self._lock_fields()
-        self._touch_up_saved([True])
-
     def fields_locked(self) -> bool:
         """The shown garment's fields wait for an undo or redo of its edit to be written."""
-        return self.record is not None and self.record.id in self._saving_fields
+        record, kind = self.record, SaveKind.FIELDS
+        return record is not None and any(
+            s.garment_id == record.id and s.kind is kind for s in self._saves
+        )
 
     def _lock_fields(self) -> None:
         """The page's fields not editable while an undo or redo of the shown garment's
