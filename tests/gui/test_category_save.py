@@ -149,11 +149,25 @@ def test_a_category_the_disk_refuses_is_said_and_not_left_to_undo(
     assert parts.reporter.errors == []
 
 
+def _stored_as(parts, view, record, category: str, fine_type: str) -> None:
+    """The page's garment stored in ``category`` with ``fine_type``, shown so."""
+    parts.session.wardrobe.update_garment(record.id, category=category, fine_type=fine_type)
+    parts.window.open_garment(parts.session.wardrobe.garment(record.id))
+    assert view.type_edit.text() == fine_type
+
+
 def _a_dress(parts, qtbot, view, record) -> None:
     """The page's garment made a one-piece typed "Dress", shown so."""
-    parts.session.wardrobe.update_garment(record.id, category="one-piece", fine_type="Dress")
-    parts.window.open_garment(parts.session.wardrobe.garment(record.id))
-    assert view.type_edit.text() == "Dress"
+    _stored_as(parts, view, record, "one-piece", "Dress")
+
+
+def _typed_over(qtbot, view, text: str) -> None:
+    """``text`` typed over the page's type, not saved yet (its autosave's timer stopped)."""
+    view.type_edit.setFocus()
+    view.type_edit.selectAll()
+    qtbot.keyClicks(view.type_edit, text)
+    view._save_timer.stop()  # not a race with the autosave's timer
+    assert view.type_edit.text() == text
 
 
 def test_a_type_cleared_by_a_category_change_is_one_step_with_it(make_app, qtbot, photos) -> None:
@@ -197,6 +211,73 @@ def test_a_failed_category_change_leaves_the_type_it_cleared(
     assert view.category_combo.currentData() == "one-piece"
     assert view.type_edit.text() == "Dress" == view.record.fine_type
     assert w.undo_stack.count() == 0  # neither change to undo
+
+
+def test_a_type_typed_over_and_cleared_by_a_category_change_is_one_step_with_it(
+    make_app, qtbot, photos
+) -> None:
+    """A blouse's type typed over with "Dress", not saved, then made a bottom: the
+    type stored goes in the category's save, one step; it was written at once, a
+    "type change" step of its own."""
+    parts, view, record = _page_of_the_first_garment(make_app, qtbot, photos)
+    w, wardrobe = parts.window, parts.session.wardrobe
+    _stored_as(parts, view, record, "top", "Blouse")
+    _typed_over(qtbot, view, "Dress")
+    release = _hold_the_model_queue(parts)
+    _choose_category(view, "bottom")
+    assert view.type_edit.text() == ""
+    assert wardrobe.garment(record.id).fine_type == "Blouse"  # written with the category
+    release.set()
+    qtbot.waitUntil(lambda: not view.saving_touch_up(), timeout=10_000)
+    stored = wardrobe.garment(record.id)
+    assert (stored.category, stored.fine_type) == ("bottom", None)
+    assert w.undo_stack.count() == 1
+    assert w.actions_["undo"].text().startswith("&Undo category change of")
+    _done(qtbot, w, "undo")  # both back, together
+    stored = wardrobe.garment(record.id)
+    assert (stored.category, stored.fine_type) == ("top", "Blouse")
+    assert view.type_edit.text() == "Blouse"
+    assert view.category_combo.currentData() == "top"
+
+
+def test_a_failed_category_change_leaves_the_type_typed_over_as_stored(
+    make_app, qtbot, photos, monkeypatch
+) -> None:
+    parts, view, record = _page_of_the_first_garment(make_app, qtbot, photos)
+    w, wardrobe = parts.window, parts.session.wardrobe
+    _stored_as(parts, view, record, "top", "Blouse")
+    said: list[str] = []
+    monkeypatch.setattr(
+        garment_view.QMessageBox, "warning", lambda _p, title, text: said.append(text)
+    )
+    _category_writes_on(monkeypatch, [], fail=True)
+    _typed_over(qtbot, view, "Dress")
+    _category_chosen(qtbot, view, "bottom")
+    assert len(said) == 1 and "disk is full" in said[0]
+    stored = wardrobe.garment(record.id)
+    assert (stored.category, stored.fine_type) == ("top", "Blouse")
+    assert view.category_combo.currentData() == "top"
+    assert view.type_edit.text() == "Blouse" == view.record.fine_type
+    assert w.undo_stack.count() == 0  # neither change to undo
+
+
+def test_a_type_of_another_category_cleared_as_the_same_category_is_chosen_is_written(
+    make_app, qtbot, photos
+) -> None:
+    """A top typed "Dress" (stored so), Top chosen again: the type cleared on the page
+    is written at once (no category save is queued to write it); it was left stored."""
+    parts, view, record = _page_of_the_first_garment(make_app, qtbot, photos)
+    w, wardrobe = parts.window, parts.session.wardrobe
+    _stored_as(parts, view, record, "top", "Dress")
+    _choose_category(view, "top")
+    assert not view.saving_category(record.id)
+    assert view.type_edit.text() == ""
+    stored = wardrobe.garment(record.id)
+    assert (stored.category, stored.fine_type) == ("top", None)
+    assert w.actions_["undo"].text().startswith("&Undo type change of")
+    _done(qtbot, w, "undo")
+    assert wardrobe.garment(record.id).fine_type == "Dress"
+    assert view.type_edit.text() == "Dress"
 
 
 def test_a_type_typed_while_the_category_save_waits_is_kept(make_app, qtbot, photos) -> None:

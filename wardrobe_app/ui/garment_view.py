@@ -696,9 +696,13 @@ class GarmentView(QWidget):
         known = {name.lower(): cat for name, cat in FINE_TYPE_CATEGORY.items()}
         chosen = self.category_combo.currentData()
         if known.get(typed, chosen) != chosen:
-            stored = (self.record.fine_type or "") if self.record is not None else None
-            if stored is not None and typed == stored.strip().lower():  # saved with it
-                self._type_dropped = stored
+            record = self.record
+            # The type stored, the one shown or one typed over and not saved yet, is
+            # cleared in the category's queued save: one step, kept where it fails.
+            # Written at once, one typed over stayed cleared, a step of its own. (The
+            # same category chosen again queues no save: written at once, as before.)
+            if record is not None and record.fine_type and record.category != chosen:
+                self._type_dropped = record.fine_type
             self.type_edit.clear()
 
     @Slot(bool)
