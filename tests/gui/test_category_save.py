@@ -20,6 +20,8 @@ from test_mask_editor import _hold_the_model_queue
 from wardrobe_app.service import Wardrobe
 from wardrobe_app.types import CATEGORIES
 from wardrobe_app.ui import garment_view
+from wardrobe_app.ui.garment_model import display_name
+from wardrobe_app.ui.theme import category_label
 
 
 def _category_writes_on(monkeypatch, threads: list[threading.Thread], fail: bool = False) -> None:
@@ -312,6 +314,42 @@ def test_closing_the_window_with_a_category_save_held_back_saves_it(
     parts.window.close()
     assert release.is_set() and runner._closed
     assert wardrobe.garment(record.id).category == other
+
+
+def test_a_category_the_disk_refuses_after_back_is_said_on_the_grid(
+    make_app, qtbot, photos, monkeypatch
+) -> None:
+    """Failing once the user has gone Back, it was said in a box only, as "This
+    garment's" change, over the grid: the status bar says it too, naming the garment."""
+    parts, view, record = _page_of_the_first_garment(make_app, qtbot, photos)
+    w, wardrobe = parts.window, parts.session.wardrobe
+    boxed: list[str] = []
+    monkeypatch.setattr(
+        garment_view.QMessageBox, "warning", lambda _p, title, text: boxed.append(text)
+    )
+    shown: list[str] = []  # the status bar's messages (each lasts a few seconds)
+    w.statusBar().messageChanged.connect(shown.append)
+    _category_writes_on(monkeypatch, [], fail=True)
+    other = next(c for c in CATEGORIES if c != record.category)
+    release = _hold_the_model_queue(parts)
+    _choose_category(view, other)
+    view._go_back()
+    assert w.pages.currentWidget() is w.browse
+    assert view.saving_category(record.id)  # held back till after Back
+    with qtbot.waitSignal(view.notice, timeout=10_000) as noticed:
+        release.set()
+    qtbot.waitUntil(lambda: not view.saving_category(record.id), timeout=10_000)
+    name = display_name(wardrobe.garment(record.id))
+    said = (
+        f"{name}'s change of category to {category_label(other).lower()} was not saved: "
+        "the disk is full"
+    )
+    assert noticed.args == [said]
+    assert said in shown
+    assert len(boxed) == 1 and boxed[0].startswith(f"{name}'s change of category")
+    assert wardrobe.garment(record.id).category == record.category
+    assert w.undo_stack.count() == 0  # nothing to undo
+    assert parts.reporter.errors == []
 
 
 def test_a_category_save_failing_as_the_window_closes_is_logged(

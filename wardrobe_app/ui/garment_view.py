@@ -1118,13 +1118,13 @@ class GarmentView(QWidget):
             self._category_lost(garment_id, category)
             if not self.window().isVisible():  # closed, waiting for it: the log says it
                 return
-            what = "This garment's" if self._shows(garment_id) else f"Garment #{garment_id}'s"
-            QMessageBox.warning(
-                self,
-                "Category not saved",
-                f"{what} change of category to {category_label(category).lower()} was not "
-                f"saved:\n\n{saved}",
-            )
+            change = f"change of category to {category_label(category).lower()} was not saved"
+            if self._shows(garment_id) and self.isVisible():
+                what = "This garment's"
+            else:  # left (Back, another garment): the box alone said it over the grid
+                what = f"{self._name_of(garment_id)}'s"
+                self.notice.emit(f"{what} {change}: {saved}")
+            QMessageBox.warning(self, "Category not saved", f"{what} {change}:\n\n{saved}")
             return
         if self._categories_saving(garment_id) > 1:
             return  # a later change is on its way: shown once it is saved
@@ -1178,6 +1178,13 @@ class GarmentView(QWidget):
         self._loading = True
         self.type_edit.setText(stored.fine_type or "")
         self._loading = False
+
+    def _name_of(self, garment_id: int) -> str:
+        """The garment's name as the grid shows it, or its number where it is gone."""
+        try:
+            return display_name(self.session.wardrobe.garment(garment_id))
+        except KeyError:
+            return f"Garment #{garment_id}"
 
     def _shows(self, garment_id: int) -> bool:
         return self.record is not None and self.record.id == garment_id
