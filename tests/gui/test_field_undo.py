@@ -176,6 +176,30 @@ def _rename(qtbot, view, name: str) -> None:
     view.name_edit.editingFinished.emit()
 
 
+@pytest.mark.parametrize(("before", "after"), [("", "Blouse"), ("Blouse", "")])
+def test_a_type_typed_in_or_cleared_is_undone_and_redone(
+    make_app, qtbot, photos, before: str, after: str
+) -> None:
+    """A type typed into an empty field, or cleared: its undo (or redo) writing no type
+    wrote None, which leaves the type stored; "Type change undone" and it stayed."""
+    parts, view, record = _page_of_the_first_garment(make_app, qtbot, photos)
+    w, wardrobe = parts.window, parts.session.wardrobe
+    wardrobe.update_garment(record.id, fine_type=before)
+    w.open_garment(wardrobe.garment(record.id))
+    edit = view.type_edit
+    edit.selectAll()
+    qtbot.keyClick(edit, Qt.Key.Key_Delete)
+    qtbot.keyClicks(edit, after)
+    view._save_timer.stop()  # not a race with the autosave's timer
+    edit.editingFinished.emit()  # the field left: saved, one step
+    assert wardrobe.garment(record.id).fine_type == (after or None)
+    assert w.actions_["undo"].text().startswith("&Undo type change of")
+    for action, shown in (("undo", before), ("redo", after)):
+        _done(qtbot, w, action)
+        assert wardrobe.garment(record.id).fine_type == (shown or None)
+        assert edit.text() == shown
+
+
 def test_typing_while_an_undo_waits_is_not_overwritten_by_it(make_app, qtbot, photos) -> None:
     """The undo waits on the model's queue, the autosave would write at once: the fields
     are locked till the undo is written, and the database and the stack agree."""

@@ -792,11 +792,11 @@ class GarmentView(QWidget):
         both = ("category", "fine_type")
         if self._drops_type(record.id) and all(f in edits for f in both):
             # The type cleared by the category change: one step, as it is one save
-            was = {f: edits.pop(f) for f in both}
+            was = {f: _as_written(f, edits.pop(f)) for f in both}
             now = {"category": record.category, "fine_type": record.fine_type or ""}
             self.fieldEdited.emit(record.id, "category", was, now, display_name(record))
-        for field, before in edits.items():
-            after = getattr(record, field)
+        for field, stored in edits.items():
+            before, after = _as_written(field, stored), _as_written(field, getattr(record, field))
             if after != before:
                 self.fieldEdited.emit(record.id, field, before, after, display_name(record))
 
@@ -1352,6 +1352,13 @@ def confirm_discard_edit(parent: QWidget, name: str, reason: str) -> bool:
         f"Your changes to {name} could not be saved ({reason}).\n\nLeave without them?",
         yes_by_default=False,
     )
+
+
+def _as_written(field: str, value: object) -> object:
+    """A field's value as an undo or redo writes it (``update_garment``): no type is
+    "", as None there leaves the type stored (a type typed into an empty field, undone,
+    stayed; one cleared, redone, came back)."""
+    return "" if field == "fine_type" and value is None else value
 
 
 def _tags_in(text: str) -> list[str]:
