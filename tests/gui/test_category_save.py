@@ -301,6 +301,34 @@ def test_a_type_typed_while_the_category_save_waits_is_kept(make_app, qtbot, pho
     assert view.type_edit.text() == "Culottes"
 
 
+def test_a_type_typed_while_a_change_waits_is_cleared_by_the_next_change(
+    make_app, qtbot, photos
+) -> None:
+    """A blouse made a bottom (its save held, clearing "Blouse"), typed "Skirt", then
+    made a top: the next change's save clears "Skirt" too; it was left to the first,
+    which clears "Blouse" only, and the wardrobe kept "Skirt" the page showed cleared."""
+    parts, view, record = _page_of_the_first_garment(make_app, qtbot, photos)
+    w, wardrobe = parts.window, parts.session.wardrobe
+    _stored_as(parts, view, record, "top", "Blouse")
+    release = _hold_the_model_queue(parts)
+    _choose_category(view, "bottom")
+    _typed_over(qtbot, view, "Skirt")
+    view.type_edit.editingFinished.emit()  # the field left: written at once
+    assert wardrobe.garment(record.id).fine_type == "Skirt"
+    _choose_category(view, "top")
+    assert view.type_edit.text() == ""
+    release.set()
+    qtbot.waitUntil(lambda: not view.saving_touch_up(), timeout=10_000)
+    stored = wardrobe.garment(record.id)
+    assert (stored.category, stored.fine_type) == ("top", None)
+    assert view.type_edit.text() == "" and view.category_combo.currentData() == "top"
+    assert w.undo_stack.count() == 3  # each change, the type typed between them
+    _done(qtbot, w, "undo")  # the last change: its category and the type it cleared
+    stored = wardrobe.garment(record.id)
+    assert (stored.category, stored.fine_type) == ("bottom", "Skirt")
+    assert view.type_edit.text() == "Skirt"
+
+
 def test_closing_the_window_with_a_category_save_held_back_saves_it(
     make_app, qtbot, photos, monkeypatch
 ) -> None:

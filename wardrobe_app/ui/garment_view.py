@@ -92,9 +92,10 @@ class QueuedSave:
     # A new touch-up's number (``saves_asked``), whose undo step is pushed once saved;
     # None: its step pushed already, or none of its own (an undo's or a redo's save).
     number: int | None = None
-    # A category change that also clears a type of another category, in the same write:
-    # written at once, the type stayed cleared, a step of its own, where the save failed.
-    drops_type: bool = False
+    # The type a category change also clears (one of another category), in the same
+    # write, where still stored: written at once, it stayed cleared, a step of its own,
+    # where the save failed.
+    type_was: str | None = None
 
 
 @dataclass
@@ -754,7 +755,10 @@ class GarmentView(QWidget):
         if dropping:
             updated = replace(updated, fine_type=None)
         if category != record.category:
-            drop = self._type_dropped if not self._drops_type(record.id) else None
+            # Unless a change queued before clears that type already. (Another type,
+            # typed since, was left stored, shown cleared: one save cleared the first.)
+            dropped = self._types_dropped(record.id)
+            drop = self._type_dropped if self._type_dropped not in dropped else None
             self._save_category(record.id, category, type_was=drop)
         for field in EDITED_FIELDS:  # the value before this stretch of editing
             if getattr(updated, field) != getattr(record, field):
@@ -790,7 +794,7 @@ class GarmentView(QWidget):
         if record is None:
             return
         both = ("category", "fine_type")
-        if self._drops_type(record.id) and all(f in edits for f in both):
+        if self._types_dropped(record.id) and all(f in edits for f in both):
             # The type cleared by the category change: one step, as it is one save
             was = {f: _as_written(f, edits.pop(f)) for f in both}
             now = {"category": record.category, "fine_type": record.fine_type or ""}
@@ -952,7 +956,9 @@ class GarmentView(QWidget):
         """The first save on the model's queue ended (saved or not): ``pushed``, whether
         a new touch-up's undo step was pushed (on_result)."""
         save = self._saves.pop(0)
-        if save.drops_type and self._shows(save.garment_id):  # written, or shown as stored
+        # The type it cleared: written, or shown as stored (failed). Not another, cleared
+        # since, which a later save clears.
+        if save.type_was == self._type_dropped and self._shows(save.garment_id):
             self._type_dropped = None
         if save.kind is SaveKind.FIELDS:
             self._lock_fields()  # unlocked where it was the garment's last
@@ -1079,15 +1085,21 @@ class GarmentView(QWidget):
             return saved
 
         # Its step pushed already (``commit_edits``)
-        dropping = type_was is not None
-        self._queued(QueuedSave(garment_id, SaveKind.CATEGORY, drops_type=dropping))
+        self._queued(QueuedSave(garment_id, SaveKind.CATEGORY, type_was=type_was))
         self.session.runner.start(
             save,
             queue=Queue.MODEL,
             title="Saving the garment's category",
-            on_result=partial(self._category_saved, garment_id=garment_id, category=category),
+            on_result=partial(
+                self._category_saved, garment_id=garment_id, category=category, type_was=type_was
+            ),
             # A bug: its error box; the page shows what is stored
-            on_error=partial(self._category_not_saved, garment_id=garment_id, category=category),
+            on_error=partial(
+                self._category_not_saved,
+                garment_id=garment_id,
+                category=category,
+                type_was=type_was,
+            ),
             on_finished=partial(self._save_ended, [True]),
         )
 
@@ -1100,12 +1112,17 @@ class GarmentView(QWidget):
         kind = SaveKind.CATEGORY
         return sum(s.garment_id == garment_id and s.kind is kind for s in self._saves)
 
-    def _drops_type(self, garment_id: int) -> bool:
-        """A category change of the garment clearing its type waits on the queue."""
-        return any(s.garment_id == garment_id and s.drops_type for s in self._saves)
+    def _types_dropped(self, garment_id: int) -> list[str]:
+        """The types the garment's category changes waiting on the queue clear."""
+        saves = (s for s in self._saves if s.garment_id == garment_id)
+        return [s.type_was for s in saves if s.type_was is not None]
 
     def _category_saved(
-        self, saved: GarmentRecord | int | str, garment_id: int, category: str
+        self,
+        saved: GarmentRecord | int | str,
+        garment_id: int,
+        category: str,
+        type_was: str | None,
     ) -> None:
         if isinstance(saved, int):
             self.fieldEditLost.emit(garment_id, "category", category)
@@ -1115,7 +1132,7 @@ class GarmentView(QWidget):
             self.notice.emit("That garment is no longer in the wardrobe")
             return
         if isinstance(saved, str):
-            self._category_lost(garment_id, category)
+            self._category_lost(garment_id, category, type_was)
             if not self.window().isVisible():  # closed, waiting for it: the log says it
                 return
             change = f"change of category to {category_label(category).lower()} was not saved"
@@ -1130,16 +1147,19 @@ class GarmentView(QWidget):
             return  # a later change is on its way: shown once it is saved
         self._show_saved_category(garment_id)
 
-    def _category_not_saved(self, _info: object, garment_id: int, category: str) -> None:
-        self._category_lost(garment_id, category)
+    def _category_not_saved(
+        self, _info: object, garment_id: int, category: str, type_was: str | None
+    ) -> None:
+        self._category_lost(garment_id, category, type_was)
 
-    def _category_lost(self, garment_id: int, category: str) -> None:
+    def _category_lost(self, garment_id: int, category: str, type_was: str | None) -> None:
         """Its category change was not written: its undo step goes (there is nothing to
-        undo), and the page and the grid show the category stored."""
+        undo), and the page and the grid show the category stored, and the type it was
+        to clear (``type_was``) where the page still shows it cleared."""
         self.fieldEditLost.emit(garment_id, "category", category)
         if self._shows(garment_id):
             self.saved_label.setText("Category not saved")
-            if self._type_dropped is not None and self._drops_type(garment_id):
+            if type_was is not None and self._type_dropped == type_was:
                 self._show_saved_type(garment_id)
         if self._categories_saving(garment_id) == 1:
             self._show_saved_category(garment_id, said=False)
