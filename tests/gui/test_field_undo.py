@@ -407,3 +407,29 @@ def test_a_field_the_user_went_to_meanwhile_keeps_the_keyboard_once_an_undo_is_w
     qtbot.waitUntil(lambda: not view.fields_locked(), timeout=10_000)
     assert view.favourite.isEnabled()
     assert QApplication.focusWidget() is view.notes_edit
+
+
+def test_ctrl_z_for_the_only_step_while_it_is_saved_leaves_nothing_to_undo(
+    make_app, qtbot, photos
+) -> None:
+    """A category change the only step, Ctrl+Z pressed while its save waits: the next
+    Ctrl+Z has nothing to undo. Undo stayed on, reading "Undo (waiting for a change of
+    category)" with nothing to name; it is off, as it reads once the undo is written."""
+    parts, view, record = _page_of_the_first_garment(make_app, qtbot, photos)
+    w, undo = parts.window, parts.window.actions_["undo"]
+    release = _hold_the_model_queue(parts)
+    _choose_category(view, next(c for c in CATEGORIES if c != record.category))
+    assert undo.isEnabled()
+    step = f"category change of {display_name(view.record)}"
+    assert undo.text() == f"&Undo {step} (waiting for a change of category)"
+    undo.trigger()  # waits for the change's save
+    assert w._waiting
+    assert not undo.isEnabled() and undo.text() == "&Undo"
+    said = "A change of category is being saved: undo once it is"
+    assert w.statusBar().currentMessage() == said
+    with qtbot.waitSignal(view.edited, timeout=10_000):
+        release.set()
+    qtbot.waitUntil(lambda: not view.saving_touch_up() and not w._waiting, timeout=10_000)
+    assert parts.session.wardrobe.garment(record.id).category == record.category
+    assert not undo.isEnabled() and undo.text() == "&Undo"
+    assert parts.reporter.errors == []

@@ -838,7 +838,8 @@ class MainWindow(QMainWindow):
 
     def _undo_named(self) -> str | None:
         """The step the next Ctrl+Z undoes, where only undos and redos wait and no new
-        touch-up is being saved (nothing is pushed meanwhile); None where not known."""
+        touch-up is being saved (nothing is pushed meanwhile); None where not known, ""
+        where there is none (the undos waiting undo every step)."""
         stack = self.undo_stack
         if self.garment_view.saving_new_touch_up():
             return None
@@ -847,7 +848,7 @@ class MainWindow(QMainWindow):
             if not isinstance(step, Asked):
                 return None
             at = max(at - 1, 0) if step.what == "undo" else min(at + 1, stack.count())
-        return (stack.text(at - 1) or None) if at > 0 else None
+        return (stack.text(at - 1) or None) if at > 0 else ""
 
     @Slot(int)
     def _run_waiting(self, _garment_id: int) -> None:
@@ -1157,10 +1158,14 @@ class MainWindow(QMainWindow):
         # delete), and once Ctrl+Z was pressed for it (the next one undid the step under).
         if self._waiting:
             last = self._waiting[-1]
-            undo.setEnabled(True)
             named = "deletion" if isinstance(last, Deletion) else self._undo_named()
+            # The undos waiting undo every step: the next Ctrl+Z has none (a category
+            # change alone, Ctrl+Z during its save). Off, as once they are done; it read
+            # "Undo (waiting for a change of category)", naming nothing.
+            undo.setEnabled(named != "")
             what = f"{named} " if named else ""
-            undo.setText(f"&Undo {what}(waiting for {self._wait_words()})")
+            waits = f"&Undo {what}(waiting for {self._wait_words()})"
+            undo.setText(waits if named != "" else "&Undo")
         elif view.saving_new_touch_up(since=self._top_saves_before()):
             undo.setEnabled(True)
             undo.setText("&Undo touch-up (being saved)")
