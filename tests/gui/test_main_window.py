@@ -2476,9 +2476,9 @@ def test_a_filter_cleared_by_hand_selects_the_garment_the_notice_offered(
     with qtbot.waitSignal(w.browse.restoredUnlisted, timeout=10_000):
         w.actions_["undo"].trigger()
     w.browse.filter_bar.category_chips["top"].click()  # off: every garment
-    assert not w.restored_notice.isVisible()  # it spoke of the filter before
     wait_listed(qtbot, w, 4)
     assert w.browse.selected_ids() == [doomed.id]
+    assert not w.restored_notice.isVisible()  # shown: the offer is spent
     # Spent: the next filter chosen selects what the user selected, not it
     other = next(r.id for r in map(w.browse.model.record, range(4)) if r.id != doomed.id)
     w.browse.select_id(other)
@@ -2486,6 +2486,43 @@ def test_a_filter_cleared_by_hand_selects_the_garment_the_notice_offered(
     w.browse.filter_bar.favourites.click()
     wait_listed(qtbot, w, 4)
     assert w.browse.selected_ids() == [other]
+
+
+def test_a_search_cleared_a_letter_at_a_time_keeps_the_offer_till_the_garment_shows(
+    make_app, qtbot, photos, monkeypatch
+):
+    # "Quincebe" searched, "Quince" deleted and its delete undone: said hidden by the
+    # filter. Backspace, still hiding it ("Quinceb"), spent the offer: the notice went,
+    # and the next Backspace listed the garment unselected among the rest.
+    parts = app_with_photos(make_app, qtbot, photos, 2)
+    w, wardrobe = parts.window, parts.session.wardrobe
+    first, second = (w.browse.model.record(r).id for r in range(2))
+    wardrobe.update_garment(first, name="Quince")
+    wardrobe.update_garment(second, name="Quinceberry")
+    w.refresh()
+    wait_listed(qtbot, w, 4)
+    w.confirm_delete = lambda _ids: True  # type: ignore[method-assign]
+    w.delete_ids([first])
+    wait_listed(qtbot, w, 3)
+    bar, search = w.browse.filter_bar, w.browse.filter_bar.search
+
+    def searched(text: str) -> None:  # as typed, its pause over (not a race with it)
+        search.setText(text)
+        bar._emit_now()
+        wait_listed(qtbot, w, 1 if text.startswith("Quinceb") else 2)
+
+    searched("Quincebe")
+    monkeypatch.setattr(undo_steps, "UNDO_NOTICE_MS", 600_000)  # its 12 s not tested here
+    with qtbot.waitSignal(w.browse.restoredUnlisted, timeout=10_000):
+        w.actions_["undo"].trigger()
+    notice = w.restored_notice
+    said = "Restored Quince (hidden by the current filter)"
+    assert notice.isVisible() and notice.label.text() == said
+    searched("Quinceb")  # Backspace: it still hides the garment
+    assert notice.offered() and notice.label.text() == said
+    searched("Quince")  # and again: it shows, selected; the offer is spent
+    assert w.browse.selected_ids() == [first]
+    assert not notice.isVisible()
 
 
 def test_undoing_a_delete_the_filter_hides_in_part_counts_the_hidden(make_app, qtbot, photos):

@@ -166,6 +166,7 @@ class MainWindow(QMainWindow):
         # bottom"): said again where the filter hides them, and selected by Clear filters
         self._undone: list[Undone] = []
         self._offered: list[int] = []  # those Clear filters selects: the notice's undos'
+        self._offered_hidden: list[int] = []  # those of them the notice says hidden
         # Field edits undone or redone on the model's queue, by garment (one at a time
         # each: ``_step_waits``): what is said once saved ("Rename undone")
         self._edits_saving: dict[int, str] = {}
@@ -375,6 +376,7 @@ class MainWindow(QMainWindow):
     def _listed(self, _shown: int, total: int) -> None:
         self._count = total
         self._show_count()
+        self._offer_spent()
         # Behind the review dialog (the active window) the grid has no focus to check:
         # nobody typed in this window meanwhile, it gets the keys once the dialog goes.
         if self._grid_takes_keys and (self.browse.grid.hasFocus() or not self.isActiveWindow()):
@@ -1079,7 +1081,7 @@ class MainWindow(QMainWindow):
         self.statusBar().clearMessage()  # the notice would be drawn over it
         self.undo_notice.hide()
         if hidden:
-            self._offered = [*listed, *hidden]
+            self._offered, self._offered_hidden = [*listed, *hidden], hidden
             self.restored_notice.show_message(words)
         else:
             self.restored_notice.hide()
@@ -1087,13 +1089,26 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _filter_chosen(self, _flt: object) -> None:
-        """A filter chosen while the restored notice is shown: it goes (it spoke of the
-        filter before), and the garments it offered are selected where the new filter
-        lists them. Cleared by hand, not with its Clear filters, they came back among
-        the rest unselected."""
-        if self.restored_notice.offered():
-            self.browse.select_in_listing(self._offered)
-        self.restored_notice.hide()
+        """A filter chosen while the restored notice is shown: the garments it offered
+        are selected where the new filter lists them, as its Clear filters does
+        (cleared by hand, they came back among the rest unselected). The notice stays,
+        its seconds counted again, till a listing shows them (``_offer_spent``): gone
+        at once, a search cleared a letter at a time spent it on a first Backspace that
+        still hid them, and the garment showed unselected at the next."""
+        notice = self.restored_notice
+        if not notice.offered():
+            notice.hide()
+            return
+        self.browse.select_in_listing(self._offered)
+        notice.show_message(notice.label.text())
+
+    def _offer_spent(self) -> None:
+        """The restored notice goes once a listing shows a garment it said hidden
+        (selected there: ``_filter_chosen``)."""
+        if self.restored_notice.isVisible() and any(
+            self.browse.model.row_of(i) >= 0 for i in self._offered_hidden
+        ):
+            self.restored_notice.hide()
 
     @Slot()
     def _show_restored(self) -> None:
