@@ -1471,6 +1471,35 @@ def test_redo_names_what_it_redoes_while_an_undo_waits_for_a_touch_up(
     assert parts.reporter.errors == []
 
 
+def test_redo_names_a_touch_up_of_a_garment_neither_shown_nor_listed(
+    make_app, qtbot, photos
+) -> None:
+    """The touch-up's garment filtered out of the grid, its page not open, Ctrl+Z
+    pressed for its save: Edit > Redo read "Redo touch-up (waiting for a touch-up)",
+    naming no garment; it names it as the grid would."""
+    parts = make_app()
+    w, wardrobe, garment_id, mask, drawn = _imported_with_a_drawn_mask(parts, qtbot, photos)
+    view, redo = w.garment_view, w.actions_["redo"]
+    touched = wardrobe.garment(garment_id)
+    other = next(r for r in map(w.browse.model.record, range(2)) if r.id != garment_id)
+    assert other.category != touched.category  # the chip of its category hides it
+    w.browse.filter_bar.category_chips[other.category].click()
+    qtbot.waitUntil(
+        lambda: w.browse.is_current() and w.browse.model.row_of(garment_id) < 0, timeout=10_000
+    )
+    assert view.record is None  # no page open
+    release = _hold_the_model_queue(parts)
+    view.save_mask(garment_id, drawn, undo_to=mask)
+    w.actions_["undo"].trigger()  # waits for it
+    named = f"touch-up of {display_name(touched)}"
+    assert redo.isEnabled() and redo.text() == f"&Redo {named} (waiting for a touch-up)"
+    release.set()
+    qtbot.waitUntil(lambda: not view.saving_touch_up() and not w._waiting, timeout=10_000)
+    assert (wardrobe.garment_picture(garment_id)[1] == mask).all()  # undone
+    assert redo.isEnabled() and redo.text().startswith("&Redo touch-up of ")
+    assert parts.reporter.errors == []
+
+
 def test_undo_names_no_touch_up_being_saved_once_ctrl_z_waits_for_it(
     make_app, qtbot, photos
 ) -> None:

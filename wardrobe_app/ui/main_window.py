@@ -762,12 +762,22 @@ class MainWindow(QMainWindow):
         return one or f"{n} garment{'s' if n != 1 else ''}"
 
     def _name_of(self, garment_id: int) -> str:
-        """The garment's name, as its page or the grid shows it ("" where neither does)."""
+        """The garment's name, as its page or the grid shows it, or else as stored (a
+        touch-up being saved of a garment the filter hides, its page left: Redo read
+        "Redo touch-up (waiting for a touch-up)"); "" where it is gone."""
         shown = self.garment_view.record
         if shown is not None and shown.id == garment_id:
             return display_name(shown)
         row = self.browse.model.row_of(garment_id)
-        return display_name(self.browse.model.record(row)) if row >= 0 else ""
+        if row >= 0:
+            return display_name(self.browse.model.record(row))
+        try:  # one row read by id (the database in WAL: a save running does not block it)
+            return display_name(self.session.wardrobe.garment(garment_id))
+        except KeyError:  # deleted (by another program too)
+            return ""
+        except Exception as exc:  # a name in a menu's words: no error box for it
+            log.warning("garment %s: its name not read: %s", garment_id, exc)
+            return ""
 
     def confirm_delete(self, ids: list[int]) -> bool:
         # One garment is named ("Delete 1 garment…?" on its own page, it asked)
