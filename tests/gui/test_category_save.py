@@ -435,3 +435,65 @@ def test_an_undo_waiting_for_a_category_the_disk_refuses_undoes_nothing(
     assert wardrobe.garment(record.id).name == "Red coat"  # not undone
     assert (w.undo_stack.count(), w.undo_stack.index()) == (1, 1)
     assert w.statusBar().currentMessage() == "The category change was not saved: nothing undone"
+
+
+def test_a_redo_waiting_for_a_category_the_disk_refuses_redoes_nothing_else(
+    make_app, qtbot, photos, monkeypatch
+) -> None:
+    """A rename undone while the change under it waits to be saved, then Ctrl+Z and
+    Ctrl+Shift+Z pressed for that change (Redo named it): the change not saved, its
+    step goes and the undo with it; the redo, done, redid the rename the user had
+    undone, which nobody asked to redo."""
+    parts, view, record = _page_of_the_first_garment(make_app, qtbot, photos)
+    w, wardrobe = parts.window, parts.session.wardrobe
+    redo = w.actions_["redo"]
+    monkeypatch.setattr(garment_view.QMessageBox, "warning", lambda *_a: None)
+    _category_writes_on(monkeypatch, [], fail=True)
+    release = _hold_the_model_queue(parts)
+    _choose_category(view, next(c for c in CATEGORIES if c != record.category))
+    _rename(qtbot, view, "Red coat")  # written at once, a step above the change's
+    w.actions_["undo"].trigger()  # the rename's: waits for the change's save
+    w.actions_["undo"].trigger()  # the change's, in turn
+    change = w.undo_stack.text(0)  # "category change of Navy top"
+    assert redo.text() == f"&Redo {change} (waiting for a change of category)"
+    w.actions_["redo"].trigger()  # as Redo says
+    assert len(w._waiting) == 3  # the two undos, the redo
+    release.set()
+    qtbot.waitUntil(lambda: not view.saving_touch_up() and not w._waiting, timeout=10_000)
+    stored = wardrobe.garment(record.id)  # the rename stays undone, the change not saved
+    assert (stored.name, stored.category) == (record.name, record.category)
+    assert (w.undo_stack.count(), w.undo_stack.index()) == (1, 0)
+    assert redo.isEnabled() and redo.text() == "&Redo rename of Red coat"
+    assert parts.reporter.errors == []
+
+
+def test_a_redo_waiting_for_a_category_the_disk_refuses_leaves_another_garments_undo(
+    make_app, qtbot, photos, monkeypatch
+) -> None:
+    """The change's save held, another garment renamed and that rename undone; Ctrl+Z
+    and Ctrl+Shift+Z then pressed for the change (Redo named it), which the disk
+    refuses: its step goes with the undo and the redo asked for it. The redo, done,
+    redid the other garment's rename the user had undone."""
+    parts, view, record = _page_of_the_first_garment(make_app, qtbot, photos)
+    w, wardrobe = parts.window, parts.session.wardrobe
+    redo = w.actions_["redo"]
+    monkeypatch.setattr(garment_view.QMessageBox, "warning", lambda *_a: None)
+    _category_writes_on(monkeypatch, [], fail=True)
+    release = _hold_the_model_queue(parts)
+    _choose_category(view, next(c for c in CATEGORIES if c != record.category))
+    other = next(r for r in map(w.browse.model.record, range(2)) if r.id != record.id)
+    w.open_garment(other)
+    _rename(qtbot, view, "Red coat")
+    w.actions_["undo"].trigger()  # the rename's undo: its save queued after the change's
+    w.actions_["undo"].trigger()  # the change's: waits for its save
+    change = w.undo_stack.text(0)
+    assert redo.text() == f"&Redo {change} (waiting for a change of category)"
+    w.actions_["redo"].trigger()  # as Redo says
+    assert len(w._waiting) == 2  # the change's undo, the redo
+    release.set()
+    qtbot.waitUntil(lambda: not view.saving_touch_up() and not w._waiting, timeout=10_000)
+    assert wardrobe.garment(other.id).name == other.name  # the rename stays undone
+    assert wardrobe.garment(record.id).category == record.category
+    assert (w.undo_stack.count(), w.undo_stack.index()) == (1, 0)
+    assert redo.isEnabled() and redo.text() == "&Redo rename of Red coat"
+    assert parts.reporter.errors == []

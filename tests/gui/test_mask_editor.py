@@ -622,6 +622,39 @@ def test_ctrl_z_waiting_for_a_touch_up_not_saved_undoes_nothing_else(
     assert parts.reporter.errors == []
 
 
+def test_a_redo_waiting_for_a_touch_up_not_saved_redoes_nothing_else(
+    make_app, qtbot, photos
+) -> None:
+    """Ctrl+Z then Ctrl+Shift+Z pressed for a touch-up being saved (Redo named it), the
+    touch-up then not saved (its garment deleted by another program): no step of it. The
+    undo went ("nothing undone"), but the redo, done, redid the other garment's
+    touch-up the user had undone before, which nobody asked to redo."""
+    parts = make_app()
+    w, wardrobe, garment_id, mask, drawn = _imported_with_a_drawn_mask(parts, qtbot, photos)
+    view, redo = w.garment_view, w.actions_["redo"]
+    other = next(r.id for r in map(w.browse.model.record, range(2)) if r.id != garment_id)
+    other_mask = wardrobe.garment_picture(other)[1]
+    other_drawn = _less_a_pixel(other_mask)
+    _two_touch_ups_saved(qtbot, view, other, other_mask, other_drawn)
+    with qtbot.waitSignal(view.edited, timeout=10_000):
+        w.actions_["undo"].trigger()  # the other's second touch-up, undone: to redo
+    qtbot.waitUntil(lambda: not view.saving_touch_up(), timeout=10_000)
+    assert (w.undo_stack.count(), w.undo_stack.index()) == (2, 1)
+    release = _hold_the_model_queue(parts)
+    view.save_mask(garment_id, drawn, undo_to=mask)
+    w.actions_["undo"].trigger()  # the touch-up's, once saved
+    w.actions_["redo"].trigger()  # and its redo, as Redo then says
+    assert len(w._waiting) == 2
+    wardrobe.delete_garments([garment_id])  # wardrobe-cli meanwhile: it is not saved
+    release.set()
+    qtbot.waitUntil(lambda: not view.saving_touch_up() and not w._waiting, timeout=10_000)
+    assert (wardrobe.garment_picture(other)[1] == other_drawn).all()  # not redone
+    assert (w.undo_stack.count(), w.undo_stack.index()) == (2, 1)
+    assert w.statusBar().currentMessage() == "The touch-up was not saved: nothing undone"
+    assert redo.isEnabled() and redo.text() == f"&Redo {w.undo_stack.redoText()}"
+    assert parts.reporter.errors == []
+
+
 def test_an_undo_waiting_behind_an_undos_save_is_done_though_a_later_touch_up_is_lost(
     make_app, qtbot, photos
 ) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wardrobe_app.ui.undo_plan import Planned, Waiting, next_redo
+from wardrobe_app.ui.undo_plan import Planned, Waiting, meant_for_lost, next_redo
 
 TOUCH_UP = Planned("touch-up of Blue shirt", 1, False)
 DELETE = Planned("deletion of Red coat", 1, True)
@@ -43,3 +43,25 @@ def test_a_step_pushed_or_a_new_touch_up_drops_the_redos() -> None:
     # a redo waiting behind an undo redoes what that undo undid: nothing left after
     waiting = [Waiting("undo", 1), Waiting("redo", 1)]
     assert next_redo([TOUCH_UP], 1, waiting, [], 1) is None
+
+
+def test_the_undos_and_redos_asked_for_a_lost_step_are_dropped() -> None:
+    # A delete not done (its step would have gone on top): the undo asked for it goes,
+    # the next undo is for the step under it, the redo after that one for it again
+    assert meant_for_lost(["undo", "undo", "redo"], 0, 1) == ([1, 2], 1)
+    # A step's save failed once its undo was taken off: a redo asked for it goes too,
+    # a second redo is for the step above it (a rename the user had undone)
+    assert meant_for_lost(["redo"], 1, 0) == ([], 0)
+    assert meant_for_lost(["redo", "redo"], 1, 0) == ([1], 0)
+    # Undone, the lost step: redo, undo, redo, undo all meet it; the last undo is for
+    # the step under it
+    assert meant_for_lost(["redo", "undo", "redo", "undo", "undo"], 0, 0) == ([4], 2)
+
+
+def test_a_step_pushed_in_the_lost_ones_place_keeps_what_follows() -> None:
+    # Undone, then a delete asked for: it drops the redos, the lost step with them
+    assert meant_for_lost(["push", "redo", "undo", "undo"], 0, 0) == ([0, 1, 2, 3], 0)
+    # Done, a delete pushed above it: an undo undoes the delete, the next the lost one
+    assert meant_for_lost(["push", "undo", "undo", "undo"], 0, 1) == ([0, 1, 3], 1)
+    # Every step done: a redo would redo nothing
+    assert meant_for_lost(["redo"], 2, 3) == ([], 0)

@@ -69,7 +69,7 @@ from .start_folder import start_folder
 from .status_room import StatusRoom
 from .thumbnails import ThumbnailCache
 from .toolbar_fit import FitToolBarText
-from .undo_plan import Planned, Waiting, next_redo
+from .undo_plan import Planned, Waiting, meant_for_lost, next_redo
 from .undo_steps import (
     EDIT_WORDS,
     DeleteCommand,
@@ -526,12 +526,9 @@ class MainWindow(QMainWindow):
         at = next((i for i in reversed(range(stack.count())) if lost(stack.command(i))), None)
         if at is None:
             return
-        first = self._waiting[0] if self._waiting else None
-        if at == stack.index() - 1 and isinstance(first, Asked) and first.what == "undo":
-            self._waiting.pop(0)
+        if self.drop_undo_step(stack.command(at)):  # an undo asked for it went with it
             words = EDIT_WORDS[field]
             self.statusBar().showMessage(f"The {words} was not saved: nothing undone", 10_000)
-        self.drop_undo_step(stack.command(at))
         self._show_undo_state()
 
     def _push_in_order(self, command: TouchUpCommand) -> None:
@@ -891,14 +888,20 @@ class MainWindow(QMainWindow):
         if isinstance(step, FieldEditCommand):
             self.undo_stack.push(step)  # its redo() skipped: saved by the autosave
             return True
+        stack = self.undo_stack
         if step.what == "undo":
-            if self.undo_stack.canUndo():
-                self.undo_stack.undo()
-        elif self.undo_stack.canRedo():
-            stack = self.undo_stack
+            if stack.canUndo():
+                lost = stack.command(stack.index() - 1).isObsolete()
+                stack.undo()  # an obsolete step (``drop_undo_step``) dropped, not undone
+                if lost:  # the undos and redos asked for it after this one go too
+                    self._drop_meant_for(above=stack.count() - stack.index(), done=0)
+        elif stack.canRedo():
             command = stack.command(stack.index())
+            lost = command.isObsolete()
             stack.redo()
-            if isinstance(command, DeleteCommand):  # said as the delete itself said it
+            if lost:
+                self._drop_meant_for(above=stack.count() - stack.index(), done=1)
+            elif isinstance(command, DeleteCommand):  # said as the delete itself said it
                 self._say_deleted(command)
         return True
 
@@ -907,40 +910,18 @@ class MainWindow(QMainWindow):
         off the queue) that were asked for that delete's step are dropped: done, an undo
         undid the step underneath, which nobody asked for. Each is followed to the step it
         would have met: the delete's, one of the deletes after it, or one under it."""
-        steps = [True]  # from the delete's step up: True for it, False for a later delete
-        done = 1  # how many of them are done (the rest undone: next to redo)
-        below = 0  # steps under the delete undone by the undos followed
-        kept: list[Deletion | Asked | FieldEditCommand] = []
-        undos_dropped = 0
-        for at, step in enumerate(self._waiting):
-            if isinstance(step, (Deletion, FieldEditCommand)):  # a step pushed
-                if done == 0:  # pushed in its place: nothing after it reaches it
-                    kept.extend(self._waiting[at:])
-                    break
-                del steps[done:]  # a new step drops the redos
-                steps.append(False)
-                done += 1
-            elif step.what == "undo" and done == 0:
-                below += 1
-            elif step.what == "undo":
-                done -= 1
-                if steps[done]:
-                    undos_dropped += 1
-                    continue
-            elif below:
-                below -= 1
-            elif done < len(steps):
-                done += 1
-                if steps[done - 1]:
-                    continue
-            else:  # the delete's step would have dropped the redos: it redid nothing
-                continue
-            kept.append(step)
-        self._waiting[:] = kept
-        if undos_dropped:
+        if self._drop_meant_for(above=0, done=1):  # its step would have gone on top
             n = len(cancelled.ids)
             what = "The garment was" if n == 1 else f"The {n} garments were"
             self.statusBar().showMessage(f"{what} not deleted: nothing undone", 10_000)
+
+    def _drop_meant_for(self, above: int, done: int) -> int:
+        """Drop the undos and redos waiting that were asked for a step lost (``above``
+        and ``done``: ``undo_plan.meant_for_lost``'s); how many undos went."""
+        kinds = [s.what if isinstance(s, Asked) else "push" for s in self._waiting]
+        kept, undos_dropped = meant_for_lost(kinds, above, done)
+        self._waiting[:] = [self._waiting[i] for i in kept]
+        return undos_dropped
 
     @Slot(int)
     def _touch_up_lost(self, number: int) -> None:
@@ -960,6 +941,8 @@ class MainWindow(QMainWindow):
             and not self.garment_view.saving_new_touch_up(before=first.saves_before, since=since)
         ):
             self._waiting.pop(0)
+            # and a redo asked for it after (Redo named it): done, it redid another step
+            self._drop_meant_for(above=0, done=0)
             self.statusBar().showMessage("The touch-up was not saved: nothing undone", 10_000)
 
     def _top_saves_before(self) -> int:
@@ -1245,21 +1228,28 @@ class MainWindow(QMainWindow):
             return Waiting("push", step.saves_before, Planned(step.text(), step.saves_before, True))
         return Waiting(step.what, step.saves_before)
 
-    def drop_undo_step(self, command: QUndoCommand) -> None:
+    def drop_undo_step(self, command: QUndoCommand) -> int:
         """Take a step whose undo or redo failed (garment gone, disk full) off the stack:
         it cannot be done. QUndoStack drops an obsolete command only as it undoes or redoes
         it (without calling its undo() or redo()), so where it is next in line that is done
         now, which leaves the index where it was; anywhere else (steps pushed since) it
-        goes when reached. Not on the stack any more: a new step cleared it already."""
+        goes when reached (``_run_step``). Not on the stack any more: a new step cleared
+        it already. The undos and redos waiting that were asked for it go with it (Redo
+        named it: done, one redid the step above, which nobody asked for); how many
+        undos went."""
         stack = self.undo_stack
         at = next((i for i in range(stack.count()) if stack.command(i) is command), None)
         if at is None:
-            return
+            return 0
         command.setObsolete(True)
-        if at == stack.index():  # its undo failed: next to redo
+        index, dropped = stack.index(), 0
+        if at in (index, index - 1):
+            dropped = self._drop_meant_for(above=stack.count() - at - 1, done=index - at)
+        if at == index:  # its undo failed: next to redo
             stack.redo()
-        elif at == stack.index() - 1:  # its redo failed: next to undo
+        elif at == index - 1:  # its redo failed: next to undo
             stack.undo()
+        return dropped
 
     @Slot(int)
     def _undo_index_changed(self, index: int) -> None:

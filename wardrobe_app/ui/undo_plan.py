@@ -79,3 +79,43 @@ def _push_touch_up(stack: list[Planned], at: int, number: int, text: str) -> int
         end += 1
     stack[start:] = [Planned(text, number + 1, False), *stack[start:end]]
     return at + 1
+
+
+def meant_for_lost(waiting: Sequence[str], above: int, done: int) -> tuple[list[int], int]:
+    """The waiting undos and redos asked for a step that is lost (a delete the user chose
+    not to do, a save that failed: its step dropped, or never pushed), to drop: done,
+    an undo undid the step under it and a redo redid the one above, which nobody asked
+    for. ``waiting``: each one's kind, in order ("push": a delete or a field edit,
+    "undo", "redo"); ``above``: the steps above the lost one on the stack; ``done``:
+    how many of the lost one and those above are done (the rest undone: next to redo).
+    Each is followed to the step it would have met. The indices in ``waiting`` of
+    those kept, and how many undos are dropped."""
+    steps = [True, *[False] * above]  # from the lost step up: True for it
+    below = 0  # steps under the lost one undone by the undos followed
+    kept: list[int] = []
+    undos_dropped = 0
+    for at, what in enumerate(waiting):
+        if what == "push":
+            if done == 0:  # pushed in its place: nothing after it reaches it
+                kept.extend(range(at, len(waiting)))
+                break
+            del steps[done:]  # a new step drops the redos
+            steps.append(False)
+            done += 1
+        elif what == "undo" and done == 0:
+            below += 1
+        elif what == "undo":
+            done -= 1
+            if steps[done]:
+                undos_dropped += 1
+                continue
+        elif below:
+            below -= 1
+        elif done < len(steps):
+            done += 1
+            if steps[done - 1]:
+                continue
+        else:  # every step is done: there is nothing to redo
+            continue
+        kept.append(at)
+    return kept, undos_dropped
