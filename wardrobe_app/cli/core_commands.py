@@ -447,13 +447,14 @@ def _cmd_similar(args: argparse.Namespace) -> int:
         if missing:
             _err("no garment " + ", ".join(str(i) for i in missing))
         if args.json:  # the k nearest as before; "alike": at or above the floor
-            _emit_json(
-                {
-                    str(gid): _hits(found[gid].alike, alike=True)
-                    + _hits(found[gid].less_alike, alike=False)
-                    for gid in ids
-                }
-            )
+            document: dict[str, Any] = {
+                str(gid): _hits(found[gid].alike, alike=True)
+                + _hits(found[gid].less_alike, alike=False)
+                for gid in ids
+            }
+            if missing:  # in the document too: said on stderr alone, a script missed it
+                document["errors"] = json_document.errors()
+            _emit_json(document)
             return 1 if missing else 0
         for gid in ids:
             print(f"Similar to {_describe(w.garment(gid))}")
@@ -831,7 +832,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "floor marked less alike",
     )
     p.add_argument("--any-category", action="store_true", help="do not restrict to the category")
-    p.add_argument("--json", action="store_true", help=JSON_HELP)
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help=f'{JSON_HELP}: the hits under each garment id, and "errors" beside them '
+        "naming the ids that are no garment (exit 1)",
+    )
     p.set_defaults(func=_cmd_similar)
 
     p = sub.add_parser("similar-to", help="garments similar to those in a photo (not imported)")

@@ -33,6 +33,12 @@ def said(message: str) -> None:
     _errors.append(message)
 
 
+def errors() -> list[str]:
+    """The error lines said so far: beside the results of a command that did some of its
+    work (``similar 1 999``), as the document of one that did none."""
+    return list(_errors)
+
+
 def emit(
     document: Any,
     *,
