@@ -776,6 +776,22 @@ def test_a_usage_error_with_json_writes_the_errors_document(
         assert out == "" and said[0] in err, argv
 
 
+def test_an_abbreviated_option_is_a_usage_error(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `--js` was taken for --json, but a usage error's document is begun by --json as
+    # written: `similar 1 --any --js` wrote none. Options are taken as written only.
+    data = ["--data-dir", str(home)]
+    assert "unrecognized arguments: --js" in _usage_error([*data, "list", "--js"], capsys)
+    err = _usage_error(["list", "--data", str(home)], capsys)  # not --data-dir
+    assert "unrecognized arguments: --data " in err
+    with pytest.raises(SystemExit) as stop:
+        main([*data, "similar", "1", "--any", "--json"])
+    out, err = capsys.readouterr()
+    assert stop.value.code == 2 and "unrecognized arguments: --any" in err
+    assert json.loads(out) == {"errors": ["unrecognized arguments: --any"]}
+
+
 def test_data_dir_may_follow_the_command(
     batch: dict[str, Path],
     tmp_path: Path,

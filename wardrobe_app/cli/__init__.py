@@ -17,7 +17,7 @@ import sys
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn, TextIO, cast
+from typing import Any, NoReturn, TextIO, cast
 
 from .. import __version__, paths
 from . import json_document
@@ -54,7 +54,15 @@ def _epilog() -> str:
 
 class _Parser(argparse.ArgumentParser):
     """argparse's parser (its sub-commands' too), each usage error kept as well for the
-    document of a command line with --json (json_document): it wrote usage text alone."""
+    document of a command line with --json (json_document): it wrote usage text alone.
+
+    Options are taken as written only, not abbreviated: `--js` was read as --json, while
+    a usage error's document is begun by --json as written (_run), so `--js` got none;
+    and an option added later would change what a prefix in a script meant."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_abbrev", False)  # sub-commands' parsers are of this class
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
         json_document.said(one_line(message))
