@@ -601,6 +601,29 @@ def test_train_and_pseudo_label_refused_write_the_errors_document(
         assert said and json.loads(out) == {"errors": said}, argv
 
 
+def test_train_and_pseudo_label_usage_errors_write_the_errors_document(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Refused, they write {"errors": [...]} on stdout, their document, but a usage error
+    # of their arguments without --json wrote usage text alone: a script parsing stdout
+    # got a JSON error, not the reason. Other commands write one only with --json.
+    data = ["--data", str(tmp_path / "ccp"), "--out", str(tmp_path / "out")]
+    for argv, said in (
+        (["train", *data, "--epochs", "0"], "argument --epochs: must be at least 1, not 0"),
+        (["train"], "the following arguments are required: --data, --out"),
+        (["pseudo-label", *data, "--nope"], "unrecognized arguments: --nope"),  # the top's
+    ):
+        with pytest.raises(SystemExit) as stop:
+            main(argv)
+        out, err = capsys.readouterr()
+        assert stop.value.code == 2 and err.startswith("usage: ") and said in err, argv
+        assert json.loads(out) == {"errors": [said]}, argv
+    with pytest.raises(SystemExit):
+        main(["evaluate", "--data", str(tmp_path), "--nope"])
+    out, err = capsys.readouterr()
+    assert out == "" and "unrecognized arguments: --nope" in err
+
+
 def test_evaluate_record_keeps_the_figures_in_the_model_folder(
     tiny_ccp: Path, tiny_model: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -15,7 +15,7 @@ import os
 import shutil
 import sys
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, TextIO, cast
 
@@ -63,6 +63,16 @@ class _Parser(argparse.ArgumentParser):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("allow_abbrev", False)  # sub-commands' parsers are of this class
         super().__init__(*args, **kwargs)
+
+    def parse_known_args(
+        self, args: Iterable[str] | None = None, namespace: Any = None
+    ) -> tuple[Any, list[str]]:
+        # A sub-command whose stdout is always its JSON document (train, pseudo-label:
+        # their json default) writes {"errors": [...]} for a usage error of its arguments
+        # too, --json or not, as where it refuses its work: it wrote usage text alone.
+        if self.get_default("json") is True:
+            json_document.ask()
+        return super().parse_known_args(args, namespace)
 
     def error(self, message: str) -> NoReturn:
         json_document.said(one_line(message))

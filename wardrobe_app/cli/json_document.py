@@ -6,7 +6,7 @@ stdout got "" and a JSON parse error instead of the reason. main() begins each c
 here, the errors said (``text.error``) are kept, and where the command wrote no document
 of its own, ``{"errors": [...]}`` is written at its end. The exit status is unchanged.
 ``train`` and ``pseudo-label``, whose stdout is always their JSON document, are begun as
---json commands (their ``json`` default).
+--json commands (their ``json`` default), usage errors included (``ask``).
 """
 
 from __future__ import annotations
@@ -26,6 +26,14 @@ def begin(asked: bool) -> None:
     global _asked, _emitted
     _asked, _emitted = asked, False
     _errors.clear()
+
+
+def ask() -> None:
+    """The command writes a document after all, what was said kept: the parser of one
+    whose stdout is always its document (train, pseudo-label) has begun, so a usage
+    error of its arguments is the document too."""
+    global _asked
+    _asked = True
 
 
 def said(message: str) -> None:
