@@ -648,7 +648,7 @@ def test_evaluate_record_keeps_the_figures_in_the_model_folder(
     assert f"in place of the figures it held: mean {report['mean_garment_iou']} on val.txt" in err
 
 
-def test_evaluate_json_names_its_data_folder_resolved(
+def test_evaluate_json_names_its_data_folder_and_split_resolved(
     tiny_ccp: Path,
     tiny_model: Path,
     tmp_path: Path,
@@ -656,11 +656,26 @@ def test_evaluate_json_names_its_data_folder_resolved(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     # The document said --data as given ("ccp", relative to where it ran) while --record
-    # kept it resolved: two names for one folder, the first wrong from elsewhere.
+    # kept it resolved: two names for one folder, the first wrong from elsewhere. And
+    # --split as given: "val.txt" of --data, or "x.txt" of where it ran, alike.
+    import shutil
+
+    from wardrobe_app.vision.model_folder import read_config
+
     monkeypatch.chdir(tmp_path)
     relative = os.path.join("ccp", "..", tiny_ccp.name)
     assert main(["evaluate", "--data", relative, "--model", str(tiny_model), "--json"]) == 0
-    assert json.loads(capsys.readouterr().out)["data"] == str(tiny_ccp.resolve())
+    report = json.loads(capsys.readouterr().out)
+    assert report["data"] == str(tiny_ccp.resolve())
+    assert report["split"] == str(tiny_ccp.resolve() / "val.txt")
+    (tmp_path / "mine.txt").write_text("0000\n")  # a split of the working folder
+    model = shutil.copytree(tiny_model, tmp_path / "model")
+    args = ["evaluate", "--data", relative, "--model", str(model), "--split", "mine.txt"]
+    assert main([*args, "--json", "--record", "--force"]) == 0
+    assert json.loads(capsys.readouterr().out)["split"] == str(tmp_path.resolve() / "mine.txt")
+    # The model folder keeps it as the document names it: "mine.txt" named a file of
+    # whichever folder it was read from.
+    assert read_config(model).metrics["split"] == str(tmp_path.resolve() / "mine.txt")
 
 
 def test_evaluate_record_on_another_split_keeps_the_figures_unless_forced(

@@ -58,16 +58,22 @@ def check_data_folder(data_dir: Path) -> None:
     )
 
 
-def read_split(data_dir: Path, split: str | Path) -> list[str]:
-    """The stems listed in ``split``: a file of ``data_dir`` where it has one by that
-    name (train.txt, val.txt), else a path as given. Not the current folder's first: a
-    train.txt there was read in place of --data's."""
+def split_path(data_dir: Path, split: str | Path) -> Path:
+    """The file ``read_split`` reads for ``split``: ``data_dir``'s file by that name
+    where it has one (train.txt, val.txt), else the path as given. Not the current
+    folder's first: a train.txt there was read in place of --data's."""
     path = Path(split)
     if not path.is_absolute():
         inside = data_dir / split
         # A folder of data_dir's too (--split images): it was "no such file".
         if inside.is_file() or (inside.is_dir() and not path.is_file()):
-            path = inside
+            return inside
+    return path
+
+
+def read_split(data_dir: Path, split: str | Path) -> list[str]:
+    """The stems listed in ``split`` (the file ``split_path`` names)."""
+    path = split_path(data_dir, split)
     # Said in words: "[Errno 2] No such file or directory: 'val.txt'", of an --data
     # folder mistyped, or "Is a directory: '.'", named the wrong thing.
     if path.is_dir():

@@ -15,7 +15,14 @@ from .. import paths
 from ..vision.ensemble import ProbabilityAverage
 from ..vision.model_folder import ModelFolderError, read_config, write_config
 from ..vision.segmenter import Segmenter
-from .ccp import check_data_folder, check_samples, label_lookup, load_pair, read_split
+from .ccp import (
+    check_data_folder,
+    check_samples,
+    label_lookup,
+    load_pair,
+    read_split,
+    split_path,
+)
 from .metrics import (
     OUTCOMES,
     ConfusionMatrix,
@@ -98,7 +105,9 @@ def evaluate_folder(
             # Resolved, as --record and training keep it: a relative folder named
             # another one read from another working folder.
             "data": str(data.resolve()),
-            "split": str(split),
+            # The file read, resolved too: as given ("val.txt", "../x.txt"), it named a
+            # file of --data or one relative to where it ran, not saying which.
+            "split": str(split_path(data, split).resolve()),
             "photos": len(stems),
             "zoom_passes": segmenter.zoom_passes,
             "edges_refined": segmenter.refine_edges,
@@ -229,9 +238,17 @@ def record_metrics(report: dict[str, Any]) -> str:
     # Resolved, as training records it: a relative --data named another folder when
     # compared from another working folder.
     config.metrics["data"] = str(Path(report["data"]).resolve())
+    config.metrics["split"] = _recorded_split(report)
     config.metrics["resolution"] = "each photo's own size (wardrobe-cli evaluate)"
     write_config(config, folder)
     return replaced
+
+
+def _recorded_split(report: dict[str, Any]) -> str:
+    """The report's split as a model folder keeps it: its name in the data folder where
+    it is one of its files ("val.txt", as training records it), else its full path."""
+    split, data = Path(report["split"]), Path(report["data"]).resolve()
+    return split.relative_to(data).as_posix() if split.is_relative_to(data) else str(split)
 
 
 def json_safe(value: Any) -> Any:
