@@ -486,6 +486,62 @@ def test_an_export_names_garments_as_the_window_does(
     assert rows[1]["cutout"] == "cutouts/00001-top-linen-shirt.png"
 
 
+def _as_exported_before_made_up_names(folder: Path) -> None:
+    """``folder``'s export rewritten as one made before names were made up: its name
+    column the user's name alone, no named_by_user column, and the cut-outs named after
+    the user's name ("00002-bottom.png" where there is none)."""
+    with open(folder / "wardrobe.csv", newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    for row in rows:
+        user_name = row["name"] if row.pop("named_by_user") == "1" else ""
+        row["name"] = user_name
+        slug = user_name.lower().replace(" ", "-")
+        parts = (f"{int(row['id']):05d}", row["category"], slug)
+        old = "cutouts/" + "-".join(p for p in parts if p) + ".png"
+        (folder / row["cutout"]).rename(folder / old)
+        row["cutout"] = old
+    with open(folder / "wardrobe.csv", "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def test_exporting_again_keeps_the_file_names_of_garments_not_renamed(
+    wardrobe: Wardrobe, photos: Photos, tmp_path: Path
+) -> None:
+    # Exported again into an export made before names were made up, each garment not
+    # renamed had its "00002-bottom.png" replaced by "00002-bottom-navy-bottom.png":
+    # every file new to the program or sync reading the folder. A file follows a change
+    # of its garment (a new name, another category), not one of how names are made.
+    wardrobe.import_paths(photos(2))
+    wardrobe.update_garment(1, name="Linen shirt")
+    out = tmp_path / "out"
+    wardrobe.export(out)
+    _as_exported_before_made_up_names(out)
+    before = sorted(p.name for p in (out / "cutouts").iterdir())
+    assert "00002-bottom.png" in before and "00001-top-linen-shirt.png" in before
+    wardrobe.update_garment(3, name="Red scarf")  # renamed since: its file follows
+    result = wardrobe.export(out)
+    after = sorted(p.name for p in (out / "cutouts").iterdir())
+    renamed = [name for name in before if name.startswith("00003-")]
+    assert after == sorted((set(before) - set(renamed)) | {"00003-top-red-scarf.png"})
+    with open(result.csv_path, newline="", encoding="utf-8") as fh:
+        rows = {int(r["id"]): r for r in csv.DictReader(fh)}
+    assert sorted(r["cutout"].removeprefix("cutouts/") for r in rows.values()) == after
+    assert rows[2]["name"] == display_name(wardrobe.garment(2)) and rows[2]["named_by_user"] == "0"
+    wardrobe.export(out)  # and again: as it is now
+    assert sorted(p.name for p in (out / "cutouts").iterdir()) == after
+    # Its name made up otherwise (another type), or its category changed: renamed.
+    wardrobe.update_garment(2, fine_type="Skirt")
+    wardrobe.update_garment(4, category="one-piece")
+    wardrobe.export(out)
+    names = {p.name for p in (out / "cutouts").iterdir()}
+    skirt = display_name(wardrobe.garment(2)).lower().replace(" ", "-")
+    assert "00002-bottom.png" not in names and f"00002-bottom-{skirt}.png" in names
+    assert not any(name.startswith("00004-bottom") for name in names)
+    assert any(name.startswith("00004-one-piece-") for name in names)
+
+
 def test_an_export_tells_how_far_it_is(
     wardrobe: Wardrobe, photos: Photos, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -1,6 +1,7 @@
 """Export: the cut-outs and a wardrobe.csv, for other programs (Wardrobe does not read
 them back). An export into a folder that holds one already replaces it, and removes only
-what an export wrote."""
+what an export wrote; a garment whose name and category are unchanged keeps its file's
+name there."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from typing import TextIO
 from .. import paths
 from ..store import Store
 from ..store.asked_names import named_as_asked
-from ..types import CATEGORIES, GarmentFilter
+from ..types import CATEGORIES, GarmentFilter, GarmentRecord
 from .browse import Browse
 from .naming import display_name
 
@@ -28,6 +29,15 @@ class ExportResult:
     csv_path: Path
     garments: int  # rows written
     missing_cutouts: list[int]  # garment ids whose cut-out file is gone or damaged (rows kept)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Listed:
+    """A cut-out an earlier export's CSV lists, and the row it is listed on."""
+
+    garment_id: str  # the row's id, as written
+    name: str  # the garment's name as that export wrote it
+    user_names_only: bool  # an export from before made-up names (its name: the user's)
 
 
 # Garments exported between two calls of an export's ``progress``: a call per garment
@@ -49,6 +59,7 @@ def export_wardrobe(
     _refuse_inside_a_wardrobe(directory)
     cutouts = directory / "cutouts"
     listed_before = _earlier_export(directory)  # what an earlier export here wrote
+    earlier_of = {listed.garment_id: (file, listed) for file, listed in listed_before.items()}
     try:
         cutouts.mkdir(parents=True, exist_ok=True)
     except FileExistsError as exc:  # a file by that name: "cutouts: File exists" alone
@@ -97,8 +108,7 @@ def export_wardrobe(
             # The name the window shows: the user's, or the one made up from the garment's
             # colour and type ("Light blue dress"), which the CSV left empty.
             shown = display_name(r)
-            stem = "-".join(p for p in (f"{r.id:05d}", r.category, _slug(shown)) if p)
-            name = f"{stem}.png"
+            name = _cutout_name(r, shown, earlier_of.get(str(r.id)))
             unusable = _damaged(store, r.cutout_path)  # cut short, or written over
             try:
                 if not unusable:
@@ -140,9 +150,26 @@ def export_wardrobe(
     # wrote), of garments deleted since, and copies a stopped export left half-done.
     # Only those: anything else in the folder is not ours to remove.
     leftovers = {p.name for p in cutouts.glob("*.png.part") if _EXPORT_CUTOUT.fullmatch(p.name)}
-    for old in (listed_before - written) | leftovers:
+    for old in (set(listed_before) - written) | leftovers:
         (cutouts / old).unlink(missing_ok=True)
     return ExportResult(csv_path, len(records), missing)
+
+
+def _cutout_name(r: GarmentRecord, shown: str, earlier: tuple[str, _Listed] | None) -> str:
+    """The file name of ``r``'s cut-out: its id, category and ``shown`` name
+    ("00012-top-linen-shirt.png"), or the one an ``earlier`` export here gave it where
+    its category and name are still those that export wrote. The file follows a change
+    of the garment, not one of how names are made: re-exported after made-up names came
+    in, each garment not renamed had its "00002-bottom.png" replaced by
+    "00002-bottom-navy-bottom.png", every file of the folder new to a program or a sync."""
+    prefix = f"{r.id:05d}-{r.category}"
+    made = "-".join(p for p in (prefix, _slug(shown)) if p) + ".png"
+    if earlier is None:
+        return made
+    file, listed = earlier
+    same_category = file == f"{prefix}.png" or file.startswith(f"{prefix}-")
+    named_as_then = (r.name or "") if listed.user_names_only else shown
+    return file if same_category and listed.name == named_as_then else made
 
 
 def _refuse_inside_a_wardrobe(directory: Path) -> None:
@@ -204,9 +231,10 @@ def _removed_on_error(path: Path) -> Iterator[None]:
         raise
 
 
-def _earlier_export(folder: Path) -> set[str]:
-    """File names in ``folder/cutouts`` that an earlier export in ``folder`` lists (the
-    CSV read once: its header says whether it is an export); empty where there is none.
+def _earlier_export(folder: Path) -> dict[str, _Listed]:
+    """File names in ``folder/cutouts`` that an earlier export in ``folder`` lists, with
+    their rows (the CSV read once: its header says whether it is an export); empty where
+    there is none.
 
     ``FileExistsError`` where an export would overwrite what no export wrote: a
     wardrobe.csv of the user's own, or files in a cutouts/ folder beside no CSV that are
@@ -235,9 +263,9 @@ def _earlier_export(folder: Path) -> set[str]:
         try:
             part_path = csv_path.with_name(csv_path.name + ".part")
             with open(part_path, newline="", encoding="utf-8") as part:
-                return _cutouts_listed(part) or set()
+                return _cutouts_listed(part) or {}
         except (OSError, UnicodeDecodeError, csv.Error):
-            return set()
+            return {}
     except OSError as exc:  # a folder by that name, or unreadable: no export either
         raise refused from exc
     with fh:
@@ -247,19 +275,25 @@ def _earlier_export(folder: Path) -> set[str]:
     return listed_names
 
 
-def _cutouts_listed(fh: TextIO) -> set[str] | None:
-    """The cut-out file names an export's CSV lists; None if it is no export's."""
+def _cutouts_listed(fh: TextIO) -> dict[str, _Listed] | None:
+    """The cut-out file names an export's CSV lists, with their rows; None if it is no
+    export's."""
     if not fh.readline().startswith(_EXPORT_HEADER):
         return None
     fh.seek(0)
-    names = (row.get("cutout") or "" for row in csv.DictReader(fh))
-    # Only names an export gives: a row edited by hand must not get a file of the
-    # user's removed ("cutouts/holiday.jpg"), or a folder ("cutouts/..").
-    return {
-        name
-        for n in names
-        if n.startswith("cutouts/") and _EXPORT_CUTOUT.fullmatch(name := n[len("cutouts/") :])
-    }
+    reader = csv.DictReader(fh)
+    # Its name column held the user's name alone, "" for the others, before it said
+    # whether a name was the user's.
+    user_names_only = "named_by_user" not in (reader.fieldnames or ())
+    listed: dict[str, _Listed] = {}
+    for row in reader:
+        cutout = row.get("cutout") or ""
+        name = cutout[len("cutouts/") :]
+        # Only names an export gives: a row edited by hand must not get a file of the
+        # user's removed ("cutouts/holiday.jpg"), or a folder ("cutouts/..").
+        if cutout.startswith("cutouts/") and _EXPORT_CUTOUT.fullmatch(name):
+            listed[name] = _Listed(row.get("id") or "", row.get("name") or "", user_names_only)
+    return listed
 
 
 def is_export(folder: Path) -> bool:
