@@ -391,18 +391,25 @@ def _top_touching_one_piece() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return labels, top, dress
 
 
-def test_a_top_touching_a_one_piece_made_one_and_back_gives_exactly_its_pixels() -> None:
-    """Made a one-piece, the top's rim pixel joined the one-piece's region of the map:
-    changing it back could not tell it from the one-piece's corner, and it stayed a
-    one-piece. What cannot be given back is not taken: it keeps the top's class."""
-    from wardrobe_app.vision.label_map import recategorised
+def test_a_top_touching_a_one_piece_made_one_takes_its_rim_pixel_with_it() -> None:
+    """Made a one-piece, the top's rim pixel beside the one-piece's mask kept the top's
+    class (changing it back could not tell it from the one-piece's corner): a top's
+    pixel with no top in the photo, left in the map for good when the garment was
+    purged. It turns one-piece; on the way back it stays one (the map cannot tell;
+    an undo gives it back, ``MapEdits``), every other pixel as it was."""
+    from wardrobe_app.vision.label_map import recategorised, without
 
     labels, top, dress = _top_touching_one_piece()
     there = recategorised(labels, top, [dress], "top", "one-piece")
     assert there is not None and (there[top] == 3).all() and (there[1, 4:6] == 3).all()
     assert there[9, 15] == 3 and (there[dress] == 3).all() and (there[18, 6:9] == 3).all()
+    assert there[9, 4] == 3 and not (there == LABEL_OF_CATEGORY["top"]).any()
+    purged = without(there, [top], [dress], [LABEL_OF_CATEGORY["one-piece"]])
+    assert purged is not None and not (purged == LABEL_OF_CATEGORY["top"]).any()
     back = recategorised(there, top, [dress], "one-piece", "top")
-    assert back is not None and np.array_equal(back, labels)
+    assert back is not None and back[9, 4] == 3 and back[9, 15] == 3
+    labels[9, 4] = 3
+    assert np.array_equal(back, labels)
 
 
 def test_a_category_changed_and_back_gives_back_what_the_map_alone_cannot_tell(

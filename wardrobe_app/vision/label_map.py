@@ -93,9 +93,13 @@ def recategorised(
     garments' pixels (``others``, their masks, in their class: ``other_classes``, those
     of their categories, or the one most of each has) stay, and so does background
     inside its mask; its own over another's mask (a touch-up drew it there) go with it.
-    A pixel is moved only where changing the category back takes it back (a part of its
-    region that, in the new class, joins one a garment of that class touches stays as
-    it is): the round trip gives the same map again. Not ``specks`` (a garment of the
+    A pixel is moved only where changing the category back takes it back, or where, in
+    the new class, its part of the map touches another garment drawn in that class too
+    (a top's rim pixel by a one-piece's mask): the map cannot tell it from that one's
+    on the way back, and there it stays (an undo gives it back: ``MapEdits``); kept in
+    the old class, the one-piece was drawn with a top's rim where the whole map is, and
+    purged, it stayed for good. The round trip gives the same map again but for those.
+    Not ``specks`` (a garment of the
     photo whose mask cannot be read, left out of ``others``: its pixels would be taken
     for specks), its specks stay as they are."""
     if mask.shape != labels.shape or any(o.shape != labels.shape for o in others):
@@ -106,7 +110,8 @@ def recategorised(
     moved = _own_pixels(labels, mask, others, classes, old, specks, boxes)
     while True:  # shrinks at each turn; a turn or two in practice
         there = np.where(moved, label, labels)
-        kept = moved & _own_pixels(there, mask, others, classes, new, specks, boxes)
+        # Its parts shared with another of the new class too (``shared``): its own still
+        kept = moved & _own_pixels(there, mask, others, classes, new, specks, boxes, True)
         if np.array_equal(kept, moved):
             break
         moved = kept
@@ -123,10 +128,11 @@ def _own_pixels(
     category: Category,
     specks: bool,
     boxes: _Boxes,
+    shared: bool = False,
 ) -> np.ndarray:
     """The pixels of the map that are a garment's (``mask``, of ``category``), as
-    ``recategorised`` moves them."""
-    region = _model_region(labels, mask, others, False, specks, boxes)
+    ``recategorised`` moves them; ``shared`` as ``model_region``'s."""
+    region = _model_region(labels, mask, others, shared, specks, boxes)
     box = boxes(mask)  # the rest is in its mask: worked out in its box
     if box is None:
         return region
