@@ -273,7 +273,6 @@ def one_piece_pixels_in_the_top(wardrobe: Wardrobe) -> tuple[int, np.ndarray, tu
     a one-piece pixel inside the top and a one-piece speck alone in the corner (no
     one-piece in the photo). Made a one-piece, both are the same as the top's own: the
     map alone cannot tell them apart on the way back. The top's id, that map, the pixel."""
-    from wardrobe_app.store import Garment
     from wardrobe_app.types import LABEL_OF_CATEGORY
 
     top = next(r.id for r in wardrobe.list_garments() if r.category == "top")
@@ -283,12 +282,20 @@ def one_piece_pixels_in_the_top(wardrobe: Wardrobe) -> tuple[int, np.ndarray, tu
     assert not model[:2, :2].any()  # the speck stands alone in the corner
     inside = tuple(np.argwhere(mask)[len(np.argwhere(mask)) // 2])
     model[inside] = model[0, 0] = LABEL_OF_CATEGORY["one-piece"]
-    rel = wardrobe.store.files.put_png(model)[0]
-    with wardrobe.store.write_session() as s:
-        photo = s.get(Garment, top).photo
-        imported, photo.labels_path = photo.labels_path, rel  # as the model made it
-    wardrobe.store.files.remove([imported])
+    store_photo_labels(wardrobe, top, model)
     return top, model, inside
+
+
+def store_photo_labels(wardrobe: Wardrobe, garment_id: int, labels: np.ndarray) -> None:
+    """Make ``labels`` the stored label map of the photo of ``garment_id``, as a model
+    may have made it (the imported map's file removed)."""
+    from wardrobe_app.store import Garment
+
+    rel = wardrobe.store.files.put_png(labels)[0]
+    with wardrobe.store.write_session() as s:
+        photo = s.get(Garment, garment_id).photo
+        imported, photo.labels_path = photo.labels_path, rel
+    wardrobe.store.files.remove([imported])
 
 
 def mask_reaching(top: np.ndarray, bottom: np.ndarray) -> np.ndarray:

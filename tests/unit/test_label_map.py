@@ -7,7 +7,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from fakes import one_piece_pixels_in_the_top, top_and_bottom, top_over_waist, top_reaching_bottom
+from fakes import (
+    one_piece_pixels_in_the_top,
+    store_photo_labels,
+    top_and_bottom,
+    top_over_waist,
+    top_reaching_bottom,
+)
 
 from wardrobe_app.service import Wardrobe
 from wardrobe_app.store import Garment
@@ -612,6 +618,47 @@ def test_a_purge_whose_deleted_garments_mask_cannot_be_read_redraws_the_map(
     assert (after[bottom_mask] == LABEL_OF_CATEGORY["bottom"]).all()
     assert f"deleted garment {top} cannot be read; its map redrawn" in caplog.text
     assert wardrobe.verify().ok
+
+
+def test_a_purge_that_redraws_the_map_keeps_the_kept_garments_specks(
+    wardrobe: Wardrobe, photos: Photos
+) -> None:
+    """The top's mask lost at its purge, the map drawn again from the bottom's mask:
+    the bottom's speck beyond every region went with the top's pixels (a change of
+    category then had none of its to move). It stays; one of the top's class, which
+    may be a part of the top the mask read would have told, goes."""
+    wardrobe.import_paths(photos(1))
+    top, bottom = top_and_bottom(wardrobe)
+    labels = wardrobe.photo_labels(bottom)
+    assert labels is not None and not labels[:2, :2].any() and not labels[-2:, -2:].any()
+    labels[0, 0] = LABEL_OF_CATEGORY["bottom"]  # the bottom's speck, far from every mask
+    labels[-1, -1] = LABEL_OF_CATEGORY["top"]  # the top's, or its pixels: cannot be told
+    store_photo_labels(wardrobe, bottom, labels)
+    wardrobe.delete_garments([top])
+    wardrobe.store.files.abspath(_mask_rel(wardrobe, top)).write_bytes(b"not a PNG")
+    assert wardrobe.store.cleanup().purged_garments == 1
+    after = wardrobe.photo_labels(bottom)
+    assert after is not None and after[0, 0] == LABEL_OF_CATEGORY["bottom"]
+    assert not (after == LABEL_OF_CATEGORY["top"]).any() and wardrobe.verify().ok
+
+
+def test_a_purge_that_redraws_the_map_keeps_no_specks_of_the_lost_ones_class(
+    wardrobe: Wardrobe, photos: Photos
+) -> None:
+    """The bottom made a top, the top deleted and its mask lost: the top's pixels are
+    parts of the map no mask read touches, in a class a kept garment has; taken for
+    that one's specks, the purged top would stay in the map for good."""
+    wardrobe.import_paths(photos(1))
+    top, bottom = top_and_bottom(wardrobe)
+    _, top_mask = wardrobe.garment_picture(top)
+    _, bottom_mask = wardrobe.garment_picture(bottom)
+    wardrobe.update_garment(bottom, category="top")
+    wardrobe.delete_garments([top])
+    wardrobe.store.files.abspath(_mask_rel(wardrobe, top)).write_bytes(b"not a PNG")
+    assert wardrobe.store.cleanup().purged_garments == 1
+    after = wardrobe.photo_labels(bottom)
+    assert after is not None and not after[top_mask & ~bottom_mask].any()
+    assert (after[bottom_mask] == LABEL_OF_CATEGORY["top"]).all() and wardrobe.verify().ok
 
 
 def test_a_purge_cut_short_after_its_new_map_is_written_leaves_the_old_map_in_use(

@@ -88,7 +88,8 @@ def _erased(source: FileStore, photo: Photo, kept: list[Garment]) -> np.ndarray 
     # In their categories: where a deleted one lay over them, they are drawn again there
     classes = [LABEL_OF_CATEGORY[cast(Category, g.category)] for g in kept]
     if any(m is None for m in gone_masks):
-        unread = [g.id for g, m in zip(gone, gone_masks, strict=True) if m is None]
+        unread_rows = [g for g, m in zip(gone, gone_masks, strict=True) if m is None]
+        unread = [g.id for g in unread_rows]
         log.warning(
             "photo %s: the mask of deleted garment %s cannot be read; its map redrawn "
             "from its %d other garments' masks",
@@ -97,7 +98,10 @@ def _erased(source: FileStore, photo: Photo, kept: list[Garment]) -> np.ndarray 
             len(planes),
         )
         known = [m for m in gone_masks if m is not None]
-        drawn = of_garments(labels, planes, known, classes)
+        # The kept ones' specks stay, but in the class of one whose mask is lost: its
+        # pixels in that class, outside every mask read, look like specks too
+        lost = {LABEL_OF_CATEGORY[cast(Category, g.category)] for g in unread_rows}
+        drawn = of_garments(labels, planes, known, classes, specks_but=lost)
         return None if np.array_equal(drawn, labels) else drawn
     return without(labels, [m for m in gone_masks if m is not None], planes, classes)
 

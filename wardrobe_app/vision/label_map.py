@@ -3,7 +3,7 @@ review's changes before saving, and the wardrobe's after."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import numpy as np
 
@@ -229,6 +229,8 @@ def of_garments(
     masks: list[np.ndarray],
     gone: Sequence[np.ndarray] = (),
     classes: Sequence[int] = (),
+    *,
+    specks_but: Collection[int] | None = None,
 ) -> np.ndarray:
     """A copy of ``labels`` that draws only the garments of ``masks`` (a photo's live
     garments, at the map's size): the pixels of their masks, and the rest of the model's
@@ -238,7 +240,11 @@ def of_garments(
     masks of its garments deleted) are left out where they touch a live one of their
     class too: the two were one region of the map, drawn whole. With ``classes`` (those
     of ``masks``' categories), where one of ``gone`` lay over a live one, the live one
-    is drawn there (``reclaimed``)."""
+    is drawn there (``reclaimed``). With ``specks_but`` (a map redrawn for good, not a
+    page), the live ones' specks beyond every region (``specks_of``) stay too, but in
+    those classes (a deleted garment's whose mask is lost: they could be its pixels);
+    left out, a purge's redraw lost them, and a change of category then had none to
+    move."""
     keep = union_of(masks, labels.shape)
     every = [*masks, *gone]
     boxes = _Boxes()
@@ -249,6 +255,9 @@ def of_garments(
         same = np.array([c == label for c in drawn_in])
         drawn = np.logical_or.reduce(touches[same & is_live], axis=0)
         chosen = drawn & ~np.logical_or.reduce(touches[same & ~is_live], axis=0)
+        if specks_but is not None and label not in specks_but:
+            chosen |= np.logical_not(touches.any(axis=0))
+            chosen[0] = False  # the pixels of no part
         keep |= _of_parts(chosen, parts)
     out = np.where(keep, labels, 0).astype(np.uint8)
     return reclaimed(out, masks, classes, gone) if classes else out
