@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from fakes import top_reaching_bottom
+from fakes import top_and_bottom, top_over_waist, top_reaching_bottom
 from sqlalchemy.exc import OperationalError
 
 from wardrobe_app.service import Wardrobe
@@ -97,6 +97,43 @@ def test_a_garment_deleted_is_purged_from_the_backups_label_map_too(
         assert copied is not None and not copied[reaching].any()
         page = of_garments(labels, [bottom_mask], [reaching])  # the bottom's, top deleted
         assert np.array_equal(of_garments(copied, [bottom_mask]), page)
+
+
+@pytest.mark.parametrize("deleted", ["made a bottom beside it", "drawn over it", "mask lost"])
+def test_a_backups_purge_draws_the_kept_garments_as_the_wardrobes_own_purge(
+    wardrobe: Wardrobe, photos: Photos, tmp_path: Path, fake_analyser: object, deleted: str
+) -> None:
+    """The backup's purge (maps read from the wardrobe, written into the copy) against
+    the wardrobe's own at its next clean-up, for each way it erases a deleted top: its
+    pixels where it was made a bottom beside the bottom (``without``), the bottom drawn
+    again where a touch-up drew the top over it (``reclaimed``), the map drawn again
+    where the top's mask cannot be read (``of_garments``). The wardrobe's map is not
+    changed by the backup."""
+    wardrobe.import_paths(photos(1))
+    top, bottom = top_and_bottom(wardrobe)
+    if deleted == "made a bottom beside it":
+        top_reaching_bottom(wardrobe)
+        wardrobe.update_garment(top, category="bottom")
+    elif deleted == "drawn over it":
+        top_over_waist(wardrobe)
+    mask_path = wardrobe.garment(top).mask_path
+    wardrobe.delete_garments([top])
+    if deleted == "mask lost":
+        mask_path.write_bytes(b"not a PNG")
+    labels = wardrobe.photo_labels(bottom)
+    assert labels is not None
+
+    result = wardrobe.backup(tmp_path / "b")
+
+    kept = wardrobe.photo_labels(bottom)
+    assert kept is not None and np.array_equal(kept, labels)  # the wardrobe's, as it was
+    with Wardrobe(result.folder, fake_analyser, background_index=False) as copy:  # type: ignore[arg-type]
+        assert copy.verify().ok and not copy.deleted_with(bottom)
+        copied = copy.photo_labels(bottom)
+    assert wardrobe.store.cleanup().purged_garments == 1
+    purged = wardrobe.photo_labels(bottom)
+    assert copied is not None and purged is not None and not np.array_equal(purged, labels)
+    assert np.array_equal(copied, purged)
 
 
 @pytest.mark.parametrize("where", ["inside", "not empty", "a file"])
