@@ -234,6 +234,40 @@ def test_a_touch_up_taking_a_garment_off_anothers_mask_gives_those_pixels_back(
     assert (labels[smaller] == LABEL_OF_CATEGORY["top"]).all()
 
 
+def test_a_touch_up_leaves_another_garment_drawn_over_it_there_over_it(
+    wardrobe: Wardrobe, photos: Photos
+) -> None:
+    """The bottom drawn up over the top's hem (a tucked-in top), then the top touched
+    up at its shoulder: the whole top was drawn over the bottom again, its hem a top's
+    on every page but the bottom's (a third garment's; the whole map, a mask lost).
+    Where the person draws it anew it is drawn over the other, as the bottom was."""
+    from wardrobe_app.types import LABEL_OF_CATEGORY
+    from wardrobe_app.vision.label_map import of_garments
+
+    wardrobe.import_paths(photos(1))
+    top, bottom = top_and_bottom(wardrobe)
+    _, top_mask = wardrobe.garment_picture(top)
+    _, bottom_mask = wardrobe.garment_picture(bottom)
+    hem = top_mask.copy()
+    hem[: np.nonzero(top_mask)[0].max() - 9] = False  # its lowest ten rows
+    wardrobe.set_garment_mask(bottom, bottom_mask | hem)
+    labels = wardrobe.photo_labels(top)
+    assert labels is not None and (labels[hem] == LABEL_OF_CATEGORY["bottom"]).all()
+    drawn = top_mask.copy()
+    drawn[tuple(np.argwhere(top_mask)[0])] = False  # a pixel off its shoulder
+    wardrobe.set_garment_mask(top, drawn)
+    labels = wardrobe.photo_labels(top)
+    assert labels is not None and (labels[hem] == LABEL_OF_CATEGORY["bottom"]).all()
+    assert (labels[drawn & ~hem] == LABEL_OF_CATEGORY["top"]).all()
+    classes = [LABEL_OF_CATEGORY["top"], LABEL_OF_CATEGORY["bottom"]]
+    page = of_garments(labels, [drawn, bottom_mask | hem], (), classes)  # another's page
+    assert (page[hem] == LABEL_OF_CATEGORY["bottom"]).all()
+    wardrobe.set_garment_mask(bottom, bottom_mask)  # taken off the hem: the top's again
+    labels = wardrobe.photo_labels(top)
+    assert labels is not None and (labels[hem] == LABEL_OF_CATEGORY["top"]).all()
+    assert wardrobe.verify().ok
+
+
 def test_a_very_large_photo_is_touched_up_on_the_pixels_its_import_analysed(
     wardrobe: Wardrobe, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

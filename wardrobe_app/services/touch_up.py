@@ -190,7 +190,8 @@ class TouchUp:
         category: Category,
     ) -> np.ndarray:
         """The photo's label map (``stored``) with a garment's pixels moved from
-        ``old_mask`` to ``mask`` (what the photo's overlay shows)."""
+        ``old_mask`` to ``mask`` (what the photo's overlay shows), over the others'
+        where they are new."""
         labels = np.array(stored, np.uint8)  # a copy: the stored one is not changed
         found = other_garments(self.store.files, row, labels.shape)
         others, classes = [m for m, _ in found], [c for _, c in found]
@@ -205,5 +206,9 @@ class TouchUp:
         erased = (own | model_region(labels, old_mask, others)) & ~mask
         labels[erased & ~union_of(others, labels.shape)] = 0
         labels = reclaimed(labels, others, classes, [erased])
-        labels[mask] = LABEL_OF_CATEGORY[category]
+        # Drawn over another's pixels where the person drew it anew, not where its mask
+        # was and stays: one drawn over it there (the bottom over a tucked-in top's hem)
+        # stays over it. Drawn whole, a touch-up of the top's sleeve put its hem back
+        # over the bottom on every page but the bottom's own.
+        labels[mask & ~(old_mask & theirs)] = LABEL_OF_CATEGORY[category]
         return labels
