@@ -418,6 +418,33 @@ def test_a_top_touching_a_one_piece_made_one_takes_its_rim_pixel_with_it() -> No
     assert np.array_equal(back, labels)
 
 
+def test_a_top_touching_a_one_piece_made_one_and_back_in_the_wardrobe_gives_its_map(
+    wardrobe: Wardrobe, photos: Photos
+) -> None:
+    """As the wardrobe does it: the top drawn down to the bottom made a one-piece, a rim
+    pixel of the top's beside both masks turns one-piece with it; changed back (an
+    undo), the map not changed since, it is the map it had (``MapEdits``)."""
+    import cv2
+
+    wardrobe.import_paths(photos(1))
+    top, bottom, reaching = top_reaching_bottom(wardrobe)
+    wardrobe.update_garment(bottom, category="one-piece")
+    _, dress = wardrobe.garment_picture(bottom)
+    labels = wardrobe.photo_labels(top)
+    assert labels is not None
+    ring = np.ones((3, 3), np.uint8)
+    near = [cv2.dilate(m.view(np.uint8), ring) > 0 for m in (reaching, dress)]
+    rim = tuple(np.argwhere(near[0] & near[1] & ~reaching & ~dress & (labels == 0))[0])
+    labels[rim] = LABEL_OF_CATEGORY["top"]  # the model's, its mask cleaned of it
+    store_photo_labels(wardrobe, top, labels)
+    wardrobe.update_garment(top, category="one-piece")
+    there = wardrobe.photo_labels(top)
+    assert there is not None and there[rim] == LABEL_OF_CATEGORY["one-piece"]
+    assert not (there == LABEL_OF_CATEGORY["top"]).any()
+    wardrobe.update_garment(top, category="top")
+    assert np.array_equal(wardrobe.photo_labels(top), labels) and wardrobe.verify().ok
+
+
 def test_a_category_changed_and_back_gives_back_what_the_map_alone_cannot_tell(
     wardrobe: Wardrobe, photos: Photos
 ) -> None:
