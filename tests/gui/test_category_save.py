@@ -497,3 +497,31 @@ def test_a_redo_waiting_for_a_category_the_disk_refuses_leaves_another_garments_
     assert (w.undo_stack.count(), w.undo_stack.index()) == (1, 0)
     assert redo.isEnabled() and redo.text() == "&Redo rename of Red coat"
     assert parts.reporter.errors == []
+
+
+def test_a_category_refused_after_back_is_not_said_as_an_edit_where_the_filter_hides_it(
+    make_app, qtbot, photos, monkeypatch
+) -> None:
+    """Failed after Back, the page shows the stored category again (``edited``), which
+    the window took for the change landing: "Edited Navy top (hidden by the current
+    filter)" over the failure's words, and Clear filters offered for an edit not made."""
+    parts, view, record = _page_of_the_first_garment(make_app, qtbot, photos)
+    w = parts.window
+    monkeypatch.setattr(garment_view.QMessageBox, "warning", lambda *_a: None)
+    _category_writes_on(monkeypatch, [], fail=True)
+    other = next(c for c in CATEGORIES if c != record.category)
+    with qtbot.waitSignal(w.browse.listed, timeout=10_000):  # the garment hidden by it
+        w.browse.filter_bar.category_chips[other].click()
+    release = _hold_the_model_queue(parts)
+    _choose_category(view, other)
+    view._go_back()
+    assert view.saving_category(record.id)  # held back till after Back
+    with qtbot.waitSignals([view.notice, w.browse.listed], timeout=10_000):
+        release.set()
+    name = display_name(parts.session.wardrobe.garment(record.id))
+    said = (
+        f"{name}'s change of category to {category_label(other).lower()} was not saved: "
+        "the disk is full"
+    )
+    assert w.statusBar().currentMessage() == said
+    assert not w.restored_notice.isVisible()

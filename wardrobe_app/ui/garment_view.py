@@ -1105,9 +1105,9 @@ class GarmentView(QWidget):
 
     def saving_category(self, garment_id: int) -> bool:
         """A category change of the garment waits on the model's queue."""
-        return self._categories_saving(garment_id) > 0
+        return self.categories_saving(garment_id) > 0
 
-    def _categories_saving(self, garment_id: int) -> int:
+    def categories_saving(self, garment_id: int) -> int:
         """How many category changes of the garment wait on the model's queue."""
         kind = SaveKind.CATEGORY
         return sum(s.garment_id == garment_id and s.kind is kind for s in self._saves)
@@ -1143,7 +1143,7 @@ class GarmentView(QWidget):
                 self.notice.emit(f"{what} {change}: {saved}")
             QMessageBox.warning(self, "Category not saved", f"{what} {change}:\n\n{saved}")
             return
-        if self._categories_saving(garment_id) > 1:
+        if self.categories_saving(garment_id) > 1:
             return  # a later change is on its way: shown once it is saved
         self._show_saved_category(garment_id)
 
@@ -1161,7 +1161,7 @@ class GarmentView(QWidget):
             self.saved_label.setText("Category not saved")
             if type_was is not None and self._type_dropped == type_was:
                 self._show_saved_type(garment_id)
-        if self._categories_saving(garment_id) == 1:
+        if self.categories_saving(garment_id) == 1:
             self._show_saved_category(garment_id, said=False)
 
     def _show_saved_category(self, garment_id: int, said: bool = True) -> None:

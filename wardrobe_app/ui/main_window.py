@@ -517,6 +517,11 @@ class MainWindow(QMainWindow):
                 return False
             return step.garment_id == garment_id and step.made(field, after)
 
+        if field == "category" and self.garment_view.categories_saving(garment_id) <= 1:
+            # The page shows the stored category again (``edited``): not the change
+            # landing after Back, which said "Edited Navy top (hidden by the current
+            # filter)" over the failure's words. A later change still on its way keeps it.
+            self._landing_after_back.discard(garment_id)
         waiting = next((s for s in reversed(self._waiting) if lost(s)), None)
         if waiting is not None:  # not pushed yet (behind a delete): not pushed at all
             self._waiting.remove(waiting)
