@@ -130,3 +130,45 @@ def test_a_worn_dress_read_as_one_item_is_told_to_read_it_as_an_outfit(analyser)
     assert as_item.garments == [] and as_item.message.startswith("no garment found")
     assert "outfit photo" in as_item.message
     assert analyser.analyse(photo, "outfit").garments  # which finds the dress
+
+
+@pytest.mark.data
+def test_the_sheet_between_a_pair_of_jeans_legs_is_not_the_garment(analyser) -> None:  # type: ignore[no-untyped-def]
+    # Dark jeans on a white sheet, a dark floor at the frame's edge (a train sender's
+    # photo): GrabCut kept the sheet between the legs, 16% of the mask, and the cut-out
+    # and colours had a white V in them.
+    from wardrobe_app.vision.grabcut import find_item
+
+    photo = CLOTHING / "images" / "9b7cb036-7107-4b17-8c90-1bd82924997b.jpg"
+    if not photo.exists():
+        pytest.skip("../shared/data/clothing not present")
+    analysis = analyser.analyse(photo, "auto")
+    assert analysis.kind == "item" and len(analysis.garments) == 1
+    jeans = analysis.garments[0]
+    assert jeans.category == "bottom"
+    light = analysis.rgb.mean(axis=2) > 170  # the sheet: the jeans are dark blue
+    grabcut = find_item(analysis.rgb)
+    assert grabcut is not None and (grabcut & light).sum() > 0.1 * grabcut.sum()
+    assert (jeans.mask & light).sum() < 0.02 * jeans.mask.sum()
+    legs = grabcut & ~light
+    assert (jeans.mask & legs).sum() > 0.97 * legs.sum()  # the legs are all there
+    check_vectors(analysis, analyser.dim)
+
+
+@pytest.mark.data
+def test_a_bottom_keeps_the_gap_where_the_heads_read_it_otherwise_without(analyser) -> None:  # type: ignore[no-untyped-def]
+    # Sweatpants with a strip of sheet between their feet (a test sender's photo): without
+    # it the category head read a top (62%), and the vector moved with it; the gap stays.
+    from wardrobe_app.vision.grabcut import find_item
+    from wardrobe_app.vision.leg_gap import open_leg_gap
+
+    photo = CLOTHING / "images" / "53c2539d-a472-4a71-88d8-6c0aaf0fe1eb.jpg"
+    if not photo.exists():
+        pytest.skip("../shared/data/clothing not present")
+    analysis = analyser.analyse(photo, "auto")
+    assert len(analysis.garments) == 1 and analysis.garments[0].category == "bottom"
+    grabcut = find_item(analysis.rgb)
+    assert grabcut is not None
+    gap = grabcut & ~open_leg_gap(analysis.rgb, grabcut)
+    assert gap.sum() > 0.03 * grabcut.sum()  # a gap is found...
+    assert (analysis.garments[0].mask & gap).sum() > 0.9 * gap.sum()  # ...and kept

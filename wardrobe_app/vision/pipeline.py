@@ -22,6 +22,7 @@ from .embedder import Embedder, split_rgba
 from .garments import extract_garments, garment_from_mask
 from .grabcut import find_item
 from .image_io import load_image, shrunk_to
+from .leg_gap import open_leg_gap
 from .segmenter import Segmenter
 
 # Photos are analysed at most this large (long side); the original file is kept as is.
@@ -38,6 +39,10 @@ NO_GARMENT_MESSAGE = (
 # the classifier alone filed noise as a Dress.
 NOTHING_STANDS_OUT = "no garment found: nothing in the photo stands out from its background"
 
+
+# A bottom keeps the bed between its legs where, without it, the category head is less
+# sure than this that it is a bottom (figures: the embedder's MODEL.md).
+LEG_GAP_MIN_SURE = 0.9
 
 # A photo narrower than this on its short side (a thumbnail, a sliver) has no garment
 # to find: the networks' smallest feature maps would be under 2 pixels, and their
@@ -128,6 +133,8 @@ class PhotoAnalyser:
         best = int(probs[0].argmax())
         if best == len(CATEGORIES) or not self.embedder.is_garment(features)[0]:
             return [], NO_GARMENT_MESSAGE
+        if CATEGORIES[best] == "bottom":
+            mask = self._without_leg_gap(rgb, mask, fine[0])
         garment = garment_from_mask(rgb, mask, CATEGORIES[best], item_photo=True)
         if garment is None:
             return [], NO_GARMENT_MESSAGE
@@ -137,6 +144,23 @@ class PhotoAnalyser:
         labels[garment.mask] = best + 1
         self._fill_vectors([garment])
         return [garment], ""
+
+    def _without_leg_gap(
+        self, rgb: np.ndarray, mask: np.ndarray, fine_type: str | None
+    ) -> np.ndarray:
+        """A bottom's ``mask`` without the bed between its legs (``open_leg_gap``) for the
+        cut-out, colours and vector, where the heads still read it as before: they were
+        trained on GrabCut's masks, the gap in, and where they no longer do (a bottom read
+        as a top, or as a bottom only 58% sure) the vector had moved among other types'
+        (a pair of pants among skirts). The category and type stay those of ``mask``."""
+        opened = open_leg_gap(rgb, mask)
+        if (opened == mask).all():
+            return mask
+        probs, fine = self.embedder.classify_category(self.embedder.features([(rgb, opened)]))
+        bottom = CATEGORIES.index("bottom")
+        if fine[0] == fine_type and float(probs[0, bottom]) >= LEG_GAP_MIN_SURE:
+            return opened
+        return mask
 
     def _fill_vectors(self, garments: list[DetectedGarment]) -> None:
         """Vectors from the cut-outs (as ``reindex`` will compute them) and, where a
