@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import logging
 import threading
 from collections.abc import Sequence
@@ -11,17 +13,50 @@ import numpy as np
 from sqlalchemy import select, update
 
 from ..store import Garment, Store, vector_from_blob
-from ..store.files import stored_plane
-from ..store.label_maps import store_label_map
+from ..store.files import encode_png, stored_plane
 from ..store.models import utcnow
-from ..types import CATEGORIES, Category, GarmentRecord
+from ..types import CATEGORIES, LABEL_OF_CATEGORY, Category, GarmentRecord
 from ..vision.label_map import recategorised
 from .browse import Browse
 from .map_edits import MapEdits
-from .stored_files import discard_files, other_garments
+from .relabel import Asked, Drawn, Turns, basis_of
+from .stored_files import discard_files
 from .vectors import Vectors
 
 log = logging.getLogger(__name__)
+
+# Drawings of a change of category's map overtaken by another change of its photo (a
+# touch-up) before the last, drawn under the lock
+DRAWINGS = 3
+
+
+@dataclasses.dataclass(frozen=True)
+class _Fields:
+    """The fields an edit writes (None: not this one)."""
+
+    name: str | None
+    fine_type: str | None
+    tags: list[str] | None
+    notes: str | None
+    favourite: bool | None
+    # The type is written only where the stored one is still this ("" for none)
+    fine_type_was: str | None = None
+
+    def to_write(self, row: Garment, asked: Asked | None) -> _Fields:
+        """Those to write over ``row``: not one that differs from ``asked``, the row as
+        it was when the edit was asked (written since: after it)."""
+        fine_type = self.fine_type
+        if self.fine_type_was is not None and (row.fine_type or "") != self.fine_type_was:
+            fine_type = None  # changed since it was asked: kept
+        if asked is None:
+            return dataclasses.replace(self, fine_type=fine_type)
+        return _Fields(
+            self.name if row.name == asked.name else None,
+            fine_type if row.fine_type == asked.fine_type else None,
+            self.tags if tuple(row.tags or ()) == asked.tags else None,
+            self.notes if row.notes == asked.notes else None,
+            self.favourite if bool(row.favourite) == asked.favourite else None,
+        )
 
 
 class Edits:
@@ -40,6 +75,7 @@ class Edits:
         self._vectors = vectors
         self._browse = browse
         self._map_edits = map_edits
+        self._turns = Turns()
 
     def update_garment(
         self,
@@ -55,85 +91,163 @@ class Edits:
     ) -> GarmentRecord:
         if category is not None and category not in CATEGORIES:
             raise ValueError(f"category must be one of {', '.join(CATEGORIES)}, not {category!r}")
-        created: list[str] = []  # a label map written here, removed if the save fails
-        replaced: list[str] = []
-        relabelled: tuple[int, str, str, str, np.ndarray, np.ndarray] | None = None
-        with self._lock:
-            try:
-                with self.store.write_session() as s:
-                    row = s.get(Garment, int(garment_id))
-                    if row is None or row.deleted_at is not None:
-                        raise KeyError(f"no garment {garment_id}")
-                    if name is not None:
-                        row.name = name.strip()
-                    if category is not None and category != row.category:
-                        maps = self._relabel(row, cast(Category, category), created, replaced)
-                        if maps is not None:
-                            rel = str(row.photo.labels_path)
-                            relabelled = (row.id, row.category, category, rel, *maps)
-                        row.category = category
-                    if fine_type_was is not None and (row.fine_type or "") != fine_type_was:
-                        fine_type = None  # changed since it was asked: kept
-                    self._edit_details(row, fine_type, tags, notes, favourite)
-            except BaseException:
-                discard_files(self.store, created)
-                raise
-            if relabelled is not None:
-                self._map_edits.remember(*relabelled)
-            discard_files(self.store, replaced)  # unless another photo's map is the same
+        fields = _Fields(name, fine_type, tags, notes, favourite, fine_type_was)
+        if category is None:
+            with self._lock:
+                self._save(int(garment_id), fields)
+            return self._browse.garment(garment_id)
+        with self._turns.of(int(garment_id)):
+            self._recategorise(int(garment_id), cast(Category, category), fields)
         return self._browse.garment(garment_id)
 
-    def _relabel(
-        self, row: Garment, category: Category, created: list[str], replaced: list[str]
-    ) -> tuple[np.ndarray, np.ndarray] | None:
+    def _recategorise(self, garment_id: int, category: Category, fields: _Fields) -> None:
+        """The photo's label map drawn again without the lock (``relabel``), committed
+        under it where the rows it was drawn from are the same; else drawn again, the
+        last time under the lock (nothing can overtake it then)."""
+        asked = self._asked(garment_id)
+        for attempt in range(DRAWINGS):
+            created: list[str] = []  # a label map written here, removed if not committed
+            try:
+                with self._lock if attempt == DRAWINGS - 1 else contextlib.nullcontext():
+                    drawn = self._relabel(garment_id, category, created)
+                    with self._lock:
+                        saved = self._save(garment_id, fields, category, asked, drawn, created)
+            except BaseException:
+                self._discard_created(created)
+                raise
+            if saved is not None:
+                break
+            log.info("garment %s: its photo changed as its map was drawn: again", garment_id)
+            self._discard_created(created)
+        else:  # pragma: no cover - the last drawing is made under the lock
+            raise AssertionError("a change of category overtaken under the lock")
+        if isinstance(saved, tuple):  # after the commit: an undo of it finds it
+            self._map_edits.remember(*saved)
+        else:  # a map drawn for a category changed meanwhile (kept): not used
+            self._discard_created(created)
+
+    def _asked(self, garment_id: int) -> Asked:
+        with self.store.session() as s:
+            row = s.get(Garment, garment_id)
+            if row is None or row.deleted_at is not None:
+                raise KeyError(f"no garment {garment_id}")
+            return Asked.of(row)
+
+    def _discard_created(self, created: list[str]) -> None:
+        # Under the lock: a save that found the same file stored, and looks for it
+        # under the lock before committing it, is not left naming a removed file.
+        with self._lock:
+            if not self.store.files.closed:  # else the next start's sweep takes them
+                discard_files(self.store, created)
+
+    def _save(
+        self,
+        garment_id: int,
+        fields: _Fields,
+        category: Category | None = None,
+        asked: Asked | None = None,
+        drawn: Drawn | None = None,
+        created: list[str] | None = None,
+    ) -> tuple[int, str, str, str, np.ndarray, np.ndarray] | bool | None:
+        """Write the fields, and the category with the map ``drawn`` for it, in one
+        transaction (under the lock). Returns the map's change to remember, True where
+        no map changed, None where ``drawn`` was drawn from rows changed since (nothing
+        written). A field (the category too) that differs from ``asked`` was written
+        after the change was asked (a name typed, another program's edit): kept."""
+        created = [] if created is None else created
+        replaced: list[str] = []
+        relabelled: tuple[int, str, str, str, np.ndarray, np.ndarray] | None = None
+        files = self.store.files
+        with self.store.write_session() as s:
+            row = s.get(Garment, garment_id)
+            if row is None or row.deleted_at is not None:
+                raise KeyError(f"no garment {garment_id}")
+            if category is not None and asked is not None and row.category != asked.category:
+                log.info(
+                    "garment %s: made a %s meanwhile; kept, not made a %s",
+                    garment_id,
+                    row.category,
+                    category,
+                )
+            elif category is not None and category != row.category:
+                if drawn is None or basis_of(row) != drawn.basis:
+                    return None  # drawn from another map or mask: drawn again
+                if drawn.new is not None and drawn.labels is not None:
+                    rel = drawn.rel
+                    if not files.abspath(rel).is_file():  # a save replacing it removed it
+                        rel, is_new = files.put_bytes(drawn.png, ".png")
+                        if is_new:
+                            created.append(rel)
+                    if rel != row.photo.labels_path:
+                        if row.photo.labels_path:
+                            replaced.append(row.photo.labels_path)
+                        row.photo.labels_path = rel
+                    relabelled = (row.id, row.category, category, rel, drawn.labels, drawn.new)
+                row.category = category
+            self._edit_details(row, fields.to_write(row, asked))
+        discard_files(self.store, replaced)  # unless another photo's map is the same
+        return relabelled if relabelled is not None else True
+
+    def _relabel(self, garment_id: int, category: Category, created: list[str]) -> Drawn:
         """The photo's label map with the garment in its new category: the map kept the
         model's class, and the photo's other garments' pages (and a lost mask redrawn
         from the map) showed it in the old one. A new file by its content, which changing
         the category back finds again; the old one goes once the row no longer uses it.
-        A mask or map that cannot be read leaves the map as it is. The category changed
-        back (an undo), the map not changed since, it is the map it had (``MapEdits``).
-        The maps before and after; None where it is kept."""
-        labels_rel = row.photo.labels_path
-        if not labels_rel:
-            return None
+        A mask or map that cannot be read leaves the map as it is.
+        The category changed back (an undo), the map not changed since, it is the map it
+        had (``MapEdits``). Read, drawn and stored without the wardrobe's lock; the file
+        written is noted in ``created``."""
+        with self.store.session() as s:
+            row = s.get(Garment, garment_id)
+            if row is None or row.deleted_at is not None:
+                raise KeyError(f"no garment {garment_id}")
+            basis = basis_of(row)
+        drawn = Drawn(basis)
+        labels_rel = basis.labels_path
+        if not labels_rel or basis.category == category:
+            return drawn
         files = self.store.files
         labels = stored_plane(files, labels_rel)
-        damaged = files.is_damaged(row.mask_path)  # another program's bytes: not its pixels
-        mask = None if damaged else stored_plane(files, row.mask_path)
+        damaged = files.is_damaged(basis.mask_path)  # another program's bytes: not its pixels
+        mask = None if damaged else stored_plane(files, basis.mask_path)
         if labels is None or mask is None:
-            log.warning("garment %s: its mask or label map cannot be read; kept", row.id)
-            return None
-        found = other_garments(files, row, labels.shape)  # theirs stay, also in its class
+            log.warning("garment %s: its mask or label map cannot be read; kept", garment_id)
+            return drawn
+        found = [
+            (plane > 0, LABEL_OF_CATEGORY[cast(Category, other_category)])
+            for _, other_mask, other_category in basis.others
+            if (plane := stored_plane(files, other_mask)) is not None
+            and plane.shape == labels.shape
+        ]  # theirs stay, also in its class
         others, classes = [m for m, _ in found], [c for _, c in found]
         # One whose mask cannot be read: its pixels would be taken for this one's specks
-        every = len(others) == len(row.photo.garments) - 1
-        new = self._map_edits.undone(row.id, row.category, category, labels_rel, labels)
+        every = len(others) == len(basis.others)
+        was = cast(Category, basis.category)
+        new = self._map_edits.undone(garment_id, was, category, labels_rel, labels)
         if new is None:
-            old = cast(Category, row.category)
             new = recategorised(
-                labels, mask > 0, others, old, category, specks=every, other_classes=classes
+                labels, mask > 0, others, was, category, specks=every, other_classes=classes
             )
         if new is None:
-            return None
-        store_label_map(files, row.photo, new, created, replaced)
-        return labels, new
+            return drawn
+        png = encode_png(new)
+        rel, is_new = files.put_bytes(png, ".png")
+        if is_new:
+            created.append(rel)
+        return Drawn(basis, labels, new, png, rel)
 
     @staticmethod
-    def _edit_details(
-        row: Garment,
-        fine_type: str | None,
-        tags: list[str] | None,
-        notes: str | None,
-        favourite: bool | None,
-    ) -> None:
-        if fine_type is not None:
-            row.fine_type = fine_type.strip() or None
-        if tags is not None:
-            row.tags = normalise_tags(tags)
-        if notes is not None:
-            row.notes = notes
-        if favourite is not None:
-            row.favourite = bool(favourite)
+    def _edit_details(row: Garment, fields: _Fields) -> None:
+        if fields.name is not None:
+            row.name = fields.name.strip()
+        if fields.fine_type is not None:
+            row.fine_type = fields.fine_type.strip() or None
+        if fields.tags is not None:
+            row.tags = normalise_tags(fields.tags)
+        if fields.notes is not None:
+            row.notes = fields.notes
+        if fields.favourite is not None:
+            row.favourite = bool(fields.favourite)
         row.updated_at = utcnow()
 
     def delete_garments(self, ids: Sequence[int]) -> list[int]:

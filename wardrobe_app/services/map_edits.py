@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import threading
 from collections import deque
 
 import numpy as np
@@ -30,6 +31,8 @@ class MapEdits:
 
     def __init__(self) -> None:
         self._changes: deque[_Change] = deque(maxlen=REMEMBERED)
+        # A change of category reads and remembers without the wardrobe's lock
+        self._guard = threading.Lock()
 
     def undone(
         self, garment_id: int, state: str, back_to: str, labels_rel: str | None, stored: np.ndarray
@@ -37,7 +40,9 @@ class MapEdits:
         """The map as it was before the last change taking the garment from ``back_to``
         to ``state`` that left ``labels_rel`` (the map stored now, ``stored``); None
         where none did."""
-        for change in reversed(self._changes):
+        with self._guard:  # a deque appended to while read raises
+            changes = list(self._changes)
+        for change in reversed(changes):
             key = (change.garment_id, change.was, change.became, change.labels)
             if key == (garment_id, back_to, state, labels_rel):
                 labels = np.array(stored, np.uint8)  # a copy: the stored one is not changed
@@ -56,6 +61,6 @@ class MapEdits:
     ) -> None:
         """A change from ``stored`` to ``labels`` (stored as ``labels_rel``), once saved."""
         changed = np.flatnonzero(labels != stored)
-        self._changes.append(
-            _Change(garment_id, was, became, labels_rel, changed, stored.ravel()[changed])
-        )
+        change = _Change(garment_id, was, became, labels_rel, changed, stored.ravel()[changed])
+        with self._guard:
+            self._changes.append(change)

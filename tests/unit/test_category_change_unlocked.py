@@ -1,0 +1,150 @@
+"""A change of category draws its photo's label map without the wardrobe's lock: the
+other writes made meanwhile (a name on the GUI thread, a touch-up) neither wait for it
+nor are lost."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+from fakes import top_and_bottom
+
+from wardrobe_app.service import Wardrobe
+from wardrobe_app.types import LABEL_OF_CATEGORY
+
+Photos = Callable[..., list[Path]]
+# Generous: only a write that waits for the held drawing (the bug) takes this long
+WAIT_S = 60
+
+
+class HeldDrawing:
+    """``Edits._relabel``'s first drawing held, once drawn and stored, until
+    ``release``: a change of category whose map work is in progress. ``calls``: the
+    drawings made (a second where the first was overtaken)."""
+
+    def __init__(self, wardrobe: Wardrobe, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.drawn = threading.Event()
+        self.release = threading.Event()
+        self.calls = 0
+        edits = wardrobe._edits
+        draw = edits._relabel
+
+        def held(*args: object, **kwargs: object) -> object:
+            drawn = draw(*args, **kwargs)  # type: ignore[arg-type]
+            self.calls += 1
+            if self.calls == 1:
+                self.drawn.set()
+                self.release.wait(WAIT_S * 2)
+            return drawn
+
+        monkeypatch.setattr(edits, "_relabel", held)
+
+
+class InThread:
+    """``work`` run on a thread of its own; ``done`` once it returned or raised."""
+
+    def __init__(self, work: Callable[[], object]) -> None:
+        self.result: object = None
+        self.error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(work,), daemon=True)
+        self._thread.start()
+
+    def _run(self, work: Callable[[], object]) -> None:
+        try:
+            self.result = work()
+        except BaseException as exc:
+            self.error = exc
+
+    def done(self, timeout_s: float) -> bool:
+        self._thread.join(timeout_s)
+        return not self._thread.is_alive()
+
+    def value(self) -> object:
+        assert self.done(WAIT_S * 4), "still running"
+        if self.error is not None:
+            raise self.error
+        return self.result
+
+
+def _category_change_held(
+    wardrobe: Wardrobe, monkeypatch: pytest.MonkeyPatch, top: int, **values: object
+) -> tuple[HeldDrawing, InThread]:
+    """The top made a one-piece on a thread (as the page's queued save), its map drawn
+    and held before it is committed."""
+    held = HeldDrawing(wardrobe, monkeypatch)
+    change = InThread(lambda: wardrobe.update_garment(top, category="one-piece", **values))  # type: ignore[arg-type]
+    assert held.drawn.wait(WAIT_S * 4), "the change of category drew no map"
+    return held, change
+
+
+def test_a_field_written_while_a_category_change_draws_its_map_does_not_wait_and_is_kept(
+    wardrobe: Wardrobe, photos: Photos, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A name written on the GUI thread waited for the wardrobe's lock, held through the
+    category's map work (259 ms at 12 MP); it is written at once, and the category lands
+    after it without undoing it."""
+    wardrobe.import_paths(photos(1))
+    top, _ = top_and_bottom(wardrobe)
+    _, mask = wardrobe.garment_picture(top)
+    held, change = _category_change_held(wardrobe, monkeypatch, top)
+    name = InThread(lambda: wardrobe.update_garment(top, name="Coat", tags=["work"]))
+    written = name.done(WAIT_S)
+    held.release.set()
+    assert written, "the name's write waited for the category's map"
+    assert name.value().category == "top"  # type: ignore[attr-defined]
+    saved = change.value()
+    assert saved.category == "one-piece" and saved.name == "Coat"  # type: ignore[attr-defined]
+    stored = wardrobe.garment(top)
+    assert (stored.name, stored.tags, stored.category) == ("Coat", ["work"], "one-piece")
+    labels = wardrobe.photo_labels(top)
+    assert labels is not None and (labels[mask] == LABEL_OF_CATEGORY["one-piece"]).all()
+    assert held.calls == 1 and wardrobe.verify().ok  # the name left the map's rows alone
+
+
+def test_a_field_a_category_change_writes_too_is_kept_where_written_meanwhile(
+    wardrobe: Wardrobe, photos: Photos, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An undo's values (a category and its type) committed after a type typed
+    meanwhile: the type typed, later, stays."""
+    wardrobe.import_paths(photos(1))
+    top, _ = top_and_bottom(wardrobe)
+    held, change = _category_change_held(wardrobe, monkeypatch, top, fine_type="Dress")
+    typed = InThread(lambda: wardrobe.update_garment(top, fine_type="Kimono"))
+    written = typed.done(WAIT_S)
+    held.release.set()
+    assert written, "the type's write waited for the category's map"
+    typed.value()
+    change.value()
+    stored = wardrobe.garment(top)
+    assert (stored.category, stored.fine_type) == ("one-piece", "Kimono")
+
+
+def test_a_touch_up_made_while_a_category_change_draws_its_map_is_kept_in_the_map(
+    wardrobe: Wardrobe, photos: Photos, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The map drawn from the one the touch-up replaced is drawn again from the touch-up's:
+    committed as drawn, the pixels the touch-up erased came back in the new class, and
+    the first drawing's file is not left behind."""
+    wardrobe.import_paths(photos(1))
+    top, _ = top_and_bottom(wardrobe)
+    _, mask = wardrobe.garment_picture(top)
+    drawn = mask.copy()
+    drawn[: np.nonzero(mask)[0].min() + 10] = False  # its shoulders erased, far from the bottom
+    erased = mask & ~drawn
+    held, change = _category_change_held(wardrobe, monkeypatch, top)
+    touch_up = InThread(lambda: wardrobe.set_garment_mask(top, drawn))
+    touched = touch_up.done(WAIT_S)
+    held.release.set()
+    assert touched, "the touch-up waited for the category's map"
+    touch_up.value()
+    assert change.value().category == "one-piece"  # type: ignore[attr-defined]
+    assert held.calls == 2  # the first drawing was overtaken: drawn again
+    assert np.array_equal(wardrobe.garment_picture(top)[1], drawn)
+    labels = wardrobe.photo_labels(top)
+    assert labels is not None and erased.any()
+    assert (labels[drawn] == LABEL_OF_CATEGORY["one-piece"]).all()
+    assert (labels[erased] == 0).all()
+    assert wardrobe.verify().ok  # the first drawing's map removed
