@@ -4,6 +4,7 @@ nor are lost."""
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 from fakes import top_and_bottom
 
 from wardrobe_app.service import Wardrobe
+from wardrobe_app.store import Garment
 from wardrobe_app.types import LABEL_OF_CATEGORY
 
 Photos = Callable[..., list[Path]]
@@ -67,6 +69,13 @@ class InThread:
         if self.error is not None:
             raise self.error
         return self.result
+
+
+def _labels_rel(wardrobe: Wardrobe, garment_id: int) -> str:
+    with wardrobe.store.session() as s:
+        row = s.get(Garment, garment_id)
+        assert row is not None
+        return str(row.photo.labels_path)
 
 
 def _category_change_held(
@@ -148,3 +157,30 @@ def test_a_touch_up_made_while_a_category_change_draws_its_map_is_kept_in_the_ma
     assert (labels[drawn] == LABEL_OF_CATEGORY["one-piece"]).all()
     assert (labels[erased] == 0).all()
     assert wardrobe.verify().ok  # the first drawing's map removed
+
+
+def test_a_label_map_of_another_size_than_the_mask_is_kept_and_said(
+    wardrobe: Wardrobe, photos: Photos, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The category changes, the map cannot follow: it was skipped without a word."""
+    wardrobe.import_paths(photos(1))
+    top, _ = top_and_bottom(wardrobe)
+    labels = wardrobe.photo_labels(top)
+    assert labels is not None
+    rel = wardrobe.store.files.put_png(np.ascontiguousarray(labels[:-4, :-2]))[0]
+    with wardrobe.store.write_session() as s:
+        row = s.get(Garment, top)
+        assert row is not None
+        photo = row.photo
+        before, photo.labels_path = photo.labels_path, rel  # as another version wrote it
+    assert before is not None
+    wardrobe.store.files.remove([before])
+    height, width = labels.shape
+    with caplog.at_level(logging.WARNING, logger="wardrobe_app.services.edits"):
+        assert wardrobe.update_garment(top, category="one-piece").category == "one-piece"
+    assert _labels_rel(wardrobe, top) == rel
+    said = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert said == [
+        f"garment {top}: its mask is {width}x{height}, its photo's label map "
+        f"{width - 2}x{height - 4}: the map kept as it is (its new category not drawn in it)"
+    ]

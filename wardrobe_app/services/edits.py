@@ -193,7 +193,7 @@ class Edits:
         model's class, and the photo's other garments' pages (and a lost mask redrawn
         from the map) showed it in the old one. A new file by its content, which changing
         the category back finds again; the old one goes once the row no longer uses it.
-        A mask or map that cannot be read leaves the map as it is.
+        A mask or map that cannot be read, or of another size, leaves the map as it is.
         The category changed back (an undo), the map not changed since, it is the map it
         had (``MapEdits``). Read, drawn and stored without the wardrobe's lock; the file
         written is noted in ``created``."""
@@ -212,6 +212,17 @@ class Edits:
         mask = None if damaged else stored_plane(files, basis.mask_path)
         if labels is None or mask is None:
             log.warning("garment %s: its mask or label map cannot be read; kept", garment_id)
+            return drawn
+        if mask.shape != labels.shape:
+            log.warning(
+                "garment %s: its mask is %dx%d, its photo's label map %dx%d: the map kept "
+                "as it is (its new category not drawn in it)",
+                garment_id,
+                mask.shape[1],
+                mask.shape[0],
+                labels.shape[1],
+                labels.shape[0],
+            )
             return drawn
         found = [
             (plane > 0, LABEL_OF_CATEGORY[cast(Category, other_category)])
