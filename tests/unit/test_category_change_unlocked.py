@@ -184,3 +184,44 @@ def test_a_label_map_of_another_size_than_the_mask_is_kept_and_said(
         f"garment {top}: its mask is {width}x{height}, its photo's label map "
         f"{width - 2}x{height - 4}: the map kept as it is (its new category not drawn in it)"
     ]
+
+
+def test_a_category_change_overtaken_at_each_drawing_is_drawn_in_its_commit(
+    wardrobe: Wardrobe, photos: Photos, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The photo's other garment touched up after each drawing, before it is committed
+    (as another program may): the last is drawn in the transaction that commits it,
+    which nothing can overtake (it was drawn under the wardrobe's lock, which another
+    program does not take, and raised), and the drawings overtaken leave no file."""
+    from wardrobe_app.services.edits import DRAWINGS
+
+    wardrobe.import_paths(photos(1))
+    top, bottom = top_and_bottom(wardrobe)
+    _, mask = wardrobe.garment_picture(top)
+    _, bottom_mask = wardrobe.garment_picture(bottom)
+    hem = np.nonzero(bottom_mask.any(axis=1))[0][-DRAWINGS:]  # its last rows
+    edits = wardrobe._edits
+    draw = edits._relabel
+    drawings: list[object] = []
+    touched = bottom_mask
+
+    def overtaken(*args: object, **kwargs: object) -> object:
+        nonlocal touched
+        drawn = draw(*args, **kwargs)  # type: ignore[arg-type]
+        drawings.append(drawn)
+        if len(drawings) <= DRAWINGS:  # a row of its hem shorter each time
+            touched = bottom_mask.copy()
+            touched[hem[len(drawings) - 1] :] = False
+            wardrobe.set_garment_mask(bottom, touched)
+        return drawn
+
+    monkeypatch.setattr(edits, "_relabel", overtaken)
+    assert wardrobe.update_garment(top, category="one-piece").category == "one-piece"
+    assert len(drawings) == DRAWINGS + 1
+    assert np.array_equal(wardrobe.garment_picture(bottom)[1], touched)
+    labels = wardrobe.photo_labels(top)
+    assert labels is not None
+    assert (labels[mask] == LABEL_OF_CATEGORY["one-piece"]).all()
+    assert (labels[touched] == LABEL_OF_CATEGORY["bottom"]).all()
+    assert (labels[bottom_mask & ~touched] == 0).all()  # the touch-ups' erased hem
+    assert wardrobe.verify().ok  # the drawings overtaken left no file

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import logging
 import threading
@@ -25,8 +24,8 @@ from .vectors import Vectors
 
 log = logging.getLogger(__name__)
 
-# Drawings of a change of category's map overtaken by another change of its photo (a
-# touch-up) before the last, drawn under the lock
+# Drawings of a change of category's map, each overtaken by another change of its photo
+# (a touch-up) before it was committed, before the last: drawn in its commit's transaction
 DRAWINGS = 3
 
 
@@ -103,15 +102,16 @@ class Edits:
     def _recategorise(self, garment_id: int, category: Category, fields: _Fields) -> None:
         """The photo's label map drawn again without the lock (``relabel``), committed
         under it where the rows it was drawn from are the same; else drawn again, the
-        last time under the lock (nothing can overtake it then)."""
+        last time in the transaction that commits it (nothing can overtake it there)."""
         asked = self._asked(garment_id)
+        saved: tuple[int, str, str, str, np.ndarray, np.ndarray] | bool | None = None
         for attempt in range(DRAWINGS):
             created: list[str] = []  # a label map written here, removed if not committed
+            last = attempt == DRAWINGS - 1
             try:
-                with self._lock if attempt == DRAWINGS - 1 else contextlib.nullcontext():
-                    drawn = self._relabel(garment_id, category, created)
-                    with self._lock:
-                        saved = self._save(garment_id, fields, category, asked, drawn, created)
+                drawn = self._relabel(garment_id, category, created)
+                with self._lock:
+                    saved = self._save(garment_id, fields, category, asked, drawn, created, last)
             except BaseException:
                 self._discard_created(created)
                 raise
@@ -119,12 +119,12 @@ class Edits:
                 break
             log.info("garment %s: its photo changed as its map was drawn: again", garment_id)
             self._discard_created(created)
-        else:  # pragma: no cover - the last drawing is made under the lock
-            raise AssertionError("a change of category overtaken under the lock")
         if isinstance(saved, tuple):  # after the commit: an undo of it finds it
             self._map_edits.remember(*saved)
-        else:  # a map drawn for a category changed meanwhile (kept): not used
-            self._discard_created(created)
+        # Not used: a map drawn for a category changed meanwhile (kept), or the one
+        # drawn before the last drawing, in the transaction
+        used = saved[3] if isinstance(saved, tuple) else None
+        self._discard_created([rel for rel in created if rel != used])
 
     def _asked(self, garment_id: int) -> Asked:
         with self.store.session() as s:
@@ -136,6 +136,8 @@ class Edits:
     def _discard_created(self, created: list[str]) -> None:
         # Under the lock: a save that found the same file stored, and looks for it
         # under the lock before committing it, is not left naming a removed file.
+        if not created:
+            return
         with self._lock:
             if not self.store.files.closed:  # else the next start's sweep takes them
                 discard_files(self.store, created)
@@ -148,12 +150,14 @@ class Edits:
         asked: Asked | None = None,
         drawn: Drawn | None = None,
         created: list[str] | None = None,
+        last: bool = True,
     ) -> tuple[int, str, str, str, np.ndarray, np.ndarray] | bool | None:
         """Write the fields, and the category with the map ``drawn`` for it, in one
         transaction (under the lock). Returns the map's change to remember, True where
         no map changed, None where ``drawn`` was drawn from rows changed since (nothing
-        written). A field (the category too) that differs from ``asked`` was written
-        after the change was asked (a name typed, another program's edit): kept."""
+        written; the ``last`` time, drawn again here instead). A field (the category
+        too) that differs from ``asked`` was written after the change was asked (a name
+        typed, another program's edit): kept."""
         created = [] if created is None else created
         replaced: list[str] = []
         relabelled: tuple[int, str, str, str, np.ndarray, np.ndarray] | None = None
@@ -171,7 +175,11 @@ class Edits:
                 )
             elif category is not None and category != row.category:
                 if drawn is None or basis_of(row) != drawn.basis:
-                    return None  # drawn from another map or mask: drawn again
+                    if not last:
+                        return None  # drawn from another map or mask: drawn again
+                    # In this transaction, which holds the database's write lock: no
+                    # write of this program or another can overtake this drawing
+                    drawn = self._relabel(garment_id, category, created)
                 if drawn.new is not None and drawn.labels is not None:
                     rel = drawn.rel
                     if not files.abspath(rel).is_file():  # a save replacing it removed it
