@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable, Collection, Iterator
@@ -823,6 +824,69 @@ def test_closing_waits_for_a_build_reading_the_database_but_not_for_the_build(
     assert read.is_set()
 
 
+@pytest.mark.parametrize("background", [False, True])
+@pytest.mark.parametrize("reader", ["rebuild", "refresh"])
+def test_closing_waits_for_a_read_of_the_database_in_another_thread(
+    make, db, background, reader
+) -> None:
+    # Without the rebuild thread, close() did not wait for a build run by rebuild() in
+    # another thread, and it never waited for a refresh()'s read: the wardrobe then
+    # closed the database under the read. The read's call ends cleanly instead.
+    index = make(background=background, rebuild_delay=3600)
+    reading, release, close_returned = threading.Event(), threading.Event(), threading.Event()
+    close_returned_during_read: list[bool] = []
+
+    def held_read() -> None:
+        db.after_snapshot = lambda: None  # this read only
+        reading.set()
+        assert release.wait(30)
+        close_returned_during_read.append(close_returned.is_set())
+
+    db.after_snapshot = held_read
+    errors: list[BaseException] = []
+
+    def read() -> None:
+        try:
+            if reader == "rebuild":
+                index.rebuild(wait=True)
+            else:
+                index.refresh()
+        except BaseException as exc:  # the test's failure, not the thread's
+            errors.append(exc)
+
+    def close() -> None:
+        index.close(timeout=0)
+        close_returned.set()
+
+    reader_thread = threading.Thread(target=read)
+    reader_thread.start()
+    assert reading.wait(30)
+    closer = threading.Thread(target=close)
+    closer.start()
+    deadline = time.monotonic() + 30
+    while not index_closed(index):  # close() has begun: let the read end
+        assert time.monotonic() < deadline, "close() never began"
+        time.sleep(0.01)
+    release.set()
+    reader_thread.join(30)
+    closer.join(30)
+    assert not reader_thread.is_alive() and not closer.is_alive()
+    assert close_returned_during_read == [False], "close() returned during the read"
+    if reader == "refresh":
+        assert errors == []
+    else:  # a build asked of a closed index: said, not a crash
+        assert all(isinstance(e, RuntimeError) for e in errors)
+
+
+def index_closed(index: SimilarIndex) -> bool:
+    """Whether ``index`` says it is closed (queries refused)."""
+    try:
+        index.query(np.ones(DIM, dtype=np.float32), 1)
+    except RuntimeError:
+        return True
+    return False
+
+
 def test_a_folder_removed_while_open_is_made_again_by_the_next_build(make, db, rng) -> None:
     # Every build failed after it (no such folder) until the app was started again.
     import shutil
@@ -1023,20 +1087,18 @@ def test_a_build_that_read_before_a_changed_build_was_replaced_catches_up_once_l
     writing, release = _hold_build_writes(monkeypatch)
     added = random_vectors(rng, 1)
     building = threading.Thread(target=index.rebuild)
-    reading, me = index._reading, threading.current_thread()
+    database_read, me = index._database_read, threading.current_thread()
 
-    class ReadAfterTheBuild:  # _drop_changed's read, once its mark is taken
-        def __enter__(self) -> None:
-            if threading.current_thread() is me and not building.is_alive():
-                building.start()
-                assert writing.wait(10)
-                db.put([301], added)  # elsewhere
-            reading.acquire()
+    @contextlib.contextmanager
+    def read_after_the_build() -> Iterator[bool]:  # _drop_changed's, once marked
+        if threading.current_thread() is me and not building.ident:
+            building.start()
+            assert writing.wait(10)
+            db.put([301], added)  # elsewhere
+        with database_read() as still_open:
+            yield still_open
 
-        def __exit__(self, *exc: object) -> None:
-            reading.release()
-
-    monkeypatch.setattr(index, "_reading", ReadAfterTheBuild())
+    monkeypatch.setattr(index, "_database_read", read_after_the_build)
     ann = index.directory / "index-1.ann"
     st = ann.stat()
     os.utime(ann, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))  # written over

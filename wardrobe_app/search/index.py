@@ -29,7 +29,7 @@ import logging
 import math
 import threading
 import time
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -144,9 +144,11 @@ class SimilarIndex:
 
         self._lock = threading.Lock()
         self._build_lock = threading.Lock()  # one build at a time, also without the thread
-        # Held by a build while it reads the loader (the database): close() waits for
-        # that, not for the build, so no read is left running when the database closes.
-        self._reading = threading.Lock()
+        # Reads of the database in flight (a build's, a catch-up's, in any thread):
+        # close() waits for them, not for a build, so none is left running when the
+        # database closes. Counted, not locked: reads do not wait for one another.
+        self._reads = 0
+        self._reads_ended = threading.Condition(self._lock)
         self._base = storage.empty(dim)
         self._delta: dict[int, tuple[np.ndarray, int]] = {}  # id -> (unit vector, seq)
         self._tombs: dict[int, int] = {}  # id -> seq
@@ -223,14 +225,17 @@ class SimilarIndex:
         """Stop the rebuild thread (waiting up to ``timeout`` for a build in progress to
         notice) and drop the mapped files. A build still running then is abandoned: it
         publishes nothing, removes what it wrote when it ends, and its daemon thread
-        does not keep the process from exiting."""
+        does not keep the process from exiting. Waits for the reads of the database
+        begun in any thread (a build's, ``refresh``'s, ``update``'s): the caller closes
+        the database next; none begins after."""
         with self._lock:
             self._closed = True
         if self._rebuilder is not None and not self._rebuilder.close(timeout):
             log.info("similar-items build abandoned at close")
-            with self._reading:
-                pass
         with self._lock:
+            # A read of the database in another thread (a build's, a catch-up's) ends
+            # before the caller closes the database; none starts after (_database_read).
+            self._reads_ended.wait_for(lambda: self._reads == 0)
             # Queries in flight keep their own reference; Annoy unmaps when the last goes.
             self._base = storage.empty(self.dim)
             self._delta.clear()
@@ -311,7 +316,11 @@ class SimilarIndex:
                 # read the database before this read, reads it again once landed.
                 self._seq += 1
                 mark, base = self._seq, self._base
-            ids, vectors = storage.prepare(*read(), self.dim)
+            with self._database_read() as still_open:
+                if not still_open:
+                    return False
+                loaded = read()
+            ids, vectors = storage.prepare(*loaded, self.dim)
             with self._lock:
                 delta, tombs = dict(self._delta), set(self._tombs)
                 if self._base is not base:
@@ -419,13 +428,7 @@ class SimilarIndex:
                 # may have been dropped with the delta entries up to the build's mark.
                 log.info("similar-items index catching up after build: rows read meanwhile")
                 with contextlib.suppress(RuntimeError):  # closed meanwhile
-                    self._catch_up(self._guarded_loader, whole=True)
-
-    def _guarded_loader(self) -> tuple[np.ndarray, np.ndarray]:
-        """``loader()`` as a build reads it: close() waits for it, and none starts after."""
-        with self._reading:
-            self._check_not_closed()
-            return self._loader()
+                    self._catch_up(self._loader, whole=True)
 
     def _build_from(self, mark: int,
                     prefetched: tuple[int, np.ndarray, np.ndarray] | None) -> bool:
@@ -434,8 +437,8 @@ class SimilarIndex:
         if prefetched is not None:
             _, ids, vectors = prefetched
         else:
-            with self._reading:
-                if self._closed:
+            with self._database_read() as still_open:
+                if not still_open:
                     return False
                 loaded = self._loader()
             ids, vectors = storage.prepare(*loaded, self.dim)
@@ -487,8 +490,9 @@ class SimilarIndex:
             self._check_not_closed()
             self._seq += 1  # before the read: see refresh()
             mark = self._seq
-        with self._reading:  # close() waits for a read of the database to end
-            self._check_not_closed()
+        with self._database_read() as still_open:
+            if not still_open:
+                raise RuntimeError("the similar-items index is closed")
             ids, vectors = storage.prepare(*self._loader(), self.dim)
         with self._lock:
             self._check_not_closed()
@@ -502,6 +506,22 @@ class SimilarIndex:
         if self._rebuilder is not None:
             self._rebuilder.request()
         return True
+
+    @contextlib.contextmanager
+    def _database_read(self) -> Iterator[bool]:
+        """Around a read of the database: whether the index is still open (else read
+        nothing); close() waits for every read begun while it was."""
+        with self._lock:
+            still_open = not self._closed
+            if still_open:
+                self._reads += 1
+        try:
+            yield still_open
+        finally:
+            if still_open:
+                with self._lock:
+                    self._reads -= 1
+                    self._reads_ended.notify_all()
 
     def _note_unsure(self, mark: int) -> None:
         """Rows read after ``mark`` were applied (under the lock): a build in flight that
