@@ -6,6 +6,7 @@ be trusted, it reads all of them again."""
 from __future__ import annotations
 
 import contextlib
+import shutil
 import sqlite3
 from collections.abc import Callable
 from datetime import timedelta
@@ -245,6 +246,77 @@ def test_the_database_restored_from_an_older_copy_lists_everything_again(
     assert not wardrobe.list_garments(GarmentFilter(text="restore"))
 
 
+def _checkpointed(database: Path) -> None:
+    """Every page of ``database`` in its file, its write-ahead log empty: a plain copy of
+    the file is then the whole wardrobe."""
+    with contextlib.closing(sqlite3.connect(database)) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+
+
+def test_an_older_copy_copied_over_the_file_then_written_as_far_lists_everything_again(
+    wardrobe: Wardrobe, photos: Photos, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # A plain copy of the file taken, three edits, listed; the copy copied back over the
+    # file in use (same file, same schema version), then three other edits: the log's
+    # largest seq and row count are where they were at the listing, yet its rows are
+    # others. Neither the window nor the listing saw the garments go back.
+    wardrobe.import_paths(photos(3))
+    ids = [r.id for r in wardrobe.list_garments(GarmentFilter(descending=False))]
+    database = paths.database_path(wardrobe.home)
+    _checkpointed(database)
+    shutil.copyfile(database, tmp_path / "copy.db")
+    for garment_id in ids[:3]:
+        wardrobe.update_garment(garment_id, name="before the copy")
+    read = _rows_read(monkeypatch)
+    _listed_after(wardrobe, read)
+    seen = wardrobe.change_mark()
+
+    _checkpointed(database)
+    shutil.copyfile(tmp_path / "copy.db", database)
+    _raw(wardrobe, *(f"UPDATE garments SET notes = 'after' WHERE id = {i}" for i in ids[3:6]))
+    assert wardrobe.change_mark()[:3] == seen[:3]  # what the log's numbers say: the same
+    assert wardrobe.change_mark() != seen
+    assert _listed_after(wardrobe, read) == set(ids)
+    assert not wardrobe.list_garments(GarmentFilter(text="before the copy"))
+
+
+def test_the_log_and_its_sequence_emptied_then_written_as_far_lists_everything_again(
+    wardrobe: Wardrobe, photos: Photos, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A tool empties the log and sqlite_sequence (AUTOINCREMENT's memory), then renames
+    # every garment, and one again until seq is back where it was: the same largest
+    # seq and row count, and neither the window nor the listing saw a garment renamed.
+    wardrobe.import_paths(photos(3))
+    ids = [r.id for r in wardrobe.list_garments(GarmentFilter(descending=False))]
+    read = _rows_read(monkeypatch)
+    _listed_after(wardrobe, read)
+    seen = wardrobe.change_mark()
+    seq = seen[1]
+    assert isinstance(seq, int) and seq >= len(ids) == 6
+    renames = [f"UPDATE garments SET name = 'Relogged {i}' WHERE id = {i}" for i in ids]
+    again = [f"UPDATE garments SET notes = '{n}' WHERE id = {ids[0]}" for n in range(seq - 6)]
+    emptied = ["DELETE FROM garment_changes", "DELETE FROM sqlite_sequence"]
+    _raw(wardrobe, *emptied, *renames, *again)
+    assert wardrobe.change_mark()[:3] == seen[:3]  # what the log's numbers say: the same
+    assert wardrobe.change_mark() != seen
+    assert _listed_after(wardrobe, read) == set(ids)
+    assert len(wardrobe.list_garments(GarmentFilter(text="relogged"))) == len(ids)
+
+
+def test_the_newest_garment_changed_again_reads_again_only_it(
+    wardrobe: Wardrobe, photos: Photos, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Its row in the log, the listing's newest, is replaced by one naming its token: the
+    # same history, gone on; read in full, a name typed with autosave read every garment.
+    wardrobe.import_paths(photos(3))
+    ids = [r.id for r in wardrobe.list_garments(GarmentFilter(descending=False))]
+    read = _rows_read(monkeypatch)
+    wardrobe.update_garment(ids[2], name="Once")
+    assert _listed_after(wardrobe, read) == {ids[2]}
+    wardrobe.update_garment(ids[2], name="Twice")
+    assert _listed_after(wardrobe, read) == {ids[2]}
+
+
 def test_the_log_gone_back_lists_everything_again(
     wardrobe: Wardrobe, photos: Photos, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -346,6 +418,8 @@ def test_the_log_keeps_one_row_per_garment_and_its_seq_only_grows(
 def test_the_listing_trusts_the_triggers_the_migration_makes() -> None:
     migration = load_migration("0005_garment_changes")
     assert {name for name, _when, _statements in migration.TRIGGERS} == LOG_TRIGGERS
+    tokens = load_migration("0007_change_log_tokens")  # makes them again
+    assert {name for name, _when, _statements in tokens._triggers(True)} == LOG_TRIGGERS
 
 
 # Changes a tool (or another program) makes that keep the live garments' count, ids and

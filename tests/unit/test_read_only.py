@@ -272,8 +272,14 @@ def _revision(home: Path) -> str:
 
 
 # The releases before: 0003 without 0004's change counters, 0004 without 0005's log of
-# changed garments, 0005 with a log whose seq starts again at 1 once emptied (0006).
-RELEASES_BEFORE = ["0003_outerwear", "0004_change_counts", "0005_garment_changes"]
+# changed garments, 0005 with a log whose seq starts again at 1 once emptied (0006),
+# 0006 without tokens in its log (0007).
+RELEASES_BEFORE = [
+    "0003_outerwear",
+    "0004_change_counts",
+    "0005_garment_changes",
+    "0006_change_log_autoincrement",
+]
 
 
 @pytest.mark.parametrize("release", RELEASES_BEFORE)

@@ -774,6 +774,15 @@ def _log_of(home: Path) -> tuple[list[tuple[int, int]], list[tuple[str, str, str
     return rows, made
 
 
+def _kept(
+    now: tuple[list[tuple[int, int]], list[tuple[str, str, str]]],
+    then: tuple[list[tuple[int, int]], list[tuple[str, str, str]]],
+) -> bool:
+    """Whether ``now`` (``_log_of``) holds ``then``'s rows, and its index, triggers and
+    views by name (migration 0007 makes the log's triggers again, to write tokens)."""
+    return now[0] == then[0] and [m[:2] for m in now[1]] == [m[:2] for m in then[1]]
+
+
 def _table_sql(home: Path) -> str:
     with sqlite3.connect(paths.database_path(home)) as raw:
         (sql,) = raw.execute(
@@ -813,7 +822,8 @@ def test_a_wardrobe_of_0005_is_migrated_its_log_kept_and_its_seq_never_given_twi
 
     store = Store(home)
     try:
-        assert _log_of(home) == (rows, made)  # every row, the index and the 7 triggers
+        # Every row, the index and the 7 triggers (made again by 0007, to write tokens).
+        assert _kept(_log_of(home), (rows, made))
         assert "PRIMARY KEY (seq AUTOINCREMENT)" in _table_sql(home)
         report = store.verify()
         assert report.integrity == "ok" and not report.foreign_key_violations
@@ -862,7 +872,77 @@ def test_a_migration_of_the_log_cut_short_leaves_the_wardrobe_as_it_was(tmp_path
     assert not {t for t in tables if t.startswith("garment_changes_before")}
     store = Store(home)
     try:
-        assert _log_of(home) == (rows, made)
+        assert _kept(_log_of(home), (rows, made))
         assert "AUTOINCREMENT" in _table_sql(home)
     finally:
         store.close()
+
+
+def _tokens_of(home: Path) -> list[tuple[int, int, bytes | None, bytes | None]]:
+    """The log's rows with their tokens (migration 0007): seq, garment, token, prev."""
+    with sqlite3.connect(paths.database_path(home)) as raw:
+        rows = raw.execute(
+            "SELECT seq, garment_id, token, prev FROM garment_changes ORDER BY seq"
+        ).fetchall()
+    raw.close()
+    return rows
+
+
+@pytest.mark.parametrize("release", ["0005_garment_changes", "0006_change_log_autoincrement"])
+def test_a_wardrobe_before_the_log_s_tokens_is_migrated_its_rows_given_tokens(
+    tmp_path: Path, release: str
+) -> None:
+    """Without tokens, an older copy copied over the file, then written as far, read as
+    the log a listing was made from (tests/unit/test_live_listing.py)."""
+    from fakes import made_by_release
+
+    home = tmp_path / "old"
+    ids = _wardrobe_of_0005(home)
+    store = Store(home)  # to head, then back to the release
+    store.close()
+    made_by_release(paths.database_path(home), release)
+    rows, made = _log_of(home)
+    with sqlite3.connect(paths.database_path(home)) as raw:
+        columns = {c[1] for c in raw.execute("PRAGMA table_info(garment_changes)")}
+    raw.close()
+    assert columns == {"seq", "garment_id"}
+
+    store = Store(home)
+    try:
+        assert _kept(_log_of(home), (rows, made))
+        tokens = _tokens_of(home)
+        assert [(seq, g) for seq, g, _t, _p in tokens] == rows
+        assert all(t is not None and len(t) == 8 for _s, _g, t, _p in tokens)
+        assert len({t for _s, _g, t, _p in tokens}) == len(tokens)  # random: all differ
+        before = {g: t for _s, g, t, _p in tokens}
+        with store.Session.begin() as s:
+            s.get(Garment, ids[2]).name = "after the migration"  # type: ignore[union-attr]
+        seq, garment, token, prev = _tokens_of(home)[-1]
+        assert (garment, prev) == (ids[2], before[ids[2]]) and seq > rows[-1][0]
+        assert token is not None and token not in before.values()
+        assert store.verify().integrity == "ok"
+    finally:
+        store.close()
+
+
+def test_the_log_s_tokens_undone_leave_the_log_of_0006(tmp_path: Path) -> None:
+    """Downgraded (a release before opening it): the columns gone, its triggers write
+    the log as 0006's did; the next open gives tokens again."""
+    from fakes import made_by_release
+
+    home = tmp_path / "old"
+    ids = _wardrobe_of_0005(home)
+    Store(home).close()
+    rows, _made = _log_of(home)
+    made_by_release(paths.database_path(home), "0006_change_log_autoincrement")
+    with sqlite3.connect(paths.database_path(home)) as raw:
+        columns = {c[1] for c in raw.execute("PRAGMA table_info(garment_changes)")}
+        raw.execute("UPDATE garments SET name = 'at 0006' WHERE id = ?", (ids[0],))
+        logged = raw.execute("SELECT seq, garment_id FROM garment_changes").fetchall()
+    raw.close()
+    assert columns == {"seq", "garment_id"}
+    assert max(logged) == (rows[-1][0] + 1, ids[0]) and len(logged) == len(rows)
+    Store(home).close()
+    tokens = _tokens_of(home)
+    assert [(seq, g) for seq, g, _t, _p in tokens] == sorted(logged)
+    assert all(t is not None for _s, _g, t, _p in tokens)

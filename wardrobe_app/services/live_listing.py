@@ -22,6 +22,14 @@ garments as it had rows, is told from one left whole, where the garments changed
 the emptying are logged no more. (None left also where every garment logged then was
 changed since: all are read again anyway.) Otherwise every garment is read again.
 
+Nor is the log the listing's where an older copy of the wardrobe was copied over the file
+(a plain ``cp``), or a tool emptied ``sqlite_sequence`` with the log: the same ``seq``
+numbers are given again to other changes, and once as many are made the marks read as
+if nothing went back. Each row carries a random token and the one of the garment's row
+it replaced (migration 0007): the listing's newest row is still there with its token, or
+named by the row that replaced it (``log_continues``), or every garment is read again.
+(Replaced twice since the listing, the same: read again, to be sure.)
+
 Not caught in a wardrobe at 0005 read as it is (read-only: not migrated), whose ``seq``
 starts again at 1 once emptied: a log emptied, then written for at least as many
 garments as it had rows, passes for one left whole, and the garments changed at a
@@ -72,12 +80,15 @@ INSERTED_ONE_BY_ONE = 256
 class Mark:
     """Where a listing was read: the schema's version, the log's largest ``seq`` (None:
     the log is not to be trusted, or not there), its number of rows and its smallest
-    ``seq`` (0: no row)."""
+    ``seq`` (0: no row); the token of its newest row and that row's garment (None, 0:
+    no row, or a log without tokens, before migration 0007)."""
 
     schema: int
     seq: int | None
     rows: int = 0
     first: int = 0
+    head: bytes | None = None
+    head_garment: int = 0
 
 
 @dataclass(frozen=True)
@@ -92,12 +103,14 @@ def listing_mark(s: Session) -> Mark:
     """The mark of what ``s`` reads; its first statement where the listing's rows are to
     be read in the same snapshot. (The window's ``Browse.change_mark`` too: where this
     has not moved, a listing caught up would list what it listed.)"""
-    names = set(
-        s.scalars(
-            text("SELECT name FROM sqlite_master WHERE name LIKE :prefix"),
+    found: dict[str, str | None] = {
+        name: sql
+        for name, sql in s.execute(
+            text("SELECT name, sql FROM sqlite_master WHERE name LIKE :prefix"),
             {"prefix": LOG_TABLE + "%"},
         )
-    )
+    }
+    names = set(found)
     schema = int(s.execute(text("PRAGMA schema_version")).scalar_one())
     if not names >= LOG_TRIGGERS | {LOG_TABLE}:
         return Mark(schema, None)
@@ -110,7 +123,31 @@ def listing_mark(s: Session) -> Mark:
             f"(SELECT min(seq) FROM {LOG_TABLE})"
         )
     ).one()
-    return Mark(schema, int(seq or 0), int(rows or 0), int(first or 0))
+    head, head_garment = None, 0
+    if seq is not None and "token" in (found[LOG_TABLE] or ""):  # migration 0007's
+        newest = f"FROM {LOG_TABLE} ORDER BY seq DESC LIMIT 1"
+        head, head_garment = s.execute(
+            text(f"SELECT (SELECT token {newest}), (SELECT garment_id {newest})")
+        ).one()
+    return Mark(schema, int(seq or 0), int(rows or 0), int(first or 0), head, head_garment or 0)
+
+
+def log_continues(s: Session, then: Mark) -> bool:
+    """Whether the log ``s`` reads is the one ``then`` was read from, gone on: the row of
+    ``then``'s newest ``seq`` is there with its token, or the garment's row that
+    replaced it names it (see the module's words). One lookup or two, by index."""
+    if then.head is None:
+        return True  # no row then, or no tokens (a wardrobe before 0007 read as it is)
+    kept = s.scalar(
+        text(f"SELECT 1 FROM {LOG_TABLE} WHERE seq = :seq AND token = :token"),
+        {"seq": then.seq, "token": then.head},
+    )
+    if kept is None:
+        kept = s.scalar(
+            text(f"SELECT 1 FROM {LOG_TABLE} WHERE garment_id = :garment AND prev = :token"),
+            {"garment": then.head_garment, "token": then.head},
+        )
+    return kept is not None
 
 
 def log_follows(then: Mark, now: Mark) -> bool:
@@ -146,7 +183,7 @@ def caught_up(
     read again; None where it cannot be sure (see the module's words), or where so many
     changed that reading all is as quick."""
     then = listing.mark
-    if not log_follows(then, mark):
+    if not log_follows(then, mark) or not log_continues(s, then):
         return None
     if mark.seq == then.seq:
         return Listing(mark, listing.records)  # no garment changed (a photo without any)

@@ -124,7 +124,7 @@ def alembic_config(connection: Connection | None = None) -> Any:
 # The newest migration's revision (tests/unit/test_store.py checks it against Alembic's
 # script directory): a database already there opens without importing Alembic, 0.19 s
 # of every start of the app and of each wardrobe-cli command.
-HEAD_REVISION = "0006_change_log_autoincrement"
+HEAD_REVISION = "0007_change_log_tokens"
 
 # Older revisions that a read-only open reads as they are (updating them is a write):
 # each lacks only what its readers have a fallback for, 0004's change counters
@@ -132,9 +132,17 @@ HEAD_REVISION = "0006_change_log_autoincrement"
 # then read whole after each change, ``live_listing``, and the window's change mark
 # takes every commit for a change, ``Browse.change_mark``) and 0006's ``seq`` never given
 # twice (0005's log is trusted as before: only a log a tool emptied, then wrote for as
-# many garments as it had rows, goes unseen). One before 0003 would show and search its
+# many garments as it had rows, goes unseen), and 0007's tokens (without, an older copy
+# copied over the file, then written as far, goes unseen). One before 0003 would show and search its
 # coats as "Outwear": it is refused (a copy that can be written is updated).
-READ_AS_IS = frozenset({"0003_outerwear", "0004_change_counts", "0005_garment_changes"})
+READ_AS_IS = frozenset(
+    {
+        "0003_outerwear",
+        "0004_change_counts",
+        "0005_garment_changes",
+        "0006_change_log_autoincrement",
+    }
+)
 # Those of them without 0004's change counters.
 WITHOUT_CHANGE_COUNTS = frozenset({"0003_outerwear"})
 
