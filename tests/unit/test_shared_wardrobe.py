@@ -380,3 +380,53 @@ def test_similar_items_follow_a_reindex_with_the_same_model_made_elsewhere(
     want = scored(make_wardrobe())  # a fresh index: the truth
     assert want != before  # the reindex moved the garments
     assert scored(app) == want
+
+
+def test_similar_items_follow_an_older_copy_copied_over_the_file(
+    make_wardrobe: MakeWardrobe, photos: Photos, tmp_path: Path
+) -> None:
+    # A copy of the file taken, a garment re-embedded elsewhere and caught up with; the
+    # copy copied back over the file in use (plain cp), then another garment re-embedded
+    # elsewhere: the counters the index is marked by are back where they were, and it
+    # kept the first garment's vector, which the wardrobe no longer holds.
+    import contextlib
+    import shutil
+    import sqlite3
+
+    from wardrobe_app import paths
+
+    app = make_wardrobe()
+    app.import_paths(photos(3))
+    ids = [r.id for r in app.list_garments()]
+    database = paths.database_path(app.home)
+
+    def checkpointed() -> None:  # every page in the file: a plain copy is the wardrobe
+        with contextlib.closing(sqlite3.connect(database)) as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+
+    def reversed_elsewhere(garment_id: int) -> None:  # another vector, as a touch-up
+        with contextlib.closing(sqlite3.connect(database)) as conn, conn:
+            (blob,) = conn.execute(
+                "SELECT vector FROM garments WHERE id = ?", (garment_id,)
+            ).fetchone()
+            vector = np.frombuffer(blob, np.float32)[::-1].copy()
+            conn.execute(
+                "UPDATE garments SET vector = ? WHERE id = ?", (vector.tobytes(), garment_id)
+            )
+
+    def scored(w: Wardrobe) -> dict[int, list[tuple[int, float]]]:
+        return {
+            i: [(h.garment.id, round(h.score, 4)) for h in w.similar(i, same_category=False)]
+            for i in ids
+        }
+
+    before = scored(app)
+    checkpointed()
+    shutil.copyfile(database, tmp_path / "copy.db")
+    reversed_elsewhere(ids[0])
+    assert scored(app) != before  # caught up with
+    checkpointed()
+    shutil.copyfile(tmp_path / "copy.db", database)
+    reversed_elsewhere(ids[1])
+    want = scored(make_wardrobe())  # a fresh index: the truth
+    assert scored(app) == want

@@ -22,7 +22,7 @@ from ..store import ChangeCount, Garment, GarmentChange, Store, read_png
 from ..store.models import utcnow
 from ..types import Analyser
 from .data_version import DataVersion
-from .live_listing import Mark, listing_mark, log_follows
+from .live_listing import Mark, listing_mark, log_continues, log_follows, log_head
 
 if TYPE_CHECKING:
     from ..search import SimilarIndex
@@ -406,10 +406,11 @@ class Vectors:
         return self._read_mark(s)
 
     def _read_mark(self, s: Session) -> tuple[object, ...]:
-        """(embedder version, schema version, "garment_set", "garment_vectors"): the
-        first three move with a change of the garments held. The schema's version moves
-        where the counters may have missed changes: a migration that rewrote rows while
-        their triggers were gone, a trigger dropped (every commit is then a change)."""
+        """(embedder version, schema version, "garment_set", "garment_vectors", the log's
+        newest token): the first three move with a change of the garments held. The
+        schema's version moves where the counters may have missed changes: a migration
+        that rewrote rows while their triggers were gone, a trigger dropped (every commit
+        is then a change)."""
         if not self.store.counts_changes:
             # An older wardrobe opened read-only has no counters (a migration is a
             # write): every commit (all made elsewhere) is taken for a change of the
@@ -424,7 +425,15 @@ class Vectors:
             changes = self._data_version.read()
             return (self.version, schema, changes, changes)
         counts = {name: n for name, n in s.execute(select(ChangeCount.name, ChangeCount.n))}
-        return (self.version, schema, counts.get(ChangeCount.SET), counts.get(ChangeCount.VECTORS))
+        # And the log's newest token (migration 0007): an older copy copied over the file,
+        # then written elsewhere as far, brings the counters back where they were.
+        return (
+            self.version,
+            schema,
+            counts.get(ChangeCount.SET),
+            counts.get(ChangeCount.VECTORS),
+            log_head(s),
+        )
 
     def _counted(self, s: Session, schema: int) -> bool:
         """Whether the counters' triggers (``COUNT_TRIGGERS``) are all there; looked up
@@ -435,12 +444,14 @@ class Vectors:
             known = self._triggers = (schema, names >= COUNT_TRIGGERS)
         return known[1]
 
-    def _marks(self) -> tuple[tuple[object, ...], Mark]:
+    def _marks(self, then: Mark | None = None) -> tuple[tuple[object, ...], Mark, bool]:
         """``mark()``, and the log of changed garments' mark, in one snapshot, so that
-        a change after it is a change of the mark, for the next query to catch up with."""
+        a change after it is a change of the mark, for the next query to catch up with;
+        and whether the log is ``then``'s gone on (``log_continues``; False: no ``then``)."""
         with self.store.session() as s:
             mark = self._read_mark(s)
-            return mark, listing_mark(s)
+            logged = listing_mark(s)
+            return mark, logged, then is not None and log_continues(s, then)
 
     def told_index(self, before: tuple[object, ...], after: tuple[object, ...]) -> None:
         """A change made here, and given to the index, moved the fingerprint from
@@ -475,12 +486,18 @@ class Vectors:
         seen = self._index_seen
         if self.mark() == seen:
             return index
-        mark, logged = self._marks()
         then = self._index_logged
+        mark, logged, continues = self._marks(then)
         # Every vector read again where the garments held changed, or where the log
         # cannot say which garments changed (not there: an older wardrobe read as it is;
-        # a trigger gone; an older copy restored).
-        if seen is None or mark[:3] != seen[:3] or then is None or not log_follows(then, logged):
+        # a trigger gone; an older copy restored, or copied over the file).
+        if (
+            seen is None
+            or mark[:3] != seen[:3]
+            or then is None
+            or not log_follows(then, logged)
+            or not continues
+        ):
             if index.refresh():  # touched-up ones too
                 self._caught_up(index, mark, logged)
         else:
@@ -502,7 +519,7 @@ class Vectors:
     def _new_index(self, dim: int) -> SimilarIndex:
         from ..search import SimilarIndex
 
-        self._index_seen, self._index_logged = self._marks()  # before open() reads the rows
+        self._index_seen, self._index_logged, _ = self._marks()  # before open() reads rows
         index = SimilarIndex(
             self.store.index_dir(),
             dim,
