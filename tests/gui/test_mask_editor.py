@@ -222,7 +222,9 @@ def _hold_the_model_queue(parts) -> threading.Event:
 
     def model_busy(_ctx) -> None:
         busy.set()
-        release.wait(60)  # a safety valve only: tests set it; a busy CI machine can take >10 s between hold and release
+        # A safety valve only (each test sets it): a busy CI machine can take over 10 s
+        # between hold and release
+        release.wait(60)
 
     parts.session.runner.start(model_busy, queue=Queue.MODEL, title="Busy")
     assert busy.wait(5)
