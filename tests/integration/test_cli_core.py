@@ -776,6 +776,24 @@ def test_a_usage_error_with_json_writes_the_errors_document(
         assert out == "" and said[0] in err, argv
 
 
+def test_json_given_a_value_is_a_usage_error_with_the_errors_document(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `list --json=1` is refused by argparse ("ignored explicit argument"), but the
+    # document was begun by --json written alone: usage text only, stdout empty.
+    for value in ("1", ""):
+        with pytest.raises(SystemExit) as stop:
+            main(["--data-dir", str(home), "list", f"--json={value}"])
+        out, err = capsys.readouterr()
+        said = f"argument --json: ignored explicit argument '{value}'"
+        assert stop.value.code == 2 and said in err, value
+        assert json.loads(out) == {"errors": [said]}, value
+    with pytest.raises(SystemExit):  # past "--": an argument, not the option
+        main(["--data-dir", str(home), "list", "--nope", "--", "--json=1"])
+    out, err = capsys.readouterr()
+    assert out == "" and "unrecognized arguments: --nope" in err
+
+
 def test_an_abbreviated_option_is_a_usage_error(
     home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -152,8 +152,10 @@ def _run(argv: Sequence[str] | None) -> int:
     """The command of ``argv`` run, its errors said: main() once the streams are set."""
     parser = build_parser()
     given = list(sys.argv[1:] if argv is None else argv)
-    # A usage error's document where --json is on the command line (not after "--").
-    json_document.begin("--json" in given[: given.index("--") if "--" in given else None])
+    # A usage error's document where --json is on the command line (not after "--"),
+    # given a value too (`--json=1`: argparse refuses it, and no document was written)
+    options = given[: given.index("--") if "--" in given else None]
+    json_document.begin(any(a == "--json" or a.startswith("--json=") for a in options))
     try:
         args = parser.parse_args(given)
     except SystemExit as exc:
