@@ -437,6 +437,30 @@ def test_an_undo_waiting_for_a_category_the_disk_refuses_undoes_nothing(
     assert w.statusBar().currentMessage() == "The category change was not saved: nothing undone"
 
 
+def test_an_undo_waiting_for_a_category_the_disk_refuses_below_a_rename_says_so(
+    make_app, qtbot, photos, monkeypatch
+) -> None:
+    """Ctrl+Z twice while the change's save waits, a rename above it: the rename is
+    undone, the change not saved, and the undo pressed for it finds its step gone. It
+    was used up without a word, the status bar ending on "Rename undone: ..."."""
+    parts, view, record = _page_of_the_first_garment(make_app, qtbot, photos)
+    w, wardrobe = parts.window, parts.session.wardrobe
+    monkeypatch.setattr(garment_view.QMessageBox, "warning", lambda *_a: None)
+    _category_writes_on(monkeypatch, [], fail=True)
+    release = _hold_the_model_queue(parts)
+    _choose_category(view, next(c for c in CATEGORIES if c != record.category))
+    _rename(qtbot, view, "Red coat")  # written at once, a step above the change's
+    w.actions_["undo"].trigger()  # the rename's: waits for the change's save
+    w.actions_["undo"].trigger()  # the change's, in turn
+    release.set()
+    qtbot.waitUntil(lambda: not view.saving_touch_up() and not w._waiting, timeout=10_000)
+    stored = wardrobe.garment(record.id)
+    assert (stored.name, stored.category) == (record.name, record.category)
+    assert (w.undo_stack.count(), w.undo_stack.index()) == (1, 0)  # the rename, to redo
+    assert w.statusBar().currentMessage() == "The category change was not saved: nothing undone"
+    assert parts.reporter.errors == []
+
+
 def test_a_redo_waiting_for_a_category_the_disk_refuses_redoes_nothing_else(
     make_app, qtbot, photos, monkeypatch
 ) -> None:

@@ -531,10 +531,16 @@ class MainWindow(QMainWindow):
         at = next((i for i in reversed(range(stack.count())) if lost(stack.command(i))), None)
         if at is None:
             return
-        if self.drop_undo_step(stack.command(at)):  # an undo asked for it went with it
-            words = EDIT_WORDS[field]
-            self.statusBar().showMessage(f"The {words} was not saved: nothing undone", 10_000)
+        step = cast(FieldEditCommand, stack.command(at))
+        step.unsaved = True  # left on the stack (not next in line): said when reached
+        if self.drop_undo_step(step):  # an undo asked for it went with it
+            self._say_unsaved(step)
         self._show_undo_state()
+
+    def _say_unsaved(self, step: FieldEditCommand) -> None:
+        """An undo asked for a field edit whose save failed: it undid nothing."""
+        words = EDIT_WORDS[step.field]
+        self.statusBar().showMessage(f"The {words} was not saved: nothing undone", 10_000)
 
     def _push_in_order(self, command: TouchUpCommand) -> None:
         """Push a touch-up's step under the deletes and field edits asked for after it,
@@ -896,10 +902,15 @@ class MainWindow(QMainWindow):
         stack = self.undo_stack
         if step.what == "undo":
             if stack.canUndo():
-                lost = stack.command(stack.index() - 1).isObsolete()
+                command = stack.command(stack.index() - 1)
+                lost = command.isObsolete()
                 stack.undo()  # an obsolete step (``drop_undo_step``) dropped, not undone
                 if lost:  # the undos and redos asked for it after this one go too
                     self._drop_meant_for(above=stack.count() - stack.index(), done=0)
+                # Its save failed after a step above it was undone first: the status bar
+                # ended on that undo's words ("Rename undone: ..."), this undo used up
+                if lost and isinstance(command, FieldEditCommand) and command.unsaved:
+                    self._say_unsaved(command)
         elif stack.canRedo():
             command = stack.command(stack.index())
             lost = command.isObsolete()

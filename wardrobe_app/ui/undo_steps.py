@@ -235,6 +235,9 @@ class FieldEditCommand(QUndoCommand):
         # The next redo() or undo() is done already: the push's (saved by the autosave),
         # or a copy's moved on the stack (``MainWindow._push_in_order``)
         self.skip_next = True
+        # Its save failed, the step left where it is (steps above it): the undo that
+        # reaches it is said as undoing nothing (``MainWindow._run_step``)
+        self.unsaved = False
 
     def garment_ids(self) -> set[int]:
         return {self.garment_id}
