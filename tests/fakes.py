@@ -298,6 +298,21 @@ def store_photo_labels(wardrobe: Wardrobe, garment_id: int, labels: np.ndarray) 
     wardrobe.store.files.remove([imported])
 
 
+def store_mask_cropped(wardrobe: Wardrobe, garment_id: int) -> tuple[int, int]:
+    """Store the garment's mask 4 rows and 2 columns short of its photo's size, as
+    another version may have written it (the old file removed); its new (width, height)."""
+    from wardrobe_app.store import Garment
+
+    _, mask = wardrobe.garment_picture(garment_id)
+    cropped = np.ascontiguousarray(mask[:-4, :-2].astype(np.uint8) * 255)
+    rel = wardrobe.store.files.put_png(cropped)[0]
+    with wardrobe.store.write_session() as s:
+        row = s.get(Garment, garment_id)
+        old, row.mask_path = row.mask_path, rel
+    wardrobe.store.files.remove([old])
+    return cropped.shape[1], cropped.shape[0]
+
+
 def mask_reaching(top: np.ndarray, bottom: np.ndarray) -> np.ndarray:
     """A copy of the mask ``top`` drawn on down to the mask ``bottom`` below it."""
     ys, xs = np.nonzero(top)

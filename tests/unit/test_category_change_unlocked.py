@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from fakes import top_and_bottom
+from fakes import store_mask_cropped, top_and_bottom
 
 from wardrobe_app.service import Wardrobe
 from wardrobe_app.store import Garment
@@ -183,6 +183,25 @@ def test_a_label_map_of_another_size_than_the_mask_is_kept_and_said(
     assert said == [
         f"garment {top}: its mask is {width}x{height}, its photo's label map "
         f"{width - 2}x{height - 4}: the map kept as it is (its new category not drawn in it)"
+    ]
+
+
+def test_another_garments_mask_of_another_size_than_the_label_map_is_said(
+    wardrobe: Wardrobe, photos: Photos, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The bottom's mask is not the size of the map drawn for the top's new category:
+    left out (its specks not moved) without a word, as the top's own was before."""
+    wardrobe.import_paths(photos(1))
+    top, bottom = top_and_bottom(wardrobe)
+    labels = wardrobe.photo_labels(top)
+    assert labels is not None
+    width, height = store_mask_cropped(wardrobe, bottom)
+    with caplog.at_level(logging.WARNING, logger="wardrobe_app.services"):
+        assert wardrobe.update_garment(top, category="one-piece").category == "one-piece"
+    said = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert said == [
+        f"garment {bottom}: its mask is {width}x{height}, its photo's label map "
+        f"{labels.shape[1]}x{labels.shape[0]}: left out of the map redrawn for garment {top}"
     ]
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pytest
-from fakes import top_and_bottom, top_over_waist
+from fakes import store_mask_cropped, top_and_bottom, top_over_waist
 
 from wardrobe_app.service import Wardrobe
 from wardrobe_app.services.stored_files import stored_plane
@@ -360,3 +361,25 @@ def test_a_touch_up_undone_after_the_map_changed_is_worked_out_from_the_map(
     labels = wardrobe.photo_labels(1)
     assert labels is not None and (labels[second] == LABEL_OF_CATEGORY["one-piece"]).all()
     assert (labels[mask] == LABEL_OF_CATEGORY[wardrobe.garment(1).category]).all()
+
+
+def test_another_garments_mask_of_another_size_than_the_label_map_is_said(
+    wardrobe: Wardrobe, photos: Photos, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A touch-up of the top redraws its photo's map: the bottom's mask, not the map's
+    size, is left out of it (its pixels not kept as its own) without a word."""
+    wardrobe.import_paths(photos(1))
+    top, bottom = top_and_bottom(wardrobe)
+    labels = wardrobe.photo_labels(top)
+    assert labels is not None
+    width, height = store_mask_cropped(wardrobe, bottom)
+    _, mask = wardrobe.garment_picture(top)
+    drawn = mask.copy()
+    drawn[np.nonzero(mask)[0].min()] = False  # its top row erased
+    with caplog.at_level(logging.WARNING, logger="wardrobe_app.services"):
+        assert wardrobe.set_garment_mask(top, drawn).area == int(drawn.sum())
+    said = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert said == [
+        f"garment {bottom}: its mask is {width}x{height}, its photo's label map "
+        f"{labels.shape[1]}x{labels.shape[0]}: left out of the map redrawn for garment {top}"
+    ]

@@ -19,7 +19,7 @@ from ..vision.label_map import recategorised
 from .browse import Browse
 from .map_edits import MapEdits
 from .relabel import Asked, Drawn, Turns, basis_of
-from .stored_files import discard_files
+from .stored_files import discard_files, other_plane
 from .vectors import Vectors
 
 log = logging.getLogger(__name__)
@@ -234,9 +234,9 @@ class Edits:
             return drawn
         found = [
             (plane > 0, LABEL_OF_CATEGORY[cast(Category, other_category)])
-            for _, other_mask, other_category in basis.others
-            if (plane := stored_plane(files, other_mask)) is not None
-            and plane.shape == labels.shape
+            for other_id, other_mask, other_category in basis.others
+            if (plane := other_plane(files, other_id, other_mask, labels.shape, garment_id))
+            is not None
         ]  # theirs stay, also in its class
         others, classes = [m for m, _ in found], [c for _, c in found]
         # One whose mask cannot be read: its pixels would be taken for this one's specks

@@ -56,7 +56,30 @@ def other_garments(
     found = []
     for other in row.photo.garments:
         if other.id != row.id:
-            plane = stored_plane(files, other.mask_path)
-            if plane is not None and plane.shape == tuple(shape):
+            plane = other_plane(files, other.id, other.mask_path, shape, row.id)
+            if plane is not None:
                 found.append((plane > 0, LABEL_OF_CATEGORY[cast(Category, other.category)]))
     return found
+
+
+def other_plane(
+    files: FileStore, other_id: int, mask_path: str, shape: tuple[int, ...], garment_id: int
+) -> np.ndarray | None:
+    """Another garment's (``other_id``) mask, read for the label map (``shape``) redrawn
+    for ``garment_id``; None where it cannot be read or is of another size, which is
+    said: left out without a word, its pixels were not kept as its own nor its specks
+    moved, and nothing told why."""
+    plane = stored_plane(files, mask_path)
+    if plane is not None and plane.shape != tuple(shape):
+        log.warning(
+            "garment %s: its mask is %dx%d, its photo's label map %dx%d: left out of the "
+            "map redrawn for garment %s",
+            other_id,
+            plane.shape[1],
+            plane.shape[0],
+            shape[1],
+            shape[0],
+            garment_id,
+        )
+        return None
+    return plane
