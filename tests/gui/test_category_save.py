@@ -131,6 +131,31 @@ def test_an_undo_waiting_for_a_category_save_says_so(make_app, qtbot, photos) ->
     assert undo.text() == "&Undo rename of Red coat"
 
 
+def test_an_undo_waiting_behind_a_delete_names_the_step_it_comes_to(
+    make_app, qtbot, photos, monkeypatch
+) -> None:
+    """Del on the garment while its category change is saved (the delete waits for it),
+    then Ctrl+Z (the delete's undo, in turn): the next Ctrl+Z undoes the change, which
+    Undo names. It read "Undo (waiting for a change of category)", naming nothing."""
+    parts, view, record = _page_of_the_first_garment(make_app, qtbot, photos)
+    w, wardrobe = parts.window, parts.session.wardrobe
+    undo = w.actions_["undo"]
+    monkeypatch.setattr(w, "confirm_delete", lambda _ids: True)
+    release = _hold_the_model_queue(parts)
+    _choose_category(view, next(c for c in CATEGORIES if c != record.category))
+    change = w.undo_stack.text(0)  # "category change of Navy top"
+    w.delete_ids([record.id])  # waits for the change's save
+    assert undo.text() == "&Undo deletion (waiting for a change of category)"
+    undo.trigger()  # the delete's, in turn
+    assert undo.isEnabled()
+    assert undo.text() == f"&Undo {change} (waiting for a change of category)"
+    release.set()
+    qtbot.waitUntil(lambda: not view.saving_touch_up() and not w._waiting, timeout=10_000)
+    assert wardrobe.garment(record.id).id == record.id  # deleted, and back
+    assert undo.text() == f"&Undo {change}"
+    assert parts.reporter.errors == []
+
+
 def test_a_category_the_disk_refuses_is_said_and_not_left_to_undo(
     make_app, qtbot, photos, monkeypatch
 ) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wardrobe_app.ui.undo_plan import Planned, Waiting, meant_for_lost, next_redo
+from wardrobe_app.ui.undo_plan import Planned, Waiting, meant_for_lost, next_redo, next_undo
 
 TOUCH_UP = Planned("touch-up of Blue shirt", 1, False)
 DELETE = Planned("deletion of Red coat", 1, True)
@@ -65,3 +65,14 @@ def test_a_step_pushed_in_the_lost_ones_place_keeps_what_follows() -> None:
     assert meant_for_lost(["push", "undo", "undo", "undo"], 0, 1) == ([0, 1, 3], 1)
     # Every step done: a redo would redo nothing
     assert meant_for_lost(["redo"], 2, 3) == ([], 0)
+
+
+def test_an_undo_behind_a_step_pushed_undoes_the_one_under_that_step() -> None:
+    # A delete (or a field edit) waiting to be pushed, then Ctrl+Z: it undoes the delete,
+    # and the next Ctrl+Z the stack's top step; the redos above it dropped by the push
+    waiting = [Waiting("push", 1, DELETE)]
+    assert next_undo([TOUCH_UP], 1, waiting) == DELETE.text
+    assert next_undo([TOUCH_UP], 1, [*waiting, Waiting("undo", 1)]) == TOUCH_UP.text
+    assert next_undo([TOUCH_UP], 0, [*waiting, Waiting("undo", 1)]) is None
+    two_undos = [*waiting, Waiting("undo", 1), Waiting("undo", 1)]
+    assert next_undo([TOUCH_UP], 1, two_undos) is None

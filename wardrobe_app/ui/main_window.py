@@ -69,7 +69,7 @@ from .start_folder import start_folder
 from .status_room import StatusRoom
 from .thumbnails import ThumbnailCache
 from .toolbar_fit import FitToolBarText
-from .undo_plan import Planned, Waiting, meant_for_lost, next_redo
+from .undo_plan import Planned, Waiting, meant_for_lost, next_redo, next_undo
 from .undo_steps import (
     EDIT_WORDS,
     DeleteCommand,
@@ -857,18 +857,16 @@ class MainWindow(QMainWindow):
         return stack.command(stack.index()) if stack.canRedo() else None
 
     def _undo_named(self) -> str | None:
-        """The step the next Ctrl+Z undoes, where only undos and redos wait and no new
-        touch-up is being saved (nothing is pushed meanwhile); None where not known, ""
-        where there is none (the undos waiting undo every step)."""
-        stack = self.undo_stack
+        """The step the next Ctrl+Z undoes once the steps waiting are done (a delete's or
+        a field edit's step pushed, undos and redos), where no new touch-up is being
+        saved (its step's place is not known yet); None where not known, "" where there
+        is none (the undos waiting undo every step). A delete or a field edit waiting
+        read "Undo (waiting for a change of category)", naming nothing."""
         if self.garment_view.saving_new_touch_up():
             return None
-        at = stack.index()
-        for step in self._waiting:
-            if not isinstance(step, Asked):
-                return None
-            at = max(at - 1, 0) if step.what == "undo" else min(at + 1, stack.count())
-        return (stack.text(at - 1) or None) if at > 0 else ""
+        steps, index = self._planned_stack()
+        named = next_undo(steps, index, [self._planned_wait(s) for s in self._waiting])
+        return "" if named is None else (named or None)
 
     @Slot(int)
     def _run_waiting(self, _garment_id: int) -> None:

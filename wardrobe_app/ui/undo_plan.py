@@ -1,8 +1,9 @@
 """What the window's undo stack will hold once the steps waiting for touch-up saves are
-done: the step a Redo asked for now will redo, to name it in Edit > Redo while it waits
-(it read "Redo" alone). Plain data, as ``MainWindow._push_in_order`` and ``_run_step``
-move the stack: a new touch-up's step goes under the deletes and field edits asked for
-after it, a step pushed drops the redos above it."""
+done: the step a Redo (or an Undo) asked for now will redo (undo), to name it in Edit >
+Redo (Undo) while it waits (it read "Redo" alone). Plain data, as
+``MainWindow._push_in_order`` and ``_run_step`` move the stack: a new touch-up's step
+goes under the deletes and field edits asked for after it, a step pushed drops the redos
+above it."""
 
 from __future__ import annotations
 
@@ -42,6 +43,33 @@ def next_redo(
     redoes, once ``waiting`` is done and the new touch-ups being saved (``touch_ups``:
     their numbers, in order, and their steps' texts) are pushed; None where there will
     be nothing to redo. ``steps`` and ``index``: the stack now."""
+    stack, at = _planned(steps, index, waiting, touch_ups, asked)
+    return stack[at].text if at < len(stack) else None
+
+
+def next_undo(
+    steps: Sequence[Planned],
+    index: int,
+    waiting: Sequence[Waiting],
+    touch_ups: Sequence[tuple[int, str]] = (),
+    asked: int = 0,
+) -> str | None:
+    """The text of the step an Undo asked for now undoes, once ``waiting`` is done (a
+    delete or a field edit pushed, the undos asked for after it); None where there
+    will be nothing to undo. The rest as ``next_redo``'s."""
+    stack, at = _planned(steps, index, waiting, touch_ups, asked)
+    return stack[at - 1].text if at > 0 else None
+
+
+def _planned(
+    steps: Sequence[Planned],
+    index: int,
+    waiting: Sequence[Waiting],
+    touch_ups: Sequence[tuple[int, str]],
+    asked: int,
+) -> tuple[list[Planned], int]:
+    """The stack and its index once ``waiting`` is done and the touch-ups asked before
+    ``asked`` are pushed."""
     stack, at = list(steps), index
     saving = sorted(touch_ups)
 
@@ -61,7 +89,7 @@ def next_redo(
         elif step.what == "redo":
             at = min(at + 1, len(stack))
     push_touch_ups(asked)
-    return stack[at].text if at < len(stack) else None
+    return stack, at
 
 
 def _push_touch_up(stack: list[Planned], at: int, number: int, text: str) -> int:
