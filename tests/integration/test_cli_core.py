@@ -806,8 +806,30 @@ def test_an_abbreviated_option_is_a_usage_error(
     with pytest.raises(SystemExit) as stop:
         main([*data, "similar", "1", "--any", "--json"])
     out, err = capsys.readouterr()
-    assert stop.value.code == 2 and "unrecognized arguments: --any" in err
-    assert json.loads(out) == {"errors": ["unrecognized arguments: --any"]}
+    said = "unrecognized arguments: --any (did you mean --any-category?)"
+    assert stop.value.code == 2 and said in err
+    assert json.loads(out) == {"errors": [said]}
+
+
+def test_an_unknown_option_is_said_with_its_commands_usage_and_the_options_it_begins(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Said by the top parser: "usage: wardrobe-cli [-h] [--version] [--data-dir DATA_DIR]
+    # COMMAND ..." over it, not the command's options; and `--js`, once read as --json,
+    # refused without naming the one meant.
+    data = ["--data-dir", str(home)]
+    err = _usage_error([*data, "similar", "1", "--js"], capsys)
+    assert err.startswith("usage: wardrobe-cli similar [-h] [-k K] [--any-category] [--json]")
+    assert err.endswith(
+        "wardrobe-cli similar: error: unrecognized arguments: --js (did you mean --json?)\n"
+    )
+    err = _usage_error([*data, "list", "--co", "navy", "--nope"], capsys)
+    assert err.startswith("usage: wardrobe-cli list ")
+    assert err.endswith(
+        "unrecognized arguments: --co navy --nope (did you mean --colour or --color?)\n"
+    )
+    err = _usage_error([*data, "list", "--nope"], capsys)  # begins none: argparse's words
+    assert err.endswith("wardrobe-cli list: error: unrecognized arguments: --nope\n")
 
 
 def test_data_dir_may_follow_the_command(

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, NoReturn, TextIO, cast
 
 from .. import __version__, paths
-from . import json_document
+from . import json_document, unknown_options
 from .arguments import path_arg
 from .quiet_stderr import QuietStderr
 from .text import error, one_line
@@ -73,6 +73,18 @@ class _Parser(argparse.ArgumentParser):
         if self.get_default("json") is True:
             json_document.ask()
         return super().parse_known_args(args, namespace)
+
+    def parse_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: Any = None
+    ) -> argparse.Namespace:
+        # Words no option takes are said by the sub-command's parser, with its usage and
+        # the options they begin: argparse's own check, here, gave the top's usage
+        # ("wardrobe-cli [-h] [--version] [--data-dir DATA_DIR] COMMAND ...") alone.
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:
+            command = unknown_options.command_parser(self, parsed)
+            command.error(unknown_options.unrecognized(command, extras))
+        return parsed
 
     def error(self, message: str) -> NoReturn:
         json_document.said(one_line(message))
