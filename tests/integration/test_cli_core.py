@@ -235,6 +235,22 @@ def test_import_no_garment_and_kind(cli: Run, tmp_path: Path) -> None:
     assert [g["category"] for g in doc["imported"][0]["garments"]] == ["one-piece"]
 
 
+def test_import_human_summary_counts_the_photos_without_garments(
+    cli: Run, tmp_path: Path
+) -> None:
+    # Filed all the same (imported again, a duplicate): "Imported 2 photos with 1
+    # garment" alone read as two photos of garments, one of them lost
+    from PIL import Image
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    Image.new("RGB", (100, 100), (128, 128, 128)).save(folder / "blank.jpg")
+    make_photo(folder / "shirt.jpg", 5)
+    rc, out, _ = cli("import", str(folder), "--kind", "item")
+    assert rc == 0
+    assert "Imported 2 photos with 1 garment (1 of them without garments); 0 duplicates" in out
+
+
 def test_import_human_summary(cli: Run, batch: dict[str, Path]) -> None:
     rc, out, _ = cli("import", str(batch["p0"]), str(batch["p1"]), str(batch["bad"]))
     assert rc == 1, "a failed photo shows in the exit status, after the others are done"

@@ -316,10 +316,14 @@ def _cmd_import(args: argparse.Namespace) -> int:
         _emit_json(import_report_json(report, stopped))
     else:
         n_garments = sum(len(r.garments) for r in report.imported)
+        # Filed all the same (imported again, each is a duplicate): the count says so, as
+        # the app's summary does ("4 without garments"), not only the lines below
+        empty = sum(not r.garments for r in report.imported)
+        without = f" ({empty} of them without garments)" if empty else ""
         print(
             f"Imported {counted(len(report.imported), 'photo')} with "
-            f"{counted(n_garments, 'garment')}; {counted(len(report.duplicates), 'duplicate')}; "
-            f"{len(report.failed)} failed."
+            f"{counted(n_garments, 'garment')}{without}; "
+            f"{counted(len(report.duplicates), 'duplicate')}; {len(report.failed)} failed."
         )
         for r in report.imported:
             found = ", ".join(f"#{g.id} {g.category}" for g in r.garments) or "no garment"
