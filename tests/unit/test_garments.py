@@ -192,6 +192,16 @@ def test_overlay_colours_classes() -> None:
     assert len(set(CLASS_COLOURS.values())) == 3
 
 
+def test_overlay_tints_each_class_as_the_app_marks_its_category() -> None:
+    # `segment --overlay` drew tops red and bottoms blue, where the app draws tops blue
+    # and bottoms amber: two keys to one map
+    from wardrobe_app.ui.theme import LABEL_COLOURS
+
+    for label, hex_colour in LABEL_COLOURS.items():
+        assert "#" + "".join(f"{c:02x}" for c in CLASS_COLOURS[label]) == hex_colour.lower()
+    assert set(CLASS_COLOURS) == set(LABEL_COLOURS)
+
+
 def _whole_overlay(rgb: np.ndarray, labels: np.ndarray, alpha: float) -> np.ndarray:
     """The overlay made on the whole photo at once in float32, as it was first written."""
     out = rgb.astype(np.float32)

@@ -7,15 +7,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
+from ..category_colours import CATEGORY_COLOURS as CATEGORY_COLOURS
+
 # Shown outside the window too (the CLI, an export), so kept free of Qt there.
 from ..services.naming import category_label as category_label
 from ..services.naming import type_label as type_label
 
-CATEGORY_COLOURS: dict[str, str] = {
-    "top": "#3b82f6",  # blue
-    "bottom": "#f59e0b",  # amber
-    "one-piece": "#a855f7",  # purple
-}
 # Overlay colour per label-map value (0 = background: transparent).
 LABEL_COLOURS: dict[int, str] = {
     1: CATEGORY_COLOURS["top"],

@@ -10,14 +10,14 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from wardrobe_app.category_colours import CATEGORY_COLOURS, rgb_of
 from wardrobe_app.types import CATEGORY_OF_LABEL, Category, DetectedGarment
 from wardrobe_app.vision.colours import dominant_colours
 
-# Overlay colours per label (RGB): warm red tops, blue bottoms, amber one-pieces.
+# Overlay colours per label (RGB): the app's (blue tops, amber bottoms, purple
+# one-pieces), so `segment --overlay` and the garment page tint a class alike.
 CLASS_COLOURS: dict[int, tuple[int, int, int]] = {
-    1: (230, 70, 60),
-    2: (40, 110, 230),
-    3: (240, 180, 20),
+    label: rgb_of(CATEGORY_COLOURS[category]) for label, category in CATEGORY_OF_LABEL.items()
 }
 
 # A component this fraction of the class's largest one is a real piece of the garment
