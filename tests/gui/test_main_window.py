@@ -367,7 +367,7 @@ def test_garment_page_fields_show_what_was_saved_once_left(make_app, qtbot, phot
 
 def test_report_wraps_a_long_reason_instead_of_cutting_it(qtbot):
     # The reason column elided its text in the middle: "no garment found as one item
-    # (is ...s is analysed as an outfit photo)". It wraps, its row as tall as it needs,
+    # (is ... analyse it as an outfit photo)". It wraps, its row as tall as it needs,
     # and fewer lines once the dialog is wider.
     from PySide6.QtCore import QRect, Qt
 

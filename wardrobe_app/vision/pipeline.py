@@ -33,7 +33,7 @@ MAX_ANALYSIS_SIDE = 2048
 # GUI and the CLI alike.
 NO_GARMENT_MESSAGE = (
     "no garment found as one item (is it shoes, a hat or something other than clothes? "
-    "A photo of someone wearing clothes is analysed as an outfit photo)"
+    "If someone is wearing it, analyse it as an outfit photo)"
 )
 # An item photo whose middle looks like its edge (pure noise, a bare wall) yields nothing:
 # the classifier alone filed noise as a Dress.
