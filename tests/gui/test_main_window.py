@@ -372,10 +372,15 @@ def test_report_wraps_a_long_reason_instead_of_cutting_it(qtbot):
     from PySide6.QtCore import QRect, Qt
 
     from wardrobe_app.ui.import_report import ImportReportDialog, ImportSummary
-    from wardrobe_app.vision.pipeline import NO_GARMENT_MESSAGE
-
+    # A reason of this length (NO_GARMENT_MESSAGE's at the time), not the message itself:
+    # one a few words shorter needs 2 lines or 3 by a pixel or two of the cell's margins,
+    # which lines_needed() below only estimates
+    reason = (
+        "no garment found as one item (is it shoes, a hat or something other than clothes? "
+        "A photo of someone wearing clothes is analysed as an outfit photo)"
+    )
     photo = Path("00627a3f-0477-401c-95eb-92642cbe078d.jpg")
-    report = ImportReportDialog(ImportSummary(photos=1, no_garment=[(photo, NO_GARMENT_MESSAGE)]))
+    report = ImportReportDialog(ImportSummary(photos=1, no_garment=[(photo, reason)]))
     qtbot.addWidget(report)
     report.show()
     qtbot.waitExposed(report)
