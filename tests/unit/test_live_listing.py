@@ -317,6 +317,62 @@ def test_the_newest_garment_changed_again_reads_again_only_it(
     assert _listed_after(wardrobe, read) == {ids[2]}
 
 
+@pytest.mark.parametrize("edits", [2, 8])
+def test_the_newest_garment_changed_again_and_again_reads_again_only_it(
+    wardrobe: Wardrobe, photos: Photos, monkeypatch: pytest.MonkeyPatch, edits: int
+) -> None:
+    # A garment edited, Back (its row the listing's newest), opened again and its name
+    # then its tags edited, Back: the listing's row replaced twice, none named it, and
+    # every garment was read again (2,000 at 2,000 garments: relist_twice.py).
+    wardrobe.import_paths(photos(3))
+    ids = [r.id for r in wardrobe.list_garments(GarmentFilter(descending=False))]
+    read = _rows_read(monkeypatch)
+    wardrobe.update_garment(ids[2], name="Once")
+    assert _listed_after(wardrobe, read) == {ids[2]}
+    for n in range(edits):
+        wardrobe.update_garment(ids[2], name=f"Again {n}", tags=[f"tag {n}"])
+    assert _listed_after(wardrobe, read) == {ids[2]}
+    wardrobe.update_garment(ids[2], notes="once more")
+    wardrobe.update_garment(ids[1], notes="another")
+    assert _listed_after(wardrobe, read) == {ids[1], ids[2]}
+
+
+def test_the_newest_garment_changed_more_times_than_its_row_names_lists_everything_again(
+    wardrobe: Wardrobe, photos: Photos, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Its row names the tokens of the 8 rows it replaced: the listing's, 9 back, not.
+    wardrobe.import_paths(photos(3))
+    ids = [r.id for r in wardrobe.list_garments(GarmentFilter(descending=False))]
+    read = _rows_read(monkeypatch)
+    wardrobe.update_garment(ids[2], name="Once")
+    assert _listed_after(wardrobe, read) == {ids[2]}
+    for n in range(9):
+        wardrobe.update_garment(ids[2], name=f"Again {n}")
+    assert _listed_after(wardrobe, read) == set(ids)
+
+
+def test_an_older_copy_copied_over_the_file_then_the_newest_garment_edited_lists_all_again(
+    wardrobe: Wardrobe, photos: Photos, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # The copy taken before the listing's newest row was written: the rows written over
+    # it for that garment name the copy's tokens, never the listing's.
+    wardrobe.import_paths(photos(3))
+    ids = [r.id for r in wardrobe.list_garments(GarmentFilter(descending=False))]
+    database = paths.database_path(wardrobe.home)
+    _checkpointed(database)
+    shutil.copyfile(database, tmp_path / "copy.db")
+    wardrobe.update_garment(ids[0], name="before the copy")
+    wardrobe.update_garment(ids[2], name="before the copy")
+    read = _rows_read(monkeypatch)
+    _listed_after(wardrobe, read)
+
+    _checkpointed(database)
+    shutil.copyfile(tmp_path / "copy.db", database)
+    _raw(wardrobe, *(f"UPDATE garments SET notes = '{n}' WHERE id = {ids[2]}" for n in range(3)))
+    assert _listed_after(wardrobe, read) == set(ids)
+    assert not wardrobe.list_garments(GarmentFilter(text="before the copy"))
+
+
 def test_the_log_gone_back_lists_everything_again(
     wardrobe: Wardrobe, photos: Photos, monkeypatch: pytest.MonkeyPatch
 ) -> None:

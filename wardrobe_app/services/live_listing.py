@@ -27,8 +27,9 @@ Nor is the log the listing's where an older copy of the wardrobe was copied over
 numbers are given again to other changes, and once as many are made the marks read as
 if nothing went back. Each row carries a random token and the one of the garment's row
 it replaced (migration 0007): the listing's newest row is still there with its token, or
-named by the row that replaced it (``log_continues``), or every garment is read again.
-(Replaced twice since the listing, the same: read again, to be sure.)
+named by the garment's row that replaced it, once or up to 8 times since (each row
+names the tokens of the rows it replaced: ``log_continues``), or every garment is read
+again.
 
 Not caught in a wardrobe at 0005 read as it is (read-only: not migrated), whose ``seq``
 starts again at 1 once emptied: a log emptied, then written for at least as many
@@ -149,19 +150,32 @@ def log_head(s: Session) -> bytes | None:
 def log_continues(s: Session, then: Mark) -> bool:
     """Whether the log ``s`` reads is the one ``then`` was read from, gone on: the row of
     ``then``'s newest ``seq`` is there with its token, or the garment's row that
-    replaced it names it (see the module's words). One lookup or two, by index."""
+    replaced it names it among the tokens of the rows it replaced (up to 8: a name, then
+    tags edited since; see the module's words). One lookup or two, by index."""
     if then.head is None:
         return True  # no row then, or no tokens (a wardrobe before 0007 read as it is)
     kept = s.scalar(
         text(f"SELECT 1 FROM {LOG_TABLE} WHERE seq = :seq AND token = :token"),
         {"seq": then.seq, "token": then.head},
     )
-    if kept is None:
-        kept = s.scalar(
-            text(f"SELECT 1 FROM {LOG_TABLE} WHERE garment_id = :garment AND prev = :token"),
-            {"garment": then.head_garment, "token": then.head},
-        )
-    return kept is not None
+    if kept is not None:
+        return True
+    # An older copy copied over the file cannot fake this: ``then.head`` was drawn at
+    # random as its row was written, so a copy taken before holds no row naming it,
+    # and rows written over the copy name only the copy's tokens (each names those of
+    # the rows it replaced, from the file it is written in). A copy taken after holds
+    # that row's history: the listing's, gone on. Tokens at their 8-byte places only.
+    named = s.scalars(
+        text(f"SELECT prev FROM {LOG_TABLE} WHERE garment_id = :garment AND seq > :seq"),
+        {"garment": then.head_garment, "seq": then.seq},
+    )
+    size = len(then.head)
+    return any(
+        prev[at : at + size] == then.head
+        for prev in named
+        if prev is not None
+        for at in range(0, len(prev), size)
+    )
 
 
 def log_follows(then: Mark, now: Mark) -> bool:

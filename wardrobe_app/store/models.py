@@ -179,8 +179,9 @@ class GarmentChange(Base):
 
     seq: Mapped[int] = mapped_column(Integer, primary_key=True)
     garment_id: Mapped[int] = mapped_column(Integer, index=True)
-    # Random, and the one of the garment's row this replaced (migration 0007): another
-    # history of the file (an older copy over it) holds neither at the same seq.
+    # Random, and the ones of the garment's rows this replaced, newest first, up to 8
+    # (migration 0007): another history of the file (an older copy over it) holds
+    # neither at the same seq.
     token: Mapped[bytes | None] = mapped_column(LargeBinary)
     prev: Mapped[bytes | None] = mapped_column(LargeBinary)
 

@@ -1,6 +1,7 @@
 """Each row of the log of changed garments carries a random ``token``, and the token of
-the garment's row it replaced (``prev``): a listing can tell the log it was made from
-from another one with the same ``seq`` numbers.
+the garment's row it replaced, then the ones that row named, up to ``NAMED`` (``prev``,
+newest first, 8 bytes each): a listing can tell the log it was made from from another
+one with the same ``seq`` numbers.
 
 ``seq`` only grows within one history of the file, but an older copy of the wardrobe
 copied over the live one (a plain ``cp``), or a tool that empties both the log and
@@ -8,8 +9,10 @@ copied over the live one (a plain ``cp``), or a tool that empties both the log a
 are made, the log reads as the one a listing was made from (its largest ``seq``, its row
 count), and the garments changed in the history the copy lacks are never read again. A
 token is random, so no other history holds the listing's newest row's: that row is still
-there with its token, or its garment's row that replaced it names it in ``prev``
-(``services/live_listing.py``); otherwise every garment is read again.
+there with its token, or its garment's row that replaced it (once, or up to ``NAMED``
+times) names it in ``prev`` (``services/live_listing.py``); otherwise every garment is
+read again. (A wardrobe migrated here before ``prev`` named more than one token keeps
+triggers naming one: a listing then finds its token only after one replacement.)
 
 The triggers of migration 0005 are made again to write both; the rows there get a token.
 
@@ -32,11 +35,18 @@ TABLE = "garment_changes"
 TOKEN = "randomblob(8)"
 
 
+# How many of a garment's replaced rows a row names (8 bytes each): a listing whose
+# newest row's garment was edited up to this many times since (a name, then its tags)
+# still finds its token; beyond, every garment is read again.
+NAMED = 8
+
+
 def _newest_token(garment: str) -> str:
-    """The token of ``garment``'s row in the log (NULL: none)."""
+    """The token of ``garment``'s row in the log, then the ones that row names, newest
+    first, up to ``NAMED`` (NULL: no row). || makes text of blobs, byte for byte."""
     return (
-        f"(SELECT c.token FROM {TABLE} AS c WHERE c.garment_id = {garment} "
-        "ORDER BY c.seq DESC LIMIT 1)"
+        f"(SELECT substr(CAST(c.token || coalesce(c.prev, x'') AS BLOB), 1, {8 * NAMED}) "
+        f"FROM {TABLE} AS c WHERE c.garment_id = {garment} ORDER BY c.seq DESC LIMIT 1)"
     )
 
 
