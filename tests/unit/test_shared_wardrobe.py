@@ -350,6 +350,60 @@ def test_similar_items_follow_a_touch_up_made_elsewhere(
     assert scored(app) == want
 
 
+def test_a_catch_up_after_edits_made_here_reads_only_the_vectors_logged_since(
+    make_wardrobe: MakeWardrobe, photos: Photos, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A garment touched up here twice, another deleted and restored here, a third
+    # renamed elsewhere: the index was told of the edits made here, yet its mark of the
+    # log stayed where it was made, and the query read again the vectors of every
+    # garment logged here since (of every garment where the log's newest row then was
+    # replaced too often since to be found), not the one renamed elsewhere.
+    from wardrobe_app.search import SimilarIndex
+    from wardrobe_app.services.vectors import Vectors
+
+    make_wardrobe().import_paths(photos(3))
+    app, other = make_wardrobe(), make_wardrobe()
+    ids = [r.id for r in app.list_garments()]
+    touched, restored, renamed = ids[0], ids[1], ids[2]
+    app.similar(touched, same_category=False)  # the index open, caught up
+
+    loaded: list[int] = []
+    load = Vectors._load_vectors
+
+    def counted(vectors: Vectors, logged_since: int | None = None) -> tuple:
+        found = load(vectors, logged_since)
+        loaded.extend(int(i) for i in found[0])
+        return found
+
+    refreshed: list[int] = []  # every vector read again (its loader bound before)
+    refresh = SimilarIndex.refresh
+
+    def counted_refresh(index: SimilarIndex) -> bool:
+        refreshed.append(1)
+        return refresh(index)
+
+    monkeypatch.setattr(Vectors, "_load_vectors", counted)
+    monkeypatch.setattr(SimilarIndex, "refresh", counted_refresh)
+    _, mask = app.garment_picture(touched)
+    for part in (3, 2):
+        cut = np.zeros_like(mask)
+        cut[:, : mask.shape[1] // part] = True  # the garment's left part only
+        app.set_garment_mask(touched, mask & cut)
+    app.delete_garments([restored])
+    app.undo_delete([restored])
+    other.update_garment(renamed, name="renamed elsewhere")
+
+    def scored(w: Wardrobe) -> dict[int, list[tuple[int, float]]]:
+        return {
+            i: [(h.garment.id, round(h.score, 4)) for h in w.similar(i, same_category=False)]
+            for i in ids
+        }
+
+    got = scored(app)
+    assert (refreshed, loaded) == ([], [renamed])
+    assert got == scored(make_wardrobe())  # a fresh index: the truth
+
+
 class _OtherDevice(FakeAnalyser):
     """The same similar-items model on another device (CPU beside CUDA): vectors of the
     same version that differ a little, which the app's index must still catch up with."""

@@ -133,20 +133,6 @@ def listing_mark(s: Session) -> Mark:
     return Mark(schema, int(seq or 0), int(rows or 0), int(first or 0), head, head_garment or 0)
 
 
-def log_head(s: Session) -> bytes | None:
-    """The token of the log's newest row (None: no row, or no tokens, before migration
-    0007): it moves with every change logged, also where an older copy of the file,
-    then written, brings every count back where it was."""
-    table = s.scalar(
-        text("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = :name"),
-        {"name": LOG_TABLE},
-    )
-    if table is None or "token" not in table:
-        return None
-    head: bytes | None = s.scalar(text(f"SELECT token FROM {LOG_TABLE} ORDER BY seq DESC LIMIT 1"))
-    return head
-
-
 def log_continues(s: Session, then: Mark) -> bool:
     """Whether the log ``s`` reads is the one ``then`` was read from, gone on: the row of
     ``then``'s newest ``seq`` is there with its token, or the garment's row that

@@ -131,6 +131,7 @@ class TouchUp:
                 cut_rel = put(files.put_png(garment.cutout))
                 thumb_rel = put(files.put_png(thumbnail(garment.cutout)))
                 with self.store.write_session() as s:
+                    before = self._vectors.mark(s)
                     row = s.get(Garment, int(garment_id))
                     if row is None or row.deleted_at is not None:
                         raise KeyError(f"no garment {garment_id}")
@@ -148,6 +149,8 @@ class TouchUp:
                         row.fine_type = garment.fine_type
                     row.set_vector(garment.vector, analyser.embedder_version)
                     row.updated_at = utcnow()
+                    s.flush()  # the triggers' counts and log row, in ``after``
+                    after = self._vectors.mark(s)
             except BaseException:
                 discard_files(self.store, created)
                 raise
@@ -155,8 +158,11 @@ class TouchUp:
                 rel = str(row.photo.labels_path)
                 self._map_edits.remember(int(garment_id), was, mask_rel, rel, *maps)
             discard_files(self.store, replaced)  # unless still used
-            if in_step:  # else the index holds the other model's vectors: reset at next load
-                self._vectors.index_add([int(garment_id)], [np.asarray(garment.vector, np.float32)])
+            # Else the index holds the other model's vectors: reset at next load. Told, it
+            # need not read this garment again at the next query (nor every vector).
+            vector = np.asarray(garment.vector, np.float32)
+            if in_step and self._vectors.index_add([int(garment_id)], [vector]):
+                self._vectors.told_index(before, after)
         return self._browse.garment(garment_id)
 
     def _maps(

@@ -22,7 +22,7 @@ from ..store import ChangeCount, Garment, GarmentChange, Store, read_png
 from ..store.models import utcnow
 from ..types import Analyser
 from .data_version import DataVersion
-from .live_listing import Mark, listing_mark, log_continues, log_follows, log_head
+from .live_listing import Mark, listing_mark, log_continues, log_follows
 
 if TYPE_CHECKING:
     from ..search import SimilarIndex
@@ -407,7 +407,7 @@ class Vectors:
 
     def _read_mark(self, s: Session) -> tuple[object, ...]:
         """(embedder version, schema version, "garment_set", "garment_vectors", the log's
-        newest token): the first three move with a change of the garments held. The
+        ``Mark``): the first three move with a change of the garments held. The
         schema's version moves where the counters may have missed changes: a migration
         that rewrote rows while their triggers were gone, a trigger dropped (every commit
         is then a change)."""
@@ -425,14 +425,16 @@ class Vectors:
             changes = self._data_version.read()
             return (self.version, schema, changes, changes)
         counts = {name: n for name, n in s.execute(select(ChangeCount.name, ChangeCount.n))}
-        # And the log's newest token (migration 0007): an older copy copied over the file,
-        # then written elsewhere as far, brings the counters back where they were.
+        # And the log's mark, its newest token with it (migration 0007): an older copy
+        # copied over the file, then written elsewhere as far, brings the counters back
+        # where they were. Whole, so that a change made here tells the index where the
+        # log is after it (``told_index``).
         return (
             self.version,
             schema,
             counts.get(ChangeCount.SET),
             counts.get(ChangeCount.VECTORS),
-            log_head(s),
+            listing_mark(s),
         )
 
     def _counted(self, s: Session, schema: int) -> bool:
@@ -457,9 +459,16 @@ class Vectors:
         """A change made here, and given to the index, moved the fingerprint from
         ``before`` to ``after`` (both read in its write transaction, which no other
         process can interleave): if the index had caught up to ``before``, it holds
-        ``after``, and the next query need not read every vector again."""
+        ``after``, and the next query need not read every vector again. Nor the garments
+        logged up to ``after``: the index's log mark moves with it (it stayed where the
+        index was made or last caught up, and a catch-up after a change elsewhere read
+        every garment logged here since, or every vector where the log's newest row then
+        was replaced too often since to be found)."""
         if self._index is not None and self._index_seen == before:
             self._index_seen = after
+            logged = after[-1]
+            if isinstance(logged, Mark):  # else no log to go by: read in full anyway
+                self._index_logged = logged
 
     def mixed_vectors(self) -> bool:
         """Whether live garments hold vectors of another embedder than the index's: a
