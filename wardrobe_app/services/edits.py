@@ -14,12 +14,12 @@ from sqlalchemy import select, update
 from ..store import Garment, Store, vector_from_blob
 from ..store.files import encode_png, stored_plane
 from ..store.models import utcnow
-from ..types import CATEGORIES, LABEL_OF_CATEGORY, Category, GarmentRecord
+from ..types import CATEGORIES, Category, GarmentRecord
 from ..vision.label_map import recategorised
 from .browse import Browse
 from .map_edits import MapEdits
 from .relabel import Asked, Drawn, Turns, basis_of
-from .stored_files import discard_files, other_plane
+from .stored_files import discard_files, masks_of
 from .vectors import Vectors
 
 log = logging.getLogger(__name__)
@@ -232,12 +232,8 @@ class Edits:
                 labels.shape[0],
             )
             return drawn
-        found = [
-            (plane > 0, LABEL_OF_CATEGORY[cast(Category, other_category)])
-            for other_id, other_mask, other_category in basis.others
-            if (plane := other_plane(files, other_id, other_mask, labels.shape, garment_id))
-            is not None
-        ]  # theirs stay, also in its class
+        # theirs stay, also in its class
+        found = masks_of(files, basis.others, labels.shape, garment_id)
         others, classes = [m for m, _ in found], [c for _, c in found]
         # One whose mask cannot be read: its pixels would be taken for this one's specks
         every = len(others) == len(basis.others)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from typing import cast
 
 import numpy as np
@@ -53,12 +54,24 @@ def other_garments(
     files: FileStore, row: Garment, shape: tuple[int, ...]
 ) -> list[tuple[np.ndarray, int]]:
     """``other_masks``, each with the class of its garment's category."""
+    others = [(g.id, g.mask_path, g.category) for g in row.photo.garments if g.id != row.id]
+    return masks_of(files, others, shape, row.id)
+
+
+def masks_of(
+    files: FileStore,
+    others: Iterable[tuple[int, str, str]],
+    shape: tuple[int, ...],
+    garment_id: int,
+) -> list[tuple[np.ndarray, int]]:
+    """The masks of ``others`` (id, mask file, category: the other garments of
+    ``garment_id``'s photo) that can be read at ``shape``, each with its category's
+    class."""
     found = []
-    for other in row.photo.garments:
-        if other.id != row.id:
-            plane = other_plane(files, other.id, other.mask_path, shape, row.id)
-            if plane is not None:
-                found.append((plane > 0, LABEL_OF_CATEGORY[cast(Category, other.category)]))
+    for other_id, mask_path, category in others:
+        plane = other_plane(files, other_id, mask_path, shape, garment_id)
+        if plane is not None:
+            found.append((plane > 0, LABEL_OF_CATEGORY[cast(Category, category)]))
     return found
 
 
