@@ -452,7 +452,8 @@ class Vectors:
         and whether the log is ``then``'s gone on (``log_continues``; False: no ``then``)."""
         with self.store.session() as s:
             mark = self._read_mark(s)
-            logged = listing_mark(s)
+            # Read once: the fingerprint ends with it where the wardrobe counts changes
+            logged = mark[-1] if isinstance(mark[-1], Mark) else listing_mark(s)
             return mark, logged, then is not None and log_continues(s, then)
 
     def told_index(self, before: tuple[object, ...], after: tuple[object, ...]) -> None:
