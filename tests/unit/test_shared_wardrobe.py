@@ -13,6 +13,7 @@ import pytest
 from fakes import FakeAnalyser
 
 from wardrobe_app.service import Wardrobe
+from wardrobe_app.types import CATEGORIES
 
 MakeWardrobe = Callable[..., Wardrobe]
 Photos = Callable[..., list[Path]]
@@ -401,6 +402,53 @@ def test_a_catch_up_after_edits_made_here_reads_only_the_vectors_logged_since(
 
     got = scored(app)
     assert (refreshed, loaded) == ([], [renamed])
+    assert got == scored(make_wardrobe())  # a fresh index: the truth
+
+
+def test_a_catch_up_after_field_edits_made_here_reads_no_vector(
+    make_wardrobe: MakeWardrobe, photos: Photos, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A name, tags or notes edit (or a change of category) made here moves the change
+    # log, not the vectors; the index was not told, and the next query read the
+    # edited garment's vector again (one read per edited garment).
+    from wardrobe_app.search import SimilarIndex
+    from wardrobe_app.services.vectors import Vectors
+
+    make_wardrobe().import_paths(photos(3))
+    app = make_wardrobe()
+    ids = [r.id for r in app.list_garments()]
+    app.similar(ids[0], same_category=False)  # the index open, caught up
+
+    loaded: list[int] = []
+    load = Vectors._load_vectors
+
+    def counted(vectors: Vectors, logged_since: int | None = None) -> tuple:
+        found = load(vectors, logged_since)
+        loaded.extend(int(i) for i in found[0])
+        return found
+
+    refreshed: list[int] = []
+    refresh = SimilarIndex.refresh
+
+    def counted_refresh(index: SimilarIndex) -> bool:
+        refreshed.append(1)
+        return refresh(index)
+
+    monkeypatch.setattr(Vectors, "_load_vectors", counted)
+    monkeypatch.setattr(SimilarIndex, "refresh", counted_refresh)
+    app.update_garment(ids[0], name="renamed here")
+    app.update_garment(ids[1], tags=["linen"], notes="washed")
+    was = next(r.category for r in app.list_garments() if r.id == ids[2])
+    app.update_garment(ids[2], category=next(c for c in CATEGORIES if c != was))
+
+    def scored(w: Wardrobe) -> dict[int, list[tuple[int, float]]]:
+        return {
+            i: [(h.garment.id, round(h.score, 4)) for h in w.similar(i, same_category=False)]
+            for i in ids
+        }
+
+    got = scored(app)
+    assert (refreshed, loaded) == ([], [])
     assert got == scored(make_wardrobe())  # a fresh index: the truth
 
 

@@ -163,6 +163,7 @@ class Edits:
         relabelled: tuple[int, str, str, str, np.ndarray, np.ndarray] | None = None
         files = self.store.files
         with self.store.write_session() as s:
+            before = self._vectors.mark(s)
             row = s.get(Garment, garment_id)
             if row is None or row.deleted_at is not None:
                 raise KeyError(f"no garment {garment_id}")
@@ -193,6 +194,11 @@ class Edits:
                     relabelled = (row.id, row.category, category, rel, drawn.labels, drawn.new)
                 row.category = category
             self._edit_details(row, fields.to_write(row, asked))
+            s.flush()  # the triggers' log row, in ``after``
+            after = self._vectors.mark(s)
+        # No vector changed: an index caught up before the edit holds what follows it, and
+        # the next query need not read this garment's vector again (the log moved on).
+        self._vectors.told_index(before, after)
         discard_files(self.store, replaced)  # unless another photo's map is the same
         return relabelled if relabelled is not None else True
 
