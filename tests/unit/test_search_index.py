@@ -825,14 +825,18 @@ def test_closing_waits_for_a_build_reading_the_database_but_not_for_the_build(
 
 
 @pytest.mark.parametrize("background", [False, True])
-@pytest.mark.parametrize("reader", ["rebuild", "refresh"])
+@pytest.mark.parametrize("reader", ["rebuild", "refresh", "open"])
 def test_closing_waits_for_a_read_of_the_database_in_another_thread(
-    make, db, background, reader
+    make, db, background, reader, tmp_path
 ) -> None:
     # Without the rebuild thread, close() did not wait for a build run by rebuild() in
-    # another thread, and it never waited for a refresh()'s read: the wardrobe then
-    # closed the database under the read. The read's call ends cleanly instead.
+    # another thread, and it never waited for a refresh()'s read, nor open()'s: the
+    # wardrobe then closed the database under the read. The read's call ends cleanly
+    # instead.
     index = make(background=background, rebuild_delay=3600)
+    if reader == "open":  # another index on the stored build, being opened
+        index = SimilarIndex(tmp_path / "index", DIM, db.loader, background=background,
+                             rebuild_delay=3600, n_trees=10)
     reading, release, close_returned = threading.Event(), threading.Event(), threading.Event()
     close_returned_during_read: list[bool] = []
 
@@ -849,6 +853,8 @@ def test_closing_waits_for_a_read_of_the_database_in_another_thread(
         try:
             if reader == "rebuild":
                 index.rebuild(wait=True)
+            elif reader == "open":
+                index.open()
             else:
                 index.refresh()
         except BaseException as exc:  # the test's failure, not the thread's
@@ -874,14 +880,17 @@ def test_closing_waits_for_a_read_of_the_database_in_another_thread(
     assert close_returned_during_read == [False], "close() returned during the read"
     if reader == "refresh":
         assert errors == []
-    else:  # a build asked of a closed index: said, not a crash
+    else:  # a build asked of, or an open of, a closed index: said, not a crash
         assert all(isinstance(e, RuntimeError) for e in errors)
+    if reader == "open":  # and it holds nothing, nor builds anything
+        assert index.count == 0 and index.build_number == 0
+        assert index.wait_idle(timeout=10)
 
 
 def index_closed(index: SimilarIndex) -> bool:
-    """Whether ``index`` says it is closed (queries refused)."""
+    """Whether ``index`` says it is closed (edits refused; also while it is opened)."""
     try:
-        index.query(np.ones(DIM, dtype=np.float32), 1)
+        index.remove([])  # no id: changes nothing
     except RuntimeError:
         return True
     return False

@@ -191,7 +191,13 @@ class SimilarIndex:
             mark = self._seq
         if built is None or self._reconcile:
             # Taken before the swap-in below, so edits made meanwhile have a later seq.
-            ids, vectors = storage.prepare(*self._loader(), self.dim)
+            # A read close() waits for: the caller closes the database next.
+            with self._database_read() as still_open:
+                if not still_open:
+                    _unload(built)
+                    raise RuntimeError("the similar-items index is closed")
+                loaded = self._loader()
+            ids, vectors = storage.prepare(*loaded, self.dim)
         changed, gone = EMPTY_IDS, EMPTY_IDS
         if built is not None and self._reconcile:
             changed, gone = _difference(built, ids, vectors)
@@ -200,6 +206,9 @@ class SimilarIndex:
                 built = None  # mostly stale: brute force over the snapshot is as good
         needs_build = built is None or bool(changed.size or gone.size)
         with self._lock:
+            if self._closed:  # closed during the read: nothing to hold, nor to build
+                _unload(built)
+                raise RuntimeError("the similar-items index is closed")
             if built is None:
                 # Until the build lands, brute force over the snapshot keeps answers right.
                 self._base = Built(0, ids, vectors)
@@ -712,6 +721,12 @@ class SimilarIndex:
             if keep.sum() >= k or m == base.count:
                 return best(cand[keep], scores[top][keep], k)
             m = min(base.count, 4 * m)
+
+
+def _unload(built: Built | None) -> None:
+    """Let go of a build's map now (else when the last reference goes)."""
+    if built is not None and built.ann is not None:
+        built.ann.unload()
 
 
 def _difference(built: Built, ids: np.ndarray, vectors: np.ndarray, whole: bool = True
