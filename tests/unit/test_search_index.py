@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import threading
 import time
 from collections.abc import Callable, Collection, Iterator
@@ -91,6 +92,17 @@ def db(rng: np.random.Generator) -> FakeDB:
     d = FakeDB()
     d.put(list(range(1, 301)), random_vectors(rng, 300))
     return d
+
+
+@pytest.fixture
+def mapped_in_place(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Builds mapped from their own files, as where no private copy can be made (a full
+    disk): a change made to them on disk is then found before a query reads them."""
+
+    def no_room(place: Path) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device", str(place))
+
+    monkeypatch.setattr(storage, "_unnamed_file", no_room)
 
 
 @pytest.fixture
@@ -714,11 +726,15 @@ def test_a_build_killed_part_way_leaves_only_temporaries_ignored_and_removed(
 
 
 _TRUNCATED_WHILE_MAPPED = """
-import json, sys
+import errno, json, sys
 from pathlib import Path
 import numpy as np
-from wardrobe_app.search import SimilarIndex
+from wardrobe_app.search import SimilarIndex, storage
 
+def no_room(place):  # no private copy can be made: the build's own files are mapped
+    raise OSError(errno.ENOSPC, "No space left on device", str(place))
+
+storage._unnamed_file = no_room
 folder, pattern = Path(sys.argv[1]), sys.argv[2]
 ids = np.arange(1, 601)
 vectors = np.random.default_rng(3).standard_normal((600, {dim})).astype(np.float32)
@@ -737,10 +753,165 @@ print(json.dumps({{"found": found, "held": held.tolist(), "built": [built, index
 """
 
 
+_CHANGED_DURING_A_QUERY = """
+import json, sys
+from pathlib import Path
+import numpy as np
+from wardrobe_app.search import SimilarIndex, storage
+
+folder, pattern, change = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
+ids = np.arange(1, 601)
+vectors = np.random.default_rng(3).standard_normal((600, {dim})).astype(np.float32)
+index = SimilarIndex(folder, {dim}, lambda: (ids, vectors), background=False, n_trees=5,
+                     exact_below=100, search_k=50, recall_target=None)  # Annoy answers
+index.open()
+assert index.build_number == 1 and index.built_count == 600 and index.search_k == 50
+asked = range(0, 600, 60)
+before = [index.query(vectors[i], 5) for i in asked]
+held_before = index.vector_of(10).tolist()
+target = next(folder.glob(pattern))
+intact = storage.Built.intact
+
+def changed_right_after_the_check(self):  # another program, in place, during the query
+    answer = intact(self)
+    with open(target, "r+b") as f:
+        if change == "truncated":
+            f.truncate(0)
+        else:  # written over: the same size, other bytes
+            size = f.seek(0, 2)
+            f.seek(0)
+            f.write(np.random.default_rng(7).bytes(size))
+    return answer
+
+storage.Built.intact = changed_right_after_the_check
+after = [index.query(vectors[i], 5) for i in asked]
+try:
+    storage.load_build(folder, {dim})
+    stored = "as built"
+except storage.IndexFileError as exc:
+    stored = str(exc)
+print(json.dumps({{"before": before, "after": after, "held": index.vector_of(10).tolist(),
+                  "held_before": held_before, "build": index.build_number,
+                  "stored": stored}}))
+"""
+
+
+@pytest.mark.parametrize("change", ["truncated", "written over"])
+@pytest.mark.parametrize("pattern", ["index-*.ann", "vectors-*.npy"])
+def test_a_build_changed_on_disk_during_a_query_is_read_as_it_was_loaded(
+    pattern, change
+) -> None:
+    # Truncated after the stat that looks for such a change but before the query read
+    # the pages (another program at work meanwhile): the process died (SIGBUS); written
+    # over, Annoy followed garbage offsets and the scores were garbage. The index maps a
+    # private copy of each build. In a child, so that a crash fails this test, not the run.
+    import json
+    import subprocess
+    import sys
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        child = subprocess.run(
+            [sys.executable, "-c", _CHANGED_DURING_A_QUERY.format(dim=DIM), folder, pattern,
+             change], capture_output=True, text=True, timeout=120)
+        left = sorted(p.name for p in Path(folder).iterdir())
+        target = next(Path(folder).glob(pattern)).name
+    assert child.returncode == 0, (child.returncode, child.stderr[-2000:])
+    told = json.loads(child.stdout)
+    assert told["stored"] == f"{target} is corrupt"  # changed on disk: built again next start
+    assert told["after"] == told["before"] and told["held"] == told["held_before"]
+    assert [hits[0][0] for hits in told["after"]] == [i + 1 for i in range(0, 600, 60)]
+    assert told["build"] == 1  # nothing to drop: its copy is as it was loaded
+    # No copy left behind: the build's files and the manifest
+    assert left == sorted(["manifest.json", "ids-1.npy", "vectors-1.npy", "index-1.ann"])
+
+
+def test_a_build_is_mapped_from_a_copy_that_leaves_no_file(make, db, rng) -> None:
+    # The copy has no name (O_TMPFILE): nothing is left behind, even by a kill.
+    index = make()
+    assert index.build_number == 1 and storage.load_build(index.directory, DIM).mapped == ()
+    assert sorted(p.name for p in index.directory.iterdir()) == sorted(
+        [f"{s}-1.{e}" for s, e in BUILD_FILES] + [storage.MANIFEST])
+    for name in ("index-1.ann", "vectors-1.npy"):
+        (index.directory / name).write_bytes(b"")  # truncated between queries
+    check_queries(index, db, rng)  # the copy answers: nothing dropped, nothing rebuilt
+    assert index.build_number == 1 and index.built_count == 300
+
+
+def test_without_o_tmpfile_the_copy_is_unlinked_before_it_is_written(
+    make, db, rng, monkeypatch
+) -> None:
+    # A named file, removed at once: a process killed between the two leaves an empty
+    # ``.tmp`` file, which the next clean-up removes.
+    import tempfile
+
+    monkeypatch.delattr(storage.os, "O_TMPFILE", raising=False)
+    named: list[Path] = []
+    mkstemp = tempfile.mkstemp
+
+    def recorded(**kw: object) -> tuple[int, str]:
+        fd, name = mkstemp(**kw)  # type: ignore[call-overload]
+        named.append(Path(name))
+        return fd, name
+
+    monkeypatch.setattr(storage.tempfile, "mkstemp", recorded)
+    index = make()
+    assert index.build_number == 1
+    assert len(named) == 2 and all(
+        p.parent == index.directory and p.name.startswith("private-") and p.suffix == ".tmp"
+        and not p.exists() for p in named), named
+    assert storage.load_build(index.directory, DIM).mapped == ()
+    check_queries(index, db, rng)
+    stray = index.directory / "private-dead1234.tmp"  # a process killed in between
+    stray.write_bytes(b"")
+    make(background=True)  # opening cleans up
+    assert not stray.exists()
+
+
+@pytest.mark.parametrize("trouble", ["not writable", "full"])
+def test_a_copy_the_index_folder_cannot_take_goes_to_the_temporary_folder(
+    make, db, rng, monkeypatch, tmp_path, trouble
+) -> None:
+    import tempfile
+
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    unnamed, write_all = storage._unnamed_file, storage._write_all
+    places: list[Path] = []
+    index_dir = tmp_path / "index"
+
+    def refusing(place: Path) -> int:
+        places.append(place)
+        if place == index_dir and trouble == "not writable":
+            raise PermissionError(errno.EACCES, "Permission denied", str(place))
+        return unnamed(place)
+
+    full: list[bool] = []
+
+    def filling(fd: int, data: memoryview) -> None:
+        if trouble == "full" and not full:  # the first file's copy in the index folder
+            full.append(True)
+            raise OSError(errno.ENOSPC, "No space left on device")
+        write_all(fd, data)
+
+    monkeypatch.setattr(storage, "_unnamed_file", refusing)
+    monkeypatch.setattr(storage, "_write_all", filling)
+    index = make()
+    assert index.build_number == 1 and index.built_count == 300
+    assert places[:2] == [index_dir, scratch]  # the vectors' copy: in the other place
+    assert storage.load_build(index_dir, DIM).mapped == ()  # copies, not the files
+    check_queries(index, db, rng)
+    assert list(scratch.iterdir()) == []
+    assert sorted(p.name for p in index_dir.iterdir()) == sorted(
+        [f"{s}-1.{e}" for s, e in BUILD_FILES] + [storage.MANIFEST])
+
+
 @pytest.mark.parametrize("pattern", ["index-*.ann", "vectors-*.npy"])
 def test_a_build_truncated_while_mapped_is_searched_exactly_not_a_crash(pattern) -> None:
-    # Its pages past the new end killed the process on the next query (SIGBUS), with no
-    # word of why; in a child, so that a crash fails this test, not the run.
+    # Mapped in place (no private copy could be made): its pages past the new end killed
+    # the process on the next query (SIGBUS), with no word of why; in a child, so that
+    # a crash fails this test, not the run.
     import json
     import subprocess
     import sys
@@ -762,6 +933,7 @@ def test_a_build_truncated_while_mapped_is_searched_exactly_not_a_crash(pattern)
     assert told["built"] == [0, 2]  # exact until built again (a new build, mapped)
 
 
+@pytest.mark.usefixtures("mapped_in_place")
 def test_a_build_written_over_while_mapped_is_built_again_in_the_background(make, db, rng):
     # Written over in place (its time moved, as any write moves it): its pages are no
     # longer those verified at load, and Annoy trusts their offsets blindly.
@@ -778,6 +950,7 @@ def test_a_build_written_over_while_mapped_is_built_again_in_the_background(make
     check_queries(index, db, rng)
 
 
+@pytest.mark.usefixtures("mapped_in_place")
 def test_a_refresh_meeting_a_build_changed_on_disk_keeps_what_was_added_after_its_read(
     make, db, rng
 ):
@@ -1022,6 +1195,7 @@ def _hold_build_writes(monkeypatch) -> tuple[threading.Event, threading.Event]:
     return writing, release
 
 
+@pytest.mark.usefixtures("mapped_in_place")
 def test_a_build_that_read_the_database_before_a_changed_build_was_replaced_does_not_land(
     make, db, rng, monkeypatch
 ) -> None:
@@ -1084,6 +1258,7 @@ def test_an_update_read_after_a_build_read_keeps_what_it_found_once_the_build_la
     check_queries(index, db, rng)
 
 
+@pytest.mark.usefixtures("mapped_in_place")
 def test_a_build_that_read_before_a_changed_build_was_replaced_catches_up_once_landed(
     make, db, rng, monkeypatch
 ) -> None:
@@ -1121,6 +1296,7 @@ def test_a_build_that_read_before_a_changed_build_was_replaced_catches_up_once_l
     check_queries(index, db, rng)
 
 
+@pytest.mark.usefixtures("mapped_in_place")
 def test_rebuild_after_a_changed_build_was_replaced_builds_from_a_fresh_read(
     make, db, rng
 ) -> None:

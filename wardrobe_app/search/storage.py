@@ -12,19 +12,32 @@ kill, leaves only temporaries, which the next clean-up removes):
 a reader only ever sees a complete, matching set; anything that doesn't check out (missing,
 truncated, garbage, other dimension) is reported as :class:`IndexFileError` and the caller
 rebuilds. Older builds are deleted once a newer manifest is in place.
+
+A process maps a private copy of a build's Annoy file and vectors, not the files
+themselves (``load_build``): another program that truncates or writes over them in place,
+even during a query, changes nothing it reads (a truncated map killed the process with
+SIGBUS). The copy has no name (``O_TMPFILE``, else a name unlinked before anything is
+copied into it, ending in ``.tmp`` so that ``clean`` removes it if the process dies in
+between), in the index's folder, else the system's temporary folder; the map keeps it
+alive and its space is freed once unmapped. Where no copy can be made (a full disk,
+Windows, which refuses to truncate a mapped file), the files are mapped in place and
+checked before each query (``Mapped``).
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
+import io
 import json
+import logging
 import os
 import re
+import tempfile
 import time
 import uuid
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -40,6 +53,8 @@ try:  # POSIX
 except ImportError:  # pragma: no cover - Windows: one process per wardrobe assumed
     fcntl = None  # type: ignore[assignment]
 
+log = logging.getLogger(__name__)
+
 FORMAT = 1
 MANIFEST = "manifest.json"
 METRIC: Final = "angular"
@@ -49,6 +64,10 @@ _CHUNK = 1 << 22
 # flock's answers on a file system without such locks (some network shares).
 _NO_LOCKS = frozenset({errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EBADF, errno.EINVAL})
 _LOCK_POLL_S = 0.05  # how often a build waiting for another process's lock looks again
+# Whether builds are mapped from private copies: on Windows a mapped file cannot be
+# truncated, nor deleted while open.
+PRIVATE_COPIES = os.name == "posix"
+_PRIVATE_PREFIX = "private-"
 
 
 class IndexFileError(Exception):
@@ -61,9 +80,10 @@ class BuildCancelled(Exception):
 
 @dataclass(frozen=True)
 class Mapped:
-    """A file a build maps, as it was when mapped. Truncated in place by another program
-    (a sync tool, a clean-up script), its pages past the new end kill the process on the
-    next read (SIGBUS), and a file written over in place feeds Annoy garbage offsets."""
+    """A file a build maps in place (where no private copy could be made), as it was
+    when mapped. Truncated in place by another program (a sync tool, a clean-up script),
+    its pages past the new end kill the process on the next read (SIGBUS), and a file
+    written over in place feeds Annoy garbage offsets."""
 
     path: Path
     ino: int
@@ -101,7 +121,8 @@ class Built:
     vectors: np.ndarray  # float32 (N, dim), unit rows; a read-only memmap once on disk
     ann: AnnoyIndex | None = None
     search_k: int = BRUTE_FORCE
-    mapped: tuple[Mapped, ...] = ()  # the files ``ann`` and ``vectors`` read
+    # The files ``ann`` and ``vectors`` read where mapped in place (none: private copies)
+    mapped: tuple[Mapped, ...] = ()
 
     @property
     def count(self) -> int:
@@ -332,8 +353,115 @@ def _checked(directory: Path, info: Any, expect_name: str) -> Path:
     return path
 
 
+def _write_all(fd: int, data: memoryview) -> None:
+    while data:
+        data = data[os.write(fd, data):]
+
+
+def _unnamed_file(place: Path) -> int:
+    """A new file in ``place`` no other program can open: ``O_TMPFILE`` (Linux), else
+    one unlinked as soon as it is made (a ``.tmp`` name, which ``clean`` removes where
+    the process died before)."""
+    tmpfile = getattr(os, "O_TMPFILE", 0)
+    if tmpfile:
+        try:
+            return os.open(place, tmpfile | os.O_RDWR | os.O_EXCL | os.O_CLOEXEC, 0o600)
+        except OSError as exc:
+            # Not supported here (an older kernel, some file systems): a named one
+            if exc.errno not in (errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL, errno.ENOTSUP):
+                raise
+    fd, name = tempfile.mkstemp(suffix=_TMP_SUFFIX, prefix=_PRIVATE_PREFIX, dir=place)
+    with contextlib.suppress(FileNotFoundError):  # another process's clean() was first
+        os.unlink(name)
+    return fd
+
+
+def _private_copy(path: Path, places: Sequence[Path]) -> tuple[int, int, int]:
+    """A copy of ``path`` in the first of ``places`` where one can be made: its open
+    descriptor, size and CRC-32 (of the bytes copied, which are the bytes mapped).
+    OSError where none could."""
+    with path.open("rb", buffering=0) as src:
+        error: OSError | None = None
+        for place in places:
+            try:
+                fd = _unnamed_file(place)
+            except OSError as exc:  # not writable, not there
+                error = exc
+                continue
+            try:
+                src.seek(0)
+                size, crc = 0, 0
+                buf = bytearray(_CHUNK)
+                view = memoryview(buf)
+                while n := src.readinto(buf):
+                    crc = zlib.crc32(view[:n], crc)
+                    _write_all(fd, view[:n])
+                    size += n
+                return fd, size, crc
+            except OSError as exc:  # a full disk: the next place
+                os.close(fd)
+                error = exc
+        raise error if error is not None else OSError(errno.ENOENT, "no place for a copy")
+
+
+def _fd_path(fd: int) -> str:
+    """A name that opens the file behind ``fd`` (also one with no name of its own)."""
+    proc = f"/proc/self/fd/{fd}"
+    return proc if os.path.exists(proc) else f"/dev/fd/{fd}"
+
+
+def _verified_bytes(directory: Path, info: Any, expect_name: str) -> bytes:
+    """A small file's bytes, read once and checked against the manifest."""
+    if not isinstance(info, dict) or info.get("file") != expect_name:
+        raise IndexFileError(f"manifest does not describe {expect_name}")
+    try:
+        data = (directory / expect_name).read_bytes()
+    except OSError as exc:
+        raise IndexFileError(f"{expect_name} is missing") from exc
+    if len(data) != info.get("size") or zlib.crc32(data) != info.get("crc32"):
+        raise IndexFileError(f"{expect_name} is corrupt")
+    return data
+
+
+@contextlib.contextmanager
+def _mappable(directory: Path, info: Any, expect_name: str, private: bool
+              ) -> Iterator[tuple[str, Mapped | None]]:
+    """A name to map a build's file by, once verified: that of a private copy (closed on
+    leaving: what mapped it keeps it), else the file's own, and how it was (``Mapped``)."""
+    if not private:
+        path = _checked(directory, info, expect_name)
+        yield str(path), Mapped.of(path)  # taken before it is mapped
+        return
+    if not isinstance(info, dict) or info.get("file") != expect_name:
+        raise IndexFileError(f"manifest does not describe {expect_name}")
+    path = directory / expect_name
+    try:
+        if path.stat().st_size != info.get("size"):  # before copying all of it
+            raise IndexFileError(f"{expect_name} is corrupt")
+    except OSError as exc:
+        raise IndexFileError(f"{expect_name} is missing") from exc
+    places = [directory, Path(tempfile.gettempdir())]
+    fd, size, crc = _private_copy(path, places)  # OSError: mapped in place instead
+    try:
+        if size != info.get("size") or crc != info.get("crc32"):
+            raise IndexFileError(f"{expect_name} is corrupt")
+        yield _fd_path(fd), None
+    finally:
+        os.close(fd)
+
+
 def load_build(directory: Path, dim: int) -> Built:
-    """Map the build the manifest names, verifying every file; IndexFileError otherwise."""
+    """Map the build the manifest names (a private copy of it, see the module's
+    docstring), verifying every file; IndexFileError otherwise."""
+    if PRIVATE_COPIES:
+        try:
+            return _load_build(directory, dim, private=True)
+        except OSError as exc:  # no copy could be made anywhere
+            log.info("similar-items index mapped in place (no private copy: %s)", exc)
+    return _load_build(directory, dim, private=False)
+
+
+def _load_build(directory: Path, dim: int, private: bool) -> Built:
     manifest = read_manifest(directory)
     try:
         build, count = int(manifest["build"]), int(manifest["count"])
@@ -345,29 +473,34 @@ def load_build(directory: Path, dim: int) -> Built:
         raise IndexFileError(f"index is for dimension {stored_dim}, expected {dim}")
     if not isinstance(files, dict):
         raise IndexFileError("incomplete manifest")
-    ids_path = _checked(directory, files.get("ids"), f"ids-{build}.npy")
-    vec_path = _checked(directory, files.get("vectors"), f"vectors-{build}.npy")
-    ann_path = _checked(directory, files.get("ann"), f"index-{build}.ann")
+    ids_data = _verified_bytes(directory, files.get("ids"), f"ids-{build}.npy")
     try:
-        # Before mapping: a change made while they are mapped is a change from this.
-        mapped = (Mapped.of(vec_path), Mapped.of(ann_path))
-        ids = np.load(ids_path, allow_pickle=False)
-        # A plain ndarray view of the read-only map: same pages, without np.memmap's
-        # per-indexing overhead (~0.1 ms a query); the view keeps the map alive.
-        vectors = np.load(vec_path, mmap_mode="r", allow_pickle=False).view(np.ndarray)
-    except (OSError, ValueError) as exc:
+        ids = np.load(io.BytesIO(ids_data), allow_pickle=False)
+    except ValueError as exc:
         raise IndexFileError(f"unreadable arrays: {exc}") from exc
-    if (ids.dtype != np.int64 or ids.shape != (count,) or vectors.dtype != np.float32
-            or vectors.shape != (count, dim) or np.any(np.diff(ids) <= 0)):
+    if ids.dtype != np.int64 or ids.shape != (count,) or np.any(np.diff(ids) <= 0):
+        raise IndexFileError("index arrays do not match the manifest")
+    with _mappable(directory, files.get("vectors"), f"vectors-{build}.npy", private) as (
+            vec_name, vec_mapped):
+        try:
+            # A plain ndarray view of the read-only map: same pages, without np.memmap's
+            # per-indexing overhead (~0.1 ms a query); the view keeps the map alive.
+            vectors = np.load(vec_name, mmap_mode="r", allow_pickle=False).view(np.ndarray)
+        except (OSError, ValueError) as exc:
+            raise IndexFileError(f"unreadable arrays: {exc}") from exc
+    if vectors.dtype != np.float32 or vectors.shape != (count, dim):
         raise IndexFileError("index arrays do not match the manifest")
     ann = AnnoyIndex(dim, METRIC)
-    try:
-        ann.load(str(ann_path))  # mmap, no prefault
-    except OSError as exc:
-        raise IndexFileError(f"unreadable Annoy file: {exc}") from exc
+    with _mappable(directory, files.get("ann"), f"index-{build}.ann", private) as (
+            ann_name, ann_mapped):
+        try:
+            ann.load(ann_name)  # mmap, no prefault; Annoy opens the file itself
+        except OSError as exc:
+            raise IndexFileError(f"unreadable Annoy file: {exc}") from exc
     if ann.get_n_items() != count:
         ann.unload()
         raise IndexFileError("Annoy file does not match the manifest")
+    mapped = tuple(m for m in (vec_mapped, ann_mapped) if m is not None)
     return Built(build, ids, vectors, ann, search_k, mapped)
 
 
