@@ -493,12 +493,12 @@ class SimilarIndex:
         return True
 
     def _drop_changed(self, base: Built) -> bool:
-        """``base``'s files were changed on disk while mapped (truncated or written over in
-        place by another program): reading them could kill the process (SIGBUS) or crash
-        Annoy. Replaced by the loader's rows, in memory, searched exactly until a build
-        replaces it (at once where builds run in the background); edits made here after
-        the snapshot stay in the delta. False where a build replaced it meanwhile;
-        RuntimeError where the index is closed."""
+        """``base``'s files, mapped in place (no private copy could be made), were changed
+        on disk (truncated or written over in place by another program): reading them
+        could kill the process (SIGBUS) or crash Annoy. Replaced by the loader's rows, in
+        memory, searched exactly until a build replaces it (at once where builds run in
+        the background); edits made here after the snapshot stay in the delta. False
+        where a build replaced it meanwhile; RuntimeError where the index is closed."""
         log.warning("similar-items index build %d was changed on disk by another program; "
                     "searching exactly until it is built again", base.build)
         with self._lock:
