@@ -868,6 +868,27 @@ def test_without_o_tmpfile_the_copy_is_unlinked_before_it_is_written(
     assert not stray.exists()
 
 
+def test_a_build_file_removed_before_its_copy_is_missing_not_mapped_in_place(
+    make, monkeypatch, caplog
+) -> None:
+    # Removed between its look-up and its copy (another process's clean-up): said
+    # missing, not taken for a place with no room for a copy.
+    import logging
+
+    index = make()
+    private_copy = storage._private_copy
+
+    def removed_first(path: Path, places: list[Path]) -> tuple[int, int, int]:
+        path.unlink()
+        return private_copy(path, places)
+
+    monkeypatch.setattr(storage, "_private_copy", removed_first)
+    with caplog.at_level(logging.INFO, logger=storage.__name__), pytest.raises(
+            storage.IndexFileError, match=r"vectors-1\.npy is missing"):
+        storage.load_build(index.directory, DIM)
+    assert "mapped in place" not in caplog.text
+
+
 @pytest.mark.parametrize("trouble", ["not writable", "full"])
 def test_a_copy_the_index_folder_cannot_take_goes_to_the_temporary_folder(
     make, db, rng, monkeypatch, tmp_path, trouble

@@ -380,7 +380,11 @@ def _private_copy(path: Path, places: Sequence[Path]) -> tuple[int, int, int]:
     """A copy of ``path`` in the first of ``places`` where one can be made: its open
     descriptor, size and CRC-32 (of the bytes copied, which are the bytes mapped).
     OSError where none could."""
-    with path.open("rb", buffering=0) as src:
+    try:
+        source = path.open("rb", buffering=0)
+    except OSError as exc:  # removed since it was looked at: no reason to map in place
+        raise IndexFileError(f"{path.name} is missing") from exc
+    with source as src:
         error: OSError | None = None
         for place in places:
             try:
