@@ -41,7 +41,7 @@ from ..vision.image_io import (
 from ..vision.label_map import without
 from .expand import expand_paths
 from .records import garment_record
-from .stored_files import discard_files, thumbnail
+from .stored_files import Staged, discard_files, thumbnail
 from .vectors import EmbeddingStopped, Vectors
 from .working_copy import original_size, working_copy
 
@@ -138,30 +138,27 @@ class Importer:
                 return ImportResult(
                     path, "duplicate", photo_id=existing, message="already imported"
                 )
-            created: list[str] = []
+            staged = Staged(files)
+            created = staged.created  # removed if the rows are not committed
             replaced: list[str] = []  # the files of the photo row this reading replaces
-
-            def put(rel_new: tuple[str, bool]) -> str:
-                rel, new = rel_new
-                if new:
-                    created.append(rel)
-                return rel
-
             try:
                 suffix = path.suffix.lower() if path.suffix.lower() in IMAGE_SUFFIXES else ".img"
-                photo_rel = put(_put_photo(files, path, sha, suffix))
-                labels_rel = put(files.put_png(_stored_labels(analysis, garments)))
+                photo_rel = staged.file(lambda: _put_photo(files, path, sha, suffix))
+                labels_rel = staged.png(_stored_labels(analysis, garments))
                 garment_files = []
                 for g in garments:
                     garment_files.append(
                         (
-                            put(files.put_png(np.asarray(g.mask, bool))),
-                            put(files.put_png(g.cutout)),
-                            put(files.put_png(thumbnail(g.cutout))),
+                            staged.png(np.asarray(g.mask, bool)),
+                            staged.png(g.cutout),
+                            staged.png(thumbnail(g.cutout)),
                         )
                     )
                 now = utcnow()
                 with self.store.write_session() as s:
+                    # Under the write lock: one another program's clean-up removed
+                    # since it was stored (or found stored) is stored again.
+                    staged.restore(s)
                     if existing is not None:  # found nothing before: this reading replaces it
                         # Its label map, and its photo file where stored under another
                         # suffix (the same bytes as .jpeg, then .jpg): only this row used them.

@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import select, update
 
 from ..store import Garment, Photo, Store, read_png, sha256_file
-from .stored_files import thumbnail
+from .stored_files import Staged, thumbnail
 
 
 @dataclasses.dataclass(frozen=True)
@@ -48,9 +48,11 @@ def repair(store: Store, lock: threading.RLock) -> RepairResult:
         if not unusable(thumb_rel) or unusable(cutout_rel):
             continue
         files.abspath(thumb_rel).unlink(missing_ok=True)
-        new_rel, _ = files.put_png(thumbnail(read_png(files.abspath(cutout_rel))))
+        staged = Staged(files)
+        new_rel = staged.png(thumbnail(read_png(files.abspath(cutout_rel))))
         if new_rel != thumb_rel:  # another encoder's bytes: the row follows the file
             with lock, store.write_session() as s:
+                staged.restore(s)  # not left naming one another program removed
                 s.execute(update(Garment).where(Garment.id == gid).values(thumbnail_path=new_rel))
         remade.append(gid)
     return RepairResult(restored, remade)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import cast
 
 import numpy as np
+from sqlalchemy.orm import Session
 
 from ..store import FileStore, Garment, Store
 from ..store.files import stored_plane
@@ -27,20 +28,76 @@ def discard_files(store: Store, rels: list[str]) -> None:
     """Remove files written by a failed save, or replaced by one that committed, unless
     some row references them. A file the disk will not remove (open in another program,
     on Windows) is left for the start-up sweep: raised, it reported a save that had
-    committed as failed, or hid a failed save's own error."""
+    committed as failed, or hid a failed save's own error.
+
+    The references are read, and the files removed, in a transaction that holds the
+    database's write lock: another program (the app beside ``wardrobe-cli import``)
+    that stored one of them too commits its row naming it before (the file is kept) or
+    after it is gone, and it looks for its files under that lock (``Staged.restore``).
+    Read outside it, a row committed between the look and the removal named a file no
+    longer there. Where the lock is not had (another program's long write, a closed
+    store) the files are left for the start-up sweep."""
     if not rels:
         return
     try:
-        with store.session() as s:
+        with store.write_session() as s:
             used = store.files_in_use(s, rels)
+            for rel in rels:
+                if rel in used:
+                    continue
+                try:
+                    store.files.remove([rel])
+                except OSError as exc:
+                    log.warning("%s: left for the next start's clean-up (%s)", rel, exc)
     except Exception:  # the start-up sweep will do it
-        return
-    for rel in rels:
-        if rel not in used:
-            try:
-                store.files.remove([rel])
-            except OSError as exc:
-                log.warning("%s: left for the next start's clean-up (%s)", rel, exc)
+        log.debug("files of a save left for the next start's clean-up", exc_info=True)
+
+
+class Staged:
+    """The files a save stores before the transaction that names them (PNG encoding and
+    fsync are not done under the database's write lock), each with how it is stored
+    again. ``created``: those written here, removed where the save fails.
+
+    Between its store and that transaction, another program's ``discard_files`` may
+    remove one: a file found already stored (its own failed save's), or one written
+    here with the same bytes. ``restore``, in the transaction, puts back any gone: it
+    holds the write lock then, which every discard takes, and once it commits the rows
+    name the files."""
+
+    def __init__(self, files: FileStore) -> None:
+        self.files = files
+        self.created: list[str] = []
+        self._again: dict[str, Callable[[], tuple[str, bool]]] = {}
+
+    def png(self, image: np.ndarray) -> str:
+        return self._put(lambda: self.files.put_png(image))
+
+    def file(self, put: Callable[[], tuple[str, bool]]) -> str:
+        """A file stored by ``put`` (a copy of a photo, ``FileStore.put_file``)."""
+        return self._put(put)
+
+    def _put(self, put: Callable[[], tuple[str, bool]]) -> str:
+        rel, new = put()
+        if new:
+            self.created.append(rel)
+        self._again.setdefault(rel, put)
+        return rel
+
+    def restore(self, session: Session) -> list[str]:
+        """In the transaction (``Store.write_session``) that commits the rows naming
+        them: each file another program removed since it was stored, stored again;
+        returns those."""
+        session.connection()  # the write lock taken (BEGIN IMMEDIATE) before the look
+        restored = []
+        for rel, put in self._again.items():
+            if self.files.abspath(rel).is_file():
+                continue
+            log.info("%s: removed by another program since it was stored: stored again", rel)
+            again, new = put()
+            if new and again not in self.created:
+                self.created.append(again)
+            restored.append(again)
+        return restored
 
 
 def other_masks(files: FileStore, row: Garment, shape: tuple[int, ...]) -> list[np.ndarray]:

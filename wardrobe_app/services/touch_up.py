@@ -17,7 +17,7 @@ from ..types import LABEL_OF_CATEGORY, Analyser, Category, GarmentRecord
 from ..vision.label_map import drawn_as, drawn_by, model_region, reclaimed, union_of
 from .browse import Browse
 from .map_edits import MapEdits
-from .stored_files import discard_files, other_garments, thumbnail
+from .stored_files import Staged, discard_files, other_garments, thumbnail
 from .vectors import Vectors
 from .working_copy import analysed_pixels
 
@@ -118,19 +118,16 @@ class TouchUp:
         analyser, in_step = self._analyser()
         analyser.fill_vectors([garment])
         files = self.store.files
-        created: list[str] = []
-
-        def put(rel_new: tuple[str, bool]) -> str:
-            if rel_new[1]:
-                created.append(rel_new[0])
-            return rel_new[0]
+        staged = Staged(files)
+        created = staged.created  # removed if the rows are not committed
 
         with self._lock:
             try:
-                mask_rel = put(files.put_png(mask))
-                cut_rel = put(files.put_png(garment.cutout))
-                thumb_rel = put(files.put_png(thumbnail(garment.cutout)))
+                mask_rel = staged.png(mask)
+                cut_rel = staged.png(garment.cutout)
+                thumb_rel = staged.png(thumbnail(garment.cutout))
                 with self.store.write_session() as s:
+                    staged.restore(s)  # one another program's clean-up removed meanwhile
                     before = self._vectors.mark(s)
                     row = s.get(Garment, int(garment_id))
                     if row is None or row.deleted_at is not None:

@@ -3,7 +3,10 @@
 Every file is named by the SHA-256 of its bytes (``files/ab/abcdef….png``), written to a
 temporary file in ``files/.incoming`` first, flushed to disk and renamed into place with
 :func:`os.replace`, so a reader (or a crash) never sees half a file under a final name.
-Files that no database row references are removed by :meth:`FileStore.sweep` at start-up.
+Files that no database row references are removed by :meth:`FileStore.sweep` at start-up,
+and a save's leftovers by ``services.stored_files.discard_files``, under the database's
+write lock: two programs may store the same file (the app and ``wardrobe-cli import``),
+and each looks for its files again under that lock before it commits rows naming them.
 """
 
 from __future__ import annotations
