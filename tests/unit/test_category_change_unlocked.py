@@ -131,6 +131,74 @@ def test_a_field_a_category_change_writes_too_is_kept_where_written_meanwhile(
     assert (stored.category, stored.fine_type) == ("one-piece", "Kimono")
 
 
+@pytest.mark.parametrize(
+    ("field", "asked_over", "between", "change"),
+    [
+        # The page's change of category clears the type of the other category, where
+        # still stored (type_was)
+        ("fine_type", "Shirt", "Polo", {"fine_type": "", "fine_type_was": "Shirt"}),
+        # An undo's values
+        ("fine_type", "Shirt", "Polo", {"fine_type": "Dress"}),
+        ("name", "Navy top", "Blue top", {"name": "Old name"}),
+        ("tags", ["work"], ["home"], {"tags": ["old"]}),
+        ("favourite", True, False, {"favourite": False}),
+    ],
+)
+def test_a_field_written_away_and_back_while_a_category_change_draws_its_map_is_kept(
+    wardrobe: Wardrobe,
+    photos: Photos,
+    monkeypatch: pytest.MonkeyPatch,
+    field: str,
+    asked_over: object,
+    between: object,
+    change: dict[str, object],
+) -> None:
+    """A field the change writes too, written meanwhile to another value and then back
+    to the one the change was asked over (A, B, then A again): the later write, A,
+    stays. Compared by value, the row read as unchanged, and the change's own value
+    went over it."""
+    wardrobe.import_paths(photos(1))
+    top, _ = top_and_bottom(wardrobe)
+    wardrobe.update_garment(top, **{field: asked_over})  # type: ignore[arg-type]
+    held, category_change = _category_change_held(wardrobe, monkeypatch, top, **change)
+    away = InThread(lambda: wardrobe.update_garment(top, **{field: between}))  # type: ignore[arg-type]
+    written = away.done(WAIT_S)
+    back = InThread(lambda: wardrobe.update_garment(top, **{field: asked_over}))  # type: ignore[arg-type]
+    written = back.done(WAIT_S) and written
+    held.release.set()
+    assert written, "the field's writes waited for the category's map"
+    away.value()
+    back.value()
+    category_change.value()
+    stored = wardrobe.garment(top)
+    assert stored.category == "one-piece"
+    assert getattr(stored, field) == asked_over
+
+
+def test_a_field_saved_again_as_it_was_while_a_category_change_draws_its_map_is_written(
+    wardrobe: Wardrobe, photos: Photos, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page saves every field with the one edited: a name typed during an undo's
+    save of a category and its type saves the type too, as it was. That is no write of
+    the type: the undo's type is written, and the name typed stays."""
+    wardrobe.import_paths(photos(1))
+    top, _ = top_and_bottom(wardrobe)
+    wardrobe.update_garment(top, fine_type="Shirt")
+    held, change = _category_change_held(wardrobe, monkeypatch, top, fine_type="Dress")
+    page = InThread(
+        lambda: wardrobe.update_garment(
+            top, name="Coat", fine_type="Shirt", tags=[], notes="", favourite=False
+        )
+    )
+    written = page.done(WAIT_S)
+    held.release.set()
+    assert written, "the page's save waited for the category's map"
+    page.value()
+    change.value()
+    stored = wardrobe.garment(top)
+    assert (stored.category, stored.fine_type, stored.name) == ("one-piece", "Dress", "Coat")
+
+
 def test_a_touch_up_made_while_a_category_change_draws_its_map_is_kept_in_the_map(
     wardrobe: Wardrobe, photos: Photos, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from typing import cast
 
 import numpy as np
@@ -18,7 +18,7 @@ from ..types import CATEGORIES, Category, GarmentRecord
 from ..vision.label_map import recategorised
 from .browse import Browse
 from .map_edits import MapEdits
-from .relabel import Asked, Drawn, Turns, basis_of
+from .relabel import Asked, Drawn, Turns, Written, basis_of
 from .stored_files import discard_files, masks_of
 from .vectors import Vectors
 
@@ -41,20 +41,29 @@ class _Fields:
     # The type is written only where the stored one is still this ("" for none)
     fine_type_was: str | None = None
 
-    def to_write(self, row: Garment, asked: Asked | None) -> _Fields:
-        """Those to write over ``row``: not one that differs from ``asked``, the row as
-        it was when the edit was asked (written since: after it)."""
+    def to_write(
+        self, row: Garment, asked: Asked | None, written: Set[str] = frozenset()
+    ) -> _Fields:
+        """Those to write over ``row``: not one written since the edit was asked (after
+        it), which ``written`` names (written here) or which differs from ``asked``, the
+        row as it was then."""
         fine_type = self.fine_type
         if self.fine_type_was is not None and (row.fine_type or "") != self.fine_type_was:
             fine_type = None  # changed since it was asked: kept
         if asked is None:
             return dataclasses.replace(self, fine_type=fine_type)
+
+        def unchanged(field: str, now: object, then: object) -> bool:
+            return field not in written and now == then
+
         return _Fields(
-            self.name if row.name == asked.name else None,
-            fine_type if row.fine_type == asked.fine_type else None,
-            self.tags if tuple(row.tags or ()) == asked.tags else None,
-            self.notes if row.notes == asked.notes else None,
-            self.favourite if bool(row.favourite) == asked.favourite else None,
+            self.name if unchanged("name", row.name, asked.name) else None,
+            fine_type if unchanged("fine_type", row.fine_type, asked.fine_type) else None,
+            self.tags if unchanged("tags", tuple(row.tags or ()), asked.tags) else None,
+            self.notes if unchanged("notes", row.notes, asked.notes) else None,
+            self.favourite
+            if unchanged("favourite", bool(row.favourite), asked.favourite)
+            else None,
         )
 
 
@@ -75,6 +84,7 @@ class Edits:
         self._browse = browse
         self._map_edits = map_edits
         self._turns = Turns()
+        self._written = Written()  # fields written while a change of category is drawn
 
     def update_garment(
         self,
@@ -103,22 +113,26 @@ class Edits:
         """The photo's label map drawn again without the lock (``relabel``), committed
         under it where the rows it was drawn from are the same; else drawn again, the
         last time in the transaction that commits it (nothing can overtake it there)."""
-        asked = self._asked(garment_id)
         saved: tuple[int, str, str, str, np.ndarray, np.ndarray] | bool | None = None
-        for attempt in range(DRAWINGS):
-            created: list[str] = []  # a label map written here, removed if not committed
-            last = attempt == DRAWINGS - 1
-            try:
-                drawn = self._relabel(garment_id, category, created)
-                with self._lock:
-                    saved = self._save(garment_id, fields, category, asked, drawn, created, last)
-            except BaseException:
+        # Watched from before the row is read: a field written from then on is kept.
+        with self._written.watch(garment_id) as written:
+            asked = self._asked(garment_id)
+            for attempt in range(DRAWINGS):
+                created: list[str] = []  # a label map written here, removed if not committed
+                last = attempt == DRAWINGS - 1
+                try:
+                    drawn = self._relabel(garment_id, category, created)
+                    with self._lock:
+                        saved = self._save(
+                            garment_id, fields, category, asked, drawn, created, last, written
+                        )
+                except BaseException:
+                    self._discard_created(created)
+                    raise
+                if saved is not None:
+                    break
+                log.info("garment %s: its photo changed as its map was drawn: again", garment_id)
                 self._discard_created(created)
-                raise
-            if saved is not None:
-                break
-            log.info("garment %s: its photo changed as its map was drawn: again", garment_id)
-            self._discard_created(created)
         if isinstance(saved, tuple):  # after the commit: an undo of it finds it
             self._map_edits.remember(*saved)
         # Not used: a map drawn for a category changed meanwhile (kept), or the one
@@ -151,13 +165,15 @@ class Edits:
         drawn: Drawn | None = None,
         created: list[str] | None = None,
         last: bool = True,
+        written: Set[str] = frozenset(),
     ) -> tuple[int, str, str, str, np.ndarray, np.ndarray] | bool | None:
         """Write the fields, and the category with the map ``drawn`` for it, in one
         transaction (under the lock). Returns the map's change to remember, True where
         no map changed, None where ``drawn`` was drawn from rows changed since (nothing
-        written; the ``last`` time, drawn again here instead). A field (the category
-        too) that differs from ``asked`` was written after the change was asked (a name
-        typed, another program's edit): kept."""
+        written; the ``last`` time, drawn again here instead). A field written after the
+        change was asked is kept: one ``written`` names (written here, a name typed:
+        ``Written``), or one (the category too) that differs from ``asked`` (another
+        program's edit)."""
         created = [] if created is None else created
         replaced: list[str] = []
         relabelled: tuple[int, str, str, str, np.ndarray, np.ndarray] | None = None
@@ -193,9 +209,10 @@ class Edits:
                         row.photo.labels_path = rel
                     relabelled = (row.id, row.category, category, rel, drawn.labels, drawn.new)
                 row.category = category
-            self._edit_details(row, fields.to_write(row, asked))
+            changed = self._edit_details(row, fields.to_write(row, asked, written))
             s.flush()  # the triggers' log row, in ``after``
             after = self._vectors.mark(s)
+        self._written.wrote(garment_id, changed)  # committed, under the lock
         # No vector changed: an index caught up before the edit holds what follows it, and
         # the next query need not read this garment's vector again (the log moved on).
         self._vectors.told_index(before, after)
@@ -258,7 +275,11 @@ class Edits:
         return Drawn(basis, labels, new, png, rel)
 
     @staticmethod
-    def _edit_details(row: Garment, fields: _Fields) -> None:
+    def _edit_details(row: Garment, fields: _Fields) -> list[str]:
+        """Write ``fields`` over ``row``; returns those whose value changed (one saved
+        again as it was, the page saving every field with the one edited, is no write
+        of it that a change of category must keep)."""
+        before = _details(row)
         if fields.name is not None:
             row.name = fields.name.strip()
         if fields.fine_type is not None:
@@ -270,6 +291,7 @@ class Edits:
         if fields.favourite is not None:
             row.favourite = bool(fields.favourite)
         row.updated_at = utcnow()
+        return [field for field, value in _details(row).items() if before[field] != value]
 
     def delete_garments(self, ids: Sequence[int]) -> list[int]:
         """Soft delete (undo-able until the next start); returns the ids deleted."""
@@ -312,6 +334,17 @@ class Edits:
                 [i for i, _ in restored], [v for _, v in restored]
             ):
                 self._vectors.told_index(before, after)
+
+
+def _details(row: Garment) -> dict[str, object]:
+    """The fields of ``row`` an edit writes (``_Fields``), by name."""
+    return {
+        "name": row.name,
+        "fine_type": row.fine_type,
+        "tags": tuple(row.tags or ()),
+        "notes": row.notes,
+        "favourite": bool(row.favourite),
+    }
 
 
 def normalise_tags(tags: Sequence[str]) -> list[str]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import numpy as np
 
@@ -53,7 +53,8 @@ class Drawn:
 @dataclasses.dataclass(frozen=True)
 class Asked:
     """A garment's row as it was when a change of its category was asked: a field that
-    differs when the change is committed was written meanwhile, after it, and is kept."""
+    differs when the change is committed was written meanwhile, after it, and is kept
+    (as is one ``Written`` saw written here, whatever its value)."""
 
     category: str
     name: str
@@ -66,6 +67,51 @@ class Asked:
     def of(cls, row: Garment) -> Asked:
         tags = tuple(row.tags or ())
         return cls(row.category, row.name, row.fine_type, tags, row.notes, bool(row.favourite))
+
+
+class Written:
+    """The fields of a garment written here while a change of its category is drawn
+    (``watch``): each is kept, though written back to the value the change was asked
+    over (A, B, then A again), which compared with ``Asked`` reads as unchanged, and
+    the change's own value went over the later write.
+
+    ``Edits._save`` is the one writer of a garment's name, type, tags, notes and
+    favourite in this program (a touch-up gives a type only to a garment with none: a
+    new value), and says which it changed (``wrote``), under the wardrobe's lock: one
+    saved again as it was (the page saves every field with the one edited) is not. Its
+    category is changed here one change at a time (``Turns``): none is written while
+    one is drawn. Another program's writes are seen by their values only: a field (the
+    category too) written away and back while the map is drawn, within a fraction of a
+    second, is taken for unchanged. The log of changed garments (migration 0007's
+    tokens) cannot say more: it tells that a garment's row was written since, not which
+    field, and a touch-up (its mask) or a name typed meanwhile writes the row too, where
+    the change's own fields (the type it clears, an undo's type) are still to be written."""
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._watched: dict[int, list[set[str]]] = {}  # by garment: a set per watch
+
+    @contextlib.contextmanager
+    def watch(self, garment_id: int) -> Iterator[set[str]]:
+        """The fields of ``garment_id`` written from now until the block ends."""
+        written: set[str] = set()
+        with self._guard:
+            self._watched.setdefault(garment_id, []).append(written)
+        try:
+            yield written
+        finally:
+            with self._guard:
+                others = [w for w in self._watched[garment_id] if w is not written]
+                if others:
+                    self._watched[garment_id] = others
+                else:
+                    del self._watched[garment_id]
+
+    def wrote(self, garment_id: int, fields: Iterable[str]) -> None:
+        """``fields`` of ``garment_id`` committed."""
+        with self._guard:
+            for written in self._watched.get(garment_id, ()):
+                written.update(fields)
 
 
 class Turns:
