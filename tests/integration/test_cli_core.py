@@ -235,9 +235,7 @@ def test_import_no_garment_and_kind(cli: Run, tmp_path: Path) -> None:
     assert [g["category"] for g in doc["imported"][0]["garments"]] == ["one-piece"]
 
 
-def test_import_human_summary_counts_the_photos_without_garments(
-    cli: Run, tmp_path: Path
-) -> None:
+def test_import_human_summary_counts_the_photos_without_garments(cli: Run, tmp_path: Path) -> None:
     # Filed all the same (imported again, a duplicate): "Imported 2 photos with 1
     # garment" alone read as two photos of garments, one of them lost
     from PIL import Image
@@ -397,14 +395,33 @@ def test_similar_to_json(cli: Run, batch: dict[str, Path], tmp_path: Path) -> No
     assert sorted((Path(os.environ["WARDROBE_HOME"]) / "files").rglob("*")) == files_before
     rc, _, err = cli("similar-to", str(batch["bad"]))
     assert rc == 1 and "broken.jpg" in err
+
+
+def test_similar_to_a_photo_with_no_garment_found_exits_1_saying_why(
+    cli: Run, batch: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Nothing in it to compare: it exited 0, read by a script as "nothing like it in the
+    # wardrobe", where a photo it cannot read and `similar 999` exit 1. (`import` files
+    # such a photo, its work done: exit 0.) Why, on stderr and in the document's "errors".
     from PIL import Image
 
+    from wardrobe_app.cli import build_parser
+
+    cli("import", str(batch["p0"]), "--json")
     blank = tmp_path / "blank.jpg"
     Image.new("RGB", (100, 100), (128, 128, 128)).save(blank)
-    for json_flag in (["--json"], []):
-        rc, out, err = cli("similar-to", str(blank), *json_flag)
-        assert rc == 0 and f"{blank}: no garment found" in err  # why, with --json too
-        assert json.loads(out)["garments"] == [] if json_flag else out == ""  # stdout: data
+    said = f"{blank}: no garment found"
+    rc, out, err = cli("similar-to", str(blank), "--json")
+    assert rc == 1 and err == f"wardrobe-cli: error: {said}\n"
+    doc = json.loads(out)
+    assert doc["garments"] == [] and doc["in_wardrobe"] == [] and doc["errors"] == [said]
+    assert cli("similar-to", str(blank)) == (1, "", err)  # stdout: data, none
+    rc, out, _ = cli("similar-to", str(batch["p1"]), "--json")  # garments found: no errors
+    assert rc == 0 and "errors" not in json.loads(out) and json.loads(out)["garments"]
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["similar-to", "--help"])
+    helped = " ".join(capsys.readouterr().out.split())
+    assert '"errors" beside them where no garment is found (exit 1)' in helped
 
 
 def test_similar_to_a_photo_already_filed_says_it_is_this_very_photo(

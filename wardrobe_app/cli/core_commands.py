@@ -578,27 +578,32 @@ def _cmd_similar_to(args: argparse.Namespace) -> int:
             f"{one_line(shown)}: this very photo is already in the wardrobe ({noun} {ids})",
             file=sys.stderr,
         )
-    if not analysis.garments:  # why, on stderr (as import says it): also beside --json
-        print(f"{one_line(shown)}: {analysis.message or 'no garment found'}", file=sys.stderr)
+    # No garment found: nothing compared, an error (exit 1), as a photo it cannot read and
+    # `similar 999` are; exit 0 read as "nothing like it in the wardrobe". (`import` files
+    # such a photo, its work done: exit 0.) Why, on stderr and in the document's "errors".
+    failed = not analysis.garments
+    if failed:
+        _err(f"{shown}: {analysis.message or 'no garment found'}")
     if args.json:
-        _emit_json(
-            {
-                "path": str(args.photo),
-                "kind": analysis.kind,
-                "in_wardrobe": own,  # ids of this very photo's garments, [] if not filed
-                "garments": [
-                    {
-                        "category": g.category,
-                        "area": g.area,
-                        "colours": [c.to_dict() for c in g.colours],
-                        "similar": _hits([h for h in hits if h.score >= SIMILAR_FLOOR], True)
-                        + _hits([h for h in hits if h.score < SIMILAR_FLOOR], False),
-                    }
-                    for g, hits in zip(analysis.garments, results, strict=True)
-                ],
-            }
-        )
-        return 0
+        document: dict[str, Any] = {
+            "path": str(args.photo),
+            "kind": analysis.kind,
+            "in_wardrobe": own,  # ids of this very photo's garments, [] if not filed
+            "garments": [
+                {
+                    "category": g.category,
+                    "area": g.area,
+                    "colours": [c.to_dict() for c in g.colours],
+                    "similar": _hits([h for h in hits if h.score >= SIMILAR_FLOOR], True)
+                    + _hits([h for h in hits if h.score < SIMILAR_FLOOR], False),
+                }
+                for g, hits in zip(analysis.garments, results, strict=True)
+            ],
+        }
+        if failed:
+            document["errors"] = json_document.errors()
+        _emit_json(document)
+        return 1 if failed else 0
     for g, hits in zip(analysis.garments, results, strict=True):
         colours = ", ".join(c.name for c in g.colours[:3]) or "-"
         print(f"{g.category} ({colours}):")
@@ -607,7 +612,7 @@ def _cmd_similar_to(args: argparse.Namespace) -> int:
         alike = [h for h in hits if h.score >= SIMILAR_FLOOR]
         less_alike = [h for h in hits if h.score < SIMILAR_FLOOR]
         _print_split(alike, less_alike, "" if alike else "(nothing similar in the wardrobe)")
-    return 0
+    return 1 if failed else 0
 
 
 # -- edit / maintenance -----------------------------------------------------------------
@@ -635,9 +640,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     # On a terminal only (disable=None): a log or a pipe gets the summary.
     with (
         open_wardrobe() as w,
-        tqdm(
-            unit="garment", file=sys.stderr, dynamic_ncols=True, leave=False, disable=None
-        ) as bar,
+        tqdm(unit="garment", file=sys.stderr, dynamic_ncols=True, leave=False, disable=None) as bar,
     ):
 
         def progress(done: int, total: int) -> None:
@@ -844,7 +847,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.set_defaults(func=_cmd_similar)
 
-    p = sub.add_parser("similar-to", help="garments similar to those in a photo (not imported)")
+    p = sub.add_parser(
+        "similar-to",
+        help="garments similar to those in a photo (not imported); exit 1 if no garment is "
+        "found in it",
+    )
     p.add_argument(
         "photo", type=path_arg, metavar="PHOTO", help="a photo file, or - to read one from stdin"
     )
@@ -852,7 +859,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "-k", type=positive_int, default=10, help="results per garment found (default 10)"
     )
     p.add_argument("--kind", choices=KIND_CHOICES, default="auto", help=KIND_HELP)
-    p.add_argument("--json", action="store_true", help=JSON_HELP)
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help=f'{JSON_HELP}: each garment found with its hits, and "errors" beside them '
+        "where no garment is found (exit 1)",
+    )
     p.set_defaults(func=_cmd_similar_to)
 
     p = sub.add_parser("list", help="list garments")
