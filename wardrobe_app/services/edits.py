@@ -8,7 +8,6 @@ import threading
 from collections.abc import Sequence, Set
 from typing import cast
 
-import numpy as np
 from sqlalchemy import select, update
 
 from ..store import Garment, Store, vector_from_blob
@@ -17,9 +16,9 @@ from ..store.models import utcnow
 from ..types import CATEGORIES, Category, GarmentRecord
 from ..vision.label_map import recategorised
 from .browse import Browse
-from .map_edits import MapEdits
+from .map_edits import MapChange, MapEdits
 from .relabel import Asked, Drawn, Turns, Written, basis_of
-from .stored_files import discard_files, masks_of
+from .stored_files import discard_files, masks_of, sizes_differ
 from .vectors import Vectors
 
 log = logging.getLogger(__name__)
@@ -113,7 +112,7 @@ class Edits:
         """The photo's label map drawn again without the lock (``relabel``), committed
         under it where the rows it was drawn from are the same; else drawn again, the
         last time in the transaction that commits it (nothing can overtake it there)."""
-        saved: tuple[int, str, str, str, np.ndarray, np.ndarray] | bool | None = None
+        saved: MapChange | bool | None = None
         # Watched from before the row is read: a field written from then on is kept.
         with self._written.watch(garment_id) as written:
             asked = self._asked(garment_id)
@@ -133,11 +132,11 @@ class Edits:
                     break
                 log.info("garment %s: its photo changed as its map was drawn: again", garment_id)
                 self._discard_created(created)
-        if isinstance(saved, tuple):  # after the commit: an undo of it finds it
-            self._map_edits.remember(*saved)
+        if isinstance(saved, MapChange):  # after the commit: an undo of it finds it
+            self._map_edits.remember(saved)
         # Not used: a map drawn for a category changed meanwhile (kept), or the one
         # drawn before the last drawing, in the transaction
-        used = saved[3] if isinstance(saved, tuple) else None
+        used = saved.labels_rel if isinstance(saved, MapChange) else None
         self._discard_created([rel for rel in created if rel != used])
 
     def _asked(self, garment_id: int) -> Asked:
@@ -166,7 +165,7 @@ class Edits:
         created: list[str] | None = None,
         last: bool = True,
         written: Set[str] = frozenset(),
-    ) -> tuple[int, str, str, str, np.ndarray, np.ndarray] | bool | None:
+    ) -> MapChange | bool | None:
         """Write the fields, and the category with the map ``drawn`` for it, in one
         transaction (under the lock). Returns the map's change to remember, True where
         no map changed, None where ``drawn`` was drawn from rows changed since (nothing
@@ -176,7 +175,7 @@ class Edits:
         program's edit)."""
         created = [] if created is None else created
         replaced: list[str] = []
-        relabelled: tuple[int, str, str, str, np.ndarray, np.ndarray] | None = None
+        relabelled: MapChange | None = None
         files = self.store.files
         with self.store.write_session() as s:
             before = self._vectors.mark(s)
@@ -207,7 +206,9 @@ class Edits:
                         if row.photo.labels_path:
                             replaced.append(row.photo.labels_path)
                         row.photo.labels_path = rel
-                    relabelled = (row.id, row.category, category, rel, drawn.labels, drawn.new)
+                    relabelled = MapChange(
+                        row.id, row.category, category, rel, drawn.labels, drawn.new
+                    )
                 row.category = category
             changed = self._edit_details(row, fields.to_write(row, asked, written))
             s.flush()  # the triggers' log row, in ``after``
@@ -245,15 +246,8 @@ class Edits:
             log.warning("garment %s: its mask or label map cannot be read; kept", garment_id)
             return drawn
         if mask.shape != labels.shape:
-            log.warning(
-                "garment %s: its mask is %dx%d, its photo's label map %dx%d: the map kept "
-                "as it is (its new category not drawn in it)",
-                garment_id,
-                mask.shape[1],
-                mask.shape[0],
-                labels.shape[1],
-                labels.shape[0],
-            )
+            kept = "the map kept as it is (its new category not drawn in it)"
+            log.warning("%s", sizes_differ(garment_id, mask.shape, labels.shape, kept))
             return drawn
         # theirs stay, also in its class
         found = masks_of(files, basis.others, labels.shape, garment_id)

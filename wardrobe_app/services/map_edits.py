@@ -13,6 +13,18 @@ REMEMBERED = 64
 
 
 @dataclasses.dataclass(frozen=True)
+class MapChange:
+    """A saved edit's change of its photo's label map, as ``MapEdits.remember`` takes it."""
+
+    garment_id: int
+    was: str  # the garment's state before (its mask file, its category)
+    became: str  # and after
+    labels_rel: str  # the stored map it left (a file named by its content)
+    stored: np.ndarray  # the map before
+    labels: np.ndarray  # and after (stored as ``labels_rel``)
+
+
+@dataclasses.dataclass(frozen=True)
 class _Change:
     garment_id: int
     was: str  # the garment's state before (its mask file, its category)
@@ -50,17 +62,10 @@ class MapEdits:
                 return labels
         return None
 
-    def remember(
-        self,
-        garment_id: int,
-        was: str,
-        became: str,
-        labels_rel: str,
-        stored: np.ndarray,
-        labels: np.ndarray,
-    ) -> None:
-        """A change from ``stored`` to ``labels`` (stored as ``labels_rel``), once saved."""
-        changed = np.flatnonzero(labels != stored)
-        change = _Change(garment_id, was, became, labels_rel, changed, stored.ravel()[changed])
+    def remember(self, edit: MapChange) -> None:
+        """A change from ``edit.stored`` to ``edit.labels``, once saved."""
+        changed = np.flatnonzero(edit.labels != edit.stored)
+        before = edit.stored.ravel()[changed]
+        change = _Change(edit.garment_id, edit.was, edit.became, edit.labels_rel, changed, before)
         with self._guard:
             self._changes.append(change)

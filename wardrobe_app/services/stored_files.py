@@ -141,15 +141,19 @@ def other_plane(
     moved, and nothing told why."""
     plane = stored_plane(files, mask_path)
     if plane is not None and plane.shape != tuple(shape):
-        log.warning(
-            "garment %s: its mask is %dx%d, its photo's label map %dx%d: left out of the "
-            "map redrawn for garment %s",
-            other_id,
-            plane.shape[1],
-            plane.shape[0],
-            shape[1],
-            shape[0],
-            garment_id,
-        )
+        outcome = f"left out of the map redrawn for garment {garment_id}"
+        log.warning("%s", sizes_differ(other_id, plane.shape, shape, outcome))
         return None
     return plane
+
+
+def sizes_differ(
+    garment_id: int, mask: tuple[int, ...], labels: tuple[int, ...], outcome: str
+) -> str:
+    """What is said where a garment's mask (its shape ``mask``) is not the size of its
+    photo's label map (``labels``), and what came of it (``outcome``): the same words for
+    the garment whose map is redrawn and for another of the photo's."""
+    return (
+        f"garment {garment_id}: its mask is {mask[1]}x{mask[0]}, its photo's label map "
+        f"{labels[1]}x{labels[0]}: {outcome}"
+    )

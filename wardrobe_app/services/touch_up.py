@@ -16,7 +16,7 @@ from ..store.models import utcnow
 from ..types import LABEL_OF_CATEGORY, Analyser, Category, GarmentRecord
 from ..vision.label_map import drawn_as, drawn_by, model_region, reclaimed, union_of
 from .browse import Browse
-from .map_edits import MapEdits
+from .map_edits import MapChange, MapEdits
 from .stored_files import Staged, discard_files, other_garments, thumbnail
 from .vectors import Vectors
 from .working_copy import analysed_pixels
@@ -153,7 +153,7 @@ class TouchUp:
                 raise
             if maps is not None and was != mask_rel:  # the same mask: nothing to undo
                 rel = str(row.photo.labels_path)
-                self._map_edits.remember(int(garment_id), was, mask_rel, rel, *maps)
+                self._map_edits.remember(MapChange(int(garment_id), was, mask_rel, rel, *maps))
             discard_files(self.store, replaced)  # unless still used
             # Else the index holds the other model's vectors: reset at next load. Told, it
             # need not read this garment again at the next query (nor every vector).
