@@ -63,6 +63,19 @@ def _listed_after(w: Wardrobe, read: list[int]) -> set[int]:
     return again
 
 
+def _imported_and_listed(
+    w: Wardrobe, photos: Photos, monkeypatch: pytest.MonkeyPatch, n: int = 3
+) -> tuple[list[int], list[int]]:
+    """``n`` photos imported and their garments listed: the garments' ids, oldest first,
+    and the ids of those read from here on (``_rows_read``), where the listing's next
+    change is counted from."""
+    w.import_paths(photos(n))
+    ids = [r.id for r in w.list_garments(GarmentFilter(descending=False))]
+    read = _rows_read(monkeypatch)
+    assert _listed_after(w, read) == set()  # nothing changed: nothing read
+    return ids, read
+
+
 def _raw(w: Wardrobe, *statements: str) -> None:
     """Statements run on a connection of their own (another program: the CLI, a tool)."""
     conn = sqlite3.connect(paths.database_path(w.home))
@@ -80,11 +93,8 @@ def test_each_change_made_here_reads_again_only_the_garments_it_changed(
 ) -> None:
     # Put in place one by one, and by sorting the whole list again (many changed).
     monkeypatch.setattr(live_listing, "INSERTED_ONE_BY_ONE", one_by_one)
-    wardrobe.import_paths(photos(6))
-    ids = [r.id for r in wardrobe.list_garments(GarmentFilter(descending=False))]
+    ids, read = _imported_and_listed(wardrobe, photos, monkeypatch, 6)
     assert len(ids) >= 8
-    read = _rows_read(monkeypatch)
-    assert _listed_after(wardrobe, read) == set()  # nothing changed: nothing read
 
     wardrobe.update_garment(ids[3], name="Linen shirt")
     assert _listed_after(wardrobe, read) == {ids[3]}
@@ -127,10 +137,7 @@ def test_changes_made_elsewhere_are_caught_up_reading_only_those(
 ) -> None:
     # The CLI beside the app: its own Store on the same file, no call here says so.
     app, cli = make_wardrobe(), make_wardrobe()
-    app.import_paths(photos(4))
-    ids = [r.id for r in app.list_garments(GarmentFilter(descending=False))]
-    read = _rows_read(monkeypatch)
-    _listed_after(app, read)
+    ids, read = _imported_and_listed(app, photos, monkeypatch, 4)
 
     cli.update_garment(ids[1], name="Wool coat", notes="from the CLI")
     assert _listed_after(app, read) == {ids[1]}
@@ -179,14 +186,12 @@ def test_dates_a_tool_wrote_otherwise_are_listed_in_the_same_order_both_ways(
     # SQLite orders the dates as text: '2021-01-01T09:00:00' (a tool's) after
     # '2021-01-01 10:00:00.000000' (this app's), an hour later. A garment put in its
     # place by date when read again went elsewhere than in a listing from scratch.
-    wardrobe.import_paths(photos(2))
-    ids = [r.id for r in wardrobe.list_garments(GarmentFilter(descending=False))]
+    ids, read = _imported_and_listed(wardrobe, photos, monkeypatch, 2)
     _raw(
         wardrobe,
         f"UPDATE garments SET created_at = '2021-01-01 10:00:00.000000' WHERE id = {ids[0]}",
         f"UPDATE garments SET created_at = '2021-01-01 10:00:00' WHERE id = {ids[1]}",
     )
-    read = _rows_read(monkeypatch)
     _listed_after(wardrobe, read)
     _raw(wardrobe, f"UPDATE garments SET created_at = '2021-01-01T09:00:00' WHERE id = {ids[2]}")
     assert _listed_after(wardrobe, read) == {ids[2]}
@@ -197,10 +202,7 @@ def test_dates_a_tool_wrote_otherwise_are_listed_in_the_same_order_both_ways(
 def test_a_log_that_cannot_be_trusted_lists_everything_again(
     wardrobe: Wardrobe, photos: Photos, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    wardrobe.import_paths(photos(3))
-    ids = [r.id for r in wardrobe.list_garments(GarmentFilter(descending=False))]
-    read = _rows_read(monkeypatch)
-    _listed_after(wardrobe, read)
+    ids, read = _imported_and_listed(wardrobe, photos, monkeypatch)
 
     # A trigger gone (a tool, a migration rebuilding the table): its changes unlogged.
     _raw(wardrobe, "DROP TRIGGER garment_changes_update")
@@ -208,7 +210,6 @@ def test_a_log_that_cannot_be_trusted_lists_everything_again(
     _raw(wardrobe, f"UPDATE garments SET name = 'Unlogged' WHERE id = {ids[0]}")
     assert _listed_after(wardrobe, read) == set(ids)
     assert wardrobe.list_garments(GarmentFilter(text="unlogged"))[0].id == ids[0]
-
 
 
 def _snapshot(database: Path) -> sqlite3.Connection:
@@ -225,19 +226,18 @@ def _restore(copy: sqlite3.Connection, database: Path) -> None:
         copy.backup(live)
     copy.close()
 
+
 def test_the_database_restored_from_an_older_copy_lists_everything_again(
     wardrobe: Wardrobe, photos: Photos, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A copy taken, three edits, listed; the copy restored (SQLite's backup, into the
     # file in use), then three other edits: the log's largest seq is where it was at the
     # listing, yet the garments are not.
-    wardrobe.import_paths(photos(3))
-    ids = [r.id for r in wardrobe.list_garments(GarmentFilter(descending=False))]
+    ids, read = _imported_and_listed(wardrobe, photos, monkeypatch)
     database = paths.database_path(wardrobe.home)
     copy = _snapshot(database)
     for garment_id in ids[:3]:
         wardrobe.update_garment(garment_id, name="before the restore")
-    read = _rows_read(monkeypatch)
     _listed_after(wardrobe, read)
 
     _restore(copy, database)
@@ -260,14 +260,12 @@ def test_an_older_copy_copied_over_the_file_then_written_as_far_lists_everything
     # file in use (same file, same schema version), then three other edits: the log's
     # largest seq and row count are where they were at the listing, yet its rows are
     # others. Neither the window nor the listing saw the garments go back.
-    wardrobe.import_paths(photos(3))
-    ids = [r.id for r in wardrobe.list_garments(GarmentFilter(descending=False))]
+    ids, read = _imported_and_listed(wardrobe, photos, monkeypatch)
     database = paths.database_path(wardrobe.home)
     _checkpointed(database)
     shutil.copyfile(database, tmp_path / "copy.db")
     for garment_id in ids[:3]:
         wardrobe.update_garment(garment_id, name="before the copy")
-    read = _rows_read(monkeypatch)
     _listed_after(wardrobe, read)
     seen = wardrobe.change_mark()
 
@@ -286,10 +284,7 @@ def test_the_log_and_its_sequence_emptied_then_written_as_far_lists_everything_a
     # A tool empties the log and sqlite_sequence (AUTOINCREMENT's memory), then renames
     # every garment, and one again until seq is back where it was: the same largest
     # seq and row count, and neither the window nor the listing saw a garment renamed.
-    wardrobe.import_paths(photos(3))
-    ids = [r.id for r in wardrobe.list_garments(GarmentFilter(descending=False))]
-    read = _rows_read(monkeypatch)
-    _listed_after(wardrobe, read)
+    ids, read = _imported_and_listed(wardrobe, photos, monkeypatch)
     seen = wardrobe.change_mark()
     seq = seen[1]
     assert isinstance(seq, int) and seq >= len(ids) == 6
@@ -308,9 +303,7 @@ def test_the_newest_garment_changed_again_reads_again_only_it(
 ) -> None:
     # Its row in the log, the listing's newest, is replaced by one naming its token: the
     # same history, gone on; read in full, a name typed with autosave read every garment.
-    wardrobe.import_paths(photos(3))
-    ids = [r.id for r in wardrobe.list_garments(GarmentFilter(descending=False))]
-    read = _rows_read(monkeypatch)
+    ids, read = _imported_and_listed(wardrobe, photos, monkeypatch)
     wardrobe.update_garment(ids[2], name="Once")
     assert _listed_after(wardrobe, read) == {ids[2]}
     wardrobe.update_garment(ids[2], name="Twice")
@@ -324,9 +317,7 @@ def test_the_newest_garment_changed_again_and_again_reads_again_only_it(
     # A garment edited, Back (its row the listing's newest), opened again and its name
     # then its tags edited, Back: the listing's row replaced twice, none named it, and
     # every garment was read again (2,000 at 2,000 garments: relist_twice.py).
-    wardrobe.import_paths(photos(3))
-    ids = [r.id for r in wardrobe.list_garments(GarmentFilter(descending=False))]
-    read = _rows_read(monkeypatch)
+    ids, read = _imported_and_listed(wardrobe, photos, monkeypatch)
     wardrobe.update_garment(ids[2], name="Once")
     assert _listed_after(wardrobe, read) == {ids[2]}
     for n in range(edits):
@@ -341,9 +332,7 @@ def test_the_newest_garment_changed_more_times_than_its_row_names_lists_everythi
     wardrobe: Wardrobe, photos: Photos, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Its row names the tokens of the 8 rows it replaced: the listing's, 9 back, not.
-    wardrobe.import_paths(photos(3))
-    ids = [r.id for r in wardrobe.list_garments(GarmentFilter(descending=False))]
-    read = _rows_read(monkeypatch)
+    ids, read = _imported_and_listed(wardrobe, photos, monkeypatch)
     wardrobe.update_garment(ids[2], name="Once")
     assert _listed_after(wardrobe, read) == {ids[2]}
     for n in range(9):
@@ -356,14 +345,12 @@ def test_an_older_copy_copied_over_the_file_then_the_newest_garment_edited_lists
 ) -> None:
     # The copy taken before the listing's newest row was written: the rows written over
     # it for that garment name the copy's tokens, never the listing's.
-    wardrobe.import_paths(photos(3))
-    ids = [r.id for r in wardrobe.list_garments(GarmentFilter(descending=False))]
+    ids, read = _imported_and_listed(wardrobe, photos, monkeypatch)
     database = paths.database_path(wardrobe.home)
     _checkpointed(database)
     shutil.copyfile(database, tmp_path / "copy.db")
     wardrobe.update_garment(ids[0], name="before the copy")
     wardrobe.update_garment(ids[2], name="before the copy")
-    read = _rows_read(monkeypatch)
     _listed_after(wardrobe, read)
 
     _checkpointed(database)
@@ -377,10 +364,7 @@ def test_the_log_gone_back_lists_everything_again(
     wardrobe: Wardrobe, photos: Photos, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Its largest seq lower than at the listing: not the history the listing saw.
-    wardrobe.import_paths(photos(3))
-    ids = [r.id for r in wardrobe.list_garments(GarmentFilter(descending=False))]
-    read = _rows_read(monkeypatch)
-    _listed_after(wardrobe, read)
+    ids, read = _imported_and_listed(wardrobe, photos, monkeypatch)
     _raw(
         wardrobe,
         "DELETE FROM garment_changes",
@@ -395,12 +379,9 @@ def test_the_log_emptied_and_its_seq_brought_back_lists_everything_again(
     # A tool empties the log, then makes as many changes as bring its largest seq back
     # where it was at the listing (three garments, twice each): the mark was the same,
     # and neither the window nor the listing saw the garments renamed.
-    wardrobe.import_paths(photos(3))
-    ids = [r.id for r in wardrobe.list_garments(GarmentFilter(descending=False))]
+    ids, read = _imported_and_listed(wardrobe, photos, monkeypatch)
     with wardrobe.store.session() as s:
         assert s.scalar(select(func.max(GarmentChange.seq))) == len(ids)  # one per garment
-    read = _rows_read(monkeypatch)
-    _listed_after(wardrobe, read)
     seen = wardrobe.change_mark()
     renames = [
         f"UPDATE garments SET name = 'Relogged {n}' WHERE id = {i}" for n in (1, 2) for i in ids[:3]
@@ -417,10 +398,7 @@ def test_the_log_emptied_then_written_for_every_garment_lists_them_all_again(
     # A tool empties the log, then renames every garment: its seq began again at 1, and
     # the log read as one never emptied, to its largest seq and row count: neither the
     # window nor the listing saw a garment renamed.
-    wardrobe.import_paths(photos(3))
-    ids = [r.id for r in wardrobe.list_garments(GarmentFilter(descending=False))]
-    read = _rows_read(monkeypatch)
-    _listed_after(wardrobe, read)
+    ids, read = _imported_and_listed(wardrobe, photos, monkeypatch)
     seen = wardrobe.change_mark()
     renames = [f"UPDATE garments SET name = 'Relogged {i}' WHERE id = {i}" for i in ids]
     _raw(wardrobe, "DELETE FROM garment_changes", *renames)
@@ -436,10 +414,7 @@ def test_a_change_before_the_log_was_emptied_is_listed(
     # imported: the log has more rows than at the listing, every one above its seq, yet
     # the first rename is logged no more. Reading only the garments logged since, the
     # listing kept its old name.
-    wardrobe.import_paths(photos(3))
-    ids = [r.id for r in wardrobe.list_garments(GarmentFilter(descending=False))]
-    read = _rows_read(monkeypatch)
-    _listed_after(wardrobe, read)
+    ids, read = _imported_and_listed(wardrobe, photos, monkeypatch)
     wardrobe.update_garment(ids[0], name="Before the emptying")
     renames = [f"UPDATE garments SET notes = 'after' WHERE id = {i}" for i in ids[1:]]
     _raw(wardrobe, "DELETE FROM garment_changes", *renames)
