@@ -446,8 +446,9 @@ def test_dimension_change_rebuilds(make, db, rng) -> None:
 # ---- threads -----------------------------------------------------------------------------
 
 
-def test_edits_during_a_rebuild_are_kept(make, db, rng) -> None:
-    index = make(background=True, rebuild_delay=60)
+def _rebuild_held_after_its_snapshot(index: SimilarIndex, db: FakeDB) -> threading.Event:
+    """A rebuild of ``index`` begun and held once it has read ``db`` (the reads after it
+    are not held); the event returned lets it go on."""
     in_loader, release = threading.Event(), threading.Event()
 
     def hold() -> None:
@@ -458,6 +459,12 @@ def test_edits_during_a_rebuild_are_kept(make, db, rng) -> None:
     index.rebuild()
     assert in_loader.wait(10)  # the rebuild has its snapshot and is blocked
     db.after_snapshot = lambda: None
+    return release
+
+
+def test_edits_during_a_rebuild_are_kept(make, db, rng) -> None:
+    index = make(background=True, rebuild_delay=60)
+    release = _rebuild_held_after_its_snapshot(index, db)
     new = random_vectors(rng, 40)
 
     def adder(part: int) -> None:
@@ -482,16 +489,7 @@ def test_edits_during_a_rebuild_are_kept(make, db, rng) -> None:
 
 def test_swap_keeps_edits_made_after_the_snapshot(make, db, rng) -> None:
     index = make(background=True, rebuild_delay=60)
-    in_loader, release = threading.Event(), threading.Event()
-
-    def hold() -> None:
-        in_loader.set()
-        assert release.wait(10)
-
-    db.after_snapshot = hold
-    index.rebuild()
-    assert in_loader.wait(10)
-    db.after_snapshot = lambda: None
+    release = _rebuild_held_after_its_snapshot(index, db)
     new = random_vectors(rng, 5)
     db.put(list(range(800, 805)), new)
     index.add(list(range(800, 805)), new)
@@ -510,17 +508,8 @@ def test_swap_keeps_edits_made_after_the_snapshot(make, db, rng) -> None:
 
 def test_rebuild_requests_coalesce(make, db, rng) -> None:
     index = make(background=True, rebuild_delay=60)
-    in_loader, release = threading.Event(), threading.Event()
-
-    def hold() -> None:
-        in_loader.set()
-        assert release.wait(10)
-
-    db.after_snapshot = hold
     loads = db.loads
-    index.rebuild()
-    assert in_loader.wait(10)
-    db.after_snapshot = lambda: None
+    release = _rebuild_held_after_its_snapshot(index, db)
     for _ in range(5):
         index.rebuild()
     release.set()
@@ -696,9 +685,7 @@ with storage.exclusive(folder) as mine:
 """
 
 
-def test_a_build_killed_part_way_leaves_only_temporaries_ignored_and_removed(
-    make, db, rng
-) -> None:
+def test_a_build_killed_part_way_leaves_only_temporaries_ignored_and_removed(make, db, rng) -> None:
     # A build killed (a crash, kill -9, the app's process ending during it) placed its
     # ids and vectors under a build's names before Annoy had even started.
     import subprocess
@@ -709,14 +696,19 @@ def test_a_build_killed_part_way_leaves_only_temporaries_ignored_and_removed(
     folder = first.directory
     child = subprocess.Popen(
         [sys.executable, "-c", _KILLED_WHILE_SAVING.format(dim=DIM), str(folder)],
-        stdout=subprocess.PIPE, text=True)
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert child.stdout is not None and child.stdout.readline().strip() == "saving"
     finally:
         child.kill()
         child.wait()
-    left = {p.name for p in folder.iterdir()} - {f"{s}-1.{e}" for s, e in BUILD_FILES} - {
-        storage.MANIFEST}
+    left = (
+        {p.name for p in folder.iterdir()}
+        - {f"{s}-1.{e}" for s, e in BUILD_FILES}
+        - {storage.MANIFEST}
+    )
     assert left and all(name.endswith(".tmp") for name in left), left  # the half-made one
     again = make(background=True, settle=False)
     assert again.build_number == 1 and again.built_count == 300 and again.delta_count == 0
@@ -941,7 +933,10 @@ def test_a_build_truncated_while_mapped_is_searched_exactly_not_a_crash(pattern)
     with tempfile.TemporaryDirectory() as folder:
         child = subprocess.run(
             [sys.executable, "-c", _TRUNCATED_WHILE_MAPPED.format(dim=DIM), folder, pattern],
-            capture_output=True, text=True, timeout=120)
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
     assert child.returncode == 0, (child.returncode, child.stderr[-2000:])
     assert "was changed on disk by another program" in child.stderr
     told = json.loads(child.stdout)
@@ -998,9 +993,7 @@ def test_a_refresh_meeting_a_build_changed_on_disk_keeps_what_was_added_after_it
     check_queries(index, db, rng)
 
 
-def test_closing_waits_for_a_build_reading_the_database_but_not_for_the_build(
-    make, db
-) -> None:
+def test_closing_waits_for_a_build_reading_the_database_but_not_for_the_build(make, db) -> None:
     # A build abandoned at close must not be left reading the database: the wardrobe
     # closes it next, and the process may exit with the read's connection open.
     index = make(background=True, rebuild_delay=0)
@@ -1131,9 +1124,7 @@ def test_a_build_closed_during_calibration_writes_nothing(make, db, monkeypatch)
     assert written == []
 
 
-def test_update_takes_rows_changed_elsewhere_but_not_over_edits_made_here(
-    make, db, rng
-) -> None:
+def test_update_takes_rows_changed_elsewhere_but_not_over_edits_made_here(make, db, rng) -> None:
     index = make()
     moved = random_vectors(rng, 1)
     kept = db.rows[7].copy()
@@ -1178,9 +1169,7 @@ def test_an_update_meeting_a_build_that_read_later_rows_keeps_the_newer_vectors(
     check_queries(index, db, rng)
 
 
-def test_a_refresh_meeting_a_build_that_read_later_rows_keeps_what_it_holds(
-    make, db, rng
-) -> None:
+def test_a_refresh_meeting_a_build_that_read_later_rows_keeps_what_it_holds(make, db, rng) -> None:
     # A build lands after refresh() read the rows, having read the database later (a
     # garment added and one touched up elsewhere meanwhile): compared with it, the
     # added one was gone and took a tombstone, the touched-up one went back.
@@ -1318,9 +1307,7 @@ def test_a_build_that_read_before_a_changed_build_was_replaced_catches_up_once_l
 
 
 @pytest.mark.usefixtures("mapped_in_place")
-def test_rebuild_after_a_changed_build_was_replaced_builds_from_a_fresh_read(
-    make, db, rng
-) -> None:
+def test_rebuild_after_a_changed_build_was_replaced_builds_from_a_fresh_read(make, db, rng) -> None:
     # open() left the index unbuilt (a command that must not wait), holding its read for
     # the build; the stored build then changed on disk and was replaced by a later read.
     # rebuild() built from open()'s older read, which may not replace the later one: it
