@@ -41,6 +41,17 @@ def _category_writes_on(monkeypatch, threads: list[threading.Thread], fail: bool
     monkeypatch.setattr(Wardrobe, "update_garment", update_garment)
 
 
+def _category_writes_fail(monkeypatch) -> list[str]:
+    """A change of category fails as on a full disk (``_category_writes_on``); the
+    warning boxes it brings are not shown, their text kept in the list returned."""
+    said: list[str] = []
+    monkeypatch.setattr(
+        garment_view.QMessageBox, "warning", lambda _p, _title, text, *_a: said.append(text)
+    )
+    _category_writes_on(monkeypatch, [], fail=True)
+    return said
+
+
 def test_a_category_change_is_written_off_the_gui_thread(
     make_app, qtbot, photos, monkeypatch
 ) -> None:
@@ -161,11 +172,7 @@ def test_a_category_the_disk_refuses_is_said_and_not_left_to_undo(
 ) -> None:
     parts, view, record = _page_of_the_first_garment(make_app, qtbot, photos)
     w, wardrobe = parts.window, parts.session.wardrobe
-    said: list[str] = []
-    monkeypatch.setattr(
-        garment_view.QMessageBox, "warning", lambda _p, title, text: said.append(text)
-    )
-    _category_writes_on(monkeypatch, [], fail=True)
+    said = _category_writes_fail(monkeypatch)
     other = next(c for c in CATEGORIES if c != record.category)
     _category_chosen(qtbot, view, other)
     assert len(said) == 1 and "was not saved" in said[0] and "disk is full" in said[0]
@@ -226,11 +233,7 @@ def test_a_failed_category_change_leaves_the_type_it_cleared(
     parts, view, record = _page_of_the_first_garment(make_app, qtbot, photos)
     w, wardrobe = parts.window, parts.session.wardrobe
     _a_dress(parts, qtbot, view, record)
-    said: list[str] = []
-    monkeypatch.setattr(
-        garment_view.QMessageBox, "warning", lambda _p, title, text: said.append(text)
-    )
-    _category_writes_on(monkeypatch, [], fail=True)
+    said = _category_writes_fail(monkeypatch)
     _category_chosen(qtbot, view, "bottom")
     assert len(said) == 1 and "disk is full" in said[0]
     stored = wardrobe.garment(record.id)
@@ -273,11 +276,7 @@ def test_a_failed_category_change_leaves_the_type_typed_over_as_stored(
     parts, view, record = _page_of_the_first_garment(make_app, qtbot, photos)
     w, wardrobe = parts.window, parts.session.wardrobe
     _stored_as(parts, view, record, "top", "Blouse")
-    said: list[str] = []
-    monkeypatch.setattr(
-        garment_view.QMessageBox, "warning", lambda _p, title, text: said.append(text)
-    )
-    _category_writes_on(monkeypatch, [], fail=True)
+    said = _category_writes_fail(monkeypatch)
     _typed_over(qtbot, view, "Dress")
     _category_chosen(qtbot, view, "bottom")
     assert len(said) == 1 and "disk is full" in said[0]
@@ -376,13 +375,9 @@ def test_a_category_the_disk_refuses_after_back_is_said_on_the_grid(
     garment's" change, over the grid: the status bar says it too, naming the garment."""
     parts, view, record = _page_of_the_first_garment(make_app, qtbot, photos)
     w, wardrobe = parts.window, parts.session.wardrobe
-    boxed: list[str] = []
-    monkeypatch.setattr(
-        garment_view.QMessageBox, "warning", lambda _p, title, text: boxed.append(text)
-    )
+    boxed = _category_writes_fail(monkeypatch)
     shown: list[str] = []  # the status bar's messages (each lasts a few seconds)
     w.statusBar().messageChanged.connect(shown.append)
-    _category_writes_on(monkeypatch, [], fail=True)
     other = next(c for c in CATEGORIES if c != record.category)
     release = _hold_the_model_queue(parts)
     _choose_category(view, other)
@@ -448,9 +443,8 @@ def test_an_undo_waiting_for_a_category_the_disk_refuses_undoes_nothing(
     step goes, and the undo with it; done, it undid the rename under it."""
     parts, view, record = _page_of_the_first_garment(make_app, qtbot, photos)
     w, wardrobe = parts.window, parts.session.wardrobe
-    monkeypatch.setattr(garment_view.QMessageBox, "warning", lambda *_a: None)
     _rename(qtbot, view, "Red coat")  # a step under the change's
-    _category_writes_on(monkeypatch, [], fail=True)
+    _category_writes_fail(monkeypatch)
     release = _hold_the_model_queue(parts)
     _choose_category(view, next(c for c in CATEGORIES if c != record.category))
     w.actions_["undo"].trigger()  # waits for the change's save
@@ -470,8 +464,7 @@ def test_an_undo_waiting_for_a_category_the_disk_refuses_below_a_rename_says_so(
     was used up without a word, the status bar ending on "Rename undone: ..."."""
     parts, view, record = _page_of_the_first_garment(make_app, qtbot, photos)
     w, wardrobe = parts.window, parts.session.wardrobe
-    monkeypatch.setattr(garment_view.QMessageBox, "warning", lambda *_a: None)
-    _category_writes_on(monkeypatch, [], fail=True)
+    _category_writes_fail(monkeypatch)
     release = _hold_the_model_queue(parts)
     _choose_category(view, next(c for c in CATEGORIES if c != record.category))
     _rename(qtbot, view, "Red coat")  # written at once, a step above the change's
@@ -496,8 +489,7 @@ def test_a_redo_waiting_for_a_category_the_disk_refuses_redoes_nothing_else(
     parts, view, record = _page_of_the_first_garment(make_app, qtbot, photos)
     w, wardrobe = parts.window, parts.session.wardrobe
     redo = w.actions_["redo"]
-    monkeypatch.setattr(garment_view.QMessageBox, "warning", lambda *_a: None)
-    _category_writes_on(monkeypatch, [], fail=True)
+    _category_writes_fail(monkeypatch)
     release = _hold_the_model_queue(parts)
     _choose_category(view, next(c for c in CATEGORIES if c != record.category))
     _rename(qtbot, view, "Red coat")  # written at once, a step above the change's
@@ -526,8 +518,7 @@ def test_a_redo_waiting_for_a_category_the_disk_refuses_leaves_another_garments_
     parts, view, record = _page_of_the_first_garment(make_app, qtbot, photos)
     w, wardrobe = parts.window, parts.session.wardrobe
     redo = w.actions_["redo"]
-    monkeypatch.setattr(garment_view.QMessageBox, "warning", lambda *_a: None)
-    _category_writes_on(monkeypatch, [], fail=True)
+    _category_writes_fail(monkeypatch)
     release = _hold_the_model_queue(parts)
     _choose_category(view, next(c for c in CATEGORIES if c != record.category))
     other = next(r for r in map(w.browse.model.record, range(2)) if r.id != record.id)
@@ -556,8 +547,7 @@ def test_a_category_refused_after_back_is_not_said_as_an_edit_where_the_filter_h
     filter)" over the failure's words, and Clear filters offered for an edit not made."""
     parts, view, record = _page_of_the_first_garment(make_app, qtbot, photos)
     w = parts.window
-    monkeypatch.setattr(garment_view.QMessageBox, "warning", lambda *_a: None)
-    _category_writes_on(monkeypatch, [], fail=True)
+    _category_writes_fail(monkeypatch)
     other = next(c for c in CATEGORIES if c != record.category)
     with qtbot.waitSignal(w.browse.listed, timeout=10_000):  # the garment hidden by it
         w.browse.filter_bar.category_chips[other].click()
