@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
 )
+from test_field_undo import _choose_category
 
 from wardrobe_app.types import GarmentFilter
 from wardrobe_app.ui import undo_steps
@@ -372,6 +373,7 @@ def test_report_wraps_a_long_reason_instead_of_cutting_it(qtbot):
     from PySide6.QtCore import QRect, Qt
 
     from wardrobe_app.ui.import_report import ImportReportDialog, ImportSummary
+
     # A reason of this length (NO_GARMENT_MESSAGE's at the time), not the message itself:
     # one a few words shorter needs 2 lines or 3 by a pixel or two of the cell's margins,
     # which lines_needed() below only estimates
@@ -942,9 +944,7 @@ def test_a_garment_recategorised_in_its_view_leaves_the_filtered_grid(make_app, 
     wait_listed(qtbot, w, 2)
     record = w.browse.model.record(0)
     w.open_garment(record)
-    combo = w.garment_view.category_combo
-    combo.setCurrentIndex(combo.findData("top"))
-    combo.activated.emit(combo.currentIndex())
+    _choose_category(w.garment_view, "top")
     w.actions_["back"].trigger()
     wait_listed(qtbot, w, 1)
     assert w.browse.model.record(0).id != record.id
@@ -953,9 +953,7 @@ def test_a_garment_recategorised_in_its_view_leaves_the_filtered_grid(make_app, 
 
 
 @pytest.mark.parametrize("saved", ["before Back", "after Back"])
-def test_a_garment_its_page_moved_out_of_the_filter_is_said_hidden(
-    make_app, qtbot, photos, saved
-):
+def test_a_garment_its_page_moved_out_of_the_filter_is_said_hidden(make_app, qtbot, photos, saved):
     # A bottom made a top on its page, on the Bottoms grid, Back: the grid listed the
     # rest, nothing selected, Delete off, and nothing said where the garment went. The
     # category is saved on the model's queue: landed before Back, or after it (held)
@@ -968,9 +966,7 @@ def test_a_garment_its_page_moved_out_of_the_filter_is_said_hidden(
     record = w.browse.model.record(0)
     w.open_garment(record)
     release = _hold_the_model_queue(parts) if saved == "after Back" else None
-    combo = w.garment_view.category_combo
-    combo.setCurrentIndex(combo.findData("top"))
-    combo.activated.emit(combo.currentIndex())
+    _choose_category(w.garment_view, "top")
     with qtbot.waitSignal(w.browse.restoredUnlisted, timeout=10_000):
         if release is None:
             qtbot.waitUntil(lambda: not w.garment_view.saving_category(record.id), timeout=10_000)
@@ -1002,9 +998,7 @@ def test_a_category_change_undone_on_the_filtered_grid_lists_it_again(make_app, 
     wait_listed(qtbot, w, 2)
     record = w.browse.model.record(0)
     w.open_garment(record)
-    combo = w.garment_view.category_combo
-    combo.setCurrentIndex(combo.findData("top"))
-    combo.activated.emit(combo.currentIndex())
+    _choose_category(w.garment_view, "top")
     w.actions_["back"].trigger()
     wait_listed(qtbot, w, 1)
     w.actions_["undo"].trigger()  # saved on the model's queue, then listed
@@ -1022,9 +1016,7 @@ def test_an_edit_undone_on_the_grid_that_the_filter_hides_says_so(make_app, qtbo
     w, wardrobe = parts.window, parts.session.wardrobe
     record = next(r for r in map(w.browse.model.record, range(4)) if r.category != "top")
     w.open_garment(record)
-    combo = w.garment_view.category_combo
-    combo.setCurrentIndex(combo.findData("top"))
-    combo.activated.emit(combo.currentIndex())
+    _choose_category(w.garment_view, "top")
     # saved on the model's queue: waited for, as the tops counted below include it
     qtbot.waitUntil(lambda: not w.garment_view.saving_category(record.id), timeout=10_000)
     w.actions_["back"].trigger()
@@ -1061,14 +1053,12 @@ def test_a_type_of_another_category_goes_when_the_category_is_changed(make_app, 
     parts = app_with_photos(make_app, qtbot, photos, 1)
     w = parts.window
     view = w.garment_view
-    combo = view.category_combo
 
     def recategorise(fine_type: str, category: str) -> str | None:
         gid = w.browse.model.record(0).id
         parts.session.wardrobe.update_garment(gid, category="one-piece", fine_type=fine_type)
         w.open_garment(parts.session.wardrobe.garment(gid))
-        combo.setCurrentIndex(combo.findData(category))
-        combo.activated.emit(combo.currentIndex())
+        _choose_category(view, category)
         # The type is cleared with the category, on the model's queue
         qtbot.waitUntil(lambda: not view.saving_category(gid), timeout=10_000)
         return parts.session.wardrobe.garment(gid).fine_type
@@ -1485,9 +1475,7 @@ def test_a_long_name_in_the_undo_notice_is_cut_with_an_ellipsis(make_app, qtbot,
     assert label.geometry().right() < w.undo_notice.button.geometry().left()
 
 
-def test_the_undo_notice_names_the_garment_the_question_named(
-    make_app, qtbot, photos, monkeypatch
-):
+def test_the_undo_notice_names_the_garment_the_question_named(make_app, qtbot, photos, monkeypatch):
     # Asked "Delete Navy bottom from the wardrobe?", the status bar then said "Deleted 1
     # garment" and Edit > Undo "Undo deletion of 1 garment": which one, the user wondered.
     parts = app_with_photos(make_app, qtbot, photos, 2)
@@ -3455,9 +3443,7 @@ def test_the_photos_other_garment_shows_a_garment_in_its_new_category(
     )
     view = w.garment_view
     w.open_garment(top)
-    combo = view.category_combo
-    combo.setCurrentIndex(combo.findData("one-piece"))
-    combo.activated.emit(combo.currentIndex())
+    _choose_category(view, "one-piece")
     qtbot.waitUntil(lambda: not view.saving_category(top.id), timeout=10_000)  # its queue's
     assert wardrobe.garment(top.id).category == "one-piece"
     drawn: list[np.ndarray] = []
@@ -3498,18 +3484,14 @@ def test_a_garments_own_overlay_follows_a_change_of_its_category(
     qtbot.waitUntil(lambda: view.images is not None and view.photo_mode.isEnabled())
     view.photo_mode.setChecked(True)
     shown = view.images
-    combo = view.category_combo
-    combo.setCurrentIndex(combo.findData("one-piece"))
-    combo.activated.emit(combo.currentIndex())
+    _choose_category(view, "one-piece")
     qtbot.waitUntil(lambda: view.images is not shown, timeout=5000)
     labels, highlight = drawn[-1]
     assert highlight.any() and (labels[highlight] == LABEL_OF_CATEGORY["one-piece"]).all()
     assert view.photo_mode.isChecked() and view.overlay_toggle.isEnabled()
 
 
-def test_a_garment_pages_colours_wrap_between_colours_never_after_a_dot(
-    make_app, qtbot, photos
-):
+def test_a_garment_pages_colours_wrap_between_colours_never_after_a_dot(make_app, qtbot, photos):
     # One word-wrapped label broke lines after a dot's image (Qt may always break after
     # an inline image): at 1366x768 at 200% grey's dot ended a line, "grey 24%" began
     # the next. Each colour is one unwrapped swatch now, and the swatches wrap.
