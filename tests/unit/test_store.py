@@ -160,23 +160,27 @@ def test_reopen_is_idempotent(tmp_path: Path) -> None:
         s.close()
 
 
+def _bare_garment(photo_id: int, category: str) -> Garment:
+    """A garment row of ``photo_id`` in ``category``, its files named but not written: for
+    what the database's constraints refuse."""
+    return Garment(
+        photo_id=photo_id,
+        category=category,
+        area=1,
+        mask_path="m",
+        cutout_path="c",
+        thumbnail_path="t",
+        box_x0=0,
+        box_y0=0,
+        box_x1=1,
+        box_y1=1,
+    )
+
+
 def test_foreign_keys_enforced_and_cascade(store: Store) -> None:
     pid, _gids = _photo(store, n_garments=2)
     with pytest.raises(IntegrityError), store.Session.begin() as s:
-        s.add(
-            Garment(
-                photo_id=pid + 100,
-                category="top",
-                area=1,
-                mask_path="m",
-                cutout_path="c",
-                thumbnail_path="t",
-                box_x0=0,
-                box_y0=0,
-                box_x1=1,
-                box_y1=1,
-            )
-        )
+        s.add(_bare_garment(pid + 100, "top"))
     with store.Session.begin() as s:
         s.delete(s.get(Photo, pid))
     with store.session() as s:
@@ -186,20 +190,7 @@ def test_foreign_keys_enforced_and_cascade(store: Store) -> None:
 def test_category_check_constraint(store: Store) -> None:
     pid, _ = _photo(store)
     with pytest.raises(IntegrityError), store.Session.begin() as s:
-        s.add(
-            Garment(
-                photo_id=pid,
-                category="shoes",
-                area=1,
-                mask_path="m",
-                cutout_path="c",
-                thumbnail_path="t",
-                box_x0=0,
-                box_y0=0,
-                box_x1=1,
-                box_y1=1,
-            )
-        )
+        s.add(_bare_garment(pid, "shoes"))
 
 
 def test_datetimes_are_aware_utc(store: Store) -> None:
@@ -837,9 +828,7 @@ def test_a_wardrobe_of_0005_is_migrated_its_log_kept_and_its_seq_never_given_twi
     finally:
         store.close()
     with sqlite3.connect(paths.database_path(home)) as raw:
-        assert raw.execute("SELECT version_num FROM alembic_version").fetchone() == (
-            HEAD_REVISION,
-        )
+        assert raw.execute("SELECT version_num FROM alembic_version").fetchone() == (HEAD_REVISION,)
     raw.close()
 
 
