@@ -296,6 +296,39 @@ def test_truncated_jpeg(tmp_path: Path) -> None:
         load_image(tmp_path / "half.jpg")
 
 
+def test_a_photo_cut_short_in_its_header_is_said_truncated(tmp_path: Path) -> None:
+    # A JPEG ending inside its header: Pillow says "Truncated File Read", and an import
+    # (which checks the header before the models load) listed "cannot read (Truncated
+    # File Read)", "Do I already own this?" the same; load_image said "damaged image".
+    from wardrobe_app.vision.image_io import check_image_file
+
+    save_rgb(tmp_path / "full.jpg", 200, 200)
+    path = tmp_path / "download.jpg"
+    path.write_bytes((tmp_path / "full.jpg").read_bytes()[:30])
+    for read in (check_image_file, load_image):
+        with pytest.raises(ImageLoadError) as refused:
+            read(path)
+        assert str(refused.value) == (
+            f"{path}: truncated image, the file ends early (an unfinished download or copy?)"
+        )
+
+
+def test_an_import_lists_a_photo_cut_short_as_truncated(wardrobe: object, tmp_path: Path) -> None:
+    from wardrobe_app.service import Wardrobe
+
+    assert isinstance(wardrobe, Wardrobe)
+    save_rgb(tmp_path / "full.jpg", 200, 200)
+    path = tmp_path / "download.jpg"
+    path.write_bytes((tmp_path / "full.jpg").read_bytes()[:30])
+    report = wardrobe.import_paths([path])
+    assert [(r.status, r.error) for r in report.results] == [
+        (
+            "failed",
+            f"{path}: truncated image, the file ends early (an unfinished download or copy?)",
+        )
+    ]
+
+
 def test_a_damaged_header_is_a_damaged_image(tmp_path: Path) -> None:
     # Pillow's PPM (and TIFF) header readers raise ValueError: `similar-to` ended in a
     # traceback, and an import listed "ValueError: invalid literal for int()...".

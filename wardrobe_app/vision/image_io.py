@@ -338,10 +338,25 @@ def check_image_file(path: str | os.PathLike[str]) -> None:
             Image.open(path).close()
     except UnidentifiedImageError as exc:
         raise ImageLoadError(f"{path}: not an image file Wardrobe can read") from exc
-    except OSError as exc:
-        raise ImageLoadError(f"{path}: cannot read ({exc.strerror or exc})") from exc
     except Exception as exc:  # a damaged header: see DECODER_ERRORS
-        raise ImageLoadError(f"{path}: damaged image ({exc})") from exc
+        raise _unreadable(path, exc) from exc
+
+
+def _unreadable(path: Path, exc: Exception) -> ImageLoadError:
+    """The error for a photo whose reading raised ``exc`` (other than the ones said
+    before): the system's refusal, a file that ends early or a damaged one."""
+    if isinstance(exc, OSError) and exc.errno is not None:
+        # The system's answer (a photo not ours to read, a failing disk), not the
+        # decoder's: segment said "damaged image ([Errno 13] Permission denied...)".
+        return ImageLoadError(f"{path}: cannot read ({exc.strerror or exc})")
+    # Pillow's "image file is truncated (N bytes not processed)" from the pixels, and
+    # "Truncated File Read" from a header cut short: an import listed the latter as
+    # "cannot read (Truncated File Read)".
+    if "truncated" in str(exc).lower():
+        return ImageLoadError(
+            f"{path}: truncated image, the file ends early (an unfinished download or copy?)"
+        )
+    return ImageLoadError(f"{path}: damaged image ({exc})")
 
 
 def shrunk_to(rgb: np.ndarray, max_side: int) -> np.ndarray:
@@ -409,15 +424,7 @@ def load_image(
     except MemoryError as exc:
         raise ImageLoadError(f"{path}: too large to load into memory") from exc
     except Exception as exc:  # see DECODER_ERRORS
-        if isinstance(exc, OSError) and exc.errno is not None:
-            # The system's answer (a photo not ours to read, a failing disk), not the
-            # decoder's: segment said "damaged image ([Errno 13] Permission denied...)".
-            raise ImageLoadError(f"{path}: cannot read ({exc.strerror or exc})") from exc
-        if "truncated" in str(exc):  # Pillow's "image file is truncated (N bytes not processed)"
-            raise ImageLoadError(
-                f"{path}: truncated image, the file ends early (an unfinished download or copy?)"
-            ) from exc
-        raise ImageLoadError(f"{path}: damaged image ({exc})") from exc
+        raise _unreadable(path, exc) from exc
     if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.size == 0:
         raise ImageLoadError(f"{path}: unsupported image layout {rgb.shape}")
     return np.ascontiguousarray(rgb)
