@@ -56,6 +56,12 @@ class DetectedGarment:
         return int(self.mask.sum())
 
 
+# A photo narrower than this on its short side (a thumbnail, a sliver) has no garment
+# to find: the networks' smallest feature maps would be under 2 pixels, and their
+# answers on it were confident nonsense (a 3x500 strip filed as a top).
+MIN_ANALYSIS_SIDE = 48
+
+
 @dataclass
 class PhotoAnalysis:
     """What the vision pipeline found in one photo (nothing saved yet)."""
@@ -66,6 +72,11 @@ class PhotoAnalysis:
     labels: np.ndarray  # uint8 label map at the photo's size
     garments: list[DetectedGarment]
     message: str = ""  # why nothing was found, e.g. vision.pipeline.NO_GARMENT_MESSAGE
+
+    @property
+    def too_small(self) -> bool:
+        """Too small to analyse (MIN_ANALYSIS_SIDE): read as either kind, nothing is found."""
+        return min(self.rgb.shape[:2]) < MIN_ANALYSIS_SIDE
 
 
 @dataclass

@@ -615,6 +615,48 @@ def test_a_photo_an_import_found_nothing_in_can_be_reviewed_again(make_app, qtbo
     assert wardrobe.find_duplicate(photo) is not None
 
 
+def test_a_photo_too_small_to_analyse_is_not_offered_another_reading(
+    make_app, qtbot, photos, tmp_path
+):
+    # A 40x60 thumbnail: "Nothing to keep: ... too small", beside "Analyse as one
+    # garment", which read it again to the same answer and then offered "Undo new
+    # analysis" and "Analyse as an outfit photo".
+    from fakes import FakeAnalyser
+    from PIL import Image
+
+    from wardrobe_app.types import MIN_ANALYSIS_SIDE, PhotoAnalysis
+
+    class SaysTooSmall(FakeAnalyser):  # as vision.pipeline.PhotoAnalyser does
+        def analyse(self, path, kind="auto"):
+            found = super().analyse(path, kind)
+            if min(found.rgb.shape[:2]) >= MIN_ANALYSIS_SIDE:
+                return found
+            h, w = found.rgb.shape[:2]
+            return PhotoAnalysis(
+                path=found.path,
+                rgb=found.rgb,
+                kind="item" if kind == "item" else "outfit",
+                labels=found.labels * 0,
+                garments=[],
+                message=f"no garment found: the photo is too small ({w}x{h} pixels; "
+                f"at least {MIN_ANALYSIS_SIDE} a side)",
+            )
+
+    [big] = photos(1)
+    tiny = tmp_path / "thumbnail.jpg"
+    Image.open(big).resize((40, 60)).save(tiny)
+    parts = make_app(analyser=SaysTooSmall(), review=True)
+    dialog = start_review(qtbot, parts.window, [tiny, big])
+    assert dialog.current.analysis.path == tiny
+    assert "too small (40x60 pixels" in dialog.found_label.text()
+    assert not dialog.reanalyse_button.isVisible()
+    assert dialog.save_button.isEnabled() and dialog.discard_button.isEnabled()
+    dialog.save_button.click()  # "Next photo": the photo of a usual size
+    qtbot.waitUntil(lambda: dialog.current is not None and dialog.current.analysis.path == big)
+    assert dialog.reanalyse_button.isVisible() and dialog.reanalyse_button.isEnabled()
+    dialog.stop()
+
+
 def test_a_long_file_name_does_not_widen_the_review(make_app, qtbot, photos, tmp_path):
     # "Photo 1 of 2: <file name>" set the dialog's minimum width to the whole name: a
     # long one pushed the buttons past the edge of a laptop's screen.

@@ -679,7 +679,11 @@ class ReviewDialog(QDialog):
                 f"Back to the garments as before the {history[-1].what} ({keys})"
             )
         self.reanalyse_button.setEnabled(ready)
-        self.reanalyse_button.setVisible(self.current is not None)
+        # A photo too small to analyse finds nothing read either way: the button read
+        # again, offered "Undo new analysis" and the other kind, all to the same end.
+        self.reanalyse_button.setVisible(
+            self.current is not None and not self.current.analysis.too_small
+        )
         if self.current is not None:
             self.reanalyse_button.setText(f"Analyse as {KIND_WORDS[_other_kind(self.current)]}")
 

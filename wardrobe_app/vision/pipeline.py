@@ -16,7 +16,14 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ..types import CATEGORIES, DetectedGarment, KindChoice, PhotoAnalysis, PhotoKind
+from ..types import (
+    CATEGORIES,
+    MIN_ANALYSIS_SIDE,
+    DetectedGarment,
+    KindChoice,
+    PhotoAnalysis,
+    PhotoKind,
+)
 from .colour_descriptor import colour_histogram
 from .embedder import Embedder, split_rgba
 from .garments import extract_garments, garment_from_mask
@@ -43,11 +50,6 @@ NOTHING_STANDS_OUT = "no garment found: nothing in the photo stands out from its
 # A bottom keeps the bed between its legs where, without it, the category head is less
 # sure than this that it is a bottom (figures: the embedder's MODEL.md).
 LEG_GAP_MIN_SURE = 0.9
-
-# A photo narrower than this on its short side (a thumbnail, a sliver) has no garment
-# to find: the networks' smallest feature maps would be under 2 pixels, and their
-# answers on it were confident nonsense (a 3x500 strip filed as a top).
-MIN_ANALYSIS_SIDE = 48
 
 
 def cap_size(rgb: np.ndarray, max_side: int = MAX_ANALYSIS_SIDE) -> np.ndarray:
