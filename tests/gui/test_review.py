@@ -1023,7 +1023,7 @@ def test_with_nothing_ticked_the_default_button_says_next_not_save(make_app, qtb
     # Every garment unticked (or none found), "Save and next" saved nothing: the photo is
     # skipped, as the button now says, at the same width (nothing moves under the pointer).
     parts = make_app(review=True)
-    dialog = start_review(qtbot, parts.window, photos(1))
+    dialog = start_review(qtbot, parts.window, photos(2))  # one more after it
     button = dialog.save_button
     assert button.text() == "Save and next"
     width = button.width()
@@ -1035,6 +1035,31 @@ def test_with_nothing_ticked_the_default_button_says_next_not_save(make_app, qtb
     dialog.rows[0].keep.setChecked(True)
     assert button.text() == "Save and next" and "not saved" not in button.toolTip()
     dialog.stop()
+
+
+def test_on_the_last_photo_the_default_button_says_finish_not_next(make_app, qtbot, photos):
+    # "Save and next" (or "Next photo") under "The last photo of this import": there was
+    # no next photo, the review ended.
+    parts = make_app(review=True)
+    w = parts.window
+    dialog = start_review(qtbot, w, photos(2))
+    button = dialog.save_button
+    assert button.text() == "Save and next"  # the second is still to come
+    width = button.width()
+    button.click()
+    qtbot.waitUntil(lambda: dialog.current is not None and dialog.analysis_done)
+    assert "last photo" in dialog.subheader.text().lower()
+    assert button.text() == "Save and finish" and "end the review" in button.toolTip()
+    for row in dialog.rows:
+        row.keep.setChecked(False)
+    assert button.text() == "Finish" and "not saved" in button.toolTip()
+    QApplication.processEvents()  # laid out again
+    assert button.width() == width  # the buttons beside it stay where they were
+    dialog.rows[0].keep.setChecked(True)
+    assert button.text() == "Save and finish"
+    with qtbot.waitSignal(w.importer.finished, timeout=20_000) as done:
+        button.click()
+    assert done.args[0].garments == 3  # two of the first photo, one of the last
 
 
 def test_the_reviews_buttons_name_their_keys(make_app, qtbot, photos):

@@ -60,6 +60,8 @@ PHOTO_MIN = 240  # px, the photo's least width (was 420, then 320)
 PHOTO_MIN_HEIGHT = 160  # px, its least height (was 320)
 GARMENTS_MIN_WIDTH = 330  # px, the garments' column (was 380)
 SAVE_AND_NEXT, NEXT_PHOTO = "Save and next", "Next photo"
+# The same on the import's last photo: "Save and next" there led to no next photo.
+SAVE_AND_FINISH, FINISH = "Save and finish", "Finish"
 KIND_WORDS = {"outfit": "an outfit photo", "item": "one garment"}
 OVERLAY_SIDE = 1000  # the photo's longest side as the review shows it
 
@@ -365,9 +367,15 @@ class ReviewDialog(QDialog):
         )
         self.save_button.setObjectName("savePhoto")
         self.save_button.setDefault(True)
-        # As wide as "Save and next" when it reads "Next photo": the buttons beside it
-        # must not move under the pointer as garments are ticked.
-        self.save_button.setMinimumWidth(self.save_button.sizeHint().width())
+        # As wide as its widest words whatever it reads ("Next photo", "Save and
+        # finish"...): the buttons beside it must not move under the pointer as garments
+        # are ticked or the last photo comes.
+        widths = []
+        for words in (SAVE_AND_NEXT, NEXT_PHOTO, SAVE_AND_FINISH, FINISH):
+            self.save_button.setText(words)
+            widths.append(self.save_button.sizeHint().width())
+        self.save_button.setText(SAVE_AND_NEXT)
+        self.save_button.setMinimumWidth(max(widths))
         self.stop_button.clicked.connect(self.stop)
         self.discard_button.clicked.connect(self.discard_current)
         self.accept_all_button.clicked.connect(self.accept_all)
@@ -656,14 +664,7 @@ class ReviewDialog(QDialog):
         ready = self.current is not None and not self._replacing
         for button in (self.save_button, self.discard_button, self.accept_all_button):
             button.setEnabled(ready)
-        # Nothing ticked (or found) saves nothing: "Save and next" said otherwise.
-        nothing = self.current is not None and not self.kept_indices()
-        self.save_button.setText(NEXT_PHOTO if nothing else SAVE_AND_NEXT)
-        self.save_button.setToolTip(
-            "Nothing is ticked: this photo is not saved (Enter)"
-            if nothing
-            else "Save the ticked garments and show the next photo (Enter)"
-        )
+        self._name_save_button()
         self.merge_button.setEnabled(ready and len(self.kept_indices()) >= 2)
         self.garment_box.setEnabled(not self._replacing)  # edits now would be lost
         # only outfit photos can hold several garments
@@ -686,6 +687,27 @@ class ReviewDialog(QDialog):
         )
         if self.current is not None:
             self.reanalyse_button.setText(f"Analyse as {KIND_WORDS[_other_kind(self.current)]}")
+
+    def _name_save_button(self) -> None:
+        # Nothing ticked (or found) saves nothing: "Save and next" said otherwise.
+        nothing = self.current is not None and not self.kept_indices()
+        last = self._on_last_photo()
+        if nothing:
+            self.save_button.setText(FINISH if last else NEXT_PHOTO)
+            self.save_button.setToolTip("Nothing is ticked: this photo is not saved (Enter)")
+        else:
+            self.save_button.setText(SAVE_AND_FINISH if last else SAVE_AND_NEXT)
+            self.save_button.setToolTip(
+                "Save the ticked garments and end the review (Enter)"
+                if last
+                else "Save the ticked garments and show the next photo (Enter)"
+            )
+
+    def _on_last_photo(self) -> bool:
+        """The photo shown is the import's last: analysed all, none ready or given after."""
+        return (
+            self.current is not None and self.analysis_done and not self._queue and not self.waiting
+        )
 
     def _refresh(self) -> None:
         self._clear_rows()
@@ -778,6 +800,7 @@ class ReviewDialog(QDialog):
             parts.append("the last photo of this import")  # the line stood empty
         text = " · ".join(parts)
         self.subheader.setText(text[:1].upper() + text[1:])  # "analysing file 2 of 2"
+        self._name_save_button()  # "…and finish" once the last photo is known to be
 
 
 def _other_kind(item: ReviewItem) -> str:
