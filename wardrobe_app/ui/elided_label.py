@@ -3,8 +3,10 @@ setting the window's minimum width to the whole text."""
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QFontMetricsF, QResizeEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 # The narrowest the label asks for, in characters: a few words still read.
@@ -46,7 +48,11 @@ class ElidedLabel(QLabel):
 
     def sizeHint(self) -> QSize:
         margins = self.contentsMargins()
-        width = self.fontMetrics().horizontalAdvance(self._full) + margins.left() + margins.right()
+        # The text's width rounded up: QFontMetrics rounds it down (100 px for 100.4),
+        # and at that room elidedText cut the label's own text ("Loading mode…" in the
+        # status bar, which gives the label the width it asks for).
+        text = math.ceil(QFontMetricsF(self.font()).horizontalAdvance(self._full))
+        width = text + margins.left() + margins.right()
         return QSize(width, super().sizeHint().height())
 
     def minimumSizeHint(self) -> QSize:
