@@ -530,7 +530,11 @@ class GarmentView(QWidget):
     def size_notes(self) -> None:
         """Three lines to write in (four pushed "Worn with" below the fold at 1366x768);
         one where there is nothing to read and nothing may be written (read-only)."""
-        empty = self.notes_edit.isReadOnly() and not self.notes_edit.toPlainText()
+        # The wardrobe's read-only, not the field's: the field is also read-only while
+        # an undo of the garment's edit waits, and an undone note, refilled then, kept
+        # one line once writable again (the page jumped up under the pointer).
+        locked_for_good = self.session.wardrobe.read_only
+        empty = locked_for_good and not self.notes_edit.toPlainText()
         lines = self.notes_edit.fontMetrics().lineSpacing() * (1 if empty else 3)
         self.notes_edit.setFixedHeight(lines + 2 * self.notes_edit.frameWidth() + 10)
 
