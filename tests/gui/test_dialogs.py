@@ -280,6 +280,53 @@ def test_own_this_says_beside_the_photo_why_it_could_not_read_it(make_app, qtbot
     dialog.close()
 
 
+def test_own_this_reads_a_photo_as_the_other_kind_where_it_found_nothing(make_app, qtbot, photos):
+    # A photo read as one item, nothing found: the status line alone said "... If
+    # someone is wearing it, analyse it as an outfit photo", with nothing in the dialog
+    # to do that with, and the matches' side stood blank.
+    import dataclasses
+
+    from fakes import FakeAnalyser
+
+    message = (
+        "no garment found as one item (is it shoes, a hat or something other than "
+        "clothes? If someone is wearing it, analyse it as an outfit photo)"
+    )
+
+    class TakenForAnItem(FakeAnalyser):
+        def analyse(self, path, kind="auto"):
+            if kind != "auto":
+                return super().analyse(path, kind)
+            found = super().analyse(path, "item")
+            return dataclasses.replace(found, garments=[], message=message)
+
+    parts = make_app(analyser=TakenForAnItem())
+    with qtbot.waitSignal(parts.window.importer.finished, timeout=20_000):
+        parts.window.import_paths(photos(3))
+    count = parts.session.count()
+    dialog = parts.window.open_own_this()
+    dialog.show()
+    [worn] = photos(1, start=42, folder="shop")
+    with qtbot.waitSignal(dialog.analysed, timeout=10_000) as done:
+        dialog.analyse_photo(worn)
+    assert done.args[0].analysis.kind == "item" and not done.args[0].analysis.garments
+    assert dialog.results_stack.currentWidget() is dialog.problem
+    assert dialog.problem.title.text() == "No garment found in this photo"
+    hint = dialog.problem.hint.text()
+    assert hint.startswith("No garment found as one item") and "Choose another photo" in hint
+    assert dialog.status.text() == f"{worn.name}: no garment found."
+    button = dialog.kind_button
+    assert button.isVisible() and button.text() == "Analyse as an outfit photo"
+    with qtbot.waitSignal(dialog.analysed, timeout=10_000) as done:
+        button.click()
+    assert done.args[0].analysis.kind == "outfit" and len(done.args[0].analysis.garments) == 2
+    assert dialog.results_stack.currentWidget() is dialog.results_scroll
+    assert len(dialog.rows) == 2 and "2 garments found" in dialog.status.text()
+    assert button.isVisible() and button.text() == "Analyse as one garment"
+    assert parts.session.count() == count  # nothing saved
+    dialog.close()
+
+
 def test_settings_dialog_saves_preferences(make_app, qtbot, tmp_path, monkeypatch, temp_settings):
     parts = make_app()
     monkeypatch.setattr(

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..service import SIMILAR_FLOOR, OtherModelsVectors
-from ..types import DetectedGarment, PhotoAnalysis, SimilarHit
+from ..types import DetectedGarment, KindChoice, PhotoAnalysis, SimilarHit
 from ..vision.image_io import IMAGE_SUFFIXES, READABLE_FORMATS, ImageLoadError, load_image
 from .column_scroll import PageScroll
 from .empty_state import EmptyState
@@ -35,6 +35,7 @@ from .image_view import ImageView
 from .imaging import fit_image, preview_pair, rgb_to_qimage
 from .model_loader import ModelLoadError
 from .odd_names import real_path, shown_name
+from .review_dialog import KIND_WORDS
 from .same_photo_row import SamePhoto, SamePhotoRow
 from .screen_fit import resize_within_screen
 from .session import WardrobeSession
@@ -100,6 +101,11 @@ Answer = NotCompared | Unreadable | ModelsNotLoaded
 EMPTY_WARDROBE = (
     "Your wardrobe is empty: import photos of your clothes first (Ctrl+I) to compare with them."
 )
+
+
+def _other_kind(analysis: PhotoAnalysis) -> KindChoice:
+    """The kind of photo ``analysis`` was not read as."""
+    return "outfit" if analysis.kind == "item" else "item"
 
 
 def not_compared(count: int) -> str:
@@ -219,6 +225,7 @@ class OwnThisDialog(QDialog):
         self.rows: list[MatchRow | SamePhotoRow] = []
         self._busy = False
         self._next_path: Path | None = None  # asked for while another was analysed
+        self._next_kind: KindChoice = "auto"  # ... and as which kind of photo
 
         intro = QLabel(
             "Choose a photo of something you are thinking of buying (or a friend's "
@@ -239,9 +246,17 @@ class OwnThisDialog(QDialog):
         self.status.setWordWrap(True)  # a long path or error must not widen the dialog
         if session.count() == 0:  # said before a photo is chosen, not after each answer
             self.status.setText(EMPTY_WARDROBE)
+        # The photo read as the other kind, as in the review: a shop's photo of shoes
+        # said "If someone is wearing it, analyse it as an outfit photo", with nothing
+        # here to do it with.
+        self.kind_button = QPushButton(self)
+        self.kind_button.setObjectName("otherKind")
+        self.kind_button.hide()  # until a photo is analysed
+        self.kind_button.clicked.connect(self.analyse_as_other_kind)
         top = QHBoxLayout()
         top.addWidget(self.choose_button)
         top.addWidget(self.status, 1)
+        top.addWidget(self.kind_button)
 
         self.photo = ImageView(self, placeholder="No photo chosen yet", min_size=QSize(220, 120))
         self.photo.setMaximumWidth(420)
@@ -327,11 +342,17 @@ class OwnThisDialog(QDialog):
                 self.settings.own_this_folder = str(Path(path).parent)
             self.analyse_photo(real_path(path))  # a name that is not UTF-8 too
 
-    def analyse_photo(self, path: Path) -> None:
+    def analyse_as_other_kind(self) -> None:
+        """The photo shown analysed again as the kind it was not read as."""
+        result = self.result_
+        if result is not None:
+            self.analyse_photo(result.path, kind=_other_kind(result.analysis))
+
+    def analyse_photo(self, path: Path, kind: KindChoice = "auto") -> None:
         if self._busy:
             # Looked at next, not dropped without a word (a photo dropped on the dialog,
             # or asked for as the last one's answer arrives, before its worker is done).
-            self._next_path = path
+            self._next_path, self._next_kind = path, kind
             return
         self._busy = True
         self.choose_button.setEnabled(False)
@@ -339,11 +360,12 @@ class OwnThisDialog(QDialog):
         self._clear()
         self.results_stack.setCurrentWidget(self.results_scroll)
         self.result_ = None
+        self.kind_button.hide()
         self.overlay_toggle.setEnabled(False)
         self.photo.set_image(None)
         self.photo.set_placeholder("Analysing…")
         self.session.runner.start(
-            partial(self._job, path=path),
+            partial(self._job, path=path, kind=kind),
             queue=Queue.MODEL,
             title="Do I already own this?",
             on_result=self._done,
@@ -351,7 +373,9 @@ class OwnThisDialog(QDialog):
             on_finished=self._finished,
         )
 
-    def _job(self, ctx: WorkerContext, path: Path) -> OwnThisResult | SamePhoto | Answer:
+    def _job(
+        self, ctx: WorkerContext, path: Path, kind: KindChoice = "auto"
+    ) -> OwnThisResult | SamePhoto | Answer:
         try:
             # This very photo (by content) already in the wardrobe: said as it is, not
             # analysed to be matched with itself ("probably own this", 100%).
@@ -360,7 +384,7 @@ class OwnThisDialog(QDialog):
                 photo = rgb_to_qimage(load_image(path, max_side=900))
                 return SamePhoto(path, same, photo)
             analysis, hits = self.session.wardrobe.similar_to_photo(
-                path, k=MATCHES, min_score=SIMILAR_FLOOR
+                path, k=MATCHES, kind=kind, min_score=SIMILAR_FLOOR
             )
         except ImageLoadError as exc:  # a bad file is an answer, not a crash
             return Unreadable(path, str(exc))
@@ -410,9 +434,22 @@ class OwnThisDialog(QDialog):
         self._show_photo()
         garments = result.analysis.garments
         name = shown_name(result.path.name)  # a byte Qt would drop
+        other = KIND_WORDS[_other_kind(result.analysis)]
+        self.kind_button.setText(f"Analyse as {other}")
+        self.kind_button.setToolTip(
+            f"Read as {KIND_WORDS[result.analysis.kind]}: look at the photo again as {other}"
+        )
+        # A photo too small to analyse finds nothing read either way.
+        self.kind_button.setVisible(not result.analysis.too_small)
         if not garments:
+            # Said where the matches would be, as a photo that cannot be read is: the
+            # side stood blank, the reason on the status line alone.
             note = result.analysis.message or "no garment found"
-            self.status.setText(f"{name}: {note}.")
+            self.status.setText(f"{name}: no garment found.")
+            self._show_problem(
+                "No garment found in this photo",
+                f"{note[:1].upper()}{note[1:]}.\n\n{CHOOSE_ANOTHER}.",
+            )
         else:
             self.status.setText(
                 f"{name}: {len(garments)} garment"
@@ -473,7 +510,7 @@ class OwnThisDialog(QDialog):
         self.choose_button.setEnabled(True)
         following, self._next_path = self._next_path, None
         if following is not None:
-            self.analyse_photo(following)
+            self.analyse_photo(following, self._next_kind)
             return
         # "Choose photo…" was disabled meanwhile and the focus fell to Close, where the
         # next Enter closed the dialog: on to the first matches (Enter opens one).
