@@ -353,6 +353,25 @@ def test_settings_dialog_saves_preferences(make_app, qtbot, tmp_path, monkeypatc
     assert again.data_dir == tmp_path / "elsewhere"
 
 
+def test_settings_choosing_the_open_data_folder_again_asks_for_no_restart(
+    make_app, qtbot, tmp_path, monkeypatch, temp_settings
+):
+    # Another folder chosen, then the one open now again: saved, but "Restart Wardrobe to
+    # use the data folder" was said of the folder already in use.
+    parts = make_app()
+    monkeypatch.delenv(paths.ENV_HOME)  # (the tests' home comes from it)
+    in_use = Path(parts.session.home)
+    restarts: list[str] = []
+    for folder in (tmp_path / "elsewhere", in_use):
+        dialog = SettingsDialog(AppSettings(), parts.session, parts.window, detect=False)
+        qtbot.addWidget(dialog)
+        dialog.restartNeeded.connect(restarts.append)
+        dialog.data_dir.setText(str(folder))
+        dialog.accept()
+        assert AppSettings().data_dir == folder.resolve()  # saved, for the next start
+    assert restarts == ["the data folder"]  # for the other folder only
+
+
 def test_the_colours_can_be_chosen_light_or_dark(make_app, qtbot, temp_settings):
     # They only followed the system's scheme; chosen, they change at once and stay.
     from PySide6.QtGui import QPalette

@@ -180,6 +180,7 @@ class SettingsDialog(QDialog):
             self.data_dir.setFocus()
             return
         current = s.data_dir or (Path(self.session.home) if self.session is not None else None)
+        in_use = Path(self.session.home).resolve() if self.session is not None else None
         if folder is not None:
             folder = folder.resolve()
         # Checked first, saved together: a refused folder left the device saved already.
@@ -189,8 +190,10 @@ class SettingsDialog(QDialog):
             changes.append("the model device")
         if folder != (current.resolve() if current is not None else None):
             s.data_dir = folder
-            # $WARDROBE_HOME wins at every start: a restart would not bring this folder
-            if paths.ENV_HOME not in os.environ:
+            # $WARDROBE_HOME wins at every start: a restart would not bring this folder.
+            # Nor is one needed for the folder open now (another chosen, then this one
+            # again): it said "Restart Wardrobe to use the data folder" of the one in use.
+            if paths.ENV_HOME not in os.environ and (in_use is None or folder != in_use):
                 changes.append("the data folder")
         s.review_before_saving = self.review.isChecked()
         theme = str(self.theme.currentData())
