@@ -372,6 +372,25 @@ def test_settings_choosing_the_open_data_folder_again_asks_for_no_restart(
     assert restarts == ["the data folder"]  # for the other folder only
 
 
+def test_settings_name_the_log_of_the_wardrobe_open_now(
+    make_app, qtbot, tmp_path, monkeypatch, temp_settings
+):
+    # With another folder chosen for the next start, the note named a log in it, where
+    # nothing is written until then.
+    from PySide6.QtWidgets import QLabel
+
+    from wardrobe_app.ui.read_only import log_file_for
+
+    parts = make_app()
+    settings = AppSettings()
+    settings.data_dir = tmp_path / "elsewhere"
+    dialog = SettingsDialog(settings, parts.session, parts.window, detect=False)
+    qtbot.addWidget(dialog)
+    assert dialog.data_dir.text() == str(tmp_path / "elsewhere")  # what the next start opens
+    [note] = [w for w in dialog.findChildren(QLabel) if w.text().startswith("The log is")]
+    assert note.text() == f"The log is written to {log_file_for(Path(parts.session.home))}."
+
+
 def test_the_colours_can_be_chosen_light_or_dark(make_app, qtbot, temp_settings):
     # They only followed the system's scheme; chosen, they change at once and stay.
     from PySide6.QtGui import QPalette

@@ -86,7 +86,10 @@ class SettingsDialog(QDialog):
         row = QHBoxLayout()
         row.addWidget(self.data_dir, 1)
         row.addWidget(browse)
-        note = QLabel(f"The log is written to {log_file_for(Path(home))}.", self)
+        # The log of the wardrobe open now: with another folder chosen for the next
+        # start, it named a log in that one, where nothing was written yet.
+        in_use = Path(session.home) if session is not None else Path(home)
+        note = QLabel(f"The log is written to {log_file_for(in_use)}.", self)
         note.setWordWrap(True)
         note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         data_box = QGroupBox("Data folder", self)
