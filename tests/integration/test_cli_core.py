@@ -249,6 +249,19 @@ def test_import_human_summary_counts_the_photos_without_garments(cli: Run, tmp_p
     assert "Imported 2 photos with 1 garment (1 of them without garments); 0 duplicates" in out
 
 
+def test_import_human_summary_of_photos_all_without_garments_says_so_once(
+    cli: Run, tmp_path: Path
+) -> None:
+    # It read "Imported 1 photo with 0 garments (1 of them without garments)".
+    from PIL import Image
+
+    blank = tmp_path / "blank.jpg"
+    Image.new("RGB", (100, 100), (128, 128, 128)).save(blank)
+    rc, out, _ = cli("import", str(blank))
+    assert rc == 0
+    assert "Imported 1 photo without garments; 0 duplicates; 0 failed." in out
+
+
 def test_import_human_summary(cli: Run, batch: dict[str, Path]) -> None:
     rc, out, _ = cli("import", str(batch["p0"]), str(batch["p1"]), str(batch["bad"]))
     assert rc == 1, "a failed photo shows in the exit status, after the others are done"

@@ -319,10 +319,14 @@ def _cmd_import(args: argparse.Namespace) -> int:
         # Filed all the same (imported again, each is a duplicate): the count says so, as
         # the app's summary does ("4 without garments"), not only the lines below
         empty = sum(not r.garments for r in report.imported)
-        without = f" ({empty} of them without garments)" if empty else ""
+        if empty and empty == len(report.imported):
+            # Not "Imported 1 photo with 0 garments (1 of them without garments)"
+            found = "without garments"
+        else:
+            without = f" ({empty} of them without garments)" if empty else ""
+            found = f"with {counted(n_garments, 'garment')}{without}"
         print(
-            f"Imported {counted(len(report.imported), 'photo')} with "
-            f"{counted(n_garments, 'garment')}{without}; "
+            f"Imported {counted(len(report.imported), 'photo')} {found}; "
             f"{counted(len(report.duplicates), 'duplicate')}; {len(report.failed)} failed."
         )
         for r in report.imported:
