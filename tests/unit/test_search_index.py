@@ -920,6 +920,64 @@ def test_a_copy_the_index_folder_cannot_take_goes_to_the_temporary_folder(
         [f"{s}-1.{e}" for s, e in BUILD_FILES] + [storage.MANIFEST])
 
 
+def test_a_copy_opened_by_a_name_that_shares_its_offset_is_read_from_its_start(
+    make, db, rng, monkeypatch
+) -> None:
+    # macOS and the BSDs have no O_TMPFILE nor /proc: the copy is opened again by
+    # /dev/fd/N, which there duplicates the descriptor, its offset with it (fd(4)).
+    # np.load opened it so, left at the copy's end: no header (EOFError, not
+    # IndexFileError), and at its start, its second open read past the first's
+    # read-ahead: every start failed to open the index, every build to load its files.
+    import builtins
+    import os
+
+    built = make()
+    assert built.build_number == 1
+    monkeypatch.delattr(storage.os, "O_TMPFILE", raising=False)
+    monkeypatch.setattr(storage, "_fd_path", lambda fd: f"/dev/fd/{fd}")
+    real_open = builtins.open
+
+    def open_as_a_dup(file, mode="r", *args, **kw):  # type: ignore[no-untyped-def]
+        if isinstance(file, str) and file.startswith("/dev/fd/"):  # as fd(4) says
+            return os.fdopen(os.dup(int(file.rsplit("/", 1)[1])), mode, *args, **kw)
+        return real_open(file, mode, *args, **kw)
+
+    monkeypatch.setattr(builtins, "open", open_as_a_dup)  # Annoy opens it in C: as here
+    loaded = storage.load_build(built.directory, DIM)
+    assert loaded.mapped == () and loaded.count == 300  # the copy, read
+    np.testing.assert_array_equal(loaded.ids, np.arange(1, 301))
+    np.testing.assert_allclose(loaded.vectors, np.load(built.directory / "vectors-1.npy"))
+    index = make()  # opened from the stored build, not rebuilt
+    assert index.build_number == 1 and index.built_count == 300
+    check_queries(index, db, rng)
+    index.rebuild()  # a build loads what it wrote the same way
+    assert index.build_number == 2
+    check_queries(index, db, rng)
+
+
+def test_a_copy_whose_name_will_not_open_is_mapped_in_place_not_rebuilt(
+    make, db, rng, monkeypatch, caplog
+) -> None:
+    # No /proc/self/fd nor /dev/fd to open the copy by (a sandbox without /proc, a BSD
+    # without fdescfs): the build's own files are mapped, as where no copy can be made.
+    # Taken for unreadable arrays, the stored build was rebuilt at every start, and every
+    # build failed to load what it wrote (the index never built).
+    import logging
+
+    built = make()
+    assert built.build_number == 1
+    monkeypatch.setattr(storage, "_fd_path", lambda fd: f"/nonexistent/fd/{fd}")
+    with caplog.at_level(logging.INFO, logger=storage.__name__):
+        loaded = storage.load_build(built.directory, DIM)
+    assert len(loaded.mapped) == 2 and "mapped in place" in caplog.text
+    index = make()
+    assert index.build_number == 1 and index.built_count == 300
+    check_queries(index, db, rng)
+    index.rebuild()
+    assert index.build_number == 2 and index.built_count == 300
+    check_queries(index, db, rng)
+
+
 @pytest.mark.parametrize("pattern", ["index-*.ann", "vectors-*.npy"])
 def test_a_build_truncated_while_mapped_is_searched_exactly_not_a_crash(pattern) -> None:
     # Mapped in place (no private copy could be made): its pages past the new end killed

@@ -20,8 +20,9 @@ SIGBUS). The copy has no name (``O_TMPFILE``, else a name unlinked before anythi
 copied into it, ending in ``.tmp`` so that ``clean`` removes it if the process dies in
 between), in the index's folder, else the system's temporary folder; the map keeps it
 alive and its space is freed once unmapped. Where no copy can be made (a full disk,
-Windows, which refuses to truncate a mapped file), the files are mapped in place and
-checked before each query (``Mapped``).
+Windows, which refuses to truncate a mapped file), or none opened by a name (no
+``/proc/self/fd`` nor ``/dev/fd``), the files are mapped in place and checked before each
+query (``Mapped``).
 """
 
 from __future__ import annotations
@@ -409,9 +410,31 @@ def _private_copy(path: Path, places: Sequence[Path]) -> tuple[int, int, int]:
 
 
 def _fd_path(fd: int) -> str:
-    """A name that opens the file behind ``fd`` (also one with no name of its own)."""
+    """A name that opens the file behind ``fd`` (also one with no name of its own).
+    Where it is ``/dev/fd`` (macOS, the BSDs), opening it duplicates ``fd``, which
+    shares its offset with what else opens it: fine for Annoy (it maps from 0 and
+    seeks to the end for the size), not for numpy (``_npy_map``)."""
     proc = f"/proc/self/fd/{fd}"
     return proc if os.path.exists(proc) else f"/dev/fd/{fd}"
+
+
+def _npy_map(fd: int) -> np.ndarray:
+    """The array of the ``.npy`` file behind ``fd``, mapped read-only. Not ``np.load``
+    of its ``/dev/fd`` name: that opens it twice, and where both opens duplicate ``fd``
+    (one offset), the second read its header from where the first's read-ahead left
+    it (a garbage header; at the copy's end, EOFError)."""
+    with os.fdopen(os.dup(fd), "rb") as f:
+        f.seek(0)
+        version = np.lib.format.read_magic(f)
+        if version == (1, 0):
+            shape, fortran, dtype = np.lib.format.read_array_header_1_0(f)
+        elif version == (2, 0):
+            shape, fortran, dtype = np.lib.format.read_array_header_2_0(f)
+        else:
+            raise ValueError(f"a .npy file of version {version}")
+        if dtype.hasobject:  # as np.load(allow_pickle=False)
+            raise ValueError("an array of objects")
+        return np.memmap(f, dtype, "r", f.tell(), shape, "F" if fortran else "C")
 
 
 def _verified_bytes(directory: Path, info: Any, expect_name: str) -> bytes:
@@ -429,12 +452,13 @@ def _verified_bytes(directory: Path, info: Any, expect_name: str) -> bytes:
 
 @contextlib.contextmanager
 def _mappable(directory: Path, info: Any, expect_name: str, private: bool
-              ) -> Iterator[tuple[str, Mapped | None]]:
-    """A name to map a build's file by, once verified: that of a private copy (closed on
-    leaving: what mapped it keeps it), else the file's own, and how it was (``Mapped``)."""
+              ) -> Iterator[tuple[str, int | None, Mapped | None]]:
+    """A name to map a build's file by, once verified, and a descriptor: those of a
+    private copy (closed on leaving: what mapped it keeps it), else the file's own name,
+    no descriptor, and how the file was (``Mapped``)."""
     if not private:
         path = _checked(directory, info, expect_name)
-        yield str(path), Mapped.of(path)  # taken before it is mapped
+        yield str(path), None, Mapped.of(path)  # taken before it is mapped
         return
     if not isinstance(info, dict) or info.get("file") != expect_name:
         raise IndexFileError(f"manifest does not describe {expect_name}")
@@ -449,7 +473,7 @@ def _mappable(directory: Path, info: Any, expect_name: str, private: bool
     try:
         if size != info.get("size") or crc != info.get("crc32"):
             raise IndexFileError(f"{expect_name} is corrupt")
-        yield _fd_path(fd), None
+        yield _fd_path(fd), fd, None
     finally:
         os.close(fd)
 
@@ -460,7 +484,7 @@ def load_build(directory: Path, dim: int) -> Built:
     if PRIVATE_COPIES:
         try:
             return _load_build(directory, dim, private=True)
-        except OSError as exc:  # no copy could be made anywhere
+        except OSError as exc:  # no copy could be made anywhere, or opened by a name
             log.info("similar-items index mapped in place (no private copy: %s)", exc)
     return _load_build(directory, dim, private=False)
 
@@ -485,21 +509,28 @@ def _load_build(directory: Path, dim: int, private: bool) -> Built:
     if ids.dtype != np.int64 or ids.shape != (count,) or np.any(np.diff(ids) <= 0):
         raise IndexFileError("index arrays do not match the manifest")
     with _mappable(directory, files.get("vectors"), f"vectors-{build}.npy", private) as (
-            vec_name, vec_mapped):
+            vec_name, vec_fd, vec_mapped):
         try:
             # A plain ndarray view of the read-only map: same pages, without np.memmap's
             # per-indexing overhead (~0.1 ms a query); the view keeps the map alive.
-            vectors = np.load(vec_name, mmap_mode="r", allow_pickle=False).view(np.ndarray)
-        except (OSError, ValueError) as exc:
+            if vec_fd is None:
+                vectors = np.load(vec_name, mmap_mode="r", allow_pickle=False).view(np.ndarray)
+            else:
+                vectors = _npy_map(vec_fd).view(np.ndarray)
+        except OSError as exc:
+            raise IndexFileError(f"unreadable arrays: {exc}") from exc
+        except (ValueError, EOFError) as exc:
             raise IndexFileError(f"unreadable arrays: {exc}") from exc
     if vectors.dtype != np.float32 or vectors.shape != (count, dim):
         raise IndexFileError("index arrays do not match the manifest")
     ann = AnnoyIndex(dim, METRIC)
     with _mappable(directory, files.get("ann"), f"index-{build}.ann", private) as (
-            ann_name, ann_mapped):
+            ann_name, _, ann_mapped):
         try:
             ann.load(ann_name)  # mmap, no prefault; Annoy opens the file itself
         except OSError as exc:
+            if private:  # the copy's name would not open (no /proc nor /dev/fd here):
+                raise  # mapped in place instead (load_build), where a bad file is said
             raise IndexFileError(f"unreadable Annoy file: {exc}") from exc
     if ann.get_n_items() != count:
         ann.unload()
