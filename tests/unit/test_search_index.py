@@ -978,6 +978,26 @@ def test_a_copy_whose_name_will_not_open_is_mapped_in_place_not_rebuilt(
     check_queries(index, db, rng)
 
 
+@pytest.mark.parametrize("private", [True, False])
+@pytest.mark.parametrize("name", ["ids", "vectors"])
+def test_an_empty_file_that_a_manifest_describes_is_an_index_file_error(
+    make, request, name, private
+) -> None:
+    # A manifest written by another program that says so (size 0, CRC 0): numpy found no
+    # data (EOFError), which open() did not take for a build to make again.
+    import json
+
+    index = make()
+    manifest = json.loads((index.directory / storage.MANIFEST).read_text())
+    manifest["files"][name].update(size=0, crc32=0)
+    (index.directory / storage.MANIFEST).write_text(json.dumps(manifest))
+    (index.directory / f"{name}-1.npy").write_bytes(b"")
+    if not private:
+        request.getfixturevalue("mapped_in_place")
+    with pytest.raises(storage.IndexFileError, match="unreadable arrays"):
+        storage.load_build(index.directory, DIM)
+
+
 @pytest.mark.parametrize("pattern", ["index-*.ann", "vectors-*.npy"])
 def test_a_build_truncated_while_mapped_is_searched_exactly_not_a_crash(pattern) -> None:
     # Mapped in place (no private copy could be made): its pages past the new end killed

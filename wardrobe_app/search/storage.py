@@ -504,7 +504,7 @@ def _load_build(directory: Path, dim: int, private: bool) -> Built:
     ids_data = _verified_bytes(directory, files.get("ids"), f"ids-{build}.npy")
     try:
         ids = np.load(io.BytesIO(ids_data), allow_pickle=False)
-    except ValueError as exc:
+    except (ValueError, EOFError) as exc:  # EOFError: no bytes at all
         raise IndexFileError(f"unreadable arrays: {exc}") from exc
     if ids.dtype != np.int64 or ids.shape != (count,) or np.any(np.diff(ids) <= 0):
         raise IndexFileError("index arrays do not match the manifest")
