@@ -717,6 +717,16 @@ def test_a_build_killed_part_way_leaves_only_temporaries_ignored_and_removed(mak
     assert names == {f"{s}-1.{e}" for s, e in BUILD_FILES} | {"manifest.json"}
 
 
+# A child's index of 600 vectors on ``folder``, built once, that Annoy answers.
+_CHILD_INDEX = """
+ids = np.arange(1, 601)
+vectors = np.random.default_rng(3).standard_normal((600, {dim})).astype(np.float32)
+index = SimilarIndex(folder, {dim}, lambda: (ids, vectors), background=False, n_trees=5,
+                     exact_below=100, search_k=50, recall_target=None)  # Annoy answers
+index.open()
+assert index.build_number == 1 and index.built_count == 600 and index.search_k == 50
+"""
+
 _TRUNCATED_WHILE_MAPPED = """
 import errno, json, sys
 from pathlib import Path
@@ -728,12 +738,7 @@ def no_room(place):  # no private copy can be made: the build's own files are ma
 
 storage._unnamed_file = no_room
 folder, pattern = Path(sys.argv[1]), sys.argv[2]
-ids = np.arange(1, 601)
-vectors = np.random.default_rng(3).standard_normal((600, {dim})).astype(np.float32)
-index = SimilarIndex(folder, {dim}, lambda: (ids, vectors), background=False, n_trees=5,
-                     exact_below=100, search_k=50, recall_target=None)  # Annoy answers
-index.open()
-assert index.build_number == 1 and index.built_count == 600 and index.search_k == 50
+""" + _CHILD_INDEX + """
 with open(next(folder.glob(pattern)), "r+b") as f:  # another program, in place
     f.truncate(0)
 found = index.query(vectors[9], 5)
@@ -752,12 +757,7 @@ import numpy as np
 from wardrobe_app.search import SimilarIndex, storage
 
 folder, pattern, change = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
-ids = np.arange(1, 601)
-vectors = np.random.default_rng(3).standard_normal((600, {dim})).astype(np.float32)
-index = SimilarIndex(folder, {dim}, lambda: (ids, vectors), background=False, n_trees=5,
-                     exact_below=100, search_k=50, recall_target=None)  # Annoy answers
-index.open()
-assert index.build_number == 1 and index.built_count == 600 and index.search_k == 50
+""" + _CHILD_INDEX + """
 asked = range(0, 600, 60)
 before = [index.query(vectors[i], 5) for i in asked]
 held_before = index.vector_of(10).tolist()

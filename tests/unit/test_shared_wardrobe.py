@@ -233,23 +233,47 @@ def test_a_re_embedding_stopped_early_is_finished_before_the_query_vector_is_rea
     assert first == second
 
 
+def _counted_reads(monkeypatch: pytest.MonkeyPatch) -> tuple[list[int], list[int]]:
+    """Lists that fill as the index reads every vector again (a refresh: an entry each;
+    its loader is bound before) and as the wardrobe reads garments' vectors (their ids)."""
+    from wardrobe_app.search import SimilarIndex
+    from wardrobe_app.services.vectors import Vectors
+
+    refreshed: list[int] = []
+    loaded: list[int] = []
+    refresh, load = SimilarIndex.refresh, Vectors._load_vectors
+
+    def counted_refresh(index: SimilarIndex) -> bool:
+        refreshed.append(1)
+        return refresh(index)
+
+    def counted_load(vectors: Vectors, logged_since: int | None = None) -> tuple:
+        found = load(vectors, logged_since)
+        loaded.extend(int(i) for i in found[0])
+        return found
+
+    monkeypatch.setattr(SimilarIndex, "refresh", counted_refresh)
+    monkeypatch.setattr(Vectors, "_load_vectors", counted_load)
+    return refreshed, loaded
+
+
+def _scored(w: Wardrobe, ids: list[int]) -> dict[int, list[tuple[int, float]]]:
+    """Each of ``ids``' similar items (any category), with their scores."""
+    return {
+        i: [(h.garment.id, round(h.score, 4)) for h in w.similar(i, same_category=False)]
+        for i in ids
+    }
+
+
 def test_similar_after_an_edit_made_here_does_not_read_every_vector_again(
     make_wardrobe: MakeWardrobe, photos: Photos, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The index is told of this process's edits; re-reading all vectors (100 MB for a
     # large wardrobe) is for changes made elsewhere.
-    from wardrobe_app.search import SimilarIndex
 
     w, first = _with_an_open_index(make_wardrobe, photos)
 
-    refreshed: list[int] = []
-    refresh = SimilarIndex.refresh
-
-    def counted(index: SimilarIndex) -> bool:
-        refreshed.append(1)
-        return refresh(index)
-
-    monkeypatch.setattr(SimilarIndex, "refresh", counted)
+    refreshed, _ = _counted_reads(monkeypatch)
     w.import_paths(photos(1, start=2))
     assert len(w.similar(first, k=10, same_category=False)) == 5
     gone = w.list_garments()[0].id
@@ -332,23 +356,17 @@ def test_similar_items_follow_a_touch_up_made_elsewhere(
     ids = [r.id for r in app.list_garments()]
     monkeypatch.setattr(touch_up, "utcnow", lambda: utcnow() - clock_behind)
 
-    def scored(w: Wardrobe) -> dict[int, list[tuple[int, float]]]:
-        return {
-            i: [(h.garment.id, round(h.score, 4)) for h in w.similar(i, same_category=False)]
-            for i in ids
-        }
-
-    before = scored(app)
+    before = _scored(app, ids)
     touched = ids[0]
     _, mask = other.garment_picture(touched)
     cut = np.zeros_like(mask)
     cut[:, : mask.shape[1] // 3] = True  # the garment's left third only
     other.set_garment_mask(touched, mask & cut)
-    want = scored(make_wardrobe())  # a fresh index: the truth
+    want = _scored(make_wardrobe(), ids)  # a fresh index: the truth
     assert want != before  # the touch-up moved the garment
-    assert scored(app) == want
+    assert _scored(app, ids) == want
     app.update_garment(ids[1], name="renamed here")  # no vector changed
-    assert scored(app) == want
+    assert _scored(app, ids) == want
 
 
 def test_a_catch_up_after_edits_made_here_reads_only_the_vectors_logged_since(
@@ -359,8 +377,6 @@ def test_a_catch_up_after_edits_made_here_reads_only_the_vectors_logged_since(
     # log stayed where it was made, and the query read again the vectors of every
     # garment logged here since (of every garment where the log's newest row then was
     # replaced too often since to be found), not the one renamed elsewhere.
-    from wardrobe_app.search import SimilarIndex
-    from wardrobe_app.services.vectors import Vectors
 
     make_wardrobe().import_paths(photos(3))
     app, other = make_wardrobe(), make_wardrobe()
@@ -368,23 +384,7 @@ def test_a_catch_up_after_edits_made_here_reads_only_the_vectors_logged_since(
     touched, restored, renamed = ids[0], ids[1], ids[2]
     app.similar(touched, same_category=False)  # the index open, caught up
 
-    loaded: list[int] = []
-    load = Vectors._load_vectors
-
-    def counted(vectors: Vectors, logged_since: int | None = None) -> tuple:
-        found = load(vectors, logged_since)
-        loaded.extend(int(i) for i in found[0])
-        return found
-
-    refreshed: list[int] = []  # every vector read again (its loader bound before)
-    refresh = SimilarIndex.refresh
-
-    def counted_refresh(index: SimilarIndex) -> bool:
-        refreshed.append(1)
-        return refresh(index)
-
-    monkeypatch.setattr(Vectors, "_load_vectors", counted)
-    monkeypatch.setattr(SimilarIndex, "refresh", counted_refresh)
+    refreshed, loaded = _counted_reads(monkeypatch)
     _, mask = app.garment_picture(touched)
     for part in (3, 2):
         cut = np.zeros_like(mask)
@@ -394,15 +394,9 @@ def test_a_catch_up_after_edits_made_here_reads_only_the_vectors_logged_since(
     app.undo_delete([restored])
     other.update_garment(renamed, name="renamed elsewhere")
 
-    def scored(w: Wardrobe) -> dict[int, list[tuple[int, float]]]:
-        return {
-            i: [(h.garment.id, round(h.score, 4)) for h in w.similar(i, same_category=False)]
-            for i in ids
-        }
-
-    got = scored(app)
+    got = _scored(app, ids)
     assert (refreshed, loaded) == ([], [renamed])
-    assert got == scored(make_wardrobe())  # a fresh index: the truth
+    assert got == _scored(make_wardrobe(), ids)  # a fresh index: the truth
 
 
 def test_a_catch_up_after_field_edits_made_here_reads_no_vector(
@@ -411,45 +405,21 @@ def test_a_catch_up_after_field_edits_made_here_reads_no_vector(
     # A name, tags or notes edit (or a change of category) made here moves the change
     # log, not the vectors; the index was not told, and the next query read the
     # edited garment's vector again (one read per edited garment).
-    from wardrobe_app.search import SimilarIndex
-    from wardrobe_app.services.vectors import Vectors
 
     make_wardrobe().import_paths(photos(3))
     app = make_wardrobe()
     ids = [r.id for r in app.list_garments()]
     app.similar(ids[0], same_category=False)  # the index open, caught up
 
-    loaded: list[int] = []
-    load = Vectors._load_vectors
-
-    def counted(vectors: Vectors, logged_since: int | None = None) -> tuple:
-        found = load(vectors, logged_since)
-        loaded.extend(int(i) for i in found[0])
-        return found
-
-    refreshed: list[int] = []
-    refresh = SimilarIndex.refresh
-
-    def counted_refresh(index: SimilarIndex) -> bool:
-        refreshed.append(1)
-        return refresh(index)
-
-    monkeypatch.setattr(Vectors, "_load_vectors", counted)
-    monkeypatch.setattr(SimilarIndex, "refresh", counted_refresh)
+    refreshed, loaded = _counted_reads(monkeypatch)
     app.update_garment(ids[0], name="renamed here")
     app.update_garment(ids[1], tags=["linen"], notes="washed")
     was = next(r.category for r in app.list_garments() if r.id == ids[2])
     app.update_garment(ids[2], category=next(c for c in CATEGORIES if c != was))
 
-    def scored(w: Wardrobe) -> dict[int, list[tuple[int, float]]]:
-        return {
-            i: [(h.garment.id, round(h.score, 4)) for h in w.similar(i, same_category=False)]
-            for i in ids
-        }
-
-    got = scored(app)
+    got = _scored(app, ids)
     assert (refreshed, loaded) == ([], [])
-    assert got == scored(make_wardrobe())  # a fresh index: the truth
+    assert got == _scored(make_wardrobe(), ids)  # a fresh index: the truth
 
 
 class _OtherDevice(FakeAnalyser):
@@ -516,19 +486,13 @@ def test_similar_items_follow_an_older_copy_copied_over_the_file(
                 "UPDATE garments SET vector = ? WHERE id = ?", (vector.tobytes(), garment_id)
             )
 
-    def scored(w: Wardrobe) -> dict[int, list[tuple[int, float]]]:
-        return {
-            i: [(h.garment.id, round(h.score, 4)) for h in w.similar(i, same_category=False)]
-            for i in ids
-        }
-
-    before = scored(app)
+    before = _scored(app, ids)
     checkpointed()
     shutil.copyfile(database, tmp_path / "copy.db")
     reversed_elsewhere(ids[0])
-    assert scored(app) != before  # caught up with
+    assert _scored(app, ids) != before  # caught up with
     checkpointed()
     shutil.copyfile(tmp_path / "copy.db", database)
     reversed_elsewhere(ids[1])
-    want = scored(make_wardrobe())  # a fresh index: the truth
-    assert scored(app) == want
+    want = _scored(make_wardrobe(), ids)  # a fresh index: the truth
+    assert _scored(app, ids) == want
