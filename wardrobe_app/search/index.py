@@ -19,8 +19,10 @@ load (a truncated map killed the process with SIGBUS, and Annoy follows a garbag
 offsets blindly). Loads take longer: 34.5 ms against 21.0 ms mapped in place at 10,000
 garments of 272 floats (1.64x), 146.9 ms against 59.8 ms at 50,000 (2.46x, 155 MB
 copied; tests/benchmarks/private_copy_load.py, medians of 7, busy 2-core machine); the
-copy takes that much disk (page cache, not private memory) until the build is let go.
-Where no copy can be made (a full disk, Windows), the files are mapped in place, and a
+copy takes that much disk (page cache, not private memory) until the build is let go, in
+the index's folder; where that takes none, in the system's temporary folder, which is
+memory where it is a tmpfs. Where no copy can be made (a full disk, Windows) or none
+opened by a name (no /proc/self/fd nor /dev/fd), the files are mapped in place, and a
 build changed on disk is dropped before a query reads it (``_drop_changed``: a stat of
 each, a few microseconds); one changed during a query then still can kill the process.
 
