@@ -978,6 +978,38 @@ def test_a_copy_whose_name_will_not_open_is_mapped_in_place_not_rebuilt(
     check_queries(index, db, rng)
 
 
+def test_a_copy_whose_name_cannot_be_unlinked_leaves_no_descriptor_open(
+    make, db, rng, monkeypatch
+) -> None:
+    # Without O_TMPFILE the copy is named, then unlinked: where the unlink failed (a
+    # network share that keeps an open file's name, EBUSY), the descriptor was left open
+    # (no copy made there, the files mapped in place), one per file and place each load.
+    import os
+
+    index = make()
+    monkeypatch.delattr(storage.os, "O_TMPFILE", raising=False)
+    unlink = os.unlink
+
+    def busy(path, *args, **kw):  # type: ignore[no-untyped-def]
+        if os.path.basename(path).startswith("private-"):
+            raise OSError(errno.EBUSY, "Device or resource busy", str(path))
+        return unlink(path, *args, **kw)
+
+    def private_copies_open() -> list[str]:
+        return [
+            target
+            for fd in os.listdir("/proc/self/fd")
+            if "private-" in (target := os.path.realpath(f"/proc/self/fd/{fd}"))
+        ]
+
+    monkeypatch.setattr(os, "unlink", busy)
+    loaded = storage.load_build(index.directory, DIM)
+    monkeypatch.setattr(os, "unlink", unlink)
+    assert len(loaded.mapped) == 2  # no copy could be made: the files themselves
+    assert private_copies_open() == []
+    check_queries(make(), db, rng)
+
+
 @pytest.mark.parametrize("private", [True, False])
 @pytest.mark.parametrize("name", ["ids", "vectors"])
 def test_an_empty_file_that_a_manifest_describes_is_an_index_file_error(

@@ -372,8 +372,13 @@ def _unnamed_file(place: Path) -> int:
             if exc.errno not in (errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL, errno.ENOTSUP):
                 raise
     fd, name = tempfile.mkstemp(suffix=_TMP_SUFFIX, prefix=_PRIVATE_PREFIX, dir=place)
-    with contextlib.suppress(FileNotFoundError):  # another process's clean() was first
+    try:
         os.unlink(name)
+    except FileNotFoundError:  # another process's clean() was first
+        pass
+    except OSError:  # a name it keeps (a share's open file): no copy here
+        os.close(fd)  # its name stays (clean() removes it from the index folder)
+        raise
     return fd
 
 
