@@ -156,7 +156,8 @@ def test_an_undo_waiting_behind_a_delete_names_the_step_it_comes_to(
     _choose_category(view, next(c for c in CATEGORIES if c != record.category))
     change = w.undo_stack.text(0)  # "category change of Navy top"
     w.delete_ids([record.id])  # waits for the change's save
-    assert undo.text() == "&Undo deletion (waiting for a change of category)"
+    deletion = f"deletion of {display_name(view.record)}"  # it read "Undo deletion (...)"
+    assert undo.text() == f"&Undo {deletion} (waiting for a change of category)"
     undo.trigger()  # the delete's, in turn
     assert undo.isEnabled()
     assert undo.text() == f"&Undo {change} (waiting for a change of category)"

@@ -243,7 +243,8 @@ def test_an_edit_made_while_a_delete_waits_goes_above_it(
     category = next(c for c in CATEGORIES if c != other.category)
     _choose_category(view, category)
     assert view.saving_category(other.id)  # queued behind the touch-up's save
-    assert w.actions_["undo"].text() == "&Undo (waiting for a touch-up)"
+    step = f"category change of {display_name(view.record)}"  # it read "Undo (waiting ...)"
+    assert w.actions_["undo"].text() == f"&Undo {step} (waiting for a touch-up)"
     with qtbot.waitSignal(view.touchedUp, timeout=10_000):
         release.set()
     qtbot.waitUntil(lambda: not view.saving_touch_up() and not w._waiting, timeout=10_000)

@@ -497,7 +497,8 @@ def test_ctrl_z_while_a_first_touch_up_is_saved_undoes_it_once_saved(
     release = _hold_the_model_queue(parts)
     view.save_mask(garment_id, drawn, undo_to=mask)  # the dialog's Save
     undo = w.actions_["undo"]
-    assert undo.isEnabled() and undo.text() == "&Undo touch-up (being saved)"
+    named = f"touch-up of {display_name(wardrobe.garment(garment_id))}"
+    assert undo.isEnabled() and undo.text() == f"&Undo {named} (being saved)"
     undo.trigger()
     assert wardrobe.garment_picture(garment_id)[1].sum() == mask.sum()  # not saved yet
     release.set()
@@ -522,7 +523,8 @@ def test_the_undo_tip_names_the_step_on_its_way(make_app, qtbot, photos, monkeyp
     assert button.toolTip() == f"Nothing to undo ({keys})"
     release = _hold_the_model_queue(parts)
     view.save_mask(garment_id, drawn, undo_to=mask)  # a first touch-up: the stack empty
-    assert button.toolTip() == f"Undo touch-up (being saved) ({keys})"
+    named = f"touch-up of {display_name(wardrobe.garment(garment_id))}"
+    assert button.toolTip() == f"Undo {named} (being saved) ({keys})"
     release.set()
     qtbot.waitUntil(lambda: not view.saving_touch_up(), timeout=10_000)
     name = display_name(wardrobe.garment(garment_id))
@@ -532,7 +534,7 @@ def test_the_undo_tip_names_the_step_on_its_way(make_app, qtbot, photos, monkeyp
     undo.trigger()  # the touch-up's undo: its save queued, the stack's Undo off
     assert button.toolTip() == f"Nothing to undo ({keys})"
     w.delete_ids([garment_id])  # waits for that save
-    assert button.toolTip() == f"Undo deletion (waiting for a touch-up) ({keys})"
+    assert button.toolTip() == f"Undo deletion of {name} (waiting for a touch-up) ({keys})"
     release.set()
     qtbot.waitUntil(lambda: not view.saving_touch_up() and not w._waiting, timeout=10_000)
     assert button.toolTip() == f"Undo deletion of {name} ({keys})"
@@ -944,7 +946,8 @@ def test_ctrl_z_right_after_a_delete_during_a_touch_ups_save_undoes_the_delete(
     undo.trigger()
     assert wardrobe.garment(other).id == other  # back at once
     assert view.saving_touch_up() and w._waiting == []
-    assert undo.text() == "&Undo touch-up (being saved)"
+    named = f"touch-up of {display_name(wardrobe.garment(garment_id))}"
+    assert undo.text() == f"&Undo {named} (being saved)"
     assert w.actions_["redo"].isEnabled()  # the delete, asked for after that touch-up
     release.set()
     qtbot.waitUntil(lambda: not view.saving_touch_up(), timeout=10_000)
@@ -976,7 +979,8 @@ def test_ctrl_z_after_a_delete_waiting_for_a_touch_up_undo_is_undone_in_turn(
     undo.trigger()  # the touch-up's undo: its save queued, nothing left to undo
     assert not undo.isEnabled()
     w.delete_ids([garment_id])  # waits for that save
-    assert undo.isEnabled() and undo.text() == "&Undo deletion (waiting for a touch-up)"
+    deletion = f"deletion of {display_name(wardrobe.garment(garment_id))}"
+    assert undo.isEnabled() and undo.text() == f"&Undo {deletion} (waiting for a touch-up)"
     assert not w.actions_["redo"].isEnabled()  # the delete's step drops the touch-up's redo
     undo.trigger()  # queued behind the delete
     release.set()
@@ -1461,7 +1465,8 @@ def test_undo_names_the_delete_waiting_behind_a_touch_up_being_saved(
         parts, qtbot, photos, monkeypatch
     )
     view, undo = w.garment_view, w.actions_["undo"]
-    assert undo.isEnabled() and undo.text() == "&Undo deletion (waiting for a touch-up)"
+    deletion = f"deletion of {display_name(wardrobe.garment(garment_id))}"
+    assert undo.isEnabled() and undo.text() == f"&Undo {deletion} (waiting for a touch-up)"
     undo.trigger()  # what it says: the delete, once done
     release.set()
     qtbot.waitUntil(lambda: not view.saving_touch_up() and not w._waiting, timeout=10_000)
@@ -1539,7 +1544,8 @@ def test_undo_names_no_touch_up_being_saved_once_ctrl_z_waits_for_it(
     make_app, qtbot, photos
 ) -> None:
     """A second touch-up being saved, Ctrl+Z pressed for it: Undo still read "Undo
-    touch-up (being saved)", though the next Ctrl+Z undoes the first touch-up."""
+    touch-up (being saved)", though the next Ctrl+Z undoes the first touch-up, which it
+    names (it read "Undo (waiting for a touch-up)")."""
     parts = make_app()
     w, wardrobe, garment_id, mask, drawn = _imported_with_a_drawn_mask(parts, qtbot, photos)
     view, undo = w.garment_view, w.actions_["undo"]
@@ -1548,9 +1554,11 @@ def test_undo_names_no_touch_up_being_saved_once_ctrl_z_waits_for_it(
     qtbot.waitUntil(lambda: not view.saving_touch_up())
     release = _hold_the_model_queue(parts)
     view.save_mask(garment_id, _less_a_pixel(drawn), undo_to=drawn)
-    assert undo.text() == "&Undo touch-up (being saved)"
+    first = w.undo_stack.text(0)  # "touch-up of Navy fake bottom", as saved
+    named = f"touch-up of {display_name(wardrobe.garment(garment_id))}"
+    assert undo.text() == f"&Undo {named} (being saved)"
     undo.trigger()  # waits for it
-    assert undo.isEnabled() and undo.text() == "&Undo (waiting for a touch-up)"
+    assert undo.isEnabled() and undo.text() == f"&Undo {first} (waiting for a touch-up)"
     undo.trigger()  # the first touch-up, in turn
     release.set()
     qtbot.waitUntil(

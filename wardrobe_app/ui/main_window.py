@@ -856,17 +856,27 @@ class MainWindow(QMainWindow):
             return stack.command(stack.index() - 1) if stack.canUndo() else None
         return stack.command(stack.index()) if stack.canRedo() else None
 
-    def _undo_named(self) -> str | None:
+    def _undo_named(self) -> str:
         """The step the next Ctrl+Z undoes once the steps waiting are done (a delete's or
-        a field edit's step pushed, undos and redos), where no new touch-up is being
-        saved (its step's place is not known yet); None where not known, "" where there
-        is none (the undos waiting undo every step). A delete or a field edit waiting
-        read "Undo (waiting for a change of category)", naming nothing."""
-        if self.garment_view.saving_new_touch_up():
-            return None
-        steps, index = self._planned_stack()
-        named = next_undo(steps, index, [self._planned_wait(s) for s in self._waiting])
-        return "" if named is None else (named or None)
+        a field edit's step pushed, undos and redos) and the new touch-ups being saved
+        are pushed (each where ``_push_in_order`` puts it, named as its garment is now);
+        "" where there is none (the undos waiting undo every step). A delete or a field
+        edit waiting read "Undo (waiting for a change of category)", naming nothing, a
+        delete waiting "Undo deletion (waiting for a touch-up)", no garment named, and a
+        touch-up being saved "Undo (waiting for a touch-up)"."""
+        named = next_undo(
+            *self._planned_stack(),
+            [self._planned_wait(s) for s in self._waiting],
+            self._touch_ups_saving(),
+            self.garment_view.saves_asked(),
+        )
+        return named or ""
+
+    def _touch_ups_saving(self) -> list[tuple[int, str]]:
+        """The new touch-ups being saved as ``undo_plan`` reads them: their numbers and
+        their steps' texts, their garments named as they are now."""
+        saving = self.garment_view.new_touch_ups_saving()
+        return [(n, touch_up_words(self._name_of(g))) for n, g in saving]
 
     @Slot(int)
     def _run_waiting(self, _garment_id: int) -> None:
@@ -1179,18 +1189,17 @@ class MainWindow(QMainWindow):
         # stayed while a delete asked after that touch-up waited (Ctrl+Z then undid the
         # delete), and once Ctrl+Z was pressed for it (the next one undid the step under).
         if self._waiting:
-            last = self._waiting[-1]
-            named = "deletion" if isinstance(last, Deletion) else self._undo_named()
+            named = self._undo_named()
             # The undos waiting undo every step: the next Ctrl+Z has none (a category
             # change alone, Ctrl+Z during its save). Off, as once they are done; it read
             # "Undo (waiting for a change of category)", naming nothing.
             undo.setEnabled(named != "")
-            what = f"{named} " if named else ""
-            waits = f"&Undo {what}(waiting for {self._wait_words()})"
-            undo.setText(waits if named != "" else "&Undo")
+            waits = f"&Undo {named} (waiting for {self._wait_words()})"
+            undo.setText(waits if named else "&Undo")
         elif view.saving_new_touch_up(since=self._top_saves_before()):
+            # Its garment named, as its step will be: "Undo touch-up (being saved)"
             undo.setEnabled(True)
-            undo.setText("&Undo touch-up (being saved)")
+            undo.setText(f"&Undo {self._undo_named()} (being saved)")
         else:
             step = stack.undoText()
             undo.setEnabled(stack.canUndo())
@@ -1215,7 +1224,7 @@ class MainWindow(QMainWindow):
         step = next_redo(
             *self._planned_stack(),
             [self._planned_wait(s) for s in self._waiting],
-            [(n, touch_up_words(self._name_of(g))) for n, g in view.new_touch_ups_saving()],
+            self._touch_ups_saving(),
             asked.saves_before,
         )
         redo.setEnabled(step is not None)
