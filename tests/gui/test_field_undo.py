@@ -434,3 +434,43 @@ def test_ctrl_z_for_the_only_step_while_it_is_saved_leaves_nothing_to_undo(
     assert parts.session.wardrobe.garment(record.id).category == record.category
     assert not undo.isEnabled() and undo.text() == "&Undo"
     assert parts.reporter.errors == []
+
+
+def test_an_undos_words_go_once_a_later_category_change_lands(make_app, qtbot, photos) -> None:
+    """A category change redone, then another chosen while its words were still shown:
+    the status bar kept "Category change redone: Navy one-piece" over a garment that was
+    now a top once that change landed. The later change says nothing of its own."""
+    parts, view, record = _page_of_the_first_garment(make_app, qtbot, photos)
+    w = parts.window
+    other = next(c for c in CATEGORIES if c != record.category)
+    _category_chosen(qtbot, view, other)
+    _done(qtbot, w, "undo")
+    _done(qtbot, w, "redo")
+    redone = f"Category change redone: {display_name(view.record)}"
+    assert w.statusBar().currentMessage() == redone
+    release = _hold_the_model_queue(parts)  # the message's seconds not over meanwhile
+    _choose_category(view, record.category)
+    assert w.statusBar().currentMessage() == redone  # still true: not saved yet
+    with qtbot.waitSignal(view.edited, timeout=10_000):
+        release.set()
+    assert parts.session.wardrobe.garment(record.id).category == record.category
+    assert w.statusBar().currentMessage() == ""
+
+
+def test_a_touch_up_undos_words_go_once_the_garment_is_renamed(make_app, qtbot, photos) -> None:
+    """The status bar kept "Touch-up undone: Navy fake bottom" after the garment was
+    renamed "Red coat" on its page."""
+    parts = make_app()
+    w = parts.window
+    view, editor = _open_touch_up(parts, qtbot, photos)
+    _touch(qtbot, editor.canvas)
+    with qtbot.waitSignal(view.touchedUp, timeout=10_000):
+        editor.save_button.click()
+    qtbot.waitUntil(lambda: not view.saving_touch_up(), timeout=10_000)
+    _done(qtbot, w, "undo")
+    undone = f"Touch-up undone: {display_name(view.record)}"
+    assert w.statusBar().currentMessage() == undone
+    _rename(qtbot, view, "Red coat")
+    assert parts.session.wardrobe.garment(view.record.id).name == "Red coat"
+    assert w.statusBar().currentMessage() == ""
+

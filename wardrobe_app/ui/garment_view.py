@@ -190,6 +190,9 @@ class GarmentView(QWidget):
     # A new touch-up's save (its number, ``saves_asked``) ended without its undo step
     touchUpLost = Signal(int)
     notice = Signal(str)  # a line for the status bar
+    # An undo's or redo's words of a garment (its id), said next by ``notice``: the
+    # window takes them back once a later change of that garment lands
+    stepSaid = Signal(int, str)
     # A field edit committed (left, or a category or favourite chosen): garment id, the
     # field (``EDITED_FIELDS``), its value before and after, the garment's name after.
     fieldEdited = Signal(int, str, object, object, str)
@@ -1276,7 +1279,12 @@ class GarmentView(QWidget):
         # The page (its own edit saved first) and the grid show the value put back; a
         # category's label map changed under the photo's other garments' overlays too.
         self.show_mask_change(saved, done)
-        self.notice.emit(f"{done}: {display_name(saved)}")
+        self._say_step(garment_id, f"{done}: {display_name(saved)}")
+
+    def _say_step(self, garment_id: int, words: str) -> None:
+        """An undo's or redo's words, once saved: "Category change undone: Navy top"."""
+        self.stepSaid.emit(garment_id, words)
+        self.notice.emit(words)
 
     def _mask_not_saved(
         self, _info: object, garment_id: int, failed: Callable[[], object] | None
@@ -1322,7 +1330,7 @@ class GarmentView(QWidget):
             self.touchedUp.emit(saved, undo_to, mask, number)  # undoable in the window
             pushed[0] = True
         else:  # said where it was asked, also on the grid ("Cut-out saved" stayed)
-            self.notice.emit(f"{done}: {display_name(saved)}")
+            self._say_step(garment_id, f"{done}: {display_name(saved)}")
 
     def show_mask_change(self, updated: GarmentRecord, done: str = "Cut-out saved") -> None:
         """A garment's mask was saved (here, or undone in the window): the grid and, if

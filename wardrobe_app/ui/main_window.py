@@ -170,6 +170,10 @@ class MainWindow(QMainWindow):
         # Field edits undone or redone on the model's queue, by garment (one at a time
         # each: ``_step_waits``): what is said once saved ("Rename undone")
         self._edits_saving: dict[int, str] = {}
+        # The undo's or redo's words the status bar shows, and the garments they name
+        # ("Category change redone: Navy one-piece"): taken back once a later change of
+        # one of them lands (``_garment_edited``), which they no longer tell
+        self._step_said: tuple[set[int], str] | None = None
         # Garments edited while a garment's page is shown: the page's, said on Back
         # where the grid's filter then hides it (``show_browse``)
         self._edited_on_page: set[int] = set()
@@ -324,6 +328,7 @@ class MainWindow(QMainWindow):
         self.garment_view.fieldEditLost.connect(self._field_edit_lost)
         self.garment_view.delete_waits = self._delete_waits
         self.garment_view.notice.connect(self._notice)
+        self.garment_view.stepSaid.connect(self._said_of)
         self.garment_view.vanished.connect(self.refresh)  # which leaves the page
         self.importer.started.connect(self._import_started)
         self.importer.progress.connect(self.progress.set_progress)
@@ -453,6 +458,7 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _garment_edited(self, record: GarmentRecord) -> None:
         self.browse.update_record(record)
+        self._unsay_step_of(record.id)
         done = self._edits_saving.pop(record.id, None)
         landed_after_back = record.id in self._landing_after_back
         self._landing_after_back.discard(record.id)
@@ -485,6 +491,22 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def _notice(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
+
+    @Slot(int, str)
+    def _said_of(self, garment_id: int, words: str) -> None:
+        """``words`` (an undo's or redo's, said next) name the garment."""
+        self._step_said = ({garment_id}, words)
+
+    def _unsay_step_of(self, garment_id: int) -> None:
+        """A later change of the garment landed (a category saved, a name typed, a
+        touch-up): the undo's words naming it, still shown, go. The status bar kept
+        "Category change redone: Navy one-piece" over a garment now a top."""
+        said = self._step_said
+        if said is None or garment_id not in said[0]:
+            return
+        self._step_said = None
+        if self.statusBar().currentMessage() == said[1]:
+            self.statusBar().clearMessage()
 
     @Slot(object, object, object, int)
     def _touched_up(
@@ -1075,6 +1097,7 @@ class MainWindow(QMainWindow):
         # On a garment's page the grid behind it, selecting them, is not seen: said
         if self.pages.currentWidget() is self.garment_view:
             self._notice(said)
+            self._step_said = (set(ids), said)
 
     def _select_when_listed(self, undone: Undone) -> None:
         """The garments of an undo (or an edit's redo) selected once listed, said again
