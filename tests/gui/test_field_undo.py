@@ -474,3 +474,32 @@ def test_a_touch_up_undos_words_go_once_the_garment_is_renamed(make_app, qtbot, 
     assert parts.session.wardrobe.garment(view.record.id).name == "Red coat"
     assert w.statusBar().currentMessage() == ""
 
+
+def test_an_edit_made_while_a_touch_up_is_saved_is_named_as_the_save_left_the_garment(
+    make_app, qtbot, photos
+) -> None:
+    """The touch-up's save gives a garment with no type one (as at import): "Navy
+    bottom" is "Navy fake bottom" once it lands. A favourite chosen meanwhile, then
+    Ctrl+Z (waiting for that save): Redo read "Redo favourite change of Navy bottom",
+    the name before the save, also once it had landed."""
+    parts = make_app()
+    w, wardrobe = parts.window, parts.session.wardrobe
+    view, editor = _open_touch_up(parts, qtbot, photos)
+    record = view.record
+    assert record.fine_type is None
+    _touch(qtbot, editor.canvas)
+    release = _hold_the_model_queue(parts)
+    editor.save_button.click()  # its save waits on the model's queue
+    view.favourite.click()  # a step at once, above the touch-up's once saved
+    before = f"favourite change of {display_name(record)}"
+    assert w.actions_["undo"].text() == f"&Undo {before} (waiting for a touch-up)"
+    w.actions_["undo"].trigger()  # waits for the touch-up's save
+    redo = w.actions_["redo"]
+    assert redo.text() == f"&Redo {before} (waiting for a touch-up)"
+    release.set()
+    qtbot.waitUntil(lambda: not view.saving_touch_up() and not w._waiting, timeout=10_000)
+    now = display_name(wardrobe.garment(record.id))
+    assert now != display_name(record)  # typed by the save: "Navy fake bottom"
+    assert not wardrobe.garment(record.id).favourite  # undone
+    assert redo.text() == f"&Redo favourite change of {now}"
+    assert w.actions_["undo"].text() == f"&Undo touch-up of {now}"

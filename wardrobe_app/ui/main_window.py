@@ -80,6 +80,7 @@ from .undo_steps import (
     UndoNotice,
     counted,
     deletion_words,
+    name_as_touched_up,
     touch_up_words,
     unlisted_words,
 )
@@ -513,6 +514,10 @@ class MainWindow(QMainWindow):
         self, record: GarmentRecord, before: np.ndarray, after: np.ndarray, number: int
     ) -> None:
         self._push_in_order(TouchUpCommand(self, record, before, after, number + 1))
+        stack = self.undo_stack
+        steps = [stack.command(i) for i in range(stack.count())]
+        name_as_touched_up([*steps, *self._waiting], record, number)
+        self._show_undo_state()  # a step renamed: the stack says nothing of it
 
     @Slot(int, str, object, object, str)
     def _field_edited(

@@ -4,7 +4,8 @@ filter)  [Clear filters]"."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
@@ -224,13 +225,14 @@ class FieldEditCommand(QUndoCommand):
         saves_before: int,
     ) -> None:
         words = EDIT_WORDS[field]
-        super().__init__(f"{words} of {name.replace('&', '&&')}")
+        super().__init__()
         self.window = window
         self.garment_id = garment_id
         self.field = field
         self.before, self.after = values
         self.saves_before = saves_before
-        self.name = name
+        self.name = ""
+        self.rename(name)
         self._done_words = words[0].upper() + words[1:]
         # The next redo() or undo() is done already: the push's (saved by the autosave),
         # or a copy's moved on the stack (``MainWindow._push_in_order``)
@@ -241,6 +243,11 @@ class FieldEditCommand(QUndoCommand):
 
     def garment_ids(self) -> set[int]:
         return {self.garment_id}
+
+    def rename(self, name: str) -> None:
+        """Named after its garment as it is once done ("category change of Blue shirt")."""
+        self.name = name
+        self.setText(f"{EDIT_WORDS[self.field]} of {name.replace('&', '&&')}")
 
     def values(self, undo: bool) -> dict[str, object]:
         """The fields and values its undo (or redo) writes."""
@@ -280,6 +287,21 @@ class FieldEditCommand(QUndoCommand):
     def _failed(self) -> None:
         self.window.saving_edit(self.garment_id, None)
         self.window.drop_undo_step(self)
+
+
+def name_as_touched_up(steps: Iterable[object], record: GarmentRecord, number: int) -> None:
+    """The field edits of ``record``'s garment asked for while its touch-up (its save's
+    ``number``) was saved, named as the garment is after each once that save landed
+    (``record``): it gives a garment with no type one, as at import ("Navy bottom" is
+    then "Navy jeans"), and Redo read "Redo favourite change of Navy bottom".
+    ``steps``: the undo stack's, then those waiting, in the order done."""
+    now = record
+    for step in steps:
+        if not isinstance(step, FieldEditCommand) or step.garment_id != record.id:
+            continue
+        if step.saves_before > number:  # asked for after it: done on what it left
+            now = replace(now, **step.values(undo=False))  # type: ignore[arg-type]
+            step.rename(display_name(now))
 
 
 class StatusNotice(QWidget):
