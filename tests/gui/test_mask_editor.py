@@ -775,9 +775,10 @@ def test_a_garment_whose_touch_up_undo_is_being_saved_is_deleted_after_it(
     release = _hold_the_model_queue(parts)
     w.actions_["undo"].trigger()  # the touch-up's undo: queued
     assert view.saving_touch_up()
-    w.delete_ids([garment_id])  # waits for it, and said
+    w.delete_ids([garment_id])  # waits for it, and said, naming it ("the garment")
+    name = display_name(wardrobe.garment(garment_id))
     assert w.statusBar().currentMessage() == (
-        "A touch-up is being saved: the garment will be deleted once it is"
+        f"A touch-up is being saved: {name} will be deleted once it is"
     )
     w.delete_ids([garment_id])  # asked again meanwhile: on its way, not asked twice
     assert asked == [1] and wardrobe.garment(garment_id).id == garment_id

@@ -831,7 +831,7 @@ class MainWindow(QMainWindow):
     def delete_ids(self, ids: list[int]) -> None:
         queued = {i for step in self._waiting if isinstance(step, Deletion) for i in step.ids}
         if set(ids) <= queued and ids:  # asked again: it is on its way already
-            self._say_delete_queued(len(ids))
+            self._say_delete_queued(ids)
             return
         if not ids or not self.confirm_delete(ids):
             return
@@ -843,7 +843,7 @@ class MainWindow(QMainWindow):
             # it is saved, its step on the undo stack after the touch-up's (and after
             # an undo asked for before it, which would undo the delete instead).
             self._waiting.append(Deletion([i for i in ids if i not in queued], asked))
-            self._say_delete_queued(len(ids))
+            self._say_delete_queued(ids)
             self._show_undo_state()  # Undo on: Ctrl+Z waits behind it
             return
         self._delete_now(Deletion(ids, asked))
@@ -852,8 +852,10 @@ class MainWindow(QMainWindow):
         """A delete of the garment is asked for and waits for a touch-up's save."""
         return any(garment_id in s.ids for s in self._waiting if isinstance(s, Deletion))
 
-    def _say_delete_queued(self, n: int) -> None:
-        what = "the garment" if n == 1 else f"the {n} garments"
+    def _say_delete_queued(self, ids: list[int]) -> None:
+        """ "A touch-up is being saved: Navy bottom will be deleted once it is", named as
+        the delete's question and its Undo name it (it read "the garment")."""
+        what = self._what_is_deleted(ids)
         saving = _capitalised(self._wait_words())
         self.statusBar().showMessage(
             f"{saving} is being saved: {what} will be deleted once it is", 8000
