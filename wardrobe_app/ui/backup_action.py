@@ -103,10 +103,14 @@ class BackupController(QObject):
 
     @Slot(int, int, str)
     def _progress(self, done: int, total: int, current: str) -> None:
-        if self._dialog is not None:
-            self._dialog.setMaximum(total)
-            self._dialog.setValue(done)
-            self._dialog.setLabelText(f"Backing up the wardrobe: file {done} of {total}")
+        dialog = self._dialog
+        if dialog is None:
+            return
+        dialog.setMaximum(total)
+        dialog.setLabelText(f"Backing up the wardrobe: file {done} of {total}")
+        # Last: a window-modal dialog's setValue processes events, where the backup's
+        # result may land (``_done``) and close the dialog; nothing may touch it after.
+        dialog.setValue(done)
 
     @Slot(object)
     def _done(self, result: BackupResult | str | None) -> None:
