@@ -798,3 +798,139 @@ def test_an_index_folder_removed_while_a_build_still_writes_into_it_leaves_nothi
         stop.set()
         writer.join()
         assert list(tmp_path.iterdir()) == []
+
+
+# Releases whose log of changed garments has no tokens (migration 0007): a read-only
+# wardrobe of theirs is read as it is, and the listing goes by the file's identity.
+WITHOUT_TOKENS = ["0005_garment_changes", "0006_change_log_autoincrement"]
+
+
+def _written(home: Path, *statements: str) -> None:
+    """Statements committed by another program (the release before, beside this one)."""
+    import contextlib
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(paths.database_path(home))) as conn, conn:
+        for statement in statements:
+            conn.execute(statement)
+
+
+def _checkpointed(home: Path) -> None:
+    """Every page in the database file, its -wal empty: a plain copy is the wardrobe."""
+    import contextlib
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(paths.database_path(home))) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+
+
+def _records_made(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The ids of the garments made into records (by any listing) from here on."""
+    from wardrobe_app.services import records
+
+    made: list[int] = []
+    real = records.garment_record
+
+    def counted(row: object, *args: object) -> object:
+        record = real(row, *args)  # type: ignore[arg-type]
+        made.append(record.id)
+        return record
+
+    monkeypatch.setattr(records, "garment_record", counted)
+    return made
+
+
+@pytest.mark.parametrize("release", WITHOUT_TOKENS)
+def test_an_older_copy_copied_over_a_read_only_wardrobe_without_tokens_is_seen(
+    home: Path, photos: Photos, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, release: str
+) -> None:
+    """An older copy of the file copied over it, then as many edits (a touch-up, two
+    names): the log's largest seq, its row count and the change counters are where they
+    were at the listing, yet the garments are not. The listing kept the names written
+    before the copy, and the similar-items index the vectors."""
+    _made(home, photos)
+    made_by_release(paths.database_path(home), release)
+    _checkpointed(home)
+    shutil.copyfile(paths.database_path(home), tmp_path / "older.sqlite3")
+    with Wardrobe(home, FakeAnalyser(), background_index=False, read_only=True) as w:
+        _written(
+            home,
+            "UPDATE garments SET vector = (SELECT vector FROM garments WHERE id = 2) WHERE id = 1",
+            "UPDATE garments SET name = 'before the copy' WHERE id IN (3, 4)",
+        )
+        assert len(w.list_garments()) == 6
+        seen = w.change_mark()
+        assert w.similar(2, same_category=False)[0].garment.id == 1
+        made = _records_made(monkeypatch)
+
+        _checkpointed(home)
+        shutil.copyfile(tmp_path / "older.sqlite3", paths.database_path(home))
+        _written(
+            home,
+            "UPDATE garments SET vector = (SELECT vector FROM garments WHERE id = 6) WHERE id = 5",
+            "UPDATE garments SET notes = 'after the copy' WHERE id IN (3, 4)",
+        )
+        assert w.change_mark() != seen
+        listed = w.list_garments()
+        assert sorted(made) == [1, 2, 3, 4, 5, 6]  # every garment read again
+        assert not [r for r in listed if r.name == "before the copy"]
+        assert [r.id for r in listed if r.notes == "after the copy"] == [4, 3]
+        nearest = w.similar(6, same_category=False)[0]
+        assert nearest.garment.id == 5 and nearest.score == pytest.approx(1.0, abs=1e-4)
+
+
+@pytest.mark.parametrize("release", WITHOUT_TOKENS)
+def test_another_wardrobe_copied_over_a_read_only_wardrobe_without_tokens_is_seen(
+    home: Path, photos: Photos, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, release: str
+) -> None:
+    """The file's identity read long after its writing (``RECENT_S``: none here): its
+    size moves with another wardrobe copied over it, whose log reads as this one's gone
+    on (more rows, a larger seq), with most of its garments logged at a seq not above
+    the listing's: they were not read again, the listing kept this wardrobe's."""
+    from wardrobe_app.services import live_listing
+
+    monkeypatch.setattr(live_listing, "RECENT_S", 0.0, raising=False)
+    other = tmp_path / "other"
+    with Wardrobe(other, FakeAnalyser(), background_index=False) as w:
+        w.import_paths(photos(6, start=20, folder="other"))
+    # Its log's rows at a seq below this one's largest: garments it does not read again.
+    _written(other, "UPDATE garments SET name = 'Theirs'")
+    _written(other, *(f"UPDATE garments SET notes = 'n{n}' WHERE id = 12" for n in range(40)))
+    made_by_release(paths.database_path(other), release)
+    _checkpointed(other)
+    _made(home, photos)
+    _written(home, *(f"UPDATE garments SET notes = 'n{n}' WHERE id = 1" for n in range(30)))
+    made_by_release(paths.database_path(home), release)
+    _checkpointed(home)
+    with Wardrobe(home, FakeAnalyser(), background_index=False, read_only=True) as w:
+        assert len(w.list_garments()) == 6
+        seen = w.change_mark()
+        made = _records_made(monkeypatch)
+        before = paths.database_path(home).stat().st_size
+        shutil.copyfile(paths.database_path(other), paths.database_path(home))
+        assert paths.database_path(home).stat().st_size != before
+        _written(home, "UPDATE garments SET notes = 'after the copy' WHERE id = 12")
+        assert w.change_mark() != seen
+        listed = w.list_garments()
+        assert sorted(made) == list(range(1, 13))  # every garment read again
+        assert len(listed) == 12 and {r.name for r in listed} == {"Theirs"}
+
+
+@pytest.mark.parametrize("release", WITHOUT_TOKENS)
+def test_a_read_only_wardrobe_without_tokens_reads_again_only_the_garments_changed(
+    home: Path, photos: Photos, monkeypatch: pytest.MonkeyPatch, release: str
+) -> None:
+    """Commits to its -wal file leave the file's identity as it was: a name written by
+    the release before reads again that garment alone, not all."""
+    from wardrobe_app.services import live_listing
+
+    monkeypatch.setattr(live_listing, "RECENT_S", 0.0, raising=False)
+    _made(home, photos)
+    made_by_release(paths.database_path(home), release)
+    _checkpointed(home)
+    with Wardrobe(home, FakeAnalyser(), background_index=False, read_only=True) as w:
+        assert len(w.list_garments()) == 6
+        made = _records_made(monkeypatch)
+        _written(home, "UPDATE garments SET name = 'Renamed' WHERE id = 2")
+        assert [r.id for r in w.list_garments() if r.name == "Renamed"] == [2]
+        assert made == [2]

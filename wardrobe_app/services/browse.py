@@ -107,7 +107,8 @@ class Browse:
         with a log a tool emptied; ``seq`` with every change, also after a log emptied
         (AUTOINCREMENT, migration 0006: one of 0005 read as it is starts again at 1);
         the newest row's random token with an older copy copied over the file, then
-        written as far (migration 0007).
+        written as far (migration 0007); in a wardrobe without tokens read as it is
+        (read-only), the database file's identity (``live_listing.FileIdentity``).
         Where the log is not to be trusted (not there: an older wardrobe read as it is;
         a trigger gone), every commit is taken for a change."""
         version = self._version.read()  # before the mark: a commit in between reads again
@@ -117,7 +118,7 @@ class Browse:
         with self.store.session() as s:
             mark = listing_mark(s)
         found = (
-            (mark.schema, mark.seq, mark.rows, mark.head)
+            (mark.schema, mark.seq, mark.rows, mark.head, mark.file)
             if mark.seq is not None
             else (mark.schema, None, version)
         )

@@ -31,10 +31,21 @@ named by the garment's row that replaced it, once or up to 8 times since (each r
 names the tokens of the rows it replaced: ``log_continues``), or every garment is read
 again.
 
-Not caught in a wardrobe at 0005 read as it is (read-only: not migrated), whose ``seq``
-starts again at 1 once emptied: a log emptied, then written for at least as many
-garments as it had rows, passes for one left whole, and the garments changed at a
-``seq`` not above the listing's are not read again.
+A wardrobe at 0006 or older read as it is (read-only: not migrated) has no tokens. There
+the mark holds the database file's identity instead (``FileIdentity``: device, inode,
+size, modification and change times), read before the snapshot: a file copied or moved
+over it changes it, where SQLite's own commits (to the -wal file beside it) do not, and
+every garment is read again. A checkpoint writes the file too (a writer's, every 1,000
+pages of its -wal, or one in rollback-journal mode at every commit): every garment is
+then read again, as it is after a file written within ``RECENT_S`` of the mark (a
+write in the same tick of the file system's clock leaves its times as they were).
+
+Not caught there: a log (and, at 0006, ``sqlite_sequence``) emptied by a tool, then
+written for at least as many garments as it had rows, passes for one left whole (the
+file is written through SQLite), and the garments changed at a ``seq`` not above the
+listing's are not read again; nor a file copied over it by a program that puts back its
+times (``touch -r``: its change time still moves) within ``RECENT_S`` of a listing, on
+a file system whose clock is another machine's (a network share) running behind.
 
 The same mark tells the window whether to list again (``Browse.change_mark``), and the
 similar-items index which garments' vectors to read again after a touch-up elsewhere
@@ -44,10 +55,13 @@ similar-items index which garments' vectors to read again after a touch-up elsew
 from __future__ import annotations
 
 import bisect
+import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
@@ -75,6 +89,36 @@ FEW_CHANGES = 64
 # Up to this many re-read records are put in place one by one (a bisection each), more
 # by sorting the whole list again.
 INSERTED_ONE_BY_ONE = 256
+# A database file written this recently before its identity was read is not vouched for
+# by it: a file system's clock moves by ticks (1-10 ms on Linux, 2 s on FAT), and a
+# file copied over it in the same tick keeps its times.
+RECENT_S = 2.0
+
+
+class FileIdentity(NamedTuple):
+    """The database file's identity (``os.stat``), for a log without tokens: it moves
+    with the file copied or moved over it, and with a checkpoint; not with a commit to
+    its -wal file. ``recent``: written within ``RECENT_S`` of the reading."""
+
+    device: int
+    inode: int
+    size: int
+    modified_ns: int
+    changed_ns: int
+    recent: bool
+
+
+def file_identity(database: str | None) -> FileIdentity | None:
+    """``database``'s identity; None where it is not a file (in memory, gone)."""
+    if not database or database == ":memory:":
+        return None
+    try:
+        st = os.stat(database)
+    except OSError:
+        return None
+    newest = max(st.st_mtime_ns, st.st_ctime_ns)
+    recent = time.time_ns() - newest < RECENT_S * 1e9
+    return FileIdentity(st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, recent)
 
 
 @dataclass(frozen=True)
@@ -82,7 +126,9 @@ class Mark:
     """Where a listing was read: the schema's version, the log's largest ``seq`` (None:
     the log is not to be trusted, or not there), its number of rows and its smallest
     ``seq`` (0: no row); the token of its newest row and that row's garment (None, 0:
-    no row, or a log without tokens, before migration 0007)."""
+    no row, or a log without tokens, before migration 0007); and, for a log without
+    tokens, the database file's identity (``FileIdentity``; None: a log with tokens, or
+    no file)."""
 
     schema: int
     seq: int | None
@@ -90,6 +136,7 @@ class Mark:
     first: int = 0
     head: bytes | None = None
     head_garment: int = 0
+    file: FileIdentity | None = None
 
 
 @dataclass(frozen=True)
@@ -104,6 +151,9 @@ def listing_mark(s: Session) -> Mark:
     """The mark of what ``s`` reads; its first statement where the listing's rows are to
     be read in the same snapshot. (The window's ``Browse.change_mark`` too: where this
     has not moved, a listing caught up would list what it listed.)"""
+    # Before the first statement, which starts the snapshot: a file copied over it in
+    # between is read, and then taken for a change at the next mark.
+    file = file_identity(s.get_bind().engine.url.database)
     found: dict[str, str | None] = {
         name: sql
         for name, sql in s.execute(
@@ -125,12 +175,16 @@ def listing_mark(s: Session) -> Mark:
         )
     ).one()
     head, head_garment = None, 0
-    if seq is not None and "token" in (found[LOG_TABLE] or ""):  # migration 0007's
-        newest = f"FROM {LOG_TABLE} ORDER BY seq DESC LIMIT 1"
-        head, head_garment = s.execute(
-            text(f"SELECT (SELECT token {newest}), (SELECT garment_id {newest})")
-        ).one()
-    return Mark(schema, int(seq or 0), int(rows or 0), int(first or 0), head, head_garment or 0)
+    if "token" in (found[LOG_TABLE] or ""):  # migration 0007's: no file identity needed
+        file = None
+        if seq is not None:
+            newest = f"FROM {LOG_TABLE} ORDER BY seq DESC LIMIT 1"
+            head, head_garment = s.execute(
+                text(f"SELECT (SELECT token {newest}), (SELECT garment_id {newest})")
+            ).one()
+    return Mark(
+        schema, int(seq or 0), int(rows or 0), int(first or 0), head, head_garment or 0, file
+    )
 
 
 def log_continues(s: Session, then: Mark) -> bool:
@@ -169,6 +223,8 @@ def log_follows(then: Mark, now: Mark) -> bool:
     ``then`` to ``now`` (see the module's words)."""
     if now.seq is None or then.seq is None or now.schema != then.schema:
         return False
+    if now.file != then.file or (then.file is not None and then.file.recent):
+        return False  # a log without tokens: the file copied over, or may have been
     if now.seq < then.seq or now.rows < then.rows:
         return False  # gone back: another database in its place, the log emptied
     if now.first > then.seq:

@@ -494,7 +494,7 @@ class Vectors:
         if index is None:
             return None
         seen = self._index_seen
-        if self.mark() == seen:
+        if self.mark() == seen and not _recent_file(seen):
             return index
         then = self._index_logged
         mark, logged, continues = self._marks(then)
@@ -604,3 +604,12 @@ class Vectors:
         with contextlib.suppress(Exception):
             if self._index is not None:
                 self._index.rebuild(wait=not self._background_index)
+
+
+def _recent_file(mark: tuple[object, ...] | None) -> bool:
+    """Whether ``mark`` holds a database file's identity (a log without tokens, read as
+    it is) read within ``RECENT_S`` of its writing: a file copied over it since, in the
+    same tick of the file system's clock, leaves it as it was (``log_follows`` then
+    reads every vector again)."""
+    logged = None if mark is None else mark[-1]
+    return isinstance(logged, Mark) and logged.file is not None and logged.file.recent

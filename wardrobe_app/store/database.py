@@ -132,9 +132,11 @@ HEAD_REVISION = "0007_change_log_tokens"
 # then read whole after each change, ``live_listing``, and the window's change mark
 # takes every commit for a change, ``Browse.change_mark``) and 0006's ``seq`` never given
 # twice (0005's log is trusted as before: only a log a tool emptied, then wrote for as
-# many garments as it had rows, goes unseen), and 0007's tokens (without, an older copy
-# copied over the file, then written as far, goes unseen). One before 0003 would show and search its
-# coats as "Outwear": it is refused (a copy that can be written is updated).
+# many garments as it had rows, goes unseen), and 0007's tokens (without, a file copied
+# over the database is told by the file's identity instead, ``live_listing.FileIdentity``;
+# a log and its ``sqlite_sequence`` emptied by a tool, then written as far, goes unseen).
+# One before 0003 would show and search its coats as "Outwear": it is refused (a copy
+# that can be written is updated).
 READ_AS_IS = frozenset(
     {
         "0003_outerwear",
