@@ -328,16 +328,45 @@ def test_the_newest_garment_changed_again_and_again_reads_again_only_it(
     assert _listed_after(wardrobe, read) == {ids[1], ids[2]}
 
 
-def test_the_newest_garment_changed_more_times_than_its_row_names_lists_everything_again(
+def test_the_newest_garment_changed_elsewhere_more_times_than_its_row_names_lists_all_again(
     wardrobe: Wardrobe, photos: Photos, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Its row names the tokens of the 8 rows it replaced: the listing's, 9 back, not.
+    # (Edits made here tell the listing: see the test below.)
     ids, read = _imported_and_listed(wardrobe, photos, monkeypatch)
     wardrobe.update_garment(ids[2], name="Once")
     assert _listed_after(wardrobe, read) == {ids[2]}
-    for n in range(9):
-        wardrobe.update_garment(ids[2], name=f"Again {n}")
+    _raw(
+        wardrobe, *(f"UPDATE garments SET name = 'Again {n}' WHERE id = {ids[2]}" for n in range(9))
+    )
     assert _listed_after(wardrobe, read) == set(ids)
+
+
+def test_the_newest_garment_saved_here_more_times_than_its_row_names_reads_again_only_it(
+    wardrobe: Wardrobe, photos: Photos, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The garment page saves at each pause in typing: a name in 4 words, tags in 3, a
+    # favourite and notes in 3 wrote 11 rows of the listing's newest garment between
+    # two listings, and Back read every garment again. Each save tells the listing.
+    wardrobe.import_paths(photos(3))
+    ids = [r.id for r in wardrobe.list_garments(GarmentFilter(descending=False))]
+    read = _rows_read(monkeypatch)
+    wardrobe.update_garment(ids[2], name="Once")
+    assert _listed_after(wardrobe, read) == {ids[2]}
+    for n in range(11):
+        wardrobe.update_garment(ids[2], name=f"Again {n}")
+    assert _listed_after(wardrobe, read) == {ids[2]}
+    # And another program's edit between two saves here: the listing's mark is not the
+    # one the next save read first, and the log says which garments it changed.
+    wardrobe.update_garment(ids[2], notes="here")
+    _raw(wardrobe, f"UPDATE garments SET notes = 'elsewhere' WHERE id = {ids[0]}")
+    wardrobe.update_garment(ids[2], notes="here again")
+    assert _listed_after(wardrobe, read) == {ids[0], ids[2]}
+    # A delete made here: the garment goes from the listing.
+    wardrobe.list_garments()
+    wardrobe.update_garment(ids[1], name="Deleted next")
+    wardrobe.delete_garments([ids[1]])
+    assert ids[1] not in {r.id for r in wardrobe.list_garments()}
 
 
 def test_an_older_copy_copied_over_the_file_then_the_newest_garment_edited_lists_all_again(

@@ -16,6 +16,7 @@ from ..store.models import utcnow
 from ..types import CATEGORIES, Category, GarmentRecord
 from ..vision.label_map import recategorised
 from .browse import Browse
+from .live_listing import Mark
 from .map_edits import MapChange, MapEdits
 from .relabel import Asked, Drawn, Turns, Written, basis_of
 from .stored_files import discard_files, masks_of, sizes_differ
@@ -217,6 +218,8 @@ class Edits:
         # No vector changed: an index caught up before the edit holds what follows it, and
         # the next query need not read this garment's vector again (the log moved on).
         self._vectors.told_index(before, after)
+        if isinstance(before[-1], Mark) and isinstance(after[-1], Mark):  # the log's marks
+            self._browse.told(before[-1], after[-1], [garment_id])
         discard_files(self.store, replaced)  # unless another photo's map is the same
         return relabelled if relabelled is not None else True
 
