@@ -103,3 +103,55 @@ def test_the_staleness_benchmark_times_the_check_of_this_tree(monkeypatch, tmp_p
         "restore_all_ms",
     }
     assert all(value >= 0 for value in got.values())
+
+
+def test_the_item_types_benchmark_says_it_skips_without_the_data(
+    monkeypatch, capsys, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(sys, "path", [str(BENCHMARKS), *sys.path])
+    monkeypatch.delitem(sys.modules, "item_types", raising=False)
+    import item_types
+
+    monkeypatch.setattr(item_types, "CLOTHING", tmp_path / "clothing")
+    monkeypatch.setattr(sys, "argv", ["item_types.py", "--split", "val"])
+    item_types.main()
+    assert "not present: nothing to measure (skipped)" in capsys.readouterr().out
+
+
+def test_the_item_types_benchmark_keeps_what_the_item_path_typed_and_its_features(
+    monkeypatch, capsys
+) -> None:
+    # The tables count what the item path filed, and the features kept for trying heads
+    # offline are those the path typed from (find_item's mask, mirror averaged); a photo
+    # where nothing stands out has none, and counts as nothing found.
+    import numpy as np
+
+    monkeypatch.setattr(sys, "path", [str(BENCHMARKS), *sys.path])
+    monkeypatch.delitem(sys.modules, "item_types", raising=False)
+    import item_types
+
+    from wardrobe_app.training.clothing import ClothingItem
+    from wardrobe_app.vision.grabcut import find_item
+    from wardrobe_app.vision.pipeline import PhotoAnalyser
+
+    flat = np.full((240, 180, 3), 128, np.uint8)
+    shirt = np.full((240, 180, 3), 235, np.uint8)
+    shirt[50:190, 40:140] = (200, 30, 40)
+    photos = {"flat": flat, "shirt": shirt}
+    monkeypatch.setattr(item_types, "load_image", lambda path, fit: photos[Path(path).stem])
+    items = [ClothingItem(name, "Shirt", "top", False, "s") for name in photos]
+    analyser = PhotoAnalyser.default(device="cpu")
+
+    data = item_types.read_split(analyser, items)
+
+    assert data["found_mask"].tolist() == [False, True]
+    assert data["outcome"][0] == item_types.NOTHING
+    typed = analyser.analyse_rgb(shirt, Path("shirt.jpg"), "item").garments
+    assert data["outcome"][1] == (typed[0].fine_type if typed else item_types.NOTHING)
+    first_pass = analyser.embedder.features([(shirt, find_item(shirt))])[0].numpy()
+    assert np.array_equal(data["features"][1], first_pass)
+    item_types.type_table(data)
+    item_types.gate_table(data, analyser.embedder.config.garment_threshold, [0.48])
+    out = capsys.readouterr().out
+    assert "fine type of 2 garment photos" in out
+    assert "garment photos: nothing stands out 1" in out
