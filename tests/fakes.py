@@ -438,3 +438,20 @@ def load_migration(name: str) -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def garments_read(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The ids of the garments made into records from here on (by any listing): what a
+    listing read again."""
+    from wardrobe_app.services import records
+
+    read: list[int] = []
+    real = records.garment_record
+
+    def counted(row: object, *args: object) -> object:
+        made = real(row, *args)  # type: ignore[arg-type]
+        read.append(made.id)
+        return made
+
+    monkeypatch.setattr(records, "garment_record", counted)
+    return read

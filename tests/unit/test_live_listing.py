@@ -14,12 +14,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from fakes import load_migration
+from fakes import garments_read, load_migration
 from sqlalchemy import func, select, text
 
 from wardrobe_app import paths
 from wardrobe_app.service import Wardrobe
-from wardrobe_app.services import live_listing, records
+from wardrobe_app.services import live_listing
 from wardrobe_app.services.browse import Browse
 from wardrobe_app.services.live_listing import LOG_TRIGGERS
 from wardrobe_app.store import Garment, GarmentChange, Store
@@ -27,20 +27,6 @@ from wardrobe_app.types import GarmentFilter, GarmentRecord
 
 MakeWardrobe = Callable[..., Wardrobe]
 Photos = Callable[..., list[Path]]
-
-
-def _rows_read(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The ids of the garments made into records from here on (by any listing)."""
-    read: list[int] = []
-    real = records.garment_record
-
-    def counted(row: object, *args: object) -> GarmentRecord:
-        made = real(row, *args)  # type: ignore[arg-type]
-        read.append(made.id)
-        return made
-
-    monkeypatch.setattr(records, "garment_record", counted)
-    return read
 
 
 def _from_scratch(w: Wardrobe) -> list[GarmentRecord]:
@@ -71,7 +57,7 @@ def _imported_and_listed(
     change is counted from."""
     w.import_paths(photos(n))
     ids = [r.id for r in w.list_garments(GarmentFilter(descending=False))]
-    read = _rows_read(monkeypatch)
+    read = garments_read(monkeypatch)
     assert _listed_after(w, read) == set()  # nothing changed: nothing read
     return ids, read
 
@@ -350,7 +336,7 @@ def test_the_newest_garment_saved_here_more_times_than_its_row_names_reads_again
     # two listings, and Back read every garment again. Each save tells the listing.
     wardrobe.import_paths(photos(3))
     ids = [r.id for r in wardrobe.list_garments(GarmentFilter(descending=False))]
-    read = _rows_read(monkeypatch)
+    read = garments_read(monkeypatch)
     wardrobe.update_garment(ids[2], name="Once")
     assert _listed_after(wardrobe, read) == {ids[2]}
     for n in range(11):

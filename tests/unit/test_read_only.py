@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from fakes import FakeAnalyser, made_by_release, stop_reindex_part_way
+from fakes import FakeAnalyser, garments_read, made_by_release, stop_reindex_part_way
 
 from wardrobe_app import paths, service
 from wardrobe_app.service import OtherModelsVectors, Wardrobe
@@ -824,22 +824,6 @@ def _checkpointed(home: Path) -> None:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
 
 
-def _records_made(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The ids of the garments made into records (by any listing) from here on."""
-    from wardrobe_app.services import records
-
-    made: list[int] = []
-    real = records.garment_record
-
-    def counted(row: object, *args: object) -> object:
-        record = real(row, *args)  # type: ignore[arg-type]
-        made.append(record.id)
-        return record
-
-    monkeypatch.setattr(records, "garment_record", counted)
-    return made
-
-
 @pytest.mark.parametrize("release", WITHOUT_TOKENS)
 def test_an_older_copy_copied_over_a_read_only_wardrobe_without_tokens_is_seen(
     home: Path, photos: Photos, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, release: str
@@ -861,7 +845,7 @@ def test_an_older_copy_copied_over_a_read_only_wardrobe_without_tokens_is_seen(
         assert len(w.list_garments()) == 6
         seen = w.change_mark()
         assert w.similar(2, same_category=False)[0].garment.id == 1
-        made = _records_made(monkeypatch)
+        made = garments_read(monkeypatch)
 
         _checkpointed(home)
         shutil.copyfile(tmp_path / "older.sqlite3", paths.database_path(home))
@@ -905,7 +889,7 @@ def test_another_wardrobe_copied_over_a_read_only_wardrobe_without_tokens_is_see
     with Wardrobe(home, FakeAnalyser(), background_index=False, read_only=True) as w:
         assert len(w.list_garments()) == 6
         seen = w.change_mark()
-        made = _records_made(monkeypatch)
+        made = garments_read(monkeypatch)
         before = paths.database_path(home).stat().st_size
         shutil.copyfile(paths.database_path(other), paths.database_path(home))
         assert paths.database_path(home).stat().st_size != before
@@ -930,7 +914,7 @@ def test_a_read_only_wardrobe_without_tokens_reads_again_only_the_garments_chang
     _checkpointed(home)
     with Wardrobe(home, FakeAnalyser(), background_index=False, read_only=True) as w:
         assert len(w.list_garments()) == 6
-        made = _records_made(monkeypatch)
+        made = garments_read(monkeypatch)
         _written(home, "UPDATE garments SET name = 'Renamed' WHERE id = 2")
         assert [r.id for r in w.list_garments() if r.name == "Renamed"] == [2]
         assert made == [2]
