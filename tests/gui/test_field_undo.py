@@ -7,7 +7,7 @@ import pytest
 from conftest import wait_listed
 from fakes import one_piece_pixels_in_the_top, top_and_bottom, top_over_waist, top_reaching_bottom
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit
 from test_mask_editor import (
     _hold_the_model_queue,
     _open_touch_up,
@@ -17,6 +17,7 @@ from test_mask_editor import (
 
 from wardrobe_app.types import CATEGORIES
 from wardrobe_app.ui.garment_model import display_name
+from wardrobe_app.ui.undo_steps import EDIT_WORDS
 
 
 def _page_of_the_first_garment(make_app, qtbot, photos):
@@ -503,3 +504,94 @@ def test_an_edit_made_while_a_touch_up_is_saved_is_named_as_the_save_left_the_ga
     assert not wardrobe.garment(record.id).favourite  # undone
     assert redo.text() == f"&Redo favourite change of {now}"
     assert w.actions_["undo"].text() == f"&Undo touch-up of {now}"
+
+
+# A field's edit as the user makes it: its value typed (or the button clicked), the
+# garment's value for it after. ``autosaved``: the autosave fired while typing, or the
+# field was left with its save still waiting (the 500 ms timer).
+_EDITS = {
+    "name": ("name_edit", "Red coat", "Red coat"),
+    "fine_type": ("type_edit", "Culottes", "Culottes"),
+    "tags": ("tags_edit", "summer, work", ["summer", "work"]),
+    "notes": ("notes_edit", "Bought in Leeds", "Bought in Leeds"),
+}
+
+
+def _edit_and_leave(qtbot, view, field: str, autosaved: bool) -> None:
+    """``field`` edited as the user does it: typed over and left with Tab (the favourite
+    clicked)."""
+    if field == "favourite":
+        view.favourite.click()
+        return
+    edit = getattr(view, _EDITS[field][0])
+    edit.setFocus()
+    qtbot.waitUntil(edit.hasFocus, timeout=5000)
+    edit.selectAll()
+    qtbot.keyClicks(edit, _EDITS[field][1])
+    view._save_timer.stop()  # not a race with the autosave's timer
+    if autosaved:
+        view._autosave()
+    else:
+        view._pending_save = True  # its save still waiting, as the stopped timer left it
+    qtbot.keyClick(edit, Qt.Key.Key_Tab)
+    assert not edit.hasFocus()
+
+
+def _stored(wardrobe, garment_id: int, field: str) -> object:
+    value = getattr(wardrobe.garment(garment_id), field)
+    return value or ("" if field == "fine_type" else value)
+
+
+def _edited(record, field: str) -> object:
+    return (not record.favourite) if field == "favourite" else _EDITS[field][2]
+
+
+def _original(record, field: str) -> object:
+    value = getattr(record, field)
+    return value or ("" if field == "fine_type" else value)
+
+
+@pytest.mark.parametrize("autosaved", [True, False])
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("tags", "notes"), ("name", "tags"), ("fine_type", "notes"), ("favourite", "name")],
+)
+def test_undo_names_the_newest_field_edit_and_ctrl_z_undoes_it(
+    make_app, qtbot, photos, first: str, second: str, autosaved: bool
+) -> None:
+    """Two fields edited and left in turn: Edit > Undo names the second, and Ctrl+Z undoes
+    it (then Redo names and redoes it, and Undo names the first). The notes, left, were no
+    step till the next Ctrl+Z made them one: Undo read "Undo tags change of ..." and
+    Ctrl+Z undid the notes ("Notes change undone")."""
+    parts, view, record = _page_of_the_first_garment(make_app, qtbot, photos)
+    w, wardrobe = parts.window, parts.session.wardrobe
+    _edit_and_leave(qtbot, view, first, autosaved)
+    _edit_and_leave(qtbot, view, second, autosaved)
+    assert _stored(wardrobe, record.id, first) == _edited(record, first)
+    assert _stored(wardrobe, record.id, second) == _edited(record, second)
+    step = f"{EDIT_WORDS[second]} of {display_name(view.record)}"
+    assert w.actions_["undo"].text() == f"&Undo {step}"
+    # Ctrl+Z where the keyboard is, out of the fields of text (their own undo takes it)
+    focus = QApplication.focusWidget()
+    if isinstance(focus, (QLineEdit, QPlainTextEdit)):  # Tab from the tags: the notes
+        focus = view.favourite
+        focus.setFocus()
+        qtbot.waitUntil(focus.hasFocus, timeout=5000)
+        assert w.actions_["undo"].text() == f"&Undo {step}"
+    assert focus is not None
+    with qtbot.waitSignal(view.edited, timeout=10_000):
+        qtbot.keyClick(focus, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not view.saving_touch_up(), timeout=10_000)
+    assert _stored(wardrobe, record.id, second) == _original(record, second)
+    assert _stored(wardrobe, record.id, first) == _edited(record, first)
+    words = EDIT_WORDS[second]
+    assert w.statusBar().currentMessage().startswith(f"{words[0].upper()}{words[1:]} undone")
+    assert w.actions_["redo"].text() == f"&Redo {step}"
+    _done(qtbot, w, "redo")
+    assert _stored(wardrobe, record.id, second) == _edited(record, second)
+    assert w.actions_["undo"].text() == f"&Undo {step}"
+    _done(qtbot, w, "undo")
+    assert w.actions_["undo"].text().startswith(f"&Undo {EDIT_WORDS[first]} of ")
+    _done(qtbot, w, "undo")
+    assert _stored(wardrobe, record.id, first) == _original(record, first)
+    assert not w.undo_stack.canUndo()

@@ -14,8 +14,9 @@ from typing import cast
 
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QFont, QImage, QKeyEvent, QKeySequence, QPalette, QShortcut
+from PySide6.QtGui import QFocusEvent, QFont, QImage, QKeyEvent, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QButtonGroup,
     QCheckBox,
     QComboBox,
@@ -198,6 +199,8 @@ class GarmentView(QWidget):
     fieldEdited = Signal(int, str, object, object, str)
     # A field edit whose step was pushed was not saved: garment id, field, value after.
     fieldEditLost = Signal(int, str, object)
+    # The notes left (their focus gone, as a line edit's ``editingFinished``)
+    _notesLeft = Signal()
 
     def __init__(
         self,
@@ -366,6 +369,11 @@ class GarmentView(QWidget):
             edit.textEdited.connect(self._schedule_save)
             edit.editingFinished.connect(self._editing_finished)
         self.notes_edit.textChanged.connect(self._notes_changed)
+        # Left, the notes are saved and made a step as the line edits are: they were made
+        # one only by the next Ctrl+Z (``commit_typed``), so Edit > Undo still named the
+        # step before ("Undo tags change of ...") while Ctrl+Z undid the notes.
+        self.notes_edit.installEventFilter(self)
+        self._notesLeft.connect(self._editing_finished)
         self.category_combo.activated.connect(self._category_changed)
         # Del in the category box is about the box (it ignores it), not the window's
         # "delete this garment": claim the key before the shortcut sees it.
@@ -456,7 +464,21 @@ class GarmentView(QWidget):
             and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
         ):
             event.accept()
+        if (
+            watched is self.notes_edit
+            and event.type() == QEvent.Type.FocusOut
+            and isinstance(event, QFocusEvent)
+            and not self._own_menu_open(event)
+        ):
+            self._notesLeft.emit()
         return super().eventFilter(watched, event)
+
+    def _own_menu_open(self, event: QFocusEvent) -> bool:
+        """The notes' focus went to their own context menu: not left (a line edit's
+        ``editingFinished`` is not emitted then either; the window's menus do emit it)."""
+        popup = QApplication.activePopupWidget()
+        own = popup is not None and popup.parentWidget() is self.notes_edit
+        return event.reason() == Qt.FocusReason.PopupFocusReason and own
 
     def set_thumbnails(self, thumbnails: ThumbnailCache) -> None:
         for strip in (self.similar, self.worn_with):
