@@ -595,3 +595,31 @@ def test_undo_names_the_newest_field_edit_and_ctrl_z_undoes_it(
     _done(qtbot, w, "undo")
     assert _stored(wardrobe, record.id, first) == _original(record, first)
     assert not w.undo_stack.canUndo()
+
+
+def test_notes_left_while_a_category_change_is_saved_are_the_step_ctrl_z_undoes(
+    make_app, qtbot, photos
+) -> None:
+    """The same with a save waiting on the model's queue (a category chosen): Undo names
+    the notes, as waiting for that save, and Ctrl+Z, done once it is saved, undoes them."""
+    parts, view, record = _page_of_the_first_garment(make_app, qtbot, photos)
+    w, wardrobe = parts.window, parts.session.wardrobe
+    other = next(c for c in CATEGORIES if c != record.category)
+    release = _hold_the_model_queue(parts)
+    _choose_category(view, other)
+    assert view.saving_category(record.id)
+    _edit_and_leave(qtbot, view, "notes", autosaved=False)
+    step = f"notes change of {display_name(view.record)}"
+    undo = w.actions_["undo"]
+    assert undo.text() == f"&Undo {step} (waiting for a change of category)"
+    focus = QApplication.focusWidget()
+    assert focus is not None and not isinstance(focus, (QLineEdit, QPlainTextEdit))
+    qtbot.keyClick(focus, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert wardrobe.garment(record.id).notes == "Bought in Leeds"  # it waits
+    with qtbot.waitSignal(view.stepSaid, timeout=10_000):
+        release.set()
+    qtbot.waitUntil(lambda: not view.saving_touch_up(), timeout=10_000)
+    assert wardrobe.garment(record.id).notes == record.notes
+    assert wardrobe.garment(record.id).category == other  # the category change stays
+    assert w.actions_["redo"].text() == f"&Redo {step}"
+    assert undo.text().startswith("&Undo category change of ")
