@@ -808,7 +808,10 @@ class GarmentView(QWidget):
         """Before an undo or redo in the window (its tool bar's Undo, the keyboard still
         in the field): the edit typed is saved and made a step, the last thing done. One
         the storage refuses stays pending, not a step, as it was (asked about on leaving
-        the page; Ctrl+Z is no question about it)."""
+        the page; Ctrl+Z is no question about it).
+        A known limit: till then (the keyboard still in the field typed in), Edit > Undo
+        names the step before, not this edit, which the tool bar's Undo then undoes
+        (Ctrl+Z there is the field's own undo). Left, the field is a step at once."""
         try:
             self.save_now()
         except Exception:  # "Not saved yet" beside it
