@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from conftest import wait_listed
@@ -623,3 +625,34 @@ def test_notes_left_while_a_category_change_is_saved_are_the_step_ctrl_z_undoes(
     assert wardrobe.garment(record.id).category == other  # the category change stays
     assert w.actions_["redo"].text() == f"&Redo {step}"
     assert undo.text().startswith("&Undo category change of ")
+
+
+@pytest.mark.parametrize("autosaved", [True, False])
+@pytest.mark.parametrize(("first", "second"), [("tags", "notes"), ("favourite", "name")])
+def test_undo_names_the_edit_still_typed_in_which_it_undoes(
+    make_app, qtbot, photos, first: str, second: str, autosaved: bool
+) -> None:
+    """The keyboard still in the field typed in: the tool bar's Undo makes the edit a step
+    and undoes it (``commit_typed``). It read "Undo tags change of ..." meanwhile."""
+    parts, view, record = _page_of_the_first_garment(make_app, qtbot, photos)
+    w, wardrobe = parts.window, parts.session.wardrobe
+    _edit_and_leave(qtbot, view, first, autosaved)
+    edit = getattr(view, _EDITS[second][0])
+    edit.setFocus()
+    qtbot.waitUntil(edit.hasFocus, timeout=5000)
+    edit.selectAll()
+    qtbot.keyClicks(edit, _EDITS[second][1])
+    view._save_timer.stop()  # not a race with the autosave's timer
+    if autosaved:
+        view._autosave()
+    name = display_name(replace(record, name=_EDITS["name"][2])) if second == "name" else None
+    step = f"{EDIT_WORDS[second]} of {name or display_name(view.record)}"
+    undo, redo = w.actions_["undo"], w.actions_["redo"]
+    assert undo.text() == f"&Undo {step}" and undo.isEnabled()
+    assert not redo.isEnabled()  # its step, made first, drops the redos
+    _done(qtbot, w, "undo")
+    assert edit.hasFocus()
+    assert _stored(wardrobe, record.id, second) == _original(record, second)
+    assert _stored(wardrobe, record.id, first) == _edited(record, first)
+    assert redo.text() == f"&Redo {step}"
+    assert undo.text().startswith(f"&Undo {EDIT_WORDS[first]} of ")

@@ -199,6 +199,8 @@ class GarmentView(QWidget):
     fieldEdited = Signal(int, str, object, object, str)
     # A field edit whose step was pushed was not saved: garment id, field, value after.
     fieldEditLost = Signal(int, str, object)
+    # An edit typed became, or is no more, one not made a step yet (``typed_step``)
+    typedChanged = Signal()
     # The notes left (their focus gone, as a line edit's ``editingFinished``)
     _notesLeft = Signal()
 
@@ -691,6 +693,7 @@ class GarmentView(QWidget):
         self._pending_save = True
         self.saved_label.setText("Editing…")
         self._save_timer.start()
+        self.typedChanged.emit()  # Edit > Undo names it (``typed_step``)
 
     @Slot()
     def _notes_changed(self) -> None:
@@ -809,20 +812,55 @@ class GarmentView(QWidget):
         in the field): the edit typed is saved and made a step, the last thing done. One
         the storage refuses stays pending, not a step, as it was (asked about on leaving
         the page; Ctrl+Z is no question about it).
-        A known limit: till then (the keyboard still in the field typed in), Edit > Undo
-        names the step before, not this edit, which the tool bar's Undo then undoes
-        (Ctrl+Z there is the field's own undo). Left, the field is a step at once."""
+        Till then, Edit > Undo names it (``typed_step``)."""
         try:
             self.save_now()
         except Exception:  # "Not saved yet" beside it
             return
         self.commit_edits()
 
+    def typed_step(self) -> tuple[int, str, str] | None:
+        """The newest step ``commit_typed`` makes of the edit typed and not left yet (the
+        one an undo then undoes): its garment, field and the garment's name after it;
+        None where there is none. Edit > Undo named the step before, which the tool bar's
+        Undo (the keyboard still in the field) did not undo: it undid this edit."""
+        record = self.record
+        if record is None or not (self._pending_save or self._edit_from):
+            return None
+        after = self._typed_record(record) if self._pending_save else record
+        edits = dict(self._edit_from)
+        for field in EDITED_FIELDS:  # as ``save_now`` and ``commit_edits`` make them
+            if getattr(after, field) != getattr(record, field):
+                edits.setdefault(field, getattr(record, field))
+        newest = None
+        both = ("category", "fine_type")
+        if self._types_dropped(record.id) and all(f in edits for f in both):
+            newest = "category"  # one step of both, made first
+            edits = {f: v for f, v in edits.items() if f not in both}
+        for field, stored in edits.items():
+            if _as_written(field, stored) != _as_written(field, getattr(after, field)):
+                newest = field
+        return None if newest is None else (record.id, newest, display_name(after))
+
+    def _typed_record(self, record: GarmentRecord) -> GarmentRecord:
+        """``record`` as ``save_now`` stores the page's fields (``update_garment``)."""
+        return replace(
+            record,
+            name=self.name_edit.text().strip(),
+            category=cast(Category, str(self.category_combo.currentData())),
+            fine_type=self.type_edit.text().strip() or None,
+            tags=_tags_in(self.tags_edit.text()),
+            notes=self.notes_edit.toPlainText(),
+            favourite=self.favourite.isChecked(),
+        )
+
     def commit_edits(self) -> None:
         """The edits saved since the last commit, one undo step per field changed
         (``fieldEdited``); a field typed back to what it was makes none."""
         record, edits = self.record, self._edit_from
         self._edit_from = {}
+        if edits:  # typed back to what it was: no step, and none for Undo to name
+            self.typedChanged.emit()
         if record is None:
             return
         both = ("category", "fine_type")
@@ -861,6 +899,7 @@ class GarmentView(QWidget):
         self._save_timer.stop()
         self._pending_save = False
         self._edit_from.clear()
+        self.typedChanged.emit()
 
     def may_leave(self) -> bool:
         """Save a pending edit before the page shows another garment or goes away. Where

@@ -326,6 +326,7 @@ class MainWindow(QMainWindow):
         self.garment_view.edited.connect(self._garment_edited)
         self.garment_view.touchedUp.connect(self._touched_up)
         self.garment_view.fieldEdited.connect(self._field_edited)
+        self.garment_view.typedChanged.connect(self._show_undo_state)
         self.garment_view.fieldEditLost.connect(self._field_edit_lost)
         self.garment_view.delete_waits = self._delete_waits
         self.garment_view.notice.connect(self._notice)
@@ -885,6 +886,17 @@ class MainWindow(QMainWindow):
             return stack.command(stack.index() - 1) if stack.canUndo() else None
         return stack.command(stack.index()) if stack.canRedo() else None
 
+    def _typed_step(self) -> tuple[int, str] | None:
+        """The shown page's edit typed and not left yet, as Undo or Redo make it a step
+        first (``GarmentView.typed_step``): its garment and its step's text."""
+        if self.pages.currentWidget() is not self.garment_view:
+            return None
+        typed = self.garment_view.typed_step()
+        if typed is None:
+            return None
+        garment_id, field, name = typed
+        return garment_id, f"{EDIT_WORDS[field]} of {name.replace('&', '&&')}"
+
     def _undo_named(self) -> str:
         """The step the next Ctrl+Z undoes once the steps waiting are done (a delete's or
         a field edit's step pushed, undos and redos) and the new touch-ups being saved
@@ -1230,6 +1242,14 @@ class MainWindow(QMainWindow):
             # Its garment named, as its step will be: "Undo touch-up (being saved)"
             undo.setEnabled(True)
             undo.setText(f"&Undo {self._undo_named()} (being saved)")
+        elif typed := self._typed_step():
+            # The edit typed, not left: Undo makes it a step and undoes it (commit_typed)
+            garment_id, step = typed
+            undo.setEnabled(True)
+            if view.saving_touch_up([garment_id]):  # its garment's save queued: it waits
+                undo.setText(f"&Undo {step} (waiting for {view.saving_words([garment_id])})")
+            else:
+                undo.setText(f"&Undo {step}")
         else:
             step = stack.undoText()
             undo.setEnabled(stack.canUndo())
@@ -1246,6 +1266,11 @@ class MainWindow(QMainWindow):
         Off where there will be nothing to redo (a step pushed last drops the redos;
         a new touch-up being saved drops those asked for before it)."""
         redo, view, stack = self.actions_["redo"], self.garment_view, self.undo_stack
+        if not self._waiting and self._typed_step():
+            # Its step, made first (commit_typed), drops the redos: nothing to redo
+            redo.setEnabled(False)
+            redo.setText("&Redo")
+            return
         if not self._waiting and not view.saving_touch_up():  # the stack's own
             redo.setEnabled(stack.canRedo())
             redo.setText(f"&Redo {stack.redoText()}" if stack.canRedo() else "&Redo")

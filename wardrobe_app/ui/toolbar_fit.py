@@ -26,6 +26,7 @@ class FitToolBarText(QObject):
         super().__init__(toolbar)
         self._bar = toolbar
         self._action = action
+        self._fitting = False  # setting the words (``fit``)
         action.changed.connect(self.fit)
         toolbar.installEventFilter(self)
         self.fit()
@@ -54,6 +55,8 @@ class FitToolBarText(QObject):
 
     @Slot()
     def fit(self) -> None:
+        if self._fitting:  # our own setIconText's changed()
+            return
         if not shiboken6.isValid(self._action):  # the undo stack's, gone with the window
             return
         button = self._bar.widgetForAction(self._action)
@@ -67,4 +70,12 @@ class FitToolBarText(QObject):
         fitted = metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
         wanted = fitted.replace("&", "&&")  # a button's "&" marks a key, as an action's
         if self._action.iconText() != wanted:
-            self._action.setIconText(wanted)  # its changed() comes back here: the same
+            # Its changed() comes back here, measured on the words just set: within a
+            # pixel or two of the room (151 px, "Undo rename of Li" 151 wide, cut 149),
+            # the full words and the cut ones each asked for the other, without end (a
+            # stack overflow). What this call chose stands.
+            self._fitting = True
+            try:
+                self._action.setIconText(wanted)
+            finally:
+                self._fitting = False
