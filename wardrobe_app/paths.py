@@ -70,8 +70,7 @@ def nested_problem(path: Path) -> str | None:
     holder = wardrobe_holding(path)
     if holder is not None:
         return (
-            f"is inside the stored files of the wardrobe in {holder}: "
-            "choose a folder outside them"
+            f"is inside the stored files of the wardrobe in {holder}: choose a folder outside them"
         )
     holder = wardrobe_around(path)
     if holder is not None:

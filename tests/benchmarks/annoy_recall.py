@@ -41,8 +41,13 @@ def mixture(rng: np.random.Generator, centres: np.ndarray, n: int, spread: float
     return (x / np.linalg.norm(x, axis=1, keepdims=True)).astype(np.float32)
 
 
-def exact_top(vectors: np.ndarray, ids: np.ndarray, queries: np.ndarray, k: int,
-              rows: np.ndarray | None = None) -> list[set[int]]:
+def exact_top(
+    vectors: np.ndarray,
+    ids: np.ndarray,
+    queries: np.ndarray,
+    k: int,
+    rows: np.ndarray | None = None,
+) -> list[set[int]]:
     """Brute-force top-k id sets for every query (the ground truth)."""
     m = vectors if rows is None else vectors[rows]
     idx = ids if rows is None else ids[rows]
@@ -56,8 +61,9 @@ def recall(results: list[list[int]], truths: list[set[int]], k: int) -> float:
     return hits / (k * len(truths))
 
 
-def timed(fn: Callable[[np.ndarray], list[int]], queries: np.ndarray
-          ) -> tuple[list[list[int]], float, float]:
+def timed(
+    fn: Callable[[np.ndarray], list[int]], queries: np.ndarray
+) -> tuple[list[list[int]], float, float]:
     """Results of ``fn`` per query, and the median wall and CPU time of one call in ms.
 
     The CPU time (this thread's) shows the cost of a call even when a busy machine
@@ -82,6 +88,7 @@ class CountBruteForce:
         def counting(*a: Any) -> Any:
             self.calls += 1
             return self._orig(*a)
+
         SimilarIndex._exact = staticmethod(counting)  # type: ignore[method-assign,assignment]
         return self
 
@@ -105,8 +112,15 @@ def run_size(n: int, args: argparse.Namespace, rng: np.random.Generator) -> dict
     r: dict[str, float] = {"n": n}
 
     with tempfile.TemporaryDirectory() as tmp:
-        index = SimilarIndex(Path(tmp), args.dim, lambda: (ids, vectors), n_trees=args.n_trees,
-                             search_k=args.search_k, exact_below=0, background=False)
+        index = SimilarIndex(
+            Path(tmp),
+            args.dim,
+            lambda: (ids, vectors),
+            n_trees=args.n_trees,
+            search_k=args.search_k,
+            exact_below=0,
+            background=False,
+        )
         t0, c0 = time.perf_counter(), time.process_time()
         index.open()  # a fresh folder: builds (and calibrates) in this thread
         r["build_s"], r["build_cpu"] = time.perf_counter() - t0, time.process_time() - c0
@@ -120,23 +134,27 @@ def run_size(n: int, args: argparse.Namespace, rng: np.random.Generator) -> dict
         for q in queries[:20]:  # warm the page cache, as in a running app
             ann.get_nns_by_vector(q.tolist(), 10, sk)
         rows, r["annoy_ms"], r["annoy_cpu"] = timed(
-            lambda q: ann.get_nns_by_vector(q.tolist(), 10, sk), queries)
+            lambda q: ann.get_nns_by_vector(q.tolist(), 10, sk), queries
+        )
         r["annoy_recall"] = recall([[int(ids[i]) for i in rr] for rr in rows], truth, 10)
         ann.unload()
 
         # What the app gets: SimilarIndex.query (routing, filtering, exact re-scoring).
         with CountBruteForce() as brute:
             got, r["query_ms"], r["query_cpu"] = timed(
-                lambda q: [i for i, _ in index.query(q, 10)], queries)
+                lambda q: [i for i, _ in index.query(q, 10)], queries
+            )
             r["via_annoy"] = 1 - brute.calls / len(queries)
         r["query_recall"] = recall(got, truth, 10)
         got, r["cat_ms"], r["cat_cpu"] = timed(
-            lambda q: [i for i, _ in index.query(q, 10, allowed=allowed)], queries)
+            lambda q: [i for i, _ in index.query(q, 10, allowed=allowed)], queries
+        )
         r["cat_recall"] = recall(got, truth_cat, 10)
         index.close()
 
     _, r["brute_ms"], r["brute_cpu"] = timed(
-        lambda q: np.argpartition(-cosine_scores(vectors, q), 10)[:10].tolist(), queries[:50])
+        lambda q: np.argpartition(-cosine_scores(vectors, q), 10)[:10].tolist(), queries[:50]
+    )
     return r
 
 
@@ -147,25 +165,39 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--queries", type=int, default=300)
     p.add_argument("--n-trees", type=int, default=DEFAULT_TREES)
     p.add_argument("--search-k", type=int, default=DEFAULT_SEARCH_K)
-    p.add_argument("--spread", type=float, default=1.0,
-                   help="noise norm around a cluster centre (1.0: nearest neighbours at "
-                        "cosine ~0.6, much like image embeddings of similar items)")
+    p.add_argument(
+        "--spread",
+        type=float,
+        default=1.0,
+        help="noise norm around a cluster centre (1.0: nearest neighbours at "
+        "cosine ~0.6, much like image embeddings of similar items)",
+    )
     p.add_argument("--seed", type=int, default=0)
     args = p.parse_args(argv)
     rng = np.random.default_rng(args.seed)
 
-    print(f"dim {args.dim}, {args.queries} queries, n_trees {args.n_trees}, search_k from "
-          f"{args.search_k} per 10 results (calibrated per build), spread {args.spread}")
-    cols = [("vectors", 7, "d", "n"), ("build s", 7, ".1f", "build_s"),
-            ("cpu", 5, ".1f", "build_cpu"),
-            ("search_k", 8, "d", "search_k"),
-            ("annoy R@10", 10, ".4f", "annoy_recall"), ("ms", 5, ".2f", "annoy_ms"),
-            ("cpu", 5, ".2f", "annoy_cpu"),
-            ("query R@10", 10, ".4f", "query_recall"), ("ms", 5, ".2f", "query_ms"),
-            ("cpu", 5, ".2f", "query_cpu"), ("via annoy", 9, ".0%", "via_annoy"),
-            ("cat R@10", 8, ".4f", "cat_recall"), ("ms", 5, ".2f", "cat_ms"),
-            ("cpu", 5, ".2f", "cat_cpu"), ("brute ms", 8, ".2f", "brute_ms"),
-            ("cpu", 5, ".2f", "brute_cpu")]
+    print(
+        f"dim {args.dim}, {args.queries} queries, n_trees {args.n_trees}, search_k from "
+        f"{args.search_k} per 10 results (calibrated per build), spread {args.spread}"
+    )
+    cols = [
+        ("vectors", 7, "d", "n"),
+        ("build s", 7, ".1f", "build_s"),
+        ("cpu", 5, ".1f", "build_cpu"),
+        ("search_k", 8, "d", "search_k"),
+        ("annoy R@10", 10, ".4f", "annoy_recall"),
+        ("ms", 5, ".2f", "annoy_ms"),
+        ("cpu", 5, ".2f", "annoy_cpu"),
+        ("query R@10", 10, ".4f", "query_recall"),
+        ("ms", 5, ".2f", "query_ms"),
+        ("cpu", 5, ".2f", "query_cpu"),
+        ("via annoy", 9, ".0%", "via_annoy"),
+        ("cat R@10", 8, ".4f", "cat_recall"),
+        ("ms", 5, ".2f", "cat_ms"),
+        ("cpu", 5, ".2f", "cat_cpu"),
+        ("brute ms", 8, ".2f", "brute_ms"),
+        ("cpu", 5, ".2f", "brute_cpu"),
+    ]
     head = " ".join(f"{name:>{w}}" for name, w, _, _ in cols)
     print(head)
     print("-" * len(head))
@@ -173,25 +205,34 @@ def main(argv: list[str] | None = None) -> int:
     for n in (int(s) for s in args.sizes.split(",")):
         r = run_size(n, args, rng)
         results.append(r)
-        print(" ".join(f"{(int(r[key]) if fmt == 'd' else r[key]):>{w}{fmt}}"
-                       for _, w, fmt, key in cols), flush=True)
-    print("search_k: the build's calibrated value (0: Annoy missed the recall target, brute "
-          "force); annoy: the Annoy forest alone; query: SimilarIndex.query (brute force where "
-          "that is cheaper, see 'via annoy'); cat: allowed = a third of the ids; brute: a "
-          "scan; ms: median wall time, cpu: median CPU time of the calling thread")
+        print(
+            " ".join(
+                f"{(int(r[key]) if fmt == 'd' else r[key]):>{w}{fmt}}" for _, w, fmt, key in cols
+            ),
+            flush=True,
+        )
+    print(
+        "search_k: the build's calibrated value (0: Annoy missed the recall target, brute "
+        "force); annoy: the Annoy forest alone; query: SimilarIndex.query (brute force where "
+        "that is cheaper, see 'via annoy'); cat: allowed = a third of the ids; brute: a "
+        "scan; ms: median wall time, cpu: median CPU time of the calling thread"
+    )
 
     big = [r for r in results if r["n"] == TARGET_N]
     if not big:
         print(f"summary: no {TARGET_N} run (add it to --sizes to check the target)")
         return 0
     r = big[0]
-    ok = all(r[f"{p}_recall"] >= TARGET_RECALL and r[f"{p}_ms"] <= TARGET_MS
-             for p in ("annoy", "query"))
-    print(f"summary: {'PASS' if ok else 'FAIL'} at {TARGET_N} x {args.dim} "
-          f"(target recall@10 >= {TARGET_RECALL}, median <= {TARGET_MS} ms): "
-          f"Annoy path recall@10 {r['annoy_recall']:.4f}, median {r['annoy_ms']:.3f} ms; "
-          f"SimilarIndex.query recall@10 {r['query_recall']:.4f}, median "
-          f"{r['query_ms']:.3f} ms; build {r['build_s']:.1f} s ({r['build_cpu']:.1f} s CPU)")
+    ok = all(
+        r[f"{p}_recall"] >= TARGET_RECALL and r[f"{p}_ms"] <= TARGET_MS for p in ("annoy", "query")
+    )
+    print(
+        f"summary: {'PASS' if ok else 'FAIL'} at {TARGET_N} x {args.dim} "
+        f"(target recall@10 >= {TARGET_RECALL}, median <= {TARGET_MS} ms): "
+        f"Annoy path recall@10 {r['annoy_recall']:.4f}, median {r['annoy_ms']:.3f} ms; "
+        f"SimilarIndex.query recall@10 {r['query_recall']:.4f}, median "
+        f"{r['query_ms']:.3f} ms; build {r['build_s']:.1f} s ({r['build_cpu']:.1f} s CPU)"
+    )
     return 0 if ok else 1
 
 

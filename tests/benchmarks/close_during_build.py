@@ -82,15 +82,41 @@ def make_wardrobe(home: Path, n: int, dim: int, version: str = "bench") -> np.nd
     vectors = rng.standard_normal((n, dim)).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     with Wardrobe(home, background_index=False) as w, w.store.write_session() as s:
-        s.execute(insert(Photo), [{"id": 1, "sha256": "0" * 64, "file_path": "files/x.jpg",
-                                   "width": 1, "height": 1, "original_width": 1,
-                                   "original_height": 1, "kind": "item"}])
-        rows = [{"id": i + 1, "photo_id": 1, "category": "top", "box_x0": 0, "box_y0": 0,
-                 "box_x1": 1, "box_y1": 1, "area": 1, "mask_path": "m", "cutout_path": "c",
-                 "thumbnail_path": "t", "vector": vectors[i].tobytes(),
-                 "vector_version": version} for i in range(n)]
+        s.execute(
+            insert(Photo),
+            [
+                {
+                    "id": 1,
+                    "sha256": "0" * 64,
+                    "file_path": "files/x.jpg",
+                    "width": 1,
+                    "height": 1,
+                    "original_width": 1,
+                    "original_height": 1,
+                    "kind": "item",
+                }
+            ],
+        )
+        rows = [
+            {
+                "id": i + 1,
+                "photo_id": 1,
+                "category": "top",
+                "box_x0": 0,
+                "box_y0": 0,
+                "box_x1": 1,
+                "box_y1": 1,
+                "area": 1,
+                "mask_path": "m",
+                "cutout_path": "c",
+                "thumbnail_path": "t",
+                "vector": vectors[i].tobytes(),
+                "vector_version": version,
+            }
+            for i in range(n)
+        ]
         for start in range(0, n, 10_000):
-            s.execute(insert(Garment), rows[start:start + 10_000])
+            s.execute(insert(Garment), rows[start : start + 10_000])
     return vectors
 
 
@@ -128,8 +154,9 @@ def cli_figures(tmp: Path, n: int, before: Path | None) -> dict[str, float]:
     dim = FakeAnalyser().dim
     vectors = make_wardrobe(pristine, n, dim, FakeAnalyser().embedder_version)
     ids = np.arange(1, n + 1, dtype=np.int64)
-    with SimilarIndex(paths.index_dir(pristine), dim, lambda: (ids[:-10], vectors[:-10]),
-                      background=False):
+    with SimilarIndex(
+        paths.index_dir(pristine), dim, lambda: (ids[:-10], vectors[:-10]), background=False
+    ):
         pass  # the stored build, 10 garments behind
     photo = make_photo(tmp / "new.jpg", seed=1)
     figures: dict[str, float] = {}
@@ -155,12 +182,18 @@ def close_once(tree: Path, home: Path, dim: int, settle: float) -> dict[str, flo
     assert child.returncode == 0, child.returncode
     check = subprocess.run(
         [sys.executable, "-c", _REOPEN.format(tree=str(tree), home=str(home), dim=dim)],
-        capture_output=True, text=True, check=True)
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     after = json.loads(check.stdout.strip().splitlines()[-1])
     assert after["found"] == 5, after
     build = after["build"]
-    expected = set() if build is None else {
-        "manifest.json", f"ids-{build}.npy", f"vectors-{build}.npy", f"index-{build}.ann"}
+    expected = (
+        set()
+        if build is None
+        else {"manifest.json", f"ids-{build}.npy", f"vectors-{build}.npy", f"index-{build}.ann"}
+    )
     assert set(after["files"]) == expected, after["files"]  # nothing abandoned kept
     return {"close_s": reported["close_s"], "exit_s": exit_s}
 
@@ -169,16 +202,16 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--garments", type=int, default=100_000)
     ap.add_argument("--dim", type=int, default=128)
-    ap.add_argument("--settle", type=float, default=1.5,
-                    help="seconds between opening the index and closing")
+    ap.add_argument(
+        "--settle", type=float, default=1.5, help="seconds between opening the index and closing"
+    )
     ap.add_argument("--before", type=Path, help="another source tree to time the same way")
     ap.add_argument("--cli", action="store_true", help="time two CLI commands instead")
     args = ap.parse_args()
     if args.cli:
         with tempfile.TemporaryDirectory(prefix="close-bench-") as tmp:
             figures = cli_figures(Path(tmp), args.garments, args.before)
-        print(f"garments={args.garments} "
-              + " ".join(f"{k}={v:.2f}" for k, v in figures.items()))
+        print(f"garments={args.garments} " + " ".join(f"{k}={v:.2f}" for k, v in figures.items()))
         return
     with tempfile.TemporaryDirectory(prefix="close-bench-") as tmp:
         home = Path(tmp) / "home"
@@ -188,14 +221,18 @@ def main() -> None:
         figures: dict[str, float] = {}
         if args.before is not None:
             before = close_once(args.before.resolve(), home, args.dim, args.settle)
-            print(f"before ({args.before}): close {before['close_s']:.2f} s, "
-                  f"exit {before['exit_s']:.2f} s")
+            print(
+                f"before ({args.before}): close {before['close_s']:.2f} s, "
+                f"exit {before['exit_s']:.2f} s"
+            )
             figures.update({f"before_{k}": v for k, v in before.items()})
         after = close_once(ROOT, home, args.dim, args.settle)
         print(f"this tree: close {after['close_s']:.2f} s, exit {after['exit_s']:.2f} s")
         figures.update(after)
-    print(f"garments={args.garments} dim={args.dim} "
-          + " ".join(f"{k}={v:.2f}" for k, v in figures.items()))
+    print(
+        f"garments={args.garments} dim={args.dim} "
+        + " ".join(f"{k}={v:.2f}" for k, v in figures.items())
+    )
 
 
 if __name__ == "__main__":

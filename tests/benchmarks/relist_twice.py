@@ -66,9 +66,7 @@ def main() -> None:
             times["full"].append((time.perf_counter() - start) * 1000)
             fresh.close()
         shown = " ".join(f"{k}_ms={statistics.median(v):.1f}" for k, v in times.items())
-        print(
-            f"garments={len(ids)} {shown} once_read={reads['once']} twice_read={reads['twice']}"
-        )
+        print(f"garments={len(ids)} {shown} once_read={reads['once']} twice_read={reads['twice']}")
 
 
 if __name__ == "__main__":

@@ -217,9 +217,7 @@ def test_own_this_says_once_that_nothing_matches_under_the_title(make_app, qtbot
     qtbot.waitExposed(row)
     assert "it would be new" in row.verdict.text()
     assert not row.strip.isVisible()
-    title_bottom = min(
-        w.geometry().bottom() for w in row.findChildren(QLabel) if "<b>" in w.text()
-    )
+    title_bottom = min(w.geometry().bottom() for w in row.findChildren(QLabel) if "<b>" in w.text())
     assert row.verdict.geometry().top() - title_bottom < 16
     dialog.close()
 
@@ -562,9 +560,11 @@ def test_a_model_that_fails_to_load_is_reported_not_fatal(make_app, qtbot, photo
     # The error, the label and the reporter's box arrive in separate queued events:
     # wait for all three, not for the first (under load the others came after it).
     qtbot.waitUntil(
-        lambda: parts.session.model_error is not None
-        and "Model failed to load" in w.model_label.text()
-        and bool(parts.reporter.errors),
+        lambda: (
+            parts.session.model_error is not None
+            and "Model failed to load" in w.model_label.text()
+            and bool(parts.reporter.errors)
+        ),
         timeout=10_000,
     )
     assert "config.json" in parts.reporter.errors[0].message

@@ -480,7 +480,6 @@ def test_the_type_box_offers_the_types_of_the_ticked_categories(make_app, qtbot,
     wait_listed(qtbot, w, 1)
 
 
-
 def test_the_search_placeholder_is_whole_where_the_box_is_short(qtbot):
     """On one row with the colours (this bar from 1080 to 1240 px; a 1024x600 window)
     the box was squeezed until its placeholder was cut ("Search names, types, tags and

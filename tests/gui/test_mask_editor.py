@@ -231,7 +231,6 @@ def _hold_the_model_queue(parts) -> threading.Event:
     return release
 
 
-
 def _refuse_edits_as_a_full_disk(monkeypatch) -> None:
     """From now on ``Wardrobe.update_garment`` fails as SQLite does on a full disk."""
     import sqlite3
@@ -244,6 +243,7 @@ def _refuse_edits_as_a_full_disk(monkeypatch) -> None:
         raise OperationalError("UPDATE", {}, sqlite3.OperationalError("disk is full"))
 
     monkeypatch.setattr(Wardrobe, "update_garment", full)
+
 
 def _touched_editor(make_app, qtbot, photos) -> tuple[object, object, MaskEditorDialog]:
     """The app, the garment page and its Touch up dialog, with a dot painted in it."""
@@ -903,8 +903,8 @@ def test_the_notices_undo_of_a_delete_during_a_touch_ups_save_undoes_the_delete(
     Undo ("Deleted Olive top") undid the touch-up; the garment stayed deleted. The
     touch-up's step goes under the delete's, asked for after it."""
     parts = make_app()
-    w, wardrobe, garment_id, mask, drawn, other, name, release = (
-        _a_delete_during_another_touch_up(parts, qtbot, photos, monkeypatch)
+    w, wardrobe, garment_id, mask, drawn, other, name, release = _a_delete_during_another_touch_up(
+        parts, qtbot, photos, monkeypatch
     )
     view = w.garment_view
     release.set()
@@ -939,8 +939,8 @@ def test_ctrl_z_right_after_a_delete_during_a_touch_ups_save_undoes_the_delete(
     saved, Ctrl+Z waited for it and undid it: the deleted garment stayed deleted. It
     undoes the delete at once; the touch-up's step, once saved, goes under it."""
     parts = make_app()
-    w, wardrobe, garment_id, _mask, drawn, other, name, release = (
-        _a_delete_during_another_touch_up(parts, qtbot, photos, monkeypatch)
+    w, wardrobe, garment_id, _mask, drawn, other, name, release = _a_delete_during_another_touch_up(
+        parts, qtbot, photos, monkeypatch
     )
     view, undo = w.garment_view, w.actions_["undo"]
     assert undo.isEnabled() and undo.text() == f"&Undo deletion of {name}"
@@ -1490,8 +1490,10 @@ def test_redo_names_what_it_redoes_while_an_undo_waits_for_a_touch_up(
     parts.session.notify_changed()
     model = w.browse.model
     qtbot.waitUntil(
-        lambda: model.row_of(garment_id) >= 0
-        and model.record(model.row_of(garment_id)).name == "H&M jeans",
+        lambda: (
+            model.row_of(garment_id) >= 0
+            and model.record(model.row_of(garment_id)).name == "H&M jeans"
+        ),
         timeout=10_000,
     )
     release = _hold_the_model_queue(parts)

@@ -1097,9 +1097,7 @@ def test_the_first_import_through_the_review_leaves_the_first_card_selected(
 
 
 @pytest.mark.skipif(os.name != "posix", reason="names are bytes on POSIX only")
-def test_the_review_names_a_photo_whose_name_is_not_utf8_with_its_byte(
-    make_app, qtbot, tmp_path
-):
+def test_the_review_names_a_photo_whose_name_is_not_utf8_with_its_byte(make_app, qtbot, tmp_path):
     # Qt dropped the odd byte: the header named "caf.jpg", a file that is not there.
     from fakes import make_photo
 

@@ -69,8 +69,11 @@ def test_closing_during_a_build_returns_at_once_and_the_next_open_is_consistent(
 
 
 def test_closing_a_read_only_wardrobe_during_a_build_leaves_no_index_folder(
-    home: Path, photos: Photos, slow_build: SlowBuild, monkeypatch: pytest.MonkeyPatch,
-    tmp_path: Path
+    home: Path,
+    photos: Photos,
+    slow_build: SlowBuild,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
 ) -> None:
     # Its index lives in a temporary folder removed at close; the build abandoned then
     # must not make it again (nothing would ever remove it).

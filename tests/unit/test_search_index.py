@@ -727,7 +727,8 @@ index.open()
 assert index.build_number == 1 and index.built_count == 600 and index.search_k == 50
 """
 
-_TRUNCATED_WHILE_MAPPED = """
+_TRUNCATED_WHILE_MAPPED = (
+    """
 import errno, json, sys
 from pathlib import Path
 import numpy as np
@@ -738,7 +739,9 @@ def no_room(place):  # no private copy can be made: the build's own files are ma
 
 storage._unnamed_file = no_room
 folder, pattern = Path(sys.argv[1]), sys.argv[2]
-""" + _CHILD_INDEX + """
+"""
+    + _CHILD_INDEX
+    + """
 with open(next(folder.glob(pattern)), "r+b") as f:  # another program, in place
     f.truncate(0)
 found = index.query(vectors[9], 5)
@@ -748,16 +751,20 @@ index.rebuild()
 print(json.dumps({{"found": found, "held": held.tolist(), "built": [built, index.build_number],
                   "again": index.query(vectors[9], 5)}}))
 """
+)
 
 
-_CHANGED_DURING_A_QUERY = """
+_CHANGED_DURING_A_QUERY = (
+    """
 import json, sys
 from pathlib import Path
 import numpy as np
 from wardrobe_app.search import SimilarIndex, storage
 
 folder, pattern, change = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
-""" + _CHILD_INDEX + """
+"""
+    + _CHILD_INDEX
+    + """
 asked = range(0, 600, 60)
 before = [index.query(vectors[i], 5) for i in asked]
 held_before = index.vector_of(10).tolist()
@@ -786,13 +793,12 @@ print(json.dumps({{"before": before, "after": after, "held": index.vector_of(10)
                   "held_before": held_before, "build": index.build_number,
                   "stored": stored}}))
 """
+)
 
 
 @pytest.mark.parametrize("change", ["truncated", "written over"])
 @pytest.mark.parametrize("pattern", ["index-*.ann", "vectors-*.npy"])
-def test_a_build_changed_on_disk_during_a_query_is_read_as_it_was_loaded(
-    pattern, change
-) -> None:
+def test_a_build_changed_on_disk_during_a_query_is_read_as_it_was_loaded(pattern, change) -> None:
     # Truncated after the stat that looks for such a change but before the query read
     # the pages (another program at work meanwhile): the process died (SIGBUS); written
     # over, Annoy followed garbage offsets and the scores were garbage. The index maps a
@@ -804,8 +810,18 @@ def test_a_build_changed_on_disk_during_a_query_is_read_as_it_was_loaded(
 
     with tempfile.TemporaryDirectory() as folder:
         child = subprocess.run(
-            [sys.executable, "-c", _CHANGED_DURING_A_QUERY.format(dim=DIM), folder, pattern,
-             change], capture_output=True, text=True, timeout=120)
+            [
+                sys.executable,
+                "-c",
+                _CHANGED_DURING_A_QUERY.format(dim=DIM),
+                folder,
+                pattern,
+                change,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         left = sorted(p.name for p in Path(folder).iterdir())
         target = next(Path(folder).glob(pattern)).name
     assert child.returncode == 0, (child.returncode, child.stderr[-2000:])
@@ -823,7 +839,8 @@ def test_a_build_is_mapped_from_a_copy_that_leaves_no_file(make, db, rng) -> Non
     index = make()
     assert index.build_number == 1 and storage.load_build(index.directory, DIM).mapped == ()
     assert sorted(p.name for p in index.directory.iterdir()) == sorted(
-        [f"{s}-1.{e}" for s, e in BUILD_FILES] + [storage.MANIFEST])
+        [f"{s}-1.{e}" for s, e in BUILD_FILES] + [storage.MANIFEST]
+    )
     for name in ("index-1.ann", "vectors-1.npy"):
         (index.directory / name).write_bytes(b"")  # truncated between queries
     check_queries(index, db, rng)  # the copy answers: nothing dropped, nothing rebuilt
@@ -850,8 +867,12 @@ def test_without_o_tmpfile_the_copy_is_unlinked_before_it_is_written(
     index = make()
     assert index.build_number == 1
     assert len(named) == 2 and all(
-        p.parent == index.directory and p.name.startswith("private-") and p.suffix == ".tmp"
-        and not p.exists() for p in named), named
+        p.parent == index.directory
+        and p.name.startswith("private-")
+        and p.suffix == ".tmp"
+        and not p.exists()
+        for p in named
+    ), named
     assert storage.load_build(index.directory, DIM).mapped == ()
     check_queries(index, db, rng)
     stray = index.directory / "private-dead1234.tmp"  # a process killed in between
@@ -875,8 +896,10 @@ def test_a_build_file_removed_before_its_copy_is_missing_not_mapped_in_place(
         return private_copy(path, places)
 
     monkeypatch.setattr(storage, "_private_copy", removed_first)
-    with caplog.at_level(logging.INFO, logger=storage.__name__), pytest.raises(
-            storage.IndexFileError, match=r"vectors-1\.npy is missing"):
+    with (
+        caplog.at_level(logging.INFO, logger=storage.__name__),
+        pytest.raises(storage.IndexFileError, match=r"vectors-1\.npy is missing"),
+    ):
         storage.load_build(index.directory, DIM)
     assert "mapped in place" not in caplog.text
 
@@ -917,7 +940,8 @@ def test_a_copy_the_index_folder_cannot_take_goes_to_the_temporary_folder(
     check_queries(index, db, rng)
     assert list(scratch.iterdir()) == []
     assert sorted(p.name for p in index_dir.iterdir()) == sorted(
-        [f"{s}-1.{e}" for s, e in BUILD_FILES] + [storage.MANIFEST])
+        [f"{s}-1.{e}" for s, e in BUILD_FILES] + [storage.MANIFEST]
+    )
 
 
 def test_a_copy_opened_by_a_name_that_shares_its_offset_is_read_from_its_start(
@@ -1132,8 +1156,14 @@ def test_closing_waits_for_a_read_of_the_database_in_another_thread(
     # instead.
     index = make(background=background, rebuild_delay=3600)
     if reader == "open":  # another index on the stored build, being opened
-        index = SimilarIndex(tmp_path / "index", DIM, db.loader, background=background,
-                             rebuild_delay=3600, n_trees=10)
+        index = SimilarIndex(
+            tmp_path / "index",
+            DIM,
+            db.loader,
+            background=background,
+            rebuild_delay=3600,
+            n_trees=10,
+        )
     reading, release, close_returned = threading.Event(), threading.Event(), threading.Event()
     close_returned_during_read: list[bool] = []
 

@@ -19,8 +19,9 @@ MARGIN = 0.005  # aim a little above the target: the sample's recall is an estim
 BRUTE_FORCE = 0  # "no search_k is good enough (or cheaper than a scan): use brute force"
 
 
-def tune_search_k(ann: AnnoyIndex, vectors: np.ndarray, start: int, target: float,
-                  seed: int = 0) -> int:
+def tune_search_k(
+    ann: AnnoyIndex, vectors: np.ndarray, start: int, target: float, seed: int = 0
+) -> int:
     """The smallest ``start * f`` (f in FACTORS) whose sampled recall@10 reaches
     ``target``; BRUTE_FORCE if none does or the winner would inspect every item anyway."""
     n = int(vectors.shape[0])
@@ -44,15 +45,14 @@ def tune_search_k(ann: AnnoyIndex, vectors: np.ndarray, start: int, target: floa
     return BRUTE_FORCE
 
 
-def _true_neighbours(vectors: np.ndarray, queries: np.ndarray, rows: np.ndarray
-                     ) -> list[set[int]]:
+def _true_neighbours(vectors: np.ndarray, queries: np.ndarray, rows: np.ndarray) -> list[set[int]]:
     """Each query's K nearest rows by cosine, its own row excluded."""
     out: list[set[int]] = []
     for start in range(0, len(rows), 50):  # 50 x N scores at a time
         # A real matrix product (unlike the matrix-vector ones in vectors.py): BLAS is
         # ~6x faster than einsum here and releases the GIL for the UI thread.
-        sims = queries[start:start + 50] @ np.asarray(vectors).T
-        sims[np.arange(sims.shape[0]), rows[start:start + 50]] = -np.inf
+        sims = queries[start : start + 50] @ np.asarray(vectors).T
+        sims[np.arange(sims.shape[0]), rows[start : start + 50]] = -np.inf
         top = np.argpartition(-sims, K, axis=1)[:, :K]
         out.extend({int(i) for i in t} for t in top)
     return out

@@ -232,8 +232,11 @@ class SimilarIndex:
             if mine:  # else another process is building; its clean-up will do
                 storage.clean(self.directory, keep=None if built is None else built.build)
         if needs_build:
-            if self._rebuilder is None and self._build_below is not None \
-                    and ids.size >= self._build_below:
+            if (
+                self._rebuilder is None
+                and self._build_below is not None
+                and ids.size >= self._build_below
+            ):
                 log.info("similar-items index left unbuilt: %d vectors", ids.size)
             else:
                 self._start_build(initial=True)
@@ -447,8 +450,7 @@ class SimilarIndex:
                 with contextlib.suppress(RuntimeError):  # closed meanwhile
                     self._catch_up(self._loader, whole=True)
 
-    def _build_from(self, mark: int,
-                    prefetched: tuple[int, np.ndarray, np.ndarray] | None) -> bool:
+    def _build_from(self, mark: int, prefetched: tuple[int, np.ndarray, np.ndarray] | None) -> bool:
         """Build from ``prefetched`` or a fresh read marked ``mark``; whether it landed."""
         started = time.monotonic()
         if prefetched is not None:
@@ -464,10 +466,17 @@ class SimilarIndex:
                 return False  # closed while another process was building
             build = storage.next_build_number(self.directory)
             try:
-                storage.write_build(self.directory, build, ids, vectors,
-                                    n_trees=self._n_trees, search_k=self._search_k,
-                                    recall_target=self._recall_target,
-                                    n_jobs=self._build_jobs, stop=lambda: self._closed)
+                storage.write_build(
+                    self.directory,
+                    build,
+                    ids,
+                    vectors,
+                    n_trees=self._n_trees,
+                    search_k=self._search_k,
+                    recall_target=self._recall_target,
+                    n_jobs=self._build_jobs,
+                    stop=lambda: self._closed,
+                )
             except storage.BuildCancelled:
                 return False
             new = storage.load_build(self.directory, self.dim)  # re-verify what we wrote
@@ -479,8 +488,11 @@ class SimilarIndex:
                     # (_drop_changed, which asked for the build that follows): landed,
                     # this build put back what they had moved on from, and the edits
                     # they held were already gone from the delta.
-                    log.info("similar-items index build %d dropped: the index holds "
-                             "a later read of the database", new.build)
+                    log.info(
+                        "similar-items index build %d dropped: the index holds "
+                        "a later read of the database",
+                        new.build,
+                    )
                     return False
                 self._base, self._base_mark = new, mark
                 # Edits up to the snapshot are in the build; later ones must survive it.
@@ -501,8 +513,11 @@ class SimilarIndex:
         memory, searched exactly until a build replaces it (at once where builds run in
         the background); edits made here after the snapshot stay in the delta. False
         where a build replaced it meanwhile; RuntimeError where the index is closed."""
-        log.warning("similar-items index build %d was changed on disk by another program; "
-                    "searching exactly until it is built again", base.build)
+        log.warning(
+            "similar-items index build %d was changed on disk by another program; "
+            "searching exactly until it is built again",
+            base.build,
+        )
         with self._lock:
             self._check_not_closed()
             self._seq += 1  # before the read: see refresh()
@@ -552,8 +567,11 @@ class SimilarIndex:
         later catch-up read."""
 
         def newer(id_: int) -> bool:
-            return (self._delta.get(id_, (None, -1))[1] > seq or self._tombs.get(id_, -1) > seq
-                    or max(self._read_all, self._read_at.get(id_, -1)) > seq)
+            return (
+                self._delta.get(id_, (None, -1))[1] > seq
+                or self._tombs.get(id_, -1) > seq
+                or max(self._read_all, self._read_at.get(id_, -1)) > seq
+            )
 
         for id_, vec in zip(ids.tolist(), vectors, strict=True):
             if not newer(id_):
@@ -564,8 +582,11 @@ class SimilarIndex:
                 self._delta.pop(id_, None)
                 self._tombs[id_] = seq
         if ids.size or gone.size:
-            log.info("similar-items index is behind the database: %d new or changed, %d gone",
-                     ids.size, gone.size)
+            log.info(
+                "similar-items index is behind the database: %d new or changed, %d gone",
+                ids.size,
+                gone.size,
+            )
 
     # ---- queries ---------------------------------------------------------------------
 
@@ -598,8 +619,13 @@ class SimilarIndex:
         if allowed is not None:
             fast = isinstance(allowed, set | frozenset | np.ndarray)
             allow = allowed if fast else set(allowed)  # type: ignore[assignment]
-        return merge([self._search_base(view, q, k, excl, allow),
-                      self._search_delta(view, q, k, excl, allow)], k)
+        return merge(
+            [
+                self._search_base(view, q, k, excl, allow),
+                self._search_delta(view, q, k, excl, allow),
+            ],
+            k,
+        )
 
     def vector_of(self, id: int) -> np.ndarray | None:
         """The stored unit vector of ``id`` (delta or build), or None if unknown/removed."""
@@ -658,15 +684,22 @@ class SimilarIndex:
                 raise RuntimeError("call SimilarIndex.open() before querying")
             if self._view is None:
                 ids = np.fromiter(self._delta, dtype=np.int64, count=len(self._delta))
-                vecs = (np.stack([e[0] for e in self._delta.values()]) if self._delta
-                        else np.zeros((0, self.dim), dtype=np.float32))
-                shadow = np.unique(np.concatenate(
-                    [ids, np.fromiter(self._tombs, dtype=np.int64, count=len(self._tombs))]))
+                vecs = (
+                    np.stack([e[0] for e in self._delta.values()])
+                    if self._delta
+                    else np.zeros((0, self.dim), dtype=np.float32)
+                )
+                shadow = np.unique(
+                    np.concatenate(
+                        [ids, np.fromiter(self._tombs, dtype=np.int64, count=len(self._tombs))]
+                    )
+                )
                 self._view = _View(self._base, ids, vecs, shadow)
             return self._view
 
-    def _search_delta(self, view: _View, q: np.ndarray, k: int, excl: np.ndarray,
-                      allow: IdSet | None) -> list[tuple[int, float]]:
+    def _search_delta(
+        self, view: _View, q: np.ndarray, k: int, excl: np.ndarray, allow: IdSet | None
+    ) -> list[tuple[int, float]]:
         ids = view.delta_ids
         if ids.size == 0:
             return []
@@ -675,8 +708,9 @@ class SimilarIndex:
             keep &= contains(allow, ids)
         return best(ids[keep], cosine_scores(view.delta_vectors[keep], q), k)
 
-    def _search_base(self, view: _View, q: np.ndarray, k: int, excl: np.ndarray,
-                     allow: IdSet | None) -> list[tuple[int, float]]:
+    def _search_base(
+        self, view: _View, q: np.ndarray, k: int, excl: np.ndarray, allow: IdSet | None
+    ) -> list[tuple[int, float]]:
         base = view.base
         if base.count == 0:
             return []
@@ -692,8 +726,12 @@ class SimilarIndex:
         # Asking Annoy for more results than expected is nearly free (its cost is search_k).
         n = min(base.count, math.ceil(expected * _SLACK) + 10)
         for _ in range(_ATTEMPTS):
-            if (base.ann is None or base.search_k == BRUTE_FORCE
-                    or base.count < self._exact_below or pool <= search_k):
+            if (
+                base.ann is None
+                or base.search_k == BRUTE_FORCE
+                or base.count < self._exact_below
+                or pool <= search_k
+            ):
                 break  # brute force over the pool is as cheap (or Annoy not good enough)
             found = np.asarray(base.ann.get_nns_by_vector(q.tolist(), n, search_k), np.int64)
             cand = base.ids[found]
@@ -707,8 +745,9 @@ class SimilarIndex:
         return self._exact(base, q, k, skip, allow)
 
     @staticmethod
-    def _exact(base: Built, q: np.ndarray, k: int, skip: np.ndarray,
-               allow: IdSet | None) -> list[tuple[int, float]]:
+    def _exact(
+        base: Built, q: np.ndarray, k: int, skip: np.ndarray, allow: IdSet | None
+    ) -> list[tuple[int, float]]:
         if allow is not None and len(allow) * 4 < base.count:
             # A small pool: score just its rows.
             rows = np.unique(base.rows_of(id_array(allow)))  # sorted: reads pages in order
@@ -737,8 +776,9 @@ def _unload(built: Built | None) -> None:
         built.ann.unload()
 
 
-def _difference(built: Built, ids: np.ndarray, vectors: np.ndarray, whole: bool = True
-                ) -> tuple[np.ndarray, np.ndarray]:
+def _difference(
+    built: Built, ids: np.ndarray, vectors: np.ndarray, whole: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
     """Rows of the loader snapshot the build lacks or holds differently, and the ids the
     build holds that the snapshot doesn't (none where it is not ``whole``: some rows)."""
     rows = np.searchsorted(built.ids, ids)
@@ -755,9 +795,14 @@ def _difference(built: Built, ids: np.ndarray, vectors: np.ndarray, whole: bool 
     return np.flatnonzero(changed), built.ids[~np.isin(built.ids, ids)]
 
 
-def _behind(built: Built, delta: dict[int, tuple[np.ndarray, int]], tombs: Collection[int],
-            ids: np.ndarray, vectors: np.ndarray, whole: bool = True
-            ) -> tuple[np.ndarray, np.ndarray]:
+def _behind(
+    built: Built,
+    delta: dict[int, tuple[np.ndarray, int]],
+    tombs: Collection[int],
+    ids: np.ndarray,
+    vectors: np.ndarray,
+    whole: bool = True,
+) -> tuple[np.ndarray, np.ndarray]:
     """What an index (``built`` + ``delta`` - ``tombs``) lacks of a loader snapshot: rows
     of the snapshot it lacks or holds differently, and ids it holds that the snapshot
     doesn't (none where it is not ``whole``: some rows read again)."""

@@ -53,8 +53,10 @@ class Rebuilder:
     def wait(self, ticket: int, timeout: float | None = None) -> bool:
         """Until a run that started after ``ticket`` was requested has finished."""
         with self._cond:
-            return self._cond.wait_for(lambda: self._done >= ticket or self._closed, timeout) \
+            return (
+                self._cond.wait_for(lambda: self._done >= ticket or self._closed, timeout)
                 and self._done >= ticket
+            )
 
     def hurry(self) -> None:
         """Let a pending (delayed) run start now."""
@@ -67,7 +69,8 @@ class Rebuilder:
         """Until nothing is pending or running (True), or the timeout passes (False)."""
         with self._cond:
             return self._cond.wait_for(
-                lambda: self._closed or (self._due is None and not self._running), timeout)
+                lambda: self._closed or (self._due is None and not self._running), timeout
+            )
 
     def close(self, timeout: float | None = None) -> bool:
         """Stop the thread (a running job should poll :attr:`closed`); True unless a job

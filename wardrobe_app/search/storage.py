@@ -157,8 +157,10 @@ def prepare(ids: np.ndarray, vectors: np.ndarray, dim: int) -> tuple[np.ndarray,
     if vecs.size == 0 and ids.size == 0:
         return ids, np.zeros((0, dim), dtype=np.float32)
     if vecs.ndim != 2 or vecs.shape != (ids.size, dim):
-        raise ValueError(f"loader returned {ids.size} ids and vectors of shape {vecs.shape}, "
-                         f"expected ({ids.size}, {dim})")
+        raise ValueError(
+            f"loader returned {ids.size} ids and vectors of shape {vecs.shape}, "
+            f"expected ({ids.size}, {dim})"
+        )
     # Reverse first so np.unique's "first occurrence" is the caller's last one.
     uniq, first_in_reversed = np.unique(ids[::-1], return_index=True)
     rows = ids.size - 1 - first_in_reversed
@@ -313,21 +315,36 @@ def write_build(
         if stop():
             raise BuildCancelled
     # Every file under a temporary name first, renamed only once all are written.
-    temps = {key: _tmp(directory, name) for key, name in (
-        ("ids", f"ids-{build}.npy"), ("vectors", f"vectors-{build}.npy"),
-        ("ann", f"index-{build}.ann"), ("manifest", MANIFEST))}
+    temps = {
+        key: _tmp(directory, name)
+        for key, name in (
+            ("ids", f"ids-{build}.npy"),
+            ("vectors", f"vectors-{build}.npy"),
+            ("ann", f"index-{build}.ann"),
+            ("manifest", MANIFEST),
+        )
+    }
     try:
         _save_npy(temps["ids"], ids)
         _save_npy(temps["vectors"], vectors)
         ann.save(str(temps["ann"]))
         ann.unload()  # save() maps the temp file; let go before renaming it (Windows)
-        finals = {"ids": directory / f"ids-{build}.npy",
-                  "vectors": directory / f"vectors-{build}.npy",
-                  "ann": directory / f"index-{build}.ann"}
+        finals = {
+            "ids": directory / f"ids-{build}.npy",
+            "vectors": directory / f"vectors-{build}.npy",
+            "ann": directory / f"index-{build}.ann",
+        }
         files = {key: _describe(temps[key], final) for key, final in finals.items()}
-        manifest = {"format": FORMAT, "build": build, "dim": dim, "metric": METRIC,
-                    "count": int(ids.size), "n_trees": n_trees, "search_k": search_k,
-                    "files": files}
+        manifest = {
+            "format": FORMAT,
+            "build": build,
+            "dim": dim,
+            "metric": METRIC,
+            "count": int(ids.size),
+            "n_trees": n_trees,
+            "search_k": search_k,
+            "files": files,
+        }
         temps["manifest"].write_text(json.dumps(manifest, indent=1), encoding="utf-8")
         _fsync(temps["manifest"])
         if stop():
@@ -356,7 +373,7 @@ def _checked(directory: Path, info: Any, expect_name: str) -> Path:
 
 def _write_all(fd: int, data: memoryview) -> None:
     while data:
-        data = data[os.write(fd, data):]
+        data = data[os.write(fd, data) :]
 
 
 def _unnamed_file(place: Path) -> int:
@@ -456,8 +473,9 @@ def _verified_bytes(directory: Path, info: Any, expect_name: str) -> bytes:
 
 
 @contextlib.contextmanager
-def _mappable(directory: Path, info: Any, expect_name: str, private: bool
-              ) -> Iterator[tuple[str, int | None, Mapped | None]]:
+def _mappable(
+    directory: Path, info: Any, expect_name: str, private: bool
+) -> Iterator[tuple[str, int | None, Mapped | None]]:
     """A name to map a build's file by, once verified, and a descriptor: those of a
     private copy (closed on leaving: what mapped it keeps it), else the file's own name,
     no descriptor, and how the file was (``Mapped``)."""
@@ -514,7 +532,10 @@ def _load_build(directory: Path, dim: int, private: bool) -> Built:
     if ids.dtype != np.int64 or ids.shape != (count,) or np.any(np.diff(ids) <= 0):
         raise IndexFileError("index arrays do not match the manifest")
     with _mappable(directory, files.get("vectors"), f"vectors-{build}.npy", private) as (
-            vec_name, vec_fd, vec_mapped):
+        vec_name,
+        vec_fd,
+        vec_mapped,
+    ):
         try:
             # A plain ndarray view of the read-only map: same pages, without np.memmap's
             # per-indexing overhead (~0.1 ms a query); the view keeps the map alive.
@@ -530,7 +551,10 @@ def _load_build(directory: Path, dim: int, private: bool) -> Built:
         raise IndexFileError("index arrays do not match the manifest")
     ann = AnnoyIndex(dim, METRIC)
     with _mappable(directory, files.get("ann"), f"index-{build}.ann", private) as (
-            ann_name, _, ann_mapped):
+        ann_name,
+        _,
+        ann_mapped,
+    ):
         try:
             ann.load(ann_name)  # mmap, no prefault; Annoy opens the file itself
         except OSError as exc:

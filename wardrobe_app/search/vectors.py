@@ -61,8 +61,7 @@ def contains(ids: IdSet, candidates: np.ndarray) -> np.ndarray:
     """Which ``candidates`` are in ``ids``: O(len(candidates)) for a set."""
     if isinstance(ids, np.ndarray):
         return np.isin(candidates, ids)
-    return np.fromiter((c in ids for c in candidates.tolist()), dtype=bool,
-                       count=candidates.size)
+    return np.fromiter((c in ids for c in candidates.tolist()), dtype=bool, count=candidates.size)
 
 
 def cosine_scores(rows: np.ndarray, query: np.ndarray) -> np.ndarray:

@@ -154,9 +154,7 @@ def bootstrap_intervals(
             name: _interval(iou[:, i], level) if sources[i] > 1 else [math.nan, math.nan]
             for i, name in enumerate(class_names)
         },
-        "mean_garment_iou": _interval(mean, level)
-        if garment_sources > 1
-        else [math.nan, math.nan],
+        "mean_garment_iou": _interval(mean, level) if garment_sources > 1 else [math.nan, math.nan],
     }
 
 

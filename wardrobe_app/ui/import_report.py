@@ -60,9 +60,7 @@ class ImportSummary:
         ):
             if self.wardrobes:  # no format trouble: said as the CLI says it
                 return ": ".join(["No photos found there", *self._wardrobes_said(), *note])
-            return ": ".join(["No photos found there", *note]) + (
-                f" ({READABLE_FORMATS})"
-            )
+            return ": ".join(["No photos found there", *note]) + (f" ({READABLE_FORMATS})")
         parts: list[str] = []
         if self.duplicates:
             parts.append(f"{len(self.duplicates)} already in the wardrobe")

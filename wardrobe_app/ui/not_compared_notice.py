@@ -44,8 +44,8 @@ def models_words(held: list[int]) -> tuple[str, str]:
     tip = (
         f"The {total} garments of this wardrobe were described by {len(held)} versions of "
         f"the similar-items model ({each} garments), which this "
-        "read-only wardrobe cannot describe again: similar items and \"Do I already own "
-        'this?" compare one version\'s and leave the others out. The models could not '
+        'read-only wardrobe cannot describe again: similar items and "Do I already own '
+        "this?\" compare one version's and leave the others out. The models could not "
         "load, so which are left out is not known. Copy its folder to one you can write "
         "to and open the copy to compare them all."
     )

@@ -1,4 +1,4 @@
-""""Do I already own this?" asked of a photo already in the wardrobe: it says that this
+""" "Do I already own this?" asked of a photo already in the wardrobe: it says that this
 very photo is there, with its garments to open, instead of matching it against itself
 ("You probably own this already (closest match 100%)", a guess about a certainty)."""
 

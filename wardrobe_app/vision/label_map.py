@@ -60,9 +60,7 @@ def _model_region(
         return np.zeros(labels.shape, bool)
     parts, touches = _parts_touching(labels, majority, [mask, *others], boxes)
     mine = touches[0]
-    rivals = [
-        i for i, other in enumerate(others, 1) if _majority(labels, other, boxes) == majority
-    ]
+    rivals = [i for i, other in enumerate(others, 1) if _majority(labels, other, boxes) == majority]
     if not shared:
         mine = mine & ~touches[rivals].any(axis=0)
     if specks and not rivals:  # as far_specks: a part no mask touches

@@ -60,8 +60,7 @@ def _logged(garment: str, tokens: bool) -> str:
         else f"INSERT INTO {TABLE} (garment_id) VALUES ({garment}); "
     )
     return (
-        insert + f"DELETE FROM {TABLE} WHERE garment_id = {garment} "
-        "AND seq < last_insert_rowid();"
+        insert + f"DELETE FROM {TABLE} WHERE garment_id = {garment} AND seq < last_insert_rowid();"
     )
 
 
