@@ -1003,13 +1003,17 @@ def test_a_copy_whose_name_will_not_open_is_mapped_in_place_not_rebuilt(
 
 
 def test_a_copy_whose_name_cannot_be_unlinked_leaves_no_descriptor_open(
-    make, db, rng, monkeypatch
+    make, db, rng, monkeypatch, tmp_path
 ) -> None:
     # Without O_TMPFILE the copy is named, then unlinked: where the unlink failed (a
     # network share that keeps an open file's name, EBUSY), the descriptor was left open
     # (no copy made there, the files mapped in place), one per file and place each load.
     import os
+    import tempfile
 
+    # The named copies the failed unlink leaves go here, not in the system's /tmp (the
+    # second place tried): every run of the suite left one there.
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     index = make()
     monkeypatch.delattr(storage.os, "O_TMPFILE", raising=False)
     unlink = os.unlink
