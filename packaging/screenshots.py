@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -51,6 +52,14 @@ def parse_args() -> argparse.Namespace:
 def main() -> int:
     args = parse_args()
     work = Path(tempfile.mkdtemp(prefix="wardrobe-shots-"))
+    try:
+        return shoot(args, work)
+    finally:  # a whole scratch wardrobe, and the settings: left behind by every run
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def shoot(args: argparse.Namespace, work: Path) -> int:
+    """The screenshots, of a wardrobe made in ``work``."""
     os.environ["WARDROBE_HOME"] = str(work / "home")
 
     from PySide6.QtCore import QEventLoop, QSettings, QTimer

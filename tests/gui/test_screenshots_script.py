@@ -25,6 +25,9 @@ def test_screenshots_script_saves_every_screenshot(tmp_path, photos):
     out = tmp_path / "shots"
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", QT_SCALE_FACTOR="1")
     env.pop("WARDROBE_HOME", None)  # the script makes its own, in a temporary folder
+    scratch = tmp_path / "tmp"  # the temporary folder it uses, left empty at its end
+    scratch.mkdir()
+    env["TMPDIR"] = str(scratch)
     script = ROOT / "packaging" / "screenshots.py"
     args = ["--analyser", "fake", "--photos", str(folder), "--count", "4", "--out", str(out)]
     run = subprocess.run(
@@ -35,6 +38,7 @@ def test_screenshots_script_saves_every_screenshot(tmp_path, photos):
         timeout=240,
     )
     assert run.returncode == 0, run.stdout + run.stderr
+    assert list(scratch.iterdir()) == []  # its scratch wardrobe removed
     for name, (width, height) in SHOTS.items():
         image = QImage(str(out / name))
         assert (image.width(), image.height()) == (width, height), name
